@@ -1,0 +1,85 @@
+# Xieshang: `make run` sets everything up and serves the demo district; `make test` runs every test.
+SHELL := /bin/bash
+PY := .venv/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo .uv-missing)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON_PREFERENCE := only-system
+
+.PHONY: run dev test test-fast lint format setup setup-test messages demo clean-db bench help
+
+help:
+	@echo "make run   - set up, load the demo district, serve on http://$(HOST):$(PORT)"
+	@echo "make test  - set up and run the whole test suite (DATABASE_URL selects the database)"
+	@echo "make dev   - Django's development server with auto-reload"
+	@echo "make lint  - ruff"
+
+.uv-missing:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | .uv-missing
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	uv sync --frozen --python python3.11 --quiet
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+var/.system-run: scripts/ensure-system-packages
+	@mkdir -p var
+	scripts/ensure-system-packages run
+	@touch $@
+
+var/.system-test: scripts/ensure-system-packages
+	@mkdir -p var
+	scripts/ensure-system-packages test
+	@touch $@
+
+locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po | .venv/.synced
+	$(PY) manage.py compilemessages -l en -v0
+
+var/staticfiles/staticfiles.json: node_modules/.installed $(shell find static -type f 2>/dev/null) | .venv/.synced
+	$(PY) manage.py collectstatic --noinput -v0
+
+setup: var/.system-run .venv/.synced node_modules/.installed locale/en/LC_MESSAGES/django.mo var/staticfiles/staticfiles.json
+	@mkdir -p var/media
+
+setup-test: setup var/.system-test
+
+run: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)  (demo accounts: see README.md)"
+	.venv/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+dev: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup-test
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	.venv/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: .venv/.synced
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: .venv/.synced
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+messages: .venv/.synced
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=node_modules --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages -l en -v0
+
+demo: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+
+clean-db:
+	rm -f var/db.sqlite3 var/db.sqlite3-wal var/db.sqlite3-shm

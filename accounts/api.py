@@ -1,0 +1,65 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from accounts.models import ApiToken
+
+
+class TokenObtainApi(APIView):
+    """Exchange a username and password for an API token (read or write scope)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AnonRateThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(max_length=200, style={"input_type": "password"})
+        scope = serializers.ChoiceField(choices=ApiToken.Scope.choices, default=ApiToken.Scope.READ)
+        name = serializers.CharField(max_length=100, required=False, default="api")
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+        scope = serializers.CharField()
+        username = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, summary="获取接口令牌 / obtain a token")
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
+        if user is None or not user.is_active:
+            raise AuthenticationFailed(_("用户名或密码错误。"))
+        _token, key = ApiToken.issue(user=user, scope=data.validated_data["scope"], name=data.validated_data["name"])
+        return Response({"token": key, "scope": data.validated_data["scope"], "username": user.username})
+
+
+class WhoAmIApi(APIView):
+    """The signed-in user and their roles."""
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        username = serializers.CharField()
+        name = serializers.CharField()
+        roles = serializers.ListField(child=serializers.CharField())
+        department = serializers.CharField(allow_null=True)
+
+    @extend_schema(responses=OutputSerializer, summary="当前用户 / current user")
+    def get(self, request):
+        user = request.user
+        return Response(
+            {
+                "id": user.pk,
+                "username": user.username,
+                "name": user.display,
+                "roles": sorted(user.roles),
+                "department": str(user.department) if user.department_id else None,
+            }
+        )

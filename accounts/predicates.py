@@ -1,0 +1,34 @@
+"""Role predicates for django-rules. Object predicates live next to their models' apps."""
+
+import rules
+
+from accounts.roles import LEADER_ROLES, OFFICE_ROLES, Role
+
+
+def has_role(*roles: str):
+    name = "has_role:" + ",".join(roles)
+
+    @rules.predicate(name)
+    def check(user) -> bool:
+        return bool(getattr(user, "is_authenticated", False)) and user.has_role(*roles)
+
+    return check
+
+
+is_admin = has_role(Role.ADMIN)
+is_office = has_role(*OFFICE_ROLES)
+is_clerk = has_role(Role.CLERK, Role.ADMIN)
+is_cppcc_leader = has_role(*LEADER_ROLES)
+is_member = has_role(Role.MEMBER, Role.STANDING_MEMBER)
+is_standing_member = has_role(Role.STANDING_MEMBER)
+is_party_office = has_role(Role.PARTY_OFFICE)
+is_gov_office = has_role(Role.GOV_OFFICE)
+is_party_leader = has_role(Role.PARTY_LEADER)
+is_dept_liaison = has_role(Role.DEPT_LIAISON)
+is_expert = has_role(Role.EXPERT)
+is_citizen = has_role(Role.CITIZEN)
+is_research_office = has_role(Role.RESEARCH_OFFICE, Role.ADMIN)
+is_proposal_office = has_role(Role.PROPOSAL_OFFICE, Role.ADMIN)
+is_info_office = has_role(Role.INFO_OFFICE, Role.ADMIN)
+# Anyone who sees personal contact data in full (the handling offices).
+can_see_contacts = is_office | is_cppcc_leader

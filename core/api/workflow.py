@@ -1,0 +1,94 @@
+"""The shared REST convention: GET/POST <kind>/{id}/transitions/ and GET <kind>/{id}/history/."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.workflow import history_for, perform, workflow_for
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.CharField()
+    target_label = serializers.CharField()
+    note_required = serializers.BooleanField()
+    fields = serializers.ListField(child=serializers.CharField())
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    action = serializers.CharField(help_text=_("操作名，见 GET transitions/"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    data = serializers.DictField(required=False, default=dict)
+
+
+class TransitionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+
+
+class HistoryEventSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    action = serializers.CharField(required=False)
+    action_label = serializers.CharField(required=False)
+    from_state = serializers.CharField(required=False)
+    to_state = serializers.CharField(required=False)
+    note = serializers.CharField(required=False)
+    changes = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+def describe_actions(obj, user) -> list[dict]:
+    wf = workflow_for(obj)
+    return [
+        {
+            "action": a.name,
+            "label": str(a.label),
+            "target": a.target,
+            "target_label": wf.state_label(a.target),
+            "note_required": a.note_required,
+            "fields": list(a.fields),
+        }
+        for a in wf.available(obj, user)
+    ]
+
+
+class WorkflowViewSetMixin:
+    """Add to a ViewSet whose get_object() applies the viewer's visibility."""
+
+    @extend_schema(
+        methods=["GET"], responses=ActionSerializer(many=True), summary="可执行的操作 / available actions"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=TransitionInputSerializer,
+        responses=TransitionResultSerializer,
+        summary="执行一个操作 / perform an action",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="transitions")
+    def transitions(self, request, pk=None):
+        obj = self.get_object()
+        if request.method == "GET":
+            return Response(describe_actions(obj, request.user))
+        payload = TransitionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        obj = perform(
+            obj,
+            payload.validated_data["action"],
+            actor=request.user,
+            note=payload.validated_data["note"],
+            data=payload.validated_data["data"],
+        )
+        wf = workflow_for(obj)
+        status_value = getattr(obj, wf.status_field)
+        return Response({"id": obj.pk, "status": status_value, "status_label": wf.state_label(status_value)})
+
+    @extend_schema(responses=HistoryEventSerializer(many=True), summary="审计时间线 / audited timeline")
+    @action(detail=True, methods=["get"], url_path="history")
+    def history(self, request, pk=None):
+        obj = self.get_object()
+        return Response(HistoryEventSerializer(history_for(obj), many=True).data)

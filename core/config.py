@@ -1,0 +1,47 @@
+"""District rules as configuration (django-constance), with the seed district's values as defaults.
+
+Deadlines, quorum fractions and approval chains differ between districts (domain.md): the office
+edits them in the admin under "Config"; code reads them with `constance.config.NAME`.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+CONSTANCE_CONFIG = {
+    # Proposals (domain.md §2)
+    "PROPOSAL_REPLY_DAYS": (90, _("提案答复期限（天）"), int),
+    "PROPOSAL_REPLY_MAX_DAYS": (180, _("提案延期后最长答复期限（天）"), int),
+    "PROPOSAL_URGENT_REPLY_DAYS": (30, _("快速通道提案答复期限（天）"), int),
+    "PROPOSAL_RETURN_WINDOW_DAYS": (5, _("承办单位申请退回调整的期限（天）"), int),
+    "PROPOSAL_COSIGN_DAYS": (7, _("联名确认期限（天）"), int),
+    "PROPOSAL_RATING_DAYS": (21, _("提案者评价答复的期限（天）"), int),
+    "PROPOSAL_REHANDLE_DAYS": (30, _("不满意后重新办理期限（天）"), int),
+    # Consultation (domain.md §4)
+    "CONSULT_NOTICE_WORKDAYS": (15, _("协商会议提前通知（工作日）"), int),
+    "CONSULT_MATERIALS_WORKDAYS": (10, _("协商材料提前送达（工作日）"), int),
+    "CONSULT_MINUTES_WORKDAYS": (7, _("纪要报送期限（工作日）"), int),
+    "PLAN_APPROVAL_CHAIN": (
+        "chairs_meeting,joint_offices,party_leader,standing_vote",
+        _("年度协商计划审定环节（逗号分隔，按顺序）"),
+        str,
+    ),
+    "STANDING_QUORUM_FRACTION": ("0.5", _("常委会到会须超过全体常委的比例"), str),
+    "STANDING_PASS_FRACTION": ("0.5", _("表决通过须超过全体常委的比例"), str),
+    # Supervision (domain.md §5)
+    "SUPERVISION_DEFAULT_DAYS": (60, _("督办任务默认办理期限（天）"), int),
+    "SUPERVISION_RETURN_WINDOW_DAYS": (5, _("部门申请改派的期限（天）"), int),
+    "SUPERVISION_REMIND_BEFORE_DAYS": (7, _("到期前提醒（天）"), int),
+    # Grassroots (domain.md §0, §5)
+    "RECEPTION_WEEK_OF_MONTH": (2, _("接待日所在的周（每月第几个周末）"), int),
+    "APPEAL_RATE_LIMIT": ("10/h", _("每个客户端提交诉求的频率上限"), str),
+    "APPEAL_MAX_CHARS": (5000, _("诉求正文最大字数"), int),
+    # Notifications
+    "DIGEST_HOUR": (8, _("每日摘要发送时间（时）"), int),
+}
+
+CONSTANCE_CONFIG_FIELDSETS = (
+    (_("提案"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("PROPOSAL_"))),
+    (_("协商"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("CONSULT_", "PLAN_", "STANDING_")))),
+    (_("督办"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("SUPERVISION_"))),
+    (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_")))),
+    (_("通知"), ("DIGEST_HOUR",)),
+)

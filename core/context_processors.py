@@ -1,0 +1,21 @@
+from django.conf import settings
+
+from core.nav import nav_for
+from core.selectors import current_committee
+
+
+def site(request):
+    user = request.user
+    committee = current_committee()
+    ctx = {
+        "committee": committee,
+        "is_demo": bool(committee and committee.is_demo),
+        "portal_nav": nav_for(user, "portal"),
+        "debug": settings.DEBUG,
+    }
+    if user.is_authenticated:
+        from notifications.selectors import unread_count
+
+        ctx["office_nav"] = nav_for(user, "office")
+        ctx["unread_notifications"] = unread_count(user)
+    return ctx

@@ -1,0 +1,81 @@
+"""Shared writes: attachments, optimistic-locking saves, personal-data access audit."""
+
+import secrets
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import ConcurrentEdit
+from core.models import Attachment, PersonalDataAccess, StatusChange
+from core.uploads import check_upload
+
+
+@transaction.atomic
+def store_attachment(
+    *, target, upload, actor, kind: str = "", status_change: StatusChange | None = None,
+    allowed: set[str] | None = None,
+) -> Attachment:
+    """Check an upload by size and content and attach it to target."""
+    mime, digest = check_upload(upload, allowed=allowed)
+    attachment = Attachment(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        status_change=status_change,
+        token=secrets.token_urlsafe(24),
+        original_name=upload.name[-255:],
+        content_type_detected=mime,
+        size=upload.size,
+        sha256=digest,
+        kind=kind,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=timezone.now(),
+    )
+    attachment.file.save(attachment.token, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def attachments_of(target):
+    """Attachments of one record, newest last."""
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=target.pk
+    ).order_by("created_at")
+
+
+@transaction.atomic
+def save_versioned(obj, *, expected_version: int, actor, fields: list[str]):
+    """Save edits to a VersionedModel unless someone saved a newer version since it was read."""
+    model = type(obj)
+    current = model._default_manager.select_for_update().get(pk=obj.pk)
+    if current.version != expected_version:
+        raise ConcurrentEdit(_last_editor_message(current))
+    obj.version = current.version + 1
+    obj._history_user = actor
+    obj.save(update_fields=[*fields, "version", *(["updated_at"] if hasattr(obj, "updated_at") else [])])
+    return obj
+
+
+def _last_editor_message(current) -> str:
+    history = getattr(current, "history", None)
+    last = history.select_related("history_user").first() if history is not None else None
+    if last is None:
+        return str(ConcurrentEdit.default_message)
+    who = last.history_user.display if last.history_user else _("系统")
+    when = timezone.localtime(last.history_date).strftime("%Y-%m-%d %H:%M")
+    return _("该内容已被%(who)s于%(when)s修改，您的修改尚未保存。请复制您的内容后刷新页面再编辑。") % {
+        "who": who,
+        "when": when,
+    }
+
+
+def log_personal_data_access(*, user, target, fields: list[str], purpose: str = "") -> None:
+    """Record that user saw unmasked personal data of target."""
+    PersonalDataAccess.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        fields=",".join(fields),
+        purpose=purpose[:200],
+    )

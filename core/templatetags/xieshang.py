@@ -1,0 +1,48 @@
+from django import template
+from django.urls import reverse
+
+from core.privacy import masked
+from core.workflow import _registry, history_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/_workflow_panel.html", takes_context=True)
+def workflow_panel(context, obj, show_history: bool = True):
+    """Action buttons the viewer may press now, and the object's audited timeline."""
+    request = context["request"]
+    wf = _registry[obj._meta.label_lower]
+    state = getattr(obj, wf.status_field)
+    return {
+        "obj": obj,
+        "state": state,
+        "state_label": wf.state_label(state),
+        "actions": wf.available(obj, request.user),
+        "post_url": reverse("core:transition", args=[obj._meta.label_lower, obj.pk]),
+        "next": request.get_full_path(),
+        "history": history_for(obj) if show_history else [],
+        "csrf_token": context.get("csrf_token"),
+        "unsaved_note": request.session.pop("unsaved_note", "") if hasattr(request, "session") else "",
+    }
+
+
+@register.inclusion_tag("core/_history.html")
+def history_timeline(obj):
+    return {"history": history_for(obj)}
+
+
+@register.filter
+def mask(value, kind: str):
+    return masked(value or "", kind)
+
+
+@register.simple_tag
+def state_badge_class(state: str) -> str:
+    finished = {"closed", "published", "archived", "rejected", "dropped", "finished", "done"}
+    if state in finished:
+        return "text-bg-secondary"
+    if state in {"overdue", "returned", "unsatisfied", "reopened"}:
+        return "text-bg-danger"
+    if state in {"draft", "proposed", "collected"}:
+        return "text-bg-light border"
+    return "text-bg-primary"

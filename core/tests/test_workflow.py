@@ -1,0 +1,112 @@
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from core.exceptions import ActionForbidden, NoteRequired, Refused, TransitionNotAllowed
+from core.models import StatusChange
+from core.tests.testapp.models import Memo
+from core.workflow import all_workflows, history_for, perform, workflow_for
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def memo(cast):
+    return Memo.objects.create(title="计划", body="正文", owner=cast.member)
+
+
+def test_perform_moves_state_and_records_who_when_why(cast, memo):
+    perform(memo, "submit", actor=cast.member, note="请审阅")
+    memo.refresh_from_db()
+    assert memo.status == "submitted"
+    change = StatusChange.objects.get(content_type=ContentType.objects.get_for_model(Memo), object_id=memo.pk)
+    assert (change.action, change.from_state, change.to_state, change.actor, change.note) == (
+        "submit", "draft", "submitted", cast.member, "请审阅"
+    )
+
+
+def test_perform_refuses_action_not_allowed_from_current_state(cast, memo):
+    with pytest.raises(TransitionNotAllowed) as err:
+        perform(memo, "accept", actor=cast.clerk)
+    assert "draft" in str(err.value.message)
+    memo.refresh_from_db()
+    assert memo.status == "draft"
+
+
+def test_perform_refuses_wrong_role(cast, memo):
+    perform(memo, "submit", actor=cast.member)
+    with pytest.raises(ActionForbidden):
+        perform(memo, "accept", actor=cast.member)
+
+
+def test_perform_refuses_other_users_object(cast, memo):
+    with pytest.raises(ActionForbidden):
+        perform(memo, "submit", actor=cast.other_member)
+
+
+def test_return_requires_a_reason(cast, memo):
+    perform(memo, "submit", actor=cast.member)
+    with pytest.raises(NoteRequired):
+        perform(memo, "return", actor=cast.clerk, note="   ")
+    perform(memo, "return", actor=cast.clerk, note="缺少数据")
+    memo.refresh_from_db()
+    assert memo.status == "returned"
+
+
+def test_guard_refusal_leaves_state_untouched(cast):
+    memo = Memo.objects.create(title="空", body="", owner=cast.member)
+    with pytest.raises(Refused):
+        perform(memo, "submit", actor=cast.member)
+    memo.refresh_from_db()
+    assert memo.status == "draft"
+    assert not StatusChange.objects.filter(object_id=memo.pk).exists()
+
+
+def test_effect_runs_in_same_transaction_with_payload(cast, memo):
+    perform(memo, "submit", actor=cast.member)
+    perform(memo, "accept", actor=cast.clerk, data={"stamp": "已阅"})
+    memo.refresh_from_db()
+    assert memo.title.endswith("[已阅]")
+    assert memo.status == "accepted"
+
+
+def test_unknown_action_is_a_clear_refusal(cast, memo):
+    with pytest.raises(TransitionNotAllowed):
+        perform(memo, "explode", actor=cast.member)
+
+
+def test_available_lists_only_what_the_user_may_do_now(cast, memo):
+    wf = workflow_for(memo)
+    assert [a.name for a in wf.available(memo, cast.member)] == ["submit"]
+    assert wf.available(memo, cast.clerk) == []
+    perform(memo, "submit", actor=cast.member)
+    assert {a.name for a in wf.available(memo, cast.clerk)} == {"accept", "return"}
+
+
+def test_holders_of_next_step_are_told_once_after_commit(cast, memo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(memo, "submit", actor=cast.member)
+    notes = Notification.objects.filter(recipient=cast.clerk)
+    assert notes.count() == 1
+    assert "计划" in notes.get().title
+    assert not Notification.objects.filter(recipient=cast.member).exists()
+
+
+def test_history_merges_transitions_and_field_edits(cast, memo):
+    memo.body = "修改后的正文"
+    memo._history_user = cast.member
+    memo.save()
+    perform(memo, "submit", actor=cast.member, note="提交")
+    events = history_for(memo)
+    kinds = [e["kind"] for e in events]
+    assert kinds == ["created", "edited", "transition"]
+    assert events[1]["changes"][0]["field"] == "body"
+    assert events[2]["to_state"] == "submitted"
+
+
+@pytest.mark.parametrize("wf", all_workflows(), ids=lambda w: w.model)
+def test_every_declared_workflow_is_complete(wf):
+    table = wf.table()
+    assert set(table) == set(wf.states.values)
+    assert wf.reachable() == set(wf.states.values), "every state must be reachable from the initial one"
+    assert wf.visible is not None, "every workflow declares who may see its objects"

@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.exceptions import DomainError
+from core.forms import TransitionForm
+from core.models import Attachment
+from core.selectors import current_committee
+from core.workflow import _registry, perform
+
+
+def home(request):
+    if request.user.is_authenticated and not request.user.roles <= {"citizen"}:
+        return redirect("core:dashboard")
+    return render(request, "core/portal_home.html", {"committee": current_committee()})
+
+
+@login_required
+def dashboard(request):
+    from core.selectors_dashboard import dashboard_for
+
+    return render(request, "core/dashboard.html", dashboard_for(request.user))
+
+
+@login_required
+@require_POST
+def transition(request, label: str, pk: int):
+    """Fire one workflow action from an HTML form, then go back to the object's page."""
+    wf = _registry.get(label)
+    if wf is None:
+        raise Http404
+    obj = get_object_or_404(wf.visible_to(request.user), pk=pk)
+    form = TransitionForm(request.POST, request.FILES)
+    back = request.POST.get("next") or getattr(obj, "get_absolute_url", lambda: "/")()
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    if not form.is_valid():
+        messages.error(request, _("提交的数据有误。"))
+        return redirect(back)
+    data = {k[5:]: v for k, v in request.POST.items() if k.startswith("data_")}
+    uploads = [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
+    try:
+        perform(obj, form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["note"],
+                data=data, attachments=uploads)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        request.session["unsaved_note"] = form.cleaned_data["note"]
+        return redirect(back)
+    messages.success(request, _("操作已完成。"))
+    return redirect(back)
+
+
+@login_required
+def attachment_download(request, token: str):
+    """Serve an attachment as a download after checking the viewer may see its record."""
+    att = get_object_or_404(Attachment.objects.select_related("content_type"), token=token)
+    model = att.content_type.model_class()
+    wf = _registry.get(model._meta.label_lower) if model else None
+    visible = wf.visible_to(request.user) if wf else _visible_fallback(request.user, att.content_type)
+    if visible is None or not visible.filter(pk=att.object_id).exists():
+        raise Http404
+    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name,
+                            content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _visible_fallback(user, ct: ContentType):
+    from core.visibility import visible_queryset
+
+    return visible_queryset(user, ct.model_class())
+
+
+def ratelimited(request, exception=None):
+    message = _("操作过于频繁，请稍后再试。您填写的内容没有丢失，请稍候重新提交。")
+    if request.path.startswith(("/api/", "/open311/")) or "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"error": {"code": "rate_limited", "message": message, "fields": {}}}, status=429)
+    return render(request, "429.html", {"message": message}, status=429)
+
+
+def healthz(request):
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bare(request):
+    """A bare view for the load benchmark's baseline (no template, no query)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def error_404(request, exception=None):
+    if request.path.startswith(("/api/", "/open311/")):
+        return JsonResponse({"error": {"code": "not_found", "message": _("未找到该记录。"), "fields": {}}}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    if request.path.startswith(("/api/", "/open311/")):
+        return JsonResponse({"error": {"code": "server_error", "message": _("服务器内部错误，已记录。"), "fields": {}}}, status=500)
+    return render(request, "500.html", status=500)
+
+
+def error_403(request, exception=None):
+    if request.path.startswith(("/api/", "/open311/")):
+        return JsonResponse({"error": {"code": "forbidden", "message": _("您没有权限访问。"), "fields": {}}}, status=403)
+    return render(request, "403.html", status=403)

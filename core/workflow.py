@@ -1,0 +1,295 @@
+"""One small mechanism for every state machine in Xieshang.
+
+Each app declares its workflow as data in `<app>/workflow.py`: states (TextChoices), actions
+(name, sources, target, who may fire it, whether a reason is required, side effect) and who holds
+each state. `perform()` is the only code that assigns a workflow status: it locks the row, checks
+the table and the actor, saves, records a StatusChange, runs the effect in the same transaction and
+tells whoever holds the next step once the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import rules
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from core.exceptions import ActionForbidden, NoteRequired, TransitionNotAllowed
+from core.models import StatusChange
+
+Predicate = Callable[[Any, Any], bool]
+
+
+def _resolve(ref):
+    return import_string(ref) if isinstance(ref, str) else ref
+
+
+def check(predicate, user, obj=None) -> bool:
+    """Evaluate a django-rules predicate (any arity) or a plain callable(user, obj)."""
+    pred = _resolve(predicate)
+    if isinstance(pred, rules.Predicate):
+        return bool(pred.test(user, obj))
+    return bool(pred(user, obj))
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: Any
+    sources: tuple[str, ...]
+    target: str
+    allowed: Predicate | str
+    note_required: bool = False
+    note_label: Any = ""
+    effect: Callable[..., None] | str | None = None
+    style: str = "primary"
+    # Extra payload keys the effect needs (documented in the API and the HTML form).
+    fields: tuple[str, ...] = ()
+    # A guard that refuses with a readable reason even when the table allows the move.
+    guard: Callable[..., None] | str | None = None
+
+    def is_allowed(self, user, obj) -> bool:
+        return check(self.allowed, user, obj)
+
+
+@dataclass
+class Workflow:
+    model: str  # "app_label.ModelName"
+    states: type[models.TextChoices]
+    initial: str
+    actions: list[Action]
+    status_field: str = "status"
+    # holders(obj, state) -> users who must act next; they are notified on entering the state.
+    holders: Callable[[Any, str], Iterable[Any]] | str | None = None
+    # visible(viewer) -> QuerySet of objects this viewer may see (the object-level permission).
+    visible: Callable[[Any], models.QuerySet] | str | None = None
+    # inbox(user) -> QuerySet of objects waiting for this user (dashboard "待办").
+    inbox: Callable[[Any], models.QuerySet] | str | None = None
+    _by_name: dict[str, Action] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_name = {a.name: a for a in self.actions}
+        values = set(self.states.values)
+        for a in self.actions:
+            unknown = (set(a.sources) | {a.target}) - values
+            if unknown:
+                raise ValueError(f"{self.model}.{a.name}: unknown states {unknown}")
+
+    def table(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {s: set() for s in self.states.values}
+        for a in self.actions:
+            for s in a.sources:
+                out[s].add(a.target)
+        return out
+
+    def reachable(self) -> set[str]:
+        table, seen, todo = self.table(), {self.initial}, [self.initial]
+        while todo:
+            for nxt in table[todo.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    def action(self, name: str) -> Action:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise TransitionNotAllowed(_("未知的操作：%(name)s") % {"name": name}) from None
+
+    def state_label(self, value: str) -> str:
+        try:
+            return str(self.states(value).label)
+        except ValueError:
+            return value
+
+    def available(self, obj, user) -> list[Action]:
+        state = getattr(obj, self.status_field)
+        return [a for a in self.actions if state in a.sources and a.is_allowed(user, obj)]
+
+    def visible_to(self, user) -> models.QuerySet:
+        return _resolve(self.visible)(user)
+
+    def inbox_for(self, user) -> models.QuerySet | None:
+        return _resolve(self.inbox)(user) if self.inbox else None
+
+
+_registry: dict[str, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    _registry[workflow.model.lower()] = workflow
+    return workflow
+
+
+def workflow_for(obj_or_model) -> Workflow:
+    return _registry[obj_or_model._meta.label_lower]
+
+
+def all_workflows() -> list[Workflow]:
+    return list(_registry.values())
+
+
+def perform(
+    obj,
+    action_name: str,
+    *,
+    actor,
+    note: str = "",
+    data: dict | None = None,
+    attachments: Iterable = (),
+):
+    """Fire one action on obj for actor; returns the refreshed object. Raises DomainError."""
+    wf = workflow_for(obj)
+    action = wf.action(action_name)
+    note = (note or "").strip()
+    data = data or {}
+    with transaction.atomic():
+        # Lock the row so that of two concurrent actions exactly one wins; the loser re-reads the
+        # new state below and is refused with a readable message.
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        current = getattr(locked, wf.status_field)
+        if current not in action.sources:
+            raise TransitionNotAllowed(
+                _("当前状态为“%(state)s”，不能执行“%(action)s”。")
+                % {"state": wf.state_label(current), "action": action.label}
+            )
+        if not action.is_allowed(actor, locked):
+            raise ActionForbidden(
+                _("您没有权限执行“%(action)s”。") % {"action": action.label}
+            )
+        if action.note_required and not note:
+            raise NoteRequired(
+                _("执行“%(action)s”需要填写%(what)s。")
+                % {"action": action.label, "what": action.note_label or _("理由")}
+            )
+        if action.guard:
+            _resolve(action.guard)(locked, actor=actor, note=note, data=data)
+        setattr(locked, wf.status_field, action.target)
+        locked._history_user = actor if getattr(actor, "is_authenticated", False) else None
+        locked._change_reason = f"{action.name}: {note}"[:100]
+        update_fields = [wf.status_field]
+        if any(f.name == "updated_at" for f in locked._meta.concrete_fields):
+            update_fields.append("updated_at")
+        locked.save(update_fields=update_fields)
+        change = StatusChange.objects.create(
+            content_type=ContentType.objects.get_for_model(locked),
+            object_id=locked.pk,
+            action=action.name,
+            from_state=current,
+            to_state=action.target,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            note=note,
+            data=_jsonable(data),
+            created_at=timezone.now(),
+        )
+        for upload in attachments:
+            from core.services import store_attachment
+
+            store_attachment(target=locked, upload=upload, actor=actor, status_change=change)
+        if action.effect:
+            _resolve(action.effect)(locked, actor=actor, note=note, data=data, change=change)
+        transaction.on_commit(lambda: _tell_holders(wf, locked, change))
+    # The caller's instance reflects the new state and whatever the effect changed.
+    obj.refresh_from_db()
+    return obj
+
+
+def _jsonable(data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, str | int | float | bool) or value is None:
+            out[key] = value
+        elif isinstance(value, models.Model):
+            out[key] = value.pk
+        else:
+            out[key] = str(value)
+    return out
+
+
+def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
+    if not wf.holders:
+        return
+    from notifications.services import notify
+
+    users = [u for u in _resolve(wf.holders)(obj, change.to_state) if u.pk != change.actor_id]
+    if not users:
+        return
+    notify(
+        recipients=users,
+        event_key=f"status:{change.pk}",
+        title=_("“%(obj)s”待您处理：%(state)s")
+        % {"obj": str(obj)[:60], "state": wf.state_label(change.to_state)},
+        body=change.note,
+        target=obj,
+    )
+
+
+def history_for(obj) -> list[dict]:
+    """The audited timeline of obj: workflow actions and field edits, oldest first."""
+    wf = _registry.get(obj._meta.label_lower)
+    ct = ContentType.objects.get_for_model(obj)
+    events: list[dict] = []
+    changes = StatusChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor")
+    for ch in changes.prefetch_related("attachments"):
+        events.append(
+            {
+                "kind": "transition",
+                "at": ch.created_at,
+                "actor": ch.actor.display if ch.actor else _("系统"),
+                "action": ch.action,
+                "action_label": str(wf.action(ch.action).label) if wf and ch.action in wf._by_name else ch.action,
+                "from_state": ch.from_state,
+                "from_label": wf.state_label(ch.from_state) if wf else ch.from_state,
+                "to_state": ch.to_state,
+                "to_label": wf.state_label(ch.to_state) if wf else ch.to_state,
+                "note": ch.note,
+                "attachments": [
+                    {"name": a.original_name, "token": a.token} for a in ch.attachments.all()
+                ],
+            }
+        )
+    history = getattr(obj, "history", None)
+    if history is not None:
+        records = list(history.all().select_related("history_user").order_by("history_date"))
+        status_field = wf.status_field if wf else "status"
+        for prev, rec in zip([None, *records[:-1]], records, strict=True):
+            diff = _diff(prev, rec, skip={status_field, "updated_at", "version"})
+            if rec.history_type == "~" and not diff:
+                continue
+            events.append(
+                {
+                    "kind": {"+": "created", "~": "edited", "-": "deleted"}[rec.history_type],
+                    "at": rec.history_date,
+                    "actor": rec.history_user.display if rec.history_user else _("系统"),
+                    "changes": diff if rec.history_type == "~" else [],
+                }
+            )
+    events.sort(key=lambda e: e["at"])
+    return events
+
+
+def _diff(prev, rec, *, skip: set[str]) -> list[dict]:
+    if prev is None:
+        return []
+    delta = rec.diff_against(prev)
+    out = []
+    for change in delta.changes:
+        if change.field in skip:
+            continue
+        field_obj = rec.instance_type._meta.get_field(change.field)
+        if getattr(field_obj, "sensitive", False):
+            old, new = "***", "***"
+        else:
+            old, new = change.old, change.new
+        out.append(
+            {"field": change.field, "label": str(field_obj.verbose_name), "old": str(old), "new": str(new)}
+        )
+    return out

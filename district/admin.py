@@ -1,0 +1,24 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from district import models
+
+
+@admin.register(models.Member)
+class MemberAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "sector", "party", "body", "is_standing", "position", "is_active")
+    list_filter = ("sector", "party", "is_standing", "position")
+    list_select_related = ("sector", "party", "body")
+    search_fields = ("name",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(models.Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "head_name", "is_active")
+    list_filter = ("kind",)
+
+
+for model in (models.Committee, models.Term, models.Session, models.Body, models.Sector, models.Party,
+              models.Town, models.Community, models.Expert, models.PartyLeader):
+    admin.site.register(model)

@@ -1,0 +1,78 @@
+from django.urls import include, path
+from rest_framework import serializers, viewsets
+from rest_framework.routers import SimpleRouter
+
+from core.privacy import masked
+from district import selectors
+from district.models import Department, Member, Sector, Town
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    sector = serializers.StringRelatedField()
+    party = serializers.StringRelatedField()
+    body = serializers.StringRelatedField()
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Member
+        fields = ["id", "name", "gender", "sector", "party", "body", "is_standing", "position", "phone"]
+
+    def get_phone(self, obj) -> str:
+        viewer = self.context["request"].user
+        return obj.phone if selectors.may_see_contact(viewer, obj) else masked(obj.phone, "phone")
+
+
+class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+    """Members of the committee; contact data masked unless the viewer needs it."""
+
+    serializer_class = MemberSerializer
+    filterset_fields = ["sector", "party", "body", "is_standing", "position"]
+    ordering_fields = ["id", "name"]
+
+    def get_queryset(self):
+        return selectors.members_list()
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "short_name", "kind"]
+
+
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Party and government units that receive plans, outcomes and proposals."""
+
+    serializer_class = DepartmentSerializer
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        return selectors.departments_list()
+
+
+class NamedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class SectorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sectors (界别)."""
+
+    serializer_class = NamedSerializer
+    queryset = Sector.objects.all()
+    pagination_class = None
+
+
+class TownViewSet(viewsets.ReadOnlyModelViewSet):
+    """Towns and streets (镇街)."""
+
+    serializer_class = NamedSerializer
+    queryset = Town.objects.all()
+    pagination_class = None
+
+
+router = SimpleRouter()
+router.register("members", MemberViewSet, basename="member")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("sectors", SectorViewSet, basename="sector")
+router.register("towns", TownViewSet, basename="town")
+urlpatterns = [path("", include(router.urls))]

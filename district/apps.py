@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DistrictConfig(AppConfig):
+    name = "district"
+    verbose_name = _("区政协组织")
+
+    def ready(self) -> None:
+        from accounts.predicates import is_dept_liaison, is_expert, is_member, is_office
+        from core.nav import NavItem, register_nav
+
+        staff = is_office | is_member | is_dept_liaison | is_expert
+        register_nav(NavItem("office", _("委员名录"), "district:members", "people", 80, staff))
+        register_nav(NavItem("office", _("部门"), "district:departments", "building", 85, staff))

@@ -1,0 +1,187 @@
+"""Demo district modelled on the seed (Tong'an, Xiamen, 2022). People other than the seed's are fictional."""
+
+import random
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import create_user, ensure_role_groups
+from core.demo_runner import DEMO_PASSWORD
+from district.models import (
+    Body, Committee, Community, Department, Expert, Member, Party, PartyLeader, Sector, Session, Term, Town,
+)
+
+BODIES = [
+    ("办公室", Body.Kind.OFFICE, False), ("研究室", Body.Kind.RESEARCH, False),
+    ("提案委员会", Body.Kind.SPECIAL, True), ("经济委员会", Body.Kind.SPECIAL, False),
+    ("农业和农村委员会", Body.Kind.SPECIAL, False), ("人口资源环境委员会", Body.Kind.SPECIAL, False),
+    ("教科卫体委员会", Body.Kind.SPECIAL, False), ("文化文史和学习委员会", Body.Kind.SPECIAL, False),
+    ("社会和法制委员会", Body.Kind.SPECIAL, False),
+]
+SECTORS = ["中共", "民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "无党派人士", "共青团",
+           "工会", "妇联", "工商联", "科技", "经贸", "农业", "教育", "文化艺术", "医药卫生", "体育",
+           "社会福利和社会保障", "少数民族和宗教", "特邀"]
+PARTIES = [("中国共产党", "中共"), ("中国国民党革命委员会", "民革"), ("中国民主同盟", "民盟"),
+           ("中国民主建国会", "民建"), ("中国民主促进会", "民进"), ("中国农工民主党", "农工党"),
+           ("中国致公党", "致公党"), ("九三学社", "九三学社"), ("无党派人士", "无党派"), ("群众", "群众")]
+TOWNS = [("大同街道", Town.Kind.STREET), ("祥平街道", Town.Kind.STREET), ("新民镇", Town.Kind.TOWN),
+         ("西柯镇", Town.Kind.TOWN), ("五显镇", Town.Kind.TOWN), ("洪塘镇", Town.Kind.TOWN),
+         ("莲花镇", Town.Kind.TOWN), ("汀溪镇", Town.Kind.TOWN)]
+COMMUNITY_SUFFIXES = ["东山", "溪美", "南安", "后埔", "顶厝", "新兴"]
+DEPARTMENTS = [
+    ("中共厦门市同安区委办公室", "区委办", Department.Kind.PARTY_OFFICE),
+    ("厦门市同安区人民政府办公室", "政府办", Department.Kind.GOV_OFFICE),
+    ("区教育局", "教育局", Department.Kind.FUNCTIONAL),
+    ("区发展和改革局", "发改局", Department.Kind.FUNCTIONAL),
+    ("区财政局", "财政局", Department.Kind.FUNCTIONAL),
+    ("区工业和信息化局", "工信局", Department.Kind.FUNCTIONAL),
+    ("区农业农村局", "农业农村局", Department.Kind.FUNCTIONAL),
+    ("区住房和建设局", "住建局", Department.Kind.FUNCTIONAL),
+    ("区卫生健康局", "卫健局", Department.Kind.FUNCTIONAL),
+    ("区人力资源和社会保障局", "人社局", Department.Kind.FUNCTIONAL),
+    ("区民政局", "民政局", Department.Kind.FUNCTIONAL),
+    ("区文化和旅游局", "文旅局", Department.Kind.FUNCTIONAL),
+    ("区市场监督管理局", "市场监管局", Department.Kind.FUNCTIONAL),
+    ("区城市管理局", "城管局", Department.Kind.FUNCTIONAL),
+    ("区商务局", "商务局", Department.Kind.FUNCTIONAL),
+    ("区交通运输局", "交通局", Department.Kind.FUNCTIONAL),
+    ("区生态环境局", "生态环境局", Department.Kind.FUNCTIONAL),
+    ("新民镇人民政府", "新民镇", Department.Kind.TOWN),
+]
+# The 经贸 sector duty group of the seed (domain.md §0).
+DUTY_GROUP = ["洪志强", "李宏墩", "陈宏", "洪冬云", "张彦"]
+SURNAMES = "陈林黄张李王吴刘蔡杨许郑洪苏叶庄谢周颜曾柯叶邱傅"
+GIVEN = "志明建华国平文秀丽芳雅婷伟强海燕晓东思远振兴嘉怡宏达俊杰金水春生丽娟美玲惠敏"
+
+
+def _fake_name(rng: random.Random, used: set[str]) -> str:
+    while True:
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
+        if name not in used and name not in DUTY_GROUP:
+            used.add(name)
+            return name
+
+
+def _phone(rng: random.Random) -> str:
+    return "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9))
+
+
+def context() -> dict:
+    committee = Committee.objects.order_by("id").first()
+    if committee is None:
+        return {}
+    return {
+        "committee": committee,
+        "term": Term.objects.filter(is_current=True).first(),
+        "departments": {d.short_name: d for d in Department.objects.all()},
+        "bodies": {b.name: b for b in Body.objects.all()},
+        "users": {u.username: u for u in User.objects.filter(username__in=_DEMO_USERNAMES)},
+    }
+
+
+_DEMO_USERNAMES = ["admin", "clerk", "research", "proposal", "info", "chair", "vicechair", "secgen",
+                   "member", "standing", "partyoffice", "govoffice", "partyleader", "liaison_edu",
+                   "liaison_hr", "expert", "citizen"]
+
+
+def load(ctx: dict) -> None:
+    rng = random.Random(2022)
+    ensure_role_groups()
+    committee = Committee.objects.create(
+        name="中国人民政治协商会议厦门市同安区委员会", short_name="同安区政协", district_name="同安区",
+        doc_prefix="同", is_demo=True,
+    )
+    term = Term.objects.create(committee=committee, number=14, start_year=2021, end_year=2026, is_current=True)
+    for n, year in enumerate([2022, 2023], start=1):
+        Session.objects.create(term=term, number=n, year=year)
+    bodies = {name: Body.objects.create(committee=committee, name=name, kind=kind, handles_proposals=hp, order=i)
+              for i, (name, kind, hp) in enumerate(BODIES)}
+    sectors = {name: Sector.objects.create(name=name, order=i) for i, name in enumerate(SECTORS)}
+    parties = {short: Party.objects.create(name=name, short_name=short, order=i)
+               for i, (name, short) in enumerate(PARTIES)}
+    towns = {name: Town.objects.create(name=name, kind=kind, order=i) for i, (name, kind) in enumerate(TOWNS)}
+    for town in towns.values():
+        for suffix in rng.sample(COMMUNITY_SUFFIXES, 3):
+            kind = Community.Kind.VILLAGE if town.kind == Town.Kind.TOWN and rng.random() < 0.5 else Community.Kind.COMMUNITY
+            Community.objects.create(town=town, name=suffix + ("村" if kind == Community.Kind.VILLAGE else "社区"), kind=kind)
+    departments = {short: Department.objects.create(name=name, short_name=short, kind=kind, order=i,
+                                                    head_name=_fake_name(rng, set()))
+                   for i, (name, short, kind) in enumerate(DEPARTMENTS)}
+
+    password_hash = make_password(DEMO_PASSWORD)
+    groups = {g.name: g for g in Group.objects.all()}
+    used: set[str] = set()
+
+    def account(username, full_name, roles, **extra):
+        user = User(username=username, full_name=full_name, password=password_hash, **extra)
+        user.save()
+        user.groups.set([groups[r] for r in roles])
+        return user
+
+    admin = account("admin", "系统管理员（演示）", [Role.ADMIN], is_staff=True, is_superuser=True)
+    admin.email = "admin@example.org"
+    admin.save(update_fields=["email"])
+    account("clerk", _fake_name(rng, used), [Role.CLERK], body=bodies["办公室"], email="clerk@example.org")
+    account("research", _fake_name(rng, used), [Role.RESEARCH_OFFICE], body=bodies["研究室"])
+    account("proposal", _fake_name(rng, used), [Role.PROPOSAL_OFFICE], body=bodies["提案委员会"])
+    account("info", _fake_name(rng, used), [Role.INFO_OFFICE], body=bodies["研究室"])
+    account("partyoffice", _fake_name(rng, used), [Role.PARTY_OFFICE], department=departments["区委办"])
+    account("govoffice", _fake_name(rng, used), [Role.GOV_OFFICE], department=departments["政府办"])
+    leader_user = account("partyleader", _fake_name(rng, used), [Role.PARTY_LEADER])
+    PartyLeader.objects.create(user=leader_user, name=leader_user.full_name, title="区委副书记（演示）")
+    for short, dept in departments.items():
+        if dept.kind in (Department.Kind.PARTY_OFFICE, Department.Kind.GOV_OFFICE):
+            continue
+        username = {"教育局": "liaison_edu", "人社局": "liaison_hr"}.get(short, f"liaison_{dept.pk}")
+        account(username, _fake_name(rng, used), [Role.DEPT_LIAISON], department=dept)
+    expert_user = account("expert", _fake_name(rng, used), [Role.EXPERT])
+    Expert.objects.create(user=expert_user, name=expert_user.full_name, field="教育政策", organisation="某高校（演示）",
+                          phone=_phone(rng))
+    for i in range(5):
+        Expert.objects.create(name=_fake_name(rng, used), field=rng.choice(["城乡规划", "农业经济", "文化遗产", "公共卫生", "产业经济"]),
+                              organisation="特邀研究员（演示）", phone=_phone(rng))
+    account("citizen", "市民（演示）", [Role.CITIZEN])
+
+    _members(rng, used, term, sectors, parties, bodies, towns, account)
+
+
+def _members(rng, used, term, sectors, parties, bodies, towns, account) -> None:
+    special = [b for b in bodies.values() if b.kind == Body.Kind.SPECIAL]
+    plain_sectors = [s for s in sectors.values() if s.name != "经贸"]
+    town_list = list(towns.values())
+
+    def member(name, sector, party, *, standing=False, position="", username=None, roles=()):
+        user = None
+        if username:
+            user = account(username, name, list(roles))
+        return Member.objects.create(
+            term=term, name=name, gender=rng.choice("MF"), birth_year=rng.randint(1960, 1990),
+            sector=sector, party=party, body=rng.choice(special), town=rng.choice(town_list),
+            workplace="（演示）" + rng.choice(["某公司总经理", "某中学校长", "某医院主任医师", "某律所主任", "某社区书记"]),
+            phone=_phone(rng), id_number=f"350212{rng.randint(1960, 1990)}0101{rng.randint(1000, 9999)}",
+            address=f"同安区{rng.choice(town_list).name}某路{rng.randint(1, 300)}号（演示）",
+            is_standing=standing, position=position, user=user,
+        )
+
+    member(_fake_name(rng, used), sectors["中共"], parties["中共"], standing=True, position="chair",
+           username="chair", roles=[Role.CHAIR, Role.MEMBER, Role.STANDING_MEMBER])
+    member(_fake_name(rng, used), sectors["民建"], parties["民建"], standing=True, position="vice_chair",
+           username="vicechair", roles=[Role.VICE_CHAIR, Role.MEMBER, Role.STANDING_MEMBER])
+    for _ in range(3):
+        member(_fake_name(rng, used), rng.choice(plain_sectors), rng.choice(list(parties.values())),
+               standing=True, position="vice_chair")
+    member(_fake_name(rng, used), sectors["中共"], parties["中共"], standing=True, position="secretary_general",
+           username="secgen", roles=[Role.SECRETARY_GENERAL, Role.MEMBER, Role.STANDING_MEMBER])
+    # The seed's 经贸 duty group; 洪志强 is the demo member account.
+    for i, name in enumerate(DUTY_GROUP):
+        member(name, sectors["经贸"], rng.choice([parties["民建"], parties["无党派"], parties["致公党"]]),
+               username="member" if i == 0 else None, roles=[Role.MEMBER])
+    # Standing members: 34 more, the first one being the demo 'standing' account; all can vote online.
+    for i in range(34):
+        member(_fake_name(rng, used), rng.choice(plain_sectors), rng.choice(list(parties.values())), standing=True,
+               username="standing" if i == 0 else f"sc{i:02d}", roles=[Role.MEMBER, Role.STANDING_MEMBER])
+    for i in range(255):
+        member(_fake_name(rng, used), rng.choice(plain_sectors + [sectors["经贸"]]), rng.choice(list(parties.values())),
+               username=f"m{i:03d}" if i < 40 else None, roles=[Role.MEMBER])

@@ -1,0 +1,102 @@
+"""Tell people about events: in-app inbox, single e-mails, or a daily digest."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.models import Notification
+
+
+def _target_url(target) -> str:
+    get_url = getattr(target, "get_absolute_url", None)
+    return get_url() if get_url else ""
+
+
+def notify(*, recipients: Iterable, event_key: str, title: str, body: str = "", target=None, url: str = "") -> list[Notification]:
+    """Create one notification per recipient for an event, at most once per (recipient, event)."""
+    created = []
+    ct = ContentType.objects.get_for_model(target) if target is not None else None
+    seen: set[int] = set()
+    for user in recipients:
+        if user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        try:
+            with transaction.atomic():
+                note = Notification.objects.create(
+                    recipient=user,
+                    event_key=event_key[:120],
+                    title=title[:200],
+                    body=body,
+                    url=url or (_target_url(target) if target is not None else ""),
+                    content_type=ct,
+                    object_id=target.pk if target is not None else None,
+                )
+        except IntegrityError:
+            continue  # already told about this event
+        created.append(note)
+        if user.email and not user.email_digest:
+            from notifications.tasks import send_notification_email
+
+            transaction.on_commit(lambda pk=note.pk: send_notification_email.enqueue(pk))
+    return created
+
+
+def email_notification(*, notification_id: int) -> bool:
+    """Send the single e-mail for one notification, once (claimed with a guarded update)."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    note = Notification.objects.select_related("recipient").get(pk=notification_id)
+    send_mail(
+        subject=f"[{_('协商平台')}] {note.title}",
+        message=render_to_string("notifications/email_single.txt", {"n": note, "site": settings.SITE_URL}),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[note.recipient.email],
+    )
+    return True
+
+
+def send_digests(*, now=None) -> int:
+    """E-mail each digest user the notifications not yet mailed; returns mails sent."""
+    from accounts.models import User
+
+    now = now or timezone.now()
+    sent = 0
+    users = User.objects.filter(email_digest=True, is_active=True).exclude(email="")
+    for user in users.iterator():
+        with transaction.atomic():
+            pending = list(
+                Notification.objects.select_for_update()
+                .filter(recipient=user, emailed_at__isnull=True)
+                .order_by("created_at")
+            )
+            if not pending:
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+            send_mail(
+                subject=_("[协商平台] 每日摘要：%(n)s条新消息") % {"n": len(pending)},
+                message=render_to_string(
+                    "notifications/email_digest.txt", {"items": pending, "user": user, "site": settings.SITE_URL}
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email],
+            )
+            sent += 1
+    return sent
+
+
+def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications (all, or the given ids) read."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
