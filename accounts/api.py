@@ -17,20 +17,20 @@ class TokenObtainApi(APIView):
     authentication_classes: list = []
     throttle_classes = [AnonRateThrottle]
 
-    class InputSerializer(serializers.Serializer):
+    class TokenInputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=200, style={"input_type": "password"})
         scope = serializers.ChoiceField(choices=ApiToken.Scope.choices, default=ApiToken.Scope.READ)
         name = serializers.CharField(max_length=100, required=False, default="api")
 
-    class OutputSerializer(serializers.Serializer):
+    class TokenOutputSerializer(serializers.Serializer):
         token = serializers.CharField()
         scope = serializers.CharField()
         username = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer, summary="获取接口令牌 / obtain a token")
+    @extend_schema(request=TokenInputSerializer, responses=TokenOutputSerializer, summary=_("获取接口令牌"))
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(
             request, username=data.validated_data["username"], password=data.validated_data["password"]
@@ -44,14 +44,14 @@ class TokenObtainApi(APIView):
 class WhoAmIApi(APIView):
     """The signed-in user and their roles."""
 
-    class OutputSerializer(serializers.Serializer):
+    class WhoAmIOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         username = serializers.CharField()
         name = serializers.CharField()
         roles = serializers.ListField(child=serializers.CharField())
         department = serializers.CharField(allow_null=True)
 
-    @extend_schema(responses=OutputSerializer, summary="当前用户 / current user")
+    @extend_schema(responses=WhoAmIOutputSerializer, summary=_("当前用户"))
     def get(self, request):
         user = request.user
         return Response(

@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xieshang API",
-    "DESCRIPTION": "协商平台开放接口 / Open API of the Xieshang consultation platform",
+    "DESCRIPTION": _("协商平台开放接口：所有记录的查询、流程操作与审计记录。"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -57,7 +57,7 @@ def email_notification(*, notification_id: int) -> bool:
         return False
     note = Notification.objects.select_related("recipient").get(pk=notification_id)
     send_mail(
-        subject=f"[{_('协商平台')}] {note.title}",
+        subject=_("[协商平台] %(title)s") % {"title": note.title},
         message=render_to_string("notifications/email_single.txt", {"n": note, "site": settings.SITE_URL}),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[note.recipient.email],

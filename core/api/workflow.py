@@ -61,13 +61,13 @@ class WorkflowViewSetMixin:
     """Add to a ViewSet whose get_object() applies the viewer's visibility."""
 
     @extend_schema(
-        methods=["GET"], responses=ActionSerializer(many=True), summary="可执行的操作 / available actions"
+        methods=["GET"], responses=ActionSerializer(many=True), summary=_("可执行的操作")
     )
     @extend_schema(
         methods=["POST"],
         request=TransitionInputSerializer,
         responses=TransitionResultSerializer,
-        summary="执行一个操作 / perform an action",
+        summary=_("执行一个操作"),
     )
     @action(detail=True, methods=["get", "post"], url_path="transitions")
     def transitions(self, request, pk=None):
@@ -87,7 +87,7 @@ class WorkflowViewSetMixin:
         status_value = getattr(obj, wf.status_field)
         return Response({"id": obj.pk, "status": status_value, "status_label": wf.state_label(status_value)})
 
-    @extend_schema(responses=HistoryEventSerializer(many=True), summary="审计时间线 / audited timeline")
+    @extend_schema(responses=HistoryEventSerializer(many=True), summary=_("审计时间线"))
     @action(detail=True, methods=["get"], url_path="history")
     def history(self, request, pk=None):
         obj = self.get_object()

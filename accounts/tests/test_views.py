@@ -1,0 +1,51 @@
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_leads_staff_to_their_dashboard(client, cast):
+    response = client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/office/"
+    assert "工作台" in response.content.decode()
+
+
+def test_wrong_password_message_is_in_chinese(client, cast):
+    response = client.post("/accounts/login/", {"username": "clerk", "password": "wrong"})
+    assert "用户名或密码错误" in response.content.decode()
+
+
+def test_repeated_failures_lock_the_account(client, cast, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "clerk", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "锁定" in response.content.decode()
+
+
+def test_enforced_two_factor_stops_staff_until_verified(client, cast, settings):
+    settings.ENFORCE_STAFF_2FA = True
+    device = TOTPDevice.objects.create(user=cast.clerk, name="phone", confirmed=True)
+    client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD})
+    response = client.get("/office/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/otp/verify/")
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    client.post("/accounts/otp/verify/", {"token": f"{code:06d}", "next": "/office/"})
+    assert client.get("/office/").status_code == 200
+
+
+def test_two_factor_is_not_forced_on_members(client, cast, settings):
+    settings.ENFORCE_STAFF_2FA = True
+    client.force_login(cast.member)
+    assert client.get("/office/").status_code == 200
+
+
+def test_digest_preference_is_saved(client, cast):
+    client.force_login(cast.member)
+    client.post("/accounts/preferences/", {"email": "m@example.org", "email_digest": "on"})
+    cast.member.refresh_from_db()
+    assert cast.member.email_digest is True

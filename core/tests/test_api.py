@@ -1,0 +1,89 @@
+import pytest
+
+from accounts.models import ApiToken
+from core.tests.testapp.models import Memo
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("core.tests.testapp.urls")]
+
+
+@pytest.fixture
+def memo(cast):
+    return Memo.objects.create(title="计划", body="正文", owner=cast.member)
+
+
+def auth(client, user, scope="write"):
+    _token, key = ApiToken.issue(user=user, scope=scope)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def test_transitions_lists_actions_for_the_current_user(api_client, cast, memo):
+    response = auth(api_client, cast.member).get(f"/api/v1/memos/{memo.pk}/transitions/")
+    assert response.status_code == 200
+    assert [a["action"] for a in response.json()] == ["submit"]
+    assert response.json()[0]["target"] == "submitted"
+
+
+def test_post_transition_performs_the_action(api_client, cast, memo):
+    response = auth(api_client, cast.member).post(
+        f"/api/v1/memos/{memo.pk}/transitions/", {"action": "submit", "note": "请审"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "submitted"
+    memo.refresh_from_db()
+    assert memo.status == "submitted"
+
+
+def test_wrong_state_is_a_structured_409(api_client, cast, memo):
+    response = auth(api_client, cast.clerk).post(
+        f"/api/v1/memos/{memo.pk}/transitions/", {"action": "accept"}, format="json"
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["error"]["code"] == "transition_not_allowed"
+    assert body["error"]["message"]
+
+
+def test_missing_reason_is_a_structured_400(api_client, cast, memo):
+    Memo.objects.filter(pk=memo.pk).update(status="submitted")
+    response = auth(api_client, cast.clerk).post(
+        f"/api/v1/memos/{memo.pk}/transitions/", {"action": "return"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "note_required"
+
+
+def test_other_users_object_is_404_not_403(api_client, cast, memo):
+    response = auth(api_client, cast.other_member).get(f"/api/v1/memos/{memo.pk}/transitions/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_read_scope_token_cannot_fire_actions(api_client, cast, memo):
+    response = auth(api_client, cast.member, scope="read").post(
+        f"/api/v1/memos/{memo.pk}/transitions/", {"action": "submit"}, format="json"
+    )
+    assert response.status_code == 403
+    memo.refresh_from_db()
+    assert memo.status == "draft"
+
+
+def test_history_returns_the_audited_timeline(api_client, cast, memo):
+    client = auth(api_client, cast.member)
+    client.post(f"/api/v1/memos/{memo.pk}/transitions/", {"action": "submit", "note": "第一稿"}, format="json")
+    events = client.get(f"/api/v1/memos/{memo.pk}/history/").json()
+    assert [e["kind"] for e in events] == ["created", "transition"]
+    assert events[1]["note"] == "第一稿"
+    assert events[1]["actor"] == "member"
+
+
+def test_validation_errors_name_the_field(api_client, cast, memo):
+    response = auth(api_client, cast.member).post(f"/api/v1/memos/{memo.pk}/transitions/", {}, format="json")
+    assert response.status_code == 400
+    assert "action" in response.json()["error"]["fields"]
+
+
+def test_anonymous_gets_401_json(api_client, memo):
+    response = api_client.get(f"/api/v1/memos/{memo.pk}/history/")
+    assert response.status_code in (401, 403)
+    assert "error" in response.json()

@@ -1,0 +1,68 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.exceptions import ConcurrentEdit, Refused
+from core.services import attachments_of, save_versioned, store_attachment
+from core.tests.testapp.models import Memo
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def memo(cast):
+    return Memo.objects.create(title="计划", body="正文", owner=cast.member)
+
+
+def test_second_save_of_the_same_version_is_refused_and_names_the_editor(cast, memo):
+    first = Memo.objects.get(pk=memo.pk)
+    second = Memo.objects.get(pk=memo.pk)
+    first.body = "甲的修改"
+    save_versioned(first, expected_version=1, actor=cast.member, fields=["body"])
+    second.body = "乙的修改"
+    with pytest.raises(ConcurrentEdit) as err:
+        save_versioned(second, expected_version=1, actor=cast.clerk, fields=["body"])
+    assert "member" in str(err.value.message)
+    memo.refresh_from_db()
+    assert memo.body == "甲的修改"
+    assert memo.version == 2
+
+
+def test_attachment_is_stored_with_checksum(cast, memo):
+    att = store_attachment(target=memo, upload=SimpleUploadedFile("报告.pdf", PDF), actor=cast.member)
+    assert att.content_type_detected == "application/pdf"
+    assert len(att.sha256) == 64
+    assert list(attachments_of(memo)) == [att]
+    assert "报告" not in att.file.name
+
+
+def test_attachment_too_big_is_refused_with_sizes(cast, memo, settings):
+    settings.UPLOAD_MAX_BYTES = 10
+    with pytest.raises(Refused) as err:
+        store_attachment(target=memo, upload=SimpleUploadedFile("a.pdf", PDF), actor=cast.member)
+    assert "超过上限" in str(err.value.message)
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("page.pdf", b"<html><script>alert(1)</script></html>"),
+        ("x.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64),
+        ("img.png", b"<svg onload=alert(1)></svg>"),
+    ],
+)
+def test_attachment_type_is_judged_by_content_not_name(cast, memo, name, content):
+    with pytest.raises(Refused):
+        store_attachment(target=memo, upload=SimpleUploadedFile(name, content), actor=cast.member)
+
+
+def test_attachment_is_served_only_as_download_to_those_who_may_see_it(client, cast, memo):
+    att = store_attachment(target=memo, upload=SimpleUploadedFile("a.txt", "说明".encode()), actor=cast.member)
+    client.force_login(cast.other_member)
+    assert client.get(f"/files/{att.token}/").status_code == 404
+    client.force_login(cast.member)
+    response = client.get(f"/files/{att.token}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/octet-stream"
