@@ -32,9 +32,7 @@ class TokenObtainApi(APIView):
     def post(self, request):
         data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request, username=data.validated_data["username"], password=data.validated_data["password"]
-        )
+        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("用户名或密码错误。"))
         _token, key = ApiToken.issue(user=user, scope=data.validated_data["scope"], name=data.validated_data["name"])

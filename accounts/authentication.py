@@ -9,11 +9,7 @@ class ScopedTokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>`; request.auth is the ApiToken (with its scope)."""
 
     def authenticate_credentials(self, key):
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash(key), revoked=False)
-            .first()
-        )
+        token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(key), revoked=False).first()
         if token is None:
             raise exceptions.AuthenticationFailed(_("令牌无效或已撤销。"))
         if not token.user.is_active:

@@ -24,9 +24,7 @@ class Role(models.TextChoices):
 
 
 # The 政协 office side: sees the whole of its own work.
-OFFICE_ROLES = frozenset(
-    {Role.ADMIN, Role.CLERK, Role.RESEARCH_OFFICE, Role.PROPOSAL_OFFICE, Role.INFO_OFFICE}
-)
+OFFICE_ROLES = frozenset({Role.ADMIN, Role.CLERK, Role.RESEARCH_OFFICE, Role.PROPOSAL_OFFICE, Role.INFO_OFFICE})
 LEADER_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY_GENERAL})
 THREE_OFFICES = frozenset({Role.CLERK, Role.PARTY_OFFICE, Role.GOV_OFFICE})
 # Roles whose users are staff in the graded-protection sense (two-factor may be enforced).

@@ -14,9 +14,7 @@ def ensure_role_groups() -> None:
 
 
 @transaction.atomic
-def create_user(
-    *, username: str, password: str | None, roles: list[str], full_name: str = "", **extra
-) -> User:
+def create_user(*, username: str, password: str | None, roles: list[str], full_name: str = "", **extra) -> User:
     """Create (or update) a user holding exactly the given roles."""
     ensure_role_groups()
     user, _created = User.objects.get_or_create(username=username, defaults={"full_name": full_name, **extra})

@@ -134,8 +134,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -263,7 +262,6 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # District rules are configuration: these are the seed district's values, editable by the office.
 CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
 CONSTANCE_CONFIG = {}  # filled by core.config so that every knob carries its domain label
-from core.config import CONSTANCE_CONFIG, CONSTANCE_CONFIG_FIELDSETS  # noqa: E402,F811
 
 LOGGING = {
     "version": 1,

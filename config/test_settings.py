@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("STATIC_PLAIN", "true")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from config.settings import *  # noqa: E402,F403
-from config.settings import INSTALLED_APPS, STORAGES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import INSTALLED_APPS, STORAGES
 
 INSTALLED_APPS = [*INSTALLED_APPS, "core.tests.testapp"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -1,1 +1,120 @@
-from django.db import models  # noqa: F401
+"""The shared meeting record: every consultation format, votes and micro-consultations use it.
+
+Owned by the research-and-consultation area; other apps attach their own records to a Meeting
+(votes on a plan, a proposal-handling consultation, a duty group's micro-consultation).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+
+
+class MeetingKind(models.TextChoices):
+    STANDING = "standing", _("常委会会议")
+    CHAIRS = "chairs", _("主席会议")
+    JOINT_OFFICES = "joint_offices", _("三办联席会")
+    RETREAT = "retreat", _("务虚会")
+    THEMATIC = "thematic", _("专题协商会")
+    COUNTERPART = "counterpart", _("委处对口协商会")
+    PROPOSAL_HANDLING = "proposal_handling", _("提案办理协商会")
+    MICRO = "micro", _("微协商")
+    COMMUNITY = "community", _("社区事务协商")
+    OTHER = "other", _("其他会议")
+
+
+class Meeting(TimeStampedModel):
+    kind = models.CharField(_("会议类型"), max_length=30, choices=MeetingKind.choices, db_index=True)
+    title = models.CharField(_("会议名称"), max_length=200)
+    starts_at = models.DateTimeField(_("开始时间"), db_index=True)
+    ends_at = models.DateTimeField(_("结束时间"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    agenda = models.TextField(_("议程"), blank=True)
+    # What the meeting is about: a plan, a topic, a proposal, a duty-group issue ...
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    town = models.ForeignKey("district.Town", verbose_name=_("镇街"), null=True, blank=True, on_delete=models.SET_NULL)
+    community = models.ForeignKey(
+        "district.Community", verbose_name=_("社区/村"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("会议")
+        verbose_name_plural = _("会议")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")), name="meeting_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:meeting", args=[self.pk])
+
+
+class ParticipantRole(models.TextChoices):
+    PRESIDING = "presiding", _("主持人")
+    LEADER = "leader", _("区领导")
+    MEMBER = "member", _("委员")
+    DEPT_HEAD = "dept_head", _("部门负责人")
+    EXPERT = "expert", _("专家")
+    RESIDENT = "resident", _("居民代表")
+    STAFF = "staff", _("工作人员")
+    OTHER = "other", _("其他")
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", _("已邀请")
+    ATTENDING = "attending", _("确认参加")
+    DEPUTY = "deputy", _("委托他人参加")
+    DECLINED = "declined", _("请假")
+    PRESENT = "present", _("出席")
+    ABSENT = "absent", _("缺席")
+
+
+class MeetingParticipant(models.Model):
+    """Someone invited to a meeting, and whether they came (the duty record counts this)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField(_("身份"), max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.MEMBER)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        "district.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="meeting_participations"
+    )
+    department = models.ForeignKey(
+        "district.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    attendance = models.CharField(_("出席情况"), max_length=20, choices=Attendance.choices, default=Attendance.INVITED)
+    deputy_name = models.CharField(_("代为参加人"), max_length=50, blank=True)
+    reason = models.CharField(_("请假事由"), max_length=200, blank=True)
+    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("参会人员")
+        verbose_name_plural = _("参会人员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], condition=models.Q(member__isnull=False), name="participant_member_once"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=models.Q(user__isnull=False), name="participant_user_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.meeting_id}"

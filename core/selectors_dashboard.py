@@ -17,11 +17,13 @@ def dashboard_for(user) -> dict:
         count = len(items) if len(items) < 8 else qs.count()
         if count:
             model = apps.get_model(wf.model)
-            queues.append({
-                "title": model._meta.verbose_name_plural,
-                "items": [{"obj": o, "state": wf.state_label(getattr(o, wf.status_field))} for o in items],
-                "count": count,
-            })
+            queues.append(
+                {
+                    "title": model._meta.verbose_name_plural,
+                    "items": [{"obj": o, "state": wf.state_label(getattr(o, wf.status_field))} for o in items],
+                    "count": count,
+                }
+            )
     return {
         "queues": queues,
         "recent_notifications": list(notifications_for(user)[:6]),

@@ -14,7 +14,12 @@ from core.uploads import check_upload
 
 @transaction.atomic
 def store_attachment(
-    *, target, upload, actor, kind: str = "", status_change: StatusChange | None = None,
+    *,
+    target,
+    upload,
+    actor,
+    kind: str = "",
+    status_change: StatusChange | None = None,
     allowed: set[str] | None = None,
 ) -> Attachment:
     """Check an upload by size and content and attach it to target."""

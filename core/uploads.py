@@ -89,9 +89,7 @@ def check_upload(upload, *, allowed: set[str] | None = None) -> tuple[str, str]:
     allowed = allowed or set(ALLOWED_TYPES)
     if mime is None or mime not in allowed:
         names = "、".join(sorted({ALLOWED_TYPES[m] for m in allowed if m in ALLOWED_TYPES}))
-        raise Refused(
-            _("文件“%(name)s”的类型不被接受。可上传：%(types)s。") % {"name": upload.name, "types": names}
-        )
+        raise Refused(_("文件“%(name)s”的类型不被接受。可上传：%(types)s。") % {"name": upload.name, "types": names})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

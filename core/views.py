@@ -45,8 +45,14 @@ def transition(request, label: str, pk: int):
     data = {k[5:]: v for k, v in request.POST.items() if k.startswith("data_")}
     uploads = [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
     try:
-        perform(obj, form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["note"],
-                data=data, attachments=uploads)
+        perform(
+            obj,
+            form.cleaned_data["action"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            data=data,
+            attachments=uploads,
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         request.session["unsaved_note"] = form.cleaned_data["note"]
@@ -64,8 +70,9 @@ def attachment_download(request, token: str):
     visible = wf.visible_to(request.user) if wf else _visible_fallback(request.user, att.content_type)
     if visible is None or not visible.filter(pk=att.object_id).exists():
         raise Http404
-    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name,
-                            content_type="application/octet-stream")
+    response = FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type="application/octet-stream"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -105,11 +112,15 @@ def error_404(request, exception=None):
 
 def error_500(request):
     if request.path.startswith(("/api/", "/open311/")):
-        return JsonResponse({"error": {"code": "server_error", "message": _("服务器内部错误，已记录。"), "fields": {}}}, status=500)
+        return JsonResponse(
+            {"error": {"code": "server_error", "message": _("服务器内部错误，已记录。"), "fields": {}}}, status=500
+        )
     return render(request, "500.html", status=500)
 
 
 def error_403(request, exception=None):
     if request.path.startswith(("/api/", "/open311/")):
-        return JsonResponse({"error": {"code": "forbidden", "message": _("您没有权限访问。"), "fields": {}}}, status=403)
+        return JsonResponse(
+            {"error": {"code": "forbidden", "message": _("您没有权限访问。"), "fields": {}}}, status=403
+        )
     return render(request, "403.html", status=403)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
@@ -162,9 +161,7 @@ def perform(
                 % {"state": wf.state_label(current), "action": action.label}
             )
         if not action.is_allowed(actor, locked):
-            raise ActionForbidden(
-                _("您没有权限执行“%(action)s”。") % {"action": action.label}
-            )
+            raise ActionForbidden(_("您没有权限执行“%(action)s”。") % {"action": action.label})
         if action.note_required and not note:
             raise NoteRequired(
                 _("执行“%(action)s”需要填写%(what)s。")
@@ -225,8 +222,7 @@ def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
     notify(
         recipients=users,
         event_key=f"status:{change.pk}",
-        title=_("“%(obj)s”待您处理：%(state)s")
-        % {"obj": str(obj)[:60], "state": wf.state_label(change.to_state)},
+        title=_("“%(obj)s”待您处理：%(state)s") % {"obj": str(obj)[:60], "state": wf.state_label(change.to_state)},
         body=change.note,
         target=obj,
     )
@@ -251,9 +247,7 @@ def history_for(obj) -> list[dict]:
                 "to_state": ch.to_state,
                 "to_label": wf.state_label(ch.to_state) if wf else ch.to_state,
                 "note": ch.note,
-                "attachments": [
-                    {"name": a.original_name, "token": a.token} for a in ch.attachments.all()
-                ],
+                "attachments": [{"name": a.original_name, "token": a.token} for a in ch.attachments.all()],
             }
         )
     history = getattr(obj, "history", None)
@@ -289,7 +283,5 @@ def _diff(prev, rec, *, skip: set[str]) -> list[dict]:
             old, new = "***", "***"
         else:
             old, new = change.old, change.new
-        out.append(
-            {"field": change.field, "label": str(field_obj.verbose_name), "old": str(old), "new": str(new)}
-        )
+        out.append({"field": change.field, "label": str(field_obj.verbose_name), "old": str(old), "new": str(new)})
     return out

@@ -19,6 +19,16 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     list_filter = ("kind",)
 
 
-for model in (models.Committee, models.Term, models.Session, models.Body, models.Sector, models.Party,
-              models.Town, models.Community, models.Expert, models.PartyLeader):
+for model in (
+    models.Committee,
+    models.Term,
+    models.Session,
+    models.Body,
+    models.Sector,
+    models.Party,
+    models.Town,
+    models.Community,
+    models.Expert,
+    models.PartyLeader,
+):
     admin.site.register(model)

@@ -7,28 +7,81 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import create_user, ensure_role_groups
+from accounts.services import ensure_role_groups
 from core.demo_runner import DEMO_PASSWORD
 from district.models import (
-    Body, Committee, Community, Department, Expert, Member, Party, PartyLeader, Sector, Session, Term, Town,
+    Body,
+    Committee,
+    Community,
+    Department,
+    Expert,
+    Member,
+    Party,
+    PartyLeader,
+    Sector,
+    Session,
+    Term,
+    Town,
 )
 
 BODIES = [
-    ("办公室", Body.Kind.OFFICE, False), ("研究室", Body.Kind.RESEARCH, False),
-    ("提案委员会", Body.Kind.SPECIAL, True), ("经济委员会", Body.Kind.SPECIAL, False),
-    ("农业和农村委员会", Body.Kind.SPECIAL, False), ("人口资源环境委员会", Body.Kind.SPECIAL, False),
-    ("教科卫体委员会", Body.Kind.SPECIAL, False), ("文化文史和学习委员会", Body.Kind.SPECIAL, False),
+    ("办公室", Body.Kind.OFFICE, False),
+    ("研究室", Body.Kind.RESEARCH, False),
+    ("提案委员会", Body.Kind.SPECIAL, True),
+    ("经济委员会", Body.Kind.SPECIAL, False),
+    ("农业和农村委员会", Body.Kind.SPECIAL, False),
+    ("人口资源环境委员会", Body.Kind.SPECIAL, False),
+    ("教科卫体委员会", Body.Kind.SPECIAL, False),
+    ("文化文史和学习委员会", Body.Kind.SPECIAL, False),
     ("社会和法制委员会", Body.Kind.SPECIAL, False),
 ]
-SECTORS = ["中共", "民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "无党派人士", "共青团",
-           "工会", "妇联", "工商联", "科技", "经贸", "农业", "教育", "文化艺术", "医药卫生", "体育",
-           "社会福利和社会保障", "少数民族和宗教", "特邀"]
-PARTIES = [("中国共产党", "中共"), ("中国国民党革命委员会", "民革"), ("中国民主同盟", "民盟"),
-           ("中国民主建国会", "民建"), ("中国民主促进会", "民进"), ("中国农工民主党", "农工党"),
-           ("中国致公党", "致公党"), ("九三学社", "九三学社"), ("无党派人士", "无党派"), ("群众", "群众")]
-TOWNS = [("大同街道", Town.Kind.STREET), ("祥平街道", Town.Kind.STREET), ("新民镇", Town.Kind.TOWN),
-         ("西柯镇", Town.Kind.TOWN), ("五显镇", Town.Kind.TOWN), ("洪塘镇", Town.Kind.TOWN),
-         ("莲花镇", Town.Kind.TOWN), ("汀溪镇", Town.Kind.TOWN)]
+SECTORS = [
+    "中共",
+    "民革",
+    "民盟",
+    "民建",
+    "民进",
+    "农工党",
+    "致公党",
+    "九三学社",
+    "无党派人士",
+    "共青团",
+    "工会",
+    "妇联",
+    "工商联",
+    "科技",
+    "经贸",
+    "农业",
+    "教育",
+    "文化艺术",
+    "医药卫生",
+    "体育",
+    "社会福利和社会保障",
+    "少数民族和宗教",
+    "特邀",
+]
+PARTIES = [
+    ("中国共产党", "中共"),
+    ("中国国民党革命委员会", "民革"),
+    ("中国民主同盟", "民盟"),
+    ("中国民主建国会", "民建"),
+    ("中国民主促进会", "民进"),
+    ("中国农工民主党", "农工党"),
+    ("中国致公党", "致公党"),
+    ("九三学社", "九三学社"),
+    ("无党派人士", "无党派"),
+    ("群众", "群众"),
+]
+TOWNS = [
+    ("大同街道", Town.Kind.STREET),
+    ("祥平街道", Town.Kind.STREET),
+    ("新民镇", Town.Kind.TOWN),
+    ("西柯镇", Town.Kind.TOWN),
+    ("五显镇", Town.Kind.TOWN),
+    ("洪塘镇", Town.Kind.TOWN),
+    ("莲花镇", Town.Kind.TOWN),
+    ("汀溪镇", Town.Kind.TOWN),
+]
 COMMUNITY_SUFFIXES = ["东山", "溪美", "南安", "后埔", "顶厝", "新兴"]
 DEPARTMENTS = [
     ("中共厦门市同安区委办公室", "区委办", Department.Kind.PARTY_OFFICE),
@@ -81,34 +134,65 @@ def context() -> dict:
     }
 
 
-_DEMO_USERNAMES = ["admin", "clerk", "research", "proposal", "info", "chair", "vicechair", "secgen",
-                   "member", "standing", "partyoffice", "govoffice", "partyleader", "liaison_edu",
-                   "liaison_hr", "expert", "citizen"]
+_DEMO_USERNAMES = [
+    "admin",
+    "clerk",
+    "research",
+    "proposal",
+    "info",
+    "chair",
+    "vicechair",
+    "secgen",
+    "member",
+    "standing",
+    "partyoffice",
+    "govoffice",
+    "partyleader",
+    "liaison_edu",
+    "liaison_hr",
+    "expert",
+    "citizen",
+]
 
 
 def load(ctx: dict) -> None:
     rng = random.Random(2022)
     ensure_role_groups()
     committee = Committee.objects.create(
-        name="中国人民政治协商会议厦门市同安区委员会", short_name="同安区政协", district_name="同安区",
-        doc_prefix="同", is_demo=True,
+        name="中国人民政治协商会议厦门市同安区委员会",
+        short_name="同安区政协",
+        district_name="同安区",
+        doc_prefix="同",
+        is_demo=True,
     )
     term = Term.objects.create(committee=committee, number=14, start_year=2021, end_year=2026, is_current=True)
     for n, year in enumerate([2022, 2023], start=1):
         Session.objects.create(term=term, number=n, year=year)
-    bodies = {name: Body.objects.create(committee=committee, name=name, kind=kind, handles_proposals=hp, order=i)
-              for i, (name, kind, hp) in enumerate(BODIES)}
+    bodies = {
+        name: Body.objects.create(committee=committee, name=name, kind=kind, handles_proposals=hp, order=i)
+        for i, (name, kind, hp) in enumerate(BODIES)
+    }
     sectors = {name: Sector.objects.create(name=name, order=i) for i, name in enumerate(SECTORS)}
-    parties = {short: Party.objects.create(name=name, short_name=short, order=i)
-               for i, (name, short) in enumerate(PARTIES)}
+    parties = {
+        short: Party.objects.create(name=name, short_name=short, order=i) for i, (name, short) in enumerate(PARTIES)
+    }
     towns = {name: Town.objects.create(name=name, kind=kind, order=i) for i, (name, kind) in enumerate(TOWNS)}
     for town in towns.values():
         for suffix in rng.sample(COMMUNITY_SUFFIXES, 3):
-            kind = Community.Kind.VILLAGE if town.kind == Town.Kind.TOWN and rng.random() < 0.5 else Community.Kind.COMMUNITY
-            Community.objects.create(town=town, name=suffix + ("村" if kind == Community.Kind.VILLAGE else "社区"), kind=kind)
-    departments = {short: Department.objects.create(name=name, short_name=short, kind=kind, order=i,
-                                                    head_name=_fake_name(rng, set()))
-                   for i, (name, short, kind) in enumerate(DEPARTMENTS)}
+            kind = (
+                Community.Kind.VILLAGE
+                if town.kind == Town.Kind.TOWN and rng.random() < 0.5
+                else Community.Kind.COMMUNITY
+            )
+            Community.objects.create(
+                town=town, name=suffix + ("村" if kind == Community.Kind.VILLAGE else "社区"), kind=kind
+            )
+    departments = {
+        short: Department.objects.create(
+            name=name, short_name=short, kind=kind, order=i, head_name=_fake_name(rng, set())
+        )
+        for i, (name, short, kind) in enumerate(DEPARTMENTS)
+    }
 
     password_hash = make_password(DEMO_PASSWORD)
     groups = {g.name: g for g in Group.objects.all()}
@@ -137,11 +221,16 @@ def load(ctx: dict) -> None:
         username = {"教育局": "liaison_edu", "人社局": "liaison_hr"}.get(short, f"liaison_{dept.pk}")
         account(username, _fake_name(rng, used), [Role.DEPT_LIAISON], department=dept)
     expert_user = account("expert", _fake_name(rng, used), [Role.EXPERT])
-    Expert.objects.create(user=expert_user, name=expert_user.full_name, field="教育政策", organisation="某高校（演示）",
-                          phone=_phone(rng))
-    for i in range(5):
-        Expert.objects.create(name=_fake_name(rng, used), field=rng.choice(["城乡规划", "农业经济", "文化遗产", "公共卫生", "产业经济"]),
-                              organisation="特邀研究员（演示）", phone=_phone(rng))
+    Expert.objects.create(
+        user=expert_user, name=expert_user.full_name, field="教育政策", organisation="某高校（演示）", phone=_phone(rng)
+    )
+    for _i in range(5):
+        Expert.objects.create(
+            name=_fake_name(rng, used),
+            field=rng.choice(["城乡规划", "农业经济", "文化遗产", "公共卫生", "产业经济"]),
+            organisation="特邀研究员（演示）",
+            phone=_phone(rng),
+        )
     account("citizen", "市民（演示）", [Role.CITIZEN])
 
     _members(rng, used, term, sectors, parties, bodies, towns, account)
@@ -157,31 +246,83 @@ def _members(rng, used, term, sectors, parties, bodies, towns, account) -> None:
         if username:
             user = account(username, name, list(roles))
         return Member.objects.create(
-            term=term, name=name, gender=rng.choice("MF"), birth_year=rng.randint(1960, 1990),
-            sector=sector, party=party, body=rng.choice(special), town=rng.choice(town_list),
-            workplace="（演示）" + rng.choice(["某公司总经理", "某中学校长", "某医院主任医师", "某律所主任", "某社区书记"]),
-            phone=_phone(rng), id_number=f"350212{rng.randint(1960, 1990)}0101{rng.randint(1000, 9999)}",
+            term=term,
+            name=name,
+            gender=rng.choice("MF"),
+            birth_year=rng.randint(1960, 1990),
+            sector=sector,
+            party=party,
+            body=rng.choice(special),
+            town=rng.choice(town_list),
+            workplace="（演示）"
+            + rng.choice(["某公司总经理", "某中学校长", "某医院主任医师", "某律所主任", "某社区书记"]),
+            phone=_phone(rng),
+            id_number=f"350212{rng.randint(1960, 1990)}0101{rng.randint(1000, 9999)}",
             address=f"同安区{rng.choice(town_list).name}某路{rng.randint(1, 300)}号（演示）",
-            is_standing=standing, position=position, user=user,
+            is_standing=standing,
+            position=position,
+            user=user,
         )
 
-    member(_fake_name(rng, used), sectors["中共"], parties["中共"], standing=True, position="chair",
-           username="chair", roles=[Role.CHAIR, Role.MEMBER, Role.STANDING_MEMBER])
-    member(_fake_name(rng, used), sectors["民建"], parties["民建"], standing=True, position="vice_chair",
-           username="vicechair", roles=[Role.VICE_CHAIR, Role.MEMBER, Role.STANDING_MEMBER])
+    member(
+        _fake_name(rng, used),
+        sectors["中共"],
+        parties["中共"],
+        standing=True,
+        position="chair",
+        username="chair",
+        roles=[Role.CHAIR, Role.MEMBER, Role.STANDING_MEMBER],
+    )
+    member(
+        _fake_name(rng, used),
+        sectors["民建"],
+        parties["民建"],
+        standing=True,
+        position="vice_chair",
+        username="vicechair",
+        roles=[Role.VICE_CHAIR, Role.MEMBER, Role.STANDING_MEMBER],
+    )
     for _ in range(3):
-        member(_fake_name(rng, used), rng.choice(plain_sectors), rng.choice(list(parties.values())),
-               standing=True, position="vice_chair")
-    member(_fake_name(rng, used), sectors["中共"], parties["中共"], standing=True, position="secretary_general",
-           username="secgen", roles=[Role.SECRETARY_GENERAL, Role.MEMBER, Role.STANDING_MEMBER])
+        member(
+            _fake_name(rng, used),
+            rng.choice(plain_sectors),
+            rng.choice(list(parties.values())),
+            standing=True,
+            position="vice_chair",
+        )
+    member(
+        _fake_name(rng, used),
+        sectors["中共"],
+        parties["中共"],
+        standing=True,
+        position="secretary_general",
+        username="secgen",
+        roles=[Role.SECRETARY_GENERAL, Role.MEMBER, Role.STANDING_MEMBER],
+    )
     # The seed's 经贸 duty group; 洪志强 is the demo member account.
     for i, name in enumerate(DUTY_GROUP):
-        member(name, sectors["经贸"], rng.choice([parties["民建"], parties["无党派"], parties["致公党"]]),
-               username="member" if i == 0 else None, roles=[Role.MEMBER])
+        member(
+            name,
+            sectors["经贸"],
+            rng.choice([parties["民建"], parties["无党派"], parties["致公党"]]),
+            username="member" if i == 0 else None,
+            roles=[Role.MEMBER],
+        )
     # Standing members: 34 more, the first one being the demo 'standing' account; all can vote online.
     for i in range(34):
-        member(_fake_name(rng, used), rng.choice(plain_sectors), rng.choice(list(parties.values())), standing=True,
-               username="standing" if i == 0 else f"sc{i:02d}", roles=[Role.MEMBER, Role.STANDING_MEMBER])
+        member(
+            _fake_name(rng, used),
+            rng.choice(plain_sectors),
+            rng.choice(list(parties.values())),
+            standing=True,
+            username="standing" if i == 0 else f"sc{i:02d}",
+            roles=[Role.MEMBER, Role.STANDING_MEMBER],
+        )
     for i in range(255):
-        member(_fake_name(rng, used), rng.choice(plain_sectors + [sectors["经贸"]]), rng.choice(list(parties.values())),
-               username=f"m{i:03d}" if i < 40 else None, roles=[Role.MEMBER])
+        member(
+            _fake_name(rng, used),
+            rng.choice(plain_sectors + [sectors["经贸"]]),
+            rng.choice(list(parties.values())),
+            username=f"m{i:03d}" if i < 40 else None,
+            roles=[Role.MEMBER],
+        )

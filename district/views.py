@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from core.services import log_personal_data_access
 from district import selectors
-from district.models import Member, Party, Sector
+from district.models import Party, Sector
 
 
 @login_required
@@ -13,11 +13,15 @@ def members(request):
     party = request.GET.get("party") or None
     qs = selectors.members_list(sector=sector, party=party, q=request.GET.get("q", "").strip())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "district/members.html", {
-        "page": page,
-        "sectors": Sector.objects.all(),
-        "parties": Party.objects.all(),
-    })
+    return render(
+        request,
+        "district/members.html",
+        {
+            "page": page,
+            "sectors": Sector.objects.all(),
+            "parties": Party.objects.all(),
+        },
+    )
 
 
 @login_required

@@ -29,7 +29,9 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Notification.objects.none()
         return notifications_for(self.request.user)
 
-    @extend_schema(request=None, responses={200: inline_serializer("ReadAllResult", {"marked": serializers.IntegerField()})})
+    @extend_schema(
+        request=None, responses={200: inline_serializer("ReadAllResult", {"marked": serializers.IntegerField()})}
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": mark_read(user=request.user)})

@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """An in-app message; the (recipient, event_key) pair is unique so nobody is told twice."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     event_key = models.CharField(max_length=120)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
@@ -27,9 +25,7 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "event_key"], name="notification_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["recipient", "event_key"], name="notification_once")]
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:

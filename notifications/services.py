@@ -18,7 +18,9 @@ def _target_url(target) -> str:
     return get_url() if get_url else ""
 
 
-def notify(*, recipients: Iterable, event_key: str, title: str, body: str = "", target=None, url: str = "") -> list[Notification]:
+def notify(
+    *, recipients: Iterable, event_key: str, title: str, body: str = "", target=None, url: str = ""
+) -> list[Notification]:
     """Create one notification per recipient for an event, at most once per (recipient, event)."""
     created = []
     ct = ContentType.objects.get_for_model(target) if target is not None else None
@@ -50,9 +52,7 @@ def notify(*, recipients: Iterable, event_key: str, title: str, body: str = "", 
 
 def email_notification(*, notification_id: int) -> bool:
     """Send the single e-mail for one notification, once (claimed with a guarded update)."""
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     if claimed != 1:
         return False
     note = Notification.objects.select_related("recipient").get(pk=notification_id)

@@ -60,9 +60,7 @@ def describe_actions(obj, user) -> list[dict]:
 class WorkflowViewSetMixin:
     """Add to a ViewSet whose get_object() applies the viewer's visibility."""
 
-    @extend_schema(
-        methods=["GET"], responses=ActionSerializer(many=True), summary=_("可执行的操作")
-    )
+    @extend_schema(methods=["GET"], responses=ActionSerializer(many=True), summary=_("可执行的操作"))
     @extend_schema(
         methods=["POST"],
         request=TransitionInputSerializer,

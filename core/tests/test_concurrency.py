@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+
 from core.exceptions import DomainError
 from core.models import StatusChange
 from core.tests.testapp.models import Memo
@@ -28,7 +29,10 @@ def test_concurrent_transitions_exactly_one_wins(cast):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=fire, args=("accept", "")), threading.Thread(target=fire, args=("return", "不行"))]
+    threads = [
+        threading.Thread(target=fire, args=("accept", "")),
+        threading.Thread(target=fire, args=("return", "不行")),
+    ]
     for t in threads:
         t.start()
     for t in threads:

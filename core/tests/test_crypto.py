@@ -33,6 +33,6 @@ def test_personal_data_is_encrypted_at_rest():
 def test_masks_keep_only_what_identifies_loosely():
     assert mask_phone("13912345678") == "139****5678"
     assert mask_id_number("350212199001011234") == "3502**********1234"
-    assert mask_address("同安区新民镇某路1号") .endswith("****")
+    assert mask_address("同安区新民镇某路1号").endswith("****")
     assert "某路1号" not in mask_address("同安区新民镇某路1号")
     assert mask_name("洪志强") == "洪**"

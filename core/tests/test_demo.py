@@ -21,5 +21,7 @@ def test_demo_has_an_account_for_every_role_and_the_seed_duty_group():
     call_command("load_demo")
     held = set(User.objects.values_list("groups__name", flat=True))
     assert {r.value for r in Role} <= held
-    assert Member.objects.filter(name__in=["洪志强", "李宏墩", "陈宏", "洪冬云", "张彦"], sector__name="经贸").count() == 5
+    assert (
+        Member.objects.filter(name__in=["洪志强", "李宏墩", "陈宏", "洪冬云", "张彦"], sector__name="经贸").count() == 5
+    )
     assert Member.objects.count() >= 250

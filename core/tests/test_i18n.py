@@ -37,7 +37,7 @@ def unwrapped_cjk(path: Path) -> list[str]:
     for i, tok in enumerate(tokens):
         if tok.type != tokenize.STRING or not CJK.search(tok.string):
             continue
-        prev = [t for t in tokens[max(0, i - 3):i] if t.type not in (tokenize.NL, tokenize.NEWLINE)]
+        prev = [t for t in tokens[max(0, i - 3) : i] if t.type not in (tokenize.NL, tokenize.NEWLINE)]
         wrapped = len(prev) >= 2 and prev[-1].string == "(" and prev[-2].string in WRAPPERS
         if not wrapped and not is_docstring(tokens, i):
             found.append(f"{path.relative_to(ROOT)}:{tok.start[0]}: {tok.string[:40]}")

@@ -21,7 +21,11 @@ def test_perform_moves_state_and_records_who_when_why(cast, memo):
     assert memo.status == "submitted"
     change = StatusChange.objects.get(content_type=ContentType.objects.get_for_model(Memo), object_id=memo.pk)
     assert (change.action, change.from_state, change.to_state, change.actor, change.note) == (
-        "submit", "draft", "submitted", cast.member, "请审阅"
+        "submit",
+        "draft",
+        "submitted",
+        cast.member,
+        "请审阅",
     )
 
 

@@ -58,8 +58,9 @@ WORKFLOW = register(
         states=Status,
         initial=Status.DRAFT,
         actions=[
-            Action("submit", "submit", (Status.DRAFT, Status.RETURNED), Status.SUBMITTED, is_owner,
-                   guard=no_empty_body),
+            Action(
+                "submit", "submit", (Status.DRAFT, Status.RETURNED), Status.SUBMITTED, is_owner, guard=no_empty_body
+            ),
             Action("accept", "accept", (Status.SUBMITTED,), Status.ACCEPTED, is_clerk, effect=stamp_title),
             Action("return", "return", (Status.SUBMITTED,), Status.RETURNED, is_clerk, note_required=True),
         ],

@@ -1,0 +1,94 @@
+import io
+import shutil
+import subprocess
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from docx import Document
+from icalendar import Calendar
+
+from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
+from core.exports import Column, build_xlsx
+from core.ics import CalendarEvent, build_calendar
+
+SPEC = DocSpec(
+    title="2022年度政治协商计划",
+    number="同委办〔2022〕12号",
+    issuer="中共厦门市同安区委办公室",
+    issued_on=date(2022, 3, 1),
+    blocks=[Heading("一、协商议题"), "全年安排协商议题十项。", Table(["序号", "议题"], [["1", "落实教育“双减”政策"]])],
+)
+
+
+def test_docx_reads_back_with_title_number_and_table():
+    doc = Document(io.BytesIO(render_docx(SPEC)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "同委办〔2022〕12号" in text and "2022年度政治协商计划" in text
+    assert doc.tables[0].cell(1, 1).text == "落实教育“双减”政策"
+
+
+def test_pdf_text_extracts_in_chinese(tmp_path):
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(render_pdf(SPEC))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "同委办〔2022〕12号" in text
+    assert "双减" in text
+
+
+def test_libreoffice_opens_the_docx(tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by `make test` (apt: libreoffice-writer-nogui)"
+    src = tmp_path / "plan.docx"
+    src.write_bytes(render_docx(SPEC))
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    text = subprocess.run(["pdftotext", str(tmp_path / "plan.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "双减" in text
+
+
+def test_ics_parses_back_with_timezone():
+    tz = ZoneInfo("Asia/Shanghai")
+    ics = build_calendar(
+        [
+            CalendarEvent(
+                uid="meeting-1@xieshang",
+                title="协商会",
+                starts_at=datetime(2022, 6, 1, 9, tzinfo=tz),
+                ends_at=datetime(2022, 6, 1, 11, tzinfo=tz),
+                location="区政协会议室",
+            )
+        ],
+        name="协商会议",
+    )
+    cal = Calendar.from_ical(ics)
+    (event,) = cal.walk("VEVENT")
+    assert str(event["summary"]) == "协商会"
+    assert event.decoded("dtstart") == datetime(2022, 6, 1, 9, tzinfo=tz)
+
+
+@pytest.mark.django_db
+def test_xlsx_reads_back_with_headers():
+    content = build_xlsx(
+        title="提案清单",
+        columns=[Column("编号", lambda r: r[0]), Column("标题", lambda r: r[1])],
+        rows=[(1, "关于…的建议")],
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert ws["A1"].value == "提案清单"
+    assert [c.value for c in ws[2]] == ["编号", "标题"]
+    assert [c.value for c in ws[3]] == [1, "关于…的建议"]
