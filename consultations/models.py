@@ -118,3 +118,33 @@ class MeetingParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.meeting_id}"
+
+
+class OutcomeItem(TimeStampedModel):
+    """An agreed outcome of a consultation: a recommendation, the responsible department, the action.
+
+    The supervision area turns each item into a supervision task; the public accountability page
+    shows its progress.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outcome_items")
+    order = models.PositiveSmallIntegerField(_("序号"), default=1)
+    recommendation = models.TextField(_("意见建议"))
+    responsible_department = models.ForeignKey(
+        "district.Department", verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="outcome_items"
+    )
+    co_departments = models.ManyToManyField(
+        "district.Department", verbose_name=_("配合部门"), blank=True, related_name="co_outcome_items"
+    )
+    agreed_action = models.TextField(_("商定的措施"), blank=True)
+    due_date = models.DateField(_("完成时限"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(m2m_fields=[co_departments])
+
+    class Meta:
+        verbose_name = _("协商成果事项")
+        verbose_name_plural = _("协商成果事项")
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.recommendation[:60]
