@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from core.config import CONSTANCE_CONFIG as DISTRICT_RULES
+from core.config import CONSTANCE_CONFIG_FIELDSETS as DISTRICT_RULE_FIELDSETS
 from core.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -265,7 +267,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # District rules are configuration: these are the seed district's values, editable by the office.
 CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
-CONSTANCE_CONFIG = {}  # filled by core.config so that every knob carries its domain label
+CONSTANCE_CONFIG = DISTRICT_RULES
+CONSTANCE_CONFIG_FIELDSETS = DISTRICT_RULE_FIELDSETS
 
 LOGGING = {
     "version": 1,
