@@ -261,7 +261,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # District rules are configuration: these are the seed district's values, editable by the office.
 CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
-CONSTANCE_CONFIG = {}  # filled by core.config so that every knob carries its domain label
+from core.config import CONSTANCE_CONFIG, CONSTANCE_CONFIG_FIELDSETS  # noqa: E402, F401  (district rules)
 
 LOGGING = {
     "version": 1,
