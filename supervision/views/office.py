@@ -48,6 +48,7 @@ def task_list(request):
             "statuses": TaskStatus.choices,
             "departments": Department.objects.filter(is_active=True),
             "today": timezone.localdate(),
+            "show_office_links": selectors.sees_everything(request.user),
         },
     )
 
