@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from core.workflow import perform
-from supervision.models import SpecialReport, SupervisionTask
+from supervision.models import ReportTemplate, SpecialReport, SupervisionTask
 from supervision.services.reports import compile_special_report
 from supervision.services.tasks import Assignment, transfer_outcome_items
 from supervision.tests.factories import MeetingFactory, OutcomeItemFactory
@@ -48,6 +48,14 @@ class World:
 
 @pytest.fixture
 def world(cast):
+    if not ReportTemplate.objects.exists():  # flushed by transactional (browser) tests
+        ReportTemplate.objects.create(
+            name="默认",
+            issuer="政协厦门市同安区委员会办公室",
+            recipients="区委、区政府",
+            intro="$meeting_date，区政协召开$meeting，形成意见建议$count条。",
+            is_default=True,
+        )
     meeting = MeetingFactory(created_by=cast.clerk)
     edu = cast.liaison.department
     items = [
