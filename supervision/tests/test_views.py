@@ -193,3 +193,52 @@ def test_ranking_orders_departments_by_timeliness_then_satisfaction(client, worl
     assert [r.name for r in rows] == [world.hr.name, world.edu.name]
     assert (rows[0].timeliness, rows[0].satisfaction) == (100.0, 100.0)
     assert (rows[1].timeliness, rows[1].overdue) == (0.0, 1)
+
+
+def test_public_page_query_count_does_not_grow_with_outcomes(client, world, cast, django_assert_max_num_queries):
+    world.issue()
+    first, second = world.transfer()
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("supervision:public_report", args=[world.report.pk]))
+    for task in (first, second):
+        perform(task, "accept", actor=cast.liaison)
+        report_progress(task=task, actor=cast.liaison, percent=30, text="进展一")
+        report_progress(task=task, actor=cast.liaison, percent=60, text="进展二")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("supervision:public_report", args=[world.report.pk]))
+    assert response.content.decode().count("进展二") == 2
+
+
+def test_government_office_assigns_and_reassigns_through_the_pages(client, cast, world):
+    task = create_task(source=None, title="关键提案：校园周边交通安全", actor=cast.proposal)
+    client.force_login(cast.gov_office)
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert "交办" in page
+    bad = client.post(
+        reverse("supervision:task_assign", args=[task.pk]), {"lead_department": world.edu.pk, "due_date": "2001-01-01"}
+    )
+    assert bad.status_code == 400 and "办理期限不能早于今天" in bad.content.decode()
+    ok = client.post(
+        reverse("supervision:task_assign", args=[task.pk]),
+        {"lead_department": world.edu.pk, "co_departments": [world.hr.pk], "due_date": "2099-01-01"},
+    )
+    assert ok.status_code == 302
+    perform(task, "request_reassign", actor=cast.liaison, note="交通安全属交通局")
+    client.post(
+        reverse("supervision:task_reassign", args=[task.pk]), {"lead_department": world.hr.pk, "note": "改由人社局"}
+    )
+    task.refresh_from_db()
+    assert (task.status, task.lead_department) == ("assigned", world.hr)
+
+
+def test_research_office_compiles_a_report_from_the_page(client, cast, world):
+    client.force_login(cast.research)
+    form = client.get(reverse("supervision:report_new") + f"?meeting={world.meeting.pk}").content.decode()
+    assert "丰富课后服务内容" in form
+    response = client.post(
+        reverse("supervision:report_new"),
+        {"meeting": world.meeting.pk, "items": [world.items[0].pk], "lead": cast.member.pk},
+    )
+    assert response.status_code == 302
+    client.force_login(cast.liaison)
+    assert client.get(reverse("supervision:reports")).status_code == 404
