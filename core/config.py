@@ -30,6 +30,9 @@ CONSTANCE_CONFIG = {
     "SUPERVISION_DEFAULT_DAYS": (60, _("督办任务默认办理期限（天）"), int),
     "SUPERVISION_RETURN_WINDOW_DAYS": (5, _("部门申请改派的期限（天）"), int),
     "SUPERVISION_REMIND_BEFORE_DAYS": (7, _("到期前提醒（天）"), int),
+    "SUPERVISION_REHANDLE_DAYS": (30, _("答复不满意后重新办理期限（天）"), int),
+    # A document-number prefix (data, never translated), written escaped: 同政协专报.
+    "SUPERVISION_REPORT_PREFIX": ("\u540c\u653f\u534f\u4e13\u62a5", _("专报件文号前缀（如“同政协专报”）"), str),
     # Grassroots (domain.md §0, §5)
     "RECEPTION_WEEK_OF_MONTH": (2, _("接待日所在的周（每月第几个周末）"), int),
     "APPEAL_RATE_LIMIT": ("10/h", _("每个客户端提交诉求的频率上限"), str),
