@@ -66,7 +66,8 @@ def is_report_lead(user, report) -> bool:
 
 @rules.predicate
 def works_on_report(user, report) -> bool:
-    return report is not None and bool(works_in_group(user, report.group))
+    """Group members draft the report; the research office and the lead may edit it too."""
+    return report is not None and bool(works_in_group(user, report.group) or manages_group(user, report.group))
 
 
 @rules.predicate
