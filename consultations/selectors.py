@@ -299,7 +299,7 @@ def participant_recipients(participant) -> list:
 
 def requires_department(meeting) -> bool:
     """A consultation must face a department: configured kinds, and any meeting on a research topic."""
-    kinds = {k.strip() for k in config.CONSULT_DEPARTMENT_REQUIRED_KINDS.split(",") if k.strip()}
+    kinds = {k.strip() for k in str(config.CONSULT_DEPARTMENT_REQUIRED_KINDS).split(",") if k.strip()}
     return meeting.research_group_id is not None or meeting.kind in kinds
 
 
@@ -315,4 +315,4 @@ def add_workdays(start: date, days: int) -> date:
 
 def minutes_due(meeting) -> date:
     """Minutes go to the party and government offices within N working days (configurable)."""
-    return add_workdays(timezone.localtime(meeting.starts_at).date(), config.CONSULT_MINUTES_WORKDAYS)
+    return add_workdays(timezone.localtime(meeting.starts_at).date(), int(config.CONSULT_MINUTES_WORKDAYS))
