@@ -221,3 +221,14 @@ def test_calendar_query_count_does_not_grow_with_meetings(client, cast, django_a
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_resolving_a_mandatory_comment_without_a_note_is_refused(client, cast):
+    group = research_group(cast)
+    comment = services.comment_on_report(report=group.report, actor=cast.research, body="须修改", mandatory=True)
+    response = login(client, cast.vice_chair).post(
+        reverse("consultations:comment_resolve", args=[comment.pk]), {"resolution": ""}
+    )
+    assert response.status_code == 400 and "请说明" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.resolved_at is None

@@ -273,7 +273,7 @@ def comment_resolve(request, pk: int):
         try:
             services.resolve_comment(comment=comment, actor=request.user, resolution=form.cleaned_data["resolution"])
         except REFUSALS as exc:
-            messages.error(request, exc.message if hasattr(exc, "message") else str(exc))
-        else:
-            messages.success(request, _("意见已标记为已处理。"))
+            messages.error(request, getattr(exc, "message", str(exc)))
+            return _report_page(request, report, status=400)
+        messages.success(request, _("意见已标记为已处理。"))
     return redirect(report)
