@@ -1,7 +1,7 @@
 """Meetings as calendar data: ICS events (RFC 5545) and the month grid of the calendar page."""
 
 import calendar as pycal
-from datetime import date
+from datetime import UTC, date
 
 from django.conf import settings
 from django.utils import timezone
@@ -16,8 +16,9 @@ def meeting_event(meeting: Meeting, *, base_url: str = "") -> CalendarEvent:
     return CalendarEvent(
         uid=f"meeting-{meeting.pk}@{host}",
         title=meeting.title,
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
+        # UTC times need no VTIMEZONE block, so every calendar client reads them the same way.
+        starts_at=meeting.starts_at.astimezone(UTC),
+        ends_at=meeting.ends_at.astimezone(UTC),
         location=meeting.place,
         description=meeting.agenda,
         url=f"{base_url}{meeting.get_absolute_url()}" if base_url else "",

@@ -316,3 +316,11 @@ def add_workdays(start: date, days: int) -> date:
 def minutes_due(meeting) -> date:
     """Minutes go to the party and government offices within N working days (configurable)."""
     return add_workdays(timezone.localtime(meeting.starts_at).date(), int(config.CONSULT_MINUTES_WORKDAYS))
+
+
+def short_notice(meeting) -> bool:
+    """True when a planned meeting is closer than the notice period (default 15 working days)."""
+    if meeting.status != MeetingStatus.PLANNED:
+        return False
+    due = add_workdays(timezone.localdate(), int(config.CONSULT_NOTICE_WORKDAYS))
+    return timezone.localtime(meeting.starts_at).date() < due

@@ -54,6 +54,7 @@ def test_meeting_ics_is_read_by_icalendar(client, cast):
     response = client.get(reverse("consultations:meeting_ics", args=[meeting.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
+    assert b"DTSTART:20220620T010000Z" in response.content  # UTC: no VTIMEZONE needed
     cal = Calendar.from_ical(response.content)
     (event,) = cal.walk("VEVENT")
     assert str(event["summary"]) == meeting.title

@@ -232,3 +232,20 @@ def test_resolving_a_mandatory_comment_without_a_note_is_refused(client, cast):
     assert response.status_code == 400 and "请说明" in response.content.decode()
     comment.refresh_from_db()
     assert comment.resolved_at is None
+
+
+def test_meeting_page_warns_the_convener_about_short_notice(client, cast):
+    from django.utils import timezone
+
+    soon = timezone.now() + timezone.timedelta(days=3)
+    meeting = services.create_consultation_meeting(
+        title="临时协商会",
+        starts_at=soon,
+        ends_at=soon + timezone.timedelta(hours=2),
+        departments=[cast.liaison.department],
+        actor=cast.clerk,
+    )
+    assert "工作日通知" in login(client, cast.clerk).get(meeting.get_absolute_url()).content.decode()
+    later = consultation_meeting(cast)  # once the notice has gone out, the warning is gone
+    perform(later, "send_invitations", actor=cast.clerk)
+    assert "工作日通知" not in client.get(later.get_absolute_url()).content.decode()

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from constance import config
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -158,6 +159,8 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         "can_check_in": meeting.status in (MeetingStatus.INVITED, MeetingStatus.HELD),
         "has_minutes": meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTED),
         "minutes_due": selectors.minutes_due(meeting),
+        "short_notice": manages and selectors.short_notice(meeting),
+        "notice_workdays": int(config.CONSULT_NOTICE_WORKDAYS),
         "needs_department": selectors.requires_department(meeting) and not any(p.department_id for p in participants),
         "respond_form": forms.get("respond_form"),
         "blank_respond_form": RespondForm(),
