@@ -19,6 +19,11 @@ CONSTANCE_CONFIG = {
     "CONSULT_NOTICE_WORKDAYS": (15, _("协商会议提前通知（工作日）"), int),
     "CONSULT_MATERIALS_WORKDAYS": (10, _("协商材料提前送达（工作日）"), int),
     "CONSULT_MINUTES_WORKDAYS": (7, _("纪要报送期限（工作日）"), int),
+    "CONSULT_DEPARTMENT_REQUIRED_KINDS": (
+        "thematic,counterpart,proposal_handling,micro",
+        _("必须邀请部门参加的会议类型（逗号分隔；有课题组的协商会一律须邀请部门）"),
+        str,
+    ),
     "PLAN_APPROVAL_CHAIN": (
         "chairs_meeting,joint_offices,party_leader,standing_vote",
         _("年度协商计划审定环节（逗号分隔，按顺序）"),
