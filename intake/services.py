@@ -158,25 +158,31 @@ def _plan_date(data: dict) -> date | None:
     return parse_date(raw) if raw else None
 
 
-def check_close(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+def validate_outcome(data: dict) -> tuple[str, date | None]:
+    """The outcome and, for a plan, its date; refuses a missing outcome or a missing/past plan date."""
     outcome = data.get("outcome") or ""
     if outcome not in Outcome.values:
         raise Refused(_("请选择办理结果：当场解决、制定计划限期解决或作出合理解释。"), fields={"outcome": _("必填")})
-    if outcome == Outcome.PLAN:
-        try:
-            due = _plan_date(data)
-        except ValueError:
-            due = None
-        if due is None:
-            raise Refused(_("“制定计划限期解决”需要填写计划完成日期。"), fields={"plan_due_date": _("必填")})
-        if due < timezone.localdate():
-            raise Refused(_("计划完成日期不能早于今天。"), fields={"plan_due_date": _("日期已过")})
+    if outcome != Outcome.PLAN:
+        return outcome, None
+    try:
+        due = _plan_date(data)
+    except ValueError:
+        due = None
+    if due is None:
+        raise Refused(_("“制定计划限期解决”需要填写计划完成日期。"), fields={"plan_due_date": _("必填")})
+    if due < timezone.localdate():
+        raise Refused(_("计划完成日期不能早于今天。"), fields={"plan_due_date": _("日期已过")})
+    return outcome, due
+
+
+def check_close(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    validate_outcome(data)
 
 
 def on_close(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
-    appeal.outcome = data["outcome"]
+    appeal.outcome, appeal.plan_due_date = validate_outcome(data)
     appeal.outcome_note = note
-    appeal.plan_due_date = _plan_date(data) if appeal.outcome == Outcome.PLAN else None
     appeal.closed_at = timezone.now()
     appeal._history_user = actor
     appeal.save(update_fields=["outcome", "outcome_note", "plan_due_date", "closed_at", "updated_at"])
