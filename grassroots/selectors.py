@@ -54,10 +54,6 @@ def calendar_days(workstation: Workstation) -> QuerySet[ReceptionDay]:
     return workstation.reception_days.prefetch_related("on_duty").order_by("date")
 
 
-def runs_any_workstation(user) -> bool:
-    return bool(is_office(user) or (member_id_of(user) and Workstation.objects.filter(members=member_id_of(user))))
-
-
 def workstations_for(user) -> QuerySet[Workstation]:
     """Workstations this user works in (all of them for the office)."""
     if is_office(user) or can_see_contacts(user):

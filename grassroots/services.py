@@ -1,7 +1,6 @@
 """Writes on the grassroots platforms: reception days, bookings, contact logs, duty-group issues,
 micro-consultations and community consultations."""
 
-import calendar
 import secrets
 from datetime import date, datetime, timedelta
 
@@ -439,7 +438,3 @@ def reception_window(day: ReceptionDay) -> tuple[datetime, datetime]:
         timezone.make_aware(datetime.combine(day.date, day.starts_at), tz),
         timezone.make_aware(datetime.combine(day.date, day.ends_at), tz),
     )
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])

@@ -148,3 +148,28 @@ def test_group_page_query_count_does_not_grow(client, cast, django_assert_max_nu
     DutyIssueFactory.create_batch(15, group=group, created_by=cast.member)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(f"/grassroots/groups/{group.pk}/").status_code == 200
+
+
+def test_office_pages_render_for_the_office(client, cast):
+    ws = WorkstationFactory()
+    day = ReceptionDayFactory(workstation=ws)
+    Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYTEST02")
+    client.force_login(cast.clerk)
+    assert client.get("/grassroots/office/").status_code == 200
+    assert client.get("/grassroots/community/").status_code == 200
+    html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert "13812345678" in html
+
+
+def test_appointment_contacts_masked_for_non_handlers(client, cast):
+    ws = WorkstationFactory()
+    day = ReceptionDayFactory(workstation=ws)
+    Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYTEST03")
+    client.force_login(cast.chair)
+    html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert "138****5678" in html and "13812345678" not in html
+
+
+def test_citizen_cannot_open_the_grassroots_office(client, cast):
+    client.force_login(cast.citizen)
+    assert client.get("/grassroots/office/").status_code == 403
