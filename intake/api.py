@@ -19,13 +19,13 @@ from intake.models import Appeal, AppealCategory, Channel
 
 
 class AppealListSerializer(serializers.ModelSerializer):
-    category = serializers.StringRelatedField()
-    town = serializers.StringRelatedField()
-    community = serializers.StringRelatedField()
+    category = serializers.StringRelatedField(allow_null=True)
+    town = serializers.StringRelatedField(allow_null=True)
+    community = serializers.StringRelatedField(allow_null=True)
     handler = serializers.CharField(source="handler_label", read_only=True)
     contact_name = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField()
-    merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True)
+    merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True, allow_null=True)
 
     class Meta:
         model = Appeal
