@@ -197,3 +197,34 @@ def merge_candidates(proposal: Proposal) -> QuerySet[Proposal]:
     from proposals.services.review import MERGEABLE_STATES
 
     return _base().filter(status__in=MERGEABLE_STATES).exclude(pk=proposal.pk).order_by("serial")
+
+
+def viewer_flags(viewer, proposal: Proposal) -> dict:
+    """What the viewer may do on the detail page (the template shows forms by these flags)."""
+    from proposals.predicates import assignment_of, is_assigner, is_key_selector
+
+    unit = assignment_of(viewer, proposal) if is_dept_liaison(viewer) else None
+    handling = proposal.status in (S.IN_PROGRESS, S.REHANDLING)
+    proposer = viewer.pk in proposer_user_ids(proposal)
+    rated = ProposalRating.objects.filter(proposal=proposal, round=proposal.round, user=viewer).exists()
+    pending_signer = (
+        proposal.status == S.COSIGNING
+        and ProposalSigner.objects.filter(proposal=proposal, user=viewer, accepted__isnull=True).exists()
+    )
+    open_filed = proposal.status in FILED_STATES and proposal.status != S.CLOSED
+    return {
+        "can_edit": proposal.author_id == viewer.pk and proposal.status == S.DRAFT,
+        "pending_signer": pending_signer,
+        "unit": unit,
+        "can_contact": unit is not None and proposal.status in (S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING),
+        "can_opine": unit is not None and unit.role == UnitRole.CO and handling,
+        "can_reply": unit is not None and unit.role != UnitRole.CO and handling,
+        "can_rate": proposer and proposal.status == S.REPLIED and not rated,
+        "can_set_units": bool(is_assigner(viewer)) and proposal.status in (S.FILED, S.TO_ASSIGN),
+        "can_mark_key": bool(is_key_selector(viewer)) and open_filed and not proposal.is_key,
+        "can_meeting": bool(is_key_selector(viewer)) and proposal.is_key,
+        "can_excellent": bool(is_proposal_office(viewer))
+        and proposal.status in FILED_STATES
+        and not proposal.is_excellent,
+        "can_export": bool(is_proposal_office(viewer) or is_clerk(viewer) or is_cppcc_leader(viewer)),
+    }

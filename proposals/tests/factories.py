@@ -3,7 +3,7 @@
 import factory
 
 from core.workflow import perform
-from district.tests.factories import SessionFactory, TermFactory
+from district.tests.factories import TermFactory
 from proposals import services
 from proposals.models import Kind, Proposal, ReplyClass
 
@@ -22,7 +22,9 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 
 def session():
     """The plenary session proposals are numbered in."""
-    return SessionFactory(term=TermFactory(), number=1, year=2022)
+    from district.models import Session
+
+    return Session.objects.get_or_create(term=TermFactory(), number=1, defaults={"year": 2022})[0]
 
 
 def submitted(cast, **kwargs) -> Proposal:
