@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.predicates import is_member, is_proposal_office
+from accounts.predicates import is_cppcc_leader, is_member, is_office, is_proposal_office
 from core.exceptions import ActionForbidden, Refused
 from core.services import save_versioned
 from district.models import Member, Session
@@ -40,8 +40,12 @@ def parse_source(value: str, *, viewer):
 
     wf = _registry.get(model._meta.label_lower)
     visible = wf.visible_to(viewer) if wf else visible_queryset(viewer, model)
-    qs = visible if visible is not None else model._default_manager.all()
-    return qs.filter(pk=int(match["pk"])).first()
+    if visible is None:
+        # A model that declares no visibility: only the office and leaders, who see all records, may link it.
+        if not (is_office(viewer) or is_cppcc_leader(viewer)):
+            return None
+        visible = model._default_manager.all()
+    return visible.filter(pk=int(match["pk"])).first()
 
 
 def prefill_from_source(source) -> dict:

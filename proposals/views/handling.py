@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,16 +60,15 @@ def detail(request, pk: int):
     return _render(request, selectors.get_proposal_for(request.user, pk))
 
 
-def _handle(request, pk: int, form_class, form_key: str, call, flag: str):
-    """Validate one form, call one service; on refusal re-render the page with what was typed."""
+def _handle(request, pk: int, form_class, form_key: str, call):
+    """Validate one form, call one service (which checks who may); on refusal re-render with what was typed."""
     proposal = selectors.get_proposal_for(request.user, pk)
-    if not selectors.viewer_flags(request.user, proposal)[flag]:
-        raise Http404
     form = form_class(request.POST)
     if form.is_valid():
         try:
             call(proposal, form)
         except DomainError as exc:
+            messages.error(request, exc.message)
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("操作已完成。"))
@@ -85,7 +83,7 @@ def set_units(request, pk: int):
     def call(proposal, form):
         perform(proposal, "set_units", actor=request.user, note=request.POST.get("note", ""), data=form.payload())
 
-    return _handle(request, pk, UnitsForm, "units_form", call, "can_set_units")
+    return _handle(request, pk, UnitsForm, "units_form", call)
 
 
 @login_required
@@ -94,7 +92,7 @@ def contact(request, pk: int):
     def call(proposal, form):
         services.record_contact(proposal=proposal, actor=request.user, **form.cleaned_data)
 
-    return _handle(request, pk, ContactForm, "contact_form", call, "can_contact")
+    return _handle(request, pk, ContactForm, "contact_form", call)
 
 
 @login_required
@@ -103,7 +101,7 @@ def opinion(request, pk: int):
     def call(proposal, form):
         services.submit_opinion(proposal=proposal, actor=request.user, opinion=form.cleaned_data["opinion"])
 
-    return _handle(request, pk, OpinionForm, "opinion_form", call, "can_opine")
+    return _handle(request, pk, OpinionForm, "opinion_form", call)
 
 
 @login_required
@@ -112,7 +110,7 @@ def reply(request, pk: int):
     def call(proposal, form):
         services.submit_reply(proposal=proposal, actor=request.user, **form.cleaned_data)
 
-    return _handle(request, pk, ReplyForm, "reply_form", call, "can_reply")
+    return _handle(request, pk, ReplyForm, "reply_form", call)
 
 
 @login_required
@@ -121,7 +119,7 @@ def rate(request, pk: int):
     def call(proposal, form):
         services.rate_reply(proposal=proposal, actor=request.user, **form.cleaned_data)
 
-    return _handle(request, pk, RatingForm, "rating_form", call, "can_rate")
+    return _handle(request, pk, RatingForm, "rating_form", call)
 
 
 @login_required
@@ -130,7 +128,7 @@ def mark_key(request, pk: int):
     def call(proposal, form):
         services.mark_key(proposal=proposal, supervisor=form.cleaned_data["supervisor"], actor=request.user)
 
-    return _handle(request, pk, KeyForm, "key_form", call, "can_mark_key")
+    return _handle(request, pk, KeyForm, "key_form", call)
 
 
 @login_required
@@ -139,7 +137,7 @@ def meeting(request, pk: int):
     def call(proposal, form):
         services.schedule_handling_meeting(proposal=proposal, actor=request.user, **form.cleaned_data)
 
-    return _handle(request, pk, MeetingForm, "meeting_form", call, "can_meeting")
+    return _handle(request, pk, MeetingForm, "meeting_form", call)
 
 
 @login_required
@@ -148,4 +146,4 @@ def excellent(request, pk: int):
     def call(proposal, form):
         services.select_excellent(proposal=proposal, actor=request.user, year=form.cleaned_data["year"])
 
-    return _handle(request, pk, ExcellentForm, "excellent_form", call, "can_excellent")
+    return _handle(request, pk, ExcellentForm, "excellent_form", call)
