@@ -50,7 +50,7 @@ def report_list(viewer, *, filters: dict | None = None) -> QuerySet[OpinionRepor
         qs = qs.filter(created_at__year=f["year"])
     if f.get("mine"):
         qs = qs.filter(Q(author=viewer) | Q(member__user=viewer))
-    return qs.order_by("-created_at", "-id")
+    return qs.prefetch_related("provider").order_by("-created_at", "-id")
 
 
 def _users(*roles: str):
