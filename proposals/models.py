@@ -266,7 +266,10 @@ class ProposalSigner(models.Model):
     member = models.ForeignKey(
         "district.Member", verbose_name=_("联名委员"), on_delete=models.PROTECT, related_name="+"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cosignatures")
+    # Empty when the office entered a paper co-signature (members without an account cannot confirm online).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cosignatures"
+    )
     order = models.PositiveSmallIntegerField(_("排序"), default=1)
     invited_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
     accepted = models.BooleanField(_("是否同意联名"), null=True, blank=True)

@@ -84,7 +84,9 @@ def proposer_user_ids(proposal: Proposal) -> set[int]:
     ids |= set(
         ProposalSigner.objects.filter(
             Q(proposal_id=proposal.pk) | Q(proposal__merged_into_id=proposal.pk), accepted=True
-        ).values_list("user_id", flat=True)
+        )
+        .exclude(user__isnull=True)
+        .values_list("user_id", flat=True)
     )
     return ids
 
@@ -110,7 +112,8 @@ def holders(proposal: Proposal, state: str):
     if state == S.DRAFT:
         return [proposal.author]
     if state == S.COSIGNING:
-        return [s.user for s in proposal.signers.filter(accepted__isnull=True).select_related("user")]
+        pending = proposal.signers.filter(accepted__isnull=True, user__isnull=False).select_related("user")
+        return [s.user for s in pending]
     if state in (S.SUBMITTED, S.PRE_REVIEWED, S.FILED, S.TO_ASSIGN, S.RETURN_REQUESTED, S.REVIEW, S.UNSATISFIED):
         return list(_role_users(Role.PROPOSAL_OFFICE))
     if state in (S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING):
