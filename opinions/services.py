@@ -43,7 +43,7 @@ def _check_text(title: str, body: str) -> None:
         raise Refused(_("请填写标题。"), fields={"title": [_("请填写标题。")]})
     if not (body or "").strip():
         raise Refused(_("请填写正文。"), fields={"body": [_("请填写正文。")]})
-    limit = config.OPINION_MAX_CHARS
+    limit = int(config.OPINION_MAX_CHARS)
     if len(body) > limit:
         msg = _("正文不超过%(n)s字（现有%(m)s字），请精简。一篇信息只反映一件事。") % {"n": limit, "m": len(body)}
         raise Refused(msg, fields={"body": [msg]})
@@ -261,7 +261,7 @@ def on_instruction(report: OpinionReport, *, actor, data, **kwargs) -> None:
         actor=actor,
         description=_("%(leader)s批示：%(text)s") % {"leader": str(data["leader"]).strip(), "text": text},
         lead_department=department,
-        due_date=timezone.localdate() + timedelta(days=config.SUPERVISION_DEFAULT_DAYS),
+        due_date=timezone.localdate() + timedelta(days=int(config.SUPERVISION_DEFAULT_DAYS)),
     )
     Instruction.objects.create(
         report=report,

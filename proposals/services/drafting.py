@@ -248,7 +248,7 @@ def guard_invite(proposal: Proposal, **kwargs) -> None:
 
 def on_invite(proposal: Proposal, *, actor, **kwargs) -> None:
     """Open the confirmation window and ask every co-signer afresh."""
-    proposal.cosign_deadline = timezone.localdate() + timedelta(days=config.PROPOSAL_COSIGN_DAYS)
+    proposal.cosign_deadline = timezone.localdate() + timedelta(days=int(config.PROPOSAL_COSIGN_DAYS))
     proposal.save(update_fields=["cosign_deadline"])
     proposal.signers.update(accepted=None, responded_at=None)
 

@@ -105,7 +105,7 @@ def guard_rehandle(proposal: Proposal, **kwargs) -> None:
 def on_rehandle(proposal: Proposal, **kwargs) -> None:
     """A second round: the units re-consult the proposer and reply again within the re-handling period."""
     proposal.round += 1
-    proposal.reply_due = timezone.localdate() + timedelta(days=config.PROPOSAL_REHANDLE_DAYS)
+    proposal.reply_due = timezone.localdate() + timedelta(days=int(config.PROPOSAL_REHANDLE_DAYS))
     proposal.save(update_fields=["round", "reply_due"])
 
 

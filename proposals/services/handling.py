@@ -96,7 +96,7 @@ def guard_assign(proposal: Proposal, **kwargs) -> None:
 
 
 def reply_days(proposal: Proposal) -> int:
-    return config.PROPOSAL_URGENT_REPLY_DAYS if proposal.is_urgent else config.PROPOSAL_REPLY_DAYS
+    return int(config.PROPOSAL_URGENT_REPLY_DAYS) if proposal.is_urgent else int(config.PROPOSAL_REPLY_DAYS)
 
 
 def on_assign(proposal: Proposal, *, actor, **kwargs) -> None:
@@ -110,7 +110,7 @@ def on_assign(proposal: Proposal, *, actor, **kwargs) -> None:
 
 def guard_request_return(proposal: Proposal, *, actor, **kwargs) -> None:
     """Units may ask for adjustment only within the return window after the hand-over."""
-    window = config.PROPOSAL_RETURN_WINDOW_DAYS
+    window = int(config.PROPOSAL_RETURN_WINDOW_DAYS)
     if proposal.assigned_at and timezone.now() > proposal.assigned_at + timedelta(days=window):
         raise Refused(_("交办已超过%(n)s天，不能再申请调整承办单位；如有困难请与提案委员会联系。") % {"n": window})
 
@@ -153,11 +153,11 @@ def guard_extend(proposal: Proposal, *, data, **kwargs) -> None:
     if proposal.reply_due and due <= proposal.reply_due:
         raise Refused(_("新的答复期限须晚于原期限%(d)s。") % {"d": proposal.reply_due.isoformat()})
     start = timezone.localdate(proposal.assigned_at) if proposal.assigned_at else timezone.localdate()
-    latest = start + timedelta(days=config.PROPOSAL_REPLY_MAX_DAYS)
+    latest = start + timedelta(days=int(config.PROPOSAL_REPLY_MAX_DAYS))
     if due > latest:
         raise Refused(
             _("延期后的答复期限不能晚于交办后%(n)s天（%(d)s）。")
-            % {"n": config.PROPOSAL_REPLY_MAX_DAYS, "d": latest.isoformat()}
+            % {"n": int(config.PROPOSAL_REPLY_MAX_DAYS), "d": latest.isoformat()}
         )
 
 

@@ -80,3 +80,15 @@ def replied(cast, *, code="A", **kwargs) -> Proposal:
     )
     proposal.refresh_from_db()
     return perform(proposal, "approve_reply", actor=cast.proposal)
+
+
+def reply_classes():
+    """The seeded reply classes (transactional tests flush what the data migration created)."""
+    from importlib import import_module
+
+    seed = import_module("proposals.migrations.0002_seed_reply_classes")
+    for code, name, description, follow_up, order in seed.DEFAULT_CLASSES:
+        ReplyClass.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "description": description, "needs_follow_up": follow_up, "order": order},
+        )
