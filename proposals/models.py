@@ -125,7 +125,7 @@ class ReplyClass(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return f"{self.code}类（{self.name}）"
+        return _("%(code)s类（%(name)s）") % {"code": self.code, "name": self.name}
 
 
 class Proposal(TimeStampedModel, VersionedModel):
