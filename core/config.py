@@ -15,6 +15,8 @@ CONSTANCE_CONFIG = {
     "PROPOSAL_COSIGN_DAYS": (7, _("联名确认期限（天）"), int),
     "PROPOSAL_RATING_DAYS": (21, _("提案者评价答复的期限（天）"), int),
     "PROPOSAL_REHANDLE_DAYS": (30, _("不满意后重新办理期限（天）"), int),
+    # Public-opinion information (domain.md §3)
+    "OPINION_MAX_CHARS": (1500, _("社情民意信息正文最大字数"), int),
     # Consultation (domain.md §4)
     "CONSULT_NOTICE_WORKDAYS": (15, _("协商会议提前通知（工作日）"), int),
     "CONSULT_MATERIALS_WORKDAYS": (10, _("协商材料提前送达（工作日）"), int),
@@ -48,6 +50,7 @@ CONSTANCE_CONFIG = {
 
 CONSTANCE_CONFIG_FIELDSETS = (
     (_("提案"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("PROPOSAL_"))),
+    (_("社情民意"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("OPINION_"))),
     (_("协商"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("CONSULT_", "PLAN_", "STANDING_")))),
     (_("督办"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("SUPERVISION_"))),
     (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_")))),
