@@ -56,6 +56,21 @@ MICRO_ISSUES = [0, 1, 4, 9, 10]
 RESIDENTS = ["陈阿姨", "林师傅", "黄先生", "吴女士", "许大伯", "蔡店主", "郑老板", "苏女士"]
 
 
+def _link_seed_proposals(issues: list, group: DutyGroup) -> None:
+    """The seed's 7 proposals (loaded by the proposals demo) came from these issues: link both ways."""
+    from proposals.models import Proposal, Status
+
+    proposals = list(
+        Proposal.objects.filter(member__in=group.members.all()).exclude(status=Status.DRAFT).order_by("pk")
+    )
+    ct = ContentType.objects.get_for_model(DutyIssue)
+    for issue, proposal in zip(issues, proposals, strict=False):
+        issue.proposal_id, issue.proposal_title = proposal.pk, proposal.title
+        issue.proposal_submitted_on = timezone.localdate(proposal.submitted_at) if proposal.submitted_at else None
+        Proposal.objects.filter(pk=proposal.pk).update(source_type=ct, source_id=issue.pk)
+    DutyIssue.objects.bulk_update(issues, ["proposal_id", "proposal_title", "proposal_submitted_on"])
+
+
 def platforms(ctx: dict) -> tuple[Workstation, DutyGroup]:
     """The demo workstation and duty group (get-or-create: the appeals demo routes cases to them)."""
     town = Town.objects.filter(name="新民镇").first()
@@ -214,11 +229,9 @@ def _duty_group(rng, group, clerk, member) -> None:
             plan_due_date=collected + timedelta(days=180) if resolved and outcome == Outcome.PLAN else None,
             created_by=member,
         )
-        if i in PROPOSAL_ISSUES:
-            issue.proposal_title = f"关于{title}的提案（演示）"
-            issue.proposal_submitted_on = collected + timedelta(days=30)
         issues.append(issue)
     DutyIssue.objects.bulk_create(issues)
+    _link_seed_proposals([issues[i] for i in PROPOSAL_ISSUES], group)
     ct = ContentType.objects.get_for_model(DutyIssue)
     changes = []
     for issue in issues:

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -175,48 +174,25 @@ def group_issues(group: DutyGroup) -> QuerySet[DutyIssue]:
     )
 
 
-def _proposal_model():
-    try:
-        return apps.get_model("proposals", "Proposal")
-    except LookupError:
-        return None
-
-
 def proposals_submitted(group: DutyGroup, *, start: date, end: date) -> int:
-    """Proposals from the group: its issues that became proposals, plus (when the proposals app has
-    them) proposals whose source is one of its issues or whose proposer is one of its members."""
-    issues = group.issues.all()
-    linked = issues.filter(
-        Q(proposal_id__isnull=False) | ~Q(proposal_title=""),
-        proposal_submitted_on__gte=start,
-        proposal_submitted_on__lte=end,
+    """Proposals from the group in a period: submitted online from its issues or by its members, plus
+    proposals recorded on an issue from paper (a title, no online proposal)."""
+    from proposals.models import Proposal, Status
+
+    paper = (
+        group.issues.filter(proposal_id__isnull=True, proposal_submitted_on__gte=start, proposal_submitted_on__lte=end)
+        .exclude(proposal_title="")
+        .count()
     )
-    count = linked.count()
-    Proposal = _proposal_model()
-    if Proposal is None:
-        return count
-    names = {f.name for f in Proposal._meta.get_fields()}
-    q = Q(pk__in=[])
-    if {"source_type", "source_id"} <= names:
-        q |= Q(source_type=ContentType.objects.get_for_model(DutyIssue), source_id__in=issues.values("pk"))
-    member_model = apps.get_model("district", "Member")
-    for name in ("proposer", "lead_proposer", "first_proposer", "lead_member", "member", "author"):
-        if name not in names:
-            continue
-        related = getattr(Proposal._meta.get_field(name), "related_model", None)
-        if related is member_model:
-            q |= Q(**{f"{name}__in": group.members.all()})
-        elif related is not None and related._meta.label_lower == User._meta.label_lower:
-            q |= Q(**{f"{name}__member__in": group.members.all()})
-    qs = Proposal.objects.filter(q)
-    for stamp in ("submitted_at", "created_at"):
-        if stamp in names:
-            qs = qs.filter(**{f"{stamp}__date__gte": start, f"{stamp}__date__lte": end})
-            break
-    if "status" in names:
-        qs = qs.exclude(status="draft")
-    already = set(linked.exclude(proposal_id__isnull=True).values_list("proposal_id", flat=True))
-    return count + qs.exclude(pk__in=already).distinct().count()
+    from_issues = Q(source_type=ContentType.objects.get_for_model(DutyIssue), source_id__in=group.issues.values("pk"))
+    online = (
+        Proposal.objects.filter(from_issues | Q(member__in=group.members.all()))
+        .filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
+        .exclude(status=Status.DRAFT)
+        .distinct()
+        .count()
+    )
+    return paper + online
 
 
 def group_report(group: DutyGroup, *, start: date, end: date) -> dict:

@@ -20,8 +20,9 @@ def test_demo_reproduces_the_seed_figures_from_records():
     assert sorted(group.members.values_list("name", flat=True)) == sorted(
         ["洪志强", "李宏墩", "陈宏", "洪冬云", "张彦"]
     )
-    figures = selectors.group_report(group, start=date(2022, 1, 1), end=date(2022, 12, 31))
-    assert figures["issues"] == 15 and figures["proposals"] >= 7 and figures["micro_consultations"] >= 3
+    # The group's record since it was set up in 2022 (open proposals in the demo are recent).
+    figures = selectors.group_report(group, start=date(2022, 1, 1), end=date.today())
+    assert figures["issues"] == 15 and figures["proposals"] == 7 and figures["micro_consultations"] >= 3
     assert group.issues.filter(title__contains="燃气公司").exists()
     assert {d.weekday() for d in ws.reception_days.values_list("date", flat=True)} == {5, 6}
 

@@ -82,9 +82,22 @@ def test_filters_narrow_the_list(client, cast):
 # Drafting
 
 
-def test_create_from_an_appeal_prefills_and_keeps_the_link(client, cast, appeal_visible_to_members):
+def test_create_from_an_appeal_prefills_and_keeps_the_link(client, cast):
+    from district.models import Member
+    from grassroots.tests.factories import DutyGroupFactory
+    from intake.models import Route
+
     session()
-    appeal = Appeal.objects.create(tracking_code="T1", title="燃气站离小区太近", body="居民反映燃气站存在隐患")
+    group = DutyGroupFactory()
+    group.members.add(Member.objects.get(user=cast.member))
+    appeal = Appeal.objects.create(
+        tracking_code="T1",
+        title="燃气站离小区太近",
+        body="居民反映燃气站存在隐患",
+        status="routed",
+        route=Route.DUTY_GROUP,
+        duty_group=group,
+    )
     login(client, cast.member)
     url = reverse("proposals:create") + f"?source=intake.appeal:{appeal.pk}"
     page = client.get(url)
