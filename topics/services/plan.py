@@ -262,6 +262,8 @@ def on_submit(plan: ConsultationPlan, *, actor, note: str, **kwargs) -> None:
 def guard_joint_agree(plan: ConsultationPlan, **kwargs) -> None:
     if has_unversioned_changes(plan):
         raise Refused(_("有尚未形成版本的修改：请先生成新版本，并请三办会签。"))
+    if plan.leader_reviews.filter(version=plan.current_version, decision=LeaderReview.Decision.RETURN).exists():
+        raise Refused(_("区委领导已退回%(v)s：请按批示修改，形成新版本后再定稿。") % {"v": plan.current_version})
     missing = missing_signoffs(plan.current_version)
     if missing:
         raise Refused(
