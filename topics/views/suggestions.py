@@ -73,7 +73,11 @@ def round_edit(request, pk: int):
 def round_detail(request, pk: int):
     rnd = get_object_or_404(selectors.round_list(request.user), pk=pk)
     items = selectors.suggestion_list(request.user, round=rnd)
-    return render(request, "topics/round_detail.html", {"round": rnd, "suggestions": items})
+    return render(
+        request,
+        "topics/round_detail.html",
+        {"round": rnd, "suggestions": items, "can_edit": is_clerk(request.user)},
+    )
 
 
 def _filters(request) -> dict:
