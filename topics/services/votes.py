@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.predicates import is_clerk
-from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
+from consultations.models import Attendance, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole
+from consultations.services.meetings import create_meeting
 from core.exceptions import ActionForbidden, Refused
 from core.workflow import perform
 from district.models import Member
@@ -130,19 +131,17 @@ def open_vote(
         raise Refused(_("该计划已有正在进行的表决。"))
     if method not in PlanVote.Method.values:
         raise ValidationError({"method": _("请选择表决方式。")})
-    meeting = Meeting(
+    meeting = create_meeting(
         kind=MeetingKind.STANDING,
         title=title or _("常委会会议：审议%(plan)s") % {"plan": plan},
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=3),
         place=place,
-        subject=plan,
         agenda=_("审议并表决%(plan)s") % {"plan": plan},
-        created_by=actor,
+        subject=plan,
+        conveners=_("区政协办公室"),
+        actor=actor,
     )
-    meeting.full_clean()
-    meeting._history_user = actor
-    meeting.save()
     members = list(standing_members().select_related("user"))
     MeetingParticipant.objects.bulk_create(
         MeetingParticipant(meeting=meeting, role=ParticipantRole.MEMBER, member=m, user=m.user, name=m.name)
@@ -284,7 +283,7 @@ def guard_vote_fails(plan: ConsultationPlan, **kwargs) -> None:
 
 def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:
     """Freeze the counts and the result on the vote and on the audited status change."""
-    vote = PlanVote.objects.select_for_update().get(pk=open_vote_of(plan).pk)
+    vote = PlanVote.objects.select_for_update().select_related("meeting").get(pk=open_vote_of(plan).pk)
     outcome = outcome_of(vote)
     vote.votes_for, vote.votes_against, vote.votes_abstain = (
         outcome.votes_for,
@@ -305,6 +304,8 @@ def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:
         "abstain": outcome.votes_abstain,
     }
     change.save(update_fields=["data"])
+    if vote.meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+        perform(vote.meeting, "hold", actor=actor, note=summary(outcome))
 
 
 def summary(outcome: VoteOutcome) -> str:

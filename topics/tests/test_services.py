@@ -121,6 +121,7 @@ def test_whole_path_from_suggestion_to_acknowledged_plan(cast, django_capture_on
     plan.refresh_from_db()
     vote.refresh_from_db()
     assert plan.status == PlanStatus.ADOPTED and vote.result == PlanVote.Result.PASSED
+    assert vote.meeting.status == "held"
     change = StatusChange.objects.get(object_id=plan.pk, action="vote_pass_to_adopted")
     assert (change.data["present"], change.data["for"]) == (2, 2)
     assert "出席2人" in change.note

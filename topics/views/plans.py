@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_clerk
@@ -25,13 +26,13 @@ from topics.services.votes import open_vote_of
 from topics.views.common import add_errors, int_or_none
 
 HOLDER_LABELS = {
-    PlanStatus.DRAFT: _("区政协办公室"),
-    PlanStatus.CHAIRS: _("主席会议"),
-    PlanStatus.JOINT: _("区委办、区政府办、区政协办"),
-    PlanStatus.LEADER: _("区委领导"),
-    PlanStatus.VOTE: _("区政协常委会"),
-    PlanStatus.ADOPTED: _("区委办公室（印发）"),
-    PlanStatus.PUBLISHED: _("相关部门（签收）"),
+    PlanStatus.DRAFT: gettext_lazy("区政协办公室"),
+    PlanStatus.CHAIRS: gettext_lazy("主席会议"),
+    PlanStatus.JOINT: gettext_lazy("区委办、区政府办、区政协办"),
+    PlanStatus.LEADER: gettext_lazy("区委领导"),
+    PlanStatus.VOTE: gettext_lazy("区政协常委会"),
+    PlanStatus.ADOPTED: gettext_lazy("区委办公室（印发）"),
+    PlanStatus.PUBLISHED: gettext_lazy("相关部门（签收）"),
 }
 
 
