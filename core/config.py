@@ -30,7 +30,8 @@ CONSTANCE_CONFIG = {
         str,
     ),
     "PLAN_DOC_NUMBER_FORMAT": (
-        "{prefix}委办〔{year}〕{seq}号",
+        # Data, never translated, written escaped: {prefix}委办〔{year}〕{seq}号.
+        "{prefix}\u59d4\u529e\u3014{year}\u3015{seq}\u53f7",
         _("年度协商计划发文字号格式（{prefix}区简称，{year}年度，{seq}序号）"),
         str,
     ),

@@ -26,8 +26,12 @@ from topics.models import (
 from topics.services import plan as plan_services
 from topics.services import publication, suggestions, votes
 
+STATE_HELP = _("状态代码，见 GET transitions/ 与文档")
+
 
 class TopicRoundSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text=STATE_HELP)
+
     class Meta:
         model = CollectionRound
         fields = ["id", "year", "title", "notice", "deadline", "status"]
@@ -37,6 +41,7 @@ class TopicSuggestionSerializer(serializers.ModelSerializer):
     suggested_format = serializers.SlugRelatedField(slug_field="code", read_only=True)
     departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     proposer = serializers.CharField(source="proposer_label", read_only=True)
+    status = serializers.CharField(read_only=True, help_text=STATE_HELP)
 
     class Meta:
         model = TopicSuggestion
@@ -180,6 +185,7 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PlanVersionSerializer(serializers.ModelSerializer):
     author = serializers.StringRelatedField()
+    stage = serializers.CharField(read_only=True, help_text=STATE_HELP)
     signoffs = serializers.SerializerMethodField()
 
     class Meta:
@@ -200,6 +206,7 @@ class PlanVersionSerializer(serializers.ModelSerializer):
 
 class ConsultationPlanSerializer(serializers.ModelSerializer):
     current_version = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    status = serializers.CharField(read_only=True, help_text=STATE_HELP)
 
     class Meta:
         model = ConsultationPlan

@@ -15,6 +15,7 @@ from consultations.models import Attendance
 from core.models import StatusChange
 from core.workflow import perform
 from district.models import Body, Department, Member
+from topics.data.formats import ensure_formats
 from topics.models import (
     CollectionRound,
     ConsultationFormat,
@@ -152,6 +153,7 @@ def load(ctx: dict) -> None:
     users = {u.username: u for u in User.objects.filter(username__in=_usernames())}
     depts = {d.short_name: d for d in Department.objects.all()}
     bodies = {b.name: b for b in Body.objects.all()}
+    ensure_formats(ConsultationFormat)
     formats = {f.code: f for f in ConsultationFormat.objects.all()}
     _plan_2022(users, depts, bodies, formats)
     _round_2023(users, depts, formats)

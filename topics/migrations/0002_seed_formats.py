@@ -2,20 +2,11 @@
 
 from django.db import migrations
 
-FORMATS = [
-    ("standing", "常委会会议重点协商", "常委会协商", "standing"),
-    ("chairs", "主席会议专题协商", "主席会议协商", "chairs"),
-    ("counterpart", "委处对口协商", "对口协商", "counterpart"),
-    ("proposal_handling", "提案办理协商", "提案办理协商", "proposal_handling"),
-]
+from topics.data.formats import ensure_formats
 
 
 def seed(apps, schema_editor):
-    ConsultationFormat = apps.get_model("topics", "ConsultationFormat")
-    for order, (code, name, short, kind) in enumerate(FORMATS):
-        ConsultationFormat.objects.get_or_create(
-            code=code, defaults={"name": name, "short_name": short, "meeting_kind": kind, "order": order}
-        )
+    ensure_formats(apps.get_model("topics", "ConsultationFormat"))
 
 
 class Migration(migrations.Migration):

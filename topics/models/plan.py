@@ -75,6 +75,9 @@ class ConsultationPlan(TimeStampedModel, VersionedModel):
         return self.status in EDITABLE_STATES
 
 
+QUARTER_LABELS = {1: _("第一季度"), 2: _("第二季度"), 3: _("第三季度"), 4: _("第四季度")}
+
+
 class PlanItem(TimeStampedModel, VersionedModel):
     """One topic of the plan: format, timing, lead chair/vice-chair, lead committee, departments."""
 
@@ -135,7 +138,7 @@ class PlanItem(TimeStampedModel, VersionedModel):
         if self.month:
             return str(_("%(m)s月") % {"m": self.month})
         if self.quarter:
-            return str(_("第%(q)s季度") % {"q": "一二三四"[self.quarter - 1]})
+            return str(QUARTER_LABELS[self.quarter])
         return str(_("全年"))
 
 

@@ -8,6 +8,10 @@ from topics import models
 
 
 def fmt(code: str = "counterpart") -> models.ConsultationFormat:
+    from topics.data.formats import ensure_formats
+
+    # A transactional test (browser) flushes the rows the data migration seeded.
+    ensure_formats(models.ConsultationFormat)
     return models.ConsultationFormat.objects.get(code=code)
 
 
