@@ -31,6 +31,14 @@ CONSTANCE_CONFIG = {
         _("年度协商计划审定环节（逗号分隔，按顺序）"),
         str,
     ),
+    "PLAN_DOC_NUMBER_FORMAT": (
+        # Data, never translated, written escaped: {prefix}委办〔{year}〕{seq}号.
+        "{prefix}\u59d4\u529e\u3014{year}\u3015{seq}\u53f7",
+        _("年度协商计划发文字号格式（{prefix}区简称，{year}年度，{seq}序号）"),
+        str,
+    ),
+    "PLAN_ROUND_REMIND_DAYS": (7, _("议题征集截止前提醒（天）"), int),
+    "PLAN_STEP_REMIND_DAYS": (7, _("协商计划在同一环节停留超过该天数时提醒办理人"), int),
     "STANDING_QUORUM_FRACTION": ("0.5", _("常委会到会须超过全体常委的比例"), str),
     "STANDING_PASS_FRACTION": ("0.5", _("表决通过须超过全体常委的比例"), str),
     # Supervision (domain.md §5)

@@ -1,2 +1,41 @@
+from django.urls import path
+
+from topics.views import plans, portal, suggestions, votes
+
 app_name = "topics"
-urlpatterns: list = []
+urlpatterns = [
+    path("", plans.overview, name="overview"),
+    path("rounds/", suggestions.rounds, name="rounds"),
+    path("rounds/new/", suggestions.round_create, name="round_create"),
+    path("rounds/<int:pk>/", suggestions.round_detail, name="round"),
+    path("rounds/<int:pk>/edit/", suggestions.round_edit, name="round_edit"),
+    path("suggestions/", suggestions.suggestions, name="suggestions"),
+    path("suggestions/new/", suggestions.suggestion_create, name="suggestion_create"),
+    path("suggestions/<int:pk>/", suggestions.suggestion_detail, name="suggestion"),
+    path("suggestions/<int:pk>/edit/", suggestions.suggestion_edit, name="suggestion_edit"),
+    path("suggestions/<int:pk>/merge/", suggestions.suggestion_merge, name="suggestion_merge"),
+    path("suggestions/<int:pk>/material/", suggestions.suggestion_material, name="suggestion_material"),
+    path("plans/", plans.plans, name="plans"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/items/new/", plans.item_create, name="item_create"),
+    path("plans/<int:pk>/versions/new/", plans.version_create, name="version_create"),
+    path("plans/<int:pk>/diff/", plans.version_diff, name="diff"),
+    path("plans/<int:pk>/vote/new/", votes.vote_open, name="vote_open"),
+    path("plans/<int:pk>/publish/", plans.publish, name="publish"),
+    path("plans/<int:pk>/receipt/", plans.receipt_ack, name="receipt_ack"),
+    path("plans/<int:pk>/document.<str:fmt>", plans.document, name="document"),
+    path("items/", plans.items, name="items"),
+    path("items/<int:pk>/edit/", plans.item_edit, name="item_edit"),
+    path("items/<int:pk>/delete/", plans.item_delete, name="item_delete"),
+    path("versions/<int:pk>/", plans.version_detail, name="version"),
+    path("votes/<int:pk>/", votes.vote_detail, name="vote"),
+    path("votes/<int:pk>/attendance/", votes.vote_attendance, name="vote_attendance"),
+    path("votes/<int:pk>/tally/", votes.vote_tally, name="vote_tally"),
+    path("votes/<int:pk>/ballot/", votes.vote_ballot, name="vote_ballot"),
+    path("votes/<int:pk>/close/", votes.vote_close, name="vote_close"),
+    path("public/", portal.portal_plans, name="portal_plans"),
+    path("public/<int:year>/", portal.portal_plan, name="portal_plan"),
+    path("public/<int:year>/document.<str:fmt>", portal.portal_document, name="portal_document"),
+]

@@ -1,0 +1,56 @@
+"""The plan's approval chain (审定环节) as configuration: which steps, in which order.
+
+`config.PLAN_APPROVAL_CHAIN` lists step names, comma-separated, e.g. the seed's
+"chairs_meeting,joint_offices,party_leader,standing_vote". A district may drop or reorder steps
+(Daxing: "joint_offices,chairs_meeting,party_leader"). Every step has the plan state in which it is
+pending; finishing a step moves the plan to the next step's state, or to ADOPTED after the last.
+"""
+
+from constance import config
+
+from topics.models import PlanStatus
+
+STEP_STATE = {
+    "chairs_meeting": PlanStatus.CHAIRS,
+    "joint_offices": PlanStatus.JOINT,
+    "party_leader": PlanStatus.LEADER,
+    "standing_vote": PlanStatus.VOTE,
+}
+STATE_STEP = {state: step for step, state in STEP_STATE.items()}
+
+
+def approval_chain() -> list[str]:
+    """The configured steps in order; unknown names and repeats are ignored."""
+    steps: list[str] = []
+    for raw in str(config.PLAN_APPROVAL_CHAIN).split(","):
+        name = raw.strip()
+        if name in STEP_STATE and name not in steps:
+            steps.append(name)
+    return steps
+
+
+def first_state() -> str:
+    """Where a submitted draft goes: the first step's state (ADOPTED when the chain is empty)."""
+    chain = approval_chain()
+    return STEP_STATE[chain[0]] if chain else PlanStatus.ADOPTED
+
+
+def next_state(step: str) -> str:
+    """The state after finishing `step`; a step no longer in the chain leads to the first step after it."""
+    chain = approval_chain()
+    if step not in chain:
+        return first_state()
+    rest = chain[chain.index(step) + 1 :]
+    return STEP_STATE[rest[0]] if rest else PlanStatus.ADOPTED
+
+
+def return_state(step: str) -> str:
+    """Where a return from `step` goes: the joint offices when they come earlier in the chain, else the draft."""
+    chain = approval_chain()
+    if "joint_offices" in chain and step in chain and chain.index("joint_offices") < chain.index(step):
+        return PlanStatus.JOINT
+    return PlanStatus.DRAFT
+
+
+def requires_signoffs() -> bool:
+    return "joint_offices" in approval_chain()

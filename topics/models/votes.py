@@ -1,0 +1,116 @@
+"""The standing committee's vote on a plan, members' online ballots and departments' receipts."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class VoteChoice(models.TextChoices):
+    FOR = "for", _("赞成")
+    AGAINST = "against", _("反对")
+    ABSTAIN = "abstain", _("弃权")
+
+
+class PlanVote(models.Model):
+    """A standing-committee vote on one plan version, held at a consultations.Meeting."""
+
+    class Method(models.TextChoices):
+        HANDS = "hands", _("举手表决（工作人员录入）")
+        ONLINE = "online", _("委员在线表决")
+
+    class Result(models.TextChoices):
+        PENDING = "", _("未宣布")
+        PASSED = "passed", _("通过")
+        FAILED = "failed", _("未通过")
+
+    plan = models.ForeignKey("topics.ConsultationPlan", on_delete=models.CASCADE, related_name="votes")
+    version = models.ForeignKey("topics.PlanVersion", on_delete=models.PROTECT, related_name="votes")
+    meeting = models.OneToOneField("consultations.Meeting", on_delete=models.PROTECT, related_name="plan_vote")
+    method = models.CharField(_("表决方式"), max_length=10, choices=Method.choices, default=Method.HANDS)
+    # All standing-committee members when the vote opened: quorum and passing are fractions of this.
+    standing_total = models.PositiveSmallIntegerField(_("常委总数"))
+    votes_for = models.PositiveSmallIntegerField(_("赞成"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("反对"), null=True, blank=True)
+    votes_abstain = models.PositiveSmallIntegerField(_("弃权"), null=True, blank=True)
+    tally_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField(_("表决结果"), max_length=10, choices=Result.choices, blank=True, default="")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("宣布结果时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("常委会表决")
+        verbose_name_plural = _("常委会表决")
+        ordering = ["plan", "opened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(closed_at__isnull=True), name="one_open_vote_per_plan"
+            ),
+            models.CheckConstraint(condition=models.Q(result__in=["", "passed", "failed"]), name="vote_result"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("%(plan)s 常委会表决") % {"plan": self.plan})
+
+    def get_absolute_url(self) -> str:
+        return reverse("topics:vote", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def tally_recorded(self) -> bool:
+        return self.votes_for is not None
+
+
+class Ballot(models.Model):
+    """One standing member's own online vote; a member votes once."""
+
+    vote = models.ForeignKey(PlanVote, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey("district.Member", on_delete=models.PROTECT, related_name="plan_ballots")
+    choice = models.CharField(_("表决意见"), max_length=10, choices=VoteChoice.choices)
+    cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cast_at = models.DateTimeField(_("投票时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("表决票")
+        verbose_name_plural = _("表决票")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "member"], name="ballot_once_per_member"),
+            models.CheckConstraint(condition=models.Q(choice__in=VoteChoice.values), name="ballot_choice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_choice_display()}"
+
+
+class DepartmentReceipt(models.Model):
+    """A related department's acknowledgement that it received the published plan."""
+
+    plan = models.ForeignKey("topics.ConsultationPlan", on_delete=models.CASCADE, related_name="receipts")
+    department = models.ForeignKey("district.Department", on_delete=models.PROTECT, related_name="plan_receipts")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("部门签收")
+        verbose_name_plural = _("部门签收")
+        ordering = ["plan", "department__order", "department_id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "department"], name="receipt_once_per_department")]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.plan}"

@@ -1,0 +1,58 @@
+"""Object predicates for the plan's workflows (django-rules: (user, obj))."""
+
+import rules
+
+from accounts.predicates import (
+    has_role,
+    is_clerk,
+    is_cppcc_leader,
+    is_gov_office,
+    is_member,
+    is_office,
+    is_party_leader,
+    is_party_office,
+)
+from accounts.roles import Role
+from topics import chain
+
+# Who may suggest a topic: members, committee staff, the chairs, the party and government offices.
+can_suggest = is_member | is_office | is_cppcc_leader | is_party_office | is_gov_office
+# Who follows the whole plan: the office, the CPPCC leaders, the three offices and the party leader.
+sees_all_plans = is_office | is_cppcc_leader | is_party_office | is_gov_office | is_party_leader
+can_record_chairs_meeting = has_role(Role.CHAIR) | is_clerk
+can_publish = is_party_office | is_clerk
+can_review_plan = is_party_leader
+
+
+@rules.predicate
+def is_suggester(user, suggestion) -> bool:
+    return suggestion is not None and suggestion.suggester_id == user.pk
+
+
+@rules.predicate
+def is_in_a_plan_item(user, suggestion) -> bool:
+    return suggestion is not None and suggestion.plan_items.exists()
+
+
+def first_state_is(target: str):
+    @rules.predicate(f"first_state_is:{target}")
+    def check(user, plan) -> bool:
+        return chain.first_state() == target
+
+    return check
+
+
+def next_state_is(step: str, target: str):
+    @rules.predicate(f"next_state_is:{step}:{target}")
+    def check(user, plan) -> bool:
+        return chain.next_state(step) == target
+
+    return check
+
+
+def return_state_is(step: str, target: str):
+    @rules.predicate(f"return_state_is:{step}:{target}")
+    def check(user, plan) -> bool:
+        return chain.return_state(step) == target
+
+    return check

@@ -1,0 +1,299 @@
+"""Writes for the draft plan: items, versions, the three offices' sign-offs, the leader's review."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.predicates import is_clerk, is_gov_office, is_party_office
+from accounts.roles import Role
+from core.exceptions import ActionForbidden, Refused
+from core.services import save_versioned
+from core.workflow import perform
+from district.models import Member
+from notifications.services import notify
+from topics import chain
+from topics.models import (
+    ConsultationPlan,
+    LeaderReview,
+    OfficeSignOff,
+    PlanItem,
+    PlanStatus,
+    PlanVersion,
+    SignOffItemComment,
+    SuggestionStatus,
+)
+from topics.models.plan import Office
+
+ITEM_FIELDS = ("order", "title", "format", "quarter", "month", "lead_member", "lead_body", "notes")
+LEAD_POSITIONS = (Member.Position.CHAIR, Member.Position.VICE_CHAIR, Member.Position.SECRETARY_GENERAL)
+
+
+def _require_clerk(actor) -> None:
+    if not is_clerk(actor):
+        raise ActionForbidden(_("只有政协办公室可以编制协商计划。"))
+
+
+def _require_editable(plan: ConsultationPlan) -> None:
+    if not plan.is_editable:
+        raise Refused(_("计划当前处于“%(state)s”，不能修改议题。") % {"state": plan.get_status_display()})
+
+
+@transaction.atomic
+def create_plan(*, year: int, title: str, actor, preamble: str = "", round=None) -> ConsultationPlan:
+    """Start the draft plan of a year."""
+    _require_clerk(actor)
+    if ConsultationPlan.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("%(year)s年度的协商计划已经存在。") % {"year": year}})
+    plan = ConsultationPlan(year=year, title=title, preamble=preamble, round=round, created_by=actor)
+    plan.full_clean()
+    plan._history_user = actor
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def update_plan(*, plan: ConsultationPlan, expected_version: int, actor, title: str, preamble: str):
+    """Edit the plan's title and preamble (optimistic locking)."""
+    _require_clerk(actor)
+    _require_editable(plan)
+    plan.title, plan.preamble = title, preamble
+    plan.full_clean()
+    return save_versioned(plan, expected_version=expected_version, actor=actor, fields=["title", "preamble"])
+
+
+def _clean_item(item: PlanItem) -> None:
+    errors = {}
+    if item.quarter and item.month and item.quarter != (item.month - 1) // 3 + 1:
+        errors["month"] = _("月份与季度不一致。")
+    if item.lead_member_id and item.lead_member.position not in LEAD_POSITIONS:
+        errors["lead_member"] = _("牵头领导应为主席、副主席或秘书长。")
+    if errors:
+        raise ValidationError(errors)
+    item.full_clean(exclude=["plan"])
+
+
+def _adopt_origins(item: PlanItem, origins, actor) -> None:
+    item.origins.add(*origins)
+    for suggestion in origins:
+        if suggestion.status in (SuggestionStatus.SUBMITTED, SuggestionStatus.SHORTLISTED):
+            perform(suggestion, "adopt", actor=actor, note=_("列入“%(plan)s”") % {"plan": item.plan})
+
+
+@transaction.atomic
+def add_item(*, plan: ConsultationPlan, actor, departments=(), origins=(), **fields) -> PlanItem:
+    """Add a topic to the draft plan; the suggestions it comes from are marked as adopted."""
+    _require_clerk(actor)
+    _require_editable(plan)
+    if fields.get("order") is None:
+        fields["order"] = (plan.items.aggregate(m=Max("order"))["m"] or 0) + 1
+    item = PlanItem(plan=plan, **{k: v for k, v in fields.items() if k in ITEM_FIELDS})
+    _clean_item(item)
+    item._history_user = actor
+    item.save()
+    item.departments.set(departments)
+    _adopt_origins(item, list(origins), actor)
+    return item
+
+
+@transaction.atomic
+def update_item(*, item: PlanItem, expected_version: int, actor, departments=None, origins=None, **fields) -> PlanItem:
+    """Edit one item; refused with who changed it and when if another clerk saved it first."""
+    _require_clerk(actor)
+    _require_editable(item.plan)
+    for name, value in fields.items():
+        if name not in ITEM_FIELDS:
+            raise ValueError(f"not editable: {name}")
+        setattr(item, name, value)
+    _clean_item(item)
+    save_versioned(item, expected_version=expected_version, actor=actor, fields=list(fields))
+    if departments is not None:
+        item.departments.set(departments)
+    if origins is not None:
+        _adopt_origins(item, [o for o in origins if o not in set(item.origins.all())], actor)
+    return item
+
+
+@transaction.atomic
+def delete_item(*, item: PlanItem, actor) -> None:
+    """Take an item out of the working copy (earlier versions keep it)."""
+    _require_clerk(actor)
+    _require_editable(item.plan)
+    item._history_user = actor
+    item.delete()
+
+
+def snapshot(plan: ConsultationPlan) -> list[dict]:
+    """The working copy as plain data, in the shape stored in a PlanVersion."""
+    from topics.selectors import items_of
+
+    return [
+        {
+            "id": item.pk,
+            "order": item.order,
+            "title": item.title,
+            "format": item.format.name,
+            "format_code": item.format.code,
+            "quarter": item.quarter,
+            "month": item.month,
+            "timing": item.timing,
+            "lead_member": item.lead_member.name if item.lead_member else "",
+            "lead_title": item.lead_member.title if item.lead_member else "",
+            "lead_body": item.lead_body.name if item.lead_body else "",
+            "departments": [d.name for d in item.departments.all()],
+            "origins": [o.title for o in item.origins.all()],
+            "notes": item.notes,
+        }
+        for item in items_of(plan)
+    ]
+
+
+def has_unversioned_changes(plan: ConsultationPlan) -> bool:
+    """Whether the working copy differs from the current version."""
+    return plan.current_version is None or plan.current_version.items != snapshot(plan)
+
+
+@transaction.atomic
+def cut_version(*, plan: ConsultationPlan, actor, note: str = "") -> PlanVersion:
+    """Freeze the working copy as the next version; the offices sign versions, not the working copy."""
+    _require_clerk(actor)
+    plan = ConsultationPlan.objects.select_for_update().get(pk=plan.pk)
+    _require_editable(plan)
+    items = snapshot(plan)
+    if not items:
+        raise Refused(_("计划还没有议题。"))
+    if plan.current_version is not None and plan.current_version.items == items:
+        raise Refused(_("与当前版本（%(v)s）相比没有修改，无需生成新版本。") % {"v": plan.current_version})
+    number = (plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    version = PlanVersion.objects.create(
+        plan=plan, number=number, items=items, stage=plan.status, note=note.strip(), author=actor
+    )
+    plan.current_version = version
+    plan._history_user = actor
+    plan.save(update_fields=["current_version", "updated_at"])
+    return version
+
+
+def office_of(user) -> str | None:
+    """Which of the three offices the user signs for."""
+    if is_party_office(user):
+        return Office.PARTY
+    if is_gov_office(user):
+        return Office.GOV
+    if is_clerk(user):
+        return Office.CPPCC
+    return None
+
+
+def missing_signoffs(version: PlanVersion | None) -> list[str]:
+    """Labels of the offices that have not agreed to this version."""
+    agreed = set(version.signoffs.filter(agreed=True).values_list("office", flat=True)) if version else set()
+    return [str(label) for value, label in Office.choices if value not in agreed]
+
+
+@transaction.atomic
+def sign_off(
+    *, version: PlanVersion, actor, agreed: bool, comment: str = "", item_comments: dict | None = None
+) -> OfficeSignOff:
+    """One office agrees to the current version, or sends comments (per item) asking for changes."""
+    office = office_of(actor)
+    if office is None:
+        raise ActionForbidden(_("只有区委办、区政府办和区政协办可以会签。"))
+    plan = ConsultationPlan.objects.select_for_update().get(pk=version.plan_id)
+    if plan.status != PlanStatus.JOINT:
+        raise Refused(_("计划不在三办联席会修改阶段，不能会签。"))
+    if plan.current_version_id != version.pk:
+        raise Refused(_("只能会签当前版本（%(v)s）。") % {"v": plan.current_version})
+    if version.signoffs.filter(office=office).exists():
+        raise Refused(_("%(office)s已会签该版本，不能重复会签。") % {"office": Office(office).label})
+    item_comments = {int(k): v.strip() for k, v in (item_comments or {}).items() if v and v.strip()}
+    if not agreed and not comment.strip() and not item_comments:
+        raise ValidationError({"comment": _("不同意时请填写修改意见。")})
+    items = {i.pk: i for i in plan.items.filter(pk__in=item_comments)}
+    if set(item_comments) - set(items):
+        raise ValidationError({"item_comments": _("意见针对的议题不在本计划中。")})
+    signoff = OfficeSignOff.objects.create(
+        version=version, office=office, agreed=agreed, comment=comment.strip(), signed_by=actor
+    )
+    SignOffItemComment.objects.bulk_create(
+        SignOffItemComment(signoff=signoff, item=items[pk], item_title=items[pk].title, text=text)
+        for pk, text in item_comments.items()
+    )
+    _tell_clerks_of_signoff(plan, signoff)
+    return signoff
+
+
+def _tell_clerks_of_signoff(plan: ConsultationPlan, signoff: OfficeSignOff) -> None:
+    from topics.selectors import users_with_roles
+
+    verdict = _("同意") if signoff.agreed else _("提出修改意见")
+    transaction.on_commit(
+        lambda: notify(
+            recipients=users_with_roles(Role.CLERK).exclude(pk=signoff.signed_by_id),
+            event_key=f"signoff:{signoff.pk}",
+            title=_("%(office)s对%(plan)s%(version)s%(verdict)s")
+            % {"office": signoff.get_office_display(), "plan": plan, "version": signoff.version, "verdict": verdict},
+            body=signoff.comment,
+            target=plan,
+        )
+    )
+
+
+def guard_submit(plan: ConsultationPlan, **kwargs) -> None:
+    if not plan.items.exists():
+        raise Refused(_("计划还没有议题，不能提交。"))
+
+
+def on_submit(plan: ConsultationPlan, *, actor, note: str, **kwargs) -> None:
+    """Submitting freezes the draft as a version (unless it is unchanged since the last one)."""
+    if has_unversioned_changes(plan):
+        version = PlanVersion.objects.create(
+            plan=plan,
+            number=(plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1,
+            items=snapshot(plan),
+            stage=PlanStatus.DRAFT,
+            note=note or _("提交稿"),
+            author=actor,
+        )
+        plan.current_version = version
+        plan.save(update_fields=["current_version"])
+
+
+def guard_joint_agree(plan: ConsultationPlan, **kwargs) -> None:
+    if has_unversioned_changes(plan):
+        raise Refused(_("有尚未形成版本的修改：请先生成新版本，并请三办会签。"))
+    if plan.leader_reviews.filter(version=plan.current_version, decision=LeaderReview.Decision.RETURN).exists():
+        raise Refused(_("区委领导已退回%(v)s：请按批示修改，形成新版本后再定稿。") % {"v": plan.current_version})
+    missing = missing_signoffs(plan.current_version)
+    if missing:
+        raise Refused(
+            _("三办会签未齐：%(version)s尚缺%(offices)s同意。")
+            % {"version": plan.current_version, "offices": "、".join(missing)}
+        )
+
+
+def _review(plan: ConsultationPlan, decision: str, actor, note: str) -> None:
+    LeaderReview.objects.create(
+        plan=plan, version=plan.current_version, decision=decision, instructions=note, reviewer=actor
+    )
+
+
+def on_leader_approve(plan: ConsultationPlan, *, actor, note: str, **kwargs) -> None:
+    _review(plan, LeaderReview.Decision.APPROVE, actor, note)
+
+
+def on_leader_return(plan: ConsultationPlan, *, actor, note: str, **kwargs) -> None:
+    _review(plan, LeaderReview.Decision.RETURN, actor, note)
+
+
+def open_instructions(plan: ConsultationPlan) -> LeaderReview | None:
+    """The leader's latest return instructions while the plan is being revised after them."""
+    if plan.status not in (PlanStatus.DRAFT, PlanStatus.JOINT):
+        return None
+    last = plan.leader_reviews.select_related("reviewer", "version").order_by("-created_at", "-id").first()
+    return last if last and last.decision == LeaderReview.Decision.RETURN else None
+
+
+def chain_labels() -> list[str]:
+    """The configured approval steps as labels, for the plan page."""
+    return [str(PlanStatus(chain.STEP_STATE[s]).label) for s in chain.approval_chain()]

@@ -1,0 +1,157 @@
+"""发文: the formal plan document (DOCX and PDF), its issue to departments and their receipts."""
+
+from constance import config
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
+from core.exceptions import Refused
+from core.selectors import current_committee
+from core.services import attachments_of, store_attachment
+from district.models import Department
+from notifications.services import notify
+from topics.models import ConsultationPlan, DepartmentReceipt, PlanItem
+
+DOC_KINDS = {"docx": "plan_docx", "pdf": "plan_pdf"}
+
+
+def doc_number_for(plan: ConsultationPlan, seq) -> str:
+    """A document number in the district's format, e.g. 同委办〔2022〕12号."""
+    committee = current_committee()
+    prefix = committee.doc_prefix if committee else ""
+    return str(config.PLAN_DOC_NUMBER_FORMAT).format(prefix=prefix, year=plan.year, seq=seq)
+
+
+def issuer_name() -> str:
+    office = Department.objects.filter(kind=Department.Kind.PARTY_OFFICE, is_active=True).order_by("order").first()
+    return office.name if office else ""
+
+
+def related_departments(plan: ConsultationPlan):
+    """Every department named by an item of the plan (they receive the plan)."""
+    return Department.objects.filter(plan_items__plan=plan).distinct().order_by("order", "id")
+
+
+def build_doc_spec(plan: ConsultationPlan) -> DocSpec:
+    """The formal document: the approved version's table under the party-committee office's heading."""
+    items = plan.current_version.items if plan.current_version else []
+    rows = [
+        [
+            str(n),
+            i["title"],
+            i["format"],
+            i["timing"],
+            i["lead_member"],
+            i["lead_body"],
+            "、".join(i["departments"]),
+        ]
+        for n, i in enumerate(items, start=1)
+    ]
+    departments = "、".join(d.name for d in related_departments(plan))
+    intro = _("《%(title)s》已经区委同意、区政协常委会会议审议通过，现印发给你们，请认真贯彻落实。") % {
+        "title": plan.title
+    }
+    blocks = [intro, *[p for p in plan.preamble.splitlines() if p.strip()]]
+    blocks += [
+        Heading(_("协商议题安排")),
+        Table(
+            [_("序号"), _("协商议题"), _("协商形式"), _("时间"), _("牵头领导"), _("牵头委处"), _("参与部门")],
+            rows,
+        ),
+    ]
+    return DocSpec(
+        title=plan.title,
+        number=plan.doc_number,
+        issuer=issuer_name(),
+        issued_on=plan.published_on,
+        recipients=(departments + _("：")) if departments else "",
+        blocks=blocks,
+        footer_note=_("抄送：区委、区人大常委会、区政府、区政协领导。"),
+    )
+
+
+def _number_from(plan: ConsultationPlan, data: dict) -> str:
+    number = str(data.get("doc_number") or "").strip() or plan.doc_number
+    if not number:
+        raise Refused(_("请填写发文字号。"), fields={"doc_number": _("请填写发文字号。")})
+    if len(number) > 40:
+        raise Refused(_("发文字号过长。"), fields={"doc_number": _("发文字号过长。")})
+    if ConsultationPlan.objects.exclude(pk=plan.pk).filter(doc_number=number).exists():
+        raise Refused(_("文号“%(n)s”已被使用。") % {"n": number}, fields={"doc_number": _("文号已被使用。")})
+    return number
+
+
+def guard_publish(plan: ConsultationPlan, *, data: dict, **kwargs) -> None:
+    _number_from(plan, data)
+    if plan.current_version is None:
+        raise Refused(_("计划没有定稿版本，不能印发。"))
+    if data.get("issued_on") and parse_date(str(data["issued_on"])) is None:
+        raise Refused(_("印发日期格式不正确。"), fields={"issued_on": _("日期格式应为YYYY-MM-DD。")})
+
+
+def on_publish(plan: ConsultationPlan, *, actor, data: dict, change, **kwargs) -> None:
+    """Number and date the plan, store its DOCX and PDF, and open a receipt for every related department."""
+    plan.doc_number = _number_from(plan, data)
+    plan.published_on = parse_date(str(data.get("issued_on") or "")) or timezone.localdate()
+    plan._history_user = actor
+    plan.save(update_fields=["doc_number", "published_on", "updated_at"])
+    spec = build_doc_spec(plan)
+    name = _("%(year)s年度协商计划") % {"year": plan.year}
+    for fmt, content in (("docx", render_docx(spec)), ("pdf", render_pdf(spec))):
+        upload = ContentFile(content, name=f"{name}.{fmt}")
+        store_attachment(target=plan, upload=upload, actor=actor, kind=DOC_KINDS[fmt], status_change=change)
+    DepartmentReceipt.objects.bulk_create(
+        [DepartmentReceipt(plan=plan, department=d) for d in related_departments(plan)], ignore_conflicts=True
+    )
+
+
+def plan_document(plan: ConsultationPlan, fmt: str):
+    """The stored formal document of a published plan in one format, or None."""
+    kind = DOC_KINDS.get(fmt)
+    return attachments_of(plan).filter(kind=kind).last() if kind else None
+
+
+@transaction.atomic
+def acknowledge_receipt(*, plan: ConsultationPlan, actor) -> DepartmentReceipt:
+    """A department's liaison confirms that the department received the published plan."""
+    if not actor.has_role(Role.DEPT_LIAISON) or not actor.department_id:
+        raise Refused(_("只有部门联络员可以签收。"))
+    receipt = (
+        DepartmentReceipt.objects.select_for_update()
+        .filter(plan=plan, department_id=actor.department_id)
+        .select_related("department")
+        .first()
+    )
+    if receipt is None:
+        raise Refused(_("您所在的部门不在本计划的印发范围内。"))
+    if receipt.acknowledged_at:
+        when = timezone.localtime(receipt.acknowledged_at).strftime("%Y-%m-%d %H:%M")
+        raise Refused(_("%(dept)s已于%(when)s签收。") % {"dept": receipt.department, "when": when})
+    receipt.acknowledged_by = actor
+    receipt.acknowledged_at = timezone.now()
+    receipt._history_user = actor
+    receipt.save()
+    if not DepartmentReceipt.objects.filter(plan=plan, acknowledged_at__isnull=True).exists():
+        _tell_clerks_all_received(plan)
+    return receipt
+
+
+def _tell_clerks_all_received(plan: ConsultationPlan) -> None:
+    from topics.selectors import users_with_roles
+
+    transaction.on_commit(
+        lambda: notify(
+            recipients=users_with_roles(Role.CLERK),
+            event_key=f"plan-received:{plan.pk}",
+            title=_("%(plan)s：相关部门已全部签收") % {"plan": plan},
+            target=plan,
+        )
+    )
+
+
+def items_for_department(plan: ConsultationPlan, department) -> list[PlanItem]:
+    return list(plan.items.filter(departments=department).select_related("format", "lead_member", "lead_body"))

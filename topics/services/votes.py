@@ -1,0 +1,332 @@
+"""The standing committee's vote on the plan (常委会表决), on the shared consultations.Meeting record.
+
+Rule (政协章程, domain.md): the meeting needs more than half of ALL standing members present, and
+the plan passes with the votes of more than half of ALL standing members. The fractions are
+`config.STANDING_QUORUM_FRACTION` and `config.STANDING_PASS_FRACTION`.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from fractions import Fraction
+
+from constance import config
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.predicates import is_clerk
+from consultations.models import Attendance, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole
+from consultations.services.meetings import create_meeting
+from core.exceptions import ActionForbidden, Refused
+from core.workflow import perform
+from district.models import Member
+from notifications.services import notify
+from topics import chain
+from topics.models import Ballot, ConsultationPlan, PlanStatus, PlanVote, VoteChoice
+from topics.services.plan import missing_signoffs
+
+RECORDABLE = (Attendance.PRESENT, Attendance.ABSENT, Attendance.DECLINED)
+
+
+def standing_members():
+    """All current standing-committee members: the base of quorum and majority."""
+    return Member.objects.filter(is_standing=True, is_active=True)
+
+
+def more_than(count: int, total: int, fraction_key: str) -> bool:
+    """count > fraction × total, with the fraction read from config (e.g. "0.5", "2/3")."""
+    return Fraction(count) > Fraction(str(getattr(config, fraction_key))) * total
+
+
+def needed(total: int, fraction_key: str) -> int:
+    """The smallest count that is more than fraction × total."""
+    n = 0
+    while not more_than(n, total, fraction_key):
+        n += 1
+    return n
+
+
+@dataclass
+class VoteOutcome:
+    total: int
+    present: int
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    ready: bool  # votes have been recorded (a tally, or at least one ballot)
+
+    @property
+    def quorum(self) -> bool:
+        return more_than(self.present, self.total, "STANDING_QUORUM_FRACTION")
+
+    @property
+    def passed(self) -> bool:
+        return self.quorum and more_than(self.votes_for, self.total, "STANDING_PASS_FRACTION")
+
+    @property
+    def quorum_needed(self) -> int:
+        return needed(self.total, "STANDING_QUORUM_FRACTION")
+
+    @property
+    def pass_needed(self) -> int:
+        return needed(self.total, "STANDING_PASS_FRACTION")
+
+
+def outcome_of(vote: PlanVote) -> VoteOutcome:
+    """Attendance and votes of one vote, from the clerk's tally or the members' ballots."""
+    present = vote.meeting.participants.filter(attendance=Attendance.PRESENT).count()
+    if vote.method == PlanVote.Method.ONLINE and not vote.tally_recorded:
+        counts = vote.ballots.aggregate(
+            f=Count("id", filter=Q(choice=VoteChoice.FOR)),
+            a=Count("id", filter=Q(choice=VoteChoice.AGAINST)),
+            s=Count("id", filter=Q(choice=VoteChoice.ABSTAIN)),
+        )
+        return VoteOutcome(vote.standing_total, present, counts["f"], counts["a"], counts["s"], any(counts.values()))
+    return VoteOutcome(
+        vote.standing_total,
+        present,
+        vote.votes_for or 0,
+        vote.votes_against or 0,
+        vote.votes_abstain or 0,
+        vote.tally_recorded,
+    )
+
+
+def open_vote_of(plan: ConsultationPlan) -> PlanVote | None:
+    return plan.votes.select_related("meeting").filter(closed_at__isnull=True).first()
+
+
+def open_vote_outcome(plan: ConsultationPlan) -> VoteOutcome | None:
+    vote = open_vote_of(plan)
+    return outcome_of(vote) if vote else None
+
+
+def _quorum_refusal(outcome: VoteOutcome) -> Refused:
+    return Refused(
+        _("出席常委%(present)s人，未超过全体常委%(total)s人的半数（至少需%(needed)s人），不能表决。")
+        % {"present": outcome.present, "total": outcome.total, "needed": outcome.quorum_needed}
+    )
+
+
+@transaction.atomic
+def open_vote(
+    *, plan: ConsultationPlan, actor, starts_at, method: str = PlanVote.Method.HANDS, place: str = "", title: str = ""
+) -> PlanVote:
+    """Put the plan's current version to a standing-committee meeting; every standing member is invited."""
+    if not is_clerk(actor):
+        raise ActionForbidden(_("只有政协办公室可以组织常委会表决。"))
+    plan = ConsultationPlan.objects.select_for_update().select_related("current_version").get(pk=plan.pk)
+    if plan.status != PlanStatus.VOTE:
+        raise Refused(_("计划当前为“%(state)s”，尚未提交常委会表决。") % {"state": plan.get_status_display()})
+    if chain.requires_signoffs():
+        missing = missing_signoffs(plan.current_version)
+        if missing:
+            raise Refused(
+                _("计划%(version)s缺少三办会签（尚缺%(offices)s），不能交付表决。")
+                % {"version": plan.current_version or "", "offices": "、".join(missing)}
+            )
+    if plan.votes.filter(closed_at__isnull=True).exists():
+        raise Refused(_("该计划已有正在进行的表决。"))
+    if method not in PlanVote.Method.values:
+        raise ValidationError({"method": _("请选择表决方式。")})
+    meeting = create_meeting(
+        kind=MeetingKind.STANDING,
+        title=title or _("常委会会议：审议%(plan)s") % {"plan": plan},
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        place=place,
+        agenda=_("审议并表决%(plan)s") % {"plan": plan},
+        subject=plan,
+        conveners=_("区政协办公室"),
+        actor=actor,
+    )
+    members = list(standing_members().select_related("user"))
+    MeetingParticipant.objects.bulk_create(
+        MeetingParticipant(meeting=meeting, role=ParticipantRole.MEMBER, member=m, user=m.user, name=m.name)
+        for m in members
+    )
+    vote = PlanVote(
+        plan=plan,
+        version=plan.current_version,
+        meeting=meeting,
+        method=method,
+        standing_total=len(members),
+        opened_by=actor,
+    )
+    vote._history_user = actor
+    vote.save()
+    if method == PlanVote.Method.ONLINE:
+        users = [m.user for m in members if m.user_id]
+        transaction.on_commit(
+            lambda: notify(
+                recipients=users,
+                event_key=f"plan-vote:{vote.pk}",
+                title=_("请对%(plan)s进行表决") % {"plan": plan},
+                target=plan,
+            )
+        )
+    return vote
+
+
+def _require_open(vote: PlanVote) -> PlanVote:
+    vote = PlanVote.objects.select_for_update().select_related("meeting", "plan").get(pk=vote.pk)
+    if not vote.is_open:
+        raise Refused(_("该次表决已宣布结果。"))
+    return vote
+
+
+@transaction.atomic
+def record_attendance(*, vote: PlanVote, actor, attendance: dict[int, str], reasons: dict | None = None) -> int:
+    """Record who came (member id → present/absent/declined) before the voting starts."""
+    if not is_clerk(actor):
+        raise ActionForbidden(_("只有政协办公室可以登记出席情况。"))
+    vote = _require_open(vote)
+    if vote.tally_recorded or vote.ballots.exists():
+        raise Refused(_("表决已经开始，不能再修改出席情况。"))
+    reasons = reasons or {}
+    now = timezone.now()
+    changed = 0
+    for participant in vote.meeting.participants.filter(member_id__in=attendance):
+        status = attendance[participant.member_id]
+        if status not in RECORDABLE:
+            raise ValidationError({"attendance": _("出席情况只能是出席、缺席或请假。")})
+        participant.attendance = status
+        participant.reason = (reasons.get(participant.member_id) or "")[:200] if status == Attendance.DECLINED else ""
+        participant.checked_in_at = now if status == Attendance.PRESENT else None
+        participant.save(update_fields=["attendance", "reason", "checked_in_at"])
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def record_tally(*, vote: PlanVote, actor, votes_for: int, votes_against: int, votes_abstain: int) -> PlanVote:
+    """The clerk enters the counts of a show of hands, once."""
+    if not is_clerk(actor):
+        raise ActionForbidden(_("只有政协办公室可以录入表决结果。"))
+    vote = _require_open(vote)
+    if vote.tally_recorded:
+        raise Refused(_("本次表决结果已经录入，不能重复录入。"))
+    if vote.method == PlanVote.Method.ONLINE:
+        raise Refused(_("本次为委员在线表决，票数按委员投票自动统计，不能另行录入。"))
+    outcome = outcome_of(vote)
+    if not outcome.quorum:
+        raise _quorum_refusal(outcome)
+    counts = [votes_for, votes_against, votes_abstain]
+    if any(c is None or c < 0 for c in counts):
+        raise ValidationError({"votes_for": _("票数须为不小于0的整数。")})
+    if sum(counts) > outcome.present:
+        raise ValidationError(
+            {
+                "votes_for": _("票数合计%(sum)s超过出席人数%(present)s。")
+                % {"sum": sum(counts), "present": outcome.present}
+            }
+        )
+    vote.votes_for, vote.votes_against, vote.votes_abstain = counts
+    vote.tally_recorded_by = actor
+    vote._history_user = actor
+    vote.save()
+    return vote
+
+
+@transaction.atomic
+def cast_ballot(*, vote: PlanVote, actor, choice: str) -> Ballot:
+    """A standing member present at the meeting votes online, once."""
+    member = getattr(actor, "member", None)
+    if member is None or not member.is_standing or not member.is_active:
+        raise ActionForbidden(_("只有常委可以参加表决。"))
+    vote = _require_open(vote)
+    if vote.method != PlanVote.Method.ONLINE:
+        raise Refused(_("本次表决为举手表决，由工作人员录入结果。"))
+    if choice not in VoteChoice.values:
+        raise ValidationError({"choice": _("请选择赞成、反对或弃权。")})
+    if vote.ballots.filter(member=member).exists():
+        raise Refused(_("您已经投过票，不能重复投票。"))
+    here = vote.meeting.participants.filter(member=member, attendance=Attendance.PRESENT).exists()
+    if not here:
+        raise Refused(_("您未登记出席本次会议，不能表决。"))
+    outcome = outcome_of(vote)
+    if not outcome.quorum:
+        raise _quorum_refusal(outcome)
+    try:
+        with transaction.atomic():
+            return Ballot.objects.create(vote=vote, member=member, choice=choice, cast_by=actor)
+    except IntegrityError:
+        raise Refused(_("您已经投过票，不能重复投票。")) from None
+
+
+def _checked_outcome(plan: ConsultationPlan) -> VoteOutcome:
+    outcome = open_vote_outcome(plan)
+    if outcome is None:
+        raise Refused(_("尚未组织常委会表决。"))
+    if not outcome.quorum:
+        raise _quorum_refusal(outcome)
+    if not outcome.ready:
+        raise Refused(_("尚未录入表决票数。"))
+    return outcome
+
+
+def guard_vote_passes(plan: ConsultationPlan, **kwargs) -> None:
+    outcome = _checked_outcome(plan)
+    if not outcome.passed:
+        raise Refused(
+            _("赞成%(n)s票，未超过全体常委%(total)s人的半数（至少需%(needed)s票），不能宣布通过。")
+            % {"n": outcome.votes_for, "total": outcome.total, "needed": outcome.pass_needed}
+        )
+
+
+def guard_vote_fails(plan: ConsultationPlan, **kwargs) -> None:
+    if _checked_outcome(plan).passed:
+        raise Refused(_("赞成票已超过全体常委半数，表决通过，不能宣布未通过。"))
+
+
+def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:
+    """Freeze the counts and the result on the vote and on the audited status change."""
+    vote = PlanVote.objects.select_for_update().select_related("meeting").get(pk=open_vote_of(plan).pk)
+    outcome = outcome_of(vote)
+    vote.votes_for, vote.votes_against, vote.votes_abstain = (
+        outcome.votes_for,
+        outcome.votes_against,
+        outcome.votes_abstain,
+    )
+    vote.result = PlanVote.Result.PASSED if outcome.passed else PlanVote.Result.FAILED
+    vote.closed_at = timezone.now()
+    vote._history_user = actor
+    vote.save()
+    change.data = {
+        **change.data,
+        "vote": vote.pk,
+        "standing_total": outcome.total,
+        "present": outcome.present,
+        "for": outcome.votes_for,
+        "against": outcome.votes_against,
+        "abstain": outcome.votes_abstain,
+    }
+    change.save(update_fields=["data"])
+    if vote.meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+        perform(vote.meeting, "hold", actor=actor, note=summary(outcome))
+
+
+def summary(outcome: VoteOutcome) -> str:
+    return _("全体常委%(total)s人，出席%(present)s人；赞成%(f)s票，反对%(a)s票，弃权%(s)s票。") % {
+        "total": outcome.total,
+        "present": outcome.present,
+        "f": outcome.votes_for,
+        "a": outcome.votes_against,
+        "s": outcome.votes_abstain,
+    }
+
+
+def close_vote(*, vote: PlanVote, actor) -> ConsultationPlan:
+    """Announce the result: the plan moves on when it passed, or back for revision when it failed."""
+    vote = PlanVote.objects.select_related("plan", "meeting").get(pk=vote.pk)
+    plan = vote.plan
+    outcome = outcome_of(vote)
+    if not vote.is_open:
+        raise Refused(_("该次表决已宣布结果。"))
+    if outcome.passed:
+        action = f"vote_pass_to_{chain.next_state('standing_vote')}"
+    else:
+        action = f"vote_fail_to_{chain.return_state('standing_vote')}"
+    return perform(plan, action, actor=actor, note=summary(outcome))

@@ -1,0 +1,131 @@
+"""常委会表决 pages: open a vote, record attendance and the tally, members' ballots, the result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.predicates import is_clerk
+from consultations.models import Attendance
+from core.exceptions import DomainError
+from topics import selectors
+from topics.forms import ATTENDANCE_CHOICES, BallotForm, OpenVoteForm, TallyForm
+from topics.models import PlanVote
+from topics.services import votes as services
+from topics.views.common import add_errors
+
+
+@login_required
+def vote_open(request, pk: int):
+    plan = selectors.get_plan_for(request.user, pk)
+    if not is_clerk(request.user):
+        raise PermissionDenied
+    form = OpenVoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.open_vote(plan=plan, actor=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已安排常委会表决，请登记出席情况。"))
+            return redirect(vote)
+    return render(request, "topics/form.html", {"form": form, "title": _("安排常委会表决"), "back": plan})
+
+
+def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
+    participants = list(vote.meeting.participants.select_related("member").order_by("member__id"))
+    member = getattr(request.user, "member", None)
+    my_ballot = vote.ballots.filter(member=member).first() if member else None
+    mine = next((x for x in participants if member and x.member_id == member.pk), None)
+    return render(
+        request,
+        "topics/vote_detail.html",
+        {
+            "vote": vote,
+            "plan": vote.plan,
+            "outcome": services.outcome_of(vote),
+            "participants": participants,
+            "attendance_choices": ATTENDANCE_CHOICES,
+            "is_clerk": is_clerk(request.user),
+            "tally_form": tally_form or TallyForm(),
+            "ballot_form": BallotForm(),
+            "my_ballot": my_ballot,
+            "may_vote": vote.is_open
+            and vote.method == PlanVote.Method.ONLINE
+            and mine is not None
+            and mine.attendance == Attendance.PRESENT
+            and my_ballot is None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def vote_detail(request, pk: int):
+    return _vote_page(request, selectors.get_vote_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def vote_attendance(request, pk: int):
+    vote = selectors.get_vote_for(request.user, pk)
+    attendance = {}
+    for key, value in request.POST.items():
+        if key.startswith("m_") and key[2:].isdigit():
+            attendance[int(key[2:])] = value
+    reasons = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("r_") and k[2:].isdigit()}
+    try:
+        services.record_attendance(vote=vote, actor=request.user, attendance=attendance, reasons=reasons)
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
+    else:
+        messages.success(request, _("出席情况已保存。"))
+    return redirect(vote)
+
+
+@login_required
+@require_POST
+def vote_tally(request, pk: int):
+    vote = selectors.get_vote_for(request.user, pk)
+    form = TallyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_tally(vote=vote, actor=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("表决票数已录入。"))
+            return redirect(vote)
+    return _vote_page(request, vote, tally_form=form, status=400)
+
+
+@login_required
+@require_POST
+def vote_ballot(request, pk: int):
+    vote = selectors.get_vote_for(request.user, pk)
+    form = BallotForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择赞成、反对或弃权。"))
+        return redirect(vote)
+    try:
+        services.cast_ballot(vote=vote, actor=request.user, choice=form.cleaned_data["choice"])
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
+    else:
+        messages.success(request, _("您的表决意见已提交。"))
+    return redirect(vote)
+
+
+@login_required
+@require_POST
+def vote_close(request, pk: int):
+    vote = selectors.get_vote_for(request.user, pk)
+    try:
+        plan = services.close_vote(vote=vote, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(vote)
+    messages.success(request, _("表决结果已宣布：%(state)s。") % {"state": plan.get_status_display()})
+    return redirect(plan)
