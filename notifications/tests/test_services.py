@@ -42,3 +42,11 @@ def test_inbox_shows_and_marks_read(client, cast):
     assert "新的督办任务" in client.get("/notifications/").content.decode()
     client.post("/notifications/read-all/")
     assert Notification.objects.get().read_at is not None
+
+
+def test_mail_text_is_not_html_escaped(cast, django_capture_on_commit_callbacks):
+    cast.clerk.email = "clerk@example.org"
+    cast.clerk.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[cast.clerk], event_key="q", title='落实教育"双减"政策 & 其他')
+    assert '落实教育"双减"政策 & 其他' in mail.outbox[0].body
