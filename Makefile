@@ -27,6 +27,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+var/vendor/.copied: node_modules/.installed scripts/vendor_assets.py
+	python3 scripts/vendor_assets.py
+	@touch $@
+
 var/.system-run: scripts/ensure-system-packages
 	@mkdir -p var
 	scripts/ensure-system-packages run
@@ -40,10 +44,10 @@ var/.system-test: scripts/ensure-system-packages
 locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po | .venv/.synced
 	$(PY) manage.py compilemessages -l en -v0
 
-var/staticfiles/staticfiles.json: node_modules/.installed $(shell find static -type f 2>/dev/null) | .venv/.synced
+var/staticfiles/staticfiles.json: var/vendor/.copied $(shell find static -type f 2>/dev/null) | .venv/.synced
 	$(PY) manage.py collectstatic --noinput -v0
 
-setup: var/.system-run .venv/.synced node_modules/.installed locale/en/LC_MESSAGES/django.mo var/staticfiles/staticfiles.json
+setup: var/.system-run .venv/.synced var/vendor/.copied locale/en/LC_MESSAGES/django.mo var/staticfiles/staticfiles.json
 	@mkdir -p var/media
 
 setup-test: setup var/.system-test

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from core.config import CONSTANCE_CONFIG as DISTRICT_RULES
+from core.config import CONSTANCE_CONFIG_FIELDSETS as DISTRICT_RULE_FIELDSETS
 from core.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -176,14 +179,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
-NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
-]
+# var/vendor holds the few files copied from node_modules by scripts/vendor_assets.py (make setup).
+STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "var" / "vendor"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -245,9 +242,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _("协商平台开放接口：所有记录的查询、流程操作与审计记录。"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.add_error_responses",
+    ],
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -261,7 +266,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # District rules are configuration: these are the seed district's values, editable by the office.
 CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
-CONSTANCE_CONFIG = {}  # filled by core.config so that every knob carries its domain label
+CONSTANCE_CONFIG = DISTRICT_RULES
+CONSTANCE_CONFIG_FIELDSETS = DISTRICT_RULE_FIELDSETS
 
 LOGGING = {
     "version": 1,

@@ -15,10 +15,17 @@ CONSTANCE_CONFIG = {
     "PROPOSAL_COSIGN_DAYS": (7, _("联名确认期限（天）"), int),
     "PROPOSAL_RATING_DAYS": (21, _("提案者评价答复的期限（天）"), int),
     "PROPOSAL_REHANDLE_DAYS": (30, _("不满意后重新办理期限（天）"), int),
+    # Public-opinion information (domain.md §3)
+    "OPINION_MAX_CHARS": (1500, _("社情民意信息正文最大字数"), int),
     # Consultation (domain.md §4)
     "CONSULT_NOTICE_WORKDAYS": (15, _("协商会议提前通知（工作日）"), int),
     "CONSULT_MATERIALS_WORKDAYS": (10, _("协商材料提前送达（工作日）"), int),
     "CONSULT_MINUTES_WORKDAYS": (7, _("纪要报送期限（工作日）"), int),
+    "CONSULT_DEPARTMENT_REQUIRED_KINDS": (
+        "thematic,counterpart,proposal_handling,micro",
+        _("必须邀请部门参加的会议类型（逗号分隔；有课题组的协商会一律须邀请部门）"),
+        str,
+    ),
     "PLAN_APPROVAL_CHAIN": (
         "chairs_meeting,joint_offices,party_leader,standing_vote",
         _("年度协商计划审定环节（逗号分隔，按顺序）"),
@@ -30,6 +37,9 @@ CONSTANCE_CONFIG = {
     "SUPERVISION_DEFAULT_DAYS": (60, _("督办任务默认办理期限（天）"), int),
     "SUPERVISION_RETURN_WINDOW_DAYS": (5, _("部门申请改派的期限（天）"), int),
     "SUPERVISION_REMIND_BEFORE_DAYS": (7, _("到期前提醒（天）"), int),
+    "SUPERVISION_REHANDLE_DAYS": (30, _("答复不满意后重新办理期限（天）"), int),
+    # A document-number prefix (data, never translated), written escaped: 同政协专报.
+    "SUPERVISION_REPORT_PREFIX": ("\u540c\u653f\u534f\u4e13\u62a5", _("专报件文号前缀（如“同政协专报”）"), str),
     # Grassroots (domain.md §0, §5)
     "RECEPTION_WEEK_OF_MONTH": (2, _("接待日所在的周（每月第几个周末）"), int),
     "APPEAL_RATE_LIMIT": ("10/h", _("每个客户端提交诉求的频率上限"), str),
@@ -40,6 +50,7 @@ CONSTANCE_CONFIG = {
 
 CONSTANCE_CONFIG_FIELDSETS = (
     (_("提案"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("PROPOSAL_"))),
+    (_("社情民意"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("OPINION_"))),
     (_("协商"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("CONSULT_", "PLAN_", "STANDING_")))),
     (_("督办"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("SUPERVISION_"))),
     (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_")))),

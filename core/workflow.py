@@ -16,6 +16,7 @@ from typing import Any
 import rules
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -193,7 +194,7 @@ def perform(
             store_attachment(target=locked, upload=upload, actor=actor, status_change=change)
         if action.effect:
             _resolve(action.effect)(locked, actor=actor, note=note, data=data, change=change)
-        transaction.on_commit(lambda: _tell_holders(wf, locked, change))
+        transaction.on_commit(lambda: _after_commit(wf, locked, change))
     # The caller's instance reflects the new state and whatever the effect changed.
     obj.refresh_from_db()
     return obj
@@ -209,6 +210,15 @@ def _jsonable(data: dict) -> dict:
         else:
             out[key] = str(value)
     return out
+
+
+# Sent once the transaction of a fired action has committed: webhooks and other listeners hook here.
+transition_committed = Signal()
+
+
+def _after_commit(wf: Workflow, obj, change: StatusChange) -> None:
+    _tell_holders(wf, obj, change)
+    transition_committed.send(sender=type(obj), instance=obj, change=change, workflow=wf)
 
 
 def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:

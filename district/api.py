@@ -10,7 +10,7 @@ from district.models import Department, Member, Sector, Town
 class MemberSerializer(serializers.ModelSerializer):
     sector = serializers.StringRelatedField()
     party = serializers.StringRelatedField()
-    body = serializers.StringRelatedField()
+    body = serializers.StringRelatedField(allow_null=True)
     phone = serializers.SerializerMethodField()
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -41,6 +42,30 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("开放接口")
 
 
+class AppealStatus(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    ROUTED = "routed", _("办理中")
+    ANSWERED = "answered", _("已答复")
+    CLOSED = "closed", _("已办结")
+    MERGED = "merged", _("已合并办理")
+
+
+class Route(models.TextChoices):
+    """Who handles an appeal once routed."""
+
+    WORKSTATION = "workstation", _("委员工作室")
+    DUTY_GROUP = "duty_group", _("界别委员履职小组")
+    OFFICE = "office", _("政协办公室")
+
+
+class Outcome(models.TextChoices):
+    """How an appeal is closed (the same three outcomes as a micro-consultation)."""
+
+    ON_THE_SPOT = "on_the_spot", _("当场解决")
+    PLAN = "plan", _("制定计划限期解决")
+    EXPLANATION = "explanation", _("作出合理解释")
+
+
 class Appeal(TimeStampedModel):
     tracking_code = models.CharField(_("查询码"), max_length=16, unique=True)
     title = models.CharField(_("标题"), max_length=200)
@@ -76,8 +101,48 @@ class Appeal(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="appeals",
     )
-    status = models.CharField(_("状态"), max_length=20, default="received", db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED, db_index=True
+    )
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Routing: a workstation, a duty group or the office itself.
+    route = models.CharField(_("办理主体"), max_length=20, choices=Route.choices, blank=True)
+    workstation = models.ForeignKey(
+        "grassroots.Workstation",
+        verbose_name=_("委员工作室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    duty_group = models.ForeignKey(
+        "grassroots.DutyGroup",
+        verbose_name=_("履职小组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    answer = models.TextField(_("答复意见"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("结果说明"), blank=True)
+    plan_due_date = models.DateField(_("计划完成日期"), null=True, blank=True)
+    # Near-duplicates are handled as one case; each citizen keeps their own tracking code.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    opinion_report = models.ForeignKey(
+        "opinions.OpinionReport",
+        verbose_name=_("报送的社情民意信息"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A double-click or a retry carries the same key and gets the same appeal back.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    contact_withdrawn_at = models.DateTimeField(_("个人信息撤回时间"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["address", "contact_name", "contact_phone"])
 
     class Meta:
@@ -89,6 +154,52 @@ class Appeal(TimeStampedModel):
             models.Index(fields=["category", "created_at"]),
             models.Index(fields=["town", "created_at"]),
         ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=AppealStatus.values), name="appeal_status_valid"),
+            models.CheckConstraint(condition=models.Q(outcome__in=["", *Outcome.values]), name="appeal_outcome_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("intake:office-detail", args=[self.pk])
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_phone or self.address)
+
+    @property
+    def handler_label(self) -> str:
+        if self.route == Route.WORKSTATION and self.workstation_id:
+            return str(self.workstation)
+        if self.route == Route.DUTY_GROUP and self.duty_group_id:
+            return str(self.duty_group)
+        return str(Route(self.route).label) if self.route else ""
+
+
+class AppealMessage(models.Model):
+    """A message on an appeal: the citizen's follow-up, or the handler's reply shown to the citizen."""
+
+    class Author(models.TextChoices):
+        CITIZEN = "citizen", _("诉求人")
+        STAFF = "staff", _("办理人员")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="messages")
+    author_kind = models.CharField(_("发送方"), max_length=10, choices=Author.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("诉求留言")
+        verbose_name_plural = _("诉求留言")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(author_kind__in=["citizen", "staff"]), name="appeal_msg_author")
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]

@@ -4,16 +4,79 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, VersionedModel
 
 
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RECEIVED = "received", _("已接收")
+    SIGNED = "signed", _("已签批")
+    ADOPTED_LOCAL = "adopted_local", _("已编发")
+    FORWARDED = "forwarded", _("已转送")
+    NOT_ADOPTED = "not_adopted", _("未采用")
+    REPORTED = "reported", _("已上报")
+    ADOPTED_UPPER = "adopted_upper", _("上级采用")
+    INSTRUCTED = "instructed", _("领导批示")
+    FEEDBACK = "feedback", _("已反馈")
+    ARCHIVED = "archived", _("已归档")
+
+
+# A report counts as "useful information" (采用) once it is published or sent on.
+ADOPTED_STATES = frozenset(
+    {Status.ADOPTED_LOCAL, Status.REPORTED, Status.ADOPTED_UPPER, Status.INSTRUCTED, Status.FEEDBACK, Status.ARCHIVED}
+)
+
+
+class AdoptionLevel(models.Model):
+    """Who adopted or instructed on a report (区政协, 区委区政府, 市级, 省级, 全国): configurable rows."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("采用层级")
+        verbose_name_plural = _("采用层级")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bulletin(TimeStampedModel):
+    """One issue of the district 《社情民意》 bulletin: a single report or a combined edition."""
+
+    class Form(models.TextChoices):
+        SINGLE = "single", _("单篇")
+        COMBINED = "combined", _("综合")
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    issue = models.PositiveSmallIntegerField(_("期号"))
+    title = models.CharField(_("标题"), max_length=200)
+    form = models.CharField(_("编发形式"), max_length=10, choices=Form.choices)
+    published_on = models.DateField(_("编发日期"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("社情民意简报")
+        verbose_name_plural = _("社情民意简报")
+        ordering = ["-year", "-issue"]
+        constraints = [models.UniqueConstraint(fields=["year", "issue"], name="bulletin_issue_unique")]
+
+    def __str__(self) -> str:
+        return _("《社情民意》%(year)s年第%(issue)s期") % {"year": self.year, "issue": self.issue}
+
+
 class OpinionReport(TimeStampedModel, VersionedModel):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"))
-    status = models.CharField(_("状态"), max_length=20, default="draft", db_index=True)
+    status = models.CharField(_("状态"), max_length=20, default="draft", db_index=True, choices=Status.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("报送人"), on_delete=models.PROTECT, related_name="opinion_reports"
     )
@@ -32,6 +95,32 @@ class OpinionReport(TimeStampedModel, VersionedModel):
     provider_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     provider_id = models.PositiveBigIntegerField(null=True, blank=True)
     provider = GenericForeignKey("provider_type", "provider_id")
+    is_urgent = models.BooleanField(_("紧急"), default=False, help_text=_("紧急情况紧急报送"))
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("签批时间"), null=True, blank=True)
+    bulletin = models.ForeignKey(
+        Bulletin, verbose_name=_("编发简报"), null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    forwarded_to = models.ForeignKey(
+        "district.Department",
+        verbose_name=_("转送单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_to = models.CharField(_("报送对象"), max_length=200, blank=True)
+    reported_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+    feedback = models.TextField(_("反馈情况"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -42,6 +131,57 @@ class OpinionReport(TimeStampedModel, VersionedModel):
             models.Index(fields=["provider_type", "provider_id"]),
             models.Index(fields=["source_type", "source_id"]),
         ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="opinion_status_valid")
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("opinions:detail", args=[self.pk])
+
+
+class Adoption(models.Model):
+    """A record that a body at some level adopted (采用) a report."""
+
+    report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="adoptions")
+    level = models.ForeignKey(AdoptionLevel, verbose_name=_("采用层级"), on_delete=models.PROTECT)
+    adopted_on = models.DateField(_("采用日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("采用记录")
+        verbose_name_plural = _("采用记录")
+        ordering = ["adopted_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.level}"
+
+
+class Instruction(models.Model):
+    """A leader's written instruction (批示) on a report; it opens a supervision task."""
+
+    report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="instructions")
+    leader = models.CharField(_("批示领导"), max_length=60)
+    level = models.ForeignKey(AdoptionLevel, verbose_name=_("批示层级"), on_delete=models.PROTECT)
+    text = models.TextField(_("批示内容"))
+    instructed_on = models.DateField(_("批示日期"))
+    task = models.ForeignKey(
+        "supervision.SupervisionTask",
+        verbose_name=_("督办任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        ordering = ["instructed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.leader}: {self.text[:30]}"

@@ -1,9 +1,22 @@
-"""Writes on public-opinion information reports."""
+"""Writes on public-opinion information reports (社情民意信息)."""
 
+from datetime import date, timedelta
+
+from constance import config
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from opinions.models import OpinionReport
+from accounts.predicates import is_info_office, is_member
+from core.exceptions import ActionForbidden, Refused
+from core.services import save_versioned
+from district.models import Department, Member
+from opinions.models import Adoption, AdoptionLevel, Bulletin, Instruction, OpinionReport, Status
+
+# The adoption level a report reaches by being published in the district bulletin.
+LOCAL_LEVEL = "district_cppcc"
 
 
 @transaction.atomic
@@ -23,3 +36,244 @@ def draft_report(*, title: str, body: str, author, member=None, source=None, pro
     report.full_clean()
     report.save()
     return report
+
+
+def _check_text(title: str, body: str) -> None:
+    if not (title or "").strip():
+        raise Refused(_("请填写标题。"), fields={"title": [_("请填写标题。")]})
+    if not (body or "").strip():
+        raise Refused(_("请填写正文。"), fields={"body": [_("请填写正文。")]})
+    limit = int(config.OPINION_MAX_CHARS)
+    if len(body) > limit:
+        msg = _("正文不超过%(n)s字（现有%(m)s字），请精简。一篇信息只反映一件事。") % {"n": limit, "m": len(body)}
+        raise Refused(msg, fields={"body": [msg]})
+
+
+@transaction.atomic
+def create_report(*, actor, title: str, body: str, provider=None, is_urgent: bool = False) -> OpinionReport:
+    """A member (or the information office for a group) drafts a report."""
+    if not (is_member(actor) or is_info_office(actor)):
+        raise ActionForbidden(_("只有政协委员或信息工作人员可以撰写社情民意信息。"))
+    if not (title or "").strip():
+        raise Refused(_("请填写标题。"), fields={"title": [_("请填写标题。")]})
+    member = Member.objects.filter(user=actor, is_active=True).first()
+    report = draft_report(title=title.strip(), body=body or "", author=actor, member=member, provider=provider)
+    if is_urgent:
+        report.is_urgent = True
+        report.save(update_fields=["is_urgent"])
+    return report
+
+
+@transaction.atomic
+def update_report(*, report: OpinionReport, actor, expected_version: int, title: str, body: str) -> OpinionReport:
+    """The author edits a draft; the information office edits a received report before sign-off."""
+    editable = (report.author_id == actor.pk and report.status == Status.DRAFT) or (
+        is_info_office(actor) and report.status in (Status.SUBMITTED, Status.RECEIVED)
+    )
+    if not editable:
+        raise Refused(_("当前状态下您不能修改这篇信息。"))
+    if not (title or "").strip():
+        raise Refused(_("请填写标题。"), fields={"title": [_("请填写标题。")]})
+    report.title, report.body = title.strip()[:200], body
+    return save_versioned(report, expected_version=expected_version, actor=actor, fields=["title", "body"])
+
+
+def guard_submit(report: OpinionReport, **kwargs) -> None:
+    """One matter, in no more than the configured length."""
+    _check_text(report.title, report.body)
+
+
+def on_submit(report: OpinionReport, **kwargs) -> None:
+    report.submitted_at = timezone.now()
+    report.save(update_fields=["submitted_at"])
+
+
+def on_receive(report: OpinionReport, **kwargs) -> None:
+    report.received_at = timezone.now()
+    report.save(update_fields=["received_at"])
+
+
+def on_sign_off(report: OpinionReport, *, actor, **kwargs) -> None:
+    report.signed_by = actor
+    report.signed_at = timezone.now()
+    report.save(update_fields=["signed_by", "signed_at"])
+
+
+def _department(data: dict) -> Department:
+    raw = str((data or {}).get("department") or "").strip()
+    found = Department.objects.filter(pk=int(raw), is_active=True).first() if raw.isdigit() else None
+    if found is None:
+        msg = _("请选择转送单位。")
+        raise Refused(msg, fields={"department": [msg]})
+    return found
+
+
+def guard_forward(report: OpinionReport, *, data, **kwargs) -> None:
+    _department(data)
+
+
+def on_forward(report: OpinionReport, *, data, **kwargs) -> None:
+    report.forwarded_to = _department(data)
+    report.save(update_fields=["forwarded_to"])
+
+
+def next_issue(year: int) -> int:
+    return (Bulletin.objects.filter(year=year).aggregate(m=Max("issue"))["m"] or 0) + 1
+
+
+def _bulletin(data: dict) -> Bulletin | None:
+    raw = str((data or {}).get("bulletin") or "").strip()
+    if not raw:
+        return None
+    found = Bulletin.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if found is None:
+        msg = _("所选简报不存在。")
+        raise Refused(msg, fields={"bulletin": [msg]})
+    return found
+
+
+def guard_publish(report: OpinionReport, *, data, **kwargs) -> None:
+    _bulletin(data)
+
+
+def on_publish(report: OpinionReport, *, actor, data, **kwargs) -> None:
+    """Put the report in a bulletin issue (a new single issue unless a combined one is given)."""
+    bulletin = _bulletin(data)
+    today = timezone.localdate()
+    if bulletin is None:
+        bulletin = Bulletin.objects.create(
+            year=today.year,
+            issue=next_issue(today.year),
+            title=(data or {}).get("bulletin_title") or report.title,
+            form=Bulletin.Form.SINGLE,
+            published_on=today,
+            published_by=actor,
+        )
+    report.bulletin = bulletin
+    report.save(update_fields=["bulletin"])
+    level = AdoptionLevel.objects.filter(code=LOCAL_LEVEL).first()
+    if level is not None:
+        Adoption.objects.create(report=report, level=level, adopted_on=bulletin.published_on, recorded_by=actor)
+
+
+@transaction.atomic
+def publish_bulletin(*, reports, actor, title: str, form: str) -> Bulletin:
+    """Publish signed reports in one issue of the district bulletin: a single report or a combined edition."""
+    from core.workflow import perform
+
+    if not is_info_office(actor):
+        raise ActionForbidden(_("只有信息工作人员可以编发简报。"))
+    reports = list(reports)
+    if form not in Bulletin.Form.values:
+        raise Refused(_("请选择编发形式。"))
+    if not reports:
+        raise Refused(_("请至少选择一篇已签批的信息。"))
+    if form == Bulletin.Form.SINGLE and len(reports) != 1:
+        raise Refused(_("单篇编发只能选择一篇信息；多篇请选择综合编发。"))
+    if form == Bulletin.Form.COMBINED and len(reports) < 2:
+        raise Refused(_("综合编发须选择两篇以上信息。"))
+    unsigned = [r.title for r in reports if r.status != Status.SIGNED]
+    if unsigned:
+        raise Refused(_("以下信息尚未签批，不能编发：%(t)s") % {"t": "；".join(unsigned)})
+    today = timezone.localdate()
+    bulletin = Bulletin(
+        year=today.year,
+        issue=next_issue(today.year),
+        title=(title or "").strip() or reports[0].title,
+        form=form,
+        published_on=today,
+        published_by=actor,
+    )
+    bulletin.full_clean()
+    bulletin.save()
+    for report in reports:
+        perform(report, "publish", actor=actor, data={"bulletin": bulletin.pk})
+    return bulletin
+
+
+def guard_report_up(report: OpinionReport, *, data, **kwargs) -> None:
+    if not str((data or {}).get("to") or "").strip():
+        msg = _("请填写报送对象（如区委、区政府、市政协）。")
+        raise Refused(msg, fields={"to": [msg]})
+
+
+def on_report_up(report: OpinionReport, *, data, **kwargs) -> None:
+    report.reported_to = str(data["to"]).strip()[:200]
+    report.reported_at = timezone.now()
+    report.save(update_fields=["reported_to", "reported_at"])
+
+
+def _level(data: dict) -> AdoptionLevel:
+    code = str((data or {}).get("level") or "").strip()
+    found = AdoptionLevel.objects.filter(code=code, is_active=True).first() if code else None
+    if found is None:
+        msg = _("请选择层级。")
+        raise Refused(msg, fields={"level": [msg]})
+    return found
+
+
+def _date(data: dict) -> date:
+    raw = str((data or {}).get("date") or "").strip()
+    if not raw:
+        return timezone.localdate()
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        raise Refused(_("日期格式有误。"), fields={"date": [_("日期格式有误。")]}) from None
+    if value > timezone.localdate():
+        raise Refused(_("日期不能晚于今天。"), fields={"date": [_("日期不能晚于今天。")]})
+    return value
+
+
+def guard_adoption(report: OpinionReport, *, data, **kwargs) -> None:
+    _level(data)
+    _date(data)
+
+
+def on_adoption(report: OpinionReport, *, actor, data, note, **kwargs) -> None:
+    Adoption.objects.create(
+        report=report, level=_level(data), adopted_on=_date(data), note=note[:200], recorded_by=actor
+    )
+
+
+def guard_instruction(report: OpinionReport, *, data, **kwargs) -> None:
+    """An instruction names its leader, level and text."""
+    data = data or {}
+    if not str(data.get("leader") or "").strip():
+        raise Refused(_("请填写批示领导。"), fields={"leader": [_("请填写批示领导。")]})
+    if not str(data.get("text") or "").strip():
+        raise Refused(_("请填写批示内容。"), fields={"text": [_("请填写批示内容。")]})
+    _level(data)
+    _date(data)
+    if str(data.get("department") or "").strip():
+        _department(data)
+
+
+def on_instruction(report: OpinionReport, *, actor, data, **kwargs) -> None:
+    """Record the instruction and open a supervision task to carry it out (domain.md §5)."""
+    from supervision.services import create_task
+
+    department = _department(data) if str(data.get("department") or "").strip() else None
+    text = str(data["text"]).strip()
+    task = create_task(
+        source=report,
+        title=_("落实领导批示：%(title)s") % {"title": report.title},
+        actor=actor,
+        description=_("%(leader)s批示：%(text)s") % {"leader": str(data["leader"]).strip(), "text": text},
+        lead_department=department,
+        due_date=timezone.localdate() + timedelta(days=int(config.SUPERVISION_DEFAULT_DAYS)),
+    )
+    Instruction.objects.create(
+        report=report,
+        leader=str(data["leader"]).strip()[:60],
+        level=_level(data),
+        text=text,
+        instructed_on=_date(data),
+        task=task,
+        recorded_by=actor,
+    )
+
+
+def on_feedback(report: OpinionReport, *, note, **kwargs) -> None:
+    report.feedback = note
+    report.save(update_fields=["feedback"])

@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SupervisionConfig(AppConfig):
     name = "supervision"
+    verbose_name = _("督办")
+
+    def ready(self) -> None:
+        from core.nav import NavItem, register_nav
+        from supervision import workflow  # noqa: F401  (registers the workflows)
+        from supervision.selectors import can_use_supervision
+
+        register_nav(NavItem("office", _("督办"), "supervision:tasks", "clipboard-check", 50, can_use_supervision))
+        register_nav(NavItem("portal", _("协商成果落实"), "supervision:public", "bar-chart-steps", 40))

@@ -28,6 +28,14 @@ class MeetingKind(models.TextChoices):
     OTHER = "other", _("其他会议")
 
 
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("筹备中")
+    INVITED = "invited", _("已发通知")
+    HELD = "held", _("已召开")
+    MINUTED = "minuted", _("已印发纪要")
+    CANCELLED = "cancelled", _("已取消")
+
+
 class Meeting(TimeStampedModel):
     kind = models.CharField(_("会议类型"), max_length=30, choices=MeetingKind.choices, db_index=True)
     title = models.CharField(_("会议名称"), max_length=200)
@@ -44,6 +52,22 @@ class Meeting(TimeStampedModel):
         "district.Community", verbose_name=_("社区/村"), null=True, blank=True, on_delete=models.SET_NULL
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED, db_index=True
+    )
+    # The research group whose report this consultation discusses (调研 → 协商), if any.
+    research_group = models.ForeignKey(
+        "consultations.ResearchGroup",
+        verbose_name=_("课题组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+    )
+    conveners = models.CharField(_("召集单位"), max_length=200, blank=True)
+    minutes_summary = models.TextField(_("纪要正文"), blank=True)
+    # Bumped whenever time or place change, so calendars that imported the ICS update the event.
+    ics_sequence = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -54,7 +78,8 @@ class Meeting(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gte=models.F("starts_at")), name="meeting_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=MeetingStatus.values), name="meeting_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -103,6 +128,8 @@ class MeetingParticipant(models.Model):
     deputy_name = models.CharField(_("代为参加人"), max_length=50, blank=True)
     reason = models.CharField(_("请假事由"), max_length=200, blank=True)
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("参会人员")
@@ -118,6 +145,58 @@ class MeetingParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.meeting_id}"
+
+    @property
+    def has_replied(self) -> bool:
+        return self.attendance != Attendance.INVITED
+
+
+class SpeechKind(models.TextChoices):
+    BRIEFING = "briefing", _("情况通报")
+    SPEECH = "speech", _("委员发言")
+    QUESTION = "question", _("提问")
+    RESPONSE = "response", _("部门回应")
+    LEADER = "leader", _("领导讲话")
+
+
+class Speech(models.Model):
+    """One contribution at a meeting: who spoke, for whom, and what was said (in summary)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speeches")
+    order = models.PositiveSmallIntegerField(_("序号"), default=1)
+    kind = models.CharField(_("类别"), max_length=20, choices=SpeechKind.choices, default=SpeechKind.SPEECH)
+    participant = models.ForeignKey(
+        MeetingParticipant,
+        verbose_name=_("发言人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speeches",
+    )
+    speaker_name = models.CharField(_("发言人姓名"), max_length=50)
+    on_behalf_of = models.CharField(
+        _("代表"), max_length=100, blank=True, help_text=_("如：课题组、民建区委会、教育局")
+    )
+    department = models.ForeignKey(
+        "district.Department",
+        verbose_name=_("回应部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    summary = models.TextField(_("发言摘要"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("会议发言")
+        verbose_name_plural = _("会议发言")
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_name}: {self.summary[:40]}"
 
 
 class OutcomeItem(TimeStampedModel):

@@ -1,0 +1,354 @@
+"""Demo: the 2022 standing-committee key topic 落实教育"双减"政策, from research group to agreed outcomes.
+
+Everything here is demo data: schools and people other than the seed's named ones are fictional.
+"""
+
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import User
+from consultations import services
+from consultations.models import Meeting, MeetingKind, ParticipantRole, SpeechKind
+from core.workflow import perform
+from district.models import Body, Department, Expert, Member
+
+TZ = ZoneInfo("Asia/Shanghai")
+TOPIC = "落实教育“双减”政策"
+MEETING_TITLE = "区政协常委会专题协商会：落实教育“双减”政策"
+
+
+def _at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(2022, month, day, hour, minute, tzinfo=TZ)
+
+
+def context() -> dict:
+    meeting = Meeting.objects.filter(title=MEETING_TITLE).order_by("id").first()
+    if meeting is None:
+        return {}
+    return {
+        "shuangjian_meeting": meeting,
+        "shuangjian_outcomes": list(meeting.outcome_items.select_related("responsible_department").order_by("order")),
+        "shuangjian_group": meeting.research_group,
+    }
+
+
+def _plan_item(ctx: dict):
+    """The topics demo's plan item for 双减, if it ran first; the generic link works either way."""
+    items = ctx.get("plan_items_2022") or {}
+    for title, item in items.items():
+        if "双减" in title:
+            return item
+    return None
+
+
+def _photo(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (480, 320), colour)
+    ImageDraw.Draw(img).rectangle((40, 40, 440, 280), outline=(255, 255, 255), width=6)
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=70)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def load(ctx: dict) -> None:
+    users = {u.username: u for u in User.objects.filter(username__in=["clerk", "research", "chair", "expert"])}
+    clerk, research, chair = users["clerk"], users["research"], users["chair"]
+    depts = {d.short_name: d for d in Department.objects.all()}
+    body = Body.objects.filter(name="教科卫体委员会").first()
+    group = _research(ctx, clerk=clerk, research=research, chair=chair, expert_user=users["expert"], body=body)
+    _consultation(group, clerk=clerk, chair=chair, depts=depts)
+    _forming_group(research)
+
+
+def _research(ctx, *, clerk, research, chair, expert_user, body):
+    plan_item = _plan_item(ctx)
+    group = services.create_research_group(
+        title=str(getattr(plan_item, "title", "") or TOPIC),
+        year=2022,
+        lead=chair.member,
+        actor=research,
+        subject=plan_item,
+        body=body,
+        description=(
+            "围绕作业减负、课后服务、校外培训治理、教师队伍保障四个方面开展调研。"
+            "4月至5月赴城区和镇街中小学、校外培训机构原址、社区托管点实地调研，"
+            "召开教师、家长座谈会，5月底形成协商议政报告，提交常委会专题协商。"
+        ),
+    )
+    with_account = Member.objects.filter(is_active=True, position="", is_standing=False).exclude(user=None)
+    with_account = with_account.exclude(user__username="member").order_by("id")
+    education = list(with_account.filter(sector__name="教育")[:2])
+    education += list(with_account.exclude(pk__in=[m.pk for m in education])[: 2 - len(education)])
+    standing = Member.objects.get(user__username="standing")
+    rows = []
+    for member in [standing, *education]:
+        row = services.invite_to_group(group=group, actor=research, member=member)
+        rows.append(services.respond_to_group_invitation(membership=row, actor=member.user, accept=True))
+    decliner = with_account.exclude(pk__in=[m.pk for m in education]).first()
+    if decliner is not None:
+        row = services.invite_to_group(group=group, actor=research, member=decliner)
+        services.respond_to_group_invitation(
+            membership=row, actor=decliner.user, accept=False, reason="同期参加医院等级评审，无法保证调研时间"
+        )
+    expert = Expert.objects.get(user=expert_user)
+    row = services.invite_to_group(group=group, actor=research, expert=expert)
+    rows.append(services.respond_to_group_invitation(membership=row, actor=expert_user, accept=True))
+    perform(group, "start_research", actor=research, note="课题组组建完成，启动调研。")
+    _work(group, rows=rows, research=research, chair=chair, expert_user=expert_user)
+    return group
+
+
+def _work(group, *, rows, research, chair, expert_user):
+    lead_row = group.memberships.get(role="lead")
+    team = [lead_row, *rows]
+    visits = [
+        (
+            date(2022, 4, 19),
+            "大同街道某实验小学（演示）",
+            "校长、教务主任、教师代表6人、家长代表5人",
+            "学校实行“5+2”课后服务，参与率约93%；非学科类课程以校内教师为主，社会资源引入不足。"
+            "教师反映课后服务后工作时长明显增加，弹性上下班落实不一。家长普遍认可作业量下降。",
+            (178, 34, 34),
+        ),
+        (
+            date(2022, 4, 28),
+            "祥平街道某初级中学（演示）",
+            "分管副校长、年段长、学生代表",
+            "作业公示制度已建立，书面作业平均时长控制在90分钟内；个别学科作业设计仍以重复训练为主。"
+            "课后服务经费主要来自财政补助，标准偏低，教师参与积极性有待提高。",
+            (30, 90, 160),
+        ),
+        (
+            date(2022, 5, 12),
+            "西柯镇原校外培训机构集中区域及社区托管点（演示）",
+            "区市场监管局、区教育局执法人员，社区工作人员",
+            "学科类培训机构压减明显，但存在以“家政服务”“托管”名义开展隐形变异培训的线索；"
+            "部门间信息共享和联合执法机制需常态化。社区托管点场地、师资不足。",
+            (46, 125, 50),
+        ),
+    ]
+    for i, (day, place, met, notes, colour) in enumerate(visits):
+        services.add_field_visit(
+            group=group,
+            actor=research,
+            visited_on=day,
+            place=place,
+            met_with=met,
+            notes=notes,
+            participants=team[: 3 + i % 2],
+            files=[_photo(f"调研现场{i + 1}.jpg", colour)],
+        )
+    material = SimpleUploadedFile(
+        "双减政策文件摘编（演示）.txt",
+        "一、中共中央办公厅 国务院办公厅《关于进一步减轻义务教育阶段学生作业负担和校外培训负担的意见》要点\n"
+        "二、省市贯彻落实文件要点（演示摘编）\n".encode(),
+        content_type="text/plain",
+    )
+    services.share_material(group=group, actor=research, title="双减政策文件摘编", upload=material)
+    for title, who, due in [
+        ("汇总全区中小学课后服务参与率和经费数据", rows[1], date(2022, 5, 6)),
+        ("梳理校外培训机构压减和执法数据", rows[0], date(2022, 5, 13)),
+        ("起草报告中“教师队伍保障”部分", rows[-1], date(2022, 5, 20)),
+    ]:
+        task = services.add_research_task(group=group, actor=chair, title=title, assignee=who, due_date=due)
+        perform(task, "complete", actor=research)
+    _report(group, research=research, chair=chair, expert_user=expert_user)
+
+
+REPORT_V1 = """一、基本情况
+（待补充全区课后服务和校外培训治理数据）
+二、存在问题
+1. 课后服务质量不均衡。
+2. 校外培训隐形变异问题。
+三、意见建议
+（待课题组讨论）"""
+
+REPORT_V2 = """一、基本情况
+全区义务教育学校课后服务实现全覆盖，学生参与率约91%；学科类校外培训机构压减率超过九成（演示数据）。
+二、存在问题
+1. 课后服务内容以看管和作业辅导为主，优质社会资源引入不足。
+2. 以“托管”“家政”名义开展的隐形变异培训时有发现，监管手段不足。
+3. 课后服务经费保障标准偏低，教师工作量增加、激励不足。
+三、意见建议
+1. 丰富课后服务内容，引入科普、体育、艺术等非学科类资源。
+2. 建立校外培训常态化联合监管机制。
+3. 完善经费保障和教师激励。"""
+
+REPORT_V3 = REPORT_V2.replace(
+    "3. 完善经费保障和教师激励。",
+    "3. 完善经费保障，落实课后服务补助标准动态调整。\n"
+    "4. 合理核定教师工作量，落实弹性上下班，绩效工资向参与课后服务的教师倾斜。\n"
+    "5. 提高作业设计质量，将作业管理纳入学校督导评估。",
+)
+
+
+def _report(group, *, research, chair, expert_user):
+    report = group.report
+    services.save_report_draft(
+        report=report, actor=research, title=report.title, body=REPORT_V1, expected_version=1, note="报告提纲"
+    )
+    report.refresh_from_db()
+    services.save_report_draft(
+        report=report,
+        actor=expert_user,
+        title=report.title,
+        body=REPORT_V2,
+        expected_version=report.version,
+        note="补充调研数据和问题分析",
+    )
+    report.refresh_from_db()
+    mandatory = services.comment_on_report(
+        report=report, actor=research, body="经费和教师保障部分过于笼统，请分列具体建议并明确责任部门。", mandatory=True
+    )
+    advisory = services.comment_on_report(
+        report=report, actor=expert_user, body="建议补充作业管理方面的建议，与督导评估挂钩。"
+    )
+    perform(report, "submit_review", actor=expert_user, note="第二稿请组长审阅。")
+    services.save_report_draft(
+        report=report,
+        actor=research,
+        title=report.title,
+        body=REPORT_V3,
+        expected_version=report.version,
+        note="按意见分列经费、教师、作业三条建议",
+    )
+    services.resolve_comment(comment=mandatory, actor=chair, resolution="已分列为第3、4条建议，并明确责任部门。")
+    services.resolve_comment(comment=advisory, actor=chair, resolution="已增加第5条建议。")
+    perform(report, "finalise", actor=chair, note="同意定稿，提交常委会专题协商。")
+    perform(report, "adopt", actor=research, note="作为常委会专题协商的基础材料。")
+    perform(group, "conclude", actor=chair)
+
+
+SPEECHES = [
+    (
+        SpeechKind.BRIEFING,
+        "教育局",
+        "",
+        "通报全区落实“双减”工作情况：课后服务全覆盖，作业公示制度建立，学科类培训机构大幅压减。",
+    ),
+    (
+        SpeechKind.SPEECH,
+        "lead",
+        "课题组",
+        "汇报协商议政报告，提出丰富课后服务、常态化监管、经费保障、教师激励、作业管理五方面建议。",
+    ),
+    (SpeechKind.SPEECH, "standing", "教育界别", "建议引入青少年宫、科技馆等社会资源进校园，开发特色课后服务课程。"),
+    (SpeechKind.QUESTION, "expert", "特邀研究员", "课后服务经费补助标准是否有动态调整机制？"),
+    (SpeechKind.RESPONSE, "财政局", "", "将会同教育局测算，研究建立课后服务补助标准动态调整机制。"),
+    (SpeechKind.RESPONSE, "市场监管局", "", "将联合教育局开展隐形变异培训专项治理，建立举报线索快速处置机制。"),
+    (SpeechKind.LEADER, "leader", "", "要把协商成果转化为具体举措，各责任部门按期反馈落实情况。"),
+]
+
+OUTCOMES = [
+    (
+        "丰富课后服务内容，提升课后服务质量，引入科普、体育、艺术等优质非学科类社会资源。",
+        "教育局",
+        ["文旅局"],
+        "2022年秋季学期起每校至少开设3类非学科类课后服务课程，建立社会资源准入名单。",
+        date(2022, 10, 31),
+    ),
+    (
+        "建立校外培训常态化联合监管机制，严查以托管、家政等名义开展的隐形变异培训。",
+        "市场监管局",
+        ["教育局"],
+        "开展专项治理行动，建立举报线索48小时内联合处置机制。",
+        date(2022, 12, 31),
+    ),
+    (
+        "完善课后服务经费保障，建立补助标准动态调整机制。",
+        "财政局",
+        ["教育局"],
+        "会同教育局测算成本，2023年预算中落实课后服务补助资金。",
+        date(2022, 12, 31),
+    ),
+    (
+        "合理核定教师工作量，落实弹性上下班，绩效工资向参与课后服务的教师倾斜。",
+        "人社局",
+        ["教育局", "财政局"],
+        "出台教师参与课后服务绩效分配指导意见。",
+        date(2023, 3, 31),
+    ),
+    (
+        "提高作业设计质量，控制书面作业总量和时长，将作业管理纳入学校督导评估。",
+        "教育局",
+        [],
+        "组织作业设计评比，将作业管理纳入2022年度学校督导评估指标。",
+        date(2022, 11, 30),
+    ),
+]
+
+
+def _consultation(group, *, clerk, chair, depts):
+    members = list(Member.objects.filter(is_standing=True, position="").exclude(user=None).order_by("id")[1:6])
+    meeting = services.create_consultation_meeting(
+        title=MEETING_TITLE,
+        kind=MeetingKind.STANDING,
+        starts_at=_at(6, 28, 9),
+        ends_at=_at(6, 28, 12),
+        place="区政协会议中心第一会议室（演示）",
+        agenda="一、区教育局通报“双减”工作情况\n二、课题组汇报协商议政报告\n三、委员发言\n四、相关部门回应\n五、区领导讲话",
+        leader_name="分管教育工作的副区长（演示）",
+        departments=[depts[k] for k in ("教育局", "市场监管局", "财政局", "人社局")],
+        members=members,
+        research_group=group,
+        actor=clerk,
+    )
+    perform(meeting, "send_invitations", actor=clerk, note="提前15个工作日发出通知，材料提前10个工作日送达。")
+    rows = {p.department.short_name if p.department else p.name: p for p in meeting.participants.all()}
+    services.respond_to_invitation(
+        participant=rows["人社局"], actor=clerk, response="deputy", deputy_name="副局长（演示）"
+    )
+    if members:
+        services.respond_to_invitation(
+            participant=meeting.participants.get(member=members[-1]), actor=clerk, response="decline", reason="出差在外"
+        )
+    perform(meeting, "hold", actor=clerk)
+    for p in meeting.participants.exclude(attendance="declined"):
+        services.check_in(participant=p, actor=clerk)
+    who = {
+        "lead": meeting.participants.get(member=chair.member),
+        "standing": meeting.participants.filter(member__user__username="standing").first(),
+        "expert": meeting.participants.filter(role=ParticipantRole.EXPERT).first(),
+        "leader": meeting.participants.get(role=ParticipantRole.LEADER),
+    }
+    for kind, key, behalf, summary in SPEECHES:
+        participant = rows.get(key) or who.get(key)
+        services.record_speech(
+            meeting=meeting, actor=clerk, kind=kind, participant=participant, on_behalf_of=behalf, summary=summary
+        )
+    for text, dept, co, action, due in OUTCOMES:
+        services.record_outcome_item(
+            meeting=meeting,
+            actor=clerk,
+            recommendation=text,
+            responsible_department=depts[dept],
+            co_departments=[depts[c] for c in co],
+            agreed_action=action,
+            due_date=due,
+        )
+    services.set_minutes_summary(
+        meeting=meeting,
+        actor=clerk,
+        summary=(
+            "6月28日，区政协召开常委会专题协商会，围绕“落实教育‘双减’政策”开展协商。"
+            "区领导、区教育局、市场监管局、财政局、人社局负责人与课题组、常委面对面协商，"
+            "形成五项协商成果，明确责任部门和完成时限，由区委办、区政府办督促落实。"
+        ),
+    )
+    perform(meeting, "issue_minutes", actor=clerk, note="纪要报送区委办、区政府办。")
+
+
+def _forming_group(research) -> None:
+    """The chairs' meeting topic of 2022, still being formed (shows an open invitation)."""
+    lead = Member.objects.filter(position="vice_chair", user__username="vicechair").first()
+    if lead is None:
+        return
+    group = services.create_research_group(
+        title="提升丙洲陈化成公园品位", year=2022, lead=lead, actor=research, description="主席会议协商议题（演示）。"
+    )
+    member = Member.objects.get(user__username="member")
+    services.invite_to_group(group=group, actor=research, member=member)

@@ -1,0 +1,299 @@
+"""Forms for research groups, reports and meetings (validation only; services apply the rules)."""
+
+from django import forms
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import (
+    GroupMembership,
+    InvitationResponse,
+    MeetingKind,
+    MeetingParticipant,
+    ParticipantRole,
+    SpeechKind,
+)
+from district.models import Body, Community, Department, Expert, Member
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _dt_field(label):
+    return forms.DateTimeField(label=label, input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"], widget=DateTimeInput())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the service (type and size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class DepartmentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.short_name or obj.name
+
+
+class DepartmentMultipleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.short_name or obj.name
+
+
+def active_departments():
+    return Department.objects.filter(is_active=True).order_by("order", "id")
+
+
+def plan_item_choices() -> list[tuple[str, str]]:
+    """Plan items to attach a group to, when the plan app provides them (generic link)."""
+    try:
+        model = apps.get_model("topics", "PlanItem")
+    except LookupError:
+        return []
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(model)
+    return [(f"{ct.pk}:{obj.pk}", str(obj)) for obj in model._default_manager.all()[:300]]
+
+
+class GroupForm(forms.Form):
+    title = forms.CharField(label=_("课题名称"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    lead = forms.ModelChoiceField(
+        label=_("牵头领导"),
+        queryset=Member.objects.filter(is_active=True, position__in=["chair", "vice_chair"]).order_by("position", "id"),
+        help_text=_("主席或副主席"),
+    )
+    body = forms.ModelChoiceField(
+        label=_("牵头专委会"), queryset=Body.objects.filter(kind=Body.Kind.SPECIAL), required=False
+    )
+    subject = forms.ChoiceField(label=_("对应的年度协商计划事项"), required=False)
+    description = forms.CharField(label=_("调研方案"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = [("", _("（不关联）")), *plan_item_choices()]
+        self.initial.setdefault("year", timezone.localdate().year)
+
+    def clean_subject(self):
+        value = self.cleaned_data.get("subject")
+        if not value:
+            return None
+        from django.contrib.contenttypes.models import ContentType
+
+        ct_id, obj_id = value.split(":")
+        return ContentType.objects.get_for_id(int(ct_id)).get_object_for_this_type(pk=int(obj_id))
+
+
+class GroupInviteForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("委员"), queryset=Member.objects.filter(is_active=True).order_by("name"), required=False
+    )
+    expert = forms.ModelChoiceField(
+        label=_("特邀研究员/专家"), queryset=Expert.objects.order_by("name"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("member")) == bool(data.get("expert")):
+            raise forms.ValidationError(_("请选择一位委员或一位专家（二选一）。"))
+        return data
+
+
+class GroupRespondForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("回复"),
+        choices=[("1", _("接受邀请")), ("0", _("谢绝"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("谢绝理由"), max_length=200, required=False)
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("调研日期"), widget=DateInput())
+    place = forms.CharField(label=_("地点"), max_length=200)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("参加人员"),
+        queryset=GroupMembership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    met_with = forms.CharField(label=_("座谈/走访对象"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("调研记录"), widget=forms.Textarea(attrs={"rows": 5}))
+    files = MultipleFileField(label=_("照片和文件"), required=False, help_text=_("可多选；图片、PDF、Word、Excel"))
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group is not None:
+            self.fields["participants"].queryset = group.memberships.filter(response=InvitationResponse.ACCEPTED)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("任务"), max_length=200)
+    assignee = forms.ModelChoiceField(label=_("承担人"), queryset=GroupMembership.objects.none(), required=False)
+    due_date = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group is not None:
+            self.fields["assignee"].queryset = group.memberships.filter(response=InvitationResponse.ACCEPTED)
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("材料名称"), max_length=200, required=False)
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    upload = forms.FileField(label=_("文件"))
+
+
+class ReportEditForm(forms.Form):
+    title = forms.CharField(label=_("报告标题"), max_length=200)
+    body = forms.CharField(label=_("报告正文"), widget=forms.Textarea(attrs={"rows": 18}))
+    note = forms.CharField(label=_("修改说明"), max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    mandatory = forms.BooleanField(label=_("必须处理（未处理前不能定稿）"), required=False)
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("处理说明"), max_length=500, required=False)
+
+
+CONSULTATION_KINDS = [
+    (k.value, k.label)
+    for k in (
+        MeetingKind.THEMATIC,
+        MeetingKind.STANDING,
+        MeetingKind.CHAIRS,
+        MeetingKind.COUNTERPART,
+        MeetingKind.PROPOSAL_HANDLING,
+    )
+]
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("协商形式"), choices=CONSULTATION_KINDS)
+    title = forms.CharField(label=_("会议名称"), max_length=200)
+    starts_at = _dt_field(_("开始时间"))
+    ends_at = _dt_field(_("结束时间"))
+    place = forms.CharField(label=_("地点"), max_length=200)
+    agenda = forms.CharField(label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    leader_name = forms.CharField(label=_("出席的区领导"), max_length=50, required=False)
+    departments = DepartmentMultipleChoice(
+        label=_("邀请部门负责人"),
+        queryset=active_departments(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("协商会议至少邀请一个部门"),
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("邀请委员"),
+        queryset=Member.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+
+class MicroConsultationForm(forms.Form):
+    title = forms.CharField(label=_("协商议题"), max_length=200)
+    starts_at = _dt_field(_("开始时间"))
+    ends_at = _dt_field(_("结束时间"))
+    place = forms.CharField(label=_("地点"), max_length=200)
+    community = forms.ModelChoiceField(
+        label=_("社区/村"), queryset=Community.objects.select_related("town"), required=False
+    )
+    department = DepartmentChoice(label=_("参加的部门"), queryset=active_departments(), required=False)
+    department_head_name = forms.CharField(label=_("部门负责人姓名"), max_length=50, required=False)
+    members = forms.ModelMultipleChoiceField(
+        label=_("参加委员"),
+        queryset=Member.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    residents = forms.CharField(
+        label=_("居民代表"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一人")
+    )
+    issue = forms.CharField(label=_("议题说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ParticipantInviteForm(forms.Form):
+    role = forms.ChoiceField(label=_("身份"), choices=ParticipantRole.choices, initial=ParticipantRole.MEMBER)
+    member = forms.ModelChoiceField(
+        label=_("委员"), queryset=Member.objects.filter(is_active=True).order_by("name"), required=False
+    )
+    department = DepartmentChoice(label=_("部门"), queryset=active_departments(), required=False)
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+
+
+class RespondForm(forms.Form):
+    response = forms.ChoiceField(
+        label=_("回复"),
+        choices=[("attend", _("参加")), ("deputy", _("委托他人参加")), ("decline", _("请假"))],
+        widget=forms.RadioSelect,
+    )
+    deputy_name = forms.CharField(label=_("代为参加人"), max_length=50, required=False)
+    reason = forms.CharField(label=_("事由"), max_length=200, required=False)
+
+
+class SpeechForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=SpeechKind.choices, initial=SpeechKind.SPEECH)
+    participant = forms.ModelChoiceField(label=_("发言人"), queryset=MeetingParticipant.objects.none(), required=False)
+    speaker_name = forms.CharField(label=_("或填写发言人姓名"), max_length=50, required=False)
+    on_behalf_of = forms.CharField(label=_("代表"), max_length=100, required=False)
+    department = DepartmentChoice(label=_("回应部门"), queryset=active_departments(), required=False)
+    summary = forms.CharField(label=_("发言摘要"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meeting is not None:
+            self.fields["participant"].queryset = meeting.participants.order_by("role", "id")
+
+
+class OutcomeForm(forms.Form):
+    recommendation = forms.CharField(label=_("意见建议"), widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_department = DepartmentChoice(label=_("责任部门"), queryset=active_departments(), required=False)
+    co_departments = DepartmentMultipleChoice(
+        label=_("配合部门"),
+        queryset=active_departments(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    agreed_action = forms.CharField(label=_("商定的措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
+
+
+class SummaryForm(forms.Form):
+    minutes_summary = forms.CharField(label=_("纪要正文"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class RescheduleForm(forms.Form):
+    starts_at = _dt_field(_("开始时间"))
+    ends_at = _dt_field(_("结束时间"))
+    place = forms.CharField(label=_("地点"), max_length=200)

@@ -1,0 +1,53 @@
+"""Research groups (调研) and the shared meeting record (协商)."""
+
+from consultations.models.meetings import (
+    Attendance,
+    Meeting,
+    MeetingKind,
+    MeetingParticipant,
+    MeetingStatus,
+    OutcomeItem,
+    ParticipantRole,
+    Speech,
+    SpeechKind,
+)
+from consultations.models.research import (
+    ConsultationReport,
+    FieldVisit,
+    GroupMembership,
+    GroupRole,
+    GroupStatus,
+    InvitationResponse,
+    ReportComment,
+    ReportStatus,
+    ReportVersion,
+    ResearchGroup,
+    ResearchTask,
+    SharedMaterial,
+    TaskStatus,
+)
+
+__all__ = [
+    "Attendance",
+    "ConsultationReport",
+    "FieldVisit",
+    "GroupMembership",
+    "GroupRole",
+    "GroupStatus",
+    "InvitationResponse",
+    "Meeting",
+    "MeetingKind",
+    "MeetingParticipant",
+    "MeetingStatus",
+    "OutcomeItem",
+    "ParticipantRole",
+    "ReportComment",
+    "ReportStatus",
+    "ReportVersion",
+    "ResearchGroup",
+    "ResearchTask",
+    "SharedMaterial",
+    "Speech",
+    "SpeechKind",
+    "TaskStatus",
+]

@@ -1,0 +1,93 @@
+"""Object predicates for research groups, reports and meetings (django-rules)."""
+
+import rules
+from django.db.models import Q
+
+from accounts.predicates import (
+    is_cppcc_leader,
+    is_gov_office,
+    is_office,
+    is_party_leader,
+    is_party_office,
+    is_research_office,
+)
+
+# Who sees every research group (read-only for leaders): the CPPCC office side and its leaders.
+oversees_research = is_office | is_cppcc_leader
+# Who sees every meeting: the office side, the CPPCC leaders and the three offices' partners.
+oversees_meetings = is_office | is_cppcc_leader | is_party_office | is_gov_office | is_party_leader
+# Who convenes consultation meetings (the three offices).
+convenes_meetings = is_office | is_party_office | is_gov_office
+
+
+def membership_q(user, prefix: str = "") -> Q:
+    """Q matching GroupMembership rows (under prefix) that belong to user."""
+    return Q(**{f"{prefix}user": user}) | Q(**{f"{prefix}member__user": user}) | Q(**{f"{prefix}expert__user": user})
+
+
+def membership_of(user, group):
+    """The user's membership row in group, or None."""
+    if not getattr(user, "is_authenticated", False) or group is None:
+        return None
+    from consultations.models import GroupMembership
+
+    return GroupMembership.objects.filter(membership_q(user), group=group).first()
+
+
+@rules.predicate
+def is_group_lead(user, group) -> bool:
+    return group is not None and getattr(user, "is_authenticated", False) and group.lead.user_id == user.pk
+
+
+@rules.predicate
+def is_accepted_group_member(user, group) -> bool:
+    from consultations.models import InvitationResponse
+
+    membership = membership_of(user, group)
+    return membership is not None and membership.response == InvitationResponse.ACCEPTED
+
+
+@rules.predicate
+def manages_group(user, group) -> bool:
+    """The research office, the clerks or the group's lead run the group."""
+    return bool(is_office(user) or is_group_lead(user, group))
+
+
+@rules.predicate
+def works_in_group(user, group) -> bool:
+    """The lead or an accepted member or expert: may add visits, materials and drafts."""
+    return bool(is_group_lead(user, group) or is_accepted_group_member(user, group))
+
+
+@rules.predicate
+def is_report_lead(user, report) -> bool:
+    return report is not None and is_group_lead(user, report.group)
+
+
+@rules.predicate
+def works_on_report(user, report) -> bool:
+    """Group members draft the report; the research office and the lead may edit it too."""
+    return report is not None and bool(works_in_group(user, report.group) or manages_group(user, report.group))
+
+
+@rules.predicate
+def adopts_reports(user, report) -> bool:
+    return bool(is_research_office(user))
+
+
+@rules.predicate
+def manages_task(user, task) -> bool:
+    if task is None:
+        return False
+    if manages_group(user, task.group):
+        return True
+    assignee = task.assignee
+    return assignee is not None and membership_of(user, task.group) == assignee
+
+
+@rules.predicate
+def manages_meeting(user, meeting) -> bool:
+    """The convening offices, or whoever created the meeting (e.g. a duty group's micro-consultation)."""
+    if meeting is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(convenes_meetings(user)) or meeting.created_by_id == user.pk

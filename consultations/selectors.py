@@ -1,0 +1,326 @@
+"""Reads for research groups, reports and meetings, filtered by what the viewer may see."""
+
+from datetime import date, datetime, time, timedelta
+
+from constance import config
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.predicates import is_dept_liaison
+from consultations.models import (
+    Attendance,
+    ConsultationReport,
+    FieldVisit,
+    GroupMembership,
+    GroupStatus,
+    InvitationResponse,
+    Meeting,
+    MeetingParticipant,
+    MeetingStatus,
+    OutcomeItem,
+    ReportComment,
+    ReportStatus,
+    ResearchGroup,
+    ResearchTask,
+    SharedMaterial,
+    Speech,
+)
+from consultations.predicates import membership_q, oversees_meetings, oversees_research
+from core.models import Attachment
+
+# ---------------------------------------------------------------- research groups
+
+
+def _my_group_ids(user, *, accepted_only: bool):
+    rows = GroupMembership.objects.filter(membership_q(user))
+    if accepted_only:
+        rows = rows.filter(response=InvitationResponse.ACCEPTED)
+    else:
+        rows = rows.exclude(response=InvitationResponse.DECLINED)
+    return rows.values("group_id")
+
+
+def _group_base() -> QuerySet[ResearchGroup]:
+    return ResearchGroup.objects.select_related("lead", "body", "subject_type")
+
+
+def groups_visible_to(viewer) -> QuerySet[ResearchGroup]:
+    """Groups the viewer may open: all for the office and leaders, else those they lead or are invited to."""
+    if not getattr(viewer, "is_authenticated", False):
+        return ResearchGroup.objects.none()
+    if oversees_research(viewer):
+        return _group_base()
+    return _group_base().filter(Q(lead__user=viewer) | Q(pk__in=_my_group_ids(viewer, accepted_only=False)))
+
+
+def groups_with_material_access(viewer) -> QuerySet[ResearchGroup]:
+    """Groups whose working material the viewer may read: overseers, the lead, accepted members."""
+    if not getattr(viewer, "is_authenticated", False):
+        return ResearchGroup.objects.none()
+    if oversees_research(viewer):
+        return ResearchGroup.objects.all()
+    return ResearchGroup.objects.filter(Q(lead__user=viewer) | Q(pk__in=_my_group_ids(viewer, accepted_only=True)))
+
+
+def may_read_material(viewer, group: ResearchGroup) -> bool:
+    return groups_with_material_access(viewer).filter(pk=group.pk).exists()
+
+
+def group_list_for(viewer) -> QuerySet[ResearchGroup]:
+    """The group list page: visible groups with counts (one query)."""
+    return groups_visible_to(viewer).annotate(
+        n_members=Count("memberships", filter=Q(memberships__response=InvitationResponse.ACCEPTED), distinct=True),
+        n_visits=Count("visits", distinct=True),
+    )
+
+
+def get_group_for(viewer, pk: int) -> ResearchGroup:
+    return get_object_or_404(groups_visible_to(viewer), pk=pk)
+
+
+def group_inbox(user) -> QuerySet[ResearchGroup]:
+    """Groups with an invitation waiting for the user's answer."""
+    if not getattr(user, "is_authenticated", False):
+        return ResearchGroup.objects.none()
+    pending = GroupMembership.objects.filter(membership_q(user), response=InvitationResponse.INVITED)
+    return _group_base().filter(
+        pk__in=pending.values("group_id"), status__in=[GroupStatus.FORMING, GroupStatus.RESEARCHING]
+    )
+
+
+def research_group_for(subject) -> ResearchGroup | None:
+    """The research group formed for a plan item (or any subject record), if there is one."""
+    ct = ContentType.objects.get_for_model(subject)
+    return (
+        ResearchGroup.objects.filter(subject_type=ct, subject_id=subject.pk)
+        .exclude(status=GroupStatus.CANCELLED)
+        .order_by("-id")
+        .first()
+    )
+
+
+def topic_page(group: ResearchGroup) -> dict:
+    """Everything on the one page per topic: group → visits → tasks → materials → report → meetings."""
+    memberships = list(group.memberships.select_related("member", "expert", "user").order_by("role", "id"))
+    visits = list(group.visits.prefetch_related("participants").order_by("visited_on", "id"))
+    materials = list(group.materials.select_related("uploaded_by"))
+    ct_visit = ContentType.objects.get_for_model(FieldVisit)
+    ct_material = ContentType.objects.get_for_model(SharedMaterial)
+    files = Attachment.objects.filter(
+        Q(content_type=ct_visit, object_id__in=[v.pk for v in visits])
+        | Q(content_type=ct_material, object_id__in=[m.pk for m in materials])
+    ).order_by("created_at")
+    by_target: dict[tuple[int, int], list] = {}
+    for f in files:
+        by_target.setdefault((f.content_type_id, f.object_id), []).append(f)
+    for v in visits:
+        v.files = by_target.get((ct_visit.pk, v.pk), [])
+    for m in materials:
+        m.files = by_target.get((ct_material.pk, m.pk), [])
+    report = ConsultationReport.objects.filter(group=group).first()
+    meetings = list(
+        Meeting.objects.filter(research_group=group)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .prefetch_related(
+            Prefetch(
+                "outcome_items",
+                queryset=OutcomeItem.objects.select_related("responsible_department").prefetch_related(
+                    "co_departments"
+                ),
+            )
+        )
+    )
+    return {
+        "memberships": memberships,
+        "visits": visits,
+        "tasks": list(group.tasks.select_related("assignee")),
+        "materials": materials,
+        "report": report,
+        "versions": list(report.versions.select_related("created_by")[:10]) if report else [],
+        "meetings": meetings,
+    }
+
+
+# ---------------------------------------------------------------- reports
+
+
+def reports_visible_to(viewer) -> QuerySet[ConsultationReport]:
+    """Reports of groups whose material the viewer may read."""
+    return ConsultationReport.objects.select_related("group", "group__lead").filter(
+        group__in=groups_with_material_access(viewer)
+    )
+
+
+def get_report_for(viewer, pk: int) -> ConsultationReport:
+    return get_object_or_404(reports_visible_to(viewer), pk=pk)
+
+
+def report_inbox(user) -> QuerySet[ConsultationReport]:
+    """Reports waiting for the lead (in review) or for the research office (finalised)."""
+    if not getattr(user, "is_authenticated", False):
+        return ConsultationReport.objects.none()
+    from accounts.predicates import is_research_office
+
+    q = Q(status=ReportStatus.REVIEW, group__lead__user=user)
+    if is_research_office(user):
+        q |= Q(status=ReportStatus.FINALISED)
+    return ConsultationReport.objects.select_related("group").filter(q)
+
+
+def report_holders(report, state):
+    """Who acts next on the report: the lead in review, the research office once finalised."""
+    from accounts.models import User
+    from accounts.roles import Role
+
+    if state == ReportStatus.REVIEW and report.group.lead.user_id:
+        return [report.group.lead.user]
+    if state == ReportStatus.FINALISED:
+        return list(User.objects.filter(groups__name=Role.RESEARCH_OFFICE, is_active=True))
+    return []
+
+
+def open_mandatory_comments(report) -> QuerySet[ReportComment]:
+    return report.comments.filter(mandatory=True, resolved_at__isnull=True)
+
+
+def report_comments(report) -> QuerySet[ReportComment]:
+    return report.comments.select_related("author", "resolved_by", "version")
+
+
+def visits_visible_to(viewer) -> QuerySet[FieldVisit]:
+    return FieldVisit.objects.filter(group__in=groups_with_material_access(viewer))
+
+
+def materials_visible_to(viewer) -> QuerySet[SharedMaterial]:
+    return SharedMaterial.objects.filter(group__in=groups_with_material_access(viewer))
+
+
+def tasks_visible_to(viewer) -> QuerySet[ResearchTask]:
+    return ResearchTask.objects.select_related("group", "assignee").filter(
+        group__in=groups_with_material_access(viewer)
+    )
+
+
+def task_inbox(user) -> QuerySet[ResearchTask]:
+    """Open research tasks assigned to the user."""
+    if not getattr(user, "is_authenticated", False):
+        return ResearchTask.objects.none()
+    mine = GroupMembership.objects.filter(membership_q(user)).values("pk")
+    return ResearchTask.objects.select_related("group").filter(status="open", assignee__in=mine)
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def meetings_visible_to(viewer) -> QuerySet[Meeting]:
+    """Meetings the viewer may open: overseers see all; others those they were invited to or created."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Meeting.objects.none()
+    base = Meeting.objects.select_related("research_group", "town", "community", "created_by")
+    if oversees_meetings(viewer):
+        return base
+    mine = MeetingParticipant.objects.filter(Q(user=viewer) | Q(member__user=viewer))
+    if is_dept_liaison(viewer) and viewer.department_id:
+        mine = mine | MeetingParticipant.objects.filter(department_id=viewer.department_id)
+    return base.filter(
+        Q(created_by=viewer)
+        | Q(pk__in=mine.values("meeting_id"))
+        | Q(research_group__in=groups_with_material_access(viewer))
+    )
+
+
+def get_meeting_for(viewer, pk: int) -> Meeting:
+    return get_object_or_404(meetings_visible_to(viewer), pk=pk)
+
+
+def meetings_in_month(viewer, year: int, month: int) -> list[Meeting]:
+    """Visible meetings starting in one calendar month (local time), oldest first."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime(year, month, 1), tz)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    end = timezone.make_aware(datetime.combine(nxt, time.min), tz)
+    return list(meetings_visible_to(viewer).filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "id"))
+
+
+def meeting_inbox(user) -> QuerySet[Meeting]:
+    """Meetings whose invitation waits for the user's reply."""
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    waiting = MeetingParticipant.objects.filter(
+        Q(user=user) | Q(member__user=user), attendance=Attendance.INVITED
+    ).values("meeting_id")
+    return Meeting.objects.filter(status=MeetingStatus.INVITED, pk__in=waiting)
+
+
+def my_participation(user, meeting) -> MeetingParticipant | None:
+    """The user's own invitation to meeting (as a person), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return meeting.participants.filter(Q(user=user) | Q(member__user=user)).first()
+
+
+def participants_of(meeting) -> QuerySet[MeetingParticipant]:
+    return meeting.participants.select_related("department", "member", "user").order_by("role", "id")
+
+
+def speeches_of(meeting) -> QuerySet[Speech]:
+    return meeting.speeches.select_related("department", "participant")
+
+
+def outcome_items_of(meeting) -> QuerySet[OutcomeItem]:
+    return meeting.outcome_items.select_related("responsible_department").prefetch_related("co_departments")
+
+
+def outcome_items_visible_to(viewer) -> QuerySet[OutcomeItem]:
+    return (
+        OutcomeItem.objects.filter(meeting__in=meetings_visible_to(viewer))
+        .select_related("meeting", "responsible_department")
+        .prefetch_related("co_departments")
+    )
+
+
+def participant_recipients(participant) -> list:
+    """Accounts that receive a participant's invitation: the person, or the department's liaisons."""
+    from accounts.models import User
+    from accounts.roles import Role
+
+    if participant.user_id:
+        return [participant.user]
+    if participant.member_id and participant.member.user_id:
+        return [participant.member.user]
+    if participant.department_id:
+        return list(
+            User.objects.filter(department_id=participant.department_id, groups__name=Role.DEPT_LIAISON, is_active=True)
+        )
+    return []
+
+
+def requires_department(meeting) -> bool:
+    """A consultation must face a department: configured kinds, and any meeting on a research topic."""
+    kinds = {k.strip() for k in str(config.CONSULT_DEPARTMENT_REQUIRED_KINDS).split(",") if k.strip()}
+    return meeting.research_group_id is not None or meeting.kind in kinds
+
+
+def add_workdays(start: date, days: int) -> date:
+    """The date `days` working days (Mon–Fri) after start."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def minutes_due(meeting) -> date:
+    """Minutes go to the party and government offices within N working days (configurable)."""
+    return add_workdays(timezone.localtime(meeting.starts_at).date(), int(config.CONSULT_MINUTES_WORKDAYS))
+
+
+def short_notice(meeting) -> bool:
+    """True when a planned meeting is closer than the notice period (default 15 working days)."""
+    if meeting.status != MeetingStatus.PLANNED:
+        return False
+    due = add_workdays(timezone.localdate(), int(config.CONSULT_NOTICE_WORKDAYS))
+    return timezone.localtime(meeting.starts_at).date() < due

@@ -1,0 +1,53 @@
+"""Writes for research (调研) and consultation meetings (协商). Other apps call the meeting services."""
+
+from consultations.services.meetings import (
+    check_in,
+    create_consultation_meeting,
+    create_meeting,
+    create_micro_consultation,
+    invite,
+    invite_research_group,
+    record_outcome_item,
+    record_speech,
+    reschedule_meeting,
+    respond_to_invitation,
+    set_minutes_summary,
+    update_outcome_item,
+)
+from consultations.services.research import (
+    add_field_visit,
+    add_research_task,
+    comment_on_report,
+    create_research_group,
+    ensure_expert_account,
+    invite_to_group,
+    resolve_comment,
+    respond_to_group_invitation,
+    save_report_draft,
+    share_material,
+)
+
+__all__ = [
+    "add_field_visit",
+    "add_research_task",
+    "check_in",
+    "comment_on_report",
+    "create_consultation_meeting",
+    "create_meeting",
+    "create_micro_consultation",
+    "create_research_group",
+    "ensure_expert_account",
+    "invite",
+    "invite_research_group",
+    "invite_to_group",
+    "record_outcome_item",
+    "record_speech",
+    "reschedule_meeting",
+    "resolve_comment",
+    "respond_to_group_invitation",
+    "respond_to_invitation",
+    "save_report_draft",
+    "set_minutes_summary",
+    "share_material",
+    "update_outcome_item",
+]

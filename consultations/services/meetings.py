@@ -1,0 +1,528 @@
+"""The shared meeting record: create, invite, reply, check in, speeches, outcome items, minutes.
+
+Generic on purpose: the plan's standing-committee vote, proposal-handling consultations, micro- and
+community consultations all call these functions with their own `kind` and `subject`.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.predicates import is_member
+from consultations.models import (
+    Attendance,
+    Meeting,
+    MeetingKind,
+    MeetingParticipant,
+    MeetingStatus,
+    OutcomeItem,
+    ParticipantRole,
+    Speech,
+    SpeechKind,
+)
+from consultations.predicates import convenes_meetings, manages_meeting
+from consultations.selectors import participant_recipients, requires_department
+from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
+
+CLOSED = (MeetingStatus.MINUTED, MeetingStatus.CANCELLED)
+
+
+def _require_manager(actor, meeting) -> None:
+    if not manages_meeting(actor, meeting):
+        raise ActionForbidden(_("只有会议召集单位可以进行此操作。"))
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at < starts_at:
+        raise Refused(_("结束时间不能早于开始时间。"), fields={"ends_at": [_("结束时间不能早于开始时间。")]})
+
+
+@transaction.atomic
+def create_meeting(
+    *,
+    kind: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    actor,
+    place: str = "",
+    agenda: str = "",
+    subject=None,
+    town=None,
+    community=None,
+    research_group=None,
+    conveners: str = "",
+) -> Meeting:
+    """Create a meeting of any kind (status: planned) about an optional subject record."""
+    _check_times(starts_at, ends_at)
+    meeting = Meeting(
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        agenda=agenda,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
+        town=town,
+        community=community,
+        research_group=research_group,
+        conveners=conveners,
+        created_by=actor,
+    )
+    meeting.full_clean()
+    meeting._history_user = actor
+    meeting.save()
+    return meeting
+
+
+def _participant_name(user, member, department) -> str:
+    if member is not None:
+        return member.name
+    if user is not None:
+        return user.display
+    if department is not None:
+        return department.head_name or department.short_name or department.name
+    return ""
+
+
+@transaction.atomic
+def invite(
+    *,
+    meeting: Meeting,
+    actor,
+    role: str = ParticipantRole.MEMBER,
+    user=None,
+    member=None,
+    department=None,
+    name: str = "",
+    notify_now: bool = True,
+) -> MeetingParticipant:
+    """Invite one person or department head; inviting the same person twice returns the first invitation."""
+    _require_manager(actor, meeting)
+    if meeting.status in CLOSED:
+        raise TransitionNotAllowed(_("会议已结束或已取消，不能再邀请。"))
+    if member is not None and user is None:
+        user = member.user
+    existing = _existing_participant(meeting, user=user, member=member, department=department, role=role)
+    if existing is not None:
+        return existing
+    name = (name or _participant_name(user, member, department)).strip()
+    if not name:
+        raise Refused(_("请填写参会人员姓名。"), fields={"name": [_("请填写参会人员姓名。")]})
+    participant = MeetingParticipant(
+        meeting=meeting, role=role, user=user, member=member, department=department, name=name[:50]
+    )
+    participant.full_clean(validate_constraints=False)
+    participant._history_user = actor
+    participant.save()
+    if notify_now and meeting.status in (MeetingStatus.INVITED, MeetingStatus.HELD):
+        _send_invitation(participant)
+    return participant
+
+
+def _existing_participant(meeting, *, user, member, department, role):
+    if member is not None:
+        found = meeting.participants.filter(member=member).first()
+        if found:
+            return found
+    if user is not None:
+        return meeting.participants.filter(user=user).first()
+    if department is not None:
+        return meeting.participants.filter(department=department, role=role, user=None, member=None).first()
+    return None
+
+
+def invite_research_group(*, meeting: Meeting, group, actor) -> list[MeetingParticipant]:
+    """Invite the research group's lead, accepted members and experts to the meeting."""
+    from consultations.models import GroupRole, InvitationResponse
+
+    out = [invite(meeting=meeting, actor=actor, role=ParticipantRole.MEMBER, member=group.lead)]
+    rows = group.memberships.filter(response=InvitationResponse.ACCEPTED).select_related("member", "expert")
+    for row in rows:
+        if row.member_id == group.lead_id:
+            continue
+        if row.role == GroupRole.EXPERT or row.expert_id:
+            out.append(invite(meeting=meeting, actor=actor, role=ParticipantRole.EXPERT, user=row.user, name=row.name))
+        elif row.member_id:
+            out.append(invite(meeting=meeting, actor=actor, role=ParticipantRole.MEMBER, member=row.member))
+        elif row.user_id:
+            out.append(invite(meeting=meeting, actor=actor, role=ParticipantRole.STAFF, user=row.user, name=row.name))
+    return out
+
+
+@transaction.atomic
+def create_consultation_meeting(
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    actor,
+    departments: Iterable,
+    kind: str = MeetingKind.THEMATIC,
+    place: str = "",
+    agenda: str = "",
+    leader_name: str = "",
+    leader_user=None,
+    members: Iterable = (),
+    research_group=None,
+    subject=None,
+    conveners: str = "",
+) -> Meeting:
+    """Convene a consultation: the leader in charge, the heads of related departments, the group, members."""
+    if not convenes_meetings(actor):
+        raise ActionForbidden(_("协商会议由区委办、区政府办和区政协办公室共同召集。"))
+    departments = list(departments)
+    if not departments:
+        raise Refused(
+            _("协商会议必须邀请至少一个相关部门的负责人参加。"),
+            fields={"departments": [_("请至少选择一个部门。")]},
+        )
+    if subject is None and research_group is not None:
+        subject = research_group.subject
+    meeting = create_meeting(
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        actor=actor,
+        place=place,
+        agenda=agenda,
+        subject=subject,
+        research_group=research_group,
+        conveners=conveners or _("区委办公室、区政府办公室、区政协办公室"),
+    )
+    if leader_name or leader_user:
+        invite(meeting=meeting, actor=actor, role=ParticipantRole.LEADER, user=leader_user, name=leader_name)
+    for dept in departments:
+        invite(meeting=meeting, actor=actor, role=ParticipantRole.DEPT_HEAD, department=dept)
+    if research_group is not None:
+        invite_research_group(meeting=meeting, group=research_group, actor=actor)
+    for member in members:
+        invite(meeting=meeting, actor=actor, role=ParticipantRole.MEMBER, member=member)
+    return meeting
+
+
+@transaction.atomic
+def create_micro_consultation(
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    actor,
+    department,
+    department_head_name: str = "",
+    place: str = "",
+    issue: str = "",
+    town=None,
+    community=None,
+    members: Iterable = (),
+    residents: Iterable[str] = (),
+    subject=None,
+) -> Meeting:
+    """A light micro-consultation (微协商): a small group, residents present, a department head."""
+    if not (convenes_meetings(actor) or is_member(actor)):
+        raise ActionForbidden(_("只有委员或政协办公室可以组织微协商。"))
+    if department is None:
+        raise Refused(_("微协商须有相关部门负责人参加，请选择部门。"), fields={"department": [_("请选择部门。")]})
+    meeting = create_meeting(
+        kind=MeetingKind.MICRO,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        actor=actor,
+        place=place,
+        agenda=issue,
+        subject=subject,
+        town=town or (community.town if community else None),
+        community=community,
+    )
+    invite(
+        meeting=meeting,
+        actor=actor,
+        role=ParticipantRole.DEPT_HEAD,
+        department=department,
+        name=department_head_name,
+    )
+    for member in members:
+        invite(meeting=meeting, actor=actor, role=ParticipantRole.MEMBER, member=member)
+    for resident in residents:
+        if resident.strip():
+            invite(meeting=meeting, actor=actor, role=ParticipantRole.RESIDENT, name=resident.strip())
+    return meeting
+
+
+@transaction.atomic
+def reschedule_meeting(
+    *, meeting: Meeting, actor, starts_at: datetime, ends_at: datetime, place: str, agenda: str | None = None
+) -> Meeting:
+    """Change time or place; calendars that imported the ICS pick up the change (SEQUENCE bumped)."""
+    _require_manager(actor, meeting)
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+        raise TransitionNotAllowed(_("会议已召开或已取消，不能再改期。"))
+    _check_times(starts_at, ends_at)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place
+    if agenda is not None:
+        meeting.agenda = agenda
+    meeting.ics_sequence += 1
+    meeting._history_user = actor
+    meeting.save()
+    if meeting.status == MeetingStatus.INVITED:
+        _tell_participants(
+            meeting,
+            event=f"meeting:{meeting.pk}:seq{meeting.ics_sequence}",
+            title=_("会议时间或地点已变更：%(title)s") % {"title": meeting.title},
+        )
+    return meeting
+
+
+def _may_reply_for(actor, participant) -> bool:
+    if manages_meeting(actor, participant.meeting):
+        return True
+    return any(u.pk == actor.pk for u in participant_recipients(participant))
+
+
+@transaction.atomic
+def respond_to_invitation(
+    *, participant: MeetingParticipant, actor, response: str, deputy_name: str = "", reason: str = ""
+) -> MeetingParticipant:
+    """Reply to an invitation: attend, send a named deputy, or decline with a reason."""
+    participant = MeetingParticipant.objects.select_for_update().select_related("meeting").get(pk=participant.pk)
+    if not _may_reply_for(actor, participant):
+        raise ActionForbidden(_("您不能代替他人回复会议通知。"))
+    if participant.meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+        raise TransitionNotAllowed(_("会议已召开或已取消，不能再回复通知。"))
+    deputy_name, reason = deputy_name.strip(), reason.strip()
+    if response == "attend":
+        participant.attendance, participant.deputy_name, participant.reason = Attendance.ATTENDING, "", ""
+    elif response == "deputy":
+        if not deputy_name:
+            raise Refused(_("请填写代为参加人的姓名。"), fields={"deputy_name": [_("请填写代为参加人的姓名。")]})
+        participant.attendance, participant.deputy_name, participant.reason = Attendance.DEPUTY, deputy_name, reason
+    elif response == "decline":
+        if not reason:
+            raise Refused(_("请假须填写事由。"), fields={"reason": [_("请假须填写事由。")]})
+        participant.attendance, participant.deputy_name, participant.reason = Attendance.DECLINED, "", reason
+    else:
+        raise Refused(_("无效的回复。"), fields={"response": [_("无效的回复。")]})
+    participant.responded_at = timezone.now()
+    participant._history_user = actor
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def check_in(*, participant: MeetingParticipant, actor) -> MeetingParticipant:
+    """Sign in at the meeting (the clerk for anyone, or the participant for themself)."""
+    participant = MeetingParticipant.objects.select_for_update().select_related("meeting").get(pk=participant.pk)
+    if not _may_reply_for(actor, participant):
+        raise ActionForbidden(_("您不能为他人签到。"))
+    if participant.meeting.status not in (MeetingStatus.INVITED, MeetingStatus.HELD):
+        raise TransitionNotAllowed(_("只有已发通知或正在召开的会议可以签到。"))
+    if participant.checked_in_at:
+        return participant
+    participant.checked_in_at = timezone.now()
+    if participant.attendance != Attendance.DEPUTY:
+        participant.attendance = Attendance.PRESENT
+    participant._history_user = actor
+    participant.save()
+    return participant
+
+
+def _require_held(meeting: Meeting) -> None:
+    if meeting.status != MeetingStatus.HELD:
+        raise TransitionNotAllowed(_("只有在会议召开后、纪要印发前才能记录发言和成果。"))
+
+
+@transaction.atomic
+def record_speech(
+    *,
+    meeting: Meeting,
+    actor,
+    summary: str,
+    speaker_name: str = "",
+    participant: MeetingParticipant | None = None,
+    on_behalf_of: str = "",
+    kind: str = SpeechKind.SPEECH,
+    department=None,
+) -> Speech:
+    """Record who spoke, for whom, and a summary of what they said (or a department's response)."""
+    _require_manager(actor, meeting)
+    _require_held(meeting)
+    if participant is not None and participant.meeting_id != meeting.pk:
+        raise Refused(_("发言人不是本次会议的参会人员。"), fields={"participant": [_("请重新选择发言人。")]})
+    speaker_name = (speaker_name or (participant.name if participant else "")).strip()
+    department = department or (participant.department if participant else None)
+    errors = {}
+    if not speaker_name:
+        errors["speaker_name"] = [_("请填写发言人。")]
+    if not summary.strip():
+        errors["summary"] = [_("请填写发言摘要。")]
+    if kind == SpeechKind.RESPONSE and department is None:
+        errors["department"] = [_("部门回应须注明回应的部门。")]
+    if errors:
+        raise Refused(next(iter(errors.values()))[0], fields=errors)
+    order = (meeting.speeches.aggregate(m=Max("order"))["m"] or 0) + 1
+    speech = Speech(
+        meeting=meeting,
+        order=order,
+        kind=kind,
+        participant=participant,
+        speaker_name=speaker_name[:50],
+        on_behalf_of=on_behalf_of.strip()[:100],
+        department=department,
+        summary=summary.strip(),
+        recorded_by=actor,
+    )
+    speech.full_clean()
+    speech._history_user = actor
+    speech.save()
+    return speech
+
+
+@transaction.atomic
+def record_outcome_item(
+    *,
+    meeting: Meeting,
+    actor,
+    recommendation: str,
+    responsible_department,
+    agreed_action: str = "",
+    due_date: date | None = None,
+    co_departments: Iterable = (),
+) -> OutcomeItem:
+    """Record one agreed outcome: the recommendation, the responsible department and the agreed action."""
+    _require_manager(actor, meeting)
+    _require_held(meeting)
+    errors = {}
+    if not recommendation.strip():
+        errors["recommendation"] = [_("请填写意见建议。")]
+    if responsible_department is None:
+        errors["responsible_department"] = [_("请选择责任部门。")]
+    if errors:
+        raise Refused(next(iter(errors.values()))[0], fields=errors)
+    order = (meeting.outcome_items.aggregate(m=Max("order"))["m"] or 0) + 1
+    item = OutcomeItem(
+        meeting=meeting,
+        order=order,
+        recommendation=recommendation.strip(),
+        responsible_department=responsible_department,
+        agreed_action=agreed_action.strip(),
+        due_date=due_date,
+        recorded_by=actor,
+    )
+    item.full_clean()
+    item._history_user = actor
+    item.save()
+    co = [d for d in co_departments if d.pk != responsible_department.pk]
+    if co:
+        item.co_departments.set(co)
+    return item
+
+
+@transaction.atomic
+def update_outcome_item(
+    *,
+    item: OutcomeItem,
+    actor,
+    recommendation: str,
+    responsible_department,
+    agreed_action: str = "",
+    due_date: date | None = None,
+    co_departments: Iterable = (),
+) -> OutcomeItem:
+    """Correct an outcome item while the meeting is still open (before the minutes are issued)."""
+    _require_manager(actor, item.meeting)
+    _require_held(item.meeting)
+    if not recommendation.strip() or responsible_department is None:
+        raise Refused(_("意见建议和责任部门不能为空。"))
+    item.recommendation = recommendation.strip()
+    item.responsible_department = responsible_department
+    item.agreed_action = agreed_action.strip()
+    item.due_date = due_date
+    item.full_clean()
+    item._history_user = actor
+    item.save()
+    item.co_departments.set([d for d in co_departments if d.pk != responsible_department.pk])
+    return item
+
+
+@transaction.atomic
+def set_minutes_summary(*, meeting: Meeting, actor, summary: str) -> Meeting:
+    """Write the minutes' narrative (会议纪要正文) before the minutes are issued."""
+    _require_manager(actor, meeting)
+    _require_held(meeting)
+    meeting.minutes_summary = summary.strip()
+    meeting._history_user = actor
+    meeting.save(update_fields=["minutes_summary", "updated_at"])
+    return meeting
+
+
+# ---------------------------------------------------------------- workflow guards and effects
+
+
+def guard_meeting_invitations(meeting: Meeting, **kwargs) -> None:
+    """Refuse to convene a consultation that faces no department, or a meeting with nobody invited."""
+    participants = meeting.participants.all()
+    if not participants.exists():
+        raise Refused(_("尚未邀请任何参会人员。"))
+    if requires_department(meeting) and not participants.filter(department__isnull=False).exists():
+        raise Refused(_("协商会议必须邀请至少一个相关部门的负责人参加，请先邀请部门。"))
+
+
+def guard_meeting_can_be_minuted(meeting: Meeting, **kwargs) -> None:
+    if not meeting.outcome_items.exists() and not meeting.minutes_summary.strip():
+        raise Refused(_("请先记录协商成果事项或填写纪要正文，再印发纪要。"))
+
+
+def on_invitations_sent(meeting: Meeting, *, actor, note, data, change) -> None:
+    for participant in meeting.participants.select_related("member__user", "user", "department"):
+        _send_invitation(participant)
+
+
+def on_minutes_issued(meeting: Meeting, *, actor, note, data, change) -> None:
+    """Whoever neither signed in nor replied that they would not come is recorded absent."""
+    meeting.participants.filter(
+        checked_in_at__isnull=True, attendance__in=[Attendance.INVITED, Attendance.ATTENDING]
+    ).update(attendance=Attendance.ABSENT)
+
+
+def on_meeting_cancelled(meeting: Meeting, *, actor, note, data, change) -> None:
+    meeting.ics_sequence += 1
+    meeting.save(update_fields=["ics_sequence"])
+    _tell_participants(
+        meeting,
+        event=f"meeting:{meeting.pk}:cancelled",
+        title=_("会议已取消：%(title)s") % {"title": meeting.title},
+        body=note,
+    )
+
+
+def _send_invitation(participant: MeetingParticipant) -> None:
+    from notifications.services import notify
+
+    meeting = participant.meeting
+    when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+    notify(
+        recipients=participant_recipients(participant),
+        event_key=f"meeting:{meeting.pk}:invite:{participant.pk}",
+        title=_("会议通知：%(title)s（%(when)s，%(place)s），请确认是否参加")
+        % {"title": meeting.title, "when": when, "place": meeting.place or _("地点另行通知")},
+        body=meeting.agenda,
+        target=meeting,
+    )
+
+
+def _tell_participants(meeting: Meeting, *, event: str, title: str, body: str = "") -> None:
+    from notifications.services import notify
+
+    recipients = []
+    for participant in meeting.participants.select_related("member__user", "user"):
+        recipients += participant_recipients(participant)
+    notify(recipients=recipients, event_key=event, title=title, body=body, target=meeting)

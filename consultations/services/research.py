@@ -1,0 +1,348 @@
+"""Research (调研): form the group, invite, visits, tasks, materials, report drafts and comments."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.predicates import is_office
+from accounts.roles import Role
+from consultations.models import (
+    ConsultationReport,
+    FieldVisit,
+    GroupMembership,
+    GroupRole,
+    GroupStatus,
+    InvitationResponse,
+    ReportComment,
+    ReportStatus,
+    ReportVersion,
+    ResearchGroup,
+    ResearchTask,
+    SharedMaterial,
+)
+from consultations.predicates import (
+    manages_group,
+    membership_of,
+    oversees_research,
+    works_in_group,
+    works_on_report,
+)
+from consultations.selectors import open_mandatory_comments
+from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
+from core.services import save_versioned, store_attachment
+from core.uploads import check_upload
+from district.models import Member
+
+LEAD_POSITIONS = (Member.Position.CHAIR, Member.Position.VICE_CHAIR)
+WORKING = (GroupStatus.FORMING, GroupStatus.RESEARCHING)
+
+
+def _notify(users, *, event: str, title: str, target, body: str = "") -> None:
+    from notifications.services import notify
+
+    notify(recipients=[u for u in users if u is not None], event_key=event, title=title, body=body, target=target)
+
+
+@transaction.atomic
+def create_research_group(
+    *,
+    title: str,
+    year: int,
+    lead: Member,
+    actor,
+    subject=None,
+    description: str = "",
+    body=None,
+) -> ResearchGroup:
+    """The office forms a research group for a plan item, led by the chair or a vice-chair."""
+    if not is_office(actor):
+        raise ActionForbidden(_("课题组由政协办公室或研究室组建。"))
+    if lead is None or lead.position not in LEAD_POSITIONS:
+        raise Refused(_("课题组须由主席或副主席牵头。"), fields={"lead": [_("请选择主席或副主席。")]})
+    group = ResearchGroup(
+        title=title.strip(),
+        year=year,
+        lead=lead,
+        description=description.strip(),
+        body=body,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
+        created_by=actor,
+    )
+    group.full_clean()
+    group._history_user = actor
+    group.save()
+    lead_row = GroupMembership(
+        group=group,
+        role=GroupRole.LEAD,
+        member=lead,
+        user=lead.user,
+        name=lead.name,
+        response=InvitationResponse.ACCEPTED,
+        responded_at=timezone.now(),
+    )
+    lead_row._history_user = actor
+    lead_row.save()
+    report = ConsultationReport(group=group, title=_("关于“%(title)s”的协商议政报告") % {"title": group.title})
+    report._history_user = actor
+    report.save()
+    _notify(
+        [lead.user],
+        event=f"research-group:{group.pk}:lead",
+        title=_("您被确定为课题组牵头领导：%(title)s") % {"title": group.title},
+        target=group,
+    )
+    return group
+
+
+@transaction.atomic
+def ensure_expert_account(*, expert, actor):
+    """An invited expert gets an account with the expert role only: it reaches nothing but their groups."""
+    if expert.user_id:
+        return expert.user
+    from accounts.services import create_user
+
+    user = create_user(username=f"expert{expert.pk}", password=None, roles=[Role.EXPERT], full_name=expert.name)
+    expert.user = user
+    expert.save(update_fields=["user"])
+    return user
+
+
+@transaction.atomic
+def invite_to_group(*, group: ResearchGroup, actor, member=None, expert=None, role: str = "") -> GroupMembership:
+    """Invite a member or an expert into the group; they accept or decline."""
+    if not manages_group(actor, group):
+        raise ActionForbidden(_("只有研究室、办公室或课题组组长可以邀请成员。"))
+    if group.status not in WORKING:
+        raise TransitionNotAllowed(_("课题组已结束或已撤销，不能再邀请成员。"))
+    if (member is None) == (expert is None):
+        raise Refused(_("请选择一位委员或一位专家。"))
+    user = member.user if member is not None else ensure_expert_account(expert=expert, actor=actor)
+    row = GroupMembership.objects.filter(group=group, **({"member": member} if member else {"expert": expert})).first()
+    if row is not None and row.response != InvitationResponse.DECLINED:
+        return row
+    row = row or GroupMembership(group=group, member=member, expert=expert)
+    row.role = role or (GroupRole.EXPERT if expert is not None else GroupRole.MEMBER)
+    row.user = user
+    row.name = (member or expert).name
+    row.response, row.reason, row.responded_at = InvitationResponse.INVITED, "", None
+    row._history_user = actor
+    row.save()
+    _notify(
+        [user],
+        event=f"research-group:{group.pk}:invite:{row.pk}:{timezone.now():%Y%m%d%H%M%S}",
+        title=_("邀请您参加课题组：%(title)s，请确认") % {"title": group.title},
+        target=group,
+    )
+    return row
+
+
+@transaction.atomic
+def respond_to_group_invitation(
+    *, membership: GroupMembership, actor, accept: bool, reason: str = ""
+) -> GroupMembership:
+    """The invitee accepts, or declines with a reason."""
+    membership = GroupMembership.objects.select_for_update().select_related("group").get(pk=membership.pk)
+    if membership_of(actor, membership.group) != membership:
+        raise ActionForbidden(_("只能由被邀请人本人回复。"))
+    if membership.response != InvitationResponse.INVITED:
+        raise TransitionNotAllowed(_("您已回复过该邀请。"))
+    if not accept and not reason.strip():
+        raise Refused(_("谢绝邀请须填写理由。"), fields={"reason": [_("请填写理由。")]})
+    membership.response = InvitationResponse.ACCEPTED if accept else InvitationResponse.DECLINED
+    membership.reason = "" if accept else reason.strip()[:200]
+    membership.responded_at = timezone.now()
+    membership._history_user = actor
+    membership.save()
+    return membership
+
+
+def _require_worker(actor, group: ResearchGroup) -> None:
+    if not (works_in_group(actor, group) or manages_group(actor, group)):
+        raise ActionForbidden(_("只有课题组成员可以进行此操作。"))
+    if group.status not in WORKING:
+        raise TransitionNotAllowed(_("课题组已结束或已撤销。"))
+
+
+def _check_all(uploads: Iterable) -> list:
+    """Check every file before anything is saved, so a refused file leaves no half-made record."""
+    uploads = [u for u in uploads if u]
+    for upload in uploads:
+        check_upload(upload)
+    return uploads
+
+
+@transaction.atomic
+def add_field_visit(
+    *,
+    group: ResearchGroup,
+    actor,
+    visited_on: date,
+    place: str,
+    notes: str,
+    met_with: str = "",
+    participants: Iterable[GroupMembership] = (),
+    files: Iterable = (),
+) -> FieldVisit:
+    """Record a field visit with its photos and documents (each checked for type and size)."""
+    _require_worker(actor, group)
+    uploads = _check_all(files)
+    participants = list(participants)
+    if any(p.group_id != group.pk for p in participants):
+        raise Refused(_("参加人员须是本课题组成员。"), fields={"participants": [_("请重新选择参加人员。")]})
+    visit = FieldVisit(
+        group=group, visited_on=visited_on, place=place.strip(), notes=notes.strip(), met_with=met_with.strip()
+    )
+    visit.created_by = actor
+    visit.full_clean()
+    visit._history_user = actor
+    visit.save()
+    visit.participants.set(participants)
+    for upload in uploads:
+        att = store_attachment(target=visit, upload=upload, actor=actor)
+        att.kind = "photo" if att.content_type_detected.startswith("image/") else "document"
+        att.save(update_fields=["kind"])
+    return visit
+
+
+@transaction.atomic
+def add_research_task(
+    *, group: ResearchGroup, actor, title: str, assignee: GroupMembership | None = None, due_date: date | None = None
+) -> ResearchTask:
+    """Give a piece of research work to a member of the group."""
+    if not manages_group(actor, group):
+        raise ActionForbidden(_("只有研究室、办公室或课题组组长可以分配任务。"))
+    if group.status not in WORKING:
+        raise TransitionNotAllowed(_("课题组已结束或已撤销。"))
+    if assignee is not None and (assignee.group_id != group.pk or assignee.response == InvitationResponse.DECLINED):
+        raise Refused(_("任务承担人须是本课题组成员。"), fields={"assignee": [_("请重新选择承担人。")]})
+    task = ResearchTask(group=group, title=title.strip(), assignee=assignee, due_date=due_date, created_by=actor)
+    task.full_clean()
+    task._history_user = actor
+    task.save()
+    if assignee is not None and assignee.user_id:
+        _notify(
+            [assignee.user],
+            event=f"research-task:{task.pk}:assigned",
+            title=_("课题组任务：%(title)s") % {"title": task.title},
+            target=task,
+        )
+    return task
+
+
+@transaction.atomic
+def share_material(*, group: ResearchGroup, actor, title: str, upload, description: str = "") -> SharedMaterial:
+    """Share a file within the group; it is only ever served as a download."""
+    _require_worker(actor, group)
+    if not upload:
+        raise Refused(_("请选择要上传的文件。"), fields={"upload": [_("请选择要上传的文件。")]})
+    check_upload(upload)
+    material = SharedMaterial(
+        group=group, title=title.strip() or upload.name[:200], description=description.strip(), uploaded_by=actor
+    )
+    material.full_clean()
+    material._history_user = actor
+    material.save()
+    store_attachment(target=material, upload=upload, actor=actor, kind="material")
+    return material
+
+
+@transaction.atomic
+def save_report_draft(
+    *, report: ConsultationReport, actor, title: str, body: str, expected_version: int, note: str = ""
+) -> ReportVersion:
+    """Save a new version of the report unless someone saved a newer one since the editor opened it."""
+    if not works_on_report(actor, report):
+        raise ActionForbidden(_("只有课题组成员可以修改报告。"))
+    if report.status not in (ReportStatus.DRAFTING, ReportStatus.REVIEW):
+        raise TransitionNotAllowed(_("报告已定稿，不能再修改。"))
+    if not body.strip():
+        raise Refused(_("报告正文不能为空。"), fields={"body": [_("报告正文不能为空。")]})
+    report.title, report.body = title.strip() or report.title, body.strip()
+    save_versioned(report, expected_version=expected_version, actor=actor, fields=["title", "body"])
+    number = report.versions.count() + 1
+    return ReportVersion.objects.create(
+        report=report, number=number, title=report.title, body=report.body, note=note.strip()[:300], created_by=actor
+    )
+
+
+@transaction.atomic
+def comment_on_report(*, report: ConsultationReport, actor, body: str, mandatory: bool = False) -> ReportComment:
+    """Comment on the current version; a mandatory comment blocks finalising until it is resolved."""
+    if not (works_on_report(actor, report) or oversees_research(actor)):
+        raise ActionForbidden(_("只有课题组成员和研究室可以对报告提出意见。"))
+    if report.status in (ReportStatus.FINALISED, ReportStatus.ADOPTED):
+        raise TransitionNotAllowed(_("报告已定稿，不能再提出意见。"))
+    if not body.strip():
+        raise Refused(_("意见内容不能为空。"), fields={"body": [_("意见内容不能为空。")]})
+    comment = ReportComment(
+        report=report, version=report.versions.first(), author=actor, body=body.strip(), mandatory=mandatory
+    )
+    comment._history_user = actor
+    comment.save()
+    if mandatory and report.group.lead.user_id and report.group.lead.user_id != actor.pk:
+        _notify(
+            [report.group.lead.user],
+            event=f"report-comment:{comment.pk}",
+            title=_("报告有一条必须处理的意见：%(title)s") % {"title": report.title},
+            target=report,
+            body=comment.body,
+        )
+    return comment
+
+
+@transaction.atomic
+def resolve_comment(*, comment: ReportComment, actor, resolution: str = "") -> ReportComment:
+    """Mark a comment as dealt with (by its author, the lead or the office), saying how."""
+    report = comment.report
+    allowed = comment.author_id == actor.pk or manages_group(actor, report.group)
+    if not allowed:
+        raise ActionForbidden(_("只有提出意见的人、课题组组长或研究室可以标记意见已处理。"))
+    if comment.resolved_at:
+        return comment
+    if comment.mandatory and not resolution.strip():
+        raise Refused(_("请说明这条必须处理的意见是如何处理的。"), fields={"resolution": [_("请填写处理说明。")]})
+    comment.resolved_at, comment.resolved_by, comment.resolution = timezone.now(), actor, resolution.strip()[:500]
+    comment._history_user = actor
+    comment.save()
+    return comment
+
+
+# ---------------------------------------------------------------- workflow guards and effects
+
+
+def guard_group_can_start(group: ResearchGroup, **kwargs) -> None:
+    accepted = group.memberships.filter(response=InvitationResponse.ACCEPTED).exclude(role=GroupRole.LEAD)
+    if not accepted.exists():
+        raise Refused(_("至少要有一名成员接受邀请后才能开始调研。"))
+
+
+def guard_group_can_conclude(group: ResearchGroup, **kwargs) -> None:
+    report = ConsultationReport.objects.filter(group=group).first()
+    if report is None or report.status not in (ReportStatus.FINALISED, ReportStatus.ADOPTED):
+        raise Refused(_("协商议政报告定稿后才能结束调研。"))
+
+
+def guard_report_has_draft(report: ConsultationReport, **kwargs) -> None:
+    if not report.versions.exists():
+        raise Refused(_("报告还没有保存过任何版本。"))
+
+
+def guard_report_can_finalise(report: ConsultationReport, **kwargs) -> None:
+    """The lead may not finalise while a mandatory comment is still open."""
+    guard_report_has_draft(report)
+    open_count = open_mandatory_comments(report).count()
+    if open_count:
+        raise Refused(
+            _("还有%(n)s条必须处理的意见尚未处理，处理完毕后才能定稿。") % {"n": open_count},
+            fields={"comments": [_("请先处理必须处理的意见。")]},
+        )
+
+
+def on_report_finalised(report: ConsultationReport, *, actor, note, data, change) -> None:
+    report.finalised_at = timezone.now()
+    report.save(update_fields=["finalised_at"])

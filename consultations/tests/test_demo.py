@@ -1,0 +1,29 @@
+"""The demo carries the 2022 双减 topic through research and the consultation meeting."""
+
+import pytest
+from django.core.management import call_command
+
+from consultations import demo
+from consultations.models import Meeting, ResearchGroup
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_shuangjian_topic_from_group_to_outcomes():
+    call_command("load_demo")
+    ctx = demo.context()
+    meeting = ctx["shuangjian_meeting"]
+    assert meeting.status == "minuted" and meeting.kind == "standing"
+    group = meeting.research_group
+    assert "双减" in group.title and group.status == "concluded"
+    assert group.lead.position in ("chair", "vice_chair")
+    assert group.memberships.filter(expert__user__username="expert", response="accepted").exists()
+    assert group.visits.count() >= 3
+    assert group.report.versions.count() >= 3 and group.report.status == "adopted"
+    outcomes = ctx["shuangjian_outcomes"]
+    assert 4 <= len(outcomes) <= 6
+    assert {o.responsible_department.short_name for o in outcomes} >= {"教育局", "市场监管局", "财政局", "人社局"}
+    assert meeting.speeches.filter(kind="response").exists()
+    call_command("load_demo")
+    assert Meeting.objects.filter(title=demo.MEETING_TITLE).count() == 1
+    assert ResearchGroup.objects.filter(title=group.title).count() == 1

@@ -1,0 +1,251 @@
+"""Pages: the topic page, isolation (404), refusals re-rendered with the input kept, query counts."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from consultations import services
+from consultations.models import FieldVisit, MeetingKind
+from consultations.tests.factories import at, consultation_meeting, research_group
+from core.models import Attachment
+from core.workflow import perform
+from district.tests.factories import DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_topic_page_shows_group_visits_report_meeting_and_outcomes(client, cast):
+    group = research_group(cast)
+    services.add_field_visit(
+        group=group, actor=cast.member, visited_on="2022-05-10", place="同安第一实验小学", notes="课后服务情况"
+    )
+    services.save_report_draft(
+        report=group.report, actor=cast.member, title="报告", body="一、基本情况", expected_version=1
+    )
+    meeting = consultation_meeting(cast, group=group)
+    perform(meeting, "hold", actor=cast.clerk)
+    services.record_outcome_item(
+        meeting=meeting,
+        actor=cast.clerk,
+        recommendation="扩大课后服务覆盖面",
+        responsible_department=cast.liaison.department,
+    )
+    html = login(client, cast.expert).get(group.get_absolute_url()).content.decode()
+    for text in ("同安第一实验小学", "第1稿", "专题协商会", "扩大课后服务覆盖面"):
+        assert text in html
+
+
+def test_expert_gets_404_for_another_groups_pages_and_files(client, cast):
+    research_group(cast)
+    other = services.create_research_group(title="古城保护", year=2022, lead=cast.chair.member, actor=cast.research)
+    upload = SimpleUploadedFile("a.txt", "内部材料".encode(), content_type="text/plain")
+    material = services.share_material(group=other, actor=cast.research, title="内部", upload=upload)
+    token = Attachment.objects.get(object_id=material.pk).token
+    login(client, cast.expert)
+    assert client.get(other.get_absolute_url()).status_code == 404
+    assert client.get(other.report.get_absolute_url()).status_code == 404
+    assert client.get(reverse("core:attachment", args=[token])).status_code == 404
+    assert (
+        client.post(reverse("consultations:comment_create", args=[other.report.pk]), {"body": "x"}).status_code == 404
+    )
+
+
+def test_group_member_downloads_material_as_attachment_never_inline(client, cast):
+    group = research_group(cast)
+    upload = SimpleUploadedFile("data.txt", "统计数据".encode(), content_type="text/plain")
+    material = services.share_material(group=group, actor=cast.research, title="统计", upload=upload)
+    token = Attachment.objects.get(object_id=material.pk).token
+    response = login(client, cast.expert).get(reverse("core:attachment", args=[token]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/octet-stream"
+
+
+def test_refused_upload_rerenders_the_visit_form_with_what_was_typed(client, cast, settings):
+    settings.UPLOAD_MAX_BYTES = 10
+    group = research_group(cast)
+    response = login(client, cast.member).post(
+        reverse("consultations:visit_create", args=[group.pk]),
+        {
+            "visited_on": "2022-05-10",
+            "place": "城东中学",
+            "notes": "校外培训机构压减情况的详细记录",
+            "files": [SimpleUploadedFile("big.txt", b"x" * 100, content_type="text/plain")],
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "超过上限" in html
+    assert "城东中学" in html and "校外培训机构压减情况的详细记录" in html
+    assert not FieldVisit.objects.exists()
+
+
+def test_meeting_form_without_department_is_refused_and_keeps_input(client, cast):
+    response = login(client, cast.clerk).post(
+        reverse("consultations:meeting_create"),
+        {
+            "kind": MeetingKind.THEMATIC,
+            "title": "双减专题协商会",
+            "starts_at": "2022-06-20T09:00",
+            "ends_at": "2022-06-20T12:00",
+            "place": "区政协三楼会议室",
+            "agenda": "议程内容",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "必须邀请至少一个相关部门" in html
+    assert "双减专题协商会" in html and "议程内容" in html
+
+
+def test_finalise_with_open_mandatory_comment_shows_the_reason(client, cast):
+    group = research_group(cast)
+    report = group.report
+    services.save_report_draft(report=report, actor=cast.member, title="报告", body="正文", expected_version=1)
+    services.comment_on_report(report=report, actor=cast.research, body="数据需核实", mandatory=True)
+    client = login(client, cast.vice_chair)
+    response = client.post(
+        reverse("core:transition", args=["consultations.consultationreport", report.pk]),
+        {"action": "finalise", "next": report.get_absolute_url()},
+        follow=True,
+    )
+    assert "必须处理的意见尚未处理" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "drafting"
+
+
+def test_stale_report_edit_is_refused_and_the_text_is_kept(client, cast):
+    group = research_group(cast)
+    report = group.report
+    services.save_report_draft(report=report, actor=cast.expert, title="报告", body="专家的修改", expected_version=1)
+    response = login(client, cast.member).post(
+        report.get_absolute_url(), {"title": "报告", "body": "我的长篇修改", "note": "", "version": 1}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "我的长篇修改" in html and "尚未保存" in html
+
+
+def test_clerk_records_outcome_item_through_the_page(client, cast):
+    meeting = consultation_meeting(cast)
+    perform(meeting, "hold", actor=cast.clerk)
+    edu = cast.liaison.department
+    url = reverse("consultations:outcome_create", args=[meeting.pk])
+    bad = login(client, cast.clerk).post(url, {"recommendation": "建议加强课后服务"})
+    assert bad.status_code == 400 and "请选择责任部门" in bad.content.decode()
+    assert "建议加强课后服务" in bad.content.decode()
+    ok = client.post(
+        url, {"recommendation": "建议加强课后服务", "responsible_department": edu.pk, "due_date": "2022-12-31"}
+    )
+    assert ok.status_code == 302
+    assert meeting.outcome_items.get().responsible_department == edu
+
+
+def test_department_liaison_replies_for_the_department_head(client, cast):
+    meeting = consultation_meeting(cast)
+    perform(meeting, "send_invitations", actor=cast.clerk)
+    row = meeting.participants.get(department=cast.liaison.department)
+    client = login(client, cast.liaison)
+    assert "代" in client.get(meeting.get_absolute_url()).content.decode()
+    response = client.post(
+        reverse("consultations:participant_respond", args=[row.pk]), {"response": "deputy", "deputy_name": ""}
+    )
+    assert response.status_code == 400 and "代为参加人" in response.content.decode()
+    client.post(reverse("consultations:participant_respond", args=[row.pk]), {"response": "attend"})
+    row.refresh_from_db()
+    assert row.attendance == "attending"
+
+
+def test_liaison_of_another_department_cannot_open_the_meeting(client, cast):
+    meeting = consultation_meeting(cast)
+    assert login(client, cast.other_liaison).get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_calendar_month_view_lists_meetings(client, cast):
+    consultation_meeting(cast)
+    response = login(client, cast.clerk).get(reverse("consultations:calendar") + "?month=2022-06")
+    html = response.content.decode()
+    assert "2022年6月" in html and "落实教育“双减”政策专题协商会" in html
+    assert login(client, cast.clerk).get(reverse("consultations:calendar") + "?month=bad").status_code == 200
+
+
+def test_micro_consultation_form(client, cast):
+    dept = DepartmentFactory(name="区城市管理局")
+    response = login(client, cast.member).post(
+        reverse("consultations:micro_create"),
+        {
+            "title": "小区停车难微协商",
+            "starts_at": "2022-07-09T15:00",
+            "ends_at": "2022-07-09T17:00",
+            "place": "社区议事厅",
+            "department": dept.pk,
+            "department_head_name": "某科长",
+            "residents": "居民甲\n居民乙",
+        },
+    )
+    assert response.status_code == 302
+    from consultations.models import Meeting
+
+    meeting = Meeting.objects.get(kind=MeetingKind.MICRO)
+    assert meeting.participants.count() == 3
+
+
+def test_group_list_query_count_does_not_grow_with_rows(client, cast, django_assert_max_num_queries):
+    client = login(client, cast.clerk)
+    research_group(cast, title="课题一")
+    client.get(reverse("consultations:groups"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("consultations:groups"))
+    for i in range(5):
+        services.create_research_group(title=f"课题{i}", year=2022, lead=cast.chair.member, actor=cast.research)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("consultations:groups"))
+    assert response.content.decode().count("课题") >= 6
+
+
+def test_calendar_query_count_does_not_grow_with_meetings(client, cast, django_assert_max_num_queries):
+    client = login(client, cast.clerk)
+    consultation_meeting(cast)
+    url = reverse("consultations:calendar") + "?month=2022-06"
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for day in range(1, 6):
+        services.create_meeting(
+            kind="other", title=f"会{day}", starts_at=at(day), ends_at=at(day, 10), actor=cast.clerk
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_resolving_a_mandatory_comment_without_a_note_is_refused(client, cast):
+    group = research_group(cast)
+    comment = services.comment_on_report(report=group.report, actor=cast.research, body="须修改", mandatory=True)
+    response = login(client, cast.vice_chair).post(
+        reverse("consultations:comment_resolve", args=[comment.pk]), {"resolution": ""}
+    )
+    assert response.status_code == 400 and "请说明" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.resolved_at is None
+
+
+def test_meeting_page_warns_the_convener_about_short_notice(client, cast):
+    from django.utils import timezone
+
+    soon = timezone.now() + timezone.timedelta(days=3)
+    meeting = services.create_consultation_meeting(
+        title="临时协商会",
+        starts_at=soon,
+        ends_at=soon + timezone.timedelta(hours=2),
+        departments=[cast.liaison.department],
+        actor=cast.clerk,
+    )
+    assert "工作日通知" in login(client, cast.clerk).get(meeting.get_absolute_url()).content.decode()
+    later = consultation_meeting(cast)  # once the notice has gone out, the warning is gone
+    perform(later, "send_invitations", actor=cast.clerk)
+    assert "工作日通知" not in client.get(later.get_absolute_url()).content.decode()

@@ -1,0 +1,301 @@
+"""Meeting pages: calendar, convening, the meeting page (replies, check-in, speeches, outcomes), ICS, minutes."""
+
+from datetime import timedelta
+
+from constance import config
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.predicates import is_member
+from consultations import selectors, services
+from consultations.calendar import meeting_event, month_grid, shift_month
+from consultations.documents import minutes_docx, minutes_pdf
+from consultations.forms import (
+    MeetingForm,
+    MicroConsultationForm,
+    OutcomeForm,
+    ParticipantInviteForm,
+    RescheduleForm,
+    RespondForm,
+    SpeechForm,
+    SummaryForm,
+)
+from consultations.models import MeetingParticipant, MeetingStatus
+from consultations.predicates import convenes_meetings, manages_meeting
+from consultations.views import REFUSALS, refuse_into
+from core.ics import ics_response
+
+
+@login_required
+def calendar(request):
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        year, month = today.year, today.month
+    meetings = selectors.meetings_in_month(request.user, year, month)
+    prev, nxt = shift_month(year, month, -1), shift_month(year, month, 1)
+    return render(
+        request,
+        "consultations/calendar.html",
+        {
+            "year": year,
+            "month": month,
+            "weeks": month_grid(year, month, meetings),
+            "weekdays": [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")],
+            "meetings": meetings,
+            "prev": f"{prev[0]}-{prev[1]:02d}",
+            "next": f"{nxt[0]}-{nxt[1]:02d}",
+            "can_convene": convenes_meetings(request.user),
+            "can_micro": convenes_meetings(request.user) or is_member(request.user),
+        },
+    )
+
+
+@login_required
+def calendar_ics(request):
+    """All meetings the user may see from 90 days ago on, as one subscribable calendar."""
+    since = timezone.now() - timedelta(days=90)
+    meetings = selectors.meetings_visible_to(request.user).filter(starts_at__gte=since).order_by("starts_at")[:500]
+    base = request.build_absolute_uri("/")[:-1]
+    return ics_response(
+        [meeting_event(m, base_url=base) for m in meetings], name=_("协商会议日程"), filename="meetings.ics"
+    )
+
+
+@login_required
+def meeting_ics(request, pk: int):
+    meeting = selectors.get_meeting_for(request.user, pk)
+    base = request.build_absolute_uri("/")[:-1]
+    return ics_response([meeting_event(meeting, base_url=base)], name=meeting.title, filename=f"meeting-{pk}.ics")
+
+
+@login_required
+def minutes(request, pk: int, fmt: str):
+    meeting = selectors.get_meeting_for(request.user, pk)
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    if meeting.status not in (MeetingStatus.HELD, MeetingStatus.MINUTED):
+        messages.error(request, _("会议召开后才能生成纪要。"))
+        return redirect(meeting)
+    if fmt == "docx":
+        body = minutes_docx(meeting)
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        body, mime = minutes_pdf(meeting), "application/pdf"
+    response = HttpResponse(body, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="minutes-{pk}.{fmt}"'
+    return response
+
+
+@login_required
+def meeting_create(request):
+    if not convenes_meetings(request.user):
+        raise PermissionDenied
+    group = None
+    if request.GET.get("group"):
+        group = selectors.get_group_for(request.user, int(request.GET["group"]))
+    initial = {"title": _("“%(title)s”专题协商会") % {"title": group.title}} if group else {}
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.create_consultation_meeting(
+                actor=request.user, research_group=group, **form.cleaned_data
+            )
+        except REFUSALS as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("会议已创建。核对参会人员后请发出会议通知。"))
+            return redirect(meeting)
+    return render(
+        request, "consultations/meeting_form.html", {"form": form, "group": group}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def micro_create(request):
+    if not (convenes_meetings(request.user) or is_member(request.user)):
+        raise PermissionDenied
+    form = MicroConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["residents"] = data["residents"].splitlines()
+        try:
+            meeting = services.create_micro_consultation(actor=request.user, **data)
+        except REFUSALS as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("微协商已登记。"))
+            return redirect(meeting)
+    return render(request, "consultations/micro_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _meeting_page(request, meeting, status: int = 200, **forms):
+    user = request.user
+    manages = manages_meeting(user, meeting)
+    participants = list(selectors.participants_of(meeting))
+    mine = selectors.my_participation(user, meeting)
+    dept_rows = []
+    if not manages and getattr(user, "department_id", None):
+        dept_rows = [p for p in participants if p.department_id == user.department_id and p is not mine]
+    ctx = {
+        "meeting": meeting,
+        "manages": manages,
+        "participants": participants,
+        "mine": mine,
+        "dept_rows": dept_rows,
+        "speeches": list(selectors.speeches_of(meeting)),
+        "outcomes": list(selectors.outcome_items_of(meeting)),
+        "is_held": meeting.status == MeetingStatus.HELD,
+        "can_reply": meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED),
+        "can_check_in": meeting.status in (MeetingStatus.INVITED, MeetingStatus.HELD),
+        "has_minutes": meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTED),
+        "minutes_due": selectors.minutes_due(meeting),
+        "short_notice": manages and selectors.short_notice(meeting),
+        "notice_workdays": int(config.CONSULT_NOTICE_WORKDAYS),
+        "needs_department": selectors.requires_department(meeting) and not any(p.department_id for p in participants),
+        "respond_form": forms.get("respond_form"),
+        "blank_respond_form": RespondForm(),
+        "invite_form": forms.get("invite_form") or ParticipantInviteForm(),
+        "speech_form": forms.get("speech_form") or SpeechForm(meeting=meeting),
+        "outcome_form": forms.get("outcome_form") or OutcomeForm(),
+        "summary_form": forms.get("summary_form") or SummaryForm(initial={"minutes_summary": meeting.minutes_summary}),
+        "reschedule_form": forms.get("reschedule_form")
+        or RescheduleForm(
+            initial={
+                "starts_at": timezone.localtime(meeting.starts_at),
+                "ends_at": timezone.localtime(meeting.ends_at),
+                "place": meeting.place,
+            }
+        ),
+        "respond_target": forms.get("respond_target"),
+    }
+    return render(request, "consultations/meeting_detail.html", ctx, status=status)
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    return _meeting_page(request, selectors.get_meeting_for(request.user, pk))
+
+
+def _meeting_post(request, pk, form_class, form_key, call, success, *, with_meeting=False):
+    meeting = selectors.get_meeting_for(request.user, pk)
+    form = form_class(request.POST, **({"meeting": meeting} if with_meeting else {}))
+    if form.is_valid():
+        try:
+            call(meeting, form.cleaned_data)
+        except REFUSALS as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(f"{meeting.get_absolute_url()}#{form_key}")
+    return _meeting_page(request, meeting, status=400, **{form_key: form})
+
+
+@login_required
+@require_POST
+def participant_invite(request, pk: int):
+    return _meeting_post(
+        request,
+        pk,
+        ParticipantInviteForm,
+        "invite_form",
+        lambda m, d: services.invite(meeting=m, actor=request.user, **d),
+        _("已邀请。"),
+    )
+
+
+@login_required
+@require_POST
+def reschedule(request, pk: int):
+    return _meeting_post(
+        request,
+        pk,
+        RescheduleForm,
+        "reschedule_form",
+        lambda m, d: services.reschedule_meeting(meeting=m, actor=request.user, **d),
+        _("会议时间地点已更新，已通知参会人员。"),
+    )
+
+
+@login_required
+@require_POST
+def speech_create(request, pk: int):
+    return _meeting_post(
+        request,
+        pk,
+        SpeechForm,
+        "speech_form",
+        lambda m, d: services.record_speech(meeting=m, actor=request.user, **d),
+        _("发言已记录。"),
+        with_meeting=True,
+    )
+
+
+@login_required
+@require_POST
+def outcome_create(request, pk: int):
+    return _meeting_post(
+        request,
+        pk,
+        OutcomeForm,
+        "outcome_form",
+        lambda m, d: services.record_outcome_item(meeting=m, actor=request.user, **d),
+        _("协商成果事项已记录。"),
+    )
+
+
+@login_required
+@require_POST
+def summary_update(request, pk: int):
+    return _meeting_post(
+        request,
+        pk,
+        SummaryForm,
+        "summary_form",
+        lambda m, d: services.set_minutes_summary(meeting=m, actor=request.user, summary=d["minutes_summary"]),
+        _("纪要正文已保存。"),
+    )
+
+
+def _participant_for(request, pk: int) -> MeetingParticipant:
+    participant = get_object_or_404(MeetingParticipant.objects.select_related("meeting"), pk=pk)
+    selectors.get_meeting_for(request.user, participant.meeting_id)
+    return participant
+
+
+@login_required
+@require_POST
+def participant_respond(request, pk: int):
+    participant = _participant_for(request, pk)
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        try:
+            services.respond_to_invitation(participant=participant, actor=request.user, **form.cleaned_data)
+        except REFUSALS as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("已回复会议通知。"))
+            return redirect(participant.meeting)
+    return _meeting_page(request, participant.meeting, status=400, respond_form=form, respond_target=participant.pk)
+
+
+@login_required
+@require_POST
+def participant_check_in(request, pk: int):
+    participant = _participant_for(request, pk)
+    try:
+        services.check_in(participant=participant, actor=request.user)
+    except REFUSALS as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s已签到。") % {"name": participant.name})
+    return redirect(f"{participant.meeting.get_absolute_url()}#participants")

@@ -1,0 +1,279 @@
+"""Research pages: group list, the one page per topic, report drafting and comments."""
+
+import difflib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.predicates import is_office
+from consultations import selectors, services
+from consultations.forms import (
+    CommentForm,
+    GroupForm,
+    GroupInviteForm,
+    GroupRespondForm,
+    MaterialForm,
+    ReportEditForm,
+    ResolveForm,
+    TaskForm,
+    VisitForm,
+)
+from consultations.models import InvitationResponse, ReportComment, ReportStatus
+from consultations.predicates import (
+    convenes_meetings,
+    manages_group,
+    membership_of,
+    oversees_research,
+    works_in_group,
+    works_on_report,
+)
+from consultations.views import REFUSALS, refuse_into
+
+
+@login_required
+def group_list(request):
+    page = Paginator(selectors.group_list_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "consultations/group_list.html", {"page": page, "can_create": is_office(request.user)})
+
+
+@login_required
+def group_create(request):
+    if not is_office(request.user):
+        raise PermissionDenied
+    form = GroupForm(request.POST or None, initial={"subject": request.GET.get("subject", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.create_research_group(actor=request.user, **form.cleaned_data)
+        except REFUSALS as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("课题组已组建，请邀请成员。"))
+            return redirect(group)
+    return render(request, "consultations/group_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _group_page(request, group, status: int = 200, **forms):
+    user = request.user
+    full = selectors.may_read_material(user, group)
+    membership = membership_of(user, group)
+    manages, works = manages_group(user, group), works_in_group(user, group)
+    ctx = {
+        "group": group,
+        "full": full,
+        "membership": membership,
+        "manages": manages,
+        "works": works or manages,
+        "subject": group.subject,
+        "invite_form": forms.get("invite_form") or GroupInviteForm(),
+        "respond_form": forms.get("respond_form") or GroupRespondForm(),
+        "visit_form": forms.get("visit_form") or VisitForm(group=group),
+        "task_form": forms.get("task_form") or TaskForm(group=group),
+        "material_form": forms.get("material_form") or MaterialForm(),
+        "awaiting_reply": membership is not None and membership.response == InvitationResponse.INVITED,
+        "open_form": forms.get("open_form", ""),
+        "can_convene": convenes_meetings(user),
+    }
+    if full:
+        ctx.update(selectors.topic_page(group))
+    return render(request, "consultations/group_detail.html", ctx, status=status)
+
+
+@login_required
+def group_detail(request, pk: int):
+    return _group_page(request, selectors.get_group_for(request.user, pk))
+
+
+@login_required
+def topic_redirect(request, ct: int, obj: int):
+    """The topic page of a plan item (or other subject): its research group's page."""
+    group = selectors.groups_visible_to(request.user).filter(subject_type_id=ct, subject_id=obj).order_by("-id").first()
+    if group is None:
+        raise Http404
+    return redirect(group)
+
+
+def _post_form(request, pk, form_class, form_key, call, success, *, with_group=False, files=False):
+    """Shared POST handling on the group page: validate, call one service, or re-render with errors."""
+    group = selectors.get_group_for(request.user, pk)
+    kwargs = {"group": group} if with_group else {}
+    form = form_class(request.POST, request.FILES if files else None, **kwargs)
+    if form.is_valid():
+        try:
+            call(group, form.cleaned_data)
+        except REFUSALS as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(group)
+    return _group_page(request, group, status=400, **{form_key: form, "open_form": form_key})
+
+
+@login_required
+@require_POST
+def group_invite(request, pk: int):
+    return _post_form(
+        request,
+        pk,
+        GroupInviteForm,
+        "invite_form",
+        lambda g, d: services.invite_to_group(group=g, actor=request.user, member=d["member"], expert=d["expert"]),
+        _("邀请已发出。"),
+    )
+
+
+@login_required
+@require_POST
+def group_respond(request, pk: int):
+    def call(group, data):
+        membership = membership_of(request.user, group)
+        if membership is None:
+            raise Http404
+        services.respond_to_group_invitation(
+            membership=membership, actor=request.user, accept=data["accept"], reason=data["reason"]
+        )
+
+    return _post_form(request, pk, GroupRespondForm, "respond_form", call, _("已回复邀请。"))
+
+
+@login_required
+@require_POST
+def visit_create(request, pk: int):
+    return _post_form(
+        request,
+        pk,
+        VisitForm,
+        "visit_form",
+        lambda g, d: services.add_field_visit(group=g, actor=request.user, **d),
+        _("调研记录已保存。"),
+        with_group=True,
+        files=True,
+    )
+
+
+@login_required
+@require_POST
+def task_create(request, pk: int):
+    return _post_form(
+        request,
+        pk,
+        TaskForm,
+        "task_form",
+        lambda g, d: services.add_research_task(group=g, actor=request.user, **d),
+        _("任务已分配。"),
+        with_group=True,
+    )
+
+
+@login_required
+@require_POST
+def material_create(request, pk: int):
+    return _post_form(
+        request,
+        pk,
+        MaterialForm,
+        "material_form",
+        lambda g, d: services.share_material(group=g, actor=request.user, **d),
+        _("材料已上传。"),
+        files=True,
+    )
+
+
+def _report_page(request, report, status: int = 200, edit_form=None, comment_form=None):
+    user = request.user
+    editable = works_on_report(user, report) and report.status in (ReportStatus.DRAFTING, ReportStatus.REVIEW)
+    ctx = {
+        "report": report,
+        "group": report.group,
+        "editable": editable,
+        "can_comment": (works_on_report(user, report) or oversees_research(user))
+        and report.status in (ReportStatus.DRAFTING, ReportStatus.REVIEW),
+        "edit_form": edit_form
+        or ReportEditForm(initial={"title": report.title, "body": report.body, "version": report.version}),
+        "comment_form": comment_form or CommentForm(),
+        "resolve_form": ResolveForm(),
+        "versions": list(report.versions.select_related("created_by")),
+        "comments": list(selectors.report_comments(report)),
+        "open_mandatory": selectors.open_mandatory_comments(report).count(),
+        "manages": manages_group(user, report.group),
+    }
+    return render(request, "consultations/report_detail.html", ctx, status=status)
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    if request.method != "POST":
+        return _report_page(request, report)
+    form = ReportEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_report_draft(
+                report=report,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except REFUSALS as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("已保存为新版本。"))
+            return redirect(report)
+    report.refresh_from_db()
+    return _report_page(request, report, status=400, edit_form=form)
+
+
+@login_required
+def report_version(request, pk: int, number: int):
+    report = selectors.get_report_for(request.user, pk)
+    version = get_object_or_404(report.versions.select_related("created_by"), number=number)
+    previous = report.versions.filter(number=number - 1).first()
+    diff = []
+    if previous is not None:
+        for line in difflib.ndiff(previous.body.splitlines(), version.body.splitlines()):
+            if line.startswith(("+ ", "- ", "  ")):
+                diff.append({"op": line[0], "text": line[2:]})
+    return render(
+        request,
+        "consultations/report_version.html",
+        {"report": report, "version": version, "previous": previous, "diff": diff},
+    )
+
+
+@login_required
+@require_POST
+def comment_create(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_on_report(report=report, actor=request.user, **form.cleaned_data)
+        except REFUSALS as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("意见已提交。"))
+            return redirect(report)
+    return _report_page(request, report, status=400, comment_form=form)
+
+
+@login_required
+@require_POST
+def comment_resolve(request, pk: int):
+    comment = get_object_or_404(ReportComment.objects.select_related("report"), pk=pk)
+    report = selectors.get_report_for(request.user, comment.report_id)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resolve_comment(comment=comment, actor=request.user, resolution=form.cleaned_data["resolution"])
+        except REFUSALS as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+            return _report_page(request, report, status=400)
+        messages.success(request, _("意见已标记为已处理。"))
+    return redirect(report)

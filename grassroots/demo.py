@@ -1,0 +1,328 @@
+"""Demo grassroots platforms following the seed (domain.md §0): the 同安民建政协委员工作室 at 新民镇
+(partner 新民镇党委, "同心基地"), its reception weekends and contacts, the 经贸 duty group's 15
+issues, micro-consultations and 7 proposals, and a community consultation. Residents are fictional.
+
+The seed's figures (38 information items, 55 people advised in 2022) are reproduced by the records
+below and computed by grassroots.selectors.workstation_report, never stored as numbers.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
+from core.models import StatusChange
+from district.models import Community, Department, Member, Party, Sector, Town
+from grassroots import services
+from grassroots.models import (
+    Appointment,
+    Contact,
+    DutyGroup,
+    DutyIssue,
+    IssueStatus,
+    MicroConsultation,
+    ServiceType,
+    Workstation,
+)
+from intake.models import Appeal, AppealStatus, Outcome, Route
+
+WORKSTATION = "同安民建政协委员工作室"
+GROUP = "经贸界别委员履职小组"
+DUTY_GROUP = ["洪志强", "李宏墩", "陈宏", "洪冬云", "张彦"]
+# People advised per contact in 2022; they add up to the seed's 55.
+PEOPLE_2022 = [3, 2, 1, 4, 2, 3, 1, 2, 5, 2, 3, 1, 2, 4, 3, 2, 1, 6, 2, 3, 3]
+INFO_ITEMS_2022 = 38
+ISSUES = [
+    ("区燃气公司储配站搬迁", "住建局", "燃气储配站紧邻居民区和学校，居民担心安全，希望尽快搬迁。", Outcome.PLAN),
+    ("新民镇工业区货车夜间扰民", "交通局", "夜间重型货车穿村而过，噪音大、扬尘多。", Outcome.ON_THE_SPOT),
+    ("小微企业融资难", "发改局", "园区小微企业反映贷款门槛高、周期长。", Outcome.EXPLANATION),
+    ("农贸市场改造后摊位费上涨", "市场监管局", "改造后摊位费上涨近一倍，摊主经营困难。", Outcome.PLAN),
+    ("个体户办照跑多次", "市场监管局", "个体工商户反映办照需要多次往返。", Outcome.ON_THE_SPOT),
+    ("园区公交线路不足", "交通局", "工业园区职工上下班通勤不便。", Outcome.PLAN),
+    ("电商产业园物流配套不足", "商务局", "电商企业反映快递网点少、发货慢。", Outcome.EXPLANATION),
+    ("企业用工招工难", "人社局", "制造业企业一线工人招聘困难。", Outcome.PLAN),
+    ("老旧商业街改造停滞", "住建局", "商业街改造工程停工半年，商户营业受影响。", Outcome.EXPLANATION),
+    ("夜市占道经营管理", "城管局", "夜市摊点占用消防通道。", Outcome.ON_THE_SPOT),
+    ("专精特新企业政策知晓率低", "工信局", "企业不清楚申报条件和扶持政策。", Outcome.ON_THE_SPOT),
+    ("农产品直播带货缺乏培训", "商务局", "农户希望获得电商直播培训。", Outcome.PLAN),
+    ("工业区污水管网不完善", "生态环境局", "部分企业污水纳管困难。", Outcome.PLAN),
+    ("预付卡消费纠纷增多", "市场监管局", "健身、美容预付卡商家关门，消费者维权难。", Outcome.EXPLANATION),
+    ("集体经济闲置厂房盘活", "农业农村局", "村集体厂房长期闲置，希望引进项目。", Outcome.PLAN),
+]
+PROPOSAL_ISSUES = [0, 2, 3, 5, 7, 12, 14]  # the seed's 7 proposals came from these issues
+MICRO_ISSUES = [0, 1, 4, 9, 10]
+RESIDENTS = ["陈阿姨", "林师傅", "黄先生", "吴女士", "许大伯", "蔡店主", "郑老板", "苏女士"]
+
+
+def platforms(ctx: dict) -> tuple[Workstation, DutyGroup]:
+    """The demo workstation and duty group (get-or-create: the appeals demo routes cases to them)."""
+    town = Town.objects.filter(name="新民镇").first()
+    ws, created = Workstation.objects.get_or_create(
+        name=WORKSTATION,
+        defaults={
+            "host_party": Party.objects.filter(short_name="民建").first(),
+            "host_name": "民建同安区基层委员会",
+            "partner_body": "新民镇党委",
+            "partner_label": "同心基地",
+            "town": town,
+            "address": "同安区新民镇同心基地（演示地址）",
+            "phone": "0592-0000000（演示）",
+            "description": "政协委员在工作室值班，“请进来”接待群众、“走出去”走访群众，收集社情民意，协助化解矛盾。",
+            "services": [s.value for s in ServiceType],
+            "reception_capacity": 6,
+        },
+    )
+    if created:
+        member_user = ctx.get("users", {}).get("member")
+        minjian = list(Member.objects.filter(party__short_name="民建").order_by("id")[:4])
+        if member_user is not None and hasattr(member_user, "member"):
+            minjian.append(member_user.member)
+        ws.members.set(minjian)
+    group, created = DutyGroup.objects.get_or_create(
+        name=GROUP,
+        defaults={
+            "sector": Sector.objects.filter(name="经贸").first() or Sector.objects.first(),
+            "room": "经贸界别委员活动室（演示）",
+            "description": "经贸界别委员组成的履职小组，收集民生问题、开展微协商。",
+        },
+    )
+    if created:
+        members = list(Member.objects.filter(name__in=DUTY_GROUP, sector__name="经贸"))
+        group.members.set(members)
+        group.convenor = next((m for m in members if m.name == DUTY_GROUP[0]), None)
+        group.save(update_fields=["convenor"])
+    return ws, group
+
+
+def load(ctx: dict) -> None:
+    rng = random.Random(38)
+    ws, group = platforms(ctx)
+    users = ctx.get("users", {})
+    clerk, member = users.get("clerk"), users.get("member") or users.get("clerk")
+    if clerk is None:
+        return
+    today = timezone.localdate()
+    services.generate_reception_days(
+        workstation=ws, start=date(2022, 1, 1), months=(today.year - 2022) * 12 + today.month + 6, actor=clerk
+    )
+    _contacts_and_information(rng, ws, clerk, member)
+    _upcoming_bookings(rng, ws)
+    _duty_group(rng, group, clerk, member)
+    _community_consultation(clerk)
+
+
+def _contacts_and_information(rng, ws, clerk, member) -> None:
+    from opinions.models import OpinionReport
+    from opinions.services import draft_report
+
+    days_2022 = list(ws.reception_days.filter(date__year=2022).order_by("date"))
+    members = list(ws.members.all())
+    contacts = []
+    for i, people in enumerate(PEOPLE_2022):
+        visit_out = i % 3 == 2
+        day = None if visit_out else days_2022[(i * 2) % len(days_2022)]
+        on = date(2022, 1 + (i * 11) // len(PEOPLE_2022), 20) if visit_out else day.date
+        service = list(ServiceType)[i % len(ServiceType)]
+        contacts.append(
+            Contact(
+                workstation=ws,
+                kind=Contact.Kind.VISIT_OUT if visit_out else Contact.Kind.RECEPTION,
+                date=on,
+                reception_day=day,
+                service=service,
+                people_count=people,
+                place="新民镇" + rng.choice(["梧侣村", "禾山村", "柑岭村", "同心基地"]) + "（演示）",
+                summary=f"（演示）{service.label}：群众反映的问题已记录并解答。",
+                recorded_by=clerk,
+            )
+        )
+    Contact.objects.bulk_create(contacts)
+    through = Contact.members.through
+    through.objects.bulk_create(
+        [through(contact_id=c.pk, member_id=m.pk) for c in contacts for m in rng.sample(members, min(2, len(members)))]
+    )
+    appeals = list(
+        Appeal.objects.filter(workstation=ws, created_at__year=2022, status__in=["answered", "closed"]).order_by("id")[
+            :20
+        ]
+    )
+    reports = []
+    for i in range(INFO_ITEMS_2022):
+        source = appeals[i] if i < len(appeals) else contacts[i % len(contacts)]
+        title = (
+            source.title
+            if isinstance(source, Appeal)
+            else f"关于新民镇{source.get_service_display()}中群众反映问题的建议（演示）"
+        )
+        report = draft_report(
+            title=title,
+            body=f"（演示）{title}。建议有关部门加强调研，完善政策。",
+            author=member,
+            member=getattr(member, "member", None),
+            source=source,
+            provider=ws,
+        )
+        report.created_at = timezone.make_aware(datetime(2022, 2 + i % 10, 5 + i % 20, 10))
+        reports.append(report)
+        if isinstance(source, Appeal):
+            source.opinion_report = report
+    OpinionReport.objects.bulk_update(reports, ["created_at"])
+    Appeal.objects.bulk_update(appeals, ["opinion_report"])
+
+
+def _upcoming_bookings(rng, ws) -> None:
+    upcoming = list(ws.reception_days.filter(date__gte=timezone.localdate()).order_by("date")[:2])
+    rows = []
+    for day in upcoming:
+        for k in range(rng.randint(2, 4)):
+            rows.append(
+                Appointment(
+                    reception_day=day,
+                    name=rng.choice(RESIDENTS),
+                    phone="139" + "".join(rng.choice("0123456789") for _ in range(8)),
+                    topic=rng.choice(["咨询医保报销", "邻里纠纷调解", "咨询养老政策", "宅基地手续"]),
+                    service=rng.choice(list(ServiceType)),
+                    reference=f"YYDEMO{day.pk % 100:02d}{k}"[:12],
+                )
+            )
+    Appointment.objects.bulk_create(rows)
+
+
+def _duty_group(rng, group, clerk, member) -> None:
+    departments = {d.short_name: d for d in Department.objects.all()}
+    town = Town.objects.filter(name="新民镇").first()
+    source_appeals = list(Appeal.objects.filter(duty_group=group).order_by("id")[:4])
+    issues = []
+    for i, (title, dept, description, outcome) in enumerate(ISSUES):
+        collected = date(2022, 1 + (i * 11) // len(ISSUES), 3 + i)
+        resolved = i in MICRO_ISSUES or i % 4 == 0
+        issue = DutyIssue(
+            group=group,
+            title=title,
+            description=f"（演示）{description}",
+            source=DutyIssue.Source.APPEAL if i < len(source_appeals) else DutyIssue.Source.FIELD,
+            appeal=source_appeals[i] if i < len(source_appeals) else None,
+            town=town,
+            department=departments.get(dept),
+            collected_on=collected,
+            findings="（演示）小组成员实地走访，听取居民和企业意见。",
+            status=IssueStatus.RESOLVED if resolved else IssueStatus.INVESTIGATING,
+            outcome=outcome if resolved else "",
+            outcome_note=f"（演示）{outcome.label}。" if resolved else "",
+            plan_due_date=collected + timedelta(days=180) if resolved and outcome == Outcome.PLAN else None,
+            created_by=member,
+        )
+        if i in PROPOSAL_ISSUES:
+            issue.proposal_title = f"关于{title}的提案（演示）"
+            issue.proposal_submitted_on = collected + timedelta(days=30)
+        issues.append(issue)
+    DutyIssue.objects.bulk_create(issues)
+    ct = ContentType.objects.get_for_model(DutyIssue)
+    changes = []
+    for issue in issues:
+        at = timezone.make_aware(datetime.combine(issue.collected_on, time(15)))
+        changes.append(_change(ct, issue, "investigate", "collected", "investigating", at, member))
+        if issue.status == IssueStatus.RESOLVED:
+            changes.append(_change(ct, issue, "resolve", "investigating", "resolved", at + timedelta(days=20), member))
+    StatusChange.objects.bulk_create(changes)
+    members = list(group.members.all())
+    for i in MICRO_ISSUES:
+        issue = issues[i]
+        starts = timezone.make_aware(datetime.combine(issue.collected_on + timedelta(days=20), time(9, 30)))
+        meeting = Meeting.objects.create(
+            kind=MeetingKind.MICRO,
+            title=f"微协商：{issue.title}",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place=group.room,
+            subject_type=ct,
+            subject_id=issue.pk,
+            town=town,
+            created_by=member,
+        )
+        dept = issue.department
+        rows = [
+            MeetingParticipant(
+                meeting=meeting,
+                role=ParticipantRole.DEPT_HEAD,
+                department=dept,
+                name=dept.head_name if dept else "部门负责人",
+                attendance=Attendance.PRESENT,
+            )
+        ]
+        rows += [
+            MeetingParticipant(
+                meeting=meeting, role=ParticipantRole.MEMBER, member=m, name=m.name, attendance="present"
+            )
+            for m in members
+        ]
+        rows += [
+            MeetingParticipant(meeting=meeting, role=ParticipantRole.RESIDENT, name=r, attendance="present")
+            for r in rng.sample(RESIDENTS, 3)
+        ]
+        MeetingParticipant.objects.bulk_create(rows)
+        MicroConsultation.objects.create(
+            meeting=meeting,
+            issue=issue,
+            department=dept,
+            summary="（演示）部门负责人介绍情况，居民代表提出意见，委员居中协调。",
+            outcome=issue.outcome,
+            outcome_note=issue.outcome_note,
+            plan_due_date=issue.plan_due_date,
+            recorded_by=member,
+        )
+    appeals = [i.appeal for i in issues if i.appeal_id]
+    for appeal in appeals:
+        appeal.route = Route.DUTY_GROUP
+    if appeals:
+        Appeal.objects.bulk_update(appeals, ["route"])
+    Appeal.objects.filter(duty_group=group, status=AppealStatus.RECEIVED).update(duty_group=None)
+
+
+def _change(ct, obj, action, src, dst, at, actor) -> StatusChange:
+    return StatusChange(
+        content_type=ct,
+        object_id=obj.pk,
+        action=action,
+        from_state=src,
+        to_state=dst,
+        actor=actor,
+        note="",
+        data={},
+        created_at=at,
+    )
+
+
+def _community_consultation(clerk) -> None:
+    community = Community.objects.filter(town__name="新民镇").first() or Community.objects.first()
+    if community is None:
+        return
+    services.hold_community_consultation(
+        community=community,
+        matter="老旧小区加装电梯费用分摊",
+        background="（演示）小区6栋拟加装电梯，低层住户担心采光和噪音，高层住户出行困难，费用分摊意见不一。",
+        starts_at=timezone.make_aware(datetime(2022, 9, 17, 14, 30)),
+        place=f"{community}居委会会议室（演示）",
+        participants=[
+            ("社区党委书记（演示）", ParticipantRole.PRESIDING),
+            ("一楼住户代表（演示）", ParticipantRole.RESIDENT),
+            ("六楼住户代表（演示）", ParticipantRole.RESIDENT),
+            ("区政协委员（演示）", ParticipantRole.MEMBER),
+            ("住建局工作人员（演示）", ParticipantRole.DEPT_HEAD),
+        ],
+        positions=[
+            ("一楼住户", "担心采光和噪音，不愿承担费用"),
+            ("六楼住户", "老人上下楼困难，愿意多承担费用"),
+            ("住建局", "可申请加装电梯财政补助"),
+        ],
+        mediation_record="（演示）委员介绍其他小区经验，按楼层系数分摊费用，高层住户给予低层住户适当补偿。",
+        agreement_reached=True,
+        agreement="按楼层系数分摊费用，一、二层不出资；申请财政补助。",
+        tasks=[
+            ("申请加装电梯财政补助", "社区居委会", date(2022, 10, 31)),
+            ("办理规划和施工审批", "住建局", date(2022, 12, 31)),
+        ],
+        actor=clerk,
+    )

@@ -1,0 +1,169 @@
+import re
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from district.models import Community, Department
+from grassroots.models import Contact, ServiceType
+from intake.forms import PHONE, StyledFormMixin
+from intake.models import Outcome
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class BookingForm(StyledFormMixin, forms.Form):
+    day = forms.ChoiceField(label=_("接待日"))
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(
+        label=_("联系电话"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+    )
+    service = forms.ChoiceField(label=_("服务类型"), choices=ServiceType.choices)
+    topic = forms.CharField(label=_("咨询事项"), max_length=200)
+
+    def __init__(self, *args, days=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [(d.pk, f"{d.date:%Y-%m-%d} {d.starts_at:%H:%M}-{d.ends_at:%H:%M}") for d in days]
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if not PHONE.match(phone):
+            raise forms.ValidationError(_("请填写有效的电话号码（数字，7至20位）。"))
+        return phone
+
+
+class GenerateDaysForm(StyledFormMixin, forms.Form):
+    start = forms.DateField(label=_("起始日期"), widget=DATE)
+    months = forms.IntegerField(label=_("月数"), min_value=1, max_value=24, initial=6)
+
+
+class ContactForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("方式"), choices=Contact.Kind.choices)
+    date = forms.DateField(label=_("日期"), widget=DATE)
+    service = forms.ChoiceField(label=_("服务类型"), choices=ServiceType.choices)
+    people_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=500, initial=1)
+    place = forms.CharField(label=_("地点"), required=False, max_length=200)
+    summary = forms.CharField(label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("不能登记未来日期的接待走访。"))
+        return value
+
+
+class AttendForm(StyledFormMixin, forms.Form):
+    summary = forms.CharField(label=_("接待情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IssueForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("问题"), max_length=200)
+    description = forms.CharField(label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 3}))
+    community = forms.ModelChoiceField(
+        label=_("社区/村"), queryset=Community.objects.select_related("town"), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("相关部门"), queryset=Department.objects.filter(is_active=True), required=False
+    )
+    appeal_code = forms.CharField(label=_("来源诉求查询码（选填）"), required=False, max_length=20)
+    collected_on = forms.DateField(label=_("收集日期"), widget=DATE, initial=date.today)
+
+
+class MicroConsultationForm(StyledFormMixin, forms.Form):
+    starts_at = forms.DateTimeField(label=_("时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
+    place = forms.CharField(label=_("地点"), required=False, max_length=200)
+    department = forms.ModelChoiceField(label=_("参加部门"), queryset=Department.objects.filter(is_active=True))
+    dept_head_name = forms.CharField(label=_("部门负责人"), max_length=50)
+    residents = forms.CharField(
+        label=_("参加的居民"), help_text=_("每行一位"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    summary = forms.CharField(label=_("协商情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.ChoiceField(label=_("协商结果"), choices=Outcome.choices)
+    plan_due_date = forms.DateField(label=_("计划完成日期（制定计划时必填）"), required=False, widget=DATE)
+    outcome_note = forms.CharField(label=_("结果说明"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_residents(self):
+        names = _lines(self.cleaned_data["residents"])
+        if not names:
+            raise forms.ValidationError(_("请至少填写一位参加的居民。"))
+        return names
+
+
+class LinkProposalForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("提案标题"), max_length=200)
+    submitted_on = forms.DateField(label=_("提交日期"), widget=DATE, initial=date.today)
+
+
+_SPLIT = re.compile(r"[:：]")
+
+
+class CommunityConsultationForm(StyledFormMixin, forms.Form):
+    community = forms.ModelChoiceField(label=_("主办社区/村"), queryset=Community.objects.select_related("town"))
+    matter = forms.CharField(label=_("协商事项"), max_length=200)
+    background = forms.CharField(label=_("事项背景"), widget=forms.Textarea(attrs={"rows": 3}))
+    starts_at = forms.DateTimeField(label=_("时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
+    place = forms.CharField(label=_("地点"), required=False, max_length=200)
+    presiding = forms.CharField(label=_("主持人"), required=False, max_length=50)
+    residents = forms.CharField(
+        label=_("居民代表"), required=False, help_text=_("每行一位"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    others = forms.CharField(
+        label=_("委员、部门和其他参加人员"),
+        required=False,
+        help_text=_("每行一位"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    positions = forms.CharField(
+        label=_("各方意见"),
+        required=False,
+        help_text=_("每行一条，格式：发言方：意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    mediation_record = forms.CharField(
+        label=_("协商调解记录"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    agreement_reached = forms.NullBooleanField(
+        label=_("是否达成一致"),
+        widget=forms.Select(choices=[("unknown", _("尚未结束")), ("true", _("达成一致")), ("false", _("未达成一致"))]),
+    )
+    agreement = forms.CharField(label=_("协商结果"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    tasks = forms.CharField(
+        label=_("后续任务"),
+        required=False,
+        help_text=_("每行一项，格式：事项；责任方；完成日期（如 2023-06-30，可不填）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_positions(self):
+        out = []
+        for line in _lines(self.cleaned_data["positions"]):
+            parts = _SPLIT.split(line, maxsplit=1)
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                raise forms.ValidationError(_("这一行格式不对：“%(line)s”。请写成“发言方：意见”。") % {"line": line})
+            out.append((parts[0].strip(), parts[1].strip()))
+        return out
+
+    def clean_tasks(self):
+        out = []
+        for line in _lines(self.cleaned_data["tasks"]):
+            parts = [p.strip() for p in re.split(r"[;；]", line)]
+            if len(parts) < 2 or not parts[0] or not parts[1]:
+                raise forms.ValidationError(
+                    _("这一行格式不对：“%(line)s”。请写成“事项；责任方；日期”。") % {"line": line}
+                )
+            due = None
+            if len(parts) > 2 and parts[2]:
+                try:
+                    due = date.fromisoformat(parts[2])
+                except ValueError:
+                    raise forms.ValidationError(
+                        _("日期“%(d)s”无法识别，请写成 2023-06-30 的形式。") % {"d": parts[2]}
+                    ) from None
+            out.append((parts[0][:300], parts[1][:100], due))
+        return out

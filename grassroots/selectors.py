@@ -1,0 +1,255 @@
+"""Reads on the grassroots platforms, and the per-period reports computed from the records."""
+
+from datetime import date
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.predicates import can_see_contacts, is_member, is_office
+from grassroots.models import (
+    Appointment,
+    CommunityConsultation,
+    Contact,
+    DutyGroup,
+    DutyIssue,
+    IssueStatus,
+    MicroConsultation,
+    ReceptionDay,
+    ServiceType,
+    Workstation,
+)
+from intake.models import Appeal, AppealStatus
+from intake.predicates import member_id_of
+
+
+def workstations_public() -> QuerySet[Workstation]:
+    """Active workstations for the public portal."""
+    return Workstation.objects.filter(is_active=True).select_related("host_party", "town").order_by("name")
+
+
+def get_workstation(pk: int) -> Workstation:
+    return get_object_or_404(workstations_public().prefetch_related("members"), pk=pk)
+
+
+def upcoming_days(workstation: Workstation, *, limit: int = 8) -> list[ReceptionDay]:
+    """Reception days from today on, with the number of places taken and who is on duty."""
+    days = (
+        workstation.reception_days.filter(date__gte=timezone.localdate(), is_cancelled=False)
+        .annotate(taken=Count("appointments", filter=~Q(appointments__status=Appointment.Status.CANCELLED)))
+        .prefetch_related("on_duty")
+        .order_by("date")[:limit]
+    )
+    out = list(days)
+    for day in out:
+        day.places_left = max(day.capacity - day.taken, 0)
+    return out
+
+
+def calendar_days(workstation: Workstation) -> QuerySet[ReceptionDay]:
+    """All reception days of a workstation for the ICS feed."""
+    return workstation.reception_days.prefetch_related("on_duty").order_by("date")
+
+
+def workstations_for(user) -> QuerySet[Workstation]:
+    """Workstations this user works in (all of them for the office)."""
+    if is_office(user) or can_see_contacts(user):
+        return Workstation.objects.all().order_by("name")
+    member_id = member_id_of(user)
+    if member_id is None:
+        return Workstation.objects.none()
+    return Workstation.objects.filter(members=member_id).order_by("name")
+
+
+def contacts_of(workstation: Workstation, *, start: date | None = None, end: date | None = None):
+    qs = workstation.contacts.select_related("reception_day", "appointment", "appeal").prefetch_related("members")
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    return qs.order_by("-date", "-id")
+
+
+def appointments_of(day: ReceptionDay) -> QuerySet[Appointment]:
+    return day.appointments.order_by("created_at", "id")
+
+
+def workstation_report(workstation: Workstation, *, start: date, end: date) -> dict:
+    """Figures for a period, computed from the records: information items, people advised, contacts."""
+    from opinions.models import OpinionReport
+
+    contacts = Contact.objects.filter(workstation=workstation, date__gte=start, date__lte=end)
+    totals = contacts.aggregate(n=Count("id"), people=Sum("people_count"))
+    by_kind = {row["kind"]: row for row in contacts.values("kind").annotate(n=Count("id"), people=Sum("people_count"))}
+    by_service = {row["service"]: row["n"] for row in contacts.values("service").annotate(n=Count("id"))}
+    reports = OpinionReport.objects.filter(
+        provider_type=ContentType.objects.get_for_model(Workstation),
+        provider_id=workstation.pk,
+        created_at__date__gte=start,
+        created_at__date__lte=end,
+    )
+    appeals = Appeal.objects.filter(workstation=workstation, created_at__date__gte=start, created_at__date__lte=end)
+    days = workstation.reception_days.filter(date__gte=start, date__lte=end, is_cancelled=False)
+    return {
+        "start": start,
+        "end": end,
+        "information_items": reports.count(),
+        "people_advised": totals["people"] or 0,
+        "contacts": totals["n"] or 0,
+        "receptions": by_kind.get(Contact.Kind.RECEPTION, {}).get("n", 0),
+        "visits_out": by_kind.get(Contact.Kind.VISIT_OUT, {}).get("n", 0),
+        "walk_ins": contacts.filter(kind=Contact.Kind.RECEPTION, appointment__isnull=True).count(),
+        "by_service": [(str(label), by_service.get(value, 0)) for value, label in ServiceType.choices],
+        "reception_days": days.count(),
+        "appointments": Appointment.objects.filter(reception_day__in=days)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .count(),
+        "appeals": appeals.count(),
+        "appeals_closed": appeals.filter(status=AppealStatus.CLOSED).count(),
+    }
+
+
+# Duty groups
+
+
+def groups_for(user) -> QuerySet[DutyGroup]:
+    if not getattr(user, "is_authenticated", False):
+        return DutyGroup.objects.none()
+    return DutyGroup.objects.select_related("sector", "convenor").prefetch_related("members").order_by("name")
+
+
+def get_group(user, pk: int) -> DutyGroup:
+    return get_object_or_404(groups_for(user), pk=pk)
+
+
+def issues_visible_to(viewer) -> QuerySet[DutyIssue]:
+    """Duty-group issues: visible to the office, leaders and members (internal work records)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return DutyIssue.objects.none()
+    if is_office(viewer) or can_see_contacts(viewer) or is_member(viewer):
+        return DutyIssue.objects.select_related("group", "town", "community", "department", "appeal")
+    return DutyIssue.objects.none()
+
+
+def get_issue_for(viewer, pk: int) -> DutyIssue:
+    return get_object_or_404(
+        issues_visible_to(viewer).prefetch_related(
+            Prefetch(
+                "micro_consultations",
+                queryset=MicroConsultation.objects.select_related("meeting", "department").prefetch_related(
+                    "meeting__participants"
+                ),
+            )
+        ),
+        pk=pk,
+    )
+
+
+def issue_holders(issue: DutyIssue, state: str):
+    if state == IssueStatus.INVESTIGATING:
+        return User.objects.filter(member__duty_groups=issue.group_id, is_active=True)
+    return User.objects.none()
+
+
+def issue_inbox(user) -> QuerySet[DutyIssue]:
+    member_id = member_id_of(user)
+    if member_id is None:
+        return DutyIssue.objects.none()
+    return (
+        DutyIssue.objects.filter(
+            group__members=member_id, status__in=[IssueStatus.COLLECTED, IssueStatus.INVESTIGATING]
+        )
+        .select_related("group")
+        .order_by("collected_on")
+    )
+
+
+def group_issues(group: DutyGroup) -> QuerySet[DutyIssue]:
+    return (
+        group.issues.select_related("town", "community", "department", "appeal")
+        .annotate(micro_count=Count("micro_consultations"))
+        .order_by("-collected_on", "-id")
+    )
+
+
+def _proposal_model():
+    try:
+        return apps.get_model("proposals", "Proposal")
+    except LookupError:
+        return None
+
+
+def proposals_submitted(group: DutyGroup, *, start: date, end: date) -> int:
+    """Proposals from the group: its issues that became proposals, plus (when the proposals app has
+    them) proposals whose source is one of its issues or whose proposer is one of its members."""
+    issues = group.issues.all()
+    linked = issues.filter(
+        Q(proposal_id__isnull=False) | ~Q(proposal_title=""),
+        proposal_submitted_on__gte=start,
+        proposal_submitted_on__lte=end,
+    )
+    count = linked.count()
+    Proposal = _proposal_model()
+    if Proposal is None:
+        return count
+    names = {f.name for f in Proposal._meta.get_fields()}
+    q = Q(pk__in=[])
+    if {"source_type", "source_id"} <= names:
+        q |= Q(source_type=ContentType.objects.get_for_model(DutyIssue), source_id__in=issues.values("pk"))
+    member_model = apps.get_model("district", "Member")
+    for name in ("proposer", "lead_proposer", "first_proposer", "lead_member", "member", "author"):
+        if name not in names:
+            continue
+        related = getattr(Proposal._meta.get_field(name), "related_model", None)
+        if related is member_model:
+            q |= Q(**{f"{name}__in": group.members.all()})
+        elif related is not None and related._meta.label_lower == User._meta.label_lower:
+            q |= Q(**{f"{name}__member__in": group.members.all()})
+    qs = Proposal.objects.filter(q)
+    for stamp in ("submitted_at", "created_at"):
+        if stamp in names:
+            qs = qs.filter(**{f"{stamp}__date__gte": start, f"{stamp}__date__lte": end})
+            break
+    if "status" in names:
+        qs = qs.exclude(status="draft")
+    already = set(linked.exclude(proposal_id__isnull=True).values_list("proposal_id", flat=True))
+    return count + qs.exclude(pk__in=already).distinct().count()
+
+
+def group_report(group: DutyGroup, *, start: date, end: date) -> dict:
+    """Issues collected, micro-consultations held and proposals submitted in a period."""
+    issues = group.issues.filter(collected_on__gte=start, collected_on__lte=end)
+    micros = MicroConsultation.objects.filter(
+        issue__group=group, meeting__starts_at__date__gte=start, meeting__starts_at__date__lte=end
+    )
+    outcomes = dict(micros.values_list("outcome").annotate(n=Count("id")))
+    return {
+        "start": start,
+        "end": end,
+        "issues": issues.count(),
+        "from_appeals": issues.filter(source=DutyIssue.Source.APPEAL).count(),
+        "resolved": issues.filter(status=IssueStatus.RESOLVED).count(),
+        "micro_consultations": micros.count(),
+        "outcomes": outcomes,
+        "proposals": proposals_submitted(group, start=start, end=end),
+    }
+
+
+# Community consultations
+
+
+def community_consultations(viewer) -> QuerySet[CommunityConsultation]:
+    if not getattr(viewer, "is_authenticated", False):
+        return CommunityConsultation.objects.none()
+    return CommunityConsultation.objects.select_related("community__town", "meeting").order_by(
+        "-meeting__starts_at", "-id"
+    )
+
+
+def get_community_consultation(viewer, pk: int) -> CommunityConsultation:
+    return get_object_or_404(
+        community_consultations(viewer).prefetch_related("positions", "tasks", "meeting__participants"), pk=pk
+    )

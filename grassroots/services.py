@@ -1,0 +1,440 @@
+"""Writes on the grassroots platforms: reception days, bookings, contact logs, duty-group issues,
+micro-consultations and community consultations."""
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from constance import config
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
+from core.exceptions import Refused
+from core.workflow import perform
+from grassroots.models import (
+    Appointment,
+    CommunityConsultation,
+    Contact,
+    DutyGroup,
+    DutyIssue,
+    FollowUpTask,
+    IssueStatus,
+    MicroConsultation,
+    Position,
+    ReceptionDay,
+    ServiceType,
+    Workstation,
+)
+from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
+from intake.models import Appeal
+from intake.services import validate_outcome
+
+SATURDAY = 5
+
+
+def reception_weekend(year: int, month: int, week: int | None = None) -> tuple[date, date]:
+    """The Nth Saturday of a month (config RECEPTION_WEEK_OF_MONTH) and the Sunday after it."""
+    week = week or config.RECEPTION_WEEK_OF_MONTH
+    first = date(year, month, 1)
+    first_saturday = first + timedelta(days=(SATURDAY - first.weekday()) % 7)
+    saturday = first_saturday + timedelta(weeks=week - 1)
+    if saturday.month != month:
+        raise Refused(_("%(month)s月没有第%(n)s个周六。") % {"month": month, "n": week})
+    return saturday, saturday + timedelta(days=1)
+
+
+def _require(predicate, user, obj, message: str) -> None:
+    if not predicate(user, obj):
+        raise Refused(message)
+
+
+@transaction.atomic
+def generate_reception_days(*, workstation: Workstation, start: date, months: int, actor) -> list[ReceptionDay]:
+    """Create the reception weekends of `months` months from `start`, with a rotating duty roster."""
+    _require(runs_workstation, actor, workstation, _("只有工作室的委员或政协办公室可以安排接待日。"))
+    members = list(workstation.members.order_by("id"))
+    existing = set(workstation.reception_days.values_list("date", flat=True))
+    created: list[ReceptionDay] = []
+    year, month = start.year, start.month
+    for _i in range(months):
+        for day in reception_weekend(year, month):
+            if day < start or day in existing:
+                continue
+            rd = ReceptionDay(
+                workstation=workstation,
+                date=day,
+                starts_at=workstation.reception_starts,
+                ends_at=workstation.reception_ends,
+                capacity=workstation.reception_capacity,
+            )
+            rd._history_user = actor
+            rd.save()
+            if members:
+                k = len(existing) + len(created)
+                rd.on_duty.set([members[(2 * k) % len(members)], members[(2 * k + 1) % len(members)]])
+            created.append(rd)
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return created
+
+
+@transaction.atomic
+def set_roster(*, day: ReceptionDay, members, actor) -> ReceptionDay:
+    """Put members on duty for a reception day; they must belong to the workstation."""
+    _require(runs_workstation, actor, day.workstation, _("只有工作室的委员或政协办公室可以排班。"))
+    allowed = set(day.workstation.members.values_list("pk", flat=True))
+    if any(m.pk not in allowed for m in members):
+        raise Refused(_("值班委员必须是本工作室的委员。"))
+    day.on_duty.set(members)
+    return day
+
+
+def booked_count(day: ReceptionDay) -> int:
+    return day.appointments.exclude(status=Appointment.Status.CANCELLED).count()
+
+
+@transaction.atomic
+def book_appointment(*, day: ReceptionDay, name: str, phone: str, topic: str, service: str) -> Appointment:
+    """Book a place on a reception day; a past, cancelled or full day is refused with a clear reason."""
+    # Lock the day so that two residents cannot take the last place at once.
+    day = ReceptionDay.objects.select_for_update().get(pk=day.pk)
+    if day.is_cancelled:
+        raise Refused(_("%(date)s的接待日已取消，请选择其他日期。") % {"date": day.date.isoformat()})
+    now = timezone.localtime()
+    if day.date < now.date() or (day.date == now.date() and day.ends_at <= now.time()):
+        raise Refused(_("%(date)s的接待日已经过去，请选择之后的日期。") % {"date": day.date.isoformat()})
+    if booked_count(day) >= day.capacity:
+        raise Refused(
+            _("%(date)s的接待日预约已满（共%(n)s个名额），请选择其他日期，或当天直接到工作室。")
+            % {"date": day.date.isoformat(), "n": day.capacity}
+        )
+    if not (name or "").strip() or not (phone or "").strip() or not (topic or "").strip():
+        raise Refused(_("请填写姓名、联系电话和咨询事项。"))
+    if service not in ServiceType.values:
+        raise Refused(_("请选择服务类型。"))
+    appointment = Appointment(
+        reception_day=day,
+        name=name.strip(),
+        phone=phone.strip(),
+        topic=topic.strip()[:200],
+        service=service,
+        reference=_new_reference(),
+    )
+    appointment.full_clean(exclude=["reference"])
+    appointment.save()
+    return appointment
+
+
+def _new_reference() -> str:
+    return "YY" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
+
+
+@transaction.atomic
+def log_contact(
+    *,
+    workstation: Workstation,
+    kind: str,
+    on: date,
+    service: str,
+    summary: str,
+    actor,
+    people_count: int = 1,
+    place: str = "",
+    members=(),
+    reception_day: ReceptionDay | None = None,
+    appointment: Appointment | None = None,
+    appeal: Appeal | None = None,
+) -> Contact:
+    """Log a reception (请进来, booked or walk-in) or a visit out (走出去); each is counted."""
+    _require(runs_workstation, actor, workstation, _("只有工作室的委员或政协办公室可以登记接待走访。"))
+    if not (summary or "").strip():
+        raise Refused(_("请填写情况记录。"), fields={"summary": _("必填")})
+    if on > timezone.localdate():
+        raise Refused(_("不能登记未来日期的接待走访。"), fields={"date": _("日期在未来")})
+    if appointment is not None:
+        reception_day = appointment.reception_day
+        if reception_day.workstation_id != workstation.pk:
+            raise Refused(_("该预约不属于本工作室。"))
+    if reception_day is not None and reception_day.workstation_id != workstation.pk:
+        raise Refused(_("该接待日不属于本工作室。"))
+    contact = Contact(
+        workstation=workstation,
+        kind=kind,
+        date=on,
+        service=service,
+        summary=summary.strip(),
+        people_count=people_count,
+        place=place,
+        reception_day=reception_day,
+        appointment=appointment,
+        appeal=appeal,
+        recorded_by=actor,
+    )
+    contact.full_clean()
+    contact._history_user = actor
+    contact.save()
+    if members:
+        contact.members.set(members)
+    if appointment is not None and appointment.status != Appointment.Status.ATTENDED:
+        appointment.status = Appointment.Status.ATTENDED
+        appointment._history_user = actor
+        appointment.save(update_fields=["status", "updated_at"])
+    return contact
+
+
+# Duty groups
+
+
+@transaction.atomic
+def collect_issue(
+    *,
+    group: DutyGroup,
+    title: str,
+    description: str,
+    actor,
+    collected_on: date | None = None,
+    appeal: Appeal | None = None,
+    town=None,
+    community=None,
+    department=None,
+) -> DutyIssue:
+    """Record a livelihood issue collected by a duty group, from an appeal or its own field work."""
+    _require(runs_group, actor, group, _("只有小组成员或政协办公室可以登记民生问题。"))
+    issue = DutyIssue(
+        group=group,
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        source=DutyIssue.Source.APPEAL if appeal is not None else DutyIssue.Source.FIELD,
+        appeal=appeal,
+        town=town or (appeal.town if appeal else None),
+        community=community or (appeal.community if appeal else None),
+        department=department or (appeal.department if appeal else None),
+        collected_on=collected_on or timezone.localdate(),
+        created_by=actor,
+    )
+    if not issue.title or not issue.description:
+        raise Refused(_("请填写问题和情况描述。"), fields={"title": _("必填")})
+    issue.full_clean()
+    issue._history_user = actor
+    issue.save()
+    return issue
+
+
+def check_outcome(issue: DutyIssue, *, actor, note: str, data: dict) -> None:
+    validate_outcome(data)
+
+
+def on_resolve(issue: DutyIssue, *, actor, note: str, data: dict, change) -> None:
+    issue.outcome, issue.plan_due_date = validate_outcome(data)
+    issue.outcome_note = note
+    issue._history_user = actor
+    issue.save(update_fields=["outcome", "outcome_note", "plan_due_date", "updated_at"])
+
+
+@transaction.atomic
+def log_micro_consultation(
+    *,
+    issue: DutyIssue,
+    starts_at: datetime,
+    department,
+    dept_head_name: str,
+    residents: list[str],
+    summary: str,
+    outcome: str,
+    outcome_note: str,
+    actor,
+    plan_due_date: date | None = None,
+    place: str = "",
+    members=(),
+    duration: timedelta = timedelta(hours=2),
+) -> MicroConsultation:
+    """Record a micro-consultation: the department head met the residents; the issue gets its outcome."""
+    _require(handles_issue, actor, issue, _("只有小组成员或政协办公室可以登记微协商。"))
+    if issue.status in (IssueStatus.RESOLVED, IssueStatus.DROPPED):
+        raise Refused(_("该问题已办结，不能再登记微协商。"))
+    residents = [r.strip() for r in residents if r and r.strip()]
+    if not residents:
+        raise Refused(_("请至少填写一位参加的居民。"), fields={"residents": _("必填")})
+    if not (summary or "").strip():
+        raise Refused(_("请填写协商情况。"), fields={"summary": _("必填")})
+    if not (outcome_note or "").strip():
+        raise Refused(_("请填写结果说明。"), fields={"outcome_note": _("必填")})
+    outcome, plan_due_date = validate_outcome({"outcome": outcome, "plan_due_date": plan_due_date})
+    members = list(members) or list(issue.group.members.all())
+    meeting = Meeting(
+        kind=MeetingKind.MICRO,
+        title=_("微协商：%(title)s") % {"title": issue.title},
+        starts_at=starts_at,
+        ends_at=starts_at + duration,
+        place=place or issue.group.room,
+        subject_type=ContentType.objects.get_for_model(DutyIssue),
+        subject_id=issue.pk,
+        town=issue.town,
+        community=issue.community,
+        created_by=actor,
+    )
+    meeting.full_clean()
+    meeting._history_user = actor
+    meeting.save()
+    present = Attendance.PRESENT
+    rows = [
+        MeetingParticipant(
+            meeting=meeting,
+            role=ParticipantRole.DEPT_HEAD,
+            department=department,
+            name=dept_head_name or department.head_name or str(department),
+            attendance=present,
+        )
+    ]
+    rows += [
+        MeetingParticipant(meeting=meeting, role=ParticipantRole.MEMBER, member=m, name=m.name, attendance=present)
+        for m in members
+    ]
+    rows += [
+        MeetingParticipant(meeting=meeting, role=ParticipantRole.RESIDENT, name=r[:50], attendance=present)
+        for r in residents
+    ]
+    MeetingParticipant.objects.bulk_create(rows)
+    micro = MicroConsultation(
+        meeting=meeting,
+        issue=issue,
+        department=department,
+        summary=summary.strip(),
+        outcome=outcome,
+        outcome_note=outcome_note.strip(),
+        plan_due_date=plan_due_date,
+        recorded_by=actor,
+    )
+    micro._history_user = actor
+    micro.save()
+    if issue.status == IssueStatus.COLLECTED:
+        perform(issue, "investigate", actor=actor, note=_("召开微协商"))
+    data = {"outcome": outcome, "plan_due_date": plan_due_date.isoformat() if plan_due_date else ""}
+    perform(issue, "resolve", actor=actor, note=outcome_note.strip(), data=data)
+    return micro
+
+
+@transaction.atomic
+def link_proposal(
+    *, issue: DutyIssue, actor, proposal=None, title: str = "", submitted_on: date | None = None
+) -> DutyIssue:
+    """Record that an issue became a proposal (the proposal record itself, or its title)."""
+    _require(handles_issue, actor, issue, _("只有小组成员或政协办公室可以关联提案。"))
+    if proposal is None and not (title or "").strip():
+        raise Refused(_("请填写提案标题。"), fields={"title": _("必填")})
+    if proposal is not None:
+        issue.proposal_type = ContentType.objects.get_for_model(proposal)
+        issue.proposal_id = proposal.pk
+        title = title or str(proposal)
+    issue.proposal_title = (title or "").strip()[:200]
+    issue.proposal_submitted_on = submitted_on or timezone.localdate()
+    issue._history_user = actor
+    issue.save()
+    return issue
+
+
+# Community-affairs consultation
+
+
+@transaction.atomic
+def hold_community_consultation(
+    *,
+    community,
+    matter: str,
+    background: str,
+    starts_at: datetime,
+    actor,
+    participants: list[tuple[str, str]] = (),
+    positions: list[tuple[str, str]] = (),
+    mediation_record: str = "",
+    agreement_reached: bool | None = None,
+    agreement: str = "",
+    tasks: list[tuple[str, str, date | None]] = (),
+    place: str = "",
+    duration: timedelta = timedelta(hours=2),
+) -> CommunityConsultation:
+    """Record a consultation a community hosts on a local matter, with positions, result and tasks."""
+    _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以登记社区事务协商。"))
+    if not (matter or "").strip() or not (background or "").strip():
+        raise Refused(_("请填写协商事项和事项背景。"), fields={"matter": _("必填")})
+    if agreement_reached and not (agreement or "").strip():
+        raise Refused(_("达成一致时请填写协商结果。"), fields={"agreement": _("必填")})
+    meeting = Meeting(
+        kind=MeetingKind.COMMUNITY,
+        title=_("社区事务协商：%(matter)s") % {"matter": matter.strip()},
+        starts_at=starts_at,
+        ends_at=starts_at + duration,
+        place=place or str(community),
+        town=community.town,
+        community=community,
+        created_by=actor,
+    )
+    meeting.full_clean()
+    meeting._history_user = actor
+    meeting.save()
+    roles = set(ParticipantRole.values)
+    MeetingParticipant.objects.bulk_create(
+        [
+            MeetingParticipant(
+                meeting=meeting,
+                name=name[:50],
+                role=role if role in roles else ParticipantRole.OTHER,
+                attendance=Attendance.PRESENT,
+            )
+            for name, role in participants
+            if name.strip()
+        ]
+    )
+    consultation = CommunityConsultation(
+        meeting=meeting,
+        community=community,
+        matter=matter.strip(),
+        background=background.strip(),
+        mediation_record=mediation_record.strip(),
+        agreement_reached=agreement_reached,
+        agreement=agreement.strip(),
+        recorded_by=actor,
+    )
+    consultation._history_user = actor
+    consultation.save()
+    meeting.subject_type = ContentType.objects.get_for_model(CommunityConsultation)
+    meeting.subject_id = consultation.pk
+    meeting.save(update_fields=["subject_type", "subject_id"])
+    Position.objects.bulk_create(
+        [
+            Position(consultation=consultation, speaker=s, position=p, order=i)
+            for i, (s, p) in enumerate(positions, 1)
+            if s.strip() and p.strip()
+        ]
+    )
+    FollowUpTask.objects.bulk_create(
+        [
+            FollowUpTask(consultation=consultation, description=d, responsible=r, due_date=due)
+            for d, r, due in tasks
+            if d.strip()
+        ]
+    )
+    return consultation
+
+
+@transaction.atomic
+def complete_follow_up(*, task: FollowUpTask, actor) -> FollowUpTask:
+    """Mark a follow-up task of a community consultation as done."""
+    _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以更新后续任务。"))
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task._history_user = actor
+        task.save(update_fields=["done_at", "updated_at"])
+    return task
+
+
+def reception_window(day: ReceptionDay) -> tuple[datetime, datetime]:
+    """The reception day's start and end as aware datetimes."""
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(day.date, day.starts_at), tz),
+        timezone.make_aware(datetime.combine(day.date, day.ends_at), tz),
+    )

@@ -1,0 +1,55 @@
+import datetime
+
+import pytest
+
+from core.tests.browser import axe_violations
+from district.tests.factories import DepartmentFactory
+from grassroots.models import IssueStatus
+from grassroots.tests.factories import DutyGroupFactory, DutyIssueFactory, ReceptionDayFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_resident_books_a_reception_day_on_a_phone(phone_page):
+    day = ReceptionDayFactory(workstation__name="同安民建政协委员工作室", date=datetime.date(2030, 6, 8), capacity=1)
+    page = phone_page
+    page.goto(page.base_url + "/grassroots/")
+    assert axe_violations(page) == []
+    page.click("text=同安民建政协委员工作室")
+    assert "余1个名额" in page.locator("[data-testid=reception-days]").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert axe_violations(page) == []
+    page.fill("#id_name", "张三")
+    page.fill("#id_phone", "13800000000")
+    page.fill("#id_topic", "咨询医保报销")
+    page.click("[data-testid=booking-form] button[type=submit]")
+    assert "预约成功" in page.content() and "已约满" in page.content()
+    assert day.appointments.count() == 1
+
+
+def test_member_logs_a_micro_consultation(page, cast):
+    from core.tests.browser import login
+
+    group = DutyGroupFactory(name="经贸界别委员履职小组", room="经贸活动室")
+    group.members.add(cast.member.member)
+    dept = DepartmentFactory(name="区住房和建设局", head_name="林局长")
+    issue = DutyIssueFactory(group=group, title="区燃气公司储配站搬迁", department=dept, created_by=cast.member)
+    login(page, "member", "test-pass-123456")
+    page.goto(f"{page.base_url}/grassroots/groups/{group.pk}/")
+    page.click("text=区燃气公司储配站搬迁")
+    form = page.locator("[data-testid=micro-form]")
+    form.locator("#id_starts_at").fill("2023-05-06T09:30")
+    assert form.locator("#id_dept_head_name").input_value() == "林局长"
+    form.locator("#id_residents").fill("陈阿姨\n林师傅")
+    form.locator("#id_summary").fill("住建局介绍搬迁选址，居民提出安全顾虑。")
+    form.locator("#id_outcome").select_option("plan")
+    form.locator("#id_outcome_note").fill("年内完成新址选址，明年搬迁。")
+    form.locator("button[type=submit]").click()
+    assert "计划完成日期" in page.content()
+    assert page.locator("#id_summary").input_value() == "住建局介绍搬迁选址，居民提出安全顾虑。"
+    page.locator("#id_plan_due_date").fill("2099-12-31")
+    page.locator("[data-testid=micro-form] button[type=submit]").click()
+    assert page.locator("[data-testid=issue-status]").inner_text() == "已办结"
+    assert "林局长" in page.locator("[data-testid=micro]").inner_text()
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESOLVED and issue.plan_due_date == datetime.date(2099, 12, 31)

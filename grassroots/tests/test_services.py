@@ -1,0 +1,292 @@
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from consultations.models import Meeting, MeetingKind, ParticipantRole
+from core.exceptions import Refused
+from district.tests.factories import CommunityFactory, DepartmentFactory, MemberFactory
+from grassroots import selectors, services
+from grassroots.models import Appointment, Contact, IssueStatus, ServiceType
+from grassroots.tests.factories import DutyGroupFactory, DutyIssueFactory, ReceptionDayFactory, WorkstationFactory
+from intake.models import Outcome
+from intake.tests.factories import AppealFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "saturday"),
+    [(2022, 1, 8), (2022, 10, 8), (2023, 4, 8), (2023, 7, 8), (2024, 6, 8), (2022, 5, 14)],
+)
+def test_reception_weekend_is_the_second_saturday_and_the_sunday_after(year, month, saturday):
+    sat, sun = services.reception_weekend(year, month)
+    assert sat == datetime.date(year, month, saturday) and sat.weekday() == 5
+    assert sun == sat + datetime.timedelta(days=1)
+
+
+def test_week_of_month_comes_from_configuration():
+    from constance import config
+
+    config.RECEPTION_WEEK_OF_MONTH = 1
+    assert services.reception_weekend(2022, 5) == (datetime.date(2022, 5, 7), datetime.date(2022, 5, 8))
+
+
+def test_generating_days_is_idempotent_and_rotates_the_roster(cast):
+    ws = WorkstationFactory()
+    members = MemberFactory.create_batch(4)
+    ws.members.set(members)
+    days = services.generate_reception_days(workstation=ws, start=datetime.date(2022, 1, 1), months=3, actor=cast.clerk)
+    assert [d.date.isoformat() for d in days] == [
+        "2022-01-08",
+        "2022-01-09",
+        "2022-02-12",
+        "2022-02-13",
+        "2022-03-12",
+        "2022-03-13",
+    ]
+    assert {m.pk for m in days[0].on_duty.all()} != {m.pk for m in days[1].on_duty.all()}
+    again = services.generate_reception_days(
+        workstation=ws, start=datetime.date(2022, 1, 1), months=3, actor=cast.clerk
+    )
+    assert again == [] and ws.reception_days.count() == 6
+
+
+def test_only_the_workstation_or_office_generates_days(cast):
+    with pytest.raises(Refused):
+        services.generate_reception_days(
+            workstation=WorkstationFactory(), start=datetime.date(2022, 1, 1), months=1, actor=cast.member
+        )
+
+
+def book(day, name="张三"):
+    return services.book_appointment(day=day, name=name, phone="13800000000", topic="咨询社保", service="policy")
+
+
+def test_booking_respects_capacity_with_a_clear_message():
+    day = ReceptionDayFactory(capacity=2)
+    book(day)
+    book(day, "李四")
+    with pytest.raises(Refused) as err:
+        book(day, "王五")
+    assert "已满" in str(err.value.message) and "2" in str(err.value.message)
+    first = day.appointments.first()
+    first.status = Appointment.Status.CANCELLED
+    first.save()
+    assert book(day, "王五").reference.startswith("YY")
+
+
+def test_booking_a_past_or_cancelled_day_is_refused():
+    past = ReceptionDayFactory(date=timezone.localdate() - datetime.timedelta(days=1))
+    with pytest.raises(Refused) as err:
+        book(past)
+    assert "已经过去" in str(err.value.message)
+    cancelled = ReceptionDayFactory(is_cancelled=True)
+    with pytest.raises(Refused) as err:
+        book(cancelled)
+    assert "已取消" in str(err.value.message)
+
+
+def test_booking_stores_contact_encrypted():
+    from django.db import connection
+
+    appointment = book(ReceptionDayFactory())
+    with connection.cursor() as cur:
+        cur.execute("SELECT phone FROM grassroots_appointment WHERE id = %s", [appointment.pk])
+        assert "13800000000" not in cur.fetchone()[0]
+
+
+def test_contacts_count_walk_ins_and_booked_visits_and_the_report_computes(cast):
+    from opinions.services import draft_report
+
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws, date=datetime.date(2022, 3, 12))
+    appointment = Appointment.objects.create(
+        reception_day=day, name="甲", phone="1", topic="t", service=ServiceType.POLICY, reference="YYAAAAAA"
+    )
+    services.log_contact(
+        workstation=ws,
+        kind=Contact.Kind.RECEPTION,
+        on=day.date,
+        service=ServiceType.POLICY,
+        summary="咨询医保",
+        appointment=appointment,
+        actor=cast.member,
+    )
+    services.log_contact(
+        workstation=ws,
+        kind=Contact.Kind.RECEPTION,
+        on=day.date,
+        service=ServiceType.MEDIATION,
+        summary="邻里纠纷",
+        people_count=3,
+        reception_day=day,
+        actor=cast.member,
+    )
+    services.log_contact(
+        workstation=ws,
+        kind=Contact.Kind.VISIT_OUT,
+        on=datetime.date(2022, 3, 20),
+        service=ServiceType.FAMILY_VISIT,
+        summary="走访困难户",
+        people_count=2,
+        actor=cast.member,
+    )
+    with time_machine.travel(datetime.datetime(2022, 3, 21, 10, tzinfo=datetime.UTC)):
+        draft_report(title="信息", body="正文", author=cast.member, provider=ws)
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.ATTENDED
+    report = selectors.workstation_report(ws, start=datetime.date(2022, 1, 1), end=datetime.date(2022, 12, 31))
+    assert (report["contacts"], report["people_advised"], report["walk_ins"]) == (3, 6, 1)
+    assert (report["receptions"], report["visits_out"], report["information_items"]) == (2, 1, 1)
+    assert dict(report["by_service"])["矛盾调解"] == 1
+    empty = selectors.workstation_report(ws, start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31))
+    assert (empty["contacts"], empty["people_advised"], empty["information_items"]) == (0, 0, 0)
+
+
+def test_contact_in_the_future_is_refused(cast):
+    ws = WorkstationFactory()
+    with pytest.raises(Refused):
+        services.log_contact(
+            workstation=ws,
+            kind=Contact.Kind.VISIT_OUT,
+            on=timezone.localdate() + datetime.timedelta(days=2),
+            service="social",
+            summary="x",
+            actor=cast.clerk,
+        )
+
+
+@pytest.fixture
+def group(cast):
+    g = DutyGroupFactory(room="经贸界别活动室")
+    g.members.add(cast.member.member)
+    return g
+
+
+def test_issue_from_an_appeal_keeps_the_link_and_place(cast, group):
+    appeal = AppealFactory(town=CommunityFactory().town)
+    issue = services.collect_issue(group=group, title="燃气公司搬迁", description="d", appeal=appeal, actor=cast.member)
+    assert issue.source == "appeal" and issue.town == appeal.town and issue.status == IssueStatus.COLLECTED
+
+
+def test_outsider_cannot_collect_for_a_group(cast, group):
+    with pytest.raises(Refused):
+        services.collect_issue(group=group, title="t", description="d", actor=cast.other_member)
+
+
+def test_micro_consultation_creates_the_meeting_and_resolves_the_issue(cast, group):
+    dept = DepartmentFactory(name="住建局", head_name="林局长")
+    issue = DutyIssueFactory(group=group, created_by=cast.member)
+    micro = services.log_micro_consultation(
+        issue=issue,
+        starts_at=timezone.now(),
+        department=dept,
+        dept_head_name="林局长",
+        residents=["居民甲", "居民乙", " "],
+        summary="现场协商",
+        outcome=Outcome.ON_THE_SPOT,
+        outcome_note="当场明确由燃气公司负责整改",
+        actor=cast.member,
+    )
+    meeting = Meeting.objects.get(pk=micro.meeting_id)
+    assert meeting.kind == MeetingKind.MICRO and meeting.subject == issue
+    roles = sorted(meeting.participants.values_list("role", flat=True))
+    assert roles == sorted([ParticipantRole.DEPT_HEAD, ParticipantRole.MEMBER, "resident", "resident"])
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESOLVED and issue.outcome == Outcome.ON_THE_SPOT
+    with pytest.raises(Refused):
+        services.log_micro_consultation(
+            issue=issue,
+            starts_at=timezone.now(),
+            department=dept,
+            dept_head_name="",
+            residents=["甲"],
+            summary="s",
+            outcome=Outcome.EXPLANATION,
+            outcome_note="n",
+            actor=cast.member,
+        )
+
+
+def test_micro_consultation_needs_residents_and_a_plan_date(cast, group):
+    issue = DutyIssueFactory(group=group, created_by=cast.member)
+    kwargs = dict(
+        issue=issue,
+        starts_at=timezone.now(),
+        department=DepartmentFactory(),
+        dept_head_name="x",
+        summary="s",
+        outcome_note="n",
+        actor=cast.member,
+    )
+    with pytest.raises(Refused):
+        services.log_micro_consultation(residents=[], outcome=Outcome.ON_THE_SPOT, **kwargs)
+    with pytest.raises(Refused) as err:
+        services.log_micro_consultation(residents=["甲"], outcome=Outcome.PLAN, **kwargs)
+    assert "计划完成日期" in str(err.value.message)
+    assert not Meeting.objects.exists()
+
+
+def test_group_report_counts_issues_micro_consultations_and_proposals(cast, group):
+    for i in range(3):
+        issue = DutyIssueFactory(group=group, created_by=cast.member, collected_on=datetime.date(2022, 4, i + 1))
+    services.link_proposal(
+        issue=issue, title="关于燃气公司搬迁的提案", submitted_on=datetime.date(2022, 5, 1), actor=cast.member
+    )
+    services.log_micro_consultation(
+        issue=issue,
+        starts_at=timezone.make_aware(datetime.datetime(2022, 5, 2, 9)),
+        department=DepartmentFactory(),
+        dept_head_name="x",
+        residents=["甲"],
+        summary="s",
+        outcome=Outcome.EXPLANATION,
+        outcome_note="n",
+        actor=cast.member,
+    )
+    DutyIssueFactory(group=DutyGroupFactory(), created_by=cast.member, collected_on=datetime.date(2022, 4, 1))
+    report = selectors.group_report(group, start=datetime.date(2022, 1, 1), end=datetime.date(2022, 12, 31))
+    assert (report["issues"], report["micro_consultations"], report["proposals"]) == (3, 1, 1)
+    assert report["outcomes"] == {"explanation": 1}
+
+
+def test_community_consultation_records_positions_agreement_and_tasks(cast):
+    community = CommunityFactory()
+    cc = services.hold_community_consultation(
+        community=community,
+        matter="老旧小区加装电梯",
+        background="一楼住户反对",
+        starts_at=timezone.now(),
+        participants=[("社区书记", "presiding"), ("一楼住户", "resident"), ("某委员", "member")],
+        positions=[("一楼住户", "担心采光"), ("高层住户", "出行困难")],
+        mediation_record="委员协调，高层住户给予补偿",
+        agreement_reached=True,
+        agreement="加装，高层住户补偿一楼",
+        tasks=[("办理加装审批", "社区居委会", datetime.date(2030, 1, 1))],
+        actor=cast.member,
+    )
+    assert cc.meeting.kind == MeetingKind.COMMUNITY and cc.meeting.community == community
+    assert cc.meeting.subject == cc
+    assert cc.positions.count() == 2 and cc.tasks.get().responsible == "社区居委会"
+    assert cc.meeting.participants.count() == 3
+    services.complete_follow_up(task=cc.tasks.get(), actor=cast.member)
+    assert cc.tasks.get().done_at is not None
+
+
+def test_agreement_reached_needs_its_text(cast):
+    with pytest.raises(Refused):
+        services.hold_community_consultation(
+            community=CommunityFactory(),
+            matter="m",
+            background="b",
+            starts_at=timezone.now(),
+            agreement_reached=True,
+            actor=cast.member,
+        )
+    with pytest.raises(Refused):
+        services.hold_community_consultation(
+            community=CommunityFactory(), matter="m", background="b", starts_at=timezone.now(), actor=cast.liaison
+        )

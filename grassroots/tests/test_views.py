@@ -1,0 +1,175 @@
+import datetime
+
+import pytest
+from icalendar import Calendar
+
+from consultations.models import MeetingKind
+from district.tests.factories import CommunityFactory, DepartmentFactory, MemberFactory
+from grassroots.models import Appointment, CommunityConsultation, Contact, IssueStatus
+from grassroots.tests.factories import DutyGroupFactory, DutyIssueFactory, ReceptionDayFactory, WorkstationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def booking(day, **extra):
+    return {"day": day.pk, "name": "张三", "phone": "13800000000", "service": "policy", "topic": "医保报销", **extra}
+
+
+def test_public_calendar_books_and_refuses_a_full_day(client):
+    day = ReceptionDayFactory(capacity=1)
+    url = day.workstation.get_absolute_url()
+    assert "余1个名额" in client.get(url).content.decode()
+    assert client.post(url, booking(day)).status_code == 302
+    response = client.post(url, booking(day, topic="我的问题原文"))
+    html = response.content.decode()
+    assert response.status_code == 400 and "预约已满" in html and "我的问题原文" in html
+    assert Appointment.objects.count() == 1
+
+
+def test_past_days_are_not_offered_for_booking(client):
+    past = ReceptionDayFactory(date=datetime.date(2022, 1, 8))
+    response = client.post(past.workstation.get_absolute_url(), booking(past))
+    assert response.status_code == 400 and not Appointment.objects.exists()
+
+
+def test_ics_feed_parses_with_each_reception_day(client):
+    ws = WorkstationFactory(name="同安民建政协委员工作室")
+    member = MemberFactory(name="洪志强")
+    day = ReceptionDayFactory(workstation=ws, date=datetime.date(2030, 6, 8))
+    day.on_duty.add(member)
+    ReceptionDayFactory(workstation=ws, date=datetime.date(2030, 6, 9))
+    response = client.get(f"/grassroots/workstations/{ws.pk}/calendar.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    events = [e for e in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert [e.decoded("dtstart").date().isoformat() for e in events] == ["2030-06-08", "2030-06-09"]
+    assert "洪志强" in str(events[0]["description"]) and events[0].decoded("dtstart").hour == 9
+
+
+def test_workstation_office_page_only_for_its_members_or_the_office(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    client.force_login(cast.other_member)
+    assert client.get(f"/grassroots/office/workstations/{ws.pk}/").status_code == 404
+    client.force_login(cast.member)
+    assert client.get(f"/grassroots/office/workstations/{ws.pk}/").status_code == 200
+    response = client.post(
+        f"/grassroots/office/workstations/{ws.pk}/contacts/",
+        {"kind": "visit_out", "date": "2022-05-01", "service": "family_visit", "people_count": 4, "summary": "走访"},
+    )
+    assert response.status_code == 302
+    assert Contact.objects.get().people_count == 4
+
+
+def test_contact_form_error_keeps_the_summary(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    client.force_login(cast.member)
+    response = client.post(
+        f"/grassroots/office/workstations/{ws.pk}/contacts/",
+        {"kind": "visit_out", "date": "2999-01-01", "service": "social", "people_count": 1, "summary": "原文保留"},
+    )
+    assert response.status_code == 400 and "原文保留" in response.content.decode()
+
+
+def test_booked_resident_marked_as_attended(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws)
+    appt = Appointment.objects.create(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST01")
+    client.force_login(cast.member)
+    client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "已解答"})
+    appt.refresh_from_db()
+    assert appt.status == Appointment.Status.ATTENDED and appt.contact.kind == Contact.Kind.RECEPTION
+
+
+def test_micro_consultation_page_keeps_input_on_error_then_records(client, cast):
+    group = DutyGroupFactory()
+    group.members.add(cast.member.member)
+    issue = DutyIssueFactory(group=group, created_by=cast.member)
+    dept = DepartmentFactory()
+    client.force_login(cast.member)
+    data = {
+        "starts_at": "2023-05-06T09:30",
+        "department": dept.pk,
+        "dept_head_name": "林局长",
+        "residents": "居民甲\n居民乙",
+        "summary": "我的协商记录",
+        "outcome": "plan",
+        "outcome_note": "三个月内完成",
+    }
+    response = client.post(f"/grassroots/issues/{issue.pk}/micro/", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "计划完成日期" in html and "我的协商记录" in html
+    response = client.post(f"/grassroots/issues/{issue.pk}/micro/", {**data, "plan_due_date": "2099-01-01"})
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESOLVED
+    assert issue.micro_consultations.get().meeting.kind == MeetingKind.MICRO
+
+
+def test_issue_pages_are_404_for_citizens(client, cast):
+    issue = DutyIssueFactory(created_by=cast.member)
+    client.force_login(cast.citizen)
+    assert client.get(f"/grassroots/issues/{issue.pk}/").status_code == 404
+
+
+def test_community_consultation_form_parses_positions_and_tasks(client, cast):
+    community = CommunityFactory()
+    client.force_login(cast.member)
+    data = {
+        "community": community.pk,
+        "matter": "加装电梯",
+        "background": "背景",
+        "starts_at": "2023-03-04T14:00",
+        "presiding": "社区书记",
+        "residents": "一楼住户\n六楼住户",
+        "positions": "一楼住户：担心采光\n六楼住户：出行难",
+        "agreement_reached": "true",
+        "agreement": "同意加装",
+        "tasks": "报批；社区居委会；2030-01-01",
+    }
+    bad = client.post("/grassroots/community/new/", {**data, "tasks": "只有一段"})
+    assert bad.status_code == 400 and "格式不对" in bad.content.decode()
+    response = client.post("/grassroots/community/new/", data)
+    assert response.status_code == 302
+    item = CommunityConsultation.objects.get()
+    assert item.positions.count() == 2 and item.tasks.get().due_date == datetime.date(2030, 1, 1)
+    assert item.meeting.participants.count() == 3
+    assert "同意加装" in client.get(item.get_absolute_url()).content.decode()
+
+
+def test_group_page_query_count_does_not_grow(client, cast, django_assert_max_num_queries):
+    group = DutyGroupFactory()
+    client.force_login(cast.clerk)
+    DutyIssueFactory.create_batch(2, group=group, created_by=cast.member)
+    with django_assert_max_num_queries(30) as few:
+        client.get(f"/grassroots/groups/{group.pk}/")
+    DutyIssueFactory.create_batch(15, group=group, created_by=cast.member)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(f"/grassroots/groups/{group.pk}/").status_code == 200
+
+
+def test_office_pages_render_for_the_office(client, cast):
+    ws = WorkstationFactory()
+    day = ReceptionDayFactory(workstation=ws)
+    Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYTEST02")
+    client.force_login(cast.clerk)
+    assert client.get("/grassroots/office/").status_code == 200
+    assert client.get("/grassroots/community/").status_code == 200
+    html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert "13812345678" in html
+
+
+def test_appointment_contacts_masked_for_non_handlers(client, cast):
+    ws = WorkstationFactory()
+    day = ReceptionDayFactory(workstation=ws)
+    Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYTEST03")
+    client.force_login(cast.chair)
+    html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert "138****5678" in html and "13812345678" not in html
+
+
+def test_citizen_cannot_open_the_grassroots_office(client, cast):
+    client.force_login(cast.citizen)
+    assert client.get("/grassroots/office/").status_code == 403

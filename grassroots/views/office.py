@@ -1,0 +1,377 @@
+"""Signed-in pages: running a workstation, a duty group's issues, community consultations."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.predicates import is_member, is_office
+from core.exceptions import DomainError
+from grassroots import selectors, services
+from grassroots.forms import (
+    AttendForm,
+    CommunityConsultationForm,
+    ContactForm,
+    GenerateDaysForm,
+    IssueForm,
+    LinkProposalForm,
+    MicroConsultationForm,
+)
+from grassroots.models import Contact, ReceptionDay, Workstation
+from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
+from intake.models import Outcome
+from intake.selectors import find_by_tracking_code
+
+
+def _period(request) -> tuple[date, date]:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+@login_required
+def home(request):
+    if not (is_office(request.user) or is_member(request.user)):
+        raise PermissionDenied
+    return render(
+        request,
+        "grassroots/office_home.html",
+        {
+            "workstations": list(selectors.workstations_for(request.user)),
+            "groups": list(selectors.groups_for(request.user)),
+            "consultations": list(selectors.community_consultations(request.user)[:10]),
+            "may_record": records_community_consultation(request.user, None),
+        },
+    )
+
+
+def _workstation_for(request, pk: int) -> Workstation:
+    return get_object_or_404(selectors.workstations_for(request.user), pk=pk)
+
+
+def _ws_page(request, ws, *, status=200, contact_form=None, days_form=None):
+    start, end = _period(request)
+    return render(
+        request,
+        "grassroots/office_workstation.html",
+        {
+            "ws": ws,
+            "runs": runs_workstation(request.user, ws),
+            "days": selectors.upcoming_days(ws, limit=6),
+            "contacts": list(selectors.contacts_of(ws, start=start, end=end)[:50]),
+            "report": selectors.workstation_report(ws, start=start, end=end),
+            "year": start.year,
+            "contact_form": contact_form or ContactForm(initial={"date": timezone.localdate()}),
+            "days_form": days_form or GenerateDaysForm(initial={"start": timezone.localdate(), "months": 6}),
+        },
+        status=status,
+    )
+
+
+@login_required
+def workstation(request, pk: int):
+    return _ws_page(request, _workstation_for(request, pk))
+
+
+@login_required
+@require_POST
+def workstation_days(request, pk: int):
+    ws = _workstation_for(request, pk)
+    form = GenerateDaysForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.generate_reception_days(
+                workstation=ws, start=form.cleaned_data["start"], months=form.cleaned_data["months"], actor=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已生成%(n)s个接待日。") % {"n": len(created)})
+            return redirect("grassroots:ws-office", pk=ws.pk)
+    return _ws_page(request, ws, status=400, days_form=form)
+
+
+@login_required
+@require_POST
+def workstation_contact(request, pk: int):
+    ws = _workstation_for(request, pk)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        day = ws.reception_days.filter(date=data["date"]).first() if data["kind"] == Contact.Kind.RECEPTION else None
+        try:
+            services.log_contact(
+                workstation=ws,
+                kind=data["kind"],
+                on=data["date"],
+                service=data["service"],
+                summary=data["summary"],
+                people_count=data["people_count"],
+                place=data["place"],
+                reception_day=day,
+                members=[request.user.member] if hasattr(request.user, "member") else [],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记。"))
+            return redirect("grassroots:ws-office", pk=ws.pk)
+    return _ws_page(request, ws, status=400, contact_form=form)
+
+
+@login_required
+def reception_day(request, pk: int):
+    day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
+    ws = _workstation_for(request, day.workstation_id)
+    runs = runs_workstation(request.user, ws)
+    appointments = list(selectors.appointments_of(day).select_related("contact"))
+    return render(
+        request,
+        "grassroots/office_day.html",
+        {"day": day, "ws": ws, "runs": runs, "appointments": appointments, "attend_form": AttendForm()},
+    )
+
+
+@login_required
+@require_POST
+def appointment_attended(request, pk: int, appointment_pk: int):
+    day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
+    ws = _workstation_for(request, day.workstation_id)
+    appointment = get_object_or_404(day.appointments, pk=appointment_pk)
+    form = AttendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_contact(
+                workstation=ws,
+                kind=Contact.Kind.RECEPTION,
+                on=min(day.date, timezone.localdate()),
+                service=appointment.service,
+                summary=form.cleaned_data["summary"],
+                appointment=appointment,
+                actor=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已登记接待。"))
+    else:
+        messages.error(request, _("请填写接待情况。"))
+    return redirect("grassroots:day", pk=day.pk)
+
+
+# Duty groups
+
+
+@login_required
+def group(request, pk: int):
+    grp = selectors.get_group(request.user, pk)
+    return _group_page(request, grp)
+
+
+def _group_page(request, grp, *, form=None, status=200):
+    start, end = _period(request)
+    return render(
+        request,
+        "grassroots/group.html",
+        {
+            "group": grp,
+            "runs": runs_group(request.user, grp),
+            "issues": list(selectors.group_issues(grp)),
+            "report": selectors.group_report(grp, start=start, end=end),
+            "year": start.year,
+            "form": form or IssueForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def group_issue_create(request, pk: int):
+    grp = selectors.get_group(request.user, pk)
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        appeal = None
+        if data["appeal_code"]:
+            appeal = find_by_tracking_code(data["appeal_code"])
+            if appeal is None:
+                form.add_error("appeal_code", _("未找到该查询码对应的诉求。"))
+        if not form.errors:
+            try:
+                issue = services.collect_issue(
+                    group=grp,
+                    title=data["title"],
+                    description=data["description"],
+                    community=data["community"],
+                    town=data["community"].town if data["community"] else None,
+                    department=data["department"],
+                    collected_on=data["collected_on"],
+                    appeal=appeal,
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect(issue.get_absolute_url())
+    return _group_page(request, grp, form=form, status=400)
+
+
+def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
+    return render(
+        request,
+        "grassroots/issue.html",
+        {
+            "issue": issue,
+            "handles": handles_issue(request.user, issue),
+            "micros": list(issue.micro_consultations.all()),
+            "micro_form": micro_form
+            or MicroConsultationForm(
+                initial={
+                    "department": issue.department_id,
+                    "dept_head_name": issue.department.head_name if issue.department else "",
+                    "place": issue.group.room,
+                }
+            ),
+            "link_form": link_form or LinkProposalForm(initial={"title": issue.title}),
+            "outcomes": Outcome.choices,
+            "proposal_url": f"/proposals/create/?source=grassroots.dutyissue:{issue.pk}",
+            "unsaved_note": request.session.pop("unsaved_note", ""),
+        },
+        status=status,
+    )
+
+
+@login_required
+def issue(request, pk: int):
+    return _issue_page(request, selectors.get_issue_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def issue_micro(request, pk: int):
+    item = selectors.get_issue_for(request.user, pk)
+    form = MicroConsultationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.log_micro_consultation(
+                issue=item,
+                starts_at=data["starts_at"],
+                place=data["place"],
+                department=data["department"],
+                dept_head_name=data["dept_head_name"],
+                residents=data["residents"],
+                summary=data["summary"],
+                outcome=data["outcome"],
+                plan_due_date=data["plan_due_date"],
+                outcome_note=data["outcome_note"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("微协商已登记。"))
+            return redirect(item.get_absolute_url())
+    return _issue_page(request, item, micro_form=form, status=400)
+
+
+@login_required
+@require_POST
+def issue_link_proposal(request, pk: int):
+    item = selectors.get_issue_for(request.user, pk)
+    form = LinkProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.link_proposal(
+                issue=item,
+                title=form.cleaned_data["title"],
+                submitted_on=form.cleaned_data["submitted_on"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已记录形成的提案。"))
+            return redirect(item.get_absolute_url())
+    return _issue_page(request, item, link_form=form, status=400)
+
+
+# Community consultations
+
+
+@login_required
+def community_list(request):
+    if not (is_office(request.user) or is_member(request.user)):
+        raise PermissionDenied
+    return render(
+        request,
+        "grassroots/community_list.html",
+        {
+            "items": list(selectors.community_consultations(request.user)),
+            "may_record": records_community_consultation(request.user, None),
+        },
+    )
+
+
+@login_required
+def community_create(request):
+    if not records_community_consultation(request.user, None):
+        raise PermissionDenied
+    form = CommunityConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        participants = [(data["presiding"], "presiding")] if data["presiding"] else []
+        participants += [(n, "resident") for n in data["residents"].splitlines() if n.strip()]
+        participants += [(n, "other") for n in data["others"].splitlines() if n.strip()]
+        try:
+            item = services.hold_community_consultation(
+                community=data["community"],
+                matter=data["matter"],
+                background=data["background"],
+                starts_at=data["starts_at"],
+                place=data["place"],
+                participants=participants,
+                positions=data["positions"],
+                mediation_record=data["mediation_record"],
+                agreement_reached=data["agreement_reached"],
+                agreement=data["agreement"],
+                tasks=data["tasks"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect(item.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "grassroots/community_form.html", {"form": form}, status=status)
+
+
+@login_required
+def community_detail(request, pk: int):
+    item = selectors.get_community_consultation(request.user, pk)
+    return render(
+        request,
+        "grassroots/community_detail.html",
+        {"item": item, "may_record": records_community_consultation(request.user, None)},
+    )
+
+
+@login_required
+@require_POST
+def community_task_done(request, pk: int, task_pk: int):
+    item = selectors.get_community_consultation(request.user, pk)
+    task = get_object_or_404(item.tasks, pk=task_pk)
+    try:
+        services.complete_follow_up(task=task, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(item.get_absolute_url())

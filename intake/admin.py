@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from intake.models import AppealCategory
+
+
+@admin.register(AppealCategory)
+class AppealCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "department", "order", "is_active"]
+    list_editable = ["order", "is_active"]

@@ -1,0 +1,126 @@
+"""/api/v1/appeals/: appeals for staff, with workflow transitions, history and audited contact access."""
+
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from accounts.predicates import is_member, is_office
+from core.api.workflow import WorkflowViewSetMixin
+from core.exceptions import DomainError
+from core.privacy import masked
+from district.models import Community, Town
+from intake import selectors, services
+from intake.models import Appeal, AppealCategory, Channel
+
+
+class AppealListSerializer(serializers.ModelSerializer):
+    category = serializers.StringRelatedField(allow_null=True)
+    town = serializers.StringRelatedField(allow_null=True)
+    community = serializers.StringRelatedField(allow_null=True)
+    handler = serializers.CharField(source="handler_label", read_only=True)
+    contact_name = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField()
+    merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "id",
+            "tracking_code",
+            "title",
+            "body",
+            "channel",
+            "category",
+            "town",
+            "community",
+            "status",
+            "route",
+            "handler",
+            "department",
+            "answer",
+            "outcome",
+            "outcome_note",
+            "plan_due_date",
+            "merged_into",
+            "contact_name",
+            "contact_phone",
+            "created_at",
+            "closed_at",
+        ]
+
+    def get_contact_name(self, obj) -> str:
+        return masked(obj.contact_name, "name")
+
+    def get_contact_phone(self, obj) -> str:
+        return masked(obj.contact_phone, "phone")
+
+
+class AppealCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=500, allow_blank=True)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=AppealCategory.objects.all(), required=False, allow_null=True
+    )
+    town = serializers.PrimaryKeyRelatedField(queryset=Town.objects.all(), required=False, allow_null=True)
+    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all(), required=False, allow_null=True)
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+
+
+class AppealContactSerializer(serializers.Serializer):
+    contact_name = serializers.CharField()
+    contact_phone = serializers.CharField()
+    address = serializers.CharField()
+
+
+class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Appeals the caller may see; contacts are masked (GET {id}/contact/ unmasks for handlers, audited)."""
+
+    serializer_class = AppealListSerializer
+    filterset_fields = ["status", "channel", "category", "town", "route"]
+    ordering_fields = ["created_at", "id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Appeal.objects.none()
+        return selectors.appeals_visible_to(self.request.user).select_related("merged_into").order_by("-created_at")
+
+    @extend_schema(
+        request=AppealCreateSerializer,
+        responses={201: AppealListSerializer, 200: AppealListSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        summary=_("登记诉求（工作人员）"),
+    )
+    def create(self, request, *args, **kwargs):
+        if not (is_office(request.user) or is_member(request.user)):
+            raise PermissionDenied(_("只有政协办公室和委员可以登记诉求。"))
+        payload = AppealCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        appeal, created = services.submit_appeal(
+            **payload.validated_data,
+            idempotency_key=(request.headers.get("Idempotency-Key") or "")[:64] or None,
+            actor=request.user,
+        )
+        return Response(AppealListSerializer(appeal).data, status=201 if created else 200)
+
+    @extend_schema(responses=AppealContactSerializer, summary=_("查看完整联系方式（记录查看）"))
+    @action(detail=True, methods=["get"], url_path="contact")
+    def contact(self, request, pk=None):
+        appeal = self.get_object()
+        try:
+            data = services.reveal_contact(appeal=appeal, viewer=request.user, purpose="api")
+        except DomainError as exc:
+            raise PermissionDenied(exc.message) from exc
+        return Response(data)
+
+
+router = SimpleRouter()
+router.register("appeals", AppealViewSet, basename="appeal")
+urlpatterns = [path("", include(router.urls))]

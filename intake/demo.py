@@ -1,0 +1,195 @@
+"""Demo appeals (fictional) across towns, channels and every state, 2022–2023."""
+
+import random
+from datetime import datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from core.models import StatusChange
+from district.models import Community, Town
+from intake.models import Appeal, AppealCategory, AppealMessage, AppealStatus, Channel, Outcome, Route
+from intake.services import new_tracking_code
+
+# (code, name, department short name, sample matters) — livelihood areas of the seed (domain.md §0).
+CATEGORIES = [
+    ("education", "教育", "教育局", ["小区附近公办幼儿园学位紧张", "学校门口上下学接送拥堵", "课后托管服务收费不透明"]),
+    ("culture", "文化", "文旅局", ["村文化活动中心长期闲置", "古厝保护修缮进度慢", "社区缺少老年人活动场地"]),
+    (
+        "healthcare",
+        "医疗卫生",
+        "卫健局",
+        ["社区卫生服务站药品种类少", "镇卫生院周末没有儿科", "家庭医生签约后联系不上"],
+    ),
+    ("employment", "就业", "人社局", ["返乡青年就业培训信息不畅", "灵活就业人员社保缴费不便", "企业拖欠农民工工资"]),
+    ("elderly", "养老", "民政局", ["村里缺少老年人食堂", "居家养老服务上门次数少", "高龄津贴发放延迟"]),
+    ("social_security", "社会保障", "人社局", ["医保异地报销手续繁琐", "低保审核周期长", "残疾人补贴申请材料多"]),
+    ("relocation", "征地拆迁", "住建局", ["安置房交房时间一再推迟", "征地补偿款发放不透明", "拆迁后临时过渡费停发"]),
+    ("ecology", "生态环保", "生态环境局", ["溪流有养殖污水排入", "工业区夜间异味扰民", "河道垃圾清理不及时"]),
+    ("grain", "粮食生产", "农业农村局", ["撂荒地复耕缺少补助说明", "农田灌溉水渠损坏", "种粮补贴发放标准不清"]),
+    ("transport", "交通出行", "交通局", ["村里公交班次太少", "路口缺少红绿灯", "乡村道路坑洼多"]),
+    ("urban", "城市管理", "城管局", ["小区周边占道经营", "路灯损坏多日未修", "建筑垃圾乱倒"]),
+    ("market", "市场监管", "市场监管局", ["菜市场缺斤短两", "燃气公司储配站离居民区太近", "预付卡商家跑路"]),
+]
+CHANNEL_WEIGHTS = [
+    (Channel.WEB, 30),
+    (Channel.WECHAT, 25),
+    (Channel.PHONE, 15),
+    (Channel.LETTER, 8),
+    (Channel.MAILBOX, 7),
+    (Channel.RECEPTION, 10),
+    (Channel.VISIT, 5),
+]
+ANSWERS = {
+    Outcome.ON_THE_SPOT: "经现场核实，相关部门已当场处理完毕，感谢您的反映。",
+    Outcome.PLAN: "已列入部门年度工作计划，将按期完成，届时请关注。",
+    Outcome.EXPLANATION: "经核实，该事项涉及上级政策规定，已向您作出说明，后续如有变化将及时告知。",
+}
+SURNAMES = "陈林黄张李王吴刘蔡杨许郑苏叶庄谢"
+
+
+def _when(rng: random.Random, start: datetime, days: int) -> datetime:
+    return start + timedelta(days=rng.randrange(days), hours=rng.randrange(8, 20), minutes=rng.randrange(60))
+
+
+def load(ctx: dict) -> None:
+    from grassroots.demo import platforms
+
+    rng = random.Random(2023)
+    departments = ctx.get("departments", {})
+    categories = [
+        AppealCategory(code=code, name=name, department=departments.get(dept), order=i, description="")
+        for i, (code, name, dept, _m) in enumerate(CATEGORIES)
+    ]
+    AppealCategory.objects.bulk_create(categories)
+    categories = list(AppealCategory.objects.order_by("order"))
+    matters = {c.code: m for c, (_c, _n, _d, m) in zip(categories, CATEGORIES, strict=True)}
+    workstation, group = platforms(ctx)
+    clerk = ctx.get("users", {}).get("clerk")
+    towns = list(Town.objects.all())
+    communities: dict[int, list[Community]] = {}
+    for c in Community.objects.all():
+        communities.setdefault(c.town_id, []).append(c)
+    channels, weights = zip(*CHANNEL_WEIGHTS, strict=True)
+    tz = timezone.get_current_timezone()
+    start = datetime(2022, 1, 3, tzinfo=tz)
+    appeals: list[Appeal] = []
+    for _i in range(320):
+        category = rng.choice(categories)
+        town = rng.choice(towns)
+        community = rng.choice(communities.get(town.pk, [None]))
+        created = _when(rng, start, 700)
+        roll = rng.random()
+        status = (
+            AppealStatus.CLOSED
+            if roll < 0.58
+            else AppealStatus.ANSWERED
+            if roll < 0.7
+            else AppealStatus.ROUTED
+            if roll < 0.84
+            else AppealStatus.MERGED
+            if roll < 0.88
+            else AppealStatus.RECEIVED
+        )
+        if status == AppealStatus.RECEIVED:
+            created = _when(rng, datetime(2023, 12, 1, tzinfo=tz), 28)
+        matter = rng.choice(matters[category.code])
+        place = f"{town.name}{community.name if community else ''}"
+        with_contact = rng.random() < 0.7
+        appeal = Appeal(
+            tracking_code=new_tracking_code(),
+            title=f"{place}{matter}",
+            body=f"（演示）我是{place}的居民，{matter}，已经持续一段时间，影响日常生活，希望有关部门尽快了解情况并解决。",
+            channel=rng.choices(channels, weights)[0],
+            category=category,
+            town=town,
+            community=community,
+            contact_name=(rng.choice(SURNAMES) + rng.choice(["先生", "女士"])) if with_contact else "",
+            contact_phone=("139" + "".join(rng.choice("0123456789") for _ in range(8))) if with_contact else "",
+            address=f"{place}某路{rng.randint(1, 200)}号（演示）" if with_contact and rng.random() < 0.5 else "",
+            department=category.department,
+            status=status,
+        )
+        appeal._demo_created = created
+        if status != AppealStatus.RECEIVED:
+            if town.name == "新民镇" and rng.random() < 0.8:
+                appeal.route, appeal.workstation = Route.WORKSTATION, workstation
+            elif category.code in ("market", "employment") and rng.random() < 0.6:
+                appeal.route, appeal.duty_group = Route.DUTY_GROUP, group
+            else:
+                appeal.route = Route.OFFICE
+        if status in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
+            outcome = rng.choice(list(Outcome))
+            appeal.answer = ANSWERS[outcome]
+            appeal.answered_at = created + timedelta(days=rng.randint(3, 20))
+            if status == AppealStatus.CLOSED:
+                appeal.outcome = outcome
+                appeal.outcome_note = ANSWERS[outcome]
+                appeal.closed_at = appeal.answered_at + timedelta(days=rng.randint(1, 10))
+                if outcome == Outcome.PLAN:
+                    appeal.plan_due_date = (appeal.closed_at + timedelta(days=rng.randint(30, 180))).date()
+        appeals.append(appeal)
+    Appeal.objects.bulk_create(appeals, batch_size=200)
+    _merge(rng, appeals)
+    for appeal in appeals:
+        appeal.created_at = appeal._demo_created
+        appeal.updated_at = appeal.closed_at or appeal.answered_at or appeal._demo_created
+    Appeal.objects.bulk_update(appeals, ["created_at", "updated_at", "merged_into"], batch_size=200)
+    _timeline(appeals, clerk)
+
+
+def _merge(rng: random.Random, appeals: list[Appeal]) -> None:
+    """Each merged appeal joins an earlier open-or-closed case of the same category and town if any."""
+    mains = [a for a in appeals if a.status in (AppealStatus.ROUTED, AppealStatus.ANSWERED, AppealStatus.CLOSED)]
+    for appeal in appeals:
+        if appeal.status != AppealStatus.MERGED:
+            continue
+        same = [m for m in mains if m.category_id == appeal.category_id] or mains
+        main = rng.choice(same)
+        appeal.merged_into = main
+        appeal.title, appeal.route = main.title, ""
+        appeal.workstation = appeal.duty_group = None
+
+
+def _timeline(appeals: list[Appeal], clerk) -> None:
+    ct = ContentType.objects.get_for_model(Appeal)
+    rows: list[StatusChange] = []
+    messages: list[AppealMessage] = []
+    for a in appeals:
+        at = a._demo_created + timedelta(hours=4)
+        if a.status == AppealStatus.MERGED:
+            rows.append(
+                _change(ct, a, "merge", "received", "merged", at, clerk, f"与 {a.merged_into.tracking_code} 合并办理")
+            )
+            continue
+        if a.status == AppealStatus.RECEIVED:
+            continue
+        rows.append(_change(ct, a, "route", "received", "routed", at, clerk, ""))
+        if a.answered_at:
+            rows.append(_change(ct, a, "answer", "routed", "answered", a.answered_at, clerk, a.answer))
+            messages.append(AppealMessage(appeal=a, author_kind=AppealMessage.Author.STAFF, body=a.answer))
+        if a.closed_at:
+            rows.append(_change(ct, a, "close", "answered", "closed", a.closed_at, clerk, a.outcome_note))
+    StatusChange.objects.bulk_create(rows, batch_size=500)
+    AppealMessage.objects.bulk_create(messages, batch_size=500)
+
+
+def _change(ct, appeal, action, src, dst, at, actor, note) -> StatusChange:
+    return StatusChange(
+        content_type=ct,
+        object_id=appeal.pk,
+        action=action,
+        from_state=src,
+        to_state=dst,
+        actor=actor,
+        note=note,
+        data={"outcome": appeal.outcome} if action == "close" else {},
+        created_at=at,
+    )
+
+
+def context() -> dict:
+    """The district demo's objects (its own context() ran before the district was loaded)."""
+    from district.demo import context as district_context
+
+    return district_context()

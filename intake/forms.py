@@ -1,0 +1,183 @@
+import re
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from district.models import Community, Department, Town
+from intake.models import AppealCategory, Channel, Outcome, Route
+from intake.services import check_text
+
+PHONE = re.compile(r"^[0-9+\-\s]{7,20}$")
+MAX_FILES = 5
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class CommunityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, and aria-invalid on fields with errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class AppealForm(StyledFormMixin, forms.Form):
+    """The public appeal form (no account needed)."""
+
+    title = forms.CharField(
+        label=_("标题"),
+        required=False,
+        help_text=_("用一句话概括您反映的问题。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    body = forms.CharField(
+        label=_("发生了什么"),
+        required=False,
+        help_text=_("请写明时间、地点、经过，以及您希望如何解决。"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    town = forms.ModelChoiceField(label=_("所在镇街"), queryset=Town.objects.all(), empty_label=_("请选择"))
+    community = CommunityChoiceField(
+        label=_("社区/村"),
+        queryset=Community.objects.select_related("town"),
+        required=False,
+        empty_label=_("不确定/不选择"),
+    )
+    address = forms.CharField(label=_("详细地址（选填）"), required=False, max_length=200)
+    category = forms.ModelChoiceField(
+        label=_("问题类别"),
+        queryset=AppealCategory.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("不确定，请工作人员判断"),
+    )
+    contact_name = forms.CharField(label=_("称呼（选填）"), required=False, max_length=50)
+    contact_phone = forms.CharField(
+        label=_("联系电话（选填）"),
+        required=False,
+        max_length=20,
+        help_text=_("仅办理人员可见，您可随时凭查询码撤回。"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    attachments = MultipleFileField(
+        label=_("附件（选填，图片或文档，最多5个）"), required=False, widget=MultipleFileInput()
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(_("请填写有效的电话号码（数字，7至20位）。"))
+        return phone
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("最多上传%(n)s个附件。") % {"n": MAX_FILES})
+        return files
+
+    def clean(self):
+        data = super().clean()
+        for field, message in check_text(title=data.get("title", ""), body=data.get("body", "")).items():
+            self.add_error(field, message)
+        town, community = data.get("town"), data.get("community")
+        if town and community and community.town_id != town.pk:
+            self.add_error("community", _("所选社区/村不属于所选镇街。"))
+        return data
+
+
+class StaffAppealForm(AppealForm):
+    """Staff record an appeal received by letter, phone, WeChat, mailbox, reception day or a visit."""
+
+    channel = forms.ChoiceField(label=_("来源渠道"), choices=[c for c in Channel.choices if c[0] != Channel.WEB])
+    contact_name = forms.CharField(label=_("诉求人姓名"), required=False, max_length=50)
+
+    field_order = ["channel"]
+
+
+class LookupForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("查询码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class CitizenMessageForm(StyledFormMixin, forms.Form):
+    body = forms.CharField(label=_("补充说明或回复"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class RouteForm(StyledFormMixin, forms.Form):
+    route = forms.ChoiceField(label=_("办理主体"), choices=Route.choices)
+    workstation = forms.ModelChoiceField(label=_("委员工作室"), queryset=None, required=False)
+    duty_group = forms.ModelChoiceField(label=_("履职小组"), queryset=None, required=False)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from grassroots.models import DutyGroup, Workstation
+
+        super().__init__(*args, **kwargs)
+        self.fields["workstation"].queryset = Workstation.objects.filter(is_active=True)
+        self.fields["duty_group"].queryset = DutyGroup.objects.all()
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices)
+    plan_due_date = forms.DateField(
+        label=_("计划完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("办理结果说明"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MergeForm(StyledFormMixin, forms.Form):
+    into = forms.CharField(label=_("合并到（主诉求的编号或查询码）"), max_length=20)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferForm(StyledFormMixin, forms.Form):
+    department = forms.ModelChoiceField(label=_("转交部门"), queryset=Department.objects.filter(is_active=True))
+    due_date = forms.DateField(label=_("办理期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class StaffMessageForm(StyledFormMixin, forms.Form):
+    body = forms.CharField(label=_("回复诉求人"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

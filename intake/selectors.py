@@ -1,0 +1,144 @@
+"""Reads on appeals: visibility, inboxes, lists, the citizen's tracking view."""
+
+import re
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from accounts.predicates import can_see_contacts, is_dept_liaison, is_office
+from accounts.roles import Role
+from intake.models import Appeal, AppealCategory, AppealStatus, Route
+from intake.predicates import handles_appeal, member_id_of
+
+_CODE_CLEAN = re.compile(r"[^0-9A-Z]")
+
+
+def normalize_tracking_code(raw: str) -> str:
+    """Accept a code typed in any case, with or without spaces and the dash."""
+    cleaned = _CODE_CLEAN.sub("", (raw or "").upper())
+    if len(cleaned) == 8:
+        return f"{cleaned[:4]}-{cleaned[4:]}"
+    return cleaned
+
+
+def _base() -> QuerySet[Appeal]:
+    return Appeal.objects.select_related("category", "town", "community", "workstation", "duty_group", "department")
+
+
+def appeals_visible_to(viewer) -> QuerySet[Appeal]:
+    """Appeals this viewer may open: all for the office and leaders; routed ones for handlers."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Appeal.objects.none()
+    if can_see_contacts(viewer):
+        return _base()
+    q = Q(citizen=viewer)
+    member_id = member_id_of(viewer)
+    if member_id is not None:
+        q |= Q(route=Route.WORKSTATION, workstation__members=member_id)
+        q |= Q(route=Route.DUTY_GROUP, duty_group__members=member_id)
+    if is_dept_liaison(viewer) and viewer.department_id:
+        q |= Q(department_id=viewer.department_id)
+    return _base().filter(pk__in=Appeal.objects.filter(q).values("pk"))
+
+
+def get_appeal_for(viewer, pk: int) -> Appeal:
+    """One appeal the viewer may see, or 404."""
+    return get_object_or_404(appeals_visible_to(viewer), pk=pk)
+
+
+def appeals_list(viewer, *, status: str = "", channel: str = "", category=None, town=None, q: str = ""):
+    """Filtered list for the office pages."""
+    qs = appeals_visible_to(viewer)
+    if status:
+        qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if category:
+        qs = qs.filter(category=category)
+    if town:
+        qs = qs.filter(town=town)
+    if q:
+        qs = qs.filter(Q(title__contains=q) | Q(body__contains=q) | Q(tracking_code=normalize_tracking_code(q)))
+    return qs.order_by("-created_at", "-id")
+
+
+def may_see_contact(viewer, appeal: Appeal) -> bool:
+    """Full contact details only for those handling the appeal."""
+    return bool(getattr(viewer, "is_authenticated", False)) and handles_appeal(viewer, appeal)
+
+
+def find_by_tracking_code(raw: str) -> Appeal | None:
+    """The appeal a citizen follows by its code (None when the code is unknown)."""
+    code = normalize_tracking_code(raw)
+    if not code:
+        return None
+    return _base().select_related("merged_into").filter(tracking_code=code).first()
+
+
+def case_of(appeal: Appeal) -> Appeal:
+    """The appeal whose handling the citizen follows: the main case when this one was merged."""
+    seen = {appeal.pk}
+    while appeal.merged_into_id and appeal.merged_into_id not in seen:
+        appeal = _base().get(pk=appeal.merged_into_id)
+        seen.add(appeal.pk)
+    return appeal
+
+
+def public_messages(appeal: Appeal):
+    """Messages exchanged with the citizen, oldest first."""
+    return appeal.messages.all().order_by("created_at", "id")
+
+
+def active_categories() -> QuerySet[AppealCategory]:
+    return AppealCategory.objects.filter(is_active=True).order_by("order", "id")
+
+
+def holders(appeal: Appeal, state: str):
+    """Who must act next: the handlers of the body the appeal was routed to."""
+    if state != AppealStatus.ROUTED:
+        return User.objects.none()
+    if appeal.route == Route.WORKSTATION and appeal.workstation_id:
+        return User.objects.filter(member__workstations=appeal.workstation_id, is_active=True)
+    if appeal.route == Route.DUTY_GROUP and appeal.duty_group_id:
+        return User.objects.filter(member__duty_groups=appeal.duty_group_id, is_active=True)
+    return User.objects.filter(groups__name=Role.CLERK, is_active=True)
+
+
+def inbox(user) -> QuerySet[Appeal]:
+    """Appeals waiting for this user: new ones for the office, routed ones for handlers."""
+    if not getattr(user, "is_authenticated", False):
+        return Appeal.objects.none()
+    if is_office(user):
+        return (
+            _base()
+            .filter(Q(status=AppealStatus.RECEIVED) | Q(status=AppealStatus.ROUTED, route=Route.OFFICE))
+            .order_by("created_at")
+        )
+    member_id = member_id_of(user)
+    q = Q(pk__in=[])
+    if member_id is not None:
+        q |= Q(route=Route.WORKSTATION, workstation__members=member_id)
+        q |= Q(route=Route.DUTY_GROUP, duty_group__members=member_id)
+    if is_dept_liaison(user) and user.department_id:
+        q |= Q(department_id=user.department_id)
+    ids = Appeal.objects.filter(q, status__in=[AppealStatus.ROUTED, AppealStatus.ANSWERED]).values("pk")
+    return _base().filter(pk__in=ids).order_by("created_at")
+
+
+def public_timeline(appeal: Appeal) -> list[dict]:
+    """What the citizen sees of the handling: each step and when (no staff names, no internal notes)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils.translation import gettext as _
+
+    from core.models import StatusChange
+    from core.workflow import workflow_for
+
+    wf = workflow_for(appeal)
+    steps = [{"at": appeal.created_at, "label": _("诉求已受理")}]
+    changes = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Appeal), object_id=appeal.pk
+    ).order_by("created_at", "id")
+    for change in changes:
+        steps.append({"at": change.created_at, "label": str(wf.action(change.action).label)})
+    return steps

@@ -1,0 +1,349 @@
+"""Writes on appeals: submission from every channel, workflow effects, replies, personal data."""
+
+import secrets
+from datetime import date
+
+from constance import config
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from core.exceptions import Refused
+from core.services import log_personal_data_access, store_attachment
+from intake.models import Appeal, AppealMessage, AppealStatus, Channel, Outcome, Route
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out on the phone
+TITLE_MAX = 200
+MESSAGE_MAX = 2000
+
+
+def new_tracking_code() -> str:
+    """A random, unambiguous code such as "K7QM-3XPA"."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def check_text(*, title: str, body: str) -> dict[str, str]:
+    """Field errors for an appeal's text (empty, too long); empty dict when fine."""
+    errors: dict[str, str] = {}
+    limit = config.APPEAL_MAX_CHARS
+    if not (title or "").strip():
+        errors["title"] = _("请填写标题，用一句话概括您反映的问题。")
+    elif len(title.strip()) > TITLE_MAX:
+        errors["title"] = _("标题最多%(limit)s字，当前%(n)s字。") % {"limit": TITLE_MAX, "n": len(title.strip())}
+    if not (body or "").strip():
+        errors["body"] = _("请填写诉求内容：发生了什么、在哪里、希望如何解决。")
+    elif len(body.strip()) > limit:
+        errors["body"] = _("诉求内容最多%(limit)s字，当前%(n)s字。请精简后再提交，您填写的内容已保留。") % {
+            "limit": limit,
+            "n": len(body.strip()),
+        }
+    return errors
+
+
+@transaction.atomic
+def submit_appeal(
+    *,
+    title: str,
+    body: str,
+    channel: str = Channel.WEB,
+    category=None,
+    town=None,
+    community=None,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    citizen=None,
+    attachments=(),
+    idempotency_key: str | None = None,
+    actor=None,
+) -> tuple[Appeal, bool]:
+    """Record an appeal from any channel; returns (appeal, created). A repeated key returns the first."""
+    if idempotency_key:
+        existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    errors = check_text(title=title, body=body)
+    if errors:
+        raise Refused(next(iter(errors.values())), fields=errors)
+    if community is not None:
+        if town is not None and community.town_id != town.pk:
+            raise Refused(_("所选社区/村不属于所选镇街。"), fields={"community": _("所选社区/村不属于所选镇街。")})
+        town = community.town
+    appeal = Appeal(
+        tracking_code=new_tracking_code(),
+        title=title.strip(),
+        body=body.strip(),
+        channel=channel,
+        category=category,
+        town=town,
+        community=community,
+        address=(address or "").strip(),
+        contact_name=(contact_name or "").strip(),
+        contact_phone=(contact_phone or "").strip(),
+        citizen=citizen if getattr(citizen, "is_authenticated", False) else None,
+        department=category.department if category is not None else None,
+        idempotency_key=idempotency_key or None,
+        status=AppealStatus.RECEIVED,
+    )
+    appeal._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    appeal.full_clean(exclude=["tracking_code", "idempotency_key"])
+    try:
+        # A savepoint, so a concurrent retry with the same key loses cleanly and reads the winner.
+        with transaction.atomic():
+            appeal.save()
+    except IntegrityError:
+        if idempotency_key:
+            winner = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+            if winner is not None:
+                return winner, False
+        raise
+    for upload in attachments:
+        store_attachment(target=appeal, upload=upload, actor=actor, kind="appeal")
+    return appeal, True
+
+
+# Workflow guards and effects (intake/workflow.py).
+
+
+def _route_target(data: dict):
+    from grassroots.models import DutyGroup, Workstation
+
+    route = (data.get("route") or "").strip()
+    if route not in Route.values:
+        raise Refused(_("请选择办理主体：委员工作室、界别委员履职小组或政协办公室。"), fields={"route": _("必填")})
+    if route == Route.WORKSTATION:
+        ws = Workstation.objects.filter(pk=_int(data.get("workstation")), is_active=True).first()
+        if ws is None:
+            raise Refused(_("请选择要分派的委员工作室。"), fields={"workstation": _("必填")})
+        return route, ws, None
+    if route == Route.DUTY_GROUP:
+        group = DutyGroup.objects.filter(pk=_int(data.get("duty_group"))).first()
+        if group is None:
+            raise Refused(_("请选择要分派的履职小组。"), fields={"duty_group": _("必填")})
+        return route, None, group
+    return route, None, None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_route(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    _route_target(data)
+
+
+def on_route(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
+    appeal.route, appeal.workstation, appeal.duty_group = _route_target(data)
+    appeal._history_user = actor
+    appeal.save(update_fields=["route", "workstation", "duty_group", "updated_at"])
+
+
+def on_answer(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
+    appeal.answer = note
+    appeal.answered_at = timezone.now()
+    appeal._history_user = actor
+    appeal.save(update_fields=["answer", "answered_at", "updated_at"])
+    AppealMessage.objects.create(appeal=appeal, author_kind=AppealMessage.Author.STAFF, author=actor, body=note)
+
+
+def _plan_date(data: dict) -> date | None:
+    raw = data.get("plan_due_date")
+    if isinstance(raw, date):
+        return raw
+    return parse_date(raw) if raw else None
+
+
+def validate_outcome(data: dict) -> tuple[str, date | None]:
+    """The outcome and, for a plan, its date; refuses a missing outcome or a missing/past plan date."""
+    outcome = data.get("outcome") or ""
+    if outcome not in Outcome.values:
+        raise Refused(_("请选择办理结果：当场解决、制定计划限期解决或作出合理解释。"), fields={"outcome": _("必填")})
+    if outcome != Outcome.PLAN:
+        return outcome, None
+    try:
+        due = _plan_date(data)
+    except ValueError:
+        due = None
+    if due is None:
+        raise Refused(_("“制定计划限期解决”需要填写计划完成日期。"), fields={"plan_due_date": _("必填")})
+    if due < timezone.localdate():
+        raise Refused(_("计划完成日期不能早于今天。"), fields={"plan_due_date": _("日期已过")})
+    return outcome, due
+
+
+def check_close(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    validate_outcome(data)
+
+
+def on_close(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
+    appeal.outcome, appeal.plan_due_date = validate_outcome(data)
+    appeal.outcome_note = note
+    appeal.closed_at = timezone.now()
+    appeal._history_user = actor
+    appeal.save(update_fields=["outcome", "outcome_note", "plan_due_date", "closed_at", "updated_at"])
+
+
+def _merge_target(appeal: Appeal, data: dict) -> Appeal:
+    from intake.selectors import normalize_tracking_code
+
+    raw = str(data.get("into") or "").strip()
+    target = None
+    if raw.isdigit():
+        target = Appeal.objects.filter(pk=int(raw)).first()
+    if target is None and raw:
+        target = Appeal.objects.filter(tracking_code=normalize_tracking_code(raw)).first()
+    if target is None:
+        raise Refused(_("未找到要合并到的诉求，请填写其编号或查询码。"), fields={"into": _("未找到")})
+    if target.pk == appeal.pk:
+        raise Refused(_("不能把诉求合并到它自己。"), fields={"into": _("不能是本诉求")})
+    if target.status == AppealStatus.MERGED:
+        raise Refused(_("目标诉求本身已合并到其他诉求，请合并到主诉求。"), fields={"into": _("请选主诉求")})
+    return target
+
+
+def check_merge(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    _merge_target(appeal, data)
+
+
+def on_merge(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
+    target = _merge_target(appeal, data)
+    appeal.merged_into = target
+    appeal._history_user = actor
+    appeal.save(update_fields=["merged_into", "updated_at"])
+    # Appeals already merged into this one follow the new main case too.
+    for child in Appeal.objects.filter(merged_into=appeal):
+        child.merged_into = target
+        child._history_user = actor
+        child.save(update_fields=["merged_into", "updated_at"])
+
+
+def on_reopen(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
+    appeal.closed_at = None
+    appeal.outcome = ""
+    appeal._history_user = actor
+    appeal.save(update_fields=["closed_at", "outcome", "updated_at"])
+
+
+def merge_appeals(*, duplicate: Appeal, into: Appeal, actor, note: str = "") -> Appeal:
+    """Handle a near-duplicate as part of another case (the duplicate keeps its tracking code)."""
+    from core.workflow import perform
+
+    return perform(duplicate, "merge", actor=actor, note=note, data={"into": into.pk})
+
+
+# Messages, personal data, forwarding.
+
+
+def _check_message(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise Refused(_("请填写留言内容。"), fields={"body": _("必填")})
+    if len(body) > MESSAGE_MAX:
+        raise Refused(
+            _("留言最多%(limit)s字，当前%(n)s字。") % {"limit": MESSAGE_MAX, "n": len(body)},
+            fields={"body": _("过长")},
+        )
+    return body
+
+
+@transaction.atomic
+def add_citizen_message(*, appeal: Appeal, body: str) -> AppealMessage:
+    """The citizen adds information or replies, identified by the tracking code."""
+    return AppealMessage.objects.create(
+        appeal=appeal, author_kind=AppealMessage.Author.CITIZEN, body=_check_message(body)
+    )
+
+
+@transaction.atomic
+def add_staff_message(*, appeal: Appeal, body: str, actor) -> AppealMessage:
+    """A handler writes to the citizen (shown on the tracking page)."""
+    from intake.predicates import handles_appeal
+
+    if not handles_appeal(actor, appeal):
+        raise Refused(_("只有办理该诉求的人员可以回复诉求人。"))
+    return AppealMessage.objects.create(
+        appeal=appeal, author_kind=AppealMessage.Author.STAFF, author=actor, body=_check_message(body)
+    )
+
+
+@transaction.atomic
+def withdraw_personal_data(*, appeal: Appeal) -> Appeal:
+    """The citizen withdraws their contact details: they are erased, the appeal itself remains."""
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    appeal.address = ""
+    appeal.contact_name = ""
+    appeal.contact_phone = ""
+    appeal.contact_withdrawn_at = timezone.now()
+    appeal.save(update_fields=["address", "contact_name", "contact_phone", "contact_withdrawn_at", "updated_at"])
+    return appeal
+
+
+def reveal_contact(*, appeal: Appeal, viewer, purpose: str = "") -> dict[str, str]:
+    """Unmasked contact details for a handler; the access is audited."""
+    from intake.selectors import may_see_contact
+
+    if not may_see_contact(viewer, appeal):
+        raise Refused(_("只有办理该诉求的人员可以查看联系方式。"))
+    log_personal_data_access(
+        user=viewer, target=appeal, fields=["contact_name", "contact_phone", "address"], purpose=purpose
+    )
+    return {"contact_name": appeal.contact_name, "contact_phone": appeal.contact_phone, "address": appeal.address}
+
+
+@transaction.atomic
+def forward_as_opinion(*, appeal: Appeal, actor, title: str = "", body: str = ""):
+    """Forward a useful appeal to the 政协 as 社情民意信息, counted for the workstation that handled it."""
+    from intake.predicates import handles_appeal, member_id_of
+    from opinions.services import draft_report
+
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if not handles_appeal(actor, appeal):
+        raise Refused(_("只有办理该诉求的人员可以报送社情民意信息。"))
+    if appeal.opinion_report_id:
+        raise Refused(_("该诉求已报送过社情民意信息。"))
+    member = None
+    if (member_id := member_id_of(actor)) is not None:
+        from district.models import Member
+
+        member = Member.objects.get(pk=member_id)
+    report = draft_report(
+        title=(title or appeal.title).strip(),
+        body=(body or appeal.body).strip(),
+        author=actor,
+        member=member,
+        source=appeal,
+        provider=appeal.workstation or appeal.duty_group,
+    )
+    appeal.opinion_report = report
+    appeal._history_user = actor
+    appeal.save(update_fields=["opinion_report", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def refer_to_department(*, appeal: Appeal, department, actor, due_date: date | None = None):
+    """Refer an appeal to a department and open a supervision task so that it is followed up."""
+    from intake.predicates import handles_appeal
+    from supervision.services import create_task
+
+    if not handles_appeal(actor, appeal):
+        raise Refused(_("只有办理该诉求的人员可以转交部门。"))
+    if appeal.status not in (AppealStatus.ROUTED, AppealStatus.ANSWERED):
+        raise Refused(_("诉求分派办理后才能转交部门。"))
+    appeal.department = department
+    appeal._history_user = actor
+    appeal.save(update_fields=["department", "updated_at"])
+    return create_task(
+        source=appeal,
+        title=_("群众诉求转办：%(title)s") % {"title": appeal.title},
+        description=appeal.body,
+        actor=actor,
+        lead_department=department,
+        due_date=due_date,
+        is_public=False,
+    )

@@ -1,0 +1,54 @@
+import pytest
+
+from core.tests.browser import axe_violations
+from district.tests.factories import CommunityFactory
+from intake.models import Appeal
+from intake.tests.factories import AppealCategoryFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_citizen_submits_and_tracks_on_a_phone(phone_page):
+    community = CommunityFactory(name="梧侣村", town__name="新民镇")
+    AppealCategoryFactory(name="交通出行")
+    page = phone_page
+    page.goto(page.base_url + "/appeals/")
+    assert fits(page) and axe_violations(page) == []
+
+    page.fill("#id_title", "村口路灯不亮")
+    page.fill("#id_body", "字" * 6000)
+    page.select_option("#id_town", label="新民镇")
+    page.click("[data-testid=submit-appeal]")
+    assert "最多5000字" in page.locator("[data-testid=error-body]").inner_text()
+    assert page.input_value("#id_title") == "村口路灯不亮"
+    assert axe_violations(page) == []
+
+    page.fill("#id_body", "村口两盏路灯坏了一个月，晚上老人出行不便。")
+    page.select_option("#id_community", value=str(community.pk))
+    page.select_option("#id_category", label="交通出行")
+    page.fill("#id_contact_phone", "13912345678")
+    page.click("[data-testid=submit-appeal]")
+    code = page.locator("[data-testid=tracking-code]").inner_text()
+    assert Appeal.objects.get().tracking_code == code
+    assert page.locator("[data-testid=track-status]").inner_text() == "已受理"
+    assert fits(page) and axe_violations(page) == []
+
+    page.goto(page.base_url + "/appeals/track/")
+    page.fill("#id_code", "ZZZZ-ZZZZ")
+    page.click("[data-testid=track-form] button[type=submit]")
+    assert "未找到" in page.locator("[data-testid=error-code]").inner_text()
+    page.fill("#id_code", code.lower().replace("-", " "))
+    page.click("[data-testid=track-form] button[type=submit]")
+    assert page.locator("[data-testid=tracking-code]").inner_text() == code
+
+    page.fill("#id_body", "补充：东边那盏也坏了")
+    page.click("[data-testid=reply-form] button[type=submit]")
+    assert "补充：东边那盏也坏了" in page.content()
+    page.click("[data-testid=withdraw]")
+    assert page.locator("[data-testid=withdrawn]").is_visible()
+    assert Appeal.objects.get().contact_phone == ""
+    assert fits(page) and axe_violations(page) == []

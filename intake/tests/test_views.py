@@ -1,0 +1,159 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.models import PersonalDataAccess
+from core.workflow import perform
+from district.tests.factories import TownFactory
+from intake.models import Appeal, AppealStatus, Route
+from intake.tests.factories import AppealFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def town():
+    return TownFactory(name="新民镇")
+
+
+def form_data(town, **extra):
+    data = {"title": "路灯不亮", "body": "小区东门路灯坏了一个月。", "town": town.pk, "idempotency_key": "abc123"}
+    data.update(extra)
+    return data
+
+
+def test_public_form_needs_no_account_and_gives_a_code(client, town):
+    response = client.post("/appeals/", form_data(town, contact_phone="13912345678"), follow=True)
+    appeal = Appeal.objects.get()
+    assert response.status_code == 200
+    assert appeal.tracking_code in response.content.decode()
+    assert appeal.contact_phone == "13912345678"
+
+
+def test_double_submit_creates_one_appeal_and_shows_the_same_code(client, town):
+    first = client.post("/appeals/", form_data(town))
+    second = client.post("/appeals/", form_data(town))
+    assert Appeal.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_too_long_body_is_explained_and_the_text_kept(client, town):
+    body = "很" * 20000
+    response = client.post("/appeals/", form_data(town, body=body))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "最多5000字" in html and body in html
+    assert not Appeal.objects.exists()
+
+
+def test_empty_appeal_is_explained(client, town):
+    response = client.post("/appeals/", form_data(town, title="", body=""))
+    html = response.content.decode()
+    assert response.status_code == 400 and "请填写标题" in html and "请填写诉求内容" in html
+
+
+def test_refused_attachment_keeps_the_text(client, town):
+    upload = SimpleUploadedFile("a.exe", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/octet-stream")
+    response = client.post("/appeals/", {**form_data(town, body="独特的描述文字"), "attachments": [upload]})
+    html = response.content.decode()
+    assert response.status_code == 400 and "类型不被接受" in html and "独特的描述文字" in html
+    assert not Appeal.objects.exists()
+
+
+def test_rate_limit_gives_a_clear_message_and_keeps_the_text(client, town, settings):
+    from constance import config
+
+    config.APPEAL_RATE_LIMIT = "2/h"
+    for i in range(2):
+        assert client.post("/appeals/", form_data(town, idempotency_key=f"k{i}")).status_code == 302
+    response = client.post("/appeals/", form_data(town, idempotency_key="k3", body="第三次的内容"))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "太频繁" in html and "第三次的内容" in html
+    assert Appeal.objects.count() == 2
+
+
+def test_unknown_tracking_code_is_a_clear_message(client):
+    response = client.get("/appeals/track/", {"code": "ZZZZ-ZZZZ"})
+    assert response.status_code == 404 and "未找到查询码为“ZZZZ-ZZZZ”的诉求" in response.content.decode()
+    response = client.get("/appeals/track/NOPE-NOPE/")
+    assert response.status_code == 404 and "未找到" in response.content.decode()
+
+
+def test_citizen_replies_and_withdraws_data_with_the_code(client):
+    appeal = AppealFactory()
+    url = f"/appeals/track/{appeal.tracking_code}/"
+    page = client.get(url).content.decode()
+    assert "13912345678" in page
+    client.post(url, {"op": "reply", "body": "补充：西门也坏了"})
+    assert appeal.messages.get().body == "补充：西门也坏了"
+    client.post(url, {"op": "withdraw"})
+    appeal.refresh_from_db()
+    assert appeal.contact_phone == "" and appeal.contact_withdrawn_at
+    assert "撤回个人信息" in client.get(url).content.decode()
+
+
+def test_office_sees_masked_contact_until_revealing_which_is_audited(client, cast):
+    appeal = AppealFactory()
+    client.force_login(cast.clerk)
+    page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
+    assert "139****5678" in page and "13912345678" not in page
+    assert not PersonalDataAccess.objects.exists()
+    page = client.post(f"/appeals/office/{appeal.pk}/contact/").content.decode()
+    assert "13912345678" in page
+    assert PersonalDataAccess.objects.filter(user=cast.clerk).count() == 1
+
+
+def test_appeal_invisible_to_an_unrelated_member_is_404(client, cast):
+    appeal = AppealFactory()
+    client.force_login(cast.other_member)
+    assert client.get(f"/appeals/office/{appeal.pk}/").status_code == 404
+    assert client.post(f"/appeals/office/{appeal.pk}/contact/").status_code == 404
+
+
+def test_route_and_close_through_the_page_keep_input_on_error(client, cast):
+    appeal = AppealFactory()
+    client.force_login(cast.clerk)
+    client.post(f"/appeals/office/{appeal.pk}/act/route/", {"route-route": Route.OFFICE})
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.ROUTED
+    client.post(f"/appeals/office/{appeal.pk}/act/answer/", {"note": "已联系路灯所"})
+    response = client.post(
+        f"/appeals/office/{appeal.pk}/act/close/", {"close-outcome": "plan", "close-note": "我的说明文字"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "计划完成日期" in html and "我的说明文字" in html
+    client.post(f"/appeals/office/{appeal.pk}/act/close/", {"close-outcome": "on_the_spot", "close-note": "已修复"})
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.CLOSED
+
+
+def test_staff_record_an_appeal_from_a_letter(client, cast, town):
+    client.force_login(cast.clerk)
+    response = client.post("/appeals/office/new/", {**form_data(town), "channel": "letter", "contact_name": "李某"})
+    appeal = Appeal.objects.get()
+    assert response.status_code == 302 and appeal.channel == "letter"
+
+
+def test_office_list_query_count_does_not_grow(client, cast, django_assert_max_num_queries):
+    client.force_login(cast.clerk)
+    AppealFactory.create_batch(3)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/appeals/office/")
+    AppealFactory.create_batch(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/appeals/office/")
+    assert response.status_code == 200
+
+
+def test_member_handles_an_appeal_routed_to_their_workstation(client, cast):
+    from grassroots.tests.factories import WorkstationFactory
+
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    appeal = AppealFactory()
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.WORKSTATION, "workstation": ws.pk})
+    client.force_login(cast.member)
+    client.post(f"/appeals/office/{appeal.pk}/forward/")
+    appeal.refresh_from_db()
+    assert appeal.opinion_report.provider == ws

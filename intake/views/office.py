@@ -1,0 +1,205 @@
+"""Signed-in pages: the appeal list, one appeal with its handling, recording appeals from other channels."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.predicates import is_member, is_office
+from core.exceptions import DomainError
+from core.privacy import masked
+from core.services import attachments_of
+from core.workflow import perform, workflow_for
+from district.models import Town
+from intake import selectors, services
+from intake.forms import CloseForm, MergeForm, ReferForm, RouteForm, StaffAppealForm, StaffMessageForm
+from intake.models import AppealStatus, Channel
+
+ACTION_FORMS = {"route": RouteForm, "reroute": RouteForm, "close": CloseForm, "merge": MergeForm}
+
+
+@login_required
+def appeal_list(request):
+    qs = selectors.appeals_list(
+        request.user,
+        status=request.GET.get("status", ""),
+        channel=request.GET.get("channel", ""),
+        town=request.GET.get("town") or None,
+        q=request.GET.get("q", "").strip(),
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "intake/office_list.html",
+        {
+            "page": page,
+            "statuses": AppealStatus.choices,
+            "channels": Channel.choices,
+            "towns": Town.objects.all(),
+            "can_record": is_office(request.user) or is_member(request.user),
+        },
+    )
+
+
+def _contact(appeal, viewer, revealed: dict | None) -> dict:
+    if revealed is not None:
+        return revealed
+    return {
+        "contact_name": masked(appeal.contact_name, "name"),
+        "contact_phone": masked(appeal.contact_phone, "phone"),
+        "address": masked(appeal.address, "address"),
+    }
+
+
+def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None, **bound):
+    wf = workflow_for(appeal)
+    available = {a.name: a for a in wf.available(appeal, request.user)}
+    forms = {name: bound.get(name) or cls(prefix=name) for name, cls in ACTION_FORMS.items() if name in available}
+    return render(
+        request,
+        "intake/office_detail.html",
+        {
+            "appeal": appeal,
+            "available": available,
+            "action_forms": forms,
+            "answer_note": bound.get("answer_note", ""),
+            "reopen_note": bound.get("reopen_note", ""),
+            "contact": _contact(appeal, request.user, revealed),
+            "may_reveal": selectors.may_see_contact(request.user, appeal) and appeal.has_contact,
+            "handles": selectors.may_see_contact(request.user, appeal),
+            "messages_list": list(selectors.public_messages(appeal)),
+            "message_form": bound.get("message_form") or StaffMessageForm(),
+            "refer_form": bound.get("refer_form") or ReferForm(),
+            "attachments": list(attachments_of(appeal)),
+            "merged": list(appeal.merged.all()),
+        },
+        status=status,
+    )
+
+
+@login_required
+def appeal_detail(request, pk: int):
+    return _detail(request, selectors.get_appeal_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def appeal_reveal(request, pk: int):
+    appeal = selectors.get_appeal_for(request.user, pk)
+    try:
+        revealed = services.reveal_contact(appeal=appeal, viewer=request.user, purpose=_("办理诉求"))
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    return _detail(request, appeal, revealed=revealed)
+
+
+@login_required
+@require_POST
+def appeal_action(request, pk: int, action: str):
+    appeal = selectors.get_appeal_for(request.user, pk)
+    form_cls = ACTION_FORMS.get(action)
+    bound = {}
+    if form_cls is not None:
+        form = form_cls(request.POST, prefix=action)
+        bound[action] = form
+        if not form.is_valid():
+            messages.error(request, _("请检查填写的内容。"))
+            return _detail(request, appeal, status=400, **bound)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "note" and v not in (None, "")}
+        note = form.cleaned_data.get("note", "")
+    else:
+        data, note = {}, request.POST.get("note", "")
+        bound[f"{action}_note"] = note
+    try:
+        perform(appeal, action, actor=request.user, note=note, data=data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _detail(request, appeal, status=400, **bound)
+    messages.success(request, _("操作已完成。"))
+    return redirect(appeal.get_absolute_url())
+
+
+@login_required
+@require_POST
+def appeal_message(request, pk: int):
+    appeal = selectors.get_appeal_for(request.user, pk)
+    form = StaffMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_staff_message(appeal=appeal, body=form.cleaned_data["body"], actor=request.user)
+        except DomainError as exc:
+            form.add_error("body", exc.message)
+        else:
+            messages.success(request, _("回复已发送，诉求人凭查询码可以看到。"))
+            return redirect(appeal.get_absolute_url())
+    return _detail(request, appeal, status=400, message_form=form)
+
+
+@login_required
+@require_POST
+def appeal_forward(request, pk: int):
+    appeal = selectors.get_appeal_for(request.user, pk)
+    try:
+        services.forward_as_opinion(appeal=appeal, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已报送为社情民意信息。"))
+    return redirect(appeal.get_absolute_url())
+
+
+@login_required
+@require_POST
+def appeal_refer(request, pk: int):
+    appeal = selectors.get_appeal_for(request.user, pk)
+    form = ReferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.refer_to_department(
+                appeal=appeal,
+                department=form.cleaned_data["department"],
+                due_date=form.cleaned_data["due_date"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return _detail(request, appeal, status=400, refer_form=form)
+        messages.success(request, _("已转交部门办理，并生成督办任务。"))
+        return redirect(appeal.get_absolute_url())
+    return _detail(request, appeal, status=400, refer_form=form)
+
+
+@login_required
+def appeal_create(request):
+    if not (is_office(request.user) or is_member(request.user)):
+        raise PermissionDenied
+    form = StaffAppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appeal, _created = services.submit_appeal(
+                title=data["title"],
+                body=data["body"],
+                channel=data["channel"],
+                category=data["category"],
+                town=data["town"],
+                community=data["community"],
+                address=data["address"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                attachments=data["attachments"],
+                idempotency_key=data["idempotency_key"] or None,
+                actor=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("诉求已登记，查询码 %(code)s，请告知诉求人。") % {"code": appeal.tracking_code})
+            if selectors.appeals_visible_to(request.user).filter(pk=appeal.pk).exists():
+                return redirect(appeal.get_absolute_url())
+            return redirect("intake:office-list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "intake/office_create.html", {"form": form}, status=status)

@@ -1,0 +1,139 @@
+"""Public pages: submit an appeal without an account, follow it with the tracking code, WeChat."""
+
+from constance import config
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from core.exceptions import DomainError
+from intake import selectors, services, wechat
+from intake.forms import AppealForm, CitizenMessageForm, LookupForm
+from intake.models import Appeal, Channel
+
+
+def appeal_rate(group, request) -> str:
+    """The per-client submission limit, from the district configuration."""
+    return config.APPEAL_RATE_LIMIT
+
+
+def _limited_message() -> str:
+    return _("您提交得太频繁了，请稍后再试。您填写的内容仍保留在下方，稍候可直接重新提交。")
+
+
+@ratelimit(key="ip", rate=appeal_rate, method="POST", block=False, group="intake.submit")
+def submit(request):
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return render(request, "intake/submit.html", {"form": form})
+    key = (request.POST.get("idempotency_key") or "")[:64]
+    done = Appeal.objects.filter(idempotency_key=key).first() if key else None
+    if done is not None:
+        return redirect("intake:track-detail", code=done.tracking_code)
+    if getattr(request, "limited", False):
+        form.is_valid()
+        return render(request, "intake/submit.html", {"form": form, "error": _limited_message()}, status=429)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            appeal, _created = services.submit_appeal(
+                title=data["title"],
+                body=data["body"],
+                channel=Channel.WEB,
+                category=data["category"],
+                town=data["town"],
+                community=data["community"],
+                address=data["address"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                citizen=request.user,
+                attachments=data["attachments"],
+                idempotency_key=data["idempotency_key"] or None,
+                actor=request.user,
+            )
+        except DomainError as exc:
+            return render(request, "intake/submit.html", {"form": form, "error": exc.message}, status=400)
+        messages.success(request, _("您的诉求已受理。请记下查询码，凭查询码可随时查看办理进度。"))
+        return redirect("intake:track-detail", code=appeal.tracking_code)
+    return render(request, "intake/submit.html", {"form": form}, status=400)
+
+
+@ratelimit(key="ip", rate="30/m", block=False, group="intake.track")
+def track(request):
+    form = LookupForm(request.GET or None)
+    if not form.is_bound:
+        return render(request, "intake/track.html", {"form": form})
+    if getattr(request, "limited", False):
+        return render(request, "intake/track.html", {"form": form, "error": _limited_message()}, status=429)
+    if form.is_valid():
+        appeal = selectors.find_by_tracking_code(form.cleaned_data["code"])
+        if appeal is not None:
+            return redirect("intake:track-detail", code=appeal.tracking_code)
+        form.add_error(
+            "code", _("未找到查询码为“%(code)s”的诉求，请核对后重试。") % {"code": form.cleaned_data["code"]}
+        )
+    return render(request, "intake/track.html", {"form": form}, status=404)
+
+
+@ratelimit(key="ip", rate="30/m", block=False, group="intake.track")
+def track_detail(request, code: str):
+    appeal = selectors.find_by_tracking_code(code)
+    if appeal is None or getattr(request, "limited", False):
+        form = LookupForm(initial={"code": code})
+        error = (
+            _limited_message()
+            if getattr(request, "limited", False)
+            else _("未找到查询码为“%(code)s”的诉求，请核对后重试。") % {"code": code[:20]}
+        )
+        return render(request, "intake/track.html", {"form": form, "error": error}, status=404)
+    message_form = CitizenMessageForm(request.POST if request.POST.get("op") == "reply" else None)
+    if request.method == "POST":
+        op = request.POST.get("op")
+        if op == "withdraw":
+            services.withdraw_personal_data(appeal=appeal)
+            messages.success(request, _("您的个人信息已删除，诉求将继续办理。"))
+            return redirect("intake:track-detail", code=appeal.tracking_code)
+        if op == "reply" and message_form.is_valid():
+            try:
+                services.add_citizen_message(appeal=appeal, body=message_form.cleaned_data["body"])
+            except DomainError as exc:
+                message_form.add_error("body", exc.message)
+            else:
+                messages.success(request, _("您的留言已送达办理人员。"))
+                return redirect("intake:track-detail", code=appeal.tracking_code)
+    case = selectors.case_of(appeal)
+    return render(
+        request,
+        "intake/track_detail.html",
+        {
+            "appeal": appeal,
+            "case": case,
+            "timeline": selectors.public_timeline(case),
+            "messages_list": list(selectors.public_messages(appeal)),
+            "message_form": message_form,
+        },
+        status=400 if message_form.is_bound and message_form.errors else 200,
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def wechat_callback(request):
+    params = request.GET
+    if not wechat.check_signature(
+        signature=params.get("signature", ""), timestamp=params.get("timestamp", ""), nonce=params.get("nonce", "")
+    ):
+        return HttpResponseForbidden("invalid signature", content_type="text/plain")
+    if request.method == "GET":
+        return HttpResponse(params.get("echostr", ""), content_type="text/plain")
+    try:
+        message = wechat.parse_message(request.body)
+    except DomainError:
+        return HttpResponseBadRequest("invalid message", content_type="text/plain")
+    content = wechat.answer(message)
+    if not content:
+        return HttpResponse("success", content_type="text/plain")
+    return HttpResponse(wechat.text_reply(message, content), content_type="application/xml; charset=utf-8")

@@ -1,0 +1,88 @@
+"""The appeal workflow: received → routed → answered → closed (with an outcome), or merged."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.predicates import is_office
+from core.workflow import Action, Workflow, register
+from intake.models import AppealStatus as S
+from intake.predicates import handles_appeal
+
+WORKFLOW = register(
+    Workflow(
+        model="intake.Appeal",
+        states=S,
+        initial=S.RECEIVED,
+        actions=[
+            Action(
+                "route",
+                _("分派办理"),
+                (S.RECEIVED,),
+                S.ROUTED,
+                is_office,
+                fields=("route", "workstation", "duty_group"),
+                guard="intake.services.check_route",
+                effect="intake.services.on_route",
+            ),
+            Action(
+                "reroute",
+                _("改派"),
+                (S.ROUTED,),
+                S.ROUTED,
+                is_office,
+                note_required=True,
+                note_label=_("改派理由"),
+                fields=("route", "workstation", "duty_group"),
+                guard="intake.services.check_route",
+                effect="intake.services.on_route",
+                style="outline-secondary",
+            ),
+            Action(
+                "answer",
+                _("答复群众"),
+                (S.ROUTED,),
+                S.ANSWERED,
+                handles_appeal,
+                note_required=True,
+                note_label=_("答复内容"),
+                effect="intake.services.on_answer",
+            ),
+            Action(
+                "close",
+                _("办结"),
+                (S.ANSWERED,),
+                S.CLOSED,
+                handles_appeal,
+                note_required=True,
+                note_label=_("办理结果说明"),
+                fields=("outcome", "plan_due_date"),
+                guard="intake.services.check_close",
+                effect="intake.services.on_close",
+            ),
+            Action(
+                "merge",
+                _("合并办理"),
+                (S.RECEIVED, S.ROUTED),
+                S.MERGED,
+                is_office,
+                fields=("into",),
+                guard="intake.services.check_merge",
+                effect="intake.services.on_merge",
+                style="outline-secondary",
+            ),
+            Action(
+                "reopen",
+                _("重新办理"),
+                (S.CLOSED,),
+                S.ROUTED,
+                is_office,
+                note_required=True,
+                note_label=_("重新办理原因"),
+                effect="intake.services.on_reopen",
+                style="outline-danger",
+            ),
+        ],
+        holders="intake.selectors.holders",
+        visible="intake.selectors.appeals_visible_to",
+        inbox="intake.selectors.inbox",
+    )
+)

@@ -1,0 +1,38 @@
+"""API: /api/v1/reports/ with the shared transitions/history endpoints."""
+
+import pytest
+
+from opinions.tests.factories import draft, received
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/reports/"
+
+
+def test_member_writes_and_submits_a_report(api_client, cast):
+    api_client.force_authenticate(cast.member)
+    created = api_client.post(BASE, {"title": "关于燃气公司搬迁", "body": "建议尽快搬迁"}, format="json").json()
+    assert created["status"] == "draft" and created["member"] == "member"
+    done = api_client.post(f"{BASE}{created['id']}/transitions/", {"action": "submit"}, format="json")
+    assert done.json()["status"] == "submitted"
+
+
+def test_sign_off_by_a_member_is_a_structured_403_and_drafts_are_404_to_others(api_client, cast):
+    report = received(cast)
+    api_client.force_authenticate(cast.other_member)
+    assert api_client.get(f"{BASE}{report.pk}/").status_code == 404
+    api_client.force_authenticate(cast.info)
+    assert {a["action"] for a in api_client.get(f"{BASE}{report.pk}/transitions/").json()} == {"forward", "not_adopt"}
+    api_client.force_authenticate(cast.member)
+    refused = api_client.post(f"{BASE}{report.pk}/transitions/", {"action": "sign_off"}, format="json")
+    assert refused.status_code == 403
+    api_client.force_authenticate(cast.secgen)
+    assert api_client.post(f"{BASE}{report.pk}/transitions/", {"action": "sign_off"}, format="json").status_code == 200
+    hidden = draft(cast, author=cast.other_member)
+    assert api_client.get(f"{BASE}{hidden.pk}/").status_code == 404
+
+
+def test_information_office_edits_with_the_version(api_client, cast):
+    report = received(cast)
+    api_client.force_authenticate(cast.info)
+    ok = api_client.patch(f"{BASE}{report.pk}/", {"version": 1, "title": "编辑后", "body": "正文"}, format="json")
+    assert ok.json()["title"] == "编辑后" and ok.json()["version"] == 2

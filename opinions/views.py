@@ -1,0 +1,189 @@
+"""Pages for 社情民意信息: write and submit, the information office's desk, bulletins and counts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.predicates import is_cppcc_leader, is_info_office, is_member
+from core.documents import DocSpec, Heading, render_docx
+from core.exceptions import DomainError
+from core.exports import file_response
+from core.selectors import current_committee
+from core.workflow import workflow_for
+from district.models import Department, Member
+from opinions import selectors, services
+from opinions.forms import BulletinForm, ReportEditForm, ReportForm
+from opinions.models import AdoptionLevel, Bulletin, Status
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _providers(user) -> list[tuple[str, object, str]]:
+    """The groups a member may report in the name of: their sector, party and special committee."""
+    member = Member.objects.filter(user=user).select_related("sector", "party", "body").first()
+    if member is None:
+        return []
+    out = [(f"sector:{member.sector_id}", member.sector, _("界别：%(n)s") % {"n": member.sector})]
+    out.append((f"party:{member.party_id}", member.party, _("党派团体：%(n)s") % {"n": member.party}))
+    if member.body_id:
+        out.append((f"body:{member.body_id}", member.body, _("专委会：%(n)s") % {"n": member.body}))
+    return out
+
+
+@login_required
+def report_list(request):
+    filters = {k: request.GET.get(k) for k in ("q", "status", "year", "mine") if request.GET.get(k)}
+    qs = selectors.report_list(request.user, filters=filters)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "opinions/list.html",
+        {
+            "page": page,
+            "statuses": Status.choices,
+            "can_create": is_member(request.user) or is_info_office(request.user),
+            "is_info": is_info_office(request.user),
+            "can_stats": is_info_office(request.user) or is_cppcc_leader(request.user),
+            "inbox": list(selectors.inbox(request.user)[:10]),
+        },
+    )
+
+
+@login_required
+def create(request):
+    if not (is_member(request.user) or is_info_office(request.user)):
+        raise Http404
+    providers = _providers(request.user)
+    form = ReportForm(request.POST or None, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.create_report(
+                actor=request.user,
+                title=data["title"],
+                body=data["body"],
+                is_urgent=data["is_urgent"],
+                provider=form.providers.get(data["provider"]),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("草稿已保存。确认无误后请点击“报送”。"))
+            return redirect(report)
+    return render(request, "opinions/create.html", {"form": form})
+
+
+@login_required
+def edit(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    initial = {"title": report.title, "body": report.body, "version": report.version}
+    form = ReportEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_report(
+                report=report,
+                actor=request.user,
+                expected_version=data["version"],
+                title=data["title"],
+                body=data["body"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(report)
+    return render(request, "opinions/edit.html", {"form": form, "report": report})
+
+
+@login_required
+def detail(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    actions = workflow_for(report).available(report, request.user)
+    editable = (report.author_id == request.user.pk and report.status == Status.DRAFT) or (
+        is_info_office(request.user) and report.status in (Status.SUBMITTED, Status.RECEIVED)
+    )
+    return render(
+        request,
+        "opinions/detail.html",
+        {
+            "report": report,
+            **selectors.detail_context(report),
+            "actions": actions,
+            "editable": editable,
+            "departments": Department.objects.filter(is_active=True),
+            "levels": AdoptionLevel.objects.filter(is_active=True),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def bulletins(request):
+    """The information office's bulletin desk: publish signed reports singly or as a combined edition."""
+    if not (is_info_office(request.user) or is_cppcc_leader(request.user)):
+        raise Http404
+    form = BulletinForm(request.POST or None, queryset=selectors.signed_reports())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bulletin = services.publish_bulletin(
+                reports=data["reports"], actor=request.user, title=data["title"], form=data["form"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已编发%(b)s。") % {"b": bulletin})
+            return redirect("opinions:bulletins")
+    return render(
+        request,
+        "opinions/bulletins.html",
+        {"form": form, "bulletins": selectors.bulletins()[:50], "is_info": is_info_office(request.user)},
+    )
+
+
+@login_required
+def bulletin_docx(request, pk: int):
+    """One bulletin issue as a DOCX in the official layout."""
+    if not (is_info_office(request.user) or is_cppcc_leader(request.user)):
+        raise Http404
+    bulletin = Bulletin.objects.filter(pk=pk).first()
+    if bulletin is None:
+        raise Http404
+    committee = current_committee()
+    blocks: list = []
+    for report in bulletin.reports.select_related("member").order_by("id"):
+        blocks.append(Heading(report.title, level=2))
+        blocks.extend(p for p in report.body.splitlines() if p.strip())
+        if report.member:
+            blocks.append(_("（反映人：%(name)s）") % {"name": report.member.name})
+    spec = DocSpec(
+        title=bulletin.title,
+        number=str(bulletin),
+        issuer=committee.name if committee else "",
+        issued_on=bulletin.published_on,
+        blocks=blocks,
+    )
+    return file_response(render_docx(spec), f"{bulletin}.docx", DOCX)
+
+
+@login_required
+def stats(request):
+    """Reports per member and per provider (workstation, sector, party), for the year-end report."""
+    if not (is_info_office(request.user) or is_cppcc_leader(request.user)):
+        raise Http404
+    raw = request.GET.get("year") or ""
+    year = int(raw) if raw.isdigit() else None
+    return render(
+        request,
+        "opinions/stats.html",
+        {
+            "year": year,
+            "members": selectors.counts_per_member(year),
+            "providers": selectors.counts_per_provider(year),
+        },
+    )

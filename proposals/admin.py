@@ -1,0 +1,23 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from proposals import models
+
+
+@admin.register(models.ReplyClass)
+class ReplyClassAdmin(admin.ModelAdmin):
+    """The district's reply classes (A/B/C by default) are edited here."""
+
+    list_display = ("code", "name", "needs_follow_up", "order", "is_active")
+    list_editable = ("order", "is_active")
+
+
+@admin.register(models.Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    # Workflow fields change only through core.workflow.perform, so they are read-only here.
+    list_display = ("title", "kind", "member", "session", "serial", "status", "is_key", "is_excellent")
+    list_filter = ("status", "kind", "is_key", "is_excellent", "session")
+    list_select_related = ("member", "session__term")
+    search_fields = ("title", "member__name")
+    readonly_fields = ("status", "serial", "session", "round", "merged_into", "converted_report")
+    raw_id_fields = ("author", "member", "key_supervisor")

@@ -1,0 +1,265 @@
+"""REST API: /api/v1/proposals/ with the shared transitions/history endpoints and the handling operations."""
+
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from core.api.workflow import WorkflowViewSetMixin
+from district.models import Body, Department, Member, Party, Sector
+from proposals import selectors, services
+from proposals.models import ContactMethod, Kind, Proposal
+
+
+class ProposalSignerSerializer(serializers.Serializer):
+    member = serializers.CharField(source="member.name")
+    accepted = serializers.BooleanField(allow_null=True)
+    responded_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProposalUnitSerializer(serializers.Serializer):
+    department = serializers.CharField(source="department.name")
+    department_id = serializers.IntegerField()
+    role = serializers.CharField(help_text="lead / co / separate")
+
+
+class ProposalListSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    proposer = serializers.CharField(source="proposer_label", read_only=True)
+    status = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    units = ProposalUnitSerializer(source="active_assignments", many=True, read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "number",
+            "title",
+            "kind",
+            "proposer",
+            "status",
+            "status_label",
+            "units",
+            "reply_due",
+            "is_key",
+            "is_excellent",
+            "version",
+        ]
+
+
+class ProposalReplySerializer(serializers.Serializer):
+    department = serializers.CharField(source="department.name")
+    round = serializers.IntegerField()
+    reply_class = serializers.CharField(source="reply_class.code")
+    body = serializers.CharField()
+    signed_by = serializers.CharField()
+
+
+class ProposalRatingSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    user = serializers.CharField(source="user.display")
+    rating = serializers.CharField(help_text="satisfied / basic / unsatisfied")
+    reason = serializers.CharField()
+
+
+class ProposalDetailSerializer(ProposalListSerializer):
+    signers = ProposalSignerSerializer(many=True, read_only=True)
+    replies = ProposalReplySerializer(many=True, read_only=True)
+    ratings = ProposalRatingSerializer(many=True, read_only=True)
+    suggested_departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta(ProposalListSerializer.Meta):
+        fields = [
+            *ProposalListSerializer.Meta.fields,
+            "case",
+            "analysis",
+            "suggestions",
+            "suggested_departments",
+            "is_urgent",
+            "consents_to_conversion",
+            "round",
+            "reject_ground",
+            "conversion",
+            "merged_into",
+            "cosign_deadline",
+            "submitted_at",
+            "filed_at",
+            "assigned_at",
+            "replied_at",
+            "signers",
+            "replies",
+            "ratings",
+        ]
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    kind = serializers.CharField(default=Kind.INDIVIDUAL, help_text="individual / joint / collective")
+    title = serializers.CharField(max_length=200)
+    case = serializers.CharField(required=False, allow_blank=True, default="")
+    analysis = serializers.CharField(required=False, allow_blank=True, default="")
+    suggestions = serializers.CharField(required=False, allow_blank=True, default="")
+    suggested_departments = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, default=list, queryset=Department.objects.filter(is_active=True)
+    )
+    is_urgent = serializers.BooleanField(required=False, default=False)
+    consents_to_conversion = serializers.BooleanField(required=False, default=False)
+    org_sector = serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all(), required=False, allow_null=True)
+    org_party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all(), required=False, allow_null=True)
+    org_body = serializers.PrimaryKeyRelatedField(queryset=Body.objects.all(), required=False, allow_null=True)
+    source = serializers.CharField(required=False, allow_blank=True, help_text=_("app_label.model:pk"))
+
+
+class ProposalDraftUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text=_("读取时的版本号（乐观锁）"))
+    title = serializers.CharField(max_length=200, required=False)
+    case = serializers.CharField(required=False, allow_blank=True)
+    analysis = serializers.CharField(required=False, allow_blank=True)
+    suggestions = serializers.CharField(required=False, allow_blank=True)
+    is_urgent = serializers.BooleanField(required=False)
+    consents_to_conversion = serializers.BooleanField(required=False)
+
+
+class ProposalCosignersSerializer(serializers.Serializer):
+    members = serializers.ListField(child=serializers.IntegerField(), help_text=_("联名委员的ID"))
+
+
+class ProposalCosignAnswerSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+
+
+class ProposalContactInputSerializer(serializers.Serializer):
+    method = serializers.CharField(help_text=" / ".join(ContactMethod.values))
+    contacted_on = serializers.DateField()
+    proposer_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    summary = serializers.CharField()
+
+
+class ProposalOpinionInputSerializer(serializers.Serializer):
+    opinion = serializers.CharField()
+
+
+class ProposalReplyInputSerializer(serializers.Serializer):
+    reply_class = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("答复类别代码，如A、B、C")
+    )
+    body = serializers.CharField(max_length=5000)
+    signed_by = serializers.CharField(max_length=30)
+
+
+class ProposalRatingInputSerializer(serializers.Serializer):
+    rating = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProposalViewSet(
+    WorkflowViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Proposals the caller may see; filters: q, status, kind, year, department, reply_class, rating, is_key, mine."""
+
+    filter_backends: list = []
+    FILTERS = ("q", "status", "kind", "year", "session", "department", "reply_class", "rating", "is_key", "mine")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Proposal.objects.none()
+        if self.action == "list":
+            filters = {k: self.request.query_params.get(k) for k in self.FILTERS if self.request.query_params.get(k)}
+            return selectors.proposal_list(self.request.user, filters=filters)
+        return selectors.with_lists(selectors.proposals_visible_to(self.request.user))
+
+    def get_serializer_class(self):
+        return ProposalListSerializer if self.action == "list" else ProposalDetailSerializer
+
+    def _detail(self, proposal, code=status.HTTP_200_OK):
+        proposal = selectors.with_lists(selectors.proposals_visible_to(self.request.user)).get(pk=proposal.pk)
+        return Response(ProposalDetailSerializer(proposal, context={"request": self.request}).data, status=code)
+
+    @extend_schema(request=ProposalCreateSerializer, responses={201: ProposalDetailSerializer})
+    def create(self, request):
+        payload = ProposalCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        ref = data.pop("source", "")
+        source = services.parse_source(ref, viewer=request.user) if ref else None
+        departments = data.pop("suggested_departments")
+        proposal = services.create_proposal(actor=request.user, departments=departments, source=source, **data)
+        return self._detail(proposal, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProposalDraftUpdateSerializer, responses=ProposalDetailSerializer)
+    def partial_update(self, request, pk=None):
+        proposal = self.get_object()
+        payload = ProposalDraftUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        services.update_draft(proposal=proposal, actor=request.user, expected_version=data.pop("version"), **data)
+        return self._detail(proposal)
+
+    @extend_schema(request=ProposalCosignersSerializer, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cosigners(self, request, pk=None):
+        proposal = self.get_object()
+        payload = ProposalCosignersSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ids = payload.validated_data["members"]
+        found = {m.pk: m for m in Member.objects.filter(pk__in=ids)}
+        members = [found.get(i) for i in ids]
+        services.set_cosigners(proposal=proposal, members=members, actor=request.user)
+        return self._detail(proposal)
+
+    @extend_schema(request=ProposalCosignAnswerSerializer, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cosign(self, request, pk=None):
+        proposal = self.get_object()
+        payload = ProposalCosignAnswerSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.respond_cosign(proposal=proposal, actor=request.user, accept=payload.validated_data["accept"])
+        return self._detail(proposal)
+
+    @extend_schema(request=ProposalContactInputSerializer, responses={201: ProposalDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def contacts(self, request, pk=None):
+        proposal = self.get_object()
+        payload = ProposalContactInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.record_contact(proposal=proposal, actor=request.user, **payload.validated_data)
+        return self._detail(proposal, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProposalOpinionInputSerializer, responses=ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def opinion(self, request, pk=None):
+        proposal = self.get_object()
+        payload = ProposalOpinionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.submit_opinion(proposal=proposal, actor=request.user, **payload.validated_data)
+        return self._detail(proposal)
+
+    @extend_schema(request=ProposalReplyInputSerializer, responses={201: ProposalDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        proposal = self.get_object()
+        payload = ProposalReplyInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.submit_reply(proposal=proposal, actor=request.user, **payload.validated_data)
+        return self._detail(proposal, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProposalRatingInputSerializer, responses={201: ProposalDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def ratings(self, request, pk=None):
+        proposal = self.get_object()
+        payload = ProposalRatingInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.rate_reply(proposal=proposal, actor=request.user, **payload.validated_data)
+        return self._detail(proposal, status.HTTP_201_CREATED)
+
+
+router = SimpleRouter()
+router.register("proposals", ProposalViewSet, basename="proposal")
+urlpatterns = [path("", include(router.urls))]

@@ -1,0 +1,404 @@
+"""Demo proposals: the 经贸 duty group's 7 proposals from the seed among ~150 others, in every state.
+
+People other than the seed's named members are fictional; every proposal is labelled demo data.
+Rows are bulk-created along the real workflow paths (with their audit rows) so loading stays fast.
+"""
+
+import random
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import User
+from core.models import StatusChange
+from core.workflow import workflow_for
+from district.models import Department, Member, Session
+from proposals.models import (
+    Proposal,
+    ProposalAssignment,
+    ProposalContact,
+    ProposalRating,
+    ProposalReply,
+    ProposalSigner,
+    ReplyClass,
+    Status,
+)
+
+S = Status
+BEFORE_FILING = ["submit", "pre_review"]
+HANDED_OVER = [*BEFORE_FILING, "file", "set_units", "assign"]
+ANSWERED = [*HANDED_OVER, "acknowledge", "send_reply", "approve_reply"]
+PATHS = {
+    S.DRAFT: [],
+    S.COSIGNING: ["invite"],
+    S.SUBMITTED: ["submit"],
+    S.PRE_REVIEWED: BEFORE_FILING,
+    S.REJECTED: [*BEFORE_FILING, "reject"],
+    S.CONVERTED: [*BEFORE_FILING, "convert"],
+    S.MERGED: [*BEFORE_FILING, "merge"],
+    S.FILED: [*BEFORE_FILING, "file"],
+    S.TO_ASSIGN: [*BEFORE_FILING, "file", "set_units"],
+    S.ASSIGNED: HANDED_OVER,
+    S.RETURN_REQUESTED: [*HANDED_OVER, "request_return"],
+    S.IN_PROGRESS: [*HANDED_OVER, "acknowledge"],
+    S.REVIEW: [*HANDED_OVER, "acknowledge", "send_reply"],
+    S.REPLIED: ANSWERED,
+    S.UNSATISFIED: [*ANSWERED, "conclude_unsatisfied"],
+    S.REHANDLING: [*ANSWERED, "conclude_unsatisfied", "rehandle"],
+    S.FOLLOW_UP: [*ANSWERED, "conclude_follow_up"],
+    S.CLOSED: [*ANSWERED, "conclude_closed"],
+}
+NOTES = {
+    "return_to_draft": "请补充问题分析",
+    "reject": "含两个以上事项，请分别提出（演示）",
+    "convert": "建议内容适合以社情民意信息反映（演示）",
+    "request_return": "该事项不属于本单位职责（演示）",
+    "conclude_unsatisfied": "答复未回应核心问题（演示）",
+    "rehandle": "请与提案者再次面商后重新答复（演示）",
+}
+
+# The seed's 经贸 duty group proposals (domain.md §0): (title, lead, co-signers, state, units, key).
+DUTY_GROUP_PROPOSALS = [
+    ("关于推动区燃气公司搬迁的建议", "洪志强", ["李宏墩", "陈宏"], S.IN_PROGRESS, ["住建局", "发改局"], True),
+    ("关于优化老城区营商环境的建议", "李宏墩", [], S.CLOSED, ["商务局", "市场监管局"], False),
+    ("关于培育专精特新“小巨人”企业的建议", "陈宏", ["洪志强"], S.FOLLOW_UP, ["工信局"], False),
+    ("关于完善农贸市场管理的建议", "洪冬云", [], S.REPLIED, ["市场监管局", "城管局"], False),
+    ("关于加快工业集中区配套设施建设的建议", "张彦", ["洪冬云"], S.ASSIGNED, ["工信局", "住建局"], False),
+    ("关于规范老旧小区停车管理的建议", "洪志强", [], S.UNSATISFIED, ["交通局", "城管局"], False),
+    ("关于支持中小微企业融资的建议", "洪冬云", ["张彦", "李宏墩"], S.CLOSED, ["财政局", "发改局"], False),
+]
+TOPICS = [
+    ("落实教育“双减”政策", ["教育局"]),
+    ("提升丙洲陈化成公园品位", ["文旅局", "住建局"]),
+    ("整合农创文旅资源", ["农业农村局", "文旅局"]),
+    ("发展壮大农村集体经济", ["农业农村局", "财政局"]),
+    ("加强古城保护性建设", ["文旅局", "住建局"]),
+    ("保障粮食生产安全", ["农业农村局"]),
+    ("推进社区网格化管理", ["民政局"]),
+    ("完善居家养老服务", ["民政局", "卫健局"]),
+    ("促进高校毕业生就业", ["人社局"]),
+    ("加强基层医疗卫生服务", ["卫健局"]),
+    ("推进垃圾分类常态化", ["城管局", "生态环境局"]),
+    ("改善农村人居环境", ["农业农村局", "生态环境局"]),
+    ("加强溪流水环境治理", ["生态环境局"]),
+    ("优化公交线路和站点设置", ["交通局"]),
+    ("规范征地拆迁安置工作", ["住建局", "财政局"]),
+    ("提升社会保障服务水平", ["人社局", "民政局"]),
+    ("丰富基层公共文化服务", ["文旅局"]),
+    ("加强中小学校园安全", ["教育局"]),
+]
+PLACES = ["大同街道", "祥平街道", "新民镇", "西柯镇", "五显镇", "洪塘镇", "莲花镇", "汀溪镇", "全区"]
+OTHER_STATES = [
+    *[S.CLOSED] * 34,
+    *[S.FOLLOW_UP] * 12,
+    *[S.IN_PROGRESS] * 19,
+    *[S.REPLIED] * 10,
+    *[S.REVIEW] * 6,
+    *[S.ASSIGNED] * 8,
+    *[S.TO_ASSIGN] * 5,
+    *[S.FILED] * 5,
+    *[S.RETURN_REQUESTED] * 3,
+    *[S.UNSATISFIED] * 3,
+    *[S.REHANDLING] * 3,
+    *[S.REJECTED] * 8,
+    *[S.CONVERTED] * 5,
+    *[S.MERGED] * 4,
+    *[S.PRE_REVIEWED] * 6,
+    *[S.SUBMITTED] * 8,
+    *[S.COSIGNING] * 4,
+    *[S.DRAFT] * 7,
+]
+ANSWERED_STATES = {S.REPLIED, S.UNSATISFIED, S.REHANDLING, S.FOLLOW_UP, S.CLOSED}
+
+
+def load(ctx: dict) -> None:
+    rng = random.Random(2022)
+    now = timezone.now()
+    sessions = {s.year: s for s in Session.objects.filter(term__is_current=True)}
+    depts = {d.short_name: d for d in Department.objects.all()}
+    members = {m.name: m for m in Member.objects.select_related("user")}
+    duty_group = [row[1] for row in DUTY_GROUP_PROPOSALS]
+    accounts = list(
+        Member.objects.filter(user__isnull=False, is_active=True).exclude(name__in=duty_group).select_related("user")
+    )
+    office = User.objects.get(username="proposal")
+    chair = User.objects.get(username="chair")
+    liaisons = {u.department_id: u for u in User.objects.filter(groups__name="dept_liaison").order_by("id")}
+    classes = {c.code: c for c in ReplyClass.objects.all()}
+    plans = []
+    for title, lead, cosigners, state, units, key in DUTY_GROUP_PROPOSALS:
+        plans.append(
+            _plan(
+                rng, now, sessions, office, title, members[lead], [members[n] for n in cosigners], state, units, key=key
+            )
+        )
+    for i, state in enumerate(OTHER_STATES):
+        topic, units = TOPICS[i % len(TOPICS)]
+        place = PLACES[i % len(PLACES)]
+        title = f"关于{place}{topic}的建议" if place != "全区" else f"关于全区{topic}的建议"
+        lead = rng.choice(accounts)
+        cosigners = rng.sample([m for m in accounts if m.pk != lead.pk], rng.choice([0, 0, 1, 2]))
+        plans.append(_plan(rng, now, sessions, office, title, lead, cosigners, state, units))
+    _number(plans)
+    proposals = bulk_create_with_history(
+        [p["proposal"] for p in plans], Proposal, default_user=office, default_change_reason="demo"
+    )
+    for plan, proposal in zip(plans, proposals, strict=True):
+        plan["proposal"] = proposal
+    _merge_targets(plans)
+    _children(plans, depts, liaisons, office, classes, rng)
+    _key_and_excellent(plans, chair, office)
+
+
+def _plan(rng, now, sessions, office, title, lead, cosigners, state, units, key=False) -> dict:
+    """One proposal's rows and dates, before saving."""
+    # Open proposals belong to the latest session and run now; answered and refused ones mostly to the first.
+    refused = state in (S.REJECTED, S.CONVERTED, S.MERGED)
+    recent = state not in ANSWERED_STATES and (not refused or rng.random() < 0.3)
+    year = max(sessions) if recent else min(sessions)
+    start = now - timedelta(days=rng.randint(5, 40)) if recent else _aware(year, rng.randint(1, 3), rng.randint(1, 28))
+    kind = "joint" if cosigners else "individual"
+    proposal = Proposal(
+        kind=kind,
+        title=f"{title}（演示）",
+        case=f"{title[2:-3]}方面群众反映较多，现状与群众期待仍有差距。（演示数据）",
+        analysis="一是统筹协调不够；二是投入保障不足；三是长效机制尚未建立。",
+        suggestions="一、明确责任单位和时间表；二、加大资金和政策支持；三、建立定期通报和评估机制。",
+        # Members without an account hand in paper proposals, which the proposal office enters.
+        author=lead.user or office,
+        member=lead,
+        is_urgent=rng.random() < 0.05,
+        consents_to_conversion=state == S.CONVERTED or rng.random() < 0.5,
+        status=state,
+        session=sessions[year] if state not in (S.DRAFT, S.COSIGNING) else None,
+    )
+    if state == S.COSIGNING:
+        proposal.cosign_deadline = (now + timedelta(days=5)).date()
+    return {
+        "proposal": proposal,
+        "path": PATHS[state],
+        "start": start,
+        "cosigners": cosigners,
+        "units": units,
+        "key": key,
+        "state": state,
+    }
+
+
+def _aware(year: int, month: int, day: int):
+    from datetime import datetime
+
+    return timezone.make_aware(datetime(year, month, day, 9, 30))
+
+
+def _number(plans) -> None:
+    """Dates along the path, and numbers per session in filing order."""
+    serials: dict[int, int] = {}
+    for plan in sorted(plans, key=lambda p: p["start"]):
+        p, path, t = plan["proposal"], plan["path"], plan["start"]
+        if "submit" in path or "invite" in path:
+            p.submitted_at = t + timedelta(days=1) if "submit" in path else None
+        if "file" in path:
+            p.filed_at = t + timedelta(days=8)
+            serials[p.session_id] = serials.get(p.session_id, 0) + 1
+            p.serial = serials[p.session_id]
+        if "assign" in path:
+            p.assigned_at = t + timedelta(days=20)
+            p.reply_due = (p.assigned_at + timedelta(days=30 if p.is_urgent else 90)).date()
+            p.handling_mode = "lead"
+        if "approve_reply" in path:
+            p.replied_at = t + timedelta(days=75)
+        if "rehandle" in path:
+            p.round = 2
+            p.reply_due = (t + timedelta(days=120)).date()
+        if "conclude_closed" in path:
+            p.closed_at = t + timedelta(days=95)
+        if "reject" in path or "convert" in path:
+            p.reject_ground = "multiple_subjects" if "reject" in path else "no_suggestion"
+        if "convert" in path:
+            p.conversion = "letter"
+
+
+def _merge_targets(plans) -> None:
+    masters = [p["proposal"] for p in plans if p["state"] in (S.IN_PROGRESS, S.ASSIGNED)]
+    merged = [p["proposal"] for p in plans if p["state"] == S.MERGED]
+    for i, proposal in enumerate(merged):
+        proposal.merged_into = masters[i % len(masters)]
+    Proposal.objects.bulk_update(merged, ["merged_into"])
+
+
+def _children(plans, depts, liaisons, office, classes, rng) -> None:
+    """Signers, units, contacts, replies, ratings and the audit rows of every proposal."""
+    wf = workflow_for(Proposal)
+    ct = ContentType.objects.get_for_model(Proposal)
+    signers, units, contacts, replies, ratings, changes, suggested = [], [], [], [], [], [], []
+    through = Proposal.suggested_departments.through
+    for plan in plans:
+        p, path, t = plan["proposal"], plan["path"], plan["start"]
+        unit_depts = [depts[name] for name in plan["units"] if name in depts]
+        suggested += [through(proposal_id=p.pk, department_id=d.pk) for d in unit_depts]
+        confirmed = "submit" in path
+        for i, member in enumerate(plan["cosigners"], start=1):
+            signers.append(
+                ProposalSigner(
+                    proposal=p,
+                    member=member,
+                    user=member.user,
+                    order=i,
+                    accepted=True if confirmed else None,
+                    responded_at=t + timedelta(hours=6 * i) if confirmed else None,
+                )
+            )
+        if "set_units" in path:
+            for i, dept in enumerate(unit_depts):
+                units.append(
+                    ProposalAssignment(
+                        proposal=p,
+                        department=dept,
+                        role="lead" if i == 0 else "co",
+                        assigned_by=office,
+                        acknowledged_at=t + timedelta(days=22) if "acknowledge" in path and i == 0 else None,
+                        return_reason=NOTES["request_return"] if "request_return" in path and i == 0 else "",
+                        return_requested_at=t + timedelta(days=21) if "request_return" in path and i == 0 else None,
+                        opinion="同意主办单位的办理意见，将积极配合。（演示）" if "send_reply" in path and i else "",
+                        opinion_at=t + timedelta(days=50) if "send_reply" in path and i else None,
+                    )
+                )
+        lead_dept = unit_depts[0] if unit_depts else None
+        lead_liaison = liaisons.get(lead_dept.pk) if lead_dept else None
+        answered_rounds = 1 if plan["state"] == S.REHANDLING else p.round
+        raters = [u for u in [p.member.user, *(m.user for m in plan["cosigners"])] if u is not None]
+        for round_no in range(1, answered_rounds + 1):
+            if "send_reply" not in path or lead_dept is None:
+                break
+            contacts.append(
+                ProposalContact(
+                    proposal=p,
+                    department=lead_dept,
+                    round=round_no,
+                    method=rng.choice(["face", "phone", "visit"]),
+                    contacted_on=(t + timedelta(days=30 + 40 * (round_no - 1))).date(),
+                    proposer_name=p.member.name,
+                    summary="与提案者当面交流办理思路，听取意见建议。（演示）",
+                    recorded_by=lead_liaison or office,
+                )
+            )
+            code = _class_for(plan["state"], round_no, rng)
+            replies.append(
+                ProposalReply(
+                    proposal=p,
+                    department=lead_dept,
+                    round=round_no,
+                    reply_class=classes[code],
+                    body=f"{p.member.name}委员：您提出的《{p.title}》收悉。经研究，现答复如下……（演示）",
+                    signed_by=lead_dept.head_name or "局长",
+                    submitted_by=lead_liaison or office,
+                )
+            )
+            rating = _rating_for(plan["state"], round_no, p.round)
+            for user in raters if rating else []:
+                ratings.append(
+                    ProposalRating(
+                        proposal=p,
+                        round=round_no,
+                        user=user,
+                        rating=rating,
+                        reason=NOTES["conclude_unsatisfied"] if rating == "unsatisfied" else "",
+                        recorded_by=user,
+                    )
+                )
+        changes += _changes(wf, ct, p, path, t, office, lead_liaison)
+    through.objects.bulk_create(suggested)
+    ProposalSigner.objects.bulk_create(signers)
+    ProposalAssignment.objects.bulk_create(units)
+    ProposalContact.objects.bulk_create(contacts)
+    ProposalReply.objects.bulk_create(replies)
+    ProposalRating.objects.bulk_create(ratings)
+    StatusChange.objects.bulk_create(changes)
+
+
+def _class_for(state, round_no, rng) -> str:
+    if state == S.FOLLOW_UP:
+        return "B"
+    if state == S.CLOSED:
+        return "A" if rng.random() < 0.75 else "C"
+    return rng.choice(["A", "A", "B", "C"])
+
+
+def _rating_for(state, round_no, rounds) -> str | None:
+    if state in (S.UNSATISFIED, S.REHANDLING) and round_no == 1:
+        return "unsatisfied"
+    if state in (S.CLOSED, S.FOLLOW_UP):
+        return "satisfied" if round_no == rounds else "unsatisfied"
+    return None
+
+
+def _changes(wf, ct, p, path, t, office, liaison) -> list[StatusChange]:
+    state, out = S.DRAFT, []
+    unit_actions = {"acknowledge", "send_reply", "request_return"}
+    author_actions = {"invite", "submit", "conclude_closed", "conclude_follow_up", "conclude_unsatisfied"}
+    for step, name in enumerate(path):
+        target = wf.action(name).target
+        actor = p.author if name in author_actions else (liaison or office) if name in unit_actions else office
+        out.append(
+            StatusChange(
+                content_type=ct,
+                object_id=p.pk,
+                action=name,
+                from_state=state,
+                to_state=target,
+                actor=actor,
+                note=NOTES.get(name, ""),
+                data={"ground": p.reject_ground} if name in ("reject", "convert") else {},
+                created_at=t + timedelta(days=[0, 1, 8, 15, 20, 22, 60, 75, 80, 82][min(step, 9)]),
+            )
+        )
+        state = target
+    return out
+
+
+def _key_and_excellent(plans, chair, office) -> None:
+    """The gas-company relocation is a key proposal supervised by the chair; two closed ones are excellent."""
+    from consultations.models import Meeting, MeetingKind, MeetingParticipant, ParticipantRole
+    from supervision.services import create_task
+
+    for plan in plans:
+        if not plan["key"]:
+            continue
+        p = plan["proposal"]
+        Proposal.objects.filter(pk=p.pk).update(is_key=True, key_year=p.session.year, key_supervisor=chair)
+        lead = p.assignments.filter(role="lead").select_related("department").first()
+        create_task(
+            source=p,
+            title=f"重点提案督办：{p.title}",
+            actor=office,
+            description="年度重点提案，由区政协主席督办（演示）。",
+            lead_department=lead.department if lead else None,
+            due_date=p.reply_due,
+        )
+        start = timezone.now() + timedelta(days=10)
+        meeting = Meeting.objects.create(
+            kind=MeetingKind.PROPOSAL_HANDLING,
+            title=f"重点提案办理协商会：{p.title}"[:200],
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            place="区政协三楼会议室（演示）",
+            subject=p,
+            created_by=office,
+        )
+        MeetingParticipant.objects.bulk_create(
+            [
+                MeetingParticipant(meeting=meeting, role=ParticipantRole.PRESIDING, user=chair, name=chair.display),
+                MeetingParticipant(
+                    meeting=meeting,
+                    role=ParticipantRole.MEMBER,
+                    member=p.member,
+                    user=p.member.user,
+                    name=p.member.name,
+                ),
+            ]
+        )
+    closed = [p["proposal"] for p in plans if p["state"] == S.CLOSED and p["proposal"].session.year == 2022]
+    Proposal.objects.filter(pk__in=[p.pk for p in closed[:2]]).update(is_excellent=True, excellent_year=2022)

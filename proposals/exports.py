@@ -1,0 +1,56 @@
+"""The Excel list the proposal office files: number, title, proposers, units, class, rating, dates."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exports import Column, build_xlsx
+from proposals.models import UnitRole
+
+
+def _proposers(p) -> str:
+    names = [p.proposer_label] + [s.member.name for s in p.signers.all() if s.accepted]
+    return "、".join(dict.fromkeys(names))
+
+
+def _units(p, roles) -> str:
+    return "、".join(str(a.department) for a in getattr(p, "active_assignments", []) if a.role in roles)
+
+
+def _last_round(rows, p):
+    return [r for r in rows if r.round == p.round]
+
+
+def _classes(p) -> str:
+    return "、".join(r.reply_class.code for r in _last_round(p.replies.all(), p))
+
+
+def _ratings(p) -> str:
+    return "、".join(r.get_rating_display() for r in _last_round(p.ratings.all(), p))
+
+
+def _date(value):
+    return timezone.localtime(value).date() if value else None
+
+
+def proposal_columns() -> list[Column]:
+    return [
+        Column(_("编号"), lambda p: p.number, 22),
+        Column(_("标题"), lambda p: p.title, 40),
+        Column(_("提案形式"), lambda p: p.get_kind_display(), 10),
+        Column(_("提案者"), _proposers, 24),
+        Column(_("主办/分办单位"), lambda p: _units(p, (UnitRole.LEAD, UnitRole.SEPARATE)), 24),
+        Column(_("会办单位"), lambda p: _units(p, (UnitRole.CO,)), 20),
+        Column(_("答复类别"), _classes, 10),
+        Column(_("评价"), _ratings, 12),
+        Column(_("状态"), lambda p: p.get_status_display(), 10),
+        Column(_("提交日期"), lambda p: _date(p.submitted_at), 12),
+        Column(_("立案日期"), lambda p: _date(p.filed_at), 12),
+        Column(_("交办日期"), lambda p: _date(p.assigned_at), 12),
+        Column(_("答复期限"), lambda p: p.reply_due, 12),
+        Column(_("答复日期"), lambda p: _date(p.replied_at), 12),
+        Column(_("重点提案"), lambda p: _("是") if p.is_key else "", 8),
+    ]
+
+
+def proposals_xlsx(proposals, *, title: str) -> bytes:
+    return build_xlsx(title=title, columns=proposal_columns(), rows=proposals, sheet=_("提案目录"))

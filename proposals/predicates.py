@@ -1,0 +1,58 @@
+"""Object predicates on proposals (django-rules): who may act on this proposal."""
+
+import rules
+
+from accounts.predicates import (
+    is_clerk,
+    is_cppcc_leader,
+    is_dept_liaison,
+    is_gov_office,
+    is_party_office,
+    is_proposal_office,
+)
+from proposals.models import UNIT_STATES, UnitRole
+
+# The assigning offices (交办): the proposal committee with the party, government and CPPCC offices.
+is_assigner = is_proposal_office | is_clerk | is_gov_office | is_party_office
+# Who chooses and supervises key proposals, and selects excellent ones.
+is_key_selector = is_proposal_office | is_cppcc_leader
+
+
+@rules.predicate
+def is_author(user, proposal) -> bool:
+    return proposal is not None and proposal.author_id == user.pk
+
+
+@rules.predicate
+def is_proposer(user, proposal) -> bool:
+    from proposals.selectors import proposer_user_ids
+
+    return proposal is not None and user.pk in proposer_user_ids(proposal)
+
+
+def _unit_assignment(user, proposal, roles=None):
+    if proposal is None or not getattr(user, "department_id", None) or proposal.status not in UNIT_STATES:
+        return None
+    qs = proposal.assignments.filter(is_active=True, department_id=user.department_id)
+    if roles:
+        qs = qs.filter(role__in=roles)
+    return qs.first()
+
+
+@rules.predicate
+def is_assigned_unit(user, proposal) -> bool:
+    """A liaison of a unit this proposal is assigned to (lead, co or separate)."""
+    return bool(is_dept_liaison(user)) and _unit_assignment(user, proposal) is not None
+
+
+@rules.predicate
+def is_replying_unit(user, proposal) -> bool:
+    """A liaison of the lead unit or of a separate unit: the units that write replies."""
+    return bool(is_dept_liaison(user)) and (
+        _unit_assignment(user, proposal, roles=(UnitRole.LEAD, UnitRole.SEPARATE)) is not None
+    )
+
+
+def assignment_of(user, proposal):
+    """The active assignment of the user's unit on this proposal, or None."""
+    return _unit_assignment(user, proposal)

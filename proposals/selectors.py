@@ -1,0 +1,233 @@
+"""Reads on proposals: visibility, lists with filters, inboxes, who holds the next step."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.predicates import (
+    is_clerk,
+    is_cppcc_leader,
+    is_dept_liaison,
+    is_gov_office,
+    is_member,
+    is_party_office,
+    is_proposal_office,
+)
+from accounts.roles import Role
+from proposals.models import (
+    FILED_STATES,
+    UNIT_STATES,
+    Proposal,
+    ProposalAssignment,
+    ProposalRating,
+    ProposalReply,
+    ProposalSigner,
+    ReplyClass,
+    Status,
+    UnitRole,
+)
+
+S = Status
+PRIVATE_STATES = (S.DRAFT, S.COSIGNING)
+
+
+def _base() -> QuerySet[Proposal]:
+    return Proposal.objects.select_related(
+        "author", "member", "session__term", "org_sector", "org_party", "org_body", "merged_into__session__term"
+    )
+
+
+def with_lists(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Prefetch what a list row or an export row shows: signers, units, replies and ratings."""
+    return qs.prefetch_related(
+        Prefetch("signers", queryset=ProposalSigner.objects.select_related("member").order_by("order", "id")),
+        Prefetch(
+            "assignments",
+            queryset=ProposalAssignment.objects.filter(is_active=True).select_related("department"),
+            to_attr="active_assignments",
+        ),
+        Prefetch("replies", queryset=ProposalReply.objects.select_related("reply_class", "department")),
+        Prefetch("ratings", queryset=ProposalRating.objects.order_by("round", "id")),
+    )
+
+
+def _assigned_to(department_id) -> Exists:
+    return Exists(
+        ProposalAssignment.objects.filter(proposal=OuterRef("pk"), department_id=department_id, is_active=True)
+    )
+
+
+def proposals_visible_to(viewer) -> QuerySet[Proposal]:
+    """Proposals the viewer may open: own and co-signed ones, filed ones for members, assigned ones for units."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Proposal.objects.none()
+    own = Q(author=viewer) | Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer)))
+    q = own
+    if is_proposal_office(viewer) or is_clerk(viewer) or is_cppcc_leader(viewer):
+        q |= ~Q(status__in=PRIVATE_STATES)
+    if is_gov_office(viewer) or is_party_office(viewer) or is_member(viewer):
+        q |= Q(status__in=FILED_STATES)
+    if is_dept_liaison(viewer) and viewer.department_id:
+        q |= Q(status__in=UNIT_STATES) & Q(_assigned_to(viewer.department_id))
+    return _base().filter(q)
+
+
+def get_proposal_for(viewer, pk: int) -> Proposal:
+    """One proposal the viewer may see, else 404."""
+    return get_object_or_404(proposals_visible_to(viewer), pk=pk)
+
+
+def proposer_user_ids(proposal: Proposal) -> set[int]:
+    """Users who rate the reply: the author, confirmed co-signers, and those of proposals merged into it."""
+    family = Q(pk=proposal.pk) | Q(merged_into_id=proposal.pk)
+    ids = set(Proposal.objects.filter(family).values_list("author_id", flat=True))
+    ids |= set(
+        ProposalSigner.objects.filter(
+            Q(proposal_id=proposal.pk) | Q(proposal__merged_into_id=proposal.pk), accepted=True
+        )
+        .exclude(user__isnull=True)
+        .values_list("user_id", flat=True)
+    )
+    return ids
+
+
+def proposers(proposal: Proposal):
+    """The users in proposer_user_ids, in a stable order."""
+    return get_user_model().objects.filter(pk__in=proposer_user_ids(proposal)).order_by("id")
+
+
+def _role_users(*roles: str):
+    return get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
+
+
+def _unit_liaisons(proposal: Proposal, roles=None):
+    units = proposal.assignments.filter(is_active=True)
+    if roles:
+        units = units.filter(role__in=roles)
+    return _role_users(Role.DEPT_LIAISON).filter(department__in=units.values("department"))
+
+
+def holders(proposal: Proposal, state: str):
+    """Who must act when the proposal enters state (they are notified)."""
+    if state == S.DRAFT:
+        return [proposal.author]
+    if state == S.COSIGNING:
+        pending = proposal.signers.filter(accepted__isnull=True, user__isnull=False).select_related("user")
+        return [s.user for s in pending]
+    if state in (S.SUBMITTED, S.PRE_REVIEWED, S.FILED, S.TO_ASSIGN, S.RETURN_REQUESTED, S.REVIEW, S.UNSATISFIED):
+        return list(_role_users(Role.PROPOSAL_OFFICE))
+    if state in (S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING):
+        return list(_unit_liaisons(proposal))
+    if state == S.FOLLOW_UP:
+        return list(_unit_liaisons(proposal, roles=(UnitRole.LEAD, UnitRole.SEPARATE)))
+    return list(proposers(proposal))
+
+
+def inbox(user) -> QuerySet[Proposal]:
+    """Proposals waiting for this user."""
+    if not getattr(user, "is_authenticated", False):
+        return Proposal.objects.none()
+    q = Q(author=user, status=S.DRAFT) | Q(
+        Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=user, accepted__isnull=True)),
+        status=S.COSIGNING,
+    )
+    if is_member(user):
+        rated = ProposalRating.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"), user=user)
+        mine = Q(author=user) | Q(
+            Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=user, accepted=True))
+        )
+        q |= Q(status=S.REPLIED) & mine & ~Q(Exists(rated))
+    if is_proposal_office(user):
+        q |= Q(status__in=(S.SUBMITTED, S.PRE_REVIEWED, S.FILED, S.REVIEW, S.UNSATISFIED))
+    if is_proposal_office(user) or is_clerk(user) or is_gov_office(user) or is_party_office(user):
+        q |= Q(status__in=(S.TO_ASSIGN, S.RETURN_REQUESTED))
+    if is_dept_liaison(user) and user.department_id:
+        q |= Q(status__in=(S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING)) & Q(_assigned_to(user.department_id))
+    return _base().filter(q).order_by("reply_due", "-created_at")
+
+
+def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
+    """The viewer's visible proposals with the list filters applied, ready for a table or an export."""
+    f = filters or {}
+    qs = proposals_visible_to(viewer)
+    if f.get("q"):
+        qs = qs.filter(Q(title__icontains=f["q"]) | Q(member__name__contains=f["q"]))
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("year"):
+        qs = qs.filter(session__year=f["year"])
+    if f.get("session"):
+        qs = qs.filter(session_id=f["session"])
+    if f.get("department"):
+        qs = qs.filter(_assigned_to(f["department"]))
+    if f.get("reply_class"):
+        qs = qs.filter(replies__reply_class__code=f["reply_class"]).distinct()
+    if f.get("rating"):
+        qs = qs.filter(ratings__rating=f["rating"]).distinct()
+    if f.get("is_key"):
+        qs = qs.filter(is_key=True)
+    if f.get("is_excellent"):
+        qs = qs.filter(is_excellent=True)
+    if f.get("mine"):
+        qs = qs.filter(
+            Q(author=viewer) | Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer)))
+        )
+    return with_lists(qs).order_by("-session__year", "serial", "-created_at", "-id")
+
+
+def detail_context(proposal: Proposal) -> dict:
+    """Everything the detail page shows beside the proposal itself."""
+    return {
+        "signers": list(proposal.signers.select_related("member", "user")),
+        "assignments": list(proposal.assignments.select_related("department").order_by("-is_active", "role", "id")),
+        "contacts": list(proposal.contacts.select_related("department", "recorded_by")),
+        "replies": list(proposal.replies.select_related("department", "reply_class", "submitted_by")),
+        "ratings": list(proposal.ratings.select_related("user")),
+        "merged": list(proposal.merged.select_related("member", "author")),
+        "reply_classes": list(ReplyClass.objects.filter(is_active=True)),
+    }
+
+
+def active_reply_classes() -> QuerySet[ReplyClass]:
+    """Reply classes offered to units."""
+    return ReplyClass.objects.filter(is_active=True)
+
+
+def merge_candidates(proposal: Proposal) -> QuerySet[Proposal]:
+    """Filed, unanswered proposals that a proposal could be merged into."""
+    from proposals.services.review import MERGEABLE_STATES
+
+    return _base().filter(status__in=MERGEABLE_STATES).exclude(pk=proposal.pk).order_by("serial")
+
+
+def viewer_flags(viewer, proposal: Proposal) -> dict:
+    """What the viewer may do on the detail page (the template shows forms by these flags)."""
+    from proposals.predicates import assignment_of, is_assigner, is_key_selector
+
+    unit = assignment_of(viewer, proposal) if is_dept_liaison(viewer) else None
+    handling = proposal.status in (S.IN_PROGRESS, S.REHANDLING)
+    proposer = viewer.pk in proposer_user_ids(proposal)
+    rated = ProposalRating.objects.filter(proposal=proposal, round=proposal.round, user=viewer).exists()
+    pending_signer = (
+        proposal.status == S.COSIGNING
+        and ProposalSigner.objects.filter(proposal=proposal, user=viewer, accepted__isnull=True).exists()
+    )
+    open_filed = proposal.status in FILED_STATES and proposal.status != S.CLOSED
+    return {
+        "can_edit": proposal.author_id == viewer.pk and proposal.status == S.DRAFT,
+        "pending_signer": pending_signer,
+        "unit": unit,
+        "can_contact": unit is not None and proposal.status in (S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING),
+        "can_opine": unit is not None and unit.role == UnitRole.CO and handling,
+        "can_reply": unit is not None and unit.role != UnitRole.CO and handling,
+        "can_rate": proposer and proposal.status == S.REPLIED and not rated,
+        "can_set_units": bool(is_assigner(viewer)) and proposal.status in (S.FILED, S.TO_ASSIGN),
+        "can_mark_key": bool(is_key_selector(viewer)) and open_filed and not proposal.is_key,
+        "can_meeting": bool(is_key_selector(viewer)) and proposal.is_key,
+        "can_excellent": bool(is_proposal_office(viewer))
+        and proposal.status in FILED_STATES
+        and not proposal.is_excellent,
+        "can_export": bool(is_proposal_office(viewer) or is_clerk(viewer) or is_cppcc_leader(viewer)),
+    }

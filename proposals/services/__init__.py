@@ -1,0 +1,29 @@
+"""Writes on proposals, by stage: drafting, review, handling, feedback, recognition."""
+
+from proposals.services.drafting import (
+    create_proposal,
+    parse_source,
+    resolve_cosigner_names,
+    respond_cosign,
+    set_cosigners,
+    update_draft,
+)
+from proposals.services.feedback import rate_reply
+from proposals.services.handling import record_contact, submit_opinion, submit_reply
+from proposals.services.recognition import mark_key, schedule_handling_meeting, select_excellent
+
+__all__ = [
+    "create_proposal",
+    "mark_key",
+    "parse_source",
+    "rate_reply",
+    "record_contact",
+    "resolve_cosigner_names",
+    "respond_cosign",
+    "schedule_handling_meeting",
+    "select_excellent",
+    "set_cosigners",
+    "submit_opinion",
+    "submit_reply",
+    "update_draft",
+]

@@ -1,0 +1,313 @@
+"""Assignment (交办) and handling: units, hand-over, return requests, contacts, co-unit opinions, replies."""
+
+from datetime import date, timedelta
+
+from constance import config
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.predicates import is_dept_liaison
+from core.exceptions import ActionForbidden, Refused
+from district.models import Department
+from proposals.models import (
+    ContactMethod,
+    HandlingMode,
+    Proposal,
+    ProposalAssignment,
+    ProposalContact,
+    ProposalReply,
+    ReplyClass,
+    Status,
+    UnitRole,
+)
+from proposals.predicates import assignment_of
+
+REPLYING_ROLES = (UnitRole.LEAD, UnitRole.SEPARATE)
+HANDLING_STATES = (Status.IN_PROGRESS, Status.REHANDLING)
+
+
+def _ids(value) -> list[int]:
+    if value in (None, ""):
+        return []
+    items = value if isinstance(value, list | tuple) else str(value).replace("，", ",").split(",")
+    out = []
+    for item in items:
+        item = str(item).strip()
+        if not item:
+            continue
+        if not item.isdigit():
+            raise Refused(_("承办单位选择有误。"))
+        out.append(int(item))
+    return list(dict.fromkeys(out))
+
+
+def _departments(ids: list[int]) -> list[Department]:
+    found = {d.pk: d for d in Department.objects.filter(pk__in=ids, is_active=True)}
+    if len(found) != len(ids):
+        raise Refused(_("所选承办单位不存在或已停用。"))
+    return [found[i] for i in ids]
+
+
+def planned_units(data: dict) -> tuple[str, list[tuple[Department, str]]]:
+    """Validate the units payload: a lead with co-units (主办/会办), or two or more separate units (分办)."""
+    data = data or {}
+    mode = data.get("mode") or HandlingMode.LEAD
+    if mode not in HandlingMode.values:
+        raise Refused(_("请选择办理方式（主办会办或分办）。"), fields={"mode": [_("请选择办理方式。")]})
+    if mode == HandlingMode.SEPARATE:
+        units = _departments(_ids(data.get("units")))
+        if len(units) < 2:
+            msg = _("分办须指定两个以上承办单位；只有一个单位时请选择主办。")
+            raise Refused(msg, fields={"units": [msg]})
+        return mode, [(d, UnitRole.SEPARATE) for d in units]
+    lead_ids = _ids(data.get("lead"))
+    if len(lead_ids) != 1:
+        msg = _("请指定一个主办单位。")
+        raise Refused(msg, fields={"lead": [msg]})
+    co_ids = [i for i in _ids(data.get("co")) if i != lead_ids[0]]
+    lead, *co = _departments(lead_ids + co_ids)
+    return mode, [(lead, UnitRole.LEAD)] + [(d, UnitRole.CO) for d in co]
+
+
+def guard_set_units(proposal: Proposal, *, data, **kwargs) -> None:
+    planned_units(data)
+
+
+def on_set_units(proposal: Proposal, *, actor, data, **kwargs) -> None:
+    """Replace the planned units; earlier ones stay on record as inactive."""
+    mode, units = planned_units(data)
+    proposal.assignments.filter(is_active=True).update(is_active=False)
+    for department, role in units:
+        row = ProposalAssignment(proposal=proposal, department=department, role=role, assigned_by=actor)
+        row._history_user = actor
+        row.save()
+    proposal.handling_mode = mode
+    proposal.save(update_fields=["handling_mode"])
+
+
+def guard_assign(proposal: Proposal, **kwargs) -> None:
+    """The hand-over needs its units: one lead, or the separate units."""
+    active = proposal.assignments.filter(is_active=True)
+    if not active.exists():
+        raise Refused(_("请先确定承办单位。"))
+    if proposal.handling_mode == HandlingMode.LEAD and active.filter(role=UnitRole.LEAD).count() != 1:
+        raise Refused(_("请先确定一个主办单位。"))
+
+
+def reply_days(proposal: Proposal) -> int:
+    return int(config.PROPOSAL_URGENT_REPLY_DAYS) if proposal.is_urgent else int(config.PROPOSAL_REPLY_DAYS)
+
+
+def on_assign(proposal: Proposal, *, actor, **kwargs) -> None:
+    """Start the reply clock (shorter on the fast track)."""
+    now = timezone.now()
+    proposal.assigned_at = now
+    proposal.reply_due = timezone.localdate(now) + timedelta(days=reply_days(proposal))
+    proposal.save(update_fields=["assigned_at", "reply_due"])
+    proposal.assignments.filter(is_active=True).update(return_requested_at=None)
+
+
+def guard_request_return(proposal: Proposal, *, actor, **kwargs) -> None:
+    """Units may ask for adjustment only within the return window after the hand-over."""
+    window = int(config.PROPOSAL_RETURN_WINDOW_DAYS)
+    if proposal.assigned_at and timezone.now() > proposal.assigned_at + timedelta(days=window):
+        raise Refused(_("交办已超过%(n)s天，不能再申请调整承办单位；如有困难请与提案委员会联系。") % {"n": window})
+
+
+def on_request_return(proposal: Proposal, *, actor, note, **kwargs) -> None:
+    row = assignment_of(actor, proposal)
+    row.return_reason = note
+    row.return_requested_at = timezone.now()
+    row._history_user = actor
+    row.save(update_fields=["return_reason", "return_requested_at", "updated_at"])
+
+
+def on_accept_return(proposal: Proposal, *, actor, **kwargs) -> None:
+    """The units that asked leave; the assigner then sets the units again and re-assigns."""
+    proposal.assignments.filter(is_active=True, return_requested_at__isnull=False).update(is_active=False)
+
+
+def on_refuse_return(proposal: Proposal, *, actor, **kwargs) -> None:
+    proposal.assignments.filter(is_active=True).update(return_requested_at=None)
+
+
+def on_acknowledge(proposal: Proposal, *, actor, **kwargs) -> None:
+    row = assignment_of(actor, proposal)
+    if row is not None:
+        row.acknowledged_at = timezone.now()
+        row.save(update_fields=["acknowledged_at", "updated_at"])
+
+
+def _due(data: dict) -> date:
+    try:
+        return date.fromisoformat(str((data or {}).get("due") or ""))
+    except ValueError:
+        msg = _("请填写新的答复期限（日期）。")
+        raise Refused(msg, fields={"due": [msg]}) from None
+
+
+def guard_extend(proposal: Proposal, *, data, **kwargs) -> None:
+    """Extensions move the deadline later, but never past the maximum after the hand-over."""
+    due = _due(data)
+    if proposal.reply_due and due <= proposal.reply_due:
+        raise Refused(_("新的答复期限须晚于原期限%(d)s。") % {"d": proposal.reply_due.isoformat()})
+    start = timezone.localdate(proposal.assigned_at) if proposal.assigned_at else timezone.localdate()
+    latest = start + timedelta(days=int(config.PROPOSAL_REPLY_MAX_DAYS))
+    if due > latest:
+        raise Refused(
+            _("延期后的答复期限不能晚于交办后%(n)s天（%(d)s）。")
+            % {"n": int(config.PROPOSAL_REPLY_MAX_DAYS), "d": latest.isoformat()}
+        )
+
+
+def on_extend(proposal: Proposal, *, data, **kwargs) -> None:
+    proposal.reply_due = _due(data)
+    proposal.save(update_fields=["reply_due"])
+
+
+def _unit_row(proposal: Proposal, actor, *, doing: str) -> ProposalAssignment:
+    if not is_dept_liaison(actor):
+        raise ActionForbidden(_("只有承办单位的联络员可以%(doing)s。") % {"doing": doing})
+    row = assignment_of(actor, proposal)
+    if row is None:
+        raise Refused(_("该提案未交办给您所在的单位，不能%(doing)s。") % {"doing": doing})
+    return row
+
+
+@transaction.atomic
+def record_contact(
+    *, proposal: Proposal, actor, method: str, contacted_on: date, proposer_name: str, summary: str
+) -> ProposalContact:
+    """Record the unit's contact with the proposer before replying (面商/沟通)."""
+    row = _unit_row(proposal, actor, doing=_("记录办前沟通"))
+    if proposal.status not in (Status.ASSIGNED, *HANDLING_STATES):
+        raise Refused(_("当前状态下不能记录沟通情况。"))
+    if method not in ContactMethod.values:
+        raise Refused(_("请选择沟通方式。"), fields={"method": [_("请选择沟通方式。")]})
+    if not (summary or "").strip():
+        raise Refused(_("请填写沟通情况。"), fields={"summary": [_("请填写沟通情况。")]})
+    if contacted_on > timezone.localdate():
+        raise Refused(_("沟通日期不能晚于今天。"), fields={"contacted_on": [_("沟通日期不能晚于今天。")]})
+    contact = ProposalContact(
+        proposal=proposal,
+        department=row.department,
+        round=proposal.round,
+        method=method,
+        contacted_on=contacted_on,
+        proposer_name=(proposer_name or "").strip()[:60] or proposal.proposer_label,
+        summary=summary.strip(),
+        recorded_by=actor,
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def submit_opinion(*, proposal: Proposal, actor, opinion: str) -> ProposalAssignment:
+    """A co-unit sends its opinion to the lead unit, which answers for all."""
+    row = _unit_row(proposal, actor, doing=_("提交会办意见"))
+    if row.role != UnitRole.CO:
+        raise Refused(_("只有会办单位需要提交会办意见。"))
+    if proposal.status not in HANDLING_STATES:
+        raise Refused(_("提案当前状态为“%(s)s”，不能提交会办意见。") % {"s": proposal.get_status_display()})
+    if not (opinion or "").strip():
+        raise Refused(_("请填写会办意见。"), fields={"opinion": [_("请填写会办意见。")]})
+    row.opinion = opinion.strip()
+    row.opinion_at = timezone.now()
+    row._history_user = actor
+    row.save(update_fields=["opinion", "opinion_at", "updated_at"])
+    from notifications.services import notify
+    from proposals.selectors import _unit_liaisons
+
+    notify(
+        recipients=_unit_liaisons(proposal, roles=(UnitRole.LEAD,)),
+        event_key=f"proposal:{proposal.pk}:opinion:{row.pk}:{row.opinion_at.timestamp():.0f}",
+        title=_("%(unit)s已提交会办意见：%(title)s") % {"unit": row.department, "title": proposal.title[:60]},
+        target=proposal,
+    )
+    return row
+
+
+def _reply_class(value) -> ReplyClass:
+    if isinstance(value, ReplyClass):
+        return value
+    found = ReplyClass.objects.filter(code=str(value or "").strip(), is_active=True).first() if value else None
+    if found is None:
+        msg = _("请选择答复类别（如A、B、C类）。")
+        raise Refused(msg, fields={"reply_class": [msg]})
+    return found
+
+
+@transaction.atomic
+def submit_reply(*, proposal: Proposal, actor, reply_class, body: str, signed_by: str) -> ProposalReply:
+    """The lead (or a separate) unit replies with a class; once every replying unit has, it goes to review."""
+    from core.workflow import perform
+
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    row = _unit_row(proposal, actor, doing=_("答复"))
+    if row.role == UnitRole.CO:
+        raise Refused(_("会办单位不直接答复，请将会办意见提交主办单位，由主办单位统一答复。"))
+    if proposal.status not in HANDLING_STATES:
+        hint = _("请先签收。") if proposal.status == Status.ASSIGNED else ""
+        raise Refused(
+            _("提案当前状态为“%(s)s”，不能报送答复。%(hint)s") % {"s": proposal.get_status_display(), "hint": hint}
+        )
+    klass = _reply_class(reply_class)
+    if not (body or "").strip():
+        raise Refused(_("请填写答复内容。"), fields={"body": [_("请填写答复内容。")]})
+    if not (signed_by or "").strip():
+        raise Refused(_("请填写签发人。"), fields={"signed_by": [_("请填写签发人。")]})
+    if not proposal.contacts.filter(department=row.department, round=proposal.round).exists():
+        raise Refused(_("答复前须与提案者沟通（面商、电话等），请先记录沟通情况。"))
+    if row.role == UnitRole.LEAD:
+        waiting = proposal.assignments.filter(is_active=True, role=UnitRole.CO, opinion_at__isnull=True)
+        if waiting.exists():
+            names = "、".join(str(a.department) for a in waiting.select_related("department"))
+            raise Refused(_("会办单位（%(names)s）尚未提交会办意见，请督促后再答复。") % {"names": names})
+    # A reply returned by the office is revised in place; its history keeps every version.
+    reply = ProposalReply.objects.filter(proposal=proposal, department=row.department, round=proposal.round).first()
+    reply = reply or ProposalReply(proposal=proposal, department=row.department, round=proposal.round)
+    reply.reply_class, reply.body, reply.signed_by = klass, body.strip(), signed_by.strip()
+    reply.submitted_by = actor
+    reply._history_user = actor
+    reply.full_clean()
+    reply.save()
+    if not replying_units_missing(proposal):
+        perform(proposal, "send_reply", actor=actor)
+    return reply
+
+
+def replying_units_missing(proposal: Proposal):
+    """Active lead/separate units that have not replied in the current round."""
+    replied = ProposalReply.objects.filter(proposal=proposal, round=proposal.round).values("department")
+    return proposal.assignments.filter(is_active=True, role__in=REPLYING_ROLES).exclude(department__in=replied)
+
+
+def guard_send_reply(proposal: Proposal, **kwargs) -> None:
+    missing = replying_units_missing(proposal)
+    if missing.exists():
+        names = "、".join(str(a.department) for a in missing.select_related("department"))
+        raise Refused(_("尚有承办单位（%(names)s）未提交答复。") % {"names": names})
+
+
+def guard_approve_reply(proposal: Proposal, *, data, **kwargs) -> None:
+    """The office may change the class of a single reply while approving it."""
+    code = (data or {}).get("reply_class")
+    if code:
+        _reply_class(code)
+        if ProposalReply.objects.filter(proposal=proposal, round=proposal.round).count() != 1:
+            raise Refused(_("分办提案有多份答复，请退回相关单位修改答复类别。"))
+
+
+def on_approve_reply(proposal: Proposal, *, actor, data, **kwargs) -> None:
+    """Send the reply to the proposers, who then rate it."""
+    code = (data or {}).get("reply_class")
+    if code:
+        reply = ProposalReply.objects.get(proposal=proposal, round=proposal.round)
+        reply.reply_class = _reply_class(code)
+        reply._history_user = actor
+        reply.save(update_fields=["reply_class", "updated_at"])
+    proposal.replied_at = timezone.now()
+    proposal.save(update_fields=["replied_at"])

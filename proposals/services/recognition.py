@@ -1,0 +1,114 @@
+"""Key proposals (重点提案) supervised by a chair with a handling consultation, and excellent proposals."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.predicates import is_cppcc_leader, is_proposal_office
+from accounts.roles import Role
+from consultations.models import Meeting, MeetingKind, MeetingParticipant, ParticipantRole
+from core.exceptions import ActionForbidden, Refused
+from district.models import Member
+from proposals.models import FILED_STATES, Proposal, Status, UnitRole
+
+
+def _require_selector(actor) -> None:
+    if not (is_proposal_office(actor) or is_cppcc_leader(actor)):
+        raise ActionForbidden(_("只有提案委员会或主席会议成员可以确定重点提案。"))
+
+
+@transaction.atomic
+def mark_key(*, proposal: Proposal, supervisor, actor, year: int | None = None) -> Proposal:
+    """Choose a filed proposal as a key proposal supervised by a chair or vice-chair; open a supervision task."""
+    from supervision.services import create_task
+
+    _require_selector(actor)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status not in FILED_STATES or proposal.status == Status.CLOSED:
+        raise Refused(_("只有已立案、尚未办结的提案可以确定为重点提案。"))
+    if proposal.is_key:
+        raise Refused(_("该提案已是重点提案。"))
+    if supervisor is None or not supervisor.has_role(Role.CHAIR, Role.VICE_CHAIR):
+        msg = _("重点提案须由主席或副主席督办，请选择督办领导。")
+        raise Refused(msg, fields={"supervisor": [msg]})
+    proposal.is_key = True
+    proposal.key_year = year or (proposal.session.year if proposal.session else timezone.localdate().year)
+    proposal.key_supervisor = supervisor
+    proposal._history_user = actor
+    proposal.save(update_fields=["is_key", "key_year", "key_supervisor", "updated_at"])
+    units = list(proposal.assignments.filter(is_active=True).select_related("department"))
+    lead = next((a.department for a in units if a.role != UnitRole.CO), None)
+    create_task(
+        source=proposal,
+        title=_("重点提案督办：%(title)s") % {"title": proposal.title},
+        actor=actor,
+        description=_("%(year)s年度重点提案，由%(who)s督办。") % {"year": proposal.key_year, "who": supervisor.display},
+        lead_department=lead,
+        co_departments=[a.department for a in units if a.department != lead],
+        due_date=proposal.reply_due,
+    )
+    return proposal
+
+
+@transaction.atomic
+def schedule_handling_meeting(
+    *, proposal: Proposal, actor, starts_at, ends_at, place: str = "", agenda: str = ""
+) -> Meeting:
+    """Convene a proposal-handling consultation (提案办理协商会) on a key proposal, with its people invited."""
+    from proposals.selectors import proposers
+
+    _require_selector(actor)
+    if not proposal.is_key:
+        raise Refused(_("请先将该提案确定为重点提案，再召开提案办理协商会。"))
+    if ends_at < starts_at:
+        raise Refused(_("结束时间不能早于开始时间。"), fields={"ends_at": [_("结束时间不能早于开始时间。")]})
+    meeting = Meeting(
+        kind=MeetingKind.PROPOSAL_HANDLING,
+        title=(_("重点提案办理协商会：%(title)s") % {"title": proposal.title})[:200],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        agenda=agenda,
+        subject=proposal,
+        created_by=actor,
+    )
+    meeting._history_user = actor
+    meeting.full_clean()
+    meeting.save()
+    rows = []
+    supervisor = proposal.key_supervisor
+    if supervisor is not None:
+        rows.append(_participant(meeting, supervisor, ParticipantRole.PRESIDING))
+    for user in proposers(proposal):
+        if supervisor is None or user.pk != supervisor.pk:
+            rows.append(_participant(meeting, user, ParticipantRole.MEMBER))
+    for a in proposal.assignments.filter(is_active=True).select_related("department"):
+        dept = a.department
+        rows.append(
+            MeetingParticipant(
+                meeting=meeting, role=ParticipantRole.DEPT_HEAD, department=dept, name=dept.head_name or dept.name
+            )
+        )
+    MeetingParticipant.objects.bulk_create(rows)
+    return meeting
+
+
+def _participant(meeting: Meeting, user, role: str) -> MeetingParticipant:
+    member = Member.objects.filter(user=user).first()
+    return MeetingParticipant(meeting=meeting, role=role, user=user, member=member, name=user.display)
+
+
+@transaction.atomic
+def select_excellent(*, proposal: Proposal, actor, year: int) -> Proposal:
+    """Select a filed proposal as an excellent proposal (优秀提案) of the year."""
+    if not is_proposal_office(actor):
+        raise ActionForbidden(_("只有提案委员会可以评选优秀提案。"))
+    if proposal.status not in FILED_STATES:
+        raise Refused(_("只有已立案的提案可以评为优秀提案。"))
+    if proposal.is_excellent:
+        raise Refused(_("该提案已评为优秀提案。"))
+    proposal.is_excellent = True
+    proposal.excellent_year = year
+    proposal._history_user = actor
+    proposal.save(update_fields=["is_excellent", "excellent_year", "updated_at"])
+    return proposal

@@ -1,0 +1,86 @@
+"""API: /api/v1/proposals/ with transitions/history and the handling operations; structured refusals."""
+
+import pytest
+
+from proposals.models import Proposal, Status
+from proposals.tests.factories import assigned, in_progress, replied, session, submitted
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/proposals/"
+
+
+def test_member_creates_a_draft_then_autosaves_with_the_version(api_client, cast):
+    session()
+    api_client.force_authenticate(cast.member)
+    created = api_client.post(BASE, {"kind": "individual", "title": "关于燃气公司搬迁的建议"}, format="json")
+    assert created.status_code == 201
+    pk, version = created.json()["id"], created.json()["version"]
+    ok = api_client.patch(f"{BASE}{pk}/", {"version": version, "case": "案由"}, format="json")
+    assert ok.status_code == 200 and ok.json()["case"] == "案由"
+    stale = api_client.patch(f"{BASE}{pk}/", {"version": version, "case": "旧"}, format="json")
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
+
+
+def test_cosigner_who_is_not_a_member_is_a_structured_400(api_client, cast):
+    session()
+    api_client.force_authenticate(cast.member)
+    pk = api_client.post(BASE, {"kind": "joint", "title": "联名提案"}, format="json").json()["id"]
+    response = api_client.post(f"{BASE}{pk}/cosigners/", {"members": [99999]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["cosigners"]
+    ok = api_client.post(f"{BASE}{pk}/cosigners/", {"members": [cast.other_member.member.pk]}, format="json")
+    assert ok.json()["signers"][0]["member"] == "member2"
+
+
+def test_transitions_endpoint_lists_and_fires_workflow_actions(api_client, cast):
+    proposal = submitted(cast)
+    api_client.force_authenticate(cast.proposal)
+    actions = {a["action"] for a in api_client.get(f"{BASE}{proposal.pk}/transitions/").json()}
+    assert actions == {"pre_review", "return_to_draft"}
+    done = api_client.post(f"{BASE}{proposal.pk}/transitions/", {"action": "pre_review"}, format="json")
+    assert done.json()["status"] == Status.PRE_REVIEWED
+    refused = api_client.post(
+        f"{BASE}{proposal.pk}/transitions/", {"action": "reject", "note": "两事", "data": {}}, format="json"
+    )
+    assert refused.status_code == 400 and "ground" in refused.json()["error"]["fields"]
+    history = api_client.get(f"{BASE}{proposal.pk}/history/").json()
+    assert [e["action"] for e in history if e["kind"] == "transition"] == ["submit", "pre_review"]
+
+
+def test_unit_replies_through_the_api_and_other_units_get_404(api_client, cast):
+    proposal = in_progress(cast)
+    api_client.force_authenticate(cast.other_liaison)
+    assert api_client.get(f"{BASE}{proposal.pk}/").status_code == 404
+    api_client.force_authenticate(cast.liaison)
+    api_client.post(
+        f"{BASE}{proposal.pk}/contacts/",
+        {"method": "phone", "contacted_on": "2022-05-01", "summary": "电话沟通"},
+        format="json",
+    )
+    no_class = api_client.post(f"{BASE}{proposal.pk}/reply/", {"body": "答复", "signed_by": "局长"}, format="json")
+    assert no_class.status_code == 400 and "reply_class" in no_class.json()["error"]["fields"]
+    ok = api_client.post(
+        f"{BASE}{proposal.pk}/reply/", {"reply_class": "A", "body": "答复", "signed_by": "局长"}, format="json"
+    )
+    assert ok.status_code == 201 and ok.json()["status"] == Status.REVIEW
+
+
+def test_rating_by_a_non_proposer_is_a_structured_403(api_client, cast):
+    proposal = replied(cast)
+    api_client.force_authenticate(cast.other_member)
+    refused = api_client.post(f"{BASE}{proposal.pk}/ratings/", {"rating": "satisfied"}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == "只有提案者本人可以评价答复。"
+    api_client.force_authenticate(cast.member)
+    ok = api_client.post(f"{BASE}{proposal.pk}/ratings/", {"rating": "satisfied"}, format="json")
+    assert ok.json()["status"] == Status.CLOSED
+
+
+def test_list_filters_by_department_and_shows_units(api_client, cast):
+    ours = assigned(cast)
+    submitted(cast)
+    api_client.force_authenticate(cast.proposal)
+    rows = api_client.get(BASE, {"department": cast.liaison.department_id}).json()["results"]
+    assert [r["id"] for r in rows] == [ours.pk]
+    assert rows[0]["units"] == [{"department": "教育局", "department_id": cast.liaison.department_id, "role": "lead"}]
+    assert Proposal.objects.count() == 2

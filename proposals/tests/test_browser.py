@@ -1,0 +1,72 @@
+"""In a real browser: a member drafts a joint proposal (autosaved), a co-signer confirms on a phone, it is submitted."""
+
+import pytest
+
+from accounts.tests.factories import PASSWORD
+from core.tests.browser import axe_violations, login
+from proposals.models import Proposal, Status
+from proposals.tests.factories import session
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_member_submits_a_joint_proposal_and_the_cosigner_confirms(page, phone_page, cast):
+    session()
+    login(page, "member", PASSWORD)
+    page.goto(page.base_url + "/proposals/new/")
+    page.check("input[name=kind][value=joint]")
+    page.fill("#id_title", "关于推动区燃气公司搬迁的建议")
+    page.fill("#id_case", "燃气公司位于居民区。")
+    page.fill("#id_analysis", "管线老化，周边人口密集。")
+    page.fill("#id_suggestions", "一、尽快选址搬迁。")
+    page.fill("#id_cosigners", "member2")
+    page.click("[data-testid=create]")
+    page.wait_for_url("**/edit/")
+
+    # Typing autosaves the draft (htmx) and bumps the version the form carries.
+    page.fill("#id_suggestions", "一、尽快选址搬迁；二、加强管线巡查。")
+    page.locator("[data-testid=autosave]").filter(has_text="已自动保存").wait_for()
+    proposal = Proposal.objects.get()
+    assert proposal.suggestions == "一、尽快选址搬迁；二、加强管线巡查。"
+    assert page.input_value("#id_version") == str(proposal.version)
+
+    page.click("[data-testid=invite]")
+    page.wait_for_url(f"**/proposals/{proposal.pk}/")
+    assert page.locator("[data-testid=state]").inner_text() == "联名确认中"
+
+    # The co-signer confirms on a phone.
+    login(phone_page, "member2", PASSWORD)
+    phone_page.goto(f"{phone_page.base_url}/proposals/{proposal.pk}/")
+    phone_page.click("[data-testid=cosign-accept]")
+    phone_page.wait_for_load_state("networkidle")
+    assert "已确认" in phone_page.locator("[data-testid=signers]").inner_text()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert axe_violations(phone_page) == []
+
+    page.reload()
+    page.click("button[data-action=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=state]").inner_text() == "已提交"
+    assert "member2" in page.locator("[data-testid=proposers]").inner_text()
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SUBMITTED
+
+
+def test_liaison_replies_on_a_phone_and_a_missing_class_is_explained(phone_page, cast):
+    from proposals.tests.factories import contact, in_progress, reply_classes
+
+    reply_classes()
+    proposal = in_progress(cast)
+    contact(cast, proposal)
+    login(phone_page, "liaison", PASSWORD)
+    phone_page.goto(f"{phone_page.base_url}/proposals/{proposal.pk}/")
+    phone_page.fill("#id_body", "经研究，答复如下。")
+    phone_page.fill("#id_signed_by", "局长")
+    phone_page.click("[data-testid=send-reply]")
+    assert "请选择答复类别" in phone_page.content()
+    assert phone_page.input_value("#id_body") == "经研究，答复如下。"
+    phone_page.select_option("#id_reply_class", label="A类（已解决或采纳）")
+    phone_page.click("[data-testid=send-reply]")
+    phone_page.wait_for_load_state("networkidle")
+    assert phone_page.locator("[data-testid=state]").inner_text() == "答复审核"
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375

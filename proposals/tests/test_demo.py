@@ -1,0 +1,34 @@
+"""The demo: the seed duty group's 7 proposals among ~150 others in every state, and reports in every state."""
+
+import time
+
+import pytest
+from django.core.management import call_command
+
+from core.workflow import history_for
+from opinions.models import OpinionReport
+from opinions.models import Status as ReportStatus
+from proposals.models import Proposal, Status
+from supervision.models import SupervisionTask
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_follows_the_seed_and_covers_every_state_quickly():
+    started = time.monotonic()
+    call_command("load_demo")
+    assert time.monotonic() - started < 40
+    group = Proposal.objects.filter(member__name__in=["洪志强", "李宏墩", "陈宏", "洪冬云", "张彦"])
+    assert group.count() == 7
+    gas = group.get(title__contains="燃气公司搬迁")
+    assert gas.is_key and gas.key_supervisor.username == "chair"
+    assert SupervisionTask.objects.filter(source_id=gas.pk, title__contains="燃气公司").exists()
+    assert [e["action"] for e in history_for(gas) if e["kind"] == "transition"][:3] == ["submit", "pre_review", "file"]
+    assert Proposal.objects.count() >= 150
+    assert set(Proposal.objects.values_list("status", flat=True)) == set(Status.values)
+    assert set(OpinionReport.objects.values_list("status", flat=True)) == set(ReportStatus.values)
+    numbers = list(Proposal.objects.filter(serial__isnull=False).values_list("session_id", "serial"))
+    assert len(numbers) == len(set(numbers))
+    count = Proposal.objects.count()
+    call_command("load_demo")
+    assert Proposal.objects.count() == count

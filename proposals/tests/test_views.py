@@ -1,0 +1,328 @@
+"""Pages: lists and visibility, the draft with autosave, co-signing, handling forms, export, statistics."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.workflow import perform
+from intake.models import Appeal
+from proposals.models import Proposal, Status
+from proposals.tests.factories import ProposalFactory, assigned, filed, in_progress, replied, session, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def appeal_visible_to_members(monkeypatch):
+    """Register a visibility rule for appeals (as the grassroots area does) for the duration of a test."""
+    from accounts.predicates import is_member
+    from core import visibility
+
+    monkeypatch.setitem(
+        visibility._visible,
+        "intake.appeal",
+        lambda user: Appeal.objects.all() if is_member(user) else Appeal.objects.none(),
+    )
+
+
+# Lists and visibility
+
+
+def test_list_shows_a_member_their_drafts_and_filed_proposals_not_others_drafts(client, cast):
+    mine = ProposalFactory(author=cast.member, title="我的草稿")
+    theirs = ProposalFactory(author=cast.other_member, title="别人的草稿")
+    public = filed(cast, author=cast.other_member, title="已立案的提案")
+    body = login(client, cast.member).get(reverse("proposals:list")).content.decode()
+    assert mine.title in body and public.title in body and theirs.title not in body
+    assert client.get(reverse("proposals:detail", args=[theirs.pk])).status_code == 404
+
+
+def test_liaison_sees_only_proposals_assigned_to_their_unit(client, cast):
+    ours = assigned(cast, title="交给教育局的提案")
+    filed_only = filed(cast, title="尚未交办的提案")
+    login(client, cast.other_liaison)
+    assert client.get(reverse("proposals:detail", args=[ours.pk])).status_code == 404
+    login(client, cast.liaison)
+    body = client.get(reverse("proposals:list")).content.decode()
+    assert ours.title in body and filed_only.title not in body
+    assert client.get(reverse("proposals:detail", args=[filed_only.pk])).status_code == 404
+
+
+def test_list_query_count_does_not_grow_with_rows(client, cast, django_assert_max_num_queries):
+    assigned(cast, co=cast.other_liaison)
+    login(client, cast.proposal)
+    with django_assert_max_num_queries(20) as first:
+        client.get(reverse("proposals:list"))
+    for _ in range(6):
+        replied(cast)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(reverse("proposals:list"))
+    assert response.context["page"].paginator.count == 7
+
+
+def test_filters_narrow_the_list(client, cast):
+    a = replied(cast, code="A", title="A类答复的提案")
+    b = replied(cast, code="B", title="B类答复的提案")
+    login(client, cast.proposal)
+    body = client.get(reverse("proposals:list"), {"reply_class": "B"}).content.decode()
+    assert b.title in body and a.title not in body
+    body = client.get(
+        reverse("proposals:list"), {"department": cast.liaison.department_id, "q": "A类"}
+    ).content.decode()
+    assert a.title in body and b.title not in body
+
+
+# Drafting
+
+
+def test_create_from_an_appeal_prefills_and_keeps_the_link(client, cast, appeal_visible_to_members):
+    session()
+    appeal = Appeal.objects.create(tracking_code="T1", title="燃气站离小区太近", body="居民反映燃气站存在隐患")
+    login(client, cast.member)
+    url = reverse("proposals:create") + f"?source=intake.appeal:{appeal.pk}"
+    page = client.get(url)
+    assert page.context["form"].initial["title"] == "燃气站离小区太近"
+    assert "居民反映燃气站存在隐患" in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "kind": "individual",
+            "title": "关于燃气站搬迁的建议",
+            "case": "居民反映",
+            "source": f"intake.appeal:{appeal.pk}",
+        },
+    )
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302
+    assert proposal.source == appeal
+
+
+def test_source_the_viewer_may_not_see_is_ignored(client, cast, appeal_visible_to_members):
+    appeal = Appeal.objects.create(tracking_code="T2", title="不可见", body="内容")
+    login(client, cast.liaison)
+    assert client.get(reverse("proposals:create") + f"?source=intake.appeal:{appeal.pk}").status_code == 404
+    login(client, cast.member)
+    page = client.get(reverse("proposals:create") + "?source=intake.appeal:999")
+    assert page.context["source"] is None
+
+
+def test_joint_proposal_with_a_non_member_cosigner_is_refused_and_the_text_is_kept(client, cast):
+    login(client, cast.member)
+    response = client.post(
+        reverse("proposals:create"),
+        {
+            "kind": "joint",
+            "title": "关于燃气公司搬迁的建议",
+            "case": "我写了很长的案由",
+            "cosigners": "member2、王某某",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "“王某某”不是在任政协委员" in body
+    assert "我写了很长的案由" in body
+    assert not Proposal.objects.exists()
+
+
+def test_autosave_saves_and_bumps_the_version_and_reports_conflicts(client, cast):
+    session()
+    proposal = ProposalFactory(author=cast.member)
+    login(client, cast.member)
+    url = reverse("proposals:autosave", args=[proposal.pk])
+    data = {"title": proposal.title, "case": "自动保存的案由", "analysis": "a", "suggestions": "s", "version": 1}
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'value="2"' in response.content.decode() and "已自动保存" in response.content.decode()
+    proposal.refresh_from_db()
+    assert (proposal.case, proposal.version) == ("自动保存的案由", 2)
+    stale = client.post(url, {**data, "case": "旧标签页的内容", "version": 1})
+    assert stale.status_code == 409
+    assert "尚未保存" in stale.json()["error"]["message"]
+    proposal.refresh_from_db()
+    assert proposal.case == "自动保存的案由"
+
+
+def test_autosave_is_only_for_the_author(client, cast):
+    session()
+    proposal = ProposalFactory(author=cast.member)
+    login(client, cast.other_member)
+    assert client.post(reverse("proposals:autosave", args=[proposal.pk]), {"version": 1}).status_code == 404
+
+
+def test_edit_then_invite_and_the_cosigner_confirms_on_the_page(client, cast):
+    session()
+    login(client, cast.member)
+    client.post(
+        reverse("proposals:create"), {"kind": "joint", "title": "关于燃气公司搬迁的建议", "cosigners": "member2"}
+    )
+    proposal = Proposal.objects.get()
+    response = client.post(
+        reverse("proposals:edit", args=[proposal.pk]),
+        {
+            "title": proposal.title,
+            "case": "案由",
+            "analysis": "分析",
+            "suggestions": "建议",
+            "cosigners": "member2",
+            "version": proposal.version,
+            "then": "invite",
+        },
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Status.COSIGNING
+    login(client, cast.other_member)
+    assert "邀请您联名" in client.get(proposal.get_absolute_url()).content.decode()
+    client.post(reverse("proposals:cosign", args=[proposal.pk]), {"answer": "accept"})
+    assert proposal.signers.get().accepted is True
+
+
+def test_submit_refusal_on_the_edit_page_keeps_what_was_typed(client, cast):
+    session()
+    proposal = ProposalFactory(author=cast.member)
+    login(client, cast.member)
+    response = client.post(
+        reverse("proposals:edit", args=[proposal.pk]),
+        {
+            "title": proposal.title,
+            "case": "新写的案由",
+            "analysis": "",
+            "suggestions": "",
+            "version": 1,
+            "then": "submit",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "请填写分析" in body and "新写的案由" in body
+
+
+# Review and handling through the page
+
+
+def test_not_filing_through_the_page_records_the_ground(client, cast):
+    proposal = submitted(cast)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    login(client, cast.proposal)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'data-action="reject"' in page and "一案多事" in page
+    client.post(
+        reverse("core:transition", args=["proposals.proposal", proposal.pk]),
+        {
+            "action": "reject",
+            "note": "含两个事项",
+            "data_ground": "multiple_subjects",
+            "next": proposal.get_absolute_url(),
+        },
+    )
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.reject_ground) == (Status.REJECTED, "multiple_subjects")
+
+
+def test_units_form_sets_lead_and_co_units(client, cast):
+    proposal = filed(cast)
+    login(client, cast.proposal)
+    response = client.post(
+        reverse("proposals:units", args=[proposal.pk]),
+        {"mode": "lead", "lead": cast.liaison.department_id, "co": [cast.other_liaison.department_id]},
+    )
+    assert response.status_code == 302
+    roles = dict(proposal.assignments.values_list("department__name", "role"))
+    assert roles == {"教育局": "lead", "人社局": "co"}
+
+
+def test_reply_without_a_class_is_refused_on_the_page_and_the_text_is_kept(client, cast):
+    proposal = in_progress(cast)
+    login(client, cast.liaison)
+    response = client.post(reverse("proposals:reply", args=[proposal.pk]), {"body": "详细的答复", "signed_by": "局长"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "请选择答复类别" in body and "详细的答复" in body
+
+
+def test_rating_by_a_member_who_is_not_a_proposer_gets_a_clear_message(client, cast):
+    proposal = replied(cast)
+    login(client, cast.other_member)
+    response = client.post(reverse("proposals:rate", args=[proposal.pk]), {"rating": "satisfied"})
+    assert response.status_code == 400
+    assert "只有提案者本人可以评价答复" in response.content.decode()
+    login(client, cast.member)
+    assert 'data-testid="rate"' in client.get(proposal.get_absolute_url()).content.decode()
+    client.post(reverse("proposals:rate", args=[proposal.pk]), {"rating": "satisfied"})
+    proposal.refresh_from_db()
+    assert proposal.status == Status.CLOSED
+
+
+def test_key_proposal_and_handling_meeting_from_the_page(client, cast):
+    from consultations.models import Meeting
+
+    proposal = assigned(cast)
+    login(client, cast.proposal)
+    client.post(reverse("proposals:key", args=[proposal.pk]), {"supervisor": cast.chair.pk})
+    proposal.refresh_from_db()
+    assert proposal.is_key and proposal.key_supervisor == cast.chair
+    client.post(
+        reverse("proposals:meeting", args=[proposal.pk]),
+        {"starts_at": "2022-06-01T09:00", "ends_at": "2022-06-01T11:00", "place": "区政协三楼会议室"},
+    )
+    meeting = Meeting.objects.get()
+    assert meeting.kind == "proposal_handling" and meeting.subject == proposal
+    roles = set(meeting.participants.values_list("role", "name"))
+    assert ("presiding", "chair") in roles and ("member", "member") in roles
+    assert ("dept_head", "教育局") in roles
+
+
+# Export and statistics
+
+
+def test_export_reads_back_in_the_offices_layout(client, cast):
+    p = in_progress(cast, co=cast.other_liaison, title="关于区燃气公司搬迁的建议")
+    from proposals import services
+    from proposals.tests.factories import contact
+
+    services.submit_opinion(proposal=p, actor=cast.other_liaison, opinion="同意")
+    contact(cast, p)
+    services.submit_reply(proposal=p, actor=cast.liaison, reply_class="B", body="列入计划", signed_by="局长")
+    p.refresh_from_db()
+    perform(p, "approve_reply", actor=cast.proposal)
+    services.rate_reply(proposal=p, actor=cast.member, rating="basic")
+    login(client, cast.proposal)
+    response = client.get(reverse("proposals:export"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    headers = [c.value for c in ws[2]]
+    assert headers[:8] == ["编号", "标题", "提案形式", "提案者", "主办/分办单位", "会办单位", "答复类别", "评价"]
+    row = [c.value for c in ws[3]]
+    assert row[0] == "2022年14届1次第001号"
+    assert row[1:8] == ["关于区燃气公司搬迁的建议", "个人提案", "member", "教育局", "人社局", "B", "基本满意"]
+    assert row[headers.index("立案日期")] is not None
+
+
+def test_export_is_for_the_office_only(client, cast):
+    login(client, cast.member)
+    assert client.get(reverse("proposals:export")).status_code == 404
+
+
+def test_statistics_count_outcomes_classes_and_satisfaction(client, cast):
+    a = replied(cast, code="A")
+    from proposals import services
+
+    services.rate_reply(proposal=a, actor=cast.member, rating="satisfied")
+    b = replied(cast, code="C")
+    services.rate_reply(proposal=b, actor=cast.member, rating="unsatisfied", reason="不满意")
+    rejected = submitted(cast)
+    perform(rejected, "pre_review", actor=cast.proposal)
+    perform(rejected, "reject", actor=cast.proposal, note="一案多事", data={"ground": "multiple_subjects"})
+    login(client, cast.proposal)
+    s = client.get(reverse("proposals:stats"), {"year": 2022}).context["s"]
+    assert (s["totals"]["submitted"], s["totals"]["filed"], s["totals"]["rejected"]) == (3, 2, 1)
+    assert {c["code"]: c["count"] for c in s["by_class"]} == {"A": 1, "B": 0, "C": 1}
+    assert s["ratings"]["satisfaction"] == 50.0
+    assert s["units"][0]["name"] == "教育局" and s["units"][0]["lead"] == 2 and s["units"][0]["replied"] == 2

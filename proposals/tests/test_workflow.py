@@ -1,0 +1,511 @@
+"""The proposal cycle, rule by rule: drafting, co-signing, review, assignment, reply, rating."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from core.exceptions import ActionForbidden, NoteRequired, Refused
+from core.workflow import perform
+from district.tests.factories import DepartmentFactory, MemberFactory, SectorFactory, SessionFactory, TermFactory
+from opinions.models import OpinionReport
+from proposals import services
+from proposals.models import Proposal, ProposalRating, ReplyClass, Status
+from proposals.selectors import proposer_user_ids
+from proposals.tests.factories import (
+    ProposalFactory,
+    assigned,
+    contact,
+    filed,
+    in_progress,
+    replied,
+    session,
+    submitted,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def joint_draft(cast, **kwargs):
+    session()
+    proposal = ProposalFactory(author=cast.member, kind="joint", **kwargs)
+    services.set_cosigners(proposal=proposal, members=[cast.other_member.member], actor=cast.member)
+    return proposal
+
+
+# Drafting and submission
+
+
+def test_submit_refuses_missing_parts_and_names_them(cast):
+    session()
+    proposal = ProposalFactory(author=cast.member, analysis="", suggestions=" ")
+    with pytest.raises(Refused) as err:
+        perform(proposal, "submit", actor=cast.member)
+    assert "分析" in str(err.value.message) and "具体建议" in str(err.value.message)
+    assert set(err.value.fields) == {"analysis", "suggestions"}
+    proposal.refresh_from_db()
+    assert proposal.status == Status.DRAFT
+
+
+def test_submit_stamps_time_and_session(cast):
+    proposal = submitted(cast)
+    assert proposal.status == Status.SUBMITTED
+    assert proposal.submitted_at is not None
+    assert proposal.session.year == 2022
+
+
+def test_only_the_author_submits(cast):
+    session()
+    proposal = ProposalFactory(author=cast.member)
+    with pytest.raises(ActionForbidden):
+        perform(proposal, "submit", actor=cast.other_member)
+
+
+def test_collective_proposal_needs_exactly_one_organisation(cast):
+    with pytest.raises(Refused) as err:
+        services.create_proposal(actor=cast.member, kind="collective", title="关于界别协商的建议")
+    assert "界别" in str(err.value.message)
+    proposal = services.create_proposal(
+        actor=cast.member, kind="collective", title="关于界别协商的建议", org_sector=SectorFactory(name="经贸")
+    )
+    assert proposal.proposer_label == "经贸"
+
+
+def test_non_member_cannot_make_an_individual_proposal(cast):
+    with pytest.raises(ActionForbidden):
+        services.create_proposal(actor=cast.liaison, kind="individual", title="标题")
+    with pytest.raises(Refused):
+        services.create_proposal(actor=cast.proposal, kind="individual", title="标题")
+
+
+# Co-signing
+
+
+def test_cosigner_who_is_not_a_member_is_refused_by_name(cast):
+    with pytest.raises(Refused) as err:
+        services.resolve_cosigner_names("member2、王某某")
+    assert "“王某某”不是在任政协委员" in str(err.value.message)
+    assert [m.name for m in services.resolve_cosigner_names("member2，standing")] == ["member2", "standing"]
+
+
+def test_cosigner_must_be_an_active_member_with_an_account(cast):
+    session()
+    proposal = ProposalFactory(author=cast.member, kind="joint")
+    retired = MemberFactory(name="已离任委员", is_active=False)
+    with pytest.raises(Refused, match="不是在任政协委员"):
+        services.set_cosigners(proposal=proposal, members=[retired], actor=cast.member)
+    offline = MemberFactory(name="无账号委员")
+    with pytest.raises(Refused, match="尚未开通平台账号"):
+        services.set_cosigners(proposal=proposal, members=[offline], actor=cast.member)
+    with pytest.raises(Refused, match="第一提案人"):
+        services.set_cosigners(proposal=proposal, members=[cast.member.member], actor=cast.member)
+
+
+def test_joint_proposal_cannot_be_submitted_before_cosigners_are_asked(cast):
+    proposal = joint_draft(cast)
+    with pytest.raises(Refused, match="须先发起联名"):
+        perform(proposal, "submit", actor=cast.member)
+
+
+def test_joint_proposal_waits_for_confirmation_then_counts_the_cosigner_as_proposer(cast):
+    proposal = joint_draft(cast)
+    perform(proposal, "invite", actor=cast.member)
+    assert proposal.cosign_deadline == timezone.localdate() + timedelta(days=7)
+    with pytest.raises(Refused, match="尚有1位联名人未确认"):
+        perform(proposal, "submit", actor=cast.member)
+    services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=True)
+    perform(proposal, "submit", actor=cast.member)
+    assert proposal.status == Status.SUBMITTED
+    assert proposer_user_ids(proposal) == {cast.member.pk, cast.other_member.pk}
+
+
+def test_confirmation_after_the_deadline_is_refused(cast):
+    proposal = joint_draft(cast)
+    perform(proposal, "invite", actor=cast.member)
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        with pytest.raises(Refused, match="联名确认已于"):
+            services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=True)
+        # Past the deadline with nobody confirmed: the author is told to submit it as an individual one.
+        with pytest.raises(Refused, match="没有联名人确认"):
+            perform(proposal, "submit", actor=cast.member)
+
+
+def test_only_invited_cosigners_confirm(cast):
+    proposal = joint_draft(cast)
+    perform(proposal, "invite", actor=cast.member)
+    with pytest.raises(ActionForbidden):
+        services.respond_cosign(proposal=proposal, actor=cast.standing, accept=True)
+
+
+def test_recall_reopens_the_draft_and_voids_confirmations(cast):
+    proposal = joint_draft(cast)
+    perform(proposal, "invite", actor=cast.member)
+    services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=True)
+    perform(proposal, "recall", actor=cast.member)
+    assert proposal.status == Status.DRAFT
+    assert proposal.signers.get().accepted is None
+
+
+def test_autosave_refuses_a_stale_version_and_keeps_the_newer_text(cast):
+    from core.exceptions import ConcurrentEdit
+
+    session()
+    proposal = ProposalFactory(author=cast.member)
+    services.update_draft(proposal=proposal, actor=cast.member, expected_version=1, case="第一次保存")
+    stale = Proposal.objects.get(pk=proposal.pk)
+    stale.version = 1
+    with pytest.raises(ConcurrentEdit):
+        services.update_draft(proposal=stale, actor=cast.member, expected_version=1, case="旧页面的内容")
+    proposal.refresh_from_db()
+    assert (proposal.case, proposal.version) == ("第一次保存", 2)
+
+
+def test_submitted_proposal_is_no_longer_editable(cast):
+    proposal = submitted(cast)
+    with pytest.raises(Refused, match="不能再修改"):
+        services.update_draft(proposal=proposal, actor=cast.member, expected_version=proposal.version, case="x")
+    with pytest.raises(ActionForbidden):
+        services.update_draft(proposal=proposal, actor=cast.other_member, expected_version=1, case="x")
+
+
+# Review
+
+
+def test_pre_review_is_for_the_proposal_office_and_returning_needs_a_reason(cast):
+    proposal = submitted(cast)
+    with pytest.raises(ActionForbidden):
+        perform(proposal, "pre_review", actor=cast.member)
+    with pytest.raises(NoteRequired):
+        perform(proposal, "return_to_draft", actor=cast.proposal)
+    perform(proposal, "return_to_draft", actor=cast.proposal, note="请补充数据")
+    assert proposal.status == Status.DRAFT
+
+
+def test_filing_numbers_per_session(cast):
+    first, second = filed(cast), filed(cast)
+    assert (first.serial, second.serial) == (1, 2)
+    assert first.number == "2022年14届1次第001号"
+    new_session = SessionFactory(term=TermFactory(), number=2, year=2023)
+    third = submitted(cast)
+    Proposal.objects.filter(pk=third.pk).update(session=new_session)
+    perform(third, "pre_review", actor=cast.proposal)
+    perform(third, "file", actor=cast.proposal)
+    assert third.serial == 1 and third.number == "2023年14届2次第001号"
+
+
+def test_second_subject_is_a_reason_for_not_filing(cast):
+    proposal = submitted(cast, title="关于燃气公司搬迁和老城区停车难的建议")
+    perform(proposal, "pre_review", actor=cast.proposal)
+    with pytest.raises(Refused, match="理由类别"):
+        perform(proposal, "reject", actor=cast.proposal, note="含两个事项")
+    perform(
+        proposal, "reject", actor=cast.proposal, note="含两个事项，请分别提出", data={"ground": "multiple_subjects"}
+    )
+    assert proposal.status == Status.REJECTED
+    assert proposal.get_reject_ground_display() == "一案多事，不符合一事一案要求"
+    assert proposal.serial is None
+
+
+def test_conversion_needs_the_proposers_consent(cast):
+    proposal = submitted(cast)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    data = {"ground": "no_suggestion", "conversion": "report"}
+    with pytest.raises(Refused, match="未同意"):
+        perform(proposal, "convert", actor=cast.proposal, note="建议不具体", data=data)
+
+
+def test_conversion_to_a_report_lands_with_the_information_office(cast):
+    proposal = submitted(cast, consents_to_conversion=True)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    perform(
+        proposal,
+        "convert",
+        actor=cast.proposal,
+        note="建议不具体",
+        data={"ground": "no_suggestion", "conversion": "report"},
+    )
+    report = proposal.converted_report
+    assert proposal.status == Status.CONVERTED
+    assert (report.status, report.author, report.source, report.title) == (
+        "submitted",
+        cast.member,
+        proposal,
+        proposal.title,
+    )
+    assert proposal.suggestions in report.body
+
+
+def test_merged_proposal_keeps_its_author_who_rates_the_masters_reply(cast):
+    master = assigned(cast)
+    other = submitted(cast, author=cast.other_member)
+    perform(other, "pre_review", actor=cast.proposal)
+    with pytest.raises(Refused, match="请选择要并入"):
+        perform(other, "merge", actor=cast.proposal, data={"master": other.pk})
+    perform(other, "merge", actor=cast.proposal, data={"master": master.pk})
+    assert other.status == Status.MERGED and other.merged_into == master
+    assert proposer_user_ids(master) == {cast.member.pk, cast.other_member.pk}
+
+
+def test_cannot_merge_into_a_proposal_that_is_not_filed(cast):
+    draft_master = submitted(cast)
+    other = submitted(cast)
+    perform(other, "pre_review", actor=cast.proposal)
+    with pytest.raises(Refused, match="已立案"):
+        perform(other, "merge", actor=cast.proposal, data={"master": draft_master.pk})
+
+
+# Assignment
+
+
+def test_units_need_one_lead_or_two_separate_units(cast):
+    proposal = filed(cast)
+    with pytest.raises(Refused, match="主办单位"):
+        perform(proposal, "set_units", actor=cast.proposal, data={"mode": "lead", "co": "1"})
+    with pytest.raises(Refused, match="两个以上"):
+        perform(
+            proposal,
+            "set_units",
+            actor=cast.proposal,
+            data={"mode": "separate", "units": str(cast.liaison.department_id)},
+        )
+    closed_dept = DepartmentFactory(is_active=False)
+    with pytest.raises(Refused, match="停用"):
+        perform(proposal, "set_units", actor=cast.proposal, data={"mode": "lead", "lead": closed_dept.pk})
+    with pytest.raises(ActionForbidden):
+        perform(proposal, "set_units", actor=cast.member, data={"mode": "lead", "lead": cast.liaison.department_id})
+
+
+def test_assignment_starts_the_reply_clock_shorter_when_urgent(cast):
+    normal, urgent = assigned(cast), assigned(cast, is_urgent=True)
+    today = timezone.localdate()
+    assert normal.reply_due == today + timedelta(days=90)
+    assert urgent.reply_due == today + timedelta(days=30)
+    assert normal.status == Status.ASSIGNED
+
+
+def test_unit_may_ask_for_adjustment_within_the_window_and_the_assigner_reassigns(cast):
+    proposal = assigned(cast)
+    with pytest.raises(NoteRequired):
+        perform(proposal, "request_return", actor=cast.liaison)
+    perform(proposal, "request_return", actor=cast.liaison, note="不属于我局职责")
+    perform(proposal, "accept_return", actor=cast.proposal)
+    assert proposal.status == Status.TO_ASSIGN
+    assert not proposal.assignments.filter(is_active=True).exists()
+    with pytest.raises(Refused, match="承办单位"):
+        perform(proposal, "assign", actor=cast.proposal)
+    perform(
+        proposal, "set_units", actor=cast.gov_office, data={"mode": "lead", "lead": cast.other_liaison.department_id}
+    )
+    perform(proposal, "assign", actor=cast.gov_office)
+    assert proposal.assignments.get(is_active=True).department == cast.other_liaison.department
+    assert proposal.assignments.get(is_active=False).return_reason == "不属于我局职责"
+
+
+def test_adjustment_after_the_window_is_refused(cast):
+    proposal = assigned(cast)
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        with pytest.raises(Refused, match="超过5天"):
+            perform(proposal, "request_return", actor=cast.liaison, note="太晚了")
+
+
+def test_assigner_may_refuse_an_adjustment_with_a_reason(cast):
+    proposal = assigned(cast)
+    perform(proposal, "request_return", actor=cast.liaison, note="不属于我局职责")
+    perform(proposal, "refuse_return", actor=cast.proposal, note="属于教育局职责")
+    assert proposal.status == Status.ASSIGNED
+
+
+def test_unit_not_assigned_cannot_acknowledge(cast):
+    proposal = assigned(cast)
+    with pytest.raises(ActionForbidden):
+        perform(proposal, "acknowledge", actor=cast.other_liaison)
+
+
+def test_extension_is_capped_at_the_maximum(cast):
+    proposal = in_progress(cast)
+    start = timezone.localdate()
+    with pytest.raises(Refused, match="晚于原期限"):
+        perform(proposal, "extend", actor=cast.proposal, note="需要调研", data={"due": start.isoformat()})
+    too_late = start + timedelta(days=181)
+    with pytest.raises(Refused, match="180天"):
+        perform(proposal, "extend", actor=cast.proposal, note="需要调研", data={"due": too_late.isoformat()})
+    ok = start + timedelta(days=150)
+    perform(proposal, "extend", actor=cast.proposal, note="需要调研", data={"due": ok.isoformat()})
+    assert proposal.reply_due == ok and proposal.status == Status.IN_PROGRESS
+
+
+# Handling and replies
+
+
+def reply(cast, proposal, *, actor=None, code="A"):
+    klass = ReplyClass.objects.filter(code=code).first() if code else None
+    return services.submit_reply(
+        proposal=proposal, actor=actor or cast.liaison, reply_class=klass, body="答复内容", signed_by="局长"
+    )
+
+
+def test_unit_replying_to_a_proposal_not_assigned_to_it_is_refused(cast):
+    proposal = in_progress(cast)
+    with pytest.raises(Refused, match="未交办给您所在的单位"):
+        reply(cast, proposal, actor=cast.other_liaison)
+    with pytest.raises(ActionForbidden):
+        reply(cast, proposal, actor=cast.member)
+
+
+def test_reply_without_a_class_is_refused(cast):
+    proposal = in_progress(cast)
+    contact(cast, proposal)
+    with pytest.raises(Refused, match="请选择答复类别") as err:
+        reply(cast, proposal, code=None)
+    assert "reply_class" in err.value.fields
+
+
+def test_reply_needs_a_recorded_contact_with_the_proposer(cast):
+    proposal = in_progress(cast)
+    with pytest.raises(Refused, match="沟通"):
+        reply(cast, proposal)
+
+
+def test_co_unit_sends_its_opinion_to_the_lead_which_replies_for_all(cast):
+    proposal = in_progress(cast, co=cast.other_liaison)
+    contact(cast, proposal)
+    with pytest.raises(Refused, match="会办单位不直接答复"):
+        reply(cast, proposal, actor=cast.other_liaison)
+    with pytest.raises(Refused, match="尚未提交会办意见"):
+        reply(cast, proposal)
+    with pytest.raises(Refused, match="只有会办单位"):
+        services.submit_opinion(proposal=proposal, actor=cast.liaison, opinion="x")
+    services.submit_opinion(proposal=proposal, actor=cast.other_liaison, opinion="同意主办单位意见")
+    reply(cast, proposal)
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REVIEW
+
+
+def test_separate_units_each_reply_and_review_waits_for_the_last(cast):
+    proposal = filed(cast)
+    units = f"{cast.liaison.department_id},{cast.other_liaison.department_id}"
+    perform(proposal, "set_units", actor=cast.proposal, data={"mode": "separate", "units": units})
+    perform(proposal, "assign", actor=cast.proposal)
+    perform(proposal, "acknowledge", actor=cast.liaison)
+    contact(cast, proposal)
+    contact(cast, proposal, liaison=cast.other_liaison)
+    reply(cast, proposal)
+    proposal.refresh_from_db()
+    assert proposal.status == Status.IN_PROGRESS
+    reply(cast, proposal, actor=cast.other_liaison, code="B")
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REVIEW
+    assert proposal.replies.count() == 2
+
+
+def test_office_may_change_the_class_when_approving_or_return_the_reply(cast):
+    proposal = in_progress(cast)
+    contact(cast, proposal)
+    reply(cast, proposal, code="A")
+    proposal.refresh_from_db()
+    perform(proposal, "return_reply", actor=cast.proposal, note="答复过于简单")
+    assert proposal.status == Status.IN_PROGRESS
+    reply(cast, proposal, code="A")
+    proposal.refresh_from_db()
+    perform(proposal, "approve_reply", actor=cast.proposal, data={"reply_class": "B"})
+    assert proposal.status == Status.REPLIED
+    assert proposal.replies.get().reply_class.code == "B"
+
+
+# Rating and re-handling
+
+
+def test_rating_by_someone_who_is_not_a_proposer_is_refused(cast):
+    proposal = replied(cast)
+    with pytest.raises(ActionForbidden, match="只有提案者本人"):
+        services.rate_reply(proposal=proposal, actor=cast.other_member, rating="satisfied")
+
+
+def test_unsatisfied_rating_needs_a_reason_and_each_proposer_rates_once(cast):
+    proposal = replied(cast)
+    with pytest.raises(Refused, match="请填写理由"):
+        services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied")
+    with pytest.raises(Refused, match="请选择满意"):
+        services.rate_reply(proposal=proposal, actor=cast.member, rating="great")
+
+
+def test_satisfied_with_class_a_closes_and_class_b_goes_to_follow_up(cast):
+    a, b = replied(cast, code="A"), replied(cast, code="B")
+    services.rate_reply(proposal=a, actor=cast.member, rating="satisfied")
+    services.rate_reply(proposal=b, actor=cast.member, rating="basic")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == (Status.CLOSED, Status.FOLLOW_UP)
+    assert a.closed_at is not None
+    perform(b, "close", actor=cast.proposal, note="已列入年度计划并完成")
+    assert b.status == Status.CLOSED
+
+
+def test_joint_proposal_concludes_only_when_every_proposer_has_rated(cast):
+    proposal = joint_draft(cast)
+    perform(proposal, "invite", actor=cast.member)
+    services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=True)
+    perform(proposal, "submit", actor=cast.member)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    perform(proposal, "file", actor=cast.proposal)
+    perform(proposal, "set_units", actor=cast.proposal, data={"mode": "lead", "lead": cast.liaison.department_id})
+    perform(proposal, "assign", actor=cast.proposal)
+    perform(proposal, "acknowledge", actor=cast.liaison)
+    contact(cast, proposal)
+    reply(cast, proposal)
+    perform(proposal, "approve_reply", actor=cast.proposal)
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="satisfied")
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REPLIED
+    services.rate_reply(proposal=proposal, actor=cast.other_member, rating="unsatisfied", reason="没有回应搬迁时间")
+    proposal.refresh_from_db()
+    assert proposal.status == Status.UNSATISFIED
+
+
+def test_unsatisfied_goes_back_for_one_rehandling_and_the_second_reply_is_rated_again(cast):
+    proposal = replied(cast)
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied", reason="未回应核心问题")
+    proposal.refresh_from_db()
+    assert proposal.status == Status.UNSATISFIED
+    with pytest.raises(NoteRequired):
+        perform(proposal, "rehandle", actor=cast.proposal)
+    perform(proposal, "rehandle", actor=cast.proposal, note="请就搬迁时间表重新答复")
+    assert (proposal.status, proposal.round) == (Status.REHANDLING, 2)
+    assert proposal.reply_due == timezone.localdate() + timedelta(days=30)
+    with pytest.raises(Refused, match="沟通"):
+        reply(cast, proposal)
+    contact(cast, proposal)
+    reply(cast, proposal, code="B")
+    proposal.refresh_from_db()
+    perform(proposal, "approve_reply", actor=cast.proposal)
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied", reason="仍不满意")
+    proposal.refresh_from_db()
+    assert proposal.status == Status.UNSATISFIED
+    assert ProposalRating.objects.filter(proposal=proposal).count() == 2
+    with pytest.raises(Refused, match="已重新办理过"):
+        perform(proposal, "rehandle", actor=cast.proposal, note="再次办理")
+    perform(proposal, "close", actor=cast.proposal, note="已向提案者说明，办结")
+    assert proposal.status == Status.CLOSED
+
+
+def test_office_enters_a_paper_rating_on_behalf_of_a_proposer(cast):
+    proposal = replied(cast)
+    with pytest.raises(ActionForbidden):
+        services.rate_reply(proposal=proposal, actor=cast.other_member, rating="satisfied", on_behalf_of=cast.member)
+    row = services.rate_reply(proposal=proposal, actor=cast.proposal, rating="satisfied", on_behalf_of=cast.member)
+    assert (row.user, row.recorded_by) == (cast.member, cast.proposal)
+
+
+def test_rating_before_the_reply_is_refused(cast):
+    proposal = in_progress(cast)
+    with pytest.raises(Refused, match="暂不能评价"):
+        services.rate_reply(proposal=proposal, actor=cast.member, rating="satisfied")
+
+
+def test_conversion_leaves_a_report_linked_back(cast):
+    proposal = submitted(cast, consents_to_conversion=True)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    perform(proposal, "convert", actor=cast.proposal, note="转信息", data={"ground": "other", "conversion": "letter"})
+    assert proposal.conversion == "letter" and proposal.converted_report is None
+    assert not OpinionReport.objects.exists()

@@ -1,0 +1,149 @@
+"""The proposal page and the handling forms: units, contacts, co-unit opinions, replies, ratings, key, excellent."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.exceptions import DomainError
+from core.workflow import perform, workflow_for
+from proposals import selectors, services
+from proposals.forms import (
+    ContactForm,
+    ExcellentForm,
+    KeyForm,
+    MeetingForm,
+    OpinionForm,
+    RatingForm,
+    ReplyForm,
+    UnitsForm,
+)
+from proposals.models import Conversion, RejectGround
+from proposals.workflow import SYSTEM_ACTIONS
+
+# Actions with their own form on the page rather than a plain button.
+OWN_FORMS = SYSTEM_ACTIONS | {"set_units"}
+
+
+def _render(request, proposal, status=200, **forms):
+    flags = selectors.viewer_flags(request.user, proposal)
+    actions = [a for a in workflow_for(proposal).available(proposal, request.user) if a.name not in OWN_FORMS]
+    today = timezone.localdate()
+    defaults = {
+        "units_form": UnitsForm(),
+        "contact_form": ContactForm(initial={"contacted_on": today, "proposer_name": proposal.proposer_label}),
+        "opinion_form": OpinionForm(),
+        "reply_form": ReplyForm(),
+        "rating_form": RatingForm(),
+        "key_form": KeyForm(),
+        "meeting_form": MeetingForm(),
+        "excellent_form": ExcellentForm(initial={"year": proposal.session.year if proposal.session else today.year}),
+    }
+    context = {
+        "proposal": proposal,
+        **selectors.detail_context(proposal),
+        **flags,
+        **defaults,
+        **forms,
+        "actions": actions,
+        "reject_grounds": RejectGround.choices,
+        "conversions": Conversion.choices,
+        "merge_candidates": selectors.merge_candidates(proposal) if any(a.name == "merge" for a in actions) else [],
+    }
+    return render(request, "proposals/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk: int):
+    return _render(request, selectors.get_proposal_for(request.user, pk))
+
+
+def _handle(request, pk: int, form_class, form_key: str, call):
+    """Validate one form, call one service (which checks who may); on refusal re-render with what was typed."""
+    proposal = selectors.get_proposal_for(request.user, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(proposal, form)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("操作已完成。"))
+            return redirect(proposal)
+    proposal.refresh_from_db()
+    return _render(request, proposal, status=400, **{form_key: form})
+
+
+@login_required
+@require_POST
+def set_units(request, pk: int):
+    def call(proposal, form):
+        perform(proposal, "set_units", actor=request.user, note=request.POST.get("note", ""), data=form.payload())
+
+    return _handle(request, pk, UnitsForm, "units_form", call)
+
+
+@login_required
+@require_POST
+def contact(request, pk: int):
+    def call(proposal, form):
+        services.record_contact(proposal=proposal, actor=request.user, **form.cleaned_data)
+
+    return _handle(request, pk, ContactForm, "contact_form", call)
+
+
+@login_required
+@require_POST
+def opinion(request, pk: int):
+    def call(proposal, form):
+        services.submit_opinion(proposal=proposal, actor=request.user, opinion=form.cleaned_data["opinion"])
+
+    return _handle(request, pk, OpinionForm, "opinion_form", call)
+
+
+@login_required
+@require_POST
+def reply(request, pk: int):
+    def call(proposal, form):
+        services.submit_reply(proposal=proposal, actor=request.user, **form.cleaned_data)
+
+    return _handle(request, pk, ReplyForm, "reply_form", call)
+
+
+@login_required
+@require_POST
+def rate(request, pk: int):
+    def call(proposal, form):
+        services.rate_reply(proposal=proposal, actor=request.user, **form.cleaned_data)
+
+    return _handle(request, pk, RatingForm, "rating_form", call)
+
+
+@login_required
+@require_POST
+def mark_key(request, pk: int):
+    def call(proposal, form):
+        services.mark_key(proposal=proposal, supervisor=form.cleaned_data["supervisor"], actor=request.user)
+
+    return _handle(request, pk, KeyForm, "key_form", call)
+
+
+@login_required
+@require_POST
+def meeting(request, pk: int):
+    def call(proposal, form):
+        services.schedule_handling_meeting(proposal=proposal, actor=request.user, **form.cleaned_data)
+
+    return _handle(request, pk, MeetingForm, "meeting_form", call)
+
+
+@login_required
+@require_POST
+def excellent(request, pk: int):
+    def call(proposal, form):
+        services.select_excellent(proposal=proposal, actor=request.user, year=form.cleaned_data["year"])
+
+    return _handle(request, pk, ExcellentForm, "excellent_form", call)

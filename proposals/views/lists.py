@@ -1,0 +1,66 @@
+"""Lists with filters, the Excel export and the annual statistics."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.predicates import is_clerk, is_cppcc_leader, is_member, is_proposal_office
+from core.exports import xlsx_response
+from district.models import Session
+from proposals import selectors
+from proposals.exports import proposals_xlsx
+from proposals.forms import ListFilterForm
+from proposals.statistics import annual_statistics
+
+
+def _may_export(user) -> bool:
+    return bool(is_proposal_office(user) or is_clerk(user) or is_cppcc_leader(user))
+
+
+@login_required
+def proposal_list(request):
+    form = ListFilterForm(request.GET or None)
+    qs = selectors.proposal_list(request.user, filters=form.filters())
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": is_member(request.user) or is_proposal_office(request.user),
+            "can_export": _may_export(request.user),
+            "inbox": list(selectors.inbox(request.user)[:10]),
+        },
+    )
+
+
+@login_required
+def export(request):
+    """The filtered list as the office's Excel layout."""
+    if not _may_export(request.user):
+        raise Http404
+    form = ListFilterForm(request.GET or None)
+    qs = selectors.proposal_list(request.user, filters=form.filters())
+    stamp = timezone.localdate().isoformat()
+    content = proposals_xlsx(qs, title=_("提案办理情况一览表（%(d)s）") % {"d": stamp})
+    return xlsx_response(content, _("提案目录-%(d)s.xlsx") % {"d": stamp})
+
+
+@login_required
+def stats(request):
+    """Figures for the annual proposal work report."""
+    if not _may_export(request.user):
+        raise Http404
+    years = sorted(set(Session.objects.values_list("year", flat=True)), reverse=True)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    return render(request, "proposals/stats.html", {"s": annual_statistics(year), "years": years})

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from supervision import models
+
+
+@admin.register(models.ReportTemplate)
+class ReportTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "prefix", "issuer", "is_default")
+
+
+@admin.register(models.SpecialReport)
+class SpecialReportAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "title", "year", "status")
+    list_filter = ("status", "year")
+    readonly_fields = ("status", "serial", "number", "signed_by", "signed_at", "issued_at")
+    raw_id_fields = ("meeting", "items", "lead", "created_by")
+
+
+@admin.register(models.SupervisionTask)
+class SupervisionTaskAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "lead_department", "due_date", "status", "progress")
+    list_filter = ("status", "lead_department")
+    list_select_related = ("lead_department",)
+    readonly_fields = ("status",)
+    raw_id_fields = ("outcome_item", "special_report", "rater", "created_by")
+    search_fields = ("title",)
+
+
+@admin.register(models.ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ("task", "kind", "due_date", "claimed_at", "sent_at", "recipients")
+    list_filter = ("kind",)
+    raw_id_fields = ("task",)

@@ -1,0 +1,61 @@
+"""State and class choices shared by the models and the workflows."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskStatus(models.TextChoices):
+    """Supervision task states (domain.md §5)."""
+
+    CREATED = "created", _("待交办")
+    ASSIGNED = "assigned", _("已交办")
+    REASSIGN = "reassign", _("申请改派")
+    ACKED = "acked", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    OVERDUE = "overdue", _("已逾期")
+    REMINDED = "reminded", _("已催办")
+    FEEDBACK = "feedback", _("已答复待评价")
+    REOPENED = "reopened", _("重新办理")
+    CLOSED = "closed", _("已办结")
+
+
+# States in which the department is still working and the deadline runs.
+OPEN_STATES = (
+    TaskStatus.ASSIGNED,
+    TaskStatus.ACKED,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.OVERDUE,
+    TaskStatus.REMINDED,
+    TaskStatus.REOPENED,
+)
+# States in which the department may report progress or write its reply.
+HANDLING_STATES = (
+    TaskStatus.ACKED,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.OVERDUE,
+    TaskStatus.REMINDED,
+    TaskStatus.REOPENED,
+)
+
+
+class ReportStatus(models.TextChoices):
+    """Special report states: drafted by the research office, signed off by the secretary-general."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待签发")
+    SIGNED = "signed", _("已签发")
+    ISSUED = "issued", _("已印发")
+
+
+class ReplyClass(models.TextChoices):
+    """How a department classes its reply (domain.md §2, variant (c))."""
+
+    SOLVED = "solved", _("已解决或采纳")
+    PLANNED = "planned", _("正在解决或列入计划")
+    CANNOT = "cannot", _("因条件限制暂不能解决")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")

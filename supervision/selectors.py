@@ -1,0 +1,286 @@
+"""Reads for supervision: visibility, inboxes, the ranking of departments and the public page."""
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Count, F, FloatField, Prefetch, Q, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.predicates import has_role, is_cppcc_leader, is_dept_liaison, is_office
+from accounts.roles import Role
+from core.models import StatusChange
+from district.models import Department
+from supervision.choices import HANDLING_STATES, OPEN_STATES, Rating, ReportStatus, TaskStatus
+from supervision.models import ProgressReport, SpecialReport, SupervisionTask, TaskReply
+
+# Who sees every task and report: the CPPCC office side, its leaders and the supervising offices.
+sees_everything = is_office | is_cppcc_leader | has_role(Role.PARTY_OFFICE, Role.GOV_OFFICE, Role.PARTY_LEADER)
+
+
+def _task_qs():
+    return SupervisionTask.objects.select_related("lead_department", "rater", "special_report", "outcome_item")
+
+
+def tasks_visible_to(viewer):
+    """Tasks viewer may see: everything for offices and leaders, own department's for liaisons."""
+    if not getattr(viewer, "is_authenticated", False):
+        return SupervisionTask.objects.none()
+    if sees_everything(viewer):
+        return _task_qs()
+    scope = Q(rater=viewer)
+    if is_dept_liaison(viewer) and viewer.department_id:
+        co = SupervisionTask.co_departments.through.objects.filter(department_id=viewer.department_id)
+        scope |= Q(lead_department_id=viewer.department_id) | Q(pk__in=co.values("supervisiontask_id"))
+    return _task_qs().filter(scope)
+
+
+def get_task_for(viewer, pk: int) -> SupervisionTask:
+    """One task, or 404 when viewer may not see it."""
+    return get_object_or_404(tasks_visible_to(viewer).prefetch_related("co_departments"), pk=pk)
+
+
+def task_list(viewer, *, status: str = "", department: str = ""):
+    """The task list page: visible tasks with their departments, filterable by state and department."""
+    qs = tasks_visible_to(viewer).prefetch_related("co_departments")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATES)
+    elif status:
+        qs = qs.filter(status=status)
+    if department:
+        qs = qs.filter(lead_department_id=department)
+    return qs.order_by("due_date", "id")
+
+
+def task_inbox(user):
+    """Tasks waiting for user: to transfer, to accept or handle, to rate, overdue to chase."""
+    if not getattr(user, "is_authenticated", False):
+        return SupervisionTask.objects.none()
+    q = Q(rater=user, status=TaskStatus.FEEDBACK)
+    if user.has_role(Role.GOV_OFFICE, Role.ADMIN):
+        q |= Q(status__in=[TaskStatus.CREATED, TaskStatus.REASSIGN])
+    if user.has_role(Role.GOV_OFFICE, Role.PARTY_OFFICE, Role.ADMIN):
+        q |= Q(status=TaskStatus.OVERDUE)
+    if is_dept_liaison(user) and user.department_id:
+        q |= Q(lead_department_id=user.department_id, status__in=[TaskStatus.ASSIGNED, *HANDLING_STATES])
+    return _task_qs().filter(q).order_by("due_date", "id")
+
+
+def liaisons_of(department_ids) -> list:
+    """Active liaison accounts of the given departments."""
+    return list(
+        User.objects.filter(
+            is_active=True, groups__name=Role.DEPT_LIAISON, department_id__in=[d for d in department_ids if d]
+        ).distinct()
+    )
+
+
+def users_with_roles(*roles: str) -> list:
+    return list(User.objects.filter(is_active=True, groups__name__in=roles).distinct())
+
+
+def supervising_office_users() -> list:
+    """The party-committee and government office staff who supervise implementation."""
+    return users_with_roles(Role.PARTY_OFFICE, Role.GOV_OFFICE)
+
+
+def task_holders(task, state):
+    """Who must act when a task enters state (notified by the workflow)."""
+    if state == TaskStatus.ASSIGNED:
+        return liaisons_of([task.lead_department_id, *task.co_departments.values_list("pk", flat=True)])
+    if state in (TaskStatus.REMINDED, TaskStatus.REOPENED, TaskStatus.CLOSED):
+        return liaisons_of([task.lead_department_id])
+    if state == TaskStatus.REASSIGN:
+        return users_with_roles(Role.GOV_OFFICE)
+    if state == TaskStatus.FEEDBACK and task.rater_id:
+        return [task.rater]
+    return []
+
+
+def progress_of(task):
+    """A task's progress reports with their attachments, oldest first."""
+    return ProgressReport.objects.filter(task=task).select_related("author", "department").order_by("created_at", "id")
+
+
+def replies_of(task):
+    """Submitted replies of a task, one per round."""
+    return TaskReply.objects.filter(task=task, submitted_at__isnull=False).select_related("author", "rated_by")
+
+
+def draft_reply_of(task):
+    """The current round's unsubmitted reply, or None."""
+    return TaskReply.objects.filter(task=task, submitted_at__isnull=True).order_by("-round").first()
+
+
+# ---- special reports -------------------------------------------------------------------------
+
+
+def reports_visible_to(viewer):
+    """Special reports viewer may see (the CPPCC office, its leaders and the supervising offices)."""
+    if not getattr(viewer, "is_authenticated", False) or not sees_everything(viewer):
+        return SpecialReport.objects.none()
+    return SpecialReport.objects.select_related("meeting", "template", "lead", "signed_by")
+
+
+def get_report_for(viewer, pk: int) -> SpecialReport:
+    return get_object_or_404(reports_visible_to(viewer), pk=pk)
+
+
+def report_items(report):
+    """The report's outcome items in order, with departments and any tasks already opened."""
+    return (
+        report.items.select_related("responsible_department")
+        .prefetch_related("co_departments", Prefetch("supervision_tasks", queryset=_task_qs()))
+        .order_by("order", "id")
+    )
+
+
+def report_inbox(user):
+    if not getattr(user, "is_authenticated", False):
+        return SpecialReport.objects.none()
+    q = Q(pk__in=[])
+    if user.has_role(Role.SECRETARY_GENERAL):
+        q |= Q(status=ReportStatus.SUBMITTED)
+    if user.has_role(Role.RESEARCH_OFFICE, Role.ADMIN):
+        q |= Q(status=ReportStatus.SIGNED)
+    if user.has_role(Role.GOV_OFFICE):
+        q |= Q(status=ReportStatus.ISSUED, items__supervision_tasks__isnull=True)
+    return SpecialReport.objects.filter(q).distinct().select_related("meeting")
+
+
+def report_holders(report, state):
+    if state == ReportStatus.SUBMITTED:
+        return users_with_roles(Role.SECRETARY_GENERAL)
+    if state in (ReportStatus.SIGNED, ReportStatus.DRAFT):
+        return users_with_roles(Role.RESEARCH_OFFICE)
+    if state == ReportStatus.ISSUED:
+        return users_with_roles(Role.GOV_OFFICE)
+    return []
+
+
+# ---- ranking ---------------------------------------------------------------------------------
+
+
+def department_ranking():
+    """Departments ranked by timeliness (tasks never overdue) and satisfaction, aggregated in SQL."""
+    transferred = Q(lead_tasks__status__in=[s for s in TaskStatus.values if s != TaskStatus.CREATED])
+
+    def count(extra: Q | None = None):
+        return Count("lead_tasks", filter=transferred & extra if extra is not None else transferred)
+
+    def rate(part, whole):
+        return Cast(part, FloatField()) * Value(100.0) / NullIf(Cast(whole, FloatField()), Value(0.0))
+
+    return (
+        Department.objects.annotate(
+            total=count(),
+            closed=count(Q(lead_tasks__status=TaskStatus.CLOSED)),
+            overdue=count(Q(lead_tasks__was_overdue=True)),
+            open_overdue=count(Q(lead_tasks__status__in=[TaskStatus.OVERDUE, TaskStatus.REMINDED])),
+            satisfied=count(Q(lead_tasks__rating=Rating.SATISFIED)),
+            basic=count(Q(lead_tasks__rating=Rating.BASIC)),
+            unsatisfied=count(Q(lead_tasks__rating=Rating.UNSATISFIED)),
+        )
+        .filter(total__gt=0)
+        .annotate(
+            rated=F("satisfied") + F("basic") + F("unsatisfied"),
+            timeliness=rate(F("total") - F("overdue"), F("total")),
+        )
+        .annotate(satisfaction=Coalesce(rate(F("satisfied") + F("basic"), F("rated")), Value(-1.0)))
+        .order_by("-timeliness", "-satisfaction", "-closed", "order", "id")
+    )
+
+
+# ---- public accountability page ----------------------------------------------------------------
+
+PUBLIC_STATUS = {
+    TaskStatus.CREATED: _("待交办"),
+    TaskStatus.ASSIGNED: _("已交办"),
+    TaskStatus.REASSIGN: _("已交办"),
+    TaskStatus.ACKED: _("办理中"),
+    TaskStatus.IN_PROGRESS: _("办理中"),
+    TaskStatus.OVERDUE: _("逾期未办结"),
+    TaskStatus.REMINDED: _("逾期未办结"),
+    TaskStatus.FEEDBACK: _("已答复"),
+    TaskStatus.REOPENED: _("重新办理"),
+    TaskStatus.CLOSED: _("已办结"),
+}
+# Timeline entries the public sees; notes on these actions (reasons, reminders) stay internal.
+PUBLIC_ACTIONS = {
+    "assign": _("交办至承办部门"),
+    "reassign": _("改由其他部门承办"),
+    "accept": _("承办部门签收"),
+    "mark_overdue": _("超过办理期限"),
+    "submit_reply": _("承办部门书面答复"),
+    "rate_satisfied": _("评价：满意，办结"),
+    "rate_basic": _("评价：基本满意，办结"),
+    "rate_unsatisfied": _("评价：不满意，重新办理"),
+}
+
+
+def public_reports():
+    """Issued special reports whose outcomes are published, with per-report counts of public tasks."""
+    public_task = Q(tasks__is_public=True)
+    return (
+        SpecialReport.objects.filter(status=ReportStatus.ISSUED, is_public=True)
+        .select_related("meeting")
+        .annotate(
+            task_count=Count("tasks", filter=public_task),
+            closed_count=Count("tasks", filter=public_task & Q(tasks__status=TaskStatus.CLOSED)),
+            avg_progress=Coalesce(Avg("tasks__progress", filter=public_task), Value(0.0)),
+        )
+        .order_by("-issued_at", "-id")
+    )
+
+
+def get_public_report(pk: int) -> SpecialReport:
+    return get_object_or_404(SpecialReport.objects.filter(status=ReportStatus.ISSUED, is_public=True), pk=pk)
+
+
+def public_outcomes(report) -> list[dict]:
+    """The report's outcome items with their public tasks, progress and a dated public timeline."""
+    tasks = list(
+        SupervisionTask.objects.filter(special_report=report, is_public=True)
+        .select_related("lead_department", "outcome_item")
+        .prefetch_related(
+            "co_departments",
+            Prefetch("progress_reports", queryset=ProgressReport.objects.order_by("created_at", "id")),
+            Prefetch("replies", queryset=TaskReply.objects.filter(submitted_at__isnull=False).order_by("round")),
+        )
+        .order_by("outcome_item__order", "id")
+    )
+    changes = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(SupervisionTask),
+        object_id__in=[t.pk for t in tasks],
+        action__in=list(PUBLIC_ACTIONS),
+    ).order_by("created_at", "id")
+    by_task: dict[int, list[dict]] = defaultdict(list)
+    for ch in changes:
+        by_task[ch.object_id].append({"at": ch.created_at, "label": PUBLIC_ACTIONS[ch.action], "text": ""})
+    out = []
+    for task in tasks:
+        timeline = by_task[task.pk] + [
+            {"at": p.created_at, "label": _("进展 %(p)s%%") % {"p": p.percent}, "text": p.text}
+            for p in task.progress_reports.all()
+        ]
+        timeline.sort(key=lambda e: e["at"])
+        replies = list(task.replies.all())
+        out.append(
+            {
+                "task": task,
+                "item": task.outcome_item,
+                "status_label": PUBLIC_STATUS[task.status],
+                "timeline": timeline,
+                "reply": replies[-1] if replies else None,
+            }
+        )
+    return out
+
+
+def can_use_supervision(user) -> bool:
+    """Whether the office menu shows 督办: offices, leaders, liaisons and members who rate replies."""
+    from accounts.predicates import is_member
+
+    return bool(sees_everything(user) or is_dept_liaison(user) or is_member(user))

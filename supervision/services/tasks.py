@@ -1,0 +1,383 @@
+"""Supervision tasks: open, transfer, accept or dispute, report progress, reply, rate, note."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from constance import config
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from core.exceptions import ActionForbidden, Refused
+from core.services import store_attachment
+from core.workflow import perform
+from district.models import Department
+from supervision.choices import HANDLING_STATES, Rating, ReplyClass, ReportStatus, TaskStatus
+from supervision.models import ProgressReport, SupervisionNote, SupervisionTask, TaskReply
+from supervision.predicates import is_lead_liaison, is_task_liaison, is_transfer_office
+
+
+@transaction.atomic
+def create_task(
+    *,
+    source,
+    title: str,
+    actor,
+    description: str = "",
+    lead_department=None,
+    co_departments=(),
+    due_date: date | None = None,
+    is_public: bool = True,
+    rater=None,
+    special_report=None,
+) -> SupervisionTask:
+    """Open a supervision task for a source record (outcome item, instruction, key proposal, appeal)."""
+    from consultations.models import OutcomeItem
+
+    task = SupervisionTask(
+        source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+        source_id=source.pk if source is not None else None,
+        title=title[:300],
+        description=description,
+        lead_department=lead_department,
+        due_date=due_date,
+        is_public=is_public,
+        created_by=actor,
+        outcome_item=source if isinstance(source, OutcomeItem) else None,
+        rater=rater,
+        special_report=special_report,
+    )
+    task._history_user = actor
+    task.full_clean(exclude=["co_departments"])
+    task.save()
+    if co_departments:
+        task.co_departments.set(co_departments)
+    return task
+
+
+def tasks_for_source(source):
+    """Supervision tasks opened from one record."""
+    return SupervisionTask.objects.filter(
+        source_type=ContentType.objects.get_for_model(source), source_id=source.pk
+    ).select_related("lead_department")
+
+
+# ---- transfer (转交) -----------------------------------------------------------------------------
+
+
+@dataclass
+class Assignment:
+    """How one outcome item is transferred: the lead department, co-departments and deadline."""
+
+    item: object
+    lead_department: Department | None
+    due_date: date | None
+    co_departments: list = field(default_factory=list)
+
+
+@transaction.atomic
+def transfer_outcome_items(*, report, assignments: Iterable[Assignment], actor) -> list[SupervisionTask]:
+    """The government office turns each outcome item of an issued special report into a task."""
+    if not is_transfer_office(actor):
+        raise ActionForbidden(_("只有区政府办公室可以转交督办任务。"))
+    if report.status != ReportStatus.ISSUED:
+        raise Refused(_("专报件尚未印发，不能转交。"))
+    item_ids = set(report.items.values_list("pk", flat=True))
+    tasks = []
+    for a in assignments:
+        if a.item.pk not in item_ids:
+            raise Refused(_("成果事项“%(item)s”不属于本专报件。") % {"item": a.item})
+        if SupervisionTask.objects.filter(outcome_item=a.item).exists():
+            raise Refused(_("成果事项“%(item)s”已转交，不能重复转交。") % {"item": a.item})
+        task = create_task(
+            source=a.item,
+            title=_("%(topic)s：%(rec)s") % {"topic": report.topic_title, "rec": a.item.recommendation[:200]},
+            description=a.item.agreed_action,
+            actor=actor,
+            lead_department=a.lead_department,
+            co_departments=[d for d in a.co_departments if d != a.lead_department],
+            due_date=a.due_date,
+            is_public=report.is_public,
+            rater=report.lead,
+            special_report=report,
+        )
+        tasks.append(perform(task, "assign", actor=actor))
+    if not tasks:
+        raise Refused(_("请至少选择一项成果事项。"))
+    return tasks
+
+
+@transaction.atomic
+def assign_task(*, task, actor, lead_department, due_date, co_departments=()) -> SupervisionTask:
+    """Set departments and deadline of a task opened elsewhere, and hand it over (交办)."""
+    if not is_transfer_office(actor):
+        raise ActionForbidden(_("只有区政府办公室可以交办督办任务。"))
+    task.co_departments.set([d for d in co_departments if d != lead_department])
+    return perform(
+        task,
+        "assign",
+        actor=actor,
+        data={"lead_department": lead_department.pk if lead_department else None, "due_date": due_date},
+    )
+
+
+def _department_from(data: dict) -> Department | None:
+    value = data.get("lead_department")
+    if value in (None, ""):
+        return None
+    if isinstance(value, Department):
+        return value
+    try:
+        return Department.objects.get(pk=int(value), is_active=True)
+    except (ValueError, TypeError, Department.DoesNotExist):
+        raise Refused(_("所选牵头部门不存在。"), fields={"lead_department": [_("请重新选择。")]}) from None
+
+
+def _date_from(data: dict) -> date | None:
+    value = data.get("due_date")
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        parsed = parse_date(str(value))
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise Refused(_("办理期限格式不正确（应为“年-月-日”）。"), fields={"due_date": [_("格式不正确。")]})
+    return parsed
+
+
+def guard_assign(task, *, actor, note, data) -> None:
+    """A task leaves for a department only with a lead department and a future deadline."""
+    department = _department_from(data) or task.lead_department
+    due = _date_from(data) or task.due_date
+    if department is None:
+        raise Refused(_("请选择牵头部门。"), fields={"lead_department": [_("必填。")]})
+    if due is None:
+        raise Refused(_("请填写办理期限。"), fields={"due_date": [_("必填。")]})
+    if due < timezone.localdate():
+        raise Refused(_("办理期限不能早于今天。"), fields={"due_date": [_("不能早于今天。")]})
+
+
+def on_assign(task, *, actor, note, data, change) -> None:
+    task.lead_department = _department_from(data) or task.lead_department
+    task.due_date = _date_from(data) or task.due_date
+    task.assigned_at = change.created_at
+    task._history_user = actor
+    task.save(update_fields=["lead_department", "due_date", "assigned_at", "updated_at"])
+
+
+def guard_request_reassign(task, *, actor, note, data) -> None:
+    """A department may dispute a transfer only within the configured window."""
+    days = config.SUPERVISION_RETURN_WINDOW_DAYS
+    if task.assigned_at and timezone.now() > task.assigned_at + timedelta(days=days):
+        raise Refused(_("交办已超过%(n)s天，不能再申请改派；如确有困难，请与区政府办公室联系。") % {"n": days})
+
+
+def guard_reassign(task, *, actor, note, data) -> None:
+    department = _department_from(data)
+    if department is None:
+        raise Refused(_("请选择改派的牵头部门。"), fields={"lead_department": [_("必填。")]})
+    if department.pk == task.lead_department_id:
+        raise Refused(_("改派的部门与原牵头部门相同。"), fields={"lead_department": [_("请选择其他部门。")]})
+    due = _date_from(data)
+    if due is not None and due < timezone.localdate():
+        raise Refused(_("办理期限不能早于今天。"), fields={"due_date": [_("不能早于今天。")]})
+
+
+def on_reassign(task, *, actor, note, data, change) -> None:
+    task.lead_department = _department_from(data)
+    task.due_date = _date_from(data) or task.due_date
+    task.assigned_at = change.created_at
+    task._history_user = actor
+    task.save(update_fields=["lead_department", "due_date", "assigned_at", "updated_at"])
+    task.co_departments.remove(task.lead_department)
+
+
+def on_overdue(task, *, actor, note, data, change) -> None:
+    task.was_overdue = True
+    task.save(update_fields=["was_overdue", "updated_at"])
+
+
+# ---- progress --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_progress(*, task, actor, percent: int, text: str, attachments: Iterable = ()) -> ProgressReport:
+    """A lead or cooperating department reports progress; the first report starts the handling."""
+    if not is_task_liaison(actor, task):
+        raise ActionForbidden(_("您所在的部门不是本任务的承办或协办部门，不能报送进展。"))
+    if task.status == TaskStatus.ASSIGNED:
+        raise Refused(_("任务尚未签收，请牵头部门先签收再报送进展。"))
+    if task.status not in HANDLING_STATES:
+        raise Refused(_("任务当前状态为“%(s)s”，不能报送进展。") % {"s": task.get_status_display()})
+    report = ProgressReport(task=task, department=actor.department, percent=percent, text=text.strip(), author=actor)
+    try:
+        report.full_clean()
+    except ValidationError as exc:
+        raise Refused(_("进展信息不完整：%(m)s") % {"m": "；".join(exc.messages)}, fields=exc.message_dict) from None
+    report._history_user = actor
+    report.save()
+    for upload in attachments:
+        store_attachment(target=report, upload=upload, actor=actor, kind="progress")
+    if actor.department_id == task.lead_department_id:
+        task.progress = percent
+        task._history_user = actor
+        task.save(update_fields=["progress", "updated_at"])
+    if task.status in (TaskStatus.ACKED, TaskStatus.REOPENED):
+        perform(task, "start", actor=actor, note=_("报送进展：%(p)s%%") % {"p": percent})
+    return report
+
+
+# ---- reply -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_reply_draft(
+    *,
+    task,
+    actor,
+    classification: str = "",
+    planned_date: date | None = None,
+    reason: str = "",
+    body: str = "",
+) -> TaskReply:
+    """Keep the lead department's reply as a draft while they write it (autosave and save-draft)."""
+    if not is_lead_liaison(actor, task):
+        raise ActionForbidden(_("只有牵头部门可以撰写答复。"))
+    if task.status not in HANDLING_STATES:
+        raise Refused(_("任务当前状态为“%(s)s”，不能撰写答复。") % {"s": task.get_status_display()})
+    if classification and classification not in ReplyClass.values:
+        raise Refused(_("答复类别无效。"), fields={"classification": [_("请重新选择。")]})
+    draft = TaskReply.objects.select_for_update().filter(task=task, submitted_at__isnull=True).first()
+    if draft is None:
+        round_no = TaskReply.objects.filter(task=task).count() + 1
+        draft = TaskReply(task=task, round=round_no, author=actor)
+    draft.classification = classification
+    draft.planned_date = planned_date
+    draft.reason = reason
+    draft.body = body
+    draft.author = actor
+    draft._history_user = actor
+    draft.save()
+    return draft
+
+
+def check_reply_complete(reply: TaskReply) -> None:
+    """A reply needs a class, and the date or reason its class calls for, and a text."""
+    if not reply.classification:
+        raise Refused(
+            _("请选择答复类别：已解决或采纳、正在解决或列入计划、因条件限制暂不能解决。"),
+            fields={"classification": [_("请选择答复类别。")]},
+        )
+    if reply.classification == ReplyClass.PLANNED and not reply.planned_date:
+        raise Refused(
+            _("答复类别为“正在解决或列入计划”时，请填写计划解决时间。"),
+            fields={"planned_date": [_("请填写计划解决时间。")]},
+        )
+    if reply.classification == ReplyClass.CANNOT and not reply.reason.strip():
+        raise Refused(_("答复类别为“因条件限制暂不能解决”时，请说明原因。"), fields={"reason": [_("请说明原因。")]})
+    if not reply.body.strip():
+        raise Refused(_("请填写答复正文。"), fields={"body": [_("请填写答复正文。")]})
+
+
+def guard_submit_reply(task, *, actor, note, data) -> None:
+    draft = TaskReply.objects.filter(task=task, submitted_at__isnull=True).first()
+    if draft is None:
+        raise Refused(_("请先填写答复。"), fields={"body": [_("请填写答复正文。")]})
+    check_reply_complete(draft)
+
+
+def on_submit_reply(task, *, actor, note, data, change) -> None:
+    draft = TaskReply.objects.get(task=task, submitted_at__isnull=True)
+    draft.submitted_at = change.created_at
+    draft._history_user = actor
+    draft.save(update_fields=["submitted_at", "updated_at"])
+    task.replied_at = change.created_at
+    if draft.classification == ReplyClass.SOLVED:
+        task.progress = 100
+    task._history_user = actor
+    task.save(update_fields=["replied_at", "progress", "updated_at"])
+
+
+def submit_reply(*, task, actor, **fields) -> SupervisionTask:
+    """Save the reply (kept even if refused) and send it to the lead member for rating."""
+    save_reply_draft(task=task, actor=actor, **fields)
+    return perform(task, "submit_reply", actor=actor)
+
+
+# ---- rating ----------------------------------------------------------------------------------
+
+RATE_ACTIONS = {
+    Rating.SATISFIED: "rate_satisfied",
+    Rating.BASIC: "rate_basic",
+    Rating.UNSATISFIED: "rate_unsatisfied",
+}
+
+
+def rate_reply(*, task, actor, rating: str, note: str = "") -> SupervisionTask:
+    """The lead member or research-group lead rates the reply; not satisfied reopens the task."""
+    if task.rater_id is None or task.rater_id != getattr(actor, "pk", None):
+        raise ActionForbidden(_("只有本任务的牵头委员或调研组组长可以评价答复。"))
+    if rating not in RATE_ACTIONS:
+        raise Refused(_("请选择评价：满意、基本满意或不满意。"), fields={"rating": [_("请选择评价。")]})
+    return perform(task, RATE_ACTIONS[rating], actor=actor, note=note)
+
+
+def on_rate(task, *, actor, note, data, change) -> None:
+    rating = {v: k for k, v in RATE_ACTIONS.items()}[change.action]
+    reply = TaskReply.objects.filter(task=task, submitted_at__isnull=False).order_by("-round").first()
+    if reply is not None:
+        reply.rating, reply.rating_note = rating, note
+        reply.rated_by, reply.rated_at = actor, change.created_at
+        reply._history_user = actor
+        reply.save(update_fields=["rating", "rating_note", "rated_by", "rated_at", "updated_at"])
+    task.rating = rating
+    fields = ["rating", "updated_at"]
+    if rating == Rating.UNSATISFIED:
+        task.due_date = timezone.localdate() + timedelta(days=config.SUPERVISION_REHANDLE_DAYS)
+        fields.append("due_date")
+    else:
+        task.closed_at = change.created_at
+        fields.append("closed_at")
+    task._history_user = actor
+    task.save(update_fields=fields)
+
+
+# ---- supervision notes -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_note(*, task, actor, body: str, kind: str = SupervisionNote.Kind.NOTE) -> SupervisionNote:
+    """Record a supervision note, or an instruction that the lead department is told about."""
+    from supervision.selectors import liaisons_of, sees_everything
+
+    if not sees_everything(actor):
+        raise ActionForbidden(_("只有督办部门、政协机关和领导可以填写督办记录。"))
+    if not body.strip():
+        raise Refused(_("请填写督办记录的内容。"), fields={"body": [_("必填。")]})
+    note = SupervisionNote(task=task, kind=kind, body=body.strip(), author=actor)
+    try:
+        note.full_clean()
+    except ValidationError as exc:
+        raise Refused("；".join(exc.messages), fields=exc.message_dict) from None
+    note.save()
+    if kind == SupervisionNote.Kind.INSTRUCTION:
+        from notifications.services import notify
+
+        recipients = liaisons_of([task.lead_department_id])
+        transaction.on_commit(
+            lambda: notify(
+                recipients=recipients,
+                event_key=f"supervision-instruction:{note.pk}",
+                title=_("督办指示：%(t)s") % {"t": task.title[:60]},
+                body=note.body,
+                target=task,
+            )
+        )
+    return note

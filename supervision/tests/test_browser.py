@@ -1,0 +1,57 @@
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import PASSWORD
+from core.tests.browser import AXE, axe_violations, login
+from supervision.models import TaskReply
+from supervision.services.tasks import report_progress
+from supervision.tests.conftest import advance
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def main_content_violations(page) -> list[dict]:
+    """axe on this app's own content (the office navbar's colours belong to the shared base template)."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run('#main', {resultTypes: ['violations']})")
+    return [v["id"] for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def test_department_liaison_writes_autosaves_and_submits_a_reply(page, task, cast):
+    advance(task, cast, "acked")
+    login(page, cast.liaison.username, PASSWORD)
+    page.goto(page.base_url + reverse("supervision:task", args=[task.pk]))
+    page.fill("#id_body", "已对全区校外培训机构开展拉网式检查，预收费资金全部纳入监管。")
+    # The draft is saved while typing (htmx autosave), before anything is submitted.
+    page.wait_for_selector("[data-testid=autosave-status]:has-text('已自动保存')")
+    assert TaskReply.objects.get(task=task).body.startswith("已对全区校外培训机构")
+    # Submitting without a class is refused and the text stays in the form.
+    page.once("dialog", lambda d: d.accept())
+    page.click("button[name=submit]")
+    page.wait_for_selector(".alert-danger:has-text('请选择答复类别')")
+    assert "拉网式检查" in page.input_value("#id_body")
+    page.select_option("#id_classification", "solved")
+    page.once("dialog", lambda d: d.accept())
+    page.click("button[name=submit]")
+    page.wait_for_selector(".alert-success:has-text('答复已提交')")
+    assert page.text_content("[data-testid=state]").strip() == "已答复待评价"
+    assert "拉网式检查" in page.text_content("[data-testid=reply]")
+    assert main_content_violations(page) == []
+
+
+def test_public_accountability_page_on_a_phone(phone_page, task, cast, world):
+    advance(task, cast, "acked")
+    report_progress(task=task, actor=cast.liaison, percent=60, text="完成专项检查120家次")
+    page = phone_page
+    page.goto(page.base_url + "/")
+    page.click(".navbar-toggler")
+    page.click("text=协商成果落实")
+    page.click(f"text={world.report.topic_title}")
+    outcome = page.locator("[data-testid=outcome]").first
+    assert "严控学科类校外培训机构" in outcome.text_content()
+    assert outcome.locator("[data-testid=public-status]").text_content().strip() == "办理中"
+    assert outcome.locator(".progress").get_attribute("aria-valuenow") == "60"
+    assert "完成专项检查120家次" in outcome.locator("[data-testid=public-timeline]").text_content()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+    assert axe_violations(page) == []

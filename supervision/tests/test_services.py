@@ -1,0 +1,206 @@
+import datetime as dt
+
+import pytest
+from docx import Document
+
+from accounts.services import create_user
+from core.exceptions import ActionForbidden, Refused
+from core.workflow import perform
+from district.tests.factories import DepartmentFactory
+from supervision.services.reports import compile_special_report, report_docx, report_pdf
+from supervision.services.tasks import (
+    Assignment,
+    create_task,
+    report_progress,
+    save_reply_draft,
+    submit_reply,
+    tasks_for_source,
+    transfer_outcome_items,
+)
+from supervision.tests.conftest import advance
+from supervision.tests.factories import MeetingFactory, OutcomeItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_task_keeps_the_contract_and_starts_created(cast, world):
+    item = world.items[0]
+    task = create_task(
+        source=item,
+        title="关键提案督办",
+        actor=cast.gov_office,
+        description="要求",
+        lead_department=world.edu,
+        co_departments=[world.hr],
+        due_date=dt.date(2099, 1, 1),
+        is_public=False,
+    )
+    assert task.status == "created" and task.outcome_item == item
+    assert list(tasks_for_source(item)) == [task]
+
+
+# ---- compile and number ----------------------------------------------------------------------
+
+
+def test_compile_fills_the_template(world):
+    report = world.report
+    assert report.status == "draft" and report.number == ""
+    assert "落实教育“双减”政策专题协商会" in report.intro and "2条" in report.intro
+    assert list(report.items.all()) == world.items
+
+
+def test_only_the_research_office_compiles(world, cast):
+    with pytest.raises(ActionForbidden):
+        compile_special_report(meeting=world.meeting, items=world.items, actor=cast.clerk)
+
+
+def test_compile_refuses_empty_or_foreign_items(world, cast):
+    with pytest.raises(Refused, match="至少选择"):
+        compile_special_report(meeting=world.meeting, items=[], actor=cast.research)
+    foreign = OutcomeItemFactory(recorded_by=cast.clerk, meeting=MeetingFactory(created_by=cast.clerk))
+    with pytest.raises(Refused, match="不属于"):
+        compile_special_report(meeting=world.meeting, items=[foreign], actor=cast.research)
+
+
+def _sign(report, cast):
+    perform(report, "submit", actor=cast.research)
+    perform(report, "sign", actor=cast.secgen)
+    return report
+
+
+def test_numbers_run_per_year_with_the_configured_prefix(world, cast, settings):
+    from constance import config
+
+    _sign(world.report, cast)
+    second = compile_special_report(
+        meeting=world.meeting, items=world.items[:1], actor=cast.research, lead=cast.member, year=2022
+    )
+    assert _sign(second, cast).number == "同政协专报〔2022〕2号"
+    config.SUPERVISION_REPORT_PREFIX = "同协专报"
+    next_year = compile_special_report(
+        meeting=world.meeting, items=world.items[:1], actor=cast.research, lead=cast.member, year=2023
+    )
+    assert _sign(next_year, cast).number == "同协专报〔2023〕1号"
+
+
+def test_documents_read_back(world, cast, tmp_path):
+    import subprocess
+
+    world.issue()
+    docx_path = tmp_path / "r.docx"
+    docx_path.write_bytes(report_docx(world.report))
+    doc = Document(str(docx_path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "同政协专报〔2022〕1号" in text and "签发人：secgen" in text and "区委、区政府：" in text
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells][:3] == ["序号", "意见建议", "责任部门"]
+    assert table.rows[2].cells[1].text == "丰富课后服务内容，引入体育、艺术、科普资源"
+    pdf_path = tmp_path / "r.pdf"
+    pdf_path.write_bytes(report_pdf(world.report))
+    out = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = out.replace("\n", "").replace(" ", "")
+    assert "同政协专报〔2022〕1号" in flat and "严控学科类校外培训机构" in flat
+
+
+# ---- transfer ---------------------------------------------------------------------------------
+
+
+def test_transfer_refusals(world, cast):
+    assignment = [Assignment(item=world.items[0], lead_department=world.edu, due_date=dt.date(2099, 1, 1))]
+    with pytest.raises(Refused, match="尚未印发"):
+        transfer_outcome_items(report=world.report, assignments=assignment, actor=cast.gov_office)
+    world.issue()
+    with pytest.raises(ActionForbidden):
+        transfer_outcome_items(report=world.report, assignments=assignment, actor=cast.research)
+    transfer_outcome_items(report=world.report, assignments=assignment, actor=cast.gov_office)
+    with pytest.raises(Refused, match="不能重复转交"):
+        transfer_outcome_items(report=world.report, assignments=assignment, actor=cast.gov_office)
+    with pytest.raises(Refused, match="至少选择"):
+        transfer_outcome_items(report=world.report, assignments=[], actor=cast.gov_office)
+
+
+# ---- progress and reply refusals ---------------------------------------------------------------
+
+
+def test_progress_by_a_department_not_assigned_is_refused(task, cast):
+    advance(task, cast, "acked")
+    stranger = create_user(
+        username="l3", password="x" * 12, roles=["dept_liaison"], department=DepartmentFactory(name="民政局")
+    )
+    for someone in (stranger, cast.member, cast.gov_office):
+        with pytest.raises(ActionForbidden, match="不是本任务的承办或协办部门"):
+            report_progress(task=task, actor=someone, percent=10, text="进展")
+    assert not task.progress_reports.exists()
+
+
+def test_cooperating_department_reports_progress_without_moving_the_lead_percentage(task, cast):
+    advance(task, cast, "acked")
+    report_progress(task=task, actor=cast.other_liaison, percent=90, text="人社局配合完成师资培训")
+    task.refresh_from_db()
+    assert task.progress == 0 and task.status == "in_progress"
+
+
+def test_progress_before_acceptance_or_after_reply_is_refused(task, cast):
+    with pytest.raises(Refused, match="尚未签收"):
+        report_progress(task=task, actor=cast.liaison, percent=10, text="进展")
+    advance(task, cast, "feedback")
+    with pytest.raises(Refused, match="不能报送进展"):
+        report_progress(task=task, actor=cast.liaison, percent=10, text="进展")
+
+
+def test_progress_percent_above_100_is_refused(task, cast):
+    advance(task, cast, "acked")
+    with pytest.raises(Refused):
+        report_progress(task=task, actor=cast.liaison, percent=120, text="进展")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"body": "正文"}, "请选择答复类别"),
+        ({"classification": "planned", "body": "正文"}, "计划解决时间"),
+        ({"classification": "cannot", "body": "正文"}, "说明原因"),
+        ({"classification": "solved"}, "答复正文"),
+    ],
+)
+def test_incomplete_reply_is_refused_but_kept_as_draft(task, cast, fields, message):
+    advance(task, cast, "acked")
+    with pytest.raises(Refused, match=message):
+        submit_reply(task=task, actor=cast.liaison, **fields)
+    task.refresh_from_db()
+    assert task.status == "acked"
+    draft = task.replies.get()
+    assert draft.is_draft and draft.body == fields.get("body", "")
+
+
+def test_reply_classes_with_their_date_or_reason_are_accepted(task, cast):
+    advance(task, cast, "acked")
+    submit_reply(task=task, actor=cast.liaison, classification="cannot", reason="需市级统筹资金", body="暂不能解决")
+    assert task.replies.get().classification == "cannot"
+
+
+def test_only_the_lead_department_writes_the_reply(task, cast):
+    advance(task, cast, "acked")
+    with pytest.raises(ActionForbidden):
+        save_reply_draft(task=task, actor=cast.other_liaison, body="越权")
+
+
+def test_draft_is_updated_in_place_while_writing(task, cast):
+    advance(task, cast, "acked")
+    save_reply_draft(task=task, actor=cast.liaison, body="第一段")
+    save_reply_draft(task=task, actor=cast.liaison, body="第一段第二段", classification="solved")
+    assert task.replies.count() == 1
+    assert task.replies.get().body == "第一段第二段"
+
+
+def test_instruction_notifies_the_lead_department(task, cast, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+    from supervision.services.tasks import add_note
+
+    with django_capture_on_commit_callbacks(execute=True):
+        add_note(task=task, actor=cast.party_leader, body="请教育局主要领导亲自督办", kind="instruction")
+    assert Notification.objects.filter(recipient=cast.liaison, title__startswith="督办指示").count() == 1
+    with pytest.raises(ActionForbidden):
+        add_note(task=task, actor=cast.liaison, body="部门不能写督办记录")
+    with pytest.raises(Refused):
+        add_note(task=task, actor=cast.gov_office, body="  ")

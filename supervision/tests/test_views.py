@@ -1,0 +1,244 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from core.workflow import perform
+from supervision.models import SupervisionNote, TaskReply
+from supervision.services.tasks import add_note, create_task, report_progress
+from supervision.tests.conftest import advance
+
+pytestmark = pytest.mark.django_db
+
+
+def test_liaison_sees_own_department_tasks_and_gets_404_for_others(client, task, cast, world):
+    other = create_task(
+        source=None, title="其他部门的任务", actor=cast.gov_office, lead_department=cast.other_liaison.department
+    )
+    unrelated_dept = create_task(source=None, title="民政局任务", actor=cast.gov_office)
+    client.force_login(cast.liaison)
+    page = client.get(reverse("supervision:tasks")).content.decode()
+    assert task.title[:20] in page and "其他部门的任务" not in page
+    assert client.get(reverse("supervision:task", args=[other.pk])).status_code == 404
+    assert client.get(reverse("supervision:task", args=[unrelated_dept.pk])).status_code == 404
+    # The cooperating department sees the task it helps with.
+    client.force_login(cast.other_liaison)
+    assert client.get(reverse("supervision:task", args=[task.pk])).status_code == 200
+
+
+def test_citizen_and_anonymous_cannot_open_tasks(client, task, cast):
+    assert client.get(reverse("supervision:task", args=[task.pk])).status_code == 302
+    client.force_login(cast.citizen)
+    assert client.get(reverse("supervision:task", args=[task.pk])).status_code == 404
+    assert client.get(reverse("supervision:tasks")).status_code == 404
+
+
+def test_task_list_query_count_does_not_grow_with_rows(client, world, cast, django_assert_max_num_queries):
+    world.issue()
+    world.transfer()
+    client.force_login(cast.gov_office)
+    with django_assert_max_num_queries(14) as few:
+        client.get(reverse("supervision:tasks"))
+    for n in range(8):
+        t = create_task(source=None, title=f"任务{n}", actor=cast.gov_office, lead_department=world.edu)
+        t.co_departments.set([world.hr])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("supervision:tasks")).status_code == 200
+
+
+def test_reply_without_classification_is_refused_and_nothing_typed_is_lost(client, task, cast):
+    advance(task, cast, "acked")
+    client.force_login(cast.liaison)
+    body = "已对全区校外培训机构开展专项检查，整改到位。"
+    response = client.post(
+        reverse("supervision:task_reply", args=[task.pk]), {"classification": "", "body": body, "submit": "1"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请选择答复类别" in page
+    assert body in page
+    task.refresh_from_db()
+    assert task.status == "acked"
+    assert TaskReply.objects.get(task=task).body == body
+
+
+def test_autosave_keeps_the_draft(client, task, cast):
+    advance(task, cast, "acked")
+    client.force_login(cast.liaison)
+    url = reverse("supervision:task_reply_autosave", args=[task.pk])
+    response = client.post(url, {"classification": "planned", "planned_date": "2026-09-01", "body": "写到一半"})
+    assert response.status_code == 200 and "已自动保存" in response.content.decode()
+    draft = TaskReply.objects.get(task=task)
+    assert (draft.classification, draft.planned_date, draft.body) == ("planned", dt.date(2026, 9, 1), "写到一半")
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert "写到一半" in page
+
+
+def test_cooperating_department_cannot_write_the_reply(client, task, cast):
+    advance(task, cast, "acked")
+    client.force_login(cast.other_liaison)
+    response = client.post(reverse("supervision:task_reply_autosave", args=[task.pk]), {"body": "越权答复"})
+    assert response.status_code == 400
+    assert "只有牵头部门" in response.content.decode()
+
+
+def test_progress_with_attachment(client, task, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    advance(task, cast, "acked")
+    client.force_login(cast.liaison)
+    pdf = SimpleUploadedFile(
+        "检查记录.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
+    )
+    response = client.post(
+        reverse("supervision:task_progress", args=[task.pk]), {"percent": 60, "text": "完成专项检查", "attachment": pdf}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert "完成专项检查" in page and "检查记录.pdf" in page
+
+
+def test_bad_progress_percent_rerenders_the_form(client, task, cast):
+    advance(task, cast, "acked")
+    client.force_login(cast.liaison)
+    response = client.post(
+        reverse("supervision:task_progress", args=[task.pk]), {"percent": 140, "text": "进展说明保留"}
+    )
+    assert response.status_code == 400
+    assert "进展说明保留" in response.content.decode()
+
+
+def test_government_office_transfers_from_the_report_page(client, world, cast):
+    world.issue()
+    client.force_login(cast.gov_office)
+    page = client.get(reverse("supervision:report", args=[world.report.pk])).content.decode()
+    assert "转交督办" in page
+    data = {}
+    for item in world.items:
+        data |= {
+            f"include_{item.pk}": "on",
+            f"lead_{item.pk}": world.edu.pk,
+            f"co_{item.pk}": [world.hr.pk],
+            f"due_{item.pk}": "2099-06-30",
+        }
+    response = client.post(reverse("supervision:report_transfer", args=[world.report.pk]), data)
+    assert response.status_code == 302
+    assert world.report.tasks.filter(status="assigned", lead_department=world.edu).count() == 2
+
+
+def test_transfer_without_a_deadline_is_refused_with_a_message(client, world, cast):
+    world.issue()
+    client.force_login(cast.gov_office)
+    item = world.items[0]
+    response = client.post(
+        reverse("supervision:report_transfer", args=[world.report.pk]),
+        {f"include_{item.pk}": "on", f"lead_{item.pk}": world.edu.pk, f"due_{item.pk}": ""},
+    )
+    assert response.status_code == 400
+    assert "请填写办理期限" in response.content.decode()
+    assert not world.report.tasks.exists()
+
+
+def test_report_documents_download_and_read_back(client, world, cast, tmp_path):
+    import subprocess
+
+    world.issue()
+    client.force_login(cast.research)
+    docx = client.get(reverse("supervision:report_document", args=[world.report.pk, "docx"]))
+    assert docx.status_code == 200
+    path = tmp_path / "r.docx"
+    path.write_bytes(docx.content)
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "同政协专报〔2022〕1号" in text
+    pdf = client.get(reverse("supervision:report_document", args=[world.report.pk, "pdf"]))
+    (tmp_path / "r.pdf").write_bytes(pdf.content)
+    out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "同政协专报" in out and "课后服务" in out.replace("\n", "")
+    assert client.get(reverse("supervision:report_document", args=[world.report.pk, "exe"])).status_code == 404
+
+
+def test_public_page_shows_outcomes_without_login_and_never_internal_notes(client, task, cast, world):
+    advance(task, cast, "in_progress")
+    add_note(task=task, actor=cast.party_office, body="内部：局长本周约谈", kind=SupervisionNote.Kind.NOTE)
+    perform(task, "mark_overdue", actor=None)
+    perform(task, "remind", actor=cast.gov_office, note="内部催办意见不公开")
+    listing = client.get(reverse("supervision:public")).content.decode()
+    assert world.report.topic_title in listing
+    page = client.get(reverse("supervision:public_report", args=[world.report.pk])).content.decode()
+    assert "严控学科类校外培训机构" in page
+    assert "已完成摸底排查" in page and "40%" in page
+    assert "逾期未办结" in page
+    assert "内部：局长本周约谈" not in page and "内部催办意见不公开" not in page
+
+
+def test_draft_report_is_not_public(client, world):
+    assert client.get(reverse("supervision:public_report", args=[world.report.pk])).status_code == 404
+
+
+def test_ranking_orders_departments_by_timeliness_then_satisfaction(client, world, cast):
+    from supervision.services.tasks import rate_reply, submit_reply
+
+    world.issue()
+    edu_task, hr_task = world.transfer()
+    perform(hr_task, "request_reassign", actor=cast.liaison, note="属人社局")
+    perform(hr_task, "reassign", actor=cast.gov_office, data={"lead_department": world.hr.pk})
+    perform(edu_task, "mark_overdue", actor=None)
+    perform(hr_task, "accept", actor=cast.other_liaison)
+    report_progress(task=hr_task, actor=cast.other_liaison, percent=100, text="已完成")
+    submit_reply(task=hr_task, actor=cast.other_liaison, classification="solved", body="已完成")
+    rate_reply(task=hr_task, actor=cast.member, rating="satisfied")
+    client.force_login(cast.party_office)
+    rows = list(client.get(reverse("supervision:ranking")).context["rows"])
+    assert [r.name for r in rows] == [world.hr.name, world.edu.name]
+    assert (rows[0].timeliness, rows[0].satisfaction) == (100.0, 100.0)
+    assert (rows[1].timeliness, rows[1].overdue) == (0.0, 1)
+
+
+def test_public_page_query_count_does_not_grow_with_outcomes(client, world, cast, django_assert_max_num_queries):
+    world.issue()
+    first, second = world.transfer()
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("supervision:public_report", args=[world.report.pk]))
+    for task in (first, second):
+        perform(task, "accept", actor=cast.liaison)
+        report_progress(task=task, actor=cast.liaison, percent=30, text="进展一")
+        report_progress(task=task, actor=cast.liaison, percent=60, text="进展二")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("supervision:public_report", args=[world.report.pk]))
+    assert response.content.decode().count("进展二") == 2
+
+
+def test_government_office_assigns_and_reassigns_through_the_pages(client, cast, world):
+    task = create_task(source=None, title="关键提案：校园周边交通安全", actor=cast.proposal)
+    client.force_login(cast.gov_office)
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert "交办" in page
+    bad = client.post(
+        reverse("supervision:task_assign", args=[task.pk]), {"lead_department": world.edu.pk, "due_date": "2001-01-01"}
+    )
+    assert bad.status_code == 400 and "办理期限不能早于今天" in bad.content.decode()
+    ok = client.post(
+        reverse("supervision:task_assign", args=[task.pk]),
+        {"lead_department": world.edu.pk, "co_departments": [world.hr.pk], "due_date": "2099-01-01"},
+    )
+    assert ok.status_code == 302
+    perform(task, "request_reassign", actor=cast.liaison, note="交通安全属交通局")
+    client.post(
+        reverse("supervision:task_reassign", args=[task.pk]), {"lead_department": world.hr.pk, "note": "改由人社局"}
+    )
+    task.refresh_from_db()
+    assert (task.status, task.lead_department) == ("assigned", world.hr)
+
+
+def test_research_office_compiles_a_report_from_the_page(client, cast, world):
+    client.force_login(cast.research)
+    form = client.get(reverse("supervision:report_new") + f"?meeting={world.meeting.pk}").content.decode()
+    assert "丰富课后服务内容" in form
+    response = client.post(
+        reverse("supervision:report_new"),
+        {"meeting": world.meeting.pk, "items": [world.items[0].pk], "lead": cast.member.pk},
+    )
+    assert response.status_code == 302
+    client.force_login(cast.liaison)
+    assert client.get(reverse("supervision:reports")).status_code == 404

@@ -1,0 +1,343 @@
+"""Signed-in pages: tasks (transfer, handle, reply, rate, supervise), special reports, ranking."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consultations.models import Meeting
+from core.exceptions import DomainError
+from core.services import attachments_of
+from core.workflow import perform
+from district.models import Department
+from supervision import selectors
+from supervision.choices import HANDLING_STATES, ReportStatus, TaskStatus
+from supervision.forms import (
+    AssignForm,
+    CompileForm,
+    NoteForm,
+    ProgressForm,
+    ReassignForm,
+    ReplyForm,
+    ReportEditForm,
+    TransferForm,
+)
+from supervision.models import SupervisionNote
+from supervision.predicates import is_lead_liaison, is_report_compiler, is_task_liaison, is_transfer_office
+from supervision.services import reports as report_services
+from supervision.services import tasks as task_services
+
+
+@login_required
+def task_list(request):
+    if not selectors.can_use_supervision(request.user):
+        raise Http404
+    status = request.GET.get("status", "")
+    department = request.GET.get("department", "")
+    qs = selectors.task_list(request.user, status=status, department=department)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/task_list.html",
+        {
+            "page": page,
+            "statuses": TaskStatus.choices,
+            "departments": Department.objects.filter(is_active=True),
+            "today": timezone.localdate(),
+            "show_office_links": selectors.sees_everything(request.user),
+        },
+    )
+
+
+def _reply_form_for(task):
+    draft = selectors.draft_reply_of(task)
+    if draft is None:
+        return ReplyForm(), None
+    initial = {k: getattr(draft, k) for k in ("classification", "planned_date", "reason", "body")}
+    return ReplyForm(initial=initial), draft
+
+
+def _render_task(request, task, *, status=200, **forms):
+    user = request.user
+    reply_form, draft = _reply_form_for(task)
+    notes = task.notes.select_related("author")
+    if not selectors.sees_everything(user):
+        notes = notes.filter(kind=SupervisionNote.Kind.INSTRUCTION)
+    progress = list(selectors.progress_of(task))
+    context = {
+        "task": task,
+        "progress": [(p, list(attachments_of(p))) for p in progress],
+        "replies": selectors.replies_of(task),
+        "draft": draft,
+        "notes": notes,
+        "may_report": is_task_liaison(user, task) and task.status in HANDLING_STATES,
+        "may_reply": is_lead_liaison(user, task) and task.status in HANDLING_STATES,
+        "may_note": selectors.sees_everything(user),
+        "may_assign": is_transfer_office(user) and task.status == TaskStatus.CREATED,
+        "may_reassign": is_transfer_office(user) and task.status == TaskStatus.REASSIGN,
+        "progress_form": forms.get("progress_form") or ProgressForm(),
+        "reply_form": forms.get("reply_form") or reply_form,
+        "note_form": forms.get("note_form") or NoteForm(),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(initial={"lead_department": task.lead_department_id, "due_date": task.due_date}),
+        "reassign_form": forms.get("reassign_form") or ReassignForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "supervision/task_detail.html", context, status=status)
+
+
+@login_required
+def task_detail(request, pk: int):
+    return _render_task(request, selectors.get_task_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def task_progress(request, pk: int):
+    task = selectors.get_task_for(request.user, pk)
+    form = ProgressForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_task(request, task, status=400, progress_form=form)
+    uploads = [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
+    try:
+        task_services.report_progress(
+            task=task,
+            actor=request.user,
+            percent=form.cleaned_data["percent"],
+            text=form.cleaned_data["text"],
+            attachments=uploads,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _render_task(request, task, status=400, progress_form=form)
+    messages.success(request, _("进展已报送。"))
+    return redirect(task)
+
+
+def _reply_fields(form) -> dict:
+    return {
+        "classification": form.cleaned_data["classification"],
+        "planned_date": form.cleaned_data["planned_date"],
+        "reason": form.cleaned_data["reason"],
+        "body": form.cleaned_data["body"],
+    }
+
+
+@login_required
+@require_POST
+def task_reply(request, pk: int):
+    """Save the reply draft, or save and submit it; the typed text survives any refusal."""
+    task = selectors.get_task_for(request.user, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_task(request, task, status=400, reply_form=form)
+    try:
+        if request.POST.get("submit"):
+            task_services.submit_reply(task=task, actor=request.user, **_reply_fields(form))
+            messages.success(request, _("答复已提交，等待牵头委员评价。"))
+        else:
+            task_services.save_reply_draft(task=task, actor=request.user, **_reply_fields(form))
+            messages.success(request, _("草稿已保存。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        task.refresh_from_db()
+        return _render_task(request, task, status=400, reply_form=form)
+    return redirect(task)
+
+
+@login_required
+@require_POST
+def task_reply_autosave(request, pk: int):
+    """htmx autosave of the reply draft while the department types."""
+    task = selectors.get_task_for(request.user, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("草稿未保存：日期格式不正确。"), status=400)
+    try:
+        task_services.save_reply_draft(task=task, actor=request.user, **_reply_fields(form))
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400)
+    return HttpResponse(_("已自动保存（%(t)s）") % {"t": timezone.localtime().strftime("%H:%M:%S")})
+
+
+@login_required
+@require_POST
+def task_note(request, pk: int):
+    task = selectors.get_task_for(request.user, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _render_task(request, task, status=400, note_form=form)
+    try:
+        task_services.add_note(
+            task=task, actor=request.user, body=form.cleaned_data["body"], kind=form.cleaned_data["kind"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _render_task(request, task, status=400, note_form=form)
+    messages.success(request, _("督办记录已保存。"))
+    return redirect(task)
+
+
+@login_required
+@require_POST
+def task_assign(request, pk: int):
+    task = selectors.get_task_for(request.user, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _render_task(request, task, status=400, assign_form=form)
+    try:
+        task_services.assign_task(task=task, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _render_task(request, task, status=400, assign_form=form)
+    messages.success(request, _("任务已交办。"))
+    return redirect(task)
+
+
+@login_required
+@require_POST
+def task_reassign(request, pk: int):
+    task = selectors.get_task_for(request.user, pk)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        return _render_task(request, task, status=400, reassign_form=form)
+    data = {"lead_department": form.cleaned_data["lead_department"].pk, "due_date": form.cleaned_data["due_date"]}
+    try:
+        perform(task, "reassign", actor=request.user, note=form.cleaned_data["note"], data=data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _render_task(request, task, status=400, reassign_form=form)
+    messages.success(request, _("任务已改派。"))
+    return redirect(task)
+
+
+@login_required
+def ranking(request):
+    if not selectors.sees_everything(request.user):
+        raise Http404
+    return render(request, "supervision/ranking.html", {"rows": selectors.department_ranking()})
+
+
+# ---- special reports -------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request):
+    if not selectors.sees_everything(request.user):
+        raise Http404
+    reports = selectors.reports_visible_to(request.user)
+    return render(
+        request,
+        "supervision/report_list.html",
+        {"reports": reports, "may_compile": is_report_compiler(request.user)},
+    )
+
+
+@login_required
+def report_new(request):
+    if not is_report_compiler(request.user):
+        raise Http404
+    meeting_id = request.POST.get("meeting") or request.GET.get("meeting")
+    meeting = Meeting.objects.filter(pk=meeting_id).first() if str(meeting_id or "").isdigit() else None
+    if request.method == "POST":
+        form = CompileForm(request.POST, meeting=meeting)
+        if form.is_valid():
+            try:
+                report = report_services.compile_special_report(
+                    meeting=form.cleaned_data["meeting"],
+                    items=form.cleaned_data["items"],
+                    actor=request.user,
+                    lead=form.cleaned_data["lead"],
+                    title=form.cleaned_data["title"],
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("专报件草稿已生成。"))
+                return redirect(report)
+    else:
+        initial = {"meeting": meeting}
+        if meeting:
+            initial["items"] = list(meeting.outcome_items.values_list("pk", flat=True))
+        form = CompileForm(initial=initial, meeting=meeting)
+    return render(request, "supervision/report_new.html", {"form": form, "meeting": meeting})
+
+
+def _render_report(request, report, *, status=200, edit_form=None, transfer_form=None):
+    user = request.user
+    items = list(selectors.report_items(report))
+    pending = [i for i in items if not i.supervision_tasks.all()]
+    may_transfer = is_transfer_office(user) and report.status == ReportStatus.ISSUED and bool(pending)
+    may_edit = is_report_compiler(user) and report.status == ReportStatus.DRAFT
+    return render(
+        request,
+        "supervision/report_detail.html",
+        {
+            "report": report,
+            "items": items,
+            "may_edit": may_edit,
+            "edit_form": edit_form or (ReportEditForm(instance=report) if may_edit else None),
+            "may_transfer": may_transfer,
+            "transfer_form": transfer_form or (TransferForm(items=pending) if may_transfer else None),
+        },
+        status=status,
+    )
+
+
+@login_required
+def report_detail(request, pk: int):
+    return _render_report(request, selectors.get_report_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def report_edit(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    form = ReportEditForm(request.POST, instance=report)
+    if not form.is_valid():
+        return _render_report(request, report, status=400, edit_form=form)
+    try:
+        report_services.update_special_report(report=report, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _render_report(request, report, status=400, edit_form=form)
+    messages.success(request, _("专报件已保存。"))
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_transfer(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    pending = [i for i in selectors.report_items(report) if not i.supervision_tasks.all()]
+    form = TransferForm(request.POST, items=pending)
+    if not form.is_valid():
+        return _render_report(request, report, status=400, transfer_form=form)
+    try:
+        tasks = task_services.transfer_outcome_items(report=report, assignments=form.assignments(), actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _render_report(request, report, status=400, transfer_form=form)
+    messages.success(request, _("已转交%(n)s项督办任务。") % {"n": len(tasks)})
+    return redirect(report)
+
+
+@login_required
+def report_document(request, pk: int, fmt: str):
+    report = selectors.get_report_for(request.user, pk)
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    if fmt == "docx":
+        body = report_services.report_docx(report)
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        body = report_services.report_pdf(report)
+        mime = "application/pdf"
+    name = f"special-report-{report.year}-{report.serial or 'draft'}.{fmt}"
+    response = HttpResponse(body, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

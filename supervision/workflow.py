@@ -1,0 +1,162 @@
+"""The supervision task and special report state machines (domain.md §5, adapted)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.workflow import Action, Workflow, register
+from supervision.choices import HANDLING_STATES, ReportStatus, TaskStatus
+from supervision.predicates import (
+    is_lead_liaison,
+    is_rater,
+    is_report_compiler,
+    is_secretary_general,
+    is_supervising_office,
+    is_system,
+    is_task_liaison,
+    is_transfer_office,
+)
+
+S = TaskStatus
+SVC = "supervision.services.tasks."
+
+TASK_WORKFLOW = register(
+    Workflow(
+        model="supervision.SupervisionTask",
+        states=TaskStatus,
+        initial=S.CREATED,
+        actions=[
+            Action(
+                "assign",
+                _("交办"),
+                (S.CREATED,),
+                S.ASSIGNED,
+                is_transfer_office,
+                guard=SVC + "guard_assign",
+                effect=SVC + "on_assign",
+                fields=("lead_department", "due_date"),
+            ),
+            Action("accept", _("签收"), (S.ASSIGNED,), S.ACKED, is_lead_liaison),
+            Action(
+                "request_reassign",
+                _("申请改派"),
+                (S.ASSIGNED,),
+                S.REASSIGN,
+                is_lead_liaison,
+                note_required=True,
+                note_label=_("申请改派的理由"),
+                guard=SVC + "guard_request_reassign",
+                style="outline-danger",
+            ),
+            Action(
+                "reassign",
+                _("改派"),
+                (S.REASSIGN,),
+                S.ASSIGNED,
+                is_transfer_office,
+                guard=SVC + "guard_reassign",
+                effect=SVC + "on_reassign",
+                fields=("lead_department", "due_date"),
+            ),
+            Action(
+                "keep_assignment",
+                _("维持原交办"),
+                (S.REASSIGN,),
+                S.ASSIGNED,
+                is_transfer_office,
+                note_required=True,
+                note_label=_("维持原交办的理由"),
+                style="outline-secondary",
+            ),
+            Action("start", _("开始办理"), (S.ACKED, S.REOPENED), S.IN_PROGRESS, is_task_liaison),
+            Action(
+                "mark_overdue",
+                _("逾期"),
+                (S.ASSIGNED, S.ACKED, S.IN_PROGRESS, S.REOPENED),
+                S.OVERDUE,
+                is_system,
+                effect=SVC + "on_overdue",
+            ),
+            Action(
+                "remind",
+                _("催办"),
+                (S.OVERDUE, S.REMINDED),
+                S.REMINDED,
+                is_supervising_office,
+                note_required=True,
+                note_label=_("催办意见"),
+                style="warning",
+            ),
+            Action(
+                "submit_reply",
+                _("提交答复"),
+                HANDLING_STATES,
+                S.FEEDBACK,
+                is_lead_liaison,
+                guard=SVC + "guard_submit_reply",
+                effect=SVC + "on_submit_reply",
+            ),
+            Action(
+                "rate_satisfied",
+                _("评价：满意"),
+                (S.FEEDBACK,),
+                S.CLOSED,
+                is_rater,
+                effect=SVC + "on_rate",
+                style="success",
+            ),
+            Action(
+                "rate_basic",
+                _("评价：基本满意"),
+                (S.FEEDBACK,),
+                S.CLOSED,
+                is_rater,
+                effect=SVC + "on_rate",
+                style="outline-success",
+            ),
+            Action(
+                "rate_unsatisfied",
+                _("评价：不满意，重新办理"),
+                (S.FEEDBACK,),
+                S.REOPENED,
+                is_rater,
+                note_required=True,
+                note_label=_("不满意的理由"),
+                effect=SVC + "on_rate",
+                style="outline-danger",
+            ),
+        ],
+        holders="supervision.selectors.task_holders",
+        visible="supervision.selectors.tasks_visible_to",
+        inbox="supervision.selectors.task_inbox",
+    )
+)
+
+R = ReportStatus
+RSVC = "supervision.services.reports."
+
+REPORT_WORKFLOW = register(
+    Workflow(
+        model="supervision.SpecialReport",
+        states=ReportStatus,
+        initial=R.DRAFT,
+        actions=[
+            Action(
+                "submit", _("送秘书长签发"), (R.DRAFT,), R.SUBMITTED, is_report_compiler, guard=RSVC + "guard_submit"
+            ),
+            Action(
+                "return",
+                _("退回修改"),
+                (R.SUBMITTED,),
+                R.DRAFT,
+                is_secretary_general,
+                note_required=True,
+                note_label=_("退回意见"),
+                style="outline-danger",
+            ),
+            Action("sign", _("签发"), (R.SUBMITTED,), R.SIGNED, is_secretary_general, effect=RSVC + "on_sign"),
+            Action("issue", _("印发"), (R.SIGNED,), R.ISSUED, is_report_compiler, effect=RSVC + "on_issue"),
+        ],
+        holders="supervision.selectors.report_holders",
+        visible="supervision.selectors.reports_visible_to",
+        inbox="supervision.selectors.report_inbox",
+    )
+)
