@@ -65,9 +65,11 @@ def _features(docs: Sequence[Doc], *, body_words: int = 60, body_weight: float =
     """Rows: title words and title character 2–3-grams (names of estates, schools, roads), then the
     first body words at half weight; each block TF-IDF (rare terms weigh most), the row l2-normalised."""
     ids = [str(i) for i in range(len(docs))]
+    # Words in more than 5 % of a large window are background; a small window keeps its common words.
+    max_df = max(int(0.05 * len(docs)), min(len(docs), 10))
 
     def tfidf(analyse):
-        return TfidfVectorizer(analyzer=lambda i: analyse(docs[int(i)]), sublinear_tf=True, min_df=2, max_df=0.05)
+        return TfidfVectorizer(analyzer=lambda i: analyse(docs[int(i)]), sublinear_tf=True, min_df=2, max_df=max_df)
 
     try:
         title = tfidf(lambda d: d.title_words + _title_grams(d.title)).fit_transform(ids)
