@@ -21,11 +21,12 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from analytics.text import mask_codes, normalize
 
-HEAD_CHARS = 40
+HEAD_CHARS = 60
 # Softmax of SVM margins × this scale: margins are ~±1, so this spreads confidences over 0..1.
 CONFIDENCE_SCALE = 3.0
 
@@ -160,15 +161,52 @@ class RoutingModel:
         return joblib.load(io.BytesIO(data))
 
 
+def _bias_for_macro_f1(X, y: np.ndarray, C: float, folds: int = 5) -> np.ndarray:
+    """Per-class offsets added to the margins that maximise macro-F1 of out-of-fold predictions.
+
+    A balanced SVM still under-predicts small classes whose words overlap big ones (交通运输 inside
+    城乡建设); shifting each class's margin, chosen by cross-validation on the training rows only,
+    buys back their recall.
+    """
+    classes = np.unique(y)
+    scores = np.zeros((len(y), len(classes)), dtype=np.float32)
+    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
+        svm = LinearSVC(C=C, class_weight="balanced").fit(X[tr], y[tr])
+        s = svm.decision_function(X[te])
+        scores[te] = np.column_stack([-s, s]) if s.ndim == 1 else s
+    truth = np.searchsorted(classes, y)
+
+    def macro_f1(bias):
+        return f1_score(truth, (scores + bias).argmax(axis=1), average="macro")
+
+    bias = np.zeros(len(classes), dtype=np.float32)
+    best = macro_f1(bias)
+    for _round in range(2):
+        for j in range(len(classes)):
+            for step in np.linspace(-0.4, 0.4, 17):
+                trial = bias.copy()
+                trial[j] = step
+                f = macro_f1(trial)
+                if f > best + 1e-6:
+                    best, bias = f, trial
+    return bias
+
+
 def train(
     texts: Sequence[str],
     labels: dict[str, Sequence[str | None]],
     *,
-    C: float = 0.5,
+    C: float = 1.0,
     head_weight: float = 0.5,
     head_chars: int = HEAD_CHARS,
+    tune_bias: bool = False,
 ) -> RoutingModel:
-    """Fit the features once and one balanced linear SVM per head (rows without a label are skipped)."""
+    """Fit the features once and one balanced linear SVM per head (rows without a label are skipped).
+
+    With tune_bias and at least five examples of every class, each head's margins get the offsets
+    that maximise cross-validated macro-F1 on the training rows (off by default: on the benchmark's
+    train.csv it did not improve cross-validated macro-F1).
+    """
     features = Features(head_weight=head_weight, head_chars=head_chars)
     X = features.fit_transform(texts)
     heads = {}
@@ -180,9 +218,13 @@ def train(
         if len(classes) == 1:
             heads[name] = Head(classes=classes)
             continue
+        y = np.array([ys[i] for i in rows])
         svm = LinearSVC(C=C, class_weight="balanced")
-        svm.fit(X[rows], [ys[i] for i in rows])
-        heads[name] = Head.from_svm(svm)
+        svm.fit(X[rows], y)
+        head = Head.from_svm(svm)
+        if tune_bias and min(Counter(y.tolist()).values()) >= 5:
+            head.intercept = head.intercept + _bias_for_macro_f1(X[rows], y, C)
+        heads[name] = head
     return RoutingModel(features=features, heads=heads)
 
 
