@@ -189,7 +189,7 @@ MINHASH_PERMUTATIONS = 64
 LSH_BANDS = 32  # 32 bands of 2 rows: a pair with Jaccard 0.3 becomes a candidate with p ≈ 0.95
 
 
-_STOP_CHARS = frozenset("的了和是在我你他她它这那有也都就还又与及或等对把被让给从向到为吗呢吧啊呀0a")
+_STOP_CHARS = frozenset("".join(_read_lines("stopchars.txt")))
 
 
 def shingles(text: str, tokenizer: jieba.Tokenizer | None = None) -> set[str]:

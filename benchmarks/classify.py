@@ -73,9 +73,8 @@ def main() -> None:
     print(f"macro-F1        {f1_score(y_test, predicted, average='macro'):.4f}")
     print(f"accuracy        {accuracy_score(y_test, predicted):.4f}")
     print(f"training time   {train_seconds:.2f} s")
-    print(
-        f"predictions/s   {batched:,.0f} in batches of 256; {one_by_one:,.0f} one at a time ({1000 / one_by_one:.2f} ms each)"
-    )
+    print(f"predictions/s   {batched:,.0f} in batches of 256")
+    print(f"                {one_by_one:,.0f} one at a time ({1000 / one_by_one:.2f} ms each)")
     print(classification_report(y_test, predicted, digits=3))
 
 
