@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from analytics import intake_bridge, registry
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), max_length=100, required=False)
+    kind = forms.MultipleChoiceField(label=_("类型"), required=False, widget=forms.CheckboxSelectMultiple)
+    town = forms.ModelChoiceField(label=_("镇街"), queryset=None, required=False)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from district.models import Town
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.key, k.label) for k in registry.all_kinds()]
+        self.fields["town"].queryset = Town.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("截止日期不能早于起始日期。"))
+        return data
+
+
+class CorrectRoutingForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("类别"), queryset=None, required=False)
+    department = forms.ModelChoiceField(label=_("承办部门"), queryset=None, required=False)
+    handler = forms.ChoiceField(label=_("办理主体"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from district.models import Department
+        from intake.models import AppealCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = AppealCategory.objects.filter(is_active=True)
+        self.fields["department"].queryset = Department.objects.filter(is_active=True)
+        self.fields["handler"].choices = [("", "—"), *intake_bridge.handler_choices()]
+
+
+class MineForm(forms.Form):
+    since = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,215 @@
+"""The searchable kinds that exist on main: appeals, opinion reports, meetings (minutes) and outcome items.
+
+Visibility comes from the owning app's selector when it has one (`intake.selectors.appeals_visible_to`,
+the workflow's `visible`, or `core.visibility`); until then a conservative rule applies here:
+the office and the committee's leaders see everything, others only what is theirs.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from accounts.predicates import can_see_contacts, is_dept_liaison
+from analytics.registry import SearchKind, register_kind
+
+
+def owner_selector(model_label: str, selector_path: str):
+    """The owning app's visibility selector, if it has one (import path, workflow, core.visibility)."""
+    from django.apps import apps
+
+    try:
+        return import_string(selector_path)
+    except ImportError:
+        pass
+    from core.visibility import _visible
+    from core.workflow import _registry
+
+    wf = _registry.get(model_label.lower())
+    if wf is not None and wf.visible:
+        return wf.visible_to
+    model = apps.get_model(model_label)
+    return _visible.get(model._meta.label_lower)
+
+
+def _authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _sees_all(user) -> bool:
+    return _authenticated(user) and bool(can_see_contacts(user))
+
+
+def appeals_visible_to(user) -> QuerySet:
+    """Appeals a user may open (intake's selector once it exists)."""
+    from intake.models import Appeal
+
+    owner = owner_selector("intake.Appeal", "intake.selectors.appeals_visible_to")
+    if owner is not None:
+        return owner(user)
+    if not _authenticated(user):
+        return Appeal.objects.none()
+    if _sees_all(user):
+        return Appeal.objects.all()
+    q = Q(citizen=user)
+    if is_dept_liaison(user) and user.department_id:
+        q |= Q(department_id=user.department_id)
+    return Appeal.objects.filter(q)
+
+
+def reports_visible_to(user) -> QuerySet:
+    """Opinion reports a user may open (the opinions app's selector once it exists)."""
+    from opinions.models import OpinionReport
+
+    owner = owner_selector("opinions.OpinionReport", "opinions.selectors.reports_visible_to")
+    if owner is not None:
+        return owner(user)
+    if not _authenticated(user):
+        return OpinionReport.objects.none()
+    if _sees_all(user):
+        return OpinionReport.objects.all()
+    return OpinionReport.objects.filter(author=user)
+
+
+def meetings_visible_to(user) -> QuerySet:
+    """Meetings a user may open: the office and leaders, and everyone invited."""
+    from consultations.models import Meeting
+
+    owner = owner_selector("consultations.Meeting", "consultations.selectors.meetings_visible_to")
+    if owner is not None:
+        return owner(user)
+    if not _authenticated(user):
+        return Meeting.objects.none()
+    if _sees_all(user):
+        return Meeting.objects.all()
+    return Meeting.objects.filter(Q(participants__user=user) | Q(participants__member__user=user)).distinct()
+
+
+def outcome_items_visible_to(user) -> QuerySet:
+    """Outcome items: those of visible meetings, and those a liaison's department is responsible for."""
+    from consultations.models import OutcomeItem
+
+    if not _authenticated(user):
+        return OutcomeItem.objects.none()
+    q = Q(meeting__in=meetings_visible_to(user).values("pk"))
+    if is_dept_liaison(user) and user.department_id:
+        q |= Q(responsible_department_id=user.department_id) | Q(co_departments=user.department_id)
+    return OutcomeItem.objects.filter(q).distinct()
+
+
+def absolute_url(obj) -> str:
+    """The record's own page, or '' while its app has no page yet."""
+    try:
+        return obj.get_absolute_url()
+    except (AttributeError, NoReverseMatch):
+        return ""
+
+
+def appeal_url(obj) -> str:
+    """The appeal's page in intake, else its analysis page here."""
+    return absolute_url(obj) or reverse("analytics:appeal", args=[obj.pk])
+
+
+def outcome_item_url(obj) -> str:
+    return absolute_url(obj) or absolute_url(obj.meeting)
+
+
+def _place(obj) -> str:
+    community = getattr(obj, "community", None)
+    town = getattr(obj, "town", None)
+    return str(community or town or "")
+
+
+def _meeting_minutes(meeting) -> str:
+    # Outcome items are the agreed part of the minutes; the consultations app may add minutes text.
+    items = "\n".join(i.recommendation + " " + i.agreed_action for i in meeting.outcome_items.all())
+    return "\n".join(filter(None, [getattr(meeting, "minutes", "") or "", items]))
+
+
+def register_defaults() -> None:
+    """Register the kinds whose models exist on main (called from AnalyticsConfig.ready)."""
+    register_kind(
+        SearchKind(
+            key="appeal",
+            label=_("群众诉求"),
+            model="intake.Appeal",
+            title="title",
+            text_fields=("body",),
+            visible=appeals_visible_to,
+            url=appeal_url,
+            queryset=lambda: _appeals_for_index(),
+            town=lambda a: a.town,
+            hot_topics=True,
+            place=_place,
+            support=lambda a: 0,
+        )
+    )
+    register_kind(
+        SearchKind(
+            key="opinion_report",
+            label=_("社情民意信息"),
+            model="opinions.OpinionReport",
+            title="title",
+            text_fields=("body",),
+            visible=reports_visible_to,
+            url=absolute_url,
+            hot_topics=True,
+            place=lambda r: "",
+            support=lambda r: 0,
+        )
+    )
+    register_kind(
+        SearchKind(
+            key="meeting",
+            label=_("会议与纪要"),
+            model="consultations.Meeting",
+            title="title",
+            text_fields=("agenda", _meeting_minutes),
+            visible=meetings_visible_to,
+            url=absolute_url,
+            queryset=lambda: _meetings_for_index(),
+            created_field="starts_at",
+            town=lambda m: m.town,
+            depends_on=(("consultations.OutcomeItem", lambda item: item.meeting),),
+        )
+    )
+    register_kind(
+        SearchKind(
+            key="outcome_item",
+            label=_("协商成果事项"),
+            model="consultations.OutcomeItem",
+            title=lambda i: i.recommendation[:80],
+            text_fields=("recommendation", "agreed_action"),
+            visible=outcome_items_visible_to,
+            url=outcome_item_url,
+            queryset=lambda: _outcome_items_for_index(),
+            town=lambda i: i.meeting.town,
+        )
+    )
+
+
+def appeals_for_analysis() -> QuerySet:
+    """Appeals with what analysis reads (category, town, community)."""
+    from intake.models import Appeal
+
+    return Appeal.objects.select_related("category", "town", "community")
+
+
+def _appeals_for_index() -> QuerySet:
+    from intake.models import Appeal
+
+    return Appeal.objects.select_related("town", "community")
+
+
+def _meetings_for_index() -> QuerySet:
+    from consultations.models import Meeting
+
+    return Meeting.objects.select_related("town").prefetch_related("outcome_items")
+
+
+def _outcome_items_for_index() -> QuerySet:
+    from consultations.models import OutcomeItem
+
+    return OutcomeItem.objects.select_related("meeting__town")

@@ -1,0 +1,44 @@
+"""The user dictionary as data: shipped defaults, the office's entries, and the district's own names."""
+
+from __future__ import annotations
+
+import time
+
+import jieba
+
+from analytics import text
+
+_TTL_SECONDS = 60
+_cache: dict[str, object] = {}
+
+
+def lexicon_words() -> list[str]:
+    """Every word segmentation must keep whole: defaults, active office entries, towns, communities, departments."""
+    from analytics.models import LexiconEntry
+    from district.models import Community, Department, Town
+
+    words = {w for w, _k in text.default_lexicon()}
+    words.update(LexiconEntry.objects.filter(is_active=True).values_list("word", flat=True))
+    # An office-disabled default is dropped too, so the office can remove a bad default.
+    words.difference_update(LexiconEntry.objects.filter(is_active=False).values_list("word", flat=True))
+    words.update(Town.objects.values_list("name", flat=True))
+    words.update(Community.objects.values_list("name", flat=True))
+    for name, short in Department.objects.filter(is_active=True).values_list("name", "short_name"):
+        words.add(name)
+        if short:
+            words.add(short)
+    return sorted(w.strip() for w in words if w and w.strip())
+
+
+def tokenizer() -> jieba.Tokenizer:
+    """The tokenizer for this deployment's lexicon (re-read at most once a minute, or after an edit)."""
+    now = time.monotonic()
+    if _cache.get("until", 0) < now or "tokenizer" not in _cache:  # type: ignore[operator]
+        _cache["tokenizer"] = text.tokenizer_for(lexicon_words())
+        _cache["until"] = now + _TTL_SECONDS
+    return _cache["tokenizer"]  # type: ignore[return-value]
+
+
+def forget() -> None:
+    """Drop the cached tokenizer (after the office edits the lexicon or the district's names)."""
+    _cache.clear()

@@ -1,0 +1,41 @@
+"""Cluster recent appeals and reports into ranked candidate topics."""
+
+from datetime import datetime, time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from analytics.services import hot_topics
+from core.exceptions import DomainError
+
+
+def _day(raw: str, *, end: bool = False) -> datetime:
+    day = parse_date(raw or "")
+    if day is None:
+        raise CommandError(f"not a date (YYYY-MM-DD): {raw!r}")
+    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+
+
+class Command(BaseCommand):
+    help = "Mine hot topics from appeals and reports created since a date."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--since", required=True, help="YYYY-MM-DD")
+        parser.add_argument("--until", help="YYYY-MM-DD (default: now)")
+        parser.add_argument("--top", type=int, default=hot_topics.TOP)
+        parser.add_argument("--min-similarity", type=float, default=hot_topics.MIN_SIMILARITY)
+
+    def handle(self, *args, since, until=None, top=20, min_similarity=0.12, **options):
+        try:
+            run = hot_topics.mine_hot_topics(
+                since=_day(since),
+                until=_day(until, end=True) if until else None,
+                top=top,
+                min_similarity=min_similarity,
+            )
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(f"{run.n_documents} documents, {run.n_topics} topics, {run.seconds:.1f} s")
+        for t in run.topics.order_by("rank"):
+            self.stdout.write(f"{t.rank:>2}. [{t.volume}] {t.title}  ({' '.join(t.keywords)})")

@@ -1,0 +1,67 @@
+"""The full-text index, per database: SQLite FTS5 or PostgreSQL tsvector, over the same segmented words.
+
+`SearchDocument.tokens` holds jieba's search-mode words separated by spaces. SQLite keeps an FTS5
+table (analytics_search_fts, external content, kept in step by triggers); PostgreSQL has a GIN
+index on to_tsvector('simple', tokens). A query is the list of its words, all required; both engines
+tokenise on the spaces we put in, so they match the same documents.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+SQLITE_SETUP = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS analytics_search_fts USING fts5("
+    "tokens, content='analytics_searchdocument', content_rowid='id', tokenize='unicode61')",
+    "CREATE TRIGGER IF NOT EXISTS analytics_search_ai AFTER INSERT ON analytics_searchdocument BEGIN "
+    "INSERT INTO analytics_search_fts(rowid, tokens) VALUES (new.id, new.tokens); END",
+    "CREATE TRIGGER IF NOT EXISTS analytics_search_ad AFTER DELETE ON analytics_searchdocument BEGIN "
+    "INSERT INTO analytics_search_fts(analytics_search_fts, rowid, tokens) VALUES ('delete', old.id, old.tokens); END",
+    "CREATE TRIGGER IF NOT EXISTS analytics_search_au AFTER UPDATE ON analytics_searchdocument BEGIN "
+    "INSERT INTO analytics_search_fts(analytics_search_fts, rowid, tokens) VALUES ('delete', old.id, old.tokens); "
+    "INSERT INTO analytics_search_fts(rowid, tokens) VALUES (new.id, new.tokens); END",
+]
+SQLITE_TEARDOWN = [
+    "DROP TRIGGER IF EXISTS analytics_search_au",
+    "DROP TRIGGER IF EXISTS analytics_search_ad",
+    "DROP TRIGGER IF EXISTS analytics_search_ai",
+    "DROP TABLE IF EXISTS analytics_search_fts",
+]
+POSTGRES_SETUP = [
+    "CREATE INDEX IF NOT EXISTS analytics_search_tsv ON analytics_searchdocument "
+    "USING gin (to_tsvector('simple', tokens))",
+]
+POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS analytics_search_tsv"]
+
+
+def setup(apps, schema_editor) -> None:
+    statements = {"sqlite": SQLITE_SETUP, "postgresql": POSTGRES_SETUP}.get(schema_editor.connection.vendor, [])
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+def teardown(apps, schema_editor) -> None:
+    statements = {"sqlite": SQLITE_TEARDOWN, "postgresql": POSTGRES_TEARDOWN}.get(schema_editor.connection.vendor, [])
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+def _fts5_query(terms: list[str]) -> str:
+    # Each word quoted as a phrase (quotes doubled), all required.
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def matching_ids(terms: list[str]) -> RawSQL:
+    """A subquery of SearchDocument ids whose tokens contain every term."""
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT id FROM analytics_searchdocument "
+            "WHERE to_tsvector('simple', tokens) @@ plainto_tsquery('simple', %s)",
+            [" ".join(terms)],
+        )
+    if connection.vendor == "sqlite":
+        return RawSQL(
+            "SELECT rowid FROM analytics_search_fts WHERE analytics_search_fts MATCH %s", [_fts5_query(terms)]
+        )
+    raise NotImplementedError(f"full-text search is not set up for {connection.vendor}")

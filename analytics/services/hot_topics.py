@@ -1,0 +1,176 @@
+"""Hot topics: cluster recent appeals and reports into candidate consultation topics; send one to the plan."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from analytics import clustering, lexicon, registry, text
+from analytics.models import HotTopic, HotTopicItem, HotTopicRun
+from core.exceptions import Refused
+
+MIN_SIMILARITY = 0.12
+TOP = 20
+
+
+def _documents(since: datetime, until: datetime) -> tuple[list[clustering.Doc], list[tuple]]:
+    tok = lexicon.tokenizer()
+    docs, refs = [], []
+    for kind in registry.all_kinds():
+        if not kind.hot_topics:
+            continue
+        rng = {f"{kind.created_field}__gte": since, f"{kind.created_field}__lt": until}
+        for obj in kind.base_queryset().filter(**rng).order_by("pk"):
+            title, body = kind.title_of(obj), kind.body_of(obj)
+            docs.append(
+                clustering.Doc(
+                    key=f"{kind.key}:{obj.pk}",
+                    title=title,
+                    words=text.content_words(f"{title} {body}", tok),
+                    title_words=text.content_words(title, tok),
+                    created_at=getattr(obj, kind.created_field),
+                    place=kind.place(obj) if kind.place else "",
+                    support=kind.support(obj) if kind.support else 0,
+                )
+            )
+            refs.append((kind, obj))
+    return docs, refs
+
+
+@transaction.atomic
+def mine_hot_topics(
+    *,
+    since: datetime,
+    until: datetime | None = None,
+    actor=None,
+    top: int = TOP,
+    min_similarity: float = MIN_SIMILARITY,
+) -> HotTopicRun:
+    """Cluster the window's appeals and reports; store the top clusters as candidate topics with evidence."""
+    until = until or timezone.now()
+    if since >= until:
+        raise Refused(_("起始时间必须早于截止时间。"))
+    start = time.perf_counter()
+    docs, refs = _documents(since, until)
+    ranked = clustering.describe_and_rank(
+        docs, clustering.cluster(docs, min_similarity=min_similarity), since=since, until=until, top=top
+    )
+    run = HotTopicRun.objects.create(
+        since=since,
+        until=until,
+        n_documents=len(docs),
+        n_topics=len(ranked),
+        run_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    cts: dict[str, ContentType] = {}
+    for rank, c in enumerate(ranked, 1):
+        topic = HotTopic(
+            run=run,
+            rank=rank,
+            title=c.title[:200],
+            keywords=c.keywords,
+            score=c.score,
+            volume=c.volume,
+            growth=c.growth,
+            spread=c.spread,
+            support=c.support,
+            trend=clustering.daily_counts([docs[i].created_at for i in c.members], since, until),
+        )
+        topic.full_clean(exclude=["run"])
+        topic.save()
+        items = []
+        for i in c.members:
+            kind, obj = refs[i]
+            ct = cts.setdefault(kind.key, ContentType.objects.get_for_model(obj))
+            items.append(
+                HotTopicItem(
+                    topic=topic,
+                    content_type=ct,
+                    object_id=obj.pk,
+                    title=docs[i].title[:200],
+                    created_at=docs[i].created_at,
+                    similarity=round(c.cohesion.get(i, 0.0), 4),
+                )
+            )
+        HotTopicItem.objects.bulk_create(items)
+    run.seconds = round(time.perf_counter() - start, 2)
+    run.save(update_fields=["seconds"])
+    return run
+
+
+# Sending a candidate into the plan's collection round (the topics app owns suggestions).
+
+
+def _suggestion_model():
+    try:
+        return apps.get_model("topics", "TopicSuggestion")
+    except LookupError:
+        return None
+
+
+def _open_round():
+    model = apps.get_model("topics", "CollectionRound")
+    today = timezone.localdate()
+    return model.objects.filter(status="open", deadline__gte=today).order_by("-year").first()
+
+
+def check_send(topic: HotTopic, *, actor, note: str, data: dict) -> None:
+    if _suggestion_model() is None:
+        raise Refused(_("拟题征集功能尚未启用，暂不能送入征集。"))
+    if _open_round() is None:
+        raise Refused(_("当前没有正在征集的年度协商议题，请先发起征集。"))
+
+
+def background_of(topic: HotTopic) -> str:
+    """The suggestion's background: the evidence in numbers and the first titles."""
+    lines = [
+        _("近期共收到相关群众诉求和社情民意信息%(n)s件，涉及%(spread)s个社区/镇街，群众支持%(support)s次。")
+        % {"n": topic.volume, "spread": topic.spread, "support": topic.support},
+        _("关键词：%(kw)s") % {"kw": "、".join(topic.keywords)},
+    ]
+    lines += [f"· {item.title}" for item in topic.items.all()[:10]]
+    return "\n".join(lines)
+
+
+def on_send(topic: HotTopic, *, actor, note: str, data: dict, change) -> None:
+    rnd = _open_round()
+    why_now = _("近期数量增长为前期的%(g)s倍。") % {"g": topic.growth}
+    try:
+        create = import_string("topics.services.suggestions.create_suggestion")
+    except ImportError:
+        create = None
+    if create is not None:
+        suggestion = create(
+            round=rnd,
+            title=topic.title[:120],
+            background=background_of(topic),
+            why_now=why_now,
+            suggester=actor,
+            source=topic,
+            submit=True,
+        )
+    else:
+        model = _suggestion_model()
+        suggestion = model(round=rnd, title=topic.title[:120], background=background_of(topic), suggester=actor)
+        suggestion.source_type = ContentType.objects.get_for_model(topic)
+        suggestion.source_id = topic.pk
+        suggestion.full_clean()
+        suggestion.save()
+    topic.suggestion_type = ContentType.objects.get_for_model(suggestion)
+    topic.suggestion_id = suggestion.pk
+    topic._history_user = actor
+    topic.save(update_fields=["suggestion_type", "suggestion_id", "updated_at"])
+
+
+def send_to_collection_round(*, topic: HotTopic, actor) -> HotTopic:
+    """One action: the candidate becomes a topic suggestion in the open round; both keep the link."""
+    from core.workflow import perform
+
+    return perform(topic, "send", actor=actor)

@@ -1,0 +1,67 @@
+"""The routing classifier without the database: train, predict with confidence, round-trip, same vectors."""
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from analytics.classifier import RoutingModel, evaluate, prepare, train
+
+TEXTS = [
+    ("小区电梯经常故障停运，老人上下楼困难", "elevator", "1", "office"),
+    ("电梯困人半小时，物业维修不及时", "elevator", "1", "office"),
+    ("老旧小区加装电梯补贴申请进度", "elevator", "1", "office"),
+    ("电梯年检过期仍在运行，存在安全隐患", "elevator", "1", "office"),
+    ("学校门口放学时段交通拥堵严重", "school", "2", "workstation:1"),
+    ("孩子入学学位紧张，希望增加学位", "school", "2", "workstation:1"),
+    ("校外培训机构违规收费退费难", "school", "2", "workstation:1"),
+    ("小学课后服务时间太短家长接送难", "school", "2", "workstation:1"),
+    ("夜间工地施工噪音扰民影响休息", "noise", "3", "duty_group:4"),
+    ("烧烤店油烟噪音扰民到凌晨", "noise", "3", "duty_group:4"),
+    ("广场舞音响声音太大影响居民", "noise", "3", "duty_group:4"),
+    ("装修噪音周末早上七点就开始", "noise", "3", "duty_group:4"),
+]
+
+
+def _model() -> RoutingModel:
+    return train(
+        [t for t, *_ in TEXTS],
+        {
+            "category": [c for _t, c, _d, _h in TEXTS],
+            "department": [d for _t, _c, d, _h in TEXTS],
+            "handler": [h for *_x, h in TEXTS],
+        },
+    )
+
+
+def test_predicts_each_head_with_a_confidence():
+    prediction = _model().predict_one("我家小区的电梯又坏了，困了人")
+    assert prediction["category"].label == "elevator"
+    assert prediction["department"].label == "1"
+    assert prediction["handler"].label == "office"
+    assert 1 / 3 < prediction["category"].confidence <= 1
+
+
+def test_round_trips_through_bytes():
+    model = _model()
+    again = RoutingModel.loads(model.dumps())
+    text = "工地夜里施工太吵"
+    assert again.predict_one(text)["category"] == model.predict_one(text)["category"]
+
+
+def test_evaluate_reports_macro_f1_and_accuracy_per_head():
+    model = _model()
+    metrics = evaluate(model, ["电梯坏了", "学位不够"], {"category": ["elevator", "school"]})
+    assert metrics["category"] == {"macro_f1": 1.0, "accuracy": 1.0, "n": 2}
+
+
+def test_a_head_with_one_label_predicts_it_with_full_confidence():
+    model = train(["甲乙", "丙丁"], {"category": ["a", "b"], "handler": ["office", "office"]})
+    assert model.predict_one("甲")["handler"].label == "office"
+    assert model.predict_one("甲")["handler"].confidence == 1.0
+
+
+def test_fast_transform_gives_scikit_learn_tfidf_vectors():
+    model = _model()
+    prepared = [prepare(t) for t, *_ in TEXTS]
+    reference = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, lowercase=False).fit(prepared)
+    ours = model.features.transform([t for t, *_ in TEXTS]).toarray()[:, : model.features.n_whole]
+    assert np.allclose(ours, reference.transform(prepared).toarray(), atol=1e-6)

@@ -1,0 +1,91 @@
+"""Hot topics: recent appeals and reports clustered, ranked, labelled; the send action is guarded."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from analytics.models import HotTopic, TopicStatus
+from analytics.services import hot_topics
+from analytics.tests.factories import AppealFactory, OpinionReportFactory
+from core.exceptions import Refused
+from core.workflow import perform
+
+pytestmark = pytest.mark.django_db
+
+ELEVATOR = [
+    ("凤山小区电梯频繁故障", "凤山小区电梯频繁故障停运，老人上下楼困难，物业维修不及时。"),
+    ("凤山小区电梯又坏了", "凤山小区的电梯又故障了，困人半小时，物业维修太慢。"),
+    ("凤山小区电梯故障无人修", "凤山小区电梯故障停运一周，物业不维修，老人下不了楼。"),
+    ("反映凤山小区电梯安全", "凤山小区电梯故障频繁，存在安全隐患，请督促物业维修。"),
+]
+SCHOOL = [
+    ("祥平学校门口放学拥堵", "祥平学校门口放学时段接送车辆拥堵，学生过马路危险。"),
+    ("祥平学校放学接送拥堵", "祥平学校放学接送车辆乱停，门口拥堵严重，学生安全堪忧。"),
+    ("祥平学校门口交通混乱", "祥平学校门口放学时交通混乱拥堵，建议增设护学岗。"),
+]
+STRAYS = [
+    ("公园路灯不亮", "滨海公园的路灯坏了两个月。"),
+    ("菜市场卫生差", "东桥菜市场地面污水横流。"),
+    ("公交班次太少", "去莲花镇的公交车一小时一班。"),
+]
+
+
+@pytest.fixture
+def recent(cast):
+    now = timezone.now()
+    made = {}
+    for name, rows in (("elevator", ELEVATOR), ("school", SCHOOL), ("stray", STRAYS)):
+        made[name] = []
+        for i, (title, body) in enumerate(rows):
+            a = AppealFactory(title=title, body=body)
+            type(a).objects.filter(pk=a.pk).update(created_at=now - timedelta(days=10 - i))
+            made[name].append(a)
+    report = OpinionReportFactory(
+        title="凤山小区电梯老化问题亟待解决",
+        body="凤山小区电梯故障频繁，物业维修不及时，建议纳入更新改造。",
+        author=cast.member,
+    )
+    made["report"] = report
+    return made
+
+
+def test_clusters_are_formed_ranked_and_labelled_with_evidence(cast, recent):
+    run = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=30), actor=cast.clerk)
+    topics = list(run.topics.order_by("rank"))
+    assert len(topics) == 2
+    elevator, school = topics
+    members = {(i.content_type.model, i.object_id) for i in elevator.items.all()}
+    assert members == {("appeal", a.pk) for a in recent["elevator"]} | {("opinionreport", recent["report"].pk)}
+    assert {i.object_id for i in school.items.all()} == {a.pk for a in recent["school"]}
+    assert elevator.volume == 5 and "电梯" in elevator.keywords
+    assert elevator.title in {t for t, _b in ELEVATOR} | {recent["report"].title}
+    assert sum(n for _d, n in elevator.trend) == 5 and len(elevator.trend) == 31
+
+
+def test_older_records_are_outside_the_window(cast, recent):
+    run = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=3))
+    assert run.n_documents == 1 and run.n_topics == 0
+
+
+def test_a_window_that_ends_before_it_starts_is_refused():
+    now = timezone.now()
+    with pytest.raises(Refused):
+        hot_topics.mine_hot_topics(since=now, until=now - timedelta(days=1))
+
+
+def test_sending_is_refused_with_a_reason_while_the_plan_has_no_collection_round(cast, recent):
+    run = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=30))
+    topic = run.topics.get(rank=1)
+    with pytest.raises(Refused) as err:
+        hot_topics.send_to_collection_round(topic=topic, actor=cast.clerk)
+    assert "征集" in str(err.value.message)
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.NEW
+
+
+def test_dismissing_needs_a_reason(cast, recent):
+    run = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=30))
+    topic = run.topics.get(rank=1)
+    perform(topic, "dismiss", actor=cast.clerk, note="已列入去年计划")
+    assert HotTopic.objects.get(pk=topic.pk).status == TopicStatus.DISMISSED

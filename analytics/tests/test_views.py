@@ -1,0 +1,95 @@
+"""Office pages: who may open them, one-click accept, correction form keeps input, topic page chart data."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from analytics.models import DuplicateCandidate, RoutingSuggestion, SuggestionStatus
+from analytics.services import duplicates, hot_topics, routing
+from analytics.tests.factories import AppealFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def suggestions(cast, labelled):
+    routing.train_routing_model(rows=routing.labelled_rows(), source="records")
+    return [routing.suggest_routing(appeal=AppealFactory(title=f"电梯故障{i}", body="电梯停运")) for i in range(3)]
+
+
+def test_routing_pages_are_office_only(client, cast, suggestions):
+    client.force_login(cast.member)
+    assert client.get(reverse("analytics:suggestions")).status_code == 404
+    assert client.get(reverse("analytics:suggestion", args=[suggestions[0].pk])).status_code == 404
+    client.force_login(cast.clerk)
+    assert client.get(reverse("analytics:suggestions")).status_code == 200
+
+
+def test_suggestion_list_query_count_does_not_grow(client, cast, suggestions, django_assert_max_num_queries):
+    client.force_login(cast.clerk)
+    with django_assert_max_num_queries(14) as few:
+        client.get(reverse("analytics:suggestions"))
+    for i in range(5):
+        routing.suggest_routing(appeal=AppealFactory(title=f"电梯困人{i}", body="电梯"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(reverse("analytics:suggestions")).content.decode()
+    assert html.count('data-testid="accept-') == 8
+
+
+def test_one_click_accept(client, cast, suggestions):
+    client.force_login(cast.clerk)
+    s = suggestions[0]
+    response = client.post(reverse("analytics:accept", args=[s.pk]))
+    assert response.status_code == 302
+    assert RoutingSuggestion.objects.get(pk=s.pk).status == SuggestionStatus.ACCEPTED
+
+
+def test_a_refused_correction_rerenders_with_the_message(client, cast, suggestions):
+    client.force_login(cast.clerk)
+    response = client.post(
+        reverse("analytics:suggestion", args=[suggestions[0].pk]), {"category": "", "department": ""}
+    )
+    assert response.status_code == 200
+    assert "请至少选择" in response.content.decode()
+    assert RoutingSuggestion.objects.get(pk=suggestions[0].pk).status == SuggestionStatus.PENDING
+
+
+def test_duplicate_page_shows_both_appeals_and_merge_button(client, cast):
+    a = AppealFactory(
+        title="丙洲社区垃圾中转站臭味严重", body="丙洲社区垃圾中转站臭味严重，夏天居民无法开窗，请求搬迁中转站。"
+    )
+    duplicates.fingerprint_appeal(appeal=a)
+    b = AppealFactory(
+        title="丙洲社区垃圾中转站太臭了", body="丙洲社区垃圾中转站臭味很大，夏天居民都不敢开窗，希望把中转站搬走。"
+    )
+    duplicates.record_duplicates(appeal=b)
+    pair = DuplicateCandidate.objects.get()
+    client.force_login(cast.clerk)
+    html = client.get(reverse("analytics:duplicate", args=[pair.pk])).content.decode()
+    assert a.tracking_code in html and b.tracking_code in html and 'data-action="merge"' in html
+    client.force_login(cast.liaison)
+    assert client.get(reverse("analytics:duplicate", args=[pair.pk])).status_code == 404
+
+
+def test_topic_page_passes_the_trend_as_json_for_the_static_chart(client, cast):
+    for i in range(3):
+        AppealFactory(title=f"凤山小区电梯故障{i}", body="凤山小区电梯故障停运，物业维修不及时。")
+    run = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=2))
+    topic = run.topics.get()
+    client.force_login(cast.chair)
+    html = client.get(reverse("analytics:topic", args=[topic.pk])).content.decode()
+    assert 'id="trend-data"' in html and "analytics/trend.js" in html and "<script>" not in html
+    client.force_login(cast.member)
+    assert client.get(reverse("analytics:topics")).status_code == 404
+
+
+def test_search_page_highlights_and_rejects_bad_dates(client, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        AppealFactory(title="丙洲垃圾中转站臭味", body="臭味扰民", citizen=cast.citizen)
+    client.force_login(cast.citizen)
+    html = client.get(reverse("analytics:search"), {"q": "中转站"}).content.decode()
+    assert "<mark>中转站</mark>" in html
+    html = client.get(reverse("analytics:search"), {"q": "中转站", "date_from": "2024-05-02", "date_to": "2024-05-01"})
+    assert "截止日期不能早于起始日期" in html.content.decode()

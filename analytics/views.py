@@ -1,0 +1,163 @@
+"""Office pages: search, routing suggestions, duplicate pairs, candidate topics, an appeal's analysis."""
+
+from datetime import date, datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.predicates import is_office
+from analytics import intake_bridge, kinds, selectors
+from analytics.forms import CorrectRoutingForm, MineForm, SearchForm
+from analytics.services import duplicates as duplicate_services
+from analytics.services import hot_topics as topic_services
+from analytics.services import routing as routing_services
+from core.exceptions import DomainError
+
+
+def _require_office(user) -> None:
+    if not is_office(user):
+        raise Http404
+
+
+@login_required
+def search(request):
+    form = SearchForm(request.GET or None)
+    page, terms = None, []
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        d = form.cleaned_data
+        docs, terms = selectors.search_documents(
+            request.user,
+            d["q"],
+            kinds=d["kind"] or None,
+            town=d["town"],
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+        )
+        page = Paginator(docs, 20).get_page(request.GET.get("page"))
+        page.hits = selectors.hits_for(list(page.object_list), terms)
+    return render(request, "analytics/search.html", {"form": form, "page": page, "terms": terms})
+
+
+@login_required
+def suggestions(request):
+    _require_office(request.user)
+    page = Paginator(selectors.pending_suggestions(request.user), 30).get_page(request.GET.get("page"))
+    labels = {key: label for key, label in intake_bridge.handler_choices()}
+    for s in page.object_list:
+        s.handler_name = labels.get(s.handler, s.handler)
+    return render(request, "analytics/suggestions.html", {"page": page, "version": routing_services.active_version()})
+
+
+@login_required
+def suggestion(request, pk: int):
+    s = selectors.get_suggestion_for(request.user, pk)
+    form = CorrectRoutingForm(
+        request.POST or None,
+        initial={"category": s.category_id, "department": s.department_id, "handler": s.handler},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            routing_services.correct_suggestion(
+                suggestion=s,
+                actor=request.user,
+                category=d["category"],
+                department=d["department"],
+                handler=d["handler"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已更正分派，并记为训练标注。"))
+            return redirect("analytics:suggestions")
+    context = {"s": s, "form": form, "handler_name": intake_bridge.handler_label(s.handler)}
+    return render(request, "analytics/suggestion.html", context)
+
+
+@login_required
+@require_POST
+def accept(request, pk: int):
+    s = selectors.get_suggestion_for(request.user, pk)
+    try:
+        routing_services.accept_suggestion(suggestion=s, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已采纳分派建议。"))
+    return redirect(request.POST.get("next") or "analytics:suggestions")
+
+
+@login_required
+def duplicates(request):
+    _require_office(request.user)
+    page = Paginator(selectors.open_duplicates(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "analytics/duplicates.html", {"page": page})
+
+
+@login_required
+def duplicate(request, pk: int):
+    pair = selectors.get_duplicate_for(request.user, pk)
+    context = {"pair": pair, "appeals": [pair.appeal, pair.original], "case": duplicate_services.case_of(pair.appeal)}
+    return render(request, "analytics/duplicate.html", context)
+
+
+@login_required
+def appeal(request, pk: int):
+    obj = get_object_or_404(
+        kinds.appeals_visible_to(request.user).select_related("category", "town", "department"), pk=pk
+    )
+    office = bool(is_office(request.user))
+    s = selectors.suggestions_visible_to(request.user).filter(appeal=obj).first()
+    context = {
+        "appeal": obj,
+        "s": s,
+        "handler_name": intake_bridge.handler_label(s.handler) if s else "",
+        "pairs": selectors.duplicates_of(request.user, obj) if office else [],
+        "case": duplicate_services.case_of(obj),
+    }
+    return render(request, "analytics/appeal.html", context)
+
+
+@login_required
+def topics(request):
+    if not selectors.may_see_topics(request.user):
+        raise Http404
+    run = selectors.latest_run()
+    topic_list = selectors.topics_of_run(request.user, run, status=request.GET.get("status", ""))
+    form = MineForm(initial={"since": date.fromordinal(timezone.localdate().toordinal() - 90)})
+    context = {"run": run, "topics": topic_list, "form": form, "office": bool(is_office(request.user))}
+    return render(request, "analytics/topics.html", context)
+
+
+@login_required
+@require_POST
+def mine(request):
+    _require_office(request.user)
+    form = MineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的起止日期。"))
+        return redirect("analytics:topics")
+    since = timezone.make_aware(datetime.combine(form.cleaned_data["since"], time.min))
+    until_day = form.cleaned_data["until"]
+    until = timezone.make_aware(datetime.combine(until_day, time.max)) if until_day else timezone.now()
+    try:
+        run = topic_services.mine_hot_topics(since=since, until=until, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已从%(n)s件文本中归纳出%(k)s个热点。") % {"n": run.n_documents, "k": run.n_topics})
+    return redirect("analytics:topics")
+
+
+@login_required
+def topic(request, pk: int):
+    t = selectors.get_topic_for(request.user, pk)
+    trend = {"days": [d for d, _n in t.trend], "counts": [n for _d, n in t.trend], "label": _("每日数量")}
+    context = {"t": t, "evidence": selectors.evidence_of(request.user, t), "trend": trend}
+    return render(request, "analytics/topic.html", context)

@@ -1,0 +1,108 @@
+"""Hot-topic mining benchmark on hot_topics.csv of the TipDM 2020 C data set.
+
+    .venv/bin/python benchmarks/hot_topics.py [--data DIR] [--min-similarity 0.12] [--top 20] [--out FILE]
+
+Checks the README's two worked examples (each must be one cluster holding all its messages and at
+most a few others) and writes the top clusters as Markdown for a person to judge: keywords,
+representative title, volume, growth, spread, support and every member's title. The report goes to
+--out (default: var/hot_topics_report.md, outside version control); the data are read at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_DATA = Path(os.environ.get("TIPDM_DATA", "/work/shared/datasets/tipdm2020c"))
+WORKED_EXAMPLES = {
+    "魅力之城 shops (fumes, noise)": {str(n) for n in range(360104, 360110)},
+    "经济学院 forced internships": {"360110", "360111", "360114"},
+}
+ALLOWED_STRAYS = 3
+
+
+def load(path: Path):
+    from analytics.clustering import Doc
+    from analytics.text import content_words, default_tokenizer
+
+    tok = default_tokenizer()
+    docs = []
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            title, body = row["留言主题"].strip(), " ".join(row["留言详情"].split())
+            created = datetime.strptime(row["留言时间"].strip()[:19].replace("/", "-"), _date_format(row["留言时间"]))
+            docs.append(
+                Doc(
+                    key=row["留言编号"].strip(),
+                    title=title,
+                    words=content_words(f"{title} {body}", tok),
+                    title_words=content_words(title, tok),
+                    created_at=created,
+                    support=int(float(row["点赞数"] or 0)),
+                )
+            )
+    return docs
+
+
+def _date_format(raw: str) -> str:
+    raw = raw.strip().replace("/", "-")
+    return "%Y-%m-%d %H:%M:%S" if raw.count(":") == 2 else "%Y-%m-%d %H:%M"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--min-similarity", type=float, default=0.12)
+    parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "hot_topics_report.md")
+    args = parser.parse_args()
+
+    from analytics.clustering import cluster, describe_and_rank
+
+    start = time.perf_counter()
+    docs = load(args.data / "hot_topics.csv")
+    seg_seconds = time.perf_counter() - start
+    since, until = min(d.created_at for d in docs), max(d.created_at for d in docs)
+    start = time.perf_counter()
+    clusters = cluster(docs, min_similarity=args.min_similarity)
+    ranked = describe_and_rank(docs, clusters, since=since, until=until, top=len(clusters))
+    cluster_seconds = time.perf_counter() - start
+    print(f"{len(docs)} messages, segmentation {seg_seconds:.1f} s, clustering {cluster_seconds:.1f} s")
+    print(f"{len(clusters)} clusters of ≥3 messages")
+
+    ok = True
+    for name, keys in WORKED_EXAMPLES.items():
+        holders = [(rank, c) for rank, c in enumerate(ranked, 1) if keys & {docs[i].key for i in c.members}]
+        members = [{docs[i].key for i in c.members} for _r, c in holders]
+        together = len(holders) == 1 and keys <= members[0]
+        strays = len(members[0] - keys) if together else None
+        passed = together and strays <= ALLOWED_STRAYS
+        ok &= passed
+        where = ", ".join(f"#{r} ({len(m)} messages)" for (r, _c), m in zip(holders, members, strict=True))
+        print(f"{'PASS' if passed else 'FAIL'} {name}: in cluster {where or 'none'}; others mixed in: {strays}")
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as fh:
+        fh.write(f"# Hot topics on hot_topics.csv (min similarity {args.min_similarity})\n\n")
+        for rank, c in enumerate(ranked[: args.top], 1):
+            fh.write(
+                f"## {rank}. {c.title}\n\nkeywords: {' '.join(c.keywords)} · volume {c.volume} · growth {c.growth}"
+                f" · support {c.support} · score {c.score}\n\n"
+            )
+            for i in sorted(c.members, key=lambda i: -c.cohesion[i]):
+                d = docs[i]
+                fh.write(f"- {d.key} {d.created_at:%Y-%m-%d} {d.title} (cos {c.cohesion[i]:.2f})\n")
+            fh.write("\n")
+    print(f"top {args.top} clusters written to {args.out}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
