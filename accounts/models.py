@@ -49,6 +49,12 @@ class User(AbstractUser):
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
+    @property
+    def role_labels(self) -> list[str]:
+        from accounts.roles import Role
+
+        return [str(Role(r).label) for r in sorted(self.roles) if r in Role.values]
+
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles)) or (self.is_superuser and "admin" in roles)
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from core.nav import nav_for
+from core.nav import nav_for, office_menus
 from core.selectors import current_committee
 
 
@@ -16,6 +16,6 @@ def site(request):
     if user.is_authenticated:
         from notifications.selectors import unread_count
 
-        ctx["office_nav"] = nav_for(user, "office")
+        ctx["office_menus"] = office_menus(user)
         ctx["unread_notifications"] = unread_count(user)
     return ctx

@@ -1,10 +1,15 @@
-"""Navigation registry: each app registers its menu entries in AppConfig.ready()."""
+"""Navigation registry: each app registers its menu entries in AppConfig.ready().
+
+Office entries are grouped into a few menus (by the app that owns the page) so the bar stays short
+on every screen; the portal has few entries and stays flat.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,15 @@ class NavItem:
     visible: Callable[[Any], bool] | None = None
 
 
+# Office menus, in display order, and which app namespace goes into which.
+GROUPS = [
+    ("work", _("协商工作"), {"topics", "consultations", "supervision"}),
+    ("written", _("提案信息"), {"proposals", "opinions"}),
+    ("grassroots", _("基层协商"), {"intake", "grassroots"}),
+    ("analysis", _("分析检索"), {"analytics", "insight"}),
+    ("directory", _("名录与接口"), {"district", "open311", "webhooks", "accounts"}),
+]
+
 _items: list[NavItem] = []
 
 
@@ -25,14 +39,27 @@ def register_nav(item: NavItem) -> None:
         _items.append(item)
 
 
-def nav_for(user, section: str) -> list[dict]:
+def _entries(user, section: str) -> list[tuple[NavItem, str]]:
     out = []
     for item in sorted(_items, key=lambda i: i.order):
         if item.section != section or (item.visible and not item.visible(user)):
             continue
         try:
-            url = reverse(item.url_name)
+            out.append((item, reverse(item.url_name)))
         except NoReverseMatch:
             continue
-        out.append({"label": item.label, "url": url, "icon": item.icon})
     return out
+
+
+def nav_for(user, section: str) -> list[dict]:
+    return [{"label": i.label, "url": url, "icon": i.icon} for i, url in _entries(user, section)]
+
+
+def office_menus(user) -> list[dict]:
+    """The office menus the user has at least one entry in: [{label, items: [...]}]."""
+    menus = {code: {"code": code, "label": label, "items": []} for code, label, _apps in GROUPS}
+    for item, url in _entries(user, "office"):
+        namespace = item.url_name.split(":", 1)[0]
+        code = next((c for c, _label, apps in GROUPS if namespace in apps), "directory")
+        menus[code]["items"].append({"label": item.label, "url": url, "icon": item.icon})
+    return [m for m in menus.values() if m["items"]]
