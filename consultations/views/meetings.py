@@ -29,6 +29,7 @@ from consultations.forms import (
 from consultations.models import MeetingParticipant, MeetingStatus
 from consultations.predicates import convenes_meetings, manages_meeting
 from consultations.views import REFUSALS, refuse_into
+from core.forms import submit
 from core.ics import ics_response
 
 
@@ -189,15 +190,9 @@ def meeting_detail(request, pk: int):
 def _meeting_post(request, pk, form_class, form_key, call, success, *, with_meeting=False):
     meeting = selectors.get_meeting_for(request.user, pk)
     form = form_class(request.POST, **({"meeting": meeting} if with_meeting else {}))
-    if form.is_valid():
-        try:
-            call(meeting, form.cleaned_data)
-        except REFUSALS as exc:
-            refuse_into(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(f"{meeting.get_absolute_url()}#{form_key}")
-    return _meeting_page(request, meeting, status=400, **{form_key: form})
+    target = f"{meeting.get_absolute_url()}#{form_key}"
+    done = submit(request, form, lambda d: call(meeting, d), success=success, redirect_to=target)
+    return done or _meeting_page(request, meeting, status=400, **{form_key: form})
 
 
 @login_required

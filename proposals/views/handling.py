@@ -1,13 +1,12 @@
 """The proposal page and the handling forms: units, contacts, co-unit opinions, replies, ratings, key, excellent."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import DomainError
+from core.forms import submit
 from core.workflow import perform, workflow_for
 from proposals import selectors, services
 from proposals.forms import (
@@ -64,15 +63,9 @@ def _handle(request, pk: int, form_class, form_key: str, call):
     """Validate one form, call one service (which checks who may); on refusal re-render with what was typed."""
     proposal = selectors.get_proposal_for(request.user, pk)
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(proposal, form)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("操作已完成。"))
-            return redirect(proposal)
+    done = submit(request, form, lambda _data: call(proposal, form), success=_("操作已完成。"), redirect_to=proposal)
+    if done:
+        return done
     proposal.refresh_from_db()
     return _render(request, proposal, status=400, **{form_key: form})
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from consultations.models import Meeting
 from core.exceptions import DomainError
+from core.forms import submit
 from core.services import attachments_of
 from core.workflow import perform
 from district.models import Department
@@ -169,17 +170,14 @@ def task_reply_autosave(request, pk: int):
 def task_note(request, pk: int):
     task = selectors.get_task_for(request.user, pk)
     form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _render_task(request, task, status=400, note_form=form)
-    try:
-        task_services.add_note(
-            task=task, actor=request.user, body=form.cleaned_data["body"], kind=form.cleaned_data["kind"]
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _render_task(request, task, status=400, note_form=form)
-    messages.success(request, _("督办记录已保存。"))
-    return redirect(task)
+    done = submit(
+        request,
+        form,
+        lambda d: task_services.add_note(task=task, actor=request.user, body=d["body"], kind=d["kind"]),
+        success=_("督办记录已保存。"),
+        redirect_to=task,
+    )
+    return done or _render_task(request, task, status=400, note_form=form)
 
 
 @login_required
@@ -187,15 +185,14 @@ def task_note(request, pk: int):
 def task_assign(request, pk: int):
     task = selectors.get_task_for(request.user, pk)
     form = AssignForm(request.POST)
-    if not form.is_valid():
-        return _render_task(request, task, status=400, assign_form=form)
-    try:
-        task_services.assign_task(task=task, actor=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _render_task(request, task, status=400, assign_form=form)
-    messages.success(request, _("任务已交办。"))
-    return redirect(task)
+    done = submit(
+        request,
+        form,
+        lambda d: task_services.assign_task(task=task, actor=request.user, **d),
+        success=_("任务已交办。"),
+        redirect_to=task,
+    )
+    return done or _render_task(request, task, status=400, assign_form=form)
 
 
 @login_required
@@ -203,16 +200,13 @@ def task_assign(request, pk: int):
 def task_reassign(request, pk: int):
     task = selectors.get_task_for(request.user, pk)
     form = ReassignForm(request.POST)
-    if not form.is_valid():
-        return _render_task(request, task, status=400, reassign_form=form)
-    data = {"lead_department": form.cleaned_data["lead_department"].pk, "due_date": form.cleaned_data["due_date"]}
-    try:
-        perform(task, "reassign", actor=request.user, note=form.cleaned_data["note"], data=data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _render_task(request, task, status=400, reassign_form=form)
-    messages.success(request, _("任务已改派。"))
-    return redirect(task)
+
+    def reassign(d):
+        data = {"lead_department": d["lead_department"].pk, "due_date": d["due_date"]}
+        perform(task, "reassign", actor=request.user, note=d["note"], data=data)
+
+    done = submit(request, form, reassign, success=_("任务已改派。"), redirect_to=task)
+    return done or _render_task(request, task, status=400, reassign_form=form)
 
 
 @login_required
@@ -298,15 +292,14 @@ def report_detail(request, pk: int):
 def report_edit(request, pk: int):
     report = selectors.get_report_for(request.user, pk)
     form = ReportEditForm(request.POST, instance=report)
-    if not form.is_valid():
-        return _render_report(request, report, status=400, edit_form=form)
-    try:
-        report_services.update_special_report(report=report, actor=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _render_report(request, report, status=400, edit_form=form)
-    messages.success(request, _("专报件已保存。"))
-    return redirect(report)
+    done = submit(
+        request,
+        form,
+        lambda d: report_services.update_special_report(report=report, actor=request.user, **d),
+        success=_("专报件已保存。"),
+        redirect_to=report,
+    )
+    return done or _render_report(request, report, status=400, edit_form=form)
 
 
 @login_required
