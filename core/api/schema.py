@@ -20,7 +20,10 @@ ERRORS = {
     "401": "Not authenticated",
     "403": "Not allowed",
     "404": "Not found or not visible to you",
+    "405": "Method not allowed",
+    "406": "Not acceptable",
     "409": "Conflict with the current state",
+    "415": "Unsupported media type",
     "429": "Rate limited",
 }
 
