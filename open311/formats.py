@@ -1,6 +1,7 @@
 """GeoReport v2 wire formats: the same list of records as JSON or as XML with the spec's element names."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
@@ -8,6 +9,8 @@ from django.http import HttpResponse
 
 FORMATS = ("json", "xml")
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+# Characters XML 1.0 cannot carry at all (control characters other than tab, newline, return).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
@@ -17,7 +20,7 @@ def _xml_value(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _append(parent: ET.Element, tag: str, value) -> None:
