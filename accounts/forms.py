@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 
 
 class LoginForm(AuthenticationForm):
@@ -31,4 +31,17 @@ class OTPVerifyForm(forms.Form):
         label=_("动态验证码"),
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("名称"), max_length=100, help_text=_("写明用途，如“统计报表脚本”，便于日后识别和撤销。")
+    )
+    scope = forms.ChoiceField(
+        label=_("权限范围"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("只读令牌只能查询；读写令牌还可以提交和办理，与您本人在系统中的权限相同。"),
     )

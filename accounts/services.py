@@ -1,10 +1,15 @@
-"""Writes on accounts: role groups and user creation."""
+"""Writes on accounts: role groups, user creation, personal API tokens."""
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.roles import Role
+from core.exceptions import Refused
+
+MAX_ACTIVE_TOKENS = 20
 
 
 def ensure_role_groups() -> None:
@@ -30,3 +35,33 @@ def create_user(*, username: str, password: str | None, roles: list[str], full_n
     user.groups.set(Group.objects.filter(name__in=roles))
     user.__dict__.pop("roles", None)
     return user
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
+    """A new personal token for the user; returns it with its key, which is shown only once."""
+    name = (name or "").strip()
+    if not name:
+        raise Refused(_("请为令牌起一个名称，便于日后识别和撤销。"), fields={"name": _("必填")})
+    if scope not in ApiToken.Scope.values:
+        raise Refused(_("权限范围只能是只读或读写。"), fields={"scope": _("无效")})
+    # Lock the user's row so two concurrent requests cannot both pass the limit.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if ApiToken.objects.filter(user=user, revoked=False).count() >= MAX_ACTIVE_TOKENS:
+        raise Refused(_("有效令牌最多%(n)s个，请先撤销不再使用的令牌。") % {"n": MAX_ACTIVE_TOKENS})
+    return ApiToken.issue(user=user, scope=scope, name=name[:100])
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken, actor: User) -> ApiToken:
+    """Revoke one of the actor's own tokens; it stops working at once."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.user_id != actor.pk:
+        raise Refused(_("只能撤销自己的令牌。"))
+    if token.revoked:
+        raise Refused(_("该令牌已撤销。"))
+    token.revoked = True
+    token.revoked_at = timezone.now()
+    token._history_user = actor
+    token.save(update_fields=["revoked", "revoked_at"])
+    return token

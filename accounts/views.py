@@ -2,16 +2,22 @@ import base64
 import io
 
 import qrcode
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import LoginForm, OTPVerifyForm, PreferencesForm
+from accounts import selectors, services
+from accounts.forms import ApiTokenForm, LoginForm, OTPVerifyForm, PreferencesForm
+from core.exceptions import DomainError
 
 
 class LoginView(auth_views.LoginView):
@@ -70,3 +76,47 @@ def otp_verify(request):
                 return redirect(nxt)
         form.add_error("token", _("验证码不正确，请重试。"))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": nxt})
+
+
+def _second_factor_missing(request) -> bool:
+    """Staff must have passed two-factor (when enforced) before minting a token that bypasses it."""
+    from accounts.roles import STAFF_ROLES
+
+    user = request.user
+    return settings.ENFORCE_STAFF_2FA and bool(user.roles & STAFF_ROLES) and not user.is_verified()
+
+
+@never_cache
+@login_required
+def api_tokens(request):
+    """My API tokens; a POST creates one and shows its key on this response only."""
+    if _second_factor_missing(request):
+        return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+    form = ApiTokenForm(request.POST or None)
+    issued, error, status = None, None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token, key = services.issue_api_token(user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                error, status = exc.message, 400
+            else:
+                issued = {"token": token, "key": key}
+                form = ApiTokenForm()
+        else:
+            status = 400
+    context = {"form": form, "issued": issued, "error": error, "tokens": list(selectors.tokens_of(request.user))}
+    return render(request, "accounts/api_tokens.html", context, status=status)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = get_object_or_404(selectors.tokens_of(request.user), pk=pk)
+    try:
+        services.revoke_api_token(token=token, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("令牌“%(name)s”已撤销，立即失效。") % {"name": token.name})
+    return redirect("accounts:api-tokens")

@@ -7,4 +7,8 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhook")
 
     def ready(self) -> None:
+        from accounts.predicates import is_clerk
+        from core.nav import NavItem, register_nav
         from webhooks import receivers  # noqa: F401
+
+        register_nav(NavItem("office", _("Webhook 接收端"), "webhooks:endpoints", "broadcast", 201, visible=is_clerk))

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedTextField
 
@@ -17,7 +18,9 @@ class WebhookEndpoint(models.Model):
     events = models.JSONField(_("订阅的事件"), default=list)
     is_active = models.BooleanField(_("启用"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
         verbose_name = _("Webhook 接收端")

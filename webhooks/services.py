@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import secrets
 import threading
 import urllib.error
 import urllib.request
@@ -11,9 +12,11 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
+from core.exceptions import Refused
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 MAX_ATTEMPTS = 8
@@ -142,3 +145,45 @@ def deliver_due(*, limit: int = 500) -> dict[str, int]:
         outcome = deliver(pk)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
+
+
+def event_choices() -> list[tuple[str, str]]:
+    """The kinds of record whose state changes can be subscribed to: every registered workflow."""
+    from django.apps import apps
+
+    from core.workflow import all_workflows
+
+    choices = []
+    for wf in all_workflows():
+        model = apps.get_model(wf.model)
+        choices.append((model._meta.label_lower, str(model._meta.verbose_name)))
+    return sorted(choices)
+
+
+@transaction.atomic
+def register_endpoint(*, name: str, url: str, events: list[str], actor) -> tuple[WebhookEndpoint, str]:
+    """Register a receiver; returns it with its signing secret, which is shown only once."""
+    secret = secrets.token_hex(32)
+    endpoint = WebhookEndpoint(
+        name=(name or "").strip(), url=(url or "").strip(), secret=secret, events=sorted(set(events)), created_by=actor
+    )
+    endpoint.full_clean(exclude=["created_by"])
+    endpoint._history_user = actor
+    endpoint.save()
+    return endpoint, secret
+
+
+@transaction.atomic
+def deactivate_endpoint(*, endpoint: WebhookEndpoint, actor) -> WebhookEndpoint:
+    """Stop sending to a receiver; deliveries still waiting for it are abandoned."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if not endpoint.is_active:
+        raise Refused(_("该接收端已停用。"))
+    endpoint.is_active = False
+    endpoint.deactivated_at = timezone.now()
+    endpoint._history_user = actor
+    endpoint.save(update_fields=["is_active", "deactivated_at"])
+    WebhookDelivery.objects.filter(endpoint=endpoint, status=WebhookDelivery.Status.PENDING).update(
+        status=WebhookDelivery.Status.FAILED, last_error="endpoint deactivated", locked_until=None
+    )
+    return endpoint

@@ -1,0 +1,184 @@
+"""Validation of Open311 input (POST requests, GET requests filters) and of the office's forms."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from district.models import Community, Town
+from open311 import selectors
+from open311.models import ClientApplication
+from open311.selectors import DESCRIPTION_MAX, RequestQuery
+from open311.services import RequestInput
+
+
+def _find(model, raw: str, **extra):
+    """A town or community given by its key (id) or, for convenience, its exact name."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        found = model.objects.filter(pk=int(raw), **extra).first()
+        if found is not None:
+            return found
+    return model.objects.filter(name=raw, **extra).first()
+
+
+class ServiceRequestForm(forms.Form):
+    """POST requests: the spec's fields plus attribute[town] and attribute[community]."""
+
+    service_code = forms.CharField(max_length=40)
+    description = forms.CharField(max_length=DESCRIPTION_MAX)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90)
+    long = forms.FloatField(required=False, min_value=-180, max_value=180)
+    address_string = forms.CharField(required=False, max_length=200)
+    address_id = forms.CharField(required=False, max_length=100)
+    email = forms.EmailField(required=False)
+    device_id = forms.CharField(required=False, max_length=100)
+    account_id = forms.CharField(required=False, max_length=100)
+    first_name = forms.CharField(required=False, max_length=30)
+    last_name = forms.CharField(required=False, max_length=30)
+    phone = forms.RegexField(required=False, max_length=20, regex=r"^\+?[0-9 ()-]{5,20}$")
+    media_url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", validators=[URLValidator(schemes=["http", "https"])]
+    )
+
+    def __init__(self, data, *args, **kwargs):
+        data = data.copy()
+        # attribute[town] / attribute[community] arrive with brackets in their names.
+        for code in ("town", "community"):
+            data[f"attr_{code}"] = data.get(f"attribute[{code}]", "")
+        super().__init__(data, *args, **kwargs)
+
+    attr_town = forms.CharField(required=False, max_length=50)
+    attr_community = forms.CharField(required=False, max_length=50)
+
+    def clean_service_code(self):
+        category = selectors.service_by_code(self.cleaned_data["service_code"].strip())
+        if category is None:
+            raise forms.ValidationError(_("未知的 service_code，请先调用 services.json 获取可用的服务代码。"))
+        return category
+
+    def clean_description(self):
+        text = self.cleaned_data["description"].strip()
+        if not text:
+            raise forms.ValidationError(_("请填写诉求内容。"))
+        return text
+
+    def clean_attr_town(self):
+        raw = self.cleaned_data["attr_town"]
+        town = _find(Town, raw)
+        if raw and town is None:
+            raise forms.ValidationError(_("未知的镇街，请使用服务定义中列出的编号。"))
+        return town
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("long") is None):
+            raise forms.ValidationError(_("lat 和 long 须同时提供。"))
+        raw = self.data.get("attr_community", "").strip()
+        if raw:
+            extra = {"town": data["attr_town"]} if data.get("attr_town") else {}
+            community = _find(Community, raw, **extra)
+            if community is None:
+                self.add_error("attr_community", _("未知的社区/村，或该社区/村不属于所选镇街。"))
+            data["attr_community"] = community
+        else:
+            data["attr_community"] = None
+        return data
+
+    def to_input(self) -> RequestInput:
+        data = self.cleaned_data
+        return RequestInput(
+            category=data["service_code"],
+            description=data["description"],
+            lat=data["lat"],
+            long=data["long"],
+            address_string=data["address_string"].strip(),
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            phone=data["phone"].strip(),
+            media_url=data["media_url"],
+            town=data.get("attr_town"),
+            community=data.get("attr_community"),
+        )
+
+    def error_descriptions(self) -> list[str]:
+        """One readable line per problem, naming the spec's field."""
+        names = {"attr_town": "attribute[town]", "attr_community": "attribute[community]"}
+        lines = []
+        for field, errors in self.errors.items():
+            label = "" if field == "__all__" else names.get(field, field) + ": "
+            lines.extend(f"{label}{message}" for message in errors)
+        return lines
+
+
+def _parse_moment(raw: str, *, end: bool) -> datetime | None:
+    """An ISO 8601 date-time (naive ones read in the district's time zone) or a bare date."""
+    raw = raw.strip()
+    try:
+        moment = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
+        if moment is None:
+            day = parse_date(raw)
+            if day is None:
+                raise ValueError(raw)
+            moment = datetime.combine(day, time.max if end else time.min)
+    except ValueError:
+        raise forms.ValidationError(_("日期格式应为 ISO 8601，如 2024-05-01T08:00:00+08:00。")) from None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _comma_list(raw: str) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+class RequestQueryForm(forms.Form):
+    """GET requests filters; service_request_id overrides the others, as the spec says."""
+
+    service_request_id = forms.CharField(required=False, max_length=2000)
+    service_code = forms.CharField(required=False, max_length=2000)
+    start_date = forms.CharField(required=False, max_length=40)
+    end_date = forms.CharField(required=False, max_length=40)
+    status = forms.CharField(required=False, max_length=20)
+
+    def clean_service_request_id(self):
+        ids = _comma_list(self.cleaned_data["service_request_id"])
+        if any(not part.isdigit() or len(part) > 18 for part in ids):
+            raise forms.ValidationError(_("service_request_id 应为数字编号，多个编号用逗号分隔。"))
+        return [int(part) for part in ids] or None
+
+    def clean_start_date(self):
+        raw = self.cleaned_data["start_date"]
+        return _parse_moment(raw, end=False) if raw.strip() else None
+
+    def clean_end_date(self):
+        raw = self.cleaned_data["end_date"]
+        return _parse_moment(raw, end=True) if raw.strip() else None
+
+    def clean_status(self):
+        statuses = sorted(set(_comma_list(self.cleaned_data["status"].lower())))
+        if any(s not in ("open", "closed") for s in statuses):
+            raise forms.ValidationError(_("status 只能是 open 或 closed。"))
+        return statuses or None
+
+    def to_query(self) -> RequestQuery:
+        data = self.cleaned_data
+        return RequestQuery(
+            ids=data["service_request_id"],
+            service_codes=_comma_list(data["service_code"]) or None,
+            start=data["start_date"],
+            end=data["end_date"],
+            statuses=data["status"],
+        )
+
+    def error_descriptions(self) -> list[str]:
+        return [f"{field}: {message}" for field, errors in self.errors.items() for message in errors]
+
+
+class ClientApplicationForm(forms.ModelForm):
+    class Meta:
+        model = ClientApplication
+        fields = ["name", "contact", "rate_limit"]

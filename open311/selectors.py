@@ -1,0 +1,229 @@
+"""Reads for Open311: services, service requests (without personal data), client applications."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Case, CharField, F, Q, QuerySet, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from district.models import Community, Town
+from intake.models import Appeal, AppealCategory, AppealStatus
+from open311.models import ClientApplication
+
+MAX_WINDOW = timedelta(days=90)
+MAX_RESULTS = 1000
+DESCRIPTION_MAX = 4000  # request.json caps description at 4000 characters
+
+
+def active_services() -> QuerySet[AppealCategory]:
+    """The appeal categories offered as Open311 services."""
+    return AppealCategory.objects.filter(is_active=True).select_related("department").order_by("order", "id")
+
+
+def service_by_code(code: str) -> AppealCategory | None:
+    return active_services().filter(code=code).first()
+
+
+def service_record(category: AppealCategory) -> dict:
+    """One entry of services.json."""
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": None,
+        "group": category.department.name if category.department_id else None,
+    }
+
+
+def service_definition(category: AppealCategory) -> dict:
+    """services/{code}.json: two optional attributes locating the matter in the district."""
+    towns = list(Town.objects.order_by("order", "id"))
+    communities = list(Community.objects.select_related("town").order_by("town__order", "town_id", "name"))
+    return {
+        "service_code": category.code,
+        "attributes": [
+            {
+                "variable": True,
+                "code": "town",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": _("填写镇街编号（key）或名称"),
+                "order": 1,
+                "description": _("问题发生在哪个镇街"),
+                "values": [{"key": str(t.pk), "name": t.name} for t in towns],
+            },
+            {
+                "variable": True,
+                "code": "community",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": _("填写社区/村编号（key）；所选社区/村须属于所选镇街"),
+                "order": 2,
+                "description": _("问题发生在哪个社区或村"),
+                "values": [{"key": str(c.pk), "name": str(c)} for c in communities],
+            },
+        ],
+    }
+
+
+def active_client(api_key: str) -> ClientApplication | None:
+    """The active client application holding this key, or None."""
+    if not api_key:
+        return None
+    return ClientApplication.objects.filter(key_hash=ClientApplication.hash_key(api_key), is_active=True).first()
+
+
+def client_applications() -> QuerySet[ClientApplication]:
+    """Every registered client application, active ones first, for the office page."""
+    return ClientApplication.objects.select_related("created_by").order_by("-is_active", "name")
+
+
+# Service requests.
+
+OPEN_STATES = (AppealStatus.RECEIVED, AppealStatus.ROUTED, AppealStatus.ANSWERED)
+
+
+def _requests() -> QuerySet[Appeal]:
+    """Categorised appeals with the handling state of their case (the main case when merged)."""
+    return (
+        Appeal.objects.filter(category__isnull=False)
+        .select_related(
+            "category",
+            "department",
+            "town",
+            "community",
+            "workstation",
+            "duty_group",
+            "open311",
+            "merged_into__department",
+            "merged_into__workstation",
+            "merged_into__duty_group",
+        )
+        .annotate(
+            case_status=Case(
+                When(status=AppealStatus.MERGED, merged_into__isnull=False, then=F("merged_into__status")),
+                default=F("status"),
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+@dataclass
+class RequestQuery:
+    """Validated filters of GET requests (see forms.RequestQueryForm)."""
+
+    ids: list[int] | None = None
+    service_codes: list[str] | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    statuses: list[str] | None = None
+
+
+class WindowTooWide(ValueError):
+    pass
+
+
+def date_window(start: datetime | None, end: datetime | None, *, now: datetime | None = None):
+    """The requested window, defaulting to the last 90 days; refuses one wider than 90 days."""
+    now = now or timezone.now()
+    if start and end:
+        if end < start:
+            raise WindowTooWide(_("end_date 不能早于 start_date。"))
+        if end - start > MAX_WINDOW:
+            raise WindowTooWide(_("start_date 与 end_date 的间隔不能超过90天。"))
+        return start, end
+    if start:
+        return start, start + MAX_WINDOW
+    if end:
+        return end - MAX_WINDOW, end
+    return now - MAX_WINDOW, now
+
+
+def find_requests(query: RequestQuery) -> list[Appeal]:
+    """GET requests: by id (overriding every other filter) or by service, window and open/closed."""
+    qs = _requests()
+    if query.ids is not None:
+        return list(qs.filter(pk__in=query.ids).order_by("-created_at", "-id")[:MAX_RESULTS])
+    start, end = date_window(query.start, query.end)
+    qs = qs.filter(created_at__gte=start, created_at__lte=end)
+    if query.service_codes:
+        qs = qs.filter(category__code__in=query.service_codes)
+    if query.statuses and set(query.statuses) != {"open", "closed"}:
+        closed = Q(case_status=AppealStatus.CLOSED)
+        qs = qs.filter(closed if query.statuses == ["closed"] else ~closed)
+    return list(qs.order_by("-created_at", "-id")[:MAX_RESULTS])
+
+
+def get_request(pk: int) -> Appeal | None:
+    return _requests().filter(pk=pk).first()
+
+
+def _case(appeal: Appeal) -> Appeal:
+    return appeal.merged_into if appeal.status == AppealStatus.MERGED and appeal.merged_into_id else appeal
+
+
+def _iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _agency(case: Appeal) -> str | None:
+    if case.department_id:
+        return case.department.name
+    return case.handler_label or None
+
+
+def _status_notes(appeal: Appeal, case: Appeal, *, own: bool) -> str:
+    notes = str(case.get_status_display())
+    if appeal.status == AppealStatus.MERGED:
+        notes = _("与反映相同问题的诉求合并办理，当前：%(status)s") % {"status": notes}
+    if case.status == AppealStatus.CLOSED and case.outcome:
+        notes += _("（%(outcome)s）") % {"outcome": case.get_outcome_display()}
+    # What the handler wrote to the citizen goes only to the application that filed the appeal.
+    if own and case.answer:
+        notes += _("。答复：%(answer)s") % {"answer": case.answer}
+    return notes
+
+
+def _expected(case: Appeal) -> str | None:
+    if not case.plan_due_date:
+        return None
+    return _iso(timezone.make_aware(datetime.combine(case.plan_due_date, time(23, 59, 59))))
+
+
+def _address(appeal: Appeal) -> str | None:
+    if appeal.community_id:
+        return str(appeal.community)
+    return appeal.town.name if appeal.town_id else None
+
+
+def request_record(appeal: Appeal, *, client: ClientApplication | None = None) -> dict:
+    """One entry of requests.json. No personal data; the filer's own details only for the filing client."""
+    case = _case(appeal)
+    filed = getattr(appeal, "open311", None)
+    own = client is not None and filed is not None and filed.client_id == client.pk
+    closed = case.status == AppealStatus.CLOSED
+    return {
+        "service_request_id": str(appeal.pk),
+        "status": "closed" if closed else "open",
+        "status_notes": _status_notes(appeal, case, own=own),
+        "service_name": appeal.category.name,
+        "service_code": appeal.category.code,
+        "description": appeal.body[:DESCRIPTION_MAX] if own else None,
+        "agency_responsible": _agency(case),
+        "service_notice": None,
+        "requested_datetime": _iso(appeal.created_at),
+        "updated_datetime": _iso(
+            case.closed_at if closed and case.closed_at else max(appeal.updated_at, case.updated_at)
+        ),
+        "expected_datetime": _expected(case),
+        "address": _address(appeal),
+        "address_id": None,
+        "zipcode": None,
+        "lat": filed.lat if own else None,
+        "long": filed.long if own else None,
+        "media_url": (filed.media_url or None) if own else None,
+    }
