@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from district.models import Body, Sector, Town
-from insight.models import CATALOGUE, Item, Variant
 from insight.selectors.scope import Period
 from intake.models import AppealCategory
 
@@ -93,10 +92,8 @@ class RankingForm(StyledForm):
 
 
 class ScoringRuleForm(StyledForm):
-    """Set the points of one activity from a year on (that year's rule is created or replaced)."""
+    """Points of one activity (named by the URL) from a year on; that year's rule is created or replaced."""
 
-    item = forms.ChoiceField(choices=Item.choices, widget=forms.HiddenInput)
-    variant = forms.ChoiceField(choices=Variant.choices, required=False, widget=forms.HiddenInput)
     points = forms.DecimalField(label=_("每次分值"), max_digits=6, decimal_places=1, min_value=-1000, max_value=1000)
     cap = forms.DecimalField(
         label=_("年度上限"),
@@ -109,11 +106,3 @@ class ScoringRuleForm(StyledForm):
     )
     effective_year = forms.IntegerField(label=_("起始年度"), min_value=2000, max_value=2100)
     note = forms.CharField(label=_("依据或说明"), max_length=200, required=False)
-
-    def clean(self):
-        data = super().clean()
-        item, variant = data.get("item"), data.get("variant") or ""
-        if item and variant not in CATALOGUE.get(item, ()):
-            raise forms.ValidationError(_("该履职事项没有这种情形。"))
-        data["variant"] = variant
-        return data

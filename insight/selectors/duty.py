@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from constance import config
+from constance.utils import get_values_for_keys
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -76,6 +76,7 @@ class DutyRecord:
     year: int
     lines: list[Line] = field(default_factory=list)
     rank: int = 0
+    thresholds: tuple[int, int, int] | None = None  # read once per ranking, not once per member
 
     @property
     def total(self) -> Decimal:
@@ -102,20 +103,30 @@ class DutyRecord:
 
     @property
     def grade(self) -> str:
-        return grade_for(self.total)
+        return grade_for(self.total, self.thresholds)
 
     @property
     def grade_label(self) -> str:
         return str(GRADES[self.grade])
 
 
-def grade_for(total: Decimal) -> str:
+GRADE_KEYS = ("DUTY_GRADE_EXCELLENT", "DUTY_GRADE_GOOD", "DUTY_GRADE_PASS")
+
+
+def grade_thresholds() -> tuple[int, int, int]:
+    """The configured pass marks: excellent, good, pass (one query for the three)."""
+    values = get_values_for_keys(GRADE_KEYS)
+    return tuple(int(values[k]) for k in GRADE_KEYS)
+
+
+def grade_for(total: Decimal, thresholds: tuple[int, int, int] | None = None) -> str:
     """The grade band of a total, by the configured thresholds."""
-    if total >= config.DUTY_GRADE_EXCELLENT:
+    excellent, good, passing = thresholds or grade_thresholds()
+    if total >= excellent:
         return "excellent"
-    if total >= config.DUTY_GRADE_GOOD:
+    if total >= good:
         return "good"
-    if total >= config.DUTY_GRADE_PASS:
+    if total >= passing:
         return "pass"
     return "fail"
 
@@ -287,11 +298,11 @@ def activity_counts(year: int, member_ids: Iterable[int] | None = None) -> Count
     return counts
 
 
-def _record(member: Member, year: int, counts: dict, rules: dict) -> DutyRecord:
+def _record(member: Member, year: int, counts: dict, rules: dict, thresholds=None) -> DutyRecord:
     lines = [
         Line(item, variant, counts.get((item, variant), 0), rules.get((item, variant))) for item, variant in ACTIVITIES
     ]
-    return DutyRecord(member=member, year=year, lines=lines)
+    return DutyRecord(member=member, year=year, lines=lines, thresholds=thresholds or grade_thresholds())
 
 
 # ---- records and rankings --------------------------------------------------------------------
@@ -349,8 +360,8 @@ def rank(members: QuerySet[Member], year: int) -> list[DutyRecord]:
     members = list(members.order_by("id"))
     # Counting everyone's activities and keeping ours is cheaper than a long IN list of ids.
     counts = activity_counts(year)
-    rules = rules_for(year)
-    records = [_record(m, year, counts.get(m.pk, {}), rules) for m in members]
+    rules, thresholds = rules_for(year), grade_thresholds()
+    records = [_record(m, year, counts.get(m.pk, {}), rules, thresholds) for m in members]
     records.sort(key=lambda r: (-r.total, -r.activity_count, r.member.pk))
     previous, position = None, 0
     for i, record in enumerate(records, start=1):

@@ -249,7 +249,8 @@ def overdue_counts(scope: Scope, today: date | None = None) -> Figure:
     today = today or timezone.localdate()
     tasks = SupervisionTask.objects.filter(status__in=OPEN_STATES, due_date__lt=today)
     proposals = Proposal.objects.filter(status__in=PROPOSAL_HANDLING_STATES, reply_due__lt=today)
-    cutoff = today - timedelta(days=config.INSIGHT_APPEAL_ANSWER_DAYS)
+    answer_days = config.INSIGHT_APPEAL_ANSWER_DAYS
+    cutoff = today - timedelta(days=answer_days)
     appeals = Appeal.objects.filter(status__in=OPEN_APPEAL_STATES, created_at__lt=Period(cutoff, cutoff).end_dt)
     if scope.department_id:
         tasks = tasks.filter(lead_department_id=scope.department_id)
@@ -268,7 +269,7 @@ def overdue_counts(scope: Scope, today: date | None = None) -> Figure:
             Row(_("督办任务"), tasks.count(), _url("supervision:tasks", overdue=1)),
             Row(_("提案（超过答复期限）"), proposals.count(), _url("proposals:list", overdue="on")),
             Row(
-                _("群众诉求（超过%(n)s天未办结）") % {"n": config.INSIGHT_APPEAL_ANSWER_DAYS},
+                _("群众诉求（超过%(n)s天未办结）") % {"n": answer_days},
                 appeals.count(),
                 _url("intake:office-list", status="open", end=cutoff.isoformat()),
             ),

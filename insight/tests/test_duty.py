@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from constance.test import override_config
 
 from consultations.models import (
     Attendance,
@@ -153,6 +154,8 @@ def test_grades_follow_the_configured_thresholds():
     assert duty.grade_for(Decimal("89.9")) == "good"
     assert duty.grade_for(Decimal(60)) == "pass"
     assert duty.grade_for(Decimal("59.5")) == "fail"
+    with override_config(DUTY_GRADE_PASS=50):
+        assert duty.grade_for(Decimal(55)) == "pass"
 
 
 def test_ranking_orders_by_total_and_ties_share_a_rank(busy, cast):

@@ -114,7 +114,7 @@ def rule_edit(request, item: str, variant: str = ""):
         raise Http404
     year = _year(request)
     current = duty.rules_for(year).get((item, variant))
-    initial = {"item": item, "variant": variant, "effective_year": year}
+    initial = {"effective_year": year}
     if current is not None:
         initial.update(points=current.points, cap=current.cap, note=current.note)
     form = ScoringRuleForm(request.POST or None, initial=initial)
