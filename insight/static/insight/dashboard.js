@@ -10,6 +10,7 @@
   var palette = ["#b3121b", "#d9822b", "#2f6fb0", "#3c8d5a", "#7a4fb0", "#c0a21a", "#5b6b7a", "#1a9aa0", "#a8326e", "#6d8c2a"];
   var font = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   var narrow = window.matchMedia("(max-width: 576px)").matches;
+  var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function shorten(text) {
     var max = narrow ? 6 : 10;
@@ -23,7 +24,7 @@
       color: palette,
       textStyle: { fontFamily: font },
       tooltip: { trigger: f.chart === "pie" ? "item" : "axis", confine: true },
-      animation: !narrow
+      animation: !narrow && !still
     };
     if (f.chart === "pie") {
       base.legend = { type: "scroll", bottom: 0, textStyle: { fontSize: 12 } };
