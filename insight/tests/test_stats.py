@@ -141,8 +141,9 @@ def test_task_ratings_and_satisfaction_rate(data):
 
 def test_proposal_figures_by_unit_class_and_rating(cast):
     from proposals.services import rate_reply
-    from proposals.tests.factories import replied
+    from proposals.tests.factories import replied, reply_classes
 
+    reply_classes()
     first = replied(cast, code="A")
     replied(cast, code="C")
     rate_reply(proposal=first, actor=cast.member, rating="satisfied")
