@@ -42,6 +42,8 @@ class PeriodForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.default_year = default_year
         self.fields["year"].choices = [(y, _("%(y)s年") % {"y": y}) for y in years]
+        self.fields["year"].initial = default_year
+        self.fields["year"].help_text = _("填写日期范围时按日期范围统计。")
 
     def clean(self):
         data = super().clean()
@@ -80,6 +82,7 @@ class RankingForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.default_year = default_year
         self.fields["year"].choices = [(y, _("%(y)s年") % {"y": y}) for y in years]
+        self.fields["year"].initial = default_year
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -12,7 +12,11 @@ from insight.selectors.scope import require_scope
 @login_required
 def dashboard(request):
     scope = require_scope(request.user)
-    form = PeriodForm(request.GET or None, years=stats.data_years(), default_year=stats.default_year())
+    default = stats.default_year()
+    params = request.GET.copy()
+    if params and not params.get("year"):
+        params["year"] = str(default)  # the picker then shows the year the figures are for
+    form = PeriodForm(params or None, years=stats.data_years(), default_year=default)
     period = form.period()
     data = dashboard_for(request.user, scope, period)
     figures = [f.as_dict() for group in data["figures"].values() for f in group]

@@ -58,7 +58,11 @@ def member_record(request, pk: int):
 def ranking(request):
     if not duty.sees_all_records(request.user):
         raise Http404
-    form = RankingForm(request.GET or None, years=duty.duty_years(), default_year=duty.default_duty_year())
+    default = duty.default_duty_year()
+    params = request.GET.copy()
+    if params and not params.get("year"):
+        params["year"] = str(default)
+    form = RankingForm(params or None, years=duty.duty_years(), default_year=default)
     filters = form.filters()
     records = duty.ranking(request.user, **filters)
     page = Paginator(records, 50).get_page(request.GET.get("page"))

@@ -13,6 +13,7 @@
   var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function shorten(text) {
+    if (/^\d{4}-\d{2}$/.test(text)) { return narrow ? text.slice(2) : text; }  // months: 22-03
     var max = narrow ? 6 : 10;
     return text.length > max ? text.slice(0, max) + "…" : text;
   }
@@ -27,10 +28,11 @@
       animation: !narrow && !still
     };
     if (f.chart === "pie") {
-      base.legend = { type: "scroll", bottom: 0, textStyle: { fontSize: 12 } };
+      // On a phone the slice labels would collide: the legend (wrapped, not scrolled) names the slices.
+      base.legend = { type: narrow ? "plain" : "scroll", bottom: 0, textStyle: { fontSize: 12 } };
       base.series = [{
-        type: "pie", radius: narrow ? ["30%", "58%"] : ["35%", "65%"], center: ["50%", "45%"],
-        label: { formatter: "{b}\n{c}" + (f.unit || ""), fontSize: 12 },
+        type: "pie", radius: narrow ? ["25%", "50%"] : ["35%", "65%"], center: ["50%", narrow ? "38%" : "45%"],
+        label: { show: !narrow, formatter: "{b}\n{c}" + (f.unit || ""), fontSize: 12 },
         data: f.rows.map(function (r) { return { name: r.label, value: r.value }; })
       }];
       return base;
@@ -50,7 +52,7 @@
     base.series = [{
       type: f.chart === "line" ? "line" : "bar",
       data: values,
-      smooth: f.chart === "line",
+      smooth: false,
       barMaxWidth: 28,
       label: { show: f.chart !== "line" || labels.length <= 12, position: f.chart === "hbar" ? "right" : "top", fontSize: 11 }
     }];
@@ -62,6 +64,7 @@
     var f = figures[el.getAttribute("data-chart")];
     if (!f || !f.rows.length) { return; }
     if (f.chart === "hbar") { el.style.height = Math.max(220, 34 * f.rows.length + 60) + "px"; }
+    if (f.chart === "pie" && narrow) { el.style.height = 240 + 26 * Math.ceil(f.rows.length / 3) + "px"; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(options(f));
     chart.on("click", function (params) {
