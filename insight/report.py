@@ -74,10 +74,11 @@ def _overview(scope: Scope, period: Period) -> list:
         status=OpinionStatus.DRAFT
     )
     r = reports.aggregate(total=Count("id"), adopted=Count("id", filter=Q(status__in=ADOPTED_STATES)))
-    text = _(
-        "%(y)s年，平台共受理群众诉求%(a)s件，办结%(ac)s件；收到提案%(p)s件，立案%(pf)s件；"
+    # One msgid per sentence (the i18n check reads each literal as its own message).
+    text = _("%(y)s年，平台共受理群众诉求%(a)s件，办结%(ac)s件；收到提案%(p)s件，立案%(pf)s件；") + _(
         "召开各类会议%(m)s次；报送社情民意信息%(r)s篇，采用%(ra)s篇。"
-    ) % {
+    )
+    text = text % {
         "y": period.year,
         "a": a["total"],
         "ac": a["closed"],
@@ -118,10 +119,10 @@ def _appeals(scope: Scope, period: Period) -> list:
 def _proposals(year: int) -> list:
     s = annual_statistics(year)
     t = s["totals"]
-    summary = _(
-        "收到提案%(n)s件，立案%(f)s件（立案率%(r)s%%），不予立案%(j)s件，并案%(m)s件；已答复%(a)s件，已办结%(c)s件；"
-        "提案者对答复满意和基本满意的比例为%(s)s%%。"
-    ) % {
+    summary = _("收到提案%(n)s件，立案%(f)s件（立案率%(r)s%%），不予立案%(j)s件，并案%(m)s件；") + _(
+        "已答复%(a)s件，已办结%(c)s件；提案者对答复满意和基本满意的比例为%(s)s%%。"
+    )
+    summary = summary % {
         "n": t["submitted"],
         "f": t["filed"],
         "r": s["filing_rate"],
