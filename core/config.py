@@ -54,6 +54,11 @@ CONSTANCE_CONFIG = {
     "APPEAL_MAX_CHARS": (5000, _("诉求正文最大字数"), int),
     # Notifications
     "DIGEST_HOUR": (8, _("每日摘要发送时间（时）"), int),
+    # Statistics and duty records (domain.md §6: Tongcheng pass mark 60; Anqing 90 / 80 / 60)
+    "INSIGHT_APPEAL_ANSWER_DAYS": (15, _("群众诉求应答复期限（天），超过即计为逾期"), int),
+    "DUTY_GRADE_EXCELLENT": (90, _("履职积分“优秀”分数线"), int),
+    "DUTY_GRADE_GOOD": (80, _("履职积分“良好”分数线"), int),
+    "DUTY_GRADE_PASS": (60, _("履职积分“合格”分数线"), int),
 }
 
 CONSTANCE_CONFIG_FIELDSETS = (
@@ -63,4 +68,5 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("督办"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("SUPERVISION_"))),
     (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_")))),
     (_("通知"), ("DIGEST_HOUR",)),
+    (_("统计与履职"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("INSIGHT_", "DUTY_")))),
 )

@@ -1,2 +1,17 @@
+from django.urls import path
+
+from insight.views import dashboard, duty, exports, report
+
 app_name = "insight"
-urlpatterns: list = []
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("duty/", duty.ranking, name="duty-ranking"),
+    path("duty/me/", duty.my_record, name="duty-me"),
+    path("duty/<int:pk>/", duty.member_record, name="duty-member"),
+    path("rules/", duty.rules, name="rules"),
+    path("rules/<slug:item>/edit/", duty.rule_edit, name="rule-edit"),
+    path("rules/<slug:item>/<slug:variant>/edit/", duty.rule_edit, name="rule-edit"),
+    path("export/<slug:kind>.xlsx", exports.export, name="export"),
+    path("report/", report.report_page, name="report"),
+    path("report/<int:year>.<str:fmt>", report.report_document, name="report-document"),
+]

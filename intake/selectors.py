@@ -47,11 +47,19 @@ def get_appeal_for(viewer, pk: int) -> Appeal:
     return get_object_or_404(appeals_visible_to(viewer), pk=pk)
 
 
-def appeals_list(viewer, *, status: str = "", channel: str = "", category=None, town=None, q: str = ""):
-    """Filtered list for the office pages."""
+def appeals_list(
+    viewer, *, status: str = "", channel: str = "", category=None, town=None, q: str = "", start=None, end=None
+):
+    """Filtered list for the office pages; status "open" is received or routed; start/end bound the date received."""
     qs = appeals_visible_to(viewer)
-    if status:
+    if status == "open":
+        qs = qs.filter(status__in=(AppealStatus.RECEIVED, AppealStatus.ROUTED))
+    elif status:
         qs = qs.filter(status=status)
+    if start:
+        qs = qs.filter(created_at__date__gte=start)
+    if end:
+        qs = qs.filter(created_at__date__lte=end)
     if channel:
         qs = qs.filter(channel=channel)
     if category:

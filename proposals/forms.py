@@ -157,6 +157,7 @@ class ListFilterForm(forms.Form):
     is_key = forms.BooleanField(label=_("重点提案"), required=False)
     is_excellent = forms.BooleanField(label=_("优秀提案"), required=False)
     mine = forms.BooleanField(label=_("我的提案"), required=False)
+    overdue = forms.BooleanField(label=_("超过答复期限"), required=False)
 
     def __init__(self, *args, **kwargs):
         from proposals.models import Status

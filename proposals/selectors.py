@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.predicates import (
     is_clerk,
@@ -170,6 +171,9 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
         qs = qs.filter(is_key=True)
     if f.get("is_excellent"):
         qs = qs.filter(is_excellent=True)
+    if f.get("overdue"):
+        late = (S.ASSIGNED, S.RETURN_REQUESTED, S.IN_PROGRESS, S.REHANDLING)
+        qs = qs.filter(status__in=late, reply_due__lt=timezone.localdate())
     if f.get("mine"):
         qs = qs.filter(
             Q(author=viewer) | Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer)))

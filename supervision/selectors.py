@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, F, FloatField, Prefetch, Q, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -42,8 +43,10 @@ def get_task_for(viewer, pk: int) -> SupervisionTask:
     return get_object_or_404(tasks_visible_to(viewer).prefetch_related("co_departments"), pk=pk)
 
 
-def task_list(viewer, *, status: str = "", department: str = ""):
-    """The task list page: visible tasks with their departments, filterable by state and department."""
+def task_list(
+    viewer, *, status: str = "", department: str = "", rating: str = "", overdue: bool = False, start=None, end=None
+):
+    """The task list page: visible tasks, filterable by state, department, rating, lateness and date created."""
     qs = tasks_visible_to(viewer).prefetch_related("co_departments")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATES)
@@ -51,6 +54,14 @@ def task_list(viewer, *, status: str = "", department: str = ""):
         qs = qs.filter(status=status)
     if department:
         qs = qs.filter(lead_department_id=department)
+    if rating:
+        qs = qs.filter(rating=rating)
+    if overdue:
+        qs = qs.filter(status__in=OPEN_STATES, due_date__lt=timezone.localdate())
+    if start:
+        qs = qs.filter(created_at__date__gte=start)
+    if end:
+        qs = qs.filter(created_at__date__lte=end)
     return qs.order_by("due_date", "id")
 
 

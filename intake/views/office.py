@@ -16,20 +16,39 @@ from core.workflow import perform, workflow_for
 from district.models import Town
 from intake import selectors, services
 from intake.forms import CloseForm, MergeForm, ReferForm, RouteForm, StaffAppealForm, StaffMessageForm
-from intake.models import AppealStatus, Channel
+from intake.models import AppealCategory, AppealStatus, Channel
 
 ACTION_FORMS = {"route": RouteForm, "reroute": RouteForm, "close": CloseForm, "merge": MergeForm}
 
 
+def list_filters(params) -> dict:
+    """The appeal list's filters from a query string (also used by the insight Excel export)."""
+    from django.utils.dateparse import parse_date
+
+    def number(key):
+        value = params.get(key, "")
+        return int(value) if value.isdigit() else None
+
+    def day(key):
+        try:
+            return parse_date(params.get(key, ""))
+        except ValueError:
+            return None
+
+    return {
+        "status": params.get("status", ""),
+        "channel": params.get("channel", ""),
+        "town": number("town"),
+        "category": number("category"),
+        "q": params.get("q", "").strip(),
+        "start": day("start"),
+        "end": day("end"),
+    }
+
+
 @login_required
 def appeal_list(request):
-    qs = selectors.appeals_list(
-        request.user,
-        status=request.GET.get("status", ""),
-        channel=request.GET.get("channel", ""),
-        town=request.GET.get("town") or None,
-        q=request.GET.get("q", "").strip(),
-    )
+    qs = selectors.appeals_list(request.user, **list_filters(request.GET))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -39,6 +58,7 @@ def appeal_list(request):
             "statuses": AppealStatus.choices,
             "channels": Channel.choices,
             "towns": Town.objects.all(),
+            "categories": AppealCategory.objects.all(),
             "can_record": is_office(request.user) or is_member(request.user),
         },
     )

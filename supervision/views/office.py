@@ -16,7 +16,7 @@ from core.services import attachments_of
 from core.workflow import perform
 from district.models import Department
 from supervision import selectors
-from supervision.choices import HANDLING_STATES, ReportStatus, TaskStatus
+from supervision.choices import HANDLING_STATES, Rating, ReportStatus, TaskStatus
 from supervision.forms import (
     AssignForm,
     CompileForm,
@@ -33,13 +33,32 @@ from supervision.services import reports as report_services
 from supervision.services import tasks as task_services
 
 
+def list_filters(params) -> dict:
+    """The task list's filters from a query string (also used by the insight Excel export)."""
+    from django.utils.dateparse import parse_date
+
+    def day(key):
+        try:
+            return parse_date(params.get(key, ""))
+        except ValueError:
+            return None
+
+    department = params.get("department", "")
+    return {
+        "status": params.get("status", ""),
+        "department": department if department.isdigit() else "",
+        "rating": params.get("rating", "") if params.get("rating", "") in Rating.values else "",
+        "overdue": bool(params.get("overdue")),
+        "start": day("start"),
+        "end": day("end"),
+    }
+
+
 @login_required
 def task_list(request):
     if not selectors.can_use_supervision(request.user):
         raise Http404
-    status = request.GET.get("status", "")
-    department = request.GET.get("department", "")
-    qs = selectors.task_list(request.user, status=status, department=department)
+    qs = selectors.task_list(request.user, **list_filters(request.GET))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

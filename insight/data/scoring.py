@@ -1,0 +1,39 @@
+"""Default duty-record scoring rules: the Tongcheng scheme (domain.md §6, source [S26]).
+
+Tongcheng (桐城) scores on a 100-point scale with 60 to pass. Its table gives: other activities 2 each,
+at most 10; a written speech 5; a proposal submitted 10 and filed +15, co-signers half; a 社情民意
+report 10 and adopted +5 (at most 15); standing-committee members lose 2 for leave and 5 for an
+unexcused absence. Activities Tongcheng does not list separately (research, workstation duty,
+micro and community consultations) are scored as its "other activities": 2 each, at most 10 per
+item. Key and excellent proposals carry no bonus in Tongcheng (0 here; the office may set one).
+Plenary attendance (50 in Tongcheng) is not recorded by the platform, so it has no rule.
+
+Rows: (item, variant, points, cap or None, note). Data, not user interface text.
+"""
+
+EFFECTIVE_YEAR = 2000
+OTHER = "按桐城“其他活动每次2分，最多10分”计"
+
+DEFAULT_RULES = [
+    ("standing", "present", "0", None, "桐城：常委会出席不另计分"),
+    ("standing", "excused", "-2", None, "桐城：常委会请假扣2分"),
+    ("standing", "absent", "-5", None, "桐城：常委会无故缺席扣5分"),
+    ("meeting", "present", "2", "10", "桐城：其他活动每次2分，最多10分"),
+    ("meeting", "excused", "0", None, "桐城：未规定"),
+    ("meeting", "absent", "0", None, "桐城：未规定"),
+    ("speech", "", "5", None, "桐城：书面发言每篇5分"),
+    ("proposal", "lead", "10", None, "桐城：提交提案10分"),
+    ("proposal", "joint", "5", None, "桐城：联名提案减半"),
+    ("proposal", "filed_lead", "15", None, "桐城：立案加15分"),
+    ("proposal", "filed_joint", "7.5", None, "桐城：联名提案减半"),
+    ("proposal", "key", "0", None, "桐城：未规定"),
+    ("proposal", "excellent", "0", None, "桐城：未规定"),
+    ("opinion", "submitted", "10", None, "桐城：社情民意每篇10分"),
+    ("opinion", "adopted", "5", "15", "桐城：被采用加5分（最多15分）"),
+    ("research", "group", "2", "10", OTHER),
+    ("research", "visit", "2", "10", OTHER),
+    ("reception", "duty_day", "2", "10", OTHER),
+    ("reception", "contact", "2", "10", OTHER),
+    ("micro", "present", "2", "10", OTHER),
+    ("community", "present", "2", "10", OTHER),
+]

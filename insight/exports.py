@@ -1,0 +1,283 @@
+"""Excel exports of every list, as filtered, in the column layout an office files.
+
+Each export reads the list's own query string with the owning app's filters and visibility
+selector, so the workbook holds exactly the rows the list page shows to that user (all pages).
+Appeals never carry the citizen's name, phone or address.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.models import Attendance
+from consultations.selectors import meetings_visible_to
+from core.exports import Column
+from intake import selectors as appeal_selectors
+from opinions import selectors as opinion_selectors
+from supervision import selectors as task_selectors
+from topics import selectors as topic_selectors
+
+
+@dataclass
+class Export:
+    title: str
+    sheet: str
+    filename: str
+    columns: list[Column]
+    rows: object
+
+
+def _date(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+def _int(params, key):
+    value = params.get(key, "")
+    return int(value) if value.isdigit() else None
+
+
+def _stamp() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _days_between(a, b):
+    return round((b - a).total_seconds() / 86400, 1) if a and b else None
+
+
+# ---- appeals -----------------------------------------------------------------------------------
+
+
+def appeals_export(viewer, params) -> Export:
+    from intake.views.office import list_filters
+
+    rows = appeal_selectors.appeals_list(viewer, **list_filters(params))
+    columns = [
+        Column(_("查询码"), lambda a: a.tracking_code, 12),
+        Column(_("标题"), lambda a: a.title, 36),
+        Column(_("类别"), lambda a: str(a.category or ""), 12),
+        Column(_("镇街"), lambda a: str(a.town or ""), 12),
+        Column(_("社区/村"), lambda a: a.community.name if a.community else "", 14),
+        Column(_("来源渠道"), lambda a: a.get_channel_display(), 12),
+        Column(_("办理主体"), lambda a: a.handler_label, 18),
+        Column(_("承办部门"), lambda a: str(a.department or ""), 16),
+        Column(_("状态"), lambda a: a.get_status_display(), 10),
+        Column(_("受理日期"), lambda a: _date(a.created_at), 12),
+        Column(_("答复日期"), lambda a: _date(a.answered_at), 12),
+        Column(_("办结日期"), lambda a: _date(a.closed_at), 12),
+        Column(_("办理结果"), lambda a: a.get_outcome_display(), 16),
+        Column(_("受理至办结（天）"), lambda a: _days_between(a.created_at, a.closed_at), 10),
+    ]
+    return Export(_("群众诉求办理情况一览表（%(d)s）") % {"d": _stamp()}, _("群众诉求"), _("群众诉求"), columns, rows)
+
+
+# ---- supervision tasks -------------------------------------------------------------------------
+
+
+def tasks_export(viewer, params) -> Export:
+    from supervision.views.office import list_filters
+
+    rows = task_selectors.task_list(viewer, **list_filters(params))
+    columns = [
+        Column(_("专报件文号"), lambda t: t.special_report.number if t.special_report else "", 22),
+        Column(_("督办事项"), lambda t: t.title, 40),
+        Column(_("牵头部门"), lambda t: str(t.lead_department or ""), 16),
+        Column(_("协办部门"), lambda t: "、".join(str(d) for d in t.co_departments.all()), 20),
+        Column(_("交办日期"), lambda t: _date(t.assigned_at), 12),
+        Column(_("办理期限"), lambda t: t.due_date, 12),
+        Column(_("进度（%）"), lambda t: t.progress, 8),
+        Column(_("状态"), lambda t: t.get_status_display(), 12),
+        Column(_("曾逾期"), lambda t: _("是") if t.was_overdue else "", 8),
+        Column(_("答复日期"), lambda t: _date(t.replied_at), 12),
+        Column(_("评价"), lambda t: t.get_rating_display(), 10),
+        Column(_("办结日期"), lambda t: _date(t.closed_at), 12),
+    ]
+    return Export(_("督办任务台账（%(d)s）") % {"d": _stamp()}, _("督办任务"), _("督办任务台账"), columns, rows)
+
+
+# ---- the annual plan -------------------------------------------------------------------------
+
+
+def plan_items_export(viewer, params) -> Export:
+    rows = topic_selectors.item_list(
+        viewer,
+        year=_int(params, "year"),
+        fmt=_int(params, "format"),
+        body=_int(params, "body"),
+        department=_int(params, "department"),
+    )
+    columns = [
+        Column(_("年度"), lambda i: i.plan.year, 8),
+        Column(_("序号"), lambda i: i.order, 6),
+        Column(_("协商议题"), lambda i: i.title, 36),
+        Column(_("协商形式"), lambda i: str(i.format), 18),
+        Column(_("时间安排"), lambda i: i.timing, 10),
+        Column(_("牵头领导"), lambda i: str(i.lead_member or ""), 12),
+        Column(_("牵头委处"), lambda i: str(i.lead_body or ""), 14),
+        Column(_("参与部门"), lambda i: "、".join(str(d) for d in i.departments.all()), 30),
+        Column(_("计划状态"), lambda i: i.plan.get_status_display(), 14),
+    ]
+    return Export(_("年度协商计划议题表（%(d)s）") % {"d": _stamp()}, _("计划议题"), _("计划议题"), columns, rows)
+
+
+def suggestions_export(viewer, params) -> Export:
+    from topics.models import SuggestionStatus
+
+    status = params.get("status") if params.get("status") in SuggestionStatus.values else None
+    rows = topic_selectors.suggestion_list(
+        viewer,
+        round=_int(params, "round"),
+        status=status,
+        fmt=_int(params, "format"),
+        q=params.get("q", "").strip()[:50],
+    )
+    columns = [
+        Column(_("征集年度"), lambda s: s.round.year, 8),
+        Column(_("议题名称"), lambda s: s.title, 36),
+        Column(_("建议单位或个人"), lambda s: s.proposer_label, 18),
+        Column(_("建议形式"), lambda s: str(s.suggested_format or ""), 18),
+        Column(_("相关部门"), lambda s: "、".join(str(d) for d in s.departments.all()), 26),
+        Column(_("状态"), lambda s: s.get_status_display(), 10),
+        Column(_("提交日期"), lambda s: _date(s.submitted_at), 12),
+        Column(_("列入计划"), lambda s: "、".join(i.title for i in s.plan_items.all()), 26),
+        Column(_("未采纳理由"), lambda s: s.rejection_reason, 30),
+    ]
+    return Export(_("协商议题建议汇总表（%(d)s）") % {"d": _stamp()}, _("议题建议"), _("议题建议"), columns, rows)
+
+
+# ---- meetings ------------------------------------------------------------------------------------
+
+
+def _meeting_range(params) -> tuple[datetime, datetime, str]:
+    """A month (?month=2022-06, as the calendar) or a whole year (?year=2022); this month by default."""
+    today = timezone.localdate()
+    year, month = today.year, today.month
+    label = ""
+    try:
+        if params.get("year", "").isdigit() and not params.get("month"):
+            year = int(params["year"])
+            if not 2000 <= year <= 2100:
+                raise ValueError
+            start, end = date(year, 1, 1), date(year + 1, 1, 1)
+            label = _("%(y)s年") % {"y": year}
+        else:
+            if params.get("month"):
+                year, month = (int(x) for x in params["month"].split("-"))
+                if not (1 <= month <= 12 and 2000 <= year <= 2100):
+                    raise ValueError
+            start, end = date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
+    except ValueError:
+        start, end = date(today.year, today.month, 1), date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    if not label:
+        label = _("%(y)s年%(m)s月") % {"y": start.year, "m": start.month}
+
+    def aware(d):
+        return timezone.make_aware(datetime.combine(d, time.min))
+
+    return aware(start), aware(end), label
+
+
+def meetings_export(viewer, params) -> Export:
+    start, end, label = _meeting_range(params)
+    rows = (
+        meetings_visible_to(viewer)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .annotate(
+            n_invited=Count("participants", distinct=True),
+            n_present=Count("participants", filter=Q(participants__attendance=Attendance.PRESENT), distinct=True),
+            n_speeches=Count("speeches", distinct=True),
+            n_outcomes=Count("outcome_items", distinct=True),
+        )
+        .order_by("starts_at", "id")
+    )
+    columns = [
+        Column(_("日期"), lambda m: _date(m.starts_at), 12),
+        Column(_("时间"), lambda m: timezone.localtime(m.starts_at).strftime("%H:%M"), 8),
+        Column(_("会议名称"), lambda m: m.title, 36),
+        Column(_("会议类型"), lambda m: m.get_kind_display(), 14),
+        Column(_("地点"), lambda m: m.place, 20),
+        Column(_("召集单位"), lambda m: m.conveners, 18),
+        Column(_("状态"), lambda m: m.get_status_display(), 10),
+        Column(_("邀请人数"), lambda m: m.n_invited, 8),
+        Column(_("出席人数"), lambda m: m.n_present, 8),
+        Column(_("发言"), lambda m: m.n_speeches, 6),
+        Column(_("成果事项"), lambda m: m.n_outcomes, 8),
+    ]
+    return Export(_("会议活动一览表（%(p)s）") % {"p": label}, _("会议"), _("会议一览表"), columns, rows)
+
+
+# ---- public-opinion reports -------------------------------------------------------------------
+
+
+def opinions_export(viewer, params) -> Export:
+    filters = {k: params.get(k) for k in ("q", "status", "year", "mine") if params.get(k)}
+    if filters.get("year") and not str(filters["year"]).isdigit():
+        filters.pop("year")
+    rows = opinion_selectors.report_list(viewer, filters=filters).prefetch_related("adoptions__level")
+    columns = [
+        Column(_("标题"), lambda r: r.title, 40),
+        Column(_("报送人"), lambda r: r.member.name if r.member else r.author.display, 12),
+        Column(_("报送名义"), lambda r: str(r.provider or ""), 18),
+        Column(_("状态"), lambda r: r.get_status_display(), 10),
+        Column(_("报送日期"), lambda r: _date(r.submitted_at), 12),
+        Column(_("编发简报"), lambda r: str(r.bulletin or ""), 20),
+        Column(_("采用情况"), lambda r: "、".join(str(a.level) for a in r.adoptions.all()), 20),
+        Column(_("转送单位"), lambda r: str(r.forwarded_to or ""), 14),
+        Column(_("紧急"), lambda r: _("是") if r.is_urgent else "", 6),
+    ]
+    return Export(
+        _("社情民意信息报送情况表（%(d)s）") % {"d": _stamp()}, _("社情民意信息"), _("社情民意信息"), columns, rows
+    )
+
+
+# ---- duty records ------------------------------------------------------------------------------
+
+
+def duty_export(viewer, params) -> Export | None:
+    from insight.forms import RankingForm
+    from insight.models import ACTIVITIES, activity_label
+    from insight.selectors import duty
+
+    if not duty.sees_all_records(viewer):
+        return None
+    form = RankingForm(params or None, years=duty.duty_years(), default_year=duty.default_duty_year())
+    filters = form.filters()
+    records = duty.ranking(viewer, **filters)
+    columns = [
+        Column(_("名次"), lambda r: r.rank, 6),
+        Column(_("姓名"), lambda r: r.member.name, 10),
+        Column(_("界别"), lambda r: str(r.member.sector), 14),
+        Column(_("专委会"), lambda r: str(r.member.body or ""), 14),
+        Column(_("党派"), lambda r: str(r.member.party), 10),
+    ]
+    for index, (item, variant) in enumerate(ACTIVITIES):
+        columns.append(Column(activity_label(item, variant), lambda r, i=index: r.lines[i].count, 10))
+    columns += [
+        Column(_("积分"), lambda r: float(r.total), 8),
+        Column(_("等次"), lambda r: r.grade_label, 8),
+    ]
+    year = filters["year"]
+    return Export(
+        _("%(y)s年度委员履职情况统计表") % {"y": year},
+        _("履职档案"),
+        _("委员履职档案-%(y)s") % {"y": year},
+        columns,
+        records,
+    )
+
+
+EXPORTS = {
+    "appeals": appeals_export,
+    "tasks": tasks_export,
+    "plan-items": plan_items_export,
+    "suggestions": suggestions_export,
+    "meetings": meetings_export,
+    "opinions": opinions_export,
+    "duty": duty_export,
+}

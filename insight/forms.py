@@ -1,0 +1,111 @@
+"""Period and filter pickers, the duty-ranking filters and the scoring-rule form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from district.models import Body, Sector, Town
+from insight.selectors.scope import Period
+from intake.models import AppealCategory
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget; aria-invalid on fields with errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+            f.widget.attrs["class"] = (f.widget.attrs.get("class", "") + " " + css + " form-control-sm").strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+class PeriodForm(StyledForm):
+    """A year, or a date range within any years; optionally one town and one appeal category."""
+
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
+    start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    town = forms.ModelChoiceField(
+        label=_("镇街"), queryset=Town.objects.all(), required=False, empty_label=_("全部镇街")
+    )
+    category = forms.ModelChoiceField(
+        label=_("诉求类别"), queryset=AppealCategory.objects.all(), required=False, empty_label=_("全部类别")
+    )
+
+    def __init__(self, *args, years: list[int], default_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_year = default_year
+        self.fields["year"].choices = [(y, _("%(y)s年") % {"y": y}) for y in years]
+        self.fields["year"].initial = default_year
+        self.fields["year"].help_text = _("填写日期范围时按日期范围统计。")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if bool(start) != bool(end):
+            raise forms.ValidationError(_("按日期范围查看时，请同时填写起始日期和截止日期。"))
+        if start and end and start > end:
+            self.add_error("end", _("截止日期不能早于起始日期。"))
+        if start and end and (end - start).days > 366 * 5:
+            self.add_error("end", _("日期范围不能超过五年。"))
+        return data
+
+    def period(self) -> Period:
+        """The chosen period (the default year when the form is empty or invalid)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        filters = {"town": data.get("town"), "category": data.get("category")}
+        if data.get("start") and data.get("end"):
+            return Period(start=data["start"], end=data["end"], **filters)
+        return Period.for_year(data.get("year") or self.default_year, **filters)
+
+
+class RankingForm(StyledForm):
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
+    sector = forms.ModelChoiceField(
+        label=_("界别"), queryset=Sector.objects.all(), required=False, empty_label=_("全部界别")
+    )
+    body = forms.ModelChoiceField(
+        label=_("专委会"),
+        queryset=Body.objects.filter(kind=Body.Kind.SPECIAL),
+        required=False,
+        empty_label=_("全部专委会"),
+    )
+    q = forms.CharField(label=_("姓名"), required=False, max_length=30)
+
+    def __init__(self, *args, years: list[int], default_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_year = default_year
+        self.fields["year"].choices = [(y, _("%(y)s年") % {"y": y}) for y in years]
+        self.fields["year"].initial = default_year
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "year": data.get("year") or self.default_year,
+            "sector": data.get("sector"),
+            "body": data.get("body"),
+            "q": (data.get("q") or "").strip(),
+        }
+
+
+class ScoringRuleForm(StyledForm):
+    """Points of one activity (named by the URL) from a year on; that year's rule is created or replaced."""
+
+    points = forms.DecimalField(label=_("每次分值"), max_digits=6, decimal_places=1, min_value=-1000, max_value=1000)
+    cap = forms.DecimalField(
+        label=_("年度上限"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=0,
+        max_value=10000,
+        required=False,
+        help_text=_("留空表示不设上限。"),
+    )
+    effective_year = forms.IntegerField(label=_("起始年度"), min_value=2000, max_value=2100)
+    note = forms.CharField(label=_("依据或说明"), max_length=200, required=False)

@@ -1,0 +1,228 @@
+"""The annual work report (年度工作统计报告): one DocSpec rendered as DOCX and PDF, with tables and charts.
+
+Every number comes from the same selectors as the dashboard and the duty records, so the report,
+the dashboard and the lists agree.
+"""
+
+from collections import Counter
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.models import Meeting, MeetingStatus
+from core.documents import DocSpec, Heading, Image, Table
+from core.selectors import current_committee
+from insight.charts import Bar, bar_chart
+from insight.selectors import duty, stats
+from insight.selectors.scope import ALL, Period, Scope
+from opinions.models import ADOPTED_STATES, OpinionReport
+from opinions.models import Status as OpinionStatus
+from proposals.statistics import annual_statistics
+from supervision.selectors import department_ranking
+
+TOP = 10
+
+
+def _chart(figure: stats.Figure, limit: int = 12) -> Image:
+    bars = [Bar(str(r.label), r.value) for r in figure.rows[:limit]]
+    return Image(bar_chart(str(figure.title), bars, unit=str(figure.unit)), width_cm=15.5, caption=str(figure.title))
+
+
+def _table(figure: stats.Figure, header: str) -> Table:
+    total = figure.total
+    rows = [[str(r.label), f"{r.value:g}", f"{100 * r.value / total:.1f}%" if total else "—"] for r in figure.rows]
+    return Table([header, _("数量"), _("占比")], rows, caption=str(figure.title))
+
+
+def _fmt_days(value) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def build_annual_report(year: int) -> DocSpec:
+    """The report of one year, for the whole district."""
+    scope, period = Scope(ALL), Period.for_year(year)
+    committee = current_committee()
+    blocks: list = []
+    blocks += _overview(scope, period)
+    blocks += _appeals(scope, period)
+    blocks += _proposals(year)
+    blocks += _supervision(scope, period)
+    blocks += _opinions(year)
+    blocks += _duty(year)
+    blocks += _topics(year)
+    return DocSpec(
+        title=_("%(y)s年度工作统计报告") % {"y": year},
+        issuer=committee.name if committee else "",
+        issued_on=timezone.localdate(),
+        blocks=blocks,
+        footer_note=_("本报告由协商平台根据系统记录自动生成，数据截至%(d)s。")
+        % {"d": timezone.localdate().isoformat()},
+    )
+
+
+def _overview(scope: Scope, period: Period) -> list:
+    appeals = stats.appeal_base(scope, period)
+    a = appeals.aggregate(total=Count("id"), closed=Count("id", filter=Q(closed_at__isnull=False)))
+    p = annual_statistics(period.year)["totals"]
+    meetings = (
+        Meeting.objects.filter(starts_at__gte=period.start_dt, starts_at__lt=period.end_dt)
+        .filter(status__in=(MeetingStatus.HELD, MeetingStatus.MINUTED))
+        .count()
+    )
+    reports = OpinionReport.objects.filter(submitted_at__gte=period.start_dt, submitted_at__lt=period.end_dt).exclude(
+        status=OpinionStatus.DRAFT
+    )
+    r = reports.aggregate(total=Count("id"), adopted=Count("id", filter=Q(status__in=ADOPTED_STATES)))
+    # One msgid per sentence (the i18n check reads each literal as its own message).
+    text = _("%(y)s年，平台共受理群众诉求%(a)s件，办结%(ac)s件；收到提案%(p)s件，立案%(pf)s件；") + _(
+        "召开各类会议%(m)s次；报送社情民意信息%(r)s篇，采用%(ra)s篇。"
+    )
+    text = text % {
+        "y": period.year,
+        "a": a["total"],
+        "ac": a["closed"],
+        "p": p["submitted"],
+        "pf": p["filed"],
+        "m": meetings,
+        "r": r["total"],
+        "ra": r["adopted"],
+    }
+    return [Heading(_("一、总体情况")), text]
+
+
+def _appeals(scope: Scope, period: Period) -> list:
+    by_category = stats.appeals_by_category(scope, period)
+    by_town = stats.appeals_by_town(scope, period)
+    by_month = stats.appeals_by_month(scope, period)
+    by_channel = stats.appeals_by_channel(scope, period)
+    times = stats.appeal_timeliness(scope, period)
+    timeliness = Table(
+        [_("环节"), _("件数"), _("平均（天）"), _("中位数（天）")],
+        [
+            [str(stats.TIMELINESS_LABELS[key]), str(v["count"]), _fmt_days(v["avg_days"]), _fmt_days(v["median_days"])]
+            for key, v in (("appeal_answer", times["first_answer"]), ("appeal_close", times["close"]))
+        ],
+        caption=_("群众诉求办理时效"),
+    )
+    return [
+        Heading(_("二、群众诉求")),
+        _chart(by_category),
+        _table(by_category, _("类别")),
+        _chart(by_month),
+        _table(by_town, _("镇街")),
+        _table(by_channel, _("渠道")),
+        timeliness,
+    ]
+
+
+def _proposals(year: int) -> list:
+    s = annual_statistics(year)
+    t = s["totals"]
+    summary = _("收到提案%(n)s件，立案%(f)s件（立案率%(r)s%%），不予立案%(j)s件，并案%(m)s件；") + _(
+        "已答复%(a)s件，已办结%(c)s件；提案者对答复满意和基本满意的比例为%(s)s%%。"
+    )
+    summary = summary % {
+        "n": t["submitted"],
+        "f": t["filed"],
+        "r": s["filing_rate"],
+        "j": t["rejected"],
+        "m": t["merged"],
+        "a": t["replied"],
+        "c": t["closed"],
+        "s": s["ratings"]["satisfaction"],
+    }
+    classes = Table(
+        [_("答复类别"), _("件数"), _("占比")],
+        [[c["label"], str(c["count"]), f"{c['pct']}%"] for c in s["by_class"]],
+        caption=_("提案答复类别（第一轮答复）"),
+    )
+    units = Table(
+        [_("承办单位"), _("主办"), _("会办"), _("分办"), _("已答复"), _("按期答复")],
+        [
+            [u["name"], str(u["lead"]), str(u["co"]), str(u["separate"]), str(u["replied"]), str(u["on_time"])]
+            for u in s["units"]
+        ],
+        caption=_("承办单位办理情况"),
+    )
+    chart = bar_chart(
+        _("%(y)s年提案承办单位（主办、分办件数）") % {"y": year},
+        [Bar(u["name"], u["lead"] + u["separate"]) for u in s["units"][:TOP]],
+        unit=_("件"),
+    )
+    return [Heading(_("三、提案工作")), summary, classes, Image(chart, width_cm=15.5), units]
+
+
+def _supervision(scope: Scope, period: Period) -> list:
+    rows = [
+        [
+            d.name,
+            str(d.total),
+            str(d.closed),
+            str(d.overdue),
+            f"{d.timeliness:.1f}%" if d.timeliness is not None else "—",
+            f"{d.satisfaction:.1f}%" if d.satisfaction >= 0 else "—",
+        ]
+        for d in department_ranking()
+    ]
+    overdue = stats.overdue_counts(scope)
+    return [
+        Heading(_("四、督办落实")),
+        Table(
+            [_("牵头部门"), _("交办任务"), _("已办结"), _("曾逾期"), _("按期率"), _("满意率")],
+            rows or [["—"] * 6],
+            caption=_("部门办理督办任务情况（累计）"),
+        ),
+        _table(overdue, _("事项")),
+    ]
+
+
+def _opinions(year: int) -> list:
+    from opinions.selectors import counts_per_member
+
+    rows = counts_per_member(year)[:TOP]
+    return [
+        Heading(_("五、社情民意信息")),
+        Table(
+            [_("委员"), _("报送"), _("采用"), _("获批示")],
+            [[r["name"], str(r["submitted"]), str(r["adopted"]), str(r["instructed"])] for r in rows] or [["—"] * 4],
+            caption=_("委员报送社情民意信息情况（前%(n)s名）") % {"n": TOP},
+        ),
+    ]
+
+
+def _duty(year: int) -> list:
+    records = _all_records(year)
+    grades = Counter(r.grade for r in records)
+    grade_rows = [[str(label), str(grades.get(key, 0))] for key, label in duty.GRADES.items()]
+    top = [[str(r.rank), r.member.name, str(r.member.sector), f"{r.total}", r.grade_label] for r in records[:TOP]]
+    sectors = duty.group_summary(records, lambda m: m.sector)
+    chart = bar_chart(
+        _("%(y)s年各界别委员平均履职积分") % {"y": year},
+        [Bar(row["name"], float(row["average"])) for row in sectors[:12]],
+        unit=_("分"),
+    )
+    return [
+        Heading(_("六、委员履职")),
+        _("履职积分按%(y)s年适用的积分规则自动计算（默认采用桐城市标准：百分制，60分合格）。") % {"y": year},
+        Table([_("等次"), _("人数")], grade_rows, caption=_("履职等次分布")),
+        Table(
+            [_("名次"), _("姓名"), _("界别"), _("积分"), _("等次")],
+            top or [["—"] * 5],
+            caption=_("履职积分前%(n)s名") % {"n": TOP},
+        ),
+        Image(chart, width_cm=15.5),
+    ]
+
+
+def _all_records(year: int) -> list:
+    """Every active member's record, ranked (the whole committee, as the office sees it)."""
+    return duty.rank(duty.all_members().filter(is_active=True), year)
+
+
+def _topics(year: int) -> list:
+    stages = stats.plan_item_stages(year)
+    return [
+        Heading(_("七、年度协商计划")),
+        _table(stages, _("进展阶段")),
+    ]

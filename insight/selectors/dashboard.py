@@ -1,0 +1,72 @@
+"""The dashboard of one viewer: which figures their scope shows, assembled from the stats selectors."""
+
+from insight.selectors import duty, stats
+from insight.selectors.scope import MEMBER, Period, Scope
+
+
+def dashboard_for(viewer, scope: Scope, period: Period) -> dict:
+    """Figures (charts), tables and key numbers for viewer's scope over period."""
+    if scope.kind == MEMBER:
+        return _member_dashboard(viewer, scope, period)
+    appeals = [
+        stats.appeals_by_category(scope, period),
+        stats.appeals_by_channel(scope, period),
+        stats.appeals_by_town(scope, period),
+        stats.appeals_by_month(scope, period),
+    ]
+    proposal_ratings = stats.proposal_ratings(scope, period)
+    task_ratings = stats.task_ratings(scope, period)
+    figures = {
+        "appeals": appeals,
+        "overdue": [stats.overdue_counts(scope)],
+        "proposals": [stats.proposals_by_unit(scope, period), stats.proposals_by_reply_class(scope, period)],
+        "satisfaction": [proposal_ratings, task_ratings],
+        "supervision": [stats.task_status(scope, period)],
+        "topics": [],
+    }
+    if scope.is_all:
+        figures["topics"] = [stats.plan_item_stages(period.year), stats.suggestion_status(period.year)]
+    appeal_times = stats.appeal_timeliness(scope, period)
+    return {
+        "figures": figures,
+        "heat": stats.appeal_heat_table(scope, period),
+        "timeliness": [
+            {"label": stats.TIMELINESS_LABELS["appeal_answer"], **appeal_times["first_answer"]},
+            {"label": stats.TIMELINESS_LABELS["appeal_close"], **appeal_times["close"]},
+            {"label": stats.TIMELINESS_LABELS["proposal_reply"], **stats.proposal_timeliness(scope, period)},
+            {"label": stats.TIMELINESS_LABELS["task_reply"], **stats.task_timeliness(scope, period)},
+        ],
+        "key_numbers": {
+            "appeals": appeals[0].total,
+            "overdue": figures["overdue"][0].total,
+            "proposal_satisfaction": stats.satisfaction_rate(proposal_ratings),
+            "task_satisfaction": stats.satisfaction_rate(task_ratings),
+        },
+    }
+
+
+def _member_dashboard(viewer, scope: Scope, period: Period) -> dict:
+    from district.models import Member
+
+    member = Member.objects.select_related("sector", "body").get(pk=scope.member_id)
+    record = duty.duty_record(member, period.year)
+    return {
+        "figures": {
+            "mine": [
+                stats.own_proposals(viewer, period.year),
+                stats.own_opinions(viewer, period.year),
+                duty_figure(record),
+            ]
+        },
+        "record": record,
+    }
+
+
+def duty_figure(record) -> "stats.Figure":
+    """A member's points per item as a chart (items with any activity)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    url = reverse("insight:duty-member", args=[record.member.pk]) + f"?year={record.year}"
+    rows = [stats.Row(line.label, float(line.points), url) for line in record.lines if line.count]
+    return stats.Figure("own_duty", _("我的履职积分 · 按事项"), rows, chart="hbar", unit=_("分"))

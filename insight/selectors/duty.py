@@ -1,0 +1,412 @@
+"""Members' duty records (委员履职档案): activities counted from what the other areas recorded, and scored.
+
+Each counter runs one aggregate query grouped by member (never a query per member), so a ranking of
+every member of the committee costs about a dozen queries whatever the number of members.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from constance.utils import get_values_for_keys
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import (
+    Attendance,
+    GroupMembership,
+    GroupStatus,
+    InvitationResponse,
+    MeetingKind,
+    MeetingParticipant,
+    MeetingStatus,
+    Speech,
+    SpeechKind,
+)
+from district.models import Member
+from grassroots.models import Contact, ReceptionDay
+from insight.models import ACTIVITIES, Item, ScoringRule, Variant, activity_label
+from opinions.models import ADOPTED_STATES, OpinionReport
+from opinions.models import Status as OpinionStatus
+from proposals.models import FILED_STATES, Kind, Proposal, ProposalSigner
+from proposals.models import Status as ProposalStatus
+
+Counts = dict[int, dict[tuple[str, str], int]]  # member id -> (item, variant) -> count
+
+ATTENDANCE_VARIANT = {
+    Attendance.PRESENT: Variant.PRESENT,
+    Attendance.DECLINED: Variant.EXCUSED,
+    Attendance.DEPUTY: Variant.EXCUSED,
+    Attendance.ABSENT: Variant.ABSENT,
+}
+KIND_ITEM = {MeetingKind.STANDING: Item.STANDING, MeetingKind.MICRO: Item.MICRO, MeetingKind.COMMUNITY: Item.COMMUNITY}
+UNSUBMITTED_PROPOSALS = (ProposalStatus.DRAFT, ProposalStatus.COSIGNING)
+
+GRADES = {
+    "excellent": _("优秀"),
+    "good": _("良好"),
+    "pass": _("合格"),
+    "fail": _("不合格"),
+}
+
+
+@dataclass
+class Line:
+    item: str
+    variant: str
+    count: int
+    rule: ScoringRule | None
+
+    @property
+    def label(self) -> str:
+        return activity_label(self.item, self.variant)
+
+    @property
+    def points(self) -> Decimal:
+        return self.rule.score(self.count) if self.rule else Decimal(0)
+
+
+@dataclass
+class DutyRecord:
+    member: Member
+    year: int
+    lines: list[Line] = field(default_factory=list)
+    rank: int = 0
+    thresholds: tuple[int, int, int] | None = None  # read once per ranking, not once per member
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.points for line in self.lines), Decimal(0))
+
+    @property
+    def activity_count(self) -> int:
+        return sum(line.count for line in self.lines)
+
+    def count_of(self, item: str, variant: str = "") -> int:
+        return next((line.count for line in self.lines if (line.item, line.variant) == (item, variant)), 0)
+
+    @property
+    def meetings_present(self) -> int:
+        return sum(self.count_of(item, Variant.PRESENT) for item in (Item.STANDING, Item.MEETING))
+
+    @property
+    def proposals_lead(self) -> int:
+        return self.count_of(Item.PROPOSAL, Variant.LEAD)
+
+    @property
+    def opinions(self) -> int:
+        return self.count_of(Item.OPINION, Variant.SUBMITTED)
+
+    @property
+    def grade(self) -> str:
+        return grade_for(self.total, self.thresholds)
+
+    @property
+    def grade_label(self) -> str:
+        return str(GRADES[self.grade])
+
+
+GRADE_KEYS = ("DUTY_GRADE_EXCELLENT", "DUTY_GRADE_GOOD", "DUTY_GRADE_PASS")
+
+
+def grade_thresholds() -> tuple[int, int, int]:
+    """The configured pass marks: excellent, good, pass (one query for the three)."""
+    values = get_values_for_keys(GRADE_KEYS)
+    return tuple(int(values[k]) for k in GRADE_KEYS)
+
+
+def grade_for(total: Decimal, thresholds: tuple[int, int, int] | None = None) -> str:
+    """The grade band of a total, by the configured thresholds."""
+    excellent, good, passing = thresholds or grade_thresholds()
+    if total >= excellent:
+        return "excellent"
+    if total >= good:
+        return "good"
+    if total >= passing:
+        return "pass"
+    return "fail"
+
+
+# ---- rules -------------------------------------------------------------------------------------
+
+
+def rules_for(year: int) -> dict[tuple[str, str], ScoringRule]:
+    """The rule in force in year for each activity: the latest effective year not after it."""
+    out: dict[tuple[str, str], ScoringRule] = {}
+    for rule in ScoringRule.objects.filter(effective_year__lte=year).order_by("item", "variant", "-effective_year"):
+        out.setdefault((rule.item, rule.variant), rule)
+    return out
+
+
+def rules_table(year: int) -> list[dict]:
+    """Every activity with the rule in force in year (or None), in catalogue order, for the rules page."""
+    rules = rules_for(year)
+    return [
+        {"item": item, "variant": variant, "label": activity_label(item, variant), "rule": rules.get((item, variant))}
+        for item, variant in ACTIVITIES
+    ]
+
+
+# ---- counters: one aggregate query each ------------------------------------------------------
+
+
+def _member_of_participant(prefix: str = ""):
+    """A participant's member: the member invited, or the member record of the user invited."""
+    return Coalesce(f"{prefix}member_id", f"{prefix}user__member__id")
+
+
+def _restrict(qs: QuerySet, column: str, member_ids: Iterable[int] | None) -> QuerySet:
+    return qs if member_ids is None else qs.filter(**{f"{column}__in": list(member_ids)})
+
+
+def _count_meetings(year: int, member_ids, counts: Counts) -> None:
+    qs = (
+        MeetingParticipant.objects.filter(meeting__starts_at__year=year, meeting__starts_at__lte=timezone.now())
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .filter(attendance__in=list(ATTENDANCE_VARIANT))
+        .annotate(mid=_member_of_participant())
+        .filter(mid__isnull=False)
+    )
+    rows = _restrict(qs, "mid", member_ids).values("mid", "meeting__kind", "attendance")
+    for row in rows.annotate(n=Count("meeting", distinct=True)).order_by():
+        item = KIND_ITEM.get(row["meeting__kind"], Item.MEETING)
+        variant = ATTENDANCE_VARIANT[row["attendance"]]
+        if item in (Item.MICRO, Item.COMMUNITY) and variant != Variant.PRESENT:
+            continue
+        key = (item, variant)
+        counts[row["mid"]][key] = counts[row["mid"]].get(key, 0) + row["n"]
+
+
+def _count_speeches(year: int, member_ids, counts: Counts) -> None:
+    qs = (
+        Speech.objects.filter(kind=SpeechKind.SPEECH, meeting__starts_at__year=year)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .annotate(mid=_member_of_participant("participant__"))
+        .filter(mid__isnull=False)
+    )
+    for row in _restrict(qs, "mid", member_ids).values("mid").annotate(n=Count("id")).order_by():
+        counts[row["mid"]][(Item.SPEECH, Variant.NONE)] = row["n"]
+
+
+def _proposal_year(year: int, prefix: str = "") -> Q:
+    """A proposal belongs to its session's year, or to the year it was submitted between sessions."""
+    return Q(**{f"{prefix}session__year": year}) | Q(
+        **{f"{prefix}session__isnull": True, f"{prefix}submitted_at__year": year}
+    )
+
+
+def _count_proposals(year: int, member_ids, counts: Counts) -> None:
+    lead = (
+        Proposal.objects.filter(_proposal_year(year), member__isnull=False)
+        .exclude(status__in=UNSUBMITTED_PROPOSALS)
+        .exclude(kind=Kind.COLLECTIVE)
+    )
+    rows = (
+        _restrict(lead, "member_id", member_ids)
+        .values("member_id")
+        .annotate(
+            n=Count("id"),
+            filed=Count("id", filter=Q(status__in=FILED_STATES)),
+            key=Count("id", filter=Q(is_key=True)),
+            excellent=Count("id", filter=Q(is_excellent=True)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        c = counts[row["member_id"]]
+        c[(Item.PROPOSAL, Variant.LEAD)] = row["n"]
+        c[(Item.PROPOSAL, Variant.FILED_LEAD)] = row["filed"]
+        c[(Item.PROPOSAL, Variant.KEY)] = row["key"]
+        c[(Item.PROPOSAL, Variant.EXCELLENT)] = row["excellent"]
+    joint = ProposalSigner.objects.filter(_proposal_year(year, "proposal__"), accepted=True).exclude(
+        proposal__status__in=UNSUBMITTED_PROPOSALS
+    )
+    rows = (
+        _restrict(joint, "member_id", member_ids)
+        .values("member_id")
+        .annotate(
+            n=Count("proposal", distinct=True),
+            filed=Count("proposal", distinct=True, filter=Q(proposal__status__in=FILED_STATES)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        c = counts[row["member_id"]]
+        c[(Item.PROPOSAL, Variant.JOINT)] = row["n"]
+        c[(Item.PROPOSAL, Variant.FILED_JOINT)] = row["filed"]
+
+
+def _count_opinions(year: int, member_ids, counts: Counts) -> None:
+    qs = OpinionReport.objects.filter(member__isnull=False, submitted_at__year=year).exclude(status=OpinionStatus.DRAFT)
+    rows = (
+        _restrict(qs, "member_id", member_ids)
+        .values("member_id")
+        .annotate(n=Count("id"), adopted=Count("id", filter=Q(status__in=ADOPTED_STATES)))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["member_id"]][(Item.OPINION, Variant.SUBMITTED)] = row["n"]
+        counts[row["member_id"]][(Item.OPINION, Variant.ADOPTED)] = row["adopted"]
+
+
+def _count_research(year: int, member_ids, counts: Counts) -> None:
+    groups = GroupMembership.objects.filter(
+        member__isnull=False, response=InvitationResponse.ACCEPTED, group__year=year
+    ).exclude(group__status=GroupStatus.CANCELLED)
+    rows = _restrict(groups, "member_id", member_ids).values("member_id").annotate(n=Count("group", distinct=True))
+    for row in rows.order_by():
+        counts[row["member_id"]][(Item.RESEARCH, Variant.GROUP)] = row["n"]
+    visits = GroupMembership.objects.filter(member__isnull=False, visits__visited_on__year=year)
+    rows = _restrict(visits, "member_id", member_ids).values("member_id").annotate(n=Count("visits", distinct=True))
+    for row in rows.order_by():
+        counts[row["member_id"]][(Item.RESEARCH, Variant.VISIT)] = row["n"]
+
+
+def _count_workstations(year: int, member_ids, counts: Counts) -> None:
+    duty = ReceptionDay.on_duty.through.objects.filter(
+        receptionday__date__year=year,
+        receptionday__date__lte=timezone.localdate(),
+        receptionday__is_cancelled=False,
+    )
+    for row in _restrict(duty, "member_id", member_ids).values("member_id").annotate(n=Count("id")).order_by():
+        counts[row["member_id"]][(Item.RECEPTION, Variant.DUTY_DAY)] = row["n"]
+    contacts = Contact.members.through.objects.filter(contact__date__year=year)
+    for row in _restrict(contacts, "member_id", member_ids).values("member_id").annotate(n=Count("id")).order_by():
+        counts[row["member_id"]][(Item.RECEPTION, Variant.CONTACT)] = row["n"]
+
+
+COUNTERS = (
+    _count_meetings,
+    _count_speeches,
+    _count_proposals,
+    _count_opinions,
+    _count_research,
+    _count_workstations,
+)
+
+
+def activity_counts(year: int, member_ids: Iterable[int] | None = None) -> Counts:
+    """Counted activities per member in year (all members when member_ids is None)."""
+    counts: Counts = defaultdict(dict)
+    ids = None if member_ids is None else list(member_ids)
+    for counter in COUNTERS:
+        counter(year, ids, counts)
+    return counts
+
+
+def _record(member: Member, year: int, counts: dict, rules: dict, thresholds=None) -> DutyRecord:
+    lines = [
+        Line(item, variant, counts.get((item, variant), 0), rules.get((item, variant))) for item, variant in ACTIVITIES
+    ]
+    return DutyRecord(member=member, year=year, lines=lines, thresholds=thresholds or grade_thresholds())
+
+
+# ---- records and rankings --------------------------------------------------------------------
+
+
+def sees_all_records(viewer) -> bool:
+    """The office and the committee's leaders see every member's record and the rankings."""
+    from accounts.predicates import is_cppcc_leader, is_office
+
+    return bool(getattr(viewer, "is_authenticated", False) and (is_office(viewer) or is_cppcc_leader(viewer)))
+
+
+def all_members() -> QuerySet[Member]:
+    return Member.objects.select_related("sector", "party", "body", "term")
+
+
+def members_visible_to(viewer) -> QuerySet[Member]:
+    """Members whose duty record viewer may open: everyone for the office and leaders, else only oneself."""
+    qs = all_members()
+    if sees_all_records(viewer):
+        return qs
+    if not getattr(viewer, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(user=viewer)
+
+
+def get_member_for(viewer, pk: int) -> Member:
+    """One member whose record viewer may see, else 404."""
+    member = members_visible_to(viewer).filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def duty_record(member: Member, year: int) -> DutyRecord:
+    """One member's year: every activity with its count, the rule in force and the points."""
+    counts = activity_counts(year, [member.pk])
+    return _record(member, year, counts.get(member.pk, {}), rules_for(year))
+
+
+def ranking(viewer, year: int, *, sector=None, body=None, q: str = "") -> list[DutyRecord]:
+    """Active members' records for year that viewer may see, highest total first."""
+    members = members_visible_to(viewer).filter(is_active=True)
+    if sector:
+        members = members.filter(sector=sector)
+    if body:
+        members = members.filter(body=body)
+    if q:
+        members = members.filter(name__contains=q)
+    return rank(members, year)
+
+
+def rank(members: QuerySet[Member], year: int) -> list[DutyRecord]:
+    """Records of the given members, highest total first, ranked (ties share a rank)."""
+    members = list(members.order_by("id"))
+    # Counting everyone's activities and keeping ours is cheaper than a long IN list of ids.
+    counts = activity_counts(year)
+    rules, thresholds = rules_for(year), grade_thresholds()
+    records = [_record(m, year, counts.get(m.pk, {}), rules, thresholds) for m in members]
+    records.sort(key=lambda r: (-r.total, -r.activity_count, r.member.pk))
+    previous, position = None, 0
+    for i, record in enumerate(records, start=1):
+        if record.total != previous:
+            position, previous = i, record.total
+        record.rank = position
+    return records
+
+
+def group_summary(records: list[DutyRecord], key) -> list[dict]:
+    """Members, average and best total per group (sector or committee) of already computed records."""
+    groups: dict[str, list[DutyRecord]] = defaultdict(list)
+    for r in records:
+        groups[str(key(r.member) or _("未分组"))].append(r)
+    rows = []
+    for name, items in groups.items():
+        totals = [r.total for r in items]
+        rows.append(
+            {
+                "name": name,
+                "members": len(items),
+                "average": (sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.1")),
+                "best": max(totals),
+                "passed": sum(1 for r in items if r.grade != "fail"),
+            }
+        )
+    return sorted(rows, key=lambda row: (-row["average"], row["name"]))
+
+
+def duty_years() -> list[int]:
+    """Years to offer in the year picker: from the first term's start to this year, newest first."""
+    this_year = timezone.localdate().year
+    first = Member.objects.order_by("term__start_year").values_list("term__start_year", flat=True).first()
+    start = min(first or this_year, this_year)
+    return list(range(this_year, start - 1, -1))
+
+
+def default_duty_year() -> int:
+    """The latest year (not in the future) in which any member attended a meeting, else this year."""
+    today = timezone.localdate()
+    latest = (
+        MeetingParticipant.objects.filter(attendance=Attendance.PRESENT, meeting__starts_at__date__lte=today)
+        .filter(Q(member__isnull=False) | Q(user__member__isnull=False))
+        .order_by("-meeting__starts_at")
+        .values_list("meeting__starts_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(latest).year if latest else today.year

@@ -1,0 +1,580 @@
+"""Dashboard figures, every one an aggregate query (Count, Avg, TruncMonth), never rows loaded into Python.
+
+Each figure row carries the URL of the list page behind it, filtered the same way, so that a leader
+can click from a bar to the records it counts.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from constance import config
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import GroupStatus, Meeting, MeetingStatus, ResearchGroup
+from district.models import Town
+from insight.selectors.scope import Period, Scope
+from intake.models import Appeal, AppealCategory, AppealStatus, Channel
+from opinions.models import OpinionReport
+from opinions.models import Status as OpinionStatus
+from proposals.models import Proposal, ProposalAssignment, ProposalRating, ProposalReply, UnitRole
+from proposals.models import Rating as ProposalRatingChoice
+from proposals.models import Status as ProposalStatus
+from supervision.choices import OPEN_STATES, TaskStatus
+from supervision.choices import Rating as TaskRating
+from supervision.models import SupervisionTask
+from topics.models import ConsultationPlan, PlanItem, PlanStatus, SuggestionStatus, TopicSuggestion
+
+OPEN_APPEAL_STATES = (AppealStatus.RECEIVED, AppealStatus.ROUTED)
+# A proposal is late when its unit has not answered by the reply deadline.
+PROPOSAL_HANDLING_STATES = (
+    ProposalStatus.ASSIGNED,
+    ProposalStatus.RETURN_REQUESTED,
+    ProposalStatus.IN_PROGRESS,
+    ProposalStatus.REHANDLING,
+)
+UNSUBMITTED = (ProposalStatus.DRAFT, ProposalStatus.COSIGNING)
+TOP_UNITS = 15
+
+
+@dataclass
+class Row:
+    label: str
+    value: float
+    url: str = ""
+
+
+@dataclass
+class Figure:
+    """One chart: a title, labelled values, and how to draw it (bar, hbar, line, pie)."""
+
+    key: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    chart: str = "bar"
+    unit: str = ""
+    note: str = ""
+
+    @property
+    def total(self) -> float:
+        return sum(r.value for r in self.rows)
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "title": str(self.title),
+            "chart": self.chart,
+            "unit": str(self.unit),
+            "note": str(self.note),
+            "rows": [{"label": str(r.label), "value": r.value, "url": r.url} for r in self.rows],
+        }
+
+
+def _url(name: str, **params) -> str:
+    params = {k: v for k, v in params.items() if v not in (None, "", False)}
+    return reverse(name) + ("?" + urlencode(params) if params else "")
+
+
+def _days(delta) -> float | None:
+    if delta is None:
+        return None
+    if isinstance(delta, int | float):  # some backends return microseconds
+        return round(delta / 86_400_000_000, 1)
+    return round(delta.total_seconds() / 86400, 1)
+
+
+def duration_stats(qs: QuerySet, start: str, end: str) -> dict:
+    """Count, mean and median days from start to end over qs (two or three queries, no row loading)."""
+    span = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+    qs = qs.filter(**{f"{start}__isnull": False, f"{end}__isnull": False}).annotate(span=span).order_by()
+    agg = qs.aggregate(n=Count("pk"), avg=Avg("span"))
+    n = agg["n"]
+    median = None
+    if n:
+        middle = list(qs.order_by("span").values_list("span", flat=True)[(n - 1) // 2 : n // 2 + 1])
+        median = sum(_days(v) for v in middle) / len(middle)
+    return {"count": n, "avg_days": _days(agg["avg"]), "median_days": round(median, 1) if median is not None else None}
+
+
+# ---- appeals ---------------------------------------------------------------------------------
+
+
+def appeal_base(scope: Scope, period: Period) -> QuerySet[Appeal]:
+    """Appeals received in the period within the town/category filters and the viewer's scope."""
+    qs = Appeal.objects.filter(created_at__gte=period.start_dt, created_at__lt=period.end_dt)
+    if period.town is not None:
+        qs = qs.filter(town=period.town)
+    if period.category is not None:
+        qs = qs.filter(category=period.category)
+    if scope.department_id:
+        qs = qs.filter(department_id=scope.department_id)
+    return qs.order_by()
+
+
+def _appeal_url(period: Period, **extra) -> str:
+    return _url("intake:office-list", **{**period.query(), **extra})
+
+
+def appeals_by_category(scope: Scope, period: Period) -> Figure:
+    rows = appeal_base(scope, period).values("category", "category__name").annotate(n=Count("id"))
+    return Figure(
+        "appeals_by_category",
+        _("群众诉求 · 按类别"),
+        [
+            Row(
+                r["category__name"] or _("未分类"),
+                r["n"],
+                _appeal_url(period, category=r["category"]) if r["category"] else "",
+            )
+            for r in rows.order_by("-n", "category__order", "category")
+        ],
+        chart="hbar",
+        unit=_("件"),
+    )
+
+
+def appeals_by_channel(scope: Scope, period: Period) -> Figure:
+    counts = dict(appeal_base(scope, period).values_list("channel").annotate(n=Count("id")))
+    return Figure(
+        "appeals_by_channel",
+        _("群众诉求 · 按渠道"),
+        [
+            Row(label, counts[value], _appeal_url(period, channel=value))
+            for value, label in Channel.choices
+            if counts.get(value)
+        ],
+        chart="pie",
+        unit=_("件"),
+    )
+
+
+def appeals_by_town(scope: Scope, period: Period) -> Figure:
+    rows = appeal_base(scope, period).values("town", "town__name").annotate(n=Count("id"))
+    return Figure(
+        "appeals_by_town",
+        _("群众诉求 · 按镇街"),
+        [
+            Row(r["town__name"] or _("未注明镇街"), r["n"], _appeal_url(period, town=r["town"]) if r["town"] else "")
+            for r in rows.order_by("-n", "town__order", "town")
+        ],
+        chart="hbar",
+        unit=_("件"),
+    )
+
+
+def _month_end(month_start: date) -> date:
+    return (month_start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def appeals_by_month(scope: Scope, period: Period) -> Figure:
+    rows = (
+        appeal_base(scope, period)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    out = []
+    for r in rows:
+        first = timezone.localtime(r["month"]).date() if hasattr(r["month"], "tzinfo") else r["month"]
+        first = first.replace(day=1)
+        query = {**period.query(), "start": max(first, period.start).isoformat()}
+        query["end"] = min(_month_end(first), period.end).isoformat()
+        out.append(Row(f"{first:%Y-%m}", r["n"], _url("intake:office-list", **query)))
+    return Figure("appeals_by_month", _("群众诉求 · 按月"), out, chart="line", unit=_("件"))
+
+
+def appeal_heat_table(scope: Scope, period: Period) -> dict:
+    """Towns × categories: how many appeals each town raised in each category (one query)."""
+    cells = {
+        (r["town"], r["category"]): r["n"]
+        for r in appeal_base(scope, period)
+        .filter(town__isnull=False, category__isnull=False)
+        .values("town", "category")
+        .annotate(n=Count("id"))
+    }
+    town_ids = {t for t, _c in cells}
+    category_ids = {c for _t, c in cells}
+    towns = [t for t in Town.objects.order_by("order", "id") if t.pk in town_ids]
+    categories = [c for c in AppealCategory.objects.order_by("order", "id") if c.pk in category_ids]
+    peak = max(cells.values(), default=0)
+    rows = []
+    for town in towns:
+        row = []
+        for cat in categories:
+            n = cells.get((town.pk, cat.pk), 0)
+            row.append(
+                {
+                    "value": n,
+                    "level": 0 if not n or not peak else min(4, 1 + (4 * n - 1) // peak),
+                    "url": _appeal_url(period, town=town.pk, category=cat.pk) if n else "",
+                }
+            )
+        rows.append({"town": town.name, "cells": row, "total": sum(c["value"] for c in row)})
+    return {"columns": [c.name for c in categories], "rows": rows, "peak": peak}
+
+
+def appeal_timeliness(scope: Scope, period: Period) -> dict:
+    base = appeal_base(scope, period)
+    return {
+        "first_answer": duration_stats(base, "created_at", "answered_at"),
+        "close": duration_stats(base, "created_at", "closed_at"),
+    }
+
+
+# ---- overdue (a snapshot as of today, whatever the period) ----------------------------------
+
+
+def overdue_counts(scope: Scope, today: date | None = None) -> Figure:
+    """Open items past their deadline now: supervision tasks, proposals past the reply date, appeals."""
+    today = today or timezone.localdate()
+    tasks = SupervisionTask.objects.filter(status__in=OPEN_STATES, due_date__lt=today)
+    proposals = Proposal.objects.filter(status__in=PROPOSAL_HANDLING_STATES, reply_due__lt=today)
+    answer_days = config.INSIGHT_APPEAL_ANSWER_DAYS
+    cutoff = today - timedelta(days=answer_days)
+    appeals = Appeal.objects.filter(status__in=OPEN_APPEAL_STATES, created_at__lt=Period(cutoff, cutoff).end_dt)
+    if scope.department_id:
+        tasks = tasks.filter(lead_department_id=scope.department_id)
+        proposals = proposals.filter(
+            Exists(
+                ProposalAssignment.objects.filter(
+                    proposal=OuterRef("pk"), department_id=scope.department_id, is_active=True
+                )
+            )
+        )
+        appeals = appeals.filter(department_id=scope.department_id)
+    return Figure(
+        "overdue",
+        _("逾期未办结事项（截至今日）"),
+        [
+            Row(_("督办任务"), tasks.count(), _url("supervision:tasks", overdue=1)),
+            Row(_("提案（超过答复期限）"), proposals.count(), _url("proposals:list", overdue="on")),
+            Row(
+                _("群众诉求（超过%(n)s天未办结）") % {"n": answer_days},
+                appeals.count(),
+                _url("intake:office-list", status="open", end=cutoff.isoformat()),
+            ),
+        ],
+        chart="bar",
+        unit=_("件"),
+    )
+
+
+# ---- supervision -------------------------------------------------------------------------------
+
+
+def task_base(scope: Scope, period: Period) -> QuerySet[SupervisionTask]:
+    qs = SupervisionTask.objects.filter(created_at__gte=period.start_dt, created_at__lt=period.end_dt)
+    if scope.department_id:
+        qs = qs.filter(lead_department_id=scope.department_id)
+    return qs.order_by()
+
+
+def task_ratings(scope: Scope, period: Period) -> Figure:
+    counts = dict(task_base(scope, period).exclude(rating="").values_list("rating").annotate(n=Count("id")))
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    return Figure(
+        "task_ratings",
+        _("督办答复评价"),
+        [
+            Row(label, counts.get(value, 0), _url("supervision:tasks", rating=value, **query))
+            for value, label in TaskRating.choices
+        ],
+        chart="pie",
+        unit=_("件"),
+    )
+
+
+def task_status(scope: Scope, period: Period) -> Figure:
+    counts = dict(task_base(scope, period).values_list("status").annotate(n=Count("id")))
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    return Figure(
+        "task_status",
+        _("督办任务 · 按状态"),
+        [
+            Row(label, counts[value], _url("supervision:tasks", status=value, **query))
+            for value, label in TaskStatus.choices
+            if counts.get(value)
+        ],
+        chart="hbar",
+        unit=_("件"),
+    )
+
+
+# ---- proposals ---------------------------------------------------------------------------------
+
+
+def proposal_base(scope: Scope, period: Period) -> QuerySet[Proposal]:
+    """Submitted proposals of the period's session year (the year the proposal list filters on)."""
+    qs = Proposal.objects.filter(session__year=period.year).exclude(status__in=UNSUBMITTED)
+    if scope.department_id:
+        qs = qs.filter(
+            Exists(
+                ProposalAssignment.objects.filter(
+                    proposal=OuterRef("pk"), department_id=scope.department_id, is_active=True
+                )
+            )
+        )
+    return qs.order_by()
+
+
+def proposals_by_unit(scope: Scope, period: Period) -> Figure:
+    qs = ProposalAssignment.objects.filter(is_active=True, proposal__in=proposal_base(scope, period))
+    if scope.department_id:
+        qs = qs.filter(department_id=scope.department_id)
+    rows = (
+        qs.values("department", "department__name")
+        .annotate(
+            n=Count("proposal", distinct=True),
+            lead=Count("proposal", distinct=True, filter=Q(role__in=(UnitRole.LEAD, UnitRole.SEPARATE))),
+        )
+        .order_by("-n", "department__order", "department")[:TOP_UNITS]
+    )
+    return Figure(
+        "proposals_by_unit",
+        _("提案 · 按承办单位（前%(n)s）") % {"n": TOP_UNITS},
+        [
+            Row(r["department__name"], r["n"], _url("proposals:list", department=r["department"], year=period.year))
+            for r in rows
+        ],
+        chart="hbar",
+        unit=_("件"),
+        note=_("含主办、会办、分办，按%(y)s年会次统计") % {"y": period.year},
+    )
+
+
+def proposals_by_reply_class(scope: Scope, period: Period) -> Figure:
+    qs = ProposalReply.objects.filter(proposal__in=proposal_base(scope, period))
+    if scope.department_id:
+        qs = qs.filter(department_id=scope.department_id)
+    rows = (
+        qs.values("reply_class__code", "reply_class__name")
+        .annotate(n=Count("proposal", distinct=True))
+        .order_by("reply_class__order", "reply_class__code")
+    )
+    return Figure(
+        "proposals_by_reply_class",
+        _("提案 · 按答复类别"),
+        [
+            Row(
+                _("%(code)s类（%(name)s）") % {"code": r["reply_class__code"], "name": r["reply_class__name"]},
+                r["n"],
+                _url("proposals:list", reply_class=r["reply_class__code"], year=period.year),
+            )
+            for r in rows
+        ],
+        chart="pie",
+        unit=_("件"),
+    )
+
+
+def proposal_ratings(scope: Scope, period: Period) -> Figure:
+    counts = dict(
+        ProposalRating.objects.filter(proposal__in=proposal_base(scope, period))
+        .values_list("rating")
+        .annotate(n=Count("proposal", distinct=True))
+        .order_by()
+    )
+    return Figure(
+        "proposal_ratings",
+        _("提案答复满意度"),
+        [
+            Row(label, counts.get(value, 0), _url("proposals:list", rating=value, year=period.year))
+            for value, label in ProposalRatingChoice.choices
+        ],
+        chart="pie",
+        unit=_("件"),
+        note=_("按提案计：任一轮次有该评价的提案"),
+    )
+
+
+TIMELINESS_LABELS = {
+    "appeal_answer": _("群众诉求：受理至首次答复"),
+    "appeal_close": _("群众诉求：受理至办结"),
+    "proposal_reply": _("提案：交办至答复"),
+    "task_reply": _("督办任务：交办至答复"),
+}
+
+
+def proposal_timeliness(scope: Scope, period: Period) -> dict:
+    return duration_stats(proposal_base(scope, period), "assigned_at", "replied_at")
+
+
+def task_timeliness(scope: Scope, period: Period) -> dict:
+    return duration_stats(task_base(scope, period), "assigned_at", "replied_at")
+
+
+def satisfaction_rate(figure: Figure) -> float | None:
+    """Share (%) satisfied or basically satisfied of a ratings figure (rows: satisfied, basic, unsatisfied)."""
+    total = figure.total
+    if not total:
+        return None
+    return round(100.0 * (figure.rows[0].value + figure.rows[1].value) / total, 1)
+
+
+# ---- topics ------------------------------------------------------------------------------------
+
+STAGES = {
+    "drafting": _("计划审定中"),
+    "planned": _("已列入计划"),
+    "researching": _("调研中"),
+    "consulted": _("已协商"),
+    "supervising": _("成果督办中"),
+    "closed": _("督办办结"),
+}
+
+
+def plan_item_stages(year: int) -> Figure:
+    """Plan items of the year by how far they have come: plan → research → consultation → supervision."""
+    ct = ContentType.objects.get_for_model(PlanItem)
+    on_item = {"subject_type": ct, "subject_id": OuterRef("pk")}
+    groups = ResearchGroup.objects.filter(**on_item).exclude(status=GroupStatus.CANCELLED)
+    meetings = Meeting.objects.filter(
+        research_group__subject_type=ct,
+        research_group__subject_id=OuterRef("pk"),
+        status__in=(MeetingStatus.HELD, MeetingStatus.MINUTED),
+    )
+    tasks = SupervisionTask.objects.filter(
+        outcome_item__meeting__research_group__subject_type=ct,
+        outcome_item__meeting__research_group__subject_id=OuterRef("pk"),
+    )
+    stage = Case(
+        When(~Q(plan__status__in=(PlanStatus.ADOPTED, PlanStatus.PUBLISHED)), then=Value("drafting")),
+        When(Exists(tasks.exclude(status=TaskStatus.CLOSED)), then=Value("supervising")),
+        When(Exists(tasks), then=Value("closed")),
+        When(Exists(meetings), then=Value("consulted")),
+        When(Exists(groups), then=Value("researching")),
+        default=Value("planned"),
+        output_field=CharField(),
+    )
+    counts = dict(
+        PlanItem.objects.filter(plan__year=year)
+        .annotate(stage=stage)
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    url = _url("topics:items", year=year)
+    return Figure(
+        "plan_stages",
+        _("%(y)s年协商议题 · 按进展阶段") % {"y": year},
+        [Row(label, counts.get(key, 0), url) for key, label in STAGES.items()],
+        chart="bar",
+        unit=_("项"),
+    )
+
+
+def suggestion_status(year: int) -> Figure:
+    rows = dict(
+        TopicSuggestion.objects.filter(round__year=year)
+        .exclude(status=SuggestionStatus.DRAFT)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    round_id = TopicSuggestion.objects.filter(round__year=year).values_list("round", flat=True).first()
+    return Figure(
+        "suggestion_status",
+        _("%(y)s年议题建议 · 按处理结果") % {"y": year},
+        [
+            Row(label, rows[value], _url("topics:suggestions", round=round_id, status=value))
+            for value, label in SuggestionStatus.choices
+            if rows.get(value)
+        ],
+        chart="pie",
+        unit=_("条"),
+    )
+
+
+def plan_status_label(year: int) -> str:
+    plan = ConsultationPlan.objects.filter(year=year).only("status").first()
+    return str(plan.get_status_display()) if plan else ""
+
+
+# ---- a member's own figures ------------------------------------------------------------------
+
+
+def own_proposals(user, year: int) -> Figure:
+    mine = Q(author=user) | Q(signers__user=user, signers__accepted=True)
+    counts = dict(
+        Proposal.objects.filter(mine, session__year=year)
+        .exclude(status__in=UNSUBMITTED)
+        .values_list("status")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    return Figure(
+        "own_proposals",
+        _("我的提案 · 按状态"),
+        [
+            Row(label, counts[value], _url("proposals:list", mine="on", status=value, year=year))
+            for value, label in ProposalStatus.choices
+            if counts.get(value)
+        ],
+        chart="hbar",
+        unit=_("件"),
+    )
+
+
+def own_opinions(user, year: int) -> Figure:
+    counts = dict(
+        OpinionReport.objects.filter(Q(author=user) | Q(member__user=user), submitted_at__year=year)
+        .exclude(status=OpinionStatus.DRAFT)
+        .values_list("status")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    return Figure(
+        "own_opinions",
+        _("我的社情民意信息 · 按状态"),
+        [
+            Row(label, counts[value], _url("opinions:list", mine=1, status=value, year=year))
+            for value, label in OpinionStatus.choices
+            if counts.get(value)
+        ],
+        chart="hbar",
+        unit=_("篇"),
+    )
+
+
+# ---- periods ------------------------------------------------------------------------------------
+
+
+def data_years() -> list[int]:
+    """Years with appeals or proposal sessions, newest first (for the year picker)."""
+    today = timezone.localdate()
+    years = {d.year for d in Appeal.objects.dates("created_at", "year")}
+    years |= set(Proposal.objects.filter(session__isnull=False).values_list("session__year", flat=True).distinct())
+    years.add(today.year)
+    return sorted((y for y in years if y <= today.year), reverse=True)
+
+
+def default_year() -> int:
+    """The latest year (not in the future) with appeals, so the dashboard opens on real figures."""
+    today = timezone.localdate()
+    latest = (
+        Appeal.objects.filter(created_at__lt=Period(today, today).end_dt)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(latest).year if latest else today.year

@@ -1,0 +1,51 @@
+"""Writes of the insight area: the office edits the duty-record scoring rules."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.predicates import is_office
+from core.exceptions import ActionForbidden
+from insight.data.scoring import DEFAULT_RULES, EFFECTIVE_YEAR
+from insight.models import ScoringRule
+
+
+@transaction.atomic
+def set_scoring_rule(
+    *,
+    item: str,
+    variant: str,
+    points: Decimal,
+    cap: Decimal | None,
+    effective_year: int,
+    actor,
+    note: str = "",
+) -> ScoringRule:
+    """Create or replace the rule for one activity from effective_year on (earlier years keep theirs)."""
+    if not is_office(actor):
+        raise ActionForbidden(_("只有政协办公室工作人员可以修改积分规则。"))
+    rule = (
+        ScoringRule.objects.select_for_update()
+        .filter(item=item, variant=variant, effective_year=effective_year)
+        .first()
+    ) or ScoringRule(item=item, variant=variant, effective_year=effective_year)
+    rule.points, rule.cap, rule.note = points, cap, note.strip()
+    rule.full_clean()
+    rule._history_user = actor
+    rule.save()
+    return rule
+
+
+def seed_default_rules() -> int:
+    """Create the default (Tongcheng) rules that are missing; returns how many were created."""
+    created = 0
+    for item, variant, points, cap, note in DEFAULT_RULES:
+        _rule, made = ScoringRule.objects.get_or_create(
+            item=item,
+            variant=variant,
+            effective_year=EFFECTIVE_YEAR,
+            defaults={"points": Decimal(points), "cap": Decimal(cap) if cap else None, "note": note},
+        )
+        created += made
+    return created

@@ -1,0 +1,77 @@
+// Draws every figure of the statistics page with ECharts. Data come from the json_script block
+// "insight-figures"; each chart container names its figure in data-chart. Clicking a bar, a slice
+// or a point opens the list behind it (the same URL as the link in the figure's data table).
+(function () {
+  "use strict";
+  var source = document.getElementById("insight-figures");
+  if (!source || typeof echarts === "undefined") { return; }
+  var figures = {};
+  JSON.parse(source.textContent).forEach(function (f) { figures[f.key] = f; });
+  var palette = ["#b3121b", "#d9822b", "#2f6fb0", "#3c8d5a", "#7a4fb0", "#c0a21a", "#5b6b7a", "#1a9aa0", "#a8326e", "#6d8c2a"];
+  var font = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+  var narrow = window.matchMedia("(max-width: 576px)").matches;
+  var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function shorten(text) {
+    if (/^\d{4}-\d{2}$/.test(text)) { return narrow ? text.slice(2) : text; }  // months: 22-03
+    var max = narrow ? 6 : 10;
+    return text.length > max ? text.slice(0, max) + "…" : text;
+  }
+
+  function options(f) {
+    var labels = f.rows.map(function (r) { return r.label; });
+    var values = f.rows.map(function (r) { return r.value; });
+    var base = {
+      color: palette,
+      textStyle: { fontFamily: font },
+      tooltip: { trigger: f.chart === "pie" ? "item" : "axis", confine: true },
+      animation: !narrow && !still
+    };
+    if (f.chart === "pie") {
+      // On a phone the slice labels would collide: the legend (wrapped, not scrolled) names the slices.
+      base.legend = { type: narrow ? "plain" : "scroll", bottom: 0, textStyle: { fontSize: 12 } };
+      base.series = [{
+        type: "pie", radius: narrow ? ["25%", "50%"] : ["35%", "65%"], center: ["50%", narrow ? "38%" : "45%"],
+        label: { show: !narrow, formatter: "{b}\n{c}" + (f.unit || ""), fontSize: 12 },
+        data: f.rows.map(function (r) { return { name: r.label, value: r.value }; })
+      }];
+      return base;
+    }
+    var categoryAxis = { type: "category", data: labels, axisLabel: { fontSize: 12, formatter: shorten } };
+    var valueAxis = { type: "value", minInterval: 1, name: f.unit || "", axisLabel: { fontSize: 11 } };
+    base.grid = { left: 8, right: 24, top: 28, bottom: 8, containLabel: true };
+    if (f.chart === "hbar") {
+      categoryAxis.inverse = true;
+      base.xAxis = valueAxis;
+      base.yAxis = categoryAxis;
+    } else {
+      categoryAxis.axisLabel.rotate = labels.length > 6 ? 40 : 0;
+      base.xAxis = categoryAxis;
+      base.yAxis = valueAxis;
+    }
+    base.series = [{
+      type: f.chart === "line" ? "line" : "bar",
+      data: values,
+      smooth: false,
+      barMaxWidth: 28,
+      label: { show: f.chart !== "line" || labels.length <= 12, position: f.chart === "hbar" ? "right" : "top", fontSize: 11 }
+    }];
+    return base;
+  }
+
+  var charts = [];
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var f = figures[el.getAttribute("data-chart")];
+    if (!f || !f.rows.length) { return; }
+    if (f.chart === "hbar") { el.style.height = Math.max(220, 34 * f.rows.length + 60) + "px"; }
+    if (f.chart === "pie" && narrow) { el.style.height = 240 + 26 * Math.ceil(f.rows.length / 3) + "px"; }
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption(options(f));
+    chart.on("click", function (params) {
+      var row = f.rows[params.dataIndex];
+      if (row && row.url) { window.location.href = row.url; }
+    });
+    charts.push(chart);
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+})();

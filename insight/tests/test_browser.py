@@ -1,0 +1,84 @@
+"""The dashboard in a real browser: ECharts draws a canvas in every chart container, on a desktop and a phone."""
+
+from datetime import date
+
+import pytest
+
+from accounts.tests.factories import PASSWORD
+from core.tests.browser import AXE, login
+from district.tests.factories import TownFactory
+from insight.tests.factories import AppealCategoryFactory, appeal
+from intake.models import AppealStatus, Channel
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def appeals(cast):
+    cats = [AppealCategoryFactory(name=n) for n in ("养老", "教育", "医疗卫生")]
+    towns = [TownFactory(name=n) for n in ("大同街道", "新民镇")]
+    channels = [Channel.WEB, Channel.WECHAT, Channel.PHONE]
+    for i in range(9):
+        appeal(
+            on=date(2022, 1 + i % 4, 3 + i),
+            category=cats[i % 3],
+            town=towns[i % 2],
+            channel=channels[i % 3],
+            status=AppealStatus.CLOSED,
+            answered_after=1 + i,
+            closed_after=2 + i,
+        )
+
+
+def chart_boxes(page) -> list[dict]:
+    page.wait_for_selector("[data-chart] canvas")
+    return page.eval_on_selector_all(
+        "[data-chart]",
+        """els => els.map(el => {
+            const c = el.querySelector('canvas');
+            const r = c ? c.getBoundingClientRect() : {width: 0, height: 0};
+            return {key: el.dataset.chart, width: r.width, height: r.height};
+        })""",
+    )
+
+
+def test_dashboard_draws_every_chart(page, cast, appeals):
+    login(page, cast.clerk.username, PASSWORD)
+    page.goto(page.base_url + "/insight/?year=2022")
+    boxes = chart_boxes(page)
+    keys = {b["key"] for b in boxes}
+    assert {"appeals_by_category", "appeals_by_channel", "appeals_by_town", "appeals_by_month"} <= keys
+    assert all(b["width"] > 100 and b["height"] > 100 for b in boxes), boxes
+    assert page.locator("[data-testid=heat-table] a").count() == 6
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run('#main', {resultTypes: ['violations']})")
+    assert [v["id"] for v in result["violations"] if v.get("impact") in ("serious", "critical")] == []
+
+
+def test_clicking_a_bar_opens_the_list_behind_it(page, cast, appeals):
+    page.emulate_media(reduced_motion="reduce")  # no growing bars: click where the bar is drawn
+    login(page, cast.clerk.username, PASSWORD)
+    page.goto(page.base_url + "/insight/?year=2022")
+    page.wait_for_selector("[data-chart=appeals_by_town] canvas")
+    page.locator("[data-chart=appeals_by_town]").scroll_into_view_if_needed()
+    box = page.locator("[data-chart=appeals_by_town]").bounding_box()
+    # The middle of the first (largest) bar, in pixels, as ECharts laid it out.
+    x, y = page.evaluate(
+        """() => {
+            const chart = echarts.getInstanceByDom(document.querySelector('[data-chart=appeals_by_town]'));
+            const value = chart.getOption().series[0].data[0];
+            return chart.convertToPixel({seriesIndex: 0}, [value / 2, 0]);
+        }"""
+    )
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**/appeals/office/**")
+    assert "town=" in page.url and page.text_content("[data-testid=count]").strip() == "5"
+
+
+def test_dashboard_on_a_phone_fits_the_screen(phone_page, cast, appeals):
+    page = phone_page
+    login(page, cast.chair.username, PASSWORD)
+    page.goto(page.base_url + "/insight/?year=2022")
+    boxes = chart_boxes(page)
+    assert boxes and all(0 < b["width"] <= 375 and b["height"] > 100 for b in boxes), boxes
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376

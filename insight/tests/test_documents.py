@@ -1,0 +1,101 @@
+"""The annual work report: DOCX and PDF read back, the DOCX opened by LibreOffice, charts as real PNGs."""
+
+import io
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from docx import Document
+from PIL import Image
+
+from core.documents import render_docx, render_pdf
+from district.tests.factories import TownFactory
+from insight.charts import Bar, bar_chart
+from insight.report import build_annual_report
+from insight.tests.factories import AppealCategoryFactory, appeal, attend, meeting
+from intake.models import AppealStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year_2022(cast):
+    cat, town = AppealCategoryFactory(name="养老"), TownFactory(name="大同街道")
+    for day in (1, 2, 3):
+        appeal(
+            on=date(2022, 3, day),
+            category=cat,
+            town=town,
+            status=AppealStatus.CLOSED,
+            answered_after=1,
+            closed_after=day,
+        )
+    attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
+    return build_annual_report(2022)
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_bar_chart_is_a_png_sized_to_its_bars():
+    png = bar_chart("群众诉求 · 按类别", [Bar("养老", 3), Bar("教育", 1)], unit="件")
+    img = Image.open(io.BytesIO(png))
+    assert img.format == "PNG" and img.size[0] == 1600
+    taller = Image.open(io.BytesIO(bar_chart("t", [Bar(str(i), i) for i in range(10)])))
+    assert taller.size[1] > img.size[1]
+
+
+def test_docx_has_the_sections_tables_and_charts(year_2022):
+    doc = Document(io.BytesIO(render_docx(year_2022)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "2022年度工作统计报告" in text
+    for heading in ("一、总体情况", "二、群众诉求", "三、提案工作", "六、委员履职"):
+        assert heading in text
+    assert "受理群众诉求3件，办结3件" in text
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "养老" in cells and "member" in cells
+    assert len(doc.inline_shapes) >= 4
+
+
+def test_pdf_reads_back_in_chinese(year_2022, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(year_2022))
+    text = pdf_text(path)
+    assert "2022年度工作统计报告" in text and "群众诉求" in text and "大同街道" in text
+
+
+def test_libreoffice_opens_the_report(year_2022, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by `make test` (apt: libreoffice-writer-nogui)"
+    src = tmp_path / "report.docx"
+    src.write_bytes(render_docx(year_2022))
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = pdf_text(tmp_path / "report.pdf").replace(" ", "")  # LibreOffice spaces digits from CJK
+    assert "2022年度工作统计报告" in text and "六、委员履职" in text and "受理群众诉求3件" in text
+
+
+def test_report_downloads_for_the_office_only(client, cast, year_2022):
+    client.force_login(cast.clerk)
+    response = client.get("/insight/report/2022.docx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert client.get("/insight/report/2022.pdf").content[:5] == b"%PDF-"
+    assert client.get("/insight/report/2022.txt").status_code == 404
+    assert client.get("/insight/report/1999.docx").status_code == 404
+    client.force_login(cast.liaison)
+    assert client.get("/insight/report/2022.docx").status_code == 404

@@ -1,0 +1,189 @@
+"""Duty records: every activity counted from the records, scored by the rules in force, ranked."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from constance.test import override_config
+
+from consultations.models import (
+    Attendance,
+    FieldVisit,
+    GroupMembership,
+    InvitationResponse,
+    MeetingKind,
+    MeetingStatus,
+    ResearchGroup,
+)
+from district.tests.factories import MemberFactory, SectorFactory
+from grassroots.models import Contact
+from grassroots.tests.factories import ReceptionDayFactory, WorkstationFactory
+from insight import services
+from insight.models import Item, ScoringRule, Variant
+from insight.selectors import duty
+from insight.tests.factories import attend, meeting, moment, speech
+from opinions.models import OpinionReport
+from opinions.models import Status as OpinionStatus
+from proposals.models import Proposal, ProposalSigner
+from proposals.models import Status as ProposalStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def proposal(author, member, *, status, on=date(2022, 3, 1)):
+    p = Proposal.objects.create(title="提案", author=author, member=member, status=status)
+    Proposal.objects.filter(pk=p.pk).update(submitted_at=moment(on.year, on.month, on.day))
+    return p
+
+
+@pytest.fixture
+def busy(cast):
+    """cast.member's 2022, counted by hand (see the expected lines in the tests)."""
+    me = cast.member.member
+    clerk = cast.clerk
+    # Standing committee: present once (as a user invited without a member row), on leave once.
+    attend(meeting(clerk, kind=MeetingKind.STANDING, on=date(2022, 2, 1)), user=cast.member)
+    attend(meeting(clerk, kind=MeetingKind.STANDING, on=date(2022, 4, 1)), member=me, attendance=Attendance.DECLINED)
+    # Seven other meetings attended (capped at 10 points), one absent, one cancelled (not counted).
+    for day in range(1, 8):
+        p = attend(meeting(clerk, kind=MeetingKind.THEMATIC, on=date(2022, 5, day)), member=me)
+    speech(p, clerk)
+    speech(p, clerk)
+    attend(meeting(clerk, on=date(2022, 6, 1)), member=me, attendance=Attendance.ABSENT)
+    attend(meeting(clerk, on=date(2022, 6, 2), status=MeetingStatus.CANCELLED), member=me)
+    # A micro-consultation and a meeting of another year.
+    attend(meeting(clerk, kind=MeetingKind.MICRO, on=date(2022, 7, 1), status=MeetingStatus.PLANNED), member=me)
+    attend(meeting(clerk, on=date(2021, 7, 1)), member=me)
+    # Proposals: two as lead (one filed, one rejected), a draft (not counted), one co-signed and filed.
+    proposal(cast.member, me, status=ProposalStatus.FILED)
+    proposal(cast.member, me, status=ProposalStatus.REJECTED)
+    proposal(cast.member, me, status=ProposalStatus.DRAFT)
+    other = proposal(cast.other_member, cast.other_member.member, status=ProposalStatus.CLOSED)
+    ProposalSigner.objects.create(proposal=other, member=me, user=cast.member, accepted=True)
+    # Opinion reports: three submitted, one adopted upstream.
+    for status in (OpinionStatus.SUBMITTED, OpinionStatus.NOT_ADOPTED, OpinionStatus.ADOPTED_UPPER):
+        r = OpinionReport.objects.create(title="信息", body="正文", author=cast.member, member=me, status=status)
+        OpinionReport.objects.filter(pk=r.pk).update(submitted_at=moment(2022, 8, 1))
+    # Research: one group accepted, two field visits.
+    group = ResearchGroup.objects.create(title="课题", year=2022, lead=cast.vice_chair.member, created_by=clerk)
+    row = GroupMembership.objects.create(group=group, member=me, name=me.name, response=InvitationResponse.ACCEPTED)
+    for day in (3, 4):
+        FieldVisit.objects.create(
+            group=group, visited_on=date(2022, 9, day), place="学校", notes="记录", created_by=clerk
+        ).participants.add(row)
+    # Workstation: three duty days (one cancelled), two contacts.
+    ws = WorkstationFactory()
+    for day, cancelled in ((10, False), (11, False), (12, True)):
+        ReceptionDayFactory(workstation=ws, date=date(2022, 10, day), is_cancelled=cancelled).on_duty.add(me)
+    for day in (10, 11):
+        Contact.objects.create(
+            workstation=ws,
+            kind="reception",
+            date=date(2022, 10, day),
+            service="policy",
+            summary="接待",
+            recorded_by=clerk,
+        ).members.add(me)
+    return me
+
+
+EXPECTED_2022 = {
+    (Item.STANDING, Variant.PRESENT): (1, Decimal("0")),
+    (Item.STANDING, Variant.EXCUSED): (1, Decimal("-2")),
+    (Item.MEETING, Variant.PRESENT): (7, Decimal("10")),  # 7 × 2 = 14, capped at 10
+    (Item.MEETING, Variant.ABSENT): (1, Decimal("0")),
+    (Item.SPEECH, Variant.NONE): (2, Decimal("10")),
+    (Item.PROPOSAL, Variant.LEAD): (2, Decimal("20")),
+    (Item.PROPOSAL, Variant.FILED_LEAD): (1, Decimal("15")),
+    (Item.PROPOSAL, Variant.JOINT): (1, Decimal("5")),
+    (Item.PROPOSAL, Variant.FILED_JOINT): (1, Decimal("7.5")),
+    (Item.OPINION, Variant.SUBMITTED): (3, Decimal("30")),
+    (Item.OPINION, Variant.ADOPTED): (1, Decimal("5")),
+    (Item.RESEARCH, Variant.GROUP): (1, Decimal("2")),
+    (Item.RESEARCH, Variant.VISIT): (2, Decimal("4")),
+    (Item.RECEPTION, Variant.DUTY_DAY): (2, Decimal("4")),
+    (Item.RECEPTION, Variant.CONTACT): (2, Decimal("4")),
+    (Item.MICRO, Variant.PRESENT): (1, Decimal("2")),
+}
+
+
+def test_every_activity_is_counted_and_scored_by_the_default_rules(busy):
+    record = duty.duty_record(busy, 2022)
+    counted = {(line.item, line.variant): (line.count, line.points) for line in record.lines if line.count}
+    assert counted == EXPECTED_2022
+    assert record.total == sum(points for _count, points in EXPECTED_2022.values()) == Decimal("116.5")
+    assert record.grade == "excellent"
+
+
+def test_other_years_are_counted_apart(busy):
+    record = duty.duty_record(busy, 2021)
+    assert record.count_of(Item.MEETING, Variant.PRESENT) == 1
+    assert record.activity_count == 1
+    assert record.total == Decimal("2")
+
+
+def test_a_new_rule_applies_from_its_year_and_leaves_earlier_years_alone(busy, cast):
+    services.set_scoring_rule(
+        item=Item.SPEECH, variant="", points=Decimal("8"), cap=Decimal("12"), effective_year=2022, actor=cast.clerk
+    )
+    assert duty.duty_record(busy, 2022).total == Decimal("116.5") - 10 + 12
+    assert duty.rules_for(2021)[(Item.SPEECH, "")].points == Decimal("5")
+    rule = ScoringRule.objects.get(item=Item.SPEECH, effective_year=2022)
+    assert rule.history.first().history_user == cast.clerk
+
+
+def test_a_cap_on_deductions_limits_the_loss(cast):
+    rule = ScoringRule(
+        item=Item.STANDING, variant=Variant.ABSENT, points=Decimal("-5"), cap=Decimal("8"), effective_year=2022
+    )
+    assert rule.score(1) == Decimal("-5")
+    assert rule.score(3) == Decimal("-8")
+
+
+def test_only_the_office_sets_rules(cast):
+    from core.exceptions import ActionForbidden
+
+    with pytest.raises(ActionForbidden):
+        services.set_scoring_rule(
+            item="speech", variant="", points=Decimal(1), cap=None, effective_year=2022, actor=cast.chair
+        )
+
+
+def test_grades_follow_the_configured_thresholds():
+    assert duty.grade_for(Decimal(90)) == "excellent"
+    assert duty.grade_for(Decimal("89.9")) == "good"
+    assert duty.grade_for(Decimal(60)) == "pass"
+    assert duty.grade_for(Decimal("59.5")) == "fail"
+    with override_config(DUTY_GRADE_PASS=50):
+        assert duty.grade_for(Decimal(55)) == "pass"
+
+
+def test_ranking_orders_by_total_and_ties_share_a_rank(busy, cast):
+    sector = SectorFactory(name="经济界")
+    a = MemberFactory(name="甲", sector=sector, term=busy.term)
+    b = MemberFactory(name="乙", sector=sector, term=busy.term)
+    for m in (a, b):
+        attend(meeting(cast.clerk, on=date(2022, 11, 1)), member=m)
+    records = duty.ranking(cast.clerk, 2022)
+    assert records[0].member == busy and records[0].rank == 1
+    tied = [r for r in records if r.member in (a, b)]
+    assert [r.total for r in tied] == [Decimal(2), Decimal(2)] and tied[0].rank == tied[1].rank
+    only_sector = duty.ranking(cast.clerk, 2022, sector=sector)
+    assert {r.member for r in only_sector} == {a, b}
+
+
+def test_ranking_costs_the_same_queries_for_many_members(busy, cast, django_assert_max_num_queries):
+    with django_assert_max_num_queries(15) as few:
+        duty.ranking(cast.clerk, 2022)
+    for i in range(40):
+        m = MemberFactory(name=f"委员{i}", term=busy.term)
+        attend(meeting(cast.clerk, on=date(2022, 3, 1) + timedelta(days=i)), member=m)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        records = duty.ranking(cast.clerk, 2022)
+    assert len(records) > 40
+
+
+def test_members_see_only_their_own_record(cast):
+    assert list(duty.members_visible_to(cast.member)) == [cast.member.member]
+    assert duty.members_visible_to(cast.liaison).count() == 0
+    assert duty.members_visible_to(cast.clerk).count() == duty.members_visible_to(cast.chair).count() > 1

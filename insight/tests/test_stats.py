@@ -1,0 +1,182 @@
+"""Dashboard figures checked against small hand-counted datasets."""
+
+from datetime import date
+
+import pytest
+from constance.test import override_config
+
+from district.tests.factories import DepartmentFactory, TownFactory
+from insight.selectors import stats
+from insight.selectors.dashboard import dashboard_for
+from insight.selectors.scope import ALL, DEPARTMENT, Period, Scope
+from insight.tests.factories import AppealCategoryFactory, appeal, moment
+from intake.models import AppealStatus, Channel
+from supervision.choices import Rating, TaskStatus
+from supervision.models import SupervisionTask
+
+pytestmark = pytest.mark.django_db
+EVERYTHING = Scope(ALL)
+YEAR_2022 = Period.for_year(2022)
+
+
+@pytest.fixture
+def data():
+    """Five appeals in 2022 plus two outside it, counted by hand below."""
+    a, b = AppealCategoryFactory(name="养老", order=1), AppealCategoryFactory(name="教育", order=2)
+    t1, t2 = TownFactory(name="大同街道", order=1), TownFactory(name="新民镇", order=2)
+    dept = DepartmentFactory(name="民政局")
+    closed, answered, received = AppealStatus.CLOSED, AppealStatus.ANSWERED, AppealStatus.RECEIVED
+    appeal(on=date(2022, 1, 5), category=a, town=t1, status=closed, answered_after=2, closed_after=4)
+    appeal(
+        on=date(2022, 1, 20),
+        category=a,
+        town=t2,
+        channel=Channel.WECHAT,
+        status=closed,
+        answered_after=4,
+        closed_after=10,
+    )
+    appeal(
+        on=date(2022, 3, 3),
+        category=b,
+        town=t1,
+        channel=Channel.PHONE,
+        status=answered,
+        answered_after=6,
+        department=dept,
+    )
+    appeal(on=date(2022, 3, 15), category=b, town=t1, status=received, department=dept)
+    appeal(on=date(2022, 3, 20), town=t2, status=received)
+    appeal(on=date(2021, 12, 31), category=a, town=t1)
+    appeal(on=date(2023, 1, 1), category=a, town=t1)
+    return {"a": a, "b": b, "t1": t1, "t2": t2, "dept": dept}
+
+
+def values(figure):
+    return [(str(r.label), r.value) for r in figure.rows]
+
+
+def test_appeals_by_category_count_the_year_only_and_link_to_the_filtered_list(data):
+    fig = stats.appeals_by_category(EVERYTHING, YEAR_2022)
+    assert values(fig) == [("养老", 2), ("教育", 2), ("未分类", 1)]
+    assert fig.rows[0].url == f"/appeals/office/?start=2022-01-01&end=2022-12-31&category={data['a'].pk}"
+    assert fig.rows[2].url == ""
+
+
+def test_appeals_by_channel_town_and_month(data):
+    assert values(stats.appeals_by_channel(EVERYTHING, YEAR_2022)) == [("网上提交", 3), ("微信公众号", 1), ("电话", 1)]
+    assert values(stats.appeals_by_town(EVERYTHING, YEAR_2022)) == [("大同街道", 3), ("新民镇", 2)]
+    month = stats.appeals_by_month(EVERYTHING, YEAR_2022)
+    assert values(month) == [("2022-01", 2), ("2022-03", 3)]
+    assert month.rows[0].url == "/appeals/office/?start=2022-01-01&end=2022-01-31"
+
+
+def test_date_range_and_town_filter_narrow_every_appeal_figure(data):
+    spring = Period(start=date(2022, 1, 10), end=date(2022, 3, 10))
+    assert stats.appeals_by_category(EVERYTHING, spring).total == 2
+    in_town = Period.for_year(2022, town=data["t1"])
+    assert values(stats.appeals_by_category(EVERYTHING, in_town)) == [("教育", 2), ("养老", 1)]
+    assert f"town={data['t1'].pk}" in stats.appeals_by_category(EVERYTHING, in_town).rows[0].url
+
+
+def test_heat_table_crosses_towns_and_categories(data):
+    heat = stats.appeal_heat_table(EVERYTHING, YEAR_2022)
+    assert heat["columns"] == ["养老", "教育"]
+    assert [(r["town"], [c["value"] for c in r["cells"]], r["total"]) for r in heat["rows"]] == [
+        ("大同街道", [1, 2], 3),
+        ("新民镇", [1, 0], 1),
+    ]
+    assert heat["peak"] == 2
+    assert heat["rows"][1]["cells"][1]["url"] == ""
+
+
+def test_timeliness_gives_mean_and_median_days(data):
+    times = stats.appeal_timeliness(EVERYTHING, YEAR_2022)
+    assert times["first_answer"] == {"count": 3, "avg_days": 4.0, "median_days": 4.0}
+    assert times["close"] == {"count": 2, "avg_days": 7.0, "median_days": 7.0}
+
+
+def test_median_of_an_odd_skewed_sample_is_the_middle_value(data):
+    appeal(on=date(2022, 5, 1), status=AppealStatus.CLOSED, answered_after=30, closed_after=30)
+    times = stats.appeal_timeliness(EVERYTHING, YEAR_2022)
+    assert times["first_answer"]["count"] == 4
+    assert times["first_answer"]["avg_days"] == 10.5  # (2 + 4 + 6 + 30) / 4
+    assert times["first_answer"]["median_days"] == 5.0  # (4 + 6) / 2
+
+
+def test_department_scope_counts_only_that_departments_appeals(data):
+    scope = Scope(DEPARTMENT, department_id=data["dept"].pk)
+    assert values(stats.appeals_by_category(scope, YEAR_2022)) == [("教育", 2)]
+
+
+@override_config(INSIGHT_APPEAL_ANSWER_DAYS=15)
+def test_overdue_counts_open_items_past_their_deadline(data, cast):
+    dept = data["dept"]
+    SupervisionTask.objects.create(
+        title="逾期", status=TaskStatus.IN_PROGRESS, due_date=date(2022, 3, 1), lead_department=dept
+    )
+    SupervisionTask.objects.create(
+        title="已办结", status=TaskStatus.CLOSED, due_date=date(2022, 2, 1), lead_department=dept
+    )
+    SupervisionTask.objects.create(title="未到期", status=TaskStatus.IN_PROGRESS, due_date=date(2022, 5, 1))
+    SupervisionTask.objects.create(title="他部门逾期", status=TaskStatus.OVERDUE, due_date=date(2022, 2, 1))
+    fig = stats.overdue_counts(EVERYTHING, today=date(2022, 4, 1))
+    # Appeals still open and received on or before 03-17 (15 days before 04-01): 2021-12-31 and 2022-03-15;
+    # the one of 03-20 is still within its 15 days, whatever the dashboard's period.
+    assert [r.value for r in fig.rows] == [2, 0, 2]
+    assert fig.rows[2].url == "/appeals/office/?status=open&end=2022-03-17"
+    mine = stats.overdue_counts(Scope(DEPARTMENT, department_id=dept.pk), today=date(2022, 4, 1))
+    assert [r.value for r in mine.rows] == [1, 0, 1]
+
+
+def test_task_ratings_and_satisfaction_rate(data):
+    for rating in (Rating.SATISFIED, Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED):
+        task = SupervisionTask.objects.create(title="t", status=TaskStatus.CLOSED, rating=rating)
+        SupervisionTask.objects.filter(pk=task.pk).update(created_at=moment(2022, 6, 1))
+    fig = stats.task_ratings(EVERYTHING, YEAR_2022)
+    assert values(fig) == [("满意", 2), ("基本满意", 1), ("不满意", 1)]
+    assert stats.satisfaction_rate(fig) == 75.0
+    assert "rating=satisfied" in fig.rows[0].url and "start=2022-01-01" in fig.rows[0].url
+
+
+def test_proposal_figures_by_unit_class_and_rating(cast):
+    from proposals.services import rate_reply
+    from proposals.tests.factories import replied, reply_classes
+
+    reply_classes()
+    first = replied(cast, code="A")
+    replied(cast, code="C")
+    rate_reply(proposal=first, actor=cast.member, rating="satisfied")
+    units = stats.proposals_by_unit(EVERYTHING, YEAR_2022)
+    assert values(units) == [("教育局", 2)]
+    assert units.rows[0].url == f"/proposals/?department={cast.liaison.department_id}&year=2022"
+    classes = stats.proposals_by_reply_class(EVERYTHING, YEAR_2022)
+    assert [v for _label, v in values(classes)] == [1, 1]
+    assert classes.rows[0].url == "/proposals/?reply_class=A&year=2022"
+    assert values(stats.proposal_ratings(EVERYTHING, YEAR_2022)) == [("满意", 1), ("基本满意", 0), ("不满意", 0)]
+    other = Scope(DEPARTMENT, department_id=cast.other_liaison.department_id)
+    assert stats.proposals_by_unit(other, YEAR_2022).rows == []
+    assert stats.proposal_timeliness(EVERYTHING, YEAR_2022)["count"] == 2
+
+
+def test_plan_items_are_staged_by_the_plans_progress(cast):
+    from topics.models import PlanStatus
+    from topics.tests.factories import ItemFactory, PlanFactory
+
+    draft = PlanFactory(year=2031, created_by=cast.clerk)
+    ItemFactory(plan=draft)
+    published = PlanFactory(year=2032, status=PlanStatus.PUBLISHED, created_by=cast.clerk)
+    ItemFactory(plan=published)
+    ItemFactory(plan=published)
+    assert dict(values(stats.plan_item_stages(2031)))["计划审定中"] == 1
+    assert dict(values(stats.plan_item_stages(2032)))["已列入计划"] == 2
+
+
+def test_dashboard_query_count_does_not_grow_with_records(data, cast, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40) as small:
+        dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)
+    for day in range(1, 28):
+        appeal(on=date(2022, 6, day), category=data["b"], town=data["t2"], status=AppealStatus.CLOSED, closed_after=3)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        dashboard = dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)
+    assert dashboard["key_numbers"]["appeals"] == 5 + 27

@@ -1,0 +1,237 @@
+"""Pages: the dashboard per role, duty records and rankings, scoring rules, exports, the annual report."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from district.tests.factories import TownFactory
+from insight.models import ScoringRule
+from insight.tests.factories import AppealCategoryFactory, appeal, attend, meeting
+from intake.models import AppealStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def appeals(cast):
+    cat, town = AppealCategoryFactory(name="养老"), TownFactory(name="大同街道")
+    mine = cast.liaison.department
+    appeal(on=date(2022, 3, 1), category=cat, town=town, department=mine)
+    appeal(on=date(2022, 3, 2), category=cat, town=town)
+    appeal(on=date(2022, 4, 2), category=cat, town=town, status=AppealStatus.CLOSED, closed_after=3)
+    return {"cat": cat, "town": town}
+
+
+def test_office_dashboard_shows_every_section(client, cast, appeals):
+    response = login(client, cast.clerk).get("/insight/?year=2022")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for title in ("群众诉求 · 按类别", "镇街 × 类别 热力表", "办理时效", "提案 · 按答复类别", "协商议题"):
+        assert title in html
+    assert 'data-testid="appeal-total">3<' in html
+    assert 'id="insight-figures"' in html and "vendor/echarts/echarts.min.js" in html
+
+
+def test_leaders_and_supervising_offices_see_the_whole_district(client, cast, appeals):
+    for user in (cast.chair, cast.party_office, cast.party_leader):
+        html = login(client, user).get("/insight/?year=2022").content.decode()
+        assert 'data-testid="appeal-total">3<' in html
+
+
+def test_a_liaison_sees_only_its_departments_figures(client, cast, appeals):
+    html = login(client, cast.liaison).get("/insight/?year=2022").content.decode()
+    assert "本部门" in html
+    assert 'data-testid="appeal-total">1<' in html
+    assert "协商议题" not in html
+    other = login(client, cast.other_liaison).get("/insight/?year=2022").content.decode()
+    assert 'data-testid="appeal-total">0<' in other
+
+
+def test_a_member_sees_their_own_record_not_the_district(client, cast, appeals):
+    attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
+    html = login(client, cast.member).get("/insight/?year=2022").content.decode()
+    assert 'data-testid="duty-total">2.0<' in html
+    assert "appeal-total" not in html and "热力表" not in html
+
+
+def test_citizens_experts_and_strangers_have_no_dashboard(client, cast):
+    assert client.get("/insight/").status_code == 302
+    for user in (cast.citizen, cast.expert):
+        assert login(client, user).get("/insight/").status_code == 404
+
+
+def test_an_invalid_period_is_explained_and_the_year_shown(client, cast, appeals):
+    response = login(client, cast.clerk).get("/insight/?start=2022-05-01&end=2022-04-01")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "截止日期不能早于起始日期。" in html
+    assert 'value="2022-05-01"' in html  # what the user typed is kept
+    half = login(client, cast.clerk).get("/insight/?start=2022-05-01")
+    assert "请同时填写起始日期和截止日期" in half.content.decode()
+
+
+def test_every_dashboard_link_opens_a_list_with_the_same_count(client, cast, appeals):
+    login(client, cast.clerk)
+    from insight.selectors import stats
+    from insight.selectors.scope import Period, Scope
+
+    period = Period.for_year(2022, town=appeals["town"])
+    figures = [stats.appeals_by_category(Scope("all"), period), stats.appeals_by_month(Scope("all"), period)]
+    for fig in figures:
+        for row in fig.rows:
+            html = client.get(row.url).content.decode()
+            assert f'data-testid="count">{row.value}<' in html, row.url
+
+
+def test_overdue_links_filter_the_task_and_proposal_lists(client, cast):
+    from supervision.choices import TaskStatus
+    from supervision.models import SupervisionTask
+
+    SupervisionTask.objects.create(title="逾期任务", status=TaskStatus.IN_PROGRESS, due_date=date(2022, 1, 1))
+    SupervisionTask.objects.create(title="按期任务", status=TaskStatus.IN_PROGRESS, due_date=date(2099, 1, 1))
+    html = login(client, cast.clerk).get("/supervision/?overdue=1").content.decode()
+    assert "逾期任务" in html and "按期任务" not in html
+
+
+def test_dashboard_query_count_is_pinned(client, cast, appeals, django_assert_max_num_queries):
+    login(client, cast.clerk)
+    with django_assert_max_num_queries(45):
+        assert client.get("/insight/?year=2022").status_code == 200
+
+
+# ---- duty records -----------------------------------------------------------------------------
+
+
+def test_member_page_lists_items_points_total_and_grade(client, cast):
+    attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
+    html = login(client, cast.member).get(f"/insight/duty/{cast.member.member.pk}/?year=2022").content.decode()
+    assert "其他会议活动 · 出席" in html and 'data-testid="duty-total">2.0<' in html
+    assert 'data-testid="duty-grade">不合格<' in html
+
+
+def test_a_member_cannot_open_another_members_record_or_the_ranking(client, cast):
+    login(client, cast.member)
+    assert client.get(f"/insight/duty/{cast.other_member.member.pk}/").status_code == 404
+    assert client.get("/insight/duty/").status_code == 404
+    assert client.get("/insight/duty/me/").status_code == 302
+    assert login(client, cast.liaison).get(f"/insight/duty/{cast.member.member.pk}/").status_code == 404
+
+
+def test_ranking_for_the_office_with_sector_filter_and_pinned_queries(client, cast, django_assert_max_num_queries):
+    attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
+    login(client, cast.clerk)
+    with django_assert_max_num_queries(25):
+        response = client.get("/insight/duty/?year=2022")
+    html = response.content.decode()
+    assert response.status_code == 200 and "member" in html and "按界别" in html
+    sector = cast.other_member.member.sector_id
+    filtered = client.get(f"/insight/duty/?year=2022&sector={sector}").content.decode()
+    assert 'data-testid="count">1<' in filtered
+
+
+def test_rules_page_and_edit_by_the_office(client, cast):
+    login(client, cast.clerk)
+    html = client.get("/insight/rules/?year=2022").content.decode()
+    assert "桐城：书面发言每篇5分" in html
+    response = client.post(
+        "/insight/rules/speech/edit/?year=2023",
+        {"points": "6", "cap": "", "effective_year": "2023", "note": "新规"},
+    )
+    assert response.status_code == 302
+    assert ScoringRule.objects.get(item="speech", effective_year=2023).points == Decimal(6)
+
+
+def test_an_invalid_rule_is_refused_and_the_form_keeps_the_input(client, cast):
+    response = login(client, cast.clerk).post(
+        "/insight/rules/opinion/adopted/edit/",
+        {"points": "abc", "cap": "-3", "effective_year": "1990", "note": "试一下"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "试一下" in html and "输入一个数字。" in html
+    assert not ScoringRule.objects.filter(effective_year=1990).exists()
+
+
+def test_leaders_read_the_rules_but_only_the_office_edits(client, cast):
+    login(client, cast.chair)
+    assert client.get("/insight/rules/").status_code == 200
+    assert client.get("/insight/rules/speech/edit/").status_code == 404
+    assert login(client, cast.clerk).get("/insight/rules/nonsense/edit/").status_code == 404
+
+
+# ---- exports ------------------------------------------------------------------------------------
+
+
+def sheet(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+
+def test_appeal_export_holds_the_filtered_rows_without_personal_data(client, cast, appeals):
+    response = login(client, cast.clerk).get(
+        f"/insight/export/appeals.xlsx?start=2022-03-01&end=2022-03-31&town={appeals['town'].pk}"
+    )
+    ws = sheet(response)
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 2
+    header = [c.value for c in ws[2]]
+    assert header[:4] == ["查询码", "标题", "类别", "镇街"] and "联系电话" not in header
+    assert all("13912345678" not in str(v) for row in rows for v in row)
+
+
+def test_a_liaisons_appeal_export_holds_only_what_its_list_shows(client, cast, appeals):
+    rows = list(
+        sheet(login(client, cast.liaison).get("/insight/export/appeals.xlsx")).iter_rows(min_row=3, values_only=True)
+    )
+    assert len(rows) == 1
+
+
+def test_duty_export_has_a_column_per_activity(client, cast):
+    attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
+    ws = sheet(login(client, cast.clerk).get("/insight/export/duty.xlsx?year=2022"))
+    header = [c.value for c in ws[2]]
+    assert header[:2] == ["名次", "姓名"] and "其他会议活动 · 出席" in header and header[-2:] == ["积分", "等次"]
+    first = next(ws.iter_rows(min_row=3, values_only=True))
+    assert first[1] == "member" and first[-2] == 2.0
+    assert login(client, cast.member).get("/insight/export/duty.xlsx").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["tasks", "plan-items", "suggestions", "meetings", "opinions"])
+def test_every_list_exports(client, cast, kind):
+    ws = sheet(login(client, cast.clerk).get(f"/insight/export/{kind}.xlsx"))
+    assert ws["A1"].value and ws.max_column >= 5
+
+
+def test_meeting_export_counts_attendance(client, cast):
+    m = meeting(cast.clerk, on=date(2022, 6, 10))
+    attend(m, member=cast.member.member)
+    attend(m, member=cast.other_member.member, attendance="declined")
+    ws = sheet(login(client, cast.clerk).get("/insight/export/meetings.xlsx?month=2022-06"))
+    row = next(ws.iter_rows(min_row=3, values_only=True))
+    header = [c.value for c in ws[2]]
+    assert row[header.index("邀请人数")] == 2 and row[header.index("出席人数")] == 1
+
+
+def test_unknown_export_is_404(client, cast):
+    assert login(client, cast.clerk).get("/insight/export/secrets.xlsx").status_code == 404
+
+
+def test_list_pages_offer_the_export(client, cast):
+    login(client, cast.clerk)
+    for url in (
+        "/appeals/office/",
+        "/supervision/",
+        "/opinions/",
+        "/plan/items/",
+        "/plan/suggestions/",
+        "/consultations/meetings/",
+    ):
+        assert 'data-testid="export-link"' in client.get(url).content.decode(), url

@@ -1,0 +1,35 @@
+"""The statistics dashboard: figures for the viewer's scope over the chosen period."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from insight.forms import PeriodForm
+from insight.selectors import stats
+from insight.selectors.dashboard import dashboard_for
+from insight.selectors.scope import require_scope
+
+
+@login_required
+def dashboard(request):
+    scope = require_scope(request.user)
+    default = stats.default_year()
+    params = request.GET.copy()
+    if params and not params.get("year"):
+        params["year"] = str(default)  # the picker then shows the year the figures are for
+    form = PeriodForm(params or None, years=stats.data_years(), default_year=default)
+    period = form.period()
+    data = dashboard_for(request.user, scope, period)
+    figures = [f.as_dict() for group in data["figures"].values() for f in group]
+    return render(
+        request,
+        "insight/dashboard.html",
+        {
+            **data,
+            "form": form,
+            "scope": scope,
+            "period": period,
+            "plan_status": stats.plan_status_label(period.year) if scope.is_all else "",
+            "chart_data": figures,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
