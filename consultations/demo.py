@@ -62,6 +62,82 @@ def load(ctx: dict) -> None:
     group = _research(ctx, clerk=clerk, research=research, chair=chair, expert_user=users["expert"], body=body)
     _consultation(group, clerk=clerk, chair=chair, depts=depts)
     _forming_group(research)
+    _plenary(clerk)
+
+
+def _plenary(clerk) -> None:
+    """The 2022 plenary session with every member's attendance (the duty record scores it)."""
+    import random
+
+    from consultations.models import Attendance, MeetingParticipant, MeetingStatus
+
+    tz = ZoneInfo("Asia/Shanghai")
+    meeting = Meeting.objects.create(
+        kind=MeetingKind.PLENARY,
+        title="政协厦门市同安区第十四届委员会第二次会议（演示）",
+        starts_at=datetime(2022, 1, 10, 9, tzinfo=tz),
+        ends_at=datetime(2022, 1, 12, 12, tzinfo=tz),
+        place="同安区会议中心（演示）",
+        agenda="听取和审议常委会工作报告、提案工作情况报告；列席区人代会；审议通过决议。",
+        status=MeetingStatus.HELD,
+        created_by=clerk,
+    )
+    rng = random.Random(2022)
+    rows = []
+    for member in Member.objects.filter(is_active=True).order_by("id"):
+        roll = rng.random()
+        attendance = Attendance.PRESENT if roll < 0.92 else Attendance.DECLINED if roll < 0.98 else Attendance.ABSENT
+        rows.append(
+            MeetingParticipant(
+                meeting=meeting,
+                role=ParticipantRole.MEMBER,
+                member=member,
+                user_id=member.user_id,
+                name=member.name,
+                attendance=attendance,
+                reason="因公出差（演示）" if attendance == Attendance.DECLINED else "",
+                checked_in_at=meeting.starts_at if attendance == Attendance.PRESENT else None,
+            )
+        )
+    MeetingParticipant.objects.bulk_create(rows)
+    _committee_activities(clerk, rng)
+
+
+def _committee_activities(clerk, rng) -> None:
+    """Each special committee's 2022 activities (study, inspection, sector meetings) with its members."""
+    from consultations.models import Attendance, MeetingParticipant, MeetingStatus
+
+    tz = ZoneInfo("Asia/Shanghai")
+    titles = ["专题学习会", "视察调研", "界别活动", "对口联系座谈", "委员培训", "年度工作总结会"]
+    rows = []
+    for body in Body.objects.filter(kind=Body.Kind.SPECIAL):
+        members = list(Member.objects.filter(is_active=True, body=body))
+        for month, title in enumerate(titles, start=3):
+            when = datetime(2022, month + 2, 15, 14, tzinfo=tz)
+            meeting = Meeting.objects.create(
+                kind=MeetingKind.OTHER,
+                title=f"{body.name}{title}（演示）",
+                starts_at=when,
+                ends_at=when.replace(hour=17),
+                place="区政协会议室（演示）",
+                status=MeetingStatus.HELD,
+                created_by=clerk,
+            )
+            for member in members:
+                present = rng.random() < 0.9
+                rows.append(
+                    MeetingParticipant(
+                        meeting=meeting,
+                        role=ParticipantRole.MEMBER,
+                        member=member,
+                        user_id=member.user_id,
+                        name=member.name,
+                        attendance=Attendance.PRESENT if present else Attendance.DECLINED,
+                        reason="" if present else "工作冲突（演示）",
+                        checked_in_at=when if present else None,
+                    )
+                )
+    MeetingParticipant.objects.bulk_create(rows)
 
 
 def _research(ctx, *, clerk, research, chair, expert_user, body):

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 class Item(models.TextChoices):
     """The kinds of activity a duty record counts (domain.md §6)."""
 
+    PLENARY = "plenary", _("全体会议")
     STANDING = "standing", _("常委会会议")
     MEETING = "meeting", _("其他会议活动")
     SPEECH = "speech", _("会议发言")
@@ -51,6 +52,7 @@ class Variant(models.TextChoices):
 
 # Which variants each item has, in display order. Everything counted is one of these pairs.
 CATALOGUE: dict[str, tuple[str, ...]] = {
+    Item.PLENARY: (Variant.PRESENT, Variant.EXCUSED, Variant.ABSENT),
     Item.STANDING: (Variant.PRESENT, Variant.EXCUSED, Variant.ABSENT),
     Item.MEETING: (Variant.PRESENT, Variant.EXCUSED, Variant.ABSENT),
     Item.SPEECH: (Variant.NONE,),

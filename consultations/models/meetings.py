@@ -16,6 +16,7 @@ from core.models import TimeStampedModel
 
 
 class MeetingKind(models.TextChoices):
+    PLENARY = "plenary", _("全体会议")
     STANDING = "standing", _("常委会会议")
     CHAIRS = "chairs", _("主席会议")
     JOINT_OFFICES = "joint_offices", _("三办联席会")

@@ -6,7 +6,7 @@ report 10 and adopted +5 (at most 15); standing-committee members lose 2 for lea
 unexcused absence. Activities Tongcheng does not list separately (research, workstation duty,
 micro and community consultations) are scored as its "other activities": 2 each, at most 10 per
 item. Key and excellent proposals carry no bonus in Tongcheng (0 here; the office may set one).
-Plenary attendance (50 in Tongcheng) is not recorded by the platform, so it has no rule.
+Plenary attendance (全体会议, a meeting of kind "plenary"): 50 present, 30 on leave, 0 absent.
 
 Rows: (item, variant, points, cap or None, note). Data, not user interface text.
 """
@@ -15,6 +15,9 @@ EFFECTIVE_YEAR = 2000
 OTHER = "按桐城“其他活动每次2分，最多10分”计"
 
 DEFAULT_RULES = [
+    ("plenary", "present", "50", None, "桐城：全体会议出席50分"),
+    ("plenary", "excused", "30", None, "桐城：全体会议请假30分"),
+    ("plenary", "absent", "0", None, "桐城：全体会议无故缺席0分"),
     ("standing", "present", "0", None, "桐城：常委会出席不另计分"),
     ("standing", "excused", "-2", None, "桐城：常委会请假扣2分"),
     ("standing", "absent", "-5", None, "桐城：常委会无故缺席扣5分"),

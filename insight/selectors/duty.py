@@ -43,7 +43,12 @@ ATTENDANCE_VARIANT = {
     Attendance.DEPUTY: Variant.EXCUSED,
     Attendance.ABSENT: Variant.ABSENT,
 }
-KIND_ITEM = {MeetingKind.STANDING: Item.STANDING, MeetingKind.MICRO: Item.MICRO, MeetingKind.COMMUNITY: Item.COMMUNITY}
+KIND_ITEM = {
+    MeetingKind.PLENARY: Item.PLENARY,
+    MeetingKind.STANDING: Item.STANDING,
+    MeetingKind.MICRO: Item.MICRO,
+    MeetingKind.COMMUNITY: Item.COMMUNITY,
+}
 UNSUBMITTED_PROPOSALS = (ProposalStatus.DRAFT, ProposalStatus.COSIGNING)
 
 GRADES = {
