@@ -23,7 +23,9 @@ def normalize_tracking_code(raw: str) -> str:
 
 
 def _base() -> QuerySet[Appeal]:
-    return Appeal.objects.select_related("category", "town", "community", "workstation", "duty_group", "department")
+    return Appeal.objects.select_related(
+        "category", "town", "community__town", "workstation", "duty_group", "department"
+    )
 
 
 def appeals_visible_to(viewer) -> QuerySet[Appeal]:
