@@ -52,6 +52,23 @@ def _fts5_query(terms: list[str]) -> str:
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
+def matches(terms: list[str]):
+    """A filter on SearchDocument rows containing every term.
+
+    PostgreSQL tests the indexed expression on the row itself (no id IN (...) semi-join, so a bounded
+    count or a LIMIT stops early); SQLite looks the ids up in its FTS5 table.
+    """
+    from django.db.models import BooleanField, Q
+
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "to_tsvector('simple', analytics_searchdocument.tokens) @@ plainto_tsquery('simple', %s)",
+            [" ".join(terms)],
+            output_field=BooleanField(),
+        )
+    return Q(id__in=matching_ids(terms))
+
+
 def matching_ids(terms: list[str]) -> RawSQL:
     """A subquery of SearchDocument ids whose tokens contain every term."""
     if connection.vendor == "postgresql":
