@@ -26,8 +26,24 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.data.synthetic_city import (
+    ASKS,
+    DEPT_FIELDS,
+    DEPT_KINDS,
+    GIVEN,
+    LABEL,
+    PARTIES,
+    PLACES,
+    PROBLEMS,
+    PROPOSAL_TOPICS,
+    SECTORS,
+    SURNAMES,
+    TEXT,
+    TOWN_HEADS,
+    TOWN_TAILS,
+)
+
 MARKER = "synthetic:scale"
-LABEL = "【合成数据】"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 YEARS = 5
 
@@ -78,83 +94,6 @@ def shortest_paths(workflow) -> dict[str, list]:
                 paths[action.target] = [*paths[state], action]
                 todo.append(action.target)
     return paths
-
-
-# Vocabulary: phrases that appeals are made of. Tokens come from the analytics tokenizer once per
-# phrase, so the index holds the same words as for a real appeal, without segmenting a million texts.
-PLACES = ["小区", "菜市场", "学校门口", "公交站", "老街", "工业园", "安置房", "村口", "河道", "广场"]
-PROBLEMS = [
-    ("噪音扰民", "夜间施工噪音扰民，影响居民休息"),
-    ("油烟污染", "沿街餐饮油烟直排，楼上住户无法开窗"),
-    ("道路破损", "道路破损坑洼，雨天积水，电动车容易摔倒"),
-    ("停车难", "停车位严重不足，车辆乱停占用消防通道"),
-    ("路灯不亮", "路灯长期不亮，夜间出行存在安全隐患"),
-    ("垃圾清运", "垃圾清运不及时，夏季异味严重"),
-    ("物业服务", "物业公司服务差，收费不公开，维修不及时"),
-    ("供水问题", "自来水水压不足，高楼层经常停水"),
-    ("学位紧张", "片区学位紧张，孩子入学困难"),
-    ("就医不便", "社区卫生服务站医生少，老人看病排队时间长"),
-    ("养老服务", "社区缺少老年人日间照料中心，希望增加助餐服务"),
-    ("违章搭建", "有住户在楼顶违章搭建，存在安全隐患"),
-    ("公交线路", "公交线路班次太少，早晚高峰等车时间长"),
-    ("征地拆迁", "征地拆迁补偿标准不明确，希望公开政策"),
-    ("农田灌溉", "农田灌溉渠道堵塞，影响粮食生产"),
-    ("河道污染", "河道有生活污水排入，水体发黑发臭"),
-    ("文体设施", "小区周边缺少文体活动场地，健身器材损坏"),
-    ("就业培训", "希望开展技能培训，帮助失业人员再就业"),
-    ("社保办理", "社保转移接续手续繁琐，办理时间长"),
-    ("燃气安全", "老旧小区燃气管道老化，担心发生泄漏"),
-]
-ASKS = [
-    "希望有关部门尽快处理。",
-    "恳请政府部门协调解决。",
-    "请相关部门调查核实并答复。",
-    "建议加强日常监管，形成长效机制。",
-    "希望尽快给出处理方案和时间表。",
-]
-TOWN_HEADS = "东西南北新大小青白金银石竹柳梅兰桂溪河湖山海云田"
-TOWN_TAILS = "安丰宁和兴盛华林塘坑岭洲浦港桥"
-DEPT_FIELDS = [
-    "教育",
-    "卫生健康",
-    "住房和建设",
-    "交通运输",
-    "生态环境",
-    "自然资源",
-    "民政",
-    "人力资源和社会保障",
-    "农业农村",
-    "水利",
-    "市场监督管理",
-    "城市管理",
-    "文化和旅游",
-    "应急管理",
-    "公安",
-    "司法",
-    "财政",
-    "商务",
-    "工业和信息化",
-    "退役军人事务",
-]
-DEPT_KINDS = ["局", "服务中心", "执法大队", "管理站", "事务所", "办公室", "研究所", "指挥部", "管理处", "监测站"]
-SECTORS = ["中共", "民革", "民盟", "民建", "民进", "农工党", "致公党", "无党派人士", "共青团", "工商联"]
-SECTORS += ["科技界", "社会科学界", "经济界", "农业界", "教育界", "体育界", "医药卫生界", "社会福利界"]
-PARTIES = ["中国共产党", "中国国民党革命委员会", "中国民主同盟", "中国民主建国会", "中国民主促进会"]
-PARTIES += ["中国农工民主党", "中国致公党", "九三学社", "无党派"]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程魏苏吕丁任沈"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红"
-PROPOSAL_TOPICS = [
-    "关于加快推进老旧小区改造的建议",
-    "关于完善农村养老服务体系的建议",
-    "关于缓解中心城区停车难的建议",
-    "关于推动专精特新企业发展的建议",
-    "关于加强古城保护性建设的建议",
-    "关于保障粮食生产安全的建议",
-    "关于优化义务教育学位供给的建议",
-    "关于提升基层医疗服务能力的建议",
-    "关于发展农村集体经济的建议",
-    "关于整合农创文旅资源的建议",
-]
 
 
 @dataclass
@@ -269,7 +208,10 @@ class Generator:
 
         rng = self.rng
         self.committee = Committee.objects.create(
-            name="合成市政协（合成数据）", short_name="合成政协", district_name="合成市", doc_prefix="合"
+            name=TEXT["committee"],
+            short_name=TEXT["committee_short"],
+            district_name=TEXT["city"],
+            doc_prefix=TEXT["doc_prefix"],
         )
         first_year = self.start.year + 1
         self.term = Term.objects.create(
@@ -287,14 +229,22 @@ class Generator:
         )
         names: list[str] = []
         while len(names) < self.n_towns:
-            name = rng.choice(TOWN_HEADS) + rng.choice(TOWN_TAILS) + ("镇" if len(names) % 3 else "街道")
+            name = (
+                rng.choice(TOWN_HEADS)
+                + rng.choice(TOWN_TAILS)
+                + (TEXT["town"] if len(names) % 3 else TEXT["subdistrict"])
+            )
             if name not in names:
                 names.append(name)
         self.towns = Town.objects.bulk_create([Town(name=n, order=k) for k, n in enumerate(names)])
         communities = []
         for town in self.towns:
             for k in range(20):
-                communities.append(Community(town=town, name=f"{town.name[:2]}{k + 1}{'社区' if k % 2 else '村'}"))
+                communities.append(
+                    Community(
+                        town=town, name=f"{town.name[:2]}{k + 1}{TEXT['community'] if k % 2 else TEXT['village']}"
+                    )
+                )
         self.communities = Community.objects.bulk_create(communities, batch_size=self.batch)
         self.communities_by_town: dict[int, list] = {}
         for c in self.communities:
@@ -303,7 +253,13 @@ class Generator:
         for k in range(self.n_departments):
             field_, kind = DEPT_FIELDS[k % len(DEPT_FIELDS)], DEPT_KINDS[(k // len(DEPT_FIELDS)) % len(DEPT_KINDS)]
             extra = "" if k < len(DEPT_FIELDS) * len(DEPT_KINDS) else str(k)
-            depts.append(Department(name=f"合成市{field_}{kind}{extra}", short_name=f"{field_}{kind}"[:20], order=k))
+            depts.append(
+                Department(
+                    name=TEXT["department"].format(field=field_, kind=kind, extra=extra),
+                    short_name=f"{field_}{kind}"[:20],
+                    order=k,
+                )
+            )
         self.departments = Department.objects.bulk_create(depts, batch_size=self.batch)
         self.categories = AppealCategory.objects.bulk_create(
             [
@@ -315,7 +271,11 @@ class Generator:
         )
         self.workstations = Workstation.objects.bulk_create(
             [
-                Workstation(name=f"{town.name}委员工作室（合成）", town=town, address=f"{town.name}政府大院")
+                Workstation(
+                    name=TEXT["workstation"].format(town=town.name),
+                    town=town,
+                    address=TEXT["workstation_address"].format(town=town.name),
+                )
                 for town in self.towns[:20]
             ]
         )
@@ -336,11 +296,11 @@ class Generator:
         groups = {g.name: g for g in Group.objects.all()}
         for role in (Role.CLERK, Role.DEPT_LIAISON, Role.MEMBER, Role.STANDING_MEMBER):
             groups.setdefault(role, Group.objects.get_or_create(name=role)[0])
-        users = [User(username="syn-clerk", full_name="合成办公室工作人员", password=unusable, date_joined=self.start)]
+        users = [User(username="syn-clerk", full_name=TEXT["clerk"], password=unusable, date_joined=self.start)]
         users += [
             User(
                 username=f"syn-liaison-{k:03d}",
-                full_name=f"联络员{k:03d}",
+                full_name=TEXT["liaison"].format(k=k),
                 department=d,
                 password=unusable,
                 date_joined=self.start,
@@ -374,7 +334,7 @@ class Generator:
                     sector=rng.choice(self.sectors),
                     party=rng.choice(self.parties),
                     town=rng.choice(self.towns),
-                    workplace="合成数据单位",
+                    workplace=TEXT["workplace"],
                     # Encrypted at rest: bulk_create runs the field's get_prep_value like save() does.
                     phone=f"138{rng.randrange(10**8):08d}",
                     is_standing=k in standing,
@@ -464,8 +424,10 @@ class Generator:
                     "community_id": community.pk,
                     "department_id": cat.department_id,
                     # Encrypted by the inserter, as EncryptedTextField would on save().
-                    "address": f"{community.name}{rng.randint(1, 40)}号" if with_contact else "",
-                    "contact_name": (rng.choice(SURNAMES) + "先生") if with_contact else "",
+                    "address": TEXT["address"].format(community=community.name, n=rng.randint(1, 40))
+                    if with_contact
+                    else "",
+                    "contact_name": (rng.choice(SURNAMES) + TEXT["mister"]) if with_contact else "",
                     "contact_phone": f"139{rng.randrange(10**8):08d}" if with_contact else "",
                     "status": "received",
                 }
@@ -488,11 +450,11 @@ class Generator:
                             row["workstation_id"] = rng.choice(self.workstations).pk
                         data = {"route": row["route"]}
                     elif action.name == "answer":
-                        row["answer"] = "经核实，已转相关部门处理。"
+                        row["answer"] = TEXT["answer"]
                         row["answered_at"] = t
                     elif action.name == "close":
                         row["outcome"] = rng.choice(outcomes)
-                        row["outcome_note"] = "已按程序办结。"
+                        row["outcome_note"] = TEXT["outcome_note"]
                         row["closed_at"] = t
                         data = {"outcome": row["outcome"]}
                     elif action.name == "merge":
@@ -604,9 +566,9 @@ class Generator:
                     "created_at": created,
                     "updated_at": created,
                     "title": topic,
-                    "case": f"{LABEL}{topic}所涉及的情况和问题。",
-                    "analysis": "原因分析（合成数据）。",
-                    "suggestions": "具体建议（合成数据）。",
+                    "case": TEXT["case"].format(label=LABEL, topic=topic),
+                    "analysis": TEXT["analysis"],
+                    "suggestions": TEXT["suggestions"],
                     "status": Status.DRAFT.value,
                     "author_id": self.member_users[k].pk,
                     "member_id": self.members[k].pk,

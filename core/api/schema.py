@@ -21,6 +21,7 @@ ERRORS = {
     "403": "Not allowed",
     "404": "Not found or not visible to you",
     "409": "Conflict with the current state",
+    "415": "Unsupported media type of the request body",
     "429": "Rate limited",
 }
 
