@@ -9,6 +9,7 @@ tokenise on the spaces we put in, so they match the same documents.
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 
 SQLITE_SETUP = [
@@ -50,6 +51,29 @@ def teardown(apps, schema_editor) -> None:
 def _fts5_query(terms: list[str]) -> str:
     # Each word quoted as a phrase (quotes doubled), all required.
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+class _TsMatch(Func):
+    """to_tsvector('simple', <tokens column>) @@ plainto_tsquery('simple', <query>): the GIN index's expression."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        field_sql, field_params = compiler.compile(self.source_expressions[0])
+        query_sql, query_params = compiler.compile(self.source_expressions[1])
+        sql = f"to_tsvector('simple', {field_sql}) @@ plainto_tsquery('simple', {query_sql})"
+        return sql, (*field_params, *query_params)
+
+
+def matches(terms: list[str]):
+    """A filter on SearchDocument rows containing every term.
+
+    PostgreSQL tests the indexed expression on the row itself (no id IN (...) semi-join, so a bounded
+    count or a LIMIT stops early); SQLite looks the ids up in its FTS5 table.
+    """
+    if connection.vendor == "postgresql":
+        return _TsMatch(F("tokens"), Value(" ".join(terms)))
+    return Q(id__in=matching_ids(terms))
 
 
 def matching_ids(terms: list[str]) -> RawSQL:

@@ -18,11 +18,16 @@ from analytics.services import duplicates as duplicate_services
 from analytics.services import hot_topics as topic_services
 from analytics.services import routing as routing_services
 from core.exceptions import DomainError
+from core.paginator import CappedPaginator
 
 
 def _require_office(user) -> None:
     if not is_office(user):
         raise Http404
+
+
+# Results are counted up to here; a broader query says "more than 1000" and asks for a narrower one.
+SEARCH_COUNT_CAP = 1000
 
 
 @login_required
@@ -39,7 +44,7 @@ def search(request):
             date_from=d["date_from"],
             date_to=d["date_to"],
         )
-        page = Paginator(docs, 20).get_page(request.GET.get("page"))
+        page = CappedPaginator(docs, 20, cap=SEARCH_COUNT_CAP).get_page(request.GET.get("page"))
         page.hits = selectors.hits_for(list(page.object_list), terms)
     return render(request, "analytics/search.html", {"form": form, "page": page, "terms": terms})
 

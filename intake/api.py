@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from accounts.predicates import is_member, is_office
+from core.api.pagination import KeysetPagination
 from core.api.workflow import WorkflowViewSetMixin
 from core.exceptions import DomainError
 from core.privacy import masked
@@ -85,7 +87,10 @@ class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.Read
 
     serializer_class = AppealListSerializer
     filterset_fields = ["status", "channel", "category", "town", "route"]
-    ordering_fields = ["created_at", "id"]
+    # A city's appeals run into the millions: a cursor on (-created_at, -id) instead of page numbers
+    # and a total count; follow `next` to walk the list.
+    pagination_class = KeysetPagination
+    filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

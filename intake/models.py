@@ -153,6 +153,8 @@ class Appeal(TimeStampedModel):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["category", "created_at"]),
             models.Index(fields=["town", "created_at"]),
+            # The office list filtered by town and state (count and page) on a city-sized table.
+            models.Index(fields=["town", "status", "created_at"], name="appeal_town_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=AppealStatus.values), name="appeal_status_valid"),

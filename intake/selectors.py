@@ -23,7 +23,9 @@ def normalize_tracking_code(raw: str) -> str:
 
 
 def _base() -> QuerySet[Appeal]:
-    return Appeal.objects.select_related("category", "town", "community", "workstation", "duty_group", "department")
+    return Appeal.objects.select_related(
+        "category", "town", "community__town", "workstation", "duty_group", "department"
+    )
 
 
 def appeals_visible_to(viewer) -> QuerySet[Appeal]:
@@ -150,3 +152,46 @@ def public_timeline(appeal: Appeal) -> list[dict]:
     for change in changes:
         steps.append({"at": change.created_at, "label": str(wf.action(change.action).label)})
     return steps
+
+
+STATS_CACHE_SECONDS = 300
+
+
+def appeal_statistics(*, days: int = 365, use_cache: bool = True) -> dict:
+    """Counts for a dashboard, aggregated in the database: by state (all time), and over the last
+    `days` by category, town and month. Cached for five minutes in the shared cache: figures a few
+    minutes old are correct for a dashboard, and the scan of a city's appeals runs once per period,
+    not once per viewer. The keys are ids and month starts; the caller labels them."""
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.db.models import Count
+    from django.utils import timezone
+
+    key = f"intake:appeal-statistics:{days}"
+    if use_cache and (hit := cache.get(key)) is not None:
+        return hit
+    now = timezone.localtime()
+    since = now - timedelta(days=days)
+    recent = Appeal.objects.filter(created_at__gte=since).order_by()
+    # Month buckets as conditional counts in one pass (no per-row date truncation function).
+    starts = []
+    month = since.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    while month <= now:
+        starts.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    buckets = {
+        f"m{i}": Count("id", filter=Q(created_at__gte=start, created_at__lt=end))
+        for i, (start, end) in enumerate(zip(starts, [*starts[1:], now + timedelta(seconds=1)], strict=True))
+    }
+    by_month = recent.aggregate(**buckets)
+    stats = {
+        "by_status": dict(Appeal.objects.order_by().values_list("status").annotate(n=Count("id"))),
+        "by_category": dict(recent.values_list("category").annotate(n=Count("id"))),
+        "by_town": dict(recent.values_list("town").annotate(n=Count("id"))),
+        "by_month": [(start.date(), by_month[f"m{i}"]) for i, start in enumerate(starts)],
+        "computed_at": now,
+    }
+    if use_cache:
+        cache.set(key, stats, STATS_CACHE_SECONDS)
+    return stats

@@ -88,7 +88,9 @@ def submit_appeal(
         status=AppealStatus.RECEIVED,
     )
     appeal._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    appeal.full_clean(exclude=["tracking_code", "idempotency_key"])
+    # Field checks only: the status/outcome check constraints hold by construction here and the
+    # database enforces them anyway; validating them costs two queries and three savepoints per appeal.
+    appeal.full_clean(exclude=["tracking_code", "idempotency_key"], validate_constraints=False)
     try:
         # A savepoint, so a concurrent retry with the same key loses cleanly and reads the winner.
         with transaction.atomic():

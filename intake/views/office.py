@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_member, is_office
 from core.exceptions import DomainError
+from core.paginator import CappedPaginator
 from core.privacy import masked
 from core.services import attachments_of
 from core.workflow import perform, workflow_for
@@ -18,6 +18,8 @@ from intake import selectors, services
 from intake.forms import CloseForm, MergeForm, ReferForm, RouteForm, StaffAppealForm, StaffMessageForm
 from intake.models import AppealCategory, AppealStatus, Channel
 
+# The list counts up to here ("10000+"); filters narrow it, the statistics give exact totals.
+LIST_COUNT_CAP = 10_000
 ACTION_FORMS = {"route": RouteForm, "reroute": RouteForm, "close": CloseForm, "merge": MergeForm}
 
 
@@ -49,7 +51,7 @@ def list_filters(params) -> dict:
 @login_required
 def appeal_list(request):
     qs = selectors.appeals_list(request.user, **list_filters(request.GET))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30, cap=LIST_COUNT_CAP).get_page(request.GET.get("page"))
     return render(
         request,
         "intake/office_list.html",

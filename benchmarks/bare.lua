@@ -1,0 +1,1 @@
+dofile(os.getenv("BENCH_DIR") .. "/wrk_percentiles.lua")

@@ -1,0 +1,147 @@
+"""Page latencies on a large database (the synthetic city of `manage.py generate_scale`).
+
+    DATABASE_URL=... .venv/bin/python benchmarks/pages.py [--runs 60] [--only list,track,...]
+
+Each scenario requests real pages through Django's full request cycle (middleware, view, selectors,
+template) in this process, as the office clerk `syn-clerk` or anonymously, with DEBUG off and rate
+limits off; parameters vary per request (towns, states, tracking codes, search words) so that no
+single cached plan or page is measured. Prints p50/p95/max in milliseconds and the queries per
+request, against the budgets of issue 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("RATELIMIT_ENABLE", "false")
+os.environ.setdefault("STATIC_PLAIN", "true")
+
+import django
+
+django.setup()
+
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+BUDGETS_MS = {"list": 100, "track": 20, "search": 150, "dashboard": 300}
+WORDS = ["噪音扰民", "油烟", "停车", "路灯", "垃圾清运", "物业", "学位", "养老", "燃气管道", "公交线路"]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def scenarios(rng: random.Random) -> dict:
+    from district.models import Town
+    from intake.models import Appeal, AppealStatus
+
+    towns = list(Town.objects.values_list("pk", flat=True))
+    max_id = Appeal.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
+    statuses = [s for s in AppealStatus.values if s != AppealStatus.MERGED]
+
+    def some_code() -> str:
+        while True:
+            code = Appeal.objects.filter(pk=rng.randint(1, max_id)).values_list("tracking_code", flat=True).first()
+            if code:
+                return code
+
+    return {
+        "list": (
+            "office",
+            lambda: f"/appeals/office/?status={rng.choice(statuses)}&town={rng.choice(towns)}",
+            "appeal list, filtered by state and town, page 1",
+        ),
+        "list_unfiltered": ("office", lambda: "/appeals/office/", "appeal list, no filter, page 1"),
+        "list_page_200": ("office", lambda: "/appeals/office/?page=200", "appeal list, no filter, page 200"),
+        "list_text": (
+            "office",
+            lambda: f"/appeals/office/?q={rng.choice(WORDS)}",
+            "appeal list with a text filter (LIKE on title/body)",
+        ),
+        "track": ("anonymous", lambda: f"/appeals/track/{some_code()}/", "citizen's tracking page by code"),
+        "search": (
+            "office",
+            lambda: f"/analytics/search/?q={rng.choice(WORDS)}",
+            "full-text search (analytics), all kinds",
+        ),
+        "search_town": (
+            "office",
+            lambda: f"/analytics/search/?q={rng.choice(WORDS)}&town={rng.choice(towns)}",
+            "full-text search filtered by town",
+        ),
+        "dashboard": ("office", lambda: "/office/", "the clerk's home page: waiting items of every workflow"),
+        "api_list": (
+            "office",
+            lambda: f"/api/v1/appeals/?status={rng.choice(statuses)}&town={rng.choice(towns)}",
+            "API appeal list, filtered",
+        ),
+        "stats": ("office", None, "appeal statistics computed in the database (status, category, town, month)"),
+        "stats_cached": ("office", None, "the same statistics from the 5-minute cache"),
+    }
+
+
+def dashboard_aggregations(cached: bool) -> dict:
+    """intake.selectors.appeal_statistics: cold (computed in the database) or from the cache."""
+    from intake.selectors import appeal_statistics
+
+    return appeal_statistics(use_cache=cached)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    from accounts.models import User
+    from intake.models import Appeal
+
+    rng = random.Random(args.seed)
+    clerk = User.objects.get(username="syn-clerk")
+    office, anonymous = Client(HTTP_HOST="127.0.0.1"), Client(HTTP_HOST="127.0.0.1")
+    office.force_login(clerk)
+    n = Appeal.objects.count()
+    print(f"{connection.vendor}: {n:,} appeals; {args.runs} requests per scenario (after 3 warm-up)")
+    print(f"{'scenario':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}  budget  what")
+    only = set(filter(None, args.only.split(",")))
+    for name, (who, url, what) in scenarios(rng).items():
+        if only and name not in only:
+            continue
+        client = office if who == "office" else anonymous
+        times, queries = [], 0
+        for i in range(args.runs + 3):
+            target = url() if url else None
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                t0 = time.perf_counter()
+                if target is None:
+                    dashboard_aggregations(cached=name == "stats_cached")
+                else:
+                    response = client.get(target)
+                    assert response.status_code == 200, (target, response.status_code)
+                elapsed = (time.perf_counter() - t0) * 1000
+            if i >= 3:
+                times.append(elapsed)
+                queries = max(queries, len(captured.captured_queries))
+        budget = BUDGETS_MS.get("dashboard" if name.startswith("stats") else name.split("_")[0])
+        p95 = percentile(times, 95)
+        verdict = "" if budget is None else (f"{budget:>4}{' ok' if p95 <= budget else ' MISS'}")
+        print(
+            f"{name:16} {statistics.median(times):8.1f} {p95:8.1f} {max(times):8.1f} {queries:8d}  {verdict:8} {what}"
+        )
+
+
+if __name__ == "__main__":
+    main()

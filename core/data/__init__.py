@@ -1,0 +1,1 @@
+"""Data files (vocabularies) read by code; synthetic, not user-facing text."""

@@ -1,0 +1,214 @@
+"""The permission matrix: every role × every action × own/other object, declared here as data.
+
+The expected matrix is written from the domain rules (who does what in a district 政协), not read
+from the code. It is compared with `workflow.available()` for every role of the `cast` fixture, then
+a sample is fired for real through the HTML transition form and the API `transitions/` endpoint.
+Page access (list/detail: 200, 404 or the login redirect) is checked per role as well.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from core.workflow import all_workflows, workflow_for
+
+ROLES = [
+    "admin",
+    "clerk",
+    "research",
+    "proposal",
+    "info",
+    "chair",
+    "vice_chair",
+    "secgen",
+    "member",
+    "other_member",
+    "standing",
+    "party_office",
+    "gov_office",
+    "party_leader",
+    "liaison",
+    "other_liaison",
+    "expert",
+    "citizen",
+]
+OFFICE = {"admin", "clerk", "research", "proposal", "info"}
+LEADERS = {"chair", "vice_chair", "secgen"}
+
+# Appeals. The fixture routes the appeal to a workstation where `member` is on duty and refers it to
+# the department of `liaison`: they handle it ("own"); `other_member`/`other_liaison` do not ("other").
+APPEAL_MATRIX = {
+    "received": {"route": OFFICE, "merge": OFFICE},
+    "routed": {"reroute": OFFICE, "merge": OFFICE, "answer": OFFICE | {"member", "liaison"}},
+    "answered": {"close": OFFICE | {"member", "liaison"}},
+    "closed": {"reopen": OFFICE},
+    "merged": {},
+}
+# Proposals written by `member` ("own"); `other_member` is anyone else's proposal.
+PROPOSAL_MATRIX = {
+    "draft": {"invite": {"member"}, "submit": {"member"}},
+    "submitted": {"pre_review": {"proposal", "admin"}, "return_to_draft": {"proposal", "admin"}},
+    "pre_reviewed": {
+        "file": {"proposal", "admin"},
+        "reject": {"proposal", "admin"},
+        "convert": {"proposal", "admin"},
+        "merge": {"proposal", "admin"},
+    },
+}
+# Who opens an appeal's office page (the rest get a 404, never a 403 that confirms it exists).
+APPEAL_DETAIL_VISIBLE = OFFICE | LEADERS | {"member", "liaison"}
+
+
+def _allowed(wf, obj, cast) -> dict[str, set[str]]:
+    """{action: roles} as the code decides it, for obj in its current state."""
+    out: dict[str, set[str]] = {}
+    for role in ROLES:
+        for action in wf.available(obj, getattr(cast, role)):
+            out.setdefault(action.name, set()).add(role)
+    return out
+
+
+@pytest.fixture
+def appeal_in(cast):
+    from grassroots.tests.factories import WorkstationFactory
+    from intake.models import Appeal, Route
+    from intake.tests.factories import AppealFactory
+
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+
+    def make(state: str) -> Appeal:
+        fields = {"status": state, "department": cast.liaison.department}
+        if state != "received":
+            fields.update(route=Route.WORKSTATION, workstation=ws)
+        return AppealFactory(**fields)
+
+    return make
+
+
+@pytest.fixture
+def proposal_in(cast):
+    from core.workflow import perform
+    from proposals.tests.factories import ProposalFactory, session
+
+    def make(state: str):
+        session()
+        p = ProposalFactory(author=cast.member)
+        if state in ("submitted", "pre_reviewed"):
+            perform(p, "submit", actor=cast.member)
+        if state == "pre_reviewed":
+            perform(p, "pre_review", actor=cast.proposal)
+        return p
+
+    return make
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", list(APPEAL_MATRIX))
+def test_appeal_actions_per_role_match_the_declared_matrix(cast, appeal_in, state):
+    appeal = appeal_in(state)
+    assert _allowed(workflow_for(appeal), appeal, cast) == {k: v for k, v in APPEAL_MATRIX[state].items() if v}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", list(PROPOSAL_MATRIX))
+def test_proposal_actions_per_role_match_the_declared_matrix(cast, proposal_in, state):
+    proposal = proposal_in(state)
+    assert _allowed(workflow_for(proposal), proposal, cast) == PROPOSAL_MATRIX[state]
+
+
+@pytest.mark.django_db
+def test_nobody_signed_out_may_fire_any_action_of_any_workflow(cast, appeal_in, proposal_in):
+    anonymous = AnonymousUser()
+    samples = [appeal_in(s) for s in APPEAL_MATRIX] + [proposal_in(s) for s in PROPOSAL_MATRIX]
+    for obj in samples:
+        assert workflow_for(obj).available(obj, anonymous) == []
+    # And no registered workflow's transition form accepts a signed-out POST.
+    from django.test import Client
+
+    anonymous_client = Client()
+    for wf in all_workflows():
+        label = wf.model.lower()
+        response = anonymous_client.post(f"/workflow/{label}/1/", {"action": wf.actions[0].name})
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], label
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "may"),
+    [("member", True), ("other_member", False), ("liaison", True), ("other_liaison", False), ("citizen", False)],
+)
+def test_answering_an_appeal_by_html_form_own_vs_other(client, cast, appeal_in, role, may):
+    appeal = appeal_in("routed")
+    client.force_login(getattr(cast, role))
+    response = client.post(
+        f"/workflow/intake.appeal/{appeal.pk}/", {"action": "answer", "note": "已联系施工方，夜间停工。"}
+    )
+    appeal.refresh_from_db()
+    if may:
+        assert response.status_code == 302
+        assert appeal.status == "answered"
+    else:
+        # Not a handler: the appeal is invisible to them (404), or visible but the action refused.
+        assert response.status_code in (302, 404)
+        assert appeal.status == "routed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("proposal", 200), ("clerk", 400), ("member", 400), ("other_member", 404), ("liaison", 404)],
+)
+def test_filing_a_proposal_through_the_api_transitions_endpoint(api_client, cast, proposal_in, role, expected):
+    proposal = proposal_in("pre_reviewed")
+    api_client.force_authenticate(getattr(cast, role))
+    response = api_client.post(f"/api/v1/proposals/{proposal.pk}/transitions/", {"action": "file"}, format="json")
+    proposal.refresh_from_db()
+    if expected == 200:
+        assert response.status_code == 200, response.content
+        assert proposal.status == "filed"
+    else:
+        assert response.status_code in ({expected, 403} if expected == 400 else {expected}), response.content
+        assert response.json()["error"]["message"]
+        assert proposal.status == "pre_reviewed"
+
+
+@pytest.mark.django_db
+def test_api_lists_transitions_the_caller_may_fire(api_client, cast, appeal_in):
+    appeal = appeal_in("routed")
+    for role in ROLES:
+        user = getattr(cast, role)
+        api_client.force_authenticate(user)
+        response = api_client.get(f"/api/v1/appeals/{appeal.pk}/transitions/")
+        if role in APPEAL_DETAIL_VISIBLE:
+            assert response.status_code == 200, role
+            names = {a["action"] for a in response.json()}
+            expected = {a for a, roles in APPEAL_MATRIX["routed"].items() if role in roles}
+            assert names == expected, role
+        else:
+            assert response.status_code == 404, role
+
+
+@pytest.mark.django_db
+def test_appeal_pages_per_role(client, cast, appeal_in):
+    appeal = appeal_in("routed")
+    for role in ROLES:
+        client.force_login(getattr(cast, role))
+        detail = client.get(f"/appeals/office/{appeal.pk}/")
+        assert detail.status_code == (200 if role in APPEAL_DETAIL_VISIBLE else 404), role
+        listing = client.get("/appeals/office/")
+        assert listing.status_code == 200, role
+        assert (appeal.title in listing.content.decode()) == (role in APPEAL_DETAIL_VISIBLE), role
+        client.logout()
+    # Signed out: sent to the login page, the record not revealed.
+    response = client.get(f"/appeals/office/{appeal.pk}/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_proposal_pages_own_vs_other(client, cast, proposal_in):
+    draft = proposal_in("draft")
+    for role, expected in [("member", 200), ("other_member", 404), ("liaison", 404), ("citizen", 404)]:
+        client.force_login(getattr(cast, role))
+        assert client.get(f"/proposals/{draft.pk}/").status_code == expected, role

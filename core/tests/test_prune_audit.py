@@ -1,0 +1,55 @@
+"""Audit logs are kept at least six months: prune_audit refuses anything younger."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from core.models import PersonalDataAccess, StatusChange
+from intake.models import Appeal
+from intake.tests.factories import AppealFactory
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [0, 30, 179])
+def test_refuses_to_prune_logs_younger_than_six_months(days):
+    with pytest.raises(CommandError, match="at least six months"):
+        call_command("prune_audit", older_than_days=days)
+
+
+@pytest.mark.django_db
+def test_prunes_only_rows_older_than_the_cutoff_and_keeps_decisions(cast):
+    appeal = AppealFactory()
+    ct = ContentType.objects.get_for_model(Appeal)
+    old, recent = timezone.now() - timedelta(days=400), timezone.now() - timedelta(days=10)
+    access_old = PersonalDataAccess.objects.create(user=cast.clerk, content_type=ct, object_id=appeal.pk, fields="x")
+    PersonalDataAccess.objects.filter(pk=access_old.pk).update(created_at=old)
+    access_new = PersonalDataAccess.objects.create(user=cast.clerk, content_type=ct, object_id=appeal.pk, fields="y")
+    PersonalDataAccess.objects.filter(pk=access_new.pk).update(created_at=recent)
+    appeal.title = "改过的标题"
+    appeal.save()
+    appeal.history.filter(history_type="+").update(history_date=old)
+    change = StatusChange.objects.create(
+        content_type=ct, object_id=appeal.pk, action="route", from_state="received", to_state="routed", created_at=old
+    )
+
+    call_command("prune_audit", older_than_days=365, dry_run=True)
+    assert PersonalDataAccess.objects.count() == 2
+
+    call_command("prune_audit", older_than_days=365)
+    assert list(PersonalDataAccess.objects.values_list("pk", flat=True)) == [access_new.pk]
+    assert list(appeal.history.values_list("history_type", flat=True)) == ["~"]
+    assert StatusChange.objects.filter(pk=change.pk).exists()
+
+
+@pytest.mark.django_db
+def test_audit_rows_cannot_be_deleted_in_the_admin(client, cast):
+    from django.contrib import admin
+
+    for model in (PersonalDataAccess, StatusChange):
+        model_admin = admin.site._registry[model]
+        request = type("R", (), {"user": cast.admin})()
+        assert not model_admin.has_delete_permission(request)
+        assert not model_admin.has_change_permission(request)
