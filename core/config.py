@@ -54,6 +54,10 @@ CONSTANCE_CONFIG = {
     "APPEAL_MAX_CHARS": (5000, _("诉求正文最大字数"), int),
     # Notifications
     "DIGEST_HOUR": (8, _("每日摘要发送时间（时）"), int),
+    # Text analytics (docs/analytics.md; values measured in benchmarks/README.md)
+    "ANALYTICS_DUPLICATE_MIN_SIMILARITY": (0.3, _("疑似重复诉求的最低相似度（0–1）"), float),
+    "ANALYTICS_CLUSTER_MIN_SIMILARITY": (0.12, _("热点聚类的切分阈值：簇内平均相似度下限（0–1）"), float),
+    "ANALYTICS_CLUSTER_ENTITY_BOOST": (6.0, _("热点聚类中同一小区、学校、单位名称的加权倍数"), float),
 }
 
 CONSTANCE_CONFIG_FIELDSETS = (
@@ -63,4 +67,5 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("督办"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("SUPERVISION_"))),
     (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_")))),
     (_("通知"), ("DIGEST_HOUR",)),
+    (_("文本分析"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("ANALYTICS_"))),
 )

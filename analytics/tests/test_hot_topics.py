@@ -89,3 +89,12 @@ def test_dismissing_needs_a_reason(cast, recent):
     topic = run.topics.get(rank=1)
     perform(topic, "dismiss", actor=cast.clerk, note="已列入去年计划")
     assert HotTopic.objects.get(pk=topic.pk).status == TopicStatus.DISMISSED
+
+
+def test_the_cluster_cut_is_district_configuration(cast, recent, settings):
+    from constance.test import override_config
+
+    since = timezone.now() - timedelta(days=30)
+    with override_config(ANALYTICS_CLUSTER_MIN_SIMILARITY=0.99, ANALYTICS_CLUSTER_ENTITY_BOOST=0.0):
+        assert hot_topics.mine_hot_topics(since=since).n_topics == 0
+    assert hot_topics.mine_hot_topics(since=since).n_topics == 2
