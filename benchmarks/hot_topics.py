@@ -4,8 +4,9 @@
                                              [--top 20] [--out FILE]
 
 Checks the README's two worked examples (each must be one cluster holding all its messages, and at
-most a few of the others in that cluster may be about something else) and writes the top clusters as Markdown for a person to judge: keywords,
-representative title, volume, growth, spread, support and every member's title. The report goes to
+most a few of the others in that cluster may be about something else), prints those clusters'
+members, and writes the top clusters as Markdown for a person to judge: keywords, representative
+title, volume, growth, spread, support and every member's title. The report goes to
 --out (default: var/hot_topics_report.md, outside version control); the data are read at run time.
 """
 
@@ -115,9 +116,8 @@ def main() -> None:
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as fh:
-        fh.write(
-            f"# Hot topics on hot_topics.csv (min similarity {args.min_similarity}, entity boost {args.entity_boost})\n\n"
-        )
+        cut, boost = args.min_similarity, args.entity_boost
+        fh.write(f"# Hot topics on hot_topics.csv (min similarity {cut}, entity boost {boost})\n\n")
         for rank, c in enumerate(ranked[: args.top], 1):
             fh.write(
                 f"## {rank}. {c.title}\n\nkeywords: {' '.join(c.keywords)} · volume {c.volume} · growth {c.growth}"
