@@ -134,9 +134,10 @@ def _suggestion_model():
 
 
 def _open_round():
-    model = apps.get_model("topics", "CollectionRound")
-    today = timezone.localdate()
-    return model.objects.filter(status="open", deadline__gte=today).order_by("-year").first()
+    """The collection round that accepts suggestions now (topics' open_rounds, deadline not passed)."""
+    from topics.selectors import open_rounds
+
+    return open_rounds().filter(deadline__gte=timezone.localdate()).order_by("-year").first()
 
 
 def check_send(topic: HotTopic, *, actor, note: str, data: dict) -> None:
