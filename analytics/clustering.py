@@ -1,10 +1,18 @@
 """Hot-topic clustering and ranking (no ORM): documents in, ranked clusters out.
 
-Each document is a TF-IDF vector of its title (words and character 2–3-grams, which catch the names
-of estates, schools and roads) and of its first body words at half weight. Documents are grouped by average-linkage
-agglomerative clustering on cosine distance, cut where the average similarity inside a cluster
-falls below `min_similarity`: average linkage joins a message to a group only if it is close to
-the group as a whole, so one shared word does not chain unrelated matters together.
+Two views of a document:
+- what it is about: a TF-IDF vector of its title (words and character 2–3-grams) and of its first
+  body words at half weight, with the names of places and organisations taken out;
+- whom or where it is about: the names in its title (`analytics.text.entities`: estates, schools,
+  companies, villages, the lexicon's places) as whole names and character bigrams, so 万科魅力之城
+  and 魅力之城 match.
+Their similarity is topic × (1 + entity_boost × names): messages about the same estate need far
+less topical overlap to join (fumes and night noise from the same shops), while a shared name alone
+joins nothing (cracked walls in that estate stay apart), and the same complaint about two estates
+stays apart unless the words nearly coincide. Documents are grouped by average-linkage agglomerative
+clustering on that similarity, cut where the average similarity inside a cluster falls below
+`min_similarity`: average linkage joins a message to a group only if it is close to the group as a
+whole, so one shared word does not chain unrelated matters together.
 
 Cost: the pairwise similarity matrix is n² (a 10,000-message window is 400 MB of float32 and takes
 seconds); windows beyond that should be split by month or blocked by town first.
@@ -26,7 +34,7 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from analytics.text import keywords, mask_codes
+from analytics.text import entities, keywords, mask_codes
 
 _NOT_WORD = re.compile(r"[^\w]|_")
 
@@ -40,6 +48,12 @@ class Doc:
     created_at: datetime
     place: str = ""
     support: int = 0
+    names: list[str] | None = None  # places and organisations named in the title (None: found by regex)
+
+    def entities(self) -> list[str]:
+        if self.names is None:
+            self.names = entities(self.title)
+        return self.names
 
 
 @dataclass
@@ -56,38 +70,90 @@ class Cluster:
     cohesion: dict[int, float] = field(default_factory=dict)  # member → similarity to the centroid
 
 
+MIN_SIMILARITY = 0.12
+ENTITY_BOOST = 6.0
+
+
 def _title_grams(title: str) -> list[str]:
     compact = _NOT_WORD.sub("", mask_codes(title))
     return ["#" + compact[j : j + n] for n in (2, 3) for j in range(len(compact) - n + 1)]
 
 
+def _without_names(text: str, names: Sequence[str]) -> str:
+    for name in names:
+        text = text.replace(name, " ")
+    return text
+
+
+def _entity_terms(names: Sequence[str]) -> list[str]:
+    out = []
+    for name in names:
+        out.append("@" + name)
+        out += ["@" + name[j : j + 2] for j in range(len(name) - 1)]
+    return out
+
+
 def _features(docs: Sequence[Doc], *, body_words: int = 60, body_weight: float = 0.5):
-    """Rows: title words and title character 2–3-grams (names of estates, schools, roads), then the
-    first body words at half weight; each block TF-IDF (rare terms weigh most), the row l2-normalised."""
+    """(topic rows, name rows). Topic: title words and title character 2–3-grams, then the first
+    body words at half weight, without the names; each block TF-IDF (rare terms weigh most), the row
+    l2-normalised. Names: TF-IDF of whole names and their bigrams, l2-normalised (None if no name recurs)."""
     ids = [str(i) for i in range(len(docs))]
     # Words in more than 5 % of a large window are background; a small window keeps its common words.
     max_df = max(int(0.05 * len(docs)), min(len(docs), 10))
+    names = [d.entities() for d in docs]
 
-    def tfidf(analyse):
-        return TfidfVectorizer(analyzer=lambda i: analyse(docs[int(i)]), sublinear_tf=True, min_df=2, max_df=max_df)
+    def inside(word: str, own: Sequence[str]) -> bool:
+        return any(word in name for name in own)
+
+    def tfidf(analyse, **kw):
+        return TfidfVectorizer(analyzer=lambda i: analyse(int(i)), sublinear_tf=True, min_df=2, **kw)
 
     try:
-        title = tfidf(lambda d: d.title_words + _title_grams(d.title)).fit_transform(ids)
-        body = tfidf(lambda d: d.words[:body_words]).fit_transform(ids)
+        title = tfidf(
+            lambda i: (
+                [w for w in docs[i].title_words if not inside(w, names[i])]
+                + _title_grams(_without_names(docs[i].title, names[i]))
+            ),
+            max_df=max_df,
+        ).fit_transform(ids)
+        body = tfidf(
+            lambda i: [w for w in docs[i].words[:body_words] if not inside(w, names[i])], max_df=max_df
+        ).fit_transform(ids)
     except ValueError:  # too few documents for min_df=2: nothing recurs, so nothing clusters
-        return None
-    return normalize(sparse.hstack([title, body * body_weight]).tocsr())
+        return None, None
+    topic = normalize(sparse.hstack([title, body * body_weight]).tocsr())
+    try:
+        named = normalize(tfidf(lambda i: _entity_terms(names[i])).fit_transform(ids))
+    except ValueError:  # no name occurs twice
+        named = None
+    return topic, named
 
 
-def cluster(docs: Sequence[Doc], *, min_similarity: float = 0.12, min_size: int = 3) -> list[Cluster]:
-    """Groups of at least min_size documents whose average pairwise cosine similarity ≥ min_similarity."""
+def similarity(docs: Sequence[Doc], *, entity_boost: float = ENTITY_BOOST) -> tuple[np.ndarray | None, object]:
+    """The pairwise similarity matrix (topic × (1 + boost × names), clipped to 0..1) and the topic rows."""
+    topic, named = _features(docs)
+    if topic is None:
+        return None, None
+    sim = (topic @ topic.T).toarray().astype(np.float32)
+    if named is not None and entity_boost:
+        sim *= 1.0 + entity_boost * (named @ named.T).toarray().astype(np.float32)
+    np.clip(sim, 0.0, 1.0, out=sim)
+    return sim, topic
+
+
+def cluster(
+    docs: Sequence[Doc],
+    *,
+    min_similarity: float = MIN_SIMILARITY,
+    min_size: int = 3,
+    entity_boost: float = ENTITY_BOOST,
+) -> list[Cluster]:
+    """Groups of at least min_size documents whose average pairwise similarity ≥ min_similarity."""
     if len(docs) < min_size:
         return []
-    X = _features(docs)
-    if X is None:
+    sim, X = similarity(docs, entity_boost=entity_boost)
+    if sim is None:
         return []
-    sim = (X @ X.T).toarray().astype(np.float32)
-    np.clip(sim, 0.0, 1.0, out=sim)
     dist = 1.0 - sim
     np.fill_diagonal(dist, 0.0)
     tree = linkage(squareform(dist, checks=False), method="average")

@@ -1,4 +1,5 @@
-"""The searchable kinds that exist on main: appeals, opinion reports, meetings (minutes) and outcome items.
+"""The searchable kinds: appeals, opinion reports, meetings (minutes), outcome items, proposals,
+topic suggestions and plan items.
 
 Visibility comes from the owning app's selector when it has one (`intake.selectors.appeals_visible_to`,
 the workflow's `visible`, or `core.visibility`); until then a conservative rule applies here:
@@ -99,6 +100,33 @@ def outcome_items_visible_to(user) -> QuerySet:
     return OutcomeItem.objects.filter(q).distinct()
 
 
+def proposals_visible_to(user) -> QuerySet:
+    """Proposals: the proposals app's own rule (own and co-signed; filed ones for members; assigned ones
+    for a liaison's department; never someone else's draft)."""
+    from proposals.selectors import proposals_visible_to as owner
+
+    return owner(user)
+
+
+def suggestions_visible_to(user) -> QuerySet:
+    """Topic suggestions: topics' rule (own ones; the office side sees submitted ones, never drafts)."""
+    from topics.selectors import suggestions_visible_to as owner
+
+    return owner(user)
+
+
+def plan_items_visible_to(user) -> QuerySet:
+    """Plan items: those of the plans the user may see (topics' rule: published plans for everyone)."""
+    from topics.models import PlanItem
+    from topics.selectors import plans_visible_to
+
+    return PlanItem.objects.filter(plan__in=plans_visible_to(user).values("pk"))
+
+
+def _proposal_text(p) -> str:
+    return "\n".join(filter(None, [p.case, p.analysis, p.suggestions]))
+
+
 def absolute_url(obj) -> str:
     """The record's own page, or '' while its app has no page yet."""
     try:
@@ -189,6 +217,41 @@ def register_defaults() -> None:
         )
     )
 
+    register_kind(
+        SearchKind(
+            key="proposal",
+            label=_("提案"),
+            model="proposals.Proposal",
+            title="title",
+            text_fields=(_proposal_text,),
+            visible=proposals_visible_to,
+            url=absolute_url,
+        )
+    )
+    register_kind(
+        SearchKind(
+            key="topic_suggestion",
+            label=_("议题建议"),
+            model="topics.TopicSuggestion",
+            title="title",
+            text_fields=("background", "why_now"),
+            visible=suggestions_visible_to,
+            url=absolute_url,
+        )
+    )
+    register_kind(
+        SearchKind(
+            key="plan_item",
+            label=_("协商计划议题"),
+            model="topics.PlanItem",
+            title="title",
+            text_fields=("notes",),
+            visible=plan_items_visible_to,
+            url=absolute_url,
+            queryset=lambda: _plan_items_for_index(),
+        )
+    )
+
 
 def appeals_for_analysis() -> QuerySet:
     """Appeals with what analysis reads (category, town, community)."""
@@ -213,3 +276,9 @@ def _outcome_items_for_index() -> QuerySet:
     from consultations.models import OutcomeItem
 
     return OutcomeItem.objects.select_related("meeting__town")
+
+
+def _plan_items_for_index() -> QuerySet:
+    from topics.models import PlanItem
+
+    return PlanItem.objects.select_related("plan")

@@ -30,6 +30,19 @@ def lexicon_words() -> list[str]:
     return sorted(w.strip() for w in words if w and w.strip())
 
 
+def place_names() -> list[str]:
+    """Place names (shipped places, the office's place entries, towns and communities), for entity matching."""
+    from analytics.models import LexiconEntry
+    from district.models import Community, Town
+
+    words = {w for w, k in text.default_lexicon() if k == "place"}
+    words.update(LexiconEntry.objects.filter(is_active=True, kind="place").values_list("word", flat=True))
+    words.difference_update(LexiconEntry.objects.filter(is_active=False).values_list("word", flat=True))
+    words.update(Town.objects.values_list("name", flat=True))
+    words.update(Community.objects.values_list("name", flat=True))
+    return sorted(w.strip() for w in words if w and w.strip())
+
+
 def tokenizer() -> jieba.Tokenizer:
     """The tokenizer for this deployment's lexicon (re-read at most once a minute, or after an edit)."""
     now = time.monotonic()

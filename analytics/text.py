@@ -140,6 +140,24 @@ def keywords(doc_words: Sequence[Sequence[str]], background_df: Counter, n_backg
     return [w for w, _s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
 
 
+@lru_cache(maxsize=1)
+def _entity_pattern() -> re.Pattern:
+    suffixes = sorted(_read_lines("entity_suffixes.txt"), key=len, reverse=True)
+    breaks = re.escape("".join(_read_lines("entity_breaks.txt")))
+    name_char = rf"[^\s\d\W{breaks}]"
+    return re.compile(rf"({name_char}{{2,6}}?(?:{'|'.join(map(re.escape, suffixes))}))")
+
+
+def entities(title: str, places: Iterable[str] = ()) -> list[str]:
+    """Names of places and organisations in a title: 2–6 name characters before a known ending
+    (小区, 学院, 公司, ... in analytics/data/entity_suffixes.txt), plus any of `places` (the lexicon's
+    place names) it contains. Letter codes (A市, B3区) are dropped first: they name no one place."""
+    plain = _CODES.sub(" ", unicodedata.normalize("NFKC", title or ""))
+    found = [m.group(1) for m in _entity_pattern().finditer(plain)]
+    found += [p for p in places if len(p) >= 2 and p in plain and not any(p in f for f in found)]
+    return list(dict.fromkeys(found))
+
+
 def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) spans of the terms in text, case-insensitive, left to right."""
     lowered = text.lower()

@@ -2,7 +2,10 @@
 
     .venv/bin/python benchmarks/classify.py [--data DIR] [--cv]
 
---cv runs 5-fold cross-validation on train.csv only (the only data used to choose settings).
+--cv runs 5-fold cross-validation on train.csv only (the only data used to choose settings);
+--candidates cross-validates the other models that were considered (word and character n-gram
+unions, LinearSVC / LogisticRegression / SGD modified-Huber / ComplementNB / NB-SVM, title weights,
+calibrated averaging of a word and a character model), each with the same folds.
 The data are read at run time from the shared folder; nothing from them is stored in the repository.
 """
 
@@ -40,6 +43,112 @@ def cross_validate(texts, labels, folds: int = 5, seed: int = 0, **params) -> fl
     return f1_score(truth, pred, average="macro")
 
 
+# Candidate models for --candidates: (name, feature blocks, classifier, options). A block is
+# (analyzer, n-gram range, weight, head only); "head" is the first HEAD characters (the title).
+SHIPPED_BLOCKS = [("char", (1, 2), 1.0, False), ("char", (1, 2), 0.5, True)]
+WORD12 = [("word", (1, 2), 1.0, False)]
+CANDIDATES = [
+    ("shipped: char 1-2 + head 60 chars x0.5, LinearSVC C=1", SHIPPED_BLOCKS, "svm", {}),
+    ("  same, C=0.5", SHIPPED_BLOCKS, "svm", {"C": 0.5}),
+    ("  same, C=2", SHIPPED_BLOCKS, "svm", {"C": 2.0}),
+    ("  head 20 chars", SHIPPED_BLOCKS, "svm", {"head": 20}),
+    ("  head 30 chars", SHIPPED_BLOCKS, "svm", {"head": 30}),
+    ("  head 100 chars", SHIPPED_BLOCKS, "svm", {"head": 100}),
+    ("  head weight 0.35", [("char", (1, 2), 1.0, False), ("char", (1, 2), 0.35, True)], "svm", {}),
+    ("  head weight 0.7", [("char", (1, 2), 1.0, False), ("char", (1, 2), 0.7, True)], "svm", {}),
+    ("char 1-3 + head", [("char", (1, 3), 1.0, False), ("char", (1, 2), 0.5, True)], "svm", {}),
+    ("jieba word 1-2 (user dictionary)", WORD12, "svm", {}),
+    ("word 1-2 + char 1-2", WORD12 + [("char", (1, 2), 1.0, False)], "svm", {}),
+    ("word 1-2 + char 1-3 + head", WORD12 + [("char", (1, 3), 1.0, False), ("char", (1, 2), 0.5, True)], "svm", {}),
+    ("word 1-2 + shipped", WORD12 + SHIPPED_BLOCKS, "svm", {}),
+    ("word 1-2 x0.7 + shipped", [("word", (1, 2), 0.7, False)] + SHIPPED_BLOCKS, "svm", {}),
+    ("shipped features, LogisticRegression C=10", SHIPPED_BLOCKS, "lr", {"C": 10.0}),
+    ("shipped features, SGD modified Huber a=1e-4", SHIPPED_BLOCKS, "sgd", {"alpha": 1e-4}),
+    ("shipped features, ComplementNB a=0.3", SHIPPED_BLOCKS, "cnb", {"alpha": 0.3}),
+    ("shipped features, NB-SVM (log-count ratios)", SHIPPED_BLOCKS, "nbsvm", {}),
+    ("calibrated average: word 1-2 model + shipped model", SHIPPED_BLOCKS, "calavg", {"blocks2": WORD12}),
+]
+
+
+def run_candidates(texts: list[str], labels: list[str], seeds=(0,)) -> None:
+    """Cross-validate every candidate on train.csv with the same stratified folds; print macro-F1."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.svm import LinearSVC
+
+    from analytics.classifier import prepare
+    from analytics.text import _keep, default_tokenizer
+
+    prepared = [prepare(t) for t in texts]
+    tok = default_tokenizer()
+    words = [[w for w in tok.lcut(t, HMM=False) if _keep(w)] for t in prepared]  # label-free, once
+    y = np.array(labels)
+
+    def grams(ws, ng):
+        pairs = [f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False)] if ng[1] == 2 else []
+        return (list(ws) if ng[0] == 1 else []) + pairs
+
+    def matrices(blocks, tr, te, head):
+        parts_tr, parts_te = [], []
+        for analyzer, ng, weight, head_only in blocks:
+            if analyzer == "char":
+                src = [t[:head] if head_only else t for t in prepared]
+                vec = TfidfVectorizer(analyzer="char", ngram_range=ng, sublinear_tf=True, lowercase=False)
+            else:
+                src = [grams(w, ng) for w in words]
+                vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True, lowercase=False)
+            parts_tr.append(vec.fit_transform([src[i] for i in tr]) * weight)
+            parts_te.append(vec.transform([src[i] for i in te]) * weight)
+        return sparse.hstack(parts_tr, format="csr"), sparse.hstack(parts_te, format="csr")
+
+    def nbsvm(Xtr, ytr, Xte, C):
+        classes, margins = np.unique(ytr), []
+        for c in classes:
+            pos = ytr == c
+            p, q = 1 + Xtr[pos].sum(0), 1 + Xtr[~pos].sum(0)
+            r = np.asarray(np.log((p / p.sum()) / (q / q.sum()))).ravel()
+            svm = LinearSVC(C=C, class_weight="balanced").fit(Xtr.multiply(r).tocsr(), pos)
+            margins.append(svm.decision_function(Xte.multiply(r).tocsr()))
+        return classes[np.argmax(np.column_stack(margins), axis=1)]
+
+    for name, blocks, clf, opts in CANDIDATES:
+        C, head, scores = opts.get("C", 1.0), opts.get("head", 60), []
+        start = time.perf_counter()
+        for seed in seeds:
+            truth, pred = [], []
+            for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(prepared, y):
+                Xtr, Xte = matrices(blocks, tr, te, head)
+                if clf == "svm":
+                    p = LinearSVC(C=C, class_weight="balanced").fit(Xtr, y[tr]).predict(Xte)
+                elif clf == "lr":
+                    p = LogisticRegression(C=C, class_weight="balanced", max_iter=500).fit(Xtr, y[tr]).predict(Xte)
+                elif clf == "sgd":
+                    sgd = SGDClassifier(loss="modified_huber", alpha=opts["alpha"], class_weight="balanced")
+                    p = sgd.set_params(max_iter=50, random_state=0).fit(Xtr, y[tr]).predict(Xte)
+                elif clf == "cnb":
+                    p = ComplementNB(alpha=opts["alpha"]).fit(Xtr, y[tr]).predict(Xte)
+                elif clf == "nbsvm":
+                    p = nbsvm(Xtr, y[tr], Xte, C)
+                else:  # calibrated probability average of two models
+                    proba = 0
+                    for blk in (blocks, opts["blocks2"]):
+                        a, b = (Xtr, Xte) if blk is blocks else matrices(blk, tr, te, head)
+                        model = CalibratedClassifierCV(LinearSVC(C=C, class_weight="balanced"), cv=3).fit(a, y[tr])
+                        proba = proba + model.predict_proba(b)
+                    p = model.classes_[np.asarray(proba).argmax(axis=1)]
+                pred += list(p)
+                truth += list(y[te])
+            scores.append(f1_score(truth, pred, average="macro"))
+        per_seed = " ".join(f"{x:.4f}" for x in scores)
+        print(f"{sum(scores) / len(scores):.4f}  {name}  [{per_seed}]  {time.perf_counter() - start:.0f} s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -47,6 +156,8 @@ def main() -> None:
     parser.add_argument("--C", type=float, default=None, help="SVM regularisation (default: the shipped value)")
     parser.add_argument("--head-chars", type=int, default=None)
     parser.add_argument("--bias", action="store_true", help="add the cross-validated class offsets")
+    parser.add_argument("--candidates", action="store_true", help="cross-validate the candidate models")
+    parser.add_argument("--seeds", type=int, default=1, help="shuffles of the 5 folds for --candidates")
     args = parser.parse_args()
     params = {k: v for k, v in {"C": args.C, "head_chars": args.head_chars}.items() if v is not None}
     if args.bias:
@@ -58,6 +169,9 @@ def main() -> None:
     from analytics.classifier import throughput, train
 
     x_train, y_train = load(args.data / "train.csv")
+    if args.candidates:
+        run_candidates(x_train, y_train, seeds=tuple(range(args.seeds)))
+        return
     if args.cv:
         scores = [cross_validate(x_train, y_train, seed=s, **params) for s in (0, 1, 2)]
         print(f"train.csv 5-fold CV macro-F1 (3 shuffles): {sum(scores) / len(scores):.4f}  {scores}")

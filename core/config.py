@@ -59,6 +59,10 @@ CONSTANCE_CONFIG = {
     "DUTY_GRADE_EXCELLENT": (90, _("履职积分“优秀”分数线"), int),
     "DUTY_GRADE_GOOD": (80, _("履职积分“良好”分数线"), int),
     "DUTY_GRADE_PASS": (60, _("履职积分“合格”分数线"), int),
+    # Text analytics (docs/analytics.md; values measured in benchmarks/README.md)
+    "ANALYTICS_DUPLICATE_MIN_SIMILARITY": (0.3, _("疑似重复诉求的最低相似度（0–1）"), float),
+    "ANALYTICS_CLUSTER_MIN_SIMILARITY": (0.12, _("热点聚类的切分阈值：簇内平均相似度下限（0–1）"), float),
+    "ANALYTICS_CLUSTER_ENTITY_BOOST": (6.0, _("热点聚类中同一小区、学校、单位名称的加权倍数"), float),
 }
 
 CONSTANCE_CONFIG_FIELDSETS = (
@@ -69,4 +73,5 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_")))),
     (_("通知"), ("DIGEST_HOUR",)),
     (_("统计与履职"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("INSIGHT_", "DUTY_")))),
+    (_("文本分析"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("ANALYTICS_"))),
 )

@@ -32,8 +32,17 @@ def fingerprint_appeal(*, appeal) -> AppealFingerprint:
     return fingerprint
 
 
-def similar_open_appeals(*, appeal, threshold: float = DUPLICATE_THRESHOLD) -> list[tuple[object, float]]:
-    """Open appeals (other than this one) whose text is estimated at least `threshold` similar, best first."""
+def duplicate_threshold() -> float:
+    """The district's duplicate cut (constance ANALYTICS_DUPLICATE_MIN_SIMILARITY; default 0.3)."""
+    from constance import config
+
+    return float(getattr(config, "ANALYTICS_DUPLICATE_MIN_SIMILARITY", DUPLICATE_THRESHOLD))
+
+
+def similar_open_appeals(*, appeal, threshold: float | None = None) -> list[tuple[object, float]]:
+    """Open appeals (other than this one) whose text is estimated at least `threshold` similar, best first
+    (default: the district's configured threshold)."""
+    threshold = duplicate_threshold() if threshold is None else threshold
     fingerprint = AppealFingerprint.objects.filter(appeal=appeal).first()
     if fingerprint is None:
         fingerprint = fingerprint_appeal(appeal=appeal)
@@ -55,7 +64,7 @@ def similar_open_appeals(*, appeal, threshold: float = DUPLICATE_THRESHOLD) -> l
 def record_duplicates(*, appeal) -> list[DuplicateCandidate]:
     """Record the pairs (this appeal, an earlier open one) for staff to judge; known pairs are kept."""
     out = []
-    for other, similarity in similar_open_appeals(appeal=appeal):
+    for other, similarity in similar_open_appeals(appeal=appeal, threshold=duplicate_threshold()):
         newer, older = (
             (appeal, other) if (appeal.created_at, appeal.pk) >= (other.created_at, other.pk) else (other, appeal)
         )

@@ -16,12 +16,23 @@ from analytics import clustering, lexicon, registry, text
 from analytics.models import HotTopic, HotTopicItem, HotTopicRun
 from core.exceptions import Refused
 
-MIN_SIMILARITY = 0.12
+MIN_SIMILARITY = clustering.MIN_SIMILARITY
 TOP = 20
+
+
+def cluster_settings() -> dict:
+    """The district's cluster cut and name boost (constance keys; defaults in analytics.clustering)."""
+    from constance import config
+
+    return {
+        "min_similarity": float(getattr(config, "ANALYTICS_CLUSTER_MIN_SIMILARITY", clustering.MIN_SIMILARITY)),
+        "entity_boost": float(getattr(config, "ANALYTICS_CLUSTER_ENTITY_BOOST", clustering.ENTITY_BOOST)),
+    }
 
 
 def _documents(since: datetime, until: datetime) -> tuple[list[clustering.Doc], list[tuple]]:
     tok = lexicon.tokenizer()
+    places = lexicon.place_names()
     docs, refs = [], []
     for kind in registry.all_kinds():
         if not kind.hot_topics:
@@ -35,6 +46,7 @@ def _documents(since: datetime, until: datetime) -> tuple[list[clustering.Doc], 
                     title=title,
                     words=text.content_words(f"{title} {body}", tok),
                     title_words=text.content_words(title, tok),
+                    names=text.entities(title, places),
                     created_at=getattr(obj, kind.created_field),
                     place=kind.place(obj) if kind.place else "",
                     support=kind.support(obj) if kind.support else 0,
@@ -51,17 +63,23 @@ def mine_hot_topics(
     until: datetime | None = None,
     actor=None,
     top: int = TOP,
-    min_similarity: float = MIN_SIMILARITY,
+    min_similarity: float | None = None,
+    entity_boost: float | None = None,
 ) -> HotTopicRun:
-    """Cluster the window's appeals and reports; store the top clusters as candidate topics with evidence."""
+    """Cluster the window's appeals and reports; store the top clusters as candidate topics with evidence.
+
+    The cut and the name boost default to the district's configuration (cluster_settings)."""
+    settings = cluster_settings()
+    if min_similarity is not None:
+        settings["min_similarity"] = min_similarity
+    if entity_boost is not None:
+        settings["entity_boost"] = entity_boost
     until = until or timezone.now()
     if since >= until:
         raise Refused(_("起始时间必须早于截止时间。"))
     start = time.perf_counter()
     docs, refs = _documents(since, until)
-    ranked = clustering.describe_and_rank(
-        docs, clustering.cluster(docs, min_similarity=min_similarity), since=since, until=until, top=top
-    )
+    ranked = clustering.describe_and_rank(docs, clustering.cluster(docs, **settings), since=since, until=until, top=top)
     run = HotTopicRun.objects.create(
         since=since,
         until=until,
@@ -116,9 +134,10 @@ def _suggestion_model():
 
 
 def _open_round():
-    model = apps.get_model("topics", "CollectionRound")
-    today = timezone.localdate()
-    return model.objects.filter(status="open", deadline__gte=today).order_by("-year").first()
+    """The collection round that accepts suggestions now (topics' open_rounds, deadline not passed)."""
+    from topics.selectors import open_rounds
+
+    return open_rounds().filter(deadline__gte=timezone.localdate()).order_by("-year").first()
 
 
 def check_send(topic: HotTopic, *, actor, note: str, data: dict) -> None:

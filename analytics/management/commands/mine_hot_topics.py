@@ -24,15 +24,17 @@ class Command(BaseCommand):
         parser.add_argument("--since", required=True, help="YYYY-MM-DD")
         parser.add_argument("--until", help="YYYY-MM-DD (default: now)")
         parser.add_argument("--top", type=int, default=hot_topics.TOP)
-        parser.add_argument("--min-similarity", type=float, default=hot_topics.MIN_SIMILARITY)
+        parser.add_argument("--min-similarity", type=float, help="cluster cut (default: the district's setting)")
+        parser.add_argument("--entity-boost", type=float, help="weight of shared names (default: the setting)")
 
-    def handle(self, *args, since, until=None, top=20, min_similarity=0.12, **options):
+    def handle(self, *args, since, until=None, top=20, min_similarity=None, entity_boost=None, **options):
         try:
             run = hot_topics.mine_hot_topics(
                 since=_day(since),
                 until=_day(until, end=True) if until else None,
                 top=top,
                 min_similarity=min_similarity,
+                entity_boost=entity_boost,
             )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
