@@ -268,6 +268,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
 CONSTANCE_CONFIG = DISTRICT_RULES
 CONSTANCE_CONFIG_FIELDSETS = DISTRICT_RULE_FIELDSETS
+if env_str("REDIS_URL"):
+    # With a shared cache every process sees an edited rule at once; a per-process cache would not.
+    CONSTANCE_DATABASE_CACHE_BACKEND = "default"
 
 LOGGING = {
     "version": 1,
