@@ -32,7 +32,7 @@
       base.legend = { type: narrow ? "plain" : "scroll", bottom: 0, textStyle: { fontSize: 12 } };
       base.series = [{
         type: "pie", radius: narrow ? ["25%", "50%"] : ["35%", "65%"], center: ["50%", narrow ? "38%" : "45%"],
-        label: { show: !narrow, formatter: "{b}\n{c}" + (f.unit || ""), fontSize: 12 },
+        label: { show: !narrow, formatter: "{b}\n{c}" + (f.unit ? " " + f.unit : ""), fontSize: 12 },
         data: f.rows.map(function (r) { return { name: r.label, value: r.value }; })
       }];
       return base;
