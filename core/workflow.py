@@ -15,6 +15,7 @@ from typing import Any
 
 import rules
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -34,9 +35,13 @@ def _resolve(ref):
 def check(predicate, user, obj=None) -> bool:
     """Evaluate a django-rules predicate (any arity) or a plain callable(user, obj)."""
     pred = _resolve(predicate)
-    if isinstance(pred, rules.Predicate):
-        return bool(pred.test(user, obj))
-    return bool(pred(user, obj))
+    try:
+        if isinstance(pred, rules.Predicate):
+            return bool(pred.test(user, obj))
+        return bool(pred(user, obj))
+    except ObjectDoesNotExist:
+        # A relation the permission depends on does not exist (yet): it cannot grant anything.
+        return False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ is_signer = has_role(Role.SECRETARY_GENERAL, Role.VICE_CHAIR, Role.CHAIR)
 
 @rules.predicate
 def is_report_author(user, report) -> bool:
-    return report is not None and report.author_id == user.pk
+    return report is not None and user.is_authenticated and report.author_id == user.pk
 
 
 # The office may submit on a member's behalf (paper reports, proposals converted by the committee).

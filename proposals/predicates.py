@@ -20,7 +20,7 @@ is_key_selector = is_proposal_office | is_cppcc_leader
 
 @rules.predicate
 def is_author(user, proposal) -> bool:
-    return proposal is not None and proposal.author_id == user.pk
+    return proposal is not None and user.is_authenticated and proposal.author_id == user.pk
 
 
 @rules.predicate

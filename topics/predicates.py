@@ -26,7 +26,7 @@ can_review_plan = is_party_leader
 
 @rules.predicate
 def is_suggester(user, suggestion) -> bool:
-    return suggestion is not None and suggestion.suggester_id == user.pk
+    return suggestion is not None and user.is_authenticated and suggestion.suggester_id == user.pk
 
 
 @rules.predicate

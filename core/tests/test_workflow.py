@@ -114,3 +114,12 @@ def test_every_declared_workflow_is_complete(wf):
     assert set(table) == set(wf.states.values)
     assert wf.reachable() == set(wf.states.values), "every state must be reachable from the initial one"
     assert wf.visible is not None, "every workflow declares who may see its objects"
+
+
+def test_no_owner_predicate_lets_a_signed_out_user_through_on_an_unsaved_record(cast):
+    """An unsaved record has no owner id, and neither has an anonymous user: that must not match."""
+    from django.apps import apps
+
+    for wf in all_workflows():
+        obj = apps.get_model(wf.model)()
+        assert wf.available(obj, cast.anonymous) == [], wf.model

@@ -15,7 +15,7 @@ class Status(models.TextChoices):
 
 @rules.predicate
 def is_owner(user, memo) -> bool:
-    return memo is not None and memo.owner_id == user.pk
+    return memo is not None and user.is_authenticated and memo.owner_id == user.pk
 
 
 def no_empty_body(memo, **kwargs) -> None:
