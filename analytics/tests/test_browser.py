@@ -21,7 +21,7 @@ def test_the_office_searches_in_chinese_and_sees_highlighted_hits(page, cast):
     login(page, "clerk", PASSWORD)
     page.goto(f"{page.base_url}/analytics/search/")
     page.fill("input[name=q]", "垃圾中转站")
-    page.get_by_role("button", name="检索").click()
+    page.locator("main").get_by_role("button", name="检索").click()
     results = page.locator("[data-testid=results] li")
     assert results.count() == 1
     assert "共 1 条结果" in page.inner_text("[data-testid=result-count]")
