@@ -293,7 +293,9 @@ def respond_to_invitation(
     *, participant: MeetingParticipant, actor, response: str, deputy_name: str = "", reason: str = ""
 ) -> MeetingParticipant:
     """Reply to an invitation: attend, send a named deputy, or decline with a reason."""
-    participant = MeetingParticipant.objects.select_for_update().select_related("meeting").get(pk=participant.pk)
+    participant = (
+        MeetingParticipant.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=participant.pk)
+    )
     if not _may_reply_for(actor, participant):
         raise ActionForbidden(_("您不能代替他人回复会议通知。"))
     if participant.meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
@@ -320,7 +322,9 @@ def respond_to_invitation(
 @transaction.atomic
 def check_in(*, participant: MeetingParticipant, actor) -> MeetingParticipant:
     """Sign in at the meeting (the clerk for anyone, or the participant for themself)."""
-    participant = MeetingParticipant.objects.select_for_update().select_related("meeting").get(pk=participant.pk)
+    participant = (
+        MeetingParticipant.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=participant.pk)
+    )
     if not _may_reply_for(actor, participant):
         raise ActionForbidden(_("您不能为他人签到。"))
     if participant.meeting.status not in (MeetingStatus.INVITED, MeetingStatus.HELD):

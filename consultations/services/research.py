@@ -146,7 +146,7 @@ def respond_to_group_invitation(
     *, membership: GroupMembership, actor, accept: bool, reason: str = ""
 ) -> GroupMembership:
     """The invitee accepts, or declines with a reason."""
-    membership = GroupMembership.objects.select_for_update().select_related("group").get(pk=membership.pk)
+    membership = GroupMembership.objects.select_for_update(of=("self",)).select_related("group").get(pk=membership.pk)
     if membership_of(actor, membership.group) != membership:
         raise ActionForbidden(_("只能由被邀请人本人回复。"))
     if membership.response != InvitationResponse.INVITED:

@@ -107,7 +107,7 @@ def deliver(*, reminder_id: int) -> int:
 
     with transaction.atomic():
         log = (
-            ReminderLog.objects.select_for_update()
+            ReminderLog.objects.select_for_update(of=("self",))
             .filter(pk=reminder_id, sent_at__isnull=True)
             .select_related("task")
             .first()

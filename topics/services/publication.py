@@ -121,7 +121,7 @@ def acknowledge_receipt(*, plan: ConsultationPlan, actor) -> DepartmentReceipt:
     if not actor.has_role(Role.DEPT_LIAISON) or not actor.department_id:
         raise Refused(_("只有部门联络员可以签收。"))
     receipt = (
-        DepartmentReceipt.objects.select_for_update()
+        DepartmentReceipt.objects.select_for_update(of=("self",))
         .filter(plan=plan, department_id=actor.department_id)
         .select_related("department")
         .first()

@@ -117,7 +117,7 @@ def open_vote(
     """Put the plan's current version to a standing-committee meeting; every standing member is invited."""
     if not is_clerk(actor):
         raise ActionForbidden(_("只有政协办公室可以组织常委会表决。"))
-    plan = ConsultationPlan.objects.select_for_update().select_related("current_version").get(pk=plan.pk)
+    plan = ConsultationPlan.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=plan.pk)
     if plan.status != PlanStatus.VOTE:
         raise Refused(_("计划当前为“%(state)s”，尚未提交常委会表决。") % {"state": plan.get_status_display()})
     if chain.requires_signoffs():
@@ -171,7 +171,7 @@ def open_vote(
 
 
 def _require_open(vote: PlanVote) -> PlanVote:
-    vote = PlanVote.objects.select_for_update().select_related("meeting", "plan").get(pk=vote.pk)
+    vote = PlanVote.objects.select_for_update(of=("self",)).select_related("meeting", "plan").get(pk=vote.pk)
     if not vote.is_open:
         raise Refused(_("该次表决已宣布结果。"))
     return vote
@@ -283,7 +283,7 @@ def guard_vote_fails(plan: ConsultationPlan, **kwargs) -> None:
 
 def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:
     """Freeze the counts and the result on the vote and on the audited status change."""
-    vote = PlanVote.objects.select_for_update().select_related("meeting").get(pk=open_vote_of(plan).pk)
+    vote = PlanVote.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=open_vote_of(plan).pk)
     outcome = outcome_of(vote)
     vote.votes_for, vote.votes_against, vote.votes_abstain = (
         outcome.votes_for,
