@@ -25,14 +25,9 @@ def owner_selector(model_label: str, selector_path: str):
         return import_string(selector_path)
     except ImportError:
         pass
-    from core.visibility import _visible
-    from core.workflow import _registry
+    from core.visibility import visibility_for
 
-    wf = _registry.get(model_label.lower())
-    if wf is not None and wf.visible:
-        return wf.visible_to
-    model = apps.get_model(model_label)
-    return _visible.get(model._meta.label_lower)
+    return visibility_for(apps.get_model(model_label))
 
 
 def _authenticated(user) -> bool:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +10,7 @@ from core.exceptions import DomainError
 from core.forms import TransitionForm
 from core.models import Attachment
 from core.selectors import current_committee
+from core.visibility import visible_queryset
 from core.workflow import _registry, perform
 
 
@@ -65,9 +65,7 @@ def transition(request, label: str, pk: int):
 def attachment_download(request, token: str):
     """Serve an attachment as a download after checking the viewer may see its record."""
     att = get_object_or_404(Attachment.objects.select_related("content_type"), token=token)
-    model = att.content_type.model_class()
-    wf = _registry.get(model._meta.label_lower) if model else None
-    visible = wf.visible_to(request.user) if wf else _visible_fallback(request.user, att.content_type)
+    visible = visible_queryset(request.user, att.content_type.model_class())
     if visible is None or not visible.filter(pk=att.object_id).exists():
         raise Http404
     response = FileResponse(
@@ -76,12 +74,6 @@ def attachment_download(request, token: str):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-def _visible_fallback(user, ct: ContentType):
-    from core.visibility import visible_queryset
-
-    return visible_queryset(user, ct.model_class())
 
 
 def ratelimited(request, exception=None):

@@ -36,10 +36,8 @@ def parse_source(value: str, *, viewer):
     except LookupError:
         return None
     from core.visibility import visible_queryset
-    from core.workflow import _registry
 
-    wf = _registry.get(model._meta.label_lower)
-    visible = wf.visible_to(viewer) if wf else visible_queryset(viewer, model)
+    visible = visible_queryset(viewer, model)
     if visible is None:
         # A model that declares no visibility: only the office and leaders, who see all records, may link it.
         if not (is_office(viewer) or is_cppcc_leader(viewer)):
