@@ -1,14 +1,15 @@
 """Hooks into other apps' saves (their models are not ours to change).
 
-- intake.Appeal saved → analyse_appeal after commit (routing suggestion only when created).
+- intake.Appeal saved → analyse_appeal (routing suggestion only when created).
 - a record of any registered search kind (or one its documents include) saved or deleted →
-  reindex_record after commit.
+  reindex_record.
+Both are enqueued with the commit of the change (`core.tasks.enqueue_on_commit`).
 """
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from analytics import registry
+from core.tasks import enqueue_on_commit
 
 TEXT_FIELDS = {"title", "body"}
 
@@ -18,26 +19,23 @@ def _appeal_saved(sender, instance, created, update_fields=None, raw=False, **kw
         return
     if not created and update_fields is not None and not (TEXT_FIELDS & set(update_fields)):
         # A status or routing change: the text is the same, only the index's filters may change.
-        pk = instance.pk
-        transaction.on_commit(lambda: _enqueue_reindex("intake.Appeal", pk))
+        _enqueue_reindex("intake.Appeal", instance.pk)
         return
     from analytics.tasks import analyse_appeal
 
-    pk = instance.pk
-    transaction.on_commit(lambda: analyse_appeal.enqueue(pk, created))
+    enqueue_on_commit(analyse_appeal, instance.pk, created)
 
 
 def _enqueue_reindex(label: str, pk: int) -> None:
     from analytics.tasks import reindex_record
 
-    reindex_record.enqueue(label, pk)
+    enqueue_on_commit(reindex_record, label, pk)
 
 
 def _record_changed(sender, instance, raw=False, **kwargs) -> None:
     if raw:
         return
-    label, pk = sender._meta.label, instance.pk
-    transaction.on_commit(lambda: _enqueue_reindex(label, pk))
+    _enqueue_reindex(sender._meta.label, instance.pk)
 
 
 def connect() -> None:

@@ -265,7 +265,10 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # District rules are configuration: these are the seed district's values, editable by the office.
-CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
+CONSTANCE_BACKEND = "core.config_backend.ProcessCachedDatabaseBackend"
+# Each process keeps a copy of the rules for this many seconds (an edit reaches the other processes
+# within it); 0 reads the database (or the shared cache) on every access.
+CONSTANCE_PROCESS_CACHE_SECONDS = env_int("CONSTANCE_PROCESS_CACHE_SECONDS", 5)
 CONSTANCE_CONFIG = DISTRICT_RULES
 CONSTANCE_CONFIG_FIELDSETS = DISTRICT_RULE_FIELDSETS
 if env_str("REDIS_URL"):

@@ -42,7 +42,6 @@ def check_text(*, title: str, body: str) -> dict[str, str]:
     return errors
 
 
-@transaction.atomic
 def submit_appeal(
     *,
     title: str,
@@ -59,11 +58,13 @@ def submit_appeal(
     idempotency_key: str | None = None,
     actor=None,
 ) -> tuple[Appeal, bool]:
-    """Record an appeal from any channel; returns (appeal, created). A repeated key returns the first."""
-    if idempotency_key:
-        existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    """Record an appeal from any channel; returns (appeal, created). A repeated key returns the first.
+
+    One transaction: the appeal, its history row, its attachments and its analysis task commit
+    together (a task queued in the database is part of it, see core.tasks). A repeated idempotency
+    key is caught by the unique index, not by a lookup first: the common case (a new appeal) costs
+    no extra round trip, and a concurrent retry with the same key loses cleanly and reads the winner.
+    """
     errors = check_text(title=title, body=body)
     if errors:
         raise Refused(next(iter(errors.values())), fields=errors)
@@ -71,6 +72,7 @@ def submit_appeal(
         if town is not None and community.town_id != town.pk:
             raise Refused(_("所选社区/村不属于所选镇街。"), fields={"community": _("所选社区/村不属于所选镇街。")})
         town = community.town
+    citizen = citizen if getattr(citizen, "is_authenticated", False) else None
     appeal = Appeal(
         tracking_code=new_tracking_code(),
         title=title.strip(),
@@ -82,27 +84,29 @@ def submit_appeal(
         address=(address or "").strip(),
         contact_name=(contact_name or "").strip(),
         contact_phone=(contact_phone or "").strip(),
-        citizen=citizen if getattr(citizen, "is_authenticated", False) else None,
+        citizen=citizen,
         department=category.department if category is not None else None,
         idempotency_key=idempotency_key or None,
         status=AppealStatus.RECEIVED,
     )
     appeal._history_user = actor if getattr(actor, "is_authenticated", False) else None
     # Field checks only: the status/outcome check constraints hold by construction here and the
-    # database enforces them anyway; validating them costs two queries and three savepoints per appeal.
-    appeal.full_clean(exclude=["tracking_code", "idempotency_key"], validate_constraints=False)
+    # database enforces them anyway (validating them costs two queries and three savepoints), and
+    # the related records were passed in as rows already read, so their existence is not re-queried.
+    appeal.full_clean(
+        exclude=["tracking_code", "idempotency_key", "category", "town", "community", "citizen", "department"],
+        validate_constraints=False,
+    )
     try:
-        # A savepoint, so a concurrent retry with the same key loses cleanly and reads the winner.
         with transaction.atomic():
             appeal.save()
+            for upload in attachments:
+                store_attachment(target=appeal, upload=upload, actor=actor, kind="appeal")
     except IntegrityError:
-        if idempotency_key:
-            winner = Appeal.objects.filter(idempotency_key=idempotency_key).first()
-            if winner is not None:
-                return winner, False
-        raise
-    for upload in attachments:
-        store_attachment(target=appeal, upload=upload, actor=actor, kind="appeal")
+        winner = Appeal.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if winner is None:
+            raise
+        return winner, False
     return appeal, True
 
 

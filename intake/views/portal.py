@@ -29,11 +29,13 @@ def submit(request):
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
         return render(request, "intake/submit.html", {"form": form})
-    key = (request.POST.get("idempotency_key") or "")[:64]
-    done = Appeal.objects.filter(idempotency_key=key).first() if key else None
-    if done is not None:
-        return redirect("intake:track-detail", code=done.tracking_code)
     if getattr(request, "limited", False):
+        # A repeated submission of an appeal already stored is not a new one: show it, limit or not.
+        # (Without the limit, submit_appeal itself returns the stored appeal for a repeated key.)
+        key = (request.POST.get("idempotency_key") or "")[:64]
+        done = Appeal.objects.filter(idempotency_key=key).first() if key else None
+        if done is not None:
+            return redirect("intake:track-detail", code=done.tracking_code)
         form.is_valid()
         return render(request, "intake/submit.html", {"form": form, "error": _limited_message()}, status=429)
     if form.is_valid():
