@@ -68,6 +68,11 @@ def attachment_download(request, token: str):
     visible = visible_queryset(request.user, att.content_type.model_class())
     if visible is None or not visible.filter(pk=att.object_id).exists():
         raise Http404
+    return attachment_response(att)
+
+
+def attachment_response(att: Attachment) -> FileResponse:
+    """The file as a download (never shown inline, never sniffed, sandboxed if opened anyway)."""
     response = FileResponse(
         att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type="application/octet-stream"
     )

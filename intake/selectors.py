@@ -95,6 +95,13 @@ def case_of(appeal: Appeal) -> Appeal:
     return appeal
 
 
+def citizen_attachments(appeal: Appeal):
+    """The files the citizen sent with the appeal (what the tracking page lists and serves)."""
+    from core.services import attachments_of
+
+    return attachments_of(appeal).filter(kind="appeal")
+
+
 def public_messages(appeal: Appeal):
     """Messages exchanged with the citizen, oldest first."""
     return appeal.messages.all().order_by("created_at", "id")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", portal.submit, name="submit"),
     path("track/", portal.track, name="track"),
     path("track/<str:code>/", portal.track_detail, name="track-detail"),
+    path("track/<str:code>/files/<str:token>/", portal.track_attachment, name="track-attachment"),
     path("wechat/", portal.wechat_callback, name="wechat"),
     path("office/", office.appeal_list, name="office-list"),
     path("office/new/", office.appeal_create, name="office-create"),

@@ -177,3 +177,29 @@ def test_a_public_submission_costs_a_few_queries_and_one_transaction(client, tow
     assert len(inserts) == 3, sql  # the appeal, its history row, its analysis task
     assert not [s for s in sql if "idempotency_key" in s and s.startswith("SELECT")], sql
     assert len(sql) <= 9, sql
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_the_citizen_downloads_their_own_files_with_the_tracking_code_only(client, town, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("现场情况.pdf", PDF, content_type="application/pdf")
+    client.post("/appeals/", {**form_data(town), "attachments": [upload]})
+    appeal = Appeal.objects.get()
+    page = client.get(f"/appeals/track/{appeal.tracking_code}/").content.decode()
+    assert "现场情况.pdf" in page
+    from core.services import attachments_of
+
+    att = attachments_of(appeal).get()
+    url = f"/appeals/track/{appeal.tracking_code}/files/{att.token}/"
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    # Another appeal's code does not open this file, nor does a made-up code.
+    other = AppealFactory()
+    assert client.get(f"/appeals/track/{other.tracking_code}/files/{att.token}/").status_code == 404
+    assert client.get(f"/appeals/track/ZZZZ-ZZZZ/files/{att.token}/").status_code == 404

@@ -2,7 +2,7 @@
 
 from constance import config
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from core.exceptions import DomainError
+from core.views import attachment_response
 from intake import selectors, services, wechat
 from intake.forms import AppealForm, CitizenMessageForm, LookupForm
 from intake.models import Appeal, Channel
@@ -115,10 +116,23 @@ def track_detail(request, code: str):
             "case": case,
             "timeline": selectors.public_timeline(case),
             "messages_list": list(selectors.public_messages(appeal)),
+            "attachments": list(selectors.citizen_attachments(appeal)),
             "message_form": message_form,
         },
         status=400 if message_form.is_bound and message_form.errors else 200,
     )
+
+
+@ratelimit(key="ip", rate="30/m", block=False, group="intake.track")
+def track_attachment(request, code: str, token: str):
+    """A file the citizen sent with the appeal, for whoever holds its tracking code."""
+    appeal = selectors.find_by_tracking_code(code)
+    if appeal is None or getattr(request, "limited", False):
+        raise Http404
+    att = selectors.citizen_attachments(appeal).filter(token=token).first()
+    if att is None:
+        raise Http404
+    return attachment_response(att)
 
 
 @csrf_exempt
