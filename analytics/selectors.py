@@ -160,7 +160,7 @@ def search_documents(
             allowed |= Q(content_type=ct)
         else:
             allowed |= Q(content_type=ct, object_id__in=visible.values("pk"))
-    qs = SearchDocument.objects.filter(allowed).filter(search_backend.matches(terms))
+    qs = search_backend.filter_matching(SearchDocument.objects.filter(allowed), terms)
     if town is not None:
         qs = qs.filter(town=town)
     if date_from:
