@@ -62,11 +62,18 @@ def put_in(obj, state: str, status_field: str = "status"):
     return obj
 
 
-def assert_matrix(wf, obj, cast, matrix: dict) -> None:
-    """Walk obj through every declared state and compare who may do what with the declaration."""
+def assert_matrix(wf, obj, cast, matrix: dict, prepare=None) -> None:
+    """Walk obj through every declared state and compare who may do what with the declaration.
+
+    `prepare(obj, state)` sets up what a real object in that state carries (e.g. the unit it was
+    forwarded to) before the roles are asked.
+    """
     for state in matrix:
         put_in(obj, state, wf.status_field)
-        assert allowed(wf, obj, cast) == expected(matrix, state), state
+        if prepare is not None:
+            prepare(obj, state)
+        got, want = allowed(wf, obj, cast), expected(matrix, state)
+        assert got == want, (state, got, want)
         assert wf.available(obj, AnonymousUser()) == [], state
 
 

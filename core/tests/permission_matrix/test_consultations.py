@@ -144,7 +144,9 @@ def test_starting_research_by_html_form(client, cast, group, role, may):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "status"), [("research", 200), ("vice_chair", 403), ("member", 403), ("citizen", 404)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("research", 200), ("vice_chair", 403), ("member", 403), ("citizen", 404)]
+)
 def test_adopting_a_report_through_the_api(api_client, cast, group, role, status):
     report = put_in(group.report, "finalised")
     response = fire_api(
@@ -163,9 +165,7 @@ def test_adopting_a_report_through_the_api(api_client, cast, group, role, status
 @pytest.mark.django_db
 def test_group_and_report_pages_and_api_per_role(client, api_client, cast, group):
     assert_pages(client, cast, detail=f"/consultations/groups/{group.pk}/", listing=None, visible=GROUP_VISIBLE)
-    assert_pages(
-        client, cast, detail=f"/consultations/reports/{group.report.pk}/", listing=None, visible=GROUP_VISIBLE
-    )
+    assert_pages(client, cast, detail=f"/consultations/reports/{group.report.pk}/", listing=None, visible=GROUP_VISIBLE)
     assert_api(api_client, cast, url=f"/api/v1/research-groups/{group.pk}/", visible=GROUP_VISIBLE)
     assert_api(api_client, cast, url=f"/api/v1/consultation-reports/{group.report.pk}/", visible=GROUP_VISIBLE)
 

@@ -153,13 +153,21 @@ def test_suggestion_pages_and_api_per_role(client, api_client, cast, suggestion)
 
     # A draft is the suggester's alone; once submitted the office side and the plan's followers see it.
     assert_pages(
-        client, cast, detail=f"/plan/suggestions/{suggestion.pk}/", listing="/plan/suggestions/", visible={"member"},
+        client,
+        cast,
+        detail=f"/plan/suggestions/{suggestion.pk}/",
+        listing="/plan/suggestions/",
+        visible={"member"},
         title=suggestion.title,
     )
     put_in(suggestion, "submitted")
     visible = PLAN_FOLLOWERS | {"member"}
     assert_pages(
-        client, cast, detail=f"/plan/suggestions/{suggestion.pk}/", listing="/plan/suggestions/", visible=visible,
+        client,
+        cast,
+        detail=f"/plan/suggestions/{suggestion.pk}/",
+        listing="/plan/suggestions/",
+        visible=visible,
         title=suggestion.title,
     )
     assert_api(api_client, cast, url=f"/api/v1/plan-suggestions/{suggestion.pk}/", visible=visible)
