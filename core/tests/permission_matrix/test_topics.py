@@ -22,6 +22,7 @@ from core.tests.permission_matrix.common import (
     assert_matrix,
     assert_pages,
     fire_api,
+    put_in,
 )
 from core.workflow import workflow_for
 
@@ -125,12 +126,13 @@ def test_submitting_a_suggestion_by_html_form_only_the_suggester(client, cast, s
     ("role", "status"), [("party_leader", 200), ("clerk", 403), ("chair", 403), ("member", 404), ("liaison", 404)]
 )
 def test_leader_review_through_the_api_only_the_party_leader(api_client, cast, plan, role, status):
-    from topics.tests.factories import drive_to_vote
+    from core.workflow import perform
+    from topics.tests.factories import sign_all
 
-    plan = drive_to_vote(cast, year=2031)
-    from core.tests.permission_matrix.common import put_in
-
-    put_in(plan, "leader")
+    perform(plan, "submit_to_chairs", actor=cast.clerk)
+    perform(plan, "chairs_approve_to_joint", actor=cast.chair)
+    sign_all(plan, cast)
+    perform(plan, "joint_agree_to_leader", actor=cast.clerk)
     response = fire_api(
         api_client,
         getattr(cast, role),
@@ -149,8 +151,6 @@ def test_leader_review_through_the_api_only_the_party_leader(api_client, cast, p
 
 @pytest.mark.django_db
 def test_suggestion_pages_and_api_per_role(client, api_client, cast, suggestion):
-    from core.tests.permission_matrix.common import put_in
-
     # A draft is the suggester's alone; once submitted the office side and the plan's followers see it.
     assert_pages(
         client,
@@ -175,8 +175,6 @@ def test_suggestion_pages_and_api_per_role(client, api_client, cast, suggestion)
 
 @pytest.mark.django_db
 def test_plan_pages_and_api_per_role(client, api_client, cast, plan):
-    from core.tests.permission_matrix.common import put_in
-
     # The plan list is for those who take part in the plan work (experts and citizens read the portal);
     # a draft plan shows there only to its followers.
     assert_pages(
