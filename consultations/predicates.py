@@ -4,6 +4,7 @@ import rules
 from django.db.models import Q
 
 from accounts.predicates import (
+    is_clerk,
     is_cppcc_leader,
     is_gov_office,
     is_office,
@@ -16,6 +17,10 @@ from accounts.predicates import (
 oversees_research = is_office | is_cppcc_leader
 # Who sees every meeting: the office side, the CPPCC leaders and the three offices' partners.
 oversees_meetings = is_office | is_cppcc_leader | is_party_office | is_gov_office | is_party_leader
+# Who runs research groups for the office (forms, starts, ends and cancels them): the research office
+# and the CPPCC office's clerks (domain.md §0 调研/督办). The proposal and information offices see the
+# groups but do not run them.
+runs_research = is_research_office | is_clerk
 # Who convenes consultation meetings (the three offices).
 convenes_meetings = is_office | is_party_office | is_gov_office
 
@@ -50,7 +55,7 @@ def is_accepted_group_member(user, group) -> bool:
 @rules.predicate
 def manages_group(user, group) -> bool:
     """The research office, the clerks or the group's lead run the group."""
-    return bool(is_office(user) or is_group_lead(user, group))
+    return bool(runs_research(user) or is_group_lead(user, group))
 
 
 @rules.predicate

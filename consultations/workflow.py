@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.predicates import is_office
 from consultations.models import GroupStatus, MeetingStatus, ReportStatus, TaskStatus
 from consultations.predicates import (
     adopts_reports,
@@ -10,6 +9,7 @@ from consultations.predicates import (
     manages_group,
     manages_meeting,
     manages_task,
+    runs_research,
     works_on_report,
 )
 from core.workflow import Action, Workflow, register
@@ -41,7 +41,7 @@ GROUP_WORKFLOW = register(
                 _("撤销课题组"),
                 (GroupStatus.FORMING, GroupStatus.RESEARCHING),
                 GroupStatus.CANCELLED,
-                is_office,
+                runs_research,
                 note_required=True,
                 note_label=_("撤销理由"),
                 style="outline-danger",

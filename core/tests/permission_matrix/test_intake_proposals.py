@@ -56,6 +56,7 @@ PROPOSAL_MATRIX = {
         "merge": {"proposal", "admin"},
     },
 }
+MATRICES = {"intake.appeal": APPEAL_MATRIX, "proposals.proposal": PROPOSAL_MATRIX}
 # Who opens an appeal's office page (the rest get a 404, never a 403 that confirms it exists).
 APPEAL_DETAIL_VISIBLE = OFFICE | LEADERS | {"member", "liaison"}
 

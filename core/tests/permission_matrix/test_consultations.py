@@ -1,0 +1,176 @@
+"""调研 and 协商: research groups, their tasks and reports, consultation meetings.
+
+Domain (domain.md §0, §4): a chair or vice-chair leads a group of members and part-time researchers
+(experts) into field research and a report; the research office and the CPPCC office's clerks run the
+groups for the committee (the proposal and information offices follow them but do not run them).
+Accepted group members draft the report, the lead finalises it, the research office adopts it.
+A research task belongs to the member it was given to. The three offices convene consultation
+meetings; whoever created a meeting (e.g. a duty group's micro-consultation) runs that one too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.tests.permission_matrix.common import (
+    CLERKS,
+    LEADERS,
+    OFFICE,
+    RESEARCH_OFFICE,
+    assert_api,
+    assert_matrix,
+    assert_pages,
+    fire_api,
+    put_in,
+)
+from core.workflow import workflow_for
+
+# The cast's group is led by `vice_chair`; `member` and `expert` accepted the invitation.
+RUNS_RESEARCH = RESEARCH_OFFICE | CLERKS
+GROUP_MATRIX = {
+    "forming": {"start_research": RUNS_RESEARCH | {"vice_chair"}, "cancel": RUNS_RESEARCH},
+    "researching": {"conclude": RUNS_RESEARCH | {"vice_chair"}, "cancel": RUNS_RESEARCH},
+    "concluded": {},
+    "cancelled": {},
+}
+# A task given to `member` (the expert, also in the group, was not given it).
+TASK_MATRIX = {
+    "open": {"complete": RUNS_RESEARCH | {"vice_chair", "member"}},
+    "done": {"reopen": RUNS_RESEARCH | {"vice_chair", "member"}},
+}
+REPORT_MATRIX = {
+    "drafting": {"submit_review": RUNS_RESEARCH | {"vice_chair", "member", "expert"}, "finalise": {"vice_chair"}},
+    "review": {"return_for_revision": {"vice_chair"}, "finalise": {"vice_chair"}},
+    "finalised": {"reopen": {"vice_chair"}, "adopt": RESEARCH_OFFICE},
+    "adopted": {},
+}
+# A thematic consultation convened by the clerk, facing `liaison`'s department, `other_member` invited.
+CONVENERS = OFFICE | {"party_office", "gov_office"}
+MEETING_MATRIX = {
+    "planned": {"send_invitations": CONVENERS, "hold": CONVENERS, "cancel": CONVENERS},
+    "invited": {"hold": CONVENERS, "cancel": CONVENERS},
+    "held": {"issue_minutes": CONVENERS},
+    "minuted": {},
+    "cancelled": {},
+}
+MATRICES = {
+    "consultations.researchgroup": GROUP_MATRIX,
+    "consultations.researchtask": TASK_MATRIX,
+    "consultations.consultationreport": REPORT_MATRIX,
+    "consultations.meeting": MEETING_MATRIX,
+}
+# Who opens a group and its report: the office side and the leaders, the lead and the group's members.
+GROUP_VISIBLE = OFFICE | LEADERS | {"member", "expert"}
+MEETING_VISIBLE = OFFICE | LEADERS | {"party_office", "gov_office", "party_leader", "other_member", "liaison"}
+
+
+@pytest.fixture
+def group(cast):
+    from consultations.tests.factories import research_group
+
+    return research_group(cast)
+
+
+@pytest.fixture
+def meeting(cast):
+    from consultations.tests.factories import consultation_meeting
+
+    return consultation_meeting(cast)
+
+
+@pytest.mark.django_db
+def test_group_matrix(cast, group):
+    assert_matrix(workflow_for(group), group, cast, GROUP_MATRIX)
+
+
+@pytest.mark.django_db
+def test_task_matrix_own_assignee(cast, group):
+    from consultations.models import GroupMembership
+    from consultations.services import add_research_task
+
+    mine = GroupMembership.objects.get(group=group, member=cast.member.member)
+    task = add_research_task(group=group, actor=cast.research, title="走访三所学校", assignee=mine)
+    assert_matrix(workflow_for(task), task, cast, TASK_MATRIX)
+
+
+@pytest.mark.django_db
+def test_report_matrix(cast, group):
+    report = group.report
+    assert_matrix(workflow_for(report), report, cast, REPORT_MATRIX)
+
+
+@pytest.mark.django_db
+def test_meeting_matrix(cast, meeting):
+    assert_matrix(workflow_for(meeting), meeting, cast, MEETING_MATRIX)
+
+
+@pytest.mark.django_db
+def test_a_micro_consultation_is_run_by_the_member_who_created_it_not_by_another(cast):
+    from consultations.models import MeetingKind
+    from consultations.tests.factories import MeetingFactory
+
+    micro = MeetingFactory(kind=MeetingKind.MICRO, created_by=cast.member)
+    mine = {**MEETING_MATRIX["planned"]}
+    assert_matrix(
+        workflow_for(micro),
+        micro,
+        cast,
+        {"planned": {action: CONVENERS | {"member"} for action in mine}, "minuted": {}},
+    )
+
+
+@pytest.mark.django_db
+def test_another_groups_lead_does_not_run_this_group(cast, group):
+    """The chair leads nothing here: being a CPPCC leader does not make them this group's lead."""
+    from consultations.models import GroupStatus
+
+    put_in(group, GroupStatus.FORMING)
+    names = {a.name for a in workflow_for(group).available(group, cast.chair)}
+    assert names == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "may"),
+    [("vice_chair", True), ("research", True), ("proposal", False), ("info", False), ("member", False)],
+)
+def test_starting_research_by_html_form(client, cast, group, role, may):
+    put_in(group, "forming")
+    client.force_login(getattr(cast, role))
+    response = client.post(f"/workflow/consultations.researchgroup/{group.pk}/", {"action": "start_research"})
+    group.refresh_from_db()
+    assert response.status_code == 302, (role, response.status_code)
+    assert group.status == ("researching" if may else "forming"), role
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"), [("research", 200), ("vice_chair", 403), ("member", 403), ("citizen", 404)]
+)
+def test_adopting_a_report_through_the_api(api_client, cast, group, role, status):
+    report = put_in(group.report, "finalised")
+    response = fire_api(
+        api_client, getattr(cast, role), f"/api/v1/consultation-reports/{report.pk}/transitions/", {"action": "adopt"}
+    )
+    report.refresh_from_db()
+    if status == 200:
+        assert response.status_code == 200, response.content
+        assert report.status == "adopted"
+    else:
+        assert response.status_code in ({400, 403} if status == 403 else {404}), (role, response.content)
+        assert response.json()["error"]["message"]
+        assert report.status == "finalised"
+
+
+@pytest.mark.django_db
+def test_group_and_report_pages_and_api_per_role(client, api_client, cast, group):
+    assert_pages(client, cast, detail=f"/consultations/groups/{group.pk}/", listing=None, visible=GROUP_VISIBLE)
+    assert_pages(client, cast, detail=f"/consultations/reports/{group.report.pk}/", listing=None, visible=GROUP_VISIBLE)
+    assert_api(api_client, cast, url=f"/api/v1/research-groups/{group.pk}/", visible=GROUP_VISIBLE)
+    assert_api(api_client, cast, url=f"/api/v1/consultation-reports/{group.report.pk}/", visible=GROUP_VISIBLE)
+
+
+@pytest.mark.django_db
+def test_meeting_pages_and_api_per_role(client, api_client, cast, meeting):
+    assert_pages(client, cast, detail=f"/consultations/meetings/{meeting.pk}/", listing=None, visible=MEETING_VISIBLE)
+    assert_api(api_client, cast, url=f"/api/v1/meetings/{meeting.pk}/", visible=MEETING_VISIBLE)

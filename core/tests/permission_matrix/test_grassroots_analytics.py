@@ -1,0 +1,120 @@
+"""Grassroots duty-group issues, and the office's text-intelligence queues (analytics).
+
+Domain (domain.md §0, §5): a sector duty group's members collect livelihood issues, look into them
+and settle them (solved on the spot, a plan, or an explanation), with the office's support; a member
+of another duty group does not handle them. Routing suggestions, duplicate pairs and candidate hot
+topics are the CPPCC office's own work queues (the leaders may read the candidate topics).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.tests.permission_matrix.common import (
+    LEADERS,
+    MEMBERS,
+    OFFICE,
+    assert_matrix,
+    assert_pages,
+    put_in,
+)
+from core.workflow import workflow_for
+
+# An issue of the duty group `member` belongs to (`other_member` is in no duty group).
+HANDLERS = OFFICE | {"member"}
+ISSUE_MATRIX = {
+    "collected": {"investigate": HANDLERS, "drop": HANDLERS},
+    "investigating": {"resolve": HANDLERS, "drop": HANDLERS},
+    "resolved": {},
+    "dropped": {},
+}
+ROUTING_MATRIX = {
+    "pending": {"accept": OFFICE, "correct": OFFICE},
+    "accepted": {"correct": OFFICE},
+    "corrected": {"correct": OFFICE},
+}
+DUPLICATE_MATRIX = {"open": {"merge": OFFICE, "dismiss": OFFICE}, "dismissed": {"reopen": OFFICE}, "merged": {}}
+HOT_TOPIC_MATRIX = {"new": {"send": OFFICE, "dismiss": OFFICE}, "dismissed": {"restore": OFFICE}, "sent": {}}
+MATRICES = {
+    "grassroots.dutyissue": ISSUE_MATRIX,
+    "analytics.routingsuggestion": ROUTING_MATRIX,
+    "analytics.duplicatecandidate": DUPLICATE_MATRIX,
+    "analytics.hottopic": HOT_TOPIC_MATRIX,
+}
+
+
+@pytest.fixture
+def issue(cast):
+    from grassroots.tests.factories import DutyIssueFactory
+
+    issue = DutyIssueFactory(created_by=cast.member, title="区燃气公司搬迁")
+    issue.group.members.add(cast.member.member)
+    return issue
+
+
+@pytest.fixture
+def office_queues(cast):
+    from django.utils import timezone
+
+    from analytics.models import ClassifierVersion, DuplicateCandidate, HotTopic, HotTopicRun, RoutingSuggestion
+    from intake.tests.factories import AppealFactory
+
+    first, second = AppealFactory(title="电梯困人"), AppealFactory(title="电梯又坏了")
+    version = ClassifierVersion.objects.create(number=901, source="test")
+    now = timezone.now()
+    run = HotTopicRun.objects.create(since=now - timezone.timedelta(days=30), until=now)
+    return {
+        "routing": RoutingSuggestion.objects.create(appeal=second, model_version=version),
+        "duplicate": DuplicateCandidate.objects.create(appeal=second, original=first, similarity=0.9),
+        "topic": HotTopic.objects.create(
+            run=run, rank=1, title="老旧小区电梯", score=1, volume=2, growth=0, spread=1, support=0
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_duty_issue_matrix_own_group(cast, issue):
+    assert_matrix(workflow_for(issue), issue, cast, ISSUE_MATRIX)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "may"), [("member", True), ("other_member", False), ("citizen", False)])
+def test_investigating_an_issue_by_html_form_own_group_vs_other(client, cast, issue, role, may):
+    client.force_login(getattr(cast, role))
+    response = client.post(f"/workflow/grassroots.dutyissue/{issue.pk}/", {"action": "investigate"})
+    issue.refresh_from_db()
+    assert response.status_code in ((302,) if may else (302, 404)), role
+    assert issue.status == ("investigating" if may else "collected"), role
+
+
+@pytest.mark.django_db
+def test_duty_issue_page_per_role(client, cast, issue):
+    put_in(issue, "investigating")
+    assert_pages(client, cast, detail=issue.get_absolute_url(), listing=None, visible=OFFICE | LEADERS | MEMBERS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "matrix"), [("routing", ROUTING_MATRIX), ("duplicate", DUPLICATE_MATRIX), ("topic", HOT_TOPIC_MATRIX)]
+)
+def test_office_queue_matrices(cast, office_queues, kind, matrix):
+    obj = office_queues[kind]
+    assert_matrix(workflow_for(obj), obj, cast, matrix)
+
+
+@pytest.mark.django_db
+def test_office_queue_pages_per_role(client, cast, office_queues):
+    assert_pages(client, cast, detail=office_queues["routing"].get_absolute_url(), listing=None, visible=OFFICE)
+    assert_pages(client, cast, detail=office_queues["duplicate"].get_absolute_url(), listing=None, visible=OFFICE)
+    assert_pages(client, cast, detail=office_queues["topic"].get_absolute_url(), listing=None, visible=OFFICE | LEADERS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "may"), [("clerk", True), ("chair", False), ("member", False)])
+def test_dismissing_a_duplicate_by_html_form_is_office_work(client, cast, office_queues, role, may):
+    pair = office_queues["duplicate"]
+    client.force_login(getattr(cast, role))
+    response = client.post(f"/workflow/analytics.duplicatecandidate/{pair.pk}/", {"action": "dismiss"})
+    pair.refresh_from_db()
+    assert response.status_code in ((302,) if may else (302, 404)), role
+    assert pair.status == ("dismissed" if may else "open"), role
