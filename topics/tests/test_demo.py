@@ -1,5 +1,4 @@
 import io
-import time
 
 import pytest
 from django.core.management import call_command
@@ -13,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_holds_the_published_2022_plan_and_an_open_2023_round():
-    started = time.monotonic()
     call_command("load_demo", stdout=io.StringIO())
-    assert time.monotonic() - started < 60
     plan = ConsultationPlan.objects.get(year=2022)
     assert plan.status == PlanStatus.PUBLISHED and plan.doc_number == "同委办〔2022〕12号"
     items = context()["plan_items_2022"]
