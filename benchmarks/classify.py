@@ -5,7 +5,10 @@
 --cv runs 5-fold cross-validation on train.csv only (the only data used to choose settings);
 --candidates cross-validates the other models that were considered (word and character n-gram
 unions, LinearSVC / LogisticRegression / SGD modified-Huber / ComplementNB / NB-SVM, title weights,
-calibrated averaging of a word and a character model), each with the same folds.
+calibrated averaging of a word and a character model; from issue 8: min_df / max_df / max_features,
+raw and binary TF, truncation, jieba title words, hinge / Crammer-Singer / ridge, per-class offsets
+by nested CV, averaged margins of SVMs on several views), each with the same folds; --only REGEX
+runs just the candidates whose name matches.
 The data are read at run time from the shared folder; nothing from them is stored in the repository.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -67,27 +71,100 @@ CANDIDATES = [
     ("shipped features, ComplementNB a=0.3", SHIPPED_BLOCKS, "cnb", {"alpha": 0.3}),
     ("shipped features, NB-SVM (log-count ratios)", SHIPPED_BLOCKS, "nbsvm", {}),
     ("calibrated average: word 1-2 model + shipped model", SHIPPED_BLOCKS, "calavg", {"blocks2": WORD12}),
+    # Issue 8 (second round). A block may carry a fifth item: TfidfVectorizer options plus "truncate"
+    # (keep the first N characters of the text) or "tail" (keep the last N); "title words" is jieba
+    # on the head only. "svm" takes extra LinearSVC options under "svm".
+    ("char 1-2 min_df=2 (both blocks) + head", [B + ({"min_df": 2},) for B in SHIPPED_BLOCKS], "svm", {}),
+    ("char 1-2 max_df=0.5 + head", [SHIPPED_BLOCKS[0] + ({"max_df": 0.5},), SHIPPED_BLOCKS[1]], "svm", {}),
+    (
+        "char 1-2 max_features=20000 + head",
+        [SHIPPED_BLOCKS[0] + ({"max_features": 20000},), SHIPPED_BLOCKS[1]],
+        "svm",
+        {},
+    ),
+    (
+        "char 1-2 max_features=50000 + head",
+        [SHIPPED_BLOCKS[0] + ({"max_features": 50000},), SHIPPED_BLOCKS[1]],
+        "svm",
+        {},
+    ),
+    ("shipped blocks, raw TF (no sublinear)", [B + ({"sublinear_tf": False},) for B in SHIPPED_BLOCKS], "svm", {}),
+    ("shipped blocks, binary TF", [B + ({"binary": True, "sublinear_tf": False},) for B in SHIPPED_BLOCKS], "svm", {}),
+    (
+        "char 2 + char 1 x0.5 + head",
+        [("char", (2, 2), 1.0, False), ("char", (1, 1), 0.5, False), SHIPPED_BLOCKS[1]],
+        "svm",
+        {},
+    ),
+    ("shipped + char 3 x0.5", SHIPPED_BLOCKS + [("char", (3, 3), 0.5, False)], "svm", {}),
+    ("shipped + last 40 chars x0.3", SHIPPED_BLOCKS + [("char", (1, 2), 0.3, False, {"tail": 40})], "svm", {}),
+    ("whole text cut to 200 chars + head", [SHIPPED_BLOCKS[0] + ({"truncate": 200},), SHIPPED_BLOCKS[1]], "svm", {}),
+    ("whole text cut to 400 chars + head", [SHIPPED_BLOCKS[0] + ({"truncate": 400},), SHIPPED_BLOCKS[1]], "svm", {}),
+    ("whole text cut to 800 chars + head", [SHIPPED_BLOCKS[0] + ({"truncate": 800},), SHIPPED_BLOCKS[1]], "svm", {}),
+    ("shipped + jieba title words x0.3", SHIPPED_BLOCKS + [("title words", (1, 1), 0.3, True)], "svm", {}),
+    ("shipped + jieba title words x0.5", SHIPPED_BLOCKS + [("title words", (1, 1), 0.5, True)], "svm", {}),
+    ("shipped features, no class weights", SHIPPED_BLOCKS, "svm", {"balanced": False}),
+    ("shipped features, LinearSVC intercept_scaling=10", SHIPPED_BLOCKS, "svm", {"svm": {"intercept_scaling": 10}}),
+    ("shipped features, LinearSVC hinge loss C=1", SHIPPED_BLOCKS, "svm", {"svm": {"loss": "hinge", "max_iter": 5000}}),
+    (
+        "shipped features, LinearSVC hinge loss C=2",
+        SHIPPED_BLOCKS,
+        "svm",
+        {"C": 2.0, "svm": {"loss": "hinge", "max_iter": 5000}},
+    ),
+    (
+        "shipped features, Crammer-Singer multi-class SVM C=1",
+        SHIPPED_BLOCKS,
+        "svm",
+        {"svm": {"multi_class": "crammer_singer"}},
+    ),
+    (
+        "shipped features, Crammer-Singer C=0.3",
+        SHIPPED_BLOCKS,
+        "svm",
+        {"C": 0.3, "svm": {"multi_class": "crammer_singer"}},
+    ),
+    ("shipped features, RidgeClassifier a=1 balanced", SHIPPED_BLOCKS, "ridge", {"alpha": 1.0}),
+    ("shipped + per-class offsets by nested CV (inner 5 folds)", SHIPPED_BLOCKS, "bias", {}),
+    (
+        "averaged SVM margins: shipped + char 1-3 view + char 2 view",
+        SHIPPED_BLOCKS,
+        "ensemble",
+        {
+            "views": [
+                [("char", (1, 3), 1.0, False), SHIPPED_BLOCKS[1]],
+                [("char", (2, 2), 1.0, False), ("char", (2, 2), 0.5, True)],
+            ]
+        },
+    ),
+    (
+        "averaged SVM margins: shipped + char 2 view",
+        SHIPPED_BLOCKS,
+        "ensemble",
+        {"views": [[("char", (2, 2), 1.0, False), ("char", (2, 2), 0.5, True)]]},
+    ),
 ]
 
 
-def run_candidates(texts: list[str], labels: list[str], seeds=(0,)) -> None:
+def run_candidates(texts: list[str], labels: list[str], seeds=(0,), only: str | None = None) -> None:
     """Cross-validate every candidate on train.csv with the same stratified folds; print macro-F1."""
     import numpy as np
     from scipy import sparse
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression, SGDClassifier
+    from sklearn.linear_model import LogisticRegression, RidgeClassifier, SGDClassifier
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
     from sklearn.naive_bayes import ComplementNB
     from sklearn.svm import LinearSVC
 
-    from analytics.classifier import prepare
+    from analytics.classifier import _bias_for_macro_f1, prepare
     from analytics.text import _keep, default_tokenizer
 
     prepared = [prepare(t) for t in texts]
     tok = default_tokenizer()
     words = [[w for w in tok.lcut(t, HMM=False) if _keep(w)] for t in prepared]  # label-free, once
+    title_words = [[w for w in tok.lcut(t[:60], HMM=False) if _keep(w)] for t in prepared]
     y = np.array(labels)
 
     def grams(ws, ng):
@@ -96,10 +173,16 @@ def run_candidates(texts: list[str], labels: list[str], seeds=(0,)) -> None:
 
     def matrices(blocks, tr, te, head):
         parts_tr, parts_te = [], []
-        for analyzer, ng, weight, head_only in blocks:
+        for analyzer, ng, weight, head_only, *more in blocks:
+            opts = dict(more[0]) if more else {}
+            cut, tail = opts.pop("truncate", None), opts.pop("tail", None)
             if analyzer == "char":
-                src = [t[:head] if head_only else t for t in prepared]
-                vec = TfidfVectorizer(analyzer="char", ngram_range=ng, sublinear_tf=True, lowercase=False)
+                src = [t[:head] if head_only else t[-tail:] if tail else t[:cut] for t in prepared]
+                opts = {"sublinear_tf": True, **opts}
+                vec = TfidfVectorizer(analyzer="char", ngram_range=ng, lowercase=False, **opts)
+            elif analyzer == "title words":
+                src = title_words
+                vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True, lowercase=False)
             else:
                 src = [grams(w, ng) for w in words]
                 vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True, lowercase=False)
@@ -117,7 +200,12 @@ def run_candidates(texts: list[str], labels: list[str], seeds=(0,)) -> None:
             margins.append(svm.decision_function(Xte.multiply(r).tocsr()))
         return classes[np.argmax(np.column_stack(margins), axis=1)]
 
+    def svm_for(C, opts):
+        return LinearSVC(C=C, class_weight="balanced" if opts.get("balanced", True) else None, **opts.get("svm", {}))
+
     for name, blocks, clf, opts in CANDIDATES:
+        if only and not re.search(only, name):
+            continue
         C, head, scores = opts.get("C", 1.0), opts.get("head", 60), []
         start = time.perf_counter()
         for seed in seeds:
@@ -125,7 +213,20 @@ def run_candidates(texts: list[str], labels: list[str], seeds=(0,)) -> None:
             for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(prepared, y):
                 Xtr, Xte = matrices(blocks, tr, te, head)
                 if clf == "svm":
-                    p = LinearSVC(C=C, class_weight="balanced").fit(Xtr, y[tr]).predict(Xte)
+                    p = svm_for(C, opts).fit(Xtr, y[tr]).predict(Xte)
+                elif clf == "ridge":
+                    p = RidgeClassifier(alpha=opts["alpha"], class_weight="balanced").fit(Xtr, y[tr]).predict(Xte)
+                elif clf == "bias":  # offsets chosen by an inner CV on the training folds only
+                    svm = svm_for(C, opts).fit(Xtr, y[tr])
+                    margins = svm.decision_function(Xte) + _bias_for_macro_f1(Xtr, y[tr], C)
+                    p = svm.classes_[margins.argmax(axis=1)]
+                elif clf == "ensemble":  # sum of the margins of one SVM per view
+                    svm = svm_for(C, opts).fit(Xtr, y[tr])
+                    margins = svm.decision_function(Xte)
+                    for view in opts["views"]:
+                        a, b = matrices(view, tr, te, head)
+                        margins = margins + svm_for(C, opts).fit(a, y[tr]).decision_function(b)
+                    p = svm.classes_[margins.argmax(axis=1)]
                 elif clf == "lr":
                     p = LogisticRegression(C=C, class_weight="balanced", max_iter=500).fit(Xtr, y[tr]).predict(Xte)
                 elif clf == "sgd":
@@ -158,6 +259,7 @@ def main() -> None:
     parser.add_argument("--bias", action="store_true", help="add the cross-validated class offsets")
     parser.add_argument("--candidates", action="store_true", help="cross-validate the candidate models")
     parser.add_argument("--seeds", type=int, default=1, help="shuffles of the 5 folds for --candidates")
+    parser.add_argument("--only", default=None, help="with --candidates: only names matching this regex")
     args = parser.parse_args()
     params = {k: v for k, v in {"C": args.C, "head_chars": args.head_chars}.items() if v is not None}
     if args.bias:
@@ -170,7 +272,7 @@ def main() -> None:
 
     x_train, y_train = load(args.data / "train.csv")
     if args.candidates:
-        run_candidates(x_train, y_train, seeds=tuple(range(args.seeds)))
+        run_candidates(x_train, y_train, seeds=tuple(range(args.seeds)), only=args.only)
         return
     if args.cv:
         scores = [cross_validate(x_train, y_train, seed=s, **params) for s in (0, 1, 2)]
