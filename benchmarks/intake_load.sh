@@ -14,6 +14,7 @@ DUR=${2:-20s}
 ROUNDS=${3:-2}
 PORT=${PORT:-8765}
 WORKERS=${WORKERS:-4}
+GTHREADS=${GTHREADS:-1}   # >1: gunicorn's gthread worker with this many threads per process
 THREADS=${THREADS:-2}
 export DATABASE_URL=${DATABASE_URL:-postgres://xieshang:xieshang@127.0.0.1:5432/xieshang_bench}
 export DJANGO_DEBUG=false RATELIMIT_ENABLE=false STATIC_PLAIN=true DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
@@ -32,7 +33,7 @@ town=$($PY manage.py shell --no-imports -c \
   "from district.models import Town; print(Town.objects.get_or_create(name='压测镇（合成数据）')[0].pk)")
 before=$($PY manage.py shell --no-imports -c "from intake.models import Appeal; print(Appeal.objects.count())")
 
-.venv/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$PORT --workers "$WORKERS" \
+.venv/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$PORT --workers "$WORKERS" --threads "$GTHREADS" \
   --log-level warning --pid var/bench_gunicorn.pid --daemon
 trap 'kill "$(cat var/bench_gunicorn.pid)" 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
@@ -44,7 +45,7 @@ token=$(grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' var/bench_form.html |
 run() { wrk -t"$THREADS" -c"$CONN" -d"$1" "${@:2}" | grep '^RESULT' | sed 's/^RESULT //'; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
-echo "intake load: $WORKERS gunicorn workers, $CONN connections, $DUR per run, $ROUNDS rounds, db ${DATABASE_URL%%:*}, USE_DB_TASKS=$USE_DB_TASKS"
+echo "intake load: $WORKERS gunicorn workers × $GTHREADS threads, $CONN connections, $DUR per run, $ROUNDS rounds, db ${DATABASE_URL%%:*}, USE_DB_TASKS=$USE_DB_TASKS"
 run 5s -s benchmarks/bare.lua "http://127.0.0.1:$PORT/bench/bare" >/dev/null   # warm-up
 run 5s -s benchmarks/intake_post.lua "http://127.0.0.1:$PORT/appeals/" -- "$cookie" "$token" "$town" >/dev/null
 posted=0
