@@ -102,7 +102,9 @@ def send_reminders(*, today: date | None = None) -> RunResult:
         )
     for proposal, user_id, due in unrated(today):
         window = _window(due, today)
-        result.claimed[Kind.RATING] += claim(proposal=proposal, kind=Kind.RATING, due=due, window=window, user_id=user_id)
+        result.claimed[Kind.RATING] += claim(
+            proposal=proposal, kind=Kind.RATING, due=due, window=window, user_id=user_id
+        )
     result.requeued = requeue_stale()
     return result
 
