@@ -36,13 +36,9 @@ class RunResult:
     requeued: int = 0
 
 
-def _every() -> int:
-    return max(1, int(config.PROPOSAL_REMIND_EVERY_DAYS))
-
-
-def _window(start: date, today: date) -> date:
-    """The first day of the repeating window that today falls in, counted from start."""
-    every = _every()
+def _window(start: date, today: date, every: int) -> date:
+    """The first day of the repeating window (of `every` days) that today falls in, counted from start."""
+    every = max(1, every)
     return start + timedelta(days=((today - start).days // every) * every)
 
 
@@ -65,11 +61,11 @@ def owing_units(today: date):
     )
 
 
-def unrated(today: date):
-    """(proposal, user) pairs: proposers who have not rated a reply sent PROPOSAL_RATING_DAYS ago or more."""
+def unrated(today: date, rating_days: int):
+    """(proposal, user, due) triples: proposers who have not rated a reply sent rating_days ago or more."""
     from proposals.selectors import proposer_user_ids
 
-    cutoff = today - timedelta(days=int(config.PROPOSAL_RATING_DAYS))
+    cutoff = today - timedelta(days=rating_days)
     proposals = Proposal.objects.filter(status=Status.REPLIED, replied_at__isnull=False).only(
         "pk", "round", "replied_at"
     )
@@ -81,18 +77,21 @@ def unrated(today: date):
             ProposalRating.objects.filter(proposal=proposal, round=proposal.round).values_list("user_id", flat=True)
         )
         for user_id in sorted(proposer_user_ids(proposal) - rated):
-            yield proposal, user_id, replied_on + timedelta(days=int(config.PROPOSAL_RATING_DAYS))
+            yield proposal, user_id, replied_on + timedelta(days=rating_days)
 
 
 def send_reminders(*, today: date | None = None) -> RunResult:
     """Claim each due reminder once and enqueue its sending."""
     today = today or timezone.localdate()
     result = RunResult(claimed={k: 0 for k in Kind.values})
+    # Read the configuration once per run (each read may be a query).
     before = int(config.PROPOSAL_REMIND_BEFORE_DAYS)
+    every = int(config.PROPOSAL_REMIND_EVERY_DAYS)
+    rating_days = int(config.PROPOSAL_RATING_DAYS)
     for row in owing_units(today):
         proposal, due = row.proposal, row.proposal.reply_due
         if today > due:
-            kind, window = Kind.OVERDUE, _window(due + timedelta(days=1), today)
+            kind, window = Kind.OVERDUE, _window(due + timedelta(days=1), today, every)
         elif (due - today).days <= before:
             kind, window = Kind.DUE_SOON, due
         else:
@@ -100,8 +99,8 @@ def send_reminders(*, today: date | None = None) -> RunResult:
         result.claimed[kind] += claim(
             proposal=proposal, kind=kind, due=due, window=window, department_id=row.department_id
         )
-    for proposal, user_id, due in unrated(today):
-        window = _window(due, today)
+    for proposal, user_id, due in unrated(today, rating_days):
+        window = _window(due, today, every)
         result.claimed[Kind.RATING] += claim(
             proposal=proposal, kind=Kind.RATING, due=due, window=window, user_id=user_id
         )
