@@ -15,6 +15,14 @@ CONSTANCE_CONFIG = {
     "PROPOSAL_COSIGN_DAYS": (7, _("联名确认期限（天）"), int),
     "PROPOSAL_RATING_DAYS": (21, _("提案者评价答复的期限（天）"), int),
     "PROPOSAL_REHANDLE_DAYS": (30, _("不满意后重新办理期限（天）"), int),
+    "PROPOSAL_REMIND_BEFORE_DAYS": (7, _("提案答复到期前提醒承办单位（天）"), int),
+    "PROPOSAL_REMIND_EVERY_DAYS": (7, _("提案逾期催办、评价提醒的重复间隔（天）"), int),
+    "PROPOSAL_REPLY_LETTER_NUMBER": (
+        # Data, never translated, written escaped: {unit}提复〔{year}〕{serial}号.
+        "{unit}\u63d0\u590d\u3014{year}\u3015{serial}\u53f7",
+        _("答复函文号格式：{unit}单位简称，{year}年份，{serial}提案编号，{round}办理轮次"),
+        str,
+    ),
     # Public-opinion information (domain.md §3)
     "OPINION_MAX_CHARS": (1500, _("社情民意信息正文最大字数"), int),
     # Consultation (domain.md §4)

@@ -21,3 +21,19 @@ class ProposalAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "member__name")
     readonly_fields = ("status", "serial", "session", "round", "merged_into", "converted_report")
     raw_id_fields = ("author", "member", "key_supervisor")
+
+
+@admin.register(models.ProposalReminder)
+class ProposalReminderAdmin(admin.ModelAdmin):
+    """Reminders claimed and sent by `send_proposal_reminders` (read-only: the command writes them)."""
+
+    list_display = ("proposal", "kind", "target", "window", "claimed_at", "sent_at", "recipients")
+    list_filter = ("kind",)
+    list_select_related = ("proposal",)
+    raw_id_fields = ("proposal", "department", "user")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

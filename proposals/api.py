@@ -149,6 +149,12 @@ class ProposalReplyInputSerializer(serializers.Serializer):
     )
     body = serializers.CharField(max_length=5000)
     signed_by = serializers.CharField(max_length=30)
+    contact_name = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default="", help_text=_("联系人；默认为报送人")
+    )
+    contact_phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default="", help_text=_("联系电话；默认为报送人的手机号")
+    )
 
 
 class ProposalRatingInputSerializer(serializers.Serializer):

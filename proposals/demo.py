@@ -294,7 +294,11 @@ def _children(plans, depts, liaisons, office, classes, rng) -> None:
                     reply_class=classes[code],
                     body=f"{p.member.name}委员：您提出的《{p.title}》收悉。经研究，现答复如下……（演示）",
                     signed_by=lead_dept.head_name or "局长",
+                    # The letter (答复函) prints the unit's contact; a made-up office number.
+                    contact_name=(lead_liaison or office).display,
+                    contact_phone=f"0592-7{lead_dept.pk % 1000:03d}{round_no:01d}{p.pk % 100:02d}",
                     submitted_by=lead_liaison or office,
+                    submitted_at=t + timedelta(days=55 + 40 * (round_no - 1)),
                 )
             )
             rating = _rating_for(plan["state"], round_no, p.round)

@@ -107,6 +107,8 @@ class ReplyForm(forms.Form):
     )
     body = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 10}), max_length=5000)
     signed_by = forms.CharField(label=_("签发人"), max_length=30)
+    contact_name = forms.CharField(label=_("联系人"), max_length=30, help_text=_("印在答复函上，供提案者联系。"))
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
 
 
 class RatingForm(forms.Form):

@@ -352,7 +352,11 @@ class ProposalReply(TimeStampedModel):
     reply_class = models.ForeignKey(ReplyClass, verbose_name=_("答复类别"), on_delete=models.PROTECT)
     body = models.TextField(_("答复内容"))
     signed_by = models.CharField(_("签发人"), max_length=30)
+    # Printed on the reply letter: the proposer may call the unit's handler (never the other way round).
+    contact_name = models.CharField(_("联系人"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -365,6 +369,54 @@ class ProposalReply(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.department} {self.reply_class.code}"
+
+
+class ProposalReminder(models.Model):
+    """One reminder of one kind, to one unit or proposer, for one day-window of a proposal.
+
+    The unique key (proposal, kind, target, window) makes `send_proposal_reminders` idempotent: a second
+    run (or a concurrent one) fails the insert and sends nothing. `sent_at` is set in the transaction
+    that creates the notifications, so a worker killed mid-send leaves the row unsent for the next run.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("答复即将到期提醒")
+        OVERDUE = "overdue", _("答复逾期催办")
+        RATING = "rating", _("评价答复提醒")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    department = models.ForeignKey(
+        "district.Department", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提案者"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    # "dept:<id>" or "user:<id>": not null, so the unique key holds on every database.
+    target = models.CharField(max_length=30)
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    due_date = models.DateField(_("针对的期限"))
+    window = models.DateField(_("提醒周期起始日"))
+    claimed_at = models.DateTimeField(_("认领时间"))
+    enqueued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
+
+    class Meta:
+        verbose_name = _("提案催办提醒")
+        verbose_name_plural = _("提案催办提醒")
+        ordering = ["-claimed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "kind", "target", "window"], name="proposal_reminder_once_per_window"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["due_soon", "overdue", "rating"]), name="proposal_reminder_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.kind} {self.target} {self.window}"
 
 
 class ProposalRating(models.Model):

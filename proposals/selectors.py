@@ -235,3 +235,45 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         and not proposal.is_excellent,
         "can_export": bool(is_proposal_office(viewer) or is_clerk(viewer) or is_cppcc_leader(viewer)),
     }
+
+
+def letters_for(viewer, proposal: Proposal) -> list[ProposalReply]:
+    """The reply letters (答复函) of a proposal the viewer may download.
+
+    The proposal office: every reply; a handling unit's liaisons: their own unit's replies; the
+    proposers: replies the office has approved and sent to them. Nobody else (the letter prints the
+    handler's phone)."""
+    from proposals.services.letters import is_released
+
+    replies = proposal.replies.select_related("department", "reply_class", "proposal__session__term")
+    if is_proposal_office(viewer):
+        return list(replies)
+    mine: list[ProposalReply] = []
+    if is_dept_liaison(viewer) and viewer.department_id:
+        mine = [r for r in replies if r.department_id == viewer.department_id]
+    if viewer.pk in proposer_user_ids(proposal):
+        mine += [r for r in replies if is_released(r, proposal) and r not in mine]
+    return mine
+
+
+def get_letter_for(viewer, pk: int, reply_id: int) -> ProposalReply:
+    """One reply letter the viewer may download, else 404 (also when the proposal is not visible)."""
+    from django.http import Http404
+
+    proposal = get_proposal_for(viewer, pk)
+    for reply in letters_for(viewer, proposal):
+        if reply.pk == reply_id:
+            return reply
+    raise Http404
+
+
+def reminders_for(viewer, proposal: Proposal) -> list:
+    """The reminders sent about a proposal, shown beside its timeline: all of them to the office and
+    CPPCC leaders, a unit's own to its liaisons, a proposer's own to the proposer."""
+    qs = proposal.reminders.select_related("department", "user").order_by("claimed_at", "id")
+    if is_proposal_office(viewer) or is_cppcc_leader(viewer):
+        return list(qs)
+    q = Q(user=viewer)
+    if is_dept_liaison(viewer) and viewer.department_id:
+        q |= Q(department_id=viewer.department_id)
+    return list(qs.filter(q))

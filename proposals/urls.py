@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/contact/", handling.contact, name="contact"),
     path("<int:pk>/opinion/", handling.opinion, name="opinion"),
     path("<int:pk>/reply/", handling.reply, name="reply"),
+    path("<int:pk>/replies/<int:reply_id>/letter.<str:fmt>", handling.letter, name="letter"),
     path("<int:pk>/rate/", handling.rate, name="rate"),
     path("<int:pk>/key/", handling.mark_key, name="key"),
     path("<int:pk>/meeting/", handling.meeting, name="meeting"),

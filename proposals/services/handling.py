@@ -241,8 +241,19 @@ def _reply_class(value) -> ReplyClass:
 
 
 @transaction.atomic
-def submit_reply(*, proposal: Proposal, actor, reply_class, body: str, signed_by: str) -> ProposalReply:
-    """The lead (or a separate) unit replies with a class; once every replying unit has, it goes to review."""
+def submit_reply(
+    *,
+    proposal: Proposal,
+    actor,
+    reply_class,
+    body: str,
+    signed_by: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> ProposalReply:
+    """The lead (or a separate) unit replies with a class; once every replying unit has, it goes to review.
+
+    The contact person and phone printed on the reply letter default to the liaison's own."""
     from core.workflow import perform
 
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -259,6 +270,8 @@ def submit_reply(*, proposal: Proposal, actor, reply_class, body: str, signed_by
         raise Refused(_("请填写答复内容。"), fields={"body": [_("请填写答复内容。")]})
     if not (signed_by or "").strip():
         raise Refused(_("请填写签发人。"), fields={"signed_by": [_("请填写签发人。")]})
+    contact_name = (contact_name or "").strip() or actor.display
+    contact_phone = (contact_phone or "").strip() or (actor.phone or "").strip()
     if not proposal.contacts.filter(department=row.department, round=proposal.round).exists():
         raise Refused(_("答复前须与提案者沟通（面商、电话等），请先记录沟通情况。"))
     if row.role == UnitRole.LEAD:
@@ -270,7 +283,8 @@ def submit_reply(*, proposal: Proposal, actor, reply_class, body: str, signed_by
     reply = ProposalReply.objects.filter(proposal=proposal, department=row.department, round=proposal.round).first()
     reply = reply or ProposalReply(proposal=proposal, department=row.department, round=proposal.round)
     reply.reply_class, reply.body, reply.signed_by = klass, body.strip(), signed_by.strip()
-    reply.submitted_by = actor
+    reply.contact_name, reply.contact_phone = contact_name[:30], contact_phone[:30]
+    reply.submitted_by, reply.submitted_at = actor, timezone.now()
     reply._history_user = actor
     reply.full_clean()
     reply.save()

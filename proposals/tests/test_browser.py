@@ -62,6 +62,7 @@ def test_liaison_replies_on_a_phone_and_a_missing_class_is_explained(phone_page,
     phone_page.goto(f"{phone_page.base_url}/proposals/{proposal.pk}/")
     phone_page.fill("#id_body", "经研究，答复如下。")
     phone_page.fill("#id_signed_by", "局长")
+    phone_page.fill("#id_contact_phone", "0592-7020001")
     phone_page.click("[data-testid=send-reply]")
     assert "请选择答复类别" in phone_page.content()
     assert phone_page.input_value("#id_body") == "经研究，答复如下。"

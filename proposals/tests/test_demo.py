@@ -1,5 +1,7 @@
 """The demo: the seed duty group's 7 proposals among ~150 others in every state, and reports in every state."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -25,6 +27,17 @@ def test_demo_follows_the_seed_and_covers_every_state():
     assert set(OpinionReport.objects.values_list("status", flat=True)) == set(ReportStatus.values)
     numbers = list(Proposal.objects.filter(serial__isnull=False).values_list("session_id", "serial"))
     assert len(numbers) == len(set(numbers))
+    # A demo reply downloads as a letter with the unit's contact.
+    from docx import Document
+
+    from proposals.models import ProposalReply
+    from proposals.services.letters import letter_docx
+
+    reply = ProposalReply.objects.select_related("proposal", "department").filter(proposal=gas).first() or (
+        ProposalReply.objects.select_related("proposal", "department").first()
+    )
+    text = "\n".join(par.text for par in Document(io.BytesIO(letter_docx(reply))).paragraphs)
+    assert reply.department.name in text and reply.contact_phone and reply.contact_phone in text
     count = Proposal.objects.count()
     call_command("load_demo")
     assert Proposal.objects.count() == count

@@ -1,11 +1,13 @@
 """The proposal page and the handling forms: units, contacts, co-unit opinions, replies, ratings, key, excellent."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import file_response
 from core.forms import submit
 from core.workflow import perform, workflow_for
 from proposals import selectors, services
@@ -34,7 +36,9 @@ def _render(request, proposal, status=200, **forms):
         "units_form": UnitsForm(),
         "contact_form": ContactForm(initial={"contacted_on": today, "proposer_name": proposal.proposer_label}),
         "opinion_form": OpinionForm(),
-        "reply_form": ReplyForm(),
+        "reply_form": ReplyForm(
+            initial={"contact_name": request.user.display, "contact_phone": getattr(request.user, "phone", "")}
+        ),
         "rating_form": RatingForm(),
         "key_form": KeyForm(),
         "meeting_form": MeetingForm(),
@@ -50,6 +54,8 @@ def _render(request, proposal, status=200, **forms):
         "reject_grounds": RejectGround.choices,
         "conversions": Conversion.choices,
         "merge_candidates": selectors.merge_candidates(proposal) if any(a.name == "merge" for a in actions) else [],
+        "letter_ids": {r.pk for r in selectors.letters_for(request.user, proposal)},
+        "reminders": selectors.reminders_for(request.user, proposal),
     }
     return render(request, "proposals/detail.html", context, status=status)
 
@@ -68,6 +74,24 @@ def _handle(request, pk: int, form_class, form_key: str, call):
         return done
     proposal.refresh_from_db()
     return _render(request, proposal, status=400, **{form_key: form})
+
+
+LETTER_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+def letter(request, pk: int, reply_id: int, fmt: str):
+    """Download a reply letter (答复函) as DOCX or PDF; 404 for anyone not entitled to it."""
+    from proposals.services import letters
+
+    if fmt not in LETTER_TYPES:
+        raise Http404
+    reply = selectors.get_letter_for(request.user, pk, reply_id)
+    render_letter = letters.letter_docx if fmt == "docx" else letters.letter_pdf
+    return file_response(render_letter(reply), letters.letter_filename(reply, fmt), LETTER_TYPES[fmt])
 
 
 @login_required
