@@ -1,0 +1,272 @@
+"""Proposals (提案): the whole cycle, from the member's draft to the closed file, role by role.
+
+Domain (domain.md §2, docs/proposals.md): the member (M) writes, invites co-signers and submits his own
+proposal; the proposal office (PO) pre-reviews and decides on filing; the assigning offices (AO: the
+CPPCC office, the party and government offices, with the proposal committee) set the units, hand the
+proposal over, decide a unit's request to return it and approve extensions; the lead unit (L)
+acknowledges, may ask to be relieved of a misassigned proposal and replies; the office reviews the
+reply; the proposers rate it, and the office sends an unsatisfactory one back for re-handling or
+closes the file. Nobody acts on a rejected, converted, merged or closed proposal.
+
+Every object here is reached through the real workflow (the factories and services of the proposals
+app), never by writing its status: `member` is the author ("own"), `other_member` anybody else; the
+lead unit is `liaison`'s department ("own"), `other_liaison` a department it was not given to.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from core.tests.permission_matrix.common import (
+    CLERKS,
+    LEADERS,
+    MEMBERS,
+    allowed,
+    assert_api,
+    expected,
+    fire_api,
+)
+from core.workflow import perform, workflow_for
+
+PROPOSAL_OFFICE = frozenset({"admin", "proposal"})
+# The assigning offices: the proposal office and the CPPCC office with the party and government offices.
+ASSIGNERS = PROPOSAL_OFFICE | CLERKS | {"party_office", "gov_office"}
+AUTHOR = frozenset({"member"})
+LEAD_UNIT = frozenset({"liaison"})
+
+PROPOSAL_MATRIX = {
+    "draft": {"invite": AUTHOR, "submit": AUTHOR},
+    "cosigning": {"recall": AUTHOR, "submit": AUTHOR},
+    "submitted": {"pre_review": PROPOSAL_OFFICE, "return_to_draft": PROPOSAL_OFFICE},
+    "pre_reviewed": {
+        "file": PROPOSAL_OFFICE,
+        "reject": PROPOSAL_OFFICE,
+        "convert": PROPOSAL_OFFICE,
+        "merge": PROPOSAL_OFFICE,
+    },
+    "rejected": {},
+    "converted": {},
+    "merged": {},
+    "filed": {"set_units": ASSIGNERS},
+    "to_assign": {"set_units": ASSIGNERS, "assign": ASSIGNERS},
+    # The unit may ask to be relieved or acknowledge; the assigners do not act until it has.
+    "assigned": {"request_return": LEAD_UNIT, "acknowledge": LEAD_UNIT},
+    # Only the assigner reassigns: the unit never forwards on its own.
+    "return_requested": {"accept_return": ASSIGNERS, "refuse_return": ASSIGNERS},
+    "in_progress": {"extend": ASSIGNERS, "send_reply": LEAD_UNIT},
+    "review": {"approve_reply": PROPOSAL_OFFICE, "return_reply": PROPOSAL_OFFICE},
+    # The proposer's rating concludes it (fired by the rating service), or the office closes the file.
+    "replied": {
+        "conclude_closed": AUTHOR,
+        "conclude_follow_up": AUTHOR,
+        "conclude_unsatisfied": AUTHOR,
+        "close": PROPOSAL_OFFICE,
+    },
+    "unsatisfied": {"rehandle": PROPOSAL_OFFICE, "close": PROPOSAL_OFFICE},
+    "rehandling": {"send_reply": LEAD_UNIT},
+    "follow_up": {"close": PROPOSAL_OFFICE},
+    "closed": {},
+}
+MATRICES = {"proposals.proposal": PROPOSAL_MATRIX}
+
+
+def proposal_at(cast, state: str, **kwargs):
+    """`member`'s proposal brought to `state` by the people whose job it is, lead unit `liaison`'s."""
+    from proposals import services
+    from proposals.tests import factories as f
+
+    if state in ("draft", "cosigning"):
+        f.session()
+        if state == "draft":
+            return f.ProposalFactory(author=cast.member, **kwargs)
+        # `standing` is invited, so that `other_member` stays a stranger to it.
+        proposal = f.ProposalFactory(author=cast.member, kind="joint", **kwargs)
+        services.set_cosigners(proposal=proposal, members=[cast.standing.member], actor=cast.member)
+        return perform(proposal, "invite", actor=cast.member)
+    if state in ("submitted", "pre_reviewed", "rejected", "converted", "merged"):
+        proposal = f.submitted(cast, consents_to_conversion=True, **kwargs)
+        if state == "submitted":
+            return proposal
+        perform(proposal, "pre_review", actor=cast.proposal)
+        if state == "rejected":
+            perform(proposal, "reject", actor=cast.proposal, note="属于个人事务", data={"ground": "personal"})
+        elif state == "converted":
+            data = {"ground": "no_suggestion", "conversion": "report"}
+            perform(proposal, "convert", actor=cast.proposal, note="建议不具体", data=data)
+        elif state == "merged":
+            master = f.assigned(cast, author=cast.other_member)
+            perform(proposal, "merge", actor=cast.proposal, data={"master": master.pk})
+        return proposal
+    if state in ("filed", "to_assign"):
+        proposal = f.filed(cast, **kwargs)
+        if state == "to_assign":
+            data = {"mode": "lead", "lead": cast.liaison.department_id}
+            perform(proposal, "set_units", actor=cast.proposal, data=data)
+        return proposal
+    if state in ("assigned", "return_requested"):
+        proposal = f.assigned(cast, **kwargs)
+        if state == "return_requested":
+            perform(proposal, "request_return", actor=cast.liaison, note="不属于我局职责")
+        return proposal
+    if state in ("in_progress", "review"):
+        proposal = f.in_progress(cast, **kwargs)
+        if state == "review":
+            _reply(cast, proposal)
+        return proposal
+    # After the reply: class B sends a satisfied proposer's rating to follow-up, class A closes.
+    proposal = f.in_progress(cast, **kwargs)
+    _reply(cast, proposal, code="B" if state == "follow_up" else "A")
+    perform(proposal, "approve_reply", actor=cast.proposal)
+    if state in ("unsatisfied", "rehandling"):
+        services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied", reason="未回应核心问题")
+        proposal.refresh_from_db()
+        if state == "rehandling":
+            perform(proposal, "rehandle", actor=cast.proposal, note="请就搬迁时间表重新答复")
+    elif state in ("follow_up", "closed"):
+        services.rate_reply(proposal=proposal, actor=cast.member, rating="satisfied")
+        proposal.refresh_from_db()
+    return proposal
+
+
+def _reply(cast, proposal, *, code="A"):
+    """The lead unit's reply, after its contact with the proposer and the co-unit's opinion if any."""
+    from proposals import services
+    from proposals.models import ReplyClass, UnitRole
+    from proposals.tests.factories import contact
+
+    if proposal.assignments.filter(is_active=True, role=UnitRole.CO).exists():
+        # The only co-unit the matrix hands proposals to is `other_liaison`'s department.
+        services.submit_opinion(proposal=proposal, actor=cast.other_liaison, opinion="同意主办单位意见")
+    contact(cast, proposal)
+    services.submit_reply(
+        proposal=proposal,
+        actor=cast.liaison,
+        reply_class=ReplyClass.objects.get(code=code),
+        body="答复如下",
+        signed_by="局长",
+    )
+    proposal.refresh_from_db()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", list(PROPOSAL_MATRIX))
+def test_proposal_actions_per_role_match_the_declared_matrix(cast, state):
+    proposal = proposal_at(cast, state)
+    assert proposal.status == state
+    wf = workflow_for(proposal)
+    assert allowed(wf, proposal, cast) == expected(PROPOSAL_MATRIX, state)
+    assert wf.available(proposal, AnonymousUser()) == []
+
+
+@pytest.mark.django_db
+def test_another_members_proposal_is_theirs_not_mine(cast):
+    """own vs other_member the other way round: the author of a proposal is whoever wrote it."""
+    theirs = proposal_at(cast, "replied", author=cast.other_member)
+    got = allowed(workflow_for(theirs), theirs, cast)
+    assert {action for action, roles in got.items() if "other_member" in roles} == {
+        "conclude_closed",
+        "conclude_follow_up",
+        "conclude_unsatisfied",
+    }
+    assert not any("member" in roles for roles in got.values())
+
+
+@pytest.mark.django_db
+def test_a_confirmed_cosigner_rates_the_reply_too(cast):
+    """Every co-signer rates (domain.md §2): a confirmed one is a proposer, an unrelated member is not."""
+    from proposals import services
+    from proposals.tests import factories as f
+
+    f.session()
+    proposal = f.ProposalFactory(author=cast.member, kind="joint")
+    services.set_cosigners(proposal=proposal, members=[cast.other_member.member], actor=cast.member)
+    perform(proposal, "invite", actor=cast.member)
+    services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=True)
+    perform(proposal, "submit", actor=cast.member)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    perform(proposal, "file", actor=cast.proposal)
+    perform(proposal, "set_units", actor=cast.proposal, data={"mode": "lead", "lead": cast.liaison.department_id})
+    perform(proposal, "assign", actor=cast.proposal)
+    perform(proposal, "acknowledge", actor=cast.liaison)
+    _reply(cast, proposal)
+    perform(proposal, "approve_reply", actor=cast.proposal)
+    got = allowed(workflow_for(proposal), proposal, cast)
+    for action in ("conclude_closed", "conclude_follow_up", "conclude_unsatisfied"):
+        assert got[action] == {"member", "other_member"}, action
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "want"),
+    [
+        # A co-unit may ask to be relieved of a misassigned proposal, but the lead acknowledges and replies.
+        ("assigned", {"request_return"}),
+        ("in_progress", set()),
+        ("rehandling", set()),
+    ],
+)
+def test_a_co_unit_countersigns_but_does_not_reply(cast, state, want):
+    proposal = proposal_at(cast, state, co=cast.other_liaison)
+    got = allowed(workflow_for(proposal), proposal, cast)
+    assert {action for action, roles in got.items() if "other_liaison" in roles} == want
+    # The lead unit keeps what it has when it is the only unit.
+    assert {action for action, roles in got.items() if "liaison" in roles} == {
+        action for action, roles in PROPOSAL_MATRIX[state].items() if "liaison" in roles
+    }
+
+
+@pytest.mark.django_db
+def test_separate_units_each_reply(cast):
+    """With separate units (分办) each unit writes its own reply: both liaisons may acknowledge."""
+    from proposals.tests import factories as f
+
+    proposal = f.filed(cast)
+    units = f"{cast.liaison.department_id},{cast.other_liaison.department_id}"
+    perform(proposal, "set_units", actor=cast.proposal, data={"mode": "separate", "units": units})
+    perform(proposal, "assign", actor=cast.proposal)
+    got = allowed(workflow_for(proposal), proposal, cast)
+    assert got["acknowledge"] == {"liaison", "other_liaison"}
+    assert got["request_return"] == {"liaison", "other_liaison"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("liaison", 200), ("other_liaison", 404), ("member", 403), ("gov_office", 403), ("citizen", 404)],
+)
+def test_acknowledging_through_the_api_own_unit_vs_another(api_client, cast, role, status):
+    proposal = proposal_at(cast, "assigned")
+    response = fire_api(
+        api_client, getattr(cast, role), f"/api/v1/proposals/{proposal.pk}/transitions/", {"action": "acknowledge"}
+    )
+    proposal.refresh_from_db()
+    if status == 200:
+        assert response.status_code == 200, response.content
+        assert proposal.status == "in_progress"
+    else:
+        assert response.status_code in ({400, 403} if status == 403 else {404}), (role, response.content)
+        assert response.json()["error"]["message"]
+        assert proposal.status == "assigned"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "may"), [("proposal", True), ("member", False), ("liaison", False)])
+def test_rehandling_by_html_form_is_the_offices_call(client, cast, role, may):
+    proposal = proposal_at(cast, "unsatisfied")
+    client.force_login(getattr(cast, role))
+    response = client.post(
+        f"/workflow/proposals.proposal/{proposal.pk}/", {"action": "rehandle", "note": "请就搬迁时间表重新答复"}
+    )
+    proposal.refresh_from_db()
+    assert response.status_code in ((302,) if may else (302, 403, 404)), role
+    assert proposal.status == ("rehandling" if may else "unsatisfied"), role
+
+
+@pytest.mark.django_db
+def test_a_handed_over_proposal_is_seen_by_its_unit_not_by_another(api_client, cast):
+    # The proposal office, the CPPCC office and leaders see every submitted proposal; members and the
+    # party/government offices the filed ones; a liaison only those handed over to its unit.
+    visible = PROPOSAL_OFFICE | CLERKS | LEADERS | MEMBERS | {"party_office", "gov_office", "liaison"}
+    proposal = proposal_at(cast, "in_progress")
+    assert_api(api_client, cast, url=f"/api/v1/proposals/{proposal.pk}/", visible=visible)
