@@ -11,30 +11,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from core.tests.permission_matrix.common import LEADERS, OFFICE, ROLES, allowed
 from core.workflow import all_workflows, workflow_for
-
-ROLES = [
-    "admin",
-    "clerk",
-    "research",
-    "proposal",
-    "info",
-    "chair",
-    "vice_chair",
-    "secgen",
-    "member",
-    "other_member",
-    "standing",
-    "party_office",
-    "gov_office",
-    "party_leader",
-    "liaison",
-    "other_liaison",
-    "expert",
-    "citizen",
-]
-OFFICE = {"admin", "clerk", "research", "proposal", "info"}
-LEADERS = {"chair", "vice_chair", "secgen"}
 
 # Appeals. The fixture routes the appeal to a workstation where `member` is on duty and refers it to
 # the department of `liaison`: they handle it ("own"); `other_member`/`other_liaison` do not ("other").
@@ -49,15 +27,6 @@ APPEAL_MATRIX = {
 MATRICES = {"intake.appeal": APPEAL_MATRIX}
 # Who opens an appeal's office page (the rest get a 404, never a 403 that confirms it exists).
 APPEAL_DETAIL_VISIBLE = OFFICE | LEADERS | {"member", "liaison"}
-
-
-def _allowed(wf, obj, cast) -> dict[str, set[str]]:
-    """{action: roles} as the code decides it, for obj in its current state."""
-    out: dict[str, set[str]] = {}
-    for role in ROLES:
-        for action in wf.available(obj, getattr(cast, role)):
-            out.setdefault(action.name, set()).add(role)
-    return out
 
 
 @pytest.fixture
@@ -99,7 +68,7 @@ def proposal_in(cast):
 @pytest.mark.parametrize("state", list(APPEAL_MATRIX))
 def test_appeal_actions_per_role_match_the_declared_matrix(cast, appeal_in, state):
     appeal = appeal_in(state)
-    assert _allowed(workflow_for(appeal), appeal, cast) == {k: v for k, v in APPEAL_MATRIX[state].items() if v}
+    assert allowed(workflow_for(appeal), appeal, cast) == {k: v for k, v in APPEAL_MATRIX[state].items() if v}
 
 
 @pytest.mark.django_db
