@@ -9,7 +9,10 @@ so a task never sees, nor runs inside, a transaction that may still roll back.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
@@ -24,3 +27,21 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
         task.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
+
+
+def requeue_stale(model, task, *, older_than: timedelta) -> int:
+    """Enqueue `task(pk)` again for rows of `model` claimed over `older_than` ago and still unsent.
+
+    For claimed-row outboxes (reminders): each row has `enqueued_at` and `sent_at`; a run or worker
+    killed between claiming and sending leaves the row unsent, and the next periodic run calls this.
+    A guarded update stamps each row first, so of two concurrent runs only one re-enqueues it.
+    """
+    now = timezone.now()
+    count = 0
+    stale = model._default_manager.filter(sent_at__isnull=True, enqueued_at__lt=now - older_than)
+    for row in stale.only("pk", "enqueued_at"):
+        claimed = model._default_manager.filter(pk=row.pk, enqueued_at=row.enqueued_at, sent_at__isnull=True)
+        if claimed.update(enqueued_at=now):
+            enqueue_on_commit(task, row.pk)
+            count += 1
+    return count

@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import tasks as queue
 from proposals.models import Proposal, ProposalAssignment, ProposalRating, ProposalReminder, ProposalReply, Status
 
 STALE_AFTER = timedelta(minutes=15)
@@ -128,7 +129,7 @@ def claim(*, proposal, kind: str, due: date, window: date, department_id=None, u
                 claimed_at=now,
                 enqueued_at=now,
             )
-            transaction.on_commit(lambda: deliver_reminder.enqueue(log.pk))
+            queue.enqueue_on_commit(deliver_reminder, log.pk)
     except IntegrityError:
         return False
     return True
@@ -138,17 +139,7 @@ def requeue_stale() -> int:
     """Enqueue again the reminders claimed long ago and still unsent (a killed run or worker)."""
     from proposals.tasks import deliver_reminder
 
-    now = timezone.now()
-    count = 0
-    stale = ProposalReminder.objects.filter(sent_at__isnull=True, enqueued_at__lt=now - STALE_AFTER)
-    for log in stale.only("pk", "enqueued_at"):
-        # Guarded update: of two concurrent runs only one re-enqueues.
-        if ProposalReminder.objects.filter(pk=log.pk, enqueued_at=log.enqueued_at, sent_at__isnull=True).update(
-            enqueued_at=now
-        ):
-            transaction.on_commit(lambda pk=log.pk: deliver_reminder.enqueue(pk))
-            count += 1
-    return count
+    return queue.requeue_stale(ProposalReminder, deliver_reminder, older_than=STALE_AFTER)
 
 
 def still_owed(log: ProposalReminder) -> bool:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import tasks as queue
 from core.exceptions import DomainError
 from core.workflow import perform
 from supervision.choices import OPEN_STATES, TaskStatus
@@ -77,7 +78,7 @@ def claim_reminder(*, task, kind: str) -> bool:
             log = ReminderLog.objects.create(
                 task=task, kind=kind, due_date=task.due_date, claimed_at=now, enqueued_at=now
             )
-            transaction.on_commit(lambda: deliver_reminder.enqueue(log.pk))
+            queue.enqueue_on_commit(deliver_reminder, log.pk)
     except IntegrityError:
         return False
     return True
@@ -87,17 +88,7 @@ def requeue_stale() -> int:
     """Enqueue again the reminders claimed long ago and still unsent (a killed run or worker)."""
     from supervision.tasks import deliver_reminder
 
-    now = timezone.now()
-    count = 0
-    stale = ReminderLog.objects.filter(sent_at__isnull=True, enqueued_at__lt=now - STALE_AFTER)
-    for log in stale.only("pk", "enqueued_at"):
-        # Guarded update: of two concurrent runs only one re-enqueues.
-        if ReminderLog.objects.filter(pk=log.pk, enqueued_at=log.enqueued_at, sent_at__isnull=True).update(
-            enqueued_at=now
-        ):
-            transaction.on_commit(lambda pk=log.pk: deliver_reminder.enqueue(pk))
-            count += 1
-    return count
+    return queue.requeue_stale(ReminderLog, deliver_reminder, older_than=STALE_AFTER)
 
 
 def deliver(*, reminder_id: int) -> int:
