@@ -1,5 +1,4 @@
 import io
-import shutil
 import subprocess
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -12,6 +11,7 @@ from icalendar import Calendar
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
 from core.exports import Column, build_xlsx
 from core.ics import CalendarEvent, build_calendar
+from core.tests.documents import libreoffice_text
 
 SPEC = DocSpec(
     title="2022年度政治协商计划",
@@ -38,26 +38,7 @@ def test_pdf_text_extracts_in_chinese(tmp_path):
 
 
 def test_libreoffice_opens_the_docx(tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is installed by `make test` (apt: libreoffice-writer-nogui)"
-    src = tmp_path / "plan.docx"
-    src.write_bytes(render_docx(SPEC))
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    text = subprocess.run(["pdftotext", str(tmp_path / "plan.pdf"), "-"], capture_output=True, text=True).stdout
+    text = libreoffice_text(render_docx(SPEC), tmp_path, name="plan")
     assert "双减" in text
 
 

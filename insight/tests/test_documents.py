@@ -1,8 +1,6 @@
 """The annual work report: DOCX and PDF read back, the DOCX opened by LibreOffice, charts as real PNGs."""
 
 import io
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
@@ -10,6 +8,7 @@ from docx import Document
 from PIL import Image
 
 from core.documents import render_docx, render_pdf
+from core.tests.documents import libreoffice_text, pdf_text
 from district.tests.factories import TownFactory
 from insight.charts import Bar, bar_chart
 from insight.report import build_annual_report
@@ -33,10 +32,6 @@ def year_2022(cast):
         )
     attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
     return build_annual_report(2022)
-
-
-def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_bar_chart_is_a_png_sized_to_its_bars():
@@ -67,26 +62,8 @@ def test_pdf_reads_back_in_chinese(year_2022, tmp_path):
 
 
 def test_libreoffice_opens_the_report(year_2022, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is installed by `make test` (apt: libreoffice-writer-nogui)"
-    src = tmp_path / "report.docx"
-    src.write_bytes(render_docx(year_2022))
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    text = pdf_text(tmp_path / "report.pdf").replace(" ", "")  # LibreOffice spaces digits from CJK
+    text = libreoffice_text(render_docx(year_2022), tmp_path, name="report")
+    text = text.replace(" ", "")  # LibreOffice spaces digits from CJK
     assert "2022年度工作统计报告" in text and "六、委员履职" in text and "受理群众诉求3件" in text
 
 

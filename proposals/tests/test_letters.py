@@ -1,7 +1,6 @@
 """The reply letter (答复函): real DOCX and PDF laid out as an official letter, and who may download it."""
 
 import io
-import shutil
 import subprocess
 
 import pytest
@@ -9,6 +8,7 @@ from constance.test import override_config
 from django.urls import reverse
 from docx import Document
 
+from core.tests.documents import libreoffice_text
 from core.workflow import perform
 from proposals import services
 from proposals.models import ProposalReply
@@ -86,27 +86,8 @@ def test_pdf_is_a_real_pdf_with_the_same_text(cast, tmp_path):
 
 
 def test_libreoffice_opens_the_letter(cast, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is installed by `make test` (apt: libreoffice-writer-nogui)"
     _p, reply = joint_replied(cast)
-    src = tmp_path / "letter.docx"
-    src.write_bytes(letter_docx(reply))
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    text = subprocess.run(["pdftotext", str(tmp_path / "letter.pdf"), "-"], capture_output=True, text=True).stdout
+    text = libreoffice_text(letter_docx(reply), tmp_path, name="letter")
     assert "燃气公司搬迁" in text
 
 
