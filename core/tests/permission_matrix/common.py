@@ -117,3 +117,22 @@ def assert_api(api_client, cast, *, url: str, visible) -> None:
 def fire_api(api_client, user, url: str, payload: dict):
     api_client.force_authenticate(user)
     return api_client.post(url, payload, format="json")
+
+
+def assert_api_transition(
+    api_client, user, obj, *, url: str, payload: dict, status: int, moves_to: str, stays_in: str
+) -> None:
+    """Fire a transition through the API as user and check the outcome.
+
+    status 200: the action is taken and obj moves to `moves_to`. 403: refused with a structured
+    error (400/403), obj stays in `stays_in`. 404: the user may not even see obj.
+    """
+    response = fire_api(api_client, user, url, payload)
+    obj.refresh_from_db()
+    if status == 200:
+        assert response.status_code == 200, response.content
+        assert obj.status == moves_to
+    else:
+        assert response.status_code in ({400, 403} if status == 403 else {404}), (user, response.content)
+        assert response.json()["error"]["message"]
+        assert obj.status == stays_in

@@ -18,9 +18,9 @@ from core.tests.permission_matrix.common import (
     OFFICE,
     RESEARCH_OFFICE,
     assert_api,
+    assert_api_transition,
     assert_matrix,
     assert_pages,
-    fire_api,
     put_in,
 )
 from core.workflow import workflow_for
@@ -149,17 +149,16 @@ def test_starting_research_by_html_form(client, cast, group, role, may):
 )
 def test_adopting_a_report_through_the_api(api_client, cast, group, role, status):
     report = put_in(group.report, "finalised")
-    response = fire_api(
-        api_client, getattr(cast, role), f"/api/v1/consultation-reports/{report.pk}/transitions/", {"action": "adopt"}
+    assert_api_transition(
+        api_client,
+        getattr(cast, role),
+        report,
+        url=f"/api/v1/consultation-reports/{report.pk}/transitions/",
+        payload={"action": "adopt"},
+        status=status,
+        moves_to="adopted",
+        stays_in="finalised",
     )
-    report.refresh_from_db()
-    if status == 200:
-        assert response.status_code == 200, response.content
-        assert report.status == "adopted"
-    else:
-        assert response.status_code in ({400, 403} if status == 403 else {404}), (role, response.content)
-        assert response.json()["error"]["message"]
-        assert report.status == "finalised"
 
 
 @pytest.mark.django_db

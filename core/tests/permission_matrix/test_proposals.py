@@ -24,8 +24,8 @@ from core.tests.permission_matrix.common import (
     MEMBERS,
     allowed,
     assert_api,
+    assert_api_transition,
     expected,
-    fire_api,
 )
 from core.workflow import perform, workflow_for
 
@@ -237,17 +237,16 @@ def test_separate_units_each_reply(cast):
 )
 def test_acknowledging_through_the_api_own_unit_vs_another(api_client, cast, role, status):
     proposal = proposal_at(cast, "assigned")
-    response = fire_api(
-        api_client, getattr(cast, role), f"/api/v1/proposals/{proposal.pk}/transitions/", {"action": "acknowledge"}
+    assert_api_transition(
+        api_client,
+        getattr(cast, role),
+        proposal,
+        url=f"/api/v1/proposals/{proposal.pk}/transitions/",
+        payload={"action": "acknowledge"},
+        status=status,
+        moves_to="in_progress",
+        stays_in="assigned",
     )
-    proposal.refresh_from_db()
-    if status == 200:
-        assert response.status_code == 200, response.content
-        assert proposal.status == "in_progress"
-    else:
-        assert response.status_code in ({400, 403} if status == 403 else {404}), (role, response.content)
-        assert response.json()["error"]["message"]
-        assert proposal.status == "assigned"
 
 
 @pytest.mark.django_db

@@ -18,9 +18,9 @@ from core.tests.permission_matrix.common import (
     OFFICE,
     RESEARCH_OFFICE,
     assert_api,
+    assert_api_transition,
     assert_matrix,
     assert_pages,
-    fire_api,
     put_in,
 )
 from core.workflow import workflow_for
@@ -116,17 +116,16 @@ def test_accepting_a_task_by_html_form_only_the_lead_department(client, cast, ta
 )
 def test_signing_a_special_report_through_the_api(api_client, cast, special_report, role, status):
     report = put_in(special_report, "submitted")
-    response = fire_api(
-        api_client, getattr(cast, role), f"/api/v1/special-reports/{report.pk}/transitions/", {"action": "sign"}
+    assert_api_transition(
+        api_client,
+        getattr(cast, role),
+        report,
+        url=f"/api/v1/special-reports/{report.pk}/transitions/",
+        payload={"action": "sign"},
+        status=status,
+        moves_to="signed",
+        stays_in="submitted",
     )
-    report.refresh_from_db()
-    if status == 200:
-        assert response.status_code == 200, response.content
-        assert report.status == "signed"
-    else:
-        assert response.status_code in ({400, 403} if status == 403 else {404}), (role, response.content)
-        assert response.json()["error"]["message"]
-        assert report.status == "submitted"
 
 
 @pytest.mark.django_db

@@ -19,9 +19,9 @@ from core.tests.permission_matrix.common import (
     OFFICE,
     ROLES,
     assert_api,
+    assert_api_transition,
     assert_matrix,
     assert_pages,
-    fire_api,
     put_in,
 )
 from core.workflow import workflow_for
@@ -133,20 +133,16 @@ def test_leader_review_through_the_api_only_the_party_leader(api_client, cast, p
     perform(plan, "chairs_approve_to_joint", actor=cast.chair)
     sign_all(plan, cast)
     perform(plan, "joint_agree_to_leader", actor=cast.clerk)
-    response = fire_api(
+    assert_api_transition(
         api_client,
         getattr(cast, role),
-        f"/api/v1/plans/{plan.pk}/transitions/",
-        {"action": "leader_approve_to_vote", "note": "同意"},
+        plan,
+        url=f"/api/v1/plans/{plan.pk}/transitions/",
+        payload={"action": "leader_approve_to_vote", "note": "同意"},
+        status=status,
+        moves_to="vote",
+        stays_in="leader",
     )
-    plan.refresh_from_db()
-    if status == 200:
-        assert response.status_code == 200, response.content
-        assert plan.status == "vote"
-    else:
-        assert response.status_code in ({400, 403} if status == 403 else {404}), (role, response.content)
-        assert response.json()["error"]["message"]
-        assert plan.status == "leader"
 
 
 @pytest.mark.django_db
