@@ -3,8 +3,8 @@
 Every rule read (`config.APPEAL_MAX_CHARS`, deadlines, points…) is otherwise one database query or
 one cache round trip; a public appeal submission read two, a dashboard a dozen. Here a process reads
 all stored rules with one query and keeps them for `CONSTANCE_PROCESS_CACHE_SECONDS` (5 s by
-default). An edit made in this process is seen at once (the copy is dropped on `set` and on every
-save of a rule); other processes see it within that many seconds. 0 turns the copy off (the tests
+default). An edit made in this process is seen at once (the copy is dropped on every save of a
+rule); other processes see it within that many seconds. 0 turns the copy off (the tests
 do, because their database rolls back between tests while a process copy would not).
 """
 
@@ -47,11 +47,7 @@ class ProcessCachedDatabaseBackend(DatabaseBackend):
             return super().mget(keys)
         return {key: values[key] for key in keys if key in values}
 
-    def set(self, key, value):
-        self._copy = None
-        super().set(key, value)
-        self._copy = None
-
     def clear(self, sender, instance, created, **kwargs):
+        # constance connects this to every save of a rule (its `set` included): drop the copy.
         self._copy = None
         super().clear(sender, instance, created, **kwargs)

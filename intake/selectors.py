@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from accounts.predicates import can_see_contacts, is_dept_liaison, is_office
 from accounts.roles import Role
+from core.services import attachments_of
 from intake.models import Appeal, AppealCategory, AppealStatus, Route
 from intake.predicates import handles_appeal, member_id_of
 
@@ -97,8 +98,6 @@ def case_of(appeal: Appeal) -> Appeal:
 
 def citizen_attachments(appeal: Appeal):
     """The files the citizen sent with the appeal (what the tracking page lists and serves)."""
-    from core.services import attachments_of
-
     return attachments_of(appeal).filter(kind="appeal")
 
 
