@@ -23,6 +23,8 @@ def _appeal_saved(sender, instance, created, update_fields=None, raw=False, **kw
         return
     from analytics.tasks import analyse_appeal
 
+    if created and analyse_appeal.module_path in getattr(instance, "_tasks_queued_with_insert", ()):
+        return  # queued in the same statement as the appeal (intake.services.submit_appeal)
     enqueue_on_commit(analyse_appeal, instance.pk, created)
 
 

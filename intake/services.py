@@ -1,6 +1,7 @@
 """Writes on appeals: submission from every channel, workflow effects, replies, personal data."""
 
 import secrets
+from contextlib import nullcontext
 from datetime import date
 
 from constance import config
@@ -9,7 +10,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from analytics.tasks import analyse_appeal
 from core.exceptions import Refused
+from core.fastwrite import PK, create_with_history
 from core.services import log_personal_data_access, store_attachment
 from intake.models import Appeal, AppealMessage, AppealStatus, Channel, Outcome, Route
 
@@ -98,8 +101,12 @@ def submit_appeal(
         validate_constraints=False,
     )
     try:
-        with transaction.atomic():
-            appeal.save()
+        # The appeal, its history row and its analysis task are one statement (core.fastwrite): on its
+        # own it needs no transaction; with attachments, or inside the caller's transaction (where a
+        # refused key must not abort it), it gets one or a savepoint.
+        needs_atomic = attachments or transaction.get_connection().in_atomic_block
+        with transaction.atomic() if needs_atomic else nullcontext():
+            create_with_history(appeal, tasks=[(analyse_appeal, (PK, True))])
             for upload in attachments:
                 store_attachment(target=appeal, upload=upload, actor=actor, kind="appeal")
     except IntegrityError:
