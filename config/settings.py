@@ -269,6 +269,9 @@ CONSTANCE_BACKEND = "core.config_backend.ProcessCachedDatabaseBackend"
 # Each process keeps a copy of the rules for this many seconds (an edit reaches the other processes
 # within it); 0 reads the database (or the shared cache) on every access.
 CONSTANCE_PROCESS_CACHE_SECONDS = env_int("CONSTANCE_PROCESS_CACHE_SECONDS", 5)
+# Public forms resolve a chosen town, community or category from a per-process copy this old at most
+# (core.forms.ReferenceChoiceField); 0 queries on every submission.
+REFERENCE_DATA_CACHE_SECONDS = env_int("REFERENCE_DATA_CACHE_SECONDS", 5)
 CONSTANCE_CONFIG = DISTRICT_RULES
 CONSTANCE_CONFIG_FIELDSETS = DISTRICT_RULE_FIELDSETS
 if env_str("REDIS_URL"):

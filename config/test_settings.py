@@ -15,3 +15,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests roll the database back between tests; a per-process copy of the rules would outlive that.
 CONSTANCE_PROCESS_CACHE_SECONDS = 0
+REFERENCE_DATA_CACHE_SECONDS = 0

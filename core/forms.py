@@ -1,10 +1,49 @@
+import copy
+import itertools
+import threading
+import time
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
+
+
+class ReferenceChoiceField(forms.ModelChoiceField):
+    """A choice among a small reference table (towns, communities, categories), resolved from memory.
+
+    A submitted id is looked up in this process's copy of the field's queryset, taken at most
+    `REFERENCE_DATA_CACHE_SECONDS` ago (5 by default; 0 queries every time, as ModelChoiceField
+    does), so a public form costs no query per choice. An id not in the copy (a row added since)
+    is looked up in the database as usual, so only a row removed from the queryset in the last
+    few seconds can still be chosen; the database's foreign keys refuse a deleted one.
+    """
+
+    _copies: dict = {}
+    _lock = threading.Lock()
+    _declared = itertools.count()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._copy_key = next(self._declared)  # every form's copy of this declared field shares it
+
+    def to_python(self, value):
+        seconds = float(getattr(settings, "REFERENCE_DATA_CACHE_SECONDS", 0))
+        if value in self.empty_values or seconds <= 0 or self.to_field_name:
+            return super().to_python(value)
+        key = (self.queryset.model._meta.label, self._copy_key)
+        now = time.monotonic()
+        taken, rows = self._copies.get(key, (None, None))
+        if rows is None or now - taken >= seconds:
+            rows = {str(obj.pk): obj for obj in self.queryset}
+            with self._lock:
+                self._copies[key] = (now, rows)
+        obj = rows.get(str(value))
+        return copy.copy(obj) if obj is not None else super().to_python(value)
 
 
 class TransitionForm(forms.Form):

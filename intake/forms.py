@@ -4,6 +4,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ReferenceChoiceField
 from district.models import Community, Department, Town
 from intake.models import AppealCategory, Channel, Outcome, Route
 from intake.services import check_text
@@ -28,7 +29,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class CommunityChoiceField(forms.ModelChoiceField):
+class CommunityChoiceField(ReferenceChoiceField):
     def label_from_instance(self, obj) -> str:
         return str(obj)
 
@@ -72,7 +73,7 @@ class AppealForm(StyledFormMixin, forms.Form):
         help_text=_("请写明时间、地点、经过，以及您希望如何解决。"),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    town = forms.ModelChoiceField(label=_("所在镇街"), queryset=Town.objects.all(), empty_label=_("请选择"))
+    town = ReferenceChoiceField(label=_("所在镇街"), queryset=Town.objects.all(), empty_label=_("请选择"))
     community = CommunityChoiceField(
         label=_("社区/村"),
         queryset=Community.objects.select_related("town"),
@@ -80,7 +81,7 @@ class AppealForm(StyledFormMixin, forms.Form):
         empty_label=_("不确定/不选择"),
     )
     address = forms.CharField(label=_("详细地址（选填）"), required=False, max_length=200)
-    category = forms.ModelChoiceField(
+    category = ReferenceChoiceField(
         label=_("问题类别"),
         queryset=AppealCategory.objects.filter(is_active=True),
         required=False,

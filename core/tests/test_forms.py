@@ -1,0 +1,62 @@
+"""core.forms.ReferenceChoiceField: a public form's choices resolved from a per-process copy."""
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.forms import ReferenceChoiceField
+from district.models import Town
+
+pytestmark = pytest.mark.django_db
+
+
+class TownForm(forms.Form):
+    town = ReferenceChoiceField(queryset=Town.objects.all())
+
+
+@pytest.fixture(autouse=True)
+def no_copy_from_another_test():
+    # Tests roll their rows back and reuse ids; a process's copy would outlive that (a real one would not).
+    ReferenceChoiceField._copies.clear()
+    yield
+    ReferenceChoiceField._copies.clear()
+
+
+def _clean(value):
+    form = TownForm({"town": value})
+    with CaptureQueriesContext(connection) as queries:
+        valid = form.is_valid()
+    return form, valid, len(queries)
+
+
+def test_chosen_rows_come_from_the_copy_once_it_is_taken(settings):
+    settings.REFERENCE_DATA_CACHE_SECONDS = 60
+    a, b = Town.objects.create(name="大同街道"), Town.objects.create(name="祥平街道")
+    form, valid, queries = _clean(a.pk)
+    assert valid and form.cleaned_data["town"] == a and queries == 1  # the copy is taken
+    form, valid, queries = _clean(b.pk)
+    assert valid and form.cleaned_data["town"].name == "祥平街道" and queries == 0
+    # Each form gets its own object: changing it does not change the next form's.
+    form.cleaned_data["town"].name = "changed"
+    assert _clean(b.pk)[0].cleaned_data["town"].name == "祥平街道"
+
+
+def test_a_row_added_after_the_copy_is_found_and_a_wrong_id_is_refused(settings):
+    settings.REFERENCE_DATA_CACHE_SECONDS = 60
+    Town.objects.create(name="大同街道")
+    _clean(Town.objects.get().pk)
+    new = Town.objects.create(name="新民镇")
+    form, valid, queries = _clean(new.pk)
+    assert valid and form.cleaned_data["town"] == new and queries == 1
+    form, valid, _ = _clean(999999)
+    assert not valid and form.errors["town"] == [TownForm.base_fields["town"].error_messages["invalid_choice"]]
+    form, valid, _ = _clean("not-a-number")
+    assert not valid and "town" in form.errors
+
+
+def test_without_a_copy_every_submission_queries(settings):
+    settings.REFERENCE_DATA_CACHE_SECONDS = 0
+    town = Town.objects.create(name="大同街道")
+    assert _clean(town.pk)[2] == 1
+    assert _clean(town.pk)[2] == 1
