@@ -146,6 +146,24 @@ def test_office_list_query_count_does_not_grow(client, cast, django_assert_max_n
     assert response.status_code == 200
 
 
+def test_a_text_search_in_the_office_list_counts_to_a_lower_cap(client, cast, monkeypatch):
+    from intake.views import office
+
+    monkeypatch.setattr(office, "TEXT_COUNT_CAP", 2)
+    monkeypatch.setattr(office, "LIST_COUNT_CAP", 10)
+    AppealFactory.create_batch(3, body="东门路灯坏了")
+    AppealFactory(body="垃圾清运不及时")
+    client.force_login(cast.clerk)
+
+    def count(url):
+        page = client.get(url).content.decode()
+        return page.split('data-testid="count">')[1].split("<")[0]
+
+    assert count("/appeals/office/?q=路灯") == "2+"  # three match; the count stops at the text cap
+    assert count("/appeals/office/") == "4"  # no text: the list's own cap
+    assert count("/appeals/office/?q=垃圾") == "1"
+
+
 def test_member_handles_an_appeal_routed_to_their_workstation(client, cast):
     from grassroots.tests.factories import WorkstationFactory
 
