@@ -66,26 +66,20 @@ def create_with_history(instance, *, tasks=()) -> None:
     history = _history_row(records, instance, using)
     history_model = type(history)
     pre_save.send(sender=history_model, instance=history, raw=False, using=using, update_fields=None)
-    history_fields = [f for f in _insert_fields(history_model) if f.attname != model._meta.pk.attname]
-    history_values = _values(history, history_fields, conn)
     rows = [_task_row(task, args, using) for task, args in tasks if _queued_in_database(task)]
 
     if conn.vendor == "postgresql":
-        pk = _insert_postgresql(conn, model, record_values, history_model, history_fields, history_values, rows)
-        instance.pk = pk
+        instance.pk = _insert_postgresql(conn, model, record_values, history, rows)
     else:
-        with transaction.atomic(using=using):
-            with conn.cursor() as cursor:
-                cursor.execute(_insert_sql(conn, model, _insert_fields(model)), record_values)
-                instance.pk = conn.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
-                history_pk_field = history_model._meta.get_field(model._meta.pk.attname)
-                cursor.execute(
-                    _insert_sql(conn, history_model, [history_pk_field, *history_fields]),
-                    [instance.pk, *history_values],
-                )
-                for row, task_fields, _positions in rows:
-                    row.args_kwargs["args"] = _with_pk(row.args_kwargs["args"], instance.pk)
-                    cursor.execute(_insert_sql(conn, type(row), task_fields), _values(row, task_fields, conn))
+        history_fields = _insert_fields(history_model)
+        with transaction.atomic(using=using), conn.cursor() as cursor:
+            cursor.execute(_insert_sql(conn, model, _insert_fields(model)), record_values)
+            instance.pk = conn.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+            setattr(history, model._meta.pk.attname, instance.pk)
+            cursor.execute(_insert_sql(conn, history_model, history_fields), _values(history, history_fields, conn))
+            for row, task_fields, _positions in rows:
+                row.args_kwargs["args"] = _with_pk(row.args_kwargs["args"], instance.pk)
+                cursor.execute(_insert_sql(conn, type(row), task_fields), _values(row, task_fields, conn))
     instance._state.adding = False
     instance._state.db = using
     setattr(history, model._meta.pk.attname, instance.pk)
@@ -195,23 +189,21 @@ def _insert_sql(conn, model, fields) -> str:
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
 
 
-def _insert_postgresql(conn, model, record_values, history_model, history_fields, history_values, rows) -> Any:
+def _insert_postgresql(conn, model, record_values, history, rows) -> Any:
+    """One statement: the record (RETURNING its row), its history row copied from that row in SQL
+    (only the history's own columns are parameters), and the task rows reading the new id. Fewer
+    than 50 parameters keep psycopg's cached query conversion."""
     quote = conn.ops.quote_name
     pk_column = quote(model._meta.pk.column)
-    record_fields = _insert_fields(model)
+    history_model = type(history)
+    copied, own = _history_columns(model, history_model)
     sql = [
-        f"WITH new AS ({_insert_sql(conn, model, record_fields)} RETURNING {pk_column})",
-        ", history AS (INSERT INTO {table} ({columns}) SELECT new.{pk}, {values} FROM new)".format(
-            table=quote(history_model._meta.db_table),
-            columns=", ".join(
-                [quote(history_model._meta.get_field(model._meta.pk.attname).column)]
-                + [quote(f.column) for f in history_fields]
-            ),
-            pk=pk_column,
-            values=", ".join(["%s"] * len(history_fields)),
-        ),
+        f"WITH new AS ({_insert_sql(conn, model, _insert_fields(model))} RETURNING *)",
+        f", history AS (INSERT INTO {quote(history_model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in copied + own)}) "
+        f"SELECT {', '.join([f'new.{quote(f.column)}' for f in copied] + ['%s'] * len(own))} FROM new)",
     ]
-    params = [*record_values, *history_values]
+    params = [*record_values, *_values(history, own, conn)]
     for n, (row, task_fields, positions) in enumerate(rows):
         placeholders = []
         for f in task_fields:
@@ -232,6 +224,14 @@ def _insert_postgresql(conn, model, record_values, history_model, history_fields
     with conn.cursor() as cursor:
         cursor.execute("".join(sql), params)
         return cursor.fetchone()[0]
+
+
+@functools.cache
+def _history_columns(model, history_model) -> tuple[list, list]:
+    """History fields copied from the record's own columns (the tracked fields), and its own ones."""
+    columns = {f.column for f in model._meta.concrete_fields}
+    fields = [f for f in history_model._meta.local_concrete_fields if f is not history_model._meta.auto_field]
+    return [f for f in fields if f.column in columns], [f for f in fields if f.column not in columns]
 
 
 def _with_zero(args_kwargs: dict) -> dict:
