@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, repeat
 from operator import add
 
@@ -26,12 +27,12 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from analytics.text import mask_codes, normalize
+from analytics.text import _read_lines, mask_codes, normalize
 
 HEAD_CHARS = 60
-# The head (title) ends at the first of these marks, or where the body of the letter opens.
+# The head (title) ends at the first of these marks, or where the body of the letter opens
+# (analytics/data/body_openers.txt).
 HEAD_BREAKS = frozenset("，。！？；：,.!?;:、")
-BODY_OPENERS = ("尊敬", "您好", "你好", "领导", "我是", "我们是", "本人")
 MIN_HEAD_CHARS = 4
 # Class weights are the "balanced" ones raised to this power (cross-validated on the benchmark).
 CLASS_WEIGHT_POWER = 1.5
@@ -46,11 +47,16 @@ def prepare(text: str) -> str:
 HEAD_MARK = "\x00"
 
 
+@lru_cache(maxsize=1)
+def body_openers() -> tuple[str, ...]:
+    return tuple(_read_lines("body_openers.txt"))
+
+
 def head_of(text: str, limit: int = HEAD_CHARS) -> str:
     """The title of a prepared text: up to the first punctuation mark or body opener, at most `limit`
     characters (and at least MIN_HEAD_CHARS: a text that opens with 您好 keeps its first words)."""
     cut = next((i for i, c in enumerate(text[:limit]) if c in HEAD_BREAKS), limit)
-    for opener in BODY_OPENERS:
+    for opener in body_openers():
         i = text.find(opener, 0, limit)
         if 0 < i < cut:
             cut = i

@@ -7,8 +7,11 @@
 unions, LinearSVC / LogisticRegression / SGD modified-Huber / ComplementNB / NB-SVM, title weights,
 calibrated averaging of a word and a character model; from issue 8: min_df / max_df / max_features,
 raw and binary TF, truncation, jieba title words, hinge / Crammer-Singer / ridge, per-class offsets
-by nested CV, averaged margins of SVMs on several views), each with the same folds; --only REGEX
-runs just the candidates whose name matches.
+by nested CV, averaged margins of SVMs on several views; third round, names starting "3:": title cut
+at punctuation / the letter's opening, class-weight powers, L1 norm, no idf, BM25, L1-penalty SVM,
+one-vs-one, bagging, Rocchio and kNN blends, RBF kernel, augmentation with pieces of the training
+messages, stacking over out-of-fold margins), each with the same folds; --only REGEX runs just the
+candidates whose name matches, --seeds N --first-seed S the shuffles S .. S+N-1.
 The data are read at run time from the shared folder; nothing from them is stored in the repository.
 """
 
