@@ -1,9 +1,11 @@
 """The routing classifier without the database: train, predict with confidence, round-trip, same vectors."""
 
 import numpy as np
+import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.class_weight import compute_class_weight
 
-from analytics.classifier import RoutingModel, evaluate, prepare, train
+from analytics.classifier import RoutingModel, _class_weights, evaluate, head_of, prepare, train
 
 TEXTS = [
     ("小区电梯经常故障停运，老人上下楼困难", "elevator", "1", "office"),
@@ -65,3 +67,36 @@ def test_fast_transform_gives_scikit_learn_tfidf_vectors():
     reference = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, lowercase=False).fit(prepared)
     ours = model.features.transform([t for t, *_ in TEXTS]).toarray()[:, : model.features.n_whole]
     assert np.allclose(ours, reference.transform(prepared).toarray(), atol=1e-6)
+
+
+def test_head_is_the_title_up_to_punctuation_or_the_opening_of_the_letter():
+    assert head_of("小区电梯经常故障，老人上下楼困难") == "小区电梯经常故障"
+    assert head_of("学校门口交通拥堵尊敬的领导您好我是家长") == "学校门口交通拥堵"
+    assert head_of("烧烤店油烟扰民我们是附近的居民") == "烧烤店油烟扰民"
+    assert head_of("您好，工地夜里施工") == "您好，工"  # never shorter than four characters
+    assert head_of("噪" * 100) == "噪" * 60
+
+
+def test_fast_transform_gives_scikit_learn_vectors_for_the_head_too():
+    model = _model()
+    prepared = [head_of(prepare(t)) for t, *_ in TEXTS]
+    reference = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, lowercase=False).fit(prepared)
+    ours = model.features.transform([t for t, *_ in TEXTS]).toarray()[:, model.features.n_whole :]
+    assert np.allclose(ours, 0.5 * reference.transform(prepared).toarray(), atol=1e-6)
+
+
+def test_a_model_stored_before_the_title_rule_keeps_its_fixed_head():
+    model = train([t for t, *_ in TEXTS], {"category": [c for _t, c, _d, _h in TEXTS]}, cut_title=False)
+    old = RoutingModel.loads(model.dumps())
+    del old.features.cut_title  # what unpickling a model saved by the previous version gives
+    text = "电梯坏了，困了人" * 10
+    assert np.allclose(old.features.transform([text]).toarray(), model.features.transform([text]).toarray())
+    assert old.features.head(prepare(text)) == prepare(text)[:60]
+
+
+def test_class_weights_are_the_balanced_ones_raised_to_a_power():
+    y = np.array(["a"] * 8 + ["b"] * 2)
+    balanced = compute_class_weight("balanced", classes=np.array(["a", "b"]), y=y)
+    assert _class_weights(y, 1.0) == pytest.approx(dict(zip("ab", balanced, strict=True)))
+    assert _class_weights(y, 1.5) == pytest.approx(dict(zip("ab", balanced**1.5, strict=True)))
+    assert _class_weights(y, 1.5)["b"] / _class_weights(y, 1.5)["a"] > balanced[1] / balanced[0]
