@@ -35,7 +35,12 @@ before=$($PY manage.py shell --no-imports -c "from intake.models import Appeal; 
 
 .venv/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$PORT --workers "$WORKERS" --threads "$GTHREADS" \
   --log-level warning --pid var/bench_gunicorn.pid --daemon
-trap 'kill "$(cat var/bench_gunicorn.pid)" 2>/dev/null || true' EXIT
+stop() {  # quick shutdown, and wait for it: a graceful one lingers and would load the next run
+  local pid; pid=$(cat var/bench_gunicorn.pid 2>/dev/null) || return 0
+  kill -INT "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+}
+trap stop EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 curl -sf -c var/bench_cookies.txt "http://127.0.0.1:$PORT/appeals/" -o var/bench_form.html
