@@ -1,6 +1,10 @@
 """Pure text functions: segmentation with the user dictionary, keywords, highlighting, MinHash."""
 
+import unicodedata
 from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics import text
 
@@ -68,3 +72,22 @@ def test_minhash_is_stable_across_calls_and_lsh_bands_agree_for_equal_signatures
     assert s1 == text.minhash({"故障", "电梯"})
     assert text.lsh_bands(s1) == text.lsh_bands(list(s1))
     assert len(text.lsh_bands(s1)) == text.LSH_BANDS
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(),  # anything, combining marks and compatibility characters included
+            st.sampled_from("，。！？：；（）　ＡＢｃ１２３Ａ\u0301ｶﾞ①㍿丽"),
+        ),
+        max_size=40,
+    )
+)
+def test_fast_nfkc_equals_unicodedata(value):
+    assert text.nfkc(value) == unicodedata.normalize("NFKC", value)
+
+
+def test_fast_nfkc_maps_full_width_punctuation_letters_and_spaces():
+    assert text.nfkc("电梯坏了，　ＡＢ１２！") == "电梯坏了, AB12!"
+    assert text.nfkc("Ａ\u0301") == "Á"  # a mapped letter still composes with the mark after it
