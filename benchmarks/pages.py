@@ -33,7 +33,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-BUDGETS_MS = {"list": 100, "track": 20, "search": 150, "dashboard": 300}
+BUDGETS_MS = {"list": 100, "track": 20, "search": 150, "dashboard": 300, "insight": 300}
 WORDS = ["噪音扰民", "油烟", "停车", "路灯", "垃圾清运", "物业", "学位", "养老", "燃气管道", "公交线路"]
 
 
@@ -82,6 +82,7 @@ def scenarios(rng: random.Random) -> dict:
             "full-text search filtered by town",
         ),
         "dashboard": ("office", lambda: "/office/", "the clerk's home page: waiting items of every workflow"),
+        "insight": ("office", lambda: "/insight/", "the statistics dashboard (every chart of the year, whole district)"),
         "api_list": (
             "office",
             lambda: f"/api/v1/appeals/?status={rng.choice(statuses)}&town={rng.choice(towns)}",

@@ -16,3 +16,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Tests roll the database back between tests; a per-process copy of the rules would outlive that.
 CONSTANCE_PROCESS_CACHE_SECONDS = 0
 REFERENCE_DATA_CACHE_SECONDS = 0
+INSIGHT_CACHE_SECONDS = 0

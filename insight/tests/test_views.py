@@ -103,7 +103,7 @@ def test_overdue_links_filter_the_task_and_proposal_lists(client, cast):
 
 def test_dashboard_query_count_is_pinned(client, cast, appeals, django_assert_max_num_queries):
     login(client, cast.clerk)
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(46):  # the year picker: one index probe per year with appeals, + 1
         assert client.get("/insight/?year=2022").status_code == 200
 
 
@@ -235,3 +235,25 @@ def test_list_pages_offer_the_export(client, cast):
         "/consultations/meetings/",
     ):
         assert 'data-testid="export-link"' in client.get(url).content.decode(), url
+
+
+def test_district_figures_are_shared_from_the_cache_for_a_few_minutes_and_say_when(client, cast, appeals, settings):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.INSIGHT_CACHE_SECONDS = 300
+    cache.clear()
+    with CaptureQueriesContext(connection) as computed:
+        first = login(client, cast.clerk).get("/insight/?year=2022").content.decode()
+    assert 'data-testid="appeal-total">3<' in first and 'data-testid="computed-at"' in first
+    appeal(on=date(2022, 5, 1), category=appeals["cat"], town=appeals["town"])
+    with CaptureQueriesContext(connection) as cached:
+        again = login(client, cast.chair).get("/insight/?year=2022").content.decode()
+    assert 'data-testid="appeal-total">3<' in again  # the same figures for another leader, minutes old
+    assert len(cached.captured_queries) <= len(computed.captured_queries) - 20
+    # A department's figures are its own entry, never the district's.
+    mine = login(client, cast.liaison).get("/insight/?year=2022").content.decode()
+    assert 'data-testid="appeal-total">1<' in mine
+    settings.INSIGHT_CACHE_SECONDS = 0
+    assert 'data-testid="appeal-total">4<' in login(client, cast.clerk).get("/insight/?year=2022").content.decode()
