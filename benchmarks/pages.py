@@ -82,7 +82,7 @@ def scenarios(rng: random.Random) -> dict:
             "full-text search filtered by town",
         ),
         "dashboard": ("office", lambda: "/office/", "the clerk's home page: waiting items of every workflow"),
-        "insight": ("office", lambda: "/insight/", "the statistics dashboard (every chart of the year, whole district)"),
+        "insight": ("office", lambda: "/insight/", "the statistics dashboard (every chart of the year, district)"),
         "api_list": (
             "office",
             lambda: f"/api/v1/appeals/?status={rng.choice(statuses)}&town={rng.choice(towns)}",

@@ -609,7 +609,10 @@ def data_years() -> list[int]:
         if year >= today.year:
             break
         since = Period(date(year + 1, 1, 1), date(year + 1, 1, 1)).start_dt
-    years |= set(Proposal.objects.filter(session__isnull=False).values_list("session__year", flat=True).distinct())
+    # order_by(): the default ordering would join the DISTINCT and return one row per proposal.
+    years |= set(
+        Proposal.objects.filter(session__isnull=False).order_by().values_list("session__year", flat=True).distinct()
+    )
     years.add(today.year)
     return sorted((y for y in years if y <= today.year), reverse=True)
 
