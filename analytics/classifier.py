@@ -48,6 +48,7 @@ HEAD_MARK = "\x00"
 _CODE_SPACE = 0x110000
 _HEAD_OFFSET = (_CODE_SPACE + 1) * _CODE_SPACE
 _KEY_SPACE = 2 * _HEAD_OFFSET  # keys of one row; row × _KEY_SPACE + key fits int64 up to 3.8M rows
+_MAX_ROWS = 1_000_000  # texts per transform pass; longer lists are transformed in chunks
 
 
 @lru_cache(maxsize=1)
@@ -138,6 +139,10 @@ class Features:
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The rows fit_transform would give these texts (grams unseen in training are dropped)."""
+        if len(texts) > _MAX_ROWS:  # row × _KEY_SPACE + key must stay within int64
+            return sparse.vstack(
+                [self.transform(texts[i : i + _MAX_ROWS]) for i in range(0, len(texts), _MAX_ROWS)], format="csr"
+            )
         n_rows, n_columns = len(texts), len(self.idf)
         keys, columns = self._table()
         grams = [self._keys(prepare(text)) for text in texts]

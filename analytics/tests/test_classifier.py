@@ -100,3 +100,13 @@ def test_class_weights_are_the_balanced_ones_raised_to_a_power():
     assert _class_weights(y, 1.0) == pytest.approx(dict(zip("ab", balanced, strict=True)))
     assert _class_weights(y, 1.5) == pytest.approx(dict(zip("ab", balanced**1.5, strict=True)))
     assert _class_weights(y, 1.5)["b"] / _class_weights(y, 1.5)["a"] > balanced[1] / balanced[0]
+
+
+def test_a_long_list_is_transformed_in_chunks_with_the_same_rows(monkeypatch):
+    from analytics import classifier
+
+    model = _model()
+    texts = [t for t, *_ in TEXTS]
+    whole = model.features.transform(texts).toarray()
+    monkeypatch.setattr(classifier, "_MAX_ROWS", 2)
+    assert np.allclose(model.features.transform(texts).toarray(), whole)
