@@ -105,6 +105,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    # Django binds parameters on the client and never prepares its own queries; the threshold only
+    # lets the public submission's one-statement insert (core.fastwrite) be prepared once per
+    # connection. false for a pooler that can't keep prepared statements (PgBouncer in transaction
+    # mode before 1.21, or without max_prepared_statements).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

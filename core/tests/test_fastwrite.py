@@ -15,6 +15,9 @@ from intake.models import Appeal
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's (CI runs the tests on both)"
+)
 # Differ between any two appeals by nature (keys, codes, times); everything else must be equal.
 OWN = {"id", "created_at", "updated_at", "tracking_code", "idempotency_key", "history_id", "history_date"}
 
@@ -135,3 +138,38 @@ def test_what_it_cannot_reproduce_falls_back_to_save(settings, monkeypatch):
     assert not [q for q in queries.captured_queries if q["sql"].startswith("WITH")]
     _row, history, tasks = _rows(appeal)
     assert len(history) == 1 and len(tasks) == 1
+
+
+@postgresql_only
+def test_on_postgresql_the_statement_is_prepared_once_and_writes_the_same_rows(settings, monkeypatch):
+    settings.TASKS = DB_QUEUE
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold is not None  # DATABASE_PREPARED_STATEMENTS on by default
+    written = [_write(f"prepared-{n:04d}", fast=True, monkeypatch=monkeypatch) for n in range(7)]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'WITH new AS%%'")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) == 1 and '"intake_appeal"' in prepared[0]
+
+    # Rows written by the prepared statement equal those of the ORM path.
+    orm = _write("prepared-orm", fast=False, monkeypatch=monkeypatch)
+    assert _rows(written[-1])[0] == _rows(orm)[0]
+    assert _rows(written[-1])[1] == _rows(orm)[1]
+    # A repeated key is still Django's IntegrityError (submit_appeal reads the winner on it).
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _write("prepared-0006", fast=True, monkeypatch=monkeypatch)
+    assert Appeal.objects.filter(idempotency_key="prepared-0006").count() == 1
+
+
+@postgresql_only
+def test_without_prepared_statements_nothing_is_prepared(settings, monkeypatch):
+    """DATABASE_PREPARED_STATEMENTS=false, for a pooler that can't keep them."""
+    settings.TASKS = DB_QUEUE
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    written = [_write(f"unprepared-{n:04d}", fast=True, monkeypatch=monkeypatch) for n in range(7)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 0
+    assert Appeal.objects.filter(pk__in=[a.pk for a in written]).count() == 7
