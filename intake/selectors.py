@@ -84,7 +84,10 @@ def find_by_tracking_code(raw: str) -> Appeal | None:
     code = normalize_tracking_code(raw)
     if not code:
         return None
-    return _base().select_related("merged_into").filter(tracking_code=code).first()
+    # The citizen's pages show the appeal, its town and community (case_of() reads a main case by
+    # id); the code is unique, so no ORDER BY (first() would sort by the model's ordering).
+    found = Appeal.objects.select_related("town", "community").filter(tracking_code=code).order_by()[:1]
+    return next(iter(found), None)
 
 
 def case_of(appeal: Appeal) -> Appeal:
