@@ -101,15 +101,13 @@ def dashboard_aggregations(viewer, cached: bool) -> dict:
     from django.conf import settings
     from django.test import override_settings
 
-    from insight.selectors import stats
-    from insight.selectors.dashboard import dashboard_for
+    from insight.selectors.dashboard import dashboard_for, year_picker
     from insight.selectors.scope import Period, require_scope
 
     seconds = (int(settings.INSIGHT_CACHE_SECONDS) or 300) if cached else 0
     with override_settings(INSIGHT_CACHE_SECONDS=seconds):
         scope = require_scope(viewer)
-        default = stats.default_year()
-        stats.data_years()  # the year picker
+        default = year_picker(scope)["default"]
         return dashboard_for(viewer, scope, Period.for_year(default))
 
 
