@@ -278,8 +278,8 @@ CONSTANCE_PROCESS_CACHE_SECONDS = env_int("CONSTANCE_PROCESS_CACHE_SECONDS", 5)
 # Public forms resolve a chosen town, community or category from a per-process copy this old at most
 # (core.forms.ReferenceChoiceField); 0 queries on every submission.
 REFERENCE_DATA_CACHE_SECONDS = env_int("REFERENCE_DATA_CACHE_SECONDS", 5)
-# The statistics dashboard's figures for the district or a department are computed once in this
-# many seconds and shared from the cache (insight.selectors.dashboard); 0 computes them per request.
+# The statistics dashboard's figures and year picker for the district or a department are computed once
+# in this many seconds and shared from the cache (insight.selectors.dashboard); 0 computes them per request.
 INSIGHT_CACHE_SECONDS = env_int("INSIGHT_CACHE_SECONDS", 300)
 CONSTANCE_CONFIG = DISTRICT_RULES
 CONSTANCE_CONFIG_FIELDSETS = DISTRICT_RULE_FIELDSETS

@@ -19,21 +19,16 @@ def dashboard_for(viewer, scope: Scope, period: Period) -> dict:
     """
     if scope.kind == MEMBER:
         return _member_dashboard(viewer, scope, period)
-    seconds = int(getattr(settings, "INSIGHT_CACHE_SECONDS", 300))
+    seconds = _cache_seconds()
     if seconds <= 0:
         return _scope_dashboard(scope, period)
-    key = ":".join(
-        str(part)
-        for part in (
-            "insight:dashboard:v1",
-            scope.kind,
-            scope.department_id,
-            period.start,
-            period.end,
-            getattr(period.town, "pk", None),
-            getattr(period.category, "pk", None),
-            get_language(),
-        )
+    key = _scope_key(
+        scope,
+        period.start,
+        period.end,
+        getattr(period.town, "pk", None),
+        getattr(period.category, "pk", None),
+        get_language(),
     )
     data = cache.get(key)
     if data is None:
@@ -44,6 +39,38 @@ def dashboard_for(viewer, scope: Scope, period: Period) -> dict:
         }
         cache.set(key, data, seconds)
     return data
+
+
+def year_picker(scope: Scope) -> dict:
+    """The year picker's choices ("years", newest first) and the year the dashboard opens on ("default").
+
+    Kept in the shared cache like the scope's figures (per scope, for INSIGHT_CACHE_SECONDS), so that
+    a request served from the cache runs neither the year probes (one per year with appeals) nor the
+    default-year lookup; the picker is then as old as the figures at most. A member's are computed per
+    request, like their figures.
+    """
+    seconds = _cache_seconds()
+    if scope.kind == MEMBER or seconds <= 0:
+        return _year_picker()
+    key = _scope_key(scope, "years")
+    picker = cache.get(key)
+    if picker is None:
+        picker = _year_picker()
+        cache.set(key, picker, seconds)
+    return picker
+
+
+def _year_picker() -> dict:
+    return {"years": stats.data_years(), "default": stats.default_year()}
+
+
+def _cache_seconds() -> int:
+    return int(getattr(settings, "INSIGHT_CACHE_SECONDS", 300))
+
+
+def _scope_key(scope: Scope, *parts) -> str:
+    """A cache key of the scope's entries: the district's, or one department's."""
+    return ":".join(str(part) for part in ("insight:dashboard:v1", scope.kind, scope.department_id, *parts))
 
 
 def _scope_dashboard(scope: Scope, period: Period) -> dict:

@@ -71,6 +71,15 @@ def test_appeals_by_channel_town_and_month(data):
     assert month.rows[0].url == "/appeals/office/?start=2022-01-01&end=2022-01-31"
 
 
+def test_months_of_a_range_across_the_new_year_are_clipped_to_it(data):
+    winter = Period(start=date(2021, 12, 15), end=date(2022, 3, 10))
+    month = stats.appeals_by_month(EVERYTHING, winter)
+    assert values(month) == [("2021-12", 1), ("2022-01", 2), ("2022-03", 1)]
+    assert month.total == stats.appeals_by_category(EVERYTHING, winter).total
+    assert month.rows[0].url == "/appeals/office/?start=2021-12-15&end=2021-12-31"
+    assert month.rows[-1].url == "/appeals/office/?start=2022-03-01&end=2022-03-10"
+
+
 def test_date_range_and_town_filter_narrow_every_appeal_figure(data):
     spring = Period(start=date(2022, 1, 10), end=date(2022, 3, 10))
     assert stats.appeals_by_category(EVERYTHING, spring).total == 2
@@ -180,3 +189,18 @@ def test_dashboard_query_count_does_not_grow_with_records(data, cast, django_ass
     with django_assert_max_num_queries(len(small.captured_queries)):
         dashboard = dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)
     assert dashboard["key_numbers"]["appeals"] == 5 + 27
+
+
+def test_cached_figures_cost_no_query_until_the_cache_is_bypassed(data, cast, settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    settings.INSIGHT_CACHE_SECONDS = 300
+    cache.clear()
+    first = dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)
+    appeal(on=date(2022, 6, 1))
+    with django_assert_num_queries(0):
+        again = dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)
+    assert again["key_numbers"] == first["key_numbers"] and again["key_numbers"]["appeals"] == 5
+    assert again["computed_at"] == first["computed_at"]
+    settings.INSIGHT_CACHE_SECONDS = 0
+    assert dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)["key_numbers"]["appeals"] == 6

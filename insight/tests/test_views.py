@@ -257,3 +257,43 @@ def test_district_figures_are_shared_from_the_cache_for_a_few_minutes_and_say_wh
     assert 'data-testid="appeal-total">1<' in mine
     settings.INSIGHT_CACHE_SECONDS = 0
     assert 'data-testid="appeal-total">4<' in login(client, cast.clerk).get("/insight/?year=2022").content.decode()
+
+
+def test_a_cached_dashboard_runs_no_year_picker_queries_and_keeps_its_years(client, cast, appeals, settings):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    def reads_appeals(captured):  # the year probes and the default year read appeals (and proposal sessions)
+        tables = ('FROM "intake_appeal"', 'FROM "proposals_proposal"')
+        return [q["sql"] for q in captured.captured_queries if any(t in q["sql"] for t in tables)]
+
+    this_year = timezone.localdate().year
+    appeal(on=date(2020, 6, 1))
+    settings.INSIGHT_CACHE_SECONDS = 300
+    cache.clear()
+    login(client, cast.clerk)
+    with CaptureQueriesContext(connection) as computed:
+        first = client.get("/insight/").content.decode()
+    appeal(on=date(2019, 6, 1))  # not in the picker while the district's entry lasts, like the figures
+    login(client, cast.chair)
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get("/insight/").content.decode()
+    assert reads_appeals(computed) and not reads_appeals(cached)  # no year probe, no default-year lookup
+    # Session, user, roles, the plan's status, the notification badge, the form's towns and categories,
+    # the session's save (in a savepoint); 16 before, with a probe per year with appeals and the default year.
+    assert len(cached.captured_queries) <= 10
+    for html in (first, again):
+        assert '<option value="2022" selected>2022年</option>' in html  # the latest year with appeals
+        assert f'<option value="{this_year}">' in html and '<option value="2020">' in html
+        assert '<option value="2019">' not in html and 'data-testid="appeal-total">3<' in html
+    # A department's picker is its own entry, computed now, and then cached in turn.
+    with CaptureQueriesContext(connection) as department:
+        mine = login(client, cast.liaison).get("/insight/").content.decode()
+    assert reads_appeals(department) and '<option value="2019">' in mine
+    with CaptureQueriesContext(connection) as department_again:
+        login(client, cast.liaison).get("/insight/")
+    assert not reads_appeals(department_again)
+    settings.INSIGHT_CACHE_SECONDS = 0
+    assert '<option value="2019">' in login(client, cast.clerk).get("/insight/").content.decode()

@@ -5,18 +5,19 @@ from django.shortcuts import render
 
 from insight.forms import PeriodForm
 from insight.selectors import stats
-from insight.selectors.dashboard import dashboard_for
+from insight.selectors.dashboard import dashboard_for, year_picker
 from insight.selectors.scope import require_scope
 
 
 @login_required
 def dashboard(request):
     scope = require_scope(request.user)
-    default = stats.default_year()
+    picker = year_picker(scope)
+    default = picker["default"]
     params = request.GET.copy()
     if params and not params.get("year"):
         params["year"] = str(default)  # the picker then shows the year the figures are for
-    form = PeriodForm(params or None, years=stats.data_years(), default_year=default)
+    form = PeriodForm(params or None, years=picker["years"], default_year=default)
     period = form.period()
     data = dashboard_for(request.user, scope, period)
     figures = [f.as_dict() for group in data["figures"].values() for f in group]
