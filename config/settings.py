@@ -115,7 +115,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A page cache of SQLITE_CACHE_MB per connection (SQLite's default is 2 MB): a page's
+        # count and its rows read the same index pages twice; with 2 MB the second read went to
+        # the file again (full-text search by town at a million appeals: p50 322 → 69 ms).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA cache_size=-{env_int('SQLITE_CACHE_MB', 64) * 1024};",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not :memory:, so that tests with threads and the live server share one database.
