@@ -128,6 +128,9 @@ if env_str("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(env_str("DATABASE_REPLICA_URL"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
+    # After a change, the same browser reads the primary for this long (the replica's lag is far less).
+    REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 5)
+    MIDDLEWARE.insert(1, "core.db_router.ReplicaPinMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
