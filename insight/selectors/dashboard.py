@@ -30,15 +30,15 @@ def dashboard_for(viewer, scope: Scope, period: Period) -> dict:
         getattr(period.category, "pk", None),
         get_language(),
     )
-    data = cache.get(key)
-    if data is None:
-        data = {
+    return cache.get_or_set(
+        key,
+        lambda: {
             **_scope_dashboard(scope, period),
             "computed_at": timezone.now(),
             "refresh_minutes": max(1, seconds // 60),
-        }
-        cache.set(key, data, seconds)
-    return data
+        },
+        seconds,
+    )
 
 
 def year_picker(scope: Scope) -> dict:
@@ -52,12 +52,7 @@ def year_picker(scope: Scope) -> dict:
     seconds = _cache_seconds()
     if scope.kind == MEMBER or seconds <= 0:
         return _year_picker()
-    key = _scope_key(scope, "years")
-    picker = cache.get(key)
-    if picker is None:
-        picker = _year_picker()
-        cache.set(key, picker, seconds)
-    return picker
+    return cache.get_or_set(_scope_key(scope, "years"), _year_picker, seconds)
 
 
 def _year_picker() -> dict:
