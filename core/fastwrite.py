@@ -64,8 +64,11 @@ def create_with_history(instance, *, tasks=()) -> None:
     conn = connections[using]
     pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
     record_values = _values(instance, _insert_fields(model), conn)
-    history = _history_row(records, instance, using)
-    history_model = type(history)
+    history_model = _history_model_of(model, records.manager_name)
+    # On PostgreSQL the statement copies the tracked columns from the new row itself; their values
+    # are needed only where somebody listens to the history row's signals, or for a plain insert.
+    full = conn.vendor != "postgresql" or _has_receivers(history_model)
+    history = _history_row(records, instance, using, copy_fields=full)
     pre_save.send(sender=history_model, instance=history, raw=False, using=using, update_fields=None)
     rows = [_task_row(task, args, using) for task, args in tasks if _queued_in_database(task)]
 
@@ -125,8 +128,17 @@ def _reproducible(model, records: HistoricalRecords) -> bool:
         records.m2m_fields
         or pre_create_historical_record.has_listeners()
         or post_create_historical_record.has_listeners()
-        or any(f.has_db_default() for f in model._meta.concrete_fields)
+        or _has_db_default(model)
     )
+
+
+@functools.cache
+def _has_db_default(model) -> bool:
+    return any(f.has_db_default() for f in model._meta.concrete_fields)
+
+
+def _has_receivers(model) -> bool:
+    return pre_save.has_listeners(model) or post_save.has_listeners(model)
 
 
 @functools.cache
@@ -140,11 +152,16 @@ def _values(instance, fields, conn) -> list:
     return [f.get_db_prep_save(f.pre_save(instance, True), conn) for f in fields]
 
 
-def _history_row(records: HistoricalRecords, instance, using):
-    """The "+" row as simple-history's `create_historical_record` builds it, not yet saved."""
+def _history_row(records: HistoricalRecords, instance, using, *, copy_fields: bool = True):
+    """The "+" row as simple-history's `create_historical_record` builds it, not yet saved; without
+    `copy_fields`, only its own columns (date, type, user, reason) are set."""
     history_model = _history_model_of(type(instance), records.manager_name)
     history_date = getattr(instance, "_history_date", timezone.now())
-    attrs = {field.attname: getattr(instance, field.attname) for field in records.fields_included(instance)}
+    attrs = (
+        {field.attname: getattr(instance, field.attname) for field in records.fields_included(instance)}
+        if copy_fields
+        else {}
+    )
     if getattr(history_model, "history_relation", None) is not None:
         attrs["history_relation"] = instance
     return history_model(
@@ -192,11 +209,34 @@ def _insert_sql(conn, model, fields) -> str:
 
 def _insert_postgresql(conn, model, record_values, history, rows) -> Any:
     """One statement: the record (RETURNING its row), its history row copied from that row in SQL
-    (only the history's own columns are parameters), and the task rows reading the new id. Fewer
-    than 50 parameters keep psycopg's cached query conversion."""
+    (only the history's own columns are parameters), and the task rows reading the new id. Its text
+    depends only on the models and the tasks' PK positions, so it is built once per process."""
+    history_model = type(history)
+    shape = (model, history_model, tuple((type(row), tuple(positions)) for row, _fields, positions in rows))
+    sql = _statements.get(shape)
+    if sql is None:
+        sql = _statements[shape] = _postgresql_statement(conn, model, history_model, rows)
+    _copied, own = _history_columns(model, history_model)
+    params = [*record_values, *_values(history, own, conn)]
+    for row, task_fields, _positions in rows:
+        for f in task_fields:
+            if f.attname == "args_kwargs":  # the PK positions are filled in by the statement
+                params.append(f.get_db_prep_save(_with_zero(row.args_kwargs), conn))
+            else:
+                params.append(f.get_db_prep_save(f.pre_save(row, True), conn))
+    with _statement_cursor(conn) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+_statements: dict = {}  # (model, history model, task rows' shapes) -> the statement's text
+
+
+def _postgresql_statement(conn, model, history_model, rows) -> str:
+    """The text for `_insert_postgresql`, parameters in the order it lists them. Fewer than 50
+    parameters keep psycopg's cached query conversion."""
     quote = conn.ops.quote_name
     pk_column = quote(model._meta.pk.column)
-    history_model = type(history)
     copied, own = _history_columns(model, history_model)
     sql = [
         f"WITH new AS ({_insert_sql(conn, model, _insert_fields(model))} RETURNING *)",
@@ -204,27 +244,22 @@ def _insert_postgresql(conn, model, record_values, history, rows) -> Any:
         f"({', '.join(quote(f.column) for f in copied + own)}) "
         f"SELECT {', '.join([f'new.{quote(f.column)}' for f in copied] + ['%s'] * len(own))} FROM new)",
     ]
-    params = [*record_values, *_values(history, own, conn)]
     for n, (row, task_fields, positions) in enumerate(rows):
         placeholders = []
         for f in task_fields:
             if f.attname != "args_kwargs":
                 placeholders.append("%s")
-                params.append(f.get_db_prep_save(f.pre_save(row, True), conn))
                 continue
             expression = "%s::jsonb"
             for position in positions:
                 expression = f"jsonb_set({expression}, '{{args,{position}}}', to_jsonb(new.{pk_column}))"
             placeholders.append(expression)
-            params.append(f.get_db_prep_save(_with_zero(row.args_kwargs), conn))
         sql.append(
             f", task{n} AS (INSERT INTO {quote(type(row)._meta.db_table)} "
             f"({', '.join(quote(f.column) for f in task_fields)}) SELECT {', '.join(placeholders)} FROM new)"
         )
     sql.append(f" SELECT {pk_column} FROM new")
-    with _statement_cursor(conn) as cursor:
-        cursor.execute("".join(sql), params)
-        return cursor.fetchone()[0]
+    return "".join(sql)
 
 
 def _statement_cursor(conn):

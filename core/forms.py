@@ -31,6 +31,18 @@ class ReferenceChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
         self._copy_key = next(self._declared)  # every form's copy of this declared field shares it
 
+    def __deepcopy__(self, memo):
+        # Every form gets copies of its fields. ModelChoiceField's copy clones the queryset twice (a
+        # third of the public form's set-up); this field never evaluates its queryset in place (the
+        # choices iterate a clone, lookups filter one), so the copies share the declared one. Should
+        # anything evaluate it in place all the same, the next copy starts from a fresh clone.
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)
+        if self._queryset is not None and self._queryset._result_cache is not None:
+            self._queryset = self._queryset.all()
+        result._queryset = self._queryset
+        result.widget.choices = result.choices
+        return result
+
     def to_python(self, value):
         seconds = float(getattr(settings, "REFERENCE_DATA_CACHE_SECONDS", 0))
         if value in self.empty_values or seconds <= 0 or self.to_field_name:
@@ -39,7 +51,7 @@ class ReferenceChoiceField(forms.ModelChoiceField):
         now = time.monotonic()
         taken, rows = self._copies.get(key, (None, None))
         if rows is None or now - taken >= seconds:
-            rows = {str(obj.pk): obj for obj in self.queryset}
+            rows = {str(obj.pk): obj for obj in self.queryset.all()}
             with self._lock:
                 self._copies[key] = (now, rows)
         obj = rows.get(str(value))

@@ -140,6 +140,37 @@ def test_what_it_cannot_reproduce_falls_back_to_save(settings, monkeypatch):
     assert len(history) == 1 and len(tasks) == 1
 
 
+def test_a_receiver_of_the_history_rows_signals_sees_the_whole_row(settings, monkeypatch):
+    """Without receivers the history row is built with its own columns only (the statement copies
+    the rest); with one, it gets every tracked value, as `save()` would give it."""
+    from django.db.models.signals import post_save
+
+    settings.TASKS = DB_QUEUE
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append((created, instance.title, instance.town_id, instance.history_type))
+
+    post_save.connect(receiver, sender=Appeal.history.model)
+    try:
+        appeal = _write("history-receiver", fast=True, monkeypatch=monkeypatch)
+    finally:
+        post_save.disconnect(receiver, sender=Appeal.history.model)
+    assert seen == [(True, "路灯不亮", appeal.town_id, "+")]
+    assert _rows(appeal)[1][0]["title"] == "路灯不亮"
+
+
+def test_tasks_with_the_new_id_in_other_places_get_their_own_statement(settings, monkeypatch):
+    settings.TASKS = DB_QUEUE
+    first = _appeal("shape-one")
+    create_with_history(first, tasks=[(analyse_appeal, (PK, True))])
+    second = _appeal("shape-two")
+    create_with_history(second, tasks=[(analyse_appeal, (PK, False)), (analyse_appeal, (PK, PK))])
+    args = sorted(repr(t.args_kwargs["args"]) for t in DBTaskResult.objects.all())
+    assert args == sorted(repr(a) for a in ([first.pk, True], [second.pk, False], [second.pk, second.pk]))
+    assert Appeal.history.filter(id=second.pk).get().title == "路灯不亮"
+
+
 @postgresql_only
 def test_on_postgresql_the_statement_is_prepared_once_and_writes_the_same_rows(settings, monkeypatch):
     settings.TASKS = DB_QUEUE

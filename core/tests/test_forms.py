@@ -60,3 +60,20 @@ def test_without_a_copy_every_submission_queries(settings):
     town = Town.objects.create(name="大同街道")
     assert _clean(town.pk)[2] == 1
     assert _clean(town.pk)[2] == 1
+
+
+def test_forms_share_the_declared_queryset_yet_list_a_town_added_since(settings):
+    settings.REFERENCE_DATA_CACHE_SECONDS = 60
+    Town.objects.create(name="大同街道")
+    first = TownForm()
+    assert first.fields["town"].queryset is TownForm.base_fields["town"].queryset  # no clone per form
+    assert [label for _pk, label in first.fields["town"].choices][1:] == ["大同街道"]
+    Town.objects.create(name="新民镇")
+    assert [label for _pk, label in TownForm().fields["town"].choices][1:] == ["大同街道", "新民镇"]
+
+
+def test_a_declared_queryset_evaluated_in_place_is_not_handed_on_with_its_rows(settings):
+    Town.objects.create(name="大同街道")
+    list(TownForm().fields["town"].queryset)  # e.g. a template looping over field.queryset
+    Town.objects.create(name="新民镇")
+    assert sorted(t.name for t in TownForm().fields["town"].queryset) == ["大同街道", "新民镇"]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -155,3 +157,17 @@ def test_staff_channels_are_recorded_as_given(cast):
     appeal, _ = services.submit_appeal(title="t", body="b", channel=Channel.LETTER, actor=cast.clerk)
     assert appeal.channel == "letter"
     assert appeal.history.first().history_user == cast.clerk
+
+
+def test_tracking_codes_use_every_unambiguous_character_with_the_same_chance():
+    from collections import Counter
+
+    from intake.services import _CODE_TABLE, CODE_ALPHABET, new_tracking_code
+
+    # Each random byte maps to a character; every character has the same number of bytes (8 of 256).
+    assert Counter(_CODE_TABLE.decode()) == dict.fromkeys(CODE_ALPHABET, 256 // len(CODE_ALPHABET))
+    codes = {new_tracking_code() for _ in range(2000)}
+    assert len(codes) == 2000  # 40 random bits: no repeat in a sample this small
+    seen = Counter("".join(codes).replace("-", ""))
+    assert set(seen) == set(CODE_ALPHABET)  # 16,000 draws: each of the 32 characters turns up
+    assert all(re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code) for code in codes)
