@@ -16,16 +16,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import joblib
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedKFold
-from sklearn.svm import LinearSVC
 
 from analytics.text import _read_lines, mask_codes, normalize
+
+# scikit-learn, SciPy and joblib are imported where they are used: together they take seconds to
+# import, and this module comes in with the URLs (appeal routing), i.e. with every server process's
+# first request, most of which never classify anything.
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
 
 HEAD_CHARS = 60
 # The head (title) ends at the first of these marks, or where the body of the letter opens
@@ -68,6 +71,8 @@ def head_of(text: str, limit: int = HEAD_CHARS) -> str:
 
 
 def _tfidf(texts: Sequence[str]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, lowercase=False, dtype=np.float32)
     return vec, vec.fit_transform(texts)
 
@@ -93,6 +98,8 @@ class Features:
         self.n_whole = 0
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        from scipy import sparse
+
         prepared = [prepare(t) for t in texts]
         whole_vec, whole = _tfidf(prepared)
         head_vec, head = _tfidf([self.head(t) for t in prepared])
@@ -139,6 +146,8 @@ class Features:
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The rows fit_transform would give these texts (grams unseen in training are dropped)."""
+        from scipy import sparse
+
         if len(texts) > _MAX_ROWS:  # row × _KEY_SPACE + key must stay within int64
             return sparse.vstack(
                 [self.transform(texts[i : i + _MAX_ROWS]) for i in range(0, len(texts), _MAX_ROWS)], format="csr"
@@ -219,12 +228,16 @@ class RoutingModel:
         return [p[head].label for p in self.predict(texts)]
 
     def dumps(self) -> bytes:
+        import joblib
+
         buf = io.BytesIO()
         joblib.dump(self, buf, compress=3)
         return buf.getvalue()
 
     @staticmethod
     def loads(data: bytes) -> RoutingModel:
+        import joblib
+
         return joblib.load(io.BytesIO(data))
 
 
@@ -235,6 +248,9 @@ def _bias_for_macro_f1(X, y: np.ndarray, C: float, folds: int = 5, power: float 
     城乡建设); shifting each class's margin, chosen by cross-validation on the training rows only,
     buys back their recall.
     """
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
     classes = np.unique(y)
     scores = np.zeros((len(y), len(classes)), dtype=np.float32)
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
@@ -271,6 +287,8 @@ def _fit_svm(X, y: np.ndarray, C: float, power: float) -> tuple[LinearSVC, list[
     It is fitted on class indices: scikit-learn reads a class_weight key such as the department id
     "3" as the integer 3 and refuses it. (Sample weights would not do instead: liblinear's
     one-vs-rest applies a class weight to that class's own problem only, not to every problem.)"""
+    from sklearn.svm import LinearSVC
+
     labels, codes = np.unique(y, return_inverse=True)
     weights = _class_weights(y, power)
     svm = LinearSVC(C=C, class_weight={i: weights[str(c)] for i, c in enumerate(labels)})
@@ -320,6 +338,8 @@ def train(
 
 def evaluate(model: RoutingModel, texts: Sequence[str], labels: dict[str, Sequence[str | None]]) -> dict:
     """Macro-F1 and accuracy of each head on labelled rows (labels the model never saw count as errors)."""
+    from sklearn.metrics import accuracy_score, f1_score
+
     out = {}
     for name, ys in labels.items():
         rows = [i for i, y in enumerate(ys) if y]

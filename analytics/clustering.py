@@ -28,11 +28,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from analytics.text import entities, keywords, mask_codes
 
@@ -97,6 +92,13 @@ def _features(docs: Sequence[Doc], *, body_words: int = 60, body_weight: float =
     """(topic rows, name rows). Topic: title words and title character 2–3-grams, then the first
     body words at half weight, without the names; each block TF-IDF (rare terms weigh most), the row
     l2-normalised. Names: TF-IDF of whole names and their bigrams, l2-normalised (None if no name recurs)."""
+    # scikit-learn and SciPy are imported where they are used: importing them takes seconds, and
+    # this module is imported with the URLs (the hot-topics page), i.e. by every server process's
+    # first request, which need not wait for them.
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     ids = [str(i) for i in range(len(docs))]
     # Words in more than 5 % of a large window are background; a small window keeps its common words.
     max_df = max(int(0.05 * len(docs)), min(len(docs), 10))
@@ -154,6 +156,9 @@ def cluster(
     sim, X = similarity(docs, entity_boost=entity_boost)
     if sim is None:
         return []
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
     dist = 1.0 - sim
     np.fill_diagonal(dist, 0.0)
     tree = linkage(squareform(dist, checks=False), method="average")

@@ -110,3 +110,19 @@ def test_a_long_list_is_transformed_in_chunks_with_the_same_rows(monkeypatch):
     whole = model.features.transform(texts).toarray()
     monkeypatch.setattr(classifier, "_MAX_ROWS", 2)
     assert np.allclose(model.features.transform(texts).toarray(), whole)
+
+
+def test_loading_the_urls_does_not_import_scikit_learn():
+    """Every server process loads the URLs on its first request; scikit-learn, SciPy and joblib
+    (seconds to import) come in only when something is classified or clustered."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, django; django.setup(); from django.urls import get_resolver; get_resolver().url_patterns; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy', 'joblib'}))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
