@@ -56,7 +56,7 @@ run: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)  (demo accounts: see README.md)"
-	.venv/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	.venv/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --preload --access-logfile -
 
 dev: setup
 	$(PY) manage.py migrate --noinput -v0
