@@ -54,7 +54,8 @@ def test_a_member_creates_and_revokes_a_token_on_a_phone(phone_page, cast):
     page = phone_page
     login(page, "member", PASSWORD)
     page.goto(page.base_url + "/accounts/preferences/")
-    page.click("text=管理我的接口令牌")
+    with page.expect_navigation():  # measure the new page, not the one being left
+        page.click("text=管理我的接口令牌")
     assert fits(page) and axe_violations(page) == []
     page.fill("#id_name", "统计脚本")
     page.check("input[name=scope][value=read]")
@@ -63,7 +64,8 @@ def test_a_member_creates_and_revokes_a_token_on_a_phone(phone_page, cast):
     me = page.request.get(page.base_url + "/api/v1/auth/me/", headers={"Authorization": f"Token {key}"})
     assert me.json()["username"] == "member"
     assert fits(page) and axe_violations(page) == []
-    page.click("[data-testid=token-row] button[type=submit]")
+    with page.expect_navigation():  # the revocation is stored once the answer has come
+        page.click("[data-testid=token-row] button[type=submit]")
     assert ApiToken.objects.get().revoked
     gone = page.request.get(page.base_url + "/api/v1/auth/me/", headers={"Authorization": f"Token {key}"})
     assert gone.status == 401
