@@ -92,10 +92,11 @@ def _overview(scope: Scope, period: Period) -> list:
 
 
 def _appeals(scope: Scope, period: Period) -> list:
-    by_category = stats.appeals_by_category(scope, period)
-    by_town = stats.appeals_by_town(scope, period)
+    counts = stats.appeal_counts(scope, period)
+    by_category = stats.appeals_by_category(scope, period, counts)
+    by_town = stats.appeals_by_town(scope, period, counts)
     by_month = stats.appeals_by_month(scope, period)
-    by_channel = stats.appeals_by_channel(scope, period)
+    by_channel = stats.appeals_by_channel(scope, period, counts)
     times = stats.appeal_timeliness(scope, period)
     timeliness = Table(
         [_("环节"), _("件数"), _("平均（天）"), _("中位数（天）")],

@@ -69,10 +69,11 @@ def _scope_key(scope: Scope, *parts) -> str:
 
 
 def _scope_dashboard(scope: Scope, period: Period) -> dict:
+    counts = stats.appeal_counts(scope, period)  # one pass for the category, channel, town and heat figures
     appeals = [
-        stats.appeals_by_category(scope, period),
-        stats.appeals_by_channel(scope, period),
-        stats.appeals_by_town(scope, period),
+        stats.appeals_by_category(scope, period, counts),
+        stats.appeals_by_channel(scope, period, counts),
+        stats.appeals_by_town(scope, period, counts),
         stats.appeals_by_month(scope, period),
     ]
     proposal_ratings = stats.proposal_ratings(scope, period)
@@ -90,7 +91,7 @@ def _scope_dashboard(scope: Scope, period: Period) -> dict:
     appeal_times = stats.appeal_timeliness(scope, period)
     return {
         "figures": figures,
-        "heat": stats.appeal_heat_table(scope, period),
+        "heat": stats.appeal_heat_table(scope, period, counts),
         "timeliness": [
             {"label": stats.TIMELINESS_LABELS["appeal_answer"], **appeal_times["first_answer"]},
             {"label": stats.TIMELINESS_LABELS["appeal_close"], **appeal_times["close"]},

@@ -123,6 +123,35 @@ def test_both_appeal_times_come_from_one_pass_over_the_year_on_postgresql(data, 
     assert times["close"]["count"] == 2
 
 
+def test_category_town_channel_and_heat_figures_read_the_appeals_once(data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = stats.appeal_counts(EVERYTHING, YEAR_2022)
+    with CaptureQueriesContext(connection) as queries:
+        shared = [
+            stats.appeals_by_category(EVERYTHING, YEAR_2022, counts),
+            stats.appeals_by_town(EVERYTHING, YEAR_2022, counts),
+            stats.appeals_by_channel(EVERYTHING, YEAR_2022, counts),
+        ]
+        heat = stats.appeal_heat_table(EVERYTHING, YEAR_2022, counts)
+    # Only the small reference tables are read again, never the appeals.
+    assert not [q for q in queries.captured_queries if 'FROM "intake_appeal"' in q["sql"]]
+    alone = [
+        stats.appeals_by_category(EVERYTHING, YEAR_2022),
+        stats.appeals_by_town(EVERYTHING, YEAR_2022),
+        stats.appeals_by_channel(EVERYTHING, YEAR_2022),
+    ]
+    assert [values(f) for f in shared] == [values(f) for f in alone]
+    assert heat == stats.appeal_heat_table(EVERYTHING, YEAR_2022)
+    assert values(shared[0]) == [("养老", 2), ("教育", 2), ("未分类", 1)]
+
+
+def test_the_unset_row_comes_after_a_named_one_with_as_many_appeals(data):
+    appeal(on=date(2022, 6, 1), town=data["t2"], status=AppealStatus.RECEIVED)  # 未分类 now 2, as 养老 and 教育
+    assert values(stats.appeals_by_category(EVERYTHING, YEAR_2022)) == [("养老", 2), ("教育", 2), ("未分类", 2)]
+
+
 def test_department_scope_counts_only_that_departments_appeals(data):
     scope = Scope(DEPARTMENT, department_id=data["dept"].pk)
     assert values(stats.appeals_by_category(scope, YEAR_2022)) == [("教育", 2)]
