@@ -195,6 +195,11 @@ def appeal_counts(scope: Scope, period: Period) -> dict[tuple, int]:
     return {(town, category, channel): n for town, category, channel, n in rows}
 
 
+def _counts(scope: Scope, period: Period, counts: dict | None) -> dict[tuple, int]:
+    """The counts a caller passed (the dashboard's one pass), or this figure's own."""
+    return counts if counts is not None else appeal_counts(scope, period)
+
+
 def _summed(counts: dict[tuple, int], position: int) -> Counter:
     totals: Counter = Counter()
     for key, n in counts.items():
@@ -214,7 +219,7 @@ def _largest_first(totals: Counter, rows: dict) -> list:
 
 
 def appeals_by_category(scope: Scope, period: Period, counts: dict | None = None) -> Figure:
-    totals = _summed(counts if counts is not None else appeal_counts(scope, period), 1)
+    totals = _summed(_counts(scope, period, counts), 1)
     categories = AppealCategory.objects.in_bulk([pk for pk in totals if pk is not None])
     return Figure(
         "appeals_by_category",
@@ -233,7 +238,7 @@ def appeals_by_category(scope: Scope, period: Period, counts: dict | None = None
 
 
 def appeals_by_channel(scope: Scope, period: Period, counts: dict | None = None) -> Figure:
-    totals = _summed(counts if counts is not None else appeal_counts(scope, period), 2)
+    totals = _summed(_counts(scope, period, counts), 2)
     return Figure(
         "appeals_by_channel",
         _("群众诉求 · 按渠道"),
@@ -248,7 +253,7 @@ def appeals_by_channel(scope: Scope, period: Period, counts: dict | None = None)
 
 
 def appeals_by_town(scope: Scope, period: Period, counts: dict | None = None) -> Figure:
-    totals = _summed(counts if counts is not None else appeal_counts(scope, period), 0)
+    totals = _summed(_counts(scope, period, counts), 0)
     towns = Town.objects.in_bulk([pk for pk in totals if pk is not None])
     return Figure(
         "appeals_by_town",
@@ -298,7 +303,7 @@ def appeals_by_month(scope: Scope, period: Period) -> Figure:
 def appeal_heat_table(scope: Scope, period: Period, counts: dict | None = None) -> dict:
     """Towns × categories: how many appeals each town raised in each category."""
     cells: Counter = Counter()
-    for (town, category, _channel), n in (counts if counts is not None else appeal_counts(scope, period)).items():
+    for (town, category, _channel), n in _counts(scope, period, counts).items():
         if town is not None and category is not None:
             cells[(town, category)] += n
     town_ids = {t for t, _c in cells}
