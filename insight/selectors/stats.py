@@ -220,17 +220,25 @@ def _largest_first(totals: Counter, rows: dict) -> list:
 
 def appeals_by_category(scope: Scope, period: Period, counts: dict | None = None) -> Figure:
     totals = _summed(_counts(scope, period, counts), 1)
-    categories = AppealCategory.objects.in_bulk([pk for pk in totals if pk is not None])
+    return _reference_figure(
+        "appeals_by_category", _("群众诉求 · 按类别"), totals, AppealCategory, _("未分类"), period, "category"
+    )
+
+
+def _reference_figure(key: str, title: str, totals: Counter, model, unset: str, period: Period, param: str) -> Figure:
+    """A bar per row of a reference table (towns, categories) by count, linking to the appeal list
+    filtered on it; appeals without one form an unlinked row labelled `unset`."""
+    rows = model.objects.in_bulk([pk for pk in totals if pk is not None])
     return Figure(
-        "appeals_by_category",
-        _("群众诉求 · 按类别"),
+        key,
+        title,
         [
             Row(
-                categories[pk].name if pk in categories else _("未分类"),
+                rows[pk].name if pk in rows else unset,
                 n,
-                _appeal_url(period, category=pk) if pk in categories else "",
+                _appeal_url(period, **{param: pk}) if pk in rows else "",
             )
-            for pk, n in _largest_first(totals, categories)
+            for pk, n in _largest_first(totals, rows)
         ],
         chart="hbar",
         unit=_("件"),
@@ -254,21 +262,7 @@ def appeals_by_channel(scope: Scope, period: Period, counts: dict | None = None)
 
 def appeals_by_town(scope: Scope, period: Period, counts: dict | None = None) -> Figure:
     totals = _summed(_counts(scope, period, counts), 0)
-    towns = Town.objects.in_bulk([pk for pk in totals if pk is not None])
-    return Figure(
-        "appeals_by_town",
-        _("群众诉求 · 按镇街"),
-        [
-            Row(
-                towns[pk].name if pk in towns else _("未注明镇街"),
-                n,
-                _appeal_url(period, town=pk) if pk in towns else "",
-            )
-            for pk, n in _largest_first(totals, towns)
-        ],
-        chart="hbar",
-        unit=_("件"),
-    )
+    return _reference_figure("appeals_by_town", _("群众诉求 · 按镇街"), totals, Town, _("未注明镇街"), period, "town")
 
 
 def _month_end(month_start: date) -> date:
