@@ -9,7 +9,8 @@
 # waits for the queue to drain, then checks: the per-client rate limit is shared by both servers
 # (counted in Redis), every accepted appeal stored once, every task finished
 # successfully and ran on exactly one worker, both workers took tasks, both servers answered, and the
-# cache (rate-limit counters, sessions of the shared cache) lives in the one Redis. Stops everything.
+# cache (rate-limit counters, sessions of the shared cache) lives in the one Redis; then that the
+# dashboard's figures are shared through Redis and refreshed by a worker once stale. Stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-40}
@@ -92,6 +93,38 @@ cache.set('multi-server-check', 'shared', 60)
 ok = (appeals.count() == n and by_status.get('SUCCESSFUL', 0) == len(tasks) and set(runs) == {1}
       and len(workers) == 2 and set(analysed.values()) == {1} and len(analysed) == n and $limit_ok == 1)
 print('RESULT', 'PASS' if ok else 'FAIL')
+"
+
+# The leaders' dashboard across processes: figures one process computed are served from Redis to
+# another; once older than INSIGHT_CACHE_SECONDS (10 s here) the next request still gets them at once
+# and queues one refresh, which a worker runs; the request after that gets the worker's figures.
+dashboard() {
+  INSIGHT_CACHE_SECONDS=10 $PY manage.py shell --no-imports -c "
+from django.utils import timezone
+from insight.selectors.dashboard import dashboard_for
+from insight.selectors.scope import Period, Scope
+d = dashboard_for(None, Scope('all'), Period.for_year(timezone.localdate().year))
+print(d['computed_at'].isoformat(), d['key_numbers']['appeals'])"
+}
+first=$(dashboard)
+sleep 10.5
+stale=$(dashboard)
+for _ in $(seq 1 50); do
+  left=$($PY manage.py shell --no-imports -c \
+    "from django_tasks_db.models import DBTaskResult as R; print(R.objects.exclude(status__in=['SUCCESSFUL','FAILED']).count())")
+  [[ $left == 0 ]] && break
+  sleep 0.2
+done
+fresh=$(dashboard)
+echo "dashboard (computed at, appeals): first $first; 10.5 s later $stale; after the refresh $fresh"
+$PY manage.py shell --no-imports -c "
+from django_tasks_db.models import DBTaskResult as R
+refreshes = list(R.objects.filter(task_path__endswith='refresh_dashboard'))
+print(f'refresh tasks: {len(refreshes)}, by status {sorted(t.status for t in refreshes)}')
+first, stale, fresh = '$first'.split(), '$stale'.split(), '$fresh'.split()
+ok = (stale == first and fresh[0] > first[0] and fresh[1] == first[1] == '$ok'
+      and [t.status for t in refreshes] == ['SUCCESSFUL'])
+print('RESULT (dashboard)', 'PASS' if ok else 'FAIL')
 "
 echo "redis keys (shared cache): $(redis-cli -p 6380 dbsize)"
 for port in 8771 8772; do

@@ -1,6 +1,6 @@
 """Dashboard figures checked against small hand-counted datasets."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from constance.test import override_config
@@ -243,3 +243,74 @@ def test_cached_figures_cost_no_query_until_the_cache_is_bypassed(data, cast, se
     assert again["computed_at"] == first["computed_at"]
     settings.INSIGHT_CACHE_SECONDS = 0
     assert dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)["key_numbers"]["appeals"] == 6
+
+
+def _age(scope, period, minutes):
+    """Make the cached entry of scope and period look `minutes` old (as if computed back then)."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from insight.selectors.dashboard import _figures_key
+
+    key = _figures_key(scope, period, get_language())
+    entry = cache.get(key)
+    entry["computed_at"] -= timedelta(minutes=minutes)
+    cache.set(key, entry)
+
+
+def test_stale_figures_are_served_at_once_while_one_background_refresh_replaces_them(data, cast, settings):
+    from django.core.cache import cache
+    from django_tasks import default_task_backend
+
+    from insight.tasks import refresh_dashboard
+
+    settings.INSIGHT_CACHE_SECONDS = 300
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    cache.clear()
+    first = dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)
+    appeal(on=date(2022, 6, 1))
+    _age(EVERYTHING, YEAR_2022, minutes=6)
+    stale = dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)
+    assert stale["key_numbers"]["appeals"] == 5 and stale["computed_at"] < first["computed_at"]
+    dashboard_for(cast.chair, EVERYTHING, YEAR_2022)  # a second leader queues no second refresh
+    queued = default_task_backend.results
+    assert [r.task.name for r in queued] == ["refresh_dashboard"]
+    assert refresh_dashboard.call(*queued[0].args, **queued[0].kwargs) is True  # what the worker runs
+    fresh = dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)
+    assert fresh["key_numbers"]["appeals"] == 6 and fresh["computed_at"] > first["computed_at"]
+    assert len(default_task_backend.results) == 1
+
+
+def test_with_the_immediate_task_backend_the_request_that_finds_stale_figures_gets_fresh_ones(data, cast, settings):
+    from django.core.cache import cache
+
+    settings.INSIGHT_CACHE_SECONDS = 300
+    cache.clear()
+    dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)
+    appeal(on=date(2022, 6, 1))
+    assert dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)["key_numbers"]["appeals"] == 5  # fresh for 5 minutes
+    _age(EVERYTHING, YEAR_2022, minutes=5)
+    assert dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)["key_numbers"]["appeals"] == 6
+
+
+def test_a_refresh_of_a_town_filter_recomputes_that_view_and_gives_up_once_the_town_is_gone(data, cast, settings):
+    from django.core.cache import cache
+    from django.utils.translation import override
+
+    from insight.selectors.dashboard import task_arguments
+    from insight.tasks import refresh_dashboard
+
+    settings.INSIGHT_CACHE_SECONDS = 300
+    cache.clear()
+    period = Period.for_year(2022, town=data["t2"])
+    with override("en"):
+        before = dashboard_for(cast.clerk, EVERYTHING, period)
+        arguments = task_arguments(EVERYTHING, period)
+    appeal(on=date(2022, 7, 1), town=data["t2"])
+    assert arguments["language"] == "en" and refresh_dashboard.call(**arguments) is True
+    with override("en"):  # the entry of the language it was queued in
+        after = dashboard_for(cast.clerk, EVERYTHING, period)
+    assert after["key_numbers"]["appeals"] == before["key_numbers"]["appeals"] + 1
+    assert after["computed_at"] > before["computed_at"]
+    arguments["town_id"] = 0
+    assert refresh_dashboard.call(**arguments) is False
