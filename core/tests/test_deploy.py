@@ -34,3 +34,15 @@ def test_debug_refuses_a_malformed_boolean():
     )
     assert result.returncode != 0
     assert "DJANGO_DEBUG" in result.stderr
+
+
+def test_the_wsgi_application_freezes_what_it_loaded_out_of_the_collectors_sight():
+    """A server process keeps its modules, URL patterns and views until it exits; frozen, a full
+    garbage collection no longer walks them (about 0.1 s that landed in the middle of a request)."""
+    code = "import gc, config.wsgi; print(gc.get_freeze_count(), len(gc.get_objects()))"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    frozen, tracked = map(int, result.stdout.split()[-2:])
+    assert frozen > 50_000 and tracked < frozen / 10
