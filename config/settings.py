@@ -288,9 +288,10 @@ REFERENCE_DATA_CACHE_SECONDS = env_int("REFERENCE_DATA_CACHE_SECONDS", 5)
 # The statistics dashboard's figures and year picker for the district or a department are computed once
 # in this many seconds and shared from the cache (insight.selectors.dashboard); 0 computes them per request.
 INSIGHT_CACHE_SECONDS = env_int("INSIGHT_CACHE_SECONDS", 300)
-# A dashboard's figures stay in the cache this long: older than INSIGHT_CACHE_SECONDS they are still
-# served at once while one background task computes them again (insight.tasks.refresh_dashboard).
-INSIGHT_CACHE_KEEP_SECONDS = env_int("INSIGHT_CACHE_KEEP_SECONDS", 86400)
+# A dashboard's figures stay in the cache this long (the oldest figures a viewer may be shown): older
+# than INSIGHT_CACHE_SECONDS they are still served at once while one background task computes them
+# again (insight.tasks.refresh_dashboard); once gone, the next viewer waits for the computation.
+INSIGHT_CACHE_KEEP_SECONDS = env_int("INSIGHT_CACHE_KEEP_SECONDS", 900)
 CONSTANCE_CONFIG = DISTRICT_RULES
 CONSTANCE_CONFIG_FIELDSETS = DISTRICT_RULE_FIELDSETS
 if env_str("REDIS_URL"):

@@ -17,10 +17,11 @@ def dashboard_for(viewer, scope: Scope, period: Period) -> dict:
     The district's and a department's figures are the same for everyone in that scope, so they are
     kept in the shared cache: at a city's million appeals one computation reads a year of appeals
     several times (about 0.5 s on PostgreSQL, over a second on SQLite). An entry is kept for
-    INSIGHT_CACHE_KEEP_SECONDS (a day by default) and is fresh for INSIGHT_CACHE_SECONDS (300): the
-    first request to find it older than that is still served it at once, and queues one background
-    refresh (`insight.tasks.refresh_dashboard`, on the task workers in production); the page says when
-    its figures were computed. Only a view nobody opened that day is computed while its viewer waits.
+    INSIGHT_CACHE_KEEP_SECONDS (900) and is fresh for INSIGHT_CACHE_SECONDS (300): the first request
+    to find it older than that is still served it at once, and queues one background refresh
+    (`insight.tasks.refresh_dashboard`, on the task workers in production); the page says when its
+    figures were computed. So figures are at most a quarter of an hour old, and only a view nobody
+    opened in that quarter of an hour is computed while its viewer waits.
     A member's own figures are not cached.
     """
     if scope.kind == MEMBER:
@@ -48,7 +49,7 @@ def store_dashboard(scope: Scope, period: Period) -> dict:
         "computed_at": timezone.now(),
         "refresh_minutes": max(1, seconds // 60),
     }
-    keep = max(seconds, int(getattr(settings, "INSIGHT_CACHE_KEEP_SECONDS", 86400)))
+    keep = max(seconds, int(getattr(settings, "INSIGHT_CACHE_KEEP_SECONDS", 900)))
     cache.set(_figures_key(scope, period, get_language()), entry, keep)
     return entry
 

@@ -314,3 +314,20 @@ def test_a_refresh_of_a_town_filter_recomputes_that_view_and_gives_up_once_the_t
     assert after["computed_at"] > before["computed_at"]
     arguments["town_id"] = 0
     assert refresh_dashboard.call(**arguments) is False
+
+
+def test_figures_older_than_the_keep_time_are_not_shown_but_computed_for_the_viewer(data, cast, settings):
+    import time
+
+    from django.core.cache import cache
+    from django_tasks import default_task_backend
+
+    settings.INSIGHT_CACHE_SECONDS = 1
+    settings.INSIGHT_CACHE_KEEP_SECONDS = 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    cache.clear()
+    assert dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)["key_numbers"]["appeals"] == 5
+    appeal(on=date(2022, 6, 1))
+    time.sleep(1.2)  # the entry has left the cache: nothing too old to show, nothing to refresh
+    assert dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)["key_numbers"]["appeals"] == 6
+    assert default_task_backend.results == []
