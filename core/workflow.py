@@ -269,7 +269,9 @@ def history_for(obj) -> list[dict]:
     if history is not None:
         records = list(history.all().select_related("history_user").order_by("history_date"))
         status_field = wf.status_field if wf else "status"
-        for prev, rec in zip([None, *records[:-1]], records, strict=True):
+        # Each record with the one before it (None for the first); a record imported in bulk may
+        # have no history rows at all.
+        for prev, rec in zip([None, *records], records, strict=False):
             diff = _diff(prev, rec, skip={status_field, "updated_at", "version"})
             if rec.history_type == "~" and not diff:
                 continue
