@@ -7,6 +7,7 @@ from accounts.predicates import (
     is_cppcc_leader,
     is_dept_liaison,
     is_gov_office,
+    is_member,
     is_party_office,
     is_proposal_office,
 )
@@ -16,6 +17,8 @@ from proposals.models import UNIT_STATES, UnitRole
 is_assigner = is_proposal_office | is_clerk | is_gov_office | is_party_office
 # Who chooses and supervises key proposals, and selects excellent ones.
 is_key_selector = is_proposal_office | is_cppcc_leader
+# Who may start a proposal (members for themselves; the proposal committee's staff on a unit's behalf).
+may_draft_proposal = is_member | is_proposal_office
 
 
 @rules.predicate

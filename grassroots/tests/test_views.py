@@ -108,6 +108,23 @@ def test_micro_consultation_page_keeps_input_on_error_then_records(client, cast)
     assert issue.micro_consultations.get().meeting.kind == MeetingKind.MICRO
 
 
+def test_an_issue_links_its_group_member_to_a_proposal_drafted_from_it_and_the_clerk_to_none(client, cast):
+    import re
+
+    group = DutyGroupFactory()
+    group.members.add(cast.member.member)
+    issue = DutyIssueFactory(group=group, created_by=cast.member, title="老旧小区加装电梯难")
+    client.force_login(cast.clerk)
+    clerk_page = client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
+    assert "老旧小区加装电梯难" in clerk_page and 'data-testid="draft-proposal"' not in clerk_page
+    client.force_login(cast.member)
+    page = client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
+    url = re.search(r'href="([^"]+)" data-testid="draft-proposal"', page).group(1)
+    form = client.get(url)
+    assert form.status_code == 200 and form.context["form"].initial["title"] == "老旧小区加装电梯难"
+    assert form.context["source"] == issue
+
+
 def test_issue_pages_are_404_for_citizens(client, cast):
     issue = DutyIssueFactory(created_by=cast.member)
     client.force_login(cast.citizen)

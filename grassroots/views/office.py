@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from grassroots.models import Contact, ReceptionDay, Workstation
 from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
 from intake.models import Outcome
 from intake.selectors import find_by_tracking_code
+from proposals.predicates import may_draft_proposal
 
 
 def _period(request) -> tuple[date, date]:
@@ -243,7 +245,11 @@ def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
             ),
             "link_form": link_form or LinkProposalForm(initial={"title": issue.title}),
             "outcomes": Outcome.choices,
-            "proposal_url": f"/proposals/create/?source=grassroots.dutyissue:{issue.pk}",
+            "proposal_url": (
+                reverse("proposals:create") + f"?source=grassroots.dutyissue:{issue.pk}"
+                if may_draft_proposal(request.user)
+                else ""
+            ),
             "unsaved_note": request.session.pop("unsaved_note", ""),
         },
         status=status,

@@ -17,6 +17,7 @@ from district.models import Town
 from intake import selectors, services
 from intake.forms import CloseForm, MergeForm, ReferForm, RouteForm, StaffAppealForm, StaffMessageForm
 from intake.models import AppealCategory, AppealStatus, Channel
+from proposals.predicates import may_draft_proposal
 
 # The list counts up to here ("10000+"); filters narrow it, the statistics give exact totals.
 LIST_COUNT_CAP = 10_000
@@ -102,6 +103,7 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
             "refer_form": bound.get("refer_form") or ReferForm(),
             "attachments": list(attachments_of(appeal)),
             "merged": list(appeal.merged.all()),
+            "may_draft_proposal": may_draft_proposal(request.user),
         },
         status=status,
     )

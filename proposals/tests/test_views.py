@@ -1,6 +1,7 @@
 """Pages: lists and visibility, the draft with autosave, co-signing, handling forms, export, statistics."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -98,9 +99,15 @@ def test_create_from_an_appeal_prefills_and_keeps_the_link(client, cast):
         route=Route.DUTY_GROUP,
         duty_group=group,
     )
+    # The clerk handles the appeal but drafts no proposals: no link to a form they may not open.
+    clerk_page = login(client, cast.clerk).get(reverse("intake:office-detail", args=[appeal.pk])).content.decode()
+    assert "燃气站离小区太近" in clerk_page and 'data-testid="draft-proposal"' not in clerk_page
+    # The member of the duty group follows the appeal page's link to a prefilled proposal form.
     login(client, cast.member)
-    url = reverse("proposals:create") + f"?source=intake.appeal:{appeal.pk}"
+    appeal_page = client.get(reverse("intake:office-detail", args=[appeal.pk])).content.decode()
+    url = re.search(r'href="([^"]+)" data-testid="draft-proposal"', appeal_page).group(1).replace("&amp;", "&")
     page = client.get(url)
+    assert page.status_code == 200
     assert page.context["form"].initial["title"] == "燃气站离小区太近"
     assert "居民反映燃气站存在隐患" in page.content.decode()
     response = client.post(

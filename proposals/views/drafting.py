@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.predicates import is_member, is_proposal_office
 from core.exceptions import DomainError
 from core.workflow import perform
 from proposals import selectors, services
 from proposals.forms import DraftForm, ProposalForm
 from proposals.models import Kind
+from proposals.predicates import may_draft_proposal
 from proposals.services.drafting import DRAFT_FIELDS, prefill_from_source
 
 FOLLOW_UPS = ("invite", "submit")
@@ -30,7 +30,7 @@ def _add_errors(form, exc: DomainError) -> None:
 @login_required
 def create(request):
     """A new proposal; ?source=app_label.model:pk prefills it from an issue or appeal and keeps the link."""
-    if not (is_member(request.user) or is_proposal_office(request.user)):
+    if not may_draft_proposal(request.user):
         raise Http404
     source_ref = request.POST.get("source") or request.GET.get("source") or ""
     source = services.parse_source(source_ref, viewer=request.user) if source_ref else None
