@@ -62,6 +62,27 @@ def test_a_member_sees_their_own_record_not_the_district(client, cast, appeals):
     assert "appeal-total" not in html and "热力表" not in html
 
 
+@pytest.mark.parametrize(
+    "role", ["clerk", "chair", "secgen", "party_office", "gov_office", "party_leader", "liaison", "member"]
+)
+def test_every_link_a_viewers_dashboard_shows_opens_for_them(client, cast, appeals, role):
+    """No button or chart link leads a viewer to a page they may not open (party and government
+    offices see the district's figures but not the CPPCC's own duty records or annual report)."""
+    import re
+
+    login(client, getattr(cast, role))
+    page = client.get("/insight/?year=2022").content.decode()
+    links = {href.replace("&amp;", "&") for href in re.findall(r'href="(/[^"#]*)"', page)}
+    links = {href for href in links if not href.startswith(("/static/", "/accounts/logout", "/i18n/"))}
+    assert any(href.startswith("/insight/") for href in links) or role == "member"
+    refused = {}
+    for href in sorted(links):
+        response = client.get(href, follow=True)
+        if response.status_code != 200:
+            refused[href] = response.status_code
+    assert refused == {}
+
+
 def test_citizens_experts_and_strangers_have_no_dashboard(client, cast):
     assert client.get("/insight/").status_code == 302
     for user in (cast.citizen, cast.expert):

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from insight.forms import PeriodForm
-from insight.selectors import stats
+from insight.selectors import duty, stats
 from insight.selectors.dashboard import dashboard_for, year_picker
 from insight.selectors.scope import require_scope
 
@@ -30,6 +30,8 @@ def dashboard(request):
             "scope": scope,
             "period": period,
             "plan_status": stats.plan_status_label(period.year) if scope.is_all else "",
+            # The members' records and the annual report are the CPPCC's own (office and leaders).
+            "sees_records": duty.sees_all_records(request.user),
             "chart_data": figures,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
