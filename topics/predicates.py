@@ -24,6 +24,16 @@ can_publish = is_party_office | is_clerk
 can_review_plan = is_party_leader
 
 
+def may_see_suggestion(user, suggestion) -> bool:
+    """One suggestion by the rule of `topics.selectors.suggestions_visible_to` (no query): one's own,
+    and, for those who follow the whole plan, everyone's once submitted."""
+    if suggestion is None or not getattr(user, "is_authenticated", False):
+        return False
+    if suggestion.suggester_id == user.pk:
+        return True
+    return suggestion.status != "draft" and sees_all_plans(user)
+
+
 @rules.predicate
 def is_suggester(user, suggestion) -> bool:
     return suggestion is not None and user.is_authenticated and suggestion.suggester_id == user.pk

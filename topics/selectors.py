@@ -60,7 +60,8 @@ def round_holders(rnd, state):
 
 
 def suggestions_visible_to(viewer) -> QuerySet[TopicSuggestion]:
-    """Own suggestions; the office side also sees everyone's submitted ones (never others' drafts)."""
+    """Own suggestions; the office side also sees everyone's submitted ones (never others' drafts).
+    The same rule for one suggestion, without a query: `topics.predicates.may_see_suggestion`."""
     if not getattr(viewer, "is_authenticated", False):
         return TopicSuggestion.objects.none()
     mine = Q(suggester=viewer)

@@ -192,3 +192,43 @@ def test_pages_answer_for_every_stage(client, cast):
         assert client.get(url).status_code == 200, url
     client.force_login(cast.standing)
     assert client.get(vote.get_absolute_url()).status_code == 200
+
+
+def test_suggestions_are_linked_only_for_viewers_who_may_open_them(client, cast):
+    """A member's suggestion merged into another's, and a plan item from someone else's suggestion:
+    those pages would be a 404 for the member and the standing committee, so their titles are text."""
+    from topics.models import PlanItem
+
+    rnd = RoundFactory()
+    theirs = SuggestionFactory(
+        round=rnd, suggester=cast.other_member, status=SuggestionStatus.SUBMITTED, title="整合农创文旅资源"
+    )
+    mine = SuggestionFactory(
+        round=rnd, suggester=cast.member, status=SuggestionStatus.MERGED, merged_into=theirs, title="我的议题建议"
+    )
+    plan = drive_to_vote(cast)
+    PlanItem.objects.filter(plan=plan).first().origins.add(theirs)
+
+    client.force_login(cast.member)
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    for url in (mine.get_absolute_url(), reverse("topics:suggestions")):
+        page = client.get(url).content.decode()
+        assert "整合农创文旅资源" in page and f'href="{theirs.get_absolute_url()}"' not in page
+    client.force_login(cast.standing)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "整合农创文旅资源" in page and f'href="{theirs.get_absolute_url()}"' not in page
+    client.force_login(cast.clerk)
+    for url in (mine.get_absolute_url(), plan.get_absolute_url()):
+        assert f'href="{theirs.get_absolute_url()}"' in client.get(url).content.decode()
+
+
+def test_the_suggest_button_is_offered_only_to_those_who_may_suggest(client, cast):
+    rnd = RoundFactory()  # accepting suggestions for another 30 days
+    create = reverse("topics:suggestion_create")
+    for user, offered in ((cast.member, True), (cast.party_leader, False)):
+        client.force_login(user)
+        for url in (reverse("topics:overview"), rnd.get_absolute_url()):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert (f'href="{create}"' in response.content.decode()) is offered, (user, url)
+        assert (client.get(create).status_code == 200) is offered

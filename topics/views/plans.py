@@ -64,6 +64,7 @@ def overview(request):
             "holder": HOLDER_LABELS.get(plan.status) if plan else "",
             "chain": services.chain_labels(),
             "open_rounds": selectors.open_rounds(),
+            "can_suggest": p.can_suggest(request.user),
             "inbox": selectors.plan_inbox(request.user),
         },
     )

@@ -76,7 +76,12 @@ def round_detail(request, pk: int):
     return render(
         request,
         "topics/round_detail.html",
-        {"round": rnd, "suggestions": items, "can_edit": is_clerk(request.user)},
+        {
+            "round": rnd,
+            "suggestions": items,
+            "can_edit": is_clerk(request.user),
+            "can_suggest": p.can_suggest(request.user),
+        },
     )
 
 
