@@ -161,6 +161,16 @@ def test_department_liaison_replies_for_the_department_head(client, cast):
     assert row.attendance == "attending"
 
 
+def test_the_meeting_links_its_research_group_only_for_those_who_may_open_the_group(client, cast):
+    group = research_group(cast)
+    meeting = consultation_meeting(cast, group=group)
+    link = f'href="{group.get_absolute_url()}"'
+    liaison_page = login(client, cast.liaison).get(meeting.get_absolute_url()).content.decode()
+    assert group.title in liaison_page and link not in liaison_page  # invited department, not in the group
+    assert client.get(group.get_absolute_url()).status_code == 404
+    assert link in login(client, cast.member).get(meeting.get_absolute_url()).content.decode()  # a group member
+
+
 def test_liaison_of_another_department_cannot_open_the_meeting(client, cast):
     meeting = consultation_meeting(cast)
     assert login(client, cast.other_liaison).get(meeting.get_absolute_url()).status_code == 404

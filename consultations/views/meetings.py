@@ -150,6 +150,10 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
     ctx = {
         "meeting": meeting,
         "manages": manages,
+        # The research group behind the meeting, linked only for those who may open its page
+        # (a department invited to the meeting is not in the group).
+        "group_visible": bool(meeting.research_group_id)
+        and selectors.groups_visible_to(user).filter(pk=meeting.research_group_id).exists(),
         "participants": participants,
         "mine": mine,
         "dept_rows": dept_rows,
