@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import selectors, services
 from accounts.forms import ApiTokenForm, LoginForm, OTPVerifyForm, PreferencesForm
 from core.exceptions import DomainError
+from core.http import local_url
 
 
 class LoginView(auth_views.LoginView):
@@ -62,9 +62,7 @@ def otp_setup(request):
 @login_required
 def otp_verify(request):
     """Second step of login for users with a confirmed TOTP device."""
-    nxt = request.GET.get("next") or request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        nxt = "/"
+    nxt = local_url(request, request.GET.get("next") or request.POST.get("next"), "/")
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
     if not devices.exists():
         return redirect("accounts:otp_setup")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from analytics.services import duplicates as duplicate_services
 from analytics.services import hot_topics as topic_services
 from analytics.services import routing as routing_services
 from core.exceptions import DomainError
+from core.http import local_url
 from core.paginator import CappedPaginator
 
 
@@ -95,7 +97,7 @@ def accept(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已采纳分派建议。"))
-    return redirect(request.POST.get("next") or "analytics:suggestions")
+    return redirect(local_url(request, request.POST.get("next"), reverse("analytics:suggestions")))
 
 
 @login_required

@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
 from core.forms import TransitionForm
+from core.http import local_url
 from core.models import Attachment
 from core.selectors import current_committee
 from core.visibility import visible_queryset
@@ -36,9 +36,7 @@ def transition(request, label: str, pk: int):
         raise Http404
     obj = get_object_or_404(wf.visible_to(request.user), pk=pk)
     form = TransitionForm(request.POST, request.FILES)
-    back = request.POST.get("next") or getattr(obj, "get_absolute_url", lambda: "/")()
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = "/"
+    back = local_url(request, request.POST.get("next"), getattr(obj, "get_absolute_url", lambda: "/")())
     if not form.is_valid():
         messages.error(request, _("提交的数据有误。"))
         return redirect(back)

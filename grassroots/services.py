@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from constance import config
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,6 +159,8 @@ def log_contact(
         reception_day = appointment.reception_day
         if reception_day.workstation_id != workstation.pk:
             raise Refused(_("该预约不属于本工作室。"))
+        if Contact.objects.filter(appointment=appointment).exists():  # a second click, or a colleague
+            raise Refused(_("该预约的接待已经登记过了。"))
     if reception_day is not None and reception_day.workstation_id != workstation.pk:
         raise Refused(_("该接待日不属于本工作室。"))
     contact = Contact(
@@ -173,7 +176,11 @@ def log_contact(
         appeal=appeal,
         recorded_by=actor,
     )
-    contact.full_clean()
+    try:
+        contact.full_clean()
+    except ValidationError as exc:
+        message = _("接待走访记录不完整：%(m)s") % {"m": "；".join(exc.messages)}
+        raise Refused(message, fields=exc.message_dict) from None
     contact._history_user = actor
     contact.save()
     if members:

@@ -41,9 +41,12 @@ def test_suggestion_list_query_count_does_not_grow(client, cast, suggestions, dj
 def test_one_click_accept(client, cast, suggestions):
     client.force_login(cast.clerk)
     s = suggestions[0]
-    response = client.post(reverse("analytics:accept", args=[s.pk]))
+    response = client.post(reverse("analytics:accept", args=[s.pk]), {"next": "https://evil.example/"})
     assert response.status_code == 302
+    assert response["Location"] == reverse("analytics:suggestions")  # never to another site
     assert RoutingSuggestion.objects.get(pk=s.pk).status == SuggestionStatus.ACCEPTED
+    back = client.post(reverse("analytics:accept", args=[suggestions[1].pk]), {"next": "/appeals/office/?page=2"})
+    assert back["Location"] == "/appeals/office/?page=2"
 
 
 def test_a_refused_correction_rerenders_with_the_message(client, cast, suggestions):

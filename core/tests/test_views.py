@@ -37,3 +37,35 @@ def test_unknown_api_path_is_a_json_404(client):
 def test_workflow_form_with_unknown_kind_is_404(client, cast):
     client.force_login(cast.clerk)
     assert client.post("/workflow/nope.nothing/1/", {"action": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("next_url", ["x", "https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_a_workflow_form_whose_next_is_not_a_page_here_goes_back_to_the_record(client, cast, next_url):
+    """`next` comes from the browser: a bare word (a view name to `redirect()`: a 500) or another
+    site is replaced by the record's own page, with the refusal shown there."""
+    from core.tests.testapp.models import Memo
+
+    memo = Memo.objects.create(title="计划", owner=cast.member)
+    client.force_login(cast.member)
+    response = client.post(f"/workflow/{memo._meta.label_lower}/{memo.pk}/", {"action": "x", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == memo.get_absolute_url()
+    kept = client.post(f"/workflow/{memo._meta.label_lower}/{memo.pk}/", {"action": "x", "next": "/office/?tab=2"})
+    assert kept["Location"] == "/office/?tab=2"
+
+
+def test_a_multiple_choice_beyond_the_integer_range_is_an_invalid_choice_not_a_500():
+    """SQLite cannot bind 99999999999999999999; such an id matches nothing on either database."""
+    from django import forms
+
+    from district.models import Department
+    from district.tests.factories import DepartmentFactory
+
+    dept = DepartmentFactory()
+
+    class Choose(forms.Form):
+        departments = forms.ModelMultipleChoiceField(Department.objects.all())
+
+    form = Choose({"departments": ["99999999999999999999", str(dept.pk)]})
+    assert not form.is_valid() and "departments" in form.errors
+    assert list(Department.objects.filter(pk__in=[-(2**70), dept.pk, 2**70])) == [dept]
+    assert Choose({"departments": [str(dept.pk)]}).is_valid()

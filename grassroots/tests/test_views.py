@@ -80,6 +80,10 @@ def test_booked_resident_marked_as_attended(client, cast):
     client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "已解答"})
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.ATTENDED and appt.contact.kind == Contact.Kind.RECEPTION
+    # A second click (or a colleague recording the same visit) is refused with a message, not a 500.
+    again = client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "又登记一次"}, follow=True)
+    assert again.status_code == 200 and "该预约的接待已经登记过了" in again.content.decode()
+    assert Contact.objects.filter(appointment=appt).count() == 1
 
 
 def test_micro_consultation_page_keeps_input_on_error_then_records(client, cast):

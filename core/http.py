@@ -1,0 +1,17 @@
+"""Small HTTP helpers shared by the apps' views."""
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def local_url(request, candidate: str | None, fallback: str) -> str:
+    """candidate when it is a path on this site (what a `next` parameter may send a browser to), else
+    fallback: never another site, and never a bare word that `redirect()` would look up as a view."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return fallback
