@@ -14,6 +14,7 @@ from accounts.predicates import (
 )
 from accounts.roles import Role
 from topics import chain
+from topics.models import SuggestionStatus
 
 # Who may suggest a topic: members, committee staff, the chairs, the party and government offices.
 can_suggest = is_member | is_office | is_cppcc_leader | is_party_office | is_gov_office
@@ -31,7 +32,7 @@ def may_see_suggestion(user, suggestion) -> bool:
         return False
     if suggestion.suggester_id == user.pk:
         return True
-    return suggestion.status != "draft" and sees_all_plans(user)
+    return suggestion.status != SuggestionStatus.DRAFT and sees_all_plans(user)
 
 
 @rules.predicate
