@@ -129,3 +129,6 @@ def test_same_event_is_recorded_once_and_only_for_subscribers(cast, endpoint, re
     record_event(label="testapp.memo", event_id="e3", payload={})
     record_event(label="testapp.memo", event_id="e3", payload={})
     assert WebhookDelivery.objects.filter(event_id="e3").count() == 1
+    # Let the delivery's thread finish here, not in the middle of a later test (CI saw it reach the
+    # database after this test had ended).
+    assert wait_for(lambda: WebhookDelivery.objects.filter(event_id="e3", status="delivered").exists())
