@@ -125,12 +125,12 @@ def age_dashboard(viewer) -> None:
     from django.core.cache import cache
     from django.utils.translation import get_language
 
-    from insight.selectors.dashboard import _figures_key, year_picker
+    from insight.selectors.dashboard import figures_key, year_picker
     from insight.selectors.scope import Period, require_scope
 
     dashboard_aggregations(viewer, "stats_cached")  # computed once if not in the cache yet
     scope = require_scope(viewer)
-    key = _figures_key(scope, Period.for_year(year_picker(scope)["default"]), get_language())
+    key = figures_key(scope, Period.for_year(year_picker(scope)["default"]), get_language())
     entry = cache.get(key)
     entry["computed_at"] -= timedelta(seconds=(int(settings.INSIGHT_CACHE_SECONDS) or 300) + 1)
     cache.set(key, entry)

@@ -29,7 +29,7 @@ def dashboard_for(viewer, scope: Scope, period: Period) -> dict:
     seconds = _cache_seconds()
     if seconds <= 0:
         return _scope_dashboard(scope, period)
-    key = _figures_key(scope, period, get_language())
+    key = figures_key(scope, period, get_language())
     entry = cache.get(key)
     if entry is None:
         return store_dashboard(scope, period)
@@ -50,7 +50,7 @@ def store_dashboard(scope: Scope, period: Period) -> dict:
         "refresh_minutes": max(1, seconds // 60),
     }
     keep = max(seconds, int(getattr(settings, "INSIGHT_CACHE_KEEP_SECONDS", 900)))
-    cache.set(_figures_key(scope, period, get_language()), entry, keep)
+    cache.set(figures_key(scope, period, get_language()), entry, keep)
     return entry
 
 
@@ -67,7 +67,9 @@ def task_arguments(scope: Scope, period: Period) -> dict:
     }
 
 
-def _figures_key(scope: Scope, period: Period, language: str) -> str:
+def figures_key(scope: Scope, period: Period, language: str) -> str:
+    """The cache key of one scope's figures for period in language (benchmarks/pages.py and the
+    tests age the entry under it)."""
     return _scope_key(
         scope,
         period.start,

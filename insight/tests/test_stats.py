@@ -250,9 +250,9 @@ def _age(scope, period, minutes):
     from django.core.cache import cache
     from django.utils.translation import get_language
 
-    from insight.selectors.dashboard import _figures_key
+    from insight.selectors.dashboard import figures_key
 
-    key = _figures_key(scope, period, get_language())
+    key = figures_key(scope, period, get_language())
     entry = cache.get(key)
     entry["computed_at"] -= timedelta(minutes=minutes)
     cache.set(key, entry)
