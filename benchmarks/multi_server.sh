@@ -48,6 +48,17 @@ for port in 8771 8772; do
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 done
 
+# Wait until the workers have finished every queued task: at most $1 checks, $2 s apart.
+wait_for_queue() {
+  local left
+  for _ in $(seq 1 "$1"); do
+    left=$($PY manage.py shell --no-imports -c \
+      "from django_tasks_db.models import DBTaskResult as R; print(R.objects.exclude(status__in=['SUCCESSFUL','FAILED']).count())")
+    [[ $left == 0 ]] && return 0
+    sleep "$2"
+  done
+}
+
 ok=0
 limited=0
 for i in $(seq 1 "$N"); do
@@ -67,12 +78,7 @@ echo "submitted: $N alternating ports 8771/8772 from one client: $ok accepted (3
 # four worker processes together accept exactly 10, where per-process caches would accept up to 40.
 limit_ok=$(( ok == (N < 10 ? N : 10) && ok + limited == N ))
 
-for _ in $(seq 1 150); do
-  left=$($PY manage.py shell --no-imports -c \
-    "from django_tasks_db.models import DBTaskResult as R; print(R.objects.exclude(status__in=['SUCCESSFUL','FAILED']).count())")
-  [[ $left == 0 ]] && break
-  sleep 1
-done
+wait_for_queue 150 1
 
 $PY manage.py shell --no-imports -c "
 from collections import Counter
@@ -109,12 +115,7 @@ print(d['computed_at'].isoformat(), d['key_numbers']['appeals'])"
 first=$(dashboard)
 sleep 10.5
 stale=$(dashboard)
-for _ in $(seq 1 50); do
-  left=$($PY manage.py shell --no-imports -c \
-    "from django_tasks_db.models import DBTaskResult as R; print(R.objects.exclude(status__in=['SUCCESSFUL','FAILED']).count())")
-  [[ $left == 0 ]] && break
-  sleep 0.2
-done
+wait_for_queue 50 0.2
 fresh=$(dashboard)
 echo "dashboard (computed at, appeals): first $first; 10.5 s later $stale; after the refresh $fresh"
 $PY manage.py shell --no-imports -c "
