@@ -31,3 +31,34 @@ def test_portal_works_on_a_phone_screen(phone_page, cast):
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     assert axe_violations(phone_page) == []
+
+
+def _cell_layout(pg, selector: str) -> dict:
+    return pg.evaluate(
+        """(sel) => { const td = document.querySelector(sel); const r = td.getBoundingClientRect();
+        return {label: td.dataset.label, display: getComputedStyle(td).display, width: r.width,
+                before: getComputedStyle(td, '::before').content}; }""",
+        selector,
+    )
+
+
+def test_record_lists_read_as_cards_on_a_phone_and_as_tables_on_a_desktop(phone_page, page, cast):
+    from intake.tests.factories import AppealFactory
+
+    AppealFactory(title="小区门口路灯长期不亮，夜间出行不便")
+    title_cell = "table.table-stack tbody tr td:nth-child(2)"
+
+    login(phone_page, "clerk", PASSWORD)
+    phone_page.goto(phone_page.base_url + "/appeals/office/")
+    phone = _cell_layout(phone_page, title_cell)
+    assert phone["label"] == "标题"
+    assert phone["display"] == "block"
+    assert phone["before"] == '"标题"'
+    assert phone["width"] > 300  # the title has the card's width, not a squeezed column
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    login(page, "clerk", PASSWORD)
+    page.goto(page.base_url + "/appeals/office/")
+    desktop = _cell_layout(page, title_cell)
+    assert desktop["display"] == "table-cell"
+    assert desktop["before"] == "none"

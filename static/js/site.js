@@ -17,3 +17,27 @@ document.addEventListener("submit", function (evt) {
   var btn = evt.submitter;
   if (btn && btn.dataset.confirm && !window.confirm(btn.dataset.confirm)) { evt.preventDefault(); }
 });
+// Record lists read as cards on a phone. Every cell of a table.table-stack is given its column's
+// heading as data-label; below 576px the stylesheet lays each row out as a card and shows the label
+// before the value. Without this script the table stays an ordinary table.
+function labelStackedTables() {
+  document.querySelectorAll("table.table-stack").forEach(function (table) {
+    var heads = [];
+    table.querySelectorAll("thead tr:last-child th").forEach(function (th) {
+      for (var i = 0; i < (th.colSpan || 1); i++) { heads.push(th.textContent.trim()); }
+    });
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      var col = 0;
+      Array.prototype.forEach.call(tr.cells, function (cell) {
+        var span = cell.colSpan || 1;
+        if (!cell.hasAttribute("data-label")) {
+          cell.setAttribute("data-label", span >= heads.length ? "" : heads[col] || "");
+        }
+        col += span;
+      });
+    });
+    table.classList.add("is-stacked");
+  });
+}
+labelStackedTables();
+document.addEventListener("htmx:afterSettle", labelStackedTables);
