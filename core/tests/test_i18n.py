@@ -49,6 +49,30 @@ def test_no_unwrapped_chinese_literals_in_code():
     assert problems == [], "wrap user-facing text in gettext:\n" + "\n".join(problems[:50])
 
 
+TRANSLATED_IN_TEMPLATE = [
+    re.compile(r"{%\s*(blocktrans|blocktranslate)\b.*?{%\s*end(blocktrans|blocktranslate)\s*%}", re.S),
+    re.compile(r"{%\s*(trans|translate)\s+(\"[^\"]*\"|'[^']*').*?%}"),
+    re.compile(r"_\((\"[^\"]*\"|'[^']*')\)"),
+    re.compile(r"{#.*?#}", re.S),
+    re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S),
+]
+# The server-error page is plain HTML (no template engine may be working) and says everything twice.
+STATIC_BILINGUAL = {Path("templates/500.html")}
+
+
+def test_no_unwrapped_chinese_in_templates_or_scripts():
+    problems = []
+    for path in [*ROOT.glob("templates/**/*.*"), *ROOT.glob("*/templates/**/*.*"), *ROOT.glob("static/js/*.js")]:
+        rel = path.relative_to(ROOT)
+        if SKIP_PARTS & set(rel.parts[:-1]) - {"templates"} or rel in STATIC_BILINGUAL:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in TRANSLATED_IN_TEMPLATE:
+            text = pattern.sub("", text)
+        problems += [f"{rel}: {line.strip()[:60]}" for line in text.splitlines() if CJK.search(line)]
+    assert problems == [], "wrap user-facing text in {% translate %}:\n" + "\n".join(problems[:50])
+
+
 def test_english_catalogue_translates_every_message():
     po = polib.pofile(str(ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in po if not e.obsolete and not e.translated() and CJK.search(e.msgid)]

@@ -10,7 +10,7 @@ document.addEventListener("htmx:responseError", function (evt) {
   }
   var text = evt.detail.xhr.responseText || "";
   try { text = JSON.parse(text).error.message; } catch (e) { text = evt.detail.xhr.statusText; }
-  box.textContent = text || "请求失败，请重试。";
+  box.textContent = text || document.body.dataset.requestFailed;
 });
 // Confirm buttons carrying data-confirm before their form submits.
 document.addEventListener("submit", function (evt) {
