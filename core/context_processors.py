@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from core.nav import nav_for, office_menus
+from core.nav import nav_for, office_menus, works_in_office
 from core.selectors import current_committee
 
 
@@ -12,6 +12,8 @@ def site(request):
         "is_demo": bool(committee and committee.is_demo),
         "portal_nav": nav_for(user, "portal"),
         "debug": settings.DEBUG,
+        # Pages shared by both sides (the error pages) keep the reader's own navigation.
+        "base_template": "base_office.html" if works_in_office(user) else "base_portal.html",
     }
     if user.is_authenticated:
         from notifications.selectors import unread_count

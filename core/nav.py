@@ -34,6 +34,11 @@ GROUPS = [
 _items: list[NavItem] = []
 
 
+def works_in_office(user) -> bool:
+    """Everyone signed in but a citizen uses the office pages (and their menus); citizens the portal."""
+    return user.is_authenticated and not user.roles <= {"citizen"}
+
+
 def register_nav(item: NavItem) -> None:
     if item not in _items:
         _items.append(item)

@@ -9,13 +9,14 @@ from core.exceptions import DomainError
 from core.forms import TransitionForm
 from core.http import local_url
 from core.models import Attachment
+from core.nav import works_in_office
 from core.selectors import current_committee
 from core.visibility import visible_queryset
 from core.workflow import _registry, perform
 
 
 def home(request):
-    if request.user.is_authenticated and not request.user.roles <= {"citizen"}:
+    if works_in_office(request.user):
         return redirect("core:dashboard")
     return render(request, "core/portal_home.html", {"committee": current_committee()})
 

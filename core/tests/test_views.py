@@ -34,6 +34,21 @@ def test_unknown_api_path_is_a_json_404(client):
     assert response.json()["error"]["code"] == "not_found"
 
 
+def test_a_missing_page_keeps_the_readers_own_navigation(client, cast):
+    """Staff who follow a stale link keep their office menus; citizens and the public the portal's."""
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+    assert 'data-testid="user-menu"' not in response.content.decode()
+    client.force_login(cast.clerk)
+    html = client.get("/plan/items/999999/edit/").content.decode()
+    assert "页面不存在" in html
+    assert 'data-testid="user-menu"' in html and 'data-testid="inbox-link"' in html
+    client.force_login(cast.citizen)
+    html = client.get("/no/such/page/").content.decode()
+    assert "页面不存在" in html and 'data-testid="inbox-link"' not in html
+
+
 def test_workflow_form_with_unknown_kind_is_404(client, cast):
     client.force_login(cast.clerk)
     assert client.post("/workflow/nope.nothing/1/", {"action": "x"}).status_code == 404
