@@ -48,8 +48,11 @@ def minutes_spec(meeting: Meeting) -> DocSpec:
     if speeches:
         blocks.append(Heading(_("四、发言和部门回应")))
         for s in speeches:
-            who = s.speaker_name + (f"（{s.on_behalf_of}）" if s.on_behalf_of else "")
-            blocks.append(f"{s.order}. {who}【{s.get_kind_display()}】：{s.summary}")
+            who = s.speaker_name + (_("（%(who)s）") % {"who": s.on_behalf_of} if s.on_behalf_of else "")
+            blocks.append(
+                _("%(n)s. %(who)s【%(kind)s】：%(summary)s")
+                % {"n": s.order, "who": who, "kind": s.get_kind_display(), "summary": s.summary}
+            )
     if items:
         blocks.append(
             Table(
