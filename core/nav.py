@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,11 @@ class NavItem:
 
 # Office menus, in display order, and which app namespace goes into which.
 GROUPS = [
-    ("work", _("协商工作"), {"topics", "consultations", "supervision"}),
-    ("written", _("提案信息"), {"proposals", "opinions"}),
-    ("grassroots", _("基层协商"), {"intake", "grassroots"}),
-    ("analysis", _("分析检索"), {"analytics", "insight"}),
-    ("directory", _("名录与接口"), {"district", "open311", "webhooks", "accounts"}),
+    ("work", pgettext_lazy("office menu", "协商工作"), {"topics", "consultations", "supervision"}),
+    ("written", pgettext_lazy("office menu", "提案信息"), {"proposals", "opinions"}),
+    ("grassroots", pgettext_lazy("office menu", "基层协商"), {"intake", "grassroots"}),
+    ("analysis", pgettext_lazy("office menu", "分析检索"), {"analytics", "insight"}),
+    ("directory", pgettext_lazy("office menu", "名录与接口"), {"district", "open311", "webhooks", "accounts"}),
 ]
 
 _items: list[NavItem] = []

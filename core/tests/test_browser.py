@@ -62,3 +62,14 @@ def test_record_lists_read_as_cards_on_a_phone_and_as_tables_on_a_desktop(phone_
     desktop = _cell_layout(page, title_cell)
     assert desktop["display"] == "table-cell"
     assert desktop["before"] == "none"
+
+
+def test_the_office_menus_stay_on_screen_in_english_on_a_laptop(page, cast):
+    """English menu labels are longer: the bar wraps rather than push the user menu off the screen."""
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.base_url}])
+    page.set_viewport_size({"width": 1200, "height": 900})  # the narrowest width with the bar expanded
+    login(page, "clerk", PASSWORD)
+    assert page.locator("[data-testid=menu-work]").inner_text() == "Consultation"
+    menu = page.locator("[data-testid=user-menu]").bounding_box()
+    assert menu is not None and menu["x"] + menu["width"] <= 1200
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1200
