@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GrassrootsConfig(AppConfig):
@@ -12,7 +13,9 @@ class GrassrootsConfig(AppConfig):
         from core.visibility import register_visibility
         from grassroots import selectors, workflow  # noqa: F401
 
-        register_nav(NavItem("portal", _("委员工作室"), "grassroots:workstations", "house-heart", 30))
+        register_nav(
+            NavItem("portal", pgettext_lazy("portal menu", "委员工作室"), "grassroots:workstations", "house-heart", 30)
+        )
         register_nav(
             NavItem(
                 "office",

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IntakeConfig(AppConfig):
@@ -11,8 +12,8 @@ class IntakeConfig(AppConfig):
         from core.nav import NavItem, register_nav
         from intake import workflow  # noqa: F401
 
-        register_nav(NavItem("portal", _("反映诉求"), "intake:submit", "chat-left-text", 10))
-        register_nav(NavItem("portal", _("查询进度"), "intake:track", "search", 20))
+        register_nav(NavItem("portal", pgettext_lazy("portal menu", "反映诉求"), "intake:submit", "chat-left-text", 10))
+        register_nav(NavItem("portal", pgettext_lazy("portal menu", "查询进度"), "intake:track", "search", 20))
         register_nav(
             NavItem(
                 "office",

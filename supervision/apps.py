@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SupervisionConfig(AppConfig):
@@ -12,4 +13,6 @@ class SupervisionConfig(AppConfig):
         from supervision.selectors import can_use_supervision
 
         register_nav(NavItem("office", _("督办"), "supervision:tasks", "clipboard-check", 50, can_use_supervision))
-        register_nav(NavItem("portal", _("协商成果落实"), "supervision:public", "bar-chart-steps", 40))
+        register_nav(
+            NavItem("portal", pgettext_lazy("portal menu", "协商成果落实"), "supervision:public", "bar-chart-steps", 40)
+        )

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TopicsConfig(AppConfig):
@@ -20,4 +21,6 @@ class TopicsConfig(AppConfig):
                 predicates.can_suggest | predicates.sees_all_plans,
             )
         )
-        register_nav(NavItem("portal", _("年度协商计划"), "topics:portal_plans", "journal-text", 20))
+        register_nav(
+            NavItem("portal", pgettext_lazy("portal menu", "年度协商计划"), "topics:portal_plans", "journal-text", 20)
+        )
