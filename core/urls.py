@@ -9,5 +9,6 @@ urlpatterns = [
     path("workflow/<str:label>/<int:pk>/", views.transition, name="transition"),
     path("files/<str:token>/", views.attachment_download, name="attachment"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("bench/bare", views.bare, name="bare"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,6 +86,11 @@ def ratelimited(request, exception=None):
     if request.path.startswith(("/api/", "/open311/")) or "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"error": {"code": "rate_limited", "message": message, "fields": {}}}, status=429)
     return render(request, "429.html", {"message": message}, status=429)
+
+
+def favicon(request):
+    """Clients that ask for /favicon.ico without reading the page's <link rel="icon"> get the icon too."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def healthz(request):

@@ -34,6 +34,14 @@ def test_unknown_api_path_is_a_json_404(client):
     assert response.json()["error"]["code"] == "not_found"
 
 
+def test_the_site_icon_is_linked_and_favicon_ico_leads_to_it(client):
+    html = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
+    assert icon.endswith(".svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == icon
+
+
 def test_a_missing_page_keeps_the_readers_own_navigation(client, cast):
     """Staff who follow a stale link keep their office menus; citizens and the public the portal's."""
     response = client.get("/no/such/page/")
