@@ -135,6 +135,10 @@ def load(ctx: dict) -> None:
         appeal.created_at = appeal._demo_created
         appeal.updated_at = appeal.closed_at or appeal.answered_at or appeal._demo_created
     Appeal.objects.bulk_update(appeals, ["created_at", "updated_at", "merged_into"], batch_size=200)
+    # bulk_create writes no history: give every appeal its "created" audit row, dated when it came in.
+    for appeal in appeals:
+        appeal._history_date = appeal._demo_created
+    Appeal.history.bulk_history_create(appeals, batch_size=200)
     _timeline(appeals, clerk)
 
 
