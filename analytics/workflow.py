@@ -9,6 +9,7 @@ from core.workflow import Action, Workflow, register
 ROUTING = register(
     Workflow(
         model="analytics.RoutingSuggestion",
+        list_url="analytics:suggestions",
         states=SuggestionStatus,
         initial=SuggestionStatus.PENDING,
         actions=[
@@ -39,6 +40,7 @@ ROUTING = register(
 DUPLICATES = register(
     Workflow(
         model="analytics.DuplicateCandidate",
+        list_url="analytics:duplicates",
         states=DuplicateStatus,
         initial=DuplicateStatus.OPEN,
         actions=[
@@ -75,6 +77,7 @@ DUPLICATES = register(
 TOPICS = register(
     Workflow(
         model="analytics.HotTopic",
+        list_url="analytics:topics",
         states=TopicStatus,
         initial=TopicStatus.NEW,
         actions=[

@@ -17,6 +17,7 @@ from core.workflow import Action, Workflow, register
 GROUP_WORKFLOW = register(
     Workflow(
         model="consultations.ResearchGroup",
+        list_url="consultations:groups",
         states=GroupStatus,
         initial=GroupStatus.FORMING,
         actions=[
@@ -130,6 +131,7 @@ REPORT_WORKFLOW = register(
 MEETING_WORKFLOW = register(
     Workflow(
         model="consultations.Meeting",
+        list_url="consultations:calendar",
         states=MeetingStatus,
         initial=MeetingStatus.PLANNED,
         actions=[

@@ -77,6 +77,8 @@ class Workflow:
     visible: Callable[[Any], models.QuerySet] | str | None = None
     # inbox(user) -> QuerySet of objects waiting for this user (dashboard "待办").
     inbox: Callable[[Any], models.QuerySet] | str | None = None
+    # The URL name of the office list these records are kept in (the dashboard links a long queue there).
+    list_url: str | None = None
     _by_name: dict[str, Action] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:

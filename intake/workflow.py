@@ -10,6 +10,7 @@ from intake.predicates import handles_appeal
 WORKFLOW = register(
     Workflow(
         model="intake.Appeal",
+        list_url="intake:office-list",
         states=S,
         initial=S.RECEIVED,
         actions=[

@@ -14,6 +14,7 @@ ADOPTED = (S.ADOPTED_LOCAL, S.REPORTED, S.ADOPTED_UPPER)
 WORKFLOW = register(
     Workflow(
         model="opinions.OpinionReport",
+        list_url="opinions:list",
         states=Status,
         initial=S.DRAFT,
         actions=[

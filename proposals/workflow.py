@@ -13,6 +13,7 @@ SERVICES = "proposals.services"
 WORKFLOW = register(
     Workflow(
         model="proposals.Proposal",
+        list_url="proposals:list",
         states=Status,
         initial=S.DRAFT,
         actions=[

@@ -21,6 +21,7 @@ SVC = "supervision.services.tasks."
 TASK_WORKFLOW = register(
     Workflow(
         model="supervision.SupervisionTask",
+        list_url="supervision:tasks",
         states=TaskStatus,
         initial=S.CREATED,
         actions=[
@@ -136,6 +137,7 @@ RSVC = "supervision.services.reports."
 REPORT_WORKFLOW = register(
     Workflow(
         model="supervision.SpecialReport",
+        list_url="supervision:reports",
         states=ReportStatus,
         initial=R.DRAFT,
         actions=[

@@ -20,6 +20,7 @@ P = PlanStatus
 ROUND_WORKFLOW = register(
     Workflow(
         model="topics.CollectionRound",
+        list_url="topics:rounds",
         states=RoundStatus,
         initial=RoundStatus.OPEN,
         actions=[
@@ -44,6 +45,7 @@ ROUND_WORKFLOW = register(
 SUGGESTION_WORKFLOW = register(
     Workflow(
         model="topics.TopicSuggestion",
+        list_url="topics:suggestions",
         states=SuggestionStatus,
         initial=S.DRAFT,
         actions=[
@@ -211,6 +213,7 @@ def _plan_actions() -> list[Action]:
 PLAN_WORKFLOW = register(
     Workflow(
         model="topics.ConsultationPlan",
+        list_url="topics:plans",
         states=PlanStatus,
         initial=P.DRAFT,
         actions=_plan_actions(),

@@ -42,6 +42,20 @@ def test_the_site_icon_is_linked_and_favicon_ico_leads_to_it(client):
     assert response.status_code == 301 and response["Location"] == icon
 
 
+def test_a_long_queue_on_the_dashboard_leads_to_its_list(client, cast):
+    """The dashboard shows eight items of a queue; a longer one ends in a link to the whole list."""
+    from intake.tests.factories import AppealFactory
+
+    client.force_login(cast.clerk)
+    AppealFactory.create_batch(3)
+    assert 'data-testid="queue-more"' not in client.get("/office/").content.decode()
+    AppealFactory.create_batch(7)
+    html = client.get("/office/").content.decode()
+    link = re.search(r'<a href="([^"]+)" data-testid="queue-more">([^<]+)</a>', html)
+    assert link.group(1) == "/appeals/office/" and "10" in link.group(2)
+    assert client.get(link.group(1)).status_code == 200
+
+
 def test_a_missing_page_keeps_the_readers_own_navigation(client, cast):
     """Staff who follow a stale link keep their office menus; citizens and the public the portal's."""
     response = client.get("/no/such/page/")
