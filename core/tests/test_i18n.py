@@ -65,7 +65,7 @@ def test_no_unwrapped_chinese_in_templates_or_scripts():
     problems = []
     for path in [*ROOT.glob("templates/**/*.*"), *ROOT.glob("*/templates/**/*.*"), *ROOT.glob("static/js/*.js")]:
         rel = path.relative_to(ROOT)
-        if SKIP_PARTS & set(rel.parts[:-1]) - {"templates"} or rel in STATIC_BILINGUAL:
+        if SKIP_PARTS & (set(rel.parts[:-1]) - {"templates"}) or rel in STATIC_BILINGUAL:
             continue
         text = path.read_text(encoding="utf-8")
         for pattern in TRANSLATED_IN_TEMPLATE:
