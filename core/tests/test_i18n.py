@@ -14,6 +14,7 @@ CJK_OR_COLON = re.compile(r"[\u4e00-\u9fff：]")  # a full-width colon between a
 SKIP_PARTS = {"tests", "migrations", "node_modules", ".venv", "var", "data", "benchmarks"}
 SKIP_NAMES = {"demo.py", "conftest.py"}
 WRAPPERS = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext", "pgettext_lazy", "ngettext_lazy"}
+CONTEXT_WRAPPERS = {"pgettext", "pgettext_lazy"}
 
 
 def python_files():
@@ -38,8 +39,16 @@ def unwrapped_cjk(path: Path) -> list[str]:
     for i, tok in enumerate(tokens):
         if tok.type != tokenize.STRING or not CJK.search(tok.string):
             continue
-        prev = [t for t in tokens[max(0, i - 3) : i] if t.type not in (tokenize.NL, tokenize.NEWLINE)]
+        prev = [t for t in tokens[max(0, i - 8) : i] if t.type not in (tokenize.NL, tokenize.NEWLINE)]
         wrapped = len(prev) >= 2 and prev[-1].string == "(" and prev[-2].string in WRAPPERS
+        # pgettext("context", "text"): the text is the argument after the context.
+        wrapped |= (
+            len(prev) >= 4
+            and prev[-1].string == ","
+            and prev[-2].type == tokenize.STRING
+            and prev[-3].string == "("
+            and prev[-4].string in CONTEXT_WRAPPERS
+        )
         if not wrapped and not is_docstring(tokens, i):
             found.append(f"{path.relative_to(ROOT)}:{tok.start[0]}: {tok.string[:40]}")
     return found
