@@ -9,6 +9,7 @@ tells whoever holds the next step once the transaction commits.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -285,6 +287,7 @@ def history_for(obj) -> list[dict]:
                     "changes": diff if rec.history_type == "~" else [],
                 }
             )
+    _show_values([c for e in events for c in e.get("changes", ())])
     events.sort(key=lambda e: e["at"])
     return events
 
@@ -302,5 +305,47 @@ def _diff(prev, rec, *, skip: set[str]) -> list[dict]:
             old, new = "***", "***"
         else:
             old, new = change.old, change.new
-        out.append({"field": change.field, "label": str(field_obj.verbose_name), "old": str(old), "new": str(new)})
+        out.append({"field_obj": field_obj, "label": str(field_obj.verbose_name), "old": old, "new": new})
     return out
+
+
+def _show_values(changes: list[dict]) -> None:
+    """Recorded values as a reader knows them: 是/否, a choice's label, a related row's name, — for none.
+
+    Related rows are read with one query per related model, whatever the number of changes.
+    """
+    wanted: dict[type, set] = {}
+    for c in changes:
+        f = c["field_obj"]
+        if getattr(f, "sensitive", False) or not f.is_relation:
+            continue
+        if f.many_to_many:  # simple-history records the through rows: [{"report": 2, "item": 16}, …]
+            for side in ("old", "new"):
+                c[side] = [row[f.m2m_reverse_field_name()] for row in c[side] or ()]
+            wanted.setdefault(f.related_model, set()).update(c["old"] + c["new"])
+        elif f.many_to_one:
+            wanted.setdefault(f.related_model, set()).update(v for v in (c["old"], c["new"]) if v not in (None, ""))
+    names = {
+        model: {row.pk: str(row) for row in model._base_manager.filter(pk__in=pks)} for model, pks in wanted.items()
+    }
+    for c in changes:
+        f = c.pop("field_obj")
+        c["field"] = f.name
+        for side in ("old", "new"):
+            value = c[side]
+            if getattr(f, "sensitive", False):
+                c[side] = "***"
+            elif value is None or value == "" or value == []:
+                c[side] = "—"
+            elif f.many_to_many:
+                c[side] = "、".join(names[f.related_model].get(pk, str(pk)) for pk in value)
+            elif isinstance(value, datetime.datetime):
+                c[side] = date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "Y-m-d H:i")
+            elif isinstance(value, bool):
+                c[side] = _("是") if value else _("否")
+            elif f.flatchoices:
+                c[side] = str(dict(f.flatchoices).get(value, value))
+            elif f.related_model in names:
+                c[side] = names[f.related_model].get(value, str(value))
+            else:
+                c[side] = str(value)

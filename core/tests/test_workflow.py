@@ -130,3 +130,61 @@ def test_no_owner_predicate_lets_a_signed_out_user_through_on_an_unsaved_record(
     for wf in all_workflows():
         obj = apps.get_model(wf.model)()
         assert wf.available(obj, cast.anonymous) == [], wf.model
+
+
+def test_history_shows_recorded_values_as_readers_know_them(django_assert_max_num_queries):
+    """Choices by their label, related rows by their name, empty as —, flags as 是/否 (not "False → True")."""
+    from analytics.models import DuplicateCandidate
+    from district.tests.factories import DepartmentFactory
+    from intake.models import Channel
+    from intake.tests.factories import AppealFactory
+
+    first, second = DepartmentFactory(name="区教育局"), DepartmentFactory(name="区人社局")
+    appeal = AppealFactory(channel=Channel.WEB, department=None)
+    appeal.channel, appeal.department = Channel.PHONE, first
+    appeal.save()
+    appeal.department = second
+    appeal.save()
+    with django_assert_max_num_queries(6):  # one read of the departments for both edits
+        edits = [c for e in history_for(appeal) if e["kind"] == "edited" for c in e["changes"]]
+    shown = {(c["field"], c["old"], c["new"]) for c in edits}
+    assert ("channel", str(Channel.WEB.label), str(Channel.PHONE.label)) in shown
+    assert ("department", "—", "区教育局") in shown
+    assert ("department", "区教育局", "区人社局") in shown
+
+    from core.workflow import _show_values
+
+    flag = DuplicateCandidate._meta.get_field("merged_in_intake")
+    changes = [{"field_obj": flag, "label": "x", "old": False, "new": True}]
+    _show_values(changes)
+    assert (changes[0]["old"], changes[0]["new"]) == ("否", "是")
+
+
+def test_history_names_many_to_many_rows_and_shows_times_in_local_time(settings):
+    import datetime
+
+    from core.workflow import _show_values
+    from district.tests.factories import DepartmentFactory
+    from supervision.models import SupervisionTask
+
+    edu, hr = DepartmentFactory(name="区教育局"), DepartmentFactory(name="区人社局")
+    co = SupervisionTask._meta.get_field("co_departments")
+    signed = SupervisionTask._meta.get_field("created_at")
+    changes = [
+        {
+            "field_obj": co,
+            "label": "x",
+            "old": [],
+            "new": [{"supervisiontask": 6, "department": edu.pk}, {"supervisiontask": 6, "department": hr.pk}],
+        },
+        {
+            "field_obj": signed,
+            "label": "y",
+            "old": None,
+            "new": datetime.datetime(2026, 12, 5, 23, 35, 43, tzinfo=datetime.UTC),
+        },
+    ]
+    _show_values(changes)
+    assert (changes[0]["old"], changes[0]["new"]) == ("—", "区教育局、区人社局")
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert (changes[1]["old"], changes[1]["new"]) == ("—", "2026-12-06 07:35")
