@@ -40,7 +40,10 @@ def transition(request, label: str, pk: int):
     form = TransitionForm(request.POST, request.FILES)
     back = local_url(request, request.POST.get("next"), getattr(obj, "get_absolute_url", lambda: "/")())
     if not form.is_valid():
-        messages.error(request, _("提交的数据有误。"))
+        # Say what was wrong (an over-long note, a bad attachment) and keep what was typed.
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join([_("提交的数据有误。"), *problems]))
+        _keep_unsaved(request, request.POST.get("note", ""))
         return redirect(back)
     data = {k[5:]: v for k, v in request.POST.items() if k.startswith("data_")}
     uploads = [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
@@ -55,10 +58,17 @@ def transition(request, label: str, pk: int):
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        request.session["unsaved_note"] = form.cleaned_data["note"]
+        _keep_unsaved(request, form.cleaned_data["note"])
         return redirect(back)
     messages.success(request, _("操作已完成。"))
     return redirect(back)
+
+
+def _keep_unsaved(request, note: str) -> None:
+    """What was typed into a refused action's form, for the page to show again: the note and the
+    action's own fields (`data_<name>`, read back as `unsaved_data.<name>`)."""
+    request.session["unsaved_note"] = note
+    request.session["unsaved_data"] = {k[5:]: v[:5000] for k, v in request.POST.items() if k.startswith("data_")}
 
 
 @login_required

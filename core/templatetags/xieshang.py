@@ -9,7 +9,11 @@ register = template.Library()
 
 @register.inclusion_tag("core/_workflow_panel.html", takes_context=True)
 def workflow_panel(context, obj, show_history: bool = True):
-    """Action buttons the viewer may press now, and the object's audited timeline."""
+    """Action buttons the viewer may press now, and the object's audited timeline.
+
+    An action that needs more than a note (its `fields`: a department, a date, a document number)
+    has its own form on the object's page; offered here with only a note box it could only fail.
+    """
     request = context["request"]
     wf = _registry[obj._meta.label_lower]
     state = getattr(obj, wf.status_field)
@@ -17,7 +21,7 @@ def workflow_panel(context, obj, show_history: bool = True):
         "obj": obj,
         "state": state,
         "state_label": wf.state_label(state),
-        "actions": wf.available(obj, request.user),
+        "actions": [a for a in wf.available(obj, request.user) if not a.fields],
         "post_url": reverse("core:transition", args=[obj._meta.label_lower, obj.pk]),
         "next": request.get_full_path(),
         "history": history_for(obj) if show_history else [],

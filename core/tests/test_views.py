@@ -106,3 +106,21 @@ def test_a_multiple_choice_beyond_the_integer_range_is_an_invalid_choice_not_a_5
     assert not form.is_valid() and "departments" in form.errors
     assert list(Department.objects.filter(pk__in=[-(2**70), dept.pk, 2**70])) == [dept]
     assert Choose({"departments": [str(dept.pk)]}).is_valid()
+
+
+def test_an_overlong_workflow_note_is_explained_and_kept(client, cast):
+    """A 6,000-character reason typed into the workflow panel comes back with why it was refused."""
+    from django.urls import reverse
+
+    from opinions.tests.factories import received
+
+    report = received(cast)
+    client.force_login(cast.info)
+    response = client.post(
+        reverse("core:transition", args=["opinions.opinionreport", report.pk]),
+        {"action": "return", "note": "理由" * 3000, "next": report.get_absolute_url()},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "提交的数据有误。" in body and "5000" in body
+    assert "理由" * 3000 + "</textarea>" in body
