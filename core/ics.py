@@ -52,6 +52,8 @@ def build_calendar(events: list[CalendarEvent], *, name: str) -> bytes:
             ev["organizer"] = organizer
         ev.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         cal.add_component(ev)
+    # RFC 5545 §3.2.19: every TZID used needs its VTIMEZONE, or strict calendars reject the times.
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 

@@ -60,6 +60,10 @@ def test_ics_parses_back_with_timezone():
     (event,) = cal.walk("VEVENT")
     assert str(event["summary"]) == "协商会"
     assert event.decoded("dtstart") == datetime(2022, 6, 1, 9, tzinfo=tz)
+    assert event["dtstart"].params["TZID"] == "Asia/Shanghai"
+    (vtimezone,) = cal.walk("VTIMEZONE")  # RFC 5545: a TZID without its VTIMEZONE is invalid
+    assert vtimezone["tzid"] == "Asia/Shanghai"
+    assert "TZOFFSETTO:+0800" in ics.decode()
 
 
 @pytest.mark.django_db
