@@ -36,6 +36,15 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def read_all(self, request):
         return Response({"marked": mark_read(user=request.user)})
 
+    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @action(detail=True, methods=["post"], url_path="read")
+    def read(self, request, pk=None):
+        """Mark one of the caller's notifications read (someone else's is a 404)."""
+        notification = self.get_object()
+        mark_read(user=request.user, ids=[notification.pk])
+        notification.refresh_from_db(fields=["read_at"])
+        return Response(NotificationSerializer(notification).data)
+
 
 router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from notifications.selectors import notifications_for
@@ -11,6 +12,17 @@ from notifications.services import mark_read
 def inbox(request):
     page = Paginator(notifications_for(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page})
+
+
+@login_required
+def open_notification(request, pk: int):
+    """Follow one notification's link, marking it read (someone else's notification is a 404)."""
+    notification = get_object_or_404(notifications_for(request.user), pk=pk)
+    mark_read(user=request.user, ids=[notification.pk])
+    url = notification.url
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+        return redirect(url)
+    return redirect("notifications:inbox")
 
 
 @login_required
