@@ -14,6 +14,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from analytics import intake_bridge, registry, selectors
+from analytics.forms import DATE_BOUNDS
 from analytics.models import DuplicateCandidate, HotTopic, RoutingSuggestion
 from core.api.workflow import WorkflowViewSetMixin
 
@@ -231,8 +232,8 @@ class SearchQuerySerializer(serializers.Serializer):
         ),
     )
     town = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=_("镇街编号"))
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = serializers.DateField(required=False, validators=DATE_BOUNDS)
+    date_to = serializers.DateField(required=False, validators=DATE_BOUNDS)
 
     def validate_kind(self, value):
         known = {k.key for k in registry.all_kinds()}

@@ -71,7 +71,7 @@ def handler_label(key: str) -> str:
         return _("政协办公室")
     kind, _sep, pk = key.partition(":")
     model = _model({"workstation": "grassroots.Workstation", "duty_group": "grassroots.DutyGroup"}.get(kind, ""))
-    obj = model.objects.filter(pk=pk).first() if model is not None and pk.isdigit() else None
+    obj = model.objects.filter(pk=pk).first() if model is not None and (pk.isascii() and pk.isdigit()) else None
     return str(obj) if obj is not None else key
 
 

@@ -8,6 +8,8 @@ the office and the committee's leaders see everything, others only what is their
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
@@ -15,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import can_see_contacts, is_dept_liaison
 from analytics.registry import SearchKind, register_kind
+
+TRACKING_CODE_LENGTH = 8  # intake's codes: XXXX-XXXX
 
 
 def owner_selector(model_label: str, selector_path: str):
@@ -135,6 +139,14 @@ def appeal_url(obj) -> str:
     return absolute_url(obj) or reverse("analytics:appeal", args=[obj.pk])
 
 
+def appeal_code(query: str) -> Q | None:
+    """The appeal whose tracking code the whole query is (any case, with or without the dash)."""
+    code = re.sub(r"[^0-9A-Z]", "", query.upper())
+    if len(code) != TRACKING_CODE_LENGTH:
+        return None
+    return Q(tracking_code=f"{code[:4]}-{code[4:]}")
+
+
 def outcome_item_url(obj) -> str:
     return absolute_url(obj) or absolute_url(obj.meeting)
 
@@ -167,6 +179,7 @@ def register_defaults() -> None:
             hot_topics=True,
             place=_place,
             support=lambda a: 0,
+            code=appeal_code,
         )
     )
     register_kind(

@@ -40,6 +40,9 @@ class SearchKind:
     support: Callable[[Model], int] | None = None
     # Index other kinds' changes too: e.g. an outcome item's change re-indexes its meeting.
     depends_on: tuple[tuple[str, Callable[[Model], Model | None]], ...] = ()
+    # code(query) -> a filter for the record whose reference code the query is (an appeal's tracking
+    # code, read out on the phone), or None when the query is not such a code.
+    code: Callable[[str], Any] | None = None
 
     @property
     def model_class(self) -> type[Model]:

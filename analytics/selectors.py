@@ -151,7 +151,7 @@ def search_documents(
     chosen = [k for k in registry.all_kinds() if not kinds or k.key in kinds]
     if not terms or not chosen or not getattr(viewer, "is_authenticated", False):
         return SearchDocument.objects.none(), terms
-    allowed = Q()
+    allowed, by_code = Q(), Q()
     for kind in chosen:
         ct = ContentType.objects.get_for_model(kind.model_class)
         visible = kind.visible_to(viewer)
@@ -160,7 +160,15 @@ def search_documents(
             allowed |= Q(content_type=ct)
         else:
             allowed |= Q(content_type=ct, object_id__in=visible.values("pk"))
-    qs = search_backend.filter_matching(SearchDocument.objects.filter(allowed), terms)
+        code = kind.code(query) if kind.code else None
+        if code is not None:
+            by_code |= Q(content_type=ct, object_id__in=visible.filter(code).values("pk"))
+    exact = SearchDocument.objects.filter(by_code) if by_code else SearchDocument.objects.none()
+    if by_code and exact.exists():
+        # The query is a record's reference code (e.g. a tracking code read out on the phone).
+        qs = exact
+    else:
+        qs = search_backend.filter_matching(SearchDocument.objects.filter(allowed), terms)
     if town is not None:
         qs = qs.filter(town=town)
     if date_from:

@@ -1,6 +1,9 @@
 """Period and filter pickers, the duty-ranking filters and the scoring-rule form."""
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from district.models import Body, Sector, Town
@@ -25,12 +28,21 @@ class StyledForm(forms.Form):
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
 
 
+# The dates a period may take (the years the pickers and the API accept): far dates would overflow
+# when turned into the database's UTC instants.
+DATE_BOUNDS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2100, 12, 31))]
+
+
 class PeriodForm(StyledForm):
     """A year, or a date range within any years; optionally one town and one appeal category."""
 
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
-    start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("起始日期"), required=False, validators=DATE_BOUNDS, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=forms.DateInput(attrs={"type": "date"})
+    )
     town = forms.ModelChoiceField(
         label=_("镇街"), queryset=Town.objects.all(), required=False, empty_label=_("全部镇街")
     )

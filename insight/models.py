@@ -127,6 +127,8 @@ class ScoringRule(models.Model):
     def score(self, count: int) -> Decimal:
         """Points for `count` activities in one year, within the cap (a cap on deductions limits the loss)."""
         total = self.points * count
+        if not total:
+            return abs(total)  # a deduction × 0 is Decimal("-0.0"), shown as "-0.0"
         if self.cap is None:
             return total
         return min(total, self.cap) if total >= 0 else max(total, -self.cap)

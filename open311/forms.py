@@ -20,11 +20,17 @@ def _find(model, raw: str, **extra):
     raw = (raw or "").strip()
     if not raw:
         return None
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
         found = model.objects.filter(pk=int(raw), **extra).first()
         if found is not None:
             return found
     return model.objects.filter(name=raw, **extra).first()
+
+
+class HttpUrlField(forms.URLField):
+    """A web address (http or https only); one validator, so a bad address is reported once."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
 
 
 class ServiceRequestForm(forms.Form):
@@ -42,9 +48,7 @@ class ServiceRequestForm(forms.Form):
     first_name = forms.CharField(required=False, max_length=30)
     last_name = forms.CharField(required=False, max_length=30)
     phone = forms.RegexField(required=False, max_length=20, regex=r"^\+?[0-9 ()-]{5,20}$")
-    media_url = forms.URLField(
-        required=False, max_length=500, assume_scheme="https", validators=[URLValidator(schemes=["http", "https"])]
-    )
+    media_url = HttpUrlField(required=False, max_length=500, assume_scheme="https")
 
     def __init__(self, data, *args, **kwargs):
         data = data.copy()
@@ -116,6 +120,11 @@ class ServiceRequestForm(forms.Form):
         return lines
 
 
+# Dates a query may name: far enough either way for any record, near enough that the 90-day window and
+# the time-zone conversion stay within what datetime can hold.
+YEARS = (1900, 2999)
+
+
 def _parse_moment(raw: str, *, end: bool) -> datetime | None:
     """An ISO 8601 date-time (naive ones read in the district's time zone) or a bare date."""
     raw = raw.strip()
@@ -128,6 +137,9 @@ def _parse_moment(raw: str, *, end: bool) -> datetime | None:
             moment = datetime.combine(day, time.max if end else time.min)
     except ValueError:
         raise forms.ValidationError(_("日期格式应为 ISO 8601，如 2024-05-01T08:00:00+08:00。")) from None
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        message = _("日期超出范围，年份应在%(min)s至%(max)s之间。")
+        raise forms.ValidationError(message % {"min": YEARS[0], "max": YEARS[1]})
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
@@ -146,7 +158,7 @@ class RequestQueryForm(forms.Form):
 
     def clean_service_request_id(self):
         ids = _comma_list(self.cleaned_data["service_request_id"])
-        if any(not part.isdigit() or len(part) > 18 for part in ids):
+        if any(not (part.isascii() and part.isdigit()) or len(part) > 18 for part in ids):
             raise forms.ValidationError(_("service_request_id 应为数字编号，多个编号用逗号分隔。"))
         return [int(part) for part in ids] or None
 

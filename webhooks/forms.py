@@ -5,13 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from webhooks.services import event_choices
 
 
+class HttpUrlField(forms.URLField):
+    """A web address (http or https only); one validator, so a bad address is reported once."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class WebhookEndpointForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
-    url = forms.URLField(
+    url = HttpUrlField(
         label=_("接收地址"),
         max_length=500,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("对方系统接收通知的地址，建议使用 https。"),
     )
     events = forms.MultipleChoiceField(

@@ -175,7 +175,11 @@ def _category(label: str):
 def _department(label: str):
     from district.models import Department
 
-    return Department.objects.filter(pk=int(label), is_active=True).first() if label.isdigit() else None
+    return (
+        Department.objects.filter(pk=int(label), is_active=True).first()
+        if label.isascii() and label.isdigit()
+        else None
+    )
 
 
 def suggest_routing(*, appeal) -> RoutingSuggestion | None:
@@ -219,7 +223,7 @@ def _chosen(data: dict):
 
     def pk(name):
         raw = str(data.get(name) or "").strip()
-        return int(raw) if raw.isdigit() else None
+        return int(raw) if raw.isascii() and raw.isdigit() else None
 
     category = AppealCategory.objects.filter(pk=pk("category"), is_active=True).first() if pk("category") else None
     department = Department.objects.filter(pk=pk("department"), is_active=True).first() if pk("department") else None

@@ -96,3 +96,42 @@ def test_search_page_highlights_and_rejects_bad_dates(client, cast, django_captu
     assert "<mark>中转站</mark>" in html
     html = client.get(reverse("analytics:search"), {"q": "中转站", "date_from": "2024-05-02", "date_to": "2024-05-01"})
     assert "截止日期不能早于起始日期" in html.content.decode()
+
+
+def test_search_finds_an_appeal_by_its_tracking_code_only_for_who_may_see_it(
+    client, cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = AppealFactory(
+            title="丙洲垃圾中转站臭味", body="臭味扰民", citizen=cast.citizen, tracking_code="K7QM-3XPA"
+        )
+        AppealFactory(title="凤山小区电梯故障", body="电梯停运")
+    code = appeal.tracking_code
+    client.force_login(cast.clerk)
+    for typed in (code, code.lower(), code.replace("-", ""), code.replace("-", " ")):
+        html = client.get(reverse("analytics:search"), {"q": typed}).content.decode()
+        assert "共 1 条结果" in html and appeal.title in html, typed
+    api = client.get("/api/v1/search/", {"q": code.lower()}).json()
+    assert [r["id"] for r in api["results"]] == [appeal.pk]
+    client.force_login(cast.member)
+    assert appeal.title not in client.get(reverse("analytics:search"), {"q": code}).content.decode()
+
+
+def test_a_search_without_results_says_so(client, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        AppealFactory(title="丙洲垃圾中转站臭味", body="臭味扰民")
+    client.force_login(cast.clerk)
+    html = client.get(reverse("analytics:search"), {"q": "无此内容词语"}).content.decode()
+    assert 'data-testid="result-count"' in html and "没有找到您有权查看的匹配内容" in html
+
+
+def test_far_dates_are_refused_with_a_message_not_a_500(client, cast):
+    client.force_login(cast.clerk)
+    for params in ({"date_from": "0001-01-01"}, {"date_to": "9999-12-31"}):
+        response = client.get(reverse("analytics:search"), {"q": "中转站", **params})
+        assert response.status_code == 200 and "is-invalid" in response.content.decode(), params
+        api = client.get("/api/v1/search/", {"q": "中转站", **params})
+        assert api.status_code == 400 and set(api.json()["error"]["fields"]) == set(params)
+    for since in ("0001-01-01", "9999-12-31"):
+        response = client.post(reverse("analytics:mine"), {"since": since, "until": ""})
+        assert response.status_code == 302, since

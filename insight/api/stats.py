@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from core.api.pagination import StandardPagination
 from district.models import Body, Member, Sector, Town
+from insight.forms import DATE_BOUNDS
 from insight.models import ScoringRule
 from insight.selectors import duty, stats
 from insight.selectors.dashboard import dashboard_for
@@ -77,8 +78,8 @@ class StatsDashboardSerializer(serializers.Serializer):
 
 class StatsQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = serializers.DateField(required=False, validators=DATE_BOUNDS)
+    end = serializers.DateField(required=False, validators=DATE_BOUNDS)
     town = serializers.IntegerField(required=False, min_value=1)
     category = serializers.IntegerField(required=False, min_value=1)
 

@@ -119,7 +119,7 @@ def _scope_dashboard(scope: Scope, period: Period) -> dict:
     task_ratings = stats.task_ratings(scope, period)
     figures = {
         "appeals": appeals,
-        "overdue": [stats.overdue_counts(scope)],
+        "overdue": [stats.overdue_counts(scope, town=period.town, category=period.category)],
         "proposals": [stats.proposals_by_unit(scope, period), stats.proposals_by_reply_class(scope, period)],
         "satisfaction": [proposal_ratings, task_ratings],
         "supervision": [stats.task_status(scope, period)],

@@ -331,8 +331,9 @@ def appeal_timeliness(scope: Scope, period: Period) -> dict:
 # ---- overdue (a snapshot as of today, whatever the period) ----------------------------------
 
 
-def overdue_counts(scope: Scope, today: date | None = None) -> Figure:
-    """Open items past their deadline now: supervision tasks, proposals past the reply date, appeals."""
+def overdue_counts(scope: Scope, today: date | None = None, *, town=None, category=None) -> Figure:
+    """Open items past their deadline now: supervision tasks, proposals past the reply date, appeals
+    (those of the chosen town and category: the dashboard's filters apply to appeals)."""
     today = today or timezone.localdate()
     tasks = SupervisionTask.objects.filter(status__in=OPEN_STATES, due_date__lt=today)
     proposals = Proposal.objects.filter(status__in=PROPOSAL_HANDLING_STATES, reply_due__lt=today)
@@ -349,16 +350,23 @@ def overdue_counts(scope: Scope, today: date | None = None) -> Figure:
             )
         )
         appeals = appeals.filter(department_id=scope.department_id)
+    appeal_filters = {}
+    if town is not None:
+        appeals = appeals.filter(town=town)
+        appeal_filters["town"] = town.pk
+    if category is not None:
+        appeals = appeals.filter(category=category)
+        appeal_filters["category"] = category.pk
     return Figure(
         "overdue",
         _("逾期未办结事项（截至今日）"),
         [
-            Row(_("督办任务"), tasks.count(), _url("supervision:tasks", overdue=1)),
+            Row(_("督办任务"), tasks.count(), _url("supervision:tasks", overdue=1, department=scope.department_id)),
             Row(_("提案（超过答复期限）"), proposals.count(), _url("proposals:list", overdue="on")),
             Row(
                 _("群众诉求（超过%(n)s天未办结）") % {"n": answer_days},
                 appeals.count(),
-                _url("intake:office-list", status="open", end=cutoff.isoformat()),
+                _url("intake:office-list", status="open", end=cutoff.isoformat(), **appeal_filters),
             ),
         ],
         chart="bar",
@@ -367,6 +375,12 @@ def overdue_counts(scope: Scope, today: date | None = None) -> Figure:
 
 
 # ---- supervision -------------------------------------------------------------------------------
+
+
+def _task_query(scope: Scope, period: Period) -> dict:
+    """The task list's filters for a figure: the period and, for a department, its lead tasks only
+    (the list also shows a liaison the tasks their department co-handles, which the figures leave out)."""
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "department": scope.department_id}
 
 
 def task_base(scope: Scope, period: Period) -> QuerySet[SupervisionTask]:
@@ -378,7 +392,7 @@ def task_base(scope: Scope, period: Period) -> QuerySet[SupervisionTask]:
 
 def task_ratings(scope: Scope, period: Period) -> Figure:
     counts = dict(task_base(scope, period).exclude(rating="").values_list("rating").annotate(n=Count("id")))
-    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    query = _task_query(scope, period)
     return Figure(
         "task_ratings",
         _("督办答复评价"),
@@ -393,7 +407,7 @@ def task_ratings(scope: Scope, period: Period) -> Figure:
 
 def task_status(scope: Scope, period: Period) -> Figure:
     counts = dict(task_base(scope, period).values_list("status").annotate(n=Count("id")))
-    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    query = _task_query(scope, period)
     return Figure(
         "task_status",
         _("督办任务 · 按状态"),
@@ -560,11 +574,14 @@ def plan_item_stages(year: int) -> Figure:
         .annotate(n=Count("id"))
         .order_by()
     )
+    # The plan's item list cannot be filtered by stage: a stage links to it only when it holds every
+    # item of the year (otherwise the list would show more items than the bar counts).
+    total = sum(counts.values())
     url = _url("topics:items", year=year)
     return Figure(
         "plan_stages",
         _("%(y)s年协商议题 · 按进展阶段") % {"y": year},
-        [Row(label, counts.get(key, 0), url) for key, label in STAGES.items()],
+        [Row(label, counts.get(key, 0), url if counts.get(key) == total else "") for key, label in STAGES.items()],
         chart="bar",
         unit=_("项"),
     )

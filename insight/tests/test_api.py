@@ -55,6 +55,9 @@ def test_stats_filters_and_errors(api_client, cast, appeals):
     bad = get(api_client, cast.clerk, "/api/v1/stats/dashboard/?start=2022-03-02")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
     assert get(api_client, cast.clerk, "/api/v1/stats/dashboard/?town=999999").status_code == 400
+    for query in ("start=0001-01-01&end=0001-12-31", "start=9999-01-01&end=9999-12-31"):
+        far = get(api_client, cast.clerk, f"/api/v1/stats/dashboard/?{query}")
+        assert far.status_code == 400 and set(far.json()["error"]["fields"]) == {"start", "end"}
     assert get(api_client, cast.clerk, "/api/v1/stats/figures/nothing/").status_code == 404
     assert get(api_client, cast.citizen, "/api/v1/stats/dashboard/").status_code == 404
 

@@ -82,3 +82,16 @@ def test_dashboard_on_a_phone_fits_the_screen(phone_page, cast, appeals):
     boxes = chart_boxes(page)
     assert boxes and all(0 < b["width"] <= 375 and b["height"] > 100 for b in boxes), boxes
     assert page.evaluate("document.documentElement.scrollWidth") <= 376
+
+
+def test_ranking_on_a_phone_shows_each_members_points_without_sideways_scrolling(phone_page, cast):
+    from district.tests.factories import MemberFactory
+
+    MemberFactory(name="洪志强")
+    page = phone_page
+    login(page, cast.chair.username, PASSWORD)
+    page.goto(page.base_url + "/insight/duty/")
+    total = page.locator('[data-testid="ranking"] tbody tr').first.locator("td").nth(8)
+    box = total.bounding_box()
+    assert box and box["x"] + box["width"] <= 375, box
+    assert total.get_attribute("data-label") == "积分"

@@ -140,6 +140,15 @@ def test_a_cap_on_deductions_limits_the_loss(cast):
     assert rule.score(3) == Decimal("-8")
 
 
+def test_a_deduction_never_counted_scores_zero_not_minus_zero(cast):
+    rule = ScoringRule(item=Item.STANDING, variant=Variant.EXCUSED, points=Decimal("-2.0"), effective_year=2022)
+    assert str(rule.score(0)) == "0.0"
+    capped = ScoringRule(
+        item=Item.STANDING, variant=Variant.ABSENT, points=Decimal("-5.0"), cap=Decimal("8"), effective_year=2022
+    )
+    assert str(capped.score(0)) == "0.0"
+
+
 def test_only_the_office_sets_rules(cast):
     from core.exceptions import ActionForbidden
 

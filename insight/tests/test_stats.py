@@ -175,6 +175,35 @@ def test_overdue_counts_open_items_past_their_deadline(data, cast):
     assert fig.rows[2].url == "/appeals/office/?status=open&end=2022-03-17"
     mine = stats.overdue_counts(Scope(DEPARTMENT, department_id=dept.pk), today=date(2022, 4, 1))
     assert [r.value for r in mine.rows] == [1, 0, 1]
+    # The department's count is of the tasks it leads: so is the list it links to.
+    assert mine.rows[0].url == f"/supervision/?overdue=1&department={dept.pk}"
+    assert fig.rows[0].url == "/supervision/?overdue=1"
+
+
+def test_a_departments_task_figures_link_to_its_lead_tasks(data, cast):
+    dept = data["dept"]
+    task = SupervisionTask.objects.create(
+        title="t", status=TaskStatus.CLOSED, rating=Rating.SATISFIED, lead_department=dept
+    )
+    SupervisionTask.objects.filter(pk=task.pk).update(created_at=moment(2022, 6, 1))
+    scope = Scope(DEPARTMENT, department_id=dept.pk)
+    for figure in (stats.task_status(scope, YEAR_2022), stats.task_ratings(scope, YEAR_2022)):
+        assert all(f"department={dept.pk}" in r.url for r in figure.rows), figure.key
+    assert all("department" not in r.url for r in stats.task_status(EVERYTHING, YEAR_2022).rows)
+
+
+@override_config(INSIGHT_APPEAL_ANSWER_DAYS=15)
+def test_overdue_appeals_follow_the_dashboards_town_and_category(data, cast):
+    today = date(2022, 4, 1)
+    in_t1 = stats.overdue_counts(EVERYTHING, today=today, town=data["t1"], category=data["b"])
+    assert in_t1.rows[2].value == 1  # 2022-03-15 (教育, 大同街道); 2021-12-31 is 养老
+    expected = f"/appeals/office/?status=open&end=2022-03-17&town={data['t1'].pk}&category={data['b'].pk}"
+    assert in_t1.rows[2].url == expected
+    assert stats.overdue_counts(EVERYTHING, today=today, town=data["t2"]).rows[2].value == 0
+    with override_config(INSIGHT_APPEAL_ANSWER_DAYS=15):
+        period = Period.for_year(2022, town=data["t2"])
+        overdue = dashboard_for(cast.chair, EVERYTHING, period)["figures"]["overdue"][0]
+    assert overdue.rows[2].url.endswith(f"&town={data['t2'].pk}")
 
 
 def test_task_ratings_and_satisfaction_rate(data):
@@ -218,6 +247,22 @@ def test_plan_items_are_staged_by_the_plans_progress(cast):
     ItemFactory(plan=published)
     assert dict(values(stats.plan_item_stages(2031)))["计划审定中"] == 1
     assert dict(values(stats.plan_item_stages(2032)))["已列入计划"] == 2
+
+
+def test_a_plan_stage_links_to_the_item_list_only_when_that_list_shows_what_it_counts(cast):
+    from consultations.models import ResearchGroup
+    from topics.models import PlanStatus
+    from topics.tests.factories import ItemFactory, PlanFactory
+
+    published = PlanFactory(year=2032, status=PlanStatus.PUBLISHED, created_by=cast.clerk)
+    first, _second = ItemFactory(plan=published), ItemFactory(plan=published)
+    links = {str(r.label): r.url for r in stats.plan_item_stages(2032).rows}
+    assert links["已列入计划"] == "/plan/items/?year=2032" and links["调研中"] == ""
+    ResearchGroup.objects.create(
+        subject=first, year=2032, title="课题组", lead=cast.vice_chair.member, created_by=cast.clerk
+    )
+    rows = {str(r.label): (r.value, r.url) for r in stats.plan_item_stages(2032).rows}
+    assert rows["已列入计划"] == (1, "") and rows["调研中"] == (1, "")
 
 
 def test_dashboard_query_count_does_not_grow_with_records(data, cast, django_assert_max_num_queries):

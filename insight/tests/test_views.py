@@ -99,6 +99,14 @@ def test_an_invalid_period_is_explained_and_the_year_shown(client, cast, appeals
     assert "请同时填写起始日期和截止日期" in half.content.decode()
 
 
+def test_far_dates_are_explained_not_a_500(client, cast, appeals):
+    # 0001-01-01 in Asia/Shanghai is before datetime.min in UTC; 9999-12-31 has no next day.
+    login(client, cast.clerk)
+    for query in ("start=0001-01-01&end=0001-12-31", "start=9999-01-01&end=9999-12-31"):
+        response = client.get(f"/insight/?{query}")
+        assert response.status_code == 400 and 'data-testid="period-errors"' in response.content.decode(), query
+
+
 def test_every_dashboard_link_opens_a_list_with_the_same_count(client, cast, appeals):
     login(client, cast.clerk)
     from insight.selectors import stats

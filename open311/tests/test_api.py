@@ -461,3 +461,28 @@ def test_get_requests_query_count_does_not_grow_with_rows(client, category, cast
         perform(dup, "merge", actor=cast.clerk, data={"into": appeal.pk})
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get(f"{BASE}/requests.json", {"api_key": key}).json()) == 15
+
+
+def test_non_ascii_digits_and_far_dates_are_structured_errors_not_500(client, category, client_app):
+    # "²" and "١" pass str.isdigit() but int() refuses them; a far date overflows the 90-day window.
+    _app, key = client_app
+    for attribute in ("attribute[town]", "attribute[community]"):
+        assert _errors(_file(client, key, category, **{attribute: "²"}), 400)[0].startswith(attribute)
+    assert _errors(client.get(f"{BASE}/requests/².json"), 404)
+    assert _errors(client.get(f"{BASE}/requests.json", {"service_request_id": "١"}), 400)[0].startswith(
+        "service_request_id"
+    )
+    for params in (
+        {"start_date": "9999-12-31T23:59:59-23:00"},
+        {"start_date": "0001-01-01T00:00:00+14:00"},
+        {"end_date": "0001-01-01"},
+    ):
+        problem = _errors(client.get(f"{BASE}/requests.json", params), 400)[0]
+        assert problem.startswith(next(iter(params))), params
+    assert not Appeal.objects.exists()
+
+
+def test_a_bad_media_url_is_reported_once(client, category, client_app):
+    _app, key = client_app
+    problems = _errors(_file(client, key, category, media_url="javascript:alert(1)"), 400)
+    assert [p for p in problems if p.startswith("media_url")] == [problems[0]] and len(problems) == 1

@@ -156,7 +156,7 @@ def _create(request, fmt, data, client: ClientApplication) -> HttpResponse:
 
 @open311_endpoint(methods=("GET",))
 def request_detail(request, fmt, *, data, client, pk: str):
-    appeal = selectors.get_request(int(pk)) if pk.isdigit() and len(pk) <= 18 else None
+    appeal = selectors.get_request(int(pk)) if pk.isascii() and pk.isdigit() and len(pk) <= 18 else None
     if appeal is None:
         return error_response(404, _("未找到编号为“%(id)s”的服务请求。") % {"id": pk[:20]}, fmt=fmt)
     return respond([selectors.request_record(appeal, client=client)], fmt, root="service_requests", item="request")

@@ -35,6 +35,16 @@ def test_invalid_endpoint_keeps_the_input(client, cast):
     assert not WebhookEndpoint.objects.exists()
 
 
+def test_a_bad_address_is_reported_once(client, cast):
+    from webhooks.forms import WebhookEndpointForm
+
+    for url in ("ftp://x", "javascript:alert(1)"):
+        form = WebhookEndpointForm({"name": "内部系统", "url": url, "events": ["intake.appeal"]})
+        assert not form.is_valid() and len(form.errors["url"]) == 1, url
+    form = WebhookEndpointForm({"name": "热线", "url": "hotline.example.com/hook", "events": ["intake.appeal"]})
+    assert form.is_valid() and form.cleaned_data["url"] == "https://hotline.example.com/hook"
+
+
 def test_deactivating_stops_sending_and_abandons_waiting_deliveries(client, cast):
     from django.utils import timezone
 
