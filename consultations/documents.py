@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Attendance, Meeting
-from consultations.selectors import outcome_items_of, participants_of, speeches_of
+from consultations.selectors import minutes_issued_on, outcome_items_of, participants_of, speeches_of
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
 from core.selectors import current_committee
 
@@ -31,8 +31,8 @@ def minutes_spec(meeting: Meeting) -> DocSpec:
     ]
     if meeting.conveners:
         blocks.append(_("召集单位：%(who)s") % {"who": meeting.conveners})
-    if meeting.agenda:
-        blocks += [Heading(_("一、会议议程")), meeting.agenda]
+    # Every section is always present (an empty one reads "—") so the numbering 一 to 五 never skips.
+    blocks += [Heading(_("一、会议议程")), meeting.agenda or "—"]
     blocks.append(
         Table(
             [_("姓名"), _("身份"), _("单位"), _("出席情况")],
@@ -43,38 +43,39 @@ def minutes_spec(meeting: Meeting) -> DocSpec:
             caption=_("二、参会人员"),
         )
     )
-    if meeting.minutes_summary:
-        blocks += [Heading(_("三、会议纪要")), *[line for line in meeting.minutes_summary.splitlines() if line.strip()]]
-    if speeches:
-        blocks.append(Heading(_("四、发言和部门回应")))
-        for s in speeches:
-            who = s.speaker_name + (_("（%(who)s）") % {"who": s.on_behalf_of} if s.on_behalf_of else "")
-            blocks.append(
-                _("%(n)s. %(who)s【%(kind)s】：%(summary)s")
-                % {"n": s.order, "who": who, "kind": s.get_kind_display(), "summary": s.summary}
-            )
-    if items:
+    summary = [line for line in meeting.minutes_summary.splitlines() if line.strip()]
+    blocks += [Heading(_("三、会议纪要")), *(summary or ["—"])]
+    blocks.append(Heading(_("四、发言和部门回应")))
+    if not speeches:
+        blocks.append("—")
+    for s in speeches:
+        who = s.speaker_name + (_("（%(who)s）") % {"who": s.on_behalf_of} if s.on_behalf_of else "")
         blocks.append(
-            Table(
-                [_("序号"), _("意见建议"), _("责任部门"), _("配合部门"), _("商定的措施"), _("完成时限")],
-                [
-                    [
-                        str(i.order),
-                        i.recommendation,
-                        i.responsible_department.short_name or i.responsible_department.name,
-                        "、".join(d.short_name or d.name for d in i.co_departments.all()),
-                        i.agreed_action,
-                        i.due_date.isoformat() if i.due_date else "",
-                    ]
-                    for i in items
-                ],
-                caption=_("五、协商成果事项"),
-            )
+            _("%(n)s. %(who)s【%(kind)s】：%(summary)s")
+            % {"n": s.order, "who": who, "kind": s.get_kind_display(), "summary": s.summary}
         )
+    blocks.append(
+        Table(
+            [_("序号"), _("意见建议"), _("责任部门"), _("配合部门"), _("商定的措施"), _("完成时限")],
+            [
+                [
+                    str(i.order),
+                    i.recommendation,
+                    i.responsible_department.short_name or i.responsible_department.name,
+                    "、".join(d.short_name or d.name for d in i.co_departments.all()),
+                    i.agreed_action,
+                    i.due_date.isoformat() if i.due_date else "",
+                ]
+                for i in items
+            ]
+            or [["—", "", "", "", "", ""]],
+            caption=_("五、协商成果事项"),
+        )
+    )
     return DocSpec(
         title=_("%(title)s纪要") % {"title": meeting.title},
         issuer=committee.name if committee else "",
-        issued_on=timezone.localdate(),
+        issued_on=minutes_issued_on(meeting),
         blocks=blocks,
         footer_note=_("报送：区委办公室、区政府办公室。抄送：相关部门。"),
     )

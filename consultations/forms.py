@@ -152,6 +152,13 @@ class VisitForm(forms.Form):
         if group is not None:
             self.fields["participants"].queryset = group.memberships.filter(response=InvitationResponse.ACCEPTED)
 
+    def clean_visited_on(self):
+        """A visit is recorded after it took place: a date in the future is a typing mistake."""
+        value = self.cleaned_data["visited_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("日期不能晚于今天。"))
+        return value
+
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("任务"), max_length=200)
@@ -162,6 +169,12 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         if group is not None:
             self.fields["assignee"].queryset = group.memberships.filter(response=InvitationResponse.ACCEPTED)
+
+    def clean_due_date(self):
+        value = self.cleaned_data.get("due_date")
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(_("不能早于今天。"))
+        return value
 
 
 class MaterialForm(forms.Form):
@@ -262,9 +275,18 @@ class RespondForm(forms.Form):
     reason = forms.CharField(label=_("事由"), max_length=200, required=False)
 
 
+class ParticipantChoice(forms.ModelChoiceField):
+    """A participant by name and, to tell namesakes apart, department or role (not the model's "name @ meeting")."""
+
+    def label_from_instance(self, obj) -> str:
+        if obj.department_id:
+            return f"{obj.name} · {obj.department.short_name or obj.department.name}"
+        return f"{obj.name} · {obj.get_role_display()}"
+
+
 class SpeechForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=SpeechKind.choices, initial=SpeechKind.SPEECH)
-    participant = forms.ModelChoiceField(label=_("发言人"), queryset=MeetingParticipant.objects.none(), required=False)
+    participant = ParticipantChoice(label=_("发言人"), queryset=MeetingParticipant.objects.none(), required=False)
     speaker_name = forms.CharField(label=_("或填写发言人姓名"), max_length=50, required=False)
     on_behalf_of = forms.CharField(label=_("代表"), max_length=100, required=False)
     department = DepartmentChoice(label=_("回应部门"), queryset=active_departments(), required=False)
@@ -273,7 +295,9 @@ class SpeechForm(forms.Form):
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         if meeting is not None:
-            self.fields["participant"].queryset = meeting.participants.order_by("role", "id")
+            self.fields["participant"].queryset = meeting.participants.select_related("department").order_by(
+                "role", "id"
+            )
 
 
 class OutcomeForm(forms.Form):

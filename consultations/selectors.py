@@ -28,7 +28,7 @@ from consultations.models import (
     Speech,
 )
 from consultations.predicates import membership_q, oversees_meetings, oversees_research
-from core.models import Attachment
+from core.models import Attachment, StatusChange
 
 # ---------------------------------------------------------------- research groups
 
@@ -316,6 +316,19 @@ def add_workdays(start: date, days: int) -> date:
 def minutes_due(meeting) -> date:
     """Minutes go to the party and government offices within N working days (configurable)."""
     return add_workdays(timezone.localtime(meeting.starts_at).date(), int(config.CONSULT_MINUTES_WORKDAYS))
+
+
+def minutes_issued_on(meeting) -> date:
+    """The day the minutes were issued; a draft (meeting held, minutes not yet issued) carries today's date."""
+    issued = (
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Meeting), object_id=meeting.pk, action="issue_minutes"
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(issued).date() if issued else timezone.localdate()
 
 
 def short_notice(meeting) -> bool:

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -24,7 +25,12 @@ def _raters():
 
 
 class DateInput(forms.DateInput):
+    """An HTML date input: its value must be ISO (YYYY-MM-DD), whatever the active language's format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ProgressForm(forms.Form):
@@ -61,6 +67,12 @@ class AssignForm(forms.Form):
 
 class ReassignForm(forms.Form):
     lead_department = forms.ModelChoiceField(label=_("改派至"), queryset=_departments())
+    co_departments = forms.ModelMultipleChoiceField(
+        label=_("协办部门"),
+        queryset=_departments(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
     due_date = forms.DateField(label=_("新的办理期限（可选）"), required=False, widget=DateInput)
     note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -70,8 +82,17 @@ class CompileForm(forms.Form):
         label=_("协商会议"), queryset=Meeting.objects.filter(outcome_items__isnull=False).distinct()
     )
     items = forms.ModelMultipleChoiceField(label=_("成果事项"), queryset=None, widget=forms.CheckboxSelectMultiple)
-    lead = forms.ModelChoiceField(label=_("牵头委员/调研组组长（评价答复）"), queryset=_raters())
-    title = forms.CharField(label=_("标题（留空自动生成）"), required=False, max_length=200)
+    lead = forms.ModelChoiceField(
+        label=_("牵头委员/调研组组长（评价答复）"),
+        queryset=_raters(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    title = forms.CharField(
+        label=_("标题（留空自动生成）"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,17 +133,42 @@ class TransferForm(forms.Form):
             n = item.pk
             self.fields[f"include_{n}"] = forms.BooleanField(label=_("转交"), required=False, initial=True)
             self.fields[f"lead_{n}"] = forms.ModelChoiceField(
-                label=_("牵头部门"), queryset=_departments(), required=False, initial=item.responsible_department_id
+                label=_("牵头部门"),
+                queryset=_departments(),
+                required=False,
+                initial=item.responsible_department_id,
+                widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"co_{n}"] = forms.ModelMultipleChoiceField(
                 label=_("协办部门"),
                 queryset=_departments(),
                 required=False,
                 initial=[d.pk for d in item.co_departments.all()],
+                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
             )
             self.fields[f"due_{n}"] = forms.DateField(
-                label=_("办理期限"), required=False, initial=item.due_date, widget=DateInput
+                label=_("办理期限"),
+                required=False,
+                initial=item.due_date,
+                widget=DateInput(attrs={"class": "form-control"}),
             )
+
+    def clean(self):
+        """Check each row to transfer here, so that a missing or past deadline is shown on its own row."""
+        data = super().clean()
+        today = timezone.localdate()
+        for item in self.items:
+            n = item.pk
+            if not data.get(f"include_{n}"):
+                continue
+            if not data.get(f"lead_{n}") and f"lead_{n}" not in self.errors:
+                self.add_error(f"lead_{n}", _("请选择牵头部门。"))
+            due = data.get(f"due_{n}")
+            if due is None and f"due_{n}" not in self.errors:
+                self.add_error(f"due_{n}", _("请填写办理期限。"))
+            elif due is not None and due < today:
+                self.add_error(f"due_{n}", _("办理期限不能早于今天。"))
+        return data
 
     def rows(self):
         for item in self.items:

@@ -34,8 +34,16 @@ def is_task_liaison(user, task) -> bool:
 
 @rules.predicate
 def is_rater(user, task) -> bool:
-    """The lead member or research-group lead who rates the department's reply."""
-    return task is not None and getattr(user, "is_authenticated", False) and task.rater_id == user.pk
+    """The lead member or research-group lead who rates the department's reply.
+
+    A task opened without one (a leader's instruction, a key proposal, a citizen's appeal) is verified
+    by the supervising offices instead, so a reply never waits for a rating nobody may give.
+    """
+    if task is None or not getattr(user, "is_authenticated", False):
+        return False
+    if task.rater_id is not None:
+        return task.rater_id == user.pk
+    return bool(is_supervising_office(user))
 
 
 def is_system(user, obj) -> bool:

@@ -74,6 +74,8 @@ def task_inbox(user):
         q |= Q(status__in=[TaskStatus.CREATED, TaskStatus.REASSIGN])
     if user.has_role(Role.GOV_OFFICE, Role.PARTY_OFFICE, Role.ADMIN):
         q |= Q(status=TaskStatus.OVERDUE)
+        # A reply on a task without a named rater is verified by the supervising offices.
+        q |= Q(status=TaskStatus.FEEDBACK, rater__isnull=True)
     if is_dept_liaison(user) and user.department_id:
         q |= Q(lead_department_id=user.department_id, status__in=[TaskStatus.ASSIGNED, *HANDLING_STATES])
     return _task_qs().filter(q).order_by("due_date", "id")
@@ -105,8 +107,8 @@ def task_holders(task, state):
         return liaisons_of([task.lead_department_id])
     if state == TaskStatus.REASSIGN:
         return users_with_roles(Role.GOV_OFFICE)
-    if state == TaskStatus.FEEDBACK and task.rater_id:
-        return [task.rater]
+    if state == TaskStatus.FEEDBACK:
+        return [task.rater] if task.rater_id else supervising_office_users()
     return []
 
 

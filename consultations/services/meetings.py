@@ -390,6 +390,12 @@ def record_speech(
     return speech
 
 
+def _check_due_date(meeting: Meeting, due_date: date | None, errors: dict) -> None:
+    """An agreed action cannot be due before the meeting that agreed it (a mistyped year, usually)."""
+    if due_date is not None and due_date < timezone.localtime(meeting.starts_at).date():
+        errors["due_date"] = [_("完成时限不能早于会议召开日期。")]
+
+
 @transaction.atomic
 def record_outcome_item(
     *,
@@ -409,6 +415,7 @@ def record_outcome_item(
         errors["recommendation"] = [_("请填写意见建议。")]
     if responsible_department is None:
         errors["responsible_department"] = [_("请选择责任部门。")]
+    _check_due_date(meeting, due_date, errors)
     if errors:
         raise Refused(next(iter(errors.values()))[0], fields=errors)
     order = (meeting.outcome_items.aggregate(m=Max("order"))["m"] or 0) + 1
@@ -446,6 +453,10 @@ def update_outcome_item(
     _require_held(item.meeting)
     if not recommendation.strip() or responsible_department is None:
         raise Refused(_("意见建议和责任部门不能为空。"))
+    errors = {}
+    _check_due_date(item.meeting, due_date, errors)
+    if errors:
+        raise Refused(errors["due_date"][0], fields=errors)
     item.recommendation = recommendation.strip()
     item.responsible_department = responsible_department
     item.agreed_action = agreed_action.strip()

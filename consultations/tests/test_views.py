@@ -1,8 +1,11 @@
 """Pages: the topic page, isolation (404), refusals re-rendered with the input kept, query counts."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import services
 from consultations.models import FieldVisit, MeetingKind
@@ -259,3 +262,73 @@ def test_meeting_page_warns_the_convener_about_short_notice(client, cast):
     later = consultation_meeting(cast)  # once the notice has gone out, the warning is gone
     perform(later, "send_invitations", actor=cast.clerk)
     assert "工作日通知" not in client.get(later.get_absolute_url()).content.decode()
+
+
+def test_meeting_form_with_a_malformed_group_is_404_not_500(client, cast):
+    response = login(client, cast.clerk).get(reverse("consultations:meeting_create") + "?group=abc")
+    assert response.status_code == 404
+
+
+def test_complete_button_only_for_those_who_may_complete_the_task(client, cast):
+    """A member who is not the task's assignee sees the task but no "标记完成" button that would be refused."""
+    group = research_group(cast)
+    expert_row = group.memberships.get(expert__user=cast.expert)
+    task = services.add_research_task(group=group, actor=cast.vice_chair, title="收集课后服务数据", assignee=expert_row)
+    button = reverse("core:transition", args=["consultations.researchtask", task.pk])
+    assert button not in login(client, cast.member).get(group.get_absolute_url()).content.decode()
+    assert button in login(client, cast.expert).get(group.get_absolute_url()).content.decode()
+    assert button in login(client, cast.vice_chair).get(group.get_absolute_url()).content.decode()
+
+
+def test_visit_in_the_future_and_task_due_in_the_past_are_refused_with_input_kept(client, cast):
+    group = research_group(cast)
+    today = timezone.localdate()
+    visit = login(client, cast.member).post(
+        reverse("consultations:visit_create", args=[group.pk]),
+        {"visited_on": (today + dt.timedelta(days=3)).isoformat(), "place": "同安一中", "notes": "座谈记录"},
+    )
+    assert visit.status_code == 400
+    assert "日期不能晚于今天" in visit.content.decode() and "座谈记录" in visit.content.decode()
+    assert not FieldVisit.objects.exists()
+    task = login(client, cast.vice_chair).post(
+        reverse("consultations:task_create", args=[group.pk]),
+        {"title": "走访学校", "due_date": (today - dt.timedelta(days=1)).isoformat()},
+    )
+    assert task.status_code == 400
+    assert "不能早于今天" in task.content.decode() and "走访学校" in task.content.decode()
+    assert not group.tasks.exists()
+
+
+def test_outcome_due_before_the_meeting_is_refused(client, cast):
+    meeting = consultation_meeting(cast)
+    perform(meeting, "hold", actor=cast.clerk)
+    response = login(client, cast.clerk).post(
+        reverse("consultations:outcome_create", args=[meeting.pk]),
+        {
+            "recommendation": "增加公园停车位",
+            "responsible_department": cast.liaison.department.pk,
+            "due_date": "2020-05-01",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "完成时限不能早于会议召开日期" in html and "增加公园停车位" in html
+    assert not meeting.outcome_items.exists()
+
+
+def test_speaker_choices_name_the_person_and_department_not_the_meeting_id(client, cast):
+    meeting = consultation_meeting(cast)
+    perform(meeting, "hold", actor=cast.clerk)
+    html = login(client, cast.clerk).get(meeting.get_absolute_url()).content.decode()
+    assert f"@ {meeting.pk}<" not in html
+    dept = cast.liaison.department
+    assert f" · {dept.short_name or dept.name}</option>" in html
+
+
+def test_concluded_group_page_offers_no_forms_that_would_be_refused(client, cast):
+    group = research_group(cast)
+    group.status = "concluded"
+    group.save(update_fields=["status"])
+    html = login(client, cast.vice_chair).get(group.get_absolute_url()).content.decode()
+    for name in ("group_invite", "visit_create", "task_create", "material_create"):
+        assert reverse(f"consultations:{name}", args=[group.pk]) not in html

@@ -103,7 +103,11 @@ def meeting_create(request):
         raise PermissionDenied
     group = None
     if request.GET.get("group"):
-        group = selectors.get_group_for(request.user, int(request.GET["group"]))
+        try:
+            group_pk = int(request.GET["group"])
+        except ValueError:
+            raise Http404 from None
+        group = selectors.get_group_for(request.user, group_pk)
     initial = {"title": _("“%(title)s”专题协商会") % {"title": group.title}} if group else {}
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

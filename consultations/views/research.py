@@ -24,7 +24,7 @@ from consultations.forms import (
     TaskForm,
     VisitForm,
 )
-from consultations.models import InvitationResponse, ReportComment, ReportStatus
+from consultations.models import GroupStatus, InvitationResponse, ReportComment, ReportStatus
 from consultations.predicates import (
     convenes_meetings,
     manages_group,
@@ -78,9 +78,15 @@ def _group_page(request, group, status: int = 200, **forms):
         "awaiting_reply": membership is not None and membership.response == InvitationResponse.INVITED,
         "open_form": forms.get("open_form", ""),
         "can_convene": convenes_meetings(user),
+        # The forms to invite, record visits, give tasks and share files only while the group works.
+        "working": group.status in (GroupStatus.FORMING, GroupStatus.RESEARCHING),
     }
     if full:
         ctx.update(selectors.topic_page(group))
+        # The workflow lets the group's managers and a task's own assignee mark it done (manages_task).
+        ctx["completable"] = {
+            t.pk for t in ctx.get("tasks", ()) if manages or (membership is not None and t.assignee_id == membership.pk)
+        }
     return render(request, "consultations/group_detail.html", ctx, status=status)
 
 

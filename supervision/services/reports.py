@@ -47,7 +47,14 @@ def compile_special_report(
         raise Refused(_("所选成果事项不属于该次协商会议。"), fields={"items": [_("请重新选择。")]})
     template = template or default_template()
     subject = meeting.subject or meeting
-    topic = str(subject) if meeting.subject_id else meeting.title
+    # The topic is the plan item consulted on, else the research group's topic; the meeting's own
+    # title ("“…”专题协商会") is only the last resort, since the template wraps the topic in quotes.
+    if meeting.subject_id:
+        topic = str(subject)
+    elif meeting.research_group_id:
+        topic = meeting.research_group.title
+    else:
+        topic = meeting.title
     values = {
         "topic": topic,
         "meeting": meeting.title,

@@ -18,7 +18,7 @@ from core.workflow import perform
 from district.models import Department
 from supervision.choices import HANDLING_STATES, Rating, ReplyClass, ReportStatus, TaskStatus
 from supervision.models import ProgressReport, SupervisionNote, SupervisionTask, TaskReply
-from supervision.predicates import is_lead_liaison, is_task_liaison, is_transfer_office
+from supervision.predicates import is_lead_liaison, is_rater, is_task_liaison, is_transfer_office
 
 
 @transaction.atomic
@@ -196,7 +196,16 @@ def on_reassign(task, *, actor, note, data, change) -> None:
     task.assigned_at = change.created_at
     task._history_user = actor
     task.save(update_fields=["lead_department", "due_date", "assigned_at", "updated_at"])
-    task.co_departments.remove(task.lead_department)
+    co = data.get("co_departments")
+    if co is None:
+        task.co_departments.remove(task.lead_department)
+    else:
+        # The reassign form sends a list of ids; one value (the generic action endpoint) is a list of one.
+        try:
+            ids = [int(getattr(pk, "pk", pk)) for pk in (co if isinstance(co, list | tuple | set) else [co])]
+        except (TypeError, ValueError):
+            raise Refused(_("提交的数据有误。"), fields={"co_departments": _("提交的数据有误。")}) from None
+        task.co_departments.set(Department.objects.filter(pk__in=ids).exclude(pk=task.lead_department_id))
 
 
 def on_overdue(task, *, actor, note, data, change) -> None:
@@ -322,7 +331,7 @@ RATE_ACTIONS = {
 
 def rate_reply(*, task, actor, rating: str, note: str = "") -> SupervisionTask:
     """The lead member or research-group lead rates the reply; not satisfied reopens the task."""
-    if task.rater_id is None or task.rater_id != getattr(actor, "pk", None):
+    if not is_rater(actor, task):
         raise ActionForbidden(_("只有本任务的牵头委员或调研组组长可以评价答复。"))
     if rating not in RATE_ACTIONS:
         raise Refused(_("请选择评价：满意、基本满意或不满意。"), fields={"rating": [_("请选择评价。")]})

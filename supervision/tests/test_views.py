@@ -2,9 +2,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from core.workflow import perform
+from supervision.forms import TransferForm
 from supervision.models import SupervisionNote, TaskReply
 from supervision.services.tasks import add_note, create_task, report_progress
 from supervision.tests.conftest import advance
@@ -242,3 +244,94 @@ def test_research_office_compiles_a_report_from_the_page(client, cast, world):
     assert response.status_code == 302
     client.force_login(cast.liaison)
     assert client.get(reverse("supervision:reports")).status_code == 404
+
+
+def test_saved_dates_are_shown_in_the_date_inputs(client, task, cast, world):
+    """A date input only shows an ISO value: the draft's planned date and the agreed deadlines stay visible."""
+    advance(task, cast, "acked")
+    client.force_login(cast.liaison)
+    planned = timezone.localdate() + dt.timedelta(days=60)
+    client.post(
+        reverse("supervision:task_reply", args=[task.pk]),
+        {"classification": "planned", "planned_date": planned.isoformat(), "body": "写到一半"},
+    )
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert f'name="planned_date" value="{planned.isoformat()}"' in page
+    # The government office's transfer form starts from the deadline agreed at the meeting.
+    item = world.items[1]
+    item.due_date = timezone.localdate() + dt.timedelta(days=90)
+    html = str(TransferForm(items=[item])[f"due_{item.pk}"])
+    assert f'value="{item.due_date.isoformat()}"' in html
+
+
+def test_transfer_refusal_is_shown_on_the_row_and_keeps_the_other_rows(client, world, cast):
+    world.issue()
+    first, second = world.items
+    client.force_login(cast.gov_office)
+    due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    response = client.post(
+        reverse("supervision:report_transfer", args=[world.report.pk]),
+        {
+            f"include_{first.pk}": "on",
+            f"lead_{first.pk}": world.edu.pk,
+            f"due_{first.pk}": due,
+            f"include_{second.pk}": "on",
+            f"lead_{second.pk}": world.edu.pk,
+            f"due_{second.pk}": "2020-05-01",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "办理期限不能早于今天" in html and "请检查填写的内容" in html
+    assert f'name="due_{first.pk}" value="{due}"' in html
+    assert not first.supervision_tasks.exists()
+
+
+def test_compiled_report_names_the_research_topic_not_the_meeting_title(world, cast):
+    from consultations.tests.factories import research_group
+    from supervision.services.reports import compile_special_report
+
+    group = research_group(cast, title="提升丙洲陈化成公园品位", with_expert=False)
+    world.meeting.research_group = group
+    world.meeting.title = "“提升丙洲陈化成公园品位”专题协商会"
+    world.meeting.save()
+    report = compile_special_report(meeting=world.meeting, items=world.items, actor=cast.research, lead=cast.member)
+    assert report.topic_title == "提升丙洲陈化成公园品位"
+    assert report.title == "关于提升丙洲陈化成公园品位协商成果的专报"
+
+
+def test_compile_form_proposes_the_research_group_lead_as_rater(client, world, cast):
+    from consultations.tests.factories import research_group
+
+    group = research_group(cast, with_expert=False)
+    world.meeting.research_group = group
+    world.meeting.save()
+    client.force_login(cast.research)
+    html = client.get(reverse("supervision:report_new") + f"?meeting={world.meeting.pk}").content.decode()
+    assert f'<option value="{group.lead.user_id}" selected>' in html
+
+
+def test_reassignment_keeps_the_former_lead_as_cooperating_department(client, cast, world):
+    """ "改由人社局牵头、教育局配合": the form proposes the former lead as co-department, and it stays on the task."""
+    task = create_task(
+        source=None,
+        title="教师补充",
+        actor=cast.gov_office,
+        lead_department=world.edu,
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+    )
+    perform(task, "assign", actor=cast.gov_office)
+    perform(task, "request_reassign", actor=cast.liaison, note="建议改由人社局牵头、教育局配合")
+    client.force_login(cast.gov_office)
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    form = page[page.index("/reassign/") :]
+    assert f'<option value="{world.edu.pk}" selected>' in form[: form.index("</form>")]
+    response = client.post(
+        reverse("supervision:task_reassign", args=[task.pk]),
+        {"lead_department": world.hr.pk, "co_departments": [world.edu.pk], "note": "改由人社局牵头"},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.lead_department == world.hr and list(task.co_departments.all()) == [world.edu]
+    client.force_login(cast.liaison)
+    assert client.get(reverse("supervision:task", args=[task.pk])).status_code == 200

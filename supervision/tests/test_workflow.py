@@ -257,3 +257,32 @@ def test_task_workflow_states_are_the_domain_states(task):
         "reopened",
         "closed",
     }
+
+
+def test_reply_on_a_task_without_rater_is_verified_by_the_supervising_office(
+    cast, world, django_capture_on_commit_callbacks
+):
+    """A leader's instruction or an appeal opens a task with no rater: the reply must not wait forever."""
+    from supervision.selectors import task_inbox
+    from supervision.services.tasks import submit_reply
+
+    task = create_task(
+        source=None,
+        title="落实领导批示：村道缺少错车道",
+        actor=cast.gov_office,
+        lead_department=world.edu,
+        due_date=timezone.localdate() + dt.timedelta(days=20),
+    )
+    perform(task, "assign", actor=cast.gov_office)
+    perform(task, "accept", actor=cast.liaison)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_reply(task=task, actor=cast.liaison, classification="solved", body="已增设错车道")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.FEEDBACK and task.rater is None
+    assert task in task_inbox(cast.gov_office)
+    assert Notification.objects.filter(recipient=cast.gov_office, object_id=task.pk).exists()
+    with pytest.raises(ActionForbidden):
+        rate_reply(task=task, actor=cast.member, rating="satisfied")
+    rate_reply(task=task, actor=cast.gov_office, rating="satisfied")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CLOSED

@@ -46,7 +46,7 @@ def list_filters(params) -> dict:
     department = params.get("department", "")
     return {
         "status": params.get("status", ""),
-        "department": department if department.isdigit() else "",
+        "department": department if department.isascii() and department.isdigit() else "",
         "rating": params.get("rating", "") if params.get("rating", "") in Rating.values else "",
         "overdue": bool(params.get("overdue")),
         "start": day("start"),
@@ -104,7 +104,11 @@ def _render_task(request, task, *, status=200, **forms):
         "note_form": forms.get("note_form") or NoteForm(),
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"lead_department": task.lead_department_id, "due_date": task.due_date}),
-        "reassign_form": forms.get("reassign_form") or ReassignForm(),
+        # A department that asks to hand the lead over usually stays on as a cooperating department.
+        "reassign_form": forms.get("reassign_form")
+        or ReassignForm(
+            initial={"co_departments": [*(d.pk for d in task.co_departments.all()), task.lead_department_id]}
+        ),
         "today": timezone.localdate(),
     }
     return render(request, "supervision/task_detail.html", context, status=status)
@@ -221,7 +225,11 @@ def task_reassign(request, pk: int):
     form = ReassignForm(request.POST)
 
     def reassign(d):
-        data = {"lead_department": d["lead_department"].pk, "due_date": d["due_date"]}
+        data = {
+            "lead_department": d["lead_department"].pk,
+            "due_date": d["due_date"],
+            "co_departments": [c.pk for c in d["co_departments"]],
+        }
         perform(task, "reassign", actor=request.user, note=d["note"], data=data)
 
     done = submit(request, form, reassign, success=_("任务已改派。"), redirect_to=task)
@@ -255,7 +263,11 @@ def report_new(request):
     if not is_report_compiler(request.user):
         raise Http404
     meeting_id = request.POST.get("meeting") or request.GET.get("meeting")
-    meeting = Meeting.objects.filter(pk=meeting_id).first() if str(meeting_id or "").isdigit() else None
+    meeting = (
+        Meeting.objects.filter(pk=meeting_id).first()
+        if str(meeting_id or "").isascii() and str(meeting_id or "").isdigit()
+        else None
+    )
     if request.method == "POST":
         form = CompileForm(request.POST, meeting=meeting)
         if form.is_valid():
@@ -276,6 +288,10 @@ def report_new(request):
         initial = {"meeting": meeting}
         if meeting:
             initial["items"] = list(meeting.outcome_items.values_list("pk", flat=True))
+            # The research group's lead rates the departments' replies unless the office picks someone else.
+            group = meeting.research_group
+            if group is not None and group.lead.user_id:
+                initial["lead"] = group.lead.user_id
         form = CompileForm(initial=initial, meeting=meeting)
     return render(request, "supervision/report_new.html", {"form": form, "meeting": meeting})
 
@@ -328,6 +344,7 @@ def report_transfer(request, pk: int):
     pending = [i for i in selectors.report_items(report) if not i.supervision_tasks.all()]
     form = TransferForm(request.POST, items=pending)
     if not form.is_valid():
+        messages.error(request, _("请检查填写的内容。"))
         return _render_report(request, report, status=400, transfer_form=form)
     try:
         tasks = task_services.transfer_outcome_items(report=report, assignments=form.assignments(), actor=request.user)
