@@ -38,16 +38,22 @@ def get_report_for(viewer, pk: int) -> OpinionReport:
     return get_object_or_404(reports_visible_to(viewer), pk=pk)
 
 
+def valid_year(raw) -> int | None:
+    """A year typed into a filter, or None when it is not one (a typo such as 20222 must not break a page)."""
+    raw = str(raw if raw is not None else "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and 1900 <= int(raw) <= 9999 else None
+
+
 def report_list(viewer, *, filters: dict | None = None) -> QuerySet[OpinionReport]:
-    """Visible reports with the list filters applied."""
+    """Visible reports with the list filters applied (a year that is not one is ignored)."""
     f = filters or {}
     qs = reports_visible_to(viewer)
     if f.get("q"):
         qs = qs.filter(Q(title__icontains=f["q"]) | Q(member__name__contains=f["q"]))
     if f.get("status"):
         qs = qs.filter(status=f["status"])
-    if f.get("year"):
-        qs = qs.filter(created_at__year=f["year"])
+    if valid_year(f.get("year")):
+        qs = qs.filter(created_at__year=valid_year(f["year"]))
     if f.get("mine"):
         qs = qs.filter(Q(author=viewer) | Q(member__user=viewer))
     return qs.prefetch_related("provider").order_by("-created_at", "-id")
@@ -95,6 +101,7 @@ def detail_context(report: OpinionReport) -> dict:
 
 def _counted(year: int | None) -> QuerySet[OpinionReport]:
     qs = OpinionReport.objects.exclude(status=S.DRAFT)
+    year = valid_year(year)
     return qs.filter(submitted_at__year=year) if year else qs
 
 

@@ -4,10 +4,12 @@ from datetime import date, timedelta
 
 from constance import config
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.predicates import is_info_office, is_member
 from core.exceptions import ActionForbidden, Refused
@@ -64,13 +66,17 @@ def create_report(*, actor, title: str, body: str, provider=None, is_urgent: boo
     return report
 
 
+def may_edit(report: OpinionReport, actor) -> bool:
+    """The author edits a draft; the information office edits a report before sign-off."""
+    return (report.author_id == actor.pk and report.status == Status.DRAFT) or bool(
+        is_info_office(actor) and report.status in (Status.SUBMITTED, Status.RECEIVED)
+    )
+
+
 @transaction.atomic
 def update_report(*, report: OpinionReport, actor, expected_version: int, title: str, body: str) -> OpinionReport:
     """The author edits a draft; the information office edits a received report before sign-off."""
-    editable = (report.author_id == actor.pk and report.status == Status.DRAFT) or (
-        is_info_office(actor) and report.status in (Status.SUBMITTED, Status.RECEIVED)
-    )
-    if not editable:
+    if not may_edit(report, actor):
         raise Refused(_("当前状态下您不能修改这篇信息。"))
     if not (title or "").strip():
         raise Refused(_("请填写标题。"), fields={"title": [_("请填写标题。")]})
@@ -101,7 +107,9 @@ def on_sign_off(report: OpinionReport, *, actor, **kwargs) -> None:
 
 def _department(data: dict) -> Department:
     raw = str((data or {}).get("department") or "").strip()
-    found = Department.objects.filter(pk=int(raw), is_active=True).first() if raw.isdigit() else None
+    found = (
+        Department.objects.filter(pk=int(raw), is_active=True).first() if (raw.isascii() and raw.isdigit()) else None
+    )
     if found is None:
         msg = _("请选择转送单位。")
         raise Refused(msg, fields={"department": [msg]})
@@ -125,15 +133,28 @@ def _bulletin(data: dict) -> Bulletin | None:
     raw = str((data or {}).get("bulletin") or "").strip()
     if not raw:
         return None
-    found = Bulletin.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    found = Bulletin.objects.filter(pk=int(raw)).first() if (raw.isascii() and raw.isdigit()) else None
     if found is None:
         msg = _("所选简报不存在。")
         raise Refused(msg, fields={"bulletin": [msg]})
     return found
 
 
+def _bulletin_title(data: dict) -> str:
+    """The title typed for a single issue, checked like the bulletin's own field (a longer one breaks the DOCX)."""
+    title = str((data or {}).get("bulletin_title") or "").strip()
+    try:
+        Bulletin._meta.get_field("title").run_validators(title)
+    except ValidationError as exc:
+        label = Bulletin._meta.get_field("title").verbose_name
+        msg = f"{label}{pgettext('label and value', '：')}{exc.messages[0]}"
+        raise Refused(msg, fields={"bulletin_title": list(exc.messages)}) from None
+    return title
+
+
 def guard_publish(report: OpinionReport, *, data, **kwargs) -> None:
-    _bulletin(data)
+    if _bulletin(data) is None:
+        _bulletin_title(data)
 
 
 def on_publish(report: OpinionReport, *, actor, data, **kwargs) -> None:
@@ -144,7 +165,7 @@ def on_publish(report: OpinionReport, *, actor, data, **kwargs) -> None:
         bulletin = Bulletin.objects.create(
             year=today.year,
             issue=next_issue(today.year),
-            title=(data or {}).get("bulletin_title") or report.title,
+            title=_bulletin_title(data) or report.title,
             form=Bulletin.Form.SINGLE,
             published_on=today,
             published_by=actor,

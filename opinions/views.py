@@ -80,6 +80,9 @@ def create(request):
 @login_required
 def edit(request, pk: int):
     report = selectors.get_report_for(request.user, pk)
+    if not services.may_edit(report, request.user):
+        messages.error(request, _("当前状态下您不能修改这篇信息。"))
+        return redirect(report)
     initial = {"title": report.title, "body": report.body, "version": report.version}
     form = ReportEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -104,9 +107,7 @@ def edit(request, pk: int):
 def detail(request, pk: int):
     report = selectors.get_report_for(request.user, pk)
     actions = workflow_for(report).available(report, request.user)
-    editable = (report.author_id == request.user.pk and report.status == Status.DRAFT) or (
-        is_info_office(request.user) and report.status in (Status.SUBMITTED, Status.RECEIVED)
-    )
+    editable = services.may_edit(report, request.user)
     return render(
         request,
         "opinions/detail.html",
@@ -118,6 +119,9 @@ def detail(request, pk: int):
             "departments": Department.objects.filter(is_active=True),
             "levels": AdoptionLevel.objects.filter(is_active=True),
             "today": timezone.localdate(),
+            # What the viewer typed into an action's note before core:transition refused it.
+            "unsaved_note": request.session.pop("unsaved_note", ""),
+            "unsaved_data": request.session.pop("unsaved_data", {}),
         },
     )
 
@@ -176,8 +180,7 @@ def stats(request):
     """Reports per member and per provider (workstation, sector, party), for the year-end report."""
     if not (is_info_office(request.user) or is_cppcc_leader(request.user)):
         raise Http404
-    raw = request.GET.get("year") or ""
-    year = int(raw) if raw.isdigit() else None
+    year = selectors.valid_year(request.GET.get("year"))
     return render(
         request,
         "opinions/stats.html",

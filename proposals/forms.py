@@ -8,6 +8,11 @@ from accounts.roles import Role
 from district.models import Department
 from proposals.models import ContactMethod, HandlingMode, Kind, Proposal, Rating, ReplyClass
 
+# HTML date inputs only accept ISO values: without a format the localised date ("2026年12月6日")
+# is dropped by the browser and a prefilled date shows (and submits) empty.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
 
 class DepartmentMultipleField(forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
@@ -89,7 +94,7 @@ class UnitsForm(forms.Form):
 
 class ContactForm(forms.Form):
     method = forms.ChoiceField(label=_("沟通方式"), choices=ContactMethod.choices)
-    contacted_on = forms.DateField(label=_("沟通日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    contacted_on = forms.DateField(label=_("沟通日期"), widget=DATE_INPUT)
     proposer_name = forms.CharField(label=_("沟通对象"), max_length=60, required=False)
     summary = forms.CharField(label=_("沟通情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -132,8 +137,8 @@ class KeyForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME_INPUT)
+    ends_at = forms.DateTimeField(label=_("结束时间"), widget=DATETIME_INPUT)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     agenda = forms.CharField(label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -1,6 +1,7 @@
 """Figures for the annual proposal work report (提案工作报告): counts by outcome, kind, sector, unit, class, rating."""
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, TruncDate
 
 from district.models import Department
 from proposals.models import (
@@ -60,11 +61,18 @@ def annual_statistics(year: int) -> dict:
     }
 
 
+def _first_replies(filed):
+    """First-round replies the office has approved and sent to the proposers. A reply still under the
+    office's review may be returned and rewritten (with another class), so it is not counted yet."""
+    from proposals.services.letters import RELEASED_STATES
+
+    released = Q(round__lt=F("proposal__round")) | Q(proposal__status__in=RELEASED_STATES)
+    return ProposalReply.objects.filter(released, proposal__in=filed, round=1)
+
+
 def _by_class(filed) -> list[dict]:
     # First-round replies: the class a unit gave when it first answered (re-handling is counted apart).
-    counts = dict(
-        ProposalReply.objects.filter(proposal__in=filed, round=1).values_list("reply_class").annotate(n=Count("id"))
-    )
+    counts = dict(_first_replies(filed).values_list("reply_class").annotate(n=Count("id")))
     total = sum(counts.values())
     return [
         {"code": c.code, "label": str(c), "count": counts.get(c.pk, 0), "pct": _pct(counts.get(c.pk, 0), total)}
@@ -97,10 +105,13 @@ def _units(filed) -> list[dict]:
         )
         .order_by("-lead", "-separate", "department")
     )
-    replies = ProposalReply.objects.filter(proposal__in=filed, round=1)
+    replies = _first_replies(filed)
     replied = dict(replies.values_list("department").annotate(n=Count("id")))
+    # On time: sent to the office (submitted_at; a reply entered without that step, when it was
+    # written) no later than the proposal's reply deadline.
     on_time = dict(
-        replies.filter(proposal__reply_due__isnull=False, created_at__date__lte=F("proposal__reply_due"))
+        replies.annotate(sent_on=TruncDate(Coalesce("submitted_at", "created_at")))
+        .filter(proposal__reply_due__isnull=False, sent_on__lte=F("proposal__reply_due"))
         .values_list("department")
         .annotate(n=Count("id"))
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from docx import Document
 
 from opinions.models import Bulletin, OpinionReport
-from opinions.tests.factories import draft, published, signed
+from opinions.tests.factories import draft, published, received, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,94 @@ def test_list_query_count_does_not_grow(client, cast, django_assert_max_num_quer
         published(cast)
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(reverse("opinions:list"))
+
+
+# Found in exploratory QA
+
+
+@pytest.mark.parametrize("year", ["abc", "20222", "99999999999"])
+def test_a_mistyped_year_filter_shows_the_page(client, cast, year):
+    draft(cast)
+    client.force_login(cast.info)
+    assert client.get(reverse("opinions:list"), {"year": year}).status_code == 200
+    assert client.get(reverse("opinions:stats"), {"year": year}).status_code == 200
+    # The shared Excel export reads the same list.
+    assert client.get(reverse("insight:export", args=["opinions"]), {"year": year}).status_code == 200
+
+
+def test_a_refused_action_keeps_the_note_typed_on_the_report_page(client, cast):
+    report = received(cast)
+    client.force_login(cast.info)
+    response = client.post(
+        reverse("core:transition", args=["opinions.opinionreport", report.pk]),
+        {"action": "forward", "note": "请教育局研究办理", "next": report.get_absolute_url()},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "请选择转送单位" in body and ">请教育局研究办理</textarea>" in body
+
+
+def test_an_overlong_single_bulletin_title_is_refused_and_nothing_is_published(client, cast):
+    report = signed(cast)
+    client.force_login(cast.info)
+    response = client.post(
+        reverse("core:transition", args=["opinions.opinionreport", report.pk]),
+        {"action": "publish", "data_bulletin_title": "长" * 201, "next": report.get_absolute_url()},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "标题：确保" in body and "200" in body and "201" in body
+    report.refresh_from_db()
+    assert report.status == "signed" and not Bulletin.objects.exists()
+    client.post(
+        reverse("core:transition", args=["opinions.opinionreport", report.pk]),
+        {"action": "publish", "data_bulletin_title": "长" * 200, "next": report.get_absolute_url()},
+    )
+    bulletin = Bulletin.objects.get()
+    response = client.get(reverse("opinions:bulletin_docx", args=[bulletin.pk]))
+    assert response.status_code == 200 and Document(io.BytesIO(response.content)).paragraphs
+
+
+def test_the_edit_page_of_a_submitted_report_sends_the_author_back_with_the_reason(client, cast):
+    from core.workflow import perform
+
+    report = draft(cast)
+    perform(report, "submit", actor=cast.member)
+    client.force_login(cast.member)
+    response = client.get(reverse("opinions:edit", args=[report.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == report.get_absolute_url()
+    assert "当前状态下您不能修改这篇信息" in response.content.decode()
+    client.force_login(cast.info)
+    assert client.get(reverse("opinions:edit", args=[report.pk])).status_code == 200
+
+
+def test_adoption_and_instruction_dates_cannot_be_picked_after_today(client, cast):
+    """A later date is refused by the server after the leader's instruction text was typed (and lost)."""
+    from django.utils import timezone
+
+    report = published(cast)
+    client.force_login(cast.info)
+    body = client.get(report.get_absolute_url()).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'id="date-record_instruction" name="data_date" value="{today}" max="{today}"' in body
+
+
+def test_a_refused_instruction_keeps_the_leader_and_text_typed(client, cast):
+    """core:transition keeps an action's own fields (data_*) as well as its note when it refuses."""
+    report = published(cast)
+    client.force_login(cast.info)
+    response = client.post(
+        reverse("core:transition", args=["opinions.opinionreport", report.pk]),
+        {
+            "action": "record_instruction",
+            "data_level": "no-such-level",
+            "data_leader": "区委书记张某",
+            "data_text": "请区教育局牵头研究，月底前报送方案。",
+            "data_date": "2022-06-01",
+            "next": report.get_absolute_url(),
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    assert 'value="区委书记张某"' in body
+    assert ">请区教育局牵头研究，月底前报送方案。</textarea>" in body

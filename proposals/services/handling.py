@@ -36,7 +36,7 @@ def _ids(value) -> list[int]:
         item = str(item).strip()
         if not item:
             continue
-        if not item.isdigit():
+        if not (item.isascii() and item.isdigit()):
             raise Refused(_("承办单位选择有误。"))
         out.append(int(item))
     return list(dict.fromkeys(out))
@@ -75,10 +75,21 @@ def guard_set_units(proposal: Proposal, *, data, **kwargs) -> None:
 
 
 def on_set_units(proposal: Proposal, *, actor, data, **kwargs) -> None:
-    """Replace the planned units; earlier ones stay on record as inactive."""
+    """Replace the planned units: a unit kept in the same role keeps its row (saving the same units
+    twice does not list them twice); units dropped or given another role stay on record as inactive."""
     mode, units = planned_units(data)
-    proposal.assignments.filter(is_active=True).update(is_active=False)
+    wanted = {(department.pk, role) for department, role in units}
+    kept = set()
+    for row in proposal.assignments.filter(is_active=True):
+        if (row.department_id, row.role) in wanted:
+            kept.add((row.department_id, row.role))
+        else:
+            row.is_active = False
+            row._history_user = actor
+            row.save(update_fields=["is_active", "updated_at"])
     for department, role in units:
+        if (department.pk, role) in kept:
+            continue
         row = ProposalAssignment(proposal=proposal, department=department, role=role, assigned_by=actor)
         row._history_user = actor
         row.save()

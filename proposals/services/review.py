@@ -84,7 +84,7 @@ def on_convert(proposal: Proposal, *, actor, data, note, **kwargs) -> None:
 def _master(proposal: Proposal, data: dict) -> Proposal:
     raw = str((data or {}).get("master") or "").strip()
     msg = _("请选择要并入的已立案提案。")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise Refused(msg, fields={"master": [msg]})
     master = Proposal.objects.filter(pk=int(raw)).first()
     if master is None or master.pk == proposal.pk:

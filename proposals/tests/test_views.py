@@ -346,3 +346,111 @@ def test_statistics_count_outcomes_classes_and_satisfaction(client, cast):
     assert {c["code"]: c["count"] for c in s["by_class"]} == {"A": 1, "B": 0, "C": 1}
     assert s["ratings"]["satisfaction"] == 50.0
     assert s["units"][0]["name"] == "教育局" and s["units"][0]["lead"] == 2 and s["units"][0]["replied"] == 2
+
+
+# Found in exploratory QA
+
+
+def test_a_refused_action_keeps_the_reason_typed_on_the_proposal_page(client, cast):
+    """The office types a reason, the action is refused (no consent to convert): the reason is still there."""
+    proposal = submitted(cast)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    login(client, cast.proposal)
+    response = client.post(
+        reverse("core:transition", args=["proposals.proposal", proposal.pk]),
+        {
+            "action": "convert",
+            "note": "属于个人诉求，建议转为来信",
+            "data_ground": "multiple_subjects",
+            "data_conversion": "opinion",
+            "next": proposal.get_absolute_url(),
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "提案者未同意" in body
+    assert ">属于个人诉求，建议转为来信</textarea>" in body
+    proposal.refresh_from_db()
+    assert proposal.status == Status.PRE_REVIEWED
+    # Shown once: a later visit starts from an empty note.
+    assert "属于个人诉求" not in client.get(proposal.get_absolute_url()).content.decode()
+
+
+def test_contact_date_is_prefilled_in_the_format_a_date_input_accepts(client, cast):
+    """The browser drops a localised date from <input type=date>, so the liaison met an empty required field."""
+    proposal = assigned(cast)
+    login(client, cast.liaison)
+    body = client.get(proposal.get_absolute_url()).content.decode()
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    assert re.search(rf'<input type="date" name="contacted_on" value="{today}"', body)
+
+
+def test_saving_the_same_units_twice_lists_each_unit_once(client, cast):
+    proposal = filed(cast)
+    login(client, cast.proposal)
+    units = {"mode": "lead", "lead": cast.liaison.department_id, "co": [cast.other_liaison.department_id]}
+    client.post(reverse("proposals:units", args=[proposal.pk]), {"mode": "lead", "lead": cast.liaison.department_id})
+    client.post(reverse("proposals:units", args=[proposal.pk]), units)
+    rows = list(proposal.assignments.values_list("department__name", "role", "is_active"))
+    assert sorted(rows) == [("人社局", "co", True), ("教育局", "lead", True)]
+    # Changing a unit's role still keeps the earlier plan on record.
+    client.post(
+        reverse("proposals:units", args=[proposal.pk]),
+        {"mode": "lead", "lead": cast.other_liaison.department_id, "co": [cast.liaison.department_id]},
+    )
+    rows = sorted(proposal.assignments.values_list("department__name", "role", "is_active"))
+    assert rows == [
+        ("人社局", "co", False),
+        ("人社局", "lead", True),
+        ("教育局", "co", True),
+        ("教育局", "lead", False),
+    ]
+
+
+def test_statistics_count_only_replies_the_office_has_approved(client, cast):
+    """A reply still under review may be returned and rewritten: the annual figures wait for approval."""
+    from proposals import services
+    from proposals.models import ReplyClass
+    from proposals.tests.factories import contact
+
+    replied(cast, code="A")
+    waiting = in_progress(cast)
+    contact(cast, waiting)
+    services.submit_reply(
+        proposal=waiting,
+        actor=cast.liaison,
+        reply_class=ReplyClass.objects.get(code="C"),
+        body="初稿",
+        signed_by="局长",
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Status.REVIEW
+    login(client, cast.proposal)
+    s = client.get(reverse("proposals:stats"), {"year": 2022}).context["s"]
+    assert {c["code"]: c["count"] for c in s["by_class"]} == {"A": 1, "B": 0, "C": 0}
+    assert s["totals"]["replied"] == 1 and s["units"][0]["replied"] == 1
+
+
+def test_a_reply_sent_before_the_deadline_counts_as_on_time_whenever_it_was_typed_in(client, cast):
+    """按期答复 compares the day the unit sent its reply with the deadline, not the day the row was written
+    (replies keyed in later, imported or loaded, would otherwise all count as late)."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from proposals.models import ProposalReply
+
+    proposal = replied(cast, code="A")
+    reply = ProposalReply.objects.get(proposal=proposal)
+    due = proposal.reply_due
+    assert due is not None
+    sent = timezone.make_aware(datetime.combine(due - timedelta(days=3), datetime.min.time()))
+    ProposalReply.objects.filter(pk=reply.pk).update(submitted_at=sent, created_at=sent + timedelta(days=400))
+    login(client, cast.proposal)
+    s = client.get(reverse("proposals:stats"), {"year": 2022}).context["s"]
+    assert s["units"][0]["replied"] == 1 and s["units"][0]["on_time"] == 1
+    ProposalReply.objects.filter(pk=reply.pk).update(submitted_at=sent + timedelta(days=10))
+    s = client.get(reverse("proposals:stats"), {"year": 2022}).context["s"]
+    assert s["units"][0]["on_time"] == 0

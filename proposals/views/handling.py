@@ -56,6 +56,9 @@ def _render(request, proposal, status=200, **forms):
         "merge_candidates": selectors.merge_candidates(proposal) if any(a.name == "merge" for a in actions) else [],
         "letter_ids": {r.pk for r in selectors.letters_for(request.user, proposal)},
         "reminders": selectors.reminders_for(request.user, proposal),
+        # What the viewer typed into an action's note before core:transition refused it.
+        "unsaved_note": request.session.pop("unsaved_note", ""),
+        "unsaved_data": request.session.pop("unsaved_data", {}),
     }
     return render(request, "proposals/detail.html", context, status=status)
 
