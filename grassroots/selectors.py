@@ -114,8 +114,16 @@ def workstation_report(workstation: Workstation, *, start: date, end: date) -> d
 # Duty groups
 
 
-def groups_for(user) -> QuerySet[DutyGroup]:
+def _works_on_grassroots(user) -> bool:
+    """The office, leaders and members: who may read the platforms' internal work records."""
     if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(is_office(user) or can_see_contacts(user) or is_member(user))
+
+
+def groups_for(user) -> QuerySet[DutyGroup]:
+    """Duty groups and their issue lists: internal work records (not for citizens or departments)."""
+    if not _works_on_grassroots(user):
         return DutyGroup.objects.none()
     return DutyGroup.objects.select_related("sector", "convenor").prefetch_related("members").order_by("name")
 
@@ -126,9 +134,7 @@ def get_group(user, pk: int) -> DutyGroup:
 
 def issues_visible_to(viewer) -> QuerySet[DutyIssue]:
     """Duty-group issues: visible to the office, leaders and members (internal work records)."""
-    if not getattr(viewer, "is_authenticated", False):
-        return DutyIssue.objects.none()
-    if is_office(viewer) or can_see_contacts(viewer) or is_member(viewer):
+    if _works_on_grassroots(viewer):
         return DutyIssue.objects.select_related("group", "town", "community", "department", "appeal")
     return DutyIssue.objects.none()
 
@@ -218,7 +224,8 @@ def group_report(group: DutyGroup, *, start: date, end: date) -> dict:
 
 
 def community_consultations(viewer) -> QuerySet[CommunityConsultation]:
-    if not getattr(viewer, "is_authenticated", False):
+    """Community consultations, with the residents who took part: the office, leaders and members."""
+    if not _works_on_grassroots(viewer):
         return CommunityConsultation.objects.none()
     return CommunityConsultation.objects.select_related("community__town", "meeting").order_by(
         "-meeting__starts_at", "-id"

@@ -161,6 +161,9 @@ def log_contact(
             raise Refused(_("该预约不属于本工作室。"))
         if Contact.objects.filter(appointment=appointment).exists():  # a second click, or a colleague
             raise Refused(_("该预约的接待已经登记过了。"))
+        if reception_day.date > timezone.localdate():
+            # The resident is received on the day booked; the day's counts must not run ahead of it.
+            raise Refused(_("接待日还没到，接待后再登记。"))
     if reception_day is not None and reception_day.workstation_id != workstation.pk:
         raise Refused(_("该接待日不属于本工作室。"))
     contact = Contact(
@@ -262,6 +265,9 @@ def log_micro_consultation(
     _require(handles_issue, actor, issue, _("只有小组成员或政协办公室可以登记微协商。"))
     if issue.status in (IssueStatus.RESOLVED, IssueStatus.DROPPED):
         raise Refused(_("该问题已办结，不能再登记微协商。"))
+    if timezone.localtime(starts_at).date() > timezone.localdate():
+        # Recording one settles the issue with its outcome: it must have taken place.
+        raise Refused(_("日期不能晚于今天。"), fields={"starts_at": _("日期在未来")})
     residents = [r.strip() for r in residents if r and r.strip()]
     if not residents:
         raise Refused(_("请至少填写一位参加的居民。"), fields={"residents": _("必填")})

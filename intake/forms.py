@@ -61,15 +61,16 @@ class StyledFormMixin:
 class AppealForm(StyledFormMixin, forms.Form):
     """The public appeal form (no account needed)."""
 
+    # Required (marked * like the town), with the service's own words when left empty (check_text).
     title = forms.CharField(
         label=_("标题"),
-        required=False,
+        error_messages={"required": _("请填写标题，用一句话概括您反映的问题。")},
         help_text=_("用一句话概括您反映的问题。"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     body = forms.CharField(
         label=_("发生了什么"),
-        required=False,
+        error_messages={"required": _("请填写诉求内容：发生了什么、在哪里、希望如何解决。")},
         help_text=_("请写明时间、地点、经过，以及您希望如何解决。"),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
@@ -120,7 +121,8 @@ class AppealForm(StyledFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         for field, message in check_text(title=data.get("title", ""), body=data.get("body", "")).items():
-            self.add_error(field, message)
+            if field not in self.errors:  # an empty field already says so
+                self.add_error(field, message)
         town, community = data.get("town"), data.get("community")
         if town and community and community.town_id != town.pk:
             self.add_error("community", _("所选社区/村不属于所选镇街。"))

@@ -79,6 +79,19 @@ def may_see_contact(viewer, appeal: Appeal) -> bool:
     return bool(getattr(viewer, "is_authenticated", False)) and handles_appeal(viewer, appeal)
 
 
+def opens_as_staff(viewer, appeal: Appeal) -> bool:
+    """Whether the viewer sees the appeal as staff (office, leaders, its handlers) and not only as the
+    citizen who sent it: the citizen follows it on the tracking page, without staff names or notes."""
+    return bool(can_see_contacts(viewer)) or may_see_contact(viewer, appeal)
+
+
+def appeals_of_citizen(viewer) -> QuerySet[Appeal]:
+    """The appeals a signed-in citizen sent, newest first (for the tracking page)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Appeal.objects.none()
+    return Appeal.objects.filter(citizen=viewer).order_by("-created_at", "-id")
+
+
 def find_by_tracking_code(raw: str) -> Appeal | None:
     """The appeal a citizen follows by its code (None when the code is unknown)."""
     code = normalize_tracking_code(raw)
@@ -124,6 +137,23 @@ def holders(appeal: Appeal, state: str):
     return User.objects.filter(groups__name=Role.CLERK, is_active=True)
 
 
+def message_recipients(case: Appeal):
+    """Who hears of a citizen's message: the handlers it was routed to (the office before routing)
+    and, once routed, the liaisons of the department it was referred to."""
+    users = User.objects.filter(pk__in=holders(case, AppealStatus.ROUTED).values("pk"))
+    if case.department_id and case.status != AppealStatus.RECEIVED:
+        users |= User.objects.filter(groups__name=Role.DEPT_LIAISON, department_id=case.department_id, is_active=True)
+    return users.distinct()
+
+
+def case_messages(appeal: Appeal):
+    """Messages on an appeal and on the appeals merged into it (what its handlers must read)."""
+    from intake.models import AppealMessage
+
+    ids = [appeal.pk, *Appeal.objects.filter(merged_into=appeal).values_list("pk", flat=True)]
+    return AppealMessage.objects.filter(appeal__in=ids).select_related("appeal").order_by("created_at", "id")
+
+
 def inbox(user) -> QuerySet[Appeal]:
     """Appeals waiting for this user: new ones for the office, routed ones for handlers."""
     if not getattr(user, "is_authenticated", False):
@@ -145,8 +175,11 @@ def inbox(user) -> QuerySet[Appeal]:
     return _base().filter(pk__in=ids).order_by("created_at")
 
 
-def public_timeline(appeal: Appeal) -> list[dict]:
-    """What the citizen sees of the handling: each step and when (no staff names, no internal notes)."""
+def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
+    """What the citizen sees of the handling: each step and when (no staff names, no internal notes).
+
+    For an appeal merged into a main case: its own receipt and merge, then the main case's steps
+    (not the main case's receipt, which is another citizen's)."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils.translation import gettext as _
 
@@ -154,10 +187,21 @@ def public_timeline(appeal: Appeal) -> list[dict]:
     from core.workflow import workflow_for
 
     wf = workflow_for(appeal)
+    # Staff action names ("分派办理", "答复群众") in the words of the one who sent the appeal.
+    plain = {
+        "route": _("已交办理单位办理"),
+        "reroute": _("已改由其他办理单位办理"),
+        "answer": _("办理人员已答复"),
+        "close": _("已办结"),
+        "merge": _("与相同问题合并办理"),
+        "reopen": _("重新办理"),
+    }
     steps = [{"at": appeal.created_at, "label": _("诉求已受理")}]
+    ids = {appeal.pk, case.pk} if case is not None else {appeal.pk}
     changes = StatusChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(Appeal), object_id=appeal.pk
+        content_type=ContentType.objects.get_for_model(Appeal), object_id__in=ids
     ).order_by("created_at", "id")
     for change in changes:
-        steps.append({"at": change.created_at, "label": str(wf.action(change.action).label)})
-    return steps
+        label = plain.get(change.action) or str(wf.action(change.action).label)
+        steps.append({"at": change.created_at, "label": label})
+    return sorted(steps, key=lambda step: step["at"])

@@ -144,6 +144,8 @@ def _route_target(data: dict):
 
 
 def _int(value) -> int | None:
+    """An id from the API (a number or its text) or from the page's form (the chosen row)."""
+    value = getattr(value, "pk", value)
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -210,7 +212,7 @@ def _merge_target(appeal: Appeal, data: dict) -> Appeal:
 
     raw = str(data.get("into") or "").strip()
     target = None
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():
         target = Appeal.objects.filter(pk=int(raw)).first()
     if target is None and raw:
         target = Appeal.objects.filter(tracking_code=normalize_tracking_code(raw)).first()
@@ -270,10 +272,25 @@ def _check_message(body: str) -> str:
 
 @transaction.atomic
 def add_citizen_message(*, appeal: Appeal, body: str) -> AppealMessage:
-    """The citizen adds information or replies, identified by the tracking code."""
-    return AppealMessage.objects.create(
+    """The citizen adds information or replies, identified by the tracking code; those handling the
+    case (the main case when this appeal was merged into one) are told in their inbox."""
+    from intake.selectors import case_of, message_recipients
+    from notifications.services import notify
+
+    message = AppealMessage.objects.create(
         appeal=appeal, author_kind=AppealMessage.Author.CITIZEN, body=_check_message(body)
     )
+    case = case_of(appeal)
+    transaction.on_commit(
+        lambda: notify(
+            recipients=message_recipients(case),
+            event_key=f"intake.citizen-message:{message.pk}",
+            title=_("诉求人补充了留言：%(title)s") % {"title": case.title},
+            body=message.body,
+            target=case,
+        )
+    )
+    return message
 
 
 @transaction.atomic
@@ -352,6 +369,8 @@ def refer_to_department(*, appeal: Appeal, department, actor, due_date: date | N
         raise Refused(_("只有办理该诉求的人员可以转交部门。"))
     if appeal.status not in (AppealStatus.ROUTED, AppealStatus.ANSWERED):
         raise Refused(_("诉求分派办理后才能转交部门。"))
+    if due_date is not None and due_date < timezone.localdate():
+        raise Refused(_("办理期限不能早于今天。"), fields={"due_date": _("办理期限不能早于今天。")})
     appeal.department = department
     appeal._history_user = actor
     appeal.save(update_fields=["department", "updated_at"])

@@ -290,3 +290,22 @@ def test_agreement_reached_needs_its_text(cast):
         services.hold_community_consultation(
             community=CommunityFactory(), matter="m", background="b", starts_at=timezone.now(), actor=cast.liaison
         )
+
+
+def test_a_micro_consultation_cannot_be_recorded_before_it_takes_place(cast, group):
+    issue = DutyIssueFactory(group=group, created_by=cast.member)
+    with pytest.raises(Refused) as err:
+        services.log_micro_consultation(
+            issue=issue,
+            starts_at=timezone.now() + datetime.timedelta(days=3),
+            department=DepartmentFactory(),
+            dept_head_name="x",
+            residents=["甲"],
+            summary="s",
+            outcome=Outcome.ON_THE_SPOT,
+            outcome_note="n",
+            actor=cast.member,
+        )
+    assert err.value.message == "日期不能晚于今天。"
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.COLLECTED and not Meeting.objects.exists()

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
 from consultations.models import MeetingKind
@@ -74,7 +75,7 @@ def test_contact_form_error_keeps_the_summary(client, cast):
 def test_booked_resident_marked_as_attended(client, cast):
     ws = WorkstationFactory()
     ws.members.add(cast.member.member)
-    day = ReceptionDayFactory(workstation=ws)
+    day = ReceptionDayFactory(workstation=ws, date=timezone.localdate())
     appt = Appointment.objects.create(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST01")
     client.force_login(cast.member)
     client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "已解答"})
@@ -194,3 +195,50 @@ def test_appointment_contacts_masked_for_non_handlers(client, cast):
 def test_citizen_cannot_open_the_grassroots_office(client, cast):
     client.force_login(cast.citizen)
     assert client.get("/grassroots/office/").status_code == 403
+
+
+@pytest.mark.parametrize("who", ["citizen", "liaison", "expert"])
+def test_duty_groups_and_community_consultations_are_not_shown_outside_the_committee(client, cast, who):
+    issue = DutyIssueFactory(title="燃气公司搬迁", created_by=cast.member)
+    community = CommunityFactory()
+    client.force_login(cast.member)
+    client.post(
+        "/grassroots/community/new/",
+        {
+            "community": community.pk,
+            "matter": "加装电梯",
+            "background": "背景",
+            "starts_at": "2023-03-04T14:00",
+            "residents": "六楼住户王某",
+        },
+    )
+    item = CommunityConsultation.objects.get()
+    client.force_login(getattr(cast, who))
+    assert client.get(f"/grassroots/groups/{issue.group.pk}/").status_code == 404
+    assert client.get(item.get_absolute_url()).status_code == 404
+    client.force_login(cast.member)
+    assert "燃气公司搬迁" in client.get(f"/grassroots/groups/{issue.group.pk}/").content.decode()
+    assert client.get(item.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "-5", "abc"])
+def test_a_year_no_calendar_has_shows_the_current_year(client, cast, year):
+    ws = WorkstationFactory()
+    group = DutyGroupFactory()
+    client.force_login(cast.clerk)
+    assert client.get(f"/grassroots/office/workstations/{ws.pk}/", {"year": year}).status_code == 200
+    assert client.get(f"/grassroots/groups/{group.pk}/", {"year": year}).status_code == 200
+
+
+def test_a_booking_cannot_be_marked_attended_before_its_reception_day(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws, date=timezone.localdate() + datetime.timedelta(days=6))
+    appt = Appointment.objects.create(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST04")
+    client.force_login(cast.member)
+    page = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert "登记已接待" not in page
+    response = client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "已解答"}, follow=True)
+    assert "接待日还没到" in response.content.decode()
+    appt.refresh_from_db()
+    assert appt.status == Appointment.Status.BOOKED and not Contact.objects.exists()

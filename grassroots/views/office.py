@@ -33,9 +33,10 @@ from proposals.predicates import may_draft_proposal
 def _period(request) -> tuple[date, date]:
     try:
         year = int(request.GET.get("year", ""))
-    except ValueError:
+        return date(year, 1, 1), date(year, 12, 31)
+    except (ValueError, OverflowError):  # not a number, or a year no calendar has (0, 99999)
         year = timezone.localdate().year
-    return date(year, 1, 1), date(year, 12, 31)
+        return date(year, 1, 1), date(year, 12, 31)
 
 
 @login_required
@@ -138,7 +139,14 @@ def reception_day(request, pk: int):
     return render(
         request,
         "grassroots/office_day.html",
-        {"day": day, "ws": ws, "runs": runs, "appointments": appointments, "attend_form": AttendForm()},
+        {
+            "day": day,
+            "ws": ws,
+            "runs": runs,
+            "appointments": appointments,
+            "attend_form": AttendForm(),
+            "day_has_come": day.date <= timezone.localdate(),
+        },
     )
 
 

@@ -48,6 +48,11 @@ def test_citizen_submits_and_tracks_on_a_phone(phone_page):
     page.fill("#id_body", "补充：东边那盏也坏了")
     page.click("[data-testid=reply-form] button[type=submit]")
     assert "补充：东边那盏也坏了" in page.content()
+    # One tap must not erase the contact details: the citizen confirms first.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("[data-testid=withdraw]")
+    assert Appeal.objects.get().contact_phone == "13912345678"
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=withdraw]")
     assert page.locator("[data-testid=withdrawn]").is_visible()
     assert Appeal.objects.get().contact_phone == ""

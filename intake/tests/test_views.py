@@ -83,7 +83,8 @@ def test_citizen_replies_and_withdraws_data_with_the_code(client):
     appeal = AppealFactory()
     url = f"/appeals/track/{appeal.tracking_code}/"
     page = client.get(url).content.decode()
-    assert "13912345678" in page
+    # Whoever holds the code sees the contact details masked (staff see codes in lists and issues).
+    assert "139****5678" in page and "13912345678" not in page and "同安区新民镇某路8号" not in page
     client.post(url, {"op": "reply", "body": "补充：西门也坏了"})
     assert appeal.messages.get().body == "补充：西门也坏了"
     client.post(url, {"op": "withdraw"})
@@ -226,3 +227,87 @@ def test_the_citizen_downloads_their_own_files_with_the_tracking_code_only(clien
     other = AppealFactory()
     assert client.get(f"/appeals/track/{other.tracking_code}/files/{att.token}/").status_code == 404
     assert client.get(f"/appeals/track/ZZZZ-ZZZZ/files/{att.token}/").status_code == 404
+
+
+@pytest.mark.parametrize("route", [Route.WORKSTATION, Route.DUTY_GROUP])
+def test_clerk_routes_to_a_workstation_or_duty_group_through_the_page(client, cast, route):
+    from grassroots.tests.factories import DutyGroupFactory, WorkstationFactory
+
+    target = WorkstationFactory() if route == Route.WORKSTATION else DutyGroupFactory()
+    appeal = AppealFactory()
+    client.force_login(cast.clerk)
+    response = client.post(
+        f"/appeals/office/{appeal.pk}/act/route/", {"route-route": route, f"route-{route}": target.pk}
+    )
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.ROUTED
+    assert (appeal.workstation if route == Route.WORKSTATION else appeal.duty_group) == target
+
+
+def test_a_signed_in_citizen_follows_their_appeal_without_the_office_audit_trail(client, cast):
+    appeal = AppealFactory(citizen=cast.citizen)
+    perform(appeal, "route", actor=cast.clerk, note="内部说明：请工作室联系交通办", data={"route": Route.OFFICE})
+    other = AppealFactory(title="别人的诉求")
+    client.force_login(cast.citizen)
+    response = client.get(f"/appeals/office/{appeal.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/appeals/track/{appeal.tracking_code}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "内部说明" not in page and cast.clerk.display not in page
+    assert "已交办理单位办理" in page and "分派办理" not in page
+    assert client.get(f"/appeals/office/{other.pk}/").status_code == 404
+    # Their appeals are listed where they look a code up, someone else's are not.
+    page = client.get("/appeals/track/").content.decode()
+    assert appeal.tracking_code in page and other.tracking_code not in page and "别人的诉求" not in page
+
+
+def test_staff_still_open_the_office_page_of_an_appeal(client, cast):
+    appeal = AppealFactory(citizen=cast.citizen)
+    client.force_login(cast.clerk)
+    assert client.get(f"/appeals/office/{appeal.pk}/").status_code == 200
+
+
+def test_referral_with_a_past_deadline_is_refused_and_the_choice_kept(client, cast):
+    from supervision.models import SupervisionTask
+
+    appeal = AppealFactory()
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    client.force_login(cast.clerk)
+    dept = cast.liaison.department
+    response = client.post(f"/appeals/office/{appeal.pk}/refer/", {"department": dept.pk, "due_date": "2020-01-01"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "办理期限不能早于今天" in html and 'value="2020-01-01"' in html
+    assert not SupervisionTask.objects.exists()
+    appeal.refresh_from_db()
+    assert appeal.department is None
+
+
+def test_a_citizen_message_reaches_the_handlers_of_the_main_case(client, cast, django_capture_on_commit_callbacks):
+    from grassroots.tests.factories import WorkstationFactory
+    from intake.services import merge_appeals
+    from notifications.models import Notification
+
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    main = AppealFactory(title="主诉求")
+    duplicate = AppealFactory()
+    perform(main, "route", actor=cast.clerk, data={"route": Route.WORKSTATION, "workstation": ws.pk})
+    merge_appeals(duplicate=duplicate, into=main, actor=cast.clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/appeals/track/{duplicate.tracking_code}/", {"op": "reply", "body": "补充：西门也坏了"})
+    note = Notification.objects.get(recipient=cast.member)
+    assert "主诉求" in note.title and note.url == main.get_absolute_url()
+    assert not Notification.objects.filter(recipient=cast.other_member).exists()
+    client.force_login(cast.member)
+    page = client.get(main.get_absolute_url()).content.decode()
+    assert "补充：西门也坏了" in page and duplicate.tracking_code in page
+
+
+def test_the_public_form_marks_title_and_body_as_required_and_explains_each_once(client, town):
+    page = client.get("/appeals/").content.decode()
+    for name in ("title", "body"):
+        label = page.split(f'for="id_{name}"')[1].split("</label>")[0]
+        assert 'class="text-danger">*' in label
+    html = client.post("/appeals/", form_data(town, title="  ", body="")).content.decode()
+    assert html.count("请填写标题，用一句话概括您反映的问题。") == 1
+    assert html.count("请填写诉求内容：发生了什么、在哪里、希望如何解决。") == 1

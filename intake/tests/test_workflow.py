@@ -7,7 +7,7 @@ from core.exceptions import ActionForbidden, NoteRequired, Refused, TransitionNo
 from core.workflow import perform
 from grassroots.tests.factories import DutyGroupFactory, WorkstationFactory
 from intake import selectors
-from intake.models import AppealStatus, Outcome, Route
+from intake.models import Appeal, AppealStatus, Outcome, Route
 from intake.services import merge_appeals
 from intake.tests.factories import AppealFactory
 
@@ -110,3 +110,23 @@ def test_routing_to_a_workstation_tells_its_members(cast, django_capture_on_comm
         perform(AppealFactory(), "route", actor=cast.clerk, data={"route": Route.WORKSTATION, "workstation": ws.pk})
     assert Notification.objects.filter(recipient=cast.member).count() == 1
     assert not Notification.objects.filter(recipient=cast.other_member).exists()
+
+
+def test_a_merged_citizen_sees_their_own_receipt_and_merge_then_the_main_case(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    main = AppealFactory()
+    Appeal.objects.filter(pk=main.pk).update(created_at=timezone.now() - timedelta(days=3))
+    perform(main, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    dup = AppealFactory()
+    merge_appeals(duplicate=dup, into=main, actor=cast.clerk)
+    perform(main, "answer", actor=cast.clerk, note="统一答复")
+    dup.refresh_from_db()
+    steps = selectors.public_timeline(dup, selectors.case_of(dup))
+    # Their own receipt, not the other citizen's three days ago; then the case's steps, in time order.
+    assert [s["at"] for s in steps if s["label"] == "诉求已受理"] == [dup.created_at]
+    assert [s["at"] for s in steps] == sorted(s["at"] for s in steps)
+    labels = [s["label"] for s in steps]
+    assert labels == ["已交办理单位办理", "诉求已受理", "与相同问题合并办理", "办理人员已答复"]

@@ -33,7 +33,7 @@ def list_filters(params) -> dict:
 
     def number(key):
         value = params.get(key, "")
-        return int(value) if value.isdigit() else None
+        return int(value) if (value.isascii() and value.isdigit()) else None
 
     def day(key):
         try:
@@ -98,7 +98,7 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
             "contact": _contact(appeal, request.user, revealed),
             "may_reveal": selectors.may_see_contact(request.user, appeal) and appeal.has_contact,
             "handles": selectors.may_see_contact(request.user, appeal),
-            "messages_list": list(selectors.public_messages(appeal)),
+            "messages_list": list(selectors.case_messages(appeal)),
             "message_form": bound.get("message_form") or StaffMessageForm(),
             "refer_form": bound.get("refer_form") or ReferForm(),
             "attachments": list(attachments_of(appeal)),
@@ -111,7 +111,11 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
 
 @login_required
 def appeal_detail(request, pk: int):
-    return _detail(request, selectors.get_appeal_for(request.user, pk))
+    appeal = selectors.get_appeal_for(request.user, pk)
+    if not selectors.opens_as_staff(request.user, appeal):
+        # The citizen's own appeal: their page, not the office's audit trail with staff names and notes.
+        return redirect("intake:track-detail", code=appeal.tracking_code)
+    return _detail(request, appeal)
 
 
 @login_required

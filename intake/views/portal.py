@@ -68,7 +68,8 @@ def submit(request):
 def track(request):
     form = LookupForm(request.GET or None)
     if not form.is_bound:
-        return render(request, "intake/track.html", {"form": form})
+        mine = list(selectors.appeals_of_citizen(request.user)[:50])
+        return render(request, "intake/track.html", {"form": form, "mine": mine})
     if getattr(request, "limited", False):
         return render(request, "intake/track.html", {"form": form, "error": _limited_message()}, status=429)
     if form.is_valid():
@@ -114,7 +115,7 @@ def track_detail(request, code: str):
         {
             "appeal": appeal,
             "case": case,
-            "timeline": selectors.public_timeline(case),
+            "timeline": selectors.public_timeline(appeal, case),
             "messages_list": list(selectors.public_messages(appeal)),
             "attachments": list(selectors.citizen_attachments(appeal)),
             "message_form": message_form,
