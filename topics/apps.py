@@ -8,6 +8,7 @@ class TopicsConfig(AppConfig):
     verbose_name = _("年度协商计划")
 
     def ready(self) -> None:
+        from accounts.predicates import is_dept_liaison
         from core.nav import NavItem, register_nav
         from topics import predicates, workflow  # noqa: F401
 
@@ -18,7 +19,8 @@ class TopicsConfig(AppConfig):
                 "topics:overview",
                 "journal-text",
                 20,
-                predicates.can_suggest | predicates.sees_all_plans,
+                # Department liaisons too: they receive the published plan and come back to it.
+                predicates.sees_rounds | is_dept_liaison,
             )
         )
         register_nav(

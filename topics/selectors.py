@@ -32,7 +32,7 @@ def users_with_roles(*roles: str) -> QuerySet[User]:
 
 def rounds_visible_to(viewer) -> QuerySet[CollectionRound]:
     """Rounds: seen by everyone who may suggest a topic or follows the plan."""
-    if not getattr(viewer, "is_authenticated", False) or not (p.can_suggest(viewer) or p.sees_all_plans(viewer)):
+    if not getattr(viewer, "is_authenticated", False) or not p.sees_rounds(viewer):
         return CollectionRound.objects.none()
     return CollectionRound.objects.all()
 

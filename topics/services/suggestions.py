@@ -13,7 +13,7 @@ from core.services import save_versioned, store_attachment
 from core.workflow import perform
 from notifications.services import notify
 from topics import predicates as p
-from topics.models import CollectionRound, SuggestionStatus, TopicSuggestion
+from topics.models import CollectionRound, RoundStatus, SuggestionStatus, TopicSuggestion
 
 SUGGESTION_FIELDS = (
     "title",
@@ -60,6 +60,9 @@ def update_round(*, rnd: CollectionRound, title: str, deadline, notice: str, act
     """Change a round's title, deadline or notice."""
     if not is_clerk(actor):
         raise ActionForbidden(_("只有政协办公室可以修改议题征集。"))
+    if rnd.status == RoundStatus.OPEN and deadline != rnd.deadline and deadline < timezone.localdate():
+        # An open round with a past deadline would refuse every suggestion while still showing as open.
+        raise ValidationError({"deadline": _("截止日期不能早于今天。")})
     rnd.title, rnd.deadline, rnd.notice = title, deadline, notice
     rnd.full_clean()
     rnd._history_user = actor

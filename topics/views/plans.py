@@ -63,7 +63,7 @@ def overview(request):
             "suggestions": selectors.suggestion_list(request.user, round=rnd) if rnd else [],
             "holder": HOLDER_LABELS.get(plan.status) if plan else "",
             "chain": services.chain_labels(),
-            "open_rounds": selectors.open_rounds(),
+            "open_rounds": selectors.open_rounds() if p.sees_rounds(request.user) else [],
             "can_suggest": p.can_suggest(request.user),
             "inbox": selectors.plan_inbox(request.user),
         },

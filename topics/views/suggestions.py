@@ -163,6 +163,7 @@ def suggestion_edit(request, pk: int):
         except (DomainError, ValidationError) as exc:
             add_errors(form, exc)
         else:
+            messages.success(request, _("建议已提交。") if submit else _("建议已保存为草稿。"))
             return redirect(suggestion)
     return render(request, "topics/suggestion_form.html", {"form": form, "title": _("修改议题建议")})
 

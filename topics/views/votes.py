@@ -48,6 +48,7 @@ def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
             "outcome": services.outcome_of(vote),
             "participants": participants,
             "attendance_choices": ATTENDANCE_CHOICES,
+            "recordable": [value for value, _label in ATTENDANCE_CHOICES],
             "is_clerk": is_clerk(request.user),
             "tally_form": tally_form or TallyForm(),
             "ballot_form": BallotForm(),
@@ -73,9 +74,12 @@ def vote_attendance(request, pk: int):
     vote = selectors.get_vote_for(request.user, pk)
     attendance = {}
     for key, value in request.POST.items():
-        if key.startswith("m_") and key[2:].isdigit():
+        # An empty choice is a member whose attendance the clerk has not recorded yet: left as it is.
+        if key.startswith("m_") and key[2:].isascii() and key[2:].isdigit() and value:
             attendance[int(key[2:])] = value
-    reasons = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("r_") and k[2:].isdigit()}
+    reasons = {
+        int(k[2:]): v for k, v in request.POST.items() if k.startswith("r_") and k[2:].isascii() and k[2:].isdigit()
+    }
     try:
         services.record_attendance(vote=vote, actor=request.user, attendance=attendance, reasons=reasons)
     except (DomainError, ValidationError) as exc:
