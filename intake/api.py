@@ -115,6 +115,10 @@ class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         )
         return Response(AppealListSerializer(appeal).data, status=201 if created else 200)
 
+    def may_read_history(self, appeal) -> bool:
+        # The citizen who sent it follows it on the tracking page, without staff names or notes.
+        return selectors.opens_as_staff(self.request.user, appeal)
+
     @extend_schema(responses=AppealContactSerializer, summary=_("查看完整联系方式（记录查看）"))
     @action(detail=True, methods=["get"], url_path="contact")
     def contact(self, request, pk=None):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core.workflow import history_for, perform, workflow_for
@@ -89,4 +90,10 @@ class WorkflowViewSetMixin:
     @action(detail=True, methods=["get"], url_path="history")
     def history(self, request, pk=None):
         obj = self.get_object()
+        if not self.may_read_history(obj):
+            raise NotFound
         return Response(HistoryEventSerializer(history_for(obj), many=True).data)
+
+    def may_read_history(self, obj) -> bool:
+        """Whether the caller may read obj's audit trail (staff names, internal notes); a ViewSet narrows it."""
+        return True

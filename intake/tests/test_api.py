@@ -41,6 +41,21 @@ def test_transitions_and_history_through_the_api(api_client, cast):
     assert any(e.get("action") == "route" for e in history)
 
 
+def test_the_citizen_reads_their_appeal_but_not_the_office_audit_trail(api_client, cast):
+    """Staff names and internal notes stay with staff, as on the pages (the citizen has the tracking page)."""
+    appeal = AppealFactory(citizen=cast.citizen)
+    api_client.force_authenticate(cast.clerk)
+    api_client.post(
+        f"/api/v1/appeals/{appeal.pk}/transitions/",
+        {"action": "route", "data": {"route": "office"}, "note": "内部：请老王跟进"},
+        format="json",
+    )
+    assert "内部：请老王跟进" in str(api_client.get(f"/api/v1/appeals/{appeal.pk}/history/").json())
+    api_client.force_authenticate(cast.citizen)
+    assert api_client.get(f"/api/v1/appeals/{appeal.pk}/").status_code == 200
+    assert api_client.get(f"/api/v1/appeals/{appeal.pk}/history/").status_code == 404
+
+
 def test_create_is_idempotent_with_the_header(api_client, cast):
     api_client.force_authenticate(cast.clerk)
     payload = {"title": "来电反映", "body": "噪音扰民", "channel": "phone"}
