@@ -46,6 +46,7 @@ def mark_key(*, proposal: Proposal, supervisor, actor, year: int | None = None) 
         lead_department=lead,
         co_departments=[a.department for a in units if a.department != lead],
         due_date=proposal.reply_due,
+        rater=supervisor,  # the chair or vice-chair supervising the key proposal rates the unit's reply
     )
     return proposal
 

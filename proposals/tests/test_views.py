@@ -288,6 +288,10 @@ def test_key_proposal_and_handling_meeting_from_the_page(client, cast):
     client.post(reverse("proposals:key", args=[proposal.pk]), {"supervisor": cast.chair.pk})
     proposal.refresh_from_db()
     assert proposal.is_key and proposal.key_supervisor == cast.chair
+    from supervision.models import SupervisionTask
+
+    # The supervising chair rates the unit's reply on the supervision task (none left waiting unrated).
+    assert SupervisionTask.objects.get(source_id=proposal.pk, title__contains=proposal.title).rater == cast.chair
     client.post(
         reverse("proposals:meeting", args=[proposal.pk]),
         {"starts_at": "2022-06-01T09:00", "ends_at": "2022-06-01T11:00", "place": "区政协三楼会议室"},
