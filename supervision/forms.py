@@ -98,7 +98,12 @@ class CompileForm(forms.Form):
         super().__init__(*args, **kwargs)
         from consultations.models import OutcomeItem
 
-        qs = OutcomeItem.objects.select_related("responsible_department").order_by("order", "id")
+        # Items already in a special report are not offered again (each is transferred once).
+        qs = (
+            OutcomeItem.objects.filter(special_reports__isnull=True)
+            .select_related("responsible_department")
+            .order_by("order", "id")
+        )
         self.fields["items"].queryset = qs.filter(meeting=meeting) if meeting else qs.none()
         self.fields["items"].label_from_instance = lambda i: (
             f"{i.order}. {i.recommendation[:80]}（{i.responsible_department}）"

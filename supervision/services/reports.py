@@ -45,6 +45,11 @@ def compile_special_report(
         raise Refused(_("请至少选择一项协商成果事项。"), fields={"items": [_("必选。")]})
     if any(i.meeting_id != meeting.pk for i in items):
         raise Refused(_("所选成果事项不属于该次协商会议。"), fields={"items": [_("请重新选择。")]})
+    # An item is transferred to its department once: in a second report its transfer could only be refused.
+    taken = SpecialReport.objects.filter(items__in=items).distinct()
+    if taken.exists():
+        msg = _("所选成果事项已编入专报件%(reports)s。") % {"reports": "、".join(r.number or r.title for r in taken)}
+        raise Refused(msg, fields={"items": [msg]})
     template = template or default_template()
     subject = meeting.subject or meeting
     # The topic is the plan item consulted on, else the research group's topic; the meeting's own

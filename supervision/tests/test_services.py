@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from docx import Document
 
 from accounts.services import create_user
@@ -62,6 +63,15 @@ def test_compile_refuses_empty_or_foreign_items(world, cast):
         compile_special_report(meeting=world.meeting, items=[foreign], actor=cast.research)
 
 
+def test_an_item_already_in_a_special_report_is_not_compiled_into_another(world, cast, client):
+    """Each item is transferred to its department once; a second report's transfer could only be refused."""
+    with pytest.raises(Refused, match="已编入专报件"):
+        compile_special_report(meeting=world.meeting, items=world.items[:1], actor=cast.research)
+    client.force_login(cast.research)
+    html = client.get(reverse("supervision:report_new") + f"?meeting={world.meeting.pk}").content.decode()
+    assert world.items[0].recommendation[:20] not in html  # not offered again
+
+
 def _sign(report, cast):
     perform(report, "submit", actor=cast.research)
     perform(report, "sign", actor=cast.secgen)
@@ -71,14 +81,17 @@ def _sign(report, cast):
 def test_numbers_run_per_year_with_the_configured_prefix(world, cast, settings):
     from constance import config
 
+    def fresh_items():  # each outcome item goes into one special report
+        return [OutcomeItemFactory(meeting=world.meeting, recorded_by=cast.clerk)]
+
     _sign(world.report, cast)
     second = compile_special_report(
-        meeting=world.meeting, items=world.items[:1], actor=cast.research, lead=cast.member, year=2022
+        meeting=world.meeting, items=fresh_items(), actor=cast.research, lead=cast.member, year=2022
     )
     assert _sign(second, cast).number == "同政协专报〔2022〕2号"
     config.SUPERVISION_REPORT_PREFIX = "同协专报"
     next_year = compile_special_report(
-        meeting=world.meeting, items=world.items[:1], actor=cast.research, lead=cast.member, year=2023
+        meeting=world.meeting, items=fresh_items(), actor=cast.research, lead=cast.member, year=2023
     )
     assert _sign(next_year, cast).number == "同协专报〔2023〕1号"
 

@@ -234,12 +234,16 @@ def test_government_office_assigns_and_reassigns_through_the_pages(client, cast,
 
 
 def test_research_office_compiles_a_report_from_the_page(client, cast, world):
+    from supervision.tests.factories import OutcomeItemFactory
+
+    extra = OutcomeItemFactory(meeting=world.meeting, recommendation="延长学校图书馆开放时间", recorded_by=cast.clerk)
     client.force_login(cast.research)
     form = client.get(reverse("supervision:report_new") + f"?meeting={world.meeting.pk}").content.decode()
-    assert "丰富课后服务内容" in form
+    assert "延长学校图书馆开放时间" in form
+    assert "丰富课后服务内容" not in form  # already in world.report
     response = client.post(
         reverse("supervision:report_new"),
-        {"meeting": world.meeting.pk, "items": [world.items[0].pk], "lead": cast.member.pk},
+        {"meeting": world.meeting.pk, "items": [extra.pk], "lead": cast.member.pk},
     )
     assert response.status_code == 302
     client.force_login(cast.liaison)
@@ -295,7 +299,10 @@ def test_compiled_report_names_the_research_topic_not_the_meeting_title(world, c
     world.meeting.research_group = group
     world.meeting.title = "“提升丙洲陈化成公园品位”专题协商会"
     world.meeting.save()
-    report = compile_special_report(meeting=world.meeting, items=world.items, actor=cast.research, lead=cast.member)
+    from supervision.tests.factories import OutcomeItemFactory
+
+    items = [OutcomeItemFactory(meeting=world.meeting, recorded_by=cast.clerk)]  # world.items are in world.report
+    report = compile_special_report(meeting=world.meeting, items=items, actor=cast.research, lead=cast.member)
     assert report.topic_title == "提升丙洲陈化成公园品位"
     assert report.title == "关于提升丙洲陈化成公园品位协商成果的专报"
 
