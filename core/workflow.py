@@ -238,13 +238,18 @@ def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
     users = [u for u in _resolve(wf.holders)(obj, change.to_state) if u.pk != change.actor_id]
     if not users:
         return
-    notify(
-        recipients=users,
-        event_key=f"status:{change.pk}",
-        title=_("“%(obj)s”待您处理：%(state)s") % {"obj": str(obj)[:60], "state": wf.state_label(change.to_state)},
-        body=change.note,
-        target=obj,
-    )
+    # "Waiting for you" only to those who may take a next step; the others (a suggester told the
+    # outcome, say) are told of progress.
+    next_steps = [a for a in wf.actions if change.to_state in a.sources]
+    to_act = [u for u in users if any(a.is_allowed(u, obj) for a in next_steps)]
+    to_tell = [u for u in users if u not in to_act]
+    words = {"obj": str(obj)[:60], "state": wf.state_label(change.to_state)}
+    for recipients, title in (
+        (to_act, _("“%(obj)s”待您处理：%(state)s") % words),
+        (to_tell, _("“%(obj)s”有新进展：%(state)s") % words),
+    ):
+        if recipients:
+            notify(recipients=recipients, event_key=f"status:{change.pk}", title=title, body=change.note, target=obj)
 
 
 def history_for(obj) -> list[dict]:

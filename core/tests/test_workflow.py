@@ -96,6 +96,19 @@ def test_holders_of_next_step_are_told_once_after_commit(cast, memo, django_capt
     assert not Notification.objects.filter(recipient=cast.member).exists()
 
 
+def test_only_those_with_a_next_step_are_told_it_waits_for_them(cast, memo, django_capture_on_commit_callbacks):
+    """A returned memo waits for its owner; an accepted one is only news to them (nothing left to do)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(memo, "submit", actor=cast.member)
+        perform(memo, "return", actor=cast.clerk, note="请补充")
+    assert "待您处理" in Notification.objects.get(recipient=cast.member).title
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(memo, "submit", actor=cast.member)
+        perform(memo, "accept", actor=cast.clerk)
+    latest = Notification.objects.filter(recipient=cast.member).latest("id")
+    assert "有新进展" in latest.title and "待您处理" not in latest.title
+
+
 def test_history_merges_transitions_and_field_edits(cast, memo):
     memo.body = "修改后的正文"
     memo._history_user = cast.member
