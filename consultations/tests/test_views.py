@@ -332,3 +332,15 @@ def test_concluded_group_page_offers_no_forms_that_would_be_refused(client, cast
     html = login(client, cast.vice_chair).get(group.get_absolute_url()).content.decode()
     for name in ("group_invite", "visit_create", "task_create", "material_create"):
         assert reverse(f"consultations:{name}", args=[group.pk]) not in html
+
+
+def test_rescheduling_says_participants_were_told_only_once_they_were_invited(client, cast):
+    meeting = consultation_meeting(cast)
+    client.force_login(cast.clerk)
+    form = {"starts_at": "2022-06-21T14:00", "ends_at": "2022-06-21T17:00", "place": "区行政中心"}
+    url = reverse("consultations:reschedule", args=[meeting.pk])
+    page = client.post(url, form, follow=True).content.decode()
+    assert "会议时间地点已更新。" in page and "已通知参会人员" not in page
+    perform(meeting, "send_invitations", actor=cast.clerk)
+    page = client.post(url, {**form, "place": "区政协三楼会议室"}, follow=True).content.decode()
+    assert "会议时间地点已更新，已通知参会人员。" in page

@@ -225,7 +225,10 @@ def reschedule(request, pk: int):
         RescheduleForm,
         "reschedule_form",
         lambda m, d: services.reschedule_meeting(meeting=m, actor=request.user, **d),
-        _("会议时间地点已更新，已通知参会人员。"),
+        # Participants are told only once the invitations have gone out (before that, nobody was told).
+        _("会议时间地点已更新，已通知参会人员。")
+        if selectors.get_meeting_for(request.user, pk).status == MeetingStatus.INVITED
+        else _("会议时间地点已更新。"),
     )
 
 
