@@ -22,8 +22,6 @@ can_suggest = is_member | is_office | is_cppcc_leader | is_party_office | is_gov
 sees_all_plans = is_office | is_cppcc_leader | is_party_office | is_gov_office | is_party_leader
 # Who may open the collection rounds (and suggest into them): `topics.selectors.rounds_visible_to`.
 sees_rounds = can_suggest | sees_all_plans
-# Who may open the collection rounds (and suggest into them): `topics.selectors.rounds_visible_to`.
-sees_rounds = can_suggest | sees_all_plans
 can_record_chairs_meeting = has_role(Role.CHAIR) | is_clerk
 can_publish = is_party_office | is_clerk
 can_review_plan = is_party_leader
