@@ -70,11 +70,14 @@ class TransitionForm(forms.Form):
 def refuse_into(form, exc: Exception) -> None:
     """Put a service refusal onto the bound form, so the page re-renders with what the user typed."""
     if isinstance(exc, DomainError):
+        shown = set()
         for field, errors in (exc.fields or {}).items():
             if field in form.fields:
                 for err in errors if isinstance(errors, list | tuple) else [errors]:
                     form.add_error(field, str(err))
-        form.add_error(None, str(exc.message))
+                    shown.add(str(err))
+        if str(exc.message) not in shown:  # said once beside its field is enough
+            form.add_error(None, str(exc.message))
     elif isinstance(exc, ValidationError):
         if hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():

@@ -1,4 +1,4 @@
-"""core.forms.ReferenceChoiceField: a public form's choices resolved from a per-process copy."""
+"""core.forms: a public form's choices resolved from a per-process copy; a service refusal put onto a form."""
 
 import pytest
 from django import forms
@@ -77,3 +77,22 @@ def test_a_declared_queryset_evaluated_in_place_is_not_handed_on_with_its_rows(s
     list(TownForm().fields["town"].queryset)  # e.g. a template looping over field.queryset
     Town.objects.create(name="新民镇")
     assert sorted(t.name for t in TownForm().fields["town"].queryset) == ["大同街道", "新民镇"]
+
+
+def test_a_refusal_is_said_once_beside_its_field_and_at_the_top_only_when_it_says_more():
+    from django import forms as django_forms
+
+    from core.exceptions import Refused
+    from core.forms import refuse_into
+
+    class F(django_forms.Form):
+        due = django_forms.CharField()
+
+    form = F({"due": "2020-01-01"})
+    assert form.is_valid()
+    refuse_into(form, Refused("办理期限不能早于今天。", fields={"due": "办理期限不能早于今天。"}))
+    assert form.errors["due"] == ["办理期限不能早于今天。"] and not form.non_field_errors()
+    other = F({"due": "2020-01-01"})
+    assert other.is_valid()
+    refuse_into(other, Refused("请检查填写的内容。", fields={"due": ["不能早于今天。"]}))
+    assert other.errors["due"] == ["不能早于今天。"] and other.non_field_errors() == ["请检查填写的内容。"]
