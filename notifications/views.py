@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.http import local_url
 from notifications.selectors import notifications_for
 from notifications.services import mark_read
 
@@ -19,10 +20,7 @@ def open_notification(request, pk: int):
     """Follow one notification's link, marking it read (someone else's notification is a 404)."""
     notification = get_object_or_404(notifications_for(request.user), pk=pk)
     mark_read(user=request.user, ids=[notification.pk])
-    url = notification.url
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
-        return redirect(url)
-    return redirect("notifications:inbox")
+    return redirect(local_url(request, notification.url, reverse("notifications:inbox")))
 
 
 @login_required
