@@ -21,6 +21,8 @@ from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from core.http import as_int
+
 CLOSED_STATES = ("closed", "merged")
 OFFICE = "office"
 
@@ -71,7 +73,7 @@ def handler_label(key: str) -> str:
         return _("政协办公室")
     kind, _sep, pk = key.partition(":")
     model = _model({"workstation": "grassroots.Workstation", "duty_group": "grassroots.DutyGroup"}.get(kind, ""))
-    obj = model.objects.filter(pk=pk).first() if model is not None and (pk.isascii() and pk.isdigit()) else None
+    obj = model.objects.filter(pk=pk).first() if model is not None and as_int(pk) is not None else None
     return str(obj) if obj is not None else key
 
 

@@ -15,3 +15,12 @@ def local_url(request, candidate: str | None, fallback: str) -> str:
     ):
         return candidate
     return fallback
+
+
+def as_int(value) -> int | None:
+    """The whole number a query or form value spells in ASCII digits, else None.
+
+    str.isdigit() alone is not enough: it accepts "²" and "١٢", which int() refuses or reads.
+    """
+    raw = str(value if value is not None else "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from consultations.models import Attendance
 from consultations.selectors import meetings_visible_to
 from core.exports import Column
+from core.http import as_int
 from intake import selectors as appeal_selectors
 from opinions import selectors as opinion_selectors
 from supervision import selectors as task_selectors
@@ -40,7 +41,7 @@ def _date(value):
 
 def _int(params, key):
     value = params.get(key, "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    return as_int(value)
 
 
 def _stamp() -> str:
@@ -160,7 +161,7 @@ def _meeting_range(params) -> tuple[datetime, datetime, str]:
     year, month = today.year, today.month
     label = ""
     try:
-        if params.get("year", "").isascii() and params.get("year", "").isdigit() and not params.get("month"):
+        if as_int(params.get("year")) is not None and not params.get("month"):
             year = int(params["year"])
             if not 2000 <= year <= 2100:
                 raise ValueError
@@ -217,7 +218,7 @@ def meetings_export(viewer, params) -> Export:
 
 def opinions_export(viewer, params) -> Export:
     filters = {k: params.get(k) for k in ("q", "status", "year", "mine") if params.get(k)}
-    if filters.get("year") and not (str(filters["year"]).isascii() and str(filters["year"]).isdigit()):
+    if filters.get("year") and as_int(filters["year"]) is None:
         filters.pop("year")
     rows = opinion_selectors.report_list(viewer, filters=filters).prefetch_related("adoptions__level")
     columns = [

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from analytics.tasks import analyse_appeal
 from core.exceptions import Refused
 from core.fastwrite import PK, create_with_history
+from core.http import as_int
 from core.services import log_personal_data_access, store_attachment
 from intake.models import Appeal, AppealMessage, AppealStatus, Channel, Outcome, Route
 
@@ -212,8 +213,8 @@ def _merge_target(appeal: Appeal, data: dict) -> Appeal:
 
     raw = str(data.get("into") or "").strip()
     target = None
-    if raw.isascii() and raw.isdigit():
-        target = Appeal.objects.filter(pk=int(raw)).first()
+    if as_int(raw) is not None:
+        target = Appeal.objects.filter(pk=as_int(raw)).first()
     if target is None and raw:
         target = Appeal.objects.filter(tracking_code=normalize_tracking_code(raw)).first()
     if target is None:

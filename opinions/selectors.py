@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.predicates import is_cppcc_leader, is_dept_liaison, is_info_office, is_office
 from accounts.roles import Role
+from core.http import as_int
 from district.models import Member
 from opinions.models import ADOPTED_STATES, Bulletin, OpinionReport, Status
 
@@ -41,7 +42,8 @@ def get_report_for(viewer, pk: int) -> OpinionReport:
 def valid_year(raw) -> int | None:
     """A year typed into a filter, or None when it is not one (a typo such as 20222 must not break a page)."""
     raw = str(raw if raw is not None else "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and 1900 <= int(raw) <= 9999 else None
+    year = as_int(raw)
+    return year if year is not None and 1900 <= year <= 9999 else None
 
 
 def report_list(viewer, *, filters: dict | None = None) -> QuerySet[OpinionReport]:

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 
 from accounts.predicates import is_info_office, is_member
 from core.exceptions import ActionForbidden, Refused
+from core.http import as_int
 from core.services import save_versioned
 from district.models import Department, Member
 from opinions.models import Adoption, AdoptionLevel, Bulletin, Instruction, OpinionReport, Status
@@ -107,9 +108,7 @@ def on_sign_off(report: OpinionReport, *, actor, **kwargs) -> None:
 
 def _department(data: dict) -> Department:
     raw = str((data or {}).get("department") or "").strip()
-    found = (
-        Department.objects.filter(pk=int(raw), is_active=True).first() if (raw.isascii() and raw.isdigit()) else None
-    )
+    found = Department.objects.filter(pk=as_int(raw), is_active=True).first() if as_int(raw) is not None else None
     if found is None:
         msg = _("请选择转送单位。")
         raise Refused(msg, fields={"department": [msg]})
@@ -133,7 +132,7 @@ def _bulletin(data: dict) -> Bulletin | None:
     raw = str((data or {}).get("bulletin") or "").strip()
     if not raw:
         return None
-    found = Bulletin.objects.filter(pk=int(raw)).first() if (raw.isascii() and raw.isdigit()) else None
+    found = Bulletin.objects.filter(pk=as_int(raw)).first() if as_int(raw) is not None else None
     if found is None:
         msg = _("所选简报不存在。")
         raise Refused(msg, fields={"bulletin": [msg]})

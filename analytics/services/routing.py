@@ -17,6 +17,7 @@ from analytics import intake_bridge
 from analytics.classifier import RoutingModel, evaluate, train
 from analytics.models import ClassifierVersion, RoutingLabel, RoutingSuggestion, SuggestionStatus
 from core.exceptions import Refused
+from core.http import as_int
 
 HEADS = ("category", "department", "handler")
 HOLDOUT_ONE_IN = 5
@@ -175,11 +176,7 @@ def _category(label: str):
 def _department(label: str):
     from district.models import Department
 
-    return (
-        Department.objects.filter(pk=int(label), is_active=True).first()
-        if label.isascii() and label.isdigit()
-        else None
-    )
+    return Department.objects.filter(pk=as_int(label), is_active=True).first() if as_int(label) is not None else None
 
 
 def suggest_routing(*, appeal) -> RoutingSuggestion | None:
@@ -223,7 +220,7 @@ def _chosen(data: dict):
 
     def pk(name):
         raw = str(data.get(name) or "").strip()
-        return int(raw) if raw.isascii() and raw.isdigit() else None
+        return as_int(raw)
 
     category = AppealCategory.objects.filter(pk=pk("category"), is_active=True).first() if pk("category") else None
     department = Department.objects.filter(pk=pk("department"), is_active=True).first() if pk("department") else None

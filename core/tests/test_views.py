@@ -124,3 +124,20 @@ def test_an_overlong_workflow_note_is_explained_and_kept(client, cast):
     body = response.content.decode()
     assert "提交的数据有误。" in body and "5000" in body
     assert "理由" * 3000 + "</textarea>" in body
+
+
+def test_as_int_reads_only_ascii_digits():
+    """ "²" and "١" pass str.isdigit(); int() refuses the first and reads the second: neither is an id here."""
+    from core.http import as_int
+
+    assert [as_int(v) for v in ("12", " 7 ", "²", "١", "-1", "x", "", None, 3)] == [
+        12,
+        7,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        3,
+    ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_member, is_office
 from core.exceptions import DomainError
+from core.http import as_int
 from core.paginator import CappedPaginator
 from core.privacy import masked
 from core.services import attachments_of
@@ -33,7 +34,7 @@ def list_filters(params) -> dict:
 
     def number(key):
         value = params.get(key, "")
-        return int(value) if (value.isascii() and value.isdigit()) else None
+        return as_int(value)
 
     def day(key):
         try:

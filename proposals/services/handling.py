@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.predicates import is_dept_liaison
 from core.exceptions import ActionForbidden, Refused
+from core.http import as_int
 from district.models import Department
 from proposals.models import (
     ContactMethod,
@@ -36,9 +37,9 @@ def _ids(value) -> list[int]:
         item = str(item).strip()
         if not item:
             continue
-        if not (item.isascii() and item.isdigit()):
+        if as_int(item) is None:
             raise Refused(_("承办单位选择有误。"))
-        out.append(int(item))
+        out.append(as_int(item))
     return list(dict.fromkeys(out))
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Refused
+from core.http import as_int
 from district.models import Session
 from proposals.models import Conversion, Proposal, RejectGround, Status
 from proposals.services.drafting import session_for
@@ -84,9 +85,9 @@ def on_convert(proposal: Proposal, *, actor, data, note, **kwargs) -> None:
 def _master(proposal: Proposal, data: dict) -> Proposal:
     raw = str((data or {}).get("master") or "").strip()
     msg = _("请选择要并入的已立案提案。")
-    if not (raw.isascii() and raw.isdigit()):
+    if as_int(raw) is None:
         raise Refused(msg, fields={"master": [msg]})
-    master = Proposal.objects.filter(pk=int(raw)).first()
+    master = Proposal.objects.filter(pk=as_int(raw)).first()
     if master is None or master.pk == proposal.pk:
         raise Refused(msg, fields={"master": [msg]})
     if master.status not in MERGEABLE_STATES or master.merged_into_id:

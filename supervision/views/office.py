@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from consultations.models import Meeting
 from core.exceptions import DomainError
 from core.forms import submit
+from core.http import as_int
 from core.services import attachments_of
 from core.workflow import perform
 from district.models import Department
@@ -46,7 +47,7 @@ def list_filters(params) -> dict:
     department = params.get("department", "")
     return {
         "status": params.get("status", ""),
-        "department": department if department.isascii() and department.isdigit() else "",
+        "department": department if as_int(department) is not None else "",
         "rating": params.get("rating", "") if params.get("rating", "") in Rating.values else "",
         "overdue": bool(params.get("overdue")),
         "start": day("start"),
@@ -263,11 +264,7 @@ def report_new(request):
     if not is_report_compiler(request.user):
         raise Http404
     meeting_id = request.POST.get("meeting") or request.GET.get("meeting")
-    meeting = (
-        Meeting.objects.filter(pk=meeting_id).first()
-        if str(meeting_id or "").isascii() and str(meeting_id or "").isdigit()
-        else None
-    )
+    meeting = Meeting.objects.filter(pk=meeting_id).first() if as_int(meeting_id) is not None else None
     if request.method == "POST":
         form = CompileForm(request.POST, meeting=meeting)
         if form.is_valid():

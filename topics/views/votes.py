@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.predicates import is_clerk
 from consultations.models import Attendance
 from core.exceptions import DomainError
+from core.http import as_int
 from topics import selectors
 from topics.forms import ATTENDANCE_CHOICES, BallotForm, OpenVoteForm, TallyForm
 from topics.models import PlanVote
@@ -75,11 +76,9 @@ def vote_attendance(request, pk: int):
     attendance = {}
     for key, value in request.POST.items():
         # An empty choice is a member whose attendance the clerk has not recorded yet: left as it is.
-        if key.startswith("m_") and key[2:].isascii() and key[2:].isdigit() and value:
+        if key.startswith("m_") and as_int(key[2:]) is not None and value:
             attendance[int(key[2:])] = value
-    reasons = {
-        int(k[2:]): v for k, v in request.POST.items() if k.startswith("r_") and k[2:].isascii() and k[2:].isdigit()
-    }
+    reasons = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("r_") and as_int(k[2:]) is not None}
     try:
         services.record_attendance(vote=vote, actor=request.user, attendance=attendance, reasons=reasons)
     except (DomainError, ValidationError) as exc:
