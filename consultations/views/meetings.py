@@ -196,10 +196,12 @@ def meeting_detail(request, pk: int):
 
 
 def _meeting_post(request, pk, form_class, form_key, call, success, *, with_meeting=False):
+    """Bind form_class to the POST, call the service with the meeting; success is a message or meeting -> message."""
     meeting = selectors.get_meeting_for(request.user, pk)
     form = form_class(request.POST, **({"meeting": meeting} if with_meeting else {}))
     target = f"{meeting.get_absolute_url()}#{form_key}"
-    done = submit(request, form, lambda d: call(meeting, d), success=success, redirect_to=target)
+    message = success(meeting) if callable(success) else success
+    done = submit(request, form, lambda d: call(meeting, d), success=message, redirect_to=target)
     return done or _meeting_page(request, meeting, status=400, **{form_key: form})
 
 
@@ -226,9 +228,11 @@ def reschedule(request, pk: int):
         "reschedule_form",
         lambda m, d: services.reschedule_meeting(meeting=m, actor=request.user, **d),
         # Participants are told only once the invitations have gone out (before that, nobody was told).
-        _("会议时间地点已更新，已通知参会人员。")
-        if selectors.get_meeting_for(request.user, pk).status == MeetingStatus.INVITED
-        else _("会议时间地点已更新。"),
+        lambda m: (
+            _("会议时间地点已更新，已通知参会人员。")
+            if m.status == MeetingStatus.INVITED
+            else _("会议时间地点已更新。")
+        ),
     )
 
 
