@@ -8,9 +8,7 @@ from accounts.roles import Role
 from district.models import Department
 from proposals.models import ContactMethod, HandlingMode, Kind, Proposal, Rating, ReplyClass
 
-# HTML date inputs only accept ISO values: without a format the localised date ("2026年12月6日")
-# is dropped by the browser and a prefilled date shows (and submits) empty.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A datetime-local input only accepts "YYYY-MM-DDTHH:MM" (dates are ISO everywhere: config/formats).
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -94,7 +92,7 @@ class UnitsForm(forms.Form):
 
 class ContactForm(forms.Form):
     method = forms.ChoiceField(label=_("沟通方式"), choices=ContactMethod.choices)
-    contacted_on = forms.DateField(label=_("沟通日期"), widget=DATE_INPUT)
+    contacted_on = forms.DateField(label=_("沟通日期"), widget=forms.DateInput(attrs={"type": "date"}))
     proposer_name = forms.CharField(label=_("沟通对象"), max_length=60, required=False)
     summary = forms.CharField(label=_("沟通情况"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -25,12 +25,9 @@ def _raters():
 
 
 class DateInput(forms.DateInput):
-    """An HTML date input: its value must be ISO (YYYY-MM-DD), whatever the active language's format."""
+    """An HTML date input (its value is ISO: config/formats puts YYYY-MM-DD first for every language)."""
 
     input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ProgressForm(forms.Form):
