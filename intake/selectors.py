@@ -150,8 +150,11 @@ def case_messages(appeal: Appeal):
     """Messages on an appeal and on the appeals merged into it (what its handlers must read)."""
     from intake.models import AppealMessage
 
-    ids = [appeal.pk, *Appeal.objects.filter(merged_into=appeal).values_list("pk", flat=True)]
-    return AppealMessage.objects.filter(appeal__in=ids).select_related("appeal").order_by("created_at", "id")
+    return (
+        AppealMessage.objects.filter(Q(appeal=appeal) | Q(appeal__merged_into=appeal))
+        .select_related("appeal")
+        .order_by("created_at", "id")
+    )
 
 
 def inbox(user) -> QuerySet[Appeal]:
