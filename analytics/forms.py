@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from analytics import intake_bridge, registry
+from core.forms import DateInput
 
 # Dates a search or a mining window may name: far dates overflow when turned into UTC instants.
 DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
@@ -14,12 +15,8 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("关键词"), max_length=100, required=False)
     kind = forms.MultipleChoiceField(label=_("类型"), required=False, widget=forms.CheckboxSelectMultiple)
     town = forms.ModelChoiceField(label=_("镇街"), queryset=None, required=False)
-    date_from = forms.DateField(
-        label=_("起始日期"), required=False, validators=DATE_BOUNDS, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("起始日期"), required=False, validators=DATE_BOUNDS, widget=DateInput())
+    date_to = forms.DateField(label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         from district.models import Town
@@ -51,7 +48,5 @@ class CorrectRoutingForm(forms.Form):
 
 
 class MineForm(forms.Form):
-    since = forms.DateField(label=_("起始日期"), validators=DATE_BOUNDS, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(
-        label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("起始日期"), validators=DATE_BOUNDS, widget=DateInput())
+    until = forms.DateField(label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=DateInput())

@@ -13,23 +13,10 @@ from consultations.models import (
     ParticipantRole,
     SpeechKind,
 )
+from core.forms import DateInput, DateTimeInput
 from district.models import Body, Community, Department, Expert, Member
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=DATETIME_FORMAT, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _dt_field(label):

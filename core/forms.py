@@ -58,6 +58,60 @@ class ReferenceChoiceField(forms.ModelChoiceField):
         return copy.copy(obj) if obj is not None else super().to_python(value)
 
 
+class DateInput(forms.DateInput):
+    """An HTML date input. Its value is ISO (YYYY-MM-DD) whatever the language, as HTML requires."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """An HTML datetime-local input, valued YYYY-MM-DDTHH:MM whatever the language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class StyledFormMixin:
+    """Bootstrap 5 classes on every widget of a form rendered by hand, and aria-invalid on fields with errors.
+
+    Forms rendered with crispy-forms get their classes from the template pack; this is for the others.
+    `widget_size = "sm"` gives the small variants (filter bars). Classes already on a widget are kept
+    and never doubled.
+    """
+
+    widget_size = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = ["form-check-input"]
+            elif isinstance(widget, forms.Select):
+                css = ["form-select"] + ([f"form-select-{self.widget_size}"] if self.widget_size else [])
+            else:
+                css = ["form-control"] + ([f"form-control-{self.widget_size}"] if self.widget_size else [])
+            _add_classes(widget, css)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                _add_classes(widget, ["is-invalid"])
+                widget.attrs["aria-invalid"] = "true"
+
+
+def _add_classes(widget, classes) -> None:
+    present = widget.attrs.get("class", "").split()
+    widget.attrs["class"] = " ".join(present + [c for c in classes if c not in present])
+
+
 class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(

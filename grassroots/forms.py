@@ -5,13 +5,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, DateTimeInput, StyledFormMixin
 from district.models import Community, Department
 from grassroots.models import Contact, ServiceType
-from intake.forms import PHONE, StyledFormMixin
+from intake.forms import PHONE
 from intake.models import Outcome
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = DateTimeInput()
+DATE = DateInput()
 
 
 def _lines(text: str) -> list[str]:

@@ -6,26 +6,16 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, StyledFormMixin
 from district.models import Body, Sector, Town
 from insight.selectors.scope import Period
 from intake.models import AppealCategory
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget; aria-invalid on fields with errors."""
+class StyledForm(StyledFormMixin, forms.Form):
+    """The small Bootstrap widgets of the filter bars."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
-            f.widget.attrs["class"] = (f.widget.attrs.get("class", "") + " " + css + " form-control-sm").strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["class"] += " is-invalid"
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
+    widget_size = "sm"
 
 
 # The dates a period may take (the years the pickers and the API accept): far dates would overflow
@@ -37,12 +27,8 @@ class PeriodForm(StyledForm):
     """A year, or a date range within any years; optionally one town and one appeal category."""
 
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
-    start = forms.DateField(
-        label=_("起始日期"), required=False, validators=DATE_BOUNDS, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("起始日期"), required=False, validators=DATE_BOUNDS, widget=DateInput())
+    end = forms.DateField(label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=DateInput())
     town = forms.ModelChoiceField(
         label=_("镇街"), queryset=Town.objects.all(), required=False, empty_label=_("全部镇街")
     )

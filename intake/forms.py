@@ -4,7 +4,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ReferenceChoiceField
+from core.forms import DateInput, ReferenceChoiceField, StyledFormMixin
 from district.models import Community, Department, Town
 from intake.models import AppealCategory, Channel, Outcome, Route
 from intake.services import check_text
@@ -32,30 +32,6 @@ class MultipleFileField(forms.FileField):
 class CommunityChoiceField(ReferenceChoiceField):
     def label_from_instance(self, obj) -> str:
         return str(obj)
-
-
-class StyledFormMixin:
-    """Bootstrap classes on every widget, and aria-invalid on fields with errors."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
 
 
 class AppealForm(StyledFormMixin, forms.Form):
@@ -166,9 +142,7 @@ class RouteForm(StyledFormMixin, forms.Form):
 
 class CloseForm(StyledFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices)
-    plan_due_date = forms.DateField(
-        label=_("计划完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    plan_due_date = forms.DateField(label=_("计划完成日期"), required=False, widget=DateInput())
     note = forms.CharField(label=_("办理结果说明"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -179,7 +153,7 @@ class MergeForm(StyledFormMixin, forms.Form):
 
 class ReferForm(StyledFormMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("转交部门"), queryset=Department.objects.filter(is_active=True))
-    due_date = forms.DateField(label=_("办理期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("办理期限"), required=False, widget=DateInput())
 
 
 class StaffMessageForm(StyledFormMixin, forms.Form):

@@ -5,11 +5,12 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from core.forms import DateInput, DateTimeInput
 from district.models import Department
 from proposals.models import ContactMethod, HandlingMode, Kind, Proposal, Rating, ReplyClass
 
 # A datetime-local input only accepts "YYYY-MM-DDTHH:MM" (dates are ISO everywhere: config/formats).
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_INPUT = DateTimeInput()
 
 
 class DepartmentMultipleField(forms.ModelMultipleChoiceField):
@@ -92,7 +93,7 @@ class UnitsForm(forms.Form):
 
 class ContactForm(forms.Form):
     method = forms.ChoiceField(label=_("沟通方式"), choices=ContactMethod.choices)
-    contacted_on = forms.DateField(label=_("沟通日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    contacted_on = forms.DateField(label=_("沟通日期"), widget=DateInput())
     proposer_name = forms.CharField(label=_("沟通对象"), max_length=60, required=False)
     summary = forms.CharField(label=_("沟通情况"), widget=forms.Textarea(attrs={"rows": 3}))
 

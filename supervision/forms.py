@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from consultations.models import Meeting
+from core.forms import DateInput, StyledFormMixin
 from district.models import Department
 from supervision.choices import ReplyClass
 from supervision.models import SpecialReport, SupervisionNote
@@ -22,12 +23,6 @@ def _raters():
         .distinct()
         .order_by("full_name", "username")
     )
-
-
-class DateInput(forms.DateInput):
-    """An HTML date input (its value is ISO: config/formats puts YYYY-MM-DD first for every language)."""
-
-    input_type = "date"
 
 
 class ProgressForm(forms.Form):
@@ -74,7 +69,7 @@ class ReassignForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CompileForm(forms.Form):
+class CompileForm(StyledFormMixin, forms.Form):
     meeting = forms.ModelChoiceField(
         label=_("协商会议"), queryset=Meeting.objects.filter(outcome_items__isnull=False).distinct()
     )
@@ -82,13 +77,11 @@ class CompileForm(forms.Form):
     lead = forms.ModelChoiceField(
         label=_("牵头委员/调研组组长（评价答复）"),
         queryset=_raters(),
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
     title = forms.CharField(
         label=_("标题（留空自动生成）"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
     def __init__(self, *args, meeting=None, **kwargs):
@@ -125,7 +118,7 @@ class ReportEditForm(forms.ModelForm):
         self.fields["lead"].queryset = _raters()
 
 
-class TransferForm(forms.Form):
+class TransferForm(StyledFormMixin, forms.Form):
     """One row per outcome item of the report: include it, its lead/co departments and deadline."""
 
     def __init__(self, *args, items=(), **kwargs):
@@ -139,20 +132,19 @@ class TransferForm(forms.Form):
                 queryset=_departments(),
                 required=False,
                 initial=item.responsible_department_id,
-                widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"co_{n}"] = forms.ModelMultipleChoiceField(
                 label=_("协办部门"),
                 queryset=_departments(),
                 required=False,
                 initial=[d.pk for d in item.co_departments.all()],
-                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+                widget=forms.SelectMultiple(attrs={"size": 4}),
             )
             self.fields[f"due_{n}"] = forms.DateField(
                 label=_("办理期限"),
                 required=False,
                 initial=item.due_date,
-                widget=DateInput(attrs={"class": "form-control"}),
+                widget=DateInput,
             )
 
     def clean(self):

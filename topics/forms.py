@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Attendance
+from core.forms import DateInput, DateTimeInput
 from district.models import Body, Department, Member, Sector
 from topics.models import (
     CollectionRound,
@@ -16,7 +17,7 @@ from topics.models import (
 )
 from topics.services.plan import LEAD_POSITIONS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def leaders():
@@ -183,9 +184,7 @@ class SignOffForm(forms.Form):
 
 
 class OpenVoteForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label=_("会议时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
+    starts_at = forms.DateTimeField(label=_("会议时间"), widget=DateTimeInput())
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     method = forms.ChoiceField(label=_("表决方式"), choices=PlanVote.Method.choices)
 

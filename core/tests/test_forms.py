@@ -5,7 +5,7 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.forms import ReferenceChoiceField
+from core.forms import DateInput, ReferenceChoiceField, StyledFormMixin
 from district.models import Town
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,38 @@ def test_a_refusal_is_said_once_beside_its_field_and_at_the_top_only_when_it_say
     assert other.is_valid()
     refuse_into(other, Refused("请检查填写的内容。", fields={"due": ["不能早于今天。"]}))
     assert other.errors["due"] == ["不能早于今天。"] and other.non_field_errors() == ["请检查填写的内容。"]
+
+
+class FilterBar(StyledFormMixin, forms.Form):
+    widget_size = "sm"
+
+    when = forms.DateField(widget=DateInput())
+    town = forms.ModelChoiceField(queryset=Town.objects.all(), widget=forms.Select(attrs={"class": "form-select"}))
+    mine = forms.BooleanField(required=False)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_date_inputs_show_a_saved_date_in_every_language_even_without_the_project_formats(settings, language):
+    # Browsers show a date input's value only when it is ISO; a localised "2027/05/01" shows an empty
+    # box, and a save then erases the date. The widget must not depend on the language's formats.
+    from datetime import date, datetime
+
+    from django.utils import translation
+
+    from core.forms import DateTimeInput
+
+    settings.FORMAT_MODULE_PATH = None
+    with translation.override(language):
+        assert 'value="2027-05-01"' in DateInput().render("d", date(2027, 5, 1))
+        assert 'value="2027-05-01T09:30"' in DateTimeInput().render("t", datetime(2027, 5, 1, 9, 30))
+        assert 'type="date"' in DateInput().render("d", None)
+
+
+def test_styled_widgets_get_bootstraps_classes_once_and_errors_are_marked():
+    form = FilterBar({"when": "not a date", "town": ""})
+    assert not form.is_valid()
+    html = str(form["town"])
+    assert html.count("form-select") == 2  # form-select (given once by hand, not doubled) and form-select-sm
+    assert "form-select-sm" in html and 'aria-invalid="true"' in html and "is-invalid" in html
+    assert "form-control form-control-sm is-invalid" in str(form["when"])
+    assert "form-check-input" in str(form["mine"]) and "is-invalid" not in str(form["mine"])
