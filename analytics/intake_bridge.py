@@ -9,7 +9,7 @@ and otherwise degrades to recording the decision in analytics' own tables:
   the handler through `core.workflow.perform`.
 - `merge_into_case(duplicate=, into=, actor=, note=)`: `intake.services.merge_appeals` when it exists
   (the duplicate keeps its tracking code; intake answers every citizen of the case).
-- `open_appeals()`: appeals still being handled (not closed, not merged).
+- `open_appeals()`: appeals still being handled (not closed, merged or withdrawn).
 - `handler_choices()` / `handler_label(key)`: who can take an appeal: the office, a workstation, a
   duty group (grassroots models, when they exist).
 """
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.http import as_int
 
-CLOSED_STATES = ("closed", "merged")
+CLOSED_STATES = ("closed", "merged", "withdrawn")
 OFFICE = "office"
 
 

@@ -106,8 +106,12 @@ def workstation_report(workstation: Workstation, *, start: date, end: date) -> d
         "appointments": Appointment.objects.filter(reception_day__in=days)
         .exclude(status=Appointment.Status.CANCELLED)
         .count(),
-        "appeals": appeals.count(),
-        "appeals_closed": appeals.filter(status=AppealStatus.CLOSED).count(),
+        **appeals.aggregate(
+            appeals=Count("pk"),
+            appeals_closed=Count("pk", filter=Q(status=AppealStatus.CLOSED)),
+            # Withdrawn by the citizen: neither still open nor closed by the workstation.
+            appeals_withdrawn=Count("pk", filter=Q(status=AppealStatus.WITHDRAWN)),
+        ),
     }
 
 

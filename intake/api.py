@@ -112,6 +112,7 @@ class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.Read
             **payload.validated_data,
             idempotency_key=(request.headers.get("Idempotency-Key") or "")[:64] or None,
             actor=request.user,
+            recorded_by=request.user,
         )
         return Response(AppealListSerializer(appeal).data, status=201 if created else 200)
 

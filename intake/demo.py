@@ -140,6 +140,69 @@ def load(ctx: dict) -> None:
         appeal._history_date = appeal._demo_created
     Appeal.history.bulk_history_create(appeals, batch_size=200)
     _timeline(appeals, clerk)
+    _recent(ctx.get("users", {}), categories, towns)
+
+
+def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) -> None:
+    """Appeals of December 2023 through the services: two of the demo citizen's (one still waiting,
+    one they withdrew) and one the demo member took down on the phone for a resident, handled by the
+    office."""
+    from core.workflow import perform
+    from intake.services import submit_appeal
+
+    citizen, member, clerk = users.get("citizen"), users.get("member"), users.get("clerk")
+    if citizen is None or member is None or clerk is None:
+        return
+    by_code = {c.code: c for c in categories}
+    town = towns[0] if towns else None
+    waiting, _new = submit_appeal(
+        title="小区门口井盖松动（演示）",
+        body="（演示）小区东门人行道上的井盖松动，踩上去会翘起，老人小孩经过很危险，希望尽快固定。",
+        category=by_code.get("urban"),
+        town=town,
+        contact_name="市民（演示）",
+        contact_phone="13900000011",
+        citizen=citizen,
+        actor=citizen,
+        idempotency_key="demo-citizen-waiting",
+    )
+    withdrawn, _new = submit_appeal(
+        title="楼下夜市噪音扰民（演示）",
+        body="（演示）楼下夜市每晚营业到凌晨一点，音响声音很大，影响休息。",
+        category=by_code.get("urban"),
+        town=town,
+        citizen=citizen,
+        actor=citizen,
+        idempotency_key="demo-citizen-withdrawn",
+    )
+    perform(withdrawn, "withdraw", actor=citizen, note="（演示）夜市已经调整了营业时间，问题解决了，谢谢。")
+    recorded, _new = submit_appeal(
+        title="村道雨后积水严重（电话反映，演示）",
+        body="（演示）居民来电反映：村口道路每逢下雨积水没过脚踝，电动车经常熄火，希望疏通排水沟。",
+        channel=Channel.PHONE,
+        category=by_code.get("transport"),
+        town=town,
+        contact_name="黄女士",
+        contact_phone="13900000012",
+        actor=member,
+        recorded_by=member,
+        idempotency_key="demo-member-recorded",
+    )
+    perform(recorded, "route", actor=clerk, data={"route": Route.OFFICE})
+    tz = timezone.get_current_timezone()
+    for appeal, day in ((withdrawn, 18), (waiting, 20), (recorded, 22)):
+        _backdate(appeal, datetime(2023, 12, day, 9, 30, tzinfo=tz))
+
+
+def _backdate(appeal: Appeal, at: datetime) -> None:
+    """Date an appeal made through the services, its audit rows and its steps as of `at` (the steps
+    two hours later), as the demo's other appeals are dated."""
+    Appeal.objects.filter(pk=appeal.pk).update(created_at=at, updated_at=at + timedelta(hours=2))
+    history = Appeal.history.filter(id=appeal.pk)
+    history.filter(history_type="+").update(history_date=at)
+    history.exclude(history_type="+").update(history_date=at + timedelta(hours=2))
+    ct = ContentType.objects.get_for_model(Appeal)
+    StatusChange.objects.filter(content_type=ct, object_id=appeal.pk).update(created_at=at + timedelta(hours=2))
 
 
 def _merge(rng: random.Random, appeals: list[Appeal]) -> None:

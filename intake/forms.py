@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, ReferenceChoiceField, StyledFormMixin
 from district.models import Community, Department, Town
 from intake.models import AppealCategory, Channel, Outcome, Route
-from intake.services import check_text
+from intake.services import WITHDRAW_REASON_MAX, check_text
 
 PHONE = re.compile(r"^[0-9+\-\s]{7,20}$")
 MAX_FILES = 5
@@ -124,6 +124,18 @@ class LookupForm(StyledFormMixin, forms.Form):
 
 class CitizenMessageForm(StyledFormMixin, forms.Form):
     body = forms.CharField(label=_("补充说明或回复"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class WithdrawAppealForm(StyledFormMixin, forms.Form):
+    """The citizen withdraws their appeal; the reason is optional."""
+
+    reason = forms.CharField(
+        label=_("撤回原因（选填）"),
+        required=False,
+        max_length=WITHDRAW_REASON_MAX,
+        help_text=_("例如：问题已经自行解决。撤回后将不再办理，也不能再留言。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class RouteForm(StyledFormMixin, forms.Form):

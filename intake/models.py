@@ -48,6 +48,7 @@ class AppealStatus(models.TextChoices):
     ANSWERED = "answered", _("已答复")
     CLOSED = "closed", _("已办结")
     MERGED = "merged", _("已合并办理")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class Route(models.TextChoices):
@@ -104,6 +105,16 @@ class Appeal(TimeStampedModel):
     contact_phone = EncryptedTextField(_("联系电话"), blank=True)
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals"
+    )
+    # Staff or a member who took the appeal down on the citizen's behalf (phone, visit, WeChat):
+    # they may open and follow it, with the contact data masked, without handling it.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recorded_appeals",
     )
     department = models.ForeignKey(
         "district.Department",
@@ -164,6 +175,7 @@ class Appeal(TimeStampedModel):
             "town",
             "community",
             "citizen",
+            "recorded_by",
             "department",
             "workstation",
             "duty_group",

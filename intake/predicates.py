@@ -2,8 +2,10 @@
 to, and the liaison of the department it was referred to."""
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.predicates import is_dept_liaison, is_office
+from accounts.roles import Role
 
 
 def member_id_of(user) -> int | None:
@@ -38,3 +40,41 @@ def is_referred_department(user, appeal) -> bool:
 
 
 handles_appeal = is_office | is_routed_handler | (is_dept_liaison & is_referred_department)
+
+
+class TrackingCodeHolder(AnonymousUser):
+    """Whoever presents an appeal's tracking code on the public tracking page, without an account."""
+
+    def __init__(self, appeal_id: int) -> None:
+        self.tracking_appeal_id = appeal_id
+
+
+def acts_for_the_public(user) -> bool:
+    """Not signed in, or signed in with no role but citizen: someone who may act as a code holder.
+    Staff and members never do, so that nobody withdraws an appeal on a citizen's behalf."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    return not user.is_superuser and not (user.roles - {Role.CITIZEN})
+
+
+@rules.predicate
+def is_appeal_citizen(user, appeal) -> bool:
+    """The citizen who sent the appeal: the account it was sent from; for an appeal sent without an
+    account (or recorded by staff for the citizen), whoever holds its tracking code."""
+    if appeal is None:
+        return False
+    if appeal.citizen_id is not None:
+        return bool(getattr(user, "is_authenticated", False)) and user.pk == appeal.citizen_id
+    holder_of = getattr(user, "tracking_appeal_id", None)
+    return holder_of is not None and holder_of == appeal.pk
+
+
+@rules.predicate
+def recorded_appeal(user, appeal) -> bool:
+    """The user took the appeal down on the citizen's behalf (phone, visit, WeChat intake)."""
+    return (
+        appeal is not None
+        and bool(getattr(user, "is_authenticated", False))
+        and appeal.recorded_by_id is not None
+        and appeal.recorded_by_id == user.pk
+    )

@@ -10,7 +10,7 @@ from accounts.predicates import can_see_contacts, is_dept_liaison, is_office
 from accounts.roles import Role
 from core.services import attachments_of
 from intake.models import Appeal, AppealCategory, AppealStatus, Route
-from intake.predicates import handles_appeal, member_id_of
+from intake.predicates import handles_appeal, member_id_of, recorded_appeal
 
 _CODE_CLEAN = re.compile(r"[^0-9A-Z]")
 
@@ -30,12 +30,13 @@ def _base() -> QuerySet[Appeal]:
 
 
 def appeals_visible_to(viewer) -> QuerySet[Appeal]:
-    """Appeals this viewer may open: all for the office and leaders; routed ones for handlers."""
+    """Appeals this viewer may open: all for the office and leaders; routed ones for handlers; those
+    a member or staff recorded for a citizen; a citizen's own."""
     if not getattr(viewer, "is_authenticated", False):
         return Appeal.objects.none()
     if can_see_contacts(viewer):
         return _base()
-    q = Q(citizen=viewer)
+    q = Q(citizen=viewer) | Q(recorded_by=viewer)
     member_id = member_id_of(viewer)
     if member_id is not None:
         q |= Q(route=Route.WORKSTATION, workstation__members=member_id)
@@ -80,9 +81,10 @@ def may_see_contact(viewer, appeal: Appeal) -> bool:
 
 
 def opens_as_staff(viewer, appeal: Appeal) -> bool:
-    """Whether the viewer sees the appeal as staff (office, leaders, its handlers) and not only as the
-    citizen who sent it: the citizen follows it on the tracking page, without staff names or notes."""
-    return bool(can_see_contacts(viewer)) or may_see_contact(viewer, appeal)
+    """Whether the viewer sees the appeal as staff (office, leaders, its handlers, whoever recorded it
+    for the citizen) and not only as the citizen who sent it: the citizen follows it on the tracking
+    page, without staff names or notes."""
+    return bool(can_see_contacts(viewer)) or may_see_contact(viewer, appeal) or bool(recorded_appeal(viewer, appeal))
 
 
 def appeals_of_citizen(viewer) -> QuerySet[Appeal]:
@@ -104,9 +106,10 @@ def find_by_tracking_code(raw: str) -> Appeal | None:
 
 
 def case_of(appeal: Appeal) -> Appeal:
-    """The appeal whose handling the citizen follows: the main case when this one was merged."""
+    """The appeal whose handling the citizen follows: the main case when this one was merged (not
+    once the citizen withdrew it: it no longer follows the main case)."""
     seen = {appeal.pk}
-    while appeal.merged_into_id and appeal.merged_into_id not in seen:
+    while appeal.merged_into_id and appeal.merged_into_id not in seen and appeal.status != AppealStatus.WITHDRAWN:
         appeal = _base().get(pk=appeal.merged_into_id)
         seen.add(appeal.pk)
     return appeal
@@ -127,7 +130,12 @@ def active_categories() -> QuerySet[AppealCategory]:
 
 
 def holders(appeal: Appeal, state: str):
-    """Who must act next: the handlers of the body the appeal was routed to."""
+    """Who must act next: the handlers of the body the appeal was routed to; on a withdrawal, who
+    was handling it; once answered or closed, whoever recorded it for the citizen (to pass it on)."""
+    if state == AppealStatus.WITHDRAWN:
+        return withdrawal_recipients(appeal)
+    if state in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
+        return User.objects.filter(pk=appeal.recorded_by_id, is_active=True)
     if state != AppealStatus.ROUTED:
         return User.objects.none()
     if appeal.route == Route.WORKSTATION and appeal.workstation_id:
@@ -144,6 +152,57 @@ def message_recipients(case: Appeal):
     if case.department_id and case.status != AppealStatus.RECEIVED:
         users |= User.objects.filter(groups__name=Role.DEPT_LIAISON, department_id=case.department_id, is_active=True)
     return users.distinct()
+
+
+def withdrawal_recipients(appeal: Appeal):
+    """Who hears that the citizen withdrew an appeal: the office clerks, and the handlers of the case
+    (the main case when it had been merged) once it was routed, with the referred department's
+    liaisons; and whoever recorded it for the citizen."""
+    case = appeal.merged_into if appeal.merged_into_id else appeal
+    users = User.objects.filter(Q(groups__name=Role.CLERK) | Q(pk=appeal.recorded_by_id), is_active=True)
+    if case.route:
+        users |= User.objects.filter(pk__in=message_recipients(case).values("pk"))
+    return users.distinct()
+
+
+def withdraw_blocker(appeal: Appeal) -> str:
+    """Why the citizen cannot withdraw this appeal although its state allows it ("" when they can)."""
+    from django.utils.translation import gettext as _
+
+    if appeal.status == AppealStatus.MERGED and appeal.merged_into_id:
+        main = Appeal.objects.filter(pk=appeal.merged_into_id).values_list("status", flat=True).first()
+        if main not in (AppealStatus.RECEIVED, AppealStatus.ROUTED):
+            return _("与您的诉求合并办理的问题已经答复，不能再撤回。")
+    if Appeal.objects.filter(merged_into=appeal, status=AppealStatus.MERGED).exists():
+        return _(
+            "其他群众反映的相同问题已与您的诉求合并办理，暂不能撤回。如不希望办理人员再联系您，可以删除您留下的联系方式。"
+        )
+    return ""
+
+
+def citizen_withdrawal(appeal: Appeal, actor, case: Appeal) -> dict:
+    """What the tracking page offers this visitor for withdrawing the appeal: `offered` when its state
+    allows it (and the case it follows is still open), `may` when this visitor may, else `why_not`
+    in plain words."""
+    from django.utils.translation import gettext as _
+
+    from core.workflow import workflow_for
+
+    action = workflow_for(appeal).action("withdraw")
+    # A merged appeal follows its main case: once that is answered there is nothing left to withdraw.
+    if appeal.status not in action.sources or case.status not in (AppealStatus.RECEIVED, AppealStatus.ROUTED):
+        return {"offered": False, "may": False, "why_not": ""}
+    why_not = ""
+    if not action.is_allowed(actor, appeal):
+        if getattr(actor, "is_authenticated", False) and opens_as_staff(actor, appeal):
+            why_not = _("诉求只能由诉求人本人撤回，工作人员不能代为撤回。")
+        elif appeal.citizen_id is not None:
+            why_not = _("这件诉求是登录账号后提交的，请登录该账号后撤回。")
+        else:
+            why_not = _("诉求只能由诉求人本人撤回。")
+    else:
+        why_not = withdraw_blocker(appeal)
+    return {"offered": True, "may": not why_not, "why_not": why_not}
 
 
 def case_messages(appeal: Appeal):
@@ -198,6 +257,7 @@ def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
         "close": _("已办结"),
         "merge": _("与相同问题合并办理"),
         "reopen": _("重新办理"),
+        "withdraw": _("您已撤回诉求"),
     }
     steps = [{"at": appeal.created_at, "label": _("诉求已受理")}]
     ids = {appeal.pk, case.pk} if case is not None else {appeal.pk}

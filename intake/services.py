@@ -20,6 +20,7 @@ from intake.models import Appeal, AppealMessage, AppealStatus, Channel, Outcome,
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out on the phone
 TITLE_MAX = 200
 MESSAGE_MAX = 2000
+WITHDRAW_REASON_MAX = 500
 
 
 # 32 letters: a random byte modulo 32 picks each of them with the same chance (256 = 8 × 32).
@@ -65,8 +66,10 @@ def submit_appeal(
     attachments=(),
     idempotency_key: str | None = None,
     actor=None,
+    recorded_by=None,
 ) -> tuple[Appeal, bool]:
     """Record an appeal from any channel; returns (appeal, created). A repeated key returns the first.
+    `recorded_by` is the staff member or 委员 who took it down for the citizen (phone, visit, WeChat).
 
     One transaction: the appeal, its history row, its attachments and its analysis task commit
     together (a task queued in the database is part of it, see core.tasks). A repeated idempotency
@@ -93,6 +96,7 @@ def submit_appeal(
         contact_name=(contact_name or "").strip(),
         contact_phone=(contact_phone or "").strip(),
         citizen=citizen,
+        recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
         department=category.department if category is not None else None,
         idempotency_key=idempotency_key or None,
         status=AppealStatus.RECEIVED,
@@ -102,7 +106,16 @@ def submit_appeal(
     # database enforces them anyway (validating them costs two queries and three savepoints), and
     # the related records were passed in as rows already read, so their existence is not re-queried.
     appeal.full_clean(
-        exclude=["tracking_code", "idempotency_key", "category", "town", "community", "citizen", "department"],
+        exclude=[
+            "tracking_code",
+            "idempotency_key",
+            "category",
+            "town",
+            "community",
+            "citizen",
+            "recorded_by",
+            "department",
+        ],
         validate_constraints=False,
     )
     try:
@@ -223,6 +236,8 @@ def _merge_target(appeal: Appeal, data: dict) -> Appeal:
         raise Refused(_("不能把诉求合并到它自己。"), fields={"into": _("不能是本诉求")})
     if target.status == AppealStatus.MERGED:
         raise Refused(_("目标诉求本身已合并到其他诉求，请合并到主诉求。"), fields={"into": _("请选主诉求")})
+    if target.status == AppealStatus.WITHDRAWN:
+        raise Refused(_("目标诉求已由诉求人撤回，不能合并到该诉求。"), fields={"into": _("已撤回")})
     return target
 
 
@@ -247,6 +262,25 @@ def on_reopen(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
     appeal.outcome = ""
     appeal._history_user = actor
     appeal.save(update_fields=["closed_at", "outcome", "updated_at"])
+
+
+def check_withdraw(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    from intake.selectors import withdraw_blocker
+
+    if len(note) > WITHDRAW_REASON_MAX:
+        raise Refused(
+            _("撤回原因最多%(limit)s字，当前%(n)s字。") % {"limit": WITHDRAW_REASON_MAX, "n": len(note)},
+            fields={"reason": _("过长")},
+        )
+    if blocker := withdraw_blocker(appeal):
+        raise Refused(blocker)
+
+
+def withdraw_appeal(*, appeal: Appeal, actor, reason: str = "") -> Appeal:
+    """The citizen withdraws their appeal before it is answered; those handling it are told."""
+    from core.workflow import perform
+
+    return perform(appeal, "withdraw", actor=actor, note=reason)
 
 
 def merge_appeals(*, duplicate: Appeal, into: Appeal, actor, note: str = "") -> Appeal:
@@ -278,6 +312,8 @@ def add_citizen_message(*, appeal: Appeal, body: str) -> AppealMessage:
     from intake.selectors import case_of, message_recipients
     from notifications.services import notify
 
+    if appeal.status == AppealStatus.WITHDRAWN:
+        raise Refused(_("您已撤回这件诉求，不能再留言。如有新的问题，请重新提交诉求。"), fields={"body": _("已撤回")})
     message = AppealMessage.objects.create(
         appeal=appeal, author_kind=AppealMessage.Author.CITIZEN, body=_check_message(body)
     )

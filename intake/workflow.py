@@ -1,11 +1,12 @@
-"""The appeal workflow: received → routed → answered → closed (with an outcome), or merged."""
+"""The appeal workflow: received → routed → answered → closed (with an outcome), or merged; the
+citizen may withdraw it until it is answered."""
 
 from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_office
 from core.workflow import Action, Workflow, register
 from intake.models import AppealStatus as S
-from intake.predicates import handles_appeal
+from intake.predicates import handles_appeal, is_appeal_citizen
 
 WORKFLOW = register(
     Workflow(
@@ -80,6 +81,18 @@ WORKFLOW = register(
                 note_label=_("重新办理原因"),
                 effect="intake.services.on_reopen",
                 style="outline-danger",
+            ),
+            # The citizen's own action (signed in as the sender, or holding the tracking code of an
+            # appeal sent without an account); never staff on the citizen's behalf.
+            Action(
+                "withdraw",
+                _("诉求人撤回"),
+                (S.RECEIVED, S.ROUTED, S.MERGED),
+                S.WITHDRAWN,
+                is_appeal_citizen,
+                note_label=_("撤回原因（选填）"),
+                guard="intake.services.check_withdraw",
+                style="outline-secondary",
             ),
         ],
         holders="intake.selectors.holders",

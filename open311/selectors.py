@@ -84,6 +84,8 @@ def client_applications() -> QuerySet[ClientApplication]:
 # Service requests.
 
 OPEN_STATES = (AppealStatus.RECEIVED, AppealStatus.ROUTED, AppealStatus.ANSWERED)
+# Open311 knows only open and closed: an appeal its citizen withdrew is closed (status_notes says so).
+CLOSED_STATES = (AppealStatus.CLOSED, AppealStatus.WITHDRAWN)
 
 
 def _requests() -> QuerySet[Appeal]:
@@ -153,7 +155,7 @@ def find_requests(query: RequestQuery) -> list[Appeal]:
     if query.service_codes:
         qs = qs.filter(category__code__in=query.service_codes)
     if query.statuses and set(query.statuses) != {"open", "closed"}:
-        closed = Q(case_status=AppealStatus.CLOSED)
+        closed = Q(case_status__in=CLOSED_STATES)
         qs = qs.filter(closed if query.statuses == ["closed"] else ~closed)
     return list(qs.order_by("-created_at", "-id")[:MAX_RESULTS])
 
@@ -177,6 +179,8 @@ def _agency(case: Appeal) -> str | None:
 
 
 def _status_notes(appeal: Appeal, case: Appeal, *, own: bool) -> str:
+    if case.status == AppealStatus.WITHDRAWN:
+        return _("已撤回：诉求人撤回了该诉求，不再办理。")
     notes = str(case.get_status_display())
     if appeal.status == AppealStatus.MERGED:
         notes = _("与反映相同问题的诉求合并办理，当前：%(status)s") % {"status": notes}
@@ -205,7 +209,7 @@ def request_record(appeal: Appeal, *, client: ClientApplication | None = None) -
     case = _case(appeal)
     filed = getattr(appeal, "open311", None)
     own = client is not None and filed is not None and filed.client_id == client.pk
-    closed = case.status == AppealStatus.CLOSED
+    closed = case.status in CLOSED_STATES
     return {
         "service_request_id": str(appeal.pk),
         "status": "closed" if closed else "open",

@@ -309,3 +309,17 @@ def test_a_micro_consultation_cannot_be_recorded_before_it_takes_place(cast, gro
     assert err.value.message == "日期不能晚于今天。"
     issue.refresh_from_db()
     assert issue.status == IssueStatus.COLLECTED and not Meeting.objects.exists()
+
+
+def test_the_workstation_report_counts_appeals_withdrawn_by_their_citizens_apart(cast):
+    from core.workflow import perform
+    from intake.models import AppealStatus, Route
+
+    ws = WorkstationFactory()
+    AppealFactory(route=Route.WORKSTATION, workstation=ws, status=AppealStatus.CLOSED)
+    AppealFactory(route=Route.WORKSTATION, workstation=ws, status=AppealStatus.ROUTED)
+    withdrawn = AppealFactory(route=Route.WORKSTATION, workstation=ws, status=AppealStatus.ROUTED, citizen=cast.citizen)
+    perform(withdrawn, "withdraw", actor=cast.citizen)
+    today = timezone.localdate()
+    report = selectors.workstation_report(ws, start=today.replace(month=1, day=1), end=today)
+    assert (report["appeals"], report["appeals_closed"], report["appeals_withdrawn"]) == (3, 1, 1)

@@ -57,3 +57,27 @@ def test_citizen_submits_and_tracks_on_a_phone(phone_page):
     assert page.locator("[data-testid=withdrawn]").is_visible()
     assert Appeal.objects.get().contact_phone == ""
     assert fits(page) and axe_violations(page) == []
+
+
+def test_citizen_withdraws_their_appeal_on_a_phone_after_confirming(phone_page):
+    from intake.models import AppealStatus
+    from intake.tests.factories import AppealFactory
+
+    appeal = AppealFactory()
+    page = phone_page
+    page.goto(f"{page.base_url}/appeals/track/{appeal.tracking_code}/")
+    page.click("[data-testid=withdraw-appeal] summary")
+    page.fill("#id_reason", "问题已经自行解决")
+    # One tap must not withdraw it: the citizen confirms first.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("[data-testid=withdraw-appeal-submit]")
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.RECEIVED
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=withdraw-appeal-submit]")
+    assert page.locator("[data-testid=track-status]").inner_text() == "已撤回"
+    assert page.locator("[data-testid=withdrawn-note]").is_visible()
+    assert page.locator("[data-testid=reply-form]").count() == 0
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.WITHDRAWN
+    assert fits(page) and axe_violations(page) == []

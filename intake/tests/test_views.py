@@ -311,3 +311,114 @@ def test_the_public_form_marks_title_and_body_as_required_and_explains_each_once
     html = client.post("/appeals/", form_data(town, title="  ", body="")).content.decode()
     assert html.count("请填写标题，用一句话概括您反映的问题。") == 1
     assert html.count("请填写诉求内容：发生了什么、在哪里、希望如何解决。") == 1
+
+
+# Withdrawing an appeal from the tracking page.
+
+
+def test_the_code_holder_withdraws_an_appeal_sent_without_an_account(client, django_capture_on_commit_callbacks):
+    appeal = AppealFactory()
+    url = f"/appeals/track/{appeal.tracking_code}/"
+    assert 'data-testid="withdraw-appeal-form"' in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"op": "withdraw_appeal", "reason": "已经修好了"})
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.WITHDRAWN
+    page = client.get(url).content.decode()
+    assert "已撤回" in page and "您已撤回诉求" in page and "不再办理" in page
+    # No more messages, and the offer to withdraw is gone.
+    assert 'data-testid="reply-form"' not in page and 'data-testid="withdraw-appeal"' not in page
+    assert client.post(url, {"op": "reply", "body": "还有"}).status_code == 400
+    assert not appeal.messages.exists()
+
+
+def test_a_too_long_reason_is_explained_and_kept(client):
+    appeal = AppealFactory()
+    reason = "原因" * 300
+    response = client.post(f"/appeals/track/{appeal.tracking_code}/", {"op": "withdraw_appeal", "reason": reason})
+    assert response.status_code == 400 and reason in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.RECEIVED
+
+
+def test_an_appeal_sent_from_an_account_is_withdrawn_only_signed_in_to_it(client, cast):
+    appeal = AppealFactory(citizen=cast.citizen)
+    url = f"/appeals/track/{appeal.tracking_code}/"
+    page = client.get(url).content.decode()
+    assert "请登录该账号后撤回" in page and 'data-testid="withdraw-appeal-form"' not in page
+    assert f"/accounts/login/?next=/appeals/track/{appeal.tracking_code}/" in page
+    response = client.post(url, {"op": "withdraw_appeal", "reason": "不需要了"})
+    assert response.status_code == 400 and "您没有权限" in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.RECEIVED
+    client.force_login(cast.citizen)
+    assert client.post(url, {"op": "withdraw_appeal"}).status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.WITHDRAWN
+    assert "已撤回" in client.get("/appeals/track/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["clerk", "member"])
+def test_staff_cannot_withdraw_on_the_tracking_page(client, cast, role):
+    appeal = AppealFactory()  # sent without an account: staff read its code in their lists
+    client.force_login(getattr(cast, role))
+    url = f"/appeals/track/{appeal.tracking_code}/"
+    assert 'data-testid="withdraw-appeal-form"' not in client.get(url).content.decode()
+    response = client.post(url, {"op": "withdraw_appeal"})
+    assert response.status_code == 400
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.RECEIVED
+
+
+def test_the_office_sees_the_withdrawal_and_its_reason(client, cast):
+    appeal = AppealFactory(citizen=cast.citizen)
+    perform(appeal, "withdraw", actor=cast.citizen, note="已自行解决")
+    client.force_login(cast.clerk)
+    page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
+    assert "已撤回" in page and "已自行解决" in page
+    listing = client.get("/appeals/office/", {"status": "withdrawn"}).content.decode()
+    assert appeal.tracking_code in listing
+
+
+# Appeals recorded for a citizen by a member or staff.
+
+
+def test_the_member_who_records_an_appeal_opens_and_follows_it_with_contact_masked(client, cast, town):
+    client.force_login(cast.member)
+    data = {**form_data(town), "channel": "phone", "contact_name": "黄丽华", "contact_phone": "13912345678"}
+    response = client.post("/appeals/office/new/", data)
+    appeal = Appeal.objects.get()
+    assert appeal.recorded_by == cast.member and appeal.citizen is None
+    assert response.status_code == 302 and response["Location"] == appeal.get_absolute_url()
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    page = client.get(appeal.get_absolute_url()).content.decode()
+    assert "办理中" in page and cast.member.display in page
+    assert "139****5678" in page and "13912345678" not in page and "黄丽华" not in page
+    assert 'data-testid="reveal"' not in page
+    assert client.post(f"/appeals/office/{appeal.pk}/contact/").status_code == 403
+    assert appeal.tracking_code in client.get("/appeals/office/").content.decode()
+    # Following it is not handling it.
+    response = client.post(f"/appeals/office/{appeal.pk}/act/answer/", {"note": "已答复"})
+    appeal.refresh_from_db()
+    assert response.status_code == 400 and appeal.status == AppealStatus.ROUTED
+    client.force_login(cast.other_member)
+    assert client.get(appeal.get_absolute_url()).status_code == 404
+
+
+def test_the_api_records_who_entered_an_appeal(api_client, cast, town):
+    api_client.force_authenticate(cast.member)
+    response = api_client.post(
+        "/api/v1/appeals/", {"title": "路灯", "body": "坏了", "channel": "phone", "town": town.pk}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    appeal = Appeal.objects.get()
+    assert appeal.recorded_by == cast.member
+    assert api_client.get(f"/api/v1/appeals/{appeal.pk}/").status_code == 200
+
+
+def test_a_citizen_submitting_online_is_not_recorded_as_staff(client, cast, town):
+    client.force_login(cast.citizen)
+    client.post("/appeals/", form_data(town))
+    appeal = Appeal.objects.get()
+    assert appeal.citizen == cast.citizen and appeal.recorded_by is None

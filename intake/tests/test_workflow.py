@@ -6,7 +6,7 @@ from django.utils import timezone
 from core.exceptions import ActionForbidden, NoteRequired, Refused, TransitionNotAllowed
 from core.workflow import perform
 from grassroots.tests.factories import DutyGroupFactory, WorkstationFactory
-from intake import selectors
+from intake import selectors, services
 from intake.models import Appeal, AppealStatus, Outcome, Route
 from intake.services import merge_appeals
 from intake.tests.factories import AppealFactory
@@ -130,3 +130,162 @@ def test_a_merged_citizen_sees_their_own_receipt_and_merge_then_the_main_case(ca
     assert [s["at"] for s in steps] == sorted(s["at"] for s in steps)
     labels = [s["label"] for s in steps]
     assert labels == ["已交办理单位办理", "诉求已受理", "与相同问题合并办理", "办理人员已答复"]
+
+
+# The citizen withdraws their appeal.
+
+
+def test_the_signed_in_sender_withdraws_a_waiting_appeal_with_a_reason_audited(cast):
+    from core.models import StatusChange
+
+    appeal = AppealFactory(citizen=cast.citizen)
+    services.withdraw_appeal(appeal=appeal, actor=cast.citizen, reason="问题已自行解决")
+    assert appeal.status == AppealStatus.WITHDRAWN
+    change = StatusChange.objects.get(object_id=appeal.pk, action="withdraw")
+    assert (change.actor, change.from_state, change.note) == (cast.citizen, "received", "问题已自行解决")
+    assert appeal.history.first().history_user == cast.citizen
+
+
+def test_the_reason_is_optional(cast):
+    appeal = AppealFactory(citizen=cast.citizen)
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    services.withdraw_appeal(appeal=appeal, actor=cast.citizen)
+    assert appeal.status == AppealStatus.WITHDRAWN
+
+
+def test_a_reason_too_long_is_refused_with_a_message(cast):
+    appeal = AppealFactory(citizen=cast.citizen)
+    with pytest.raises(Refused, match="最多500字"):
+        services.withdraw_appeal(appeal=appeal, actor=cast.citizen, reason="很" * 501)
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.RECEIVED
+
+
+@pytest.mark.parametrize("role", ["clerk", "admin", "member", "liaison", "other_member"])
+def test_staff_and_handlers_cannot_withdraw_for_the_citizen(cast, role):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    appeal = AppealFactory(citizen=cast.citizen, department=cast.liaison.department)
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.WORKSTATION, "workstation": ws.pk})
+    with pytest.raises(ActionForbidden):
+        services.withdraw_appeal(appeal=appeal, actor=getattr(cast, role))
+    # Not even for an appeal sent without an account, whose code staff can read in their lists.
+    anonymous = AppealFactory()
+    with pytest.raises(ActionForbidden):
+        services.withdraw_appeal(appeal=anonymous, actor=getattr(cast, role))
+
+
+def test_an_answered_or_closed_appeal_cannot_be_withdrawn(cast):
+    appeal = AppealFactory(citizen=cast.citizen)
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    perform(appeal, "answer", actor=cast.clerk, note="已答复")
+    with pytest.raises(TransitionNotAllowed, match="已答复"):
+        services.withdraw_appeal(appeal=appeal, actor=cast.citizen)
+
+
+def test_the_code_holder_withdraws_an_appeal_sent_without_an_account_only(cast):
+    from intake.predicates import TrackingCodeHolder
+
+    sent_anonymously, other = AppealFactory(), AppealFactory()
+    with pytest.raises(ActionForbidden):
+        services.withdraw_appeal(appeal=other, actor=TrackingCodeHolder(sent_anonymously.pk))
+    services.withdraw_appeal(appeal=sent_anonymously, actor=TrackingCodeHolder(sent_anonymously.pk))
+    assert sent_anonymously.status == AppealStatus.WITHDRAWN
+    # An appeal sent from an account is withdrawn by signing in to it, not with the code alone.
+    owned = AppealFactory(citizen=cast.citizen)
+    with pytest.raises(ActionForbidden):
+        services.withdraw_appeal(appeal=owned, actor=TrackingCodeHolder(owned.pk))
+
+
+def test_clerks_and_the_routed_handlers_are_told_of_a_withdrawal(cast, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    appeal = AppealFactory(citizen=cast.citizen, title="井盖松动")
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.WORKSTATION, "workstation": ws.pk})
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_appeal(appeal=appeal, actor=cast.citizen, reason="已经修好了")
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert {cast.clerk.username, cast.member.username} <= told
+    assert cast.other_member.username not in told and cast.citizen.username not in told
+    note = Notification.objects.get(recipient=cast.member)
+    assert "井盖松动" in note.title and "已撤回" in note.title and note.body == "已经修好了"
+
+
+def test_a_waiting_appeal_withdrawn_tells_the_clerks_only(cast, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_appeal(appeal=AppealFactory(citizen=cast.citizen), actor=cast.citizen)
+    assert Notification.objects.filter(recipient=cast.clerk).exists()
+    assert not Notification.objects.filter(recipient=cast.member).exists()
+
+
+def test_a_main_case_others_were_merged_into_cannot_be_withdrawn(cast):
+    main, dup = AppealFactory(citizen=cast.citizen), AppealFactory()
+    merge_appeals(duplicate=dup, into=main, actor=cast.clerk)
+    with pytest.raises(Refused, match="合并办理"):
+        services.withdraw_appeal(appeal=main, actor=cast.citizen)
+    main.refresh_from_db()
+    assert main.status == AppealStatus.RECEIVED
+
+
+def test_a_merged_appeal_is_withdrawn_alone_while_the_main_case_goes_on(cast):
+    main, dup = AppealFactory(), AppealFactory(citizen=cast.citizen)
+    perform(main, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    merge_appeals(duplicate=dup, into=main, actor=cast.clerk)
+    services.withdraw_appeal(appeal=dup, actor=cast.citizen)
+    main.refresh_from_db()
+    assert (dup.status, main.status) == (AppealStatus.WITHDRAWN, AppealStatus.ROUTED)
+    # The citizen's page now shows their own withdrawn appeal, not the main case's state.
+    assert selectors.case_of(dup) == dup
+    assert selectors.public_timeline(dup, dup)[-1]["label"] == "您已撤回诉求"
+    # With the merged appeal withdrawn, the main case's citizen may withdraw theirs.
+    assert selectors.withdraw_blocker(main) == ""
+
+
+def test_a_merged_appeal_whose_case_was_answered_cannot_be_withdrawn(cast):
+    main, dup = AppealFactory(), AppealFactory(citizen=cast.citizen)
+    perform(main, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    merge_appeals(duplicate=dup, into=main, actor=cast.clerk)
+    perform(main, "answer", actor=cast.clerk, note="统一答复")
+    with pytest.raises(Refused, match="已经答复"):
+        services.withdraw_appeal(appeal=dup, actor=cast.citizen)
+
+
+def test_nothing_is_merged_into_a_withdrawn_appeal_and_it_takes_no_messages(cast):
+    withdrawn = AppealFactory(citizen=cast.citizen)
+    services.withdraw_appeal(appeal=withdrawn, actor=cast.citizen)
+    with pytest.raises(Refused, match="撤回"):
+        merge_appeals(duplicate=AppealFactory(), into=withdrawn, actor=cast.clerk)
+    with pytest.raises(Refused, match="撤回"):
+        services.add_citizen_message(appeal=withdrawn, body="还有一件事")
+
+
+def test_a_withdrawn_appeal_leaves_inboxes_and_is_not_a_duplicate_candidate(cast):
+    from analytics.intake_bridge import open_appeals
+
+    appeal = AppealFactory(citizen=cast.citizen)
+    services.withdraw_appeal(appeal=appeal, actor=cast.citizen)
+    assert not selectors.inbox(cast.clerk).filter(pk=appeal.pk).exists()
+    assert not open_appeals().filter(pk=appeal.pk).exists()
+    assert not selectors.appeals_list(cast.clerk, status="open").filter(pk=appeal.pk).exists()
+    assert selectors.appeals_list(cast.clerk, status="withdrawn").get() == appeal
+
+
+def test_whoever_recorded_an_appeal_hears_when_it_is_answered_to_pass_it_on(cast, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    appeal, _created = services.submit_appeal(
+        title="村道积水", body="雨后积水严重", channel="phone", actor=cast.member, recorded_by=cast.member
+    )
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    assert not Notification.objects.filter(recipient=cast.member).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(appeal, "answer", actor=cast.clerk, note="已安排疏通排水沟")
+    note = Notification.objects.get(recipient=cast.member)
+    assert "村道积水" in note.title and "已答复" in note.title and note.body == "已安排疏通排水沟"

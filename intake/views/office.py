@@ -227,6 +227,7 @@ def appeal_create(request):
                 attachments=data["attachments"],
                 idempotency_key=data["idempotency_key"] or None,
                 actor=request.user,
+                recorded_by=request.user,
             )
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -12,8 +12,9 @@ from django_ratelimit.decorators import ratelimit
 from core.exceptions import DomainError
 from core.views import attachment_response
 from intake import selectors, services, wechat
-from intake.forms import AppealForm, CitizenMessageForm, LookupForm
-from intake.models import Appeal, Channel
+from intake.forms import AppealForm, CitizenMessageForm, LookupForm, WithdrawAppealForm
+from intake.models import Appeal, AppealStatus, Channel
+from intake.predicates import TrackingCodeHolder, acts_for_the_public
 
 
 def appeal_rate(group, request) -> str:
@@ -93,12 +94,25 @@ def track_detail(request, code: str):
             else _("未找到查询码为“%(code)s”的诉求，请核对后重试。") % {"code": code[:20]}
         )
         return render(request, "intake/track.html", {"form": form, "error": error}, status=404)
-    message_form = CitizenMessageForm(request.POST if request.POST.get("op") == "reply" else None)
+    op = request.POST.get("op") if request.method == "POST" else None
+    message_form = CitizenMessageForm(request.POST if op == "reply" else None)
+    withdraw_form = WithdrawAppealForm(request.POST if op == "withdraw_appeal" else None)
+    actor = _citizen_actor(request, appeal)
+    if op == "withdraw_appeal" and withdraw_form.is_valid():
+        try:
+            services.withdraw_appeal(appeal=appeal, actor=actor, reason=withdraw_form.cleaned_data["reason"])
+        except DomainError as exc:
+            withdraw_form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("您的诉求已撤回，办理人员已收到通知。"))
+            return redirect("intake:track-detail", code=appeal.tracking_code)
     if request.method == "POST":
-        op = request.POST.get("op")
         if op == "withdraw":
             services.withdraw_personal_data(appeal=appeal)
-            messages.success(request, _("您的个人信息已删除，诉求将继续办理。"))
+            if appeal.status == AppealStatus.WITHDRAWN:
+                messages.success(request, _("您的个人信息已删除。"))
+            else:
+                messages.success(request, _("您的个人信息已删除，诉求将继续办理。"))
             return redirect("intake:track-detail", code=appeal.tracking_code)
         if op == "reply" and message_form.is_valid():
             try:
@@ -119,9 +133,20 @@ def track_detail(request, code: str):
             "messages_list": list(selectors.public_messages(appeal)),
             "attachments": list(selectors.citizen_attachments(appeal)),
             "message_form": message_form,
+            "withdraw_form": withdraw_form,
+            "withdrawal": selectors.citizen_withdrawal(appeal, actor, case),
         },
-        status=400 if message_form.is_bound and message_form.errors else 200,
+        status=400 if any(f.is_bound and f.errors for f in (message_form, withdraw_form)) else 200,
     )
+
+
+def _citizen_actor(request, appeal):
+    """Who acts on the tracking page: a signed-in sender or staff as themselves; anyone else as the
+    holder of the code (which lets them act only on an appeal sent without an account)."""
+    user = request.user
+    if user.is_authenticated and (appeal.citizen_id == user.pk or not acts_for_the_public(user)):
+        return user
+    return TrackingCodeHolder(appeal.pk)
 
 
 @ratelimit(key="ip", rate="30/m", block=False, group="intake.track")

@@ -486,3 +486,13 @@ def test_a_bad_media_url_is_reported_once(client, category, client_app):
     _app, key = client_app
     problems = _errors(_file(client, key, category, media_url="javascript:alert(1)"), 400)
     assert [p for p in problems if p.startswith("media_url")] == [problems[0]] and len(problems) == 1
+
+
+def test_an_appeal_withdrawn_by_its_citizen_is_closed_with_a_note(client, category, cast):
+    withdrawn, open_one = _appeal(category, citizen=cast.citizen), _appeal(category)
+    perform(withdrawn, "withdraw", actor=cast.citizen, note="已自行解决")
+    assert _ids(client.get(f"{BASE}/requests.json", {"status": "closed"})) == {withdrawn.pk}
+    assert _ids(client.get(f"{BASE}/requests.json", {"status": "open"})) == {open_one.pk}
+    [record] = client.get(f"{BASE}/requests/{withdrawn.pk}.json").json()
+    assert record["status"] == "closed" and "撤回" in record["status_notes"]
+    assert "已自行解决" not in record["status_notes"]  # the citizen's reason is for the handlers

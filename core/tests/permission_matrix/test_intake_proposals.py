@@ -22,7 +22,10 @@ APPEAL_MATRIX = {
     "answered": {"close": OFFICE | {"member", "liaison"}},
     "closed": {"reopen": OFFICE},
     "merged": {},
+    "withdrawn": {},
 }
+# `withdraw` is the citizen's own action: in the fixture the appeal was sent without an account, so
+# nobody of the cast may fire it (staff never withdraw for the citizen); see the test below.
 # The proposal matrix, over the whole cycle, is declared in test_proposals.py.
 MATRICES = {"intake.appeal": APPEAL_MATRIX}
 # Who opens an appeal's office page (the rest get a 404, never a 403 that confirms it exists).
@@ -69,6 +72,15 @@ def proposal_in(cast):
 def test_appeal_actions_per_role_match_the_declared_matrix(cast, appeal_in, state):
     appeal = appeal_in(state)
     assert allowed(workflow_for(appeal), appeal, cast) == {k: v for k, v in APPEAL_MATRIX[state].items() if v}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["received", "routed"])
+def test_only_the_sender_may_withdraw_their_appeal(cast, appeal_in, state):
+    appeal = appeal_in(state)
+    appeal.citizen = cast.citizen
+    appeal.save(update_fields=["citizen"])
+    assert allowed(workflow_for(appeal), appeal, cast).get("withdraw") == {"citizen"}
 
 
 @pytest.mark.django_db
