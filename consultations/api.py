@@ -192,7 +192,7 @@ class ConsultationMeetingViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, 
             return Response(ConsultationParticipantSerializer(rows, many=True).data)
         payload = ConsultationParticipantInviteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        row = services.invite(meeting=meeting, actor=request.user, **payload.validated_data)
+        row = services.invite(meeting=meeting, actor=request.user, refuse_existing=True, **payload.validated_data)
         return Response(ConsultationParticipantSerializer(row).data, status=status.HTTP_201_CREATED)
 
 

@@ -181,6 +181,11 @@ class CommentForm(forms.Form):
     body = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}))
     mandatory = forms.BooleanField(label=_("必须处理（未处理前不能定稿）"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        # Shares the page with the report editor, whose `body` would otherwise take the same id.
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(label=_("处理说明"), max_length=500, required=False)

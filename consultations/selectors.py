@@ -68,11 +68,23 @@ def may_read_material(viewer, group: ResearchGroup) -> bool:
     return groups_with_material_access(viewer).filter(pk=group.pk).exists()
 
 
+def invitation_in(group: ResearchGroup, *, member=None, expert=None) -> GroupMembership | None:
+    """The group's invitation of this member or expert, if there is one."""
+    if member is None and expert is None:
+        return None
+    return group.memberships.filter(**({"member": member} if member is not None else {"expert": expert})).first()
+
+
 def group_list_for(viewer) -> QuerySet[ResearchGroup]:
     """The group list page: visible groups with counts (one query)."""
-    return groups_visible_to(viewer).annotate(
-        n_members=Count("memberships", filter=Q(memberships__response=InvitationResponse.ACCEPTED), distinct=True),
-        n_visits=Count("visits", distinct=True),
+    # Aggregating drops the model's default ordering; paging needs a stable one.
+    return (
+        groups_visible_to(viewer)
+        .annotate(
+            n_members=Count("memberships", filter=Q(memberships__response=InvitationResponse.ACCEPTED), distinct=True),
+            n_visits=Count("visits", distinct=True),
+        )
+        .order_by("-year", "id")
     )
 
 
@@ -301,6 +313,11 @@ def requires_department(meeting) -> bool:
     """A consultation must face a department: configured kinds, and any meeting on a research topic."""
     kinds = {k.strip() for k in str(config.CONSULT_DEPARTMENT_REQUIRED_KINDS).split(",") if k.strip()}
     return meeting.research_group_id is not None or meeting.kind in kinds
+
+
+def meeting_day_reached(meeting) -> bool:
+    """Whether the meeting's (local) date has come: only then can it be held, signed in or minuted."""
+    return timezone.localdate() >= timezone.localtime(meeting.starts_at).date()
 
 
 def add_workdays(start: date, days: int) -> date:

@@ -150,7 +150,7 @@ MEETING_WORKFLOW = register(
                 (MeetingStatus.PLANNED, MeetingStatus.INVITED),
                 MeetingStatus.HELD,
                 manages_meeting,
-                guard="consultations.services.meetings.guard_meeting_invitations",
+                guard="consultations.services.meetings.guard_meeting_can_be_held",
             ),
             Action(
                 "issue_minutes",

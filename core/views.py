@@ -68,6 +68,8 @@ def _keep_unsaved(request, note: str) -> None:
     """What was typed into a refused action's form, for the page to show again: the note and the
     action's own fields (`data_<name>`, read back as `unsaved_data.<name>`)."""
     request.session["unsaved_note"] = note
+    # The panel shows the note again only in the refused action's box, not in every action's.
+    request.session["unsaved_action"] = request.POST.get("action", "")[:50]
     request.session["unsaved_data"] = {k[5:]: v[:5000] for k, v in request.POST.items() if k.startswith("data_")}
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from consultations.models import Meeting, MeetingKind, OutcomeItem
+from consultations.models import OutcomeItem
+from consultations.services import create_consultation_meeting, record_outcome_item
 from core.workflow import perform
 from district.models import Department
 from supervision.models import SupervisionNote
@@ -83,31 +84,34 @@ def _liaison(department: Department) -> User:
 
 
 def _own_outcomes(ctx: dict) -> list[OutcomeItem]:
+    """A thematic consultation recorded through the meeting services: held, outcomes agreed, minutes issued."""
     depts = {d.short_name: d for d in Department.objects.all()}
     clerk = _user("clerk")
     tz = timezone.get_current_timezone()
-    meeting = Meeting.objects.create(
-        kind=MeetingKind.THEMATIC,
+    leads = list(dict.fromkeys(depts[lead] for _rec, _action, lead, _co in OUTCOMES))
+    meeting = create_consultation_meeting(
         title="落实教育“双减”政策专题协商会（演示）",
         starts_at=dt.datetime(2022, 7, 14, 9, 0, tzinfo=tz),
         ends_at=dt.datetime(2022, 7, 14, 12, 0, tzinfo=tz),
         place="区政协第一会议室",
         agenda="教育局通报情况；调研组汇报；委员发言；部门回应",
-        created_by=clerk,
+        departments=leads,
+        actor=clerk,
     )
-    items = []
-    for n, (rec, action, lead, co) in enumerate(OUTCOMES, start=1):
-        item = OutcomeItem.objects.create(
+    perform(meeting, "hold", actor=clerk)
+    items = [
+        record_outcome_item(
             meeting=meeting,
-            order=n,
+            actor=clerk,
             recommendation=rec,
             responsible_department=depts[lead],
             agreed_action=action,
             due_date=dt.date(2022, 12, 31),
-            recorded_by=clerk,
+            co_departments=[depts[c] for c in co],
         )
-        item.co_departments.set([depts[c] for c in co])
-        items.append(item)
+        for rec, action, lead, co in OUTCOMES
+    ]
+    perform(meeting, "issue_minutes", actor=clerk, note="纪要报送区委办、区政府办。")
     return items
 
 

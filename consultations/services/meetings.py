@@ -26,7 +26,7 @@ from consultations.models import (
     SpeechKind,
 )
 from consultations.predicates import convenes_meetings, manages_meeting
-from consultations.selectors import participant_recipients, requires_department
+from consultations.selectors import meeting_day_reached, participant_recipients, requires_department
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
 
 CLOSED = (MeetingStatus.MINUTED, MeetingStatus.CANCELLED)
@@ -102,14 +102,19 @@ def invite(
     department=None,
     name: str = "",
     notify_now: bool = True,
+    refuse_existing: bool = False,
 ) -> MeetingParticipant:
-    """Invite one person or department head; inviting the same person twice returns the first invitation."""
+    """Invite one person or department head; inviting the same person twice returns the first invitation,
+    or, with refuse_existing (someone inviting by hand), says they are already invited."""
     _require_manager(actor, meeting)
     if meeting.status in CLOSED:
         raise TransitionNotAllowed(_("会议已结束或已取消，不能再邀请。"))
     if member is not None and user is None:
         user = member.user
     existing = _existing_participant(meeting, user=user, member=member, department=department, role=role)
+    if existing is not None and refuse_existing:
+        message = _("%(name)s已在参会人员名单中，无需再次邀请。") % {"name": existing.name}
+        raise Refused(message, fields={"department" if department is not None else "member": [message]})
     if existing is not None:
         return existing
     name = (name or _participant_name(user, member, department)).strip()
@@ -329,6 +334,7 @@ def check_in(*, participant: MeetingParticipant, actor) -> MeetingParticipant:
         raise ActionForbidden(_("您不能为他人签到。"))
     if participant.meeting.status not in (MeetingStatus.INVITED, MeetingStatus.HELD):
         raise TransitionNotAllowed(_("只有已发通知或正在召开的会议可以签到。"))
+    _refuse_before_meeting_day(participant.meeting, _("会议定于%(date)s召开，会议当天才能签到。"))
     if participant.checked_in_at:
         return participant
     participant.checked_in_at = timezone.now()
@@ -491,7 +497,20 @@ def guard_meeting_invitations(meeting: Meeting, **kwargs) -> None:
         raise Refused(_("协商会议必须邀请至少一个相关部门的负责人参加，请先邀请部门。"))
 
 
+def _refuse_before_meeting_day(meeting: Meeting, message: str) -> None:
+    if not meeting_day_reached(meeting):
+        day = timezone.localtime(meeting.starts_at).date()
+        raise Refused(message % {"date": day.isoformat()})
+
+
+def guard_meeting_can_be_held(meeting: Meeting, **kwargs) -> None:
+    """A meeting is recorded as held on or after its date, never in advance; and it must face its departments."""
+    _refuse_before_meeting_day(meeting, _("会议定于%(date)s召开，会期未到，不能标记为已召开。如会期有变，请先改期。"))
+    guard_meeting_invitations(meeting)
+
+
 def guard_meeting_can_be_minuted(meeting: Meeting, **kwargs) -> None:
+    _refuse_before_meeting_day(meeting, _("会议定于%(date)s召开，会议召开后才能印发纪要。"))
     if not meeting.outcome_items.exists() and not meeting.minutes_summary.strip():
         raise Refused(_("请先记录协商成果事项或填写纪要正文，再印发纪要。"))
 

@@ -114,17 +114,33 @@ def ensure_expert_account(*, expert, actor):
 
 @transaction.atomic
 def invite_to_group(*, group: ResearchGroup, actor, member=None, expert=None, role: str = "") -> GroupMembership:
-    """Invite a member or an expert into the group; they accept or decline."""
+    """Invite a member or an expert into the group; they accept or decline.
+
+    Inviting the same person again: refused once they are in the group; a reminder while they have not
+    answered (the invitation itself is unchanged); a new invitation after they declined.
+    """
     if not manages_group(actor, group):
         raise ActionForbidden(_("只有研究室、办公室或课题组组长可以邀请成员。"))
     if group.status not in WORKING:
         raise TransitionNotAllowed(_("课题组已结束或已撤销，不能再邀请成员。"))
     if (member is None) == (expert is None):
         raise Refused(_("请选择一位委员或一位专家。"))
-    user = member.user if member is not None else ensure_expert_account(expert=expert, actor=actor)
-    row = GroupMembership.objects.filter(group=group, **({"member": member} if member else {"expert": expert})).first()
-    if row is not None and row.response != InvitationResponse.DECLINED:
+    row = (
+        GroupMembership.objects.select_for_update()
+        .filter(group=group, **({"member": member} if member else {"expert": expert}))
+        .first()
+    )
+    if row is not None and row.response == InvitationResponse.ACCEPTED:
+        _refuse_member_again(row, field="member" if member is not None else "expert")
+    if row is not None and row.response == InvitationResponse.INVITED:
+        _notify(
+            [row.user],
+            event=f"research-group:{group.pk}:remind:{row.pk}:{timezone.now():%Y%m%d%H%M%S}",
+            title=_("提醒：邀请您参加课题组：%(title)s，请确认") % {"title": group.title},
+            target=group,
+        )
         return row
+    user = member.user if member is not None else ensure_expert_account(expert=expert, actor=actor)
     row = row or GroupMembership(group=group, member=member, expert=expert)
     row.role = role or (GroupRole.EXPERT if expert is not None else GroupRole.MEMBER)
     row.user = user
@@ -139,6 +155,14 @@ def invite_to_group(*, group: ResearchGroup, actor, member=None, expert=None, ro
         target=group,
     )
     return row
+
+
+def _refuse_member_again(row: GroupMembership, *, field: str) -> None:
+    if row.role == GroupRole.LEAD:
+        message = _("%(name)s是本课题组的牵头领导，无需邀请。") % {"name": row.name}
+    else:
+        message = _("%(name)s已是本课题组成员（已接受邀请），无需再次邀请。") % {"name": row.name}
+    raise Refused(message, fields={field: [message]})
 
 
 @transaction.atomic

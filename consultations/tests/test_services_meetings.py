@@ -246,3 +246,62 @@ def test_invite_is_idempotent_per_person(cast):
     a = services.invite(meeting=meeting, actor=cast.clerk, member=cast.other_member.member)
     b = services.invite(meeting=meeting, actor=cast.clerk, member=cast.other_member.member)
     assert a.pk == b.pk
+
+
+def test_a_meeting_cannot_be_marked_held_before_its_date(cast):
+    import time_machine
+
+    meeting = consultation_meeting(cast)  # 2022-06-20 09:00
+    perform(meeting, "send_invitations", actor=cast.clerk)
+    with time_machine.travel(at(19, 18)):
+        with pytest.raises(Refused) as err:
+            perform(meeting, "hold", actor=cast.clerk)
+        assert "2022-06-20" in str(err.value.message) and "会期未到" in str(err.value.message)
+        meeting.refresh_from_db()
+        assert meeting.status == MeetingStatus.INVITED
+    with time_machine.travel(at(20, 8)):
+        perform(meeting, "hold", actor=cast.clerk)
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+
+
+def test_nobody_signs_in_before_the_meeting_day(cast):
+    import time_machine
+
+    meeting = consultation_meeting(cast)
+    perform(meeting, "send_invitations", actor=cast.clerk)
+    mine = meeting.participants.get(member=cast.other_member.member)
+    with time_machine.travel(at(19)):
+        with pytest.raises(Refused) as err:
+            services.check_in(participant=mine, actor=cast.other_member)
+        assert "会议当天才能签到" in str(err.value.message)
+    mine.refresh_from_db()
+    assert mine.checked_in_at is None
+
+
+def test_minutes_of_a_meeting_held_ahead_of_its_date_are_not_issued_before_it(cast):
+    import time_machine
+
+    meeting = consultation_meeting(cast)
+    perform(meeting, "hold", actor=cast.clerk)
+    services.set_minutes_summary(meeting=meeting, actor=cast.clerk, summary="会议纪要正文")
+    with time_machine.travel(at(19)):
+        with pytest.raises(Refused) as err:
+            perform(meeting, "issue_minutes", actor=cast.clerk)
+    assert "会议召开后才能印发纪要" in str(err.value.message)
+
+
+def test_inviting_someone_already_on_the_list_by_hand_is_refused(cast):
+    meeting = consultation_meeting(cast)
+    with pytest.raises(Refused) as err:
+        services.invite(meeting=meeting, actor=cast.clerk, member=cast.other_member.member, refuse_existing=True)
+    assert "已在参会人员名单中" in str(err.value.message)
+    with pytest.raises(Refused):
+        services.invite(
+            meeting=meeting,
+            actor=cast.clerk,
+            role=ParticipantRole.DEPT_HEAD,
+            department=cast.liaison.department,
+            refuse_existing=True,
+        )
+    assert services.invite(meeting=meeting, actor=cast.clerk, member=cast.other_member.member).pk

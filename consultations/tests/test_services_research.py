@@ -213,3 +213,59 @@ def test_research_group_for_a_subject_is_found_through_the_generic_link(cast):
     )
     assert selectors.research_group_for(subject) == group
     assert group.subject == subject
+
+
+def _counts(row):
+    from notifications.models import Notification
+
+    return row.history.count(), Notification.objects.filter(recipient=row.user).count()
+
+
+def test_inviting_an_accepted_member_again_is_refused_and_changes_nothing(cast):
+    group = research_group(cast, with_expert=False, start=False)
+    row = group.memberships.get(member=cast.member.member)
+    before = _counts(row)
+    with pytest.raises(Refused) as err:
+        services.invite_to_group(group=group, actor=cast.research, member=cast.member.member)
+    assert "已是本课题组成员" in str(err.value.message) and "member" in err.value.fields
+    row.refresh_from_db()
+    assert row.response == InvitationResponse.ACCEPTED
+    assert _counts(row) == before
+
+
+def test_inviting_the_lead_is_refused(cast):
+    group = research_group(cast, with_member=False, with_expert=False, start=False)
+    with pytest.raises(Refused) as err:
+        services.invite_to_group(group=group, actor=cast.research, member=group.lead)
+    assert "牵头领导" in str(err.value.message)
+
+
+def test_inviting_an_accepted_expert_again_is_refused(cast):
+    group = research_group(cast, with_member=False, start=False)
+    expert = group.memberships.get(role="expert").expert
+    with pytest.raises(Refused) as err:
+        services.invite_to_group(group=group, actor=cast.research, expert=expert)
+    assert "expert" in err.value.fields
+
+
+def test_inviting_someone_who_has_not_answered_reminds_them_and_keeps_the_invitation(cast):
+    from notifications.models import Notification
+
+    group = research_group(cast, with_member=False, with_expert=False, start=False)
+    row = services.invite_to_group(group=group, actor=cast.research, member=cast.other_member.member)
+    history = row.history.count()
+    again = services.invite_to_group(group=group, actor=cast.research, member=cast.other_member.member)
+    assert again.pk == row.pk and again.response == InvitationResponse.INVITED
+    assert row.history.count() == history
+    notes = Notification.objects.filter(recipient=cast.other_member).order_by("id")
+    titles = list(notes.values_list("title", flat=True))
+    assert len(titles) == 2 and titles[1].startswith("提醒")
+
+
+def test_inviting_someone_who_declined_invites_them_afresh(cast):
+    group = research_group(cast, with_member=False, with_expert=False, start=False)
+    row = services.invite_to_group(group=group, actor=cast.research, member=cast.other_member.member)
+    services.respond_to_group_invitation(membership=row, actor=cast.other_member, accept=False, reason="出差")
+    again = services.invite_to_group(group=group, actor=cast.research, member=cast.other_member.member)
+    assert (again.pk, again.response, again.reason) == (row.pk, InvitationResponse.INVITED, "")
+    services.respond_to_group_invitation(membership=again, actor=cast.other_member, accept=True)

@@ -344,3 +344,89 @@ def test_rescheduling_says_participants_were_told_only_once_they_were_invited(cl
     perform(meeting, "send_invitations", actor=cast.clerk)
     page = client.post(url, {**form, "place": "区政协三楼会议室"}, follow=True).content.decode()
     assert "会议时间地点已更新，已通知参会人员。" in page
+
+
+def _invite(client, group, **data):
+    return client.post(reverse("consultations:group_invite", args=[group.pk]), data, follow=True)
+
+
+def test_reinviting_a_group_member_says_so_on_the_page_and_changes_nothing(client, cast):
+    group = research_group(cast, with_expert=False, start=False)
+    row = group.memberships.get(member=cast.member.member)
+    history = row.history.count()
+    response = login(client, cast.research).post(
+        reverse("consultations:group_invite", args=[group.pk]), {"member": cast.member.member.pk}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "已是本课题组成员" in html and "邀请已发出" not in html
+    assert f'value="{cast.member.member.pk}" selected' in html
+    assert row.history.count() == history
+
+
+def test_group_invitation_messages_say_what_happened(client, cast):
+    group = research_group(cast, with_member=False, with_expert=False, start=False)
+    login(client, cast.research)
+    pk = cast.other_member.member.pk
+    assert "已向" in _invite(client, group, member=pk).content.decode()
+    assert "已再次提醒" in _invite(client, group, member=pk).content.decode()
+    row = group.memberships.get(member=cast.other_member.member)
+    services.respond_to_group_invitation(membership=row, actor=cast.other_member, accept=False, reason="出差")
+    assert "已重新发出邀请" in _invite(client, group, member=pk).content.decode()
+
+
+def test_inviting_a_member_without_an_account_says_nobody_was_told(client, cast):
+    from district.tests.factories import MemberFactory
+
+    group = research_group(cast, with_member=False, with_expert=False, start=False)
+    offline = MemberFactory(user=None)
+    html = _invite(login(client, cast.research), group, member=offline.pk).content.decode()
+    assert "尚未开通平台账号" in html and "请线下联系" in html
+
+
+def test_marking_a_meeting_held_before_its_date_is_refused_on_the_page_keeping_the_note(client, cast):
+    import time_machine
+
+    meeting = consultation_meeting(cast)
+    login(client, cast.clerk)
+    with time_machine.travel(at(19)):
+        response = client.post(
+            reverse("core:transition", args=["consultations.meeting", meeting.pk]),
+            {"action": "hold", "note": "按计划召开"},
+            follow=True,
+        )
+        html = response.content.decode()
+    assert "会期未到，不能标记为已召开" in html
+    # What was typed comes back in the hold box only, not in the boxes of the other actions.
+    assert html.count("按计划召开</textarea>") == 1
+    assert 'id="note-hold" name="note" maxlength="5000" >按计划召开</textarea>' in html
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+
+
+def test_inviting_an_invited_department_again_says_so(client, cast):
+    meeting = consultation_meeting(cast)
+    response = login(client, cast.clerk).post(
+        reverse("consultations:participant_invite", args=[meeting.pk]),
+        {"role": "dept_head", "department": cast.liaison.department.pk},
+    )
+    assert response.status_code == 400
+    assert "已在参会人员名单中" in response.content.decode()
+    assert meeting.participants.filter(department=cast.liaison.department).count() == 1
+
+
+def test_report_page_gives_the_comment_box_its_own_id(client, cast):
+    group = research_group(cast)
+    html = login(client, cast.member).get(group.report.get_absolute_url()).content.decode()
+    assert html.count('id="id_body"') == 1
+    assert 'for="comment_body"' in html and 'id="comment_body"' in html
+
+
+def test_group_list_pages_newest_year_first_in_a_stable_order(cast):
+    from consultations.selectors import group_list_for
+
+    old = services.create_research_group(title="课题甲", year=2022, lead=cast.chair.member, actor=cast.research)
+    new = services.create_research_group(title="课题乙", year=2023, lead=cast.chair.member, actor=cast.research)
+    rows = group_list_for(cast.clerk)
+    assert rows.ordered
+    assert list(rows) == [new, old]

@@ -165,7 +165,8 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         "outcomes": list(selectors.outcome_items_of(meeting)),
         "is_held": meeting.status == MeetingStatus.HELD,
         "can_reply": meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED),
-        "can_check_in": meeting.status in (MeetingStatus.INVITED, MeetingStatus.HELD),
+        "can_check_in": meeting.status in (MeetingStatus.INVITED, MeetingStatus.HELD)
+        and selectors.meeting_day_reached(meeting),
         "has_minutes": meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTED),
         "minutes_due": selectors.minutes_due(meeting),
         "short_notice": manages and selectors.short_notice(meeting),
@@ -213,7 +214,7 @@ def participant_invite(request, pk: int):
         pk,
         ParticipantInviteForm,
         "invite_form",
-        lambda m, d: services.invite(meeting=m, actor=request.user, **d),
+        lambda m, d: services.invite(meeting=m, actor=request.user, refuse_existing=True, **d),
         _("已邀请。"),
     )
 

@@ -111,11 +111,11 @@ def _post_form(request, pk, form_class, form_key, call, success, *, with_group=F
     form = form_class(request.POST, request.FILES if files else None, **kwargs)
     if form.is_valid():
         try:
-            call(group, form.cleaned_data)
+            result = call(group, form.cleaned_data)
         except REFUSALS as exc:
             refuse_into(form, exc)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect(group)
     return _group_page(request, group, status=400, **{form_key: form, "open_form": form_key})
 
@@ -123,14 +123,26 @@ def _post_form(request, pk, form_class, form_key, call, success, *, with_group=F
 @login_required
 @require_POST
 def group_invite(request, pk: int):
-    return _post_form(
-        request,
-        pk,
-        GroupInviteForm,
-        "invite_form",
-        lambda g, d: services.invite_to_group(group=g, actor=request.user, member=d["member"], expert=d["expert"]),
-        _("邀请已发出。"),
-    )
+    def call(group, data):
+        # What the invitation was before decides what to tell the user: new, a reminder, or renewed.
+        before = selectors.invitation_in(group, member=data["member"], expert=data["expert"])
+        row = services.invite_to_group(group=group, actor=request.user, member=data["member"], expert=data["expert"])
+        return before, row
+
+    return _post_form(request, pk, GroupInviteForm, "invite_form", call, _invite_message)
+
+
+def _invite_message(result) -> str:
+    before, row = result
+    if row.user_id is None:
+        return _("已登记对%(name)s的邀请。%(name)s尚未开通平台账号，系统无法通知本人，请线下联系。") % {
+            "name": row.name
+        }
+    if before is not None and before.response == InvitationResponse.INVITED:
+        return _("%(name)s尚未回复邀请，已再次提醒。") % {"name": row.name}
+    if before is not None and before.response == InvitationResponse.DECLINED:
+        return _("%(name)s此前谢绝了邀请，已重新发出邀请。") % {"name": row.name}
+    return _("已向%(name)s发出邀请。") % {"name": row.name}
 
 
 @login_required

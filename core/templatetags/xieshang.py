@@ -27,6 +27,7 @@ def workflow_panel(context, obj, show_history: bool = True):
         "history": history_for(obj) if show_history else [],
         "csrf_token": context.get("csrf_token"),
         "unsaved_note": request.session.pop("unsaved_note", "") if hasattr(request, "session") else "",
+        "unsaved_action": request.session.pop("unsaved_action", "") if hasattr(request, "session") else "",
     }
 
 
@@ -42,7 +43,7 @@ def mask(value, kind: str):
 
 @register.simple_tag
 def state_badge_class(state: str) -> str:
-    finished = {"closed", "published", "archived", "rejected", "dropped", "finished", "done"}
+    finished = {"closed", "published", "archived", "rejected", "dropped", "finished", "done", "withdrawn"}
     if state in finished:
         return "text-bg-secondary"
     if state in {"overdue", "returned", "unsatisfied", "reopened"}:

@@ -14,5 +14,7 @@ def test_demo_has_the_shuangjian_report_and_every_task_state():
     states = set(SupervisionTask.objects.filter(special_report=report).values_list("status", flat=True))
     assert states == set(TaskStatus.values)
     assert SupervisionTask.objects.filter(status=TaskStatus.OVERDUE).count() == 1
+    # The outcomes were agreed at a meeting that was held and minuted, not one still being planned.
+    assert report.meeting.status == "minuted"
     call_command("load_demo")
     assert SpecialReport.objects.count() == 1

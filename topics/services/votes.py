@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.predicates import is_clerk
 from consultations.models import Attendance, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole
+from consultations.selectors import meeting_day_reached
 from consultations.services.meetings import create_meeting
 from core.exceptions import ActionForbidden, Refused
 from core.workflow import perform
@@ -304,7 +305,8 @@ def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:
         "abstain": outcome.votes_abstain,
     }
     change.save(update_fields=["data"])
-    if vote.meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+    # A vote closed ahead of its meeting's date (an online vote) leaves the meeting to be held on its day.
+    if vote.meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED) and meeting_day_reached(vote.meeting):
         perform(vote.meeting, "hold", actor=actor, note=summary(outcome))
 
 
