@@ -1,13 +1,15 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken
+from accounts.roles import STAFF_ROLES
 
 
 class TokenObtainApi(APIView):
@@ -35,6 +37,9 @@ class TokenObtainApi(APIView):
         user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("用户名或密码错误。"))
+        if settings.ENFORCE_STAFF_2FA and (user.roles & STAFF_ROLES or user.is_superuser):
+            # A token needs no second factor afterwards: staff mint one on the tokens page, after TOTP.
+            raise PermissionDenied(_("工作人员须先登录网页并完成两步验证，再在“接口令牌”页面创建令牌。"))
         _token, key = ApiToken.issue(user=user, scope=data.validated_data["scope"], name=data.validated_data["name"])
         return Response({"token": key, "scope": data.validated_data["scope"], "username": user.username})
 

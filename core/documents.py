@@ -5,6 +5,7 @@ the PDF of a plan, minutes or special report always say the same thing.
 """
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -53,6 +54,15 @@ class DocSpec:
     footer_note: str = ""  # e.g. 抄送 / 印发
 
 
+# Characters XML 1.0 cannot carry (C0 controls other than tab and line breaks, U+FFFE/U+FFFF): python-docx
+# refuses them, so one typed into a title (a paste from another program) would break the download.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value) -> str:
+    return _NOT_XML.sub("", str(value))
+
+
 def _font(run, name: str, size: float | None = None, bold: bool = False) -> None:
     run.font.name = name
     run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
@@ -68,29 +78,29 @@ def render_docx(spec: DocSpec) -> bytes:
     normal.font.name = CJK_SERIF
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), CJK_SERIF)
     normal.font.size = Pt(12)
-    doc.core_properties.title = spec.title
+    doc.core_properties.title = _xml_text(spec.title)
     if spec.issuer:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(p.add_run(spec.issuer), CJK_SANS, 20, bold=True)
+        _font(p.add_run(_xml_text(spec.issuer)), CJK_SANS, 20, bold=True)
     if spec.number:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(p.add_run(spec.number), CJK_SERIF, 14)
+        _font(p.add_run(_xml_text(spec.number)), CJK_SERIF, 14)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(spec.title), CJK_SANS, 18, bold=True)
+    _font(p.add_run(_xml_text(spec.title)), CJK_SANS, 18, bold=True)
     if spec.recipients:
-        _font(doc.add_paragraph().add_run(spec.recipients), CJK_SERIF, 14)
+        _font(doc.add_paragraph().add_run(_xml_text(spec.recipients)), CJK_SERIF, 14)
     for block in spec.blocks:
         _docx_block(doc, block)
     if spec.issued_on or spec.issuer:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         text = "\n".join(x for x in [spec.issuer, _cn_date(spec.issued_on)] if x)
-        _font(p.add_run(text), CJK_SERIF, 14)
+        _font(p.add_run(_xml_text(text)), CJK_SERIF, 14)
     if spec.footer_note:
-        _font(doc.add_paragraph().add_run(spec.footer_note), CJK_SERIF, 10)
+        _font(doc.add_paragraph().add_run(_xml_text(spec.footer_note)), CJK_SERIF, 10)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -99,19 +109,19 @@ def render_docx(spec: DocSpec) -> bytes:
 def _docx_block(doc, block) -> None:
     if isinstance(block, Heading):
         p = doc.add_paragraph()
-        _font(p.add_run(block.text), CJK_SANS, 16 if block.level == 1 else 14, bold=True)
+        _font(p.add_run(_xml_text(block.text)), CJK_SANS, 16 if block.level == 1 else 14, bold=True)
     elif isinstance(block, Table):
         if block.caption:
-            _font(doc.add_paragraph().add_run(block.caption), CJK_SANS, 12, bold=True)
+            _font(doc.add_paragraph().add_run(_xml_text(block.caption)), CJK_SANS, 12, bold=True)
         table = doc.add_table(rows=1, cols=len(block.headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
-            _font(cell.paragraphs[0].add_run(str(text)), CJK_SANS, 10.5, bold=True)
+            _font(cell.paragraphs[0].add_run(_xml_text(text)), CJK_SANS, 10.5, bold=True)
         for row in block.rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, row, strict=True):
-                _font(cell.paragraphs[0].add_run(str(text)), CJK_SERIF, 10.5)
+                _font(cell.paragraphs[0].add_run(_xml_text(text)), CJK_SERIF, 10.5)
     elif isinstance(block, Image):
         from docx.shared import Cm
 
@@ -119,11 +129,11 @@ def _docx_block(doc, block) -> None:
         if block.caption:
             p = doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(p.add_run(block.caption), CJK_SERIF, 10.5)
+            _font(p.add_run(_xml_text(block.caption)), CJK_SERIF, 10.5)
     else:
         p = doc.add_paragraph()
         p.paragraph_format.first_line_indent = Pt(28)
-        _font(p.add_run(str(block)), CJK_SERIF, 14)
+        _font(p.add_run(_xml_text(block)), CJK_SERIF, 14)
 
 
 def render_pdf(spec: DocSpec) -> bytes:

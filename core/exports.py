@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -35,6 +36,11 @@ def build_xlsx(*, title: str, columns: Sequence[Column], rows: Iterable, sheet: 
         ws.column_dimensions[get_column_letter(i)].width = col.width
     for row in rows:
         ws.append([_cell(col.value(row)) for col in columns])
+        for cell in ws[ws.max_row]:
+            # openpyxl stores a string that starts with "=" as a formula: a title a citizen typed as
+            # =HYPERLINK(...) would run in the clerk's spreadsheet. Every value we write is data.
+            if cell.data_type == "f":
+                cell.data_type = "s"
     ws.freeze_panes = "A3"
     out = io.BytesIO()
     wb.save(out)
@@ -44,6 +50,9 @@ def build_xlsx(*, title: str, columns: Sequence[Column], rows: Iterable, sheet: 
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, str):
+        # A control character pasted into a title would make openpyxl refuse the whole workbook.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         from django.utils import timezone
 

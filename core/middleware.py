@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 class SecurityHeadersMiddleware:
@@ -32,6 +34,10 @@ class StaffTwoFactorMiddleware:
 
     def __call__(self, request):
         if settings.ENFORCE_STAFF_2FA and self._needs_second_factor(request):
+            if request.path.startswith("/api/"):
+                # The signed-in browser session of staff who have not passed TOTP reads no API either.
+                message = _("请先完成两步验证。")
+                return JsonResponse({"error": {"code": "otp_required", "message": message, "fields": {}}}, status=403)
             return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
         return self.get_response(request)
 
@@ -42,6 +48,6 @@ class StaffTwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return False
-        if request.path.startswith(("/accounts/", "/static/", "/api/")):
+        if request.path.startswith(("/accounts/", "/static/", "/api/v1/auth/token/")):
             return False
         return bool(user.roles & STAFF_ROLES) or user.is_superuser

@@ -1,8 +1,10 @@
 from django.urls import include, path
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.privacy import masked
+from core.services import log_personal_data_access
 from district import selectors
 from district.models import Department, Member, Sector, Town
 
@@ -19,7 +21,9 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def get_phone(self, obj) -> str:
         viewer = self.context["request"].user
-        return obj.phone if selectors.may_see_contact(viewer, obj) else masked(obj.phone, "phone")
+        if obj.user_id == viewer.pk or self.context.get("unmasked"):
+            return obj.phone
+        return masked(obj.phone, "phone")
 
 
 class MemberViewSet(viewsets.ReadOnlyModelViewSet):
@@ -31,6 +35,16 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.members_list()
+
+    def retrieve(self, request, *args, **kwargs):
+        """One member; the office and leaders read the full phone here, and the reading is audited
+        (the list masks it, so a client cannot copy every member's phone unrecorded)."""
+        member = self.get_object()
+        unmasked = selectors.may_see_contact(request.user, member) and member.user_id != request.user.pk
+        if unmasked:
+            log_personal_data_access(user=request.user, target=member, fields=["phone"], purpose="api_member_detail")
+        context = {**self.get_serializer_context(), "unmasked": unmasked}
+        return Response(self.get_serializer_class()(member, context=context).data)
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -69,7 +69,7 @@ class ProposalRatingSerializer(serializers.Serializer):
 
 class ProposalDetailSerializer(ProposalListSerializer):
     signers = ProposalSignerSerializer(many=True, read_only=True)
-    replies = ProposalReplySerializer(many=True, read_only=True)
+    replies = serializers.SerializerMethodField()
     ratings = ProposalRatingSerializer(many=True, read_only=True)
     suggested_departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -95,6 +95,12 @@ class ProposalDetailSerializer(ProposalListSerializer):
             "replies",
             "ratings",
         ]
+
+    @extend_schema_field(ProposalReplySerializer(many=True))
+    def get_replies(self, obj):
+        # A reply under the office's review is not yet the proposers' (nor other members') to read.
+        replies = selectors.replies_for(self.context["request"].user, obj, obj.replies.all())
+        return ProposalReplySerializer(replies, many=True).data
 
 
 class ProposalCreateSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """Reads on proposals: visibility, lists with filters, inboxes, who holds the next step."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -164,7 +164,7 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
     if f.get("department"):
         qs = qs.filter(_assigned_to(f["department"]))
     if f.get("reply_class"):
-        qs = qs.filter(replies__reply_class__code=f["reply_class"]).distinct()
+        qs = qs.filter(Q(replies__reply_class__code=f["reply_class"]) & _shown_replies(viewer)).distinct()
     if f.get("rating"):
         qs = qs.filter(ratings__rating=f["rating"]).distinct()
     if f.get("is_key"):
@@ -181,17 +181,51 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
     return with_lists(qs).order_by("-session__year", "serial", "-created_at", "-id")
 
 
-def detail_context(proposal: Proposal) -> dict:
+def detail_context(viewer, proposal: Proposal) -> dict:
     """Everything the detail page shows beside the proposal itself."""
     return {
         "signers": list(proposal.signers.select_related("member", "user")),
         "assignments": list(proposal.assignments.select_related("department").order_by("-is_active", "role", "id")),
         "contacts": list(proposal.contacts.select_related("department", "recorded_by")),
-        "replies": list(proposal.replies.select_related("department", "reply_class", "submitted_by")),
+        "replies": replies_for(
+            viewer, proposal, proposal.replies.select_related("department", "reply_class", "submitted_by")
+        ),
         "ratings": list(proposal.ratings.select_related("user")),
         "merged": list(proposal.merged.select_related("member", "author")),
         "reply_classes": list(ReplyClass.objects.filter(is_active=True)),
     }
+
+
+def sees_replies_under_review(viewer) -> bool:
+    """The proposal office, the clerks and the CPPCC leaders read a reply before it is approved."""
+    return bool(is_proposal_office(viewer) or is_clerk(viewer) or is_cppcc_leader(viewer))
+
+
+def replies_for(viewer, proposal: Proposal, replies=None) -> list[ProposalReply]:
+    """The replies of a proposal the viewer may read.
+
+    A reply is the unit's until the office approves it (review may return it for rewriting): before
+    that only the office side and the replying unit's liaisons read it; proposers, other members and
+    other units read approved replies only, as with the reply letters (`letters_for`)."""
+    from proposals.services.letters import is_released
+
+    rows = list(proposal.replies.select_related("department", "reply_class") if replies is None else replies)
+    if sees_replies_under_review(viewer):
+        return rows
+    unit = viewer.department_id if is_dept_liaison(viewer) else None
+    return [r for r in rows if is_released(r, proposal) or (unit and r.department_id == unit)]
+
+
+def _shown_replies(viewer) -> Q:
+    """replies_for as a filter on the proposals' replies (for the reply-class filter of the lists)."""
+    from proposals.services.letters import RELEASED_STATES
+
+    if sees_replies_under_review(viewer):
+        return Q()
+    q = Q(replies__round__lt=F("round")) | Q(status__in=RELEASED_STATES)
+    if is_dept_liaison(viewer) and viewer.department_id:
+        q |= Q(replies__department_id=viewer.department_id)
+    return q
 
 
 def active_reply_classes() -> QuerySet[ReplyClass]:

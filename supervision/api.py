@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -12,6 +13,7 @@ from core.api.workflow import WorkflowViewSetMixin
 from supervision import selectors
 from supervision.choices import ReplyClass
 from supervision.models import ProgressReport, SpecialReport, SupervisionTask, TaskReply
+from supervision.predicates import is_lead_liaison
 from supervision.services import tasks as task_services
 
 
@@ -111,6 +113,10 @@ class SupervisionTaskViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet
         """The lead department's draft reply; submit it with the `submit_reply` transition."""
         task = self.get_object()
         if request.method == "GET":
+            # The draft is the lead department's work in progress, shown on the page only to them;
+            # co-departments, the rater and the offices read the reply once it is submitted.
+            if not is_lead_liaison(request.user, task):
+                raise NotFound
             draft = selectors.draft_reply_of(task)
             return Response(SupervisionReplySerializer(draft).data if draft else {})
         payload = SupervisionReplySerializer(data=request.data)

@@ -33,3 +33,28 @@ def test_revoked_token_is_refused(api_client, cast):
     token.save()
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api_client.get("/api/v1/auth/me/").status_code == 401
+
+
+def test_staff_cannot_mint_a_token_with_a_password_alone_when_two_factor_is_enforced(api_client, cast, settings):
+    """A token is used without a second factor afterwards: with TOTP enforced, staff get theirs on the
+    tokens page after passing it, never from username and password alone."""
+    settings.ENFORCE_STAFF_2FA = True
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "clerk", "password": PASSWORD, "scope": "write"}, format="json"
+    )
+    assert response.status_code == 403
+    assert "两步验证" in response.json()["error"]["message"]
+    assert not ApiToken.objects.exists()
+    # Members are not staff: the password still gets them a token.
+    ok = api_client.post("/api/v1/auth/token/", {"username": cast.member.username, "password": PASSWORD}, format="json")
+    assert ok.status_code == 200
+
+
+def test_a_staff_session_without_the_second_factor_reads_no_api(client, cast, settings):
+    settings.ENFORCE_STAFF_2FA = True
+    client.force_login(cast.clerk)
+    response = client.get("/api/v1/appeals/")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "otp_required"
+    client.force_login(cast.member)
+    assert client.get("/api/v1/proposals/").status_code == 200

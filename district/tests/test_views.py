@@ -45,3 +45,26 @@ def test_api_masks_phone_for_liaison(api_client, cast):
     api_client.force_authenticate(cast.liaison)
     rows = api_client.get("/api/v1/members/").json()["results"]
     assert rows and all("****" in r["phone"] for r in rows)
+
+
+def test_api_list_masks_phones_even_for_the_office(api_client, cast):
+    """A list is a bulk copy: the office reads a member's full phone one member at a time, audited."""
+    other = Member.objects.get(user=cast.other_member)
+    api_client.force_authenticate(cast.clerk)
+    rows = {r["id"]: r["phone"] for r in api_client.get("/api/v1/members/").json()["results"]}
+    assert rows[other.pk] == "138****1111"
+    assert not PersonalDataAccess.objects.exists()
+    assert api_client.get(f"/api/v1/members/{other.pk}/").json()["phone"] == "13800001111"
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.object_id, access.fields) == (cast.clerk, other.pk, "phone")
+
+
+def test_api_member_detail_stays_masked_for_other_members_and_is_not_audited(api_client, cast):
+    other = Member.objects.get(user=cast.other_member)
+    me = Member.objects.get(user=cast.member)
+    api_client.force_authenticate(cast.member)
+    assert api_client.get(f"/api/v1/members/{other.pk}/").json()["phone"] == "138****1111"
+    assert api_client.get(f"/api/v1/members/{me.pk}/").json()["phone"] == "13800001111"
+    rows = {r["id"]: r["phone"] for r in api_client.get("/api/v1/members/").json()["results"]}
+    assert rows[me.pk] == "13800001111"
+    assert not PersonalDataAccess.objects.exists()

@@ -458,3 +458,29 @@ def test_a_reply_sent_before_the_deadline_counts_as_on_time_whenever_it_was_type
     ProposalReply.objects.filter(pk=reply.pk).update(submitted_at=sent + timedelta(days=10))
     s = client.get(reverse("proposals:stats"), {"year": 2022}).context["s"]
     assert s["units"][0]["on_time"] == 0
+
+
+def test_a_reply_under_review_is_read_only_by_the_office_and_its_unit(client, api_client, cast):
+    """The office may still return a reply for rewriting: until it approves it, neither the proposers
+    nor other members (who may read filed proposals) read its text, on the page, in the API or by
+    filtering the list by its class; the replying unit and the office do."""
+    from proposals.tests.test_letters import joint_replied
+
+    p, reply = joint_replied(cast, approve=False)
+    text = "已将燃气公司搬迁列入年度计划"
+
+    def reads(user) -> tuple[bool, bool, bool]:
+        client.force_login(user)
+        api_client.force_authenticate(user)
+        page = text in client.get(p.get_absolute_url()).content.decode()
+        api = any(text in r["body"] for r in api_client.get(f"/api/v1/proposals/{p.pk}/").json()["replies"])
+        listed = p.pk in [r["id"] for r in api_client.get("/api/v1/proposals/?reply_class=B").json()["results"]]
+        return page, api, listed
+
+    for user in (cast.member, cast.other_member, cast.standing, cast.gov_office):
+        assert reads(user) == (False, False, False), user
+    for user in (cast.liaison, cast.proposal, cast.chair):
+        assert reads(user) == (True, True, True), user
+    perform(p, "approve_reply", actor=cast.proposal)
+    for user in (cast.member, cast.standing):
+        assert reads(user) == (True, True, True), user

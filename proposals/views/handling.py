@@ -46,7 +46,7 @@ def _render(request, proposal, status=200, **forms):
     }
     context = {
         "proposal": proposal,
-        **selectors.detail_context(proposal),
+        **selectors.detail_context(request.user, proposal),
         **flags,
         **defaults,
         **forms,

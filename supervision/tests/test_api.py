@@ -85,3 +85,19 @@ def test_special_report_sign_off_through_the_api(api_client, world, cast):
 def test_liaisons_do_not_see_special_reports(api_client, world, cast):
     r = auth(api_client, cast.liaison).get(f"/api/v1/special-reports/{world.report.pk}/")
     assert r.status_code == 404
+
+
+def test_only_the_lead_department_reads_its_unsubmitted_reply_draft(api_client, task, cast):
+    """The page shows the draft only to the lead department writing it; the API must not hand it to the
+    cooperating department, the rating member or the offices before it is submitted."""
+    advance(task, cast, "in_progress")
+    api_client.force_authenticate(cast.liaison)
+    url = f"/api/v1/supervision-tasks/{task.pk}/reply-draft/"
+    assert api_client.put(url, {"body": "内部草稿：尚未核实"}, format="json").status_code == 200
+    assert api_client.get(url).json()["body"] == "内部草稿：尚未核实"
+    for user in (cast.other_liaison, cast.member, cast.clerk, cast.gov_office):
+        api_client.force_authenticate(user)
+        assert api_client.get(f"/api/v1/supervision-tasks/{task.pk}/").status_code == 200, user
+        response = api_client.get(url)
+        assert response.status_code == 404, user
+        assert "内部草稿" not in response.content.decode()
