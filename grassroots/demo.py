@@ -129,6 +129,7 @@ def load(ctx: dict) -> None:
 
 
 def _contacts_and_information(rng, ws, clerk, member) -> None:
+    from opinions.demo import settle_workstation_items
     from opinions.models import OpinionReport
     from opinions.services import draft_report
 
@@ -184,6 +185,7 @@ def _contacts_and_information(rng, ws, clerk, member) -> None:
         if isinstance(source, Appeal):
             source.opinion_report = report
     OpinionReport.objects.bulk_update(reports, ["created_at"])
+    settle_workstation_items(reports)
     Appeal.objects.bulk_update(appeals, ["opinion_report"])
 
 

@@ -1,11 +1,14 @@
-"""Demo 社情民意 reports in every state, with bulletins, adoptions and one leader's instruction (demo data)."""
+"""Demo 社情民意 reports in every state, with bulletins, adoptions and one leader's instruction (demo data).
+
+The demo district follows 2022, so part of the finished reports were submitted, published and adopted in
+2022 (the seed year's duty record and statistics count them); reports still in hand are recent.
+"""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from core.models import StatusChange
@@ -44,6 +47,16 @@ COUNTS = {
     S.FEEDBACK: 1,
     S.ARCHIVED: 4,
 }
+# How many reports of each finished state belong to the seed year; the others are recent. States that
+# wait for someone (a department's feedback on a forwarded report) stay recent, so no inbox holds 2022 work.
+SEED_YEAR = 2022
+IN_SEED_YEAR = {
+    S.ADOPTED_LOCAL: 3,
+    S.NOT_ADOPTED: 1,
+    S.REPORTED: 2,
+    S.ADOPTED_UPPER: 1,
+    S.ARCHIVED: 4,
+}
 MATTERS = [
     "区燃气公司站点紧邻居民区存在安全隐患",
     "农村留守老人助餐服务覆盖不足",
@@ -60,6 +73,25 @@ MATTERS = [
 ]
 
 
+def at(start, report, name: str) -> datetime:
+    """When the step `name` of the report's path happened: every step two days after the one before."""
+    return start + timedelta(days=2 * PATHS[report.status].index(name))
+
+
+def _starts(rng, now) -> list[datetime]:
+    """When each report was submitted, in COUNTS order: the seed year's share first within each state."""
+    n_seed = sum(IN_SEED_YEAR.values())
+    starts, k = [], 0
+    for state, count in COUNTS.items():
+        for j in range(count):
+            if j < IN_SEED_YEAR.get(state, 0):
+                starts.append(timezone.make_aware(datetime(SEED_YEAR, 2 + (k * 9) // n_seed, 6 + (k * 7) % 20, 9)))
+                k += 1
+            else:
+                starts.append(now - timedelta(days=rng.randint(20, 200)))
+    return starts
+
+
 def load(ctx: dict) -> None:
     rng = random.Random(38)
     now = timezone.now()
@@ -71,13 +103,15 @@ def load(ctx: dict) -> None:
     party = Party.objects.filter(short_name="民建").first()
     departments = list(Department.objects.filter(kind="functional")[:8])
     levels = {lv.code: lv for lv in AdoptionLevel.objects.all()}
+    starts = _starts(rng, now)
     plans = []
     i = 0
     for state, count in COUNTS.items():
         for _ in range(count):
             member = authors[i % len(authors)] if i % 5 else duty_group.get("洪志强", authors[0])
             provider = sector if i % 4 == 0 else party if i % 7 == 0 else None
-            start = now - timedelta(days=rng.randint(20, 200))
+            start = starts[i]
+            path = PATHS[state]
             report = OpinionReport(
                 title=f"关于{MATTERS[i % len(MATTERS)]}的问题（演示）",
                 body=f"近期群众反映{MATTERS[i % len(MATTERS)]}。一、基本情况……二、原因分析……三、意见建议……（演示数据）",
@@ -87,57 +121,80 @@ def load(ctx: dict) -> None:
                 provider_type=ContentType.objects.get_for_model(provider) if provider else None,
                 provider_id=provider.pk if provider else None,
                 is_urgent=i % 11 == 0,
-                submitted_at=start if PATHS[state] else None,
-                received_at=start + timedelta(days=2) if "receive" in PATHS[state] else None,
-                signed_by=secgen if "sign_off" in PATHS[state] else None,
-                signed_at=start + timedelta(days=5) if "sign_off" in PATHS[state] else None,
-                forwarded_to=rng.choice(departments) if "forward" in PATHS[state] else None,
-                reported_to="区委办、区政府办、市政协（演示）" if "report_up" in PATHS[state] else "",
-                reported_at=start + timedelta(days=12) if "report_up" in PATHS[state] else None,
-                feedback="相关部门已制定整改方案（演示）" if "record_feedback" in PATHS[state] else "",
+                submitted_at=start if path else None,
+                forwarded_to=rng.choice(departments) if "forward" in path else None,
+                reported_to="区委办、区政府办、市政协（演示）" if "report_up" in path else "",
+                feedback="相关部门已制定整改方案（演示）" if "record_feedback" in path else "",
             )
+            if "receive" in path:
+                report.received_at = at(start, report, "receive")
+            if "sign_off" in path:
+                report.signed_by, report.signed_at = secgen, at(start, report, "sign_off")
+            if "report_up" in path:
+                report.reported_at = at(start, report, "report_up")
             plans.append((report, start))
             i += 1
-    reports = bulk_create_with_history([r for r, _start in plans], OpinionReport, default_user=info)
+    reports = _create(plans, info)
     _bulletins(reports, plans, info, levels)
     _audit(reports, plans, info, secgen)
-    _instructions(reports, info, departments, levels)
+    _instructions(reports, plans, info, departments, levels)
+
+
+def _create(plans, info) -> list[OpinionReport]:
+    """Insert the reports, then date them (and their history) from when they were written, not today."""
+    reports = OpinionReport.objects.bulk_create([r for r, _start in plans])
+    for report, start in plans:
+        path = PATHS[report.status]
+        report.created_at = start - timedelta(days=1) if path else start
+        report.updated_at = at(start, report, path[-1]) if path else start
+        report._history_date = report.created_at
+    OpinionReport.objects.bulk_update(reports, ["created_at", "updated_at"])
+    OpinionReport.history.bulk_history_create(reports, default_user=info)
+    return reports
 
 
 def _bulletins(reports, plans, info, levels) -> None:
-    """Published reports: a combined edition of the first three, single issues for the rest."""
-    published = [r for r in reports if "publish" in PATHS[r.status]]
-    year = timezone.localdate().year
-    combined = Bulletin.objects.create(
-        year=year,
-        issue=1,
-        title="民生热点综合（演示）",
-        form="combined",
-        published_on=timezone.localdate(),
-        published_by=info,
+    """Each year's published reports: a combined edition of the first three, single issues for the rest."""
+    starts = {r.pk: start for r, start in plans}
+    published = sorted(
+        (r for r in reports if "publish" in PATHS[r.status]), key=lambda r: at(starts[r.pk], r, "publish")
     )
+    by_year: dict[int, list[OpinionReport]] = {}
+    for report in published:
+        by_year.setdefault(timezone.localdate(at(starts[report.pk], report, "publish")).year, []).append(report)
     adoptions = []
-    for n, report in enumerate(published):
-        if n < 3:
-            report.bulletin = combined
-        else:
-            report.bulletin = Bulletin.objects.create(
-                year=year,
-                issue=n - 1,
-                title=report.title,
-                form="single",
-                published_on=timezone.localdate(),
-                published_by=info,
-            )
-        adoptions.append(
-            Adoption(
-                report=report, level=levels["district_cppcc"], adopted_on=report.bulletin.published_on, recorded_by=info
-            )
+    for year, batch in by_year.items():
+        first = batch[:3]
+        combined = Bulletin.objects.create(
+            year=year,
+            issue=1,
+            title="民生热点综合（演示）",
+            form="combined",
+            published_on=timezone.localdate(at(starts[first[-1].pk], first[-1], "publish")),
+            published_by=info,
         )
-        if report.status == S.ADOPTED_UPPER:
+        for n, report in enumerate(batch):
+            report.bulletin = combined
+            if n >= 3:
+                report.bulletin = Bulletin.objects.create(
+                    year=year,
+                    issue=n - 1,
+                    title=report.title,
+                    form="single",
+                    published_on=timezone.localdate(at(starts[report.pk], report, "publish")),
+                    published_by=info,
+                )
             adoptions.append(
-                Adoption(report=report, level=levels["city"], adopted_on=timezone.localdate(), recorded_by=info)
+                Adoption(
+                    report=report,
+                    level=levels["district_cppcc"],
+                    adopted_on=report.bulletin.published_on,
+                    recorded_by=info,
+                )
             )
+            if report.status == S.ADOPTED_UPPER:
+                adopted_on = timezone.localdate(at(starts[report.pk], report, "record_adoption"))
+                adoptions.append(Adoption(report=report, level=levels["city"], adopted_on=adopted_on, recorded_by=info))
     OpinionReport.objects.bulk_update(published, ["bulletin"])
     Adoption.objects.bulk_create(adoptions)
 
@@ -167,11 +224,59 @@ def _audit(reports, plans, info, secgen) -> None:
     StatusChange.objects.bulk_create(rows)
 
 
-def _instructions(reports, info, departments, levels) -> None:
+# A workstation's information item of the seed year: sent to the unit that can act on it, answered, filed.
+SETTLED_PATH = ["submit", "receive", "forward", "record_feedback", "archive"]
+
+
+def settle_workstation_items(reports: list[OpinionReport]) -> None:
+    """Submit, forward, answer and file the workstation's items in the weeks after they were written.
+
+    They are the workstation's collective information (its "useful information items"), so they are
+    filed under its name and do not add to one member's duty record.
+    """
+    info = User.objects.get(username="info")
+    departments = list(Department.objects.filter(kind="functional")[:8])
+    ct = ContentType.objects.get_for_model(OpinionReport)
+    wf = workflow_for(OpinionReport)
+    rows = []
+    for n, report in enumerate(reports):
+        start = report.created_at + timedelta(days=1)
+        report.member = None
+        report.status = S.ARCHIVED
+        report.submitted_at, report.received_at = start, start + timedelta(days=2)
+        report.forwarded_to = departments[n % len(departments)] if departments else None
+        report.feedback = "有关单位已研究办理并答复群众（演示）"
+        report.updated_at = start + timedelta(days=2 * (len(SETTLED_PATH) - 1))
+        state = S.DRAFT
+        for step, name in enumerate(SETTLED_PATH):
+            target = wf.action(name).target
+            actor = report.author if name == "submit" else info
+            note = report.feedback if name == "record_feedback" else ""
+            at_ = start + timedelta(days=2 * step)
+            rows.append(
+                StatusChange(
+                    content_type=ct,
+                    object_id=report.pk,
+                    action=name,
+                    from_state=state,
+                    to_state=target,
+                    actor=actor,
+                    note=note,
+                    created_at=at_,
+                )
+            )
+            state = target
+        report.history.filter(history_type="+").update(history_date=report.created_at)
+    fields = ["member", "status", "submitted_at", "received_at", "forwarded_to", "feedback", "updated_at"]
+    OpinionReport.objects.bulk_update(reports, fields)
+    StatusChange.objects.bulk_create(rows)
+
+
+def _instructions(reports, plans, info, departments, levels) -> None:
     """Leaders' instructions open supervision tasks, as in production."""
     from supervision.services import create_task
 
-    for report in reports:
+    for report, (_plan, start) in zip(reports, plans, strict=True):
         if "record_instruction" not in PATHS[report.status]:
             continue
         dept = departments[0] if departments else None
@@ -188,7 +293,7 @@ def _instructions(reports, info, departments, levels) -> None:
             leader="区长（演示）",
             level=levels["district"],
             text="请相关部门研究解决，并及时反馈。（演示）",
-            instructed_on=timezone.localdate(),
+            instructed_on=timezone.localdate(at(start, report, "record_instruction")),
             task=task,
             recorded_by=info,
         )

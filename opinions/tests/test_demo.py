@@ -1,0 +1,49 @@
+"""The demo's 社情民意 follow the seed year: 2022 has its reports, bulletins and adoptions, and nothing of
+2022 still waits in anyone's inbox."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from district.models import Member
+from grassroots.models import Workstation
+from insight.report import build_annual_report
+from insight.selectors import duty
+from opinions import selectors
+from opinions.models import Adoption, Bulletin, OpinionReport, Status
+
+pytestmark = pytest.mark.django_db
+
+WAITING = (Status.DRAFT, Status.SUBMITTED, Status.RECEIVED, Status.SIGNED, Status.FORWARDED, Status.INSTRUCTED)
+
+
+def _text(spec) -> str:
+    parts = []
+    for block in spec.blocks:
+        parts.append(str(getattr(block, "text", block)))
+        parts.extend(str(cell) for row in getattr(block, "rows", []) for cell in row)
+    return "\n".join(parts)
+
+
+def test_the_2022_duty_record_and_annual_statistics_count_the_seed_years_reports():
+    call_command("load_demo", stdout=io.StringIO())
+    in_2022 = OpinionReport.objects.filter(submitted_at__year=2022)
+    # 11 reports by members and the workstation's 38 information items, all settled.
+    assert in_2022.count() == 49
+    assert not in_2022.filter(status__in=WAITING).exists()
+    assert not OpinionReport.objects.filter(created_at__year=2022, status__in=WAITING).exists()
+    assert Bulletin.objects.filter(year=2022).count() >= 2
+    assert not Bulletin.objects.filter(year=2022).exclude(published_on__year=2022).exists()
+    assert Adoption.objects.filter(report__submitted_at__year=2022, adopted_on__year=2022).count() >= 10
+    assert all("演示" in r.title for r in in_2022.exclude(source_type__isnull=False))
+
+    members = selectors.counts_per_member(2022)
+    assert sum(r["submitted"] for r in members) == 11
+    hong = Member.objects.get(name="洪志强")
+    assert duty.duty_record(hong, 2022).opinions == 3  # his own, not the workstation's collective items
+    ws = Workstation.objects.get(name="同安民建政协委员工作室")
+    by_provider = {r["name"]: r for r in selectors.counts_per_provider(2022)}
+    assert by_provider[str(ws)]["adopted"] == 38
+
+    assert "报送社情民意信息49篇，采用48篇" in _text(build_annual_report(2022))
