@@ -30,5 +30,17 @@ is_citizen = has_role(Role.CITIZEN)
 is_research_office = has_role(Role.RESEARCH_OFFICE, Role.ADMIN)
 is_proposal_office = has_role(Role.PROPOSAL_OFFICE, Role.ADMIN)
 is_info_office = has_role(Role.INFO_OFFICE, Role.ADMIN)
+
+
+@rules.predicate
+def is_public_account(user) -> bool:
+    """Signed in, but with no role other than citizen: one of the public, who reads the public pages."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and not user.is_superuser
+        and not (set(user.roles) - {Role.CITIZEN})
+    )
+
+
 # Anyone who sees personal contact data in full (the handling offices).
 can_see_contacts = is_office | is_cppcc_leader

@@ -205,12 +205,22 @@ class PlanVersionSerializer(serializers.ModelSerializer):
 
 
 class ConsultationPlanSerializer(serializers.ModelSerializer):
-    current_version = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    current_version = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     status = serializers.CharField(read_only=True, help_text=STATE_HELP)
 
     class Meta:
         model = ConsultationPlan
         fields = ["id", "year", "title", "status", "current_version", "doc_number", "published_on", "version"]
+
+
+class ConsultationPlanCreateSerializer(serializers.Serializer):
+    # A plain field, not the model's unique validator: a taken year is refused by the service, naming the plan.
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    title = serializers.CharField(max_length=120)
+    preamble = serializers.CharField(required=False, allow_blank=True, default="")
+    round = serializers.PrimaryKeyRelatedField(
+        queryset=CollectionRound.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class PlanSignOffInputSerializer(serializers.Serializer):
@@ -236,6 +246,17 @@ class PlanViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return ConsultationPlan.objects.none()
         return selectors.plans_visible_to(self.request.user).select_related("current_version").order_by("-year")
+
+    @extend_schema(
+        request=ConsultationPlanCreateSerializer,
+        responses={201: ConsultationPlanSerializer},
+        summary=_("编制年度协商计划（每个年度一份；已有时返回 409 plan_exists）"),
+    )
+    def create(self, request, *args, **kwargs):
+        payload = ConsultationPlanCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        plan = plan_services.create_plan(**payload.validated_data, actor=request.user)
+        return Response(ConsultationPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=PlanVersionSerializer(many=True), summary=_("计划的全部版本与会签"))
     @action(detail=True, methods=["get"])

@@ -149,6 +149,31 @@ def at(y: int, m: int, d: int, h: int = 10) -> datetime:
     return datetime(y, m, d, h, tzinfo=TZ)
 
 
+class _Cycle:
+    """When (really) each step of the 2022 cycle ran, so that its edit history gets the cycle's dates."""
+
+    APPS = ("topics", "consultations")
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[datetime, datetime]] = []
+
+    def step(self, moment: datetime) -> None:
+        self.marks.append((timezone.now(), moment))
+
+    def backdate_history(self) -> None:
+        """Shift every history row written during a step to that step's date, keeping their order."""
+        from django.db.models import F
+        from simple_history.models import registered_models
+
+        ends = [real for real, _moment in self.marks[1:]] + [timezone.now()]
+        models = [m for m in registered_models.values() if m._meta.app_label in self.APPS and hasattr(m, "history")]
+        for model in models:
+            for (real, moment), end in zip(self.marks, ends, strict=True):
+                model.history.filter(history_date__gte=real, history_date__lt=end).update(
+                    history_date=F("history_date") - (real - moment)
+                )
+
+
 def load(ctx: dict) -> None:
     users = {u.username: u for u in User.objects.filter(username__in=_usernames())}
     depts = {d.short_name: d for d in Department.objects.all()}
@@ -167,6 +192,8 @@ def _usernames() -> list[str]:
 
 def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
     clerk = users["clerk"]
+    cycle = _Cycle()
+    cycle.step(at(2021, 11, 1))
     rnd = CollectionRound.objects.create(
         year=2022,
         title="2022年度政协协商议题征集（演示）",
@@ -174,6 +201,7 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         deadline=timezone.localdate() + timedelta(days=1),
         created_by=clerk,
     )
+    cycle.step(at(2021, 11, 25))
     kept = []
     for title, fmt, _timing, body, dept_names, who, background in TOPICS_2022:
         suggestion = suggestions.create_suggestion(
@@ -208,7 +236,9 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         )
         perform(s, "reject", actor=clerk, note=reason)
     CollectionRound.objects.filter(pk=rnd.pk).update(deadline=date(2021, 12, 10))
+    cycle.step(at(2021, 12, 11))
     perform(rnd, "close", actor=clerk)
+    cycle.step(at(2022, 1, 5))
 
     plan = plan_services.create_plan(
         year=2022,
@@ -235,8 +265,11 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
                 **first_draft,
             )
         )
+    cycle.step(at(2022, 1, 7))
     perform(plan, "submit_to_chairs", actor=clerk, note="提交主席会议审议稿")
+    cycle.step(at(2022, 1, 12))
     perform(plan, "chairs_approve_to_joint", actor=users["chair"], note="主席会议原则通过，请三办联席会修改完善。")
+    cycle.step(at(2022, 1, 20))
     v1 = plan.current_version
     plan_services.sign_off(version=v1, actor=users["partyoffice"], agreed=True)
     plan_services.sign_off(
@@ -246,15 +279,19 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         comment="请结合三院上划工作进度调整时间。",
         item_comments={items[7].pk: "上划工作预计下半年完成，建议安排在第四季度。"},
     )
+    cycle.step(at(2022, 2, 8))
     item = items[7]
     plan_services.update_item(item=item, expected_version=item.version, actor=clerk, quarter=4)
     plan_services.cut_version(plan=plan, actor=clerk, note="按区政府办意见，三院上划过渡工作调整至第四季度。")
     plan.refresh_from_db()
+    cycle.step(at(2022, 2, 10))
     for who in ("partyoffice", "govoffice", "clerk"):
         plan_services.sign_off(version=plan.current_version, actor=users[who], agreed=True)
     perform(plan, "joint_agree_to_leader", actor=clerk, note="三办联席会议定稿")
+    cycle.step(at(2022, 2, 18))
     perform(plan, "leader_approve_to_vote", actor=users["partyleader"], note="同意，提交政协常委会审议。")
 
+    cycle.step(at(2022, 2, 25, 9))
     vote = votes.open_vote(plan=plan, actor=clerk, starts_at=at(2022, 2, 25, 9), place="区政协常委会议室")
     participants = list(vote.meeting.participants.order_by("member_id"))
     attendance = {}
@@ -269,18 +306,21 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
     present = sum(1 for a in attendance.values() if a == Attendance.PRESENT)
     votes.record_tally(vote=vote, actor=clerk, votes_for=present - 1, votes_against=0, votes_abstain=1)
     votes.close_vote(vote=vote, actor=clerk)
+    cycle.step(at(2022, 3, 1))
     perform(
         plan,
         "publish",
         actor=users["partyoffice"],
         data={"doc_number": publication.doc_number_for(plan, 12), "issued_on": "2022-03-01"},
     )
+    cycle.step(at(2022, 3, 3))
     for receipt in plan.receipts.select_related("department"):
         if receipt.department.short_name == "城管局":
             continue  # one department has not acknowledged yet
         liaison = User.objects.filter(department=receipt.department, groups__name="dept_liaison").first()
         if liaison:
             publication.acknowledge_receipt(plan=plan, actor=liaison)
+    cycle.backdate_history()
     _backdate_2022(plan, rnd, vote)
     return plan
 

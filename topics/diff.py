@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from topics.models.plan import shown_item
+
 # Snapshot keys shown in the comparison, with their labels.
 FIELDS = [
     ("title", _("协商议题")),
@@ -34,10 +36,11 @@ def _text(item: dict, key: str) -> str:
 
 
 def diff_items(old: list[dict], new: list[dict]) -> list[DiffRow]:
-    """Rows pairing items by their id: kept items first in the new order, then removed ones."""
-    old_by_id = {i["id"]: i for i in old}
+    """Rows pairing items by their id: kept items first in the new order, then removed ones. The
+    timing is worded in the current language on both sides, whoever froze either version."""
+    old_by_id = {i["id"]: shown_item(i) for i in old}
     rows = []
-    for item in new:
+    for item in map(shown_item, new):
         before = old_by_id.pop(item["id"], None)
         if before is None:
             rows.append(DiffRow("added", None, item))

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Attendance
@@ -15,7 +16,8 @@ from topics.models import (
     TopicSuggestion,
     VoteChoice,
 )
-from topics.services.plan import LEAD_POSITIONS
+from topics.services.plan import LEAD_POSITIONS, plan_exists_message
+from topics.services.suggestions import round_exists_message
 
 DATE = DateInput()
 
@@ -37,6 +39,21 @@ class RoundForm(forms.ModelForm):
         model = CollectionRound
         fields = ["year", "title", "deadline", "notice"]
         widgets = {"deadline": DATE, "notice": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        existing = None if self.instance.pk else CollectionRound.objects.filter(year=year).first()
+        if existing:
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    round_exists_message(existing),
+                    existing.get_absolute_url(),
+                    _("打开该议题征集"),
+                ),
+                code="round_exists",
+            )
+        return year
 
 
 class SuggestionForm(forms.ModelForm):
@@ -111,6 +128,21 @@ class PlanForm(forms.ModelForm):
             self.fields["year"].disabled = True
             self.fields["round"].disabled = True
             self.fields["version"].initial = self.instance.version
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        existing = None if self.instance.pk else ConsultationPlan.objects.filter(year=year).first()
+        if existing:
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    plan_exists_message(existing),
+                    existing.get_absolute_url(),
+                    _("打开%(year)s年度协商计划") % {"year": existing.year},
+                ),
+                code="plan_exists",
+            )
+        return year
 
 
 class ItemForm(forms.ModelForm):

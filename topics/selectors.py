@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.predicates import is_clerk, is_dept_liaison, is_standing_member
+from accounts.predicates import is_clerk, is_dept_liaison, is_public_account, is_standing_member
 from accounts.roles import Role
 from topics import predicates as p
 from topics.models import (
@@ -127,9 +127,15 @@ def suggestion_inbox(user) -> QuerySet[TopicSuggestion]:
 
 
 def plans_visible_to(viewer) -> QuerySet[ConsultationPlan]:
-    """The office side sees every plan; standing members from the vote on; everyone else once published."""
+    """The office side sees every plan; standing members from the vote on; everyone else once published.
+
+    Accounts of the public (citizens) read the published plan on the public pages (`topics:portal_plan`),
+    not on these, which also show the offices' sign-offs, the leader's instructions and the vote roll.
+    """
     if not getattr(viewer, "is_authenticated", False):
         return ConsultationPlan.objects.filter(status=PlanStatus.PUBLISHED)
+    if is_public_account(viewer):
+        return ConsultationPlan.objects.none()
     if p.sees_all_plans(viewer):
         return ConsultationPlan.objects.all()
     states = [PlanStatus.PUBLISHED]

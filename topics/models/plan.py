@@ -78,6 +78,15 @@ class ConsultationPlan(TimeStampedModel, VersionedModel):
 QUARTER_LABELS = {1: _("第一季度"), 2: _("第二季度"), 3: _("第三季度"), 4: _("第四季度")}
 
 
+def timing_label(quarter: int | None, month: int | None) -> str:
+    """When an item is scheduled, in the current language: a month, a quarter or the whole year."""
+    if month:
+        return str(_("%(m)s月") % {"m": month})
+    if quarter:
+        return str(QUARTER_LABELS[quarter])
+    return str(_("全年"))
+
+
 class PlanItem(TimeStampedModel, VersionedModel):
     """One topic of the plan: format, timing, lead chair/vice-chair, lead committee, departments."""
 
@@ -135,11 +144,7 @@ class PlanItem(TimeStampedModel, VersionedModel):
 
     @property
     def timing(self) -> str:
-        if self.month:
-            return str(_("%(m)s月") % {"m": self.month})
-        if self.quarter:
-            return str(QUARTER_LABELS[self.quarter])
-        return str(_("全年"))
+        return timing_label(self.quarter, self.month)
 
 
 class PlanVersion(models.Model):
@@ -163,6 +168,19 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return str(_("第%(n)s稿") % {"n": self.number})
+
+    @property
+    def shown_items(self) -> list[dict]:
+        """The snapshot's items for display: the timing is worded in the reader's language (the stored
+        "timing" is in the language of whoever froze the version)."""
+        return [shown_item(i) for i in self.items]
+
+
+def shown_item(item: dict) -> dict:
+    """One snapshot item with its timing worded in the current language."""
+    if "quarter" not in item and "month" not in item:
+        return item
+    return {**item, "timing": timing_label(item.get("quarter"), item.get("month"))}
 
 
 class Office(models.TextChoices):

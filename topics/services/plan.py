@@ -29,6 +29,26 @@ ITEM_FIELDS = ("order", "title", "format", "quarter", "month", "lead_member", "l
 LEAD_POSITIONS = (Member.Position.CHAIR, Member.Position.VICE_CHAIR, Member.Position.SECRETARY_GENERAL)
 
 
+class PlanExists(Refused):
+    """A year has one plan only; the refusal names the plan that already holds the year."""
+
+    code = "plan_exists"
+    status = 409
+
+    def __init__(self, plan: ConsultationPlan):
+        self.plan = plan
+        message = plan_exists_message(plan)
+        super().__init__(message, fields={"year": [message], "existing_plan": plan.pk})
+
+
+def plan_exists_message(plan: ConsultationPlan) -> str:
+    return _("%(year)s年度已有协商计划《%(title)s》（%(state)s），每个年度只能有一份协商计划。") % {
+        "year": plan.year,
+        "title": plan.title,
+        "state": plan.get_status_display(),
+    }
+
+
 def _require_clerk(actor) -> None:
     if not is_clerk(actor):
         raise ActionForbidden(_("只有政协办公室可以编制协商计划。"))
@@ -43,8 +63,9 @@ def _require_editable(plan: ConsultationPlan) -> None:
 def create_plan(*, year: int, title: str, actor, preamble: str = "", round=None) -> ConsultationPlan:
     """Start the draft plan of a year."""
     _require_clerk(actor)
-    if ConsultationPlan.objects.filter(year=year).exists():
-        raise ValidationError({"year": _("%(year)s年度的协商计划已经存在。") % {"year": year}})
+    existing = ConsultationPlan.objects.filter(year=year).first()
+    if existing:
+        raise PlanExists(existing)
     plan = ConsultationPlan(year=year, title=title, preamble=preamble, round=round, created_by=actor)
     plan.full_clean()
     plan._history_user = actor
@@ -148,9 +169,19 @@ def snapshot(plan: ConsultationPlan) -> list[dict]:
     ]
 
 
+def same_items(a: list[dict], b: list[dict]) -> bool:
+    """Whether two snapshots hold the same items. The worded timing is left out: it follows from the
+    quarter and month, in the language of whoever took the snapshot."""
+
+    def plain(items):
+        return [{k: v for k, v in i.items() if k != "timing"} for i in items]
+
+    return plain(a) == plain(b)
+
+
 def has_unversioned_changes(plan: ConsultationPlan) -> bool:
     """Whether the working copy differs from the current version."""
-    return plan.current_version is None or plan.current_version.items != snapshot(plan)
+    return plan.current_version is None or not same_items(plan.current_version.items, snapshot(plan))
 
 
 @transaction.atomic
@@ -162,7 +193,7 @@ def cut_version(*, plan: ConsultationPlan, actor, note: str = "") -> PlanVersion
     items = snapshot(plan)
     if not items:
         raise Refused(_("计划还没有议题。"))
-    if plan.current_version is not None and plan.current_version.items == items:
+    if plan.current_version is not None and same_items(plan.current_version.items, items):
         raise Refused(_("与当前版本（%(v)s）相比没有修改，无需生成新版本。") % {"v": plan.current_version})
     number = (plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = PlanVersion.objects.create(

@@ -38,7 +38,7 @@ def related_departments(plan: ConsultationPlan):
 
 def build_doc_spec(plan: ConsultationPlan) -> DocSpec:
     """The formal document: the approved version's table under the party-committee office's heading."""
-    items = plan.current_version.items if plan.current_version else []
+    items = plan.current_version.shown_items if plan.current_version else []
     rows = [
         [
             str(n),

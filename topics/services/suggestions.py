@@ -28,13 +28,18 @@ SUGGESTION_FIELDS = (
 )
 
 
+def round_exists_message(rnd: CollectionRound) -> str:
+    return _("%(year)s年度已发起议题征集“%(title)s”，每个年度只能发起一次。") % {"year": rnd.year, "title": rnd.title}
+
+
 @transaction.atomic
 def open_round(*, year: int, title: str, deadline, notice: str = "", actor) -> CollectionRound:
     """Open the call for topic suggestions for a year's plan and tell those who may suggest."""
     if not is_clerk(actor):
         raise ActionForbidden(_("只有政协办公室可以发起议题征集。"))
-    if CollectionRound.objects.filter(year=year).exists():
-        raise ValidationError({"year": _("%(year)s年度的议题征集已经存在。") % {"year": year}})
+    existing = CollectionRound.objects.filter(year=year).first()
+    if existing:
+        raise ValidationError({"year": round_exists_message(existing)}, code="round_exists")
     rnd = CollectionRound(year=year, title=title, deadline=deadline, notice=notice, created_by=actor)
     rnd.full_clean()
     if deadline < timezone.localdate():

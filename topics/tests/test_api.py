@@ -141,3 +141,21 @@ def test_the_diff_endpoint_compares_two_versions(api_client, cast):
     rows = clerk.get(f"/api/v1/plans/{plan.pk}/diff/?a=1&b=2").json()
     assert [r["kind"] for r in rows] == ["changed", "same"]
     assert clerk.get(f"/api/v1/plans/{plan.pk}/diff/").status_code == 400
+
+
+def test_the_clerk_creates_a_plan_and_a_second_one_for_the_year_is_a_structured_conflict(api_client, cast):
+    clerk = auth(api_client, cast.clerk)
+    created = clerk.post("/api/v1/plans/", {"year": 2033, "title": "2033年度政治协商计划"}, format="json")
+    assert created.status_code == 201, created.content
+    plan_id = created.json()["id"]
+    again = clerk.post("/api/v1/plans/", {"year": 2033, "title": "重复"}, format="json")
+    assert again.status_code == 409
+    error = again.json()["error"]
+    assert error["code"] == "plan_exists"
+    assert "2033年度已有协商计划《2033年度政治协商计划》" in error["message"]
+    assert error["fields"]["existing_plan"] == plan_id and error["fields"]["year"] == [error["message"]]
+
+
+def test_only_the_clerk_creates_plans_over_the_api(api_client, cast):
+    response = auth(api_client, cast.member).post("/api/v1/plans/", {"year": 2034, "title": "计划"}, format="json")
+    assert response.status_code == 403

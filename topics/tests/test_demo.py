@@ -28,3 +28,21 @@ def test_the_demo_holds_the_published_2022_plan_and_an_open_2023_round():
     assert CollectionRound.objects.get(year=2023).accepting
     call_command("load_demo", stdout=io.StringIO())
     assert ConsultationPlan.objects.count() == 1
+
+
+def test_the_2022_plan_timeline_is_dated_in_the_2021_22_cycle():
+    """The plan's edits (created, versions cut, document number) happened in the cycle, not when the demo loaded."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from core.workflow import history_for
+
+    call_command("load_demo", stdout=io.StringIO())
+    plan = ConsultationPlan.objects.get(year=2022)
+    cycle_end = datetime(2022, 3, 4, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for obj in [plan, *plan.items.all(), plan.round, *plan.round.suggestions.all(), plan.votes.get()]:
+        events = history_for(obj)
+        assert events and all(e["at"] < cycle_end for e in events), (obj, [(e["kind"], e["at"]) for e in events])
+    edits = [e for e in history_for(plan) if e["kind"] != "transition"]
+    assert edits[0]["kind"] == "created" and edits[0]["at"].date().isoformat() == "2022-01-05"
+    assert edits[-1]["at"].date().isoformat() == "2022-03-01"  # the document number, on the day of issue

@@ -287,3 +287,46 @@ def test_publication_stores_both_documents_on_the_status_change(cast):
     assert kinds == {"plan_docx", "plan_pdf"}
     assert str(plan.published_on) == "2030-03-01"
     assert plan.receipts.count() == 2
+
+
+def test_a_version_frozen_in_chinese_is_not_changed_for_a_clerk_working_in_english(cast):
+    """The snapshot words the timing in the language of whoever froze it; reading the plan in another
+    language must not make it look edited, nor block the joint meeting's final agreement."""
+    from django.utils import translation
+
+    from topics.tests.factories import plan_with_items
+
+    plan = plan_with_items(cast)
+    with translation.override("zh-hans"):
+        perform(plan, "submit_to_chairs", actor=cast.clerk)
+        perform(plan, "chairs_approve_to_joint", actor=cast.chair)
+        sign_all(plan, cast)
+    plan.refresh_from_db()
+    with translation.override("en"):
+        assert not plan_services.has_unversioned_changes(plan)
+        with pytest.raises(Refused):
+            plan_services.cut_version(plan=plan, actor=cast.clerk)
+        perform(plan, "joint_agree_to_leader", actor=cast.clerk)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.LEADER
+
+
+def test_the_diff_words_the_timing_in_the_readers_language_whoever_froze_each_version(cast):
+    from django.utils import translation
+
+    from topics.diff import as_cells, diff_items
+    from topics.tests.factories import plan_with_items
+
+    plan = plan_with_items(cast)
+    with translation.override("zh-hans"):
+        v1 = plan_services.cut_version(plan=plan, actor=cast.clerk)
+    plan_services.add_item(plan=plan, actor=cast.clerk, title="粮食生产安全", format=fmt(), quarter=3)
+    with translation.override("en"):
+        v2 = plan_services.cut_version(plan=plan, actor=cast.clerk)
+        rows = {r.title: r for r in diff_items(v1.items, v2.items)}
+        assert rows["落实教育“双减”政策"].kind == "same"
+        assert as_cells(rows["落实教育“双减”政策"].old)["timing"] == "Q2"
+    with translation.override("zh-hans"):
+        rows = {r.title: r for r in diff_items(v1.items, v2.items)}
+        assert as_cells(rows["粮食生产安全"].new)["timing"] == "第三季度"
+        assert as_cells(rows["提升丙洲陈化成公园品位"].new)["timing"] == "9月"

@@ -232,3 +232,84 @@ def test_the_suggest_button_is_offered_only_to_those_who_may_suggest(client, cas
             assert response.status_code == 200
             assert (f'href="{create}"' in response.content.decode()) is offered, (user, url)
         assert (client.get(create).status_code == 200) is offered
+
+
+def test_a_second_plan_for_a_year_names_and_links_the_existing_plan(client, cast):
+    existing = plan_with_items(cast, year=2031)
+    client.force_login(cast.clerk)
+    response = client.post(reverse("topics:plan_create"), {"year": 2031, "title": "另一份计划", "preamble": "说明"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "具有" not in html and "已存在" not in html
+    assert f"2031年度已有协商计划《{existing.title}》" in html
+    assert f'href="{existing.get_absolute_url()}"' in html
+    assert "另一份计划" in html  # what the clerk typed is kept
+
+
+def test_a_second_round_for_a_year_names_and_links_the_existing_round(client, cast):
+    existing = RoundFactory(year=2032, created_by=cast.clerk)
+    client.force_login(cast.clerk)
+    deadline = (timezone.localdate() + timezone.timedelta(days=10)).isoformat()
+    response = client.post(reverse("topics:round_create"), {"year": 2032, "title": "重复征集", "deadline": deadline})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "具有" not in html and f"2032年度已发起议题征集“{existing.title}”" in html
+    assert f'href="{existing.get_absolute_url()}"' in html
+
+
+def test_a_version_frozen_in_chinese_reads_in_english_on_its_pages(client, cast):
+    """The version page and the public plan word the timing in the reader's language, not in the one
+    the snapshot was taken in."""
+    from django.utils import translation
+
+    plan = drive_to_vote(cast)  # versions frozen in Chinese
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    standing_present(vote, cast.chair.member, cast.vice_chair.member)
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
+    votes.close_vote(vote=vote, actor=cast.clerk)
+    with translation.override("zh-hans"):
+        perform(plan, "publish", actor=cast.party_office, data={"doc_number": "同委办〔2030〕12号"})
+    client.cookies["django_language"] = "en"
+    public = client.get(reverse("topics:portal_plan", args=[2030])).content.decode()
+    client.force_login(cast.clerk)
+    version = client.get(reverse("topics:version", args=[plan.current_version_id])).content.decode()
+    for html in (public, version):
+        assert "Q2" in html and "Month 9" in html
+        assert "第二季度" not in html and "9月" not in html
+
+
+def test_leave_reasons_on_the_vote_page_are_for_the_plan_side_and_the_standing_members(client, cast):
+    from consultations.models import Attendance
+
+    plan = drive_to_vote(cast)
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    attendance = {p.member_id: Attendance.PRESENT for p in vote.meeting.participants.all()}
+    attendance[cast.vice_chair.member.pk] = Attendance.DECLINED
+    votes.record_attendance(
+        vote=vote, actor=cast.clerk, attendance=attendance, reasons={cast.vice_chair.member.pk: "住院治疗"}
+    )
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
+    votes.close_vote(vote=vote, actor=cast.clerk)
+    perform(plan, "publish", actor=cast.party_office, data={"doc_number": "同委办〔2030〕12号"})
+    for user, sees in [(cast.clerk, True), (cast.standing, True), (cast.liaison, False)]:
+        client.force_login(user)
+        html = client.get(vote.get_absolute_url()).content.decode()
+        assert "请假" in html  # everyone who may open the plan sees who attended
+        assert ("住院治疗" in html) is sees, user
+    client.force_login(cast.citizen)  # the public reads the published plan on its public page only
+    assert client.get(vote.get_absolute_url()).status_code == 404
+
+
+def test_announcing_an_online_vote_warns_about_present_members_who_have_not_voted(client, cast):
+    plan = drive_to_vote(cast)
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now(), method="online")
+    standing_present(vote, cast.chair.member, cast.vice_chair.member, cast.standing.member)
+    votes.cast_ballot(vote=vote, actor=cast.standing, choice="for")
+    client.force_login(cast.clerk)
+    html = client.get(vote.get_absolute_url()).content.decode()
+    assert "已收到表决票1张（出席3人）" in html and "尚有2位出席常委未表决" in html
+    assert 'data-confirm="尚有2位出席常委未表决，宣布后表决结果不能更改。确定现在宣布？"' in html
+    for member in (cast.chair, cast.vice_chair):
+        votes.cast_ballot(vote=vote, actor=member, choice="for")
+    html = client.get(vote.get_absolute_url()).content.decode()
+    assert "已收到表决票3张（出席3人）" in html and "未表决" not in html and "data-confirm" not in html

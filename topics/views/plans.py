@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.predicates import is_clerk
+from accounts.predicates import is_clerk, is_public_account
 from core.exceptions import DomainError
 from core.workflow import perform
 from district.models import Body, Department
@@ -19,7 +19,7 @@ from topics import chain, selectors
 from topics import predicates as p
 from topics.diff import FIELDS, as_cells, diff_items
 from topics.forms import ItemForm, PlanForm, PublishForm, SignOffForm, VersionForm
-from topics.models import ConsultationFormat, PlanItem, PlanStatus, PlanVersion
+from topics.models import ConsultationFormat, ConsultationPlan, PlanItem, PlanStatus, PlanVersion
 from topics.services import plan as services
 from topics.services import publication
 from topics.services.votes import open_vote_of
@@ -124,6 +124,9 @@ def plan_edit(request, pk: int):
 
 @login_required
 def plan_detail(request, pk: int):
+    if is_public_account(request.user):  # a citizen's account: the published plan's public page
+        plan = get_object_or_404(ConsultationPlan, pk=pk, status=PlanStatus.PUBLISHED)
+        return redirect("topics:portal_plan", year=plan.year)
     plan = selectors.get_plan_for(request.user, pk)
     versions = list(selectors.versions_of(plan))
     current = next((v for v in versions if v.pk == plan.current_version_id), None)

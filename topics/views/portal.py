@@ -12,7 +12,7 @@ def portal_plans(request):
 
 def portal_plan(request, year: int):
     plan = selectors.get_published_plan(year)
-    items = plan.current_version.items if plan.current_version else []
+    items = plan.current_version.shown_items if plan.current_version else []
     return render(request, "topics/portal_plan.html", {"plan": plan, "items": items})
 
 

@@ -11,6 +11,7 @@ from accounts.predicates import is_clerk
 from consultations.models import Attendance
 from core.exceptions import DomainError
 from core.http import as_int
+from topics import predicates as p
 from topics import selectors
 from topics.forms import ATTENDANCE_CHOICES, BallotForm, OpenVoteForm, TallyForm
 from topics.models import PlanVote
@@ -40,17 +41,25 @@ def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
     member = getattr(request.user, "member", None)
     my_ballot = vote.ballots.filter(member=member).first() if member else None
     mine = next((x for x in participants if member and x.member_id == member.pk), None)
+    outcome = services.outcome_of(vote)
+    online = vote.is_open and vote.method == PlanVote.Method.ONLINE and not vote.tally_recorded
+    cast = outcome.votes_for + outcome.votes_against + outcome.votes_abstain
     return render(
         request,
         "topics/vote_detail.html",
         {
             "vote": vote,
             "plan": vote.plan,
-            "outcome": services.outcome_of(vote),
+            "outcome": outcome,
+            # Present members who have not voted online yet: announcing now counts them as not voting for.
+            "ballots_cast": cast if online else None,
+            "ballots_pending": max(outcome.present - cast, 0) if online else 0,
             "participants": participants,
             "attendance_choices": ATTENDANCE_CHOICES,
             "recordable": [value for value, _label in ATTENDANCE_CHOICES],
             "is_clerk": is_clerk(request.user),
+            # Leave reasons are personal: for those who run or follow the plan and the standing members.
+            "show_reasons": p.sees_all_plans(request.user) or mine is not None,
             "tally_form": tally_form or TallyForm(),
             "ballot_form": BallotForm(),
             "my_ballot": my_ballot,

@@ -186,3 +186,24 @@ def test_plan_pages_and_api_per_role(client, api_client, cast, plan):
     # The standing committee votes on it, so its members read it from the vote on.
     put_in(plan, "vote")
     assert_pages(client, cast, detail=f"/plan/plans/{plan.pk}/", listing=None, visible=PLAN_FOLLOWERS | {"standing"})
+
+
+@pytest.mark.django_db
+def test_a_published_plan_is_read_by_the_public_on_the_public_pages_only(client, api_client, cast, plan):
+    # The office page of a plan shows the offices' sign-off comments, the party leader's instructions and
+    # the standing members' vote roll: the plan's deliberations. A citizen's account reads the published
+    # plan where the public does; every other role still reads the office page once it is published.
+    put_in(plan, "published")
+    version = plan.versions.order_by("number").last()
+    client.force_login(cast.citizen)
+    response = client.get(f"/plan/plans/{plan.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/plan/public/{plan.year}/"
+    if version is not None:
+        assert client.get(f"/plan/versions/{version.pk}/").status_code == 404
+    assert client.get(f"/plan/plans/{plan.pk}/diff/").status_code == 404
+    api_client.force_authenticate(cast.citizen)
+    assert api_client.get(f"/api/v1/plans/{plan.pk}/").status_code == 404
+    assert api_client.get(f"/api/v1/plans/{plan.pk}/history/").status_code == 404
+    for role in set(ROLES) - {"citizen"}:
+        client.force_login(getattr(cast, role))
+        assert client.get(f"/plan/plans/{plan.pk}/").status_code == 200, role
