@@ -1,14 +1,28 @@
 """The dashboard of one viewer: which figures their scope shows, assembled from the stats selectors."""
 
+from dataclasses import replace
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from accounts.predicates import can_see_contacts, is_clerk, is_cppcc_leader, is_proposal_office
 from insight.selectors import duty, stats
 from insight.selectors.scope import MEMBER, Period, Scope
+
+# The district's figures are the same for everyone who sees the whole district, but not everyone of
+# them sees the whole of every list a row opens: these lists follow their own rules
+# (intake.selectors.appeals_visible_to, proposals.selectors.proposals_visible_to). Rows opening a
+# list (by URL namespace) link only for those who see all of it; for the others a link would open
+# a list with fewer records than the figure, or none.
+WHOLE_LIST = {
+    "intake": can_see_contacts,
+    "proposals": is_proposal_office | is_clerk | is_cppcc_leader,
+}
 
 
 def dashboard_for(viewer, scope: Scope, period: Period) -> dict:
@@ -39,6 +53,34 @@ def dashboard_for(viewer, scope: Scope, period: Period) -> dict:
         refresh_dashboard.enqueue(**task_arguments(scope, period))
         entry = cache.get(key, entry)  # the immediate task backend (development, tests) has refreshed it already
     return entry
+
+
+def links_for(viewer, scope: Scope, data: dict) -> dict:
+    """The dashboard data with the links the viewer may follow to a list showing the same records
+    (a copy: the cached entry is shared by everyone in the scope)."""
+    if not scope.is_all:
+        return data
+    hidden = {namespace for namespace, sees in WHOLE_LIST.items() if not sees(viewer)}
+    if not hidden:
+        return data
+
+    def keep(url: str) -> str:
+        try:
+            return "" if url and resolve(urlsplit(url).path).namespace in hidden else url
+        except Resolver404:
+            return ""
+
+    figures = {
+        group: [replace(f, rows=[replace(r, url=keep(r.url)) for r in f.rows]) for f in items]
+        for group, items in data["figures"].items()
+    }
+    heat = {
+        **data["heat"],
+        "rows": [
+            {**row, "cells": [{**c, "url": keep(c["url"])} for c in row["cells"]]} for row in data["heat"]["rows"]
+        ],
+    }
+    return {**data, "figures": figures, "heat": heat}
 
 
 def store_dashboard(scope: Scope, period: Period) -> dict:

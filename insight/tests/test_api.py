@@ -49,6 +49,16 @@ def test_stats_for_a_liaison_are_their_departments(api_client, cast, appeals):
     assert all(f["key"] not in ("plan_stages", "suggestion_status") for f in body["figures"])
 
 
+def test_stats_give_no_list_url_to_a_caller_who_cannot_see_that_list(api_client, cast, appeals):
+    """The party leader sees the district's figures but may not open the appeal list behind them."""
+    body = get(api_client, cast.party_leader, "/api/v1/stats/dashboard/?year=2022").json()
+    assert body["scope"] == "all"
+    assert figure(body, "appeals_by_category")["rows"][0] == {"label": "养老", "value": 2.0, "url": ""}
+    assert all(c["url"] == "" for row in body["heat"]["rows"] for c in row["cells"])
+    one = get(api_client, cast.party_leader, "/api/v1/stats/figures/appeals_by_town/?year=2022").json()
+    assert one["rows"][0]["url"] == ""
+
+
 def test_stats_filters_and_errors(api_client, cast, appeals):
     url = f"/api/v1/stats/figures/appeals_by_town/?start=2022-03-02&end=2022-03-31&category={appeals['cat'].pk}"
     assert get(api_client, cast.clerk, url).json()["rows"][0]["value"] == 1

@@ -99,6 +99,17 @@ def test_an_invalid_period_is_explained_and_the_year_shown(client, cast, appeals
     assert "请同时填写起始日期和截止日期" in half.content.decode()
 
 
+def test_a_date_range_shows_its_year_in_the_year_picker(client, cast, appeals):
+    """Proposals and plans are counted for the range's year: the picker must not claim another one."""
+    import re
+
+    appeal(on=date(2024, 6, 1), category=appeals["cat"], town=appeals["town"])  # a later year with data
+    html = login(client, cast.clerk).get("/insight/?start=2022-03-01&end=2022-05-31").content.decode()
+    picker = re.search(r'<select name="year".*?</select>', html, re.S).group(0)
+    assert re.search(r'<option value="2022" selected>', picker), picker
+    assert 'value="2022-03-01"' in html and 'value="2022-05-31"' in html
+
+
 def test_far_dates_are_explained_not_a_500(client, cast, appeals):
     # 0001-01-01 in Asia/Shanghai is before datetime.min in UTC; 9999-12-31 has no next day.
     login(client, cast.clerk)
@@ -118,6 +129,29 @@ def test_every_dashboard_link_opens_a_list_with_the_same_count(client, cast, app
         for row in fig.rows:
             html = client.get(row.url).content.decode()
             assert f'data-testid="count">{row.value}<' in html, row.url
+
+
+@pytest.mark.parametrize("role", ["clerk", "research", "info", "chair", "party_office", "gov_office", "party_leader"])
+def test_a_figure_links_only_to_lists_that_show_its_records_to_the_viewer(client, cast, appeals, role):
+    """Everyone here sees the district's figures, but not every list in full: a party leader may not
+    open appeals, the research office sees only its own proposals. A row then reads without a link
+    rather than opening a list with fewer records than it counts (or none)."""
+    import re
+
+    from proposals.tests.factories import assigned
+
+    assigned(cast)  # a 2022 proposal handled by 教育局
+    html = login(client, getattr(cast, role)).get("/insight/?year=2022").content.decode()
+    rows = re.findall(r'<tr><td>(?:<a href="([^"]+)">)?([^<]*)(?:</a>)?</td><td class="text-end">(\d+)</td></tr>', html)
+    assert any(label == "养老" and value == "3" for _url, label, value in rows)  # the figure is there
+    assert any(label == "教育局" and value == "1" for _url, label, value in rows)
+    cells = re.findall(r'<td class="text-center heat-\w+">(?:<a href="([^"]+)">)?(\d+)', html)
+    assert ("", "3") in cells or any(url for url, _v in cells)  # the heat cell keeps its number
+    for url, label, value in rows + [(u, "heat", v) for u, v in cells]:
+        if url:
+            listing = client.get(url.replace("&amp;", "&")).content.decode()
+            shown = re.search(r"<h1[^>]*>.*?<small[^>]*>\s*(\d+)", listing, re.S)
+            assert shown and shown.group(1) == value, (label, url)
 
 
 def test_overdue_links_filter_the_task_and_proposal_lists(client, cast):
