@@ -79,3 +79,26 @@ def test_the_menus_stay_on_screen_in_english_on_a_laptop(page, cast):
     menu = page.locator("[data-testid=user-menu]").bounding_box()
     assert menu is not None and menu["x"] + menu["width"] <= 1200
     assert page.evaluate("document.documentElement.scrollWidth") <= 1200
+
+
+def test_office_pages_fit_a_phone_in_english(phone_page, cast):
+    """English labels are longer: the brand wraps beside the menu button and the version picker's
+    button goes to its own line, rather than widening the page past the screen."""
+    from district.tests.factories import CommitteeFactory
+    from topics.services.plan import cut_version
+    from topics.tests.factories import plan_with_items
+
+    CommitteeFactory(short_name="同安区政协")
+    plan = plan_with_items(cast)
+    cut_version(plan=plan, actor=cast.clerk)
+    item = plan.items.first()
+    item.quarter = 4
+    item.save()
+    cut_version(plan=plan, actor=cast.clerk)
+    phone_page.context.add_cookies([{"name": "django_language", "value": "en", "url": phone_page.base_url}])
+    login(phone_page, "clerk", PASSWORD)
+    for path in ("/office/", f"/plan/plans/{plan.pk}/diff/?a=1&b=2"):
+        phone_page.goto(phone_page.base_url + path)
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        toggler = phone_page.locator(".navbar-toggler").bounding_box()
+        assert toggler is not None and toggler["x"] + toggler["width"] <= 375, path

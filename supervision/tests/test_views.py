@@ -342,3 +342,22 @@ def test_reassignment_keeps_the_former_lead_as_cooperating_department(client, ca
     assert task.lead_department == world.hr and list(task.co_departments.all()) == [world.edu]
     client.force_login(cast.liaison)
     assert client.get(reverse("supervision:task", args=[task.pk])).status_code == 200
+
+
+def test_public_page_in_english_has_no_chinese_punctuation_around_english_words(client, task, cast, world):
+    """The brackets, list commas and full stop between translated labels follow the reader's language
+    (msgids "（" "）" "、" "。" with contexts in the English catalogue)."""
+    from supervision.services.tasks import submit_reply
+
+    perform(task, "accept", actor=cast.liaison)
+    submit_reply(
+        task=task,
+        actor=cast.liaison,
+        classification="planned",
+        body="已列入明年计划",
+        planned_date=dt.date(2031, 6, 30),
+    )
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("supervision:public_report", args=[world.report.pk])).content.decode()
+    assert "Assisting" in page and "2031-06-30" in page
+    assert "（" not in page and "）" not in page and "。已列入" not in page
