@@ -454,9 +454,16 @@ def update_outcome_item(
     due_date: date | None = None,
     co_departments: Iterable = (),
 ) -> OutcomeItem:
-    """Correct an outcome item while the meeting is still open (before the minutes are issued)."""
+    """Correct an outcome item while the meeting is still open (before the minutes are issued) and no
+    special report has taken it in."""
     _require_manager(actor, item.meeting)
     _require_held(item.meeting)
+    reports = list(item.special_reports.all())
+    if reports:  # the report quotes it, and its transfer to the departments follows the report
+        raise Refused(
+            _("该成果事项已编入专报件%(reports)s，不能再修改。")
+            % {"reports": "、".join(r.number or f"《{r.title}》" for r in reports)}
+        )
     if not recommendation.strip() or responsible_department is None:
         raise Refused(_("意见建议和责任部门不能为空。"))
     errors = {}

@@ -305,3 +305,23 @@ def test_inviting_someone_already_on_the_list_by_hand_is_refused(cast):
             refuse_existing=True,
         )
     assert services.invite(meeting=meeting, actor=cast.clerk, member=cast.other_member.member).pk
+
+
+def test_an_outcome_item_in_a_special_report_can_no_longer_be_changed(cast):
+    # The report quotes the item; changing it afterwards would change what was reported and transferred.
+    from supervision.services.reports import compile_special_report
+
+    meeting = consultation_meeting(cast)
+    edu = cast.liaison.department
+    perform(meeting, "send_invitations", actor=cast.clerk)
+    perform(meeting, "hold", actor=cast.clerk)
+    item = services.record_outcome_item(
+        meeting=meeting, actor=cast.clerk, recommendation="扩大课后服务覆盖面", responsible_department=edu
+    )
+    services.update_outcome_item(item=item, actor=cast.clerk, recommendation="扩大课后服务", responsible_department=edu)
+    report = compile_special_report(meeting=meeting, items=[item], actor=cast.research, lead=cast.member)
+    with pytest.raises(Refused) as err:
+        services.update_outcome_item(item=item, actor=cast.clerk, recommendation="改写", responsible_department=edu)
+    assert (report.number or report.title) in str(err.value.message)
+    item.refresh_from_db()
+    assert item.recommendation == "扩大课后服务"
