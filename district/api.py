@@ -44,7 +44,7 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
         if unmasked:
             log_personal_data_access(user=request.user, target=member, fields=["phone"], purpose="api_member_detail")
         context = {**self.get_serializer_context(), "unmasked": unmasked}
-        return Response(self.get_serializer_class()(member, context=context).data)
+        return Response(self.get_serializer(member, context=context).data)
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

@@ -15,6 +15,9 @@ from proposals.models import UNIT_STATES, UnitRole
 
 # The assigning offices (交办): the proposal committee with the party, government and CPPCC offices.
 is_assigner = is_proposal_office | is_clerk | is_gov_office | is_party_office
+# Who reads every proposal past co-signing, and every reply before it is approved (the proposal office,
+# the CPPCC office and leaders).
+sees_all_proposals = is_proposal_office | is_clerk | is_cppcc_leader
 # Who chooses and supervises key proposals, and selects excellent ones.
 is_key_selector = is_proposal_office | is_cppcc_leader
 # Who may start a proposal (members for themselves; the proposal committee's staff on a unit's behalf).

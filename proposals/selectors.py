@@ -27,6 +27,7 @@ from proposals.models import (
     Status,
     UnitRole,
 )
+from proposals.predicates import sees_all_proposals
 
 S = Status
 PRIVATE_STATES = (S.DRAFT, S.COSIGNING)
@@ -64,7 +65,7 @@ def proposals_visible_to(viewer) -> QuerySet[Proposal]:
         return Proposal.objects.none()
     own = Q(author=viewer) | Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer)))
     q = own
-    if is_proposal_office(viewer) or is_clerk(viewer) or is_cppcc_leader(viewer):
+    if sees_all_proposals(viewer):
         q |= ~Q(status__in=PRIVATE_STATES)
     if is_gov_office(viewer) or is_party_office(viewer) or is_member(viewer):
         q |= Q(status__in=FILED_STATES)
@@ -198,7 +199,7 @@ def detail_context(viewer, proposal: Proposal) -> dict:
 
 def sees_replies_under_review(viewer) -> bool:
     """The proposal office, the clerks and the CPPCC leaders read a reply before it is approved."""
-    return bool(is_proposal_office(viewer) or is_clerk(viewer) or is_cppcc_leader(viewer))
+    return bool(sees_all_proposals(viewer))
 
 
 def replies_for(viewer, proposal: Proposal, replies=None) -> list[ProposalReply]:
@@ -267,7 +268,7 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         "can_excellent": bool(is_proposal_office(viewer))
         and proposal.status in FILED_STATES
         and not proposal.is_excellent,
-        "can_export": bool(is_proposal_office(viewer) or is_clerk(viewer) or is_cppcc_leader(viewer)),
+        "can_export": bool(sees_all_proposals(viewer)),
     }
 
 

@@ -13,7 +13,7 @@ from district.models import Body, Member, Sector, Town
 from insight.forms import DATE_BOUNDS
 from insight.models import ScoringRule
 from insight.selectors import duty, stats
-from insight.selectors.dashboard import dashboard_for, links_for
+from insight.selectors.dashboard import dashboard_for
 from insight.selectors.scope import Period, require_scope
 from intake.models import AppealCategory
 
@@ -130,7 +130,7 @@ class StatsDashboardApi(APIView):
     def get(self, request):
         scope = require_scope(request.user)
         period = _query(request)
-        data = links_for(request.user, scope, dashboard_for(request.user, scope, period))
+        data = dashboard_for(request.user, scope, period)
         body = {
             "scope": scope.kind,
             "period": _period_data(period),
@@ -147,7 +147,7 @@ class StatsFigureApi(APIView):
     @extend_schema(parameters=[StatsQuerySerializer], responses=StatsFigureSerializer, summary=_("统计图表"))
     def get(self, request, key: str):
         scope = require_scope(request.user)
-        data = links_for(request.user, scope, dashboard_for(request.user, scope, _query(request)))
+        data = dashboard_for(request.user, scope, _query(request))
         for group in data["figures"].values():
             for figure in group:
                 if figure.key == key:

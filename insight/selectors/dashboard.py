@@ -10,9 +10,10 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from accounts.predicates import can_see_contacts, is_clerk, is_cppcc_leader, is_proposal_office
+from accounts.predicates import can_see_contacts
 from insight.selectors import duty, stats
 from insight.selectors.scope import MEMBER, Period, Scope
+from proposals.predicates import sees_all_proposals
 
 # The district's figures are the same for everyone who sees the whole district, but not everyone of
 # them sees the whole of every list a row opens: these lists follow their own rules
@@ -21,7 +22,7 @@ from insight.selectors.scope import MEMBER, Period, Scope
 # a list with fewer records than the figure, or none.
 WHOLE_LIST = {
     "intake": can_see_contacts,
-    "proposals": is_proposal_office | is_clerk | is_cppcc_leader,
+    "proposals": sees_all_proposals,
 }
 
 
@@ -36,8 +37,12 @@ def dashboard_for(viewer, scope: Scope, period: Period) -> dict:
     (`insight.tasks.refresh_dashboard`, on the task workers in production); the page says when its
     figures were computed. So figures are at most a quarter of an hour old, and only a view nobody
     opened in that quarter of an hour is computed while its viewer waits.
-    A member's own figures are not cached.
+    A member's own figures are not cached. Rows link only to lists the viewer sees whole (`links_for`).
     """
+    return links_for(viewer, scope, _figures_for(viewer, scope, period))
+
+
+def _figures_for(viewer, scope: Scope, period: Period) -> dict:
     if scope.kind == MEMBER:
         return _member_dashboard(viewer, scope, period)
     seconds = _cache_seconds()

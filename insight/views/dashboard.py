@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from insight.forms import PeriodForm
 from insight.selectors import duty, stats
-from insight.selectors.dashboard import dashboard_for, links_for, year_picker
+from insight.selectors.dashboard import dashboard_for, year_picker
 from insight.selectors.scope import require_scope
 
 
@@ -22,7 +22,7 @@ def dashboard(request):
     if not period.is_whole_year and form.is_valid():
         # A date range decides the year proposals and plans are counted for: the picker shows it too.
         form.data["year"] = str(period.year)
-    data = links_for(request.user, scope, dashboard_for(request.user, scope, period))
+    data = dashboard_for(request.user, scope, period)
     figures = [f.as_dict() for group in data["figures"].values() for f in group]
     return render(
         request,
