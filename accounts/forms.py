@@ -1,5 +1,8 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
@@ -20,10 +23,23 @@ class LoginForm(AuthenticationForm):
 
 
 class PreferencesForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("语言"), required=False, help_text=_("页面、站内消息和邮件使用的语言，页脚切换语言时也会记住。")
+    )
+
     class Meta:
         model = User
-        fields = ["email", "email_digest"]
+        fields = ["email", "email_digest", "language"]
         labels = {"email": _("电子邮箱")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language named in itself, as in the footer's switcher.
+        site = get_language_info(settings.LANGUAGE_CODE)["name_local"]
+        self.fields["language"].choices = [
+            ("", _("网站默认（%(language)s）") % {"language": site}),
+            *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES),
+        ]
 
 
 class OTPVerifyForm(forms.Form):
@@ -45,3 +61,36 @@ class ApiTokenForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("只读令牌只能查询；读写令牌还可以提交和办理，与您本人在系统中的权限相同。"),
     )
+
+
+class OpenAccountForm(forms.Form):
+    """The office opens an account for an expert or a member: a login name and, if known, an e-mail."""
+
+    username = forms.CharField(
+        label=_("登录名"),
+        max_length=150,
+        validators=[ASCIIUsernameValidator()],
+        help_text=_("本人登录时输入，只能用英文字母、数字和 @ . + - _ ；开通后不便更改。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label=_("电子邮箱（选填）"),
+        required=False,
+        help_text=_("填写后，激活链接同时发到该邮箱；本人日后也可凭它找回密码。"),
+    )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("电子邮箱"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Set a password (activation or reset); Django's password validators apply."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("再次输入新密码")
+        self.error_messages = {**self.error_messages, "password_mismatch": _("两次输入的密码不一致。")}

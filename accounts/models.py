@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
@@ -32,6 +33,9 @@ class User(AbstractUser):
     email_digest = models.BooleanField(
         _("以每日摘要代替单条邮件"), default=False, help_text=_("勾选后，每天只收到一封汇总邮件。")
     )
+    # One of settings.LANGUAGES, or empty: the site's language (zh-hans). Pages, messages and e-mails
+    # use it; set by the language switcher while signed in and on the preferences page.
+    language = models.CharField(_("语言"), max_length=10, blank=True, default="")
 
     class Meta:
         verbose_name = _("用户")
@@ -43,6 +47,11 @@ class User(AbstractUser):
     @property
     def display(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def preferred_language(self) -> str:
+        """The language to write to this user in: their choice, else the site's."""
+        return self.language if self.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
     @cached_property
     def roles(self) -> frozenset[str]:

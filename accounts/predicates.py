@@ -44,3 +44,11 @@ def is_public_account(user) -> bool:
 
 # Anyone who sees personal contact data in full (the handling offices).
 can_see_contacts = is_office | is_cppcc_leader
+
+
+@rules.predicate
+def opens_account_for(user, person) -> bool:
+    """Office clerks open accounts for experts and serving members; for the CPPCC leaders, only an administrator."""
+    if person is None or not is_clerk(user) or not getattr(person, "is_active", True):
+        return False
+    return not getattr(person, "position", "") or is_admin(user)

@@ -6,16 +6,31 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.decorators import ratelimit
 
 from accounts import selectors, services
-from accounts.forms import ApiTokenForm, LoginForm, OTPVerifyForm, PreferencesForm
+from accounts.forms import (
+    ApiTokenForm,
+    LoginForm,
+    NewPasswordForm,
+    OTPVerifyForm,
+    PasswordResetRequestForm,
+    PreferencesForm,
+)
+from accounts.tokens import activation_token
 from core.exceptions import DomainError
 from core.http import local_url
 
@@ -25,14 +40,40 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_initial(self):
+        # The activation page sends the person here with their new login name filled in.
+        return {**super().get_initial(), "username": self.request.GET.get("username", "")[:150]}
+
+
+def set_language(request):
+    """The footer's language switcher (Django's view); a signed-in user's choice is also stored."""
+    response = i18n.set_language(request)
+    language = request.POST.get(LANGUAGE_QUERY_PARAMETER, "") if request.method == "POST" else ""
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.set_language_preference(user=request.user, language=language)
+    return response
+
 
 @login_required
 def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        translation.activate(request.user.preferred_language)
         messages.success(request, _("设置已保存。"))
-        return redirect("accounts:preferences")
+        response = redirect("accounts:preferences")
+        # The pages follow the choice after signing out too (the switcher's cookie).
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            request.user.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
     has_otp = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     return render(request, "accounts/preferences.html", {"form": form, "has_otp": has_otp})
 
@@ -118,3 +159,99 @@ def api_token_revoke(request, pk: int):
     else:
         messages.success(request, _("令牌“%(name)s”已撤销，立即失效。") % {"name": token.name})
     return redirect("accounts:api-tokens")
+
+
+def _limited_page(request):
+    from core.views import ratelimited
+
+    return ratelimited(request)
+
+
+@method_decorator(ratelimit(key="ip", rate="10/h", method="POST", block=False, group="accounts.reset"), name="dispatch")
+@method_decorator(
+    ratelimit(key="post:email", rate="3/h", method="POST", block=False, group="accounts.reset-email"), name="dispatch"
+)
+class PasswordResetView(auth_views.PasswordResetView):
+    """忘记密码: the same answer whether or not the address belongs to an account."""
+
+    template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    subject_template_name = "accounts/password_reset_subject.txt"
+    email_template_name = "accounts/password_reset_email.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            form = self.get_form()
+            form.add_error(None, _("找回密码的请求过于频繁，请稍后再试。"))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        # Links are built on the configured address, never on the Host header of the request.
+        self.extra_email_context = {"site": settings.SITE_URL.rstrip("/"), "reset_hours": _reset_hours()}
+        return super().form_valid(form)
+
+
+def _reset_hours() -> int:
+    return settings.PASSWORD_RESET_TIMEOUT // 3600
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+    extra_context = {"reset_hours": _reset_hours}
+
+
+@method_decorator(ratelimit(key="ip", rate="30/m", block=False, group="accounts.link"), name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mailed reset link: set a new password, then sign in as usual (lock-out and second factor apply)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            return _limited_page(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.reset_password(user=self.user, password=form.cleaned_data["new_password1"])
+        self.request.session.pop(INTERNAL_RESET_SESSION_TOKEN, None)
+        return redirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@method_decorator(ratelimit(key="ip", rate="30/m", block=False, group="accounts.link"), name="dispatch")
+class ActivateView(auth_views.PasswordResetConfirmView):
+    """The one-time activation link the office passed on: the person sets their first password, then signs in."""
+
+    template_name = "accounts/activate.html"
+    form_class = NewPasswordForm
+    token_generator = activation_token
+    post_reset_login = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            return _limited_page(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active and selectors.never_activated(user) else None
+
+    def form_valid(self, form):
+        try:
+            user = services.activate_account(user=self.user, password=form.cleaned_data["new_password1"])
+        except DomainError as exc:
+            messages.error(self.request, exc.message)
+            return redirect("accounts:login")
+        self.request.session.pop(INTERNAL_RESET_SESSION_TOKEN, None)
+        messages.success(
+            self.request, _("账号已激活。请用登录名 %(username)s 和刚设置的密码登录。") % {"username": user.username}
+        )
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'username': user.username})}")

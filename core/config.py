@@ -62,6 +62,8 @@ CONSTANCE_CONFIG = {
     "APPEAL_MAX_CHARS": (5000, _("诉求正文最大字数"), int),
     # Notifications
     "DIGEST_HOUR": (8, _("每日摘要发送时间（时）"), int),
+    # Accounts the office opens for experts and members (accounts.tokens)
+    "ACCOUNT_ACTIVATION_DAYS": (7, _("账号激活链接有效期（天）"), int),
     # Statistics and duty records (domain.md §6: Tongcheng pass mark 60; Anqing 90 / 80 / 60)
     "INSIGHT_APPEAL_ANSWER_DAYS": (15, _("群众诉求应答复期限（天），超过即计为逾期"), int),
     "DUTY_GRADE_EXCELLENT": (90, _("履职积分“优秀”分数线"), int),
@@ -80,6 +82,7 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("督办"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("SUPERVISION_"))),
     (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_")))),
     (_("通知"), ("DIGEST_HOUR",)),
+    (_("账号"), ("ACCOUNT_ACTIVATION_DAYS",)),
     (_("统计与履职"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("INSIGHT_", "DUTY_")))),
     (_("文本分析"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("ANALYTICS_"))),
 )

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import ActionForbidden, NoteRequired, TransitionNotAllowed
 from core.models import StatusChange
@@ -61,6 +62,9 @@ class Action:
     fields: tuple[str, ...] = ()
     # A guard that refuses with a readable reason even when the table allows the move.
     guard: Callable[..., None] | str | None = None
+    # The object's page has a dedicated form for this action (a reply form, say): the generic
+    # panel leaves it out so that the page offers one way to do it.
+    own_form: bool = False
 
     def is_allowed(self, user, obj) -> bool:
         return check(self.allowed, user, obj)
@@ -116,6 +120,13 @@ class Workflow:
     def state_label(self, value: str) -> str:
         try:
             return str(self.states(value).label)
+        except ValueError:
+            return value
+
+    def state_message(self, value: str):
+        """The state's label untranslated (lazy), for text worded later in its reader's language."""
+        try:
+            return self.states(value).label
         except ValueError:
             return value
 
@@ -209,6 +220,11 @@ def perform(
     return obj
 
 
+def done_message(obj, action_name: str) -> str:
+    """The success message after an action, worded from its label: 已完成“提交答复”。"""
+    return _("已完成“%(action)s”。") % {"action": workflow_for(obj).action(action_name).label}
+
+
 def _jsonable(data: dict) -> dict:
     out = {}
     for key, value in data.items():
@@ -243,13 +259,20 @@ def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
     next_steps = [a for a in wf.actions if change.to_state in a.sources]
     to_act = [u for u in users if any(a.is_allowed(u, obj) for a in next_steps)]
     to_tell = [u for u in users if u not in to_act]
-    words = {"obj": str(obj)[:60], "state": wf.state_label(change.to_state)}
+    words = {"obj": str(obj)[:60], "state": wf.state_message(change.to_state)}
     for recipients, title in (
-        (to_act, _("“%(obj)s”待您处理：%(state)s") % words),
-        (to_tell, _("“%(obj)s”有新进展：%(state)s") % words),
+        (to_act, gettext_lazy("“%(obj)s”待您处理：%(state)s")),
+        (to_tell, gettext_lazy("“%(obj)s”有新进展：%(state)s")),
     ):
         if recipients:
-            notify(recipients=recipients, event_key=f"status:{change.pk}", title=title, body=change.note, target=obj)
+            notify(
+                recipients=recipients,
+                event_key=f"status:{change.pk}",
+                title=title,
+                params=words,
+                body=change.note,
+                target=obj,
+            )
 
 
 def history_for(obj) -> list[dict]:

@@ -7,9 +7,10 @@ class DistrictConfig(AppConfig):
     verbose_name = _("区政协组织")
 
     def ready(self) -> None:
-        from accounts.predicates import is_dept_liaison, is_expert, is_member, is_office
+        from accounts.predicates import is_clerk, is_dept_liaison, is_expert, is_member, is_office
         from core.nav import NavItem, register_nav
 
         staff = is_office | is_member | is_dept_liaison | is_expert
         register_nav(NavItem("office", _("委员名录"), "district:members", "people", 80, staff))
         register_nav(NavItem("office", _("部门"), "district:departments", "building", 85, staff))
+        register_nav(NavItem("office", _("人员账号"), "district:accounts", "person-plus", 90, is_clerk))

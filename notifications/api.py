@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.utils import translation
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -12,8 +13,9 @@ from notifications.services import mark_read
 
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
-    body = serializers.CharField()
+    # Worded in the reader's language (notifications.wording).
+    title = serializers.CharField(source="shown_title")
+    body = serializers.CharField(source="shown_body")
     url = serializers.CharField()
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
@@ -23,6 +25,14 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The signed-in user's inbox."""
 
     serializer_class = NotificationSerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A token client is authenticated only here, after the middleware that applies the stored
+        # language for a browser session: word the inbox in the reader's chosen language too.
+        if getattr(request.user, "language", ""):
+            translation.activate(request.user.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

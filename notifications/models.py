@@ -4,14 +4,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from notifications.wording import word_text
+
 
 class Notification(models.Model):
     """An in-app message; the (recipient, event_key) pair is unique so nobody is told twice."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     event_key = models.CharField(max_length=120)
+    # title and body: the wording in the site's language (zh-hans) when created, for the admin and for
+    # notifications created before `message`; readers see shown_title / shown_body.
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
+    # The text unworded (message ids and parameters, see notifications.wording), worded when read.
+    message = models.JSONField(default=dict, blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -30,3 +36,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the stored wording for notifications from before)."""
+        if not self.message:
+            return self.title
+        return word_text(self.message.get("title"), self.message.get("params")) or self.title
+
+    @property
+    def shown_body(self) -> str:
+        """The body in the active language."""
+        if not self.message:
+            return self.body
+        return word_text(self.message.get("body"), self.message.get("params"))

@@ -7,10 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from notifications.models import Notification
+from notifications.wording import pack_params, pack_text, word_text
 
 
 def _target_url(target) -> str:
@@ -19,9 +21,25 @@ def _target_url(target) -> str:
 
 
 def notify(
-    *, recipients: Iterable, event_key: str, title: str, body: str = "", target=None, url: str = ""
+    *,
+    recipients: Iterable,
+    event_key: str,
+    title: Promise | str,
+    body: Promise | str = "",
+    params: dict | None = None,
+    target=None,
+    url: str = "",
 ) -> list[Notification]:
-    """Create one notification per recipient for an event, at most once per (recipient, event)."""
+    """Create one notification per recipient for an event, at most once per (recipient, event).
+
+    title and body: `gettext_lazy("…%(name)s…")` with the values in `params` (worded in each reader's
+    language when read), or plain text someone typed (shown as it is); see notifications.wording.
+    """
+    message = {"title": pack_text(title), "body": pack_text(body), "params": pack_params(params)}
+    # The stored title and body: the wording in the site's language, for the admin and as a fallback.
+    with translation.override(settings.LANGUAGE_CODE):
+        site_title = word_text(message["title"], message["params"])
+        site_body = word_text(message["body"], message["params"])
     created = []
     ct = ContentType.objects.get_for_model(target) if target is not None else None
     seen: set[int] = set()
@@ -34,8 +52,9 @@ def notify(
                 note = Notification.objects.create(
                     recipient=user,
                     event_key=event_key[:120],
-                    title=title[:200],
-                    body=body,
+                    title=site_title[:200],
+                    body=site_body,
+                    message=message,
                     url=url or (_target_url(target) if target is not None else ""),
                     content_type=ct,
                     object_id=target.pk if target is not None else None,
@@ -56,9 +75,12 @@ def email_notification(*, notification_id: int) -> bool:
     if claimed != 1:
         return False
     note = Notification.objects.select_related("recipient").get(pk=notification_id)
+    with translation.override(note.recipient.preferred_language):
+        subject = _("[协商平台] %(title)s") % {"title": note.shown_title}
+        text = render_to_string("notifications/email_single.txt", {"n": note, "site": settings.SITE_URL})
     send_mail(
-        subject=_("[协商平台] %(title)s") % {"title": note.title},
-        message=render_to_string("notifications/email_single.txt", {"n": note, "site": settings.SITE_URL}),
+        subject=subject,
+        message=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[note.recipient.email],
     )
@@ -82,11 +104,14 @@ def send_digests(*, now=None) -> int:
             if not pending:
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
-            send_mail(
-                subject=_("[协商平台] 每日摘要：%(n)s条新消息") % {"n": len(pending)},
-                message=render_to_string(
+            with translation.override(user.preferred_language):
+                subject = _("[协商平台] 每日摘要：%(n)s条新消息") % {"n": len(pending)}
+                text = render_to_string(
                     "notifications/email_digest.txt", {"items": pending, "user": user, "site": settings.SITE_URL}
-                ),
+                )
+            send_mail(
+                subject=subject,
+                message=text,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[user.email],
             )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_member
 from consultations.models import (
@@ -282,7 +283,8 @@ def reschedule_meeting(
         _tell_participants(
             meeting,
             event=f"meeting:{meeting.pk}:seq{meeting.ics_sequence}",
-            title=_("会议时间或地点已变更：%(title)s") % {"title": meeting.title},
+            title=gettext_lazy("会议时间或地点已变更：%(title)s"),
+            params={"title": meeting.title},
         )
     return meeting
 
@@ -305,6 +307,10 @@ def respond_to_invitation(
         raise ActionForbidden(_("您不能代替他人回复会议通知。"))
     if participant.meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
         raise TransitionNotAllowed(_("会议已召开或已取消，不能再回复通知。"))
+    if participant.checked_in_at:
+        # A sign-in is the record of attendance; a later reply must not turn it into leave.
+        when = timezone.localtime(participant.checked_in_at).strftime("%H:%M")
+        raise TransitionNotAllowed(_("已于%(when)s签到，不能再更改参会回复。") % {"when": when})
     deputy_name, reason = deputy_name.strip(), reason.strip()
     if response == "attend":
         participant.attendance, participant.deputy_name, participant.reason = Attendance.ATTENDING, "", ""
@@ -540,7 +546,8 @@ def on_meeting_cancelled(meeting: Meeting, *, actor, note, data, change) -> None
     _tell_participants(
         meeting,
         event=f"meeting:{meeting.pk}:cancelled",
-        title=_("会议已取消：%(title)s") % {"title": meeting.title},
+        title=gettext_lazy("会议已取消：%(title)s"),
+        params={"title": meeting.title},
         body=note,
     )
 
@@ -553,17 +560,17 @@ def _send_invitation(participant: MeetingParticipant) -> None:
     notify(
         recipients=participant_recipients(participant),
         event_key=f"meeting:{meeting.pk}:invite:{participant.pk}",
-        title=_("会议通知：%(title)s（%(when)s，%(place)s），请确认是否参加")
-        % {"title": meeting.title, "when": when, "place": meeting.place or _("地点另行通知")},
+        title=gettext_lazy("会议通知：%(title)s（%(when)s，%(place)s），请确认是否参加"),
+        params={"title": meeting.title, "when": when, "place": meeting.place or gettext_lazy("地点另行通知")},
         body=meeting.agenda,
         target=meeting,
     )
 
 
-def _tell_participants(meeting: Meeting, *, event: str, title: str, body: str = "") -> None:
+def _tell_participants(meeting: Meeting, *, event: str, title, params: dict, body: str = "") -> None:
     from notifications.services import notify
 
     recipients = []
     for participant in meeting.participants.select_related("member__user", "user"):
         recipients += participant_recipients(participant)
-    notify(recipients=recipients, event_key=event, title=title, body=body, target=meeting)
+    notify(recipients=recipients, event_key=event, title=title, params=params, body=body, target=meeting)

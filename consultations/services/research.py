@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_office
 from accounts.roles import Role
@@ -41,10 +42,17 @@ LEAD_POSITIONS = (Member.Position.CHAIR, Member.Position.VICE_CHAIR)
 WORKING = (GroupStatus.FORMING, GroupStatus.RESEARCHING)
 
 
-def _notify(users, *, event: str, title: str, target, body: str = "") -> None:
+def _notify(users, *, event: str, title, target, body: str = "", params: dict | None = None) -> None:
     from notifications.services import notify
 
-    notify(recipients=[u for u in users if u is not None], event_key=event, title=title, body=body, target=target)
+    notify(
+        recipients=[u for u in users if u is not None],
+        event_key=event,
+        title=title,
+        params=params,
+        body=body,
+        target=target,
+    )
 
 
 @transaction.atomic
@@ -93,7 +101,8 @@ def create_research_group(
     _notify(
         [lead.user],
         event=f"research-group:{group.pk}:lead",
-        title=_("您被确定为课题组牵头领导：%(title)s") % {"title": group.title},
+        title=gettext_lazy("您被确定为课题组牵头领导：%(title)s"),
+        params={"title": group.title},
         target=group,
     )
     return group
@@ -104,11 +113,14 @@ def ensure_expert_account(*, expert, actor):
     """An invited expert gets an account with the expert role only: it reaches nothing but their groups."""
     if expert.user_id:
         return expert.user
-    from accounts.services import create_user
+    from accounts.services import create_user, free_username, note_account_opened
 
-    user = create_user(username=f"expert{expert.pk}", password=None, roles=[Role.EXPERT], full_name=expert.name)
+    # A free name: create_user would otherwise take over an account someone already holds under it.
+    username = free_username(f"expert{expert.pk}")
+    user = create_user(username=username, password=None, roles=[Role.EXPERT], full_name=expert.name)
     expert.user = user
     expert.save(update_fields=["user"])
+    note_account_opened(person=expert, actor=actor, user=user)
     return user
 
 
@@ -117,7 +129,8 @@ def invite_to_group(*, group: ResearchGroup, actor, member=None, expert=None, ro
     """Invite a member or an expert into the group; they accept or decline.
 
     Inviting the same person again: refused once they are in the group; a reminder while they have not
-    answered (the invitation itself is unchanged); a new invitation after they declined.
+    answered (the invitation itself is unchanged); a new invitation after they declined. The returned
+    row's `previous_response` says which it was (None for a first invitation), read under the row lock.
     """
     if not manages_group(actor, group):
         raise ActionForbidden(_("只有研究室、办公室或课题组组长可以邀请成员。"))
@@ -132,11 +145,14 @@ def invite_to_group(*, group: ResearchGroup, actor, member=None, expert=None, ro
     )
     if row is not None and row.response == InvitationResponse.ACCEPTED:
         _refuse_member_again(row, field="member" if member is not None else "expert")
+    previous = row.response if row is not None else None
     if row is not None and row.response == InvitationResponse.INVITED:
+        row.previous_response = previous
         _notify(
             [row.user],
             event=f"research-group:{group.pk}:remind:{row.pk}:{timezone.now():%Y%m%d%H%M%S}",
-            title=_("提醒：邀请您参加课题组：%(title)s，请确认") % {"title": group.title},
+            title=gettext_lazy("提醒：邀请您参加课题组：%(title)s，请确认"),
+            params={"title": group.title},
             target=group,
         )
         return row
@@ -148,10 +164,12 @@ def invite_to_group(*, group: ResearchGroup, actor, member=None, expert=None, ro
     row.response, row.reason, row.responded_at = InvitationResponse.INVITED, "", None
     row._history_user = actor
     row.save()
+    row.previous_response = previous
     _notify(
         [user],
         event=f"research-group:{group.pk}:invite:{row.pk}:{timezone.now():%Y%m%d%H%M%S}",
-        title=_("邀请您参加课题组：%(title)s，请确认") % {"title": group.title},
+        title=gettext_lazy("邀请您参加课题组：%(title)s，请确认"),
+        params={"title": group.title},
         target=group,
     )
     return row
@@ -252,7 +270,8 @@ def add_research_task(
         _notify(
             [assignee.user],
             event=f"research-task:{task.pk}:assigned",
-            title=_("课题组任务：%(title)s") % {"title": task.title},
+            title=gettext_lazy("课题组任务：%(title)s"),
+            params={"title": task.title},
             target=task,
         )
     return task
@@ -312,7 +331,8 @@ def comment_on_report(*, report: ConsultationReport, actor, body: str, mandatory
         _notify(
             [report.group.lead.user],
             event=f"report-comment:{comment.pk}",
-            title=_("报告有一条必须处理的意见：%(title)s") % {"title": report.title},
+            title=gettext_lazy("报告有一条必须处理的意见：%(title)s"),
+            params={"title": report.title},
             target=report,
             body=comment.body,
         )

@@ -269,3 +269,17 @@ def test_inviting_someone_who_declined_invites_them_afresh(cast):
     again = services.invite_to_group(group=group, actor=cast.research, member=cast.other_member.member)
     assert (again.pk, again.response, again.reason) == (row.pk, InvitationResponse.INVITED, "")
     services.respond_to_group_invitation(membership=again, actor=cast.other_member, accept=True)
+
+
+def test_an_invitation_says_what_it_was_before_a_first_one_a_reminder_or_renewed(cast):
+    """The group page's message (new, reminded, renewed) comes from the service's own locked read."""
+    group = research_group(cast, with_member=False, with_expert=False, start=False)
+
+    def invite():
+        return services.invite_to_group(group=group, actor=cast.research, member=cast.other_member.member)
+
+    first = invite()
+    assert first.previous_response is None
+    assert invite().previous_response == InvitationResponse.INVITED
+    services.respond_to_group_invitation(membership=first, actor=cast.other_member, accept=False, reason="出差")
+    assert invite().previous_response == InvitationResponse.DECLINED

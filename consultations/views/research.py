@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_office
+from accounts.selectors import never_activated
 from consultations import selectors, services
 from consultations.forms import (
     CommentForm,
@@ -124,23 +125,26 @@ def _post_form(request, pk, form_class, form_key, call, success, *, with_group=F
 @require_POST
 def group_invite(request, pk: int):
     def call(group, data):
-        # What the invitation was before decides what to tell the user: new, a reminder, or renewed.
-        before = selectors.invitation_in(group, member=data["member"], expert=data["expert"])
-        row = services.invite_to_group(group=group, actor=request.user, member=data["member"], expert=data["expert"])
-        return before, row
+        return services.invite_to_group(group=group, actor=request.user, member=data["member"], expert=data["expert"])
 
     return _post_form(request, pk, GroupInviteForm, "invite_form", call, _invite_message)
 
 
-def _invite_message(result) -> str:
-    before, row = result
+def _invite_message(row) -> str:
+    """New invitation, a reminder, or renewed after a refusal (what the invitation was before)."""
     if row.user_id is None:
-        return _("已登记对%(name)s的邀请。%(name)s尚未开通平台账号，系统无法通知本人，请线下联系。") % {
-            "name": row.name
-        }
-    if before is not None and before.response == InvitationResponse.INVITED:
+        return _(
+            "已登记对%(name)s的邀请。%(name)s尚未开通平台账号，系统无法通知本人，请线下联系；"
+            "政协办公室可在“人员账号”中为其开通账号。"
+        ) % {"name": row.name}
+    if never_activated(row.user):
+        return _(
+            "已登记对%(name)s的邀请。%(name)s的平台账号尚未激活，暂时看不到邀请，请线下联系；"
+            "政协办公室可在“人员账号”中生成激活链接转交本人。"
+        ) % {"name": row.name}
+    if row.previous_response == InvitationResponse.INVITED:
         return _("%(name)s尚未回复邀请，已再次提醒。") % {"name": row.name}
-    if before is not None and before.response == InvitationResponse.DECLINED:
+    if row.previous_response == InvitationResponse.DECLINED:
         return _("%(name)s此前谢绝了邀请，已重新发出邀请。") % {"name": row.name}
     return _("已向%(name)s发出邀请。") % {"name": row.name}
 

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_cppcc_leader, is_member, is_office, is_proposal_office
 from core.exceptions import ActionForbidden, Refused
@@ -211,8 +212,8 @@ def respond_cosign(*, proposal: Proposal, actor, accept: bool) -> ProposalSigner
     notify(
         recipients=[proposal.author],
         event_key=f"proposal:{proposal.pk}:cosign:{signer.pk}:{int(accept)}",
-        title=(_("%(name)s已同意联名：%(title)s") if accept else _("%(name)s谢绝联名：%(title)s"))
-        % {"name": signer.member.name, "title": proposal.title[:60]},
+        title=gettext_lazy("%(name)s已同意联名：%(title)s") if accept else gettext_lazy("%(name)s谢绝联名：%(title)s"),
+        params={"name": signer.member.name, "title": proposal.title[:60]},
         target=proposal,
     )
     return signer

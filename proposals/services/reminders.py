@@ -20,7 +20,7 @@ from constance import config
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import tasks as queue
 from proposals.models import Proposal, ProposalAssignment, ProposalRating, ProposalReminder, ProposalReply, Status
@@ -186,12 +186,13 @@ def deliver(*, reminder_id: int) -> int:
                 from accounts.roles import Role
 
                 recipients = list(_role_users(Role.DEPT_LIAISON).filter(department_id=log.department_id))
-            title, body = _message(log)
+            title, body, params = _message(log)
             notify(
                 recipients=recipients,
                 event_key=f"proposal-reminder:{log.pk}",
                 title=title,
                 body=body,
+                params=params,
                 target=log.proposal,
             )
         log.sent_at = timezone.now()
@@ -200,7 +201,8 @@ def deliver(*, reminder_id: int) -> int:
         return len(recipients)
 
 
-def _message(log: ProposalReminder) -> tuple[str, str]:
+def _message(log: ProposalReminder) -> tuple:
+    """Title, body and their values, worded later in each recipient's language."""
     proposal = log.proposal
     values = {
         "title": proposal.title[:60],
@@ -210,15 +212,18 @@ def _message(log: ProposalReminder) -> tuple[str, str]:
     }
     if log.kind == Kind.DUE_SOON:
         return (
-            _("提案答复即将到期：%(title)s") % values,
-            _("答复期限为%(due)s（还剩%(left)s天），请抓紧办理，与提案者沟通后按时答复。") % values,
+            gettext_lazy("提案答复即将到期：%(title)s"),
+            gettext_lazy("答复期限为%(due)s（还剩%(left)s天），请抓紧办理，与提案者沟通后按时答复。"),
+            values,
         )
     if log.kind == Kind.OVERDUE:
         return (
-            _("提案答复已逾期：%(title)s") % values,
-            _("答复期限%(due)s已过%(days)s天，请尽快办理并答复；如有困难请与提案委员会联系。") % values,
+            gettext_lazy("提案答复已逾期：%(title)s"),
+            gettext_lazy("答复期限%(due)s已过%(days)s天，请尽快办理并答复；如有困难请与提案委员会联系。"),
+            values,
         )
     return (
-        _("请评价提案答复：%(title)s") % values,
-        _("承办单位的答复已送达，请登录系统对答复作出评价（满意、基本满意或不满意）。"),
+        gettext_lazy("请评价提案答复：%(title)s"),
+        gettext_lazy("承办单位的答复已送达，请登录系统对答复作出评价（满意、基本满意或不满意）。"),
+        values,
     )

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_clerk, is_gov_office, is_party_office
 from accounts.roles import Role
@@ -12,6 +13,7 @@ from core.services import save_versioned
 from core.workflow import perform
 from district.models import Member
 from notifications.services import notify
+from notifications.wording import Phrase
 from topics import chain
 from topics.models import (
     ConsultationPlan,
@@ -257,13 +259,19 @@ def sign_off(
 def _tell_clerks_of_signoff(plan: ConsultationPlan, signoff: OfficeSignOff) -> None:
     from topics.selectors import users_with_roles
 
-    verdict = _("同意") if signoff.agreed else _("提出修改意见")
+    verdict = gettext_lazy("同意") if signoff.agreed else gettext_lazy("提出修改意见")
+    words = {
+        "office": Office(signoff.office).label,
+        "plan": plan,
+        "version": Phrase(gettext_lazy("第%(n)s稿"), {"n": signoff.version.number}),
+        "verdict": verdict,
+    }
     transaction.on_commit(
         lambda: notify(
             recipients=users_with_roles(Role.CLERK).exclude(pk=signoff.signed_by_id),
             event_key=f"signoff:{signoff.pk}",
-            title=_("%(office)s对%(plan)s%(version)s%(verdict)s")
-            % {"office": signoff.get_office_display(), "plan": plan, "version": signoff.version, "verdict": verdict},
+            title=gettext_lazy("%(office)s对%(plan)s%(version)s%(verdict)s"),
+            params=words,
             body=signoff.comment,
             target=plan,
         )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
@@ -147,7 +148,8 @@ def _tell_clerks_all_received(plan: ConsultationPlan) -> None:
         lambda: notify(
             recipients=users_with_roles(Role.CLERK),
             event_key=f"plan-received:{plan.pk}",
-            title=_("%(plan)s：相关部门已全部签收") % {"plan": plan},
+            title=gettext_lazy("%(plan)s：相关部门已全部签收"),
+            params={"plan": plan},
             target=plan,
         )
     )

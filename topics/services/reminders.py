@@ -4,7 +4,7 @@ from constance import config
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from core.models import StatusChange
@@ -36,13 +36,13 @@ def _stalled_plans(today) -> int:
         days = (today - since).days
         if days < config.PLAN_STEP_REMIND_DAYS:
             continue
-        state = workflow_for(plan).state_label(plan.status)
+        state = workflow_for(plan).state_message(plan.status)
         sent += len(
             notify(
                 recipients=selectors.plan_holders(plan, plan.status),
                 event_key=f"plan-remind:{plan.pk}:{plan.status}:{today}",
-                title=_("“%(plan)s”在“%(state)s”环节已%(days)s天，请及时办理")
-                % {"plan": plan, "state": state, "days": days},
+                title=gettext_lazy("“%(plan)s”在“%(state)s”环节已%(days)s天，请及时办理"),
+                params={"plan": plan, "state": state, "days": days},
                 target=plan,
             )
         )
@@ -62,8 +62,8 @@ def _round_deadlines(today) -> int:
                     notify(
                         recipients=[suggestion.suggester],
                         event_key=f"round-draft:{suggestion.pk}:{today}",
-                        title=_("您的议题建议“%(title)s”尚未提交，征集将于%(date)s截止")
-                        % {"title": suggestion.title, "date": rnd.deadline},
+                        title=gettext_lazy("您的议题建议“%(title)s”尚未提交，征集将于%(date)s截止"),
+                        params={"title": suggestion.title, "date": rnd.deadline},
                         target=suggestion,
                     )
                 )
@@ -72,7 +72,8 @@ def _round_deadlines(today) -> int:
                 notify(
                     recipients=selectors.users_with_roles(Role.CLERK),
                     event_key=f"round-overdue:{rnd.pk}:{today}",
-                    title=_("“%(round)s”已过截止日期，请截止征集并开始筛选") % {"round": rnd},
+                    title=gettext_lazy("“%(round)s”已过截止日期，请截止征集并开始筛选"),
+                    params={"round": rnd},
                     target=rnd,
                 )
             )

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_clerk
 from consultations.models import Attendance, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole
@@ -164,7 +165,8 @@ def open_vote(
             lambda: notify(
                 recipients=users,
                 event_key=f"plan-vote:{vote.pk}",
-                title=_("请对%(plan)s进行表决") % {"plan": plan},
+                title=gettext_lazy("请对%(plan)s进行表决"),
+                params={"plan": plan},
                 target=plan,
             )
         )
