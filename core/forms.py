@@ -6,7 +6,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -143,16 +143,19 @@ def refuse_into(form, exc: Exception) -> None:
 def submit(request, form, call, *, success, redirect_to):
     """Validate a bound form and call one service with its cleaned data.
 
-    Returns a redirect on success. On invalid input or a refusal it returns None, with the refusal
-    on the form and in the page messages: the caller re-renders the same bound form (status 400),
-    so nothing the user typed is lost.
+    Returns a redirect on success. On invalid input or a refusal it returns None, and the caller
+    re-renders the same bound form (status 400), so nothing the user typed is lost. A refusal is
+    said once: beside its field when it names one (site.js brings that field into view), otherwise
+    in the page messages at the top (the form may not even be shown to someone refused outright).
     """
     if form.is_valid():
         try:
             call(form.cleaned_data)
         except (DomainError, ValidationError) as exc:
             refuse_into(form, exc)
-            messages.error(request, exc.message if isinstance(exc, DomainError) else " ".join(exc.messages))
+            general = form.errors.pop(NON_FIELD_ERRORS, None)
+            if general:
+                messages.error(request, " ".join(general))
         else:
             messages.success(request, success)
             return redirect(redirect_to)

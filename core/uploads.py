@@ -25,6 +25,15 @@ ALLOWED_TYPES = {
     "text/plain": "txt",
     "text/csv": "csv",
 }
+# Names a file of each type may keep when downloaded. Anything else (a script saved as text, an
+# installer in an OLE container) gets the extension of what it holds, so it never opens as a program.
+_NAME_EXTENSIONS = {
+    "image/jpeg": {"jpg", "jpeg"},
+    "application/msword": {"doc", "xls", "ppt", "wps", "et", "dps"},
+    "application/vnd.ms-excel": {"xls"},
+    "text/plain": {"txt", "csv", "md", "log"},
+    "text/csv": {"csv", "txt"},
+}
 _OOXML = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -70,6 +79,14 @@ def _ooxml_type(fileobj) -> str | None:
         if any(n.startswith(prefix) for n in names):
             return mime
     return None
+
+
+def download_name(name: str, mime: str) -> str:
+    """The name to serve a stored file under: its own, unless its extension differs from its content's."""
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    if ext and ext in _NAME_EXTENSIONS.get(mime, {ALLOWED_TYPES.get(mime)}):
+        return name
+    return f"{name}.{ALLOWED_TYPES.get(mime, 'bin')}"
 
 
 def check_upload(upload, *, allowed: set[str] | None = None) -> tuple[str, str]:

@@ -12,8 +12,9 @@ from core.http import local_url
 from core.models import Attachment
 from core.nav import works_in_office
 from core.selectors import current_committee
+from core.uploads import download_name
 from core.visibility import visible_queryset
-from core.workflow import _registry, perform
+from core.workflow import _registry, done_message, perform
 
 
 def home(request):
@@ -60,7 +61,7 @@ def transition(request, label: str, pk: int):
         messages.error(request, exc.message)
         _keep_unsaved(request, form.cleaned_data["note"])
         return redirect(back)
-    messages.success(request, _("操作已完成。"))
+    messages.success(request, done_message(obj, form.cleaned_data["action"]))
     return redirect(back)
 
 
@@ -86,7 +87,10 @@ def attachment_download(request, token: str):
 def attachment_response(att: Attachment) -> FileResponse:
     """The file as a download (never shown inline, never sniffed, sandboxed if opened anyway)."""
     response = FileResponse(
-        att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type="application/octet-stream"
+        att.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(att.original_name, att.content_type_detected),
+        content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

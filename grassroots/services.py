@@ -129,6 +129,16 @@ def book_appointment(*, day: ReceptionDay, name: str, phone: str, topic: str, se
     return appointment
 
 
+def reveal_appointment_phone(*, appointment: Appointment, viewer, purpose: str = "") -> str:
+    """A booking's full phone number for who runs its workstation (to call the resident); audited."""
+    from core.services import log_personal_data_access
+
+    if not runs_workstation(viewer, appointment.reception_day.workstation):
+        raise Refused(_("只有该工作室的委员和政协办公室可以查看预约人的完整电话。"))
+    log_personal_data_access(user=viewer, target=appointment, fields=["phone"], purpose=purpose)
+    return appointment.phone
+
+
 def _new_reference() -> str:
     return "YY" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
 

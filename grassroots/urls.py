@@ -13,6 +13,7 @@ urlpatterns = [
     path("office/workstations/<int:pk>/contacts/", office.workstation_contact, name="ws-contact"),
     path("office/days/<int:pk>/", office.reception_day, name="day"),
     path("office/days/<int:pk>/attended/<int:appointment_pk>/", office.appointment_attended, name="day-attended"),
+    path("office/days/<int:pk>/phone/<int:appointment_pk>/", office.appointment_phone, name="day-phone"),
     path("groups/<int:pk>/", office.group, name="group"),
     path("groups/<int:pk>/issues/", office.group_issue_create, name="group-issue-create"),
     path("issues/<int:pk>/", office.issue, name="issue"),

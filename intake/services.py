@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analytics.tasks import analyse_appeal
 from core.exceptions import Refused
@@ -276,6 +277,13 @@ def check_withdraw(appeal: Appeal, *, actor, note: str, data: dict) -> None:
         raise Refused(blocker)
 
 
+def on_withdraw(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
+    """A supervision task opened from the appeal shows the withdrawal and is no longer chased."""
+    from supervision.services.tasks import mark_source_withdrawn
+
+    mark_source_withdrawn(source=appeal)
+
+
 def withdraw_appeal(*, appeal: Appeal, actor, reason: str = "") -> Appeal:
     """The citizen withdraws their appeal before it is answered; those handling it are told."""
     from core.workflow import perform
@@ -322,7 +330,8 @@ def add_citizen_message(*, appeal: Appeal, body: str) -> AppealMessage:
         lambda: notify(
             recipients=message_recipients(case),
             event_key=f"intake.citizen-message:{message.pk}",
-            title=_("诉求人补充了留言：%(title)s") % {"title": case.title},
+            title=gettext_lazy("诉求人补充了留言：%(title)s"),
+            params={"title": case.title},
             body=message.body,
             target=case,
         )

@@ -92,6 +92,7 @@ WORKFLOW = register(
                 is_appeal_citizen,
                 note_label=_("撤回原因（选填）"),
                 guard="intake.services.check_withdraw",
+                effect="intake.services.on_withdraw",
                 style="outline-secondary",
             ),
         ],

@@ -41,6 +41,7 @@ class SupervisionTaskSerializer(serializers.ModelSerializer):
             "assigned_at",
             "replied_at",
             "closed_at",
+            "source_withdrawn_at",
             "special_report",
             "outcome_item",
             "is_public",

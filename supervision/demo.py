@@ -1,8 +1,9 @@
 """Demo: the 2022 双减 topic's outcomes compiled into a special report and carried out by departments.
 
-Uses the consultations demo's outcome items (ctx["shuangjian_outcomes"]) when present; otherwise it
-records its own thematic consultation so that this loader stands alone. Every task state appears
-once; one task is overdue. Dates of the handling are relative to today (demo data).
+Transfers the outcome items of the consultations demo's 双减 meeting (`consultations.demo.shuangjian_meeting`,
+which builds that meeting if this loader runs first), so the demo holds one 双减 consultation whatever
+the order of the loaders. Every task state appears once (one per outcome item); one task is overdue.
+Dates of the handling are relative to today (demo data).
 """
 
 import datetime as dt
@@ -11,8 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from consultations.models import OutcomeItem
-from consultations.services import create_consultation_meeting, record_outcome_item
+from consultations.demo import shuangjian_meeting
 from core.workflow import perform
 from district.models import Department
 from supervision.models import SupervisionNote
@@ -27,40 +27,8 @@ from supervision.services.tasks import (
     transfer_outcome_items,
 )
 
-# (recommendation, agreed action, lead department, co-departments)
-OUTCOMES = [
-    (
-        "严格校外培训机构审批和日常监管，规范学科类培训收费，落实预收费资金监管",
-        "开展校外培训专项治理，预收费全部纳入监管专户",
-        "教育局",
-        ["市场监管局"],
-    ),
-    (
-        "提升课后服务质量，引入体育、艺术、科普等优质资源进校园",
-        "每校至少开设5类课后服务课程，引入社会优质资源",
-        "教育局",
-        ["文旅局"],
-    ),
-    (
-        "统筹课后服务经费保障，完善教师参与课后服务补助机制",
-        "将课后服务经费纳入年度预算，出台补助办法",
-        "财政局",
-        ["教育局"],
-    ),
-    ("加强作业设计研究，建立作业总量公示和监测制度", "各校每周公示作业总量，教研室开展作业设计评比", "教育局", []),
-    ("完善家校社协同育人机制，办好家长学校", "每所学校每学期至少举办2次家长课堂", "教育局", ["民政局"]),
-    ("加大中小学教师补充力度，缓解课后服务师资压力", "通过公开招聘和编制周转补充教师", "人社局", ["教育局"]),
-    (
-        "规范非学科类培训机构设置标准与安全管理",
-        "出台非学科类培训机构设置指引，联合开展安全检查",
-        "市场监管局",
-        ["教育局"],
-    ),
-    ("利用社区场所开展寒暑假托管服务", "在有条件的社区设立假期托管点", "民政局", ["教育局"]),
-    ("加强校外培训广告治理，清理违规宣传", "联合排查户外和网络培训广告", "市场监管局", ["教育局"]),
-    ("推进学校体育场地建设和错时开放", "新建改建一批学校运动场并错时向社会开放", "住建局", ["教育局"]),
-]
-# The state each outcome's task is left in, in the order above (every state once).
+# The state each outcome's task is left in, in the meeting's order of outcome items (every state once):
+# the third (课后服务经费) is rated not satisfied, the sixth (教师补充) is disputed by 人社局.
 STATES = [
     "closed",
     "feedback",
@@ -83,40 +51,9 @@ def _liaison(department: Department) -> User:
     return User.objects.filter(groups__name=Role.DEPT_LIAISON, department=department).order_by("id").first()
 
 
-def _own_outcomes(ctx: dict) -> list[OutcomeItem]:
-    """A thematic consultation recorded through the meeting services: held, outcomes agreed, minutes issued."""
-    depts = {d.short_name: d for d in Department.objects.all()}
-    clerk = _user("clerk")
-    tz = timezone.get_current_timezone()
-    leads = list(dict.fromkeys(depts[lead] for _rec, _action, lead, _co in OUTCOMES))
-    meeting = create_consultation_meeting(
-        title="落实教育“双减”政策专题协商会（演示）",
-        starts_at=dt.datetime(2022, 7, 14, 9, 0, tzinfo=tz),
-        ends_at=dt.datetime(2022, 7, 14, 12, 0, tzinfo=tz),
-        place="区政协第一会议室",
-        agenda="教育局通报情况；调研组汇报；委员发言；部门回应",
-        departments=leads,
-        actor=clerk,
-    )
-    perform(meeting, "hold", actor=clerk)
-    items = [
-        record_outcome_item(
-            meeting=meeting,
-            actor=clerk,
-            recommendation=rec,
-            responsible_department=depts[lead],
-            agreed_action=action,
-            due_date=dt.date(2022, 12, 31),
-            co_departments=[depts[c] for c in co],
-        )
-        for rec, action, lead, co in OUTCOMES
-    ]
-    perform(meeting, "issue_minutes", actor=clerk, note="纪要报送区委办、区政府办。")
-    return items
-
-
 def load(ctx: dict) -> None:
-    items = list(ctx.get("shuangjian_outcomes") or []) or _own_outcomes(ctx)
+    meeting = shuangjian_meeting(ctx)
+    items = list(meeting.outcome_items.select_related("responsible_department").order_by("order"))
     research, secgen, gov = _user("research"), _user("secgen"), _user("govoffice")
     rater = _user("vicechair")
     report = compile_special_report(

@@ -72,6 +72,9 @@ class SupervisionTask(TimeStampedModel):
     was_overdue = models.BooleanField(_("曾逾期"), default=False)
     rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Set when the citizen withdraws the appeal the task was opened from: the task stays as it was
+    # (the department may still reply and the supervisors close it), but nobody is chased for it.
+    source_withdrawn_at = models.DateTimeField(_("群众撤回诉求时间"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[co_departments])
 
     class Meta:

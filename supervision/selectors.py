@@ -57,7 +57,7 @@ def task_list(
     if rating:
         qs = qs.filter(rating=rating)
     if overdue:
-        qs = qs.filter(status__in=OPEN_STATES, due_date__lt=timezone.localdate())
+        qs = qs.filter(status__in=OPEN_STATES, due_date__lt=timezone.localdate(), source_withdrawn_at__isnull=True)
     if start:
         qs = qs.filter(created_at__date__gte=start)
     if end:
@@ -78,7 +78,9 @@ def task_inbox(user):
         q |= Q(status=TaskStatus.FEEDBACK, rater__isnull=True)
     if is_dept_liaison(user) and user.department_id:
         q |= Q(lead_department_id=user.department_id, status__in=[TaskStatus.ASSIGNED, *HANDLING_STATES])
-    return _task_qs().filter(q).order_by("due_date", "id")
+    # Once the citizen withdrew the appeal behind a task, nothing waits on it but a reply to verify.
+    withdrawn = Q(source_withdrawn_at__isnull=False) & ~Q(status=TaskStatus.FEEDBACK)
+    return _task_qs().filter(q).exclude(withdrawn).order_by("due_date", "id")
 
 
 def liaisons_of(department_ids) -> list:
@@ -110,6 +112,16 @@ def task_holders(task, state):
     if state == TaskStatus.FEEDBACK:
         return [task.rater] if task.rater_id else supervising_office_users()
     return []
+
+
+def source_withdrawn_recipients(task) -> list:
+    """Who hears that the appeal behind a task was withdrawn: the lead and cooperating departments'
+    liaisons, whoever opened the task, and who verifies it (its rater, else the supervising offices)."""
+    users = liaisons_of([task.lead_department_id, *task.co_departments.values_list("pk", flat=True)])
+    users += [task.rater] if task.rater_id else supervising_office_users()
+    if task.created_by_id:
+        users.append(task.created_by)
+    return list({u.pk: u for u in users if u.is_active}.values())
 
 
 def progress_of(task):

@@ -94,6 +94,7 @@ TASK_WORKFLOW = register(
                 is_lead_liaison,
                 guard=SVC + "guard_submit_reply",
                 effect=SVC + "on_submit_reply",
+                own_form=True,
             ),
             Action(
                 "rate_satisfied",

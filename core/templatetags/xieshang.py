@@ -13,6 +13,7 @@ def workflow_panel(context, obj, show_history: bool = True):
 
     An action that needs more than a note (its `fields`: a department, a date, a document number)
     has its own form on the object's page; offered here with only a note box it could only fail.
+    So has an action declared `own_form` (the supervision reply form): one way to do it, not two.
     """
     request = context["request"]
     wf = _registry[obj._meta.label_lower]
@@ -21,7 +22,7 @@ def workflow_panel(context, obj, show_history: bool = True):
         "obj": obj,
         "state": state,
         "state_label": wf.state_label(state),
-        "actions": [a for a in wf.available(obj, request.user) if not a.fields],
+        "actions": [a for a in wf.available(obj, request.user) if not (a.fields or a.own_form)],
         "post_url": reverse("core:transition", args=[obj._meta.label_lower, obj.pk]),
         "next": request.get_full_path(),
         "history": history_for(obj) if show_history else [],

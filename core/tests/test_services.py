@@ -66,3 +66,22 @@ def test_attachment_is_served_only_as_download_to_those_who_may_see_it(client, c
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Type"] == "application/octet-stream"
+
+
+@pytest.mark.parametrize(
+    "name,served",
+    [
+        ("安装.bat", "安装.bat.txt"),
+        ("a.exe", "a.exe.txt"),
+        ("材料", "材料.txt"),
+        ("名单.CSV", "名单.CSV"),
+        ("说明.txt", "说明.txt"),
+    ],
+)
+def test_a_file_is_downloaded_with_the_extension_of_what_it_holds(client, cast, memo, name, served):
+    from urllib.parse import quote
+
+    att = store_attachment(target=memo, upload=SimpleUploadedFile(name, b"@echo off\r\ndel *.*"), actor=cast.member)
+    client.force_login(cast.member)
+    disposition = client.get(f"/files/{att.token}/")["Content-Disposition"]
+    assert f"filename*=utf-8''{quote(served)}" in disposition or f'filename="{served}"' in disposition

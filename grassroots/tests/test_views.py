@@ -180,7 +180,42 @@ def test_office_pages_render_for_the_office(client, cast):
     assert client.get("/grassroots/office/").status_code == 200
     assert client.get("/grassroots/community/").status_code == 200
     html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
-    assert "13812345678" in html
+    assert "王五" in html and "138****5678" in html
+
+
+def test_the_workstation_lists_bookings_with_phones_masked_and_reveals_one_on_purpose_audited(client, cast):
+    from core.models import PersonalDataAccess
+
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws)
+    mine = Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYP1")
+    Appointment.objects.create(reception_day=day, name="赵六", phone="13987654321", topic="t", reference="YYP2")
+    client.force_login(cast.member)
+    html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert "13812345678" not in html and "138****5678" in html and "139****4321" in html
+    assert PersonalDataAccess.objects.count() == 0
+    response = client.post(f"/grassroots/office/days/{day.pk}/phone/{mine.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="tel:13812345678"' in html and "13987654321" not in html  # only the booking asked for
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.object_id, access.fields) == (cast.member, mine.pk, "phone")
+    assert access.purpose == "联系预约群众"
+
+
+def test_only_who_runs_the_workstation_may_reveal_a_bookings_phone(client, cast):
+    from core.models import PersonalDataAccess
+
+    day = ReceptionDayFactory(workstation=WorkstationFactory())
+    appt = Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYP3")
+    client.force_login(cast.chair)  # sees the day, does not run the workstation
+    response = client.post(f"/grassroots/office/days/{day.pk}/phone/{appt.pk}/")
+    assert response.status_code == 403 and "13812345678" not in response.content.decode()
+    client.force_login(cast.member)  # a member of another workstation does not even see the day
+    assert client.post(f"/grassroots/office/days/{day.pk}/phone/{appt.pk}/").status_code in (403, 404)
+    assert client.get(f"/grassroots/office/days/{day.pk}/phone/{appt.pk}/").status_code == 405
+    assert PersonalDataAccess.objects.count() == 0
 
 
 def test_appointment_contacts_masked_for_non_handlers(client, cast):

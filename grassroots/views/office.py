@@ -130,24 +130,44 @@ def workstation_contact(request, pk: int):
     return _ws_page(request, ws, status=400, contact_form=form)
 
 
-@login_required
-def reception_day(request, pk: int):
-    day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
-    ws = _workstation_for(request, day.workstation_id)
-    runs = runs_workstation(request.user, ws)
+def _day_page(request, day, ws, *, revealed: dict | None = None):
+    """The reception day's bookings: phones masked, but the one revealed on purpose (`{pk: phone}`)."""
     appointments = list(selectors.appointments_of(day).select_related("contact"))
+    for a in appointments:
+        a.revealed_phone = (revealed or {}).get(a.pk, "")
     return render(
         request,
         "grassroots/office_day.html",
         {
             "day": day,
             "ws": ws,
-            "runs": runs,
+            "runs": runs_workstation(request.user, ws),
             "appointments": appointments,
             "attend_form": AttendForm(),
             "day_has_come": day.date <= timezone.localdate(),
         },
     )
+
+
+@login_required
+def reception_day(request, pk: int):
+    day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
+    return _day_page(request, day, _workstation_for(request, day.workstation_id))
+
+
+@login_required
+@require_POST
+def appointment_phone(request, pk: int, appointment_pk: int):
+    day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
+    ws = _workstation_for(request, day.workstation_id)
+    appointment = get_object_or_404(day.appointments.select_related("reception_day__workstation"), pk=appointment_pk)
+    try:
+        phone = services.reveal_appointment_phone(
+            appointment=appointment, viewer=request.user, purpose=_("联系预约群众")
+        )
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    return _day_page(request, day, ws, revealed={appointment.pk: phone})
 
 
 @login_required

@@ -289,3 +289,67 @@ def test_whoever_recorded_an_appeal_hears_when_it_is_answered_to_pass_it_on(cast
         perform(appeal, "answer", actor=cast.clerk, note="已安排疏通排水沟")
     note = Notification.objects.get(recipient=cast.member)
     assert "村道积水" in note.title and "已答复" in note.title and note.body == "已安排疏通排水沟"
+
+
+# A withdrawn appeal that had been referred to a department: its supervision task.
+
+
+def _referred(cast, **appeal_fields):
+    appeal = AppealFactory(citizen=cast.citizen, title="井盖松动", **appeal_fields)
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    due = timezone.localdate() + datetime.timedelta(days=10)
+    task = services.refer_to_department(
+        appeal=appeal, department=cast.liaison.department, actor=cast.clerk, due_date=due
+    )
+    return appeal, task
+
+
+def test_withdrawing_a_referred_appeal_flags_its_supervision_task_audited(cast):
+    appeal, task = _referred(cast)
+    services.withdraw_appeal(appeal=appeal, actor=cast.citizen, reason="已经修好了")
+    task.refresh_from_db()
+    assert task.source_withdrawn_at is not None
+    assert task.history.first().source_withdrawn_at == task.source_withdrawn_at
+    # The system's doing on the task (the citizen's account shows on the appeal's own record only).
+    assert task.history.first().history_user is None
+
+
+def test_the_task_departments_and_supervisors_are_told_the_appeal_was_withdrawn(
+    cast, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+    from supervision.services import tasks as task_services
+
+    appeal, task = _referred(cast)
+    task.co_departments.add(cast.other_liaison.department)
+    task_services.assign_task(
+        task=task,
+        actor=cast.gov_office,
+        lead_department=task.lead_department,
+        due_date=task.due_date,
+        co_departments=[cast.other_liaison.department],
+    )
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_appeal(appeal=appeal, actor=cast.citizen)
+    told = Notification.objects.filter(object_id=task.pk, event_key__startswith="supervision-source-withdrawn")
+    usernames = set(told.values_list("recipient__username", flat=True))
+    assert {cast.liaison.username, cast.other_liaison.username, cast.clerk.username} <= usernames
+    assert {cast.gov_office.username, cast.party_office.username} <= usernames  # who verify an appeal's task
+    assert cast.citizen.username not in usernames
+    assert all("群众已撤回诉求" in n.title for n in told)
+
+
+def test_a_closed_task_or_a_merged_appeals_main_case_task_is_left_alone(cast):
+    appeal, task = _referred(cast)
+    type(task).objects.filter(pk=task.pk).update(status="closed")
+    services.withdraw_appeal(appeal=appeal, actor=cast.citizen)
+    task.refresh_from_db()
+    assert task.source_withdrawn_at is None
+    # A duplicate merged into a referred case: withdrawing it leaves the main case's task running.
+    main, main_task = _referred(cast)
+    dup = AppealFactory(citizen=cast.citizen)
+    merge_appeals(duplicate=dup, into=main, actor=cast.clerk)
+    services.withdraw_appeal(appeal=dup, actor=cast.citizen)
+    main_task.refresh_from_db()
+    assert main_task.source_withdrawn_at is None

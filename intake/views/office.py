@@ -13,7 +13,7 @@ from core.http import as_int
 from core.paginator import CappedPaginator
 from core.privacy import masked
 from core.services import attachments_of
-from core.workflow import perform, workflow_for
+from core.workflow import done_message, perform, workflow_for
 from district.models import Town
 from intake import selectors, services
 from intake.forms import CloseForm, MergeForm, ReferForm, RouteForm, StaffAppealForm, StaffMessageForm
@@ -152,7 +152,7 @@ def appeal_action(request, pk: int, action: str):
     except DomainError as exc:
         messages.error(request, exc.message)
         return _detail(request, appeal, status=400, **bound)
-    messages.success(request, _("操作已完成。"))
+    messages.success(request, done_message(appeal, action))
     return redirect(appeal.get_absolute_url())
 
 

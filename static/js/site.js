@@ -41,3 +41,11 @@ function labelStackedTables() {
 }
 labelStackedTables();
 document.addEventListener("htmx:afterSettle", labelStackedTables);
+// A form sent back with problems: bring the first marked field (or the form's own error box) into
+// view, since the form may sit far down a long page and its message is shown only there.
+(function () {
+  var bad = document.querySelector("form .is-invalid, form [aria-invalid='true'], form .alert-danger");
+  if (!bad || (document.activeElement && document.activeElement !== document.body)) { return; }
+  bad.scrollIntoView({ block: "center" });
+  if (typeof bad.focus === "function" && bad.matches("input, select, textarea")) { bad.focus({ preventScroll: true }); }
+})();

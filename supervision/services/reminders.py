@@ -16,6 +16,7 @@ from constance import config
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import tasks as queue
 from core.exceptions import DomainError
@@ -41,13 +42,14 @@ def send_reminders(*, today: date | None = None) -> RunResult:
     today = today or timezone.localdate()
     result = RunResult(overdue=mark_overdue_tasks(today=today))
     before = config.SUPERVISION_REMIND_BEFORE_DAYS
+    chased = _chased()
     plans = {
-        ReminderLog.Kind.BEFORE: SupervisionTask.objects.filter(
+        ReminderLog.Kind.BEFORE: chased.filter(
             status__in=ON_TIME_STATES, due_date__gt=today, due_date__lte=today + timedelta(days=before)
         ),
-        ReminderLog.Kind.DUE: SupervisionTask.objects.filter(status__in=ON_TIME_STATES, due_date=today),
-        ReminderLog.Kind.OVERDUE: SupervisionTask.objects.filter(status__in=LATE_STATES, due_date__lt=today),
-        ReminderLog.Kind.ESCALATE: SupervisionTask.objects.filter(status__in=LATE_STATES, due_date__lt=today),
+        ReminderLog.Kind.DUE: chased.filter(status__in=ON_TIME_STATES, due_date=today),
+        ReminderLog.Kind.OVERDUE: chased.filter(status__in=LATE_STATES, due_date__lt=today),
+        ReminderLog.Kind.ESCALATE: chased.filter(status__in=LATE_STATES, due_date__lt=today),
     }
     for kind, tasks in plans.items():
         result.claimed[kind] = sum(claim_reminder(task=t, kind=kind) for t in tasks.only("pk", "due_date"))
@@ -55,10 +57,16 @@ def send_reminders(*, today: date | None = None) -> RunResult:
     return result
 
 
+def _chased():
+    """Tasks the scheduler watches: not those whose appeal the citizen withdrew (nobody is chased
+    for a request that no longer stands)."""
+    return SupervisionTask.objects.filter(source_withdrawn_at__isnull=True)
+
+
 def mark_overdue_tasks(*, today: date) -> int:
     """Move every open task past its deadline to OVERDUE (the scheduler is the actor)."""
     count = 0
-    late = SupervisionTask.objects.filter(status__in=ON_TIME_STATES, due_date__lt=today)
+    late = _chased().filter(status__in=ON_TIME_STATES, due_date__lt=today)
     for task in late.only("pk", "status"):
         try:
             perform(task, "mark_overdue", actor=None, note=_("超过办理期限，系统自动标记逾期。"))
@@ -110,28 +118,44 @@ def deliver(*, reminder_id: int) -> int:
             recipients = supervising_office_users()
         else:
             recipients = liaisons_of([task.lead_department_id])
-        title, body = _message(log, task)
-        notify(recipients=recipients, event_key=f"reminder:{log.pk}", title=title, body=body, target=task)
+        title, body, params = _message(log, task)
+        notify(
+            recipients=recipients, event_key=f"reminder:{log.pk}", title=title, body=body, params=params, target=task
+        )
         log.sent_at = timezone.now()
         log.recipients = len(recipients)
         log.save(update_fields=["sent_at", "recipients"])
         return len(recipients)
 
 
-def _message(log: ReminderLog, task: SupervisionTask) -> tuple[str, str]:
+def _message(log: ReminderLog, task: SupervisionTask) -> tuple:
+    """Title, body and their values, worded later in each recipient's language."""
     values = {
         "title": task.title[:60],
         "due": log.due_date.isoformat(),
         "dept": task.lead_department.name if task.lead_department_id else "—",
         "days": (timezone.localdate() - log.due_date).days,
     }
-    if log.kind == ReminderLog.Kind.BEFORE:
-        return _("督办任务即将到期：%(title)s") % values, _("办理期限为%(due)s，请抓紧办理并按时答复。") % values
-    if log.kind == ReminderLog.Kind.DUE:
-        return _("督办任务今日到期：%(title)s") % values, _("今天（%(due)s）是办理期限，请按时答复。") % values
-    if log.kind == ReminderLog.Kind.OVERDUE:
-        return _("督办任务已逾期：%(title)s") % values, _("办理期限%(due)s已过，请尽快办理并答复。") % values
-    return (
-        _("督办任务逾期，请督办：%(title)s") % values,
-        _("牵头部门%(dept)s承办的任务已超过办理期限（%(due)s），请督促办理。") % values,
-    )
+    title, body = MESSAGES.get(log.kind, MESSAGES[ReminderLog.Kind.ESCALATE])
+    return title, body, values
+
+
+# Title and body of each kind of reminder, worded in each recipient's language when read.
+MESSAGES = {
+    ReminderLog.Kind.BEFORE: (
+        gettext_lazy("督办任务即将到期：%(title)s"),
+        gettext_lazy("办理期限为%(due)s，请抓紧办理并按时答复。"),
+    ),
+    ReminderLog.Kind.DUE: (
+        gettext_lazy("督办任务今日到期：%(title)s"),
+        gettext_lazy("今天（%(due)s）是办理期限，请按时答复。"),
+    ),
+    ReminderLog.Kind.OVERDUE: (
+        gettext_lazy("督办任务已逾期：%(title)s"),
+        gettext_lazy("办理期限%(due)s已过，请尽快办理并答复。"),
+    ),
+    ReminderLog.Kind.ESCALATE: (
+        gettext_lazy("督办任务逾期，请督办：%(title)s"),
+        gettext_lazy("牵头部门%(dept)s承办的任务已超过办理期限（%(due)s），请督促办理。"),
+    ),
+}

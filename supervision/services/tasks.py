@@ -11,7 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.deadlines import record_rehandling_deadline, rehandling_deadline
 from core.exceptions import ActionForbidden, Refused
 from core.services import store_attachment
 from core.workflow import perform
@@ -64,6 +66,45 @@ def tasks_for_source(source):
     return SupervisionTask.objects.filter(
         source_type=ContentType.objects.get_for_model(source), source_id=source.pk
     ).select_related("lead_department")
+
+
+@transaction.atomic
+def mark_source_withdrawn(*, source) -> list[SupervisionTask]:
+    """The citizen withdrew the appeal a task was opened from: every unfinished task shows it (an
+    audited change), is no longer chased by reminders, and its departments and supervisors are told."""
+    from notifications.services import notify
+    from supervision.selectors import source_withdrawn_recipients
+
+    tasks = list(
+        SupervisionTask.objects.select_for_update()
+        .filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
+        .exclude(status=TaskStatus.CLOSED)
+        .filter(source_withdrawn_at__isnull=True)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for task in tasks:
+        task.source_withdrawn_at = now
+        # Recorded as the system's doing: the citizen's account name stays on the appeal's own record.
+        task._history_user = None
+        task.save(update_fields=["source_withdrawn_at", "updated_at"])
+        recipients = source_withdrawn_recipients(task)
+        # Worded in each recipient's language when read (notifications.wording).
+        params = {"t": task.title[:60], "d": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")}
+        transaction.on_commit(
+            lambda task=task, recipients=recipients, params=params: notify(
+                recipients=recipients,
+                event_key=f"supervision-source-withdrawn:{task.pk}",
+                title=gettext_lazy("群众已撤回诉求：%(t)s"),
+                body=gettext_lazy(
+                    "该督办任务所依据的群众诉求已于%(d)s由群众撤回，系统不再发送到期提醒和逾期催办。"
+                    "已开展的工作可通过报送进展或提交答复说明情况，由督办部门确认后办结。"
+                ),
+                params=params,
+                target=task,
+            )
+        )
+    return tasks
 
 
 # ---- transfer (转交) -----------------------------------------------------------------------------
@@ -349,7 +390,9 @@ def on_rate(task, *, actor, note, data, change) -> None:
     task.rating = rating
     fields = ["rating", "updated_at"]
     if rating == Rating.UNSATISFIED:
-        task.due_date = timezone.localdate() + timedelta(days=config.SUPERVISION_REHANDLE_DAYS)
+        old_due, days = task.due_date, config.SUPERVISION_REHANDLE_DAYS
+        task.due_date = rehandling_deadline(old_due, days)
+        record_rehandling_deadline(change, old=old_due, new=task.due_date, days=days)
         fields.append("due_date")
     else:
         task.closed_at = change.created_at
@@ -384,7 +427,8 @@ def add_note(*, task, actor, body: str, kind: str = SupervisionNote.Kind.NOTE) -
             lambda: notify(
                 recipients=recipients,
                 event_key=f"supervision-instruction:{note.pk}",
-                title=_("督办指示：%(t)s") % {"t": task.title[:60]},
+                title=gettext_lazy("督办指示：%(t)s"),
+                params={"t": task.title[:60]},
                 body=note.body,
                 target=task,
             )

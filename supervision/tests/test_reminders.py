@@ -125,3 +125,14 @@ def test_closed_tasks_are_not_chased(due_task, cast, django_capture_on_commit_ca
     due_task.refresh_from_db()
     assert due_task.status == "closed"
     assert reminders_to(cast.liaison, due_task) == []
+
+
+def test_a_task_whose_appeal_was_withdrawn_is_neither_marked_overdue_nor_chased(
+    due_task, cast, django_capture_on_commit_callbacks
+):
+    type(due_task).objects.filter(pk=due_task.pk).update(source_withdrawn_at=timezone.now())
+    for day in (DUE - dt.timedelta(days=3), DUE, DUE + dt.timedelta(days=5)):
+        run_at(day, django_capture_on_commit_callbacks)
+    due_task.refresh_from_db()
+    assert due_task.status == "assigned" and not due_task.was_overdue
+    assert reminders_to(cast.liaison, due_task) == [] and reminders_to(cast.gov_office, due_task) == []

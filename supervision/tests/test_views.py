@@ -65,6 +65,35 @@ def test_reply_without_classification_is_refused_and_nothing_typed_is_lost(clien
     assert TaskReply.objects.get(task=task).body == body
 
 
+def test_lead_liaison_has_one_submit_reply_button_in_the_reply_form(client, task, cast):
+    advance(task, cast, "acked")
+    client.force_login(cast.liaison)
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert page.count(">提交答复</button>") == 1
+    assert 'data-action="submit_reply"' not in page
+    assert 'id="reply-form"' in page
+
+
+def test_a_workflow_action_says_what_was_done(client, task, cast):
+    client.force_login(cast.liaison)
+    response = client.post(
+        reverse("core:transition", args=["supervision.supervisiontask", task.pk]), {"action": "accept"}, follow=True
+    )
+    page = response.content.decode()
+    assert "已完成“签收”。" in page and "操作已完成" not in page
+
+
+def test_unsatisfied_rating_without_a_reason_is_said_once(client, task, cast):
+    advance(task, cast, "feedback")
+    client.force_login(cast.member)
+    response = client.post(
+        reverse("core:transition", args=["supervision.supervisiontask", task.pk]),
+        {"action": "rate_unsatisfied", "note": ""},
+        follow=True,
+    )
+    assert response.content.decode().count("需要填写不满意的理由") == 1
+
+
 def test_autosave_keeps_the_draft(client, task, cast):
     advance(task, cast, "acked")
     client.force_login(cast.liaison)
@@ -361,3 +390,18 @@ def test_public_page_in_english_has_no_chinese_punctuation_around_english_words(
     page = client.get(reverse("supervision:public_report", args=[world.report.pk])).content.decode()
     assert "Assisting" in page and "2031-06-30" in page
     assert "（" not in page and "）" not in page and "。已列入" not in page
+
+
+def test_a_task_whose_appeal_was_withdrawn_says_so_and_leaves_the_inboxes(client, task, cast):
+    from supervision.selectors import task_inbox
+    from supervision.services.tasks import mark_source_withdrawn
+
+    assert task in task_inbox(cast.liaison)
+    source = task.source  # intake passes the withdrawn appeal; any source record behaves the same
+    mark_source_withdrawn(source=source)
+    assert task not in task_inbox(cast.liaison)
+    client.force_login(cast.liaison)
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert 'data-testid="source-withdrawn"' in page and "撤回" in page
+    listing = client.get(reverse("supervision:tasks")).content.decode()
+    assert "群众已撤回诉求" in listing

@@ -226,6 +226,20 @@ def test_not_satisfied_reopens_with_reason_and_a_new_deadline(task, cast):
     assert list(task.replies.values_list("round", flat=True)) == [1, 2]
 
 
+def test_not_satisfied_never_shortens_a_later_deadline_and_says_which_applies(task, cast):
+    from core.models import StatusChange
+
+    advance(task, cast, "feedback")
+    later = timezone.localdate() + dt.timedelta(days=70)
+    type(task).objects.filter(pk=task.pk).update(due_date=later)
+    rate_reply(task=task, actor=cast.member, rating="unsatisfied", note="未说明资金监管措施")
+    task.refresh_from_db()
+    assert task.due_date == later
+    change = StatusChange.objects.filter(object_id=task.pk, action="rate_unsatisfied").get()
+    assert change.note.startswith("未说明资金监管措施")
+    assert f"重新办理期限：{later.isoformat()}" in change.note and "保留原期限" in change.note
+
+
 def test_rating_by_someone_who_is_not_the_lead_is_refused(task, cast):
     advance(task, cast, "feedback")
     for someone in (cast.other_member, cast.research, cast.liaison):
