@@ -54,13 +54,25 @@ def _photo(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
-def load(ctx: dict) -> None:
+def shuangjian_meeting(ctx: dict) -> Meeting:
+    """The 双减 consultation (research group, meeting, agreed outcomes), built once: by this loader, or by
+    the first loader that needs it (the supervision demo transfers its outcomes), whichever runs first."""
+    if Meeting.objects.filter(title=MEETING_TITLE).exists():
+        ctx.update(context())
+        return ctx["shuangjian_meeting"]
     users = {u.username: u for u in User.objects.filter(username__in=["clerk", "research", "chair", "expert"])}
     clerk, research, chair = users["clerk"], users["research"], users["chair"]
     depts = {d.short_name: d for d in Department.objects.all()}
     body = Body.objects.filter(name="教科卫体委员会").first()
     group = _research(ctx, clerk=clerk, research=research, chair=chair, expert_user=users["expert"], body=body)
     _consultation(group, clerk=clerk, chair=chair, depts=depts)
+    ctx.update(context())
+    return ctx["shuangjian_meeting"]
+
+
+def load(ctx: dict) -> None:
+    shuangjian_meeting(ctx)
+    clerk, research = User.objects.get(username="clerk"), User.objects.get(username="research")
     _forming_group(research)
     _plenary(clerk)
 
@@ -355,6 +367,42 @@ OUTCOMES = [
         "组织作业设计评比，将作业管理纳入2022年度学校督导评估指标。",
         date(2022, 11, 30),
     ),
+    # Raised in the members' speeches and the departments' responses at the meeting.
+    (
+        "加大中小学教师补充力度，缓解课后服务师资压力。",
+        "人社局",
+        ["教育局"],
+        "通过公开招聘和编制周转补充教师。",
+        date(2022, 12, 31),
+    ),
+    (
+        "完善家校社协同育人机制，办好家长学校。",
+        "教育局",
+        ["民政局"],
+        "每所学校每学期至少举办2次家长课堂。",
+        date(2022, 12, 31),
+    ),
+    (
+        "规范非学科类培训机构设置标准与安全管理。",
+        "市场监管局",
+        ["教育局"],
+        "出台非学科类培训机构设置指引，联合开展安全检查。",
+        date(2022, 12, 31),
+    ),
+    (
+        "利用社区场所开展寒暑假托管服务。",
+        "民政局",
+        ["教育局"],
+        "在有条件的社区设立假期托管点。",
+        date(2022, 12, 31),
+    ),
+    (
+        "推进学校体育场地建设和错时开放。",
+        "住建局",
+        ["教育局"],
+        "新建改建一批学校运动场并错时向社会开放。",
+        date(2023, 6, 30),
+    ),
 ]
 
 
@@ -412,7 +460,8 @@ def _consultation(group, *, clerk, chair, depts):
         summary=(
             "6月28日，区政协召开常委会专题协商会，围绕“落实教育‘双减’政策”开展协商。"
             "区领导、区教育局、市场监管局、财政局、人社局负责人与课题组、常委面对面协商，"
-            "形成五项协商成果，明确责任部门和完成时限，由区委办、区政府办督促落实。"
+            "形成十项协商成果（课题组报告五项、会上委员发言和部门回应五项），明确责任部门和完成时限，"
+            "由区委办、区政府办督促落实。"
         ),
     )
     perform(meeting, "issue_minutes", actor=clerk, note="纪要报送区委办、区政府办。")

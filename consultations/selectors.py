@@ -68,13 +68,6 @@ def may_read_material(viewer, group: ResearchGroup) -> bool:
     return groups_with_material_access(viewer).filter(pk=group.pk).exists()
 
 
-def invitation_in(group: ResearchGroup, *, member=None, expert=None) -> GroupMembership | None:
-    """The group's invitation of this member or expert, if there is one."""
-    if member is None and expert is None:
-        return None
-    return group.memberships.filter(**({"member": member} if member is not None else {"expert": expert})).first()
-
-
 def group_list_for(viewer) -> QuerySet[ResearchGroup]:
     """The group list page: visible groups with counts (one query)."""
     # Aggregating drops the model's default ordering; paging needs a stable one.
@@ -257,12 +250,14 @@ def meetings_in_month(viewer, year: int, month: int) -> list[Meeting]:
 
 
 def meeting_inbox(user) -> QuerySet[Meeting]:
-    """Meetings whose invitation waits for the user's reply."""
+    """Meetings whose invitation waits for the user's reply, or for their department's (liaisons reply for it)."""
     if not getattr(user, "is_authenticated", False):
         return Meeting.objects.none()
-    waiting = MeetingParticipant.objects.filter(
-        Q(user=user) | Q(member__user=user), attendance=Attendance.INVITED
-    ).values("meeting_id")
+    mine = Q(user=user) | Q(member__user=user)
+    if is_dept_liaison(user) and user.department_id:
+        # The row of a department invited as such: `participant_recipients` sends it to the liaisons.
+        mine |= Q(department_id=user.department_id, user__isnull=True, member__isnull=True)
+    waiting = MeetingParticipant.objects.filter(mine, attendance=Attendance.INVITED).values("meeting_id")
     return Meeting.objects.filter(status=MeetingStatus.INVITED, pk__in=waiting)
 
 

@@ -265,7 +265,7 @@ def duty_export(viewer, params) -> Export | None:
     ]
     year = filters["year"]
     return Export(
-        _("%(y)s年度委员履职情况统计表") % {"y": year},
+        _("%(y)s年度委员履职情况统计表（%(scale)s）") % {"y": year, "scale": duty.SCALE_LABEL},
         _("履职档案"),
         _("委员履职档案-%(y)s") % {"y": year},
         columns,

@@ -62,8 +62,7 @@ def build_annual_report(year: int) -> DocSpec:
 
 
 def _overview(scope: Scope, period: Period) -> list:
-    appeals = stats.appeal_base(scope, period)
-    a = appeals.aggregate(total=Count("id"), closed=Count("id", filter=Q(closed_at__isnull=False)))
+    a = stats.appeal_outcomes(scope, period)
     p = annual_statistics(period.year)["totals"]
     meetings = (
         Meeting.objects.filter(starts_at__gte=period.start_dt, starts_at__lt=period.end_dt)
@@ -75,12 +74,14 @@ def _overview(scope: Scope, period: Period) -> list:
     )
     r = reports.aggregate(total=Count("id"), adopted=Count("id", filter=Q(status__in=ADOPTED_STATES)))
     # One msgid per sentence (the i18n check reads each literal as its own message).
-    text = _("%(y)s年，平台共受理群众诉求%(a)s件，办结%(ac)s件；收到提案%(p)s件，立案%(pf)s件；") + _(
+    text = _("%(y)s年，平台共受理群众诉求%(a)s件") + (_("（其中群众撤回%(aw)s件）") if a["withdrawn"] else "")
+    text += _("，办结%(ac)s件；收到提案%(p)s件，立案%(pf)s件；") + _(
         "召开各类会议%(m)s次；报送社情民意信息%(r)s篇，采用%(ra)s篇。"
     )
     text = text % {
         "y": period.year,
         "a": a["total"],
+        "aw": a["withdrawn"],
         "ac": a["closed"],
         "p": p["submitted"],
         "pf": p["filed"],
@@ -108,6 +109,7 @@ def _appeals(scope: Scope, period: Period) -> list:
     )
     return [
         Heading(_("二、群众诉求")),
+        _appeal_summary(stats.appeal_outcomes(scope, period)),
         _chart(by_category),
         _table(by_category, _("类别")),
         _chart(by_month),
@@ -117,12 +119,37 @@ def _appeals(scope: Scope, period: Period) -> list:
     ]
 
 
+def _appeal_summary(a: dict) -> str:
+    """Received, withdrawn, merged, answered (with the rate over those left to answer) and closed."""
+    text = _("受理群众诉求%(n)s件") % {"n": a["total"]}
+    values = {"w": a["withdrawn"], "m": a["merged"]}
+    if a["withdrawn"] and a["merged"]:
+        text += _("，其中群众撤回%(w)s件、与相同问题合并办理%(m)s件") % values
+    elif a["withdrawn"]:
+        text += _("，其中群众撤回%(w)s件") % values
+    elif a["merged"]:
+        text += _("，其中与相同问题合并办理%(m)s件") % values
+    if a["answer_rate"] is None:
+        return text + _("；没有需要答复的诉求。")
+    return text + _("；需答复%(k)s件（不含撤回和合并办理的诉求），已答复%(ans)s件，答复率%(r)s%%；办结%(c)s件。") % {
+        "k": a["to_answer"],
+        "ans": a["answered"],
+        "r": a["answer_rate"],
+        "c": a["closed"],
+    }
+
+
 def _proposals(year: int) -> list:
     s = annual_statistics(year)
     t = s["totals"]
+    ratings = s["ratings"]
     summary = _("收到提案%(n)s件，立案%(f)s件（立案率%(r)s%%），不予立案%(j)s件，并案%(m)s件；") + _(
-        "已答复%(a)s件，已办结%(c)s件；提案者对答复满意和基本满意的比例为%(s)s%%。"
+        "已答复%(a)s件，已办结%(c)s件；"
     )
+    if ratings["satisfaction"] is None:
+        summary += _("尚无提案者评价答复。")
+    else:
+        summary += _("提案者已评价%(rated)s件，提案答复满意率（满意和基本满意）为%(s)s%%。")
     summary = summary % {
         "n": t["submitted"],
         "f": t["filed"],
@@ -131,8 +158,14 @@ def _proposals(year: int) -> list:
         "m": t["merged"],
         "a": t["replied"],
         "c": t["closed"],
-        "s": s["ratings"]["satisfaction"],
+        "rated": ratings["total"],
+        "s": ratings["satisfaction"],
     }
+    rating_table = Table(
+        [_("评价"), _("件数"), _("占比")],
+        [[str(r["label"]), str(r["count"]), f"{r['pct']}%"] for r in ratings["rows"]],
+        caption=_("提案者评价（%(note)s）") % {"note": ratings["note"]},
+    )
     classes = Table(
         [_("答复类别"), _("件数"), _("占比")],
         [[c["label"], str(c["count"]), f"{c['pct']}%"] for c in s["by_class"]],
@@ -151,7 +184,7 @@ def _proposals(year: int) -> list:
         [Bar(u["name"], u["lead"] + u["separate"]) for u in s["units"][:TOP]],
         unit=_("件"),
     )
-    return [Heading(_("三、提案工作")), summary, classes, Image(chart, width_cm=15.5), units]
+    return [Heading(_("三、提案工作")), summary, classes, rating_table, Image(chart, width_cm=15.5), units]
 
 
 def _supervision(scope: Scope, period: Period) -> list:
@@ -205,7 +238,7 @@ def _duty(year: int) -> list:
     )
     return [
         Heading(_("六、委员履职")),
-        _("履职积分按%(y)s年适用的积分规则自动计算（默认采用桐城市标准：百分制，60分合格）。") % {"y": year},
+        _("履职积分按%(y)s年适用的积分规则自动计算。") % {"y": year} + duty.scale_note(),
         Table([_("等次"), _("人数")], grade_rows, caption=_("履职等次分布")),
         Table(
             [_("名次"), _("姓名"), _("界别"), _("积分"), _("等次")],

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import Column, build_xlsx
-from proposals.models import UnitRole
+from proposals.models import Rating, UnitRole
 
 
 def _proposers(p) -> str:
@@ -24,6 +24,12 @@ def _classes(p) -> str:
     return "、".join(r.reply_class.code for r in _last_round(p.replies.all(), p))
 
 
+def _rating(p) -> str:
+    """The proposal's rating as the statistics count it (`proposals.statistics.proposal_rating`)."""
+    value = getattr(p, "outcome_rating", None)
+    return str(Rating(value).label) if value else ""
+
+
 def _ratings(p) -> str:
     return "、".join(r.get_rating_display() for r in _last_round(p.ratings.all(), p))
 
@@ -41,7 +47,8 @@ def proposal_columns() -> list[Column]:
         Column(_("主办/分办单位"), lambda p: _units(p, (UnitRole.LEAD, UnitRole.SEPARATE)), 24),
         Column(_("会办单位"), lambda p: _units(p, (UnitRole.CO,)), 20),
         Column(_("答复类别"), _classes, 10),
-        Column(_("评价"), _ratings, 12),
+        Column(_("评价"), _rating, 10),
+        Column(_("本轮各提案者评价"), _ratings, 16),
         Column(_("状态"), lambda p: p.get_status_display(), 10),
         Column(_("提交日期"), lambda p: _date(p.submitted_at), 12),
         Column(_("立案日期"), lambda p: _date(p.filed_at), 12),

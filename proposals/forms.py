@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core.forms import DateInput, DateTimeInput
+from core.validators import validate_phone
 from district.models import Department
 from proposals.models import ContactMethod, HandlingMode, Kind, Proposal, Rating, ReplyClass
 
@@ -112,7 +113,12 @@ class ReplyForm(forms.Form):
     body = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 10}), max_length=5000)
     signed_by = forms.CharField(label=_("签发人"), max_length=30)
     contact_name = forms.CharField(label=_("联系人"), max_length=30, help_text=_("印在答复函上，供提案者联系。"))
-    contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
+    contact_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
 
 
 class RatingForm(forms.Form):
@@ -146,6 +152,10 @@ class ExcellentForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
 
+class WithdrawExcellentForm(forms.Form):
+    reason = forms.CharField(label=_("撤销理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ListFilterForm(forms.Form):
     q = forms.CharField(label=_("标题或提案人"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
@@ -159,7 +169,12 @@ class ListFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     reply_class = forms.ChoiceField(label=_("答复类别"), required=False)
-    rating = forms.ChoiceField(label=_("评价"), required=False, choices=[("", _("全部评价")), *Rating.choices])
+    rating = forms.ChoiceField(
+        label=_("评价"),
+        required=False,
+        choices=[("", _("全部评价")), *Rating.choices],
+        help_text=_("按提案的评价结果：以最近一轮评价为准，联名提案任一提案者不满意即为不满意。"),
+    )
     is_key = forms.BooleanField(label=_("重点提案"), required=False)
     is_excellent = forms.BooleanField(label=_("优秀提案"), required=False)
     mine = forms.BooleanField(label=_("我的提案"), required=False)

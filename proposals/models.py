@@ -50,6 +50,9 @@ FILED_STATES = frozenset(
 )
 # States a handling unit works in (it sees the proposal from the hand-over on).
 UNIT_STATES = FILED_STATES - {Status.FILED, Status.TO_ASSIGN}
+# Excellent proposals are chosen for their results (domain.md §2): only once the units have
+# answered and the answer stood (not while the proposer's "not satisfied" is being re-handled).
+EXCELLENT_STATES = frozenset({Status.REPLIED, Status.FOLLOW_UP, Status.CLOSED})
 # Drafts: editable by the author only.
 EDITABLE_STATES = frozenset({Status.DRAFT})
 
@@ -217,6 +220,7 @@ class Proposal(TimeStampedModel, VersionedModel):
     )
     is_excellent = models.BooleanField(_("优秀提案"), default=False, db_index=True)
     excellent_year = models.PositiveSmallIntegerField(_("优秀提案年度"), null=True, blank=True)
+    excellent_withdrawn_reason = models.TextField(_("撤销优秀提案的理由"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

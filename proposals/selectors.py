@@ -16,6 +16,7 @@ from accounts.predicates import (
 )
 from accounts.roles import Role
 from proposals.models import (
+    EXCELLENT_STATES,
     FILED_STATES,
     UNIT_STATES,
     Proposal,
@@ -28,6 +29,7 @@ from proposals.models import (
     UnitRole,
 )
 from proposals.predicates import sees_all_proposals
+from proposals.statistics import proposal_rating
 
 S = Status
 PRIVATE_STATES = (S.DRAFT, S.COSIGNING)
@@ -166,8 +168,11 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
         qs = qs.filter(_assigned_to(f["department"]))
     if f.get("reply_class"):
         qs = qs.filter(Q(replies__reply_class__code=f["reply_class"]) & _shown_replies(viewer)).distinct()
+    # The proposal's rating as the statistics count it: a figure's row opens the same proposals, and the
+    # export's 评价 column says what the statistics counted.
+    qs = qs.annotate(outcome_rating=proposal_rating())
     if f.get("rating"):
-        qs = qs.filter(ratings__rating=f["rating"]).distinct()
+        qs = qs.filter(outcome_rating=f["rating"])
     if f.get("is_key"):
         qs = qs.filter(is_key=True)
     if f.get("is_excellent"):
@@ -266,8 +271,9 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         "can_mark_key": bool(is_key_selector(viewer)) and open_filed and not proposal.is_key,
         "can_meeting": bool(is_key_selector(viewer)) and proposal.is_key,
         "can_excellent": bool(is_proposal_office(viewer))
-        and proposal.status in FILED_STATES
+        and proposal.status in EXCELLENT_STATES
         and not proposal.is_excellent,
+        "can_withdraw_excellent": bool(is_proposal_office(viewer)) and proposal.is_excellent,
         "can_export": bool(sees_all_proposals(viewer)),
     }
 

@@ -1,7 +1,10 @@
 """Figures for the annual proposal work report (提案工作报告): counts by outcome, kind, sector, unit, class, rating."""
 
-from django.db.models import Count, F, Q
+from collections.abc import Mapping
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy as _
 
 from district.models import Department
 from proposals.models import (
@@ -18,6 +21,48 @@ from proposals.models import (
 )
 
 S = Status
+
+# The one definition of the proposal satisfaction rate (提案答复满意率), used by the statistics page,
+# the annual report, the insight dashboard and the proposal list's rating filter. Counted per
+# proposal (件), as a 政协 office reports it: "满意和基本满意" ÷ proposals rated. A proposal's rating is
+# that of its latest rated round (after re-handling, the second reply's rating replaces the first);
+# within a round the lowest of its proposers' ratings counts, since one 不满意 sends it back.
+SATISFACTION_NOTE = _(
+    "按提案计：满意率 =（满意 + 基本满意）÷ 已评价的提案；以最近一轮评价为准，联名提案任一提案者不满意即计为不满意。"
+)
+CONTENT_RATINGS = (Rating.SATISFIED, Rating.BASIC)
+_LOWEST_FIRST = Case(
+    When(rating=Rating.UNSATISFIED, then=Value(0)),
+    When(rating=Rating.BASIC, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def proposal_rating() -> Subquery:
+    """A proposal's rating for the statistics: its latest rated round, the lowest proposer's rating in it."""
+    rows = ProposalRating.objects.filter(proposal=OuterRef("pk")).order_by("-round", _LOWEST_FIRST)
+    return Subquery(rows.values("rating")[:1])
+
+
+def rating_counts(proposals: QuerySet[Proposal]) -> dict[str, int]:
+    """How many of these proposals are rated 满意 / 基本满意 / 不满意 (by `proposal_rating`)."""
+    rows = (
+        proposals.order_by()
+        .annotate(outcome_rating=proposal_rating())
+        .filter(outcome_rating__isnull=False)
+        .values_list("outcome_rating")
+        .annotate(n=Count("id"))
+    )
+    return {value: n for value, n in rows}
+
+
+def satisfaction_rate(counts: Mapping[str, int]) -> float | None:
+    """(满意 + 基本满意) ÷ rated, in % to one decimal; None when nothing is rated."""
+    rated = sum(counts.values())
+    if not rated:
+        return None
+    return round(100.0 * sum(counts.get(r, 0) for r in CONTENT_RATINGS) / rated, 1)
 
 
 def _pct(part: int, whole: int) -> float:
@@ -81,16 +126,13 @@ def _by_class(filed) -> list[dict]:
 
 
 def _ratings(filed) -> dict:
-    first = dict(
-        ProposalRating.objects.filter(proposal__in=filed, round=1).values_list("rating").annotate(n=Count("id"))
-    )
-    total = sum(first.values())
+    counts = rating_counts(filed)
+    total = sum(counts.values())
     rows = [
-        {"label": label, "count": first.get(value, 0), "pct": _pct(first.get(value, 0), total)}
+        {"value": value, "label": label, "count": counts.get(value, 0), "pct": _pct(counts.get(value, 0), total)}
         for value, label in Rating.choices
     ]
-    content = first.get(Rating.SATISFIED, 0) + first.get(Rating.BASIC, 0)
-    return {"rows": rows, "total": total, "satisfaction": _pct(content, total)}
+    return {"rows": rows, "total": total, "satisfaction": satisfaction_rate(counts), "note": SATISFACTION_NOTE}
 
 
 def _units(filed) -> list[dict]:

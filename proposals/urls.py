@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/key/", handling.mark_key, name="key"),
     path("<int:pk>/meeting/", handling.meeting, name="meeting"),
     path("<int:pk>/excellent/", handling.excellent, name="excellent"),
+    path("<int:pk>/excellent/withdraw/", handling.withdraw_excellent, name="excellent_withdraw"),
 ]

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.predicates import is_office
 from consultations.models import Attendance
 from core.forms import DateInput, DateTimeInput
 from district.models import Body, Department, Member, Sector
@@ -83,7 +84,7 @@ class SuggestionForm(forms.ModelForm):
             "departments": forms.SelectMultiple(attrs={"size": 6}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, suggester=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = CollectionRound.objects.filter(status="open")
         self.fields["round"].empty_label = None
@@ -95,6 +96,11 @@ class SuggestionForm(forms.ModelForm):
         self.fields["sector"].queryset = Sector.objects.all()
         self.fields["body"].help_text = _("以委处名义提出时选择")
         self.fields["sector"].help_text = _("以界别名义提出时选择")
+        if suggester is not None and not is_office(suggester):
+            # Members speak for their own committee and sector only (topics.services._check_speaks_for).
+            member = getattr(suggester, "member", None)
+            self.fields["body"].queryset = special_bodies().filter(pk=getattr(member, "body_id", None))
+            self.fields["sector"].queryset = Sector.objects.filter(pk=getattr(member, "sector_id", None))
         if self.instance.pk:
             self.fields["round"].disabled = True
             self.fields["version"].initial = self.instance.version

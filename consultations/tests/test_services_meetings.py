@@ -116,6 +116,22 @@ def test_check_in_marks_present_but_keeps_deputy(cast):
     assert dept.attendance == Attendance.DEPUTY and dept.checked_in_at
 
 
+def test_a_reply_after_signing_in_does_not_turn_attendance_into_leave(cast, client):
+    meeting = consultation_meeting(cast)
+    perform(meeting, "send_invitations", actor=cast.clerk)
+    mine = meeting.participants.get(member=cast.other_member.member)
+    services.check_in(participant=mine, actor=cast.other_member)
+    with pytest.raises(TransitionNotAllowed) as err:
+        services.respond_to_invitation(participant=mine, actor=cast.other_member, response="decline", reason="有事")
+    assert "签到" in err.value.message
+    mine.refresh_from_db()
+    assert mine.attendance == Attendance.PRESENT and mine.reason == ""
+    client.force_login(cast.other_member)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'action="/consultations/participants/{mine.pk}/respond/"' not in page
+    assert "已签到" in page
+
+
 def test_speeches_and_outcomes_only_while_the_meeting_is_held(cast):
     meeting = consultation_meeting(cast)
     edu = cast.liaison.department

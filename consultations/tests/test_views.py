@@ -382,6 +382,16 @@ def test_inviting_a_member_without_an_account_says_nobody_was_told(client, cast)
     offline = MemberFactory(user=None)
     html = _invite(login(client, cast.research), group, member=offline.pk).content.decode()
     assert "尚未开通平台账号" in html and "请线下联系" in html
+    assert "人员账号" in html  # where the office opens one
+
+
+def test_inviting_an_expert_whose_account_is_not_activated_says_they_cannot_see_it_yet(client, cast):
+    from district.tests.factories import ExpertFactory
+
+    group = research_group(cast, with_member=False, with_expert=False, start=False)
+    expert = ExpertFactory(name="钱教授")
+    html = _invite(login(client, cast.research), group, expert=expert.pk).content.decode()
+    assert "钱教授的平台账号尚未激活" in html and "激活链接" in html
 
 
 def test_marking_a_meeting_held_before_its_date_is_refused_on_the_page_keeping_the_note(client, cast):
@@ -430,3 +440,16 @@ def test_group_list_pages_newest_year_first_in_a_stable_order(cast):
     rows = group_list_for(cast.clerk)
     assert rows.ordered
     assert list(rows) == [new, old]
+
+
+def test_an_invitee_is_not_offered_links_to_sections_they_cannot_see_yet(client, cast):
+    group = research_group(cast, with_member=False, with_expert=False, start=False)
+    services.invite_to_group(group=group, actor=cast.research, member=cast.other_member.member)
+    html = login(client, cast.other_member).get(group.get_absolute_url()).content.decode()
+    assert "接受邀请后即可查看" in html
+    assert 'href="#visits"' not in html and 'id="visits"' not in html
+    services.respond_to_group_invitation(
+        membership=group.memberships.get(member=cast.other_member.member), actor=cast.other_member, accept=True
+    )
+    html = client.get(group.get_absolute_url()).content.decode()
+    assert 'href="#visits"' in html and 'id="visits"' in html

@@ -38,6 +38,18 @@ def test_invitation_waits_in_the_invitees_inbox_until_replied(cast):
     assert meeting not in selectors.meeting_inbox(cast.other_member)
 
 
+def test_a_department_invitation_waits_on_its_liaisons_dashboard_until_replied(cast):
+    meeting = consultation_meeting(cast)
+    perform(meeting, "send_invitations", actor=cast.clerk)
+    assert meeting in selectors.meeting_inbox(cast.liaison)
+    assert meeting not in selectors.meeting_inbox(cast.other_liaison)
+    titles = [q["title"] for q in dashboard_for(cast.liaison)["queues"]]
+    assert "会议" in titles
+    row = meeting.participants.get(department=cast.liaison.department)
+    services.respond_to_invitation(participant=row, actor=cast.liaison, response="deputy", deputy_name="副局长")
+    assert meeting not in selectors.meeting_inbox(cast.liaison)
+
+
 def test_report_in_review_is_waiting_for_the_lead_and_tells_them(cast, django_capture_on_commit_callbacks):
     group = research_group(cast)
     services.save_report_draft(report=group.report, actor=cast.member, title="报告", body="正文", expected_version=1)

@@ -41,3 +41,49 @@ def test_every_demo_appeal_has_an_audit_trail_from_the_day_it_came_in(client):
     client.force_login(User.objects.get(username="clerk"))
     page = client.get(f"/appeals/office/{waiting.pk}/").content.decode()
     assert "暂无记录" not in page.split('data-testid="history"')[1]
+
+
+def _shuangjian_meetings():
+    from consultations.models import Meeting
+
+    return list(Meeting.objects.filter(title__contains="双减").values_list("title", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_shuangjian_consultation_is_listed_once_and_its_report_follows_it(client):
+    """The consultations demo's 双减 meeting is the one the supervision demo reports on (no second
+    meeting built by the supervision loader), on the public page and in the meetings calendar."""
+    from consultations import demo as consultations_demo
+    from supervision.models import SpecialReport
+
+    call_command("load_demo")
+    assert _shuangjian_meetings() == [consultations_demo.MEETING_TITLE]
+    report = SpecialReport.objects.get(title__contains="双减")
+    assert report.meeting.title == consultations_demo.MEETING_TITLE
+    public = client.get("/supervision/public/").content.decode()
+    assert public.count(consultations_demo.MEETING_TITLE) == 1
+    client.force_login(User.objects.get(username="clerk"))
+    listed = [
+        m.title
+        for month in (6, 7)
+        for m in client.get("/consultations/meetings/", {"month": f"2022-{month:02d}"}).context["meetings"]
+        if "双减" in m.title
+    ]
+    assert listed == [consultations_demo.MEETING_TITLE]
+    call_command("load_demo")
+    assert len(_shuangjian_meetings()) == 1
+
+
+@pytest.mark.django_db
+def test_the_shuangjian_consultation_is_built_once_when_supervision_loads_before_consultations(monkeypatch):
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from core import demo_runner
+
+    wanted = ["district", "topics", "supervision", "consultations"]
+    configs = [apps.get_app_config(label) for label in wanted]
+    monkeypatch.setattr(demo_runner, "apps", SimpleNamespace(get_app_configs=lambda: configs))
+    assert demo_runner.run_all() == wanted
+    assert len(_shuangjian_meetings()) == 1

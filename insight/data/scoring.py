@@ -1,6 +1,8 @@
 """Default duty-record scoring rules: the Tongcheng scheme (domain.md §6, source [S26]).
 
-Tongcheng (桐城) scores on a 100-point scale with 60 to pass. Its table gives: other activities 2 each,
+Tongcheng (桐城) passes a member at 60. Here a member's total is the sum of the items' points
+(`insight.selectors.duty.SCALE_LABEL`), not a 100-point scale: items without a cap (proposals,
+reports, speeches) keep adding, so an active member's total passes 100. Its table gives: other activities 2 each,
 at most 10; a written speech 5; a proposal submitted 10 and filed +15, co-signers half; a 社情民意
 report 10 and adopted +5 (at most 15); standing-committee members lose 2 for leave and 5 for an
 unexcused absence. Activities Tongcheng does not list separately (research, workstation duty,

@@ -151,7 +151,8 @@ def _cache_seconds() -> int:
 
 def _scope_key(scope: Scope, *parts) -> str:
     """A cache key of the scope's entries: the district's, or one department's."""
-    return ":".join(str(part) for part in ("insight:dashboard:v2", scope.kind, scope.department_id, *parts))
+    # v3: the proposal satisfaction figures follow proposals.statistics; v2 entries counted otherwise.
+    return ":".join(str(part) for part in ("insight:dashboard:v3", scope.kind, scope.department_id, *parts))
 
 
 def _scope_dashboard(scope: Scope, period: Period) -> dict:
@@ -175,6 +176,7 @@ def _scope_dashboard(scope: Scope, period: Period) -> dict:
     if scope.is_all:
         figures["topics"] = [stats.plan_item_stages(period.year), stats.suggestion_status(period.year)]
     appeal_times = stats.appeal_timeliness(scope, period)
+    outcomes = stats.appeal_outcomes(scope, period)
     return {
         "figures": figures,
         "heat": stats.appeal_heat_table(scope, period, counts),
@@ -186,8 +188,11 @@ def _scope_dashboard(scope: Scope, period: Period) -> dict:
         ],
         "key_numbers": {
             "appeals": appeals[0].total,
+            "appeals_withdrawn": outcomes["withdrawn"],
+            "appeal_answer_rate": outcomes["answer_rate"],
             "overdue": figures["overdue"][0].total,
             "proposal_satisfaction": stats.satisfaction_rate(proposal_ratings),
+            "proposal_satisfaction_note": proposal_ratings.note,
             "task_satisfaction": stats.satisfaction_rate(task_ratings),
         },
     }

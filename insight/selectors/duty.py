@@ -124,6 +124,21 @@ def grade_thresholds() -> tuple[int, int, int]:
     return tuple(int(values[k]) for k in GRADE_KEYS)
 
 
+# A total is points, not a percentage: the sum of every item's points (count × points per activity,
+# within the item's yearly cap). Items without a cap (proposals, reports, speeches) keep adding, so an
+# active member passes 100 (the 2022 demo's best is about 170). Grades compare the total with the
+# configured pass marks. Every page, export and the annual report say so with these two texts.
+SCALE_LABEL = _("积分制：各项得分之和，总分不设上限")
+
+
+def scale_note(thresholds: tuple[int, int, int] | None = None) -> str:
+    """How to read a duty total: points summed by the rule table (not a 100-point scale), and the grade marks."""
+    excellent, good, passing = thresholds or grade_thresholds()
+    how = _("履职积分为各项得分之和：每项按“每次分值 × 次数”计算，设有年度上限的不超过上限；总分不设上限，不是百分制。")
+    marks = _("等次分数线：优秀%(e)s分、良好%(g)s分、合格%(p)s分。") % {"e": excellent, "g": good, "p": passing}
+    return f"{how}{marks}"
+
+
 def grade_for(total: Decimal, thresholds: tuple[int, int, int] | None = None) -> str:
     """The grade band of a total, by the configured thresholds."""
     excellent, good, passing = thresholds or grade_thresholds()
@@ -405,13 +420,7 @@ def duty_years() -> list[int]:
 
 
 def default_duty_year() -> int:
-    """The latest year (not in the future) in which any member attended a meeting, else this year."""
-    today = timezone.localdate()
-    latest = (
-        MeetingParticipant.objects.filter(attendance=Attendance.PRESENT, meeting__starts_at__date__lte=today)
-        .filter(Q(member__isnull=False) | Q(user__member__isnull=False))
-        .order_by("-meeting__starts_at")
-        .values_list("meeting__starts_at", flat=True)
-        .first()
-    )
-    return timezone.localtime(latest).year if latest else today.year
+    """The year duty records and rankings open on: the statistics dashboard's (`stats.default_year`)."""
+    from insight.selectors import stats
+
+    return stats.default_year()

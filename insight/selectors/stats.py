@@ -32,15 +32,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import GroupStatus, Meeting, MeetingStatus, ResearchGroup
+from consultations.models import Attendance, GroupStatus, Meeting, MeetingParticipant, MeetingStatus, ResearchGroup
 from district.models import Town
 from insight.selectors.scope import Period, Scope
 from intake.models import Appeal, AppealCategory, AppealStatus, Channel
 from opinions.models import OpinionReport
 from opinions.models import Status as OpinionStatus
-from proposals.models import Proposal, ProposalAssignment, ProposalRating, ProposalReply, UnitRole
+from proposals.models import Proposal, ProposalAssignment, ProposalReply, UnitRole
 from proposals.models import Rating as ProposalRatingChoice
 from proposals.models import Status as ProposalStatus
+from proposals.statistics import SATISFACTION_NOTE
+from proposals.statistics import rating_counts as proposal_rating_counts
+from proposals.statistics import satisfaction_rate as rate_of_counts
 from supervision.choices import OPEN_STATES, TaskStatus
 from supervision.choices import Rating as TaskRating
 from supervision.models import SupervisionTask
@@ -321,6 +324,24 @@ def appeal_heat_table(scope: Scope, period: Period, counts: dict | None = None) 
     return {"columns": [c.name for c in categories], "rows": rows, "peak": peak}
 
 
+def appeal_outcomes(scope: Scope, period: Period) -> dict:
+    """Appeals received in the period by how they ended, in one pass: withdrawn by the citizen, merged
+    into another case (answered there), answered, closed; and the answer rate over the appeals that
+    were the office's to answer (received minus withdrawn and merged), None when there were none."""
+    kept = ~Q(status__in=(AppealStatus.WITHDRAWN, AppealStatus.MERGED))
+    row = appeal_base(scope, period).aggregate(
+        total=Count("pk"),
+        withdrawn=Count("pk", filter=Q(status=AppealStatus.WITHDRAWN)),
+        merged=Count("pk", filter=Q(status=AppealStatus.MERGED)),
+        # An appeal reopened and then withdrawn keeps its first answer's time: not counted as answered.
+        answered=Count("pk", filter=kept & Q(answered_at__isnull=False)),
+        closed=Count("pk", filter=kept & Q(closed_at__isnull=False)),
+    )
+    row["to_answer"] = row["total"] - row["withdrawn"] - row["merged"]
+    row["answer_rate"] = round(100.0 * row["answered"] / row["to_answer"], 1) if row["to_answer"] else None
+    return row
+
+
 def appeal_timeliness(scope: Scope, period: Period) -> dict:
     return durations(
         appeal_base(scope, period),
@@ -335,7 +356,7 @@ def overdue_counts(scope: Scope, today: date | None = None, *, town=None, catego
     """Open items past their deadline now: supervision tasks, proposals past the reply date, appeals
     (those of the chosen town and category: the dashboard's filters apply to appeals)."""
     today = today or timezone.localdate()
-    tasks = SupervisionTask.objects.filter(status__in=OPEN_STATES, due_date__lt=today)
+    tasks = SupervisionTask.objects.filter(status__in=OPEN_STATES, due_date__lt=today, source_withdrawn_at__isnull=True)
     proposals = Proposal.objects.filter(status__in=PROPOSAL_HANDLING_STATES, reply_due__lt=today)
     answer_days = config.INSIGHT_APPEAL_ANSWER_DAYS
     cutoff = today - timedelta(days=answer_days)
@@ -489,12 +510,8 @@ def proposals_by_reply_class(scope: Scope, period: Period) -> Figure:
 
 
 def proposal_ratings(scope: Scope, period: Period) -> Figure:
-    counts = dict(
-        ProposalRating.objects.filter(proposal__in=proposal_base(scope, period))
-        .values_list("rating")
-        .annotate(n=Count("proposal", distinct=True))
-        .order_by()
-    )
+    """Proposals by their rating, as the proposals' statistics count them (`proposals.statistics`)."""
+    counts = proposal_rating_counts(proposal_base(scope, period))
     return Figure(
         "proposal_ratings",
         _("提案答复满意度"),
@@ -504,7 +521,7 @@ def proposal_ratings(scope: Scope, period: Period) -> Figure:
         ],
         chart="pie",
         unit=_("件"),
-        note=_("按提案计：任一轮次有该评价的提案"),
+        note=SATISFACTION_NOTE,
     )
 
 
@@ -525,11 +542,10 @@ def task_timeliness(scope: Scope, period: Period) -> dict:
 
 
 def satisfaction_rate(figure: Figure) -> float | None:
-    """Share (%) satisfied or basically satisfied of a ratings figure (rows: satisfied, basic, unsatisfied)."""
-    total = figure.total
-    if not total:
-        return None
-    return round(100.0 * (figure.rows[0].value + figure.rows[1].value) / total, 1)
+    """Share (%) satisfied or basically satisfied of a ratings figure (rows: satisfied, basic, unsatisfied),
+    by the proposals' formula (`proposals.statistics.satisfaction_rate`)."""
+    keys = (ProposalRatingChoice.SATISFIED, ProposalRatingChoice.BASIC, ProposalRatingChoice.UNSATISFIED)
+    return rate_of_counts({key: row.value for key, row in zip(keys, figure.rows, strict=True)})
 
 
 # ---- topics ------------------------------------------------------------------------------------
@@ -688,12 +704,22 @@ def data_years() -> list[int]:
 
 
 def default_year() -> int:
-    """The latest year (not in the future) with appeals, so the dashboard opens on real figures."""
+    """The year the statistics, the annual report and the duty records open on: the latest year
+    (not in the future) with appeals or members' attended meetings, else this year. One rule for
+    all of them, so that going from the dashboard to a member's record stays in the same year."""
     today = timezone.localdate()
-    latest = (
+    latest_appeal = (
         Appeal.objects.filter(created_at__lt=Period(today, today).end_dt)
         .order_by("-created_at")
         .values_list("created_at", flat=True)
         .first()
     )
-    return timezone.localtime(latest).year if latest else today.year
+    latest_meeting = (
+        MeetingParticipant.objects.filter(attendance=Attendance.PRESENT, meeting__starts_at__date__lte=today)
+        .filter(Q(member__isnull=False) | Q(user__member__isnull=False))
+        .order_by("-meeting__starts_at")
+        .values_list("meeting__starts_at", flat=True)
+        .first()
+    )
+    years = [timezone.localtime(at).year for at in (latest_appeal, latest_meeting) if at]
+    return max(years, default=today.year)

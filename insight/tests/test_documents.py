@@ -76,3 +76,13 @@ def test_report_downloads_for_the_office_only(client, cast, year_2022):
     assert client.get("/insight/report/1999.docx").status_code == 404
     client.force_login(cast.liaison)
     assert client.get("/insight/report/2022.docx").status_code == 404
+
+
+def test_the_report_states_withdrawn_appeals_and_leaves_them_out_of_the_answer_rate(year_2022, cast):
+    appeal(on=date(2022, 6, 1), status=AppealStatus.WITHDRAWN)
+    appeal(on=date(2022, 6, 2), status=AppealStatus.ROUTED)
+    doc = Document(io.BytesIO(render_docx(build_annual_report(2022))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "平台共受理群众诉求5件（其中群众撤回1件），办结3件" in text
+    assert "受理群众诉求5件，其中群众撤回1件；需答复4件（不含撤回和合并办理的诉求）" in text
+    assert "已答复3件，答复率75.0%；办结3件。" in text

@@ -376,3 +376,36 @@ def test_figures_older_than_the_keep_time_are_not_shown_but_computed_for_the_vie
     time.sleep(1.2)  # the entry has left the cache: nothing too old to show, nothing to refresh
     assert dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)["key_numbers"]["appeals"] == 6
     assert default_task_backend.results == []
+
+
+def test_a_task_whose_appeal_was_withdrawn_is_not_counted_overdue(data, cast):
+    from django.utils import timezone
+
+    SupervisionTask.objects.create(title="逾期", status=TaskStatus.IN_PROGRESS, due_date=date(2022, 3, 1))
+    SupervisionTask.objects.create(
+        title="群众已撤回", status=TaskStatus.ASSIGNED, due_date=date(2022, 3, 1), source_withdrawn_at=timezone.now()
+    )
+    assert stats.overdue_counts(EVERYTHING, today=date(2022, 4, 1)).rows[0].value == 1
+
+
+def test_withdrawn_and_merged_appeals_are_counted_apart_and_left_out_of_the_answer_rate(cast):
+    for status, answered in (
+        (AppealStatus.CLOSED, 1),
+        (AppealStatus.ANSWERED, 2),
+        (AppealStatus.ROUTED, None),
+        (AppealStatus.WITHDRAWN, None),
+        # Answered, reopened, then withdrawn: not an answered appeal any more.
+        (AppealStatus.WITHDRAWN, 1),
+        (AppealStatus.MERGED, None),
+    ):
+        appeal(on=date(2022, 5, 1), status=status, answered_after=answered)
+    outcomes = stats.appeal_outcomes(EVERYTHING, YEAR_2022)
+    assert (outcomes["total"], outcomes["withdrawn"], outcomes["merged"]) == (6, 2, 1)
+    assert (outcomes["to_answer"], outcomes["answered"], outcomes["answer_rate"]) == (3, 2, 66.7)
+    key = dashboard_for(cast.clerk, EVERYTHING, YEAR_2022)["key_numbers"]
+    assert (key["appeals"], key["appeals_withdrawn"], key["appeal_answer_rate"]) == (6, 2, 66.7)
+
+
+def test_only_withdrawn_appeals_leave_no_answer_rate(cast):
+    appeal(on=date(2022, 5, 1), status=AppealStatus.WITHDRAWN)
+    assert stats.appeal_outcomes(EVERYTHING, YEAR_2022)["answer_rate"] is None

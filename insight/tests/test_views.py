@@ -173,6 +173,20 @@ def test_dashboard_query_count_is_pinned(client, cast, appeals, django_assert_ma
 # ---- duty records -----------------------------------------------------------------------------
 
 
+def test_my_duty_record_opens_on_the_year_the_statistics_open_on(client, cast):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    appeal(on=date(this_year, 1, 2), category=AppealCategoryFactory(name="养老"), town=TownFactory(name="大同街道"))
+    attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
+    login(client, cast.member)
+    dashboard = client.get("/insight/")
+    assert dashboard.context["period"].year == this_year
+    assert f'/insight/duty/me/?year={this_year}"' in dashboard.content.decode()
+    record = client.get("/insight/duty/me/")
+    assert record.url.endswith(f"?year={this_year}")
+
+
 def test_member_page_lists_items_points_total_and_grade(client, cast):
     attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
     html = login(client, cast.member).get(f"/insight/duty/{cast.member.member.pk}/?year=2022").content.decode()
@@ -360,3 +374,40 @@ def test_a_cached_dashboard_runs_no_year_picker_queries_and_keeps_its_years(clie
     assert not reads_appeals(department_again)
     settings.INSIGHT_CACHE_SECONDS = 0
     assert '<option value="2019">' in login(client, cast.clerk).get("/insight/").content.decode()
+
+
+def test_the_dashboard_states_withdrawn_appeals_next_to_the_total(client, cast, appeals):
+    appeal(on=date(2022, 5, 1), category=appeals["cat"], status=AppealStatus.WITHDRAWN)
+    html = login(client, cast.clerk).get("/insight/?year=2022").content.decode()
+    assert 'data-testid="appeal-total">4<' in html
+    assert "其中群众撤回1件" in html and "答复率0.0%（不含撤回、合并办理）" in html
+
+
+def test_a_duty_total_over_100_is_shown_as_points_not_as_a_hundred_point_scale(client, cast):
+    """Plenary 50 + eleven speeches × 5 (no cap) = 105 points: every page, the export and the report
+    show the sum as it is and say the total is points without a ceiling, never 百分制."""
+    from docx import Document
+
+    from consultations.models import MeetingKind
+    from core.documents import render_docx
+    from insight.report import build_annual_report
+    from insight.tests.factories import speech
+
+    present = attend(meeting(cast.clerk, kind=MeetingKind.PLENARY, on=date(2022, 1, 10)), member=cast.member.member)
+    for _ in range(11):
+        speech(present, cast.clerk)
+    login(client, cast.clerk)
+    pages = {
+        "member": client.get(f"/insight/duty/{cast.member.member.pk}/?year=2022").content.decode(),
+        "ranking": client.get("/insight/duty/?year=2022").content.decode(),
+        "rules": client.get("/insight/rules/?year=2022").content.decode(),
+    }
+    assert 'data-testid="duty-total">105.0<' in pages["member"]
+    for name, html in pages.items():
+        assert "总分不设上限，不是百分制" in html, name
+        assert "百分制，" not in html and "（百分制" not in html, name
+    ws = sheet(client.get("/insight/export/duty.xlsx?year=2022"))
+    assert "积分制" in ws["A1"].value
+    assert next(ws.iter_rows(min_row=3, values_only=True))[-2] == 105.0
+    text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(build_annual_report(2022)))).paragraphs)
+    assert "不是百分制" in text and "（百分制" not in text

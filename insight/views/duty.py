@@ -49,6 +49,7 @@ def member_record(request, pk: int):
             "record": record,
             "years": duty.duty_years(),
             "sees_all": duty.sees_all_records(request.user),
+            "scale_note": duty.scale_note(record.thresholds),
             "period": Period.for_year(year),
         },
     )
@@ -58,7 +59,8 @@ def member_record(request, pk: int):
 def ranking(request):
     if not duty.sees_all_records(request.user):
         raise Http404
-    default = duty.default_duty_year()
+    # The year asked for when it is valid; the default year (two lookups) only when it is needed.
+    default = _year(request)
     params = request.GET.copy()
     if params and not params.get("year"):
         params["year"] = str(default)
@@ -81,6 +83,7 @@ def ranking(request):
                 (_("按专委会"), duty.group_summary(records, lambda m: m.body)),
             ],
             "grades": _grade_counts(records),
+            "scale_note": duty.scale_note(),
             "query": query.urlencode(),
         },
     )
@@ -107,6 +110,7 @@ def rules(request):
             "year": year,
             "years": duty.duty_years(),
             "can_edit": is_office(request.user),
+            "scale_note": duty.scale_note(),
         },
     )
 

@@ -10,7 +10,7 @@ from proposals.services.drafting import (
 )
 from proposals.services.feedback import rate_reply
 from proposals.services.handling import record_contact, submit_opinion, submit_reply
-from proposals.services.recognition import mark_key, schedule_handling_meeting, select_excellent
+from proposals.services.recognition import mark_key, schedule_handling_meeting, select_excellent, withdraw_excellent
 
 __all__ = [
     "create_proposal",
@@ -22,6 +22,7 @@ __all__ = [
     "respond_cosign",
     "schedule_handling_meeting",
     "select_excellent",
+    "withdraw_excellent",
     "set_cosigners",
     "submit_opinion",
     "submit_reply",

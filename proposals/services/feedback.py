@@ -1,7 +1,5 @@
 """Feedback: every proposer rates the reply; not satisfied → re-handling once; then closing."""
 
-from datetime import timedelta
-
 from constance import config
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -9,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.predicates import is_proposal_office
+from core.deadlines import record_rehandling_deadline, rehandling_deadline
 from core.exceptions import ActionForbidden, Refused
 from proposals.models import Proposal, ProposalRating, ProposalReply, Rating, Status
 
@@ -102,11 +101,14 @@ def guard_rehandle(proposal: Proposal, **kwargs) -> None:
         raise Refused(_("本提案已重新办理过，不再交重新办理；请向提案者说明情况后办结。"))
 
 
-def on_rehandle(proposal: Proposal, **kwargs) -> None:
-    """A second round: the units re-consult the proposer and reply again within the re-handling period."""
+def on_rehandle(proposal: Proposal, *, change, **kwargs) -> None:
+    """A second round: the units re-consult the proposer and reply again within the re-handling period
+    (never ending before the deadline they already had)."""
+    old_due, days = proposal.reply_due, int(config.PROPOSAL_REHANDLE_DAYS)
     proposal.round += 1
-    proposal.reply_due = timezone.localdate() + timedelta(days=int(config.PROPOSAL_REHANDLE_DAYS))
+    proposal.reply_due = rehandling_deadline(old_due, days)
     proposal.save(update_fields=["round", "reply_due"])
+    record_rehandling_deadline(change, old=old_due, new=proposal.reply_due, days=days)
 
 
 def on_close(proposal: Proposal, **kwargs) -> None:

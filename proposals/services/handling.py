@@ -6,10 +6,12 @@ from constance import config
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_dept_liaison
 from core.exceptions import ActionForbidden, Refused
 from core.http import as_int
+from core.validators import PHONE, PHONE_MESSAGE
 from district.models import Department
 from proposals.models import (
     ContactMethod,
@@ -236,7 +238,8 @@ def submit_opinion(*, proposal: Proposal, actor, opinion: str) -> ProposalAssign
     notify(
         recipients=_unit_liaisons(proposal, roles=(UnitRole.LEAD,)),
         event_key=f"proposal:{proposal.pk}:opinion:{row.pk}:{row.opinion_at.timestamp():.0f}",
-        title=_("%(unit)s已提交会办意见：%(title)s") % {"unit": row.department, "title": proposal.title[:60]},
+        title=gettext_lazy("%(unit)s已提交会办意见：%(title)s"),
+        params={"unit": row.department, "title": proposal.title[:60]},
         target=proposal,
     )
     return row
@@ -283,7 +286,11 @@ def submit_reply(
     if not (signed_by or "").strip():
         raise Refused(_("请填写签发人。"), fields={"signed_by": [_("请填写签发人。")]})
     contact_name = (contact_name or "").strip() or actor.display
-    contact_phone = (contact_phone or "").strip() or (actor.phone or "").strip()
+    contact_phone = (contact_phone or "").strip()
+    if contact_phone and not PHONE.match(contact_phone):
+        msg = str(PHONE_MESSAGE)
+        raise Refused(msg, fields={"contact_phone": [msg]})
+    contact_phone = contact_phone or (actor.phone or "").strip()
     if not proposal.contacts.filter(department=row.department, round=proposal.round).exists():
         raise Refused(_("答复前须与提案者沟通（面商、电话等），请先记录沟通情况。"))
     if row.role == UnitRole.LEAD:

@@ -9,7 +9,7 @@ from accounts.roles import Role
 from consultations.models import Meeting, MeetingKind, MeetingParticipant, ParticipantRole
 from core.exceptions import ActionForbidden, Refused
 from district.models import Member
-from proposals.models import FILED_STATES, Proposal, Status, UnitRole
+from proposals.models import EXCELLENT_STATES, FILED_STATES, Proposal, Status, UnitRole
 
 
 def _require_selector(actor) -> None:
@@ -101,15 +101,36 @@ def _participant(meeting: Meeting, user, role: str) -> MeetingParticipant:
 
 @transaction.atomic
 def select_excellent(*, proposal: Proposal, actor, year: int) -> Proposal:
-    """Select a filed proposal as an excellent proposal (优秀提案) of the year."""
+    """Select an answered proposal as an excellent proposal (优秀提案) of the year."""
     if not is_proposal_office(actor):
         raise ActionForbidden(_("只有提案委员会可以评选优秀提案。"))
-    if proposal.status not in FILED_STATES:
-        raise Refused(_("只有已立案的提案可以评为优秀提案。"))
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status not in EXCELLENT_STATES:
+        raise Refused(
+            _("只有已答复（或已办结）的提案可以评为优秀提案；本提案当前状态为“%(s)s”。")
+            % {"s": proposal.get_status_display()}
+        )
     if proposal.is_excellent:
         raise Refused(_("该提案已评为优秀提案。"))
-    proposal.is_excellent = True
-    proposal.excellent_year = year
+    proposal.is_excellent, proposal.excellent_year, proposal.excellent_withdrawn_reason = True, year, ""
     proposal._history_user = actor
-    proposal.save(update_fields=["is_excellent", "excellent_year", "updated_at"])
+    proposal.save(update_fields=["is_excellent", "excellent_year", "excellent_withdrawn_reason", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def withdraw_excellent(*, proposal: Proposal, actor, reason: str) -> Proposal:
+    """Withdraw an excellent-proposal selection; the reason stays in the proposal's audited history."""
+    if not is_proposal_office(actor):
+        raise ActionForbidden(_("只有提案委员会可以撤销优秀提案。"))
+    reason = (reason or "").strip()
+    if not reason:
+        msg = _("请填写撤销优秀提案的理由。")
+        raise Refused(msg, fields={"reason": [msg]})
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not proposal.is_excellent:
+        raise Refused(_("该提案不是优秀提案，无需撤销。"))
+    proposal.is_excellent, proposal.excellent_year, proposal.excellent_withdrawn_reason = False, None, reason
+    proposal._history_user = actor
+    proposal.save(update_fields=["is_excellent", "excellent_year", "excellent_withdrawn_reason", "updated_at"])
     return proposal

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from core.workflow import perform
 from intake.models import Appeal
-from proposals.models import Proposal, Status
+from proposals import services
+from proposals.models import Proposal, ReplyClass, Status
 from proposals.tests.factories import ProposalFactory, assigned, filed, in_progress, replied, session, submitted
 
 pytestmark = pytest.mark.django_db
@@ -265,6 +266,84 @@ def test_reply_without_a_class_is_refused_on_the_page_and_the_text_is_kept(clien
     body = response.content.decode()
     assert response.status_code == 400
     assert "请选择答复类别" in body and "详细的答复" in body
+
+
+def test_reply_with_a_contact_phone_that_is_not_a_number_is_refused_beside_the_field(client, cast):
+    proposal = in_progress(cast)
+    login(client, cast.liaison)
+    response = client.post(
+        reverse("proposals:reply", args=[proposal.pk]),
+        {
+            "reply_class": ReplyClass.objects.get(code="A").pk,
+            "body": "详细的答复",
+            "signed_by": "局长",
+            "contact_name": "王科长",
+            "contact_phone": "abc",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert page.count("请填写有效的电话号码") == 1
+    assert 'value="abc"' in page and "详细的答复" in page
+    assert not proposal.replies.exists()
+
+
+def test_a_reply_sent_from_the_page_says_so(client, cast):
+    from proposals.tests.factories import contact
+
+    proposal = in_progress(cast)
+    contact(cast, proposal)
+    login(client, cast.liaison)
+    data = {
+        "reply_class": ReplyClass.objects.get(code="A").pk,
+        "body": "详细的答复",
+        "signed_by": "局长",
+        "contact_name": "王科长",
+        "contact_phone": "0592-7031234",
+    }
+    page = client.post(reverse("proposals:reply", args=[proposal.pk]), data, follow=True).content.decode()
+    assert "已报送答复。" in page and "操作已完成" not in page
+
+
+def test_unsatisfied_rating_without_a_reason_is_said_once_beside_the_reason(client, cast):
+    proposal = replied(cast)
+    login(client, cast.member)
+    response = client.post(reverse("proposals:rate", args=[proposal.pk]), {"rating": "unsatisfied", "reason": ""})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert page.count("选择“不满意”时请填写理由") == 1
+    assert re.search(r'name="rating" value="unsatisfied"[^>]*checked', page)
+
+
+def test_office_selects_an_answered_proposal_as_excellent_and_withdraws_it_with_a_reason(client, cast):
+    proposal = replied(cast)
+    login(client, cast.proposal)
+    excellent_url = reverse("proposals:excellent", args=[proposal.pk])
+    assert f'action="{excellent_url}"' in client.get(proposal.get_absolute_url()).content.decode()
+    client.post(reverse("proposals:excellent", args=[proposal.pk]), {"year": 2022})
+    proposal.refresh_from_db()
+    assert (proposal.is_excellent, proposal.excellent_year) == (True, 2022)
+    url = reverse("proposals:excellent_withdraw", args=[proposal.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.is_excellent
+    client.post(url, {"reason": "评选后发现办理成效未落实"})
+    proposal.refresh_from_db()
+    assert (proposal.is_excellent, proposal.excellent_year) == (False, None)
+    last = proposal.history.order_by("-history_date").first()
+    assert (last.history_user, last.excellent_withdrawn_reason) == (cast.proposal, "评选后发现办理成效未落实")
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "评选后发现办理成效未落实" in page
+
+
+def test_only_the_proposal_office_withdraws_an_excellent_selection(client, cast):
+    proposal = replied(cast)
+    services.select_excellent(proposal=proposal, actor=cast.proposal, year=2022)
+    login(client, cast.member)
+    response = client.post(reverse("proposals:excellent_withdraw", args=[proposal.pk]), {"reason": "不同意"})
+    assert response.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.is_excellent
 
 
 def test_rating_by_a_member_who_is_not_a_proposer_gets_a_clear_message(client, cast):

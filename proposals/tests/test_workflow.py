@@ -472,7 +472,7 @@ def test_unsatisfied_goes_back_for_one_rehandling_and_the_second_reply_is_rated_
         perform(proposal, "rehandle", actor=cast.proposal)
     perform(proposal, "rehandle", actor=cast.proposal, note="请就搬迁时间表重新答复")
     assert (proposal.status, proposal.round) == (Status.REHANDLING, 2)
-    assert proposal.reply_due == timezone.localdate() + timedelta(days=30)
+    assert proposal.reply_due >= timezone.localdate() + timedelta(days=30)
     with pytest.raises(Refused, match="沟通"):
         reply(cast, proposal)
     contact(cast, proposal)
@@ -487,6 +487,85 @@ def test_unsatisfied_goes_back_for_one_rehandling_and_the_second_reply_is_rated_
         perform(proposal, "rehandle", actor=cast.proposal, note="再次办理")
     perform(proposal, "close", actor=cast.proposal, note="已向提案者说明，办结")
     assert proposal.status == Status.CLOSED
+
+
+def test_rehandling_keeps_a_later_reply_deadline_and_says_which_applies(cast):
+    from core.models import StatusChange
+
+    proposal = replied(cast)
+    later = timezone.localdate() + timedelta(days=75)
+    Proposal.objects.filter(pk=proposal.pk).update(reply_due=later)
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied", reason="未回应核心问题")
+    proposal.refresh_from_db()
+    perform(proposal, "rehandle", actor=cast.proposal, note="请就搬迁时间表重新答复")
+    assert proposal.reply_due == later
+    change = StatusChange.objects.get(object_id=proposal.pk, action="rehandle")
+    assert change.note.startswith("请就搬迁时间表重新答复")
+    assert f"重新办理期限：{later.isoformat()}" in change.note and "保留原期限" in change.note
+
+
+def test_rehandling_after_a_past_deadline_gives_the_configured_period(cast):
+    from core.models import StatusChange
+
+    proposal = replied(cast)
+    Proposal.objects.filter(pk=proposal.pk).update(reply_due=timezone.localdate() - timedelta(days=3))
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied", reason="未回应核心问题")
+    proposal.refresh_from_db()
+    perform(proposal, "rehandle", actor=cast.proposal, note="请重新答复")
+    fresh = timezone.localdate() + timedelta(days=30)
+    assert proposal.reply_due == fresh
+    assert f"重新办理期限：{fresh.isoformat()}（今日起30天）" in StatusChange.objects.get(action="rehandle").note
+
+
+def test_contact_phone_on_a_reply_must_be_a_phone_number(cast):
+    proposal = in_progress(cast)
+    contact(cast, proposal)
+    with pytest.raises(Refused, match="请填写有效的电话号码") as err:
+        services.submit_reply(
+            proposal=proposal,
+            actor=cast.liaison,
+            reply_class="A",
+            body="答复内容",
+            signed_by="局长",
+            contact_phone="abc",
+        )
+    assert set(err.value.fields) == {"contact_phone"}
+    row = services.submit_reply(
+        proposal=proposal,
+        actor=cast.liaison,
+        reply_class="A",
+        body="答复内容",
+        signed_by="局长",
+        contact_phone="0592-7031234",
+    )
+    assert row.contact_phone == "0592-7031234"
+
+
+def test_excellent_proposal_needs_an_answer_first(cast):
+    unanswered = in_progress(cast)
+    with pytest.raises(Refused, match="已答复"):
+        services.select_excellent(proposal=unanswered, actor=cast.proposal, year=2022)
+    unanswered.refresh_from_db()
+    assert not unanswered.is_excellent
+    answered = replied(cast)
+    services.select_excellent(proposal=answered, actor=cast.proposal, year=2022)
+    answered.refresh_from_db()
+    assert answered.is_excellent
+
+
+def test_withdrawing_an_excellent_selection_needs_the_office_and_a_reason(cast):
+    proposal = replied(cast)
+    services.select_excellent(proposal=proposal, actor=cast.proposal, year=2022)
+    with pytest.raises(ActionForbidden):
+        services.withdraw_excellent(proposal=proposal, actor=cast.member, reason="不同意")
+    with pytest.raises(Refused, match="理由") as err:
+        services.withdraw_excellent(proposal=proposal, actor=cast.proposal, reason=" ")
+    assert set(err.value.fields) == {"reason"}
+    services.withdraw_excellent(proposal=proposal, actor=cast.proposal, reason="成效未落实")
+    proposal.refresh_from_db()
+    assert not proposal.is_excellent and proposal.excellent_withdrawn_reason == "成效未落实"
+    with pytest.raises(Refused, match="不是优秀提案"):
+        services.withdraw_excellent(proposal=proposal, actor=cast.proposal, reason="再次撤销")
 
 
 def test_office_enters_a_paper_rating_on_behalf_of_a_proposer(cast):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
-from core.workflow import perform
+from core.workflow import done_message, perform
 from proposals import selectors, services
 from proposals.forms import DraftForm, ProposalForm
 from proposals.models import Kind
@@ -90,7 +90,7 @@ def edit(request, pk: int):
                 then = request.POST.get("then")
                 if then in FOLLOW_UPS:
                     perform(proposal, then, actor=request.user)
-                    messages.success(request, _("操作已完成。"))
+                    messages.success(request, done_message(proposal, then))
                     return redirect(proposal)
             except DomainError as exc:
                 _add_errors(form, exc)

@@ -20,6 +20,7 @@ from proposals.forms import (
     RatingForm,
     ReplyForm,
     UnitsForm,
+    WithdrawExcellentForm,
 )
 from proposals.models import Conversion, RejectGround
 from proposals.workflow import SYSTEM_ACTIONS
@@ -43,6 +44,7 @@ def _render(request, proposal, status=200, **forms):
         "key_form": KeyForm(),
         "meeting_form": MeetingForm(),
         "excellent_form": ExcellentForm(initial={"year": proposal.session.year if proposal.session else today.year}),
+        "withdraw_excellent_form": WithdrawExcellentForm(),
     }
     context = {
         "proposal": proposal,
@@ -68,11 +70,11 @@ def detail(request, pk: int):
     return _render(request, selectors.get_proposal_for(request.user, pk))
 
 
-def _handle(request, pk: int, form_class, form_key: str, call):
+def _handle(request, pk: int, form_class, form_key: str, call, success: str):
     """Validate one form, call one service (which checks who may); on refusal re-render with what was typed."""
     proposal = selectors.get_proposal_for(request.user, pk)
     form = form_class(request.POST)
-    done = submit(request, form, lambda _data: call(proposal, form), success=_("操作已完成。"), redirect_to=proposal)
+    done = submit(request, form, lambda _data: call(proposal, form), success=success, redirect_to=proposal)
     if done:
         return done
     proposal.refresh_from_db()
@@ -103,7 +105,7 @@ def set_units(request, pk: int):
     def call(proposal, form):
         perform(proposal, "set_units", actor=request.user, note=request.POST.get("note", ""), data=form.payload())
 
-    return _handle(request, pk, UnitsForm, "units_form", call)
+    return _handle(request, pk, UnitsForm, "units_form", call, _("已确定承办单位。"))
 
 
 @login_required
@@ -112,7 +114,7 @@ def contact(request, pk: int):
     def call(proposal, form):
         services.record_contact(proposal=proposal, actor=request.user, **form.cleaned_data)
 
-    return _handle(request, pk, ContactForm, "contact_form", call)
+    return _handle(request, pk, ContactForm, "contact_form", call, _("已保存沟通记录。"))
 
 
 @login_required
@@ -121,7 +123,7 @@ def opinion(request, pk: int):
     def call(proposal, form):
         services.submit_opinion(proposal=proposal, actor=request.user, opinion=form.cleaned_data["opinion"])
 
-    return _handle(request, pk, OpinionForm, "opinion_form", call)
+    return _handle(request, pk, OpinionForm, "opinion_form", call, _("已提交会办意见。"))
 
 
 @login_required
@@ -130,7 +132,7 @@ def reply(request, pk: int):
     def call(proposal, form):
         services.submit_reply(proposal=proposal, actor=request.user, **form.cleaned_data)
 
-    return _handle(request, pk, ReplyForm, "reply_form", call)
+    return _handle(request, pk, ReplyForm, "reply_form", call, _("已报送答复。"))
 
 
 @login_required
@@ -139,7 +141,7 @@ def rate(request, pk: int):
     def call(proposal, form):
         services.rate_reply(proposal=proposal, actor=request.user, **form.cleaned_data)
 
-    return _handle(request, pk, RatingForm, "rating_form", call)
+    return _handle(request, pk, RatingForm, "rating_form", call, _("已提交评价。"))
 
 
 @login_required
@@ -148,7 +150,7 @@ def mark_key(request, pk: int):
     def call(proposal, form):
         services.mark_key(proposal=proposal, supervisor=form.cleaned_data["supervisor"], actor=request.user)
 
-    return _handle(request, pk, KeyForm, "key_form", call)
+    return _handle(request, pk, KeyForm, "key_form", call, _("已确定为重点提案。"))
 
 
 @login_required
@@ -157,7 +159,7 @@ def meeting(request, pk: int):
     def call(proposal, form):
         services.schedule_handling_meeting(proposal=proposal, actor=request.user, **form.cleaned_data)
 
-    return _handle(request, pk, MeetingForm, "meeting_form", call)
+    return _handle(request, pk, MeetingForm, "meeting_form", call, _("已安排提案办理协商会。"))
 
 
 @login_required
@@ -166,4 +168,13 @@ def excellent(request, pk: int):
     def call(proposal, form):
         services.select_excellent(proposal=proposal, actor=request.user, year=form.cleaned_data["year"])
 
-    return _handle(request, pk, ExcellentForm, "excellent_form", call)
+    return _handle(request, pk, ExcellentForm, "excellent_form", call, _("已评为优秀提案。"))
+
+
+@login_required
+@require_POST
+def withdraw_excellent(request, pk: int):
+    def call(proposal, form):
+        services.withdraw_excellent(proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"])
+
+    return _handle(request, pk, WithdrawExcellentForm, "withdraw_excellent_form", call, _("已撤销优秀提案。"))

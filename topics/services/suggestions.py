@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.predicates import is_clerk
+from accounts.predicates import is_clerk, is_office
 from accounts.roles import Role
 from core.exceptions import ActionForbidden, Refused
 from core.services import save_versioned, store_attachment
@@ -52,7 +53,8 @@ def open_round(*, year: int, title: str, deadline, notice: str = "", actor) -> C
         lambda: notify(
             recipients=users_with_roles(Role.MEMBER, Role.STANDING_MEMBER),
             event_key=f"round-open:{rnd.pk}",
-            title=_("%(title)s：请于%(date)s前提出议题建议") % {"title": rnd.title, "date": rnd.deadline},
+            title=gettext_lazy("%(title)s：请于%(date)s前提出议题建议"),
+            params={"title": rnd.title, "date": rnd.deadline},
             body=rnd.notice,
             target=rnd,
         )
@@ -103,6 +105,7 @@ def create_suggestion(
         raise ActionForbidden(_("您没有提出议题建议的权限。"))
     if not round.accepting:
         raise Refused(_("“%(round)s”已截止，不能再提出建议。") % {"round": round})
+    _check_speaks_for(suggester, body=body, sector=sector)
     if member is None and body is None and sector is None:
         member = getattr(suggester, "member", None)
     suggestion = TopicSuggestion(
@@ -130,6 +133,20 @@ def create_suggestion(
     return suggestion
 
 
+def _check_speaks_for(actor, *, body, sector) -> None:
+    """A member suggests in the name of their own committee or sector only; the office records for any."""
+    if is_office(actor):
+        return
+    member = getattr(actor, "member", None)
+    errors = {}
+    if body is not None and getattr(member, "body_id", None) != body.pk:
+        errors["body"] = [_("只能以您所在的委处名义提出。")]
+    if sector is not None and getattr(member, "sector_id", None) != sector.pk:
+        errors["sector"] = [_("只能以您所在的界别名义提出。")]
+    if errors:
+        raise Refused(next(iter(errors.values()))[0], fields=errors)
+
+
 @transaction.atomic
 def update_suggestion(*, suggestion: TopicSuggestion, expected_version: int, actor, departments=None, **fields):
     """Edit a draft suggestion (its suggester only), refusing if someone saved a newer version meanwhile."""
@@ -140,6 +157,7 @@ def update_suggestion(*, suggestion: TopicSuggestion, expected_version: int, act
     unknown = set(fields) - set(SUGGESTION_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {unknown}")
+    _check_speaks_for(actor, body=fields.get("body"), sector=fields.get("sector"))
     for name, value in fields.items():
         setattr(suggestion, name, value.strip() if isinstance(value, str) else value)
     suggestion.full_clean()

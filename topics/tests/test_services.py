@@ -155,6 +155,32 @@ def test_whole_path_from_suggestion_to_acknowledged_plan(cast, django_capture_on
     assert v2.number == 2 and plan.versions.count() == 3
 
 
+def test_only_the_office_suggests_in_the_name_of_a_committee_or_sector_not_its_own(cast):
+    from district.tests.factories import BodyFactory, SectorFactory
+
+    rnd = suggestions.open_round(
+        year=2030, title="2030年度协商议题征集", deadline=timezone.localdate() + timedelta(days=10), actor=cast.clerk
+    )
+    body, sector = BodyFactory(), SectorFactory()
+    for name, value in [("body", body), ("sector", sector)]:
+        with pytest.raises(Refused) as err:
+            suggestions.create_suggestion(
+                round=rnd, title="题", background="背景", suggester=cast.member, **{name: value}
+            )
+        assert name in err.value.fields
+    draft = suggestions.create_suggestion(round=rnd, title="题", background="背景", suggester=cast.member)
+    with pytest.raises(Refused):
+        suggestions.update_suggestion(
+            suggestion=draft, expected_version=draft.version, actor=cast.member, sector=sector
+        )
+    own = suggestions.create_suggestion(
+        round=rnd, title="题", background="背景", suggester=cast.member, sector=cast.member.member.sector
+    )
+    assert own.sector == cast.member.member.sector
+    by_office = suggestions.create_suggestion(round=rnd, title="题", background="背景", suggester=cast.clerk, body=body)
+    assert by_office.body == body
+
+
 def test_a_failed_vote_sends_the_plan_back_to_the_joint_meeting(cast):
     from topics.tests.factories import drive_to_vote
 

@@ -49,6 +49,23 @@ def test_a_missing_field_keeps_what_the_member_typed(client, cast):
     assert "古城保护性建设" in html and "该字段是必填项" in html
 
 
+def test_a_member_cannot_suggest_in_the_name_of_another_sector_and_keeps_what_was_typed(client, cast):
+    from district.tests.factories import SectorFactory
+
+    rnd = RoundFactory()
+    other = SectorFactory(name="另一界别")
+    own = cast.member.member.sector
+    client.force_login(cast.member)
+    page = client.get(reverse("topics:suggestion_create")).content.decode()
+    assert f'<option value="{own.pk}">' in page and f'<option value="{other.pk}">' not in page
+    with_other = {"round": rnd.pk, "title": "古城保护性建设", "background": "现状", "sector": other.pk}
+    response = client.post(reverse("topics:suggestion_create"), with_other)
+    assert response.status_code == 200 and "古城保护性建设" in response.content.decode()
+    assert not TopicSuggestion.objects.filter(title="古城保护性建设").exists()
+    client.post(reverse("topics:suggestion_create"), {**with_other, "sector": own.pk})
+    assert TopicSuggestion.objects.get(title="古城保护性建设").sector == own
+
+
 def test_others_drafts_and_unpublished_plans_are_not_found(client, cast):
     draft = SuggestionFactory(suggester=cast.member)
     plan = plan_with_items(cast)

@@ -116,7 +116,7 @@ def suggestion_create(request):
     if not p.can_suggest(request.user):
         raise PermissionDenied
     initial = {"round": selectors.open_rounds().first()}
-    form = SuggestionForm(request.POST or None, request.FILES or None, initial=initial)
+    form = SuggestionForm(request.POST or None, request.FILES or None, initial=initial, suggester=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         material, submit = data.pop("material"), data.pop("submit_now")
@@ -141,7 +141,7 @@ def suggestion_edit(request, pk: int):
     suggestion = selectors.get_suggestion_for(request.user, pk)
     if suggestion.suggester_id != request.user.pk or suggestion.status != SuggestionStatus.DRAFT:
         raise Http404
-    form = SuggestionForm(request.POST or None, request.FILES or None, instance=suggestion)
+    form = SuggestionForm(request.POST or None, request.FILES or None, instance=suggestion, suggester=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         material, submit, version = data.pop("material"), data.pop("submit_now"), data.pop("version")
