@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# The rule appeals (intake) and workstation bookings already apply: digits, +, - and spaces.
+# A phone number as citizens type it: digits, +, - and spaces (appeals, bookings, reply letters).
 PHONE = re.compile(r"^[0-9+\-\s]{7,20}$")
 PHONE_MESSAGE = _("请填写有效的电话号码（数字，7至20位）。")
 

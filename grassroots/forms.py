@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, StyledFormMixin
+from core.validators import validate_phone
 from district.models import Community, Department
 from grassroots.models import Contact, ServiceType
-from intake.forms import PHONE
 from intake.models import Outcome
 
 DATETIME = DateTimeInput()
@@ -34,8 +34,7 @@ class BookingForm(StyledFormMixin, forms.Form):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        if not PHONE.match(phone):
-            raise forms.ValidationError(_("请填写有效的电话号码（数字，7至20位）。"))
+        validate_phone(phone)
         return phone
 
 

@@ -1,15 +1,14 @@
-import re
 import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, ReferenceChoiceField, StyledFormMixin
+from core.validators import validate_phone
 from district.models import Community, Department, Town
 from intake.models import AppealCategory, Channel, Outcome, Route
 from intake.services import WITHDRAW_REASON_MAX, check_text
 
-PHONE = re.compile(r"^[0-9+\-\s]{7,20}$")
 MAX_FILES = 5
 
 
@@ -84,8 +83,7 @@ class AppealForm(StyledFormMixin, forms.Form):
 
     def clean_contact_phone(self):
         phone = self.cleaned_data["contact_phone"].strip()
-        if phone and not PHONE.match(phone):
-            raise forms.ValidationError(_("请填写有效的电话号码（数字，7至20位）。"))
+        validate_phone(phone)
         return phone
 
     def clean_attachments(self):
