@@ -236,7 +236,7 @@ def _activation_link(user: User) -> ActivationLink:
 
 
 def _email_activation(link: ActivationLink) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(link.user.preferred_language):
         send_mail(
             subject=_("[协商平台] 请激活您的账号"),
             message=render_to_string("accounts/activation_email.txt", {"link": link, "user": link.user}),
