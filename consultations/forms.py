@@ -104,6 +104,19 @@ class GroupInviteForm(forms.Form):
         label=_("特邀研究员/专家"), queryset=Expert.objects.order_by("name"), required=False
     )
 
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group is not None:  # the page offers only who is not in the group yet (its lead neither)
+            joined = group.memberships.filter(response=InvitationResponse.ACCEPTED)
+            self.fields["member"].queryset = (
+                self.fields["member"]
+                .queryset.exclude(pk=group.lead_id)
+                .exclude(pk__in=joined.exclude(member=None).values("member_id"))
+            )
+            self.fields["expert"].queryset = self.fields["expert"].queryset.exclude(
+                pk__in=joined.exclude(expert=None).values("expert_id")
+            )
+
     def clean(self):
         data = super().clean()
         if bool(data.get("member")) == bool(data.get("expert")):

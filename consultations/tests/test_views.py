@@ -364,6 +364,19 @@ def test_reinviting_a_group_member_says_so_on_the_page_and_changes_nothing(clien
     assert row.history.count() == history
 
 
+def test_the_invite_list_offers_only_people_not_yet_in_the_group(client, cast):
+    group = research_group(cast, start=False)  # cast.member and 专家甲 accepted, led by the vice-chair
+    pending = cast.other_member.member
+    services.invite_to_group(group=group, actor=cast.research, member=pending)
+    html = login(client, cast.research).get(group.get_absolute_url()).content.decode()
+    form = html[html.index('name="member"') : html.index('name="expert"')]
+    assert f'value="{pending.pk}"' in form  # still waiting: a reminder can be sent
+    assert f'value="{cast.member.member.pk}"' not in form
+    assert f'value="{cast.vice_chair.member.pk}"' not in form
+    experts = html[html.index('name="expert"') :]
+    assert "专家甲" not in experts[: experts.index("</select>")]
+
+
 def test_group_invitation_messages_say_what_happened(client, cast):
     group = research_group(cast, with_member=False, with_expert=False, start=False)
     login(client, cast.research)
@@ -453,3 +466,12 @@ def test_an_invitee_is_not_offered_links_to_sections_they_cannot_see_yet(client,
     )
     html = client.get(group.get_absolute_url()).content.decode()
     assert 'href="#visits"' in html and 'id="visits"' in html
+
+
+def test_the_participant_list_gives_a_members_position_not_just_member(client, cast):
+    group = research_group(cast)  # led by the vice-chair
+    meeting = consultation_meeting(cast, group=group)
+    services.invite_research_group(meeting=meeting, group=group, actor=cast.clerk)
+    html = login(client, cast.clerk).get(meeting.get_absolute_url()).content.decode()
+    rows = [r for r in html.split('data-testid="participant-row"')[1:] if cast.vice_chair.member.name in r]
+    assert rows and "副主席" in rows[0].split("</tr>")[0]

@@ -71,7 +71,7 @@ def _group_page(request, group, status: int = 200, **forms):
         "manages": manages,
         "works": works or manages,
         "subject": group.subject,
-        "invite_form": forms.get("invite_form") or GroupInviteForm(),
+        "invite_form": forms.get("invite_form") or GroupInviteForm(group=group),
         "respond_form": forms.get("respond_form") or GroupRespondForm(),
         "visit_form": forms.get("visit_form") or VisitForm(group=group),
         "task_form": forms.get("task_form") or TaskForm(group=group),
