@@ -45,8 +45,11 @@ def test_public_accountability_page_on_a_phone(phone_page, task, cast, world):
     page = phone_page
     page.goto(page.base_url + "/")
     page.click(".navbar-toggler")
+    page.wait_for_selector(".navbar-collapse.show")  # opened, not still sliding open
     page.click("text=协商成果落实")
+    page.wait_for_url("**/public/")
     page.click(f"text={world.report.topic_title}")
+    page.wait_for_url("**/public/*/")
     outcome = page.locator("[data-testid=outcome]").first
     assert "严控学科类校外培训机构" in outcome.text_content()
     assert outcome.locator("[data-testid=public-status]").text_content().strip() == "办理中"
