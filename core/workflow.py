@@ -65,6 +65,9 @@ class Action:
     # The object's page has a dedicated form for this action (a reply form, say): the generic
     # panel leaves it out so that the page offers one way to do it.
     own_form: bool = False
+    # Whether the holders of the target state are told (False when the effect notifies the people
+    # concerned itself, e.g. an action that leaves the state as it was).
+    notify_holders: bool = True
 
     def is_allowed(self, user, obj) -> bool:
         return check(self.allowed, user, obj)
@@ -242,8 +245,15 @@ transition_committed = Signal()
 
 
 def _after_commit(wf: Workflow, obj, change: StatusChange) -> None:
-    _tell_holders(wf, obj, change)
+    if wf.action(change.action).notify_holders:
+        _tell_holders(wf, obj, change)
     transition_committed.send(sender=type(obj), instance=obj, change=change, workflow=wf)
+
+
+def _waits_for(wf: Workflow, obj, user) -> bool:
+    """Whether obj is in the user's inbox (the dashboard's 待我办理)."""
+    inbox = wf.inbox_for(user)
+    return inbox is not None and inbox.filter(pk=obj.pk).exists()
 
 
 def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
@@ -254,10 +264,11 @@ def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
     users = [u for u in _resolve(wf.holders)(obj, change.to_state) if u.pk != change.actor_id]
     if not users:
         return
-    # "Waiting for you" only to those who may take a next step; the others (a suggester told the
-    # outcome, say) are told of progress.
+    # "Waiting for you" only to those who may take a next step, or whose inbox the object is now in
+    # for a step done outside the workflow's actions (an office's sign-off, a department's receipt);
+    # the others (a suggester told the outcome, say) are told of progress.
     next_steps = [a for a in wf.actions if change.to_state in a.sources]
-    to_act = [u for u in users if any(a.is_allowed(u, obj) for a in next_steps)]
+    to_act = [u for u in users if any(a.is_allowed(u, obj) for a in next_steps) or _waits_for(wf, obj, u)]
     to_tell = [u for u in users if u not in to_act]
     words = {"obj": str(obj)[:60], "state": wf.state_message(change.to_state)}
     for recipients, title in (

@@ -204,7 +204,26 @@ def cut_version(*, plan: ConsultationPlan, actor, note: str = "") -> PlanVersion
     plan.current_version = version
     plan._history_user = actor
     plan.save(update_fields=["current_version", "updated_at"])
+    if plan.status == PlanStatus.JOINT:
+        _ask_offices_to_sign(plan, version, actor)
     return version
+
+
+def _ask_offices_to_sign(plan: ConsultationPlan, version: PlanVersion, actor) -> None:
+    """A new version at the joint meeting needs every office's sign-off again: tell the offices."""
+    from topics.selectors import users_with_roles
+
+    words = {"plan": plan, "version": Phrase(gettext_lazy("第%(n)s稿"), {"n": version.number})}
+    transaction.on_commit(
+        lambda: notify(
+            recipients=users_with_roles(Role.PARTY_OFFICE, Role.GOV_OFFICE, Role.CLERK).exclude(pk=actor.pk),
+            event_key=f"plan-version:{version.pk}",
+            title=gettext_lazy("%(plan)s%(version)s已形成，请会签"),
+            params=words,
+            body=version.note,
+            target=plan,
+        )
+    )
 
 
 def office_of(user) -> str | None:

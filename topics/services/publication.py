@@ -81,6 +81,11 @@ def _number_from(plan: ConsultationPlan, data: dict) -> str:
         raise Refused(_("请填写发文字号。"), fields={"doc_number": _("请填写发文字号。")})
     if len(number) > 40:
         raise Refused(_("发文字号过长。"), fields={"doc_number": _("发文字号过长。")})
+    if number == doc_number_for(plan, "").strip():
+        # The form offers the district's format with the serial left blank; issued as it is, the
+        # formal document would carry no number.
+        missing = _("发文字号缺少序号，请填写，例如%(example)s。") % {"example": doc_number_for(plan, 12)}
+        raise Refused(missing, fields={"doc_number": missing})
     if ConsultationPlan.objects.exclude(pk=plan.pk).filter(doc_number=number).exists():
         raise Refused(_("文号“%(n)s”已被使用。") % {"n": number}, fields={"doc_number": _("文号已被使用。")})
     return number

@@ -356,3 +356,52 @@ def test_the_diff_words_the_timing_in_the_readers_language_whoever_froze_each_ve
         rows = {r.title: r for r in diff_items(v1.items, v2.items)}
         assert as_cells(rows["粮食生产安全"].new)["timing"] == "第三季度"
         assert as_cells(rows["提升丙洲陈化成公园品位"].new)["timing"] == "9月"
+
+
+def test_the_offices_are_told_the_joint_meeting_waits_for_their_sign_off(cast, django_capture_on_commit_callbacks):
+    """Signing is not a workflow action, yet the plan waits for 区委办 and 区政府办 at the joint meeting:
+    their message must say so, not merely that the plan moved on."""
+    from topics.tests.factories import plan_with_items
+
+    plan = plan_with_items(cast)
+    perform(plan, "submit_to_chairs", actor=cast.clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(plan, "chairs_approve_to_joint", actor=cast.chair)
+    for office in (cast.party_office, cast.gov_office):
+        assert "待您处理" in str(Notification.objects.filter(recipient=office).latest("id").title)
+
+
+def test_a_new_version_at_the_joint_meeting_asks_the_offices_to_sign_again(cast, django_capture_on_commit_callbacks):
+    """Sign-offs belong to a version: once the clerk freezes 第2稿 after comments, the other offices
+    must learn that it waits for their signature."""
+    from topics.tests.factories import plan_with_items
+
+    plan = plan_with_items(cast)
+    perform(plan, "submit_to_chairs", actor=cast.clerk)
+    perform(plan, "chairs_approve_to_joint", actor=cast.chair)
+    plan.refresh_from_db()
+    plan_services.sign_off(version=plan.current_version, actor=cast.party_office, agreed=False, comment="调整时间")
+    item = plan.items.first()
+    plan_services.update_item(item=item, expected_version=item.version, actor=cast.clerk, quarter=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_services.cut_version(plan=plan, actor=cast.clerk, note="按区委办意见调整")
+    for office in (cast.party_office, cast.gov_office):
+        note = Notification.objects.filter(recipient=office, event_key__startswith="plan-version:").get()
+        assert "第2稿已形成，请会签" in str(note.title) and note.body == "按区委办意见调整"
+    assert not Notification.objects.filter(recipient=cast.clerk, event_key__startswith="plan-version:").exists()
+
+
+def test_a_related_departments_liaison_is_told_the_published_plan_waits_for_its_receipt(
+    cast, django_capture_on_commit_callbacks
+):
+    from topics.tests.factories import drive_to_vote
+
+    plan = drive_to_vote(cast, departments=[cast.liaison.department])
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    standing_present(vote, cast.chair.member, cast.vice_chair.member)
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
+    votes.close_vote(vote=vote, actor=cast.clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(plan, "publish", actor=cast.party_office, data={"doc_number": "同委办〔2030〕5号"})
+    note = Notification.objects.filter(recipient=cast.liaison, event_key__startswith="status:").latest("id")
+    assert "待您处理" in str(note.title)

@@ -330,3 +330,38 @@ def test_announcing_an_online_vote_warns_about_present_members_who_have_not_vote
         votes.cast_ballot(vote=vote, actor=member, choice="for")
     html = client.get(vote.get_absolute_url()).content.decode()
     assert "已收到表决票3张（出席3人）" in html and "未表决" not in html and "data-confirm" not in html
+
+
+def test_publishing_with_the_suggested_number_left_without_its_serial_is_refused(client, cast):
+    """The publish form suggests the district's format with the serial blank (同委办〔2030〕号); a
+    clerk who presses 保存 without typing it must not issue a formal document with no number."""
+    plan = drive_to_vote(cast)
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    standing_present(vote, cast.chair.member, cast.vice_chair.member)
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
+    votes.close_vote(vote=vote, actor=cast.clerk)
+    client.force_login(cast.party_office)
+    url = reverse("topics:publish", args=[plan.pk])
+    suggested = client.get(url).context["form"].initial["doc_number"]
+    response = client.post(url, {"doc_number": suggested, "issued_on": "2030-03-01"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "发文字号缺少序号" in page
+    assert 'value="2030-03-01"' in page  # what was typed stays
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ADOPTED and plan.doc_number == ""
+    response = client.post(url, {"doc_number": suggested.replace("〕", "〕7"), "issued_on": "2030-03-01"})
+    plan.refresh_from_db()
+    assert response.status_code == 302 and plan.status == PlanStatus.PUBLISHED and plan.doc_number.endswith("〕7号")
+
+
+def test_the_suggestion_list_says_who_has_each_suggestion_not_in_a_plan(client, cast):
+    """现在在哪里 names the next step for a suggestion still being screened, not a bare dash."""
+    rnd = RoundFactory()
+    submitted = SuggestionFactory(round=rnd, title="推进社区嵌入式托育服务", status=SuggestionStatus.SUBMITTED)
+    SuggestionFactory(round=rnd, title="加强农村养老服务", status=SuggestionStatus.SHORTLISTED)
+    client.force_login(cast.clerk)
+    page = client.get(reverse("topics:suggestions"), {"round": rnd.pk}).content.decode()
+    row = page[page.index(submitted.title) :]
+    assert "待政协办公室筛选" in row.split("</tr>")[0]
+    assert "已入围，待列入计划草案" in page
