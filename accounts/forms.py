@@ -6,6 +6,8 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
+from accounts.selectors import LeaveReason
+from core.validators import validate_phone
 
 
 class LoginForm(AuthenticationForm):
@@ -78,6 +80,41 @@ class OpenAccountForm(forms.Form):
         required=False,
         help_text=_("填写后，激活链接同时发到该邮箱；本人日后也可凭它找回密码。"),
     )
+
+
+class LiaisonForm(OpenAccountForm):
+    """The office adds a department liaison: who they are, how to reach them, and their login name."""
+
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    field_order = ["full_name", "phone", "username", "email"]
+
+
+class LiaisonLeaveForm(forms.Form):
+    """A liaison leaves (离岗): why, and, when no other liaison of the department remains, the office's consent."""
+
+    reason = forms.ChoiceField(label=_("离岗原因"), choices=[("", "---------"), *LeaveReason.choices])
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("选择“其他”时必填，如“借调至市局”。"),
+    )
+    leave_unstaffed = forms.BooleanField(
+        label=_("我知道该部门将暂无在岗联络员，仍确认离岗"),
+        required=False,
+    )
+
+    def __init__(self, *args, last_one: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not last_one:
+            del self.fields["leave_unstaffed"]
 
 
 class PasswordResetRequestForm(PasswordResetForm):

@@ -63,3 +63,61 @@ def person_of(user):
     from district.models import Expert, Member
 
     return Expert.objects.filter(user=user).first() or Member.objects.filter(user=user).first()
+
+
+# ---- department liaisons (单位联络员), managed by the office -----------------------------------
+
+
+class LiaisonState(models.TextChoices):
+    PENDING = "pending", _("待激活")
+    ACTIVE = "active", _("在岗")
+    LEFT = "left", _("已离岗")
+
+
+class LeaveReason(models.TextChoices):
+    TRANSFER = "transfer", _("调任其他岗位")
+    RETIRE = "retire", _("退休")
+    RESIGN = "resign", _("离职")
+    OTHER = "other", _("其他")
+
+
+def liaison_state(user) -> str:
+    """pending / active / left for a liaison's account."""
+    if not user.is_active:
+        return LiaisonState.LEFT
+    return LiaisonState.PENDING if never_activated(user) else LiaisonState.ACTIVE
+
+
+def liaison_accounts() -> QuerySet:
+    """Every account that holds (or held, before leaving) the liaison role of a department."""
+    from accounts.models import User
+    from accounts.roles import Role
+
+    return User.objects.filter(groups__name=Role.DEPT_LIAISON, department__isnull=False).distinct()
+
+
+def active_liaisons_of(department_id) -> QuerySet:
+    """The department's liaisons whose accounts still work: those the platform routes its work to."""
+    return liaison_accounts().filter(department_id=department_id, is_active=True)
+
+
+def departments_with_liaisons(*, unstaffed_only: bool = False) -> QuerySet:
+    """Active departments with their liaisons (serving ones first), flagged `has_active_liaison`."""
+    from django.db.models import Exists, OuterRef, Prefetch
+
+    from district.models import Department
+
+    staffed = active_liaisons_of(OuterRef("pk"))
+    qs = Department.objects.filter(is_active=True).annotate(has_active_liaison=Exists(staffed))
+    if unstaffed_only:
+        qs = qs.filter(has_active_liaison=False)
+    liaisons = liaison_accounts().order_by("-is_active", "id")
+    return qs.prefetch_related(Prefetch("users", queryset=liaisons, to_attr="liaisons")).order_by("order", "id")
+
+
+def open_items_waiting_on(liaison) -> int:
+    """How many items wait on the liaison's department (what its liaisons' to-do lists hold, across workflows)."""
+    from core.workflow import all_workflows
+
+    queues = (wf.inbox_for(liaison) for wf in all_workflows())
+    return sum(qs.order_by().count() for qs in queues if qs is not None)

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -20,10 +22,21 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiToken, User
 from accounts.predicates import is_admin, is_clerk
 from accounts.roles import Role
-from accounts.selectors import AccountState, never_activated, person_of
+from accounts.selectors import (
+    AccountState,
+    LeaveReason,
+    LiaisonState,
+    active_liaisons_of,
+    liaison_accounts,
+    liaison_state,
+    never_activated,
+    open_items_waiting_on,
+    person_of,
+)
 from accounts.tokens import activation_token
 from core.exceptions import ActionForbidden, Refused
 from core.models import StatusChange
+from core.validators import validate_phone
 
 MAX_ACTIVE_TOKENS = 20
 
@@ -83,15 +96,48 @@ def revoke_api_token(*, token: ApiToken, actor: User) -> ApiToken:
     return token
 
 
+@transaction.atomic
 def set_language_preference(*, user: User, language: str) -> bool:
-    """Store the language the user chose (one of settings.LANGUAGES, or "" for the site's); True if it changed."""
+    """Store the language the user chose (one of settings.LANGUAGES, or "" for the site's); True if it changed.
+
+    A change is audited on the user's account (who, when, from which language to which)."""
     if language not in ("", *dict(settings.LANGUAGES)):
         raise Refused(_("不支持该语言。"), fields={"language": _("无效")})
-    if user.language == language:
-        return False
+    # Compared with the stored choice: a bound ModelForm has already put the new one on `user`.
+    stored = User.objects.select_for_update().values_list("language", flat=True).get(pk=user.pk)
     user.language = language
+    if stored == language:
+        return False
     user.save(update_fields=["language"])
+    _record(
+        user,
+        "set_language",
+        AccountState.ACTIVE,
+        AccountState.ACTIVE,
+        actor=user,
+        user=user,
+        from_language=stored,
+        to_language=language,
+    )
     return True
+
+
+@transaction.atomic
+def update_preferences(*, user: User, email: str, email_digest: bool, language: str) -> User:
+    """Save the preferences page (e-mail address, daily digest, language); each change is audited."""
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    changed = [
+        name for name, value in (("email", email), ("email_digest", email_digest)) if getattr(stored, name) != value
+    ]
+    user.email, user.email_digest = email, email_digest
+    if changed:
+        user.save(update_fields=changed)
+        # Which settings changed, not the addresses themselves (personal data).
+        _record(
+            user, "update_preferences", AccountState.ACTIVE, AccountState.ACTIVE, actor=user, user=user, fields=changed
+        )
+    set_language_preference(user=user, language=language)
+    return user
 
 
 @dataclass(frozen=True)
@@ -139,7 +185,7 @@ def _check_opener(actor, person) -> None:
         raise Refused(_("%(name)s已不在任，不能开通账号。") % {"name": person.name})
 
 
-def _record(target, action: str, from_state: str, to_state: str, *, actor, user: User) -> None:
+def _record(target, action: str, from_state: str, to_state: str, *, actor, user: User, note: str = "", **data) -> None:
     StatusChange.objects.create(
         content_type=ContentType.objects.get_for_model(target),
         object_id=target.pk,
@@ -147,7 +193,8 @@ def _record(target, action: str, from_state: str, to_state: str, *, actor, user:
         from_state=from_state,
         to_state=to_state,
         actor=actor,
-        data={"user": user.pk, "username": user.username},
+        note=note,
+        data={"user": user.pk, "username": user.username, **data},
         created_at=timezone.now(),
     )
 
@@ -156,18 +203,22 @@ def _refuse_field(field: str, message: str) -> None:
     raise Refused(message, fields={field: [message]})
 
 
+def _check_free(username: str, email: str) -> None:
+    if User.objects.filter(username__iexact=username).exists():
+        _refuse_field("username", _("登录名“%(username)s”已被使用，请换一个。") % {"username": username})
+    if email and User.objects.filter(email__iexact=email).exists():
+        _refuse_field("email", _("该电子邮箱已登记在其他账号上，请换一个或留空。"))
+
+
 @transaction.atomic
 def open_account(*, person, actor, username: str, email: str = "") -> ActivationLink:
     """Open a platform account for an expert or a member who has none; returns its one-time activation link."""
     person = type(person).objects.select_for_update().get(pk=person.pk)
     _check_opener(actor, person)
     if person.user_id is not None:
-        raise Refused(_already_open_message(person))
+        raise Refused(_already_open_message(person.name, person.user))
     username, email = (username or "").strip(), (email or "").strip()
-    if User.objects.filter(username__iexact=username).exists():
-        _refuse_field("username", _("登录名“%(username)s”已被使用，请换一个。") % {"username": username})
-    if email and User.objects.filter(email__iexact=email).exists():
-        _refuse_field("email", _("该电子邮箱已登记在其他账号上，请换一个或留空。"))
+    _check_free(username, email)
     try:
         user = create_user(
             username=username,
@@ -192,9 +243,9 @@ def note_account_opened(*, person, actor, user: User) -> None:
     _record(person, "open_account", AccountState.NONE, AccountState.PENDING, actor=actor, user=user)
 
 
-def _already_open_message(person) -> str:
-    names = {"name": person.name, "username": person.user.username}
-    if never_activated(person.user):
+def _already_open_message(name: str, user: User) -> str:
+    names = {"name": name, "username": user.username}
+    if never_activated(user):
         return _("%(name)s已有平台账号（登录名 %(username)s），尚未激活：请改用“重新生成激活链接”。") % names
     return _("%(name)s已开通平台账号（登录名 %(username)s），无需重复开通；忘记密码可在登录页找回。") % names
 
@@ -206,17 +257,23 @@ def reissue_activation(*, person, actor) -> ActivationLink:
     _check_opener(actor, person)
     if person.user_id is None:
         raise Refused(_("%(name)s尚未开通平台账号，请先开通。") % {"name": person.name})
-    user = User.objects.select_for_update().get(pk=person.user_id)
+    return _reissue(person, person.user_id, name=person.name, roles=roles_for_person(person), actor=actor)
+
+
+def _reissue(target, user_pk: int, *, name: str, roles: list[str], actor) -> ActivationLink:
+    """The re-issue rules shared by every account the office opens: only an account still waiting for its first
+    password, still in use, and holding no role beyond the person's own."""
+    user = User.objects.select_for_update().get(pk=user_pk)
     if not user.is_active:
         raise Refused(_("该账号已停用，请联系系统管理员。"))
     if not never_activated(user):
-        raise Refused(_already_open_message(person))
-    if user.roles - set(roles_for_person(person)):
+        raise Refused(_already_open_message(name, user))
+    if user.roles - set(roles):
         # Never a way into an account that holds more than the person's own roles.
         raise ActionForbidden(_("该账号还有其他角色，须由系统管理员处理。"))
     user.set_unusable_password()  # a fresh unusable password: no earlier link matches any more
     user.save(update_fields=["password"])
-    _record(person, "reissue_activation", AccountState.PENDING, AccountState.PENDING, actor=actor, user=user)
+    _record(target, "reissue_activation", AccountState.PENDING, AccountState.PENDING, actor=actor, user=user)
     return _activation_link(user)
 
 
@@ -266,3 +323,141 @@ def reset_password(*, user: User, password: str) -> User:
     user.save(update_fields=["password"])
     _record(user, "reset_password", AccountState.ACTIVE, AccountState.ACTIVE, actor=user, user=user)
     return user
+
+
+# ---- department liaisons (单位联络员), managed by the office -----------------------------------
+
+
+def _check_liaison_manager(actor) -> None:
+    if not is_clerk(actor):
+        raise ActionForbidden(_("只有政协办公室工作人员可以管理部门联络员。"))
+
+
+def _required(field: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        _refuse_field(field, message)
+    return value
+
+
+@transaction.atomic
+def add_liaison(*, department, actor, full_name: str, phone: str, username: str, email: str = "") -> ActivationLink:
+    """Open a liaison account for a department; returns its one-time activation link (as for experts and members)."""
+    from district.models import Department
+
+    _check_liaison_manager(actor)
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    if not department.is_active:
+        raise Refused(_("该部门已停用，不能添加联络员。"))
+    full_name = _required("full_name", full_name, _("请填写联络员姓名。"))
+    phone = _required("phone", phone, _("请填写联络员手机号。"))
+    try:
+        validate_phone(phone)
+    except ValidationError as exc:
+        _refuse_field("phone", exc.messages[0])
+    username, email = (username or "").strip(), (email or "").strip()
+    _check_free(username, email)
+    try:
+        user = create_user(
+            username=username,
+            password=None,
+            roles=[Role.DEPT_LIAISON],
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            department=department,
+        )
+    except ValidationError as exc:
+        fields = {k: v for k, v in exc.message_dict.items() if k in ("username", "email", "full_name")}
+        raise Refused(_("请检查姓名、登录名和电子邮箱。"), fields=fields) from exc
+    _record(
+        user, "add_liaison", AccountState.NONE, AccountState.PENDING, actor=actor, user=user, department=department.pk
+    )
+    return _activation_link(user)
+
+
+def _liaison_for_update(user: User) -> User:
+    return liaison_accounts().select_for_update().get(pk=user.pk)
+
+
+@transaction.atomic
+def reissue_liaison_activation(*, user: User, actor) -> ActivationLink:
+    """A new activation link for a liaison who never activated their account; links issued before stop working."""
+    _check_liaison_manager(actor)
+    user = _liaison_for_update(user)
+    return _reissue(user, user.pk, name=user.display, roles=[Role.DEPT_LIAISON], actor=actor)
+
+
+@transaction.atomic
+def deactivate_liaison(*, user: User, actor, reason: str, note: str = "", leave_unstaffed: bool = False) -> User:
+    """A liaison leaves (离岗): the account stops working and its sessions end; their records stay, and the
+    department's open work stays with the department (its other liaisons, or the next one added)."""
+    from district.models import Department
+
+    _check_liaison_manager(actor)
+    note = (note or "").strip()[:500]
+    if reason not in LeaveReason.values:
+        _refuse_field("reason", _("请选择离岗原因。"))
+    if reason == LeaveReason.OTHER and not note:
+        _refuse_field("note", _("离岗原因选择“其他”时，请写明原因。"))
+    # The department's row first: two clerks removing its last two liaisons at once cannot both pass the check.
+    Department.objects.select_for_update().filter(pk=user.department_id).first()
+    user = _liaison_for_update(user)
+    if not user.is_active:
+        raise Refused(_("%(name)s已离岗，账号已停用。") % {"name": user.display})
+    if user.roles - {Role.DEPT_LIAISON}:
+        raise ActionForbidden(_("该账号还有其他角色，停用会影响其他工作，须由系统管理员处理。"))
+    if not leave_unstaffed and not active_liaisons_of(user.department_id).exclude(pk=user.pk).exists():
+        _refuse_field(
+            "leave_unstaffed",
+            _("%(name)s是该部门唯一的在岗联络员：离岗后部门将收不到新的工作通知。请先添加新的联络员，或勾选确认。")
+            % {"name": user.display},
+        )
+    from_state, open_items = liaison_state(user), open_items_waiting_on(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = end_sessions_of(user)
+    label = LeaveReason(reason).label
+    _record(
+        user,
+        "deactivate_liaison",
+        from_state,
+        LiaisonState.LEFT,
+        actor=actor,
+        user=user,
+        note=_("%(reason)s：%(note)s") % {"reason": label, "note": note} if note else str(label),
+        department=user.department_id,
+        reason=reason,
+        open_items=open_items,
+        sessions_ended=ended,
+    )
+    return user
+
+
+def end_sessions_of(user: User) -> int:
+    """Sign the user out everywhere (database sessions); returns how many sessions ended.
+
+    An inactive account is refused on its next request anyway (ModelBackend.get_user); deleting the rows
+    also ends what a session held (an unfinished activation, a pending second factor)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    model = store.get_model_class()
+    # Sessions last SESSION_IDLE_SECONDS (30 minutes), so the unexpired ones are few enough to decode.
+    mine = [s.pk for s in model.objects.filter(expire_date__gt=timezone.now()) if _session_user(s) == str(user.pk)]
+    model.objects.filter(pk__in=mine).delete()
+    return len(mine)
+
+
+def _session_user(session) -> str | None:
+    user_id = session.get_decoded().get(SESSION_KEY)  # an unreadable session decodes to {}
+    return None if user_id is None else str(user_id)
+
+
+def reveal_liaison_phone(*, user: User, viewer) -> str:
+    """A liaison's full phone number for the office (to call them); audited."""
+    from core.services import log_personal_data_access
+
+    _check_liaison_manager(viewer)
+    log_personal_data_access(user=viewer, target=user, fields=["phone"], purpose=_("联系部门联络员"))
+    return user.phone

@@ -33,6 +33,7 @@ from accounts.forms import (
 from accounts.tokens import activation_token
 from core.exceptions import DomainError
 from core.http import local_url
+from core.views import ratelimited
 
 
 class LoginView(auth_views.LoginView):
@@ -58,7 +59,7 @@ def set_language(request):
 def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_preferences(user=request.user, **form.cleaned_data)
         translation.activate(request.user.preferred_language)
         messages.success(request, _("设置已保存。"))
         response = redirect("accounts:preferences")
@@ -161,12 +162,6 @@ def api_token_revoke(request, pk: int):
     return redirect("accounts:api-tokens")
 
 
-def _limited_page(request):
-    from core.views import ratelimited
-
-    return ratelimited(request)
-
-
 @method_decorator(ratelimit(key="ip", rate="10/h", method="POST", block=False, group="accounts.reset"), name="dispatch")
 @method_decorator(
     ratelimit(key="post:email", rate="3/h", method="POST", block=False, group="accounts.reset-email"), name="dispatch"
@@ -213,7 +208,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def dispatch(self, request, *args, **kwargs):
         if getattr(request, "limited", False):
-            return _limited_page(request)
+            return ratelimited(request)
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -237,7 +232,7 @@ class ActivateView(auth_views.PasswordResetConfirmView):
 
     def dispatch(self, request, *args, **kwargs):
         if getattr(request, "limited", False):
-            return _limited_page(request)
+            return ratelimited(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_user(self, uidb64):

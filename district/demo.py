@@ -219,7 +219,9 @@ def load(ctx: dict) -> None:
         if dept.kind in (Department.Kind.PARTY_OFFICE, Department.Kind.GOV_OFFICE):
             continue
         username = {"教育局": "liaison_edu", "人社局": "liaison_hr"}.get(short, f"liaison_{dept.pk}")
-        account(username, _fake_name(rng, used), [Role.DEPT_LIAISON], department=dept)
+        # A made-up number per department, not drawn from rng: the names and phones drawn after stay as they were.
+        phone = f"1385920{dept.order:04d}"
+        account(username, _fake_name(rng, used), [Role.DEPT_LIAISON], department=dept, phone=phone)
     expert_user = account("expert", _fake_name(rng, used), [Role.EXPERT])
     Expert.objects.create(
         user=expert_user, name=expert_user.full_name, field="教育政策", organisation="某高校（演示）", phone=_phone(rng)

@@ -5,19 +5,31 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import OpenAccountForm
+from accounts.forms import LiaisonForm, LiaisonLeaveForm, OpenAccountForm
 from accounts.predicates import is_clerk, opens_account_for
-from accounts.selectors import PERSON_KINDS, AccountState, account_state, people_for_accounts
+from accounts.selectors import (
+    PERSON_KINDS,
+    AccountState,
+    LiaisonState,
+    account_state,
+    active_liaisons_of,
+    departments_with_liaisons,
+    liaison_accounts,
+    liaison_state,
+    open_items_waiting_on,
+    people_for_accounts,
+)
 from accounts.services import free_username
 from core.exceptions import DomainError
-from core.forms import refuse_into
+from core.forms import refuse_into, submit
 from core.services import log_personal_data_access
 from district import selectors
-from district.models import Party, Sector
+from district.models import Department, Party, Sector
 
 
 @login_required
@@ -112,4 +124,114 @@ def person_account_reissue(request, kind: str, pk: int):
 
 
 def _issued(request, kind: str, person, link):
-    return render(request, "district/activation_issued.html", {"person": person, "kind": kind, "link": link})
+    back = reverse("district:liaisons") if kind == "liaison" else f"{reverse('district:accounts')}?kind={kind}"
+    context = {"person": person, "kind": kind, "link": link, "back_url": back}
+    return render(request, "district/activation_issued.html", context)
+
+
+# Department liaisons (部门联络员): the office adds them, re-issues their links and records who leaves.
+
+REVEALED_LIAISON = "district.revealed_liaison"
+
+
+def _clerk_only(request) -> None:
+    if not is_clerk(request.user):
+        raise PermissionDenied
+
+
+def _liaison_or_404(request, pk: int):
+    _clerk_only(request)
+    return get_object_or_404(liaison_accounts().select_related("department"), pk=pk)
+
+
+@never_cache
+@login_required
+def liaisons(request):
+    """Departments with their liaisons; those with none in post cannot receive work, and say so."""
+    _clerk_only(request)
+    # A phone appears in full once, right after the clerk asked for it (and it was logged).
+    revealed = request.session.pop(REVEALED_LIAISON, None)
+    unstaffed = request.GET.get("unstaffed") == "1"
+    page = Paginator(departments_with_liaisons(unstaffed_only=unstaffed), 50).get_page(request.GET.get("page"))
+    for department in page:
+        for liaison in department.liaisons:
+            liaison.state = liaison_state(liaison)
+            liaison.revealed_phone = liaison.phone if liaison.pk == revealed else ""
+    context = {
+        "page": page,
+        "unstaffed": unstaffed,
+        "unstaffed_count": departments_with_liaisons(unstaffed_only=True).count(),
+        "states": LiaisonState,
+    }
+    return render(request, "district/liaisons.html", context)
+
+
+@login_required
+@require_POST
+def liaison_phone(request, pk: int):
+    """Reveal one liaison's phone to the clerk (audited), back on the list as it was."""
+    liaison = _liaison_or_404(request, pk)
+    services.reveal_liaison_phone(user=liaison, viewer=request.user)
+    request.session[REVEALED_LIAISON] = liaison.pk
+    query = request.GET.urlencode()
+    return redirect(reverse("district:liaisons") + (f"?{query}" if query else ""))
+
+
+@never_cache
+@login_required
+def liaison_add(request, pk: int):
+    """Add a liaison to a department: their account and its one-time activation link (shown once)."""
+    _clerk_only(request)
+    department = get_object_or_404(Department.objects.filter(is_active=True), pk=pk)
+    form = LiaisonForm(request.POST or None, initial={"username": free_username(f"liaison_{department.pk}")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.add_liaison(department=department, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            return _issued(request, "liaison", {"name": link.user.display}, link)
+    status = 400 if form.errors else 200
+    return render(request, "district/liaison_add.html", {"department": department, "form": form}, status=status)
+
+
+@never_cache
+@login_required
+@require_POST
+def liaison_reissue(request, pk: int):
+    """A new activation link for a liaison who never activated; the earlier link stops working."""
+    liaison = _liaison_or_404(request, pk)
+    try:
+        link = services.reissue_liaison_activation(user=liaison, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("district:liaisons")
+    return _issued(request, "liaison", {"name": liaison.display}, link)
+
+
+@login_required
+def liaison_leave(request, pk: int):
+    """A liaison leaves: what waits on the department, a warning if none would remain, and the reason."""
+    liaison = _liaison_or_404(request, pk)
+    serving = liaison.is_active
+    last_one = serving and not active_liaisons_of(liaison.department_id).exclude(pk=liaison.pk).exists()
+    form = LiaisonLeaveForm(request.POST or None, last_one=last_one)
+    if request.method == "POST" and serving:
+        done = submit(
+            request,
+            form,
+            lambda data: services.deactivate_liaison(user=liaison, actor=request.user, **data),
+            success=_("已登记%(name)s离岗：账号已停用，登录已失效。") % {"name": liaison.display},
+            redirect_to=reverse("district:liaisons"),
+        )
+        if done:
+            return done
+    context = {
+        "liaison": liaison,
+        "form": form,
+        "serving": serving,
+        "last_one": last_one,
+        "open_items": open_items_waiting_on(liaison) if serving else 0,
+    }
+    status = 400 if form.errors or (request.method == "POST" and not serving) else 200
+    return render(request, "district/liaison_leave.html", context, status=status)

@@ -12,8 +12,9 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     event_key = models.CharField(max_length=120)
-    # title and body: the wording in the site's language (zh-hans) when created, for the admin and for
-    # notifications created before `message`; readers see shown_title / shown_body.
+    # title and body: the wording in the site's language (zh-hans) when created, kept as the record and
+    # for notifications created before `message`. Every reader (pages, API, e-mails, the admin) shows
+    # shown_title / shown_body, worded in the reader's language.
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     # The text unworded (message ids and parameters, see notifications.wording), worded when read.
@@ -35,7 +36,7 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
 
     @property
     def shown_title(self) -> str:

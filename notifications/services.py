@@ -70,8 +70,11 @@ def notify(
 
 
 def email_notification(*, notification_id: int) -> bool:
-    """Send the single e-mail for one notification, once (claimed with a guarded update)."""
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    """Send the single e-mail for one notification, once (claimed with a guarded update); none to an account
+    deactivated since it was queued (a liaison who has left)."""
+    claimed = Notification.objects.filter(
+        pk=notification_id, emailed_at__isnull=True, recipient__is_active=True
+    ).update(emailed_at=timezone.now())
     if claimed != 1:
         return False
     note = Notification.objects.select_related("recipient").get(pk=notification_id)

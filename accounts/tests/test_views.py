@@ -49,3 +49,40 @@ def test_digest_preference_is_saved(client, cast):
     client.post("/accounts/preferences/", {"email": "m@example.org", "email_digest": "on"})
     cast.member.refresh_from_db()
     assert cast.member.email_digest is True
+
+
+def _account_changes(user, action):
+    from core.models import StatusChange
+
+    return list(StatusChange.objects.filter(action=action, object_id=user.pk, content_type__model="user"))
+
+
+def test_switching_language_while_signed_in_is_audited_once_per_change(client, cast):
+    client.force_login(cast.member)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    (row,) = _account_changes(cast.member, "set_language")
+    assert row.actor == cast.member and row.created_at is not None
+    assert (row.data["from_language"], row.data["to_language"]) == ("", "en")
+
+
+def test_choosing_the_language_on_the_preferences_page_is_audited_the_same_way(client, cast):
+    client.force_login(cast.member)
+    client.post("/accounts/preferences/", {"email": "", "language": "en"})
+    client.post("/accounts/preferences/", {"email": "", "language": ""})
+    rows = _account_changes(cast.member, "set_language")
+    assert [(r.actor, r.data["from_language"], r.data["to_language"]) for r in rows] == [
+        (cast.member, "", "en"),
+        (cast.member, "en", ""),
+    ]
+
+
+def test_a_new_email_address_is_audited_without_the_address(client, cast):
+    client.force_login(cast.member)
+    client.post("/accounts/preferences/", {"email": "m@example.org", "language": ""})
+    (row,) = _account_changes(cast.member, "update_preferences")
+    assert row.actor == cast.member and row.data["fields"] == ["email"]
+    assert "m@example.org" not in str(row.data)
+    client.post("/accounts/preferences/", {"email": "m@example.org", "language": ""})
+    assert len(_account_changes(cast.member, "update_preferences")) == 1
+    assert _account_changes(cast.member, "set_language") == []

@@ -193,3 +193,11 @@ def test_a_parameter_can_be_worded_too():
 def test_typed_text_is_shown_as_typed():
     """A plain string (a note, an agenda) is neither translated nor formatted, even with % signs."""
     assert word_text(pack_text("完成率100%，见%(附件)s"), pack_params({"t": "x"})) == "完成率100%，见%(附件)s"
+
+
+def test_the_admin_lists_notifications_in_the_readers_language(client, cast, django_user_model):
+    notify(recipients=[cast.member], event_key="x", title=gettext_lazy("督办指示：%(t)s"), params={"t": "落实双减"})
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "x", language="en")
+    client.force_login(root)
+    html = client.get("/admin/notifications/notification/").content.decode()
+    assert "Supervision instruction: 落实双减" in html and "督办指示" not in html

@@ -23,6 +23,18 @@ def test_single_mail_goes_out_on_commit(cast, django_capture_on_commit_callbacks
     assert Notification.objects.get(event_key="e2").emailed_at is not None
 
 
+def test_no_mail_to_a_liaison_who_left_after_the_notification_was_queued(cast):
+    from accounts.services import deactivate_liaison
+    from notifications.services import email_notification
+
+    cast.liaison.email = "edu@example.org"
+    cast.liaison.save()
+    note = notify(recipients=[cast.liaison], event_key="e3", title="新的转办工作")[0]  # the task is queued here
+    deactivate_liaison(user=cast.liaison, actor=cast.clerk, reason="transfer", leave_unstaffed=True)
+    assert email_notification(notification_id=note.pk) is False
+    assert mail.outbox == []
+
+
 def test_digest_users_get_one_mail_with_everything_once(cast, django_capture_on_commit_callbacks):
     cast.member.email, cast.member.email_digest = "m@example.org", True
     cast.member.save()
