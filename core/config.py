@@ -10,6 +10,8 @@ CONSTANCE_CONFIG = {
     # Proposals (domain.md §2)
     "PROPOSAL_REPLY_DAYS": (90, _("提案答复期限（天）"), int),
     "PROPOSAL_REPLY_MAX_DAYS": (180, _("提案延期后最长答复期限（天）"), int),
+    # domain.md §2: hard cases "explain in advance", so by default a unit asks before its deadline.
+    "PROPOSAL_EXTENSION_AFTER_DUE": (False, _("答复期限已过后承办单位仍可申请延期"), bool),
     "PROPOSAL_URGENT_REPLY_DAYS": (30, _("快速通道提案答复期限（天）"), int),
     "PROPOSAL_RETURN_WINDOW_DAYS": (5, _("承办单位申请退回调整的期限（天）"), int),
     "PROPOSAL_COSIGN_DAYS": (7, _("联名确认期限（天）"), int),
@@ -54,6 +56,10 @@ CONSTANCE_CONFIG = {
     "SUPERVISION_RETURN_WINDOW_DAYS": (5, _("部门申请改派的期限（天）"), int),
     "SUPERVISION_REMIND_BEFORE_DAYS": (7, _("到期前提醒（天）"), int),
     "SUPERVISION_REHANDLE_DAYS": (30, _("答复不满意后重新办理期限（天）"), int),
+    # 延期申请: the total a round's deadline may be moved by extensions, counted from that round's own deadline.
+    "SUPERVISION_EXTENSION_MAX_DAYS": (90, _("督办任务延期最多可超过原办理期限（天）"), int),
+    # A department chased for an overdue task often asks then, with a reason the office should hear.
+    "SUPERVISION_EXTENSION_AFTER_DUE": (True, _("办理期限已过（逾期）后部门仍可申请延期"), bool),
     # A document-number prefix (data, never translated), written escaped: 同政协专报.
     "SUPERVISION_REPORT_PREFIX": ("\u540c\u653f\u534f\u4e13\u62a5", _("专报件文号前缀（如“同政协专报”）"), str),
     # Grassroots (domain.md §0, §5)

@@ -99,7 +99,7 @@ class ProposalDetailSerializer(ProposalListSerializer):
     @extend_schema_field(ProposalReplySerializer(many=True))
     def get_replies(self, obj):
         # A reply under the office's review is not yet the proposers' (nor other members') to read.
-        replies = selectors.replies_for(self.context["request"].user, obj, obj.replies.all())
+        replies = selectors.replies_for(self.context["request"].user, obj)
         return ProposalReplySerializer(replies, many=True).data
 
 

@@ -136,7 +136,9 @@ def load(ctx: dict) -> None:
         )
     for i, state in enumerate(OTHER_STATES):
         topic, units = TOPICS[i % len(TOPICS)]
-        place = PLACES[i % len(PLACES)]
+        # Walk the places once per round of topics: with i % len(PLACES) the 9 places repeat in step
+        # with the 18 topics, so each title came back eight times (in different states).
+        place = PLACES[(i // len(TOPICS)) % len(PLACES)]
         title = f"关于{place}{topic}的建议" if place != "全区" else f"关于全区{topic}的建议"
         lead = rng.choice(accounts)
         cosigners = rng.sample([m for m in accounts if m.pk != lead.pk], rng.choice([0, 0, 1, 2]))

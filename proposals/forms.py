@@ -179,6 +179,7 @@ class ListFilterForm(forms.Form):
     is_excellent = forms.BooleanField(label=_("优秀提案"), required=False)
     mine = forms.BooleanField(label=_("我的提案"), required=False)
     overdue = forms.BooleanField(label=_("超过答复期限"), required=False)
+    extension_pending = forms.BooleanField(label=_("延期申请待审批"), required=False)
 
     def __init__(self, *args, **kwargs):
         from proposals.models import Status

@@ -447,3 +447,61 @@ class ProposalRating(models.Model):
 
     def __str__(self) -> str:
         return self.get_rating_display()
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+
+
+class ExtensionRequest(TimeStampedModel):
+    """A handling unit's request for a later reply deadline (延期申请), decided by the assigning offices.
+
+    Written only by the workflow effects of `request_extension` / `approve_extension` /
+    `refuse_extension` (and settled by the office's direct `extend`), so each step is also a
+    StatusChange on the proposal's timeline."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="extension_requests")
+    department = models.ForeignKey(
+        "district.Department", verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    current_due = models.DateField(_("原答复期限"), null=True, blank=True)
+    requested_due = models.DateField(_("申请延至"))
+    reason = models.TextField(_("申请理由"))
+    state = models.CharField(
+        _("审批结果"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    granted_due = models.DateField(_("同意延至"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(state__in=ExtensionState.values), name="extension_state_valid"),
+            # One request at a time per proposal and round: a pending one blocks the next.
+            models.UniqueConstraint(
+                fields=["proposal", "round"],
+                condition=models.Q(state="pending"),
+                name="extension_pending_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.requested_due}"

@@ -19,6 +19,8 @@ from proposals.models import (
     EXCELLENT_STATES,
     FILED_STATES,
     UNIT_STATES,
+    ExtensionRequest,
+    ExtensionState,
     Proposal,
     ProposalAssignment,
     ProposalRating,
@@ -59,6 +61,14 @@ def _assigned_to(department_id) -> Exists:
     return Exists(
         ProposalAssignment.objects.filter(proposal=OuterRef("pk"), department_id=department_id, is_active=True)
     )
+
+
+def _extension_pending() -> Q:
+    """Proposals being handled whose unit waits for a decision on more time."""
+    pending = ExtensionRequest.objects.filter(
+        proposal=OuterRef("pk"), round=OuterRef("round"), state=ExtensionState.PENDING
+    )
+    return Q(Exists(pending), status__in=(S.IN_PROGRESS, S.REHANDLING))
 
 
 def proposals_visible_to(viewer) -> QuerySet[Proposal]:
@@ -144,7 +154,7 @@ def inbox(user) -> QuerySet[Proposal]:
     if is_proposal_office(user):
         q |= Q(status__in=(S.SUBMITTED, S.PRE_REVIEWED, S.FILED, S.REVIEW, S.UNSATISFIED))
     if is_proposal_office(user) or is_clerk(user) or is_gov_office(user) or is_party_office(user):
-        q |= Q(status__in=(S.TO_ASSIGN, S.RETURN_REQUESTED))
+        q |= Q(status__in=(S.TO_ASSIGN, S.RETURN_REQUESTED)) | _extension_pending()
     if is_dept_liaison(user) and user.department_id:
         q |= Q(status__in=(S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING)) & Q(_assigned_to(user.department_id))
     return _base().filter(q).order_by("reply_due", "-created_at")
@@ -167,10 +177,13 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
     if f.get("department"):
         qs = qs.filter(_assigned_to(f["department"]))
     if f.get("reply_class"):
-        qs = qs.filter(Q(replies__reply_class__code=f["reply_class"]) & _shown_replies(viewer)).distinct()
+        shown = ProposalReply.objects.filter(
+            readable_replies(viewer), proposal=OuterRef("pk"), reply_class__code=f["reply_class"]
+        )
+        qs = qs.filter(Exists(shown))
     # The proposal's rating as the statistics count it: a figure's row opens the same proposals, and the
     # export's 评价 column says what the statistics counted.
-    qs = qs.annotate(outcome_rating=proposal_rating())
+    qs = qs.annotate(outcome_rating=proposal_rating(), has_pending_extension=_extension_pending())
     if f.get("rating"):
         qs = qs.filter(outcome_rating=f["rating"])
     if f.get("is_key"):
@@ -180,6 +193,8 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
     if f.get("overdue"):
         late = (S.ASSIGNED, S.RETURN_REQUESTED, S.IN_PROGRESS, S.REHANDLING)
         qs = qs.filter(status__in=late, reply_due__lt=timezone.localdate())
+    if f.get("extension_pending"):
+        qs = qs.filter(_extension_pending())
     if f.get("mine"):
         qs = qs.filter(
             Q(author=viewer) | Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer)))
@@ -193,12 +208,13 @@ def detail_context(viewer, proposal: Proposal) -> dict:
         "signers": list(proposal.signers.select_related("member", "user")),
         "assignments": list(proposal.assignments.select_related("department").order_by("-is_active", "role", "id")),
         "contacts": list(proposal.contacts.select_related("department", "recorded_by")),
-        "replies": replies_for(
-            viewer, proposal, proposal.replies.select_related("department", "reply_class", "submitted_by")
-        ),
+        "replies": replies_for(viewer, proposal),
         "ratings": list(proposal.ratings.select_related("user")),
         "merged": list(proposal.merged.select_related("member", "author")),
         "reply_classes": list(ReplyClass.objects.filter(is_active=True)),
+        "extension_requests": list(
+            proposal.extension_requests.select_related("department", "requested_by", "decided_by")
+        ),
     }
 
 
@@ -207,31 +223,33 @@ def sees_replies_under_review(viewer) -> bool:
     return bool(sees_all_proposals(viewer))
 
 
-def replies_for(viewer, proposal: Proposal, replies=None) -> list[ProposalReply]:
-    """The replies of a proposal the viewer may read.
+def released_replies() -> Q:
+    """Replies (ProposalReply rows) the office has approved and sent to the proposers: those of an
+    earlier round, and those of a proposal whose reply has gone out (`letters.is_released` for one row)."""
+    from proposals.services.letters import RELEASED_STATES
+
+    return Q(round__lt=F("proposal__round")) | Q(proposal__status__in=RELEASED_STATES)
+
+
+def readable_replies(viewer) -> Q:
+    """The replies (ProposalReply rows) the viewer may read: the rule the proposal page, the API and
+    the lists' reply-class filter share.
 
     A reply is the unit's until the office approves it (review may return it for rewriting): before
     that only the office side and the replying unit's liaisons read it; proposers, other members and
     other units read approved replies only, as with the reply letters (`letters_for`)."""
-    from proposals.services.letters import is_released
-
-    rows = list(proposal.replies.select_related("department", "reply_class") if replies is None else replies)
-    if sees_replies_under_review(viewer):
-        return rows
-    unit = viewer.department_id if is_dept_liaison(viewer) else None
-    return [r for r in rows if is_released(r, proposal) or (unit and r.department_id == unit)]
-
-
-def _shown_replies(viewer) -> Q:
-    """replies_for as a filter on the proposals' replies (for the reply-class filter of the lists)."""
-    from proposals.services.letters import RELEASED_STATES
-
     if sees_replies_under_review(viewer):
         return Q()
-    q = Q(replies__round__lt=F("round")) | Q(status__in=RELEASED_STATES)
+    q = released_replies()
     if is_dept_liaison(viewer) and viewer.department_id:
-        q |= Q(replies__department_id=viewer.department_id)
+        q |= Q(department_id=viewer.department_id)
     return q
+
+
+def replies_for(viewer, proposal: Proposal) -> list[ProposalReply]:
+    """The replies of a proposal the viewer may read (`readable_replies`)."""
+    replies = proposal.replies.filter(readable_replies(viewer))
+    return list(replies.select_related("department", "reply_class", "submitted_by"))
 
 
 def active_reply_classes() -> QuerySet[ReplyClass]:
@@ -249,6 +267,7 @@ def merge_candidates(proposal: Proposal) -> QuerySet[Proposal]:
 def viewer_flags(viewer, proposal: Proposal) -> dict:
     """What the viewer may do on the detail page (the template shows forms by these flags)."""
     from proposals.predicates import assignment_of, is_assigner, is_key_selector
+    from proposals.services.handling import latest_due
 
     unit = assignment_of(viewer, proposal) if is_dept_liaison(viewer) else None
     handling = proposal.status in (S.IN_PROGRESS, S.REHANDLING)
@@ -259,6 +278,7 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         and ProposalSigner.objects.filter(proposal=proposal, user=viewer, accepted__isnull=True).exists()
     )
     open_filed = proposal.status in FILED_STATES and proposal.status != S.CLOSED
+    pending_extension = pending_extension_of(proposal) if handling else None
     return {
         "can_edit": proposal.author_id == viewer.pk and proposal.status == S.DRAFT,
         "pending_signer": pending_signer,
@@ -275,7 +295,29 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         and not proposal.is_excellent,
         "can_withdraw_excellent": bool(is_proposal_office(viewer)) and proposal.is_excellent,
         "can_export": bool(sees_all_proposals(viewer)),
+        # The extension-request form (a handling unit) and the decision form (the assigning offices).
+        "pending_extension": pending_extension,
+        "can_request_extension": unit is not None and handling and pending_extension is None,
+        "can_decide_extension": bool(is_assigner(viewer)) and pending_extension is not None,
+        "extension_actions": extension_action_names(proposal) if handling else {},
+        "extension_latest": latest_due(proposal) if handling else None,
     }
+
+
+def pending_extension_of(proposal: Proposal, *, lock: bool = False) -> ExtensionRequest | None:
+    """The extension request of the current round still waiting for a decision, if any."""
+    qs = ExtensionRequest.objects.filter(proposal=proposal, round=proposal.round, state=ExtensionState.PENDING)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return qs.select_related("department", "requested_by").first()
+
+
+def extension_action_names(proposal: Proposal) -> dict:
+    """The workflow action names of the extension steps in the proposal's state, for the page's forms."""
+    from proposals.workflow import EXTENSION_SUFFIX
+
+    suffix = EXTENSION_SUFFIX[proposal.status]
+    return {step: f"{step}_extension{suffix}" for step in ("request", "approve", "refuse")}
 
 
 def letters_for(viewer, proposal: Proposal) -> list[ProposalReply]:

@@ -109,10 +109,9 @@ def annual_statistics(year: int) -> dict:
 def _first_replies(filed):
     """First-round replies the office has approved and sent to the proposers. A reply still under the
     office's review may be returned and rewritten (with another class), so it is not counted yet."""
-    from proposals.services.letters import RELEASED_STATES
+    from proposals.selectors import released_replies
 
-    released = Q(round__lt=F("proposal__round")) | Q(proposal__status__in=RELEASED_STATES)
-    return ProposalReply.objects.filter(released, proposal__in=filed, round=1)
+    return ProposalReply.objects.filter(released_replies(), proposal__in=filed, round=1)
 
 
 def _by_class(filed) -> list[dict]:

@@ -9,6 +9,58 @@ from proposals.predicates import is_assigned_unit, is_assigner, is_author, is_pr
 
 S = Status
 SERVICES = "proposals.services"
+EXT = f"{SERVICES}.extension"
+# Units may ask for more time while handling, also in the re-handling round (action name suffix per state).
+EXTENSION_SUFFIX = {S.IN_PROGRESS: "", S.REHANDLING: "_rehandling"}
+
+
+def extension_actions(state: str, suffix: str) -> list[Action]:
+    """A unit's extension request and the office's decision; each keeps the proposal in `state`.
+
+    The page and the API offer them with their own form (the date and the reason), and their effects
+    tell the people concerned (the office of a request, the unit of the answer)."""
+    own = {"own_form": True, "notify_holders": False}
+    return [
+        Action(
+            f"request_extension{suffix}",
+            _("申请延期答复"),
+            (state,),
+            state,
+            is_assigned_unit,
+            note_required=True,
+            note_label=_("申请延期理由"),
+            fields=("due",),
+            guard=f"{EXT}.guard_request",
+            effect=f"{EXT}.on_request",
+            style="outline-secondary",
+            **own,
+        ),
+        Action(
+            f"approve_extension{suffix}",
+            _("同意延期"),
+            (state,),
+            state,
+            is_assigner,
+            fields=("due",),
+            guard=f"{EXT}.guard_approve",
+            effect=f"{EXT}.on_approve",
+            **own,
+        ),
+        Action(
+            f"refuse_extension{suffix}",
+            _("不同意延期"),
+            (state,),
+            state,
+            is_assigner,
+            note_required=True,
+            note_label=_("不同意延期的理由"),
+            guard=f"{EXT}.guard_decide",
+            effect=f"{EXT}.on_refuse",
+            style="outline-danger",
+            **own,
+        ),
+    ]
+
 
 WORKFLOW = register(
     Workflow(
@@ -172,6 +224,7 @@ WORKFLOW = register(
                 effect=f"{SERVICES}.handling.on_extend",
                 style="outline-secondary",
             ),
+            *(a for state, suffix in EXTENSION_SUFFIX.items() for a in extension_actions(state, suffix)),
             Action(
                 "send_reply",
                 _("报送答复"),

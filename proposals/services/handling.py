@@ -153,7 +153,7 @@ def on_acknowledge(proposal: Proposal, *, actor, **kwargs) -> None:
         row.save(update_fields=["acknowledged_at", "updated_at"])
 
 
-def _due(data: dict) -> date:
+def due_from(data: dict) -> date:
     try:
         return date.fromisoformat(str((data or {}).get("due") or ""))
     except ValueError:
@@ -161,23 +161,37 @@ def _due(data: dict) -> date:
         raise Refused(msg, fields={"due": [msg]}) from None
 
 
-def guard_extend(proposal: Proposal, *, data, **kwargs) -> None:
-    """Extensions move the deadline later, but never past the maximum after the hand-over."""
-    due = _due(data)
-    if proposal.reply_due and due <= proposal.reply_due:
-        raise Refused(_("新的答复期限须晚于原期限%(d)s。") % {"d": proposal.reply_due.isoformat()})
+def latest_due(proposal: Proposal) -> date:
+    """The latest reply deadline an extension may give: PROPOSAL_REPLY_MAX_DAYS after the hand-over."""
     start = timezone.localdate(proposal.assigned_at) if proposal.assigned_at else timezone.localdate()
-    latest = start + timedelta(days=int(config.PROPOSAL_REPLY_MAX_DAYS))
+    return start + timedelta(days=int(config.PROPOSAL_REPLY_MAX_DAYS))
+
+
+def check_extended_due(proposal: Proposal, due: date) -> None:
+    """Extensions move the deadline later, but never past the maximum after the hand-over."""
+    if proposal.reply_due and due <= proposal.reply_due:
+        msg = _("新的答复期限须晚于原期限%(d)s。") % {"d": proposal.reply_due.isoformat()}
+        raise Refused(msg, fields={"due": [msg]})
+    latest = latest_due(proposal)
     if due > latest:
-        raise Refused(
-            _("延期后的答复期限不能晚于交办后%(n)s天（%(d)s）。")
-            % {"n": int(config.PROPOSAL_REPLY_MAX_DAYS), "d": latest.isoformat()}
-        )
+        msg = _("延期后的答复期限不能晚于交办后%(n)s天（%(d)s）。") % {
+            "n": int(config.PROPOSAL_REPLY_MAX_DAYS),
+            "d": latest.isoformat(),
+        }
+        raise Refused(msg, fields={"due": [msg]})
 
 
-def on_extend(proposal: Proposal, *, data, **kwargs) -> None:
-    proposal.reply_due = _due(data)
+def guard_extend(proposal: Proposal, *, data, **kwargs) -> None:
+    check_extended_due(proposal, due_from(data))
+
+
+def on_extend(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
+    """Move the deadline; a unit's pending request is answered by it (the office granted more time)."""
+    from proposals.services.extension import settle_by_direct_extension
+
+    proposal.reply_due = due_from(data)
     proposal.save(update_fields=["reply_due"])
+    settle_by_direct_extension(proposal, actor=actor, note=note)
 
 
 def _unit_row(proposal: Proposal, actor, *, doing: str) -> ProposalAssignment:

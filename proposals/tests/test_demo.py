@@ -27,6 +27,9 @@ def test_demo_follows_the_seed_and_covers_every_state():
     assert set(OpinionReport.objects.values_list("status", flat=True)) == set(ReportStatus.values)
     numbers = list(Proposal.objects.filter(serial__isnull=False).values_list("session_id", "serial"))
     assert len(numbers) == len(set(numbers))
+    # A department's to-do list must not show one title several times in different states.
+    titles = list(Proposal.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles))
     # A demo reply downloads as a letter with the unit's contact.
     from docx import Document
 

@@ -563,3 +563,42 @@ def test_a_reply_under_review_is_read_only_by_the_office_and_its_unit(client, ap
     perform(p, "approve_reply", actor=cast.proposal)
     for user in (cast.member, cast.standing):
         assert reads(user) == (True, True, True), user
+
+
+# The page's forms (one view each, declared as a table in proposals.views.handling)
+
+PAGE_FORMS = [
+    ("units", "units_form"),
+    ("contact", "contact_form"),
+    ("opinion", "opinion_form"),
+    ("reply", "reply_form"),
+    ("rate", "rating_form"),
+    ("key", "key_form"),
+    ("meeting", "meeting_form"),
+    ("excellent", "excellent_form"),
+    ("excellent_withdraw", "withdraw_excellent_form"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "form_name"), PAGE_FORMS)
+def test_each_page_form_shows_a_bad_post_again_on_the_page(client, cast, url_name, form_name):
+    proposal = filed(cast)
+    url = reverse(f"proposals:{url_name}", args=[proposal.pk])
+    assert client.post(url)["Location"].startswith("/accounts/login/")
+    login(client, cast.proposal)
+    assert client.get(url).status_code == 405
+    response = client.post(url, {})
+    assert response.status_code == 400
+    form = response.context[form_name]
+    assert form.is_bound and form.errors
+    assert client.post(reverse(f"proposals:{url_name}", args=[proposal.pk + 1000])).status_code == 404
+
+
+def test_marking_a_key_proposal_says_so_and_returns_to_the_page(client, cast):
+    proposal = filed(cast)
+    login(client, cast.proposal)
+    response = client.post(reverse("proposals:key", args=[proposal.pk]), {"supervisor": cast.chair.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == proposal.get_absolute_url()
+    assert "已确定为重点提案。" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.is_key

@@ -1,10 +1,15 @@
 """The proposal page and the handling forms: units, contacts, co-unit opinions, replies, ratings, key, excellent."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.exports import file_response
@@ -22,7 +27,7 @@ from proposals.forms import (
     UnitsForm,
     WithdrawExcellentForm,
 )
-from proposals.models import Conversion, RejectGround
+from proposals.models import Conversion, Proposal, RejectGround
 from proposals.workflow import SYSTEM_ACTIONS
 
 # Actions with their own form on the page rather than a plain button.
@@ -70,15 +75,41 @@ def detail(request, pk: int):
     return _render(request, selectors.get_proposal_for(request.user, pk))
 
 
-def _handle(request, pk: int, form_class, form_key: str, call, success: str):
-    """Validate one form, call one service (which checks who may); on refusal re-render with what was typed."""
-    proposal = selectors.get_proposal_for(request.user, pk)
-    form = form_class(request.POST)
-    done = submit(request, form, lambda _data: call(proposal, form), success=success, redirect_to=proposal)
-    if done:
-        return done
-    proposal.refresh_from_db()
-    return _render(request, proposal, status=400, **{form_key: form})
+@dataclass(frozen=True)
+class PageForm:
+    """A form of the proposal page that calls one service (which checks who may) and says what it did.
+
+    The service is called as `service(proposal=, actor=, **arguments(request, form))`."""
+
+    form_class: type[forms.Form]
+    # The form's name in the page's context: on a refusal the page shows it again with what was typed.
+    context_name: str
+    service: Callable[..., object]
+    done: Promise
+    arguments: Callable[[HttpRequest, forms.Form], dict] = lambda _request, form: form.cleaned_data
+
+
+def _page_form_view(spec: PageForm):
+    """The POST view of one page form: validate, call the service, then back to the page or show the form again."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        proposal = selectors.get_proposal_for(request.user, pk)
+        form = spec.form_class(request.POST)
+        done = submit(
+            request,
+            form,
+            lambda _data: spec.service(proposal=proposal, actor=request.user, **spec.arguments(request, form)),
+            success=spec.done,
+            redirect_to=proposal,
+        )
+        if done:
+            return done
+        proposal.refresh_from_db()
+        return _render(request, proposal, status=400, **{spec.context_name: form})
+
+    return view
 
 
 LETTER_TYPES = {
@@ -99,82 +130,28 @@ def letter(request, pk: int, reply_id: int, fmt: str):
     return file_response(render_letter(reply), letters.letter_filename(reply, fmt), LETTER_TYPES[fmt])
 
 
-@login_required
-@require_POST
-def set_units(request, pk: int):
-    def call(proposal, form):
-        perform(proposal, "set_units", actor=request.user, note=request.POST.get("note", ""), data=form.payload())
-
-    return _handle(request, pk, UnitsForm, "units_form", call, _("已确定承办单位。"))
+def _set_units(*, proposal: Proposal, actor, note: str, data: dict) -> None:
+    perform(proposal, "set_units", actor=actor, note=note, data=data)
 
 
-@login_required
-@require_POST
-def contact(request, pk: int):
-    def call(proposal, form):
-        services.record_contact(proposal=proposal, actor=request.user, **form.cleaned_data)
-
-    return _handle(request, pk, ContactForm, "contact_form", call, _("已保存沟通记录。"))
-
-
-@login_required
-@require_POST
-def opinion(request, pk: int):
-    def call(proposal, form):
-        services.submit_opinion(proposal=proposal, actor=request.user, opinion=form.cleaned_data["opinion"])
-
-    return _handle(request, pk, OpinionForm, "opinion_form", call, _("已提交会办意见。"))
-
-
-@login_required
-@require_POST
-def reply(request, pk: int):
-    def call(proposal, form):
-        services.submit_reply(proposal=proposal, actor=request.user, **form.cleaned_data)
-
-    return _handle(request, pk, ReplyForm, "reply_form", call, _("已报送答复。"))
-
-
-@login_required
-@require_POST
-def rate(request, pk: int):
-    def call(proposal, form):
-        services.rate_reply(proposal=proposal, actor=request.user, **form.cleaned_data)
-
-    return _handle(request, pk, RatingForm, "rating_form", call, _("已提交评价。"))
-
-
-@login_required
-@require_POST
-def mark_key(request, pk: int):
-    def call(proposal, form):
-        services.mark_key(proposal=proposal, supervisor=form.cleaned_data["supervisor"], actor=request.user)
-
-    return _handle(request, pk, KeyForm, "key_form", call, _("已确定为重点提案。"))
-
-
-@login_required
-@require_POST
-def meeting(request, pk: int):
-    def call(proposal, form):
-        services.schedule_handling_meeting(proposal=proposal, actor=request.user, **form.cleaned_data)
-
-    return _handle(request, pk, MeetingForm, "meeting_form", call, _("已安排提案办理协商会。"))
-
-
-@login_required
-@require_POST
-def excellent(request, pk: int):
-    def call(proposal, form):
-        services.select_excellent(proposal=proposal, actor=request.user, year=form.cleaned_data["year"])
-
-    return _handle(request, pk, ExcellentForm, "excellent_form", call, _("已评为优秀提案。"))
-
-
-@login_required
-@require_POST
-def withdraw_excellent(request, pk: int):
-    def call(proposal, form):
-        services.withdraw_excellent(proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"])
-
-    return _handle(request, pk, WithdrawExcellentForm, "withdraw_excellent_form", call, _("已撤销优秀提案。"))
+set_units = _page_form_view(
+    PageForm(
+        UnitsForm,
+        "units_form",
+        _set_units,
+        _("已确定承办单位。"),
+        arguments=lambda request, form: {"note": request.POST.get("note", ""), "data": form.payload()},
+    )
+)
+contact = _page_form_view(PageForm(ContactForm, "contact_form", services.record_contact, _("已保存沟通记录。")))
+opinion = _page_form_view(PageForm(OpinionForm, "opinion_form", services.submit_opinion, _("已提交会办意见。")))
+reply = _page_form_view(PageForm(ReplyForm, "reply_form", services.submit_reply, _("已报送答复。")))
+rate = _page_form_view(PageForm(RatingForm, "rating_form", services.rate_reply, _("已提交评价。")))
+mark_key = _page_form_view(PageForm(KeyForm, "key_form", services.mark_key, _("已确定为重点提案。")))
+meeting = _page_form_view(
+    PageForm(MeetingForm, "meeting_form", services.schedule_handling_meeting, _("已安排提案办理协商会。"))
+)
+excellent = _page_form_view(PageForm(ExcellentForm, "excellent_form", services.select_excellent, _("已评为优秀提案。")))
+withdraw_excellent = _page_form_view(
+    PageForm(WithdrawExcellentForm, "withdraw_excellent_form", services.withdraw_excellent, _("已撤销优秀提案。"))
+)

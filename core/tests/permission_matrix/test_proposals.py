@@ -54,7 +54,14 @@ PROPOSAL_MATRIX = {
     "assigned": {"request_return": LEAD_UNIT, "acknowledge": LEAD_UNIT},
     # Only the assigner reassigns: the unit never forwards on its own.
     "return_requested": {"accept_return": ASSIGNERS, "refuse_return": ASSIGNERS},
-    "in_progress": {"extend": ASSIGNERS, "send_reply": LEAD_UNIT},
+    # A handling unit asks for more time (延期申请); the assigners decide, or extend on their own.
+    "in_progress": {
+        "extend": ASSIGNERS,
+        "send_reply": LEAD_UNIT,
+        "request_extension": LEAD_UNIT,
+        "approve_extension": ASSIGNERS,
+        "refuse_extension": ASSIGNERS,
+    },
     "review": {"approve_reply": PROPOSAL_OFFICE, "return_reply": PROPOSAL_OFFICE},
     # The proposer's rating concludes it (fired by the rating service), or the office closes the file.
     "replied": {
@@ -64,7 +71,12 @@ PROPOSAL_MATRIX = {
         "close": PROPOSAL_OFFICE,
     },
     "unsatisfied": {"rehandle": PROPOSAL_OFFICE, "close": PROPOSAL_OFFICE},
-    "rehandling": {"send_reply": LEAD_UNIT},
+    "rehandling": {
+        "send_reply": LEAD_UNIT,
+        "request_extension_rehandling": LEAD_UNIT,
+        "approve_extension_rehandling": ASSIGNERS,
+        "refuse_extension_rehandling": ASSIGNERS,
+    },
     "follow_up": {"close": PROPOSAL_OFFICE},
     "closed": {},
 }
@@ -201,9 +213,10 @@ def test_a_confirmed_cosigner_rates_the_reply_too(cast):
     ("state", "want"),
     [
         # A co-unit may ask to be relieved of a misassigned proposal, but the lead acknowledges and replies.
+        # Any handling unit may ask for more time (its opinion gates the lead's reply).
         ("assigned", {"request_return"}),
-        ("in_progress", set()),
-        ("rehandling", set()),
+        ("in_progress", {"request_extension"}),
+        ("rehandling", {"request_extension_rehandling"}),
     ],
 )
 def test_a_co_unit_countersigns_but_does_not_reply(cast, state, want):
