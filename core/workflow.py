@@ -68,9 +68,15 @@ class Action:
     # Whether the holders of the target state are told (False when the effect notifies the people
     # concerned itself, e.g. an action that leaves the state as it was).
     notify_holders: bool = True
+    # When set, (user, obj) -> whether to offer the action now (a vote to announce once one exists).
+    # Only what is offered is listed; `perform` still relies on the guard for its readable refusal.
+    offered: Predicate | str | None = None
 
     def is_allowed(self, user, obj) -> bool:
         return check(self.allowed, user, obj)
+
+    def is_offered(self, user, obj) -> bool:
+        return self.offered is None or check(self.offered, user, obj)
 
 
 @dataclass
@@ -135,7 +141,7 @@ class Workflow:
 
     def available(self, obj, user) -> list[Action]:
         state = getattr(obj, self.status_field)
-        return [a for a in self.actions if state in a.sources and a.is_allowed(user, obj)]
+        return [a for a in self.actions if state in a.sources and a.is_allowed(user, obj) and a.is_offered(user, obj)]
 
     def visible_to(self, user) -> models.QuerySet:
         return _resolve(self.visible)(user)
@@ -312,10 +318,11 @@ def history_for(obj) -> list[dict]:
     if history is not None:
         records = list(history.all().select_related("history_user").order_by("history_date"))
         status_field = wf.status_field if wf else "status"
+        m2m = _m2m_rows(records)
         # Each record with the one before it (None for the first); a record imported in bulk may
         # have no history rows at all.
         for prev, rec in zip([None, *records], records, strict=False):
-            diff = _diff(prev, rec, skip={status_field, "updated_at", "version"})
+            diff = _diff(prev, rec, skip={status_field, "updated_at", "version"}, m2m=m2m)
             if rec.history_type == "~" and not diff:
                 continue
             events.append(
@@ -331,19 +338,42 @@ def history_for(obj) -> list[dict]:
     return events
 
 
-def _diff(prev, rec, *, skip: set[str]) -> list[dict]:
+def _m2m_rows(records: list) -> dict[str, dict[int, list[dict]]]:
+    """The many-to-many rows simple-history recorded with each record, read with one query per field
+    for the whole timeline (its own `diff_against` reads them twice per record): field name →
+    history id → the through rows, as simple-history compares them."""
+    if not records:
+        return {}
+    out: dict[str, dict[int, list[dict]]] = {}
+    ids = [rec.history_id for rec in records]
+    skip = ("id", "m2m_history_id", "history")
+    for m2m_field in records[0]._history_m2m_fields:
+        through = getattr(records[0], m2m_field.name).model
+        columns = [f.name for f in through._meta.fields if f.editable and f.name not in skip]
+        by_record: dict[int, list[dict]] = {pk: [] for pk in ids}
+        rows = through.objects.filter(history_id__in=ids).order_by(m2m_field.m2m_reverse_field_name(), "pk")
+        for row in rows.values("history_id", *columns):
+            by_record[row.pop("history_id")].append(row)
+        out[m2m_field.name] = by_record
+    return out
+
+
+def _diff(prev, rec, *, skip: set[str], m2m: dict[str, dict[int, list[dict]]]) -> list[dict]:
     if prev is None:
         return []
-    delta = rec.diff_against(prev)
+    delta = rec.diff_against(prev, excluded_fields=list(m2m))
+    changes = [(c.field, c.old, c.new) for c in delta.changes]
+    for name, by_record in m2m.items():
+        old, new = by_record[prev.history_id], by_record[rec.history_id]
+        if old != new:
+            changes.append((name, old, new))
     out = []
-    for change in delta.changes:
-        if change.field in skip:
+    for name, old, new in changes:
+        if name in skip:
             continue
-        field_obj = rec.instance_type._meta.get_field(change.field)
+        field_obj = rec.instance_type._meta.get_field(name)
         if getattr(field_obj, "sensitive", False):
             old, new = "***", "***"
-        else:
-            old, new = change.old, change.new
         out.append({"field_obj": field_obj, "label": str(field_obj.verbose_name), "old": old, "new": new})
     return out
 

@@ -12,7 +12,7 @@ from rest_framework.routers import SimpleRouter
 from core.api.workflow import WorkflowViewSetMixin
 from supervision import selectors
 from supervision.choices import ReplyClass
-from supervision.models import ProgressReport, SpecialReport, SupervisionTask, TaskReply
+from supervision.models import ProgressReport, SpecialReport, SupervisionTask, TaskExtensionRequest, TaskReply
 from supervision.predicates import is_lead_liaison
 from supervision.services import tasks as task_services
 
@@ -71,6 +71,32 @@ class SupervisionReplySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "round", "submitted_at", "rating"]
 
 
+class SupervisionExtensionRequestSerializer(serializers.ModelSerializer):
+    department = serializers.StringRelatedField()
+    requested_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = TaskExtensionRequest
+        fields = [
+            "id",
+            "round",
+            "department",
+            "requested_by",
+            "created_at",
+            "current_due",
+            "requested_due",
+            "reason",
+            "state",
+            "state_label",
+            "decided_by",
+            "decided_at",
+            "granted_due",
+            "decision_note",
+        ]
+
+
 class SupervisionTaskViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Supervision tasks the caller may see (liaisons: their own department's)."""
 
@@ -101,6 +127,13 @@ class SupervisionTaskViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet
         payload.is_valid(raise_exception=True)
         report = task_services.report_progress(task=task, actor=request.user, **payload.validated_data)
         return Response(SupervisionProgressSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=SupervisionExtensionRequestSerializer(many=True), summary=_("延期申请"))
+    @action(detail=True, methods=["get"], url_path="extension-requests")
+    def extension_requests(self, request, pk=None):
+        """The task's extension requests and their decisions; ask and decide through `transitions/`."""
+        task = self.get_object()
+        return Response(SupervisionExtensionRequestSerializer(selectors.extension_requests_of(task), many=True).data)
 
     @extend_schema(methods=["GET"], responses=SupervisionReplySerializer, summary=_("答复草稿"))
     @extend_schema(

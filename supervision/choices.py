@@ -38,6 +38,16 @@ HANDLING_STATES = (
 )
 
 
+class ExtensionState(models.TextChoices):
+    """Where a department's request for a later deadline (延期申请) stands."""
+
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+    # The department replied before anyone decided: nothing is left to decide.
+    LAPSED = "lapsed", _("已答复，不再审批")
+
+
 class ReportStatus(models.TextChoices):
     """Special report states: drafted by the research office, signed off by the secretary-general."""
 

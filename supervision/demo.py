@@ -123,6 +123,15 @@ def _drive(task, state: str, *, rater, gov) -> None:
         add_note(task=task, actor=party, body="电话联系部门分管领导，了解滞后原因。", kind=SupervisionNote.Kind.NOTE)
         if state == "reminded":
             perform(task, "remind", actor=gov, note="请于5个工作日内报送办理情况和下一步计划。")
+        else:
+            # The department chased for being late asks for more time; the government office decides.
+            perform(
+                task,
+                "request_extension_overdue",
+                actor=liaison,
+                note="涉及场地改造，需等待区财政追加预算批复，申请延期一个月。",
+                data={"due_date": timezone.localdate() + dt.timedelta(days=30)},
+            )
         return
     report_progress(task=task, actor=liaison, percent=45, text="已召开专题部署会，完成方案制定，正在组织实施。")
     if state == "in_progress":

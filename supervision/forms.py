@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from consultations.models import Meeting
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, RequiredMessagesMixin, StyledFormMixin
 from district.models import Department
 from supervision.choices import ReplyClass
 from supervision.models import SpecialReport, SupervisionNote
@@ -25,13 +25,13 @@ def _raters():
     )
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(RequiredMessagesMixin, forms.Form):
     percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
     text = forms.CharField(label=_("进展情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     attachment = forms.FileField(label=_("附件（可选）"), required=False)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(RequiredMessagesMixin, forms.Form):
     """The reply editor; every field is optional so that a half-written draft can be saved."""
 
     classification = forms.ChoiceField(
@@ -46,18 +46,18 @@ class ReplyForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(RequiredMessagesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=SupervisionNote.Kind.choices)
     body = forms.CharField(label=_("内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AssignForm(forms.Form):
+class AssignForm(RequiredMessagesMixin, forms.Form):
     lead_department = forms.ModelChoiceField(label=_("牵头部门"), queryset=_departments())
     co_departments = forms.ModelMultipleChoiceField(label=_("协办部门"), queryset=_departments(), required=False)
     due_date = forms.DateField(label=_("办理期限"), widget=DateInput)
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(RequiredMessagesMixin, forms.Form):
     lead_department = forms.ModelChoiceField(label=_("改派至"), queryset=_departments())
     co_departments = forms.ModelMultipleChoiceField(
         label=_("协办部门"),
@@ -107,7 +107,7 @@ class CompileForm(StyledFormMixin, forms.Form):
         return data
 
 
-class ReportEditForm(forms.ModelForm):
+class ReportEditForm(RequiredMessagesMixin, forms.ModelForm):
     class Meta:
         model = SpecialReport
         fields = ["title", "recipients", "intro", "closing", "lead", "is_public"]

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, F, FloatField, Prefetch, Q, Value
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,8 +14,9 @@ from accounts.predicates import has_role, is_cppcc_leader, is_dept_liaison, is_o
 from accounts.roles import Role
 from core.models import StatusChange
 from district.models import Department
-from supervision.choices import HANDLING_STATES, OPEN_STATES, Rating, ReportStatus, TaskStatus
-from supervision.models import ProgressReport, SpecialReport, SupervisionTask, TaskReply
+from supervision.choices import HANDLING_STATES, OPEN_STATES, ExtensionState, Rating, ReportStatus, TaskStatus
+from supervision.models import ProgressReport, SpecialReport, SupervisionTask, TaskExtensionRequest, TaskReply
+from supervision.workflow import EXTENSION_SUFFIX
 
 # Who sees every task and report: the CPPCC office side, its leaders and the supervising offices.
 sees_everything = is_office | is_cppcc_leader | has_role(Role.PARTY_OFFICE, Role.GOV_OFFICE, Role.PARTY_LEADER)
@@ -43,11 +44,27 @@ def get_task_for(viewer, pk: int) -> SupervisionTask:
     return get_object_or_404(tasks_visible_to(viewer).prefetch_related("co_departments"), pk=pk)
 
 
+def awaiting_extension_decision() -> Q:
+    """Tasks being handled whose lead department waits for a decision on more time."""
+    pending = TaskExtensionRequest.objects.filter(task=OuterRef("pk"), state=ExtensionState.PENDING)
+    return Q(Exists(pending), status__in=HANDLING_STATES)
+
+
 def task_list(
-    viewer, *, status: str = "", department: str = "", rating: str = "", overdue: bool = False, start=None, end=None
+    viewer,
+    *,
+    status: str = "",
+    department: str = "",
+    rating: str = "",
+    overdue: bool = False,
+    extension_pending: bool = False,
+    start=None,
+    end=None,
 ):
-    """The task list page: visible tasks, filterable by state, department, rating, lateness and date created."""
+    """The task list page: visible tasks, filterable by state, department, rating, lateness, a pending
+    extension request and date created."""
     qs = tasks_visible_to(viewer).prefetch_related("co_departments")
+    qs = qs.annotate(has_pending_extension=awaiting_extension_decision())
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATES)
     elif status:
@@ -58,6 +75,8 @@ def task_list(
         qs = qs.filter(rating=rating)
     if overdue:
         qs = qs.filter(status__in=OPEN_STATES, due_date__lt=timezone.localdate(), source_withdrawn_at__isnull=True)
+    if extension_pending:
+        qs = qs.filter(has_pending_extension=True)
     if start:
         qs = qs.filter(created_at__date__gte=start)
     if end:
@@ -72,6 +91,8 @@ def task_inbox(user):
     q = Q(rater=user, status=TaskStatus.FEEDBACK)
     if user.has_role(Role.GOV_OFFICE, Role.ADMIN):
         q |= Q(status__in=[TaskStatus.CREATED, TaskStatus.REASSIGN])
+        # A department's request for more time waits for the office that sets deadlines.
+        q |= awaiting_extension_decision()
     if user.has_role(Role.GOV_OFFICE, Role.PARTY_OFFICE, Role.ADMIN):
         q |= Q(status=TaskStatus.OVERDUE)
         # A reply on a task without a named rater is verified by the supervising offices.
@@ -137,6 +158,52 @@ def replies_of(task):
 def draft_reply_of(task):
     """The current round's unsubmitted reply, or None."""
     return TaskReply.objects.filter(task=task, submitted_at__isnull=True).order_by("-round").first()
+
+
+# ---- extension requests (延期申请) ----------------------------------------------------------------
+
+
+def current_round(task) -> int:
+    """The handling round: one more than the replies submitted (a reply rated "not satisfied" starts the next)."""
+    return TaskReply.objects.filter(task=task, submitted_at__isnull=False).count() + 1
+
+
+def pending_extension_of(task, *, lock: bool = False) -> TaskExtensionRequest | None:
+    """The task's extension request still waiting for a decision, if any."""
+    qs = TaskExtensionRequest.objects.filter(task=task, state=ExtensionState.PENDING)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return qs.select_related("department", "requested_by").first()
+
+
+def extension_requests_of(task) -> list[TaskExtensionRequest]:
+    """Every extension request of a task with who asked and who decided, oldest first."""
+    return list(task.extension_requests.select_related("department", "requested_by", "decided_by"))
+
+
+def extension_deciders() -> list:
+    """Who is told of a request: the government office staff, who set the task's deadline."""
+    return users_with_roles(Role.GOV_OFFICE)
+
+
+def extension_flags(viewer, task) -> dict:
+    """What the task page shows of extension requests to viewer (the template shows forms by these)."""
+    from supervision.predicates import is_lead_liaison, is_transfer_office
+    from supervision.services.extension import latest_due
+
+    handling = task.status in HANDLING_STATES
+    pending = pending_extension_of(task) if handling else None
+    suffix = EXTENSION_SUFFIX.get(task.status, "")
+    may_request = handling and pending is None and not task.source_withdrawn_at and is_lead_liaison(viewer, task)
+    may_decide = pending is not None and bool(is_transfer_office(viewer))
+    return {
+        "pending_extension": pending,
+        "may_request_extension": may_request,
+        "may_decide_extension": may_decide,
+        "extension_actions": {step: f"{step}_extension{suffix}" for step in ("request", "approve", "refuse")},
+        "extension_latest": latest_due(task) if may_request or may_decide else None,
+        "extension_requests": extension_requests_of(task),
+    }
 
 
 # ---- special reports -------------------------------------------------------------------------
@@ -242,6 +309,8 @@ PUBLIC_ACTIONS = {
     "rate_satisfied": _("评价：满意，办结"),
     "rate_basic": _("评价：基本满意，办结"),
     "rate_unsatisfied": _("评价：不满意，重新办理"),
+    # A moved deadline is public (the page shows the new one); the department's reasons stay internal.
+    **{f"approve_extension{suffix}": _("经批准延长办理期限") for suffix in EXTENSION_SUFFIX.values()},
 }
 
 

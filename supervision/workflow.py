@@ -17,6 +17,67 @@ from supervision.predicates import (
 
 S = TaskStatus
 SVC = "supervision.services.tasks."
+EXT = "supervision.services.extension."
+# The lead department may ask for more time in every state in which it handles the task; an action
+# has one target, so each state has its own three actions (name suffix per state).
+EXTENSION_SUFFIX = {
+    S.ACKED: "_acked",
+    S.IN_PROGRESS: "",
+    S.OVERDUE: "_overdue",
+    S.REMINDED: "_reminded",
+    S.REOPENED: "_reopened",
+}
+
+
+def extension_actions(state: str, suffix: str) -> list[Action]:
+    """The lead department's extension request and the transfer office's decision in `state`.
+
+    Asking and refusing leave the task where it is; a later date granted to an overdue (or chased)
+    task puts it back to 办理中 (its `was_overdue` stays: the ranking still counts it late). The page
+    and the API offer them with their own form, and their effects tell the people concerned."""
+    own = {"own_form": True, "notify_holders": False}
+    granted = S.IN_PROGRESS if state in (S.OVERDUE, S.REMINDED) else state
+    return [
+        Action(
+            f"request_extension{suffix}",
+            _("申请延期"),
+            (state,),
+            state,
+            is_lead_liaison,
+            note_required=True,
+            note_label=_("申请延期理由"),
+            fields=("due_date",),
+            guard=EXT + "guard_request",
+            effect=EXT + "on_request",
+            style="outline-secondary",
+            **own,
+        ),
+        Action(
+            f"approve_extension{suffix}",
+            _("同意延期"),
+            (state,),
+            granted,
+            is_transfer_office,
+            fields=("due_date",),
+            guard=EXT + "guard_approve",
+            effect=EXT + "on_approve",
+            **own,
+        ),
+        Action(
+            f"refuse_extension{suffix}",
+            _("不同意延期"),
+            (state,),
+            state,
+            is_transfer_office,
+            note_required=True,
+            note_label=_("不同意延期的理由"),
+            guard=EXT + "guard_decide",
+            effect=EXT + "on_refuse",
+            style="outline-danger",
+            **own,
+        ),
+    ]
+
 
 TASK_WORKFLOW = register(
     Workflow(
@@ -125,6 +186,7 @@ TASK_WORKFLOW = register(
                 effect=SVC + "on_rate",
                 style="outline-danger",
             ),
+            *(a for state, suffix in EXTENSION_SUFFIX.items() for a in extension_actions(state, suffix)),
         ],
         holders="supervision.selectors.task_holders",
         visible="supervision.selectors.tasks_visible_to",

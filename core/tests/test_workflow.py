@@ -201,3 +201,38 @@ def test_history_names_many_to_many_rows_and_shows_times_in_local_time(settings)
     assert (changes[0]["old"], changes[0]["new"]) == ("—", "区教育局、区人社局")
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert (changes[1]["old"], changes[1]["new"]) == ("—", "2026-12-06 07:35")
+
+
+def test_history_of_many_to_many_edits_costs_the_same_queries_however_long_the_timeline(django_assert_max_num_queries):
+    """A task's co-departments are recorded with each history row; the page reads them once for the
+    whole timeline and still shows each change by name."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from district.tests.factories import DepartmentFactory
+    from supervision.models import SupervisionTask
+
+    edu, hr, fin = (DepartmentFactory(name=n) for n in ("区教育局", "区人社局", "区财政局"))
+    task = SupervisionTask.objects.create(title="督办：推进托育服务", lead_department=edu)
+
+    def edit(*departments):
+        task.co_departments.set(departments)
+        task.save()
+
+    edit(edu)
+    with CaptureQueriesContext(connection) as short:
+        history_for(task)
+    for departments in ((edu, hr), (hr,), (hr, fin), (fin,), (edu, fin)):
+        edit(*departments)
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        events = history_for(task)
+    shown = [
+        (c["old"], c["new"])
+        for e in events
+        if e["kind"] == "edited"
+        for c in e["changes"]
+        if c["field"] == "co_departments"
+    ]
+    assert ("区教育局", "区教育局、区人社局") in shown
+    assert ("区人社局", "区人社局、区财政局") in shown
+    assert shown[-1] == ("区财政局", "区教育局、区财政局")

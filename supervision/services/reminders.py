@@ -114,6 +114,12 @@ def deliver(*, reminder_id: int) -> int:
         if log is None:
             return 0
         task = log.task
+        if task.due_date != log.due_date:
+            # The deadline moved (an extension, a reassignment) after the claim: this reminder is about a
+            # date that no longer applies; the new date gets its own.
+            log.sent_at = timezone.now()
+            log.save(update_fields=["sent_at"])
+            return 0
         if log.kind == ReminderLog.Kind.ESCALATE:
             recipients = supervising_office_users()
         else:

@@ -344,6 +344,9 @@ def guard_submit_reply(task, *, actor, note, data) -> None:
 
 
 def on_submit_reply(task, *, actor, note, data, change) -> None:
+    from supervision.services.extension import lapse_pending_extension
+
+    lapse_pending_extension(task, actor=actor)
     draft = TaskReply.objects.get(task=task, submitted_at__isnull=True)
     draft.submitted_at = change.created_at
     draft._history_user = actor

@@ -203,6 +203,14 @@ def test_public_page_shows_outcomes_without_login_and_never_internal_notes(clien
     assert "内部：局长本周约谈" not in page and "内部催办意见不公开" not in page
 
 
+def test_public_page_says_a_department_is_yet_to_be_decided_rather_than_none(client, world, cast):
+    world.issue()
+    create_task(source=world.items[0], title="待交办事项", actor=cast.gov_office, special_report=world.report)
+    page = client.get(reverse("supervision:public_report", args=[world.report.pk])).content.decode()
+    assert "承办部门：待定" in page and "办理期限：—" in page
+    assert "None" not in page
+
+
 def test_draft_report_is_not_public(client, world):
     assert client.get(reverse("supervision:public_report", args=[world.report.pk])).status_code == 404
 
@@ -405,3 +413,17 @@ def test_a_task_whose_appeal_was_withdrawn_says_so_and_leaves_the_inboxes(client
     assert 'data-testid="source-withdrawn"' in page and "撤回" in page
     listing = client.get(reverse("supervision:tasks")).content.decode()
     assert "群众已撤回诉求" in listing
+
+
+def test_public_list_dates_a_topic_by_its_meeting_not_by_the_reports_issue(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    world.issue()
+    meeting = world.report.meeting
+    meeting.starts_at = timezone.make_aware(dt.datetime(2022, 6, 28, 9))
+    meeting.save(update_fields=["starts_at"])
+    listing = client.get(reverse("supervision:public")).content.decode()
+    # Next to the meeting's name, a date is read as the meeting's.
+    assert f"{meeting.title} · 2022-06-28" in listing

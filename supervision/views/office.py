@@ -50,6 +50,7 @@ def list_filters(params) -> dict:
         "department": department if as_int(department) is not None else "",
         "rating": params.get("rating", "") if params.get("rating", "") in Rating.values else "",
         "overdue": bool(params.get("overdue")),
+        "extension_pending": bool(params.get("extension_pending")),
         "start": day("start"),
         "end": day("end"),
     }
@@ -111,8 +112,22 @@ def _render_task(request, task, *, status=200, **forms):
             initial={"co_departments": [*(d.pk for d in task.co_departments.all()), task.lead_department_id]}
         ),
         "today": timezone.localdate(),
+        **selectors.extension_flags(user, task),
+        "unsaved_extension": _unsaved_extension(request),
     }
     return render(request, "supervision/task_detail.html", context, status=status)
+
+
+def _unsaved_extension(request) -> dict:
+    """What a refused extension form had typed (core:transition keeps it in the session); the note of
+    any other refused action stays there for the workflow panel."""
+    if "_extension" not in request.session.get("unsaved_action", ""):
+        return {}
+    return {
+        "action": request.session.pop("unsaved_action"),
+        "note": request.session.pop("unsaved_note", ""),
+        "data": request.session.pop("unsaved_data", {}),
+    }
 
 
 @login_required

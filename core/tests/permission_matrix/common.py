@@ -42,11 +42,18 @@ NOBODY: frozenset[str] = frozenset()
 
 
 def allowed(wf, obj, cast) -> dict[str, set[str]]:
-    """{action: roles} as the code decides it, for obj in its current state."""
+    """{action: roles} as the code decides it, for obj in its current state.
+
+    Who may, not when it is offered: an action with `offered` (宣布表决结果 once a vote is organised)
+    is hidden until then, but its permission is the matrix's business all the same.
+    """
     out: dict[str, set[str]] = {}
+    state = getattr(obj, wf.status_field)
     for role in ROLES:
-        for action in wf.available(obj, getattr(cast, role)):
-            out.setdefault(action.name, set()).add(role)
+        user = getattr(cast, role)
+        for action in wf.actions:
+            if state in action.sources and action.is_allowed(user, obj):
+                out.setdefault(action.name, set()).add(role)
     return out
 
 

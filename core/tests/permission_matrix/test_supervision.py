@@ -29,16 +29,27 @@ TRANSFER = {"gov_office", "admin"}
 SUPERVISING = {"party_office", "gov_office", "admin"}
 LEAD = {"liaison"}  # a liaison of the lead department; `other_liaison`'s department has nothing to do with it
 RATER = {"member"}
+
+
+def extension(suffix: str) -> dict:
+    """延期申请 while the task is handled: the lead department asks; whoever sets the deadline decides."""
+    return {
+        f"request_extension{suffix}": LEAD,
+        f"approve_extension{suffix}": TRANSFER,
+        f"refuse_extension{suffix}": TRANSFER,
+    }
+
+
 TASK_MATRIX = {
     "created": {"assign": TRANSFER},
     "assigned": {"accept": LEAD, "request_reassign": LEAD, "mark_overdue": NOBODY},
     "reassign": {"reassign": TRANSFER, "keep_assignment": TRANSFER},
-    "acked": {"start": LEAD, "submit_reply": LEAD, "mark_overdue": NOBODY},
-    "in_progress": {"submit_reply": LEAD, "mark_overdue": NOBODY},
-    "overdue": {"remind": SUPERVISING, "submit_reply": LEAD},
-    "reminded": {"remind": SUPERVISING, "submit_reply": LEAD},
+    "acked": {"start": LEAD, "submit_reply": LEAD, "mark_overdue": NOBODY, **extension("_acked")},
+    "in_progress": {"submit_reply": LEAD, "mark_overdue": NOBODY, **extension("")},
+    "overdue": {"remind": SUPERVISING, "submit_reply": LEAD, **extension("_overdue")},
+    "reminded": {"remind": SUPERVISING, "submit_reply": LEAD, **extension("_reminded")},
     "feedback": {"rate_satisfied": RATER, "rate_basic": RATER, "rate_unsatisfied": RATER},
-    "reopened": {"start": LEAD, "submit_reply": LEAD, "mark_overdue": NOBODY},
+    "reopened": {"start": LEAD, "submit_reply": LEAD, "mark_overdue": NOBODY, **extension("_reopened")},
     "closed": {},
 }
 REPORT_MATRIX = {
@@ -108,6 +119,26 @@ def test_accepting_a_task_by_html_form_only_the_lead_department(client, cast, ta
     task.refresh_from_db()
     assert response.status_code in ((302,) if may else (302, 404)), role
     assert task.status == ("acked" if may else "assigned"), role
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "may"), [("liaison", True), ("other_liaison", False), ("gov_office", False)])
+def test_asking_for_more_time_by_html_form_only_the_lead_department(client, cast, task, role, may):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from supervision.models import TaskExtensionRequest
+
+    task.due_date = timezone.localdate() + dt.timedelta(days=10)
+    task.save()
+    put_in(task, "in_progress")
+    client.force_login(getattr(cast, role))
+    due = task.due_date + dt.timedelta(days=20)
+    payload = {"action": "request_extension", "note": "需协调", "data_due_date": due.isoformat()}
+    response = client.post(f"/workflow/supervision.supervisiontask/{task.pk}/", payload)
+    assert response.status_code in ((302,) if may else (302, 404)), role
+    assert TaskExtensionRequest.objects.filter(task=task).exists() == may, role
 
 
 @pytest.mark.django_db
