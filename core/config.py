@@ -66,6 +66,8 @@ CONSTANCE_CONFIG = {
     "RECEPTION_WEEK_OF_MONTH": (2, _("接待日所在的周（每月第几个周末）"), int),
     "APPEAL_RATE_LIMIT": ("10/h", _("每个客户端提交诉求的频率上限"), str),
     "APPEAL_MAX_CHARS": (5000, _("诉求正文最大字数"), int),
+    # 12345-style return visit: the citizen rates the handling within this many days of its closing.
+    "APPEAL_RATING_DAYS": (15, _("群众评价办理结果的期限（办结后天数）"), int),
     # Notifications
     "DIGEST_HOUR": (8, _("每日摘要发送时间（时）"), int),
     # Accounts the office opens for experts and members (accounts.tokens)

@@ -107,15 +107,18 @@ def _appeals(scope: Scope, period: Period) -> list:
         ],
         caption=_("群众诉求办理时效"),
     )
+    outcomes = stats.appeal_outcomes(scope, period)
+    ratings = stats.appeal_ratings(scope, period, outcomes["ratings"])
     return [
         Heading(_("二、群众诉求")),
-        _appeal_summary(stats.appeal_outcomes(scope, period)),
+        _appeal_summary(outcomes),
         _chart(by_category),
         _table(by_category, _("类别")),
         _chart(by_month),
         _table(by_town, _("镇街")),
         _table(by_channel, _("渠道")),
         timeliness,
+        *([_table(ratings, _("群众评价")), str(ratings.note)] if outcomes["rated"] else []),
     ]
 
 
@@ -131,11 +134,17 @@ def _appeal_summary(a: dict) -> str:
         text += _("，其中与相同问题合并办理%(m)s件") % values
     if a["answer_rate"] is None:
         return text + _("；没有需要答复的诉求。")
-    return text + _("；需答复%(k)s件（不含撤回和合并办理的诉求），已答复%(ans)s件，答复率%(r)s%%；办结%(c)s件。") % {
+    text += _("；需答复%(k)s件（不含撤回和合并办理的诉求），已答复%(ans)s件，答复率%(r)s%%；办结%(c)s件。") % {
         "k": a["to_answer"],
         "ans": a["answered"],
         "r": a["answer_rate"],
         "c": a["closed"],
+    }
+    if a["satisfaction"] is None:
+        return text + _("尚无群众评价办理结果。")
+    return text + _("群众评价办理结果%(n)s件，满意率（满意和基本满意的诉求 ÷ 已评价的诉求）为%(s)s%%。") % {
+        "n": a["rated"],
+        "s": a["satisfaction"],
     }
 
 

@@ -17,7 +17,16 @@ from core.exceptions import DomainError
 from core.privacy import masked
 from district.models import Community, Town
 from intake import selectors, services
-from intake.models import Appeal, AppealCategory, Channel
+from intake.models import Appeal, AppealCategory, AppealRating, Channel
+
+
+class AppealRatingSerializer(serializers.ModelSerializer):
+    """The citizen's rating of the latest rated handling round (read-only: citizens rate on the tracking page)."""
+
+    class Meta:
+        model = AppealRating
+        fields = ["round", "rating", "comment", "created_at"]
+        read_only_fields = fields
 
 
 class AppealListSerializer(serializers.ModelSerializer):
@@ -28,6 +37,7 @@ class AppealListSerializer(serializers.ModelSerializer):
     contact_name = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField()
     merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True, allow_null=True)
+    rating = AppealRatingSerializer(source="latest_rating", read_only=True, allow_null=True)
 
     class Meta:
         model = Appeal
@@ -53,6 +63,7 @@ class AppealListSerializer(serializers.ModelSerializer):
             "contact_phone",
             "created_at",
             "closed_at",
+            "rating",
         ]
 
     def get_contact_name(self, obj) -> str:
@@ -95,7 +106,8 @@ class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Appeal.objects.none()
-        return selectors.appeals_visible_to(self.request.user).select_related("merged_into").order_by("-created_at")
+        appeals = selectors.appeals_visible_to(self.request.user).select_related("merged_into")
+        return selectors.with_latest_rating(appeals).order_by("-created_at")
 
     @extend_schema(
         request=AppealCreateSerializer,

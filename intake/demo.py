@@ -8,7 +8,17 @@ from django.utils import timezone
 
 from core.models import StatusChange
 from district.models import Community, Town
-from intake.models import Appeal, AppealCategory, AppealMessage, AppealStatus, Channel, Outcome, Route
+from intake.models import (
+    Appeal,
+    AppealCategory,
+    AppealMessage,
+    AppealRating,
+    AppealStatus,
+    Channel,
+    Outcome,
+    Route,
+    Satisfaction,
+)
 from intake.services import new_tracking_code
 
 # (code, name, department short name, sample matters) — livelihood areas of the seed (domain.md §0).
@@ -46,6 +56,13 @@ ANSWERS = {
     Outcome.EXPLANATION: "经核实，该事项涉及上级政策规定，已向您作出说明，后续如有变化将及时告知。",
 }
 SURNAMES = "陈林黄张李王吴刘蔡杨许郑苏叶庄谢"
+# Citizens' ratings of closed appeals (labelled demo data): who rated, how, and what the unhappy said.
+RATING_WEIGHTS = [(Satisfaction.SATISFIED, 60), (Satisfaction.BASIC, 25), (Satisfaction.UNSATISFIED, 15)]
+UNSATISFIED_COMMENTS = [
+    "（演示）答复只说了会研究，没有说什么时候解决。",
+    "（演示）问题还在，现场没有人来看过。",
+    "（演示）解释看不懂，希望能当面说明。",
+]
 
 
 def _when(rng: random.Random, start: datetime, days: int) -> datetime:
@@ -140,6 +157,7 @@ def load(ctx: dict) -> None:
         appeal._history_date = appeal._demo_created
     Appeal.history.bulk_history_create(appeals, batch_size=200)
     _timeline(appeals, clerk)
+    _ratings(appeals)
     _recent(ctx.get("users", {}), categories, towns)
 
 
@@ -239,6 +257,30 @@ def _timeline(appeals: list[Appeal], clerk) -> None:
             rows.append(_change(ct, a, "close", "answered", "closed", a.closed_at, clerk, a.outcome_note))
     StatusChange.objects.bulk_create(rows, batch_size=500)
     AppealMessage.objects.bulk_create(messages, batch_size=500)
+
+
+def _ratings(appeals: list[Appeal]) -> None:
+    """About a third of the closed appeals rated by whoever held the code, within the rating window
+    (its own random sequence, so the appeals above stay as they were)."""
+    rng = random.Random(2024)
+    values, weights = zip(*RATING_WEIGHTS, strict=True)
+    rows = []
+    for appeal in appeals:
+        if appeal.status != AppealStatus.CLOSED or rng.random() >= 0.35:
+            continue
+        rating = rng.choices(values, weights)[0]
+        row = AppealRating(
+            appeal=appeal,
+            rating=rating,
+            comment=rng.choice(UNSATISFIED_COMMENTS) if rating == Satisfaction.UNSATISFIED else "",
+        )
+        row._demo_at = appeal.closed_at + timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 8))
+        rows.append(row)
+    AppealRating.objects.bulk_create(rows, batch_size=200)
+    for row in rows:
+        row.created_at = row._history_date = row._demo_at
+    AppealRating.objects.bulk_update(rows, ["created_at"], batch_size=200)
+    AppealRating.history.bulk_history_create(rows, batch_size=200)
 
 
 def _change(ct, appeal, action, src, dst, at, actor, note) -> StatusChange:

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, ReferenceChoiceField, StyledFormMixin
 from core.validators import validate_phone
 from district.models import Community, Department, Town
-from intake.models import AppealCategory, Channel, Outcome, Route
-from intake.services import WITHDRAW_REASON_MAX, check_text
+from intake.models import AppealCategory, Channel, Outcome, Route, Satisfaction
+from intake.services import RATING_COMMENT_MAX, WITHDRAW_REASON_MAX, check_text
 
 MAX_FILES = 5
 
@@ -106,10 +106,21 @@ class AppealForm(StyledFormMixin, forms.Form):
 class StaffAppealForm(AppealForm):
     """Staff record an appeal received by letter, phone, WeChat, mailbox, reception day or a visit."""
 
-    channel = forms.ChoiceField(label=_("来源渠道"), choices=[c for c in Channel.choices if c[0] != Channel.WEB])
+    # Web and open-interface appeals arrive by themselves; staff record the ones that came another way.
+    channel = forms.ChoiceField(
+        label=_("来源渠道"), choices=[c for c in Channel.choices if c[0] not in (Channel.WEB, Channel.OPEN311)]
+    )
     contact_name = forms.CharField(label=_("诉求人姓名"), required=False, max_length=50)
 
     field_order = ["channel"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The public form speaks to the citizen ("您"); here the reader is the one recording for them.
+        self.fields["title"].help_text = _("用一句话概括诉求人反映的问题。")
+        self.fields["title"].error_messages["required"] = _("请填写标题，用一句话概括诉求人反映的问题。")
+        self.fields["body"].help_text = _("写明时间、地点、经过，以及诉求人希望如何解决。")
+        self.fields["contact_phone"].help_text = _("仅办理人员可见。请把查询码告知诉求人，诉求人可凭查询码撤回。")
 
 
 class LookupForm(StyledFormMixin, forms.Form):
@@ -134,6 +145,33 @@ class WithdrawAppealForm(StyledFormMixin, forms.Form):
         help_text=_("例如：问题已经自行解决。撤回后将不再办理，也不能再留言。"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class RatingForm(StyledFormMixin, forms.Form):
+    """The citizen rates the handling of their closed appeal; a comment is required for 不满意."""
+
+    rating = forms.ChoiceField(
+        label=_("您对这次办理结果是否满意？"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("请选择满意、基本满意或不满意。"),
+            "invalid_choice": _("请选择满意、基本满意或不满意。"),
+        },
+    )
+    comment = forms.CharField(
+        label=_("意见（选“不满意”时必填）"),
+        required=False,
+        max_length=RATING_COMMENT_MAX,
+        help_text=_("不满意的，请写明原因，工作人员将据此决定是否重新办理。"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rating") == Satisfaction.UNSATISFIED and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("选择“不满意”时请写明原因，以便工作人员了解情况、决定是否重新办理。"))
+        return data
 
 
 class RouteForm(StyledFormMixin, forms.Form):

@@ -214,12 +214,69 @@ class Appeal(TimeStampedModel):
         return bool(self.contact_name or self.contact_phone or self.address)
 
     @property
+    def latest_rating(self):
+        """The citizen's rating of the latest rated round, or None (prefetched by `with_latest_rating`)."""
+        rows = getattr(self, "ratings_newest_first", None)
+        if rows is None:
+            return self.ratings.order_by("-round", "-id").first()
+        return rows[0] if rows else None
+
+    @property
     def handler_label(self) -> str:
         if self.route == Route.WORKSTATION and self.workstation_id:
             return str(self.workstation)
         if self.route == Route.DUTY_GROUP and self.duty_group_id:
             return str(self.duty_group)
         return str(Route(self.route).label) if self.route else ""
+
+
+class Satisfaction(models.TextChoices):
+    """The citizen's rating of how their appeal was handled (群众评价)."""
+
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class AppealRating(models.Model):
+    """The citizen's rating of one handling round of their appeal (a reopened appeal is rated again).
+
+    Written only by `intake.services.rate_appeal`; the row is its own audit record: who rated (the
+    signed-in sender, or nobody for whoever held the tracking code), when, and what they said."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="ratings")
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    rating = models.CharField(_("评价"), max_length=12, choices=Satisfaction.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评价人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("群众评价")
+        verbose_name_plural = _("群众评价")
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "round"], name="appeal_rating_once_per_round"),
+            models.CheckConstraint(condition=models.Q(rating__in=Satisfaction.values), name="appeal_rating_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_rating_display()
+
+    @property
+    def rater_label(self) -> str:
+        """Who rated, as the audit shows it: the signed-in citizen, or the holder of the tracking code."""
+        if self.citizen_id:
+            return self.citizen.display
+        return str(_("群众（凭查询码）"))
 
 
 class AppealMessage(models.Model):

@@ -1,15 +1,19 @@
-"""Reads on appeals: visibility, inboxes, lists, the citizen's tracking view."""
+"""Reads on appeals: visibility, inboxes, lists, the citizen's tracking view, the citizen's ratings."""
 
 import re
+from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from constance import config
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.predicates import can_see_contacts, is_dept_liaison, is_office
+from accounts.predicates import can_see_contacts, is_clerk, is_dept_liaison
 from accounts.roles import Role
 from core.services import attachments_of
-from intake.models import Appeal, AppealCategory, AppealStatus, Route
+from intake.models import Appeal, AppealCategory, AppealRating, AppealStatus, Route, Satisfaction
 from intake.predicates import handles_appeal, member_id_of, recorded_appeal
 
 _CODE_CLEAN = re.compile(r"[^0-9A-Z]")
@@ -52,10 +56,22 @@ def get_appeal_for(viewer, pk: int) -> Appeal:
 
 
 def appeals_list(
-    viewer, *, status: str = "", channel: str = "", category=None, town=None, q: str = "", start=None, end=None
+    viewer,
+    *,
+    status: str = "",
+    channel: str = "",
+    category=None,
+    town=None,
+    q: str = "",
+    start=None,
+    end=None,
+    rating: str = "",
 ):
-    """Filtered list for the office pages; status "open" is received or routed; start/end bound the date received."""
+    """Filtered list for the office pages; status "open" is received or routed; start/end bound the date
+    received; `rating` is the citizen's rating of the latest rated round (as the statistics count it)."""
     qs = appeals_visible_to(viewer)
+    if rating in Satisfaction.values:
+        qs = qs.filter(pk__in=latest_ratings().filter(rating=rating).values("appeal_id"))
     if status == "open":
         qs = qs.filter(status__in=(AppealStatus.RECEIVED, AppealStatus.ROUTED))
     elif status:
@@ -131,11 +147,12 @@ def active_categories() -> QuerySet[AppealCategory]:
 
 def holders(appeal: Appeal, state: str):
     """Who must act next: the handlers of the body the appeal was routed to; on a withdrawal, who
-    was handling it; once answered or closed, whoever recorded it for the citizen (to pass it on)."""
+    was handling it; once answered or closed, the citizen who sent it signed in and whoever recorded it
+    for the citizen (to pass it on)."""
     if state == AppealStatus.WITHDRAWN:
         return withdrawal_recipients(appeal)
     if state in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
-        return User.objects.filter(pk=appeal.recorded_by_id, is_active=True)
+        return User.objects.filter(pk__in=[appeal.recorded_by_id, appeal.citizen_id], is_active=True)
     if state != AppealStatus.ROUTED:
         return User.objects.none()
     if appeal.route == Route.WORKSTATION and appeal.workstation_id:
@@ -220,7 +237,9 @@ def inbox(user) -> QuerySet[Appeal]:
     """Appeals waiting for this user: new ones for the office, routed ones for handlers."""
     if not getattr(user, "is_authenticated", False):
         return Appeal.objects.none()
-    if is_office(user):
+    # The office's queue is the clerks' (they are notified of it, see holders); the research,
+    # proposals and information offices may step in on an appeal but do not hold the queue.
+    if is_clerk(user):
         return (
             _base()
             .filter(Q(status=AppealStatus.RECEIVED) | Q(status=AppealStatus.ROUTED, route=Route.OFFICE))
@@ -268,3 +287,118 @@ def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
         label = plain.get(change.action) or str(wf.action(change.action).label)
         steps.append({"at": change.created_at, "label": label})
     return sorted(steps, key=lambda step: step["at"])
+
+
+# The citizen's rating of the handling (群众评价). Only a closed appeal (办结) is rated: the rating is of
+# the outcome, which is set on closing; the window runs from the closing; and the office's answer to
+# a 不满意, re-handling (`reopen`), starts from there. After re-handling the new round is rated again.
+
+SATISFACTION_NOTE = gettext_lazy(
+    "按诉求计：满意率 =（满意 + 基本满意）÷ 已评价的诉求；重新办理过的诉求以最近一轮评价为准。"
+)
+
+
+def handling_round(appeal: Appeal) -> int:
+    """Which handling of the appeal this is: 1, plus one for each time the office reopened it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import StatusChange
+
+    reopened = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Appeal), object_id=appeal.pk, action="reopen"
+    )
+    return 1 + reopened.count()
+
+
+def rating_deadline(appeal: Appeal) -> datetime | None:
+    """Until when the citizen may rate the current handling (None while it is not closed)."""
+    if appeal.status != AppealStatus.CLOSED or appeal.closed_at is None:
+        return None
+    return appeal.closed_at + timedelta(days=int(config.APPEAL_RATING_DAYS))
+
+
+def rating_blocker(appeal: Appeal, actor, round_no: int, rated: bool) -> str:
+    """Why this visitor cannot rate the current round ("" when they can); the page and the service
+    give the same reason."""
+    from django.utils.translation import gettext as _
+
+    from intake.predicates import is_appeal_citizen
+
+    if appeal.status != AppealStatus.CLOSED:
+        return _("诉求办结后才能评价办理结果。")
+    if rated:
+        return _("您已评价过本次办理结果，感谢您的反馈。")
+    deadline = rating_deadline(appeal)
+    if deadline is not None and timezone.now() > deadline:
+        return _("评价期限已过：办结后%(days)s天内可以评价，本次办理的评价已于%(date)s截止。") % {
+            "days": config.APPEAL_RATING_DAYS,
+            "date": timezone.localtime(deadline).strftime("%Y-%m-%d"),
+        }
+    if not is_appeal_citizen(actor, appeal):
+        if getattr(actor, "is_authenticated", False) and opens_as_staff(actor, appeal):
+            return _("办理结果只能由诉求人本人评价，工作人员不能代为评价。")
+        if appeal.citizen_id is not None:
+            return _("这件诉求是登录账号后提交的，请登录该账号后评价。")
+        return _("办理结果只能由诉求人本人评价。")
+    return ""
+
+
+def citizen_rating(appeal: Appeal, actor) -> dict:
+    """What the tracking page shows of the rating: `offered` once the appeal is closed; `current`, the
+    rating of this round if given; `earlier` rounds' ratings; `may` rate now, else `why_not`."""
+    if appeal.status != AppealStatus.CLOSED:
+        return {"offered": False}
+    round_no = handling_round(appeal)
+    ratings = list(appeal.ratings.all())
+    current = next((r for r in ratings if r.round == round_no), None)
+    why_not = rating_blocker(appeal, actor, round_no, rated=current is not None)
+    return {
+        "offered": True,
+        "round": round_no,
+        "current": current,
+        "earlier": [r for r in ratings if r.round < round_no],
+        "deadline": rating_deadline(appeal),
+        "may": not why_not,
+        "why_not": "" if current is not None else why_not,
+    }
+
+
+def latest_ratings() -> QuerySet[AppealRating]:
+    """Each rated appeal's rating of its latest rated round (what the statistics and the list filter count)."""
+    later = AppealRating.objects.filter(appeal=OuterRef("appeal"), round__gt=OuterRef("round"))
+    return AppealRating.objects.filter(~Exists(later))
+
+
+def rating_counts(appeals: QuerySet[Appeal]) -> dict[str, int]:
+    """How many of these appeals are rated 满意 / 基本满意 / 不满意 (latest rated round), in one query."""
+    rows = (
+        latest_ratings()
+        .filter(appeal__in=appeals.order_by().values("pk"))
+        .order_by()
+        .values_list("rating")
+        .annotate(n=Count("id"))
+    )
+    return {value: n for value, n in rows}
+
+
+def with_latest_rating(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    """Appeals with their ratings read in one more query, latest round first (`latest_rating`)."""
+    return appeals.prefetch_related(
+        Prefetch("ratings", queryset=AppealRating.objects.order_by("-round", "-id"), to_attr="ratings_newest_first")
+    )
+
+
+def appeal_ratings(appeal: Appeal) -> QuerySet[AppealRating]:
+    """The citizen's ratings of an appeal, round by round, with who rated (the office page)."""
+    return appeal.ratings.select_related("citizen").order_by("round", "id")
+
+
+def rating_recipients(appeal: Appeal) -> list:
+    """Who hears of a 不满意: whoever may reopen the appeal today (the workflow's `reopen` action), to
+    decide whether it is handled again."""
+    from accounts.roles import OFFICE_ROLES
+    from core.workflow import workflow_for
+
+    reopen = workflow_for(appeal).action("reopen")
+    candidates = User.objects.filter(groups__name__in=OFFICE_ROLES, is_active=True).distinct()
+    return [user for user in candidates if reopen.is_allowed(user, appeal)]

@@ -16,12 +16,13 @@ from core.exceptions import Refused
 from core.fastwrite import PK, create_with_history
 from core.http import as_int
 from core.services import log_personal_data_access, store_attachment
-from intake.models import Appeal, AppealMessage, AppealStatus, Channel, Outcome, Route
+from intake.models import Appeal, AppealMessage, AppealRating, AppealStatus, Channel, Outcome, Route, Satisfaction
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out on the phone
 TITLE_MAX = 200
 MESSAGE_MAX = 2000
 WITHDRAW_REASON_MAX = 500
+RATING_COMMENT_MAX = 500
 
 
 # 32 letters: a random byte modulo 32 picks each of them with the same chance (256 = 8 × 32).
@@ -289,6 +290,54 @@ def withdraw_appeal(*, appeal: Appeal, actor, reason: str = "") -> Appeal:
     from core.workflow import perform
 
     return perform(appeal, "withdraw", actor=actor, note=reason)
+
+
+@transaction.atomic
+def rate_appeal(*, appeal: Appeal, actor, rating: str, comment: str = "") -> AppealRating:
+    """The citizen rates the handling of their closed appeal, once per handling round and within the
+    district's window (APPEAL_RATING_DAYS after closing). A 不满意 is told to whoever may reopen the
+    appeal; it is not reopened by itself: the office first hears the citizen out, and an answer
+    that already explained why nothing more can be done (作出合理解释) is not handled again for a rating."""
+    from intake.selectors import handling_round, rating_blocker, rating_recipients
+    from notifications.services import notify
+
+    # The row lock makes two taps of the same rating one: the second reads the first and is refused.
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    round_no = handling_round(appeal)
+    rated = AppealRating.objects.filter(appeal=appeal, round=round_no).exists()
+    if blocker := rating_blocker(appeal, actor, round_no, rated=rated):
+        raise Refused(blocker)
+    if rating not in Satisfaction.values:
+        msg = _("请选择满意、基本满意或不满意。")
+        raise Refused(msg, fields={"rating": msg})
+    comment = (comment or "").strip()
+    if rating == Satisfaction.UNSATISFIED and not comment:
+        msg = _("选择“不满意”时请写明原因，以便工作人员了解情况、决定是否重新办理。")
+        raise Refused(msg, fields={"comment": msg})
+    if len(comment) > RATING_COMMENT_MAX:
+        msg = _("意见最多%(limit)s字，当前%(n)s字。") % {"limit": RATING_COMMENT_MAX, "n": len(comment)}
+        raise Refused(msg, fields={"comment": msg})
+    citizen = actor if getattr(actor, "is_authenticated", False) else None
+    row = AppealRating(appeal=appeal, round=round_no, rating=rating, comment=comment, citizen=citizen)
+    row._history_user = citizen
+    row.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # a concurrent tap got there first (SQLite takes no row lock)
+        raise Refused(_("您已评价过本次办理结果，感谢您的反馈。")) from None
+    if rating == Satisfaction.UNSATISFIED:
+        transaction.on_commit(
+            lambda: notify(
+                recipients=rating_recipients(appeal),
+                event_key=f"intake.unsatisfied:{row.pk}",
+                title=gettext_lazy("群众对诉求办理结果不满意：%(title)s"),
+                params={"title": appeal.title},
+                body=comment,
+                target=appeal,
+            )
+        )
+    return row
 
 
 def merge_appeals(*, duplicate: Appeal, into: Appeal, actor, note: str = "") -> Appeal:

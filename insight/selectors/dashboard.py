@@ -151,8 +151,9 @@ def _cache_seconds() -> int:
 
 def _scope_key(scope: Scope, *parts) -> str:
     """A cache key of the scope's entries: the district's, or one department's."""
-    # v3: the proposal satisfaction figures follow proposals.statistics; v2 entries counted otherwise.
-    return ":".join(str(part) for part in ("insight:dashboard:v3", scope.kind, scope.department_id, *parts))
+    # v4: with the citizens' ratings of appeals; v3 entries have none (v3: proposal satisfaction as
+    # proposals.statistics counts it).
+    return ":".join(str(part) for part in ("insight:dashboard:v4", scope.kind, scope.department_id, *parts))
 
 
 def _scope_dashboard(scope: Scope, period: Period) -> dict:
@@ -165,18 +166,18 @@ def _scope_dashboard(scope: Scope, period: Period) -> dict:
     ]
     proposal_ratings = stats.proposal_ratings(scope, period)
     task_ratings = stats.task_ratings(scope, period)
+    outcomes = stats.appeal_outcomes(scope, period)
     figures = {
         "appeals": appeals,
         "overdue": [stats.overdue_counts(scope, town=period.town, category=period.category)],
         "proposals": [stats.proposals_by_unit(scope, period), stats.proposals_by_reply_class(scope, period)],
-        "satisfaction": [proposal_ratings, task_ratings],
+        "satisfaction": [stats.appeal_ratings(scope, period, outcomes["ratings"]), proposal_ratings, task_ratings],
         "supervision": [stats.task_status(scope, period)],
         "topics": [],
     }
     if scope.is_all:
         figures["topics"] = [stats.plan_item_stages(period.year), stats.suggestion_status(period.year)]
     appeal_times = stats.appeal_timeliness(scope, period)
-    outcomes = stats.appeal_outcomes(scope, period)
     return {
         "figures": figures,
         "heat": stats.appeal_heat_table(scope, period, counts),
@@ -190,6 +191,9 @@ def _scope_dashboard(scope: Scope, period: Period) -> dict:
             "appeals": appeals[0].total,
             "appeals_withdrawn": outcomes["withdrawn"],
             "appeal_answer_rate": outcomes["answer_rate"],
+            "appeal_satisfaction": outcomes["satisfaction"],
+            "appeals_rated": outcomes["rated"],
+            "appeal_satisfaction_note": stats.APPEAL_SATISFACTION_NOTE,
             "overdue": figures["overdue"][0].total,
             "proposal_satisfaction": stats.satisfaction_rate(proposal_ratings),
             "proposal_satisfaction_note": proposal_ratings.note,

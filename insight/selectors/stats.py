@@ -35,7 +35,9 @@ from django.utils.translation import gettext_lazy as _
 from consultations.models import Attendance, GroupStatus, Meeting, MeetingParticipant, MeetingStatus, ResearchGroup
 from district.models import Town
 from insight.selectors.scope import Period, Scope
-from intake.models import Appeal, AppealCategory, AppealStatus, Channel
+from intake.models import Appeal, AppealCategory, AppealStatus, Channel, Satisfaction
+from intake.selectors import SATISFACTION_NOTE as APPEAL_SATISFACTION_NOTE
+from intake.selectors import rating_counts as appeal_rating_counts
 from opinions.models import OpinionReport
 from opinions.models import Status as OpinionStatus
 from proposals.models import Proposal, ProposalAssignment, ProposalReply, UnitRole
@@ -327,7 +329,9 @@ def appeal_heat_table(scope: Scope, period: Period, counts: dict | None = None) 
 def appeal_outcomes(scope: Scope, period: Period) -> dict:
     """Appeals received in the period by how they ended, in one pass: withdrawn by the citizen, merged
     into another case (answered there), answered, closed; and the answer rate over the appeals that
-    were the office's to answer (received minus withdrawn and merged), None when there were none."""
+    were the office's to answer (received minus withdrawn and merged), None when there were none.
+    Then, in one more query, the citizens' ratings (`ratings`, latest rated round per appeal), how
+    many appeals were `rated` and the `satisfaction` rate: (满意 + 基本满意) ÷ rated, None when none was."""
     kept = ~Q(status__in=(AppealStatus.WITHDRAWN, AppealStatus.MERGED))
     row = appeal_base(scope, period).aggregate(
         total=Count("pk"),
@@ -339,7 +343,25 @@ def appeal_outcomes(scope: Scope, period: Period) -> dict:
     )
     row["to_answer"] = row["total"] - row["withdrawn"] - row["merged"]
     row["answer_rate"] = round(100.0 * row["answered"] / row["to_answer"], 1) if row["to_answer"] else None
+    row["ratings"] = appeal_rating_counts(appeal_base(scope, period))
+    row["rated"] = sum(row["ratings"].values())
+    row["satisfaction"] = rate_of_counts(row["ratings"])
     return row
+
+
+def appeal_ratings(scope: Scope, period: Period, counts: dict[str, int] | None = None) -> Figure:
+    """Appeals of the period by the citizen's rating of the latest rated round, each linking to the
+    appeal list filtered the same way (`counts`: `appeal_outcomes(...)["ratings"]`, if at hand)."""
+    if counts is None:
+        counts = appeal_rating_counts(appeal_base(scope, period))
+    return Figure(
+        "appeal_ratings",
+        _("群众诉求办理满意度"),
+        [Row(label, counts.get(value, 0), _appeal_url(period, rating=value)) for value, label in Satisfaction.choices],
+        chart="pie",
+        unit=_("件"),
+        note=APPEAL_SATISFACTION_NOTE,
+    )
 
 
 def appeal_timeliness(scope: Scope, period: Period) -> dict:

@@ -81,3 +81,49 @@ def test_citizen_withdraws_their_appeal_on_a_phone_after_confirming(phone_page):
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.WITHDRAWN
     assert fits(page) and axe_violations(page) == []
+
+
+def test_citizen_rates_a_closed_appeal_by_its_code_on_a_390px_phone(browser, live_server):
+    """The rating by code on a common phone width: the choice is kept when the reason is missing."""
+    from accounts.roles import Role
+    from accounts.tests.factories import create_user
+    from core.workflow import perform
+    from intake.models import AppealRating, Outcome, Route
+    from intake.tests.factories import AppealFactory
+
+    clerk = create_user(username="clerk", password="x", roles=[Role.CLERK])
+    appeal = AppealFactory()
+    perform(appeal, "route", actor=clerk, data={"route": Route.OFFICE})
+    perform(appeal, "answer", actor=clerk, note="已安排维修。")
+    perform(appeal, "close", actor=clerk, note="已修复", data={"outcome": Outcome.ON_THE_SPOT})
+    context = browser.new_context(
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(f"{live_server.url}/appeals/track/{appeal.tracking_code}/")
+        page.locator("[data-testid=rating-form]").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert axe_violations(page) == []
+
+        page.click("[data-testid=rating-unsatisfied]")
+        page.click("[data-testid=rating-submit]")
+        assert "请写明原因" in page.locator("[data-testid=error-comment]").inner_text()
+        assert page.is_checked("#id_rating_2")  # the choice survives the refusal
+        assert axe_violations(page) == []
+
+        page.fill("#id_comment", "路灯修好两天又不亮了")
+        page.click("[data-testid=rating-submit]")
+        assert "不满意" in page.locator("[data-testid=rating-done]").inner_text()
+        assert page.locator("[data-testid=rating-form]").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert axe_violations(page) == []
+        row = AppealRating.objects.get()
+        assert (row.rating, row.comment, row.citizen) == ("unsatisfied", "路灯修好两天又不亮了", None)
+    finally:
+        context.close()

@@ -59,6 +59,23 @@ def test_refused_attachment_keeps_the_text(client, town):
     assert not Appeal.objects.exists()
 
 
+def test_a_form_sent_back_says_the_chosen_files_must_be_chosen_again(client, town, cast):
+    """The text is kept, but a browser cannot refill a file input: a citizen who fixes the phone
+    number and sends again would otherwise lose the photo without a word."""
+    photo = SimpleUploadedFile("现场.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post("/appeals/", {**form_data(town, contact_phone="12"), "attachments": [photo]})
+    assert response.status_code == 400
+    assert 'data-testid="files-dropped"' in response.content.decode()
+    without_files = client.post("/appeals/", form_data(town, contact_phone="12")).content.decode()
+    assert 'data-testid="files-dropped"' not in without_files
+    client.force_login(cast.member)
+    photo.seek(0)
+    response = client.post(
+        "/appeals/office/new/", {**form_data(town, channel="mailbox", body=""), "attachments": [photo]}
+    )
+    assert response.status_code == 400 and 'data-testid="files-dropped"' in response.content.decode()
+
+
 def test_rate_limit_gives_a_clear_message_and_keeps_the_text(client, town, settings):
     from constance import config
 
@@ -136,10 +153,36 @@ def test_staff_record_an_appeal_from_a_letter(client, cast, town):
     assert response.status_code == 302 and appeal.channel == "letter"
 
 
+def test_the_recording_form_offers_only_channels_staff_take_down_and_speaks_of_the_citizen(client, cast, town):
+    """A member recording a letter from their mailbox is not the citizen: the hints say "诉求人", and
+    "开放接口" (appeals other systems send by themselves) is not a channel one records by hand."""
+    client.force_login(cast.member)
+    form = client.get("/appeals/office/new/").context["form"]
+    assert [value for value, _label in form.fields["channel"].choices] == [
+        "wechat", "phone", "letter", "mailbox", "reception", "visit"
+    ]  # fmt: skip
+    assert "诉求人" in str(form.fields["title"].help_text) and "您" not in str(form.fields["title"].help_text)
+    assert "您" not in str(form.fields["body"].help_text) and "您" not in str(form.fields["contact_phone"].help_text)
+    response = client.post("/appeals/office/new/", {**form_data(town), "channel": "open311"})
+    assert response.status_code == 400 and not Appeal.objects.exists()
+
+
+def test_the_recording_form_asks_for_the_title_of_the_citizens_problem_not_yours(client, cast, town):
+    client.force_login(cast.clerk)
+    response = client.post("/appeals/office/new/", {**form_data(town), "channel": "letter", "title": " "})
+    html = response.content.decode()
+    assert response.status_code == 400 and not Appeal.objects.exists()
+    assert "请填写标题，用一句话概括诉求人反映的问题。" in html and "您反映" not in html
+    assert "小区东门路灯坏了一个月。" in html  # what was typed stays
+    public = client.post("/appeals/", {**form_data(town), "title": ""}).content.decode()
+    assert "请填写标题，用一句话概括您反映的问题。" in public
+
+
 def test_office_list_query_count_does_not_grow(client, cast, django_assert_max_num_queries):
     client.force_login(cast.clerk)
     AppealFactory.create_batch(3)
-    with django_assert_max_num_queries(12) as few:
+    # 13: the page's ratings (群众不满意 badges) are one prefetch query, whatever the number of rows.
+    with django_assert_max_num_queries(13) as few:
         client.get("/appeals/office/")
     AppealFactory.create_batch(20)
     with django_assert_max_num_queries(len(few.captured_queries)):

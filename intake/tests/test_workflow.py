@@ -291,6 +291,28 @@ def test_whoever_recorded_an_appeal_hears_when_it_is_answered_to_pass_it_on(cast
     assert "村道积水" in note.title and "已答复" in note.title and note.body == "已安排疏通排水沟"
 
 
+def test_a_citizen_who_sent_an_appeal_signed_in_hears_when_it_is_answered_and_closed(
+    cast, client, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    appeal, _created = services.submit_appeal(
+        title="村道积水", body="雨后积水严重", channel="web", actor=cast.citizen, citizen=cast.citizen
+    )
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(appeal, "answer", actor=cast.clerk, note="已安排疏通排水沟")
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(appeal, "close", actor=cast.clerk, note="已疏通", data={"outcome": Outcome.ON_THE_SPOT})
+    notes = Notification.objects.filter(recipient=cast.citizen).order_by("pk")
+    assert ["已答复" in n.title for n in notes] == [True, False]
+    assert "已办结" in notes[1].title
+    # The message opens the citizen's own tracking page.
+    client.force_login(cast.citizen)
+    response = client.get(f"/notifications/{notes[0].pk}/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/appeals/track/{appeal.tracking_code}/"
+
+
 # A withdrawn appeal that had been referred to a department: its supervision task.
 
 
@@ -353,3 +375,13 @@ def test_a_closed_task_or_a_merged_appeals_main_case_task_is_left_alone(cast):
     services.withdraw_appeal(appeal=dup, actor=cast.citizen)
     main_task.refresh_from_db()
     assert main_task.source_withdrawn_at is None
+
+
+def test_the_office_queue_of_new_appeals_is_the_clerks_not_every_office(cast):
+    appeal = AppealFactory()
+    assert selectors.inbox(cast.clerk).filter(pk=appeal.pk).exists()
+    # The research office compiles special reports: 72 unrouted appeals on its to-do list were noise,
+    # and nobody notified it of them (the holders of an office appeal are the clerks).
+    assert not selectors.inbox(cast.research).filter(pk=appeal.pk).exists()
+    assert not selectors.inbox(cast.proposal).exists()
+    assert cast.clerk in selectors.holders(appeal, AppealStatus.ROUTED)

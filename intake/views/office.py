@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_member, is_office
@@ -17,7 +18,7 @@ from core.workflow import done_message, perform, workflow_for
 from district.models import Town
 from intake import selectors, services
 from intake.forms import CloseForm, MergeForm, ReferForm, RouteForm, StaffAppealForm, StaffMessageForm
-from intake.models import AppealCategory, AppealStatus, Channel
+from intake.models import AppealCategory, AppealStatus, Channel, Satisfaction
 from proposals.predicates import may_draft_proposal
 
 # The list counts up to here ("10000+"); filters narrow it, the statistics give exact totals.
@@ -26,6 +27,12 @@ LIST_COUNT_CAP = 10_000
 # as the full-text search page does): counting 10,000 matches of a common word scanned ~150 ms.
 TEXT_COUNT_CAP = 1_000
 ACTION_FORMS = {"route": RouteForm, "reroute": RouteForm, "close": CloseForm, "merge": MergeForm}
+# The list's filter on the citizen's rating (latest rated round), worded as the office speaks of it.
+RATING_FILTERS = [
+    (Satisfaction.SATISFIED, gettext_lazy("群众满意")),
+    (Satisfaction.BASIC, gettext_lazy("群众基本满意")),
+    (Satisfaction.UNSATISFIED, gettext_lazy("群众不满意")),
+]
 
 
 def list_filters(params) -> dict:
@@ -50,13 +57,14 @@ def list_filters(params) -> dict:
         "q": params.get("q", "").strip(),
         "start": day("start"),
         "end": day("end"),
+        "rating": params.get("rating", ""),
     }
 
 
 @login_required
 def appeal_list(request):
     filters = list_filters(request.GET)
-    qs = selectors.appeals_list(request.user, **filters)
+    qs = selectors.with_latest_rating(selectors.appeals_list(request.user, **filters))
     cap = TEXT_COUNT_CAP if filters["q"] else LIST_COUNT_CAP
     page = CappedPaginator(qs, 30, cap=cap).get_page(request.GET.get("page"))
     return render(
@@ -68,6 +76,7 @@ def appeal_list(request):
             "channels": Channel.choices,
             "towns": Town.objects.all(),
             "categories": AppealCategory.objects.all(),
+            "ratings": RATING_FILTERS,
             "can_record": is_office(request.user) or is_member(request.user),
         },
     )
@@ -104,6 +113,7 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
             "refer_form": bound.get("refer_form") or ReferForm(),
             "attachments": list(attachments_of(appeal)),
             "merged": list(appeal.merged.all()),
+            "ratings": list(selectors.appeal_ratings(appeal)),
             "may_draft_proposal": may_draft_proposal(request.user),
         },
         status=status,
@@ -237,4 +247,5 @@ def appeal_create(request):
                 return redirect(appeal.get_absolute_url())
             return redirect("intake:office-list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "intake/office_create.html", {"form": form}, status=status)
+    context = {"form": form, "files_dropped": bool(request.FILES)}
+    return render(request, "intake/office_create.html", context, status=status)

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from core.exceptions import DomainError
+from core.forms import refuse_into
 from core.views import attachment_response
 from intake import selectors, services, wechat
-from intake.forms import AppealForm, CitizenMessageForm, LookupForm, WithdrawAppealForm
+from intake.forms import AppealForm, CitizenMessageForm, LookupForm, RatingForm, WithdrawAppealForm
 from intake.models import Appeal, AppealStatus, Channel
 from intake.predicates import TrackingCodeHolder, acts_for_the_public
 
@@ -39,7 +40,7 @@ def submit(request):
         if done is not None:
             return redirect("intake:track-detail", code=done.tracking_code)
         form.is_valid()
-        return render(request, "intake/submit.html", {"form": form, "error": _limited_message()}, status=429)
+        return _submit_page(request, form, error=_limited_message(), status=429)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -59,10 +60,17 @@ def submit(request):
                 actor=request.user,
             )
         except DomainError as exc:
-            return render(request, "intake/submit.html", {"form": form, "error": exc.message}, status=400)
+            return _submit_page(request, form, error=exc.message, status=400)
         messages.success(request, _("您的诉求已受理。请记下查询码，凭查询码可随时查看办理进度。"))
         return redirect("intake:track-detail", code=appeal.tracking_code)
-    return render(request, "intake/submit.html", {"form": form}, status=400)
+    return _submit_page(request, form, status=400)
+
+
+def _submit_page(request, form, *, error: str = "", status: int):
+    """The form sent back: the text is kept, but a browser cannot refill a file input, so the page
+    says so next to it whenever files had been chosen."""
+    context = {"form": form, "error": error, "files_dropped": bool(request.FILES)}
+    return render(request, "intake/submit.html", context, status=status)
 
 
 @ratelimit(key="ip", rate="30/m", block=False, group="intake.track")
@@ -86,18 +94,21 @@ def track(request):
 @ratelimit(key="ip", rate="30/m", block=False, group="intake.track")
 def track_detail(request, code: str):
     appeal = selectors.find_by_tracking_code(code)
-    if appeal is None or getattr(request, "limited", False):
+    op = request.POST.get("op") if request.method == "POST" else None
+    limited = getattr(request, "limited", False)
+    # A rating over the limit comes back on its page with what was typed (see _rate).
+    if appeal is None or (limited and op != "rate"):
         form = LookupForm(initial={"code": code})
         error = (
-            _limited_message()
-            if getattr(request, "limited", False)
-            else _("未找到查询码为“%(code)s”的诉求，请核对后重试。") % {"code": code[:20]}
+            _limited_message() if limited else _("未找到查询码为“%(code)s”的诉求，请核对后重试。") % {"code": code[:20]}
         )
         return render(request, "intake/track.html", {"form": form, "error": error}, status=404)
-    op = request.POST.get("op") if request.method == "POST" else None
     message_form = CitizenMessageForm(request.POST if op == "reply" else None)
     withdraw_form = WithdrawAppealForm(request.POST if op == "withdraw_appeal" else None)
+    rating_form = RatingForm(request.POST if op == "rate" else None)
     actor = _citizen_actor(request, appeal)
+    if op == "rate" and _rate(request, appeal, actor, rating_form, limited=limited):
+        return redirect("intake:track-detail", code=appeal.tracking_code)
     if op == "withdraw_appeal" and withdraw_form.is_valid():
         try:
             services.withdraw_appeal(appeal=appeal, actor=actor, reason=withdraw_form.cleaned_data["reason"])
@@ -123,6 +134,7 @@ def track_detail(request, code: str):
                 messages.success(request, _("您的留言已送达办理人员。"))
                 return redirect("intake:track-detail", code=appeal.tracking_code)
     case = selectors.case_of(appeal)
+    refused = any(f.is_bound and f.errors for f in (message_form, withdraw_form, rating_form))
     return render(
         request,
         "intake/track_detail.html",
@@ -135,9 +147,29 @@ def track_detail(request, code: str):
             "message_form": message_form,
             "withdraw_form": withdraw_form,
             "withdrawal": selectors.citizen_withdrawal(appeal, actor, case),
+            "rating_form": rating_form,
+            "rating": selectors.citizen_rating(appeal, actor),
         },
-        status=400 if any(f.is_bound and f.errors for f in (message_form, withdraw_form)) else 200,
+        status=429 if op == "rate" and limited else 400 if refused else 200,
     )
+
+
+def _rate(request, appeal, actor, form, *, limited: bool) -> bool:
+    """The citizen's rating from the tracking page; True once recorded. Over the rate limit, or
+    refused, the form comes back with what was typed and the reason."""
+    if limited:
+        form.is_valid()
+        form.add_error(None, _limited_message())
+        return False
+    if not form.is_valid():
+        return False
+    try:
+        services.rate_appeal(appeal=appeal, actor=actor, **form.cleaned_data)
+    except DomainError as exc:
+        refuse_into(form, exc)
+        return False
+    messages.success(request, _("感谢您的评价，我们会据此改进工作。"))
+    return True
 
 
 def _citizen_actor(request, appeal):

@@ -1,0 +1,263 @@
+"""The citizen rates the handling of their closed appeal (群众评价): services, pages, the office's view."""
+
+from datetime import timedelta
+
+import pytest
+from constance.test import override_config
+
+from core.exceptions import Refused
+from core.workflow import perform
+from intake import services
+from intake.models import Appeal, AppealRating, AppealStatus, Outcome, Route
+from intake.predicates import TrackingCodeHolder
+from intake.tests.factories import AppealFactory
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def closed(clerk, **fields) -> Appeal:
+    appeal = AppealFactory(**fields)
+    perform(appeal, "route", actor=clerk, data={"route": Route.OFFICE})
+    perform(appeal, "answer", actor=clerk, note="已安排维修。")
+    perform(appeal, "close", actor=clerk, note="已修复", data={"outcome": Outcome.ON_THE_SPOT})
+    return appeal
+
+
+def handle_again(appeal: Appeal, clerk) -> None:
+    perform(appeal, "reopen", actor=clerk, note="群众反映仍未修好")
+    perform(appeal, "answer", actor=clerk, note="已再次维修。")
+    perform(appeal, "close", actor=clerk, note="已修复", data={"outcome": Outcome.ON_THE_SPOT})
+
+
+def age(appeal: Appeal, days: int) -> None:
+    Appeal.objects.filter(pk=appeal.pk).update(closed_at=appeal.closed_at - timedelta(days=days))
+    appeal.refresh_from_db()
+
+
+# ---- services ------------------------------------------------------------------------------------
+
+
+def test_the_code_holder_rates_once_per_round_and_again_after_re_handling(cast):
+    appeal = closed(cast.clerk)
+    holder = TrackingCodeHolder(appeal.pk)
+    first = services.rate_appeal(appeal=appeal, actor=holder, rating="satisfied")
+    assert (first.round, first.citizen, first.rater_label) == (1, None, "群众（凭查询码）")
+    with pytest.raises(Refused, match="您已评价过本次办理结果"):
+        services.rate_appeal(appeal=appeal, actor=holder, rating="unsatisfied", comment="改主意了")
+    handle_again(appeal, cast.clerk)
+    second = services.rate_appeal(appeal=appeal, actor=holder, rating="basic")
+    assert list(appeal.ratings.values_list("round", "rating")) == [(1, "satisfied"), (2, "basic")]
+    assert second.history.get().history_type == "+"
+
+
+def test_a_second_tap_that_slips_past_the_check_is_refused_not_a_500(cast, monkeypatch):
+    """SQLite takes no row lock: two taps may both pass the check; the unique round refuses the second."""
+    from intake import selectors
+
+    appeal = closed(cast.clerk)
+    services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="satisfied")
+    monkeypatch.setattr(selectors, "rating_blocker", lambda *args, **kwargs: "")
+    with pytest.raises(Refused, match="您已评价过本次办理结果"):
+        services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="basic")
+    assert list(appeal.ratings.values_list("rating", flat=True)) == ["satisfied"]
+
+
+def test_rating_waits_for_the_appeal_to_be_closed(cast):
+    appeal = AppealFactory()
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    perform(appeal, "answer", actor=cast.clerk, note="已答复")
+    with pytest.raises(Refused, match="诉求办结后才能评价"):
+        services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="satisfied")
+
+
+def test_after_the_window_the_rating_is_refused_in_plain_words(cast):
+    appeal = closed(cast.clerk)
+    with override_config(APPEAL_RATING_DAYS=3):
+        age(appeal, 4)
+        with pytest.raises(Refused, match="评价期限已过：办结后3天内可以评价"):
+            services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="satisfied")
+        age(appeal, -2)  # closed two days ago: still open
+        services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="satisfied")
+
+
+def test_unsatisfied_needs_a_reason_and_a_choice_is_required(cast):
+    appeal = closed(cast.clerk)
+    holder = TrackingCodeHolder(appeal.pk)
+    with pytest.raises(Refused, match="选择“不满意”时请写明原因") as refused:
+        services.rate_appeal(appeal=appeal, actor=holder, rating="unsatisfied", comment="   ")
+    assert "comment" in refused.value.fields
+    with pytest.raises(Refused, match="请选择满意、基本满意或不满意"):
+        services.rate_appeal(appeal=appeal, actor=holder, rating="great")
+    assert not AppealRating.objects.exists()
+
+
+def test_an_appeal_sent_from_an_account_is_rated_only_by_that_account(cast):
+    from accounts.tests.factories import create_user
+
+    other = create_user(username="neighbour", password="x", roles=["citizen"])
+    appeal = closed(cast.clerk, citizen=cast.citizen)
+    for stranger in (other, TrackingCodeHolder(appeal.pk), cast.clerk):
+        with pytest.raises(Refused):
+            services.rate_appeal(appeal=appeal, actor=stranger, rating="satisfied")
+    row = services.rate_appeal(appeal=appeal, actor=cast.citizen, rating="basic")
+    assert row.citizen == cast.citizen and row.rater_label == cast.citizen.display
+    assert row.history.get().history_user == cast.citizen
+
+
+def test_staff_never_rate_for_the_citizen(cast):
+    appeal = closed(cast.clerk)
+    with pytest.raises(Refused, match="工作人员不能代为评价"):
+        services.rate_appeal(appeal=appeal, actor=cast.clerk, rating="satisfied")
+
+
+def test_unsatisfied_tells_whoever_may_reopen_and_leaves_the_decision_to_them(cast, django_capture_on_commit_callbacks):
+    appeal = closed(cast.clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rate_appeal(
+            appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="unsatisfied", comment="路灯又坏了"
+        )
+    told = Notification.objects.filter(event_key__startswith="intake.unsatisfied:")
+    office = {cast.admin, cast.clerk, cast.research, cast.proposal, cast.info}
+    assert {n.recipient for n in told} == office
+    assert "路灯又坏了" in told.first().body and "群众对诉求办理结果不满意" in told.first().title
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.CLOSED
+
+
+def test_a_satisfied_rating_is_only_recorded(cast, django_capture_on_commit_callbacks):
+    appeal = closed(cast.clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="satisfied")
+    assert not Notification.objects.filter(event_key__startswith="intake.unsatisfied:").exists()
+
+
+# ---- the tracking page ---------------------------------------------------------------------------
+
+
+def test_the_page_offers_the_rating_once_closed_and_keeps_the_reason_on_error(client, cast):
+    appeal = closed(cast.clerk)
+    url = f"/appeals/track/{appeal.tracking_code}/"
+    assert 'data-testid="rating-form"' in client.get(url).content.decode()
+    response = client.post(url, {"op": "rate", "rating": "unsatisfied", "comment": ""})
+    assert response.status_code == 400 and "选择“不满意”时请写明原因" in response.content.decode()
+    response = client.post(url, {"op": "rate", "comment": "路灯还是不亮，晚上很黑"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "请选择满意、基本满意或不满意" in html
+    assert "路灯还是不亮，晚上很黑" in html
+    response = client.post(url, {"op": "rate", "rating": "unsatisfied", "comment": "路灯还是不亮，晚上很黑"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'data-testid="rating-done"' in page and "不满意" in page and 'data-testid="rating-form"' not in page
+
+
+def test_a_wrong_code_rates_nothing(client, cast):
+    closed(cast.clerk)
+    response = client.post("/appeals/track/ZZZZ-ZZZZ/", {"op": "rate", "rating": "satisfied"})
+    assert response.status_code == 404 and not AppealRating.objects.exists()
+
+
+def test_the_page_says_when_the_window_has_closed(client, cast):
+    appeal = closed(cast.clerk)
+    age(appeal, 16)
+    page = client.get(f"/appeals/track/{appeal.tracking_code}/").content.decode()
+    assert "评价期限已过：办结后15天内可以评价" in page and 'data-testid="rating-form"' not in page
+    response = client.post(f"/appeals/track/{appeal.tracking_code}/", {"op": "rate", "rating": "basic"})
+    assert response.status_code == 400 and "评价期限已过" in response.content.decode()
+    assert not AppealRating.objects.exists()
+
+
+def test_nothing_is_offered_before_closing(client):
+    page = client.get(f"/appeals/track/{AppealFactory().tracking_code}/").content.decode()
+    assert 'data-testid="rating"' not in page
+
+
+def test_the_signed_in_sender_rates_on_their_page_and_others_are_told_to_sign_in(client, cast):
+    appeal = closed(cast.clerk, citizen=cast.citizen)
+    url = f"/appeals/track/{appeal.tracking_code}/"
+    page = client.get(url).content.decode()
+    assert "请登录该账号后评价" in page and 'data-testid="rating-form"' not in page
+    client.force_login(cast.citizen)
+    assert client.post(url, {"op": "rate", "rating": "satisfied"}).status_code == 302
+    assert AppealRating.objects.get().citizen == cast.citizen
+
+
+def test_rating_over_the_rate_limit_keeps_what_was_typed(client, cast):
+    appeal = closed(cast.clerk)
+    url = f"/appeals/track/{appeal.tracking_code}/"
+    for _i in range(30):
+        client.get(url)
+    response = client.post(url, {"op": "rate", "rating": "unsatisfied", "comment": "还是没修好"})
+    html = response.content.decode()
+    assert response.status_code == 429 and "太频繁" in html and "还是没修好" in html
+    assert not AppealRating.objects.exists()
+
+
+def test_the_rating_post_needs_the_csrf_token(cast):
+    from django.test import Client
+
+    appeal = closed(cast.clerk)
+    response = Client(enforce_csrf_checks=True).post(
+        f"/appeals/track/{appeal.tracking_code}/", {"op": "rate", "rating": "satisfied"}
+    )
+    assert response.status_code == 403 and not AppealRating.objects.exists()
+
+
+# ---- the office ----------------------------------------------------------------------------------
+
+
+def test_the_office_list_filters_and_flags_unsatisfied_appeals_by_their_latest_round(client, cast):
+    unhappy, happy, later_happy = closed(cast.clerk), closed(cast.clerk), closed(cast.clerk)
+    services.rate_appeal(appeal=unhappy, actor=TrackingCodeHolder(unhappy.pk), rating="unsatisfied", comment="没修")
+    services.rate_appeal(appeal=happy, actor=TrackingCodeHolder(happy.pk), rating="satisfied")
+    services.rate_appeal(
+        appeal=later_happy, actor=TrackingCodeHolder(later_happy.pk), rating="unsatisfied", comment="没修"
+    )
+    handle_again(later_happy, cast.clerk)
+    services.rate_appeal(appeal=later_happy, actor=TrackingCodeHolder(later_happy.pk), rating="satisfied")
+    client.force_login(cast.clerk)
+    response = client.get("/appeals/office/", {"rating": "unsatisfied"})
+    assert [a.pk for a in response.context["page"]] == [unhappy.pk]
+    assert 'data-testid="unsatisfied"' in response.content.decode() and "群众不满意" in response.content.decode()
+    shown = client.get("/appeals/office/", {"rating": "satisfied"}).context["page"]
+    assert {a.pk for a in shown} == {happy.pk, later_happy.pk}
+    assert client.get("/appeals/office/", {"rating": "nonsense"}).status_code == 200
+
+
+def test_the_office_list_reads_ratings_in_one_query(client, cast, django_assert_max_num_queries):
+    client.force_login(cast.clerk)
+    first = closed(cast.clerk)
+    services.rate_appeal(appeal=first, actor=TrackingCodeHolder(first.pk), rating="basic")
+    with django_assert_max_num_queries(14) as few:
+        client.get("/appeals/office/")
+    for _i in range(5):
+        appeal = closed(cast.clerk)
+        services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="unsatisfied", comment="差")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/appeals/office/").status_code == 200
+
+
+def test_the_office_page_shows_each_rating_with_who_rated_and_the_decision_is_theirs(client, cast):
+    appeal = closed(cast.clerk)
+    services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="unsatisfied", comment="没修好")
+    client.force_login(cast.clerk)
+    page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
+    assert 'data-testid="ratings"' in page and "群众（凭查询码）" in page and "没修好" in page
+    assert 'data-testid="reopen-hint"' in page and 'data-action="reopen"' in page
+
+
+def test_the_api_shows_the_latest_rating_read_only(api_client, cast, django_assert_max_num_queries):
+    appeal = closed(cast.clerk)
+    services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="unsatisfied", comment="没修好")
+    api_client.force_authenticate(cast.clerk)
+    body = api_client.get(f"/api/v1/appeals/{appeal.pk}/").json()
+    assert body["rating"]["rating"] == "unsatisfied" and body["rating"]["round"] == 1
+    assert body["rating"]["comment"] == "没修好"
+    listed = api_client.get("/api/v1/appeals/").json()
+    assert [row["rating"] for row in listed["results"]][0]["rating"] == "unsatisfied"
+    with django_assert_max_num_queries(20) as few:
+        api_client.get("/api/v1/appeals/")
+    for _i in range(4):
+        closed(cast.clerk)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        api_client.get("/api/v1/appeals/")
