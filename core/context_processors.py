@@ -13,6 +13,7 @@ def site(request):
         "portal_nav": nav_for(user, "portal"),
         "debug": settings.DEBUG,
         # Pages shared by both sides (the error pages) keep the reader's own navigation.
+        "works_in_office": works_in_office(user),
         "base_template": "base_office.html" if works_in_office(user) else "base_portal.html",
     }
     if user.is_authenticated:

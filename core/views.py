@@ -27,6 +27,8 @@ def home(request):
 def dashboard(request):
     from core.selectors_dashboard import dashboard_for
 
+    if not works_in_office(request.user):
+        return redirect("core:home")  # a citizen has no work queue: their appeals are on the portal
     return render(request, "core/dashboard.html", dashboard_for(request.user))
 
 

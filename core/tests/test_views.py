@@ -21,6 +21,23 @@ def test_home_sends_staff_to_the_dashboard_and_citizens_to_the_portal(client, ca
     assert client.get("/").status_code == 200
 
 
+def test_a_signed_in_citizen_keeps_the_portal_with_their_appeals_messages_settings_and_log_out(client, cast):
+    """A citizen has no work queue: the portal bar leads to their own pages and out, not to a staff
+    dashboard, and their messages and settings keep the portal's bar."""
+    client.force_login(cast.citizen)
+    home = client.get("/").content.decode()
+    for href in ('href="/appeals/track/"', 'href="/notifications/"', 'href="/accounts/preferences/"'):
+        assert href in home
+    assert 'action="/accounts/logout/"' in home
+    assert 'href="/office/"' not in home
+    assert client.get("/office/")["Location"] == "/"
+    for path in ("/notifications/", "/accounts/preferences/"):
+        page = client.get(path).content.decode()
+        assert 'aria-label="公众导航"' in page and 'action="/accounts/logout/"' in page, path
+    client.force_login(cast.clerk)
+    assert 'aria-label="主导航"' in client.get("/notifications/").content.decode()
+
+
 def test_security_headers_are_set(client):
     response = client.get("/")
     assert "script-src 'self'" in response["Content-Security-Policy"]

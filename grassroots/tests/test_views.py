@@ -113,6 +113,31 @@ def test_micro_consultation_page_keeps_input_on_error_then_records(client, cast)
     assert issue.micro_consultations.get().meeting.kind == MeetingKind.MICRO
 
 
+def test_a_refused_closing_keeps_the_chosen_outcome_and_date_not_just_the_note(client, cast):
+    """Closing as "制定计划限期解决" with a date in the past is refused: the page must not fall back to
+    the first outcome (当场解决), or the next tap closes the issue with the wrong one."""
+    group = DutyGroupFactory()
+    group.members.add(cast.member.member)
+    issue = DutyIssueFactory(group=group, created_by=cast.member, status=IssueStatus.INVESTIGATING)
+    client.force_login(cast.member)
+    response = client.post(
+        f"/workflow/grassroots.dutyissue/{issue.pk}/",
+        {
+            "action": "resolve",
+            "note": "已与农业农村局商定",
+            "data_outcome": "plan",
+            "data_plan_due_date": "2000-01-01",
+            "next": issue.get_absolute_url(),
+        },
+        follow=True,
+    )
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.INVESTIGATING
+    html = response.content.decode()
+    assert '<option value="plan" selected>' in html and 'value="2000-01-01"' in html
+    assert "已与农业农村局商定" in html
+
+
 def test_an_issue_links_its_group_member_to_a_proposal_drafted_from_it_and_the_clerk_to_none(client, cast):
     import re
 

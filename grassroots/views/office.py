@@ -279,6 +279,7 @@ def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
                 else ""
             ),
             "unsaved_note": request.session.pop("unsaved_note", ""),
+            "unsaved_data": request.session.pop("unsaved_data", {}),
         },
         status=status,
     )
