@@ -37,7 +37,7 @@ def minutes_spec(meeting: Meeting) -> DocSpec:
         Table(
             [_("姓名"), _("身份"), _("单位"), _("出席情况")],
             [
-                [p.name, p.get_role_display(), p.department.short_name if p.department else "", _attendance_text(p)]
+                [p.name, p.role_title, p.department.short_name if p.department else "", _attendance_text(p)]
                 for p in participants
             ],
             caption=_("二、参会人员"),

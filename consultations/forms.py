@@ -2,6 +2,7 @@
 
 from django import forms
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from consultations.models import (
     ParticipantRole,
     SpeechKind,
 )
-from core.forms import DateInput, DateTimeInput
+from core.forms import DateInput, DateTimeInput, FilterSelect, FilterSelectMultiple, RequiredMessagesMixin
 from district.models import Body, Community, Department, Expert, Member
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -67,7 +68,7 @@ def plan_item_choices() -> list[tuple[str, str]]:
     return [(f"{ct.pk}:{obj.pk}", str(obj)) for obj in model._default_manager.all()[:300]]
 
 
-class GroupForm(forms.Form):
+class GroupForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("课题名称"), max_length=200)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     lead = forms.ModelChoiceField(
@@ -84,7 +85,18 @@ class GroupForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [("", _("（不关联）")), *plan_item_choices()]
-        self.initial.setdefault("year", timezone.localdate().year)
+        self.initial.setdefault("year", self._subject_year() or timezone.localdate().year)
+
+    def _subject_year(self) -> int | None:
+        """The year of the plan item the page was opened for (?subject=<content_type_id>:<id>)."""
+        from consultations.selectors import subject_defaults
+
+        value = str(self.initial.get("subject") or "")
+        if not value or value not in dict(self.fields["subject"].choices):
+            return None
+        ct_id, obj_id = value.split(":")
+        subject = ContentType.objects.get_for_id(int(ct_id)).get_object_for_this_type(pk=int(obj_id))
+        return subject_defaults(subject).get("year")
 
     def clean_subject(self):
         value = self.cleaned_data.get("subject")
@@ -96,9 +108,12 @@ class GroupForm(forms.Form):
         return ContentType.objects.get_for_id(int(ct_id)).get_object_for_this_type(pk=int(obj_id))
 
 
-class GroupInviteForm(forms.Form):
+class GroupInviteForm(RequiredMessagesMixin, forms.Form):
     member = forms.ModelChoiceField(
-        label=_("委员"), queryset=Member.objects.filter(is_active=True).order_by("name"), required=False
+        label=_("委员"),
+        queryset=Member.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=FilterSelect(),
     )
     expert = forms.ModelChoiceField(
         label=_("特邀研究员/专家"), queryset=Expert.objects.order_by("name"), required=False
@@ -124,7 +139,7 @@ class GroupInviteForm(forms.Form):
         return data
 
 
-class GroupRespondForm(forms.Form):
+class GroupRespondForm(RequiredMessagesMixin, forms.Form):
     accept = forms.TypedChoiceField(
         label=_("回复"),
         choices=[("1", _("接受邀请")), ("0", _("谢绝"))],
@@ -134,7 +149,7 @@ class GroupRespondForm(forms.Form):
     reason = forms.CharField(label=_("谢绝理由"), max_length=200, required=False)
 
 
-class VisitForm(forms.Form):
+class VisitForm(RequiredMessagesMixin, forms.Form):
     visited_on = forms.DateField(label=_("调研日期"), widget=DateInput())
     place = forms.CharField(label=_("地点"), max_length=200)
     participants = forms.ModelMultipleChoiceField(
@@ -160,7 +175,7 @@ class VisitForm(forms.Form):
         return value
 
 
-class TaskForm(forms.Form):
+class TaskForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("任务"), max_length=200)
     assignee = forms.ModelChoiceField(label=_("承担人"), queryset=GroupMembership.objects.none(), required=False)
     due_date = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
@@ -177,20 +192,20 @@ class TaskForm(forms.Form):
         return value
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("材料名称"), max_length=200, required=False)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     upload = forms.FileField(label=_("文件"))
 
 
-class ReportEditForm(forms.Form):
+class ReportEditForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("报告标题"), max_length=200)
     body = forms.CharField(label=_("报告正文"), widget=forms.Textarea(attrs={"rows": 18}))
     note = forms.CharField(label=_("修改说明"), max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CommentForm(forms.Form):
+class CommentForm(RequiredMessagesMixin, forms.Form):
     body = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}))
     mandatory = forms.BooleanField(label=_("必须处理（未处理前不能定稿）"), required=False)
 
@@ -200,7 +215,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(RequiredMessagesMixin, forms.Form):
     resolution = forms.CharField(label=_("处理说明"), max_length=500, required=False)
 
 
@@ -216,7 +231,7 @@ CONSULTATION_KINDS = [
 ]
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(RequiredMessagesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("协商形式"), choices=CONSULTATION_KINDS)
     title = forms.CharField(label=_("会议名称"), max_length=200)
     starts_at = _dt_field(_("开始时间"))
@@ -235,11 +250,11 @@ class MeetingForm(forms.Form):
         label=_("邀请委员"),
         queryset=Member.objects.filter(is_active=True).order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=FilterSelectMultiple(),
     )
 
 
-class MicroConsultationForm(forms.Form):
+class MicroConsultationForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("协商议题"), max_length=200)
     starts_at = _dt_field(_("开始时间"))
     ends_at = _dt_field(_("结束时间"))
@@ -253,7 +268,7 @@ class MicroConsultationForm(forms.Form):
         label=_("参加委员"),
         queryset=Member.objects.filter(is_active=True).order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=FilterSelectMultiple(),
     )
     residents = forms.CharField(
         label=_("居民代表"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一人")
@@ -261,16 +276,19 @@ class MicroConsultationForm(forms.Form):
     issue = forms.CharField(label=_("议题说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ParticipantInviteForm(forms.Form):
+class ParticipantInviteForm(RequiredMessagesMixin, forms.Form):
     role = forms.ChoiceField(label=_("身份"), choices=ParticipantRole.choices, initial=ParticipantRole.MEMBER)
     member = forms.ModelChoiceField(
-        label=_("委员"), queryset=Member.objects.filter(is_active=True).order_by("name"), required=False
+        label=_("委员"),
+        queryset=Member.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=FilterSelect(),
     )
     department = DepartmentChoice(label=_("部门"), queryset=active_departments(), required=False)
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
 
 
-class RespondForm(forms.Form):
+class RespondForm(RequiredMessagesMixin, forms.Form):
     response = forms.ChoiceField(
         label=_("回复"),
         choices=[("attend", _("参加")), ("deputy", _("委托他人参加")), ("decline", _("请假"))],
@@ -286,10 +304,10 @@ class ParticipantChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         if obj.department_id:
             return f"{obj.name} · {obj.department.short_name or obj.department.name}"
-        return f"{obj.name} · {obj.get_role_display()}"
+        return f"{obj.name} · {obj.role_title}"
 
 
-class SpeechForm(forms.Form):
+class SpeechForm(RequiredMessagesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=SpeechKind.choices, initial=SpeechKind.SPEECH)
     participant = ParticipantChoice(label=_("发言人"), queryset=MeetingParticipant.objects.none(), required=False)
     speaker_name = forms.CharField(label=_("或填写发言人姓名"), max_length=50, required=False)
@@ -300,12 +318,12 @@ class SpeechForm(forms.Form):
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         if meeting is not None:
-            self.fields["participant"].queryset = meeting.participants.select_related("department").order_by(
+            self.fields["participant"].queryset = meeting.participants.select_related("department", "member").order_by(
                 "role", "id"
             )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(RequiredMessagesMixin, forms.Form):
     recommendation = forms.CharField(label=_("意见建议"), widget=forms.Textarea(attrs={"rows": 3}))
     responsible_department = DepartmentChoice(label=_("责任部门"), queryset=active_departments(), required=False)
     co_departments = DepartmentMultipleChoice(
@@ -318,11 +336,11 @@ class OutcomeForm(forms.Form):
     due_date = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
 
 
-class SummaryForm(forms.Form):
+class SummaryForm(RequiredMessagesMixin, forms.Form):
     minutes_summary = forms.CharField(label=_("纪要正文"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(RequiredMessagesMixin, forms.Form):
     starts_at = _dt_field(_("开始时间"))
     ends_at = _dt_field(_("结束时间"))
     place = forms.CharField(label=_("地点"), max_length=200)

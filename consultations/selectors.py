@@ -8,7 +8,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.predicates import is_dept_liaison
+from accounts.roles import Role
 from consultations.models import (
     Attendance,
     ConsultationReport,
@@ -17,6 +19,7 @@ from consultations.models import (
     GroupStatus,
     InvitationResponse,
     Meeting,
+    MeetingKind,
     MeetingParticipant,
     MeetingStatus,
     OutcomeItem,
@@ -93,6 +96,22 @@ def group_inbox(user) -> QuerySet[ResearchGroup]:
     return _group_base().filter(
         pk__in=pending.values("group_id"), status__in=[GroupStatus.FORMING, GroupStatus.RESEARCHING]
     )
+
+
+def subject_defaults(subject) -> dict:
+    """What a plan item (a group's generic subject) fixes for its work: the plan's year, the meeting
+    kind of its consultation format and the departments it names (empty for any other subject)."""
+    out: dict = {}
+    plan = getattr(subject, "plan", None)
+    if getattr(plan, "year", None):
+        out["year"] = plan.year
+    kind = getattr(getattr(subject, "format", None), "meeting_kind", "")
+    if kind in MeetingKind.values:
+        out["kind"] = kind
+    departments = getattr(subject, "departments", None)
+    if departments is not None:
+        out["departments"] = list(departments.filter(is_active=True))
+    return out
 
 
 def research_group_for(subject) -> ResearchGroup | None:
@@ -258,7 +277,32 @@ def meeting_inbox(user) -> QuerySet[Meeting]:
         # The row of a department invited as such: `participant_recipients` sends it to the liaisons.
         mine |= Q(department_id=user.department_id, user__isnull=True, member__isnull=True)
     waiting = MeetingParticipant.objects.filter(mine, attendance=Attendance.INVITED).values("meeting_id")
-    return Meeting.objects.filter(status=MeetingStatus.INVITED, pk__in=waiting)
+    q = Q(status=MeetingStatus.INVITED, pk__in=waiting)
+    if user.has_role(Role.RESEARCH_OFFICE):
+        # Minutes issued with outcome items not yet compiled into a special report (专报件).
+        q |= Q(status=MeetingStatus.MINUTED, pk__in=_uncompiled_outcomes().values("meeting_id"))
+    return Meeting.objects.filter(q)
+
+
+def _uncompiled_outcomes() -> QuerySet[OutcomeItem]:
+    return OutcomeItem.objects.filter(special_reports__isnull=True)
+
+
+def meeting_holders(meeting, state):
+    """Who acts next on a meeting: once its minutes are issued with outcome items, the research
+    office, which compiles them into a special report (invitations are sent by the services)."""
+    if state == MeetingStatus.MINUTED and _uncompiled_outcomes().filter(meeting=meeting).exists():
+        return User.objects.filter(groups__name=Role.RESEARCH_OFFICE, is_active=True)
+    return User.objects.none()
+
+
+def awaits_special_report(user, meeting) -> bool:
+    """Whether the research office should compile this meeting's outcome items into a special report now."""
+    return (
+        meeting.status == MeetingStatus.MINUTED
+        and user.has_role(Role.RESEARCH_OFFICE, Role.ADMIN)
+        and _uncompiled_outcomes().filter(meeting=meeting).exists()
+    )
 
 
 def my_participation(user, meeting) -> MeetingParticipant | None:

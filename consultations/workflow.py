@@ -175,6 +175,7 @@ MEETING_WORKFLOW = register(
             ),
         ],
         visible="consultations.selectors.meetings_visible_to",
+        holders="consultations.selectors.meeting_holders",
         inbox="consultations.selectors.meeting_inbox",
     )
 )

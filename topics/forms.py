@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_office
 from consultations.models import Attendance
-from core.forms import DateInput, DateTimeInput
+from core.forms import DateInput, DateTimeInput, RequiredMessagesMixin
 from district.models import Body, Department, Member, Sector
 from topics.models import (
     CollectionRound,
@@ -35,7 +35,7 @@ def departments():
     return Department.objects.filter(is_active=True)
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(RequiredMessagesMixin, forms.ModelForm):
     class Meta:
         model = CollectionRound
         fields = ["year", "title", "deadline", "notice"]
@@ -57,7 +57,7 @@ class RoundForm(forms.ModelForm):
         return year
 
 
-class SuggestionForm(forms.ModelForm):
+class SuggestionForm(RequiredMessagesMixin, forms.ModelForm):
     """A topic suggestion; the version field carries optimistic locking through the edit."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -106,7 +106,7 @@ class SuggestionForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
 
 
-class MergeForm(forms.Form):
+class MergeForm(RequiredMessagesMixin, forms.Form):
     into = forms.ModelChoiceField(label=_("并入"), queryset=TopicSuggestion.objects.none())
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
@@ -116,11 +116,11 @@ class MergeForm(forms.Form):
             self.fields["into"].queryset = candidates
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(RequiredMessagesMixin, forms.Form):
     material = forms.FileField(label=_("支撑材料"))
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(RequiredMessagesMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -151,7 +151,7 @@ class PlanForm(forms.ModelForm):
         return year
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(RequiredMessagesMixin, forms.ModelForm):
     """One plan item; `version` is the item's version when the form was opened."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -193,13 +193,13 @@ class ItemForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
 
 
-class VersionForm(forms.Form):
+class VersionForm(RequiredMessagesMixin, forms.Form):
     note = forms.CharField(
         label=_("修改说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(RequiredMessagesMixin, forms.Form):
     agreed = forms.TypedChoiceField(
         label=_("会签意见"),
         choices=[("1", _("同意")), ("0", _("不同意，提出修改意见"))],
@@ -221,7 +221,7 @@ class SignOffForm(forms.Form):
         return {int(n[5:]): self.cleaned_data[n] for n in self.item_fields if self.cleaned_data.get(n)}
 
 
-class OpenVoteForm(forms.Form):
+class OpenVoteForm(RequiredMessagesMixin, forms.Form):
     starts_at = forms.DateTimeField(label=_("会议时间"), widget=DateTimeInput())
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     method = forms.ChoiceField(label=_("表决方式"), choices=PlanVote.Method.choices)
@@ -231,19 +231,19 @@ class OpenVoteForm(forms.Form):
         self.fields["starts_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class TallyForm(forms.Form):
+class TallyForm(RequiredMessagesMixin, forms.Form):
     votes_for = forms.IntegerField(label=_("赞成"), min_value=0)
     votes_against = forms.IntegerField(label=_("反对"), min_value=0)
     votes_abstain = forms.IntegerField(label=_("弃权"), min_value=0)
 
 
-class BallotForm(forms.Form):
+class BallotForm(RequiredMessagesMixin, forms.Form):
     choice = forms.ChoiceField(label=_("表决意见"), choices=VoteChoice.choices, widget=forms.RadioSelect)
 
 
 ATTENDANCE_CHOICES = [(Attendance.PRESENT, _("出席")), (Attendance.ABSENT, _("缺席")), (Attendance.DECLINED, _("请假"))]
 
 
-class PublishForm(forms.Form):
+class PublishForm(RequiredMessagesMixin, forms.Form):
     doc_number = forms.CharField(label=_("发文字号"), max_length=40)
     issued_on = forms.DateField(label=_("印发日期"), widget=DATE)

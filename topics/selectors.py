@@ -20,6 +20,7 @@ from topics.models import (
     SuggestionStatus,
     TopicSuggestion,
 )
+from topics.models.plan import Office
 
 
 def users_with_roles(*roles: str) -> QuerySet[User]:
@@ -240,12 +241,29 @@ def plan_holders(plan, state):
     return users_with_roles(*_STATE_ROLES.get(state, ()))
 
 
+def _signing_office(user) -> str | None:
+    """The party or government office the user signs plan versions for (the clerk also finalises)."""
+    if is_clerk(user):
+        return None
+    if user.has_role(Role.PARTY_OFFICE):
+        return Office.PARTY
+    return Office.GOV if user.has_role(Role.GOV_OFFICE) else None
+
+
 def plan_inbox(user) -> QuerySet[ConsultationPlan]:
     """Plans waiting for this user: their step, an online ballot to cast, or a receipt to acknowledge."""
     if not getattr(user, "is_authenticated", False):
         return ConsultationPlan.objects.none()
     states = [state for state, roles in _STATE_ROLES.items() if user.has_role(*roles)]
     cond = Q(status__in=states)
+    office = _signing_office(user)
+    if office and PlanStatus.JOINT in states:
+        # Once the party or government office has agreed to the current version, the plan waits
+        # for the others (and the clerk's 定稿), not for it.
+        signed = OfficeSignOff.objects.filter(office=office, agreed=True).values("version_id")
+        cond = Q(status__in=[s for s in states if s != PlanStatus.JOINT]) | (
+            Q(status=PlanStatus.JOINT) & ~Q(current_version_id__in=signed)
+        )
     if is_dept_liaison(user) and user.department_id:
         cond |= Q(
             status=PlanStatus.PUBLISHED,

@@ -115,7 +115,11 @@ _STEP_FINISH = [
         "vote_pass",
         _("宣布表决通过"),
         is_clerk,
-        {"guard": "topics.services.votes.guard_vote_passes", "effect": "topics.services.votes.on_vote_closed"},
+        {
+            "guard": "topics.services.votes.guard_vote_passes",
+            "effect": "topics.services.votes.on_vote_closed",
+            "offered": p.has_open_vote,
+        },
     ),
 ]
 _STEP_RETURN = [
@@ -142,7 +146,11 @@ _STEP_RETURN = [
         "vote_fail",
         _("宣布表决未通过"),
         is_clerk,
-        {"guard": "topics.services.votes.guard_vote_fails", "effect": "topics.services.votes.on_vote_closed"},
+        {
+            "guard": "topics.services.votes.guard_vote_fails",
+            "effect": "topics.services.votes.on_vote_closed",
+            "offered": p.has_open_vote,
+        },
     ),
 ]
 _SUBMIT_LABELS = {

@@ -151,6 +151,13 @@ class MeetingParticipant(models.Model):
     def has_replied(self) -> bool:
         return self.attendance != Attendance.INVITED
 
+    @property
+    def role_title(self) -> str:
+        """How the participant is named at the meeting: a member by title (主席, 副主席, 常委, 委员)."""
+        if self.member_id and self.role == ParticipantRole.MEMBER:
+            return self.member.title
+        return str(self.get_role_display())
+
 
 class SpeechKind(models.TextChoices):
     BRIEFING = "briefing", _("情况通报")

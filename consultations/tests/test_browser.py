@@ -55,3 +55,37 @@ def test_member_replies_and_checks_in_on_a_phone(phone_page, cast):
     assert "已签到" in phone_page.locator("[data-testid=my-invitation]").inner_text()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     assert axe_violations(phone_page) == []
+
+
+def test_typing_a_name_narrows_the_members_list_and_keeps_the_chosen_ones(page, cast):
+    """The micro-consultation's 参加委员 list holds every member: typing part of a name narrows it; the
+    members already chosen stay chosen (and listed) while filtering and after the form is refused."""
+    from district.tests.factories import MemberFactory
+
+    for name in ["洪志明", "欧阳晓梅", "欧阳建国", "王芳", *(f"张委员{n}" for n in range(40))]:
+        MemberFactory(name=name)
+    login(page, "clerk", PASSWORD)
+    page.goto(page.base_url + "/consultations/meetings/micro/new/")
+    members, box = page.locator("#id_members"), page.get_by_role("searchbox", name="输入姓名筛选")
+    assert members.locator("option").count() >= 44
+
+    box.fill("洪志明")
+    assert members.locator("option").all_inner_texts() == ["洪志明"]
+    members.locator("option", has_text="洪志明").click()
+    box.fill("欧阳")
+    # The chosen one stays in the list while filtering; a click adds a name without dropping it.
+    assert sorted(members.locator("option").all_inner_texts()) == sorted(["欧阳晓梅", "欧阳建国", "洪志明"])
+    members.locator("option", has_text="欧阳晓梅").click()
+    box.fill("")
+    chosen = members.evaluate("(s) => Array.from(s.selectedOptions).map((o) => o.text).sort()")
+    assert chosen == sorted(["洪志明", "欧阳晓梅"])
+    assert "洪志明" in page.locator("[data-filter-chosen-for=members]").inner_text()
+
+    box.fill("欧阳")  # sent while filtered: the chosen are sent all the same
+    page.get_by_label("地点").fill("祥平街道社区活动中心")
+    page.get_by_role("button", name="登记", exact=True).click()  # no title: refused
+    assert "请填写协商议题。" in page.content()
+    assert page.get_by_label("地点").input_value() == "祥平街道社区活动中心"
+    chosen = page.locator("#id_members").evaluate("(s) => Array.from(s.selectedOptions).map((o) => o.text).sort()")
+    assert chosen == sorted(["洪志明", "欧阳晓梅"])
+    assert "欧阳晓梅" in page.locator("[data-filter-chosen-for=members]").inner_text()

@@ -166,3 +166,18 @@ def test_minutes_sections_are_numbered_without_gaps_and_dated_when_issued(client
     headings = [line for line in text.splitlines() if line[:2] in ("一、", "二、", "三、", "四、", "五、")]
     assert headings == ["一、会议议程", "二、参会人员", "三、会议纪要", "四、发言和部门回应", "五、协商成果事项"]
     assert "2022年6月24日" in text
+
+
+def test_minutes_name_a_member_by_title_as_the_meeting_page_does(client, cast):
+    held_meeting = consultation_meeting(cast)
+    services.invite(meeting=held_meeting, actor=cast.clerk, member=cast.vice_chair.member)
+    perform(held_meeting, "send_invitations", actor=cast.clerk)
+    perform(held_meeting, "hold", actor=cast.clerk)
+    client.force_login(cast.clerk)
+    doc = Document(io.BytesIO(client.get(reverse("consultations:minutes", args=[held_meeting.pk, "docx"])).content))
+    people = doc.tables[0]
+    roles = {people.cell(i, 0).text: people.cell(i, 1).text for i in range(1, len(people.rows))}
+    # The vice-chair who chairs the meeting is not listed as a plain 委员 in the record sent upward.
+    assert roles[cast.vice_chair.member.name] == "副主席" and roles["member2"] == "委员"
+    page = client.get(held_meeting.get_absolute_url()).content.decode()
+    assert f"{cast.vice_chair.member.name} · 副主席" in page  # the speaker list of the speech form

@@ -475,3 +475,70 @@ def test_the_participant_list_gives_a_members_position_not_just_member(client, c
     html = login(client, cast.clerk).get(meeting.get_absolute_url()).content.decode()
     rows = [r for r in html.split('data-testid="participant-row"')[1:] if cast.vice_chair.member.name in r]
     assert rows and "副主席" in rows[0].split("</tr>")[0]
+
+
+def test_a_group_convenes_its_meeting_as_its_plan_item_says(client, cast):
+    from topics.tests.factories import ItemFactory, PlanFactory, fmt
+
+    item = ItemFactory(plan=PlanFactory(year=2022), title="整合农创文旅资源", format=fmt("counterpart"))
+    item.departments.add(cast.liaison.department)
+    group = services.create_research_group(
+        title="整合农创文旅资源", year=2022, lead=cast.vice_chair.member, actor=cast.research, subject=item
+    )
+    form = login(client, cast.clerk).get(reverse("consultations:meeting_create") + f"?group={group.pk}").context["form"]
+    assert form.initial["kind"] == MeetingKind.COUNTERPART
+    assert form.initial["title"] == "“整合农创文旅资源”委处对口协商会"
+    assert list(form.initial["departments"]) == [cast.liaison.department]
+    # A group without a plan item gets no form it did not choose named in its title.
+    bare = research_group(cast, title="课后服务", with_member=False, with_expert=False, start=False)
+    form = client.get(reverse("consultations:meeting_create") + f"?group={bare.pk}").context["form"]
+    assert form.initial["title"] == "“课后服务”协商会" and "kind" not in form.initial
+
+
+def test_a_group_formed_for_a_plan_item_takes_the_plans_year(client, cast):
+    from django.contrib.contenttypes.models import ContentType
+
+    from topics.tests.factories import ItemFactory, PlanFactory
+
+    item = ItemFactory(plan=PlanFactory(year=2022))
+    ct = ContentType.objects.get_for_model(item)
+    url = reverse("consultations:group_create") + f"?subject={ct.pk}:{item.pk}"
+    assert login(client, cast.research).get(url).context["form"].initial["year"] == 2022
+    unknown = reverse("consultations:group_create") + f"?subject={ct.pk}:999999999"
+    assert client.get(unknown).context["form"].initial["year"] == timezone.localdate().year
+    plain = client.get(reverse("consultations:group_create"))
+    assert plain.status_code == 200 and plain.context["form"].initial["year"] == timezone.localdate().year
+
+
+def test_issued_minutes_wait_for_the_research_office_to_compile_a_special_report(
+    client, cast, django_capture_on_commit_callbacks
+):
+    from consultations.selectors import meeting_inbox
+    from notifications.models import Notification
+    from supervision.services.reports import compile_special_report
+
+    meeting = consultation_meeting(cast)
+    perform(meeting, "send_invitations", actor=cast.clerk)
+    perform(meeting, "hold", actor=cast.clerk)
+    item = services.record_outcome_item(
+        meeting=meeting,
+        actor=cast.clerk,
+        recommendation="扩大课后服务覆盖面",
+        responsible_department=cast.liaison.department,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(meeting, "issue_minutes", actor=cast.clerk)
+    # The research office is told, has it on its to-do list and finds the way on the meeting page.
+    assert Notification.objects.filter(recipient=cast.research, title__contains="待您处理").exists()
+    assert meeting_inbox(cast.research).filter(pk=meeting.pk).exists()
+    html = login(client, cast.research).get(meeting.get_absolute_url()).content.decode()
+    assert f"{reverse('supervision:report_new')}?meeting={meeting.pk}" in html
+    assert (
+        'data-testid="compile-report"' not in login(client, cast.clerk).get(meeting.get_absolute_url()).content.decode()
+    )
+    compile_special_report(meeting=meeting, items=[item], actor=cast.research, lead=cast.vice_chair)
+    assert not meeting_inbox(cast.research).filter(pk=meeting.pk).exists()
+    assert (
+        'data-testid="compile-report"'
+        not in login(client, cast.research).get(meeting.get_absolute_url()).content.decode()
+    )

@@ -17,6 +17,7 @@ from consultations import selectors, services
 from consultations.calendar import meeting_event, month_grid, shift_month
 from consultations.documents import minutes_docx, minutes_pdf
 from consultations.forms import (
+    CONSULTATION_KINDS,
     MeetingForm,
     MicroConsultationForm,
     OutcomeForm,
@@ -26,7 +27,7 @@ from consultations.forms import (
     SpeechForm,
     SummaryForm,
 )
-from consultations.models import MeetingParticipant, MeetingStatus
+from consultations.models import MeetingKind, MeetingParticipant, MeetingStatus
 from consultations.predicates import convenes_meetings, manages_meeting
 from consultations.views import REFUSALS, refuse_into
 from core.forms import submit
@@ -97,6 +98,20 @@ def minutes(request, pk: int, fmt: str):
     return response
 
 
+def _meeting_initial(group) -> dict:
+    """A group's meeting as its plan item sets it: the consultation form, the departments, a title
+    naming that form (a plain 协商会 when the group has no plan item)."""
+    defaults = selectors.subject_defaults(group.subject) if group.subject else {}
+    kind = defaults.get("kind") if defaults.get("kind") in dict(CONSULTATION_KINDS) else None
+    name = MeetingKind(kind).label if kind else _("协商会")
+    initial = {"title": _("“%(title)s”%(kind)s") % {"title": group.title, "kind": name}}
+    if kind:
+        initial["kind"] = kind
+    if defaults.get("departments"):
+        initial["departments"] = defaults["departments"]
+    return initial
+
+
 @login_required
 def meeting_create(request):
     if not convenes_meetings(request.user):
@@ -108,8 +123,7 @@ def meeting_create(request):
         except ValueError:
             raise Http404 from None
         group = selectors.get_group_for(request.user, group_pk)
-    initial = {"title": _("“%(title)s”专题协商会") % {"title": group.title}} if group else {}
-    form = MeetingForm(request.POST or None, initial=initial)
+    form = MeetingForm(request.POST or None, initial=_meeting_initial(group) if group else {})
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.create_consultation_meeting(
@@ -163,6 +177,7 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         "dept_rows": dept_rows,
         "speeches": list(selectors.speeches_of(meeting)),
         "outcomes": list(selectors.outcome_items_of(meeting)),
+        "compile_report": selectors.awaits_special_report(user, meeting),
         "is_held": meeting.status == MeetingStatus.HELD,
         "can_reply": meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED),
         "can_check_in": meeting.status in (MeetingStatus.INVITED, MeetingStatus.HELD)

@@ -46,7 +46,7 @@ def test_a_missing_field_keeps_what_the_member_typed(client, cast):
     response = client.post(reverse("topics:suggestion_create"), {"round": rnd.pk, "title": "古城保护性建设"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "古城保护性建设" in html and "该字段是必填项" in html
+    assert "古城保护性建设" in html and "请填写背景和现状。" in html
 
 
 def test_a_member_cannot_suggest_in_the_name_of_another_sector_and_keeps_what_was_typed(client, cast):
@@ -365,3 +365,43 @@ def test_the_suggestion_list_says_who_has_each_suggestion_not_in_a_plan(client, 
     row = page[page.index(submitted.title) :]
     assert "待政协办公室筛选" in row.split("</tr>")[0]
     assert "已入围，待列入计划草案" in page
+
+
+def test_the_plan_page_names_the_offices_yet_to_sign_then_the_clerks_final_step(client, cast):
+    from topics.selectors import plan_inbox
+
+    plan = plan_with_items(cast)
+    perform(plan, "submit_to_chairs", actor=cast.clerk)
+    perform(plan, "chairs_approve_to_joint", actor=cast.chair)
+    plan.refresh_from_db()
+    plan_services.sign_off(version=plan.current_version, actor=cast.party_office, agreed=True)
+    client.force_login(cast.clerk)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "区政府办、区政协办</span>" in html and "区委办、区政府办、区政协办" not in html
+    # The party office has agreed: the plan leaves its to-do list, not the government office's.
+    assert not plan_inbox(cast.party_office).filter(pk=plan.pk).exists()
+    assert plan_inbox(cast.gov_office).filter(pk=plan.pk).exists()
+    plan_services.sign_off(version=plan.current_version, actor=cast.gov_office, agreed=True)
+    plan_services.sign_off(version=plan.current_version, actor=cast.clerk, agreed=True)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "区政协办公室（三办联席会定稿）" in html and "区委办、区政府办、区政协办" not in html
+    assert plan_inbox(cast.clerk).filter(pk=plan.pk).exists()
+
+
+def test_the_vote_result_is_announced_only_once_a_vote_is_organised(client, cast):
+    from core.exceptions import Refused
+    from core.workflow import workflow_for
+
+    plan = drive_to_vote(cast)
+    client.force_login(cast.clerk)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "宣布表决通过" not in html and "宣布表决未通过" not in html
+    # The server still refuses it with a reason, not a missing button's silence.
+    announce = next(
+        a for a in workflow_for(plan).actions if a.name.startswith("vote_pass") and a.is_allowed(cast.clerk, plan)
+    )
+    with pytest.raises(Refused, match="尚未组织常委会表决"):
+        perform(plan, announce.name, actor=cast.clerk)
+    votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "宣布表决通过" in html and "宣布表决未通过" in html

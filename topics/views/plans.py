@@ -36,6 +36,14 @@ HOLDER_LABELS = {
 }
 
 
+def _holder(plan: ConsultationPlan, version: PlanVersion | None = None) -> str:
+    """Who acts next on the plan; at the joint meeting, the offices yet to sign, then the clerk's 定稿."""
+    if plan.status == PlanStatus.JOINT and chain.requires_signoffs():
+        missing = services.missing_signoffs(version or plan.current_version)
+        return "、".join(missing) if missing else _("区政协办公室（三办联席会定稿）")
+    return HOLDER_LABELS.get(plan.status, "")
+
+
 def _require_follower(user) -> None:
     if not (p.can_suggest(user) or p.sees_all_plans(user) or user.has_role("dept_liaison")):
         raise PermissionDenied
@@ -61,7 +69,7 @@ def overview(request):
             "round": rnd,
             "items": selectors.items_of(plan) if plan else [],
             "suggestions": selectors.suggestion_list(request.user, round=rnd) if rnd else [],
-            "holder": HOLDER_LABELS.get(plan.status) if plan else "",
+            "holder": _holder(plan) if plan else "",
             "chain": services.chain_labels(),
             "open_rounds": selectors.open_rounds() if p.sees_rounds(request.user) else [],
             "can_suggest": p.can_suggest(request.user),
@@ -140,7 +148,7 @@ def plan_detail(request, pk: int):
             "versions": versions,
             "current": current,
             "chain": services.chain_labels(),
-            "holder": HOLDER_LABELS.get(plan.status),
+            "holder": _holder(plan, current),
             "instructions": services.open_instructions(plan),
             "unversioned": plan.is_editable and plan.current_version_id and services.has_unversioned_changes(plan),
             "missing": services.missing_signoffs(current) if chain.requires_signoffs() else [],
