@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
 from accounts.selectors import LeaveReason
+from core.forms import RequiredMessagesMixin
 from core.validators import validate_phone
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(RequiredMessagesMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
     )
@@ -24,7 +25,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(RequiredMessagesMixin, forms.ModelForm):
     language = forms.ChoiceField(
         label=_("语言"), required=False, help_text=_("页面、站内消息和邮件使用的语言，页脚切换语言时也会记住。")
     )
@@ -44,7 +45,7 @@ class PreferencesForm(forms.ModelForm):
         ]
 
 
-class OTPVerifyForm(forms.Form):
+class OTPVerifyForm(RequiredMessagesMixin, forms.Form):
     token = forms.CharField(
         label=_("动态验证码"),
         max_length=8,
@@ -52,7 +53,7 @@ class OTPVerifyForm(forms.Form):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(RequiredMessagesMixin, forms.Form):
     name = forms.CharField(
         label=_("名称"), max_length=100, help_text=_("写明用途，如“统计报表脚本”，便于日后识别和撤销。")
     )
@@ -65,7 +66,7 @@ class ApiTokenForm(forms.Form):
     )
 
 
-class OpenAccountForm(forms.Form):
+class OpenAccountForm(RequiredMessagesMixin, forms.Form):
     """The office opens an account for an expert or a member: a login name and, if known, an e-mail."""
 
     username = forms.CharField(
@@ -95,7 +96,7 @@ class LiaisonForm(OpenAccountForm):
     field_order = ["full_name", "phone", "username", "email"]
 
 
-class LiaisonLeaveForm(forms.Form):
+class LiaisonLeaveForm(RequiredMessagesMixin, forms.Form):
     """A liaison leaves (离岗): why, and, when no other liaison of the department remains, the office's consent."""
 
     reason = forms.ChoiceField(label=_("离岗原因"), choices=[("", "---------"), *LeaveReason.choices])
@@ -117,13 +118,13 @@ class LiaisonLeaveForm(forms.Form):
             del self.fields["leave_unstaffed"]
 
 
-class PasswordResetRequestForm(PasswordResetForm):
+class PasswordResetRequestForm(RequiredMessagesMixin, PasswordResetForm):
     email = forms.EmailField(
         label=_("电子邮箱"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(RequiredMessagesMixin, SetPasswordForm):
     """Set a password (activation or reset); Django's password validators apply."""
 
     def __init__(self, *args, **kwargs):

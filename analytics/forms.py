@@ -5,13 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from analytics import intake_bridge, registry
-from core.forms import DateInput
+from core.forms import DateInput, RequiredMessagesMixin
 
 # Dates a search or a mining window may name: far dates overflow when turned into UTC instants.
 DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
 
 
-class SearchForm(forms.Form):
+class SearchForm(RequiredMessagesMixin, forms.Form):
     q = forms.CharField(label=_("关键词"), max_length=100, required=False)
     kind = forms.MultipleChoiceField(label=_("类型"), required=False, widget=forms.CheckboxSelectMultiple)
     town = forms.ModelChoiceField(label=_("镇街"), queryset=None, required=False)
@@ -32,7 +32,7 @@ class SearchForm(forms.Form):
         return data
 
 
-class CorrectRoutingForm(forms.Form):
+class CorrectRoutingForm(RequiredMessagesMixin, forms.Form):
     category = forms.ModelChoiceField(label=_("类别"), queryset=None, required=False)
     department = forms.ModelChoiceField(label=_("承办部门"), queryset=None, required=False)
     handler = forms.ChoiceField(label=_("办理主体"), required=False)
@@ -47,6 +47,6 @@ class CorrectRoutingForm(forms.Form):
         self.fields["handler"].choices = [("", "—"), *intake_bridge.handler_choices()]
 
 
-class MineForm(forms.Form):
+class MineForm(RequiredMessagesMixin, forms.Form):
     since = forms.DateField(label=_("起始日期"), validators=DATE_BOUNDS, widget=DateInput())
     until = forms.DateField(label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=DateInput())

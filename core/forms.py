@@ -76,7 +76,66 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class StyledFormMixin:
+FILTER_BY_NAME = _("输入姓名筛选")
+
+
+class FilterSelect(forms.Select):
+    """A long list of people (or units) with a box to type part of a name (static/js/site.js).
+
+    The script puts the box above the list and keeps only the matching options; the chosen one always
+    stays, so filtering never changes what is chosen. Without the script it is the plain list.
+    `attrs={"data-filter": _("输入单位名称筛选")}` words the box for a list of something else.
+    """
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-filter": FILTER_BY_NAME, **(attrs or {})}, choices)
+
+
+class FilterSelectMultiple(forms.SelectMultiple):
+    """FilterSelect for choosing several: a click also adds or removes one name without the Ctrl key,
+    and the chosen names are listed below the list (they may be scrolled or filtered out of view)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(
+            {"size": 8, "data-filter": FILTER_BY_NAME, "data-filter-chosen": _("已选："), **(attrs or {})}, choices
+        )
+
+
+_GENERIC_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+class RequiredMessagesMixin:
+    """A required field left empty says which one and what to do ("请填写正文。", "请选择镇街。").
+
+    Django's own message ("该字段是必填项。") names no field, and a form's errors are often read away
+    from the field (a summary, a screen reader). The message is worded from the field's label when the
+    form is validated, so fields added or relabelled in a form's __init__ are worded too. A message a
+    form words itself (error_messages={"required": ...}) is kept.
+    """
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if field.required and field.error_messages.get("required") == _GENERIC_REQUIRED:
+                field.error_messages["required"] = required_message(field)
+        super().full_clean()
+
+
+def required_message(field: forms.Field) -> str:
+    """What to say when this required field is left empty, in the words of its label."""
+    widget = field.widget
+    label = str(field.label or "").strip().rstrip("：:*")
+    if widget.is_hidden:  # not something the user fills in: the page was incomplete or has expired
+        return _("页面缺少必要的信息，请刷新页面后重试。")
+    if isinstance(field, forms.FileField):
+        return _("请选择要上传的%(label)s。") % {"label": label} if label else _("请选择要上传的文件。")
+    if isinstance(field, forms.BooleanField):
+        return _("请勾选“%(label)s”。") % {"label": label} if label else _("请勾选此项。")
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(widget, forms.Select):
+        return _("请选择%(label)s。") % {"label": label} if label else _("请选择此项。")
+    return _("请填写%(label)s。") % {"label": label} if label else _("请填写此项。")
+
+
+class StyledFormMixin(RequiredMessagesMixin):
     """Bootstrap 5 classes on every widget of a form rendered by hand, and aria-invalid on fields with errors.
 
     Forms rendered with crispy-forms get their classes from the template pack; this is for the others.
@@ -112,7 +171,7 @@ def _add_classes(widget, classes) -> None:
     widget.attrs["class"] = " ".join(present + [c for c in classes if c not in present])
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(RequiredMessagesMixin, forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("说明/理由"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from core.forms import RequiredMessagesMixin
 from district.models import Community, Town
 from open311 import selectors
 from open311.models import ClientApplication
@@ -190,7 +191,7 @@ class RequestQueryForm(forms.Form):
         return [f"{field}: {message}" for field, errors in self.errors.items() for message in errors]
 
 
-class ClientApplicationForm(forms.ModelForm):
+class ClientApplicationForm(RequiredMessagesMixin, forms.ModelForm):
     class Meta:
         model = ClientApplication
         fields = ["name", "contact", "rate_limit"]

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RequiredMessagesMixin
 from opinions.models import Bulletin, OpinionReport
 
 
-class ReportForm(forms.Form):
+class ReportForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(
         label=_("正文"),
@@ -22,13 +23,13 @@ class ReportForm(forms.Form):
         self.fields["provider"].choices = [("", _("以个人名义"))] + [(key, label) for key, _obj, label in providers]
 
 
-class ReportEditForm(forms.Form):
+class ReportEditForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 12}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class BulletinForm(forms.Form):
+class BulletinForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("简报标题"), max_length=200, required=False)
     form = forms.ChoiceField(label=_("编发形式"), choices=Bulletin.Form.choices, widget=forms.RadioSelect)
     reports = forms.ModelMultipleChoiceField(

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from core.forms import DateInput, DateTimeInput
+from core.forms import DateInput, DateTimeInput, RequiredMessagesMixin
 from core.validators import validate_phone
 from district.models import Department
 from proposals.models import ContactMethod, HandlingMode, Kind, Proposal, Rating, ReplyClass
@@ -19,7 +19,7 @@ class DepartmentMultipleField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=Department.objects.filter(is_active=True).order_by("order", "id"), **kwargs)
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(RequiredMessagesMixin, forms.ModelForm):
     """A new proposal or its draft; co-signers are typed as names (联名人：洪冬云、张彦)."""
 
     cosigners = forms.CharField(
@@ -72,7 +72,7 @@ class DraftForm(ProposalForm):
         widgets = ProposalForm.Meta.widgets
 
 
-class UnitsForm(forms.Form):
+class UnitsForm(RequiredMessagesMixin, forms.Form):
     mode = forms.ChoiceField(
         label=_("办理方式"), choices=HandlingMode.choices, widget=forms.RadioSelect, initial="lead"
     )
@@ -92,18 +92,18 @@ class UnitsForm(forms.Form):
         }
 
 
-class ContactForm(forms.Form):
+class ContactForm(RequiredMessagesMixin, forms.Form):
     method = forms.ChoiceField(label=_("沟通方式"), choices=ContactMethod.choices)
     contacted_on = forms.DateField(label=_("沟通日期"), widget=DateInput())
     proposer_name = forms.CharField(label=_("沟通对象"), max_length=60, required=False)
     summary = forms.CharField(label=_("沟通情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(RequiredMessagesMixin, forms.Form):
     opinion = forms.CharField(label=_("会办意见"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(RequiredMessagesMixin, forms.Form):
     reply_class = forms.ModelChoiceField(
         label=_("答复类别"),
         queryset=ReplyClass.objects.filter(is_active=True),
@@ -121,14 +121,14 @@ class ReplyForm(forms.Form):
     )
 
 
-class RatingForm(forms.Form):
+class RatingForm(RequiredMessagesMixin, forms.Form):
     rating = forms.ChoiceField(label=_("对答复的评价"), choices=Rating.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("不满意时必填")
     )
 
 
-class KeyForm(forms.Form):
+class KeyForm(RequiredMessagesMixin, forms.Form):
     supervisor = forms.ModelChoiceField(label=_("督办领导"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, **kwargs):
@@ -141,22 +141,22 @@ class KeyForm(forms.Form):
         )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(RequiredMessagesMixin, forms.Form):
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME_INPUT)
     ends_at = forms.DateTimeField(label=_("结束时间"), widget=DATETIME_INPUT)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     agenda = forms.CharField(label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExcellentForm(forms.Form):
+class ExcellentForm(RequiredMessagesMixin, forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
 
-class WithdrawExcellentForm(forms.Form):
+class WithdrawExcellentForm(RequiredMessagesMixin, forms.Form):
     reason = forms.CharField(label=_("撤销理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(RequiredMessagesMixin, forms.Form):
     q = forms.CharField(label=_("标题或提案人"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
     kind = forms.ChoiceField(label=_("提案形式"), required=False, choices=[("", _("全部形式")), *Kind.choices])

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RequiredMessagesMixin
 from webhooks.services import event_choices
 
 
@@ -11,7 +12,7 @@ class HttpUrlField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
 
-class WebhookEndpointForm(forms.Form):
+class WebhookEndpointForm(RequiredMessagesMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     url = HttpUrlField(
         label=_("接收地址"),

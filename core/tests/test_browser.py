@@ -33,6 +33,99 @@ def test_portal_works_on_a_phone_screen(phone_page, cast):
     assert axe_violations(phone_page) == []
 
 
+PHONE_SWEEP_ACCOUNTS = [None, "citizen", "member", "clerk", "liaison_edu", "chair"]
+# What a phone user trips on, per page: the page or a box in it (a wide table) scrolling sideways.
+_PHONE_LAYOUT = """() => {
+  const wide = Array.from(document.querySelectorAll('main *')).filter((el) => {
+    const x = getComputedStyle(el).overflowX;
+    return (x === 'auto' || x === 'scroll') && el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1;
+  });
+  return {page: document.documentElement.scrollWidth - window.innerWidth,
+          boxes: wide.map((el) => el.tagName.toLowerCase() + '.' + el.className)};
+}"""
+# Every visible control with a label, every button and link with a name, text readable on its background,
+# and every link or button big enough (24 px), or far enough from the next, to tap (WCAG 2.2 target size).
+_PHONE_AXE_RULES = [
+    "label", "select-name", "aria-input-field-name", "button-name", "input-button-name", "link-name",
+    "color-contrast", "target-size",
+]  # fmt: skip
+
+
+# The reference rows data migrations seed, which a transactional test finds flushed.
+_SEEDS = [
+    ("accounts.migrations.0003_role_groups", "create_groups"),
+    ("insight.migrations.0003_plenary", "seed_plenary"),
+    ("opinions.migrations.0003_seed_adoption_levels", "seed"),
+    ("proposals.migrations.0002_seed_reply_classes", "seed"),
+    ("supervision.migrations.0003_default_report_template", "seed"),
+    ("topics.migrations.0002_seed_formats", "seed"),
+]
+
+
+def _load_demo_off_the_browsers_thread() -> None:
+    """Seed and load the demo in another thread: Playwright runs an event loop in this one, and
+    django-constance answers a thread with a running loop with awaitables instead of the rules."""
+    from concurrent.futures import ThreadPoolExecutor
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import connection
+
+    def load():
+        try:
+            for module, function in _SEEDS:
+                getattr(import_module(module), function)(apps, None)
+            call_command("load_demo")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(load).result()
+
+
+def _menu_pages(page) -> list[str]:
+    links = page.eval_on_selector_all("nav a[href^='/']", "els => els.map((a) => a.getAttribute('href'))")
+    return list(dict.fromkeys(u for u in links if not u.startswith(("/accounts/logout", "/i18n/", "/admin/"))))
+
+
+def test_every_page_in_each_accounts_menus_fits_a_phone_and_names_its_controls(phone_page, settings):
+    """The demo district at 390 px as a visitor, a citizen, a member, the clerk, a department liaison
+    and the chair: each page their menus open neither scrolls sideways (nor hides a table's columns
+    off to the side) and has no unlabelled control, nameless button or link, or unreadable text."""
+    from core.demo_runner import DEMO_PASSWORD
+    from core.tests.browser import AXE
+
+    settings.RATELIMIT_ENABLE = False
+    _load_demo_off_the_browsers_thread()
+    page = phone_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    problems, opened = [], 0
+    for username in PHONE_SWEEP_ACCOUNTS:
+        page.context.clear_cookies()
+        if username:
+            login(page, username, DEMO_PASSWORD)
+        page.goto(page.base_url + "/")
+        for path in _menu_pages(page):
+            response = page.goto(page.base_url + path)
+            opened += 1
+            if response is None or response.status != 200:
+                problems.append((username, path, response and response.status))
+                continue
+            layout = page.evaluate(_PHONE_LAYOUT)
+            if layout["page"] > 1 or layout["boxes"]:
+                problems.append((username, path, layout))
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+            found = page.evaluate(
+                "async (rules) => (await axe.run(document, {runOnly: rules})).violations"
+                ".map((v) => [v.id, v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120))])",
+                _PHONE_AXE_RULES,
+            )
+            problems.extend((username, path, v) for v in found)
+    assert problems == []
+    assert opened >= 80  # the menus were found and followed
+
+
 def _cell_layout(pg, selector: str) -> dict:
     return pg.evaluate(
         """(sel) => { const td = document.querySelector(sel); const r = td.getBoundingClientRect();
@@ -102,3 +195,40 @@ def test_office_pages_fit_a_phone_in_english(phone_page, cast):
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375, path
         toggler = phone_page.locator(".navbar-toggler").bounding_box()
         assert toggler is not None and toggler["x"] + toggler["width"] <= 375, path
+
+
+def test_files_attached_to_a_step_of_the_history_are_far_enough_apart_to_tap(phone_page, cast):
+    """Two files attached to one step of an appeal's audited history, one under the other: each link
+    is a 24 px target on a phone (WCAG 2.2 target size), not a line of small print."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from core.models import StatusChange
+    from core.services import store_attachment
+    from core.tests.browser import AXE
+    from intake.tests.factories import AppealFactory
+
+    appeal = AppealFactory()
+    step = StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(appeal),
+        object_id=appeal.pk,
+        action="accept",
+        from_state=appeal.status,
+        to_state=appeal.status,
+        actor=cast.clerk,
+        created_at=timezone.now(),
+    )
+    for name in ("现场照片一.png", "现场照片二.png"):
+        upload = SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png")
+        store_attachment(target=appeal, upload=upload, actor=cast.clerk, status_change=step)
+    login(phone_page, "clerk", PASSWORD)
+    phone_page.goto(f"{phone_page.base_url}/appeals/office/{appeal.pk}/")
+    links = phone_page.locator("[data-testid=history] a")
+    assert links.count() == 2 and all(links.nth(i).bounding_box()["height"] >= 24 for i in range(2))
+    phone_page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = phone_page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['target-size']})).violations"
+        ".map((v) => v.nodes.map((n) => n.html.slice(0, 120)))"
+    )
+    assert found == []

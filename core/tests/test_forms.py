@@ -131,3 +131,101 @@ def test_styled_widgets_get_bootstraps_classes_once_and_errors_are_marked():
     assert "form-select-sm" in html and 'aria-invalid="true"' in html and "is-invalid" in html
     assert "form-control form-control-sm is-invalid" in str(form["when"])
     assert "form-check-input" in str(form["mine"]) and "is-invalid" not in str(form["mine"])
+
+
+# Every form a person fills in, from each app's forms module. The Open311 interface's two forms are
+# machine input answered in that specification's own error format ("service_code: ..."), not a page.
+NOT_FILLED_IN_BY_PEOPLE = {"open311.forms.ServiceRequestForm", "open311.forms.RequestQueryForm"}
+
+
+def _project_forms() -> list[type]:
+    from importlib import import_module
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    found = []
+    for config in apps.get_app_configs():
+        if Path(config.path).parent != Path(settings.BASE_DIR) or not find_spec(f"{config.name}.forms"):
+            continue
+        module = import_module(f"{config.name}.forms")
+        for obj in vars(module).values():
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, forms.BaseForm)
+                and obj.__module__ == module.__name__
+                and f"{obj.__module__}.{obj.__qualname__}" not in NOT_FILLED_IN_BY_PEOPLE
+            ):
+                found.append(obj)
+    return sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+
+
+def _empty_form(cls):
+    from django.contrib.auth.forms import SetPasswordForm
+
+    from accounts.models import User
+
+    extra = {
+        "insight.forms.PeriodForm": {"years": [2022], "default_year": 2022},
+        "insight.forms.RankingForm": {"years": [2022], "default_year": 2022},
+        "accounts.forms.LiaisonLeaveForm": {"last_one": True},
+    }.get(f"{cls.__module__}.{cls.__qualname__}", {})
+    args = (User(username="someone"),) if issubclass(cls, SetPasswordForm) else ()
+    return cls(*args, data={}, files={}, **extra)
+
+
+@pytest.mark.parametrize("form_class", _project_forms(), ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+def test_an_empty_required_field_says_which_field_it_is(form_class):
+    """Django's own "该字段是必填项。" names no field; every form a person fills in says which one and what to do."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        generic = str(forms.Field.default_error_messages["required"])
+        form = _empty_form(form_class)
+        form.is_valid()
+        said = {name: [str(m) for m in form.errors.get(name, [])] for name in form.fields}
+    assert generic == "该字段是必填项。"
+    assert [(name, messages) for name, messages in said.items() if generic in messages] == []
+    for name, field in form.fields.items():
+        if field.required and not field.disabled and not isinstance(field, forms.NullBooleanField):
+            assert said[name], name  # an empty required field is refused, in words of its own
+
+
+def test_the_forms_people_fill_in_are_all_found():
+    names = {f"{cls.__module__}.{cls.__qualname__}" for cls in _project_forms()}
+    assert {"intake.forms.AppealForm", "opinions.forms.ReportForm", "accounts.forms.LoginForm"} <= names
+    assert len(names) > 60
+
+
+def test_required_messages_are_worded_from_the_label_and_hand_written_ones_are_kept(cast):
+    from accounts.forms import NewPasswordForm
+    from consultations.forms import MaterialForm
+    from grassroots.forms import MicroConsultationForm
+    from intake.forms import AppealForm
+    from opinions.forms import ReportEditForm, ReportForm
+    from proposals.forms import ReplyForm
+
+    appeal = AppealForm(data={})
+    appeal.is_valid()
+    assert appeal.errors["town"] == ["请选择所在镇街。"]
+    assert appeal.errors["title"] == ["请填写标题，用一句话概括您反映的问题。"]  # its own words, kept
+    report = ReportForm(data={"title": "关于加强老旧小区加装电梯的建议"})
+    report.is_valid()
+    assert report.errors["body"] == ["请填写正文。"]
+    micro = MicroConsultationForm(data={})
+    micro.is_valid()
+    assert micro.errors["department"] == ["请选择参加部门。"] and micro.errors["residents"] == ["请填写参加的居民。"]
+    reply = ReplyForm(data={})
+    reply.is_valid()
+    assert reply.errors["reply_class"] == ["请选择答复类别（如A、B、C类）。"]
+    password = NewPasswordForm(cast.member, data={})  # labelled in __init__
+    password.is_valid()
+    assert password.errors["new_password1"] == ["请填写新密码。"]
+    upload = MaterialForm(data={}, files={})
+    upload.is_valid()
+    assert upload.errors["upload"] == ["请选择要上传的文件。"]
+    edit = ReportEditForm(data={"title": "标题", "body": "正文"})  # the page's hidden version is missing
+    edit.is_valid()
+    assert edit.errors["version"] == ["页面缺少必要的信息，请刷新页面后重试。"]

@@ -78,7 +78,7 @@ def test_adding_shows_the_link_once_and_never_caches_it(clerk_client, cast):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"full_name": "", "phone": "13912345678", "username": "ok1"}, "该字段是必填项"),
+        ({"full_name": "", "phone": "13912345678", "username": "ok1"}, "请填写姓名。"),
         ({"full_name": "郑联络", "phone": "call me", "username": "ok1"}, "有效的电话号码"),
         ({"full_name": "郑联络", "phone": "13912345678", "username": "<b>x</b>"}, "用户名"),
         ({"full_name": "郑联络", "phone": "13912345678", "username": "clerk"}, "已被使用"),

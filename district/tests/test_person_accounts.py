@@ -60,7 +60,7 @@ def test_opening_twice_on_the_page_says_so_keeping_the_form(clerk_client, cast):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"username": "", "email": ""}, "该字段是必填项"),
+        ({"username": "", "email": ""}, "请填写登录名。"),
         ({"username": "<script>alert(1)</script>", "email": ""}, "用户名"),
         ({"username": "ok-name", "email": "not-an-address"}, "合法的邮件地址"),
         ({"username": "x" * 10000, "email": ""}, "150"),

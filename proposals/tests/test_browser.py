@@ -71,3 +71,42 @@ def test_liaison_replies_on_a_phone_and_a_missing_class_is_explained(phone_page,
     phone_page.wait_for_load_state("networkidle")
     assert phone_page.locator("[data-testid=state]").inner_text() == "答复审核"
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_proposing_unit_is_asked_only_for_a_collective_proposal_on_a_phone(phone_page, browser, cast):
+    """At 390 px the unit fields of a 集体提案 show only once that kind is chosen (and the co-signers only
+    for a 联名提案); without JavaScript every field is shown and the page still works."""
+    from district.tests.factories import SectorFactory
+
+    session()
+    sector = SectorFactory(name="经济界")
+    page = phone_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "member", PASSWORD)
+    page.goto(page.base_url + "/proposals/new/")
+    units, cosigners = page.locator("[data-testid=collective-units]"), page.locator("[data-testid=cosigners]")
+    assert not units.is_visible() and not cosigners.is_visible()  # a personal proposal, the default
+    page.check("input[name=kind][value=joint]")
+    assert cosigners.is_visible() and not units.is_visible()
+    page.check("input[name=kind][value=collective]")
+    assert units.is_visible() and not cosigners.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label("提案界别").select_option(str(sector.pk))
+    page.fill("#id_title", "关于加快发展预制菜产业的建议")
+    page.fill("#id_case", "本区食品企业较多。")
+    page.fill("#id_analysis", "缺少统一标准。")
+    page.fill("#id_suggestions", "一、制定地方标准。")
+    page.click("[data-testid=create]")
+    page.wait_for_url("**/edit/")
+    proposal = Proposal.objects.get()
+    assert proposal.kind == "collective" and proposal.org_sector == sector
+
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        context.add_cookies(page.context.cookies())  # the member's session
+        plain = context.new_page()
+        plain.goto(page.base_url + "/proposals/new/")
+        assert plain.locator("[data-testid=collective-units]").is_visible()
+        assert plain.locator("[data-testid=cosigners]").is_visible()
+    finally:
+        context.close()
