@@ -377,7 +377,11 @@ def add_liaison(*, department, actor, full_name: str, phone: str, username: str,
 
 
 def _liaison_for_update(user: User) -> User:
-    return liaison_accounts().select_for_update().get(pk=user.pk)
+    """The liaison's row, locked (DoesNotExist if the account is not a liaison's). PostgreSQL locks no rows
+    of a DISTINCT query, so the row is locked by its key and checked against the liaisons separately."""
+    if not liaison_accounts().filter(pk=user.pk).exists():
+        raise User.DoesNotExist
+    return User.objects.select_for_update().get(pk=user.pk)
 
 
 @transaction.atomic
