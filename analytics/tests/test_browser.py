@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from analytics.models import RoutingSuggestion, SuggestionStatus
@@ -22,9 +23,10 @@ def test_the_office_searches_in_chinese_and_sees_highlighted_hits(page, cast):
     page.goto(f"{page.base_url}/analytics/search/")
     page.fill("input[name=q]", "垃圾中转站")
     page.locator("main").get_by_role("button", name="检索").click()
+    # The results are on the next page: wait for its count line before counting (count() does not wait).
+    expect(page.locator("[data-testid=result-count]")).to_contain_text("共 1 条结果")
     results = page.locator("[data-testid=results] li")
     assert results.count() == 1
-    assert "共 1 条结果" in page.inner_text("[data-testid=result-count]")
     marked = set(results.first.locator("mark").all_inner_texts())
     assert {"垃圾", "中转站"} <= marked
     assert "学校" not in page.inner_text("[data-testid=results]")

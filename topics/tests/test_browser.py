@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from core.tests.browser import AXE, axe_violations, login
@@ -24,7 +25,7 @@ def test_the_clerk_records_the_vote_and_publishes_and_the_department_acknowledge
     page.get_by_role("button", name="保存").click()
     # Every standing member is listed; the clerk marks one absent, the others present.
     rows = page.locator("[data-testid=attendance] select")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     for i in range(3):
         rows.nth(i).select_option("present" if i < 2 else "absent")
     page.click("[data-testid=save-attendance]")
