@@ -1,9 +1,13 @@
 """Deadlines shared by the workflows that send work back to a department."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+from core.exceptions import Refused
 
 
 def rehandling_deadline(current: date | None, days: int) -> date:
@@ -19,6 +23,55 @@ def record_rehandling_deadline(change, *, old: date | None, new: date, days: int
         line = _("重新办理期限：%(due)s（原期限晚于今日起%(days)s天，保留原期限）。")
     else:
         line = _("重新办理期限：%(due)s（今日起%(days)s天）。")
-    line = line % {"due": new.isoformat(), "days": int(days)}
+    add_deadline_line(change, line % {"due": new.isoformat(), "days": int(days)})
+
+
+def add_deadline_line(change, line: str) -> None:
+    """Say in the audited step (and so on the timeline and in the notice sent with it) which dates it concerns."""
     change.note = f"{change.note}\n{line}" if change.note else line
     change.save(update_fields=["note"])
+
+
+@dataclass(frozen=True)
+class ExtensionWording:
+    """How one workflow words its refusals of an extension (延期) date: each keeps its own messages."""
+
+    field: str  # the form/API field a refused date is shown at
+    not_later: Promise  # %(d)s: the current deadline
+    not_future: Promise
+    past_limit: Promise  # %(n)s: the district's maximum days; %(d)s: the latest date allowed
+    past_due: Promise  # %(d)s: the deadline that has passed
+
+
+def _refuse_date(message: str, wording: ExtensionWording) -> None:
+    raise Refused(message, fields={wording.field: [message]})
+
+
+def check_extension_in_time(current: date | None, *, allowed: bool, wording: ExtensionWording) -> None:
+    """Once the deadline has passed, an extension may be asked only if the district allows it."""
+    if current and timezone.localdate() > current and not allowed:
+        raise Refused(wording.past_due % {"d": current.isoformat()})
+
+
+def check_extension_future(due: date, *, wording: ExtensionWording) -> None:
+    """An extended deadline lies after today."""
+    if due <= timezone.localdate():
+        _refuse_date(str(wording.not_future), wording)
+
+
+def check_extension_due(
+    due: date,
+    *,
+    current: date | None,
+    latest: date,
+    max_days: int,
+    wording: ExtensionWording,
+    future: bool = True,
+) -> None:
+    """An extended deadline is later than the current one, (with `future`) than today, and not past `latest`."""
+    if current and due <= current:
+        _refuse_date(wording.not_later % {"d": current.isoformat()}, wording)
+    if future:
+        check_extension_future(due, wording=wording)
+    if due > latest:
+        _refuse_date(wording.past_limit % {"n": int(max_days), "d": latest.isoformat()}, wording)

@@ -22,6 +22,59 @@ class VersionedModel(models.Model):
         abstract = True
 
 
+class ExtensionState(models.TextChoices):
+    """Where a request for a later deadline (延期申请) stands."""
+
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+    # The department replied before anyone decided: nothing is left to decide (supervision tasks only;
+    # a proposal's check constraint keeps it out).
+    LAPSED = "lapsed", _("已答复，不再审批")
+
+
+class ExtensionRequestBase(TimeStampedModel):
+    """A department's request for a later deadline (延期申请) and the office's decision on it.
+
+    Concrete models add the record asked about, their constraints (named per table) and
+    `history = HistoricalRecords()`; a model whose labels differ overrides the field (proposals:
+    原答复期限, supervision: 申请部门)."""
+
+    department = models.ForeignKey(
+        "district.Department", verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The handling round (an unsatisfactory reply starts the next): the limit counts from the round's
+    # own deadline.
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    current_due = models.DateField(_("原办理期限"), null=True, blank=True)
+    requested_due = models.DateField(_("申请延至"))
+    reason = models.TextField(_("申请理由"))
+    state = models.CharField(
+        _("审批结果"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    granted_due = models.DateField(_("同意延至"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.requested_due}"
+
+
 class StatusChange(models.Model):
     """One fired workflow action: the public accountability record of who did what, when, why."""
 

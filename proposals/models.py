@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel, VersionedModel
+from core.models import ExtensionRequestBase, ExtensionState, TimeStampedModel, VersionedModel
 
 
 class Status(models.TextChoices):
@@ -449,13 +449,7 @@ class ProposalRating(models.Model):
         return self.get_rating_display()
 
 
-class ExtensionState(models.TextChoices):
-    PENDING = "pending", _("待审批")
-    APPROVED = "approved", _("已同意")
-    REFUSED = "refused", _("未同意")
-
-
-class ExtensionRequest(TimeStampedModel):
+class ExtensionRequest(ExtensionRequestBase):
     """A handling unit's request for a later reply deadline (延期申请), decided by the assigning offices.
 
     Written only by the workflow effects of `request_extension` / `approve_extension` /
@@ -463,38 +457,18 @@ class ExtensionRequest(TimeStampedModel):
     StatusChange on the proposal's timeline."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="extension_requests")
-    department = models.ForeignKey(
-        "district.Department", verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+"
-    )
-    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
-    )
     current_due = models.DateField(_("原答复期限"), null=True, blank=True)
-    requested_due = models.DateField(_("申请延至"))
-    reason = models.TextField(_("申请理由"))
-    state = models.CharField(
-        _("审批结果"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    granted_due = models.DateField(_("同意延至"), null=True, blank=True)
-    decision_note = models.TextField(_("审批意见"), blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ExtensionRequestBase.Meta):
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
-        ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(state__in=ExtensionState.values), name="extension_state_valid"),
+            # A proposal's request is never lapsed: the office's direct extension settles it instead.
+            models.CheckConstraint(
+                condition=models.Q(state__in=[ExtensionState.PENDING, ExtensionState.APPROVED, ExtensionState.REFUSED]),
+                name="extension_state_valid",
+            ),
             # One request at a time per proposal and round: a pending one blocks the next.
             models.UniqueConstraint(
                 fields=["proposal", "round"],
@@ -502,6 +476,3 @@ class ExtensionRequest(TimeStampedModel):
                 name="extension_pending_once",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.department} {self.requested_due}"

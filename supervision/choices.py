@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Shared with proposals' extension requests; imported from here by the supervision modules.
+from core.models import ExtensionState as ExtensionState
+
 
 class TaskStatus(models.TextChoices):
     """Supervision task states (domain.md §5)."""
@@ -36,16 +39,6 @@ HANDLING_STATES = (
     TaskStatus.REMINDED,
     TaskStatus.REOPENED,
 )
-
-
-class ExtensionState(models.TextChoices):
-    """Where a department's request for a later deadline (延期申请) stands."""
-
-    PENDING = "pending", _("待审批")
-    APPROVED = "approved", _("已同意")
-    REFUSED = "refused", _("未同意")
-    # The department replied before anyone decided: nothing is left to decide.
-    LAPSED = "lapsed", _("已答复，不再审批")
 
 
 class ReportStatus(models.TextChoices):

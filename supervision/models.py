@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
-from supervision.choices import ExtensionState, Rating, ReplyClass, ReportStatus, TaskStatus
+from core.models import ExtensionRequestBase, ExtensionState, TimeStampedModel
+from supervision.choices import Rating, ReplyClass, ReportStatus, TaskStatus
 
 
 class SupervisionTask(TimeStampedModel):
@@ -187,7 +187,7 @@ class SupervisionNote(models.Model):
         return self.body[:40]
 
 
-class TaskExtensionRequest(TimeStampedModel):
+class TaskExtensionRequest(ExtensionRequestBase):
     """The lead department's request for a later deadline (延期申请), decided by the office that sets it.
 
     Written only by the workflow effects of the `request_extension*` / `approve_extension*` /
@@ -198,35 +198,11 @@ class TaskExtensionRequest(TimeStampedModel):
     department = models.ForeignKey(
         "district.Department", verbose_name=_("申请部门"), on_delete=models.PROTECT, related_name="+"
     )
-    # The handling round (a reply rated "not satisfied" starts the next): the limit counts from the
-    # round's own deadline.
-    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
-    )
-    current_due = models.DateField(_("原办理期限"), null=True, blank=True)
-    requested_due = models.DateField(_("申请延至"))
-    reason = models.TextField(_("申请理由"))
-    state = models.CharField(
-        _("审批结果"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    granted_due = models.DateField(_("同意延至"), null=True, blank=True)
-    decision_note = models.TextField(_("审批意见"), blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ExtensionRequestBase.Meta):
         verbose_name = _("督办任务延期申请")
         verbose_name_plural = _("督办任务延期申请")
-        ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(state__in=ExtensionState.values), name="task_extension_state_valid"
@@ -236,9 +212,6 @@ class TaskExtensionRequest(TimeStampedModel):
                 fields=["task"], condition=models.Q(state="pending"), name="task_extension_pending_once"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.department} {self.requested_due}"
 
 
 class ReminderLog(models.Model):

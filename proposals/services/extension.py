@@ -12,23 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
+from core.deadlines import add_deadline_line, check_extension_future, check_extension_in_time
 from core.exceptions import Refused
 from proposals.models import ExtensionRequest, ExtensionState, Proposal
 from proposals.predicates import assignment_of
 from proposals.selectors import _role_users, pending_extension_of
-from proposals.services.handling import check_extended_due, due_from
-
-
-def _check_future(due) -> None:
-    if due <= timezone.localdate():
-        msg = _("延期后的答复期限须晚于今天。")
-        raise Refused(msg, fields={"due": [msg]})
-
-
-def _append(change, line: str) -> None:
-    """Say in the audited step (and so on the timeline) which dates it concerns."""
-    change.note = f"{change.note}\n{line}" if change.note else line
-    change.save(update_fields=["note"])
+from proposals.services.handling import EXTENSION_WORDING, check_extended_due, due_from
 
 
 def guard_request(proposal: Proposal, *, data, **kwargs) -> None:
@@ -40,13 +29,8 @@ def guard_request(proposal: Proposal, *, data, **kwargs) -> None:
             _("%(unit)s已申请延期至%(d)s，正在等待审批；审批后才能再次申请。")
             % {"unit": pending.department, "d": pending.requested_due.isoformat()}
         )
-    today = timezone.localdate()
-    if proposal.reply_due and today > proposal.reply_due and not config.PROPOSAL_EXTENSION_AFTER_DUE:
-        raise Refused(
-            _("答复期限%(d)s已过，不能再申请延期；请尽快答复，如有困难请与提案委员会联系。")
-            % {"d": proposal.reply_due.isoformat()}
-        )
-    _check_future(due)
+    check_extension_in_time(proposal.reply_due, allowed=config.PROPOSAL_EXTENSION_AFTER_DUE, wording=EXTENSION_WORDING)
+    check_extension_future(due, wording=EXTENSION_WORDING)
     check_extended_due(proposal, due)
 
 
@@ -67,7 +51,9 @@ def on_request(proposal: Proposal, *, actor, note, data, change, **kwargs) -> No
     request.full_clean()
     request.save()
     old = proposal.reply_due.isoformat() if proposal.reply_due else "—"
-    _append(change, _("申请将答复期限由%(old)s延至%(due)s。") % {"old": old, "due": request.requested_due.isoformat()})
+    add_deadline_line(
+        change, _("申请将答复期限由%(old)s延至%(due)s。") % {"old": old, "due": request.requested_due.isoformat()}
+    )
     notify(
         recipients=_role_users(Role.PROPOSAL_OFFICE),
         event_key=f"proposal:{proposal.pk}:extension:{request.pk}:requested",
@@ -99,7 +85,7 @@ def guard_approve(proposal: Proposal, *, data, **kwargs) -> None:
     if pending is None:
         raise Refused(_("该提案没有待审批的延期申请。"))
     due = _granted_due(proposal, data, pending)
-    _check_future(due)
+    check_extension_future(due, wording=EXTENSION_WORDING)
     check_extended_due(proposal, due)
 
 
@@ -111,7 +97,7 @@ def on_approve(proposal: Proposal, *, actor, note, data, change, **kwargs) -> No
     proposal.save(update_fields=["reply_due"])
     _decide(proposal, pending, actor=actor, state=ExtensionState.APPROVED, note=note, granted=due)
     old = old.isoformat() if old else "—"
-    _append(change, _("同意延期：答复期限由%(old)s延至%(due)s。") % {"old": old, "due": due.isoformat()})
+    add_deadline_line(change, _("同意延期：答复期限由%(old)s延至%(due)s。") % {"old": old, "due": due.isoformat()})
 
 
 def on_refuse(proposal: Proposal, *, actor, note, **kwargs) -> None:

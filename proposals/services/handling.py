@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_dept_liaison
+from core.deadlines import ExtensionWording, check_extension_due, check_extension_future
 from core.exceptions import ActionForbidden, Refused
 from core.http import as_int
 from core.validators import PHONE, PHONE_MESSAGE
@@ -167,22 +168,34 @@ def latest_due(proposal: Proposal) -> date:
     return start + timedelta(days=int(config.PROPOSAL_REPLY_MAX_DAYS))
 
 
+EXTENSION_WORDING = ExtensionWording(
+    field="due",
+    not_later=gettext_lazy("新的答复期限须晚于原期限%(d)s。"),
+    not_future=gettext_lazy("延期后的答复期限须晚于今天。"),
+    past_limit=gettext_lazy("延期后的答复期限不能晚于交办后%(n)s天（%(d)s）。"),
+    past_due=gettext_lazy("答复期限%(d)s已过，不能再申请延期；请尽快答复，如有困难请与提案委员会联系。"),
+)
+
+
 def check_extended_due(proposal: Proposal, due: date) -> None:
-    """Extensions move the deadline later, but never past the maximum after the hand-over."""
-    if proposal.reply_due and due <= proposal.reply_due:
-        msg = _("新的答复期限须晚于原期限%(d)s。") % {"d": proposal.reply_due.isoformat()}
-        raise Refused(msg, fields={"due": [msg]})
-    latest = latest_due(proposal)
-    if due > latest:
-        msg = _("延期后的答复期限不能晚于交办后%(n)s天（%(d)s）。") % {
-            "n": int(config.PROPOSAL_REPLY_MAX_DAYS),
-            "d": latest.isoformat(),
-        }
-        raise Refused(msg, fields={"due": [msg]})
+    """Extensions move the deadline later, but never past the maximum after the hand-over.
+
+    Whether the date lies after today is the caller's check (each caller makes it)."""
+    check_extension_due(
+        due,
+        current=proposal.reply_due,
+        latest=latest_due(proposal),
+        max_days=int(config.PROPOSAL_REPLY_MAX_DAYS),
+        wording=EXTENSION_WORDING,
+        future=False,
+    )
 
 
 def guard_extend(proposal: Proposal, *, data, **kwargs) -> None:
-    check_extended_due(proposal, due_from(data))
+    """The office's own extension: a later date than the current deadline, and (an overdue one too) after today."""
+    due = due_from(data)
+    check_extended_due(proposal, due)
+    check_extension_future(due, wording=EXTENSION_WORDING)
 
 
 def on_extend(proposal: Proposal, *, actor, note, data, **kwargs) -> None:

@@ -17,11 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.deadlines import ExtensionWording, add_deadline_line, check_extension_due, check_extension_in_time
 from core.exceptions import Refused
 from supervision.choices import ExtensionState
 from supervision.models import SupervisionTask, TaskExtensionRequest
 from supervision.selectors import current_round, extension_deciders, liaisons_of, pending_extension_of
 from supervision.services.tasks import _date_from
+
+EXTENSION_WORDING = ExtensionWording(
+    field="due_date",
+    not_later=gettext_lazy("延期后的办理期限须晚于原办理期限%(d)s。"),
+    not_future=gettext_lazy("延期后的办理期限须晚于今天。"),
+    past_limit=gettext_lazy("延期后的办理期限不能晚于原办理期限后%(n)s天（%(d)s）。"),
+    past_due=gettext_lazy("办理期限%(d)s已过，不能再申请延期；请尽快办理并答复，如有困难请与区政府办公室联系。"),
+)
 
 
 def _due_from(data: dict) -> date:
@@ -51,25 +60,13 @@ def latest_due(task: SupervisionTask) -> date:
 
 def check_extended_due(task: SupervisionTask, due: date) -> None:
     """A new deadline is later than the current one and than today, and within the limit."""
-    if task.due_date and due <= task.due_date:
-        msg = _("延期后的办理期限须晚于原办理期限%(d)s。") % {"d": task.due_date.isoformat()}
-        raise Refused(msg, fields={"due_date": [msg]})
-    if due <= timezone.localdate():
-        msg = _("延期后的办理期限须晚于今天。")
-        raise Refused(msg, fields={"due_date": [msg]})
-    latest = latest_due(task)
-    if due > latest:
-        msg = _("延期后的办理期限不能晚于原办理期限后%(n)s天（%(d)s）。") % {
-            "n": int(config.SUPERVISION_EXTENSION_MAX_DAYS),
-            "d": latest.isoformat(),
-        }
-        raise Refused(msg, fields={"due_date": [msg]})
-
-
-def _append(change, line: str) -> None:
-    """Say in the audited step (and so on the timeline) which dates it concerns."""
-    change.note = f"{change.note}\n{line}" if change.note else line
-    change.save(update_fields=["note"])
+    check_extension_due(
+        due,
+        current=task.due_date,
+        latest=latest_due(task),
+        max_days=int(config.SUPERVISION_EXTENSION_MAX_DAYS),
+        wording=EXTENSION_WORDING,
+    )
 
 
 def _iso(day: date | None) -> str:
@@ -91,11 +88,7 @@ def guard_request(task: SupervisionTask, *, data, **kwargs) -> None:
             % {"dept": pending.department, "d": pending.requested_due.isoformat()}
         )
     due = _due_from(data)
-    if task.due_date and timezone.localdate() > task.due_date and not config.SUPERVISION_EXTENSION_AFTER_DUE:
-        raise Refused(
-            _("办理期限%(d)s已过，不能再申请延期；请尽快办理并答复，如有困难请与区政府办公室联系。")
-            % {"d": task.due_date.isoformat()}
-        )
+    check_extension_in_time(task.due_date, allowed=config.SUPERVISION_EXTENSION_AFTER_DUE, wording=EXTENSION_WORDING)
     check_extended_due(task, due)
 
 
@@ -120,7 +113,7 @@ def on_request(task: SupervisionTask, *, actor, note, data, change, **kwargs) ->
         "due": request.requested_due.isoformat(),
         "reason": note[:500],
     }
-    _append(change, _("申请将办理期限由%(old)s延至%(due)s。") % params)
+    add_deadline_line(change, _("申请将办理期限由%(old)s延至%(due)s。") % params)
     _notify_on_commit(
         extension_deciders(),
         f"supervision-extension:{request.pk}:requested",
@@ -164,7 +157,9 @@ def on_approve(task: SupervisionTask, *, actor, note, data, change, **kwargs) ->
     task._history_user = actor
     task.save(update_fields=["due_date", "updated_at"])
     _decide(task, pending, actor=actor, state=ExtensionState.APPROVED, note=note, granted=due)
-    _append(change, _("同意延期：办理期限由%(old)s延至%(due)s。") % {"old": _iso(old), "due": due.isoformat()})
+    add_deadline_line(
+        change, _("同意延期：办理期限由%(old)s延至%(due)s。") % {"old": _iso(old), "due": due.isoformat()}
+    )
 
 
 def on_refuse(task: SupervisionTask, *, actor, note, **kwargs) -> None:
