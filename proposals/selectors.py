@@ -21,6 +21,7 @@ from proposals.models import (
     UNIT_STATES,
     ExtensionRequest,
     ExtensionState,
+    HandlingMode,
     Proposal,
     ProposalAssignment,
     ProposalRating,
@@ -267,6 +268,7 @@ def merge_candidates(proposal: Proposal) -> QuerySet[Proposal]:
 def viewer_flags(viewer, proposal: Proposal) -> dict:
     """What the viewer may do on the detail page (the template shows forms by these flags)."""
     from proposals.predicates import assignment_of, is_assigner, is_key_selector
+    from proposals.services.feedback import rating_open_until
     from proposals.services.handling import latest_due
 
     unit = assignment_of(viewer, proposal) if is_dept_liaison(viewer) else None
@@ -294,14 +296,55 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         and proposal.status in EXCELLENT_STATES
         and not proposal.is_excellent,
         "can_withdraw_excellent": bool(is_proposal_office(viewer)) and proposal.is_excellent,
+        # The office waits for the proposers' ratings before it may close a replied proposal (办结).
+        "close_waits_until": rating_open_until(proposal) if is_proposal_office(viewer) else None,
         "can_export": bool(sees_all_proposals(viewer)),
         # The extension-request form (a handling unit) and the decision form (the assigning offices).
         "pending_extension": pending_extension,
-        "can_request_extension": unit is not None and handling and pending_extension is None,
+        # Co-units answer through the lead unit's reply and its deadline: only replying units ask.
+        "can_request_extension": unit is not None
+        and unit.role != UnitRole.CO
+        and handling
+        and pending_extension is None,
         "can_decide_extension": bool(is_assigner(viewer)) and pending_extension is not None,
         "extension_actions": extension_action_names(proposal) if handling else {},
         "extension_latest": latest_due(proposal) if handling else None,
     }
+
+
+def units_initial(proposal: Proposal) -> dict:
+    """The units form's starting values: the units the assigners saved, else the proposer's suggested unit
+    (建议承办单位, the first as the page lists them) as the lead."""
+    rows = list(proposal.assignments.filter(is_active=True).order_by("role", "id"))
+    if rows:
+        return {
+            "mode": proposal.handling_mode or HandlingMode.LEAD,
+            "lead": next((r.department_id for r in rows if r.role == UnitRole.LEAD), None),
+            "co": [r.department_id for r in rows if r.role == UnitRole.CO],
+            "units": [r.department_id for r in rows if r.role == UnitRole.SEPARATE],
+        }
+    suggested = proposal.suggested_departments.filter(is_active=True).first()
+    return {"mode": HandlingMode.LEAD, "lead": suggested.pk} if suggested else {}
+
+
+def reply_initial(viewer, proposal: Proposal) -> dict:
+    """The reply form's starting values: signer and contact as in the unit's latest reply to this proposal
+    (the first round's, when re-handling), else the liaison's own name and phone."""
+    initial = {"contact_name": viewer.display, "contact_phone": getattr(viewer, "phone", "")}
+    department_id = getattr(viewer, "department_id", None)
+    if not department_id:
+        return initial
+    last = (
+        ProposalReply.objects.filter(proposal=proposal, department_id=department_id)
+        .order_by("-round", "-id")
+        .only("signed_by", "contact_name", "contact_phone")
+        .first()
+    )
+    if last is not None:
+        initial["signed_by"] = last.signed_by
+        initial["contact_name"] = last.contact_name or initial["contact_name"]
+        initial["contact_phone"] = last.contact_phone or initial["contact_phone"]
+    return initial
 
 
 def pending_extension_of(proposal: Proposal, *, lock: bool = False) -> ExtensionRequest | None:

@@ -18,7 +18,8 @@ def extension_actions(state: str, suffix: str) -> list[Action]:
     """A unit's extension request and the office's decision; each keeps the proposal in `state`.
 
     The page and the API offer them with their own form (the date and the reason), and their effects
-    tell the people concerned (the office of a request, the unit of the answer)."""
+    tell the people concerned (the office of a request, the unit of the answer). The units that reply
+    ask (the lead, each separate unit): a co-unit has no deadline of its own, its opinion goes to the lead."""
     own = {"own_form": True, "notify_holders": False}
     return [
         Action(
@@ -26,7 +27,7 @@ def extension_actions(state: str, suffix: str) -> list[Action]:
             _("申请延期答复"),
             (state,),
             state,
-            is_assigned_unit,
+            is_replying_unit,
             note_required=True,
             note_label=_("申请延期理由"),
             fields=("due",),
@@ -297,6 +298,9 @@ WORKFLOW = register(
                 is_proposal_office,
                 note_required=True,
                 note_label=_("办结说明"),
+                # From REPLIED only after every proposer has rated or PROPOSAL_RATING_DAYS have passed.
+                guard=f"{SERVICES}.feedback.guard_close",
+                offered=f"{SERVICES}.feedback.close_offered",
                 effect=f"{SERVICES}.feedback.on_close",
                 style="outline-secondary",
             ),

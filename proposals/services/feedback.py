@@ -1,5 +1,7 @@
 """Feedback: every proposer rates the reply; not satisfied → re-handling once; then closing."""
 
+from datetime import date, timedelta
+
 from constance import config
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -109,6 +111,36 @@ def on_rehandle(proposal: Proposal, *, change, **kwargs) -> None:
     proposal.reply_due = rehandling_deadline(old_due, days)
     proposal.save(update_fields=["round", "reply_due"])
     record_rehandling_deadline(change, old=old_due, new=proposal.reply_due, days=days)
+
+
+def rating_period_end(proposal: Proposal) -> date | None:
+    """The last day the proposers have to rate the reply: PROPOSAL_RATING_DAYS after it was sent to them."""
+    if proposal.replied_at is None:
+        return None
+    return timezone.localdate(proposal.replied_at) + timedelta(days=int(config.PROPOSAL_RATING_DAYS))
+
+
+def rating_open_until(proposal: Proposal) -> date | None:
+    """While a replied proposal still waits for a proposer's rating within the period, the period's last day;
+    else None (the office may close it)."""
+    if proposal.status != Status.REPLIED:
+        return None
+    end = rating_period_end(proposal)
+    if end is None or timezone.localdate() > end or not unrated_proposers(proposal).exists():
+        return None
+    return end
+
+
+def guard_close(proposal: Proposal, **kwargs) -> None:
+    """Closing a replied proposal would take the proposers' right to rate it: wait for them or the period's end."""
+    end = rating_open_until(proposal)
+    if end is not None:
+        raise Refused(_("委员评价期限至%(d)s，期满或全部评价后方可办结。") % {"d": end.isoformat()})
+
+
+def close_offered(user, proposal: Proposal) -> bool:
+    """Offer 办结 only once closing would not cut the proposers' rating short."""
+    return rating_open_until(proposal) is None
 
 
 def on_close(proposal: Proposal, **kwargs) -> None:

@@ -13,7 +13,7 @@ from notifications.models import Notification
 from proposals.models import ExtensionRequest, ExtensionState, Proposal, Status
 from proposals.selectors import inbox, proposal_list
 from proposals.services import rate_reply
-from proposals.tests.factories import assigned, contact, in_progress, replied
+from proposals.tests.factories import assigned, contact, filed, in_progress, replied
 from proposals.tests.test_reminders import at, reminders_to, run_at
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +211,32 @@ def test_a_unit_in_the_rehandling_round_may_ask_too(cast):
     proposal.refresh_from_db()
     assert (proposal.status, proposal.reply_due) == (Status.REHANDLING, due)
     assert ExtensionRequest.objects.get().round == 2
+
+
+def test_a_co_unit_does_not_ask_the_lead_unit_that_answers_does(client, cast):
+    """A co-unit gives its opinion to the lead unit, whose reply (and deadline) answers the member."""
+    with at(START):
+        proposal = in_progress(cast, co=cast.other_liaison)
+    with pytest.raises(ActionForbidden):
+        ask(proposal, cast.other_liaison)
+    login(client, cast.other_liaison)
+    with at(START + dt.timedelta(days=10)):
+        page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+        offered = [a["action"] for a in client.get(f"/api/v1/proposals/{proposal.pk}/transitions/").json()]
+    assert 'data-testid="extension-request"' not in page and "request_extension" not in offered
+    ask(proposal, cast.liaison)
+    assert ExtensionRequest.objects.get().department == cast.liaison.department
+
+
+def test_each_separate_unit_may_ask(cast):
+    with at(START):
+        proposal = filed(cast)
+        units = f"{cast.liaison.department_id},{cast.other_liaison.department_id}"
+        perform(proposal, "set_units", actor=cast.proposal, data={"mode": "separate", "units": units})
+        perform(proposal, "assign", actor=cast.proposal)
+        perform(proposal, "acknowledge", actor=cast.liaison)
+    ask(proposal, cast.other_liaison)
+    assert ExtensionRequest.objects.get().department == cast.other_liaison.department
 
 
 # Reminders and overdue lists read the new deadline

@@ -2,9 +2,12 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.workflow import perform
@@ -602,3 +605,95 @@ def test_marking_a_key_proposal_says_so_and_returns_to_the_page(client, cast):
     assert "已确定为重点提案。" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.is_key
+
+
+# Closing, the units form and the reply form's starting values
+
+
+def test_the_office_is_not_offered_close_until_the_rating_period_is_over_and_is_told_why(client, cast):
+    proposal = replied(cast)
+    end = (timezone.localdate(proposal.replied_at) + timedelta(days=21)).isoformat()
+    page = login(client, cast.proposal).get(proposal.get_absolute_url()).content.decode()
+    assert 'data-action="close"' not in page
+    assert f"委员评价期限至{end}，期满或全部评价后方可办结。" in page
+    assert "close-waits" not in login(client, cast.member).get(proposal.get_absolute_url()).content.decode()
+    with time_machine.travel(timezone.now() + timedelta(days=22)):
+        page = login(client, cast.proposal).get(proposal.get_absolute_url()).content.decode()
+    assert 'data-action="close"' in page and "close-waits" not in page
+
+
+def test_a_close_posted_too_early_is_refused_with_the_date(client, cast):
+    proposal = replied(cast)
+    login(client, cast.proposal)
+    response = client.post(
+        reverse("core:transition", args=["proposals.proposal", proposal.pk]),
+        {"action": "close", "note": "已与提案者沟通，办结", "next": proposal.get_absolute_url()},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "委员评价期限至" in body
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REPLIED
+
+
+def _selected(page: str, name: str) -> list[str]:
+    """The values selected in the page's <select name=name>."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option value="(\d+)"[^>]*selected', select)
+
+
+def test_units_form_starts_with_the_proposers_suggested_unit_as_lead(client, cast):
+    proposal = filed(cast)
+    proposal.suggested_departments.set([cast.other_liaison.department])
+    page = login(client, cast.proposal).get(proposal.get_absolute_url()).content.decode()
+    assert _selected(page, "lead") == [str(cast.other_liaison.department_id)]
+
+
+def test_units_form_never_replaces_what_the_assigner_chose_with_the_suggestion(client, cast):
+    proposal = filed(cast)
+    proposal.suggested_departments.set([cast.other_liaison.department])
+    login(client, cast.proposal)
+    url = reverse("proposals:units", args=[proposal.pk])
+    mine = str(cast.liaison.department_id)
+    # A refused form shows what was typed.
+    response = client.post(url, {"mode": "lead", "lead": mine, "co": ["不是单位"]})
+    assert response.status_code == 400
+    assert _selected(response.content.decode(), "lead") == [mine]
+    # Saved units come back as they were saved.
+    assert client.post(url, {"mode": "lead", "lead": mine}).status_code == 302
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert _selected(page, "lead") == [mine]
+
+
+def test_second_round_reply_form_starts_with_the_first_rounds_signer_and_contact(client, cast):
+    from proposals.tests.factories import contact
+
+    proposal = in_progress(cast)
+    contact(cast, proposal)
+    services.submit_reply(
+        proposal=proposal,
+        actor=cast.liaison,
+        reply_class="A",
+        body="第一轮答复",
+        signed_by="张局长",
+        contact_name="王科长",
+        contact_phone="0592-7031234",
+    )
+    proposal.refresh_from_db()
+    perform(proposal, "approve_reply", actor=cast.proposal)
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied", reason="未回应核心问题")
+    proposal.refresh_from_db()
+    perform(proposal, "rehandle", actor=cast.proposal, note="请重新答复")
+    response = login(client, cast.liaison).get(proposal.get_absolute_url())
+    initial = response.context["reply_form"].initial
+    assert (initial["signed_by"], initial["contact_name"], initial["contact_phone"]) == (
+        "张局长",
+        "王科长",
+        "0592-7031234",
+    )
+    page = response.content.decode()
+    assert 'value="张局长"' in page and 'value="王科长"' in page
+    # The first round still starts from the liaison's own name.
+    fresh = in_progress(cast)
+    initial = login(client, cast.liaison).get(fresh.get_absolute_url()).context["reply_form"].initial
+    assert "signed_by" not in initial and initial["contact_name"] == cast.liaison.display

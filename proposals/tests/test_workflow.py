@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from constance.test import override_config
 from django.utils import timezone
 
 from core.exceptions import ActionForbidden, NoteRequired, Refused
@@ -335,6 +336,19 @@ def test_extension_is_capped_at_the_maximum(cast):
     assert proposal.reply_due == ok and proposal.status == Status.IN_PROGRESS
 
 
+def test_an_overdue_proposal_cannot_be_extended_to_a_day_already_past(cast):
+    proposal = in_progress(cast)
+    today = timezone.localdate()
+    type(proposal).objects.filter(pk=proposal.pk).update(reply_due=today - timedelta(days=10))
+    proposal.refresh_from_db()
+    with pytest.raises(Refused, match="晚于今天"):
+        perform(
+            proposal, "extend", actor=cast.proposal, note="补办", data={"due": (today - timedelta(days=3)).isoformat()}
+        )
+    perform(proposal, "extend", actor=cast.proposal, note="补办", data={"due": (today + timedelta(days=7)).isoformat()})
+    assert proposal.reply_due == today + timedelta(days=7)
+
+
 # Handling and replies
 
 
@@ -515,6 +529,54 @@ def test_rehandling_after_a_past_deadline_gives_the_configured_period(cast):
     fresh = timezone.localdate() + timedelta(days=30)
     assert proposal.reply_due == fresh
     assert f"重新办理期限：{fresh.isoformat()}（今日起30天）" in StatusChange.objects.get(action="rehandle").note
+
+
+def _offered_to_office(proposal, cast) -> set[str]:
+    from core.workflow import workflow_for
+
+    return {a.name for a in workflow_for(proposal).available(proposal, cast.proposal)}
+
+
+def test_the_office_may_not_close_a_replied_proposal_while_the_proposer_may_still_rate(cast):
+    with override_config(PROPOSAL_RATING_DAYS=5):
+        proposal = replied(cast)
+        end = (timezone.localdate(proposal.replied_at) + timedelta(days=5)).isoformat()
+        assert "close" not in _offered_to_office(proposal, cast)
+        with pytest.raises(Refused, match=f"委员评价期限至{end}，期满或全部评价后方可办结"):
+            perform(proposal, "close", actor=cast.proposal, note="已办结")
+        # The last day of the period is still the proposer's.
+        with time_machine.travel(timezone.now() + timedelta(days=5)):
+            with pytest.raises(Refused, match=end):
+                perform(proposal, "close", actor=cast.proposal, note="已办结")
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REPLIED
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="satisfied")
+    proposal.refresh_from_db()
+    assert proposal.status == Status.CLOSED
+
+
+def test_the_office_closes_a_replied_proposal_once_the_rating_period_is_over(cast):
+    with override_config(PROPOSAL_RATING_DAYS=5):
+        proposal = replied(cast)
+        with time_machine.travel(timezone.now() + timedelta(days=6)):
+            assert "close" in _offered_to_office(proposal, cast)
+            perform(proposal, "close", actor=cast.proposal, note="提案者逾期未评价，办结")
+    assert proposal.status == Status.CLOSED and proposal.closed_at is not None
+
+
+def test_the_rating_period_starts_again_with_the_second_rounds_reply(cast):
+    proposal = replied(cast)
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied", reason="未回应核心问题")
+    proposal.refresh_from_db()
+    assert "close" in _offered_to_office(proposal, cast)  # from 不满意 the office closes as before
+    perform(proposal, "rehandle", actor=cast.proposal, note="请重新答复")
+    contact(cast, proposal)
+    with time_machine.travel(timezone.now() + timedelta(days=25)):
+        reply(cast, proposal)
+        proposal.refresh_from_db()
+        perform(proposal, "approve_reply", actor=cast.proposal)
+        with pytest.raises(Refused, match="委员评价期限至"):
+            perform(proposal, "close", actor=cast.proposal, note="已办结")
 
 
 def test_contact_phone_on_a_reply_must_be_a_phone_number(cast):

@@ -39,12 +39,10 @@ def _render(request, proposal, status=200, **forms):
     actions = [a for a in workflow_for(proposal).available(proposal, request.user) if a.name not in OWN_FORMS]
     today = timezone.localdate()
     defaults = {
-        "units_form": UnitsForm(),
+        "units_form": UnitsForm(initial=selectors.units_initial(proposal) if flags["can_set_units"] else {}),
         "contact_form": ContactForm(initial={"contacted_on": today, "proposer_name": proposal.proposer_label}),
         "opinion_form": OpinionForm(),
-        "reply_form": ReplyForm(
-            initial={"contact_name": request.user.display, "contact_phone": getattr(request.user, "phone", "")}
-        ),
+        "reply_form": ReplyForm(initial=selectors.reply_initial(request.user, proposal) if flags["can_reply"] else {}),
         "rating_form": RatingForm(),
         "key_form": KeyForm(),
         "meeting_form": MeetingForm(),

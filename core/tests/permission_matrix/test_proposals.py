@@ -63,7 +63,8 @@ PROPOSAL_MATRIX = {
         "refuse_extension": ASSIGNERS,
     },
     "review": {"approve_reply": PROPOSAL_OFFICE, "return_reply": PROPOSAL_OFFICE},
-    # The proposer's rating concludes it (fired by the rating service), or the office closes the file.
+    # The proposer's rating concludes it (fired by the rating service), or the office closes the file
+    # (offered once every proposer has rated or the rating period is over: proposals/tests/test_workflow.py).
     "replied": {
         "conclude_closed": AUTHOR,
         "conclude_follow_up": AUTHOR,
@@ -213,10 +214,10 @@ def test_a_confirmed_cosigner_rates_the_reply_too(cast):
     ("state", "want"),
     [
         # A co-unit may ask to be relieved of a misassigned proposal, but the lead acknowledges and replies.
-        # Any handling unit may ask for more time (its opinion gates the lead's reply).
+        # Nor does it ask for more time: it has no deadline of its own, its opinion goes to the lead unit.
         ("assigned", {"request_return"}),
-        ("in_progress", {"request_extension"}),
-        ("rehandling", {"request_extension_rehandling"}),
+        ("in_progress", set()),
+        ("rehandling", set()),
     ],
 )
 def test_a_co_unit_countersigns_but_does_not_reply(cast, state, want):
@@ -241,6 +242,9 @@ def test_separate_units_each_reply(cast):
     got = allowed(workflow_for(proposal), proposal, cast)
     assert got["acknowledge"] == {"liaison", "other_liaison"}
     assert got["request_return"] == {"liaison", "other_liaison"}
+    perform(proposal, "acknowledge", actor=cast.liaison)
+    # Each answers separately, against the proposal's deadline: each may ask for more time.
+    assert allowed(workflow_for(proposal), proposal, cast)["request_extension"] == {"liaison", "other_liaison"}
 
 
 @pytest.mark.django_db
