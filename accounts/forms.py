@@ -118,6 +118,17 @@ class LiaisonLeaveForm(RequiredMessagesMixin, forms.Form):
             del self.fields["leave_unstaffed"]
 
 
+class LiaisonReinstateForm(RequiredMessagesMixin, forms.Form):
+    """A liaison who left returns to post (恢复在岗): why, for the record."""
+
+    reason = forms.CharField(
+        label=_("恢复原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("如“借调结束，回原岗位”。"),
+    )
+
+
 class PasswordResetRequestForm(RequiredMessagesMixin, PasswordResetForm):
     email = forms.EmailField(
         label=_("电子邮箱"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})

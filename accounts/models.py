@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.history import AccountHistory
 from core.fields import EncryptedTextField
 
 
@@ -36,6 +37,8 @@ class User(AbstractUser):
     # One of settings.LANGUAGES, or empty: the site's language (zh-hans). Pages, messages and e-mails
     # use it; set by the language switcher while signed in and on the preferences page.
     language = models.CharField(_("语言"), max_length=10, blank=True, default="")
+    # Who changed what and when (the admin's edits, roles included); never the password nor logins.
+    history = AccountHistory(excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"])
 
     class Meta:
         verbose_name = _("用户")

@@ -419,6 +419,7 @@ def deactivate_liaison(*, user: User, actor, reason: str, note: str = "", leave_
         )
     from_state, open_items = liaison_state(user), open_items_waiting_on(user)
     user.is_active = False
+    user._history_user = actor
     user.save(update_fields=["is_active"])
     ended = end_sessions_of(user)
     label = LeaveReason(reason).label
@@ -436,6 +437,52 @@ def deactivate_liaison(*, user: User, actor, reason: str, note: str = "", leave_
         sessions_ended=ended,
     )
     return user
+
+
+@transaction.atomic
+def reinstate_liaison(*, user: User, actor, reason: str) -> ActivationLink | None:
+    """A liaison who left returns to post (恢复在岗): the account works again. One without a usable password
+    gets a fresh one-time activation link (returned, as when adding a liaison); otherwise None, and the
+    liaison signs in with their own password."""
+    from district.models import Department
+
+    _check_liaison_manager(actor)
+    reason = _required("reason", reason, _("请填写恢复在岗的原因。"))[:500]
+    # Same order as leaving (the department's row, then the account's), so the two never deadlock.
+    department = Department.objects.select_for_update().filter(pk=user.department_id).first()
+    user = _liaison_for_update(user)
+    if user.is_active:
+        raise Refused(_("%(name)s在岗，无需恢复。") % {"name": user.display})
+    if department is None or not department.is_active:
+        raise Refused(_("%(name)s所在的部门已停用，不能恢复在岗。") % {"name": user.display})
+    if set(user.groups.values_list("name", flat=True)) - {Role.DEPT_LIAISON} or user.is_staff or user.is_superuser:
+        # Never a way back into an account that holds more than the liaison role.
+        raise ActionForbidden(_("该账号还有其他角色，须由系统管理员处理。"))
+    needs_link = not user.has_usable_password()
+    last_login = user.last_login
+    user.is_active = True
+    fields = ["is_active"]
+    if needs_link:
+        # A fresh unusable password: no earlier link matches any more. The account waits for its first
+        # password again (the activation link only serves accounts that never signed in).
+        user.set_unusable_password()
+        user.last_login = None
+        fields += ["password", "last_login"]
+    user._history_user = actor
+    user.save(update_fields=fields)
+    _record(
+        user,
+        "reinstate_liaison",
+        LiaisonState.LEFT,
+        liaison_state(user),
+        actor=actor,
+        user=user,
+        note=reason,
+        department=user.department_id,
+        activation_link=needs_link,
+        previous_last_login=last_login.isoformat() if needs_link and last_login else None,
+    )
+    return _activation_link(user) if needs_link else None
 
 
 def end_sessions_of(user: User) -> int:

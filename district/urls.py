@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/liaisons/departments/<int:pk>/add/", views.liaison_add, name="liaison-add"),
     path("accounts/liaisons/<int:pk>/reissue/", views.liaison_reissue, name="liaison-reissue"),
     path("accounts/liaisons/<int:pk>/leave/", views.liaison_leave, name="liaison-leave"),
+    path("accounts/liaisons/<int:pk>/reinstate/", views.liaison_reinstate, name="liaison-reinstate"),
     path("accounts/liaisons/<int:pk>/phone/", views.liaison_phone, name="liaison-phone"),
     path("accounts/<str:kind>/<int:pk>/open/", views.person_account_open, name="account-open"),
     path("accounts/<str:kind>/<int:pk>/reissue/", views.person_account_reissue, name="account-reissue"),

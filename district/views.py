@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import LiaisonForm, LiaisonLeaveForm, OpenAccountForm
+from accounts.forms import LiaisonForm, LiaisonLeaveForm, LiaisonReinstateForm, OpenAccountForm
 from accounts.predicates import is_clerk, opens_account_for
 from accounts.selectors import (
     PERSON_KINDS,
@@ -235,3 +235,30 @@ def liaison_leave(request, pk: int):
     }
     status = 400 if form.errors or (request.method == "POST" and not serving) else 200
     return render(request, "district/liaison_leave.html", context, status=status)
+
+
+@never_cache
+@login_required
+def liaison_reinstate(request, pk: int):
+    """A liaison who left returns to post (恢复在岗), with the reason; without a password, a fresh activation link."""
+    liaison = _liaison_or_404(request, pk)
+    left = not liaison.is_active
+    form = LiaisonReinstateForm(request.POST or None)
+    if request.method == "POST" and left and form.is_valid():
+        try:
+            link = services.reinstate_liaison(user=liaison, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            if link:
+                messages.success(
+                    request, _("已恢复%(name)s在岗，请将激活链接转交本人设置密码。") % {"name": liaison.display}
+                )
+                return _issued(request, "liaison", {"name": liaison.display}, link)
+            messages.success(
+                request, _("已恢复%(name)s在岗：账号已启用，本人可用原密码登录。") % {"name": liaison.display}
+            )
+            return redirect("district:liaisons")
+    status = 400 if form.errors or (request.method == "POST" and not left) else 200
+    context = {"liaison": liaison, "form": form, "left": left}
+    return render(request, "district/liaison_reinstate.html", context, status=status)

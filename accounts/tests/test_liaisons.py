@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.utils import timezone
 
 from accounts import selectors, services
 from accounts.models import User
@@ -193,6 +194,8 @@ def test_leaving_is_audited_with_who_when_what_and_why(cast):
     assert row.note == "其他：借调至市局"
     assert row.data["reason"] == "other" and row.data["department"] == cast.liaison.department_id
     assert row.created_at is not None
+    record = User.objects.get(pk=cast.liaison.pk).history.first()
+    assert not record.is_active and record.history_user == cast.clerk
 
 
 def test_leaving_ends_the_liaisons_sessions_at_once(client, cast):
@@ -258,6 +261,121 @@ def test_only_clerks_record_a_liaison_leaving(cast, who):
             user=cast.liaison, actor=getattr(cast, who), reason="transfer", leave_unstaffed=True
         )
     assert User.objects.get(pk=cast.liaison.pk).is_active
+
+
+# --- returning to post (恢复在岗) ------------------------------------------------------------------
+
+
+def _left(cast, user=None):
+    user = user or cast.liaison
+    services.deactivate_liaison(user=user, actor=cast.clerk, reason="transfer", leave_unstaffed=True)
+    return User.objects.get(pk=user.pk)
+
+
+def test_reinstating_reactivates_the_account_with_its_own_password(client, cast):
+    left = _left(cast)
+    assert services.reinstate_liaison(user=left, actor=cast.clerk, reason="借调结束") is None
+    user = User.objects.get(pk=left.pk)
+    assert user.is_active and user.roles == {Role.DEPT_LIAISON}
+    assert selectors.liaison_state(user) == selectors.LiaisonState.ACTIVE
+    assert selectors.active_liaisons_of(user.department_id).filter(pk=user.pk).exists()
+    response = client.post("/accounts/login/", {"username": "liaison", "password": "test-pass-123456"})
+    assert response.status_code == 302
+
+
+def test_reinstating_is_audited_with_who_when_and_why(cast):
+    left = _left(cast)
+    services.reinstate_liaison(user=left, actor=cast.clerk, reason="  借调结束，回原岗位 ")
+    row = _audit(left, "reinstate_liaison")
+    assert (row.actor, row.from_state, row.to_state, row.note) == (cast.clerk, "left", "active", "借调结束，回原岗位")
+    assert row.data["department"] == left.department_id and row.data["activation_link"] is False
+    assert row.created_at is not None
+    record = User.objects.get(pk=left.pk).history.first()
+    assert record.is_active and record.history_user == cast.clerk
+
+
+def test_reinstating_a_liaison_who_never_activated_issues_a_fresh_link(client, cast):
+    link = _add(cast)
+    old_path = _path(link)
+    left = _left(cast, link.user)
+    fresh = services.reinstate_liaison(user=left, actor=cast.clerk, reason="误操作离岗")
+    assert fresh is not None and fresh.user == left and "/accounts/activate/" in fresh.url
+    assert selectors.liaison_state(User.objects.get(pk=left.pk)) == selectors.LiaisonState.PENDING
+    assert "链接已失效" in client.get(old_path).content.decode()  # the link issued before leaving is dead
+    response = client.get(_path(fresh))
+    client.post(response["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert User.objects.get(pk=left.pk).check_password(NEW_PASSWORD)
+    assert _audit(left, "reinstate_liaison").data["activation_link"] is True
+
+
+def test_reinstating_an_account_whose_password_was_disabled_issues_a_link_that_works(client, cast):
+    left = _left(cast)
+    left.last_login = timezone.now()  # they had signed in; then an administrator disabled the password
+    left.set_unusable_password()
+    left.save(update_fields=["password", "last_login"])
+    fresh = services.reinstate_liaison(user=left, actor=cast.clerk, reason="回原岗位")
+    assert fresh is not None
+    response = client.get(_path(fresh))
+    client.post(response["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert User.objects.get(pk=left.pk).check_password(NEW_PASSWORD)
+    assert _audit(left, "reinstate_liaison").data["previous_last_login"] is not None
+
+
+def test_reinstating_e_mails_the_fresh_link(cast, django_capture_on_commit_callbacks):
+    left = _left(cast, _add(cast, email="zhou@example.org").user)
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = services.reinstate_liaison(user=left, actor=cast.clerk, reason="回原岗位")
+    assert [m.to for m in mail.outbox][-1] == ["zhou@example.org"] and fresh.url in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_reinstating_needs_a_reason(cast, reason):
+    left = _left(cast)
+    with pytest.raises(Refused, match="请填写恢复在岗的原因") as refused:
+        services.reinstate_liaison(user=left, actor=cast.clerk, reason=reason)
+    assert "reason" in refused.value.fields
+    assert not User.objects.get(pk=left.pk).is_active
+
+
+def test_reinstating_a_liaison_in_post_is_refused(cast):
+    with pytest.raises(Refused, match="在岗，无需恢复"):
+        services.reinstate_liaison(user=cast.liaison, actor=cast.clerk, reason="回原岗位")
+    assert not StatusChange.objects.filter(action="reinstate_liaison").exists()
+
+
+def test_reinstating_into_a_closed_department_is_refused(cast):
+    left = _left(cast)
+    left.department.is_active = False
+    left.department.save()
+    with pytest.raises(Refused, match="部门已停用"):
+        services.reinstate_liaison(user=left, actor=cast.clerk, reason="回原岗位")
+    assert not User.objects.get(pk=left.pk).is_active
+
+
+@pytest.mark.parametrize("extra", [{"roles": [Role.CLERK]}, {"is_staff": True}, {"is_superuser": True}])
+def test_reinstating_never_reopens_an_account_holding_more_than_the_liaison_role(cast, extra):
+    left = _left(cast)
+    if "roles" in extra:
+        left.groups.add(*Group.objects.filter(name__in=extra["roles"]))
+    else:
+        User.objects.filter(pk=left.pk).update(**extra)
+    with pytest.raises(ActionForbidden, match="其他角色"):
+        services.reinstate_liaison(user=left, actor=cast.clerk, reason="回原岗位")
+    assert not User.objects.get(pk=left.pk).is_active
+
+
+def test_reinstating_is_only_for_liaisons(cast):
+    User.objects.filter(pk=cast.member.pk).update(is_active=False)
+    with pytest.raises(User.DoesNotExist):
+        services.reinstate_liaison(user=cast.member, actor=cast.clerk, reason="回原岗位")
+
+
+@pytest.mark.parametrize("who", ["liaison", "other_liaison", "member", "research", "gov_office", "citizen"])
+def test_only_clerks_reinstate_a_liaison(cast, who):
+    left = _left(cast, _second_liaison(cast))
+    with pytest.raises(ActionForbidden):
+        services.reinstate_liaison(user=left, actor=getattr(cast, who), reason="回原岗位")
+    assert not User.objects.get(pk=left.pk).is_active
 
 
 # --- the phone is revealed on purpose ----------------------------------------------------------------

@@ -199,3 +199,96 @@ def test_the_list_query_count_does_not_grow_with_departments(clerk_client, cast,
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = clerk_client.get(LIST).content.decode()
     assert html.count('data-testid="liaison-row"') == 2 + 30
+
+
+# --- returning to post (恢复在岗) ------------------------------------------------------------------
+
+
+def _reinstate_url(user) -> str:
+    return f"{LIST}{user.pk}/reinstate/"
+
+
+def _left(cast, user=None):
+    user = user or cast.liaison
+    services.deactivate_liaison(user=user, actor=cast.clerk, reason="transfer", leave_unstaffed=True)
+    return User.objects.get(pk=user.pk)
+
+
+def test_a_liaison_who_left_is_offered_reinstating_on_the_list(clerk_client, cast):
+    left = _left(cast)
+    html = clerk_client.get(LIST).content.decode()
+    assert html.count('data-testid="reinstate"') == 1 and f'href="{_reinstate_url(left)}"' in html
+    assert f'href="{_reinstate_url(left)}"' in clerk_client.get(_leave_url(left)).content.decode()
+
+
+def test_reinstating_with_a_reason_reactivates_and_returns_to_the_list(clerk_client, cast):
+    left = _left(cast)
+    response = clerk_client.post(_reinstate_url(left), {"reason": "借调结束，回原岗位"}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == LIST
+    assert "已恢复liaison在岗" in html and "原密码" in html
+    assert User.objects.get(pk=left.pk).is_active
+    row = StatusChange.objects.get(action="reinstate_liaison")
+    assert (row.actor, row.object_id, row.note, row.to_state) == (cast.clerk, left.pk, "借调结束，回原岗位", "active")
+
+
+def test_reinstating_an_account_never_activated_shows_a_fresh_link_once(clerk_client, cast):
+    link = services.add_liaison(
+        department=cast.liaison.department, actor=cast.clerk, full_name="新人", phone="13912345678", username="xinren"
+    )
+    left = _left(cast, link.user)
+    response = clerk_client.post(_reinstate_url(left), {"reason": "误操作离岗"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert "只显示这一次" in html and "/accounts/activate/" in html and link.url not in html
+    assert User.objects.get(pk=left.pk).is_active
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("", "请填写恢复原因。"),
+        ("   ", "请填写恢复原因。"),
+        ("<b>回来</b>" * 200, "不超过 500 字符"),
+        ("回\x00来", "空字符"),
+    ],
+)
+def test_a_bad_reason_keeps_what_was_typed_with_a_chinese_message(clerk_client, cast, reason, message):
+    left = _left(cast)
+    response = clerk_client.post(_reinstate_url(left), {"reason": reason})
+    html = response.content.decode()
+    assert response.status_code == 400 and message in html
+    if reason.startswith("<b>"):
+        assert "&lt;b&gt;回来&lt;/b&gt;" * 200 in html  # as typed, escaped
+    assert not User.objects.get(pk=left.pk).is_active
+    assert not StatusChange.objects.filter(action="reinstate_liaison").exists()
+
+
+def test_a_liaison_in_post_shows_as_such_and_is_not_reinstated(clerk_client, cast):
+    assert 'data-testid="already-serving"' in clerk_client.get(_reinstate_url(cast.liaison)).content.decode()
+    assert clerk_client.post(_reinstate_url(cast.liaison), {"reason": "回原岗位"}).status_code == 400
+    assert not StatusChange.objects.filter(action="reinstate_liaison").exists()
+
+
+def test_reinstating_an_account_with_other_roles_is_refused_with_a_message(clerk_client, cast):
+    left = _left(cast, UserFactory(username="both", roles=[Role.DEPT_LIAISON], department=cast.liaison.department))
+    User.objects.filter(pk=left.pk).update(is_staff=True)
+    response = clerk_client.post(_reinstate_url(left), {"reason": "回原岗位"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "其他角色" in html and "回原岗位" in html
+    assert not User.objects.get(pk=left.pk).is_active
+
+
+@pytest.mark.parametrize("who", ["member", "liaison", "other_liaison", "citizen", "research"])
+def test_only_clerks_reinstate(client, cast, who):
+    left = _left(cast, UserFactory(username="gone", roles=[Role.DEPT_LIAISON], department=cast.liaison.department))
+    client.force_login(getattr(cast, who))
+    assert client.get(_reinstate_url(left)).status_code == 403
+    assert client.post(_reinstate_url(left), {"reason": "回原岗位"}).status_code == 403
+    assert not User.objects.get(pk=left.pk).is_active
+
+
+def test_reinstating_is_only_for_liaison_accounts(clerk_client, cast):
+    User.objects.filter(pk=cast.member.pk).update(is_active=False)
+    assert clerk_client.post(_reinstate_url(cast.member), {"reason": "回原岗位"}).status_code == 404
+    assert clerk_client.get(f"{LIST}99999999999999999999/reinstate/").status_code == 404

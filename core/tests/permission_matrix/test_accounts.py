@@ -2,8 +2,8 @@
 
 Domain: the 政协 office (its clerk, and the system administrator) keeps the list of each department's
 liaisons: it adds them (an account and a one-time activation link), re-issues a link never used,
-reveals a phone to call them (audited) and records a liaison leaving (离岗). Nobody else may, and a
-liaison least of all: a liaison must not add a colleague nor switch one off. Not a workflow (the
+reveals a phone to call them (audited), records a liaison leaving (离岗) and returning (恢复在岗). Nobody
+else may, and a liaison least of all: a liaison must not add a colleague nor switch one off. Not a workflow (the
 account has no status field), so the matrix is declared per action rather than per state.
 """
 
@@ -16,7 +16,7 @@ from core.models import PersonalDataAccess
 from core.tests.permission_matrix.common import CLERKS, ROLES
 
 LIST = "/district/accounts/liaisons/"
-ACTIONS = {"list": CLERKS, "add": CLERKS, "reissue": CLERKS, "reveal": CLERKS, "leave": CLERKS}
+ACTIONS = {"list": CLERKS, "add": CLERKS, "reissue": CLERKS, "reveal": CLERKS, "leave": CLERKS, "reinstate": CLERKS}
 
 
 @pytest.fixture
@@ -45,6 +45,10 @@ def _fire(client, action: str, cast, pending, n: int):
         before = PersonalDataAccess.objects.count()
         response = client.post(f"{LIST}{pending.pk}/phone/")
         return response.status_code, PersonalDataAccess.objects.count() > before
+    if action == "reinstate":
+        User.objects.filter(pk=pending.pk).update(is_active=False)
+        response = client.post(f"{LIST}{pending.pk}/reinstate/", {"reason": "借调结束"})
+        return response.status_code, User.objects.get(pk=pending.pk).is_active
     data = {"reason": "transfer", "leave_unstaffed": "on"}
     response = client.post(f"{LIST}{cast.other_liaison.pk}/leave/", data)
     took = not User.objects.get(pk=cast.other_liaison.pk).is_active
