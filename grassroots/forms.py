@@ -38,6 +38,25 @@ class BookingForm(StyledFormMixin, forms.Form):
         return phone
 
 
+class CancelBookingForm(StyledFormMixin, forms.Form):
+    reference = forms.CharField(
+        label=_("预约号"),
+        max_length=20,
+        help_text=_("预约成功时显示的预约号，如 YYAB23CD。"),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("预约时填写的联系电话"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        validate_phone(phone)
+        return phone
+
+
 class GenerateDaysForm(StyledFormMixin, forms.Form):
     start = forms.DateField(label=_("起始日期"), widget=DATE)
     months = forms.IntegerField(label=_("月数"), min_value=1, max_value=24, initial=6)

@@ -1,6 +1,7 @@
 """Writes on the grassroots platforms: reception days, bookings, contact logs, duty-group issues,
 micro-consultations and community consultations."""
 
+import re
 import secrets
 from datetime import date, datetime, timedelta
 
@@ -129,6 +130,48 @@ def book_appointment(*, day: ReceptionDay, name: str, phone: str, topic: str, se
     return appointment
 
 
+REFERENCE_PREFIX = "YY"
+_REFERENCE_CLEAN = re.compile(r"[^0-9A-Z]")
+
+
+def normalize_reference(raw: str) -> str:
+    """A booking reference as typed (any case, spaces or dashes) in its stored form, "YY" + 6."""
+    return _REFERENCE_CLEAN.sub("", (raw or "").upper())[:12]
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone or "")
+
+
+@transaction.atomic
+def cancel_appointment(*, reference: str, phone: str) -> Appointment:
+    """The resident cancels their booking with its reference and the phone number it was made with,
+    which frees the place; refused once the reception day has started. A wrong reference and a wrong
+    phone number get the same answer, so that nobody learns which references exist."""
+    # The row lock makes a double tap one cancellation: the second reads the first and is told so.
+    appointment = Appointment.objects.select_for_update().filter(reference=normalize_reference(reference)).first()
+    typed = _digits(phone)
+    if appointment is None or not typed or not secrets.compare_digest(typed, _digits(appointment.phone)):
+        raise Refused(_("预约号或预约时填写的联系电话不正确，请核对后重试。"))
+    if appointment.status == Appointment.Status.CANCELLED:
+        raise Refused(_("这个预约已经取消，名额已释放，无需再次取消。"))
+    if appointment.status == Appointment.Status.ATTENDED:
+        raise Refused(_("这个预约已经接待，不能再取消。"))
+    day = ReceptionDay.objects.select_related("workstation").get(pk=appointment.reception_day_id)
+    starts, _ends = reception_window(day)
+    if timezone.now() >= starts:
+        message = _("%(date)s的接待日已经开始，不能在线取消预约。") % {"date": day.date.isoformat()}
+        if day.workstation.phone:
+            message += _("如不能到场，请致电工作室：%(phone)s。") % {"phone": day.workstation.phone}
+        raise Refused(message)
+    appointment.status = Appointment.Status.CANCELLED
+    # The history row is the audit record: no account (the resident, by reference and phone), what, when.
+    appointment._history_user = None
+    appointment._change_reason = "cancel: by reference and phone"
+    appointment.save(update_fields=["status", "updated_at"])
+    return appointment
+
+
 def reveal_appointment_phone(*, appointment: Appointment, viewer, purpose: str = "") -> str:
     """A booking's full phone number for who runs its workstation (to call the resident); audited."""
     from core.services import log_personal_data_access
@@ -140,7 +183,7 @@ def reveal_appointment_phone(*, appointment: Appointment, viewer, purpose: str =
 
 
 def _new_reference() -> str:
-    return "YY" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
+    return REFERENCE_PREFIX + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
 
 
 @transaction.atomic

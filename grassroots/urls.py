@@ -7,6 +7,7 @@ urlpatterns = [
     path("", portal.workstations, name="workstations"),
     path("workstations/<int:pk>/", portal.workstation, name="workstation"),
     path("workstations/<int:pk>/calendar.ics", portal.workstation_ics, name="workstation-ics"),
+    path("bookings/cancel/", portal.cancel_booking, name="booking-cancel"),
     path("office/", office.home, name="office"),
     path("office/workstations/<int:pk>/", office.workstation, name="ws-office"),
     path("office/workstations/<int:pk>/days/", office.workstation_days, name="ws-days"),

@@ -17,6 +17,7 @@ from consultations.selectors import meetings_visible_to
 from core.exports import Column
 from core.http import as_int
 from intake import selectors as appeal_selectors
+from intake.models import Satisfaction
 from opinions import selectors as opinion_selectors
 from supervision import selectors as task_selectors
 from topics import selectors as topic_selectors
@@ -55,10 +56,16 @@ def _days_between(a, b):
 # ---- appeals -----------------------------------------------------------------------------------
 
 
+def _rating_label(appeal) -> str:
+    """The citizen's rating of the latest rated round, as the list filter and the statistics count it."""
+    value = appeal.latest_rating_value
+    return str(Satisfaction(value).label) if value in Satisfaction.values else ""
+
+
 def appeals_export(viewer, params) -> Export:
     from intake.views.office import list_filters
 
-    rows = appeal_selectors.appeals_list(viewer, **list_filters(params))
+    rows = appeal_selectors.annotate_latest_rating(appeal_selectors.appeals_list(viewer, **list_filters(params)))
     columns = [
         Column(_("查询码"), lambda a: a.tracking_code, 12),
         Column(_("标题"), lambda a: a.title, 36),
@@ -74,6 +81,8 @@ def appeals_export(viewer, params) -> Export:
         Column(_("办结日期"), lambda a: _date(a.closed_at), 12),
         Column(_("办理结果"), lambda a: a.get_outcome_display(), 16),
         Column(_("受理至办结（天）"), lambda a: _days_between(a.created_at, a.closed_at), 10),
+        Column(_("群众评价"), _rating_label, 10),
+        Column(_("评价意见"), lambda a: a.latest_rating_comment or "", 30),
     ]
     return Export(_("群众诉求办理情况一览表（%(d)s）") % {"d": _stamp()}, _("群众诉求"), _("群众诉求"), columns, rows)
 

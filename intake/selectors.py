@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timedelta
 
 from constance import config
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -292,43 +292,59 @@ def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
 # The citizen's rating of the handling (群众评价). Only a closed appeal (办结) is rated: the rating is of
 # the outcome, which is set on closing; the window runs from the closing; and the office's answer to
 # a 不满意, re-handling (`reopen`), starts from there. After re-handling the new round is rated again.
+# An appeal merged into a main case is rated by its own citizen once the main case is closed: their
+# own row, on their own appeal (each citizen's appeal counts once in the statistics), the round and
+# the window those of the main case's handling.
 
 SATISFACTION_NOTE = gettext_lazy(
-    "按诉求计：满意率 =（满意 + 基本满意）÷ 已评价的诉求；重新办理过的诉求以最近一轮评价为准。"
+    "按诉求计：满意率 =（满意 + 基本满意）÷ 已评价的诉求；重新办理过的诉求以最近一轮评价为准；"
+    "合并办理的诉求由各诉求人分别评价，各计一件。"
 )
 
 
-def handling_round(appeal: Appeal) -> int:
-    """Which handling of the appeal this is: 1, plus one for each time the office reopened it."""
+def _appeal_changes(*ids: int, action: str):
     from django.contrib.contenttypes.models import ContentType
 
     from core.models import StatusChange
 
-    reopened = StatusChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(Appeal), object_id=appeal.pk, action="reopen"
+    return StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Appeal), object_id__in=ids, action=action
     )
-    return 1 + reopened.count()
 
 
-def rating_deadline(appeal: Appeal) -> datetime | None:
-    """Until when the citizen may rate the current handling (None while it is not closed)."""
-    if appeal.status != AppealStatus.CLOSED or appeal.closed_at is None:
+def handling_round(appeal: Appeal, case: Appeal | None = None) -> int:
+    """Which handling of the appeal this is: 1, plus one for each time the office reopened it and, for
+    an appeal merged into a main `case`, each time it reopened that case (one count either way)."""
+    ids = {appeal.pk} if case is None else {appeal.pk, case.pk}
+    return 1 + _appeal_changes(*ids, action="reopen").count()
+
+
+def rating_deadline(appeal: Appeal, case: Appeal | None = None) -> datetime | None:
+    """Until when the citizen may rate the current handling (None while it, or the main `case` it was
+    merged into, is not closed). For a merged appeal the window runs from the main case's closing, or
+    from the merge when it joined a case already closed (the citizen could not rate before)."""
+    case = case if case is not None else appeal
+    if case.status != AppealStatus.CLOSED or case.closed_at is None:
         return None
-    return appeal.closed_at + timedelta(days=int(config.APPEAL_RATING_DAYS))
+    start = case.closed_at
+    if case.pk != appeal.pk:
+        merged_at = _appeal_changes(appeal.pk, action="merge").order_by("-created_at").values("created_at")[:1]
+        start = max([start, *(row["created_at"] for row in merged_at)])
+    return start + timedelta(days=int(config.APPEAL_RATING_DAYS))
 
 
-def rating_blocker(appeal: Appeal, actor, round_no: int, rated: bool) -> str:
+def rating_blocker(appeal: Appeal, actor, round_no: int, rated: bool, case: Appeal | None = None) -> str:
     """Why this visitor cannot rate the current round ("" when they can); the page and the service
-    give the same reason."""
+    give the same reason. `case` is the main case a merged appeal follows (see `case_of`)."""
     from django.utils.translation import gettext as _
 
     from intake.predicates import is_appeal_citizen
 
-    if appeal.status != AppealStatus.CLOSED:
+    if (case if case is not None else appeal).status != AppealStatus.CLOSED:
         return _("诉求办结后才能评价办理结果。")
     if rated:
         return _("您已评价过本次办理结果，感谢您的反馈。")
-    deadline = rating_deadline(appeal)
+    deadline = rating_deadline(appeal, case)
     if deadline is not None and timezone.now() > deadline:
         return _("评价期限已过：办结后%(days)s天内可以评价，本次办理的评价已于%(date)s截止。") % {
             "days": config.APPEAL_RATING_DAYS,
@@ -343,21 +359,23 @@ def rating_blocker(appeal: Appeal, actor, round_no: int, rated: bool) -> str:
     return ""
 
 
-def citizen_rating(appeal: Appeal, actor) -> dict:
-    """What the tracking page shows of the rating: `offered` once the appeal is closed; `current`, the
-    rating of this round if given; `earlier` rounds' ratings; `may` rate now, else `why_not`."""
-    if appeal.status != AppealStatus.CLOSED:
+def citizen_rating(appeal: Appeal, actor, case: Appeal | None = None) -> dict:
+    """What the tracking page shows of the rating: `offered` once the appeal (or the main `case` it was
+    merged into) is closed; `current`, the rating of this round if given; `earlier` rounds' ratings;
+    `may` rate now, else `why_not`."""
+    case = case if case is not None else appeal
+    if case.status != AppealStatus.CLOSED:
         return {"offered": False}
-    round_no = handling_round(appeal)
+    round_no = handling_round(appeal, case)
     ratings = list(appeal.ratings.all())
     current = next((r for r in ratings if r.round == round_no), None)
-    why_not = rating_blocker(appeal, actor, round_no, rated=current is not None)
+    why_not = rating_blocker(appeal, actor, round_no, rated=current is not None, case=case)
     return {
         "offered": True,
         "round": round_no,
         "current": current,
         "earlier": [r for r in ratings if r.round < round_no],
-        "deadline": rating_deadline(appeal),
+        "deadline": rating_deadline(appeal, case),
         "may": not why_not,
         "why_not": "" if current is not None else why_not,
     }
@@ -388,9 +406,33 @@ def with_latest_rating(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
     )
 
 
+def annotate_latest_rating(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    """Appeals with the citizen's rating of the latest rated round and its comment as two more columns
+    of the same query (`latest_rating_value`, `latest_rating_comment`; None when not rated): for an
+    export of any length, where a prefetch would send every appeal's id back as a parameter."""
+    latest = AppealRating.objects.filter(appeal=OuterRef("pk")).order_by("-round", "-id")
+    return appeals.annotate(
+        latest_rating_value=Subquery(latest.values("rating")[:1]),
+        latest_rating_comment=Subquery(latest.values("comment")[:1]),
+    )
+
+
 def appeal_ratings(appeal: Appeal) -> QuerySet[AppealRating]:
-    """The citizen's ratings of an appeal, round by round, with who rated (the office page)."""
-    return appeal.ratings.select_related("citizen").order_by("round", "id")
+    """The citizens' ratings of an appeal and of the appeals merged into it (each citizen rates the
+    main case's handling on their own appeal), oldest first, with who rated (the office page)."""
+    return (
+        AppealRating.objects.filter(Q(appeal=appeal) | Q(appeal__merged_into=appeal))
+        .select_related("citizen", "appeal")
+        .order_by("created_at", "id")
+    )
+
+
+def unsatisfied_since_closing(appeal: Appeal, ratings) -> bool:
+    """Whether a citizen rated the current handling of this closed appeal 不满意 (any of the citizens
+    whose appeals were merged into it: one unhappy citizen is enough for the office to look again)."""
+    if appeal.status != AppealStatus.CLOSED or appeal.closed_at is None:
+        return False
+    return any(r.rating == Satisfaction.UNSATISFIED and r.created_at >= appeal.closed_at for r in ratings)
 
 
 def rating_recipients(appeal: Appeal) -> list:

@@ -295,17 +295,20 @@ def withdraw_appeal(*, appeal: Appeal, actor, reason: str = "") -> Appeal:
 @transaction.atomic
 def rate_appeal(*, appeal: Appeal, actor, rating: str, comment: str = "") -> AppealRating:
     """The citizen rates the handling of their closed appeal, once per handling round and within the
-    district's window (APPEAL_RATING_DAYS after closing). A 不满意 is told to whoever may reopen the
-    appeal; it is not reopened by itself: the office first hears the citizen out, and an answer
-    that already explained why nothing more can be done (作出合理解释) is not handled again for a rating."""
-    from intake.selectors import handling_round, rating_blocker, rating_recipients
+    district's window (APPEAL_RATING_DAYS after closing). An appeal merged into a main case is rated
+    by its own citizen, on their own appeal, once the main case is closed (its round and window).
+    A 不满意 is told to whoever may reopen the (main) case; it is not reopened by itself: the office
+    first hears the citizen out, and an answer that already explained why nothing more can be done
+    (作出合理解释) is not handled again for a rating."""
+    from intake.selectors import case_of, handling_round, rating_blocker, rating_recipients
     from notifications.services import notify
 
     # The row lock makes two taps of the same rating one: the second reads the first and is refused.
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    round_no = handling_round(appeal)
+    case = case_of(appeal)
+    round_no = handling_round(appeal, case)
     rated = AppealRating.objects.filter(appeal=appeal, round=round_no).exists()
-    if blocker := rating_blocker(appeal, actor, round_no, rated=rated):
+    if blocker := rating_blocker(appeal, actor, round_no, rated=rated, case=case):
         raise Refused(blocker)
     if rating not in Satisfaction.values:
         msg = _("请选择满意、基本满意或不满意。")
@@ -329,12 +332,12 @@ def rate_appeal(*, appeal: Appeal, actor, rating: str, comment: str = "") -> App
     if rating == Satisfaction.UNSATISFIED:
         transaction.on_commit(
             lambda: notify(
-                recipients=rating_recipients(appeal),
+                recipients=rating_recipients(case),
                 event_key=f"intake.unsatisfied:{row.pk}",
                 title=gettext_lazy("群众对诉求办理结果不满意：%(title)s"),
-                params={"title": appeal.title},
+                params={"title": case.title},
                 body=comment,
-                target=appeal,
+                target=case,
             )
         )
     return row

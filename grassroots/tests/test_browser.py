@@ -29,6 +29,39 @@ def test_resident_books_a_reception_day_on_a_phone(phone_page):
     assert day.appointments.count() == 1
 
 
+def test_resident_cancels_a_booking_on_a_phone_and_the_place_is_free_again(phone_page):
+    from grassroots.models import Appointment
+
+    day = ReceptionDayFactory(workstation__name="同安民建政协委员工作室", date=datetime.date(2030, 6, 8), capacity=1)
+    page = phone_page
+    page.goto(f"{page.base_url}{day.workstation.get_absolute_url()}")
+    page.fill("#id_name", "张三")
+    page.fill("#id_phone", "138 0000 0000")
+    page.fill("#id_topic", "咨询医保报销")
+    page.click("[data-testid=booking-form] button[type=submit]")
+    expect(page.locator("body")).to_contain_text("预约成功")
+    reference = Appointment.objects.get().reference
+    expect(page.locator("[role=alert]").first).to_contain_text(reference)
+    expect(page.locator("[data-testid=reception-days]")).to_contain_text("已约满")
+    page.click("[data-testid=cancel-booking-link]")
+    expect(page.locator("h1")).to_have_text("取消预约")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert axe_violations(page) == []
+    page.fill("#id_reference", reference.lower())
+    page.fill("#id_phone", "13900000000")
+    page.click("[data-testid=cancel-booking-submit]")
+    expect(page.locator("[data-testid=cancel-booking-form] .alert-danger")).to_contain_text(
+        "预约号或预约时填写的联系电话不正确"
+    )
+    assert page.locator("#id_reference").input_value() == reference.lower()
+    assert axe_violations(page) == []
+    page.fill("#id_phone", "13800000000")
+    page.click("[data-testid=cancel-booking-submit]")
+    expect(page.locator("body")).to_contain_text("已取消，名额已释放")
+    expect(page.locator("[data-testid=reception-days]")).to_contain_text("余1个名额")
+    assert Appointment.objects.get().status == Appointment.Status.CANCELLED
+
+
 def test_member_logs_a_micro_consultation(page, cast):
     from core.tests.browser import login
 

@@ -323,3 +323,65 @@ def test_the_workstation_report_counts_appeals_withdrawn_by_their_citizens_apart
     today = timezone.localdate()
     report = selectors.workstation_report(ws, start=today.replace(month=1, day=1), end=today)
     assert (report["appeals"], report["appeals_closed"], report["appeals_withdrawn"]) == (3, 1, 1)
+
+
+# ---- the resident cancels a booking ------------------------------------------------------------
+
+
+def book_by_phone(day, phone="13800000000"):
+    return services.book_appointment(day=day, name="张三", phone=phone, topic="咨询医保报销", service="policy")
+
+
+def test_cancelling_frees_the_place_and_leaves_an_audit_record():
+    day = ReceptionDayFactory(capacity=1)
+    appointment = book_by_phone(day, phone="138 0000 0000")
+    with pytest.raises(Refused, match="预约已满"):
+        book_by_phone(day)
+    typed = " " + appointment.reference.lower()[:4] + "-" + appointment.reference.lower()[4:]
+    cancelled = services.cancel_appointment(reference=typed, phone="138-0000-0000")
+    assert cancelled.pk == appointment.pk and cancelled.status == Appointment.Status.CANCELLED
+    assert services.booked_count(day) == 0
+    assert selectors.upcoming_days(day.workstation)[0].places_left == 1
+    record = appointment.history.latest()
+    assert (record.status, record.history_type, record.history_user) == ("cancelled", "~", None)
+    assert record.history_change_reason.startswith("cancel")
+    assert book_by_phone(day).status == Appointment.Status.BOOKED  # the freed place can be taken again
+
+
+def test_a_wrong_phone_and_an_unknown_reference_get_the_same_answer():
+    appointment = book_by_phone(ReceptionDayFactory())
+    answers = []
+    for reference, phone in ((appointment.reference, "13900000000"), ("YYZZZZZZ", "13800000000"), ("", "1380")):
+        with pytest.raises(Refused) as refused:
+            services.cancel_appointment(reference=reference, phone=phone)
+        answers.append(refused.value.message)
+    assert len(set(answers)) == 1 and "预约号或预约时填写的联系电话不正确" in answers[0]
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
+
+
+def test_cancelling_is_refused_once_the_reception_day_has_started():
+    ws = WorkstationFactory(phone="0592-7000000")
+    day = ReceptionDayFactory(workstation=ws, date=datetime.date(2030, 6, 8))
+    appointment = book_by_phone(day)
+    with time_machine.travel(datetime.datetime(2030, 6, 8, 9, 0, tzinfo=timezone.get_current_timezone())):
+        with pytest.raises(
+            Refused, match="2030-06-08的接待日已经开始，不能在线取消预约。如不能到场，请致电工作室：0592-7000000"
+        ):
+            services.cancel_appointment(reference=appointment.reference, phone="13800000000")
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
+    with time_machine.travel(datetime.datetime(2030, 6, 8, 8, 59, tzinfo=timezone.get_current_timezone())):
+        services.cancel_appointment(reference=appointment.reference, phone="13800000000")
+
+
+def test_a_cancelled_or_attended_booking_is_not_cancelled_again(cast):
+    day = ReceptionDayFactory()
+    first, second = book_by_phone(day), book_by_phone(day)
+    services.cancel_appointment(reference=first.reference, phone="13800000000")
+    with pytest.raises(Refused, match="已经取消"):
+        services.cancel_appointment(reference=first.reference, phone="13800000000")
+    Appointment.objects.filter(pk=second.pk).update(status=Appointment.Status.ATTENDED)
+    with pytest.raises(Refused, match="已经接待"):
+        services.cancel_appointment(reference=second.reference, phone="13800000000")
+    assert first.history.count() == 2  # booked, cancelled: the second try wrote nothing

@@ -302,3 +302,81 @@ def test_a_booking_cannot_be_marked_attended_before_its_reception_day(client, ca
     assert "接待日还没到" in response.content.decode()
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.BOOKED and not Contact.objects.exists()
+
+
+# ---- 取消预约: the resident cancels with the reference and the phone number --------------------
+
+
+def booked(client, day, **extra):
+    """Book on the public page; returns the booking (its reference was shown on success)."""
+    response = client.post(day.workstation.get_absolute_url(), booking(day, **extra), follow=True)
+    appointment = Appointment.objects.latest("id")
+    assert "预约成功" in response.content.decode() and appointment.reference in response.content.decode()
+    assert "取消预约" in response.content.decode()
+    return appointment
+
+
+def test_the_resident_cancels_and_the_calendar_offers_the_place_again(client):
+    day = ReceptionDayFactory(capacity=1)
+    appointment = booked(client, day)
+    assert "已约满" in client.get(day.workstation.get_absolute_url()).content.decode()
+    page = client.get(day.workstation.get_absolute_url()).content.decode()
+    assert 'href="/grassroots/bookings/cancel/"' in page
+    assert client.get("/grassroots/bookings/cancel/").status_code == 200
+    response = client.post(
+        "/grassroots/bookings/cancel/", {"reference": appointment.reference.lower(), "phone": "13800000000"}
+    )
+    assert response.status_code == 302 and response.url == day.workstation.get_absolute_url()
+    html = client.get(response.url).content.decode()
+    assert f"预约 {appointment.reference}" in html and "已取消，名额已释放" in html
+    assert "余1个名额" in html and "已约满" not in html
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+
+
+def test_a_wrong_phone_is_told_as_an_unknown_reference_and_keeps_what_was_typed(client):
+    appointment = booked(client, ReceptionDayFactory())
+    wrong_phone = client.post(
+        "/grassroots/bookings/cancel/", {"reference": appointment.reference, "phone": "13911112222"}
+    )
+    unknown = client.post("/grassroots/bookings/cancel/", {"reference": "YYZZZZZZ", "phone": "13800000000"})
+    assert wrong_phone.status_code == unknown.status_code == 400
+
+    def error(response):
+        return response.content.decode().split('class="alert alert-danger" role="alert">')[1].split("<")[0]
+
+    assert error(wrong_phone) == error(unknown) == "预约号或预约时填写的联系电话不正确，请核对后重试。"
+    html = wrong_phone.content.decode()
+    assert f'value="{appointment.reference}"' in html and 'value="13911112222"' in html
+    assert client.post("/grassroots/bookings/cancel/", {"reference": "", "phone": "abc"}).status_code == 400
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
+
+
+def test_cancelling_is_rate_limited_per_address_and_per_reference(client):
+    appointment = booked(client, ReceptionDayFactory())
+    url = "/grassroots/bookings/cancel/"
+    for i in range(10):
+        client.post(url, {"reference": f"YYAAAA{i:02d}", "phone": "13800000000"})
+    response = client.post(url, {"reference": appointment.reference, "phone": "13800000000"})
+    html = response.content.decode()
+    assert response.status_code == 429 and "尝试次数太多" in html and appointment.reference in html
+    # Guesses at one booking's phone from many addresses are slowed down too.
+    for i in range(5):
+        client.post(url, {"reference": appointment.reference, "phone": f"1390000000{i}"}, REMOTE_ADDR=f"10.0.0.{i}")
+    response = client.post(url, {"reference": appointment.reference, "phone": "13800000000"}, REMOTE_ADDR="10.0.1.1")
+    assert response.status_code == 429
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
+
+
+def test_the_office_day_page_counts_only_live_bookings(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws, capacity=2)
+    first = booked(client, day)
+    booked(client, day)
+    client.post("/grassroots/bookings/cancel/", {"reference": first.reference, "phone": "13800000000"})
+    client.force_login(cast.member)
+    html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert 'data-testid="taken">1<' in html and "已取消" in html

@@ -23,7 +23,7 @@ from grassroots.forms import (
     LinkProposalForm,
     MicroConsultationForm,
 )
-from grassroots.models import Contact, ReceptionDay, Workstation
+from grassroots.models import Appointment, Contact, ReceptionDay, Workstation
 from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
 from intake.models import Outcome
 from intake.selectors import find_by_tracking_code
@@ -143,6 +143,7 @@ def _day_page(request, day, ws, *, revealed: dict | None = None):
             "ws": ws,
             "runs": runs_workstation(request.user, ws),
             "appointments": appointments,
+            "taken": sum(1 for a in appointments if a.status != Appointment.Status.CANCELLED),
             "attend_form": AttendForm(),
             "day_has_come": day.date <= timezone.localdate(),
         },

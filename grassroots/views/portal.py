@@ -8,7 +8,7 @@ from django_ratelimit.decorators import ratelimit
 from core.exceptions import DomainError
 from core.ics import CalendarEvent, ics_response
 from grassroots import selectors, services
-from grassroots.forms import BookingForm
+from grassroots.forms import BookingForm, CancelBookingForm
 
 
 def workstations(request):
@@ -42,7 +42,10 @@ def workstation(request, pk: int):
             else:
                 messages.success(
                     request,
-                    _("预约成功！预约号 %(ref)s，请于 %(date)s %(time)s 到工作室。")
+                    _(
+                        "预约成功！预约号 %(ref)s，请于 %(date)s %(time)s 到工作室。"
+                        "请记下预约号：如不能到场，可凭预约号和联系电话在本页“取消预约”。"
+                    )
                     % {
                         "ref": appointment.reference,
                         "date": day.date.isoformat(),
@@ -53,6 +56,47 @@ def workstation(request, pk: int):
         else:
             status = 400
     return render(request, "grassroots/workstation.html", {"ws": ws, "days": days, "form": form}, status=status)
+
+
+def _booking_reference(group, request) -> str:
+    """The rate-limit key of a cancellation: the reference tried, however it was typed."""
+    return services.normalize_reference(request.POST.get("reference", ""))
+
+
+# Per address, and per reference so that guessing a booking's phone number from many addresses is
+# slow too (as 忘记密码 limits per address and per e-mail).
+@ratelimit(key="ip", rate="10/h", method="POST", block=False, group="grassroots.cancel")
+@ratelimit(key=_booking_reference, rate="5/h", method="POST", block=False, group="grassroots.cancel-ref")
+def cancel_booking(request):
+    """取消预约: the resident gives the booking's reference and the phone number it was made with."""
+    initial = {"reference": request.GET.get("ref", "")[:20]}
+    form = CancelBookingForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if getattr(request, "limited", False):
+            form.is_valid()
+            form.add_error(None, _("尝试次数太多，请稍后再试。如急需取消，请致电工作室。"))
+            status = 429
+        elif form.is_valid():
+            try:
+                appointment = services.cancel_appointment(**form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                day = appointment.reception_day
+                messages.success(
+                    request,
+                    _("预约 %(ref)s（%(date)s %(time)s）已取消，名额已释放。感谢您告知。")
+                    % {
+                        "ref": appointment.reference,
+                        "date": day.date.isoformat(),
+                        "time": day.starts_at.strftime("%H:%M"),
+                    },
+                )
+                ws = day.workstation
+                return redirect(ws.get_absolute_url() if ws.is_active else "grassroots:workstations")
+    return render(request, "grassroots/cancel_booking.html", {"form": form}, status=status)
 
 
 def workstation_ics(request, pk: int):

@@ -5,10 +5,11 @@ from datetime import date
 
 import pytest
 
+from core.workflow import perform
 from insight.selectors import stats
 from insight.selectors.scope import ALL, Period, Scope
 from insight.tests.factories import appeal
-from intake.models import AppealRating, AppealStatus
+from intake.models import AppealRating, AppealStatus, Outcome, Route
 
 pytestmark = pytest.mark.django_db
 EVERYTHING = Scope(ALL)
@@ -84,3 +85,26 @@ def test_the_annual_report_states_the_rate_and_its_basis(ratings):
 
     text = _appeal_summary(stats.appeal_outcomes(EVERYTHING, YEAR_2022))
     assert "群众评价办理结果4件，满意率（满意和基本满意的诉求 ÷ 已评价的诉求）为75.0%。" in text
+
+
+def test_citizens_of_a_merged_case_each_count_once_for_their_own_appeal(client, cast):
+    """Each citizen rates the main case's handling on their own appeal: both ratings count, each once,
+    and no appeal counts the main case's rating for a citizen who did not give it."""
+    from intake.predicates import TrackingCodeHolder
+    from intake.services import merge_appeals, rate_appeal
+
+    main = appeal(on=date(2022, 2, 1))
+    duplicate, silent = appeal(on=date(2022, 2, 2)), appeal(on=date(2022, 2, 3))
+    perform(main, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    merge_appeals(duplicate=duplicate, into=main, actor=cast.clerk)
+    merge_appeals(duplicate=silent, into=main, actor=cast.clerk)
+    perform(main, "answer", actor=cast.clerk, note="已修复。")
+    perform(main, "close", actor=cast.clerk, note="已修复", data={"outcome": Outcome.ON_THE_SPOT})
+    rate_appeal(appeal=main, actor=TrackingCodeHolder(main.pk), rating="satisfied")
+    rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="unsatisfied", comment="西门没修")
+    outcomes = stats.appeal_outcomes(EVERYTHING, YEAR_2022)
+    assert outcomes["ratings"] == {"satisfied": 1, "unsatisfied": 1}
+    assert (outcomes["rated"], outcomes["satisfaction"]) == (2, 50.0)
+    client.force_login(cast.clerk)
+    listed = client.get("/appeals/office/", {"rating": "unsatisfied"}).context["page"]
+    assert [a.pk for a in listed] == [duplicate.pk]

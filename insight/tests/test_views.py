@@ -411,3 +411,40 @@ def test_a_duty_total_over_100_is_shown_as_points_not_as_a_hundred_point_scale(c
     assert next(ws.iter_rows(min_row=3, values_only=True))[-2] == 105.0
     text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(build_annual_report(2022)))).paragraphs)
     assert "不是百分制" in text and "（百分制" not in text
+
+
+def test_appeal_export_holds_the_citizens_latest_rating_and_comment(client, cast):
+    from intake.models import AppealRating
+
+    first = appeal(on=date(2022, 5, 1), status=AppealStatus.CLOSED, closed_after=2)
+    AppealRating.objects.create(appeal=first, round=1, rating="unsatisfied", comment="答复只说会研究")
+    AppealRating.objects.create(appeal=first, round=2, rating="basic", comment="")
+    unhappy = appeal(on=date(2022, 5, 2), status=AppealStatus.CLOSED, closed_after=2)
+    AppealRating.objects.create(appeal=unhappy, round=1, rating="unsatisfied", comment="问题还在，现场没人来看")
+    appeal(on=date(2022, 5, 3), status=AppealStatus.CLOSED, closed_after=2)
+    ws = sheet(login(client, cast.clerk).get("/insight/export/appeals.xlsx?start=2022-05-01&end=2022-05-31"))
+    header = [c.value for c in ws[2]]
+    at = header.index("群众评价")
+    assert header[at + 1] == "评价意见"
+    rows = {row[0]: row for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert rows[first.tracking_code][at : at + 2] == ("基本满意", None)  # the latest rated round
+    assert rows[unhappy.tracking_code][at : at + 2] == ("不满意", "问题还在，现场没人来看")
+    assert len(rows) == 3 and sum(1 for row in rows.values() if row[at] is None) == 1
+
+
+def test_appeal_export_reads_the_ratings_without_a_query_per_row(client, cast, django_assert_max_num_queries):
+    from intake.models import AppealRating
+
+    def rated_appeal(day):
+        a = appeal(on=date(2022, 5, day), status=AppealStatus.CLOSED, closed_after=2)
+        AppealRating.objects.create(appeal=a, round=1, rating="unsatisfied", comment="问题还在")
+
+    login(client, cast.clerk)
+    rated_appeal(1)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/insight/export/appeals.xlsx")
+    for day in range(2, 12):
+        rated_appeal(day)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        ws = sheet(client.get("/insight/export/appeals.xlsx"))
+    assert ws.max_row == 2 + 11

@@ -261,3 +261,160 @@ def test_the_api_shows_the_latest_rating_read_only(api_client, cast, django_asse
         closed(cast.clerk)
     with django_assert_max_num_queries(len(few.captured_queries)):
         api_client.get("/api/v1/appeals/")
+
+
+# ---- appeals merged into a main case -------------------------------------------------------------
+
+
+def merged_into(main: Appeal, clerk, **fields) -> Appeal:
+    """A duplicate appeal merged into `main` (by the office, as on the appeal's page)."""
+    duplicate = AppealFactory(**fields)
+    services.merge_appeals(duplicate=duplicate, into=main, actor=clerk)
+    duplicate.refresh_from_db()
+    return duplicate
+
+
+def routed(clerk) -> Appeal:
+    appeal = AppealFactory()
+    perform(appeal, "route", actor=clerk, data={"route": Route.OFFICE})
+    return appeal
+
+
+def close(appeal: Appeal, clerk) -> None:
+    perform(appeal, "answer", actor=clerk, note="已安排维修。")
+    perform(appeal, "close", actor=clerk, note="已修复", data={"outcome": Outcome.ON_THE_SPOT})
+    appeal.refresh_from_db()
+
+
+def test_a_merged_citizen_rates_once_the_main_case_is_closed_on_their_own_page(client, cast):
+    main = routed(cast.clerk)
+    duplicate = merged_into(main, cast.clerk)
+    url = f"/appeals/track/{duplicate.tracking_code}/"
+    assert 'data-testid="rating"' not in client.get(url).content.decode()
+    with pytest.raises(Refused, match="诉求办结后才能评价"):
+        services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="satisfied")
+    close(main, cast.clerk)
+    page = client.get(url).content.decode()
+    assert 'data-testid="merged-note"' in page and "已安排维修。" in page and "当场解决" in page
+    assert 'data-testid="rating-form"' in page
+    assert client.post(url, {"op": "rate", "rating": "basic", "comment": "修得有点慢"}).status_code == 302
+    row = AppealRating.objects.get()
+    assert (row.appeal, row.round, row.rating, row.comment) == (duplicate, 1, "basic", "修得有点慢")
+    assert row.history.get().history_type == "+"
+    page = client.get(url).content.decode()
+    assert 'data-testid="rating-done"' in page and 'data-testid="rating-form"' not in page
+    duplicate.refresh_from_db()
+    assert duplicate.status == AppealStatus.MERGED  # the rating changes nothing in the handling
+
+
+def test_each_citizen_of_a_merged_case_rates_once_on_their_own_appeal(cast):
+    main = routed(cast.clerk)
+    duplicate = merged_into(main, cast.clerk)
+    close(main, cast.clerk)
+    # One code rates only its own appeal: the main case's code holder is not the merged citizen.
+    with pytest.raises(Refused, match="只能由诉求人本人评价"):
+        services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(main.pk), rating="satisfied")
+    services.rate_appeal(appeal=main, actor=TrackingCodeHolder(main.pk), rating="satisfied")
+    services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="unsatisfied", comment="没修")
+    with pytest.raises(Refused, match="您已评价过本次办理结果"):
+        services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="satisfied")
+    assert sorted(AppealRating.objects.values_list("appeal_id", "round", "rating")) == sorted(
+        [(main.pk, 1, "satisfied"), (duplicate.pk, 1, "unsatisfied")]
+    )
+
+
+def test_a_merged_appeal_sent_from_an_account_is_rated_by_that_account_only(client, cast):
+    main = routed(cast.clerk)
+    duplicate = merged_into(main, cast.clerk, citizen=cast.citizen)
+    close(main, cast.clerk)
+    with pytest.raises(Refused, match="请登录该账号后评价"):
+        services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="satisfied")
+    client.force_login(cast.citizen)
+    url = f"/appeals/track/{duplicate.tracking_code}/"
+    assert client.post(url, {"op": "rate", "rating": "satisfied"}).status_code == 302
+    assert AppealRating.objects.get().citizen == cast.citizen
+
+
+def test_the_merged_citizens_window_runs_from_the_main_cases_closing(cast):
+    from core.models import StatusChange
+
+    main = routed(cast.clerk)
+    duplicate = merged_into(main, cast.clerk)
+    # Merged a month ago, before the main case was closed.
+    StatusChange.objects.filter(object_id=duplicate.pk, action="merge").update(
+        created_at=duplicate.created_at - timedelta(days=30)
+    )
+    close(main, cast.clerk)
+    with override_config(APPEAL_RATING_DAYS=3):
+        age(main, 4)
+        with pytest.raises(Refused, match="评价期限已过：办结后3天内可以评价"):
+            services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="satisfied")
+        age(main, -2)  # the main case closed two days ago: still open
+        services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="satisfied")
+
+
+def test_an_appeal_merged_into_a_case_closed_long_ago_is_rated_from_the_merge(cast):
+    main = closed(cast.clerk)
+    with override_config(APPEAL_RATING_DAYS=3):
+        age(main, 10)
+        late = merged_into(main, cast.clerk)
+        with pytest.raises(Refused, match="评价期限已过"):
+            services.rate_appeal(appeal=main, actor=TrackingCodeHolder(main.pk), rating="satisfied")
+        row = services.rate_appeal(appeal=late, actor=TrackingCodeHolder(late.pk), rating="satisfied")
+    assert row.appeal == late
+
+
+def test_after_the_main_case_is_handled_again_the_merged_citizen_rates_the_new_round(client, cast):
+    main = routed(cast.clerk)
+    duplicate = merged_into(main, cast.clerk)
+    close(main, cast.clerk)
+    services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="unsatisfied", comment="没修")
+    perform(main, "reopen", actor=cast.clerk, note="群众反映仍未修好")
+    url = f"/appeals/track/{duplicate.tracking_code}/"
+    assert 'data-testid="rating"' not in client.get(url).content.decode()
+    close(main, cast.clerk)
+    page = client.get(url).content.decode()
+    assert "第1次办理的评价：不满意" in page and 'data-testid="rating-form"' in page
+    services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="satisfied")
+    assert list(duplicate.ratings.values_list("round", "rating")) == [(1, "unsatisfied"), (2, "satisfied")]
+
+
+def test_a_merged_appeal_the_citizen_withdrew_is_not_rated(client, cast):
+    main = routed(cast.clerk)
+    duplicate = merged_into(main, cast.clerk)
+    services.withdraw_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk))
+    close(main, cast.clerk)
+    assert 'data-testid="rating"' not in client.get(f"/appeals/track/{duplicate.tracking_code}/").content.decode()
+    with pytest.raises(Refused, match="诉求办结后才能评价"):
+        services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="satisfied")
+    assert not AppealRating.objects.exists()
+
+
+def test_a_merged_citizens_unsatisfied_reaches_the_office_on_the_main_case(
+    client, cast, django_capture_on_commit_callbacks
+):
+    main = routed(cast.clerk)
+    duplicate = merged_into(main, cast.clerk)
+    close(main, cast.clerk)
+    services.rate_appeal(appeal=main, actor=TrackingCodeHolder(main.pk), rating="satisfied")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rate_appeal(
+            appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="unsatisfied", comment="西门的灯没修"
+        )
+    note = Notification.objects.get(recipient=cast.clerk, event_key__startswith="intake.unsatisfied:")
+    assert note.url == main.get_absolute_url() and "西门的灯没修" in note.body
+    client.force_login(cast.clerk)
+    page = client.get(main.get_absolute_url()).content.decode()
+    ratings = page.split('data-testid="ratings"')[1].split("</section>")[0]
+    assert "满意" in ratings and "西门的灯没修" in ratings and duplicate.tracking_code in ratings
+    # One unhappy citizen is enough for the office to consider handling the case again.
+    assert 'data-testid="reopen-hint"' in page
+
+
+def test_the_reopen_hint_is_for_the_current_round_only(client, cast):
+    appeal = closed(cast.clerk)
+    services.rate_appeal(appeal=appeal, actor=TrackingCodeHolder(appeal.pk), rating="unsatisfied", comment="没修")
+    handle_again(appeal, cast.clerk)
+    client.force_login(cast.clerk)
+    page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
+    assert "没修" in page and 'data-testid="reopen-hint"' not in page

@@ -96,6 +96,7 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
     wf = workflow_for(appeal)
     available = {a.name: a for a in wf.available(appeal, request.user)}
     forms = {name: bound.get(name) or cls(prefix=name) for name, cls in ACTION_FORMS.items() if name in available}
+    ratings = list(selectors.appeal_ratings(appeal))
     return render(
         request,
         "intake/office_detail.html",
@@ -113,7 +114,8 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
             "refer_form": bound.get("refer_form") or ReferForm(),
             "attachments": list(attachments_of(appeal)),
             "merged": list(appeal.merged.all()),
-            "ratings": list(selectors.appeal_ratings(appeal)),
+            "ratings": ratings,
+            "reopen_hint": "reopen" in available and selectors.unsatisfied_since_closing(appeal, ratings),
             "may_draft_proposal": may_draft_proposal(request.user),
         },
         status=status,

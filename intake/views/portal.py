@@ -148,7 +148,7 @@ def track_detail(request, code: str):
             "withdraw_form": withdraw_form,
             "withdrawal": selectors.citizen_withdrawal(appeal, actor, case),
             "rating_form": rating_form,
-            "rating": selectors.citizen_rating(appeal, actor),
+            "rating": selectors.citizen_rating(appeal, actor, case),
         },
         status=429 if op == "rate" and limited else 400 if refused else 200,
     )
