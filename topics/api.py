@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from consultations.models import Attendance
 from core.api.workflow import WorkflowViewSetMixin
 from district.models import Body, Department, Member
+from topics import predicates as p
 from topics import selectors
 from topics.diff import diff_items
 from topics.models import (
@@ -258,10 +260,21 @@ class PlanViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet):
         plan = plan_services.create_plan(**payload.validated_data, actor=request.user)
         return Response(ConsultationPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
+    def may_read_history(self, obj) -> bool:
+        """The timeline carries the chairs' and the leader's comments: the plan's deliberations."""
+        return p.sees_plan_deliberations(self.request.user)
+
+    def get_deliberated_object(self) -> ConsultationPlan:
+        """The plan, for those who may read its deliberations (versions, sign-offs); 404 for others."""
+        plan = self.get_object()
+        if not self.may_read_history(plan):
+            raise NotFound
+        return plan
+
     @extend_schema(responses=PlanVersionSerializer(many=True), summary=_("计划的全部版本与会签"))
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
-        return Response(PlanVersionSerializer(selectors.versions_of(self.get_object()), many=True).data)
+        return Response(PlanVersionSerializer(selectors.versions_of(self.get_deliberated_object()), many=True).data)
 
     @extend_schema(request=None, responses=PlanVersionSerializer, summary=_("把工作稿形成新版本"))
     @action(detail=True, methods=["post"], url_path="versions/new")
@@ -283,7 +296,7 @@ class PlanViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=PlanDiffRowSerializer(many=True), summary=_("两个版本的对照（?a=1&b=2）"))
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
-        plan = self.get_object()
+        plan = self.get_deliberated_object()
         found = {v.number: v for v in plan.versions.all()}
         a, b = (found.get(_int(request.query_params.get(k))) for k in ("a", "b"))
         if a is None or b is None:
@@ -368,8 +381,7 @@ class PlanVoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PlanVote.objects.none()
-        visible = selectors.plans_visible_to(self.request.user)
-        return PlanVote.objects.filter(plan__in=visible).select_related("meeting").order_by("-opened_at")
+        return selectors.votes_visible_to(self.request.user).select_related("meeting").order_by("-opened_at")
 
     @extend_schema(request=PlanVoteOpenSerializer, responses={201: PlanVoteSerializer})
     def create(self, request, *args, **kwargs):

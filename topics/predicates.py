@@ -11,6 +11,7 @@ from accounts.predicates import (
     is_office,
     is_party_leader,
     is_party_office,
+    is_standing_member,
 )
 from accounts.roles import Role
 from topics import chain
@@ -20,6 +21,14 @@ from topics.models import SuggestionStatus
 can_suggest = is_member | is_office | is_cppcc_leader | is_party_office | is_gov_office
 # Who follows the whole plan: the office, the CPPCC leaders, the three offices and the party leader.
 sees_all_plans = is_office | is_cppcc_leader | is_party_office | is_gov_office | is_party_leader
+# Who reads the plan's deliberation record: the versions with their revision notes, the three offices'
+# sign-offs, the party leader's instructions, the chairs' and the leader's comments in the audited
+# timeline. Those who run the approval or take part in it; members and department liaisons read the
+# plan itself (its topics, lead bodies, formats and timing).
+sees_plan_deliberations = sees_all_plans
+# Who reads the standing committee's votes on the plan (attendance, tally, ballots): the above and the
+# standing members, who vote.
+sees_plan_votes = sees_all_plans | is_standing_member
 # Who may open the collection rounds (and suggest into them): `topics.selectors.rounds_visible_to`.
 sees_rounds = can_suggest | sees_all_plans
 can_record_chairs_meeting = has_role(Role.CHAIR) | is_clerk

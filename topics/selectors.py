@@ -160,6 +160,18 @@ def get_plan_for(viewer, pk: int) -> ConsultationPlan:
     return get_object_or_404(plans_visible_to(viewer).select_related("current_version", "round"), pk=pk)
 
 
+def plans_deliberated_for(viewer) -> QuerySet[ConsultationPlan]:
+    """Plans whose deliberation record (versions, sign-offs, instructions, timeline) the viewer may read."""
+    if not p.sees_plan_deliberations(viewer):
+        return ConsultationPlan.objects.none()
+    return plans_visible_to(viewer)
+
+
+def get_deliberated_plan_for(viewer, pk: int) -> ConsultationPlan:
+    """One plan whose deliberation record the viewer may read (404 otherwise)."""
+    return get_object_or_404(plans_deliberated_for(viewer).select_related("current_version", "round"), pk=pk)
+
+
 def items_of(plan: ConsultationPlan) -> QuerySet[PlanItem]:
     """The plan's items (the working copy) with everything a table shows."""
     return (
@@ -199,19 +211,33 @@ def versions_of(plan: ConsultationPlan) -> QuerySet[PlanVersion]:
     )
 
 
-def votes_of(plan: ConsultationPlan) -> QuerySet[PlanVote]:
-    return PlanVote.objects.filter(plan=plan).select_related("meeting", "version").order_by("-opened_at")
+def votes_visible_to(viewer) -> QuerySet[PlanVote]:
+    """Standing-committee votes (attendance, tally) on the plans the viewer may see: for those who run
+    or follow the plan's approval and for the standing members, who vote; not for members or liaisons."""
+    if not p.sees_plan_votes(viewer):
+        return PlanVote.objects.none()
+    return PlanVote.objects.filter(plan__in=plans_visible_to(viewer))
+
+
+def votes_of(plan: ConsultationPlan, viewer) -> QuerySet[PlanVote]:
+    """The plan's votes the viewer may read, newest first."""
+    return votes_visible_to(viewer).filter(plan=plan).select_related("meeting", "version").order_by("-opened_at")
 
 
 def get_vote_for(viewer, pk: int) -> PlanVote:
-    """A vote on a plan the viewer may see (404 otherwise)."""
-    return get_object_or_404(
-        PlanVote.objects.filter(plan__in=plans_visible_to(viewer)).select_related("plan", "meeting", "version"), pk=pk
-    )
+    """A vote the viewer may read (404 otherwise)."""
+    return get_object_or_404(votes_visible_to(viewer).select_related("plan", "meeting", "version"), pk=pk)
 
 
-def receipts_of(plan: ConsultationPlan) -> QuerySet[DepartmentReceipt]:
-    return DepartmentReceipt.objects.filter(plan=plan).select_related("department", "acknowledged_by")
+def receipts_of(plan: ConsultationPlan, viewer) -> QuerySet[DepartmentReceipt]:
+    """The departments' receipts of a published plan: all of them for those who follow the plan, a
+    liaison's own department's for a liaison, none for anyone else."""
+    qs = DepartmentReceipt.objects.filter(plan=plan).select_related("department", "acknowledged_by")
+    if p.sees_plan_deliberations(viewer):
+        return qs
+    if is_dept_liaison(viewer) and viewer.department_id:
+        return qs.filter(department_id=viewer.department_id)
+    return qs.none()
 
 
 def published_plans() -> QuerySet[ConsultationPlan]:

@@ -58,3 +58,45 @@ def test_public_accountability_page_on_a_phone(phone_page, task, cast, world):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     assert axe_violations(page) == []
+
+
+def _png(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png")
+
+
+def test_progress_attachments_on_the_task_page_are_far_enough_apart_to_tap_on_a_phone(phone_page, task, cast):
+    """A liaison reports progress with a photo from a phone; every file in the progress timeline is a
+    24 px target (WCAG 2.2 target size), two files of one report included, not a line of small print."""
+    from playwright.sync_api import expect
+
+    advance(task, cast, "acked")
+    report_progress(
+        task=task,
+        actor=cast.liaison,
+        percent=30,
+        text="已完成摸底排查",
+        attachments=[_png("排查一.png"), _png("排查二.png")],
+    )
+    page = phone_page
+    login(page, cast.liaison.username, PASSWORD)
+    page.goto(page.base_url + reverse("supervision:task", args=[task.pk]))
+    page.fill("#id_percent", "60")
+    page.fill("#id_text", "完成专项检查120家次")
+    page.set_input_files(
+        "#id_attachment", files=[{"name": "检查现场.png", "mimeType": "image/png", "buffer": _png("x").read()}]
+    )
+    page.click("form[action$='/progress/'] button[type=submit]")
+    links = page.locator("[data-testid=progress-list] a")
+    expect(links).to_have_count(3)  # waits for the page the report leads back to
+    expect(page.locator("[data-testid=progress-list]")).to_contain_text("检查现场.png")
+    heights = [links.nth(i).bounding_box()["height"] for i in range(3)]
+    assert all(h >= 24 for h in heights), heights
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['target-size']})).violations"
+        ".map((v) => v.nodes.map((n) => n.html.slice(0, 120)))"
+    )
+    assert found == []

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.predicates import is_clerk, is_public_account
+from accounts.predicates import is_clerk, is_dept_liaison, is_public_account
 from core.exceptions import DomainError
 from core.workflow import perform
 from district.models import Body, Department
@@ -136,7 +136,9 @@ def plan_detail(request, pk: int):
         plan = get_object_or_404(ConsultationPlan, pk=pk, status=PlanStatus.PUBLISHED)
         return redirect("topics:portal_plan", year=plan.year)
     plan = selectors.get_plan_for(request.user, pk)
-    versions = list(selectors.versions_of(plan))
+    # Members and liaisons read the plan; its deliberations are for those who run or take part in them.
+    deliberations = p.sees_plan_deliberations(request.user)
+    versions = list(selectors.versions_of(plan)) if deliberations else []
     current = next((v for v in versions if v.pk == plan.current_version_id), None)
     office = services.office_of(request.user)
     return render(
@@ -145,13 +147,18 @@ def plan_detail(request, pk: int):
         {
             "plan": plan,
             "items": selectors.items_of(plan),
+            "deliberations": deliberations,
+            "my_department_id": request.user.department_id if is_dept_liaison(request.user) else None,
             "versions": versions,
             "current": current,
             "chain": services.chain_labels(),
             "holder": _holder(plan, current),
-            "instructions": services.open_instructions(plan),
-            "unversioned": plan.is_editable and plan.current_version_id and services.has_unversioned_changes(plan),
-            "missing": services.missing_signoffs(current) if chain.requires_signoffs() else [],
+            "instructions": services.open_instructions(plan) if deliberations else None,
+            "unversioned": deliberations
+            and plan.is_editable
+            and plan.current_version_id
+            and services.has_unversioned_changes(plan),
+            "missing": services.missing_signoffs(current) if deliberations and chain.requires_signoffs() else [],
             "can_edit": is_clerk(request.user) and plan.is_editable,
             "can_sign": bool(
                 office
@@ -159,11 +166,11 @@ def plan_detail(request, pk: int):
                 and current
                 and not any(s.office == office for s in current.signoffs.all())
             ),
-            "votes": selectors.votes_of(plan),
+            "votes": selectors.votes_of(plan, request.user),
             "open_vote": open_vote_of(plan),
             "can_open_vote": is_clerk(request.user) and plan.status == PlanStatus.VOTE and not open_vote_of(plan),
             "can_publish": p.can_publish(request.user) and plan.status == PlanStatus.ADOPTED,
-            "receipts": selectors.receipts_of(plan),
+            "receipts": selectors.receipts_of(plan, request.user),
             "my_receipt": selectors.pending_receipt_for(request.user, plan),
             "documents": plan.status == PlanStatus.PUBLISHED,
             "version_form": VersionForm(),
@@ -243,7 +250,7 @@ def version_create(request, pk: int):
 
 def _version_for(user, pk: int) -> PlanVersion:
     return get_object_or_404(
-        PlanVersion.objects.select_related("plan", "author"), pk=pk, plan__in=selectors.plans_visible_to(user)
+        PlanVersion.objects.select_related("plan", "author"), pk=pk, plan__in=selectors.plans_deliberated_for(user)
     )
 
 
@@ -285,7 +292,7 @@ def version_detail(request, pk: int):
 
 @login_required
 def version_diff(request, pk: int):
-    plan = selectors.get_plan_for(request.user, pk)
+    plan = selectors.get_deliberated_plan_for(request.user, pk)
     versions = list(plan.versions.order_by("number"))
     if len(versions) < 2:
         messages.info(request, _("计划只有一个版本，暂无可比较的版本。"))

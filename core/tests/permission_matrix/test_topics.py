@@ -207,3 +207,99 @@ def test_a_published_plan_is_read_by_the_public_on_the_public_pages_only(client,
     for role in set(ROLES) - {"citizen"}:
         client.force_login(getattr(cast, role))
         assert client.get(f"/plan/plans/{plan.pk}/").status_code == 200, role
+
+
+# The plan's deliberation record (revision notes, the offices' sign-offs, the chairs' and the party
+# leader's comments in the timeline) is for those who run or take part in the approval; the vote
+# (attendance, leave reasons, tally) also for the standing members, who vote. Members, liaisons and
+# experts read the published plan itself: its topics, formats, timing, lead bodies and documents.
+DELIBERATION_READERS = PLAN_FOLLOWERS
+VOTE_READERS = PLAN_FOLLOWERS | {"standing"}
+DELIBERATION_MARKS = ("修改说明：按政府办意见调整", "主席会议意见：压缩议题", "区委领导意见：同意提交表决")
+
+
+@pytest.fixture
+def deliberated_plan(cast):
+    """A published plan with its record: an office's comments, a revised version, the chairs' and the
+    leader's notes, and a vote at which a vice-chair was on leave."""
+    from django.utils import timezone
+
+    from consultations.models import Attendance
+    from core.workflow import perform
+    from topics.services import plan as services
+    from topics.services import votes
+    from topics.tests.factories import plan_with_items, sign_all
+
+    plan = plan_with_items(cast, departments=[cast.liaison.department])
+    perform(plan, "submit_to_chairs", actor=cast.clerk)
+    perform(plan, "chairs_approve_to_joint", actor=cast.chair, note="主席会议意见：压缩议题")
+    plan.refresh_from_db()
+    services.sign_off(version=plan.current_version, actor=cast.gov_office, agreed=False, comment="政府办意见：调整时间")
+    item = plan.items.order_by("order").first()
+    services.update_item(item=item, expected_version=item.version, actor=cast.clerk, quarter=3)
+    services.cut_version(plan=plan, actor=cast.clerk, note="修改说明：按政府办意见调整")
+    sign_all(plan, cast)
+    perform(plan, "joint_agree_to_leader", actor=cast.clerk)
+    perform(plan, "leader_approve_to_vote", actor=cast.party_leader, note="区委领导意见：同意提交表决")
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    attendance = {p.member_id: Attendance.PRESENT for p in vote.meeting.participants.all()}
+    attendance[cast.vice_chair.member.pk] = Attendance.DECLINED
+    reasons = {cast.vice_chair.member.pk: "外出学习"}
+    votes.record_attendance(vote=vote, actor=cast.clerk, attendance=attendance, reasons=reasons)
+    present = sum(1 for a in attendance.values() if a == Attendance.PRESENT)
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=present, votes_against=0, votes_abstain=0)
+    votes.close_vote(vote=vote, actor=cast.clerk)
+    perform(plan, "publish", actor=cast.party_office, data={"doc_number": "同委办〔2030〕12号"})
+    plan.refresh_from_db()
+    assert plan.status == "published"
+    return plan
+
+
+@pytest.mark.django_db
+def test_the_published_plan_page_shows_its_deliberations_only_to_those_who_took_part(client, cast, deliberated_plan):
+    plan = deliberated_plan
+    vote = plan.votes.get()
+    for role in set(ROLES) - {"citizen"}:
+        client.force_login(getattr(cast, role))
+        html = client.get(f"/plan/plans/{plan.pk}/").content.decode()
+        assert "落实教育“双减”政策" in html and "document.pdf" in html, role  # the plan itself, for everyone
+        for mark in DELIBERATION_MARKS:
+            assert (mark in html) == (role in DELIBERATION_READERS), (role, mark)
+        assert ('data-testid="versions"' in html) == (role in DELIBERATION_READERS), role
+        assert ('data-testid="history"' in html) == (role in DELIBERATION_READERS), role
+        assert (vote.get_absolute_url() in html) == (role in VOTE_READERS), role
+        # The receipts: all of them for the plan's side; a liaison sees its own department's only.
+        assert ('data-testid="receipts"' in html) == (role in DELIBERATION_READERS | {"liaison"}), role
+        assert ('data-testid="my-department"' in html) == (role == "liaison"), role
+
+
+@pytest.mark.django_db
+def test_the_deliberation_pages_open_only_for_those_who_took_part(client, cast, deliberated_plan):
+    plan = deliberated_plan
+    first = plan.versions.get(number=1)
+    assert_pages(client, cast, detail=f"/plan/versions/{first.pk}/", listing=None, visible=DELIBERATION_READERS)
+    assert_pages(
+        client, cast, detail=f"/plan/plans/{plan.pk}/diff/?a=1&b=2", listing=None, visible=DELIBERATION_READERS
+    )
+    assert_pages(client, cast, detail=plan.votes.get().get_absolute_url(), listing=None, visible=VOTE_READERS)
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_deliberations_only_to_those_who_took_part(api_client, cast, deliberated_plan):
+    plan = deliberated_plan
+    assert_api(api_client, cast, url=f"/api/v1/plans/{plan.pk}/", visible=set(ROLES) - {"citizen"})
+    for path in ("versions/", "diff/?a=1&b=2", "history/"):
+        assert_api(api_client, cast, url=f"/api/v1/plans/{plan.pk}/{path}", visible=DELIBERATION_READERS)
+    vote = plan.votes.get()
+    assert_api(api_client, cast, url=f"/api/v1/plan-votes/{vote.pk}/", visible=VOTE_READERS)
+    for role in ROLES:
+        api_client.force_authenticate(getattr(cast, role))
+        listed = api_client.get(f"/api/v1/plan-votes/?plan={plan.pk}").json()
+        rows = listed["results"] if isinstance(listed, dict) else listed
+        assert bool(rows) == (role in VOTE_READERS), role
+    # The formal document that goes to the departments and the public carries none of it.
+    from topics.services.publication import build_doc_spec
+
+    text = repr(build_doc_spec(plan))
+    assert "落实教育“双减”政策" in text
+    assert not any(mark in text for mark in (*DELIBERATION_MARKS, "政府办意见：调整时间", "外出学习"))
