@@ -1,5 +1,6 @@
 """Edit history of accounts: who changed a user's name, department, roles, activity or staff status, and when."""
 
+from django.db import models
 from simple_history.models import HistoricalRecords
 
 
@@ -11,16 +12,42 @@ class AccountHistory(HistoricalRecords):
     group's side (group.user_set.add(user)) are recorded on each user, not on the group (which keeps no
     history)."""
 
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            models.signals.post_init.connect(self._remember, sender=sender, weak=False)
+
+    def _remember(self, instance, **kwargs):
+        """Keep the copied fields' values as loaded (deferred fields are not read), to tell an edit from a
+        save that changes nothing recorded without asking the database."""
+        loaded = instance.__dict__
+        instance._history_remembered = {
+            f.attname: loaded[f.attname] for f in self.fields_included(instance) if f.attname in loaded
+        }
+
     def post_save(self, instance, created, using=None, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if not created and update_fields is not None and set(update_fields) <= set(self.excluded_fields):
-            return
-        if not created and not kwargs.get("raw", False) and self._unchanged(instance, using):
-            return
-        super().post_save(instance, created, using=using, **kwargs)
+        skip = not created and update_fields is not None and set(update_fields) <= set(self.excluded_fields)
+        if not skip and not created and not kwargs.get("raw", False):
+            skip = self._unchanged_in_memory(instance) or self._unchanged_since_latest(instance, using)
+        if not skip:
+            super().post_save(instance, created, using=using, **kwargs)
+        self._remember(instance)
 
-    def _unchanged(self, instance, using) -> bool:
-        """The copied fields hold what the latest row recorded (a full save after a password change)."""
+    def _unchanged_in_memory(self, instance) -> bool:
+        """No copied field differs from its value when loaded or last saved (a password change): no query."""
+        remembered = getattr(instance, "_history_remembered", None)
+        if remembered is None:
+            return False
+        loaded = instance.__dict__
+        return all(
+            f.attname in remembered and remembered[f.attname] == loaded[f.attname]
+            for f in self.fields_included(instance)
+            if f.attname in loaded
+        )
+
+    def _unchanged_since_latest(self, instance, using) -> bool:
+        """The copied fields hold what the latest row recorded (an instance refreshed or built by hand)."""
         latest = getattr(instance, self.manager_name).using(using).order_by("-history_date", "-history_id").first()
         if latest is None:
             return False

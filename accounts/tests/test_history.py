@@ -95,6 +95,30 @@ def test_a_password_change_records_no_edit(client, root, cast):
     assert cast.member.history.count() == before
 
 
+def test_a_password_change_does_not_read_the_history_table(cast):
+    from django.test.utils import CaptureQueriesContext
+
+    user = User.objects.get(pk=cast.member.pk)
+    user.set_password("qingshan-lushui-2024")
+    with CaptureQueriesContext(connection) as queries:
+        user.save()
+    table = User.history.model._meta.db_table
+    assert not [q["sql"] for q in queries if table in q["sql"]]
+
+
+def test_an_edit_after_a_refresh_is_recorded_and_a_repeat_is_not(cast):
+    user = User.objects.get(pk=cast.member.pk)
+    before = user.history.count()
+    User.objects.filter(pk=user.pk).update(full_name="陈委员")
+    user.refresh_from_db()
+    user.save()  # update() bypassed the history: this save records the value it wrote
+    user.full_name = "陈明"
+    user.save()
+    user.save()
+    assert user.history.count() == before + 2
+    assert [r.full_name for r in user.history.order_by("-history_date", "-history_id")[:2]] == ["陈明", "陈委员"]
+
+
 def test_the_history_keeps_neither_password_nor_last_login():
     columns = {f.name for f in User.history.model._meta.fields}
     assert "password" not in columns and "last_login" not in columns
