@@ -150,6 +150,66 @@ class Workflow:
         return _resolve(self.inbox)(user) if self.inbox else None
 
 
+def extension_actions(
+    state: str,
+    suffix: str,
+    *,
+    services: str,
+    asker,
+    decider,
+    field: str,
+    request_label,
+    granted: str | None = None,
+) -> list[Action]:
+    """An extension request (延期申请) in `state` and its decision, as three actions named with `suffix`.
+
+    Asking and refusing keep the object in `state`; approving moves it to `granted` (default: `state`).
+    `services` is the module holding guard_request/on_request, guard_approve/on_approve and
+    guard_decide/on_refuse; `field` is the deadline the asker proposes and the decider grants. The page
+    and the API offer them with their own form, and their effects tell the people concerned."""
+    own = {"own_form": True, "notify_holders": False}
+    return [
+        Action(
+            f"request_extension{suffix}",
+            request_label,
+            (state,),
+            state,
+            asker,
+            note_required=True,
+            note_label=gettext_lazy("申请延期理由"),
+            fields=(field,),
+            guard=f"{services}.guard_request",
+            effect=f"{services}.on_request",
+            style="outline-secondary",
+            **own,
+        ),
+        Action(
+            f"approve_extension{suffix}",
+            gettext_lazy("同意延期"),
+            (state,),
+            granted or state,
+            decider,
+            fields=(field,),
+            guard=f"{services}.guard_approve",
+            effect=f"{services}.on_approve",
+            **own,
+        ),
+        Action(
+            f"refuse_extension{suffix}",
+            gettext_lazy("不同意延期"),
+            (state,),
+            state,
+            decider,
+            note_required=True,
+            note_label=gettext_lazy("不同意延期的理由"),
+            guard=f"{services}.guard_decide",
+            effect=f"{services}.on_refuse",
+            style="outline-danger",
+            **own,
+        ),
+    ]
+
+
 _registry: dict[str, Workflow] = {}
 
 

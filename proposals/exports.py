@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import Column, build_xlsx
-from proposals.models import Rating, UnitRole
+from proposals.models import REPLYING_ROLES, Rating, UnitRole
 
 
 def _proposers(p) -> str:
@@ -44,7 +44,7 @@ def proposal_columns() -> list[Column]:
         Column(_("标题"), lambda p: p.title, 40),
         Column(_("提案形式"), lambda p: p.get_kind_display(), 10),
         Column(_("提案者"), _proposers, 24),
-        Column(_("主办/分办单位"), lambda p: _units(p, (UnitRole.LEAD, UnitRole.SEPARATE)), 24),
+        Column(_("主办/分办单位"), lambda p: _units(p, REPLYING_ROLES), 24),
         Column(_("会办单位"), lambda p: _units(p, (UnitRole.CO,)), 20),
         Column(_("答复类别"), _classes, 10),
         Column(_("评价"), _rating, 10),

@@ -96,6 +96,10 @@ class UnitRole(models.TextChoices):
     SEPARATE = "separate", _("分办")
 
 
+# The units that write replies and answer for a deadline: a co-unit's opinion goes to the lead unit.
+REPLYING_ROLES = (UnitRole.LEAD, UnitRole.SEPARATE)
+
+
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     BASIC = "basic", _("基本满意")

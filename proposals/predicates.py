@@ -11,7 +11,7 @@ from accounts.predicates import (
     is_party_office,
     is_proposal_office,
 )
-from proposals.models import UNIT_STATES, UnitRole
+from proposals.models import REPLYING_ROLES, UNIT_STATES
 
 # The assigning offices (交办): the proposal committee with the party, government and CPPCC offices.
 is_assigner = is_proposal_office | is_clerk | is_gov_office | is_party_office
@@ -51,12 +51,15 @@ def is_assigned_unit(user, proposal) -> bool:
     return bool(is_dept_liaison(user)) and _unit_assignment(user, proposal) is not None
 
 
+def replies(assignment) -> bool:
+    """The assignment is the lead unit's or a separate unit's."""
+    return assignment is not None and assignment.role in REPLYING_ROLES
+
+
 @rules.predicate
 def is_replying_unit(user, proposal) -> bool:
     """A liaison of the lead unit or of a separate unit: the units that write replies."""
-    return bool(is_dept_liaison(user)) and (
-        _unit_assignment(user, proposal, roles=(UnitRole.LEAD, UnitRole.SEPARATE)) is not None
-    )
+    return bool(is_dept_liaison(user)) and _unit_assignment(user, proposal, roles=REPLYING_ROLES) is not None
 
 
 def assignment_of(user, proposal):

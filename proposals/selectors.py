@@ -18,6 +18,7 @@ from accounts.roles import Role
 from proposals.models import (
     EXCELLENT_STATES,
     FILED_STATES,
+    REPLYING_ROLES,
     UNIT_STATES,
     ExtensionRequest,
     ExtensionState,
@@ -134,7 +135,7 @@ def holders(proposal: Proposal, state: str):
     if state in (S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING):
         return list(_unit_liaisons(proposal))
     if state == S.FOLLOW_UP:
-        return list(_unit_liaisons(proposal, roles=(UnitRole.LEAD, UnitRole.SEPARATE)))
+        return list(_unit_liaisons(proposal, roles=REPLYING_ROLES))
     return list(proposers(proposal))
 
 
@@ -267,7 +268,7 @@ def merge_candidates(proposal: Proposal) -> QuerySet[Proposal]:
 
 def viewer_flags(viewer, proposal: Proposal) -> dict:
     """What the viewer may do on the detail page (the template shows forms by these flags)."""
-    from proposals.predicates import assignment_of, is_assigner, is_key_selector
+    from proposals.predicates import assignment_of, is_assigner, is_key_selector, replies
     from proposals.services.feedback import rating_open_until
     from proposals.services.handling import latest_due
 
@@ -287,7 +288,7 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         "unit": unit,
         "can_contact": unit is not None and proposal.status in (S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING),
         "can_opine": unit is not None and unit.role == UnitRole.CO and handling,
-        "can_reply": unit is not None and unit.role != UnitRole.CO and handling,
+        "can_reply": replies(unit) and handling,
         "can_rate": proposer and proposal.status == S.REPLIED and not rated,
         "can_set_units": bool(is_assigner(viewer)) and proposal.status in (S.FILED, S.TO_ASSIGN),
         "can_mark_key": bool(is_key_selector(viewer)) and open_filed and not proposal.is_key,
@@ -302,10 +303,7 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         # The extension-request form (a handling unit) and the decision form (the assigning offices).
         "pending_extension": pending_extension,
         # Co-units answer through the lead unit's reply and its deadline: only replying units ask.
-        "can_request_extension": unit is not None
-        and unit.role != UnitRole.CO
-        and handling
-        and pending_extension is None,
+        "can_request_extension": replies(unit) and handling and pending_extension is None,
         "can_decide_extension": bool(is_assigner(viewer)) and pending_extension is not None,
         "extension_actions": extension_action_names(proposal) if handling else {},
         "extension_latest": latest_due(proposal) if handling else None,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_proposal_office
 from core.workflow import Action, Workflow, register
+from core.workflow import extension_actions as core_extension_actions
 from proposals.models import Status
 from proposals.predicates import is_assigned_unit, is_assigner, is_author, is_proposer, is_replying_unit
 
@@ -15,52 +16,18 @@ EXTENSION_SUFFIX = {S.IN_PROGRESS: "", S.REHANDLING: "_rehandling"}
 
 
 def extension_actions(state: str, suffix: str) -> list[Action]:
-    """A unit's extension request and the office's decision; each keeps the proposal in `state`.
-
-    The page and the API offer them with their own form (the date and the reason), and their effects
-    tell the people concerned (the office of a request, the unit of the answer). The units that reply
-    ask (the lead, each separate unit): a co-unit has no deadline of its own, its opinion goes to the lead."""
-    own = {"own_form": True, "notify_holders": False}
-    return [
-        Action(
-            f"request_extension{suffix}",
-            _("申请延期答复"),
-            (state,),
-            state,
-            is_replying_unit,
-            note_required=True,
-            note_label=_("申请延期理由"),
-            fields=("due",),
-            guard=f"{EXT}.guard_request",
-            effect=f"{EXT}.on_request",
-            style="outline-secondary",
-            **own,
-        ),
-        Action(
-            f"approve_extension{suffix}",
-            _("同意延期"),
-            (state,),
-            state,
-            is_assigner,
-            fields=("due",),
-            guard=f"{EXT}.guard_approve",
-            effect=f"{EXT}.on_approve",
-            **own,
-        ),
-        Action(
-            f"refuse_extension{suffix}",
-            _("不同意延期"),
-            (state,),
-            state,
-            is_assigner,
-            note_required=True,
-            note_label=_("不同意延期的理由"),
-            guard=f"{EXT}.guard_decide",
-            effect=f"{EXT}.on_refuse",
-            style="outline-danger",
-            **own,
-        ),
-    ]
+    """A unit's extension request and the office's decision; each keeps the proposal in `state`. The units
+    that reply ask (the lead, each separate unit): a co-unit has no deadline of its own, its opinion goes
+    to the lead."""
+    return core_extension_actions(
+        state,
+        suffix,
+        services=EXT,
+        asker=is_replying_unit,
+        decider=is_assigner,
+        field="due",
+        request_label=_("申请延期答复"),
+    )
 
 
 WORKFLOW = register(

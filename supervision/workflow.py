@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.workflow import Action, Workflow, register
+from core.workflow import extension_actions as core_extension_actions
 from supervision.choices import HANDLING_STATES, ReportStatus, TaskStatus
 from supervision.predicates import (
     is_lead_liaison,
@@ -17,7 +18,7 @@ from supervision.predicates import (
 
 S = TaskStatus
 SVC = "supervision.services.tasks."
-EXT = "supervision.services.extension."
+EXT = "supervision.services.extension"
 # The lead department may ask for more time in every state in which it handles the task; an action
 # has one target, so each state has its own three actions (name suffix per state).
 EXTENSION_SUFFIX = {
@@ -30,53 +31,19 @@ EXTENSION_SUFFIX = {
 
 
 def extension_actions(state: str, suffix: str) -> list[Action]:
-    """The lead department's extension request and the transfer office's decision in `state`.
-
-    Asking and refusing leave the task where it is; a later date granted to an overdue (or chased)
-    task puts it back to 办理中 (its `was_overdue` stays: the ranking still counts it late). The page
-    and the API offer them with their own form, and their effects tell the people concerned."""
-    own = {"own_form": True, "notify_holders": False}
-    granted = S.IN_PROGRESS if state in (S.OVERDUE, S.REMINDED) else state
-    return [
-        Action(
-            f"request_extension{suffix}",
-            _("申请延期"),
-            (state,),
-            state,
-            is_lead_liaison,
-            note_required=True,
-            note_label=_("申请延期理由"),
-            fields=("due_date",),
-            guard=EXT + "guard_request",
-            effect=EXT + "on_request",
-            style="outline-secondary",
-            **own,
-        ),
-        Action(
-            f"approve_extension{suffix}",
-            _("同意延期"),
-            (state,),
-            granted,
-            is_transfer_office,
-            fields=("due_date",),
-            guard=EXT + "guard_approve",
-            effect=EXT + "on_approve",
-            **own,
-        ),
-        Action(
-            f"refuse_extension{suffix}",
-            _("不同意延期"),
-            (state,),
-            state,
-            is_transfer_office,
-            note_required=True,
-            note_label=_("不同意延期的理由"),
-            guard=EXT + "guard_decide",
-            effect=EXT + "on_refuse",
-            style="outline-danger",
-            **own,
-        ),
-    ]
+    """The lead department's extension request and the transfer office's decision in `state`. A later
+    date granted to an overdue (or chased) task puts it back to 办理中 (its `was_overdue` stays: the
+    ranking still counts it late)."""
+    return core_extension_actions(
+        state,
+        suffix,
+        services=EXT,
+        asker=is_lead_liaison,
+        decider=is_transfer_office,
+        field="due_date",
+        request_label=_("申请延期"),
+        granted=S.IN_PROGRESS if state in (S.OVERDUE, S.REMINDED) else state,
+    )
 
 
 TASK_WORKFLOW = register(

@@ -40,7 +40,7 @@ from intake.selectors import SATISFACTION_NOTE as APPEAL_SATISFACTION_NOTE
 from intake.selectors import rating_counts as appeal_rating_counts
 from opinions.models import OpinionReport
 from opinions.models import Status as OpinionStatus
-from proposals.models import Proposal, ProposalAssignment, ProposalReply, UnitRole
+from proposals.models import REPLYING_ROLES, Proposal, ProposalAssignment, ProposalReply
 from proposals.models import Rating as ProposalRatingChoice
 from proposals.models import Status as ProposalStatus
 from proposals.statistics import SATISFACTION_NOTE
@@ -489,7 +489,7 @@ def proposals_by_unit(scope: Scope, period: Period) -> Figure:
         qs.values("department", "department__name")
         .annotate(
             n=Count("proposal", distinct=True),
-            lead=Count("proposal", distinct=True, filter=Q(role__in=(UnitRole.LEAD, UnitRole.SEPARATE))),
+            lead=Count("proposal", distinct=True, filter=Q(role__in=REPLYING_ROLES)),
         )
         .order_by("-n", "department__order", "department")[:TOP_UNITS]
     )

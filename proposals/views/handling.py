@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.exports import file_response
 from core.forms import submit
+from core.views import unsaved_extension
 from core.workflow import perform, workflow_for
 from proposals import selectors, services
 from proposals.forms import (
@@ -49,6 +50,8 @@ def _render(request, proposal, status=200, **forms):
         "excellent_form": ExcellentForm(initial={"year": proposal.session.year if proposal.session else today.year}),
         "withdraw_excellent_form": WithdrawExcellentForm(),
     }
+    # A refused extension form's typing goes back into that form only (before the other forms' share).
+    unsaved_ext = unsaved_extension(request, "due")
     context = {
         "proposal": proposal,
         **selectors.detail_context(request.user, proposal),
@@ -64,6 +67,7 @@ def _render(request, proposal, status=200, **forms):
         # What the viewer typed into an action's note before core:transition refused it.
         "unsaved_note": request.session.pop("unsaved_note", ""),
         "unsaved_data": request.session.pop("unsaved_data", {}),
+        "unsaved_extension": unsaved_ext,
     }
     return render(request, "proposals/detail.html", context, status=status)
 

@@ -14,6 +14,7 @@ from core.exceptions import DomainError
 from core.forms import submit
 from core.http import as_int
 from core.services import attachments_of
+from core.views import unsaved_extension
 from core.workflow import perform
 from district.models import Department
 from supervision import selectors
@@ -113,21 +114,9 @@ def _render_task(request, task, *, status=200, **forms):
         ),
         "today": timezone.localdate(),
         **selectors.extension_flags(user, task),
-        "unsaved_extension": _unsaved_extension(request),
+        "unsaved_extension": unsaved_extension(request, "due_date"),
     }
     return render(request, "supervision/task_detail.html", context, status=status)
-
-
-def _unsaved_extension(request) -> dict:
-    """What a refused extension form had typed (core:transition keeps it in the session); the note of
-    any other refused action stays there for the workflow panel."""
-    if "_extension" not in request.session.get("unsaved_action", ""):
-        return {}
-    return {
-        "action": request.session.pop("unsaved_action"),
-        "note": request.session.pop("unsaved_note", ""),
-        "data": request.session.pop("unsaved_data", {}),
-    }
 
 
 @login_required
