@@ -156,10 +156,18 @@ class ProposalReplyInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=5000)
     signed_by = serializers.CharField(max_length=30)
     contact_name = serializers.CharField(
-        max_length=30, required=False, allow_blank=True, default="", help_text=_("联系人；默认为报送人")
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("联系人；默认为本单位上一轮答复的联系人，否则为报送人"),
     )
     contact_phone = serializers.CharField(
-        max_length=30, required=False, allow_blank=True, default="", help_text=_("联系电话；默认为报送人的手机号")
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("联系电话；默认为本单位上一轮答复的联系电话，否则为报送人的手机号"),
     )
 
 

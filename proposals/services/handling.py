@@ -15,6 +15,7 @@ from core.http import as_int
 from core.validators import PHONE, PHONE_MESSAGE
 from district.models import Department
 from proposals.models import (
+    REPLYING_ROLES,
     ContactMethod,
     HandlingMode,
     Proposal,
@@ -27,7 +28,6 @@ from proposals.models import (
 )
 from proposals.predicates import assignment_of
 
-REPLYING_ROLES = (UnitRole.LEAD, UnitRole.SEPARATE)
 HANDLING_STATES = (Status.IN_PROGRESS, Status.REHANDLING)
 
 
@@ -295,8 +295,10 @@ def submit_reply(
 ) -> ProposalReply:
     """The lead (or a separate) unit replies with a class; once every replying unit has, it goes to review.
 
-    The contact person and phone printed on the reply letter default to the liaison's own."""
+    The contact person and phone printed on the reply letter default as the page's form starts: the
+    unit's previous reply to this proposal (a second round), else the liaison's own."""
     from core.workflow import perform
+    from proposals.selectors import reply_initial
 
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     row = _unit_row(proposal, actor, doing=_("答复"))
@@ -312,12 +314,15 @@ def submit_reply(
         raise Refused(_("请填写答复内容。"), fields={"body": [_("请填写答复内容。")]})
     if not (signed_by or "").strip():
         raise Refused(_("请填写签发人。"), fields={"signed_by": [_("请填写签发人。")]})
-    contact_name = (contact_name or "").strip() or actor.display
     contact_phone = (contact_phone or "").strip()
     if contact_phone and not PHONE.match(contact_phone):
         msg = str(PHONE_MESSAGE)
         raise Refused(msg, fields={"contact_phone": [msg]})
-    contact_phone = contact_phone or (actor.phone or "").strip()
+    contact_name = (contact_name or "").strip()
+    if not (contact_name and contact_phone):
+        usual = reply_initial(actor, proposal)
+        contact_name = contact_name or usual["contact_name"]
+        contact_phone = contact_phone or (usual["contact_phone"] or "").strip()
     if not proposal.contacts.filter(department=row.department, round=proposal.round).exists():
         raise Refused(_("答复前须与提案者沟通（面商、电话等），请先记录沟通情况。"))
     if row.role == UnitRole.LEAD:

@@ -65,6 +65,31 @@ def test_unit_replies_through_the_api_and_other_units_get_404(api_client, cast):
     assert ok.status_code == 201 and ok.json()["status"] == Status.REVIEW
 
 
+def test_a_second_round_reply_over_the_api_keeps_the_first_rounds_contact_unless_given(api_client, cast):
+    from core.workflow import perform
+    from proposals import services
+    from proposals.models import ProposalReply
+    from proposals.tests.factories import contact
+
+    proposal = in_progress(cast)
+    contact(cast, proposal)
+    first = {"reply_class": "A", "body": "第一轮答复", "signed_by": "张局长"}
+    services.submit_reply(
+        proposal=proposal, actor=cast.liaison, contact_name="王科长", contact_phone="0592-7031234", **first
+    )
+    proposal.refresh_from_db()
+    perform(proposal, "approve_reply", actor=cast.proposal)
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied", reason="未回应核心问题")
+    proposal.refresh_from_db()
+    perform(proposal, "rehandle", actor=cast.proposal, note="请重新答复")
+    contact(cast, proposal)
+    api_client.force_authenticate(cast.liaison)
+    second = {"reply_class": "A", "body": "第二轮答复", "signed_by": "张局长"}
+    assert api_client.post(f"{BASE}{proposal.pk}/reply/", second, format="json").status_code == 201
+    reply = ProposalReply.objects.get(proposal=proposal, round=2)
+    assert (reply.contact_name, reply.contact_phone) == ("王科长", "0592-7031234")
+
+
 def test_rating_by_a_non_proposer_is_a_structured_403(api_client, cast):
     proposal = replied(cast)
     api_client.force_authenticate(cast.other_member)
