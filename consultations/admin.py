@@ -1,9 +1,9 @@
 """Admin views for support staff; workflow states are read-only here (they move only through perform)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from consultations import models
+from core.admin import HistoryAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(models.ResearchGroup)
-class ResearchGroupAdmin(SimpleHistoryAdmin):
+class ResearchGroupAdmin(HistoryAdmin):
     list_display = ("title", "year", "lead", "status")
     list_filter = ("year", "status")
     list_select_related = ("lead",)
@@ -36,7 +36,7 @@ class OutcomeInline(admin.StackedInline):
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ("title", "kind", "starts_at", "status")
     list_filter = ("kind", "status")
     date_hierarchy = "starts_at"
@@ -47,6 +47,6 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.ConsultationReport)
-class ConsultationReportAdmin(SimpleHistoryAdmin):
+class ConsultationReportAdmin(HistoryAdmin):
     list_display = ("title", "status", "version")
     readonly_fields = ("group", "title", "body", "status", "version", "finalised_at")

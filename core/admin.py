@@ -1,6 +1,25 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.models import Attachment, PersonalDataAccess, StatusChange
+
+
+class MaskedHistoryHelper(HistoricalRecordContextHelper):
+    """The admin's history of a record says that personal data (phone, ID number, address) changed, never
+    what it was or became (the fields marked `sensitive`)."""
+
+    def prepare_delta_change_value(self, change, value):
+        if getattr(self.model._meta.get_field(change.field), "sensitive", False):
+            return "***"
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin whose history pages mask personal data: every admin with a history uses it."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedHistoryHelper(self.model, historical_record)
 
 
 class ReadOnlyAuditAdmin(admin.ModelAdmin):

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from district import models
 
 
 @admin.register(models.Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(HistoryAdmin):
     list_display = ("name", "sector", "party", "body", "is_standing", "position", "is_active")
     list_filter = ("sector", "party", "is_standing", "position")
     list_select_related = ("sector", "party", "body")
@@ -14,7 +14,7 @@ class MemberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(HistoryAdmin):
     list_display = ("name", "kind", "head_name", "is_active")
     list_filter = ("kind",)
 

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from insight.models import ScoringRule
 
 
 @admin.register(ScoringRule)
-class ScoringRuleAdmin(SimpleHistoryAdmin):
+class ScoringRuleAdmin(HistoryAdmin):
     """Duty-record scoring rules; a new row with a later effective year replaces a rule from that year on."""
 
     list_display = ("item", "variant", "points", "cap", "effective_year", "note")

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from opinions import models
 
 
@@ -13,7 +13,7 @@ class AdoptionLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.OpinionReport)
-class OpinionReportAdmin(SimpleHistoryAdmin):
+class OpinionReportAdmin(HistoryAdmin):
     # The status changes only through core.workflow.perform.
     list_display = ("title", "member", "status", "bulletin", "created_at")
     list_filter = ("status",)

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from proposals import models
 
 
@@ -13,7 +13,7 @@ class ReplyClassAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(HistoryAdmin):
     # Workflow fields change only through core.workflow.perform, so they are read-only here.
     list_display = ("title", "kind", "member", "session", "serial", "status", "is_key", "is_excellent")
     list_filter = ("status", "kind", "is_key", "is_excellent", "session")

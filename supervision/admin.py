@@ -1,16 +1,16 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from supervision import models
 
 
 @admin.register(models.ReportTemplate)
-class ReportTemplateAdmin(SimpleHistoryAdmin):
+class ReportTemplateAdmin(HistoryAdmin):
     list_display = ("name", "prefix", "issuer", "is_default")
 
 
 @admin.register(models.SpecialReport)
-class SpecialReportAdmin(SimpleHistoryAdmin):
+class SpecialReportAdmin(HistoryAdmin):
     list_display = ("number", "title", "year", "status")
     list_filter = ("status", "year")
     readonly_fields = ("status", "serial", "number", "signed_by", "signed_at", "issued_at")
@@ -18,7 +18,7 @@ class SpecialReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.SupervisionTask)
-class SupervisionTaskAdmin(SimpleHistoryAdmin):
+class SupervisionTaskAdmin(HistoryAdmin):
     list_display = ("title", "lead_department", "due_date", "status", "progress")
     list_filter = ("status", "lead_department")
     list_select_related = ("lead_department",)

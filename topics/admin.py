@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from topics.models import (
     CollectionRound,
     ConsultationFormat,
@@ -21,13 +21,13 @@ class ConsultationFormatAdmin(admin.ModelAdmin):
 
 
 @admin.register(CollectionRound)
-class CollectionRoundAdmin(SimpleHistoryAdmin):
+class CollectionRoundAdmin(HistoryAdmin):
     list_display = ("year", "title", "deadline", "status")
     readonly_fields = ("status",)
 
 
 @admin.register(TopicSuggestion)
-class TopicSuggestionAdmin(SimpleHistoryAdmin):
+class TopicSuggestionAdmin(HistoryAdmin):
     list_display = ("title", "round", "suggester", "status")
     list_filter = ("round", "status")
     list_select_related = ("round", "suggester")
@@ -35,13 +35,13 @@ class TopicSuggestionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ConsultationPlan)
-class ConsultationPlanAdmin(SimpleHistoryAdmin):
+class ConsultationPlanAdmin(HistoryAdmin):
     list_display = ("year", "title", "status", "doc_number")
     readonly_fields = ("status", "current_version", "doc_number", "published_on")
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SimpleHistoryAdmin):
+class PlanItemAdmin(HistoryAdmin):
     list_display = ("title", "plan", "format", "quarter", "month")
     list_filter = ("plan", "format")
     list_select_related = ("plan", "format")
@@ -64,6 +64,6 @@ class PlanVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(DepartmentReceipt)
-class DepartmentReceiptAdmin(SimpleHistoryAdmin):
+class DepartmentReceiptAdmin(HistoryAdmin):
     list_display = ("plan", "department", "acknowledged_by", "acknowledged_at")
     list_select_related = ("plan", "department", "acknowledged_by")

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin import HistoryAdmin
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(HistoryAdmin):
     list_display = ("name", "url", "is_active", "created_at")
 
 
