@@ -53,3 +53,26 @@ def test_audit_rows_cannot_be_deleted_in_the_admin(client, cast):
         request = type("R", (), {"user": cast.admin})()
         assert not model_admin.has_delete_permission(request)
         assert not model_admin.has_change_permission(request)
+
+
+@pytest.mark.django_db
+def test_the_roles_recorded_with_a_pruned_history_row_go_with_it(cast):
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from accounts.roles import Role
+
+    user = cast.liaison
+    user.groups.add(Group.objects.get(name=Role.CLERK))
+    user.groups.remove(Group.objects.get(name=Role.CLERK))
+    rows = list(user.history.order_by("history_date", "history_id"))
+    old, kept = rows[:-1], rows[-1]
+    User.history.filter(pk__in=[r.pk for r in old]).update(history_date=timezone.now() - timedelta(days=400))
+    roles = apps.get_model("accounts", "HistoricalUser_groups")  # one row per role per history row
+    assert roles.objects.filter(history__in=old).exists()
+
+    call_command("prune_audit", older_than_days=365)
+    assert list(user.history.all()) == [kept]
+    assert not roles.objects.exclude(history__in=User.history.all()).exists()
+    assert [r.group.name for r in kept.groups.all()] == [Role.DEPT_LIAISON]

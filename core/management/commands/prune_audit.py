@@ -18,6 +18,11 @@ def audit_tables():
     from core.models import PersonalDataAccess
 
     tables = [(PersonalDataAccess, "created_at")]
+    # The rows recording a history row's many-to-many values (a user's roles) go with it, and first: they
+    # are found through it and nothing in the database deletes them (simple-history's DO_NOTHING).
+    for model in apps.get_models():
+        if any(f.name == "m2m_history_id" for f in model._meta.concrete_fields):
+            tables.append((model, "history__history_date"))
     for model in apps.get_models():
         if any(f.name == "history_date" for f in model._meta.concrete_fields):
             tables.append((model, "history_date"))
