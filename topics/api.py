@@ -127,6 +127,11 @@ class PlanItemSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False, help_text=_("修改时必填：读取时的版本号；他人已保存更新版本时返回409。")
     )
+    notes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("编制备注：仅计划的编制与审议者可见，其他人读到空字符串。"),
+    )
 
     class Meta:
         model = PlanItem
@@ -146,6 +151,13 @@ class PlanItemSerializer(serializers.ModelSerializer):
             "notes",
             "version",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not p.sees_plan_deliberations(request.user):
+            data["notes"] = ""
+        return data
 
 
 class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
@@ -167,7 +179,7 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         data.pop("version", None)
         plan = selectors.get_plan_for(request.user, data.pop("plan").pk)
         item = plan_services.add_item(plan=plan, actor=request.user, **data)
-        return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanItemSerializer, responses=PlanItemSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -178,7 +190,7 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         data.pop("plan", None)
         expected = data.pop("version", item.version)
         item = plan_services.update_item(item=item, expected_version=expected, actor=request.user, **data)
-        return Response(PlanItemSerializer(item).data)
+        return Response(self.get_serializer(item).data)
 
     def destroy(self, request, *args, **kwargs):
         plan_services.delete_item(item=self.get_object(), actor=request.user)

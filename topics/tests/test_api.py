@@ -127,6 +127,25 @@ def test_a_liaison_sees_only_published_plans_and_acknowledges_receipt(api_client
     assert again.status_code == 400 and again.json()["error"]["code"] == "refused"
 
 
+def test_the_items_editing_notes_are_read_only_by_those_who_deliberate_the_plan(api_client, cast):
+    plan = drive_to_vote(cast, departments=[cast.liaison.department])
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    from topics.tests.factories import standing_present
+
+    standing_present(vote, cast.chair.member, cast.vice_chair.member)
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
+    votes.close_vote(vote=vote, actor=cast.clerk)
+    auth(api_client, cast.party_office).post(
+        f"/api/v1/plans/{plan.pk}/transitions/",
+        {"action": "publish", "data": {"doc_number": "同委办〔2030〕12号"}},
+        format="json",
+    )
+    plan.items.update(notes="书记批示：与区教育局先行沟通")
+    for user, expected in ((cast.liaison, ""), (cast.member, ""), (cast.clerk, "书记批示：与区教育局先行沟通")):
+        rows = auth(api_client, user).get("/api/v1/plan-items/", {"plan": plan.pk}).json()["results"]
+        assert rows and {r["notes"] for r in rows} == {expected}, user
+
+
 def test_the_diff_endpoint_compares_two_versions(api_client, cast):
     plan = plan_with_items(cast)
     from core.workflow import perform
