@@ -184,6 +184,36 @@ def on_answer(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
     appeal._history_user = actor
     appeal.save(update_fields=["answer", "answered_at", "updated_at"])
     AppealMessage.objects.create(appeal=appeal, author_kind=AppealMessage.Author.STAFF, author=actor, body=note)
+    _tell_merged(appeal, change)
+
+
+def _tell_merged(case: Appeal, change) -> None:
+    """The citizens whose appeals were merged into this case hear of its answer and its closing, each
+    about their own appeal (its page shows the case's answer; the case itself is not theirs to open)."""
+    from notifications.services import notify
+
+    merged = list(
+        Appeal.objects.filter(merged_into=case)
+        .exclude(status=AppealStatus.WITHDRAWN)
+        .select_related("citizen", "recorded_by")
+    )
+    state = AppealStatus(change.to_state).label
+
+    def tell():
+        for appeal in merged:
+            users = [u for u in (appeal.citizen, appeal.recorded_by) if u is not None and u.pk != change.actor_id]
+            if users:
+                notify(
+                    recipients=users,
+                    event_key=f"intake.merged-progress:{change.pk}:{appeal.pk}",
+                    title=gettext_lazy("您的诉求“%(title)s”（与同类诉求合并办理）有新进展：%(state)s"),
+                    params={"title": appeal.title[:60], "state": state},
+                    body=change.note,
+                    target=appeal,
+                )
+
+    if merged:
+        transaction.on_commit(tell)
 
 
 def _plan_date(data: dict) -> date | None:
@@ -221,6 +251,7 @@ def on_close(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
     appeal.closed_at = timezone.now()
     appeal._history_user = actor
     appeal.save(update_fields=["outcome", "outcome_note", "plan_due_date", "closed_at", "updated_at"])
+    _tell_merged(appeal, change)
 
 
 def _merge_target(appeal: Appeal, data: dict) -> Appeal:

@@ -323,6 +323,32 @@ def test_each_citizen_of_a_merged_case_rates_once_on_their_own_appeal(cast):
     )
 
 
+def test_a_merged_citizen_with_an_account_hears_of_the_answer_and_the_closing_about_their_own_appeal(
+    client, cast, django_capture_on_commit_callbacks
+):
+    main = routed(cast.clerk)
+    duplicate = merged_into(main, cast.clerk, citizen=cast.citizen, title="同安大道路灯不亮")
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+
+    gone = UserFactory(username="citizen2", roles=[Role.CITIZEN])
+    withdrawn = merged_into(main, cast.clerk, citizen=gone)
+    Appeal.objects.filter(pk=withdrawn.pk).update(status=AppealStatus.WITHDRAWN)
+    with django_capture_on_commit_callbacks(execute=True):
+        close(main, cast.clerk)
+    notes = Notification.objects.filter(recipient=cast.citizen).order_by("pk")
+    assert [n.object_id for n in notes] == [duplicate.pk, duplicate.pk]
+    assert all("同安大道路灯不亮" in n.title for n in notes)
+    assert "已答复" in notes[0].title and "已办结" in notes[1].title
+    assert notes[0].body == "已安排维修。"
+    client.force_login(cast.citizen)
+    assert not Notification.objects.filter(recipient=gone).exists()  # withdrew: no longer follows the case
+    opened = client.get(reverse("notifications:open", args=[notes[0].pk]), follow=True)
+    assert opened.redirect_chain[-1][0] == reverse("intake:track-detail", args=[duplicate.tracking_code])
+
+
 def test_a_merged_appeal_sent_from_an_account_is_rated_by_that_account_only(client, cast):
     main = routed(cast.clerk)
     duplicate = merged_into(main, cast.clerk, citizen=cast.citizen)
