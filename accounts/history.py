@@ -3,6 +3,16 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+_records: dict[type, "AccountHistory"] = {}
+
+
+def record_creation(user) -> None:
+    """The creation row of a user saved with `skip_history_when_saving` and given its roles: one row that
+    shows the new account with its roles, not one without roles and another adding them."""
+    del user.skip_history_when_saving
+    _records[type(user)].create_historical_record(user, "+")
+    _records[type(user)]._remember(user)
+
 
 class AccountHistory(HistoricalRecords):
     """simple-history for User that records edits only.
@@ -16,6 +26,7 @@ class AccountHistory(HistoricalRecords):
         super().finalize(sender, **kwargs)
         if sender is self.cls:
             models.signals.post_init.connect(self._remember, sender=sender, weak=False)
+            _records[sender] = self
 
     def _remember(self, instance, **kwargs):
         """Keep the copied fields' values as loaded (deferred fields are not read), to tell an edit from a

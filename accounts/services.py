@@ -49,19 +49,27 @@ def ensure_role_groups() -> None:
 
 @transaction.atomic
 def create_user(*, username: str, password: str | None, roles: list[str], full_name: str = "", **extra) -> User:
-    """Create (or update) a user holding exactly the given roles."""
+    """Create (or update) a user holding exactly the given roles. A new user's edit history starts with
+    one row: the account with its roles."""
+    from accounts.history import record_creation
+
     ensure_role_groups()
-    user, _created = User.objects.get_or_create(username=username, defaults={"full_name": full_name, **extra})
-    if not _created:
-        for key, value in {"full_name": full_name, **extra}.items():
-            setattr(user, key, value)
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = User(username=username)
+        user.skip_history_when_saving = True
+    for key, value in {"full_name": full_name, **extra}.items():
+        setattr(user, key, value)
     if password:
         user.set_password(password)
-    elif _created:
+    elif created:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.set(Group.objects.filter(name__in=roles))
+    if created:
+        record_creation(user)
     user.__dict__.pop("roles", None)
     return user
 
