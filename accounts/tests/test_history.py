@@ -142,3 +142,14 @@ def test_roles_given_from_the_groups_side_are_recorded_on_the_user(cast):
     Group.objects.get(name=Role.EXPERT).user_set.add(cast.citizen)
     assert cast.citizen.history.count() == before + 1
     assert {row.group.name for row in cast.citizen.history.first().groups.all()} == {Role.CITIZEN, Role.EXPERT}
+
+
+def test_a_new_account_starts_its_history_with_one_row_that_shows_its_roles():
+    user = services.create_user(username="newclerk", password=PASSWORD, roles=[Role.CLERK], full_name="新文员")
+    (row,) = user.history.all()
+    assert row.history_type == "+" and row.full_name == "新文员"
+    assert [r.group.name for r in row.groups.all()] == [Role.CLERK]
+    services.create_user(
+        username="newclerk", password=None, roles=[Role.CLERK, Role.RESEARCH_OFFICE], full_name="新文员"
+    )
+    assert user.history.count() == 2  # an existing account's new role is an edit
