@@ -14,6 +14,11 @@ def record_creation(user) -> None:
     _records[type(user)]._remember(user)
 
 
+def remember_saved(user) -> None:
+    """Take a user written without save() (bulk_create) as saved: a later save() compares against it."""
+    _records[type(user)]._remember(user)
+
+
 class AccountHistory(HistoricalRecords):
     """simple-history for User that records edits only.
 

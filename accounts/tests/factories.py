@@ -4,7 +4,6 @@ import factory
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import create_user
 from district.tests.factories import DepartmentFactory, MemberFactory
 
 PASSWORD = "test-pass-123456"
@@ -58,41 +57,57 @@ class Cast:
 
     @classmethod
     def build(cls) -> "Cast":
-        from django.contrib.auth.models import AnonymousUser
+        """The cast as `accounts.services.create_user` would leave it (each account, its roles, and one
+        edit-history row with them), written in a few bulk statements: most tests build one."""
+        from django.apps import apps
+        from django.contrib.auth.models import AnonymousUser, Group
+
+        from accounts.history import remember_saved
+        from accounts.services import ensure_role_groups
 
         dept, other_dept = DepartmentFactory(name="教育局"), DepartmentFactory(name="人社局")
-
-        def user(username, roles, **extra):
-            return create_user(username=username, password=PASSWORD, roles=roles, full_name=username, **extra)
-
-        def member(username, roles, **extra):
-            u = user(username, roles)
-            MemberFactory(user=u, name=username, **extra)
-            return u
-
-        return cls(
-            admin=user("admin", [Role.ADMIN]),
-            clerk=user("clerk", [Role.CLERK]),
-            research=user("research", [Role.RESEARCH_OFFICE]),
-            proposal=user("proposal", [Role.PROPOSAL_OFFICE]),
-            info=user("info", [Role.INFO_OFFICE]),
-            chair=member("chair", [Role.CHAIR, Role.MEMBER, Role.STANDING_MEMBER], is_standing=True, position="chair"),
-            vice_chair=member(
-                "vicechair",
-                [Role.VICE_CHAIR, Role.MEMBER, Role.STANDING_MEMBER],
-                is_standing=True,
-                position="vice_chair",
-            ),
-            secgen=member("secgen", [Role.SECRETARY_GENERAL, Role.MEMBER], position="secretary_general"),
-            member=member("member", [Role.MEMBER]),
-            other_member=member("member2", [Role.MEMBER]),
-            standing=member("standing", [Role.MEMBER, Role.STANDING_MEMBER], is_standing=True),
-            party_office=user("partyoffice", [Role.PARTY_OFFICE]),
-            gov_office=user("govoffice", [Role.GOV_OFFICE]),
-            party_leader=user("partyleader", [Role.PARTY_LEADER]),
-            liaison=user("liaison", [Role.DEPT_LIAISON], department=dept),
-            other_liaison=user("liaison2", [Role.DEPT_LIAISON], department=other_dept),
-            expert=user("expert", [Role.EXPERT]),
-            citizen=user("citizen", [Role.CITIZEN]),
-            anonymous=AnonymousUser(),
+        standing, vice = [Role.MEMBER, Role.STANDING_MEMBER], "vice_chair"
+        # (attribute, username, roles, user fields, member fields or None for a user who is not a member)
+        people = [
+            ("admin", "admin", [Role.ADMIN], {}, None),
+            ("clerk", "clerk", [Role.CLERK], {}, None),
+            ("research", "research", [Role.RESEARCH_OFFICE], {}, None),
+            ("proposal", "proposal", [Role.PROPOSAL_OFFICE], {}, None),
+            ("info", "info", [Role.INFO_OFFICE], {}, None),
+            ("chair", "chair", [Role.CHAIR, *standing], {}, {"is_standing": True, "position": "chair"}),
+            ("vice_chair", "vicechair", [Role.VICE_CHAIR, *standing], {}, {"is_standing": True, "position": vice}),
+            ("secgen", "secgen", [Role.SECRETARY_GENERAL, Role.MEMBER], {}, {"position": "secretary_general"}),
+            ("member", "member", [Role.MEMBER], {}, {}),
+            ("other_member", "member2", [Role.MEMBER], {}, {}),
+            ("standing", "standing", standing, {}, {"is_standing": True}),
+            ("party_office", "partyoffice", [Role.PARTY_OFFICE], {}, None),
+            ("gov_office", "govoffice", [Role.GOV_OFFICE], {}, None),
+            ("party_leader", "partyleader", [Role.PARTY_LEADER], {}, None),
+            ("liaison", "liaison", [Role.DEPT_LIAISON], {"department": dept}, None),
+            ("other_liaison", "liaison2", [Role.DEPT_LIAISON], {"department": other_dept}, None),
+            ("expert", "expert", [Role.EXPERT], {}, None),
+            ("citizen", "citizen", [Role.CITIZEN], {}, None),
+        ]
+        ensure_role_groups()
+        groups = {g.name: g.pk for g in Group.objects.all()}
+        users = []
+        for _attr, username, _roles, fields, _member in people:
+            user = User(username=username, full_name=username, **fields)
+            user.set_password(PASSWORD)
+            users.append(user)
+        User.objects.bulk_create(users)
+        through = User.groups.through
+        held = through.objects.bulk_create(
+            [through(user_id=u.pk, group_id=groups[r]) for u, p in zip(users, people, strict=True) for r in p[2]]
         )
+        rows = {row.id: row for row in User.history.bulk_history_create(users)}
+        # The roles each history row recorded (simple-history copies the through rows, their id included).
+        role_rows = apps.get_model("accounts", "HistoricalUser_groups")
+        role_rows.objects.bulk_create(
+            [role_rows(id=h.pk, history=rows[h.user_id], user_id=h.user_id, group_id=h.group_id) for h in held]
+        )
+        for user, (_attr, username, _roles, _fields, member) in zip(users, people, strict=True):
+            remember_saved(user)
+            if member is not None:
+                MemberFactory(user=user, name=username, **member)
+        return cls(**{p[0]: u for p, u in zip(people, users, strict=True)}, anonymous=AnonymousUser())
