@@ -86,7 +86,7 @@ def test_citizen_withdraws_their_appeal_on_a_phone_after_confirming(phone_page):
 def test_citizen_rates_a_closed_appeal_by_its_code_on_a_390px_phone(browser, live_server):
     """The rating by code on a common phone width: the choice is kept when the reason is missing."""
     from accounts.roles import Role
-    from accounts.tests.factories import create_user
+    from accounts.services import create_user
     from core.workflow import perform
     from intake.models import AppealRating, Outcome, Route
     from intake.tests.factories import AppealFactory

@@ -93,7 +93,7 @@ def test_unsatisfied_needs_a_reason_and_a_choice_is_required(cast):
 
 
 def test_an_appeal_sent_from_an_account_is_rated_only_by_that_account(cast):
-    from accounts.tests.factories import create_user
+    from accounts.services import create_user
 
     other = create_user(username="neighbour", password="x", roles=["citizen"])
     appeal = closed(cast.clerk, citizen=cast.citizen)
