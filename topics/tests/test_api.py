@@ -105,13 +105,11 @@ def test_votes_are_opened_tallied_and_closed_over_the_api(api_client, cast):
     assert closed.json()["status"] == PlanStatus.ADOPTED
 
 
-def test_a_liaison_sees_only_published_plans_and_acknowledges_receipt(api_client, cast):
-    plan = drive_to_vote(cast, departments=[cast.liaison.department])
-    liaison = auth(api_client, cast.liaison)
-    assert liaison.get(f"/api/v1/plans/{plan.pk}/").status_code == 404
-    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+def vote_and_publish(api_client, cast, plan) -> None:
+    """The standing committee adopts the plan and the party office publishes it over the API."""
     from topics.tests.factories import standing_present
 
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
     standing_present(vote, cast.chair.member, cast.vice_chair.member)
     votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
     votes.close_vote(vote=vote, actor=cast.clerk)
@@ -120,6 +118,13 @@ def test_a_liaison_sees_only_published_plans_and_acknowledges_receipt(api_client
         {"action": "publish", "data": {"doc_number": "同委办〔2030〕12号"}},
         format="json",
     )
+
+
+def test_a_liaison_sees_only_published_plans_and_acknowledges_receipt(api_client, cast):
+    plan = drive_to_vote(cast, departments=[cast.liaison.department])
+    liaison = auth(api_client, cast.liaison)
+    assert liaison.get(f"/api/v1/plans/{plan.pk}/").status_code == 404
+    vote_and_publish(api_client, cast, plan)
     liaison = auth(api_client, cast.liaison)
     assert liaison.get(f"/api/v1/plans/{plan.pk}/").json()["doc_number"] == "同委办〔2030〕12号"
     assert liaison.post(f"/api/v1/plans/{plan.pk}/acknowledge/").status_code == 200
@@ -129,17 +134,7 @@ def test_a_liaison_sees_only_published_plans_and_acknowledges_receipt(api_client
 
 def test_the_items_editing_notes_are_read_only_by_those_who_deliberate_the_plan(api_client, cast):
     plan = drive_to_vote(cast, departments=[cast.liaison.department])
-    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
-    from topics.tests.factories import standing_present
-
-    standing_present(vote, cast.chair.member, cast.vice_chair.member)
-    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
-    votes.close_vote(vote=vote, actor=cast.clerk)
-    auth(api_client, cast.party_office).post(
-        f"/api/v1/plans/{plan.pk}/transitions/",
-        {"action": "publish", "data": {"doc_number": "同委办〔2030〕12号"}},
-        format="json",
-    )
+    vote_and_publish(api_client, cast, plan)
     plan.items.update(notes="书记批示：与区教育局先行沟通")
     for user, expected in ((cast.liaison, ""), (cast.member, ""), (cast.clerk, "书记批示：与区教育局先行沟通")):
         rows = auth(api_client, user).get("/api/v1/plan-items/", {"plan": plan.pk}).json()["results"]
