@@ -154,8 +154,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is None or not p.sees_plan_deliberations(request.user):
+        if not self.context.get("sees_notes", False):
             data["notes"] = ""
         return data
 
@@ -170,6 +169,10 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return PlanItem.objects.none()
         return selectors.item_list(self.request.user).prefetch_related("origins")
+
+    def get_serializer_context(self):
+        # Asked once per request, not once per item of a list.
+        return {**super().get_serializer_context(), "sees_notes": p.sees_plan_deliberations(self.request.user)}
 
     @extend_schema(request=PlanItemSerializer, responses={201: PlanItemSerializer})
     def create(self, request, *args, **kwargs):
