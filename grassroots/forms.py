@@ -57,6 +57,14 @@ class CancelBookingForm(StyledFormMixin, forms.Form):
         return phone
 
 
+class CancelDayForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("取消原因"),
+        max_length=200,
+        help_text=_("如“台风预警，暂停接待”。预约的群众会听到这个原因，公开的接待日安排也会显示。"),
+    )
+
+
 class GenerateDaysForm(StyledFormMixin, forms.Form):
     start = forms.DateField(label=_("起始日期"), widget=DATE)
     months = forms.IntegerField(label=_("月数"), min_value=1, max_value=24, initial=6)

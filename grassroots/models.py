@@ -76,6 +76,7 @@ class ReceptionDay(models.Model):
         "district.Member", verbose_name=_("值班委员"), blank=True, related_name="reception_duties"
     )
     is_cancelled = models.BooleanField(_("已取消"), default=False)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     history = HistoricalRecords(m2m_fields=[on_duty])
 
@@ -90,12 +91,13 @@ class ReceptionDay(models.Model):
 
 
 class Appointment(TimeStampedModel):
-    """A resident's booking on a reception day."""
+    """A resident's booking on a reception day; its states move only through `grassroots.workflow`."""
 
     class Status(models.TextChoices):
         BOOKED = "booked", _("已预约")
         CANCELLED = "cancelled", _("已取消")
         ATTENDED = "attended", _("已接待")
+        NO_SHOW = "no_show", _("未到场")
 
     reception_day = models.ForeignKey(ReceptionDay, on_delete=models.CASCADE, related_name="appointments")
     name = EncryptedTextField(_("姓名"))
@@ -112,7 +114,8 @@ class Appointment(TimeStampedModel):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["booked", "cancelled", "attended"]), name="appointment_status_valid"
+                condition=models.Q(status__in=["booked", "cancelled", "attended", "no_show"]),
+                name="appointment_status_valid",
             )
         ]
 

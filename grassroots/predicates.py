@@ -1,6 +1,7 @@
 """Who may run a workstation, a duty group's issues and community consultations."""
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.predicates import is_member, is_office
 from intake.predicates import member_id_of
@@ -27,3 +28,22 @@ runs_workstation = is_office | is_workstation_member
 runs_group = is_office | is_group_member
 handles_issue = is_office | is_issue_group_member
 records_community_consultation = is_office | is_member
+
+
+@rules.predicate
+def runs_booked_workstation(user, appointment) -> bool:
+    """Who runs the workstation a booking was made with: its members and the 政协 office."""
+    return appointment is not None and runs_workstation(user, appointment.reception_day.workstation)
+
+
+class BookingHolder(AnonymousUser):
+    """The resident who proved a booking with its reference and the phone number it was made with."""
+
+    def __init__(self, appointment_id: int) -> None:
+        self.booking_appointment_id = appointment_id
+
+
+@rules.predicate
+def holds_booking(user, appointment) -> bool:
+    held = getattr(user, "booking_appointment_id", None)
+    return appointment is not None and held is not None and held == appointment.pk

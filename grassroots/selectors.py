@@ -34,11 +34,14 @@ def get_workstation(pk: int) -> Workstation:
     return get_object_or_404(workstations_public().prefetch_related("members"), pk=pk)
 
 
-def upcoming_days(workstation: Workstation, *, limit: int = 8) -> list[ReceptionDay]:
-    """Reception days from today on, with the number of places taken and who is on duty."""
+def upcoming_days(workstation: Workstation, *, limit: int = 8, cancelled: bool = False) -> list[ReceptionDay]:
+    """Reception days from today on, with the number of places taken and who is on duty; the
+    cancelled ones too when `cancelled` (the office's list), otherwise only those open for booking."""
+    days = workstation.reception_days.filter(date__gte=timezone.localdate())
+    if not cancelled:
+        days = days.filter(is_cancelled=False)
     days = (
-        workstation.reception_days.filter(date__gte=timezone.localdate(), is_cancelled=False)
-        .annotate(taken=Count("appointments", filter=~Q(appointments__status=Appointment.Status.CANCELLED)))
+        days.annotate(taken=Count("appointments", filter=~Q(appointments__status=Appointment.Status.CANCELLED)))
         .prefetch_related("on_duty")
         .order_by("date")[:limit]
     )
@@ -46,6 +49,13 @@ def upcoming_days(workstation: Workstation, *, limit: int = 8) -> list[Reception
     for day in out:
         day.places_left = max(day.capacity - day.taken, 0)
     return out
+
+
+def cancelled_days(workstation: Workstation, *, limit: int = 4) -> list[ReceptionDay]:
+    """Upcoming reception days the workstation cancelled, with the reason, for residents who look again."""
+    return list(
+        workstation.reception_days.filter(date__gte=timezone.localdate(), is_cancelled=True).order_by("date")[:limit]
+    )
 
 
 def calendar_days(workstation: Workstation) -> QuerySet[ReceptionDay]:
@@ -74,6 +84,26 @@ def contacts_of(workstation: Workstation, *, start: date | None = None, end: dat
 
 def appointments_of(day: ReceptionDay) -> QuerySet[Appointment]:
     return day.appointments.order_by("created_at", "id")
+
+
+def last_status_changes(appointments: list[Appointment]) -> dict:
+    """Each booking's latest workflow change (who, when, why), read in one query for the day page."""
+    from core.models import StatusChange
+
+    changes = (
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Appointment),
+            object_id__in=[a.pk for a in appointments],
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    return {change.object_id: change for change in changes}
+
+
+def appointments_visible_to(user) -> QuerySet[Appointment]:
+    """Bookings of the workstations this user works in (all of them for the office)."""
+    return Appointment.objects.filter(reception_day__workstation__in=workstations_for(user))
 
 
 def workstation_report(workstation: Workstation, *, start: date, end: date) -> dict:

@@ -29,7 +29,13 @@ from grassroots.models import (
     ServiceType,
     Workstation,
 )
-from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
+from grassroots.predicates import (
+    BookingHolder,
+    handles_issue,
+    records_community_consultation,
+    runs_group,
+    runs_workstation,
+)
 from intake.models import Appeal
 from intake.services import validate_outcome
 
@@ -144,32 +150,92 @@ def _digits(phone: str) -> str:
 
 
 @transaction.atomic
-def cancel_appointment(*, reference: str, phone: str) -> Appointment:
+def cancel_appointment(*, reference: str, phone: str, reason: str = "") -> Appointment:
     """The resident cancels their booking with its reference and the phone number it was made with,
     which frees the place; refused once the reception day has started. A wrong reference and a wrong
     phone number get the same answer, so that nobody learns which references exist."""
     # The row lock makes a double tap one cancellation: the second reads the first and is told so.
-    appointment = Appointment.objects.select_for_update().filter(reference=normalize_reference(reference)).first()
+    appointment = (
+        Appointment.objects.select_for_update()
+        .select_related("reception_day__workstation")
+        .filter(reference=normalize_reference(reference))
+        .first()
+    )
     typed = _digits(phone)
     if appointment is None or not typed or not secrets.compare_digest(typed, _digits(appointment.phone)):
         raise Refused(_("预约号或预约时填写的联系电话不正确，请核对后重试。"))
+    day = appointment.reception_day
+    if appointment.status == Appointment.Status.CANCELLED and day.is_cancelled:
+        raise Refused(
+            _("工作室已取消%(date)s的接待日（%(reason)s），您的预约随之取消，欢迎另选日期预约。")
+            % {"date": day.date.isoformat(), "reason": day.cancel_reason or _("未说明原因")}
+        )
     if appointment.status == Appointment.Status.CANCELLED:
         raise Refused(_("这个预约已经取消，名额已释放，无需再次取消。"))
     if appointment.status == Appointment.Status.ATTENDED:
         raise Refused(_("这个预约已经接待，不能再取消。"))
-    day = ReceptionDay.objects.select_related("workstation").get(pk=appointment.reception_day_id)
-    starts, _ends = reception_window(day)
-    if timezone.now() >= starts:
+    if appointment.status == Appointment.Status.NO_SHOW:
+        raise Refused(_("这个预约的接待日已经过去，无需取消。"))
+    # The resident has no account: the audit record says "the booking's holder" (by reference and phone).
+    return perform(appointment, "cancel", actor=BookingHolder(appointment.pk), note=(reason or "").strip())
+
+
+def has_started(user, appointment: Appointment) -> bool:
+    return timezone.now() >= reception_window(appointment.reception_day)[0]
+
+
+def before_end(user, appointment: Appointment) -> bool:
+    return timezone.now() < reception_window(appointment.reception_day)[1]
+
+
+def guard_resident_cancel(appointment: Appointment, *, actor, note: str, data: dict) -> None:
+    if has_started(actor, appointment):
+        day = appointment.reception_day
         message = _("%(date)s的接待日已经开始，不能在线取消预约。") % {"date": day.date.isoformat()}
         if day.workstation.phone:
             message += _("如不能到场，请致电工作室：%(phone)s。") % {"phone": day.workstation.phone}
         raise Refused(message)
-    appointment.status = Appointment.Status.CANCELLED
-    # The history row is the audit record: no account (the resident, by reference and phone), what, when.
-    appointment._history_user = None
-    appointment._change_reason = "cancel: by reference and phone"
-    appointment.save(update_fields=["status", "updated_at"])
-    return appointment
+
+
+def guard_before_end(appointment: Appointment, *, actor, note: str, data: dict) -> None:
+    if not before_end(actor, appointment):
+        raise Refused(_("接待日已经结束：没有来的预约请标记为“未到场”。"))
+
+
+def guard_started(appointment: Appointment, *, actor, note: str, data: dict) -> None:
+    if not has_started(actor, appointment):
+        raise Refused(_("接待日还没开始，还不能标记未到场。"))
+
+
+def guard_day_has_come(appointment: Appointment, *, actor, note: str, data: dict) -> None:
+    # The resident is received on the day booked; the day's counts must not run ahead of it.
+    if appointment.reception_day.date > timezone.localdate():
+        raise Refused(_("接待日还没到，接待后再登记。"))
+
+
+@transaction.atomic
+def cancel_reception_day(*, day: ReceptionDay, actor, reason: str) -> list[Appointment]:
+    """The workstation cancels a reception day (a typhoon, say) with a reason the residents hear:
+    the day leaves the booking calendar, the calendar feed marks it cancelled, and every booking on
+    it is cancelled with the day. Returns those bookings, whom the workstation then phones."""
+    _require(runs_workstation, actor, day.workstation, _("只有工作室的委员或政协办公室可以取消接待日。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("请填写取消接待日的原因：预约的群众会听到这个原因。"), fields={"reason": _("必填")})
+    if len(reason) > 200:
+        raise Refused(_("取消原因最多200字。"), fields={"reason": _("最多200字")})
+    day = ReceptionDay.objects.select_for_update().select_related("workstation").get(pk=day.pk)
+    if day.is_cancelled:
+        raise Refused(_("这个接待日已经取消了。"))
+    if timezone.now() >= reception_window(day)[1]:
+        raise Refused(_("接待日已经结束，不能再取消。"))
+    day.is_cancelled = True
+    day.cancel_reason = reason
+    day._history_user = actor
+    day._change_reason = "cancel day"
+    day.save(update_fields=["is_cancelled", "cancel_reason"])
+    booked = list(day.appointments.filter(status=Appointment.Status.BOOKED).order_by("created_at", "id"))
+    return [perform(a, "cancel_with_day", actor=actor, note=reason) for a in booked]
 
 
 def reveal_appointment_phone(*, appointment: Appointment, viewer, purpose: str = "") -> str:
@@ -209,14 +275,16 @@ def log_contact(
     if on > timezone.localdate():
         raise Refused(_("不能登记未来日期的接待走访。"), fields={"date": _("日期在未来")})
     if appointment is not None:
+        # Locked first, so that of two clicks (or two colleagues) the second waits and is told below.
+        appointment = Appointment.objects.select_for_update().select_related("reception_day").get(pk=appointment.pk)
         reception_day = appointment.reception_day
         if reception_day.workstation_id != workstation.pk:
             raise Refused(_("该预约不属于本工作室。"))
-        if Contact.objects.filter(appointment=appointment).exists():  # a second click, or a colleague
+        if Contact.objects.filter(appointment=appointment).exists():
             raise Refused(_("该预约的接待已经登记过了。"))
-        if reception_day.date > timezone.localdate():
-            # The resident is received on the day booked; the day's counts must not run ahead of it.
-            raise Refused(_("接待日还没到，接待后再登记。"))
+        if appointment.status == Appointment.Status.CANCELLED:
+            raise Refused(_("该预约已经取消：如群众仍然到访，请按未预约的来访登记。"))
+        guard_day_has_come(appointment, actor=actor, note="", data={})
     if reception_day is not None and reception_day.workstation_id != workstation.pk:
         raise Refused(_("该接待日不属于本工作室。"))
     contact = Contact(
@@ -241,10 +309,8 @@ def log_contact(
     contact.save()
     if members:
         contact.members.set(members)
-    if appointment is not None and appointment.status != Appointment.Status.ATTENDED:
-        appointment.status = Appointment.Status.ATTENDED
-        appointment._history_user = actor
-        appointment.save(update_fields=["status", "updated_at"])
+    if appointment is not None:
+        perform(appointment, "attend", actor=actor, data={"contact": contact.pk})
     return contact
 
 

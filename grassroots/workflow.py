@@ -1,10 +1,13 @@
-"""The duty-group issue workflow: collected → investigating → resolved (with an outcome), or dropped."""
+"""The grassroots workflows: a duty group's issue (collected → investigating → resolved with an
+outcome, or dropped) and a resident's booking on a reception day (booked → attended, no-show or
+cancelled)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from core.workflow import Action, Workflow, register
+from grassroots.models import Appointment
 from grassroots.models import IssueStatus as S
-from grassroots.predicates import handles_issue
+from grassroots.predicates import handles_issue, holds_booking, runs_booked_workstation
 
 WORKFLOW = register(
     Workflow(
@@ -46,5 +49,77 @@ WORKFLOW = register(
         holders="grassroots.selectors.issue_holders",
         visible="grassroots.selectors.issues_visible_to",
         inbox="grassroots.selectors.issue_inbox",
+    )
+)
+
+
+B = Appointment.Status
+
+# Every action on a booking but the resident's own is for who runs its workstation: the day page
+# offers them by state and time only (`grassroots.views.office._day_page`), which a test keeps true.
+APPOINTMENT_WORKFLOW = register(
+    Workflow(
+        model="grassroots.Appointment",
+        states=B,
+        initial=B.BOOKED,
+        actions=[
+            # The resident, with the reference and the phone number (`services.cancel_appointment`).
+            Action(
+                "cancel",
+                _("预约人取消"),
+                (B.BOOKED,),
+                B.CANCELLED,
+                holds_booking,
+                note_label=_("取消原因（选填）"),
+                guard="grassroots.services.guard_resident_cancel",
+                own_form=True,
+            ),
+            Action(
+                "cancel_for_resident",
+                _("代预约人取消"),
+                (B.BOOKED,),
+                B.CANCELLED,
+                runs_booked_workstation,
+                note_required=True,
+                note_label=_("取消原因（如群众来电告知不能到场）"),
+                guard="grassroots.services.guard_before_end",
+                offered="grassroots.services.before_end",
+                style="outline-danger",
+            ),
+            # The whole reception day is cancelled (`services.cancel_reception_day`), with its reason.
+            Action(
+                "cancel_with_day",
+                _("接待日取消"),
+                (B.BOOKED,),
+                B.CANCELLED,
+                runs_booked_workstation,
+                note_required=True,
+                note_label=_("取消接待日的原因"),
+                own_form=True,
+            ),
+            # Recorded with the reception's contact log (`services.log_contact`); a booking marked as
+            # not come by mistake can still be received.
+            Action(
+                "attend",
+                _("登记已接待"),
+                (B.BOOKED, B.NO_SHOW),
+                B.ATTENDED,
+                runs_booked_workstation,
+                guard="grassroots.services.guard_day_has_come",
+                own_form=True,
+            ),
+            Action(
+                "no_show",
+                _("未到场"),
+                (B.BOOKED,),
+                B.NO_SHOW,
+                runs_booked_workstation,
+                note_label=_("说明（选填）"),
+                guard="grassroots.services.guard_started",
+                offered="grassroots.services.has_started",
+                style="outline-secondary",
+            ),
+        ],
+        visible="grassroots.selectors.appointments_visible_to",
     )
 )

@@ -88,3 +88,30 @@ def test_member_logs_a_micro_consultation(page, cast):
     assert "林局长" in page.locator("[data-testid=micro]").inner_text()
     issue.refresh_from_db()
     assert issue.status == IssueStatus.RESOLVED and issue.plan_due_date == datetime.date(2099, 12, 31)
+
+
+def test_member_cancels_a_reception_day_on_a_phone_and_the_resident_sees_why(phone_page, cast):
+    from core.tests.browser import login
+    from grassroots.models import Appointment
+
+    day = ReceptionDayFactory(workstation__name="同安民建政协委员工作室", date=datetime.date(2030, 6, 8), capacity=2)
+    day.workstation.members.add(cast.member.member)
+    Appointment.objects.create(reception_day=day, name="张三", phone="13800000000", topic="医保", reference="YYBR01")
+    page = phone_page
+    login(page, "member", "test-pass-123456")
+    page.goto(f"{page.base_url}/grassroots/office/days/{day.pk}/")
+    page.click("text=取消这个接待日")
+    form = page.locator("[data-testid=cancel-day-form]")
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".invalid-feedback, .alert-danger").first).to_be_visible()
+    form = page.locator("[data-testid=cancel-day-form]")
+    form.locator("#id_reason").fill("台风红色预警，暂停接待")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-testid=day-cancelled]")).to_contain_text("台风红色预警，暂停接待")
+    expect(page.locator("[data-testid=appointment-YYBR01] [data-testid=status]")).to_have_text("已取消")
+    expect(page.locator("[data-testid=appointment-YYBR01] [data-testid=last-change]")).to_contain_text("接待日取消")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert axe_violations(page) == []
+    page.goto(f"{page.base_url}{day.workstation.get_absolute_url()}")
+    expect(page.locator("[data-testid=cancelled-days]")).to_contain_text("2030-06-08 的接待日已取消")
+    expect(page.locator("[data-testid=cancelled-days]")).to_contain_text("台风红色预警")

@@ -385,3 +385,124 @@ def test_a_cancelled_or_attended_booking_is_not_cancelled_again(cast):
     with pytest.raises(Refused, match="已经接待"):
         services.cancel_appointment(reference=second.reference, phone="13800000000")
     assert first.history.count() == 2  # booked, cancelled: the second try wrote nothing
+
+
+# ---- a booking's workflow: received, not come, cancelled for the resident or with the day -----------
+
+
+def at(day, hour, minute=0):
+    return time_machine.travel(
+        datetime.datetime.combine(day.date, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone())
+    )
+
+
+def changes_of(appointment):
+    from core.models import StatusChange
+
+    return list(
+        StatusChange.objects.filter(object_id=appointment.pk, content_type__model="appointment").values_list(
+            "action", "actor", "note"
+        )
+    )
+
+
+@pytest.fixture
+def ws_day(cast):
+    ws = WorkstationFactory(phone="0592-7000000")
+    ws.members.add(cast.member.member)
+    return ws, ReceptionDayFactory(workstation=ws, date=datetime.date(2030, 6, 8), capacity=3)
+
+
+def test_the_residents_cancellation_is_a_recorded_transition_with_no_account():
+    appointment = book_by_phone(ReceptionDayFactory())
+    services.cancel_appointment(reference=appointment.reference, phone="13800000000", reason="临时出差")
+    assert changes_of(appointment) == [("cancel", None, "临时出差")]
+
+
+def test_the_workstation_cancels_for_a_resident_who_phoned_with_the_reason_recorded(cast, ws_day):
+    from core.exceptions import ActionForbidden, NoteRequired
+    from core.workflow import perform
+
+    ws, day = ws_day
+    appointment = book_by_phone(day)
+    with pytest.raises(NoteRequired):
+        perform(appointment, "cancel_for_resident", actor=cast.member, note=" ")
+    with pytest.raises(ActionForbidden):  # a member of no workstation of this booking
+        perform(appointment, "cancel_for_resident", actor=cast.other_member, note="群众来电")
+    with at(day, 10):  # during the day still: the resident phones that they cannot come
+        perform(appointment, "cancel_for_resident", actor=cast.member, note="群众来电告知不能到场")
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED and services.booked_count(day) == 0
+    assert changes_of(appointment) == [("cancel_for_resident", cast.member.pk, "群众来电告知不能到场")]
+    late = book_by_phone(day)
+    with at(day, 11, 30), pytest.raises(Refused, match="未到场"):
+        perform(late, "cancel_for_resident", actor=cast.member, note="来电")
+
+
+def test_a_booking_is_marked_not_come_only_once_the_day_has_started_and_can_still_be_received(cast, ws_day):
+    from core.workflow import perform
+
+    ws, day = ws_day
+    appointment = book_by_phone(day)
+    with at(day, 8, 59), pytest.raises(Refused, match="还没开始"):
+        perform(appointment, "no_show", actor=cast.member)
+    with at(day, 11, 45):
+        perform(appointment, "no_show", actor=cast.member, note="电话未接通")
+        appointment.refresh_from_db()
+        assert appointment.status == Appointment.Status.NO_SHOW
+        assert services.booked_count(day) == 1  # the place was held for them
+        with pytest.raises(Refused, match="无需取消"):
+            services.cancel_appointment(reference=appointment.reference, phone="13800000000")
+        # Marked by mistake: the resident came late after all, and is received.
+        services.log_contact(
+            workstation=ws, kind=Contact.Kind.RECEPTION, on=day.date, service="policy", summary="已解答",
+            appointment=appointment, actor=cast.member,
+        )  # fmt: skip
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.ATTENDED
+    assert [c[0] for c in changes_of(appointment)] == ["no_show", "attend"]
+
+
+def test_a_cancelled_booking_is_not_recorded_as_received(cast, ws_day):
+    ws, day = ws_day
+    appointment = book_by_phone(day)
+    services.cancel_appointment(reference=appointment.reference, phone="13800000000")
+    with at(day, 10), pytest.raises(Refused, match="按未预约的来访登记"):
+        services.log_contact(
+            workstation=ws, kind=Contact.Kind.RECEPTION, on=day.date, service="policy", summary="到访",
+            appointment=appointment, actor=cast.member,
+        )  # fmt: skip
+    assert not Contact.objects.exists()
+
+
+def test_cancelling_a_reception_day_cancels_its_bookings_with_the_reason(cast, ws_day):
+    ws, day = ws_day
+    first, second, third = book_by_phone(day), book_by_phone(day, "13900000000"), book_by_phone(day, "13700000000")
+    services.cancel_appointment(reference=third.reference, phone="13700000000")
+    with pytest.raises(Refused, match="原因"):
+        services.cancel_reception_day(day=day, actor=cast.member, reason="  ")
+    with pytest.raises(Refused, match="只有工作室的委员"):
+        services.cancel_reception_day(day=day, actor=cast.other_member, reason="台风")
+    cancelled = services.cancel_reception_day(day=day, actor=cast.member, reason="台风红色预警，暂停接待")
+    assert [a.pk for a in cancelled] == [first.pk, second.pk]
+    day.refresh_from_db()
+    assert day.is_cancelled and day.cancel_reason == "台风红色预警，暂停接待"
+    assert day.history.latest().history_user == cast.member
+    assert changes_of(first) == [("cancel_with_day", cast.member.pk, "台风红色预警，暂停接待")]
+    assert changes_of(third) == [("cancel", None, "")]  # already cancelled by the resident: left as it was
+    assert selectors.upcoming_days(ws) == [] and [d.pk for d in selectors.cancelled_days(ws)] == [day.pk]
+    with pytest.raises(Refused, match="已取消"):
+        book_by_phone(day)
+    # The resident who looks the booking up hears why.
+    with pytest.raises(Refused, match="工作室已取消2030-06-08的接待日（台风红色预警，暂停接待）"):
+        services.cancel_appointment(reference=first.reference, phone="13800000000")
+    with pytest.raises(Refused, match="已经取消了"):
+        services.cancel_reception_day(day=day, actor=cast.member, reason="台风")
+
+
+def test_a_reception_day_that_has_ended_is_not_cancelled(cast, ws_day):
+    ws, day = ws_day
+    with at(day, 11, 30), pytest.raises(Refused, match="已经结束"):
+        services.cancel_reception_day(day=day, actor=cast.member, reason="补记")
+    day.refresh_from_db()
+    assert not day.is_cancelled

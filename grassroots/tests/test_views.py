@@ -380,3 +380,83 @@ def test_the_office_day_page_counts_only_live_bookings(client, cast):
     client.force_login(cast.member)
     html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
     assert 'data-testid="taken">1<' in html and "已取消" in html
+
+
+# ---- the workstation's side of a booking: cancel for the resident, not come, cancel the whole day --
+
+
+def test_the_day_page_offers_each_booking_what_its_state_allows_and_records_why(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws, capacity=3)  # next week
+    appointment = booked(client, day)
+    client.force_login(cast.member)
+    page = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert 'data-testid="action-cancel_for_resident"' in page
+    assert 'data-testid="action-no_show"' not in page  # not before the day has started
+    url, back = f"/workflow/grassroots.appointment/{appointment.pk}/", f"/grassroots/office/days/{day.pk}/"
+    refused = client.post(url, {"action": "cancel_for_resident", "note": "", "next": back}, follow=True)
+    assert "需要填写取消原因" in refused.content.decode()
+    done = client.post(url, {"action": "cancel_for_resident", "note": "群众来电：家中有事", "next": back}, follow=True)
+    html = done.content.decode()
+    assert done.redirect_chain[-1][0] == f"/grassroots/office/days/{day.pk}/"
+    assert 'data-testid="taken">0<' in html and "代预约人取消" in html and "群众来电：家中有事" in html
+    assert 'data-testid="action-cancel_for_resident"' not in html
+    # Who only sees the day (a chair) is offered nothing and refused if they try.
+    client.force_login(cast.chair)
+    other = booked(client, day)
+    assert 'data-testid="action-' not in client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    client.post(url.replace(str(appointment.pk), str(other.pk)), {"action": "cancel_for_resident", "note": "x"})
+    other.refresh_from_db()
+    assert other.status == Appointment.Status.BOOKED
+
+
+def test_the_workstation_cancels_a_reception_day_and_residents_see_why(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws, capacity=3)
+    later = ReceptionDayFactory(workstation=ws, date=day.date + datetime.timedelta(days=1))
+    appointment = booked(client, day)
+    client.force_login(cast.member)
+    refused = client.post(f"/grassroots/office/days/{day.pk}/cancel/", {"reason": ""})
+    assert refused.status_code == 400 and 'data-testid="cancel-day-form"' in refused.content.decode()
+    done = client.post(f"/grassroots/office/days/{day.pk}/cancel/", {"reason": "台风红色预警"}, follow=True)
+    html = done.content.decode()
+    assert "1个预约随之取消" in html and 'data-testid="day-cancelled"' in html and "台风红色预警" in html
+    assert 'data-testid="reveal-phone"' in html  # the list of whom to phone
+    assert 'data-testid="cancel-day-form"' not in html
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.CANCELLED
+    office = client.get(f"/grassroots/office/workstations/{ws.pk}/").content.decode()
+    assert f'href="/grassroots/office/days/{day.pk}/"' in office  # still listed for the office
+    client.logout()
+    public = client.get(ws.get_absolute_url()).content.decode()
+    assert "台风红色预警" in public and 'data-testid="cancelled-days"' in public
+    assert f'value="{day.pk}"' not in public and f'value="{later.pk}"' in public
+    response = client.post(ws.get_absolute_url(), booking(day))
+    assert response.status_code == 400 and Appointment.objects.count() == 1
+    ics = Calendar.from_ical(client.get(f"/grassroots/workstations/{ws.pk}/calendar.ics").content)
+    assert [str(e.get("status")) for e in ics.walk("VEVENT")] == ["CANCELLED", "CONFIRMED"]
+
+
+def test_the_day_page_query_count_does_not_grow_with_bookings(client, cast, django_assert_max_num_queries):
+    from core.models import StatusChange
+
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws, capacity=20)
+    booked(client, day)
+    client.force_login(cast.member)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(f"/grassroots/office/days/{day.pk}/").status_code == 200
+    first = len(few.captured_queries)  # now: each request empties the connection's query log
+    for _ in range(8):
+        booked(client, day)
+    for appointment in Appointment.objects.all()[:4]:
+        client.post(
+            f"/workflow/grassroots.appointment/{appointment.pk}/",
+            {"action": "cancel_for_resident", "note": "来电取消"},
+        )
+    assert StatusChange.objects.count() == 4
+    with django_assert_max_num_queries(first):
+        assert client.get(f"/grassroots/office/days/{day.pk}/").status_code == 200

@@ -39,3 +39,15 @@ def test_drop_needs_a_reason(cast, issue):
         perform(issue, "drop", actor=cast.member)
     perform(issue, "drop", actor=cast.member, note="属于司法程序")
     assert issue.status == IssueStatus.DROPPED
+
+
+def test_every_staff_action_on_a_booking_is_for_who_runs_its_workstation():
+    """The day page offers a booking's actions by state and time once the viewer runs the workstation
+    (grassroots.views.office._day_page); that holds only while every action but the resident's own
+    is allowed to exactly them."""
+    from grassroots.predicates import holds_booking, runs_booked_workstation
+    from grassroots.workflow import APPOINTMENT_WORKFLOW
+
+    allowed = {a.name: a.allowed for a in APPOINTMENT_WORKFLOW.actions}
+    assert allowed.pop("cancel") is holds_booking
+    assert set(allowed.values()) == {runs_booked_workstation}

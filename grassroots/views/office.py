@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_member, is_office
 from core.exceptions import DomainError
+from core.workflow import workflow_for
 from grassroots import selectors, services
 from grassroots.forms import (
     AttendForm,
+    CancelDayForm,
     CommunityConsultationForm,
     ContactForm,
     GenerateDaysForm,
@@ -67,7 +69,7 @@ def _ws_page(request, ws, *, status=200, contact_form=None, days_form=None):
         {
             "ws": ws,
             "runs": runs_workstation(request.user, ws),
-            "days": selectors.upcoming_days(ws, limit=6),
+            "days": selectors.upcoming_days(ws, limit=6, cancelled=True),
             "contacts": list(selectors.contacts_of(ws, start=start, end=end)[:50]),
             "report": selectors.workstation_report(ws, start=start, end=end),
             "year": start.year,
@@ -130,23 +132,43 @@ def workstation_contact(request, pk: int):
     return _ws_page(request, ws, status=400, contact_form=form)
 
 
-def _day_page(request, day, ws, *, revealed: dict | None = None):
-    """The reception day's bookings: phones masked, but the one revealed on purpose (`{pk: phone}`)."""
+def _day_page(request, day, ws, *, revealed: dict | None = None, cancel_form=None, status=200):
+    """The reception day's bookings: phones masked, but the one revealed on purpose (`{pk: phone}`),
+    each with the actions its state offers now and the last change of its state (who, when, why)."""
     appointments = list(selectors.appointments_of(day).select_related("contact"))
+    runs = runs_workstation(request.user, ws)
+    last_changes = selectors.last_status_changes(appointments)
+    workflow = workflow_for(Appointment)
+    attend, day_has_come = workflow.action("attend"), day.date <= timezone.localdate()
     for a in appointments:
         a.revealed_phone = (revealed or {}).get(a.pk, "")
+        a.last_change = last_changes.get(a.pk)
+        if a.last_change:
+            a.last_change.label = workflow.action(a.last_change.action).label
+        # Every staff action on a booking is allowed to who runs its workstation (grassroots.workflow):
+        # asked once for the page, not once per booking.
+        a.actions = (
+            [x for x in workflow.actions if a.status in x.sources and not x.own_form and x.is_offered(request.user, a)]
+            if runs
+            else []
+        )
+        a.may_attend = runs and day_has_come and a.status in attend.sources
     return render(
         request,
         "grassroots/office_day.html",
         {
             "day": day,
             "ws": ws,
-            "runs": runs_workstation(request.user, ws),
+            "runs": runs,
             "appointments": appointments,
             "taken": sum(1 for a in appointments if a.status != Appointment.Status.CANCELLED),
             "attend_form": AttendForm(),
-            "day_has_come": day.date <= timezone.localdate(),
+            "may_cancel_day": runs and not day.is_cancelled and timezone.now() < services.reception_window(day)[1],
+            "cancel_form": cancel_form or CancelDayForm(),
+            "unsaved_note": request.session.pop("unsaved_note", ""),
+            "unsaved_action": request.session.pop("unsaved_action", ""),
         },
+        status=status,
     )
 
 
@@ -154,6 +176,29 @@ def _day_page(request, day, ws, *, revealed: dict | None = None):
 def reception_day(request, pk: int):
     day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
     return _day_page(request, day, _workstation_for(request, day.workstation_id))
+
+
+@login_required
+@require_POST
+def reception_day_cancel(request, pk: int):
+    """取消接待日: the whole day, with its bookings; the page then lists whom to phone."""
+    day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
+    ws = _workstation_for(request, day.workstation_id)
+    form = CancelDayForm(request.POST)
+    if form.is_valid():
+        try:
+            cancelled = services.cancel_reception_day(day=day, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if cancelled:
+                text = _("接待日已取消，%(n)s个预约随之取消。请逐一致电告知预约的群众（名单见下方）。")
+                messages.success(request, text % {"n": len(cancelled)})
+            else:
+                messages.success(request, _("接待日已取消，当天没有预约。"))
+            return redirect("grassroots:day", pk=day.pk)
+    day.refresh_from_db()
+    return _day_page(request, day, ws, cancel_form=form, status=400)
 
 
 @login_required

@@ -55,7 +55,8 @@ def workstation(request, pk: int):
                 return redirect(ws.get_absolute_url())
         else:
             status = 400
-    return render(request, "grassroots/workstation.html", {"ws": ws, "days": days, "form": form}, status=status)
+    context = {"ws": ws, "days": days, "cancelled_days": selectors.cancelled_days(ws), "form": form}
+    return render(request, "grassroots/workstation.html", context, status=status)
 
 
 def _booking_reference(group, request) -> str:

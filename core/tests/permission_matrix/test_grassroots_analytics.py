@@ -1,8 +1,12 @@
-"""Grassroots duty-group issues, and the office's text-intelligence queues (analytics).
+"""Grassroots duty-group issues and reception-day bookings, and the office's text-intelligence queues
+(analytics).
 
 Domain (domain.md §0, §5): a sector duty group's members collect livelihood issues, look into them
 and settle them (solved on the spot, a plan, or an explanation), with the office's support; a member
-of another duty group does not handle them. Routing suggestions, duplicate pairs and candidate hot
+of another duty group does not handle them. A workstation's members and the office run its reception
+days: they record a booking as received or not come, or cancel it for the resident who phoned; the
+resident cancels their own with the booking's reference and phone number, which no account holds.
+Routing suggestions, duplicate pairs and candidate hot
 topics are the CPPCC office's own work queues (the leaders may read the candidate topics).
 """
 
@@ -13,6 +17,7 @@ import pytest
 from core.tests.permission_matrix.common import (
     LEADERS,
     MEMBERS,
+    NOBODY,
     OFFICE,
     assert_matrix,
     assert_pages,
@@ -28,6 +33,14 @@ ISSUE_MATRIX = {
     "resolved": {},
     "dropped": {},
 }
+# A booking on a reception day of the workstation `member` sits in (`other_member` sits in none).
+BOOKING_STAFF = {"cancel_for_resident": HANDLERS, "cancel_with_day": HANDLERS, "attend": HANDLERS, "no_show": HANDLERS}
+APPOINTMENT_MATRIX = {
+    "booked": {"cancel": NOBODY, **BOOKING_STAFF},
+    "no_show": {"attend": HANDLERS},
+    "attended": {},
+    "cancelled": {},
+}
 ROUTING_MATRIX = {
     "pending": {"accept": OFFICE, "correct": OFFICE},
     "accepted": {"correct": OFFICE},
@@ -37,6 +50,7 @@ DUPLICATE_MATRIX = {"open": {"merge": OFFICE, "dismiss": OFFICE}, "dismissed": {
 HOT_TOPIC_MATRIX = {"new": {"send": OFFICE, "dismiss": OFFICE}, "dismissed": {"restore": OFFICE}, "sent": {}}
 MATRICES = {
     "grassroots.dutyissue": ISSUE_MATRIX,
+    "grassroots.appointment": APPOINTMENT_MATRIX,
     "analytics.routingsuggestion": ROUTING_MATRIX,
     "analytics.duplicatecandidate": DUPLICATE_MATRIX,
     "analytics.hottopic": HOT_TOPIC_MATRIX,
@@ -50,6 +64,45 @@ def issue(cast):
     issue = DutyIssueFactory(created_by=cast.member, title="区燃气公司搬迁")
     issue.group.members.add(cast.member.member)
     return issue
+
+
+@pytest.fixture
+def appointment(cast):
+    from grassroots.models import Appointment
+    from grassroots.tests.factories import ReceptionDayFactory
+
+    day = ReceptionDayFactory()
+    day.workstation.members.add(cast.member.member)
+    return Appointment.objects.create(reception_day=day, name="王五", phone="138", topic="医保", reference="YYM")
+
+
+@pytest.mark.django_db
+def test_appointment_matrix_own_workstation(cast, appointment):
+    assert_matrix(workflow_for(appointment), appointment, cast, APPOINTMENT_MATRIX)
+
+
+@pytest.mark.django_db
+def test_only_the_holder_of_this_booking_cancels_it_without_an_account(cast, appointment):
+    from grassroots.predicates import BookingHolder
+
+    cancel = workflow_for(appointment).action("cancel")
+    assert cancel.is_allowed(BookingHolder(appointment.pk), appointment)
+    assert not cancel.is_allowed(BookingHolder(appointment.pk + 1), appointment)
+    assert not cancel.is_allowed(cast.anonymous, appointment)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "may"), [("clerk", True), ("member", True), ("chair", False), ("other_member", False)]
+)
+def test_cancelling_a_booking_for_the_resident_by_html_form(client, cast, appointment, role, may):
+    client.force_login(getattr(cast, role))
+    response = client.post(
+        f"/workflow/grassroots.appointment/{appointment.pk}/", {"action": "cancel_for_resident", "note": "来电"}
+    )
+    appointment.refresh_from_db()
+    assert response.status_code in ((302,) if may else (302, 404)), role
+    assert appointment.status == ("cancelled" if may else "booked"), role
 
 
 @pytest.fixture
