@@ -333,9 +333,10 @@ def rating_deadline(appeal: Appeal, case: Appeal | None = None) -> datetime | No
     return start + timedelta(days=int(config.APPEAL_RATING_DAYS))
 
 
-def rating_blocker(appeal: Appeal, actor, round_no: int, rated: bool, case: Appeal | None = None) -> str:
+def rating_blocker(appeal: Appeal, actor, round_no: int, rated: bool, case: Appeal | None = None, deadline=...) -> str:
     """Why this visitor cannot rate the current round ("" when they can); the page and the service
-    give the same reason. `case` is the main case a merged appeal follows (see `case_of`)."""
+    give the same reason. `case` is the main case a merged appeal follows (see `case_of`); `deadline`,
+    when the caller has read it already (`rating_deadline`)."""
     from django.utils.translation import gettext as _
 
     from intake.predicates import is_appeal_citizen
@@ -344,7 +345,8 @@ def rating_blocker(appeal: Appeal, actor, round_no: int, rated: bool, case: Appe
         return _("诉求办结后才能评价办理结果。")
     if rated:
         return _("您已评价过本次办理结果，感谢您的反馈。")
-    deadline = rating_deadline(appeal, case)
+    if deadline is ...:
+        deadline = rating_deadline(appeal, case)
     if deadline is not None and timezone.now() > deadline:
         return _("评价期限已过：办结后%(days)s天内可以评价，本次办理的评价已于%(date)s截止。") % {
             "days": config.APPEAL_RATING_DAYS,
@@ -369,13 +371,14 @@ def citizen_rating(appeal: Appeal, actor, case: Appeal | None = None) -> dict:
     round_no = handling_round(appeal, case)
     ratings = list(appeal.ratings.all())
     current = next((r for r in ratings if r.round == round_no), None)
-    why_not = rating_blocker(appeal, actor, round_no, rated=current is not None, case=case)
+    deadline = rating_deadline(appeal, case)
+    why_not = rating_blocker(appeal, actor, round_no, rated=current is not None, case=case, deadline=deadline)
     return {
         "offered": True,
         "round": round_no,
         "current": current,
         "earlier": [r for r in ratings if r.round < round_no],
-        "deadline": rating_deadline(appeal, case),
+        "deadline": deadline,
         "may": not why_not,
         "why_not": "" if current is not None else why_not,
     }

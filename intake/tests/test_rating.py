@@ -379,6 +379,22 @@ def test_the_merged_citizens_window_runs_from_the_main_cases_closing(cast):
         services.rate_appeal(appeal=duplicate, actor=TrackingCodeHolder(duplicate.pk), rating="satisfied")
 
 
+def test_the_rating_panel_of_a_merged_appeal_reads_its_merge_date_once(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from intake.selectors import citizen_rating
+
+    main = routed(cast.clerk)
+    duplicate = merged_into(main, cast.clerk)
+    close(main, cast.clerk)
+    with CaptureQueriesContext(connection) as queries:
+        panel = citizen_rating(duplicate, TrackingCodeHolder(duplicate.pk), case=main)
+    assert panel["may"] and panel["deadline"] is not None
+    merge_reads = [q for q in queries.captured_queries if "core_statuschange" in q["sql"] and "'merge'" in q["sql"]]
+    assert len(merge_reads) == 1
+
+
 def test_an_appeal_merged_into_a_case_closed_long_ago_is_rated_from_the_merge(cast):
     main = closed(cast.clerk)
     with override_config(APPEAL_RATING_DAYS=3):
