@@ -122,6 +122,9 @@ class Appointment(TimeStampedModel):
     def __str__(self) -> str:
         return self.reference
 
+    def get_absolute_url(self) -> str:
+        return reverse("grassroots:day", args=[self.reception_day_id])
+
 
 class Contact(TimeStampedModel):
     """A logged contact with residents: a reception (请进来) or a visit out (走出去)."""

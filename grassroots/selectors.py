@@ -106,6 +106,19 @@ def appointments_visible_to(user) -> QuerySet[Appointment]:
     return Appointment.objects.filter(reception_day__workstation__in=workstations_for(user))
 
 
+def appointment_inbox(user) -> QuerySet[Appointment]:
+    """Bookings of the member's workstations whose reception day has passed with nothing recorded:
+    to register as received or not come."""
+    member_id = member_id_of(user)
+    if member_id is None:
+        return Appointment.objects.none()
+    return Appointment.objects.filter(
+        status=Appointment.Status.BOOKED,
+        reception_day__date__lt=timezone.localdate(),
+        reception_day__workstation__members=member_id,
+    ).order_by("reception_day__date", "created_at", "id")
+
+
 def workstation_report(workstation: Workstation, *, start: date, end: date) -> dict:
     """Figures for a period, computed from the records: information items, people advised, contacts."""
     from opinions.models import OpinionReport

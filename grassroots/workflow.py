@@ -121,5 +121,6 @@ APPOINTMENT_WORKFLOW = register(
             ),
         ],
         visible="grassroots.selectors.appointments_visible_to",
+        inbox="grassroots.selectors.appointment_inbox",
     )
 )

@@ -460,3 +460,21 @@ def test_the_day_page_query_count_does_not_grow_with_bookings(client, cast, djan
     assert StatusChange.objects.count() == 4
     with django_assert_max_num_queries(first):
         assert client.get(f"/grassroots/office/days/{day.pk}/").status_code == 200
+
+
+def test_a_booking_left_unrecorded_after_its_day_waits_on_the_members_dashboard(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    past = ReceptionDayFactory(workstation=ws, date=timezone.localdate() - datetime.timedelta(days=2))
+    coming = ReceptionDayFactory(workstation=ws)
+    left = Appointment.objects.create(reception_day=past, name="甲", phone="1", topic="t", reference="YYDASH1")
+    Appointment.objects.create(reception_day=coming, name="乙", phone="2", topic="t", reference="YYDASH2")
+    client.force_login(cast.member)
+    page = client.get("/office/").content.decode()
+    assert "YYDASH1" in page and f'href="/grassroots/office/days/{past.pk}/"' in page and "YYDASH2" not in page
+    client.post(f"/workflow/grassroots.appointment/{left.pk}/", {"action": "no_show", "note": "电话未接"})
+    left.refresh_from_db()
+    assert left.status == Appointment.Status.NO_SHOW
+    assert "YYDASH1" not in client.get("/office/").content.decode()
+    client.force_login(cast.other_member)  # sits in no workstation
+    assert "YYDASH" not in client.get("/office/").content.decode()
