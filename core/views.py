@@ -46,7 +46,7 @@ def transition(request, label: str, pk: int):
         # Say what was wrong (an over-long note, a bad attachment) and keep what was typed.
         problems = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, " ".join([_("提交的数据有误。"), *problems]))
-        _keep_unsaved(request, request.POST.get("note", ""))
+        _keep_unsaved(request, request.POST.get("note", ""), target=f"{label}:{obj.pk}")
         return redirect(back)
     data = {k[5:]: v for k, v in request.POST.items() if k.startswith("data_")}
     uploads = [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
@@ -61,18 +61,20 @@ def transition(request, label: str, pk: int):
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        _keep_unsaved(request, form.cleaned_data["note"])
+        _keep_unsaved(request, form.cleaned_data["note"], target=f"{label}:{obj.pk}")
         return redirect(back)
     messages.success(request, done_message(obj, form.cleaned_data["action"]))
     return redirect(back)
 
 
-def _keep_unsaved(request, note: str) -> None:
-    """What was typed into a refused action's form, for the page to show again: the note and the
-    action's own fields (`data_<name>`, read back as `unsaved_data.<name>`)."""
+def _keep_unsaved(request, note: str, *, target: str) -> None:
+    """What was typed into a refused action's form, for the page to show again (`core.unsaved`): the
+    note, the action's own fields (`data_<name>`, read back as `unsaved_data.<name>`), and which
+    action of which record ("label:pk") it was typed for."""
     request.session["unsaved_note"] = note
     # The panel shows the note again only in the refused action's box, not in every action's.
     request.session["unsaved_action"] = request.POST.get("action", "")[:50]
+    request.session["unsaved_target"] = target
     request.session["unsaved_data"] = {k[5:]: v[:5000] for k, v in request.POST.items() if k.startswith("data_")}
 
 
@@ -83,6 +85,7 @@ def unsaved_extension(request, field: str) -> dict:
     if "_extension" not in request.session.get("unsaved_action", ""):
         return {}
     data = request.session.pop("unsaved_data", {})
+    request.session.pop("unsaved_target", None)
     return {
         "action": request.session.pop("unsaved_action"),
         "note": request.session.pop("unsaved_note", ""),

@@ -13,6 +13,7 @@ from core.documents import DocSpec, Heading, render_docx
 from core.exceptions import DomainError
 from core.exports import file_response
 from core.selectors import current_committee
+from core.unsaved import unsaved_input
 from core.workflow import workflow_for
 from district.models import Department, Member
 from opinions import selectors, services
@@ -120,8 +121,7 @@ def detail(request, pk: int):
             "levels": AdoptionLevel.objects.filter(is_active=True),
             "today": timezone.localdate(),
             # What the viewer typed into an action's note before core:transition refused it.
-            "unsaved_note": request.session.pop("unsaved_note", ""),
-            "unsaved_data": request.session.pop("unsaved_data", {}),
+            **unsaved_input(request, offered=[a.name for a in actions]),
         },
     )
 

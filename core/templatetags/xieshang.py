@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from core.privacy import masked
+from core.unsaved import unsaved_input
 from core.workflow import _registry, history_for
 
 register = template.Library()
@@ -18,17 +19,17 @@ def workflow_panel(context, obj, show_history: bool = True):
     request = context["request"]
     wf = _registry[obj._meta.label_lower]
     state = getattr(obj, wf.status_field)
+    actions = [a for a in wf.available(obj, request.user) if not (a.fields or a.own_form)]
     return {
         "obj": obj,
         "state": state,
         "state_label": wf.state_label(state),
-        "actions": [a for a in wf.available(obj, request.user) if not (a.fields or a.own_form)],
+        "actions": actions,
         "post_url": reverse("core:transition", args=[obj._meta.label_lower, obj.pk]),
         "next": request.get_full_path(),
         "history": history_for(obj) if show_history else [],
         "csrf_token": context.get("csrf_token"),
-        "unsaved_note": request.session.pop("unsaved_note", "") if hasattr(request, "session") else "",
-        "unsaved_action": request.session.pop("unsaved_action", "") if hasattr(request, "session") else "",
+        **unsaved_input(request, offered=[a.name for a in actions]),
     }
 
 

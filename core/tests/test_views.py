@@ -135,12 +135,31 @@ def test_an_overlong_workflow_note_is_explained_and_kept(client, cast):
     client.force_login(cast.info)
     response = client.post(
         reverse("core:transition", args=["opinions.opinionreport", report.pk]),
-        {"action": "return", "note": "理由" * 3000, "next": report.get_absolute_url()},
+        {"action": "not_adopt", "note": "理由" * 3000, "next": report.get_absolute_url()},
         follow=True,
     )
     body = response.content.decode()
     assert "提交的数据有误。" in body and "5000" in body
-    assert "理由" * 3000 + "</textarea>" in body
+    assert 'id="note-not_adopt" name="note" required>' + "理由" * 3000 + "</textarea>" in body
+    assert body.count("理由" * 3000) == 1  # in that action's box only
+
+
+def test_a_note_for_an_action_the_page_no_longer_offers_is_shown_on_its_own(client, cast):
+    """A colleague moved the record on meanwhile: the refused action's box is gone, what was typed is not."""
+    from django.urls import reverse
+
+    from opinions.tests.factories import received
+
+    report = received(cast)
+    client.force_login(cast.info)
+    response = client.post(
+        reverse("core:transition", args=["opinions.opinionreport", report.pk]),
+        {"action": "return", "note": "退回修改：请补充数据来源", "next": report.get_absolute_url()},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert 'data-testid="unsaved-elsewhere"' in body and "退回修改：请补充数据来源" in body
+    assert "退回修改：请补充数据来源</textarea>" not in body
 
 
 def test_as_int_reads_only_ascii_digits():

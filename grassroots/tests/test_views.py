@@ -478,3 +478,31 @@ def test_a_booking_left_unrecorded_after_its_day_waits_on_the_members_dashboard(
     assert "YYDASH1" not in client.get("/office/").content.decode()
     client.force_login(cast.other_member)  # sits in no workstation
     assert "YYDASH" not in client.get("/office/").content.decode()
+
+
+def test_a_refused_note_goes_back_into_that_bookings_box_only(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws, capacity=3)
+    first, second = booked(client, day), booked(client, day)
+    client.force_login(cast.member)
+    back = f"/grassroots/office/days/{day.pk}/"
+    too_long = "群众来电" * 1300  # over the 5,000 characters a note may have
+    page = client.post(
+        f"/workflow/grassroots.appointment/{second.pk}/",
+        {"action": "cancel_for_resident", "note": too_long, "next": back},
+        follow=True,
+    ).content.decode()
+    assert "5000" in page and page.count(too_long) == 1
+    box = page[page.index(f'data-testid="appointment-{second.reference}"') :]
+    assert f'value="{too_long}"' in box[: box.index("</li>")]
+    second.refresh_from_db()
+    assert first.status == second.status == Appointment.Status.BOOKED
+    # Refused for someone offered nothing on the page (a chair): the note is shown on its own.
+    client.force_login(cast.chair)
+    page = client.post(
+        f"/workflow/grassroots.appointment/{first.pk}/",
+        {"action": "cancel_for_resident", "note": "主席代为取消", "next": back},
+        follow=True,
+    ).content.decode()
+    assert 'data-testid="unsaved-elsewhere"' in page and "主席代为取消" in page

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_member, is_office
 from core.exceptions import DomainError
+from core.unsaved import unsaved_input
 from core.workflow import workflow_for
 from grassroots import selectors, services
 from grassroots.forms import (
@@ -140,6 +141,7 @@ def _day_page(request, day, ws, *, revealed: dict | None = None, cancel_form=Non
     last_changes = selectors.last_status_changes(appointments)
     workflow = workflow_for(Appointment)
     attend, day_has_come = workflow.action("attend"), day.date <= timezone.localdate()
+    unsaved = unsaved_input(request)
     for a in appointments:
         a.revealed_phone = (revealed or {}).get(a.pk, "")
         a.last_change = last_changes.get(a.pk)
@@ -153,6 +155,12 @@ def _day_page(request, day, ws, *, revealed: dict | None = None, cancel_form=Non
             else []
         )
         a.may_attend = runs and day_has_come and a.status in attend.sources
+        # A refused note goes back into that booking's box for that action only.
+        if unsaved["unsaved_target"] == f"grassroots.appointment:{a.pk}" and unsaved["unsaved_action"] in {
+            x.name for x in a.actions
+        }:
+            a.unsaved_action, a.unsaved_note = unsaved["unsaved_action"], unsaved["unsaved_note"]
+            unsaved["unsaved_note"] = ""
     return render(
         request,
         "grassroots/office_day.html",
@@ -165,8 +173,8 @@ def _day_page(request, day, ws, *, revealed: dict | None = None, cancel_form=Non
             "attend_form": AttendForm(),
             "may_cancel_day": runs and not day.is_cancelled and timezone.now() < services.reception_window(day)[1],
             "cancel_form": cancel_form or CancelDayForm(),
-            "unsaved_note": request.session.pop("unsaved_note", ""),
-            "unsaved_action": request.session.pop("unsaved_action", ""),
+            # A booking's note that no box on the page takes any more (its state changed meanwhile).
+            "unsaved_elsewhere": unsaved["unsaved_note"],
         },
         status=status,
     )
@@ -302,6 +310,7 @@ def group_issue_create(request, pk: int):
 
 
 def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
+    issue_workflow = workflow_for(issue)
     return render(
         request,
         "grassroots/issue.html",
@@ -324,8 +333,7 @@ def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
                 if may_draft_proposal(request.user)
                 else ""
             ),
-            "unsaved_note": request.session.pop("unsaved_note", ""),
-            "unsaved_data": request.session.pop("unsaved_data", {}),
+            **unsaved_input(request, offered=[a.name for a in issue_workflow.actions if issue.status in a.sources]),
         },
         status=status,
     )

@@ -448,14 +448,20 @@ def test_a_refused_action_keeps_the_reason_typed_on_the_proposal_page(client, ca
             "action": "convert",
             "note": "属于个人诉求，建议转为来信",
             "data_ground": "multiple_subjects",
-            "data_conversion": "opinion",
+            "data_conversion": "letter",
             "next": proposal.get_absolute_url(),
         },
         follow=True,
     )
     body = response.content.decode()
     assert "提案者未同意" in body
-    assert ">属于个人诉求，建议转为来信</textarea>" in body
+    # Back in the refused action's own form only, with its choices: never in 立案's note, say, where
+    # a click would file the proposal with the reason for not filing it.
+    assert body.count(">属于个人诉求，建议转为来信</textarea>") == 1
+    assert 'id="note-convert" name="note" required>属于个人诉求，建议转为来信</textarea>' in body
+    assert '<option value="multiple_subjects" selected>' in body and '<option value="letter" selected>' in body
+    reject_ground = body[body.index('id="ground-reject"') : body.index("</select>", body.index('id="ground-reject"'))]
+    assert " selected" not in reject_ground  # not the 不予立案 form's ground
     proposal.refresh_from_db()
     assert proposal.status == Status.PRE_REVIEWED
     # Shown once: a later visit starts from an empty note.

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.exports import file_response
 from core.forms import submit
+from core.unsaved import unsaved_input
 from core.views import unsaved_extension
 from core.workflow import perform, workflow_for
 from proposals import selectors, services
@@ -65,8 +66,7 @@ def _render(request, proposal, status=200, **forms):
         "letter_ids": {r.pk for r in selectors.letters_for(request.user, proposal)},
         "reminders": selectors.reminders_for(request.user, proposal),
         # What the viewer typed into an action's note before core:transition refused it.
-        "unsaved_note": request.session.pop("unsaved_note", ""),
-        "unsaved_data": request.session.pop("unsaved_data", {}),
+        **unsaved_input(request, offered=[a.name for a in actions if not a.own_form]),
         "unsaved_extension": unsaved_ext,
     }
     return render(request, "proposals/detail.html", context, status=status)
