@@ -2,10 +2,18 @@
 
 
 def mask_phone(value: str) -> str:
-    digits = value or ""
-    if len(digits) >= 7:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return "****" if digits else ""
+    """A mobile number as 139****5678; any other length (a 7- or 8-digit landline, an area code with a
+    dash, +86) keeps at most half of its characters, split between its start and its end, with one
+    star per hidden character, so that a short number is never shown whole."""
+    phone = value or ""
+    if not phone:
+        return ""
+    if len(phone) == 11:
+        return f"{phone[:3]}****{phone[-4:]}"
+    hidden = max(4, -(-len(phone) // 2))
+    shown = max(len(phone) - hidden, 0)
+    tail = shown // 2
+    return phone[: shown - tail] + "*" * hidden + (phone[-tail:] if tail else "")
 
 
 def mask_id_number(value: str) -> str:

@@ -32,6 +32,14 @@ def test_personal_data_is_encrypted_at_rest():
 
 def test_masks_keep_only_what_identifies_loosely():
     assert mask_phone("13912345678") == "139****5678"
+    # Shorter or longer numbers the forms accept keep at most half of their characters.
+    assert [mask_phone(p) for p in ("1380000", "59001234", "0592-7000000", "+8613912345678", "123")] == [
+        "13****0",
+        "59****34",
+        "059******000",
+        "+861*******678",
+        "****",
+    ]
     assert mask_id_number("350212199001011234") == "3502**********1234"
     assert mask_address("同安区新民镇某路1号").endswith("****")
     assert "某路1号" not in mask_address("同安区新民镇某路1号")

@@ -81,6 +81,7 @@ def test_booked_resident_marked_as_attended(client, cast):
     client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "已解答"})
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.ATTENDED and appt.contact.kind == Contact.Kind.RECEPTION
+    assert list(appt.contact.members.all()) == [cast.member.member]  # counted in their duty record
     # A second click (or a colleague recording the same visit) is refused with a message, not a 500.
     again = client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "又登记一次"}, follow=True)
     assert again.status_code == 200 and "该预约的接待已经登记过了" in again.content.decode()
@@ -506,3 +507,16 @@ def test_a_refused_note_goes_back_into_that_bookings_box_only(client, cast):
         follow=True,
     ).content.decode()
     assert 'data-testid="unsaved-elsewhere"' in page and "主席代为取消" in page
+
+
+def test_a_booking_the_office_registers_counts_for_the_members_on_duty(client, cast):
+    ws = WorkstationFactory()
+    on_duty = MemberFactory()
+    ws.members.add(on_duty)
+    day = ReceptionDayFactory(workstation=ws, date=timezone.localdate())
+    day.on_duty.add(on_duty)
+    appt = Appointment.objects.create(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST09")
+    client.force_login(cast.clerk)
+    client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "已解答"})
+    appt.refresh_from_db()
+    assert list(appt.contact.members.all()) == [on_duty]

@@ -240,6 +240,9 @@ def appointment_attended(request, pk: int, appointment_pk: int):
                 service=appointment.service,
                 summary=form.cleaned_data["summary"],
                 appointment=appointment,
+                # Counted in the duty record of who received the resident: the member registering it,
+                # or, when the office registers it, the members on duty that day.
+                members=[request.user.member] if hasattr(request.user, "member") else list(day.on_duty.all()),
                 actor=request.user,
             )
         except DomainError as exc:
