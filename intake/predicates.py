@@ -36,10 +36,19 @@ def is_routed_handler(user, appeal) -> bool:
 
 @rules.predicate
 def is_referred_department(user, appeal) -> bool:
-    return appeal is not None and bool(appeal.department_id) and appeal.department_id == user.department_id
+    """The appeal was referred to the user's department (转交部门办理, a supervision task naming it as
+    lead or co-department); the department its category names is not enough."""
+    if appeal is None or appeal.pk is None or not getattr(user, "department_id", None):
+        return False
+    from intake.selectors import referral_tasks
+
+    return referral_tasks(user.department_id, appeal.pk).exists()
 
 
 handles_appeal = is_office | is_routed_handler | (is_dept_liaison & is_referred_department)
+# Referring to a department is the handler's step: a department it was referred to asks the
+# supervising offices to hand the lead over (申请改派) rather than referring it on.
+refers_appeal = is_office | is_routed_handler
 
 
 class TrackingCodeHolder(AnonymousUser):

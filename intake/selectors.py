@@ -46,8 +46,50 @@ def appeals_visible_to(viewer) -> QuerySet[Appeal]:
         q |= Q(route=Route.WORKSTATION, workstation__members=member_id)
         q |= Q(route=Route.DUTY_GROUP, duty_group__members=member_id)
     if is_dept_liaison(viewer) and viewer.department_id:
-        q |= Q(department_id=viewer.department_id)
+        q |= Q(pk__in=referred_to(viewer.department_id))
     return _base().filter(pk__in=Appeal.objects.filter(q).values("pk"))
+
+
+def referral_tasks(department_id: int | None = None, appeal_id: int | None = None):
+    """Supervision tasks opened by referring appeals to departments (转交部门办理): those naming the
+    department as lead or co-department, and/or those of one appeal."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from supervision.models import SupervisionTask
+
+    tasks = SupervisionTask.objects.filter(source_type=ContentType.objects.get_for_model(Appeal))
+    if department_id is not None:
+        tasks = tasks.filter(Q(lead_department=department_id) | Q(co_departments=department_id))
+    if appeal_id is not None:
+        tasks = tasks.filter(source_id=appeal_id)
+    return tasks
+
+
+def referrals_of(appeal: Appeal, viewer) -> list:
+    """The appeal's referrals for its page: each task with its department, deadline, state and the
+    department's submitted replies; `opens` when the viewer may open the task itself."""
+    from django.db.models import Prefetch
+
+    from supervision.models import TaskReply
+    from supervision.selectors import tasks_visible_to
+
+    replies = TaskReply.objects.filter(submitted_at__isnull=False).order_by("round")
+    tasks = list(
+        referral_tasks(appeal_id=appeal.pk)
+        .select_related("lead_department")
+        .prefetch_related("co_departments", Prefetch("replies", queryset=replies, to_attr="submitted_replies"))
+        .order_by("created_at", "id")
+    )
+    visible = set(tasks_visible_to(viewer).filter(pk__in=[t.pk for t in tasks]).values_list("pk", flat=True))
+    for task in tasks:
+        task.opens = task.pk in visible
+    return tasks
+
+
+def referred_to(department_id: int):
+    """Ids of the appeals referred to a department: a department's liaisons see and handle an appeal
+    only once it was referred to them, not because its category names their department."""
+    return referral_tasks(department_id).values("source_id")
 
 
 def get_appeal_for(viewer, pk: int) -> Appeal:
@@ -164,10 +206,15 @@ def holders(appeal: Appeal, state: str):
 
 def message_recipients(case: Appeal):
     """Who hears of a citizen's message: the handlers it was routed to (the office before routing)
-    and, once routed, the liaisons of the department it was referred to."""
+    and, once routed, the liaisons of the departments it was referred to."""
     users = User.objects.filter(pk__in=holders(case, AppealStatus.ROUTED).values("pk"))
-    if case.department_id and case.status != AppealStatus.RECEIVED:
-        users |= User.objects.filter(groups__name=Role.DEPT_LIAISON, department_id=case.department_id, is_active=True)
+    if case.status != AppealStatus.RECEIVED:
+        tasks = referral_tasks(appeal_id=case.pk)
+        departments = {*tasks.values_list("lead_department", flat=True)}
+        departments |= {*tasks.values_list("co_departments", flat=True)}
+        departments.discard(None)
+        if departments:
+            users |= User.objects.filter(groups__name=Role.DEPT_LIAISON, department_id__in=departments, is_active=True)
     return users.distinct()
 
 
@@ -251,7 +298,7 @@ def inbox(user) -> QuerySet[Appeal]:
         q |= Q(route=Route.WORKSTATION, workstation__members=member_id)
         q |= Q(route=Route.DUTY_GROUP, duty_group__members=member_id)
     if is_dept_liaison(user) and user.department_id:
-        q |= Q(department_id=user.department_id)
+        q |= Q(pk__in=referred_to(user.department_id))
     ids = Appeal.objects.filter(q, status__in=[AppealStatus.ROUTED, AppealStatus.ANSWERED]).values("pk")
     return _base().filter(pk__in=ids).order_by("created_at")
 
@@ -286,6 +333,9 @@ def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
     for change in changes:
         label = plain.get(change.action) or str(wf.action(change.action).label)
         steps.append({"at": change.created_at, "label": label})
+    for task in referral_tasks(appeal_id=(case or appeal).pk).select_related("lead_department"):
+        name = task.lead_department.name if task.lead_department else _("有关部门")
+        steps.append({"at": task.created_at, "label": _("已转交%(department)s办理") % {"department": name}})
     return sorted(steps, key=lambda step: step["at"])
 
 

@@ -491,15 +491,24 @@ def forward_as_opinion(*, appeal: Appeal, actor, title: str = "", body: str = ""
 @transaction.atomic
 def refer_to_department(*, appeal: Appeal, department, actor, due_date: date | None = None):
     """Refer an appeal to a department and open a supervision task so that it is followed up."""
-    from intake.predicates import handles_appeal
+    from intake.predicates import refers_appeal
     from supervision.services import create_task
 
-    if not handles_appeal(actor, appeal):
-        raise Refused(_("只有办理该诉求的人员可以转交部门。"))
+    if not refers_appeal(actor, appeal):
+        raise Refused(_("只有政协办公室和承办该诉求的委员可以转交部门。"))
     if appeal.status not in (AppealStatus.ROUTED, AppealStatus.ANSWERED):
         raise Refused(_("诉求分派办理后才能转交部门。"))
     if due_date is not None and due_date < timezone.localdate():
         raise Refused(_("办理期限不能早于今天。"), fields={"due_date": _("办理期限不能早于今天。")})
+    from intake.selectors import referral_tasks
+    from supervision.choices import TaskStatus
+
+    # The appeal row is locked: of two clicks (or two colleagues) the second sees the first's task.
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    open_task = referral_tasks(appeal_id=appeal.pk).filter(lead_department=department).exclude(status=TaskStatus.CLOSED)
+    if open_task.exists():
+        message = _("该诉求已转交%(department)s办理，督办任务尚未办结，无需重复转交。") % {"department": department}
+        raise Refused(message, fields={"department": message})
     appeal.department = department
     appeal._history_user = actor
     appeal.save(update_fields=["department", "updated_at"])

@@ -1,9 +1,11 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.models import PersonalDataAccess
 from core.workflow import perform
 from district.tests.factories import TownFactory
+from intake import services
 from intake.models import Appeal, AppealStatus, Route
 from intake.tests.factories import AppealFactory
 
@@ -465,3 +467,40 @@ def test_a_citizen_submitting_online_is_not_recorded_as_staff(client, cast, town
     client.post("/appeals/", form_data(town))
     appeal = Appeal.objects.get()
     assert appeal.citizen == cast.citizen and appeal.recorded_by is None
+
+
+def test_a_liaison_opens_an_appeal_only_once_it_is_referred_to_their_department(client, cast):
+    """The department the citizen's category names is the likely one, not a referral: until the
+    office refers the appeal, its liaisons neither see it nor the citizen's contact details."""
+    appeal = AppealFactory(department=cast.liaison.department, contact_phone="13812345678")
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    client.force_login(cast.liaison)
+    assert client.get(f"/appeals/office/{appeal.pk}/").status_code == 404
+    assert client.post(f"/appeals/office/{appeal.pk}/contact/").status_code == 404
+    assert appeal.title not in client.get("/office/").content.decode()
+    services.refer_to_department(appeal=appeal, department=cast.liaison.department, actor=cast.clerk)
+    page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
+    assert 'data-testid="referrals"' in page and appeal.title in client.get("/office/").content.decode()
+    assert "转交并督办" not in page  # the department asks to hand the lead over instead
+    client.force_login(cast.other_liaison)
+    assert client.get(f"/appeals/office/{appeal.pk}/").status_code == 404
+
+
+def test_a_referral_shows_on_the_appeal_with_the_departments_reply_and_is_not_made_twice(client, cast):
+    from supervision.models import SupervisionTask, TaskReply
+
+    appeal = AppealFactory()
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    client.force_login(cast.clerk)
+    dept = cast.liaison.department
+    assert client.post(f"/appeals/office/{appeal.pk}/refer/", {"department": dept.pk}).status_code == 302
+    again = client.post(f"/appeals/office/{appeal.pk}/refer/", {"department": dept.pk})
+    assert again.status_code == 400 and "无需重复转交" in again.content.decode()
+    task = SupervisionTask.objects.get()
+    TaskReply.objects.create(task=task, body="已更换配餐公司。", author=cast.liaison, submitted_at=timezone.now())
+    page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
+    assert f'href="{task.get_absolute_url()}"' in page and "已更换配餐公司。" in page
+    task_page = client.get(task.get_absolute_url()).content.decode()
+    assert f'href="/appeals/office/{appeal.pk}/" data-testid="task-source"' in task_page
+    tracking = client.get(f"/appeals/track/{appeal.tracking_code}/").content.decode()
+    assert f"已转交{dept.name}办理" in tracking

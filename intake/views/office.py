@@ -19,6 +19,7 @@ from district.models import Town
 from intake import selectors, services
 from intake.forms import CloseForm, MergeForm, ReferForm, RouteForm, StaffAppealForm, StaffMessageForm
 from intake.models import AppealCategory, AppealStatus, Channel, Satisfaction
+from intake.predicates import refers_appeal
 from proposals.predicates import may_draft_proposal
 
 # The list counts up to here ("10000+"); filters narrow it, the statistics give exact totals.
@@ -112,6 +113,8 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
             "messages_list": list(selectors.case_messages(appeal)),
             "message_form": bound.get("message_form") or StaffMessageForm(),
             "refer_form": bound.get("refer_form") or ReferForm(),
+            "referrals": selectors.referrals_of(appeal, request.user),
+            "may_refer": refers_appeal(request.user, appeal),
             "attachments": list(attachments_of(appeal)),
             "merged": list(appeal.merged.all()),
             "ratings": ratings,

@@ -15,6 +15,7 @@ from core.forms import submit
 from core.http import as_int
 from core.services import attachments_of
 from core.views import unsaved_extension
+from core.visibility import visible_queryset
 from core.workflow import perform
 from district.models import Department
 from supervision import selectors
@@ -93,6 +94,7 @@ def _render_task(request, task, *, status=200, **forms):
     progress = list(selectors.progress_of(task))
     context = {
         "task": task,
+        "source_link": _source_link(user, task),
         "progress": [(p, list(attachments_of(p))) for p in progress],
         "replies": selectors.replies_of(task),
         "draft": draft,
@@ -117,6 +119,19 @@ def _render_task(request, task, *, status=200, **forms):
         "unsaved_extension": unsaved_extension(request, "due_date"),
     }
     return render(request, "supervision/task_detail.html", context, status=status)
+
+
+def _source_link(user, task) -> dict | None:
+    """The record the task was opened from (a citizen's appeal, a proposal…), linked when the viewer
+    may open it; a special report's outcome items are linked by the page already."""
+    if task.source_type_id is None or task.special_report_id:
+        return None
+    model = task.source_type.model_class()
+    visible = visible_queryset(user, model) if model is not None else None
+    source = visible.filter(pk=task.source_id).first() if visible is not None else None
+    if source is None or not hasattr(source, "get_absolute_url"):
+        return None
+    return {"kind": model._meta.verbose_name, "name": str(source), "url": source.get_absolute_url()}
 
 
 @login_required

@@ -37,6 +37,7 @@ def appeal_in(cast):
     from grassroots.tests.factories import WorkstationFactory
     from intake.models import Appeal, Route
     from intake.tests.factories import AppealFactory
+    from supervision.services import create_task
 
     ws = WorkstationFactory()
     ws.members.add(cast.member.member)
@@ -45,7 +46,10 @@ def appeal_in(cast):
         fields = {"status": state, "department": cast.liaison.department}
         if state != "received":
             fields.update(route=Route.WORKSTATION, workstation=ws)
-        return AppealFactory(**fields)
+        appeal = AppealFactory(**fields)
+        if state != "received":  # referred to the liaison's department (转交部门办理)
+            create_task(source=appeal, title=appeal.title, actor=cast.clerk, lead_department=cast.liaison.department)
+        return appeal
 
     return make
 
