@@ -87,12 +87,34 @@ def test_tracking_code_lookup_ignores_case_spaces_and_dash():
 
 
 def test_withdrawing_personal_data_erases_it_and_keeps_the_appeal():
+    from intake.predicates import TrackingCodeHolder
+
     appeal = AppealFactory()
-    services.withdraw_personal_data(appeal=appeal)
+    services.withdraw_personal_data(appeal=appeal, actor=TrackingCodeHolder(appeal.pk))
     appeal.refresh_from_db()
     assert (appeal.contact_name, appeal.contact_phone, appeal.address) == ("", "", "")
     assert appeal.contact_withdrawn_at is not None
     assert not any(h.contact_phone for h in appeal.history.all() if hasattr(h, "contact_phone"))
+    assert appeal.history.latest().history_change_reason.startswith("withdraw personal data")
+
+
+def test_only_the_citizen_erases_their_contact_details(cast):
+    """It cannot be undone and leaves the office unable to reach them: never staff, and for an appeal
+    sent from an account only that account, not whoever holds the code."""
+    from intake.predicates import TrackingCodeHolder
+
+    mine = AppealFactory(citizen=cast.citizen, contact_phone="13812345678")
+    for actor in (TrackingCodeHolder(mine.pk), cast.clerk, cast.member):
+        with pytest.raises(Refused):
+            services.withdraw_personal_data(appeal=mine, actor=actor)
+    mine.refresh_from_db()
+    assert mine.contact_phone == "13812345678"
+    services.withdraw_personal_data(appeal=mine, actor=cast.citizen)
+    mine.refresh_from_db()
+    assert mine.contact_phone == "" and mine.history.latest().history_user == cast.citizen
+    anonymous = AppealFactory(contact_phone="13812345678")
+    with pytest.raises(Refused, match="工作人员不能代为删除"):
+        services.withdraw_personal_data(appeal=anonymous, actor=cast.clerk)
 
 
 def test_contact_revealed_only_to_handlers_and_audited(cast):

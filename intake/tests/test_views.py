@@ -112,6 +112,24 @@ def test_citizen_replies_and_withdraws_data_with_the_code(client):
     assert "撤回个人信息" in client.get(url).content.decode()
 
 
+def test_the_tracking_page_offers_erasing_an_account_appeals_contact_only_to_that_account(client, cast):
+    appeal = AppealFactory(citizen=cast.citizen)
+    url = f"/appeals/track/{appeal.tracking_code}/"
+    page = client.get(url).content.decode()
+    assert 'data-testid="erase-why-not"' in page and 'data-testid="withdraw"' not in page
+    response = client.post(url, {"op": "withdraw"}, follow=True)
+    assert "请登录该账号后删除联系方式" in response.content.decode()
+    client.force_login(cast.clerk)
+    client.post(url, {"op": "withdraw"})
+    appeal.refresh_from_db()
+    assert appeal.contact_phone and appeal.contact_withdrawn_at is None
+    client.force_login(cast.citizen)
+    assert 'data-testid="withdraw"' in client.get(url).content.decode()
+    client.post(url, {"op": "withdraw"})
+    appeal.refresh_from_db()
+    assert appeal.contact_phone == "" and appeal.contact_withdrawn_at
+
+
 def test_office_sees_masked_contact_until_revealing_which_is_audited(client, cast):
     appeal = AppealFactory()
     client.force_login(cast.clerk)

@@ -119,11 +119,15 @@ def track_detail(request, code: str):
             return redirect("intake:track-detail", code=appeal.tracking_code)
     if request.method == "POST":
         if op == "withdraw":
-            services.withdraw_personal_data(appeal=appeal)
-            if appeal.status == AppealStatus.WITHDRAWN:
-                messages.success(request, _("您的个人信息已删除。"))
+            try:
+                services.withdraw_personal_data(appeal=appeal, actor=actor)
+            except DomainError as exc:
+                messages.error(request, exc.message)
             else:
-                messages.success(request, _("您的个人信息已删除，诉求将继续办理。"))
+                if appeal.status == AppealStatus.WITHDRAWN:
+                    messages.success(request, _("您的个人信息已删除。"))
+                else:
+                    messages.success(request, _("您的个人信息已删除，诉求将继续办理。"))
             return redirect("intake:track-detail", code=appeal.tracking_code)
         if op == "reply" and message_form.is_valid():
             try:
@@ -149,6 +153,7 @@ def track_detail(request, code: str):
             "withdrawal": selectors.citizen_withdrawal(appeal, actor, case),
             "rating_form": rating_form,
             "rating": selectors.citizen_rating(appeal, actor, case),
+            "erase_blocker": services.erase_blocker(appeal, actor) if appeal.has_contact else "",
         },
         status=429 if op == "rate" and limited else 400 if refused else 200,
     )
