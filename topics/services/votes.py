@@ -174,9 +174,16 @@ def open_vote(
 
 
 def _require_open(vote: PlanVote) -> PlanVote:
+    """The vote, locked, still open and on (or after) its meeting's day: attendance, a show of hands
+    and online ballots are all taken at the standing-committee meeting, never ahead of it."""
     vote = PlanVote.objects.select_for_update(of=("self",)).select_related("meeting", "plan").get(pk=vote.pk)
     if not vote.is_open:
         raise Refused(_("该次表决已宣布结果。"))
+    if not meeting_day_reached(vote.meeting):
+        raise Refused(
+            _("常委会会议定于%(date)s召开，会议当天才能登记出席和表决。")
+            % {"date": timezone.localtime(vote.meeting.starts_at).strftime("%Y-%m-%d")}
+        )
     return vote
 
 
@@ -307,7 +314,7 @@ def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:
         "abstain": outcome.votes_abstain,
     }
     change.save(update_fields=["data"])
-    # A vote closed ahead of its meeting's date (an online vote) leaves the meeting to be held on its day.
+    # Announced at (or after) the meeting: it is recorded as held, unless it was already.
     if vote.meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED) and meeting_day_reached(vote.meeting):
         perform(vote.meeting, "hold", actor=actor, note=summary(outcome))
 

@@ -142,6 +142,13 @@ def test_the_clerk_records_a_vote_through_the_pages(client, cast):
     vote = plan.votes.get()
     assert response.url == vote.get_absolute_url()
     data = {f"m_{p.member_id}": "present" for p in vote.meeting.participants.all()}
+    assert 'data-testid="before-meeting-day"' in client.get(vote.get_absolute_url()).content.decode()
+    early = client.post(reverse("topics:vote_attendance", args=[vote.pk]), data, follow=True)
+    assert "会议当天才能登记出席和表决" in early.content.decode()
+    assert not vote.meeting.participants.filter(attendance="present").exists()
+    # On the meeting's day.
+    vote.meeting.starts_at = timezone.now()
+    vote.meeting.save(update_fields=["starts_at"])
     client.post(reverse("topics:vote_attendance", args=[vote.pk]), data)
     bad = client.post(
         reverse("topics:vote_tally", args=[vote.pk]), {"votes_for": 5, "votes_against": 0, "votes_abstain": 0}

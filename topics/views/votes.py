@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_clerk
 from consultations.models import Attendance
+from consultations.selectors import meeting_day_reached
 from core.exceptions import DomainError
 from core.http import as_int
 from topics import predicates as p
@@ -58,6 +59,7 @@ def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
             "attendance_choices": ATTENDANCE_CHOICES,
             "recordable": [value for value, _label in ATTENDANCE_CHOICES],
             "is_clerk": is_clerk(request.user),
+            "before_meeting_day": vote.is_open and not meeting_day_reached(vote.meeting),
             # Leave reasons are personal: for those who run or follow the plan and the standing members.
             "show_reasons": p.sees_all_plans(request.user) or mine is not None,
             "tally_form": tally_form or TallyForm(),
