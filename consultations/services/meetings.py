@@ -283,8 +283,12 @@ def reschedule_meeting(
         _tell_participants(
             meeting,
             event=f"meeting:{meeting.pk}:seq{meeting.ics_sequence}",
-            title=gettext_lazy("会议时间或地点已变更：%(title)s"),
-            params={"title": meeting.title},
+            title=gettext_lazy("会议时间或地点已变更：%(title)s，改为%(when)s，%(place)s"),
+            params={
+                "title": meeting.title,
+                "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "place": meeting.place or gettext_lazy("地点另行通知"),
+            },
         )
     return meeting
 

@@ -1,6 +1,7 @@
 """Meeting rules: convening, invitations and replies, check-in, speeches, outcome items, minutes."""
 
 import pytest
+from django.utils import timezone
 
 from consultations import services
 from consultations.models import Attendance, MeetingKind, MeetingStatus, ParticipantRole, SpeechKind
@@ -200,7 +201,10 @@ def test_reschedule_bumps_the_calendar_sequence_and_tells_participants(cast):
         meeting=meeting, actor=cast.clerk, starts_at=at(21, 14), ends_at=at(21, 17), place="区行政中心"
     )
     assert meeting.ics_sequence == 1
-    assert Notification.objects.filter(event_key__endswith=":seq1", recipient=cast.liaison).exists()
+    notice = Notification.objects.get(event_key__endswith=":seq1", recipient=cast.liaison)
+    # The notice itself says when and where now: the invitation above it still reads the old time.
+    when = timezone.localtime(at(21, 14)).strftime("%Y-%m-%d %H:%M")
+    assert notice.shown_title == f"会议时间或地点已变更：{meeting.title}，改为{when}，区行政中心"
     with pytest.raises(Refused):
         services.reschedule_meeting(
             meeting=meeting, actor=cast.clerk, starts_at=at(21, 14), ends_at=at(21, 9), place="x"
