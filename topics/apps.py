@@ -8,7 +8,6 @@ class TopicsConfig(AppConfig):
     verbose_name = _("年度协商计划")
 
     def ready(self) -> None:
-        from accounts.predicates import is_dept_liaison
         from core.nav import NavItem, register_nav
         from topics import predicates, workflow  # noqa: F401
 
@@ -19,8 +18,8 @@ class TopicsConfig(AppConfig):
                 "topics:overview",
                 "journal-text",
                 20,
-                # Department liaisons too: they receive the published plan and come back to it.
-                predicates.sees_rounds | is_dept_liaison,
+                # Department liaisons (who receive the published plan) and experts (who read it) too.
+                predicates.reads_plans,
             )
         )
         register_nav(

@@ -6,6 +6,8 @@ from accounts.predicates import (
     has_role,
     is_clerk,
     is_cppcc_leader,
+    is_dept_liaison,
+    is_expert,
     is_gov_office,
     is_member,
     is_office,
@@ -31,6 +33,9 @@ sees_plan_deliberations = sees_all_plans
 sees_plan_votes = sees_all_plans | is_standing_member
 # Who may open the collection rounds (and suggest into them): `topics.selectors.rounds_visible_to`.
 sees_rounds = can_suggest | sees_all_plans
+# Who opens the plan pages (overview, plans, items): the above, the department liaisons who receive the
+# published plan, and the experts who read it; each sees the plans `selectors.plans_visible_to` allows.
+reads_plans = sees_rounds | is_dept_liaison | is_expert
 can_record_chairs_meeting = has_role(Role.CHAIR) | is_clerk
 can_publish = is_party_office | is_clerk
 can_review_plan = is_party_leader

@@ -414,3 +414,19 @@ def test_the_vote_result_is_announced_only_once_a_vote_is_organised(client, cast
     votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
     html = client.get(plan.get_absolute_url()).content.decode()
     assert "宣布表决通过" in html and "宣布表决未通过" in html
+
+
+def test_an_expert_reads_published_plans_from_every_tab_of_the_plan_pages(client, cast):
+    """Experts read the published plan: the tabs its page shows open for them, listing published plans only."""
+    from topics.tests.factories import PlanFactory
+
+    published = PlanFactory(year=2031, title="2031年度协商计划", status=PlanStatus.PUBLISHED)
+    draft = PlanFactory(year=2032, title="2032年度协商计划（草案）")
+    client.force_login(cast.expert)
+    page = client.get(reverse("topics:plan", args=[published.pk])).content.decode()
+    for tab in ("topics:overview", "topics:plans", "topics:items"):
+        assert f'href="{reverse(tab)}"' in page
+        assert client.get(reverse(tab)).status_code == 200, tab
+    listing = client.get(reverse("topics:plans")).content.decode()
+    assert published.title in listing and draft.title not in listing
+    assert 'href="/plan/"' in client.get("/office/").content.decode()  # in the expert's menu too

@@ -45,7 +45,7 @@ def _holder(plan: ConsultationPlan, version: PlanVersion | None = None) -> str:
 
 
 def _require_follower(user) -> None:
-    if not (p.can_suggest(user) or p.sees_all_plans(user) or user.has_role("dept_liaison")):
+    if not p.reads_plans(user):
         raise PermissionDenied
 
 

@@ -171,8 +171,8 @@ def test_suggestion_pages_and_api_per_role(client, api_client, cast, suggestion)
 
 @pytest.mark.django_db
 def test_plan_pages_and_api_per_role(client, api_client, cast, plan):
-    # The plan list is for those who take part in the plan work (experts and citizens read the portal);
-    # a draft plan shows there only to its followers.
+    # The plan list is for those who take part in the plan work, experts included (they read the
+    # published plan; citizens read the portal); a draft plan shows there only to its followers.
     assert_pages(
         client,
         cast,
@@ -180,7 +180,7 @@ def test_plan_pages_and_api_per_role(client, api_client, cast, plan):
         listing="/plan/plans/",
         visible=PLAN_FOLLOWERS,
         title=plan.title,
-        list_roles=set(ROLES) - {"expert", "citizen"},
+        list_roles=set(ROLES) - {"citizen"},
     )
     assert_api(api_client, cast, url=f"/api/v1/plans/{plan.pk}/", visible=PLAN_FOLLOWERS)
     # The standing committee votes on it, so its members read it from the vote on.
