@@ -171,7 +171,9 @@ class DutyRecordSerializer(serializers.Serializer):
     sector = serializers.CharField(source="member.sector.name")
     body = serializers.CharField(source="member.body.name", allow_null=True, default=None)
     year = serializers.IntegerField()
-    rank = serializers.IntegerField(help_text=_("排名中的名次；单个档案为0"))
+    rank = serializers.IntegerField(
+        help_text=_("排名中的名次（政协办公室和主席会议成员查询列表时）；单个档案和委员本人的记录为0")
+    )
     activity_count = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=8, decimal_places=1)
     grade = serializers.ChoiceField(choices=list(duty.GRADES))

@@ -364,7 +364,8 @@ def duty_record(member: Member, year: int) -> DutyRecord:
 
 
 def ranking(viewer, year: int, *, sector=None, body=None, q: str = "") -> list[DutyRecord]:
-    """Active members' records for year that viewer may see, highest total first."""
+    """Active members' records for year that viewer may see, highest total first; ranked (among the
+    records listed) only for those who see everyone's, 0 for the others."""
     members = members_visible_to(viewer).filter(is_active=True)
     if sector:
         members = members.filter(sector=sector)
@@ -372,7 +373,13 @@ def ranking(viewer, year: int, *, sector=None, body=None, q: str = "") -> list[D
         members = members.filter(body=body)
     if q:
         members = members.filter(name__contains=q)
-    return rank(members, year)
+    records = rank(members, year)
+    if not sees_all_records(viewer):
+        # A member sees their own record only: a place among the records they see would be "1st".
+        # Rankings are for those who see everyone's (the office and the leaders), as on the pages.
+        for record in records:
+            record.rank = 0
+    return records
 
 
 def rank(members: QuerySet[Member], year: int) -> list[DutyRecord]:

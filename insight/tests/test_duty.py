@@ -179,6 +179,9 @@ def test_ranking_orders_by_total_and_ties_share_a_rank(busy, cast):
     assert [r.total for r in tied] == [Decimal(2), Decimal(2)] and tied[0].rank == tied[1].rank
     only_sector = duty.ranking(cast.clerk, 2022, sector=sector)
     assert {r.member for r in only_sector} == {a, b}
+    # A member lists their own record only: not ranked "1st" among one.
+    own = duty.ranking(cast.member, 2022)
+    assert [(r.member, r.rank) for r in own] == [(busy, 0)]
 
 
 def test_ranking_costs_the_same_queries_for_many_members(busy, cast, django_assert_max_num_queries):
