@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -15,6 +17,8 @@ from core.selectors import current_committee
 from core.uploads import download_name
 from core.visibility import visible_queryset
 from core.workflow import _registry, done_message, perform
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -104,9 +108,15 @@ def attachment_download(request, token: str):
 
 
 def attachment_response(att: Attachment) -> FileResponse:
-    """The file as a download (never shown inline, never sniffed, sandboxed if opened anyway)."""
+    """The file as a download (never shown inline, never sniffed, sandboxed if opened anyway). A file
+    missing from storage (a restore without the uploads, say) is a 404 and an error in the log, not a 500."""
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError:
+        logger.error("attachment %s: its stored file %s is missing", att.pk, att.file.name)
+        raise Http404 from None
     response = FileResponse(
-        att.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=download_name(att.original_name, att.content_type_detected),
         content_type="application/octet-stream",

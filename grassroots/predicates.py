@@ -3,7 +3,7 @@
 import rules
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.predicates import is_member, is_office
+from accounts.predicates import is_clerk, is_member, is_office
 from intake.predicates import member_id_of
 
 
@@ -24,7 +24,10 @@ def is_issue_group_member(user, issue) -> bool:
     return issue is not None and is_group_member(user, issue.group)
 
 
-runs_workstation = is_office | is_workstation_member
+# The 政协办公室 (clerks) and the workstation's members run it: its reception days, the residents'
+# bookings with their phone numbers, its contact log. The research, proposal and information offices
+# read its pages (`selectors.workstations_for`) but do not run it.
+runs_workstation = is_clerk | is_workstation_member
 runs_group = is_office | is_group_member
 handles_issue = is_office | is_issue_group_member
 records_community_consultation = is_office | is_member

@@ -9,7 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from core.api.workflow import WorkflowViewSetMixin
 from opinions import selectors, services
-from opinions.models import OpinionReport
+from opinions.models import OpinionReport, Status
 
 
 class OpinionReportSerializer(serializers.ModelSerializer):
@@ -53,9 +53,20 @@ class OpinionReportCreateSerializer(serializers.Serializer):
 
 
 class OpinionReportUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text=_("读取时的版本号（乐观锁）"))
-    title = serializers.CharField(max_length=200)
-    body = serializers.CharField()
+    """What a PATCH changes: the title, the body or both (what is left out stays as it is)."""
+
+    version = serializers.IntegerField(help_text=_("读取时的版本号（乐观锁），必填"))
+    title = serializers.CharField(max_length=200, required=False)
+    body = serializers.CharField(required=False)
+
+
+class OpinionReportFilterSerializer(serializers.Serializer):
+    """The list's filters, checked: a state or a year that is not one is a 400 naming it, not an empty list."""
+
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text=_("标题或委员姓名包含"))
+    status = serializers.ChoiceField(choices=Status.choices, required=False, help_text=_("状态"))
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=9999, help_text=_("报送年份"))
+    mine = serializers.BooleanField(required=False, help_text=_("只看本人撰写或署名的"))
 
 
 class OpinionReportViewSet(
@@ -69,9 +80,15 @@ class OpinionReportViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return OpinionReport.objects.none()
-        params = self.request.query_params
-        filters = {k: params.get(k) for k in ("q", "status", "year", "mine") if params.get(k)}
+        given = {k: v for k, v in self.request.query_params.items() if k in ("q", "status", "year", "mine") and v}
+        params = OpinionReportFilterSerializer(data=given)
+        params.is_valid(raise_exception=True)
+        filters = {k: v for k, v in params.validated_data.items() if v}
         return selectors.report_list(self.request.user, filters=filters)
+
+    @extend_schema(parameters=[OpinionReportFilterSerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=OpinionReportCreateSerializer, responses={201: OpinionReportSerializer})
     def create(self, request):
@@ -87,7 +104,11 @@ class OpinionReportViewSet(
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         services.update_report(
-            report=report, actor=request.user, expected_version=data["version"], title=data["title"], body=data["body"]
+            report=report,
+            actor=request.user,
+            expected_version=data["version"],
+            title=data.get("title", report.title),
+            body=data.get("body", report.body),
         )
         return Response(OpinionReportSerializer(selectors.get_report_for(request.user, report.pk)).data)
 

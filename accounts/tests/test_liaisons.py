@@ -411,13 +411,17 @@ def test_open_items_count_what_waits_on_the_department(cast):
 def test_work_routed_to_a_department_reaches_only_its_liaisons_in_post(cast):
     from consultations.selectors import participant_recipients
     from intake.selectors import message_recipients
+    from intake.tests.factories import AppealFactory
     from opinions.selectors import holders as report_holders
     from proposals.selectors import holders as proposal_holders
     from proposals.tests.factories import assigned
     from supervision.selectors import liaisons_of
+    from supervision.services import create_task
 
     dept = cast.liaison.department
     proposal = assigned(cast)
+    appeal = AppealFactory(status="routed", route="office")
+    create_task(source=appeal, title=appeal.title, actor=cast.clerk, lead_department=dept)  # referred to it
     stays = _second_liaison(cast)
     services.deactivate_liaison(user=cast.liaison, actor=cast.clerk, reason="transfer")
     left = cast.liaison
@@ -426,9 +430,7 @@ def test_work_routed_to_a_department_reaches_only_its_liaisons_in_post(cast):
         "supervision": liaisons_of([dept.pk]),
         "consultations": participant_recipients(SimpleNamespace(user_id=None, member_id=None, department_id=dept.pk)),
         "opinions": report_holders(SimpleNamespace(forwarded_to_id=dept.pk), "forwarded"),
-        "intake": message_recipients(
-            SimpleNamespace(route="office", department_id=dept.pk, status="routed", workstation_id=None)
-        ),
+        "intake": message_recipients(appeal),
     }
     for area, users in found.items():
         assert left not in list(users) and stays in list(users), area

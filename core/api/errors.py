@@ -30,6 +30,13 @@ def exception_handler(exc, context):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
         message = "；".join(exc.messages)
         return Response(error_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's own words name the parser's complaint in English ("JSON parse error - Expecting value").
+        parsed = str(exc.detail)
+        return Response(
+            error_body("parse_error", _("无法解析请求内容，请检查格式（如 JSON 语法）。"), {"body": [parsed]}),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("未找到该记录。"))
     elif isinstance(exc, PermissionDenied):

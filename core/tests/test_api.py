@@ -87,3 +87,13 @@ def test_anonymous_gets_401_json(api_client, memo):
     response = api_client.get(f"/api/v1/memos/{memo.pk}/history/")
     assert response.status_code in (401, 403)
     assert "error" in response.json()
+
+
+def test_a_body_that_is_not_json_gets_a_chinese_message_with_the_parsers_words(api_client, cast, memo):
+    response = auth(api_client, cast.member).post(
+        f"/api/v1/memos/{memo.pk}/transitions/", data='{"action": }', content_type="application/json"
+    )
+    error = response.json()["error"]
+    assert response.status_code == 400 and error["code"] == "parse_error"
+    assert error["message"] == "无法解析请求内容，请检查格式（如 JSON 语法）。"
+    assert "JSON parse error" in error["fields"]["body"][0]

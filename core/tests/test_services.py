@@ -68,6 +68,14 @@ def test_attachment_is_served_only_as_download_to_those_who_may_see_it(client, c
     assert response["Content-Type"] == "application/octet-stream"
 
 
+def test_a_file_missing_from_storage_is_a_404_and_logged_not_a_500(client, cast, memo, caplog):
+    att = store_attachment(target=memo, upload=SimpleUploadedFile("a.txt", "说明".encode()), actor=cast.member)
+    att.file.storage.delete(att.file.name)  # a restore without the uploads, say
+    client.force_login(cast.member)
+    assert client.get(f"/files/{att.token}/").status_code == 404
+    assert any("is missing" in r.getMessage() for r in caplog.records)
+
+
 @pytest.mark.parametrize(
     "name,served",
     [

@@ -520,3 +520,18 @@ def test_a_booking_the_office_registers_counts_for_the_members_on_duty(client, c
     client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "已解答"})
     appt.refresh_from_db()
     assert list(appt.contact.members.all()) == [on_duty]
+
+
+@pytest.mark.parametrize("role", ["info", "research", "proposal"])
+def test_other_offices_read_a_reception_day_but_do_not_run_it(client, cast, role):
+    """The clerks and the workstation's members call residents and cancel days; other offices only read."""
+    day = ReceptionDayFactory(workstation=WorkstationFactory())
+    appt = Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYO1")
+    client.force_login(getattr(cast, role))
+    page = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert "138****5678" in page and 'data-testid="reveal-phone"' not in page
+    assert 'data-testid="cancel-day-form"' not in page and 'data-testid="action-' not in page
+    assert client.post(f"/grassroots/office/days/{day.pk}/phone/{appt.pk}/").status_code == 403
+    client.post(f"/grassroots/office/days/{day.pk}/cancel/", {"reason": "台风"})
+    day.refresh_from_db()
+    assert not day.is_cancelled

@@ -36,3 +36,19 @@ def test_information_office_edits_with_the_version(api_client, cast):
     api_client.force_authenticate(cast.info)
     ok = api_client.patch(f"{BASE}{report.pk}/", {"version": 1, "title": "编辑后", "body": "正文"}, format="json")
     assert ok.json()["title"] == "编辑后" and ok.json()["version"] == 2
+    # A PATCH changes what it names: the title alone keeps the body.
+    body = ok.json()["body"]
+    title_only = api_client.patch(f"{BASE}{report.pk}/", {"version": 2, "title": "只改标题"}, format="json")
+    assert title_only.status_code == 200
+    assert (title_only.json()["title"], title_only.json()["body"]) == ("只改标题", body)
+    no_version = api_client.patch(f"{BASE}{report.pk}/", {"title": "x"}, format="json")
+    assert no_version.status_code == 400 and "version" in no_version.json()["error"]["fields"]
+
+
+def test_a_filter_value_that_is_not_one_is_a_400_naming_it(api_client, cast):
+    received(cast)
+    api_client.force_authenticate(cast.info)
+    assert len(api_client.get(BASE, {"status": "received"}).json()["results"]) == 1
+    for params, field in (({"status": "zzz"}, "status"), ({"year": "abc"}, "year"), ({"year": "20222"}, "year")):
+        response = api_client.get(BASE, params)
+        assert response.status_code == 400 and field in response.json()["error"]["fields"], params

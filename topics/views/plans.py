@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_clerk, is_dept_liaison, is_public_account
 from core.exceptions import DomainError
+from core.views import attachment_response
 from core.workflow import perform
 from district.models import Body, Department
 from topics import chain, selectors
@@ -347,7 +348,7 @@ def document_response(plan, fmt: str):
     attachment = publication.plan_document(plan, fmt)
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return attachment_response(attachment)
 
 
 @login_required

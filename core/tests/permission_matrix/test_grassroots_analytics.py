@@ -15,6 +15,7 @@ from __future__ import annotations
 import pytest
 
 from core.tests.permission_matrix.common import (
+    CLERKS,
     LEADERS,
     MEMBERS,
     NOBODY,
@@ -34,10 +35,12 @@ ISSUE_MATRIX = {
     "dropped": {},
 }
 # A booking on a reception day of the workstation `member` sits in (`other_member` sits in none).
-BOOKING_STAFF = {"cancel_for_resident": HANDLERS, "cancel_with_day": HANDLERS, "attend": HANDLERS, "no_show": HANDLERS}
+# The clerks run workstations, not the research, proposal and information offices.
+RUNS_WORKSTATION = CLERKS | {"member"}
+BOOKING_STAFF = {a: RUNS_WORKSTATION for a in ("cancel_for_resident", "cancel_with_day", "attend", "no_show")}
 APPOINTMENT_MATRIX = {
     "booked": {"cancel": NOBODY, **BOOKING_STAFF},
-    "no_show": {"attend": HANDLERS},
+    "no_show": {"attend": RUNS_WORKSTATION},
     "attended": {},
     "cancelled": {},
 }
@@ -93,7 +96,8 @@ def test_only_the_holder_of_this_booking_cancels_it_without_an_account(cast, app
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("role", "may"), [("clerk", True), ("member", True), ("chair", False), ("other_member", False)]
+    ("role", "may"),
+    [("clerk", True), ("member", True), ("info", False), ("chair", False), ("other_member", False)],
 )
 def test_cancelling_a_booking_for_the_resident_by_html_form(client, cast, appointment, role, may):
     client.force_login(getattr(cast, role))
