@@ -30,7 +30,12 @@ class BookingForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, days=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["day"].choices = [(d.pk, f"{d.date:%Y-%m-%d} {d.starts_at:%H:%M}-{d.ends_at:%H:%M}") for d in days]
+        # A full day is still listed (a place may free up), marked so that nobody picks it by surprise.
+        full = str(_("（已约满）"))
+        self.fields["day"].choices = [
+            (d.pk, f"{d.date:%Y-%m-%d} {d.starts_at:%H:%M}-{d.ends_at:%H:%M}" + ("" if d.places_left else full))
+            for d in days
+        ]
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -25,6 +25,7 @@ def test_public_calendar_books_and_refuses_a_full_day(client):
     html = response.content.decode()
     assert response.status_code == 400 and "预约已满" in html and "我的问题原文" in html
     assert Appointment.objects.count() == 1
+    assert f"{day.date:%Y-%m-%d} 09:00-11:30（已约满）</option>" in client.get(url).content.decode()
 
 
 def test_past_days_are_not_offered_for_booking(client):
