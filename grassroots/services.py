@@ -156,7 +156,7 @@ def cancel_appointment(*, reference: str, phone: str, reason: str = "") -> Appoi
     phone number get the same answer, so that nobody learns which references exist."""
     # The row lock makes a double tap one cancellation: the second reads the first and is told so.
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("reception_day__workstation")
         .filter(reference=normalize_reference(reference))
         .first()
@@ -276,7 +276,9 @@ def log_contact(
         raise Refused(_("不能登记未来日期的接待走访。"), fields={"date": _("日期在未来")})
     if appointment is not None:
         # Locked first, so that of two clicks (or two colleagues) the second waits and is told below.
-        appointment = Appointment.objects.select_for_update().select_related("reception_day").get(pk=appointment.pk)
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",)).select_related("reception_day").get(pk=appointment.pk)
+        )
         reception_day = appointment.reception_day
         if reception_day.workstation_id != workstation.pk:
             raise Refused(_("该预约不属于本工作室。"))
