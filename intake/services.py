@@ -434,7 +434,6 @@ def add_staff_message(*, appeal: Appeal, body: str, actor) -> AppealMessage:
     )
 
 
-@transaction.atomic
 def erase_blocker(appeal: Appeal, actor) -> str:
     """Why this visitor may not erase the appeal's contact details ("" when they may): only the
     citizen who sent it (the account it was sent from, or whoever holds the code of one sent without
@@ -451,6 +450,7 @@ def erase_blocker(appeal: Appeal, actor) -> str:
     return _("联系方式只能由诉求人本人删除。")
 
 
+@transaction.atomic
 def withdraw_personal_data(*, appeal: Appeal, actor) -> Appeal:
     """The citizen withdraws their contact details: they are erased, the appeal itself remains."""
     if blocker := erase_blocker(appeal, actor):
