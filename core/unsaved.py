@@ -13,13 +13,7 @@ def unsaved_input(request, offered: Iterable[str] | None = None) -> dict:
     (`core/_unsaved_elsewhere.html`)."""
     session = getattr(request, "session", None)
     if session is None:
-        return {
-            "unsaved_action": "",
-            "unsaved_note": "",
-            "unsaved_data": {},
-            "unsaved_target": "",
-            "unsaved_elsewhere": "",
-        }
+        session = {}
     action, note = session.pop("unsaved_action", ""), session.pop("unsaved_note", "")
     data, target = session.pop("unsaved_data", {}), session.pop("unsaved_target", "")
     gone = offered is not None and action not in set(offered)
@@ -29,4 +23,18 @@ def unsaved_input(request, offered: Iterable[str] | None = None) -> dict:
         "unsaved_data": data,
         "unsaved_target": target,
         "unsaved_elsewhere": note if gone else "",
+    }
+
+
+def unsaved_extension(request, field: str) -> dict:
+    """What a refused extension form (request, approve or refuse) had typed: the action, the note and the
+    date (`field`), shown again in that form only. The note of any other refused action stays in the
+    session for the workflow panel."""
+    if "_extension" not in request.session.get("unsaved_action", ""):
+        return {}
+    typed = unsaved_input(request)
+    return {
+        "action": typed["unsaved_action"],
+        "note": typed["unsaved_note"],
+        "due": typed["unsaved_data"].get(field, ""),
     }

@@ -82,21 +82,6 @@ def _keep_unsaved(request, note: str, *, target: str) -> None:
     request.session["unsaved_data"] = {k[5:]: v[:5000] for k, v in request.POST.items() if k.startswith("data_")}
 
 
-def unsaved_extension(request, field: str) -> dict:
-    """What a refused extension form (request, approve or refuse) had typed: the action, the note and the
-    date (`field`), shown again in that form only. The note of any other refused action stays in the
-    session for the workflow panel."""
-    if "_extension" not in request.session.get("unsaved_action", ""):
-        return {}
-    data = request.session.pop("unsaved_data", {})
-    request.session.pop("unsaved_target", None)
-    return {
-        "action": request.session.pop("unsaved_action"),
-        "note": request.session.pop("unsaved_note", ""),
-        "due": data.get(field, ""),
-    }
-
-
 @login_required
 def attachment_download(request, token: str):
     """Serve an attachment as a download after checking the viewer may see its record."""

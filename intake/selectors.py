@@ -244,6 +244,23 @@ def withdraw_blocker(appeal: Appeal) -> str:
     return ""
 
 
+def erase_blocker(appeal: Appeal, actor) -> str:
+    """Why this visitor may not erase the appeal's contact details ("" when they may): only the
+    citizen who sent it (the account it was sent from, or whoever holds the code of one sent without
+    an account), never staff on the citizen's behalf; it cannot be undone."""
+    from django.utils.translation import gettext as _
+
+    from intake.predicates import is_appeal_citizen
+
+    if is_appeal_citizen(actor, appeal):
+        return ""
+    if getattr(actor, "is_authenticated", False) and opens_as_staff(actor, appeal):
+        return _("联系方式只能由诉求人本人删除，工作人员不能代为删除。")
+    if appeal.citizen_id is not None:
+        return _("这件诉求是登录账号后提交的，请登录该账号后删除联系方式。")
+    return _("联系方式只能由诉求人本人删除。")
+
+
 def citizen_withdrawal(appeal: Appeal, actor, case: Appeal) -> dict:
     """What the tracking page offers this visitor for withdrawing the appeal: `offered` when its state
     allows it (and the case it follows is still open), `may` when this visitor may, else `why_not`

@@ -434,25 +434,11 @@ def add_staff_message(*, appeal: Appeal, body: str, actor) -> AppealMessage:
     )
 
 
-def erase_blocker(appeal: Appeal, actor) -> str:
-    """Why this visitor may not erase the appeal's contact details ("" when they may): only the
-    citizen who sent it (the account it was sent from, or whoever holds the code of one sent without
-    an account), never staff on the citizen's behalf; it cannot be undone."""
-    from intake.predicates import is_appeal_citizen
-    from intake.selectors import opens_as_staff
-
-    if is_appeal_citizen(actor, appeal):
-        return ""
-    if getattr(actor, "is_authenticated", False) and opens_as_staff(actor, appeal):
-        return _("联系方式只能由诉求人本人删除，工作人员不能代为删除。")
-    if appeal.citizen_id is not None:
-        return _("这件诉求是登录账号后提交的，请登录该账号后删除联系方式。")
-    return _("联系方式只能由诉求人本人删除。")
-
-
 @transaction.atomic
 def withdraw_personal_data(*, appeal: Appeal, actor) -> Appeal:
     """The citizen withdraws their contact details: they are erased, the appeal itself remains."""
+    from intake.selectors import erase_blocker
+
     if blocker := erase_blocker(appeal, actor):
         raise Refused(blocker)
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)

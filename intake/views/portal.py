@@ -153,7 +153,7 @@ def track_detail(request, code: str):
             "withdrawal": selectors.citizen_withdrawal(appeal, actor, case),
             "rating_form": rating_form,
             "rating": selectors.citizen_rating(appeal, actor, case),
-            "erase_blocker": services.erase_blocker(appeal, actor) if appeal.has_contact else "",
+            "erase_blocker": selectors.erase_blocker(appeal, actor) if appeal.has_contact else "",
         },
         status=429 if op == "rate" and limited else 400 if refused else 200,
     )

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.exports import file_response
 from core.forms import submit
-from core.unsaved import unsaved_input
-from core.views import unsaved_extension
+from core.unsaved import unsaved_extension, unsaved_input
 from core.workflow import perform, workflow_for
 from proposals import selectors, services
 from proposals.forms import (

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from core.exceptions import DomainError
 from core.forms import submit
 from core.http import as_int
 from core.services import attachments_of
-from core.views import unsaved_extension
+from core.unsaved import unsaved_extension
 from core.visibility import visible_queryset
 from core.workflow import perform
 from district.models import Department
@@ -126,7 +127,7 @@ def _source_link(user, task) -> dict | None:
     may open it; a special report's outcome items are linked by the page already."""
     if task.source_type_id is None or task.special_report_id:
         return None
-    model = task.source_type.model_class()
+    model = ContentType.objects.get_for_id(task.source_type_id).model_class()
     visible = visible_queryset(user, model) if model is not None else None
     source = visible.filter(pk=task.source_id).first() if visible is not None else None
     if source is None or not hasattr(source, "get_absolute_url"):
