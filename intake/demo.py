@@ -163,8 +163,9 @@ def load(ctx: dict) -> None:
 
 def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) -> None:
     """Appeals of December 2023 through the services: two of the demo citizen's (one still waiting,
-    one they withdrew) and one the demo member took down on the phone for a resident, handled by the
-    office."""
+    one they withdrew), one the demo member took down on the phone for a resident, handled by the
+    office, and a parent's letter the office referred to the education bureau (so that its liaison
+    has an appeal to answer)."""
     from core.workflow import perform
     from intake.services import submit_appeal
 
@@ -207,8 +208,29 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
         idempotency_key="demo-member-recorded",
     )
     perform(recorded, "route", actor=clerk, data={"route": Route.OFFICE})
+    referred, _new = submit_appeal(
+        title="学校门口上下学接送拥堵（来信，演示）",
+        body="（演示）家长来信：城东小学门口上下学时段接送车辆乱停，学生过马路很危险，"
+        "希望学校和交警错峰放学、设置临时停车区。",
+        channel=Channel.LETTER,
+        category=by_code.get("education"),
+        town=town,
+        contact_name="郑女士",
+        contact_phone="13900000013",
+        actor=clerk,
+        recorded_by=clerk,
+        idempotency_key="demo-office-referred",
+    )
+    perform(referred, "route", actor=clerk, data={"route": Route.OFFICE})
+    if referred.category and referred.category.department:
+        from intake.services import refer_to_department
+
+        due = timezone.localdate() + timedelta(days=30)
+        task = refer_to_department(appeal=referred, department=referred.category.department, due_date=due, actor=clerk)
+        if users.get("govoffice") is not None:
+            perform(task, "assign", actor=users["govoffice"], note="（演示）请区教育局会同交警部门办理并答复来信人。")
     tz = timezone.get_current_timezone()
-    for appeal, day in ((withdrawn, 18), (waiting, 20), (recorded, 22)):
+    for appeal, day in ((withdrawn, 18), (waiting, 20), (recorded, 22), (referred, 26)):
         _backdate(appeal, datetime(2023, 12, day, 9, 30, tzinfo=tz))
 
 
