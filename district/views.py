@@ -27,6 +27,7 @@ from accounts.selectors import (
 from accounts.services import free_username
 from core.exceptions import DomainError
 from core.forms import refuse_into, submit
+from core.revealed import remember_revealed, take_revealed
 from core.services import log_personal_data_access
 from district import selectors
 from district.models import Department, Party, Sector
@@ -131,8 +132,6 @@ def _issued(request, kind: str, person, link):
 
 # Department liaisons (部门联络员): the office adds them, re-issues their links and records who leaves.
 
-REVEALED_LIAISON = "district.revealed_liaison"
-
 
 def _clerk_only(request) -> None:
     if not is_clerk(request.user):
@@ -150,7 +149,7 @@ def liaisons(request):
     """Departments with their liaisons; those with none in post cannot receive work, and say so."""
     _clerk_only(request)
     # A phone appears in full once, right after the clerk asked for it (and it was logged).
-    revealed = request.session.pop(REVEALED_LIAISON, None)
+    revealed = take_revealed(request, "accounts.liaison")
     unstaffed = request.GET.get("unstaffed") == "1"
     page = Paginator(departments_with_liaisons(unstaffed_only=unstaffed), 50).get_page(request.GET.get("page"))
     for department in page:
@@ -172,7 +171,7 @@ def liaison_phone(request, pk: int):
     """Reveal one liaison's phone to the clerk (audited), back on the list as it was."""
     liaison = _liaison_or_404(request, pk)
     services.reveal_liaison_phone(user=liaison, viewer=request.user)
-    request.session[REVEALED_LIAISON] = liaison.pk
+    remember_revealed(request, "accounts.liaison", liaison.pk)
     query = request.GET.urlencode()
     return redirect(reverse("district:liaisons") + (f"?{query}" if query else ""))
 

@@ -138,6 +138,12 @@ def may_see_contact(viewer, appeal: Appeal) -> bool:
     return bool(getattr(viewer, "is_authenticated", False)) and handles_appeal(viewer, appeal)
 
 
+def contact_of(appeal: Appeal) -> dict[str, str]:
+    """The appeal's contact details in full (for a handler who asked to see them, the access audited
+    by `intake.services.reveal_contact`)."""
+    return {"contact_name": appeal.contact_name, "contact_phone": appeal.contact_phone, "address": appeal.address}
+
+
 def opens_as_staff(viewer, appeal: Appeal) -> bool:
     """Whether the viewer sees the appeal as staff (office, leaders, its handlers, whoever recorded it
     for the citizen) and not only as the citizen who sent it: the citizen follows it on the tracking

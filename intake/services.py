@@ -454,14 +454,13 @@ def withdraw_personal_data(*, appeal: Appeal, actor) -> Appeal:
 
 def reveal_contact(*, appeal: Appeal, viewer, purpose: str = "") -> dict[str, str]:
     """Unmasked contact details for a handler; the access is audited."""
-    from intake.selectors import may_see_contact
+    from intake.selectors import contact_of, may_see_contact
 
     if not may_see_contact(viewer, appeal):
         raise Refused(_("只有办理该诉求的人员可以查看联系方式。"))
-    log_personal_data_access(
-        user=viewer, target=appeal, fields=["contact_name", "contact_phone", "address"], purpose=purpose
-    )
-    return {"contact_name": appeal.contact_name, "contact_phone": appeal.contact_phone, "address": appeal.address}
+    contact = contact_of(appeal)
+    log_personal_data_access(user=viewer, target=appeal, fields=list(contact), purpose=purpose)
+    return contact
 
 
 @transaction.atomic

@@ -222,13 +222,17 @@ def test_the_workstation_lists_bookings_with_phones_masked_and_reveals_one_on_pu
     html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
     assert "13812345678" not in html and "138****5678" in html and "139****4321" in html
     assert PersonalDataAccess.objects.count() == 0
-    response = client.post(f"/grassroots/office/days/{day.pk}/phone/{mine.pk}/")
+    response = client.post(f"/grassroots/office/days/{day.pk}/phone/{mine.pk}/", follow=True)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.redirect_chain == [(f"/grassroots/office/days/{day.pk}/", 302)]
     assert 'href="tel:13812345678"' in html and "13987654321" not in html  # only the booking asked for
     access = PersonalDataAccess.objects.get()
     assert (access.user, access.object_id, access.fields) == (cast.member, mine.pk, "phone")
     assert access.purpose == "联系预约群众"
+    # Reloading the page shows it masked again and logs nothing more.
+    html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert "13812345678" not in html and "138****5678" in html
+    assert PersonalDataAccess.objects.count() == 1
 
 
 def test_only_who_runs_the_workstation_may_reveal_a_bookings_phone(client, cast):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_member, is_office
 from core.exceptions import DomainError
+from core.revealed import remember_revealed, take_revealed
 from core.unsaved import unsaved_input
 from core.workflow import workflow_for
 from grassroots import selectors, services
@@ -133,8 +134,8 @@ def workstation_contact(request, pk: int):
     return _ws_page(request, ws, status=400, contact_form=form)
 
 
-def _day_page(request, day, ws, *, revealed: dict | None = None, cancel_form=None, status=200):
-    """The reception day's bookings: phones masked, but the one revealed on purpose (`{pk: phone}`),
+def _day_page(request, day, ws, *, cancel_form=None, status=200):
+    """The reception day's bookings: phones masked, but the one just revealed on purpose (audited),
     each with the actions its state offers now and the last change of its state (who, when, why)."""
     appointments = list(selectors.appointments_of(day).select_related("contact"))
     runs = runs_workstation(request.user, ws)
@@ -142,8 +143,9 @@ def _day_page(request, day, ws, *, revealed: dict | None = None, cancel_form=Non
     workflow = workflow_for(Appointment)
     attend, day_has_come = workflow.action("attend"), day.date <= timezone.localdate()
     unsaved = unsaved_input(request)
+    revealed = take_revealed(request, "grassroots.appointment") if runs else None
     for a in appointments:
-        a.revealed_phone = (revealed or {}).get(a.pk, "")
+        a.revealed_phone = a.phone if a.pk == revealed else ""
         a.last_change = last_changes.get(a.pk)
         if a.last_change:
             a.last_change.label = workflow.action(a.last_change.action).label
@@ -213,15 +215,14 @@ def reception_day_cancel(request, pk: int):
 @require_POST
 def appointment_phone(request, pk: int, appointment_pk: int):
     day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
-    ws = _workstation_for(request, day.workstation_id)
+    _workstation_for(request, day.workstation_id)
     appointment = get_object_or_404(day.appointments.select_related("reception_day__workstation"), pk=appointment_pk)
     try:
-        phone = services.reveal_appointment_phone(
-            appointment=appointment, viewer=request.user, purpose=_("联系预约群众")
-        )
+        services.reveal_appointment_phone(appointment=appointment, viewer=request.user, purpose=_("联系预约群众"))
     except DomainError as exc:
         raise PermissionDenied(exc.message) from exc
-    return _day_page(request, day, ws, revealed={appointment.pk: phone})
+    remember_revealed(request, "grassroots.appointment", appointment.pk)
+    return redirect("grassroots:day", pk=day.pk)
 
 
 @login_required

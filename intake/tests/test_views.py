@@ -136,9 +136,14 @@ def test_office_sees_masked_contact_until_revealing_which_is_audited(client, cas
     page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
     assert "139****5678" in page and "13912345678" not in page
     assert not PersonalDataAccess.objects.exists()
-    page = client.post(f"/appeals/office/{appeal.pk}/contact/").content.decode()
-    assert "13912345678" in page
+    response = client.post(f"/appeals/office/{appeal.pk}/contact/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/appeals/office/{appeal.pk}/"
+    assert "13912345678" in response.content.decode()
     assert PersonalDataAccess.objects.filter(user=cast.clerk).count() == 1
+    # Reloading the page (a GET, not the form again) masks the contact and logs nothing more.
+    page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
+    assert "139****5678" in page and "13912345678" not in page
+    assert PersonalDataAccess.objects.count() == 1
 
 
 def test_appeal_invisible_to_an_unrelated_member_is_404(client, cast):

@@ -13,6 +13,7 @@ from core.exceptions import DomainError
 from core.http import as_int
 from core.paginator import CappedPaginator
 from core.privacy import masked
+from core.revealed import remember_revealed, take_revealed
 from core.services import attachments_of
 from core.workflow import done_message, perform, workflow_for
 from district.models import Town
@@ -131,7 +132,9 @@ def appeal_detail(request, pk: int):
     if not selectors.opens_as_staff(request.user, appeal):
         # The citizen's own appeal: their page, not the office's audit trail with staff names and notes.
         return redirect("intake:track-detail", code=appeal.tracking_code)
-    return _detail(request, appeal)
+    # The contact revealed just before (the access logged then) is shown once, then masked again.
+    revealed = take_revealed(request, "intake.appeal") == appeal.pk and selectors.may_see_contact(request.user, appeal)
+    return _detail(request, appeal, revealed=selectors.contact_of(appeal) if revealed else None)
 
 
 @login_required
@@ -139,10 +142,11 @@ def appeal_detail(request, pk: int):
 def appeal_reveal(request, pk: int):
     appeal = selectors.get_appeal_for(request.user, pk)
     try:
-        revealed = services.reveal_contact(appeal=appeal, viewer=request.user, purpose=_("办理诉求"))
+        services.reveal_contact(appeal=appeal, viewer=request.user, purpose=_("办理诉求"))
     except DomainError as exc:
         raise PermissionDenied(exc.message) from exc
-    return _detail(request, appeal, revealed=revealed)
+    remember_revealed(request, "intake.appeal", appeal.pk)
+    return redirect(appeal.get_absolute_url())
 
 
 @login_required
