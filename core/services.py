@@ -3,6 +3,7 @@
 import secrets
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,12 @@ def store_attachment(
     allowed: set[str] | None = None,
 ) -> Attachment:
     """Check an upload by size and content and attach it to target."""
+    from core.visibility import visibility_for
+
+    if visibility_for(type(target)) is None:
+        # `core.views.attachment_download` serves a file only to who may see its record: without a
+        # declared visibility nobody, not even the uploader, could download it again.
+        raise ImproperlyConfigured(f"{type(target)._meta.label} declares no visibility (core.visibility)")
     mime, digest = check_upload(upload, allowed=allowed)
     attachment = Attachment(
         content_type=ContentType.objects.get_for_model(target),

@@ -9,8 +9,11 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from core.nav import NavItem, register_nav
+        from core.visibility import register_visibility
         from supervision import workflow  # noqa: F401  (registers the workflows)
-        from supervision.selectors import can_use_supervision
+        from supervision.selectors import can_use_supervision, progress_reports_visible_to
+
+        register_visibility("supervision.ProgressReport", progress_reports_visible_to)
 
         register_nav(NavItem("office", _("督办"), "supervision:tasks", "clipboard-check", 50, can_use_supervision))
         register_nav(

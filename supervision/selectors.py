@@ -39,6 +39,11 @@ def tasks_visible_to(viewer):
     return _task_qs().filter(scope)
 
 
+def progress_reports_visible_to(viewer):
+    """Progress reports (and so their attachments) of the tasks viewer may see."""
+    return ProgressReport.objects.filter(task__in=tasks_visible_to(viewer).values("pk"))
+
+
 def get_task_for(viewer, pk: int) -> SupervisionTask:
     """One task, or 404 when viewer may not see it."""
     return get_object_or_404(tasks_visible_to(viewer).prefetch_related("co_departments"), pk=pk)

@@ -93,3 +93,18 @@ def test_a_file_is_downloaded_with_the_extension_of_what_it_holds(client, cast, 
     client.force_login(cast.member)
     disposition = client.get(f"/files/{att.token}/")["Content-Disposition"]
     assert f"filename*=utf-8''{quote(served)}" in disposition or f'filename="{served}"' in disposition
+
+
+def test_a_file_is_not_stored_for_a_record_nobody_could_download_it_from(cast):
+    """`attachment_download` serves a file only to who may see its record: a record type without a
+    declared visibility is refused when the file is stored, not found out when nobody can open it."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.models import Attachment
+    from core.services import store_attachment
+
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    with pytest.raises(ImproperlyConfigured):
+        store_attachment(target=cast.clerk, upload=upload, actor=cast.clerk)
+    assert not Attachment.objects.exists()
