@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from core.http import page_path
 from core.nav import nav_for, office_menus, works_in_office
 from core.selectors import current_committee
 
@@ -15,6 +16,8 @@ def site(request):
         # Pages shared by both sides (the error pages) keep the reader's own navigation.
         "works_in_office": works_in_office(user),
         "base_template": "base_office.html" if works_in_office(user) else "base_portal.html",
+        # The `next` of a page's forms (core.http.page_path).
+        "page_path": page_path(request),
     }
     if user.is_authenticated:
         from notifications.selectors import unread_count

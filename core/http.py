@@ -17,6 +17,14 @@ def local_url(request, candidate: str | None, fallback: str) -> str:
     return fallback
 
 
+def page_path(request) -> str:
+    """Where a form on this page should send the browser back to (its `next`): the page's own path
+    when it was opened with GET; "" when it was rendered in answer to a POST (a refused form shown
+    again at the form's own, POST-only, URL), so that the receiving view falls back to the record's
+    page instead of sending the browser to a URL that answers 405."""
+    return request.get_full_path() if request.method in ("GET", "HEAD") else ""
+
+
 def as_int(value) -> int | None:
     """The whole number a query or form value spells in ASCII digits, else None.
 

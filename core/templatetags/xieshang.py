@@ -1,6 +1,7 @@
 from django import template
 from django.urls import reverse
 
+from core.http import page_path
 from core.privacy import masked
 from core.unsaved import unsaved_input
 from core.workflow import _registry, history_for
@@ -26,7 +27,7 @@ def workflow_panel(context, obj, show_history: bool = True):
         "state_label": wf.state_label(state),
         "actions": actions,
         "post_url": reverse("core:transition", args=[obj._meta.label_lower, obj.pk]),
-        "next": request.get_full_path(),
+        "next": page_path(request),
         "history": history_for(obj) if show_history else [],
         "csrf_token": context.get("csrf_token"),
         **unsaved_input(request, offered=[a.name for a in actions]),

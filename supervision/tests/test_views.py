@@ -128,6 +128,21 @@ def test_progress_with_attachment(client, task, cast):
     assert response.status_code == 302
     page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
     assert "完成专项检查" in page and "检查记录.pdf" in page
+    # The file downloads again for the departments and the office, not for a department not on the task.
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from core.models import Attachment
+    from district.tests.factories import DepartmentFactory
+
+    outsider = UserFactory(roles=[Role.DEPT_LIAISON], department=DepartmentFactory())
+    url = reverse("core:attachment", args=[Attachment.objects.get().token])
+    assert url in page
+    for who, status in ((cast.liaison, 200), (cast.other_liaison, 200), (cast.clerk, 200), (outsider, 404)):
+        client.force_login(who)
+        response = client.get(url)
+        assert response.status_code == status, who
+        if status == 200:
+            assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_bad_progress_percent_rerenders_the_form(client, task, cast):
@@ -138,6 +153,28 @@ def test_bad_progress_percent_rerenders_the_form(client, task, cast):
     )
     assert response.status_code == 400
     assert "进展说明保留" in response.content.decode()
+
+
+def test_a_button_pressed_on_a_refused_forms_page_comes_back_to_the_task_not_to_the_form_url(client, task, cast):
+    """A refused form is shown again at its own POST-only URL; the page's other forms must not send
+    the browser back there (it would answer 405 after their action was done)."""
+    import re
+
+    advance(task, cast, "acked")
+    client.force_login(cast.liaison)
+    progress_url = reverse("supervision:task_progress", args=[task.pk])
+    page = client.post(progress_url, {"percent": 140, "text": "进展说明保留"}).content.decode()
+    nexts = re.findall(r'name="next" value="([^"]*)"', page)
+    assert nexts and progress_url not in nexts
+    response = client.post(
+        reverse("core:transition", args=["supervision.supervisiontask", task.pk]),
+        {"action": "start", "next": nexts[0]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("supervision:task", args=[task.pk])
+    task.refresh_from_db()
+    assert task.status == "in_progress"
 
 
 def test_government_office_transfers_from_the_report_page(client, world, cast):
