@@ -38,6 +38,7 @@ from insight.selectors.scope import Period, Scope
 from intake.models import Appeal, AppealCategory, AppealStatus, Channel, Satisfaction
 from intake.selectors import SATISFACTION_NOTE as APPEAL_SATISFACTION_NOTE
 from intake.selectors import rating_counts as appeal_rating_counts
+from intake.selectors import referred_to
 from opinions.models import OpinionReport
 from opinions.models import Status as OpinionStatus
 from proposals.models import REPLYING_ROLES, Proposal, ProposalAssignment, ProposalReply
@@ -184,7 +185,8 @@ def appeal_base(scope: Scope, period: Period) -> QuerySet[Appeal]:
     if period.category is not None:
         qs = qs.filter(category=period.category)
     if scope.department_id:
-        qs = qs.filter(department_id=scope.department_id)
+        # A department's appeals are those referred to it: what its liaisons can open from the figures.
+        qs = qs.filter(pk__in=referred_to(scope.department_id))
     return qs.order_by()
 
 
@@ -392,7 +394,7 @@ def overdue_counts(scope: Scope, today: date | None = None, *, town=None, catego
                 )
             )
         )
-        appeals = appeals.filter(department_id=scope.department_id)
+        appeals = appeals.filter(pk__in=referred_to(scope.department_id))
     appeal_filters = {}
     if town is not None:
         appeals = appeals.filter(town=town)

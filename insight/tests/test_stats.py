@@ -152,9 +152,27 @@ def test_the_unset_row_comes_after_a_named_one_with_as_many_appeals(data):
     assert values(stats.appeals_by_category(EVERYTHING, YEAR_2022)) == [("养老", 2), ("教育", 2), ("未分类", 2)]
 
 
-def test_department_scope_counts_only_that_departments_appeals(data):
+def refer(appeal_on: date, department) -> None:
+    """Refer the appeal received that day to a department, as 转交部门办理 does (its supervision task)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from intake.models import Appeal
+
+    referred = Appeal.objects.get(created_at__date=appeal_on)
+    SupervisionTask.objects.create(
+        title=referred.title,
+        source_type=ContentType.objects.get_for_model(Appeal),
+        source_id=referred.pk,
+        lead_department=department,
+    )
+
+
+def test_department_scope_counts_only_the_appeals_referred_to_it(data):
+    """What its liaisons can open from the figures: not the appeals whose category names it, unreferred."""
     scope = Scope(DEPARTMENT, department_id=data["dept"].pk)
-    assert values(stats.appeals_by_category(scope, YEAR_2022)) == [("教育", 2)]
+    assert values(stats.appeals_by_category(scope, YEAR_2022)) == []
+    refer(date(2022, 3, 3), data["dept"])
+    assert values(stats.appeals_by_category(scope, YEAR_2022)) == [("教育", 1)]
 
 
 @override_config(INSIGHT_APPEAL_ANSWER_DAYS=15)
@@ -168,6 +186,7 @@ def test_overdue_counts_open_items_past_their_deadline(data, cast):
     )
     SupervisionTask.objects.create(title="未到期", status=TaskStatus.IN_PROGRESS, due_date=date(2022, 5, 1))
     SupervisionTask.objects.create(title="他部门逾期", status=TaskStatus.OVERDUE, due_date=date(2022, 2, 1))
+    refer(date(2022, 3, 15), dept)
     fig = stats.overdue_counts(EVERYTHING, today=date(2022, 4, 1))
     # Appeals still open and received on or before 03-17 (15 days before 04-01): 2021-12-31 and 2022-03-15;
     # the one of 03-20 is still within its 15 days, whatever the dashboard's period.
