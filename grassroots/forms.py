@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, StyledFormMixin
 from core.validators import validate_phone
-from district.models import Community, Department
+from district.models import Community, Department, Member
 from grassroots.models import Contact, ServiceType
 from intake.models import Outcome
 
@@ -119,6 +119,17 @@ class MicroConsultationForm(StyledFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("协商结果"), choices=Outcome.choices)
     plan_due_date = forms.DateField(label=_("计划完成日期（制定计划时必填）"), required=False, widget=DATE)
     outcome_note = forms.CharField(label=_("结果说明"), widget=forms.Textarea(attrs={"rows": 3}))
+    members = forms.ModelMultipleChoiceField(
+        label=_("参加的小组委员"),
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("只计入勾选的委员的履职记录"),
+    )
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group is not None:
+            self.fields["members"].queryset = group.members.order_by("name")
 
     def clean_residents(self):
         names = _lines(self.cleaned_data["residents"])

@@ -397,7 +397,13 @@ def log_micro_consultation(
     if not (outcome_note or "").strip():
         raise Refused(_("请填写结果说明。"), fields={"outcome_note": _("必填")})
     outcome, plan_due_date = validate_outcome({"outcome": outcome, "plan_due_date": plan_due_date})
-    members = list(members) or list(issue.group.members.all())
+    # Only the group's members who were there are recorded present (and so earn the duty points).
+    members = list(members)
+    if not members:
+        raise Refused(_("请勾选参加协商的小组委员。"), fields={"members": _("必填")})
+    in_group = set(issue.group.members.values_list("pk", flat=True))
+    if any(m.pk not in in_group for m in members):
+        raise Refused(_("只能勾选本小组的委员。"), fields={"members": _("不是本小组委员")})
     meeting = Meeting(
         kind=MeetingKind.MICRO,
         title=_("微协商：%(title)s") % {"title": issue.title},
@@ -468,6 +474,17 @@ def link_proposal(
     issue._history_user = actor
     issue.save()
     return issue
+
+
+def record_proposal_from_issue(*, issue: DutyIssue, proposal) -> None:
+    """A proposal drafted from the issue was submitted (the proposal's own submit step calls this): the
+    issue shows it, and the group counts it once, not again as a title recorded by hand."""
+    issue.proposal_type = ContentType.objects.get_for_model(proposal)
+    issue.proposal_id = proposal.pk
+    issue.proposal_title = str(proposal.title)[:200]
+    issue.proposal_submitted_on = timezone.localtime(proposal.submitted_at).date()
+    issue._history_user = getattr(proposal, "_history_user", None)
+    issue.save(update_fields=["proposal_type", "proposal_id", "proposal_title", "proposal_submitted_on"])
 
 
 # Community-affairs consultation

@@ -190,6 +190,7 @@ def test_micro_consultation_creates_the_meeting_and_resolves_the_issue(cast, gro
         outcome=Outcome.ON_THE_SPOT,
         outcome_note="当场明确由燃气公司负责整改",
         actor=cast.member,
+        members=[cast.member.member],
     )
     meeting = Meeting.objects.get(pk=micro.meeting_id)
     assert meeting.kind == MeetingKind.MICRO and meeting.subject == issue
@@ -211,6 +212,34 @@ def test_micro_consultation_creates_the_meeting_and_resolves_the_issue(cast, gro
         )
 
 
+def test_only_the_group_members_ticked_are_recorded_present(cast, group):
+    """Each member recorded present earns duty points: only those who were there, and of this group."""
+    from district.tests.factories import MemberFactory
+
+    there, away = cast.member.member, MemberFactory()
+    group.members.add(away)
+    kwargs = dict(
+        starts_at=timezone.now(),
+        department=DepartmentFactory(),
+        dept_head_name="x",
+        residents=["甲"],
+        summary="s",
+        outcome=Outcome.EXPLANATION,
+        outcome_note="n",
+        actor=cast.member,
+    )
+    issue = DutyIssueFactory(group=group, created_by=cast.member)
+    with pytest.raises(Refused) as err:
+        services.log_micro_consultation(issue=issue, members=[], **kwargs)
+    assert "members" in err.value.fields
+    with pytest.raises(Refused):
+        services.log_micro_consultation(issue=issue, members=[there, MemberFactory()], **kwargs)
+    assert not Meeting.objects.exists()
+    micro = services.log_micro_consultation(issue=issue, members=[there], **kwargs)
+    present = Meeting.objects.get(pk=micro.meeting_id).participants.filter(role=ParticipantRole.MEMBER)
+    assert list(present.values_list("member", flat=True)) == [there.pk]
+
+
 def test_micro_consultation_needs_residents_and_a_plan_date(cast, group):
     issue = DutyIssueFactory(group=group, created_by=cast.member)
     kwargs = dict(
@@ -221,6 +250,7 @@ def test_micro_consultation_needs_residents_and_a_plan_date(cast, group):
         summary="s",
         outcome_note="n",
         actor=cast.member,
+        members=[cast.member.member],
     )
     with pytest.raises(Refused):
         services.log_micro_consultation(residents=[], outcome=Outcome.ON_THE_SPOT, **kwargs)
@@ -246,6 +276,7 @@ def test_group_report_counts_issues_micro_consultations_and_proposals(cast, grou
         outcome=Outcome.EXPLANATION,
         outcome_note="n",
         actor=cast.member,
+        members=[cast.member.member],
     )
     DutyIssueFactory(group=DutyGroupFactory(), created_by=cast.member, collected_on=datetime.date(2022, 4, 1))
     report = selectors.group_report(group, start=datetime.date(2022, 1, 1), end=datetime.date(2022, 12, 31))
@@ -305,6 +336,7 @@ def test_a_micro_consultation_cannot_be_recorded_before_it_takes_place(cast, gro
             outcome=Outcome.ON_THE_SPOT,
             outcome_note="n",
             actor=cast.member,
+            members=[cast.member.member],
         )
     assert err.value.message == "日期不能晚于今天。"
     issue.refresh_from_db()
@@ -506,3 +538,28 @@ def test_a_reception_day_that_has_ended_is_not_cancelled(cast, ws_day):
         services.cancel_reception_day(day=day, actor=cast.member, reason="补记")
     day.refresh_from_db()
     assert not day.is_cancelled
+
+
+def test_a_proposal_drafted_from_an_issue_is_linked_to_it_when_submitted_and_counted_once(cast, group):
+    from core.workflow import perform
+    from proposals.models import Kind
+    from proposals.services.drafting import create_proposal
+
+    issue = DutyIssueFactory(group=group, created_by=cast.member)
+    proposal = create_proposal(
+        actor=cast.member,
+        kind=Kind.INDIVIDUAL,
+        title="关于增开工业园区通勤班车的建议",
+        case="园区员工通勤难",
+        analysis="班次少",
+        suggestions="增开班车",
+        source=issue,
+    )
+    issue.refresh_from_db()
+    assert not issue.has_proposal  # a draft is not yet a proposal of the group
+    perform(proposal, "submit", actor=cast.member)
+    issue.refresh_from_db()
+    assert (issue.proposal_id, issue.proposal_title) == (proposal.pk, "关于增开工业园区通勤班车的建议")
+    assert issue.proposal_submitted_on == timezone.localdate()
+    today = timezone.localdate()
+    assert selectors.proposals_submitted(group, start=today, end=today) == 1

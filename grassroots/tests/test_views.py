@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -95,7 +96,12 @@ def test_micro_consultation_page_keeps_input_on_error_then_records(client, cast)
     issue = DutyIssueFactory(group=group, created_by=cast.member)
     dept = DepartmentFactory()
     client.force_login(cast.member)
+    # The form offers the group's members, the recording member ticked.
+    page = client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
+    assert f'name="members" value="{cast.member.member.pk}"' in page
+    assert re.search(rf'value="{cast.member.member.pk}"[^>]*checked', page)
     data = {
+        "members": [cast.member.member.pk],
         "starts_at": "2023-05-06T09:30",
         "department": dept.pk,
         "dept_head_name": "林局长",
@@ -540,3 +546,28 @@ def test_other_offices_read_a_reception_day_but_do_not_run_it(client, cast, role
     client.post(f"/grassroots/office/days/{day.pk}/cancel/", {"reason": "台风"})
     day.refresh_from_db()
     assert not day.is_cancelled
+
+
+def test_an_issue_whose_proposal_was_submitted_online_links_to_it_and_offers_no_paper_record(client, cast):
+    from core.workflow import perform
+    from proposals.models import Kind
+    from proposals.services.drafting import create_proposal
+
+    group = DutyGroupFactory()
+    group.members.add(cast.member.member)
+    issue = DutyIssueFactory(group=group, created_by=cast.member)
+    client.force_login(cast.member)
+    assert "记录已提交的提案" in client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
+    proposal = create_proposal(
+        actor=cast.member,
+        kind=Kind.INDIVIDUAL,
+        title="关于通勤班车的建议",
+        case="c",
+        analysis="a",
+        suggestions="s",
+        source=issue,
+    )
+    perform(proposal, "submit", actor=cast.member)
+    page = client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
+    assert f'href="/proposals/{proposal.pk}/">关于通勤班车的建议</a>' in page
+    assert "记录已提交的提案" not in page

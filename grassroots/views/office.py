@@ -30,6 +30,7 @@ from grassroots.forms import (
 from grassroots.models import Appointment, Contact, ReceptionDay, Workstation
 from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
 from intake.models import Outcome
+from intake.predicates import member_id_of
 from intake.selectors import find_by_tracking_code
 from proposals.predicates import may_draft_proposal
 
@@ -324,11 +325,14 @@ def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
             "micros": list(issue.micro_consultations.all()),
             "micro_form": micro_form
             or MicroConsultationForm(
+                group=issue.group,
                 initial={
                     "department": issue.department_id,
                     "dept_head_name": issue.department.head_name if issue.department else "",
                     "place": issue.group.room,
-                }
+                    # The member recording it was there, as a rule; the others are ticked by hand.
+                    "members": [m for m in [member_id_of(request.user)] if m is not None],
+                },
             ),
             "link_form": link_form or LinkProposalForm(initial={"title": issue.title}),
             "outcomes": Outcome.choices,
@@ -352,12 +356,13 @@ def issue(request, pk: int):
 @require_POST
 def issue_micro(request, pk: int):
     item = selectors.get_issue_for(request.user, pk)
-    form = MicroConsultationForm(request.POST)
+    form = MicroConsultationForm(request.POST, group=item.group)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.log_micro_consultation(
                 issue=item,
+                members=data["members"],
                 starts_at=data["starts_at"],
                 place=data["place"],
                 department=data["department"],

@@ -290,3 +290,9 @@ def on_submit(proposal: Proposal, *, actor, **kwargs) -> None:
     if proposal.session_id is None:
         proposal.session = session_for(timezone.localtime(now).year)
     proposal.save(update_fields=["submitted_at", "session"])
+    source = proposal.source
+    if source is not None and source._meta.label_lower == "grassroots.dutyissue":
+        from grassroots.services import record_proposal_from_issue
+
+        proposal._history_user = actor
+        record_proposal_from_issue(issue=source, proposal=proposal)
