@@ -68,6 +68,9 @@ class Action:
     # Whether the holders of the target state are told (False when the effect notifies the people
     # concerned itself, e.g. an action that leaves the state as it was).
     notify_holders: bool = True
+    # Whether the note goes into the notification too (False when it is the office's working note on
+    # what it checked, not a message for whoever is told: it stays in the audit trail).
+    note_in_notice: bool = True
     # When set, (user, obj) -> whether to offer the action now (a vote to announce once one exists).
     # Only what is offered is listed; `perform` still relies on the guard for its readable refusal.
     offered: Predicate | str | None = None
@@ -88,6 +91,9 @@ class Workflow:
     status_field: str = "status"
     # holders(obj, state) -> users who must act next; they are notified on entering the state.
     holders: Callable[[Any, str], Iterable[Any]] | str | None = None
+    # watchers(obj, state) -> users told of progress on entering the state without being asked to act
+    # (a proposer told that the proposal was filed, or handed to its units).
+    watchers: Callable[[Any, str], Iterable[Any]] | str | None = None
     # visible(viewer) -> QuerySet of objects this viewer may see (the object-level permission).
     visible: Callable[[Any], models.QuerySet] | str | None = None
     # inbox(user) -> QuerySet of objects waiting for this user (dashboard "待办").
@@ -323,11 +329,14 @@ def _waits_for(wf: Workflow, obj, user) -> bool:
 
 
 def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
-    if not wf.holders:
+    if not (wf.holders or wf.watchers):
         return
     from notifications.services import notify
 
-    users = [u for u in _resolve(wf.holders)(obj, change.to_state) if u.pk != change.actor_id]
+    users = list(_resolve(wf.holders)(obj, change.to_state)) if wf.holders else []
+    if wf.watchers:
+        users += [u for u in _resolve(wf.watchers)(obj, change.to_state) if u not in users]
+    users = [u for u in users if u.pk != change.actor_id]
     if not users:
         return
     # "Waiting for you" only to those who may take a next step, or whose inbox the object is now in
@@ -347,7 +356,7 @@ def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
                 event_key=f"status:{change.pk}",
                 title=title,
                 params=words,
-                body=change.note,
+                body=change.note if wf.action(change.action).note_in_notice else "",
                 target=obj,
             )
 

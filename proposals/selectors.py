@@ -139,6 +139,14 @@ def holders(proposal: Proposal, state: str):
     return list(proposers(proposal))
 
 
+def watchers(proposal: Proposal, state: str):
+    """Who is told of progress on entering state without having to act: the proposers, when their
+    proposal is filed (with its number) and when it is handed to its units (with the deadline)."""
+    if state in (S.FILED, S.ASSIGNED):
+        return list(proposers(proposal))
+    return []
+
+
 def inbox(user) -> QuerySet[Proposal]:
     """Proposals waiting for this user."""
     if not getattr(user, "is_authenticated", False):

@@ -210,6 +210,8 @@ WORKFLOW = register(
                 fields=("reply_class",),
                 guard=f"{SERVICES}.handling.guard_approve_reply",
                 effect=f"{SERVICES}.handling.on_approve_reply",
+                # The office's note on the unit's reply (答复规范, say) is not a message for the proposers.
+                note_in_notice=False,
             ),
             Action(
                 "return_reply",
@@ -273,6 +275,7 @@ WORKFLOW = register(
             ),
         ],
         holders="proposals.selectors.holders",
+        watchers="proposals.selectors.watchers",
         visible="proposals.selectors.proposals_visible_to",
         inbox="proposals.selectors.inbox",
     )

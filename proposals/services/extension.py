@@ -141,3 +141,15 @@ def _decide(proposal: Proposal, request: ExtensionRequest, *, actor, state: str,
         },
         target=proposal,
     )
+    if state == ExtensionState.APPROVED:
+        # The proposers wait for the reply: they are told it will come later, not why the unit asked.
+        from proposals.selectors import proposers
+
+        notify(
+            recipients=list(proposers(proposal)),
+            event_key=f"proposal:{proposal.pk}:extension:{request.pk}:proposers",
+            title=gettext_lazy("“%(title)s”答复期限延长"),
+            body=gettext_lazy("承办单位的答复期限延至%(due)s。"),
+            params={"title": proposal.title[:60], "due": due.isoformat() if due else "—"},
+            target=proposal,
+        )

@@ -173,6 +173,18 @@ def test_the_requester_and_the_units_liaisons_are_told_the_answer(handling, cast
     assert not Notification.objects.filter(recipient=cast.other_liaison, event_key__contains=":extension:").exists()
 
 
+def test_the_proposer_is_told_of_an_approved_extension_not_of_the_units_reasons(handling, cast):
+    ask(handling, cast.liaison)
+    decide(handling, cast.proposal, "refuse_extension", note="请按期答复")
+    assert not Notification.objects.filter(recipient=cast.member, event_key__contains=":extension:").exists()
+    ask(handling, cast.liaison)
+    decide(handling, cast.proposal, "approve_extension", note="同意延期一个月")
+    note = Notification.objects.get(recipient=cast.member, event_key__contains=":extension:")
+    handling.refresh_from_db()
+    assert "答复期限延长" in note.shown_title and handling.reply_due.isoformat() in note.shown_body
+    assert "需跨部门协调" not in note.shown_body
+
+
 def test_every_step_is_on_the_timeline_with_who_and_why(handling, cast):
     ask(handling, cast.liaison)
     decide(handling, cast.proposal, "approve_extension", note="同意延期一个月")

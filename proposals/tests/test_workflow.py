@@ -650,3 +650,39 @@ def test_conversion_leaves_a_report_linked_back(cast):
     perform(proposal, "convert", actor=cast.proposal, note="转信息", data={"ground": "other", "conversion": "letter"})
     assert proposal.conversion == "letter" and proposal.converted_report is None
     assert not OpinionReport.objects.exists()
+
+
+def test_the_proposer_is_told_when_the_proposal_is_filed_and_handed_to_its_units(
+    cast, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+    from proposals.tests.factories import assigned
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = assigned(cast)
+    titles = [n.shown_title for n in Notification.objects.filter(recipient=cast.member).order_by("id")]
+    assert any("有新进展" in t and str(Status.FILED.label) in t for t in titles)
+    assert any("有新进展" in t and str(Status.ASSIGNED.label) in t for t in titles)
+    assert proposal.status == Status.ASSIGNED
+
+
+def test_the_offices_note_on_approving_a_reply_is_not_sent_to_the_proposer(cast, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+    from proposals.tests.factories import contact, in_progress, reply_classes
+
+    reply_classes()
+    proposal = in_progress(cast)
+    contact(cast, proposal)
+    services.submit_reply(
+        proposal=proposal,
+        actor=cast.liaison,
+        reply_class=ReplyClass.objects.get(code="A"),
+        body="答复如下",
+        signed_by="局长",
+    )
+    proposal.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(proposal, "approve_reply", actor=cast.proposal, note="答复规范，格式完整", data={"reply_class": "A"})
+    told = Notification.objects.filter(recipient=cast.member, event_key__startswith="status:").order_by("-id").first()
+    assert str(Status.REPLIED.label) in told.shown_title
+    assert "答复规范" not in told.shown_body
