@@ -703,3 +703,18 @@ def test_second_round_reply_form_starts_with_the_first_rounds_signer_and_contact
     fresh = in_progress(cast)
     initial = login(client, cast.liaison).get(fresh.get_absolute_url()).context["reply_form"].initial
     assert "signed_by" not in initial and initial["contact_name"] == cast.liaison.display
+
+
+def test_a_refused_unit_change_request_is_shown_as_refused_not_as_pending(client, cast):
+    from core.workflow import perform
+    from proposals.tests.factories import assigned
+
+    proposal = assigned(cast)
+    perform(proposal, "request_return", actor=cast.liaison, note="不属于我局职责")
+    client.force_login(cast.proposal)
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert 'data-testid="return-pending"' in page
+    perform(proposal, "refuse_return", actor=cast.proposal, note="属于教育局职责")
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert 'data-testid="return-pending"' not in page
+    assert 'data-testid="return-refused"' in page and "不属于我局职责" in page
