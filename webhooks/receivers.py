@@ -21,7 +21,6 @@ def on_transition(sender, instance, change, workflow, **kwargs):
         "to_label": workflow.state_label(change.to_state),
         "at": timezone.localtime(change.created_at).isoformat(),
     }
-    code = getattr(instance, "tracking_code", None)
-    if code:
-        payload["tracking_code"] = code
+    # No tracking code and no personal data: the code lets whoever holds it withdraw an appeal or erase
+    # its contacts, and a receiver is told of every record of its kinds. It reads more through the API.
     record_event(label=label, event_id=payload["event_id"], payload=payload)

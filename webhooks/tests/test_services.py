@@ -132,3 +132,17 @@ def test_same_event_is_recorded_once_and_only_for_subscribers(cast, endpoint, re
     # Let the delivery's thread finish here, not in the middle of a later test (CI saw it reach the
     # database after this test had ended).
     assert wait_for(lambda: WebhookDelivery.objects.filter(event_id="e3", status="delivered").exists())
+
+
+def test_an_appeals_event_carries_neither_its_tracking_code_nor_its_contacts(cast, receiver):
+    """A receiver hears of every appeal; the code would let it withdraw them, the contacts are personal."""
+    from intake.models import Route
+    from intake.tests.factories import AppealFactory
+
+    WebhookEndpoint.objects.create(name="网格中心", url=receiver.url, secret="s", events=["intake.appeal"])
+    appeal = AppealFactory()
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    payload = WebhookDelivery.objects.get().payload
+    assert (payload["kind"], payload["id"], payload["to"]) == ("intake.appeal", appeal.pk, "routed")
+    text = json.dumps(payload, ensure_ascii=False)
+    assert appeal.tracking_code not in text and appeal.contact_phone not in text and "tracking_code" not in text
