@@ -26,10 +26,11 @@ def is_issue_group_member(user, issue) -> bool:
 
 # The 政协办公室 (clerks) and the workstation's members run it: its reception days, the residents'
 # bookings with their phone numbers, its contact log. The research, proposal and information offices
-# read its pages (`selectors.workstations_for`) but do not run it.
+# read its pages (`selectors.workstations_for`) but do not run it. So with a sector duty group: the
+# clerks and its members collect its issues and record its micro-consultations; the other offices read.
 runs_workstation = is_clerk | is_workstation_member
-runs_group = is_office | is_group_member
-handles_issue = is_office | is_issue_group_member
+runs_group = is_clerk | is_group_member
+handles_issue = is_clerk | is_issue_group_member
 records_community_consultation = is_office | is_member
 
 

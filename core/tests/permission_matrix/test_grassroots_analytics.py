@@ -2,8 +2,9 @@
 (analytics).
 
 Domain (domain.md §0, §5): a sector duty group's members collect livelihood issues, look into them
-and settle them (solved on the spot, a plan, or an explanation), with the office's support; a member
-of another duty group does not handle them. A workstation's members and the office run its reception
+and settle them (solved on the spot, a plan, or an explanation), with the office's clerks' support;
+a member of another duty group does not handle them, and the research, proposal and information
+offices read them only. A workstation's members and the office run its reception
 days: they record a booking as received or not come, or cancel it for the resident who phoned; the
 resident cancels their own with the booking's reference and phone number, which no account holds.
 Routing suggestions, duplicate pairs and candidate hot
@@ -27,7 +28,7 @@ from core.tests.permission_matrix.common import (
 from core.workflow import workflow_for
 
 # An issue of the duty group `member` belongs to (`other_member` is in no duty group).
-HANDLERS = OFFICE | {"member"}
+HANDLERS = CLERKS | {"member"}
 ISSUE_MATRIX = {
     "collected": {"investigate": HANDLERS, "drop": HANDLERS},
     "investigating": {"resolve": HANDLERS, "drop": HANDLERS},
