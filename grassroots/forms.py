@@ -70,6 +70,20 @@ class CancelDayForm(StyledFormMixin, forms.Form):
     )
 
 
+class RosterForm(StyledFormMixin, forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label=_("值班委员"), queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("说明"), max_length=200, required=False, help_text=_("如“与李委员调班”，被调整的委员会收到通知。")
+    )
+
+    def __init__(self, *args, workstation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if workstation is not None:
+            self.fields["members"].queryset = workstation.members.order_by("name")
+
+
 class GenerateDaysForm(StyledFormMixin, forms.Form):
     start = forms.DateField(label=_("起始日期"), widget=DATE)
     months = forms.IntegerField(label=_("月数"), min_value=1, max_value=24, initial=6)

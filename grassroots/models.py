@@ -89,6 +89,9 @@ class ReceptionDay(models.Model):
     def __str__(self) -> str:
         return f"{self.workstation} {self.date:%Y-%m-%d}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("grassroots:day", args=[self.pk])
+
 
 class Appointment(TimeStampedModel):
     """A resident's booking on a reception day; its states move only through `grassroots.workflow`."""

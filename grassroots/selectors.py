@@ -283,3 +283,19 @@ def get_community_consultation(viewer, pk: int) -> CommunityConsultation:
     return get_object_or_404(
         community_consultations(viewer).prefetch_related("positions", "tasks", "meeting__participants"), pk=pk
     )
+
+
+def last_roster_change(day: ReceptionDay):
+    """The day's last change of its duty roster (who, when, the note), or None: its history rows with
+    a roster change reason (`services.set_roster`)."""
+    row = (
+        day.history.exclude(history_change_reason__in=("", "cancel day"))
+        .exclude(history_change_reason__isnull=True)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if row is None:
+        return None
+    row.note = "" if row.history_change_reason == "roster" else row.history_change_reason
+    return row

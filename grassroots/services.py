@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
 from core.exceptions import Refused
 from core.workflow import perform
@@ -90,13 +92,45 @@ def generate_reception_days(*, workstation: Workstation, start: date, months: in
 
 
 @transaction.atomic
-def set_roster(*, day: ReceptionDay, members, actor) -> ReceptionDay:
-    """Put members on duty for a reception day; they must belong to the workstation."""
+def set_roster(*, day: ReceptionDay, members, actor, note: str = "") -> ReceptionDay:
+    """Put members on duty for a reception day (a member signing up, two swapping, the clerk
+    rearranging); they must belong to the workstation. The change is kept in the day's history (who,
+    when, the note), and the members put on or taken off duty are told."""
+    from notifications.services import notify
+
     _require(runs_workstation, actor, day.workstation, _("只有工作室的委员或政协办公室可以排班。"))
+    day = ReceptionDay.objects.select_for_update().select_related("workstation").get(pk=day.pk)
+    if day.is_cancelled:
+        raise Refused(_("这个接待日已经取消了，不能再排班。"))
+    if timezone.now() >= reception_window(day)[1]:
+        raise Refused(_("接待日已经结束，不能再排班。"))
+    members = list(members)
+    if not members:
+        raise Refused(_("请至少安排一位值班委员。"), fields={"members": _("必填")})
     allowed = set(day.workstation.members.values_list("pk", flat=True))
     if any(m.pk not in allowed for m in members):
-        raise Refused(_("值班委员必须是本工作室的委员。"))
+        raise Refused(_("值班委员必须是本工作室的委员。"), fields={"members": _("不是本工作室委员")})
+    before = set(day.on_duty.values_list("pk", flat=True))
+    after = {m.pk for m in members}
+    if before == after:
+        return day
+    day._history_user = actor
+    day._change_reason = (note or "").strip()[:100] or "roster"
     day.on_duty.set(members)
+    when = {"date": day.date.isoformat(), "ws": day.workstation.name, "note": (note or "").strip()[:200]}
+    for ids, title in (
+        (after - before, gettext_lazy("您已排入%(date)s%(ws)s接待日值班")),
+        (before - after, gettext_lazy("您不再担任%(date)s%(ws)s接待日值班")),
+    ):
+        users = User.objects.filter(member__pk__in=ids, is_active=True).exclude(pk=actor.pk)
+        notify(
+            recipients=users,
+            event_key=f"reception-duty:{day.pk}:{timezone.now().timestamp()}",
+            title=title,
+            body=gettext_lazy("%(note)s") if when["note"] else "",
+            params=when,
+            target=day,
+        )
     return day
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("office/workstations/<int:pk>/contacts/", office.workstation_contact, name="ws-contact"),
     path("office/days/<int:pk>/", office.reception_day, name="day"),
     path("office/days/<int:pk>/cancel/", office.reception_day_cancel, name="day-cancel"),
+    path("office/days/<int:pk>/roster/", office.reception_day_roster, name="day-roster"),
     path("office/days/<int:pk>/attended/<int:appointment_pk>/", office.appointment_attended, name="day-attended"),
     path("office/days/<int:pk>/phone/<int:appointment_pk>/", office.appointment_phone, name="day-phone"),
     path("groups/<int:pk>/", office.group, name="group"),

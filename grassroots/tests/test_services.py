@@ -563,3 +563,37 @@ def test_a_proposal_drafted_from_an_issue_is_linked_to_it_when_submitted_and_cou
     assert issue.proposal_submitted_on == timezone.localdate()
     today = timezone.localdate()
     assert selectors.proposals_submitted(group, start=today, end=today) == 1
+
+
+def test_a_member_signs_up_for_reception_duty_and_whoever_is_taken_off_is_told(cast):
+    from notifications.models import Notification
+
+    ws = WorkstationFactory()
+    colleague_user = cast.other_member
+    colleague = colleague_user.member
+    ws.members.add(cast.member.member, colleague)
+    day = ReceptionDayFactory(workstation=ws, date=timezone.localdate() + datetime.timedelta(days=7))
+    day.on_duty.set([colleague])
+    services.set_roster(day=day, members=[cast.member.member], note="与同事调班", actor=cast.member)
+    assert list(day.on_duty.all()) == [cast.member.member]
+    told = Notification.objects.get(recipient=colleague_user)
+    assert "不再担任" in told.shown_title and "与同事调班" in told.shown_body
+    assert not Notification.objects.filter(recipient=cast.member).exists()  # the one who did it
+    change = selectors.last_roster_change(day)
+    assert (change.history_user, change.note) == (cast.member, "与同事调班")
+
+
+def test_a_roster_needs_someone_of_the_workstation_on_an_open_day(cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws, date=timezone.localdate() + datetime.timedelta(days=7))
+    with pytest.raises(Refused):
+        services.set_roster(day=day, members=[], actor=cast.member)
+    with pytest.raises(Refused):
+        services.set_roster(day=day, members=[MemberFactory()], actor=cast.member)
+    with pytest.raises(Refused):  # not a member of this workstation
+        services.set_roster(day=day, members=[cast.member.member], actor=cast.other_member)
+    past = ReceptionDayFactory(workstation=ws, date=timezone.localdate() - datetime.timedelta(days=7))
+    with pytest.raises(Refused, match="已经结束"):
+        services.set_roster(day=past, members=[cast.member.member], actor=cast.member)
+    assert not day.on_duty.exists()

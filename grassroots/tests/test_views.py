@@ -571,3 +571,26 @@ def test_an_issue_whose_proposal_was_submitted_online_links_to_it_and_offers_no_
     page = client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
     assert f'href="/proposals/{proposal.pk}/">关于通勤班车的建议</a>' in page
     assert "记录已提交的提案" not in page
+
+
+def test_the_day_page_lets_a_workstation_member_sign_up_for_duty_and_keeps_a_refused_choice(client, cast):
+    ws = WorkstationFactory()
+    ws.members.add(cast.member.member)
+    day = ReceptionDayFactory(workstation=ws, date=timezone.localdate() + datetime.timedelta(days=7))
+    client.force_login(cast.member)
+    page = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert 'data-testid="roster-form"' in page
+    response = client.post(f"/grassroots/office/days/{day.pk}/roster/", {"note": "先写说明"})
+    assert response.status_code == 400 and "先写说明" in response.content.decode()
+    response = client.post(
+        f"/grassroots/office/days/{day.pk}/roster/",
+        {"members": [cast.member.member.pk], "note": "我来值班"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"/grassroots/office/days/{day.pk}/"
+    page = response.content.decode()
+    assert list(day.on_duty.all()) == [cast.member.member]
+    assert 'data-testid="roster-change"' in page and "我来值班" in page
+    client.force_login(cast.chair)  # reads the day, does not run the workstation
+    assert 'data-testid="roster-form"' not in client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
+    assert client.post(f"/grassroots/office/days/{day.pk}/roster/", {"members": []}).status_code in (400, 403, 404)

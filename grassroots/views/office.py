@@ -26,6 +26,7 @@ from grassroots.forms import (
     IssueForm,
     LinkProposalForm,
     MicroConsultationForm,
+    RosterForm,
 )
 from grassroots.models import Appointment, Contact, ReceptionDay, Workstation
 from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
@@ -135,7 +136,7 @@ def workstation_contact(request, pk: int):
     return _ws_page(request, ws, status=400, contact_form=form)
 
 
-def _day_page(request, day, ws, *, cancel_form=None, status=200):
+def _day_page(request, day, ws, *, cancel_form=None, roster_form=None, status=200):
     """The reception day's bookings: phones masked, but the one just revealed on purpose (audited),
     each with the actions its state offers now and the last change of its state (who, when, why)."""
     appointments = list(selectors.appointments_of(day).select_related("contact"))
@@ -164,6 +165,7 @@ def _day_page(request, day, ws, *, cancel_form=None, status=200):
         }:
             a.unsaved_action, a.unsaved_note = unsaved["unsaved_action"], unsaved["unsaved_note"]
             unsaved["unsaved_note"] = ""
+    open_day = runs and not day.is_cancelled and timezone.now() < services.reception_window(day)[1]
     return render(
         request,
         "grassroots/office_day.html",
@@ -174,8 +176,13 @@ def _day_page(request, day, ws, *, cancel_form=None, status=200):
             "appointments": appointments,
             "taken": sum(1 for a in appointments if a.status != Appointment.Status.CANCELLED),
             "attend_form": AttendForm(),
-            "may_cancel_day": runs and not day.is_cancelled and timezone.now() < services.reception_window(day)[1],
+            "may_cancel_day": open_day,
             "cancel_form": cancel_form or CancelDayForm(),
+            # 调整值班: until the day ends, by who runs the workstation (a member signing up or swapping).
+            "may_change_roster": open_day,
+            "roster_form": roster_form
+            or RosterForm(workstation=ws, initial={"members": [m.pk for m in day.on_duty.all()]}),
+            "roster_change": selectors.last_roster_change(day),
             # A booking's note that no box on the page takes any more (its state changed meanwhile).
             "unsaved_elsewhere": unsaved["unsaved_note"],
         },
@@ -187,6 +194,26 @@ def _day_page(request, day, ws, *, cancel_form=None, status=200):
 def reception_day(request, pk: int):
     day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
     return _day_page(request, day, _workstation_for(request, day.workstation_id))
+
+
+@login_required
+@require_POST
+def reception_day_roster(request, pk: int):
+    """调整值班: a member signs up or swaps, the clerk rearranges; the members concerned are told."""
+    day = get_object_or_404(ReceptionDay.objects.select_related("workstation"), pk=pk)
+    ws = _workstation_for(request, day.workstation_id)
+    form = RosterForm(request.POST, workstation=ws)
+    if form.is_valid():
+        try:
+            services.set_roster(
+                day=day, members=form.cleaned_data["members"], note=form.cleaned_data["note"], actor=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("值班安排已更新。"))
+            return redirect("grassroots:day", pk=day.pk)
+    return _day_page(request, day, ws, roster_form=form, status=400)
 
 
 @login_required
