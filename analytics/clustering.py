@@ -25,7 +25,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
@@ -205,12 +205,67 @@ def describe_and_rank(
     return clusters[:top]
 
 
-def daily_counts(dates: Sequence[datetime], since: datetime, until: datetime) -> list[list]:
-    """[[yyyy-mm-dd, n], ...] for every day of the window (zeros included), for the trend chart."""
-    counts = Counter(d.date() for d in dates)
-    days = (until.date() - since.date()).days
+# The longest window one run may cover (the statistics' date ranges have the same cap): mining is
+# n² in the window's messages, and a candidate topic is about what people raise now.
+MAX_WINDOW_YEARS = 5
+# A trend has one bar per day up to about a quarter, per week up to two years, per month beyond:
+# at most about a hundred bars, whatever the window.
+DAILY_UP_TO_DAYS = 92
+WEEKLY_UP_TO_DAYS = 731
+
+
+def window_too_long(since: date, until: date) -> bool:
+    """Whether [since, until] is longer than MAX_WINDOW_YEARS (counted as 366-day years, as the
+    statistics' PeriodForm counts them)."""
+    return (until - since).days > 366 * MAX_WINDOW_YEARS
+
+
+def trend_unit(since: datetime | date, until: datetime | date) -> str:
+    """The trend's bucket for a window: "day", "week" or "month"."""
+    days = (_day(until) - _day(since)).days
+    if days <= DAILY_UP_TO_DAYS:
+        return "day"
+    return "week" if days <= WEEKLY_UP_TO_DAYS else "month"
+
+
+def unit_of(trend: Sequence[Sequence], since: datetime, until: datetime) -> str:
+    """The bucket a stored trend was counted by (runs before weekly and monthly trends are daily)."""
+    if len(trend) >= 2:
+        gap = (date.fromisoformat(trend[1][0]) - date.fromisoformat(trend[0][0])).days
+        return "day" if gap == 1 else "week" if gap == 7 else "month"
+    return trend_unit(since, until)
+
+
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _bucket(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())  # the Monday of its week
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next(start: date, unit: str) -> date:
+    if unit == "week":
+        return start + timedelta(days=7)
+    if unit == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return start + timedelta(days=1)
+
+
+def trend_counts(dates: Sequence[datetime], since: datetime, until: datetime) -> list[list]:
+    """[[yyyy-mm-dd, n], ...] for every bucket of the window (zeros included), for the trend chart:
+    days, weeks (dated by their Monday) or months (by their first day), as `trend_unit` chooses.
+    Dates are read in since's time zone (pass local times: a day is the district's day)."""
+    unit = trend_unit(since, until)
+    zone = since.tzinfo
+    counts = Counter(_bucket((d.astimezone(zone) if zone and d.tzinfo else d).date(), unit) for d in dates)
     out = []
-    for n in range(days + 1):
-        day = since.date().fromordinal(since.date().toordinal() + n)
-        out.append([day.isoformat(), counts.get(day, 0)])
+    bucket, last = _bucket(since.date(), unit), _bucket(until.date(), unit)
+    while bucket <= last:
+        out.append([bucket.isoformat(), counts.get(bucket, 0)])
+        bucket = _next(bucket, unit)
     return out

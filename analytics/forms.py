@@ -1,10 +1,13 @@
 from datetime import date
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from analytics import intake_bridge, registry
+from analytics import clustering, intake_bridge, registry
 from core.forms import DateInput, RequiredMessagesMixin
 
 # Dates a search or a mining window may name: far dates overflow when turned into UTC instants.
@@ -12,9 +15,24 @@ DATE_BOUNDS = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999,
 
 
 class SearchForm(RequiredMessagesMixin, forms.Form):
-    q = forms.CharField(label=_("关键词"), max_length=100, required=False)
-    kind = forms.MultipleChoiceField(label=_("类型"), required=False, widget=forms.CheckboxSelectMultiple)
-    town = forms.ModelChoiceField(label=_("镇街"), queryset=None, required=False)
+    q = forms.CharField(
+        label=_("关键词"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": _("关键词不能超过%(limit_value)d字（现有%(show_value)d字）。")},
+    )
+    kind = forms.MultipleChoiceField(
+        label=_("类型"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("没有“%(value)s”这一类型，请从列出的类型中选择。")},
+    )
+    town = forms.ModelChoiceField(
+        label=_("镇街"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("所选镇街不存在，请重新选择。")},
+    )
     date_from = forms.DateField(label=_("起始日期"), required=False, validators=DATE_BOUNDS, widget=DateInput())
     date_to = forms.DateField(label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=DateInput())
 
@@ -48,5 +66,27 @@ class CorrectRoutingForm(RequiredMessagesMixin, forms.Form):
 
 
 class MineForm(RequiredMessagesMixin, forms.Form):
+    """A mining window: since a day, until a day or today; at most MAX_WINDOW_YEARS long."""
+
     since = forms.DateField(label=_("起始日期"), validators=DATE_BOUNDS, widget=DateInput())
     until = forms.DateField(label=_("截止日期"), required=False, validators=DATE_BOUNDS, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        since = data.get("since")
+        until = data.get("until") or (timezone.localdate() if "until" not in self.errors else None)
+        if since and until and since > until:
+            self.add_error("until" if data.get("until") else "since", _("截止日期不能早于起始日期。"))
+        elif since and until and clustering.window_too_long(since, until):
+            self.add_error(
+                None, _("挖掘时间范围不能超过%(n)s年，请缩短起止日期。") % {"n": clustering.MAX_WINDOW_YEARS}
+            )
+        return data
+
+    def error_messages(self) -> list[str]:
+        """Every error as one line ("截止日期：…" for a field's), for the message shown after the redirect."""
+        lines = [str(e) for e in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name != NON_FIELD_ERRORS:
+                lines += [f"{self.fields[name].label}{pgettext('label and value', '：')}{e}" for e in errors]
+        return lines

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_office
-from analytics import intake_bridge, kinds, selectors
+from analytics import clustering, intake_bridge, kinds, selectors
 from analytics.forms import CorrectRoutingForm, MineForm, SearchForm
 from analytics.services import duplicates as duplicate_services
 from analytics.services import hot_topics as topic_services
@@ -48,7 +48,10 @@ def search(request):
         )
         page = CappedPaginator(docs, 20, cap=SEARCH_COUNT_CAP).get_page(request.GET.get("page"))
         page.hits = selectors.hits_for(list(page.object_list), terms)
-    return render(request, "analytics/search.html", {"form": form, "page": page, "terms": terms})
+    # Filters sent without a keyword search nothing: the page says so rather than showing nothing.
+    needs_query = form.is_bound and page is None and not form.errors
+    context = {"form": form, "page": page, "terms": terms, "needs_query": needs_query}
+    return render(request, "analytics/search.html", context)
 
 
 @login_required
@@ -148,7 +151,7 @@ def mine(request):
     _require_office(request.user)
     form = MineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写有效的起止日期。"))
+        messages.error(request, " ".join(form.error_messages()) or _("请填写有效的起止日期。"))
         return redirect("analytics:topics")
     since = timezone.make_aware(datetime.combine(form.cleaned_data["since"], time.min))
     until_day = form.cleaned_data["until"]
@@ -165,6 +168,8 @@ def mine(request):
 @login_required
 def topic(request, pk: int):
     t = selectors.get_topic_for(request.user, pk)
-    trend = {"days": [d for d, _n in t.trend], "counts": [n for _d, n in t.trend], "label": _("每日数量")}
+    unit = clustering.unit_of(t.trend, timezone.localtime(t.run.since), timezone.localtime(t.run.until))
+    label = {"day": _("每日数量"), "week": _("每周数量"), "month": _("每月数量")}[unit]
+    trend = {"days": [d for d, _n in t.trend], "counts": [n for _d, n in t.trend], "label": label}
     context = {"t": t, "evidence": selectors.evidence_of(request.user, t), "trend": trend}
     return render(request, "analytics/topic.html", context)

@@ -59,3 +59,53 @@ def test_without_the_name_boost_the_different_wordings_do_not_join():
     docs = _docs(SHOPS + CRACKS + ELSEWHERE)
     groups = [{docs[i].title for i in c.members} for c in cluster(docs, entity_boost=0)]
     assert {t for t, _b in SHOPS} not in groups
+
+
+def test_a_trend_has_a_bar_per_day_week_or_month_never_one_per_day_of_a_long_window():
+    from zoneinfo import ZoneInfo
+
+    from analytics.clustering import trend_counts, trend_unit
+
+    zone = ZoneInfo("Asia/Shanghai")
+    since = datetime(2020, 1, 1, tzinfo=zone)
+    dates = [
+        datetime(2020, 1, 2, 9, tzinfo=zone),
+        datetime(2020, 1, 3, tzinfo=zone),
+        datetime(2024, 12, 30, tzinfo=zone),
+    ]
+
+    month = datetime(2020, 1, 31, 23, 59, tzinfo=zone)
+    assert trend_unit(since, month) == "day"
+    assert len(trend_counts(dates[:2], since, month)) == 31
+
+    two_years = datetime(2021, 12, 31, tzinfo=zone)
+    weekly = trend_counts(dates[:2], since, two_years)
+    assert trend_unit(since, two_years) == "week" and len(weekly) <= 106
+    assert weekly[0] == ["2019-12-30", 2]  # the Monday of 2020-01-01's week
+
+    five_years = datetime(2024, 12, 31, tzinfo=zone)
+    monthly = trend_counts(dates, since, five_years)
+    assert trend_unit(since, five_years) == "month" and len(monthly) == 60
+    assert monthly[0] == ["2020-01-01", 2] and monthly[-1] == ["2024-12-01", 1]
+    assert sum(n for _d, n in monthly) == 3
+
+
+def test_a_trend_counts_the_districts_day_not_utc():
+    from zoneinfo import ZoneInfo
+
+    from analytics.clustering import trend_counts
+
+    since = datetime(2024, 5, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    until = datetime(2024, 5, 3, tzinfo=ZoneInfo("Asia/Shanghai"))
+    early = datetime(2024, 5, 1, 23, 30, tzinfo=ZoneInfo("UTC"))  # 2024-05-02 07:30 in the district
+    assert trend_counts([early], since, until) == [["2024-05-01", 0], ["2024-05-02", 1], ["2024-05-03", 0]]
+
+
+def test_a_window_over_five_years_is_too_long():
+    from datetime import date
+
+    from analytics.clustering import window_too_long
+
+    assert not window_too_long(date(2020, 1, 1), date(2024, 12, 31))
+    assert window_too_long(date(1900, 1, 1), date(2999, 12, 31))
+    assert window_too_long(date(2015, 1, 1), date(2024, 12, 31))

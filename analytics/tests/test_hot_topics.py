@@ -135,3 +135,17 @@ def test_sending_is_refused_when_the_only_round_has_passed_its_deadline(cast, re
     assert not TopicSuggestion.objects.exists()
     topic.refresh_from_db()
     assert topic.status == TopicStatus.NEW and topic.suggestion is None
+
+
+def test_a_window_over_five_years_is_refused_with_a_reason():
+    now = timezone.now()
+    with pytest.raises(Refused) as err:
+        hot_topics.mine_hot_topics(since=now - timedelta(days=366 * 5 + 1), until=now)
+    assert "不能超过5年" in str(err.value.message)
+    assert not HotTopic.objects.exists()
+
+
+def test_a_long_window_stores_a_weekly_trend(cast, recent):
+    run = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=400))
+    elevator = run.topics.get(rank=1)
+    assert sum(n for _d, n in elevator.trend) == 5 and 57 <= len(elevator.trend) <= 59

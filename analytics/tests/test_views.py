@@ -135,3 +135,50 @@ def test_far_dates_are_refused_with_a_message_not_a_500(client, cast):
     for since in ("0001-01-01", "9999-12-31"):
         response = client.post(reverse("analytics:mine"), {"since": since, "until": ""})
         assert response.status_code == 302, since
+
+
+def test_mining_a_window_of_centuries_is_refused_with_a_message_not_a_500(client, cast):
+    from analytics.models import HotTopicRun
+
+    client.force_login(cast.clerk)
+    for until in ("2999-12-31", ""):
+        response = client.post(reverse("analytics:mine"), {"since": "1900-01-01", "until": until}, follow=True)
+        assert response.status_code == 200, until
+        assert "挖掘时间范围不能超过5年" in response.content.decode(), until
+    response = client.post(reverse("analytics:mine"), {"since": "2024-05-02", "until": "2024-05-01"}, follow=True)
+    assert "截止日期：截止日期不能早于起始日期。" in response.content.decode()
+    assert not HotTopicRun.objects.exists()
+
+
+def test_a_long_windows_topic_page_labels_its_weekly_trend(client, cast):
+    for i in range(3):
+        a = AppealFactory(title=f"凤山小区电梯故障{i}", body="凤山小区电梯故障停运，物业维修不及时。")
+        type(a).objects.filter(pk=a.pk).update(created_at=timezone.now() - timedelta(days=100 * i + 1))
+    topic = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=365)).topics.get()
+    client.force_login(cast.clerk)
+    response = client.get(reverse("analytics:topic", args=[topic.pk]))
+    trend = response.context["trend"]
+    assert trend["label"] == "每周数量" and len(trend["days"]) <= 54 and sum(trend["counts"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"town": "99999"}, "镇街：所选镇街不存在，请重新选择。"),
+        ({"kind": "zzz"}, "类型：没有“zzz”这一类型，请从列出的类型中选择。"),
+        ({"q": "教" * 300}, "关键词：关键词不能超过100字（现有300字）。"),
+    ],
+)
+def test_an_invalid_search_filter_is_explained_not_a_blank_page(client, cast, params, message):
+    client.force_login(cast.clerk)
+    response = client.get(reverse("analytics:search"), {"q": "教育", **params})
+    html = response.content.decode()
+    assert response.status_code == 200 and response.context["page"] is None
+    assert 'data-testid="search-errors"' in html and message in html and "is-invalid" in html
+
+
+def test_a_search_without_a_keyword_asks_for_one(client, cast):
+    client.force_login(cast.clerk)
+    html = client.get(reverse("analytics:search"), {"q": " ", "date_from": "2024-05-01"}).content.decode()
+    assert 'data-testid="search-hint"' in html and "请输入关键词后再检索" in html
+    assert 'data-testid="search-hint"' not in client.get(reverse("analytics:search")).content.decode()
