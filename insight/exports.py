@@ -259,8 +259,11 @@ def duty_export(viewer, params) -> Export | None:
     form = RankingForm(params or None, years=duty.duty_years(), default_year=duty.default_duty_year())
     filters = form.filters()
     records = duty.ranking(viewer, **filters)
+    # A filtered sheet names its filter and keeps the district-wide rank, as the page does: passed
+    # around, "1st" must not read as the district's first when it is a committee's list.
+    filtered = duty.filter_label(**filters)
     columns = [
-        Column(_("名次"), lambda r: r.rank, 6),
+        Column(_("全区名次") if filtered else _("名次"), lambda r: r.rank, 8 if filtered else 6),
         Column(_("姓名"), lambda r: r.member.name, 10),
         Column(_("界别"), lambda r: str(r.member.sector), 14),
         Column(_("专委会"), lambda r: str(r.member.body or ""), 14),
@@ -273,13 +276,16 @@ def duty_export(viewer, params) -> Export | None:
         Column(_("等次"), lambda r: r.grade_label, 8),
     ]
     year = filters["year"]
-    return Export(
-        _("%(y)s年度委员履职情况统计表（%(scale)s）") % {"y": year, "scale": duty.SCALE_LABEL},
-        _("履职档案"),
-        _("委员履职档案-%(y)s") % {"y": year},
-        columns,
-        records,
-    )
+    if filtered:
+        title = _("%(y)s年度委员履职情况统计表 · %(filter)s（%(scale)s；%(rank)s）") % {
+            "y": year,
+            "filter": filtered,
+            "scale": duty.SCALE_LABEL,
+            "rank": duty.FILTERED_RANK_NOTE,
+        }
+    else:
+        title = _("%(y)s年度委员履职情况统计表（%(scale)s）") % {"y": year, "scale": duty.SCALE_LABEL}
+    return Export(title, _("履职档案"), _("委员履职档案-%(y)s") % {"y": year}, columns, records)
 
 
 EXPORTS = {

@@ -23,6 +23,11 @@ class StyledForm(StyledFormMixin, forms.Form):
 DATE_BOUNDS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2100, 12, 31))]
 
 
+# The longest date range a period may cover (hot-topic mining has the same cap:
+# analytics.clustering.MAX_WINDOW_YEARS); years counted as 366 days.
+MAX_RANGE_YEARS = 5
+
+
 class PeriodForm(StyledForm):
     """A year, or a date range within any years; optionally one town and one appeal category."""
 
@@ -50,7 +55,7 @@ class PeriodForm(StyledForm):
             raise forms.ValidationError(_("按日期范围查看时，请同时填写起始日期和截止日期。"))
         if start and end and start > end:
             self.add_error("end", _("截止日期不能早于起始日期。"))
-        if start and end and (end - start).days > 366 * 5:
+        if start and end and (end - start).days > 366 * MAX_RANGE_YEARS:
             self.add_error("end", _("日期范围不能超过五年。"))
         return data
 

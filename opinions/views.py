@@ -180,12 +180,15 @@ def stats(request):
     """Reports per member and per provider (workstation, sector, party), for the year-end report."""
     if not (is_info_office(request.user) or is_cppcc_leader(request.user)):
         raise Http404
-    year = selectors.valid_year(request.GET.get("year"))
+    raw = request.GET.get("year", "").strip()
+    year = selectors.valid_year(raw)
     return render(
         request,
         "opinions/stats.html",
         {
             "year": year,
+            # A mistyped year shows every year's counts, and says so (not silently).
+            "bad_year": raw if raw and year is None else "",
             "members": selectors.counts_per_member(year),
             "providers": selectors.counts_per_provider(year),
         },

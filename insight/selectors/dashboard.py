@@ -206,12 +206,14 @@ def _member_dashboard(viewer, scope: Scope, period: Period) -> dict:
     from district.models import Member
 
     member = Member.objects.select_related("sector", "body").get(pk=scope.member_id)
+    # Reports are counted over the period itself; proposals (by session) and duty points (rules
+    # and caps are yearly) are annual, so a date range shows its start year's, and says so.
     record = duty.duty_record(member, period.year)
     return {
         "figures": {
             "mine": [
                 stats.own_proposals(viewer, period.year),
-                stats.own_opinions(viewer, period.year),
+                stats.own_opinions(viewer, period),
                 duty_figure(record),
             ]
         },
@@ -226,4 +228,5 @@ def duty_figure(record) -> "stats.Figure":
 
     url = reverse("insight:duty-member", args=[record.member.pk]) + f"?year={record.year}"
     rows = [stats.Row(line.label, float(line.points), url) for line in record.lines if line.count]
-    return stats.Figure("own_duty", _("我的履职积分 · 按事项"), rows, chart="hbar", unit=_("分"))
+    note = stats.ANNUAL_NOTE % {"y": record.year}
+    return stats.Figure("own_duty", _("我的履职积分 · 按事项"), rows, chart="hbar", unit=_("分"), note=note)

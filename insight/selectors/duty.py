@@ -49,6 +49,9 @@ KIND_ITEM = {
     MeetingKind.MICRO: Item.MICRO,
     MeetingKind.COMMUNITY: Item.COMMUNITY,
 }
+# The meetings whose attendance is scored present / excused / absent (micro-consultations and
+# community meetings count only when attended, as their own items).
+MEETING_ITEMS = (Item.PLENARY, Item.STANDING, Item.MEETING)
 UNSUBMITTED_PROPOSALS = (ProposalStatus.DRAFT, ProposalStatus.COSIGNING)
 
 GRADES = {
@@ -96,7 +99,9 @@ class DutyRecord:
 
     @property
     def meetings_present(self) -> int:
-        return sum(self.count_of(item, Variant.PRESENT) for item in (Item.STANDING, Item.MEETING))
+        """Meetings attended: the plenary, the standing committee's and the others (the ranking's
+        会议出席 column; the record and the export list them one by one)."""
+        return sum(self.count_of(item, Variant.PRESENT) for item in MEETING_ITEMS)
 
     @property
     def proposals_lead(self) -> int:
@@ -364,22 +369,48 @@ def duty_record(member: Member, year: int) -> DutyRecord:
 
 
 def ranking(viewer, year: int, *, sector=None, body=None, q: str = "") -> list[DutyRecord]:
-    """Active members' records for year that viewer may see, highest total first; ranked (among the
-    records listed) only for those who see everyone's, 0 for the others."""
-    members = members_visible_to(viewer).filter(is_active=True)
+    """Active members' records for year that viewer may see, highest total first.
+
+    Those who see everyone's records get each member's place among all the district's active
+    members: a filter (sector, committee, name) narrows the list, not the ranking, so 1st in a
+    committee's list (or its export, passed around) is 1st only if 1st in the district. Others get 0."""
+    everyone = members_visible_to(viewer).filter(is_active=True)
+    members = everyone
     if sector:
         members = members.filter(sector=sector)
     if body:
         members = members.filter(body=body)
     if q:
         members = members.filter(name__contains=q)
-    records = rank(members, year)
     if not sees_all_records(viewer):
         # A member sees their own record only: a place among the records they see would be "1st".
         # Rankings are for those who see everyone's (the office and the leaders), as on the pages.
+        records = rank(members, year)
         for record in records:
             record.rank = 0
+        return records
+    records = rank(everyone, year)
+    if members is not everyone:
+        keep = set(members.values_list("pk", flat=True))
+        records = [r for r in records if r.member.pk in keep]
     return records
+
+
+def filter_label(*, sector=None, body=None, q: str = "", **_other) -> str:
+    """The ranking's filters in words ("专委会：提案委员会 · 姓名含“陈”"), "" when it lists everyone:
+    the page and the export name them, so that a filtered list is not read as the district's."""
+    parts = []
+    if sector:
+        parts.append(_("界别：%(v)s") % {"v": sector})
+    if body:
+        parts.append(_("专委会：%(v)s") % {"v": body})
+    if q:
+        parts.append(_("姓名含“%(v)s”") % {"v": q})
+    return " · ".join(str(p) for p in parts)
+
+
+# What a rank means in a filtered list (the page's note and the export's title).
+FILTERED_RANK_NOTE = _("名次为在全区委员中的名次")
 
 
 def rank(members: QuerySet[Member], year: int) -> list[DutyRecord]:

@@ -657,7 +657,12 @@ def plan_status_label(year: int) -> str:
 # ---- a member's own figures ------------------------------------------------------------------
 
 
+ANNUAL_NOTE = _("按%(y)s年度统计")
+
+
 def own_proposals(user, year: int) -> Figure:
+    """The member's proposals (as lead or accepted co-signer) of the session year: proposals belong
+    to a year's session, so a date range counts its start year's (the note says which)."""
     mine = Q(author=user) | Q(signers__user=user, signers__accepted=True)
     counts = dict(
         Proposal.objects.filter(mine, session__year=year)
@@ -676,27 +681,35 @@ def own_proposals(user, year: int) -> Figure:
         ],
         chart="hbar",
         unit=_("件"),
+        note=ANNUAL_NOTE % {"y": year},
     )
 
 
-def own_opinions(user, year: int) -> Figure:
+def own_opinions(user, period: Period) -> Figure:
+    """The member's reports submitted within the period. The report list filters by year only: rows
+    link to it for a whole year; a date range's rows link nowhere (the list would show other reports)."""
     counts = dict(
-        OpinionReport.objects.filter(Q(author=user) | Q(member__user=user), submitted_at__year=year)
+        OpinionReport.objects.filter(
+            Q(author=user) | Q(member__user=user), submitted_at__gte=period.start_dt, submitted_at__lt=period.end_dt
+        )
         .exclude(status=OpinionStatus.DRAFT)
         .values_list("status")
         .annotate(n=Count("id", distinct=True))
         .order_by()
     )
+
+    def url(status: str) -> str:
+        if not period.is_whole_year:
+            return ""
+        return _url("opinions:list", mine=1, status=status, year=period.year)
+
     return Figure(
         "own_opinions",
         _("我的社情民意信息 · 按状态"),
-        [
-            Row(label, counts[value], _url("opinions:list", mine=1, status=value, year=year))
-            for value, label in OpinionStatus.choices
-            if counts.get(value)
-        ],
+        [Row(label, counts[value], url(value)) for value, label in OpinionStatus.choices if counts.get(value)],
         chart="hbar",
         unit=_("篇"),
+        note=_("按报送日期统计"),
     )
 
 

@@ -454,3 +454,86 @@ def test_appeal_export_reads_the_ratings_without_a_query_per_row(client, cast, d
     with django_assert_max_num_queries(len(few.captured_queries)):
         ws = sheet(client.get("/insight/export/appeals.xlsx"))
     assert ws.max_row == 2 + 11
+
+
+def test_ranking_meetings_column_counts_the_plenary_as_the_record_and_the_export_do(client, cast):
+    from consultations.models import MeetingKind
+
+    me = cast.member.member
+    for kind, day in ((MeetingKind.PLENARY, 10), (MeetingKind.STANDING, 11), (MeetingKind.OTHER, 12)):
+        attend(meeting(cast.clerk, kind=kind, on=date(2022, 1, day)), member=me)
+    login(client, cast.clerk)
+    row = next(r for r in client.get("/insight/duty/?year=2022").context["page"] if r.member == me)
+    assert row.meetings_present == 3
+    ws = sheet(client.get("/insight/export/duty.xlsx?year=2022"))
+    header = [c.value for c in ws[2]]
+    mine = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == me.name)
+    attended = ("全体会议 · 出席", "常委会会议 · 出席", "其他会议活动 · 出席")
+    assert sum(mine[header.index(label)] for label in attended) == row.meetings_present
+
+
+def test_a_filtered_ranking_and_its_export_name_the_filter_and_keep_the_district_rank(client, cast):
+    from district.tests.factories import BodyFactory
+
+    first, second = cast.member.member, cast.other_member.member
+    committee = BodyFactory(name="提案委员会")
+    type(second).objects.filter(pk=second.pk).update(body=committee)
+    for day in (1, 2):
+        attend(meeting(cast.clerk, on=date(2022, 5, day)), member=first)
+    attend(meeting(cast.clerk, on=date(2022, 5, 3)), member=second)
+    login(client, cast.clerk)
+    district_rank = next(r.rank for r in client.get("/insight/duty/?year=2022").context["page"] if r.member == second)
+    assert district_rank > 1
+
+    response = client.get(f"/insight/duty/?year=2022&body={committee.pk}")
+    assert [(r.member, r.rank) for r in response.context["page"]] == [(second, district_rank)]
+    html = response.content.decode()
+    assert "专委会：提案委员会" in html and "全区名次" in html and "名次为在全区委员中的名次" in html
+
+    ws = sheet(client.get(f"/insight/export/duty.xlsx?year=2022&sector=&body={committee.pk}&q="))
+    assert "专委会：提案委员会" in ws["A1"].value and "名次为在全区委员中的名次" in ws["A1"].value
+    assert ws["A2"].value == "全区名次"
+    assert [r[:2] for r in ws.iter_rows(min_row=3, values_only=True)] == [(district_rank, second.name)]
+
+    named = sheet(client.get(f"/insight/export/duty.xlsx?year=2022&q={second.name}"))
+    assert f"姓名含“{second.name}”" in named["A1"].value
+
+
+def test_an_unfiltered_ranking_says_nothing_about_a_filter(client, cast):
+    attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
+    login(client, cast.clerk)
+    html = client.get("/insight/duty/?year=2022").content.decode()
+    assert 'data-testid="filter-note"' not in html and "全区名次" not in html
+    ws = sheet(client.get("/insight/export/duty.xlsx?year=2022"))
+    assert ws["A2"].value == "名次" and "·" not in ws["A1"].value
+
+
+def test_a_members_dashboard_counts_reports_by_the_chosen_range_and_says_what_is_annual(client, cast, appeals):
+    from insight.tests.factories import moment
+    from opinions.models import OpinionReport
+    from opinions.models import Status as OpinionStatus
+
+    me = cast.member.member
+    for on in (date(2022, 3, 1), date(2022, 4, 1), date(2022, 8, 1), date(2023, 2, 1)):
+        r = OpinionReport.objects.create(
+            title="信息", body="正文", author=cast.member, member=me, status=OpinionStatus.SUBMITTED
+        )
+        OpinionReport.objects.filter(pk=r.pk).update(submitted_at=moment(on.year, on.month, on.day))
+    attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=me)
+    login(client, cast.member)
+
+    def opinions(response):
+        return next(f for f in response.context["chart_data"] if f["key"] == "own_opinions")
+
+    ranged = client.get("/insight/?start=2022-06-01&end=2023-05-31")
+    assert ranged.status_code == 200
+    figure = opinions(ranged)
+    assert sum(r["value"] for r in figure["rows"]) == 2  # 2022-08 and 2023-02, not the spring of 2022
+    assert all(r["url"] == "" for r in figure["rows"])  # the report list filters by year only
+    html = ranged.content.decode()
+    assert "社情民意信息按报送日期在统计期间内统计；提案、履职积分按2022年度统计。" in html
+    assert ranged.context["record"].year == 2022
+
+    whole_year = opinions(client.get("/insight/?year=2022"))
+    assert sum(r["value"] for r in whole_year["rows"]) == 3
+    assert all("year=2022" in r["url"] for r in whole_year["rows"])

@@ -78,6 +78,8 @@ def ranking(request):
             "year": filters["year"],
             "page": page,
             "count": len(records),
+            "filter_label": duty.filter_label(**filters),
+            "rank_note": duty.FILTERED_RANK_NOTE,
             "summaries": [
                 (_("按界别"), duty.group_summary(records, lambda m: m.sector)),
                 (_("按专委会"), duty.group_summary(records, lambda m: m.body)),

@@ -62,7 +62,9 @@ def test_single_edition_with_two_reports_is_refused_on_the_desk(client, cast):
 def test_counts_page_lists_members(client, cast):
     published(cast)
     client.force_login(cast.info)
-    rows = client.get(reverse("opinions:stats")).context["members"]
+    response = client.get(reverse("opinions:stats"))
+    assert 'data-testid="year-error"' not in response.content.decode()
+    rows = response.context["members"]
     assert [(r["name"], r["submitted"], r["adopted"]) for r in rows] == [("member", 1, 1)]
     client.force_login(cast.member)
     assert client.get(reverse("opinions:stats")).status_code == 404
@@ -87,7 +89,8 @@ def test_a_mistyped_year_filter_shows_the_page(client, cast, year):
     draft(cast)
     client.force_login(cast.info)
     assert client.get(reverse("opinions:list"), {"year": year}).status_code == 200
-    assert client.get(reverse("opinions:stats"), {"year": year}).status_code == 200
+    stats = client.get(reverse("opinions:stats"), {"year": year})
+    assert stats.status_code == 200 and f"“{year}”不是有效的年度，以下显示全部年度的统计。" in stats.content.decode()
     # The shared Excel export reads the same list.
     assert client.get(reverse("insight:export", args=["opinions"]), {"year": year}).status_code == 200
 
