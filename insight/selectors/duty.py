@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import (
     Attendance,
+    FieldVisit,
     GroupMembership,
     GroupStatus,
     InvitationResponse,
@@ -188,31 +189,50 @@ def _restrict(qs: QuerySet, column: str, member_ids: Iterable[int] | None) -> Qu
     return qs if member_ids is None else qs.filter(**{f"{column}__in": list(member_ids)})
 
 
-def _count_meetings(year: int, member_ids, counts: Counts) -> None:
-    qs = (
+# Each counter and the record's details read the same base query, so that a count and the list of
+# what it counted cannot disagree.
+
+
+def _participations(year: int) -> QuerySet:
+    """Attendance rows of the year's meetings held so far (not cancelled), with the member (`mid`)."""
+    return (
         MeetingParticipant.objects.filter(meeting__starts_at__year=year, meeting__starts_at__lte=timezone.now())
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .filter(attendance__in=list(ATTENDANCE_VARIANT))
         .annotate(mid=_member_of_participant())
         .filter(mid__isnull=False)
     )
+
+
+def _meeting_key(kind: str, attendance: str) -> tuple[str, str] | None:
+    """The (item, variant) a participation counts as, or None (a micro-consultation not attended)."""
+    item = KIND_ITEM.get(kind, Item.MEETING)
+    variant = ATTENDANCE_VARIANT[attendance]
+    if item in (Item.MICRO, Item.COMMUNITY) and variant != Variant.PRESENT:
+        return None
+    return item, variant
+
+
+def _count_meetings(year: int, member_ids, counts: Counts) -> None:
+    qs = _participations(year)
     rows = _restrict(qs, "mid", member_ids).values("mid", "meeting__kind", "attendance")
     for row in rows.annotate(n=Count("meeting", distinct=True)).order_by():
-        item = KIND_ITEM.get(row["meeting__kind"], Item.MEETING)
-        variant = ATTENDANCE_VARIANT[row["attendance"]]
-        if item in (Item.MICRO, Item.COMMUNITY) and variant != Variant.PRESENT:
-            continue
-        key = (item, variant)
-        counts[row["mid"]][key] = counts[row["mid"]].get(key, 0) + row["n"]
+        key = _meeting_key(row["meeting__kind"], row["attendance"])
+        if key is not None:
+            counts[row["mid"]][key] = counts[row["mid"]].get(key, 0) + row["n"]
 
 
-def _count_speeches(year: int, member_ids, counts: Counts) -> None:
-    qs = (
+def _speeches(year: int) -> QuerySet:
+    return (
         Speech.objects.filter(kind=SpeechKind.SPEECH, meeting__starts_at__year=year)
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .annotate(mid=_member_of_participant("participant__"))
         .filter(mid__isnull=False)
     )
+
+
+def _count_speeches(year: int, member_ids, counts: Counts) -> None:
+    qs = _speeches(year)
     for row in _restrict(qs, "mid", member_ids).values("mid").annotate(n=Count("id")).order_by():
         counts[row["mid"]][(Item.SPEECH, Variant.NONE)] = row["n"]
 
@@ -224,12 +244,22 @@ def _proposal_year(year: int, prefix: str = "") -> Q:
     )
 
 
-def _count_proposals(year: int, member_ids, counts: Counts) -> None:
-    lead = (
+def _lead_proposals(year: int) -> QuerySet:
+    return (
         Proposal.objects.filter(_proposal_year(year), member__isnull=False)
         .exclude(status__in=UNSUBMITTED_PROPOSALS)
         .exclude(kind=Kind.COLLECTIVE)
     )
+
+
+def _joint_signatures(year: int) -> QuerySet:
+    return ProposalSigner.objects.filter(_proposal_year(year, "proposal__"), accepted=True).exclude(
+        proposal__status__in=UNSUBMITTED_PROPOSALS
+    )
+
+
+def _count_proposals(year: int, member_ids, counts: Counts) -> None:
+    lead = _lead_proposals(year)
     rows = (
         _restrict(lead, "member_id", member_ids)
         .values("member_id")
@@ -247,9 +277,7 @@ def _count_proposals(year: int, member_ids, counts: Counts) -> None:
         c[(Item.PROPOSAL, Variant.FILED_LEAD)] = row["filed"]
         c[(Item.PROPOSAL, Variant.KEY)] = row["key"]
         c[(Item.PROPOSAL, Variant.EXCELLENT)] = row["excellent"]
-    joint = ProposalSigner.objects.filter(_proposal_year(year, "proposal__"), accepted=True).exclude(
-        proposal__status__in=UNSUBMITTED_PROPOSALS
-    )
+    joint = _joint_signatures(year)
     rows = (
         _restrict(joint, "member_id", member_ids)
         .values("member_id")
@@ -265,8 +293,14 @@ def _count_proposals(year: int, member_ids, counts: Counts) -> None:
         c[(Item.PROPOSAL, Variant.FILED_JOINT)] = row["filed"]
 
 
+def _opinion_reports(year: int) -> QuerySet:
+    return OpinionReport.objects.filter(member__isnull=False, submitted_at__year=year).exclude(
+        status=OpinionStatus.DRAFT
+    )
+
+
 def _count_opinions(year: int, member_ids, counts: Counts) -> None:
-    qs = OpinionReport.objects.filter(member__isnull=False, submitted_at__year=year).exclude(status=OpinionStatus.DRAFT)
+    qs = _opinion_reports(year)
     rows = (
         _restrict(qs, "member_id", member_ids)
         .values("member_id")
@@ -278,28 +312,44 @@ def _count_opinions(year: int, member_ids, counts: Counts) -> None:
         counts[row["member_id"]][(Item.OPINION, Variant.ADOPTED)] = row["adopted"]
 
 
-def _count_research(year: int, member_ids, counts: Counts) -> None:
-    groups = GroupMembership.objects.filter(
+def _group_memberships(year: int) -> QuerySet:
+    return GroupMembership.objects.filter(
         member__isnull=False, response=InvitationResponse.ACCEPTED, group__year=year
     ).exclude(group__status=GroupStatus.CANCELLED)
+
+
+def _visit_memberships(year: int) -> QuerySet:
+    return GroupMembership.objects.filter(member__isnull=False, visits__visited_on__year=year)
+
+
+def _count_research(year: int, member_ids, counts: Counts) -> None:
+    groups = _group_memberships(year)
     rows = _restrict(groups, "member_id", member_ids).values("member_id").annotate(n=Count("group", distinct=True))
     for row in rows.order_by():
         counts[row["member_id"]][(Item.RESEARCH, Variant.GROUP)] = row["n"]
-    visits = GroupMembership.objects.filter(member__isnull=False, visits__visited_on__year=year)
+    visits = _visit_memberships(year)
     rows = _restrict(visits, "member_id", member_ids).values("member_id").annotate(n=Count("visits", distinct=True))
     for row in rows.order_by():
         counts[row["member_id"]][(Item.RESEARCH, Variant.VISIT)] = row["n"]
 
 
-def _count_workstations(year: int, member_ids, counts: Counts) -> None:
-    duty = ReceptionDay.on_duty.through.objects.filter(
+def _duty_days(year: int) -> QuerySet:
+    return ReceptionDay.on_duty.through.objects.filter(
         receptionday__date__year=year,
         receptionday__date__lte=timezone.localdate(),
         receptionday__is_cancelled=False,
     )
+
+
+def _contact_members(year: int) -> QuerySet:
+    return Contact.members.through.objects.filter(contact__date__year=year)
+
+
+def _count_workstations(year: int, member_ids, counts: Counts) -> None:
+    duty = _duty_days(year)
     for row in _restrict(duty, "member_id", member_ids).values("member_id").annotate(n=Count("id")).order_by():
         counts[row["member_id"]][(Item.RECEPTION, Variant.DUTY_DAY)] = row["n"]
-    contacts = Contact.members.through.objects.filter(contact__date__year=year)
+    contacts = _contact_members(year)
     for row in _restrict(contacts, "member_id", member_ids).values("member_id").annotate(n=Count("id")).order_by():
         counts[row["member_id"]][(Item.RECEPTION, Variant.CONTACT)] = row["n"]
 
@@ -321,6 +371,79 @@ def activity_counts(year: int, member_ids: Iterable[int] | None = None) -> Count
     for counter in COUNTERS:
         counter(year, ids, counts)
     return counts
+
+
+@dataclass
+class Entry:
+    """One activity behind a count in a member's record: when, what, and where to read it."""
+
+    on: object  # a date
+    title: str
+    url: str = ""
+
+
+def duty_details(member: Member, year: int) -> dict[tuple[str, str], list[Entry]]:
+    """What each count of a member's year is made of, (item, variant) -> entries by date: the same
+    base queries as the counters, one query each, whatever the number of activities."""
+    out: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    seen: set[tuple] = set()
+    for p in _participations(year).filter(mid=member.pk).select_related("meeting").order_by("meeting__starts_at"):
+        key = _meeting_key(p.meeting.kind, p.attendance)
+        if key is not None and (key, p.meeting_id) not in seen:  # counted once per meeting, as the counter does
+            seen.add((key, p.meeting_id))
+            out[key].append(
+                Entry(timezone.localdate(p.meeting.starts_at), p.meeting.title, p.meeting.get_absolute_url())
+            )
+    for sp in _speeches(year).filter(mid=member.pk).select_related("meeting").order_by("meeting__starts_at", "order"):
+        meeting = sp.meeting
+        out[(Item.SPEECH, Variant.NONE)].append(
+            Entry(timezone.localdate(meeting.starts_at), meeting.title, meeting.get_absolute_url())
+        )
+    for pr in _lead_proposals(year).filter(member_id=member.pk).order_by("submitted_at", "id"):
+        entry = Entry(_day_of(pr.submitted_at), pr.title, pr.get_absolute_url())
+        out[(Item.PROPOSAL, Variant.LEAD)].append(entry)
+        if pr.status in FILED_STATES:
+            out[(Item.PROPOSAL, Variant.FILED_LEAD)].append(entry)
+        if pr.is_key:
+            out[(Item.PROPOSAL, Variant.KEY)].append(entry)
+        if pr.is_excellent:
+            out[(Item.PROPOSAL, Variant.EXCELLENT)].append(entry)
+    signed = _joint_signatures(year).filter(member_id=member.pk).select_related("proposal")
+    for pr in {s.proposal_id: s.proposal for s in signed.order_by("proposal__submitted_at", "proposal_id")}.values():
+        entry = Entry(_day_of(pr.submitted_at), pr.title, pr.get_absolute_url())
+        out[(Item.PROPOSAL, Variant.JOINT)].append(entry)
+        if pr.status in FILED_STATES:
+            out[(Item.PROPOSAL, Variant.FILED_JOINT)].append(entry)
+    for op in _opinion_reports(year).filter(member_id=member.pk).order_by("submitted_at", "id"):
+        entry = Entry(_day_of(op.submitted_at), op.title, op.get_absolute_url())
+        out[(Item.OPINION, Variant.SUBMITTED)].append(entry)
+        if op.status in ADOPTED_STATES:
+            out[(Item.OPINION, Variant.ADOPTED)].append(entry)
+    groups = _group_memberships(year).filter(member_id=member.pk).select_related("group").order_by("group_id")
+    for g in {m.group_id: m.group for m in groups}.values():
+        out[(Item.RESEARCH, Variant.GROUP)].append(Entry(None, str(g), g.get_absolute_url()))
+    visits = FieldVisit.objects.filter(
+        pk__in=_visit_memberships(year).filter(member_id=member.pk).values("visits"),
+        visited_on__year=year,
+    ).select_related("group")
+    for v in visits.order_by("visited_on", "id"):
+        out[(Item.RESEARCH, Variant.VISIT)].append(Entry(v.visited_on, f"{v.group} · {v.place}", v.get_absolute_url()))
+    days = _duty_days(year).filter(member_id=member.pk).select_related("receptionday__workstation")
+    for d in days.order_by("receptionday__date"):
+        day = d.receptionday
+        out[(Item.RECEPTION, Variant.DUTY_DAY)].append(Entry(day.date, str(day.workstation), day.get_absolute_url()))
+    contacts = _contact_members(year).filter(member_id=member.pk).select_related("contact__workstation")
+    for c in contacts.order_by("contact__date", "contact_id"):
+        contact = c.contact
+        title = f"{contact.workstation} · {contact.get_kind_display()}"
+        out[(Item.RECEPTION, Variant.CONTACT)].append(
+            Entry(contact.date, title, contact.workstation.get_absolute_url())
+        )
+    return dict(out)
+
+
+def _day_of(moment):
+    return timezone.localdate(moment) if moment else None
 
 
 def _record(member: Member, year: int, counts: dict, rules: dict, thresholds=None) -> DutyRecord:

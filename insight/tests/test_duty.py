@@ -115,6 +115,19 @@ def test_every_activity_is_counted_and_scored_by_the_default_rules(busy):
     assert record.grade == "excellent"
 
 
+def test_each_count_of_a_record_lists_the_activities_it_counted(busy, django_assert_max_num_queries):
+    """A member checks a score line by line: every count comes with exactly the records behind it."""
+    record = duty.duty_record(busy, 2022)
+    with django_assert_max_num_queries(12):
+        details = duty.duty_details(busy, 2022)
+    for line in record.lines:
+        assert len(details.get((line.item, line.variant), [])) == line.count, line.label
+    visits = details[(Item.RESEARCH, Variant.VISIT)]
+    assert [(e.on, e.title) for e in visits] == [(date(2022, 9, 3), "课题 · 学校"), (date(2022, 9, 4), "课题 · 学校")]
+    assert all(e.url for entries in details.values() for e in entries)
+    assert duty.duty_details(busy, 2023) == {}
+
+
 def test_other_years_are_counted_apart(busy):
     record = duty.duty_record(busy, 2021)
     assert record.count_of(Item.MEETING, Variant.PRESENT) == 1

@@ -194,10 +194,14 @@ def test_my_duty_record_opens_on_the_year_the_statistics_open_on(client, cast):
 
 
 def test_member_page_lists_items_points_total_and_grade(client, cast):
-    attend(meeting(cast.clerk, on=date(2022, 5, 1)), member=cast.member.member)
+    held = meeting(cast.clerk, on=date(2022, 5, 1))
+    attend(held, member=cast.member.member)
     html = login(client, cast.member).get(f"/insight/duty/{cast.member.member.pk}/?year=2022").content.decode()
     assert "其他会议活动 · 出席" in html and 'data-testid="duty-total">2.0<' in html
     assert 'data-testid="duty-grade">不合格<' in html
+    # What the line counted, to check it by: the meeting, dated, linked.
+    details = html.split('data-testid="duty-details"')[1]
+    assert f'2022-05-01 <a href="{held.get_absolute_url()}">{held.title}</a>' in details
 
 
 def test_a_member_cannot_open_another_members_record_or_the_ranking(client, cast):

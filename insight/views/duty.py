@@ -42,6 +42,10 @@ def member_record(request, pk: int):
     member = duty.get_member_for(request.user, pk)
     year = _year(request)
     record = duty.duty_record(member, year)
+    # Each line with what it counted, so that a member can check (or question) their score.
+    details = duty.duty_details(member, year)
+    for line in record.lines:
+        line.entries = details.get((line.item, line.variant), [])
     return render(
         request,
         "insight/duty_member.html",
