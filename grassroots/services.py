@@ -60,6 +60,18 @@ def _require(predicate, user, obj, message: str) -> None:
         raise Refused(message)
 
 
+def _members_among(members, among, *, empty: str, outsider: str) -> list:
+    """The members chosen (a roster, who took part): at least one, every one of `among` (a workstation's
+    or a group's members); else refused on the form's `members` field."""
+    members = list(members)
+    if not members:
+        raise Refused(empty, fields={"members": _("必填")})
+    allowed = set(among.values_list("pk", flat=True))
+    if any(m.pk not in allowed for m in members):
+        raise Refused(outsider, fields={"members": outsider})
+    return members
+
+
 @transaction.atomic
 def generate_reception_days(*, workstation: Workstation, start: date, months: int, actor) -> list[ReceptionDay]:
     """Create the reception weekends of `months` months from `start`, with a rotating duty roster."""
@@ -104,12 +116,12 @@ def set_roster(*, day: ReceptionDay, members, actor, note: str = "") -> Receptio
         raise Refused(_("这个接待日已经取消了，不能再排班。"))
     if timezone.now() >= reception_window(day)[1]:
         raise Refused(_("接待日已经结束，不能再排班。"))
-    members = list(members)
-    if not members:
-        raise Refused(_("请至少安排一位值班委员。"), fields={"members": _("必填")})
-    allowed = set(day.workstation.members.values_list("pk", flat=True))
-    if any(m.pk not in allowed for m in members):
-        raise Refused(_("值班委员必须是本工作室的委员。"), fields={"members": _("不是本工作室委员")})
+    members = _members_among(
+        members,
+        day.workstation.members,
+        empty=_("请至少安排一位值班委员。"),
+        outsider=_("值班委员必须是本工作室的委员。"),
+    )
     before = set(day.on_duty.values_list("pk", flat=True))
     after = {m.pk for m in members}
     if before == after:
@@ -432,12 +444,9 @@ def log_micro_consultation(
         raise Refused(_("请填写结果说明。"), fields={"outcome_note": _("必填")})
     outcome, plan_due_date = validate_outcome({"outcome": outcome, "plan_due_date": plan_due_date})
     # Only the group's members who were there are recorded present (and so earn the duty points).
-    members = list(members)
-    if not members:
-        raise Refused(_("请勾选参加协商的小组委员。"), fields={"members": _("必填")})
-    in_group = set(issue.group.members.values_list("pk", flat=True))
-    if any(m.pk not in in_group for m in members):
-        raise Refused(_("只能勾选本小组的委员。"), fields={"members": _("不是本小组委员")})
+    members = _members_among(
+        members, issue.group.members, empty=_("请勾选参加协商的小组委员。"), outsider=_("只能勾选本小组的委员。")
+    )
     meeting = Meeting(
         kind=MeetingKind.MICRO,
         title=_("微协商：%(title)s") % {"title": issue.title},
