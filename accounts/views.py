@@ -81,7 +81,11 @@ def preferences(request):
 
 @login_required
 def otp_setup(request):
-    """Enrol a TOTP authenticator: show the QR code, confirm with a first code."""
+    """Enrol a TOTP authenticator: show the QR code, confirm with a first code. A session that has
+    not passed its existing authenticator enrols nothing (a password alone must not add a device that
+    would then pass for the second factor): it is sent to enter a code first."""
+    if not request.user.is_verified() and TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect(f"{reverse('accounts:otp_verify')}?next={reverse('accounts:otp_setup')}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
@@ -107,7 +111,14 @@ def otp_verify(request):
     nxt = local_url(request, request.GET.get("next") or request.POST.get("next"), "/")
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
     if not devices.exists():
-        return redirect("accounts:otp_setup")
+        from accounts.roles import STAFF_ROLES
+        from accounts.signals import OTP_REQUIRED
+
+        if settings.ENFORCE_STAFF_2FA and (request.user.roles & STAFF_ROLES or request.user.is_superuser):
+            return redirect("accounts:otp_setup")
+        # The authenticator was removed since the login (by an administrator): nothing left to ask.
+        request.session.pop(OTP_REQUIRED, None)
+        return redirect(nxt)
     form = OTPVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         for device in devices:

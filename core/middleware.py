@@ -27,13 +27,20 @@ class SecurityHeadersMiddleware:
 
 
 class StaffTwoFactorMiddleware:
-    """When ENFORCE_STAFF_2FA is on, staff must pass TOTP before using any page but the 2FA pages."""
+    """A signed-in session that still owes its second factor uses no page but the two-factor pages
+    (and signing out) until it passes TOTP: every user who enrolled an authenticator (the login marks
+    the session, `accounts.signals`), and, when ENFORCE_STAFF_2FA is on, all staff, who must enrol."""
+
+    # Reachable before the second factor; under /accounts/ only these (not the settings or tokens pages).
+    OPEN_NAMES = ("accounts:login", "accounts:logout", "accounts:otp_verify", "accounts:otp_setup", "set_language")
+    OPEN_PREFIXES = ("/static/", "/api/v1/auth/token/", "/accounts/password/reset/", "/accounts/activate/")
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._open_paths: frozenset[str] | None = None
 
     def __call__(self, request):
-        if settings.ENFORCE_STAFF_2FA and self._needs_second_factor(request):
+        if self._needs_second_factor(request):
             if request.path.startswith("/api/"):
                 # The signed-in browser session of staff who have not passed TOTP reads no API either.
                 message = _("请先完成两步验证。")
@@ -41,13 +48,17 @@ class StaffTwoFactorMiddleware:
             return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
         return self.get_response(request)
 
-    @staticmethod
-    def _needs_second_factor(request) -> bool:
+    def _needs_second_factor(self, request) -> bool:
         from accounts.roles import STAFF_ROLES
+        from accounts.signals import OTP_REQUIRED
 
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return False
-        if request.path.startswith(("/accounts/", "/static/", "/api/v1/auth/token/")):
+        if self._open_paths is None:
+            self._open_paths = frozenset(reverse(name) for name in self.OPEN_NAMES)
+        if request.path in self._open_paths or request.path.startswith(self.OPEN_PREFIXES):
             return False
-        return bool(user.roles & STAFF_ROLES) or user.is_superuser
+        if request.session.get(OTP_REQUIRED):
+            return True
+        return settings.ENFORCE_STAFF_2FA and (bool(user.roles & STAFF_ROLES) or user.is_superuser)

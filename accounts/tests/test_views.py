@@ -86,3 +86,43 @@ def test_a_new_email_address_is_audited_without_the_address(client, cast):
     client.post("/accounts/preferences/", {"email": "m@example.org", "language": ""})
     assert len(_account_changes(cast.member, "update_preferences")) == 1
     assert _account_changes(cast.member, "set_language") == []
+
+
+def _code(device) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+@pytest.mark.parametrize("enforced", [False, True])
+def test_anyone_who_enrolled_an_authenticator_is_asked_for_it_at_login(client, cast, settings, enforced):
+    """Enrolling is a promise: the password alone no longer opens the account, for any role."""
+    settings.ENFORCE_STAFF_2FA = enforced
+    device = TOTPDevice.objects.create(user=cast.member, name="phone", confirmed=True)
+    client.post("/accounts/login/", {"username": "member", "password": PASSWORD})
+    for path in ("/office/", "/accounts/preferences/", "/accounts/tokens/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/verify/"), path
+    assert client.get("/api/v1/proposals/").status_code == 403
+    client.post("/accounts/otp/verify/", {"token": _code(device), "next": "/office/"})
+    assert client.get("/office/").status_code == 200
+
+
+def test_a_password_alone_cannot_enrol_a_new_authenticator_to_pass_the_second_factor(client, cast, settings):
+    settings.ENFORCE_STAFF_2FA = True
+    TOTPDevice.objects.create(user=cast.clerk, name="phone", confirmed=True)
+    client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD})
+    response = client.get("/accounts/otp/setup/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/verify/")
+    assert TOTPDevice.objects.filter(user=cast.clerk).count() == 1  # no new device was made
+    assert client.post("/accounts/otp/setup/", {"token": "123456"}).status_code == 302
+    assert client.get("/office/").status_code == 302
+
+
+def test_staff_without_an_authenticator_enrol_one_when_two_factor_is_enforced(client, cast, settings):
+    settings.ENFORCE_STAFF_2FA = True
+    client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD})
+    response = client.get("/accounts/otp/verify/?next=/office/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/otp/setup/"
+    assert client.get("/accounts/otp/setup/").status_code == 200
+    device = TOTPDevice.objects.get(user=cast.clerk, confirmed=False)
+    client.post("/accounts/otp/setup/", {"token": _code(device)})
+    assert client.get("/office/").status_code == 200
