@@ -52,3 +52,22 @@ class PersonalDataAccessAdmin(ReadOnlyAuditAdmin):
 class AttachmentAdmin(ReadOnlyAuditAdmin):
     list_display = ("original_name", "content_type_detected", "size", "uploaded_by", "created_at")
     list_select_related = ("uploaded_by",)
+
+
+# The sign-in log (who signed in, when, from where) is an audit record too: readable, never deleted from
+# the application. Lock-outs (AccessAttempt) stay deletable: deleting one is how an administrator unlocks.
+def _read_only_axes_logs() -> None:
+    from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+    from axes.models import AccessFailureLog, AccessLog
+
+    for model, base in ((AccessLog, AccessLogAdmin), (AccessFailureLog, AccessFailureLogAdmin)):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, type(f"ReadOnly{base.__name__}", (base,), {"has_delete_permission": _never}))
+
+
+def _never(self, request, obj=None) -> bool:
+    return False
+
+
+_read_only_axes_logs()

@@ -46,13 +46,17 @@ def test_prunes_only_rows_older_than_the_cutoff_and_keeps_decisions(cast):
 
 @pytest.mark.django_db
 def test_audit_rows_cannot_be_deleted_in_the_admin(client, cast):
+    from axes.models import AccessFailureLog, AccessLog
     from django.contrib import admin
 
+    request = type("R", (), {"user": cast.admin})()
     for model in (PersonalDataAccess, StatusChange):
         model_admin = admin.site._registry[model]
-        request = type("R", (), {"user": cast.admin})()
         assert not model_admin.has_delete_permission(request)
         assert not model_admin.has_change_permission(request)
+    # The sign-in log is kept too; a lock-out is deleted to unlock the account.
+    for model in (AccessLog, AccessFailureLog):
+        assert not admin.site._registry[model].has_delete_permission(request), model
 
 
 @pytest.mark.django_db
