@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self) -> None:
-        from core import lookups
+        from core import checks, lookups  # noqa: F401  (checks registers the deployment checks)
 
         lookups.register()

@@ -15,8 +15,17 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         "USE_TLS": "true",
         "DJANGO_ALLOWED_HOSTS": "xieshang.example.org",
         "FIELD_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZy0xMjM=",
+        "SITE_URL": "https://xieshang.example.org",
     }
-    result = subprocess.run(
+    result = _check_deploy(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Left at its development default, the address in activation and reset e-mails is refused.
+    result = _check_deploy({**env, "SITE_URL": "http://127.0.0.1:8000"})
+    assert result.returncode != 0 and "xieshang.W001" in result.stdout + result.stderr
+
+
+def _check_deploy(env):
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -24,7 +33,6 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         text=True,
         timeout=120,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_debug_refuses_a_malformed_boolean():
