@@ -15,9 +15,11 @@ from core.api.pagination import KeysetPagination
 from core.api.workflow import WorkflowViewSetMixin
 from core.exceptions import DomainError
 from core.privacy import masked
-from district.models import Community, Town
+from core.validators import validate_phone
 from intake import selectors, services
-from intake.models import Appeal, AppealCategory, AppealRating, Channel
+from intake.forms import StaffAppealForm
+from intake.models import Appeal, AppealRating
+from intake.services import TITLE_MAX
 
 
 class AppealRatingSerializer(serializers.ModelSerializer):
@@ -73,18 +75,39 @@ class AppealListSerializer(serializers.ModelSerializer):
         return masked(obj.contact_phone, "phone")
 
 
+# The staff web form's fields: the API records appeals under the same rules (channels staff may
+# record, lengths, phone check, active categories, a town), read from the form rather than restated.
+_STAFF_FORM = StaffAppealForm.base_fields
+
+
+def _max_length(name: str) -> int:
+    return _STAFF_FORM[name].max_length
+
+
 class AppealCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=500, allow_blank=True)
+    """What staff record for a citizen; the same rules as the staff form (intake.forms.StaffAppealForm)."""
+
+    title = serializers.CharField(max_length=TITLE_MAX, allow_blank=True)
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    channel = serializers.ChoiceField(choices=Channel.choices)
+    channel = serializers.ChoiceField(choices=_STAFF_FORM["channel"].choices)
     category = serializers.PrimaryKeyRelatedField(
-        queryset=AppealCategory.objects.all(), required=False, allow_null=True
+        queryset=_STAFF_FORM["category"].queryset, required=False, allow_null=True
     )
-    town = serializers.PrimaryKeyRelatedField(queryset=Town.objects.all(), required=False, allow_null=True)
-    community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.all(), required=False, allow_null=True)
-    address = serializers.CharField(required=False, allow_blank=True, default="")
-    contact_name = serializers.CharField(required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    town = serializers.PrimaryKeyRelatedField(queryset=_STAFF_FORM["town"].queryset)
+    community = serializers.PrimaryKeyRelatedField(
+        queryset=_STAFF_FORM["community"].queryset, required=False, allow_null=True
+    )
+    address = serializers.CharField(required=False, allow_blank=True, default="", max_length=_max_length("address"))
+    contact_name = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=_max_length("contact_name")
+    )
+    contact_phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=_max_length("contact_phone"),
+        validators=[validate_phone],
+    )
 
 
 class AppealContactSerializer(serializers.Serializer):
@@ -122,7 +145,8 @@ class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         payload.is_valid(raise_exception=True)
         appeal, created = services.submit_appeal(
             **payload.validated_data,
-            idempotency_key=(request.headers.get("Idempotency-Key") or "")[:64] or None,
+            # Scoped to the caller: another user's key finds nothing of theirs.
+            idempotency_key=services.retry_key_for(request.headers.get("Idempotency-Key"), caller=request.user),
             actor=request.user,
             recorded_by=request.user,
         )

@@ -1,5 +1,3 @@
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +5,7 @@ from core.forms import DateInput, ReferenceChoiceField, StyledFormMixin
 from core.validators import validate_phone
 from district.models import Community, Department, Town
 from intake.models import AppealCategory, Channel, Outcome, Route, Satisfaction
-from intake.services import RATING_COMMENT_MAX, WITHDRAW_REASON_MAX, check_text
+from intake.services import RATING_COMMENT_MAX, WITHDRAW_REASON_MAX, check_text, issue_retry_key
 
 MAX_FILES = 5
 
@@ -74,12 +72,14 @@ class AppealForm(StyledFormMixin, forms.Form):
     attachments = MultipleFileField(
         label=_("附件（选填，图片或文档，最多5个）"), required=False, widget=MultipleFileInput()
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # A double click or a resent form carries the same key and gets the same appeal back (see
+    # intake.services.retry_key_for: the key is signed here and scoped to who sends it).
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+            self.initial.setdefault("idempotency_key", issue_retry_key())
 
     def clean_contact_phone(self):
         phone = self.cleaned_data["contact_phone"].strip()

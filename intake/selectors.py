@@ -33,6 +33,11 @@ def _base() -> QuerySet[Appeal]:
     )
 
 
+def appeal_with_retry_key(key: str | None) -> Appeal | None:
+    """The appeal already stored under a scoped retry key (intake.services.retry_key_for), if any."""
+    return Appeal.objects.filter(idempotency_key=key).first() if key else None
+
+
 def appeals_visible_to(viewer) -> QuerySet[Appeal]:
     """Appeals this viewer may open: all for the office and leaders; routed ones for handlers; those
     a member or staff recorded for a citizen; a citizen's own."""

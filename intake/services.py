@@ -1,10 +1,13 @@
 """Writes on appeals: submission from every channel, workflow effects, replies, personal data."""
 
+import hashlib
 import secrets
+import uuid
 from contextlib import nullcontext
 from datetime import date
 
 from constance import config
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -33,6 +36,37 @@ def new_tracking_code() -> str:
     """A random, unambiguous code such as "K7QM-3XPA" (8 characters from `secrets`: 40 bits)."""
     raw = secrets.token_bytes(8).translate(_CODE_TABLE).decode()
     return f"{raw[:4]}-{raw[4:]}"
+
+
+_RETRY_KEY_SALT = "intake.appeal-retry-key"
+
+
+def issue_retry_key() -> str:
+    """A fresh retry key for a submit form's hidden field, signed: without an account, only keys
+    this server handed out count (a key made up or copied from elsewhere replays nothing)."""
+    return signing.Signer(salt=_RETRY_KEY_SALT).sign(uuid.uuid4().hex)
+
+
+def retry_key_for(raw: str | None, *, caller) -> str | None:
+    """The stored idempotency key for a caller's retry key (header or hidden field), or None.
+
+    Scoped to the caller, like Open311's per-client keys (open311.services.scoped_idempotency_key):
+    a signed-in user's key only ever finds that user's own appeals, so a key someone else used returns
+    nothing of theirs. Without an account there is no one to scope to, so the key must be one this
+    server signed (issue_retry_key): a made-up or guessed key is no key at all. Fits the 64-char column.
+    """
+    raw = (raw or "").strip()[:200]
+    if not raw:
+        return None
+    if getattr(caller, "is_authenticated", False):
+        scope = f"user:{caller.pk}"
+    else:
+        try:
+            signing.Signer(salt=_RETRY_KEY_SALT).unsign(raw)
+        except signing.BadSignature:
+            return None
+        scope = "anon"
+    return f"{scope}:{hashlib.sha256(raw.encode('utf-8')).hexdigest()[:40]}"[:64]
 
 
 def check_text(*, title: str, body: str) -> dict[str, str]:

@@ -35,6 +35,20 @@ def test_same_idempotency_key_creates_one_appeal():
     assert Appeal.objects.count() == 1
 
 
+def test_a_retry_key_is_scoped_to_its_caller(cast):
+    """The same key from two users is two keys; without an account only a key the form signed counts."""
+    mine, theirs = (services.retry_key_for("k-1", caller=u) for u in (cast.clerk, cast.member))
+    assert mine and theirs and mine != theirs and len(mine) <= 64
+    assert services.retry_key_for("k-1", caller=cast.clerk) == mine
+    assert services.retry_key_for("k-1", caller=cast.anonymous) is None
+    signed = services.issue_retry_key()
+    anonymous = services.retry_key_for(signed, caller=cast.anonymous)
+    assert anonymous and anonymous == services.retry_key_for(signed, caller=cast.anonymous)
+    assert anonymous != services.retry_key_for(signed, caller=cast.citizen)
+    assert services.retry_key_for(signed.replace(":", ":x", 1), caller=cast.anonymous) is None
+    assert services.retry_key_for("", caller=cast.clerk) is None
+
+
 @pytest.mark.parametrize(
     ("title", "body", "field"),
     [("", "内容", "title"), ("标题", "   ", "body"), ("标题", "字" * 20000, "body"), ("长" * 201, "内容", "title")],

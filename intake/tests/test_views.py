@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -17,8 +19,12 @@ def town():
     return TownFactory(name="新民镇")
 
 
+# The hidden key the form hands out (signed by the server: see intake.services.retry_key_for).
+RETRY_KEY = services.issue_retry_key()
+
+
 def form_data(town, **extra):
-    data = {"title": "路灯不亮", "body": "小区东门路灯坏了一个月。", "town": town.pk, "idempotency_key": "abc123"}
+    data = {"title": "路灯不亮", "body": "小区东门路灯坏了一个月。", "town": town.pk, "idempotency_key": RETRY_KEY}
     data.update(extra)
     return data
 
@@ -36,6 +42,45 @@ def test_double_submit_creates_one_appeal_and_shows_the_same_code(client, town):
     second = client.post("/appeals/", form_data(town))
     assert Appeal.objects.count() == 1
     assert first["Location"] == second["Location"]
+
+
+def test_the_form_hands_out_the_key_that_makes_a_double_submit_one_appeal(client, town):
+    page = client.get("/appeals/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    first = client.post("/appeals/", form_data(town, idempotency_key=key))
+    second = client.post("/appeals/", form_data(town, idempotency_key=key))
+    assert Appeal.objects.count() == 1 and first["Location"] == second["Location"]
+
+
+def test_a_key_someone_else_used_never_opens_their_appeal(client, api_client, cast, town):
+    """A retry key is the caller's own: a key copied from (or guessed after) another submission,
+    sent by someone else, files a new appeal instead of returning the other person's tracking page."""
+    api_client.force_authenticate(cast.clerk)
+    payload = {"title": "来电反映", "body": "噪音扰民", "channel": "phone", "town": town.pk}
+    theirs = api_client.post("/api/v1/appeals/", payload, format="json", HTTP_IDEMPOTENCY_KEY="call-1").json()
+    response = client.post("/appeals/", form_data(town, idempotency_key="call-1"))
+    assert response.status_code == 302 and theirs["tracking_code"] not in response["Location"]
+    # A citizen's own (signed) key sent again by someone else, without an account or from another one.
+    client.force_login(cast.citizen)
+    mine = client.post("/appeals/", form_data(town))["Location"]
+    client.logout()
+    assert client.post("/appeals/", form_data(town))["Location"] != mine
+    client.force_login(cast.member)
+    assert client.post("/appeals/", form_data(town))["Location"] != mine
+    assert Appeal.objects.count() == 5
+
+
+def test_over_the_rate_limit_another_persons_key_is_not_a_way_in(client, cast, town):
+    from constance import config
+
+    config.APPEAL_RATE_LIMIT = "1/h"
+    client.force_login(cast.citizen)
+    mine = client.post("/appeals/", form_data(town))["Location"]
+    # The same person sending the same form again is shown their appeal, limit or not.
+    assert client.post("/appeals/", form_data(town))["Location"] == mine
+    client.logout()
+    response = client.post("/appeals/", form_data(town))
+    assert response.status_code == 429 and Appeal.objects.count() == 1
 
 
 def test_too_long_body_is_explained_and_the_text_kept(client, town):

@@ -244,7 +244,7 @@ def appeal_create(request):
                 contact_name=data["contact_name"],
                 contact_phone=data["contact_phone"],
                 attachments=data["attachments"],
-                idempotency_key=data["idempotency_key"] or None,
+                idempotency_key=services.retry_key_for(data["idempotency_key"], caller=request.user),
                 actor=request.user,
                 recorded_by=request.user,
             )

@@ -14,7 +14,7 @@ from core.forms import refuse_into
 from core.views import attachment_response
 from intake import selectors, services, wechat
 from intake.forms import AppealForm, CitizenMessageForm, LookupForm, RatingForm, WithdrawAppealForm
-from intake.models import Appeal, AppealStatus, Channel
+from intake.models import AppealStatus, Channel
 from intake.predicates import TrackingCodeHolder, acts_for_the_public
 
 
@@ -35,8 +35,8 @@ def submit(request):
     if getattr(request, "limited", False):
         # A repeated submission of an appeal already stored is not a new one: show it, limit or not.
         # (Without the limit, submit_appeal itself returns the stored appeal for a repeated key.)
-        key = (request.POST.get("idempotency_key") or "")[:64]
-        done = Appeal.objects.filter(idempotency_key=key).first() if key else None
+        key = services.retry_key_for(request.POST.get("idempotency_key"), caller=request.user)
+        done = selectors.appeal_with_retry_key(key)
         if done is not None:
             return redirect("intake:track-detail", code=done.tracking_code)
         form.is_valid()
@@ -56,7 +56,7 @@ def submit(request):
                 contact_phone=data["contact_phone"],
                 citizen=request.user,
                 attachments=data["attachments"],
-                idempotency_key=data["idempotency_key"] or None,
+                idempotency_key=services.retry_key_for(data["idempotency_key"], caller=request.user),
                 actor=request.user,
             )
         except DomainError as exc:
