@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken
 from accounts.roles import STAFF_ROLES
+from accounts.services import issue_api_token
 
 
 class TokenObtainApi(APIView):
@@ -40,7 +41,8 @@ class TokenObtainApi(APIView):
         if settings.ENFORCE_STAFF_2FA and (user.roles & STAFF_ROLES or user.is_superuser):
             # A token needs no second factor afterwards: staff mint one on the tokens page, after TOTP.
             raise PermissionDenied(_("工作人员须先登录网页并完成两步验证，再在“接口令牌”页面创建令牌。"))
-        _token, key = ApiToken.issue(user=user, scope=data.validated_data["scope"], name=data.validated_data["name"])
+        # Through the service, which holds the documented limit of active tokens per user.
+        _token, key = issue_api_token(user=user, scope=data.validated_data["scope"], name=data.validated_data["name"])
         return Response({"token": key, "scope": data.validated_data["scope"], "username": user.username})
 
 

@@ -74,6 +74,12 @@ def create_user(*, username: str, password: str | None, roles: list[str], full_n
     return user
 
 
+class TokenLimitReached(Refused):
+    """The user already holds MAX_ACTIVE_TOKENS tokens that are not revoked."""
+
+    code = "token_limit"
+
+
 @transaction.atomic
 def issue_api_token(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
     """A new personal token for the user; returns it with its key, which is shown only once."""
@@ -85,7 +91,7 @@ def issue_api_token(*, user: User, name: str, scope: str) -> tuple[ApiToken, str
     # Lock the user's row so two concurrent requests cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.filter(user=user, revoked=False).count() >= MAX_ACTIVE_TOKENS:
-        raise Refused(_("有效令牌最多%(n)s个，请先撤销不再使用的令牌。") % {"n": MAX_ACTIVE_TOKENS})
+        raise TokenLimitReached(_("有效令牌最多%(n)s个，请先撤销不再使用的令牌。") % {"n": MAX_ACTIVE_TOKENS})
     return ApiToken.issue(user=user, scope=scope, name=name[:100])
 
 

@@ -58,3 +58,20 @@ def test_a_staff_session_without_the_second_factor_reads_no_api(client, cast, se
     assert response.json()["error"]["code"] == "otp_required"
     client.force_login(cast.member)
     assert client.get("/api/v1/proposals/").status_code == 200
+
+
+def test_token_obtain_keeps_to_the_limit_of_active_tokens(api_client, cast):
+    """The password route mints no more tokens than the tokens page: 20 active ones, then a clear refusal."""
+    from accounts.services import MAX_ACTIVE_TOKENS
+
+    for i in range(MAX_ACTIVE_TOKENS):
+        ApiToken.issue(user=cast.member, scope="read", name=f"t{i}")
+    payload = {"username": cast.member.username, "password": PASSWORD, "name": "one too many"}
+    response = api_client.post("/api/v1/auth/token/", payload, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "token_limit" and "有效令牌最多20个" in error["message"]
+    assert ApiToken.objects.filter(user=cast.member, revoked=False).count() == MAX_ACTIVE_TOKENS
+    # Revoking one makes room again.
+    ApiToken.objects.filter(user=cast.member, name="t0").update(revoked=True)
+    assert api_client.post("/api/v1/auth/token/", payload, format="json").status_code == 200

@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import ApiToken
 from accounts.services import MAX_ACTIVE_TOKENS, issue_api_token, revoke_api_token
 from core.exceptions import Refused
+from district.tests.factories import TownFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ def test_a_write_token_may_write(client, api_client, cast):
     client.force_login(cast.clerk)
     key = _key(client.post(URL, {"name": "登记工具", "scope": "write"}))
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    created = api_client.post("/api/v1/appeals/", {"title": "路灯", "body": "不亮", "channel": "phone"}, format="json")
+    payload = {"title": "路灯", "body": "不亮", "channel": "phone", "town": TownFactory().pk}
+    created = api_client.post("/api/v1/appeals/", payload, format="json")
     assert created.status_code == 201
 
 
