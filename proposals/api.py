@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +12,7 @@ from rest_framework.routers import SimpleRouter
 from core.api.workflow import WorkflowViewSetMixin
 from district.models import Body, Department, Member, Party, Sector
 from proposals import selectors, services
+from proposals.api_filters import ProposalFilter
 from proposals.models import ContactMethod, Kind, Proposal
 
 
@@ -182,18 +184,21 @@ class ProposalViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Proposals the caller may see; filters: q, status, kind, year, department, reply_class, rating, is_key, mine."""
+    """Proposals the caller may see; the list's filters are in proposals.api_filters.ProposalFilter."""
 
-    filter_backends: list = []
-    FILTERS = ("q", "status", "kind", "year", "session", "department", "reply_class", "rating", "is_key", "mine")
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProposalFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Proposal.objects.none()
         if self.action == "list":
-            filters = {k: self.request.query_params.get(k) for k in self.FILTERS if self.request.query_params.get(k)}
-            return selectors.proposal_list(self.request.user, filters=filters)
+            return selectors.proposal_list(self.request.user)
         return selectors.with_lists(selectors.proposals_visible_to(self.request.user))
+
+    def filter_queryset(self, queryset):
+        # The filters are the list's: a detail or an action finds its proposal by id alone.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_class(self):
         return ProposalListSerializer if self.action == "list" else ProposalDetailSerializer

@@ -109,3 +109,60 @@ def test_list_filters_by_department_and_shows_units(api_client, cast):
     assert [r["id"] for r in rows] == [ours.pk]
     assert rows[0]["units"] == [{"department": "教育局", "department_id": cast.liaison.department_id, "role": "lead"}]
     assert Proposal.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("year", "abc"),
+        ("session", "abc"),
+        ("department", "abc"),
+        ("department", "99999999999999999999"),
+        ("year", "2022.5"),
+        ("status", "nope"),
+        ("kind", "nope"),
+        ("rating", "nope"),
+        ("reply_class", "Z"),
+        ("is_key", "maybe"),
+        ("mine", "perhaps"),
+    ],
+)
+def test_a_bad_list_filter_is_a_structured_400_naming_the_field(api_client, cast, param, value):
+    submitted(cast)
+    api_client.force_authenticate(cast.proposal)
+    response = api_client.get(BASE, {param: value})
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and list(error["fields"]) == [param] and error["fields"][param][0]
+
+
+def test_boolean_list_filters_read_false_as_false(api_client, cast):
+    key, plain = submitted(cast, is_key=True), submitted(cast)
+    theirs = submitted(cast, author=cast.other_member)
+    api_client.force_authenticate(cast.proposal)
+
+    def ids(**params):
+        return sorted(r["id"] for r in api_client.get(BASE, params).json()["results"])
+
+    assert ids(is_key="true") == ids(is_key="1") == [key.pk]
+    assert ids(is_key="false") == ids(is_key="0") == sorted([plain.pk, theirs.pk])
+    # "mine" narrows the list when true and leaves it whole when false.
+    assert ids(mine="true") == []
+    assert ids(mine="false") == ids() == sorted([key.pk, plain.pk, theirs.pk])
+    api_client.force_authenticate(cast.member)
+    assert ids(mine="true") == sorted([key.pk, plain.pk])
+
+
+def test_the_list_filters_are_in_the_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/proposals/"]["get"]["parameters"]}
+    for name in ("q", "status", "kind", "year", "session", "department", "reply_class", "rating", "is_key", "mine"):
+        assert name in params, name
+    assert params["year"]["type"] == params["department"]["type"] == "integer"
+    assert params["is_key"]["type"] == params["mine"]["type"] == "boolean"
+    assert "replied" in params["status"]["enum"]
+    # A proposal's own page and actions take no list filters.
+    detail = schema["paths"]["/api/v1/proposals/{id}/"]["get"].get("parameters", [])
+    assert {p["name"] for p in detail} == {"id"}
