@@ -1,6 +1,9 @@
 """Small HTTP helpers shared by the apps' views."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 
 def local_url(request, candidate: str | None, fallback: str) -> str:
@@ -32,3 +35,20 @@ def as_int(value) -> int | None:
     """
     raw = str(value if value is not None else "").strip()
     return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def refused_request(exception) -> tuple[int, str, str]:
+    """(status, code, message) for a request Django refused before a view could read it: a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS (or files than
+    DATA_UPLOAD_MAX_NUMBER_FILES), or another SuspiciousOperation."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024) or 1
+        message = _("请求内容过大（附件以外的内容不能超过%(mb)s MB），请精简后重试。") % {"mb": limit}
+        return 413, "too_large", message
+    if isinstance(exception, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return 400, "too_many_fields", _("请求中的字段过多（最多%(n)s个）。") % {"n": limit}
+    if isinstance(exception, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return 400, "too_many_files", _("一次上传的文件过多（最多%(n)s个）。") % {"n": limit}
+    return 400, "bad_request", _("请求无效，无法处理。")

@@ -6,11 +6,12 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
 from core.forms import TransitionForm
-from core.http import local_url
+from core.http import local_url, refused_request
 from core.models import Attachment
 from core.nav import works_in_office
 from core.selectors import current_committee
@@ -134,6 +135,15 @@ def healthz(request):
 def bare(request):
     """A bare view for the load benchmark's baseline (no template, no query)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def error_400(request, exception=None):
+    """A request Django refused itself (too large, too many fields, ...): the API's structured error on
+    /api/ and /open311/ (Open311's own endpoints answer in the spec's format first), a page elsewhere."""
+    if request.path.startswith(("/api/", "/open311/")):
+        status, code, message = refused_request(exception)
+        return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
+    return defaults.bad_request(request, exception)
 
 
 def error_404(request, exception=None):

@@ -496,3 +496,22 @@ def test_an_appeal_withdrawn_by_its_citizen_is_closed_with_a_note(client, catego
     [record] = client.get(f"{BASE}/requests/{withdrawn.pk}.json").json()
     assert record["status"] == "closed" and "撤回" in record["status_notes"]
     assert "已自行解决" not in record["status_notes"]  # the citizen's reason is for the handlers
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_too_many_fields_are_refused_in_the_spec_format(client, category, client_app, settings, fmt):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    _app, key = client_app
+    response = _file(client, key, category, fmt=fmt, **{f"f{i}": "1" for i in range(20)})
+    errors = _errors(response, 400) if fmt == "json" else _xml_errors(response, 400)
+    assert errors == ["请求中的字段过多（最多10个）。"]
+    assert not Appeal.objects.exists()
+
+
+def test_a_body_too_large_is_a_413_in_the_spec_format(client, category, client_app, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    _app, key = client_app
+    body = {"api_key": key, "service_code": category.code, "description": "x" * (2 * 1024 * 1024)}
+    response = client.post(f"{BASE}/requests.json", json.dumps(body), content_type="application/json")
+    assert "请求内容过大" in _errors(response, 413)[0]
+    assert not Appeal.objects.exists()

@@ -1,9 +1,11 @@
 """The GeoReport v2 endpoints under /open311/v2/, in JSON and XML, with the spec's error format."""
 
 import json
+import logging
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 
 from core.exceptions import DomainError
+from core.http import refused_request
 from open311 import selectors, services
 from open311.formats import error_response, respond
 from open311.forms import RequestQueryForm, ServiceRequestForm
@@ -62,9 +65,14 @@ def open311_endpoint(*, methods: tuple[str, ...], key_required_for: tuple[str, .
                 return response
             try:
                 data = _payload(request)
+                api_key = (data.get("api_key") or request.GET.get("api_key") or "").strip()
             except ValueError:
                 return error_response(400, _("请求体不是有效的 JSON 对象。"), fmt=fmt)
-            api_key = (data.get("api_key") or request.GET.get("api_key") or "").strip()
+            except SuspiciousOperation as exc:
+                # Too large, or too many fields: Django refuses to read it; say so in the spec's format.
+                logging.getLogger(f"django.security.{exc.__class__.__name__}").warning("%s", exc)
+                status, _code, message = refused_request(exc)
+                return error_response(status, message, fmt=fmt)
             client = selectors.active_client(api_key)
             if client is None and (api_key or request.method in key_required_for):
                 return _limited(request, None, fmt) or error_response(
