@@ -18,7 +18,7 @@ from consultations.models import (
     ParticipantRole,
     ResearchGroup,
 )
-from core.api.workflow import WorkflowViewSetMixin
+from core.api.workflow import RECORD_LIST_ACTION, WorkflowViewSetMixin
 from district.models import Department, Member
 
 
@@ -74,7 +74,7 @@ class ConsultationReportViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelView
 
 
 class ConsultationParticipantSerializer(serializers.ModelSerializer):
-    department = serializers.PrimaryKeyRelatedField(read_only=True)
+    department = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = MeetingParticipant
@@ -184,7 +184,7 @@ class ConsultationMeetingViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, 
         responses=ConsultationParticipantSerializer,
         summary=_("邀请参会人员"),
     )
-    @action(detail=True, methods=["get", "post"], url_path="participants")
+    @action(detail=True, methods=["get", "post"], url_path="participants", **RECORD_LIST_ACTION)
     def participants(self, request, pk=None):
         meeting = self.get_object()
         if request.method == "GET":

@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.workflow import WorkflowViewSetMixin
+from core.api.workflow import RECORD_LIST_ACTION, WorkflowViewSetMixin
 from supervision import selectors
 from supervision.choices import ReplyClass
 from supervision.models import ProgressReport, SpecialReport, SupervisionTask, TaskExtensionRequest, TaskReply
@@ -18,11 +18,11 @@ from supervision.services import tasks as task_services
 
 
 class SupervisionTaskSerializer(serializers.ModelSerializer):
-    lead_department = serializers.StringRelatedField()
+    lead_department = serializers.StringRelatedField(allow_null=True)
     co_departments = serializers.StringRelatedField(many=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    special_report = serializers.PrimaryKeyRelatedField(read_only=True)
-    outcome_item = serializers.PrimaryKeyRelatedField(read_only=True)
+    special_report = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    outcome_item = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = SupervisionTask
@@ -74,7 +74,7 @@ class SupervisionReplySerializer(serializers.ModelSerializer):
 class SupervisionExtensionRequestSerializer(serializers.ModelSerializer):
     department = serializers.StringRelatedField()
     requested_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
@@ -118,7 +118,7 @@ class SupervisionTaskViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet
         responses=SupervisionProgressSerializer,
         summary=_("报送进展"),
     )
-    @action(detail=True, methods=["get", "post"], url_path="progress")
+    @action(detail=True, methods=["get", "post"], url_path="progress", **RECORD_LIST_ACTION)
     def progress(self, request, pk=None):
         task = self.get_object()
         if request.method == "GET":
@@ -129,7 +129,7 @@ class SupervisionTaskViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet
         return Response(SupervisionProgressSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=SupervisionExtensionRequestSerializer(many=True), summary=_("延期申请"))
-    @action(detail=True, methods=["get"], url_path="extension-requests")
+    @action(detail=True, methods=["get"], url_path="extension-requests", **RECORD_LIST_ACTION)
     def extension_requests(self, request, pk=None):
         """The task's extension requests and their decisions; ask and decide through `transitions/`."""
         task = self.get_object()

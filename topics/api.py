@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from consultations.models import Attendance
-from core.api.workflow import WorkflowViewSetMixin
+from core.api.workflow import RECORD_LIST_ACTION, WorkflowViewSetMixin
 from district.models import Body, Department, Member
 from topics import predicates as p
 from topics import selectors
@@ -25,6 +25,7 @@ from topics.models import (
     TopicSuggestion,
     VoteChoice,
 )
+from topics.models.plan import Office
 from topics.services import plan as plan_services
 from topics.services import publication, suggestions, votes
 
@@ -40,7 +41,7 @@ class TopicRoundSerializer(serializers.ModelSerializer):
 
 
 class TopicSuggestionSerializer(serializers.ModelSerializer):
-    suggested_format = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    suggested_format = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     proposer = serializers.CharField(source="proposer_label", read_only=True)
     status = serializers.CharField(read_only=True, help_text=STATE_HELP)
@@ -246,6 +247,16 @@ class PlanSignOffInputSerializer(serializers.Serializer):
     item_comments = serializers.DictField(child=serializers.CharField(), required=False, default=dict)
 
 
+class PlanSignOffResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    office = serializers.ChoiceField(choices=Office.choices)
+
+
+class PlanReceiptSerializer(serializers.Serializer):
+    department = serializers.IntegerField()
+    acknowledged_at = serializers.DateTimeField()
+
+
 class PlanDiffRowSerializer(serializers.Serializer):
     kind = serializers.CharField()
     old = serializers.DictField(allow_null=True)
@@ -287,7 +298,7 @@ class PlanViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return plan
 
     @extend_schema(responses=PlanVersionSerializer(many=True), summary=_("计划的全部版本与会签"))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **RECORD_LIST_ACTION)
     def versions(self, request, pk=None):
         return Response(PlanVersionSerializer(selectors.versions_of(self.get_deliberated_object()), many=True).data)
 
@@ -299,7 +310,9 @@ class PlanViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(PlanVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PlanSignOffInputSerializer, responses={201: None}, summary=_("会签当前版本"))
+    @extend_schema(
+        request=PlanSignOffInputSerializer, responses={201: PlanSignOffResultSerializer}, summary=_("会签当前版本")
+    )
     @action(detail=True, methods=["post"])
     def signoff(self, request, pk=None):
         plan = self.get_object()
@@ -308,8 +321,15 @@ class PlanViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet):
         signoff = plan_services.sign_off(version=plan.current_version, actor=request.user, **payload.validated_data)
         return Response({"id": signoff.pk, "office": signoff.office}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=PlanDiffRowSerializer(many=True), summary=_("两个版本的对照（?a=1&b=2）"))
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        responses=PlanDiffRowSerializer(many=True),
+        parameters=[
+            OpenApiParameter("a", int, required=True, description=_("旧版本号")),
+            OpenApiParameter("b", int, required=True, description=_("新版本号")),
+        ],
+        summary=_("两个版本的对照（?a=1&b=2）"),
+    )
+    @action(detail=True, methods=["get"], **RECORD_LIST_ACTION)
     def diff(self, request, pk=None):
         plan = self.get_deliberated_object()
         found = {v.number: v for v in plan.versions.all()}
@@ -324,7 +344,7 @@ class PlanViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet):
         ]
         return Response(rows)
 
-    @extend_schema(request=None, responses={200: None}, summary=_("部门签收已印发的计划"))
+    @extend_schema(request=None, responses={200: PlanReceiptSerializer}, summary=_("部门签收已印发的计划"))
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         receipt = publication.acknowledge_receipt(plan=self.get_object(), actor=request.user)
@@ -387,6 +407,11 @@ class PlanBallotSerializer(serializers.Serializer):
     choice = serializers.ChoiceField(choices=VoteChoice.choices)
 
 
+class PlanBallotResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    choice = serializers.ChoiceField(choices=VoteChoice.choices)
+
+
 class PlanVoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Standing-committee votes on plans: open, attendance, tally or ballots, result."""
 
@@ -425,7 +450,7 @@ class PlanVoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         vote = votes.record_tally(vote=self.get_object(), actor=request.user, **payload.validated_data)
         return Response(PlanVoteSerializer(vote).data)
 
-    @extend_schema(request=PlanBallotSerializer, responses={201: None}, summary=_("常委在线表决"))
+    @extend_schema(request=PlanBallotSerializer, responses={201: PlanBallotResultSerializer}, summary=_("常委在线表决"))
     @action(detail=True, methods=["post"])
     def ballot(self, request, pk=None):
         payload = PlanBallotSerializer(data=request.data)

@@ -37,6 +37,10 @@ def exception_handler(exc, context):
             error_body("parse_error", _("无法解析请求内容，请检查格式（如 JSON 语法）。"), {"body": [parsed]}),
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # SessionAuthentication's refusal, in English ("CSRF Failed: CSRF token missing.").
+        message = _("CSRF 校验失败：通过网页登录会话调用接口时，请在 X-CSRFToken 请求头中附上 CSRF 令牌。")
+        return Response(error_body("permission_denied", message), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("未找到该记录。"))
     elif isinstance(exc, PermissionDenied):

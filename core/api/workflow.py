@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from core.exceptions import TransitionNotAllowed
 from core.workflow import history_for, perform, workflow_for
 
 
@@ -38,9 +39,17 @@ class HistoryEventSerializer(serializers.Serializer):
     action = serializers.CharField(required=False)
     action_label = serializers.CharField(required=False)
     from_state = serializers.CharField(required=False)
+    from_label = serializers.CharField(required=False)
     to_state = serializers.CharField(required=False)
+    to_label = serializers.CharField(required=False)
     note = serializers.CharField(required=False)
+    attachments = serializers.ListField(child=serializers.DictField(), required=False)
     changes = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+# A record's own actions (transitions/, history/, ...) answer with the whole list as a bare JSON array and
+# find the record by id alone: the list's pagination and filters are not theirs, in the answer or the schema.
+RECORD_LIST_ACTION = {"pagination_class": None, "filter_backends": []}
 
 
 def describe_actions(obj, user) -> list[dict]:
@@ -68,13 +77,18 @@ class WorkflowViewSetMixin:
         responses=TransitionResultSerializer,
         summary=_("执行一个操作"),
     )
-    @action(detail=True, methods=["get", "post"], url_path="transitions")
+    @action(detail=True, methods=["get", "post"], url_path="transitions", **RECORD_LIST_ACTION)
     def transitions(self, request, pk=None):
         obj = self.get_object()
         if request.method == "GET":
             return Response(describe_actions(obj, request.user))
         payload = TransitionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        try:
+            workflow_for(obj).action(payload.validated_data["action"])
+        except TransitionNotAllowed as exc:
+            # A name that is no action at all is bad input (400); a real one not allowed now is a 409.
+            raise ValidationError({"action": [str(exc.message)]}) from exc
         obj = perform(
             obj,
             payload.validated_data["action"],
@@ -87,7 +101,7 @@ class WorkflowViewSetMixin:
         return Response({"id": obj.pk, "status": status_value, "status_label": wf.state_label(status_value)})
 
     @extend_schema(responses=HistoryEventSerializer(many=True), summary=_("审计时间线"))
-    @action(detail=True, methods=["get"], url_path="history")
+    @action(detail=True, methods=["get"], url_path="history", **RECORD_LIST_ACTION)
     def history(self, request, pk=None):
         obj = self.get_object()
         if not self.may_read_history(obj):

@@ -1,3 +1,4 @@
+import json
 import re
 
 import pytest
@@ -49,6 +50,42 @@ def test_unknown_api_path_is_a_json_404(client):
     response = client.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.fixture
+def small_limits(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    return settings
+
+
+def _token_header(user) -> dict:
+    from accounts.models import ApiToken
+
+    _token, key = ApiToken.issue(user=user, scope="write")
+    return {"Authorization": f"Token {key}"}
+
+
+def test_a_body_too_large_for_the_api_is_a_structured_413(client, cast, small_limits):
+    body = json.dumps({"title": "t", "body": "x" * (3 * 1024 * 1024), "channel": "phone"})
+    response = client.post("/api/v1/appeals/", body, content_type="application/json", headers=_token_header(cast.clerk))
+    assert response.status_code == 413 and response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "too_large" and "请求内容过大" in error["message"] and "2 MB" in error["message"]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_too_many_fields_for_the_api_is_a_structured_400(client, cast, small_limits, method):
+    fields = {f"f{i}": "1" for i in range(20)}
+    response = getattr(client, method)("/api/v1/appeals/", fields, headers=_token_header(cast.clerk))
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error == {"code": "too_many_fields", "message": "请求中的字段过多（最多10个）。", "fields": {}}
+
+
+def test_too_many_fields_on_a_web_page_is_still_a_page(client, small_limits):
+    response = client.post("/appeals/", {f"f{i}": "1" for i in range(20)})
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
 
 
 def test_the_site_icon_is_linked_and_favicon_ico_leads_to_it(client):
