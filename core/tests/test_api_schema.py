@@ -129,15 +129,6 @@ def _may_be_null(serializer_field, model) -> bool:
     return False
 
 
-# Serializers another change is fixing (the grassroots records in insight/api/records.py).
-NULLABLE_PENDING = {
-    "insight.api.records.GrassrootsWorkstationSerializer",
-    "insight.api.records.GrassrootsContactSerializer",
-    "insight.api.records.GrassrootsDutyGroupSerializer",
-    "insight.api.records.GrassrootsDutyIssueSerializer",
-}
-
-
 def _model_serializers(cls=drf_serializers.ModelSerializer):
     for sub in cls.__subclasses__():
         yield sub
@@ -154,7 +145,7 @@ def test_fields_that_can_be_null_are_documented_nullable():
     for cls in set(_model_serializers()):
         label = f"{cls.__module__}.{cls.__name__}"
         model = getattr(getattr(cls, "Meta", None), "model", None)
-        if model is None or cls.__module__.split(".")[0] not in DOMAIN_APPS or label in NULLABLE_PENDING:
+        if model is None or cls.__module__.split(".")[0] not in DOMAIN_APPS:
             continue
         for name, field in cls().fields.items():
             if isinstance(field, drf_serializers.SerializerMethodField | drf_serializers.ManyRelatedField):

@@ -31,8 +31,8 @@ def _names(members) -> list[str]:
 
 
 class GrassrootsWorkstationSerializer(serializers.ModelSerializer):
-    town = serializers.StringRelatedField()
-    host_party = serializers.StringRelatedField()
+    town = serializers.StringRelatedField(allow_null=True)
+    host_party = serializers.StringRelatedField(allow_null=True)
     service_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
     members = serializers.SerializerMethodField()
 
@@ -102,7 +102,7 @@ class GrassrootsReceptionDayViewSet(viewsets.ReadOnlyModelViewSet):
 class GrassrootsContactSerializer(serializers.ModelSerializer):
     workstation = serializers.PrimaryKeyRelatedField(read_only=True)
     members = serializers.SerializerMethodField()
-    appeal = serializers.PrimaryKeyRelatedField(read_only=True)
+    appeal = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Contact
@@ -139,7 +139,7 @@ class GrassrootsContactViewSet(viewsets.ReadOnlyModelViewSet):
 
 class GrassrootsDutyGroupSerializer(serializers.ModelSerializer):
     sector = serializers.StringRelatedField()
-    convenor = serializers.StringRelatedField()
+    convenor = serializers.StringRelatedField(allow_null=True)
     members = serializers.SerializerMethodField()
 
     class Meta:
@@ -163,10 +163,10 @@ class GrassrootsDutyGroupViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class GrassrootsDutyIssueSerializer(serializers.ModelSerializer):
-    town = serializers.StringRelatedField()
-    community = serializers.StringRelatedField()
-    department = serializers.StringRelatedField()
-    appeal = serializers.PrimaryKeyRelatedField(read_only=True)
+    town = serializers.StringRelatedField(allow_null=True)
+    community = serializers.StringRelatedField(allow_null=True)
+    department = serializers.StringRelatedField(allow_null=True)
+    appeal = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = DutyIssue
