@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from core.config import CONSTANCE_ADDITIONAL_FIELDS as DISTRICT_RULE_TYPES
 from core.config import CONSTANCE_CONFIG as DISTRICT_RULES
 from core.config import CONSTANCE_CONFIG_FIELDSETS as DISTRICT_RULE_FIELDSETS
 from core.env import env_bool, env_int, env_list, env_secret, env_str
@@ -303,6 +304,7 @@ INSIGHT_CACHE_SECONDS = env_int("INSIGHT_CACHE_SECONDS", 300)
 # again (insight.tasks.refresh_dashboard); once gone, the next viewer waits for the computation.
 INSIGHT_CACHE_KEEP_SECONDS = env_int("INSIGHT_CACHE_KEEP_SECONDS", 900)
 CONSTANCE_CONFIG = DISTRICT_RULES
+CONSTANCE_ADDITIONAL_FIELDS = DISTRICT_RULE_TYPES
 CONSTANCE_CONFIG_FIELDSETS = DISTRICT_RULE_FIELDSETS
 if env_str("REDIS_URL"):
     # With a shared cache every process sees an edited rule at once; a per-process cache would not.

@@ -36,11 +36,15 @@ def first_state() -> str:
 
 
 def next_state(step: str) -> str:
-    """The state after finishing `step`; a step no longer in the chain leads to the first step after it."""
+    """The state after finishing `step`. A step taken out of the chain while a plan waited on it leads
+    on to the chain's next step that comes after it in the usual order (not back to the first step:
+    the plan has passed those), or to ADOPTED when none does."""
     chain = approval_chain()
-    if step not in chain:
-        return first_state()
-    rest = chain[chain.index(step) + 1 :]
+    if step in chain:
+        rest = chain[chain.index(step) + 1 :]
+    else:
+        order = list(STEP_STATE)
+        rest = [s for s in chain if order.index(s) > order.index(step)] if step in STEP_STATE else chain
     return STEP_STATE[rest[0]] if rest else PlanStatus.ADOPTED
 
 

@@ -305,3 +305,14 @@ def test_unknown_and_repeated_steps_in_the_chain_are_ignored(cast):
     plan = plan_with_items(cast)
     perform(plan, "submit_to_chairs", actor=cast.clerk)
     assert names(plan, cast.chair) == {"chairs_approve_to_vote", "chairs_return_to_draft"}
+
+
+def test_a_step_taken_out_of_the_chain_while_a_plan_waits_on_it_leads_on_not_back(cast):
+    from topics.chain import next_state
+
+    with override_config(PLAN_APPROVAL_CHAIN="chairs_meeting,party_leader,standing_vote"):
+        # The plan waited on the three offices when they were dropped: it goes on to the leader.
+        assert next_state("joint_offices") == PlanStatus.LEADER
+    with override_config(PLAN_APPROVAL_CHAIN="chairs_meeting,joint_offices"):
+        assert next_state("party_leader") == PlanStatus.ADOPTED
+        assert next_state("chairs_meeting") == PlanStatus.JOINT

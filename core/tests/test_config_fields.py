@@ -1,0 +1,59 @@
+"""The district rules are checked in the Config page: a mistyped rule is refused there, with a
+message, instead of being saved and breaking the pages that read it."""
+
+import pytest
+from constance.forms import ConstanceForm
+from constance.utils import get_values
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**changes):
+    initial = get_values()
+    form = ConstanceForm(initial=initial)
+    data = {name: form[name].value() for name in initial}
+    data["version"] = form.initial["version"]
+    data.update(changes)
+    return ConstanceForm(initial=initial, data=data)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PROPOSAL_REPLY_DAYS", "-5"),
+        ("APPEAL_MAX_CHARS", "-1"),
+        ("APPEAL_RATE_LIMIT", "ten per hour"),
+        ("STANDING_QUORUM_FRACTION", "half"),
+        ("STANDING_PASS_FRACTION", "3/2"),
+        ("PLAN_APPROVAL_CHAIN", "chairs_meeting,party_leder"),
+        ("PLAN_APPROVAL_CHAIN", ""),
+        ("PLAN_APPROVAL_CHAIN", "chairs_meeting,chairs_meeting"),
+        ("PLAN_DOC_NUMBER_FORMAT", "{prefix}委办〔{yr}〕{seq}号"),
+        ("PROPOSAL_REPLY_LETTER_NUMBER", "{unit}提复〔{year}〕{serial号"),
+        ("CONSULT_DEPARTMENT_REQUIRED_KINDS", "thematic,coffee"),
+        ("DIGEST_HOUR", "25"),
+        ("RECEPTION_WEEK_OF_MONTH", "0"),
+        ("ANALYTICS_DUPLICATE_MIN_SIMILARITY", "1.5"),
+    ],
+)
+def test_a_mistyped_rule_is_refused_with_a_message(name, value):
+    form = _form(**{name: value})
+    assert not form.is_valid()
+    assert form.errors[name] and all(str(e) for e in form.errors[name])
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PROPOSAL_REPLY_DAYS", "60"),
+        ("APPEAL_RATE_LIMIT", "20/5m"),
+        ("STANDING_PASS_FRACTION", "2/3"),
+        ("PLAN_APPROVAL_CHAIN", "joint_offices, chairs_meeting, party_leader"),
+        ("PLAN_DOC_NUMBER_FORMAT", "{prefix}政协〔{year}〕{seq}号"),
+        ("CONSULT_DEPARTMENT_REQUIRED_KINDS", ""),
+        ("PROPOSAL_RETURN_WINDOW_DAYS", "0"),
+    ],
+)
+def test_another_districts_rule_is_accepted(name, value):
+    form = _form(**{name: value})
+    assert form.is_valid(), form.errors
