@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
@@ -38,9 +39,11 @@ class TokenObtainApi(APIView):
         user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("用户名或密码错误。"))
-        if settings.ENFORCE_STAFF_2FA and (user.roles & STAFF_ROLES or user.is_superuser):
-            # A token needs no second factor afterwards: staff mint one on the tokens page, after TOTP.
-            raise PermissionDenied(_("工作人员须先登录网页并完成两步验证，再在“接口令牌”页面创建令牌。"))
+        enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        if enrolled or (settings.ENFORCE_STAFF_2FA and (user.roles & STAFF_ROLES or user.is_superuser)):
+            # A token needs no second factor afterwards: whoever has one (and staff, when it is enforced)
+            # mints a token on the tokens page, after TOTP; a password alone is not enough here either.
+            raise PermissionDenied(_("已启用两步验证的账号须先登录网页并完成两步验证，再在“接口令牌”页面创建令牌。"))
         # Through the service, which holds the documented limit of active tokens per user.
         _token, key = issue_api_token(user=user, scope=data.validated_data["scope"], name=data.validated_data["name"])
         return Response({"token": key, "scope": data.validated_data["scope"], "username": user.username})

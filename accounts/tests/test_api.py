@@ -50,6 +50,16 @@ def test_staff_cannot_mint_a_token_with_a_password_alone_when_two_factor_is_enfo
     assert ok.status_code == 200
 
 
+def test_a_password_alone_gets_no_token_for_an_account_with_an_authenticator(api_client, cast):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=cast.member, name="phone", confirmed=True)
+    body = {"username": cast.member.username, "password": PASSWORD}
+    response = api_client.post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 403 and "两步验证" in response.json()["error"]["message"]
+    assert not ApiToken.objects.filter(user=cast.member).exists()
+
+
 def test_a_staff_session_without_the_second_factor_reads_no_api(client, cast, settings):
     settings.ENFORCE_STAFF_2FA = True
     client.force_login(cast.clerk)
