@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +30,29 @@ class PreferencesForm(RequiredMessagesMixin, forms.ModelForm):
         label=_("语言"), required=False, help_text=_("页面、站内消息和邮件使用的语言，页脚切换语言时也会记住。")
     )
 
+    current_password = forms.CharField(
+        label=_("当前密码"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("更改电子邮箱时须填写：找回密码的邮件会发到新邮箱。"),
+    )
+
     class Meta:
         model = User
         fields = ["email", "email_digest", "language"]
         labels = {"email": _("电子邮箱")}
+
+    def clean(self):
+        data = super().clean()
+        email = (data.get("email") or "").strip()
+        if "email" in self.changed_data:
+            # The address that password resets go to: changed only with the password, and one person's.
+            if not self.instance.check_password(data.get("current_password") or ""):
+                self.add_error("current_password", _("更改电子邮箱须填写正确的当前密码。"))
+            taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+            if email and taken.exists():
+                self.add_error("email", _("该邮箱已被其他账号使用。"))
+        return data
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,6 +152,21 @@ class PasswordResetRequestForm(RequiredMessagesMixin, PasswordResetForm):
     email = forms.EmailField(
         label=_("电子邮箱"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
+
+
+class ChangePasswordForm(RequiredMessagesMixin, PasswordChangeForm):
+    """Change one's own password: the current one first; Django's password validators apply."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("当前密码")
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("再次输入新密码")
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": _("当前密码不正确。"),
+            "password_mismatch": _("两次输入的密码不一致。"),
+        }
 
 
 class NewPasswordForm(RequiredMessagesMixin, SetPasswordForm):

@@ -4,6 +4,7 @@ import io
 import qrcode
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
@@ -24,6 +25,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts import selectors, services
 from accounts.forms import (
     ApiTokenForm,
+    ChangePasswordForm,
     LoginForm,
     NewPasswordForm,
     OTPVerifyForm,
@@ -59,7 +61,8 @@ def set_language(request):
 def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.update_preferences(user=request.user, **form.cleaned_data)
+        settings_typed = {k: v for k, v in form.cleaned_data.items() if k != "current_password"}
+        services.update_preferences(user=request.user, **settings_typed)
         translation.activate(request.user.preferred_language)
         messages.success(request, _("设置已保存。"))
         response = redirect("accounts:preferences")
@@ -77,6 +80,21 @@ def preferences(request):
         return response
     has_otp = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     return render(request, "accounts/preferences.html", {"form": form, "has_otp": has_otp})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password (the current one first); the other sessions of the account end."""
+
+    template_name = "accounts/password_change.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("accounts:preferences")
+
+    def form_valid(self, form):
+        services.change_password(user=self.request.user, password=form.cleaned_data["new_password1"])
+        # Django's view keeps this session signed in (the others end with the old password's hash).
+        update_session_auth_hash(self.request, self.request.user)
+        messages.success(self.request, _("密码已修改。"))
+        return redirect(self.get_success_url())
 
 
 @login_required

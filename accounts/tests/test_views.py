@@ -48,9 +48,53 @@ def test_two_factor_is_not_forced_on_members(client, cast, settings):
 
 def test_digest_preference_is_saved(client, cast):
     client.force_login(cast.member)
-    client.post("/accounts/preferences/", {"email": "m@example.org", "email_digest": "on"})
+    client.post(
+        "/accounts/preferences/", {"email": "m@example.org", "email_digest": "on", "current_password": PASSWORD}
+    )
     cast.member.refresh_from_db()
     assert cast.member.email_digest is True
+
+
+def test_the_email_address_changes_only_with_the_password_and_is_one_persons(client, cast):
+    """Password resets go to that address: a borrowed session must not redirect them."""
+    cast.clerk.email = "clerk@example.org"
+    cast.clerk.save()
+    client.force_login(cast.member)
+    response = client.post("/accounts/preferences/", {"email": "new@example.org", "email_digest": "on"})
+    assert response.status_code == 200 and "更改电子邮箱须填写正确的当前密码" in response.content.decode()
+    response = client.post(
+        "/accounts/preferences/", {"email": "CLERK@example.org", "email_digest": "on", "current_password": PASSWORD}
+    )
+    assert "该邮箱已被其他账号使用" in response.content.decode()
+    cast.member.refresh_from_db()
+    assert cast.member.email != "new@example.org" and cast.member.email.lower() != "clerk@example.org"
+    client.post("/accounts/preferences/", {"email": "new@example.org", "current_password": PASSWORD})
+    cast.member.refresh_from_db()
+    assert cast.member.email == "new@example.org"
+
+
+def test_a_user_changes_their_own_password_and_their_other_sessions_end(client, cast):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(cast.member)
+    client.force_login(cast.member)
+    page = client.get("/accounts/preferences/").content.decode()
+    assert 'href="/accounts/password/change/"' in page
+    new = "Another-strong-pass-42"
+    response = client.post(
+        "/accounts/password/change/", {"old_password": "wrong", "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 200 and "当前密码不正确" in response.content.decode()
+    response = client.post(
+        "/accounts/password/change/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 302
+    cast.member.refresh_from_db()
+    assert cast.member.check_password(new)
+    assert client.get("/office/").status_code == 200  # this session stays signed in
+    assert other.get("/office/").status_code == 302  # the other one ended
+    assert len(_account_changes(cast.member, "change_password")) == 1
 
 
 def _account_changes(user, action):
@@ -81,7 +125,7 @@ def test_choosing_the_language_on_the_preferences_page_is_audited_the_same_way(c
 
 def test_a_new_email_address_is_audited_without_the_address(client, cast):
     client.force_login(cast.member)
-    client.post("/accounts/preferences/", {"email": "m@example.org", "language": ""})
+    client.post("/accounts/preferences/", {"email": "m@example.org", "language": "", "current_password": PASSWORD})
     (row,) = _account_changes(cast.member, "update_preferences")
     assert row.actor == cast.member and row.data["fields"] == ["email"]
     assert "m@example.org" not in str(row.data)

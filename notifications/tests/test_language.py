@@ -157,16 +157,19 @@ def test_anonymous_visitors_switch_language_as_before(client):
 def test_the_language_is_chosen_on_the_preferences_page(client, cast):
     client.force_login(cast.member)
     assert 'name="language"' in client.get("/accounts/preferences/").content.decode()
-    response = client.post("/accounts/preferences/", {"email": "m@example.org", "language": "en"})
+    from accounts.tests.factories import PASSWORD
+
+    mine = {"email": "m@example.org", "current_password": PASSWORD}
+    response = client.post("/accounts/preferences/", {**mine, "language": "en"})
     assert response.status_code == 302 and response.cookies["django_language"].value == "en"
     cast.member.refresh_from_db()
     assert cast.member.language == "en" and cast.member.email == "m@example.org"
-    response = client.post("/accounts/preferences/", {"email": "m@example.org", "language": "fr"})
+    response = client.post("/accounts/preferences/", {**mine, "language": "fr"})
     assert response.status_code == 200 and "fr" not in dict(response.context["form"].fields["language"].choices)
     assert response.context["form"].errors["language"]
     cast.member.refresh_from_db()
     assert cast.member.language == "en"
-    client.post("/accounts/preferences/", {"email": "m@example.org", "language": ""})
+    client.post("/accounts/preferences/", {**mine, "language": ""})
     cast.member.refresh_from_db()
     assert cast.member.language == ""
 
