@@ -153,6 +153,16 @@ class PasswordResetRequestForm(RequiredMessagesMixin, PasswordResetForm):
         label=_("电子邮箱"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
 
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """Queue the mail (accounts.tasks) instead of talking to the mail server inside the request."""
+        from django.template import loader
+
+        from accounts.tasks import send_account_mail
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_account_mail.enqueue(subject, body, to_email)
+
 
 class ChangePasswordForm(RequiredMessagesMixin, PasswordChangeForm):
     """Change one's own password: the current one first; Django's password validators apply."""
