@@ -31,6 +31,11 @@ class PlanVote(models.Model):
     method = models.CharField(_("表决方式"), max_length=10, choices=Method.choices, default=Method.HANDS)
     # All standing-committee members when the vote opened: quorum and passing are fractions of this.
     standing_total = models.PositiveSmallIntegerField(_("常委总数"))
+    # The rule in force when the vote was opened (STANDING_QUORUM_FRACTION, STANDING_PASS_FRACTION): a
+    # later change of the district's rule does not rewrite a vote already taken. Blank on older votes,
+    # which read the rule in force now.
+    quorum_fraction = models.CharField(_("到会须超过的比例"), max_length=20, blank=True, default="")
+    pass_fraction = models.CharField(_("通过须超过的比例"), max_length=20, blank=True, default="")
     votes_for = models.PositiveSmallIntegerField(_("赞成"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("反对"), null=True, blank=True)
     votes_abstain = models.PositiveSmallIntegerField(_("弃权"), null=True, blank=True)

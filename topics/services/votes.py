@@ -37,15 +37,15 @@ def standing_members():
     return Member.objects.filter(is_standing=True, is_active=True)
 
 
-def more_than(count: int, total: int, fraction_key: str) -> bool:
-    """count > fraction × total, with the fraction read from config (e.g. "0.5", "2/3")."""
-    return Fraction(count) > Fraction(str(getattr(config, fraction_key))) * total
+def more_than(count: int, total: int, fraction: str) -> bool:
+    """count > fraction × total (a fraction such as "0.5" or "2/3")."""
+    return Fraction(count) > Fraction(str(fraction)) * total
 
 
-def needed(total: int, fraction_key: str) -> int:
+def needed(total: int, fraction: str) -> int:
     """The smallest count that is more than fraction × total."""
     n = 0
-    while not more_than(n, total, fraction_key):
+    while not more_than(n, total, fraction):
         n += 1
     return n
 
@@ -58,22 +58,32 @@ class VoteOutcome:
     votes_against: int
     votes_abstain: int
     ready: bool  # votes have been recorded (a tally, or at least one ballot)
+    quorum_fraction: str = "0.5"
+    pass_fraction: str = "0.5"
 
     @property
     def quorum(self) -> bool:
-        return more_than(self.present, self.total, "STANDING_QUORUM_FRACTION")
+        return more_than(self.present, self.total, self.quorum_fraction)
 
     @property
     def passed(self) -> bool:
-        return self.quorum and more_than(self.votes_for, self.total, "STANDING_PASS_FRACTION")
+        return self.quorum and more_than(self.votes_for, self.total, self.pass_fraction)
 
     @property
     def quorum_needed(self) -> int:
-        return needed(self.total, "STANDING_QUORUM_FRACTION")
+        return needed(self.total, self.quorum_fraction)
 
     @property
     def pass_needed(self) -> int:
-        return needed(self.total, "STANDING_PASS_FRACTION")
+        return needed(self.total, self.pass_fraction)
+
+
+def rule_of(vote: PlanVote) -> tuple[str, str]:
+    """The quorum and pass fractions the vote is decided by: those in force when it was opened."""
+    return (
+        vote.quorum_fraction or str(config.STANDING_QUORUM_FRACTION),
+        vote.pass_fraction or str(config.STANDING_PASS_FRACTION),
+    )
 
 
 def outcome_of(vote: PlanVote) -> VoteOutcome:
@@ -85,7 +95,9 @@ def outcome_of(vote: PlanVote) -> VoteOutcome:
             a=Count("id", filter=Q(choice=VoteChoice.AGAINST)),
             s=Count("id", filter=Q(choice=VoteChoice.ABSTAIN)),
         )
-        return VoteOutcome(vote.standing_total, present, counts["f"], counts["a"], counts["s"], any(counts.values()))
+        return VoteOutcome(
+            vote.standing_total, present, counts["f"], counts["a"], counts["s"], any(counts.values()), *rule_of(vote)
+        )
     return VoteOutcome(
         vote.standing_total,
         present,
@@ -93,6 +105,7 @@ def outcome_of(vote: PlanVote) -> VoteOutcome:
         vote.votes_against or 0,
         vote.votes_abstain or 0,
         vote.tally_recorded,
+        *rule_of(vote),
     )
 
 
@@ -107,7 +120,7 @@ def open_vote_outcome(plan: ConsultationPlan) -> VoteOutcome | None:
 
 def _quorum_refusal(outcome: VoteOutcome) -> Refused:
     return Refused(
-        _("出席常委%(present)s人，未超过全体常委%(total)s人的半数（至少需%(needed)s人），不能表决。")
+        _("出席常委%(present)s人，未达到表决所需的到会人数（全体常委%(total)s人，至少需%(needed)s人），不能表决。")
         % {"present": outcome.present, "total": outcome.total, "needed": outcome.quorum_needed}
     )
 
@@ -155,6 +168,8 @@ def open_vote(
         meeting=meeting,
         method=method,
         standing_total=len(members),
+        quorum_fraction=str(config.STANDING_QUORUM_FRACTION),
+        pass_fraction=str(config.STANDING_PASS_FRACTION),
         opened_by=actor,
     )
     vote._history_user = actor
@@ -281,14 +296,14 @@ def guard_vote_passes(plan: ConsultationPlan, **kwargs) -> None:
     outcome = _checked_outcome(plan)
     if not outcome.passed:
         raise Refused(
-            _("赞成%(n)s票，未超过全体常委%(total)s人的半数（至少需%(needed)s票），不能宣布通过。")
+            _("赞成%(n)s票，未达到通过所需的票数（全体常委%(total)s人，至少需%(needed)s票），不能宣布通过。")
             % {"n": outcome.votes_for, "total": outcome.total, "needed": outcome.pass_needed}
         )
 
 
 def guard_vote_fails(plan: ConsultationPlan, **kwargs) -> None:
     if _checked_outcome(plan).passed:
-        raise Refused(_("赞成票已超过全体常委半数，表决通过，不能宣布未通过。"))
+        raise Refused(_("赞成票已达到通过所需的票数，表决通过，不能宣布未通过。"))
 
 
 def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:

@@ -166,10 +166,25 @@ def test_a_vote_without_quorum_is_refused(cast):
     plan = drive_to_vote(cast)
     vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
     standing_present(vote, cast.chair.member)  # 1 of 3 is not more than half
-    with pytest.raises(Refused, match="未超过全体常委3人的半数"):
+    with pytest.raises(Refused, match="未达到表决所需的到会人数（全体常委3人，至少需2人）"):
         votes.record_tally(vote=vote, actor=cast.clerk, votes_for=1, votes_against=0, votes_abstain=0)
-    with pytest.raises(Refused, match="半数"):
+    with pytest.raises(Refused, match="到会人数"):
         perform(plan, "vote_pass_to_adopted", actor=cast.clerk)
+
+
+def test_a_vote_keeps_the_rule_it_was_opened_under(cast):
+    """A district changing its pass mark later does not rewrite a vote already taken."""
+    plan = drive_to_vote(cast)
+    with override_config(STANDING_QUORUM_FRACTION="0.5", STANDING_PASS_FRACTION="0.5"):
+        vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    standing_present(vote, cast.chair.member, cast.vice_chair.member)
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
+    vote.refresh_from_db()
+    with override_config(STANDING_QUORUM_FRACTION="2/3", STANDING_PASS_FRACTION="2/3"):
+        outcome = votes.outcome_of(vote)
+        assert (outcome.quorum_needed, outcome.pass_needed, outcome.passed) == (2, 2, True)
+        perform(plan, "vote_pass_to_adopted", actor=cast.clerk)
+    assert plan.status == PlanStatus.ADOPTED
 
 
 def test_a_tally_is_recorded_once(cast):
