@@ -571,6 +571,10 @@ def test_an_issue_whose_proposal_was_submitted_online_links_to_it_and_offers_no_
     page = client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
     assert f'href="/proposals/{proposal.pk}/">关于通勤班车的建议</a>' in page
     assert "记录已提交的提案" not in page
+    # Who may not open the proposal reads its title, with no link to a page that would be a 404.
+    client.force_login(cast.research)
+    page = client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
+    assert "关于通勤班车的建议" in page and f'href="/proposals/{proposal.pk}/"' not in page
 
 
 def test_the_day_page_lets_a_workstation_member_sign_up_for_duty_and_keeps_a_refused_choice(client, cast):

@@ -34,6 +34,7 @@ from intake.models import Outcome
 from intake.predicates import member_id_of
 from intake.selectors import find_by_tracking_code
 from proposals.predicates import may_draft_proposal
+from proposals.selectors import proposals_visible_to
 
 
 def _period(request) -> tuple[date, date]:
@@ -362,6 +363,9 @@ def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
                 },
             ),
             "link_form": link_form or LinkProposalForm(initial={"title": issue.title}),
+            # The proposal it became is linked only for who may open it (the title is shown to all).
+            "opens_proposal": bool(issue.proposal_id)
+            and proposals_visible_to(request.user).filter(pk=issue.proposal_id).exists(),
             "outcomes": Outcome.choices,
             "proposal_url": (
                 reverse("proposals:create") + f"?source=grassroots.dutyissue:{issue.pk}"
