@@ -447,6 +447,8 @@ def deactivate_liaison(*, user: User, actor, reason: str, note: str = "", leave_
     user._history_user = actor
     user.save(update_fields=["is_active"])
     ended = end_sessions_of(user)
+    # Their API tokens end with the post: a return to post (恢复在岗) does not bring old keys back to life.
+    tokens_revoked = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True, revoked_at=timezone.now())
     label = LeaveReason(reason).label
     _record(
         user,
@@ -460,6 +462,7 @@ def deactivate_liaison(*, user: User, actor, reason: str, note: str = "", leave_
         reason=reason,
         open_items=open_items,
         sessions_ended=ended,
+        tokens_revoked=tokens_revoked,
     )
     return user
 

@@ -283,6 +283,15 @@ def test_reinstating_reactivates_the_account_with_its_own_password(client, cast)
     assert response.status_code == 302
 
 
+def test_a_liaison_leaving_ends_their_api_tokens_for_good(api_client, cast):
+    _token, key = services.issue_api_token(user=cast.liaison, scope="read", name="部门系统")
+    left = _left(cast)
+    assert _audit(left, "deactivate_liaison").data["tokens_revoked"] == 1
+    services.reinstate_liaison(user=left, actor=cast.clerk, reason="借调结束")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get("/api/v1/auth/me/").status_code == 401
+
+
 def test_reinstating_is_audited_with_who_when_and_why(cast):
     left = _left(cast)
     services.reinstate_liaison(user=left, actor=cast.clerk, reason="  借调结束，回原岗位 ")
