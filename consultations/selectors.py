@@ -369,6 +369,22 @@ def add_workdays(start: date, days: int) -> date:
     return current
 
 
+def workdays_before(end: date, days: int) -> date:
+    """The date `days` working days (Mon–Fri) before end."""
+    current = end
+    while days > 0:
+        current -= timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def materials_due(meeting) -> date:
+    """The meeting's materials reach the participants at least N working days before it (configurable,
+    default 10)."""
+    return workdays_before(timezone.localtime(meeting.starts_at).date(), int(config.CONSULT_MATERIALS_WORKDAYS))
+
+
 def minutes_due(meeting) -> date:
     """Minutes go to the party and government offices within N working days (configurable)."""
     return add_workdays(timezone.localtime(meeting.starts_at).date(), int(config.CONSULT_MINUTES_WORKDAYS))

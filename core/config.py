@@ -70,8 +70,6 @@ CONSTANCE_CONFIG = {
     "APPEAL_MAX_CHARS": (5000, _("诉求正文最大字数"), "count"),
     # 12345-style return visit: the citizen rates the handling within this many days of its closing.
     "APPEAL_RATING_DAYS": (15, _("群众评价办理结果的期限（办结后天数）"), "days"),
-    # Notifications
-    "DIGEST_HOUR": (8, _("每日摘要发送时间（时）"), "hour"),
     # Accounts the office opens for experts and members (accounts.tokens)
     "ACCOUNT_ACTIVATION_DAYS": (7, _("账号激活链接有效期（天）"), "days"),
     # Statistics and duty records (domain.md §6: Tongcheng pass mark 60; Anqing 90 / 80 / 60)
@@ -94,7 +92,6 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("协商"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("CONSULT_", "PLAN_", "STANDING_")))),
     (_("督办"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("SUPERVISION_"))),
     (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_")))),
-    (_("通知"), ("DIGEST_HOUR",)),
     (_("账号"), ("ACCOUNT_ACTIVATION_DAYS",)),
     (_("统计与履职"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("INSIGHT_", "DUTY_")))),
     (_("文本分析"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("ANALYTICS_"))),

@@ -93,7 +93,6 @@ FIELDS = {
     "days_or_none": [INT, {"min_value": 0, "max_value": 3650}],
     "count": [INT, {"min_value": 1, "max_value": 1_000_000}],
     "points": [INT, {"min_value": 0, "max_value": 100_000}],
-    "hour": [INT, {"min_value": 0, "max_value": 23}],
     "week_of_month": [INT, {"min_value": 1, "max_value": 4}],
     "similarity": [FLOAT, {"min_value": 0.0, "max_value": 1.0}],
     "boost": [FLOAT, {"min_value": 1.0, "max_value": 100.0}],

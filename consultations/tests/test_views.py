@@ -542,3 +542,26 @@ def test_issued_minutes_wait_for_the_research_office_to_compile_a_special_report
         'data-testid="compile-report"'
         not in login(client, cast.research).get(meeting.get_absolute_url()).content.decode()
     )
+
+
+def test_the_organiser_sees_by_when_the_materials_must_reach_the_participants(client, cast):
+    """Materials at least N working days before the meeting (domain: 10), as the district rule says."""
+    import datetime as dt
+
+    from constance.test import override_config
+    from django.utils import timezone
+
+    monday = timezone.make_aware(dt.datetime(2031, 3, 17, 9, 0))
+    meeting = services.create_consultation_meeting(
+        title="对口协商会",
+        starts_at=monday,
+        ends_at=monday + dt.timedelta(hours=2),
+        departments=[cast.liaison.department],
+        actor=cast.clerk,
+    )
+    page = login(client, cast.clerk).get(meeting.get_absolute_url()).content.decode()
+    assert 'data-testid="materials-due">2031-03-03<' in page  # ten working days before
+    with override_config(CONSULT_MATERIALS_WORKDAYS=3):
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    assert 'data-testid="materials-due">2031-03-12<' in page
+    assert "materials-due" not in login(client, cast.member).get(meeting.get_absolute_url()).content.decode()

@@ -184,6 +184,10 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         and selectors.meeting_day_reached(meeting),
         "has_minutes": meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTED),
         "minutes_due": selectors.minutes_due(meeting),
+        # Shown to who organises it while the meeting is ahead.
+        "materials_due": selectors.materials_due(meeting)
+        if manages and meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED)
+        else None,
         "short_notice": manages and selectors.short_notice(meeting),
         "notice_workdays": int(config.CONSULT_NOTICE_WORKDAYS),
         "needs_department": selectors.requires_department(meeting) and not any(p.department_id for p in participants),

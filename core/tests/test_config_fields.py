@@ -31,7 +31,6 @@ def _form(**changes):
         ("PLAN_DOC_NUMBER_FORMAT", "{prefix}委办〔{yr}〕{seq}号"),
         ("PROPOSAL_REPLY_LETTER_NUMBER", "{unit}提复〔{year}〕{serial号"),
         ("CONSULT_DEPARTMENT_REQUIRED_KINDS", "thematic,coffee"),
-        ("DIGEST_HOUR", "25"),
         ("RECEPTION_WEEK_OF_MONTH", "0"),
         ("ANALYTICS_DUPLICATE_MIN_SIMILARITY", "1.5"),
     ],
