@@ -71,3 +71,27 @@ def _never(self, request, obj=None) -> bool:
 
 
 _read_only_axes_logs()
+
+
+# The district rules' page (django-constance) records each change with its old and new value, not only
+# which rules changed: "PROPOSAL_REPLY_DAYS（90 → 60）" in the Config page's history.
+def _audited_config_admin() -> None:
+    from constance.admin import Config, ConstanceAdmin
+    from constance.utils import get_values
+
+    class AuditedConstanceAdmin(ConstanceAdmin):
+        def changelist_view(self, request, extra_context=None):
+            request._config_before = get_values()
+            return super().changelist_view(request, extra_context)
+
+        def _log_config_change(self, request, changed_fields):
+            before, after = getattr(request, "_config_before", {}), get_values()
+            described = [f"{name}（{before.get(name)} → {after.get(name)}）" for name in changed_fields]
+            super()._log_config_change(request, described)
+
+    if admin.site.is_registered(Config):
+        admin.site.unregister([Config])
+    admin.site.register([Config], AuditedConstanceAdmin)
+
+
+_audited_config_admin()

@@ -56,3 +56,17 @@ def test_a_mistyped_rule_is_refused_with_a_message(name, value):
 def test_another_districts_rule_is_accepted(name, value):
     form = _form(**{name: value})
     assert form.is_valid(), form.errors
+
+
+def test_a_rule_change_is_kept_with_its_old_and_new_value(client, cast):
+    from django.contrib.admin.models import LogEntry
+
+    cast.admin.is_staff = cast.admin.is_superuser = True
+    cast.admin.save()
+    client.force_login(cast.admin)
+    form = _form(PROPOSAL_REPLY_DAYS="60")
+    data = {name: form.data[name] for name in form.data}
+    response = client.post("/admin/constance/config/", data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    entry = LogEntry.objects.get(object_id="Config")
+    assert entry.user == cast.admin and "PROPOSAL_REPLY_DAYS（90 → 60）" in entry.get_change_message()
