@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.models import Attachment, PersonalDataAccess, StatusChange
+from core.services import log_personal_data_access
 
 
 class MaskedHistoryHelper(HistoricalRecordContextHelper):
@@ -15,7 +18,29 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class PersonalDataAuditMixin:
+    """An admin change page shows personal data in full (to correct it): opening one is recorded like
+    every other unmasked view of it (`PersonalDataAccess`), with the fields it held."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", 200) == 200:
+            obj = self.get_object(request, unquote(object_id))
+            shown = [
+                f.name
+                for f in (obj._meta.concrete_fields if obj is not None else ())
+                if getattr(f, "sensitive", False) and getattr(obj, f.attname)
+            ]
+            if shown:
+                log_personal_data_access(user=request.user, target=obj, fields=shown, purpose=_("管理后台查看"))
+        return response
+
+
+class PersonalDataAdmin(PersonalDataAuditMixin, admin.ModelAdmin):
+    """A plain admin for a model holding personal data."""
+
+
+class HistoryAdmin(PersonalDataAuditMixin, SimpleHistoryAdmin):
     """simple-history's admin whose history pages mask personal data: every admin with a history uses it."""
 
     def get_historical_record_context_helper(self, request, historical_record):

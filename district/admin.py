@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, PersonalDataAdmin
 from district import models
 
 
@@ -28,7 +28,9 @@ for model in (
     models.Party,
     models.Town,
     models.Community,
-    models.Expert,
     models.PartyLeader,
 ):
     admin.site.register(model)
+
+# Experts' phones and ID numbers: opening one is recorded (core.admin.PersonalDataAuditMixin).
+admin.site.register(models.Expert, PersonalDataAdmin)

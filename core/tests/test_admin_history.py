@@ -30,3 +30,21 @@ def test_every_admin_with_a_history_of_personal_data_masks_it():
         sensitive = [f.name for f in getattr(model._meta, "fields", ()) if getattr(f, "sensitive", False)]
         if tracked and sensitive:
             assert isinstance(model_admin, HistoryAdmin), f"{model.__name__} ({', '.join(sensitive)})"
+
+
+@pytest.mark.django_db
+def test_opening_a_members_admin_page_is_recorded_as_a_view_of_their_personal_data(client, cast):
+    from core.models import PersonalDataAccess
+
+    member = cast.member.member
+    member.phone, member.id_number = "13912345678", "350212199001011234"
+    member.save()
+    cast.admin.is_staff = cast.admin.is_superuser = True
+    cast.admin.save()
+    client.force_login(cast.admin)
+    assert client.get(f"/admin/district/member/{member.pk}/change/").status_code == 200
+    access = PersonalDataAccess.objects.get()
+    assert access.user == cast.admin and access.object_id == member.pk
+    assert {"phone", "id_number"} <= set(access.fields.split(","))
+    client.get("/admin/district/member/")  # the list shows none of it: nothing recorded
+    assert PersonalDataAccess.objects.count() == 1
