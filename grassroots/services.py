@@ -78,11 +78,14 @@ def generate_reception_days(*, workstation: Workstation, start: date, months: in
     _require(runs_workstation, actor, workstation, _("只有工作室的委员或政协办公室可以安排接待日。"))
     members = list(workstation.members.order_by("id"))
     existing = set(workstation.reception_days.values_list("date", flat=True))
+    # A month that has its reception weekend already keeps it: generating again after the district
+    # moved its reception weekend (RECEPTION_WEEK_OF_MONTH) must not give a month a second one.
+    arranged = {(d.year, d.month) for d in existing}
     created: list[ReceptionDay] = []
     year, month = start.year, start.month
     for _i in range(months):
         for day in reception_weekend(year, month):
-            if day < start or day in existing:
+            if day < start or day in existing or (day.year, day.month) in arranged:
                 continue
             rd = ReceptionDay(
                 workstation=workstation,

@@ -51,6 +51,14 @@ def test_generating_days_is_idempotent_and_rotates_the_roster(cast):
         workstation=ws, start=datetime.date(2022, 1, 1), months=3, actor=cast.clerk
     )
     assert again == [] and ws.reception_days.count() == 6
+    # The district moves its reception weekend: months already arranged keep theirs, new months follow.
+    from constance.test import override_config
+
+    with override_config(RECEPTION_WEEK_OF_MONTH=1):
+        moved = services.generate_reception_days(
+            workstation=ws, start=datetime.date(2022, 1, 1), months=4, actor=cast.clerk
+        )
+    assert [d.date.isoformat() for d in moved] == ["2022-04-02", "2022-04-03"]
 
 
 def test_only_the_workstation_or_office_generates_days(cast):
