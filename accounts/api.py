@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from accounts.authentication import ScopedTokenAuthentication
 from accounts.models import ApiToken
 from accounts.roles import STAFF_ROLES
 from accounts.services import issue_api_token
@@ -18,7 +19,9 @@ class TokenObtainApi(APIView):
     """Exchange a username and password for an API token (read or write scope)."""
 
     permission_classes = [permissions.AllowAny]
-    authentication_classes: list = []
+    # No session (so no CSRF for scripts); the token scheme only so that a wrong password is a 401 that
+    # names how to authenticate (DRF answers 403 when no authenticator is declared).
+    authentication_classes = [ScopedTokenAuthentication]
     throttle_classes = [AnonRateThrottle]
 
     class TokenInputSerializer(serializers.Serializer):

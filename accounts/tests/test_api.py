@@ -23,8 +23,8 @@ def test_token_obtain_returns_a_working_scoped_token(api_client, cast):
 
 def test_token_obtain_with_wrong_password_is_a_structured_401(api_client, cast):
     response = api_client.post("/api/v1/auth/token/", {"username": "clerk", "password": "nope"}, format="json")
-    assert response.status_code in (401, 403)
-    assert response.json()["error"]["message"]
+    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Token")
+    assert response.json()["error"]["message"] == "用户名或密码错误。"
 
 
 def test_revoked_token_is_refused(api_client, cast):
