@@ -74,9 +74,13 @@ CONSTANCE_CONFIG = {
     "ACCOUNT_ACTIVATION_DAYS": (7, _("账号激活链接有效期（天）"), "days"),
     # Statistics and duty records (domain.md §6: Tongcheng pass mark 60; Anqing 90 / 80 / 60)
     "INSIGHT_APPEAL_ANSWER_DAYS": (15, _("群众诉求应答复期限（天），超过即计为逾期"), "days"),
-    "DUTY_GRADE_EXCELLENT": (90, _("履职积分“优秀”分数线"), "points"),
-    "DUTY_GRADE_GOOD": (80, _("履职积分“良好”分数线"), "points"),
-    "DUTY_GRADE_PASS": (60, _("履职积分“合格”分数线"), "points"),
+    "DUTY_GRADE_EXCELLENT": (
+        90,
+        _("履职积分“优秀”分数线（未按年度设定时的默认值；按年度设定见“履职积分规则”页）"),
+        "points",
+    ),
+    "DUTY_GRADE_GOOD": (80, _("履职积分“良好”分数线（默认值）"), "points"),
+    "DUTY_GRADE_PASS": (60, _("履职积分“合格”分数线（默认值）"), "points"),
     # Text analytics (docs/analytics.md; values measured in benchmarks/README.md)
     "ANALYTICS_DUPLICATE_MIN_SIMILARITY": (0.3, _("疑似重复诉求的最低相似度（0–1）"), "similarity"),
     "ANALYTICS_CLUSTER_MIN_SIMILARITY": (0.12, _("热点聚类的切分阈值：簇内平均相似度下限（0–1）"), "similarity"),

@@ -97,6 +97,23 @@ class RankingForm(StyledForm):
         }
 
 
+class GradeMarksForm(StyledForm):
+    """The grade marks from a year on (earlier years keep theirs)."""
+
+    excellent = forms.IntegerField(label=_("优秀分数线"), min_value=1, max_value=100000)
+    good = forms.IntegerField(label=_("良好分数线"), min_value=1, max_value=100000)
+    passing = forms.IntegerField(label=_("合格分数线"), min_value=0, max_value=100000)
+    effective_year = forms.IntegerField(label=_("起始年度"), min_value=2000, max_value=2100)
+    note = forms.CharField(label=_("依据或说明"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        marks = [data.get(k) for k in ("excellent", "good", "passing")]
+        if None not in marks and not marks[0] > marks[1] > marks[2]:
+            raise forms.ValidationError(_("分数线须依次递减：优秀高于良好，良好高于合格。"))
+        return data
+
+
 class ScoringRuleForm(StyledForm):
     """Points of one activity (named by the URL) from a year on; that year's rule is created or replaced."""
 

@@ -132,3 +132,30 @@ class ScoringRule(models.Model):
         if self.cap is None:
             return total
         return min(total, self.cap) if total >= 0 else max(total, -self.cap)
+
+
+class GradeMarks(models.Model):
+    """The grade marks (等次分数线) from `effective_year` on, until a later row replaces them: raising
+    them for a year leaves the grades of earlier years as they were. Years before the first row use the
+    district rules' defaults (DUTY_GRADE_*)."""
+
+    effective_year = models.PositiveSmallIntegerField(_("起始年度"), unique=True)
+    excellent = models.PositiveSmallIntegerField(_("优秀分数线"))
+    good = models.PositiveSmallIntegerField(_("良好分数线"))
+    passing = models.PositiveSmallIntegerField(_("合格分数线"))
+    note = models.CharField(_("依据或说明"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("履职等次分数线")
+        verbose_name_plural = _("履职等次分数线")
+        ordering = ["-effective_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(excellent__gt=models.F("good"), good__gt=models.F("passing")),
+                name="grade_marks_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.effective_year}: {self.excellent}/{self.good}/{self.passing}"

@@ -247,7 +247,7 @@ def _duty(year: int) -> list:
     )
     return [
         Heading(_("六、委员履职")),
-        _("履职积分按%(y)s年适用的积分规则自动计算。") % {"y": year} + duty.scale_note(),
+        _("履职积分按%(y)s年适用的积分规则自动计算。") % {"y": year} + duty.scale_note(duty.grade_thresholds(year)),
         Table([_("等次"), _("人数")], grade_rows, caption=_("履职等次分布")),
         Table(
             [_("名次"), _("姓名"), _("界别"), _("积分"), _("等次")],

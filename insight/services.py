@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.predicates import is_office
 from core.exceptions import ActionForbidden
 from insight.data.scoring import DEFAULT_RULES, EFFECTIVE_YEAR
-from insight.models import ScoringRule
+from insight.models import GradeMarks, ScoringRule
 
 
 @transaction.atomic
@@ -35,6 +35,23 @@ def set_scoring_rule(
     rule._history_user = actor
     rule.save()
     return rule
+
+
+@transaction.atomic
+def set_grade_marks(
+    *, excellent: int, good: int, passing: int, effective_year: int, actor, note: str = ""
+) -> GradeMarks:
+    """Create or replace the grade marks from effective_year on (earlier years keep their grades)."""
+    if not is_office(actor):
+        raise ActionForbidden(_("只有政协办公室工作人员可以修改等次分数线。"))
+    marks = GradeMarks.objects.select_for_update().filter(effective_year=effective_year).first() or GradeMarks(
+        effective_year=effective_year
+    )
+    marks.excellent, marks.good, marks.passing, marks.note = excellent, good, passing, note.strip()
+    marks.full_clean()
+    marks._history_user = actor
+    marks.save()
+    return marks
 
 
 def seed_default_rules() -> int:

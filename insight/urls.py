@@ -9,6 +9,7 @@ urlpatterns = [
     path("duty/me/", duty.my_record, name="duty-me"),
     path("duty/<int:pk>/", duty.member_record, name="duty-member"),
     path("rules/", duty.rules, name="rules"),
+    path("rules/grades/edit/", duty.grade_marks_edit, name="grade-marks-edit"),
     path("rules/<slug:item>/edit/", duty.rule_edit, name="rule-edit"),
     path("rules/<slug:item>/<slug:variant>/edit/", duty.rule_edit, name="rule-edit"),
     path("export/<slug:kind>.xlsx", exports.export, name="export"),

@@ -30,7 +30,7 @@ from consultations.models import (
 )
 from district.models import Member
 from grassroots.models import Contact, ReceptionDay
-from insight.models import ACTIVITIES, Item, ScoringRule, Variant, activity_label
+from insight.models import ACTIVITIES, GradeMarks, Item, ScoringRule, Variant, activity_label
 from opinions.models import ADOPTED_STATES, OpinionReport
 from opinions.models import Status as OpinionStatus
 from proposals.models import FILED_STATES, Kind, Proposal, ProposalSigner
@@ -124,10 +124,20 @@ class DutyRecord:
 GRADE_KEYS = ("DUTY_GRADE_EXCELLENT", "DUTY_GRADE_GOOD", "DUTY_GRADE_PASS")
 
 
-def grade_thresholds() -> tuple[int, int, int]:
-    """The configured pass marks: excellent, good, pass (one query for the three)."""
+def grade_thresholds(year: int | None = None) -> tuple[int, int, int]:
+    """The grade marks in force in year (this year when None): excellent, good, pass. The latest
+    GradeMarks row from that year or before, else the district rules' defaults (one query each)."""
+    year = year or timezone.localdate().year
+    marks = GradeMarks.objects.filter(effective_year__lte=year).order_by("-effective_year").first()
+    if marks is not None:
+        return marks.excellent, marks.good, marks.passing
     values = get_values_for_keys(GRADE_KEYS)
     return tuple(int(values[k]) for k in GRADE_KEYS)
+
+
+def grade_marks_of(year: int) -> GradeMarks | None:
+    """The GradeMarks row in force in year, or None when the defaults apply."""
+    return GradeMarks.objects.filter(effective_year__lte=year).order_by("-effective_year").first()
 
 
 # A total is points, not a percentage: the sum of every item's points (count × points per activity,
@@ -450,7 +460,7 @@ def _record(member: Member, year: int, counts: dict, rules: dict, thresholds=Non
     lines = [
         Line(item, variant, counts.get((item, variant), 0), rules.get((item, variant))) for item, variant in ACTIVITIES
     ]
-    return DutyRecord(member=member, year=year, lines=lines, thresholds=thresholds or grade_thresholds())
+    return DutyRecord(member=member, year=year, lines=lines, thresholds=thresholds or grade_thresholds(year))
 
 
 # ---- records and rankings --------------------------------------------------------------------
@@ -541,7 +551,7 @@ def rank(members: QuerySet[Member], year: int) -> list[DutyRecord]:
     members = list(members.order_by("id"))
     # Counting everyone's activities and keeping ours is cheaper than a long IN list of ids.
     counts = activity_counts(year)
-    rules, thresholds = rules_for(year), grade_thresholds()
+    rules, thresholds = rules_for(year), grade_thresholds(year)
     records = [_record(m, year, counts.get(m.pk, {}), rules, thresholds) for m in members]
     records.sort(key=lambda r: (-r.total, -r.activity_count, r.member.pk))
     previous, position = None, 0

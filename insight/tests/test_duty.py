@@ -180,6 +180,26 @@ def test_grades_follow_the_configured_thresholds():
         assert duty.grade_for(Decimal(55)) == "pass"
 
 
+def test_raising_the_grade_marks_from_a_year_leaves_earlier_years_graded_as_they_were(busy, cast, client):
+    """116.5 points in 2022 is 优秀 by the default marks; marks raised from 2023 on do not change that."""
+    from insight import services
+
+    assert duty.duty_record(busy, 2022).grade == "excellent"
+    client.force_login(cast.clerk)
+    form = {"excellent": 150, "good": 120, "passing": 80, "effective_year": 2023, "note": "新考核办法"}
+    assert client.post("/insight/rules/grades/edit/", {**form, "good": 160}).status_code == 400  # out of order
+    assert client.post("/insight/rules/grades/edit/", form).status_code == 302
+    assert duty.duty_record(busy, 2022).grade == "excellent"
+    assert duty.grade_thresholds(2023) == duty.grade_thresholds(2030) == (150, 120, 80)
+    assert duty.grade_for(Decimal("116.5"), duty.grade_thresholds(2023)) == "pass"
+    page = client.get("/insight/rules/?year=2023").content.decode()
+    assert "优秀150分、良好120分、合格80分" in page and "自2023年度起" in page
+    from core.exceptions import ActionForbidden
+
+    with pytest.raises(ActionForbidden):  # not the chair's to set: leaders read them
+        services.set_grade_marks(excellent=100, good=90, passing=70, effective_year=2024, actor=cast.chair)
+
+
 def test_ranking_orders_by_total_and_ties_share_a_rank(busy, cast):
     sector = SectorFactory(name="经济界")
     a = MemberFactory(name="甲", sector=sector, term=busy.term)

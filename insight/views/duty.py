@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.predicates import is_office
 from core.exceptions import DomainError
 from insight import services
-from insight.forms import RankingForm, ScoringRuleForm
+from insight.forms import GradeMarksForm, RankingForm, ScoringRuleForm
 from insight.models import ACTIVITIES, activity_label
 from insight.selectors import duty
 from insight.selectors.scope import Period
@@ -89,7 +89,7 @@ def ranking(request):
                 (_("按专委会"), duty.group_summary(records, lambda m: m.body)),
             ],
             "grades": _grade_counts(records),
-            "scale_note": duty.scale_note(),
+            "scale_note": duty.scale_note(records[0].thresholds if records else duty.grade_thresholds(filters["year"])),
             "query": query.urlencode(),
         },
     )
@@ -116,8 +116,32 @@ def rules(request):
             "year": year,
             "years": duty.duty_years(),
             "can_edit": is_office(request.user),
-            "scale_note": duty.scale_note(),
+            "scale_note": duty.scale_note(duty.grade_thresholds(year)),
+            "marks": duty.grade_thresholds(year),
+            "marks_row": duty.grade_marks_of(year),
         },
+    )
+
+
+@login_required
+def grade_marks_edit(request):
+    """Set the grade marks from a year on; that year's row is created or replaced (earlier years keep theirs)."""
+    if not is_office(request.user):
+        raise Http404
+    year = _year(request)
+    excellent, good, passing = duty.grade_thresholds(year)
+    initial = {"effective_year": year, "excellent": excellent, "good": good, "passing": passing}
+    form = GradeMarksForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            marks = services.set_grade_marks(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("等次分数线已保存，自%(y)s年度起适用。") % {"y": marks.effective_year})
+            return redirect(reverse("insight:rules") + f"?year={marks.effective_year}")
+    return render(
+        request, "insight/grade_marks_edit.html", {"form": form, "year": year}, status=400 if form.errors else 200
     )
 
 
