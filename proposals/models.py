@@ -209,6 +209,9 @@ class Proposal(TimeStampedModel, VersionedModel):
     filed_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # The last day to rate the reply, fixed when it is sent (PROPOSAL_RATING_DAYS then): a later change
+    # of the rule does not reopen or shorten a window already given. Blank on replies sent before.
+    rating_due = models.DateField(_("评价截止日期"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     reply_due = models.DateField(_("答复期限"), null=True, blank=True, db_index=True)
     round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)

@@ -114,9 +114,12 @@ def on_rehandle(proposal: Proposal, *, change, **kwargs) -> None:
 
 
 def rating_period_end(proposal: Proposal) -> date | None:
-    """The last day the proposers have to rate the reply: PROPOSAL_RATING_DAYS after it was sent to them."""
+    """The last day the proposers have to rate the reply: fixed when it was sent to them (PROPOSAL_RATING_DAYS
+    after it); for a reply sent before the day was kept, counted with the rule in force now."""
     if proposal.replied_at is None:
         return None
+    if proposal.rating_due is not None:
+        return proposal.rating_due
     return timezone.localdate(proposal.replied_at) + timedelta(days=int(config.PROPOSAL_RATING_DAYS))
 
 

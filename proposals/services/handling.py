@@ -375,4 +375,5 @@ def on_approve_reply(proposal: Proposal, *, actor, data, **kwargs) -> None:
         reply._history_user = actor
         reply.save(update_fields=["reply_class", "updated_at"])
     proposal.replied_at = timezone.now()
-    proposal.save(update_fields=["replied_at"])
+    proposal.rating_due = timezone.localdate(proposal.replied_at) + timedelta(days=int(config.PROPOSAL_RATING_DAYS))
+    proposal.save(update_fields=["replied_at", "rating_due"])

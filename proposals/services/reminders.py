@@ -66,19 +66,19 @@ def unrated(today: date, rating_days: int):
     """(proposal, user, due) triples: proposers who have not rated a reply sent rating_days ago or more."""
     from proposals.selectors import proposer_user_ids
 
-    cutoff = today - timedelta(days=rating_days)
     proposals = Proposal.objects.filter(status=Status.REPLIED, replied_at__isnull=False).only(
-        "pk", "round", "replied_at"
+        "pk", "round", "replied_at", "rating_due"
     )
     for proposal in proposals:
-        replied_on = timezone.localdate(proposal.replied_at)
-        if replied_on > cutoff:
+        # The window fixed when the reply was sent; for older replies, the rule in force now.
+        due = proposal.rating_due or timezone.localdate(proposal.replied_at) + timedelta(days=rating_days)
+        if due > today:
             continue
         rated = set(
             ProposalRating.objects.filter(proposal=proposal, round=proposal.round).values_list("user_id", flat=True)
         )
         for user_id in sorted(proposer_user_ids(proposal) - rated):
-            yield proposal, user_id, replied_on + timedelta(days=rating_days)
+            yield proposal, user_id, due
 
 
 def send_reminders(*, today: date | None = None) -> RunResult:

@@ -165,10 +165,11 @@ def test_proposers_who_have_not_rated_are_reminded_after_the_rating_period(cast,
     assert len(reminders_to(cast.member, p)) == 1
 
 
-def test_rating_period_comes_from_the_configuration(cast, django_capture_on_commit_callbacks):
-    with at(START):
+def test_rating_period_comes_from_the_configuration_when_the_reply_is_sent(cast, django_capture_on_commit_callbacks):
+    with at(START), override_config(PROPOSAL_RATING_DAYS=5):
         p = replied(cast)
-    with override_config(PROPOSAL_RATING_DAYS=5):
+    # The district lengthens the period afterwards: this reply keeps the 5 days it was sent with.
+    with override_config(PROPOSAL_RATING_DAYS=60):
         run_at(START + dt.timedelta(days=5), django_capture_on_commit_callbacks)
     assert len(reminders_to(cast.member, p)) == 1
 

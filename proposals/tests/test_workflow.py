@@ -686,3 +686,17 @@ def test_the_offices_note_on_approving_a_reply_is_not_sent_to_the_proposer(cast,
     told = Notification.objects.filter(recipient=cast.member, event_key__startswith="status:").order_by("-id").first()
     assert str(Status.REPLIED.label) in told.shown_title
     assert "答复规范" not in told.shown_body
+
+
+def test_the_rating_window_is_fixed_when_the_reply_is_sent(cast):
+    """A district lengthening its rating window later does not reopen windows already closed."""
+    from proposals.services.feedback import rating_period_end
+    from proposals.tests.factories import replied, reply_classes
+
+    reply_classes()
+    with override_config(PROPOSAL_RATING_DAYS=21):
+        proposal = replied(cast)
+    sent = timezone.localdate(proposal.replied_at)
+    assert proposal.rating_due == sent + timedelta(days=21)
+    with override_config(PROPOSAL_RATING_DAYS=90):
+        assert rating_period_end(proposal) == sent + timedelta(days=21)
