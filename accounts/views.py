@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from accounts import selectors, services
@@ -39,9 +40,32 @@ from core.views import ratelimited
 
 
 class LoginView(auth_views.LoginView):
+    """Sign in. Besides the lock-out of one account after repeated failures (axes, per account and
+    address), one address may fail only LOGIN_FAILURES_PER_ADDRESS times: trying one common password
+    on many accounts (spraying) is slowed to a crawl, while an office sharing one address is not
+    locked out by a few typos."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def _failures(self, request, *, count: bool):
+        return get_usage(
+            request, group="accounts.login-failed", key="ip", rate=settings.LOGIN_FAILURES_PER_ADDRESS, increment=count
+        )
+
+    def post(self, request, *args, **kwargs):
+        usage = self._failures(request, count=False)  # a look, not a count: only failures count
+        if usage and usage["count"] >= usage["limit"]:
+            form = self.get_form()
+            form.add_error(None, _("该网络地址登录失败次数过多，请稍后再试。"))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if self.request.method == "POST":
+            self._failures(self.request, count=True)
+        return super().form_invalid(form)
 
     def get_initial(self):
         # The activation page sends the person here with their new login name filled in.

@@ -284,6 +284,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 RATELIMIT_VIEW = "core.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Failed sign-ins one network address may make (accounts.views.LoginView), whatever the accounts tried.
+LOGIN_FAILURES_PER_ADDRESS = env_str("LOGIN_FAILURES_PER_ADDRESS", "30/h")
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -172,3 +172,15 @@ def test_staff_without_an_authenticator_enrol_one_when_two_factor_is_enforced(cl
     device = TOTPDevice.objects.get(user=cast.clerk, confirmed=False)
     client.post("/accounts/otp/setup/", {"token": _code(device)})
     assert client.get("/office/").status_code == 200
+
+
+def test_one_address_trying_many_accounts_is_stopped_after_its_failures(client, cast, settings):
+    """Spraying one password over many accounts: each account alone stays under its lock-out."""
+    settings.LOGIN_FAILURES_PER_ADDRESS = "3/h"
+    for username in ("clerk", "member", "chair"):
+        assert client.post("/accounts/login/", {"username": username, "password": "Summer2026"}).status_code == 200
+    response = client.post("/accounts/login/", {"username": "research", "password": PASSWORD})
+    assert response.status_code == 429 and "登录失败次数过多" in response.content.decode()
+    # Another address is not affected.
+    other = client.post("/accounts/login/", {"username": "research", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
