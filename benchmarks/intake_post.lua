@@ -1,5 +1,6 @@
 -- POST the public appeal form (/appeals/) as a browser would: CSRF cookie + token fetched once by
--- intake_load.sh (Django keeps the pair valid for the session), a fresh idempotency key per request.
+-- intake_load.sh (Django keeps the pair valid for the session), a fresh idempotency key per request
+-- (not one the server signed, so it is checked and ignored, as a made-up key is: every POST is a new appeal).
 -- usage: wrk ... -s intake_post.lua -- <csrftoken cookie> <form token> <town id>
 dofile(os.getenv("BENCH_DIR") .. "/wrk_percentiles.lua")
 
