@@ -215,12 +215,12 @@ def api_token_revoke(request, pk: int):
     return redirect("accounts:api-tokens")
 
 
-@method_decorator(ratelimit(key="ip", rate="10/h", method="POST", block=False, group="accounts.reset"), name="dispatch")
 def _reset_address(group, request) -> str:
     """The address asked for, as the account lookup compares it (case aside): one limit per address."""
     return request.POST.get("email", "").strip().lower()
 
 
+@method_decorator(ratelimit(key="ip", rate="10/h", method="POST", block=False, group="accounts.reset"), name="dispatch")
 @method_decorator(
     ratelimit(key=_reset_address, rate="3/h", method="POST", block=False, group="accounts.reset-email"), name="dispatch"
 )

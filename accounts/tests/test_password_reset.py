@@ -158,3 +158,12 @@ def test_an_activation_link_opened_too_often_answers_with_the_same_page(client, 
         assert client.get(path).status_code == 302
     page = client.get(path)
     assert page.status_code == 429 and "操作过于频繁，请稍后再试。" in page.content.decode()
+
+
+def test_one_network_address_asks_for_at_most_ten_resets_an_hour(client, clerk):
+    """Whatever the addresses typed: one client cannot use 忘记密码 to mail every account."""
+    for n in range(10):
+        assert _request(client, f"someone{n}@example.org").status_code == 302
+    response = _request(client, "clerk@example.org")
+    assert response.status_code == 429 and "过于频繁" in response.content.decode()
+    assert len(mail.outbox) == 0
