@@ -330,7 +330,6 @@ def activate_account(*, user: User, password: str) -> User:
 
 
 @transaction.atomic
-@transaction.atomic
 def change_password(*, user: User, password: str) -> User:
     """Change one's own password (checked against the current one by the form); audited, not the password."""
     stored = User.objects.select_for_update().get(pk=user.pk)
@@ -341,6 +340,7 @@ def change_password(*, user: User, password: str) -> User:
     return user
 
 
+@transaction.atomic
 def reset_password(*, user: User, password: str) -> User:
     """Set a new password from an e-mailed reset link (signing in afterwards still asks for the second factor)."""
     user = User.objects.select_for_update().get(pk=user.pk)
