@@ -142,6 +142,8 @@ def test_an_appeals_event_carries_neither_its_tracking_code_nor_its_contacts(cas
     WebhookEndpoint.objects.create(name="网格中心", url=receiver.url, secret="s", events=["intake.appeal"])
     appeal = AppealFactory()
     perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    # Let the delivery finish here, not in a later test's time.
+    assert wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").exists())
     payload = WebhookDelivery.objects.get().payload
     assert (payload["kind"], payload["id"], payload["to"]) == ("intake.appeal", appeal.pk, "routed")
     text = json.dumps(payload, ensure_ascii=False)
