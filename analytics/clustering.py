@@ -220,6 +220,13 @@ def window_too_long(since: date, until: date) -> bool:
     return (until - since).days > 366 * MAX_WINDOW_YEARS
 
 
+def window_too_long_message() -> str:
+    """What the mining form and service say of a window over MAX_WINDOW_YEARS."""
+    from django.utils.translation import gettext as _
+
+    return _("挖掘时间范围不能超过%(n)s年，请缩短起止日期。") % {"n": MAX_WINDOW_YEARS}
+
+
 def trend_unit(since: datetime | date, until: datetime | date) -> str:
     """The trend's bucket for a window: "day", "week" or "month"."""
     days = (_day(until) - _day(since)).days

@@ -78,9 +78,7 @@ class MineForm(RequiredMessagesMixin, forms.Form):
         if since and until and since > until:
             self.add_error("until" if data.get("until") else "since", _("截止日期不能早于起始日期。"))
         elif since and until and clustering.window_too_long(since, until):
-            self.add_error(
-                None, _("挖掘时间范围不能超过%(n)s年，请缩短起止日期。") % {"n": clustering.MAX_WINDOW_YEARS}
-            )
+            self.add_error(None, clustering.window_too_long_message())
         return data
 
     def error_messages(self) -> list[str]:

@@ -56,10 +56,6 @@ def _documents(since: datetime, until: datetime) -> tuple[list[clustering.Doc], 
     return docs, refs
 
 
-def window_too_long_message() -> str:
-    return _("挖掘时间范围不能超过%(n)s年，请缩短起止日期。") % {"n": clustering.MAX_WINDOW_YEARS}
-
-
 @transaction.atomic
 def mine_hot_topics(
     *,
@@ -83,7 +79,7 @@ def mine_hot_topics(
         raise Refused(_("起始时间必须早于截止时间。"))
     since, until = timezone.localtime(since), timezone.localtime(until)  # the district's days
     if clustering.window_too_long(since.date(), until.date()):
-        raise Refused(window_too_long_message())
+        raise Refused(clustering.window_too_long_message())
     start = time.perf_counter()
     docs, refs = _documents(since, until)
     ranked = clustering.describe_and_rank(docs, clustering.cluster(docs, **settings), since=since, until=until, top=top)

@@ -127,8 +127,7 @@ GRADE_KEYS = ("DUTY_GRADE_EXCELLENT", "DUTY_GRADE_GOOD", "DUTY_GRADE_PASS")
 def grade_thresholds(year: int | None = None) -> tuple[int, int, int]:
     """The grade marks in force in year (this year when None): excellent, good, pass. The latest
     GradeMarks row from that year or before, else the district rules' defaults (one query each)."""
-    year = year or timezone.localdate().year
-    marks = GradeMarks.objects.filter(effective_year__lte=year).order_by("-effective_year").first()
+    marks = grade_marks_of(year or timezone.localdate().year)
     if marks is not None:
         return marks.excellent, marks.good, marks.passing
     values = get_values_for_keys(GRADE_KEYS)

@@ -108,6 +108,7 @@ def rules(request):
     if not duty.sees_all_records(request.user):
         raise Http404
     year = _year(request)
+    marks = duty.grade_thresholds(year)
     return render(
         request,
         "insight/rules.html",
@@ -116,8 +117,8 @@ def rules(request):
             "year": year,
             "years": duty.duty_years(),
             "can_edit": is_office(request.user),
-            "scale_note": duty.scale_note(duty.grade_thresholds(year)),
-            "marks": duty.grade_thresholds(year),
+            "scale_note": duty.scale_note(marks),
+            "marks": marks,
             "marks_row": duty.grade_marks_of(year),
         },
     )
