@@ -1,6 +1,6 @@
 """Reads for research groups, reports and meetings, filtered by what the viewer may see."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from constance import config
 from django.contrib.contenttypes.models import ContentType
@@ -32,6 +32,7 @@ from consultations.models import (
 )
 from consultations.predicates import membership_q, oversees_meetings, oversees_research
 from core.models import Attachment, StatusChange
+from district.workdays import add_workdays, workdays_before
 
 # ---------------------------------------------------------------- research groups
 
@@ -357,26 +358,6 @@ def requires_department(meeting) -> bool:
 def meeting_day_reached(meeting) -> bool:
     """Whether the meeting's (local) date has come: only then can it be held, signed in or minuted."""
     return timezone.localdate() >= timezone.localtime(meeting.starts_at).date()
-
-
-def add_workdays(start: date, days: int) -> date:
-    """The date `days` working days (Mon–Fri) after start."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
-def workdays_before(end: date, days: int) -> date:
-    """The date `days` working days (Mon–Fri) before end."""
-    current = end
-    while days > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def materials_due(meeting) -> date:

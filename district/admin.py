@@ -34,3 +34,10 @@ for model in (
 
 # Experts' phones and ID numbers: opening one is recorded (core.admin.PersonalDataAuditMixin).
 admin.site.register(models.Expert, PersonalDataAdmin)
+
+
+@admin.register(models.CalendarDay)
+class CalendarDayAdmin(HistoryAdmin):
+    list_display = ("date", "is_workday", "name")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"

@@ -14,3 +14,4 @@ class DistrictConfig(AppConfig):
         register_nav(NavItem("office", _("委员名录"), "district:members", "people", 80, staff))
         register_nav(NavItem("office", _("部门"), "district:departments", "building", 85, staff))
         register_nav(NavItem("office", _("人员账号"), "district:accounts", "person-plus", 90, is_clerk))
+        register_nav(NavItem("office", _("节假日安排"), "district:calendar", "calendar-week", 95, is_clerk))

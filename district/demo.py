@@ -1,6 +1,7 @@
 """Demo district modelled on the seed (Tong'an, Xiamen, 2022). People other than the seed's are fictional."""
 
 import random
+from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -11,6 +12,7 @@ from accounts.services import ensure_role_groups
 from core.demo_runner import DEMO_PASSWORD
 from district.models import (
     Body,
+    CalendarDay,
     Committee,
     Community,
     Department,
@@ -155,9 +157,32 @@ _DEMO_USERNAMES = [
 ]
 
 
+# The 2026 holiday calendar as the State Council's notice (国务院办公厅关于2026年部分节假日安排的通知)
+# gives it: runs of days off, and the weekend days worked in exchange. The office enters each year's.
+HOLIDAYS_2026 = [
+    ("元旦", "2026-01-01", "2026-01-03", ["2026-01-04"]),
+    ("春节", "2026-02-15", "2026-02-23", ["2026-02-14", "2026-02-28"]),
+    ("清明节", "2026-04-04", "2026-04-06", []),
+    ("劳动节", "2026-05-01", "2026-05-05", ["2026-05-09"]),
+    ("端午节", "2026-06-19", "2026-06-21", []),
+    ("中秋节", "2026-09-25", "2026-09-27", []),
+    ("国庆节", "2026-10-01", "2026-10-07", ["2026-09-20", "2026-10-10"]),
+]
+
+
+def _holidays() -> None:
+    rows = []
+    for name, first, last, worked in HOLIDAYS_2026:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+        rows += [CalendarDay(date=start + timedelta(days=i), name=name) for i in range((end - start).days + 1)]
+        rows += [CalendarDay(date=date.fromisoformat(d), name=f"{name}调休", is_workday=True) for d in worked]
+    CalendarDay.objects.bulk_create(rows)
+
+
 def load(ctx: dict) -> None:
     rng = random.Random(2022)
     ensure_role_groups()
+    _holidays()
     committee = Committee.objects.create(
         name="中国人民政治协商会议厦门市同安区委员会",
         short_name="同安区政协",

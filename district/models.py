@@ -277,3 +277,24 @@ class PartyLeader(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.title}）"
+
+
+class CalendarDay(models.Model):
+    """A day that departs from the Monday-to-Friday week: a public holiday on a weekday (放假), or a
+    weekend day worked in exchange (调休上班). The office enters each year's days from the State
+    Council's notice; deadlines counted in working days read them (`district.workdays`)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(
+        _("上班"), default=False, help_text=_("勾选表示调休上班（周末上班）；不勾选表示放假。")
+    )
+    name = models.CharField(_("名称"), max_length=30, help_text=_("如“国庆节”"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.name}"

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from accounts.predicates import can_see_contacts
-from district.models import Department, Member
+from district.models import CalendarDay, Department, Member
 
 
 def members_list(*, term=None, sector=None, party=None, q: str = "") -> QuerySet[Member]:
@@ -28,3 +28,14 @@ def may_see_contact(viewer, member: Member) -> bool:
 def departments_list() -> QuerySet[Department]:
     """Active departments in display order."""
     return Department.objects.filter(is_active=True).order_by("order", "id")
+
+
+def calendar_days(year: int) -> QuerySet[CalendarDay]:
+    """The holidays and make-up working days entered for a year, in date order."""
+    return CalendarDay.objects.filter(date__year=year).order_by("date")
+
+
+def calendar_years(around: int) -> list[int]:
+    """The years with days entered, with the year around and the next one (the coming year's notice)."""
+    entered = {d.year for d in CalendarDay.objects.dates("date", "year")}
+    return sorted(entered | {around, around + 1})

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -30,7 +31,9 @@ from core.forms import refuse_into, submit
 from core.revealed import remember_revealed, take_revealed
 from core.services import log_personal_data_access
 from district import selectors
-from district.models import Department, Party, Sector
+from district import services as district_services
+from district.forms import CalendarDaysForm
+from district.models import CalendarDay, Department, Party, Sector
 
 
 @login_required
@@ -261,3 +264,51 @@ def liaison_reinstate(request, pk: int):
     status = 400 if form.errors or (request.method == "POST" and not left) else 200
     context = {"liaison": liaison, "form": form, "left": left}
     return render(request, "district/liaison_reinstate.html", context, status=status)
+
+
+# The holiday calendar (节假日安排): working-day deadlines count around the days entered here.
+
+
+def _calendar_year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+@never_cache
+@login_required
+def calendar(request):
+    """A year's holidays and make-up working days, and the form that enters the next line of the notice."""
+    _clerk_only(request)
+    year = _calendar_year(request)
+    form = CalendarDaysForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            written = district_services.enter_calendar_days(**form.service_kwargs(), actor=request.user)
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("已录入%(n)s天。") % {"n": len(written)})
+            return redirect(reverse("district:calendar") + f"?year={written[0].date.year}")
+    days = list(selectors.calendar_days(year))
+    context = {
+        "form": form,
+        "year": year,
+        "years": selectors.calendar_years(timezone.localdate().year),
+        "days": days,
+        "holidays": sum(not d.is_workday for d in days),
+        "workdays": sum(d.is_workday for d in days),
+    }
+    return render(request, "district/calendar.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def calendar_remove(request, pk: int):
+    _clerk_only(request)
+    day = get_object_or_404(CalendarDay, pk=pk)
+    district_services.remove_calendar_day(day=day, actor=request.user)
+    messages.success(request, _("已删除%(d)s的安排。") % {"d": day.date.isoformat()})
+    return redirect(reverse("district:calendar") + f"?year={day.date.year}")

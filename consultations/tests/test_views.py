@@ -564,4 +564,11 @@ def test_the_organiser_sees_by_when_the_materials_must_reach_the_participants(cl
     with override_config(CONSULT_MATERIALS_WORKDAYS=3):
         page = client.get(meeting.get_absolute_url()).content.decode()
     assert 'data-testid="materials-due">2031-03-12<' in page
+    # A holiday the office entered is not a working day (district.CalendarDay).
+    from district.services import enter_calendar_days
+
+    enter_calendar_days(first=dt.date(2031, 3, 13), last=None, is_workday=False, name="放假", actor=cast.clerk)
+    with override_config(CONSULT_MATERIALS_WORKDAYS=3):
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    assert 'data-testid="materials-due">2031-03-11<' in page
     assert "materials-due" not in login(client, cast.member).get(meeting.get_absolute_url()).content.decode()
