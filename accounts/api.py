@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.exceptions import APIException, AuthenticationFailed, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -13,6 +13,17 @@ from accounts.authentication import ScopedTokenAuthentication
 from accounts.models import ApiToken
 from accounts.roles import STAFF_ROLES
 from accounts.services import issue_api_token
+
+
+class Locked(APIException):
+    """The account is locked out (django-axes): 429 with Retry-After, as the login page answers."""
+
+    status_code = 429
+    default_code = "locked_out"
+
+    def __init__(self, detail, wait: int):
+        super().__init__(detail)
+        self.wait = wait
 
 
 class TokenObtainApi(APIView):
@@ -40,6 +51,15 @@ class TokenObtainApi(APIView):
         data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            # django-axes refused before the password was even checked: saying "wrong password" would
+            # send the caller on guessing; say what the login page says.
+            seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+            raise Locked(
+                _("由于连续多次登录失败，该账号已被暂时锁定。请%(minutes)s分钟后再试；如需提前解锁，请联系系统管理员。")
+                % {"minutes": seconds // 60},
+                wait=seconds,
+            )
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("用户名或密码错误。"))
         enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -85,3 +85,15 @@ def test_token_obtain_keeps_to_the_limit_of_active_tokens(api_client, cast):
     # Revoking one makes room again.
     ApiToken.objects.filter(user=cast.member, name="t0").update(revoked=True)
     assert api_client.post("/api/v1/auth/token/", payload, format="json").status_code == 200
+
+
+def test_a_locked_out_account_is_told_so_not_that_its_password_is_wrong(api_client, cast, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        api_client.post("/api/v1/auth/token/", {"username": "clerk", "password": "nope"}, format="json")
+    response = api_client.post("/api/v1/auth/token/", {"username": "clerk", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    error = response.json()["error"]
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    assert error["code"] == "locked_out" and f"请{minutes}分钟后再试" in error["message"]
+    assert not ApiToken.objects.filter(user=cast.clerk).exists()
