@@ -220,6 +220,34 @@ def test_post_accepts_a_json_body(client, category, client_app):
     assert ServiceRequest.objects.get().lat == 24.7
 
 
+def test_a_json_body_names_its_attributes_in_a_nested_object(client, category, client_app):
+    from district.models import Community, Town
+
+    town = Town.objects.create(name="西柯街道", kind=Town.Kind.STREET)
+    community = Community.objects.create(town=town, name="丙洲社区")
+    _app, key = client_app
+    body = {
+        "api_key": key,
+        "service_code": "urban",
+        "description": "路灯不亮",
+        "attribute": {"town": str(town.pk), "community": community.pk},
+    }
+    response = client.post(f"{BASE}/requests.json", json.dumps(body), content_type="application/json")
+    assert response.status_code == 201
+    assert (Appeal.objects.get().town, Appeal.objects.get().community) == (town, community)
+
+
+def test_a_json_body_with_an_object_where_a_value_belongs_is_a_400_naming_the_field(client, category, client_app):
+    _app, key = client_app
+    body = {"api_key": key, "service_code": "urban", "description": {"text": "路灯不亮"}}
+    response = client.post(f"{BASE}/requests.json", json.dumps(body), content_type="application/json")
+    assert _errors(response, 400) == ["字段 description 的值须为文本或数字。"]
+    body = {"api_key": key, "service_code": "urban", "description": "路灯不亮", "attribute": {"town": ["1", "2"]}}
+    response = client.post(f"{BASE}/requests.json", json.dumps(body), content_type="application/json")
+    assert _errors(response, 400) == ["字段 attribute.town 的值须为文本或数字。"]
+    assert not Appeal.objects.exists()
+
+
 def test_post_with_missing_and_bad_fields_lists_every_problem(client, category, client_app):
     _app, key = client_app
     response = client.post(

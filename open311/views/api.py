@@ -33,8 +33,23 @@ def _payload(request) -> QueryDict:
         raise ValueError("not an object")
     data = QueryDict(mutable=True)
     for key, value in body.items():
-        data[str(key)] = "" if value is None else str(value)
+        if key == "attribute" and isinstance(value, dict):
+            # The JSON form of the spec's attribute[code]=value pairs: {"attribute": {"town": "2"}}.
+            for code, answer in value.items():
+                data[f"attribute[{code}]"] = _scalar(f"attribute.{code}", answer)
+        else:
+            data[str(key)] = _scalar(str(key), value)
     return data
+
+
+class NotAScalar(ValueError):
+    """A JSON value that is an object or a list where the spec expects one text or number."""
+
+
+def _scalar(name: str, value) -> str:
+    if isinstance(value, dict | list):
+        raise NotAScalar(_("字段 %(name)s 的值须为文本或数字。") % {"name": name[:60]})
+    return "" if value is None else str(value)
 
 
 def _limited(request, client: ClientApplication | None, fmt: str) -> HttpResponse | None:
@@ -66,6 +81,8 @@ def open311_endpoint(*, methods: tuple[str, ...], key_required_for: tuple[str, .
             try:
                 data = _payload(request)
                 api_key = (data.get("api_key") or request.GET.get("api_key") or "").strip()
+            except NotAScalar as exc:
+                return error_response(400, str(exc), fmt=fmt)
             except ValueError:
                 return error_response(400, _("请求体不是有效的 JSON 对象。"), fmt=fmt)
             except SuspiciousOperation as exc:
