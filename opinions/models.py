@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -41,6 +42,14 @@ class AdoptionLevel(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
+        # "a" and "A" would be two classes that read as one in every list and export.
+        constraints = [
+            models.UniqueConstraint(
+                Lower("code"),
+                name="opinions_adoptionlevel_code_ci",
+                violation_error_message=_("已有代码相同（不区分大小写）的采用层级。"),
+            )
+        ]
         verbose_name = _("采用层级")
         verbose_name_plural = _("采用层级")
         ordering = ["order", "id"]

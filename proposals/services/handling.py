@@ -275,7 +275,7 @@ def submit_opinion(*, proposal: Proposal, actor, opinion: str) -> ProposalAssign
 def _reply_class(value) -> ReplyClass:
     if isinstance(value, ReplyClass):
         return value
-    found = ReplyClass.objects.filter(code=str(value or "").strip(), is_active=True).first() if value else None
+    found = ReplyClass.objects.filter(code__iexact=str(value or "").strip(), is_active=True).first() if value else None
     if found is None:
         msg = _("请选择答复类别（如A、B、C类）。")
         raise Refused(msg, fields={"reply_class": [msg]})
