@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ApiToken, User
 from accounts.predicates import is_admin, is_clerk
@@ -35,6 +36,7 @@ from accounts.selectors import (
 )
 from accounts.tokens import activation_token
 from core.exceptions import ActionForbidden, Refused
+from core.i18n import recorded
 from core.models import StatusChange
 from core.validators import validate_phone
 
@@ -457,7 +459,9 @@ def deactivate_liaison(*, user: User, actor, reason: str, note: str = "", leave_
         LiaisonState.LEFT,
         actor=actor,
         user=user,
-        note=_("%(reason)s：%(note)s") % {"reason": label, "note": note} if note else str(label),
+        note=recorded(gettext_lazy("%(reason)s：%(note)s"), {"reason": label, "note": note})
+        if note
+        else recorded(label),
         department=user.department_id,
         reason=reason,
         open_items=open_items,
@@ -538,5 +542,5 @@ def reveal_liaison_phone(*, user: User, viewer) -> str:
     from core.services import log_personal_data_access
 
     _check_liaison_manager(viewer)
-    log_personal_data_access(user=viewer, target=user, fields=["phone"], purpose=_("联系部门联络员"))
+    log_personal_data_access(user=viewer, target=user, fields=["phone"], purpose=gettext_lazy("联系部门联络员"))
     return user.phone

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import Refused
+from core.i18n import recorded
 
 
 def rehandling_deadline(current: date | None, days: int) -> date:
@@ -20,14 +21,16 @@ def rehandling_deadline(current: date | None, days: int) -> date:
 def record_rehandling_deadline(change, *, old: date | None, new: date, days: int) -> None:
     """Say in the audited action (and so in the notice sent with it) which deadline now applies."""
     if old is not None and new == old:
-        line = _("重新办理期限：%(due)s（原期限晚于今日起%(days)s天，保留原期限）。")
+        line = gettext_lazy("重新办理期限：%(due)s（原期限晚于今日起%(days)s天，保留原期限）。")
     else:
-        line = _("重新办理期限：%(due)s（今日起%(days)s天）。")
-    add_deadline_line(change, line % {"due": new.isoformat(), "days": int(days)})
+        line = gettext_lazy("重新办理期限：%(due)s（今日起%(days)s天）。")
+    add_deadline_line(change, line, {"due": new.isoformat(), "days": int(days)})
 
 
-def add_deadline_line(change, line: str) -> None:
-    """Say in the audited step (and so on the timeline and in the notice sent with it) which dates it concerns."""
+def add_deadline_line(change, message: Promise, params: dict) -> None:
+    """Say in the audited step (and so on the timeline and in the notice sent with it) which dates it
+    concerns: a lazy message and its values, worded in the record's language (core.i18n)."""
+    line = recorded(message, params)
     change.note = f"{change.note}\n{line}" if change.note else line
     change.save(update_fields=["note"])
 

@@ -6,9 +6,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.exceptions import ConcurrentEdit
+from core.i18n import recorded
 from core.models import Attachment, PersonalDataAccess, StatusChange
 from core.uploads import check_upload
 
@@ -82,8 +84,10 @@ def _last_editor_message(current) -> str:
     }
 
 
-def log_personal_data_access(*, user, target, fields: list[str], purpose: str = "") -> None:
-    """Record that user saw unmasked personal data of target."""
+def log_personal_data_access(*, user, target, fields: list[str], purpose="") -> None:
+    """Record that user saw unmasked personal data of target. A purpose of the platform's own wording
+    is passed lazily (gettext_lazy) and stored in the record's language (core.i18n)."""
+    purpose = recorded(purpose) if isinstance(purpose, Promise) else str(purpose)
     PersonalDataAccess.objects.create(
         user=user,
         content_type=ContentType.objects.get_for_model(target),

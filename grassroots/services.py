@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
 from core.exceptions import Refused
+from core.i18n import recorded
 from core.workflow import perform
 from grassroots.models import (
     Appointment,
@@ -452,7 +453,7 @@ def log_micro_consultation(
     )
     meeting = Meeting(
         kind=MeetingKind.MICRO,
-        title=_("微协商：%(title)s") % {"title": issue.title},
+        title=recorded(gettext_lazy("微协商：%(title)s"), {"title": issue.title}),
         starts_at=starts_at,
         ends_at=starts_at + duration,
         place=place or issue.group.room,
@@ -497,7 +498,7 @@ def log_micro_consultation(
     micro._history_user = actor
     micro.save()
     if issue.status == IssueStatus.COLLECTED:
-        perform(issue, "investigate", actor=actor, note=_("召开微协商"))
+        perform(issue, "investigate", actor=actor, note=recorded(gettext_lazy("召开微协商")))
     data = {"outcome": outcome, "plan_due_date": plan_due_date.isoformat() if plan_due_date else ""}
     perform(issue, "resolve", actor=actor, note=outcome_note.strip(), data=data)
     return micro
@@ -561,7 +562,7 @@ def hold_community_consultation(
         raise Refused(_("达成一致时请填写协商结果。"), fields={"agreement": _("必填")})
     meeting = Meeting(
         kind=MeetingKind.COMMUNITY,
-        title=_("社区事务协商：%(matter)s") % {"matter": matter.strip()},
+        title=recorded(gettext_lazy("社区事务协商：%(matter)s"), {"matter": matter.strip()}),
         starts_at=starts_at,
         ends_at=starts_at + duration,
         place=place or str(community),

@@ -18,6 +18,7 @@ from analytics.tasks import analyse_appeal
 from core.exceptions import Refused
 from core.fastwrite import PK, create_with_history
 from core.http import as_int
+from core.i18n import recorded
 from core.services import log_personal_data_access, store_attachment
 from intake.models import Appeal, AppealMessage, AppealRating, AppealStatus, Channel, Outcome, Route, Satisfaction
 
@@ -553,7 +554,7 @@ def refer_to_department(*, appeal: Appeal, department, actor, due_date: date | N
     appeal.save(update_fields=["department", "updated_at"])
     return create_task(
         source=appeal,
-        title=_("群众诉求转办：%(title)s") % {"title": appeal.title},
+        title=recorded(gettext_lazy("群众诉求转办：%(title)s"), {"title": appeal.title}),
         description=appeal.body,
         actor=actor,
         lead_department=department,

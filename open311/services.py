@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Refused
+from core.i18n import record_language
 from intake.models import Appeal, AppealCategory, Channel
 from intake.services import submit_appeal
 from open311.models import DEFAULT_RATE, ClientApplication, ServiceRequest
@@ -106,11 +107,12 @@ def _contact_name(first: str, last: str) -> str:
 def _body(data: RequestInput, client: ClientApplication) -> str:
     lines = [data.description.strip()]
     extra = []
-    if data.lat is not None and data.long is not None:
-        extra.append(_("位置（WGS84）：%(lat)s, %(long)s") % {"lat": data.lat, "long": data.long})
-    if data.media_url:
-        extra.append(_("图片：%(url)s") % {"url": data.media_url})
-    extra.append(_("来源应用：%(name)s") % {"name": client.name})
+    with record_language():  # stored in the appeal's text, whatever Accept-Language the client sent
+        if data.lat is not None and data.long is not None:
+            extra.append(_("位置（WGS84）：%(lat)s, %(long)s") % {"lat": data.lat, "long": data.long})
+        if data.media_url:
+            extra.append(_("图片：%(url)s") % {"url": data.media_url})
+        extra.append(_("来源应用：%(name)s") % {"name": client.name})
     return "\n\n".join([*lines, "\n".join(extra)])
 
 

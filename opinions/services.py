@@ -9,11 +9,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.predicates import is_info_office, is_member
 from core.exceptions import ActionForbidden, Refused
 from core.http import as_int
+from core.i18n import recorded
 from core.services import save_versioned
 from district.models import Department, Member
 from opinions.models import Adoption, AdoptionLevel, Bulletin, Instruction, OpinionReport, Status
@@ -277,9 +278,11 @@ def on_instruction(report: OpinionReport, *, actor, data, **kwargs) -> None:
     text = str(data["text"]).strip()
     task = create_task(
         source=report,
-        title=_("落实领导批示：%(title)s") % {"title": report.title},
+        title=recorded(gettext_lazy("落实领导批示：%(title)s"), {"title": report.title}),
         actor=actor,
-        description=_("%(leader)s批示：%(text)s") % {"leader": str(data["leader"]).strip(), "text": text},
+        description=recorded(
+            gettext_lazy("%(leader)s批示：%(text)s"), {"leader": str(data["leader"]).strip(), "text": text}
+        ),
         lead_department=department,
         due_date=timezone.localdate() + timedelta(days=int(config.SUPERVISION_DEFAULT_DAYS)),
     )

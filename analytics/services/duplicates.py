@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analytics import intake_bridge, lexicon, text
 from analytics.models import AppealFingerprint, DuplicateCandidate, DuplicateStatus, FingerprintBand
 from core.exceptions import Refused
+from core.i18n import recorded
 
 # Estimated Jaccard similarity of shingle sets above which two appeals are shown as the same matter.
 DUPLICATE_THRESHOLD = 0.3
@@ -115,7 +117,10 @@ def check_merge(pair: DuplicateCandidate, *, actor, note: str, data: dict) -> No
 
 def on_merge(pair: DuplicateCandidate, *, actor, note: str, data: dict, change) -> None:
     pair.merged_in_intake = intake_bridge.merge_into_case(
-        duplicate=pair.appeal, into=pair.original, actor=actor, note=note or _("疑似重复，合并办理")
+        duplicate=pair.appeal,
+        into=pair.original,
+        actor=actor,
+        note=note or recorded(gettext_lazy("疑似重复，合并办理")),
     )
     pair._history_user = actor
     pair.save(update_fields=["merged_in_intake", "updated_at"])

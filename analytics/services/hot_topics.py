@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from analytics import clustering, lexicon, registry, text
 from analytics.models import HotTopic, HotTopicItem, HotTopicRun
 from core.exceptions import Refused
+from core.i18n import record_language
 
 MIN_SIMILARITY = clustering.MIN_SIMILARITY
 TOP = 20
@@ -152,18 +153,20 @@ def check_send(topic: HotTopic, *, actor, note: str, data: dict) -> None:
 
 def background_of(topic: HotTopic) -> str:
     """The suggestion's background: the evidence in numbers and the first titles."""
-    lines = [
-        _("近期共收到相关群众诉求和社情民意信息%(n)s件，涉及%(spread)s个社区/镇街，群众支持%(support)s次。")
-        % {"n": topic.volume, "spread": topic.spread, "support": topic.support},
-        _("关键词：%(kw)s") % {"kw": "、".join(topic.keywords)},
-    ]
+    with record_language():  # stored as the suggestion's background
+        lines = [
+            _("近期共收到相关群众诉求和社情民意信息%(n)s件，涉及%(spread)s个社区/镇街，群众支持%(support)s次。")
+            % {"n": topic.volume, "spread": topic.spread, "support": topic.support},
+            _("关键词：%(kw)s") % {"kw": "、".join(topic.keywords)},
+        ]
     lines += [f"· {item.title}" for item in topic.items.all()[:10]]
     return "\n".join(lines)
 
 
 def on_send(topic: HotTopic, *, actor, note: str, data: dict, change) -> None:
     rnd = _open_round()
-    why_now = _("近期数量增长为前期的%(g)s倍。") % {"g": topic.growth}
+    with record_language():
+        why_now = _("近期数量增长为前期的%(g)s倍。") % {"g": topic.growth}
     try:
         create = import_string("topics.services.suggestions.create_suggestion")
     except ImportError:

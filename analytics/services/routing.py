@@ -18,6 +18,7 @@ from analytics.classifier import RoutingModel, evaluate, train
 from analytics.models import ClassifierVersion, RoutingLabel, RoutingSuggestion, SuggestionStatus
 from core.exceptions import Refused
 from core.http import as_int
+from core.i18n import record_language
 
 HEADS = ("category", "department", "handler")
 HOLDOUT_ONE_IN = 5
@@ -110,16 +111,17 @@ def train_routing_model(*, rows: list[LabelledRow], source: str, actor=None, for
     metrics = evaluate(model, held_texts, held_labels) if holdout else {}
     current = ClassifierVersion.objects.select_for_update().filter(is_active=True).first()
     baseline = evaluate(load_model(current), held_texts, held_labels) if current and holdout else {}
-    if current is None:
-        switch, decision = True, _("首个模型，直接启用。")
-    elif force:
-        switch, decision = True, _("按要求强制启用。")
-    elif not holdout:
-        switch, decision = False, _("没有留出样本可供比较，保留当前模型。")
-    elif _not_worse(metrics, baseline):
-        switch, decision = True, _("留出集上不差于当前模型，已启用。")
-    else:
-        switch, decision = False, _("留出集上不如当前模型，未启用。")
+    with record_language():  # the decision is stored with the version
+        if current is None:
+            switch, decision = True, _("首个模型，直接启用。")
+        elif force:
+            switch, decision = True, _("按要求强制启用。")
+        elif not holdout:
+            switch, decision = False, _("没有留出样本可供比较，保留当前模型。")
+        elif _not_worse(metrics, baseline):
+            switch, decision = True, _("留出集上不差于当前模型，已启用。")
+        else:
+            switch, decision = False, _("留出集上不如当前模型，未启用。")
     number = (ClassifierVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ClassifierVersion(
         number=number,

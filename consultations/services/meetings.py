@@ -29,6 +29,7 @@ from consultations.models import (
 from consultations.predicates import convenes_meetings, manages_meeting
 from consultations.selectors import meeting_day_reached, participant_recipients, requires_department
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
+from core.i18n import recorded
 
 CLOSED = (MeetingStatus.MINUTED, MeetingStatus.CANCELLED)
 
@@ -201,7 +202,7 @@ def create_consultation_meeting(
         agenda=agenda,
         subject=subject,
         research_group=research_group,
-        conveners=conveners or _("区委办公室、区政府办公室、区政协办公室"),
+        conveners=conveners or recorded(gettext_lazy("区委办公室、区政府办公室、区政协办公室")),
     )
     if leader_name or leader_user:
         invite(meeting=meeting, actor=actor, role=ParticipantRole.LEADER, user=leader_user, name=leader_name)

@@ -34,6 +34,7 @@ from consultations.predicates import (
 )
 from consultations.selectors import open_mandatory_comments
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
+from core.i18n import recorded
 from core.services import save_versioned, store_attachment
 from core.uploads import check_upload
 from district.models import Member
@@ -95,7 +96,9 @@ def create_research_group(
     )
     lead_row._history_user = actor
     lead_row.save()
-    report = ConsultationReport(group=group, title=_("关于“%(title)s”的协商议政报告") % {"title": group.title})
+    report = ConsultationReport(
+        group=group, title=recorded(gettext_lazy("关于“%(title)s”的协商议政报告"), {"title": group.title})
+    )
     report._history_user = actor
     report.save()
     _notify(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_member, is_office
@@ -247,7 +248,9 @@ def appointment_phone(request, pk: int, appointment_pk: int):
     _workstation_for(request, day.workstation_id)
     appointment = get_object_or_404(day.appointments.select_related("reception_day__workstation"), pk=appointment_pk)
     try:
-        services.reveal_appointment_phone(appointment=appointment, viewer=request.user, purpose=_("联系预约群众"))
+        services.reveal_appointment_phone(
+            appointment=appointment, viewer=request.user, purpose=gettext_lazy("联系预约群众")
+        )
     except DomainError as exc:
         raise PermissionDenied(exc.message) from exc
     remember_revealed(request, "grassroots.appointment", appointment.pk)

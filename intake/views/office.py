@@ -142,7 +142,7 @@ def appeal_detail(request, pk: int):
 def appeal_reveal(request, pk: int):
     appeal = selectors.get_appeal_for(request.user, pk)
     try:
-        services.reveal_contact(appeal=appeal, viewer=request.user, purpose=_("办理诉求"))
+        services.reveal_contact(appeal=appeal, viewer=request.user, purpose=gettext_lazy("办理诉求"))
     except DomainError as exc:
         raise PermissionDenied(exc.message) from exc
     remember_revealed(request, "intake.appeal", appeal.pk)

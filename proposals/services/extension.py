@@ -52,7 +52,9 @@ def on_request(proposal: Proposal, *, actor, note, data, change, **kwargs) -> No
     request.save()
     old = proposal.reply_due.isoformat() if proposal.reply_due else "—"
     add_deadline_line(
-        change, _("申请将答复期限由%(old)s延至%(due)s。") % {"old": old, "due": request.requested_due.isoformat()}
+        change,
+        gettext_lazy("申请将答复期限由%(old)s延至%(due)s。"),
+        {"old": old, "due": request.requested_due.isoformat()},
     )
     notify(
         recipients=_role_users(Role.PROPOSAL_OFFICE),
@@ -97,7 +99,9 @@ def on_approve(proposal: Proposal, *, actor, note, data, change, **kwargs) -> No
     proposal.save(update_fields=["reply_due"])
     _decide(proposal, pending, actor=actor, state=ExtensionState.APPROVED, note=note, granted=due)
     old = old.isoformat() if old else "—"
-    add_deadline_line(change, _("同意延期：答复期限由%(old)s延至%(due)s。") % {"old": old, "due": due.isoformat()})
+    add_deadline_line(
+        change, gettext_lazy("同意延期：答复期限由%(old)s延至%(due)s。"), {"old": old, "due": due.isoformat()}
+    )
 
 
 def on_refuse(proposal: Proposal, *, actor, note, **kwargs) -> None:

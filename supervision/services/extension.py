@@ -113,7 +113,7 @@ def on_request(task: SupervisionTask, *, actor, note, data, change, **kwargs) ->
         "due": request.requested_due.isoformat(),
         "reason": note[:500],
     }
-    add_deadline_line(change, _("申请将办理期限由%(old)s延至%(due)s。") % params)
+    add_deadline_line(change, gettext_lazy("申请将办理期限由%(old)s延至%(due)s。"), params)
     _notify_on_commit(
         extension_deciders(),
         f"supervision-extension:{request.pk}:requested",
@@ -158,7 +158,7 @@ def on_approve(task: SupervisionTask, *, actor, note, data, change, **kwargs) ->
     task.save(update_fields=["due_date", "updated_at"])
     _decide(task, pending, actor=actor, state=ExtensionState.APPROVED, note=note, granted=due)
     add_deadline_line(
-        change, _("同意延期：办理期限由%(old)s延至%(due)s。") % {"old": _iso(old), "due": due.isoformat()}
+        change, gettext_lazy("同意延期：办理期限由%(old)s延至%(due)s。"), {"old": _iso(old), "due": due.isoformat()}
     )
 
 

@@ -7,9 +7,11 @@ from constance import config
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
 from core.exceptions import ActionForbidden, Refused
+from core.i18n import record_language, recorded
 from supervision.choices import ReportStatus
 from supervision.models import ReportCounter, ReportTemplate, SpecialReport
 from supervision.predicates import is_report_compiler
@@ -23,7 +25,8 @@ def default_template() -> ReportTemplate:
 
 
 def _cn_date(value) -> str:
-    return _("%(y)s年%(m)s月%(d)s日") % {"y": value.year, "m": value.month, "d": value.day}
+    with record_language():
+        return _("%(y)s年%(m)s月%(d)s日") % {"y": value.year, "m": value.month, "d": value.day}
 
 
 @transaction.atomic
@@ -67,7 +70,7 @@ def compile_special_report(
         "count": str(len(items)),
     }
     report = SpecialReport(
-        title=(title or _("关于%(topic)s协商成果的专报") % {"topic": topic})[:200],
+        title=(title or recorded(gettext_lazy("关于%(topic)s协商成果的专报"), {"topic": topic}))[:200],
         subject=subject,
         topic_title=topic[:200],
         meeting=meeting,
@@ -121,7 +124,8 @@ def next_number(*, prefix: str, year: int) -> int:
 
 
 def format_number(prefix: str, year: int, serial: int) -> str:
-    return _("%(prefix)s〔%(year)s〕%(n)s号") % {"prefix": prefix, "year": year, "n": serial}
+    """The report's official number, as the documents print it (in the record's language)."""
+    return recorded(gettext_lazy("%(prefix)s〔%(year)s〕%(n)s号"), {"prefix": prefix, "year": year, "n": serial})
 
 
 def on_sign(report, *, actor, note, data, change) -> None:

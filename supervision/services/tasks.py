@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.deadlines import record_rehandling_deadline, rehandling_deadline
 from core.exceptions import ActionForbidden, Refused
+from core.i18n import recorded
 from core.services import store_attachment
 from core.workflow import perform
 from district.models import Department
@@ -136,7 +137,9 @@ def transfer_outcome_items(*, report, assignments: Iterable[Assignment], actor) 
             raise Refused(_("成果事项“%(item)s”已转交，不能重复转交。") % {"item": a.item})
         task = create_task(
             source=a.item,
-            title=_("%(topic)s：%(rec)s") % {"topic": report.topic_title, "rec": a.item.recommendation[:200]},
+            title=recorded(
+                gettext_lazy("%(topic)s：%(rec)s"), {"topic": report.topic_title, "rec": a.item.recommendation[:200]}
+            ),
             description=a.item.agreed_action,
             actor=actor,
             lead_department=a.lead_department,
@@ -280,7 +283,7 @@ def report_progress(*, task, actor, percent: int, text: str, attachments: Iterab
         task._history_user = actor
         task.save(update_fields=["progress", "updated_at"])
     if task.status in (TaskStatus.ACKED, TaskStatus.REOPENED):
-        perform(task, "start", actor=actor, note=_("报送进展：%(p)s%%") % {"p": percent})
+        perform(task, "start", actor=actor, note=recorded(gettext_lazy("报送进展：%(p)s%%"), {"p": percent}))
     return report
 
 

@@ -96,6 +96,26 @@ def test_numbers_run_per_year_with_the_configured_prefix(world, cast, settings):
     assert _sign(next_year, cast).number == "同协专报〔2023〕1号"
 
 
+def test_what_is_stored_is_worded_in_the_districts_language_whatever_the_user_reads(world, cast):
+    """An official number, a default title and the meeting date in the official text are part of the
+    record every reader shares and the documents print: an English-reading user does not change them."""
+    from django.utils import timezone, translation
+
+    with translation.override("en"):
+        report = compile_special_report(
+            meeting=world.meeting,
+            items=[OutcomeItemFactory(meeting=world.meeting, recorded_by=cast.clerk)],
+            actor=cast.research,
+            lead=cast.member,
+            year=2022,
+        )
+        _sign(world.report, cast)
+    assert report.title == f"关于{report.topic_title}协商成果的专报"
+    day = timezone.localtime(world.meeting.starts_at)
+    assert f"{day.year}年{day.month}月{day.day}日，区政协召开" in report.intro
+    assert world.report.number == "同政协专报〔2022〕1号"
+
+
 def test_documents_read_back(world, cast, tmp_path):
     import subprocess
 
