@@ -5,8 +5,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# A phone number as citizens type it: digits, +, - and spaces (appeals, bookings, reply letters).
-PHONE = re.compile(r"^[0-9+\-\s]{7,20}$")
+# A phone number as citizens type it (appeals, bookings, reply letters): 7 to 20 digits, an optional
+# leading +, and single hyphens or spaces between digits ("0592-7023456", "+86 138 0000 1111").
+# Counting digits, not characters: "0592-12" or "-------" is not a number.
+PHONE = re.compile(r"^\+?[0-9](?:[\-\s]?[0-9]){6,19}$")
 PHONE_MESSAGE = _("请填写有效的电话号码（数字，7至20位）。")
 
 

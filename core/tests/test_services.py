@@ -29,6 +29,25 @@ def test_second_save_of_the_same_version_is_refused_and_names_the_editor(cast, m
     assert memo.version == 2
 
 
+def test_the_editors_own_autosave_in_flight_is_no_conflict_but_anyone_elses_save_is(cast, memo):
+    page = Memo.objects.get(pk=memo.pk)  # the edit page was read at version 1
+    autosave = Memo.objects.get(pk=memo.pk)
+    autosave.body = "自动保存的草稿"
+    save_versioned(autosave, expected_version=1, actor=cast.member, fields=["body"])
+    page.body = "提交时的全文"
+    save_versioned(page, expected_version=1, actor=cast.member, fields=["body"])  # the same editor: saved
+    memo.refresh_from_db()
+    assert (memo.body, memo.version) == ("提交时的全文", 3)
+
+    other = Memo.objects.get(pk=memo.pk)
+    other.body = "办公室的修改"
+    save_versioned(other, expected_version=3, actor=cast.clerk, fields=["body"])
+    late = Memo.objects.get(pk=memo.pk)
+    late.body = "委员的旧页面"
+    with pytest.raises(ConcurrentEdit):  # someone else saved since version 3
+        save_versioned(late, expected_version=3, actor=cast.member, fields=["body"])
+
+
 def test_attachment_is_stored_with_checksum(cast, memo):
     att = store_attachment(target=memo, upload=SimpleUploadedFile("报告.pdf", PDF), actor=cast.member)
     assert att.content_type_detected == "application/pdf"
@@ -108,3 +127,27 @@ def test_a_file_is_not_stored_for_a_record_nobody_could_download_it_from(cast):
     with pytest.raises(ImproperlyConfigured):
         store_attachment(target=cast.clerk, upload=upload, actor=cast.clerk)
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "valid"),
+    [
+        ("0592-7023456", True),
+        ("13800001111", True),
+        ("+86 138 0000 1111", True),
+        ("0592-12", False),  # six digits: the hyphen is no digit
+        ("-------", False),
+        ("+++++++", False),
+        ("138--0000-1111", False),
+    ],
+)
+def test_a_phone_number_counts_digits_not_characters(typed, valid):
+    from django.core.exceptions import ValidationError
+
+    from core.validators import validate_phone
+
+    if valid:
+        validate_phone(typed)
+    else:
+        with pytest.raises(ValidationError):
+            validate_phone(typed)
