@@ -214,3 +214,12 @@ def test_as_int_reads_only_ascii_digits():
         None,
         3,
     ]
+
+
+def test_only_staff_accounts_find_the_admin_in_their_menu(client, cast):
+    cast.admin.is_staff = True
+    cast.admin.save(update_fields=["is_staff"])
+    client.force_login(cast.admin)
+    assert 'data-testid="admin-link"' in client.get("/office/").content.decode()
+    client.force_login(cast.clerk)
+    assert 'data-testid="admin-link"' not in client.get("/office/").content.decode()
