@@ -63,23 +63,12 @@ def save_versioned(obj, *, expected_version: int, actor, fields: list[str]):
     """Save edits to a VersionedModel unless someone saved a newer version since it was read."""
     model = type(obj)
     current = model._default_manager.select_for_update().get(pk=obj.pk)
-    if current.version != expected_version and not _only_own_saves_since(current, expected_version, actor):
+    if current.version != expected_version:
         raise ConcurrentEdit(_last_editor_message(current))
     obj.version = current.version + 1
     obj._history_user = actor
     obj.save(update_fields=[*fields, "version", *(["updated_at"] if hasattr(obj, "updated_at") else [])])
     return obj
-
-
-def _only_own_saves_since(current, expected_version: int, actor) -> bool:
-    """Whether every version saved since the one the editor read was saved by the editor: their own
-    autosave, in flight while they pressed 提交. That is no conflict; the form they send holds the
-    latest of their own text. Anyone else's save in between is one."""
-    history = getattr(current, "history", None)
-    if history is None or actor is None or expected_version >= current.version:
-        return False
-    savers = set(history.filter(version__gt=expected_version).values_list("history_user_id", flat=True))
-    return savers == {actor.pk}
 
 
 def _last_editor_message(current) -> str:

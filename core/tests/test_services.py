@@ -29,25 +29,6 @@ def test_second_save_of_the_same_version_is_refused_and_names_the_editor(cast, m
     assert memo.version == 2
 
 
-def test_the_editors_own_autosave_in_flight_is_no_conflict_but_anyone_elses_save_is(cast, memo):
-    page = Memo.objects.get(pk=memo.pk)  # the edit page was read at version 1
-    autosave = Memo.objects.get(pk=memo.pk)
-    autosave.body = "自动保存的草稿"
-    save_versioned(autosave, expected_version=1, actor=cast.member, fields=["body"])
-    page.body = "提交时的全文"
-    save_versioned(page, expected_version=1, actor=cast.member, fields=["body"])  # the same editor: saved
-    memo.refresh_from_db()
-    assert (memo.body, memo.version) == ("提交时的全文", 3)
-
-    other = Memo.objects.get(pk=memo.pk)
-    other.body = "办公室的修改"
-    save_versioned(other, expected_version=3, actor=cast.clerk, fields=["body"])
-    late = Memo.objects.get(pk=memo.pk)
-    late.body = "委员的旧页面"
-    with pytest.raises(ConcurrentEdit):  # someone else saved since version 3
-        save_versioned(late, expected_version=3, actor=cast.member, fields=["body"])
-
-
 def test_attachment_is_stored_with_checksum(cast, memo):
     att = store_attachment(target=memo, upload=SimpleUploadedFile("报告.pdf", PDF), actor=cast.member)
     assert att.content_type_detected == "application/pdf"
