@@ -161,6 +161,12 @@ def test_signing_a_special_report_through_the_api(api_client, cast, special_repo
 
 @pytest.mark.django_db
 def test_task_pages_and_api_per_role(client, api_client, cast, task):
+    # Not yet transferred by the government office: the department is only pre-filled.
+    visible = SEES_EVERYTHING | RATER
+    assert_pages(client, cast, detail=f"/supervision/tasks/{task.pk}/", listing=None, visible=visible)
+    assert_api(api_client, cast, url=f"/api/v1/supervision-tasks/{task.pk}/", visible=visible)
+    task.status = "assigned"
+    task.save(update_fields=["status"])
     visible = SEES_EVERYTHING | RATER | LEAD
     assert_pages(client, cast, detail=f"/supervision/tasks/{task.pk}/", listing=None, visible=visible)
     assert_api(api_client, cast, url=f"/api/v1/supervision-tasks/{task.pk}/", visible=visible)
