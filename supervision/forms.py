@@ -1,10 +1,11 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from consultations.models import Meeting
+from consultations.models import Meeting, OutcomeItem
 from core.forms import DateInput, RequiredMessagesMixin, StyledFormMixin
 from district.models import Department
 from supervision.choices import ReplyClass
@@ -70,8 +71,12 @@ class ReassignForm(RequiredMessagesMixin, forms.Form):
 
 
 class CompileForm(StyledFormMixin, forms.Form):
+    # Only meetings with at least one outcome item not yet in a special report (each item is compiled once).
     meeting = forms.ModelChoiceField(
-        label=_("协商会议"), queryset=Meeting.objects.filter(outcome_items__isnull=False).distinct()
+        label=_("协商会议"),
+        queryset=Meeting.objects.filter(
+            Exists(OutcomeItem.objects.filter(meeting=OuterRef("pk"), special_reports__isnull=True))
+        ),
     )
     items = forms.ModelMultipleChoiceField(label=_("成果事项"), queryset=None, widget=forms.CheckboxSelectMultiple)
     lead = forms.ModelChoiceField(
@@ -86,8 +91,6 @@ class CompileForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from consultations.models import OutcomeItem
-
         # Items already in a special report are not offered again (each is transferred once).
         qs = (
             OutcomeItem.objects.filter(special_reports__isnull=True)

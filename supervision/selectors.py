@@ -27,7 +27,8 @@ def _task_qs():
 
 
 def tasks_visible_to(viewer):
-    """Tasks viewer may see: everything for offices and leaders, own department's for liaisons."""
+    """Tasks viewer may see: everything for offices and leaders, own department's for liaisons (once
+    transferred: a task the government office has not yet handed over only has its department pre-filled)."""
     if not getattr(viewer, "is_authenticated", False):
         return SupervisionTask.objects.none()
     if sees_everything(viewer):
@@ -35,7 +36,8 @@ def tasks_visible_to(viewer):
     scope = Q(rater=viewer)
     if is_dept_liaison(viewer) and viewer.department_id:
         co = SupervisionTask.co_departments.through.objects.filter(department_id=viewer.department_id)
-        scope |= Q(lead_department_id=viewer.department_id) | Q(pk__in=co.values("supervisiontask_id"))
+        department = Q(lead_department_id=viewer.department_id) | Q(pk__in=co.values("supervisiontask_id"))
+        scope |= department & ~Q(status=TaskStatus.CREATED)
     return _task_qs().filter(scope)
 
 
@@ -71,7 +73,9 @@ def task_list(
     qs = tasks_visible_to(viewer).prefetch_related("co_departments")
     qs = qs.annotate(has_pending_extension=awaiting_extension_decision())
     if status == "open":
-        qs = qs.filter(status__in=OPEN_STATES)
+        # 未办结: every task not yet closed, including those waiting on the offices (to transfer, to
+        # decide a reassignment request, to rate); OPEN_STATES only names the states whose deadline runs.
+        qs = qs.exclude(status=TaskStatus.CLOSED)
     elif status:
         qs = qs.filter(status=status)
     if department:

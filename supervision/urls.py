@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/new/", office.report_new, name="report_new"),
     path("reports/<int:pk>/", office.report_detail, name="report"),
     path("reports/<int:pk>/edit/", office.report_edit, name="report_edit"),
+    path("reports/<int:pk>/delete/", office.report_delete, name="report_delete"),
     path("reports/<int:pk>/transfer/", office.report_transfer, name="report_transfer"),
     path("reports/<int:pk>/document.<str:fmt>", office.report_document, name="report_document"),
     path("public/", portal.public_list, name="public"),

@@ -1,6 +1,7 @@
 """The supervision task and special report state machines (domain.md §5, adapted)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.workflow import Action, Workflow, register
 from core.workflow import extension_actions as core_extension_actions
@@ -66,13 +67,15 @@ TASK_WORKFLOW = register(
             Action("accept", _("签收"), (S.ASSIGNED,), S.ACKED, is_lead_liaison),
             Action(
                 "request_reassign",
-                _("申请改派"),
+                # Its own msgid: the state 申请改派 reads "Reassignment requested", the button "Request reassignment".
+                pgettext_lazy("action", "申请改派"),
                 (S.ASSIGNED,),
                 S.REASSIGN,
                 is_lead_liaison,
                 note_required=True,
                 note_label=_("申请改派的理由"),
                 guard=SVC + "guard_request_reassign",
+                offered=SVC + "reassign_request_offered",
                 style="outline-danger",
             ),
             Action(

@@ -216,8 +216,29 @@ def on_assign(task, *, actor, note, data, change) -> None:
     task.save(update_fields=["lead_department", "due_date", "assigned_at", "updated_at"])
 
 
+def assignment_was_kept(task) -> bool:
+    """Whether the government office already ruled on a reassignment request for the current
+    assignment and kept it (维持原交办): the department may not dispute the same transfer again."""
+    from core.models import StatusChange
+
+    kept = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(SupervisionTask), object_id=task.pk, action="keep_assignment"
+    )
+    if task.assigned_at:
+        kept = kept.filter(created_at__gte=task.assigned_at)
+    return kept.exists()
+
+
+def reassign_request_offered(user, task) -> bool:
+    """The task page offers 申请改派 only while the current assignment has not been upheld."""
+    return task is not None and not assignment_was_kept(task)
+
+
 def guard_request_reassign(task, *, actor, note, data) -> None:
-    """A department may dispute a transfer only within the configured window."""
+    """A department may dispute a transfer only within the configured window, and only once: after
+    the office kept the assignment, the ruling stands."""
+    if assignment_was_kept(task):
+        raise Refused(_("区政府办公室已决定维持原交办，不能再次申请改派；请按期办理。"))
     days = config.SUPERVISION_RETURN_WINDOW_DAYS
     if task.assigned_at and timezone.now() > task.assigned_at + timedelta(days=days):
         raise Refused(_("交办已超过%(n)s天，不能再申请改派；如确有困难，请与区政府办公室联系。") % {"n": days})
@@ -399,7 +420,16 @@ def on_rate(task, *, actor, note, data, change) -> None:
         old_due, days = task.due_date, config.SUPERVISION_REHANDLE_DAYS
         task.due_date = rehandling_deadline(old_due, days)
         record_rehandling_deadline(change, old=old_due, new=task.due_date, days=days)
-        fields.append("due_date")
+        # A reply classed 已解决 set the progress to 100%; the rater found it not done, so the task
+        # goes back to what the lead department last reported (0 when it reported nothing).
+        last = (
+            ProgressReport.objects.filter(task=task, department_id=task.lead_department_id)
+            .order_by("-created_at", "-id")
+            .values_list("percent", flat=True)
+            .first()
+        )
+        task.progress = last or 0
+        fields += ["due_date", "progress"]
     else:
         task.closed_at = change.created_at
         fields.append("closed_at")

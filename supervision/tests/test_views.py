@@ -383,10 +383,12 @@ def test_compiled_report_names_the_research_topic_not_the_meeting_title(world, c
 
 def test_compile_form_proposes_the_research_group_lead_as_rater(client, world, cast):
     from consultations.tests.factories import research_group
+    from supervision.tests.factories import OutcomeItemFactory
 
     group = research_group(cast, with_expert=False)
     world.meeting.research_group = group
     world.meeting.save()
+    OutcomeItemFactory(meeting=world.meeting, recorded_by=cast.clerk)  # one item not yet compiled
     client.force_login(cast.research)
     html = client.get(reverse("supervision:report_new") + f"?meeting={world.meeting.pk}").content.decode()
     assert f'<option value="{group.lead.user_id}" selected>' in html
@@ -464,3 +466,143 @@ def test_public_list_dates_a_topic_by_its_meeting_not_by_the_reports_issue(clien
     listing = client.get(reverse("supervision:public")).content.decode()
     # Next to the meeting's name, a date is read as the meeting's.
     assert f"{meeting.title} · 2022-06-28" in listing
+
+
+# ---- review 2 ---------------------------------------------------------------------------------
+
+
+def test_not_closed_filter_and_export_keep_every_task_not_closed(client, world, cast):
+    from openpyxl import load_workbook
+
+    from supervision.selectors import task_list
+    from supervision.services.tasks import rate_reply
+
+    world.issue()
+    replied, closed = world.transfer()
+    advance(replied, cast, "feedback")
+    closed = advance(closed, cast, "feedback")
+    rate_reply(task=closed, actor=cast.member, rating="satisfied")
+    waiting = create_task(source=None, title="待交办的批示任务", actor=cast.gov_office, lead_department=world.edu)
+    disputed = create_task(source=None, title="申请改派的任务", actor=cast.gov_office, lead_department=world.edu)
+    perform(disputed, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})
+    perform(disputed, "request_reassign", actor=cast.liaison, note="属人社局职能")
+    open_tasks = set(task_list(cast.gov_office, status="open"))
+    assert open_tasks == {replied, waiting, disputed}
+    client.force_login(cast.gov_office)
+    listing = client.get(reverse("supervision:tasks"), {"status": "open"}).content.decode()
+    assert "待交办的批示任务" in listing and "申请改派的任务" in listing
+    export = client.get("/insight/export/tasks.xlsx", {"status": "open"})
+    assert export.status_code == 200
+    import io
+
+    cells = {c.value for row in load_workbook(io.BytesIO(export.content)).active.iter_rows() for c in row}
+    assert "待交办的批示任务" in cells and "申请改派的任务" in cells
+    assert closed.title not in cells
+    # "Overdue" still means a running deadline that passed.
+    assert not task_list(cast.gov_office, overdue=True).exists()
+
+
+def test_liaisons_do_not_see_tasks_the_office_has_not_transferred(client, world, cast):
+    pending = create_task(
+        source=None,
+        title="落实领导批示：村道缺少错车道",
+        actor=cast.gov_office,
+        lead_department=world.edu,
+        co_departments=[world.hr],
+        due_date=timezone.localdate() + dt.timedelta(days=20),
+    )
+    for liaison in (cast.liaison, cast.other_liaison):
+        client.force_login(liaison)
+        assert "村道缺少错车道" not in client.get(reverse("supervision:tasks")).content.decode()
+        assert client.get(reverse("supervision:task", args=[pending.pk])).status_code == 404
+    perform(pending, "assign", actor=cast.gov_office)
+    for liaison in (cast.liaison, cast.other_liaison):
+        client.force_login(liaison)
+        assert "村道缺少错车道" in client.get(reverse("supervision:tasks")).content.decode()
+        assert client.get(reverse("supervision:task", args=[pending.pk])).status_code == 200
+
+
+def test_reply_confirmation_names_who_verifies_it(client, task, cast, world):
+    advance(task, cast, "acked")
+    client.force_login(cast.liaison)
+    reply = {"classification": "solved", "body": "已完成专项治理", "submit": "1"}
+    page = client.post(reverse("supervision:task_reply", args=[task.pk]), reply, follow=True).content.decode()
+    assert "等待牵头委员评价" in page
+    no_rater = create_task(
+        source=None,
+        title="落实领导批示：村道缺少错车道",
+        actor=cast.gov_office,
+        lead_department=world.edu,
+        due_date=timezone.localdate() + dt.timedelta(days=20),
+    )
+    perform(no_rater, "assign", actor=cast.gov_office)
+    perform(no_rater, "accept", actor=cast.liaison)
+    page = client.post(reverse("supervision:task_reply", args=[no_rater.pk]), reply, follow=True).content.decode()
+    assert "等待督办部门审核" in page and "等待牵头委员评价" not in page
+
+
+def test_report_page_shows_the_deadline_set_on_transfer(client, world, cast):
+    world.issue()
+    due = timezone.localdate() + dt.timedelta(days=45)
+    item_due = world.items[0].due_date.isoformat()
+    client.force_login(cast.research)
+    page = client.get(world.report.get_absolute_url()).content.decode()
+    assert f'data-testid="item-due">{item_due}<' in page
+    world.transfer(due=due)
+    page = client.get(world.report.get_absolute_url()).content.decode()
+    assert page.count(f'data-testid="item-due">{due.isoformat()}<') == 2
+    assert f'data-testid="item-due">{item_due}<' not in page
+
+
+def test_compile_form_offers_only_meetings_with_items_left(client, world, cast):
+    from supervision.tests.factories import MeetingFactory, OutcomeItemFactory
+
+    fresh = MeetingFactory(title="养老服务专题协商会", created_by=cast.clerk)
+    OutcomeItemFactory(meeting=fresh, recorded_by=cast.clerk)
+    MeetingFactory(title="没有成果事项的会议", created_by=cast.clerk)
+    client.force_login(cast.research)
+    page = client.get(reverse("supervision:report_new")).content.decode()
+    assert "养老服务专题协商会" in page
+    assert world.meeting.title not in page  # both its items are in world.report
+    assert "没有成果事项的会议" not in page
+    used = client.get(reverse("supervision:report_new"), {"meeting": world.meeting.pk}).content.decode()
+    assert 'data-testid="all-compiled"' in used
+
+
+def test_breadcrumb_names_the_source_kind_after_a_space(client, cast):
+    from intake.models import Route
+    from intake.tests.factories import AppealFactory
+
+    appeal = AppealFactory()
+    perform(appeal, "route", actor=cast.clerk, data={"route": Route.OFFICE})
+    task = create_task(source=appeal, title="学校门口交通拥堵", actor=cast.clerk)
+    client.force_login(cast.clerk)
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert f"来自 {type(appeal)._meta.verbose_name}" in page
+
+
+def test_a_returned_report_can_be_deleted_and_its_items_compiled_again(client, world, cast):
+    from core.models import StatusChange
+    from supervision.models import SpecialReport
+    from supervision.services.reports import compile_special_report
+
+    report = world.report
+    perform(report, "submit", actor=cast.research)
+    client.force_login(cast.research)
+    url = reverse("supervision:report_delete", args=[report.pk])
+    refused = client.post(url, follow=True)
+    assert "只有草稿状态" in refused.content.decode() and SpecialReport.objects.filter(pk=report.pk).exists()
+    perform(report, "return", actor=cast.secgen, note="第2条缺少完成时限，请补充后再送签。")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert 'data-testid="report-delete"' in page
+    client.force_login(cast.gov_office)
+    assert client.post(url).status_code in (302, 404)
+    assert SpecialReport.objects.filter(pk=report.pk).exists()
+    client.force_login(cast.research)
+    assert client.post(url).status_code == 302
+    assert not SpecialReport.objects.filter(pk=report.pk).exists()
+    audit = StatusChange.objects.get(object_id=report.pk, action="delete")
+    assert audit.actor == cast.research and sorted(audit.data["items"]) == sorted(i.pk for i in world.items)
+    assert SpecialReport.history.filter(id=report.pk, history_type="-", history_user=cast.research).exists()
+    again = compile_special_report(meeting=world.meeting, items=world.items, actor=cast.research, lead=cast.member)
+    assert again.items.count() == 2

@@ -300,3 +300,55 @@ def test_reply_on_a_task_without_rater_is_verified_by_the_supervising_office(
     rate_reply(task=task, actor=cast.gov_office, rating="satisfied")
     task.refresh_from_db()
     assert task.status == TaskStatus.CLOSED
+
+
+# ---- review 2 ---------------------------------------------------------------------------------
+
+
+def test_after_the_office_keeps_the_assignment_the_department_cannot_ask_again(task, cast, world):
+    from core.workflow import workflow_for
+
+    wf = workflow_for(task)
+    assert "request_reassign" in [a.name for a in wf.available(task, cast.liaison)]
+    perform(task, "request_reassign", actor=cast.liaison, note="属人社局职能")
+    perform(task, "keep_assignment", actor=cast.gov_office, note="校外培训监管由教育局牵头")
+    # The ruling stands: neither offered nor accepted.
+    assert "request_reassign" not in [a.name for a in wf.available(task, cast.liaison)]
+    with pytest.raises(Refused, match="维持原交办"):
+        perform(task, "request_reassign", actor=cast.liaison, note="仍认为属人社局职能")
+    assert task.status == TaskStatus.ASSIGNED
+    # A new assignment (to another department after all) may be disputed again.
+    type(task).objects.filter(pk=task.pk).update(status=TaskStatus.REASSIGN)
+    perform(task, "reassign", actor=cast.gov_office, data={"lead_department": world.hr.pk})
+    assert "request_reassign" in [a.name for a in wf.available(task, cast.other_liaison)]
+    perform(task, "request_reassign", actor=cast.other_liaison, note="属教育局职能")
+    assert task.status == TaskStatus.REASSIGN
+
+
+def test_the_reassignment_request_button_has_its_own_label_apart_from_the_state(task):
+    from django.utils import translation
+
+    from core.workflow import workflow_for
+
+    action = workflow_for(task).action("request_reassign")
+    assert str(action.label) == "申请改派" == str(TaskStatus.REASSIGN.label)
+    with translation.override("en"):
+        # Different msgids: the button is not worded as the state "Reassignment requested".
+        assert str(action.label) != str(TaskStatus.REASSIGN.label)
+
+
+@pytest.mark.parametrize(("reported", "expected"), [(None, 0), (60, 60)])
+def test_not_satisfied_puts_progress_back_to_the_last_reported(task, cast, reported, expected):
+    from supervision.services.tasks import report_progress, submit_reply
+
+    perform(task, "accept", actor=cast.liaison)
+    if reported is not None:
+        report_progress(task=task, actor=cast.liaison, percent=reported, text="已完成摸底排查")
+        # A cooperating department's report never moved the lead percentage and does not count here.
+        report_progress(task=task, actor=cast.other_liaison, percent=90, text="协办部门进展")
+    submit_reply(task=task, actor=cast.liaison, classification="solved", body="已完成专项治理")
+    task.refresh_from_db()
+    assert task.progress == 100
+    rate_reply(task=task, actor=cast.member, rating="unsatisfied", note="未说明资金监管措施")
+    task.refresh_from_db()
+    assert (task.status, task.progress) == (TaskStatus.REOPENED, expected)

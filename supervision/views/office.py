@@ -183,7 +183,11 @@ def task_reply(request, pk: int):
     try:
         if request.POST.get("submit"):
             task_services.submit_reply(task=task, actor=request.user, **_reply_fields(form))
-            messages.success(request, _("答复已提交，等待牵头委员评价。"))
+            if task.rater_id:
+                messages.success(request, _("答复已提交，等待牵头委员评价。"))
+            else:
+                # No lead member (an instruction, a key proposal, an appeal): the supervising offices verify it.
+                messages.success(request, _("答复已提交，等待督办部门审核。"))
         else:
             task_services.save_reply_draft(task=task, actor=request.user, **_reply_fields(form))
             messages.success(request, _("草稿已保存。"))
@@ -310,7 +314,11 @@ def report_new(request):
             if group is not None and group.lead.user_id:
                 initial["lead"] = group.lead.user_id
         form = CompileForm(initial=initial, meeting=meeting)
-    return render(request, "supervision/report_new.html", {"form": form, "meeting": meeting})
+    # A meeting whose items are all compiled already: say so rather than list nothing.
+    all_compiled = meeting is not None and not form.fields["items"].queryset.exists()
+    return render(
+        request, "supervision/report_new.html", {"form": form, "meeting": meeting, "all_compiled": all_compiled}
+    )
 
 
 def _render_report(request, report, *, status=200, edit_form=None, transfer_form=None):
@@ -352,6 +360,20 @@ def report_edit(request, pk: int):
         redirect_to=report,
     )
     return done or _render_report(request, report, status=400, edit_form=form)
+
+
+@login_required
+@require_POST
+def report_delete(request, pk: int):
+    """The research office withdraws a draft (or returned) report; its items can be compiled again."""
+    report = selectors.get_report_for(request.user, pk)
+    try:
+        report_services.delete_draft_report(report=report, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(report)
+    messages.success(request, _("专报件草稿已删除，其成果事项可重新编发。"))
+    return redirect("supervision:reports")
 
 
 @login_required
