@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.workflow import WorkflowViewSetMixin
+from core.api.workflow import RECORD_LIST_ACTION, HistoryEventSerializer, WorkflowViewSetMixin
 from district.models import Body, Department, Member, Party, Sector
 from proposals import selectors, services
 from proposals.api_filters import ProposalFilter
@@ -124,6 +124,11 @@ class ProposalCreateSerializer(serializers.Serializer):
 
 class ProposalDraftUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text=_("读取时的版本号（乐观锁）"))
+    kind = serializers.ChoiceField(
+        choices=[(Kind.INDIVIDUAL, Kind.INDIVIDUAL.label)],
+        required=False,
+        help_text=_("联名提案草稿改为个人提案时传individual（联名人将被移除）"),
+    )
     title = serializers.CharField(max_length=200, required=False)
     case = serializers.CharField(required=False, allow_blank=True)
     analysis = serializers.CharField(required=False, allow_blank=True)
@@ -207,6 +212,14 @@ class ProposalViewSet(
         proposal = selectors.with_lists(selectors.proposals_visible_to(self.request.user)).get(pk=proposal.pk)
         return Response(ProposalDetailSerializer(proposal, context={"request": self.request}).data, status=code)
 
+    @extend_schema(responses=HistoryEventSerializer(many=True), summary=_("审计时间线"))
+    @action(detail=True, methods=["get"], url_path="history", **RECORD_LIST_ACTION)
+    def history(self, request, pk=None):
+        # The shared timeline, with only the notes the caller may read (as on the proposal's page).
+        proposal = self.get_object()
+        events = selectors.history_for_viewer(request.user, proposal)
+        return Response(HistoryEventSerializer(events, many=True).data)
+
     @extend_schema(request=ProposalCreateSerializer, responses={201: ProposalDetailSerializer})
     def create(self, request):
         payload = ProposalCreateSerializer(data=request.data)
@@ -224,7 +237,10 @@ class ProposalViewSet(
         payload = ProposalDraftUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
+        kind = data.pop("kind", None)
         services.update_draft(proposal=proposal, actor=request.user, expected_version=data.pop("version"), **data)
+        if kind and proposal.kind != kind:
+            services.make_individual(proposal=proposal, actor=request.user)
         return self._detail(proposal)
 
     @extend_schema(request=ProposalCosignersSerializer, responses=ProposalDetailSerializer)

@@ -178,6 +178,7 @@ class ListFilterForm(RequiredMessagesMixin, forms.Form):
     is_key = forms.BooleanField(label=_("重点提案"), required=False)
     is_excellent = forms.BooleanField(label=_("优秀提案"), required=False)
     mine = forms.BooleanField(label=_("我的提案"), required=False)
+    waiting = forms.BooleanField(label=_("待我处理"), required=False)
     overdue = forms.BooleanField(label=_("超过答复期限"), required=False)
     extension_pending = forms.BooleanField(label=_("延期申请待审批"), required=False)
 

@@ -271,6 +271,11 @@ class Proposal(TimeStampedModel, VersionedModel):
         }
 
     @property
+    def accepted_signers(self) -> list:
+        """The co-signers who confirmed (read from the prefetched `signers` when a list prefetched them)."""
+        return [s for s in self.signers.all() if s.accepted]
+
+    @property
     def proposer_label(self) -> str:
         """Who proposes it, as printed: an organisation for collective proposals, else the lead member."""
         org = self.org_sector or self.org_party or self.org_body

@@ -1,7 +1,7 @@
 """Reads on proposals: visibility, lists with filters, inboxes, who holds the next step."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -45,13 +45,21 @@ def _base() -> QuerySet[Proposal]:
     )
 
 
+def unit_order() -> tuple:
+    """The order units are listed in: the lead unit, the separate units, then the co-handling units."""
+    rank = Case(When(role=UnitRole.LEAD, then=Value(0)), When(role=UnitRole.SEPARATE, then=Value(1)), default=Value(2))
+    return (rank, "id")
+
+
 def with_lists(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Prefetch what a list row or an export row shows: signers, units, replies and ratings."""
     return qs.prefetch_related(
         Prefetch("signers", queryset=ProposalSigner.objects.select_related("member").order_by("order", "id")),
         Prefetch(
             "assignments",
-            queryset=ProposalAssignment.objects.filter(is_active=True).select_related("department"),
+            queryset=ProposalAssignment.objects.filter(is_active=True)
+            .select_related("department")
+            .order_by(*unit_order()),
             to_attr="active_assignments",
         ),
         Prefetch("replies", queryset=ProposalReply.objects.select_related("reply_class", "department")),
@@ -77,8 +85,9 @@ def proposals_visible_to(viewer) -> QuerySet[Proposal]:
     """Proposals the viewer may open: own and co-signed ones, filed ones for members, assigned ones for units."""
     if not getattr(viewer, "is_authenticated", False):
         return Proposal.objects.none()
-    own = Q(author=viewer) | Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer)))
-    q = own
+    # A co-signer sees the proposal once the author has invited him (联名), not the author's draft before it.
+    invited = Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer))) & ~Q(status=S.DRAFT)
+    q = Q(author=viewer) | invited
     if sees_all_proposals(viewer):
         q |= ~Q(status__in=PRIVATE_STATES)
     if is_gov_office(viewer) or is_party_office(viewer) or is_member(viewer):
@@ -147,13 +156,18 @@ def watchers(proposal: Proposal, state: str):
     return []
 
 
+def cosign_open() -> Q:
+    """Proposals in co-signing whose confirmation window has not closed (`respond_cosign` refuses after it)."""
+    return Q(status=S.COSIGNING) & (Q(cosign_deadline__isnull=True) | Q(cosign_deadline__gte=timezone.localdate()))
+
+
 def inbox(user) -> QuerySet[Proposal]:
     """Proposals waiting for this user."""
     if not getattr(user, "is_authenticated", False):
         return Proposal.objects.none()
-    q = Q(author=user, status=S.DRAFT) | Q(
-        Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=user, accepted__isnull=True)),
-        status=S.COSIGNING,
+    q = Q(author=user, status=S.DRAFT) | (
+        Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=user, accepted__isnull=True)))
+        & cosign_open()
     )
     if is_member(user):
         rated = ProposalRating.objects.filter(proposal=OuterRef("pk"), round=OuterRef("round"), user=user)
@@ -175,7 +189,9 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
     f = filters or {}
     qs = proposals_visible_to(viewer)
     if f.get("q"):
-        qs = qs.filter(Q(title__icontains=f["q"]) | Q(member__name__contains=f["q"]))
+        # The proposers by name: the lead member and the co-signers who confirmed.
+        cosigned = ProposalSigner.objects.filter(proposal=OuterRef("pk"), accepted=True, member__name__contains=f["q"])
+        qs = qs.filter(Q(title__icontains=f["q"]) | Q(member__name__contains=f["q"]) | Q(Exists(cosigned)))
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("kind"):
@@ -205,10 +221,13 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
         qs = qs.filter(status__in=late, reply_due__lt=timezone.localdate())
     if f.get("extension_pending"):
         qs = qs.filter(_extension_pending())
+    if f.get("waiting"):
+        # The 待我处理 box's whole queue (the box shows its first items).
+        qs = qs.filter(pk__in=inbox(viewer).order_by().values("pk"))
     if f.get("mine"):
-        qs = qs.filter(
-            Q(author=viewer) | Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer)))
-        )
+        # Own proposals and those the viewer co-signs or is asked to: not those he declined.
+        signing = ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer).exclude(accepted=False)
+        qs = qs.filter(Q(author=viewer) | Q(Exists(signing)))
     return with_lists(qs).order_by("-session__year", "serial", "-created_at", "-id")
 
 
@@ -216,7 +235,7 @@ def detail_context(viewer, proposal: Proposal) -> dict:
     """Everything the detail page shows beside the proposal itself."""
     return {
         "signers": list(proposal.signers.select_related("member", "user")),
-        "assignments": list(proposal.assignments.select_related("department").order_by("-is_active", "role", "id")),
+        "assignments": list(proposal.assignments.select_related("department").order_by("-is_active", *unit_order())),
         "contacts": list(proposal.contacts.select_related("department", "recorded_by")),
         "replies": replies_for(viewer, proposal),
         "ratings": list(proposal.ratings.select_related("user")),
@@ -286,6 +305,7 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
     rated = ProposalRating.objects.filter(proposal=proposal, round=proposal.round, user=viewer).exists()
     pending_signer = (
         proposal.status == S.COSIGNING
+        and (proposal.cosign_deadline is None or timezone.localdate() <= proposal.cosign_deadline)
         and ProposalSigner.objects.filter(proposal=proposal, user=viewer, accepted__isnull=True).exists()
     )
     open_filed = proposal.status in FILED_STATES and proposal.status != S.CLOSED
@@ -311,11 +331,27 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         # The extension-request form (a handling unit) and the decision form (the assigning offices).
         "pending_extension": pending_extension,
         # Co-units answer through the lead unit's reply and its deadline: only replying units ask.
-        "can_request_extension": replies(unit) and handling and pending_extension is None,
+        "can_request_extension": replies(unit) and handling and pending_extension is None and extension_open(proposal),
         "can_decide_extension": bool(is_assigner(viewer)) and pending_extension is not None,
         "extension_actions": extension_action_names(proposal) if handling else {},
         "extension_latest": latest_due(proposal) if handling else None,
     }
+
+
+def extension_open(proposal: Proposal) -> bool:
+    """Whether a unit could still be granted more time (what `extension.guard_request` checks beside the
+    date asked): the deadline has not passed (unless the district allows asking later), and the latest
+    date an extension may give lies after both today and the current deadline."""
+    from constance import config
+
+    from proposals.services.handling import latest_due
+
+    today = timezone.localdate()
+    due = proposal.reply_due
+    if due and today > due and not config.PROPOSAL_EXTENSION_AFTER_DUE:
+        return False
+    latest = latest_due(proposal)
+    return latest > today and (due is None or latest > due)
 
 
 def units_initial(proposal: Proposal) -> dict:
@@ -397,6 +433,44 @@ def get_letter_for(viewer, pk: int, reply_id: int) -> ProposalReply:
         if reply.pk == reply_id:
             return reply
     raise Http404
+
+
+def reads_all_notes(viewer, proposal: Proposal) -> bool:
+    """Whether the viewer reads every note of the proposal's timeline: the office side (the proposal office,
+    the clerks and admins, the CPPCC leaders) and the liaisons of the units handling it."""
+    if sees_all_proposals(viewer):
+        return True
+    department_id = getattr(viewer, "department_id", None)
+    return bool(
+        is_dept_liaison(viewer)
+        and department_id
+        and proposal.assignments.filter(department_id=department_id, is_active=True).exists()
+    )
+
+
+def history_for_viewer(viewer, proposal: Proposal) -> list[dict]:
+    """The proposal's audit timeline as the viewer may read it.
+
+    Every step (who, when, from which state to which) is shown to whoever may see the proposal; the notes
+    and attachments of a step are the handling side's: the office side and the units involved read all of
+    them, the proposers those of steps whose note is meant for them (`Action.note_in_notice`), and the
+    others (members who are not proposers, the party and government offices) none."""
+    from core.workflow import history_for, workflow_for
+
+    events = history_for(proposal)
+    if reads_all_notes(viewer, proposal):
+        return events
+    actions = {a.name: a for a in workflow_for(proposal).actions}
+    proposer = viewer.pk in proposer_user_ids(proposal)
+    for event in events:
+        if event.get("kind") != "transition":
+            continue
+        action = actions.get(event.get("action"))
+        if proposer and action is not None and action.note_in_notice:
+            continue
+        event["note"] = ""
+        event["attachments"] = []
+    return events
 
 
 def reminders_for(viewer, proposal: Proposal) -> list:

@@ -2,6 +2,7 @@
 
 from proposals.services.drafting import (
     create_proposal,
+    make_individual,
     parse_source,
     resolve_cosigner_names,
     respond_cosign,
@@ -14,6 +15,7 @@ from proposals.services.recognition import mark_key, schedule_handling_meeting, 
 
 __all__ = [
     "create_proposal",
+    "make_individual",
     "mark_key",
     "parse_source",
     "rate_reply",

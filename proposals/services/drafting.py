@@ -219,6 +219,29 @@ def respond_cosign(*, proposal: Proposal, actor, accept: bool) -> ProposalSigner
     return signer
 
 
+@transaction.atomic
+def make_individual(*, proposal: Proposal, actor) -> Proposal:
+    """Turn a joint draft into an individual proposal of its author (its co-signers declined or did not
+    answer, say): the co-signers are dropped and the draft may then be submitted alone."""
+    _require_editable(proposal, actor)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _require_editable(proposal, actor)
+    if proposal.kind != Kind.JOINT:
+        raise Refused(_("只有联名提案可以改为个人提案。"))
+    proposal.signers.all().delete()
+    proposal.kind = Kind.INDIVIDUAL
+    proposal.cosign_deadline = None
+    proposal.version += 1
+    proposal._history_user = actor
+    proposal.save(update_fields=["kind", "cosign_deadline", "version", "updated_at"])
+    return proposal
+
+
+def submit_offered(user, proposal: Proposal) -> bool:
+    """A joint draft goes out for co-signing first (发起联名): 提交提案 is offered from co-signing on."""
+    return not (proposal.kind == Kind.JOINT and proposal.status == Status.DRAFT)
+
+
 def missing_parts(proposal: Proposal) -> dict:
     """Required parts (title, case, analysis, suggestions) left empty, as form errors."""
     labels = {name: Proposal._meta.get_field(name).verbose_name for name in REQUIRED_PARTS}

@@ -123,10 +123,21 @@ def on_assign(proposal: Proposal, *, actor, **kwargs) -> None:
     proposal.assignments.filter(is_active=True).update(return_requested_at=None)
 
 
+def return_window_open(proposal: Proposal) -> bool:
+    """Whether the hand-over is recent enough for a unit to ask for adjustment (PROPOSAL_RETURN_WINDOW_DAYS)."""
+    window = int(config.PROPOSAL_RETURN_WINDOW_DAYS)
+    return not (proposal.assigned_at and timezone.now() > proposal.assigned_at + timedelta(days=window))
+
+
+def request_return_offered(user, proposal: Proposal) -> bool:
+    """Offer 申请调整承办单位 only while the return window is open (the guard refuses after it)."""
+    return return_window_open(proposal)
+
+
 def guard_request_return(proposal: Proposal, *, actor, **kwargs) -> None:
     """Units may ask for adjustment only within the return window after the hand-over."""
     window = int(config.PROPOSAL_RETURN_WINDOW_DAYS)
-    if proposal.assigned_at and timezone.now() > proposal.assigned_at + timedelta(days=window):
+    if not return_window_open(proposal):
         raise Refused(_("交办已超过%(n)s天，不能再申请调整承办单位；如有困难请与提案委员会联系。") % {"n": window})
 
 

@@ -166,3 +166,33 @@ def test_the_list_filters_are_in_the_schema():
     # A proposal's own page and actions take no list filters.
     detail = schema["paths"]["/api/v1/proposals/{id}/"]["get"].get("parameters", [])
     assert {p["name"] for p in detail} == {"id"}
+
+
+def test_history_gives_other_members_the_steps_without_the_internal_notes(api_client, cast):
+    from core.workflow import perform
+    from proposals import services
+    from proposals.models import ReplyClass
+    from proposals.tests.factories import contact
+
+    proposal = in_progress(cast)
+    contact(cast, proposal)
+    reply_class = ReplyClass.objects.get(code="A")
+    services.submit_reply(proposal=proposal, actor=cast.liaison, reply_class=reply_class, body="答复", signed_by="局长")
+    proposal.refresh_from_db()
+    perform(proposal, "approve_reply", actor=cast.proposal, note="内部审核意见：该局考核扣分")
+    for viewer, note in ((cast.other_member, ""), (cast.gov_office, ""), (cast.proposal, "内部审核意见：该局考核扣分")):
+        api_client.force_authenticate(viewer)
+        history = api_client.get(f"{BASE}{proposal.pk}/history/").json()
+        approve = next(e for e in history if e.get("action") == "approve_reply")
+        assert approve["to_state"] == Status.REPLIED and approve.get("note", "") == note, viewer
+
+
+def test_a_joint_draft_is_turned_individual_through_the_api(api_client, cast):
+    session()
+    api_client.force_authenticate(cast.member)
+    created = api_client.post(BASE, {"kind": "joint", "title": "联名提案"}, format="json").json()
+    api_client.post(f"{BASE}{created['id']}/cosigners/", {"members": [cast.other_member.member.pk]}, format="json")
+    done = api_client.patch(
+        f"{BASE}{created['id']}/", {"version": created["version"], "kind": "individual"}, format="json"
+    )
+    assert done.status_code == 200 and done.json()["kind"] == "individual" and done.json()["signers"] == []

@@ -290,7 +290,8 @@ def login(client, user):
 
 def test_the_unit_asks_on_the_page_and_sees_its_request_pending(client, cast, handling):
     login(client, cast.liaison)
-    page = client.get(reverse("proposals:detail", args=[handling.pk])).content.decode()
+    with at(START + dt.timedelta(days=10)):  # before the deadline: after it the form is not offered
+        page = client.get(reverse("proposals:detail", args=[handling.pk])).content.decode()
     assert page.count('data-action="request_extension"') == 1  # its own form, not also a panel button
     assert "当前没有需要您执行的流程操作" not in page
     url = reverse("core:transition", args=["proposals.proposal", handling.pk])

@@ -78,3 +78,142 @@ def test_the_scenarios_cover_hidden_and_shown_replies(cast):
     assert {r.department_id for r in replies_for(cast.other_liaison, under_review)} == {
         cast.other_liaison.department_id
     }
+
+
+# The audit timeline's notes (`history_for_viewer`): steps for every viewer, notes for the handling side.
+
+UNIT_NOTE = "内部意见：答复敷衍，需重写。"
+OFFICE_NOTE = "内部审核意见：该局答复质量偏低。"
+
+
+def _reviewed_with_notes(cast) -> Proposal:
+    """Returned once by the office (a note the units and proposers are told), then approved with an
+    internal note (`note_in_notice=False`)."""
+    proposal = _reply(cast, in_progress(cast))
+    perform(proposal, "return_reply", actor=cast.proposal, note=UNIT_NOTE)
+    reply_class = ReplyClass.objects.get(code="A")
+    services.submit_reply(proposal=proposal, actor=cast.liaison, reply_class=reply_class, body="重写", signed_by="局长")
+    proposal.refresh_from_db()
+    return perform(proposal, "approve_reply", actor=cast.proposal, note=OFFICE_NOTE)
+
+
+def _notes(viewer, proposal) -> set[str]:
+    from proposals.selectors import history_for_viewer
+
+    events = [e for e in history_for_viewer(viewer, proposal) if e["kind"] == "transition"]
+    assert {"return_reply", "approve_reply"} <= {e["action"] for e in events}
+    return {e["note"] for e in events if e["note"]}
+
+
+def test_the_timeline_shows_every_step_and_the_notes_only_to_the_handling_side(cast):
+    proposal = _reviewed_with_notes(cast)
+    for insider in (cast.proposal, cast.clerk, cast.admin, cast.liaison):
+        assert {UNIT_NOTE, OFFICE_NOTE} <= _notes(insider, proposal), insider
+    # The proposer reads the notes meant for him, not the office's working note on the reply.
+    assert UNIT_NOTE in _notes(cast.member, proposal) and OFFICE_NOTE not in _notes(cast.member, proposal)
+    for outsider in (cast.other_member, cast.standing, cast.gov_office, cast.party_office):
+        assert _notes(outsider, proposal) == set(), outsider
+
+
+# Co-signers, the 我的提案 filter and the proposer search.
+
+
+def _joint(cast, **kwargs) -> Proposal:
+    """A joint draft by cast.member naming member2 and standing as co-signers."""
+    from proposals.models import Kind
+    from proposals.tests.factories import ProposalFactory, session
+
+    session()
+    proposal = ProposalFactory(author=cast.member, kind=Kind.JOINT, **kwargs)
+    members = [cast.other_member.member, cast.standing.member]
+    services.set_cosigners(proposal=proposal, members=members, actor=cast.member)
+    return proposal
+
+
+def test_a_cosigner_sees_the_draft_only_once_the_author_invites_him(cast):
+    from proposals.selectors import proposals_visible_to
+
+    proposal = _joint(cast)
+    assert not proposals_visible_to(cast.other_member).filter(pk=proposal.pk).exists()
+    assert not proposal_list(cast.other_member, filters={"mine": True}).filter(pk=proposal.pk).exists()
+    perform(proposal, "invite", actor=cast.member)
+    assert proposals_visible_to(cast.other_member).filter(pk=proposal.pk).exists()
+    assert proposal_list(cast.other_member, filters={"mine": True}).filter(pk=proposal.pk).exists()
+    assert proposals_visible_to(cast.member).filter(pk=proposal.pk).exists()
+
+
+def test_mine_leaves_out_declined_proposals_and_the_search_finds_confirmed_cosigners(cast):
+    proposal = _joint(cast, title="关于停车难的建议")
+    perform(proposal, "invite", actor=cast.member)
+    services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=True)
+    services.respond_cosign(proposal=proposal, actor=cast.standing, accept=False)
+    assert not proposal_list(cast.standing, filters={"mine": True}).filter(pk=proposal.pk).exists()
+    assert proposal_list(cast.other_member, filters={"mine": True}).filter(pk=proposal.pk).exists()
+    perform(proposal, "submit", actor=cast.member)
+    office = cast.proposal
+    assert proposal_list(office, filters={"q": cast.other_member.member.name}).filter(pk=proposal.pk).exists()
+    # Who declined is no proposer.
+    assert not proposal_list(office, filters={"q": cast.standing.member.name}).filter(pk=proposal.pk).exists()
+    row = proposal_list(office).get(pk=proposal.pk)
+    assert [s.member.name for s in row.accepted_signers] == [cast.other_member.member.name]
+
+
+def test_an_expired_cosign_invitation_leaves_the_inbox_and_its_buttons(cast):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from proposals.selectors import inbox, viewer_flags
+
+    proposal = _joint(cast)
+    perform(proposal, "invite", actor=cast.member)
+    assert inbox(cast.other_member).filter(pk=proposal.pk).exists()
+    assert viewer_flags(cast.other_member, proposal)["pending_signer"]
+    with time_machine.travel(timezone.now() + timedelta(days=30)):
+        assert not inbox(cast.other_member).filter(pk=proposal.pk).exists()
+        assert not viewer_flags(cast.other_member, proposal)["pending_signer"]
+
+
+# Actions offered only when they would be allowed.
+
+
+def test_request_return_is_offered_only_within_the_return_window(cast):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from core.workflow import workflow_for
+    from proposals.tests.factories import assigned
+
+    proposal = assigned(cast)
+    names = {a.name for a in workflow_for(proposal).available(proposal, cast.liaison)}
+    assert "request_return" in names
+    with time_machine.travel(timezone.now() + timedelta(days=18)):
+        names = {a.name for a in workflow_for(proposal).available(proposal, cast.liaison)}
+        assert "request_return" not in names and "acknowledge" in names
+
+
+def test_the_extension_form_is_not_offered_once_no_extension_could_be_granted(cast):
+    from datetime import timedelta
+
+    import time_machine
+    from constance.test import override_config
+    from django.utils import timezone
+
+    from proposals.selectors import viewer_flags
+
+    proposal = in_progress(cast)
+    assert viewer_flags(cast.liaison, proposal)["can_request_extension"]
+    overdue = timezone.now() + timedelta(days=100)
+    with time_machine.travel(overdue):
+        assert not viewer_flags(cast.liaison, proposal)["can_request_extension"]
+        with override_config(PROPOSAL_EXTENSION_AFTER_DUE=True):
+            assert viewer_flags(cast.liaison, proposal)["can_request_extension"]
+    # Already extended to the latest date allowed: nothing more to ask.
+    from proposals.services.handling import latest_due
+
+    Proposal.objects.filter(pk=proposal.pk).update(reply_due=latest_due(proposal))
+    proposal.refresh_from_db()
+    assert not viewer_flags(cast.liaison, proposal)["can_request_extension"]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from core.workflow import perform
 from intake.models import Appeal
-from proposals import services
+from proposals import selectors, services
 from proposals.models import Proposal, ReplyClass, Status
 from proposals.tests.factories import ProposalFactory, assigned, filed, in_progress, replied, session, submitted
 
@@ -718,3 +718,84 @@ def test_a_refused_unit_change_request_is_shown_as_refused_not_as_pending(client
     page = client.get(f"/proposals/{proposal.pk}/").content.decode()
     assert 'data-testid="return-pending"' not in page
     assert 'data-testid="return-refused"' in page and "不属于我局职责" in page
+
+
+def test_the_page_timeline_hides_the_office_notes_from_members_who_are_not_proposers(client, cast):
+    proposal = in_progress(cast)
+    perform(
+        proposal,
+        "extend",
+        actor=cast.proposal,
+        note="内部：该局经办人不认真",
+        data={"due": (proposal.reply_due + timedelta(days=10)).isoformat()},
+    )
+    body = login(client, cast.other_member).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "延期答复" in body and "内部：该局经办人不认真" not in body
+    body = login(client, cast.liaison).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "内部：该局经办人不认真" in body
+
+
+def test_a_joint_draft_whose_cosigners_declined_is_turned_individual_and_submitted(client, cast):
+    session()
+    login(client, cast.member)
+    client.post(
+        reverse("proposals:create"), {"kind": "joint", "title": "关于燃气公司搬迁的建议", "cosigners": "member2"}
+    )
+    proposal = Proposal.objects.get()
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    # A joint draft goes out for co-signing first: 提交提案 is not offered (it would be refused).
+    assert 'data-action="submit"' not in page and 'data-action="invite"' in page
+    Proposal.objects.filter(pk=proposal.pk).update(case="案由", analysis="分析", suggestions="建议")
+    proposal.refresh_from_db()
+    perform(proposal, "invite", actor=cast.member)
+    services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=False)
+    perform(proposal, "recall", actor=cast.member)
+    proposal.refresh_from_db()
+    edit_page = client.get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
+    assert 'data-testid="make-individual"' in edit_page
+    fields = {"title": proposal.title, "case": "案由", "analysis": "分析", "suggestions": "建议"}
+    response = client.post(
+        reverse("proposals:edit", args=[proposal.pk]),
+        {**fields, "cosigners": "member2", "version": proposal.version, "then": "individual"},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.kind == "individual" and not proposal.signers.exists() and proposal.case == "案由"
+    response = client.post(
+        reverse("proposals:edit", args=[proposal.pk]), {**fields, "version": proposal.version, "then": "submit"}
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SUBMITTED
+
+
+def test_units_are_listed_lead_first_and_an_accepted_return_is_no_longer_pending(client, cast):
+    proposal = assigned(cast, co=cast.other_liaison)
+    listed = selectors.proposal_list(cast.proposal).get(pk=proposal.pk).active_assignments
+    assert [a.role for a in listed] == ["lead", "co"]
+    login(client, cast.proposal)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    table = page[page.index('data-testid="units"') :]
+    assert table.index(cast.liaison.department.name) < table.index(cast.other_liaison.department.name)
+    perform(proposal, "request_return", actor=cast.other_liaison, note="不属于本单位职责")
+    perform(proposal, "accept_return", actor=cast.proposal)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'data-testid="return-pending"' not in page and 'data-testid="return-accepted"' in page
+
+
+def test_the_inbox_box_shows_its_total_and_links_to_the_whole_queue(client, cast):
+    waiting = [submitted(cast) for _ in range(12)]
+    filed(cast)  # handed to nobody yet: also waiting for the office (to set its units)
+    done = assigned(cast)  # with the units now, not with the office
+    login(client, cast.proposal)
+    body = client.get(reverse("proposals:list")).content.decode()
+    assert re.search(r'data-testid="inbox-total">13<', body)
+    assert 'href="/proposals/?waiting=on"' in body.replace(reverse("proposals:list"), "/proposals/")
+    listed = client.get(reverse("proposals:list"), {"waiting": "on"}).context["page"].paginator.object_list
+    assert {p.pk for p in waiting} < {p.pk for p in listed} and done.pk not in {p.pk for p in listed}
+    assert len(listed) == 13
+
+
+def test_the_edit_page_holds_its_buttons_while_an_autosave_is_in_flight(client, cast):
+    proposal = ProposalFactory(author=cast.member)
+    page = login(client, cast.member).get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
+    assert 'hx-sync="this:replace"' in page and "hx-disabled-elt=\"find button[type='submit']\"" in page

@@ -85,9 +85,13 @@ def edit(request, pk: int):
     if request.method == "POST":
         form = DraftForm(request.POST, instance=proposal)
         if form.is_valid():
+            then = request.POST.get("then")
             try:
-                _save(form, proposal, request.user)
-                then = request.POST.get("then")
+                _save(form, proposal, request.user, cosigners=then != "individual")
+                if then == "individual" and proposal.kind == Kind.JOINT:
+                    services.make_individual(proposal=proposal, actor=request.user)
+                    messages.success(request, _("已改为个人提案，联名人已移除；可直接提交。"))
+                    return redirect("proposals:edit", proposal.pk)
                 if then in FOLLOW_UPS:
                     perform(proposal, then, actor=request.user)
                     messages.success(request, done_message(proposal, then))
@@ -105,7 +109,7 @@ def edit(request, pk: int):
     return render(request, "proposals/edit.html", {"form": form, "proposal": proposal})
 
 
-def _save(form, proposal, actor) -> None:
+def _save(form, proposal, actor, *, cosigners: bool = True) -> None:
     data = form.cleaned_data
     services.update_draft(
         proposal=proposal,
@@ -114,7 +118,7 @@ def _save(form, proposal, actor) -> None:
         departments=data["suggested_departments"],
         **{name: data[name] for name in DRAFT_FIELDS},
     )
-    if proposal.kind == Kind.JOINT:
+    if cosigners and proposal.kind == Kind.JOINT:
         services.set_cosigners(
             proposal=proposal, members=services.resolve_cosigner_names(data["cosigners"]), actor=actor
         )

@@ -64,6 +64,8 @@ def _render(request, proposal, status=200, **forms):
         "merge_candidates": selectors.merge_candidates(proposal) if any(a.name == "merge" for a in actions) else [],
         "letter_ids": {r.pk for r in selectors.letters_for(request.user, proposal)},
         "reminders": selectors.reminders_for(request.user, proposal),
+        # The audit timeline with the notes the viewer may read (`selectors.history_for_viewer`).
+        "history": selectors.history_for_viewer(request.user, proposal),
         # What the viewer typed into an action's note before core:transition refused it.
         **unsaved_input(request, offered=[a.name for a in actions if not a.own_form]),
         "unsaved_extension": unsaved_ext,

@@ -15,6 +15,8 @@ from proposals.exports import proposals_xlsx
 from proposals.forms import ListFilterForm
 from proposals.statistics import annual_statistics
 
+INBOX_SHOWN = 10
+
 
 def _may_export(user) -> bool:
     return bool(is_proposal_office(user) or is_clerk(user) or is_cppcc_leader(user))
@@ -27,6 +29,9 @@ def proposal_list(request):
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    waiting = selectors.inbox(request.user)
+    inbox = list(waiting[:INBOX_SHOWN])
+    inbox_total = len(inbox) if len(inbox) < INBOX_SHOWN else waiting.order_by().count()
     return render(
         request,
         "proposals/list.html",
@@ -36,7 +41,9 @@ def proposal_list(request):
             "query": query.urlencode(),
             "can_create": is_member(request.user) or is_proposal_office(request.user),
             "can_export": _may_export(request.user),
-            "inbox": list(selectors.inbox(request.user)[:10]),
+            "inbox": inbox,
+            # The box shows the first INBOX_SHOWN; the rest are in the list filtered by 待我处理.
+            "inbox_total": inbox_total,
         },
     )
 
