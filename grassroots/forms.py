@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, DateTimeInput, StyledFormMixin
+from core.forms import DateInput, DateTimeInput, FilterSelectMultiple, StyledFormMixin
 from core.validators import validate_phone
 from district.models import Community, Department, Member
 from grassroots.models import Contact, ServiceType
@@ -170,10 +170,17 @@ class CommunityConsultationForm(StyledFormMixin, forms.Form):
     residents = forms.CharField(
         label=_("居民代表"), required=False, help_text=_("每行一位"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    others = forms.CharField(
-        label=_("委员、部门和其他参加人员"),
+    members = forms.ModelMultipleChoiceField(
+        label=_("参加的委员"),
+        queryset=Member.objects.filter(is_active=True).order_by("name"),
         required=False,
-        help_text=_("每行一位"),
+        widget=FilterSelectMultiple(),
+        help_text=_("选择参加协商的政协委员，计入其履职记录"),
+    )
+    others = forms.CharField(
+        label=_("部门和其他参加人员"),
+        required=False,
+        help_text=_("每行一位；政协委员请在“参加的委员”中选择"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     positions = forms.CharField(

@@ -164,6 +164,19 @@ def book_appointment(*, day: ReceptionDay, name: str, phone: str, topic: str, se
     now = timezone.localtime()
     if day.date < now.date() or (day.date == now.date() and day.ends_at <= now.time()):
         raise Refused(_("%(date)s的接待日已经过去，请选择之后的日期。") % {"date": day.date.isoformat()})
+    # One live booking per phone and day: a second tap or a second submission does not take another
+    # of the few places (phones are stored encrypted, so they are compared here, digits only).
+    digits = _digits(phone)
+    if digits:
+        for existing in day.appointments.filter(status=Appointment.Status.BOOKED):
+            if _digits(existing.phone) == digits:
+                raise Refused(
+                    _(
+                        "您已预约%(date)s的接待日（预约号 %(ref)s），无需重复预约。"
+                        "如需更改，请先凭预约号和联系电话取消原预约。"
+                    )
+                    % {"date": day.date.isoformat(), "ref": existing.reference}
+                )
     if booked_count(day) >= day.capacity:
         raise Refused(
             _("%(date)s的接待日预约已满（共%(n)s个名额），请选择其他日期，或当天直接到工作室。")
@@ -398,6 +411,9 @@ def collect_issue(
     )
     if not issue.title or not issue.description:
         raise Refused(_("请填写问题和情况描述。"), fields={"title": _("必填")})
+    if issue.collected_on > timezone.localdate():
+        message = _("收集日期不能晚于今天：请填写实际收集到问题的日期。")
+        raise Refused(message, fields={"collected_on": message})
     issue.full_clean()
     issue._history_user = actor
     issue.save()
@@ -546,6 +562,7 @@ def hold_community_consultation(
     starts_at: datetime,
     actor,
     participants: list[tuple[str, str]] = (),
+    members=(),
     positions: list[tuple[str, str]] = (),
     mediation_record: str = "",
     agreement_reached: bool | None = None,
@@ -554,7 +571,9 @@ def hold_community_consultation(
     place: str = "",
     duration: timedelta = timedelta(hours=2),
 ) -> CommunityConsultation:
-    """Record a consultation a community hosts on a local matter, with positions, result and tasks."""
+    """Record a consultation a community hosts on a local matter, with positions, result and tasks.
+    `members`: the CPPCC members who took part, recorded as members present (their duty records count
+    the consultation); `participants`: everyone else by name and role."""
     _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以登记社区事务协商。"))
     if not (matter or "").strip() or not (background or "").strip():
         raise Refused(_("请填写协商事项和事项背景。"), fields={"matter": _("必填")})
@@ -584,6 +603,12 @@ def hold_community_consultation(
             )
             for name, role in participants
             if name.strip()
+        ]
+        + [
+            MeetingParticipant(
+                meeting=meeting, role=ParticipantRole.MEMBER, member=m, name=m.name[:50], attendance=Attendance.PRESENT
+            )
+            for m in dict.fromkeys(members)
         ]
     )
     consultation = CommunityConsultation(

@@ -10,7 +10,7 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from accounts.predicates import is_dept_liaison, is_member, is_office
         from core.nav import NavItem, register_nav
-        from intake import workflow  # noqa: F401
+        from intake import receivers, workflow  # noqa: F401
 
         register_nav(NavItem("portal", pgettext_lazy("portal menu", "反映诉求"), "intake:submit", "chat-left-text", 10))
         register_nav(NavItem("portal", pgettext_lazy("portal menu", "查询进度"), "intake:track", "search", 20))

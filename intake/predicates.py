@@ -36,9 +36,24 @@ def is_routed_handler(user, appeal) -> bool:
 
 @rules.predicate
 def is_referred_department(user, appeal) -> bool:
-    """The appeal was referred to the user's department (转交部门办理, a supervision task naming it as
-    lead or co-department); the department its category names is not enough."""
+    """The appeal is referred to the user's department (转交部门办理, a supervision task naming it as
+    lead or co-department) and that referral still runs: once the task is closed (or stopped because
+    the citizen withdrew), the department no longer handles the appeal nor sees the citizen's
+    contact details. The department its category names is not enough."""
     if appeal is None or appeal.pk is None or not getattr(user, "department_id", None):
+        return False
+    from intake.selectors import referral_tasks
+
+    return referral_tasks(user.department_id, appeal.pk, open_only=True).exists()
+
+
+@rules.predicate
+def was_referred_department(user, appeal) -> bool:
+    """A liaison of a department the appeal was ever referred to: may still open the appeal's page,
+    read-only with the contact details masked, once the referral is finished."""
+    if appeal is None or appeal.pk is None or not getattr(user, "department_id", None):
+        return False
+    if not is_dept_liaison(user):
         return False
     from intake.selectors import referral_tasks
 

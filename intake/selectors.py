@@ -14,7 +14,7 @@ from accounts.predicates import can_see_contacts, is_clerk, is_dept_liaison
 from accounts.roles import Role
 from core.services import attachments_of
 from intake.models import Appeal, AppealCategory, AppealRating, AppealStatus, Route, Satisfaction
-from intake.predicates import handles_appeal, member_id_of, recorded_appeal
+from intake.predicates import handles_appeal, member_id_of, recorded_appeal, was_referred_department
 
 _CODE_CLEAN = re.compile(r"[^0-9A-Z]")
 
@@ -55,9 +55,10 @@ def appeals_visible_to(viewer) -> QuerySet[Appeal]:
     return _base().filter(pk__in=Appeal.objects.filter(q).values("pk"))
 
 
-def referral_tasks(department_id: int | None = None, appeal_id: int | None = None):
+def referral_tasks(department_id: int | None = None, appeal_id: int | None = None, *, open_only: bool = False):
     """Supervision tasks opened by referring appeals to departments (转交部门办理): those naming the
-    department as lead or co-department, and/or those of one appeal."""
+    department as lead or co-department, and/or those of one appeal. `open_only`: those still
+    running (not closed, and not stopped because the citizen withdrew the appeal)."""
     from django.contrib.contenttypes.models import ContentType
 
     from supervision.models import SupervisionTask
@@ -67,6 +68,10 @@ def referral_tasks(department_id: int | None = None, appeal_id: int | None = Non
         tasks = tasks.filter(Q(lead_department=department_id) | Q(co_departments=department_id))
     if appeal_id is not None:
         tasks = tasks.filter(source_id=appeal_id)
+    if open_only:
+        from supervision.choices import TaskStatus
+
+        tasks = tasks.exclude(status=TaskStatus.CLOSED).filter(source_withdrawn_at__isnull=True)
     return tasks
 
 
@@ -91,10 +96,11 @@ def referrals_of(appeal: Appeal, viewer) -> list:
     return tasks
 
 
-def referred_to(department_id: int):
+def referred_to(department_id: int, *, open_only: bool = False):
     """Ids of the appeals referred to a department: a department's liaisons see and handle an appeal
-    only once it was referred to them, not because its category names their department."""
-    return referral_tasks(department_id).values("source_id")
+    only once it was referred to them, not because its category names their department (and handle
+    it only while the referral runs: `open_only`)."""
+    return referral_tasks(department_id, open_only=open_only).values("source_id")
 
 
 def get_appeal_for(viewer, pk: int) -> Appeal:
@@ -153,7 +159,12 @@ def opens_as_staff(viewer, appeal: Appeal) -> bool:
     """Whether the viewer sees the appeal as staff (office, leaders, its handlers, whoever recorded it
     for the citizen) and not only as the citizen who sent it: the citizen follows it on the tracking
     page, without staff names or notes."""
-    return bool(can_see_contacts(viewer)) or may_see_contact(viewer, appeal) or bool(recorded_appeal(viewer, appeal))
+    return (
+        bool(can_see_contacts(viewer))
+        or may_see_contact(viewer, appeal)
+        or bool(recorded_appeal(viewer, appeal))
+        or bool(was_referred_department(viewer, appeal))
+    )
 
 
 def appeals_of_citizen(viewer) -> QuerySet[Appeal]:
@@ -272,6 +283,23 @@ def erase_blocker(appeal: Appeal, actor) -> str:
     return _("联系方式只能由诉求人本人删除。")
 
 
+def message_blocker(appeal: Appeal, actor) -> str:
+    """Why this visitor may not write to the handlers as the citizen on the tracking page ("" when they
+    may): the same rule as rating and withdrawing, only the citizen who sent it (the account it was
+    sent from, or whoever holds the code of one sent without an account)."""
+    from django.utils.translation import gettext as _
+
+    from intake.predicates import is_appeal_citizen
+
+    if is_appeal_citizen(actor, appeal):
+        return ""
+    if getattr(actor, "is_authenticated", False) and opens_as_staff(actor, appeal):
+        return _("这里是诉求人本人的留言，工作人员请在诉求办理页面回复诉求人。")
+    if appeal.citizen_id is not None:
+        return _("这件诉求是登录账号后提交的，请登录该账号后留言。")
+    return _("只有诉求人本人可以留言。")
+
+
 def citizen_withdrawal(appeal: Appeal, actor, case: Appeal) -> dict:
     """What the tracking page offers this visitor for withdrawing the appeal: `offered` when its state
     allows it (and the case it follows is still open), `may` when this visitor may, else `why_not`
@@ -326,7 +354,7 @@ def inbox(user) -> QuerySet[Appeal]:
         q |= Q(route=Route.WORKSTATION, workstation__members=member_id)
         q |= Q(route=Route.DUTY_GROUP, duty_group__members=member_id)
     if is_dept_liaison(user) and user.department_id:
-        q |= Q(pk__in=referred_to(user.department_id))
+        q |= Q(pk__in=referred_to(user.department_id, open_only=True))
     ids = Appeal.objects.filter(q, status__in=[AppealStatus.ROUTED, AppealStatus.ANSWERED]).values("pk")
     return _base().filter(pk__in=ids).order_by("created_at")
 

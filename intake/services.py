@@ -277,6 +277,20 @@ def validate_outcome(data: dict) -> tuple[str, date | None]:
 
 
 def check_close(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    """An appeal referred to a department is closed once the department has finished: a referral
+    still running (its supervision task not closed) would otherwise go on being chased."""
+    from intake.selectors import referral_tasks
+
+    running = referral_tasks(appeal_id=appeal.pk, open_only=True).select_related("lead_department").first()
+    if running is not None:
+        department = running.lead_department.name if running.lead_department else _("有关部门")
+        raise Refused(
+            _(
+                "该诉求已转交%(department)s办理，督办任务（%(status)s）尚未办结，暂不能办结诉求。"
+                "请待部门答复、督办任务办结后再办结本诉求。"
+            )
+            % {"department": department, "status": running.get_status_display()}
+        )
     validate_outcome(data)
 
 
@@ -306,6 +320,15 @@ def _merge_target(appeal: Appeal, data: dict) -> Appeal:
         raise Refused(_("目标诉求本身已合并到其他诉求，请合并到主诉求。"), fields={"into": _("请选主诉求")})
     if target.status == AppealStatus.WITHDRAWN:
         raise Refused(_("目标诉求已由诉求人撤回，不能合并到该诉求。"), fields={"into": _("已撤回")})
+    if target.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
+        raise Refused(
+            _(
+                "目标诉求（%(code)s）的状态为“%(state)s”，不能再合并到该诉求：这件新诉求请单独办理"
+                "（可参考该诉求的答复）。"
+            )
+            % {"code": target.tracking_code, "state": target.get_status_display()},
+            fields={"into": _("目标诉求已答复或已办结")},
+        )
     return target
 
 
@@ -432,14 +455,18 @@ def _check_message(body: str) -> str:
 
 
 @transaction.atomic
-def add_citizen_message(*, appeal: Appeal, body: str) -> AppealMessage:
-    """The citizen adds information or replies, identified by the tracking code; those handling the
-    case (the main case when this appeal was merged into one) are told in their inbox."""
-    from intake.selectors import case_of, message_recipients
+def add_citizen_message(*, appeal: Appeal, body: str, actor=None) -> AppealMessage:
+    """The citizen adds information or replies: the account the appeal was sent from, or, for one sent
+    without an account, whoever holds the tracking code (`actor` None: a code holder). Those handling
+    the case (the main case when this appeal was merged into one) are told in their inbox."""
+    from intake.predicates import TrackingCodeHolder
+    from intake.selectors import case_of, message_blocker, message_recipients
     from notifications.services import notify
 
     if appeal.status == AppealStatus.WITHDRAWN:
         raise Refused(_("您已撤回这件诉求，不能再留言。如有新的问题，请重新提交诉求。"), fields={"body": _("已撤回")})
+    if blocker := message_blocker(appeal, actor if actor is not None else TrackingCodeHolder(appeal.pk)):
+        raise Refused(blocker, fields={"body": blocker})
     message = AppealMessage.objects.create(
         appeal=appeal, author_kind=AppealMessage.Author.CITIZEN, body=_check_message(body)
     )
@@ -500,13 +527,15 @@ def reveal_contact(*, appeal: Appeal, viewer, purpose: str = "") -> dict[str, st
 
 @transaction.atomic
 def forward_as_opinion(*, appeal: Appeal, actor, title: str = "", body: str = ""):
-    """Forward a useful appeal to the 政协 as 社情民意信息, counted for the workstation that handled it."""
-    from intake.predicates import handles_appeal, member_id_of
+    """Forward a useful appeal to the 政协 as 社情民意信息, counted for the workstation that handled it.
+    社情民意 is the CPPCC's own channel: the office or the members the appeal was routed to forward it,
+    not a government department it was referred to."""
+    from intake.predicates import member_id_of, refers_appeal
     from opinions.services import draft_report
 
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if not handles_appeal(actor, appeal):
-        raise Refused(_("只有办理该诉求的人员可以报送社情民意信息。"))
+    if not refers_appeal(actor, appeal):
+        raise Refused(_("只有政协办公室和承办该诉求的委员可以报送社情民意信息。"))
     if appeal.opinion_report_id:
         raise Refused(_("该诉求已报送过社情民意信息。"))
     member = None

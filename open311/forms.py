@@ -16,8 +16,13 @@ from open311.selectors import DESCRIPTION_MAX, RequestQuery
 from open311.services import RequestInput
 
 
+class Ambiguous(Exception):
+    """A name several towns or communities share: the caller must give the key (or the town)."""
+
+
 def _find(model, raw: str, **extra):
-    """A town or community given by its key (id) or, for convenience, its exact name."""
+    """A town or community given by its key (id) or, for convenience, its exact name; a name shared
+    by several rows raises Ambiguous rather than picking one of them."""
     raw = (raw or "").strip()
     if not raw:
         return None
@@ -25,7 +30,10 @@ def _find(model, raw: str, **extra):
         found = model.objects.filter(pk=int(raw), **extra).first()
         if found is not None:
             return found
-    return model.objects.filter(name=raw, **extra).first()
+    matches = list(model.objects.filter(name=raw, **extra).order_by("pk")[:2])
+    if len(matches) > 1:
+        raise Ambiguous(raw)
+    return matches[0] if matches else None
 
 
 class HttpUrlField(forms.URLField):
@@ -75,7 +83,12 @@ class ServiceRequestForm(forms.Form):
 
     def clean_attr_town(self):
         raw = self.cleaned_data["attr_town"]
-        town = _find(Town, raw)
+        try:
+            town = _find(Town, raw)
+        except Ambiguous:
+            raise forms.ValidationError(
+                _("有多个镇街名为“%(name)s”，请使用服务定义中列出的编号。") % {"name": raw.strip()}
+            ) from None
         if raw and town is None:
             raise forms.ValidationError(_("未知的镇街，请使用服务定义中列出的编号。"))
         return town
@@ -87,9 +100,21 @@ class ServiceRequestForm(forms.Form):
         raw = self.data.get("attr_community", "").strip()
         if raw:
             extra = {"town": data["attr_town"]} if data.get("attr_town") else {}
-            community = _find(Community, raw, **extra)
-            if community is None:
-                self.add_error("attr_community", _("未知的社区/村，或该社区/村不属于所选镇街。"))
+            try:
+                community = _find(Community, raw, **extra)
+            except Ambiguous:
+                community = None
+                self.add_error(
+                    "attr_community",
+                    _(
+                        "有多个社区/村名为“%(name)s”（分属不同镇街），请使用服务定义中列出的编号，"
+                        "或同时提供 attribute[town]。"
+                    )
+                    % {"name": raw},
+                )
+            else:
+                if community is None:
+                    self.add_error("attr_community", _("未知的社区/村，或该社区/村不属于所选镇街。"))
             data["attr_community"] = community
         else:
             data["attr_community"] = None

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_member, is_office
 from core.exceptions import DomainError
+from core.forms import refuse_into
 from core.revealed import remember_revealed, take_revealed
 from core.unsaved import unsaved_input
 from core.workflow import workflow_for
@@ -304,7 +305,8 @@ def _group_page(request, grp, *, form=None, status=200):
         {
             "group": grp,
             "runs": runs_group(request.user, grp),
-            "issues": list(selectors.group_issues(grp)),
+            # The list follows the year chosen, as the counters above it do.
+            "issues": list(selectors.group_issues(grp).filter(collected_on__gte=start, collected_on__lte=end)),
             "report": selectors.group_report(grp, start=start, end=end),
             "year": start.year,
             "form": form or IssueForm(),
@@ -339,7 +341,7 @@ def group_issue_create(request, pk: int):
                     actor=request.user,
                 )
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                refuse_into(form, exc)
             else:
                 return redirect(issue.get_absolute_url())
     return _group_page(request, grp, form=form, status=400)
@@ -472,6 +474,7 @@ def community_create(request):
                 starts_at=data["starts_at"],
                 place=data["place"],
                 participants=participants,
+                members=data["members"],
                 positions=data["positions"],
                 mediation_record=data["mediation_record"],
                 agreement_reached=data["agreement_reached"],

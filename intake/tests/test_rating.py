@@ -396,10 +396,28 @@ def test_the_rating_panel_of_a_merged_appeal_reads_its_merge_date_once(cast):
 
 
 def test_an_appeal_merged_into_a_case_closed_long_ago_is_rated_from_the_merge(cast):
+    """Merging into a closed case is refused now (R4#2); appeals merged that way before (and the demo's
+    history) are still rated from the merge."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from core.models import StatusChange
+
     main = closed(cast.clerk)
     with override_config(APPEAL_RATING_DAYS=3):
         age(main, 10)
-        late = merged_into(main, cast.clerk)
+        with pytest.raises(Refused, match="单独办理"):
+            merged_into(main, cast.clerk)
+        late = AppealFactory(status=AppealStatus.MERGED, merged_into=main)
+        StatusChange.objects.create(
+            content_type=ContentType.objects.get_for_model(Appeal),
+            object_id=late.pk,
+            action="merge",
+            from_state="received",
+            to_state="merged",
+            actor=cast.clerk,
+            created_at=timezone.now(),
+        )
         with pytest.raises(Refused, match="评价期限已过"):
             services.rate_appeal(appeal=main, actor=TrackingCodeHolder(main.pk), rating="satisfied")
         row = services.rate_appeal(appeal=late, actor=TrackingCodeHolder(late.pk), rating="satisfied")

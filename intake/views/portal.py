@@ -126,12 +126,15 @@ def track_detail(request, code: str):
             else:
                 if appeal.status == AppealStatus.WITHDRAWN:
                     messages.success(request, _("您的个人信息已删除。"))
+                elif selectors.case_of(appeal).status == AppealStatus.CLOSED:
+                    # Closed (or merged into a case that is): nothing left to handle.
+                    messages.success(request, _("您的个人信息已删除。这件诉求已办结，办理结果仍可在本页查看。"))
                 else:
                     messages.success(request, _("您的个人信息已删除，诉求将继续办理。"))
             return redirect("intake:track-detail", code=appeal.tracking_code)
         if op == "reply" and message_form.is_valid():
             try:
-                services.add_citizen_message(appeal=appeal, body=message_form.cleaned_data["body"])
+                services.add_citizen_message(appeal=appeal, body=message_form.cleaned_data["body"], actor=actor)
             except DomainError as exc:
                 message_form.add_error("body", exc.message)
             else:
@@ -154,6 +157,7 @@ def track_detail(request, code: str):
             "rating_form": rating_form,
             "rating": selectors.citizen_rating(appeal, actor, case),
             "erase_blocker": selectors.erase_blocker(appeal, actor) if appeal.has_contact else "",
+            "message_blocker": selectors.message_blocker(appeal, actor),
         },
         status=429 if op == "rate" and limited else 400 if refused else 200,
     )
