@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from consultations.models import Attendance, Meeting
 from consultations.selectors import minutes_issued_on, outcome_items_of, participants_of, speeches_of
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
+from core.i18n import record_language
 from core.selectors import current_committee
 
 
@@ -82,8 +83,12 @@ def minutes_spec(meeting: Meeting) -> DocSpec:
 
 
 def minutes_docx(meeting: Meeting) -> bytes:
-    return render_docx(minutes_spec(meeting))
+    # The minutes are an official document: worded (and dated) in the district's language, whatever
+    # language the downloader reads the site in.
+    with record_language():
+        return render_docx(minutes_spec(meeting))
 
 
 def minutes_pdf(meeting: Meeting) -> bytes:
-    return render_pdf(minutes_spec(meeting))
+    with record_language():
+        return render_pdf(minutes_spec(meeting))

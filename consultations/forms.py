@@ -4,6 +4,7 @@ from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import (
@@ -40,6 +41,28 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+class ReselectFilesMixin:
+    """A browser never shows again the files chosen in a form that comes back with an error: a file
+    field that had files says so (请重新选择附件), instead of silently coming back empty."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self._hint_reselect_files()
+
+    def _hint_reselect_files(self) -> None:
+        if getattr(self, "_files_hinted", False) or not self.is_bound or not self.files:
+            return
+        self._files_hinted = True
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            chosen = self.files.getlist(key) if hasattr(self.files, "getlist") else [self.files.get(key)]
+            if isinstance(field, forms.FileField) and any(chosen):
+                hint = _("请重新选择附件：出错后页面不能保留已选择的文件。")
+                field.help_text = format_html(
+                    '<strong class="text-danger" data-testid="reselect-files">{}</strong> {}', hint, field.help_text
+                )
 
 
 class DepartmentChoice(forms.ModelChoiceField):
@@ -149,7 +172,7 @@ class GroupRespondForm(RequiredMessagesMixin, forms.Form):
     reason = forms.CharField(label=_("谢绝理由"), max_length=200, required=False)
 
 
-class VisitForm(RequiredMessagesMixin, forms.Form):
+class VisitForm(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
     visited_on = forms.DateField(label=_("调研日期"), widget=DateInput())
     place = forms.CharField(label=_("地点"), max_length=200)
     participants = forms.ModelMultipleChoiceField(
@@ -192,7 +215,7 @@ class TaskForm(RequiredMessagesMixin, forms.Form):
         return value
 
 
-class MaterialForm(RequiredMessagesMixin, forms.Form):
+class MaterialForm(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("材料名称"), max_length=200, required=False)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     upload = forms.FileField(label=_("文件"))

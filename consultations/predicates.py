@@ -96,3 +96,15 @@ def manages_meeting(user, meeting) -> bool:
     if meeting is None or not getattr(user, "is_authenticated", False):
         return False
     return bool(convenes_meetings(user)) or meeting.created_by_id == user.pk
+
+
+def report_has_version(user, report) -> bool:
+    """Whether the report has a saved version (what is reviewed and finalised): offered only then."""
+    return report is not None and report.versions.exists()
+
+
+def meeting_day_has_come(user, meeting) -> bool:
+    """Whether the meeting's day has come: it is recorded as held on or after its date, never ahead."""
+    from consultations.selectors import meeting_day_reached
+
+    return meeting is not None and meeting_day_reached(meeting)

@@ -360,9 +360,21 @@ def meeting_day_reached(meeting) -> bool:
     return timezone.localdate() >= timezone.localtime(meeting.starts_at).date()
 
 
-def materials_due(meeting) -> date:
+# Meetings the consultation rules on notice and materials (协商会议提前通知、材料送达) do not apply to:
+# the standing committee's meeting is convened under its own rules (the plan's vote, say).
+NOT_CONSULTATIONS = (MeetingKind.STANDING,)
+
+
+def follows_consultation_notice(meeting) -> bool:
+    """Whether the consultation notice period and materials deadline apply to this meeting."""
+    return meeting.kind not in NOT_CONSULTATIONS
+
+
+def materials_due(meeting) -> date | None:
     """The meeting's materials reach the participants at least N working days before it (configurable,
-    default 10)."""
+    default 10); None for a meeting the consultation rules do not apply to."""
+    if not follows_consultation_notice(meeting):
+        return None
     return workdays_before(timezone.localtime(meeting.starts_at).date(), int(config.CONSULT_MATERIALS_WORKDAYS))
 
 
@@ -386,7 +398,7 @@ def minutes_issued_on(meeting) -> date:
 
 def short_notice(meeting) -> bool:
     """True when a planned meeting is closer than the notice period (default 15 working days)."""
-    if meeting.status != MeetingStatus.PLANNED:
+    if meeting.status != MeetingStatus.PLANNED or not follows_consultation_notice(meeting):
         return False
     due = add_workdays(timezone.localdate(), int(config.CONSULT_NOTICE_WORKDAYS))
     return timezone.localtime(meeting.starts_at).date() < due

@@ -89,6 +89,7 @@ REPORT_WORKFLOW = register(
                 ReportStatus.REVIEW,
                 works_on_report,
                 guard="consultations.services.research.guard_report_has_draft",
+                offered="consultations.predicates.report_has_version",
             ),
             Action(
                 "return_for_revision",
@@ -107,6 +108,7 @@ REPORT_WORKFLOW = register(
                 ReportStatus.FINALISED,
                 is_report_lead,
                 guard="consultations.services.research.guard_report_can_finalise",
+                offered="consultations.predicates.report_has_version",
                 effect="consultations.services.research.on_report_finalised",
                 style="success",
             ),
@@ -151,6 +153,7 @@ MEETING_WORKFLOW = register(
                 MeetingStatus.HELD,
                 manages_meeting,
                 guard="consultations.services.meetings.guard_meeting_can_be_held",
+                offered="consultations.predicates.meeting_day_has_come",
             ),
             Action(
                 "issue_minutes",

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_office
+from consultations.forms import ReselectFilesMixin
 from consultations.models import Attendance
 from core.forms import DateInput, DateTimeInput, RequiredMessagesMixin
 from district.models import Body, Department, Member, Sector
@@ -17,7 +18,7 @@ from topics.models import (
     TopicSuggestion,
     VoteChoice,
 )
-from topics.services.plan import LEAD_POSITIONS, plan_exists_message
+from topics.services.plan import LEAD_POSITIONS, plan_exists_message, round_year_message
 from topics.services.suggestions import round_exists_message
 
 DATE = DateInput()
@@ -57,7 +58,7 @@ class RoundForm(RequiredMessagesMixin, forms.ModelForm):
         return year
 
 
-class SuggestionForm(RequiredMessagesMixin, forms.ModelForm):
+class SuggestionForm(ReselectFilesMixin, RequiredMessagesMixin, forms.ModelForm):
     """A topic suggestion; the version field carries optimistic locking through the edit."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -116,7 +117,7 @@ class MergeForm(RequiredMessagesMixin, forms.Form):
             self.fields["into"].queryset = candidates
 
 
-class MaterialForm(RequiredMessagesMixin, forms.Form):
+class MaterialForm(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
     material = forms.FileField(label=_("支撑材料"))
 
 
@@ -149,6 +150,13 @@ class PlanForm(RequiredMessagesMixin, forms.ModelForm):
                 code="plan_exists",
             )
         return year
+
+    def clean(self):
+        cleaned = super().clean()
+        year, rnd = cleaned.get("year"), cleaned.get("round")
+        if rnd is not None and year and rnd.year != year:
+            self.add_error("round", round_year_message(rnd, year))
+        return cleaned
 
 
 class ItemForm(RequiredMessagesMixin, forms.ModelForm):
@@ -187,6 +195,10 @@ class ItemForm(RequiredMessagesMixin, forms.ModelForm):
         origins = TopicSuggestion.objects.filter(
             status__in=[SuggestionStatus.SUBMITTED, SuggestionStatus.SHORTLISTED, SuggestionStatus.ADOPTED]
         )
+        if plan is not None and plan.pk:
+            # A suggestion already listed in another plan is that plan's: it is not offered again.
+            elsewhere = TopicSuggestion.objects.filter(status=SuggestionStatus.ADOPTED).exclude(plan_items__plan=plan)
+            origins = origins.exclude(pk__in=elsewhere.values("pk"))
         self.fields["origins"].queryset = origins.filter(round=plan.round) if plan and plan.round_id else origins
         self.fields["origins"].required = False
         if self.instance.pk:

@@ -83,6 +83,16 @@ SUGGESTION_WORKFLOW = register(
             ),
             # Fired by topics.services.plan when an item of the draft plan names this suggestion.
             Action("adopt", _("列入计划草案"), (S.SUBMITTED, S.SHORTLISTED), S.ADOPTED, is_clerk & p.is_in_a_plan_item),
+            # Fired by topics.services.plan when no item of any plan names it any more (an origin
+            # deselected, an item taken out): back to the shortlist, to be listed, merged or rejected.
+            Action(
+                "unadopt",
+                _("移出计划草案"),
+                (S.ADOPTED,),
+                S.SHORTLISTED,
+                is_clerk & ~p.is_in_a_plan_item,
+                style="outline-secondary",
+            ),
         ],
         holders="topics.selectors.suggestion_holders",
         visible="topics.selectors.suggestions_visible_to",
@@ -128,7 +138,13 @@ _STEP_RETURN = [
         "chairs_return",
         _("主席会议退回修改"),
         p.can_record_chairs_meeting,
-        {"note_required": True, "note_label": _("退回意见")},
+        {
+            "note_required": True,
+            "note_label": _("退回意见"),
+            # The effect tells the clerks the plan came back and why.
+            "effect": "topics.services.plan.tell_returned",
+            "notify_holders": False,
+        },
     ),
     (
         "party_leader",
@@ -139,6 +155,7 @@ _STEP_RETURN = [
             "note_required": True,
             "note_label": _("批示意见（退回三办联席会修改）"),
             "effect": "topics.services.plan.on_leader_return",
+            "notify_holders": False,
         },
     ),
     (
@@ -203,6 +220,22 @@ def _plan_actions() -> list[Action]:
                     **extra,
                 )
             )
+    actions.append(
+        # A standing-committee meeting without its quorum: the vote is closed as not passed (the
+        # attendance stays on record) and the plan waits for a new vote.
+        Action(
+            "vote_no_quorum",
+            _("宣布未达到法定人数"),
+            (STEP_STATE["standing_vote"],),
+            STEP_STATE["standing_vote"],
+            is_clerk,
+            guard="topics.services.votes.guard_no_quorum",
+            effect="topics.services.votes.on_vote_closed",
+            offered=p.has_open_vote,
+            notify_holders=False,
+            style="outline-danger",
+        )
+    )
     actions.append(
         Action(
             "publish",

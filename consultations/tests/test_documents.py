@@ -181,3 +181,15 @@ def test_minutes_name_a_member_by_title_as_the_meeting_page_does(client, cast):
     assert roles[cast.vice_chair.member.name] == "副主席" and roles["member2"] == "委员"
     page = client.get(held_meeting.get_absolute_url()).content.decode()
     assert f"{cast.vice_chair.member.name} · 副主席" in page  # the speaker list of the speech form
+
+
+def test_minutes_are_worded_in_chinese_for_a_clerk_reading_english(client, cast, held_meeting):
+    """The minutes are an official document: the district's language, whatever the downloader reads."""
+    cast.clerk.language = "en"
+    cast.clerk.save(update_fields=["language"])
+    client.force_login(cast.clerk)
+    response = client.get(reverse("consultations:minutes", args=[held_meeting.pk, "docx"]), HTTP_ACCEPT_LANGUAGE="en")
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "会议形式：" in text and "一、会议议程" in text
+    assert "Meeting format" not in text and "Minutes of" not in text

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from accounts.predicates import is_clerk, is_gov_office, is_party_office
 from accounts.roles import Role
 from core.exceptions import ActionForbidden, Refused
+from core.i18n import recorded
 from core.services import save_versioned
 from core.workflow import perform
 from district.models import Member
@@ -51,6 +52,14 @@ def plan_exists_message(plan: ConsultationPlan) -> str:
     }
 
 
+def round_year_message(round, year) -> str:
+    return _("所选议题征集“%(round)s”属于%(round_year)s年度，与计划年度%(year)s不一致。") % {
+        "round": round.title,
+        "round_year": round.year,
+        "year": year,
+    }
+
+
 def _require_clerk(actor) -> None:
     if not is_clerk(actor):
         raise ActionForbidden(_("只有政协办公室可以编制协商计划。"))
@@ -68,6 +77,8 @@ def create_plan(*, year: int, title: str, actor, preamble: str = "", round=None)
     existing = ConsultationPlan.objects.filter(year=year).first()
     if existing:
         raise PlanExists(existing)
+    if round is not None and round.year != year:
+        raise ValidationError({"round": round_year_message(round, year)})
     plan = ConsultationPlan(year=year, title=title, preamble=preamble, round=round, created_by=actor)
     plan.full_clean()
     plan._history_user = actor
@@ -100,7 +111,18 @@ def _adopt_origins(item: PlanItem, origins, actor) -> None:
     item.origins.add(*origins)
     for suggestion in origins:
         if suggestion.status in (SuggestionStatus.SUBMITTED, SuggestionStatus.SHORTLISTED):
-            perform(suggestion, "adopt", actor=actor, note=_("列入“%(plan)s”") % {"plan": item.plan})
+            note = recorded(gettext_lazy("列入“%(plan)s”"), {"plan": item.plan})
+            perform(suggestion, "adopt", actor=actor, note=note)
+
+
+def _release_origins(plan: ConsultationPlan, suggestions, actor) -> None:
+    """Suggestions no item names any more go back to the shortlist (audited), so that the office can
+    list, merge or reject them again."""
+    for suggestion in suggestions:
+        suggestion.refresh_from_db()
+        if suggestion.status == SuggestionStatus.ADOPTED and not suggestion.plan_items.exists():
+            note = recorded(gettext_lazy("移出“%(plan)s”"), {"plan": plan})
+            perform(suggestion, "unadopt", actor=actor, note=note)
 
 
 @transaction.atomic
@@ -133,7 +155,11 @@ def update_item(*, item: PlanItem, expected_version: int, actor, departments=Non
     if departments is not None:
         item.departments.set(departments)
     if origins is not None:
-        _adopt_origins(item, [o for o in origins if o not in set(item.origins.all())], actor)
+        origins = list(origins)
+        before = list(item.origins.all())
+        item.origins.set(origins)
+        _adopt_origins(item, [o for o in origins if o not in before], actor)
+        _release_origins(item.plan, [o for o in before if o not in origins], actor)
     return item
 
 
@@ -142,8 +168,10 @@ def delete_item(*, item: PlanItem, actor) -> None:
     """Take an item out of the working copy (earlier versions keep it)."""
     _require_clerk(actor)
     _require_editable(item.plan)
+    plan, origins = item.plan, list(item.origins.all())
     item._history_user = actor
     item.delete()
+    _release_origins(plan, origins, actor)
 
 
 def snapshot(plan: ConsultationPlan) -> list[dict]:
@@ -310,7 +338,7 @@ def on_submit(plan: ConsultationPlan, *, actor, note: str, **kwargs) -> None:
             number=(plan.versions.aggregate(m=Max("number"))["m"] or 0) + 1,
             items=snapshot(plan),
             stage=PlanStatus.DRAFT,
-            note=note or _("提交稿"),
+            note=note or recorded(gettext_lazy("提交稿")),
             author=actor,
         )
         plan.current_version = version
@@ -340,8 +368,29 @@ def on_leader_approve(plan: ConsultationPlan, *, actor, note: str, **kwargs) -> 
     _review(plan, LeaderReview.Decision.APPROVE, actor, note)
 
 
-def on_leader_return(plan: ConsultationPlan, *, actor, note: str, **kwargs) -> None:
+def on_leader_return(plan: ConsultationPlan, *, actor, note: str, change, **kwargs) -> None:
     _review(plan, LeaderReview.Decision.RETURN, actor, note)
+    tell_returned(plan, actor=actor, note=note, change=change)
+
+
+def tell_returned(plan: ConsultationPlan, *, actor, note: str, change, **kwargs) -> None:
+    """Whoever revises a returned plan is told that it came back, by which step and why (the return's
+    note), not only that it waits for them."""
+    from core.workflow import workflow_for
+    from topics.selectors import plan_holders
+
+    action = workflow_for(plan).action(change.action)
+    words = {"plan": plan, "action": action.label, "state": PlanStatus(change.to_state).label}
+    transaction.on_commit(
+        lambda: notify(
+            recipients=[u for u in plan_holders(plan, change.to_state) if u.pk != actor.pk],
+            event_key=f"status:{change.pk}",
+            title=gettext_lazy("“%(plan)s”%(action)s，待您处理：%(state)s"),
+            params=words,
+            body=note,
+            target=plan,
+        )
+    )
 
 
 def open_instructions(plan: ConsultationPlan) -> LeaderReview | None:

@@ -1,6 +1,7 @@
 """发文: the formal plan document (DOCX and PDF), its issue to departments and their receipts."""
 
 from constance import config
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -11,11 +12,13 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Role
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
 from core.exceptions import Refused
+from core.i18n import record_language
+from core.models import StatusChange
 from core.selectors import current_committee
 from core.services import attachments_of, store_attachment
 from district.models import Department
 from notifications.services import notify
-from topics.models import ConsultationPlan, DepartmentReceipt, PlanItem
+from topics.models import ConsultationPlan, DepartmentReceipt, PlanItem, PlanStatus, PlanVote
 
 DOC_KINDS = {"docx": "plan_docx", "pdf": "plan_pdf"}
 
@@ -38,7 +41,13 @@ def related_departments(plan: ConsultationPlan):
 
 
 def build_doc_spec(plan: ConsultationPlan) -> DocSpec:
-    """The formal document: the approved version's table under the party-committee office's heading."""
+    """The formal document: the approved version's table under the party-committee office's heading,
+    worded in the district's language whatever language the acting user reads."""
+    with record_language():
+        return _doc_spec(plan)
+
+
+def _doc_spec(plan: ConsultationPlan) -> DocSpec:
     items = plan.current_version.shown_items if plan.current_version else []
     rows = [
         [
@@ -95,8 +104,40 @@ def guard_publish(plan: ConsultationPlan, *, data: dict, **kwargs) -> None:
     _number_from(plan, data)
     if plan.current_version is None:
         raise Refused(_("计划没有定稿版本，不能印发。"))
-    if data.get("issued_on") and parse_date(str(data["issued_on"])) is None:
-        raise Refused(_("印发日期格式不正确。"), fields={"issued_on": _("日期格式应为YYYY-MM-DD。")})
+    if data.get("issued_on"):
+        issued_on = parse_date(str(data["issued_on"]))
+        if issued_on is None:
+            raise Refused(_("印发日期格式不正确。"), fields={"issued_on": _("日期格式应为YYYY-MM-DD。")})
+        _check_issue_date(plan, issued_on)
+
+
+def approved_on(plan: ConsultationPlan):
+    """The day the plan was finally approved: the day of the standing-committee meeting whose vote
+    passed it (what the formal document cites), or, when the configured chain has no vote, the day it
+    last entered ADOPTED."""
+    vote = plan.votes.filter(result=PlanVote.Result.PASSED).select_related("meeting").order_by("-closed_at").first()
+    if vote is not None:
+        return timezone.localdate(vote.meeting.starts_at)
+    change = (
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(plan), object_id=plan.pk, to_state=PlanStatus.ADOPTED
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return timezone.localdate(change.created_at) if change else None
+
+
+def _check_issue_date(plan: ConsultationPlan, issued_on) -> None:
+    """The formal document says the plan was approved before it was issued: an issue date before that
+    day, or one still to come, is a typing mistake."""
+    approved = approved_on(plan)
+    if approved and issued_on < approved:
+        message = _("印发日期不能早于计划审定通过的日期（%(date)s）。") % {"date": approved.isoformat()}
+        raise Refused(message, fields={"issued_on": message})
+    if issued_on > timezone.localdate():
+        message = _("印发日期不能晚于今天。")
+        raise Refused(message, fields={"issued_on": message})
 
 
 def on_publish(plan: ConsultationPlan, *, actor, data: dict, change, **kwargs) -> None:
@@ -105,9 +146,12 @@ def on_publish(plan: ConsultationPlan, *, actor, data: dict, change, **kwargs) -
     plan.published_on = parse_date(str(data.get("issued_on") or "")) or timezone.localdate()
     plan._history_user = actor
     plan.save(update_fields=["doc_number", "published_on", "updated_at"])
-    spec = build_doc_spec(plan)
-    name = _("%(year)s年度协商计划") % {"year": plan.year}
-    for fmt, content in (("docx", render_docx(spec)), ("pdf", render_pdf(spec))):
+    # The formal document is worded (and dated) in the district's language, whoever issues it.
+    with record_language():
+        spec = build_doc_spec(plan)
+        name = _("%(year)s年度协商计划") % {"year": plan.year}
+        documents = (("docx", render_docx(spec)), ("pdf", render_pdf(spec)))
+    for fmt, content in documents:
         upload = ContentFile(content, name=f"{name}.{fmt}")
         store_attachment(target=plan, upload=upload, actor=actor, kind=DOC_KINDS[fmt], status_change=change)
     DepartmentReceipt.objects.bulk_create(

@@ -22,6 +22,7 @@ from consultations.models import Attendance, MeetingKind, MeetingParticipant, Me
 from consultations.selectors import meeting_day_reached
 from consultations.services.meetings import create_meeting
 from core.exceptions import ActionForbidden, Refused
+from core.i18n import recorded
 from core.workflow import perform
 from district.models import Member
 from notifications.services import notify
@@ -148,13 +149,13 @@ def open_vote(
         raise ValidationError({"method": _("请选择表决方式。")})
     meeting = create_meeting(
         kind=MeetingKind.STANDING,
-        title=title or _("常委会会议：审议%(plan)s") % {"plan": plan},
+        title=title or recorded(gettext_lazy("常委会会议：审议%(plan)s"), {"plan": plan}),
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=3),
         place=place,
-        agenda=_("审议并表决%(plan)s") % {"plan": plan},
+        agenda=recorded(gettext_lazy("审议并表决%(plan)s"), {"plan": plan}),
         subject=plan,
-        conveners=_("区政协办公室"),
+        conveners=recorded(gettext_lazy("区政协办公室")),
         actor=actor,
     )
     members = list(standing_members().select_related("user"))
@@ -306,6 +307,32 @@ def guard_vote_fails(plan: ConsultationPlan, **kwargs) -> None:
         raise Refused(_("赞成票已达到通过所需的票数，表决通过，不能宣布未通过。"))
 
 
+def guard_no_quorum(plan: ConsultationPlan, **kwargs) -> None:
+    """A meeting that lacks its quorum is closed without a vote once everyone's attendance is known."""
+    vote = open_vote_of(plan)
+    if vote is None:
+        raise Refused(_("尚未组织常委会表决。"))
+    if not meeting_day_reached(vote.meeting):
+        raise Refused(
+            _("常委会会议定于%(date)s召开，会议当天才能登记出席和表决。")
+            % {"date": timezone.localtime(vote.meeting.starts_at).strftime("%Y-%m-%d")}
+        )
+    if vote.meeting.participants.exclude(attendance__in=RECORDABLE).exists():
+        raise Refused(_("请先登记全部常委的出席情况，再宣布未达到法定人数。"))
+    if outcome_of(vote).quorum:
+        raise Refused(_("出席人数已达到表决所需的到会人数，请录入表决结果后宣布。"))
+
+
+def no_quorum_note(outcome: VoteOutcome) -> str:
+    """The audited note of a meeting closed without a vote, in the record's language."""
+    return recorded(
+        gettext_lazy(
+            "全体常委%(total)s人，出席%(present)s人，未达到表决所需的到会人数（至少需%(needed)s人），本次会议未进行表决。"
+        ),
+        {"total": outcome.total, "present": outcome.present, "needed": outcome.quorum_needed},
+    )
+
+
 def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:
     """Freeze the counts and the result on the vote and on the audited status change."""
     vote = PlanVote.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=open_vote_of(plan).pk)
@@ -335,13 +362,17 @@ def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:
 
 
 def summary(outcome: VoteOutcome) -> str:
-    return _("全体常委%(total)s人，出席%(present)s人；赞成%(f)s票，反对%(a)s票，弃权%(s)s票。") % {
-        "total": outcome.total,
-        "present": outcome.present,
-        "f": outcome.votes_for,
-        "a": outcome.votes_against,
-        "s": outcome.votes_abstain,
-    }
+    """The audited note of the announced result, in the record's language."""
+    return recorded(
+        gettext_lazy("全体常委%(total)s人，出席%(present)s人；赞成%(f)s票，反对%(a)s票，弃权%(s)s票。"),
+        {
+            "total": outcome.total,
+            "present": outcome.present,
+            "f": outcome.votes_for,
+            "a": outcome.votes_against,
+            "s": outcome.votes_abstain,
+        },
+    )
 
 
 def close_vote(*, vote: PlanVote, actor) -> ConsultationPlan:
@@ -351,6 +382,10 @@ def close_vote(*, vote: PlanVote, actor) -> ConsultationPlan:
     outcome = outcome_of(vote)
     if not vote.is_open:
         raise Refused(_("该次表决已宣布结果。"))
+    if not outcome.quorum:
+        # The meeting lacked its quorum: the vote is closed as not passed, the attendance kept, and
+        # the plan waits for another standing-committee meeting.
+        return perform(plan, "vote_no_quorum", actor=actor, note=no_quorum_note(outcome))
     if outcome.passed:
         action = f"vote_pass_to_{chain.next_state('standing_vote')}"
     else:

@@ -96,6 +96,10 @@ def _filters(request) -> dict:
 
 @login_required
 def suggestions(request):
+    # The office's list of suggestions: for those who suggest or follow the plan (not the public's
+    # accounts, nor department liaisons, who read the published plan).
+    if not p.sees_rounds(request.user):
+        raise PermissionDenied
     qs = selectors.suggestion_list(request.user, **_filters(request))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(

@@ -32,7 +32,7 @@ def vote_open(request, pk: int):
         except (DomainError, ValidationError) as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("已安排常委会表决，请登记出席情况。"))
+            messages.success(request, _("已安排常委会表决。请在会议页面发出会议通知，会议当天登记出席情况。"))
             return redirect(vote)
     return render(request, "topics/form.html", {"form": form, "title": _("安排常委会表决"), "back": plan})
 
@@ -141,5 +141,8 @@ def vote_close(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(vote)
+    if not services.outcome_of(vote).quorum:
+        messages.warning(request, _("出席常委未达到表决所需的到会人数，本次会议未进行表决，请重新安排常委会表决。"))
+        return redirect(plan)
     messages.success(request, _("表决结果已宣布：%(state)s。") % {"state": plan.get_status_display()})
     return redirect(plan)

@@ -37,7 +37,8 @@ SUGGESTION_MATRIX = {
     "shortlisted": {"merge": CLERKS, "reject": CLERKS, "adopt": NOBODY},
     "merged": {},
     "rejected": {},
-    "adopted": {},
+    # A suggestion no plan item names any more goes back to the shortlist (移出计划草案).
+    "adopted": {"unadopt": CLERKS},
 }
 # The seed chain: chairs' meeting → three-office joint meeting → party leader → standing vote.
 CHAIRS_MEETING = CLERKS | {"chair"}
@@ -46,7 +47,7 @@ PLAN_MATRIX = {
     "chairs": {"chairs_approve_to_joint": CHAIRS_MEETING, "chairs_return_to_draft": CHAIRS_MEETING},
     "joint": {"joint_agree_to_leader": CLERKS},
     "leader": {"leader_approve_to_vote": {"party_leader"}, "leader_return_to_joint": {"party_leader"}},
-    "vote": {"vote_pass_to_adopted": CLERKS, "vote_fail_to_joint": CLERKS},
+    "vote": {"vote_pass_to_adopted": CLERKS, "vote_fail_to_joint": CLERKS, "vote_no_quorum": CLERKS},
     "adopted": {"publish": CLERKS | {"party_office"}},
     "published": {},
 }
@@ -148,6 +149,8 @@ def test_leader_review_through_the_api_only_the_party_leader(api_client, cast, p
 @pytest.mark.django_db
 def test_suggestion_pages_and_api_per_role(client, api_client, cast, suggestion):
     # A draft is the suggester's alone; once submitted the office side and the plan's followers see it.
+    # The list is the office's working list: departments, experts and the public read the published plan.
+    list_roles = set(ROLES) - {"liaison", "other_liaison", "expert", "citizen"}
     assert_pages(
         client,
         cast,
@@ -155,6 +158,7 @@ def test_suggestion_pages_and_api_per_role(client, api_client, cast, suggestion)
         listing="/plan/suggestions/",
         visible={"member"},
         title=suggestion.title,
+        list_roles=list_roles,
     )
     put_in(suggestion, "submitted")
     visible = PLAN_FOLLOWERS | {"member"}
@@ -165,6 +169,7 @@ def test_suggestion_pages_and_api_per_role(client, api_client, cast, suggestion)
         listing="/plan/suggestions/",
         visible=visible,
         title=suggestion.title,
+        list_roles=list_roles,
     )
     assert_api(api_client, cast, url=f"/api/v1/plan-suggestions/{suggestion.pk}/", visible=visible)
 
