@@ -36,7 +36,9 @@ sees_rounds = can_suggest | sees_all_plans
 # Who opens the plan pages (overview, plans, items): the above, the department liaisons who receive the
 # published plan, and the experts who read it; each sees the plans `selectors.plans_visible_to` allows.
 reads_plans = sees_rounds | is_dept_liaison | is_expert
-can_record_chairs_meeting = has_role(Role.CHAIR) | is_clerk
+# The chairs' meeting (主席会议) is the chair, the vice-chairs and the secretary-general: any of them, or
+# the clerk who keeps its record, enters its decision.
+can_record_chairs_meeting = has_role(Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY_GENERAL) | is_clerk
 can_publish = is_party_office | is_clerk
 can_review_plan = is_party_leader
 

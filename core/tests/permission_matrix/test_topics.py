@@ -41,7 +41,7 @@ SUGGESTION_MATRIX = {
     "adopted": {"unadopt": CLERKS},
 }
 # The seed chain: chairs' meeting → three-office joint meeting → party leader → standing vote.
-CHAIRS_MEETING = CLERKS | {"chair"}
+CHAIRS_MEETING = CLERKS | {"chair", "vice_chair", "secgen"}
 PLAN_MATRIX = {
     "draft": {"submit_to_chairs": CLERKS},
     "chairs": {"chairs_approve_to_joint": CHAIRS_MEETING, "chairs_return_to_draft": CHAIRS_MEETING},
