@@ -4,7 +4,6 @@ from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import (
@@ -15,7 +14,15 @@ from consultations.models import (
     ParticipantRole,
     SpeechKind,
 )
-from core.forms import DateInput, DateTimeInput, FilterSelect, FilterSelectMultiple, RequiredMessagesMixin
+from core.forms import (
+    DateInput,
+    DateTimeInput,
+    FilterSelect,
+    FilterSelectMultiple,
+    MultipleFileField,
+    RequiredMessagesMixin,
+    ReselectFilesMixin,
+)
 from district.models import Body, Community, Department, Expert, Member
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -23,46 +30,6 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 def _dt_field(label):
     return forms.DateTimeField(label=label, input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"], widget=DateTimeInput())
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by the service (type and size)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
-class ReselectFilesMixin:
-    """A browser never shows again the files chosen in a form that comes back with an error: a file
-    field that had files says so (请重新选择附件), instead of silently coming back empty."""
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        self._hint_reselect_files()
-
-    def _hint_reselect_files(self) -> None:
-        if getattr(self, "_files_hinted", False) or not self.is_bound or not self.files:
-            return
-        self._files_hinted = True
-        for name, field in self.fields.items():
-            key = self.add_prefix(name)
-            chosen = self.files.getlist(key) if hasattr(self.files, "getlist") else [self.files.get(key)]
-            if isinstance(field, forms.FileField) and any(chosen):
-                hint = _("请重新选择附件：出错后页面不能保留已选择的文件。")
-                field.help_text = format_html(
-                    '<strong class="text-danger" data-testid="reselect-files">{}</strong> {}', hint, field.help_text
-                )
 
 
 class DepartmentChoice(forms.ModelChoiceField):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
@@ -219,3 +220,47 @@ def submit(request, form, call, *, success, redirect_to):
             messages.success(request, success)
             return redirect(redirect_to)
     return None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the service (type and size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ReselectFilesMixin:
+    """A browser never shows again the files chosen in a form that comes back with an error: a file
+    field that had files says so (请重新选择附件), instead of silently coming back empty."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self._hint_reselect_files()
+
+    def _hint_reselect_files(self) -> None:
+        if getattr(self, "_files_hinted", False) or not self.is_bound or not self.files:
+            return
+        self._files_hinted = True
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            chosen = self.files.getlist(key) if hasattr(self.files, "getlist") else [self.files.get(key)]
+            if isinstance(field, forms.FileField) and any(chosen):
+                hint = _("请重新选择附件：出错后页面不能保留已选择的文件。")
+                field.help_text = format_html(
+                    '<strong class="text-danger" data-testid="reselect-files">{}</strong> {}', hint, field.help_text
+                )
+        # Validation builds (and caches) the BoundFields before any error is added, and a BoundField
+        # keeps the help text it was built with, which is what the page renders.
+        for name, bound in getattr(self, "_bound_fields_cache", {}).items():
+            bound.help_text = self.fields[name].help_text or ""

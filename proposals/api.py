@@ -176,6 +176,12 @@ class ProposalReplyInputSerializer(serializers.Serializer):
         default="",
         help_text=_("联系电话；默认为本单位上一轮答复的联系电话，否则为报送人的手机号"),
     )
+    sealed_letter = serializers.FileField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("可选：加盖单位公章的答复函扫描件（multipart/form-data上传）"),
+    )
 
 
 class ProposalRatingInputSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from core.forms import DateInput, DateTimeInput, RequiredMessagesMixin
+from core.forms import DateInput, DateTimeInput, MultipleFileField, RequiredMessagesMixin, ReselectFilesMixin
 from core.validators import validate_phone
 from district.models import Department
 from proposals.models import ContactMethod, HandlingMode, Kind, Proposal, Rating, ReplyClass
@@ -54,10 +54,16 @@ class ProposalForm(RequiredMessagesMixin, forms.ModelForm):
         }
 
 
-class DraftForm(ProposalForm):
+class DraftForm(ReselectFilesMixin, ProposalForm):
     """The edit page of a draft: the kind and organisation are fixed at creation."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Supporting material, attached when the form is saved (the autosave leaves files out).
+    attachments = MultipleFileField(
+        label=_("添加附件"),
+        required=False,
+        help_text=_("可选：调研材料、数据等佐证材料，可多选；保存后列于下方，草稿阶段可删除。"),
+    )
 
     class Meta(ProposalForm.Meta):
         fields = [
@@ -103,7 +109,7 @@ class OpinionForm(RequiredMessagesMixin, forms.Form):
     opinion = forms.CharField(label=_("会办意见"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ReplyForm(RequiredMessagesMixin, forms.Form):
+class ReplyForm(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
     reply_class = forms.ModelChoiceField(
         label=_("答复类别"),
         queryset=ReplyClass.objects.filter(is_active=True),
@@ -118,6 +124,11 @@ class ReplyForm(RequiredMessagesMixin, forms.Form):
         max_length=30,
         validators=[validate_phone],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    sealed_letter = forms.FileField(
+        label=_("盖章答复函（可选）"),
+        required=False,
+        help_text=_("已发出的加盖单位公章的答复函扫描件，通常为PDF。"),
     )
 
 

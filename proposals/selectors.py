@@ -233,11 +233,14 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
 
 def detail_context(viewer, proposal: Proposal) -> dict:
     """Everything the detail page shows beside the proposal itself."""
+    from proposals.services.drafting import supporting_files
+
     return {
         "signers": list(proposal.signers.select_related("member", "user")),
         "assignments": list(proposal.assignments.select_related("department").order_by("-is_active", *unit_order())),
         "contacts": list(proposal.contacts.select_related("department", "recorded_by")),
-        "replies": replies_for(viewer, proposal),
+        "replies": with_sealed_letters(viewer, replies_for(viewer, proposal)),
+        "files": list(supporting_files(proposal)),
         "ratings": list(proposal.ratings.select_related("user")),
         "merged": list(proposal.merged.select_related("member", "author")),
         "reply_classes": list(ReplyClass.objects.filter(is_active=True)),
@@ -422,6 +425,38 @@ def letters_for(viewer, proposal: Proposal) -> list[ProposalReply]:
     if viewer.pk in proposer_user_ids(proposal):
         mine += [r for r in replies if is_released(r, proposal) and r not in mine]
     return mine
+
+
+def reply_letters_visible_to(viewer) -> QuerySet[ProposalReply]:
+    """The replies whose letters (the generated 答复函 and the unit's sealed scan, stored as the reply's
+    attachments) the viewer may download: the audience of `letters_for`, as a query (core.visibility)."""
+    from proposals.services.letters import RELEASED_STATES
+
+    if not getattr(viewer, "is_authenticated", False):
+        return ProposalReply.objects.none()
+    replies = ProposalReply.objects.filter(proposal__in=proposals_visible_to(viewer).values("pk"))
+    if is_proposal_office(viewer):
+        return replies
+    own = Proposal.objects.filter(
+        Q(author=viewer) | Q(Exists(ProposalSigner.objects.filter(proposal=OuterRef("pk"), user=viewer, accepted=True)))
+    ).values("pk")
+    family = Proposal.objects.filter(Q(pk__in=own) | Q(merged__pk__in=own)).values("pk")
+    released = Q(round__lt=F("proposal__round")) | Q(proposal__status__in=RELEASED_STATES)
+    q = Q(proposal__in=family) & released
+    if is_dept_liaison(viewer) and viewer.department_id:
+        q |= Q(department_id=viewer.department_id)
+    return replies.filter(q)
+
+
+def with_sealed_letters(viewer, replies: list[ProposalReply]) -> list[ProposalReply]:
+    """Give each reply its `sealed_letters`: the unit's sealed reply letters the viewer may download."""
+    from core.services import attachments_of
+    from proposals.services.handling import SEALED_LETTER
+
+    allowed = set(reply_letters_visible_to(viewer).filter(pk__in=[r.pk for r in replies]).values_list("pk", flat=True))
+    for reply in replies:
+        reply.sealed_letters = list(attachments_of(reply).filter(kind=SEALED_LETTER)) if reply.pk in allowed else []
+    return replies
 
 
 def get_letter_for(viewer, pk: int, reply_id: int) -> ProposalReply:

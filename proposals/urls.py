@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", handling.detail, name="detail"),
     path("<int:pk>/edit/", drafting.edit, name="edit"),
     path("<int:pk>/autosave/", drafting.autosave, name="autosave"),
+    path("<int:pk>/files/<str:token>/remove/", drafting.remove_file, name="remove_file"),
     path("<int:pk>/cosign/", drafting.cosign, name="cosign"),
     path("<int:pk>/units/", handling.set_units, name="units"),
     path("<int:pk>/contact/", handling.contact, name="contact"),

@@ -4,9 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_office
-from consultations.forms import ReselectFilesMixin
 from consultations.models import Attendance
-from core.forms import DateInput, DateTimeInput, RequiredMessagesMixin
+from core.forms import DateInput, DateTimeInput, RequiredMessagesMixin, ReselectFilesMixin
 from district.models import Body, Department, Member, Sector
 from topics.models import (
     CollectionRound,

@@ -229,3 +229,24 @@ def test_required_messages_are_worded_from_the_label_and_hand_written_ones_are_k
     edit = ReportEditForm(data={"title": "标题", "body": "正文"})  # the page's hidden version is missing
     edit.is_valid()
     assert edit.errors["version"] == ["页面缺少必要的信息，请刷新页面后重试。"]
+
+
+def test_a_form_back_with_an_error_says_its_chosen_files_must_be_chosen_again():
+    """A browser never shows chosen files again: the page says so beside the file field."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
+
+    from core.forms import MultipleFileField, ReselectFilesMixin, RequiredMessagesMixin
+
+    class Visit(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
+        note = forms.CharField(label="记录")
+        files = MultipleFileField(label="照片和文件", required=False, help_text="可多选")
+
+    chosen = MultiValueDict({"files": [SimpleUploadedFile("现场.jpg", b"x")]})
+    form = Visit(data={"note": ""}, files=chosen)
+    assert not form.is_valid()
+    rendered = str(form["files"].help_text)  # what the template shows
+    assert 'data-testid="reselect-files"' in rendered and "可多选" in rendered
+    untouched = Visit(data={"note": ""}, files=MultiValueDict())
+    assert not untouched.is_valid()
+    assert "reselect-files" not in str(untouched["files"].help_text)

@@ -1,9 +1,11 @@
 """Writes on proposals, by stage: drafting, review, handling, feedback, recognition."""
 
 from proposals.services.drafting import (
+    attach_supporting_files,
     create_proposal,
     make_individual,
     parse_source,
+    remove_supporting_file,
     resolve_cosigner_names,
     respond_cosign,
     set_cosigners,
@@ -14,12 +16,14 @@ from proposals.services.handling import record_contact, submit_opinion, submit_r
 from proposals.services.recognition import mark_key, schedule_handling_meeting, select_excellent, withdraw_excellent
 
 __all__ = [
+    "attach_supporting_files",
     "create_proposal",
     "make_individual",
     "mark_key",
     "parse_source",
     "rate_reply",
     "record_contact",
+    "remove_supporting_file",
     "resolve_cosigner_names",
     "respond_cosign",
     "schedule_handling_meeting",

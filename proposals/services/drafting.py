@@ -319,3 +319,38 @@ def on_submit(proposal: Proposal, *, actor, **kwargs) -> None:
 
         proposal._history_user = actor
         record_proposal_from_issue(issue=source, proposal=proposal)
+
+
+# Supporting material the author attaches to the draft (附件); the workflow's own attachments (a note's
+# file on a status change) are the proposal's too, but of no kind.
+SUPPORTING = "supporting"
+
+
+def supporting_files(proposal: Proposal):
+    """The author's supporting material of a proposal, oldest first."""
+    from core.services import attachments_of
+
+    return attachments_of(proposal).filter(kind=SUPPORTING, status_change__isnull=True)
+
+
+@transaction.atomic
+def attach_supporting_files(*, proposal: Proposal, actor, uploads) -> list:
+    """Attach supporting material to the author's draft; each file is checked (type and size) and a
+    refused one refuses them all (DomainError)."""
+    from core.services import store_attachment
+
+    _require_editable(proposal, actor)
+    return [store_attachment(target=proposal, upload=u, actor=actor, kind=SUPPORTING) for u in uploads or () if u]
+
+
+@transaction.atomic
+def remove_supporting_file(*, proposal: Proposal, actor, token: str) -> None:
+    """The author removes a file from the draft's supporting material (only while it is a draft)."""
+    _require_editable(proposal, actor)
+    attachment = supporting_files(proposal).filter(token=token).first()
+    if attachment is None:
+        raise Refused(_("附件不存在或已删除。"))
+    stored = attachment.file.name
+    attachment.delete()
+    # The stored file goes once the row is gone for good (a rolled-back delete keeps both).
+    transaction.on_commit(lambda: attachment.file.storage.delete(stored))

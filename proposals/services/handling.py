@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_dept_liaison
+from accounts.roles import Role
 from core.deadlines import ExtensionWording, check_extension_due, check_extension_future
 from core.exceptions import ActionForbidden, Refused
 from core.http import as_int
@@ -29,6 +30,8 @@ from proposals.models import (
 from proposals.predicates import assignment_of
 
 HANDLING_STATES = (Status.IN_PROGRESS, Status.REHANDLING)
+# The kind of a reply's attachment: the unit's reply letter as sent, with its seal (盖章答复函).
+SEALED_LETTER = "sealed_letter"
 
 
 def _ids(value) -> list[int]:
@@ -156,6 +159,103 @@ def on_accept_return(proposal: Proposal, *, actor, **kwargs) -> None:
 
 def on_refuse_return(proposal: Proposal, *, actor, **kwargs) -> None:
     proposal.assignments.filter(is_active=True).update(return_requested_at=None)
+
+
+def active_co_units(proposal: Proposal):
+    """The proposal's active co-handling units (会办)."""
+    return proposal.assignments.filter(is_active=True, role=UnitRole.CO).select_related("department")
+
+
+def _co_unit(proposal: Proposal, data: dict, *, waiting: bool = False) -> ProposalAssignment:
+    """The active co-unit chosen in data["unit"] (its department's id); waiting: one yet to send its opinion."""
+    rows = active_co_units(proposal)
+    if waiting:
+        rows = rows.filter(opinion_at__isnull=True)
+    department_id = as_int((data or {}).get("unit"))
+    row = rows.filter(department_id=department_id).first() if department_id is not None else None
+    if row is None:
+        msg = _("请选择尚未提交会办意见的会办单位。") if waiting else _("请选择本提案的会办单位。")
+        raise Refused(msg, fields={"unit": [msg]})
+    return row
+
+
+def _tell_units(proposal: Proposal, row: ProposalAssignment, *, event: str, title, note: str, removed: bool) -> None:
+    """Tell the lead unit and the co-unit concerned what the office decided about the co-unit, and why.
+    A removed co-unit no longer sees the proposal: its notice does not link to it."""
+    from notifications.services import notify
+    from proposals.selectors import _role_users, _unit_liaisons
+
+    params = {"unit": row.department, "title": proposal.title[:60]}
+    key = f"proposal:{proposal.pk}:{event}:{row.pk}:{timezone.now().timestamp():.0f}"
+    notify(
+        recipients=_unit_liaisons(proposal, roles=(UnitRole.LEAD,)),
+        event_key=key,
+        title=title,
+        body=note,
+        params=params,
+        target=proposal,
+    )
+    co_liaisons = _role_users(Role.DEPT_LIAISON).filter(department=row.department_id)
+    notify(
+        recipients=co_liaisons,
+        event_key=key,
+        title=title,
+        body=note,
+        params=params,
+        target=None if removed else proposal,
+    )
+
+
+def remove_co_unit_offered(user, proposal: Proposal) -> bool:
+    return active_co_units(proposal).exists()
+
+
+def guard_remove_co_unit(proposal: Proposal, *, data, **kwargs) -> None:
+    _co_unit(proposal, data)
+
+
+def on_remove_co_unit(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
+    """The office relieves a misassigned or unresponsive co-unit while the lead handles the proposal;
+    its row stays on record as inactive (struck through on the page), and the lead no longer waits for it."""
+    row = _co_unit(proposal, data)
+    row.is_active = False
+    row._history_user = actor
+    row.save(update_fields=["is_active", "updated_at"])
+    _tell_units(
+        proposal,
+        row,
+        event="co_removed",
+        title=gettext_lazy("提案委员会已撤销%(unit)s的会办任务：%(title)s"),
+        note=note,
+        removed=True,
+    )
+
+
+def waive_co_opinion_offered(user, proposal: Proposal) -> bool:
+    return active_co_units(proposal).filter(opinion_at__isnull=True).exists()
+
+
+def guard_waive_co_opinion(proposal: Proposal, *, data, **kwargs) -> None:
+    _co_unit(proposal, data, waiting=True)
+
+
+def on_waive_co_opinion(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
+    """The office lets the lead reply without a co-unit's opinion: the opinion counts as settled with no
+    text (a co-unit's own opinion always has text, so the page can say it was waived); the co-unit may
+    still send one, which the lead then sees."""
+    row = _co_unit(proposal, data, waiting=True)
+    row.opinion = ""
+    row.opinion_at = timezone.now()
+    row._history_user = actor
+    row.save(update_fields=["opinion", "opinion_at", "updated_at"])
+    _tell_units(
+        proposal,
+        row,
+        event="co_waived",
+        title=gettext_lazy("提案委员会已同意主办单位不待%(unit)s的会办意见即可答复：%(title)s"),
+        note=note,
+        removed=False,
+    )
 
 
 def on_acknowledge(proposal: Proposal, *, actor, **kwargs) -> None:
@@ -303,11 +403,13 @@ def submit_reply(
     signed_by: str,
     contact_name: str = "",
     contact_phone: str = "",
+    sealed_letter=None,
 ) -> ProposalReply:
     """The lead (or a separate) unit replies with a class; once every replying unit has, it goes to review.
 
     The contact person and phone printed on the reply letter default as the page's form starts: the
-    unit's previous reply to this proposal (a second round), else the liaison's own."""
+    unit's previous reply to this proposal (a second round), else the liaison's own. An optional
+    sealed_letter (the scanned letter as sent, with the unit's seal) is kept with the reply."""
     from core.workflow import perform
     from proposals.selectors import reply_initial
 
@@ -350,6 +452,10 @@ def submit_reply(
     reply._history_user = actor
     reply.full_clean()
     reply.save()
+    if sealed_letter:
+        from core.services import store_attachment
+
+        store_attachment(target=reply, upload=sealed_letter, actor=actor, kind=SEALED_LETTER)
     if not replying_units_missing(proposal):
         perform(proposal, "send_reply", actor=actor)
     return reply

@@ -14,7 +14,7 @@ from proposals import selectors, services
 from proposals.forms import DraftForm, ProposalForm
 from proposals.models import Kind
 from proposals.predicates import may_draft_proposal
-from proposals.services.drafting import DRAFT_FIELDS, prefill_from_source
+from proposals.services.drafting import DRAFT_FIELDS, prefill_from_source, supporting_files
 
 FOLLOW_UPS = ("invite", "submit")
 
@@ -83,11 +83,16 @@ def edit(request, pk: int):
         return redirect(proposal)
     signer_names = "、".join(s.member.name for s in proposal.signers.select_related("member"))
     if request.method == "POST":
-        form = DraftForm(request.POST, instance=proposal)
+        form = DraftForm(request.POST, request.FILES, instance=proposal)
         if form.is_valid():
             then = request.POST.get("then")
             try:
                 _save(form, proposal, request.user, cosigners=then != "individual")
+                services.attach_supporting_files(
+                    proposal=proposal, actor=request.user, uploads=form.cleaned_data["attachments"]
+                )
+                # The files are kept now: a refused invitation or submission does not ask for them again.
+                form._files_hinted = True
                 if then == "individual" and proposal.kind == Kind.JOINT:
                     services.make_individual(proposal=proposal, actor=request.user)
                     messages.success(request, _("已改为个人提案，联名人已移除；可直接提交。"))
@@ -106,7 +111,11 @@ def edit(request, pk: int):
                 return redirect("proposals:edit", proposal.pk)
     else:
         form = DraftForm(instance=proposal, initial={"version": proposal.version, "cosigners": signer_names})
-    return render(request, "proposals/edit.html", {"form": form, "proposal": proposal})
+    return render(
+        request,
+        "proposals/edit.html",
+        {"form": form, "proposal": proposal, "files": list(supporting_files(proposal))},
+    )
 
 
 def _save(form, proposal, actor, *, cosigners: bool = True) -> None:
@@ -147,6 +156,20 @@ def autosave(request, pk: int):
             {"error": {"code": exc.code, "message": str(exc.message), "fields": exc.fields}}, status=exc.status
         )
     return render(request, "proposals/_autosave_status.html", {"proposal": proposal, "saved_at": timezone.localtime()})
+
+
+@login_required
+@require_POST
+def remove_file(request, pk: int, token: str):
+    """The author removes a file of the draft's supporting material."""
+    proposal = _own_draft(request, pk)
+    try:
+        services.remove_supporting_file(proposal=proposal, actor=request.user, token=token)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("附件已删除。"))
+    return redirect("proposals:edit", proposal.pk) if proposal.status == "draft" else redirect(proposal)
 
 
 @login_required

@@ -99,7 +99,7 @@ def _page_form_view(spec: PageForm):
     @require_POST
     def view(request, pk: int):
         proposal = selectors.get_proposal_for(request.user, pk)
-        form = spec.form_class(request.POST)
+        form = spec.form_class(request.POST, request.FILES)
         done = submit(
             request,
             form,

@@ -61,6 +61,8 @@ PROPOSAL_MATRIX = {
         "request_extension": LEAD_UNIT,
         "approve_extension": ASSIGNERS,
         "refuse_extension": ASSIGNERS,
+        "remove_co_unit": ASSIGNERS,
+        "waive_co_opinion": ASSIGNERS,
     },
     "review": {"approve_reply": PROPOSAL_OFFICE, "return_reply": PROPOSAL_OFFICE},
     # The proposer's rating concludes it (fired by the rating service), or the office closes the file

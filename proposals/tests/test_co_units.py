@@ -1,0 +1,117 @@
+"""A co-handling unit (会办) that is misassigned or silent must not block the lead's reply (report #4):
+while the proposal is being handled the assigning offices remove it, or let the lead reply without its
+opinion, with a reason, and the units concerned are told."""
+
+import pytest
+from django.urls import reverse
+
+from core.exceptions import ActionForbidden, NoteRequired, Refused
+from core.models import StatusChange
+from core.workflow import perform, workflow_for
+from notifications.models import Notification
+from proposals import services
+from proposals.models import ReplyClass, Status
+from proposals.tests.factories import contact, in_progress
+
+pytestmark = pytest.mark.django_db
+
+
+def reply(cast, proposal):
+    return services.submit_reply(
+        proposal=proposal,
+        actor=cast.liaison,
+        reply_class=ReplyClass.objects.get(code="A"),
+        body="答复内容",
+        signed_by="局长",
+    )
+
+
+def co_data(cast):
+    return {"unit": cast.other_liaison.department_id}
+
+
+def offered(user, proposal):
+    return {a.name for a in workflow_for(proposal).available(proposal, user)}
+
+
+def test_office_removes_a_silent_co_unit_and_the_lead_may_reply(cast):
+    proposal = in_progress(cast, co=cast.other_liaison)
+    contact(cast, proposal)
+    with pytest.raises(Refused, match="尚未提交会办意见"):
+        reply(cast, proposal)
+    assert "remove_co_unit" in offered(cast.proposal, proposal)
+    with pytest.raises(NoteRequired):
+        perform(proposal, "remove_co_unit", actor=cast.proposal, data=co_data(cast))
+    perform(proposal, "remove_co_unit", actor=cast.proposal, note="交办有误，该事项不属其职责", data=co_data(cast))
+    proposal.refresh_from_db()
+    assert proposal.status == Status.IN_PROGRESS
+    row = proposal.assignments.get(department=cast.other_liaison.department)
+    assert row.is_active is False
+    assert row.history.first().history_user == cast.proposal
+    change = StatusChange.objects.filter(action="remove_co_unit").get()
+    assert change.note == "交办有误，该事项不属其职责" and change.actor == cast.proposal
+    # The lead and the removed unit are told (the removed unit no longer sees the proposal: no link).
+    lead_note = Notification.objects.get(recipient=cast.liaison, event_key__contains=":co_removed:")
+    co_note = Notification.objects.get(recipient=cast.other_liaison, event_key__contains=":co_removed:")
+    assert "交办有误" in lead_note.body and co_note.object_id is None
+    assert "remove_co_unit" not in offered(cast.proposal, proposal)
+    reply(cast, proposal)
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REVIEW
+
+
+def test_office_waives_a_missing_opinion_and_the_lead_may_reply(cast):
+    proposal = in_progress(cast, co=cast.other_liaison)
+    contact(cast, proposal)
+    perform(proposal, "waive_co_opinion", actor=cast.proposal, note="会办单位逾期未复", data=co_data(cast))
+    row = proposal.assignments.get(department=cast.other_liaison.department)
+    assert row.is_active and row.opinion_at is not None and row.opinion == ""
+    assert Notification.objects.filter(recipient=cast.other_liaison, event_key__contains=":co_waived:").exists()
+    assert Notification.objects.filter(recipient=cast.liaison, event_key__contains=":co_waived:").exists()
+    assert "waive_co_opinion" not in offered(cast.proposal, proposal)
+    with pytest.raises(Refused, match="尚未提交会办意见的会办单位"):
+        perform(proposal, "waive_co_opinion", actor=cast.proposal, note="再次", data=co_data(cast))
+    reply(cast, proposal)
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REVIEW
+
+
+def test_waiving_is_not_offered_once_the_co_unit_has_sent_its_opinion(cast):
+    proposal = in_progress(cast, co=cast.other_liaison)
+    services.submit_opinion(proposal=proposal, actor=cast.other_liaison, opinion="同意")
+    assert "waive_co_opinion" not in offered(cast.proposal, proposal)
+    with pytest.raises(Refused):
+        perform(proposal, "waive_co_opinion", actor=cast.proposal, note="x", data=co_data(cast))
+
+
+def test_only_a_co_unit_of_the_proposal_may_be_removed_and_only_by_the_assigners(cast):
+    proposal = in_progress(cast, co=cast.other_liaison)
+    with pytest.raises(Refused, match="请选择本提案的会办单位"):
+        perform(proposal, "remove_co_unit", actor=cast.proposal, note="x", data={"unit": cast.liaison.department_id})
+    with pytest.raises(Refused):
+        perform(proposal, "remove_co_unit", actor=cast.proposal, note="x", data={"unit": "abc"})
+    for user in (cast.liaison, cast.other_liaison, cast.member):
+        with pytest.raises(ActionForbidden):
+            perform(proposal, "remove_co_unit", actor=user, note="x", data=co_data(cast))
+    assert proposal.assignments.filter(is_active=True).count() == 2
+
+
+def test_not_offered_without_a_co_unit(cast):
+    proposal = in_progress(cast)
+    names = offered(cast.proposal, proposal)
+    assert "remove_co_unit" not in names and "waive_co_opinion" not in names
+
+
+def test_the_page_offers_both_with_the_co_unit_to_choose_and_says_the_opinion_was_waived(client, cast):
+    proposal = in_progress(cast, co=cast.other_liaison)
+    client.force_login(cast.proposal)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'data-action="remove_co_unit"' in page and 'data-action="waive_co_opinion"' in page
+    assert f'<option value="{cast.other_liaison.department_id}"' in page
+    response = client.post(
+        reverse("core:transition", args=["proposals.proposal", proposal.pk]),
+        {"action": "waive_co_opinion", "note": "逾期未复", "data_unit": cast.other_liaison.department_id},
+    )
+    assert response.status_code == 302
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'data-testid="opinion-waived"' in page and 'data-action="waive_co_opinion"' not in page
