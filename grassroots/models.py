@@ -78,6 +78,9 @@ class ReceptionDay(models.Model):
     is_cancelled = models.BooleanField(_("已取消"), default=False)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # The calendar feed's SEQUENCE (RFC 5545): bumped when the day is cancelled or re-rostered, so
+    # that subscribed calendars replace the event they hold.
+    ics_sequence = models.PositiveIntegerField(_("日历版本号"), default=0, editable=False)
     history = HistoricalRecords(m2m_fields=[on_duty])
 
     class Meta:

@@ -133,6 +133,10 @@ def set_roster(*, day: ReceptionDay, members, actor, note: str = "") -> Receptio
     day._history_user = actor
     day._change_reason = (note or "").strip()[:100] or "roster"
     day.on_duty.set(members)
+    # The calendar feed carries the roster: subscribed calendars update the event. (An update, not
+    # a save: the roster's history row is the one on_duty.set wrote.)
+    day.ics_sequence += 1
+    ReceptionDay.objects.filter(pk=day.pk).update(ics_sequence=day.ics_sequence)
     when = {"date": day.date.isoformat(), "ws": day.workstation.name, "note": (note or "").strip()[:200]}
     for ids, title in (
         (after - before, gettext_lazy("您已排入%(date)s%(ws)s接待日值班")),
@@ -296,7 +300,8 @@ def cancel_reception_day(*, day: ReceptionDay, actor, reason: str) -> list[Appoi
     day.cancel_reason = reason
     day._history_user = actor
     day._change_reason = "cancel day"
-    day.save(update_fields=["is_cancelled", "cancel_reason"])
+    day.ics_sequence += 1
+    day.save(update_fields=["is_cancelled", "cancel_reason", "ics_sequence"])
     booked = list(day.appointments.filter(status=Appointment.Status.BOOKED).order_by("created_at", "id"))
     return [perform(a, "cancel_with_day", actor=actor, note=reason) for a in booked]
 

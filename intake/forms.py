@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, ReferenceChoiceField, StyledFormMixin
@@ -26,9 +27,42 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class CommunityIterator(ModelChoiceIterator):
+    """The communities and villages grouped by their town (one <optgroup> each, in the towns' order),
+    so that the list reads town by town even without JavaScript."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[int, tuple[str, list]] = {}
+        for obj in self.queryset.select_related("town").order_by("town__order", "town_id", "name"):
+            groups.setdefault(obj.town_id, (obj.town.name, []))[1].append(self.choice(obj))
+        yield from groups.values()  # (town name, its choices)
+
+
+class CommunitySelect(forms.Select):
+    """Each option names its town (data-town), and the list the town field it follows
+    (data-town-field): static/js/community-by-town.js then shows only the chosen town's group."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-town-field": "town", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-town"] = str(instance.town_id)
+        return option
+
+
 class CommunityChoiceField(ReferenceChoiceField):
+    """A community or village, listed under its town (the town is the group's label, not repeated)."""
+
+    iterator = CommunityIterator
+    widget = CommunitySelect
+
     def label_from_instance(self, obj) -> str:
-        return str(obj)
+        return obj.name
 
 
 class AppealForm(StyledFormMixin, forms.Form):

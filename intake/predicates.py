@@ -1,10 +1,13 @@
-"""Who may handle an appeal: the office, the members of the workstation or duty group it was routed
-to, and the liaison of the department it was referred to."""
+"""Who may handle an appeal: the office clerks (办公室, and the administrator), the members of the
+workstation or duty group it was routed to, and the liaison of the department it was referred to
+while that referral runs. The other office roles (研究室, 提案委, 信息) read appeals, masked, but do
+not handle them nor see the citizen's contact details; the information office may forward one as
+社情民意信息 (its own channel)."""
 
 import rules
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.predicates import is_dept_liaison, is_office
+from accounts.predicates import is_clerk, is_dept_liaison, is_info_office
 from accounts.roles import Role
 
 
@@ -60,10 +63,16 @@ def was_referred_department(user, appeal) -> bool:
     return referral_tasks(user.department_id, appeal.pk).exists()
 
 
-handles_appeal = is_office | is_routed_handler | (is_dept_liaison & is_referred_department)
+# The office's side of public appeals is the clerks' (政协办公室): they receive, route, merge and
+# reopen them (the workflow's office actions) and, with the routed handlers, answer and close them.
+handles_appeals_office = is_clerk
+handles_appeal = is_clerk | is_routed_handler | (is_dept_liaison & is_referred_department)
 # Referring to a department is the handler's step: a department it was referred to asks the
 # supervising offices to hand the lead over (申请改派) rather than referring it on.
-refers_appeal = is_office | is_routed_handler
+refers_appeal = is_clerk | is_routed_handler
+# Forwarding an appeal as 社情民意信息: its handlers (not a department it was referred to) and the
+# information office, whose work it is to turn appeals into reports.
+forwards_appeal = refers_appeal | is_info_office
 
 
 class TrackingCodeHolder(AnonymousUser):

@@ -145,7 +145,9 @@ def appeals_list(
 
 
 def may_see_contact(viewer, appeal: Appeal) -> bool:
-    """Full contact details only for those handling the appeal."""
+    """Full contact details only for those handling the appeal: the office clerks, the members it was
+    routed to, a department while its referral runs (not the research, proposals or information
+    offices, nor the leaders, who read it masked)."""
     return bool(getattr(viewer, "is_authenticated", False)) and handles_appeal(viewer, appeal)
 
 
@@ -341,7 +343,7 @@ def inbox(user) -> QuerySet[Appeal]:
     if not getattr(user, "is_authenticated", False):
         return Appeal.objects.none()
     # The office's queue is the clerks' (they are notified of it, see holders); the research,
-    # proposals and information offices may step in on an appeal but do not hold the queue.
+    # proposals and information offices read appeals but do not handle them.
     if is_clerk(user):
         return (
             _base()

@@ -528,14 +528,14 @@ def reveal_contact(*, appeal: Appeal, viewer, purpose: str = "") -> dict[str, st
 @transaction.atomic
 def forward_as_opinion(*, appeal: Appeal, actor, title: str = "", body: str = ""):
     """Forward a useful appeal to the 政协 as 社情民意信息, counted for the workstation that handled it.
-    社情民意 is the CPPCC's own channel: the office or the members the appeal was routed to forward it,
-    not a government department it was referred to."""
-    from intake.predicates import member_id_of, refers_appeal
+    社情民意 is the CPPCC's own channel: the office clerks, the information office or the members the
+    appeal was routed to forward it, not a government department it was referred to."""
+    from intake.predicates import forwards_appeal, member_id_of
     from opinions.services import draft_report
 
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if not refers_appeal(actor, appeal):
-        raise Refused(_("只有政协办公室和承办该诉求的委员可以报送社情民意信息。"))
+    if not forwards_appeal(actor, appeal):
+        raise Refused(_("只有政协办公室、信息工作人员和承办该诉求的委员可以报送社情民意信息。"))
     if appeal.opinion_report_id:
         raise Refused(_("该诉求已报送过社情民意信息。"))
     member = None

@@ -3,10 +3,9 @@ citizen may withdraw it until it is answered."""
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.predicates import is_office
 from core.workflow import Action, Workflow, register
 from intake.models import AppealStatus as S
-from intake.predicates import handles_appeal, is_appeal_citizen
+from intake.predicates import handles_appeal, handles_appeals_office, is_appeal_citizen
 
 WORKFLOW = register(
     Workflow(
@@ -20,7 +19,7 @@ WORKFLOW = register(
                 _("分派办理"),
                 (S.RECEIVED,),
                 S.ROUTED,
-                is_office,
+                handles_appeals_office,
                 fields=("route", "workstation", "duty_group"),
                 guard="intake.services.check_route",
                 effect="intake.services.on_route",
@@ -30,7 +29,7 @@ WORKFLOW = register(
                 _("改派"),
                 (S.ROUTED,),
                 S.ROUTED,
-                is_office,
+                handles_appeals_office,
                 note_required=True,
                 note_label=_("改派理由"),
                 fields=("route", "workstation", "duty_group"),
@@ -65,7 +64,7 @@ WORKFLOW = register(
                 _("合并办理"),
                 (S.RECEIVED, S.ROUTED),
                 S.MERGED,
-                is_office,
+                handles_appeals_office,
                 fields=("into",),
                 guard="intake.services.check_merge",
                 effect="intake.services.on_merge",
@@ -76,7 +75,7 @@ WORKFLOW = register(
                 _("重新办理"),
                 (S.CLOSED,),
                 S.ROUTED,
-                is_office,
+                handles_appeals_office,
                 note_required=True,
                 note_label=_("重新办理原因"),
                 effect="intake.services.on_reopen",

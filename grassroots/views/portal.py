@@ -106,6 +106,11 @@ def workstation_ics(request, pk: int):
     for day in selectors.calendar_days(ws):
         starts, ends = services.reception_window(day)
         duty = "、".join(m.name for m in day.on_duty.all())
+        lines = []
+        if day.is_cancelled:
+            lines.append(_("本次接待已取消：%(reason)s") % {"reason": day.cancel_reason or _("未说明原因")})
+        if duty:
+            lines.append(_("值班委员：%(names)s") % {"names": duty})
         events.append(
             CalendarEvent(
                 uid=f"reception-{day.pk}@xieshang",
@@ -113,9 +118,10 @@ def workstation_ics(request, pk: int):
                 starts_at=starts,
                 ends_at=ends,
                 location=ws.address,
-                description=_("值班委员：%(names)s") % {"names": duty} if duty else "",
+                description="\n".join(lines),
                 url=request.build_absolute_uri(ws.get_absolute_url()),
                 organizer_name=ws.name,
+                sequence=day.ics_sequence,
                 cancelled=day.is_cancelled,
             )
         )

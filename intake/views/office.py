@@ -20,7 +20,7 @@ from district.models import Town
 from intake import selectors, services
 from intake.forms import CloseForm, MergeForm, ReferForm, RouteForm, StaffAppealForm, StaffMessageForm
 from intake.models import AppealCategory, AppealStatus, Channel, Satisfaction
-from intake.predicates import refers_appeal
+from intake.predicates import forwards_appeal, refers_appeal
 from proposals.predicates import may_draft_proposal
 
 # The list counts up to here ("10000+"); filters narrow it, the statistics give exact totals.
@@ -116,6 +116,7 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
             "refer_form": bound.get("refer_form") or ReferForm(),
             "referrals": selectors.referrals_of(appeal, request.user),
             "may_refer": refers_appeal(request.user, appeal),
+            "may_forward": forwards_appeal(request.user, appeal),
             "attachments": list(attachments_of(appeal)),
             "merged": list(appeal.merged.all()),
             "ratings": ratings,
