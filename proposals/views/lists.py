@@ -31,7 +31,8 @@ def proposal_list(request):
     query.pop("page", None)
     waiting = selectors.inbox(request.user)
     inbox = list(waiting[:INBOX_SHOWN])
-    inbox_total = len(inbox) if len(inbox) < INBOX_SHOWN else waiting.order_by().count()
+    # Always counted (one query), so the page's query count does not depend on how much is waiting.
+    inbox_total = waiting.order_by().count()
     return render(
         request,
         "proposals/list.html",

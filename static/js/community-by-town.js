@@ -1,4 +1,4 @@
-// The 社区/村 list follows the chosen 镇街 (intake.forms.CommunitySelect). The server already groups the
+// The community/village list follows the chosen town (intake.forms.CommunitySelect). The server already groups the
 // list by town (one <optgroup> each); once a town is chosen, this offers only that town's group and
 // clears a community of another town. Without this script the whole grouped list stays, and the
 // server still refuses a community that is not in the chosen town.
