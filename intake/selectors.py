@@ -61,16 +61,19 @@ def referral_tasks(department_id: int | None = None, appeal_id: int | None = Non
     running (not closed, and not stopped because the citizen withdrew the appeal)."""
     from django.contrib.contenttypes.models import ContentType
 
+    from supervision.choices import TaskStatus
     from supervision.models import SupervisionTask
 
     tasks = SupervisionTask.objects.filter(source_type=ContentType.objects.get_for_model(Appeal))
     if department_id is not None:
-        tasks = tasks.filter(Q(lead_department=department_id) | Q(co_departments=department_id))
+        # A department has a referral once the government office transferred it (交办), as with every
+        # supervision task: before that its name is only pre-filled (supervision.selectors).
+        tasks = tasks.filter(Q(lead_department=department_id) | Q(co_departments=department_id)).exclude(
+            status=TaskStatus.CREATED
+        )
     if appeal_id is not None:
         tasks = tasks.filter(source_id=appeal_id)
     if open_only:
-        from supervision.choices import TaskStatus
-
         tasks = tasks.exclude(status=TaskStatus.CLOSED).filter(source_withdrawn_at__isnull=True)
     return tasks
 

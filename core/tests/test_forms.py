@@ -236,7 +236,7 @@ def test_a_form_back_with_an_error_says_its_chosen_files_must_be_chosen_again():
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils.datastructures import MultiValueDict
 
-    from core.forms import MultipleFileField, ReselectFilesMixin, RequiredMessagesMixin
+    from core.forms import MultipleFileField, RequiredMessagesMixin, ReselectFilesMixin
 
     class Visit(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
         note = forms.CharField(label="记录")

@@ -23,6 +23,7 @@ def _referred(cast, **fields):
     task = services.refer_to_department(
         appeal=appeal, department=cast.liaison.department, actor=cast.clerk, due_date=due
     )
+    perform(task, "assign", actor=cast.gov_office)  # the government office transfers it (交办)
     return appeal, task
 
 
@@ -166,10 +167,7 @@ def test_the_appeal_handler_hears_of_the_departments_reply_and_the_closing(cast,
     from notifications.models import Notification
     from supervision.services import tasks as task_services
 
-    appeal, task = _referred(cast, title="校门口拥堵")
-    task_services.assign_task(
-        task=task, actor=cast.gov_office, lead_department=task.lead_department, due_date=task.due_date
-    )
+    appeal, task = _referred(cast, title="校门口拥堵")  # transferred by the government office
     perform(task, "accept", actor=cast.liaison)
     perform(task, "start", actor=cast.liaison)
     Notification.objects.all().delete()

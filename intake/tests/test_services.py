@@ -177,6 +177,9 @@ def test_referral_to_a_department_opens_a_supervision_task(cast):
     dept = cast.liaison.department
     task = services.refer_to_department(appeal=appeal, department=dept, actor=cast.clerk)
     assert task.source == appeal and task.lead_department == dept
+    # The department has it once the government office transfers the task (交办), as every task.
+    assert appeal not in selectors.appeals_visible_to(cast.liaison)
+    perform(task, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})
     assert appeal in selectors.appeals_visible_to(cast.liaison)
     assert appeal not in selectors.appeals_visible_to(cast.other_liaison)
 

@@ -546,7 +546,9 @@ def test_a_liaison_opens_an_appeal_only_once_it_is_referred_to_their_department(
     assert client.get(f"/appeals/office/{appeal.pk}/").status_code == 404
     assert client.post(f"/appeals/office/{appeal.pk}/contact/").status_code == 404
     assert appeal.title not in client.get("/office/").content.decode()
-    services.refer_to_department(appeal=appeal, department=cast.liaison.department, actor=cast.clerk)
+    task = services.refer_to_department(appeal=appeal, department=cast.liaison.department, actor=cast.clerk)
+    assert client.get(f"/appeals/office/{appeal.pk}/").status_code == 404  # not transferred yet
+    perform(task, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})
     page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
     assert 'data-testid="referrals"' in page and appeal.title in client.get("/office/").content.decode()
     assert "转交并督办" not in page  # the department asks to hand the lead over instead

@@ -36,6 +36,7 @@ APPEAL_DETAIL_VISIBLE = OFFICE | LEADERS | {"member", "liaison"}
 
 @pytest.fixture
 def appeal_in(cast):
+    from core.workflow import perform
     from grassroots.tests.factories import WorkstationFactory
     from intake.models import Appeal, Route
     from intake.tests.factories import AppealFactory
@@ -49,8 +50,11 @@ def appeal_in(cast):
         if state != "received":
             fields.update(route=Route.WORKSTATION, workstation=ws)
         appeal = AppealFactory(**fields)
-        if state != "received":  # referred to the liaison's department (转交部门办理)
-            create_task(source=appeal, title=appeal.title, actor=cast.clerk, lead_department=cast.liaison.department)
+        if state != "received":  # referred to the liaison's department (转交部门办理) and transferred (交办)
+            task = create_task(
+                source=appeal, title=appeal.title, actor=cast.clerk, lead_department=cast.liaison.department
+            )
+            perform(task, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})
         return appeal
 
     return make
