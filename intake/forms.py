@@ -2,29 +2,13 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, ReferenceChoiceField, StyledFormMixin
+from core.forms import DateInput, MultipleFileField, MultipleFileInput, ReferenceChoiceField, StyledFormMixin
 from core.validators import validate_phone
 from district.models import Community, Department, Town
 from intake.models import AppealCategory, Channel, Outcome, Route, Satisfaction
 from intake.services import RATING_COMMENT_MAX, WITHDRAW_REASON_MAX, check_text, issue_retry_key
 
 MAX_FILES = 5
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class CommunityIterator(ModelChoiceIterator):

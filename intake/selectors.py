@@ -271,38 +271,44 @@ def withdraw_blocker(appeal: Appeal) -> str:
     return ""
 
 
-def erase_blocker(appeal: Appeal, actor) -> str:
-    """Why this visitor may not erase the appeal's contact details ("" when they may): only the
-    citizen who sent it (the account it was sent from, or whoever holds the code of one sent without
-    an account), never staff on the citizen's behalf; it cannot be undone."""
-    from django.utils.translation import gettext as _
-
+def _only_the_citizen(appeal: Appeal, actor, *, staff: str, account: str, anyone: str) -> str:
+    """ "" when the visitor is the citizen who sent the appeal (the account it was sent from, or whoever
+    holds the code of one sent without an account); else why not, worded for who they are."""
     from intake.predicates import is_appeal_citizen
 
     if is_appeal_citizen(actor, appeal):
         return ""
     if getattr(actor, "is_authenticated", False) and opens_as_staff(actor, appeal):
-        return _("联系方式只能由诉求人本人删除，工作人员不能代为删除。")
-    if appeal.citizen_id is not None:
-        return _("这件诉求是登录账号后提交的，请登录该账号后删除联系方式。")
-    return _("联系方式只能由诉求人本人删除。")
+        return staff
+    return account if appeal.citizen_id is not None else anyone
+
+
+def erase_blocker(appeal: Appeal, actor) -> str:
+    """Why this visitor may not erase the appeal's contact details ("" when they may): only the
+    citizen who sent it, never staff on the citizen's behalf; it cannot be undone."""
+    from django.utils.translation import gettext as _
+
+    return _only_the_citizen(
+        appeal,
+        actor,
+        staff=_("联系方式只能由诉求人本人删除，工作人员不能代为删除。"),
+        account=_("这件诉求是登录账号后提交的，请登录该账号后删除联系方式。"),
+        anyone=_("联系方式只能由诉求人本人删除。"),
+    )
 
 
 def message_blocker(appeal: Appeal, actor) -> str:
     """Why this visitor may not write to the handlers as the citizen on the tracking page ("" when they
-    may): the same rule as rating and withdrawing, only the citizen who sent it (the account it was
-    sent from, or whoever holds the code of one sent without an account)."""
+    may): the same rule as rating and withdrawing, only the citizen who sent it."""
     from django.utils.translation import gettext as _
 
-    from intake.predicates import is_appeal_citizen
-
-    if is_appeal_citizen(actor, appeal):
-        return ""
-    if getattr(actor, "is_authenticated", False) and opens_as_staff(actor, appeal):
-        return _("这里是诉求人本人的留言，工作人员请在诉求办理页面回复诉求人。")
-    if appeal.citizen_id is not None:
-        return _("这件诉求是登录账号后提交的，请登录该账号后留言。")
-    return _("只有诉求人本人可以留言。")
+    return _only_the_citizen(
+        appeal,
+        actor,
+        staff=_("这里是诉求人本人的留言，工作人员请在诉求办理页面回复诉求人。"),
+        account=_("这件诉求是登录账号后提交的，请登录该账号后留言。"),
+        anyone=_("只有诉求人本人可以留言。"),
+    )
 
 
 def citizen_withdrawal(appeal: Appeal, actor, case: Appeal) -> dict:
