@@ -25,7 +25,9 @@ class PersonalDataAuditMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and getattr(response, "status_code", 200) == 200:
-            obj = self.get_object(request, unquote(object_id))
+            # The object Django rendered (the change page's `original`); fetched only if it is not there.
+            context = getattr(response, "context_data", None) or {}
+            obj = context.get("original") or self.get_object(request, unquote(object_id))
             shown = [
                 f.name
                 for f in (obj._meta.concrete_fields if obj is not None else ())

@@ -34,10 +34,12 @@ def corpus(cast, django_capture_on_commit_callbacks):
         meeting = MeetingFactory(
             title="垃圾分类专题协商会", agenda="听取城管局关于垃圾中转站建设的情况通报", created_by=cast.clerk
         )
+    from core.workflow import perform
     from supervision.services import create_task
 
     # Referred to the liaison's department, which is what lets its liaisons find it.
-    create_task(source=dept, title=dept.title, actor=cast.clerk, lead_department=cast.liaison.department)
+    task = create_task(source=dept, title=dept.title, actor=cast.clerk, lead_department=cast.liaison.department)
+    perform(task, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})  # transferred (交办)
     return {"mine": mine, "dept": dept, "other": other, "report": report, "meeting": meeting, "town": town}
 
 

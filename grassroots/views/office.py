@@ -169,11 +169,13 @@ def _day_page(request, day, ws, *, cancel_form=None, roster_form=None, status=20
             a.unsaved_action, a.unsaved_note = unsaved["unsaved_action"], unsaved["unsaved_note"]
             unsaved["unsaved_note"] = ""
     open_day = runs and not day.is_cancelled and timezone.now() < services.reception_window(day)[1]
+    on_duty = list(day.on_duty.all())  # read once: the page lists them and the roster form ticks them
     return render(
         request,
         "grassroots/office_day.html",
         {
             "day": day,
+            "on_duty": on_duty,
             "ws": ws,
             "runs": runs,
             "appointments": appointments,
@@ -184,7 +186,7 @@ def _day_page(request, day, ws, *, cancel_form=None, roster_form=None, status=20
             # 调整值班: until the day ends, by who runs the workstation (a member signing up or swapping).
             "may_change_roster": open_day,
             "roster_form": roster_form
-            or RosterForm(workstation=ws, initial={"members": [m.pk for m in day.on_duty.all()]}),
+            or RosterForm(workstation=ws, initial={"members": [m.pk for m in on_duty]}),
             "roster_change": selectors.last_roster_change(day),
             # A booking's note that no box on the page takes any more (its state changed meanwhile).
             "unsaved_elsewhere": unsaved["unsaved_note"],

@@ -14,10 +14,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def appeals(cast):
     cat, town = AppealCategoryFactory(name="养老"), TownFactory(name="大同街道")
+    from core.workflow import perform
     from supervision.services import create_task
 
     referred = appeal(on=date(2022, 3, 1), category=cat, town=town, department=cast.liaison.department)
-    create_task(source=referred, title=referred.title, actor=cast.clerk, lead_department=cast.liaison.department)
+    task = create_task(source=referred, title=referred.title, actor=cast.clerk, lead_department=cast.liaison.department)
+    perform(task, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})  # transferred (交办)
     appeal(on=date(2022, 3, 2), category=cat, town=town)
     return {"cat": cat, "town": town}
 

@@ -153,7 +153,8 @@ def test_the_unset_row_comes_after_a_named_one_with_as_many_appeals(data):
 
 
 def refer(appeal_on: date, department) -> None:
-    """Refer the appeal received that day to a department, as 转交部门办理 does (its supervision task)."""
+    """Refer the appeal received that day to a department, as 转交部门办理 does (its supervision task,
+    transferred by the government office: the department has it from then on)."""
     from django.contrib.contenttypes.models import ContentType
 
     from intake.models import Appeal
@@ -164,6 +165,7 @@ def refer(appeal_on: date, department) -> None:
         source_type=ContentType.objects.get_for_model(Appeal),
         source_id=referred.pk,
         lead_department=department,
+        status=TaskStatus.ASSIGNED,
     )
 
 

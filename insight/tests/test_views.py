@@ -23,12 +23,14 @@ def login(client, user):
 @pytest.fixture
 def appeals(cast):
     cat, town = AppealCategoryFactory(name="养老"), TownFactory(name="大同街道")
+    from core.workflow import perform
     from supervision.services import create_task
 
     mine = cast.liaison.department
     referred = appeal(on=date(2022, 3, 1), category=cat, town=town, department=mine)
     # Its liaisons list, export and count the appeals referred to them.
-    create_task(source=referred, title=referred.title, actor=cast.clerk, lead_department=mine)
+    task = create_task(source=referred, title=referred.title, actor=cast.clerk, lead_department=mine)
+    perform(task, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})  # transferred (交办)
     appeal(on=date(2022, 3, 2), category=cat, town=town)
     appeal(on=date(2022, 4, 2), category=cat, town=town, status=AppealStatus.CLOSED, closed_after=3)
     return {"cat": cat, "town": town}
