@@ -185,8 +185,7 @@ def _day_page(request, day, ws, *, cancel_form=None, roster_form=None, status=20
             "cancel_form": cancel_form or CancelDayForm(),
             # 调整值班: until the day ends, by who runs the workstation (a member signing up or swapping).
             "may_change_roster": open_day,
-            "roster_form": roster_form
-            or RosterForm(workstation=ws, initial={"members": [m.pk for m in on_duty]}),
+            "roster_form": roster_form or RosterForm(workstation=ws, initial={"members": [m.pk for m in on_duty]}),
             "roster_change": selectors.last_roster_change(day),
             # A booking's note that no box on the page takes any more (its state changed meanwhile).
             "unsaved_elsewhere": unsaved["unsaved_note"],
