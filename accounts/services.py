@@ -8,7 +8,6 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -37,7 +36,7 @@ from accounts.selectors import (
 from accounts.tokens import activation_token
 from core.exceptions import ActionForbidden, Refused
 from core.i18n import recorded
-from core.models import StatusChange
+from core.services import record_status_change
 from core.validators import validate_phone
 
 MAX_ACTIVE_TOKENS = 20
@@ -202,17 +201,8 @@ def _check_opener(actor, person) -> None:
 
 
 def _record(target, action: str, from_state: str, to_state: str, *, actor, user: User, note: str = "", **data) -> None:
-    StatusChange.objects.create(
-        content_type=ContentType.objects.get_for_model(target),
-        object_id=target.pk,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=actor,
-        note=note,
-        data={"user": user.pk, "username": user.username, **data},
-        created_at=timezone.now(),
-    )
+    data = {"user": user.pk, "username": user.username, **data}
+    record_status_change(target, action, from_state, to_state, actor=actor, note=note, data=data)
 
 
 def _refuse_field(field: str, message: str) -> None:

@@ -58,6 +58,38 @@ def attachments_of(target):
     ).order_by("created_at")
 
 
+def attachments_by_record(records, *, kind: str | None = None) -> dict[int, list[Attachment]]:
+    """The attachments of several records of one model in one query: {record pk: [attachment, ...]}."""
+    records = list(records)
+    if not records:
+        return {}
+    qs = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(records[0]), object_id__in=[r.pk for r in records]
+    )
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    found: dict[int, list[Attachment]] = {}
+    for att in qs.order_by("created_at"):
+        found.setdefault(att.object_id, []).append(att)
+    return found
+
+
+def record_status_change(target, action: str, from_state: str, to_state: str, *, actor, note: str = "", data=None):
+    """An audited step that is not a workflow transition (an account opened, a draft deleted): the same
+    StatusChange row `core.workflow.perform` writes, so it shows on the record's timeline."""
+    return StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        note=note,
+        data=data or {},
+        created_at=timezone.now(),
+    )
+
+
 @transaction.atomic
 def save_versioned(obj, *, expected_version: int, actor, fields: list[str]):
     """Save edits to a VersionedModel unless someone saved a newer version since it was read."""

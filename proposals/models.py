@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -269,6 +270,12 @@ class Proposal(TimeStampedModel, VersionedModel):
             "session": self.session.number,
             "serial": self.serial,
         }
+
+    @property
+    def cosign_window_open(self) -> bool:
+        """Whether co-signers may still answer (no deadline set, or not past it); the queryset form is
+        `proposals.selectors.cosign_open`."""
+        return self.cosign_deadline is None or timezone.localdate() <= self.cosign_deadline
 
     @property
     def accepted_signers(self) -> list:

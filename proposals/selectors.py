@@ -157,7 +157,8 @@ def watchers(proposal: Proposal, state: str):
 
 
 def cosign_open() -> Q:
-    """Proposals in co-signing whose confirmation window has not closed (`respond_cosign` refuses after it)."""
+    """Proposals in co-signing whose confirmation window has not closed (`Proposal.cosign_window_open`,
+    which `respond_cosign` checks)."""
     return Q(status=S.COSIGNING) & (Q(cosign_deadline__isnull=True) | Q(cosign_deadline__gte=timezone.localdate()))
 
 
@@ -308,7 +309,7 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
     rated = ProposalRating.objects.filter(proposal=proposal, round=proposal.round, user=viewer).exists()
     pending_signer = (
         proposal.status == S.COSIGNING
-        and (proposal.cosign_deadline is None or timezone.localdate() <= proposal.cosign_deadline)
+        and proposal.cosign_window_open
         and ProposalSigner.objects.filter(proposal=proposal, user=viewer, accepted__isnull=True).exists()
     )
     open_filed = proposal.status in FILED_STATES and proposal.status != S.CLOSED
@@ -450,12 +451,13 @@ def reply_letters_visible_to(viewer) -> QuerySet[ProposalReply]:
 
 def with_sealed_letters(viewer, replies: list[ProposalReply]) -> list[ProposalReply]:
     """Give each reply its `sealed_letters`: the unit's sealed reply letters the viewer may download."""
-    from core.services import attachments_of
+    from core.services import attachments_by_record
     from proposals.services.handling import SEALED_LETTER
 
-    allowed = set(reply_letters_visible_to(viewer).filter(pk__in=[r.pk for r in replies]).values_list("pk", flat=True))
+    allowed = reply_letters_visible_to(viewer).filter(pk__in=[r.pk for r in replies])
+    letters = attachments_by_record(allowed, kind=SEALED_LETTER)
     for reply in replies:
-        reply.sealed_letters = list(attachments_of(reply).filter(kind=SEALED_LETTER)) if reply.pk in allowed else []
+        reply.sealed_letters = letters.get(reply.pk, [])
     return replies
 
 

@@ -198,8 +198,7 @@ def respond_cosign(*, proposal: Proposal, actor, accept: bool) -> ProposalSigner
         raise ActionForbidden(_("您不在本提案的联名人之列。"))
     if proposal.status != Status.COSIGNING:
         raise Refused(_("本提案当前不在联名确认阶段。"))
-    today = timezone.localdate()
-    if proposal.cosign_deadline and today > proposal.cosign_deadline:
+    if not proposal.cosign_window_open:
         raise Refused(
             _("联名确认已于%(date)s截止。") % {"date": proposal.cosign_deadline.isoformat()},
         )
@@ -290,8 +289,7 @@ def guard_submit(proposal: Proposal, **kwargs) -> None:
     if proposal.status == Status.DRAFT:
         raise Refused(_("联名提案须先发起联名，由联名人在线确认后再提交。"))
     pending = proposal.signers.filter(accepted__isnull=True).count()
-    open_window = proposal.cosign_deadline is None or timezone.localdate() <= proposal.cosign_deadline
-    if pending and open_window:
+    if pending and proposal.cosign_window_open:
         raise Refused(
             _("尚有%(n)s位联名人未确认（截止%(date)s），请等待确认或截止后再提交。")
             % {"n": pending, "date": proposal.cosign_deadline.isoformat() if proposal.cosign_deadline else ""}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
 from core.exceptions import ActionForbidden, Refused
 from core.i18n import record_language, recorded
+from core.services import record_status_change
 from supervision.choices import ReportStatus
 from supervision.models import ReportCounter, ReportTemplate, SpecialReport
 from supervision.predicates import is_report_compiler
@@ -111,25 +112,19 @@ def delete_draft_report(*, report, actor) -> None:
     """Withdraw a draft (or returned) report so that its outcome items can be compiled again once
     corrected. A draft has no number yet, so none is lost; the deletion is kept in the report's history
     (who, when) and as a status change."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from core.models import StatusChange
-
     if not is_report_compiler(actor):
         raise ActionForbidden(_("只有研究室可以删除专报件草稿。"))
     report = SpecialReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.DRAFT:
         raise Refused(_("只有草稿状态的专报件可以删除；已送签的请由秘书长退回后再删除。"))
-    StatusChange.objects.create(
-        content_type=ContentType.objects.get_for_model(SpecialReport),
-        object_id=report.pk,
-        action="delete",
-        from_state=report.status,
-        to_state="",
+    record_status_change(
+        report,
+        "delete",
+        report.status,
+        "",
         actor=actor,
         note=recorded(gettext_lazy("删除专报件草稿：%(title)s"), {"title": report.title}),
         data={"items": list(report.items.values_list("pk", flat=True))},
-        created_at=timezone.now(),
     )
     report._history_user = actor
     report.items.clear()
