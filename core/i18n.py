@@ -20,3 +20,15 @@ def recorded(message, params: dict | None = None) -> str:
     """A translatable message (lazy, e.g. gettext_lazy) worded in the record's language."""
     with record_language():
         return str(message) % params if params is not None else str(message)
+
+
+def reads_english() -> bool:
+    """Whether the active language (the reader's, or the record's inside `record_language()`) is English."""
+    return (translation.get_language() or "").split("-")[0] == "en"
+
+
+def in_reader_language(name: str, name_en: str | None) -> str:
+    """A configured row's name as the reader reads it: its English name for an English reader when the
+    office has filled one in, else the district's own (Chinese) name — always that one inside
+    `record_language()`, so documents and stored text keep the district's wording."""
+    return name_en if name_en and reads_english() else name

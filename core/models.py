@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import in_reader_language, reads_english
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
@@ -20,6 +22,47 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BilingualNameMixin(models.Model):
+    """A row of a district's configurable list (reply classes, adoption levels, categories, formats,
+    sectors...) named in the district's language, with an optional English name for English readers.
+
+    `display_name` (and `str()`, so every select, list and template that prints the row) follows the
+    reader's language; what the platform prints as a record is composed inside
+    `core.i18n.record_language()` and keeps `name`. Lookups and stored text use `name`."""
+
+    name_en = models.CharField(
+        _("英文名称"), max_length=100, blank=True, help_text=_("英文界面显示的名称；不填则显示中文名称。")
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return in_reader_language(self.name, self.name_en)
+
+
+class BilingualShortNameMixin(BilingualNameMixin):
+    """A bilingual list row that also has a short name (简称), e.g. a consultation format or a party."""
+
+    short_name_en = models.CharField(
+        _("英文简称"), max_length=40, blank=True, help_text=_("英文界面显示的简称；不填则显示英文名称。")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_short_name(self) -> str:
+        """The short name as the reader reads it, falling back to the full name in the same language."""
+        if reads_english():
+            return self.short_name_en or self.name_en or self.short_name or self.name
+        return self.short_name or self.name
 
 
 class ExtensionState(models.TextChoices):

@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -68,10 +69,14 @@ class NamedSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class BilingualNamedSerializer(NamedSerializer):
+    name_en = serializers.CharField(read_only=True, help_text=_("英文名称（未设置时为空）"))
+
+
 class SectorViewSet(viewsets.ReadOnlyModelViewSet):
     """Sectors (界别)."""
 
-    serializer_class = NamedSerializer
+    serializer_class = BilingualNamedSerializer
     queryset = Sector.objects.all()
     pagination_class = None
 

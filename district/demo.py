@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
@@ -74,6 +75,56 @@ PARTIES = [
     ("无党派人士", "无党派"),
     ("群众", "群众"),
 ]
+# The English names English readers see (district lists keep their Chinese names as the record).
+BODY_NAMES_EN = {
+    "办公室": "General office",
+    "研究室": "Research office",
+    "提案委员会": "Proposals committee",
+    "经济委员会": "Economic affairs committee",
+    "农业和农村委员会": "Agriculture and rural affairs committee",
+    "人口资源环境委员会": "Population, resources and environment committee",
+    "教科卫体委员会": "Education, science, health and sports committee",
+    "文化文史和学习委员会": "Culture, history and study committee",
+    "社会和法制委员会": "Social and legal affairs committee",
+}
+SECTOR_NAMES_EN = {
+    "中共": "CPC",
+    "民革": "RCCK",
+    "民盟": "CDL",
+    "民建": "CNDCA",
+    "民进": "CAPD",
+    "农工党": "CPWDP",
+    "致公党": "CZGP",
+    "九三学社": "Jiusan Society",
+    "无党派人士": "Non-party figures",
+    "共青团": "Communist Youth League",
+    "工会": "Trade unions",
+    "妇联": "Women's federation",
+    "工商联": "Federation of industry and commerce",
+    "科技": "Science and technology",
+    "经贸": "Economy and trade",
+    "农业": "Agriculture",
+    "教育": "Education",
+    "文化艺术": "Culture and arts",
+    "医药卫生": "Medicine and health",
+    "体育": "Sports",
+    "社会福利和社会保障": "Social welfare and social security",
+    "少数民族和宗教": "Ethnic minorities and religion",
+    "特邀": "Specially invited",
+}
+# Chinese short name: (English name, English short name)
+PARTY_NAMES_EN = {
+    "中共": ("Communist Party of China", "CPC"),
+    "民革": ("Revolutionary Committee of the Chinese Kuomintang", "RCCK"),
+    "民盟": ("China Democratic League", "CDL"),
+    "民建": ("China National Democratic Construction Association", "CNDCA"),
+    "民进": ("China Association for Promoting Democracy", "CAPD"),
+    "农工党": ("Chinese Peasants and Workers Democratic Party", "CPWDP"),
+    "致公党": ("China Zhi Gong Party", "CZGP"),
+    "九三学社": ("Jiusan Society", "Jiusan Society"),
+    "无党派": ("Non-party figures", "Non-party"),
+    "群众": ("No party affiliation", "No affiliation"),
+}
 TOWNS = [
     ("大同街道", Town.Kind.STREET),
     ("祥平街道", Town.Kind.STREET),
@@ -190,16 +241,31 @@ def load(ctx: dict) -> None:
         doc_prefix="同",
         is_demo=True,
     )
-    term = Term.objects.create(committee=committee, number=14, start_year=2021, end_year=2026, is_current=True)
-    for n, year in enumerate([2022, 2023], start=1):
-        Session.objects.create(term=term, number=n, year=year)
+    term = _term_and_sessions(committee)
     bodies = {
-        name: Body.objects.create(committee=committee, name=name, kind=kind, handles_proposals=hp, order=i)
+        name: Body.objects.create(
+            committee=committee,
+            name=name,
+            name_en=BODY_NAMES_EN.get(name, ""),
+            kind=kind,
+            handles_proposals=hp,
+            order=i,
+        )
         for i, (name, kind, hp) in enumerate(BODIES)
     }
-    sectors = {name: Sector.objects.create(name=name, order=i) for i, name in enumerate(SECTORS)}
+    sectors = {
+        name: Sector.objects.create(name=name, name_en=SECTOR_NAMES_EN.get(name, ""), order=i)
+        for i, name in enumerate(SECTORS)
+    }
     parties = {
-        short: Party.objects.create(name=name, short_name=short, order=i) for i, (name, short) in enumerate(PARTIES)
+        short: Party.objects.create(
+            name=name,
+            short_name=short,
+            name_en=PARTY_NAMES_EN.get(short, ("", ""))[0],
+            short_name_en=PARTY_NAMES_EN.get(short, ("", ""))[1],
+            order=i,
+        )
+        for i, (name, short) in enumerate(PARTIES)
     }
     towns = {name: Town.objects.create(name=name, kind=kind, order=i) for i, (name, kind) in enumerate(TOWNS)}
     for town in towns.values():
@@ -261,6 +327,22 @@ def load(ctx: dict) -> None:
     account("citizen", "市民（演示）", [Role.CITIZEN])
 
     _members(rng, used, term, sectors, parties, bodies, towns, account)
+
+
+def _term_and_sessions(committee: Committee) -> Term:
+    """The 14th term, elected in late 2021, and its plenary session (全体会议) of every year up to today's:
+    a proposal is numbered in the session of the year it is submitted (`proposals.services.session_for`),
+    so the demo's proposals of this year need this year's session. The first session met in December
+    2021, the second in January 2022 (`consultations.demo`), and so on every January. A demo loaded
+    after 2026 stretches the term to today rather than number proposals in an earlier year's session."""
+    today = timezone.localdate()
+    term = Term.objects.create(
+        committee=committee, number=14, start_year=2021, end_year=max(2026, today.year), is_current=True
+    )
+    for year in range(2021, max(today.year, 2023) + 1):
+        opens = date(2021, 12, 20) if year == 2021 else date(year, 1, 10)
+        Session.objects.create(term=term, number=year - 2020, year=year, opens_on=opens if opens <= today else None)
+    return term
 
 
 def _members(rng, used, term, sectors, parties, bodies, towns, account) -> None:

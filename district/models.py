@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedTextField
+from core.models import BilingualNameMixin, BilingualShortNameMixin
 
 
 class Committee(models.Model):
@@ -62,7 +63,7 @@ class Session(models.Model):
         return _("%(term)s第%(n)s次会议（%(year)s）") % {"term": self.term, "n": self.number, "year": self.year}
 
 
-class Body(models.Model):
+class Body(BilingualNameMixin):
     """A body of the committee: the office, the research office and the special committees (委处)."""
 
     class Kind(models.TextChoices):
@@ -81,11 +82,8 @@ class Body(models.Model):
         verbose_name_plural = _("委处")
         ordering = ["order", "id"]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Sector(models.Model):
+class Sector(BilingualNameMixin):
     """A sector (界别) of members."""
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
@@ -96,11 +94,8 @@ class Sector(models.Model):
         verbose_name_plural = _("界别")
         ordering = ["order", "id"]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Party(models.Model):
+class Party(BilingualShortNameMixin):
     """A party or group: the CPC, the democratic parties, non-party figures, people's organisations."""
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
@@ -113,7 +108,7 @@ class Party(models.Model):
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        return self.display_short_name
 
 
 class Town(models.Model):

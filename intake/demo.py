@@ -22,6 +22,7 @@ from intake.models import (
 from intake.services import new_tracking_code
 
 # (code, name, department short name, sample matters) — livelihood areas of the seed (domain.md §0).
+# The English names English readers see are in CATEGORY_NAMES_EN.
 CATEGORIES = [
     ("education", "教育", "教育局", ["小区附近公办幼儿园学位紧张", "学校门口上下学接送拥堵", "课后托管服务收费不透明"]),
     ("culture", "文化", "文旅局", ["村文化活动中心长期闲置", "古厝保护修缮进度慢", "社区缺少老年人活动场地"]),
@@ -41,6 +42,20 @@ CATEGORIES = [
     ("urban", "城市管理", "城管局", ["小区周边占道经营", "路灯损坏多日未修", "建筑垃圾乱倒"]),
     ("market", "市场监管", "市场监管局", ["菜市场缺斤短两", "燃气公司储配站离居民区太近", "预付卡商家跑路"]),
 ]
+CATEGORY_NAMES_EN = {
+    "education": "Education",
+    "culture": "Culture",
+    "healthcare": "Health care",
+    "employment": "Employment",
+    "elderly": "Elderly care",
+    "social_security": "Social security",
+    "relocation": "Land acquisition and relocation",
+    "ecology": "Ecology and environment",
+    "grain": "Grain production",
+    "transport": "Transport",
+    "urban": "Urban management",
+    "market": "Market regulation",
+}
 CHANNEL_WEIGHTS = [
     (Channel.WEB, 30),
     (Channel.WECHAT, 25),
@@ -75,7 +90,14 @@ def load(ctx: dict) -> None:
     rng = random.Random(2023)
     departments = ctx.get("departments", {})
     categories = [
-        AppealCategory(code=code, name=name, department=departments.get(dept), order=i, description="")
+        AppealCategory(
+            code=code,
+            name=name,
+            name_en=CATEGORY_NAMES_EN.get(code, ""),
+            department=departments.get(dept),
+            order=i,
+            description="",
+        )
         for i, (code, name, dept, _m) in enumerate(CATEGORIES)
     ]
     AppealCategory.objects.bulk_create(categories)

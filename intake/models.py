@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedTextField
-from core.models import TimeStampedModel
+from core.models import BilingualNameMixin, TimeStampedModel
 
 
-class AppealCategory(models.Model):
+class AppealCategory(BilingualNameMixin):
     """A category of appeals (configurable list; the Open311 service list)."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
@@ -35,9 +35,6 @@ class AppealCategory(models.Model):
         verbose_name = _("诉求类别")
         verbose_name_plural = _("诉求类别")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Channel(models.TextChoices):

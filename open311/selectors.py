@@ -26,7 +26,9 @@ def service_by_code(code: str) -> AppealCategory | None:
 
 
 def service_record(category: AppealCategory) -> dict:
-    """One entry of services.json."""
+    """One entry of services.json. The service name is the category's name as the district keeps it
+    (not its English name): these endpoints take no locale parameter, so every client reads the same
+    service list whatever Accept-Language it sends."""
     return {
         "service_code": category.code,
         "service_name": category.name,

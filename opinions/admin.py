@@ -8,7 +8,7 @@ from opinions import models
 class AdoptionLevelAdmin(admin.ModelAdmin):
     """Adoption and instruction levels are a configurable list."""
 
-    list_display = ("code", "name", "order", "is_active")
+    list_display = ("code", "name", "name_en", "order", "is_active")
     list_editable = ("order", "is_active")
 
 

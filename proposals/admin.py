@@ -8,7 +8,7 @@ from proposals import models
 class ReplyClassAdmin(admin.ModelAdmin):
     """The district's reply classes (A/B/C by default) are edited here."""
 
-    list_display = ("code", "name", "needs_follow_up", "order", "is_active")
+    list_display = ("code", "name", "name_en", "needs_follow_up", "order", "is_active")
     list_editable = ("order", "is_active")
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ExtensionRequestBase, ExtensionState, TimeStampedModel, VersionedModel
+from core.models import BilingualNameMixin, ExtensionRequestBase, ExtensionState, TimeStampedModel, VersionedModel
 
 
 class Status(models.TextChoices):
@@ -116,7 +116,7 @@ class ContactMethod(models.TextChoices):
     LETTER = "letter", _("书面沟通")
 
 
-class ReplyClass(models.Model):
+class ReplyClass(BilingualNameMixin):
     """A reply class (答复类别): the district's own list, seeded with A/B/C (domain.md §2 (c))."""
 
     code = models.CharField(_("代码"), max_length=4, unique=True)
@@ -142,7 +142,7 @@ class ReplyClass(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return _("%(code)s类（%(name)s）") % {"code": self.code, "name": self.name}
+        return _("%(code)s类（%(name)s）") % {"code": self.code, "name": self.display_name}
 
 
 class Proposal(TimeStampedModel, VersionedModel):

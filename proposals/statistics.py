@@ -6,7 +6,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from district.models import Department
+from district.models import Department, Sector
 from proposals.models import (
     FILED_STATES,
     Kind,
@@ -88,12 +88,15 @@ def annual_statistics(year: int) -> dict:
     filed = year_qs.filter(status__in=FILED_STATES)
     kinds = dict(filed.values_list("kind").annotate(n=Count("id")))
     by_kind = [{"label": label, "count": kinds.get(value, 0)} for value, label in Kind.choices]
-    by_sector = list(
+    sector_counts = list(
         filed.filter(member__isnull=False)
-        .values("member__sector__name")
+        .values("member__sector")
         .annotate(count=Count("id"))
         .order_by("-count", "member__sector__name")
     )
+    sectors = Sector.objects.in_bulk([r["member__sector"] for r in sector_counts])
+    # The sector as the reader reads it (its English name for an English reader, when it has one).
+    by_sector = [{"name": str(sectors[r["member__sector"]]), "count": r["count"]} for r in sector_counts]
     return {
         "year": year,
         "totals": totals,

@@ -16,7 +16,7 @@ from topics.models import (
 class ConsultationFormatAdmin(admin.ModelAdmin):
     """The formats are district configuration: the office may rename, add or retire them here."""
 
-    list_display = ("name", "code", "short_name", "meeting_kind", "order", "is_active")
+    list_display = ("name", "name_en", "code", "short_name", "meeting_kind", "order", "is_active")
     list_editable = ("order", "is_active")
 
 

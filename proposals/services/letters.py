@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.documents import DocSpec, render_docx, render_pdf
+from core.i18n import record_language
 from proposals.models import Kind, Proposal, ProposalReply, Status
 
 # States in which the office has approved the reply of the current round and sent it to the proposers.
@@ -72,6 +73,13 @@ def addressees(proposal: Proposal) -> list[str]:
 
 
 def build_letter(reply: ProposalReply) -> DocSpec:
+    """The letter, worded in the district's language whatever language the acting user reads (it is the
+    record the proposers receive): the reply class and the proposer's sector or party print as named."""
+    with record_language():
+        return _letter(reply)
+
+
+def _letter(reply: ProposalReply) -> DocSpec:
     proposal = reply.proposal
     number = proposal.number or _("（未编号）")
     blocks = [

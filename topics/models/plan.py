@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.i18n import reads_english
 from core.models import TimeStampedModel, VersionedModel
 
 
@@ -172,8 +173,38 @@ class PlanVersion(models.Model):
     @property
     def shown_items(self) -> list[dict]:
         """The snapshot's items for display: the timing is worded in the reader's language (the stored
-        "timing" is in the language of whoever froze the version)."""
-        return [shown_item(i) for i in self.items]
+        "timing" is in the language of whoever froze the version), and an English reader reads the
+        format and the lead body by their English names where they have one."""
+        items = [shown_item(i) for i in self.items]
+        return _english_names(items) if reads_english() else items
+
+
+def _english_names(items: list[dict]) -> list[dict]:
+    """The snapshot keeps the district's names (the formal document prints them); for an English reader
+    each format (by its code) and lead body (by its name) reads as its English name when it has one."""
+    from district.models import Body
+    from topics.models.suggestions import ConsultationFormat
+
+    if not items:
+        return items
+    formats = dict(
+        ConsultationFormat.objects.filter(code__in={i.get("format_code") for i in items})
+        .exclude(name_en="")
+        .values_list("code", "name_en")
+    )
+    bodies = dict(
+        Body.objects.filter(name__in={i.get("lead_body") for i in items})
+        .exclude(name_en="")
+        .values_list("name", "name_en")
+    )
+    return [
+        {
+            **i,
+            "format": formats.get(i.get("format_code")) or i.get("format", ""),
+            "lead_body": bodies.get(i.get("lead_body")) or i.get("lead_body", ""),
+        }
+        for i in items
+    ]
 
 
 def shown_item(item: dict) -> dict:

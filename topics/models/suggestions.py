@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel, VersionedModel
+from core.models import BilingualShortNameMixin, TimeStampedModel, VersionedModel
 
 
-class ConsultationFormat(models.Model):
+class ConsultationFormat(BilingualShortNameMixin):
     """A consultation format of the plan (常委会会议重点协商, 委处对口协商, ...): configurable rows."""
 
     code = models.SlugField(_("代码"), max_length=30, unique=True)
@@ -27,9 +27,6 @@ class ConsultationFormat(models.Model):
         verbose_name = _("协商形式")
         verbose_name_plural = _("协商形式")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class RoundStatus(models.TextChoices):
