@@ -29,6 +29,13 @@ def _id_filter(label, **kwargs):
 class RoutingSuggestionSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True, default=None)
+    category_name_en = serializers.CharField(
+        source="category.name_en",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text=_("类别的英文名称（未设置时为空）"),
+    )
     department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True, default=None)
     handler_name = serializers.SerializerMethodField()
     model_version = serializers.IntegerField(source="model_version.number", read_only=True)
@@ -41,6 +48,7 @@ class RoutingSuggestionSerializer(serializers.ModelSerializer):
             "appeal",
             "category",
             "category_name",
+            "category_name_en",
             "category_confidence",
             "department",
             "department_name",

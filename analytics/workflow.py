@@ -2,9 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.predicates import is_office
+from accounts.predicates import is_cppcc_leader, is_office
 from analytics.models import DuplicateStatus, SuggestionStatus, TopicStatus
 from core.workflow import Action, Workflow, register
+
+# Office work: everyone who may open these records reads their notes.
+READS_NOTES = is_office | is_cppcc_leader
 
 ROUTING = register(
     Workflow(
@@ -34,6 +37,7 @@ ROUTING = register(
             ),
         ],
         visible="analytics.selectors.suggestions_visible_to",
+        reads_notes=READS_NOTES,
     )
 )
 
@@ -51,6 +55,7 @@ DUPLICATES = register(
                 DuplicateStatus.MERGED,
                 is_office,
                 guard="analytics.services.duplicates.check_merge",
+                offered="analytics.services.duplicates.merge_offered",
                 effect="analytics.services.duplicates.on_merge",
             ),
             Action(
@@ -71,6 +76,7 @@ DUPLICATES = register(
             ),
         ],
         visible="analytics.selectors.duplicates_visible_to",
+        reads_notes=READS_NOTES,
     )
 )
 
@@ -110,5 +116,6 @@ TOPICS = register(
             ),
         ],
         visible="analytics.selectors.topics_visible_to",
+        reads_notes=READS_NOTES,
     )
 )

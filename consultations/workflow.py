@@ -9,6 +9,7 @@ from consultations.predicates import (
     manages_group,
     manages_meeting,
     manages_task,
+    oversees_meetings,
     runs_research,
     works_on_report,
 )
@@ -50,6 +51,8 @@ GROUP_WORKFLOW = register(
         ],
         visible="consultations.selectors.groups_visible_to",
         inbox="consultations.selectors.group_inbox",
+        # The group's notes are its working material's: an invitee who has not accepted sees the steps.
+        reads_notes="consultations.selectors.reads_research_notes",
     )
 )
 
@@ -73,6 +76,7 @@ TASK_WORKFLOW = register(
         ],
         visible="consultations.selectors.tasks_visible_to",
         inbox="consultations.selectors.task_inbox",
+        reads_notes="consultations.selectors.reads_research_notes",
     )
 )
 
@@ -127,6 +131,7 @@ REPORT_WORKFLOW = register(
         holders="consultations.selectors.report_holders",
         visible="consultations.selectors.reports_visible_to",
         inbox="consultations.selectors.report_inbox",
+        reads_notes="consultations.selectors.reads_research_notes",
     )
 )
 
@@ -180,5 +185,10 @@ MEETING_WORKFLOW = register(
         visible="consultations.selectors.meetings_visible_to",
         holders="consultations.selectors.meeting_holders",
         inbox="consultations.selectors.meeting_inbox",
+        # The offices that convene meetings (or whoever created one) and those who oversee them read every
+        # note; the participants read the reasons they are told (a cancellation's); the research group
+        # whose meeting it is sees the steps.
+        reads_notes=oversees_meetings | manages_meeting,
+        addressee="consultations.selectors.is_meeting_participant",
     )
 )

@@ -100,6 +100,13 @@ class Workflow:
     inbox: Callable[[Any], models.QuerySet] | str | None = None
     # The URL name of the office list these records are kept in (the dashboard links a long queue there).
     list_url: str | None = None
+    # Who reads the notes of the audited timeline (`history_for`). Whoever may see an object sees each of
+    # its steps (who, when, from which state to which); the notes and attached files are the handling
+    # side's: reads_notes(user, obj) -> whether the user reads them all. Anyone else reads the notes of
+    # the steps they took and, when addressee(user, obj) (the person the workflow's notices are meant for:
+    # the proposer, the citizen), those of the steps whose note goes into the notice (`note_in_notice`).
+    reads_notes: Predicate | str | None = None
+    addressee: Predicate | str | None = None
     _by_name: dict[str, Action] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -166,14 +173,18 @@ def extension_actions(
     field: str,
     request_label,
     granted: str | None = None,
+    request_offered: str | None = None,
 ) -> list[Action]:
     """An extension request (延期申请) in `state` and its decision, as three actions named with `suffix`.
 
-    Asking and refusing keep the object in `state`; approving moves it to `granted` (default: `state`).
+    Asking and refusing keep the object in `state`; approving moves it to `granted` (default: `state`);
+    `request_offered` (user, obj) -> whether to offer the request now (the rule its guard refuses by).
     `services` is the module holding guard_request/on_request, guard_approve/on_approve and
     guard_decide/on_refuse; `field` is the deadline the asker proposes and the decider grants. The page
-    and the API offer them with their own form, and their effects tell the people concerned."""
-    own = {"own_form": True, "notify_holders": False}
+    and the API offer them with their own form, and their effects tell the people concerned: the reason
+    and the decision are the asker's and the decider's, not a message for the workflow's addressee (a
+    proposer is told the new deadline, not why the unit asked)."""
+    own = {"own_form": True, "notify_holders": False, "note_in_notice": False}
     return [
         Action(
             f"request_extension{suffix}",
@@ -185,6 +196,7 @@ def extension_actions(
             note_label=gettext_lazy("申请延期理由"),
             fields=(field,),
             guard=f"{services}.guard_request",
+            offered=request_offered,
             effect=f"{services}.on_request",
             style="outline-secondary",
             **own,
@@ -361,13 +373,42 @@ def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
             )
 
 
-def history_for(obj) -> list[dict]:
-    """The audited timeline of obj: workflow actions and field edits, oldest first."""
+def _note_reader(wf: Workflow | None, obj, viewer) -> Callable[[StatusChange], bool]:
+    """Whether viewer reads a step's note and attachments, by the workflow's `reads_notes` and `addressee`
+    (asked once, and only when a step has something to hide)."""
+    viewer_id = viewer.pk if getattr(viewer, "is_authenticated", False) else None
+    asked: dict[str, bool] = {}
+
+    def declared(name: str) -> bool:
+        if name not in asked:
+            predicate = getattr(wf, name) if wf is not None else None
+            asked[name] = predicate is not None and viewer is not None and check(predicate, viewer, obj)
+        return asked[name]
+
+    def reads(change: StatusChange) -> bool:
+        if viewer_id is not None and change.actor_id == viewer_id:
+            return True
+        if declared("reads_notes"):
+            return True
+        action = wf._by_name.get(change.action) if wf is not None else None
+        return action is not None and action.note_in_notice and declared("addressee")
+
+    return reads
+
+
+def history_for(obj, viewer) -> list[dict]:
+    """The audited timeline of obj as viewer may read it: workflow actions and field edits, oldest first.
+
+    Every step is listed; its note and attachments only for those the workflow lets read them
+    (`Workflow.reads_notes`, `Workflow.addressee`, the step's own actor)."""
     wf = _registry.get(obj._meta.label_lower)
+    reads_note = _note_reader(wf, obj, viewer)
     ct = ContentType.objects.get_for_model(obj)
     events: list[dict] = []
     changes = StatusChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor")
     for ch in changes.prefetch_related("attachments"):
+        attachments = [{"name": a.original_name, "token": a.token} for a in ch.attachments.all()]
+        shown = not (ch.note or attachments) or reads_note(ch)
         events.append(
             {
                 "kind": "transition",
@@ -379,8 +420,8 @@ def history_for(obj) -> list[dict]:
                 "from_label": wf.state_label(ch.from_state) if wf else ch.from_state,
                 "to_state": ch.to_state,
                 "to_label": wf.state_label(ch.to_state) if wf else ch.to_state,
-                "note": ch.note,
-                "attachments": [{"name": a.original_name, "token": a.token} for a in ch.attachments.all()],
+                "note": ch.note if shown else "",
+                "attachments": attachments if shown else [],
             }
         )
     history = getattr(obj, "history", None)

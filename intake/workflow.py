@@ -3,9 +3,10 @@ citizen may withdraw it until it is answered."""
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.predicates import is_cppcc_leader
 from core.workflow import Action, Workflow, register
 from intake.models import AppealStatus as S
-from intake.predicates import handles_appeal, handles_appeals_office, is_appeal_citizen
+from intake.predicates import handles_appeal, handles_appeals_office, is_appeal_citizen, recorded_appeal
 
 WORKFLOW = register(
     Workflow(
@@ -98,5 +99,11 @@ WORKFLOW = register(
         holders="intake.selectors.holders",
         visible="intake.selectors.appeals_visible_to",
         inbox="intake.selectors.inbox",
+        # Its handlers (the clerks, the members it was routed to, a department while its referral runs)
+        # and the CPPCC leaders read every note; the citizen, and whoever took it down for the citizen,
+        # the answers and outcomes they are told. The other offices and a department whose referral is
+        # over see the steps.
+        reads_notes=handles_appeal | is_cppcc_leader,
+        addressee=is_appeal_citizen | recorded_appeal,
     )
 )

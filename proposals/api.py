@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.workflow import RECORD_LIST_ACTION, HistoryEventSerializer, WorkflowViewSetMixin
+from core.api.workflow import WorkflowViewSetMixin
 from district.models import Body, Department, Member, Party, Sector
 from proposals import selectors, services
 from proposals.api_filters import ProposalFilter
@@ -217,14 +217,6 @@ class ProposalViewSet(
     def _detail(self, proposal, code=status.HTTP_200_OK):
         proposal = selectors.with_lists(selectors.proposals_visible_to(self.request.user)).get(pk=proposal.pk)
         return Response(ProposalDetailSerializer(proposal, context={"request": self.request}).data, status=code)
-
-    @extend_schema(responses=HistoryEventSerializer(many=True), summary=_("审计时间线"))
-    @action(detail=True, methods=["get"], url_path="history", **RECORD_LIST_ACTION)
-    def history(self, request, pk=None):
-        # The shared timeline, with only the notes the caller may read (as on the proposal's page).
-        proposal = self.get_object()
-        events = selectors.history_for_viewer(request.user, proposal)
-        return Response(HistoryEventSerializer(events, many=True).data)
 
     @extend_schema(request=ProposalCreateSerializer, responses={201: ProposalDetailSerializer})
     def create(self, request):

@@ -11,7 +11,7 @@ from accounts.predicates import (
     is_party_office,
     is_proposal_office,
 )
-from proposals.models import REPLYING_ROLES, UNIT_STATES
+from proposals.models import REPLYING_ROLES, UNIT_STATES, UnitRole
 
 # The assigning offices (交办): the proposal committee with the party, government and CPPCC offices.
 is_assigner = is_proposal_office | is_clerk | is_gov_office | is_party_office
@@ -51,6 +51,12 @@ def is_assigned_unit(user, proposal) -> bool:
     return bool(is_dept_liaison(user)) and _unit_assignment(user, proposal) is not None
 
 
+@rules.predicate
+def is_co_unit(user, proposal) -> bool:
+    """A liaison of a co-handling unit (会办) of this proposal."""
+    return bool(is_dept_liaison(user)) and _unit_assignment(user, proposal, roles=(UnitRole.CO,)) is not None
+
+
 def replies(assignment) -> bool:
     """The assignment is the lead unit's or a separate unit's."""
     return assignment is not None and assignment.role in REPLYING_ROLES
@@ -60,6 +66,22 @@ def replies(assignment) -> bool:
 def is_replying_unit(user, proposal) -> bool:
     """A liaison of the lead unit or of a separate unit: the units that write replies."""
     return bool(is_dept_liaison(user)) and _unit_assignment(user, proposal, roles=REPLYING_ROLES) is not None
+
+
+@rules.predicate
+def reads_all_notes(user, proposal) -> bool:
+    """The handling side, who read every note of the proposal's timeline (`Workflow.reads_notes`): the
+    office side (the proposal office, the clerks and admins, the CPPCC leaders) and the liaisons of the
+    units handling it (lead, co or separate)."""
+    if sees_all_proposals(user):
+        return True
+    department_id = getattr(user, "department_id", None)
+    return bool(
+        proposal is not None
+        and is_dept_liaison(user)
+        and department_id
+        and proposal.assignments.filter(department_id=department_id, is_active=True).exists()
+    )
 
 
 def assignment_of(user, proposal):

@@ -73,12 +73,26 @@ def _assigned_to(department_id) -> Exists:
     )
 
 
+def handled_by(department_id) -> Q:
+    """The proposals a unit has (its liaisons see them): assigned to it and handed over (交办). Units the
+    office has planned before the hand-over (确定承办单位) do not have the proposal yet."""
+    return Q(status__in=UNIT_STATES) & Q(_assigned_to(department_id))
+
+
 def _extension_pending() -> Q:
     """Proposals being handled whose unit waits for a decision on more time."""
     pending = ExtensionRequest.objects.filter(
         proposal=OuterRef("pk"), round=OuterRef("round"), state=ExtensionState.PENDING
     )
     return Q(Exists(pending), status__in=(S.IN_PROGRESS, S.REHANDLING))
+
+
+def _co_return_pending() -> Q:
+    """Proposals being handled whose co-unit waits for a decision on its request for adjustment."""
+    asking = ProposalAssignment.objects.filter(
+        proposal=OuterRef("pk"), role=UnitRole.CO, is_active=True, return_requested_at__isnull=False
+    )
+    return Q(Exists(asking), status=S.IN_PROGRESS)
 
 
 def proposals_visible_to(viewer) -> QuerySet[Proposal]:
@@ -93,7 +107,7 @@ def proposals_visible_to(viewer) -> QuerySet[Proposal]:
     if is_gov_office(viewer) or is_party_office(viewer) or is_member(viewer):
         q |= Q(status__in=FILED_STATES)
     if is_dept_liaison(viewer) and viewer.department_id:
-        q |= Q(status__in=UNIT_STATES) & Q(_assigned_to(viewer.department_id))
+        q |= handled_by(viewer.department_id)
     return _base().filter(q)
 
 
@@ -179,7 +193,7 @@ def inbox(user) -> QuerySet[Proposal]:
     if is_proposal_office(user):
         q |= Q(status__in=(S.SUBMITTED, S.PRE_REVIEWED, S.FILED, S.REVIEW, S.UNSATISFIED))
     if is_proposal_office(user) or is_clerk(user) or is_gov_office(user) or is_party_office(user):
-        q |= Q(status__in=(S.TO_ASSIGN, S.RETURN_REQUESTED)) | _extension_pending()
+        q |= Q(status__in=(S.TO_ASSIGN, S.RETURN_REQUESTED)) | _extension_pending() | _co_return_pending()
     if is_dept_liaison(user) and user.department_id:
         q |= Q(status__in=(S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING)) & Q(_assigned_to(user.department_id))
     return _base().filter(q).order_by("reply_due", "-created_at")
@@ -334,28 +348,21 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         "can_export": bool(sees_all_proposals(viewer)),
         # The extension-request form (a handling unit) and the decision form (the assigning offices).
         "pending_extension": pending_extension,
-        # Co-units answer through the lead unit's reply and its deadline: only replying units ask.
-        "can_request_extension": replies(unit) and handling and pending_extension is None and extension_open(proposal),
+        # As the workflow offers it: co-units answer through the lead unit's reply and its deadline, so only
+        # replying units ask, and only while a request could be granted (`services.extension.request_offered`).
+        "can_request_extension": handling and may_request_extension(viewer, proposal),
         "can_decide_extension": bool(is_assigner(viewer)) and pending_extension is not None,
         "extension_actions": extension_action_names(proposal) if handling else {},
         "extension_latest": latest_due(proposal) if handling else None,
     }
 
 
-def extension_open(proposal: Proposal) -> bool:
-    """Whether a unit could still be granted more time (what `extension.guard_request` checks beside the
-    date asked): the deadline has not passed (unless the district allows asking later), and the latest
-    date an extension may give lies after both today and the current deadline."""
-    from constance import config
+def may_request_extension(viewer, proposal: Proposal) -> bool:
+    """Whether the workflow offers the viewer the extension request of the proposal's handling state."""
+    from core.workflow import workflow_for
 
-    from proposals.services.handling import latest_due
-
-    today = timezone.localdate()
-    due = proposal.reply_due
-    if due and today > due and not config.PROPOSAL_EXTENSION_AFTER_DUE:
-        return False
-    latest = latest_due(proposal)
-    return latest > today and (due is None or latest > due)
+    action = workflow_for(proposal).action(extension_action_names(proposal)["request"])
+    return action.is_allowed(viewer, proposal) and action.is_offered(viewer, proposal)
 
 
 def units_initial(proposal: Proposal) -> dict:
@@ -470,44 +477,6 @@ def get_letter_for(viewer, pk: int, reply_id: int) -> ProposalReply:
         if reply.pk == reply_id:
             return reply
     raise Http404
-
-
-def reads_all_notes(viewer, proposal: Proposal) -> bool:
-    """Whether the viewer reads every note of the proposal's timeline: the office side (the proposal office,
-    the clerks and admins, the CPPCC leaders) and the liaisons of the units handling it."""
-    if sees_all_proposals(viewer):
-        return True
-    department_id = getattr(viewer, "department_id", None)
-    return bool(
-        is_dept_liaison(viewer)
-        and department_id
-        and proposal.assignments.filter(department_id=department_id, is_active=True).exists()
-    )
-
-
-def history_for_viewer(viewer, proposal: Proposal) -> list[dict]:
-    """The proposal's audit timeline as the viewer may read it.
-
-    Every step (who, when, from which state to which) is shown to whoever may see the proposal; the notes
-    and attachments of a step are the handling side's: the office side and the units involved read all of
-    them, the proposers those of steps whose note is meant for them (`Action.note_in_notice`), and the
-    others (members who are not proposers, the party and government offices) none."""
-    from core.workflow import history_for, workflow_for
-
-    events = history_for(proposal)
-    if reads_all_notes(viewer, proposal):
-        return events
-    actions = {a.name: a for a in workflow_for(proposal).actions}
-    proposer = viewer.pk in proposer_user_ids(proposal)
-    for event in events:
-        if event.get("kind") != "transition":
-            continue
-        action = actions.get(event.get("action"))
-        if proposer and action is not None and action.note_in_notice:
-            continue
-        event["note"] = ""
-        event["attachments"] = []
-    return events
 
 
 def reminders_for(viewer, proposal: Proposal) -> list:

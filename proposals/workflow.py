@@ -6,7 +6,15 @@ from accounts.predicates import is_proposal_office
 from core.workflow import Action, Workflow, register
 from core.workflow import extension_actions as core_extension_actions
 from proposals.models import Status
-from proposals.predicates import is_assigned_unit, is_assigner, is_author, is_proposer, is_replying_unit
+from proposals.predicates import (
+    is_assigned_unit,
+    is_assigner,
+    is_author,
+    is_co_unit,
+    is_proposer,
+    is_replying_unit,
+    reads_all_notes,
+)
 
 S = Status
 SERVICES = "proposals.services"
@@ -27,6 +35,7 @@ def extension_actions(state: str, suffix: str) -> list[Action]:
         decider=is_assigner,
         field="due",
         request_label=_("申请延期答复"),
+        request_offered=f"{EXT}.request_offered",
     )
 
 
@@ -226,6 +235,50 @@ WORKFLOW = register(
                 notify_holders=False,
                 style="outline-secondary",
             ),
+            # A co-unit may ask for adjustment within the same window after the hand-over as every unit
+            # (domain.md §2), also once the lead has acknowledged: the lead handles on, and the assigners
+            # relieve the co-unit or keep it (services.handling).
+            Action(
+                "request_co_return",
+                _("申请调整承办单位"),
+                (S.IN_PROGRESS,),
+                S.IN_PROGRESS,
+                is_co_unit,
+                note_required=True,
+                note_label=_("申请调整理由"),
+                guard=f"{SERVICES}.handling.guard_request_co_return",
+                offered=f"{SERVICES}.handling.request_co_return_offered",
+                effect=f"{SERVICES}.handling.on_request_co_return",
+                notify_holders=False,
+                style="outline-danger",
+            ),
+            Action(
+                "accept_co_return",
+                _("同意调整"),
+                (S.IN_PROGRESS,),
+                S.IN_PROGRESS,
+                is_assigner,
+                fields=("unit",),
+                guard=f"{SERVICES}.handling.guard_decide_co_return",
+                offered=f"{SERVICES}.handling.co_return_pending",
+                effect=f"{SERVICES}.handling.on_accept_co_return",
+                notify_holders=False,
+            ),
+            Action(
+                "refuse_co_return",
+                _("不同意调整"),
+                (S.IN_PROGRESS,),
+                S.IN_PROGRESS,
+                is_assigner,
+                note_required=True,
+                note_label=_("不同意调整的理由"),
+                fields=("unit",),
+                guard=f"{SERVICES}.handling.guard_decide_co_return",
+                offered=f"{SERVICES}.handling.co_return_pending",
+                effect=f"{SERVICES}.handling.on_refuse_co_return",
+                notify_holders=False,
+                style="outline-danger",
+            ),
             *(a for state, suffix in EXTENSION_SUFFIX.items() for a in extension_actions(state, suffix)),
             Action(
                 "send_reply",
@@ -312,6 +365,11 @@ WORKFLOW = register(
         watchers="proposals.selectors.watchers",
         visible="proposals.selectors.proposals_visible_to",
         inbox="proposals.selectors.inbox",
+        # The handling side reads every note; the proposers those of the steps they are told of (the
+        # office's reasons, the units' answers), not its working notes (`note_in_notice=False`). The other
+        # viewers (members who are not proposers, the party and government offices) read none.
+        reads_notes=reads_all_notes,
+        addressee=is_proposer,
     )
 )
 

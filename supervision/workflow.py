@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.predicates import is_cppcc_leader
 from core.workflow import Action, Workflow, register
 from core.workflow import extension_actions as core_extension_actions
 from supervision.choices import HANDLING_STATES, ReportStatus, TaskStatus
@@ -161,6 +162,10 @@ TASK_WORKFLOW = register(
         holders="supervision.selectors.task_holders",
         visible="supervision.selectors.tasks_visible_to",
         inbox="supervision.selectors.task_inbox",
+        # The notes (reminders, reassignment and extension requests and their answers, an unsatisfied
+        # rating's reasons) pass between the supervising offices and the lead department; the
+        # co-departments and the rater see the steps, and read the notes they wrote.
+        reads_notes="supervision.selectors.reads_task_notes",
     )
 )
 
@@ -193,5 +198,8 @@ REPORT_WORKFLOW = register(
         holders="supervision.selectors.report_holders",
         visible="supervision.selectors.reports_visible_to",
         inbox="supervision.selectors.report_inbox",
+        # The draft's return comments are between the research office that compiles the report and the
+        # CPPCC leaders who sign it; the offices it goes to see the steps.
+        reads_notes=is_report_compiler | is_cppcc_leader,
     )
 )

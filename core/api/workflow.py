@@ -106,8 +106,9 @@ class WorkflowViewSetMixin:
         obj = self.get_object()
         if not self.may_read_history(obj):
             raise NotFound
-        return Response(HistoryEventSerializer(history_for(obj), many=True).data)
+        return Response(HistoryEventSerializer(history_for(obj, request.user), many=True).data)
 
     def may_read_history(self, obj) -> bool:
-        """Whether the caller may read obj's audit trail (staff names, internal notes); a ViewSet narrows it."""
+        """Whether the caller may read obj's audit trail (staff names; the notes as `history_for` shows them
+        to the caller); a ViewSet narrows it."""
         return True

@@ -28,15 +28,17 @@ def workflow_panel(context, obj, show_history: bool = True):
         "actions": actions,
         "post_url": reverse("core:transition", args=[obj._meta.label_lower, obj.pk]),
         "next": page_path(request),
-        "history": history_for(obj) if show_history else [],
+        "history": history_for(obj, request.user) if show_history else [],
         "csrf_token": context.get("csrf_token"),
         **unsaved_input(request, offered=[a.name for a in actions]),
     }
 
 
-@register.inclusion_tag("core/_history.html")
-def history_timeline(obj):
-    return {"history": history_for(obj)}
+@register.inclusion_tag("core/_history.html", takes_context=True)
+def history_timeline(context, obj):
+    """The object's audited timeline, with the notes the viewer may read (`core.workflow.history_for`)."""
+    request = context.get("request")
+    return {"history": history_for(obj, getattr(request, "user", None))}
 
 
 @register.filter

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 
 from core.exceptions import ActionForbidden, NoteRequired, Refused, TransitionNotAllowed
@@ -114,7 +115,7 @@ def test_history_merges_transitions_and_field_edits(cast, memo):
     memo._history_user = cast.member
     memo.save()
     perform(memo, "submit", actor=cast.member, note="提交")
-    events = history_for(memo)
+    events = history_for(memo, cast.member)
     kinds = [e["kind"] for e in events]
     assert kinds == ["created", "edited", "transition"]
     assert events[1]["changes"][0]["field"] == "body"
@@ -125,7 +126,28 @@ def test_history_of_a_record_without_history_rows_shows_its_transitions(cast, me
     """Records loaded in bulk (imports, the demo) have no history rows: the page still shows its timeline."""
     perform(memo, "submit", actor=cast.member, note="提交")
     memo.history.all().delete()
-    assert [e["kind"] for e in history_for(memo)] == ["transition"]
+    assert [e["kind"] for e in history_for(memo, cast.member)] == ["transition"]
+
+
+def test_history_shows_every_step_and_each_note_to_whom_the_workflow_lets_read_it(cast, memo):
+    """The clerks (reads_notes) read every note; the owner (addressee) those told to him and his own;
+    another viewer, or nobody signed in, sees the steps without notes, a system step's included."""
+    from core.services import record_status_change
+
+    perform(memo, "submit", actor=cast.member, note="请审阅")
+    perform(memo, "return", actor=cast.clerk, note="请补充预算")
+    record_status_change(memo, "archive_copy", "returned", "returned", actor=None, note="系统备份")
+
+    def notes(viewer):
+        events = [e for e in history_for(memo, viewer) if e["kind"] == "transition"]
+        assert [e["action"] for e in events] == ["submit", "return", "archive_copy"]
+        return [e["note"] for e in events]
+
+    assert notes(cast.clerk) == ["请审阅", "请补充预算", "系统备份"]
+    # The system step is no action of the workflow: nobody is told of it, so its note is the clerks'.
+    assert notes(cast.member) == ["请审阅", "请补充预算", ""]
+    assert notes(cast.other_member) == ["", "", ""]
+    assert notes(AnonymousUser()) == ["", "", ""]
 
 
 @pytest.mark.parametrize("wf", all_workflows(), ids=lambda w: w.model)
@@ -134,6 +156,7 @@ def test_every_declared_workflow_is_complete(wf):
     assert set(table) == set(wf.states.values)
     assert wf.reachable() == set(wf.states.values), "every state must be reachable from the initial one"
     assert wf.visible is not None, "every workflow declares who may see its objects"
+    assert wf.reads_notes is not None, "every workflow declares who reads the notes of its timeline"
 
 
 def test_no_owner_predicate_lets_a_signed_out_user_through_on_an_unsaved_record(cast):
@@ -159,7 +182,7 @@ def test_history_shows_recorded_values_as_readers_know_them(django_assert_max_nu
     appeal.department = second
     appeal.save()
     with django_assert_max_num_queries(6):  # one read of the departments for both edits
-        edits = [c for e in history_for(appeal) if e["kind"] == "edited" for c in e["changes"]]
+        edits = [c for e in history_for(appeal, AnonymousUser()) if e["kind"] == "edited" for c in e["changes"]]
     shown = {(c["field"], c["old"], c["new"]) for c in edits}
     assert ("channel", str(Channel.WEB.label), str(Channel.PHONE.label)) in shown
     assert ("department", "—", "区教育局") in shown
@@ -221,11 +244,11 @@ def test_history_of_many_to_many_edits_costs_the_same_queries_however_long_the_t
 
     edit(edu)
     with CaptureQueriesContext(connection) as short:
-        history_for(task)
+        history_for(task, AnonymousUser())
     for departments in ((edu, hr), (hr,), (hr, fin), (fin,), (edu, fin)):
         edit(*departments)
     with django_assert_max_num_queries(len(short.captured_queries)):
-        events = history_for(task)
+        events = history_for(task, AnonymousUser())
     shown = [
         (c["old"], c["new"])
         for e in events

@@ -17,12 +17,14 @@ from core.exceptions import Refused
 from proposals.models import ExtensionRequest, ExtensionState, Proposal
 from proposals.predicates import assignment_of
 from proposals.selectors import _role_users, pending_extension_of
-from proposals.services.handling import EXTENSION_WORDING, check_extended_due, due_from
+from proposals.services.handling import EXTENSION_WORDING, check_extended_due, due_from, latest_due
 
 
-def guard_request(proposal: Proposal, *, data, **kwargs) -> None:
-    """One request at a time, before the deadline (unless the district allows later), within the limit."""
-    due = due_from(data)
+def check_request_open(proposal: Proposal) -> None:
+    """Whether a unit may ask for more time now, whatever date it asks: no request waits for a decision,
+    the deadline has not passed (unless the district allows asking later), and a later date is left to
+    grant (the latest an extension may give lies after today and after the current deadline). The one
+    rule for offering the request (`request_offered`) and for refusing it (`guard_request`)."""
     pending = pending_extension_of(proposal)
     if pending is not None:
         raise Refused(
@@ -30,6 +32,27 @@ def guard_request(proposal: Proposal, *, data, **kwargs) -> None:
             % {"unit": pending.department, "d": pending.requested_due.isoformat()}
         )
     check_extension_in_time(proposal.reply_due, allowed=config.PROPOSAL_EXTENSION_AFTER_DUE, wording=EXTENSION_WORDING)
+    latest, due = latest_due(proposal), proposal.reply_due
+    if latest <= timezone.localdate() or (due is not None and latest <= due):
+        raise Refused(
+            _("答复期限已不能再延（最晚为交办后%(n)s天，即%(d)s）；请尽快答复。")
+            % {"n": int(config.PROPOSAL_REPLY_MAX_DAYS), "d": latest.isoformat()}
+        )
+
+
+def request_offered(user, proposal: Proposal) -> bool:
+    """Offer 申请延期答复 (on the page and in the API's transitions) only when `check_request_open` lets it."""
+    try:
+        check_request_open(proposal)
+    except Refused:
+        return False
+    return True
+
+
+def guard_request(proposal: Proposal, *, data, **kwargs) -> None:
+    """One request at a time, before the deadline (unless the district allows later), within the limit."""
+    check_request_open(proposal)
+    due = due_from(data)
     check_extension_future(due, wording=EXTENSION_WORDING)
     check_extended_due(proposal, due)
 

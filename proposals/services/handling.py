@@ -13,6 +13,7 @@ from accounts.roles import Role
 from core.deadlines import ExtensionWording, check_extension_due, check_extension_future
 from core.exceptions import ActionForbidden, Refused
 from core.http import as_int
+from core.i18n import record_language
 from core.validators import PHONE, PHONE_MESSAGE
 from district.models import Department
 from proposals.models import (
@@ -258,6 +259,93 @@ def on_waive_co_opinion(proposal: Proposal, *, actor, note, data, **kwargs) -> N
     )
 
 
+# A co-unit's request for adjustment (申请调整) while the lead handles the proposal: every unit may return a
+# misassigned proposal within the window after the hand-over (domain.md §2), and a co-unit does not
+# acknowledge, so the lead's acknowledgement must not end its window. The proposal stays 办理中; the
+# assigners decide on the co-unit alone, as remove_co_unit does.
+
+
+def request_co_return_offered(user, proposal: Proposal) -> bool:
+    """Offer a co-unit 申请调整承办单位 while the return window is open and its request is not pending."""
+    row = assignment_of(user, proposal)
+    return return_window_open(proposal) and row is not None and row.return_requested_at is None
+
+
+def guard_request_co_return(proposal: Proposal, *, actor, **kwargs) -> None:
+    guard_request_return(proposal, actor=actor)
+    if assignment_of(actor, proposal).return_requested_at is not None:
+        raise Refused(_("本单位已申请调整承办单位，正在等待提案委员会决定。"))
+
+
+def on_request_co_return(proposal: Proposal, *, actor, note, **kwargs) -> None:
+    """Record the request on the co-unit's row and tell the proposal office, who decide it."""
+    from notifications.services import notify
+    from proposals.selectors import _role_users
+
+    on_request_return(proposal, actor=actor, note=note)
+    row = assignment_of(actor, proposal)
+    notify(
+        recipients=_role_users(Role.PROPOSAL_OFFICE),
+        event_key=f"proposal:{proposal.pk}:co_return:{row.pk}:{timezone.now().timestamp():.0f}",
+        title=gettext_lazy("%(unit)s申请调整承办单位（会办）：%(title)s"),
+        body=note,
+        params={"unit": row.department, "title": proposal.title[:60]},
+        target=proposal,
+    )
+
+
+def co_return_pending(user, proposal: Proposal) -> bool:
+    """Whether a co-unit's request for adjustment waits for the assigners' decision."""
+    return active_co_units(proposal).filter(return_requested_at__isnull=False).exists()
+
+
+def _asking_co_unit(proposal: Proposal, data: dict) -> ProposalAssignment:
+    """The active co-unit chosen in data["unit"] whose request for adjustment is pending."""
+    department_id = as_int((data or {}).get("unit"))
+    rows = active_co_units(proposal).filter(return_requested_at__isnull=False)
+    row = rows.filter(department_id=department_id).first() if department_id is not None else None
+    if row is None:
+        msg = _("请选择申请调整的会办单位。")
+        raise Refused(msg, fields={"unit": [msg]})
+    return row
+
+
+def guard_decide_co_return(proposal: Proposal, *, data, **kwargs) -> None:
+    _asking_co_unit(proposal, data)
+
+
+def on_accept_co_return(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
+    """The co-unit leaves (its row stays on record as inactive) and the lead no longer waits for it."""
+    row = _asking_co_unit(proposal, data)
+    row.is_active = False
+    row._history_user = actor
+    row.save(update_fields=["is_active", "updated_at"])
+    _tell_units(
+        proposal,
+        row,
+        event="co_return_accepted",
+        title=gettext_lazy("提案委员会同意%(unit)s调整，不再会办：%(title)s"),
+        note=note,
+        removed=True,
+    )
+
+
+def on_refuse_co_return(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
+    """The co-unit stays and sends its opinion to the lead; its reason stays on record."""
+    row = _asking_co_unit(proposal, data)
+    row.return_requested_at = None
+    row._history_user = actor
+    row.save(update_fields=["return_requested_at", "updated_at"])
+    _tell_units(
+        proposal,
+        row,
+        event="co_return_refused",
+        title=gettext_lazy("提案委员会不同意%(unit)s调整，请继续会办：%(title)s"),
+        note=note,
+        removed=False,
+    )
+
+
 def on_acknowledge(proposal: Proposal, *, actor, **kwargs) -> None:
     row = assignment_of(actor, proposal)
     if row is not None:
@@ -341,13 +429,15 @@ def record_contact(
         raise Refused(_("请填写沟通情况。"), fields={"summary": [_("请填写沟通情况。")]})
     if contacted_on > timezone.localdate():
         raise Refused(_("沟通日期不能晚于今天。"), fields={"contacted_on": [_("沟通日期不能晚于今天。")]})
+    with record_language():  # stored: a collective proposer's sector or party as the district names it
+        default_name = proposal.proposer_label
     contact = ProposalContact(
         proposal=proposal,
         department=row.department,
         round=proposal.round,
         method=method,
         contacted_on=contacted_on,
-        proposer_name=(proposer_name or "").strip()[:60] or proposal.proposer_label,
+        proposer_name=(proposer_name or "").strip()[:60] or default_name,
         summary=summary.strip(),
         recorded_by=actor,
     )

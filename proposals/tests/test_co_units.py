@@ -115,3 +115,82 @@ def test_the_page_offers_both_with_the_co_unit_to_choose_and_says_the_opinion_wa
     assert response.status_code == 302
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert 'data-testid="opinion-waived"' in page and 'data-action="waive_co_opinion"' not in page
+
+
+# A co-unit's request for adjustment (申请调整) while the lead handles the proposal: the same window after the
+# hand-over as every unit's (domain.md §2), which the lead's acknowledgement does not end.
+
+
+def ask_co_return(cast, proposal, note="该事项与本单位职责无关"):
+    return perform(proposal, "request_co_return", actor=cast.other_liaison, note=note)
+
+
+def test_a_co_unit_asks_within_the_window_and_the_office_relieves_it(cast):
+    proposal = in_progress(cast, co=cast.other_liaison)
+    assert "request_co_return" in offered(cast.other_liaison, proposal)
+    assert "request_co_return" not in offered(cast.liaison, proposal)  # the lead acknowledged: it handles
+    ask_co_return(cast, proposal)
+    row = proposal.assignments.get(department=cast.other_liaison.department)
+    assert row.is_active and row.return_reason == "该事项与本单位职责无关" and row.return_requested_at
+    assert Notification.objects.filter(recipient=cast.proposal, event_key__contains=":co_return:").exists()
+    assert "request_co_return" not in offered(cast.other_liaison, proposal)  # one request at a time
+    assert {"accept_co_return", "refuse_co_return"} <= offered(cast.gov_office, proposal)
+    from proposals.selectors import inbox
+
+    assert inbox(cast.proposal).filter(pk=proposal.pk).exists()
+    perform(proposal, "accept_co_return", actor=cast.gov_office, data=co_data(cast))
+    proposal.refresh_from_db()
+    row.refresh_from_db()
+    assert proposal.status == Status.IN_PROGRESS and row.is_active is False
+    assert Notification.objects.filter(recipient=cast.liaison, event_key__contains=":co_return_accepted:").exists()
+    contact(cast, proposal)
+    reply(cast, proposal)  # the lead no longer waits for the relieved co-unit's opinion
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REVIEW
+
+
+def test_the_office_may_keep_the_co_unit_with_a_reason(cast):
+    proposal = in_progress(cast, co=cast.other_liaison)
+    ask_co_return(cast, proposal)
+    with pytest.raises(NoteRequired):
+        perform(proposal, "refuse_co_return", actor=cast.proposal, data=co_data(cast))
+    perform(proposal, "refuse_co_return", actor=cast.proposal, note="该事项涉及本单位职能，请配合", data=co_data(cast))
+    row = proposal.assignments.get(department=cast.other_liaison.department)
+    assert row.is_active and row.return_requested_at is None and row.return_reason
+    note = Notification.objects.get(recipient=cast.other_liaison, event_key__contains=":co_return_refused:")
+    assert "请配合" in note.body
+    assert not ({"accept_co_return", "refuse_co_return"} & offered(cast.proposal, proposal))
+    with pytest.raises(Refused, match="请选择申请调整的会办单位"):
+        perform(proposal, "accept_co_return", actor=cast.proposal, data=co_data(cast))
+
+
+def test_the_co_units_window_closes_as_the_lead_units_does(cast):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    proposal = in_progress(cast, co=cast.other_liaison)
+    with time_machine.travel(timezone.now() + timedelta(days=18)):
+        assert "request_co_return" not in offered(cast.other_liaison, proposal)
+        with pytest.raises(Refused, match="不能再申请调整承办单位"):
+            ask_co_return(cast, proposal)
+    for user in (cast.liaison, cast.member, cast.proposal):
+        with pytest.raises(ActionForbidden):
+            perform(proposal, "request_co_return", actor=user, note="x")
+
+
+def test_the_page_offers_the_co_units_request_and_the_offices_decision(client, cast):
+    proposal = in_progress(cast, co=cast.other_liaison)
+    client.force_login(cast.other_liaison)
+    assert 'data-action="request_co_return"' in client.get(proposal.get_absolute_url()).content.decode()
+    response = client.post(
+        reverse("core:transition", args=["proposals.proposal", proposal.pk]),
+        {"action": "request_co_return", "note": "不属本单位职责"},
+    )
+    assert response.status_code == 302
+    client.force_login(cast.proposal)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'data-testid="return-pending"' in page
+    assert 'data-action="accept_co_return"' in page and 'data-action="refuse_co_return"' in page
+    assert f'<option value="{cast.other_liaison.department_id}"' in page

@@ -42,6 +42,32 @@ def decide(proposal, actor, action, note="", due=None, day=START + dt.timedelta(
 # Requests
 
 
+@pytest.mark.parametrize("situation", ["open", "pending", "past_due", "past_due_allowed", "at_latest"])
+def test_the_request_is_offered_exactly_when_it_would_be_taken(handling, cast, api_client, situation):
+    """The page's form, the API's transitions and the action itself follow one rule
+    (`services.extension.check_request_open`): never offered only to be refused, nor refused unoffered."""
+    from proposals.selectors import viewer_flags
+
+    day = DUE + dt.timedelta(days=1) if situation.startswith("past_due") else START + dt.timedelta(days=10)
+    if situation == "pending":
+        ask(handling, cast.liaison)
+    if situation == "at_latest":
+        Proposal.objects.filter(pk=handling.pk).update(reply_due=LATEST)
+        handling.refresh_from_db()
+    api_client.force_authenticate(cast.liaison)
+    with override_config(PROPOSAL_EXTENSION_AFTER_DUE=situation == "past_due_allowed"), at(day):
+        on_page = viewer_flags(cast.liaison, handling)["can_request_extension"]
+        listed = api_client.get(f"/api/v1/proposals/{handling.pk}/transitions/").json()
+        in_api = "request_extension" in {a["action"] for a in listed}
+        try:
+            perform(handling, "request_extension", actor=cast.liaison, note="申请延期", data={"due": str(LATEST)})
+            taken = True
+        except Refused:
+            taken = False
+    assert on_page == in_api == taken
+    assert taken == (situation in ("open", "past_due_allowed"))
+
+
 def test_the_handling_unit_asks_and_the_office_is_told(handling, cast):
     ask(handling, cast.liaison)
     request = ExtensionRequest.objects.get()
@@ -195,7 +221,7 @@ def test_every_step_is_on_the_timeline_with_who_and_why(handling, cast):
     ]
     assert "需跨部门协调" in changes[0].note and str(DUE + dt.timedelta(days=30)) in changes[0].note
     assert "同意延期一个月" in changes[1].note and "延至" in changes[1].note
-    labels = [e.get("action_label") for e in history_for(handling)]
+    labels = [e.get("action_label") for e in history_for(handling, cast.proposal)]
     assert "申请延期答复" in labels and "同意延期" in labels
     assert ExtensionRequest.history.count() == 2  # created, then decided
 
@@ -364,8 +390,8 @@ def test_list_and_detail_query_counts_do_not_grow_with_requests(client, cast, dj
 def test_api_offers_the_request_to_the_unit_with_the_same_checks(client, cast, handling):
     url = f"/api/v1/proposals/{handling.pk}/transitions/"
     login(client, cast.liaison)
-    assert "request_extension" in [a["action"] for a in client.get(url).json()]
     with at(START + dt.timedelta(days=10)):
+        assert "request_extension" in [a["action"] for a in client.get(url).json()]
         body = {"action": "request_extension", "note": "需协调", "data": {"due": str(LATEST + dt.timedelta(days=1))}}
         response = client.post(url, body, content_type="application/json")
     assert response.status_code == 400 and "180" in response.json()["error"]["message"]

@@ -80,41 +80,6 @@ def test_the_scenarios_cover_hidden_and_shown_replies(cast):
     }
 
 
-# The audit timeline's notes (`history_for_viewer`): steps for every viewer, notes for the handling side.
-
-UNIT_NOTE = "内部意见：答复敷衍，需重写。"
-OFFICE_NOTE = "内部审核意见：该局答复质量偏低。"
-
-
-def _reviewed_with_notes(cast) -> Proposal:
-    """Returned once by the office (a note the units and proposers are told), then approved with an
-    internal note (`note_in_notice=False`)."""
-    proposal = _reply(cast, in_progress(cast))
-    perform(proposal, "return_reply", actor=cast.proposal, note=UNIT_NOTE)
-    reply_class = ReplyClass.objects.get(code="A")
-    services.submit_reply(proposal=proposal, actor=cast.liaison, reply_class=reply_class, body="重写", signed_by="局长")
-    proposal.refresh_from_db()
-    return perform(proposal, "approve_reply", actor=cast.proposal, note=OFFICE_NOTE)
-
-
-def _notes(viewer, proposal) -> set[str]:
-    from proposals.selectors import history_for_viewer
-
-    events = [e for e in history_for_viewer(viewer, proposal) if e["kind"] == "transition"]
-    assert {"return_reply", "approve_reply"} <= {e["action"] for e in events}
-    return {e["note"] for e in events if e["note"]}
-
-
-def test_the_timeline_shows_every_step_and_the_notes_only_to_the_handling_side(cast):
-    proposal = _reviewed_with_notes(cast)
-    for insider in (cast.proposal, cast.clerk, cast.admin, cast.liaison):
-        assert {UNIT_NOTE, OFFICE_NOTE} <= _notes(insider, proposal), insider
-    # The proposer reads the notes meant for him, not the office's working note on the reply.
-    assert UNIT_NOTE in _notes(cast.member, proposal) and OFFICE_NOTE not in _notes(cast.member, proposal)
-    for outsider in (cast.other_member, cast.standing, cast.gov_office, cast.party_office):
-        assert _notes(outsider, proposal) == set(), outsider
-
-
 # Co-signers, the 我的提案 filter and the proposer search.
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.exports import file_response
 from core.forms import submit
 from core.unsaved import unsaved_extension, unsaved_input
-from core.workflow import perform, workflow_for
+from core.workflow import history_for, perform, workflow_for
 from proposals import selectors, services
 from proposals.forms import (
     ContactForm,
@@ -64,8 +64,8 @@ def _render(request, proposal, status=200, **forms):
         "merge_candidates": selectors.merge_candidates(proposal) if any(a.name == "merge" for a in actions) else [],
         "letter_ids": {r.pk for r in selectors.letters_for(request.user, proposal)},
         "reminders": selectors.reminders_for(request.user, proposal),
-        # The audit timeline with the notes the viewer may read (`selectors.history_for_viewer`).
-        "history": selectors.history_for_viewer(request.user, proposal),
+        # The audit timeline with the notes the viewer may read (`Workflow.reads_notes`).
+        "history": history_for(proposal, request.user),
         # What the viewer typed into an action's note before core:transition refused it.
         **unsaved_input(request, offered=[a.name for a in actions if not a.own_form]),
         "unsaved_extension": unsaved_ext,

@@ -290,7 +290,7 @@ def test_every_step_is_on_the_timeline_and_in_the_requests_history(handling, cas
     ]
     assert "需等待市级文件" in changes[0].note and str(ASKED) in changes[0].note
     assert "同意延期一个月" in changes[1].note and f"由{DUE}延至{ASKED}" in changes[1].note
-    events = history_for(handling)
+    events = history_for(handling, cast.gov_office)
     labels = [e.get("action_label") for e in events]
     assert "申请延期" in labels and "同意延期" in labels
     assert any(c["field"] == "due_date" for e in events for c in e.get("changes", ()))  # the edit, by whom

@@ -4,7 +4,8 @@ Domain (domain.md §2, docs/proposals.md): the member (M) writes, invites co-sig
 proposal; the proposal office (PO) pre-reviews and decides on filing; the assigning offices (AO: the
 CPPCC office, the party and government offices, with the proposal committee) set the units, hand the
 proposal over, decide a unit's request to return it and approve extensions; the lead unit (L)
-acknowledges, may ask to be relieved of a misassigned proposal and replies; the office reviews the
+acknowledges, may ask to be relieved of a misassigned proposal and replies (a co-unit may ask to be relieved
+within the same window, also once the lead has acknowledged); the office reviews the
 reply; the proposers rate it, and the office sends an unsatisfactory one back for re-handling or
 closes the file. Nobody acts on a rejected, converted, merged or closed proposal.
 
@@ -63,6 +64,10 @@ PROPOSAL_MATRIX = {
         "refuse_extension": ASSIGNERS,
         "remove_co_unit": ASSIGNERS,
         "waive_co_opinion": ASSIGNERS,
+        # A co-unit's request for adjustment within the window after the hand-over (the co-unit asks:
+        # test_a_co_unit_countersigns_but_does_not_reply); the assigners decide it, as the lead's.
+        "accept_co_return": ASSIGNERS,
+        "refuse_co_return": ASSIGNERS,
     },
     "review": {"approve_reply": PROPOSAL_OFFICE, "return_reply": PROPOSAL_OFFICE},
     # The proposer's rating concludes it (fired by the rating service), or the office closes the file
@@ -215,10 +220,11 @@ def test_a_confirmed_cosigner_rates_the_reply_too(cast):
 @pytest.mark.parametrize(
     ("state", "want"),
     [
-        # A co-unit may ask to be relieved of a misassigned proposal, but the lead acknowledges and replies.
+        # A co-unit may ask to be relieved of a misassigned proposal, but the lead acknowledges and replies;
+        # it may still ask once the lead has acknowledged (within the same window after the hand-over).
         # Nor does it ask for more time: it has no deadline of its own, its opinion goes to the lead unit.
         ("assigned", {"request_return"}),
-        ("in_progress", set()),
+        ("in_progress", {"request_co_return"}),
         ("rehandling", set()),
     ],
 )

@@ -67,5 +67,7 @@ WORKFLOW = register(
         holders=holders,
         visible=visible,
         inbox=inbox,
+        reads_notes=is_clerk,
+        addressee=is_owner,
     )
 )
