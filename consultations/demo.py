@@ -1,17 +1,22 @@
 """Demo: the 2022 standing-committee key topic 落实教育"双减"政策, from research group to agreed outcomes.
 
-Everything here is demo data: schools and people other than the seed's named ones are fictional.
+Everything here is demo data: schools and people other than the seed's named ones are fictional. The
+story runs through the real services, then its steps get the days of 2022 they were taken on
+(`core.demo_runner.StoryClock`): the minutes, say, are dated a week after the meeting, not the day the
+demo loaded.
 """
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import User
 from consultations import services
 from consultations.models import Meeting, MeetingKind, ParticipantRole, SpeechKind
+from core.demo_runner import StoryClock
 from core.workflow import perform
 from district.models import Body, Department, Expert, Member
 
@@ -64,8 +69,12 @@ def shuangjian_meeting(ctx: dict) -> Meeting:
     clerk, research, chair = users["clerk"], users["research"], users["chair"]
     depts = {d.short_name: d for d in Department.objects.all()}
     body = Body.objects.filter(name="教科卫体委员会").first()
-    group = _research(ctx, clerk=clerk, research=research, chair=chair, expert_user=users["expert"], body=body)
-    _consultation(group, clerk=clerk, chair=chair, depts=depts)
+    clock = StoryClock()
+    group = _research(
+        ctx, clerk=clerk, research=research, chair=chair, expert_user=users["expert"], body=body, clock=clock
+    )
+    _consultation(group, clerk=clerk, chair=chair, depts=depts, clock=clock)
+    clock.settle()
     ctx.update(context())
     return ctx["shuangjian_meeting"]
 
@@ -84,6 +93,9 @@ def _plenary(clerk) -> None:
     from consultations.models import Attendance, MeetingParticipant, MeetingStatus
 
     tz = ZoneInfo("Asia/Shanghai")
+    # Each meeting was entered ahead of it (its record and history begin then), not when the demo loaded.
+    clock = StoryClock()
+    clock.at(datetime(2021, 12, 27, 10, tzinfo=tz))
     meeting = Meeting.objects.create(
         kind=MeetingKind.PLENARY,
         title="政协厦门市同安区第十四届委员会第二次会议（演示）",
@@ -112,10 +124,11 @@ def _plenary(clerk) -> None:
             )
         )
     MeetingParticipant.objects.bulk_create(rows)
-    _committee_activities(clerk, rng)
+    _committee_activities(clerk, rng, clock)
+    clock.settle()
 
 
-def _committee_activities(clerk, rng) -> None:
+def _committee_activities(clerk, rng, clock) -> None:
     """Each special committee's 2022 activities (study, inspection, sector meetings) with its members."""
     from consultations.models import Attendance, MeetingParticipant, MeetingStatus
 
@@ -126,6 +139,7 @@ def _committee_activities(clerk, rng) -> None:
         members = list(Member.objects.filter(is_active=True, body=body))
         for month, title in enumerate(titles, start=3):
             when = datetime(2022, month + 2, 15, 14, tzinfo=tz)
+            clock.at(when - timedelta(days=10))
             meeting = Meeting.objects.create(
                 kind=MeetingKind.OTHER,
                 title=f"{body.name}{title}（演示）",
@@ -152,8 +166,10 @@ def _committee_activities(clerk, rng) -> None:
     MeetingParticipant.objects.bulk_create(rows)
 
 
-def _research(ctx, *, clerk, research, chair, expert_user, body):
+def _research(ctx, *, clerk, research, chair, expert_user, body, clock):
     plan_item = _plan_item(ctx)
+    # The plan was published on 1 March 2022 (topics demo); the group formed at the end of March.
+    clock.at(_at(3, 28, 10))
     group = services.create_research_group(
         title=str(getattr(plan_item, "title", "") or TOPIC),
         year=2022,
@@ -173,24 +189,31 @@ def _research(ctx, *, clerk, research, chair, expert_user, body):
     education += list(with_account.exclude(pk__in=[m.pk for m in education])[: 2 - len(education)])
     standing = Member.objects.get(user__username="standing")
     rows = []
-    for member in [standing, *education]:
+    for i, member in enumerate([standing, *education]):
+        clock.at(_at(3, 29, 9 + i))
         row = services.invite_to_group(group=group, actor=research, member=member)
+        clock.at(_at(3, 30, 9 + i))
         rows.append(services.respond_to_group_invitation(membership=row, actor=member.user, accept=True))
     decliner = with_account.exclude(pk__in=[m.pk for m in education]).first()
     if decliner is not None:
+        clock.at(_at(3, 29, 15))
         row = services.invite_to_group(group=group, actor=research, member=decliner)
+        clock.at(_at(3, 31, 10))
         services.respond_to_group_invitation(
             membership=row, actor=decliner.user, accept=False, reason="同期参加医院等级评审，无法保证调研时间"
         )
     expert = Expert.objects.get(user=expert_user)
+    clock.at(_at(3, 29, 16))
     row = services.invite_to_group(group=group, actor=research, expert=expert)
+    clock.at(_at(3, 31, 15))
     rows.append(services.respond_to_group_invitation(membership=row, actor=expert_user, accept=True))
+    clock.at(_at(4, 6, 9))
     perform(group, "start_research", actor=research, note="课题组组建完成，启动调研。")
-    _work(group, rows=rows, research=research, chair=chair, expert_user=expert_user)
+    _work(group, rows=rows, research=research, chair=chair, expert_user=expert_user, clock=clock)
     return group
 
 
-def _work(group, *, rows, research, chair, expert_user):
+def _work(group, *, rows, research, chair, expert_user, clock):
     lead_row = group.memberships.get(role="lead")
     team = [lead_row, *rows]
     visits = [
@@ -220,6 +243,7 @@ def _work(group, *, rows, research, chair, expert_user):
         ),
     ]
     for i, (day, place, met, notes, colour) in enumerate(visits):
+        clock.at(datetime(day.year, day.month, day.day, 17, tzinfo=TZ))  # written up the evening after
         services.add_field_visit(
             group=group,
             actor=research,
@@ -236,15 +260,18 @@ def _work(group, *, rows, research, chair, expert_user):
         "二、省市贯彻落实文件要点（演示摘编）\n".encode(),
         content_type="text/plain",
     )
+    clock.at(_at(4, 8, 10))
     services.share_material(group=group, actor=research, title="双减政策文件摘编", upload=material)
     for title, who, due in [
         ("汇总全区中小学课后服务参与率和经费数据", rows[1], date(2022, 5, 6)),
         ("梳理校外培训机构压减和执法数据", rows[0], date(2022, 5, 13)),
         ("起草报告中“教师队伍保障”部分", rows[-1], date(2022, 5, 20)),
     ]:
+        clock.at(_at(4, 15, 10))
         task = services.add_research_task(group=group, actor=chair, title=title, assignee=who, due_date=due)
+        clock.at(datetime(due.year, due.month, due.day, 16, tzinfo=TZ) - timedelta(days=1))  # a day early
         perform(task, "complete", actor=research)
-    _report(group, research=research, chair=chair, expert_user=expert_user)
+    _report(group, research=research, chair=chair, expert_user=expert_user, clock=clock)
 
 
 REPORT_V1 = """一、基本情况
@@ -274,12 +301,14 @@ REPORT_V3 = REPORT_V2.replace(
 )
 
 
-def _report(group, *, research, chair, expert_user):
+def _report(group, *, research, chair, expert_user, clock):
     report = group.report
+    clock.at(_at(5, 16, 10))
     services.save_report_draft(
         report=report, actor=research, title=report.title, body=REPORT_V1, expected_version=1, note="报告提纲"
     )
     report.refresh_from_db()
+    clock.at(_at(5, 23, 10))
     services.save_report_draft(
         report=report,
         actor=expert_user,
@@ -289,13 +318,16 @@ def _report(group, *, research, chair, expert_user):
         note="补充调研数据和问题分析",
     )
     report.refresh_from_db()
+    clock.at(_at(5, 24, 10))
     mandatory = services.comment_on_report(
         report=report, actor=research, body="经费和教师保障部分过于笼统，请分列具体建议并明确责任部门。", mandatory=True
     )
     advisory = services.comment_on_report(
         report=report, actor=expert_user, body="建议补充作业管理方面的建议，与督导评估挂钩。"
     )
+    clock.at(_at(5, 25, 9))
     perform(report, "submit_review", actor=expert_user, note="第二稿请组长审阅。")
+    clock.at(_at(5, 27, 10))
     services.save_report_draft(
         report=report,
         actor=research,
@@ -304,10 +336,14 @@ def _report(group, *, research, chair, expert_user):
         expected_version=report.version,
         note="按意见分列经费、教师、作业三条建议",
     )
+    clock.at(_at(5, 27, 16))
     services.resolve_comment(comment=mandatory, actor=chair, resolution="已分列为第3、4条建议，并明确责任部门。")
     services.resolve_comment(comment=advisory, actor=chair, resolution="已增加第5条建议。")
+    clock.at(_at(5, 30, 10))
     perform(report, "finalise", actor=chair, note="同意定稿，提交常委会专题协商。")
+    clock.at(_at(5, 31, 10))
     perform(report, "adopt", actor=research, note="作为常委会专题协商的基础材料。")
+    clock.at(_at(6, 1, 9))
     perform(group, "conclude", actor=chair)
 
 
@@ -406,8 +442,11 @@ OUTCOMES = [
 ]
 
 
-def _consultation(group, *, clerk, chair, depts):
+def _consultation(group, *, clerk, chair, depts, clock):
     members = list(Member.objects.filter(is_standing=True, position="").exclude(user=None).order_by("id")[1:6])
+    # Convened at least 15 working days ahead, materials 10 ahead; held on 28 June; the minutes went
+    # to the party and government offices within 7 working days.
+    clock.at(_at(6, 1, 10))
     meeting = services.create_consultation_meeting(
         title=MEETING_TITLE,
         kind=MeetingKind.STANDING,
@@ -421,7 +460,9 @@ def _consultation(group, *, clerk, chair, depts):
         research_group=group,
         actor=clerk,
     )
+    clock.at(_at(6, 1, 15))
     perform(meeting, "send_invitations", actor=clerk, note="提前15个工作日发出通知，材料提前10个工作日送达。")
+    clock.at(_at(6, 6, 10))
     rows = {p.department.short_name if p.department else p.name: p for p in meeting.participants.all()}
     services.respond_to_invitation(
         participant=rows["人社局"], actor=clerk, response="deputy", deputy_name="副局长（演示）"
@@ -430,9 +471,12 @@ def _consultation(group, *, clerk, chair, depts):
         services.respond_to_invitation(
             participant=meeting.participants.get(member=members[-1]), actor=clerk, response="decline", reason="出差在外"
         )
+    clock.at(_at(6, 28, 8, 30))
     perform(meeting, "hold", actor=clerk)
+    clock.at(_at(6, 28, 8, 40))
     for p in meeting.participants.exclude(attendance="declined"):
         services.check_in(participant=p, actor=clerk)
+    clock.at(_at(6, 28, 9, 30))
     who = {
         "lead": meeting.participants.get(member=chair.member),
         "standing": meeting.participants.filter(member__user__username="standing").first(),
@@ -444,6 +488,7 @@ def _consultation(group, *, clerk, chair, depts):
         services.record_speech(
             meeting=meeting, actor=clerk, kind=kind, participant=participant, on_behalf_of=behalf, summary=summary
         )
+    clock.at(_at(6, 28, 11, 30))
     for text, dept, co, action, due in OUTCOMES:
         services.record_outcome_item(
             meeting=meeting,
@@ -454,6 +499,7 @@ def _consultation(group, *, clerk, chair, depts):
             agreed_action=action,
             due_date=due,
         )
+    clock.at(_at(7, 4, 10))
     services.set_minutes_summary(
         meeting=meeting,
         actor=clerk,
@@ -464,16 +510,22 @@ def _consultation(group, *, clerk, chair, depts):
             "由区委办、区政府办督促落实。"
         ),
     )
+    clock.at(_at(7, 5, 10))
     perform(meeting, "issue_minutes", actor=clerk, note="纪要报送区委办、区政府办。")
 
 
 def _forming_group(research) -> None:
-    """The chairs' meeting topic of 2022, still being formed (shows an open invitation)."""
+    """A chairs' meeting topic of this year (taken up again after 2022), its group still being formed:
+    it shows an open invitation, so it is of the year the demo is loaded in."""
     lead = Member.objects.filter(position="vice_chair", user__username="vicechair").first()
     if lead is None:
         return
     group = services.create_research_group(
-        title="提升丙洲陈化成公园品位", year=2022, lead=lead, actor=research, description="主席会议协商议题（演示）。"
+        title="提升丙洲陈化成公园品位",
+        year=timezone.localdate().year,
+        lead=lead,
+        actor=research,
+        description="主席会议协商议题（演示）。",
     )
     member = Member.objects.get(user__username="member")
     services.invite_to_group(group=group, actor=research, member=member)

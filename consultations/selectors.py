@@ -33,6 +33,7 @@ from consultations.models import (
 from consultations.predicates import membership_q, oversees_meetings, oversees_research
 from core.models import Attachment, StatusChange
 from district.workdays import add_workdays, workdays_before
+from supervision.choices import ReportStatus as SpecialReportStatus
 
 # ---------------------------------------------------------------- research groups
 
@@ -70,6 +71,14 @@ def groups_with_material_access(viewer) -> QuerySet[ResearchGroup]:
 
 def may_read_material(viewer, group: ResearchGroup) -> bool:
     return groups_with_material_access(viewer).filter(pk=group.pk).exists()
+
+
+def reads_research_notes(viewer, obj) -> bool:
+    """Whether the viewer reads every note on the timeline of a research group, or of one of its tasks or
+    reports: whoever may read the group's working material (the office and leaders, the lead, the members
+    and experts who accepted); an invitee who has not accepted sees the steps."""
+    group = obj if isinstance(obj, ResearchGroup) else obj.group
+    return may_read_material(viewer, group)
 
 
 def group_list_for(viewer) -> QuerySet[ResearchGroup]:
@@ -256,6 +265,17 @@ def meetings_visible_to(viewer) -> QuerySet[Meeting]:
     )
 
 
+def is_meeting_participant(viewer, meeting) -> bool:
+    """Invited to the meeting, in person or as a liaison of an invited department: told why it was
+    cancelled (`consultations.workflow`)."""
+    if meeting is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    mine = Q(user=viewer) | Q(member__user=viewer)
+    if is_dept_liaison(viewer) and viewer.department_id:
+        mine |= Q(department_id=viewer.department_id)
+    return meeting.participants.filter(mine).exists()
+
+
 def get_meeting_for(viewer, pk: int) -> Meeting:
     return get_object_or_404(meetings_visible_to(viewer), pk=pk)
 
@@ -322,7 +342,15 @@ def speeches_of(meeting) -> QuerySet[Speech]:
 
 
 def outcome_items_of(meeting) -> QuerySet[OutcomeItem]:
-    return meeting.outcome_items.select_related("responsible_department").prefetch_related("co_departments")
+    return meeting.outcome_items.select_related("responsible_department").prefetch_related(
+        "co_departments", "special_reports"
+    )
+
+
+def outcome_locked_by(item: OutcomeItem) -> list:
+    """The special reports that fix an outcome item: those quoting it that left the draft stage (sent for
+    signing, signed, issued). A draft may still be corrected, or deleted to compile the items again."""
+    return [r for r in item.special_reports.all() if r.status != SpecialReportStatus.DRAFT]
 
 
 def outcome_items_visible_to(viewer) -> QuerySet[OutcomeItem]:
@@ -358,6 +386,11 @@ def requires_department(meeting) -> bool:
 def meeting_day_reached(meeting) -> bool:
     """Whether the meeting's (local) date has come: only then can it be held, signed in or minuted."""
     return timezone.localdate() >= timezone.localtime(meeting.starts_at).date()
+
+
+def meeting_has_begun(meeting) -> bool:
+    """Whether the meeting's start time has come: a standing-committee vote is taken at the meeting."""
+    return timezone.now() >= meeting.starts_at
 
 
 # Meetings the consultation rules on notice and materials (协商会议提前通知、材料送达) do not apply to:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("meetings/<int:pk>/speeches/", meetings.speech_create, name="speech_create"),
     path("meetings/<int:pk>/outcomes/", meetings.outcome_create, name="outcome_create"),
     path("meetings/<int:pk>/summary/", meetings.summary_update, name="summary_update"),
+    path("outcomes/<int:pk>/edit/", meetings.outcome_edit, name="outcome_edit"),
     path("participants/<int:pk>/respond/", meetings.participant_respond, name="participant_respond"),
     path("participants/<int:pk>/check-in/", meetings.participant_check_in, name="participant_check_in"),
 ]

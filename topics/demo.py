@@ -1,4 +1,5 @@
-"""Demo: the seed's 2022 plan, all the way from suggestions to departments' receipts, and an open 2023 round.
+"""Demo: the seed's 2022 plan, all the way from suggestions to departments' receipts, and the round open
+now for next year's topics.
 
 Everything runs through the real services and workflow (so the audit trail is real); afterwards the
 timestamps are moved back to plausible dates of the 2021/22 cycle. People are fictional except the
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from consultations.models import Attendance
+from core.demo_runner import StoryClock
 from core.models import StatusChange
 from core.workflow import perform
 from district.models import Body, Department, Member
@@ -126,7 +128,8 @@ TOPICS_2022 = [
     ),
 ]
 
-TOPICS_2023 = [
+# Suggested in the round open now, for next year's plan.
+TOPICS_NEXT = [
     ("推进同安老城区更新", "chairs", "sc10", True),
     ("加强农村养老服务", "counterpart", "sc11", True),
     ("优化营商环境", "counterpart", "sc12", True),
@@ -141,37 +144,12 @@ def context() -> dict:
     return {
         "plan_2022": plan,
         "plan_items_2022": {i.title: i for i in plan.items.select_related("format", "lead_member", "lead_body")},
-        "round_2023": CollectionRound.objects.filter(year=2023).first(),
+        "round_next": CollectionRound.objects.filter(year=timezone.localdate().year + 1).first(),
     }
 
 
 def at(y: int, m: int, d: int, h: int = 10) -> datetime:
     return datetime(y, m, d, h, tzinfo=TZ)
-
-
-class _Cycle:
-    """When (really) each step of the 2022 cycle ran, so that its edit history gets the cycle's dates."""
-
-    APPS = ("topics", "consultations")
-
-    def __init__(self) -> None:
-        self.marks: list[tuple[datetime, datetime]] = []
-
-    def step(self, moment: datetime) -> None:
-        self.marks.append((timezone.now(), moment))
-
-    def backdate_history(self) -> None:
-        """Shift every history row written during a step to that step's date, keeping their order."""
-        from django.db.models import F
-        from simple_history.models import registered_models
-
-        ends = [real for real, _moment in self.marks[1:]] + [timezone.now()]
-        models = [m for m in registered_models.values() if m._meta.app_label in self.APPS and hasattr(m, "history")]
-        for model in models:
-            for (real, moment), end in zip(self.marks, ends, strict=True):
-                model.history.filter(history_date__gte=real, history_date__lt=end).update(
-                    history_date=F("history_date") - (real - moment)
-                )
 
 
 def load(ctx: dict) -> None:
@@ -181,7 +159,7 @@ def load(ctx: dict) -> None:
     ensure_formats(ConsultationFormat)
     formats = {f.code: f for f in ConsultationFormat.objects.all()}
     _plan_2022(users, depts, bodies, formats)
-    _round_2023(users, depts, formats)
+    _round_next(users, depts, formats)
     ctx.update(context())
 
 
@@ -192,8 +170,9 @@ def _usernames() -> list[str]:
 
 def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
     clerk = users["clerk"]
-    cycle = _Cycle()
-    cycle.step(at(2021, 11, 1))
+    # Every step is dated in the 2021/22 cycle: its record, edit history, the vote meeting and its steps.
+    cycle = StoryClock()
+    cycle.at(at(2021, 11, 1))
     rnd = CollectionRound.objects.create(
         year=2022,
         title="2022年度政协协商议题征集（演示）",
@@ -201,7 +180,7 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         deadline=timezone.localdate() + timedelta(days=1),
         created_by=clerk,
     )
-    cycle.step(at(2021, 11, 25))
+    cycle.at(at(2021, 11, 25))
     kept = []
     for title, fmt, _timing, body, dept_names, who, background in TOPICS_2022:
         suggestion = suggestions.create_suggestion(
@@ -236,9 +215,9 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         )
         perform(s, "reject", actor=clerk, note=reason)
     CollectionRound.objects.filter(pk=rnd.pk).update(deadline=date(2021, 12, 10))
-    cycle.step(at(2021, 12, 11))
+    cycle.at(at(2021, 12, 11))
     perform(rnd, "close", actor=clerk)
-    cycle.step(at(2022, 1, 5))
+    cycle.at(at(2022, 1, 5))
 
     plan = plan_services.create_plan(
         year=2022,
@@ -265,11 +244,11 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
                 **first_draft,
             )
         )
-    cycle.step(at(2022, 1, 7))
+    cycle.at(at(2022, 1, 7))
     perform(plan, "submit_to_chairs", actor=clerk, note="提交主席会议审议稿")
-    cycle.step(at(2022, 1, 12))
+    cycle.at(at(2022, 1, 12))
     perform(plan, "chairs_approve_to_joint", actor=users["chair"], note="主席会议原则通过，请三办联席会修改完善。")
-    cycle.step(at(2022, 1, 20))
+    cycle.at(at(2022, 1, 20))
     v1 = plan.current_version
     plan_services.sign_off(version=v1, actor=users["partyoffice"], agreed=True)
     plan_services.sign_off(
@@ -279,19 +258,19 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         comment="请结合三院上划工作进度调整时间。",
         item_comments={items[7].pk: "上划工作预计下半年完成，建议安排在第四季度。"},
     )
-    cycle.step(at(2022, 2, 8))
+    cycle.at(at(2022, 2, 8))
     item = items[7]
     plan_services.update_item(item=item, expected_version=item.version, actor=clerk, quarter=4)
     plan_services.cut_version(plan=plan, actor=clerk, note="按区政府办意见，三院上划过渡工作调整至第四季度。")
     plan.refresh_from_db()
-    cycle.step(at(2022, 2, 10))
+    cycle.at(at(2022, 2, 10))
     for who in ("partyoffice", "govoffice", "clerk"):
         plan_services.sign_off(version=plan.current_version, actor=users[who], agreed=True)
     perform(plan, "joint_agree_to_leader", actor=clerk, note="三办联席会议定稿")
-    cycle.step(at(2022, 2, 18))
+    cycle.at(at(2022, 2, 18))
     perform(plan, "leader_approve_to_vote", actor=users["partyleader"], note="同意，提交政协常委会审议。")
 
-    cycle.step(at(2022, 2, 25, 9))
+    cycle.at(at(2022, 2, 25, 9))
     vote = votes.open_vote(plan=plan, actor=clerk, starts_at=at(2022, 2, 25, 9), place="区政协常委会议室")
     participants = list(vote.meeting.participants.order_by("member_id"))
     attendance = {}
@@ -306,21 +285,21 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
     present = sum(1 for a in attendance.values() if a == Attendance.PRESENT)
     votes.record_tally(vote=vote, actor=clerk, votes_for=present - 1, votes_against=0, votes_abstain=1)
     votes.close_vote(vote=vote, actor=clerk)
-    cycle.step(at(2022, 3, 1))
+    cycle.at(at(2022, 3, 1))
     perform(
         plan,
         "publish",
         actor=users["partyoffice"],
         data={"doc_number": publication.doc_number_for(plan, 12), "issued_on": "2022-03-01"},
     )
-    cycle.step(at(2022, 3, 3))
+    cycle.at(at(2022, 3, 3))
     for receipt in plan.receipts.select_related("department"):
         if receipt.department.short_name == "城管局":
             continue  # one department has not acknowledged yet
         liaison = User.objects.filter(department=receipt.department, groups__name="dept_liaison").first()
         if liaison:
             publication.acknowledge_receipt(plan=plan, actor=liaison)
-    cycle.backdate_history()
+    cycle.settle()
     _backdate_2022(plan, rnd, vote)
     return plan
 
@@ -365,15 +344,17 @@ def _backdate_2022(plan, rnd, vote) -> None:
     ConsultationPlan.objects.filter(pk=plan.pk).update(created_at=at(2022, 1, 5))
 
 
-def _round_2023(users, depts, formats) -> None:
+def _round_next(users, depts, formats) -> None:
+    """Next year's topics are being collected now (the round is open, its deadline three weeks away)."""
+    year = timezone.localdate().year + 1
     rnd = suggestions.open_round(
-        year=2023,
-        title="2023年度政协协商议题征集（演示）",
+        year=year,
+        title=f"{year}年度政协协商议题征集（演示）",
         deadline=timezone.localdate() + timedelta(days=21),
-        notice="请于截止日期前提出2023年度协商议题建议，可附调研材料。（演示）",
+        notice=f"请于截止日期前提出{year}年度协商议题建议，可附调研材料。（演示）",
         actor=users["clerk"],
     )
-    for title, fmt, who, submit in TOPICS_2023:
+    for title, fmt, who, submit in TOPICS_NEXT:
         s = suggestions.create_suggestion(
             round=rnd,
             title=title,

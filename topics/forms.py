@@ -12,6 +12,7 @@ from topics.models import (
     ConsultationFormat,
     ConsultationPlan,
     PlanItem,
+    PlanStatus,
     PlanVote,
     SuggestionStatus,
     TopicSuggestion,
@@ -132,7 +133,12 @@ class PlanForm(RequiredMessagesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["year"].disabled = True
-            self.fields["round"].disabled = True
+            # A draft's round may be corrected (`services.plan.update_plan`); then it is the plan's record.
+            if self.instance.status == PlanStatus.DRAFT:
+                self.fields["round"].help_text = _("计划提交审定前可以更改。")
+            else:
+                self.fields["round"].disabled = True
+                self.fields["round"].help_text = _("计划已提交审定，不能再更改。")
             self.fields["version"].initial = self.instance.version
 
     def clean_year(self):

@@ -63,11 +63,6 @@ def is_in_a_plan_item(user, suggestion) -> bool:
     return suggestion is not None and suggestion.plan_items.exists()
 
 
-def has_open_vote(user, plan) -> bool:
-    """Whether a standing-committee vote on the plan has been organised and is not closed."""
-    return plan is not None and plan.votes.filter(closed_at__isnull=True).exists()
-
-
 def first_state_is(target: str):
     @rules.predicate(f"first_state_is:{target}")
     def check(user, plan) -> bool:

@@ -2,10 +2,13 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.predicates import is_clerk, is_dept_liaison, is_public_account, is_standing_member
 from accounts.roles import Role
+from core.exceptions import Refused
 from topics import predicates as p
 from topics.models import (
     CollectionRound,
@@ -21,6 +24,7 @@ from topics.models import (
     TopicSuggestion,
 )
 from topics.models.plan import Office
+from topics.workflow import EXPLAINED_STEPS, PLAN_WORKFLOW
 
 
 def users_with_roles(*roles: str) -> QuerySet[User]:
@@ -298,17 +302,43 @@ def plan_inbox(user) -> QuerySet[ConsultationPlan]:
         )
     member = getattr(user, "member", None) if is_standing_member(user) else None
     if member is not None:
-        unvoted = PlanVote.objects.filter(closed_at__isnull=True, method=PlanVote.Method.ONLINE).exclude(
-            ballots__member=member
-        )
+        # A ballot waits for the member once the meeting has begun (it cannot be cast before).
+        unvoted = PlanVote.objects.filter(
+            closed_at__isnull=True, method=PlanVote.Method.ONLINE, meeting__starts_at__lte=timezone.now()
+        ).exclude(ballots__member=member)
         cond |= Q(status=PlanStatus.VOTE, votes__in=unvoted)
     return ConsultationPlan.objects.filter(cond).distinct().order_by("-year")
 
 
-def pending_receipt_for(user, plan) -> DepartmentReceipt | None:
-    """The unacknowledged receipt of the user's department for a published plan, if the user is its liaison."""
+def has_pending_receipts(plan: ConsultationPlan) -> bool:
+    """Whether a department has yet to sign for the published plan."""
+    return plan.receipts.filter(acknowledged_at__isnull=True).exists()
+
+
+def receipt_for(user, plan) -> DepartmentReceipt | None:
+    """The receipt of the user's department for a published plan, signed or not, if the user is its liaison."""
     if not is_dept_liaison(user) or not user.department_id:
         return None
-    return DepartmentReceipt.objects.filter(
-        plan=plan, department_id=user.department_id, acknowledged_at__isnull=True
-    ).first()
+    return (
+        DepartmentReceipt.objects.filter(plan=plan, department_id=user.department_id)
+        .select_related("department", "acknowledged_by")
+        .first()
+    )
+
+
+def steps_not_ready(plan: ConsultationPlan, viewer) -> list[dict]:
+    """The next steps the viewer takes on the plan that are not offered yet, each with the reason its guard
+    gives (三办会签未齐, 赞成票不足): only those of `topics.workflow.EXPLAINED_STEPS`."""
+    prefixes = tuple(f"{step}_to_" for step in EXPLAINED_STEPS)
+    out = []
+    for action in PLAN_WORKFLOW.actions:
+        if not action.name.startswith(prefixes) or plan.status not in action.sources:
+            continue
+        if not action.is_allowed(viewer, plan) or action.is_offered(viewer, plan):
+            continue
+        guard = import_string(action.guard) if isinstance(action.guard, str) else action.guard
+        try:
+            guard(plan, actor=viewer)
+        except Refused as exc:
+            out.append({"label": action.label, "reason": exc.message})
+    return out

@@ -39,6 +39,8 @@ ROUND_WORKFLOW = register(
         ],
         holders="topics.selectors.round_holders",
         visible="topics.selectors.rounds_visible_to",
+        # Opening and closing a round is the office's work: those who follow the whole plan read its notes.
+        reads_notes=p.sees_all_plans,
     )
 )
 
@@ -97,10 +99,18 @@ SUGGESTION_WORKFLOW = register(
         holders="topics.selectors.suggestion_holders",
         visible="topics.selectors.suggestions_visible_to",
         inbox="topics.selectors.suggestion_inbox",
+        # The office screens suggestions; the suggester is told each outcome with its reason.
+        reads_notes=p.sees_all_plans,
+        addressee=p.is_suggester,
     )
 )
 
-# (step, action base name, label, who, extra keyword arguments)
+# The steps whose refusal the plan page explains next to the action, disabled (三办会签未齐, 赞成票不足):
+# what the clerk must know before the step can be taken. The others are only left out while refused.
+EXPLAINED_STEPS = ("joint_agree", "vote_pass")
+
+# (step, action base name, label, who, extra keyword arguments). An action with a guard is offered only
+# when the guard would let it through: pressing it could only be refused.
 _STEP_FINISH = [
     ("chairs_meeting", "chairs_approve", _("主席会议审议通过"), p.can_record_chairs_meeting, {}),
     (
@@ -108,7 +118,7 @@ _STEP_FINISH = [
         "joint_agree",
         _("三办联席会定稿"),
         is_clerk,
-        {"guard": "topics.services.plan.guard_joint_agree"},
+        {"guard": "topics.services.plan.guard_joint_agree", "offered": "topics.services.plan.joint_agree_offered"},
     ),
     (
         "party_leader",
@@ -128,7 +138,7 @@ _STEP_FINISH = [
         {
             "guard": "topics.services.votes.guard_vote_passes",
             "effect": "topics.services.votes.on_vote_closed",
-            "offered": p.has_open_vote,
+            "offered": "topics.services.votes.pass_offered",
         },
     ),
 ]
@@ -166,7 +176,7 @@ _STEP_RETURN = [
         {
             "guard": "topics.services.votes.guard_vote_fails",
             "effect": "topics.services.votes.on_vote_closed",
-            "offered": p.has_open_vote,
+            "offered": "topics.services.votes.fail_offered",
         },
     ),
 ]
@@ -231,7 +241,7 @@ def _plan_actions() -> list[Action]:
             is_clerk,
             guard="topics.services.votes.guard_no_quorum",
             effect="topics.services.votes.on_vote_closed",
-            offered=p.has_open_vote,
+            offered="topics.services.votes.no_quorum_offered",
             notify_holders=False,
             style="outline-danger",
         )
@@ -261,5 +271,7 @@ PLAN_WORKFLOW = register(
         holders="topics.selectors.plan_holders",
         visible="topics.selectors.plans_visible_to",
         inbox="topics.selectors.plan_inbox",
+        # The chairs' and the party leader's comments are the plan's deliberations.
+        reads_notes=p.sees_plan_deliberations,
     )
 )

@@ -27,7 +27,12 @@ from consultations.models import (
     SpeechKind,
 )
 from consultations.predicates import convenes_meetings, manages_meeting
-from consultations.selectors import meeting_day_reached, participant_recipients, requires_department
+from consultations.selectors import (
+    meeting_day_reached,
+    outcome_locked_by,
+    participant_recipients,
+    requires_department,
+)
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
 from core.i18n import recorded
 
@@ -454,6 +459,14 @@ def record_outcome_item(
     return item
 
 
+def outcome_locked_message(reports) -> str:
+    """The refusal to change an outcome item that the special reports (out of draft) have fixed."""
+    return _("该成果事项已编入专报件%(reports)s（%(state)s），不能再修改。") % {
+        "reports": "、".join(r.number or f"《{r.title}》" for r in reports),
+        "state": "、".join(str(r.get_status_display()) for r in reports),
+    }
+
+
 @transaction.atomic
 def update_outcome_item(
     *,
@@ -465,16 +478,13 @@ def update_outcome_item(
     due_date: date | None = None,
     co_departments: Iterable = (),
 ) -> OutcomeItem:
-    """Correct an outcome item while the meeting is still open (before the minutes are issued) and no
-    special report has taken it in."""
+    """Correct an outcome item in place (audited by its history) until a special report that quotes it
+    has left the draft stage: from then on the report is signed and the item goes to its departments."""
     _require_manager(actor, item.meeting)
-    _require_held(item.meeting)
-    reports = list(item.special_reports.all())
-    if reports:  # the report quotes it, and its transfer to the departments follows the report
-        raise Refused(
-            _("该成果事项已编入专报件%(reports)s，不能再修改。")
-            % {"reports": "、".join(r.number or f"《{r.title}》" for r in reports)}
-        )
+    item = OutcomeItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    locked = outcome_locked_by(item)
+    if locked:
+        raise Refused(outcome_locked_message(locked))
     if not recommendation.strip() or responsible_department is None:
         raise Refused(_("意见建议和责任部门不能为空。"))
     errors = {}

@@ -62,3 +62,81 @@ def test_a_refused_visit_form_asks_to_choose_its_files_again(client, cast):
     # Without a file chosen there is nothing to choose again.
     response = client.post(reverse("consultations:visit_create", args=[group.pk]), data)
     assert "请重新选择附件" not in response.content.decode()
+
+
+# ---- second review: an outcome item is corrected in place until its special report goes for signing
+
+
+def _item_of_a_minuted_meeting(cast):
+    from consultations.tests.factories import consultation_meeting
+    from core.workflow import perform
+
+    meeting = consultation_meeting(cast)
+    perform(meeting, "send_invitations", actor=cast.clerk)
+    perform(meeting, "hold", actor=cast.clerk)
+    item = services.record_outcome_item(
+        meeting=meeting,
+        actor=cast.clerk,
+        recommendation="扩大课后服务覆盖面",
+        responsible_department=cast.liaison.department,
+    )
+    services.set_minutes_summary(meeting=meeting, actor=cast.clerk, summary="会议纪要正文")
+    perform(meeting, "issue_minutes", actor=cast.clerk)
+    return item
+
+
+def test_whoever_records_outcome_items_corrects_one_in_place_and_the_change_is_audited(cast, client):
+    from django.urls import reverse
+
+    from district.tests.factories import DepartmentFactory
+
+    item = _item_of_a_minuted_meeting(cast)
+    health = DepartmentFactory(name="区卫生健康局")
+    url = reverse("consultations:outcome_edit", args=[item.pk])
+    client.force_login(cast.clerk)
+    page = client.get(item.meeting.get_absolute_url()).content.decode()
+    assert url in page
+    data = {
+        "recommendation": "扩大课后服务覆盖面，增加体育类服务",
+        "responsible_department": cast.liaison.department.pk,
+        "co_departments": [health.pk],
+        "agreed_action": "秋季学期起实施",
+        "due_date": "2022-12-31",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.recommendation == "扩大课后服务覆盖面，增加体育类服务"
+    assert list(item.co_departments.all()) == [health]
+    assert item.history.first().history_user == cast.clerk
+    # The item's page shows who changed what (its audited history), below the form.
+    history = client.get(url).content.decode().split('data-testid="history"')[1]
+    assert "扩大课后服务覆盖面 → 扩大课后服务覆盖面，增加体育类服务" in history
+    assert "区卫生健康局" in history and cast.clerk.display in history
+    # Those who do not record the meeting's outcomes may not correct them.
+    client.force_login(cast.other_member)
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, data).status_code in (403, 404)
+
+
+def test_an_outcome_item_is_locked_once_its_special_report_goes_for_signing(cast, client):
+    from django.urls import reverse
+
+    from core.workflow import perform
+    from supervision.services.reports import compile_special_report
+
+    item = _item_of_a_minuted_meeting(cast)
+    report = compile_special_report(meeting=item.meeting, items=[item], actor=cast.research, lead=cast.member)
+    url = reverse("consultations:outcome_edit", args=[item.pk])
+    data = {"recommendation": "草稿专报中修改", "responsible_department": cast.liaison.department.pk}
+    client.force_login(cast.clerk)
+    assert client.post(url, data).status_code == 302  # the report is still a draft
+    perform(report, "submit", actor=cast.research)
+    page = client.get(item.meeting.get_absolute_url()).content.decode()
+    assert url not in page and 'data-testid="outcome-locked"' in page
+    page = client.get(url).content.decode()
+    assert "不能再修改" in page and "outcome-edit-form" not in page
+    response = client.post(url, {**data, "recommendation": "送签后修改"}, follow=True)
+    assert "不能再修改" in response.content.decode()
+    item.refresh_from_db()
+    assert item.recommendation == "草稿专报中修改"

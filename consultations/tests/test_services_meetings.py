@@ -327,8 +327,9 @@ def test_inviting_someone_already_on_the_list_by_hand_is_refused(cast):
     assert services.invite(meeting=meeting, actor=cast.clerk, member=cast.other_member.member).pk
 
 
-def test_an_outcome_item_in_a_special_report_can_no_longer_be_changed(cast):
-    # The report quotes the item; changing it afterwards would change what was reported and transferred.
+def test_an_outcome_item_in_a_special_report_sent_for_signing_can_no_longer_be_changed(cast):
+    # The report quotes the item; once it goes for signing, changing the item would change what is
+    # signed and transferred. A draft report may still take the correction.
     from supervision.services.reports import compile_special_report
 
     meeting = consultation_meeting(cast)
@@ -338,10 +339,11 @@ def test_an_outcome_item_in_a_special_report_can_no_longer_be_changed(cast):
     item = services.record_outcome_item(
         meeting=meeting, actor=cast.clerk, recommendation="扩大课后服务覆盖面", responsible_department=edu
     )
-    services.update_outcome_item(item=item, actor=cast.clerk, recommendation="扩大课后服务", responsible_department=edu)
     report = compile_special_report(meeting=meeting, items=[item], actor=cast.research, lead=cast.member)
+    services.update_outcome_item(item=item, actor=cast.clerk, recommendation="扩大课后服务", responsible_department=edu)
+    perform(report, "submit", actor=cast.research)
     with pytest.raises(Refused) as err:
         services.update_outcome_item(item=item, actor=cast.clerk, recommendation="改写", responsible_department=edu)
-    assert (report.number or report.title) in str(err.value.message)
+    assert report.title in str(err.value.message) and "待签发" in str(err.value.message)
     item.refresh_from_db()
     assert item.recommendation == "扩大课后服务"

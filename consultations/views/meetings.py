@@ -176,7 +176,9 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         "mine": mine,
         "dept_rows": dept_rows,
         "speeches": list(selectors.speeches_of(meeting)),
-        "outcomes": list(selectors.outcome_items_of(meeting)),
+        "outcomes": [
+            {"item": i, "locked": bool(selectors.outcome_locked_by(i))} for i in selectors.outcome_items_of(meeting)
+        ],
         "compile_report": selectors.awaits_special_report(user, meeting),
         "is_held": meeting.status == MeetingStatus.HELD,
         "can_reply": meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED),
@@ -281,6 +283,42 @@ def outcome_create(request, pk: int):
         lambda m, d: services.record_outcome_item(meeting=m, actor=request.user, **d),
         _("协商成果事项已记录。"),
     )
+
+
+@login_required
+def outcome_edit(request, pk: int):
+    """Correct an outcome item in place, until a special report quoting it leaves the draft stage."""
+    item = get_object_or_404(
+        selectors.outcome_items_visible_to(request.user).prefetch_related("special_reports"), pk=pk
+    )
+    if not manages_meeting(request.user, item.meeting):
+        raise PermissionDenied
+    locked = selectors.outcome_locked_by(item)
+    initial = {
+        "recommendation": item.recommendation,
+        "responsible_department": item.responsible_department,
+        "co_departments": list(item.co_departments.all()),
+        "agreed_action": item.agreed_action,
+        "due_date": item.due_date,
+    }
+    form = OutcomeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        done = submit(
+            request,
+            form,
+            lambda d: services.update_outcome_item(item=item, actor=request.user, **d),
+            success=_("成果事项已修改。"),
+            redirect_to=f"{item.meeting.get_absolute_url()}#outcomes",
+        )
+        if done:
+            return done
+    context = {
+        "item": item,
+        "meeting": item.meeting,
+        "form": form,
+        "locked": services.outcome_locked_message(locked) if locked else "",
+    }
+    return render(request, "consultations/outcome_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required

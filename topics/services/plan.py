@@ -25,6 +25,7 @@ from topics.models import (
     PlanVersion,
     SignOffItemComment,
     SuggestionStatus,
+    TopicSuggestion,
 )
 from topics.models.plan import Office
 
@@ -86,14 +87,47 @@ def create_plan(*, year: int, title: str, actor, preamble: str = "", round=None)
     return plan
 
 
+_KEEP = object()
+
+
+def _check_round(plan: ConsultationPlan, round) -> None:
+    """A draft's round may be corrected, to the plan year's round (as on creation) or none; not once the
+    plan has gone for approval, and not to a round its items' origins do not come from."""
+    if plan.status != PlanStatus.DRAFT:
+        message = _("计划当前处于“%(state)s”，只有草稿可以更改所属议题征集。") % {"state": plan.get_status_display()}
+        raise Refused(message, fields={"round": [message]})
+    if round is None:
+        return
+    if round.year != plan.year:
+        raise ValidationError({"round": round_year_message(round, plan.year)})
+    other_rounds = TopicSuggestion.objects.exclude(round=round)
+    stray = PlanItem.objects.filter(plan=plan, origins__in=other_rounds).order_by("order").first()
+    if stray is not None:
+        raise ValidationError(
+            {
+                "round": _("议题“%(item)s”的来源建议不属于“%(round)s”：请先修改该议题的来源建议。")
+                % {"item": stray.title, "round": round.title}
+            }
+        )
+
+
 @transaction.atomic
-def update_plan(*, plan: ConsultationPlan, expected_version: int, actor, title: str, preamble: str):
-    """Edit the plan's title and preamble (optimistic locking)."""
+def update_plan(
+    *, plan: ConsultationPlan, expected_version: int, actor, title: str, preamble: str, round=_KEEP
+) -> ConsultationPlan:
+    """Edit the plan's title and preamble (optimistic locking), and while it is a draft its round."""
     _require_clerk(actor)
     _require_editable(plan)
+    fields = ["title", "preamble"]
+    # Compared with the stored round: a bound model form has already set the new one on `plan`.
+    stored = ConsultationPlan.objects.values_list("round_id", flat=True).get(pk=plan.pk)
+    if round is not _KEEP and getattr(round, "pk", None) != stored:
+        _check_round(plan, round)
+        plan.round = round
+        fields.append("round")
     plan.title, plan.preamble = title, preamble
     plan.full_clean()
-    return save_versioned(plan, expected_version=expected_version, actor=actor, fields=["title", "preamble"])
+    return save_versioned(plan, expected_version=expected_version, actor=actor, fields=fields)
 
 
 def _clean_item(item: PlanItem) -> None:
@@ -356,6 +390,15 @@ def guard_joint_agree(plan: ConsultationPlan, **kwargs) -> None:
             _("三办会签未齐：%(version)s尚缺%(offices)s同意。")
             % {"version": plan.current_version, "offices": "、".join(missing)}
         )
+
+
+def joint_agree_offered(user, plan: ConsultationPlan) -> bool:
+    """三办联席会定稿 is offered once the current version is complete and agreed by the three offices."""
+    try:
+        guard_joint_agree(plan)
+    except Refused:
+        return False
+    return True
 
 
 def _review(plan: ConsultationPlan, decision: str, actor, note: str) -> None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_clerk
 from consultations.models import Attendance, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole
-from consultations.selectors import meeting_day_reached
+from consultations.selectors import meeting_day_reached, meeting_has_begun
 from consultations.services.meetings import create_meeting
 from core.exceptions import ActionForbidden, Refused
 from core.i18n import recorded
@@ -189,17 +189,32 @@ def open_vote(
     return vote
 
 
-def _require_open(vote: PlanVote) -> PlanVote:
-    """The vote, locked, still open and on (or after) its meeting's day: attendance, a show of hands
-    and online ballots are all taken at the standing-committee meeting, never ahead of it."""
+def before_meeting_message(vote: PlanVote) -> str:
+    """Why nothing of the vote can be recorded yet: its meeting has not begun."""
+    return _("常委会会议定于%(time)s开始，会议开始后才能表决。") % {
+        "time": timezone.localtime(vote.meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+    }
+
+
+def attendance_day_message(vote: PlanVote) -> str:
+    """Why attendance cannot be recorded yet: members sign in on the meeting's day, not before."""
+    return _("常委会会议定于%(date)s召开，会议当天才能登记出席情况。") % {
+        "date": timezone.localtime(vote.meeting.starts_at).strftime("%Y-%m-%d")
+    }
+
+
+def _require_open(vote: PlanVote, *, signing_in: bool = False) -> PlanVote:
+    """The vote, locked, still open and its meeting begun: a show of hands and online ballots are
+    taken at the standing-committee meeting, never ahead of it (not even that morning). Attendance
+    (`signing_in`) is recorded from the meeting's day on, as members sign in at the door."""
     vote = PlanVote.objects.select_for_update(of=("self",)).select_related("meeting", "plan").get(pk=vote.pk)
     if not vote.is_open:
         raise Refused(_("该次表决已宣布结果。"))
-    if not meeting_day_reached(vote.meeting):
-        raise Refused(
-            _("常委会会议定于%(date)s召开，会议当天才能登记出席和表决。")
-            % {"date": timezone.localtime(vote.meeting.starts_at).strftime("%Y-%m-%d")}
-        )
+    if signing_in:
+        if not meeting_day_reached(vote.meeting):
+            raise Refused(attendance_day_message(vote))
+    elif not meeting_has_begun(vote.meeting):
+        raise Refused(before_meeting_message(vote))
     return vote
 
 
@@ -208,7 +223,7 @@ def record_attendance(*, vote: PlanVote, actor, attendance: dict[int, str], reas
     """Record who came (member id → present/absent/declined) before the voting starts."""
     if not is_clerk(actor):
         raise ActionForbidden(_("只有政协办公室可以登记出席情况。"))
-    vote = _require_open(vote)
+    vote = _require_open(vote, signing_in=True)
     if vote.tally_recorded or vote.ballots.exists():
         raise Refused(_("表决已经开始，不能再修改出席情况。"))
     reasons = reasons or {}
@@ -312,15 +327,49 @@ def guard_no_quorum(plan: ConsultationPlan, **kwargs) -> None:
     vote = open_vote_of(plan)
     if vote is None:
         raise Refused(_("尚未组织常委会表决。"))
-    if not meeting_day_reached(vote.meeting):
-        raise Refused(
-            _("常委会会议定于%(date)s召开，会议当天才能登记出席和表决。")
-            % {"date": timezone.localtime(vote.meeting.starts_at).strftime("%Y-%m-%d")}
-        )
+    if not meeting_has_begun(vote.meeting):
+        raise Refused(before_meeting_message(vote))
     if vote.meeting.participants.exclude(attendance__in=RECORDABLE).exists():
         raise Refused(_("请先登记全部常委的出席情况，再宣布未达到法定人数。"))
     if outcome_of(vote).quorum:
         raise Refused(_("出席人数已达到表决所需的到会人数，请录入表决结果后宣布。"))
+
+
+def _passes(guard, plan: ConsultationPlan) -> bool:
+    try:
+        guard(plan)
+    except Refused:
+        return False
+    return True
+
+
+def pass_offered(user, plan: ConsultationPlan) -> bool:
+    """宣布表决通过 is offered once the open vote has passed (not while votes are missing or short)."""
+    return _passes(guard_vote_passes, plan)
+
+
+def fail_offered(user, plan: ConsultationPlan) -> bool:
+    """宣布表决未通过 is offered once the open vote's counts are in and short of a majority."""
+    return _passes(guard_vote_fails, plan)
+
+
+def no_quorum_offered(user, plan: ConsultationPlan) -> bool:
+    """宣布未达到法定人数 is offered once everyone's attendance is recorded and the quorum is missing."""
+    return _passes(guard_no_quorum, plan)
+
+
+def announce_refusal(plan: ConsultationPlan) -> str | None:
+    """Why the open vote's result cannot be announced now (`close_vote` would refuse), or None."""
+    outcome = open_vote_outcome(plan)
+    if outcome is None or not outcome.quorum:
+        guard = guard_no_quorum
+    else:
+        guard = guard_vote_passes if outcome.passed else guard_vote_fails
+    try:
+        guard(plan)
+    except Refused as exc:
+        return str(exc.message)
+    return None
 
 
 def no_quorum_note(outcome: VoteOutcome) -> str:

@@ -255,3 +255,192 @@ def test_a_refused_suggestion_form_asks_to_choose_its_material_again(client, cas
     assert response.status_code == 200
     assert "请填写背景和现状。" in response.content.decode()
     assert "请重新选择附件" in response.content.decode()
+
+
+# ---- second review: steps offered only when they can be taken, ballots from the meeting's start,
+# a draft's round, a department's receipt
+
+
+def _panel_actions(client, plan) -> str:
+    return client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_the_plan_page_offers_announcing_the_vote_only_once_its_result_allows_it(cast, client):
+    from topics.services import votes
+    from topics.tests.factories import drive_to_vote, standing_present
+
+    plan = drive_to_vote(cast)
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    client.force_login(cast.clerk)
+    page = _panel_actions(client, plan)
+    # Nobody's attendance is recorded: nothing can be announced, and the page says why 宣布表决通过 waits.
+    for action in ("vote_pass_to_adopted", "vote_fail_to_joint", "vote_no_quorum"):
+        assert f'data-action="{action}"' not in page, action
+    assert 'data-testid="not-ready"' in page and "未达到表决所需的到会人数" in page
+    standing_present(vote, cast.chair.member, cast.vice_chair.member)
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=1, votes_against=1, votes_abstain=0)
+    page = _panel_actions(client, plan)
+    # One vote for out of three standing members: it failed, so only 宣布表决未通过 is offered.
+    assert 'data-action="vote_pass_to_adopted"' not in page
+    assert 'data-action="vote_fail_to_joint"' in page
+    assert "赞成1票，未达到通过所需的票数" in page
+    assert [a.name for a in workflow_for(plan).available(plan, cast.clerk)] == ["vote_fail_to_joint"]
+
+
+def test_the_plan_page_offers_announcing_a_passed_vote_and_not_its_failure(cast, client):
+    from topics.services import votes
+    from topics.tests.factories import drive_to_vote, standing_present
+
+    plan = drive_to_vote(cast)
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    standing_present(vote, cast.chair.member, cast.vice_chair.member)
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
+    assert [a.name for a in workflow_for(plan).available(plan, cast.clerk)] == ["vote_pass_to_adopted"]
+    client.force_login(cast.clerk)
+    page = _panel_actions(client, plan)
+    assert 'data-action="vote_pass_to_adopted"' in page and 'data-testid="not-ready"' not in page
+
+
+def test_the_joint_meeting_is_finalised_only_once_the_three_offices_agreed(cast, client):
+    from topics.tests.factories import sign_all
+
+    plan = plan_with_items(cast)
+    perform(plan, "submit_to_chairs", actor=cast.clerk)
+    perform(plan, "chairs_approve_to_joint", actor=cast.chair)
+    client.force_login(cast.clerk)
+    page = _panel_actions(client, plan)
+    assert 'data-action="joint_agree_to_leader"' not in page
+    assert "三办会签未齐" in page
+    sign_all(plan, cast)
+    page = _panel_actions(client, plan)
+    assert 'data-action="joint_agree_to_leader"' in page and 'data-testid="not-ready"' not in page
+    # Those who cannot take the step are not told why it waits.
+    client.force_login(cast.chair)
+    assert 'data-testid="not-ready"' not in _panel_actions(client, plan)
+
+
+def test_the_vote_page_offers_announcing_only_what_can_be_announced(cast, client):
+    from topics.services import votes
+    from topics.tests.factories import drive_to_vote, standing_present
+
+    plan = drive_to_vote(cast)
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now())
+    client.force_login(cast.clerk)
+    page = client.get(vote.get_absolute_url()).content.decode()
+    assert "close-vote" not in page and "请先登记全部常委的出席情况" in page
+    standing_present(vote, cast.chair.member, cast.vice_chair.member)
+    page = client.get(vote.get_absolute_url()).content.decode()
+    assert "close-vote" not in page and "尚未录入表决票数" in page
+    votes.record_tally(vote=vote, actor=cast.clerk, votes_for=2, votes_against=0, votes_abstain=0)
+    page = client.get(vote.get_absolute_url()).content.decode()
+    assert 'data-testid="close-vote"' in page and "announce-refusal" not in page
+
+
+def test_ballots_open_at_the_meetings_start_time_not_on_its_morning(cast, client):
+    import time_machine
+
+    from core.exceptions import Refused
+    from topics.models import PlanVote
+    from topics.selectors import plan_inbox
+    from topics.services import votes
+    from topics.tests.factories import drive_to_vote
+
+    plan = drive_to_vote(cast)
+    start = timezone.make_aware(timezone.datetime(2030, 3, 1, 14, 30))
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=start, method=PlanVote.Method.ONLINE)
+    everyone = {p.member_id: "present" for p in vote.meeting.participants.all()}
+    with time_machine.travel(start - timedelta(days=1)):  # the day before: nobody signs in yet
+        with pytest.raises(Refused, match="会议当天才能登记出席情况"):
+            votes.record_attendance(vote=vote, actor=cast.clerk, attendance=everyone)
+    with time_machine.travel(start - timedelta(hours=5)):  # the meeting's morning
+        # Members sign in at the door before the meeting begins; nobody votes yet.
+        votes.record_attendance(vote=vote, actor=cast.clerk, attendance=everyone)
+        with pytest.raises(Refused, match="2030-03-01 14:30"):
+            votes.cast_ballot(vote=vote, actor=cast.chair, choice="for")
+        assert plan not in plan_inbox(cast.chair)
+        client.force_login(cast.chair)
+        page = client.get(vote.get_absolute_url()).content.decode()
+        assert 'data-testid="before-meeting"' in page and "ballot-form" not in page
+        client.force_login(cast.clerk)
+        assert 'data-testid="save-attendance"' in client.get(vote.get_absolute_url()).content.decode()
+    with time_machine.travel(start + timedelta(minutes=5)):
+        assert plan in plan_inbox(cast.chair)
+        votes.cast_ballot(vote=vote, actor=cast.chair, choice="for")
+    assert vote.ballots.count() == 1
+
+
+def test_a_drafts_round_can_be_corrected_and_the_change_is_audited(cast, client, rnd):
+    from django.urls import reverse
+
+    from topics.models import CollectionRound
+
+    plan = plan_services.create_plan(year=2030, title="2030年度政治协商计划", actor=cast.clerk)
+    client.force_login(cast.clerk)
+    url = reverse("topics:plan_edit", args=[plan.pk])
+    other = CollectionRound.objects.create(
+        year=2031, title="2031年度协商议题征集", deadline=timezone.localdate(), created_by=cast.clerk
+    )
+    data = {"title": plan.title, "preamble": "", "version": plan.version}
+    # Another year's round is refused as on creation.
+    response = client.post(url, {**data, "round": other.pk})
+    assert response.status_code == 200 and "属于2031年度" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.round_id is None
+    response = client.post(url, {**data, "round": rnd.pk})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.round == rnd
+    change = plan.history.first()
+    assert change.history_user == cast.clerk and change.round_id == rnd.pk
+    assert change.prev_record.round_id is None
+
+
+def test_a_plans_round_is_fixed_once_it_left_the_draft(cast, rnd):
+    from core.exceptions import Refused
+
+    plan = plan_services.create_plan(year=2030, title="2030年度政治协商计划", actor=cast.clerk, round=rnd)
+    plan_services.add_item(plan=plan, actor=cast.clerk, title="议题", format=fmt(), quarter=2)
+    perform(plan, "submit_to_chairs", actor=cast.clerk)
+    perform(plan, "chairs_approve_to_joint", actor=cast.chair)  # editable again, but no longer a draft
+    plan.refresh_from_db()
+    with pytest.raises(Refused, match="只有草稿可以更改所属议题征集"):
+        plan_services.update_plan(
+            plan=plan, expected_version=plan.version, actor=cast.clerk, title="标题", preamble="", round=None
+        )
+    from topics.forms import PlanForm
+
+    assert PlanForm(instance=plan).fields["round"].disabled
+
+
+def test_a_round_its_items_origins_do_not_come_from_is_refused(cast, rnd):
+    from django.core.exceptions import ValidationError
+
+    from topics.tests.factories import RoundFactory
+
+    old = RoundFactory(year=2029)
+    s = suggestions.create_suggestion(round=old, title="旧建议", background="背景", suggester=cast.member, submit=True)
+    plan = plan_services.create_plan(year=2030, title="2030年度政治协商计划", actor=cast.clerk)
+    plan_services.add_item(plan=plan, actor=cast.clerk, title="旧议题", format=fmt(), quarter=2, origins=[s])
+    plan.refresh_from_db()
+    with pytest.raises(ValidationError, match="旧议题"):
+        plan_services.update_plan(
+            plan=plan, expected_version=plan.version, actor=cast.clerk, title=plan.title, preamble="", round=rnd
+        )
+
+
+def test_a_liaison_sees_who_signed_for_the_plan_and_is_not_asked_again(cast, client):
+    from django.urls import reverse
+
+    from topics.services import publication
+
+    plan, _vote = _passed(cast, departments=[cast.liaison.department])
+    perform(plan, "publish", actor=cast.party_office, data={"doc_number": "同委办〔2030〕12号"})
+    client.force_login(cast.liaison)
+    overview = client.get(reverse("topics:overview") + "?year=2030").content.decode()
+    assert 'data-testid="ack"' in overview and "相关部门（签收）" in overview
+    publication.acknowledge_receipt(plan=plan, actor=cast.liaison)
+    for page in (client.get(reverse("topics:overview") + "?year=2030"), client.get(plan.get_absolute_url())):
+        html = page.content.decode()
+        assert 'data-testid="ack"' not in html
+        assert "已签收本计划" in html and str(cast.liaison) in html
+        assert "相关部门（签收）" not in html

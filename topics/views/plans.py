@@ -37,11 +37,17 @@ HOLDER_LABELS = {
 }
 
 
-def _holder(plan: ConsultationPlan, version: PlanVersion | None = None) -> str:
-    """Who acts next on the plan; at the joint meeting, the offices yet to sign, then the clerk's 定稿."""
+def _holder(plan: ConsultationPlan, version: PlanVersion | None = None, receipt=None) -> str:
+    """Who acts next on the plan; at the joint meeting, the offices yet to sign, then the clerk's 定稿.
+    Once published, the departments that have not signed for it; none for a liaison whose department
+    has (`receipt`, shown instead), nor once every department has."""
     if plan.status == PlanStatus.JOINT and chain.requires_signoffs():
         missing = services.missing_signoffs(version or plan.current_version)
         return "、".join(missing) if missing else _("区政协办公室（三办联席会定稿）")
+    if plan.status == PlanStatus.PUBLISHED and (
+        (receipt is not None and receipt.acknowledged_at) or not selectors.has_pending_receipts(plan)
+    ):
+        return ""
     return HOLDER_LABELS.get(plan.status, "")
 
 
@@ -60,6 +66,7 @@ def overview(request):
     year = int_or_none(request.GET.get("year")) or (years[0] if years else timezone.localdate().year)
     plan = next((x for x in plans if x.year == year), None)
     rnd = next((r for r in rounds if r.year == year), None)
+    receipt = selectors.receipt_for(request.user, plan) if plan else None
     return render(
         request,
         "topics/overview.html",
@@ -70,7 +77,8 @@ def overview(request):
             "round": rnd,
             "items": selectors.items_of(plan) if plan else [],
             "suggestions": selectors.suggestion_list(request.user, round=rnd) if rnd else [],
-            "holder": _holder(plan) if plan else "",
+            "holder": _holder(plan, receipt=receipt) if plan else "",
+            "my_receipt": receipt,
             "chain": services.chain_labels(),
             "open_rounds": selectors.open_rounds() if p.sees_rounds(request.user) else [],
             "can_suggest": p.can_suggest(request.user),
@@ -123,12 +131,14 @@ def plan_edit(request, pk: int):
                 actor=request.user,
                 title=data["title"],
                 preamble=data["preamble"],
+                round=data["round"],
             )
         except (DomainError, ValidationError) as exc:
             add_errors(form, exc)
         else:
             return redirect(plan)
-    return render(request, "topics/form.html", {"form": form, "title": _("修改计划标题与说明")})
+    title = _("修改计划标题、说明与议题征集") if plan.status == PlanStatus.DRAFT else _("修改计划标题与说明")
+    return render(request, "topics/form.html", {"form": form, "title": title, "back": plan})
 
 
 @login_required
@@ -142,6 +152,7 @@ def plan_detail(request, pk: int):
     versions = list(selectors.versions_of(plan)) if deliberations else []
     current = next((v for v in versions if v.pk == plan.current_version_id), None)
     office = services.office_of(request.user)
+    receipt = selectors.receipt_for(request.user, plan)
     return render(
         request,
         "topics/plan_detail.html",
@@ -153,7 +164,7 @@ def plan_detail(request, pk: int):
             "versions": versions,
             "current": current,
             "chain": services.chain_labels(),
-            "holder": _holder(plan, current),
+            "holder": _holder(plan, current, receipt),
             "instructions": services.open_instructions(plan) if deliberations else None,
             "unversioned": deliberations
             and plan.is_editable
@@ -172,7 +183,9 @@ def plan_detail(request, pk: int):
             "can_open_vote": is_clerk(request.user) and plan.status == PlanStatus.VOTE and not open_vote_of(plan),
             "can_publish": p.can_publish(request.user) and plan.status == PlanStatus.ADOPTED,
             "receipts": selectors.receipts_of(plan, request.user),
-            "my_receipt": selectors.pending_receipt_for(request.user, plan),
+            "my_receipt": receipt,
+            # 三办联席会定稿 or 宣布表决通过 not offered yet, with the reason (the workflow panel leaves them out).
+            "not_ready": selectors.steps_not_ready(plan, request.user),
             "documents": plan.status == PlanStatus.PUBLISHED,
             "version_form": VersionForm(),
         },

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_clerk
 from consultations.models import Attendance
-from consultations.selectors import meeting_day_reached
+from consultations.selectors import meeting_day_reached, meeting_has_begun
 from core.exceptions import DomainError
 from core.http import as_int
 from topics import predicates as p
@@ -44,6 +44,8 @@ def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
     mine = next((x for x in participants if member and x.member_id == member.pk), None)
     outcome = services.outcome_of(vote)
     online = vote.is_open and vote.method == PlanVote.Method.ONLINE and not vote.tally_recorded
+    before_meeting = vote.is_open and not meeting_has_begun(vote.meeting)
+    clerk = is_clerk(request.user)
     cast = outcome.votes_for + outcome.votes_against + outcome.votes_abstain
     return render(
         request,
@@ -58,14 +60,21 @@ def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
             "participants": participants,
             "attendance_choices": ATTENDANCE_CHOICES,
             "recordable": [value for value, _label in ATTENDANCE_CHOICES],
-            "is_clerk": is_clerk(request.user),
-            "before_meeting_day": vote.is_open and not meeting_day_reached(vote.meeting),
+            "is_clerk": clerk,
+            "before_meeting": services.before_meeting_message(vote) if before_meeting else "",
+            # Members sign in at the door: attendance is recorded from the meeting's day, voting once it begins.
+            "may_sign_in": clerk and vote.is_open and meeting_day_reached(vote.meeting),
+            # Why the result cannot be announced yet (no button then): votes not entered, attendance incomplete.
+            "announce_refusal": services.announce_refusal(vote.plan)
+            if clerk and vote.is_open and not before_meeting
+            else None,
             # Leave reasons are personal: for those who run or follow the plan and the standing members.
             "show_reasons": p.sees_all_plans(request.user) or mine is not None,
             "tally_form": tally_form or TallyForm(),
             "ballot_form": BallotForm(),
             "my_ballot": my_ballot,
             "may_vote": vote.is_open
+            and not before_meeting
             and vote.method == PlanVote.Method.ONLINE
             and mine is not None
             and mine.attendance == Attendance.PRESENT
