@@ -2,17 +2,22 @@
 
 Two views of a document:
 - what it is about: a TF-IDF vector of its title (words and character 2–3-grams) and of its first
-  body words at half weight, with the names of places and organisations taken out;
+  body words at half weight, with the names of places and organisations and the district's own
+  towns and communities taken out; generic words (损坏, 不透明, 缺少, 小区: analytics/data/
+  generic_words.txt) weigh GENERIC_WEIGHT of a word that names the matter;
 - whom or where it is about: the names in its title (`analytics.text.entities`: estates, schools,
-  companies, villages, the lexicon's places) as whole names and character bigrams, so 万科魅力之城
-  and 魅力之城 match.
-Their similarity is topic × (1 + entity_boost × names): messages about the same estate need far
-less topical overlap to join (fumes and night noise from the same shops), while a shared name alone
-joins nothing (cracked walls in that estate stay apart), and the same complaint about two estates
-stays apart unless the words nearly coincide. Documents are grouped by average-linkage agglomerative
-clustering on that similarity, cut where the average similarity inside a cluster falls below
-`min_similarity`: average linkage joins a message to a group only if it is close to the group as a
-whole, so one shared word does not chain unrelated matters together.
+  companies, villages, the lexicon's places, not the district's towns and communities, which hold
+  many unrelated matters) as whole names and character bigrams, so 万科魅力之城 and 魅力之城 match.
+Their similarity is topic + entity_boost × names × topic with generic words at full weight: messages
+about the same estate need far less topical overlap to join (fumes and night noise from the same
+shops, its 小区 and its 噪音), while a shared name alone joins nothing (cracked walls in that estate
+stay apart), the same complaint about two estates stays apart unless the words nearly coincide, and
+two messages naming nothing in common need words of the matter itself (irrigation channels and street
+lights share only 损坏). Documents are grouped by average-linkage agglomerative clustering on that
+similarity, cut where the average similarity inside a cluster falls below `min_similarity`; then each
+member must be that close to the rest of its cluster on average, or it leaves (`_split`), and what left
+may form a cluster of its own. So one shared word does not chain unrelated matters together, and a
+topic's title and count describe the messages it keeps.
 
 Cost: the pairwise similarity matrix is n² (a 10,000-message window is 400 MB of float32 and takes
 seconds); windows beyond that should be split by month or blocked by town first.
@@ -29,7 +34,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from analytics.text import entities, keywords, mask_codes
+from analytics.text import entities, generic_fragments, generic_words, keywords, mask_codes, without_stopwords
 
 _NOT_WORD = re.compile(r"[^\w]|_")
 
@@ -44,6 +49,8 @@ class Doc:
     place: str = ""
     support: int = 0
     names: list[str] | None = None  # places and organisations named in the title (None: found by regex)
+    # The district's towns and communities named in the title: where, not what (kept out of the features).
+    areas: list[str] = field(default_factory=list)
 
     def entities(self) -> list[str]:
         if self.names is None:
@@ -67,11 +74,16 @@ class Cluster:
 
 MIN_SIMILARITY = 0.12
 ENTITY_BOOST = 6.0
+# The weight of a generic word (损坏, 不透明, 缺少: analytics/data/generic_words.txt) against a word that
+# names the matter: two titles sharing only 损坏 (irrigation channel, street light) stay apart.
+GENERIC_WEIGHT = 0.2
 
 
 def _title_grams(title: str) -> list[str]:
-    compact = _NOT_WORD.sub("", mask_codes(title))
-    return ["#" + compact[j : j + n] for n in (2, 3) for j in range(len(compact) - n + 1)]
+    """Character 2–3-grams of the title, inside runs of word characters between punctuation, removed
+    names and stopwords (the demo's （演示） or a 问题 joins no two titles)."""
+    runs = [run for run in _NOT_WORD.split(without_stopwords(mask_codes(title))) if run]
+    return ["#" + run[j : j + n] for run in runs for n in (2, 3) for j in range(len(run) - n + 1)]
 
 
 def _without_names(text: str, names: Sequence[str]) -> str:
@@ -89,9 +101,11 @@ def _entity_terms(names: Sequence[str]) -> list[str]:
 
 
 def _features(docs: Sequence[Doc], *, body_words: int = 60, body_weight: float = 0.5):
-    """(topic rows, name rows). Topic: title words and title character 2–3-grams, then the first
-    body words at half weight, without the names; each block TF-IDF (rare terms weigh most), the row
-    l2-normalised. Names: TF-IDF of whole names and their bigrams, l2-normalised (None if no name recurs)."""
+    """(topic rows, topic rows with generic words at full weight, name rows). Topic: title words and
+    title character 2–3-grams, then the first body words at half weight, without the names and the
+    district's areas; each block TF-IDF (rare terms weigh most), generic words (损坏, 不透明, 小区)
+    at GENERIC_WEIGHT, the row l2-normalised. Names: TF-IDF of whole names and their bigrams,
+    l2-normalised (None if no name recurs)."""
     # scikit-learn and SciPy are imported where they are used: importing them takes seconds, and
     # this module is imported with the URLs (the hot-topics page), i.e. by every server process's
     # first request, which need not wait for them.
@@ -110,35 +124,52 @@ def _features(docs: Sequence[Doc], *, body_words: int = 60, body_weight: float =
     def tfidf(analyse, **kw):
         return TfidfVectorizer(analyzer=lambda i: analyse(int(i)), sublinear_tf=True, min_df=2, **kw)
 
+    def fit(vectorizer):
+        """The TF-IDF rows and the weight of each column (GENERIC_WEIGHT for a generic term, else 1)."""
+        rows = vectorizer.fit_transform(ids)
+        generic, fragments = generic_words(), generic_fragments()
+        terms = vectorizer.get_feature_names_out()
+        weights = np.array([GENERIC_WEIGHT if t in generic or t.lstrip("#") in fragments else 1.0 for t in terms])
+        return rows, weights
+
     try:
-        title = tfidf(
-            lambda i: (
-                [w for w in docs[i].title_words if not inside(w, names[i])]
-                + _title_grams(_without_names(docs[i].title, names[i]))
-            ),
-            max_df=max_df,
-        ).fit_transform(ids)
-        body = tfidf(
-            lambda i: [w for w in docs[i].words[:body_words] if not inside(w, names[i])], max_df=max_df
-        ).fit_transform(ids)
+        title, title_weights = fit(
+            tfidf(
+                lambda i: (
+                    [w for w in docs[i].title_words if not inside(w, names[i])]
+                    + _title_grams(_without_names(docs[i].title, [*names[i], *docs[i].areas]))
+                ),
+                max_df=max_df,
+            )
+        )
+        body, body_weights = fit(
+            tfidf(lambda i: [w for w in docs[i].words[:body_words] if not inside(w, names[i])], max_df=max_df)
+        )
     except ValueError:  # too few documents for min_df=2: nothing recurs, so nothing clusters
-        return None, None
-    topic = normalize(sparse.hstack([title, body * body_weight]).tocsr())
+        return None, None, None
+    plain = sparse.hstack([title, body * body_weight]).tocsr()
+    weights = np.concatenate([title_weights, body_weights])
+    topic = normalize(sparse.csr_matrix(plain.multiply(weights[None, :])))
     try:
         named = normalize(tfidf(lambda i: _entity_terms(names[i])).fit_transform(ids))
     except ValueError:  # no name occurs twice
         named = None
-    return topic, named
+    return topic, normalize(plain), named
 
 
 def similarity(docs: Sequence[Doc], *, entity_boost: float = ENTITY_BOOST) -> tuple[np.ndarray | None, object]:
-    """The pairwise similarity matrix (topic × (1 + boost × names), clipped to 0..1) and the topic rows."""
-    topic, named = _features(docs)
+    """The pairwise similarity matrix and the topic rows. Similarity: topic + boost × names × plain
+    topic, clipped to 0..1, where topic weighs generic words at GENERIC_WEIGHT and plain topic at full
+    weight: two messages naming the same estate share their generic words too (its 小区, its 噪音),
+    two messages naming nothing in common need words of the matter itself."""
+    topic, plain, named = _features(docs)
     if topic is None:
         return None, None
     sim = (topic @ topic.T).toarray().astype(np.float32)
     if named is not None and entity_boost:
-        sim *= 1.0 + entity_boost * (named @ named.T).toarray().astype(np.float32)
+        # Sparse until the sum: only pairs sharing a name (and a word) add anything.
+        boost = ((named @ named.T).multiply(plain @ plain.T) * entity_boost).tocoo()
+        sim[boost.row, boost.col] += boost.data.astype(np.float32)
     np.clip(sim, 0.0, 1.0, out=sim)
     return sim, topic
 
@@ -150,7 +181,8 @@ def cluster(
     min_size: int = 3,
     entity_boost: float = ENTITY_BOOST,
 ) -> list[Cluster]:
-    """Groups of at least min_size documents whose average pairwise similarity ≥ min_similarity."""
+    """Groups of at least min_size documents whose average pairwise similarity ≥ min_similarity, and
+    each member's average similarity to the others too (`_split`)."""
     if len(docs) < min_size:
         return []
     sim, X = similarity(docs, entity_boost=entity_boost)
@@ -167,13 +199,41 @@ def cluster(
     for i, label in enumerate(labels):
         groups[int(label)].append(i)
     out = []
-    for members in groups.values():
-        if len(members) < min_size:
-            continue
+    kept = [
+        m
+        for members in groups.values()
+        if len(members) >= min_size
+        for m in _split(members, sim, min_similarity, min_size)
+    ]
+    for members in kept:
         centroid = np.asarray(X[members].mean(axis=0)).ravel()
         norm = np.linalg.norm(centroid) or 1.0
         cohesion = (X[members] @ centroid) / norm
         out.append(Cluster(members=members, cohesion={m: float(c) for m, c in zip(members, cohesion, strict=True)}))
+    return out
+
+
+def _split(members: list[int], sim: np.ndarray, min_similarity: float, min_size: int) -> list[list[int]]:
+    """The cluster without the members that are not close to it as a whole: while a member's average
+    similarity to the other members (its similarity to the cluster's centre, in the measure the
+    clustering uses) is below min_similarity, the farthest leaves. What left is split again the same
+    way, so a second matter chained in through one shared word becomes its own cluster (or none)."""
+    out = []
+    pending = [list(members)]
+    while pending:
+        group = pending.pop()
+        left: list[int] = []
+        while len(group) >= min_size:
+            inner = sim[np.ix_(group, group)]
+            closeness = (inner.sum(axis=1) - np.diag(inner)) / (len(group) - 1)
+            farthest = int(np.argmin(closeness))
+            if closeness[farthest] >= min_similarity:
+                break
+            left.append(group.pop(farthest))
+        if len(group) >= min_size:
+            out.append(sorted(group))
+        if len(left) >= min_size:
+            pending.append(left)
     return out
 
 

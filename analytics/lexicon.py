@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from functools import cached_property
 
 import jieba
 
@@ -41,6 +43,39 @@ def place_names() -> list[str]:
     words.update(Town.objects.values_list("name", flat=True))
     words.update(Community.objects.values_list("name", flat=True))
     return sorted(w.strip() for w in words if w and w.strip())
+
+
+@dataclass(frozen=True)
+class DistrictPlaces:
+    """The district's own administrative names: where an appeal is, never what it is about."""
+
+    towns: dict[int, str]  # Town pk → name
+    communities: dict[int, str]  # Community pk → name (the same name may recur in several towns)
+    districts: tuple[str, ...]  # the district's own name(s) (Committee.district_name)
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        """Every name, sorted (a stable tuple: `analytics.text.matter_text` compiles it once)."""
+        return tuple(sorted({*self.towns.values(), *self.communities.values(), *self.districts} - {""}))
+
+
+def district_places() -> DistrictPlaces:
+    """The district's towns, communities and name (cached like the tokenizer: at most a minute old)."""
+    now = time.monotonic()
+    if _cache.get("places_until", 0) < now or "places" not in _cache:  # type: ignore[operator]
+        from district.models import Committee, Community, Town
+
+        _cache["places"] = DistrictPlaces(
+            towns={pk: name.strip() for pk, name in Town.objects.values_list("pk", "name")},
+            communities={pk: name.strip() for pk, name in Community.objects.values_list("pk", "name")},
+            districts=tuple(
+                sorted(
+                    {n.strip() for n in Committee.objects.values_list("district_name", flat=True) if n and n.strip()}
+                )
+            ),
+        )
+        _cache["places_until"] = now + _TTL_SECONDS
+    return _cache["places"]  # type: ignore[return-value]
 
 
 def tokenizer() -> jieba.Tokenizer:

@@ -47,7 +47,9 @@ def get_suggestion_for(viewer, pk: int) -> RoutingSuggestion:
 
 def duplicates_visible_to(viewer) -> QuerySet[DuplicateCandidate]:
     """Duplicate pairs: office work."""
-    qs = DuplicateCandidate.objects.select_related("appeal", "original")
+    qs = DuplicateCandidate.objects.select_related(
+        "appeal__town", "appeal__community", "original__town", "original__community"
+    )
     return qs if _office(viewer) else qs.none()
 
 

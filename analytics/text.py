@@ -161,14 +161,31 @@ def _entity_pattern() -> re.Pattern:
     return re.compile(rf"({name_char}{{2,6}}?(?:{'|'.join(map(re.escape, suffixes))}))")
 
 
-def entities(title: str, places: Iterable[str] = ()) -> list[str]:
+def entities(title: str, places: Iterable[str] = (), areas: Iterable[str] = ()) -> list[str]:
     """Names of places and organisations in a title: 2–6 name characters before a known ending
     (小区, 学院, 公司, ... in analytics/data/entity_suffixes.txt), plus any of `places` (the lexicon's
-    place names) it contains. Letter codes (A市, B3区) are dropped first: they name no one place."""
+    place names) it contains. Letter codes (A市, B3区) are dropped first: they name no one place; so
+    are `areas` (the district's own towns and communities): they say where, and one community holds
+    many unrelated matters, so they never count as a shared name (新民镇顶厝社区 is no estate)."""
     plain = _CODES.sub(" ", unicodedata.normalize("NFKC", title or ""))
+    areas = {a for a in areas if len(a) >= 2}
+    for area in sorted(areas, key=len, reverse=True):
+        plain = plain.replace(area, " ")
     found = [m.group(1) for m in _entity_pattern().finditer(plain)]
-    found += [p for p in places if len(p) >= 2 and p in plain and not any(p in f for f in found)]
+    found += [p for p in places if len(p) >= 2 and p in plain and not any(p in f for f in found) and p not in areas]
     return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    """Words that say what kind of trouble, not which matter (损坏, 不透明, 缺少: analytics/data/generic_words.txt)."""
+    return frozenset(normalize(w) for w in _read_lines("generic_words.txt"))
+
+
+@lru_cache(maxsize=1)
+def generic_fragments() -> frozenset[str]:
+    """The generic words and every piece of two or more characters of them (for character n-grams)."""
+    return frozenset(w[i:j] for w in generic_words() for i in range(len(w)) for j in range(i + 2, len(w) + 1))
 
 
 def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
@@ -221,14 +238,55 @@ LSH_BANDS = 32  # 32 bands of 2 rows: a pair with Jaccard 0.3 becomes a candidat
 
 
 _STOP_CHARS = frozenset("".join(_read_lines("stopchars.txt")))
+_RUNS = re.compile(r"\w+")
 
 
-def shingles(text: str, tokenizer: jieba.Tokenizer | None = None) -> set[str]:
-    """What a near-duplicate shares: content words and character bigrams of the normalised text."""
-    words = content_words(text, tokenizer)
-    compact = "".join(ch for ch in mask_codes(normalize(text)) if _WORDLIKE.match(ch))
-    bigrams = {compact[i : i + 2] for i in range(len(compact) - 1)}
-    return set(words) | {b for b in bigrams if not (set(b) & _STOP_CHARS)}
+@lru_cache(maxsize=1)
+def letter_phrases() -> tuple[str, ...]:
+    """The formula phrases of citizens' letters (analytics/data/letter_phrases.txt), normalised."""
+    return tuple(dict.fromkeys(normalize(p) for p in _read_lines("letter_phrases.txt")))
+
+
+@lru_cache(maxsize=8)
+def _boilerplate(places: tuple[str, ...]) -> re.Pattern | None:
+    names = {normalize(p) for p in places if len(p.strip()) >= 2} | set(letter_phrases())
+    names.discard("")
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))) if names else None
+
+
+def matter_text(text: str, places: Sequence[str] = ()) -> str:
+    """The normalised text without the names of `places` (the district's towns and communities) and
+    without the letter formulas (我是…的居民，希望有关部门尽快了解情况并解决): what is left is the matter.
+    Each removed phrase leaves a space, so no shingle spans the gap. Pass `places` as a tuple kept
+    between calls (the pattern is compiled once per tuple)."""
+    pattern = _boilerplate(places if isinstance(places, tuple) else tuple(places))
+    return pattern.sub(" ", normalize(text)) if pattern else normalize(text)
+
+
+def shingles(text: str, tokenizer: jieba.Tokenizer | None = None, places: Sequence[str] = ()) -> set[str]:
+    """What a near-duplicate shares: content words and character bigrams of the matter (`matter_text`:
+    the text without the place names and letter formulas every letter of a place shares whatever it is
+    about). Bigrams are taken inside runs of word characters, never across punctuation or a removed
+    phrase or a stopword, and a bigram with a stop character is no shingle."""
+    matter = matter_text(text, places)
+    words = content_words(matter, tokenizer)
+    stop = stopwords()
+    runs = _RUNS.findall(without_stopwords(mask_codes(matter)))
+    bigrams = {run[i : i + 2] for run in runs for i in range(len(run) - 1)}
+    return set(words) | {b for b in bigrams if not (set(b) & _STOP_CHARS) and b not in stop}
+
+
+@lru_cache(maxsize=1)
+def _stopword_pattern() -> re.Pattern | None:
+    words = sorted((w for w in stopwords() if len(w) >= 2), key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+def without_stopwords(text: str) -> str:
+    """The text with each stopword of two or more characters replaced by a space, so character n-grams
+    are taken between them (希望尽快 gives no 望尽)."""
+    pattern = _stopword_pattern()
+    return pattern.sub(" ", text) if pattern else text
 
 
 @lru_cache(maxsize=4)

@@ -1,13 +1,21 @@
 """Near-duplicate appeals: fingerprint each appeal, find open ones that look the same, merge on request.
 
+What is compared is the matter: the fingerprint leaves out the district's place names and the letter
+formulas every resident's letter shares (`analytics.text.shingles`), and two appeals of different
+towns or communities are never proposed as one case (`different_places`): the same complaint from two
+villages is two cases (and, together, a hot topic), not a duplicate.
+
 Scaling: each appeal stores a 64-value MinHash signature and 32 LSH band keys (FingerprintBand, indexed
-on (band, key)). Finding candidates is one indexed `key IN (32 values)` lookup whatever the number of
-appeals; only the few appeals sharing a bucket are compared, signature against signature.
+on (band, key)). Finding candidates is one indexed `key IN (32 values)` lookup, restricted to the
+appeal's town and community, whatever the number of appeals; only the few appeals sharing a bucket are
+compared, signature against signature. A change to the fingerprint (the letter phrases, the shingles)
+takes effect for stored appeals with `manage.py rebuild_fingerprints` (`rebuild_fingerprints`).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,10 +29,15 @@ DUPLICATE_THRESHOLD = 0.3
 MAX_CANDIDATES = 5
 
 
+def _text_of(appeal) -> str:
+    return f"{appeal.title} {appeal.body}"
+
+
 @transaction.atomic
 def fingerprint_appeal(*, appeal) -> AppealFingerprint:
-    """Store the MinHash signature and LSH bucket keys of an appeal's text (replacing older ones)."""
-    signature = text.minhash(text.shingles(f"{appeal.title} {appeal.body}", lexicon.tokenizer()))
+    """Store the MinHash signature and LSH bucket keys of an appeal's matter (replacing older ones)."""
+    places = lexicon.district_places().names
+    signature = text.minhash(text.shingles(_text_of(appeal), lexicon.tokenizer(), places=places))
     fingerprint, _created = AppealFingerprint.objects.update_or_create(appeal=appeal, defaults={"signature": signature})
     fingerprint.bands.all().delete()
     FingerprintBand.objects.bulk_create(
@@ -41,9 +54,37 @@ def duplicate_threshold() -> float:
     return float(getattr(config, "ANALYTICS_DUPLICATE_MIN_SIMILARITY", DUPLICATE_THRESHOLD))
 
 
+def _places_of(appeal, places: lexicon.DistrictPlaces) -> tuple[set[str], set[str]]:
+    """(towns, communities) an appeal is about: as recorded, else the district's names its text names."""
+    said = text.normalize(_text_of(appeal))
+
+    def named(names) -> set[str]:
+        return {n for n in set(names) if n and text.normalize(n) in said}
+
+    towns = {places.towns.get(appeal.town_id, "")} if appeal.town_id else named(places.towns.values())
+    communities = (
+        {places.communities.get(appeal.community_id, "")} if appeal.community_id else named(places.communities.values())
+    )
+    return towns - {""}, communities - {""}
+
+
+def different_places(a, b) -> bool:
+    """Whether two appeals are about different places, so never one case: recorded in different towns
+    or communities or, where either was not recorded, naming none of the other's towns or communities."""
+    if a.town_id and b.town_id and a.town_id != b.town_id:
+        return True
+    if a.community_id and b.community_id:
+        return a.community_id != b.community_id
+    places = lexicon.district_places()
+    (towns_a, communities_a), (towns_b, communities_b) = _places_of(a, places), _places_of(b, places)
+    return bool(towns_a and towns_b and not towns_a & towns_b) or bool(
+        communities_a and communities_b and not communities_a & communities_b
+    )
+
+
 def similar_open_appeals(*, appeal, threshold: float | None = None) -> list[tuple[object, float]]:
-    """Open appeals (other than this one) whose text is estimated at least `threshold` similar, best first
-    (default: the district's configured threshold)."""
+    """Open appeals (other than this one) of the same place whose matter is estimated at least
+    `threshold` similar, best first (default: the district's configured threshold)."""
     threshold = duplicate_threshold() if threshold is None else threshold
     fingerprint = AppealFingerprint.objects.filter(appeal=appeal).first()
     if fingerprint is None:
@@ -59,17 +100,24 @@ def similar_open_appeals(*, appeal, threshold: float | None = None) -> list[tupl
         .exclude(appeal_id=appeal.pk)
         .select_related("appeal")
     )
+    # Only the same town and community (or an appeal whose place was not recorded) can be the same case.
+    if appeal.town_id:
+        candidates = candidates.filter(Q(appeal__town_id=appeal.town_id) | Q(appeal__town__isnull=True))
+    if appeal.community_id:
+        candidates = candidates.filter(Q(appeal__community_id=appeal.community_id) | Q(appeal__community__isnull=True))
     scored = [(c.appeal, text.signature_similarity(fingerprint.signature, c.signature)) for c in candidates]
-    scored = [(a, s) for a, s in scored if s >= threshold]
+    scored = [(a, s) for a, s in scored if s >= threshold and not different_places(appeal, a)]
     scored.sort(key=lambda pair: (-pair[1], pair[0].pk))
     return scored[:MAX_CANDIDATES]
 
 
 @transaction.atomic
 def record_duplicates(*, appeal) -> list[DuplicateCandidate]:
-    """Record the pairs (this appeal, an earlier open one) for staff to judge; known pairs are kept."""
+    """Record the pairs (this appeal, an earlier open one) for staff to judge; known pairs are kept,
+    and the pairs still to be judged that no longer look alike (its text changed) are withdrawn."""
     out = []
-    for other, similarity in similar_open_appeals(appeal=appeal, threshold=duplicate_threshold()):
+    threshold = duplicate_threshold()
+    for other, similarity in similar_open_appeals(appeal=appeal, threshold=threshold):
         newer, older = (
             (appeal, other) if (appeal.created_at, appeal.pk) >= (other.created_at, other.pk) else (other, appeal)
         )
@@ -80,7 +128,55 @@ def record_duplicates(*, appeal) -> list[DuplicateCandidate]:
             pair.similarity = round(similarity, 3)
             pair.save(update_fields=["similarity", "updated_at"])
         out.append(pair)
+    withdraw_stale_pairs(
+        DuplicateCandidate.objects.filter(Q(appeal=appeal) | Q(original=appeal), status=DuplicateStatus.OPEN).exclude(
+            pk__in=[p.pk for p in out]
+        ),
+        threshold=threshold,
+    )
     return out
+
+
+def withdraw_stale_pairs(pairs, *, threshold: float | None = None) -> int:
+    """Delete the pairs still to be judged whose appeals no longer look alike (their current
+    fingerprints below the threshold) or are about different places; refresh the others' similarity.
+    A judged pair (merged, dismissed) is a decision and stays. Returns how many were withdrawn."""
+    threshold = duplicate_threshold() if threshold is None else threshold
+    withdrawn = 0
+    pairs = pairs.filter(status=DuplicateStatus.OPEN).select_related("appeal__fingerprint", "original__fingerprint")
+    for pair in pairs:
+        try:
+            a, b = pair.appeal.fingerprint.signature, pair.original.fingerprint.signature
+        except AppealFingerprint.DoesNotExist:
+            continue  # not fingerprinted yet: judged when it is
+        similarity = text.signature_similarity(a, b)
+        if similarity < threshold or different_places(pair.appeal, pair.original):
+            pair.delete()
+            withdrawn += 1
+        elif round(similarity, 3) != pair.similarity:
+            pair.similarity = round(similarity, 3)
+            pair.save(update_fields=["similarity", "updated_at"])
+    return withdrawn
+
+
+def rebuild_fingerprints(*, batch_size: int = 500) -> dict[str, int]:
+    """Fingerprint every appeal again, then withdraw the open pairs that no longer look alike and record
+    the pairs that now do (after a change to the fingerprint: the letter phrases, the district's place
+    names, the shingles). Run by `manage.py rebuild_fingerprints`; batches of `batch_size` appeals."""
+    from analytics.kinds import appeals_for_analysis
+
+    lexicon.forget()  # the current lexicon and place names
+    ids = list(appeals_for_analysis().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            for appeal in appeals_for_analysis().filter(pk__in=ids[start : start + batch_size]):
+                fingerprint_appeal(appeal=appeal)
+    withdrawn = withdraw_stale_pairs(DuplicateCandidate.objects.all())
+    open_ids = intake_bridge.open_appeals().values("pk")
+    for appeal in appeals_for_analysis().filter(pk__in=open_ids).order_by("created_at", "pk"):
+        record_duplicates(appeal=appeal)
+    open_pairs = DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).count()
+    return {"fingerprinted": len(ids), "withdrawn": withdrawn, "open_pairs": open_pairs}
 
 
 def case_of(appeal):
@@ -113,6 +209,18 @@ def check_merge(pair: DuplicateCandidate, *, actor, note: str, data: dict) -> No
         raise Refused(_("该诉求已办结或已合并，不能再合并。"))
     if pair.original_id not in open_ids:
         raise Refused(_("要合并到的诉求已办结或已合并，请选择仍在办理的主诉求。"))
+    if different_places(pair.appeal, pair.original):
+        raise Refused(_("两件诉求所在的镇街或社区不同，不是同一件事，不能合并办理，请分别办理。"))
+
+
+def merge_offered(user, pair: DuplicateCandidate) -> bool:
+    """合并办理 is offered only where `check_merge` would take it (a pair of two places, recorded before
+    places were compared, is shown with 不是重复 only)."""
+    try:
+        check_merge(pair, actor=user, note="", data={})
+    except Refused:
+        return False
+    return True
 
 
 def on_merge(pair: DuplicateCandidate, *, actor, note: str, data: dict, change) -> None:

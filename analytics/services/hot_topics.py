@@ -33,7 +33,9 @@ def cluster_settings() -> dict:
 
 def _documents(since: datetime, until: datetime) -> tuple[list[clustering.Doc], list[tuple]]:
     tok = lexicon.tokenizer()
-    places = lexicon.place_names()
+    # The district's towns and communities say where, not what: they are no shared name.
+    areas = lexicon.district_places().names
+    places = sorted(set(lexicon.place_names()) - set(areas))
     docs, refs = [], []
     for kind in registry.all_kinds():
         if not kind.hot_topics:
@@ -45,9 +47,11 @@ def _documents(since: datetime, until: datetime) -> tuple[list[clustering.Doc], 
                 clustering.Doc(
                     key=f"{kind.key}:{obj.pk}",
                     title=title,
-                    words=text.content_words(f"{title} {body}", tok),
-                    title_words=text.content_words(title, tok),
-                    names=text.entities(title, places),
+                    # The matter: without the district's place names and the letter formulas.
+                    words=text.content_words(text.matter_text(f"{title} {body}", areas), tok),
+                    title_words=text.content_words(text.matter_text(title, areas), tok),
+                    names=text.entities(title, places, areas=areas),
+                    areas=[a for a in areas if a in title],
                     created_at=getattr(obj, kind.created_field),
                     place=kind.place(obj) if kind.place else "",
                     support=kind.support(obj) if kind.support else 0,

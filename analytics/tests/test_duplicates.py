@@ -96,3 +96,120 @@ def test_the_duplicate_threshold_is_district_configuration(cast):
     with override_config(ANALYTICS_DUPLICATE_MIN_SIMILARITY=0.99):
         assert duplicates.similar_open_appeals(appeal=new) == []
     assert [a for a, _s in duplicates.similar_open_appeals(appeal=new)] == [first]
+
+
+# The demo's letters (intake/demo.py): one formula around the place and the matter. The formula and
+# the place name used to carry the similarity (80–95 % between different matters or different towns).
+def _letter(place: str, matter: str) -> tuple[str, str]:
+    body = f"（演示）我是{place}的居民，{matter}，已经持续一段时间，影响日常生活，希望有关部门尽快了解情况并解决。"
+    return f"{place}{matter}", body
+
+
+@pytest.fixture
+def district(db):
+    """The demo's places: one community name (南安社区) in two towns, as in the demo district."""
+    from district.tests.factories import CommitteeFactory, CommunityFactory, TownFactory
+
+    CommitteeFactory(district_name="同安区")
+    towns = {name: TownFactory(name=name) for name in ("洪塘镇", "新民镇", "祥平街道", "莲花镇", "汀溪镇")}
+    places = {
+        ("洪塘镇", "溪美村"): None,
+        ("新民镇", "南安社区"): None,
+        ("祥平街道", "南安社区"): None,
+        ("莲花镇", "后埔社区"): None,
+        ("汀溪镇", "后埔村"): None,
+    }
+    for town, community in places:
+        places[town, community] = CommunityFactory(town=towns[town], name=community)
+    return places
+
+
+def _in(district, town: str, community: str, matter: str, **extra):
+    return _appeal(
+        _letter(f"{town}{community}", matter),
+        town=district[town, community].town,
+        community=district[town, community],
+        **extra,
+    )
+
+
+def test_different_matters_of_one_village_are_not_duplicates(cast, district):
+    threshold = duplicates.duplicate_threshold()
+    bus = _in(district, "洪塘镇", "溪美村", "村里公交班次太少")
+    others = [
+        _in(district, "洪塘镇", "溪美村", matter)
+        for matter in ("村里缺少老年人食堂", "村文化活动中心长期闲置", "居家养老服务上门次数少")
+    ]
+    # Every candidate the band index offers scores below the district's cut (was 80–86 %).
+    scored = duplicates.similar_open_appeals(appeal=bus, threshold=0.0)
+    assert all(similarity < threshold for _a, similarity in scored), scored
+    for appeal in [bus, *others]:
+        assert duplicates.record_duplicates(appeal=appeal) == []
+    assert not DuplicateCandidate.objects.exists()
+
+
+def test_the_same_matter_in_two_towns_is_not_proposed_as_one_case(cast, district):
+    first = _in(district, "新民镇", "南安社区", "返乡青年就业培训信息不畅")
+    second = _in(district, "祥平街道", "南安社区", "返乡青年就业培训信息不畅")
+    third = _in(district, "莲花镇", "后埔社区", "溪流有养殖污水排入")
+    fourth = _in(district, "汀溪镇", "后埔村", "溪流有养殖污水排入")
+    assert duplicates.record_duplicates(appeal=second) == []
+    assert duplicates.record_duplicates(appeal=fourth) == []
+    assert duplicates.different_places(first, second) and duplicates.different_places(third, fourth)
+    # Without a recorded town, the places the letters name decide.
+    unplaced = _appeal(_letter("祥平街道南安社区", "返乡青年就业培训信息不畅"))
+    assert duplicates.different_places(first, unplaced)
+    assert {p.original for p in duplicates.record_duplicates(appeal=unplaced)} == {second}
+
+
+def test_a_reworded_letter_about_the_same_matter_and_place_is_still_found(cast, district):
+    first = _in(district, "洪塘镇", "溪美村", "村里缺少老年人食堂")
+    _in(district, "洪塘镇", "溪美村", "村里公交班次太少")
+    place = district["洪塘镇", "溪美村"]
+    again = _appeal(
+        ("溪美村没有老年人食堂", "洪塘镇溪美村老人吃饭不方便，村里一直缺少老年人食堂，希望尽快办一个长者食堂。"),
+        town=place.town,
+        community=place,
+    )
+    [pair] = duplicates.record_duplicates(appeal=again)
+    assert (pair.appeal, pair.original) == (again, first)
+    assert pair.similarity >= duplicates.duplicate_threshold()
+    # The place need not be recorded: the text names the same village.
+    unplaced = _appeal(("溪美村缺少老年人食堂", "我是溪美村的村民，村里缺少老年人食堂，老人吃饭不方便。"))
+    assert first in {p.original for p in duplicates.record_duplicates(appeal=unplaced)}
+
+
+def test_a_pair_of_different_places_cannot_be_merged(cast, district):
+    first = _in(district, "新民镇", "南安社区", "返乡青年就业培训信息不畅")
+    second = _in(district, "祥平街道", "南安社区", "返乡青年就业培训信息不畅")
+    pair = DuplicateCandidate.objects.create(appeal=second, original=first, similarity=0.95)  # recorded before
+    with pytest.raises(Refused) as err:
+        duplicates.merge_duplicate(pair=pair, actor=cast.clerk)
+    assert "镇街或社区不同" in str(err.value.message)
+    second.refresh_from_db()
+    assert second.status != "merged"
+    # Not offered either: the clerk sees 不是重复 only.
+    from core.workflow import workflow_for
+
+    offered = [a.name for a in workflow_for(pair).available(pair, cast.clerk)]
+    assert "merge" not in offered and "dismiss" in offered
+
+
+def test_rebuilding_fingerprints_withdraws_stale_pairs_and_keeps_decisions(cast, district):
+    from django.core.management import call_command
+
+    canteen = _in(district, "洪塘镇", "溪美村", "村里缺少老年人食堂")
+    bus = _in(district, "洪塘镇", "溪美村", "村里公交班次太少")
+    hall = _in(district, "洪塘镇", "溪美村", "村文化活动中心长期闲置")
+    canteen_again = _in(district, "洪塘镇", "溪美村", "村里缺少老年人食堂")
+    # Pairs the old fingerprint recorded: two still to judge, one the office already dismissed.
+    stale = DuplicateCandidate.objects.create(appeal=bus, original=canteen, similarity=0.86)
+    dismissed = DuplicateCandidate.objects.create(
+        appeal=hall, original=bus, similarity=0.8, status=DuplicateStatus.DISMISSED
+    )
+    call_command("rebuild_fingerprints")
+    assert not DuplicateCandidate.objects.filter(pk=stale.pk).exists()
+    assert DuplicateCandidate.objects.filter(pk=dismissed.pk, status=DuplicateStatus.DISMISSED).exists()
+    assert list(DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).values_list("appeal", "original")) == [
+        (canteen_again.pk, canteen.pk)
+    ]

@@ -149,3 +149,58 @@ def test_a_long_window_stores_a_weekly_trend(cast, recent):
     run = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=400))
     elevator = run.topics.get(rank=1)
     assert sum(n for _d, n in elevator.trend) == 5 and 57 <= len(elevator.trend) <= 59
+
+
+def _letter(place: str, matter: str) -> tuple[str, str]:
+    """The demo's letter (intake/demo.py): one formula around the place and the matter."""
+    body = f"（演示）我是{place}的居民，{matter}，已经持续一段时间，影响日常生活，希望有关部门尽快了解情况并解决。"
+    return f"{place}{matter}", body
+
+
+# The demo's topics 12 and 11: matters joined by one generic word (损坏, 不透明), in places whose
+# community names recur across towns (南安社区, 顶厝社区, 后埔村).
+DEMO_MATTERS = {
+    "irrigation": (
+        "农田灌溉水渠损坏",
+        [("祥平街道", "南安社区"), ("新民镇", "顶厝社区"), ("汀溪镇", "后埔村"), ("汀溪镇", "后埔村")],
+    ),
+    "lights": ("路灯损坏多日未修", [("西柯镇", "南安社区"), ("大同街道", "顶厝社区"), ("五显镇", "后埔村")]),
+    "fees": ("课后托管服务收费不透明", [("新民镇", "顶厝社区"), ("祥平街道", "东山社区"), ("大同街道", "南安社区")]),
+    "compensation": ("征地补偿款发放不透明", [("莲花镇", "新兴村"), ("大同街道", "后埔社区"), ("五显镇", "南安社区")]),
+    "subsidy": ("种粮补贴发放标准不清", [("莲花镇", "东山社区"), ("莲花镇", "新兴村"), ("洪塘镇", "顶厝村")]),
+    "allowance": ("高龄津贴发放延迟", [("洪塘镇", "东山村"), ("五显镇", "后埔村")]),
+}
+
+
+@pytest.fixture
+def demo_matters(cast):
+    from district.models import Community, Town
+
+    now = timezone.now()
+    made: dict[str, set[int]] = {}
+    for n, (key, (matter, places)) in enumerate(DEMO_MATTERS.items()):
+        made[key] = set()
+        for i, (town_name, community_name) in enumerate(places):
+            town, _new = Town.objects.get_or_create(name=town_name)
+            community, _new = Community.objects.get_or_create(town=town, name=community_name)
+            title, body = _letter(f"{town_name}{community_name}", matter)
+            a = AppealFactory(title=title, body=body, town=town, community=community)
+            type(a).objects.filter(pk=a.pk).update(created_at=now - timedelta(days=20 - n - i))
+            made[key].add(a.pk)
+    return made
+
+
+def test_one_shared_generic_word_does_not_make_one_topic(demo_matters):
+    run = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=30))
+    topics = list(run.topics.all())
+    which = {pk: key for key, pks in demo_matters.items() for pk in pks}
+    assert topics
+    for topic in topics:
+        members = set(topic.items.values_list("object_id", flat=True))
+        # One matter per topic: its title, count and keywords describe the items it holds.
+        assert len({which[pk] for pk in members}) == 1, (topic.title, [i.title for i in topic.items.all()])
+        matter, _places = DEMO_MATTERS[which[next(iter(members))]]
+        assert topic.title.endswith(matter) and topic.volume == len(members)
+        assert not {"南安社区", "顶厝社区", "祥平街道"} & set(topic.keywords)
+    found = {which[next(iter(t.items.values_list("object_id", flat=True)))]: t.volume for t in topics}
+    assert found["irrigation"] == 4 and found["fees"] == 3 and found["compensation"] == 3

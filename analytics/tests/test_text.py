@@ -91,3 +91,26 @@ def test_fast_nfkc_equals_unicodedata(value):
 def test_fast_nfkc_maps_full_width_punctuation_letters_and_spaces():
     assert text.nfkc("电梯坏了，　ＡＢ１２！") == "电梯坏了, AB12!"
     assert text.nfkc("Ａ\u0301") == "Á"  # a mapped letter still composes with the mark after it
+
+
+def _letter(place: str, matter: str) -> str:
+    """The demo's letter (intake/demo.py): title, then one formula around the place and the matter."""
+    formula = "已经持续一段时间，影响日常生活，希望有关部门尽快了解情况并解决。"
+    return f"{place}{matter} （演示）我是{place}的居民，{matter}，{formula}"
+
+
+def test_duplicate_shingles_leave_out_the_place_names_and_the_letter_formula():
+    places = ("洪塘镇", "溪美村", "新民镇", "南安社区")
+    canteen = text.shingles(_letter("洪塘镇溪美村", "村里缺少老年人食堂"), places=places)
+    bus = text.shingles(_letter("洪塘镇溪美村", "村里公交班次太少"), places=places)
+    assert not {"洪塘", "溪美", "美村", "居民", "持续", "日常", "生活", "部门", "解决", "情况"} & (canteen | bus)
+    assert {"老年人", "食堂"} <= canteen and {"公交", "班次"} <= bus
+    assert text.jaccard(canteen, bus) < 0.3  # 0.39 with the formula and the village counted
+    # What is left is the matter: the same matter elsewhere is the same text (the place decides).
+    assert text.shingles(_letter("新民镇南安社区", "村里缺少老年人食堂"), places=places) == canteen
+
+
+def test_the_districts_towns_and_communities_are_no_shared_name():
+    areas = ["新民镇", "顶厝社区"]
+    assert text.entities("新民镇顶厝社区课后托管服务收费不透明", areas=areas) == []
+    assert text.entities("新民镇凤栖花园油烟扰民", places=["新民镇"], areas=areas) == ["凤栖花园"]

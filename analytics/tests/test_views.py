@@ -59,9 +59,15 @@ def test_a_refused_correction_rerenders_with_the_message(client, cast, suggestio
     assert RoutingSuggestion.objects.get(pk=suggestions[0].pk).status == SuggestionStatus.PENDING
 
 
-def test_duplicate_page_shows_both_appeals_and_merge_button(client, cast):
+def test_duplicate_page_shows_both_appeals_their_place_and_merge_button(client, cast):
+    from district.tests.factories import CommunityFactory
+
+    place = CommunityFactory(name="丙洲社区", town__name="西柯镇")
     a = AppealFactory(
-        title="丙洲社区垃圾中转站臭味严重", body="丙洲社区垃圾中转站臭味严重，夏天居民无法开窗，请求搬迁中转站。"
+        title="丙洲社区垃圾中转站臭味严重",
+        body="丙洲社区垃圾中转站臭味严重，夏天居民无法开窗，请求搬迁中转站。",
+        town=place.town,
+        community=place,
     )
     duplicates.fingerprint_appeal(appeal=a)
     b = AppealFactory(
@@ -72,6 +78,8 @@ def test_duplicate_page_shows_both_appeals_and_merge_button(client, cast):
     client.force_login(cast.clerk)
     html = client.get(reverse("analytics:duplicate", args=[pair.pk])).content.decode()
     assert a.tracking_code in html and b.tracking_code in html and 'data-action="merge"' in html
+    # The clerk sees where each appeal is before merging (the later one's place was not recorded).
+    assert "所在地：西柯镇丙洲社区" in html and "所在地：未登记" in html
     client.force_login(cast.liaison)
     assert client.get(reverse("analytics:duplicate", args=[pair.pk])).status_code == 404
 
