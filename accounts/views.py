@@ -1,5 +1,6 @@
 import base64
 import io
+import math
 
 import qrcode
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -121,6 +122,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return redirect(self.get_success_url())
 
 
+@never_cache  # the page carries the authenticator's secret key
 @login_required
 def otp_setup(request):
     """Enrol a TOTP authenticator: show the QR code, confirm with a first code. A session that has
@@ -133,18 +135,53 @@ def otp_setup(request):
         device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
     form = OTPVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        wait = _throttled_seconds([device])
+        if wait is None and device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("两步验证已启用。"))
             return redirect("accounts:preferences")
-        form.add_error("token", _("验证码不正确，请重试。"))
+        form.add_error("token", _code_refusal(wait, [device]))
     image = qrcode.make(device.config_url)
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     qr = base64.b64encode(buf.getvalue()).decode("ascii")
-    return render(request, "accounts/otp_setup.html", {"form": form, "qr": qr, "device": device})
+    # The key as text, for an authenticator on the phone that shows this page (it cannot scan its own
+    # screen): typed in by hand, or opened by the otpauth:// link.
+    key = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    context = {
+        "form": form,
+        "qr": qr,
+        "device": device,
+        "key_groups": [key[i : i + 4] for i in range(0, len(key), 4)],
+        "config_url": device.config_url,
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+def _throttled_seconds(devices) -> int | None:
+    """How many seconds until a code may be tried again after recent wrong ones (django-otp doubles the
+    wait after each failure: 1, 2, 4 … seconds), or None when a code may be tried now on some device."""
+    waits = []
+    for device in devices:
+        allowed, info = device.verify_is_allowed()
+        if allowed:
+            return None
+        until = (info or {}).get("locked_until")
+        waits.append(math.ceil((until - timezone.now()).total_seconds()) if until else 1)
+    return max(1, min(waits)) if waits else None
+
+
+def _code_refusal(wait: int | None, devices) -> str:
+    """Why a code was refused: too soon after a wrong one (the code itself was not even checked), or wrong;
+    after a wrong code, how long to wait before the next."""
+    if wait is not None:
+        return _("尝试过于频繁，请%(n)s秒后再输入验证码（此次输入的验证码未校验）。") % {"n": wait}
+    again = _throttled_seconds(devices)
+    if again is not None:
+        return _("验证码不正确。请%(n)s秒后再输入新的验证码。") % {"n": again}
+    return _("验证码不正确，请重试。")
 
 
 @login_required
@@ -163,11 +200,14 @@ def otp_verify(request):
         return redirect(nxt)
     form = OTPVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            if device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
-                return redirect(nxt)
-        form.add_error("token", _("验证码不正确，请重试。"))
+        devices = list(devices)
+        wait = _throttled_seconds(devices)
+        if wait is None:
+            for device in devices:
+                if device.verify_token(form.cleaned_data["token"]):
+                    otp_login(request, device)
+                    return redirect(nxt)
+        form.add_error("token", _code_refusal(wait, devices))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": nxt})
 
 

@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks, lookups  # noqa: F401  (checks registers the deployment checks)
+        from core.validators import use_own_nul_message
 
         lookups.register()
+        use_own_nul_message()

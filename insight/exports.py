@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from consultations.models import Attendance
 from consultations.selectors import meetings_visible_to
+from core.exceptions import Refused
 from core.exports import Column
 from core.http import as_int
 from intake import selectors as appeal_selectors
@@ -256,7 +257,13 @@ def duty_export(viewer, params) -> Export | None:
 
     if not duty.sees_all_records(viewer):
         return None
-    form = RankingForm(params or None, years=duty.duty_years(), default_year=duty.default_duty_year())
+    # The page's filters, read as the page reads them: a sheet never holds another year or everyone
+    # when a filter was refused (the page shows the rest and says which; the export refuses).
+    form = RankingForm.from_query(params)
+    if refused := form.refused():
+        raise Refused(
+            _("未导出Excel。%(errors)s请在履职积分排名页修改筛选条件后再导出。") % {"errors": "".join(refused)}
+        )
     filters = form.filters()
     records = duty.ranking(viewer, **filters)
     # A filtered sheet names its filter and keeps the district-wide rank, as the page does: passed

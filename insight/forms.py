@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from core.forms import DateInput, StyledFormMixin
 from district.models import Body, Sector, Town
@@ -69,15 +70,28 @@ class PeriodForm(StyledForm):
 
 
 class RankingForm(StyledForm):
-    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
+    """The duty ranking's filters. The page and its Excel export read them with `from_query`, so the
+    workbook holds the list the page shows, and a filter the form refuses is refused by both."""
+
+    year = forms.TypedChoiceField(
+        label=_("年度"),
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s”不是可选的年度。")},
+    )
     sector = forms.ModelChoiceField(
-        label=_("界别"), queryset=Sector.objects.all(), required=False, empty_label=_("全部界别")
+        label=_("界别"),
+        queryset=Sector.objects.all(),
+        required=False,
+        empty_label=_("全部界别"),
+        error_messages={"invalid_choice": _("没有这个界别，请从列表中选择。")},
     )
     body = forms.ModelChoiceField(
         label=_("专委会"),
         queryset=Body.objects.filter(kind=Body.Kind.SPECIAL),
         required=False,
         empty_label=_("全部专委会"),
+        error_messages={"invalid_choice": _("没有这个专委会，请从列表中选择。")},
     )
     q = forms.CharField(label=_("姓名"), required=False, max_length=30)
 
@@ -87,8 +101,38 @@ class RankingForm(StyledForm):
         self.fields["year"].choices = [(y, _("%(y)s年") % {"y": y}) for y in years]
         self.fields["year"].initial = default_year
 
+    @classmethod
+    def from_query(cls, params) -> "RankingForm":
+        """The filters of a query string: a year asked for and offered is the year shown (the default
+        year, two lookups, is read only when it is not); an empty query is the default year's list."""
+        from core.http import as_int
+        from insight.selectors import duty
+
+        years = duty.duty_years()
+        asked = as_int(str(params.get("year") or "").strip())
+        default = asked if asked in years else duty.default_duty_year()
+        params = params.copy()
+        if params and not params.get("year"):
+            params["year"] = str(default)  # the picker then shows the year the list is for
+        return cls(params or None, years=years, default_year=default)
+
+    def refused(self) -> list[str]:
+        """The filters the form refused, one "label：reason" each ([] when every filter holds)."""
+        if not self.is_bound or self.is_valid():
+            return []
+        colon = pgettext("label and value", "：")
+        return [
+            f"{self.fields[name].label}{colon}{error}" if name in self.fields else str(error)
+            for name, errors in self.errors.items()
+            for error in errors
+        ]
+
     def filters(self) -> dict:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        """The filters the form accepts: a refused one (`refused`) is left out, the others are kept."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
         return {
             "year": data.get("year") or self.default_year,
             "sector": data.get("sector"),

@@ -6,7 +6,7 @@ the dashboard and the lists agree.
 
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from core.selectors import current_committee
 from insight.charts import Bar, bar_chart
 from insight.selectors import duty, stats
 from insight.selectors.scope import ALL, Period, Scope
-from opinions.models import ADOPTED_STATES, OpinionReport
+from opinions.models import OpinionReport, adopted
 from opinions.models import Status as OpinionStatus
 from proposals.statistics import annual_statistics
 from supervision.selectors import department_ranking
@@ -72,7 +72,7 @@ def _overview(scope: Scope, period: Period) -> list:
     reports = OpinionReport.objects.filter(submitted_at__gte=period.start_dt, submitted_at__lt=period.end_dt).exclude(
         status=OpinionStatus.DRAFT
     )
-    r = reports.aggregate(total=Count("id"), adopted=Count("id", filter=Q(status__in=ADOPTED_STATES)))
+    r = reports.aggregate(total=Count("id"), adopted=Count("id", filter=adopted()))
     # One msgid per sentence (the i18n check reads each literal as its own message).
     text = _("%(y)s年，平台共受理群众诉求%(a)s件") + (_("（其中群众撤回%(aw)s件）") if a["withdrawn"] else "")
     text += _("，办结%(ac)s件；收到提案%(p)s件，立案%(pf)s件；") + _(

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.api.workflow import WorkflowViewSetMixin
+from district.models import Member
 from opinions import selectors, services
 from opinions.models import OpinionReport, Status
 
@@ -47,9 +48,42 @@ class OpinionReportSerializer(serializers.ModelSerializer):
 
 
 class OpinionReportCreateSerializer(serializers.Serializer):
+    """A new draft. The information office entering a paper report names the member it counts for
+    (`member_id`) and/or the group it is given in the name of (`provider`); a member may give their own
+    sector, party or special committee as `provider`."""
+
     title = serializers.CharField(max_length=200)
     body = serializers.CharField()
     is_urgent = serializers.BooleanField(required=False, default=False)
+    member_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("反映人（委员）的编号，仅信息工作人员代为录入时填写"),
+    )
+    provider = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text=_("报送名义，如 sector:3、party:2、body:5、workstation:1、group:4"),
+    )
+
+    def validate_member_id(self, value):
+        if value is None:
+            return None
+        member = Member.objects.filter(pk=value).first()
+        if member is None:
+            raise serializers.ValidationError(_("所选委员不存在。"))
+        return member
+
+    def validate_provider(self, value):
+        if not value:
+            return None
+        options = {key: group for key, group, _label in selectors.provider_options(self.context["request"].user)}
+        if value not in options:
+            raise serializers.ValidationError(_("所选报送名义无效或不可选。"))
+        return options[value]
 
 
 class OpinionReportUpdateSerializer(serializers.Serializer):
@@ -92,9 +126,11 @@ class OpinionReportViewSet(
 
     @extend_schema(request=OpinionReportCreateSerializer, responses={201: OpinionReportSerializer})
     def create(self, request):
-        payload = OpinionReportCreateSerializer(data=request.data)
+        payload = OpinionReportCreateSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        report = services.create_report(actor=request.user, **payload.validated_data)
+        data = dict(payload.validated_data)
+        member = data.pop("member_id", None)
+        report = services.create_report(actor=request.user, member=member, **data)
         return Response(OpinionReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OpinionReportUpdateSerializer, responses=OpinionReportSerializer)

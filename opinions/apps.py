@@ -9,7 +9,7 @@ class OpinionsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.predicates import is_cppcc_leader, is_info_office, is_member, is_office
         from core.nav import NavItem, register_nav
-        from opinions import workflow  # noqa: F401
+        from opinions import receivers, workflow  # noqa: F401
 
         register_nav(
             NavItem("office", _("社情民意"), "opinions:list", "megaphone", 45, is_member | is_office | is_cppcc_leader)

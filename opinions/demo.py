@@ -5,12 +5,13 @@ The demo district follows 2022, so part of the finished reports were submitted, 
 """
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts.models import User
+from core.demo_runner import StoryClock
 from core.models import StatusChange
 from core.workflow import workflow_for
 from district.models import Department, Member, Party, Sector
@@ -138,6 +139,7 @@ def load(ctx: dict) -> None:
     _bulletins(reports, plans, info, levels)
     _audit(reports, plans, info, secgen)
     _instructions(reports, plans, info, departments, levels)
+    _answer_instruction_tasks(reports, plans)
 
 
 def _create(plans, info) -> list[OpinionReport]:
@@ -197,6 +199,10 @@ def _bulletins(reports, plans, info, levels) -> None:
                 adoptions.append(Adoption(report=report, level=levels["city"], adopted_on=adopted_on, recorded_by=info))
     OpinionReport.objects.bulk_update(published, ["bulletin"])
     Adoption.objects.bulk_create(adoptions)
+    # Each bulletin was entered the day it came out, not the day the demo loaded.
+    for bulletin in Bulletin.objects.filter(pk__in={r.bulletin_id for r in published}):
+        entered = timezone.make_aware(datetime.combine(bulletin.published_on, time(10)))
+        Bulletin.objects.filter(pk=bulletin.pk).update(created_at=entered, updated_at=entered)
 
 
 def _audit(reports, plans, info, secgen) -> None:
@@ -231,8 +237,9 @@ SETTLED_PATH = ["submit", "receive", "forward", "record_feedback", "archive"]
 def settle_workstation_items(reports: list[OpinionReport]) -> None:
     """Submit, forward, answer and file the workstation's items in the weeks after they were written.
 
-    They are the workstation's collective information (its "useful information items"), so they are
-    filed under its name and do not add to one member's duty record.
+    They are the workstation's information (its "useful information items"), filed under its name
+    (the provider, no member named). The member who wrote them is credited with them in his duty record
+    (`opinions.selectors.credited_member`); forwarded, not published, they are not adopted.
     """
     info = User.objects.get(username="info")
     departments = list(Department.objects.filter(kind="functional")[:8])
@@ -276,10 +283,13 @@ def _instructions(reports, plans, info, departments, levels) -> None:
     """Leaders' instructions open supervision tasks, as in production."""
     from supervision.services import create_task
 
+    # Each task was opened the day after its instruction was recorded (its record and steps date from then).
+    clock = StoryClock()
     for report, (_plan, start) in zip(reports, plans, strict=True):
         if "record_instruction" not in PATHS[report.status]:
             continue
         dept = departments[0] if departments else None
+        clock.at(at(start, report, "record_instruction") + timedelta(days=1))
         task = create_task(
             source=report,
             title=f"落实领导批示：{report.title}",
@@ -297,3 +307,35 @@ def _instructions(reports, plans, info, departments, levels) -> None:
             task=task,
             recorded_by=info,
         )
+    clock.settle()
+
+
+def _answer_instruction_tasks(reports, plans) -> None:
+    """A report fed back on its leader's instruction was answered on the instruction's supervision task
+    first: the task was transferred, accepted and replied to before the feedback was recorded."""
+    from accounts.roles import Role
+    from core.workflow import perform
+    from supervision.services.tasks import assign_task, submit_reply
+
+    gov = User.objects.get(username="govoffice")
+    clock = StoryClock()
+    for report, (_plan, start) in zip(reports, plans, strict=True):
+        path = PATHS[report.status]
+        if "record_instruction" not in path or "record_feedback" not in path:
+            continue
+        task = report.instructions.select_related("task__lead_department").first().task
+        liaison = (
+            User.objects.filter(groups__name=Role.DEPT_LIAISON, department=task.lead_department_id, is_active=True)
+            .order_by("id")
+            .first()
+        )
+        if liaison is None:
+            continue
+        opened = at(start, report, "record_instruction") + timedelta(days=1)
+        clock.at(opened + timedelta(hours=2))
+        assign_task(task=task, actor=gov, lead_department=task.lead_department, due_date=task.due_date)
+        clock.at(opened + timedelta(hours=4))
+        perform(task, "accept", actor=liaison)
+        clock.at(opened + timedelta(hours=6))
+        submit_reply(task=task, actor=liaison, classification="solved", body=report.feedback)
+    clock.settle()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel, VersionedModel
+from core.models import BilingualNameMixin, TimeStampedModel, VersionedModel
 
 
 class Status(models.TextChoices):
@@ -27,13 +27,20 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("已归档")
 
 
-# A report counts as "useful information" (采用) once it is published or sent on.
-ADOPTED_STATES = frozenset(
-    {Status.ADOPTED_LOCAL, Status.REPORTED, Status.ADOPTED_UPPER, Status.INSTRUCTED, Status.FEEDBACK, Status.ARCHIVED}
-)
+# Adoption (采用) is a path, not a last state (domain.md §3): published in the district bulletin
+# (ADOPTED_LOCAL), then perhaps reported up, adopted above, instructed on. These states lie only on that
+# path; FEEDBACK and ARCHIVED do not say which way a report came (feedback and filing also end the
+# forwarding branch, 转送, which is not adoption), so for them the bulletin decides (`adopted`).
+ADOPTION_PATH_STATES = frozenset({Status.ADOPTED_LOCAL, Status.REPORTED, Status.ADOPTED_UPPER, Status.INSTRUCTED})
 
 
-class AdoptionLevel(models.Model):
+def adopted() -> models.Q:
+    """Reports adopted (采用): published in a bulletin (every adoption starts there), or in a state of
+    the adoption path. A condition on the report's own columns (no join), for counts and filters."""
+    return models.Q(bulletin__isnull=False) | models.Q(status__in=ADOPTION_PATH_STATES)
+
+
+class AdoptionLevel(BilingualNameMixin):
     """Who adopted or instructed on a report (区政协, 区委区政府, 市级, 省级, 全国): configurable rows."""
 
     code = models.CharField(_("代码"), max_length=20, unique=True)
@@ -53,9 +60,6 @@ class AdoptionLevel(models.Model):
         verbose_name = _("采用层级")
         verbose_name_plural = _("采用层级")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Bulletin(TimeStampedModel):
@@ -149,6 +153,11 @@ class OpinionReport(TimeStampedModel, VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("opinions:detail", args=[self.pk])
+
+    @property
+    def is_adopted(self) -> bool:
+        """The report taken on its own, as `adopted()` counts it."""
+        return self.bulletin_id is not None or self.status in ADOPTION_PATH_STATES
 
 
 class Adoption(models.Model):

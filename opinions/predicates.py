@@ -27,3 +27,10 @@ def is_forward_unit(user, report) -> bool:
         and report.forwarded_to_id is not None
         and report.forwarded_to_id == getattr(user, "department_id", None)
     )
+
+
+@rules.predicate
+def is_platform(user, report) -> bool:
+    """The platform itself (no actor): it records the replies departments give on an instruction's
+    supervision tasks as the report's feedback."""
+    return user is None

@@ -4,14 +4,16 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.predicates import is_cppcc_leader, is_dept_liaison, is_info_office, is_office
 from accounts.roles import Role
 from core.http import as_int
-from district.models import Member
-from opinions.models import ADOPTED_STATES, Bulletin, OpinionReport, Status
+from district.models import Body, Department, Member, Party, Sector
+from opinions.models import Bulletin, OpinionReport, Status, adopted
 
 S = Status
 
@@ -32,6 +34,14 @@ def reports_visible_to(viewer) -> QuerySet[OpinionReport]:
     if is_dept_liaison(viewer) and viewer.department_id:
         q |= Q(forwarded_to_id=viewer.department_id)
     return _base().filter(q)
+
+
+def is_reporter(viewer, report: OpinionReport) -> bool:
+    """The member whose report it is (or who wrote it): told why it was returned or not adopted, and the
+    feedback on it (`opinions.workflow`)."""
+    if report is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    return report.author_id == viewer.pk or (report.member_id is not None and report.member.user_id == viewer.pk)
 
 
 def get_report_for(viewer, pk: int) -> OpinionReport:
@@ -70,14 +80,26 @@ def holders(report: OpinionReport, state: str):
     if state in (S.SUBMITTED, S.SIGNED):
         return _users(Role.INFO_OFFICE)
     if state == S.RECEIVED:
-        return _users(Role.SECRETARY_GENERAL, Role.VICE_CHAIR)
+        return _users(Role.SECRETARY_GENERAL, Role.VICE_CHAIR, Role.CHAIR)
     if state == S.FORWARDED and report.forwarded_to_id:
         return list(
             get_user_model().objects.filter(
                 groups__name=Role.DEPT_LIAISON, department_id=report.forwarded_to_id, is_active=True
             )
         )
-    return [report.author]
+    if state == S.FEEDBACK:
+        # The information office files the answered report; the member is told of it.
+        return [*_users(Role.INFO_OFFICE), *(u for u in _reporters(report) if not is_info_office(u))]
+    return _reporters(report)
+
+
+def _reporters(report: OpinionReport) -> list:
+    """Who wrote the report and the member it is reported for (the office may enter it on their behalf)."""
+    users = [report.author]
+    member_user = report.member.user if report.member_id and report.member.user_id else None
+    if member_user is not None and member_user.is_active and member_user.pk != report.author_id:
+        users.append(member_user)
+    return users
 
 
 def inbox(user) -> QuerySet[OpinionReport]:
@@ -86,7 +108,7 @@ def inbox(user) -> QuerySet[OpinionReport]:
         return OpinionReport.objects.none()
     q = Q(author=user, status=S.DRAFT)
     if is_info_office(user):
-        q |= Q(status__in=(S.SUBMITTED, S.SIGNED))
+        q |= Q(status__in=(S.SUBMITTED, S.SIGNED, S.FEEDBACK))
     if user.has_role(Role.SECRETARY_GENERAL, Role.VICE_CHAIR, Role.CHAIR):
         q |= Q(status=S.RECEIVED)
     if is_dept_liaison(user) and user.department_id:
@@ -94,32 +116,71 @@ def inbox(user) -> QuerySet[OpinionReport]:
     return _base().filter(q)
 
 
-def detail_context(report: OpinionReport) -> dict:
+def detail_context(report: OpinionReport, viewer=None) -> dict:
+    """What the report's page shows besides the report: adoptions, instructions with the state of the
+    supervision task each opened (linked for those who may open it), and who entered it for whom."""
+    from supervision.selectors import tasks_visible_to
+
+    instructions = list(report.instructions.select_related("level", "task"))
+    task_ids = [i.task_id for i in instructions if i.task_id]
+    openable = set(tasks_visible_to(viewer).filter(pk__in=task_ids).values_list("pk", flat=True)) if task_ids else set()
+    member_user_id = report.member.user_id if report.member_id else None
     return {
         "adoptions": list(report.adoptions.select_related("level")),
-        "instructions": list(report.instructions.select_related("level", "task")),
+        "instructions": instructions,
+        "openable_task_ids": openable,
+        # A report entered by someone other than the member it is reported for (or for a group alone).
+        "entered_by": report.author
+        if (report.member_id or report.provider_id) and report.author_id != member_user_id
+        else None,
     }
 
 
-def _counted(year: int | None) -> QuerySet[OpinionReport]:
-    qs = OpinionReport.objects.exclude(status=S.DRAFT)
+def credited_member() -> Coalesce:
+    """The member a report counts for, as an expression (None: no member's).
+
+    One definition of "a member's 社情民意 reports" for the member's dashboard, the duty record and its
+    ranking, and the statistics per member: the member the report is reported for; else its author,
+    when the author is a member. So a report a member writes and submits in the name of a workstation,
+    a sector or a group is still his (he wrote it: 履职), one the information office enters for a member
+    (a paper report) is that member's, and one the office enters for a group alone is no member's."""
+    return Coalesce("member_id", "author__member__id")
+
+
+def members_reports() -> QuerySet[OpinionReport]:
+    """Submitted reports that count for a member, each with `credited_member_id` (`credited_member`)."""
+    return (
+        OpinionReport.objects.exclude(status=S.DRAFT)
+        .annotate(credited_member_id=credited_member())
+        .filter(credited_member_id__isnull=False)
+    )
+
+
+def _in_year(qs: QuerySet[OpinionReport], year: int | None) -> QuerySet[OpinionReport]:
     year = valid_year(year)
     return qs.filter(submitted_at__year=year) if year else qs
 
 
+def _counted(year: int | None) -> QuerySet[OpinionReport]:
+    return _in_year(OpinionReport.objects.exclude(status=S.DRAFT), year)
+
+
 def _tally(qs: QuerySet, *keys: str) -> QuerySet:
+    # distinct: the join to the instructions repeats a report once per instruction.
     return qs.values(*keys).annotate(
-        submitted=Count("id"),
-        adopted=Count("id", filter=Q(status__in=ADOPTED_STATES)),
+        submitted=Count("id", distinct=True),
+        adopted=Count("id", filter=adopted(), distinct=True),
         instructed=Count("instructions__report", distinct=True),
     )
 
 
 def counts_per_member(year: int | None = None) -> list[dict]:
-    """Reports submitted, adopted (published or sent on) and instructed, per member, most first."""
-    rows = list(_tally(_counted(year).filter(member__isnull=False), "member").order_by("-adopted", "-submitted"))
-    names = dict(Member.objects.filter(pk__in=[r["member"] for r in rows]).values_list("pk", "name"))
-    return [{**r, "name": names.get(r["member"], "")} for r in rows]
+    """Reports submitted, adopted (`opinions.models.adopted`) and instructed, per member (the member each
+    counts for: `credited_member`, as in the duty records), most first."""
+    rows = _tally(_in_year(members_reports(), year), "credited_member_id")
+    rows = list(rows.order_by("-adopted", "-submitted", "credited_member_id"))
+    names = dict(Member.objects.filter(pk__in=[r["credited_member_id"] for r in rows]).values_list("pk", "name"))
+    return [{"member": r["credited_member_id"], **r, "name": names.get(r["credited_member_id"], "")} for r in rows]
 
 
 def counts_per_provider(year: int | None = None) -> list[dict]:
@@ -148,4 +209,68 @@ def signed_reports() -> QuerySet[OpinionReport]:
 
 
 def bulletins() -> QuerySet[Bulletin]:
-    return Bulletin.objects.select_related("published_by").annotate(n=Count("reports"))
+    """Bulletin issues with their number of reports, newest first."""
+    # Explicit: a query with GROUP BY (the count) does not take Meta.ordering, and would list by id.
+    return (
+        Bulletin.objects.select_related("published_by").annotate(n=Count("reports")).order_by("-year", "-issue", "-id")
+    )
+
+
+def provider_options(user) -> list[tuple[str, object, str]]:
+    """The groups a report may be given in the name of, as (key, group, label) with keys like "sector:3": a
+    member's own sector, party and special committee; for the information office, which enters paper
+    reports on behalf of members and groups, every sector, party, special committee, members' workstation
+    and sector duty group."""
+    from grassroots.models import DutyGroup, Workstation
+
+    kinds = {
+        "sector": _("界别：%(n)s"),
+        "party": _("党派团体：%(n)s"),
+        "body": _("专委会：%(n)s"),
+        "workstation": _("委员工作室：%(n)s"),
+        "group": _("履职小组：%(n)s"),
+    }
+    if is_info_office(user):
+        groups = [
+            *(("sector", g) for g in Sector.objects.all()),
+            *(("party", g) for g in Party.objects.all()),
+            *(("body", g) for g in Body.objects.filter(kind=Body.Kind.SPECIAL)),
+            *(("workstation", g) for g in Workstation.objects.filter(is_active=True)),
+            *(("group", g) for g in DutyGroup.objects.all()),
+        ]
+    else:
+        member = Member.objects.filter(user=user).select_related("sector", "party", "body").first()
+        if member is None:
+            return []
+        groups = [("sector", member.sector), ("party", member.party)]
+        if member.body_id:
+            groups.append(("body", member.body))
+    return [(f"{kind}:{g.pk}", g, kinds[kind] % {"n": g}) for kind, g in groups]
+
+
+def members_to_report_for() -> QuerySet[Member]:
+    """Serving members the information office may enter a paper report for."""
+    return Member.objects.filter(is_active=True).select_related("sector").order_by("name", "id")
+
+
+def report_departments() -> QuerySet[Department]:
+    """Active departments a report may be forwarded or an instruction given to, each flagged
+    `has_active_liaison`: one without a liaison in post has nobody to receive the work."""
+    from accounts.selectors import active_liaisons_of
+
+    return (
+        Department.objects.filter(is_active=True)
+        .annotate(has_active_liaison=Exists(active_liaisons_of(OuterRef("pk"))))
+        .order_by("order", "id")
+    )
+
+
+def instruction_tasks(report: OpinionReport) -> list:
+    """The supervision tasks the report's leaders' instructions opened, oldest first."""
+    from supervision.models import SupervisionTask
+
+    return list(
+        SupervisionTask.objects.filter(pk__in=report.instructions.exclude(task=None).values("task"))
+        .select_related("lead_department")
+        .order_by("created_at", "id")
+    )

@@ -54,13 +54,24 @@ def _check_text(title: str, body: str) -> None:
 
 
 @transaction.atomic
-def create_report(*, actor, title: str, body: str, provider=None, is_urgent: bool = False) -> OpinionReport:
-    """A member (or the information office for a group) drafts a report."""
+def create_report(
+    *, actor, title: str, body: str, provider=None, is_urgent: bool = False, member: Member | None = None
+) -> OpinionReport:
+    """A member drafts a report, or the information office enters a paper one on behalf of a member (it
+    counts for them) or a group; the actor stays its author, so the record says who entered it."""
     if not (is_member(actor) or is_info_office(actor)):
         raise ActionForbidden(_("只有政协委员或信息工作人员可以撰写社情民意信息。"))
+    if member is not None and not is_info_office(actor):
+        raise ActionForbidden(_("只有信息工作人员可以代委员录入社情民意信息。"))
+    if member is not None and not member.is_active:
+        msg = _("%(name)s已不在任，不能以其名义录入信息。") % {"name": member.name}
+        raise Refused(msg, fields={"member": [msg]})
     if not (title or "").strip():
         raise Refused(_("请填写标题。"), fields={"title": [_("请填写标题。")]})
-    member = Member.objects.filter(user=actor, is_active=True).first()
+    member = member or Member.objects.filter(user=actor, is_active=True).first()
+    if member is None and provider is None:
+        msg = _("请选择反映人（委员）或报送单位。")
+        raise Refused(msg, fields={"member": [msg]})
     report = draft_report(title=title.strip(), body=body or "", author=actor, member=member, provider=provider)
     if is_urgent:
         report.is_urgent = True
@@ -107,6 +118,13 @@ def on_sign_off(report: OpinionReport, *, actor, **kwargs) -> None:
     report.save(update_fields=["signed_by", "signed_at"])
 
 
+def _given_text(data: dict, key: str) -> str:
+    """A text value of an action's payload, stripped; anything else (a number, a list, an object sent to the
+    API) counts as not given, so it is refused by name rather than stored as its Python spelling."""
+    value = (data or {}).get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
 def _department(data: dict) -> Department:
     raw = str((data or {}).get("department") or "").strip()
     found = Department.objects.filter(pk=as_int(raw), is_active=True).first() if as_int(raw) is not None else None
@@ -117,7 +135,15 @@ def _department(data: dict) -> Department:
 
 
 def guard_forward(report: OpinionReport, *, data, **kwargs) -> None:
-    _department(data)
+    """A report goes only to a unit with a liaison in post: nobody else there can read or answer it."""
+    from accounts.selectors import active_liaisons_of
+
+    department = _department(data)
+    if not active_liaisons_of(department.pk).exists():
+        msg = _("%(d)s目前没有在岗联络员，转送后无人接收和反馈。请选择其他单位，或请政协办公室先为其添加联络员。") % {
+            "d": department
+        }
+        raise Refused(msg, fields={"department": [msg]})
 
 
 def on_forward(report: OpinionReport, *, data, **kwargs) -> None:
@@ -142,7 +168,7 @@ def _bulletin(data: dict) -> Bulletin | None:
 
 def _bulletin_title(data: dict) -> str:
     """The title typed for a single issue, checked like the bulletin's own field (a longer one breaks the DOCX)."""
-    title = str((data or {}).get("bulletin_title") or "").strip()
+    title = _given_text(data, "bulletin_title")
     try:
         Bulletin._meta.get_field("title").run_validators(title)
     except ValidationError as exc:
@@ -213,13 +239,13 @@ def publish_bulletin(*, reports, actor, title: str, form: str) -> Bulletin:
 
 
 def guard_report_up(report: OpinionReport, *, data, **kwargs) -> None:
-    if not str((data or {}).get("to") or "").strip():
+    if not _given_text(data, "to"):
         msg = _("请填写报送对象（如区委、区政府、市政协）。")
         raise Refused(msg, fields={"to": [msg]})
 
 
 def on_report_up(report: OpinionReport, *, data, **kwargs) -> None:
-    report.reported_to = str(data["to"]).strip()[:200]
+    report.reported_to = _given_text(data, "to")[:200]
     report.reported_at = timezone.now()
     report.save(update_fields=["reported_to", "reported_at"])
 
@@ -260,9 +286,9 @@ def on_adoption(report: OpinionReport, *, actor, data, note, **kwargs) -> None:
 def guard_instruction(report: OpinionReport, *, data, **kwargs) -> None:
     """An instruction names its leader, level and text."""
     data = data or {}
-    if not str(data.get("leader") or "").strip():
+    if not _given_text(data, "leader"):
         raise Refused(_("请填写批示领导。"), fields={"leader": [_("请填写批示领导。")]})
-    if not str(data.get("text") or "").strip():
+    if not _given_text(data, "text"):
         raise Refused(_("请填写批示内容。"), fields={"text": [_("请填写批示内容。")]})
     _level(data)
     _date(data)
@@ -275,20 +301,18 @@ def on_instruction(report: OpinionReport, *, actor, data, **kwargs) -> None:
     from supervision.services import create_task
 
     department = _department(data) if str(data.get("department") or "").strip() else None
-    text = str(data["text"]).strip()
+    leader, text = _given_text(data, "leader"), _given_text(data, "text")
     task = create_task(
         source=report,
         title=recorded(gettext_lazy("落实领导批示：%(title)s"), {"title": report.title}),
         actor=actor,
-        description=recorded(
-            gettext_lazy("%(leader)s批示：%(text)s"), {"leader": str(data["leader"]).strip(), "text": text}
-        ),
+        description=recorded(gettext_lazy("%(leader)s批示：%(text)s"), {"leader": leader, "text": text}),
         lead_department=department,
         due_date=timezone.localdate() + timedelta(days=int(config.SUPERVISION_DEFAULT_DAYS)),
     )
     Instruction.objects.create(
         report=report,
-        leader=str(data["leader"]).strip()[:60],
+        leader=leader[:60],
         level=_level(data),
         text=text,
         instructed_on=_date(data),
@@ -297,6 +321,75 @@ def on_instruction(report: OpinionReport, *, actor, data, **kwargs) -> None:
     )
 
 
+# States of a supervision task once its department has replied, and once the task is closed (销号).
+_REPLIED = ("feedback", "closed")
+_CLOSED = ("closed",)
+
+
+def _tasks_not_in(report: OpinionReport, states: tuple[str, ...]) -> list:
+    from opinions.selectors import instruction_tasks
+
+    return [t for t in instruction_tasks(report) if t.status not in states]
+
+
+def _task_refusal(message, task) -> Refused:
+    return Refused(message % {"task": task.title, "state": task.get_status_display()})
+
+
+def guard_feedback(report: OpinionReport, **kwargs) -> None:
+    """An instructed report is answered by the departments its supervision tasks went to: its feedback
+    waits for their replies."""
+    if report.status != Status.INSTRUCTED:
+        return
+    pending = _tasks_not_in(report, _REPLIED)
+    if pending:
+        raise _task_refusal(
+            _(
+                "领导批示的督办任务“%(task)s”尚未答复（当前：%(state)s）。落实单位在督办任务中答复后，反馈情况会自动登记。"
+            ),
+            pending[0],
+        )
+
+
+def guard_archive(report: OpinionReport, **kwargs) -> None:
+    """A report whose instruction is still supervised is filed once its supervision task is closed."""
+    pending = _tasks_not_in(report, _CLOSED)
+    if pending:
+        raise _task_refusal(_("领导批示的督办任务“%(task)s”尚未办结（当前：%(state)s），办结后才能归档。"), pending[0])
+
+
 def on_feedback(report: OpinionReport, *, note, **kwargs) -> None:
     report.feedback = note
     report.save(update_fields=["feedback"])
+
+
+def _replies_text(report: OpinionReport) -> str:
+    """The departments' latest replies to the report's supervision tasks, as its feedback (反馈情况)."""
+    from opinions.selectors import instruction_tasks
+
+    parts = []
+    for task in instruction_tasks(report):
+        reply = task.replies.filter(submitted_at__isnull=False).order_by("-round").first()
+        if reply is not None:
+            department = task.lead_department.name if task.lead_department_id else ""
+            parts.append(recorded(gettext_lazy("%(d)s答复：%(body)s"), {"d": department, "body": reply.body.strip()}))
+    return "\n\n".join(parts)
+
+
+@transaction.atomic
+def take_task_reply(*, report: OpinionReport, task, actor) -> None:
+    """A department replied on a supervision task opened by the report's instruction: once every such
+    task is answered the report moves to 已反馈 with the replies as its feedback (a step of the system,
+    telling the information office and the member); a later round's reply updates the feedback."""
+    from core.workflow import perform
+
+    report = OpinionReport.objects.select_for_update().get(pk=report.pk)
+    text = _replies_text(report)
+    if not text:
+        return
+    if report.status == Status.INSTRUCTED and not _tasks_not_in(report, _REPLIED):
+        perform(report, "record_feedback", actor=None, note=text)
+    elif report.status == Status.FEEDBACK and report.feedback != text:
+        report.feedback = text
+        report._history_user = actor
+        report.save(update_fields=["feedback", "updated_at"])

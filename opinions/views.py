@@ -15,24 +15,11 @@ from core.exports import file_response
 from core.selectors import current_committee
 from core.unsaved import unsaved_input
 from core.workflow import workflow_for
-from district.models import Department, Member
 from opinions import selectors, services
 from opinions.forms import BulletinForm, ReportEditForm, ReportForm
 from opinions.models import AdoptionLevel, Bulletin, Status
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _providers(user) -> list[tuple[str, object, str]]:
-    """The groups a member may report in the name of: their sector, party and special committee."""
-    member = Member.objects.filter(user=user).select_related("sector", "party", "body").first()
-    if member is None:
-        return []
-    out = [(f"sector:{member.sector_id}", member.sector, _("界别：%(n)s") % {"n": member.sector})]
-    out.append((f"party:{member.party_id}", member.party, _("党派团体：%(n)s") % {"n": member.party}))
-    if member.body_id:
-        out.append((f"body:{member.body_id}", member.body, _("专委会：%(n)s") % {"n": member.body}))
-    return out
 
 
 @login_required
@@ -58,8 +45,9 @@ def report_list(request):
 def create(request):
     if not (is_member(request.user) or is_info_office(request.user)):
         raise Http404
-    providers = _providers(request.user)
-    form = ReportForm(request.POST or None, providers=providers)
+    # The information office enters paper reports on behalf of a member or a group.
+    members = selectors.members_to_report_for() if is_info_office(request.user) else None
+    form = ReportForm(request.POST or None, providers=selectors.provider_options(request.user), members=members)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -69,6 +57,7 @@ def create(request):
                 body=data["body"],
                 is_urgent=data["is_urgent"],
                 provider=form.providers.get(data["provider"]),
+                member=data.get("member"),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -114,10 +103,10 @@ def detail(request, pk: int):
         "opinions/detail.html",
         {
             "report": report,
-            **selectors.detail_context(report),
+            **selectors.detail_context(report, request.user),
             "actions": actions,
             "editable": editable,
-            "departments": Department.objects.filter(is_active=True),
+            "departments": selectors.report_departments(),
             "levels": AdoptionLevel.objects.filter(is_active=True),
             "today": timezone.localdate(),
             # What the viewer typed into an action's note before core:transition refused it.
@@ -143,10 +132,9 @@ def bulletins(request):
         else:
             messages.success(request, _("已编发%(b)s。") % {"b": bulletin})
             return redirect("opinions:bulletins")
+    page = Paginator(selectors.bulletins(), 30).get_page(request.GET.get("page"))
     return render(
-        request,
-        "opinions/bulletins.html",
-        {"form": form, "bulletins": selectors.bulletins()[:50], "is_info": is_info_office(request.user)},
+        request, "opinions/bulletins.html", {"form": form, "page": page, "is_info": is_info_office(request.user)}
     )
 
 
@@ -160,11 +148,13 @@ def bulletin_docx(request, pk: int):
         raise Http404
     committee = current_committee()
     blocks: list = []
-    for report in bulletin.reports.select_related("member").order_by("id"):
+    for report in bulletin.reports.select_related("member").prefetch_related("provider").order_by("id"):
         blocks.append(Heading(report.title, level=2))
         blocks.extend(p for p in report.body.splitlines() if p.strip())
         if report.member:
             blocks.append(_("（反映人：%(name)s）") % {"name": report.member.name})
+        elif report.provider is not None:
+            blocks.append(_("（报送单位：%(name)s）") % {"name": report.provider})
     spec = DocSpec(
         title=bulletin.title,
         number=str(bulletin),

@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.predicates import is_info_office
+from accounts.predicates import is_cppcc_leader, is_info_office
 from core.workflow import Action, Workflow, register
 from opinions.models import Status
-from opinions.predicates import can_submit_report, is_forward_unit, is_signer
+from opinions.predicates import can_submit_report, is_forward_unit, is_platform, is_signer
 
 S = Status
 SVC = "opinions.services"
@@ -105,9 +105,11 @@ WORKFLOW = register(
                 _("登记落实反馈"),
                 (S.INSTRUCTED, S.FORWARDED),
                 S.FEEDBACK,
-                is_info_office | is_forward_unit,
+                # The platform records the replies given on an instruction's supervision tasks itself.
+                is_platform | is_info_office | is_forward_unit,
                 note_required=True,
                 note_label=_("反馈情况"),
+                guard=f"{SVC}.guard_feedback",
                 effect=f"{SVC}.on_feedback",
             ),
             Action(
@@ -116,11 +118,17 @@ WORKFLOW = register(
                 (*ADOPTED, S.FEEDBACK),
                 S.ARCHIVED,
                 is_info_office,
+                guard=f"{SVC}.guard_archive",
                 style="outline-secondary",
             ),
         ],
         holders="opinions.selectors.holders",
         visible="opinions.selectors.reports_visible_to",
         inbox="opinions.selectors.inbox",
+        # The information office that edits and sends reports on, the leaders who sign them off and the
+        # unit a report was forwarded to (which reports back on it) read every note; the member who
+        # reported it reads the reasons and feedback told to him; the rest of the office sees the steps.
+        reads_notes=is_info_office | is_cppcc_leader | is_forward_unit,
+        addressee="opinions.selectors.is_reporter",
     )
 )

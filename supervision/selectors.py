@@ -16,28 +16,44 @@ from core.models import StatusChange
 from district.models import Department
 from supervision.choices import HANDLING_STATES, OPEN_STATES, ExtensionState, Rating, ReportStatus, TaskStatus
 from supervision.models import ProgressReport, SpecialReport, SupervisionTask, TaskExtensionRequest, TaskReply
+from supervision.predicates import is_lead_liaison
 from supervision.workflow import EXTENSION_SUFFIX
 
 # Who sees every task and report: the CPPCC office side, its leaders and the supervising offices.
 sees_everything = is_office | is_cppcc_leader | has_role(Role.PARTY_OFFICE, Role.GOV_OFFICE, Role.PARTY_LEADER)
 
 
+def reads_task_notes(viewer, task) -> bool:
+    """Whether the viewer reads every note of a task's timeline: the offices and leaders who transfer and
+    supervise it, and the lead department that handles it (`supervision.workflow`)."""
+    return bool(sees_everything(viewer)) or bool(is_lead_liaison(viewer, task))
+
+
 def _task_qs():
     return SupervisionTask.objects.select_related("lead_department", "rater", "special_report", "outcome_item")
 
 
+def department_tasks(department_id: int, *, lead_only: bool = False) -> Q:
+    """The tasks a department has (its liaisons see them): those it leads or co-handles (only those it
+    leads with `lead_only`, as the statistics count them), once transferred (交办): a task the government
+    office has not yet handed over only has its department pre-filled."""
+    department = Q(lead_department_id=department_id)
+    if not lead_only:
+        co = SupervisionTask.co_departments.through.objects.filter(department_id=department_id)
+        department |= Q(pk__in=co.values("supervisiontask_id"))
+    return department & ~Q(status=TaskStatus.CREATED)
+
+
 def tasks_visible_to(viewer):
-    """Tasks viewer may see: everything for offices and leaders, own department's for liaisons (once
-    transferred: a task the government office has not yet handed over only has its department pre-filled)."""
+    """Tasks viewer may see: everything for offices and leaders, own department's for liaisons
+    (`department_tasks`)."""
     if not getattr(viewer, "is_authenticated", False):
         return SupervisionTask.objects.none()
     if sees_everything(viewer):
         return _task_qs()
     scope = Q(rater=viewer)
     if is_dept_liaison(viewer) and viewer.department_id:
-        co = SupervisionTask.co_departments.through.objects.filter(department_id=viewer.department_id)
-        department = Q(lead_department_id=viewer.department_id) | Q(pk__in=co.values("supervisiontask_id"))
-        scope |= department & ~Q(status=TaskStatus.CREATED)
+        scope |= department_tasks(viewer.department_id)
     return _task_qs().filter(scope)
 
 

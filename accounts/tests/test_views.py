@@ -184,3 +184,51 @@ def test_one_address_trying_many_accounts_is_stopped_after_its_failures(client, 
     # Another address is not affected.
     other = client.post("/accounts/login/", {"username": "research", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
+
+
+def test_the_setup_page_gives_the_key_as_text_and_an_otpauth_link_for_a_phone_only_user(client, cast):
+    import base64
+    import html
+
+    client.force_login(cast.member)
+    page = client.get("/accounts/otp/setup/").content.decode()
+    device = TOTPDevice.objects.get(user=cast.member, confirmed=False)
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    shown = page.split('data-testid="otp-key" lang="en">')[1].split("</code>")[0]
+    assert shown.replace(" ", "") == key and all(len(g) == 4 for g in shown.split(" ")[:-1])
+    assert f'href="{html.escape(device.config_url)}"' in page and device.config_url.startswith("otpauth://totp/")
+
+
+def test_a_code_typed_too_soon_after_a_wrong_one_is_told_to_wait_not_that_it_is_wrong(client, cast):
+    import datetime
+
+    import time_machine
+
+    device = TOTPDevice.objects.create(user=cast.member, name="phone", confirmed=True)
+    client.post("/accounts/login/", {"username": "member", "password": PASSWORD})
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False) as clock:
+        right = _code(device)
+        wrong = client.post("/accounts/otp/verify/", {"token": f"{(int(right) + 1) % 10**6:06d}", "next": "/office/"})
+        assert "验证码不正确。请1秒后再输入新的验证码。" in wrong.content.decode()
+        too_soon = client.post("/accounts/otp/verify/", {"token": right, "next": "/office/"}).content.decode()
+        assert "尝试过于频繁，请1秒后再输入验证码" in too_soon and "验证码不正确" not in too_soon
+        assert client.get("/office/").status_code == 302  # not verified yet
+        clock.shift(2)
+        assert client.post("/accounts/otp/verify/", {"token": right, "next": "/office/"}).status_code == 302
+    assert client.get("/office/").status_code == 200
+
+
+def test_enrolling_too_soon_after_a_wrong_code_is_told_to_wait(client, cast):
+    import datetime
+
+    import time_machine
+
+    client.force_login(cast.member)
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False):
+        client.get("/accounts/otp/setup/")
+        device = TOTPDevice.objects.get(user=cast.member, confirmed=False)
+        right = _code(device)
+        client.post("/accounts/otp/setup/", {"token": f"{(int(right) + 1) % 10**6:06d}"})
+        page = client.post("/accounts/otp/setup/", {"token": right}).content.decode()
+    assert "尝试过于频繁，请1秒后再输入验证码" in page
+    assert not TOTPDevice.objects.get(pk=device.pk).confirmed

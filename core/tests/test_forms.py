@@ -250,3 +250,21 @@ def test_a_form_back_with_an_error_says_its_chosen_files_must_be_chosen_again():
     untouched = Visit(data={"note": ""}, files=MultiValueDict())
     assert not untouched.is_valid()
     assert "reselect-files" not in str(untouched["files"].help_text)
+
+
+def test_a_nul_character_is_refused_in_our_words_by_forms_and_serializers():
+    """Django's Simplified Chinese catalogue words "Null characters are not allowed." as "empty string
+    not allowed", which tells the user a filled-in field is empty."""
+    from django import forms
+    from rest_framework import serializers
+
+    class Form(forms.Form):
+        title = forms.CharField()
+
+    class Serializer(serializers.Serializer):
+        title = serializers.CharField()
+
+    form, payload = Form({"title": "粘贴\x00的标题"}), Serializer(data={"title": "粘贴\x00的标题"})
+    assert not form.is_valid() and not payload.is_valid()
+    expected = ["不能包含不可见的控制字符（如 NUL），请删除后重试。"]
+    assert form.errors["title"] == expected and [str(m) for m in payload.errors["title"]] == expected

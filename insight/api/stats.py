@@ -169,7 +169,11 @@ class DutyRecordSerializer(serializers.Serializer):
     member = serializers.IntegerField(source="member.pk")
     name = serializers.CharField(source="member.name")
     sector = serializers.CharField(source="member.sector.name")
+    sector_en = serializers.CharField(source="member.sector.name_en", help_text=_("界别的英文名称（未设置时为空）"))
     body = serializers.CharField(source="member.body.name", allow_null=True, default=None)
+    body_en = serializers.CharField(
+        source="member.body.name_en", allow_null=True, default=None, help_text=_("专委会的英文名称（未设置时为空）")
+    )
     year = serializers.IntegerField()
     rank = serializers.IntegerField(
         help_text=_("排名中的名次（政协办公室和主席会议成员查询列表时）；单个档案和委员本人的记录为0")

@@ -151,9 +151,10 @@ def _cache_seconds() -> int:
 
 def _scope_key(scope: Scope, *parts) -> str:
     """A cache key of the scope's entries: the district's, or one department's."""
+    # v5: a department's tasks and proposals counted from the hand-over (交办) on, as its lists show them;
     # v4: with the citizens' ratings of appeals; v3 entries have none (v3: proposal satisfaction as
     # proposals.statistics counts it).
-    return ":".join(str(part) for part in ("insight:dashboard:v4", scope.kind, scope.department_id, *parts))
+    return ":".join(str(part) for part in ("insight:dashboard:v5", scope.kind, scope.department_id, *parts))
 
 
 def _scope_dashboard(scope: Scope, period: Period) -> dict:

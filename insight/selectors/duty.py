@@ -31,8 +31,8 @@ from consultations.models import (
 from district.models import Member
 from grassroots.models import Contact, ReceptionDay
 from insight.models import ACTIVITIES, GradeMarks, Item, ScoringRule, Variant, activity_label
-from opinions.models import ADOPTED_STATES, OpinionReport
-from opinions.models import Status as OpinionStatus
+from opinions.models import adopted
+from opinions.selectors import members_reports
 from proposals.models import FILED_STATES, Kind, Proposal, ProposalSigner
 from proposals.models import Status as ProposalStatus
 
@@ -303,22 +303,22 @@ def _count_proposals(year: int, member_ids, counts: Counts) -> None:
 
 
 def _opinion_reports(year: int) -> QuerySet:
-    return OpinionReport.objects.filter(member__isnull=False, submitted_at__year=year).exclude(
-        status=OpinionStatus.DRAFT
-    )
+    """The year's reports of members, each with the member it counts for (`credited_member_id`): the
+    same reports as the member's dashboard and the statistics per member (`opinions.selectors`)."""
+    return members_reports().filter(submitted_at__year=year)
 
 
 def _count_opinions(year: int, member_ids, counts: Counts) -> None:
     qs = _opinion_reports(year)
     rows = (
-        _restrict(qs, "member_id", member_ids)
-        .values("member_id")
-        .annotate(n=Count("id"), adopted=Count("id", filter=Q(status__in=ADOPTED_STATES)))
+        _restrict(qs, "credited_member_id", member_ids)
+        .values("credited_member_id")
+        .annotate(n=Count("id"), adopted=Count("id", filter=adopted()))
         .order_by()
     )
     for row in rows:
-        counts[row["member_id"]][(Item.OPINION, Variant.SUBMITTED)] = row["n"]
-        counts[row["member_id"]][(Item.OPINION, Variant.ADOPTED)] = row["adopted"]
+        counts[row["credited_member_id"]][(Item.OPINION, Variant.SUBMITTED)] = row["n"]
+        counts[row["credited_member_id"]][(Item.OPINION, Variant.ADOPTED)] = row["adopted"]
 
 
 def _group_memberships(year: int) -> QuerySet:
@@ -423,10 +423,10 @@ def duty_details(member: Member, year: int) -> dict[tuple[str, str], list[Entry]
         out[(Item.PROPOSAL, Variant.JOINT)].append(entry)
         if pr.status in FILED_STATES:
             out[(Item.PROPOSAL, Variant.FILED_JOINT)].append(entry)
-    for op in _opinion_reports(year).filter(member_id=member.pk).order_by("submitted_at", "id"):
+    for op in _opinion_reports(year).filter(credited_member_id=member.pk).order_by("submitted_at", "id"):
         entry = Entry(_day_of(op.submitted_at), op.title, op.get_absolute_url())
         out[(Item.OPINION, Variant.SUBMITTED)].append(entry)
-        if op.status in ADOPTED_STATES:
+        if op.is_adopted:
             out[(Item.OPINION, Variant.ADOPTED)].append(entry)
     groups = _group_memberships(year).filter(member_id=member.pk).select_related("group").order_by("group_id")
     for g in {m.group_id: m.group for m in groups}.values():

@@ -33,23 +33,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Attendance, GroupStatus, Meeting, MeetingParticipant, MeetingStatus, ResearchGroup
+from core.i18n import in_reader_language
 from district.models import Town
 from insight.selectors.scope import Period, Scope
 from intake.models import Appeal, AppealCategory, AppealStatus, Channel, Satisfaction
+from intake.predicates import member_id_of
 from intake.selectors import SATISFACTION_NOTE as APPEAL_SATISFACTION_NOTE
 from intake.selectors import rating_counts as appeal_rating_counts
 from intake.selectors import referred_to
 from opinions.models import OpinionReport
 from opinions.models import Status as OpinionStatus
+from opinions.selectors import members_reports
 from proposals.models import REPLYING_ROLES, Proposal, ProposalAssignment, ProposalReply
 from proposals.models import Rating as ProposalRatingChoice
 from proposals.models import Status as ProposalStatus
+from proposals.selectors import handled_by
 from proposals.statistics import SATISFACTION_NOTE
 from proposals.statistics import rating_counts as proposal_rating_counts
 from proposals.statistics import satisfaction_rate as rate_of_counts
 from supervision.choices import OPEN_STATES, TaskStatus
 from supervision.choices import Rating as TaskRating
 from supervision.models import SupervisionTask
+from supervision.selectors import department_tasks
 from topics.models import ConsultationPlan, PlanItem, PlanStatus, SuggestionStatus, TopicSuggestion
 
 OPEN_APPEAL_STATES = (AppealStatus.RECEIVED, AppealStatus.ROUTED)
@@ -241,7 +246,7 @@ def _reference_figure(key: str, title: str, totals: Counter, model, unset: str, 
         title,
         [
             Row(
-                rows[pk].name if pk in rows else unset,
+                str(rows[pk]) if pk in rows else unset,  # a category's name in the reader's language
                 n,
                 _appeal_url(period, **{param: pk}) if pk in rows else "",
             )
@@ -386,14 +391,10 @@ def overdue_counts(scope: Scope, today: date | None = None, *, town=None, catego
     cutoff = today - timedelta(days=answer_days)
     appeals = Appeal.objects.filter(status__in=OPEN_APPEAL_STATES, created_at__lt=Period(cutoff, cutoff).end_dt)
     if scope.department_id:
-        tasks = tasks.filter(lead_department_id=scope.department_id)
-        proposals = proposals.filter(
-            Exists(
-                ProposalAssignment.objects.filter(
-                    proposal=OuterRef("pk"), department_id=scope.department_id, is_active=True
-                )
-            )
-        )
+        # What the department's lists show it: the transferred tasks it leads, the proposals handed over
+        # to it, the appeals referred to it (not those still 待交办).
+        tasks = tasks.filter(department_tasks(scope.department_id, lead_only=True))
+        proposals = proposals.filter(handled_by(scope.department_id))
         appeals = appeals.filter(pk__in=referred_to(scope.department_id))
     appeal_filters = {}
     if town is not None:
@@ -429,9 +430,11 @@ def _task_query(scope: Scope, period: Period) -> dict:
 
 
 def task_base(scope: Scope, period: Period) -> QuerySet[SupervisionTask]:
+    """Tasks created in the period; a department's are those it leads and its list shows it: once
+    transferred (交办), not while still 待交办 (`supervision.selectors.department_tasks`)."""
     qs = SupervisionTask.objects.filter(created_at__gte=period.start_dt, created_at__lt=period.end_dt)
     if scope.department_id:
-        qs = qs.filter(lead_department_id=scope.department_id)
+        qs = qs.filter(department_tasks(scope.department_id, lead_only=True))
     return qs.order_by()
 
 
@@ -470,16 +473,12 @@ def task_status(scope: Scope, period: Period) -> Figure:
 
 
 def proposal_base(scope: Scope, period: Period) -> QuerySet[Proposal]:
-    """Submitted proposals of the period's session year (the year the proposal list filters on)."""
+    """Submitted proposals of the period's session year (the year the proposal list filters on); a
+    department's are those handed over to it, as its list shows them (`proposals.selectors.handled_by`):
+    not those whose units are only planned (待交办)."""
     qs = Proposal.objects.filter(session__year=period.year).exclude(status__in=UNSUBMITTED)
     if scope.department_id:
-        qs = qs.filter(
-            Exists(
-                ProposalAssignment.objects.filter(
-                    proposal=OuterRef("pk"), department_id=scope.department_id, is_active=True
-                )
-            )
-        )
+        qs = qs.filter(handled_by(scope.department_id))
     return qs.order_by()
 
 
@@ -513,7 +512,7 @@ def proposals_by_reply_class(scope: Scope, period: Period) -> Figure:
     if scope.department_id:
         qs = qs.filter(department_id=scope.department_id)
     rows = (
-        qs.values("reply_class__code", "reply_class__name")
+        qs.values("reply_class__code", "reply_class__name", "reply_class__name_en")
         .annotate(n=Count("proposal", distinct=True))
         .order_by("reply_class__order", "reply_class__code")
     )
@@ -522,7 +521,11 @@ def proposals_by_reply_class(scope: Scope, period: Period) -> Figure:
         _("提案 · 按答复类别"),
         [
             Row(
-                _("%(code)s类（%(name)s）") % {"code": r["reply_class__code"], "name": r["reply_class__name"]},
+                _("%(code)s类（%(name)s）")
+                % {
+                    "code": r["reply_class__code"],
+                    "name": in_reader_language(r["reply_class__name"], r["reply_class__name_en"]),
+                },
                 r["n"],
                 _url("proposals:list", reply_class=r["reply_class__code"], year=period.year),
             )
@@ -686,13 +689,14 @@ def own_proposals(user, year: int) -> Figure:
 
 
 def own_opinions(user, period: Period) -> Figure:
-    """The member's reports submitted within the period. The report list filters by year only: rows
-    link to it for a whole year; a date range's rows link nowhere (the list would show other reports)."""
+    """The member's reports submitted within the period: those that count for him in his duty record
+    (`opinions.selectors.members_reports`), also those written in a workstation's or group's name. The
+    report list filters by year only: rows link to it for a whole year; a date range's rows link nowhere
+    (the list would show other reports)."""
+    member_id = member_id_of(user)
+    reports = members_reports().filter(credited_member_id=member_id) if member_id else OpinionReport.objects.none()
     counts = dict(
-        OpinionReport.objects.filter(
-            Q(author=user) | Q(member__user=user), submitted_at__gte=period.start_dt, submitted_at__lt=period.end_dt
-        )
-        .exclude(status=OpinionStatus.DRAFT)
+        reports.filter(submitted_at__gte=period.start_dt, submitted_at__lt=period.end_dt)
         .values_list("status")
         .annotate(n=Count("id", distinct=True))
         .order_by()

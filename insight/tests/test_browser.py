@@ -95,3 +95,26 @@ def test_ranking_on_a_phone_shows_each_members_points_without_sideways_scrolling
     box = total.bounding_box()
     assert box and box["x"] + box["width"] <= 375, box
     assert total.get_attribute("data-label") == "积分"
+
+
+def overdue_labels(page) -> list[str]:
+    """The overdue chart's x-axis labels ECharts draws (it drops those that would collide)."""
+    page.wait_for_selector("[data-chart=overdue] canvas")
+    return page.evaluate(
+        """() => {
+            const chart = echarts.getInstanceByDom(document.querySelector('[data-chart=overdue]'));
+            const axis = chart.getModel().getComponent('xAxis', 0).axis;
+            return axis.getViewLabels().map(l => l.formattedLabel);
+        }"""
+    )
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_every_overdue_bar_is_named_on_a_desktop_and_a_phone(request, device, cast, appeals):
+    """督办任务, 提案（超过答复期限）, 群众诉求（超过15天未办结）: long names wrap instead of one being dropped."""
+    appeal(on=date(2022, 5, 1), status=AppealStatus.RECEIVED)  # still open: the chart has a bar to draw
+    page = request.getfixturevalue(device)
+    login(page, cast.chair.username, PASSWORD)
+    page.goto(page.base_url + "/insight/?year=2022")
+    labels = overdue_labels(page)
+    assert labels == ["督办任务", "提案（超过答复期限）", "群众诉求（超过15天未办结）"], labels

@@ -63,13 +63,11 @@ def member_record(request, pk: int):
 def ranking(request):
     if not duty.sees_all_records(request.user):
         raise Http404
-    # The year asked for when it is valid; the default year (two lookups) only when it is needed.
-    default = _year(request)
-    params = request.GET.copy()
-    if params and not params.get("year"):
-        params["year"] = str(default)
-    form = RankingForm(params or None, years=duty.duty_years(), default_year=default)
+    # The filters as the export reads them too (`RankingForm.from_query`): a refused one is named on
+    # the page (and the export refuses it), the others apply.
+    form = RankingForm.from_query(request.GET)
     filters = form.filters()
+    refused = form.refused()
     records = duty.ranking(request.user, **filters)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -91,7 +89,9 @@ def ranking(request):
             "grades": _grade_counts(records),
             "scale_note": duty.scale_note(records[0].thresholds if records else duty.grade_thresholds(filters["year"])),
             "query": query.urlencode(),
+            "refused": refused,
         },
+        status=400 if refused else 200,
     )
 
 

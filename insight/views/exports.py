@@ -2,9 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from core.exceptions import Refused
 from core.exports import build_xlsx, xlsx_response
 from insight.exports import EXPORTS
 
@@ -14,7 +17,14 @@ def export(request, kind: str):
     builder = EXPORTS.get(kind)
     if builder is None:
         raise Http404
-    spec = builder(request.user, request.GET)
+    try:
+        spec = builder(request.user, request.GET)
+    except Refused as exc:
+        # A filter the list refused (the list page names it): no workbook of some other list instead.
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+            back = ""
+        return render(request, "insight/export_refused.html", {"message": exc.message, "back": back}, status=400)
     if spec is None:
         raise Http404
     content = build_xlsx(title=spec.title, columns=spec.columns, rows=spec.rows, sheet=spec.sheet)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.documents import render_docx, render_pdf
 from core.exports import file_response
+from core.i18n import record_language
 from insight.report import build_annual_report
 from insight.selectors import duty, stats
 
@@ -29,8 +30,11 @@ def report_document(request, year: int, fmt: str):
     _require_reader(request.user)
     if fmt not in ("docx", "pdf") or year not in stats.data_years():
         raise Http404
-    spec = build_annual_report(year)
     name = _("%(y)s年度工作统计报告.%(fmt)s") % {"y": year, "fmt": fmt}
-    if fmt == "docx":
-        return file_response(render_docx(spec), name, DOCX)
-    return file_response(render_pdf(spec), name, "application/pdf")
+    # The report is a document of the district: worded in its language (headings, categories, reply
+    # classes, sectors), whatever language the reader downloading it reads the site in.
+    with record_language():
+        spec = build_annual_report(year)
+        if fmt == "docx":
+            return file_response(render_docx(spec), name, DOCX)
+        return file_response(render_pdf(spec), name, "application/pdf")

@@ -52,3 +52,56 @@ def test_a_filter_value_that_is_not_one_is_a_400_naming_it(api_client, cast):
     for params, field in (({"status": "zzz"}, "status"), ({"year": "abc"}, "year"), ({"year": "20222"}, "year")):
         response = api_client.get(BASE, params)
         assert response.status_code == 400 and field in response.json()["error"]["fields"], params
+
+
+def test_an_instruction_or_report_up_value_that_is_not_text_is_a_400_naming_it(api_client, cast):
+    from opinions.models import Instruction
+    from opinions.tests.factories import published
+    from supervision.models import SupervisionTask
+
+    report = published(cast)
+    api_client.force_authenticate(cast.info)
+    url = f"{BASE}{report.pk}/transitions/"
+    bad = {"leader": {"a": 1}, "text": ["x"], "level": "district"}
+    response = api_client.post(url, {"action": "record_instruction", "data": bad}, format="json")
+    assert response.status_code == 400 and response.json()["error"]["fields"]["leader"] == ["请填写批示领导。"]
+    bad_text = {"leader": "张书记", "text": ["x"], "level": "district"}
+    response = api_client.post(url, {"action": "record_instruction", "data": bad_text}, format="json")
+    assert response.status_code == 400 and response.json()["error"]["fields"]["text"] == ["请填写批示内容。"]
+    assert not Instruction.objects.exists() and not SupervisionTask.objects.exists()
+    response = api_client.post(url, {"action": "report_up", "data": {"to": ["区委"]}}, format="json")
+    assert response.status_code == 400 and "to" in response.json()["error"]["fields"]
+    report.refresh_from_db()
+    assert (report.status, report.reported_to) == ("adopted_local", "")
+
+
+def test_the_information_office_enters_a_paper_report_for_a_member_and_a_group(api_client, cast):
+    member = cast.other_member.member
+    api_client.force_authenticate(cast.info)
+    created = api_client.post(
+        BASE,
+        {"title": "纸质信息", "body": "正文", "member_id": member.pk, "provider": f"sector:{member.sector_id}"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert (created.json()["member"], created.json()["provider"]) == (member.name, str(member.sector))
+    group = api_client.post(
+        BASE, {"title": "界别信息", "body": "正文", "provider": f"sector:{member.sector_id}"}, format="json"
+    )
+    assert group.status_code == 201 and (group.json()["member"], group.json()["provider"]) == ("", str(member.sector))
+    # Naming nobody, it would be nobody's: refused by name.
+    refused = api_client.post(BASE, {"title": "无人署名", "body": "正文"}, format="json")
+    assert refused.status_code == 400 and "member" in refused.json()["error"]["fields"]
+    # A member writes their own reports only.
+    api_client.force_authenticate(cast.member)
+    forbidden = api_client.post(BASE, {"title": "代写", "body": "正文", "member_id": member.pk}, format="json")
+    assert forbidden.status_code == 403
+    not_theirs = api_client.post(BASE, {"title": "x", "body": "y", "provider": "workstation:1"}, format="json")
+    assert not_theirs.status_code == 400 and "provider" in not_theirs.json()["error"]["fields"]
+
+
+def test_a_nul_character_is_refused_with_a_message_that_says_so(api_client, cast):
+    api_client.force_authenticate(cast.member)
+    response = api_client.post(BASE, {"title": "标题\x00", "body": "正文"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["title"] == ["不能包含不可见的控制字符（如 NUL），请删除后重试。"]

@@ -38,12 +38,28 @@ def test_the_2022_duty_record_and_annual_statistics_count_the_seed_years_reports
     assert Adoption.objects.filter(report__submitted_at__year=2022, adopted_on__year=2022).count() >= 10
     assert all("演示" in r.title for r in in_2022.exclude(source_type__isnull=False))
 
+    # Every report of 2022 counts for the member who wrote it or for whom it was reported, also the
+    # workstation's items he wrote in its name (opinions.selectors.credited_member).
     members = selectors.counts_per_member(2022)
-    assert sum(r["submitted"] for r in members) == 11
+    assert sum(r["submitted"] for r in members) == 49
     hong = Member.objects.get(name="洪志强")
-    assert duty.duty_record(hong, 2022).opinions == 3  # his own, not the workstation's collective items
+    record = duty.duty_record(hong, 2022)
+    assert record.opinions == 3 + 38
+    assert next(r for r in members if r["member"] == hong.pk)["submitted"] == record.opinions
+    # Forwarded to the units that act on them, answered and filed: submitted, not adopted (domain.md §3).
     ws = Workstation.objects.get(name="同安民建政协委员工作室")
     by_provider = {r["name"]: r for r in selectors.counts_per_provider(2022)}
-    assert by_provider[str(ws)]["adopted"] == 38
+    assert (by_provider[str(ws)]["submitted"], by_provider[str(ws)]["adopted"]) == (38, 0)
 
-    assert "报送社情民意信息49篇，采用48篇" in _text(build_annual_report(2022))
+    assert "报送社情民意信息49篇，采用10篇" in _text(build_annual_report(2022))
+
+
+def test_no_demo_report_is_fed_back_or_filed_before_its_instructions_task_is_answered():
+    from supervision.choices import TaskStatus
+
+    call_command("load_demo", stdout=io.StringIO())
+    done = OpinionReport.objects.filter(status__in=(Status.FEEDBACK, Status.ARCHIVED), instructions__isnull=False)
+    assert done.exists()
+    for report in done:
+        for task in selectors.instruction_tasks(report):
+            assert task.status in (TaskStatus.FEEDBACK, TaskStatus.CLOSED), (report.pk, task.status)

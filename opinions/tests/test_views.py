@@ -171,3 +171,98 @@ def test_a_refused_instruction_keeps_the_leader_and_text_typed(client, cast):
     body = response.content.decode()
     assert 'value="区委书记张某"' in body
     assert ">请区教育局牵头研究，月底前报送方案。</textarea>" in body
+
+
+# Review 2
+
+
+def test_the_bulletin_desk_lists_the_newest_issue_first_and_pages_the_rest(client, cast):
+    from datetime import date
+
+    Bulletin.objects.bulk_create(
+        Bulletin(
+            year=2026, issue=n, title=f"第{n}期", form="single", published_on=date(2026, 1, 1), published_by=cast.info
+        )
+        for n in range(1, 45)
+    )
+    client.force_login(cast.info)
+    first = client.get(reverse("opinions:bulletins"))
+    rows = list(first.context["page"])
+    assert [b.issue for b in rows[:2]] == [44, 43] and len(rows) == 30
+    assert "page=2" in first.content.decode()
+    second = list(client.get(reverse("opinions:bulletins"), {"page": 2}).context["page"])
+    assert [b.issue for b in second][-1] == 1
+
+
+def test_a_report_is_not_forwarded_to_a_unit_with_no_liaison_in_post(client, cast):
+    from accounts.services import deactivate_liaison
+    from district.tests.factories import DepartmentFactory
+
+    nobody = DepartmentFactory(name="区委办公室")
+    deactivate_liaison(user=cast.other_liaison, actor=cast.clerk, reason="transfer", leave_unstaffed=True)
+    report = received(cast)
+    client.force_login(cast.info)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f'<option value="{nobody.pk}" disabled>区委办公室（无在岗联络员）</option>' in page
+    assert f'<option value="{cast.liaison.department_id}">教育局</option>' in page
+    for unit in (nobody, cast.other_liaison.department):
+        response = client.post(
+            reverse("core:transition", args=["opinions.opinionreport", report.pk]),
+            {"action": "forward", "data_department": unit.pk, "next": report.get_absolute_url()},
+            follow=True,
+        )
+        assert f"{unit.name}目前没有在岗联络员" in response.content.decode()
+        report.refresh_from_db()
+        assert report.status == "received" and report.forwarded_to is None
+
+
+def test_the_information_office_enters_a_paper_report_credited_to_the_member(client, cast):
+    from core.workflow import perform
+    from opinions import selectors
+
+    member = cast.other_member.member
+    client.force_login(cast.info)
+    form = client.get(reverse("opinions:create")).content.decode()
+    assert 'name="member"' in form and f">{member.name}（{member.sector}）</option>" in form
+    response = client.post(reverse("opinions:create"), {"title": "纸质信息", "body": "建议", "member": member.pk})
+    report = OpinionReport.objects.get()
+    assert response.status_code == 302 and (report.member, report.author) == (member, cast.info)
+    perform(report, "submit", actor=cast.info)
+    assert [(r["name"], r["submitted"]) for r in selectors.counts_per_member()] == [(member.name, 1)]
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f'data-testid="reporter">{member.name}<' in page and 'data-testid="entered-by">info<' in page
+    assert report.history.earliest().history_user == cast.info  # the audit names who entered it
+    # Naming neither a member nor a group is refused on the form.
+    response = client.post(reverse("opinions:create"), {"title": "无人署名", "body": "正文"})
+    assert "请选择反映人（委员）或报送单位。" in response.content.decode() and OpinionReport.objects.count() == 1
+
+
+def test_a_member_writing_a_report_is_not_offered_another_member(client, cast):
+    client.force_login(cast.member)
+    assert 'name="member"' not in client.get(reverse("opinions:create")).content.decode()
+
+
+def test_the_report_page_shows_the_instructions_supervision_task_and_its_state(client, cast):
+    from core.workflow import perform
+    from supervision.models import SupervisionTask
+
+    report = published(cast)
+    data = {"leader": "张书记", "level": "district", "text": "请教育局落实", "department": cast.liaison.department_id}
+    perform(report, "record_instruction", actor=cast.info, data=data)
+    task = SupervisionTask.objects.get()
+    client.force_login(cast.info)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f'<a href="{task.get_absolute_url()}">' in page and "待交办" in page
+    client.force_login(cast.member)  # the member sees the state, not a link to a page he may not open
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "待交办" in page and task.get_absolute_url() not in page
+
+
+def test_a_nul_character_in_the_edit_form_is_named_as_such(client, cast):
+    report = draft(cast)
+    client.force_login(cast.member)
+    response = client.post(
+        reverse("opinions:edit", args=[report.pk]), {"title": "标题\x00", "body": "正文", "version": report.version}
+    )
+    body = response.content.decode()
+    assert "不能包含不可见的控制字符（如 NUL），请删除后重试。" in body and "不允许是用空字符串" not in body

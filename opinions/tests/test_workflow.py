@@ -152,3 +152,78 @@ def test_counts_per_member_and_per_provider(cast):
     assert per_member == {"member": (2, 1), "member2": (1, 1)}
     per_provider = selectors.counts_per_provider()
     assert [(r["name"], r["submitted"], r["adopted"]) for r in per_provider] == [("民建政协委员工作室（演示）", 2, 1)]
+
+
+# Review 2
+
+
+def _instructed(cast):
+    report = published(cast)
+    data = {"leader": "张书记", "level": "district", "text": "请教育局落实", "department": cast.liaison.department_id}
+    perform(report, "record_instruction", actor=cast.info, data=data)
+    return report, SupervisionTask.objects.get()
+
+
+def _reply(task, cast, text="已会同城管局排查修复路灯。"):
+    from supervision.services.tasks import assign_task, submit_reply
+
+    if task.status == "created":
+        assign_task(
+            task=task,
+            actor=cast.gov_office,
+            lead_department=cast.liaison.department,
+            due_date=timezone.localdate() + timedelta(days=30),
+        )
+        perform(task, "accept", actor=cast.liaison)
+    submit_reply(task=task, actor=cast.liaison, classification="solved", body=text)
+    return task
+
+
+def test_an_instructed_report_is_not_answered_or_filed_while_its_supervision_task_is_open(cast):
+    report, task = _instructed(cast)
+    with pytest.raises(Refused, match="尚未答复（当前：待交办）"):
+        perform(report, "record_feedback", actor=cast.info, note="已落实")
+    assert OpinionReport.objects.get(pk=report.pk).status == Status.INSTRUCTED
+
+
+def test_the_departments_reply_on_the_task_becomes_the_reports_feedback(cast, django_capture_on_commit_callbacks):
+    from core.models import StatusChange
+    from notifications.models import Notification
+
+    report, task = _instructed(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        _reply(task, cast)
+    report.refresh_from_db()
+    assert report.status == Status.FEEDBACK and report.feedback == "教育局答复：已会同城管局排查修复路灯。"
+    step = StatusChange.objects.get(object_id=report.pk, action="record_feedback")
+    assert step.actor is None  # the platform recorded it from the task
+    assert Notification.objects.filter(recipient=cast.info, object_id=report.pk, title__contains="待您处理").exists()
+    assert report in selectors.inbox(cast.info)
+    # Filed only once the supervising office has verified and closed the task.
+    with pytest.raises(Refused, match="尚未办结（当前：已答复待评价）"):
+        perform(report, "archive", actor=cast.info)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(task, "rate_satisfied", actor=cast.gov_office)
+    assert Notification.objects.filter(recipient=cast.info, title__contains="督办任务已办结，可以归档").exists()
+    perform(report, "archive", actor=cast.info)
+    assert report.status == Status.ARCHIVED
+
+
+def test_a_forwarded_units_feedback_reaches_the_information_office(cast, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    report = received(cast)
+    perform(report, "forward", actor=cast.info, data={"department": cast.liaison.department_id})
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(report, "record_feedback", actor=cast.liaison, note="已会同城管局排查修复路灯。")
+    told = Notification.objects.filter(object_id=report.pk, event_key__startswith="status:")
+    assert told.filter(recipient=cast.info, title__contains="待您处理：已反馈").exists()
+    assert told.filter(recipient=cast.member, title__contains="有新进展：已反馈").exists()
+    assert report in selectors.inbox(cast.info)
+
+
+def test_the_chair_is_told_of_a_received_report_he_may_sign(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = received(cast)
+    assert set(selectors.holders(report, Status.RECEIVED)) >= {cast.chair, cast.vice_chair, cast.secgen}
+    assert cast.chair.notifications.filter(object_id=report.pk).exists()

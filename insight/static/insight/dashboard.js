@@ -18,7 +18,12 @@
     return text.length > max ? text.slice(0, max) + "…" : text;
   }
 
-  function options(f) {
+  // A vertical bar's name, wrapped within the bar's share of the chart's width (at least 4 characters).
+  function wrapWidth(el, f) {
+    return Math.max(52, Math.floor((el.clientWidth - 64) / Math.max(f.rows.length, 1)) - 8);
+  }
+
+  function options(f, el) {
     var labels = f.rows.map(function (r) { return r.label; });
     var values = f.rows.map(function (r) { return r.value; });
     var base = {
@@ -44,6 +49,14 @@
       categoryAxis.inverse = true;
       base.xAxis = valueAxis;
       base.yAxis = categoryAxis;
+    } else if (f.chart === "bar" && labels.length <= 6) {
+      // Every bar named: ECharts would drop a label colliding with its neighbour (a bar with no name),
+      // so each label is shown (interval 0), whole, wrapped within its bar's width.
+      categoryAxis.axisLabel = {
+        fontSize: 12, interval: 0, width: wrapWidth(el, f), overflow: "breakAll", lineHeight: 15
+      };
+      base.xAxis = categoryAxis;
+      base.yAxis = valueAxis;
     } else {
       categoryAxis.axisLabel.rotate = labels.length > 6 ? 40 : 0;
       base.xAxis = categoryAxis;
@@ -66,12 +79,17 @@
     if (f.chart === "hbar") { el.style.height = Math.max(220, 34 * f.rows.length + 60) + "px"; }
     if (f.chart === "pie" && narrow) { el.style.height = 240 + 26 * Math.ceil(f.rows.length / 3) + "px"; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(options(f));
+    chart.setOption(options(f, el));
     chart.on("click", function (params) {
       var row = f.rows[params.dataIndex];
       if (row && row.url) { window.location.href = row.url; }
     });
-    charts.push(chart);
+    charts.push({ chart: chart, f: f, el: el });
   });
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("resize", function () {
+    charts.forEach(function (c) {
+      c.chart.resize();
+      if (c.f.chart === "bar") { c.chart.setOption(options(c.f, c.el)); }  // labels wrap to the new width
+    });
+  });
 })();
