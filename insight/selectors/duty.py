@@ -389,6 +389,9 @@ class Entry:
     on: object  # a date
     title: str
     url: str = ""
+    # A proposal's or a 社情民意 report's id: linked only for a viewer who may open it (`linked_for`).
+    proposal_id: int | None = None
+    report_id: int | None = None
 
 
 def duty_details(member: Member, year: int) -> dict[tuple[str, str], list[Entry]]:
@@ -409,7 +412,7 @@ def duty_details(member: Member, year: int) -> dict[tuple[str, str], list[Entry]
             Entry(timezone.localdate(meeting.starts_at), meeting.title, meeting.get_absolute_url())
         )
     for pr in _lead_proposals(year).filter(member_id=member.pk).order_by("submitted_at", "id"):
-        entry = Entry(_day_of(pr.submitted_at), pr.title, pr.get_absolute_url())
+        entry = Entry(_day_of(pr.submitted_at), pr.title, pr.get_absolute_url(), proposal_id=pr.pk)
         out[(Item.PROPOSAL, Variant.LEAD)].append(entry)
         if pr.status in FILED_STATES:
             out[(Item.PROPOSAL, Variant.FILED_LEAD)].append(entry)
@@ -419,12 +422,12 @@ def duty_details(member: Member, year: int) -> dict[tuple[str, str], list[Entry]
             out[(Item.PROPOSAL, Variant.EXCELLENT)].append(entry)
     signed = _joint_signatures(year).filter(member_id=member.pk).select_related("proposal")
     for pr in {s.proposal_id: s.proposal for s in signed.order_by("proposal__submitted_at", "proposal_id")}.values():
-        entry = Entry(_day_of(pr.submitted_at), pr.title, pr.get_absolute_url())
+        entry = Entry(_day_of(pr.submitted_at), pr.title, pr.get_absolute_url(), proposal_id=pr.pk)
         out[(Item.PROPOSAL, Variant.JOINT)].append(entry)
         if pr.status in FILED_STATES:
             out[(Item.PROPOSAL, Variant.FILED_JOINT)].append(entry)
     for op in _opinion_reports(year).filter(credited_member_id=member.pk).order_by("submitted_at", "id"):
-        entry = Entry(_day_of(op.submitted_at), op.title, op.get_absolute_url())
+        entry = Entry(_day_of(op.submitted_at), op.title, op.get_absolute_url(), report_id=op.pk)
         out[(Item.OPINION, Variant.SUBMITTED)].append(entry)
         if op.is_adopted:
             out[(Item.OPINION, Variant.ADOPTED)].append(entry)
@@ -449,6 +452,29 @@ def duty_details(member: Member, year: int) -> dict[tuple[str, str], list[Entry]
             Entry(contact.date, title, contact.workstation.get_absolute_url())
         )
     return dict(out)
+
+
+def linked_for(viewer, details: dict[tuple[str, str], list[Entry]]) -> dict[tuple[str, str], list[Entry]]:
+    """The details with the links the viewer may follow: a proposal or report the viewer may not open
+    (a colleague's proposal still under review, say) is listed by title, unlinked. One query per kind."""
+    from opinions.selectors import reports_visible_to
+    from proposals.selectors import proposals_visible_to
+
+    entries = [e for rows in details.values() for e in rows]
+    proposal_ids = {e.proposal_id for e in entries if e.proposal_id}
+    report_ids = {e.report_id for e in entries if e.report_id}
+    open_proposals = (
+        set(proposals_visible_to(viewer).filter(pk__in=proposal_ids).values_list("pk", flat=True))
+        if proposal_ids
+        else set()
+    )
+    open_reports = (
+        set(reports_visible_to(viewer).filter(pk__in=report_ids).values_list("pk", flat=True)) if report_ids else set()
+    )
+    for e in entries:
+        if (e.proposal_id and e.proposal_id not in open_proposals) or (e.report_id and e.report_id not in open_reports):
+            e.url = ""
+    return details
 
 
 def _day_of(moment):

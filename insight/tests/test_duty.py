@@ -232,3 +232,25 @@ def test_members_see_only_their_own_record(cast):
     assert list(duty.members_visible_to(cast.member)) == [cast.member.member]
     assert duty.members_visible_to(cast.liaison).count() == 0
     assert duty.members_visible_to(cast.clerk).count() == duty.members_visible_to(cast.chair).count() > 1
+
+
+def test_a_record_links_only_the_proposals_and_reports_its_viewer_may_open(cast, client):
+    """The information office reads every member's record, but not the proposals themselves: their
+    titles are listed (a count must be checkable), without links that would only answer 404."""
+    from django.urls import reverse
+
+    me = cast.member.member
+    under_review = proposal(cast.member, me, status=ProposalStatus.SUBMITTED)
+    filed = proposal(cast.member, me, status=ProposalStatus.FILED)
+    Proposal.objects.filter(pk=filed.pk).update(title="加快老旧小区加装电梯")
+    url = reverse("insight:duty-member", args=[me.pk]) + "?year=2022"
+    client.force_login(cast.info)
+    page = client.get(url).content.decode()
+    assert "加快老旧小区加装电梯" in page
+    assert f'href="{filed.get_absolute_url()}"' not in page
+    assert f'href="{under_review.get_absolute_url()}"' not in page
+    assert client.get(filed.get_absolute_url()).status_code == 404
+    # The member himself opens both.
+    client.force_login(cast.member)
+    page = client.get(url).content.decode()
+    assert f'href="{filed.get_absolute_url()}"' in page and f'href="{under_review.get_absolute_url()}"' in page

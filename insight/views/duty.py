@@ -43,7 +43,7 @@ def member_record(request, pk: int):
     year = _year(request)
     record = duty.duty_record(member, year)
     # Each line with what it counted, so that a member can check (or question) their score.
-    details = duty.duty_details(member, year)
+    details = duty.linked_for(request.user, duty.duty_details(member, year))
     for line in record.lines:
         line.entries = details.get((line.item, line.variant), [])
     return render(
