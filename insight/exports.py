@@ -233,8 +233,11 @@ def opinions_export(viewer, params) -> Export:
     rows = opinion_selectors.report_list(viewer, filters=filters).prefetch_related("adoptions__level")
     columns = [
         Column(_("标题"), lambda r: r.title, 40),
-        Column(_("报送人"), lambda r: r.member.name if r.member else r.author.display, 12),
+        # As the report's page: the member it counts for, else the group it was given in the name of; the
+        # clerk who keyed in a paper report is its 录入人, never its reporter.
+        Column(_("报送人"), lambda r: r.reported_by, 12),
         Column(_("报送名义"), lambda r: str(r.provider or ""), 18),
+        Column(_("录入人"), lambda r: r.entered_by.display if r.entered_by else "", 12),
         Column(_("状态"), lambda r: r.get_status_display(), 10),
         Column(_("报送日期"), lambda r: _date(r.submitted_at), 12),
         Column(_("编发简报"), lambda r: str(r.bulletin or ""), 20),

@@ -63,14 +63,12 @@ def referral_tasks(department_id: int | None = None, appeal_id: int | None = Non
 
     from supervision.choices import TaskStatus
     from supervision.models import SupervisionTask
+    from supervision.selectors import department_tasks
 
     tasks = SupervisionTask.objects.filter(source_type=ContentType.objects.get_for_model(Appeal))
     if department_id is not None:
-        # A department has a referral once the government office transferred it (交办), as with every
-        # supervision task: before that its name is only pre-filled (supervision.selectors).
-        tasks = tasks.filter(Q(lead_department=department_id) | Q(co_departments=department_id)).exclude(
-            status=TaskStatus.CREATED
-        )
+        # The tasks the department's liaisons see (led or co-handled, once transferred: 交办).
+        tasks = tasks.filter(department_tasks(department_id))
     if appeal_id is not None:
         tasks = tasks.filter(source_id=appeal_id)
     if open_only:

@@ -155,6 +155,35 @@ class OpinionReport(TimeStampedModel, VersionedModel):
         return reverse("opinions:detail", args=[self.pk])
 
     @property
+    def credited_member(self):
+        """The member the report counts for, as `opinions.selectors.credited_member` reads it for many: the
+        member it is reported for, else its author when a member; None for a group's report the office
+        entered (select `author__member` with it)."""
+        if self.member_id:
+            return self.member
+        return getattr(self.author, "member", None)
+
+    @property
+    def reported_by(self) -> str:
+        """Whom lists, pages, exports and bulletins name as the report's reporter (反映人/报送人): the member
+        it counts for; else the group it was given in the name of (报送名义); else its author, who wrote it
+        in nobody else's name. Never a clerk who entered it for a member or a group (`entered_by`)."""
+        if (member := self.credited_member) is not None:
+            return member.name
+        if self.provider_id and self.provider is not None:
+            return str(self.provider)
+        return self.author.display
+
+    @property
+    def entered_by(self):
+        """Who entered the report for someone else (录入人): its author, when it is reported for a member
+        who is not him or given in a group's name alone (a paper report the information office keyed in)."""
+        member = self.credited_member
+        if member is not None:
+            return self.author if member.user_id != self.author_id else None
+        return self.author if self.provider_id else None
+
+    @property
     def is_adopted(self) -> bool:
         """The report taken on its own, as `adopted()` counts it."""
         return self.bulletin_id is not None or self.status in ADOPTION_PATH_STATES

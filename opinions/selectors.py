@@ -20,7 +20,7 @@ S = Status
 
 def _base() -> QuerySet[OpinionReport]:
     return OpinionReport.objects.select_related(
-        "author", "member", "bulletin", "forwarded_to", "signed_by", "provider_type", "source_type"
+        "author__member", "member", "bulletin", "forwarded_to", "signed_by", "provider_type", "source_type"
     )
 
 
@@ -56,19 +56,29 @@ def valid_year(raw) -> int | None:
     return year if year is not None and 1900 <= year <= 9999 else None
 
 
+def listed_on() -> Coalesce:
+    """The date a report is listed, filtered by year and ordered by: when it was submitted, as the figures
+    and statistics count it (a report drafted in December and submitted in January is January's); a
+    draft never submitted, when it was written."""
+    return Coalesce("submitted_at", "created_at")
+
+
 def report_list(viewer, *, filters: dict | None = None) -> QuerySet[OpinionReport]:
-    """Visible reports with the list filters applied (a year that is not one is ignored)."""
+    """Visible reports with the list filters applied (a year that is not one is ignored), each with
+    `listed_on` (`listed_on`), newest first."""
     f = filters or {}
-    qs = reports_visible_to(viewer)
+    qs = reports_visible_to(viewer).annotate(listed_on=listed_on())
     if f.get("q"):
-        qs = qs.filter(Q(title__icontains=f["q"]) | Q(member__name__contains=f["q"]))
+        # The reporter's name as the list shows it (`OpinionReport.reported_by`).
+        name = Q(member__name__contains=f["q"]) | Q(member__isnull=True, author__member__name__contains=f["q"])
+        qs = qs.filter(Q(title__icontains=f["q"]) | name)
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if valid_year(f.get("year")):
-        qs = qs.filter(created_at__year=valid_year(f["year"]))
+        qs = qs.filter(listed_on__year=valid_year(f["year"]))
     if f.get("mine"):
         qs = qs.filter(Q(author=viewer) | Q(member__user=viewer))
-    return qs.prefetch_related("provider").order_by("-created_at", "-id")
+    return qs.prefetch_related("provider").order_by("-listed_on", "-id")
 
 
 def _users(*roles: str):
@@ -124,15 +134,11 @@ def detail_context(report: OpinionReport, viewer=None) -> dict:
     instructions = list(report.instructions.select_related("level", "task"))
     task_ids = [i.task_id for i in instructions if i.task_id]
     openable = set(tasks_visible_to(viewer).filter(pk__in=task_ids).values_list("pk", flat=True)) if task_ids else set()
-    member_user_id = report.member.user_id if report.member_id else None
     return {
         "adoptions": list(report.adoptions.select_related("level")),
         "instructions": instructions,
         "openable_task_ids": openable,
-        # A report entered by someone other than the member it is reported for (or for a group alone).
-        "entered_by": report.author
-        if (report.member_id or report.provider_id) and report.author_id != member_user_id
-        else None,
+        "entered_by": report.entered_by,
     }
 
 

@@ -148,11 +148,14 @@ def bulletin_docx(request, pk: int):
         raise Http404
     committee = current_committee()
     blocks: list = []
-    for report in bulletin.reports.select_related("member").prefetch_related("provider").order_by("id"):
+    reports = bulletin.reports.select_related("member", "author__member").prefetch_related("provider")
+    for report in reports.order_by("id"):
         blocks.append(Heading(report.title, level=2))
         blocks.extend(p for p in report.body.splitlines() if p.strip())
-        if report.member:
-            blocks.append(_("（反映人：%(name)s）") % {"name": report.member.name})
+        # Signed by the member it counts for, else the group it was given in the name of: never the clerk
+        # who keyed in a paper report.
+        if report.credited_member is not None:
+            blocks.append(_("（反映人：%(name)s）") % {"name": report.credited_member.name})
         elif report.provider is not None:
             blocks.append(_("（报送单位：%(name)s）") % {"name": report.provider})
     spec = DocSpec(

@@ -212,20 +212,24 @@ def extension_deciders() -> list:
 
 
 def extension_flags(viewer, task) -> dict:
-    """What the task page shows of extension requests to viewer (the template shows forms by these)."""
-    from supervision.predicates import is_lead_liaison, is_transfer_office
+    """What the task page shows of extension requests to viewer (the template shows forms by these): the
+    request form exactly when the workflow offers the request (`services.extension.request_offered`)."""
+    from core.workflow import workflow_for
+    from supervision.predicates import is_transfer_office
     from supervision.services.extension import latest_due
 
     handling = task.status in HANDLING_STATES
     pending = pending_extension_of(task) if handling else None
     suffix = EXTENSION_SUFFIX.get(task.status, "")
-    may_request = handling and pending is None and not task.source_withdrawn_at and is_lead_liaison(viewer, task)
+    names = {step: f"{step}_extension{suffix}" for step in ("request", "approve", "refuse")}
+    request = workflow_for(task).action(names["request"]) if handling else None
+    may_request = request is not None and request.is_allowed(viewer, task) and request.is_offered(viewer, task)
     may_decide = pending is not None and bool(is_transfer_office(viewer))
     return {
         "pending_extension": pending,
         "may_request_extension": may_request,
         "may_decide_extension": may_decide,
-        "extension_actions": {step: f"{step}_extension{suffix}" for step in ("request", "approve", "refuse")},
+        "extension_actions": names,
         "extension_latest": latest_due(task) if may_request or may_decide else None,
         "extension_requests": extension_requests_of(task),
     }

@@ -45,6 +45,7 @@ def extension_actions(state: str, suffix: str) -> list[Action]:
         field="due_date",
         request_label=_("申请延期"),
         granted=S.IN_PROGRESS if state in (S.OVERDUE, S.REMINDED) else state,
+        request_offered=f"{EXT}.request_offered",
     )
 
 

@@ -294,6 +294,37 @@ def test_duty_export_has_a_column_per_activity(client, cast):
     assert login(client, cast.member).get("/insight/export/duty.xlsx").status_code == 404
 
 
+def test_the_opinions_export_names_whom_a_report_is_from_never_the_clerk_who_keyed_it_in(client, cast):
+    """As the report's page: the member it counts for, else the group it was given in the name of; the
+    information office's clerk who entered a paper report is its 录入人, not its 报送人."""
+    from core.workflow import perform
+    from grassroots.tests.factories import WorkstationFactory
+    from opinions.services import draft_report
+
+    station, me = WorkstationFactory(), cast.member.member
+    for title, author, member, provider in (
+        ("信息科以工作室名义录入", cast.info, None, station),
+        ("信息科代委员录入", cast.info, me, None),
+        ("委员以工作室名义报送", cast.member, None, station),
+        ("委员本人报送", cast.member, me, None),
+    ):
+        report = draft_report(title=title, body="正文", author=author, member=member, provider=provider)
+        perform(report, "submit", actor=author)
+    ws = sheet(login(client, cast.info).get("/insight/export/opinions.xlsx"))
+    header = [c.value for c in ws[2]]
+    at = {name: header.index(name) for name in ("标题", "报送人", "报送名义", "录入人")}
+    rows = {
+        row[at["标题"]]: (row[at["报送人"]], row[at["报送名义"]], row[at["录入人"]])
+        for row in ws.iter_rows(min_row=3, values_only=True)
+    }
+    assert rows == {
+        "信息科以工作室名义录入": (str(station), str(station), "info"),
+        "信息科代委员录入": (me.name, None, "info"),
+        "委员以工作室名义报送": (me.name, str(station), None),
+        "委员本人报送": (me.name, None, None),
+    }
+
+
 @pytest.mark.parametrize("kind", ["tasks", "plan-items", "suggestions", "meetings", "opinions"])
 def test_every_list_exports(client, cast, kind):
     ws = sheet(login(client, cast.clerk).get(f"/insight/export/{kind}.xlsx"))
@@ -544,3 +575,32 @@ def test_a_members_dashboard_counts_reports_by_the_chosen_range_and_says_what_is
     whole_year = opinions(client.get("/insight/?year=2022"))
     assert sum(r["value"] for r in whole_year["rows"]) == 3
     assert all("year=2022" in r["url"] for r in whole_year["rows"])
+
+
+def test_a_members_report_figure_counts_what_the_list_it_links_to_shows(client, cast):
+    """Drafted in December, submitted in January: the next year's, on the figure and on its list alike (both
+    by the submission date); a draft never submitted is listed in the year it was written."""
+    import time_machine
+
+    from core.workflow import perform
+    from insight.tests.factories import moment
+    from opinions.services import draft_report
+
+    appeal(on=date(2021, 3, 1))  # years the dashboard offers
+    appeal(on=date(2022, 3, 1))
+    with time_machine.travel(moment(2021, 12, 28), tick=False):
+        crossing = draft_report(title="岁末起草", body="正文", author=cast.member, member=cast.member.member)
+        unsent = draft_report(title="未报送的草稿", body="正文", author=cast.member, member=cast.member.member)
+    with time_machine.travel(moment(2022, 1, 4), tick=False):
+        perform(crossing, "submit", actor=cast.member)
+    login(client, cast.member)
+    for year, figured in ((2021, 0), (2022, 1)):
+        figure = next(
+            f for f in client.get(f"/insight/?year={year}").context["chart_data"] if f["key"] == "own_opinions"
+        )
+        assert sum(r["value"] for r in figure["rows"]) == figured
+        for row in figure["rows"]:
+            listed = client.get(row["url"]).context["page"]
+            assert listed.paginator.count == row["value"] and [r.title for r in listed] == ["岁末起草"]
+    assert [r.title for r in client.get("/opinions/?mine=1&year=2021").context["page"]] == [unsent.title]
+    assert [r.title for r in client.get("/opinions/?mine=1&year=2022").context["page"]] == [crossing.title]

@@ -266,3 +266,36 @@ def test_a_nul_character_in_the_edit_form_is_named_as_such(client, cast):
     )
     body = response.content.decode()
     assert "不能包含不可见的控制字符（如 NUL），请删除后重试。" in body and "不允许是用空字符串" not in body
+
+
+def test_lists_pages_and_bulletins_name_whom_a_report_is_from_never_the_clerk_who_keyed_it_in(client, cast):
+    """The member it counts for (also one who wrote it in a workstation's name), else the group alone;
+    the information office's clerk only as 录入人 (as the Excel export, `OpinionReport.reported_by`)."""
+    from core.workflow import perform
+    from grassroots.tests.factories import WorkstationFactory
+    from opinions.services import draft_report
+
+    station = WorkstationFactory()
+    by_office = draft_report(title="信息科以工作室名义录入", body="正文", author=cast.info, provider=station)
+    by_member = draft_report(title="委员以工作室名义报送", body="正文", author=cast.member, provider=station)
+    for report in (by_office, by_member):
+        perform(report, "submit", actor=report.author)
+        perform(report, "receive", actor=cast.info)
+        perform(report, "sign_off", actor=cast.secgen)
+    client.force_login(cast.info)
+    listed = client.get(reverse("opinions:list"))
+    reporters = {r.title: r for r in listed.context["page"]}
+    page = listed.content.decode()
+    assert page.count('data-testid="reporter">—<') == 1 and 'data-testid="reporter">member<' in page
+    assert 'data-testid="reporter">info<' not in page and reporters[by_member.title].reported_by == "member"
+    office_page = client.get(by_office.get_absolute_url()).content.decode()
+    assert 'data-testid="reporter"' not in office_page and 'data-testid="entered-by">info<' in office_page
+    member_page = client.get(by_member.get_absolute_url()).content.decode()
+    assert 'data-testid="reporter">member<' in member_page and 'data-testid="entered-by"' not in member_page
+    client.post(
+        reverse("opinions:bulletins"),
+        {"title": "综合专辑", "form": "combined", "reports": [by_office.pk, by_member.pk]},
+    )
+    docx = client.get(reverse("opinions:bulletin_docx", args=[Bulletin.objects.get().pk]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert f"（报送单位：{station}）" in text and "（反映人：member）" in text and "info" not in text

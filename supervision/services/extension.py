@@ -76,9 +76,12 @@ def _iso(day: date | None) -> str:
 # ---- the department asks ------------------------------------------------------------------------
 
 
-def guard_request(task: SupervisionTask, *, data, **kwargs) -> None:
-    """One request at a time, only while someone still chases the task, after the deadline only if the
-    district allows it, and for a date within the limit."""
+def check_request_open(task: SupervisionTask) -> None:
+    """Whether the lead department may ask for more time now, whatever date it asks: someone still chases
+    the task, no request waits for a decision, the deadline has not passed (unless the district allows
+    asking later), and a later date is left to grant (the latest an extension may give lies after today
+    and after the current deadline). The one rule for offering the request (`request_offered`) and for
+    refusing it (`guard_request`)."""
     if task.source_withdrawn_at:
         raise Refused(_("群众已撤回该任务所依据的诉求，系统不再催办，无需申请延期。"))
     pending = pending_extension_of(task)
@@ -87,9 +90,29 @@ def guard_request(task: SupervisionTask, *, data, **kwargs) -> None:
             _("%(dept)s已申请延期至%(d)s，正在等待审批；审批后才能再次申请。")
             % {"dept": pending.department, "d": pending.requested_due.isoformat()}
         )
-    due = _due_from(data)
     check_extension_in_time(task.due_date, allowed=config.SUPERVISION_EXTENSION_AFTER_DUE, wording=EXTENSION_WORDING)
-    check_extended_due(task, due)
+    latest, due = latest_due(task), task.due_date
+    if latest <= timezone.localdate() or (due is not None and latest <= due):
+        raise Refused(
+            _("办理期限已不能再延（最晚为原办理期限后%(n)s天，即%(d)s）；请尽快办理并答复。")
+            % {"n": int(config.SUPERVISION_EXTENSION_MAX_DAYS), "d": latest.isoformat()}
+        )
+
+
+def request_offered(user, task: SupervisionTask) -> bool:
+    """Offer 申请延期 (on the page and in the API's transitions) only when `check_request_open` lets it."""
+    try:
+        check_request_open(task)
+    except Refused:
+        return False
+    return True
+
+
+def guard_request(task: SupervisionTask, *, data, **kwargs) -> None:
+    """One request at a time, only while someone still chases the task, after the deadline only if the
+    district allows it, and for a date within the limit."""
+    check_request_open(task)
+    check_extended_due(task, _due_from(data))
 
 
 def on_request(task: SupervisionTask, *, actor, note, data, change, **kwargs) -> None:

@@ -165,6 +165,40 @@ def test_no_request_outside_the_handling_states(task, cast, state):
         perform(task, "request_extension", actor=cast.liaison, note="x", data={"due_date": str(ASKED)})
 
 
+@pytest.mark.parametrize(
+    "situation", ["open", "pending", "past_due", "past_due_allowed", "at_latest", "overdue_at_latest", "withdrawn"]
+)
+def test_the_request_is_offered_exactly_when_it_would_be_taken(client, api_client, cast, handling, situation):
+    """The page's form, the API's transitions and the action itself follow one rule
+    (`services.extension.check_request_open`): never offered only to be refused, nor refused unoffered."""
+    day = DUE + dt.timedelta(days=1) if "past_due" in situation else START + dt.timedelta(days=10)
+    if situation == "pending":
+        ask(handling, cast.liaison)
+    if situation.endswith("at_latest"):  # the whole limit already granted
+        ask(handling, cast.liaison, due=LATEST)
+        decide(handling, cast.gov_office, "approve")
+    if situation == "overdue_at_latest":
+        day = LATEST + dt.timedelta(days=1)
+        make_overdue(handling, day=day)
+    if situation == "withdrawn":
+        SupervisionTask.objects.filter(pk=handling.pk).update(source_withdrawn_at=timezone.now())
+    handling.refresh_from_db()
+    action = f"request_extension{EXTENSION_SUFFIX.get(handling.status, '')}"
+    client.force_login(cast.liaison)
+    api_client.force_authenticate(cast.liaison)
+    with override_config(SUPERVISION_EXTENSION_AFTER_DUE=situation != "past_due"), at(day):
+        on_page = 'data-testid="extension-request"' in page_of(client, handling, day=day)
+        listed = api_client.get(f"/api/v1/supervision-tasks/{handling.pk}/transitions/").json()
+        in_api = action in {a["action"] for a in listed}
+        try:
+            perform(handling, action, actor=cast.liaison, note="申请延期", data={"due_date": str(LATEST)})
+            taken = True
+        except Refused:
+            taken = False
+    assert on_page == in_api == taken
+    assert taken == (situation in ("open", "past_due_allowed"))
+
+
 def test_no_request_once_the_citizen_withdrew_the_appeal(handling, cast):
     SupervisionTask.objects.filter(pk=handling.pk).update(source_withdrawn_at=timezone.now())
     with pytest.raises(Refused, match="撤回"):
@@ -506,9 +540,9 @@ def test_list_and_detail_query_counts_do_not_grow_with_requests(
 def test_api_offers_the_request_to_the_lead_department_with_the_same_checks(api_client, cast, handling):
     url = f"/api/v1/supervision-tasks/{handling.pk}/transitions/"
     api_client.force_authenticate(cast.liaison)
-    offered = {a["action"]: a for a in api_client.get(url).json()}
-    assert offered["request_extension"]["fields"] == ["due_date"]
-    with at(START + dt.timedelta(days=10)):
+    with at(START + dt.timedelta(days=10)):  # before the latest date an extension may give (offered then only)
+        offered = {a["action"]: a for a in api_client.get(url).json()}
+        assert offered["request_extension"]["fields"] == ["due_date"]
         body = {
             "action": "request_extension",
             "note": "需协调",
