@@ -4,6 +4,9 @@ issues, micro-consultations and 7 proposals, and a community consultation. Resid
 
 The seed's figures (38 information items, 55 people advised in 2022) are reproduced by the records
 below and computed by grassroots.selectors.workstation_report, never stored as numbers.
+
+Every record carries the day it happened (its row, steps and edit history): an issue is collected after
+the appeal it came from and before the proposal drafted from it; reception days run half a year ahead.
 """
 
 import random
@@ -13,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
+from core.demo_runner import StoryClock
 from core.models import StatusChange
 from district.models import Community, Department, Member, Party, Sector, Town
 from grassroots import services
@@ -51,24 +55,73 @@ ISSUES = [
     ("预付卡消费纠纷增多", "市场监管局", "健身、美容预付卡商家关门，消费者维权难。", Outcome.EXPLANATION),
     ("集体经济闲置厂房盘活", "农业农村局", "村集体厂房长期闲置，希望引进项目。", Outcome.PLAN),
 ]
-PROPOSAL_ISSUES = [0, 2, 3, 5, 7, 12, 14]  # the seed's 7 proposals came from these issues
+# The seed's 7 proposals (proposals.demo) and the issue each grew from, by a word of the proposal's title.
+PROPOSAL_ISSUES = {
+    "燃气公司搬迁": 0,
+    "老城区营商环境": 4,
+    "专精特新": 10,
+    "农贸市场": 3,
+    "工业集中区": 12,
+    "老旧小区停车": 9,
+    "中小微企业融资": 2,
+}
+# Issues the group took up from residents' appeals routed to it (intake.demo), by a word of the appeal's title.
+APPEAL_ISSUES = {0: "燃气", 3: "菜市场", 7: "就业培训", 13: "预付卡"}
 MICRO_ISSUES = [0, 1, 4, 9, 10]
 RESIDENTS = ["陈阿姨", "林师傅", "黄先生", "吴女士", "许大伯", "蔡店主", "郑老板", "苏女士"]
 
 
-def _link_seed_proposals(issues: list, group: DutyGroup) -> None:
-    """The seed's 7 proposals (loaded by the proposals demo) came from these issues: link both ways."""
+def _seed_proposals(group: DutyGroup) -> dict:
+    """The seed's 7 proposals (loaded by the proposals demo) by the index of the issue each grew from."""
     from proposals.models import Proposal, Status
 
-    proposals = list(
-        Proposal.objects.filter(member__in=group.members.all()).exclude(status=Status.DRAFT).order_by("pk")
-    )
+    proposals = Proposal.objects.filter(member__in=group.members.all()).exclude(status=Status.DRAFT).order_by("pk")
+    out = {}
+    for proposal in proposals:
+        index = next((i for word, i in PROPOSAL_ISSUES.items() if word in proposal.title), None)
+        if index is not None and index not in out and proposal.submitted_at is not None:
+            out[index] = proposal
+    return out
+
+
+def _link_seed_proposals(issues: list, proposals: dict) -> None:
+    """Link each seed proposal and its issue both ways."""
+    from proposals.models import Proposal
+
     ct = ContentType.objects.get_for_model(DutyIssue)
-    for issue, proposal in zip(issues, proposals, strict=False):
+    linked = []
+    for index, proposal in proposals.items():
+        issue = issues[index]
         issue.proposal_id, issue.proposal_title = proposal.pk, proposal.title
-        issue.proposal_submitted_on = timezone.localdate(proposal.submitted_at) if proposal.submitted_at else None
+        issue.proposal_submitted_on = timezone.localdate(proposal.submitted_at)
         Proposal.objects.filter(pk=proposal.pk).update(source_type=ct, source_id=issue.pk)
-    DutyIssue.objects.bulk_update(issues, ["proposal_id", "proposal_title", "proposal_submitted_on"])
+        linked.append(issue)
+    DutyIssue.objects.bulk_update(linked, ["proposal_id", "proposal_title", "proposal_submitted_on"])
+
+
+def _source_appeals(group: DutyGroup) -> dict:
+    """For the issues taken up from appeals, the appeal (routed to the group, on the same matter) and the
+    day it reached the group: the issue is collected after that, never before the resident wrote."""
+    candidates = list(
+        Appeal.objects.filter(duty_group=group)
+        .exclude(status__in=[AppealStatus.RECEIVED, AppealStatus.MERGED, AppealStatus.WITHDRAWN])
+        .order_by("created_at", "id")
+    )
+    ct = ContentType.objects.get_for_model(Appeal)
+    out, used = {}, set()
+    for index, word in APPEAL_ISSUES.items():
+        appeal = next((a for a in candidates if word in a.title and a.pk not in used), None)
+        if appeal is None:
+            continue
+        used.add(appeal.pk)
+        routed = (
+            StatusChange.objects.filter(content_type=ct, object_id=appeal.pk, action="route")
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        out[index] = (appeal, timezone.localdate(routed or appeal.created_at))
+    return out
 
 
 def platforms(ctx: dict) -> tuple[Workstation, DutyGroup]:
@@ -118,14 +171,38 @@ def load(ctx: dict) -> None:
     clerk, member = users.get("clerk"), users.get("member") or users.get("clerk")
     if clerk is None:
         return
-    today = timezone.localdate()
-    services.generate_reception_days(
-        workstation=ws, start=date(2022, 1, 1), months=(today.year - 2022) * 12 + today.month + 6, actor=clerk
-    )
+    _date_platforms(ws, group)
+    _reception_days(ws, clerk)
     _contacts_and_information(rng, ws, clerk, member)
     _upcoming_bookings(rng, ws)
     _duty_group(rng, group, clerk, member)
     _community_consultation(clerk)
+
+
+def _date_platforms(ws: Workstation, group: DutyGroup) -> None:
+    """The workstation and the duty group were set up before the seed year (their records and edit
+    history begin then), whichever loader created them (the appeals demo routes cases to them)."""
+    set_up = timezone.make_aware(datetime(2021, 12, 20, 10))
+    for obj in (ws, group):
+        type(obj).objects.filter(pk=obj.pk).update(created_at=set_up, updated_at=set_up)
+        for n, record in enumerate(obj.history.order_by("history_date", "history_id")):
+            record.history_date = set_up + timedelta(minutes=n)
+            record.save(update_fields=["history_date"])
+
+
+def _reception_days(ws: Workstation, clerk) -> None:
+    """Each year's reception weekends, arranged in the December before; next year's months up to half a
+    year ahead, arranged now."""
+    today = timezone.localdate()
+    clock = StoryClock()
+    for year in range(2022, today.year + 1):
+        clock.at(timezone.make_aware(datetime(year - 1, 12, 20, 15)))
+        services.generate_reception_days(workstation=ws, start=date(year, 1, 1), months=12, actor=clerk)
+    clock.live()
+    services.generate_reception_days(
+        workstation=ws, start=date(today.year + 1, 1, 1), months=max(0, today.month + 6 - 12), actor=clerk
+    )
+    clock.settle()
 
 
 def _contacts_and_information(rng, ws, clerk, member) -> None:
@@ -155,6 +232,9 @@ def _contacts_and_information(rng, ws, clerk, member) -> None:
             )
         )
     Contact.objects.bulk_create(contacts)
+    for contact in contacts:  # written up the day of the reception or visit
+        contact.created_at = contact.updated_at = timezone.make_aware(datetime.combine(contact.date, time(17)))
+    Contact.objects.bulk_update(contacts, ["created_at", "updated_at"])
     through = Contact.members.through
     through.objects.bulk_create(
         [through(contact_id=c.pk, member_id=m.pk) for c in contacts for m in rng.sample(members, min(2, len(members)))]
@@ -207,21 +287,36 @@ def _upcoming_bookings(rng, ws) -> None:
     Appointment.objects.bulk_create(rows)
 
 
+def _collected_on(i: int, appeal_reached: date | None, proposal) -> date:
+    """The day issue i was collected: through 2022 in turn; not before its appeal reached the group,
+    and a couple of weeks before the proposal drafted from it went in."""
+    collected = date(2022, 1 + (i * 11) // len(ISSUES), 3 + i)
+    if appeal_reached is not None:
+        collected = max(collected, appeal_reached + timedelta(days=3))
+    if proposal is not None:
+        collected = min(collected, timezone.localdate(proposal.submitted_at) - timedelta(days=14))
+    # Its investigation and micro-consultation, three weeks on, lie in the past too.
+    return min(collected, timezone.localdate() - timedelta(days=30))
+
+
 def _duty_group(rng, group, clerk, member) -> None:
     departments = {d.short_name: d for d in Department.objects.all()}
     town = Town.objects.filter(name="新民镇").first()
-    source_appeals = list(Appeal.objects.filter(duty_group=group).order_by("id")[:4])
+    source_appeals = _source_appeals(group)
+    proposals = _seed_proposals(group)
     issues = []
     for i, (title, dept, description, outcome) in enumerate(ISSUES):
-        collected = date(2022, 1 + (i * 11) // len(ISSUES), 3 + i)
+        appeal, reached = source_appeals.get(i, (None, None))
+        collected = _collected_on(i, reached, proposals.get(i))
         resolved = i in MICRO_ISSUES or i % 4 == 0
         issue = DutyIssue(
             group=group,
             title=title,
             description=f"（演示）{description}",
-            source=DutyIssue.Source.APPEAL if i < len(source_appeals) else DutyIssue.Source.FIELD,
-            appeal=source_appeals[i] if i < len(source_appeals) else None,
-            town=town,
+            source=DutyIssue.Source.APPEAL if appeal else DutyIssue.Source.FIELD,
+            appeal=appeal,
+            town=appeal.town if appeal and appeal.town else town,
+            community=appeal.community if appeal else None,
             department=departments.get(dept),
             collected_on=collected,
             findings="（演示）小组成员实地走访，听取居民和企业意见。",
@@ -233,7 +328,11 @@ def _duty_group(rng, group, clerk, member) -> None:
         )
         issues.append(issue)
     DutyIssue.objects.bulk_create(issues)
-    _link_seed_proposals([issues[i] for i in PROPOSAL_ISSUES], group)
+    # Entered the day each was collected, not the day the demo loaded.
+    for issue in issues:
+        issue.created_at = issue.updated_at = timezone.make_aware(datetime.combine(issue.collected_on, time(10)))
+    DutyIssue.objects.bulk_update(issues, ["created_at", "updated_at"])
+    _link_seed_proposals(issues, proposals)
     ct = ContentType.objects.get_for_model(DutyIssue)
     changes = []
     for issue in issues:
@@ -243,9 +342,12 @@ def _duty_group(rng, group, clerk, member) -> None:
             changes.append(_change(ct, issue, "resolve", "investigating", "resolved", at + timedelta(days=20), member))
     StatusChange.objects.bulk_create(changes)
     members = list(group.members.all())
+    clock = StoryClock()
     for i in MICRO_ISSUES:
         issue = issues[i]
         starts = timezone.make_aware(datetime.combine(issue.collected_on + timedelta(days=20), time(9, 30)))
+        # Recorded after the meeting, before the issue was closed with its outcome (15:00 that day).
+        clock.at(starts + timedelta(hours=4))
         meeting = Meeting.objects.create(
             kind=MeetingKind.MICRO,
             title=f"微协商：{issue.title}",
@@ -288,6 +390,7 @@ def _duty_group(rng, group, clerk, member) -> None:
             plan_due_date=issue.plan_due_date,
             recorded_by=member,
         )
+    clock.settle()
     appeals = [i.appeal for i in issues if i.appeal_id]
     for appeal in appeals:
         appeal.route = Route.DUTY_GROUP
@@ -311,10 +414,13 @@ def _change(ct, obj, action, src, dst, at, actor) -> StatusChange:
 
 
 def _community_consultation(clerk) -> None:
+    """Held on 17 September 2022 and recorded that evening; both follow-up tasks were done in time."""
     community = Community.objects.filter(town__name="新民镇").first() or Community.objects.first()
     if community is None:
         return
-    services.hold_community_consultation(
+    clock = StoryClock()
+    clock.at(timezone.make_aware(datetime(2022, 9, 17, 18)))
+    consultation = services.hold_community_consultation(
         community=community,
         matter="老旧小区加装电梯费用分摊",
         background="（演示）小区6栋拟加装电梯，低层住户担心采光和噪音，高层住户出行困难，费用分摊意见不一。",
@@ -341,3 +447,7 @@ def _community_consultation(clerk) -> None:
         ],
         actor=clerk,
     )
+    for task, done in zip(consultation.tasks.order_by("due_date"), [(2022, 10, 26), (2022, 12, 20)], strict=True):
+        clock.at(timezone.make_aware(datetime(*done, 16)))
+        services.complete_follow_up(task=task, actor=clerk)
+    clock.settle()

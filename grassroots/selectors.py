@@ -200,6 +200,19 @@ def get_issue_for(viewer, pk: int) -> DutyIssue:
     )
 
 
+def issues_on_same_appeal(issue: DutyIssue) -> list[DutyIssue]:
+    """The other issues (of any group) that name the issue's appeal, oldest first: an appeal taken up
+    again after an earlier issue on it was closed shows that issue and how it ended."""
+    if issue.appeal_id is None:
+        return []
+    return list(
+        DutyIssue.objects.filter(appeal_id=issue.appeal_id)
+        .exclude(pk=issue.pk)
+        .select_related("group")
+        .order_by("collected_on", "id")
+    )
+
+
 def issue_holders(issue: DutyIssue, state: str):
     if state == IssueStatus.INVESTIGATING:
         return User.objects.filter(member__duty_groups=issue.group_id, is_active=True)

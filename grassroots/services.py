@@ -400,8 +400,17 @@ def collect_issue(
     community=None,
     department=None,
 ) -> DutyIssue:
-    """Record a livelihood issue collected by a duty group, from an appeal or its own field work."""
+    """Record a livelihood issue collected by a duty group, from an appeal or its own field work.
+
+    An appeal is worked on as one issue at a time: while an issue that names it is open (collected or
+    being investigated), another is refused, naming that issue and its group, so that two groups do
+    not investigate and answer the same resident twice (they join the group that has it instead). Once that
+    issue is closed, a group may take the appeal up again; the issue page lists the earlier ones."""
     _require(runs_group, actor, group, _("只有小组成员或政协办公室可以登记民生问题。"))
+    if appeal is not None:
+        # The appeal's row is locked, so that two groups submitting at once cannot both take it up.
+        Appeal.objects.select_for_update().filter(pk=appeal.pk).first()
+        _refuse_open_issue_on(appeal)
     issue = DutyIssue(
         group=group,
         title=(title or "").strip(),
@@ -423,6 +432,28 @@ def collect_issue(
     issue._history_user = actor
     issue.save()
     return issue
+
+
+def _refuse_open_issue_on(appeal: Appeal) -> None:
+    """Refuse a second open issue on one appeal, telling who already works on it."""
+    open_issue = (
+        DutyIssue.objects.filter(appeal=appeal, status__in=[IssueStatus.COLLECTED, IssueStatus.INVESTIGATING])
+        .select_related("group")
+        .order_by("collected_on", "id")
+        .first()
+    )
+    if open_issue is None:
+        return
+    message = _(
+        "该诉求（查询码 %(code)s）已由“%(group)s”登记为民生问题“%(title)s”（%(status)s），不能重复登记。"
+        "如需共同跟进，请与该小组联系。"
+    ) % {
+        "code": appeal.tracking_code,
+        "group": open_issue.group.name,
+        "title": open_issue.title,
+        "status": open_issue.get_status_display(),
+    }
+    raise Refused(message, fields={"appeal_code": message})
 
 
 def check_outcome(issue: DutyIssue, *, actor, note: str, data: dict) -> None:

@@ -4,6 +4,7 @@ cancelled)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.predicates import is_cppcc_leader
 from core.workflow import Action, Workflow, register
 from grassroots.models import Appointment
 from grassroots.models import IssueStatus as S
@@ -49,6 +50,9 @@ WORKFLOW = register(
         holders="grassroots.selectors.issue_holders",
         visible="grassroots.selectors.issues_visible_to",
         inbox="grassroots.selectors.issue_inbox",
+        # The duty group's working notes: its members and the clerks who run it, and the CPPCC leaders;
+        # the other members and offices, who read its issues, see the steps.
+        reads_notes=handles_issue | is_cppcc_leader,
     )
 )
 
@@ -122,5 +126,8 @@ APPOINTMENT_WORKFLOW = register(
         ],
         visible="grassroots.selectors.appointments_visible_to",
         inbox="grassroots.selectors.appointment_inbox",
+        # Who runs the workstation and the CPPCC leaders; the resident reads why a booking was cancelled.
+        reads_notes=runs_booked_workstation | is_cppcc_leader,
+        addressee=holds_booking,
     )
 )

@@ -2,12 +2,15 @@
 
 The demo client's key is fixed so that the curl examples in docs/open311.md work on a demo install.
 It is demo data only: a real deployment registers its clients on the office page, which shows a random key once.
+Dated relative to today: the hotline was connected months ago, the old mini-program retired a month ago
+(after it was registered), the requests came in over the last ten days and were handled in order since.
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
 
+from core.demo_runner import StoryClock
 from core.workflow import perform
 from district.models import Town
 from intake.models import AppealCategory, Outcome, Route
@@ -31,6 +34,9 @@ def _key_hash(key: str) -> str:
 
 def load(ctx: dict) -> None:
     clerk = ctx.get("users", {}).get("clerk")
+    now = timezone.now()
+    clock = StoryClock()
+    clock.at(now - timedelta(days=200))
     hotline, _created = ClientApplication.objects.get_or_create(
         name="（演示）同安区12345热线对接",
         defaults={
@@ -41,6 +47,7 @@ def load(ctx: dict) -> None:
             "created_by": clerk,
         },
     )
+    clock.at(now - timedelta(days=400))
     ClientApplication.objects.get_or_create(
         name="（演示）旧版便民小程序",
         defaults={
@@ -66,14 +73,19 @@ def load(ctx: dict) -> None:
             last_name=family,
             phone=f"1390000000{i}" if family else "",
         )
+        clock.at(now - timedelta(days=9 - 2 * i, hours=3))
         request, _new = file_request(client=hotline, data=data, idempotency_key=f"demo-{i}")
         filed.append(request.appeal)
     if clerk is None or len(filed) < 3:
+        clock.settle()
         return
     # One routed, one answered and closed with a plan, the rest still waiting for the office.
+    clock.at(now - timedelta(days=6))
     perform(filed[0], "route", actor=clerk, data={"route": Route.OFFICE})
     perform(filed[1], "route", actor=clerk, data={"route": Route.OFFICE})
+    clock.at(now - timedelta(days=4))
     perform(filed[1], "answer", actor=clerk, note="（演示）已协调交通局，下月起早班增开一班。")
+    clock.at(now - timedelta(days=3))
     due = (timezone.localdate() + timedelta(days=30)).isoformat()
     perform(
         filed[1],
@@ -82,3 +94,4 @@ def load(ctx: dict) -> None:
         note="（演示）列入公交线路调整计划",
         data={"outcome": Outcome.PLAN, "plan_due_date": due},
     )
+    clock.settle()

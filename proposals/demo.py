@@ -7,6 +7,7 @@ Rows are bulk-created along the real workflow paths (with their audit rows) so l
 import random
 from datetime import timedelta
 
+from constance import config
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -110,7 +111,31 @@ OTHER_STATES = [
     *[S.COSIGNING] * 4,
     *[S.DRAFT] * 7,
 ]
-ANSWERED_STATES = {S.REPLIED, S.UNSATISFIED, S.REHANDLING, S.FOLLOW_UP, S.CLOSED}
+# Handled to the end: these belong to the seed year; every proposal still open runs now.
+FINISHED_STATES = {S.FOLLOW_UP, S.CLOSED}
+# The days after a proposal was drafted on which each step was taken (the same for its dated fields):
+# co-signers confirm within hours, the proposer submits the next day, the assignment meeting (交办)
+# is three weeks on, the reply comes about two months after it, the proposer rates it, and so on.
+STEP_DAYS = {
+    "invite": 0,
+    "submit": 1,
+    "pre_review": 2,
+    "file": 8,
+    "reject": 8,
+    "convert": 8,
+    "merge": 8,
+    "set_units": 15,
+    "assign": 20,
+    "request_return": 21,
+    "acknowledge": 22,
+    "send_reply": 60,
+    "approve_reply": 75,
+    "conclude_closed": 80,
+    "conclude_follow_up": 80,
+    "conclude_unsatisfied": 80,
+    "rehandle": 82,
+}
+CONTACT_DAY, OPINION_DAY, RATING_DAY = 30, 50, 78
 
 
 def load(ctx: dict) -> None:
@@ -131,7 +156,17 @@ def load(ctx: dict) -> None:
     for title, lead, cosigners, state, units, key in DUTY_GROUP_PROPOSALS:
         plans.append(
             _plan(
-                rng, now, sessions, office, title, members[lead], [members[n] for n in cosigners], state, units, key=key
+                rng,
+                now,
+                sessions,
+                office,
+                title,
+                members[lead],
+                [members[n] for n in cosigners],
+                state,
+                units,
+                key=key,
+                from_issue=True,
             )
         )
     for i, state in enumerate(OTHER_STATES):
@@ -149,18 +184,29 @@ def load(ctx: dict) -> None:
     )
     for plan, proposal in zip(plans, proposals, strict=True):
         plan["proposal"] = proposal
+    _date_records(plans)
     _merge_targets(plans)
     _children(plans, depts, liaisons, office, classes, rng)
     _key_and_excellent(plans, chair, office)
 
 
-def _plan(rng, now, sessions, office, title, lead, cosigners, state, units, key=False) -> dict:
+def _plan(rng, now, sessions, office, title, lead, cosigners, state, units, key=False, from_issue=False) -> dict:
     """One proposal's rows and dates, before saving."""
-    # Open proposals belong to the latest session and run now; answered and refused ones mostly to the first.
+    # Proposals still open run now: their last step a few weeks ago, numbered in this year's session.
+    # Those handled to the end, and most refused ones, are of the seed year 2022 (the duty group's from
+    # the second half, after the issues they grew from were collected: see grassroots.demo). A merged
+    # one joins a proposal still being handled, so it is recent too.
     refused = state in (S.REJECTED, S.CONVERTED, S.MERGED)
-    recent = state not in ANSWERED_STATES and (not refused or rng.random() < 0.3)
-    year = max(sessions) if recent else min(sessions)
-    start = now - timedelta(days=rng.randint(5, 40)) if recent else _aware(year, rng.randint(1, 3), rng.randint(1, 28))
+    by_chance = rng.random() < 0.3 if refused else False
+    recent = state not in FINISHED_STATES and (not refused or by_chance or state == S.MERGED)
+    if recent:
+        since = rng.randint(5, 40)
+        if state == S.REPLIED:  # the proposers' rating period (PROPOSAL_RATING_DAYS) is still running
+            since = max(1, min(since, int(config.PROPOSAL_RATING_DAYS) - 7))
+        start = now - timedelta(days=_last_step_day(PATHS[state]) + since)
+    else:
+        start = _aware(2022, rng.randint(1, 3) + (6 if from_issue else 0), rng.randint(1, 28))
+    year = timezone.localtime(start + timedelta(days=STEP_DAYS["submit"])).year
     kind = "joint" if cosigners else "individual"
     proposal = Proposal(
         kind=kind,
@@ -174,7 +220,8 @@ def _plan(rng, now, sessions, office, title, lead, cosigners, state, units, key=
         is_urgent=rng.random() < 0.05,
         consents_to_conversion=state == S.CONVERTED or rng.random() < 0.5,
         status=state,
-        session=sessions[year] if state not in (S.DRAFT, S.COSIGNING) else None,
+        # The session of the year it is submitted in, as `proposals.services.session_for` gives it.
+        session=_session_for(sessions, year) if state not in (S.DRAFT, S.COSIGNING) else None,
     )
     if state == S.COSIGNING:
         proposal.cosign_deadline = (now + timedelta(days=5)).date()
@@ -189,6 +236,18 @@ def _plan(rng, now, sessions, office, title, lead, cosigners, state, units, key=
     }
 
 
+def _last_step_day(path) -> int:
+    return max((STEP_DAYS[name] for name in path), default=0)
+
+
+def _session_for(sessions: dict, year: int):
+    return sessions.get(year) or sessions[max(y for y in sessions if y <= year)]
+
+
+def _at(t, days: int):
+    return t + timedelta(days=days)
+
+
 def _aware(year: int, month: int, day: int):
     from datetime import datetime
 
@@ -200,35 +259,64 @@ def _number(plans) -> None:
     serials: dict[int, int] = {}
     for plan in sorted(plans, key=lambda p: p["start"]):
         p, path, t = plan["proposal"], plan["path"], plan["start"]
+        # Saving stamps "now" on these; `_date_records` puts these back afterwards.
+        plan["created"], plan["updated"] = t, _at(t, _last_step_day(path))
         if "submit" in path or "invite" in path:
-            p.submitted_at = t + timedelta(days=1) if "submit" in path else None
+            p.submitted_at = _at(t, STEP_DAYS["submit"]) if "submit" in path else None
         if "file" in path:
-            p.filed_at = t + timedelta(days=8)
+            p.filed_at = _at(t, STEP_DAYS["file"])
             serials[p.session_id] = serials.get(p.session_id, 0) + 1
             p.serial = serials[p.session_id]
         if "assign" in path:
-            p.assigned_at = t + timedelta(days=20)
+            p.assigned_at = _at(t, STEP_DAYS["assign"])
             p.reply_due = (p.assigned_at + timedelta(days=30 if p.is_urgent else 90)).date()
             p.handling_mode = "lead"
         if "approve_reply" in path:
-            p.replied_at = t + timedelta(days=75)
+            p.replied_at = _at(t, STEP_DAYS["approve_reply"])
+            p.rating_due = timezone.localdate(p.replied_at) + timedelta(days=int(config.PROPOSAL_RATING_DAYS))
         if "rehandle" in path:
             p.round = 2
-            p.reply_due = (t + timedelta(days=120)).date()
+            fresh = timezone.localdate(_at(t, STEP_DAYS["rehandle"])) + timedelta(
+                days=int(config.PROPOSAL_REHANDLE_DAYS)
+            )
+            p.reply_due = max(p.reply_due, fresh)
         if "conclude_closed" in path:
-            p.closed_at = t + timedelta(days=95)
+            p.closed_at = _at(t, STEP_DAYS["conclude_closed"])
         if "reject" in path or "convert" in path:
             p.reject_ground = "multiple_subjects" if "reject" in path else "no_suggestion"
         if "convert" in path:
             p.conversion = "letter"
 
 
+def _date_records(plans) -> None:
+    """A proposal was written when its story starts (its edit history begins there), not when the demo
+    loaded: saving stamps "now" on the row and its first history record."""
+    by_pk = {}
+    for plan in plans:
+        p = plan["proposal"]
+        p.created_at, p.updated_at = plan["created"], plan["updated"]
+        by_pk[p.pk] = p
+    Proposal.objects.bulk_update(list(by_pk.values()), ["created_at", "updated_at"], batch_size=200)
+    records = list(Proposal.history.filter(id__in=by_pk, history_type="+"))
+    for record in records:
+        record.history_date = by_pk[record.id].created_at
+    Proposal.history.model.objects.bulk_update(records, ["history_date"], batch_size=200)
+
+
 def _merge_targets(plans) -> None:
-    masters = [p["proposal"] for p in plans if p["state"] in (S.IN_PROGRESS, S.ASSIGNED)]
-    merged = [p["proposal"] for p in plans if p["state"] == S.MERGED]
-    for i, proposal in enumerate(merged):
-        proposal.merged_into = masters[i % len(masters)]
-    Proposal.objects.bulk_update(merged, ["merged_into"])
+    """Each merged proposal joins a proposal of its session that was already filed when it was merged."""
+    masters = [p for p in plans if p["state"] in (S.IN_PROGRESS, S.ASSIGNED)]
+    merged = [p for p in plans if p["state"] == S.MERGED]
+    for i, plan in enumerate(merged):
+        proposal = plan["proposal"]
+        merged_on = _at(plan["start"], STEP_DAYS["merge"])
+        fitting = [
+            m["proposal"]
+            for m in masters
+            if m["proposal"].session_id == proposal.session_id and m["proposal"].filed_at <= merged_on
+        ]
+        proposal.merged_into = (fitting or [m["proposal"] for m in masters])[i % len(fitting or masters)]
+    Proposal.objects.bulk_update([plan["proposal"] for plan in merged], ["merged_into"])
 
 
 def _children(plans, depts, liaisons, office, classes, rng) -> None:
@@ -250,6 +338,8 @@ def _children(plans, depts, liaisons, office, classes, rng) -> None:
                     user=member.user,
                     order=i,
                     accepted=True if confirmed else None,
+                    # Invited when the proposal was written; confirmed within the day, before it went in.
+                    invited_at=t,
                     responded_at=t + timedelta(hours=6 * i) if confirmed else None,
                 )
             )
@@ -261,11 +351,15 @@ def _children(plans, depts, liaisons, office, classes, rng) -> None:
                         department=dept,
                         role="lead" if i == 0 else "co",
                         assigned_by=office,
-                        acknowledged_at=t + timedelta(days=22) if "acknowledge" in path and i == 0 else None,
+                        created_at=_at(t, STEP_DAYS["set_units"]),
+                        updated_at=_at(t, STEP_DAYS["set_units"]),
+                        acknowledged_at=_at(t, STEP_DAYS["acknowledge"]) if "acknowledge" in path and i == 0 else None,
                         return_reason=NOTES["request_return"] if "request_return" in path and i == 0 else "",
-                        return_requested_at=t + timedelta(days=21) if "request_return" in path and i == 0 else None,
+                        return_requested_at=(
+                            _at(t, STEP_DAYS["request_return"]) if "request_return" in path and i == 0 else None
+                        ),
                         opinion="同意主办单位的办理意见，将积极配合。（演示）" if "send_reply" in path and i else "",
-                        opinion_at=t + timedelta(days=50) if "send_reply" in path and i else None,
+                        opinion_at=_at(t, OPINION_DAY) if "send_reply" in path and i else None,
                     )
                 )
         lead_dept = unit_depts[0] if unit_depts else None
@@ -281,7 +375,8 @@ def _children(plans, depts, liaisons, office, classes, rng) -> None:
                     department=lead_dept,
                     round=round_no,
                     method=rng.choice(["face", "phone", "visit"]),
-                    contacted_on=(t + timedelta(days=30 + 40 * (round_no - 1))).date(),
+                    contacted_on=timezone.localdate(_at(t, CONTACT_DAY + 40 * (round_no - 1))),
+                    created_at=_at(t, CONTACT_DAY + 40 * (round_no - 1)),
                     proposer_name=p.member.name,
                     summary="与提案者当面交流办理思路，听取意见建议。（演示）",
                     recorded_by=lead_liaison or office,
@@ -300,7 +395,10 @@ def _children(plans, depts, liaisons, office, classes, rng) -> None:
                     contact_name=(lead_liaison or office).display,
                     contact_phone=f"0592-7{lead_dept.pk % 1000:03d}{round_no:01d}{p.pk % 100:02d}",
                     submitted_by=lead_liaison or office,
-                    submitted_at=t + timedelta(days=55 + 40 * (round_no - 1)),
+                    # Sent with the unit's send_reply step, which the office then approves.
+                    created_at=_at(t, STEP_DAYS["send_reply"] - 5 + 40 * (round_no - 1)),
+                    updated_at=_at(t, STEP_DAYS["send_reply"] + 40 * (round_no - 1)),
+                    submitted_at=_at(t, STEP_DAYS["send_reply"] + 40 * (round_no - 1)),
                 )
             )
             rating = _rating_for(plan["state"], round_no, p.round)
@@ -313,16 +411,38 @@ def _children(plans, depts, liaisons, office, classes, rng) -> None:
                         rating=rating,
                         reason=NOTES["conclude_unsatisfied"] if rating == "unsatisfied" else "",
                         recorded_by=user,
+                        # After the reply was approved and sent, before the proposer's conclusion.
+                        created_at=_at(t, RATING_DAY + 40 * (round_no - 1)),
                     )
                 )
         changes += _changes(wf, ct, p, path, t, office, lead_liaison)
     through.objects.bulk_create(suggested)
-    ProposalSigner.objects.bulk_create(signers)
-    ProposalAssignment.objects.bulk_create(units)
-    ProposalContact.objects.bulk_create(contacts)
-    ProposalReply.objects.bulk_create(replies)
-    ProposalRating.objects.bulk_create(ratings)
+    for model, rows in (
+        (ProposalSigner, signers),
+        (ProposalAssignment, units),
+        (ProposalContact, contacts),
+        (ProposalReply, replies),
+        (ProposalRating, ratings),
+    ):
+        _bulk_create_dated(model, rows)
     StatusChange.objects.bulk_create(changes)
+
+
+def _bulk_create_dated(model, rows: list) -> None:
+    """Create rows with the dates of the story: saving stamps "now" on the automatic ones (created,
+    updated, invited), so those are written again, as set, right after."""
+    auto = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    wanted = [{name: getattr(row, name) for name in auto} for row in rows]
+    model.objects.bulk_create(rows)
+    for row, values in zip(rows, wanted, strict=True):
+        for name, value in values.items():
+            setattr(row, name, value)
+    if auto and rows:
+        model.objects.bulk_update(rows, auto, batch_size=200)
 
 
 def _class_for(state, round_no, rng) -> str:
@@ -345,7 +465,7 @@ def _changes(wf, ct, p, path, t, office, liaison) -> list[StatusChange]:
     state, out = S.DRAFT, []
     unit_actions = {"acknowledge", "send_reply", "request_return"}
     author_actions = {"invite", "submit", "conclude_closed", "conclude_follow_up", "conclude_unsatisfied"}
-    for step, name in enumerate(path):
+    for name in path:
         target = wf.action(name).target
         actor = p.author if name in author_actions else (liaison or office) if name in unit_actions else office
         out.append(
@@ -358,7 +478,7 @@ def _changes(wf, ct, p, path, t, office, liaison) -> list[StatusChange]:
                 actor=actor,
                 note=NOTES.get(name, ""),
                 data={"ground": p.reject_ground} if name in ("reject", "convert") else {},
-                created_at=t + timedelta(days=[0, 1, 8, 15, 20, 22, 60, 75, 80, 82][min(step, 9)]),
+                created_at=_at(t, STEP_DAYS[name]),
             )
         )
         state = target

@@ -180,6 +180,44 @@ def test_issue_from_an_appeal_keeps_the_link_and_place(cast, group):
     assert issue.source == "appeal" and issue.town == appeal.town and issue.status == IssueStatus.COLLECTED
 
 
+def test_an_appeal_an_open_issue_carries_is_refused_naming_that_issue_and_its_group(cast, group):
+    appeal = AppealFactory()
+    other = DutyGroupFactory(name="教育界别委员履职小组")
+    other.members.add(cast.member.member)
+    first = services.collect_issue(
+        group=other, title="学校门口交通拥堵", description="d", appeal=appeal, actor=cast.member
+    )
+    for status in (IssueStatus.COLLECTED, IssueStatus.INVESTIGATING):
+        type(first).objects.filter(pk=first.pk).update(status=status)
+        with pytest.raises(Refused) as refused:
+            services.collect_issue(group=group, title="又一个", description="d", appeal=appeal, actor=cast.member)
+        message = str(refused.value.message)
+        assert appeal.tracking_code in message and "教育界别委员履职小组" in message and "学校门口交通拥堵" in message
+        assert refused.value.fields == {"appeal_code": message}
+    assert list(appeal.duty_issues.all()) == [first]
+
+
+def test_an_appeal_whose_issue_is_closed_may_be_taken_up_again_and_the_page_shows_the_earlier_one(client, cast, group):
+    appeal = AppealFactory()
+    first = services.collect_issue(group=group, title="货车夜间扰民", description="d", appeal=appeal, actor=cast.member)
+    first.status, first.outcome = IssueStatus.RESOLVED, Outcome.PLAN
+    first.save(update_fields=["status", "outcome"])
+    again = services.collect_issue(
+        group=group, title="货车夜间扰民（再次反映）", description="d", appeal=appeal, actor=cast.member
+    )
+    assert again.appeal == appeal and selectors.issues_on_same_appeal(again) == [first]
+    client.force_login(cast.member)
+    page = client.get(again.get_absolute_url()).content.decode()
+    shown = page.split('data-testid="same-appeal"')[1].split("</div>")[0]
+    assert "货车夜间扰民" in shown and first.get_absolute_url() in shown and "已办结" in shown
+    assert (
+        'data-testid="same-appeal"'
+        not in client.get(
+            services.collect_issue(group=group, title="无诉求", description="d", actor=cast.member).get_absolute_url()
+        ).content.decode()
+    )
+
+
 def test_outsider_cannot_collect_for_a_group(cast, group):
     with pytest.raises(Refused):
         services.collect_issue(group=group, title="t", description="d", actor=cast.other_member)

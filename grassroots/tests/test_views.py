@@ -265,6 +265,23 @@ def test_appointment_contacts_masked_for_non_handlers(client, cast):
     assert "138****5678" in html and "13812345678" not in html
 
 
+def test_collecting_an_issue_on_an_appeal_another_group_works_on_says_so_beside_the_code(client, cast):
+    from intake.tests.factories import AppealFactory
+
+    appeal = AppealFactory()
+    busy = DutyIssueFactory(title="燃气储配站搬迁", appeal=appeal, source="appeal", created_by=cast.member)
+    group = DutyGroupFactory()
+    group.members.add(cast.member.member)
+    client.force_login(cast.member)
+    data = {"title": "燃气站安全隐患", "description": "居民担心", "appeal_code": appeal.tracking_code}
+    response = client.post(f"/grassroots/groups/{group.pk}/issues/", {**data, "collected_on": "2024-03-05"})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert busy.group.name in form.errors["appeal_code"][0] and "燃气储配站搬迁" in form.errors["appeal_code"][0]
+    assert form["title"].value() == "燃气站安全隐患"
+    assert group.issues.count() == 0
+
+
 def test_citizen_cannot_open_the_grassroots_office(client, cast):
     client.force_login(cast.citizen)
     assert client.get("/grassroots/office/").status_code == 403

@@ -357,6 +357,7 @@ def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
             "issue": issue,
             "handles": handles_issue(request.user, issue),
             "micros": list(issue.micro_consultations.all()),
+            "same_appeal": selectors.issues_on_same_appeal(issue),
             "micro_form": micro_form
             or MicroConsultationForm(
                 group=issue.group,

@@ -1,0 +1,298 @@
+"""The demo district reads true on the day it is loaded: nothing has happened yet that lies in the future,
+every record's steps follow one another, and each date agrees with the step it records.
+
+The demo is labelled demo data, but people try the platform on it: a proposal handed over "next week",
+minutes dated years after their meeting or a rating older than the reply it rates make them doubt the
+platform, not the data. One load (about a minute) checks every rule below; each failure names the record.
+"""
+
+import io
+from collections import defaultdict
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.utils import timezone
+
+from core.models import StatusChange
+
+SLACK = timedelta(minutes=1)
+
+
+def _day(moment):
+    return timezone.localtime(moment).date()
+
+
+def _steps() -> dict:
+    """(content type id, object id) → its steps, in the order the audit trail lists them."""
+    out = defaultdict(list)
+    for step in StatusChange.objects.order_by("created_at", "id"):
+        out[step.content_type_id, step.object_id].append(step)
+    return out
+
+
+def nothing_in_the_future(now) -> list[str]:
+    """No step, edit or notice is dated after the moment the demo was loaded."""
+    found = [
+        f"step {s.action} of {s.content_type.model} #{s.object_id} dated {s.created_at:%Y-%m-%d}"
+        for s in StatusChange.objects.filter(created_at__gt=now).select_related("content_type")[:20]
+    ]
+    for model in apps.get_models():
+        if any(f.name == "history_date" for f in model._meta.fields):
+            late = model.objects.filter(history_date__gt=now)
+            found += [f"edit of {model._meta.label} #{row.id} dated {row.history_date:%Y-%m-%d}" for row in late[:5]]
+    notifications = apps.get_model("notifications", "Notification").objects.filter(created_at__gt=now)
+    found += [f"notice “{n.title}” dated {n.created_at:%Y-%m-%d}" for n in notifications[:5]]
+    return found
+
+
+def steps_in_order(steps: dict) -> list[str]:
+    """Each step starts from the state the one before it left (dated in the order they happened)."""
+    found = []
+    for trail in steps.values():
+        for before, step in zip(trail, trail[1:], strict=False):
+            if step.from_state != before.to_state:
+                found.append(
+                    f"{step.content_type.model} #{step.object_id}: {step.action} ({step.created_at:%Y-%m-%d}) "
+                    f"follows {before.action} ({before.created_at:%Y-%m-%d})"
+                )
+    return found
+
+
+def created_before_its_steps(steps: dict) -> list[str]:
+    """A record exists (its row and its first edit-history entry) before its first step is taken."""
+    first = defaultdict(dict)
+    for (ct_id, obj_id), trail in steps.items():
+        first[ct_id][obj_id] = trail[0]
+    found = []
+    for ct_id, by_obj in first.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:
+            continue
+        dates = {}
+        if any(f.name == "created_at" for f in model._meta.fields):
+            dates["created"] = dict(model._base_manager.filter(pk__in=by_obj).values_list("pk", "created_at"))
+        if hasattr(model, "history"):
+            rows = model.history.filter(id__in=by_obj, history_type="+").values_list("id", "history_date")
+            dates["history"] = dict(rows)
+        for label, when in dates.items():
+            for pk, at in when.items():
+                step = by_obj[pk]
+                if at > step.created_at + SLACK:
+                    found.append(
+                        f"{model._meta.label} #{pk}: {label} {at:%Y-%m-%d} after its first step "
+                        f"{step.action} ({step.created_at:%Y-%m-%d})"
+                    )
+    return found
+
+
+def proposals_agree_with_their_steps(now, steps: dict) -> list[str]:
+    """A proposal is numbered in the session of the year it was submitted, in filing order; its dates
+    follow one another and agree with its steps; co-signers confirm before it goes in; ratings come
+    after the reply and before the proposer concludes; a merged proposal joins one filed before."""
+    from proposals.models import Proposal, ProposalRating, ProposalReply, ProposalSigner
+
+    ct = ContentType.objects.get_for_model(Proposal)
+    found = []
+    by_session = defaultdict(list)
+    fields = {"submit": "submitted_at", "file": "filed_at", "assign": "assigned_at", "approve_reply": "replied_at"}
+    fields["conclude_closed"] = "closed_at"
+    for p in Proposal.objects.select_related("session", "merged_into"):
+        if p.session_id and p.submitted_at and p.session.year != _day(p.submitted_at).year:
+            found.append(f"proposal #{p.pk} submitted {_day(p.submitted_at)} is numbered in {p.session.year}")
+        if p.serial:
+            by_session[p.session_id].append(p)
+        dates = [p.submitted_at, p.filed_at, p.assigned_at, p.replied_at, p.closed_at]
+        dates = [d for d in dates if d is not None]
+        if dates != sorted(dates) or (dates and dates[-1] > now):
+            found.append(f"proposal #{p.pk}: dates out of order or in the future {[_day(d) for d in dates]}")
+        if p.assigned_at and p.reply_due and p.reply_due < _day(p.assigned_at):
+            found.append(f"proposal #{p.pk}: reply due {p.reply_due} before it was handed over")
+        trail = {s.action: s for s in steps.get((ct.pk, p.pk), [])}
+        for action, field in fields.items():
+            value = getattr(p, field)
+            if value is not None and action in trail and _day(trail[action].created_at) != _day(value):
+                found.append(
+                    f"proposal #{p.pk}: {field} {_day(value)} but step {action} {_day(trail[action].created_at)}"
+                )
+        if p.merged_into_id and "merge" in trail:
+            master = p.merged_into
+            if master.filed_at is None or master.filed_at > trail["merge"].created_at:
+                found.append(f"proposal #{p.pk} merged into #{master.pk} before that one was filed")
+    for rows in by_session.values():
+        in_filing = [p.serial for p in sorted(rows, key=lambda p: (p.filed_at, p.pk))]
+        if in_filing != sorted(in_filing):
+            found.append(f"session #{rows[0].session_id}: numbers not in filing order")
+    for signer in ProposalSigner.objects.select_related("proposal").filter(responded_at__isnull=False):
+        submitted = signer.proposal.submitted_at
+        if signer.responded_at < signer.invited_at or (submitted and signer.responded_at > submitted):
+            found.append(f"proposal #{signer.proposal_id}: co-signer confirmed outside invitation → submission")
+    replies = {(r.proposal_id, r.round): r for r in ProposalReply.objects.all()}
+    for rating in ProposalRating.objects.select_related("proposal"):
+        reply = replies.get((rating.proposal_id, rating.round))
+        sent = rating.proposal.replied_at
+        if (
+            reply is None
+            or (reply.submitted_at and rating.created_at < reply.submitted_at)
+            or (sent and rating.created_at < sent)
+        ):
+            found.append(f"proposal #{rating.proposal_id}: rated {_day(rating.created_at)} before its reply")
+        concluded = [s for s in steps.get((ct.pk, rating.proposal_id), []) if s.action.startswith("conclude_")]
+        if rating.created_at > now or (concluded and rating.created_at > concluded[0].created_at):
+            found.append(f"proposal #{rating.proposal_id}: rated {_day(rating.created_at)} after it was concluded")
+    return found
+
+
+def meetings_and_minutes(steps: dict) -> list[str]:
+    """A meeting is held on its day; its minutes are issued after it, within the minutes period."""
+    from consultations.models import Meeting
+    from consultations.selectors import minutes_due
+
+    ct = ContentType.objects.get_for_model(Meeting)
+    found = []
+    for meeting in Meeting.objects.all():
+        trail = {s.action: s for s in steps.get((ct.pk, meeting.pk), [])}
+        if "hold" in trail and _day(trail["hold"].created_at) < _day(meeting.starts_at):
+            found.append(f"meeting #{meeting.pk} recorded as held before its day")
+        if "issue_minutes" in trail:
+            issued = trail["issue_minutes"].created_at
+            if issued < meeting.ends_at or _day(issued) > minutes_due(meeting):
+                found.append(
+                    f"meeting #{meeting.pk} ({_day(meeting.starts_at)}): minutes issued {_day(issued)}, "
+                    f"due by {minutes_due(meeting)}"
+                )
+    return found
+
+
+def grassroots_in_order(now, steps: dict) -> list[str]:
+    """A duty-group issue is collected after the appeal it came from and before the proposal drafted
+    from it; its micro-consultation is held after it was collected and before it was closed; a
+    community consultation's follow-up tasks fall due after it and, once due, are done."""
+    from grassroots.models import CommunityConsultation, Contact, DutyIssue, MicroConsultation
+
+    ct = ContentType.objects.get_for_model(DutyIssue)
+    found = []
+    for issue in DutyIssue.objects.select_related("appeal"):
+        if issue.appeal_id and issue.collected_on < _day(issue.appeal.created_at):
+            found.append(f"issue #{issue.pk} collected {issue.collected_on} before its appeal came in")
+        if issue.proposal_submitted_on and issue.proposal_submitted_on < issue.collected_on:
+            found.append(f"issue #{issue.pk}: proposal submitted {issue.proposal_submitted_on} before it")
+        if issue.collected_on > _day(now):
+            found.append(f"issue #{issue.pk} collected in the future")
+    for micro in MicroConsultation.objects.select_related("meeting", "issue"):
+        held = micro.meeting.starts_at
+        resolved = [s for s in steps.get((ct.pk, micro.issue_id), []) if s.action == "resolve"]
+        if _day(held) < micro.issue.collected_on or (resolved and resolved[0].created_at < held):
+            found.append(f"micro-consultation #{micro.pk} outside its issue's collection and closing")
+        if micro.created_at < held:
+            found.append(f"micro-consultation #{micro.pk} recorded before it was held")
+    for consultation in CommunityConsultation.objects.select_related("meeting"):
+        held = _day(consultation.meeting.starts_at)
+        for task in consultation.tasks.all():
+            if task.due_date and task.due_date < held:
+                found.append(f"follow-up task #{task.pk} due before the consultation")
+            if task.due_date and task.due_date < _day(now) and task.done_at is None:
+                found.append(f"follow-up task #{task.pk} of {held} still open, due {task.due_date}")
+            if task.done_at and _day(task.done_at) < held:
+                found.append(f"follow-up task #{task.pk} done before the consultation")
+    late = Contact.objects.filter(date__gt=_day(now))
+    found += [f"contact #{c.pk} dated in the future" for c in late]
+    return found
+
+
+def supervision_in_order(steps: dict) -> list[str]:
+    """A task falls due after it was handed over; a special report is issued after its meeting's minutes."""
+    from supervision.models import SpecialReport, SupervisionTask
+
+    found = [
+        f"task #{t.pk} due {t.due_date} before it was assigned {_day(t.assigned_at)}"
+        for t in SupervisionTask.objects.filter(assigned_at__isnull=False, due_date__isnull=False)
+        if t.due_date < _day(t.assigned_at)
+    ]
+    meeting_ct = ContentType.objects.get_for_model(apps.get_model("consultations", "Meeting"))
+    report_ct = ContentType.objects.get_for_model(SpecialReport)
+    for report in SpecialReport.objects.all():
+        minuted = [s for s in steps.get((meeting_ct.pk, report.meeting_id), []) if s.action == "issue_minutes"]
+        issued = [s for s in steps.get((report_ct.pk, report.pk), []) if s.action == "issue"]
+        if minuted and issued and issued[0].created_at < minuted[0].created_at:
+            found.append(f"special report #{report.pk} issued before its meeting's minutes")
+    return found
+
+
+def rounds_for_years_to_come(now) -> list[str]:
+    """Topics are collected for a plan of this year or a later one, not of a year long past."""
+    from topics.models import CollectionRound
+
+    return [
+        f"collection round {r.year} still open in {_day(now).year}"
+        for r in CollectionRound.objects.all()
+        if r.accepting and r.year < _day(now).year
+    ]
+
+
+def incoherences(now=None) -> list[str]:
+    now = (now or timezone.now()) + SLACK
+    steps = _steps()
+    return [
+        *nothing_in_the_future(now),
+        *steps_in_order(steps),
+        *created_before_its_steps(steps),
+        *proposals_agree_with_their_steps(now, steps),
+        *meetings_and_minutes(steps),
+        *grassroots_in_order(now, steps),
+        *supervision_in_order(steps),
+        *rounds_for_years_to_come(now),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_demo_reads_true_on_the_day_it_is_loaded():
+    call_command("load_demo", stdout=io.StringIO())
+    assert incoherences() == []
+    # The seed's 2022 consultation: its minutes went out within days of the meeting, not on load day.
+    from consultations import demo as consultations_demo
+    from consultations.models import Meeting
+    from consultations.selectors import minutes_issued_on
+
+    meeting = Meeting.objects.get(title=consultations_demo.MEETING_TITLE)
+    assert minutes_issued_on(meeting).isoformat() == "2022-07-05"
+    # This year's proposals are numbered in this year's session.
+    from proposals.models import Proposal
+
+    this_year = Proposal.objects.filter(submitted_at__year=timezone.localdate().year, serial__isnull=False)
+    assert this_year.exists() and {p.session.year for p in this_year} == {timezone.localdate().year}
+
+
+@pytest.mark.django_db
+def test_the_story_clock_dates_each_step_and_what_it_defers_but_leaves_live_writes(django_capture_on_commit_callbacks):
+    """What a loader writes through the real services after `at(moment)` gets that moment, including
+    what the step defers to the commit (its notices); writes after `live()` keep their real time."""
+    from django.db import transaction
+
+    from accounts.models import User
+    from core.demo_runner import StoryClock
+
+    ct = ContentType.objects.get_for_model(User)
+
+    def step(action):
+        return StatusChange.objects.create(
+            content_type=ct, object_id=1, action=action, from_state="a", to_state="b", created_at=timezone.now()
+        )
+
+    moment = timezone.now() - timedelta(days=400)
+    clock = StoryClock()
+    with django_capture_on_commit_callbacks(execute=True):
+        clock.at(moment)
+        step("then")
+        transaction.on_commit(lambda: step("deferred"))
+        clock.live()
+        step("now")
+        clock.settle()
+    dates = dict(StatusChange.objects.values_list("action", "created_at"))
+    assert moment <= dates["then"] < moment + SLACK
+    assert moment <= dates["deferred"] < moment + SLACK
+    assert dates["now"] > timezone.now() - SLACK
+    with pytest.raises(ValueError):
+        clock.at(timezone.now() + timedelta(days=1))
