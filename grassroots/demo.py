@@ -255,8 +255,10 @@ def _contacts_and_information(rng, ws, clerk, member) -> None:
         report = draft_report(
             title=title,
             body=f"（演示）{title}。建议有关部门加强调研，完善政策。",
-            author=member,
-            member=getattr(member, "member", None),
+            # Written up by the office staff who run the workstation's receptions, in its name:
+            # the workstation's information, credited to no member's duty record.
+            author=clerk,
+            member=None,
             source=source,
             provider=ws,
         )

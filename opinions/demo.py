@@ -237,9 +237,10 @@ SETTLED_PATH = ["submit", "receive", "forward", "record_feedback", "archive"]
 def settle_workstation_items(reports: list[OpinionReport]) -> None:
     """Submit, forward, answer and file the workstation's items in the weeks after they were written.
 
-    They are the workstation's information (its "useful information items"), filed under its name
-    (the provider, no member named). The member who wrote them is credited with them in his duty record
-    (`opinions.selectors.credited_member`); forwarded, not published, they are not adopted.
+    They are the workstation's information (its "useful information items"), written up by the staff
+    who run its receptions and filed under its name (the provider, no member named): they count for the
+    workstation, not for any member's duty record (`opinions.selectors.credited_member`); forwarded,
+    not published, they are not adopted.
     """
     info = User.objects.get(username="info")
     departments = list(Department.objects.filter(kind="functional")[:8])
