@@ -56,6 +56,13 @@ def check_extension_in_time(current: date | None, *, allowed: bool, wording: Ext
         raise Refused(wording.past_due % {"d": current.isoformat()})
 
 
+def check_extension_left(current: date | None, latest: date, *, max_days: int, message: str) -> None:
+    """A later date is still left to grant: the latest an extension may give lies after today and after
+    the current deadline. `message` (%(n)s: the district's maximum days, %(d)s: the latest date) says so."""
+    if latest <= timezone.localdate() or (current is not None and latest <= current):
+        raise Refused(message % {"n": int(max_days), "d": latest.isoformat()})
+
+
 def check_extension_future(due: date, *, wording: ExtensionWording) -> None:
     """An extended deadline lies after today."""
     if due <= timezone.localdate():

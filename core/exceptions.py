@@ -45,3 +45,13 @@ class Refused(DomainError):
 
     code = "refused"
     status = 400
+
+
+def passes(check, *args, **kwargs) -> bool:
+    """Whether `check` (a guard or rule that raises Refused) lets the call through: actions are offered
+    by the same rule that refuses them (`Action.offered`), so an offered button never only refuses."""
+    try:
+        check(*args, **kwargs)
+    except Refused:
+        return False
+    return True

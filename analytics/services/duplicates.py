@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from analytics import intake_bridge, lexicon, text
 from analytics.models import AppealFingerprint, DuplicateCandidate, DuplicateStatus, FingerprintBand
-from core.exceptions import Refused
+from core.exceptions import Refused, passes
 from core.i18n import recorded
 
 # Estimated Jaccard similarity of shingle sets above which two appeals are shown as the same matter.
@@ -216,11 +216,7 @@ def check_merge(pair: DuplicateCandidate, *, actor, note: str, data: dict) -> No
 def merge_offered(user, pair: DuplicateCandidate) -> bool:
     """合并办理 is offered only where `check_merge` would take it (a pair of two places, recorded before
     places were compared, is shown with 不是重复 only)."""
-    try:
-        check_merge(pair, actor=user, note="", data={})
-    except Refused:
-        return False
-    return True
+    return passes(check_merge, pair, actor=user, note="", data={})
 
 
 def on_merge(pair: DuplicateCandidate, *, actor, note: str, data: dict, change) -> None:

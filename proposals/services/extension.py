@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
-from core.deadlines import add_deadline_line, check_extension_future, check_extension_in_time
-from core.exceptions import Refused
+from core.deadlines import add_deadline_line, check_extension_future, check_extension_in_time, check_extension_left
+from core.exceptions import Refused, passes
 from proposals.models import ExtensionRequest, ExtensionState, Proposal
 from proposals.predicates import assignment_of
 from proposals.selectors import _role_users, pending_extension_of
@@ -32,21 +32,17 @@ def check_request_open(proposal: Proposal) -> None:
             % {"unit": pending.department, "d": pending.requested_due.isoformat()}
         )
     check_extension_in_time(proposal.reply_due, allowed=config.PROPOSAL_EXTENSION_AFTER_DUE, wording=EXTENSION_WORDING)
-    latest, due = latest_due(proposal), proposal.reply_due
-    if latest <= timezone.localdate() or (due is not None and latest <= due):
-        raise Refused(
-            _("答复期限已不能再延（最晚为交办后%(n)s天，即%(d)s）；请尽快答复。")
-            % {"n": int(config.PROPOSAL_REPLY_MAX_DAYS), "d": latest.isoformat()}
-        )
+    check_extension_left(
+        proposal.reply_due,
+        latest_due(proposal),
+        max_days=config.PROPOSAL_REPLY_MAX_DAYS,
+        message=_("答复期限已不能再延（最晚为交办后%(n)s天，即%(d)s）；请尽快答复。"),
+    )
 
 
 def request_offered(user, proposal: Proposal) -> bool:
     """Offer 申请延期答复 (on the page and in the API's transitions) only when `check_request_open` lets it."""
-    try:
-        check_request_open(proposal)
-    except Refused:
-        return False
-    return True
+    return passes(check_request_open, proposal)
 
 
 def guard_request(proposal: Proposal, *, data, **kwargs) -> None:

@@ -17,8 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.deadlines import ExtensionWording, add_deadline_line, check_extension_due, check_extension_in_time
-from core.exceptions import Refused
+from core.deadlines import (
+    ExtensionWording,
+    add_deadline_line,
+    check_extension_due,
+    check_extension_in_time,
+    check_extension_left,
+)
+from core.exceptions import Refused, passes
 from supervision.choices import ExtensionState
 from supervision.models import SupervisionTask, TaskExtensionRequest
 from supervision.selectors import current_round, extension_deciders, liaisons_of, pending_extension_of
@@ -91,21 +97,17 @@ def check_request_open(task: SupervisionTask) -> None:
             % {"dept": pending.department, "d": pending.requested_due.isoformat()}
         )
     check_extension_in_time(task.due_date, allowed=config.SUPERVISION_EXTENSION_AFTER_DUE, wording=EXTENSION_WORDING)
-    latest, due = latest_due(task), task.due_date
-    if latest <= timezone.localdate() or (due is not None and latest <= due):
-        raise Refused(
-            _("办理期限已不能再延（最晚为原办理期限后%(n)s天，即%(d)s）；请尽快办理并答复。")
-            % {"n": int(config.SUPERVISION_EXTENSION_MAX_DAYS), "d": latest.isoformat()}
-        )
+    check_extension_left(
+        task.due_date,
+        latest_due(task),
+        max_days=config.SUPERVISION_EXTENSION_MAX_DAYS,
+        message=_("办理期限已不能再延（最晚为原办理期限后%(n)s天，即%(d)s）；请尽快办理并答复。"),
+    )
 
 
 def request_offered(user, task: SupervisionTask) -> bool:
     """Offer 申请延期 (on the page and in the API's transitions) only when `check_request_open` lets it."""
-    try:
-        check_request_open(task)
-    except Refused:
-        return False
-    return True
+    return passes(check_request_open, task)
 
 
 def guard_request(task: SupervisionTask, *, data, **kwargs) -> None:

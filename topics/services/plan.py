@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_clerk, is_gov_office, is_party_office
 from accounts.roles import Role
-from core.exceptions import ActionForbidden, Refused
+from core.exceptions import ActionForbidden, Refused, passes
 from core.i18n import recorded
 from core.services import save_versioned
 from core.workflow import perform
@@ -394,11 +394,7 @@ def guard_joint_agree(plan: ConsultationPlan, **kwargs) -> None:
 
 def joint_agree_offered(user, plan: ConsultationPlan) -> bool:
     """三办联席会定稿 is offered once the current version is complete and agreed by the three offices."""
-    try:
-        guard_joint_agree(plan)
-    except Refused:
-        return False
-    return True
+    return passes(guard_joint_agree, plan)
 
 
 def _review(plan: ConsultationPlan, decision: str, actor, note: str) -> None:

@@ -21,7 +21,7 @@ from accounts.predicates import is_clerk
 from consultations.models import Attendance, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole
 from consultations.selectors import meeting_day_reached, meeting_has_begun
 from consultations.services.meetings import create_meeting
-from core.exceptions import ActionForbidden, Refused
+from core.exceptions import ActionForbidden, Refused, passes
 from core.i18n import recorded
 from core.workflow import perform
 from district.models import Member
@@ -335,27 +335,19 @@ def guard_no_quorum(plan: ConsultationPlan, **kwargs) -> None:
         raise Refused(_("出席人数已达到表决所需的到会人数，请录入表决结果后宣布。"))
 
 
-def _passes(guard, plan: ConsultationPlan) -> bool:
-    try:
-        guard(plan)
-    except Refused:
-        return False
-    return True
-
-
 def pass_offered(user, plan: ConsultationPlan) -> bool:
     """宣布表决通过 is offered once the open vote has passed (not while votes are missing or short)."""
-    return _passes(guard_vote_passes, plan)
+    return passes(guard_vote_passes, plan)
 
 
 def fail_offered(user, plan: ConsultationPlan) -> bool:
     """宣布表决未通过 is offered once the open vote's counts are in and short of a majority."""
-    return _passes(guard_vote_fails, plan)
+    return passes(guard_vote_fails, plan)
 
 
 def no_quorum_offered(user, plan: ConsultationPlan) -> bool:
     """宣布未达到法定人数 is offered once everyone's attendance is recorded and the quorum is missing."""
-    return _passes(guard_no_quorum, plan)
+    return passes(guard_no_quorum, plan)
 
 
 def announce_refusal(plan: ConsultationPlan) -> str | None:
