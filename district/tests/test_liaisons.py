@@ -250,7 +250,7 @@ def test_reinstating_an_account_never_activated_shows_a_fresh_link_once(clerk_cl
         ("", "请填写恢复原因。"),
         ("   ", "请填写恢复原因。"),
         ("<b>回来</b>" * 200, "不超过 500 字符"),
-        ("回\x00来", "空字符"),
+        ("回\x00来", "控制字符"),
     ],
 )
 def test_a_bad_reason_keeps_what_was_typed_with_a_chinese_message(clerk_client, cast, reason, message):
