@@ -511,7 +511,9 @@ def _consultation(group, *, clerk, chair, depts, clock):
         ),
     )
     clock.at(_at(7, 5, 10))
-    perform(meeting, "issue_minutes", actor=clerk, note="纪要报送区委办、区政府办。")
+    # The issued copy is stored as the step is taken, before the clock moves the step back: it is dated
+    # with the day the story issued it.
+    perform(meeting, "issue_minutes", actor=clerk, note="纪要报送区委办、区政府办。", data={"issued_on": "2022-07-05"})
 
 
 def _forming_group(research) -> None:

@@ -1,10 +1,23 @@
-"""Meeting minutes (会议纪要) as DOCX and PDF, generated from the meeting record."""
+"""Meeting minutes (会议纪要) as DOCX and PDF, generated from the meeting record.
+
+Issued minutes are generated once, when they are issued, and stored (`services.meetings.on_minutes_issued`);
+what is generated here at a download is the draft of a held meeting, the minutes of a meeting issued
+before the platform kept the issued copy, or the current version of corrected minutes (marked as such).
+"""
+
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Attendance, Meeting
-from consultations.selectors import minutes_issued_on, outcome_items_of, participants_of, speeches_of
+from consultations.selectors import (
+    corrections_after_issue,
+    minutes_issued_on,
+    outcome_items_of,
+    participants_of,
+    speeches_of,
+)
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
 from core.i18n import record_language
 from core.selectors import current_committee
@@ -18,14 +31,32 @@ def _attendance_text(p) -> str:
     return str(p.get_attendance_display())
 
 
-def minutes_spec(meeting: Meeting) -> DocSpec:
-    """One DocSpec for both formats, so the DOCX and the PDF always say the same thing."""
+def _current_marking(meeting: Meeting) -> list:
+    """The lines under the title that mark a current version as not the issued minutes, with what was
+    corrected after the issue (which item, by whom, when)."""
+    corrections = [
+        _("第%(n)s项（%(by)s，%(at)s）")
+        % {"n": c["order"], "by": c["by"], "at": timezone.localtime(c["at"]).strftime("%Y-%m-%d %H:%M")}
+        for c in corrections_after_issue(meeting)
+    ]
+    return [
+        Heading(_("（含印发后更正，非印发稿）"), level=2),
+        _("本件为纪要的当前版本，不是印发稿；印发稿以纪要印发时存档的文件为准。"),
+        _("纪要印发后，成果事项有%(n)s处更正：%(list)s。")
+        % {"n": len(corrections), "list": "、".join(corrections) or "—"},
+    ]
+
+
+def minutes_spec(meeting: Meeting, *, current: bool = False) -> DocSpec:
+    """One DocSpec for both formats, so the DOCX and the PDF always say the same thing. With current, the
+    current version of issued minutes: what the record says now, marked as not the issued minutes."""
     committee = current_committee()
     start = timezone.localtime(meeting.starts_at)
     participants = list(participants_of(meeting))
     speeches = list(speeches_of(meeting))
     items = list(outcome_items_of(meeting))
     blocks: list = [
+        *(_current_marking(meeting) if current else []),
         _("时间：%(when)s") % {"when": start.strftime("%Y-%m-%d %H:%M")},
         _("地点：%(place)s") % {"place": meeting.place or "—"},
         _("会议形式：%(kind)s") % {"kind": meeting.get_kind_display()},
@@ -82,13 +113,23 @@ def minutes_spec(meeting: Meeting) -> DocSpec:
     )
 
 
-def minutes_docx(meeting: Meeting) -> bytes:
+def minutes_docx(meeting: Meeting, *, current: bool = False) -> bytes:
     # The minutes are an official document: worded (and dated) in the district's language, whatever
     # language the downloader reads the site in.
     with record_language():
-        return render_docx(minutes_spec(meeting))
+        return render_docx(minutes_spec(meeting, current=current))
 
 
-def minutes_pdf(meeting: Meeting) -> bytes:
+def minutes_pdf(meeting: Meeting, *, current: bool = False) -> bytes:
     with record_language():
-        return render_pdf(minutes_spec(meeting))
+        return render_pdf(minutes_spec(meeting, current=current))
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def issued_file_name(meeting: Meeting, fmt: str) -> str:
+    """The issued minutes' file name, e.g. 落实教育“双减”政策专题协商会纪要.docx."""
+    with record_language():
+        name = _("%(title)s纪要") % {"title": meeting.title}
+    return f"{_UNSAFE_IN_NAME.sub('_', name)[:120]}.{fmt}"

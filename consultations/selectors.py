@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from accounts.models import User
 from accounts.predicates import is_dept_liaison
@@ -417,16 +418,63 @@ def minutes_due(meeting) -> date:
 
 
 def minutes_issued_on(meeting) -> date:
-    """The day the minutes were issued; a draft (meeting held, minutes not yet issued) carries today's date."""
+    """The day the minutes were issued: the date given when issuing them (entered after the paper went
+    out), else the day of the step; a draft (meeting held, minutes not yet issued) carries today's date."""
     issued = (
         StatusChange.objects.filter(
             content_type=ContentType.objects.get_for_model(Meeting), object_id=meeting.pk, action="issue_minutes"
         )
         .order_by("-created_at")
-        .values_list("created_at", flat=True)
+        .values_list("created_at", "data")
         .first()
     )
-    return timezone.localtime(issued).date() if issued else timezone.localdate()
+    if issued is None:
+        return timezone.localdate()
+    created_at, data = issued
+    given = parse_date(str((data or {}).get("issued_on") or ""))
+    return given or timezone.localtime(created_at).date()
+
+
+# The formal minutes stored when they were issued (`services.meetings.on_minutes_issued`), by format.
+MINUTES_KINDS = {"docx": "minutes_docx", "pdf": "minutes_pdf"}
+
+
+def issued_minutes(meeting, fmt: str) -> Attachment | None:
+    """The minutes as issued, in one format: the file stored at the issue, or None (minutes not issued,
+    or issued before the platform kept the issued copy: those are still generated at each download)."""
+    kind = MINUTES_KINDS.get(fmt)
+    if kind is None or meeting.status != MeetingStatus.MINUTED:
+        return None
+    return (
+        Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(Meeting), object_id=meeting.pk, kind=kind
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def corrections_after_issue(meeting) -> list[dict]:
+    """The changes made to the meeting's outcome items after its minutes were issued and stored, oldest
+    first: {"item_id", "order", "by", "at"} each. The issued copy does not show them; the current version
+    (`documents.minutes_docx(..., current=True)`) does. Empty for minutes without a stored copy."""
+    stored = issued_minutes(meeting, "docx")
+    if stored is None:
+        return []
+    rows = (
+        OutcomeItem.history.filter(meeting_id=meeting.pk, history_date__gt=stored.created_at)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        {
+            "item_id": row.id,
+            "order": row.order,
+            "by": row.history_user.display if row.history_user else "",
+            "at": row.history_date,
+        }
+        for row in rows
+    ]
 
 
 def short_notice(meeting) -> bool:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/meeting.ics", meetings.meeting_ics, name="meeting_ics"),
     path("meetings/<int:pk>/minutes.<str:fmt>", meetings.minutes, name="minutes"),
+    path("meetings/<int:pk>/minutes-current.<str:fmt>", meetings.minutes_current, name="minutes_current"),
     path("meetings/<int:pk>/invite/", meetings.participant_invite, name="participant_invite"),
     path("meetings/<int:pk>/reschedule/", meetings.reschedule, name="reschedule"),
     path("meetings/<int:pk>/speeches/", meetings.speech_create, name="speech_create"),

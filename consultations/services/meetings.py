@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +37,7 @@ from consultations.selectors import (
 )
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
 from core.i18n import recorded
+from core.services import store_attachment
 
 CLOSED = (MeetingStatus.MINUTED, MeetingStatus.CANCELLED)
 
@@ -491,14 +494,26 @@ def update_outcome_item(
     _check_due_date(item.meeting, due_date, errors)
     if errors:
         raise Refused(errors["due_date"][0], fields=errors)
+    co = [d for d in co_departments if d.pk != responsible_department.pk]
+    before = (item.recommendation, item.responsible_department_id, item.agreed_action, item.due_date)
+    before_co = set(item.co_departments.values_list("pk", flat=True))
     item.recommendation = recommendation.strip()
     item.responsible_department = responsible_department
     item.agreed_action = agreed_action.strip()
     item.due_date = due_date
+    after = (item.recommendation, item.responsible_department_id, item.agreed_action, item.due_date)
+    if after == before and {d.pk for d in co} == before_co:
+        return item  # nothing changed: no correction to record
     item.full_clean()
+    # One correction, one entry in the item's history (who, when, what) with its co-departments too:
+    # setting them alone would write an entry per added and per removed department.
+    item.skip_history_when_saving = True
+    try:
+        item.co_departments.set(co)
+    finally:
+        del item.skip_history_when_saving
     item._history_user = actor
     item.save()
-    item.co_departments.set([d for d in co_departments if d.pk != responsible_department.pk])
     return item
 
 
@@ -537,10 +552,24 @@ def guard_meeting_can_be_held(meeting: Meeting, **kwargs) -> None:
     guard_meeting_invitations(meeting)
 
 
-def guard_meeting_can_be_minuted(meeting: Meeting, **kwargs) -> None:
+def guard_meeting_can_be_minuted(meeting: Meeting, *, data: dict | None = None, **kwargs) -> None:
     _refuse_before_meeting_day(meeting, _("会议定于%(date)s召开，会议召开后才能印发纪要。"))
     if not meeting.outcome_items.exists() and not meeting.minutes_summary.strip():
         raise Refused(_("请先记录协商成果事项或填写纪要正文，再印发纪要。"))
+    _check_minutes_date(meeting, (data or {}).get("issued_on"))
+
+
+def _check_minutes_date(meeting: Meeting, value) -> None:
+    """The minutes' date when it is given (the minutes are entered after the paper went out): on or
+    after the meeting's day, and not in the future."""
+    if not value:
+        return
+    issued_on = parse_date(str(value))
+    if issued_on is None:
+        raise Refused(_("印发日期格式不正确。"), fields={"issued_on": _("日期格式应为YYYY-MM-DD。")})
+    if issued_on < timezone.localtime(meeting.starts_at).date() or issued_on > timezone.localdate():
+        message = _("纪要印发日期应在会议召开之日和今天之间。")
+        raise Refused(message, fields={"issued_on": message})
 
 
 def on_invitations_sent(meeting: Meeting, *, actor, note, data, change) -> None:
@@ -549,10 +578,22 @@ def on_invitations_sent(meeting: Meeting, *, actor, note, data, change) -> None:
 
 
 def on_minutes_issued(meeting: Meeting, *, actor, note, data, change) -> None:
-    """Whoever neither signed in nor replied that they would not come is recorded absent."""
+    """Whoever neither signed in nor replied that they would not come is recorded absent; then the minutes
+    as issued are stored (DOCX and PDF), in the same transaction: every later download serves these files,
+    whatever is corrected afterwards, so a meeting shown as minuted always has its issued copy."""
     meeting.participants.filter(
         checked_in_at__isnull=True, attendance__in=[Attendance.INVITED, Attendance.ATTENDING]
     ).update(attendance=Attendance.ABSENT)
+    _store_issued_minutes(meeting, actor=actor, change=change)
+
+
+def _store_issued_minutes(meeting: Meeting, *, actor, change) -> None:
+    from consultations.documents import issued_file_name, minutes_docx, minutes_pdf
+    from consultations.selectors import MINUTES_KINDS
+
+    for fmt, content in (("docx", minutes_docx(meeting)), ("pdf", minutes_pdf(meeting))):
+        upload = ContentFile(content, name=issued_file_name(meeting, fmt))
+        store_attachment(target=meeting, upload=upload, actor=actor, kind=MINUTES_KINDS[fmt], status_change=change)
 
 
 def on_meeting_cancelled(meeting: Meeting, *, actor, note, data, change) -> None:

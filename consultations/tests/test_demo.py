@@ -1,10 +1,15 @@
 """The demo carries the 2022 双减 topic through research and the consultation meeting."""
 
+import io
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from docx import Document
 
 from consultations import demo
 from consultations.models import Meeting, ResearchGroup
+from consultations.selectors import corrections_after_issue, issued_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +30,13 @@ def test_demo_shuangjian_topic_from_group_to_outcomes():
     assert len(outcomes) == 10
     assert {o.responsible_department.short_name for o in outcomes} >= {"教育局", "市场监管局", "财政局", "人社局"}
     assert meeting.speeches.filter(kind="response").exists()
+    # The issued minutes were stored when they were issued, dated with the day the story issued them.
+    docx, pdf = issued_minutes(meeting, "docx"), issued_minutes(meeting, "pdf")
+    assert pdf.file.read().startswith(b"%PDF")
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.file.read())).paragraphs)
+    assert "2022年7月5日" in text
+    assert timezone.localtime(docx.created_at).date().isoformat() == "2022-07-05"
+    assert corrections_after_issue(meeting) == []
     call_command("load_demo")
     assert Meeting.objects.filter(title=demo.MEETING_TITLE).count() == 1
     assert ResearchGroup.objects.filter(title=group.title).count() == 1

@@ -133,7 +133,9 @@ def test_an_outcome_item_is_locked_once_its_special_report_goes_for_signing(cast
     assert client.post(url, data).status_code == 302  # the report is still a draft
     perform(report, "submit", actor=cast.research)
     page = client.get(item.meeting.get_absolute_url()).content.decode()
-    assert url not in page and 'data-testid="outcome-locked"' in page
+    # No edit link (the notice of the correction still links to the item's history).
+    assert f'href="{url}"' not in page and 'data-testid="outcome-locked"' in page
+    assert f'href="{url}#history"' in page
     page = client.get(url).content.decode()
     assert "不能再修改" in page and "outcome-edit-form" not in page
     response = client.post(url, {**data, "recommendation": "送签后修改"}, follow=True)

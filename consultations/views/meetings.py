@@ -32,6 +32,7 @@ from consultations.predicates import convenes_meetings, manages_meeting
 from consultations.views import REFUSALS, refuse_into
 from core.forms import submit
 from core.ics import ics_response
+from core.views import attachment_response
 
 
 @login_required
@@ -80,22 +81,47 @@ def meeting_ics(request, pk: int):
     return ics_response([meeting_event(meeting, base_url=base)], name=meeting.title, filename=f"meeting-{pk}.ics")
 
 
+def _generated_minutes(meeting, fmt: str, *, current: bool = False) -> HttpResponse:
+    if fmt == "docx":
+        body = minutes_docx(meeting, current=current)
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        body, mime = minutes_pdf(meeting, current=current), "application/pdf"
+    response = HttpResponse(body, content_type=mime)
+    name = f"minutes-{meeting.pk}-current" if current else f"minutes-{meeting.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
 @login_required
 def minutes(request, pk: int, fmt: str):
+    """The minutes: as issued (the copy stored at the issue) once issued; the draft while the meeting is
+    held; generated from the record for minutes issued before the platform kept the issued copy."""
     meeting = selectors.get_meeting_for(request.user, pk)
     if fmt not in ("docx", "pdf"):
         raise Http404
     if meeting.status not in (MeetingStatus.HELD, MeetingStatus.MINUTED):
         messages.error(request, _("会议召开后才能生成纪要。"))
         return redirect(meeting)
-    if fmt == "docx":
-        body = minutes_docx(meeting)
-        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        body, mime = minutes_pdf(meeting), "application/pdf"
-    response = HttpResponse(body, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="minutes-{pk}.{fmt}"'
-    return response
+    issued = selectors.issued_minutes(meeting, fmt)
+    if issued is not None:
+        return attachment_response(issued)
+    return _generated_minutes(meeting, fmt)
+
+
+@login_required
+def minutes_current(request, pk: int, fmt: str):
+    """The current version of issued minutes whose outcome items were corrected after the issue, marked
+    as not the issued minutes: for those who run the meeting and compile its special report."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    if not manages_meeting(request.user, meeting):
+        raise PermissionDenied
+    if not selectors.corrections_after_issue(meeting):
+        # Nothing was corrected: the issued minutes are the current ones.
+        return redirect("consultations:minutes", pk=meeting.pk, fmt=fmt)
+    return _generated_minutes(meeting, fmt, current=True)
 
 
 def _meeting_initial(group) -> dict:
@@ -185,6 +211,8 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         "can_check_in": meeting.status in (MeetingStatus.INVITED, MeetingStatus.HELD)
         and selectors.meeting_day_reached(meeting),
         "has_minutes": meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTED),
+        # Outcome items corrected after the minutes were issued: the issued copy does not show them.
+        "corrections": selectors.corrections_after_issue(meeting),
         "minutes_due": selectors.minutes_due(meeting),
         # Shown to who organises it while the meeting is ahead.
         "materials_due": selectors.materials_due(meeting)

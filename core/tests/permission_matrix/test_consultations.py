@@ -173,3 +173,28 @@ def test_group_and_report_pages_and_api_per_role(client, api_client, cast, group
 def test_meeting_pages_and_api_per_role(client, api_client, cast, meeting):
     assert_pages(client, cast, detail=f"/consultations/meetings/{meeting.pk}/", listing=None, visible=MEETING_VISIBLE)
     assert_api(api_client, cast, url=f"/api/v1/meetings/{meeting.pk}/", visible=MEETING_VISIBLE)
+
+
+@pytest.mark.django_db
+def test_minutes_downloads_per_role(client, cast, meeting):
+    """The minutes (as issued): whoever sees the meeting. Their current version, with the outcome items
+    corrected after the issue: those who run the meeting (they compile its special report); refused to
+    the other participants, not found for the rest."""
+    from consultations import services
+    from core.tests.permission_matrix.common import ROLES
+    from core.workflow import perform
+
+    perform(meeting, "hold", actor=cast.clerk)
+    item = services.record_outcome_item(
+        meeting=meeting, actor=cast.clerk, recommendation="扩大课后服务", responsible_department=cast.liaison.department
+    )
+    perform(meeting, "issue_minutes", actor=cast.clerk)
+    services.update_outcome_item(
+        item=item, actor=cast.clerk, recommendation="扩大课后服务覆盖面", responsible_department=cast.liaison.department
+    )
+    for role in ROLES:
+        client.force_login(getattr(cast, role))
+        issued = client.get(f"/consultations/meetings/{meeting.pk}/minutes.docx").status_code
+        current = client.get(f"/consultations/meetings/{meeting.pk}/minutes-current.docx").status_code
+        assert issued == (200 if role in MEETING_VISIBLE else 404), (role, issued)
+        assert current == (200 if role in CONVENERS else 403 if role in MEETING_VISIBLE else 404), (role, current)
