@@ -167,17 +167,31 @@ def active_co_units(proposal: Proposal):
     return proposal.assignments.filter(is_active=True, role=UnitRole.CO).select_related("department")
 
 
-def _co_unit(proposal: Proposal, data: dict, *, waiting: bool = False) -> ProposalAssignment:
-    """The active co-unit chosen in data["unit"] (its department's id); waiting: one yet to send its opinion."""
-    rows = active_co_units(proposal)
-    if waiting:
-        rows = rows.filter(opinion_at__isnull=True)
+def _chosen(rows, data: dict, message: str) -> ProposalAssignment:
+    """The row of `rows` whose department is chosen in data["unit"], else a refusal at that field."""
     department_id = as_int((data or {}).get("unit"))
     row = rows.filter(department_id=department_id).first() if department_id is not None else None
     if row is None:
-        msg = _("请选择尚未提交会办意见的会办单位。") if waiting else _("请选择本提案的会办单位。")
-        raise Refused(msg, fields={"unit": [msg]})
+        raise Refused(message, fields={"unit": [message]})
     return row
+
+
+def _co_unit(proposal: Proposal, data: dict, *, waiting: bool = False) -> ProposalAssignment:
+    """The active co-unit chosen in data["unit"] (its department's id); waiting: one yet to send its opinion."""
+    if waiting:
+        return _chosen(
+            active_co_units(proposal).filter(opinion_at__isnull=True), data, _("请选择尚未提交会办意见的会办单位。")
+        )
+    return _chosen(active_co_units(proposal), data, _("请选择本提案的会办单位。"))
+
+
+def _relieve(proposal: Proposal, row: ProposalAssignment, *, actor, note: str, event: str, title) -> None:
+    """The co-unit leaves (its row stays on record as inactive, struck through on the page), the lead no
+    longer waits for it, and both are told why."""
+    row.is_active = False
+    row._history_user = actor
+    row.save(update_fields=["is_active", "updated_at"])
+    _tell_units(proposal, row, event=event, title=title, note=note, removed=True)
 
 
 def _tell_units(proposal: Proposal, row: ProposalAssignment, *, event: str, title, note: str, removed: bool) -> None:
@@ -218,17 +232,13 @@ def guard_remove_co_unit(proposal: Proposal, *, data, **kwargs) -> None:
 def on_remove_co_unit(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
     """The office relieves a misassigned or unresponsive co-unit while the lead handles the proposal;
     its row stays on record as inactive (struck through on the page), and the lead no longer waits for it."""
-    row = _co_unit(proposal, data)
-    row.is_active = False
-    row._history_user = actor
-    row.save(update_fields=["is_active", "updated_at"])
-    _tell_units(
+    _relieve(
         proposal,
-        row,
+        _co_unit(proposal, data),
+        actor=actor,
+        note=note,
         event="co_removed",
         title=gettext_lazy("提案委员会已撤销%(unit)s的会办任务：%(title)s"),
-        note=note,
-        removed=True,
     )
 
 
@@ -301,13 +311,8 @@ def co_return_pending(user, proposal: Proposal) -> bool:
 
 def _asking_co_unit(proposal: Proposal, data: dict) -> ProposalAssignment:
     """The active co-unit chosen in data["unit"] whose request for adjustment is pending."""
-    department_id = as_int((data or {}).get("unit"))
     rows = active_co_units(proposal).filter(return_requested_at__isnull=False)
-    row = rows.filter(department_id=department_id).first() if department_id is not None else None
-    if row is None:
-        msg = _("请选择申请调整的会办单位。")
-        raise Refused(msg, fields={"unit": [msg]})
-    return row
+    return _chosen(rows, data, _("请选择申请调整的会办单位。"))
 
 
 def guard_decide_co_return(proposal: Proposal, *, data, **kwargs) -> None:
@@ -315,18 +320,14 @@ def guard_decide_co_return(proposal: Proposal, *, data, **kwargs) -> None:
 
 
 def on_accept_co_return(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
-    """The co-unit leaves (its row stays on record as inactive) and the lead no longer waits for it."""
-    row = _asking_co_unit(proposal, data)
-    row.is_active = False
-    row._history_user = actor
-    row.save(update_fields=["is_active", "updated_at"])
-    _tell_units(
+    """The co-unit leaves as one the office removes (`_relieve`)."""
+    _relieve(
         proposal,
-        row,
+        _asking_co_unit(proposal, data),
+        actor=actor,
+        note=note,
         event="co_return_accepted",
         title=gettext_lazy("提案委员会同意%(unit)s调整，不再会办：%(title)s"),
-        note=note,
-        removed=True,
     )
 
 
