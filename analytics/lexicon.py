@@ -87,6 +87,16 @@ def tokenizer() -> jieba.Tokenizer:
     return _cache["tokenizer"]  # type: ignore[return-value]
 
 
+def fingerprint_recipe() -> str:
+    """The recipe of fingerprints computed now (`analytics.text.fingerprint_recipe`): it changes when
+    the office edits the lexicon or the district's towns and communities, and with the shipped lists."""
+    now = time.monotonic()
+    if _cache.get("recipe_until", 0) < now or "recipe" not in _cache:  # type: ignore[operator]
+        _cache["recipe"] = text.fingerprint_recipe(lexicon_words(), district_places().names)
+        _cache["recipe_until"] = now + _TTL_SECONDS
+    return _cache["recipe"]  # type: ignore[return-value]
+
+
 def forget() -> None:
     """Drop the cached tokenizer (after the office edits the lexicon or the district's names)."""
     _cache.clear()

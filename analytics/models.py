@@ -151,6 +151,9 @@ class AppealFingerprint(models.Model):
 
     appeal = models.OneToOneField("intake.Appeal", on_delete=models.CASCADE, related_name="fingerprint")
     signature = models.JSONField(default=list)
+    # `analytics.lexicon.fingerprint_recipe()` when it was computed: a fingerprint of another recipe is
+    # stale (the lexicon, the place names or the shingling changed) until `rebuild_fingerprints --stale`.
+    recipe = models.CharField(_("计算口径"), max_length=16, blank=True, default="", editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -80,6 +80,27 @@ def lexicon_key(words: Iterable[str]) -> str:
     return hashlib.blake2b("\n".join(sorted(set(words))).encode(), digest_size=8).hexdigest()
 
 
+# How `shingles` reads a text; raise it with every change to that code, so stored fingerprints
+# computed the old way are known as stale (`fingerprint_recipe`).
+SHINGLE_FORMAT = 2
+
+
+def fingerprint_recipe(words: Iterable[str], places: Iterable[str]) -> str:
+    """A short digest of everything an appeal's fingerprint depends on besides its text: the shingling
+    code's format, the MinHash and band sizes, the shipped word lists (stopwords, stop characters,
+    letter formulas) and the deployment's lexicon and place names. Two fingerprints are comparable
+    only if their recipes are equal."""
+    parts = [
+        f"{SHINGLE_FORMAT}:{MINHASH_PERMUTATIONS}:{LSH_BANDS}",
+        lexicon_key(words),
+        lexicon_key(places),
+        lexicon_key(stopwords()),
+        lexicon_key(_STOP_CHARS),
+        lexicon_key(letter_phrases()),
+    ]
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
+
+
 _tokenizers: dict[str, jieba.Tokenizer] = {}
 
 

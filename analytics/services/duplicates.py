@@ -9,13 +9,16 @@ Scaling: each appeal stores a 64-value MinHash signature and 32 LSH band keys (F
 on (band, key)). Finding candidates is one indexed `key IN (32 values)` lookup, restricted to the
 appeal's town and community, whatever the number of appeals; only the few appeals sharing a bucket are
 compared, signature against signature. A change to the fingerprint (the letter phrases, the shingles)
-takes effect for stored appeals with `manage.py rebuild_fingerprints` (`rebuild_fingerprints`).
+takes effect for stored appeals with `manage.py rebuild_fingerprints`; each fingerprint keeps the recipe
+it was computed with (`analytics.lexicon.fingerprint_recipe`), so after the office edits the lexicon or
+the district's places `rebuild_fingerprints --stale` (nightly) renews only the stale ones.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,7 +41,9 @@ def fingerprint_appeal(*, appeal) -> AppealFingerprint:
     """Store the MinHash signature and LSH bucket keys of an appeal's matter (replacing older ones)."""
     places = lexicon.district_places().names
     signature = text.minhash(text.shingles(_text_of(appeal), lexicon.tokenizer(), places=places))
-    fingerprint, _created = AppealFingerprint.objects.update_or_create(appeal=appeal, defaults={"signature": signature})
+    fingerprint, _created = AppealFingerprint.objects.update_or_create(
+        appeal=appeal, defaults={"signature": signature, "recipe": lexicon.fingerprint_recipe()}
+    )
     fingerprint.bands.all().delete()
     FingerprintBand.objects.bulk_create(
         FingerprintBand(fingerprint=fingerprint, band=band, key=key)
@@ -159,24 +164,40 @@ def withdraw_stale_pairs(pairs, *, threshold: float | None = None) -> int:
     return withdrawn
 
 
-def rebuild_fingerprints(*, batch_size: int = 500) -> dict[str, int]:
-    """Fingerprint every appeal again, then withdraw the open pairs that no longer look alike and record
-    the pairs that now do (after a change to the fingerprint: the letter phrases, the district's place
-    names, the shingles). Run by `manage.py rebuild_fingerprints`; batches of `batch_size` appeals."""
+def rebuild_fingerprints(*, batch_size: int = 500, stale_only: bool = False) -> dict[str, int]:
+    """Fingerprint the appeals again, then withdraw the open pairs that no longer look alike and record
+    the pairs that now do. Every appeal after a change to the code (`manage.py rebuild_fingerprints`);
+    with `stale_only`, only those fingerprinted under another recipe than today's or not at all (after
+    the office edits the lexicon or the district's places: `rebuild_fingerprints --stale`, nightly).
+    Batches of `batch_size` appeals, one transaction each, so a killed run keeps what it finished."""
     from analytics.kinds import appeals_for_analysis
 
     lexicon.forget()  # the current lexicon and place names
-    ids = list(appeals_for_analysis().order_by("pk").values_list("pk", flat=True))
+    started = timezone.now()
+    appeals = appeals_for_analysis()
+    if stale_only:
+        appeals = appeals.exclude(fingerprint__recipe=lexicon.fingerprint_recipe())
+    ids = list(appeals.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             for appeal in appeals_for_analysis().filter(pk__in=ids[start : start + batch_size]):
                 fingerprint_appeal(appeal=appeal)
-    withdrawn = withdraw_stale_pairs(DuplicateCandidate.objects.all())
-    open_ids = intake_bridge.open_appeals().values("pk")
-    for appeal in appeals_for_analysis().filter(pk__in=open_ids).order_by("created_at", "pk"):
+    if not ids:
+        return {"fingerprinted": 0, "withdrawn": 0, "open_pairs": _open_pairs()}
+    pairs, compared = DuplicateCandidate.objects.all(), appeals_for_analysis()
+    if stale_only:  # only what this run fingerprinted (a subquery: the ids may be a million)
+        renewed = AppealFingerprint.objects.filter(updated_at__gte=started).values("appeal_id")
+        pairs = pairs.filter(Q(appeal_id__in=renewed) | Q(original_id__in=renewed))
+        compared = compared.filter(pk__in=renewed)
+    withdrawn = withdraw_stale_pairs(pairs)
+    # An open appeal whose fingerprint changed is compared with every open appeal (both directions).
+    for appeal in compared.filter(pk__in=intake_bridge.open_appeals().values("pk")).order_by("created_at", "pk"):
         record_duplicates(appeal=appeal)
-    open_pairs = DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).count()
-    return {"fingerprinted": len(ids), "withdrawn": withdrawn, "open_pairs": open_pairs}
+    return {"fingerprinted": len(ids), "withdrawn": withdrawn, "open_pairs": _open_pairs()}
+
+
+def _open_pairs() -> int:
+    return DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).count()
 
 
 def case_of(appeal):

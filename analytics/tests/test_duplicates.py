@@ -213,3 +213,57 @@ def test_rebuilding_fingerprints_withdraws_stale_pairs_and_keeps_decisions(cast,
     assert list(DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).values_list("appeal", "original")) == [
         (canteen_again.pk, canteen.pk)
     ]
+
+
+def test_a_fingerprint_keeps_its_recipe_and_a_new_place_makes_it_stale(cast, district):
+    from analytics import lexicon
+    from analytics.models import AppealFingerprint
+    from district.tests.factories import CommunityFactory
+
+    canteen = _in(district, "洪塘镇", "溪美村", "村里缺少老年人食堂")
+    bus = _in(district, "洪塘镇", "溪美村", "村里公交班次太少")
+    before = lexicon.fingerprint_recipe()
+    assert set(AppealFingerprint.objects.values_list("recipe", flat=True)) == {before}
+    assert duplicates.rebuild_fingerprints(stale_only=True)["fingerprinted"] == 0
+
+    # The office adds a village: its name is a place from now on, not part of any appeal's matter.
+    CommunityFactory(town=canteen.town, name="大同村")
+    lexicon.forget()
+    after = lexicon.fingerprint_recipe()
+    assert after != before
+    assert duplicates.rebuild_fingerprints(stale_only=True)["fingerprinted"] == 2
+    assert set(AppealFingerprint.objects.filter(appeal__in=[canteen, bus]).values_list("recipe", flat=True)) == {after}
+    assert duplicates.rebuild_fingerprints(stale_only=True)["fingerprinted"] == 0
+
+
+def test_the_nightly_run_renews_only_stale_fingerprints_and_their_pairs(cast, district):
+    from django.core.management import call_command
+
+    from analytics.models import AppealFingerprint
+
+    canteen = _in(district, "洪塘镇", "溪美村", "村里缺少老年人食堂")
+    bus = _in(district, "洪塘镇", "溪美村", "村里公交班次太少")
+    hall = _in(district, "洪塘镇", "溪美村", "村文化活动中心长期闲置")
+    canteen_again = _in(district, "洪塘镇", "溪美村", "村里缺少老年人食堂")
+    # canteen and bus were fingerprinted under an older recipe, which paired them; the pair of hall
+    # and bus is the office's own business: neither of them is stale.
+    AppealFingerprint.objects.filter(appeal__in=[canteen, bus]).update(recipe="0ld")
+    stale = DuplicateCandidate.objects.create(appeal=bus, original=canteen, similarity=0.86)
+    current = DuplicateCandidate.objects.create(appeal=hall, original=canteen_again, similarity=0.5)
+
+    call_command("rebuild_fingerprints", "--stale")
+
+    assert not DuplicateCandidate.objects.filter(pk=stale.pk).exists()
+    assert DuplicateCandidate.objects.filter(pk=current.pk, status=DuplicateStatus.OPEN).exists()
+    found = DuplicateCandidate.objects.filter(appeal=canteen_again, original=canteen, status=DuplicateStatus.OPEN)
+    assert found.exists()
+    assert "0ld" not in AppealFingerprint.objects.values_list("recipe", flat=True)
+
+
+def test_an_appeal_never_fingerprinted_is_stale(cast, district):
+    from analytics.models import AppealFingerprint
+
+    canteen = _in(district, "洪塘镇", "溪美村", "村里缺少老年人食堂")
+    AppealFingerprint.objects.filter(appeal=canteen).delete()
+    assert duplicates.rebuild_fingerprints(stale_only=True)["fingerprinted"] == 1
+    assert AppealFingerprint.objects.filter(appeal=canteen).exists()
