@@ -241,6 +241,10 @@ class ConsultationPlanCreateSerializer(serializers.Serializer):
     )
 
 
+class PlanVersionInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
 class PlanSignOffInputSerializer(serializers.Serializer):
     agreed = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -302,12 +306,17 @@ class PlanViewSet(WorkflowViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def versions(self, request, pk=None):
         return Response(PlanVersionSerializer(selectors.versions_of(self.get_deliberated_object()), many=True).data)
 
-    @extend_schema(request=None, responses=PlanVersionSerializer, summary=_("把工作稿形成新版本"))
+    @extend_schema(
+        request=PlanVersionInputSerializer,
+        responses={201: PlanVersionSerializer},
+        summary=_("把工作稿形成新版本"),
+    )
     @action(detail=True, methods=["post"], url_path="versions/new")
     def new_version(self, request, pk=None):
-        version = plan_services.cut_version(
-            plan=self.get_object(), actor=request.user, note=request.data.get("note", "")
-        )
+        plan = self.get_object()
+        payload = PlanVersionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        version = plan_services.cut_version(plan=plan, actor=request.user, **payload.validated_data)
         return Response(PlanVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

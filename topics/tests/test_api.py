@@ -157,6 +157,17 @@ def test_the_diff_endpoint_compares_two_versions(api_client, cast):
     assert clerk.get(f"/api/v1/plans/{plan.pk}/diff/").status_code == 400
 
 
+@pytest.mark.parametrize("body", ["[]", '"调整"', "123", "null", '{"note": ["调整"]}'])
+def test_a_new_version_with_a_body_that_is_no_object_is_a_structured_400(api_client, cast, body):
+    """A JSON array, string, number or null as the body was a 500 (the view read request.data.get)."""
+    plan = plan_with_items(cast)
+    clerk = auth(api_client, cast.clerk)
+    response = clerk.post(f"/api/v1/plans/{plan.pk}/versions/new/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"]
+    assert not plan.versions.exists()
+
+
 def test_the_clerk_creates_a_plan_and_a_second_one_for_the_year_is_a_structured_conflict(api_client, cast):
     clerk = auth(api_client, cast.clerk)
     created = clerk.post("/api/v1/plans/", {"year": 2033, "title": "2033年度政治协商计划"}, format="json")
