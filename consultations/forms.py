@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import (
+    Attendance,
     GroupMembership,
     InvitationResponse,
     MeetingKind,
@@ -55,7 +56,15 @@ def plan_item_choices() -> list[tuple[str, str]]:
     from django.contrib.contenttypes.models import ContentType
 
     ct = ContentType.objects.get_for_model(model)
-    return [(f"{ct.pk}:{obj.pk}", str(obj)) for obj in model._default_manager.all()[:300]]
+    items = model._default_manager.select_related("plan").order_by("-plan__year", "plan_id", "order", "pk")[:300]
+    out = []
+    for obj in items:
+        year = obj.plan.year
+        # The year first: the same topic recurs in several years' plans, and it fixes the group's year.
+        out.append(
+            (f"{ct.pk}:{obj.pk}", _("%(year)s年度 · %(item)s") % {"year": year, "item": obj} if year else str(obj))
+        )
+    return out
 
 
 class GroupForm(RequiredMessagesMixin, forms.Form):
@@ -69,7 +78,9 @@ class GroupForm(RequiredMessagesMixin, forms.Form):
     body = forms.ModelChoiceField(
         label=_("牵头专委会"), queryset=Body.objects.filter(kind=Body.Kind.SPECIAL), required=False
     )
-    subject = forms.ChoiceField(label=_("对应的年度协商计划事项"), required=False)
+    subject = forms.ChoiceField(
+        label=_("对应的年度协商计划事项"), required=False, help_text=_("课题组的年度须与所选计划事项的年度一致")
+    )
     description = forms.CharField(label=_("调研方案"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
@@ -292,9 +303,13 @@ class ParticipantChoice(forms.ModelChoiceField):
     """A participant by name and, to tell namesakes apart, department or role (not the model's "name @ meeting")."""
 
     def label_from_instance(self, obj) -> str:
+        name = obj.name
+        if obj.attendance == Attendance.DEPUTY and obj.deputy_name.strip():
+            # The deputy is who will speak: "林晓（代杨文） · 教育局".
+            name = _("%(deputy)s（代%(name)s）") % {"deputy": obj.deputy_name.strip(), "name": obj.name}
         if obj.department_id:
-            return f"{obj.name} · {obj.department.short_name or obj.department.name}"
-        return f"{obj.name} · {obj.role_title}"
+            return f"{name} · {obj.department.short_name or obj.department.name}"
+        return f"{name} · {obj.role_title}"
 
 
 class SpeechForm(RequiredMessagesMixin, forms.Form):

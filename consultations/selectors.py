@@ -394,14 +394,23 @@ def meeting_has_begun(meeting) -> bool:
     return timezone.now() >= meeting.starts_at
 
 
-# Meetings the consultation rules on notice and materials (协商会议提前通知、材料送达) do not apply to:
-# the standing committee's meeting is convened under its own rules (the plan's vote, say).
-NOT_CONSULTATIONS = (MeetingKind.STANDING,)
+def is_plan_vote_meeting(meeting) -> bool:
+    """Whether the meeting is the standing committee's vote on a year's plan (安排常委会表决 creates it,
+    about the plan, with the vote attached): it is convened under the standing committee's own rules."""
+    if meeting.kind != MeetingKind.STANDING:
+        return False
+    if meeting.subject_type_id is not None:
+        subject_type = ContentType.objects.get_for_id(meeting.subject_type_id)
+        if (subject_type.app_label, subject_type.model) == ("topics", "consultationplan"):
+            return True
+    return hasattr(meeting, "plan_vote")  # the vote's one-to-one link to its meeting (topics.PlanVote)
 
 
 def follows_consultation_notice(meeting) -> bool:
-    """Whether the consultation notice period and materials deadline apply to this meeting."""
-    return meeting.kind not in NOT_CONSULTATIONS
+    """Whether the consultation notice period and materials deadline (协商会议提前通知、材料送达) apply:
+    to every consultation, the standing committee's key consultation on a topic included; not to the
+    plan's vote meeting."""
+    return not is_plan_vote_meeting(meeting)
 
 
 def materials_due(meeting) -> date | None:

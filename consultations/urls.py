@@ -33,4 +33,5 @@ urlpatterns = [
     path("outcomes/<int:pk>/edit/", meetings.outcome_edit, name="outcome_edit"),
     path("participants/<int:pk>/respond/", meetings.participant_respond, name="participant_respond"),
     path("participants/<int:pk>/check-in/", meetings.participant_check_in, name="participant_check_in"),
+    path("participants/<int:pk>/absent/", meetings.participant_absent, name="participant_absent"),
 ]

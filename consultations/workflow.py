@@ -112,7 +112,7 @@ REPORT_WORKFLOW = register(
                 ReportStatus.FINALISED,
                 is_report_lead,
                 guard="consultations.services.research.guard_report_can_finalise",
-                offered="consultations.predicates.report_has_version",
+                offered="consultations.services.research.finalise_offered",
                 effect="consultations.services.research.on_report_finalised",
                 style="success",
             ),

@@ -364,9 +364,50 @@ def check_in(*, participant: MeetingParticipant, actor) -> MeetingParticipant:
     return participant
 
 
+@transaction.atomic
+def mark_absent(*, participant: MeetingParticipant, actor) -> MeetingParticipant:
+    """The recorder marks someone who did not come as absent (缺席), once the meeting has been held: with
+    签到 for those who came, the minutes' attendance is what the recorder says, not a default."""
+    participant = (
+        MeetingParticipant.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=participant.pk)
+    )
+    _require_manager(actor, participant.meeting)
+    if participant.meeting.status != MeetingStatus.HELD:
+        raise TransitionNotAllowed(_("会议召开后、纪要印发前才能登记缺席。"))
+    if participant.checked_in_at:
+        raise TransitionNotAllowed(_("%(name)s已签到，不能登记为缺席。") % {"name": participant.name})
+    if participant.attendance in (Attendance.INVITED, Attendance.ATTENDING):
+        participant.attendance = Attendance.ABSENT
+        participant._history_user = actor
+        participant.save()
+    return participant
+
+
+def unmarked_participants(meeting: Meeting) -> list[MeetingParticipant]:
+    """Participants of whom the record says neither that they came nor that they did not."""
+    return list(
+        meeting.participants.filter(
+            checked_in_at__isnull=True, attendance__in=[Attendance.INVITED, Attendance.ATTENDING]
+        ).order_by("role", "id")
+    )
+
+
 def _require_held(meeting: Meeting) -> None:
     if meeting.status != MeetingStatus.HELD:
         raise TransitionNotAllowed(_("只有在会议召开后、纪要印发前才能记录发言和成果。"))
+
+
+def _speaker_for(participant: MeetingParticipant, on_behalf_of: str, department) -> tuple[str, str]:
+    """Who spoke for a participant: the participant, or the deputy they sent, who speaks on their behalf
+    ("林晓（代杨文，区教育局）") — the minutes must not quote someone who was not there."""
+    if participant.attendance != Attendance.DEPUTY or not participant.deputy_name.strip():
+        return participant.name, on_behalf_of
+    unit = on_behalf_of.strip() or (department.name if department is not None else "")
+    if unit:
+        for_whom = recorded(gettext_lazy("代%(name)s，%(unit)s"), {"name": participant.name, "unit": unit})
+    else:
+        for_whom = recorded(gettext_lazy("代%(name)s"), {"name": participant.name})
+    return participant.deputy_name.strip(), for_whom
 
 
 @transaction.atomic
@@ -386,8 +427,10 @@ def record_speech(
     _require_held(meeting)
     if participant is not None and participant.meeting_id != meeting.pk:
         raise Refused(_("发言人不是本次会议的参会人员。"), fields={"participant": [_("请重新选择发言人。")]})
-    speaker_name = (speaker_name or (participant.name if participant else "")).strip()
     department = department or (participant.department if participant else None)
+    if participant is not None and not speaker_name.strip():
+        speaker_name, on_behalf_of = _speaker_for(participant, on_behalf_of, department)
+    speaker_name = speaker_name.strip()
     errors = {}
     if not speaker_name:
         errors["speaker_name"] = [_("请填写发言人。")]
@@ -556,6 +599,17 @@ def guard_meeting_can_be_minuted(meeting: Meeting, *, data: dict | None = None, 
     _refuse_before_meeting_day(meeting, _("会议定于%(date)s召开，会议召开后才能印发纪要。"))
     if not meeting.outcome_items.exists() and not meeting.minutes_summary.strip():
         raise Refused(_("请先记录协商成果事项或填写纪要正文，再印发纪要。"))
+    if meeting.kind == MeetingKind.MICRO:
+        # A micro-consultation is recorded by whoever ran it, usually afterwards, without notices or
+        # replies: the recorder says who took part, instead of the minutes listing everyone as 缺席.
+        unmarked = unmarked_participants(meeting)
+        if unmarked:
+            raise Refused(
+                _(
+                    "以下参会人员尚未登记出席情况：%(names)s。请在参会人员表中为出席者签到、为未到者登记缺席，再印发纪要。"
+                )
+                % {"names": "、".join(p.name for p in unmarked)}
+            )
     _check_minutes_date(meeting, (data or {}).get("issued_on"))
 
 

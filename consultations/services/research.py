@@ -32,8 +32,8 @@ from consultations.predicates import (
     works_in_group,
     works_on_report,
 )
-from consultations.selectors import open_mandatory_comments
-from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
+from consultations.selectors import open_mandatory_comments, subject_defaults
+from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed, passes
 from core.i18n import recorded
 from core.services import save_versioned, store_attachment
 from core.uploads import check_upload
@@ -72,6 +72,14 @@ def create_research_group(
         raise ActionForbidden(_("课题组由政协办公室或研究室组建。"))
     if lead is None or lead.position not in LEAD_POSITIONS:
         raise Refused(_("课题组须由主席或副主席牵头。"), fields={"lead": [_("请选择主席或副主席。")]})
+    item_year = subject_defaults(subject).get("year") if subject is not None else None
+    if item_year and year != item_year:
+        # The group is filed under its plan item's year: a group of a 2027 topic listed under 2026 is lost.
+        message = _("所选计划事项属于%(item)s年度，与课题组年度%(year)s不一致，请将年度改为%(item)s。") % {
+            "item": item_year,
+            "year": year,
+        }
+        raise Refused(message, fields={"year": [message]})
     group = ResearchGroup(
         title=title.strip(),
         year=year,
@@ -203,7 +211,23 @@ def respond_to_group_invitation(
     membership.responded_at = timezone.now()
     membership._history_user = actor
     membership.save()
+    if not accept:
+        _tell_decline(membership)
     return membership
+
+
+def _tell_decline(membership: GroupMembership) -> None:
+    """The lead, who must find someone else, and the office that formed the group learn of a decline
+    and its reason at once, not on their next visit to the group page."""
+    group = membership.group
+    _notify(
+        [group.lead.user, group.created_by],
+        event=f"research-group:{group.pk}:declined:{membership.pk}:{membership.responded_at:%Y%m%d%H%M%S}",
+        title=gettext_lazy("%(name)s谢绝参加课题组：%(title)s"),
+        params={"name": membership.name, "title": group.title, "reason": membership.reason},
+        body=gettext_lazy("谢绝理由：%(reason)s"),
+        target=group,
+    )
 
 
 def _require_worker(actor, group: ResearchGroup) -> None:
@@ -388,6 +412,12 @@ def guard_report_can_finalise(report: ConsultationReport, **kwargs) -> None:
             _("还有%(n)s条必须处理的意见尚未处理，处理完毕后才能定稿。") % {"n": open_count},
             fields={"comments": [_("请先处理必须处理的意见。")]},
         )
+
+
+def finalise_offered(user, report: ConsultationReport) -> bool:
+    """定稿 is offered by the rule that refuses it: a saved version and no mandatory comment left open
+    (the report page says how many are open)."""
+    return report is not None and passes(guard_report_can_finalise, report)
 
 
 def on_report_finalised(report: ConsultationReport, *, actor, note, data, change) -> None:

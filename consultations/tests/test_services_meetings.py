@@ -250,6 +250,8 @@ def test_micro_consultation_reuses_the_meeting_record(cast):
         recommendation="向居民解释搬迁安排",
         responsible_department=cast.liaison.department,
     )
+    for participant in meeting.participants.all():  # the recorder says who took part
+        services.check_in(participant=participant, actor=cast.member)
     perform(meeting, "issue_minutes", actor=cast.member)
     assert meeting.status == MeetingStatus.MINUTED
 

@@ -395,3 +395,16 @@ def participant_check_in(request, pk: int):
     else:
         messages.success(request, _("%(name)s已签到。") % {"name": participant.name})
     return redirect(f"{participant.meeting.get_absolute_url()}#participants")
+
+
+@login_required
+@require_POST
+def participant_absent(request, pk: int):
+    participant = _participant_for(request, pk)
+    try:
+        services.mark_absent(participant=participant, actor=request.user)
+    except REFUSALS as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s已登记为缺席。") % {"name": participant.name})
+    return redirect(f"{participant.meeting.get_absolute_url()}#participants")
