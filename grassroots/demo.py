@@ -48,14 +48,20 @@ ISSUES = [
     ("电商产业园物流配套不足", "商务局", "电商企业反映快递网点少、发货慢。", Outcome.EXPLANATION),
     ("企业用工招工难", "人社局", "制造业企业一线工人招聘困难。", Outcome.PLAN),
     ("老旧商业街改造停滞", "住建局", "商业街改造工程停工半年，商户营业受影响。", Outcome.EXPLANATION),
-    ("夜市占道经营管理", "城管局", "夜市摊点占用消防通道。", Outcome.ON_THE_SPOT),
+    (
+        "夜市占道经营和周边停车管理",
+        "城管局",
+        "老城区夜市摊点和车辆占用老旧小区周边道路和消防通道，居民停车难，商户经营也受影响。",
+        Outcome.ON_THE_SPOT,
+    ),
     ("专精特新企业政策知晓率低", "工信局", "企业不清楚申报条件和扶持政策。", Outcome.ON_THE_SPOT),
     ("农产品直播带货缺乏培训", "商务局", "农户希望获得电商直播培训。", Outcome.PLAN),
     ("工业区污水管网不完善", "生态环境局", "部分企业污水纳管困难。", Outcome.PLAN),
     ("预付卡消费纠纷增多", "市场监管局", "健身、美容预付卡商家关门，消费者维权难。", Outcome.EXPLANATION),
     ("集体经济闲置厂房盘活", "农业农村局", "村集体厂房长期闲置，希望引进项目。", Outcome.PLAN),
 ]
-# The seed's 7 proposals (proposals.demo) and the issue each grew from, by a word of the proposal's title.
+# The seed's 7 proposals (proposals.demo) and the issue each grew from, by a word of the proposal's title
+# (the parking proposal from the night-market issue, on the roads and parking round the old estates).
 PROPOSAL_ISSUES = {
     "燃气公司搬迁": 0,
     "老城区营商环境": 4,
@@ -68,6 +74,13 @@ PROPOSAL_ISSUES = {
 # Issues the group took up from residents' appeals routed to it (intake.demo), by a word of the appeal's title.
 APPEAL_ISSUES = {0: "燃气", 3: "菜市场", 7: "就业培训", 13: "预付卡"}
 MICRO_ISSUES = [0, 1, 4, 9, 10]
+# Issues settled with a plan (制定计划限期解决) and followed up: by the index of the issue, how the plan
+# went. The sewage network was carried out before its date; the gas station's relocation slipped (a new
+# site had to be approved) and was rescheduled, so it is still being carried out.
+PLAN_FOLLOW_UP = {
+    12: ("complete_plan", "（演示）污水管网改造工程完工，企业污水已全部纳管。"),
+    0: ("reschedule_plan", "（演示）新址用地规划调整需报市里审批，搬迁计划顺延。"),
+}
 RESIDENTS = ["陈阿姨", "林师傅", "黄先生", "吴女士", "许大伯", "蔡店主", "郑老板", "苏女士"]
 
 
@@ -337,10 +350,12 @@ def _duty_group(rng, group, clerk, member) -> None:
     _link_seed_proposals(issues, proposals)
     ct = ContentType.objects.get_for_model(DutyIssue)
     changes = []
-    for issue in issues:
+    for i, issue in enumerate(issues):
         at = timezone.make_aware(datetime.combine(issue.collected_on, time(15)))
         changes.append(_change(ct, issue, "investigate", "collected", "investigating", at, member))
-        if issue.status == IssueStatus.RESOLVED:
+        if issue.status == IssueStatus.RESOLVED and issue.outcome == Outcome.PLAN:
+            changes += _plan_steps(ct, issue, at + timedelta(days=20), PLAN_FOLLOW_UP.get(i), member)
+        elif issue.status == IssueStatus.RESOLVED:
             changes.append(_change(ct, issue, "resolve", "investigating", "resolved", at + timedelta(days=20), member))
     StatusChange.objects.bulk_create(changes)
     members = list(group.members.all())
@@ -393,6 +408,7 @@ def _duty_group(rng, group, clerk, member) -> None:
             recorded_by=member,
         )
     clock.settle()
+    _reschedule_plans(issues)
     appeals = [i.appeal for i in issues if i.appeal_id]
     for appeal in appeals:
         appeal.route = Route.DUTY_GROUP
@@ -401,7 +417,29 @@ def _duty_group(rng, group, clerk, member) -> None:
     Appeal.objects.filter(duty_group=group, status=AppealStatus.RECEIVED).update(duty_group=None)
 
 
-def _change(ct, obj, action, src, dst, at, actor) -> StatusChange:
+def _plan_steps(ct, issue, planned_at, follow_up, actor) -> list[StatusChange]:
+    """A plan made at the micro-consultation, then carried out before its date or rescheduled at it."""
+    steps = [_change(ct, issue, "plan", "investigating", "follow_up", planned_at, actor, issue.outcome_note)]
+    action, note = follow_up or ("complete_plan", "（演示）计划已按期落实。")
+    due = timezone.make_aware(datetime.combine(issue.plan_due_date, time(16)))
+    if action == "complete_plan":
+        steps.append(_change(ct, issue, action, "follow_up", "resolved", due - timedelta(days=10), actor, note))
+    else:
+        steps.append(_change(ct, issue, action, "follow_up", "follow_up", due, actor, note))
+    return steps
+
+
+def _reschedule_plans(issues: list) -> None:
+    """The plans rescheduled at their date run on (计划落实中): their new date lies ahead of today."""
+    for i, (action, _note) in PLAN_FOLLOW_UP.items():
+        issue = issues[i]
+        if action == "reschedule_plan" and issue.outcome == Outcome.PLAN:
+            issue.status = IssueStatus.FOLLOW_UP
+            issue.plan_due_date = timezone.localdate() + timedelta(days=120)
+            DutyIssue.objects.filter(pk=issue.pk).update(status=issue.status, plan_due_date=issue.plan_due_date)
+
+
+def _change(ct, obj, action, src, dst, at, actor, note="") -> StatusChange:
     return StatusChange(
         content_type=ct,
         object_id=obj.pk,
@@ -409,7 +447,7 @@ def _change(ct, obj, action, src, dst, at, actor) -> StatusChange:
         from_state=src,
         to_state=dst,
         actor=actor,
-        note="",
+        note=note,
         data={},
         created_at=at,
     )

@@ -96,6 +96,18 @@ class ContactForm(StyledFormMixin, forms.Form):
     people_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=500, initial=1)
     place = forms.CharField(label=_("地点"), required=False, max_length=200)
     summary = forms.CharField(label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 3}))
+    members = forms.ModelMultipleChoiceField(
+        label=_("接待/走访的委员"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("计入勾选的委员的履职记录。不勾选时：接待计入当天值班委员，走访计入登记的委员本人。"),
+    )
+
+    def __init__(self, *args, workstation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if workstation is not None:
+            self.fields["members"].queryset = workstation.members.order_by("name")
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -205,29 +217,72 @@ class CommunityConsultationForm(StyledFormMixin, forms.Form):
     )
 
     def clean_positions(self):
-        out = []
-        for line in _lines(self.cleaned_data["positions"]):
-            parts = _SPLIT.split(line, maxsplit=1)
-            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-                raise forms.ValidationError(_("这一行格式不对：“%(line)s”。请写成“发言方：意见”。") % {"line": line})
-            out.append((parts[0].strip(), parts[1].strip()))
-        return out
+        return parse_positions(self.cleaned_data["positions"])
 
     def clean_tasks(self):
-        out = []
-        for line in _lines(self.cleaned_data["tasks"]):
-            parts = [p.strip() for p in re.split(r"[;；]", line)]
-            if len(parts) < 2 or not parts[0] or not parts[1]:
-                raise forms.ValidationError(
-                    _("这一行格式不对：“%(line)s”。请写成“事项；责任方；日期”。") % {"line": line}
+        return parse_tasks(self.cleaned_data["tasks"])
+
+
+def parse_positions(text: str) -> list[tuple[str, str]]:
+    """Lines "发言方：意见"; every bad line is explained at once."""
+    out, errors = [], []
+    for line in _lines(text):
+        parts = _SPLIT.split(line, maxsplit=1)
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            errors.append(_("这一行格式不对：“%(line)s”。请写成“发言方：意见”。") % {"line": line})
+            continue
+        out.append((parts[0].strip(), parts[1].strip()))
+    if errors:
+        raise forms.ValidationError(errors)
+    return out
+
+
+def parse_tasks(text: str) -> list[tuple[str, str, date | None]]:
+    """Lines "事项；责任方；完成日期"; every bad line is explained at once."""
+    out, errors = [], []
+    for line in _lines(text):
+        parts = [p.strip() for p in re.split(r"[;；]", line)]
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            errors.append(_("这一行格式不对：“%(line)s”。请写成“事项；责任方；日期”。") % {"line": line})
+            continue
+        due = None
+        if len(parts) > 2 and parts[2]:
+            try:
+                due = date.fromisoformat(parts[2])
+            except ValueError:
+                errors.append(
+                    _("“%(line)s”：日期“%(d)s”无法识别，请写成 2023-06-30 的形式。") % {"line": line, "d": parts[2]}
                 )
-            due = None
-            if len(parts) > 2 and parts[2]:
-                try:
-                    due = date.fromisoformat(parts[2])
-                except ValueError:
-                    raise forms.ValidationError(
-                        _("日期“%(d)s”无法识别，请写成 2023-06-30 的形式。") % {"d": parts[2]}
-                    ) from None
-            out.append((parts[0][:300], parts[1][:100], due))
-        return out
+                continue
+        out.append((parts[0][:300], parts[1][:100], due))
+    if errors:
+        raise forms.ValidationError(errors)
+    return out
+
+
+TASKS_HELP = _("每行一项，格式：事项；责任方；完成日期（如 2023-06-30，可不填）")
+
+
+class ConcludeCommunityForm(StyledFormMixin, forms.Form):
+    """The later outcome of a community consultation recorded as 尚未结束."""
+
+    agreement_reached = forms.TypedChoiceField(
+        label=_("协商结果"),
+        choices=[("true", _("达成一致")), ("false", _("未达成一致"))],
+        coerce=lambda v: v == "true",
+    )
+    agreement = forms.CharField(
+        label=_("结果说明"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("达成的一致意见，或未能达成一致的原因和下一步安排。"),
+    )
+
+
+class FollowUpTasksForm(StyledFormMixin, forms.Form):
+    tasks = forms.CharField(label=_("新增后续任务"), help_text=TASKS_HELP, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_tasks(self):
+        tasks = parse_tasks(self.cleaned_data["tasks"])
+        if not tasks:
+            raise forms.ValidationError(_("请至少填写一项后续任务。"))
+        return tasks

@@ -214,6 +214,8 @@ class DutyGroup(TimeStampedModel):
 class IssueStatus(models.TextChoices):
     COLLECTED = "collected", _("已收集")
     INVESTIGATING = "investigating", _("调查了解中")
+    # 制定计划限期解决: open until the plan is recorded carried out (or rescheduled, with a reason).
+    FOLLOW_UP = "follow_up", _("计划落实中")
     RESOLVED = "resolved", _("已办结")
     DROPPED = "dropped", _("不予处理")
 

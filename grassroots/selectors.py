@@ -214,22 +214,31 @@ def issues_on_same_appeal(issue: DutyIssue) -> list[DutyIssue]:
 
 
 def issue_holders(issue: DutyIssue, state: str):
-    if state == IssueStatus.INVESTIGATING:
+    """The group's members work on an issue being investigated, and follow a plan up until it is
+    carried out (制定计划限期解决: 计划落实中)."""
+    if state in (IssueStatus.INVESTIGATING, IssueStatus.FOLLOW_UP):
         return User.objects.filter(member__duty_groups=issue.group_id, is_active=True)
     return User.objects.none()
 
 
 def issue_inbox(user) -> QuerySet[DutyIssue]:
+    """The member's groups' issues to work on, and their plans whose date has come (or passed) with
+    nothing recorded: to record carried out, or reschedule with a reason."""
     member_id = member_id_of(user)
     if member_id is None:
         return DutyIssue.objects.none()
     return (
-        DutyIssue.objects.filter(
-            group__members=member_id, status__in=[IssueStatus.COLLECTED, IssueStatus.INVESTIGATING]
+        DutyIssue.objects.filter(group__members=member_id)
+        .filter(
+            Q(status__in=[IssueStatus.COLLECTED, IssueStatus.INVESTIGATING])
+            | Q(status=IssueStatus.FOLLOW_UP, plan_due_date__lte=timezone.localdate())
         )
         .select_related("group")
         .order_by("collected_on")
     )
+
+
+OPEN_ISSUE_STATES = (IssueStatus.COLLECTED, IssueStatus.INVESTIGATING, IssueStatus.FOLLOW_UP)
 
 
 def group_issues(group: DutyGroup) -> QuerySet[DutyIssue]:
@@ -240,25 +249,61 @@ def group_issues(group: DutyGroup) -> QuerySet[DutyIssue]:
     )
 
 
-def proposals_submitted(group: DutyGroup, *, start: date, end: date) -> int:
-    """Proposals from the group in a period: submitted online from its issues or by its members, plus
-    proposals recorded on an issue from paper (a title, no online proposal)."""
-    from proposals.models import Proposal, Status
+def _proposal_linked_in(start: date, end: date) -> Q:
+    """Issues that formed a proposal in the period: the proposal linked to it (submitted online from it,
+    or recorded by title from paper) on a day of the period. One rule for the group page's count and for
+    the ticks in its list."""
+    has_proposal = Q(proposal_id__isnull=False) | ~Q(proposal_title="")
+    return has_proposal & Q(proposal_submitted_on__gte=start, proposal_submitted_on__lte=end)
 
-    paper = (
-        group.issues.filter(proposal_id__isnull=True, proposal_submitted_on__gte=start, proposal_submitted_on__lte=end)
-        .exclude(proposal_title="")
-        .count()
+
+def group_page_issues(group: DutyGroup, *, start: date, end: date) -> dict:
+    """The group page's lists: every open issue whatever its year (to be worked on), and the year's
+    finished ones (collected in it, or that formed a proposal in it). Each issue says whether it formed
+    a proposal in the year (`proposal_in_year`), the rule the 形成提案 count follows; an open issue with
+    a plan whose date has passed is `plan_overdue`."""
+    today = timezone.localdate()
+    issues = group_issues(group)
+    open_issues = list(issues.filter(status__in=OPEN_ISSUE_STATES))
+    finished = list(
+        issues.exclude(status__in=OPEN_ISSUE_STATES).filter(
+            Q(collected_on__gte=start, collected_on__lte=end) | _proposal_linked_in(start, end)
+        )
     )
-    from_issues = Q(source_type=ContentType.objects.get_for_model(DutyIssue), source_id__in=group.issues.values("pk"))
-    online = (
-        Proposal.objects.filter(from_issues | Q(member__in=group.members.all()))
-        .filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
-        .exclude(status=Status.DRAFT)
-        .distinct()
-        .count()
+    for issue in open_issues + finished:
+        linked = issue.proposal_submitted_on
+        issue.proposal_in_year = issue.has_proposal and linked is not None and start <= linked <= end
+        issue.plan_overdue = bool(
+            issue.status == IssueStatus.FOLLOW_UP and issue.plan_due_date and issue.plan_due_date < today
+        )
+    return {"open": open_issues, "finished": finished}
+
+
+def proposals_submitted(group: DutyGroup, *, start: date, end: date) -> int:
+    """Proposals the group formed in a period: its issues whose proposal (submitted online from the issue,
+    or recorded on it from paper) was linked in the period; the ticks of the group page follow the same
+    rule (`group_page_issues`)."""
+    return group.issues.filter(_proposal_linked_in(start, end)).count()
+
+
+def overdue_plans(*, today: date | None = None) -> QuerySet[DutyIssue]:
+    """Issues whose plan (制定计划限期解决) is still being carried out after its date."""
+    today = today or timezone.localdate()
+    return (
+        DutyIssue.objects.filter(status=IssueStatus.FOLLOW_UP, plan_due_date__lt=today)
+        .select_related("group")
+        .order_by("plan_due_date", "id")
     )
-    return paper + online
+
+
+def due_plans(*, today: date | None = None) -> QuerySet[DutyIssue]:
+    """Issues whose plan date has come (today or earlier) and that nobody has recorded carried out."""
+    today = today or timezone.localdate()
+    return (
+        DutyIssue.objects.filter(status=IssueStatus.FOLLOW_UP, plan_due_date__lte=today)
+        .select_related("group")
+        .order_by("plan_due_date", "id")
+    )
 
 
 def group_report(group: DutyGroup, *, start: date, end: date) -> dict:
@@ -295,6 +340,19 @@ def community_consultations(viewer) -> QuerySet[CommunityConsultation]:
 def get_community_consultation(viewer, pk: int) -> CommunityConsultation:
     return get_object_or_404(
         community_consultations(viewer).prefetch_related("positions", "tasks", "meeting__participants"), pk=pk
+    )
+
+
+def community_steps(consultation: CommunityConsultation) -> list:
+    """The steps recorded after a consultation (its outcome concluded, tasks added): who, when, the note."""
+    from core.models import StatusChange
+
+    return list(
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(CommunityConsultation), object_id=consultation.pk
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
     )
 
 

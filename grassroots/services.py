@@ -17,6 +17,7 @@ from accounts.models import User
 from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
 from core.exceptions import Refused
 from core.i18n import recorded
+from core.services import record_status_change
 from core.workflow import perform
 from grassroots.models import (
     Appointment,
@@ -39,7 +40,8 @@ from grassroots.predicates import (
     runs_group,
     runs_workstation,
 )
-from intake.models import Appeal
+from intake.models import Appeal, Outcome
+from intake.predicates import member_id_of
 from intake.services import validate_outcome
 
 SATURDAY = 5
@@ -336,7 +338,10 @@ def log_contact(
     appointment: Appointment | None = None,
     appeal: Appeal | None = None,
 ) -> Contact:
-    """Log a reception (请进来, booked or walk-in) or a visit out (走出去); each is counted."""
+    """Log a reception (请进来, booked or walk-in) or a visit out (走出去); each is counted, and credited
+    in the duty record of the members who received or visited (`members`, of the workstation). None
+    named: a reception is credited to the day's members on duty, else (and a visit) to the member
+    recording it; the office recording a visit names who went."""
     _require(runs_workstation, actor, workstation, _("只有工作室的委员或政协办公室可以登记接待走访。"))
     if not (summary or "").strip():
         raise Refused(_("请填写情况记录。"), fields={"summary": _("必填")})
@@ -357,6 +362,18 @@ def log_contact(
         guard_day_has_come(appointment, actor=actor, note="", data={})
     if reception_day is not None and reception_day.workstation_id != workstation.pk:
         raise Refused(_("该接待日不属于本工作室。"))
+    members = list(members)
+    if not members and kind == Contact.Kind.RECEPTION and reception_day is not None:
+        members = list(reception_day.on_duty.all())
+    recorder = member_id_of(actor)
+    if not members and recorder is not None and workstation.members.filter(pk=recorder).exists():
+        members = list(workstation.members.filter(pk=recorder))
+    members = _members_among(
+        members,
+        workstation.members,
+        empty=_("请勾选接待或走访的委员（记录计入他们的履职记录），或先为当天的接待日排班。"),
+        outsider=_("只能勾选本工作室的委员。"),
+    )
     contact = Contact(
         workstation=workstation,
         kind=kind,
@@ -377,8 +394,7 @@ def log_contact(
         raise Refused(message, fields=exc.message_dict) from None
     contact._history_user = actor
     contact.save()
-    if members:
-        contact.members.set(members)
+    contact.members.set(members)
     if appointment is not None:
         perform(appointment, "attend", actor=actor, data={"contact": contact.pk})
     return contact
@@ -437,7 +453,9 @@ def collect_issue(
 def _refuse_open_issue_on(appeal: Appeal) -> None:
     """Refuse a second open issue on one appeal, telling who already works on it."""
     open_issue = (
-        DutyIssue.objects.filter(appeal=appeal, status__in=[IssueStatus.COLLECTED, IssueStatus.INVESTIGATING])
+        DutyIssue.objects.filter(
+            appeal=appeal, status__in=[IssueStatus.COLLECTED, IssueStatus.INVESTIGATING, IssueStatus.FOLLOW_UP]
+        )
         .select_related("group")
         .order_by("collected_on", "id")
         .first()
@@ -457,14 +475,77 @@ def _refuse_open_issue_on(appeal: Appeal) -> None:
 
 
 def check_outcome(issue: DutyIssue, *, actor, note: str, data: dict) -> None:
+    if data.get("outcome") == Outcome.PLAN:
+        # A plan is not done when it is made: it is followed up until carried out (the "plan" action).
+        message = _("“制定计划限期解决”请用“制定计划限期解决”登记，计划落实后再办结。")
+        raise Refused(message, fields={"outcome": message})
     validate_outcome(data)
 
 
 def on_resolve(issue: DutyIssue, *, actor, note: str, data: dict, change) -> None:
-    issue.outcome, issue.plan_due_date = validate_outcome(data)
+    issue.outcome, issue.plan_due_date = data.get("outcome"), None
     issue.outcome_note = note
     issue._history_user = actor
     issue.save(update_fields=["outcome", "outcome_note", "plan_due_date", "updated_at"])
+
+
+def check_plan(issue: DutyIssue, *, actor, note: str, data: dict) -> None:
+    validate_outcome({**data, "outcome": Outcome.PLAN})
+
+
+def on_plan(issue: DutyIssue, *, actor, note: str, data: dict, change) -> None:
+    issue.outcome, issue.plan_due_date = validate_outcome({**data, "outcome": Outcome.PLAN})
+    issue.outcome_note = note
+    issue._history_user = actor
+    issue.save(update_fields=["outcome", "outcome_note", "plan_due_date", "updated_at"])
+
+
+def on_complete_plan(issue: DutyIssue, *, actor, note: str, data: dict, change) -> None:
+    # The plan stays the issue's outcome; how it was carried out is the step's note on its timeline.
+    issue._history_user = actor
+    issue.save(update_fields=["updated_at"])
+
+
+def check_reschedule(issue: DutyIssue, *, actor, note: str, data: dict) -> None:
+    _outcome, due = validate_outcome({**data, "outcome": Outcome.PLAN})
+    if due == issue.plan_due_date:
+        message = _("新的计划完成日期与原日期相同。")
+        raise Refused(message, fields={"plan_due_date": message})
+
+
+def on_reschedule(issue: DutyIssue, *, actor, note: str, data: dict, change) -> None:
+    _outcome, due = validate_outcome({**data, "outcome": Outcome.PLAN})
+    previous = issue.plan_due_date.isoformat() if issue.plan_due_date else ""
+    change.data = {**change.data, "previous_plan_due_date": previous}
+    change.save(update_fields=["data"])
+    issue.plan_due_date = due
+    issue._history_user = actor
+    issue.save(update_fields=["plan_due_date", "updated_at"])
+
+
+def remind_due_plans(*, today: date | None = None) -> int:
+    """Remind the group's members of each plan whose date has come with nothing recorded (run daily):
+    once per issue and plan date, so that running it again the same day, or the next, sends nothing
+    new until the plan is rescheduled. Returns how many notifications were created."""
+    from grassroots.selectors import due_plans, issue_holders
+    from notifications.services import notify
+
+    today = today or timezone.localdate()
+    sent = 0
+    for issue in due_plans(today=today):
+        overdue = issue.plan_due_date < today
+        sent += len(
+            notify(
+                recipients=issue_holders(issue, issue.status),
+                event_key=f"issue-plan-due:{issue.pk}:{issue.plan_due_date.isoformat()}",
+                title=gettext_lazy("“%(title)s”的计划已逾期（计划完成日期 %(date)s），请登记落实情况或调整计划")
+                if overdue
+                else gettext_lazy("“%(title)s”的计划今天到期（%(date)s），请登记落实情况或调整计划"),
+                params={"title": issue.title[:60], "date": issue.plan_due_date.isoformat()},
+                target=issue,
+            )
+        )
+    return sent
 
 
 @transaction.atomic
@@ -488,6 +569,8 @@ def log_micro_consultation(
     _require(handles_issue, actor, issue, _("只有小组成员或政协办公室可以登记微协商。"))
     if issue.status in (IssueStatus.RESOLVED, IssueStatus.DROPPED):
         raise Refused(_("该问题已办结，不能再登记微协商。"))
+    if issue.status == IssueStatus.FOLLOW_UP:
+        raise Refused(_("该问题已制定计划，正在落实中，不能再登记微协商。"))
     if timezone.localtime(starts_at).date() > timezone.localdate():
         # Recording one settles the issue with its outcome: it must have taken place.
         raise Refused(_("日期不能晚于今天。"), fields={"starts_at": _("日期在未来")})
@@ -551,8 +634,12 @@ def log_micro_consultation(
     micro.save()
     if issue.status == IssueStatus.COLLECTED:
         perform(issue, "investigate", actor=actor, note=recorded(gettext_lazy("召开微协商")))
-    data = {"outcome": outcome, "plan_due_date": plan_due_date.isoformat() if plan_due_date else ""}
-    perform(issue, "resolve", actor=actor, note=outcome_note.strip(), data=data)
+    if outcome == Outcome.PLAN:
+        # A plan with its date: followed up until it is carried out.
+        data = {"plan_due_date": plan_due_date.isoformat()}
+        perform(issue, "plan", actor=actor, note=outcome_note.strip(), data=data)
+    else:
+        perform(issue, "resolve", actor=actor, note=outcome_note.strip(), data={"outcome": outcome})
     return micro
 
 
@@ -677,6 +764,69 @@ def hold_community_consultation(
         ]
     )
     return consultation
+
+
+def _consultation_state(reached: bool | None) -> str:
+    return {None: "ongoing", True: "agreed", False: "not_agreed"}[reached]
+
+
+@transaction.atomic
+def conclude_community_consultation(
+    *, consultation: CommunityConsultation, agreement_reached: bool, agreement: str, actor
+) -> CommunityConsultation:
+    """Record the later outcome of a consultation recorded as 尚未结束 (agreed or not, with a note), by
+    whoever may record consultations; a step on its timeline (who, when, the note)."""
+    _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以登记社区事务协商的结果。"))
+    agreement = (agreement or "").strip()
+    if not agreement:
+        message = _("请填写结果说明。")
+        raise Refused(message, fields={"agreement": message})
+    consultation = CommunityConsultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.agreement_reached is not None:
+        raise Refused(_("这次协商已经有结果了，不能再次登记。"))
+    consultation.agreement_reached = bool(agreement_reached)
+    consultation.agreement = agreement
+    consultation._history_user = actor
+    consultation._change_reason = "conclude"
+    consultation.save(update_fields=["agreement_reached", "agreement", "updated_at"])
+    record_status_change(
+        consultation,
+        "conclude",
+        _consultation_state(None),
+        _consultation_state(consultation.agreement_reached),
+        actor=actor,
+        note=agreement,
+    )
+    return consultation
+
+
+@transaction.atomic
+def add_follow_up_tasks(
+    *, consultation: CommunityConsultation, tasks: list[tuple[str, str, date | None]], actor
+) -> list[FollowUpTask]:
+    """Add follow-up tasks to a consultation (agreed later, or found needed); a step on its timeline."""
+    _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以新增后续任务。"))
+    tasks = [(d.strip()[:300], r.strip()[:100], due) for d, r, due in tasks if d.strip() and r.strip()]
+    if not tasks:
+        raise Refused(_("请至少填写一项后续任务。"), fields={"tasks": _("必填")})
+    held = timezone.localtime(consultation.meeting.starts_at).date()
+    early = [d for d, _r, due in tasks if due is not None and due < held]
+    if early:
+        message = _("完成时限不能早于协商日期（%(date)s）：%(tasks)s") % {
+            "date": held.isoformat(),
+            "tasks": "、".join(early),
+        }
+        raise Refused(message, fields={"tasks": message})
+    created = []
+    for description, responsible, due in tasks:
+        task = FollowUpTask(consultation=consultation, description=description, responsible=responsible, due_date=due)
+        task._history_user = actor
+        task.save()
+        created.append(task)
+    state = _consultation_state(consultation.agreement_reached)
+    note = "\n".join(f"{d}；{r}" + (f"；{due.isoformat()}" if due else "") for d, r, due in tasks)
+    record_status_change(consultation, "add_tasks", state, state, actor=actor, note=note)
+    return created
 
 
 @transaction.atomic

@@ -25,5 +25,7 @@ urlpatterns = [
     path("community/", office.community_list, name="community-list"),
     path("community/new/", office.community_create, name="community-create"),
     path("community/<int:pk>/", office.community_detail, name="community"),
+    path("community/<int:pk>/conclude/", office.community_conclude, name="community-conclude"),
+    path("community/<int:pk>/tasks/", office.community_tasks_add, name="community-tasks-add"),
     path("community/<int:pk>/tasks/<int:task_pk>/done/", office.community_task_done, name="community-task-done"),
 ]

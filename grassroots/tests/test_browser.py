@@ -84,10 +84,14 @@ def test_member_logs_a_micro_consultation(page, cast):
     assert page.locator("#id_summary").input_value() == "住建局介绍搬迁选址，居民提出安全顾虑。"
     page.locator("#id_plan_due_date").fill("2099-12-31")
     page.locator("[data-testid=micro-form] button[type=submit]").click()
-    assert page.locator("[data-testid=issue-status]").inner_text() == "已办结"
+    # A plan is followed up: the page offers to record it carried out, or to reschedule it.
+    assert page.locator("[data-testid=issue-status]").inner_text() == "计划落实中"
     assert "林局长" in page.locator("[data-testid=micro]").inner_text()
     issue.refresh_from_db()
-    assert issue.status == IssueStatus.RESOLVED and issue.plan_due_date == datetime.date(2099, 12, 31)
+    assert issue.status == IssueStatus.FOLLOW_UP and issue.plan_due_date == datetime.date(2099, 12, 31)
+    page.locator("[data-testid=complete-plan-form] textarea").fill("新址已选定，储配站已搬迁。")
+    page.locator("[data-testid=complete-plan-form] button[type=submit]").click()
+    assert page.locator("[data-testid=issue-status]").inner_text() == "已办结"
 
 
 def test_member_cancels_a_reception_day_on_a_phone_and_the_resident_sees_why(phone_page, cast):

@@ -103,11 +103,12 @@ def test_a_future_collection_date_is_refused(client, cast):
 # R4#13: the issue list follows the year chosen.
 
 
-def test_the_group_pages_issue_list_follows_the_year(client, cast):
+def test_the_group_pages_finished_issues_follow_the_year(client, cast):
     group = DutyGroupFactory()
     group.members.add(cast.member.member)
-    DutyIssueFactory(group=group, title="二〇二二年的问题", collected_on=datetime.date(2022, 5, 1))
-    DutyIssueFactory(group=group, title="二〇二三年的问题", collected_on=datetime.date(2023, 5, 1))
+    done = {"status": "resolved", "outcome": "on_the_spot"}
+    DutyIssueFactory(group=group, title="二〇二二年的问题", collected_on=datetime.date(2022, 5, 1), **done)
+    DutyIssueFactory(group=group, title="二〇二三年的问题", collected_on=datetime.date(2023, 5, 1), **done)
     client.force_login(cast.member)
     page = client.get(f"/grassroots/groups/{group.pk}/", {"year": 2022}).content.decode()
     assert "二〇二二年的问题" in page and "二〇二三年的问题" not in page

@@ -118,13 +118,13 @@ def test_micro_consultation_page_keeps_input_on_error_then_records(client, cast)
     response = client.post(f"/grassroots/issues/{issue.pk}/micro/", {**data, "plan_due_date": "2099-01-01"})
     assert response.status_code == 302
     issue.refresh_from_db()
-    assert issue.status == IssueStatus.RESOLVED
+    # A plan is followed up until it is carried out.
+    assert issue.status == IssueStatus.FOLLOW_UP and issue.plan_due_date == datetime.date(2099, 1, 1)
     assert issue.micro_consultations.get().meeting.kind == MeetingKind.MICRO
 
 
-def test_a_refused_closing_keeps_the_chosen_outcome_and_date_not_just_the_note(client, cast):
-    """Closing as "制定计划限期解决" with a date in the past is refused: the page must not fall back to
-    the first outcome (当场解决), or the next tap closes the issue with the wrong one."""
+def test_a_refused_plan_keeps_the_date_and_the_note(client, cast):
+    """A plan (制定计划限期解决) with a date in the past is refused: the page keeps what was typed."""
     group = DutyGroupFactory()
     group.members.add(cast.member.member)
     issue = DutyIssueFactory(group=group, created_by=cast.member, status=IssueStatus.INVESTIGATING)
@@ -132,9 +132,8 @@ def test_a_refused_closing_keeps_the_chosen_outcome_and_date_not_just_the_note(c
     response = client.post(
         f"/workflow/grassroots.dutyissue/{issue.pk}/",
         {
-            "action": "resolve",
+            "action": "plan",
             "note": "已与农业农村局商定",
-            "data_outcome": "plan",
             "data_plan_due_date": "2000-01-01",
             "next": issue.get_absolute_url(),
         },
@@ -143,7 +142,7 @@ def test_a_refused_closing_keeps_the_chosen_outcome_and_date_not_just_the_note(c
     issue.refresh_from_db()
     assert issue.status == IssueStatus.INVESTIGATING
     html = response.content.decode()
-    assert '<option value="plan" selected>' in html and 'value="2000-01-01"' in html
+    assert 'name="data_plan_due_date" class="form-control mb-2" required value="2000-01-01"' in html
     assert "已与农业农村局商定" in html
 
 

@@ -23,14 +23,16 @@ from grassroots.forms import (
     AttendForm,
     CancelDayForm,
     CommunityConsultationForm,
+    ConcludeCommunityForm,
     ContactForm,
+    FollowUpTasksForm,
     GenerateDaysForm,
     IssueForm,
     LinkProposalForm,
     MicroConsultationForm,
     RosterForm,
 )
-from grassroots.models import Appointment, Contact, ReceptionDay, Workstation
+from grassroots.models import Appointment, Contact, IssueStatus, ReceptionDay, Workstation
 from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
 from intake.models import Outcome
 from intake.predicates import member_id_of
@@ -80,11 +82,23 @@ def _ws_page(request, ws, *, status=200, contact_form=None, days_form=None):
             "contacts": list(selectors.contacts_of(ws, start=start, end=end)[:50]),
             "report": selectors.workstation_report(ws, start=start, end=end),
             "year": start.year,
-            "contact_form": contact_form or ContactForm(initial={"date": timezone.localdate()}),
+            "contact_form": contact_form
+            or ContactForm(
+                workstation=ws, initial={"date": timezone.localdate(), "members": _contact_members_initial(request, ws)}
+            ),
             "days_form": days_form or GenerateDaysForm(initial={"start": timezone.localdate(), "months": 6}),
         },
         status=status,
     )
+
+
+def _contact_members_initial(request, ws) -> list[int]:
+    """Who is ticked on the contact form: today's members on duty, if today is a reception day with a
+    roster, otherwise the member recording it."""
+    today = ws.reception_days.filter(date=timezone.localdate(), is_cancelled=False).first()
+    on_duty = list(today.on_duty.values_list("pk", flat=True)) if today else []
+    member_id = member_id_of(request.user)
+    return on_duty or ([member_id] if member_id is not None else [])
 
 
 @login_required
@@ -114,7 +128,7 @@ def workstation_days(request, pk: int):
 @require_POST
 def workstation_contact(request, pk: int):
     ws = _workstation_for(request, pk)
-    form = ContactForm(request.POST)
+    form = ContactForm(request.POST, workstation=ws)
     if form.is_valid():
         data = form.cleaned_data
         day = ws.reception_days.filter(date=data["date"]).first() if data["kind"] == Contact.Kind.RECEPTION else None
@@ -128,11 +142,11 @@ def workstation_contact(request, pk: int):
                 people_count=data["people_count"],
                 place=data["place"],
                 reception_day=day,
-                members=[request.user.member] if hasattr(request.user, "member") else [],
+                members=data["members"],
                 actor=request.user,
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            refuse_into(form, exc)
         else:
             messages.success(request, _("已登记。"))
             return redirect("grassroots:ws-office", pk=ws.pk)
@@ -306,8 +320,8 @@ def _group_page(request, grp, *, form=None, status=200):
         {
             "group": grp,
             "runs": runs_group(request.user, grp),
-            # The list follows the year chosen, as the counters above it do.
-            "issues": list(selectors.group_issues(grp).filter(collected_on__gte=start, collected_on__lte=end)),
+            # Open issues whatever their year; finished ones, like the counters, follow the year chosen.
+            "issues": selectors.group_page_issues(grp, start=start, end=end),
             "report": selectors.group_report(grp, start=start, end=end),
             "year": start.year,
             "form": form or IssueForm(),
@@ -374,6 +388,9 @@ def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
             "opens_proposal": bool(issue.proposal_id)
             and proposals_visible_to(request.user).filter(pk=issue.proposal_id).exists(),
             "outcomes": Outcome.choices,
+            "plan_overdue": issue.status == IssueStatus.FOLLOW_UP
+            and issue.plan_due_date is not None
+            and issue.plan_due_date < timezone.localdate(),
             "proposal_url": (
                 reverse("proposals:create") + f"?source=grassroots.dutyissue:{issue.pk}"
                 if may_draft_proposal(request.user)
@@ -492,14 +509,77 @@ def community_create(request):
     return render(request, "grassroots/community_form.html", {"form": form}, status=status)
 
 
-@login_required
-def community_detail(request, pk: int):
-    item = selectors.get_community_consultation(request.user, pk)
+COMMUNITY_STEP_LABELS = {"conclude": gettext_lazy("登记协商结果"), "add_tasks": gettext_lazy("新增后续任务")}
+
+
+def _community_page(request, item, *, conclude_form=None, tasks_form=None, status=200):
+    may_record = records_community_consultation(request.user, None)
+    steps = selectors.community_steps(item)
+    for step in steps:
+        step.label = COMMUNITY_STEP_LABELS.get(step.action, step.action)
     return render(
         request,
         "grassroots/community_detail.html",
-        {"item": item, "may_record": records_community_consultation(request.user, None)},
+        {
+            "item": item,
+            "may_record": may_record,
+            # A consultation recorded 尚未结束 is concluded later; tasks can be added at any time.
+            "conclude_form": (conclude_form or ConcludeCommunityForm()) if item.agreement_reached is None else None,
+            "tasks_form": tasks_form or FollowUpTasksForm(),
+            "steps": steps,
+        },
+        status=status,
     )
+
+
+@login_required
+def community_detail(request, pk: int):
+    return _community_page(request, selectors.get_community_consultation(request.user, pk))
+
+
+@login_required
+@require_POST
+def community_conclude(request, pk: int):
+    """登记协商结果: a consultation recorded 尚未结束 is concluded, agreed or not, with a note."""
+    item = selectors.get_community_consultation(request.user, pk)
+    if not records_community_consultation(request.user, None):
+        raise PermissionDenied
+    form = ConcludeCommunityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conclude_community_consultation(
+                consultation=item,
+                agreement_reached=form.cleaned_data["agreement_reached"],
+                agreement=form.cleaned_data["agreement"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("已登记协商结果。"))
+            return redirect(item.get_absolute_url())
+    item = selectors.get_community_consultation(request.user, pk)
+    return _community_page(request, item, conclude_form=form, status=400)
+
+
+@login_required
+@require_POST
+def community_tasks_add(request, pk: int):
+    """新增后续任务, one a line, by whoever may record consultations."""
+    item = selectors.get_community_consultation(request.user, pk)
+    if not records_community_consultation(request.user, None):
+        raise PermissionDenied
+    form = FollowUpTasksForm(request.POST)
+    if form.is_valid():
+        try:
+            tasks = form.cleaned_data["tasks"]
+            created = services.add_follow_up_tasks(consultation=item, tasks=tasks, actor=request.user)
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("已新增%(n)s项后续任务。") % {"n": len(created)})
+            return redirect(item.get_absolute_url())
+    return _community_page(request, item, tasks_form=form, status=400)
 
 
 @login_required

@@ -31,7 +31,9 @@ from core.workflow import workflow_for
 HANDLERS = CLERKS | {"member"}
 ISSUE_MATRIX = {
     "collected": {"investigate": HANDLERS, "drop": HANDLERS},
-    "investigating": {"resolve": HANDLERS, "drop": HANDLERS},
+    "investigating": {"resolve": HANDLERS, "plan": HANDLERS, "drop": HANDLERS},
+    # 制定计划限期解决: the group follows its plan up until carried out (or reschedules it, with a reason).
+    "follow_up": {"complete_plan": HANDLERS, "reschedule_plan": HANDLERS},
     "resolved": {},
     "dropped": {},
 }

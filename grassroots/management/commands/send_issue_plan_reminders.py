@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from grassroots.services import remind_due_plans
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind duty groups of issues whose plan (制定计划限期解决) is due or overdue with nothing recorded "
+        "(run daily; once per issue and plan date)."
+    )
+
+    def handle(self, *args, **options):
+        sent = remind_due_plans()
+        self.stdout.write(f"issue plan reminders sent: {sent}")
