@@ -161,7 +161,7 @@ class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     def contact(self, request, pk=None):
         appeal = self.get_object()
         try:
-            data = services.reveal_contact(appeal=appeal, viewer=request.user, purpose="api")
+            data = services.reveal_contact(appeal=appeal, viewer=request.user, purpose=_("办理诉求（接口）"))
         except DomainError as exc:
             raise PermissionDenied(exc.message) from exc
         return Response(data)

@@ -173,7 +173,7 @@ def load(ctx: dict) -> None:
     for appeal in appeals:
         appeal.created_at = appeal._demo_created
         appeal.updated_at = appeal.closed_at or appeal.answered_at or appeal._demo_created
-    Appeal.objects.bulk_update(appeals, ["created_at", "updated_at", "merged_into"], batch_size=200)
+    Appeal.objects.bulk_update(appeals, ["created_at", "updated_at", "merged_into", "status", "route"], batch_size=200)
     # bulk_create writes no history: give every appeal its "created" audit row, dated when it came in.
     for appeal in appeals:
         appeal._history_date = appeal._demo_created
@@ -187,7 +187,7 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
     """Appeals of December 2023 through the services: two of the demo citizen's (one still waiting,
     one they withdrew), one the demo member took down on the phone for a resident, handled by the
     office, and a parent's letter the office referred to the education bureau (so that its liaison
-    has an appeal to answer)."""
+    has a referral to sign for and answer through its task)."""
     from core.workflow import perform
     from intake.services import submit_appeal
 
@@ -244,14 +244,21 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
         idempotency_key="demo-office-referred",
     )
     perform(referred, "route", actor=clerk, data={"route": Route.OFFICE})
+    tz = timezone.get_current_timezone()
     if referred.category and referred.category.department:
+        from core.demo_runner import StoryClock
         from intake.services import refer_to_department
 
+        # Referred and transferred in the days after the letter came in (26 December), not on load day;
+        # the deadline runs from today so that the department still has it to handle (demo data).
+        clock = StoryClock()
+        clock.at(datetime(2023, 12, 26, 15, 0, tzinfo=tz))
         due = timezone.localdate() + timedelta(days=30)
         task = refer_to_department(appeal=referred, department=referred.category.department, due_date=due, actor=clerk)
         if users.get("govoffice") is not None:
+            clock.at(datetime(2023, 12, 27, 10, 0, tzinfo=tz))
             perform(task, "assign", actor=users["govoffice"], note="（演示）请区教育局会同交警部门办理并答复来信人。")
-    tz = timezone.get_current_timezone()
+        clock.settle()
     for appeal, day in ((withdrawn, 18), (waiting, 20), (recorded, 22), (referred, 26)):
         _backdate(appeal, datetime(2023, 12, day, 9, 30, tzinfo=tz))
 
@@ -268,12 +275,22 @@ def _backdate(appeal: Appeal, at: datetime) -> None:
 
 
 def _merge(rng: random.Random, appeals: list[Appeal]) -> None:
-    """Each merged appeal joins an earlier open-or-closed case of the same category and town if any."""
+    """Each merged appeal joins an earlier case (of the same category if any) still open when it is
+    merged, four hours after it came in (see _timeline): nothing is merged into a case already
+    answered or closed (intake.services._merge_target), nor into one that came in later. An appeal
+    with no such case is handled on its own, by the office."""
     mains = [a for a in appeals if a.status in (AppealStatus.ROUTED, AppealStatus.ANSWERED, AppealStatus.CLOSED)]
     for appeal in appeals:
         if appeal.status != AppealStatus.MERGED:
             continue
-        same = [m for m in mains if m.category_id == appeal.category_id] or mains
+        at = appeal._demo_created + timedelta(hours=4)
+        still_open = [
+            m for m in mains if m._demo_created < appeal._demo_created and (m.answered_at is None or m.answered_at > at)
+        ]
+        if not still_open:
+            appeal.status, appeal.route = AppealStatus.ROUTED, Route.OFFICE
+            continue
+        same = [m for m in still_open if m.category_id == appeal.category_id] or still_open
         main = rng.choice(same)
         appeal.merged_into = main
         appeal.title, appeal.route = main.title, ""
@@ -300,7 +317,11 @@ def _timeline(appeals: list[Appeal], clerk) -> None:
         if a.closed_at:
             rows.append(_change(ct, a, "close", "answered", "closed", a.closed_at, clerk, a.outcome_note))
     StatusChange.objects.bulk_create(rows, batch_size=500)
-    AppealMessage.objects.bulk_create(messages, batch_size=500)
+    # `created_at` is stamped on creation (auto_now_add): each answer is dated when it was given.
+    messages = AppealMessage.objects.bulk_create(messages, batch_size=500)
+    for message in messages:
+        message.created_at = message.appeal.answered_at
+    AppealMessage.objects.bulk_update(messages, ["created_at"], batch_size=500)
 
 
 def _ratings(appeals: list[Appeal]) -> None:

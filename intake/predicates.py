@@ -1,6 +1,8 @@
 """Who may handle an appeal: the office clerks (办公室, and the administrator), the members of the
 workstation or duty group it was routed to, and the liaison of the department it was referred to
-while that referral runs. The other office roles (研究室, 提案委, 信息) read appeals, masked, but do
+once the department signed for the referral (签收) and while it runs. The department answers through
+its referral task (its reply, verified by the supervising offices); the clerks and the routed members
+answer the citizen and close the appeal. The other office roles (研究室, 提案委, 信息) read appeals, masked, but do
 not handle them nor see the citizen's contact details; the information office may forward one as
 社情民意信息 (its own channel)."""
 
@@ -40,14 +42,16 @@ def is_routed_handler(user, appeal) -> bool:
 @rules.predicate
 def is_referred_department(user, appeal) -> bool:
     """The appeal is referred to the user's department (转交部门办理, a supervision task naming it as
-    lead or co-department) and that referral still runs: once the task is closed (or stopped because
-    the citizen withdrew), the department no longer handles the appeal nor sees the citizen's
+    lead or co-department), the lead department signed for it (签收) and that referral still runs.
+    A task not yet transferred (待交办), transferred but not signed for (已交办) or awaiting a
+    reassignment decision (申请改派) gives no handling rights; once the task is closed (or stopped
+    because the citizen withdrew), the department no longer handles the appeal nor sees the citizen's
     contact details. The department its category names is not enough."""
     if appeal is None or appeal.pk is None or not getattr(user, "department_id", None):
         return False
     from intake.selectors import referral_tasks
 
-    return referral_tasks(user.department_id, appeal.pk, open_only=True).exists()
+    return referral_tasks(user.department_id, appeal.pk, open_only=True, signed_only=True).exists()
 
 
 @rules.predicate
@@ -67,9 +71,13 @@ def was_referred_department(user, appeal) -> bool:
 # reopen them (the workflow's office actions) and, with the routed handlers, answer and close them.
 handles_appeals_office = is_clerk
 handles_appeal = is_clerk | is_routed_handler | (is_dept_liaison & is_referred_department)
+# Answering the citizen and closing: the clerks and the routed members. A department it was referred
+# to answers through its referral task (提交答复, verified by the supervising offices); the appeal's
+# handlers are told of that reply and answer the citizen from it (intake/receivers.py).
+answers_appeal = is_clerk | is_routed_handler
 # Referring to a department is the handler's step: a department it was referred to asks the
 # supervising offices to hand the lead over (申请改派) rather than referring it on.
-refers_appeal = is_clerk | is_routed_handler
+refers_appeal = answers_appeal
 # Forwarding an appeal as 社情民意信息: its handlers (not a department it was referred to) and the
 # information office, whose work it is to turn appeals into reports.
 forwards_appeal = refers_appeal | is_info_office

@@ -55,10 +55,22 @@ def appeals_visible_to(viewer) -> QuerySet[Appeal]:
     return _base().filter(pk__in=Appeal.objects.filter(q).values("pk"))
 
 
-def referral_tasks(department_id: int | None = None, appeal_id: int | None = None, *, open_only: bool = False):
+# A referral the department has not signed for (签收) yet: not transferred (待交办), transferred but
+# not signed for (已交办), or with a reassignment request pending (申请改派).
+UNSIGNED_REFERRAL_STATES = ("created", "assigned", "reassign")
+
+
+def referral_tasks(
+    department_id: int | None = None,
+    appeal_id: int | None = None,
+    *,
+    open_only: bool = False,
+    signed_only: bool = False,
+):
     """Supervision tasks opened by referring appeals to departments (转交部门办理): those naming the
     department as lead or co-department, and/or those of one appeal. `open_only`: those still
-    running (not closed, and not stopped because the citizen withdrew the appeal)."""
+    running (not closed, and not stopped because the citizen withdrew the appeal). `signed_only`:
+    those the lead department signed for (签收, or handles since: not 待交办, 已交办 or 申请改派)."""
     from django.contrib.contenttypes.models import ContentType
 
     from supervision.choices import TaskStatus
@@ -73,6 +85,8 @@ def referral_tasks(department_id: int | None = None, appeal_id: int | None = Non
         tasks = tasks.filter(source_id=appeal_id)
     if open_only:
         tasks = tasks.exclude(status=TaskStatus.CLOSED).filter(source_withdrawn_at__isnull=True)
+    if signed_only:
+        tasks = tasks.exclude(status__in=UNSIGNED_REFERRAL_STATES)
     return tasks
 
 
@@ -97,11 +111,11 @@ def referrals_of(appeal: Appeal, viewer) -> list:
     return tasks
 
 
-def referred_to(department_id: int, *, open_only: bool = False):
+def referred_to(department_id: int, *, open_only: bool = False, signed_only: bool = False):
     """Ids of the appeals referred to a department: a department's liaisons see and handle an appeal
     only once it was referred to them, not because its category names their department (and handle
-    it only while the referral runs: `open_only`)."""
-    return referral_tasks(department_id, open_only=open_only).values("source_id")
+    it only once signed for and while the referral runs: `signed_only`, `open_only`)."""
+    return referral_tasks(department_id, open_only=open_only, signed_only=signed_only).values("source_id")
 
 
 def get_appeal_for(viewer, pk: int) -> Appeal:
@@ -215,11 +229,19 @@ def active_categories() -> QuerySet[AppealCategory]:
 def holders(appeal: Appeal, state: str):
     """Who must act next: the handlers of the body the appeal was routed to; on a withdrawal, who
     was handling it; once answered or closed, the citizen who sent it signed in and whoever recorded it
-    for the citizen (to pass it on)."""
+    for the citizen (to pass it on); once answered by someone else (a clerk for a workstation's
+    appeal), the routed handlers too, who must close it."""
     if state == AppealStatus.WITHDRAWN:
         return withdrawal_recipients(appeal)
     if state in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
-        return User.objects.filter(pk__in=[appeal.recorded_by_id, appeal.citizen_id], is_active=True)
+        users = User.objects.filter(pk__in=[appeal.recorded_by_id, appeal.citizen_id], is_active=True)
+        if state == AppealStatus.ANSWERED and appeal.route:
+            handlers = holders(appeal, AppealStatus.ROUTED)
+            answer = _appeal_changes(appeal.pk, action="answer").order_by("-created_at", "-id")
+            answered_by = answer.values_list("actor_id", flat=True).first()
+            if answered_by is None or not handlers.filter(pk=answered_by).exists():
+                users = User.objects.filter(Q(pk__in=users.values("pk")) | Q(pk__in=handlers.values("pk")))
+        return users
     if state != AppealStatus.ROUTED:
         return User.objects.none()
     if appeal.route == Route.WORKSTATION and appeal.workstation_id:
@@ -363,7 +385,7 @@ def inbox(user) -> QuerySet[Appeal]:
         q |= Q(route=Route.WORKSTATION, workstation__members=member_id)
         q |= Q(route=Route.DUTY_GROUP, duty_group__members=member_id)
     if is_dept_liaison(user) and user.department_id:
-        q |= Q(pk__in=referred_to(user.department_id, open_only=True))
+        q |= Q(pk__in=referred_to(user.department_id, open_only=True, signed_only=True))
     ids = Appeal.objects.filter(q, status__in=[AppealStatus.ROUTED, AppealStatus.ANSWERED]).values("pk")
     return _base().filter(pk__in=ids).order_by("created_at")
 
@@ -371,13 +393,17 @@ def inbox(user) -> QuerySet[Appeal]:
 def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
     """What the citizen sees of the handling: each step and when (no staff names, no internal notes).
 
-    For an appeal merged into a main case: its own receipt and merge, then the main case's steps
-    (not the main case's receipt, which is another citizen's)."""
+    For an appeal merged into a main case: its own receipt and merge, then the main case's steps from
+    the merge on (not the main case's receipt nor its handling before, which are another citizen's).
+    A referral to a department shows as awaiting assignment (等待交办) until the government office
+    transfers it (交办), then as 已转交…办理 from then on."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils.translation import gettext as _
 
     from core.models import StatusChange
     from core.workflow import workflow_for
+    from supervision.choices import TaskStatus
+    from supervision.models import SupervisionTask
 
     wf = workflow_for(appeal)
     # Staff action names ("分派办理", "答复群众") in the words of the one who sent the appeal.
@@ -391,16 +417,35 @@ def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
         "withdraw": _("您已撤回诉求"),
     }
     steps = [{"at": appeal.created_at, "label": _("诉求已受理")}]
-    ids = {appeal.pk, case.pk} if case is not None else {appeal.pk}
-    changes = StatusChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(Appeal), object_id__in=ids
-    ).order_by("created_at", "id")
+    appeal_type = ContentType.objects.get_for_model(Appeal)
+    own = StatusChange.objects.filter(content_type=appeal_type, object_id=appeal.pk)
+    changes = list(own.order_by("created_at", "id"))
+    since = None
+    if case is not None and case.pk != appeal.pk:
+        merges = [change.created_at for change in changes if change.action == "merge"]
+        since = merges[-1] if merges else appeal.created_at
+        changes += list(StatusChange.objects.filter(content_type=appeal_type, object_id=case.pk, created_at__gte=since))
     for change in changes:
         label = plain.get(change.action) or str(wf.action(change.action).label)
         steps.append({"at": change.created_at, "label": label})
-    for task in referral_tasks(appeal_id=(case or appeal).pk).select_related("lead_department"):
+    tasks = list(referral_tasks(appeal_id=(case or appeal).pk).select_related("lead_department"))
+    assigned = {}
+    if tasks:
+        rows = StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(SupervisionTask),
+            object_id__in=[t.pk for t in tasks],
+            action="assign",
+        ).order_by("-created_at", "-id")
+        assigned = {row.object_id: row.created_at for row in rows}
+    for task in tasks:
         name = task.lead_department.name if task.lead_department else _("有关部门")
-        steps.append({"at": task.created_at, "label": _("已转交%(department)s办理") % {"department": name}})
+        if task.status == TaskStatus.CREATED:
+            at, label = task.created_at, _("拟转交%(department)s办理，等待交办") % {"department": name}
+        else:
+            at = assigned.get(task.pk, task.created_at)
+            label = _("已转交%(department)s办理") % {"department": name}
+        if since is None or at >= since:
+            steps.append({"at": at, "label": label})
     return sorted(steps, key=lambda step: step["at"])
 
 

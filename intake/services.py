@@ -581,7 +581,7 @@ def refer_to_department(*, appeal: Appeal, department, actor, due_date: date | N
     appeal.department = department
     appeal._history_user = actor
     appeal.save(update_fields=["department", "updated_at"])
-    return create_task(
+    task = create_task(
         source=appeal,
         title=recorded(gettext_lazy("群众诉求转办：%(title)s"), {"title": appeal.title}),
         description=appeal.body,
@@ -590,3 +590,25 @@ def refer_to_department(*, appeal: Appeal, department, actor, due_date: date | N
         due_date=due_date,
         is_public=False,
     )
+    _tell_transfer_office(task, appeal, department, actor)
+    return task
+
+
+def _tell_transfer_office(task, appeal: Appeal, department, actor) -> None:
+    """The government office transfers (交办) the new referral task before the department sees it:
+    its staff (the task's holders in 待交办) are told that a referral waits for them."""
+    from notifications.services import notify
+    from supervision.choices import TaskStatus
+    from supervision.selectors import task_holders
+
+    recipients = [u for u in task_holders(task, TaskStatus.CREATED) if u.pk != getattr(actor, "pk", None)]
+    if recipients:
+        transaction.on_commit(
+            lambda: notify(
+                recipients=recipients,
+                event_key=f"intake.referral-created:{task.pk}",
+                title=gettext_lazy("群众诉求拟转交%(department)s办理，待您交办：%(title)s"),
+                params={"department": department.name, "title": appeal.title[:60]},
+                target=task,
+            )
+        )

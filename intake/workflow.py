@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.predicates import is_cppcc_leader
 from core.workflow import Action, Workflow, register
 from intake.models import AppealStatus as S
-from intake.predicates import handles_appeal, handles_appeals_office, is_appeal_citizen, recorded_appeal
+from intake.predicates import answers_appeal, handles_appeal, handles_appeals_office, is_appeal_citizen, recorded_appeal
 
 WORKFLOW = register(
     Workflow(
@@ -43,7 +43,7 @@ WORKFLOW = register(
                 _("答复群众"),
                 (S.ROUTED,),
                 S.ANSWERED,
-                handles_appeal,
+                answers_appeal,
                 note_required=True,
                 note_label=_("答复内容"),
                 effect="intake.services.on_answer",
@@ -53,7 +53,7 @@ WORKFLOW = register(
                 _("办结"),
                 (S.ANSWERED,),
                 S.CLOSED,
-                handles_appeal,
+                answers_appeal,
                 note_required=True,
                 note_label=_("办理结果说明"),
                 fields=("outcome", "plan_due_date"),

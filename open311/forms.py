@@ -7,8 +7,10 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.forms import RequiredMessagesMixin
+from core.validators import validate_phone
 from district.models import Community, Town
 from open311 import selectors
 from open311.models import ClientApplication
@@ -42,11 +44,15 @@ class HttpUrlField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
 
+DESCRIPTION_REQUIRED = gettext_lazy("请填写诉求内容：发生了什么、在哪里、希望如何解决。")
+
+
 class ServiceRequestForm(forms.Form):
     """POST requests: the spec's fields plus attribute[town] and attribute[community]."""
 
     service_code = forms.CharField(max_length=40)
-    description = forms.CharField(max_length=DESCRIPTION_MAX)
+    # The same words as the public form's (intake.forms), for a missing or blank description.
+    description = forms.CharField(max_length=DESCRIPTION_MAX, error_messages={"required": DESCRIPTION_REQUIRED})
     lat = forms.FloatField(required=False, min_value=-90, max_value=90)
     long = forms.FloatField(required=False, min_value=-180, max_value=180)
     address_string = forms.CharField(required=False, max_length=200)
@@ -56,7 +62,8 @@ class ServiceRequestForm(forms.Form):
     account_id = forms.CharField(required=False, max_length=100)
     first_name = forms.CharField(required=False, max_length=30)
     last_name = forms.CharField(required=False, max_length=30)
-    phone = forms.RegexField(required=False, max_length=20, regex=r"^\+?[0-9 ()-]{5,20}$")
+    # A phone number as the public form takes it (core.validators.validate_phone), with its message.
+    phone = forms.CharField(required=False, max_length=20, validators=[validate_phone])
     media_url = HttpUrlField(required=False, max_length=500, assume_scheme="https")
 
     def __init__(self, data, *args, **kwargs):
@@ -78,7 +85,7 @@ class ServiceRequestForm(forms.Form):
     def clean_description(self):
         text = self.cleaned_data["description"].strip()
         if not text:
-            raise forms.ValidationError(_("请填写诉求内容。"))
+            raise forms.ValidationError(DESCRIPTION_REQUIRED)
         return text
 
     def clean_attr_town(self):
@@ -95,7 +102,10 @@ class ServiceRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("lat") is None) != (data.get("long") is None):
+        # Only when both were read: a value refused on its own (out of range, not a number) is reported
+        # by its field, not as missing.
+        both_read = not self.has_error("lat") and not self.has_error("long")
+        if both_read and (data.get("lat") is None) != (data.get("long") is None):
             raise forms.ValidationError(_("lat 和 long 须同时提供。"))
         raw = self.data.get("attr_community", "").strip()
         if raw:

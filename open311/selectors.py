@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Case, CharField, F, Q, QuerySet, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,8 +91,29 @@ OPEN_STATES = (AppealStatus.RECEIVED, AppealStatus.ROUTED, AppealStatus.ANSWERED
 CLOSED_STATES = (AppealStatus.CLOSED, AppealStatus.WITHDRAWN)
 
 
+def _referred_department_name() -> Subquery:
+    """The department the case was last referred to (转交部门办理: a supervision task opened from it,
+    transferred by the government office, 交办), by name; null when it never was. A column of the
+    requests' own query (no query per row)."""
+    from supervision.choices import TaskStatus
+    from supervision.models import SupervisionTask
+
+    tasks = (
+        SupervisionTask.objects.filter(
+            source_type=ContentType.objects.get_for_model(Appeal),
+            source_id=OuterRef("case_id"),
+            lead_department__isnull=False,
+        )
+        .exclude(status=TaskStatus.CREATED)
+        .order_by("-created_at", "-id")
+    )
+    return Subquery(tasks.values("lead_department__name")[:1], output_field=CharField())
+
+
 def _requests() -> QuerySet[Appeal]:
-    """Categorised appeals with the handling state of their case (the main case when merged)."""
+    """Categorised appeals with the handling state of their case (the main case when merged) and the
+    department it was referred to, if any (`referred_department`)."""
+    merged = {"status": AppealStatus.MERGED, "merged_into__isnull": False}
     return (
         Appeal.objects.filter(category__isnull=False)
         .select_related(
@@ -108,11 +130,11 @@ def _requests() -> QuerySet[Appeal]:
         )
         .annotate(
             case_status=Case(
-                When(status=AppealStatus.MERGED, merged_into__isnull=False, then=F("merged_into__status")),
-                default=F("status"),
-                output_field=CharField(),
-            )
+                When(**merged, then=F("merged_into__status")), default=F("status"), output_field=CharField()
+            ),
+            case_id=Case(When(**merged, then=F("merged_into_id")), default=F("pk"), output_field=IntegerField()),
         )
+        .annotate(referred_department=_referred_department_name())
     )
 
 
@@ -174,9 +196,14 @@ def _iso(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
-def _agency(case: Appeal) -> str | None:
-    if case.department_id:
-        return case.department.name
+def _agency(appeal: Appeal, case: Appeal) -> str | None:
+    """Who handles the request: the department the case was referred to (a transferred referral
+    task, `_requests`' `referred_department`), else the workstation, duty group or 政协办公室 it was
+    routed to, else nobody yet. The department its category names (`Appeal.department`) is not a
+    referral."""
+    referred = getattr(appeal, "referred_department", None)
+    if referred:
+        return referred
     return case.handler_label or None
 
 
@@ -219,7 +246,7 @@ def request_record(appeal: Appeal, *, client: ClientApplication | None = None) -
         "service_name": appeal.category.name,
         "service_code": appeal.category.code,
         "description": appeal.body[:DESCRIPTION_MAX] if own else None,
-        "agency_responsible": _agency(case),
+        "agency_responsible": _agency(appeal, case),
         "service_notice": None,
         "requested_datetime": _iso(appeal.created_at),
         "updated_datetime": _iso(

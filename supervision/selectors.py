@@ -148,13 +148,15 @@ def supervising_office_users() -> list:
 
 
 def task_holders(task, state):
-    """Who must act when a task enters state (notified by the workflow)."""
+    """Who must act when a task enters state (notified by the workflow; a task is created 待交办
+    outside it, by the service that opens it)."""
+    if state in (TaskStatus.CREATED, TaskStatus.REASSIGN):
+        # The government office transfers (交办) a new task and decides a reassignment request.
+        return users_with_roles(Role.GOV_OFFICE)
     if state == TaskStatus.ASSIGNED:
         return liaisons_of([task.lead_department_id, *task.co_departments.values_list("pk", flat=True)])
     if state in (TaskStatus.REMINDED, TaskStatus.REOPENED, TaskStatus.CLOSED):
         return liaisons_of([task.lead_department_id])
-    if state == TaskStatus.REASSIGN:
-        return users_with_roles(Role.GOV_OFFICE)
     if state == TaskStatus.FEEDBACK:
         return [task.rater] if task.rater_id else supervising_office_users()
     return []

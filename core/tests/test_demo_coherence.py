@@ -145,6 +145,25 @@ def proposals_agree_with_their_steps(now, steps: dict) -> list[str]:
     return found
 
 
+def proposals_written_by_their_authors(steps: dict) -> list[str]:
+    """A proposal is created by its author before its first step (the timeline lists its creation first),
+    and only a joint proposal with co-signers invited is sent for co-signing (联名确认中)."""
+    from proposals.models import Kind, Proposal, Status
+
+    ct = ContentType.objects.get_for_model(Proposal)
+    found = []
+    created = {r.id: r for r in Proposal.history.filter(history_type="+")}
+    for p in Proposal.objects.prefetch_related("signers"):
+        record, trail = created.get(p.pk), steps.get((ct.pk, p.pk), [])
+        if record is None or record.history_user_id != p.author_id:
+            found.append(f"proposal #{p.pk}: not created by its author")
+        elif trail and record.history_date >= trail[0].created_at:
+            found.append(f"proposal #{p.pk}: created {record.history_date:%Y-%m-%d %H:%M} after {trail[0].action}")
+        if p.status == Status.COSIGNING and (p.kind != Kind.JOINT or not p.signers.all()):
+            found.append(f"proposal #{p.pk}: {p.get_kind_display()} in co-signing with {len(p.signers.all())} invited")
+    return found
+
+
 def meetings_and_minutes(steps: dict) -> list[str]:
     """A meeting is held on its day; its minutes are issued after it, within the minutes period."""
     from consultations.models import Meeting
@@ -202,6 +221,39 @@ def grassroots_in_order(now, steps: dict) -> list[str]:
     return found
 
 
+def appeals_in_order(now, steps: dict) -> list[str]:
+    """An appeal's messages fall within its own time (none before it came in, none after the load) and
+    the handler's answer is dated when the appeal was answered; an appeal is merged into an earlier
+    case still open then (not answered, not closed); a referral is opened after the appeal came in."""
+    from intake.models import Appeal, AppealMessage
+    from intake.selectors import referral_tasks
+
+    found = []
+    for message in AppealMessage.objects.select_related("appeal"):
+        appeal = message.appeal
+        if message.created_at > now or message.created_at < appeal.created_at:
+            found.append(f"message #{message.pk} of appeal #{appeal.pk} dated {message.created_at:%Y-%m-%d}")
+        answer = message.author_kind == "staff" and appeal.answered_at and message.body == appeal.answer
+        if answer and abs(message.created_at - appeal.answered_at) > SLACK:
+            dated, answered = f"{message.created_at:%Y-%m-%d}", f"{appeal.answered_at:%Y-%m-%d}"
+            found.append(f"answer to appeal #{appeal.pk} dated {dated}, answered {answered}")
+    ct = ContentType.objects.get_for_model(Appeal)
+    for appeal in Appeal.objects.filter(merged_into__isnull=False).select_related("merged_into"):
+        main = appeal.merged_into
+        merged = [s.created_at for s in steps.get((ct.pk, appeal.pk), []) if s.action == "merge"]
+        at = merged[-1] if merged else appeal.created_at
+        if main.created_at > appeal.created_at:
+            found.append(f"appeal #{appeal.pk} merged into #{main.pk}, which came in later")
+        if any(done is not None and done <= at for done in (main.answered_at, main.closed_at)):
+            found.append(f"appeal #{appeal.pk} merged {at:%Y-%m-%d} into #{main.pk}, already answered or closed")
+    appeals = {a.pk: a for a in Appeal.objects.filter(pk__in=referral_tasks().values("source_id"))}
+    for task in referral_tasks():
+        appeal = appeals[task.source_id]
+        if task.created_at < appeal.created_at or (appeal.closed_at and task.created_at > appeal.closed_at):
+            found.append(f"referral task #{task.pk} dated {task.created_at:%Y-%m-%d} outside appeal #{appeal.pk}")
+    return found
+
+
 def supervision_in_order(steps: dict) -> list[str]:
     """A task falls due after it was handed over; a special report is issued after its meeting's minutes."""
     from supervision.models import SpecialReport, SupervisionTask
@@ -240,8 +292,10 @@ def incoherences(now=None) -> list[str]:
         *steps_in_order(steps),
         *created_before_its_steps(steps),
         *proposals_agree_with_their_steps(now, steps),
+        *proposals_written_by_their_authors(steps),
         *meetings_and_minutes(steps),
         *grassroots_in_order(now, steps),
+        *appeals_in_order(now, steps),
         *supervision_in_order(steps),
         *rounds_for_years_to_come(now),
     ]

@@ -573,4 +573,8 @@ def test_a_referral_shows_on_the_appeal_with_the_departments_reply_and_is_not_ma
     task_page = client.get(task.get_absolute_url()).content.decode()
     assert f'href="/appeals/office/{appeal.pk}/" data-testid="task-source"' in task_page
     tracking = client.get(f"/appeals/track/{appeal.tracking_code}/").content.decode()
-    assert f"已转交{dept.name}办理" in tracking
+    # Not transferred (交办) yet: the citizen is told it waits for assignment, not that it is with the department.
+    assert f"拟转交{dept.name}办理，等待交办" in tracking and f"已转交{dept.name}办理" not in tracking
+    perform(task, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})
+    tracking = client.get(f"/appeals/track/{appeal.tracking_code}/").content.decode()
+    assert f"已转交{dept.name}办理" in tracking and "等待交办" not in tracking

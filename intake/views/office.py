@@ -221,7 +221,7 @@ def appeal_refer(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
             return _detail(request, appeal, status=400, refer_form=form)
-        messages.success(request, _("已转交部门办理，并生成督办任务。"))
+        messages.success(request, _("已生成督办任务，待政府办交办后由部门签收办理。"))
         return redirect(appeal.get_absolute_url())
     return _detail(request, appeal, status=400, refer_form=form)
 

@@ -15,13 +15,16 @@ from core.tests.permission_matrix.common import CLERKS, LEADERS, OFFICE, ROLES, 
 from core.workflow import all_workflows, workflow_for
 
 # Appeals. The fixture routes the appeal to a workstation where `member` is on duty and refers it to
-# the department of `liaison`: they handle it ("own"); `other_member`/`other_liaison` do not ("other").
-# Public appeals are handled by the office's clerks (not the research, information or proposals
-# staff, who read them masked) and by whoever the appeal is routed or referred to.
+# the department of `liaison`, which signed for the referral task: they handle it ("own");
+# `other_member`/`other_liaison` do not ("other"). Public appeals are handled by the office's clerks
+# (not the research, information or proposals staff, who read them masked) and by whoever the appeal
+# is routed or referred to; the citizen is answered, and the appeal closed, by the clerks and the
+# routed members: the department answers through its referral task (its reply, verified by the
+# supervising offices), not on the appeal.
 APPEAL_MATRIX = {
     "received": {"route": CLERKS, "merge": CLERKS},
-    "routed": {"reroute": CLERKS, "merge": CLERKS, "answer": CLERKS | {"member", "liaison"}},
-    "answered": {"close": CLERKS | {"member", "liaison"}},
+    "routed": {"reroute": CLERKS, "merge": CLERKS, "answer": CLERKS | {"member"}},
+    "answered": {"close": CLERKS | {"member"}},
     "closed": {"reopen": CLERKS},
     "merged": {},
     "withdrawn": {},
@@ -50,11 +53,12 @@ def appeal_in(cast):
         if state != "received":
             fields.update(route=Route.WORKSTATION, workstation=ws)
         appeal = AppealFactory(**fields)
-        if state != "received":  # referred to the liaison's department (转交部门办理) and transferred (交办)
+        if state != "received":  # referred to the liaison's department (转交部门办理), transferred (交办), signed for
             task = create_task(
                 source=appeal, title=appeal.title, actor=cast.clerk, lead_department=cast.liaison.department
             )
             perform(task, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})
+            perform(task, "accept", actor=cast.liaison)
         return appeal
 
     return make
@@ -112,7 +116,7 @@ def test_nobody_signed_out_may_fire_any_action_of_any_workflow(cast, appeal_in, 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "may"),
-    [("member", True), ("other_member", False), ("liaison", True), ("other_liaison", False), ("citizen", False)],
+    [("member", True), ("other_member", False), ("liaison", False), ("other_liaison", False), ("citizen", False)],
 )
 def test_answering_an_appeal_by_html_form_own_vs_other(client, cast, appeal_in, role, may):
     appeal = appeal_in("routed")
