@@ -5,7 +5,7 @@ from grassroots.services import remind_due_plans
 
 class Command(BaseCommand):
     help = (
-        "Remind duty groups of issues whose plan (制定计划限期解决) is due or overdue with nothing recorded "
+        "Remind duty groups of issues whose plan (a resolution by a set date) is due or overdue with nothing recorded "
         "(run daily; once per issue and plan date)."
     )
 
