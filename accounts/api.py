@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from accounts import login_limits
 from accounts.authentication import ScopedTokenAuthentication
 from accounts.models import ApiToken
 from accounts.roles import STAFF_ROLES
@@ -24,6 +25,14 @@ class Locked(APIException):
     def __init__(self, detail, wait: int):
         super().__init__(detail)
         self.wait = wait
+
+
+class TooManyFailures(APIException):
+    """The caller's address has used up its failed sign-ins (accounts.login_limits), as the login page answers."""
+
+    status_code = 429
+    default_code = "rate_limited"
+    default_detail = login_limits.MESSAGE
 
 
 class TokenObtainApi(APIView):
@@ -50,7 +59,11 @@ class TokenObtainApi(APIView):
     def post(self, request):
         data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if login_limits.address_exhausted(request):
+            raise TooManyFailures()
         user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
+        if user is None or not user.is_active:
+            login_limits.count_failure(request)
         if getattr(request, "axes_locked_out", False):
             # django-axes refused before the password was even checked: saying "wrong password" would
             # send the caller on guessing; say what the login page says.

@@ -1,9 +1,11 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -88,6 +90,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked = models.BooleanField(_("已撤销"), default=False)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # Minted by a session that had passed two-factor: when ENFORCE_STAFF_2FA is on, a staff account's token
+    # works only if so (one minted with a password alone, before enforcement, stops).
+    second_factor = models.BooleanField(_("经两步验证创建"), default=False)
     history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
 
     class Meta:
@@ -105,7 +110,32 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
     @classmethod
-    def issue(cls, *, user: User, scope: str, name: str = "api") -> tuple["ApiToken", str]:
+    def issue(cls, *, user: User, scope: str, name: str = "api", second_factor: bool = False) -> tuple["ApiToken", str]:
         key = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, scope=scope, name=name, key_hash=cls.hash(key), prefix=key[:8])
+        token = cls.objects.create(
+            user=user, scope=scope, name=name, key_hash=cls.hash(key), prefix=key[:8], second_factor=second_factor
+        )
         return token, key
+
+    @staticmethod
+    def lifetime() -> timedelta | None:
+        """How long a token works after its creation (API_TOKEN_DAYS; 0: until revoked)."""
+        return timedelta(days=settings.API_TOKEN_DAYS) if settings.API_TOKEN_DAYS > 0 else None
+
+    @property
+    def expires_at(self):
+        lifetime = self.lifetime()
+        return self.created_at + lifetime if lifetime and self.created_at else None
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def lacks_second_factor(self) -> bool:
+        """A staff account's token minted without two-factor, while two-factor is enforced for staff."""
+        from accounts.roles import STAFF_ROLES
+
+        if not settings.ENFORCE_STAFF_2FA or self.second_factor:
+            return False
+        return bool(self.user.roles & STAFF_ROLES) or self.user.is_superuser

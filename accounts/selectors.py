@@ -9,7 +9,7 @@ from accounts.models import ApiToken
 
 def tokens_of(user) -> QuerySet[ApiToken]:
     """The user's own API tokens, active ones first, newest first."""
-    return ApiToken.objects.filter(user=user).order_by("revoked", "-created_at", "-id")
+    return ApiToken.objects.filter(user=user).select_related("user").order_by("revoked", "-created_at", "-id")
 
 
 class AccountState(models.TextChoices):

@@ -82,8 +82,9 @@ class TokenLimitReached(Refused):
 
 
 @transaction.atomic
-def issue_api_token(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
-    """A new personal token for the user; returns it with its key, which is shown only once."""
+def issue_api_token(*, user: User, name: str, scope: str, second_factor: bool = False) -> tuple[ApiToken, str]:
+    """A new personal token for the user; returns it with its key, which is shown only once. `second_factor`:
+    minted by a session that passed two-factor (ApiToken.second_factor)."""
     name = (name or "").strip()
     if not name:
         raise Refused(_("请为令牌起一个名称，便于日后识别和撤销。"), fields={"name": _("必填")})
@@ -91,9 +92,12 @@ def issue_api_token(*, user: User, name: str, scope: str) -> tuple[ApiToken, str
         raise Refused(_("权限范围只能是只读或读写。"), fields={"scope": _("无效")})
     # Lock the user's row so two concurrent requests cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
-    if ApiToken.objects.filter(user=user, revoked=False).count() >= MAX_ACTIVE_TOKENS:
+    active = ApiToken.objects.filter(user=user, revoked=False)
+    if lifetime := ApiToken.lifetime():  # expired tokens no longer count
+        active = active.filter(created_at__gt=timezone.now() - lifetime)
+    if active.count() >= MAX_ACTIVE_TOKENS:
         raise TokenLimitReached(_("有效令牌最多%(n)s个，请先撤销不再使用的令牌。") % {"n": MAX_ACTIVE_TOKENS})
-    return ApiToken.issue(user=user, scope=scope, name=name[:100])
+    return ApiToken.issue(user=user, scope=scope, name=name[:100], second_factor=second_factor)
 
 
 @transaction.atomic

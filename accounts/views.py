@@ -21,10 +21,9 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
-from accounts import selectors, services
+from accounts import login_limits, selectors, services
 from accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -41,31 +40,23 @@ from core.views import ratelimited
 
 
 class LoginView(auth_views.LoginView):
-    """Sign in. Besides the lock-out of one account after repeated failures (axes, per account and
-    address), one address may fail only LOGIN_FAILURES_PER_ADDRESS times: trying one common password
-    on many accounts (spraying) is slowed to a crawl, while an office sharing one address is not
-    locked out by a few typos."""
+    """Sign in. Besides the lock-out of one account after repeated failures (axes), one address may fail
+    only LOGIN_FAILURES_PER_ADDRESS times, here and at the other password checks (accounts.login_limits)."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def _failures(self, request, *, count: bool):
-        return get_usage(
-            request, group="accounts.login-failed", key="ip", rate=settings.LOGIN_FAILURES_PER_ADDRESS, increment=count
-        )
-
     def post(self, request, *args, **kwargs):
-        usage = self._failures(request, count=False)  # a look, not a count: only failures count
-        if usage and usage["count"] >= usage["limit"]:
+        if login_limits.address_exhausted(request):
             form = self.get_form()
-            form.add_error(None, _("该网络地址登录失败次数过多，请稍后再试。"))
+            form.add_error(None, login_limits.MESSAGE)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
         if self.request.method == "POST":
-            self._failures(self.request, count=True)
+            login_limits.count_failure(self.request)
         return super().form_invalid(form)
 
     def get_initial(self):
@@ -230,7 +221,8 @@ def api_tokens(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                token, key = services.issue_api_token(user=request.user, **form.cleaned_data)
+                verified = request.user.is_verified()  # django-otp: this session passed two-factor
+                token, key = services.issue_api_token(user=request.user, second_factor=verified, **form.cleaned_data)
             except DomainError as exc:
                 error, status = exc.message, 400
             else:

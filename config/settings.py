@@ -155,6 +155,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Complexity (graded protection): at least this many of upper case, lower case, digits and symbols, and
+    # no run of one character longer than PASSWORD_MAX_REPEAT.
+    {
+        "NAME": "accounts.passwords.ComplexityValidator",
+        "OPTIONS": {
+            "min_classes": env_int("PASSWORD_MIN_CHAR_CLASSES", 3),
+            "max_repeat": env_int("PASSWORD_MAX_REPEAT", 3),
+        },
+    },
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -170,6 +179,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ENFORCE_STAFF_2FA = env_bool("ENFORCE_STAFF_2FA", False)
+# An API token works this many days after its creation (0: until revoked); then a new one is made.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 OTP_TOTP_ISSUER = "Xieshang"
 # An e-mailed "忘记密码" link works this long (and once). Activation links for accounts the office opens
 # last ACCOUNT_ACTIVATION_DAYS, a district rule (core/config.py).

@@ -71,8 +71,15 @@ class StatusChangeAdmin(ReadOnlyAuditAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAuditAdmin):
-    list_display = ("created_at", "user", "content_type", "object_id", "fields", "purpose")
+    list_display = ("created_at", "user", "content_type", "object_id", "fields_seen", "purpose")
     list_select_related = ("user", "content_type")
+    # The detail page too names the fields by their labels, not the stored field names.
+    fields = ("created_at", "user", "content_type", "object_id", "fields_seen", "purpose")
+    readonly_fields = fields
+
+    @admin.display(description=_("查看的字段"))
+    def fields_seen(self, obj) -> str:
+        return "、".join(obj.field_labels())
 
 
 @admin.register(Attachment)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -187,19 +188,34 @@ class Attachment(models.Model):
 class PersonalDataAccess(models.Model):
     """Audit row written whenever someone views unmasked personal data."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
-    fields = models.CharField(max_length=200)
-    purpose = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+"
+    )
+    content_type = models.ForeignKey(ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("记录编号"))
+    # The model's field names, comma-separated (`phone,address`); shown by their labels (`field_labels`).
+    fields = models.CharField(_("查看的字段"), max_length=200)
+    purpose = models.CharField(_("用途"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("查看时间"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("个人信息查看记录")
         verbose_name_plural = _("个人信息查看记录")
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.content_type_id}:{self.object_id} {self.fields}"
+        return f"{self.user} · {self.content_type} #{self.object_id} · {'、'.join(self.field_labels())}"
+
+    def field_labels(self) -> list[str]:
+        """The fields seen, by their labels in the reader's language (手机号, 通讯地址); a name the model no
+        longer has is shown as stored."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        labels = []
+        for name in filter(None, self.fields.split(",")):
+            try:
+                labels.append(str(model._meta.get_field(name).verbose_name) if model else name)
+            except FieldDoesNotExist:
+                labels.append(name)
+        return labels
 
 
 class DemoMarker(models.Model):

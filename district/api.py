@@ -43,7 +43,9 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
         member = self.get_object()
         unmasked = selectors.may_see_contact(request.user, member) and member.user_id != request.user.pk
         if unmasked:
-            log_personal_data_access(user=request.user, target=member, fields=["phone"], purpose="api_member_detail")
+            log_personal_data_access(
+                user=request.user, target=member, fields=["phone"], purpose=_("查看委员联系方式（接口）")
+            )
         context = {**self.get_serializer_context(), "unmasked": unmasked}
         return Response(self.get_serializer(member, context=context).data)
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -58,7 +59,9 @@ def member_detail(request, pk: int):
     member = get_object_or_404(selectors.members_list(), pk=pk)
     full = selectors.may_see_contact(request.user, member)
     if full and member.user_id != request.user.pk:
-        log_personal_data_access(user=request.user, target=member, fields=["phone", "address"], purpose="member_detail")
+        log_personal_data_access(
+            user=request.user, target=member, fields=["phone", "address"], purpose=gettext_lazy("查看委员联系方式")
+        )
     context = {"member": member, "full_contact": full}
     if is_clerk(request.user):
         context.update(account_state=account_state(member.user), may_open=opens_account_for(request.user, member))

@@ -97,3 +97,10 @@ def test_a_locked_out_account_is_told_so_not_that_its_password_is_wrong(api_clie
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     assert error["code"] == "locked_out" and f"请{minutes}分钟后再试" in error["message"]
     assert not ApiToken.objects.filter(user=cast.clerk).exists()
+
+
+def test_a_request_naming_no_address_is_still_answered_not_a_500(api_client, cast):
+    """The per-address limit of failures needs an address; a request without one gets the usual answer."""
+    body = {"username": "clerk", "password": "nope"}
+    response = api_client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="")
+    assert response.status_code == 401 and response.json()["error"]["message"] == "用户名或密码错误。"

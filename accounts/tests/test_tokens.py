@@ -92,3 +92,77 @@ def test_enforced_two_factor_is_needed_before_staff_mint_tokens(client, cast, se
 
 def test_anonymous_visitors_are_sent_to_login(client):
     assert client.get(URL).status_code == 302
+
+
+def _verified_login(client, user):
+    """Sign in with the password, then pass two-factor with a fresh authenticator."""
+    from django_otp.oath import totp
+
+    from accounts.tests.factories import PASSWORD
+
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    client.post("/accounts/otp/verify/", {"token": code, "next": "/office/"})
+
+
+def test_a_staff_token_made_with_a_password_alone_stops_when_two_factor_is_enforced(api_client, cast, settings):
+    """Made before enforcement (password only): once staff must pass two-factor, the token would bypass it, so it
+    is refused with a structured error that says to make a new one after two-factor. A member's keeps working."""
+    from accounts.tests.factories import PASSWORD
+
+    clerk_key = api_client.post(
+        "/api/v1/auth/token/", {"username": "clerk", "password": PASSWORD, "scope": "write"}, format="json"
+    ).json()["token"]
+    member_key = api_client.post(
+        "/api/v1/auth/token/", {"username": "member", "password": PASSWORD}, format="json"
+    ).json()["token"]
+    assert not ApiToken.objects.get(user=cast.clerk).second_factor
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {clerk_key}")
+    assert api_client.get("/api/v1/appeals/").status_code == 200
+    settings.ENFORCE_STAFF_2FA = True
+    refused = api_client.get("/api/v1/appeals/")
+    assert refused.status_code == 401
+    error = refused.json()["error"]
+    assert error["code"] == "otp_required"
+    assert "未经两步验证" in error["message"] and "创建新令牌" in error["message"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {member_key}")
+    assert api_client.get("/api/v1/auth/me/").status_code == 200
+
+
+def test_a_staff_token_made_after_two_factor_works_when_it_is_enforced(client, api_client, cast, settings):
+    settings.ENFORCE_STAFF_2FA = True
+    _verified_login(client, cast.clerk)
+    key = _key(client.post(URL, {"name": "登记工具", "scope": "write"}))
+    assert ApiToken.objects.get(user=cast.clerk).second_factor
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get("/api/v1/appeals/").status_code == 200
+
+
+def test_the_tokens_page_shows_a_staff_token_that_no_longer_works(client, cast, settings):
+    ApiToken.issue(user=cast.clerk, scope="read", name="旧脚本")
+    settings.ENFORCE_STAFF_2FA = True
+    _verified_login(client, cast.clerk)
+    assert "未经两步验证，已停用" in client.get(URL).content.decode()
+
+
+def test_a_token_expires_after_the_configured_days(client, api_client, cast, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.API_TOKEN_DAYS = 90
+    token, key = ApiToken.issue(user=cast.member, scope="read", name="旧脚本")
+    ApiToken.objects.filter(pk=token.pk).update(created_at=timezone.now() - timedelta(days=91))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    refused = api_client.get("/api/v1/auth/me/")
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "token_expired" and "有效期90天" in refused.json()["error"]["message"]
+    client.force_login(cast.member)
+    assert "已过期" in client.get(URL).content.decode()
+    # An expired token no longer takes a place among the active ones.
+    for i in range(MAX_ACTIVE_TOKENS):
+        issue_api_token(user=cast.member, name=f"t{i}", scope="read")
+    # 0: tokens work until revoked.
+    settings.API_TOKEN_DAYS = 0
+    assert api_client.get("/api/v1/auth/me/").status_code == 200

@@ -186,6 +186,63 @@ def test_one_address_trying_many_accounts_is_stopped_after_its_failures(client, 
     assert other.status_code == 302
 
 
+def test_the_api_token_exchange_and_the_admin_login_share_the_address_limit_on_failures(client, cast, settings):
+    """Spraying through the API or the admin's login: their failures count into the page's bucket, and once it
+    is used up every password check from that address is refused, a right password included."""
+    from rest_framework.test import APIClient
+
+    from accounts.models import ApiToken
+
+    settings.LOGIN_FAILURES_PER_ADDRESS = "3/h"
+    api = APIClient()
+    assert api.post("/api/v1/auth/token/", {"username": "clerk", "password": "Summer2026"}).status_code == 401
+    assert client.post("/admin/login/", {"username": "member", "password": "Summer2026"}).status_code == 200
+    assert client.post("/accounts/login/", {"username": "chair", "password": "Summer2026"}).status_code == 200
+    # Used up: the page, the API and the admin all refuse, even with the right password.
+    page = client.post("/accounts/login/", {"username": "research", "password": PASSWORD})
+    assert page.status_code == 429 and "登录失败次数过多" in page.content.decode()
+    response = api.post("/api/v1/auth/token/", {"username": "member", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert response.json()["error"] == {
+        "code": "rate_limited",
+        "message": "该网络地址登录失败次数过多，请稍后再试。",
+        "fields": {},
+    }
+    assert not ApiToken.objects.exists()
+    cast.admin.is_staff = True
+    cast.admin.save()
+    admin_page = client.post("/admin/login/?next=/admin/", {"username": "admin", "password": PASSWORD})
+    assert admin_page.status_code == 429 and "登录失败次数过多" in admin_page.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not affected: the admin signs in there.
+    elsewhere = client.post(
+        "/admin/login/?next=/admin/", {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert elsewhere.status_code == 302 and elsewhere["Location"] == "/admin/"
+
+
+def test_failures_at_the_api_and_the_admin_alone_use_up_the_address(client, cast, settings):
+    from rest_framework.test import APIClient
+
+    settings.LOGIN_FAILURES_PER_ADDRESS = "4/h"
+    api = APIClient()
+    for username in ("clerk", "member"):
+        assert api.post("/api/v1/auth/token/", {"username": username, "password": "x"}).status_code == 401
+    for username in ("chair", "research"):
+        assert client.post("/admin/login/", {"username": username, "password": "x"}).status_code == 200
+    assert client.post("/accounts/login/", {"username": "info", "password": PASSWORD}).status_code == 429
+
+
+def test_a_right_password_at_the_api_or_admin_counts_no_failure(client, cast, settings):
+    from rest_framework.test import APIClient
+
+    settings.LOGIN_FAILURES_PER_ADDRESS = "1/h"
+    assert APIClient().post("/api/v1/auth/token/", {"username": "member", "password": PASSWORD}).status_code == 200
+    # Not staff: the admin refuses the account, but the password was right, so no guess failed.
+    assert client.post("/admin/login/", {"username": "member", "password": PASSWORD}).status_code == 200
+    assert client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD}).status_code == 302
+
+
 def test_the_setup_page_gives_the_key_as_text_and_an_otpauth_link_for_a_phone_only_user(client, cast):
     import base64
     import html
