@@ -143,8 +143,12 @@ def _drive(task, state: str, *, rater, gov, ago) -> None:
     if state in ("overdue", "reminded"):
         ago(40)
         report_progress(task=task, actor=liaison, percent=20, text="已完成排查摸底，正在制定工作方案。")
-        # Demo: this deadline passed six days ago; the task was marked overdue the day after.
-        type(task).objects.filter(pk=task.pk).update(due_date=timezone.localdate() - dt.timedelta(days=6))
+        # Demo: this deadline passed six days ago; the task was marked overdue the day after. The
+        # transfer refuses a past date, so the date is written afterwards, in its edit history too: the
+        # timeline shows the deadline as transferred, not the system moving it ("系统 修改 办理期限").
+        due = timezone.localdate() - dt.timedelta(days=6)
+        type(task).objects.filter(pk=task.pk).update(due_date=due)
+        task.history.all().update(due_date=due)
         ago(5)
         perform(task, "mark_overdue", actor=None, note="超过办理期限，系统自动标记逾期。")
         ago(4)

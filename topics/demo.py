@@ -290,7 +290,10 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         plan,
         "publish",
         actor=users["partyoffice"],
-        data={"doc_number": publication.doc_number_for(plan, 12), "issued_on": "2022-03-01"},
+        data={
+            "doc_number": publication.doc_number_for(plan, 12, issued_on=date(2022, 3, 1)),
+            "issued_on": "2022-03-01",
+        },
     )
     cycle.at(at(2022, 3, 3))
     for receipt in plan.receipts.select_related("department"):

@@ -18,6 +18,7 @@ from topics.models import (
     TopicSuggestion,
     VoteChoice,
 )
+from topics.selectors import open_rounds
 from topics.services.plan import LEAD_POSITIONS, plan_exists_message, round_year_message
 from topics.services.suggestions import round_exists_message
 
@@ -87,7 +88,7 @@ class SuggestionForm(ReselectFilesMixin, RequiredMessagesMixin, forms.ModelForm)
 
     def __init__(self, *args, suggester=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = CollectionRound.objects.filter(status="open")
+        self.fields["round"].queryset = open_rounds()
         self.fields["round"].empty_label = None
         self.fields["suggested_format"].queryset = ConsultationFormat.objects.filter(is_active=True)
         self.fields["departments"].queryset = departments()
@@ -104,6 +105,7 @@ class SuggestionForm(ReselectFilesMixin, RequiredMessagesMixin, forms.ModelForm)
             self.fields["sector"].queryset = Sector.objects.filter(pk=getattr(member, "sector_id", None))
         if self.instance.pk:
             self.fields["round"].disabled = True
+            self.fields["round"].queryset = CollectionRound.objects.filter(pk=self.instance.round_id)
             self.fields["version"].initial = self.instance.version
 
 

@@ -34,6 +34,7 @@ ROUND_WORKFLOW = register(
                 note_required=True,
                 note_label=_("重新开放的原因"),
                 guard="topics.services.suggestions.guard_reopen_round",
+                offered="topics.services.suggestions.reopen_offered",
                 style="outline-primary",
             ),
         ],

@@ -541,17 +541,28 @@ def test_reply_confirmation_names_who_verifies_it(client, task, cast, world):
     assert "等待督办部门审核" in page and "等待牵头委员评价" not in page
 
 
-def test_report_page_shows_the_deadline_set_on_transfer(client, world, cast):
+def test_report_page_keeps_the_issued_due_date_and_shows_the_tasks_deadline_beside_it(client, world, cast):
+    """完成时限 is the date agreed in the issued document; the task's current 办理期限 (set on transfer,
+    later moved by an extension) has its own labelled column."""
     world.issue()
     due = timezone.localdate() + dt.timedelta(days=45)
     item_due = world.items[0].due_date.isoformat()
     client.force_login(cast.research)
     page = client.get(world.report.get_absolute_url()).content.decode()
     assert f'data-testid="item-due">{item_due}<' in page
-    world.transfer(due=due)
+    assert "当前办理期限" in page and page.count('data-testid="task-due">—<') == 2
+    tasks = world.transfer(due=due)
+    extended = due + dt.timedelta(days=30)
+    perform(tasks[0], "accept", actor=cast.liaison)
+    asked = {"due_date": str(extended)}
+    perform(tasks[0], "request_extension_acked", actor=cast.liaison, note="需协调资金", data=asked)
+    perform(tasks[0], "approve_extension_acked", actor=cast.gov_office, note="同意", data=asked)
     page = client.get(world.report.get_absolute_url()).content.decode()
-    assert page.count(f'data-testid="item-due">{due.isoformat()}<') == 2
-    assert f'data-testid="item-due">{item_due}<' not in page
+    # Both items were agreed with the same date; neither the transfer nor the extension changes it.
+    assert page.count(f'data-testid="item-due">{item_due}<') == 2
+    assert f'data-testid="task-due">{extended.isoformat()}<' in page
+    assert f'data-testid="task-due">{due.isoformat()}<' in page
+    assert f'data-testid="item-due">{extended.isoformat()}<' not in page
 
 
 def test_compile_form_offers_only_meetings_with_items_left(client, world, cast):

@@ -365,7 +365,11 @@ def guard_submit(plan: ConsultationPlan, **kwargs) -> None:
 
 
 def on_submit(plan: ConsultationPlan, *, actor, note: str, **kwargs) -> None:
-    """Submitting freezes the draft as a version (unless it is unchanged since the last one)."""
+    """Submitting freezes the draft as a version (unless it is unchanged since the last one) and closes
+    the year's collection round: no suggestion can enter the plan from now on."""
+    from topics.services.suggestions import close_round_for_plan
+
+    close_round_for_plan(plan, actor=actor)
     if has_unversioned_changes(plan):
         version = PlanVersion.objects.create(
             plan=plan,

@@ -23,11 +23,13 @@ from topics.models import ConsultationPlan, DepartmentReceipt, PlanItem, PlanSta
 DOC_KINDS = {"docx": "plan_docx", "pdf": "plan_pdf"}
 
 
-def doc_number_for(plan: ConsultationPlan, seq) -> str:
-    """A document number in the district's format, e.g. 同委办〔2022〕12号."""
+def doc_number_for(plan: ConsultationPlan, seq, *, issued_on=None) -> str:
+    """A document number in the district's format, e.g. 同委办〔2026〕58号: the year is that of the issue
+    (a plan for next year is usually issued in December), not the plan's year."""
     committee = current_committee()
     prefix = committee.doc_prefix if committee else ""
-    return str(config.PLAN_DOC_NUMBER_FORMAT).format(prefix=prefix, year=plan.year, seq=seq)
+    year = (issued_on or plan.published_on or timezone.localdate()).year
+    return str(config.PLAN_DOC_NUMBER_FORMAT).format(prefix=prefix, year=year, seq=seq)
 
 
 def issuer_name() -> str:
@@ -84,16 +86,17 @@ def _doc_spec(plan: ConsultationPlan) -> DocSpec:
     )
 
 
-def _number_from(plan: ConsultationPlan, data: dict) -> str:
+def _number_from(plan: ConsultationPlan, data: dict, issued_on) -> str:
     number = str(data.get("doc_number") or "").strip() or plan.doc_number
     if not number:
         raise Refused(_("请填写发文字号。"), fields={"doc_number": _("请填写发文字号。")})
     if len(number) > 40:
         raise Refused(_("发文字号过长。"), fields={"doc_number": _("发文字号过长。")})
-    if number == doc_number_for(plan, "").strip():
+    if number == doc_number_for(plan, "", issued_on=issued_on).strip():
         # The form offers the district's format with the serial left blank; issued as it is, the
         # formal document would carry no number.
-        missing = _("发文字号缺少序号，请填写，例如%(example)s。") % {"example": doc_number_for(plan, 12)}
+        example = doc_number_for(plan, 12, issued_on=issued_on)
+        missing = _("发文字号缺少序号，请填写，例如%(example)s。") % {"example": example}
         raise Refused(missing, fields={"doc_number": missing})
     if ConsultationPlan.objects.exclude(pk=plan.pk).filter(doc_number=number).exists():
         raise Refused(_("文号“%(n)s”已被使用。") % {"n": number}, fields={"doc_number": _("文号已被使用。")})
@@ -101,13 +104,15 @@ def _number_from(plan: ConsultationPlan, data: dict) -> str:
 
 
 def guard_publish(plan: ConsultationPlan, *, data: dict, **kwargs) -> None:
-    _number_from(plan, data)
-    if plan.current_version is None:
-        raise Refused(_("计划没有定稿版本，不能印发。"))
+    issued_on = None
     if data.get("issued_on"):
         issued_on = parse_date(str(data["issued_on"]))
         if issued_on is None:
             raise Refused(_("印发日期格式不正确。"), fields={"issued_on": _("日期格式应为YYYY-MM-DD。")})
+    _number_from(plan, data, issued_on or timezone.localdate())
+    if plan.current_version is None:
+        raise Refused(_("计划没有定稿版本，不能印发。"))
+    if issued_on is not None:
         _check_issue_date(plan, issued_on)
 
 
@@ -142,8 +147,9 @@ def _check_issue_date(plan: ConsultationPlan, issued_on) -> None:
 
 def on_publish(plan: ConsultationPlan, *, actor, data: dict, change, **kwargs) -> None:
     """Number and date the plan, store its DOCX and PDF, and open a receipt for every related department."""
-    plan.doc_number = _number_from(plan, data)
-    plan.published_on = parse_date(str(data.get("issued_on") or "")) or timezone.localdate()
+    issued_on = parse_date(str(data.get("issued_on") or "")) or timezone.localdate()
+    plan.doc_number = _number_from(plan, data, issued_on)
+    plan.published_on = issued_on
     plan._history_user = actor
     plan.save(update_fields=["doc_number", "published_on", "updated_at"])
     # The formal document is worded (and dated) in the district's language, whoever issues it.

@@ -1,5 +1,7 @@
 """Daily reminders: whoever holds a plan's step too long, suggesters with drafts before a deadline."""
 
+from datetime import date, timedelta
+
 from constance import config
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
@@ -30,7 +32,7 @@ def _stalled_plans(today) -> int:
     )
     sent = 0
     for plan in ConsultationPlan.objects.all():
-        if plan.status == "published" and not plan.receipts.filter(acknowledged_at__isnull=True).exists():
+        if plan.status == "published" and not _chases_receipts(plan, today):
             continue
         since = timezone.localdate(last.get(plan.pk, plan.created_at))
         days = (today - since).days
@@ -47,6 +49,15 @@ def _stalled_plans(today) -> int:
             )
         )
     return sent
+
+
+def _chases_receipts(plan: ConsultationPlan, today) -> bool:
+    """A published plan reminds the departments yet to sign for it until its year is over (plus the
+    configured grace): a receipt for a plan of a past year no longer serves anyone."""
+    grace = timedelta(days=int(config.PLAN_RECEIPT_REMIND_GRACE_DAYS or 0))
+    if today > date(plan.year, 12, 31) + grace:
+        return False
+    return plan.receipts.filter(acknowledged_at__isnull=True).exists()
 
 
 def _round_deadlines(today) -> int:

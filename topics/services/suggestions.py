@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_clerk, is_office
 from accounts.roles import Role
-from core.exceptions import ActionForbidden, Refused
+from core.exceptions import ActionForbidden, Refused, passes
+from core.i18n import recorded
 from core.services import save_versioned, store_attachment
 from core.workflow import perform
 from notifications.services import notify
@@ -77,7 +78,35 @@ def update_round(*, rnd: CollectionRound, title: str, deadline, notice: str, act
     return rnd
 
 
+def refuse_if_plan_past_drafting(rnd: CollectionRound) -> None:
+    """A round feeds its year's plan only while the plan is drafted: once it has gone for approval (or
+    been published) its items are fixed, so a new suggestion could never enter it."""
+    from topics.selectors import plan_past_drafting
+
+    plan = plan_past_drafting(rnd)
+    if plan is not None:
+        raise Refused(
+            _("%(year)s年度协商计划已提交审定（现为“%(state)s”），“%(round)s”不再接收议题建议。")
+            % {"year": plan.year, "state": plan.get_status_display(), "round": rnd.title}
+        )
+
+
+def close_round_for_plan(plan, *, actor) -> None:
+    """Close the year's round, on the record, when its plan goes for approval (the plan's submit effect)."""
+    rnd = plan.round or CollectionRound.objects.filter(year=plan.year).first()
+    if rnd is None or rnd.status != RoundStatus.OPEN:
+        return
+    note = recorded(gettext_lazy("“%(plan)s”已提交审定，议题征集随之截止。"), {"plan": plan.title})
+    perform(rnd, "close", actor=actor, note=note)
+
+
+def reopen_offered(user, rnd: CollectionRound) -> bool:
+    """重新开放征集 is not offered once the year's plan has gone for approval (its guard would refuse it)."""
+    return passes(refuse_if_plan_past_drafting, rnd)
+
+
 def guard_reopen_round(rnd: CollectionRound, **kwargs) -> None:
+    refuse_if_plan_past_drafting(rnd)
     if rnd.deadline < timezone.localdate():
         raise Refused(_("截止日期已过，请先把截止日期改到今天或以后，再重新开放征集。"))
 
@@ -103,6 +132,7 @@ def create_suggestion(
     """Record a topic suggestion (draft, or submitted at once); `source` links the appeal or hot topic behind it."""
     if source is None and not p.can_suggest(suggester):
         raise ActionForbidden(_("您没有提出议题建议的权限。"))
+    refuse_if_plan_past_drafting(round)
     if not round.accepting:
         raise Refused(_("“%(round)s”已截止，不能再提出建议。") % {"round": round})
     _check_speaks_for(suggester, body=body, sector=sector)
@@ -180,6 +210,7 @@ def attach_material(*, suggestion: TopicSuggestion, upload, actor):
 
 
 def guard_submit(suggestion: TopicSuggestion, **kwargs) -> None:
+    refuse_if_plan_past_drafting(suggestion.round)
     if not suggestion.round.accepting:
         raise Refused(_("“%(round)s”已截止，不能再提交建议。") % {"round": suggestion.round})
 

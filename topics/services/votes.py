@@ -218,13 +218,18 @@ def _require_open(vote: PlanVote, *, signing_in: bool = False) -> PlanVote:
     return vote
 
 
+def attendance_locked(vote: PlanVote) -> bool:
+    """Attendance is fixed once voting has started: a ballot cast or the tally entered."""
+    return vote.tally_recorded or vote.ballots.exists()
+
+
 @transaction.atomic
 def record_attendance(*, vote: PlanVote, actor, attendance: dict[int, str], reasons: dict | None = None) -> int:
     """Record who came (member id → present/absent/declined) before the voting starts."""
     if not is_clerk(actor):
         raise ActionForbidden(_("只有政协办公室可以登记出席情况。"))
     vote = _require_open(vote, signing_in=True)
-    if vote.tally_recorded or vote.ballots.exists():
+    if attendance_locked(vote):
         raise Refused(_("表决已经开始，不能再修改出席情况。"))
     reasons = reasons or {}
     now = timezone.now()

@@ -67,6 +67,8 @@ def overview(request):
     plan = next((x for x in plans if x.year == year), None)
     rnd = next((r for r in rounds if r.year == year), None)
     receipt = selectors.receipt_for(request.user, plan) if plan else None
+    items = list(selectors.items_of(plan)) if plan else []
+    steps = selectors.topic_steps(plan, items, request.user) if plan else {}
     return render(
         request,
         "topics/overview.html",
@@ -75,7 +77,7 @@ def overview(request):
             "years": years,
             "plan": plan,
             "round": rnd,
-            "items": selectors.items_of(plan) if plan else [],
+            "rows": [(i, steps[i.pk]) for i in items],
             "suggestions": selectors.suggestion_list(request.user, round=rnd) if rnd else [],
             "holder": _holder(plan, receipt=receipt) if plan else "",
             "my_receipt": receipt,
@@ -330,7 +332,8 @@ def publish(request, pk: int):
     plan = selectors.get_plan_for(request.user, pk)
     if not p.can_publish(request.user):
         raise PermissionDenied
-    initial = {"doc_number": publication.doc_number_for(plan, ""), "issued_on": timezone.localdate()}
+    today = timezone.localdate()
+    initial = {"doc_number": publication.doc_number_for(plan, "", issued_on=today), "issued_on": today}
     form = PublishForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {"doc_number": form.cleaned_data["doc_number"], "issued_on": form.cleaned_data["issued_on"].isoformat()}

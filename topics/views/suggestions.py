@@ -81,6 +81,7 @@ def round_detail(request, pk: int):
             "suggestions": items,
             "can_edit": is_clerk(request.user),
             "can_suggest": p.can_suggest(request.user),
+            "plan_past_drafting": selectors.plan_past_drafting(rnd),
         },
     )
 

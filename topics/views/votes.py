@@ -46,6 +46,8 @@ def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
     online = vote.is_open and vote.method == PlanVote.Method.ONLINE and not vote.tally_recorded
     before_meeting = vote.is_open and not meeting_has_begun(vote.meeting)
     clerk = is_clerk(request.user)
+    # The clerk edits attendance while the vote is open and voting has not started (then it is read-only).
+    edits_attendance = clerk and vote.is_open and not services.attendance_locked(vote)
     cast = outcome.votes_for + outcome.votes_against + outcome.votes_abstain
     return render(
         request,
@@ -63,7 +65,9 @@ def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
             "is_clerk": clerk,
             "before_meeting": services.before_meeting_message(vote) if before_meeting else "",
             # Members sign in at the door: attendance is recorded from the meeting's day, voting once it begins.
-            "may_sign_in": clerk and vote.is_open and meeting_day_reached(vote.meeting),
+            "edits_attendance": edits_attendance,
+            "attendance_locked": clerk and vote.is_open and not edits_attendance,
+            "may_sign_in": edits_attendance and meeting_day_reached(vote.meeting),
             # Why the result cannot be announced yet (no button then): votes not entered, attendance incomplete.
             "announce_refusal": services.announce_refusal(vote.plan)
             if clerk and vote.is_open and not before_meeting
