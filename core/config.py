@@ -22,9 +22,12 @@ CONSTANCE_CONFIG = {
     "PROPOSAL_REMIND_BEFORE_DAYS": (7, _("提案答复到期前提醒承办单位（天）"), "days_or_none"),
     "PROPOSAL_REMIND_EVERY_DAYS": (7, _("提案逾期催办、评价提醒的重复间隔（天）"), "days"),
     "PROPOSAL_REPLY_LETTER_NUMBER": (
-        # Data, never translated, written escaped: {unit}提复〔{year}〕{serial}号.
-        "{unit}\u63d0\u590d\u3014{year}\u3015{serial}\u53f7",
-        _("答复函文号格式：{unit}单位简称，{year}年份，{serial}提案编号，{round}办理轮次"),
+        # Data, never translated, written escaped: {unit}提复〔{year}〕{serial}{round_suffix}号.
+        "{unit}\u63d0\u590d\u3014{year}\u3015{serial}{round_suffix}\u53f7",
+        _(
+            "答复函文号格式：{unit}单位简称，{year}年份，{serial}提案编号，{round}办理轮次，"
+            "{round_suffix}重新办理轮次后缀（第1轮为空，第2轮为-2）"
+        ),
         "reply_letter_number",
     ),
     # Public-opinion information (domain.md §3)
@@ -46,11 +49,16 @@ CONSTANCE_CONFIG = {
     "PLAN_DOC_NUMBER_FORMAT": (
         # Data, never translated, written escaped: {prefix}委办〔{year}〕{seq}号.
         "{prefix}\u59d4\u529e\u3014{year}\u3015{seq}\u53f7",
-        _("年度协商计划发文字号格式（{prefix}区简称，{year}年度，{seq}序号）"),
+        _("年度协商计划发文字号格式（{prefix}区简称，{year}印发年份，{seq}序号）"),
         "plan_doc_number",
     ),
     "PLAN_ROUND_REMIND_DAYS": (7, _("议题征集截止前提醒（天）"), "days_or_none"),
     "PLAN_STEP_REMIND_DAYS": (7, _("协商计划在同一环节停留超过该天数时提醒办理人"), "days"),
+    "PLAN_RECEIPT_REMIND_GRACE_DAYS": (
+        0,
+        _("计划年度结束后仍提醒相关部门签收协商计划的天数（0为计划年度结束即停止提醒）"),
+        "days_or_none",
+    ),
     "STANDING_QUORUM_FRACTION": ("0.5", _("常委会到会须超过全体常委的比例"), "fraction"),
     "STANDING_PASS_FRACTION": ("0.5", _("表决通过须超过全体常委的比例"), "fraction"),
     # Supervision (domain.md §5)

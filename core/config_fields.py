@@ -101,6 +101,6 @@ FIELDS = {
     "approval_chain": [TEXT, {"validators": [validate_approval_chain]}],
     "meeting_kinds": [TEXT, {"validators": [validate_meeting_kinds], "required": False}],
     "plan_doc_number": [TEXT, {"validators": [placeholders("prefix", "year", "seq")]}],
-    "reply_letter_number": [TEXT, {"validators": [placeholders("unit", "year", "serial", "round")]}],
+    "reply_letter_number": [TEXT, {"validators": [placeholders("unit", "year", "serial", "round", "round_suffix")]}],
     "text": [TEXT, {"max_length": 100}],
 }

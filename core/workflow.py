@@ -373,9 +373,14 @@ def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
             )
 
 
-def _note_reader(wf: Workflow | None, obj, viewer) -> Callable[[StatusChange], bool]:
-    """Whether viewer reads a step's note and attachments, by the workflow's `reads_notes` and `addressee`
-    (asked once, and only when a step has something to hide)."""
+def note_reader(obj, viewer) -> Callable[[str | None, int | None], bool]:
+    """reads(action, actor_id): whether viewer reads the note (reason, attachments) of a step of obj, by its
+    workflow's `reads_notes` and `addressee`: the step's own actor does, the handling side (`reads_notes`)
+    reads every note, the addressee those of the actions whose note goes into the notice. `action` is the
+    workflow action's name; a record kept beside the workflow (None, say a unit's working note) is read
+    by its writer and the handling side only. The one rule for the timeline (`history_for`) and for the
+    pages that list such notes beside it. The predicates are asked once, and only when needed."""
+    wf = _registry.get(obj._meta.label_lower)
     viewer_id = viewer.pk if getattr(viewer, "is_authenticated", False) else None
     asked: dict[str, bool] = {}
 
@@ -385,13 +390,13 @@ def _note_reader(wf: Workflow | None, obj, viewer) -> Callable[[StatusChange], b
             asked[name] = predicate is not None and viewer is not None and check(predicate, viewer, obj)
         return asked[name]
 
-    def reads(change: StatusChange) -> bool:
-        if viewer_id is not None and change.actor_id == viewer_id:
+    def reads(action: str | None, actor_id: int | None) -> bool:
+        if viewer_id is not None and actor_id == viewer_id:
             return True
         if declared("reads_notes"):
             return True
-        action = wf._by_name.get(change.action) if wf is not None else None
-        return action is not None and action.note_in_notice and declared("addressee")
+        step = wf._by_name.get(action) if wf is not None and action else None
+        return step is not None and step.note_in_notice and declared("addressee")
 
     return reads
 
@@ -402,13 +407,13 @@ def history_for(obj, viewer) -> list[dict]:
     Every step is listed; its note and attachments only for those the workflow lets read them
     (`Workflow.reads_notes`, `Workflow.addressee`, the step's own actor)."""
     wf = _registry.get(obj._meta.label_lower)
-    reads_note = _note_reader(wf, obj, viewer)
+    reads_note = note_reader(obj, viewer)
     ct = ContentType.objects.get_for_model(obj)
     events: list[dict] = []
     changes = StatusChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor")
     for ch in changes.prefetch_related("attachments"):
         attachments = [{"name": a.original_name, "token": a.token} for a in ch.attachments.all()]
-        shown = not (ch.note or attachments) or reads_note(ch)
+        shown = not (ch.note or attachments) or reads_note(ch.action, ch.actor_id)
         events.append(
             {
                 "kind": "transition",

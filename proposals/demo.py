@@ -136,6 +136,9 @@ STEP_DAYS = {
     "rehandle": 82,
 }
 CONTACT_DAY, OPINION_DAY, RATING_DAY = 30, 50, 78
+# The author writes the draft a little before its first step (sending it for co-signing the same day, say),
+# so the timeline lists its creation first.
+DRAFTED_BEFORE = timedelta(hours=2)
 
 
 def load(ctx: dict) -> None:
@@ -176,9 +179,16 @@ def load(ctx: dict) -> None:
         place = PLACES[(i // len(TOPICS)) % len(PLACES)]
         title = f"关于{place}{topic}的建议" if place != "全区" else f"关于全区{topic}的建议"
         lead = rng.choice(accounts)
-        cosigners = rng.sample([m for m in accounts if m.pk != lead.pk], rng.choice([0, 0, 1, 2]))
+        others = [m for m in accounts if m.pk != lead.pk]
+        cosigners = rng.sample(others, rng.choice([0, 0, 1, 2]))
+        if state == S.COSIGNING and not cosigners:
+            # Only a joint proposal is sent for co-signing (`drafting.guard_invite`): it has someone invited.
+            cosigners = [others[i % len(others)]]
         plans.append(_plan(rng, now, sessions, office, title, lead, cosigners, state, units))
     _number(plans)
+    for plan in plans:
+        # Created by its author (the office for a paper proposal it entered), as the real form does.
+        plan["proposal"]._history_user = plan["proposal"].author
     proposals = bulk_create_with_history(
         [p["proposal"] for p in plans], Proposal, default_user=office, default_change_reason="demo"
     )
@@ -260,7 +270,7 @@ def _number(plans) -> None:
     for plan in sorted(plans, key=lambda p: p["start"]):
         p, path, t = plan["proposal"], plan["path"], plan["start"]
         # Saving stamps "now" on these; `_date_records` puts these back afterwards.
-        plan["created"], plan["updated"] = t, _at(t, _last_step_day(path))
+        plan["created"], plan["updated"] = t - DRAFTED_BEFORE, _at(t, _last_step_day(path))
         if "submit" in path or "invite" in path:
             p.submitted_at = _at(t, STEP_DAYS["submit"]) if "submit" in path else None
         if "file" in path:

@@ -1,6 +1,7 @@
 """Reads on proposals: visibility, lists with filters, inboxes, who holds the next step."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -247,22 +248,85 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
 
 
 def detail_context(viewer, proposal: Proposal) -> dict:
-    """Everything the detail page shows beside the proposal itself."""
+    """Everything the detail page shows beside the proposal itself.
+
+    The notes kept beside the timeline (an extension request's reason and the decision on it, a unit's
+    request for adjustment, a co-unit's opinion to the lead, the units' contact notes) are read by whom
+    the timeline shows the same steps' notes to (`handling_notes_for`)."""
     from proposals.services.drafting import supporting_files
 
-    return {
+    merged = list(proposal.merged.select_related("member", "author", "org_sector", "org_party", "org_body"))
+    context = {
         "signers": list(proposal.signers.select_related("member", "user")),
         "assignments": list(proposal.assignments.select_related("department").order_by("-is_active", *unit_order())),
         "contacts": list(proposal.contacts.select_related("department", "recorded_by")),
         "replies": with_sealed_letters(viewer, replies_for(viewer, proposal)),
         "files": list(supporting_files(proposal)),
         "ratings": list(proposal.ratings.select_related("user")),
-        "merged": list(proposal.merged.select_related("member", "author")),
+        "merged": merged,
+        "merged_proposers": merged_proposer_names(merged),
         "reply_classes": list(ReplyClass.objects.filter(is_active=True)),
         "extension_requests": list(
             proposal.extension_requests.select_related("department", "requested_by", "decided_by")
         ),
+        "meetings": handling_meetings_for(viewer, proposal),
     }
+    handling_notes_for(viewer, proposal, context)
+    return context
+
+
+def merged_proposer_names(merged: list[Proposal]) -> list[str]:
+    """The proposers of the proposals merged into one (their lead proposer or organisation, then their
+    confirmed co-signers), in merging order: they are answered with it and rate its reply."""
+    names: list[str] = []
+    signers = ProposalSigner.objects.filter(proposal__in=merged, accepted=True).select_related("member")
+    by_proposal: dict[int, list[str]] = {}
+    for s in signers.order_by("order", "id"):
+        by_proposal.setdefault(s.proposal_id, []).append(s.member.name)
+    for p in merged:
+        for name in [p.proposer_label, *by_proposal.get(p.pk, [])]:
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def handling_meetings_for(viewer, proposal: Proposal) -> list:
+    """The proposal's handling consultations (提案办理协商会) the viewer may open, next first."""
+    from consultations.selectors import meetings_visible_to
+
+    ct = ContentType.objects.get_for_model(Proposal)
+    return list(meetings_visible_to(viewer).filter(subject_type=ct, subject_id=proposal.pk).order_by("starts_at", "id"))
+
+
+def handling_notes_for(viewer, proposal: Proposal, context: dict) -> None:
+    """Withhold from the rows of the detail page's context the notes the viewer does not read.
+
+    The rule is the timeline's (`core.workflow.note_reader`, from `proposals.workflow` reads_notes and
+    addressee): each note is that of the step that wrote it (an extension request and its decision, a
+    unit's request for adjustment), or a record kept beside the workflow that the handling side reads (a
+    co-unit's opinion to the lead, a unit's contact notes). Whoever may see the proposal still sees that
+    the step was taken and when. The rows are loaded for display only and never saved."""
+    from core.workflow import note_reader
+    from proposals.workflow import EXTENSION_SUFFIX
+
+    reads = note_reader(proposal, viewer)
+    for e in context["extension_requests"]:
+        suffix = EXTENSION_SUFFIX[S.IN_PROGRESS if e.round == 1 else S.REHANDLING]
+        if not reads(f"request_extension{suffix}", e.requested_by_id):
+            e.reason = ""
+        decision = "approve" if e.state == ExtensionState.APPROVED else "refuse"
+        if not reads(f"{decision}_extension{suffix}", e.decided_by_id):
+            e.decision_note = ""
+    for a in context["assignments"]:
+        a.return_asked = bool(a.return_reason)
+        if not reads("request_co_return" if a.role == UnitRole.CO else "request_return", None):
+            a.return_reason = ""
+        a.opinion_waived = a.role == UnitRole.CO and a.opinion_at is not None and not a.opinion
+        if not reads(None, None):
+            a.opinion = ""
+    for c in context["contacts"]:
+        if not reads(None, c.recorded_by_id):
+            c.summary = ""
 
 
 def sees_replies_under_review(viewer) -> bool:

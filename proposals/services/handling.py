@@ -416,6 +416,36 @@ def _unit_row(proposal: Proposal, actor, *, doing: str) -> ProposalAssignment:
     return row
 
 
+def round_started_on(proposal: Proposal) -> date | None:
+    """The day the current handling round began: the hand-over (交办), or for a re-handling round the office's
+    decision to have it handled again (交重新办理)."""
+    if proposal.round > 1:
+        from django.contrib.contenttypes.models import ContentType
+
+        from core.models import StatusChange
+
+        steps = StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal.pk, action="rehandle"
+        )
+        step = steps.order_by("-created_at", "-id").first()
+        if step is not None:
+            return timezone.localdate(step.created_at)
+    return timezone.localdate(proposal.assigned_at) if proposal.assigned_at else None
+
+
+def check_contact_date(proposal: Proposal, contacted_on: date) -> None:
+    """A contact counts for the round it belongs to (a reply needs one): it cannot predate the round."""
+    start = round_started_on(proposal)
+    if start is None or contacted_on >= start:
+        return
+    if proposal.round > 1:
+        msg = _("沟通日期不能早于交重新办理的日期（%(d)s）：重新办理须在此后再次与提案者沟通。")
+    else:
+        msg = _("沟通日期不能早于交办日期（%(d)s）：办前沟通须在提案交办后进行。")
+    msg = msg % {"d": start.isoformat()}
+    raise Refused(msg, fields={"contacted_on": [msg]})
+
+
 @transaction.atomic
 def record_contact(
     *, proposal: Proposal, actor, method: str, contacted_on: date, proposer_name: str, summary: str
@@ -430,6 +460,7 @@ def record_contact(
         raise Refused(_("请填写沟通情况。"), fields={"summary": [_("请填写沟通情况。")]})
     if contacted_on > timezone.localdate():
         raise Refused(_("沟通日期不能晚于今天。"), fields={"contacted_on": [_("沟通日期不能晚于今天。")]})
+    check_contact_date(proposal, contacted_on)
     with record_language():  # stored: a collective proposer's sector or party as the district names it
         default_name = proposal.proposer_label
     contact = ProposalContact(

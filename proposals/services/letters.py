@@ -17,7 +17,11 @@ from proposals.models import Kind, Proposal, ProposalReply, Status
 
 # States in which the office has approved the reply of the current round and sent it to the proposers.
 RELEASED_STATES = frozenset({Status.REPLIED, Status.UNSATISFIED, Status.FOLLOW_UP, Status.CLOSED})
-DEFAULT_NUMBER_FORMAT = "{unit}\u63d0\u590d\u3014{year}\u3015{serial}\u53f7"
+# {unit}提复〔{year}〕{serial}{round_suffix}号: 教育局提复〔2022〕7号, and 教育局提复〔2022〕7-2号 for the reply
+# of the re-handling round, so that each letter has its own number.
+DEFAULT_NUMBER_FORMAT = "{unit}\u63d0\u590d\u3014{year}\u3015{serial}{round_suffix}\u53f7"
+ROUND_PLACEHOLDERS = frozenset({"round", "round_suffix"})
+NUMBER_END = "\u53f7"  # 号
 
 
 def is_released(reply: ProposalReply, proposal: Proposal) -> bool:
@@ -29,15 +33,26 @@ def letter_date(reply: ProposalReply):
     return timezone.localdate(reply.submitted_at or reply.updated_at)
 
 
+def _placeholders(pattern: str) -> set[str]:
+    return {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None}
+
+
 def _format(pattern: str, values: dict) -> str:
-    fields = {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None}
+    fields = _placeholders(pattern)
     if not fields <= set(values):
         raise KeyError(fields - set(values))
+    if values["round"] > 1 and not fields & ROUND_PLACEHOLDERS:
+        # A pattern without the round would give the re-handling round's letter the first one's number.
+        head, end = (pattern[: -len(NUMBER_END)], NUMBER_END) if pattern.endswith(NUMBER_END) else (pattern, "")
+        pattern = head + "{round_suffix}" + end
     return pattern.format(**values)
 
 
 def letter_number(reply: ProposalReply) -> str:
-    """The letter's number in the configured pattern, e.g. 教育局提复〔2022〕7号.
+    """The letter's number in the configured pattern, e.g. 教育局提复〔2022〕7号, and 教育局提复〔2022〕7-2号 for
+    the reply of the re-handling round: `{round_suffix}` is empty in the first round and -<round> after it.
+    Every letter has its own number: a pattern without `{round}` or `{round_suffix}` gets the suffix
+    (before its closing 号) from the second round on.
 
     A pattern the office mistyped in the admin (unknown placeholder, stray brace) falls back to the
     default pattern rather than breaking the download."""
@@ -48,6 +63,7 @@ def letter_number(reply: ProposalReply) -> str:
         "year": proposal.session.year if proposal.session_id else letter_date(reply).year,
         "serial": proposal.serial if proposal.serial is not None else proposal.pk,
         "round": reply.round,
+        "round_suffix": f"-{reply.round}" if reply.round > 1 else "",
     }
     try:
         return _format(str(config.PROPOSAL_REPLY_LETTER_NUMBER), values)
@@ -82,9 +98,17 @@ def build_letter(reply: ProposalReply) -> DocSpec:
 def _letter(reply: ProposalReply) -> DocSpec:
     proposal = reply.proposal
     number = proposal.number or _("（未编号）")
+    if reply.round > 1:
+        opening = _(
+            "您（们）提出的《%(title)s》（%(number)s）提案，经重新办理（第%(round)s轮办理），现将办理情况答复如下："
+        )
+        title = _("对%(number)s提案的答复（重新办理，第%(round)s轮）")
+    else:
+        opening = _("您（们）提出的《%(title)s》（%(number)s）提案收悉。现将办理情况答复如下：")
+        title = _("对%(number)s提案的答复")
+    words = {"title": proposal.title, "number": number, "round": reply.round}
     blocks = [
-        _("您（们）提出的《%(title)s》（%(number)s）提案收悉。现将办理情况答复如下：")
-        % {"title": proposal.title, "number": number},
+        opening % words,
         *[line.strip() for line in reply.body.splitlines() if line.strip()],
         _("答复类别：%(klass)s") % {"klass": str(reply.reply_class)},
         _("感谢您（们）对我单位工作的关心和支持。"),
@@ -97,7 +121,7 @@ def _letter(reply: ProposalReply) -> DocSpec:
     blocks.append(_("签发人：%(name)s") % {"name": reply.signed_by})
     blocks.append(_("（单位印章）"))
     return DocSpec(
-        title=_("对%(number)s提案的答复") % {"number": number},
+        title=title % words,
         number=letter_number(reply),
         issuer=reply.department.name,
         issued_on=letter_date(reply),
@@ -108,12 +132,17 @@ def _letter(reply: ProposalReply) -> DocSpec:
 
 
 def letter_filename(reply: ProposalReply, fmt: str) -> str:
+    """The download's name: the proposal, the unit and, for a re-handling round, the round."""
     proposal = reply.proposal
-    return _("%(number)s提案答复函（%(unit)s）.%(fmt)s") % {
+    words = {
         "number": proposal.number or proposal.pk,
         "unit": reply.department.short_name or reply.department.name,
+        "round": reply.round,
         "fmt": fmt,
     }
+    if reply.round > 1:
+        return _("%(number)s提案答复函（%(unit)s，重新办理第%(round)s轮）.%(fmt)s") % words
+    return _("%(number)s提案答复函（%(unit)s）.%(fmt)s") % words
 
 
 def letter_docx(reply: ProposalReply) -> bytes:

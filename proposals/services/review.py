@@ -3,11 +3,13 @@
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import Refused
 from core.http import as_int
+from core.i18n import record_language, recorded
 from district.models import Session
-from proposals.models import Conversion, Proposal, RejectGround, Status
+from proposals.models import UNIT_STATES, Conversion, Proposal, RejectGround, Status
 from proposals.services.drafting import session_for
 
 # A proposal can be merged into one that is filed but not yet answered (its proposers then rate the reply).
@@ -100,7 +102,40 @@ def guard_merge(proposal: Proposal, *, data, **kwargs) -> None:
     _master(proposal, data)
 
 
-def on_merge(proposal: Proposal, *, data, **kwargs) -> None:
-    """The merged proposal keeps its authors, who are answered with the master and rate its reply."""
-    proposal.merged_into = _master(proposal, data)
+MERGED_INTO = gettext_lazy("并入%(number)s提案《%(title)s》，由其承办单位一并办理答复，请留意该提案的答复并评价。")
+
+
+def on_merge(proposal: Proposal, *, data, change, **kwargs) -> None:
+    """The merged proposal keeps its authors, who are answered with the master and rate its reply: the step
+    names the master (its note goes into the notice the merged proposal's proposers get), and the master's
+    units, who now answer these proposers too, are told."""
+    master = _master(proposal, data)
+    proposal.merged_into = master
     proposal.save(update_fields=["merged_into"])
+    with record_language():
+        words = {"number": master.number or _("（未编号）"), "title": master.title}
+    line = recorded(MERGED_INTO, words)
+    change.note = f"{change.note}\n{line}" if change.note else line
+    change.save(update_fields=["note"])
+    _tell_master_units(master, proposal)
+
+
+def _tell_master_units(master: Proposal, merged: Proposal) -> None:
+    """The liaisons of the units the master was handed to: they answer the merged proposal's proposers too."""
+    from notifications.services import notify
+    from proposals.selectors import _unit_liaisons
+
+    if master.status not in UNIT_STATES:
+        return  # not handed over yet: the units receive it with the merged proposal's proposers on it
+    with record_language():
+        proposers = merged.proposer_label
+    notify(
+        recipients=_unit_liaisons(master),
+        event_key=f"proposal:{master.pk}:merged:{merged.pk}",
+        title=gettext_lazy("“%(master)s”有提案并入：%(title)s"),
+        body=gettext_lazy(
+            "《%(title)s》（提案者：%(proposers)s）已并入本提案。请在答复中一并回应，其提案者也将评价本提案的答复。"
+        ),
+        params={"master": master.title[:60], "title": merged.title[:60], "proposers": proposers},
+        target=master,
+    )

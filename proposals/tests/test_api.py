@@ -1,6 +1,7 @@
 """API: /api/v1/proposals/ with transitions/history and the handling operations; structured refusals."""
 
 import pytest
+from django.utils import timezone
 
 from proposals.models import Proposal, Status
 from proposals.tests.factories import assigned, in_progress, replied, session, submitted
@@ -52,9 +53,17 @@ def test_unit_replies_through_the_api_and_other_units_get_404(api_client, cast):
     api_client.force_authenticate(cast.other_liaison)
     assert api_client.get(f"{BASE}{proposal.pk}/").status_code == 404
     api_client.force_authenticate(cast.liaison)
-    api_client.post(
+    # A contact before the hand-over does not count for the reply (services.handling.check_contact_date).
+    early = api_client.post(
         f"{BASE}{proposal.pk}/contacts/",
         {"method": "phone", "contacted_on": "2022-05-01", "summary": "电话沟通"},
+        format="json",
+    )
+    assert early.status_code == 400 and "contacted_on" in early.json()["error"]["fields"]
+    today = timezone.localdate().isoformat()
+    api_client.post(
+        f"{BASE}{proposal.pk}/contacts/",
+        {"method": "phone", "contacted_on": today, "summary": "电话沟通"},
         format="json",
     )
     no_class = api_client.post(f"{BASE}{proposal.pk}/reply/", {"body": "答复", "signed_by": "局长"}, format="json")

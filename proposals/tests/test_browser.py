@@ -110,3 +110,54 @@ def test_the_proposing_unit_is_asked_only_for_a_collective_proposal_on_a_phone(p
         assert plain.locator("[data-testid=cosigners]").is_visible()
     finally:
         context.close()
+
+
+def _wait_until(page, done, *, timeout_ms: int = 10000) -> None:
+    """Let the page run (and Playwright dispatch its routes) until done() holds."""
+    for _ in range(timeout_ms // 100):
+        if done():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("timed out")
+
+
+def test_a_button_pressed_while_the_draft_autosaves_waits_for_the_autosave(page, cast):
+    """保存并发起联名 clicked while the autosave of what the author just typed is on its way: the form is sent
+    once the autosave has answered, with the version it gave, so the author's own autosave is not
+    reported as someone else's edit (该内容已被…修改) and the co-signers are invited."""
+    from proposals import services
+    from proposals.tests.factories import ProposalFactory
+
+    session()
+    proposal = ProposalFactory(author=cast.member, kind="joint")
+    services.set_cosigners(proposal=proposal, members=[cast.other_member.member], actor=cast.member)
+    read_at = Proposal.objects.get(pk=proposal.pk).version
+    login(page, "member", PASSWORD)
+    page.goto(f"{page.base_url}/proposals/{proposal.pk}/edit/")
+
+    # Every POST is held until released: the autosave first, then whatever the click sends.
+    held, released = [], []
+
+    def hold(route):
+        if route.request.method == "POST" and not released:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/proposals/**", hold)
+    page.fill("#id_case", "燃气公司位于居民区，周边有两所学校。")
+    _wait_until(page, lambda: len(held) == 1)  # the autosave is on its way
+    assert held[0].request.url.endswith("/autosave/")
+    page.click("[data-testid=invite]", no_wait_after=True)
+    page.wait_for_timeout(500)  # a form sent now, with the version read, would reach the server second
+    released.append(True)
+    autosave, *sent_meanwhile = held
+    autosave.continue_()
+    _wait_until(page, lambda: Proposal.objects.get(pk=proposal.pk).version > read_at)
+    for route in sent_meanwhile:
+        route.continue_()
+    page.wait_for_url(f"**/proposals/{proposal.pk}/")
+    assert page.locator("[data-testid=state]").inner_text() == "联名确认中"
+    assert "修改，您的修改尚未保存" not in page.content()
+    proposal.refresh_from_db()
+    assert proposal.status == Status.COSIGNING and proposal.case == "燃气公司位于居民区，周边有两所学校。"

@@ -85,3 +85,73 @@ def test_the_proposer_is_told_of_a_longer_deadline_not_of_the_units_reason(cast)
     assert [e["action"] for e in events] == ["request_extension", "approve_extension"]
     assert all(e["note"] == "" for e in events)
     assert any("需跨部门协调" in e["note"] for e in history_for(proposal, cast.proposal) if e["kind"] == "transition")
+
+
+EXTENSION_REASON = "需协调财政经费，申请延期一个月。"
+EXTENSION_DECISION = "同意，请抓紧协调。"
+CO_RETURN_REASON = "燃气管线不属于本单位职责。"
+CO_OPINION = "会办意见：建议财政安排专项资金。"
+CONTACT_NOTE = "沟通记录：委员希望年内完成搬迁。"
+BESIDE_THE_TIMELINE = (EXTENSION_REASON, EXTENSION_DECISION, CO_RETURN_REASON, CO_OPINION, CONTACT_NOTE)
+
+
+def _handled_with_notes_beside_the_timeline(cast) -> tuple[Proposal, str]:
+    """Lead unit `liaison`, co-unit `other_liaison`: an extension asked and granted, the co-unit's request
+    for adjustment refused, its opinion to the lead, and the lead's contact with the proposer."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    proposal = in_progress(cast, co=cast.other_liaison)
+    asked = proposal.reply_due + timedelta(days=20)
+    perform(proposal, "request_extension", actor=cast.liaison, note=EXTENSION_REASON, data={"due": asked.isoformat()})
+    perform(proposal, "approve_extension", actor=cast.proposal, note=EXTENSION_DECISION)
+    perform(proposal, "request_co_return", actor=cast.other_liaison, note=CO_RETURN_REASON)
+    unit = {"unit": cast.other_liaison.department_id}
+    perform(proposal, "refuse_co_return", actor=cast.proposal, note="请继续会办", data=unit)
+    services.submit_opinion(proposal=proposal, actor=cast.other_liaison, opinion=CO_OPINION)
+    services.record_contact(
+        proposal=proposal,
+        actor=cast.liaison,
+        method="face",
+        contacted_on=timezone.localdate(),
+        proposer_name="member",
+        summary=CONTACT_NOTE,
+    )
+    return proposal, asked.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("role", "reads"),
+    [
+        # The handling side: the office side and every unit handling it (the co-unit too).
+        ("proposal", set(BESIDE_THE_TIMELINE)),
+        ("clerk", set(BESIDE_THE_TIMELINE)),
+        ("chair", set(BESIDE_THE_TIMELINE)),
+        ("liaison", set(BESIDE_THE_TIMELINE)),
+        ("other_liaison", set(BESIDE_THE_TIMELINE)),
+        # The proposer reads what the timeline tells him (a unit's request for adjustment), not why the unit
+        # asked for more time nor the decision, nor the units' working notes.
+        ("member", {CO_RETURN_REASON}),
+        ("other_member", set()),
+        ("party_office", set()),
+        ("gov_office", set()),
+    ],
+)
+def test_the_pages_tables_show_the_notes_the_timeline_shows(client, api_client, cast, role, reads):
+    proposal, asked = _handled_with_notes_beside_the_timeline(cast)
+    user = getattr(cast, role)
+    client.force_login(user)
+    html = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert {n for n in BESIDE_THE_TIMELINE if n in html} == reads
+    # Everyone who sees the proposal sees that the unit asked for more time and what was decided, when.
+    table = html[html.index('data-testid="extension-requests"') :]
+    assert asked in table and "已同意" in table
+    # …that the co-unit asked for adjustment and sent its opinion, and that the unit contacted the proposer.
+    assert 'data-testid="return-refused"' in html
+    assert (CO_OPINION in html) or 'data-testid="opinion-sent"' in html
+    assert 'data-testid="contacts"' in html
+    # The API does not list these notes either.
+    api_client.force_authenticate(user)
+    body = api_client.get(f"/api/v1/proposals/{proposal.pk}/").content.decode()
+    assert not any(n in body for n in BESIDE_THE_TIMELINE)

@@ -160,3 +160,43 @@ def test_a_reply_of_another_proposal_is_404(client, cast):
     other = in_progress(cast)
     client.force_login(cast.proposal)
     assert client.get(reverse("proposals:letter", args=[other.pk, reply.pk, "docx"])).status_code == 404
+
+
+def rehandled(cast):
+    """The joint proposal of `joint_replied`, rated 不满意, handled again and answered in the second round."""
+    p, first = joint_replied(cast)
+    for proposer in (cast.member, cast.other_member):
+        services.rate_reply(proposal=p, actor=proposer, rating="unsatisfied", reason="未回应搬迁时间表")
+    p.refresh_from_db()
+    perform(p, "rehandle", actor=cast.proposal, note="请就搬迁时间表重新答复")
+    contact(cast, p)
+    second = services.submit_reply(
+        proposal=p, actor=cast.liaison, reply_class="A", body="已确定明年完成搬迁。", signed_by="陈局长"
+    )
+    p.refresh_from_db()
+    perform(p, "approve_reply", actor=cast.proposal)
+    return p, ProposalReply.objects.get(pk=first.pk), ProposalReply.objects.get(pk=second.pk)
+
+
+def test_the_re_handling_rounds_letter_has_its_own_number_title_and_file_name(client, cast):
+    p, first, second = rehandled(cast)
+    assert letter_number(first) == "教育局提复〔2022〕1号"  # the first round's number as before
+    assert letter_number(second) == "教育局提复〔2022〕1-2号"
+    text = docx_text(letter_docx(second))
+    assert "教育局提复〔2022〕1-2号" in text and "教育局提复〔2022〕1号" not in text
+    assert "对2022年14届1次第001号提案的答复（重新办理，第2轮）" in text
+    assert "经重新办理" in text and "已确定明年完成搬迁。" in text
+    client.force_login(cast.member)
+    names = {
+        client.get(url(p, reply, fmt))["Content-Disposition"] for reply in (first, second) for fmt in ("docx", "pdf")
+    }
+    assert len(names) == 4  # two letters, two formats: four different file names
+    assert any("%E9%87%8D%E6%96%B0%E5%8A%9E%E7%90%86" in n or "重新办理" in n for n in names)  # 重新办理
+
+
+def test_a_configured_number_without_the_round_still_numbers_each_round_apart(cast):
+    _p, first, second = rehandled(cast)
+    with override_config(PROPOSAL_REPLY_LETTER_NUMBER="{unit}函〔{year}〕{serial}号"):
+        assert (letter_number(first), letter_number(second)) == ("教育局函〔2022〕1号", "教育局函〔2022〕1-2号")
+    with override_config(PROPOSAL_REPLY_LETTER_NUMBER="{unit}函〔{year}〕第{serial}号（{round}）"):
+        assert letter_number(second) == "教育局函〔2022〕第1号（2）"

@@ -385,6 +385,35 @@ def test_key_proposal_and_handling_meeting_from_the_page(client, cast):
     assert ("dept_head", "教育局") in roles
 
 
+def test_after_scheduling_a_handling_meeting_the_office_lands_on_it_and_the_proposal_links_it(client, cast):
+    """The meeting is created in preparation: the office is taken to it to check who is invited and send the
+    notice (nobody is told before), and the proposal's page lists its handling meetings."""
+    from consultations.models import Meeting
+    from notifications.models import Notification
+
+    proposal = assigned(cast)
+    services.mark_key(proposal=proposal, supervisor=cast.chair, actor=cast.proposal)
+    login(client, cast.proposal)
+    told_before = Notification.objects.count()
+    response = client.post(
+        reverse("proposals:meeting", args=[proposal.pk]),
+        {"starts_at": "2030-06-01T09:00", "ends_at": "2030-06-01T11:00", "place": "区政协三楼会议室"},
+    )
+    meeting = Meeting.objects.get(subject_id=proposal.pk)
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    landed = client.get(response["Location"]).content.decode()
+    assert "核对参会人员后请发出会议通知" in landed
+    assert Notification.objects.count() == told_before
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    listed = page[page.index('data-testid="meetings"') :]
+    assert meeting.get_absolute_url() in listed and 'data-testid="meeting-notice-hint"' in listed
+    # An invited proposer finds it there too; a member who is not invited does not get the link.
+    login(client, cast.member)
+    assert meeting.get_absolute_url() in client.get(proposal.get_absolute_url()).content.decode()
+    login(client, cast.other_member)
+    assert meeting.get_absolute_url() not in client.get(proposal.get_absolute_url()).content.decode()
+
+
 # Export and statistics
 
 
@@ -795,7 +824,67 @@ def test_the_inbox_box_shows_its_total_and_links_to_the_whole_queue(client, cast
     assert len(listed) == 13
 
 
-def test_the_edit_page_holds_its_buttons_while_an_autosave_is_in_flight(client, cast):
+def test_the_edit_page_serialises_its_autosaves_and_its_buttons(client, cast):
+    """An autosave never aborts one the server may already have saved (the next would carry a stale
+    version): they queue. The buttons wait for the autosave in flight (proposals/static/proposals/draft.js,
+    driven in test_browser.py) instead of being disabled under the author's click."""
     proposal = ProposalFactory(author=cast.member)
     page = login(client, cast.member).get(reverse("proposals:edit", args=[proposal.pk])).content.decode()
-    assert 'hx-sync="this:replace"' in page and "hx-disabled-elt=\"find button[type='submit']\"" in page
+    assert 'hx-sync="this:queue last"' in page and "hx-disabled-elt" not in page
+    assert "proposals/draft.js" in page
+
+
+def test_a_contact_dated_before_the_hand_over_is_refused_and_the_form_keeps_what_was_typed(client, cast):
+    with time_machine.travel("2022-05-10 10:00 +0800", tick=False):
+        proposal = in_progress(cast)
+    login(client, cast.liaison)
+    with time_machine.travel("2022-05-20 10:00 +0800", tick=False):
+        response = client.post(
+            reverse("proposals:contact", args=[proposal.pk]),
+            {"method": "phone", "contacted_on": "2020-01-01", "proposer_name": "member", "summary": "电话沟通办理思路"},
+        )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "沟通日期不能早于交办日期（2022-05-10）" in body
+    assert 'value="2020-01-01"' in body and "电话沟通办理思路" in body
+    assert not proposal.contacts.exists()
+
+
+def test_the_list_counts_the_lead_proposer_among_a_joint_proposals_people(client, cast):
+    """X等N人联名 counts everyone who proposes it: the lead and the co-signers who confirmed."""
+    session()
+    proposal = ProposalFactory(author=cast.member, kind="joint")
+    services.set_cosigners(
+        proposal=proposal, members=[cast.other_member.member, cast.standing.member], actor=cast.member
+    )
+    perform(proposal, "invite", actor=cast.member)
+    services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=True)
+    services.respond_cosign(proposal=proposal, actor=cast.standing, accept=False)
+    login(client, cast.member)
+    body = client.get(reverse("proposals:list")).content.decode()
+    assert "member等2人联名" in body and "等1人联名" not in body
+
+
+def test_merging_names_the_master_to_the_merged_proposers_and_tells_the_masters_units(
+    client, cast, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    master = assigned(cast, author=cast.other_member, title="关于推动区燃气公司搬迁的建议")
+    merged = submitted(cast, title="关于加快燃气公司搬迁的建议")
+    perform(merged, "pre_review", actor=cast.proposal)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(merged, "merge", actor=cast.proposal, data={"master": master.pk})
+    # The merged proposal's proposer is told which proposal answers for it.
+    notice = Notification.objects.get(recipient=cast.member, object_id=merged.pk, event_key__startswith="status:")
+    assert master.number in notice.body and "关于推动区燃气公司搬迁的建议" in notice.body
+    # The master's unit now answers this proposer too.
+    told = Notification.objects.get(recipient=cast.liaison, object_id=master.pk, event_key__contains=":merged:")
+    assert "关于加快燃气公司搬迁的建议" in told.body
+    # The master's page lists the merged proposal's proposer among its proposers, marked as such.
+    login(client, cast.proposal)
+    page = client.get(master.get_absolute_url()).content.decode()
+    proposers = page[page.index('data-testid="proposers"') :]
+    proposers = proposers[: proposers.index("</dd>")]
+    assert "member2" in proposers and "member" in proposers.replace("member2", "")
+    assert 'data-testid="merged-proposer"' in proposers

@@ -381,6 +381,44 @@ def test_reply_needs_a_recorded_contact_with_the_proposer(cast):
         reply(cast, proposal)
 
 
+def _contact_on(cast, proposal, day):
+    from datetime import date
+
+    return services.record_contact(
+        proposal=proposal,
+        actor=cast.liaison,
+        method="phone",
+        contacted_on=date.fromisoformat(day),
+        proposer_name="member",
+        summary="电话沟通",
+    )
+
+
+def test_a_contact_cannot_predate_the_hand_over(cast):
+    """A contact counts for the reply (答复前须与提案者沟通): one dated before the unit had the proposal is refused."""
+    with time_machine.travel("2022-05-10 10:00 +0800", tick=False):
+        proposal = in_progress(cast)
+    with time_machine.travel("2022-05-20 10:00 +0800", tick=False):
+        with pytest.raises(Refused, match="沟通日期不能早于交办日期（2022-05-10）") as refused:
+            _contact_on(cast, proposal, "2022-05-09")
+        assert "contacted_on" in refused.value.fields
+        assert not proposal.contacts.exists()
+        assert _contact_on(cast, proposal, "2022-05-10").round == 1
+
+
+def test_a_re_handling_rounds_contact_cannot_predate_the_decision_to_handle_again(cast):
+    with time_machine.travel("2022-05-10 10:00 +0800", tick=False):
+        proposal = replied(cast)
+        services.rate_reply(proposal=proposal, actor=cast.member, rating="unsatisfied", reason="未回应核心问题")
+    with time_machine.travel("2022-06-01 10:00 +0800", tick=False):
+        perform(proposal, "rehandle", actor=cast.proposal, note="请就搬迁时间表重新答复")
+    with time_machine.travel("2022-06-05 10:00 +0800", tick=False):
+        # After the hand-over but before the office sent it back: it cannot count for the second round.
+        with pytest.raises(Refused, match="沟通日期不能早于交重新办理的日期（2022-06-01）"):
+            _contact_on(cast, proposal, "2022-05-20")
+        assert _contact_on(cast, proposal, "2022-06-01").round == 2
+
+
 def test_co_unit_sends_its_opinion_to_the_lead_which_replies_for_all(cast):
     proposal = in_progress(cast, co=cast.other_liaison)
     contact(cast, proposal)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -90,23 +90,27 @@ class PageForm:
     service: Callable[..., object]
     done: Promise
     arguments: Callable[[HttpRequest, forms.Form], dict] = lambda _request, form: form.cleaned_data
+    # Where the user lands on success, from what the service returned (default: back to the proposal).
+    lands_on: Callable[[object], object] | None = None
 
 
 def _page_form_view(spec: PageForm):
-    """The POST view of one page form: validate, call the service, then back to the page or show the form again."""
+    """The POST view of one page form: validate, call the service, then back to the page (or where the
+    form lands) or show the form again."""
 
     @login_required
     @require_POST
     def view(request, pk: int):
         proposal = selectors.get_proposal_for(request.user, pk)
         form = spec.form_class(request.POST, request.FILES)
-        done = submit(
-            request,
-            form,
-            lambda _data: spec.service(proposal=proposal, actor=request.user, **spec.arguments(request, form)),
-            success=spec.done,
-            redirect_to=proposal,
-        )
+        outcome = {}
+
+        def call(_data):
+            outcome["result"] = spec.service(proposal=proposal, actor=request.user, **spec.arguments(request, form))
+
+        done = submit(request, form, call, success=spec.done, redirect_to=proposal)
+        if done and spec.lands_on is not None:
+            return redirect(spec.lands_on(outcome["result"]))
         if done:
             return done
         proposal.refresh_from_db()
@@ -151,8 +155,16 @@ opinion = _page_form_view(PageForm(OpinionForm, "opinion_form", services.submit_
 reply = _page_form_view(PageForm(ReplyForm, "reply_form", services.submit_reply, _("已报送答复。")))
 rate = _page_form_view(PageForm(RatingForm, "rating_form", services.rate_reply, _("已提交评价。")))
 mark_key = _page_form_view(PageForm(KeyForm, "key_form", services.mark_key, _("已确定为重点提案。")))
+# The meeting is created in preparation (筹备中): the office checks who is invited on its page and sends
+# the notice from there, as for any meeting (consultations).
 meeting = _page_form_view(
-    PageForm(MeetingForm, "meeting_form", services.schedule_handling_meeting, _("已安排提案办理协商会。"))
+    PageForm(
+        MeetingForm,
+        "meeting_form",
+        services.schedule_handling_meeting,
+        _("已安排提案办理协商会。核对参会人员后请发出会议通知。"),
+        lands_on=lambda meeting: meeting,
+    )
 )
 excellent = _page_form_view(PageForm(ExcellentForm, "excellent_form", services.select_excellent, _("已评为优秀提案。")))
 withdraw_excellent = _page_form_view(

@@ -23,6 +23,7 @@ from core.tests.permission_matrix.common import (
     CLERKS,
     LEADERS,
     MEMBERS,
+    ROLES,
     allowed,
     assert_api,
     assert_api_transition,
@@ -294,3 +295,34 @@ def test_a_handed_over_proposal_is_seen_by_its_unit_not_by_another(api_client, c
     visible = PROPOSAL_OFFICE | CLERKS | LEADERS | MEMBERS | {"party_office", "gov_office", "liaison"}
     proposal = proposal_at(cast, "in_progress")
     assert_api(api_client, cast, url=f"/api/v1/proposals/{proposal.pk}/", visible=visible)
+
+
+# Who reads the notes the proposal page lists beside its timeline (an extension request's reason, a unit's
+# contact notes): the handling side, as the timeline's notes (docs/proposals.md "Visibility").
+NOTE_READERS = PROPOSAL_OFFICE | CLERKS | LEADERS | LEAD_UNIT
+
+
+@pytest.mark.django_db
+def test_the_notes_beside_the_timeline_are_read_by_the_handling_side(cast):
+    from datetime import timedelta
+
+    from proposals import selectors
+    from proposals.tests.factories import contact
+
+    proposal = proposal_at(cast, "in_progress")
+    asked = (proposal.reply_due + timedelta(days=20)).isoformat()
+    perform(proposal, "request_extension", actor=cast.liaison, note="需协调财政经费", data={"due": asked})
+    contact(cast, proposal)
+    seeing = selectors.proposals_visible_to
+    readers = set()
+    for role in ROLES:
+        user = getattr(cast, role)
+        if not seeing(user).filter(pk=proposal.pk).exists():
+            continue
+        shown = selectors.detail_context(user, proposal)
+        (request,) = shown["extension_requests"]
+        (talk,) = shown["contacts"]
+        assert bool(request.reason) == bool(talk.summary), role
+        if request.reason:
+            readers.add(role)
+    assert readers == NOTE_READERS
