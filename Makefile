@@ -48,7 +48,7 @@ var/.system-test: scripts/ensure-system-packages
 locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po | .venv/.synced
 	$(PY) manage.py compilemessages -l en -v0
 
-var/staticfiles/staticfiles.json: var/vendor/.copied $(shell find static -type f 2>/dev/null) | .venv/.synced
+var/staticfiles/staticfiles.json: var/vendor/.copied $(shell find static */static -type f 2>/dev/null) | .venv/.synced
 	$(PY) manage.py collectstatic --noinput -v0
 
 setup: var/.system-run .venv/.synced var/vendor/.copied locale/en/LC_MESSAGES/django.mo var/staticfiles/staticfiles.json
