@@ -1,4 +1,5 @@
 import io
+import re
 import subprocess
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -35,6 +36,29 @@ def test_pdf_text_extracts_in_chinese(tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "同委办〔2022〕12号" in text
     assert "双减" in text
+
+
+def test_a_table_row_is_never_torn_across_two_pdf_pages(tmp_path):
+    """The 2022 plan's topic 8 once began on one page (number, leader, department) and went on over the
+    next (its name): a row that does not fit moves whole, so every page's table goes on with a new row
+    (its number first, under the repeated header)."""
+    names = ["三院上划过渡工作", "粮食生产安全", "社区网格化管理工作和基层治理体系建设", "落实教育双减政策"]
+    departments = ["区卫生健康局", "区发展和改革局、区农业农村局", "区民政局、新民镇、区财政局、区人社局", "区教育局"]
+    rows = [
+        [str(i + 1), names[i % 4], "委处对口协商", "第四季度", "陈婷", "教科卫体委员会", departments[(i // 3) % 4]]
+        for i in range(60)
+    ]
+    headers = ["序号", "协商议题", "协商形式", "时间", "牵头领导", "牵头委处", "参与部门"]
+    pdf = tmp_path / "rows.pdf"
+    pdf.write_bytes(render_pdf(DocSpec(title="2022年度协商计划", blocks=[Table(headers, rows)])))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages >= 3  # the table runs over several pages
+    for n in range(2, pages + 1):
+        cmd = ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"]
+        lines = [line for line in subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.splitlines()]
+        body = [line for line in lines if line.strip() and not re.match(r"^\s*[序号]", line)]
+        assert re.match(r"^\s*\d+\s", body[0]), (n, body[0])
 
 
 def test_libreoffice_opens_the_docx(tmp_path):
