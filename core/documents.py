@@ -17,6 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from core.i18n import record_language
+
 CJK_SERIF = "Noto Serif CJK SC"
 CJK_SANS = "Noto Sans CJK SC"
 
@@ -166,6 +168,8 @@ def render_pdf(spec: DocSpec) -> bytes:
 
 
 def _cn_date(value: date | None) -> str:
+    """The date of issue as a document of record prints it: in the district's language, whoever renders it."""
     if value is None:
         return ""
-    return _("%(y)s年%(m)s月%(d)s日") % {"y": value.year, "m": value.month, "d": value.day}
+    with record_language():
+        return _("%(y)s年%(m)s月%(d)s日") % {"y": value.year, "m": value.month, "d": value.day}

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.predicates import is_info_office, is_member
+from core.documents import DocSpec, Heading, render_docx
 from core.exceptions import ActionForbidden, Refused
 from core.http import as_int
-from core.i18n import recorded
+from core.i18n import record_language, recorded
+from core.selectors import current_committee
 from core.services import save_versioned
 from district.models import Department, Member
 from opinions.models import Adoption, AdoptionLevel, Bulletin, Instruction, OpinionReport, Status
@@ -238,6 +240,37 @@ def publish_bulletin(*, reports, actor, title: str, form: str) -> Bulletin:
     return bulletin
 
 
+def bulletin_spec(bulletin: Bulletin) -> DocSpec:
+    """One bulletin issue in the official layout: a document of the district, worded in its language
+    (the issue line, the reporter lines) whatever language the reader downloading it reads the site in."""
+    with record_language():
+        committee = current_committee()
+        blocks: list = []
+        reports = bulletin.reports.select_related("member", "author__member").prefetch_related("provider")
+        for report in reports.order_by("id"):
+            blocks.append(Heading(report.title, level=2))
+            blocks.extend(p for p in report.body.splitlines() if p.strip())
+            # Signed by the member it counts for, else the group it was given in the name of: never the
+            # clerk who keyed in a paper report.
+            if report.credited_member is not None:
+                blocks.append(_("（反映人：%(name)s）") % {"name": report.credited_member.name})
+            elif report.provider is not None:
+                blocks.append(_("（报送单位：%(name)s）") % {"name": report.provider})
+        return DocSpec(
+            title=bulletin.title,
+            number=str(bulletin),
+            issuer=committee.name if committee else "",
+            issued_on=bulletin.published_on,
+            blocks=blocks,
+        )
+
+
+def bulletin_docx(bulletin: Bulletin) -> bytes:
+    # Rendered in the record's language too: the renderer prints the date of issue.
+    with record_language():
+        return render_docx(bulletin_spec(bulletin))
+
+
 def guard_report_up(report: OpinionReport, *, data, **kwargs) -> None:
     if not _given_text(data, "to"):
         msg = _("请填写报送对象（如区委、区政府、市政协）。")
@@ -272,14 +305,34 @@ def _date(data: dict) -> date:
     return value
 
 
+def is_upper_level(level: AdoptionLevel) -> bool:
+    """Whether a level is above the district CPPCC: anything but the level its own bulletin gives a report
+    (LOCAL_LEVEL, which the platform records itself on publication). The levels carry no rank of their
+    own (`order` only sorts them), so this is the one rule the workflow already knows."""
+    return level.code.lower() != LOCAL_LEVEL
+
+
+def upper_levels():
+    """The active levels an upper adoption (登记上级采用) may be recorded at."""
+    return AdoptionLevel.objects.filter(is_active=True).exclude(code__iexact=LOCAL_LEVEL)
+
+
+def _upper_level(data: dict) -> AdoptionLevel:
+    level = _level(data)
+    if not is_upper_level(level):
+        msg = _("“%(level)s”不是上级采用：请选择区政协以上的层级（区委区政府、市级、省级或全国）。") % {"level": level}
+        raise Refused(msg, fields={"level": [msg]})
+    return level
+
+
 def guard_adoption(report: OpinionReport, *, data, **kwargs) -> None:
-    _level(data)
+    _upper_level(data)
     _date(data)
 
 
 def on_adoption(report: OpinionReport, *, actor, data, note, **kwargs) -> None:
     Adoption.objects.create(
-        report=report, level=_level(data), adopted_on=_date(data), note=note[:200], recorded_by=actor
+        report=report, level=_upper_level(data), adopted_on=_date(data), note=note[:200], recorded_by=actor
     )
 
 

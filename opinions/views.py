@@ -9,10 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.predicates import is_cppcc_leader, is_info_office, is_member
-from core.documents import DocSpec, Heading, render_docx
 from core.exceptions import DomainError
 from core.exports import file_response
-from core.selectors import current_committee
 from core.unsaved import unsaved_input
 from core.workflow import workflow_for
 from opinions import selectors, services
@@ -108,6 +106,8 @@ def detail(request, pk: int):
             "editable": editable,
             "departments": selectors.report_departments(),
             "levels": AdoptionLevel.objects.filter(is_active=True),
+            # An upper adoption is above the district CPPCC: its own bulletin level is recorded on publication.
+            "upper_levels": services.upper_levels(),
             "today": timezone.localdate(),
             # What the viewer typed into an action's note before core:transition refused it.
             **unsaved_input(request, offered=[a.name for a in actions]),
@@ -146,26 +146,7 @@ def bulletin_docx(request, pk: int):
     bulletin = Bulletin.objects.filter(pk=pk).first()
     if bulletin is None:
         raise Http404
-    committee = current_committee()
-    blocks: list = []
-    reports = bulletin.reports.select_related("member", "author__member").prefetch_related("provider")
-    for report in reports.order_by("id"):
-        blocks.append(Heading(report.title, level=2))
-        blocks.extend(p for p in report.body.splitlines() if p.strip())
-        # Signed by the member it counts for, else the group it was given in the name of: never the clerk
-        # who keyed in a paper report.
-        if report.credited_member is not None:
-            blocks.append(_("（反映人：%(name)s）") % {"name": report.credited_member.name})
-        elif report.provider is not None:
-            blocks.append(_("（报送单位：%(name)s）") % {"name": report.provider})
-    spec = DocSpec(
-        title=bulletin.title,
-        number=str(bulletin),
-        issuer=committee.name if committee else "",
-        issued_on=bulletin.published_on,
-        blocks=blocks,
-    )
-    return file_response(render_docx(spec), f"{bulletin}.docx", DOCX)
+    return file_response(services.bulletin_docx(bulletin), f"{bulletin}.docx", DOCX)
 
 
 @login_required

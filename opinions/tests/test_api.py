@@ -105,3 +105,23 @@ def test_a_nul_character_is_refused_with_a_message_that_says_so(api_client, cast
     response = api_client.post(BASE, {"title": "标题\x00", "body": "正文"}, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["title"] == ["不能包含不可见的控制字符（如 NUL），请删除后重试。"]
+
+
+def test_the_api_refuses_an_upper_adoption_at_the_district_cppccs_own_level(api_client, cast):
+    """Review 6 #6: the API keeps the same rule as the page: 区政协编发 is no upper adoption."""
+    from core.workflow import perform
+    from opinions.tests.factories import published
+
+    report = published(cast)
+    perform(report, "report_up", actor=cast.info, data={"to": "市政协"})
+    api = api_client
+    api.force_authenticate(cast.info)
+    url = f"{BASE}{report.pk}/transitions/"
+    refused = api.post(url, {"action": "record_adoption", "data": {"level": "district_cppcc"}}, format="json")
+    assert refused.status_code == 400
+    assert "不是上级采用" in refused.json()["error"]["fields"]["level"][0]
+    done = api.post(url, {"action": "record_adoption", "data": {"level": "city"}}, format="json")
+    assert done.status_code == 200
+    report.refresh_from_db()
+    assert report.status == "adopted_upper"
+    assert list(report.adoptions.values_list("level__code", flat=True)) == ["district_cppcc", "city"]

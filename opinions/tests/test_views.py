@@ -299,3 +299,54 @@ def test_lists_pages_and_bulletins_name_whom_a_report_is_from_never_the_clerk_wh
     docx = client.get(reverse("opinions:bulletin_docx", args=[Bulletin.objects.get().pk]))
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert f"（报送单位：{station}）" in text and "（反映人：member）" in text and "info" not in text
+
+
+# Review 6
+
+
+def test_the_bulletin_an_english_reader_downloads_is_composed_in_chinese(client, cast):
+    """#4: the issue line, the reporter line and the date are the district's, whatever the reader's language."""
+    report = published(cast, title="关于燃气公司搬迁的建议")
+    bulletin = report.bulletin
+    client.force_login(cast.info)
+    client.cookies["django_language"] = "en"
+    docx = client.get(reverse("opinions:bulletin_docx", args=[bulletin.pk]))
+    assert docx.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert f"《社情民意》{bulletin.year}年第{bulletin.issue}期" in text
+    assert f"（反映人：{report.credited_member.name}）" in text
+    day = bulletin.published_on
+    assert f"{day.year}年{day.month}月{day.day}日" in text
+    assert "Public Opinion" not in text and "Reported by" not in text
+
+
+def test_upper_adoption_is_not_offered_nor_accepted_at_the_district_cppccs_own_level(client, cast):
+    """#6: 区政协编发 is the adoption the bulletin itself gave; 登记上级采用 takes only a level above it."""
+    from core.workflow import perform
+
+    report = published(cast)
+    perform(report, "report_up", actor=cast.info, data={"to": "区委、区政府、市政协"})
+    client.force_login(cast.info)
+    page = client.get(report.get_absolute_url()).content.decode()
+    adoption_select = page.split('id="level-record_adoption"')[1].split("</select>")[0]
+    assert 'value="city"' in adoption_select and 'value="district_cppcc"' not in adoption_select
+    instruction_select = page.split('id="level-record_instruction"')[1].split("</select>")[0]
+    assert 'value="district_cppcc"' in instruction_select  # a district CPPCC leader may still instruct
+
+    response = client.post(
+        reverse("core:transition", args=["opinions.opinionreport", report.pk]),
+        {
+            "action": "record_adoption",
+            "data_level": "district_cppcc",
+            "data_date": "2022-06-01",
+            "note": "区政协主席会议采用",
+            "next": report.get_absolute_url(),
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "不是上级采用：请选择区政协以上的层级" in body
+    assert ">区政协主席会议采用</textarea>" in body and 'value="2022-06-01"' in body
+    report.refresh_from_db()
+    assert report.status == "reported"
+    assert list(report.adoptions.values_list("level__code", flat=True)) == ["district_cppcc"]

@@ -146,8 +146,11 @@ def letter_filename(reply: ProposalReply, fmt: str) -> str:
 
 
 def letter_docx(reply: ProposalReply) -> bytes:
-    return render_docx(build_letter(reply))
+    # Rendered in the record's language too: the renderer prints the letter's date.
+    with record_language():
+        return render_docx(build_letter(reply))
 
 
 def letter_pdf(reply: ProposalReply) -> bytes:
-    return render_pdf(build_letter(reply))
+    with record_language():
+        return render_pdf(build_letter(reply))

@@ -200,3 +200,18 @@ def test_a_configured_number_without_the_round_still_numbers_each_round_apart(ca
         assert (letter_number(first), letter_number(second)) == ("教育局函〔2022〕1号", "教育局函〔2022〕1-2号")
     with override_config(PROPOSAL_REPLY_LETTER_NUMBER="{unit}函〔{year}〕第{serial}号（{round}）"):
         assert letter_number(second) == "教育局函〔2022〕第1号（2）"
+
+
+def test_the_letter_an_english_reader_downloads_is_dated_in_chinese(client, cast):
+    """Review 6 (with #3): the renderer prints the letter's date; it is the district's, not "2022-6-1"."""
+    from proposals.services.letters import letter_date
+
+    p, reply = joint_replied(cast)
+    client.force_login(cast.member)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("proposals:letter", args=[p.pk, reply.pk, "docx"]))
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    day = letter_date(reply)
+    assert f"教育局\n{day.year}年{day.month}月{day.day}日" in text
+    assert f"{day.year}-{day.month}-{day.day}" not in text

@@ -168,7 +168,13 @@ def on_issue(report, *, actor, note, data, change) -> None:
 
 
 def build_spec(report: SpecialReport) -> DocSpec:
-    """One description of the report, rendered identically to DOCX and PDF."""
+    """One description of the report, rendered identically to DOCX and PDF: a document of record, worded
+    in the district's language whatever language the acting user reads the site in."""
+    with record_language():
+        return _spec(report)
+
+
+def _spec(report: SpecialReport) -> DocSpec:
     rows = []
     for n, item in enumerate(
         report.items.select_related("responsible_department")
@@ -210,8 +216,11 @@ def build_spec(report: SpecialReport) -> DocSpec:
 
 
 def report_docx(report: SpecialReport) -> bytes:
-    return render_docx(build_spec(report))
+    # Rendered in the record's language too: the renderer prints the date of issue.
+    with record_language():
+        return render_docx(build_spec(report))
 
 
 def report_pdf(report: SpecialReport) -> bytes:
-    return render_pdf(build_spec(report))
+    with record_language():
+        return render_pdf(build_spec(report))

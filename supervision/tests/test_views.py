@@ -617,3 +617,35 @@ def test_a_returned_report_can_be_deleted_and_its_items_compiled_again(client, w
     assert SpecialReport.history.filter(id=report.pk, history_type="-", history_user=cast.research).exists()
     again = compile_special_report(meeting=world.meeting, items=world.items, actor=cast.research, lead=cast.member)
     assert again.items.count() == 2
+
+
+def test_the_special_report_an_english_reader_downloads_is_wholly_chinese(client, world, cast, tmp_path):
+    """Review 6 #3: the heading, table headers, signer line and date stay in the district's language."""
+    import io
+    import subprocess
+
+    world.issue()
+    client.force_login(cast.research)
+    client.cookies["django_language"] = "en"
+    docx = client.get(reverse("supervision:report_document", args=[world.report.pk, "docx"]))
+    doc = Document(io.BytesIO(docx.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "协商成果事项及责任分工" in text and "签发人：secgen" in text and "区委、区政府：" in text
+    signed = timezone.localtime(world.report.signed_at).date()
+    assert f"{signed.year}年{signed.month}月{signed.day}日" in text
+    assert [c.text for c in doc.tables[0].rows[0].cells] == [
+        "序号",
+        "意见建议",
+        "责任部门",
+        "配合部门",
+        "商定措施",
+        "完成时限",
+    ]
+    for english in ("Consultation outcome", "Signed off by", "No.", "Responsible department", "Deadline"):
+        assert english not in text and english not in "".join(c.text for c in doc.tables[0].rows[0].cells)
+    pdf = client.get(reverse("supervision:report_document", args=[world.report.pk, "pdf"]))
+    (tmp_path / "r.pdf").write_bytes(pdf.content)
+    out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    flat = out.replace("\n", "").replace(" ", "")
+    assert "协商成果事项及责任分工" in flat and "意见建议" in flat and "签发人" in flat
+    assert "Signedoff" not in flat and "Opinionsandsuggestions" not in flat
