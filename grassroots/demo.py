@@ -18,6 +18,7 @@ from django.utils import timezone
 from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
 from core.demo_runner import StoryClock
 from core.models import StatusChange
+from core.workflow import perform
 from district.models import Community, Department, Member, Party, Sector, Town
 from grassroots import services
 from grassroots.models import (
@@ -397,6 +398,8 @@ def _duty_group(rng, group, clerk, member) -> None:
             for r in rng.sample(RESIDENTS, 3)
         ]
         MeetingParticipant.objects.bulk_create(rows)
+        # Recorded as held, as the service records a logged micro-consultation.
+        perform(meeting, "hold", actor=member)
         MicroConsultation.objects.create(
             meeting=meeting,
             issue=issue,

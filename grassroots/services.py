@@ -620,6 +620,8 @@ def log_micro_consultation(
         for r in residents
     ]
     MeetingParticipant.objects.bulk_create(rows)
+    # It took place (the date is not later than today): the meeting is recorded as held, a step on its record.
+    perform(meeting, "hold", actor=actor)
     micro = MicroConsultation(
         meeting=meeting,
         issue=issue,
@@ -702,6 +704,12 @@ def hold_community_consultation(
         raise Refused(_("请填写协商事项和事项背景。"), fields={"matter": _("必填")})
     if agreement_reached and not (agreement or "").strip():
         raise Refused(_("达成一致时请填写协商结果。"), fields={"agreement": _("必填")})
+    if timezone.localtime(starts_at).date() > timezone.localdate():
+        # Recorded after it took place, with who spoke and what was agreed: it is recorded as held.
+        raise Refused(_("日期不能晚于今天。"), fields={"starts_at": _("日期在未来")})
+    members = list(dict.fromkeys(members))
+    if not members and not any(name.strip() for name, _role in participants):
+        raise Refused(_("请至少填写一位参加协商的人员。"), fields={"residents": _("必填")})
     meeting = Meeting(
         kind=MeetingKind.COMMUNITY,
         title=recorded(gettext_lazy("社区事务协商：%(matter)s"), {"matter": matter.strip()}),
@@ -731,9 +739,10 @@ def hold_community_consultation(
             MeetingParticipant(
                 meeting=meeting, role=ParticipantRole.MEMBER, member=m, name=m.name[:50], attendance=Attendance.PRESENT
             )
-            for m in dict.fromkeys(members)
+            for m in members
         ]
     )
+    perform(meeting, "hold", actor=actor)
     consultation = CommunityConsultation(
         meeting=meeting,
         community=community,

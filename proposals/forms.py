@@ -180,6 +180,7 @@ class ListFilterForm(RequiredMessagesMixin, forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     reply_class = forms.ChoiceField(label=_("答复类别"), required=False)
+    first_reply = forms.BooleanField(label=_("按第一轮已审核答复统计"), required=False)
     rating = forms.ChoiceField(
         label=_("评价"),
         required=False,

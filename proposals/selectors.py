@@ -222,6 +222,9 @@ def proposal_list(viewer, *, filters: dict | None = None) -> QuerySet[Proposal]:
         shown = ProposalReply.objects.filter(
             readable_replies(viewer), proposal=OuterRef("pk"), reply_class__code=f["reply_class"]
         )
+        if f.get("first_reply"):
+            # As the statistics count a class (a figure's row opens the same proposals).
+            shown = shown.filter(counted_replies())
         qs = qs.filter(Exists(shown))
     # The proposal's rating as the statistics count it: a figure's row opens the same proposals, and the
     # export's 评价 column says what the statistics counted.
@@ -340,6 +343,13 @@ def released_replies() -> Q:
     from proposals.services.letters import RELEASED_STATES
 
     return Q(round__lt=F("proposal__round")) | Q(proposal__status__in=RELEASED_STATES)
+
+
+def counted_replies() -> Q:
+    """The replies the statistics count by reply class (the annual report, the dashboard and the list
+    they open): first-round replies the office has approved. A reply still under the office's review
+    may be returned and rewritten with another class, so it is not counted yet; re-handling is apart."""
+    return released_replies() & Q(round=1)
 
 
 def readable_replies(viewer) -> Q:

@@ -109,17 +109,18 @@ def annual_statistics(year: int) -> dict:
     }
 
 
-def _first_replies(filed):
-    """First-round replies the office has approved and sent to the proposers. A reply still under the
-    office's review may be returned and rewritten (with another class), so it is not counted yet."""
-    from proposals.selectors import released_replies
+def first_replies(proposals) -> QuerySet[ProposalReply]:
+    """The replies of these proposals counted by reply class (`proposals.selectors.counted_replies`):
+    first-round replies the office has approved and sent to the proposers; the annual report and the
+    insight dashboard both count these."""
+    from proposals.selectors import counted_replies
 
-    return ProposalReply.objects.filter(released_replies(), proposal__in=filed, round=1)
+    return ProposalReply.objects.filter(counted_replies(), proposal__in=proposals)
 
 
 def _by_class(filed) -> list[dict]:
     # First-round replies: the class a unit gave when it first answered (re-handling is counted apart).
-    counts = dict(_first_replies(filed).values_list("reply_class").annotate(n=Count("id")))
+    counts = dict(first_replies(filed).values_list("reply_class").annotate(n=Count("id")))
     total = sum(counts.values())
     return [
         {"code": c.code, "label": str(c), "count": counts.get(c.pk, 0), "pct": _pct(counts.get(c.pk, 0), total)}
@@ -149,7 +150,7 @@ def _units(filed) -> list[dict]:
         )
         .order_by("-lead", "-separate", "department")
     )
-    replies = _first_replies(filed)
+    replies = first_replies(filed)
     replied = dict(replies.values_list("department").annotate(n=Count("id")))
     # On time: sent to the office (submitted_at; a reply entered without that step, when it was
     # written) no later than the proposal's reply deadline.

@@ -226,6 +226,7 @@ def _ongoing(cast) -> CommunityConsultation:
         matter="加装电梯费用分摊",
         background="意见不一",
         starts_at=timezone.make_aware(datetime.datetime(2023, 5, 6, 14, 30)),
+        participants=[("社区书记", "presiding")],
         agreement_reached=None,
         actor=cast.member,
     )

@@ -44,11 +44,11 @@ from intake.selectors import referred_to
 from opinions.models import OpinionReport
 from opinions.models import Status as OpinionStatus
 from opinions.selectors import members_reports
-from proposals.models import REPLYING_ROLES, Proposal, ProposalAssignment, ProposalReply
+from proposals.models import REPLYING_ROLES, Proposal, ProposalAssignment
 from proposals.models import Rating as ProposalRatingChoice
 from proposals.models import Status as ProposalStatus
 from proposals.selectors import handled_by
-from proposals.statistics import SATISFACTION_NOTE
+from proposals.statistics import SATISFACTION_NOTE, first_replies
 from proposals.statistics import rating_counts as proposal_rating_counts
 from proposals.statistics import satisfaction_rate as rate_of_counts
 from supervision.choices import OPEN_STATES, TaskStatus
@@ -508,7 +508,9 @@ def proposals_by_unit(scope: Scope, period: Period) -> Figure:
 
 
 def proposals_by_reply_class(scope: Scope, period: Period) -> Figure:
-    qs = ProposalReply.objects.filter(proposal__in=proposal_base(scope, period))
+    """Proposals by the class of their reply, counted as the annual report counts them
+    (`proposals.statistics.first_replies`: first-round replies the office has approved)."""
+    qs = first_replies(proposal_base(scope, period))
     if scope.department_id:
         qs = qs.filter(department_id=scope.department_id)
     rows = (
@@ -527,7 +529,7 @@ def proposals_by_reply_class(scope: Scope, period: Period) -> Figure:
                     "name": in_reader_language(r["reply_class__name"], r["reply_class__name_en"]),
                 },
                 r["n"],
-                _url("proposals:list", reply_class=r["reply_class__code"], year=period.year),
+                _url("proposals:list", reply_class=r["reply_class__code"], year=period.year, first_reply="on"),
             )
             for r in rows
         ],

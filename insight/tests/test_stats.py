@@ -250,7 +250,7 @@ def test_proposal_figures_by_unit_class_and_rating(cast):
     assert units.rows[0].url == f"/proposals/?department={cast.liaison.department_id}&year=2022"
     classes = stats.proposals_by_reply_class(EVERYTHING, YEAR_2022)
     assert [v for _label, v in values(classes)] == [1, 1]
-    assert classes.rows[0].url == "/proposals/?reply_class=A&year=2022"
+    assert classes.rows[0].url == "/proposals/?reply_class=A&year=2022&first_reply=on"
     assert values(stats.proposal_ratings(EVERYTHING, YEAR_2022)) == [("满意", 1), ("基本满意", 0), ("不满意", 0)]
     other = Scope(DEPARTMENT, department_id=cast.other_liaison.department_id)
     assert stats.proposals_by_unit(other, YEAR_2022).rows == []
