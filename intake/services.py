@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analytics.tasks import analyse_appeal
-from core.exceptions import Refused
+from core.exceptions import Refused, passes
 from core.fastwrite import PK, create_with_history
 from core.http import as_int
 from core.i18n import recorded
@@ -276,22 +276,56 @@ def validate_outcome(data: dict) -> tuple[str, date | None]:
     return outcome, due
 
 
-def check_close(appeal: Appeal, *, actor, note: str, data: dict) -> None:
-    """An appeal referred to a department is closed once the department has finished: a referral
-    still running (its supervision task not closed) would otherwise go on being chased."""
+def refuse_while_referral_runs(appeal: Appeal, *, action: str = "close") -> None:
+    """The one rule for a referral still running (转交部门办理, its supervision task not closed): the
+    handlers neither answer the citizen nor close the appeal until the supervising office has accepted
+    the department's reply (rated it 满意/基本满意, closing the task). An answer taken from a reply the
+    office then sends back (不满意，重新办理) would give the citizen a rejected answer, and a closed
+    appeal would leave the referral chased for nothing. `action`: "answer" or "close", for the wording."""
     from intake.selectors import referral_tasks
 
     running = referral_tasks(appeal_id=appeal.pk, open_only=True).select_related("lead_department").first()
-    if running is not None:
-        department = running.lead_department.name if running.lead_department else _("有关部门")
-        raise Refused(
-            _(
-                "该诉求已转交%(department)s办理，督办任务（%(status)s）尚未办结，暂不能办结诉求。"
-                "请待部门答复、督办任务办结后再办结本诉求。"
-            )
-            % {"department": department, "status": running.get_status_display()}
+    if running is None:
+        return
+    params = {
+        "department": running.lead_department.name if running.lead_department else _("有关部门"),
+        "task": running.title,
+        "status": running.get_status_display(),
+    }
+    if action == "answer":
+        message = _(
+            "该诉求已转交%(department)s办理，督办任务“%(task)s”（%(status)s）尚未办结，暂不能答复群众。"
+            "请待督办单位对部门答复评价满意、督办任务办结后，再据此答复群众。"
         )
+    else:
+        message = _(
+            "该诉求已转交%(department)s办理，督办任务“%(task)s”（%(status)s）尚未办结，暂不能办结诉求。"
+            "请待部门答复、督办任务办结后再办结本诉求。"
+        )
+    raise Refused(message % params)
+
+
+def check_answer(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    """The handlers answer the citizen themselves, or from the department's reply once it is accepted."""
+    refuse_while_referral_runs(appeal, action="answer")
+
+
+def may_answer_now(user, appeal: Appeal) -> bool:
+    """Whether 答复群众 is offered: not while a referral runs (the rule `check_answer` refuses by)."""
+    return passes(refuse_while_referral_runs, appeal, action="answer")
+
+
+def check_close(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    """An appeal referred to a department is closed once the department has finished: a referral
+    still running (its supervision task not closed) would otherwise go on being chased."""
+    refuse_while_referral_runs(appeal, action="close")
     validate_outcome(data)
+
+
+def may_close_now(user, appeal: Appeal) -> bool:
+    """Whether 办结 is offered: not while a referral runs (the rule `check_close` refuses by; the
+    outcome is checked on the submitted form)."""
+    return passes(refuse_while_referral_runs, appeal, action="close")
 
 
 def on_close(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:

@@ -46,6 +46,9 @@ WORKFLOW = register(
                 answers_appeal,
                 note_required=True,
                 note_label=_("答复内容"),
+                # Not while a referral runs: the department's reply counts once the office accepted it.
+                guard="intake.services.check_answer",
+                offered="intake.services.may_answer_now",
                 effect="intake.services.on_answer",
             ),
             Action(
@@ -58,6 +61,7 @@ WORKFLOW = register(
                 note_label=_("办理结果说明"),
                 fields=("outcome", "plan_due_date"),
                 guard="intake.services.check_close",
+                offered="intake.services.may_close_now",
                 effect="intake.services.on_close",
             ),
             Action(

@@ -105,6 +105,7 @@ def test_a_merged_timeline_leaves_out_the_main_cases_steps_before_the_merge(cast
 
     main = _workstation_appeal(cast, title="路灯不亮")
     task = _refer(cast, main)
+    type(task).objects.filter(pk=task.pk).update(status="closed")  # the department's reply accepted
     earlier = timezone.now() - datetime.timedelta(days=5)
     StatusChange.objects.filter(object_id__in=[main.pk, task.pk]).update(created_at=earlier)
     type(main).objects.filter(pk=main.pk).update(created_at=earlier - datetime.timedelta(hours=1))

@@ -134,14 +134,19 @@ def test_merging_into_an_answered_or_closed_appeal_is_refused(cast, state):
 
 
 def test_an_appeal_is_not_closed_while_its_referral_runs(cast):
+    from core.workflow import workflow_for
+
     appeal, task = _referred(cast)
-    perform(appeal, "answer", actor=cast.clerk, note="已转交教育局")
+    type(appeal).objects.filter(pk=appeal.pk).update(status=AppealStatus.ANSWERED)  # answered before the rule
+    appeal.refresh_from_db()
+    assert "close" not in {a.name for a in workflow_for(appeal).available(appeal, cast.clerk)}
     with pytest.raises(Refused, match=cast.liaison.department.name) as err:
         perform(appeal, "close", actor=cast.clerk, note="已办结", data={"outcome": Outcome.ON_THE_SPOT})
-    assert "督办任务" in err.value.message
+    assert "督办任务" in err.value.message and task.title in err.value.message
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.ANSWERED
     _close_task(task)
+    assert "close" in {a.name for a in workflow_for(appeal).available(appeal, cast.clerk)}
     perform(appeal, "close", actor=cast.clerk, note="已办结", data={"outcome": Outcome.ON_THE_SPOT})
     assert appeal.status == AppealStatus.CLOSED
 
@@ -162,10 +167,11 @@ def test_erasing_contacts_on_a_closed_appeal_does_not_say_it_will_be_handled(cli
     assert any("继续办理" in str(m) for m in get_messages(response.wsgi_request))
 
 
-# R2#6: the appeal's handlers hear of the department's reply and of the task's closing.
+# R2#6, R5#1: the appeal's handlers hear of the department's reply once the supervising office has
+# accepted it, and of a reply sent back for re-handling.
 
 
-def test_the_appeal_handler_hears_of_the_departments_reply_and_the_closing(cast, django_capture_on_commit_callbacks):
+def test_the_appeal_handler_hears_of_the_accepted_reply_not_the_submitted_one(cast, django_capture_on_commit_callbacks):
     from notifications.models import Notification
     from supervision.services import tasks as task_services
 
@@ -173,12 +179,55 @@ def test_the_appeal_handler_hears_of_the_departments_reply_and_the_closing(cast,
     perform(task, "accept", actor=cast.liaison)
     perform(task, "start", actor=cast.liaison)
     Notification.objects.all().delete()
+    told = Notification.objects.filter(recipient=cast.clerk, event_key__startswith="intake.referral-progress")
     with django_capture_on_commit_callbacks(execute=True):
         task_services.submit_reply(task=task, actor=cast.liaison, classification="solved", body="已增派交警疏导。")
-    told = Notification.objects.filter(recipient=cast.clerk, event_key__startswith="intake.referral-progress")
-    assert told.count() == 1 and "校门口拥堵" in told.get().title and "已增派交警疏导。" in told.get().body
-    assert told.get().url == appeal.get_absolute_url()
-    assert not Notification.objects.filter(recipient=cast.liaison, event_key__startswith="intake.referral").exists()
+    assert not told.exists()  # not yet: the office has not rated the reply
+    with django_capture_on_commit_callbacks(execute=True):
+        task_services.rate_reply(task=task, actor=cast.gov_office, rating="unsatisfied", note="未说明时限")
+    again = told.get()
+    assert "重新办理" in again.title and "校门口拥堵" in again.title and "请据此答复群众" not in again.title
+    assert "未说明时限" not in again.body  # the office's reasons stay on the task
+    assert again.url == appeal.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        task_services.submit_reply(task=task, actor=cast.liaison, classification="solved", body="已设潮汐车道。")
+    assert told.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         task_services.rate_reply(task=task, actor=cast.gov_office, rating="satisfied")
-    assert told.count() == 2 and "已办结" in told.order_by("pk").last().title
+    accepted = told.order_by("pk").last()
+    assert told.count() == 2 and "请据此答复群众" in accepted.title and "已设潮汐车道。" in accepted.body
+    assert not Notification.objects.filter(recipient=cast.liaison, event_key__startswith="intake.referral").exists()
+
+
+def test_the_citizen_is_answered_only_once_the_referral_is_settled(client, cast):
+    from core.workflow import workflow_for
+    from supervision.services import tasks as task_services
+
+    appeal, task = _referred(cast)
+    for state in ("assigned", "acked", "feedback", "reopened"):
+        if state == "acked":
+            perform(task, "accept", actor=cast.liaison)
+        elif state == "feedback":
+            task_services.submit_reply(task=task, actor=cast.liaison, classification="solved", body="已修复。")
+        elif state == "reopened":
+            task_services.rate_reply(task=task, actor=cast.gov_office, rating="unsatisfied", note="未说明时限")
+        task.refresh_from_db()
+        assert task.status == state
+        assert "answer" not in {a.name for a in workflow_for(appeal).available(appeal, cast.clerk)}, state
+        with pytest.raises(Refused) as err:
+            perform(appeal, "answer", actor=cast.clerk, note="已修复")
+        assert task.title in err.value.message and task.get_status_display() in err.value.message
+        assert "暂不能答复群众" in err.value.message
+    client.force_login(cast.clerk)
+    page = client.get(f"/appeals/office/{appeal.pk}/")
+    assert 'data-action="answer"' not in page.content.decode() and 'data-action="close"' not in page.content.decode()
+    response = client.post(f"/appeals/office/{appeal.pk}/act/answer/", {"note": "已修复"})
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.ROUTED and not appeal.answer
+    assert response.status_code == 400 and "暂不能答复群众" in response.content.decode()
+    task_services.submit_reply(task=task, actor=cast.liaison, classification="solved", body="已修复，设临时警示。")
+    task_services.rate_reply(task=task, actor=cast.gov_office, rating="basic")
+    page = client.get(f"/appeals/office/{appeal.pk}/")
+    assert 'data-action="answer"' in page.content.decode()
+    perform(appeal, "answer", actor=cast.clerk, note="已修复，设临时警示。")
+    assert appeal.status == AppealStatus.ANSWERED

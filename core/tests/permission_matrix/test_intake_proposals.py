@@ -20,7 +20,9 @@ from core.workflow import all_workflows, workflow_for
 # (not the research, information or proposals staff, who read them masked) and by whoever the appeal
 # is routed or referred to; the citizen is answered, and the appeal closed, by the clerks and the
 # routed members: the department answers through its referral task (its reply, verified by the
-# supervising offices), not on the appeal.
+# supervising offices), not on the appeal. Who may answer and close is declared below; when is the
+# referral's business: while its task runs (in the fixture it does) neither is offered, and both are
+# refused with the task and its state named, until the office accepts the department's reply.
 APPEAL_MATRIX = {
     "received": {"route": CLERKS, "merge": CLERKS},
     "routed": {"reroute": CLERKS, "merge": CLERKS, "answer": CLERKS | {"member"}},
@@ -48,7 +50,7 @@ def appeal_in(cast):
     ws = WorkstationFactory()
     ws.members.add(cast.member.member)
 
-    def make(state: str) -> Appeal:
+    def make(state: str, *, referral_settled: bool = False) -> Appeal:
         fields = {"status": state, "department": cast.liaison.department}
         if state != "received":
             fields.update(route=Route.WORKSTATION, workstation=ws)
@@ -59,6 +61,11 @@ def appeal_in(cast):
             )
             perform(task, "assign", actor=cast.gov_office, data={"due_date": "2099-01-01"})
             perform(task, "accept", actor=cast.liaison)
+            if referral_settled:  # the department replied and the office accepted the reply (task closed)
+                from supervision.services.tasks import rate_reply, submit_reply
+
+                submit_reply(task=task, actor=cast.liaison, classification="solved", body="已协调施工方。")
+                rate_reply(task=task, actor=cast.gov_office, rating="satisfied")
         return appeal
 
     return make
@@ -119,7 +126,7 @@ def test_nobody_signed_out_may_fire_any_action_of_any_workflow(cast, appeal_in, 
     [("member", True), ("other_member", False), ("liaison", False), ("other_liaison", False), ("citizen", False)],
 )
 def test_answering_an_appeal_by_html_form_own_vs_other(client, cast, appeal_in, role, may):
-    appeal = appeal_in("routed")
+    appeal = appeal_in("routed", referral_settled=True)
     client.force_login(getattr(cast, role))
     response = client.post(
         f"/workflow/intake.appeal/{appeal.pk}/", {"action": "answer", "note": "已联系施工方，夜间停工。"}
@@ -155,18 +162,42 @@ def test_filing_a_proposal_through_the_api_transitions_endpoint(api_client, cast
 
 @pytest.mark.django_db
 def test_api_lists_transitions_the_caller_may_fire(api_client, cast, appeal_in):
-    appeal = appeal_in("routed")
+    running, settled = appeal_in("routed"), appeal_in("routed", referral_settled=True)
     for role in ROLES:
         user = getattr(cast, role)
         api_client.force_authenticate(user)
-        response = api_client.get(f"/api/v1/appeals/{appeal.pk}/transitions/")
+        response = api_client.get(f"/api/v1/appeals/{running.pk}/transitions/")
         if role in APPEAL_DETAIL_VISIBLE:
             assert response.status_code == 200, role
             names = {a["action"] for a in response.json()}
-            expected = {a for a, roles in APPEAL_MATRIX["routed"].items() if role in roles}
+            # The referral runs: the citizen is not answered yet.
+            expected = {a for a, roles in APPEAL_MATRIX["routed"].items() if role in roles} - {"answer"}
             assert names == expected, role
         else:
             assert response.status_code == 404, role
+        response = api_client.get(f"/api/v1/appeals/{settled.pk}/transitions/")
+        if response.status_code == 200:
+            names = {a["action"] for a in response.json()}
+            assert names == {a for a, roles in APPEAL_MATRIX["routed"].items() if role in roles}, role
+
+
+@pytest.mark.django_db
+def test_a_running_referral_holds_back_answering_and_closing(api_client, cast, appeal_in):
+    routed, answered = appeal_in("routed"), appeal_in("answered")
+    for appeal, action in ((routed, "answer"), (answered, "close")):
+        for role in APPEAL_MATRIX[appeal.status][action]:
+            assert action not in {a.name for a in workflow_for(appeal).available(appeal, getattr(cast, role))}, role
+        api_client.force_authenticate(cast.member)
+        response = api_client.post(
+            f"/api/v1/appeals/{appeal.pk}/transitions/",
+            {"action": action, "note": "已处理。", "outcome": "on_the_spot"},
+            format="json",
+        )
+        assert response.status_code in (400, 409), response.content
+        message = response.json()["error"]["message"]
+        assert "督办任务" in message and "已签收" in message and cast.liaison.department.name in message
+        appeal.refresh_from_db()
+        assert appeal.status == ("routed" if action == "answer" else "answered")
 
 
 @pytest.mark.django_db
