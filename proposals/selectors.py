@@ -16,6 +16,7 @@ from accounts.predicates import (
     is_proposal_office,
 )
 from accounts.roles import Role
+from district.models import Member
 from proposals.models import (
     EXCELLENT_STATES,
     FILED_STATES,
@@ -134,6 +135,20 @@ def proposer_user_ids(proposal: Proposal) -> set[int]:
 def proposers(proposal: Proposal):
     """The users in proposer_user_ids, in a stable order."""
     return get_user_model().objects.filter(pk__in=proposer_user_ids(proposal)).order_by("id")
+
+
+def proposer_members(proposal: Proposal) -> QuerySet[Member]:
+    """The members who propose it, with or without a platform account: the first proposers and confirmed
+    co-signers (paper ones too) of the proposal and of the proposals merged into it, in a stable order."""
+    family = Proposal.objects.filter(Q(pk=proposal.pk) | Q(merged_into_id=proposal.pk))
+    signers = ProposalSigner.objects.filter(
+        Q(proposal_id=proposal.pk) | Q(proposal__merged_into_id=proposal.pk), accepted=True
+    )
+    return Member.objects.filter(
+        Q(pk__in=family.exclude(member__isnull=True).values("member_id"))
+        | Q(user_id__in=family.values("author_id"))
+        | Q(pk__in=signers.values("member_id"))
+    ).order_by("id")
 
 
 def _role_users(*roles: str):

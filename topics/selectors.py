@@ -332,6 +332,27 @@ def plan_inbox(user) -> QuerySet[ConsultationPlan]:
     return ConsultationPlan.objects.filter(cond).distinct().order_by("-year")
 
 
+def plan_years_under_approval() -> set[int]:
+    """The years whose plan has left drafting and is not published yet (主席会议 → 常委会 → 印发): the
+    viewers who may not read it yet are told it is being approved, not that there is none."""
+    pending = ConsultationPlan.objects.exclude(status__in=[PlanStatus.DRAFT, PlanStatus.PUBLISHED])
+    return set(pending.values_list("year", flat=True))
+
+
+def open_ballot_for(user, plan: ConsultationPlan | None) -> PlanVote | None:
+    """The plan's open online vote a standing member has yet to cast a ballot in, if he may read it."""
+    member = getattr(user, "member", None) if is_standing_member(user) else None
+    if member is None or plan is None or plan.status != PlanStatus.VOTE:
+        return None
+    return (
+        votes_visible_to(user)
+        .filter(plan=plan, closed_at__isnull=True, method=PlanVote.Method.ONLINE)
+        .exclude(ballots__member=member)
+        .order_by("-opened_at")
+        .first()
+    )
+
+
 def has_pending_receipts(plan: ConsultationPlan) -> bool:
     """Whether a department has yet to sign for the published plan."""
     return plan.receipts.filter(acknowledged_at__isnull=True).exists()

@@ -56,7 +56,7 @@ def schedule_handling_meeting(
     *, proposal: Proposal, actor, starts_at, ends_at, place: str = "", agenda: str = ""
 ) -> Meeting:
     """Convene a proposal-handling consultation (提案办理协商会) on a key proposal, with its people invited."""
-    from proposals.selectors import proposers
+    from proposals.selectors import proposer_members, proposers
 
     _require_selector(actor)
     if not proposal.is_key:
@@ -80,9 +80,20 @@ def schedule_handling_meeting(
     supervisor = proposal.key_supervisor
     if supervisor is not None:
         rows.append(_participant(meeting, supervisor, ParticipantRole.PRESIDING))
-    for user in proposers(proposal):
-        if supervisor is None or user.pk != supervisor.pk:
-            rows.append(_participant(meeting, user, ParticipantRole.MEMBER))
+    # Every proposer is invited, those without a platform account too (the office notifies them itself), so
+    # the minutes list all of them; an author who is no member (a collective proposal's staff) as a user.
+    seen = {supervisor.pk} if supervisor is not None else set()
+    for member in proposer_members(proposal).select_related("user"):
+        if member.user_id is None or member.user_id not in seen:
+            rows.append(
+                MeetingParticipant(
+                    meeting=meeting, role=ParticipantRole.MEMBER, user=member.user, member=member, name=member.name
+                )
+            )
+        if member.user_id is not None:
+            seen.add(member.user_id)
+    for user in proposers(proposal).exclude(pk__in=seen):
+        rows.append(_participant(meeting, user, ParticipantRole.MEMBER))
     for a in proposal.assignments.filter(is_active=True).select_related("department"):
         dept = a.department
         rows.append(

@@ -414,6 +414,45 @@ def test_after_scheduling_a_handling_meeting_the_office_lands_on_it_and_the_prop
     assert meeting.get_absolute_url() not in client.get(proposal.get_absolute_url()).content.decode()
 
 
+def test_a_handling_meeting_invites_every_proposer_those_without_a_platform_account_too(client, cast):
+    """The proposal's own co-signers entered from paper (no account) and those of a merged proposal are invited
+    as members, so the meeting's attendance list and minutes name all the proposers."""
+    from consultations.models import Meeting
+    from district.tests.factories import MemberFactory
+    from proposals.models import ProposalSigner
+
+    # Joint proposals whose co-signatures the office entered from paper (the co-signers have no account).
+    proposal = assigned(cast)
+    offline = MemberFactory(name="李宏墩")
+    ProposalSigner.objects.create(proposal=proposal, member=offline, accepted=True)
+    declined = MemberFactory(name="未同意联名")
+    ProposalSigner.objects.create(proposal=proposal, member=declined, accepted=False)
+    other = submitted(cast, author=cast.other_member)
+    merged_offline = MemberFactory(name="柯金海")
+    ProposalSigner.objects.create(proposal=other, member=merged_offline, accepted=True)
+    Proposal.objects.filter(pk__in=[proposal.pk, other.pk]).update(kind="joint")
+    perform(other, "pre_review", actor=cast.proposal)
+    perform(other, "merge", actor=cast.proposal, data={"master": proposal.pk})
+    services.mark_key(proposal=proposal, supervisor=cast.chair, actor=cast.proposal)
+    login(client, cast.proposal)
+    client.post(
+        reverse("proposals:meeting", args=[proposal.pk]),
+        {"starts_at": "2030-06-01T09:00", "ends_at": "2030-06-01T11:00", "place": "区政协三楼会议室"},
+    )
+    meeting = Meeting.objects.get(subject_id=proposal.pk)
+    invited = {(p.member_id, p.user_id) for p in meeting.participants.filter(role="member")}
+    assert invited == {
+        (cast.member.member.pk, cast.member.pk),
+        (cast.other_member.member.pk, cast.other_member.pk),
+        (offline.pk, None),
+        (merged_offline.pk, None),
+    }
+    assert meeting.participants.filter(role="presiding", user=cast.chair).count() == 1
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    listed = page[page.index('id="participants"') : page.index('id="invite_form"')]
+    assert "李宏墩" in listed and "柯金海" in listed and "未同意联名" not in listed
+
+
 # Export and statistics
 
 

@@ -429,3 +429,44 @@ def test_an_expert_reads_published_plans_from_every_tab_of_the_plan_pages(client
     listing = client.get(reverse("topics:plans")).content.decode()
     assert published.title in listing and draft.title not in listing
     assert 'href="/plan/"' in client.get("/office/").content.decode()  # in the expert's menu too
+
+
+def test_the_overview_says_the_plan_is_being_approved_to_those_who_may_not_read_it_yet(client, cast):
+    """Once the plan has gone to the chairs, a member who may not read it yet is told it is being approved,
+    not that there is none; a standing member, once the vote is open, gets a link to cast his ballot."""
+    plan = plan_with_items(cast, year=2041)
+    overview = reverse("topics:overview") + "?year=2041"
+    client.force_login(cast.member)
+    assert "本年度计划尚未编制" in client.get(overview).content.decode()  # the clerk is still drafting it
+    perform(plan, "submit_to_chairs", actor=cast.clerk)
+    for user in (cast.member, cast.standing):
+        client.force_login(user)
+        page = client.get(reverse("topics:overview")).content.decode()  # the year is offered, and chosen
+        assert 'data-testid="overview-under-approval"' in page and "本年度协商计划正在审定中" in page, user
+        assert "本年度计划尚未编制" not in page and plan.get_absolute_url() not in page, user
+    plan = drive_to_vote(cast, year=2042)
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now(), method="online")
+    client.force_login(cast.standing)
+    page = client.get(reverse("topics:overview") + "?year=2042").content.decode()
+    assert 'data-testid="overview-ballot"' in page and f'href="{vote.get_absolute_url()}"' in page
+    assert "正在审定中" not in page  # he reads the plan itself
+    standing_present(vote, cast.chair.member, cast.vice_chair.member, cast.standing.member)
+    votes.cast_ballot(vote=vote, actor=cast.standing, choice="for")
+    assert 'data-testid="overview-ballot"' not in client.get(reverse("topics:overview") + "?year=2042").content.decode()
+    client.force_login(cast.member)
+    page = client.get(reverse("topics:overview") + "?year=2042").content.decode()
+    assert "本年度协商计划正在审定中" in page and 'data-testid="overview-ballot"' not in page
+
+
+def test_the_suggestion_form_says_no_round_is_open_instead_of_an_empty_form(client, cast):
+    client.force_login(cast.member)
+    response = client.get(reverse("topics:suggestion_create"))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="no-open-round"' in page
+    assert "当前没有正在进行的议题征集" in page and f'href="{reverse("topics:suggestions")}"' in page
+    assert 'data-testid="topics-form"' not in page
+    response = client.post(reverse("topics:suggestion_create"), {"title": "古城保护性建设", "background": "背景"})
+    assert 'data-testid="no-open-round"' in response.content.decode()
+    assert not TopicSuggestion.objects.filter(title="古城保护性建设").exists()
+    RoundFactory()
+    assert 'data-testid="topics-form"' in client.get(reverse("topics:suggestion_create")).content.decode()

@@ -62,7 +62,8 @@ def overview(request):
     _require_follower(request.user)
     plans = list(selectors.plan_list(request.user))
     rounds = list(selectors.round_list(request.user))
-    years = sorted({x.year for x in plans} | {r.year for r in rounds}, reverse=True)
+    under_approval = selectors.plan_years_under_approval()
+    years = sorted({x.year for x in plans} | {r.year for r in rounds} | under_approval, reverse=True)
     year = int_or_none(request.GET.get("year")) or (years[0] if years else timezone.localdate().year)
     plan = next((x for x in plans if x.year == year), None)
     rnd = next((r for r in rounds if r.year == year), None)
@@ -81,6 +82,8 @@ def overview(request):
             "suggestions": selectors.suggestion_list(request.user, round=rnd) if rnd else [],
             "holder": _holder(plan, receipt=receipt) if plan else "",
             "my_receipt": receipt,
+            "under_approval": plan is None and year in under_approval,
+            "my_ballot": selectors.open_ballot_for(request.user, plan),
             "chain": services.chain_labels(),
             "open_rounds": selectors.open_rounds() if p.sees_rounds(request.user) else [],
             "can_suggest": p.can_suggest(request.user),

@@ -120,6 +120,9 @@ def suggestions(request):
 def suggestion_create(request):
     if not p.can_suggest(request.user):
         raise PermissionDenied
+    if not selectors.open_rounds().exists():
+        # No round accepts suggestions: say so instead of a form whose 征集 list is empty.
+        return render(request, "topics/suggestion_form.html", {"title": _("提出议题建议"), "no_round": True})
     initial = {"round": selectors.open_rounds().first()}
     form = SuggestionForm(request.POST or None, request.FILES or None, initial=initial, suggester=request.user)
     if request.method == "POST" and form.is_valid():
@@ -136,8 +139,6 @@ def suggestion_create(request):
         else:
             messages.success(request, _("建议已提交。") if submit else _("建议已保存为草稿。"))
             return redirect(suggestion)
-    if not selectors.open_rounds().exists():
-        messages.warning(request, _("当前没有正在进行的议题征集。"))
     return render(request, "topics/suggestion_form.html", {"form": form, "title": _("提出议题建议")})
 
 
