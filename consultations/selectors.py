@@ -409,7 +409,10 @@ def is_plan_vote_meeting(meeting) -> bool:
 def follows_consultation_notice(meeting) -> bool:
     """Whether the consultation notice period and materials deadline (协商会议提前通知、材料送达) apply:
     to every consultation, the standing committee's key consultation on a topic included; not to the
-    plan's vote meeting."""
+    plan's vote meeting, nor to a micro-consultation (微协商), which the members who run it record
+    themselves, often after it was held, without notices or materials."""
+    if meeting.kind == MeetingKind.MICRO:
+        return False
     return not is_plan_vote_meeting(meeting)
 
 

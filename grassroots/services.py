@@ -65,10 +65,11 @@ def _require(predicate, user, obj, message: str) -> None:
 
 def _members_among(members, among, *, empty: str, outsider: str) -> list:
     """The members chosen (a roster, who took part): at least one, every one of `among` (a workstation's
-    or a group's members); else refused on the form's `members` field."""
+    or a group's members); else refused on the form's `members` field, with the reason (the field may be
+    left blank on some forms, so a bare 必填 beside it would contradict its help text)."""
     members = list(members)
     if not members:
-        raise Refused(empty, fields={"members": _("必填")})
+        raise Refused(empty, fields={"members": empty})
     allowed = set(among.values_list("pk", flat=True))
     if any(m.pk not in allowed for m in members):
         raise Refused(outsider, fields={"members": outsider})

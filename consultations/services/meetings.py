@@ -345,7 +345,9 @@ def respond_to_invitation(
 
 @transaction.atomic
 def check_in(*, participant: MeetingParticipant, actor) -> MeetingParticipant:
-    """Sign in at the meeting (the clerk for anyone, or the participant for themself)."""
+    """Sign in at the meeting (the clerk for anyone, or the participant for themself). Attendance
+    recorded after the meeting has ended (a micro-consultation entered afterwards, a paper sign-in sheet
+    typed in) is timed at the meeting's start, not at the moment of data entry."""
     participant = (
         MeetingParticipant.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=participant.pk)
     )
@@ -356,7 +358,8 @@ def check_in(*, participant: MeetingParticipant, actor) -> MeetingParticipant:
     _refuse_before_meeting_day(participant.meeting, _("会议定于%(date)s召开，会议当天才能签到。"))
     if participant.checked_in_at:
         return participant
-    participant.checked_in_at = timezone.now()
+    now, meeting = timezone.now(), participant.meeting
+    participant.checked_in_at = meeting.starts_at if now > meeting.ends_at else now
     if participant.attendance != Attendance.DEPUTY:
         participant.attendance = Attendance.PRESENT
     participant._history_user = actor

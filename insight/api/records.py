@@ -4,6 +4,9 @@ Visibility comes from the owning apps' selectors and predicates; nothing here ex
 name or phone (appointments are not listed at all).
 """
 
+from datetime import date
+
+from django.utils import timezone
 from rest_framework import serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
@@ -167,6 +170,9 @@ class GrassrootsDutyIssueSerializer(serializers.ModelSerializer):
     community = serializers.StringRelatedField(allow_null=True)
     department = serializers.StringRelatedField(allow_null=True)
     appeal = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    # A plan (制定计划限期解决) carried out: when and what was done, from the audited step.
+    plan_completed_on = serializers.SerializerMethodField()
+    plan_completion_note = serializers.CharField(source="plan_completed_note", read_only=True, allow_null=True)
 
     class Meta:
         model = DutyIssue
@@ -186,9 +192,15 @@ class GrassrootsDutyIssueSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_note",
             "plan_due_date",
+            "plan_completed_on",
+            "plan_completion_note",
             "proposal_title",
             "proposal_submitted_on",
         ]
+
+    def get_plan_completed_on(self, obj) -> date | None:
+        at = getattr(obj, "plan_completed_at", None)
+        return timezone.localdate(at) if at else None
 
 
 class GrassrootsDutyIssueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -201,7 +213,8 @@ class GrassrootsDutyIssueViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if _fake(self):
             return DutyIssue.objects.none()
-        return grassroots_selectors.issues_visible_to(self.request.user).order_by("-collected_on", "-id")
+        issues = grassroots_selectors.issues_visible_to(self.request.user)
+        return grassroots_selectors.with_plan_completion(issues).order_by("-collected_on", "-id")
 
 
 class GrassrootsMicroConsultationSerializer(serializers.ModelSerializer):
