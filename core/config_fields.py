@@ -24,7 +24,7 @@ def validate_fraction(value) -> None:
         raise ValidationError(_("比例须大于0、小于1，如“0.5”或“2/3”。"))
 
 
-_RATE = re.compile(r"^\d+/\d*[smhd]$")
+_RATE = re.compile(r"^\d+/([1-9]\d*)?[smhd]$")  # a period of 0 would fail every rate-limited request
 
 
 def validate_rate(value) -> None:
@@ -71,13 +71,18 @@ def placeholders(*allowed: str):
 
     def validate(value) -> None:
         try:
-            used = {name for _text, name, _spec, _conv in string.Formatter().parse(str(value)) if name is not None}
-            str(value).format(**{name: 1 for name in allowed})
+            fields = [(name, spec, conv) for _text, name, spec, conv in string.Formatter().parse(str(value))]
+            used = {name for name, _spec, _conv in fields if name is not None}
+            # Plain {name} only: a format spec ({seq:03d}) or conversion fails on the values the pages pass
+            # (an empty sequence number while the office has not typed one yet).
+            if any(spec or conv for name, spec, conv in fields if name is not None):
+                used = None
+            str(value).format(**{name: "" for name in allowed})
         except (ValueError, KeyError, IndexError):
             used = None
         if used is None or not used <= set(allowed):
             raise ValidationError(
-                _("格式有误：只能使用 %(names)s 这些占位符，花括号须成对。")
+                _("格式有误：只能使用 %(names)s 这些占位符（不带格式说明），花括号须成对。")
                 % {"names": "、".join("{" + n + "}" for n in allowed)}
             )
 

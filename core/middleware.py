@@ -61,4 +61,5 @@ class StaffTwoFactorMiddleware:
             return False
         if request.session.get(OTP_REQUIRED):
             return True
-        return settings.ENFORCE_STAFF_2FA and (bool(user.roles & STAFF_ROLES) or user.is_superuser)
+        # The Django admin lets in whoever has is_staff, whatever their roles: they pass the second factor too.
+        return settings.ENFORCE_STAFF_2FA and (bool(user.roles & STAFF_ROLES) or user.is_superuser or user.is_staff)

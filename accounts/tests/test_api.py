@@ -70,6 +70,16 @@ def test_a_staff_session_without_the_second_factor_reads_no_api(client, cast, se
     assert client.get("/api/v1/proposals/").status_code == 200
 
 
+def test_an_admin_staff_flag_alone_needs_the_second_factor_too(client, cast, settings):
+    """An account with only is_staff (no staff role) entered the Django admin without a second factor."""
+    settings.ENFORCE_STAFF_2FA = True
+    cast.member.is_staff = True
+    cast.member.save(update_fields=["is_staff"])
+    client.force_login(cast.member)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/accounts/otp/" in response["Location"]
+
+
 def test_token_obtain_keeps_to_the_limit_of_active_tokens(api_client, cast):
     """The password route mints no more tokens than the tokens page: 20 active ones, then a clear refusal."""
     from accounts.services import MAX_ACTIVE_TOKENS

@@ -23,12 +23,15 @@ def _form(**changes):
         ("PROPOSAL_REPLY_DAYS", "-5"),
         ("APPEAL_MAX_CHARS", "-1"),
         ("APPEAL_RATE_LIMIT", "ten per hour"),
+        ("APPEAL_RATE_LIMIT", "10/0m"),  # a period of 0 failed every public appeal (500)
         ("STANDING_QUORUM_FRACTION", "half"),
         ("STANDING_PASS_FRACTION", "3/2"),
         ("PLAN_APPROVAL_CHAIN", "chairs_meeting,party_leder"),
         ("PLAN_APPROVAL_CHAIN", ""),
         ("PLAN_APPROVAL_CHAIN", "chairs_meeting,chairs_meeting"),
         ("PLAN_DOC_NUMBER_FORMAT", "{prefix}委办〔{yr}〕{seq}号"),
+        ("PLAN_DOC_NUMBER_FORMAT", "{prefix}委办〔{year}〕{seq:03d}号"),  # the publish page was a 500
+        ("PROPOSAL_REPLY_LETTER_NUMBER", "{unit}提复〔{year!r}〕{serial}号"),
         ("PROPOSAL_REPLY_LETTER_NUMBER", "{unit}提复〔{year}〕{serial号"),
         ("CONSULT_DEPARTMENT_REQUIRED_KINDS", "thematic,coffee"),
         ("RECEPTION_WEEK_OF_MONTH", "0"),
