@@ -107,21 +107,28 @@ def _never(self, request, obj=None) -> bool:
 _read_only_axes_logs()
 
 
-# The district rules' page (django-constance) records each change with its old and new value, not only
-# which rules changed: "PROPOSAL_REPLY_DAYS（90 → 60）" in the Config page's history.
+# The district rules' page (django-constance) for superusers: the same form as the office's 规则设置 page
+# (core.config_forms: a reason is required, rules that disagree are refused) and the same record of each
+# change, "PROPOSAL_REPLY_DAYS（90 → 60）" with its reason, in the Config page's history.
 def _audited_config_admin() -> None:
     from constance.admin import Config, ConstanceAdmin
     from constance.utils import get_values
 
+    from core.config_forms import DistrictRulesForm
+    from core.services import log_rule_changes
+
     class AuditedConstanceAdmin(ConstanceAdmin):
+        change_list_form = DistrictRulesForm
+        change_list_template = "admin/constance/change_list_with_reason.html"
+
         def changelist_view(self, request, extra_context=None):
             request._config_before = get_values()
             return super().changelist_view(request, extra_context)
 
         def _log_config_change(self, request, changed_fields):
             before, after = getattr(request, "_config_before", {}), get_values()
-            described = [f"{name}（{before.get(name)} → {after.get(name)}）" for name in changed_fields]
-            super()._log_config_change(request, described)
+            changes = [(name, before.get(name), after.get(name)) for name in changed_fields]
+            log_rule_changes(user=request.user, changes=changes, reason=request.POST.get("reason", "").strip())
 
     if admin.site.is_registered(Config):
         admin.site.unregister([Config])

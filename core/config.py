@@ -1,7 +1,9 @@
 """District rules as configuration (django-constance), with the seed district's values as defaults.
 
 Deadlines, quorum fractions and approval chains differ between districts (domain.md): the office
-edits them in the admin under "Config"; code reads them with `constance.config.NAME`.
+edits them on the 规则设置 page (/district/rules/; superusers also in the admin under "Config"); code
+reads them with `constance.config.NAME`. Rules that must agree with each other are checked together
+by `check_rules`, on both pages.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +80,8 @@ CONSTANCE_CONFIG = {
     "APPEAL_MAX_CHARS": (5000, _("诉求正文最大字数"), "count"),
     # 12345-style return visit: the citizen rates the handling within this many days of its closing.
     "APPEAL_RATING_DAYS": (15, _("群众评价办理结果的期限（办结后天数）"), "days"),
+    # A duty group's plan (制定计划限期解决) is reminded on its date, then once per this many days while overdue.
+    "ISSUE_PLAN_REMIND_EVERY_DAYS": (7, _("民生问题计划逾期后重复提醒的间隔（天）"), "days"),
     # Accounts the office opens for experts and members (accounts.tokens)
     "ACCOUNT_ACTIVATION_DAYS": (7, _("账号激活链接有效期（天）"), "days"),
     # Statistics and duty records (domain.md §6: Tongcheng pass mark 60; Anqing 90 / 80 / 60)
@@ -103,8 +107,117 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("社情民意"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("OPINION_"))),
     (_("协商"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("CONSULT_", "PLAN_", "STANDING_")))),
     (_("督办"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("SUPERVISION_"))),
-    (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_")))),
+    (_("基层平台"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("RECEPTION_", "APPEAL_", "ISSUE_")))),
     (_("账号"), ("ACCOUNT_ACTIVATION_DAYS",)),
     (_("统计与履职"), tuple(k for k in CONSTANCE_CONFIG if k.startswith(("INSIGHT_", "DUTY_")))),
     (_("文本分析"), tuple(k for k in CONSTANCE_CONFIG if k.startswith("ANALYTICS_"))),
 )
+
+
+# Rules that must agree: (lower, upper, strict, message). The lower rule must be below (strict) or not
+# above the upper one; the message is shown beside both, since either may be the one mistyped.
+_ORDERED = (
+    (
+        "DUTY_GRADE_GOOD",
+        "DUTY_GRADE_EXCELLENT",
+        True,
+        _("分数线须依次递减：“良好”分数线（%(low)s分）须低于“优秀”分数线（%(high)s分）。"),
+    ),
+    (
+        "DUTY_GRADE_PASS",
+        "DUTY_GRADE_GOOD",
+        True,
+        _("分数线须依次递减：“合格”分数线（%(low)s分）须低于“良好”分数线（%(high)s分）。"),
+    ),
+    (
+        "PROPOSAL_URGENT_REPLY_DAYS",
+        "PROPOSAL_REPLY_DAYS",
+        False,
+        _("快速通道提案的答复期限（%(low)s天）不能长于一般提案的答复期限（%(high)s天）。"),
+    ),
+    (
+        "PROPOSAL_REPLY_DAYS",
+        "PROPOSAL_REPLY_MAX_DAYS",
+        False,
+        _("提案答复期限（%(low)s天）不能超过延期后的最长答复期限（%(high)s天）。"),
+    ),
+    # The due-soon reminder counts back from every reply deadline, the fast track's (the shortest:
+    # it is not above the ordinary one) and a re-handling's included.
+    (
+        "PROPOSAL_REMIND_BEFORE_DAYS",
+        "PROPOSAL_URGENT_REPLY_DAYS",
+        True,
+        _("到期前提醒承办单位的天数（%(low)s天）须少于快速通道提案的答复期限（%(high)s天），否则交办当天就会提醒。"),
+    ),
+    (
+        "PROPOSAL_REMIND_BEFORE_DAYS",
+        "PROPOSAL_REHANDLE_DAYS",
+        True,
+        _("到期前提醒承办单位的天数（%(low)s天）须少于重新办理期限（%(high)s天）。"),
+    ),
+    (
+        "PROPOSAL_RETURN_WINDOW_DAYS",
+        "PROPOSAL_URGENT_REPLY_DAYS",
+        True,
+        _("承办单位申请退回调整的期限（%(low)s天）须短于快速通道提案的答复期限（%(high)s天）。"),
+    ),
+    (
+        "SUPERVISION_REMIND_BEFORE_DAYS",
+        "SUPERVISION_DEFAULT_DAYS",
+        True,
+        _("督办任务到期前提醒的天数（%(low)s天）须少于默认办理期限（%(high)s天），否则交办当天就会提醒。"),
+    ),
+    (
+        "SUPERVISION_REMIND_BEFORE_DAYS",
+        "SUPERVISION_REHANDLE_DAYS",
+        True,
+        _("督办任务到期前提醒的天数（%(low)s天）须少于重新办理期限（%(high)s天）。"),
+    ),
+    (
+        "SUPERVISION_RETURN_WINDOW_DAYS",
+        "SUPERVISION_DEFAULT_DAYS",
+        True,
+        _("部门申请改派的期限（%(low)s天）须短于督办任务默认办理期限（%(high)s天）。"),
+    ),
+    # Materials go out with the notice or after it (domain.md §4: notice 15 working days, materials 10).
+    # A notice period of 0 means none is required, so there is nothing to compare with.
+    (
+        "CONSULT_MATERIALS_WORKDAYS",
+        "CONSULT_NOTICE_WORKDAYS",
+        False,
+        _(
+            "协商材料提前送达的工作日数（%(low)s）不能多于会议提前通知的工作日数（%(high)s）：材料随通知或在通知之后送达。"
+        ),
+    ),
+)
+# Upper rules whose 0 means "no such period": nothing below them to check.
+_ZERO_MEANS_NONE = frozenset({"CONSULT_NOTICE_WORKDAYS"})
+
+
+def _number(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_rules(values) -> dict[str, list[str]]:
+    """The rules that disagree with another rule: {rule name: [messages]}, empty when all agree.
+
+    `values` maps rule names to values (a form's cleaned data, or the stored rules with the edits laid
+    over them); a rule missing or not a number (refused by its own field already) is not compared.
+    Used by the 规则设置 page, its service and the admin's Config form alike.
+    """
+    problems: dict[str, list[str]] = {}
+    for low_name, high_name, strict, message in _ORDERED:
+        low, high = _number(values.get(low_name)), _number(values.get(high_name))
+        if low is None or high is None or (high_name in _ZERO_MEANS_NONE and high == 0):
+            continue
+        if low < high or (low == high and not strict):
+            continue
+        text = str(message) % {"low": values[low_name], "high": values[high_name]}
+        for name in (low_name, high_name):
+            problems.setdefault(name, []).append(text)
+    return problems

@@ -24,6 +24,12 @@ def validate_fraction(value) -> None:
         raise ValidationError(_("比例须大于0、小于1，如“0.5”或“2/3”。"))
 
 
+def validate_similarity(value) -> None:
+    """A similarity cut above 0: at 0 any two texts count as alike (every appeal a duplicate, one cluster)."""
+    if value is not None and value <= 0:
+        raise ValidationError(_("相似度须大于0、不超过1：为0时任意两条文本都会被视为相似。"))
+
+
 _RATE = re.compile(r"^\d+/([1-9]\d*)?[smhd]$")  # a period of 0 would fail every rate-limited request
 
 
@@ -99,7 +105,7 @@ FIELDS = {
     "count": [INT, {"min_value": 1, "max_value": 1_000_000}],
     "points": [INT, {"min_value": 0, "max_value": 100_000}],
     "week_of_month": [INT, {"min_value": 1, "max_value": 4}],
-    "similarity": [FLOAT, {"min_value": 0.0, "max_value": 1.0}],
+    "similarity": [FLOAT, {"min_value": 0.0, "max_value": 1.0, "validators": [validate_similarity]}],
     "boost": [FLOAT, {"min_value": 1.0, "max_value": 100.0}],
     "fraction": [TEXT, {"validators": [validate_fraction]}],
     "rate": [TEXT, {"validators": [validate_rate]}],

@@ -1,4 +1,4 @@
-"""Shared writes: attachments, optimistic-locking saves, personal-data access audit."""
+"""Shared writes: attachments, optimistic-locking saves, personal-data access audit, district-rule changes."""
 
 import secrets
 
@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import ConcurrentEdit
 from core.i18n import recorded
@@ -126,4 +127,36 @@ def log_personal_data_access(*, user, target, fields: list[str], purpose="") -> 
         object_id=target.pk,
         fields=",".join(fields),
         purpose=purpose[:200],
+    )
+
+
+def district_rules_content_type() -> ContentType:
+    """The content type the admin files the district rules' history under (constance's Config)."""
+    return ContentType.objects.get_or_create(app_label="constance", model="config")[0]
+
+
+def _rule_value(value) -> str:
+    if isinstance(value, bool):
+        return recorded(gettext_lazy("是") if value else gettext_lazy("否"))
+    return str(value)
+
+
+def log_rule_changes(*, user, changes: list[tuple[str, object, object]], reason: str):
+    """Record who changed which district rules, from what to what, and why: one row of the Config
+    history (the admin's, read on the 规则设置 page too), whichever page the change was made on.
+
+    `changes` is [(rule name, before, after)]; the text is worded in the record's language.
+    """
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    described = "；".join(f"{name}（{_rule_value(before)} → {_rule_value(after)}）" for name, before, after in changes)
+    return LogEntry.objects.create(
+        user_id=user.pk,
+        content_type=district_rules_content_type(),
+        object_id="Config",
+        object_repr="Config",
+        action_flag=CHANGE,
+        change_message=recorded(
+            gettext_lazy("修改%(changes)s。理由：%(reason)s"), {"changes": described, "reason": reason}
+        ),
     )

@@ -1,3 +1,4 @@
+from django.contrib.admin.models import LogEntry
 from django.db.models import QuerySet
 
 from accounts.predicates import can_see_contacts
@@ -39,3 +40,21 @@ def calendar_years(around: int) -> list[int]:
     """The years with days entered, with the year around and the next one (the coming year's notice)."""
     entered = {d.year for d in CalendarDay.objects.dates("date", "year")}
     return sorted(entered | {around, around + 1})
+
+
+def district_rules() -> dict:
+    """The district rules in force: the stored value of each, else its default."""
+    from constance.utils import get_values
+
+    return get_values()
+
+
+def rule_changes(limit: int = 20) -> QuerySet[LogEntry]:
+    """The latest changes of the district rules (this page's and the admin's), newest first, with who made them."""
+    from core.services import district_rules_content_type
+
+    return (
+        LogEntry.objects.filter(content_type=district_rules_content_type(), object_id="Config")
+        .select_related("user")
+        .order_by("-action_time", "-id")[:limit]
+    )

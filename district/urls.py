@@ -9,6 +9,7 @@ urlpatterns = [
     path("departments/", views.departments, name="departments"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<int:pk>/remove/", views.calendar_remove, name="calendar-remove"),
+    path("rules/", views.rules, name="rules"),
     path("accounts/", views.person_accounts, name="accounts"),
     path("accounts/liaisons/", views.liaisons, name="liaisons"),
     path("accounts/liaisons/departments/<int:pk>/add/", views.liaison_add, name="liaison-add"),

@@ -33,8 +33,9 @@ from core.revealed import remember_revealed, take_revealed
 from core.services import log_personal_data_access
 from district import selectors
 from district import services as district_services
-from district.forms import CalendarDaysForm
+from district.forms import CalendarDaysForm, DistrictRulesPageForm
 from district.models import CalendarDay, Department, Party, Sector
+from district.predicates import edits_district_rules, reads_district_rules
 
 
 @login_required
@@ -315,3 +316,29 @@ def calendar_remove(request, pk: int):
     district_services.remove_calendar_day(day=day, actor=request.user)
     messages.success(request, _("已删除%(d)s的安排。") % {"d": day.date.isoformat()})
     return redirect(reverse("district:calendar") + f"?year={day.date.year}")
+
+
+# The district rules (规则设置, django-constance): the office edits them here, the leaders read them.
+
+
+@never_cache
+@login_required
+def rules(request):
+    """Every rule by section with its default; a change needs a reason and rules that agree with each other."""
+    if not reads_district_rules(request.user):
+        raise PermissionDenied
+    editable = bool(edits_district_rules(request.user))
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    form = DistrictRulesPageForm(initial=selectors.district_rules(), data=request.POST or None, editable=editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = district_services.change_district_rules(**form.service_kwargs(), actor=request.user)
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            done = _("已保存%(n)s项规则的修改，即时生效。") % {"n": len(changed)} if changed else _("规则没有改动。")
+            messages.success(request, done)
+            return redirect("district:rules")
+    context = {"form": form, "editable": editable, "changes": selectors.rule_changes()}
+    return render(request, "district/rules.html", context, status=400 if form.errors else 200)

@@ -36,6 +36,7 @@ def _form(**changes):
         ("CONSULT_DEPARTMENT_REQUIRED_KINDS", "thematic,coffee"),
         ("RECEPTION_WEEK_OF_MONTH", "0"),
         ("ANALYTICS_DUPLICATE_MIN_SIMILARITY", "1.5"),
+        ("ANALYTICS_CLUSTER_MIN_SIMILARITY", "0"),  # every pair alike: one cluster of everything
     ],
 )
 def test_a_mistyped_rule_is_refused_with_a_message(name, value):
@@ -61,15 +62,16 @@ def test_another_districts_rule_is_accepted(name, value):
     assert form.is_valid(), form.errors
 
 
-def test_a_rule_change_is_kept_with_its_old_and_new_value(client, cast):
+def test_a_rule_change_is_kept_with_its_old_and_new_value_and_its_reason(client, cast):
     from django.contrib.admin.models import LogEntry
 
     cast.admin.is_staff = cast.admin.is_superuser = True
     cast.admin.save()
     client.force_login(cast.admin)
     form = _form(PROPOSAL_REPLY_DAYS="60")
-    data = {name: form.data[name] for name in form.data}
+    data = {name: form.data[name] for name in form.data} | {"reason": "按新办法调整"}
     response = client.post("/admin/constance/config/", data)
     assert response.status_code == 302, response.content.decode()[:500]
     entry = LogEntry.objects.get(object_id="Config")
-    assert entry.user == cast.admin and "PROPOSAL_REPLY_DAYS（90 → 60）" in entry.get_change_message()
+    assert entry.user == cast.admin
+    assert entry.get_change_message() == "修改PROPOSAL_REPLY_DAYS（90 → 60）。理由：按新办法调整"

@@ -108,3 +108,16 @@ class PartyLeaderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.PartyLeader
+
+
+def rules_form_data(reason: str = "区政协办公室通知调整", **changes) -> dict:
+    """What the district rules' form posts (the 规则设置 page and the admin's Config page alike): every rule
+    as it stands, the form's version, a reason, and the changes typed over them."""
+    from constance.utils import get_values
+
+    from core.config_forms import DistrictRulesForm
+
+    form = DistrictRulesForm(initial=get_values())
+    data = {name: form[name].value() for name in form.fields if name not in ("reason", "version")}
+    data = {name: value for name, value in data.items() if value is not False}  # an unticked box posts nothing
+    return {**data, "version": form.initial["version"], "reason": reason, **changes}
