@@ -107,6 +107,9 @@ class Workflow:
     # the proposer, the citizen), those of the steps whose note goes into the notice (`note_in_notice`).
     reads_notes: Predicate | str | None = None
     addressee: Predicate | str | None = None
+    # Audited steps recorded beside the workflow with `core.services.record_status_change` (an invitation
+    # accepted, say), which move no state: name -> label, as the timeline names them.
+    recorded_steps: dict[str, Any] = field(default_factory=dict)
     _by_name: dict[str, Action] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,6 +141,12 @@ class Workflow:
             return self._by_name[name]
         except KeyError:
             raise TransitionNotAllowed(_("未知的操作：%(name)s") % {"name": name}) from None
+
+    def step_label(self, name: str) -> str:
+        """The label of an action or of a recorded step (`recorded_steps`) on the timeline; else its name."""
+        if name in self._by_name:
+            return str(self._by_name[name].label)
+        return str(self.recorded_steps.get(name, name))
 
     def state_label(self, value: str) -> str:
         try:
@@ -174,11 +183,13 @@ def extension_actions(
     request_label,
     granted: str | None = None,
     request_offered: str | None = None,
+    decide_offered: str | None = None,
 ) -> list[Action]:
     """An extension request (延期申请) in `state` and its decision, as three actions named with `suffix`.
 
     Asking and refusing keep the object in `state`; approving moves it to `granted` (default: `state`);
-    `request_offered` (user, obj) -> whether to offer the request now (the rule its guard refuses by).
+    `request_offered` (user, obj) -> whether to offer the request now (the rule its guard refuses by);
+    `decide_offered` (user, obj) -> likewise for approving and refusing (a request waits for a decision).
     `services` is the module holding guard_request/on_request, guard_approve/on_approve and
     guard_decide/on_refuse; `field` is the deadline the asker proposes and the decider grants. The page
     and the API offer them with their own form, and their effects tell the people concerned: the reason
@@ -210,6 +221,7 @@ def extension_actions(
             fields=(field,),
             guard=f"{services}.guard_approve",
             effect=f"{services}.on_approve",
+            offered=decide_offered,
             **own,
         ),
         Action(
@@ -222,6 +234,7 @@ def extension_actions(
             note_label=gettext_lazy("不同意延期的理由"),
             guard=f"{services}.guard_decide",
             effect=f"{services}.on_refuse",
+            offered=decide_offered,
             style="outline-danger",
             **own,
         ),
@@ -420,7 +433,7 @@ def history_for(obj, viewer) -> list[dict]:
                 "at": ch.created_at,
                 "actor": ch.actor.display if ch.actor else _("系统"),
                 "action": ch.action,
-                "action_label": str(wf.action(ch.action).label) if wf and ch.action in wf._by_name else ch.action,
+                "action_label": wf.step_label(ch.action) if wf else ch.action,
                 "from_state": ch.from_state,
                 "from_label": wf.state_label(ch.from_state) if wf else ch.from_state,
                 "to_state": ch.to_state,

@@ -35,7 +35,8 @@ EXTENSION_SUFFIX = {
 def extension_actions(state: str, suffix: str) -> list[Action]:
     """The lead department's extension request and the transfer office's decision in `state`. A later
     date granted to an overdue (or chased) task puts it back to 办理中 (its `was_overdue` stays: the
-    ranking still counts it late)."""
+    ranking still counts it late). Each is offered (page, API transitions) only when its guard lets it:
+    the request while one may ask, the decision while a request waits."""
     return core_extension_actions(
         state,
         suffix,
@@ -46,6 +47,7 @@ def extension_actions(state: str, suffix: str) -> list[Action]:
         request_label=_("申请延期"),
         granted=S.IN_PROGRESS if state in (S.OVERDUE, S.REMINDED) else state,
         request_offered=f"{EXT}.request_offered",
+        decide_offered=f"{EXT}.decide_offered",
     )
 
 
@@ -181,7 +183,13 @@ REPORT_WORKFLOW = register(
         initial=R.DRAFT,
         actions=[
             Action(
-                "submit", _("送秘书长签发"), (R.DRAFT,), R.SUBMITTED, is_report_compiler, guard=RSVC + "guard_submit"
+                "submit",
+                _("送秘书长签发"),
+                (R.DRAFT,),
+                R.SUBMITTED,
+                is_report_compiler,
+                guard=RSVC + "guard_submit",
+                offered=RSVC + "submit_offered",
             ),
             Action(
                 "return",

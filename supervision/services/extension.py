@@ -168,6 +168,12 @@ def guard_decide(task: SupervisionTask, **kwargs) -> None:
     _pending_or_refuse(task)
 
 
+def decide_offered(user, task: SupervisionTask) -> bool:
+    """Offer 同意延期 / 不同意延期 (in the API's transitions; the page shows them with the request) only
+    while a request waits for a decision, the rule `guard_decide` refuses by."""
+    return passes(guard_decide, task)
+
+
 def guard_approve(task: SupervisionTask, *, data, **kwargs) -> None:
     check_extended_due(task, _granted_due(data, _pending_or_refuse(task)))
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
-from core.exceptions import ActionForbidden, Refused
+from core.exceptions import ActionForbidden, Refused, passes
 from core.i18n import record_language, recorded
 from core.services import record_status_change
 from supervision.choices import ReportStatus
@@ -136,6 +136,22 @@ def guard_submit(report, *, actor, note, data) -> None:
         raise Refused(_("专报件没有成果事项，不能送签。"))
     if report.lead_id is None:
         raise Refused(_("请先指定牵头委员或调研组组长（由其评价各部门的答复）。"), fields={"lead": [_("必填。")]})
+
+
+def submit_offered(user, report) -> bool:
+    """Offer 送秘书长签发 only when `guard_submit` lets it (a rater is named)."""
+    return passes(guard_submit, report, actor=user, note="", data={})
+
+
+def submit_blocked(user, report) -> str | None:
+    """For the research office on a draft it may not send yet: what to do first (the guard's words)."""
+    if report.status != ReportStatus.DRAFT or not is_report_compiler(user):
+        return None
+    try:
+        guard_submit(report, actor=user, note="", data={})
+    except Refused as exc:
+        return str(exc.message)
+    return None
 
 
 def next_number(*, prefix: str, year: int) -> int:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.deadlines import record_rehandling_deadline, rehandling_deadline
-from core.exceptions import ActionForbidden, Refused
+from core.exceptions import ActionForbidden, Refused, passes
 from core.i18n import recorded
 from core.services import store_attachment
 from core.workflow import perform
@@ -229,19 +229,44 @@ def assignment_was_kept(task) -> bool:
     return kept.exists()
 
 
+def reassign_window_open(task) -> bool:
+    """Whether the transfer is recent enough to dispute (SUPERVISION_RETURN_WINDOW_DAYS from `assigned_at`)."""
+    days = int(config.SUPERVISION_RETURN_WINDOW_DAYS)
+    return not (task.assigned_at and timezone.now() > task.assigned_at + timedelta(days=days))
+
+
+def check_reassign_request_open(task) -> None:
+    """Whether the lead department may still dispute the current transfer: only within the window, and
+    only once (after the office kept the assignment, the ruling stands). The one rule for offering
+    申请改派 (`reassign_request_offered`) and for refusing it (`guard_request_reassign`)."""
+    if assignment_was_kept(task):
+        raise Refused(_("区政府办公室已决定维持原交办，不能再次申请改派；请按期办理。"))
+    if not reassign_window_open(task):
+        raise Refused(
+            _("交办已超过%(n)s天，不能再申请改派；如确有困难，请与区政府办公室联系。")
+            % {"n": config.SUPERVISION_RETURN_WINDOW_DAYS}
+        )
+
+
 def reassign_request_offered(user, task) -> bool:
-    """The task page offers 申请改派 only while the current assignment has not been upheld."""
-    return task is not None and not assignment_was_kept(task)
+    """The task page and the API offer 申请改派 only while `check_reassign_request_open` lets it."""
+    return task is not None and passes(check_reassign_request_open, task)
+
+
+def reassign_request_closed(user, task) -> str | None:
+    """For the lead department of a transferred task that may no longer dispute it: why, and whom to
+    contact instead (the guard's words, one line on the page in place of the form); else None."""
+    if task is None or task.status != TaskStatus.ASSIGNED or not is_lead_liaison(user, task):
+        return None
+    try:
+        check_reassign_request_open(task)
+    except Refused as exc:
+        return str(exc.message)
+    return None
 
 
 def guard_request_reassign(task, *, actor, note, data) -> None:
-    """A department may dispute a transfer only within the configured window, and only once: after
-    the office kept the assignment, the ruling stands."""
-    if assignment_was_kept(task):
-        raise Refused(_("区政府办公室已决定维持原交办，不能再次申请改派；请按期办理。"))
-    days = config.SUPERVISION_RETURN_WINDOW_DAYS
-    if task.assigned_at and timezone.now() > task.assigned_at + timedelta(days=days):
-        raise Refused(_("交办已超过%(n)s天，不能再申请改派；如确有困难，请与区政府办公室联系。") % {"n": days})
+    check_reassign_request_open(task)
 
 
 def guard_reassign(task, *, actor, note, data) -> None:

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 import time_machine
 from constance.test import override_config
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -585,3 +586,35 @@ def test_a_withdrawn_appeal_task_is_not_offered_the_request_form(client, cast, h
     SupervisionTask.objects.filter(pk=handling.pk).update(source_withdrawn_at=timezone.now())
     client.force_login(cast.liaison)
     assert 'data-testid="extension-request"' not in page_of(client, handling)
+
+
+@pytest.mark.parametrize("situation", ["none", "pending", "decided"])
+def test_the_decision_is_offered_exactly_when_a_request_waits(api_client, cast, handling, situation):
+    """Review 2 #6 (the same pattern): 同意延期 / 不同意延期 are listed in the API's transitions only while a
+    request waits for a decision; otherwise they could only be refused."""
+    if situation != "none":
+        ask(handling, cast.liaison)
+    if situation == "decided":
+        decide(handling, cast.gov_office, "refuse", note="请按期办理")
+    handling.refresh_from_db()
+    api_client.force_authenticate(cast.gov_office)
+    with at(START + dt.timedelta(days=12)):
+        listed = {a["action"] for a in api_client.get(f"/api/v1/supervision-tasks/{handling.pk}/transitions/").json()}
+        outcomes = set()
+        for step in ("approve", "refuse"):
+            try:
+                with transaction.atomic():
+                    perform(handling, f"{step}_extension", actor=cast.gov_office, note="不同意", data={})
+                    raise _Rollback
+            except _Rollback:
+                outcomes.add(True)
+            except Refused:
+                outcomes.add(False)
+            handling.refresh_from_db()
+    offered = {"approve_extension", "refuse_extension"} <= listed
+    assert offered == (situation == "pending") == (outcomes == {True})
+    assert not (listed & {"approve_extension", "refuse_extension"}) or offered
+
+
+class _Rollback(Exception):
+    """Undo a step taken only to see whether it would be taken."""

@@ -649,3 +649,77 @@ def test_the_special_report_an_english_reader_downloads_is_wholly_chinese(client
     flat = out.replace("\n", "").replace(" ", "")
     assert "协商成果事项及责任分工" in flat and "意见建议" in flat and "签发人" in flat
     assert "Signedoff" not in flat and "Opinionsandsuggestions" not in flat
+
+
+# ---- review 2 #6: actions offered only while they can succeed ---------------------------------
+
+
+def _transition(client, obj, action, **fields):
+    label = obj._meta.label_lower
+    return client.post(f"/workflow/{label}/{obj.pk}/", {"action": action, **fields}, follow=True)
+
+
+def test_reassignment_is_offered_to_the_lead_department_only_within_the_window(client, api_client, task, cast):
+    """Review 2 #6: a task transferred 6 days ago has no 申请改派 form for its lead liaison (the page says whom
+    to contact instead), the API does not list it, and the POST is refused with the guard's words; a task
+    transferred today offers it."""
+    from supervision.models import SupervisionTask
+
+    page_url = reverse("supervision:task", args=[task.pk])
+    api_url = f"/api/v1/supervision-tasks/{task.pk}/transitions/"
+    client.force_login(cast.liaison)
+    api_client.force_authenticate(cast.liaison)
+    page = client.get(page_url).content.decode()
+    assert 'data-action="request_reassign"' in page and "申请改派的理由" in page
+    assert 'data-testid="reassign-closed"' not in page
+    assert "request_reassign" in {a["action"] for a in api_client.get(api_url).json()}
+
+    SupervisionTask.objects.filter(pk=task.pk).update(assigned_at=timezone.now() - dt.timedelta(days=6))
+    page = client.get(page_url).content.decode()
+    assert 'data-action="request_reassign"' not in page and "申请改派的理由" not in page
+    assert 'data-action="accept"' in page  # 签收 is still there
+    assert 'data-testid="reassign-closed"' in page and "请与区政府办公室联系" in page
+    assert {a["action"] for a in api_client.get(api_url).json()} == {"accept"}
+    refused = _transition(client, task, "request_reassign", note="该事项主要由民政局负责")
+    assert "交办已超过5天，不能再申请改派" in refused.content.decode()
+    task.refresh_from_db()
+    assert task.status == "assigned"
+    # The line is for the department that would have asked, not for a co-department.
+    client.force_login(cast.other_liaison)
+    assert 'data-testid="reassign-closed"' not in client.get(page_url).content.decode()
+
+
+def test_after_the_office_keeps_the_assignment_the_page_says_so_instead_of_the_form(client, task, cast):
+    perform(task, "request_reassign", actor=cast.liaison, note="属人社局职能")
+    perform(task, "keep_assignment", actor=cast.gov_office, note="校外培训监管由教育局牵头")
+    client.force_login(cast.liaison)
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert 'data-action="request_reassign"' not in page
+    assert 'data-testid="reassign-closed"' in page and "维持原交办" in page
+    assert 'data-action="accept"' in page
+
+
+def test_a_report_is_offered_for_sign_off_only_once_it_names_a_rater(client, world, cast):
+    """送秘书长签发 is refused without a rater: the page says so instead of offering the button."""
+    report = world.report
+    report.lead = None
+    report.save()
+    client.force_login(cast.research)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert 'data-action="submit"' not in page
+    assert 'data-testid="submit-blocked"' in page and "请先指定牵头委员" in page
+    refused = _transition(client, report, "submit")
+    assert "请先指定牵头委员" in refused.content.decode()
+    report.refresh_from_db()
+    assert report.status == "draft"
+    # The secretary-general has nothing to do with a draft: no line for them.
+    client.force_login(cast.secgen)
+    assert 'data-testid="submit-blocked"' not in client.get(report.get_absolute_url()).content.decode()
+    report.lead = cast.member
+    report.save()
+    client.force_login(cast.research)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert 'data-action="submit"' in page and 'data-testid="submit-blocked"' not in page
+    _transition(client, report, "submit")
+    report.refresh_from_db()
+    assert report.status == "submitted"

@@ -116,6 +116,8 @@ def _render_task(request, task, *, status=200, **forms):
             initial={"co_departments": [*(d.pk for d in task.co_departments.all()), task.lead_department_id]}
         ),
         "today": timezone.localdate(),
+        # Past the window (or after 维持原交办): no 申请改派 form, one line on whom to contact instead.
+        "reassign_closed": task_services.reassign_request_closed(user, task),
         **selectors.extension_flags(user, task),
         "unsaved_extension": unsaved_extension(request, "due_date"),
     }
@@ -335,6 +337,8 @@ def _render_report(request, report, *, status=200, edit_form=None, transfer_form
             "items": items,
             "may_edit": may_edit,
             "edit_form": edit_form or (ReportEditForm(instance=report) if may_edit else None),
+            # No 送秘书长签发 button until it can succeed: what to do first, in one line.
+            "submit_blocked": report_services.submit_blocked(user, report),
             "may_transfer": may_transfer,
             "transfer_form": transfer_form or (TransferForm(items=pending) if may_transfer else None),
         },
