@@ -45,13 +45,21 @@ var/.system-test: scripts/ensure-system-packages
 	scripts/ensure-system-packages test
 	@touch $@
 
+# Our English catalogue, and the Chinese for the installed packages' English (locale/zh_Hans: written by
+# hand, see its header). Built here, not committed (*.mo is ignored).
+MESSAGES_MO := locale/en/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/djangojs.mo
+COMPILE_MESSAGES := $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v0
+
 locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po | .venv/.synced
-	$(PY) manage.py compilemessages -l en -v0
+	$(COMPILE_MESSAGES) -l en
+
+locale/zh_Hans/LC_MESSAGES/%.mo: locale/zh_Hans/LC_MESSAGES/%.po | .venv/.synced
+	$(COMPILE_MESSAGES) -l zh_Hans
 
 var/staticfiles/staticfiles.json: var/vendor/.copied $(shell find static */static -type f 2>/dev/null) | .venv/.synced
 	$(PY) manage.py collectstatic --noinput -v0
 
-setup: var/.system-run .venv/.synced var/vendor/.copied locale/en/LC_MESSAGES/django.mo var/staticfiles/staticfiles.json
+setup: var/.system-run .venv/.synced var/vendor/.copied $(MESSAGES_MO) var/staticfiles/staticfiles.json
 	@mkdir -p var/media
 
 setup-test: setup var/.system-test
@@ -84,7 +92,7 @@ format: .venv/.synced
 
 messages: .venv/.synced
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=node_modules --ignore=.venv --ignore=var
-	$(PY) manage.py compilemessages -l en -v0
+	$(COMPILE_MESSAGES) -l en
 
 demo: setup
 	$(PY) manage.py migrate --noinput -v0
