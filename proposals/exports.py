@@ -20,8 +20,8 @@ def _last_round(rows, p):
     return [r for r in rows if r.round == p.round]
 
 
-def _classes(p) -> str:
-    return "、".join(r.reply_class.code for r in _last_round(p.replies.all(), p))
+def _classes(p, reads_reply) -> str:
+    return "、".join(r.reply_class.code for r in _last_round(p.replies.all(), p) if reads_reply(r, p))
 
 
 def _rating(p) -> str:
@@ -38,7 +38,13 @@ def _date(value):
     return timezone.localtime(value).date() if value else None
 
 
-def proposal_columns() -> list[Column]:
+def _reads_every_reply(reply, proposal) -> bool:
+    return True
+
+
+def proposal_columns(reads_reply=_reads_every_reply) -> list[Column]:
+    """The columns; reads_reply(reply, proposal) says whose reply class the reader may see (a reply is the
+    unit's until the office approves it: `proposals.selectors.reply_reader`)."""
     return [
         Column(_("编号"), lambda p: p.number, 22),
         Column(_("标题"), lambda p: p.title, 40),
@@ -46,7 +52,7 @@ def proposal_columns() -> list[Column]:
         Column(_("提案者"), _proposers, 24),
         Column(_("主办/分办单位"), lambda p: _units(p, REPLYING_ROLES), 24),
         Column(_("会办单位"), lambda p: _units(p, (UnitRole.CO,)), 20),
-        Column(_("答复类别"), _classes, 10),
+        Column(_("答复类别"), lambda p: _classes(p, reads_reply), 10),
         Column(_("评价"), _rating, 10),
         Column(_("本轮各提案者评价"), _ratings, 16),
         Column(_("状态"), lambda p: p.get_status_display(), 10),
@@ -59,5 +65,5 @@ def proposal_columns() -> list[Column]:
     ]
 
 
-def proposals_xlsx(proposals, *, title: str) -> bytes:
-    return build_xlsx(title=title, columns=proposal_columns(), rows=proposals, sheet=_("提案目录"))
+def proposals_xlsx(proposals, *, title: str, reads_reply=_reads_every_reply) -> bytes:
+    return build_xlsx(title=title, columns=proposal_columns(reads_reply), rows=proposals, sheet=_("提案目录"))

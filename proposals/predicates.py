@@ -11,7 +11,7 @@ from accounts.predicates import (
     is_party_office,
     is_proposal_office,
 )
-from proposals.models import REPLYING_ROLES, UNIT_STATES, UnitRole
+from proposals.models import REPLYING_ROLES, UNIT_STATES, Status, UnitRole
 
 # The assigning offices (交办): the proposal committee with the party, government and CPPCC offices.
 is_assigner = is_proposal_office | is_clerk | is_gov_office | is_party_office
@@ -22,6 +22,20 @@ sees_all_proposals = is_proposal_office | is_clerk | is_cppcc_leader
 is_key_selector = is_proposal_office | is_cppcc_leader
 # Who may start a proposal (members for themselves; the proposal committee's staff on a unit's behalf).
 may_draft_proposal = is_member | is_proposal_office
+# Who exports the proposal list they see (`selectors.proposal_list` scopes the rows): the office side, the
+# assigning offices (the 交办会, the deadlines they follow) and the units' liaisons (their unit's proposals).
+may_export_proposals = sees_all_proposals | is_assigner | is_dept_liaison
+# Who reads the annual figures (`proposals.statistics`): the office side and the assigning offices, who hand
+# the proposals over and follow every unit's handling. A unit's liaisons export their own list instead.
+sees_proposal_statistics = sees_all_proposals | is_assigner
+# While a unit may need to reach the proposers (办前沟通 before its reply, until the office approves it).
+CONTACT_STATES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.REVIEW, Status.REHANDLING})
+
+
+def is_system(user, proposal) -> bool:
+    """Only the platform itself (no actor) takes the steps it decides: the conclusion the proposers'
+    ratings reach once the last of them has rated (`services.feedback.rate_reply`)."""
+    return user is None
 
 
 @rules.predicate
@@ -81,6 +95,19 @@ def reads_all_notes(user, proposal) -> bool:
         and is_dept_liaison(user)
         and department_id
         and proposal.assignments.filter(department_id=department_id, is_active=True).exists()
+    )
+
+
+@rules.predicate
+def sees_proposer_contacts(user, proposal) -> bool:
+    """A liaison of a unit the proposal is handed to (lead, co or separate) while that unit handles it, from
+    the hand-over until the office approves the reply: the unit must talk with the proposers before it
+    replies (办前沟通), so it may ask to see their phone numbers (each look is logged)."""
+    return (
+        proposal is not None
+        and proposal.status in CONTACT_STATES
+        and bool(is_dept_liaison(user))
+        and _unit_assignment(user, proposal) is not None
     )
 
 

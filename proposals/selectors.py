@@ -382,6 +382,17 @@ def readable_replies(viewer) -> Q:
     return q
 
 
+def reply_reader(viewer):
+    """`readable_replies` for rows already loaded: reads(reply, proposal) -> whether the viewer may read it (the
+    export's reply class column)."""
+    from proposals.services.letters import is_released
+
+    if sees_replies_under_review(viewer):
+        return lambda reply, proposal: True
+    own = viewer.department_id if is_dept_liaison(viewer) and viewer.department_id else None
+    return lambda reply, proposal: is_released(reply, proposal) or (own is not None and reply.department_id == own)
+
+
 def replies_for(viewer, proposal: Proposal) -> list[ProposalReply]:
     """The replies of a proposal the viewer may read (`readable_replies`)."""
     replies = proposal.replies.filter(readable_replies(viewer))
@@ -402,7 +413,7 @@ def merge_candidates(proposal: Proposal) -> QuerySet[Proposal]:
 
 def viewer_flags(viewer, proposal: Proposal) -> dict:
     """What the viewer may do on the detail page (the template shows forms by these flags)."""
-    from proposals.predicates import assignment_of, is_assigner, is_key_selector, replies
+    from proposals.predicates import assignment_of, is_assigner, is_key_selector, replies, sees_proposer_contacts
     from proposals.services.feedback import rating_open_until
     from proposals.services.handling import latest_due
 
@@ -422,6 +433,8 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         "pending_signer": pending_signer,
         "unit": unit,
         "can_contact": unit is not None and proposal.status in (S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING),
+        # The unit's liaisons may ask to see the proposers' phone numbers while it handles the proposal.
+        "may_reveal_proposer_contacts": unit is not None and bool(sees_proposer_contacts(viewer, proposal)),
         "can_opine": unit is not None and unit.role == UnitRole.CO and handling,
         "can_reply": replies(unit) and handling,
         "can_rate": proposer and proposal.status == S.REPLIED and not rated,
@@ -503,6 +516,18 @@ def extension_action_names(proposal: Proposal) -> dict:
 
     suffix = EXTENSION_SUFFIX[proposal.status]
     return {step: f"{step}_extension{suffix}" for step in ("request", "approve", "refuse")}
+
+
+def proposer_contacts(proposal: Proposal, *, full: bool = False) -> list[dict]:
+    """The proposers a handling unit talks with before it replies (办前沟通), with their phone numbers: masked,
+    or in full for a unit's liaison who asked to see them (`services.handling.reveal_proposer_contacts` logs
+    that look). A proposer without a member record (an organisation's proposal) is not listed."""
+    from core.privacy import masked
+
+    return [
+        {"member": m, "name": m.name, "phone": m.phone if full else masked(m.phone, "phone")}
+        for m in proposer_members(proposal)
+    ]
 
 
 def letters_for(viewer, proposal: Proposal) -> list[ProposalReply]:

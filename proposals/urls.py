@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/cosign/", drafting.cosign, name="cosign"),
     path("<int:pk>/units/", handling.set_units, name="units"),
     path("<int:pk>/contact/", handling.contact, name="contact"),
+    path("<int:pk>/proposers/contact/", handling.reveal_proposer_contacts, name="reveal_contacts"),
     path("<int:pk>/opinion/", handling.opinion, name="opinion"),
     path("<int:pk>/reply/", handling.reply, name="reply"),
     path("<int:pk>/replies/<int:reply_id>/letter.<str:fmt>", handling.letter, name="letter"),

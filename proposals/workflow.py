@@ -13,6 +13,7 @@ from proposals.predicates import (
     is_co_unit,
     is_proposer,
     is_replying_unit,
+    is_system,
     reads_all_notes,
 )
 
@@ -161,6 +162,11 @@ WORKFLOW = register(
                 guard=f"{SERVICES}.handling.guard_request_return",
                 offered=f"{SERVICES}.handling.request_return_offered",
                 effect=f"{SERVICES}.handling.on_request_return",
+                # Who handles the proposal is settled between the unit and the assigners (docs/proposals.md
+                # "Visibility"): the proposers see that the step was taken, not the reasons given. The
+                # effect tells the proposal office, with the unit's reason.
+                notify_holders=False,
+                note_in_notice=False,
                 style="outline-danger",
             ),
             Action(
@@ -170,6 +176,7 @@ WORKFLOW = register(
                 S.TO_ASSIGN,
                 is_assigner,
                 effect=f"{SERVICES}.handling.on_accept_return",
+                note_in_notice=False,
             ),
             Action(
                 "refuse_return",
@@ -180,6 +187,9 @@ WORKFLOW = register(
                 note_required=True,
                 note_label=_("不同意调整的理由"),
                 effect=f"{SERVICES}.handling.on_refuse_return",
+                # The effect tells the unit that asked, with the reason; the proposers are not told again.
+                notify_holders=False,
+                note_in_notice=False,
                 style="outline-danger",
             ),
             Action(
@@ -250,6 +260,7 @@ WORKFLOW = register(
                 offered=f"{SERVICES}.handling.request_co_return_offered",
                 effect=f"{SERVICES}.handling.on_request_co_return",
                 notify_holders=False,
+                note_in_notice=False,
                 style="outline-danger",
             ),
             Action(
@@ -263,6 +274,7 @@ WORKFLOW = register(
                 offered=f"{SERVICES}.handling.co_return_pending",
                 effect=f"{SERVICES}.handling.on_accept_co_return",
                 notify_holders=False,
+                note_in_notice=False,
             ),
             Action(
                 "refuse_co_return",
@@ -277,6 +289,7 @@ WORKFLOW = register(
                 offered=f"{SERVICES}.handling.co_return_pending",
                 effect=f"{SERVICES}.handling.on_refuse_co_return",
                 notify_holders=False,
+                note_in_notice=False,
                 style="outline-danger",
             ),
             *(a for state, suffix in EXTENSION_SUFFIX.items() for a in extension_actions(state, suffix)),
@@ -315,7 +328,7 @@ WORKFLOW = register(
                 _("评价完成：办结"),
                 (S.REPLIED,),
                 S.CLOSED,
-                is_proposer,
+                is_system,
                 guard=f"{SERVICES}.feedback.guard_conclude_closed",
                 effect=f"{SERVICES}.feedback.on_close",
             ),
@@ -324,7 +337,7 @@ WORKFLOW = register(
                 _("评价完成：跟踪落实"),
                 (S.REPLIED,),
                 S.FOLLOW_UP,
-                is_proposer,
+                is_system,
                 guard=f"{SERVICES}.feedback.guard_conclude_follow_up",
             ),
             Action(
@@ -332,7 +345,7 @@ WORKFLOW = register(
                 _("评价完成：不满意"),
                 (S.REPLIED,),
                 S.UNSATISFIED,
-                is_proposer,
+                is_system,
                 guard=f"{SERVICES}.feedback.guard_conclude_unsatisfied",
             ),
             Action(
@@ -373,5 +386,6 @@ WORKFLOW = register(
     )
 )
 
-# Actions fired by the services themselves (after the last rating), never offered as buttons.
+# Actions fired by the services themselves, never offered as buttons: the conclusion of the ratings is the
+# platform's step (no actor, shown as 系统), the reply goes to review once every replying unit has replied.
 SYSTEM_ACTIONS = frozenset({"conclude_closed", "conclude_follow_up", "conclude_unsatisfied", "send_reply"})

@@ -12,7 +12,7 @@ from proposals.services.drafting import (
     update_draft,
 )
 from proposals.services.feedback import rate_reply
-from proposals.services.handling import record_contact, submit_opinion, submit_reply
+from proposals.services.handling import record_contact, reveal_proposer_contacts, submit_opinion, submit_reply
 from proposals.services.recognition import mark_key, schedule_handling_meeting, select_excellent, withdraw_excellent
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "record_contact",
     "remove_supporting_file",
     "resolve_cosigner_names",
+    "reveal_proposer_contacts",
     "respond_cosign",
     "schedule_handling_meeting",
     "select_excellent",

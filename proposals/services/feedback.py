@@ -7,10 +7,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_proposal_office
 from core.deadlines import record_rehandling_deadline, rehandling_deadline
 from core.exceptions import ActionForbidden, Refused
+from core.i18n import recorded
 from proposals.models import Proposal, ProposalRating, ProposalReply, Rating, Status
 
 # One re-handling round after an unsatisfied rating (domain.md §2: "[I] one round").
@@ -57,6 +59,18 @@ CONCLUSIONS = {
     Status.FOLLOW_UP: "conclude_follow_up",
     Status.UNSATISFIED: "conclude_unsatisfied",
 }
+# One line of the unsatisfied conclusion's note: who rated 不满意, and why.
+UNSATISFIED_LINE = gettext_lazy("%(name)s：%(reason)s")
+
+
+def unsatisfied_reasons(proposal: Proposal) -> str:
+    """The note of an unsatisfied conclusion: each 不满意 of the current round with its proposer's reason, in
+    the order they were given, as the record keeps it (the proposal office is told it and re-handles by it)."""
+    rows = ProposalRating.objects.filter(proposal=proposal, round=proposal.round, rating=Rating.UNSATISFIED)
+    return "\n".join(
+        recorded(UNSATISFIED_LINE, {"name": r.user.display, "reason": r.reason})
+        for r in rows.select_related("user").order_by("created_at", "id")
+    )
 
 
 @transaction.atomic
@@ -93,8 +107,10 @@ def rate_reply(*, proposal: Proposal, actor, rating: str, reason: str = "", on_b
     row.save()
     result = outcome(proposal)
     if result is not None:
-        note = "" if result != Status.UNSATISFIED else reason
-        perform(proposal, CONCLUSIONS[result], actor=rater, note=note)
+        # The ratings together decide, not the last proposer to rate: the conclusion is the platform's step
+        # (no actor, 系统 on the timeline), and an unsatisfied one carries every 不满意 reason of the round.
+        note = unsatisfied_reasons(proposal) if result == Status.UNSATISFIED else ""
+        perform(proposal, CONCLUSIONS[result], actor=None, note=note)
     return row
 
 

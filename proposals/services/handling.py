@@ -133,24 +133,73 @@ def return_window_open(proposal: Proposal) -> bool:
     return not (proposal.assigned_at and timezone.now() > proposal.assigned_at + timedelta(days=window))
 
 
+def return_refused(proposal: Proposal, department_id) -> bool:
+    """Whether the assigners already refused this unit's request for adjustment of the current hand-over
+    (不同意调整: 维持原交办). That ruling stands, as in supervision (`assignment_was_kept`): the unit may not ask
+    again until the proposal is handed over anew. A request of this hand-over no longer pending while the unit
+    still has the proposal was refused (an accepted one takes the proposal from the unit)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import StatusChange
+
+    if not department_id:
+        return False
+    pending = proposal.assignments.filter(
+        is_active=True, department_id=department_id, return_requested_at__isnull=False
+    ).exists()
+    if pending:
+        return False
+    asked = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Proposal),
+        object_id=proposal.pk,
+        action__in=("request_return", "request_co_return"),
+        actor__department_id=department_id,
+    )
+    if proposal.assigned_at:
+        asked = asked.filter(created_at__gte=proposal.assigned_at)
+    return asked.exists()
+
+
 def request_return_offered(user, proposal: Proposal) -> bool:
-    """Offer 申请调整承办单位 only while the return window is open (the guard refuses after it)."""
-    return return_window_open(proposal)
+    """Offer 申请调整承办单位 only while the return window is open and the assigners have not refused the unit's
+    request already (the guard refuses in both cases)."""
+    return return_window_open(proposal) and not return_refused(proposal, getattr(user, "department_id", None))
 
 
 def guard_request_return(proposal: Proposal, *, actor, **kwargs) -> None:
-    """Units may ask for adjustment only within the return window after the hand-over."""
+    """Units may ask for adjustment only within the return window after the hand-over, and once: after the
+    assigners kept the hand-over (不同意调整), the ruling stands."""
+    if return_refused(proposal, getattr(actor, "department_id", None)):
+        raise Refused(
+            _(
+                "本单位的调整申请未获同意，维持原交办，不能再次申请调整承办单位；"
+                "请按期办理，如有困难请与提案委员会联系。"
+            )
+        )
     window = int(config.PROPOSAL_RETURN_WINDOW_DAYS)
     if not return_window_open(proposal):
         raise Refused(_("交办已超过%(n)s天，不能再申请调整承办单位；如有困难请与提案委员会联系。") % {"n": window})
 
 
 def on_request_return(proposal: Proposal, *, actor, note, **kwargs) -> None:
+    """Record the request on the unit's row and tell the proposal office, who decide it, with the reason
+    (the proposers are not told: who handles the proposal is for the unit and the assigners to settle)."""
+    from notifications.services import notify
+    from proposals.selectors import _role_users
+
     row = assignment_of(actor, proposal)
     row.return_reason = note
     row.return_requested_at = timezone.now()
     row._history_user = actor
     row.save(update_fields=["return_reason", "return_requested_at", "updated_at"])
+    notify(
+        recipients=_role_users(Role.PROPOSAL_OFFICE),
+        event_key=f"proposal:{proposal.pk}:return:{row.pk}:{row.return_requested_at.timestamp():.0f}",
+        title=gettext_lazy("%(unit)s申请调整承办单位：%(title)s"),
+        body=note,
+        params={"unit": row.department, "title": proposal.title[:60]},
+        target=proposal,
+    )
 
 
 def on_accept_return(proposal: Proposal, *, actor, **kwargs) -> None:
@@ -158,8 +207,22 @@ def on_accept_return(proposal: Proposal, *, actor, **kwargs) -> None:
     proposal.assignments.filter(is_active=True, return_requested_at__isnull=False).update(is_active=False)
 
 
-def on_refuse_return(proposal: Proposal, *, actor, **kwargs) -> None:
+def on_refuse_return(proposal: Proposal, *, actor, note, **kwargs) -> None:
+    """The units that asked keep the proposal (维持原交办) and are told why; the proposers are not told."""
+    from notifications.services import notify
+    from proposals.selectors import _role_users
+
+    asking = list(proposal.assignments.filter(is_active=True, return_requested_at__isnull=False))
     proposal.assignments.filter(is_active=True).update(return_requested_at=None)
+    for row in asking:
+        notify(
+            recipients=_role_users(Role.DEPT_LIAISON).filter(department=row.department_id),
+            event_key=f"proposal:{proposal.pk}:return_refused:{row.pk}:{timezone.now().timestamp():.0f}",
+            title=gettext_lazy("不同意%(unit)s调整承办单位，维持原交办：%(title)s"),
+            body=note,
+            params={"unit": row.department, "title": proposal.title[:60]},
+            target=proposal,
+        )
 
 
 def active_co_units(proposal: Proposal):
@@ -276,9 +339,15 @@ def on_waive_co_opinion(proposal: Proposal, *, actor, note, data, **kwargs) -> N
 
 
 def request_co_return_offered(user, proposal: Proposal) -> bool:
-    """Offer a co-unit 申请调整承办单位 while the return window is open and its request is not pending."""
+    """Offer a co-unit 申请调整承办单位 while the return window is open, its request is not pending and the
+    assigners have not refused one already."""
     row = assignment_of(user, proposal)
-    return return_window_open(proposal) and row is not None and row.return_requested_at is None
+    return (
+        return_window_open(proposal)
+        and row is not None
+        and row.return_requested_at is None
+        and not return_refused(proposal, row.department_id)
+    )
 
 
 def guard_request_co_return(proposal: Proposal, *, actor, **kwargs) -> None:
@@ -405,6 +474,30 @@ def on_extend(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
     proposal.reply_due = due_from(data)
     proposal.save(update_fields=["reply_due"])
     settle_by_direct_extension(proposal, actor=actor, note=note)
+
+
+# Why a unit's liaison saw the proposers' phone numbers (core's PersonalDataAccess, in the record's language).
+CONTACT_PURPOSE = gettext_lazy("办理提案（%(number)s）")
+
+
+def reveal_proposer_contacts(*, proposal: Proposal, viewer) -> list[dict]:
+    """The proposers' phone numbers in full for a liaison of a unit handling the proposal, so that it can talk
+    with them before it replies (办前沟通); each proposer's record seen is logged with the purpose."""
+    from core.i18n import recorded
+    from core.services import log_personal_data_access
+    from proposals.predicates import sees_proposer_contacts
+    from proposals.selectors import proposer_contacts
+
+    if not sees_proposer_contacts(viewer, proposal):
+        raise Refused(_("只有正在办理该提案的承办单位联络员可以查看提案者联系方式。"))
+    contacts = proposer_contacts(proposal, full=True)
+    with record_language():  # the filed number as the district writes it
+        number = proposal.number or proposal.title[:60]
+    purpose = recorded(CONTACT_PURPOSE, {"number": number})
+    for row in contacts:
+        if row["phone"]:
+            log_personal_data_access(user=viewer, target=row["member"], fields=["phone"], purpose=purpose)
+    return contacts
 
 
 def _unit_row(proposal: Proposal, actor, *, doing: str) -> ProposalAssignment:

@@ -130,9 +130,10 @@ def _handled_with_notes_beside_the_timeline(cast) -> tuple[Proposal, str]:
         ("chair", set(BESIDE_THE_TIMELINE)),
         ("liaison", set(BESIDE_THE_TIMELINE)),
         ("other_liaison", set(BESIDE_THE_TIMELINE)),
-        # The proposer reads what the timeline tells him (a unit's request for adjustment), not why the unit
-        # asked for more time nor the decision, nor the units' working notes.
-        ("member", {CO_RETURN_REASON}),
+        # The proposer reads none of these: why a unit asked for more time or for adjustment, and what the
+        # assigners decided, is for the unit and the assigners (he sees that the steps happened, and when);
+        # nor the units' working notes.
+        ("member", set()),
         ("other_member", set()),
         ("party_office", set()),
         ("gov_office", set()),

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,8 +13,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.exceptions import DomainError
 from core.exports import file_response
 from core.forms import submit
+from core.revealed import remember_revealed, take_revealed
 from core.unsaved import unsaved_extension, unsaved_input
 from core.workflow import history_for, perform, workflow_for
 from proposals import selectors, services
@@ -35,8 +38,15 @@ from proposals.workflow import SYSTEM_ACTIONS
 OWN_FORMS = SYSTEM_ACTIONS | {"set_units"}
 
 
-def _render(request, proposal, status=200, **forms):
+# The proposers' phone numbers a handling unit's liaison asked to see are shown once (core.revealed).
+REVEALED = "proposals.proposal"
+
+
+def _render(request, proposal, status=200, *, revealed: list[dict] | None = None, **forms):
     flags = selectors.viewer_flags(request.user, proposal)
+    if flags["may_reveal_proposer_contacts"]:
+        flags["proposer_contacts"] = revealed or selectors.proposer_contacts(proposal)
+        flags["proposer_contacts_revealed"] = revealed is not None
     actions = [a for a in workflow_for(proposal).available(proposal, request.user) if a.name not in OWN_FORMS]
     today = timezone.localdate()
     defaults = {
@@ -75,7 +85,28 @@ def _render(request, proposal, status=200, **forms):
 
 @login_required
 def detail(request, pk: int):
-    return _render(request, selectors.get_proposal_for(request.user, pk))
+    proposal = selectors.get_proposal_for(request.user, pk)
+    # The phone numbers revealed just before (the look logged then) are shown once, then masked again.
+    revealed = None
+    if take_revealed(request, REVEALED) == proposal.pk:
+        from proposals.predicates import sees_proposer_contacts
+
+        if sees_proposer_contacts(request.user, proposal):
+            revealed = selectors.proposer_contacts(proposal, full=True)
+    return _render(request, proposal, revealed=revealed)
+
+
+@login_required
+@require_POST
+def reveal_proposer_contacts(request, pk: int):
+    """查看提案者联系方式: a handling unit's liaison sees the proposers' phone numbers, the look logged."""
+    proposal = selectors.get_proposal_for(request.user, pk)
+    try:
+        services.reveal_proposer_contacts(proposal=proposal, viewer=request.user)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    remember_revealed(request, REVEALED, proposal.pk)
+    return redirect(proposal.get_absolute_url())
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,26 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.predicates import is_clerk, is_cppcc_leader, is_member, is_proposal_office
+from accounts.predicates import is_member, is_proposal_office
 from core.exports import xlsx_response
 from district.models import Session
 from proposals import selectors
 from proposals.exports import proposals_xlsx
 from proposals.forms import ListFilterForm
+from proposals.predicates import may_export_proposals, sees_proposal_statistics
 from proposals.statistics import annual_statistics
 
 INBOX_SHOWN = 10
 
 
 def _may_export(user) -> bool:
-    return bool(is_proposal_office(user) or is_clerk(user) or is_cppcc_leader(user))
+    """The office side, the assigning offices and the units' liaisons export the proposals they see."""
+    return bool(may_export_proposals(user))
+
+
+def _sees_statistics(user) -> bool:
+    """The annual figures: the office side and the assigning offices (every unit's handling)."""
+    return bool(sees_proposal_statistics(user))
 
 
 @login_required
@@ -42,6 +49,7 @@ def proposal_list(request):
             "query": query.urlencode(),
             "can_create": is_member(request.user) or is_proposal_office(request.user),
             "can_export": _may_export(request.user),
+            "can_see_statistics": _sees_statistics(request.user),
             "inbox": inbox,
             # The box shows the first INBOX_SHOWN; the rest are in the list filtered by 待我处理.
             "inbox_total": inbox_total,
@@ -51,20 +59,23 @@ def proposal_list(request):
 
 @login_required
 def export(request):
-    """The filtered list as the office's Excel layout."""
+    """The filtered list as the office's Excel layout: the rows the viewer sees (`selectors.proposal_list`),
+    each reply class only where the viewer may read that reply (`selectors.readable_replies`)."""
     if not _may_export(request.user):
         raise Http404
     form = ListFilterForm(request.GET or None)
     qs = selectors.proposal_list(request.user, filters=form.filters())
     stamp = timezone.localdate().isoformat()
-    content = proposals_xlsx(qs, title=_("提案办理情况一览表（%(d)s）") % {"d": stamp})
+    content = proposals_xlsx(
+        qs, title=_("提案办理情况一览表（%(d)s）") % {"d": stamp}, reads_reply=selectors.reply_reader(request.user)
+    )
     return xlsx_response(content, _("提案目录-%(d)s.xlsx") % {"d": stamp})
 
 
 @login_required
 def stats(request):
     """Figures for the annual proposal work report."""
-    if not _may_export(request.user):
+    if not _sees_statistics(request.user):
         raise Http404
     years = sorted(set(Session.objects.values_list("year", flat=True)), reverse=True)
     try:

@@ -23,6 +23,7 @@ from core.tests.permission_matrix.common import (
     CLERKS,
     LEADERS,
     MEMBERS,
+    NOBODY,
     ROLES,
     allowed,
     assert_api,
@@ -71,12 +72,13 @@ PROPOSAL_MATRIX = {
         "refuse_co_return": ASSIGNERS,
     },
     "review": {"approve_reply": PROPOSAL_OFFICE, "return_reply": PROPOSAL_OFFICE},
-    # The proposer's rating concludes it (fired by the rating service), or the office closes the file
+    # The proposers rate (the rating service: RATERS below); the platform concludes once the last has rated,
+    # as nobody's step (系统 on the timeline), so nobody fires a conclusion. Or the office closes the file
     # (offered once every proposer has rated or the rating period is over: proposals/tests/test_workflow.py).
     "replied": {
-        "conclude_closed": AUTHOR,
-        "conclude_follow_up": AUTHOR,
-        "conclude_unsatisfied": AUTHOR,
+        "conclude_closed": NOBODY,
+        "conclude_follow_up": NOBODY,
+        "conclude_unsatisfied": NOBODY,
         "close": PROPOSAL_OFFICE,
     },
     "unsatisfied": {"rehandle": PROPOSAL_OFFICE, "close": PROPOSAL_OFFICE},
@@ -180,22 +182,26 @@ def test_proposal_actions_per_role_match_the_declared_matrix(cast, state):
     assert wf.available(proposal, AnonymousUser()) == []
 
 
+def raters(cast, proposal) -> set[str]:
+    """The roles the proposal page offers to rate the reply (`rate_reply` accepts exactly them)."""
+    from proposals.selectors import viewer_flags
+
+    return {role for role in ROLES if viewer_flags(getattr(cast, role), proposal)["can_rate"]}
+
+
 @pytest.mark.django_db
 def test_another_members_proposal_is_theirs_not_mine(cast):
     """own vs other_member the other way round: the author of a proposal is whoever wrote it."""
     theirs = proposal_at(cast, "replied", author=cast.other_member)
     got = allowed(workflow_for(theirs), theirs, cast)
-    assert {action for action, roles in got.items() if "other_member" in roles} == {
-        "conclude_closed",
-        "conclude_follow_up",
-        "conclude_unsatisfied",
-    }
-    assert not any("member" in roles for roles in got.values())
+    assert not any({"member", "other_member"} & roles for roles in got.values())
+    assert raters(cast, theirs) == {"other_member"}
 
 
 @pytest.mark.django_db
 def test_a_confirmed_cosigner_rates_the_reply_too(cast):
-    """Every co-signer rates (domain.md §2): a confirmed one is a proposer, an unrelated member is not."""
+    """Every co-signer rates (domain.md §2): a confirmed one is a proposer, an unrelated member is not. The
+    conclusion is nobody's to fire: the last rating decides it."""
     from proposals import services
     from proposals.tests import factories as f
 
@@ -212,9 +218,14 @@ def test_a_confirmed_cosigner_rates_the_reply_too(cast):
     perform(proposal, "acknowledge", actor=cast.liaison)
     _reply(cast, proposal)
     perform(proposal, "approve_reply", actor=cast.proposal)
+    assert raters(cast, proposal) == {"member", "other_member"}
     got = allowed(workflow_for(proposal), proposal, cast)
-    for action in ("conclude_closed", "conclude_follow_up", "conclude_unsatisfied"):
-        assert got[action] == {"member", "other_member"}, action
+    assert not {"conclude_closed", "conclude_follow_up", "conclude_unsatisfied"} & set(got)
+    services.rate_reply(proposal=proposal, actor=cast.other_member, rating="basic")
+    from core.exceptions import ActionForbidden
+
+    with pytest.raises(ActionForbidden, match="只有提案者本人"):
+        services.rate_reply(proposal=proposal, actor=cast.standing, rating="basic")
 
 
 @pytest.mark.django_db
@@ -326,3 +337,45 @@ def test_the_notes_beside_the_timeline_are_read_by_the_handling_side(cast):
         if request.reason:
             readers.add(role)
     assert readers == NOTE_READERS
+
+
+# The proposal list's Excel export (导出Excel) and the annual figures (年度统计), per role: the office side and the
+# assigning offices export every proposal they see and read the figures; a unit's liaisons export their own
+# unit's proposals (`selectors.proposal_list` scopes the rows), without the figures; nobody else.
+EXPORTERS = PROPOSAL_OFFICE | CLERKS | LEADERS | {"party_office", "gov_office", "liaison", "other_liaison"}
+STATISTICS_READERS = PROPOSAL_OFFICE | CLERKS | LEADERS | {"party_office", "gov_office"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "readers"), [("/proposals/export.xlsx", EXPORTERS), ("/proposals/stats/", STATISTICS_READERS)]
+)
+def test_who_exports_the_proposal_list_and_reads_the_figures(client, cast, url, readers):
+    proposal_at(cast, "in_progress")
+    for role in ROLES:
+        client.force_login(getattr(cast, role))
+        assert client.get(url).status_code == (200 if role in readers else 404), role
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# 查看提案者联系方式: the liaisons of the units handling the proposal (lead and co-unit here), logged; nobody else
+# on the proposal page (the office side reads members' contacts in the member directory).
+CONTACT_REVEALERS = frozenset({"liaison", "other_liaison"})
+
+
+@pytest.mark.django_db
+def test_who_reveals_the_proposers_phone_numbers_on_the_proposal_page(client, cast):
+    from core.models import PersonalDataAccess
+
+    proposal = proposal_at(cast, "in_progress", co=cast.other_liaison)
+    for role in ROLES:
+        client.force_login(getattr(cast, role))
+        response = client.post(f"/proposals/{proposal.pk}/proposers/contact/")
+        logged = PersonalDataAccess.objects.filter(user=getattr(cast, role)).exists()
+        if role in CONTACT_REVEALERS:
+            assert response.status_code == 302 and logged, role
+        else:
+            # Not a handling unit: the proposal is invisible (404), or visible and the look refused (403).
+            assert response.status_code in (403, 404) and not logged, role
