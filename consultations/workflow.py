@@ -53,6 +53,7 @@ GROUP_WORKFLOW = register(
         inbox="consultations.selectors.group_inbox",
         # The group's notes are its working material's: an invitee who has not accepted sees the steps.
         reads_notes="consultations.selectors.reads_research_notes",
+        recorded_steps={"accept_invitation": _("接受邀请，加入课题组")},
     )
 )
 
@@ -190,5 +191,7 @@ MEETING_WORKFLOW = register(
         # whose meeting it is sees the steps.
         reads_notes=oversees_meetings | manages_meeting,
         addressee="consultations.selectors.is_meeting_participant",
+        # Meeting materials uploaded and removed by who runs the meeting (`services.add_meeting_material`).
+        recorded_steps={"add_material": _("上传会议材料"), "remove_material": _("删除会议材料")},
     )
 )

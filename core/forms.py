@@ -136,12 +136,29 @@ def required_message(field: forms.Field) -> str:
     return _("请填写%(label)s。") % {"label": label} if label else _("请填写此项。")
 
 
+# A list of boxes (or radio buttons) to tick, drawn as Bootstrap's `.form-check` rows, one per line.
+# Django puts a choice widget's attrs on each option's input and, since Django 5, the class on the
+# list's container too: a container classed `form-check-input` is drawn as one 16 px box with the
+# names crushed inside it. These templates keep the attrs on the inputs only.
+CHECK_LIST_TEMPLATE = "core/widgets/check_list.html"
+CHECK_OPTION_TEMPLATE = "core/widgets/check_option.html"
+
+
+def as_check_list(widget: forms.RadioSelect) -> forms.RadioSelect:
+    """Draw a CheckboxSelectMultiple or RadioSelect as a vertical `.form-check` list (`.check-list`:
+    a long one scrolls within a bounded height), each label beside its box and tapping it ticks it."""
+    widget.template_name = CHECK_LIST_TEMPLATE
+    widget.option_template_name = CHECK_OPTION_TEMPLATE
+    return widget
+
+
 class StyledFormMixin(RequiredMessagesMixin):
     """Bootstrap 5 classes on every widget of a form rendered by hand, and aria-invalid on fields with errors.
 
     Forms rendered with crispy-forms get their classes from the template pack; this is for the others.
     `widget_size = "sm"` gives the small variants (filter bars). Classes already on a widget are kept
-    and never doubled.
+    and never doubled. Lists of boxes or radio buttons are drawn as `.form-check` lists (`as_check_list`);
+    their class (`form-check-input`, `is-invalid`) goes on each option's input only.
     """
 
     widget_size = ""
@@ -150,7 +167,10 @@ class StyledFormMixin(RequiredMessagesMixin):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+            if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple too
+                as_check_list(widget)
+                css = ["form-check-input"]
+            elif isinstance(widget, forms.CheckboxInput):
                 css = ["form-check-input"]
             elif isinstance(widget, forms.Select):
                 css = ["form-select"] + ([f"form-select-{self.widget_size}"] if self.widget_size else [])

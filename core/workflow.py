@@ -74,6 +74,9 @@ class Action:
     # When set, (user, obj) -> whether to offer the action now (a vote to announce once one exists).
     # Only what is offered is listed; `perform` still relies on the guard for its readable refusal.
     offered: Predicate | str | None = None
+    # Who reads this step's note besides the workflow's `reads_notes` (user, obj) -> bool: whoever decides a
+    # request reads its reason and the decisions on it, without reading every note of the record.
+    note_readers: Predicate | str | None = None
 
     def is_allowed(self, user, obj) -> bool:
         return check(self.allowed, user, obj)
@@ -104,7 +107,8 @@ class Workflow:
     # its steps (who, when, from which state to which); the notes and attached files are the handling
     # side's: reads_notes(user, obj) -> whether the user reads them all. Anyone else reads the notes of
     # the steps they took and, when addressee(user, obj) (the person the workflow's notices are meant for:
-    # the proposer, the citizen), those of the steps whose note goes into the notice (`note_in_notice`).
+    # the proposer, the citizen), those of the steps whose note goes into the notice (`note_in_notice`),
+    # and those of the steps whose `Action.note_readers` they are (the deciders of a request).
     reads_notes: Predicate | str | None = None
     addressee: Predicate | str | None = None
     # Audited steps recorded beside the workflow with `core.services.record_status_change` (an invitation
@@ -184,6 +188,7 @@ def extension_actions(
     granted: str | None = None,
     request_offered: str | None = None,
     decide_offered: str | None = None,
+    note_readers=None,
 ) -> list[Action]:
     """An extension request (延期申请) in `state` and its decision, as three actions named with `suffix`.
 
@@ -191,11 +196,17 @@ def extension_actions(
     `request_offered` (user, obj) -> whether to offer the request now (the rule its guard refuses by);
     `decide_offered` (user, obj) -> likewise for approving and refusing (a request waits for a decision).
     `services` is the module holding guard_request/on_request, guard_approve/on_approve and
-    guard_decide/on_refuse; `field` is the deadline the asker proposes and the decider grants. The page
+    guard_decide/on_refuse; `field` is the deadline the asker proposes and the decider grants; the notes of
+    the three steps are read by `note_readers` (default: the decider, who decides by the reason). The page
     and the API offer them with their own form, and their effects tell the people concerned: the reason
     and the decision are the asker's and the decider's, not a message for the workflow's addressee (a
     proposer is told the new deadline, not why the unit asked)."""
-    own = {"own_form": True, "notify_holders": False, "note_in_notice": False}
+    own = {
+        "own_form": True,
+        "notify_holders": False,
+        "note_in_notice": False,
+        "note_readers": note_readers or decider,
+    }
     return [
         Action(
             f"request_extension{suffix}",
@@ -389,19 +400,22 @@ def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
 def note_reader(obj, viewer) -> Callable[[str | None, int | None], bool]:
     """reads(action, actor_id): whether viewer reads the note (reason, attachments) of a step of obj, by its
     workflow's `reads_notes` and `addressee`: the step's own actor does, the handling side (`reads_notes`)
-    reads every note, the addressee those of the actions whose note goes into the notice. `action` is the
+    reads every note, the addressee those of the actions whose note goes into the notice, and an action's
+    `note_readers` (whoever decides a request) that action's notes. `action` is the
     workflow action's name; a record kept beside the workflow (None, say a unit's working note) is read
     by its writer and the handling side only. The one rule for the timeline (`history_for`) and for the
     pages that list such notes beside it. The predicates are asked once, and only when needed."""
     wf = _registry.get(obj._meta.label_lower)
     viewer_id = viewer.pk if getattr(viewer, "is_authenticated", False) else None
-    asked: dict[str, bool] = {}
+    asked: dict[object, bool] = {}
+
+    def ask(key, predicate) -> bool:
+        if key not in asked:
+            asked[key] = predicate is not None and viewer is not None and check(predicate, viewer, obj)
+        return asked[key]
 
     def declared(name: str) -> bool:
-        if name not in asked:
-            predicate = getattr(wf, name) if wf is not None else None
-            asked[name] = predicate is not None and viewer is not None and check(predicate, viewer, obj)
-        return asked[name]
+        return ask(name, getattr(wf, name) if wf is not None else None)
 
     def reads(action: str | None, actor_id: int | None) -> bool:
         if viewer_id is not None and actor_id == viewer_id:
@@ -409,7 +423,11 @@ def note_reader(obj, viewer) -> Callable[[str | None, int | None], bool]:
         if declared("reads_notes"):
             return True
         step = wf._by_name.get(action) if wf is not None and action else None
-        return step is not None and step.note_in_notice and declared("addressee")
+        if step is None:
+            return False
+        if step.note_in_notice and declared("addressee"):
+            return True
+        return ask(("note_readers", step.note_readers), step.note_readers)
 
     return reads
 

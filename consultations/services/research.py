@@ -35,7 +35,7 @@ from consultations.predicates import (
 from consultations.selectors import open_mandatory_comments, subject_defaults
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed, passes
 from core.i18n import recorded
-from core.services import save_versioned, store_attachment
+from core.services import record_status_change, save_versioned, store_attachment
 from core.uploads import check_upload
 from district.models import Member
 
@@ -211,7 +211,18 @@ def respond_to_group_invitation(
     membership.responded_at = timezone.now()
     membership._history_user = actor
     membership.save()
-    if not accept:
+    if accept:
+        # On the group's audited timeline: who joined it, and when (their duty record dates it so).
+        group = membership.group
+        record_status_change(
+            group,
+            "accept_invitation",
+            group.status,
+            group.status,
+            actor=actor,
+            data={"membership": membership.pk, "name": membership.name},
+        )
+    else:
         _tell_decline(membership)
     return membership
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from consultations import selectors, services
 from consultations.models import FieldVisit, InvitationResponse, ReportStatus, SharedMaterial
-from consultations.tests.factories import research_group
+from consultations.tests.factories import at, research_group
 from core.exceptions import ActionForbidden, ConcurrentEdit, Refused
 from core.models import Attachment
 from core.workflow import perform
@@ -283,3 +283,30 @@ def test_an_invitation_says_what_it_was_before_a_first_one_a_reminder_or_renewed
     assert invite().previous_response == InvitationResponse.INVITED
     services.respond_to_group_invitation(membership=first, actor=cast.other_member, accept=False, reason="出差")
     assert invite().previous_response == InvitationResponse.DECLINED
+
+
+def test_an_accepted_invitation_is_on_the_groups_audit_record(cast, client, time_machine):
+    """Who joined the group and when is in its history (审计记录), as the office reads it on the group's
+    page; a decline is not a step of the group (the lead and the office are told of it)."""
+    from core.models import StatusChange
+
+    group = research_group(cast, with_member=False, with_expert=False, start=False)
+    row = services.invite_to_group(group=group, actor=cast.research, member=cast.member.member)
+    other = services.invite_to_group(group=group, actor=cast.research, member=cast.other_member.member)
+    services.respond_to_group_invitation(membership=other, actor=cast.other_member, accept=False, reason="出差")
+    time_machine.move_to(at(30, 15, month=3), tick=False)
+    services.respond_to_group_invitation(membership=row, actor=cast.member, accept=True)
+    row.refresh_from_db()
+    assert row.responded_at == at(30, 15, month=3)
+    step = StatusChange.objects.get(object_id=group.pk, action="accept_invitation")
+    assert (step.actor, step.created_at, step.from_state, step.to_state) == (
+        cast.member,
+        row.responded_at,
+        "forming",
+        "forming",
+    )
+    assert step.data["membership"] == row.pk
+    client.force_login(cast.research)
+    history = client.get(group.get_absolute_url()).content.decode().split('data-testid="history"')[1]
+    assert "接受邀请，加入课题组" in history and cast.member.display in history
+    assert history.count("接受邀请，加入课题组") == 1

@@ -1,5 +1,7 @@
 """core.forms: a public form's choices resolved from a per-process copy; a service refusal put onto a form."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django import forms
 from django.db import connection
@@ -172,6 +174,10 @@ def _empty_form(cls):
         "insight.forms.RankingForm": {"years": [2022], "default_year": 2022},
         "accounts.forms.LiaisonLeaveForm": {"last_one": True},
     }.get(f"{cls.__module__}.{cls.__qualname__}", {})
+    if f"{cls.__module__}.{cls.__qualname__}" == "district.forms.DistrictRulesPageForm":
+        from constance.utils import get_values
+
+        extra = {"initial": get_values()}  # the rules as they stand, as the page builds it
     args = (User(username="someone"),) if issubclass(cls, SetPasswordForm) else ()
     return cls(*args, data={}, files={}, **extra)
 
@@ -268,3 +274,84 @@ def test_a_nul_character_is_refused_in_our_words_by_forms_and_serializers():
     assert not form.is_valid() and not payload.is_valid()
     expected = ["不能包含不可见的控制字符（如 NUL），请删除后重试。"]
     assert form.errors["title"] == expected and [str(m) for m in payload.errors["title"]] == expected
+
+
+# ---- lists of boxes to tick ---------------------------------------------------------------------
+
+
+def _choice_list_fields() -> list[tuple[type, str]]:
+    return [
+        (cls, name)
+        for cls in _project_forms()
+        for name, field in cls.base_fields.items()
+        if isinstance(field.widget, forms.RadioSelect)  # CheckboxSelectMultiple too
+    ]
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict, list[str]]] = []  # tag, attrs, classes of the open elements above
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs, list(self._open)))
+        if tag not in ("input", "br", "img"):
+            self._open.append(attrs.get("class") or "")
+
+    def handle_endtag(self, tag):
+        if self._open:
+            self._open.pop()
+
+
+def _rendered(form, name: str) -> str:
+    """The field as its page draws it: by hand (`intake/_field.html`) for the styled forms, else crispy."""
+    from django.template import Context, Template
+
+    if isinstance(form, StyledFormMixin):
+        return Template('{% include "intake/_field.html" %}').render(Context({"field": form[name]}))
+    return Template("{% load crispy_forms_tags %}{{ field|as_crispy_field }}").render(Context({"field": form[name]}))
+
+
+@pytest.mark.parametrize(
+    ("form_class", "name"), _choice_list_fields(), ids=lambda v: v if isinstance(v, str) else v.__qualname__
+)
+def test_every_list_of_boxes_is_a_vertical_bootstrap_check_list(form_class, name):
+    """A list of members (or choices) to tick is one `.form-check` row per choice, its label tied to its
+    box; nothing but the boxes is styled as a box (a container classed form-check-input was drawn as one
+    16 px square with the names crushed inside it, untickable on a phone)."""
+    form = _empty_form(form_class)
+    form.is_valid()  # an error marks the boxes invalid: that class must stay on the boxes too
+    field = form.fields[name]
+    if not list(field.choices):
+        field.choices = [("1", "张彦"), ("2", "李宏")]
+    values = [str(v) for v, _label in field.choices if str(v)]
+    parser = _Tags()
+    parser.feed(_rendered(form, name))
+    boxes = [(attrs, above) for tag, attrs, above in parser.tags if tag == "input" and attrs.get("name") == name]
+    assert sorted(attrs["value"] for attrs, _above in boxes) == sorted(values)
+    styled_as_box = [tag for tag, attrs, _above in parser.tags if "form-check-input" in (attrs.get("class") or "")]
+    assert styled_as_box == ["input"] * len(boxes)
+    labels = {
+        attrs.get("for")
+        for tag, attrs, _above in parser.tags
+        if tag == "label" and "form-check-label" in (attrs.get("class") or "")
+    }
+    for attrs, above in boxes:
+        assert "form-check" in above[-1].split(), attrs  # each box in its own .form-check row
+        assert attrs["id"] in labels  # tapping the name ticks the box
+    if isinstance(form, StyledFormMixin):
+        container = next(attrs for tag, attrs, _above in parser.tags if attrs.get("id") == f"id_{name}")
+        assert container["class"] == "check-list"
+        assert any(tag == "fieldset" for tag, _attrs, _above in parser.tags)  # one legend names the list
+
+
+def test_the_grassroots_member_lists_are_among_the_lists_checked():
+    checked = {f"{cls.__module__}.{cls.__qualname__}.{name}" for cls, name in _choice_list_fields()}
+    assert {
+        "grassroots.forms.MicroConsultationForm.members",
+        "grassroots.forms.ContactForm.members",
+        "grassroots.forms.RosterForm.members",
+        "supervision.forms.CompileForm.items",
+    } <= checked

@@ -119,3 +119,70 @@ def test_member_cancels_a_reception_day_on_a_phone_and_the_resident_sees_why(pho
     page.goto(f"{page.base_url}{day.workstation.get_absolute_url()}")
     expect(page.locator("[data-testid=cancelled-days]")).to_contain_text("2030-06-08 的接待日已取消")
     expect(page.locator("[data-testid=cancelled-days]")).to_contain_text("台风红色预警")
+
+
+@pytest.fixture
+def phone_390(browser, live_server):
+    """The reviewer's phone: 390×844, touch."""
+    context = browser.new_context(
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+
+
+def test_member_ticks_who_took_part_in_a_micro_consultation_on_a_phone(phone_390, cast):
+    """The group's members are a list to tick, one name per line inside the form (a long group scrolls
+    within its box): tapping a name ticks it, and those ticked are recorded present."""
+    import re
+
+    from consultations.models import Attendance, MeetingParticipant
+    from core.tests.browser import login
+    from district.tests.factories import MemberFactory
+
+    group = DutyGroupFactory(name="经贸界别委员履职小组", room="经贸活动室")
+    names = ["张彦", "李宏墩", "陈宏", "王芳", "林晓东", "黄志明", "吴建国", "郑丽", "周海涛", "许俊", "曾国", "傅华东"]
+    group.members.add(cast.member.member, *[MemberFactory(name=n) for n in names])
+    dept = DepartmentFactory(name="区住房和建设局", head_name="林局长")
+    issue = DutyIssueFactory(group=group, title="老旧小区加装电梯", department=dept, created_by=cast.member)
+    listed = list(group.members.order_by("name"))
+    second, last = listed[1], listed[-1]
+    assert cast.member.member not in (second, last)  # the recorder is ticked already
+    page = phone_390
+    login(page, "member", "test-pass-123456")
+    page.goto(f"{page.base_url}{issue.get_absolute_url()}")
+    form = page.locator("[data-testid=micro-form]")
+    members = form.locator("#id_members")
+    expect(members).not_to_have_class(re.compile("form-check-input"))
+    expect(members.locator("input[type=checkbox]")).to_have_count(len(listed))
+    box = members.bounding_box()
+    assert box["width"] > 300 and box["height"] < 400  # as wide as the form; a long list scrolls inside it
+    first_label = members.locator("label").first.bounding_box()
+    assert first_label["width"] > 200 and first_label["height"] < 40  # a name on one line, not a character a line
+    submit = form.locator("button[type=submit]").bounding_box()
+    assert submit["y"] >= box["y"] + box["height"]  # nothing runs under what follows
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    form.locator("#id_starts_at").fill("2023-05-06T09:30")
+    form.locator("#id_residents").fill("陈阿姨\n林师傅")
+    form.locator("#id_summary").fill("住建局介绍加装电梯补贴政策，居民提出费用分摊问题。")
+    form.locator("#id_outcome").select_option("on_the_spot")
+    form.locator("#id_outcome_note").fill("住建局当场答复补贴标准。")
+    for member in (second, last):
+        label = members.locator(f"label:text-is('{member.name}')")
+        label.click()
+        expect(members.get_by_label(member.name, exact=True)).to_be_checked()
+    assert axe_violations(page) == []
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-testid=micro]")).to_contain_text("林局长")
+    present = MeetingParticipant.objects.filter(
+        meeting__micro__issue=issue, attendance=Attendance.PRESENT, member__isnull=False
+    )
+    assert set(present.values_list("member__name", flat=True)) == {cast.member.member.name, second.name, last.name}

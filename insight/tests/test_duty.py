@@ -254,3 +254,61 @@ def test_a_record_links_only_the_proposals_and_reports_its_viewer_may_open(cast,
     client.force_login(cast.member)
     page = client.get(url).content.decode()
     assert f'href="{filed.get_absolute_url()}"' in page and f'href="{under_review.get_absolute_url()}"' in page
+
+
+# ---- dates of 社情民意 adoptions and research groups ----------------------------------------------
+
+
+def test_an_adoption_counts_in_the_year_of_its_publication_dated_so(cast, client, time_machine):
+    """A report sent in December and published in the district bulletin (采用) in January: submitted
+    in the old year, adopted in the new one, and the record's 采用 line carries the bulletin's day."""
+    from core.workflow import perform
+    from opinions.tests.factories import received
+
+    me = cast.member.member
+    time_machine.move_to(moment(2022, 12, 28), tick=False)
+    report = received(cast, title="关于农村留守老人助餐服务覆盖不足的问题")
+    time_machine.move_to(moment(2023, 1, 6), tick=False)
+    perform(report, "sign_off", actor=cast.secgen)
+    perform(report, "publish", actor=cast.info)
+
+    old, new = duty.duty_record(me, 2022), duty.duty_record(me, 2023)
+    assert (old.count_of(Item.OPINION, Variant.SUBMITTED), old.count_of(Item.OPINION, Variant.ADOPTED)) == (1, 0)
+    assert (new.count_of(Item.OPINION, Variant.SUBMITTED), new.count_of(Item.OPINION, Variant.ADOPTED)) == (0, 1)
+    assert new.total == Decimal("5") and old.total == Decimal("10")
+    assert [r.count_of(Item.OPINION, Variant.ADOPTED) for r in duty.ranking(cast.clerk, 2023) if r.member == me] == [1]
+    submitted = duty.duty_details(me, 2022)[(Item.OPINION, Variant.SUBMITTED)]
+    assert [(e.on, e.title) for e in submitted] == [(date(2022, 12, 28), "关于农村留守老人助餐服务覆盖不足的问题")]
+    assert (Item.OPINION, Variant.ADOPTED) not in duty.duty_details(me, 2022)
+    adopted = duty.duty_details(me, 2023)[(Item.OPINION, Variant.ADOPTED)]
+    assert [(e.on, e.title) for e in adopted] == [(date(2023, 1, 6), "关于农村留守老人助餐服务覆盖不足的问题")]
+    client.force_login(cast.member)
+    page = client.get(f"/insight/duty/{me.pk}/?year=2023").content.decode()
+    assert "2023-01-06 <a" in page
+
+
+def test_a_research_group_is_dated_by_the_members_acceptance(cast, time_machine):
+    from consultations import services
+
+    me = cast.member.member
+    time_machine.move_to(moment(2022, 3, 28), tick=False)
+    group = services.create_research_group(
+        title="落实教育“双减”政策", year=2022, lead=cast.chair.member, actor=cast.research
+    )
+    row = services.invite_to_group(group=group, actor=cast.research, member=me)
+    time_machine.move_to(moment(2022, 3, 30), tick=False)
+    services.respond_to_group_invitation(membership=row, actor=cast.member, accept=True)
+    time_machine.move_to(moment(2022, 4, 2), tick=False)
+    entries = duty.duty_details(me, 2022)[(Item.RESEARCH, Variant.GROUP)]
+    assert [(e.on, e.title) for e in entries] == [(date(2022, 3, 30), "落实教育“双减”政策")]
+    lead = duty.duty_details(cast.chair.member, 2022)[(Item.RESEARCH, Variant.GROUP)]
+    assert [e.on for e in lead] == [date(2022, 3, 28)]  # the lead is in the group from its creation
+    # A membership without an answer time (entered by hand) is dated by the group's creation.
+    GroupMembership.objects.filter(pk=row.pk).update(responded_at=None)
+    assert [e.on for e in duty.duty_details(me, 2022)[(Item.RESEARCH, Variant.GROUP)]] == [date(2022, 3, 28)]
+
+
+def test_the_rules_page_says_in_which_year_an_adoption_counts(cast, client):
+    client.force_login(cast.clerk)
+    page = client.get("/insight/rules/?year=2023").content.decode()
+    assert "“采用”计入编发《社情民意》（即采用）当年" in page
