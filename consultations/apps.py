@@ -20,3 +20,5 @@ class ConsultationsConfig(AppConfig):
         # Attachments on visits and materials are served only to those who may read the group's material.
         register_visibility("consultations.FieldVisit", selectors.visits_visible_to)
         register_visibility("consultations.SharedMaterial", selectors.materials_visible_to)
+        # A meeting's materials: to whoever may open the meeting (its participants, the offices).
+        register_visibility("consultations.MeetingMaterial", selectors.meeting_materials_visible_to)

@@ -360,7 +360,8 @@ SPEECHES = [
         "课题组",
         "汇报协商议政报告，提出丰富课后服务、常态化监管、经费保障、教师激励、作业管理五方面建议。",
     ),
-    (SpeechKind.SPEECH, "standing", "教育界别", "建议引入青少年宫、科技馆等社会资源进校园，开发特色课后服务课程。"),
+    # None: the speaker speaks for their own sector (界别), as the directory has it.
+    (SpeechKind.SPEECH, "standing", None, "建议引入青少年宫、科技馆等社会资源进校园，开发特色课后服务课程。"),
     (SpeechKind.QUESTION, "expert", "特邀研究员", "课后服务经费补助标准是否有动态调整机制？"),
     (SpeechKind.RESPONSE, "财政局", "", "将会同教育局测算，研究建立课后服务补助标准动态调整机制。"),
     (SpeechKind.RESPONSE, "市场监管局", "", "将联合教育局开展隐形变异培训专项治理，建立举报线索快速处置机制。"),
@@ -442,6 +443,12 @@ OUTCOMES = [
 ]
 
 
+def _sector_of(participant) -> str:
+    """The member's own sector as the minutes name it (工会界别), or nothing for who has none."""
+    member = participant.member if participant is not None else None
+    return f"{member.sector.name}界别" if member is not None and member.sector_id else ""
+
+
 def _consultation(group, *, clerk, chair, depts, clock):
     members = list(Member.objects.filter(is_standing=True, position="").exclude(user=None).order_by("id")[1:6])
     # Convened at least 15 working days ahead, materials 10 ahead; held on 28 June; the minutes went
@@ -459,6 +466,14 @@ def _consultation(group, *, clerk, chair, depts, clock):
         members=members,
         research_group=group,
         actor=clerk,
+    )
+    clock.at(_at(6, 1, 14))
+    # The adopted report goes to the participants with the notice (the notice names it).
+    services.add_meeting_material(
+        meeting=meeting,
+        actor=clerk,
+        title="协商议政报告：落实教育“双减”政策（定稿）",
+        upload=SimpleUploadedFile("协商议政报告.txt", REPORT_V3.encode(), content_type="text/plain"),
     )
     clock.at(_at(6, 1, 15))
     perform(meeting, "send_invitations", actor=clerk, note="提前15个工作日发出通知，材料提前10个工作日送达。")
@@ -485,6 +500,8 @@ def _consultation(group, *, clerk, chair, depts, clock):
     }
     for kind, key, behalf, summary in SPEECHES:
         participant = rows.get(key) or who.get(key)
+        if behalf is None:
+            behalf = _sector_of(participant)
         services.record_speech(
             meeting=meeting, actor=clerk, kind=kind, participant=participant, on_behalf_of=behalf, summary=summary
         )

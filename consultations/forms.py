@@ -199,6 +199,16 @@ class MaterialForm(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
     upload = forms.FileField(label=_("文件"))
 
 
+class MeetingMaterialForm(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
+    title = forms.CharField(label=_("材料名称"), max_length=200, help_text=_("如：协商议政报告（征求意见稿）"))
+    upload = forms.FileField(label=_("文件"), help_text=_("PDF、Word、Excel、PPT或图片"))
+
+    def __init__(self, *args, **kwargs):
+        # Shares the meeting page with the other forms: its ids must not clash with theirs.
+        kwargs.setdefault("auto_id", "material_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ReportEditForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("报告标题"), max_length=200)
     body = forms.CharField(label=_("报告正文"), widget=forms.Textarea(attrs={"rows": 18}))

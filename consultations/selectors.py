@@ -21,6 +21,7 @@ from consultations.models import (
     InvitationResponse,
     Meeting,
     MeetingKind,
+    MeetingMaterial,
     MeetingParticipant,
     MeetingStatus,
     OutcomeItem,
@@ -134,6 +135,41 @@ def research_group_for(subject) -> ResearchGroup | None:
         .order_by("-id")
         .first()
     )
+
+
+def research_groups_on(subjects) -> dict[int, ResearchGroup]:
+    """The research group (not cancelled, the latest) formed on each subject record of one model, with
+    its report: subject id → group. One query whatever the number of subjects."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    ct = ContentType.objects.get_for_model(subjects[0])
+    rows = (
+        ResearchGroup.objects.filter(subject_type=ct, subject_id__in=[s.pk for s in subjects])
+        .exclude(status=GroupStatus.CANCELLED)
+        .select_related("report")
+        .order_by("id")
+    )
+    return {g.subject_id: g for g in rows}
+
+
+def meetings_on(subjects, groups: dict[int, ResearchGroup]) -> dict[int, list[Meeting]]:
+    """The meetings (not cancelled) on each subject record of one model, held about it or on its research
+    group (`groups`: subject id → group, as `research_groups_on` gives): subject id → meetings. One query."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    ct = ContentType.objects.get_for_model(subjects[0])
+    ids = {s.pk for s in subjects}
+    subject_of_group = {g.pk: subject_id for subject_id, g in groups.items()}
+    out: dict[int, list[Meeting]] = {}
+    rows = Meeting.objects.filter(
+        Q(subject_type=ct, subject_id__in=ids) | Q(research_group__in=list(subject_of_group))
+    ).exclude(status=MeetingStatus.CANCELLED)
+    for m in rows:
+        on_subject = m.subject_type_id == ct.pk and m.subject_id in ids
+        out.setdefault(m.subject_id if on_subject else subject_of_group[m.research_group_id], []).append(m)
+    return out
 
 
 def topic_page(group: ResearchGroup) -> dict:
@@ -290,6 +326,24 @@ def meetings_in_month(viewer, year: int, month: int) -> list[Meeting]:
     return list(meetings_visible_to(viewer).filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "id"))
 
 
+def duty_days_of_viewer(viewer, *, start: date | None = None, end: date | None = None) -> list:
+    """The reception days the viewer is on duty at a workstation (the grassroots roster), from `start`
+    and before `end`, for their own calendar beside their meetings; none for who is not a member."""
+    from grassroots.selectors import duty_days_of
+    from intake.predicates import member_id_of
+
+    member_id = member_id_of(viewer)
+    if member_id is None:
+        return []
+    return list(duty_days_of(member_id, start=start, end=end))
+
+
+def duty_days_in_month(viewer, year: int, month: int) -> list:
+    """The viewer's duty days in one calendar month, oldest first."""
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return duty_days_of_viewer(viewer, start=date(year, month, 1), end=nxt)
+
+
 def meeting_inbox(user) -> QuerySet[Meeting]:
     """Meetings whose invitation waits for the user's reply, or for their department's (liaisons reply for it)."""
     if not getattr(user, "is_authenticated", False):
@@ -395,15 +449,13 @@ def meeting_has_begun(meeting) -> bool:
 
 
 def is_plan_vote_meeting(meeting) -> bool:
-    """Whether the meeting is the standing committee's vote on a year's plan (安排常委会表决 creates it,
-    about the plan, with the vote attached): it is convened under the standing committee's own rules."""
-    if meeting.kind != MeetingKind.STANDING:
-        return False
-    if meeting.subject_type_id is not None:
-        subject_type = ContentType.objects.get_for_id(meeting.subject_type_id)
-        if (subject_type.app_label, subject_type.model) == ("topics", "consultationplan"):
-            return True
-    return hasattr(meeting, "plan_vote")  # the vote's one-to-one link to its meeting (topics.PlanVote)
+    """Whether the meeting is the standing committee's vote on a year's plan: the meeting 安排常委会表决
+    creates, with the vote (topics.PlanVote) attached to it. It is convened under the standing
+    committee's own rules (no consultation notice period nor materials deadline), and its attendance is
+    the vote's: recorded on the vote's page by the clerk and fixed once voting begins, so it is read-only
+    on the meeting's page (`services.check_in`, `mark_absent`). The one rule for all of these: a
+    standing-committee meeting is the plan's vote by the vote attached to it."""
+    return meeting.kind == MeetingKind.STANDING and hasattr(meeting, "plan_vote")
 
 
 def follows_consultation_notice(meeting) -> bool:
@@ -422,6 +474,52 @@ def materials_due(meeting) -> date | None:
     if not follows_consultation_notice(meeting):
         return None
     return workdays_before(timezone.localtime(meeting.starts_at).date(), int(config.CONSULT_MATERIALS_WORKDAYS))
+
+
+# The kind of the core.Attachment that holds a meeting material's file.
+MATERIAL_KIND = "meeting_material"
+
+
+def meeting_materials_visible_to(viewer) -> QuerySet[MeetingMaterial]:
+    """Materials of the meetings the viewer may open (invited participants, the offices, the overseers):
+    `core:attachment` serves their files to them only."""
+    return MeetingMaterial.objects.filter(meeting__in=meetings_visible_to(viewer))
+
+
+def materials_of(meeting) -> list[MeetingMaterial]:
+    """The meeting's materials, oldest first, each with its files (`.files`, core attachments)."""
+    materials = list(meeting.materials.select_related("uploaded_by"))
+    files = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(MeetingMaterial),
+        object_id__in=[m.pk for m in materials],
+        kind=MATERIAL_KIND,
+    ).order_by("created_at", "id")
+    by_material: dict[int, list[Attachment]] = {}
+    for f in files:
+        by_material.setdefault(f.object_id, []).append(f)
+    for m in materials:
+        m.files = by_material.get(m.pk, [])
+    return materials
+
+
+def materials_delivered_on(meeting) -> date | None:
+    """The day the meeting's materials reached its participants: the later of the first material's upload
+    and the meeting notice (发出会议通知), the participants being told of the materials with the notice
+    or, for those added afterwards, at once. None while there is no material or no notice yet."""
+    uploaded = meeting.materials.order_by("created_at").values_list("created_at", flat=True).first()
+    if uploaded is None:
+        return None
+    noticed = (
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Meeting), object_id=meeting.pk, action="send_invitations"
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if noticed is None:
+        return None
+    return timezone.localtime(max(uploaded, noticed)).date()
 
 
 def minutes_due(meeting) -> date:

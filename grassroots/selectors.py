@@ -63,6 +63,17 @@ def calendar_days(workstation: Workstation) -> QuerySet[ReceptionDay]:
     return workstation.reception_days.prefetch_related("on_duty").order_by("date")
 
 
+def duty_days_of(member_id: int, *, start: date | None = None, end: date | None = None) -> QuerySet[ReceptionDay]:
+    """The reception days of active workstations a member is rostered on (cancelled ones too, as the
+    workstation feed has them), from `start` and before `end`, oldest first, with who else is on duty."""
+    days = ReceptionDay.objects.filter(on_duty=member_id, workstation__is_active=True)
+    if start is not None:
+        days = days.filter(date__gte=start)
+    if end is not None:
+        days = days.filter(date__lt=end)
+    return days.select_related("workstation").prefetch_related("on_duty").order_by("date", "id")
+
+
 def workstations_for(user) -> QuerySet[Workstation]:
     """Workstations this user works in (all of them for the office)."""
     if is_office(user) or can_see_contacts(user):

@@ -524,25 +524,37 @@ def on_reschedule(issue: DutyIssue, *, actor, note: str, data: dict, change) -> 
     issue.save(update_fields=["plan_due_date", "updated_at"])
 
 
+def _plan_reminder_window(due: date, today: date, every: int) -> date:
+    """The first day of the reminder window today falls in: the plan's date, then every `every` days."""
+    every = max(1, every)
+    return due + timedelta(days=((today - due).days // every) * every)
+
+
 def remind_due_plans(*, today: date | None = None) -> int:
-    """Remind the group's members of each plan whose date has come with nothing recorded (run daily):
-    once per issue and plan date, so that running it again the same day, or the next, sends nothing
-    new until the plan is rescheduled. Returns how many notifications were created."""
+    """Remind the group's members of each plan whose date has come with nothing recorded (run daily): on
+    its date, then once every ISSUE_PLAN_REMIND_EVERY_DAYS days while it stays overdue (like an overdue
+    proposal's reminders), so that whoever must act is chased without a message every day. Running it
+    again within a window sends nothing new; a rescheduled plan starts again from its new date. Returns
+    how many notifications were created."""
     from grassroots.selectors import due_plans, issue_holders
     from notifications.services import notify
 
     today = today or timezone.localdate()
+    every = int(config.ISSUE_PLAN_REMIND_EVERY_DAYS)
     sent = 0
     for issue in due_plans(today=today):
-        overdue = issue.plan_due_date < today
+        due = issue.plan_due_date
+        window = _plan_reminder_window(due, today, every)
+        # The first window keeps the key of the one reminder per date sent before the repeats.
+        key = f"issue-plan-due:{issue.pk}:{due.isoformat()}" + (f":{window.isoformat()}" if window > due else "")
         sent += len(
             notify(
                 recipients=issue_holders(issue, issue.status),
-                event_key=f"issue-plan-due:{issue.pk}:{issue.plan_due_date.isoformat()}",
+                event_key=key,
                 title=gettext_lazy("“%(title)s”的计划已逾期（计划完成日期 %(date)s），请登记落实情况或调整计划")
-                if overdue
+                if due < today
                 else gettext_lazy("“%(title)s”的计划今天到期（%(date)s），请登记落实情况或调整计划"),
-                params={"title": issue.title[:60], "date": issue.plan_due_date.isoformat()},
+                params={"title": issue.title[:60], "date": due.isoformat()},
                 target=issue,
             )
         )

@@ -37,8 +37,9 @@ WORKFLOW = register(
                 guard="grassroots.services.check_outcome",
                 effect="grassroots.services.on_resolve",
             ),
-            # 制定计划限期解决: followed up until the plan is carried out; reminded at its date
-            # (`grassroots.services.remind_due_plans`, command send_issue_plan_reminders).
+            # 制定计划限期解决: followed up until the plan is carried out; reminded at its date, then every
+            # ISSUE_PLAN_REMIND_EVERY_DAYS days while overdue (`grassroots.services.remind_due_plans`,
+            # command send_issue_plan_reminders).
             Action(
                 "plan",
                 _("制定计划限期解决"),

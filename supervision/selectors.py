@@ -273,6 +273,42 @@ def report_inbox(user):
     return SpecialReport.objects.filter(q).distinct().select_related("meeting")
 
 
+def special_reports_on(subjects, meetings: dict[int, list]) -> dict[int, list[SpecialReport]]:
+    """The special reports on each subject record of one model, compiled about it or from one of its
+    meetings (`meetings`: subject id → meetings): subject id → reports, in their list order. One query."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    ct = ContentType.objects.get_for_model(subjects[0])
+    ids = {s.pk for s in subjects}
+    subject_of_meeting = {m.pk: subject_id for subject_id, rows in meetings.items() for m in rows}
+    out: dict[int, list[SpecialReport]] = {}
+    rows = SpecialReport.objects.filter(
+        Q(subject_type=ct, subject_id__in=ids) | Q(meeting__in=list(subject_of_meeting))
+    )
+    for r in rows:
+        on_subject = r.subject_type_id == ct.pk and r.subject_id in ids
+        out.setdefault(r.subject_id if on_subject else subject_of_meeting[r.meeting_id], []).append(r)
+    return out
+
+
+def tasks_on(reports: dict[int, list], meetings: dict[int, list]) -> dict[int, list[dict]]:
+    """The supervision tasks of each subject, opened from its special reports or its meetings' outcome
+    items (`reports`, `meetings`: subject id → records): subject id → [{"pk", "status"}]. One query."""
+    subject_of_report = {r.pk: subject_id for subject_id, rows in reports.items() for r in rows}
+    subject_of_meeting = {m.pk: subject_id for subject_id, rows in meetings.items() for m in rows}
+    if not (subject_of_report or subject_of_meeting):
+        return {}
+    out: dict[int, list[dict]] = {}
+    rows = SupervisionTask.objects.filter(
+        Q(special_report__in=list(subject_of_report)) | Q(outcome_item__meeting__in=list(subject_of_meeting))
+    ).values("pk", "status", "special_report_id", "outcome_item__meeting_id")
+    for t in rows:
+        subject_id = subject_of_report.get(t["special_report_id"]) or subject_of_meeting[t["outcome_item__meeting_id"]]
+        out.setdefault(subject_id, []).append({"pk": t["pk"], "status": t["status"]})
+    return out
+
+
 def report_holders(report, state):
     if state == ReportStatus.SUBMITTED:
         return users_with_roles(Role.SECRETARY_GENERAL)

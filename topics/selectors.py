@@ -1,9 +1,7 @@
 """Reads for 拟题/确题: visibility, lists with their relations loaded, holders and inboxes."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -406,52 +404,30 @@ _MEETING_RANK = {"planned": 1, "invited": 1, "held": 2, "minuted": 3}
 def topic_steps(plan: ConsultationPlan, items, viewer) -> dict[int, TopicStep]:
     """Each item's step on the topic state machine (domain.md: in plan → researching → ready → scheduled →
     consulted → reported → supervising → closed), from its research group, meetings, special reports and
-    their supervision tasks; a fixed number of queries whatever the number of items."""
-    from consultations.models import GroupStatus, Meeting, MeetingStatus, ReportStatus, ResearchGroup
+    their supervision tasks, each read through its own app's selectors; a fixed number of queries whatever
+    the number of items."""
+    from consultations.models import GroupStatus, MeetingStatus, ReportStatus
+    from consultations.selectors import meetings_on, research_groups_on
     from supervision.choices import ReportStatus as SpecialReportStatus
     from supervision.choices import TaskStatus
-    from supervision.models import SpecialReport, SupervisionTask
+    from supervision.selectors import special_reports_on, tasks_on
 
     items = list(items)
     if plan.status not in (PlanStatus.ADOPTED, PlanStatus.PUBLISHED):
         return {i.pk: TopicStep("plan", plan.get_status_display()) for i in items}
-    ct = ContentType.objects.get_for_model(PlanItem)
     ids = [i.pk for i in items]
-    groups = {
-        g.subject_id: g
-        for g in ResearchGroup.objects.filter(subject_type=ct, subject_id__in=ids)
-        .exclude(status=GroupStatus.CANCELLED)
-        .select_related("report")
-        .order_by("id")
-    }
-    item_of_group = {g.pk: item_id for item_id, g in groups.items()}
-    meetings: dict[int, list] = defaultdict(list)
-    meeting_item: dict[int, int] = {}
-    for m in Meeting.objects.filter(
-        Q(subject_type=ct, subject_id__in=ids) | Q(research_group__in=list(item_of_group))
-    ).exclude(status=MeetingStatus.CANCELLED):
-        item_id = m.subject_id if m.subject_type_id == ct.pk else item_of_group[m.research_group_id]
-        meetings[item_id].append(m)
-        meeting_item[m.pk] = item_id
-    reports: dict[int, list] = defaultdict(list)
-    report_item: dict[int, int] = {}
-    for r in SpecialReport.objects.filter(Q(subject_type=ct, subject_id__in=ids) | Q(meeting__in=list(meeting_item))):
-        item_id = r.subject_id if r.subject_type_id == ct.pk else meeting_item[r.meeting_id]
-        reports[item_id].append(r)
-        report_item[r.pk] = item_id
-    tasks: dict[int, list] = defaultdict(list)
-    for t in SupervisionTask.objects.filter(
-        Q(special_report__in=list(report_item)) | Q(outcome_item__meeting__in=list(meeting_item))
-    ).values("pk", "status", "special_report_id", "outcome_item__meeting_id"):
-        item_id = report_item.get(t["special_report_id"]) or meeting_item[t["outcome_item__meeting_id"]]
-        tasks[item_id].append(t)
-    may_open = _openable(viewer, groups.values(), meeting_item, report_item, tasks)
+    groups = research_groups_on(items)
+    meetings = meetings_on(items, groups)
+    reports = special_reports_on(items, meetings)
+    tasks = tasks_on(reports, meetings)
+    may_open = _openable(viewer, groups, meetings, reports, tasks)
 
     out = {}
     for item_id in ids:
         group, item_tasks = groups.get(item_id), tasks.get(item_id, [])
-        meeting = max(meetings[item_id], key=lambda m: (_MEETING_RANK[m.status], m.starts_at), default=None)
-        issued = [r for r in reports[item_id] if r.status == SpecialReportStatus.ISSUED]
+        item_meetings, item_reports = meetings.get(item_id, []), reports.get(item_id, [])
+        meeting = max(item_meetings, key=lambda m: (_MEETING_RANK[m.status], m.starts_at), default=None)
+        issued = [r for r in item_reports if r.status == SpecialReportStatus.ISSUED]
         closed = sum(t["status"] == TaskStatus.CLOSED for t in item_tasks)
         if item_tasks and closed == len(item_tasks):
             step = TopicStep("closed", _("已办结"))
@@ -478,7 +454,7 @@ def topic_steps(plan: ConsultationPlan, items, viewer) -> dict[int, TopicStep]:
             step.links.append((_("课题组"), group.get_absolute_url()))
         if meeting and meeting.pk in may_open["meetings"]:
             step.links.append((_("协商会议"), meeting.get_absolute_url()))
-        report = (issued or reports[item_id] or [None])[-1]
+        report = (issued or item_reports or [None])[-1]
         if report and report.pk in may_open["reports"]:
             step.links.append((_("专报件与督办任务"), report.get_absolute_url()))
         elif any(t["pk"] in may_open["tasks"] for t in item_tasks):
@@ -487,7 +463,7 @@ def topic_steps(plan: ConsultationPlan, items, viewer) -> dict[int, TopicStep]:
     return out
 
 
-def _openable(viewer, groups, meeting_item, report_item, tasks) -> dict[str, set[int]]:
+def _openable(viewer, groups, meetings, reports, tasks) -> dict[str, set[int]]:
     """Which of a topic's records the viewer may open, asked of each app's own visibility selectors."""
     from consultations.selectors import groups_visible_to, meetings_visible_to
     from supervision.selectors import reports_visible_to, tasks_visible_to
@@ -495,10 +471,12 @@ def _openable(viewer, groups, meeting_item, report_item, tasks) -> dict[str, set
     def visible(qs, pks) -> set[int]:
         return set(qs.filter(pk__in=pks).values_list("pk", flat=True)) if pks else set()
 
-    task_ids = [t["pk"] for rows in tasks.values() for t in rows]
+    def pks(by_item: dict[int, list]) -> list[int]:
+        return [r.pk for rows in by_item.values() for r in rows]
+
     return {
-        "groups": visible(groups_visible_to(viewer), [g.pk for g in groups]),
-        "meetings": visible(meetings_visible_to(viewer), list(meeting_item)),
-        "reports": visible(reports_visible_to(viewer), list(report_item)),
-        "tasks": visible(tasks_visible_to(viewer), task_ids),
+        "groups": visible(groups_visible_to(viewer), [g.pk for g in groups.values()]),
+        "meetings": visible(meetings_visible_to(viewer), pks(meetings)),
+        "reports": visible(reports_visible_to(viewer), pks(reports)),
+        "tasks": visible(tasks_visible_to(viewer), [t["pk"] for rows in tasks.values() for t in rows]),
     }

@@ -45,14 +45,18 @@ class Meeting(TimeStampedModel):
     place = models.CharField(_("地点"), max_length=200, blank=True)
     agenda = models.TextField(_("议程"), blank=True)
     # What the meeting is about: a plan, a topic, a proposal, a duty-group issue ...
-    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("关联对象类型"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(_("关联对象编号"), null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
     town = models.ForeignKey("district.Town", verbose_name=_("镇街"), null=True, blank=True, on_delete=models.SET_NULL)
     community = models.ForeignKey(
         "district.Community", verbose_name=_("社区/村"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED, db_index=True
     )
@@ -68,7 +72,7 @@ class Meeting(TimeStampedModel):
     conveners = models.CharField(_("召集单位"), max_length=200, blank=True)
     minutes_summary = models.TextField(_("纪要正文"), blank=True)
     # Bumped whenever time or place change, so calendars that imported the ICS update the event.
-    ics_sequence = models.PositiveIntegerField(default=0, editable=False)
+    ics_sequence = models.PositiveIntegerField(_("日历更新序号"), default=0, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -88,6 +92,30 @@ class Meeting(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:meeting", args=[self.pk])
+
+
+class MeetingMaterial(models.Model):
+    """A document for a meeting's participants (会议材料), uploaded by who runs the meeting before it is
+    held; its file is a `core.Attachment` served only as a download, to whoever may open the meeting."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("材料名称"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("会议材料")
+        verbose_name_plural = _("会议材料")
+        ordering = ["meeting", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:meeting", args=[self.meeting_id]) + "#materials"
 
 
 class ParticipantRole(models.TextChoices):
@@ -113,16 +141,26 @@ class Attendance(models.TextChoices):
 class MeetingParticipant(models.Model):
     """Someone invited to a meeting, and whether they came (the duty record counts this)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="participants")
     role = models.CharField(_("身份"), max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.MEMBER)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     member = models.ForeignKey(
-        "district.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="meeting_participations"
+        "district.Member",
+        verbose_name=_("委员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meeting_participations",
     )
     department = models.ForeignKey(
-        "district.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "district.Department", verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("姓名"), max_length=50)
     attendance = models.CharField(_("出席情况"), max_length=20, choices=Attendance.choices, default=Attendance.INVITED)
@@ -214,7 +252,7 @@ class OutcomeItem(TimeStampedModel):
     shows its progress.
     """
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outcome_items")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="outcome_items")
     order = models.PositiveSmallIntegerField(_("序号"), default=1)
     recommendation = models.TextField(_("意见建议"))
     responsible_department = models.ForeignKey(
@@ -225,7 +263,9 @@ class OutcomeItem(TimeStampedModel):
     )
     agreed_action = models.TextField(_("商定的措施"), blank=True)
     due_date = models.DateField(_("完成时限"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords(m2m_fields=[co_departments])
 
     class Meta:

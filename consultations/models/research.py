@@ -22,8 +22,10 @@ class ResearchGroup(TimeStampedModel):
     """A research group (课题组) formed by the office for one plan item, led by the chair or a vice-chair."""
 
     # The plan item (topics.PlanItem) or any other record the research is about.
-    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("关联对象类型"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(_("关联对象编号"), null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
     title = models.CharField(_("课题名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
@@ -42,7 +44,9 @@ class ResearchGroup(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=20, choices=GroupStatus.choices, default=GroupStatus.FORMING, db_index=True
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -79,16 +83,33 @@ class InvitationResponse(models.TextChoices):
 class GroupMembership(models.Model):
     """Someone invited into a research group; only those who accepted reach its material."""
 
-    group = models.ForeignKey(ResearchGroup, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(
+        ResearchGroup, verbose_name=_("课题组"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("组内身份"), max_length=20, choices=GroupRole.choices, default=GroupRole.MEMBER)
     member = models.ForeignKey(
-        "district.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="research_memberships"
+        "district.Member",
+        verbose_name=_("委员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="research_memberships",
     )
     expert = models.ForeignKey(
-        "district.Expert", null=True, blank=True, on_delete=models.PROTECT, related_name="research_memberships"
+        "district.Expert",
+        verbose_name=_("特邀研究员/专家"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="research_memberships",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="research_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="research_memberships",
     )
     name = models.CharField(_("姓名"), max_length=50)
     response = models.CharField(
@@ -213,7 +234,9 @@ class ReportStatus(models.TextChoices):
 class ConsultationReport(TimeStampedModel, VersionedModel):
     """The group's consultation report (协商议政报告): the current draft, saved with optimistic locking."""
 
-    group = models.OneToOneField(ResearchGroup, on_delete=models.CASCADE, related_name="report")
+    group = models.OneToOneField(
+        ResearchGroup, verbose_name=_("课题组"), on_delete=models.CASCADE, related_name="report"
+    )
     title = models.CharField(_("报告标题"), max_length=200)
     body = models.TextField(_("报告正文"), blank=True)
     status = models.CharField(

@@ -1,6 +1,7 @@
 """Writes for research (调研) and consultation meetings (协商). Other apps call the meeting services."""
 
 from consultations.services.meetings import (
+    add_meeting_material,
     check_in,
     create_consultation_meeting,
     create_meeting,
@@ -11,6 +12,7 @@ from consultations.services.meetings import (
     outcome_locked_message,
     record_outcome_item,
     record_speech,
+    remove_meeting_material,
     reschedule_meeting,
     respond_to_invitation,
     set_minutes_summary,
@@ -31,6 +33,7 @@ from consultations.services.research import (
 
 __all__ = [
     "add_field_visit",
+    "add_meeting_material",
     "add_research_task",
     "check_in",
     "comment_on_report",
@@ -46,6 +49,7 @@ __all__ = [
     "outcome_locked_message",
     "record_outcome_item",
     "record_speech",
+    "remove_meeting_material",
     "reschedule_meeting",
     "resolve_comment",
     "respond_to_group_invitation",

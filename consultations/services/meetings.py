@@ -21,6 +21,7 @@ from consultations.models import (
     Attendance,
     Meeting,
     MeetingKind,
+    MeetingMaterial,
     MeetingParticipant,
     MeetingStatus,
     OutcomeItem,
@@ -30,6 +31,8 @@ from consultations.models import (
 )
 from consultations.predicates import convenes_meetings, manages_meeting
 from consultations.selectors import (
+    MATERIAL_KIND,
+    is_plan_vote_meeting,
     meeting_day_reached,
     outcome_locked_by,
     participant_recipients,
@@ -37,7 +40,8 @@ from consultations.selectors import (
 )
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
 from core.i18n import recorded
-from core.services import store_attachment
+from core.models import Attachment
+from core.services import record_status_change, store_attachment
 
 CLOSED = (MeetingStatus.MINUTED, MeetingStatus.CANCELLED)
 
@@ -302,6 +306,85 @@ def reschedule_meeting(
     return meeting
 
 
+def _require_ahead(meeting: Meeting) -> None:
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+        raise TransitionNotAllowed(_("会议已召开或已取消，不能再更改会议材料。"))
+
+
+@transaction.atomic
+def add_meeting_material(*, meeting: Meeting, actor, title: str, upload) -> MeetingMaterial:
+    """Attach a document for the participants to a meeting ahead (planned, or its notice sent), checked
+    like every upload; audited on the meeting's timeline. Once the notice is out, the participants are
+    told at once that the materials were updated (before it, the notice itself tells them)."""
+    _require_manager(actor, meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_ahead(meeting)
+    errors = {}
+    if not title.strip():
+        errors["title"] = [_("请填写材料名称。")]
+    if not upload:
+        errors["upload"] = [_("请选择要上传的文件。")]
+    if errors:
+        raise Refused(next(iter(errors.values()))[0], fields=errors)
+    material = MeetingMaterial(meeting=meeting, title=title.strip(), uploaded_by=actor)
+    material.full_clean()
+    material._history_user = actor
+    material.save()
+    attachment = store_attachment(target=material, upload=upload, actor=actor, kind=MATERIAL_KIND)
+    record_status_change(
+        meeting,
+        "add_material",
+        meeting.status,
+        meeting.status,
+        actor=actor,
+        note=recorded(
+            gettext_lazy("《%(title)s》（%(file)s）"), {"title": material.title, "file": attachment.original_name}
+        ),
+        data={"material": material.pk, "file": attachment.original_name, "sha256": attachment.sha256},
+    )
+    if meeting.status == MeetingStatus.INVITED:
+        _tell_participants(
+            meeting,
+            event=f"meeting:{meeting.pk}:material:{material.pk}",
+            title=gettext_lazy("会议材料已更新：%(title)s，新增《%(material)s》，请在会议页面查阅下载"),
+            params={"title": meeting.title, "material": material.title},
+        )
+    return material
+
+
+@transaction.atomic
+def remove_meeting_material(*, material: MeetingMaterial, actor) -> None:
+    """Take a material back before the meeting (a wrong file, a superseded draft); audited on the
+    meeting's timeline with the file's name and checksum, and its file deleted once that is committed."""
+    meeting = Meeting.objects.select_for_update().get(pk=material.meeting_id)
+    _require_manager(actor, meeting)
+    _require_ahead(meeting)
+    files = list(
+        Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(MeetingMaterial), object_id=material.pk
+        )
+    )
+    record_status_change(
+        meeting,
+        "remove_material",
+        meeting.status,
+        meeting.status,
+        actor=actor,
+        note=recorded(gettext_lazy("《%(title)s》"), {"title": material.title}),
+        data={
+            "material": material.pk,
+            "files": [{"name": f.original_name, "sha256": f.sha256} for f in files],
+        },
+    )
+    for f in files:
+        name, storage = f.file.name, f.file.storage
+        f.delete()
+        # The stored file goes once the row is gone for good (a rolled-back removal keeps both).
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+    material._history_user = actor
+    material.delete()
+
+
 def _may_reply_for(actor, participant) -> bool:
     if manages_meeting(actor, participant.meeting):
         return True
@@ -353,6 +436,7 @@ def check_in(*, participant: MeetingParticipant, actor) -> MeetingParticipant:
     )
     if not _may_reply_for(actor, participant):
         raise ActionForbidden(_("您不能为他人签到。"))
+    _refuse_vote_attendance(participant.meeting)
     if participant.meeting.status not in (MeetingStatus.INVITED, MeetingStatus.HELD):
         raise TransitionNotAllowed(_("只有已发通知或正在召开的会议可以签到。"))
     _refuse_before_meeting_day(participant.meeting, _("会议定于%(date)s召开，会议当天才能签到。"))
@@ -375,6 +459,7 @@ def mark_absent(*, participant: MeetingParticipant, actor) -> MeetingParticipant
         MeetingParticipant.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=participant.pk)
     )
     _require_manager(actor, participant.meeting)
+    _refuse_vote_attendance(participant.meeting)
     if participant.meeting.status != MeetingStatus.HELD:
         raise TransitionNotAllowed(_("会议召开后、纪要印发前才能登记缺席。"))
     if participant.checked_in_at:
@@ -384,6 +469,13 @@ def mark_absent(*, participant: MeetingParticipant, actor) -> MeetingParticipant
         participant._history_user = actor
         participant.save()
     return participant
+
+
+def _refuse_vote_attendance(meeting: Meeting) -> None:
+    """The plan vote's attendance decides its quorum: the clerk records it on the vote's page, where it
+    is fixed once voting begins; the meeting's page must not change it, before or after the result."""
+    if is_plan_vote_meeting(meeting):
+        raise Refused(_("这是常委会对年度协商计划的表决会议，出席情况由政协办公室在表决页面登记。"))
 
 
 def unmarked_participants(meeting: Meeting) -> list[MeetingParticipant]:
@@ -630,8 +722,9 @@ def _check_minutes_date(meeting: Meeting, value) -> None:
 
 
 def on_invitations_sent(meeting: Meeting, *, actor, note, data, change) -> None:
+    materials = _material_titles(meeting)
     for participant in meeting.participants.select_related("member__user", "user", "department"):
-        _send_invitation(participant)
+        _send_invitation(participant, materials=materials)
 
 
 def on_minutes_issued(meeting: Meeting, *, actor, note, data, change) -> None:
@@ -665,17 +758,35 @@ def on_meeting_cancelled(meeting: Meeting, *, actor, note, data, change) -> None
     )
 
 
-def _send_invitation(participant: MeetingParticipant) -> None:
+def _material_titles(meeting: Meeting) -> list[str]:
+    return list(meeting.materials.values_list("title", flat=True))
+
+
+def _send_invitation(participant: MeetingParticipant, *, materials: list[str] | None = None) -> None:
+    """The meeting notice to one participant; it names the materials on the meeting's page."""
     from notifications.services import notify
 
     meeting = participant.meeting
     when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+    params = {"title": meeting.title, "when": when, "place": meeting.place or gettext_lazy("地点另行通知")}
+    title, body = gettext_lazy("会议通知：%(title)s（%(when)s，%(place)s），请确认是否参加"), meeting.agenda
+    materials = _material_titles(meeting) if materials is None else materials
+    if materials:
+        title = gettext_lazy(
+            "会议通知：%(title)s（%(when)s，%(place)s），请确认是否参加；会议材料已上传至会议页面，请查阅下载"
+        )
+        params |= {"agenda": meeting.agenda, "materials": "、".join(f"《{t}》" for t in materials)}
+        body = (
+            gettext_lazy("%(agenda)s\n\n会议材料：%(materials)s")
+            if meeting.agenda
+            else gettext_lazy("会议材料：%(materials)s")
+        )
     notify(
         recipients=participant_recipients(participant),
         event_key=f"meeting:{meeting.pk}:invite:{participant.pk}",
-        title=gettext_lazy("会议通知：%(title)s（%(when)s，%(place)s），请确认是否参加"),
-        params={"title": meeting.title, "when": when, "place": meeting.place or gettext_lazy("地点另行通知")},
-        body=meeting.agenda,
+        title=title,
+        params=params,
+        body=body,
         target=meeting,
     )
 

@@ -10,6 +10,7 @@ from docx import Document
 from consultations import demo
 from consultations.models import Meeting, ResearchGroup
 from consultations.selectors import corrections_after_issue, issued_minutes
+from district.models import Member
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,11 @@ def test_demo_shuangjian_topic_from_group_to_outcomes():
     assert len(outcomes) == 10
     assert {o.responsible_department.short_name for o in outcomes} >= {"教育局", "市场监管局", "财政局", "人社局"}
     assert meeting.speeches.filter(kind="response").exists()
+    # 曾丽 (demo user `standing`) speaks for her own sector, as the directory has it.
+    standing = Member.objects.select_related("sector").get(user__username="standing")
+    assert meeting.speeches.get(participant__member=standing).on_behalf_of == f"{standing.sector.name}界别"
+    # The report reached the participants with the notice.
+    assert list(meeting.materials.values_list("title", flat=True)) == ["协商议政报告：落实教育“双减”政策（定稿）"]
     # The issued minutes were stored when they were issued, dated with the day the story issued them.
     docx, pdf = issued_minutes(meeting, "docx"), issued_minutes(meeting, "pdf")
     assert pdf.file.read().startswith(b"%PDF")

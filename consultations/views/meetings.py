@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_member
 from consultations import selectors, services
-from consultations.calendar import meeting_event, month_grid, shift_month
+from consultations.calendar import duty_event, meeting_event, month_agenda, month_grid, shift_month
 from consultations.documents import minutes_docx, minutes_pdf
 from consultations.forms import (
     CONSULTATION_KINDS,
     MeetingForm,
+    MeetingMaterialForm,
     MicroConsultationForm,
     OutcomeForm,
     ParticipantInviteForm,
@@ -45,6 +46,8 @@ def calendar(request):
     except ValueError:
         year, month = today.year, today.month
     meetings = selectors.meetings_in_month(request.user, year, month)
+    # The reception days the member is on duty at a workstation: their own calendar, beside the meetings.
+    duties = selectors.duty_days_in_month(request.user, year, month)
     prev, nxt = shift_month(year, month, -1), shift_month(year, month, 1)
     return render(
         request,
@@ -52,9 +55,11 @@ def calendar(request):
         {
             "year": year,
             "month": month,
-            "weeks": month_grid(year, month, meetings),
+            "weeks": month_grid(year, month, meetings, duties),
             "weekdays": [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")],
             "meetings": meetings,
+            "duties": duties,
+            "agenda": month_agenda(meetings, duties),
             "prev": f"{prev[0]}-{prev[1]:02d}",
             "next": f"{nxt[0]}-{nxt[1]:02d}",
             "can_convene": convenes_meetings(request.user),
@@ -65,13 +70,14 @@ def calendar(request):
 
 @login_required
 def calendar_ics(request):
-    """All meetings the user may see from 90 days ago on, as one subscribable calendar."""
+    """All meetings the user may see, and the reception days they are on duty at a workstation, from 90
+    days ago on, as one subscribable calendar."""
     since = timezone.now() - timedelta(days=90)
     meetings = selectors.meetings_visible_to(request.user).filter(starts_at__gte=since).order_by("starts_at")[:500]
+    duties = selectors.duty_days_of_viewer(request.user, start=timezone.localdate(since))[:500]
     base = request.build_absolute_uri("/")[:-1]
-    return ics_response(
-        [meeting_event(m, base_url=base) for m in meetings], name=_("协商会议日程"), filename="meetings.ics"
-    )
+    events = [meeting_event(m, base_url=base) for m in meetings] + [duty_event(d, base_url=base) for d in duties]
+    return ics_response(events, name=_("协商会议日程"), filename="meetings.ics")
 
 
 @login_required
@@ -188,6 +194,9 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
     manages = manages_meeting(user, meeting)
     participants = list(selectors.participants_of(meeting))
     mine = selectors.my_participation(user, meeting)
+    vote_attendance = selectors.is_plan_vote_meeting(meeting)
+    ahead = meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED)
+    materials = selectors.materials_of(meeting)
     dept_rows = []
     if not manages and getattr(user, "department_id", None):
         dept_rows = [p for p in participants if p.department_id == user.department_id and p is not mine]
@@ -208,16 +217,23 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         "compile_report": selectors.awaits_special_report(user, meeting),
         "is_held": meeting.status == MeetingStatus.HELD,
         "can_reply": meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED),
+        # The plan vote's attendance is recorded on the vote's page: read-only here.
+        "vote_attendance": vote_attendance,
         "can_check_in": meeting.status in (MeetingStatus.INVITED, MeetingStatus.HELD)
-        and selectors.meeting_day_reached(meeting),
+        and selectors.meeting_day_reached(meeting)
+        and not vote_attendance,
         "has_minutes": meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTED),
         # Outcome items corrected after the minutes were issued: the issued copy does not show them.
         "corrections": selectors.corrections_after_issue(meeting),
         "minutes_due": selectors.minutes_due(meeting),
-        # Shown to who organises it while the meeting is ahead.
-        "materials_due": selectors.materials_due(meeting)
-        if manages and meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED)
-        else None,
+        # Shown to who organises it while the meeting is ahead, with whether the materials reached the
+        # participants (uploaded and the notice sent).
+        "materials_due": selectors.materials_due(meeting) if manages and ahead else None,
+        "materials_delivered_on": selectors.materials_delivered_on(meeting) if manages and ahead else None,
+        "materials": materials,
+        "can_add_material": manages and ahead,
+        "material_form": forms.get("material_form") or MeetingMaterialForm(),
+        "today": timezone.localdate(),
         "short_notice": manages and selectors.short_notice(meeting),
         "notice_workdays": int(config.CONSULT_NOTICE_WORKDAYS),
         "needs_department": selectors.requires_department(meeting) and not any(p.department_id for p in participants),
@@ -245,10 +261,10 @@ def meeting_detail(request, pk: int):
     return _meeting_page(request, selectors.get_meeting_for(request.user, pk))
 
 
-def _meeting_post(request, pk, form_class, form_key, call, success, *, with_meeting=False):
+def _meeting_post(request, pk, form_class, form_key, call, success, *, with_meeting=False, files=False):
     """Bind form_class to the POST, call the service with the meeting; success is a message or meeting -> message."""
     meeting = selectors.get_meeting_for(request.user, pk)
-    form = form_class(request.POST, **({"meeting": meeting} if with_meeting else {}))
+    form = form_class(request.POST, request.FILES if files else None, **({"meeting": meeting} if with_meeting else {}))
     target = f"{meeting.get_absolute_url()}#{form_key}"
     message = success(meeting) if callable(success) else success
     done = submit(request, form, lambda d: call(meeting, d), success=message, redirect_to=target)
@@ -284,6 +300,42 @@ def reschedule(request, pk: int):
             else _("会议时间地点已更新。")
         ),
     )
+
+
+@login_required
+@require_POST
+def material_create(request, pk: int):
+    if not manages_meeting(request.user, selectors.get_meeting_for(request.user, pk)):
+        raise PermissionDenied  # a participant reads the materials; who runs the meeting sends them
+    return _meeting_post(
+        request,
+        pk,
+        MeetingMaterialForm,
+        "material_form",
+        lambda m, d: services.add_meeting_material(meeting=m, actor=request.user, **d),
+        # Once the notice is out, the participants are told at once; before, the notice will tell them.
+        lambda m: (
+            _("会议材料已上传，已通知参会人员。")
+            if m.status == MeetingStatus.INVITED
+            else _("会议材料已上传，发出会议通知时将一并告知参会人员。")
+        ),
+        files=True,
+    )
+
+
+@login_required
+@require_POST
+def material_remove(request, pk: int):
+    material = get_object_or_404(selectors.meeting_materials_visible_to(request.user).select_related("meeting"), pk=pk)
+    if not manages_meeting(request.user, material.meeting):
+        raise PermissionDenied
+    try:
+        services.remove_meeting_material(material=material, actor=request.user)
+    except REFUSALS as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已删除会议材料《%(title)s》。") % {"title": material.title})
+    return redirect(material.get_absolute_url())
 
 
 @login_required

@@ -198,3 +198,38 @@ def test_minutes_downloads_per_role(client, cast, meeting):
         current = client.get(f"/consultations/meetings/{meeting.pk}/minutes-current.docx").status_code
         assert issued == (200 if role in MEETING_VISIBLE else 404), (role, issued)
         assert current == (200 if role in CONVENERS else 403 if role in MEETING_VISIBLE else 404), (role, current)
+
+
+@pytest.mark.django_db
+def test_meeting_materials_per_role(client, cast, meeting):
+    """The offices that convene the meeting upload and remove its materials; whoever may open the meeting
+    (its participants, the offices, the overseers) downloads them; the other participants are refused the
+    upload, and everyone else finds neither the meeting nor the file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from consultations import services
+    from consultations.models import MeetingMaterial
+    from core.models import Attachment
+    from core.tests.permission_matrix.common import ROLES
+
+    def upload():
+        return SimpleUploadedFile("材料.txt", "会议材料".encode(), content_type="text/plain")
+
+    material = services.add_meeting_material(meeting=meeting, actor=cast.clerk, title="情况通报", upload=upload())
+    token = Attachment.objects.get(object_id=material.pk, kind="meeting_material").token
+    for role in ROLES:
+        client.force_login(getattr(cast, role))
+        download = client.get(reverse("core:attachment", args=[token])).status_code
+        posted = client.post(
+            f"/consultations/meetings/{meeting.pk}/materials/", {"title": f"{role}的材料", "upload": upload()}
+        ).status_code
+        assert download == (200 if role in MEETING_VISIBLE else 404), (role, download)
+        assert posted == (302 if role in CONVENERS else 403 if role in MEETING_VISIBLE else 404), (role, posted)
+        assert MeetingMaterial.objects.filter(title=f"{role}的材料").exists() == (role in CONVENERS), role
+    for role in ROLES:
+        mine = services.add_meeting_material(meeting=meeting, actor=cast.clerk, title=f"待删{role}", upload=upload())
+        client.force_login(getattr(cast, role))
+        removed = client.post(f"/consultations/meeting-materials/{mine.pk}/remove/").status_code
+        assert removed == (302 if role in CONVENERS else 403 if role in MEETING_VISIBLE else 404), (role, removed)
+        assert MeetingMaterial.objects.filter(pk=mine.pk).exists() == (role not in CONVENERS), role

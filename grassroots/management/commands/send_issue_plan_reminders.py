@@ -6,7 +6,7 @@ from grassroots.services import remind_due_plans
 class Command(BaseCommand):
     help = (
         "Remind duty groups of issues whose plan (a resolution by a set date) is due or overdue with nothing recorded "
-        "(run daily; once per issue and plan date)."
+        "(run daily; on the plan's date, then once every ISSUE_PLAN_REMIND_EVERY_DAYS days while overdue)."
     )
 
     def handle(self, *args, **options):

@@ -1,0 +1,134 @@
+"""Data migrations of the grassroots app, run forward and back on rows built with the historical models."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from accounts.tests.factories import UserFactory
+from core.workflow import history_for
+from district.tests.factories import SectorFactory
+
+BEFORE = ("grassroots", "0004_issue_follow_up")
+AFTER = ("grassroots", "0005_follow_up_plans_resolved_before")
+DUE = dt.date(2026, 3, 31)
+
+
+def _migrate(target):
+    """Migrate the grassroots app to target; the models as they were there."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != target[0]]
+    return executor.loader.project_state([*others, target]).apps
+
+
+@pytest.fixture
+def at_0004():
+    """The database with grassroots at 0004; put back to the latest migration afterwards."""
+    apps = _migrate(BEFORE)
+    yield apps
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _issue(apps, group, user, title, *, status="resolved", outcome="plan", due=DUE):
+    return apps.get_model("grassroots", "DutyIssue").objects.create(
+        group=group,
+        title=title,
+        description="情况",
+        collected_on=dt.date(2025, 11, 3),
+        status=status,
+        outcome=outcome,
+        outcome_note="计划明年一季度完成改造",
+        plan_due_date=due,
+        created_by_id=user.pk,
+    )
+
+
+def _step(apps, issue, action, from_state, to_state):
+    ct = apps.get_model("contenttypes", "ContentType").objects.get_or_create(app_label="grassroots", model="dutyissue")[
+        0
+    ]
+    return apps.get_model("core", "StatusChange").objects.create(
+        content_type=ct,
+        object_id=issue.pk,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note="记录",
+        created_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+    )
+
+
+def _group(apps):
+    return apps.get_model("grassroots", "DutyGroup").objects.create(name="教育界别小组", sector_id=SectorFactory().pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plans_resolved_before_follow_up_existed_move_to_follow_up_on_the_record(at_0004):
+    from core.models import StatusChange
+    from grassroots.models import DutyIssue, IssueStatus
+    from grassroots.selectors import due_plans
+
+    user, group = UserFactory(), _group(at_0004)
+    old_plan = _issue(at_0004, group, user, "校门口交通拥堵")
+    _step(at_0004, old_plan, "resolve", "investigating", "resolved")
+    others = [
+        _issue(at_0004, group, user, "路灯不亮", outcome="on_the_spot", due=None),
+        _issue(at_0004, group, user, "垃圾清运", due=None),  # a plan without a date: nothing to follow up
+        _issue(at_0004, group, user, "菜场改造", status="follow_up"),  # made since 0004
+        _issue(at_0004, group, user, "雨污分流"),
+    ]
+    _step(at_0004, others[-1], "complete_plan", "follow_up", "resolved")  # recorded carried out
+    before = {i.pk: i.status for i in others}
+
+    _migrate(AFTER)
+
+    moved = DutyIssue.objects.get(pk=old_plan.pk)
+    assert moved.status == IssueStatus.FOLLOW_UP and moved.plan_due_date == DUE
+    assert dict(DutyIssue.objects.exclude(pk=moved.pk).values_list("pk", "status")) == before
+    assert moved in due_plans(today=DUE)  # reminded at its date like any plan made since
+    step = next(e for e in history_for(moved, None) if e.get("action") == "plan")
+    assert (step["action_label"], step["from_label"], step["to_label"], step["actor"]) == (
+        "制定计划限期解决",
+        "已办结",
+        "计划落实中",
+        "系统",
+    )
+    change = StatusChange.objects.get(object_id=moved.pk, action="plan")
+    assert "此前以“制定计划限期解决”办结" in change.note and change.data["migration"] == ".".join(AFTER)
+    assert not StatusChange.objects.filter(object_id__in=before, action="plan").exists()
+    assert moved.history.first().status == IssueStatus.FOLLOW_UP
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reverse_puts_back_only_the_issues_it_moved_and_nobody_acted_on_since(at_0004):
+    from core.models import StatusChange
+
+    user, group = UserFactory(), _group(at_0004)
+    untouched = _issue(at_0004, group, user, "校门口交通拥堵")
+    rescheduled = _issue(at_0004, group, user, "小区加装电梯")
+    made_since = _issue(at_0004, group, user, "菜场改造", status="follow_up")
+    _migrate(AFTER)
+    StatusChange.objects.create(
+        content_type=StatusChange.objects.get(object_id=rescheduled.pk, action="plan").content_type,
+        object_id=rescheduled.pk,
+        action="reschedule_plan",
+        from_state="follow_up",
+        to_state="follow_up",
+        note="用地审批顺延",
+        created_at=dt.datetime(2027, 1, 5, tzinfo=dt.UTC),
+    )
+
+    apps = _migrate(BEFORE)
+
+    issues = apps.get_model("grassroots", "DutyIssue").objects
+    assert issues.get(pk=untouched.pk).status == "resolved"
+    assert issues.get(pk=rescheduled.pk).status == "follow_up"
+    assert issues.get(pk=made_since.pk).status == "follow_up"
+    steps = apps.get_model("core", "StatusChange").objects
+    assert not steps.filter(object_id=untouched.pk).exists()
+    assert steps.filter(object_id=rescheduled.pk).count() == 2
+    history = apps.get_model("grassroots", "HistoricalDutyIssue").objects
+    assert not history.filter(id=untouched.pk, status="follow_up").exists()
