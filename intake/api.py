@@ -18,7 +18,7 @@ from core.privacy import masked
 from core.validators import validate_phone
 from intake import selectors, services
 from intake.forms import StaffAppealForm
-from intake.models import Appeal, AppealRating
+from intake.models import Appeal, AppealRating, PlanState
 from intake.services import TITLE_MAX
 
 
@@ -40,6 +40,9 @@ class AppealListSerializer(serializers.ModelSerializer):
     contact_phone = serializers.SerializerMethodField()
     merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True, allow_null=True)
     rating = AppealRatingSerializer(source="latest_rating", read_only=True, allow_null=True)
+    # The plan of an appeal closed with 制定计划限期解决: "open", "overdue" or "done" ("" for no plan);
+    # recorded carried out (and moved) through transitions/ (complete_plan, reschedule_plan).
+    plan_state = serializers.ChoiceField(choices=[("", ""), *PlanState.choices], read_only=True)
 
     class Meta:
         model = Appeal
@@ -60,6 +63,9 @@ class AppealListSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_note",
             "plan_due_date",
+            "plan_state",
+            "plan_done_at",
+            "plan_done_note",
             "merged_into",
             "contact_name",
             "contact_phone",

@@ -73,6 +73,13 @@ ANSWERS = {
 SURNAMES = "陈林黄张李王吴刘蔡杨许郑苏叶庄谢"
 # Citizens' ratings of closed appeals (labelled demo data): who rated, how, and what the unhappy said.
 RATING_WEIGHTS = [(Satisfaction.SATISFIED, 60), (Satisfaction.BASIC, 25), (Satisfaction.UNSATISFIED, 15)]
+# How the plans of appeals closed with 制定计划限期解决 were carried out (labelled demo data).
+PLAN_DONE_NOTES = [
+    "（演示）计划已按期落实，相关设施已完工并投入使用。",
+    "（演示）已按计划完成整改，经回访群众，问题已解决。",
+    "（演示）相关部门已落实整改措施，现场复查无反弹。",
+]
+PLAN_RESCHEDULE_NOTE = "（演示）项目需重新招标，施工单位确定后再开工，计划完成日期顺延。"
 UNSATISFIED_COMMENTS = [
     "（演示）答复只说了会研究，没有说什么时候解决。",
     "（演示）问题还在，现场没有人来看过。",
@@ -180,6 +187,7 @@ def load(ctx: dict) -> None:
     Appeal.history.bulk_history_create(appeals, batch_size=200)
     _timeline(appeals, clerk)
     _ratings(appeals)
+    _plans(appeals, clerk)
     _recent(ctx.get("users", {}), categories, towns)
 
 
@@ -346,6 +354,42 @@ def _ratings(appeals: list[Appeal]) -> None:
         row.created_at = row._history_date = row._demo_at
     AppealRating.objects.bulk_update(rows, ["created_at"], batch_size=200)
     AppealRating.history.bulk_history_create(rows, batch_size=200)
+
+
+def _plans(appeals: list[Appeal], clerk) -> None:
+    """The plans of the appeals closed with 制定计划限期解决 followed up (their own random sequence): all
+    carried out on or before their date (计划已落实, the step dated then), except the two closed last:
+    one whose date passed with nothing recorded (计划已逾期), and one rescheduled a few days ago to a date
+    ahead (计划落实中), its old date kept in the step."""
+    rng = random.Random(2025)
+    planned = sorted(
+        (a for a in appeals if a.status == AppealStatus.CLOSED and a.outcome == Outcome.PLAN and a.plan_due_date),
+        key=lambda a: (a.closed_at, a.pk),
+    )
+    if not planned:
+        return
+    ct = ContentType.objects.get_for_model(Appeal)
+    tz = timezone.get_current_timezone()
+    rows: list[StatusChange] = []
+    # planned[-2], if any, is left as it is: its date passed with nothing recorded.
+    carried_out, rescheduled = planned[:-2], planned[-1]
+    for appeal in carried_out:
+        due = datetime.combine(appeal.plan_due_date, datetime.min.time(), tzinfo=tz) + timedelta(hours=16)
+        appeal.plan_done_at = max(appeal.closed_at + timedelta(days=1), due - timedelta(days=rng.randint(0, 20)))
+        appeal.plan_done_note = rng.choice(PLAN_DONE_NOTES)
+        appeal.updated_at = appeal.plan_done_at
+        rows.append(
+            _change(ct, appeal, "complete_plan", "closed", "closed", appeal.plan_done_at, clerk, appeal.plan_done_note)
+        )
+    at = timezone.now() - timedelta(days=5)
+    new_due = timezone.localdate() + timedelta(days=60)
+    step = _change(ct, rescheduled, "reschedule_plan", "closed", "closed", at, clerk, PLAN_RESCHEDULE_NOTE)
+    step.data = {"plan_due_date": new_due.isoformat(), "previous_plan_due_date": rescheduled.plan_due_date.isoformat()}
+    rows.append(step)
+    rescheduled.plan_due_date, rescheduled.updated_at = new_due, at
+    StatusChange.objects.bulk_create(rows, batch_size=500)
+    fields = ["plan_done_at", "plan_done_note", "plan_due_date", "updated_at"]
+    Appeal.objects.bulk_update([*carried_out, rescheduled], fields, batch_size=200)
 
 
 def _change(ct, appeal, action, src, dst, at, actor, note) -> StatusChange:

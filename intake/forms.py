@@ -212,6 +212,23 @@ class CloseForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("办理结果说明"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CompletePlanForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("落实情况（诉求人可见）"),
+        help_text=_("写明计划如何落实、做了什么；诉求人在查询页面可以看到。"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReschedulePlanForm(StyledFormMixin, forms.Form):
+    plan_due_date = forms.DateField(label=_("新的计划完成日期"), widget=DateInput())
+    note = forms.CharField(
+        label=_("调整原因"),
+        help_text=_("仅办理人员可见；原计划完成日期保留在办理记录中。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class MergeForm(StyledFormMixin, forms.Form):
     into = forms.CharField(label=_("合并到（主诉求的编号或查询码）"), max_length=20)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

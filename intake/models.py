@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,6 +72,15 @@ class Outcome(models.TextChoices):
     ON_THE_SPOT = "on_the_spot", _("当场解决")
     PLAN = "plan", _("制定计划限期解决")
     EXPLANATION = "explanation", _("作出合理解释")
+
+
+class PlanState(models.TextChoices):
+    """Where the plan of an appeal closed with 制定计划限期解决 stands (`Appeal.plan_state`): followed up
+    until its handlers record it carried out (计划已落实) or move its date, with a reason."""
+
+    OPEN = "open", _("计划落实中")
+    OVERDUE = "overdue", _("计划已逾期")
+    DONE = "done", _("计划已落实")
 
 
 class Appeal(TimeStampedModel):
@@ -155,6 +165,10 @@ class Appeal(TimeStampedModel):
     outcome = models.CharField(_("办理结果"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("结果说明"), blank=True)
     plan_due_date = models.DateField(_("计划完成日期"), null=True, blank=True)
+    # The plan carried out (the "complete_plan" action on the closed appeal): when it was recorded and
+    # what was done, in words the citizen reads on the tracking page. Cleared when it is closed again.
+    plan_done_at = models.DateTimeField(_("计划落实时间"), null=True, blank=True)
+    plan_done_note = models.TextField(_("计划落实情况"), blank=True)
     # Near-duplicates are handled as one case; each citizen keeps their own tracking code.
     merged_into = models.ForeignKey(
         "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
@@ -226,6 +240,19 @@ class Appeal(TimeStampedModel):
         if rows is None:
             return self.ratings.order_by("-round", "-id").first()
         return rows[0] if rows else None
+
+    @property
+    def plan_state(self) -> str:
+        """The plan's state (a PlanState value) for an appeal closed with a plan and a date, else ""."""
+        if self.status != AppealStatus.CLOSED or self.outcome != Outcome.PLAN or self.plan_due_date is None:
+            return ""
+        if self.plan_done_at is not None:
+            return PlanState.DONE
+        return PlanState.OVERDUE if self.plan_due_date < timezone.localdate() else PlanState.OPEN
+
+    @property
+    def plan_state_label(self) -> str:
+        return str(PlanState(self.plan_state).label) if self.plan_state else ""
 
     @property
     def handler_label(self) -> str:

@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.predicates import can_see_contacts, is_clerk, is_dept_liaison
 from accounts.roles import Role
 from core.services import attachments_of
-from intake.models import Appeal, AppealCategory, AppealRating, AppealStatus, Route, Satisfaction
+from intake.models import Appeal, AppealCategory, AppealRating, AppealStatus, Outcome, Route, Satisfaction
 from intake.predicates import handles_appeal, member_id_of, recorded_appeal, was_referred_department
 
 _CODE_CLEAN = re.compile(r"[^0-9A-Z]")
@@ -123,6 +123,48 @@ def get_appeal_for(viewer, pk: int) -> Appeal:
     return get_object_or_404(appeals_visible_to(viewer), pk=pk)
 
 
+# A plan (制定计划限期解决) not yet recorded carried out: the appeal is closed, the plan followed up.
+OPEN_PLAN = Q(status=AppealStatus.CLOSED, outcome=Outcome.PLAN, plan_due_date__isnull=False, plan_done_at__isnull=True)
+# The office list's filters on plans (its `status` parameter, beside the states and "open").
+PLAN_OPEN_FILTER = "plan_open"
+PLAN_OVERDUE_FILTER = "plan_overdue"
+
+
+def plan_blocker(appeal: Appeal) -> str:
+    """Why the appeal has no open plan to record carried out or to reschedule ("" when it has one):
+    the one rule for offering 计划已落实 / 调整计划完成日期 and for refusing them."""
+    from django.utils.translation import gettext as _
+
+    if appeal.status != AppealStatus.CLOSED:
+        return _("这件诉求尚未办结，没有需要落实的计划。")
+    if appeal.outcome != Outcome.PLAN or appeal.plan_due_date is None:
+        return _("这件诉求的办理结果不是“制定计划限期解决”，没有需要落实的计划。")
+    if appeal.plan_done_at is not None:
+        return _("这件诉求的计划已于%(date)s登记落实，不能再登记落实或调整计划完成日期。") % {
+            "date": timezone.localtime(appeal.plan_done_at).strftime("%Y-%m-%d")
+        }
+    return ""
+
+
+def due_plans(*, today=None) -> QuerySet[Appeal]:
+    """Closed appeals whose plan's date has come (today or earlier) with nothing recorded, oldest date first."""
+    today = today or timezone.localdate()
+    return (
+        Appeal.objects.filter(OPEN_PLAN, plan_due_date__lte=today)
+        .select_related("workstation", "duty_group")
+        .order_by("plan_due_date", "id")
+    )
+
+
+def plan_handlers(appeal: Appeal):
+    """Who follows an appeal's plan up and is reminded at its date: the members of the workstation or
+    duty group it was routed to, the clerks for the office's own (or when the body has nobody active)."""
+    users = holders(appeal, AppealStatus.ROUTED)
+    if not users.exists():
+        users = User.objects.filter(groups__name=Role.CLERK, is_active=True)
+    return users.distinct()
+
+
 def appeals_list(
     viewer,
     *,
@@ -135,13 +177,19 @@ def appeals_list(
     end=None,
     rating: str = "",
 ):
-    """Filtered list for the office pages; status "open" is received or routed; start/end bound the date
-    received; `rating` is the citizen's rating of the latest rated round (as the statistics count it)."""
+    """Filtered list for the office pages; status "open" is received or routed, "plan_open" closed with a
+    plan not yet recorded carried out (计划落实中, overdue ones too) and "plan_overdue" those past their
+    date; start/end bound the date received; `rating` is the citizen's rating of the latest rated round
+    (as the statistics count it)."""
     qs = appeals_visible_to(viewer)
     if rating in Satisfaction.values:
         qs = qs.filter(pk__in=latest_ratings().filter(rating=rating).values("appeal_id"))
     if status == "open":
         qs = qs.filter(status__in=(AppealStatus.RECEIVED, AppealStatus.ROUTED))
+    elif status == PLAN_OPEN_FILTER:
+        qs = qs.filter(OPEN_PLAN)
+    elif status == PLAN_OVERDUE_FILTER:
+        qs = qs.filter(OPEN_PLAN, plan_due_date__lt=timezone.localdate())
     elif status:
         qs = qs.filter(status=status)
     if start:
@@ -373,20 +421,29 @@ def inbox(user) -> QuerySet[Appeal]:
         return Appeal.objects.none()
     # The office's queue is the clerks' (they are notified of it, see holders); the research,
     # proposals and information offices read appeals but do not handle them.
+    # A plan whose date has come with nothing recorded waits for whoever follows it up (plan_handlers).
+    plan_due = OPEN_PLAN & Q(plan_due_date__lte=timezone.localdate())
     if is_clerk(user):
         return (
             _base()
-            .filter(Q(status=AppealStatus.RECEIVED) | Q(status=AppealStatus.ROUTED, route=Route.OFFICE))
+            .filter(
+                Q(status=AppealStatus.RECEIVED)
+                | Q(status=AppealStatus.ROUTED, route=Route.OFFICE)
+                | (plan_due & Q(route=Route.OFFICE))
+            )
             .order_by("created_at")
         )
     member_id = member_id_of(user)
     q = Q(pk__in=[])
+    routed = Q(pk__in=[])
     if member_id is not None:
-        q |= Q(route=Route.WORKSTATION, workstation__members=member_id)
-        q |= Q(route=Route.DUTY_GROUP, duty_group__members=member_id)
+        routed |= Q(route=Route.WORKSTATION, workstation__members=member_id)
+        routed |= Q(route=Route.DUTY_GROUP, duty_group__members=member_id)
+        q |= routed
     if is_dept_liaison(user) and user.department_id:
         q |= Q(pk__in=referred_to(user.department_id, open_only=True, signed_only=True))
-    ids = Appeal.objects.filter(q, status__in=[AppealStatus.ROUTED, AppealStatus.ANSWERED]).values("pk")
+    waiting = Q(q, status__in=[AppealStatus.ROUTED, AppealStatus.ANSWERED]) | (routed & plan_due)
+    ids = Appeal.objects.filter(waiting).values("pk")
     return _base().filter(pk__in=ids).order_by("created_at")
 
 
@@ -415,6 +472,8 @@ def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
         "merge": _("与相同问题合并办理"),
         "reopen": _("重新办理"),
         "withdraw": _("您已撤回诉求"),
+        "complete_plan": _("解决计划已落实"),
+        "reschedule_plan": _("计划完成日期已调整"),
     }
     steps = [{"at": appeal.created_at, "label": _("诉求已受理")}]
     appeal_type = ContentType.objects.get_for_model(Appeal)

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from analytics.tasks import analyse_appeal
 from core.exceptions import Refused, passes
 from core.fastwrite import PK, create_with_history
@@ -332,9 +333,156 @@ def on_close(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
     appeal.outcome, appeal.plan_due_date = validate_outcome(data)
     appeal.outcome_note = note
     appeal.closed_at = timezone.now()
+    # A new closing (after re-handling) starts its plan afresh: an earlier plan's record is in the audit.
+    appeal.plan_done_at, appeal.plan_done_note = None, ""
     appeal._history_user = actor
-    appeal.save(update_fields=["outcome", "outcome_note", "plan_due_date", "closed_at", "updated_at"])
+    appeal.save(
+        update_fields=[
+            "outcome",
+            "outcome_note",
+            "plan_due_date",
+            "closed_at",
+            "plan_done_at",
+            "plan_done_note",
+            "updated_at",
+        ]
+    )
     _tell_merged(appeal, change)
+
+
+# The plan of an appeal closed with 制定计划限期解决 (the workflow's complete_plan and reschedule_plan on
+# the closed appeal): followed up by its handlers until carried out, reminded at its date.
+
+
+def check_plan_open(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    """Refuses, in plain words, when the appeal has no open plan (not a plan, or already carried out)."""
+    from intake.selectors import plan_blocker
+
+    if blocker := plan_blocker(appeal):
+        raise Refused(blocker)
+
+
+def has_open_plan(user, appeal: Appeal) -> bool:
+    """Whether 计划已落实 / 调整计划完成日期 are offered: the rule `check_plan_open` refuses by."""
+    from intake.selectors import plan_blocker
+
+    return not plan_blocker(appeal)
+
+
+def _new_plan_date(appeal: Appeal, data: dict) -> date:
+    """The new date of a rescheduled plan: given, not in the past, not the date it has."""
+    try:
+        due = _plan_date(data)
+    except ValueError:
+        due = None
+    if due is None:
+        message = _("请填写新的计划完成日期。")
+        raise Refused(message, fields={"plan_due_date": message})
+    if due < timezone.localdate():
+        message = _("新的计划完成日期不能早于今天。")
+        raise Refused(message, fields={"plan_due_date": message})
+    if due == appeal.plan_due_date:
+        message = _("新的计划完成日期与原日期相同。")
+        raise Refused(message, fields={"plan_due_date": message})
+    return due
+
+
+def check_reschedule_plan(appeal: Appeal, *, actor, note: str, data: dict) -> None:
+    check_plan_open(appeal, actor=actor, note=note, data=data)
+    _new_plan_date(appeal, data)
+
+
+def on_complete_plan(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
+    """The plan carried out: when and what was done (shown to the citizen, who is told)."""
+    appeal.plan_done_at = change.created_at
+    appeal.plan_done_note = note
+    appeal._history_user = actor
+    appeal.save(update_fields=["plan_done_at", "plan_done_note", "updated_at"])
+    _tell_citizens(
+        appeal,
+        change,
+        title=gettext_lazy("您的诉求“%(title)s”的解决计划已落实"),
+        body=note,
+    )
+
+
+def on_reschedule_plan(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
+    """The plan's new date; the old one is kept in the step's data (and the edit history). The citizen
+    is told the new date; the reason stays with the handlers."""
+    due = _new_plan_date(appeal, data)
+    previous = appeal.plan_due_date.isoformat() if appeal.plan_due_date else ""
+    change.data = {**change.data, "plan_due_date": due.isoformat(), "previous_plan_due_date": previous}
+    change.save(update_fields=["data"])
+    appeal.plan_due_date = due
+    appeal._history_user = actor
+    appeal.save(update_fields=["plan_due_date", "updated_at"])
+    _tell_citizens(
+        appeal,
+        change,
+        title=gettext_lazy("您的诉求“%(title)s”的计划完成日期调整为%(date)s"),
+        params={"date": due.isoformat()},
+    )
+
+
+def _tell_citizens(case: Appeal, change, *, title, params: dict | None = None, body: str = "") -> None:
+    """The citizen who sent the case (signed in) and whoever recorded it for them hear of a step on its
+    plan once it commits; so do those of each appeal merged into it, each about their own appeal."""
+    from notifications.services import notify
+
+    appeals = [
+        case,
+        *Appeal.objects.filter(merged_into=case).exclude(status=AppealStatus.WITHDRAWN),
+    ]
+    users = {
+        user.pk: user
+        for user in User.objects.filter(
+            pk__in={a.citizen_id for a in appeals} | {a.recorded_by_id for a in appeals}, is_active=True
+        )
+    }
+
+    def tell():
+        for appeal in appeals:
+            ids = [pk for pk in dict.fromkeys((appeal.citizen_id, appeal.recorded_by_id)) if pk in users]
+            recipients = [users[pk] for pk in ids if pk != change.actor_id]
+            if recipients:
+                notify(
+                    recipients=recipients,
+                    event_key=f"intake.plan-progress:{change.pk}:{appeal.pk}",
+                    title=title,
+                    params={**(params or {}), "title": appeal.title[:60]},
+                    body=body,
+                    target=appeal,
+                )
+
+    transaction.on_commit(tell)
+
+
+PLAN_DUE_TITLE = gettext_lazy("群众诉求“%(title)s”的解决计划今天到期（%(date)s），请登记落实情况或调整计划")
+PLAN_OVERDUE_TITLE = gettext_lazy(
+    "群众诉求“%(title)s”的解决计划已逾期（计划完成日期 %(date)s），请登记落实情况或调整计划"
+)
+
+
+def remind_due_plans(*, today: date | None = None) -> int:
+    """Remind the handlers of each closed appeal whose plan's date has come with nothing recorded (run
+    daily): once per appeal and plan date, so that running it again the same day, or the next, sends
+    nothing new until the plan is rescheduled. Returns how many notifications were created."""
+    from intake.selectors import due_plans, plan_handlers
+    from notifications.services import notify
+
+    today = today or timezone.localdate()
+    sent = 0
+    for appeal in due_plans(today=today):
+        sent += len(
+            notify(
+                recipients=plan_handlers(appeal),
+                event_key=f"intake.plan-due:{appeal.pk}:{appeal.plan_due_date.isoformat()}",
+                title=PLAN_OVERDUE_TITLE if appeal.plan_due_date < today else PLAN_DUE_TITLE,
+                params={"title": appeal.title[:60], "date": appeal.plan_due_date.isoformat()},
+                target=appeal,
+            )
+        )
+    return sent
 
 
 def _merge_target(appeal: Appeal, data: dict) -> Appeal:

@@ -1,5 +1,8 @@
 """The appeal workflow: received → routed → answered → closed (with an outcome), or merged; the
-citizen may withdraw it until it is answered."""
+citizen may withdraw it until it is answered. An appeal closed with a plan (制定计划限期解决) stays
+closed (the citizen's rating and the statistics count from the closing) and is followed up until its
+handlers record the plan carried out, or move its date with a reason; they are reminded at its date
+(`intake.services.remind_due_plans`, command send_appeal_plan_reminders)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +66,38 @@ WORKFLOW = register(
                 guard="intake.services.check_close",
                 offered="intake.services.may_close_now",
                 effect="intake.services.on_close",
+            ),
+            # The plan of a closed appeal: its handlers record it carried out (what was done, told to the
+            # citizen on the tracking page) or move its date (the reason stays with the handlers; the old
+            # date is kept in the step's data and the edit history). Offered while a plan is open.
+            Action(
+                "complete_plan",
+                _("计划已落实"),
+                (S.CLOSED,),
+                S.CLOSED,
+                answers_appeal,
+                note_required=True,
+                note_label=_("落实情况（诉求人可见）"),
+                guard="intake.services.check_plan_open",
+                offered="intake.services.has_open_plan",
+                effect="intake.services.on_complete_plan",
+                notify_holders=False,
+            ),
+            Action(
+                "reschedule_plan",
+                _("调整计划完成日期"),
+                (S.CLOSED,),
+                S.CLOSED,
+                answers_appeal,
+                note_required=True,
+                note_label=_("调整原因"),
+                fields=("plan_due_date",),
+                guard="intake.services.check_reschedule_plan",
+                offered="intake.services.has_open_plan",
+                effect="intake.services.on_reschedule_plan",
+                style="outline-secondary",
+                notify_holders=False,
+                note_in_notice=False,
             ),
             Action(
                 "merge",

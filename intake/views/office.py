@@ -18,8 +18,17 @@ from core.services import attachments_of
 from core.workflow import done_message, perform, workflow_for
 from district.models import Town
 from intake import selectors, services
-from intake.forms import CloseForm, MergeForm, ReferForm, RouteForm, StaffAppealForm, StaffMessageForm
-from intake.models import AppealCategory, AppealStatus, Channel, Satisfaction
+from intake.forms import (
+    CloseForm,
+    CompletePlanForm,
+    MergeForm,
+    ReferForm,
+    ReschedulePlanForm,
+    RouteForm,
+    StaffAppealForm,
+    StaffMessageForm,
+)
+from intake.models import AppealCategory, AppealStatus, Channel, PlanState, Satisfaction
 from intake.predicates import forwards_appeal, refers_appeal
 from proposals.predicates import may_draft_proposal
 
@@ -28,7 +37,19 @@ LIST_COUNT_CAP = 10_000
 # With words in the text box the count reads title and body row by row, so it stops sooner ("1000+",
 # as the full-text search page does): counting 10,000 matches of a common word scanned ~150 ms.
 TEXT_COUNT_CAP = 1_000
-ACTION_FORMS = {"route": RouteForm, "reroute": RouteForm, "close": CloseForm, "merge": MergeForm}
+ACTION_FORMS = {
+    "route": RouteForm,
+    "reroute": RouteForm,
+    "close": CloseForm,
+    "merge": MergeForm,
+    "complete_plan": CompletePlanForm,
+    "reschedule_plan": ReschedulePlanForm,
+}
+# The list's filters on plans (制定计划限期解决), offered beside the states in its status menu.
+PLAN_FILTERS = [
+    (selectors.PLAN_OPEN_FILTER, PlanState.OPEN.label),
+    (selectors.PLAN_OVERDUE_FILTER, PlanState.OVERDUE.label),
+]
 # The list's filter on the citizen's rating (latest rated round), worded as the office speaks of it.
 RATING_FILTERS = [
     (Satisfaction.SATISFIED, gettext_lazy("群众满意")),
@@ -75,6 +96,7 @@ def appeal_list(request):
         {
             "page": page,
             "statuses": AppealStatus.choices,
+            "plan_filters": PLAN_FILTERS,
             "channels": Channel.choices,
             "towns": Town.objects.all(),
             "categories": AppealCategory.objects.all(),

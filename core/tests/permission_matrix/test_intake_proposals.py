@@ -27,7 +27,9 @@ APPEAL_MATRIX = {
     "received": {"route": CLERKS, "merge": CLERKS},
     "routed": {"reroute": CLERKS, "merge": CLERKS, "answer": CLERKS | {"member"}},
     "answered": {"close": CLERKS | {"member"}},
-    "closed": {"reopen": CLERKS},
+    # An appeal closed with a plan (制定计划限期解决) is followed up by who answers and closes it: they
+    # record the plan carried out or move its date (offered while a plan is open; see the test below).
+    "closed": {"reopen": CLERKS, "complete_plan": CLERKS | {"member"}, "reschedule_plan": CLERKS | {"member"}},
     "merged": {},
     "withdrawn": {},
 }
@@ -222,3 +224,99 @@ def test_proposal_pages_own_vs_other(client, cast, proposal_in):
     for role, expected in [("member", 200), ("other_member", 404), ("liaison", 404), ("citizen", 404)]:
         client.force_login(getattr(cast, role))
         assert client.get(f"/proposals/{draft.pk}/").status_code == expected, role
+
+
+@pytest.fixture
+def appeal_with_plan(cast, appeal_in):
+    """An appeal of the fixture's workstation closed with a plan due in ten days (its referral settled)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from core.workflow import perform
+    from intake.models import Outcome
+
+    def make():
+        appeal = appeal_in("routed", referral_settled=True)
+        perform(appeal, "answer", actor=cast.member, note="已协调施工方。")
+        due = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+        perform(
+            appeal,
+            "close",
+            actor=cast.member,
+            note="列入维修计划",
+            data={"outcome": Outcome.PLAN, "plan_due_date": due},
+        )
+        return appeal
+
+    return make
+
+
+PLAN_ROLES = [
+    ("clerk", True),
+    ("member", True),
+    ("other_member", False),
+    ("liaison", False),
+    ("other_liaison", False),
+    ("citizen", False),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "may"), PLAN_ROLES)
+def test_recording_an_appeals_plan_carried_out_by_html_form_per_role(client, cast, appeal_with_plan, role, may):
+    appeal = appeal_with_plan()
+    client.force_login(getattr(cast, role))
+    response = client.post(
+        f"/appeals/office/{appeal.pk}/act/complete_plan/", {"complete_plan-note": "路灯已全部修复并通电。"}
+    )
+    appeal.refresh_from_db()
+    if may:
+        assert response.status_code == 302, response.content
+        assert appeal.plan_state == "done" and appeal.plan_done_note == "路灯已全部修复并通电。"
+    else:
+        # Not a handler: the appeal is invisible to them (404), or visible but the action refused (400).
+        assert response.status_code in (400, 404), (role, response.status_code)
+        assert appeal.plan_done_at is None and appeal.status == "closed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "may"), PLAN_ROLES)
+def test_rescheduling_an_appeals_plan_through_the_api_per_role(api_client, cast, appeal_with_plan, role, may):
+    import datetime
+
+    from django.utils import timezone
+
+    appeal = appeal_with_plan()
+    old_due = appeal.plan_due_date
+    new_due = (timezone.localdate() + datetime.timedelta(days=40)).isoformat()
+    api_client.force_authenticate(getattr(cast, role))
+    response = api_client.post(
+        f"/api/v1/appeals/{appeal.pk}/transitions/",
+        {"action": "reschedule_plan", "note": "材料未到货。", "data": {"plan_due_date": new_due}},
+        format="json",
+    )
+    appeal.refresh_from_db()
+    if may:
+        assert response.status_code == 200, response.content
+        assert appeal.plan_due_date.isoformat() == new_due
+    else:
+        assert response.status_code in (403, 404), (role, response.content)
+        assert response.json()["error"]["message"]
+        assert appeal.plan_due_date == old_due
+
+
+@pytest.mark.django_db
+def test_nobody_signed_out_may_follow_an_appeals_plan_up(client, api_client, appeal_with_plan):
+    appeal = appeal_with_plan()
+    assert workflow_for(appeal).available(appeal, AnonymousUser()) == []
+    response = client.post(f"/appeals/office/{appeal.pk}/act/complete_plan/", {"complete_plan-note": "已落实"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    response = api_client.post(
+        f"/api/v1/appeals/{appeal.pk}/transitions/", {"action": "complete_plan", "note": "已落实"}, format="json"
+    )
+    assert response.status_code in (401, 403)
+    # Nor on the public tracking page, where only the plan's state is shown.
+    response = client.post(f"/appeals/track/{appeal.tracking_code}/", {"op": "complete_plan", "note": "已落实"})
+    appeal.refresh_from_db()
+    assert appeal.plan_done_at is None
