@@ -172,6 +172,8 @@ class FingerprintBand(models.Model):
     key = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("文本指纹分段")
+        verbose_name_plural = _("文本指纹分段")
         indexes = [models.Index(fields=["band", "key"])]
         constraints = [models.UniqueConstraint(fields=["fingerprint", "band"], name="fingerprint_band_once")]
 

@@ -122,8 +122,8 @@ class ExtensionRequestBase(TimeStampedModel):
 class StatusChange(models.Model):
     """One fired workflow action: the public accountability record of who did what, when, why."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("记录编号"))
     target = GenericForeignKey("content_type", "object_id")
     action = models.CharField(_("操作"), max_length=64)
     from_state = models.CharField(_("原状态"), max_length=64)
@@ -158,21 +158,31 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     """An uploaded file attached to any record; served only as a download, never inline."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("记录编号"))
     target = GenericForeignKey("content_type", "object_id")
     status_change = models.ForeignKey(
-        StatusChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+        StatusChange,
+        verbose_name=_("状态变更"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
     )
-    token = models.CharField(max_length=40, unique=True, editable=False)
+    token = models.CharField(_("下载令牌"), max_length=40, unique=True, editable=False)
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("文件名"), max_length=255)
     content_type_detected = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256 校验值"), max_length=64)
     kind = models.CharField(_("用途"), max_length=40, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("上传时间"))
 
@@ -223,6 +233,10 @@ class DemoMarker(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("演示数据标记")
+        verbose_name_plural = _("演示数据标记")
 
     def __str__(self) -> str:
         return self.name

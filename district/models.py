@@ -29,7 +29,7 @@ class Committee(models.Model):
 class Term(models.Model):
     """A term (届) of the committee, e.g. the 15th, 2021–2026."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="terms")
+    committee = models.ForeignKey(Committee, verbose_name=_("政协组织"), on_delete=models.CASCADE, related_name="terms")
     number = models.PositiveSmallIntegerField(_("届次"))
     start_year = models.PositiveSmallIntegerField(_("起始年份"))
     end_year = models.PositiveSmallIntegerField(_("结束年份"))
@@ -48,7 +48,7 @@ class Term(models.Model):
 class Session(models.Model):
     """A plenary session (次会议) of a term, held in a given year."""
 
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="sessions")
+    term = models.ForeignKey(Term, verbose_name=_("届"), on_delete=models.CASCADE, related_name="sessions")
     number = models.PositiveSmallIntegerField(_("次"))
     year = models.PositiveSmallIntegerField(_("年份"))
     opens_on = models.DateField(_("开幕日期"), null=True, blank=True)
@@ -71,7 +71,9 @@ class Body(BilingualNameMixin):
         RESEARCH = "research", _("研究室")
         SPECIAL = "special", _("专门委员会")
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="bodies")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("政协组织"), on_delete=models.CASCADE, related_name="bodies"
+    )
     name = models.CharField(_("名称"), max_length=50, unique=True)
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     handles_proposals = models.BooleanField(_("负责提案工作"), default=False)
@@ -193,7 +195,12 @@ class Member(models.Model):
         SECRETARY_GENERAL = "secretary_general", _("秘书长")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
     )
     term = models.ForeignKey(Term, verbose_name=_("届"), on_delete=models.PROTECT, related_name="members")
     name = models.CharField(_("姓名"), max_length=30, db_index=True)
@@ -242,7 +249,12 @@ class Expert(models.Model):
     """A part-time researcher or expert invited into research groups."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="expert"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert",
     )
     name = models.CharField(_("姓名"), max_length=30)
     field = models.CharField(_("专业领域"), max_length=60)
@@ -261,7 +273,12 @@ class PartyLeader(models.Model):
     """A district party-committee leader who reviews plans and gives instructions (批示)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="party_leader"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="party_leader",
     )
     name = models.CharField(_("姓名"), max_length=30)
     title = models.CharField(_("职务"), max_length=60)

@@ -10,23 +10,27 @@ from notifications.wording import word_text
 class Notification(models.Model):
     """An in-app message; the (recipient, event_key) pair is unique so nobody is told twice."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    event_key = models.CharField(max_length=120)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    event_key = models.CharField(_("事件"), max_length=120)
     # title and body: the wording in the site's language (zh-hans) when created, kept as the record and
     # for notifications created before `message`. Every reader (pages, API, e-mails, the admin) shows
     # shown_title / shown_body, worded in the reader's language.
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     # The text unworded (message ids and parameters, see notifications.wording), worded when read.
-    message = models.JSONField(default=dict, blank=True)
+    message = models.JSONField(_("消息内容"), default=dict, blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
-    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("记录类型"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.PositiveBigIntegerField(_("记录编号"), null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     # Set when the e-mail (single or within a digest) has gone out.
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("通知")

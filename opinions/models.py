@@ -74,7 +74,9 @@ class Bulletin(TimeStampedModel):
     title = models.CharField(_("标题"), max_length=200)
     form = models.CharField(_("编发形式"), max_length=10, choices=Form.choices)
     published_on = models.DateField(_("编发日期"))
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("社情民意简报")
@@ -102,11 +104,15 @@ class OpinionReport(TimeStampedModel, VersionedModel):
         related_name="opinion_reports",
     )
     # Where the matter came from (an appeal, a workstation visit, a duty-group issue) and who provides it.
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_type = models.ForeignKey(
+        ContentType, verbose_name=_("来源类型"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
-    provider_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    provider_id = models.PositiveBigIntegerField(null=True, blank=True)
+    provider_type = models.ForeignKey(
+        ContentType, verbose_name=_("报送方类型"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    provider_id = models.PositiveBigIntegerField(_("报送方编号"), null=True, blank=True)
     provider = GenericForeignKey("provider_type", "provider_id")
     is_urgent = models.BooleanField(_("紧急"), default=False, help_text=_("紧急情况紧急报送"))
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)

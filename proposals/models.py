@@ -198,8 +198,10 @@ class Proposal(TimeStampedModel, VersionedModel):
     serial = models.PositiveIntegerField(_("编号"), null=True, blank=True)
     cosign_deadline = models.DateField(_("联名确认截止日期"), null=True, blank=True)
     # Where it started: a duty-group issue, a citizen's appeal, a workstation visit.
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_type = models.ForeignKey(
+        ContentType, verbose_name=_("来源类型"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     reject_ground = models.CharField(_("不予立案理由类别"), max_length=40, choices=RejectGround.choices, blank=True)
     conversion = models.CharField(_("转办方式"), max_length=10, choices=Conversion.choices, blank=True)
@@ -416,7 +418,7 @@ class ProposalReminder(models.Model):
         OVERDUE = "overdue", _("答复逾期催办")
         RATING = "rating", _("评价答复提醒")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reminders")
+    proposal = models.ForeignKey(Proposal, verbose_name=_("提案"), on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     department = models.ForeignKey(
         "district.Department", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.CASCADE

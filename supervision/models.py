@@ -18,8 +18,10 @@ from supervision.choices import Rating, ReplyClass, ReportStatus, TaskStatus
 
 
 class SupervisionTask(TimeStampedModel):
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_type = models.ForeignKey(
+        ContentType, verbose_name=_("来源类型"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     title = models.CharField(_("任务"), max_length=300)
     description = models.TextField(_("要求"), blank=True)
@@ -39,7 +41,9 @@ class SupervisionTask(TimeStampedModel):
         _("状态"), max_length=20, default=TaskStatus.CREATED, choices=TaskStatus.choices, db_index=True
     )
     is_public = models.BooleanField(_("在公开页展示"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Denormalised from `source` when it is an outcome item, so lists and the public page can join.
     outcome_item = models.ForeignKey(
         "consultations.OutcomeItem",
@@ -228,7 +232,9 @@ class ReminderLog(models.Model):
         OVERDUE = "overdue", _("逾期催办")
         ESCALATE = "escalate", _("逾期上报督办部门")
 
-    task = models.ForeignKey(SupervisionTask, on_delete=models.CASCADE, related_name="reminders")
+    task = models.ForeignKey(
+        SupervisionTask, verbose_name=_("督办任务"), on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     due_date = models.DateField(_("针对的办理期限"))
     claimed_at = models.DateTimeField(_("认领时间"))
@@ -284,6 +290,8 @@ class ReportCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("专报编号计数器")
+        verbose_name_plural = _("专报编号计数器")
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="report_counter_unique")]
 
     def __str__(self) -> str:
@@ -294,8 +302,10 @@ class SpecialReport(TimeStampedModel):
     """A special report (专报件) compiled by the research office from a topic's outcome items."""
 
     title = models.CharField(_("标题"), max_length=200)
-    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("关联对象类型"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(_("关联对象编号"), null=True, blank=True)
     # The topic (a plan item) the outcomes belong to, or the meeting itself when it has no topic.
     subject = GenericForeignKey("subject_type", "subject_id")
     topic_title = models.CharField(_("协商议题"), max_length=200)
@@ -336,7 +346,9 @@ class SpecialReport(TimeStampedModel):
     )
     signed_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords(m2m_fields=[items])
 
     class Meta:

@@ -51,7 +51,9 @@ class ConsultationPlan(TimeStampedModel, VersionedModel):
     )
     doc_number = models.CharField(_("文号"), max_length=40, blank=True)
     published_on = models.DateField(_("印发日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -91,7 +93,9 @@ def timing_label(quarter: int | None, month: int | None) -> str:
 class PlanItem(TimeStampedModel, VersionedModel):
     """One topic of the plan: format, timing, lead chair/vice-chair, lead committee, departments."""
 
-    plan = models.ForeignKey(ConsultationPlan, on_delete=models.CASCADE, related_name="items")
+    plan = models.ForeignKey(
+        ConsultationPlan, verbose_name=_("年度协商计划"), on_delete=models.CASCADE, related_name="items"
+    )
     order = models.PositiveSmallIntegerField(_("序号"), default=1)
     title = models.CharField(_("协商议题"), max_length=120)
     format = models.ForeignKey("topics.ConsultationFormat", verbose_name=_("协商形式"), on_delete=models.PROTECT)
@@ -151,7 +155,9 @@ class PlanItem(TimeStampedModel, VersionedModel):
 class PlanVersion(models.Model):
     """An immutable snapshot of the plan's items at one revision; offices sign off a version."""
 
-    plan = models.ForeignKey(ConsultationPlan, on_delete=models.CASCADE, related_name="versions")
+    plan = models.ForeignKey(
+        ConsultationPlan, verbose_name=_("年度协商计划"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveSmallIntegerField(_("版本号"))
     items = models.JSONField(_("议题快照"), default=list)
     stage = models.CharField(_("形成阶段"), max_length=20, choices=PlanStatus.choices)

@@ -42,7 +42,9 @@ class CollectionRound(TimeStampedModel):
     notice = models.TextField(_("征集通知"), blank=True)
     deadline = models.DateField(_("截止日期"))
     status = models.CharField(_("状态"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -130,8 +132,10 @@ class TopicSuggestion(TimeStampedModel, VersionedModel):
         related_name="+",
     )
     # Where the idea came from: a citizens' appeal, a hot-topic candidate ... (set by other apps).
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_type = models.ForeignKey(
+        ContentType, verbose_name=_("来源类型"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     merged_into = models.ForeignKey(
         "self", verbose_name=_("并入议题"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"

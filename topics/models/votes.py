@@ -98,8 +98,12 @@ class Ballot(models.Model):
 class DepartmentReceipt(models.Model):
     """A related department's acknowledgement that it received the published plan."""
 
-    plan = models.ForeignKey("topics.ConsultationPlan", on_delete=models.CASCADE, related_name="receipts")
-    department = models.ForeignKey("district.Department", on_delete=models.PROTECT, related_name="plan_receipts")
+    plan = models.ForeignKey(
+        "topics.ConsultationPlan", verbose_name=_("年度协商计划"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    department = models.ForeignKey(
+        "district.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="plan_receipts"
+    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("签收人"),
