@@ -99,18 +99,21 @@ def _seed_proposals(group: DutyGroup) -> dict:
 
 
 def _link_seed_proposals(issues: list, proposals: dict) -> None:
-    """Link each seed proposal and its issue both ways."""
+    """Link each seed proposal and its issue both ways, as `services.record_proposal_from_issue` does. The
+    proposals demo dates all seven in 2022, the group's year: the group page counts them there (形成提案 7)."""
     from proposals.models import Proposal
 
     ct = ContentType.objects.get_for_model(DutyIssue)
+    proposal_ct = ContentType.objects.get_for_model(Proposal)
     linked = []
     for index, proposal in proposals.items():
         issue = issues[index]
-        issue.proposal_id, issue.proposal_title = proposal.pk, proposal.title
+        issue.proposal_type, issue.proposal_id, issue.proposal_title = proposal_ct, proposal.pk, proposal.title
         issue.proposal_submitted_on = timezone.localdate(proposal.submitted_at)
         Proposal.objects.filter(pk=proposal.pk).update(source_type=ct, source_id=issue.pk)
         linked.append(issue)
-    DutyIssue.objects.bulk_update(linked, ["proposal_id", "proposal_title", "proposal_submitted_on"])
+    fields = ["proposal_type", "proposal_id", "proposal_title", "proposal_submitted_on"]
+    DutyIssue.objects.bulk_update(linked, fields)
 
 
 def _source_appeals(group: DutyGroup) -> dict:

@@ -26,6 +26,7 @@ from proposals.models import (
     ReplyClass,
     Status,
 )
+from supervision.models import SupervisionTask
 
 S = Status
 BEFORE_FILING = ["submit", "pre_review"]
@@ -60,14 +61,17 @@ NOTES = {
     "rehandle": "请与提案者再次面商后重新答复（演示）",
 }
 
-# The seed's 经贸 duty group proposals (domain.md §0): (title, lead, co-signers, state, units, key).
+# The seed's 经贸 duty group proposals (domain.md §0): (title, lead, co-signers, state, units, key). The group
+# formed them in 2022 from the issues it collected (grassroots.demo), so they went in that year and were
+# handled to the end: closed, or followed up where the reply put the matter in a plan (the gas station's
+# relocation, which the group still follows; its issue's plan was rescheduled).
 DUTY_GROUP_PROPOSALS = [
-    ("关于推动区燃气公司搬迁的建议", "洪志强", ["李宏墩", "陈宏"], S.IN_PROGRESS, ["住建局", "发改局"], True),
+    ("关于推动区燃气公司搬迁的建议", "洪志强", ["李宏墩", "陈宏"], S.FOLLOW_UP, ["住建局", "发改局"], True),
     ("关于优化老城区营商环境的建议", "李宏墩", [], S.CLOSED, ["商务局", "市场监管局"], False),
     ("关于培育专精特新“小巨人”企业的建议", "陈宏", ["洪志强"], S.FOLLOW_UP, ["工信局"], False),
-    ("关于完善农贸市场管理的建议", "洪冬云", [], S.REPLIED, ["市场监管局", "城管局"], False),
-    ("关于加快工业集中区配套设施建设的建议", "张彦", ["洪冬云"], S.ASSIGNED, ["工信局", "住建局"], False),
-    ("关于规范老旧小区停车管理的建议", "洪志强", [], S.UNSATISFIED, ["交通局", "城管局"], False),
+    ("关于完善农贸市场管理的建议", "洪冬云", [], S.CLOSED, ["市场监管局", "城管局"], False),
+    ("关于加快工业集中区配套设施建设的建议", "张彦", ["洪冬云"], S.CLOSED, ["工信局", "住建局"], False),
+    ("关于规范老旧小区停车管理的建议", "洪志强", [], S.CLOSED, ["交通局", "城管局"], False),
     ("关于支持中小微企业融资的建议", "洪冬云", ["张彦", "李宏墩"], S.CLOSED, ["财政局", "发改局"], False),
 ]
 TOPICS = [
@@ -496,45 +500,94 @@ def _changes(wf, ct, p, path, t, office, liaison) -> list[StatusChange]:
 
 
 def _key_and_excellent(plans, chair, office) -> None:
-    """The gas-company relocation is a key proposal supervised by the chair; two closed ones are excellent."""
-    from consultations.models import Meeting, MeetingKind, MeetingParticipant, ParticipantRole
-    from supervision.services import create_task
+    """Key proposals supervised by the chair: the gas-company relocation of 2022, supervised and answered
+    that year, and one of this session still being handled (its supervision task waits to be transferred,
+    its handling consultation is in ten days). Two closed 2022 proposals are excellent."""
+    from proposals.services.recognition import mark_key, schedule_handling_meeting
 
     for plan in plans:
-        if not plan["key"]:
-            continue
-        p = plan["proposal"]
-        Proposal.objects.filter(pk=p.pk).update(is_key=True, key_year=p.session.year, key_supervisor=chair)
-        lead = p.assignments.filter(role="lead").select_related("department").first()
-        create_task(
-            source=p,
-            title=f"重点提案督办：{p.title}",
-            actor=office,
-            description="年度重点提案，由区政协主席督办（演示）。",
-            lead_department=lead.department if lead else None,
-            due_date=p.reply_due,
-        )
-        start = timezone.now() + timedelta(days=10)
-        meeting = Meeting.objects.create(
-            kind=MeetingKind.PROPOSAL_HANDLING,
-            title=f"重点提案办理协商会：{p.title}"[:200],
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            place="区政协三楼会议室（演示）",
-            subject=p,
-            created_by=office,
-        )
-        MeetingParticipant.objects.bulk_create(
-            [
-                MeetingParticipant(meeting=meeting, role=ParticipantRole.PRESIDING, user=chair, name=chair.display),
-                MeetingParticipant(
-                    meeting=meeting,
-                    role=ParticipantRole.MEMBER,
-                    member=p.member,
-                    user=p.member.user,
-                    name=p.member.name,
-                ),
-            ]
-        )
+        if plan["key"]:
+            _key_of_the_seed_year(plan, chair, office)
+    running = next(p for p in plans if p["state"] == S.IN_PROGRESS and not p["key"])
+    proposal = mark_key(proposal=running["proposal"], supervisor=chair, actor=office)
+    start = timezone.now() + timedelta(days=10)
+    schedule_handling_meeting(
+        proposal=proposal,
+        actor=office,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="区政协三楼会议室（演示）",
+        agenda="一、承办单位通报办理思路\n二、提案者发表意见\n三、督办领导讲话",
+    )
     closed = [p["proposal"] for p in plans if p["state"] == S.CLOSED and p["proposal"].session.year == 2022]
     Proposal.objects.filter(pk__in=[p.pk for p in closed[:2]]).update(is_excellent=True, excellent_year=2022)
+
+
+def _key_of_the_seed_year(plan, chair, office) -> None:
+    """Chosen as a key proposal the day after it was handed over; the government office transferred its
+    supervision task, the units met the proposers at a handling consultation, the lead unit replied (the
+    relocation put in a plan) and the chair rated the reply: each step on its day of 2022."""
+    from consultations.services import check_in, set_minutes_summary
+    from core.demo_runner import StoryClock
+    from core.workflow import perform
+    from proposals.services.recognition import mark_key, schedule_handling_meeting
+    from supervision.demo import deadline_as_transferred
+    from supervision.services.tasks import assign_task, rate_reply, report_progress, submit_reply
+
+    p, t = plan["proposal"], plan["start"]
+    gov = User.objects.get(username="govoffice")
+    clock = StoryClock()
+    clock.at(_at(t, STEP_DAYS["assign"] + 1))
+    p = mark_key(proposal=p, supervisor=chair, actor=office, year=p.session.year)
+    task = SupervisionTask.objects.get(source_type=ContentType.objects.get_for_model(Proposal), source_id=p.pk)
+    clock.at(_at(t, STEP_DAYS["assign"] + 1) + timedelta(hours=3))
+    # The transfer refuses a past deadline: the proposal's reply deadline is written just after.
+    assign_task(
+        task=task,
+        actor=gov,
+        lead_department=task.lead_department,
+        due_date=timezone.localdate() + timedelta(days=30),
+        co_departments=list(task.co_departments.all()),
+    )
+    deadline_as_transferred(task, p.reply_due)
+    liaison = User.objects.filter(groups__name="dept_liaison", department=task.lead_department).order_by("id").first()
+    clock.at(_at(t, STEP_DAYS["acknowledge"]))
+    perform(task, "accept", actor=liaison)
+    clock.at(_at(t, STEP_DAYS["acknowledge"] + 2))
+    starts = (_at(t, STEP_DAYS["acknowledge"] + 14)).replace(hour=9, minute=30)
+    meeting = schedule_handling_meeting(
+        proposal=p,
+        actor=office,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="区政协三楼会议室（演示）",
+    )
+    perform(meeting, "send_invitations", actor=office)
+    clock.at(starts - timedelta(minutes=30))
+    perform(meeting, "hold", actor=office)
+    for participant in meeting.participants.all():
+        check_in(participant=participant, actor=office)
+    clock.at(starts + timedelta(days=1))
+    set_minutes_summary(
+        meeting=meeting,
+        actor=office,
+        summary="（演示）承办单位通报新址比选和搬迁计划，提案者提出意见，督办领导要求明确时间表、按期推进。",
+    )
+    clock.at(starts + timedelta(days=2))
+    issued_on = timezone.localdate(starts + timedelta(days=2)).isoformat()
+    perform(meeting, "issue_minutes", actor=office, data={"issued_on": issued_on})
+    clock.at(_at(t, 45))
+    report_progress(task=task, actor=liaison, percent=40, text="（演示）已完成新址比选，正在办理用地规划调整。")
+    clock.at(_at(t, STEP_DAYS["send_reply"]))
+    submit_reply(
+        task=task,
+        actor=liaison,
+        classification="planned",
+        planned_date=timezone.localdate(_at(t, 365)),
+        body="（演示）燃气储配站搬迁已列入区重点项目计划，新址用地规划调整报批后启动建设。",
+    )
+    clock.at(_at(t, STEP_DAYS["conclude_follow_up"] + 2))
+    rate_reply(task=task, actor=chair, rating="basic", note="已列入计划，请按时间表推进并及时报告进展。")
+    clock.settle()
+    # The proposal's own record keeps the date of its last step, not the day it was chosen.
+    Proposal.objects.filter(pk=p.pk).update(updated_at=plan["updated"])

@@ -8,7 +8,7 @@ platform, not the data. One load (about a minute) checks every rule below; each 
 
 import io
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -19,6 +19,8 @@ from django.utils import timezone
 from core.models import StatusChange
 
 SLACK = timedelta(minutes=1)
+# A special report of a past year is carried out by the end of its year or in the first months of the next.
+MONTHS_AFTER_THE_REPORT_YEAR = 6
 
 
 def _day(moment):
@@ -273,6 +275,59 @@ def supervision_in_order(steps: dict) -> list[str]:
     return found
 
 
+def past_reports_carried_out_in_their_time(now, steps: dict) -> list[str]:
+    """A special report of a past year is carried out in its own story, not on the day the demo loaded:
+    each of its tasks is opened and transferred after the report was issued and before the end of the
+    report's year + MONTHS_AFTER_THE_REPORT_YEAR months; a task no longer running (closed) also has its
+    deadline and every step (transfer, progress, reply, rating, note) by then. Only a task still running
+    may carry later steps."""
+    from supervision.choices import TaskStatus
+    from supervision.models import ProgressReport, SpecialReport, SupervisionNote, SupervisionTask
+
+    ct = ContentType.objects.get_for_model(SupervisionTask)
+    found = []
+    for report in SpecialReport.objects.filter(year__lt=_day(now).year).exclude(issued_at=None):
+        limit = date(report.year + 1, MONTHS_AFTER_THE_REPORT_YEAR + 1, 1)
+        for task in report.tasks.all():
+            trail = steps.get((ct.pk, task.pk), [])
+            opened = [task.created_at, *(s.created_at for s in trail if s.action == "assign")]
+            if any(at < report.issued_at or _day(at) >= limit for at in opened):
+                days = sorted({_day(at).isoformat() for at in opened})
+                found.append(f"task #{task.pk} of report {report.number}: opened or transferred {days}")
+            if task.status != TaskStatus.CLOSED:
+                continue
+            dates = [s.created_at for s in trail]
+            dates += ProgressReport.objects.filter(task=task).values_list("created_at", flat=True)
+            dates += SupervisionNote.objects.filter(task=task).values_list("created_at", flat=True)
+            late = sorted({_day(at).isoformat() for at in dates if _day(at) >= limit})
+            if late or (task.due_date and task.due_date >= limit):
+                found.append(f"closed task #{task.pk} of report {report.number}: due {task.due_date}, steps {late}")
+    return found
+
+
+def duty_group_proposals_of_their_year() -> list[str]:
+    """A duty group's issue formed its proposal in the group's year (the year the issue was collected): the
+    proposal linked to it went in that year, on the day the issue records, so the group page counts the
+    proposal in the year it lists the issue."""
+    from grassroots.models import DutyIssue
+    from proposals.models import Proposal
+
+    issues = list(DutyIssue.objects.exclude(proposal_id=None).select_related("group"))
+    proposals = Proposal.objects.in_bulk([i.proposal_id for i in issues])
+    found = []
+    for issue in issues:
+        proposal = proposals.get(issue.proposal_id)
+        submitted = _day(proposal.submitted_at) if proposal and proposal.submitted_at else None
+        if submitted is None:
+            found.append(f"issue #{issue.pk} of {issue.group}: its proposal #{issue.proposal_id} was not submitted")
+        elif submitted.year != issue.collected_on.year or issue.proposal_submitted_on != submitted:
+            found.append(
+                f"issue #{issue.pk} of {issue.group} collected {issue.collected_on}: proposal #{proposal.pk} "
+                f"submitted {submitted}, recorded {issue.proposal_submitted_on}"
+            )
+    return found
+
+
 def rounds_for_years_to_come(now) -> list[str]:
     """Topics are collected for a plan of this year or a later one, not of a year long past."""
     from topics.models import CollectionRound
@@ -297,6 +352,8 @@ def incoherences(now=None) -> list[str]:
         *grassroots_in_order(now, steps),
         *appeals_in_order(now, steps),
         *supervision_in_order(steps),
+        *past_reports_carried_out_in_their_time(now, steps),
+        *duty_group_proposals_of_their_year(),
         *rounds_for_years_to_come(now),
     ]
 

@@ -4,7 +4,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from consultations.models import Meeting
 from core.workflow import history_for
 from opinions.models import OpinionReport
 from opinions.models import Status as ReportStatus
@@ -18,9 +20,23 @@ def test_demo_follows_the_seed_and_covers_every_state():
     call_command("load_demo")
     group = Proposal.objects.filter(member__name__in=["洪志强", "李宏墩", "陈宏", "洪冬云", "张彦"])
     assert group.count() == 7
+    # The duty group formed them in 2022 (grassroots.demo): they went in and were handled to the end that year.
+    assert {timezone.localdate(p.submitted_at).year for p in group} == {2022}
+    assert set(group.values_list("status", flat=True)) <= {Status.CLOSED, Status.FOLLOW_UP}
     gas = group.get(title__contains="燃气公司搬迁")
-    assert gas.is_key and gas.key_supervisor.username == "chair"
-    assert SupervisionTask.objects.filter(source_id=gas.pk, title__contains="燃气公司").exists()
+    assert gas.is_key and gas.key_year == 2022 and gas.key_supervisor.username == "chair"
+    # Its supervision and handling consultation lie in 2022 too, finished.
+    task = SupervisionTask.objects.get(source_id=gas.pk, title__contains="燃气公司")
+    assert task.status == "closed" and timezone.localdate(task.closed_at).year == 2022
+    handling = Meeting.objects.get(kind="proposal_handling", subject_type__model="proposal", subject_id=gas.pk)
+    assert handling.status == "minuted" and timezone.localdate(handling.starts_at).year == 2022
+    # This session's key proposal is still being handled: its task waits to be transferred, its handling
+    # consultation lies ahead.
+    current = Proposal.objects.filter(is_key=True).exclude(pk=gas.pk).get()
+    assert current.status == Status.IN_PROGRESS and current.key_year == current.session.year
+    assert SupervisionTask.objects.get(source_type__model="proposal", source_id=current.pk).status == "created"
+    upcoming = Meeting.objects.get(kind="proposal_handling", subject_type__model="proposal", subject_id=current.pk)
+    assert upcoming.starts_at > timezone.now()
     steps = [e["action"] for e in history_for(gas, gas.author) if e["kind"] == "transition"]
     assert steps[:3] == ["submit", "pre_review", "file"]
     assert Proposal.objects.count() >= 150
