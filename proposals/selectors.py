@@ -155,6 +155,13 @@ def _role_users(*roles: str):
     return get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
 
 
+def assigner_users():
+    """The people of the assigning offices (`predicates.is_assigner`: the proposal office, the CPPCC office,
+    the party and government offices), who decide a unit's request for adjustment or for more time: each is
+    told of a request, with its reason."""
+    return _role_users(Role.PROPOSAL_OFFICE, Role.CLERK, Role.GOV_OFFICE, Role.PARTY_OFFICE)
+
+
 def _unit_liaisons(proposal: Proposal, roles=None):
     units = proposal.assignments.filter(is_active=True)
     if roles:
@@ -414,7 +421,8 @@ def merge_candidates(proposal: Proposal) -> QuerySet[Proposal]:
 def viewer_flags(viewer, proposal: Proposal) -> dict:
     """What the viewer may do on the detail page (the template shows forms by these flags)."""
     from proposals.predicates import assignment_of, is_assigner, is_key_selector, replies, sees_proposer_contacts
-    from proposals.services.feedback import rating_open_until
+    from proposals.services.drafting import submit_waits
+    from proposals.services.feedback import MAX_ROUNDS, rating_open_until
     from proposals.services.handling import latest_due
 
     unit = assignment_of(viewer, proposal) if is_dept_liaison(viewer) else None
@@ -428,8 +436,16 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
     )
     open_filed = proposal.status in FILED_STATES and proposal.status != S.CLOSED
     pending_extension = pending_extension_of(proposal) if handling else None
+    office = bool(is_proposal_office(viewer))
     return {
         "can_edit": proposal.author_id == viewer.pk and proposal.status == S.DRAFT,
+        # What the author's draft or co-signing proposal waits for before 提交提案 (or 发起联名) is offered:
+        # the co-signers who have not answered and the deadline, or the parts still missing.
+        "submit_waits": submit_waits(proposal) if proposal.author_id == viewer.pk else "",
+        # Why the office is not offered 不予立案并转办 / 交重新办理 (the guards' rules, `services.review` and
+        # `services.feedback`), said beside the actions it has.
+        "convert_waits": office and proposal.status == S.PRE_REVIEWED and not proposal.consents_to_conversion,
+        "rehandle_waits": office and proposal.status == S.UNSATISFIED and proposal.round >= MAX_ROUNDS,
         "pending_signer": pending_signer,
         "unit": unit,
         "can_contact": unit is not None and proposal.status in (S.ASSIGNED, S.IN_PROGRESS, S.REHANDLING),

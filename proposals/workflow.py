@@ -27,7 +27,8 @@ EXTENSION_SUFFIX = {S.IN_PROGRESS: "", S.REHANDLING: "_rehandling"}
 def extension_actions(state: str, suffix: str) -> list[Action]:
     """A unit's extension request and the office's decision; each keeps the proposal in `state`. The units
     that reply ask (the lead, each separate unit): a co-unit has no deadline of its own, its opinion goes
-    to the lead."""
+    to the lead. Each is offered (page, API transitions) only when its guard lets it: the request while one
+    may ask, the decision while a request waits. The assigners, who decide, read the reason."""
     return core_extension_actions(
         state,
         suffix,
@@ -37,6 +38,7 @@ def extension_actions(state: str, suffix: str) -> list[Action]:
         field="due",
         request_label=_("申请延期答复"),
         request_offered=f"{EXT}.request_offered",
+        decide_offered=f"{EXT}.decide_offered",
     )
 
 
@@ -54,6 +56,7 @@ WORKFLOW = register(
                 S.COSIGNING,
                 is_author,
                 guard=f"{SERVICES}.drafting.guard_invite",
+                offered=f"{SERVICES}.drafting.invite_offered",
                 effect=f"{SERVICES}.drafting.on_invite",
             ),
             Action(
@@ -118,6 +121,7 @@ WORKFLOW = register(
                 note_label=_("不予立案理由"),
                 fields=("ground", "conversion"),
                 guard=f"{SERVICES}.review.guard_convert",
+                offered=f"{SERVICES}.review.convert_offered",
                 effect=f"{SERVICES}.review.on_convert",
                 style="outline-danger",
             ),
@@ -129,6 +133,7 @@ WORKFLOW = register(
                 is_proposal_office,
                 fields=("master",),
                 guard=f"{SERVICES}.review.guard_merge",
+                offered=f"{SERVICES}.review.merge_offered",
                 effect=f"{SERVICES}.review.on_merge",
                 style="outline-secondary",
             ),
@@ -149,6 +154,7 @@ WORKFLOW = register(
                 S.ASSIGNED,
                 is_assigner,
                 guard=f"{SERVICES}.handling.guard_assign",
+                offered=f"{SERVICES}.handling.assign_offered",
                 effect=f"{SERVICES}.handling.on_assign",
             ),
             Action(
@@ -164,10 +170,12 @@ WORKFLOW = register(
                 effect=f"{SERVICES}.handling.on_request_return",
                 # Who handles the proposal is settled between the unit and the assigners (docs/proposals.md
                 # "Visibility"): the proposers see that the step was taken, not the reasons given. The
-                # effect tells the proposal office, with the unit's reason.
+                # effect tells the assigners, who decide it, with the unit's reason (they read it:
+                # `note_readers`, on the decisions too).
                 notify_holders=False,
                 note_in_notice=False,
                 style="outline-danger",
+                note_readers=is_assigner,
             ),
             Action(
                 "accept_return",
@@ -177,6 +185,7 @@ WORKFLOW = register(
                 is_assigner,
                 effect=f"{SERVICES}.handling.on_accept_return",
                 note_in_notice=False,
+                note_readers=is_assigner,
             ),
             Action(
                 "refuse_return",
@@ -191,6 +200,7 @@ WORKFLOW = register(
                 notify_holders=False,
                 note_in_notice=False,
                 style="outline-danger",
+                note_readers=is_assigner,
             ),
             Action(
                 "acknowledge",
@@ -210,6 +220,7 @@ WORKFLOW = register(
                 note_label=_("延期理由"),
                 fields=("due",),
                 guard=f"{SERVICES}.handling.guard_extend",
+                offered=f"{SERVICES}.handling.extend_offered",
                 effect=f"{SERVICES}.handling.on_extend",
                 style="outline-secondary",
             ),
@@ -262,6 +273,7 @@ WORKFLOW = register(
                 notify_holders=False,
                 note_in_notice=False,
                 style="outline-danger",
+                note_readers=is_assigner,
             ),
             Action(
                 "accept_co_return",
@@ -275,6 +287,7 @@ WORKFLOW = register(
                 effect=f"{SERVICES}.handling.on_accept_co_return",
                 notify_holders=False,
                 note_in_notice=False,
+                note_readers=is_assigner,
             ),
             Action(
                 "refuse_co_return",
@@ -291,6 +304,7 @@ WORKFLOW = register(
                 notify_holders=False,
                 note_in_notice=False,
                 style="outline-danger",
+                note_readers=is_assigner,
             ),
             *(a for state, suffix in EXTENSION_SUFFIX.items() for a in extension_actions(state, suffix)),
             Action(
@@ -357,6 +371,7 @@ WORKFLOW = register(
                 note_required=True,
                 note_label=_("不满意的理由和重新办理要求"),
                 guard=f"{SERVICES}.feedback.guard_rehandle",
+                offered=f"{SERVICES}.feedback.rehandle_offered",
                 effect=f"{SERVICES}.feedback.on_rehandle",
             ),
             Action(
@@ -379,8 +394,9 @@ WORKFLOW = register(
         visible="proposals.selectors.proposals_visible_to",
         inbox="proposals.selectors.inbox",
         # The handling side reads every note; the proposers those of the steps they are told of (the
-        # office's reasons, the units' answers), not its working notes (`note_in_notice=False`). The other
-        # viewers (members who are not proposers, the party and government offices) read none.
+        # office's reasons, the units' answers), not its working notes (`note_in_notice=False`). The party
+        # and government offices read those of the requests they decide (a unit's request for adjustment
+        # or for more time, and the decisions on it: `note_readers`); other members read none.
         reads_notes=reads_all_notes,
         addressee=is_proposer,
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_cppcc_leader, is_member, is_office, is_proposal_office
-from core.exceptions import ActionForbidden, Refused
+from core.exceptions import ActionForbidden, Refused, passes
 from core.services import save_versioned
 from district.models import Member, Session
 from proposals.models import EDITABLE_STATES, Kind, Proposal, ProposalSigner, Status
@@ -237,8 +237,40 @@ def make_individual(*, proposal: Proposal, actor) -> Proposal:
 
 
 def submit_offered(user, proposal: Proposal) -> bool:
-    """A joint draft goes out for co-signing first (发起联名): 提交提案 is offered from co-signing on."""
-    return not (proposal.kind == Kind.JOINT and proposal.status == Status.DRAFT)
+    """Offer 提交提案 only when `guard_submit` lets it: a joint draft goes out for co-signing first (发起联名),
+    and is submitted once its co-signers have answered (or the deadline has passed) with at least one
+    confirmation. Meanwhile the page says what it waits for (`submit_waits`)."""
+    if proposal.kind == Kind.JOINT and proposal.status == Status.DRAFT:
+        return False
+    return passes(guard_submit, proposal)
+
+
+def invite_offered(user, proposal: Proposal) -> bool:
+    """Offer 发起联名 only when `guard_invite` lets it: a complete joint draft with its co-signers."""
+    return passes(guard_invite, proposal)
+
+
+# What a joint proposal in co-signing waits for, in one line: who has not answered, until when.
+COSIGN_WAITING = gettext_lazy("等待联名人确认：%(names)s（截止%(date)s）。全部答复或截止后即可提交。")
+
+
+def submit_waits(proposal: Proposal) -> str:
+    """One line for the author on what the draft or co-signing proposal waits for before it may be submitted
+    (or, for a joint draft, sent out for co-signing), as the guards refuse it; "" when it may be now."""
+    if proposal.status not in (Status.DRAFT, Status.COSIGNING):
+        return ""
+    if proposal.status == Status.COSIGNING and proposal.cosign_window_open:
+        pending = proposal.signers.filter(accepted__isnull=True).select_related("member").order_by("order", "id")
+        names = "、".join(s.member.name for s in pending)
+        if names:
+            deadline = proposal.cosign_deadline.isoformat() if proposal.cosign_deadline else "—"
+            return str(COSIGN_WAITING % {"names": names, "date": deadline})
+    joint_draft = proposal.kind == Kind.JOINT and proposal.status == Status.DRAFT
+    try:
+        (guard_invite if joint_draft else guard_submit)(proposal)
+    except Refused as exc:
+        return str(exc.message)
+    return ""
 
 
 def missing_parts(proposal: Proposal) -> dict:

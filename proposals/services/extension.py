@@ -16,7 +16,7 @@ from core.deadlines import add_deadline_line, check_extension_future, check_exte
 from core.exceptions import Refused, passes
 from proposals.models import ExtensionRequest, ExtensionState, Proposal
 from proposals.predicates import assignment_of
-from proposals.selectors import _role_users, pending_extension_of
+from proposals.selectors import _role_users, assigner_users, pending_extension_of
 from proposals.services.handling import EXTENSION_WORDING, check_extended_due, due_from, latest_due
 
 
@@ -54,7 +54,7 @@ def guard_request(proposal: Proposal, *, data, **kwargs) -> None:
 
 
 def on_request(proposal: Proposal, *, actor, note, data, change, **kwargs) -> None:
-    """Record the request and tell the proposal office, who decide it."""
+    """Record the request and tell the assigners, who decide it, with the reason."""
     from notifications.services import notify
 
     request = ExtensionRequest(
@@ -76,7 +76,7 @@ def on_request(proposal: Proposal, *, actor, note, data, change, **kwargs) -> No
         {"old": old, "due": request.requested_due.isoformat()},
     )
     notify(
-        recipients=_role_users(Role.PROPOSAL_OFFICE),
+        recipients=assigner_users(),
         event_key=f"proposal:{proposal.pk}:extension:{request.pk}:requested",
         title=gettext_lazy("%(unit)s申请延期答复：%(title)s"),
         body=gettext_lazy("申请将答复期限由%(old)s延至%(due)s。理由：%(reason)s"),
@@ -99,6 +99,12 @@ def _granted_due(proposal: Proposal, data: dict, pending: ExtensionRequest):
 def guard_decide(proposal: Proposal, **kwargs) -> None:
     if pending_extension_of(proposal) is None:
         raise Refused(_("该提案没有待审批的延期申请。"))
+
+
+def decide_offered(user, proposal: Proposal) -> bool:
+    """Offer 同意延期 / 不同意延期 (in the API's transitions; the page shows them with the request) only while a
+    request waits for a decision, the rule `guard_decide` refuses by."""
+    return passes(guard_decide, proposal)
 
 
 def guard_approve(proposal: Proposal, *, data, **kwargs) -> None:

@@ -119,6 +119,12 @@ def guard_rehandle(proposal: Proposal, **kwargs) -> None:
         raise Refused(_("本提案已重新办理过，不再交重新办理；请向提案者说明情况后办结。"))
 
 
+def rehandle_offered(user, proposal: Proposal) -> bool:
+    """Offer 交重新办理 only while a re-handling round is left (`guard_rehandle`); after it the office closes
+    the file (the page says so: `selectors.viewer_flags`)."""
+    return proposal.round < MAX_ROUNDS
+
+
 def on_rehandle(proposal: Proposal, *, change, **kwargs) -> None:
     """A second round: the units re-consult the proposer and reply again within the re-handling period
     (never ending before the deadline they already had)."""

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_dept_liaison
 from accounts.roles import Role
-from core.deadlines import ExtensionWording, check_extension_due, check_extension_future
-from core.exceptions import ActionForbidden, Refused
+from core.deadlines import ExtensionWording, check_extension_due, check_extension_future, check_extension_left
+from core.exceptions import ActionForbidden, Refused, passes
 from core.http import as_int
 from core.i18n import record_language
 from core.validators import PHONE, PHONE_MESSAGE
@@ -114,6 +114,12 @@ def guard_assign(proposal: Proposal, **kwargs) -> None:
         raise Refused(_("请先确定一个主办单位。"))
 
 
+def assign_offered(user, proposal: Proposal) -> bool:
+    """Offer 交办 only once its units are set (`guard_assign`): after an accepted request for adjustment the
+    unit that asked has left, and the assigners set the units again first (确定承办单位)."""
+    return passes(guard_assign, proposal)
+
+
 def reply_days(proposal: Proposal) -> int:
     return int(config.PROPOSAL_URGENT_REPLY_DAYS) if proposal.is_urgent else int(config.PROPOSAL_REPLY_DAYS)
 
@@ -181,19 +187,25 @@ def guard_request_return(proposal: Proposal, *, actor, **kwargs) -> None:
         raise Refused(_("交办已超过%(n)s天，不能再申请调整承办单位；如有困难请与提案委员会联系。") % {"n": window})
 
 
-def on_request_return(proposal: Proposal, *, actor, note, **kwargs) -> None:
-    """Record the request on the unit's row and tell the proposal office, who decide it, with the reason
-    (the proposers are not told: who handles the proposal is for the unit and the assigners to settle)."""
-    from notifications.services import notify
-    from proposals.selectors import _role_users
-
+def _record_return_request(proposal: Proposal, actor, note: str) -> ProposalAssignment:
+    """Keep a unit's request for adjustment, with its reason, on the unit's row."""
     row = assignment_of(actor, proposal)
     row.return_reason = note
     row.return_requested_at = timezone.now()
     row._history_user = actor
     row.save(update_fields=["return_reason", "return_requested_at", "updated_at"])
+    return row
+
+
+def on_request_return(proposal: Proposal, *, actor, note, **kwargs) -> None:
+    """Record the request on the unit's row and tell the assigners, who decide it, with the reason (the
+    proposers are not told: who handles the proposal is for the unit and the assigners to settle)."""
+    from notifications.services import notify
+    from proposals.selectors import assigner_users
+
+    row = _record_return_request(proposal, actor, note)
     notify(
-        recipients=_role_users(Role.PROPOSAL_OFFICE),
+        recipients=assigner_users(),
         event_key=f"proposal:{proposal.pk}:return:{row.pk}:{row.return_requested_at.timestamp():.0f}",
         title=gettext_lazy("%(unit)s申请调整承办单位：%(title)s"),
         body=note,
@@ -357,15 +369,14 @@ def guard_request_co_return(proposal: Proposal, *, actor, **kwargs) -> None:
 
 
 def on_request_co_return(proposal: Proposal, *, actor, note, **kwargs) -> None:
-    """Record the request on the co-unit's row and tell the proposal office, who decide it."""
+    """Record the request on the co-unit's row and tell the assigners, who decide it, with the reason."""
     from notifications.services import notify
-    from proposals.selectors import _role_users
+    from proposals.selectors import assigner_users
 
-    on_request_return(proposal, actor=actor, note=note)
-    row = assignment_of(actor, proposal)
+    row = _record_return_request(proposal, actor, note)
     notify(
-        recipients=_role_users(Role.PROPOSAL_OFFICE),
-        event_key=f"proposal:{proposal.pk}:co_return:{row.pk}:{timezone.now().timestamp():.0f}",
+        recipients=assigner_users(),
+        event_key=f"proposal:{proposal.pk}:co_return:{row.pk}:{row.return_requested_at.timestamp():.0f}",
         title=gettext_lazy("%(unit)s申请调整承办单位（会办）：%(title)s"),
         body=note,
         params={"unit": row.department, "title": proposal.title[:60]},
@@ -458,6 +469,22 @@ def check_extended_due(proposal: Proposal, due: date) -> None:
         wording=EXTENSION_WORDING,
         future=False,
     )
+
+
+def check_extension_possible(proposal: Proposal) -> None:
+    """A later reply deadline is still left to give: the latest an extension may give (`latest_due`) lies
+    after today and after the current deadline."""
+    check_extension_left(
+        proposal.reply_due,
+        latest_due(proposal),
+        max_days=int(config.PROPOSAL_REPLY_MAX_DAYS),
+        message=_("答复期限已不能再延（最晚为交办后%(n)s天，即%(d)s）。"),
+    )
+
+
+def extend_offered(user, proposal: Proposal) -> bool:
+    """Offer 延期答复 only while a later deadline is left to give (no date would pass `guard_extend`)."""
+    return passes(check_extension_possible, proposal)
 
 
 def guard_extend(proposal: Proposal, *, data, **kwargs) -> None:

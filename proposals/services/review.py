@@ -63,6 +63,12 @@ def guard_convert(proposal: Proposal, *, data, **kwargs) -> None:
         raise Refused(_("提案者未同意转为社情民意信息或委员来信，不能转办；请先征得提案者同意，或作不予立案处理。"))
 
 
+def convert_offered(user, proposal: Proposal) -> bool:
+    """Offer 不予立案并转办 only when the proposer consented to a conversion (the rule `guard_convert` refuses
+    by); the page says so instead (`selectors.viewer_flags`)."""
+    return proposal.consents_to_conversion
+
+
 def on_convert(proposal: Proposal, *, actor, data, note, **kwargs) -> None:
     """Record the conversion; a 社情民意 conversion becomes a submitted report for the information office."""
     from core.workflow import perform
@@ -100,6 +106,14 @@ def _master(proposal: Proposal, data: dict) -> Proposal:
 def guard_merge(proposal: Proposal, *, data, **kwargs) -> None:
     """Merging goes into a filed, open proposal."""
     _master(proposal, data)
+
+
+def merge_offered(user, proposal: Proposal) -> bool:
+    """Offer 并案 only while there is a proposal to merge into (`selectors.merge_candidates`, the form's
+    choices, which `guard_merge` accepts)."""
+    from proposals.selectors import merge_candidates
+
+    return merge_candidates(proposal).exists()
 
 
 MERGED_INTO = gettext_lazy("并入%(number)s提案《%(title)s》，由其承办单位一并办理答复，请留意该提案的答复并评价。")

@@ -133,6 +133,11 @@ def test_a_co_unit_asks_within_the_window_and_the_office_relieves_it(cast):
     row = proposal.assignments.get(department=cast.other_liaison.department)
     assert row.is_active and row.return_reason == "该事项与本单位职责无关" and row.return_requested_at
     assert Notification.objects.filter(recipient=cast.proposal, event_key__contains=":co_return:").exists()
+    # Every assigner who decides it is told once, with the reason; the proposer is not told.
+    for assigner in (cast.proposal, cast.clerk, cast.gov_office, cast.party_office):
+        (notice,) = Notification.objects.filter(recipient=assigner, event_key__contains="return:")
+        assert "（会办）" in notice.shown_title and "该事项与本单位职责无关" in notice.shown_body
+    assert not Notification.objects.filter(recipient=cast.member, body__contains="该事项与本单位职责无关").exists()
     assert "request_co_return" not in offered(cast.other_liaison, proposal)  # one request at a time
     assert {"accept_co_return", "refuse_co_return"} <= offered(cast.gov_office, proposal)
     from proposals.selectors import inbox

@@ -86,6 +86,22 @@ def test_the_handling_unit_asks_and_the_office_is_told(handling, cast):
     assert not Notification.objects.filter(event_key=f"status:{change.pk}").exists()
 
 
+def test_every_assigning_office_who_decides_is_told_of_the_request_and_reads_its_reason(client, handling, cast):
+    """The party and government offices decide a request as the proposal office does (同意/不同意延期): each is
+    told of it with the unit's reason, and reads it on the page's table and the timeline; the proposer not."""
+    ask(handling, cast.liaison)
+    for assigner in (cast.clerk, cast.gov_office, cast.party_office):
+        note = Notification.objects.get(recipient=assigner, event_key__contains=":extension:")
+        assert "需跨部门协调" in note.shown_body
+        steps = [e for e in history_for(handling, assigner) if e.get("action") == "request_extension"]
+        assert steps[0]["note"].startswith("需跨部门协调，申请延期")
+        client.force_login(assigner)
+        table = client.get(reverse("proposals:detail", args=[handling.pk])).content.decode()
+        assert "需跨部门协调，申请延期" in table[table.index('data-testid="extension-requests"') :]
+    assert not Notification.objects.filter(recipient=cast.member, event_key__contains=":extension:").exists()
+    assert all(e.get("note", "") == "" for e in history_for(handling, cast.member))
+
+
 @pytest.mark.parametrize("who", ["other_liaison", "member", "citizen", "proposal"])
 def test_only_a_liaison_of_a_handling_unit_may_ask(handling, cast, who):
     with pytest.raises(ActionForbidden):

@@ -1,6 +1,7 @@
 """The proposal's audited timeline (`core.workflow.history_for`, as `proposals.workflow` declares who reads
 the notes): every step for whoever may see the proposal; the notes for the handling side (the office side
-and the units), the proposers those of the steps they are told of, the other viewers none."""
+and the units), the proposers those of the steps they are told of, the party and government offices those
+of the requests they decide (adjustment, more time) and of the decisions on them, the other viewers none."""
 
 import pytest
 from django.urls import reverse
@@ -135,8 +136,10 @@ def _handled_with_notes_beside_the_timeline(cast) -> tuple[Proposal, str]:
         # nor the units' working notes.
         ("member", set()),
         ("other_member", set()),
-        ("party_office", set()),
-        ("gov_office", set()),
+        # The party and government offices decide a unit's requests (they are assigners): they read each
+        # request's reason and the decision on it, not the units' working notes nor a co-unit's opinion.
+        ("party_office", {EXTENSION_REASON, EXTENSION_DECISION, CO_RETURN_REASON}),
+        ("gov_office", {EXTENSION_REASON, EXTENSION_DECISION, CO_RETURN_REASON}),
     ],
 )
 def test_the_pages_tables_show_the_notes_the_timeline_shows(client, api_client, cast, role, reads):

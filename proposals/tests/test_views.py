@@ -506,8 +506,8 @@ def test_statistics_count_outcomes_classes_and_satisfaction(client, cast):
 
 
 def test_a_refused_action_keeps_the_reason_typed_on_the_proposal_page(client, cast):
-    """The office types a reason, the action is refused (no consent to convert): the reason is still there."""
-    proposal = submitted(cast)
+    """The office types a reason, the action is refused (no way of conversion chosen): the reason is still there."""
+    proposal = submitted(cast, consents_to_conversion=True)
     perform(proposal, "pre_review", actor=cast.proposal)
     login(client, cast.proposal)
     response = client.post(
@@ -516,18 +516,18 @@ def test_a_refused_action_keeps_the_reason_typed_on_the_proposal_page(client, ca
             "action": "convert",
             "note": "属于个人诉求，建议转为来信",
             "data_ground": "multiple_subjects",
-            "data_conversion": "letter",
+            "data_conversion": "",
             "next": proposal.get_absolute_url(),
         },
         follow=True,
     )
     body = response.content.decode()
-    assert "提案者未同意" in body
+    assert "请选择转为社情民意信息还是委员来信" in body
     # Back in the refused action's own form only, with its choices: never in 立案's note, say, where
     # a click would file the proposal with the reason for not filing it.
     assert body.count(">属于个人诉求，建议转为来信</textarea>") == 1
     assert 'id="note-convert" name="note" required>属于个人诉求，建议转为来信</textarea>' in body
-    assert '<option value="multiple_subjects" selected>' in body and '<option value="letter" selected>' in body
+    assert '<option value="multiple_subjects" selected>' in body
     reject_ground = body[body.index('id="ground-reject"') : body.index("</select>", body.index('id="ground-reject"'))]
     assert " selected" not in reject_ground  # not the 不予立案 form's ground
     proposal.refresh_from_db()
@@ -811,10 +811,14 @@ def test_a_joint_draft_whose_cosigners_declined_is_turned_individual_and_submitt
     )
     proposal = Proposal.objects.get()
     page = client.get(proposal.get_absolute_url()).content.decode()
-    # A joint draft goes out for co-signing first: 提交提案 is not offered (it would be refused).
-    assert 'data-action="submit"' not in page and 'data-action="invite"' in page
+    # A joint draft goes out for co-signing first: 提交提案 is not offered (it would be refused), nor 发起联名
+    # while parts are missing: the page says which.
+    assert 'data-action="submit"' not in page and 'data-action="invite"' not in page
+    assert "尚缺" in page
     Proposal.objects.filter(pk=proposal.pk).update(case="案由", analysis="分析", suggestions="建议")
     proposal.refresh_from_db()
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'data-action="submit"' not in page and 'data-action="invite"' in page
     perform(proposal, "invite", actor=cast.member)
     services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=False)
     perform(proposal, "recall", actor=cast.member)

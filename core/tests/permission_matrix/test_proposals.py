@@ -308,9 +308,11 @@ def test_a_handed_over_proposal_is_seen_by_its_unit_not_by_another(api_client, c
     assert_api(api_client, cast, url=f"/api/v1/proposals/{proposal.pk}/", visible=visible)
 
 
-# Who reads the notes the proposal page lists beside its timeline (an extension request's reason, a unit's
-# contact notes): the handling side, as the timeline's notes (docs/proposals.md "Visibility").
+# Who reads the notes the proposal page lists beside its timeline (docs/proposals.md "Visibility"): a unit's
+# contact notes the handling side, as the timeline's notes; a unit's request for more time or for adjustment
+# also whoever decides it (the assigners: the party and government offices too).
 NOTE_READERS = PROPOSAL_OFFICE | CLERKS | LEADERS | LEAD_UNIT
+REQUEST_READERS = NOTE_READERS | ASSIGNERS
 
 
 @pytest.mark.django_db
@@ -325,7 +327,7 @@ def test_the_notes_beside_the_timeline_are_read_by_the_handling_side(cast):
     perform(proposal, "request_extension", actor=cast.liaison, note="需协调财政经费", data={"due": asked})
     contact(cast, proposal)
     seeing = selectors.proposals_visible_to
-    readers = set()
+    readers, request_readers = set(), set()
     for role in ROLES:
         user = getattr(cast, role)
         if not seeing(user).filter(pk=proposal.pk).exists():
@@ -333,10 +335,38 @@ def test_the_notes_beside_the_timeline_are_read_by_the_handling_side(cast):
         shown = selectors.detail_context(user, proposal)
         (request,) = shown["extension_requests"]
         (talk,) = shown["contacts"]
-        assert bool(request.reason) == bool(talk.summary), role
-        if request.reason:
+        if talk.summary:
             readers.add(role)
+        if request.reason:
+            request_readers.add(role)
     assert readers == NOTE_READERS
+    assert request_readers == REQUEST_READERS
+
+
+@pytest.mark.django_db
+def test_a_units_request_for_adjustment_is_read_and_told_to_whoever_decides_it(cast):
+    """The assigners decide a unit's request for adjustment (同意/不同意调整): each reads its reason on the page's
+    units table and the timeline, and is told of it; the proposers and other members are not."""
+    from core.workflow import history_for
+    from notifications.models import Notification
+    from proposals import selectors
+
+    proposal = proposal_at(cast, "return_requested")
+    readers, told = set(), set()
+    for role in ROLES:
+        user = getattr(cast, role)
+        if not selectors.proposals_visible_to(user).filter(pk=proposal.pk).exists():
+            continue
+        (row,) = [a for a in selectors.detail_context(user, proposal)["assignments"] if a.is_active]
+        steps = [e for e in history_for(proposal, user) if e.get("action") == "request_return"]
+        assert bool(row.return_reason) == bool(steps[0]["note"]), role
+        if row.return_reason:
+            readers.add(role)
+        if Notification.objects.filter(recipient=user, body__contains="不属于我局职责").exists():
+            told.add(role)
+    assert readers == NOTE_READERS | ASSIGNERS
+    # Told: the people of the assigning offices (the administrator acts for any office, and is not).
+    assert told == ASSIGNERS - {"admin"}
 
 
 # The proposal list's Excel export (导出Excel) and the annual figures (年度统计), per role: the office side and the
