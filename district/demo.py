@@ -75,6 +75,33 @@ PARTIES = [
     ("无党派人士", "无党派"),
     ("群众", "群众"),
 ]
+# A party sector (界别) is formed by the members of that party, and the 无党派人士 sector by non-party
+# figures: each such sector's name → the short name of the affiliation (党派) its members have.
+PARTY_OF_SECTOR = {
+    "中共": "中共",
+    "民革": "民革",
+    "民盟": "民盟",
+    "民建": "民建",
+    "民进": "民进",
+    "农工党": "农工党",
+    "致公党": "致公党",
+    "九三学社": "九三学社",
+    "无党派人士": "无党派",
+}
+# A member of any other sector may belong to a party or to none, in about the shares of a district CPPCC
+# (Communist Party members a good third, every democratic party a few, many of no party): weights in %.
+OTHER_SECTOR_AFFILIATION = {
+    "中共": 36,
+    "民革": 2,
+    "民盟": 3,
+    "民建": 4,
+    "民进": 3,
+    "农工党": 3,
+    "致公党": 2,
+    "九三学社": 3,
+    "无党派": 8,
+    "群众": 36,
+}
 # The English names English readers see (district lists keep their Chinese names as the record).
 BODY_NAMES_EN = {
     "办公室": "General office",
@@ -349,6 +376,18 @@ def _members(rng, used, term, sectors, parties, bodies, towns, account) -> None:
     special = [b for b in bodies.values() if b.kind == Body.Kind.SPECIAL]
     plain_sectors = [s for s in sectors.values() if s.name != "经贸"]
     town_list = list(towns.values())
+    # The affiliations of members outside the party sectors are drawn apart from `rng`, so the names, phones
+    # and numbers drawn after each member stay as they were.
+    affiliation_rng = random.Random(1949)
+
+    def affiliation(sector):
+        """The party of a member of `sector`: that party in a party sector (none, 无党派, in the 无党派人士
+        sector); in another sector a party or none, as OTHER_SECTOR_AFFILIATION weighs them."""
+        rng.choice(list(parties.values()))  # the draw the loader always made here, consumed as before
+        if sector.name in PARTY_OF_SECTOR:
+            return parties[PARTY_OF_SECTOR[sector.name]]
+        shorts = list(OTHER_SECTOR_AFFILIATION)
+        return parties[affiliation_rng.choices(shorts, weights=list(OTHER_SECTOR_AFFILIATION.values()))[0]]
 
     def member(name, sector, party, *, standing=False, position="", username=None, roles=()):
         user = None
@@ -392,13 +431,8 @@ def _members(rng, used, term, sectors, parties, bodies, towns, account) -> None:
         roles=[Role.VICE_CHAIR, Role.MEMBER, Role.STANDING_MEMBER],
     )
     for _ in range(3):
-        member(
-            _fake_name(rng, used),
-            rng.choice(plain_sectors),
-            rng.choice(list(parties.values())),
-            standing=True,
-            position="vice_chair",
-        )
+        name, sector = _fake_name(rng, used), rng.choice(plain_sectors)
+        member(name, sector, affiliation(sector), standing=True, position="vice_chair")
     member(
         _fake_name(rng, used),
         sectors["中共"],
@@ -419,19 +453,21 @@ def _members(rng, used, term, sectors, parties, bodies, towns, account) -> None:
         )
     # Standing members: 34 more, the first one being the demo 'standing' account; all can vote online.
     for i in range(34):
+        name, sector = _fake_name(rng, used), rng.choice(plain_sectors)
         member(
-            _fake_name(rng, used),
-            rng.choice(plain_sectors),
-            rng.choice(list(parties.values())),
+            name,
+            sector,
+            affiliation(sector),
             standing=True,
             username="standing" if i == 0 else f"sc{i:02d}",
             roles=[Role.MEMBER, Role.STANDING_MEMBER],
         )
     for i in range(255):
+        name, sector = _fake_name(rng, used), rng.choice(plain_sectors + [sectors["经贸"]])
         member(
-            _fake_name(rng, used),
-            rng.choice(plain_sectors + [sectors["经贸"]]),
-            rng.choice(list(parties.values())),
+            name,
+            sector,
+            affiliation(sector),
             username=f"m{i:03d}" if i < 40 else None,
             roles=[Role.MEMBER],
         )

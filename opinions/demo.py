@@ -73,6 +73,29 @@ MATTERS = [
     "社区充电桩建设进度滞后",
 ]
 
+# The department that acts on each matter (district.demo's short names): where a report on it is forwarded,
+# and the lead department of the task opened on a leader's instruction about it.
+MATTER_DEPARTMENTS = {
+    "区燃气公司站点紧邻居民区存在安全隐患": "住建局",
+    "农村留守老人助餐服务覆盖不足": "民政局",
+    "校外培训机构治理后课后服务需求": "教育局",
+    "老城区背街小巷路灯损坏较多": "城管局",
+    "新民镇部分村道缺少错车道": "交通局",
+    "农贸市场周边占道经营反弹": "城管局",
+    "小微企业反映融资担保门槛偏高": "财政局",
+    "丙洲湿地周边垃圾清运不及时": "城管局",
+    "基层医疗机构儿科医生短缺": "卫健局",
+    "古城区历史建筑日常维护缺位": "文旅局",
+    "灵活就业人员参保渠道不畅": "人社局",
+    "社区充电桩建设进度滞后": "发改局",
+}
+
+
+def department_for(report: OpinionReport, departments: dict) -> Department | None:
+    """The department that acts on the report's matter (MATTER_DEPARTMENTS), among {short name: department}."""
+    matter = next((m for m in MATTERS if m in report.title), None)
+    return departments.get(MATTER_DEPARTMENTS[matter]) if matter else None
+
 
 def at(start, report, name: str) -> datetime:
     """When the step `name` of the report's path happened: every step two days after the one before."""
@@ -102,7 +125,7 @@ def load(ctx: dict) -> None:
     duty_group = {m.name: m for m in Member.objects.filter(name__in=["洪志强", "李宏墩", "陈宏"])}
     sector = Sector.objects.filter(name="经贸").first()
     party = Party.objects.filter(short_name="民建").first()
-    departments = list(Department.objects.filter(kind="functional")[:8])
+    departments = {d.short_name: d for d in Department.objects.all()}
     levels = {lv.code: lv for lv in AdoptionLevel.objects.all()}
     starts = _starts(rng, now)
     plans = []
@@ -123,10 +146,11 @@ def load(ctx: dict) -> None:
                 provider_id=provider.pk if provider else None,
                 is_urgent=i % 11 == 0,
                 submitted_at=start if path else None,
-                forwarded_to=rng.choice(departments) if "forward" in path else None,
                 reported_to="区委办、区政府办、市政协（演示）" if "report_up" in path else "",
                 feedback="相关部门已制定整改方案（演示）" if "record_feedback" in path else "",
             )
+            if "forward" in path:
+                report.forwarded_to = department_for(report, departments)
             if "receive" in path:
                 report.received_at = at(start, report, "receive")
             if "sign_off" in path:
@@ -289,7 +313,7 @@ def _instructions(reports, plans, info, departments, levels) -> None:
     for report, (_plan, start) in zip(reports, plans, strict=True):
         if "record_instruction" not in PATHS[report.status]:
             continue
-        dept = departments[0] if departments else None
+        dept = department_for(report, departments)
         clock.at(at(start, report, "record_instruction") + timedelta(days=1))
         task = create_task(
             source=report,

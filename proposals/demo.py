@@ -5,7 +5,7 @@ Rows are bulk-created along the real workflow paths (with their audit rows) so l
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from constance import config
 from django.contrib.contenttypes.models import ContentType
@@ -57,9 +57,13 @@ NOTES = {
     "reject": "含两个以上事项，请分别提出（演示）",
     "convert": "建议内容适合以社情民意信息反映（演示）",
     "request_return": "该事项不属于本单位职责（演示）",
-    "conclude_unsatisfied": "答复未回应核心问题（演示）",
     "rehandle": "请与提案者再次面商后重新答复（演示）",
 }
+# Why the proposers rated a reply 不满意; the platform's conclusion carries each such rating, as
+# `services.feedback.rate_reply` words it.
+UNSATISFIED_REASON = "答复未回应核心问题（演示）"
+# The conclusions the proposers' ratings reach: the platform's steps (`workflow.is_system`), taken with no actor.
+CONCLUSIONS = {"conclude_closed", "conclude_follow_up", "conclude_unsatisfied"}
 
 # The seed's 经贸 duty group proposals (domain.md §0): (title, lead, co-signers, state, units, key). The group
 # formed them in 2022 from the issues it collected (grassroots.demo), so they went in that year and were
@@ -263,8 +267,6 @@ def _at(t, days: int):
 
 
 def _aware(year: int, month: int, day: int):
-    from datetime import datetime
-
     return timezone.make_aware(datetime(year, month, day, 9, 30))
 
 
@@ -423,13 +425,13 @@ def _children(plans, depts, liaisons, office, classes, rng) -> None:
                         round=round_no,
                         user=user,
                         rating=rating,
-                        reason=NOTES["conclude_unsatisfied"] if rating == "unsatisfied" else "",
+                        reason=UNSATISFIED_REASON if rating == "unsatisfied" else "",
                         recorded_by=user,
                         # After the reply was approved and sent, before the proposer's conclusion.
                         created_at=_at(t, RATING_DAY + 40 * (round_no - 1)),
                     )
                 )
-        changes += _changes(wf, ct, p, path, t, office, lead_liaison)
+        changes += _changes(wf, ct, p, path, t, office, lead_liaison, raters)
     through.objects.bulk_create(suggested)
     for model, rows in (
         (ProposalSigner, signers),
@@ -475,13 +477,23 @@ def _rating_for(state, round_no, rounds) -> str | None:
     return None
 
 
-def _changes(wf, ct, p, path, t, office, liaison) -> list[StatusChange]:
+def _changes(wf, ct, p, path, t, office, liaison, raters) -> list[StatusChange]:
+    """The proposal's audit rows along its path: the author's, the unit's and the office's steps, and the
+    conclusion of the ratings as the platform's step (no actor), an unsatisfied one noting each 不满意."""
+    from core.i18n import recorded
+    from proposals.services.feedback import UNSATISFIED_LINE
+
     state, out = S.DRAFT, []
     unit_actions = {"acknowledge", "send_reply", "request_return"}
-    author_actions = {"invite", "submit", "conclude_closed", "conclude_follow_up", "conclude_unsatisfied"}
+    author_actions = {"invite", "submit"}
+    lines = [recorded(UNSATISFIED_LINE, {"name": u.display, "reason": UNSATISFIED_REASON}) for u in raters]
+    unsatisfied = "\n".join(lines)
     for name in path:
         target = wf.action(name).target
-        actor = p.author if name in author_actions else (liaison or office) if name in unit_actions else office
+        if name in CONCLUSIONS:
+            actor = None
+        else:
+            actor = p.author if name in author_actions else (liaison or office) if name in unit_actions else office
         out.append(
             StatusChange(
                 content_type=ct,
@@ -490,7 +502,7 @@ def _changes(wf, ct, p, path, t, office, liaison) -> list[StatusChange]:
                 from_state=state,
                 to_state=target,
                 actor=actor,
-                note=NOTES.get(name, ""),
+                note=unsatisfied if name == "conclude_unsatisfied" else NOTES.get(name, ""),
                 data={"ground": p.reject_ground} if name in ("reject", "convert") else {},
                 created_at=_at(t, STEP_DAYS[name]),
             )
@@ -510,7 +522,8 @@ def _key_and_excellent(plans, chair, office) -> None:
             _key_of_the_seed_year(plan, chair, office)
     running = next(p for p in plans if p["state"] == S.IN_PROGRESS and not p["key"])
     proposal = mark_key(proposal=running["proposal"], supervisor=chair, actor=office)
-    start = timezone.now() + timedelta(days=10)
+    # On a round hour, as the office sets one: 15:00 ten days ahead.
+    start = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=10), time(15)))
     schedule_handling_meeting(
         proposal=proposal,
         actor=office,

@@ -1,9 +1,9 @@
 """Demo: the seed's 2022 plan, all the way from suggestions to departments' receipts, and the round open
 now for next year's topics.
 
-Everything runs through the real services and workflow (so the audit trail is real); afterwards the
-timestamps are moved back to plausible dates of the 2021/22 cycle. People are fictional except the
-seed's named ones.
+Everything runs through the real services and workflow (so the audit trail is real), each step dated on
+its day of the 2021/22 cycle by the demo's StoryClock, with the notices and edit history it writes. People
+are fictional except the seed's named ones.
 """
 
 from datetime import date, datetime, timedelta
@@ -14,21 +14,10 @@ from django.utils import timezone
 from accounts.models import User
 from consultations.models import Attendance
 from core.demo_runner import StoryClock
-from core.models import StatusChange
 from core.workflow import perform
 from district.models import Body, Department, Member
 from topics.data.formats import ensure_formats
-from topics.models import (
-    CollectionRound,
-    ConsultationFormat,
-    ConsultationPlan,
-    DepartmentReceipt,
-    LeaderReview,
-    OfficeSignOff,
-    PlanItem,
-    PlanVersion,
-    TopicSuggestion,
-)
+from topics.models import CollectionRound, ConsultationFormat, ConsultationPlan
 from topics.services import plan as plan_services
 from topics.services import publication, suggestions, votes
 
@@ -170,7 +159,10 @@ def _usernames() -> list[str]:
 
 def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
     clerk = users["clerk"]
-    # Every step is dated in the 2021/22 cycle: its record, edit history, the vote meeting and its steps.
+    # Every step is taken on its day of the 2021/22 cycle (the clock dates its audit row, the notices it
+    # sends, the edit history and the stamps it writes): suggestions written by 20 November and handed in on
+    # the 25th, the round closed on 11 December, the suggestions screened on the 15th, the plan drafted from
+    # them on 5 January, approved step by step, voted on 25 February and published on 1 March.
     cycle = StoryClock()
     cycle.at(at(2021, 11, 1))
     rnd = CollectionRound.objects.create(
@@ -180,22 +172,21 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         deadline=timezone.localdate() + timedelta(days=1),
         created_by=clerk,
     )
-    cycle.at(at(2021, 11, 25))
+    cycle.at(at(2021, 11, 20))
     kept = []
     for title, fmt, _timing, body, dept_names, who, background in TOPICS_2022:
-        suggestion = suggestions.create_suggestion(
-            round=rnd,
-            title=title,
-            background=background,
-            why_now="列入区委年度重点工作，需要政协协商助推。（演示）",
-            suggested_format=formats[fmt],
-            departments=[depts[n] for n in dept_names],
-            suggested_body=bodies[body],
-            suggester=users[who],
-            submit=True,
+        kept.append(
+            suggestions.create_suggestion(
+                round=rnd,
+                title=title,
+                background=background,
+                why_now="列入区委年度重点工作，需要政协协商助推。（演示）",
+                suggested_format=formats[fmt],
+                departments=[depts[n] for n in dept_names],
+                suggested_body=bodies[body],
+                suggester=users[who],
+            )
         )
-        perform(suggestion, "shortlist", actor=clerk)
-        kept.append(suggestion)
     duplicate = suggestions.create_suggestion(
         round=rnd,
         title="规范课后托管服务",
@@ -203,20 +194,27 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         departments=[depts["教育局"]],
         body=bodies["教科卫体委员会"],
         suggester=clerk,
-        submit=True,
     )
-    perform(duplicate, "merge", actor=clerk, data={"into": kept[0].pk}, note="与“双减”议题合并")
-    for title, who, reason in [
+    turned_down = [
         ("建设区级大型体育综合体", "sc09", "需纳入“十四五”规划统筹研究，本年度暂不列入协商计划。"),
         ("调整城区公交线路", "member", "属于部门日常工作事项，已转交通运输局研究办理。"),
-    ]:
-        s = suggestions.create_suggestion(
-            round=rnd, title=title, background="（演示）", suggester=users[who], submit=True
-        )
-        perform(s, "reject", actor=clerk, note=reason)
+    ]
+    refused = [
+        (suggestions.create_suggestion(round=rnd, title=title, background="（演示）", suggester=users[who]), reason)
+        for title, who, reason in turned_down
+    ]
+    cycle.at(at(2021, 11, 25))
+    for suggestion in [*kept, duplicate, *(s for s, _reason in refused)]:
+        perform(suggestion, "submit", actor=suggestion.suggester)
     CollectionRound.objects.filter(pk=rnd.pk).update(deadline=date(2021, 12, 10))
     cycle.at(at(2021, 12, 11))
     perform(rnd, "close", actor=clerk)
+    cycle.at(at(2021, 12, 15))
+    for suggestion in kept:
+        perform(suggestion, "shortlist", actor=clerk)
+    perform(duplicate, "merge", actor=clerk, data={"into": kept[0].pk}, note="与“双减”议题合并")
+    for suggestion, reason in refused:
+        perform(suggestion, "reject", actor=clerk, note=reason)
     cycle.at(at(2022, 1, 5))
 
     plan = plan_services.create_plan(
@@ -282,6 +280,7 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         attendance=attendance,
         reasons={mid: "因公出差（演示）" for mid, a in attendance.items() if a == Attendance.DECLINED},
     )
+    cycle.at(at(2022, 2, 25, 11))
     present = sum(1 for a in attendance.values() if a == Attendance.PRESENT)
     votes.record_tally(vote=vote, actor=clerk, votes_for=present - 1, votes_against=0, votes_abstain=1)
     votes.close_vote(vote=vote, actor=clerk)
@@ -303,48 +302,9 @@ def _plan_2022(users, depts, bodies, formats) -> ConsultationPlan:
         if liaison:
             publication.acknowledge_receipt(plan=plan, actor=liaison)
     cycle.settle()
-    _backdate_2022(plan, rnd, vote)
-    return plan
-
-
-def _backdate_2022(plan, rnd, vote) -> None:
-    """Move the audit trail to the dates of the real cycle (run once, right after loading)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    when = {
-        "submit": at(2021, 11, 25),
-        "shortlist": at(2021, 12, 15),
-        "merge": at(2021, 12, 15),
-        "reject": at(2021, 12, 15),
-        "adopt": at(2022, 1, 6),
-        "close": at(2021, 12, 11),
-        "submit_to_chairs": at(2022, 1, 7),
-        "chairs_approve_to_joint": at(2022, 1, 12),
-        "joint_agree_to_leader": at(2022, 2, 10),
-        "leader_approve_to_vote": at(2022, 2, 18),
-        "vote_pass_to_adopted": at(2022, 2, 25, 11),
-        "publish": at(2022, 3, 1),
-    }
-    ids = {
-        ContentType.objects.get_for_model(TopicSuggestion): list(rnd.suggestions.values_list("pk", flat=True)),
-        ContentType.objects.get_for_model(CollectionRound): [rnd.pk],
-        ContentType.objects.get_for_model(ConsultationPlan): [plan.pk],
-    }
-    for ct, pks in ids.items():
-        for action, moment in when.items():
-            StatusChange.objects.filter(content_type=ct, object_id__in=pks, action=action).update(created_at=moment)
-    TopicSuggestion.objects.filter(round=rnd).update(submitted_at=at(2021, 11, 25), created_at=at(2021, 11, 20))
-    CollectionRound.objects.filter(pk=rnd.pk).update(created_at=at(2021, 11, 1))
-    PlanVersion.objects.filter(plan=plan, number=1).update(created_at=at(2022, 1, 7))
-    PlanVersion.objects.filter(plan=plan, number=2).update(created_at=at(2022, 2, 8))
-    OfficeSignOff.objects.filter(version__plan=plan, version__number=1).update(signed_at=at(2022, 1, 20))
-    OfficeSignOff.objects.filter(version__plan=plan, version__number=2).update(signed_at=at(2022, 2, 10))
-    LeaderReview.objects.filter(plan=plan).update(created_at=at(2022, 2, 18))
-    vote.__class__.objects.filter(pk=vote.pk).update(opened_at=at(2022, 2, 25, 9), closed_at=at(2022, 2, 25, 11))
+    # The members present signed in before the meeting opened.
     vote.meeting.participants.filter(attendance=Attendance.PRESENT).update(checked_in_at=at(2022, 2, 25, 8))
-    DepartmentReceipt.objects.filter(plan=plan, acknowledged_at__isnull=False).update(acknowledged_at=at(2022, 3, 3))
-    PlanItem.objects.filter(plan=plan).update(created_at=at(2022, 1, 5))
-    ConsultationPlan.objects.filter(pk=plan.pk).update(created_at=at(2022, 1, 5))
+    return plan
 
 
 def _round_next(users, depts, formats) -> None:

