@@ -80,8 +80,9 @@ CONSTANCE_CONFIG = {
     "APPEAL_MAX_CHARS": (5000, _("诉求正文最大字数"), "count"),
     # 12345-style return visit: the citizen rates the handling within this many days of its closing.
     "APPEAL_RATING_DAYS": (15, _("群众评价办理结果的期限（办结后天数）"), "days"),
-    # A duty group's plan (制定计划限期解决) is reminded on its date, then once per this many days while overdue.
-    "ISSUE_PLAN_REMIND_EVERY_DAYS": (7, _("民生问题计划逾期后重复提醒的间隔（天）"), "days"),
+    # A plan (制定计划限期解决), a duty group's or an appeal's, is reminded on its date, then once per this
+    # many days while overdue.
+    "ISSUE_PLAN_REMIND_EVERY_DAYS": (7, _("民生问题、群众诉求的解决计划逾期后重复提醒的间隔（天）"), "days"),
     # Accounts the office opens for experts and members (accounts.tokens)
     "ACCOUNT_ACTIVATION_DAYS": (7, _("账号激活链接有效期（天）"), "days"),
     # Statistics and duty records (domain.md §6: Tongcheng pass mark 60; Anqing 90 / 80 / 60)

@@ -67,8 +67,10 @@ def appeals_export(viewer, params) -> Export:
     from intake.views.office import list_filters
 
     rows = appeal_selectors.annotate_latest_rating(appeal_selectors.appeals_list(viewer, **list_filters(params)))
+    # The tracking code (the citizen's key to the tracking page) only where the list shows it.
+    rows = appeal_selectors.with_tracking_code_shown(rows, viewer)
     columns = [
-        Column(_("查询码"), lambda a: a.tracking_code, 12),
+        Column(_("查询码"), lambda a: a.tracking_code if a.tracking_code_shown else "", 12),
         Column(_("标题"), lambda a: a.title, 36),
         Column(_("类别"), lambda a: str(a.category or ""), 12),
         Column(_("镇街"), lambda a: str(a.town or ""), 12),

@@ -19,6 +19,7 @@ from core.validators import validate_phone
 from intake import selectors, services
 from intake.forms import StaffAppealForm
 from intake.models import Appeal, AppealRating, PlanState
+from intake.predicates import shows_tracking_code
 from intake.services import TITLE_MAX
 
 
@@ -38,7 +39,11 @@ class AppealListSerializer(serializers.ModelSerializer):
     handler = serializers.CharField(source="handler_label", read_only=True)
     contact_name = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField()
-    merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True, allow_null=True)
+    # The tracking code (查询码) is the citizen's key to the tracking page: null unless the caller gives it
+    # to the citizen or answers the citizen (intake.predicates.shows_tracking_code); `merged_into` is the
+    # main case's code under the same rule (null when not merged, or not shown to the caller).
+    tracking_code = serializers.SerializerMethodField()
+    merged_into = serializers.SerializerMethodField()
     rating = AppealRatingSerializer(source="latest_rating", read_only=True, allow_null=True)
     # The plan of an appeal closed with 制定计划限期解决: "open", "overdue" or "done" ("" for no plan);
     # recorded carried out (and moved) through transitions/ (complete_plan, reschedule_plan).
@@ -73,6 +78,20 @@ class AppealListSerializer(serializers.ModelSerializer):
             "closed_at",
             "rating",
         ]
+
+    def _viewer(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def get_tracking_code(self, obj) -> str | None:
+        shown = getattr(obj, "tracking_code_shown", None)
+        if shown is None:
+            shown = shows_tracking_code(self._viewer(), obj)
+        return obj.tracking_code if shown else None
+
+    def get_merged_into(self, obj) -> str | None:
+        main = obj.merged_into if obj.merged_into_id else None
+        return main.tracking_code if main is not None and shows_tracking_code(self._viewer(), main) else None
 
     def get_contact_name(self, obj) -> str:
         return masked(obj.contact_name, "name")
@@ -136,6 +155,7 @@ class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         if getattr(self, "swagger_fake_view", False):
             return Appeal.objects.none()
         appeals = selectors.appeals_visible_to(self.request.user).select_related("merged_into")
+        appeals = selectors.with_tracking_code_shown(appeals, self.request.user)
         return selectors.with_latest_rating(appeals).order_by("-created_at")
 
     @extend_schema(
@@ -156,7 +176,8 @@ class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.Read
             actor=request.user,
             recorded_by=request.user,
         )
-        return Response(AppealListSerializer(appeal).data, status=201 if created else 200)
+        data = AppealListSerializer(appeal, context=self.get_serializer_context()).data
+        return Response(data, status=201 if created else 200)
 
     def may_read_history(self, appeal) -> bool:
         # The citizen who sent it follows it on the tracking page, without staff names or notes.

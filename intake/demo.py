@@ -1,4 +1,5 @@
-"""Demo appeals (fictional) across towns, channels and every state, 2022–2023."""
+"""Demo appeals (fictional) across towns, channels and every state, 2022–2023 (the letter referred to a
+department and waiting for it: this week)."""
 
 import random
 from datetime import datetime, timedelta
@@ -56,6 +57,9 @@ CATEGORY_NAMES_EN = {
     "urban": "Urban management",
     "market": "Market regulation",
 }
+# How many days before the load the parent's letter referred to 区教育局 came in (transferred the day
+# after: within SUPERVISION_RETURN_WINDOW_DAYS, so the department may still ask to hand it over).
+REFERRED_DAYS_AGO = 3
 CHANNEL_WEIGHTS = [
     (Channel.WEB, 30),
     (Channel.WECHAT, 25),
@@ -253,22 +257,29 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
     )
     perform(referred, "route", actor=clerk, data={"route": Route.OFFICE})
     tz = timezone.get_current_timezone()
+    # The parent's letter is recent (relative to the day the demo is loaded), like the supervision demo.
+    referred_received = (timezone.localtime() - timedelta(days=REFERRED_DAYS_AGO)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
     if referred.category and referred.category.department:
         from core.demo_runner import StoryClock
         from intake.services import refer_to_department
 
-        # Referred and transferred in the days after the letter came in (26 December), not on load day;
-        # the deadline runs from today so that the department still has it to handle (demo data).
+        # The letter came in this week (REFERRED_DAYS_AGO), was referred that afternoon and transferred
+        # (交办) the next morning: the department still has it to sign for (within the window for asking
+        # to hand it over, 申请改派), its deadline counted from the transfer, its notice among the latest.
         clock = StoryClock()
-        clock.at(datetime(2023, 12, 26, 15, 0, tzinfo=tz))
-        due = timezone.localdate() + timedelta(days=30)
+        clock.at(referred_received + timedelta(hours=5, minutes=30))
+        transferred = referred_received + timedelta(days=1, minutes=30)
+        due = timezone.localdate(transferred) + timedelta(days=30)
         task = refer_to_department(appeal=referred, department=referred.category.department, due_date=due, actor=clerk)
         if users.get("govoffice") is not None:
-            clock.at(datetime(2023, 12, 27, 10, 0, tzinfo=tz))
+            clock.at(transferred)
             perform(task, "assign", actor=users["govoffice"], note="（演示）请区教育局会同交警部门办理并答复来信人。")
         clock.settle()
-    for appeal, day in ((withdrawn, 18), (waiting, 20), (recorded, 22), (referred, 26)):
+    for appeal, day in ((withdrawn, 18), (waiting, 20), (recorded, 22)):
         _backdate(appeal, datetime(2023, 12, day, 9, 30, tzinfo=tz))
+    _backdate(referred, referred_received)
 
 
 def _backdate(appeal: Appeal, at: datetime) -> None:

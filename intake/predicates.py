@@ -119,3 +119,14 @@ def recorded_appeal(user, appeal) -> bool:
         and appeal.recorded_by_id is not None
         and appeal.recorded_by_id == user.pk
     )
+
+
+# The tracking code (查询码) is the citizen's key: whoever holds it follows the appeal on the public
+# tracking page and may write to the handlers and withdraw the appeal there as the citizen. Staff see
+# it only if they give it to the citizen or answer the citizen with it: the clerks (who receive the
+# appeals and answer the citizen), the members of the workstation or duty group it was routed to
+# (who meet the citizen face to face), whoever recorded the appeal on the citizen's behalf (who tells
+# the citizen the code); and the citizen who sent it. Not the research, proposals and information
+# offices nor the leaders (who read appeals, masked), nor a department it was referred to (which
+# answers through its referral task, never as or to the citizen on the tracking page).
+shows_tracking_code = answers_appeal | recorded_appeal | is_appeal_citizen

@@ -4,7 +4,18 @@ import re
 from datetime import datetime, timedelta
 
 from constance import config
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -14,7 +25,14 @@ from accounts.predicates import can_see_contacts, is_clerk, is_dept_liaison
 from accounts.roles import Role
 from core.services import attachments_of
 from intake.models import Appeal, AppealCategory, AppealRating, AppealStatus, Outcome, Route, Satisfaction
-from intake.predicates import handles_appeal, member_id_of, recorded_appeal, was_referred_department
+from intake.predicates import (
+    answers_appeal,
+    handles_appeal,
+    member_id_of,
+    recorded_appeal,
+    shows_tracking_code,
+    was_referred_department,
+)
 
 _CODE_CLEAN = re.compile(r"[^0-9A-Z]")
 
@@ -53,6 +71,35 @@ def appeals_visible_to(viewer) -> QuerySet[Appeal]:
     if is_dept_liaison(viewer) and viewer.department_id:
         q |= Q(pk__in=referred_to(viewer.department_id))
     return _base().filter(pk__in=Appeal.objects.filter(q).values("pk"))
+
+
+def with_tracking_code_shown(appeals: QuerySet[Appeal], viewer) -> QuerySet[Appeal]:
+    """Appeals with `tracking_code_shown`: whether this viewer may see each one's tracking code
+    (intake.predicates.shows_tracking_code, read for a whole list or export in the same query)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return appeals.annotate(tracking_code_shown=Value(False, output_field=BooleanField()))
+    if is_clerk(viewer):
+        return appeals.annotate(tracking_code_shown=Value(True, output_field=BooleanField()))
+    q = Q(citizen=viewer) | Q(recorded_by=viewer)
+    member_id = member_id_of(viewer)
+    if member_id is not None:
+        q |= Q(route=Route.WORKSTATION, workstation__members=member_id)
+        q |= Q(route=Route.DUTY_GROUP, duty_group__members=member_id)
+    shown = Q(pk__in=Appeal.objects.filter(q).values("pk"))
+    return appeals.annotate(tracking_code_shown=ExpressionWrapper(shown, output_field=BooleanField()))
+
+
+def tracking_codes_shown(viewer, appeal: Appeal, merged=()) -> set[int]:
+    """Ids of the appeals on an appeal's page whose tracking code this viewer may see: the appeal, the
+    case it was merged into, and those merged into it (whose codes those answering the case see:
+    they answer those citizens too)."""
+    shown = {a.pk for a in (appeal, appeal.merged_into) if a is not None and shows_tracking_code(viewer, a)}
+    if merged:
+        if answers_appeal(viewer, appeal):
+            shown |= {m.pk for m in merged}
+        else:
+            shown |= {m.pk for m in merged if shows_tracking_code(viewer, m)}
+    return shown
 
 
 # A referral the department has not signed for (签收) yet: not transferred (待交办), transferred but

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 import uuid
 from contextlib import nullcontext
-from datetime import date
+from datetime import date, timedelta
 
 from constance import config
 from django.core import signing
@@ -463,22 +463,36 @@ PLAN_OVERDUE_TITLE = gettext_lazy(
 )
 
 
+def _plan_reminder_window(due: date, today: date, every: int) -> date:
+    """The first day of the reminder window today falls in: the plan's date, then every `every` days
+    (the rule grassroots applies to a duty group's plans)."""
+    every = max(1, every)
+    return due + timedelta(days=((today - due).days // every) * every)
+
+
 def remind_due_plans(*, today: date | None = None) -> int:
     """Remind the handlers of each closed appeal whose plan's date has come with nothing recorded (run
-    daily): once per appeal and plan date, so that running it again the same day, or the next, sends
-    nothing new until the plan is rescheduled. Returns how many notifications were created."""
+    daily): on its date, then once every ISSUE_PLAN_REMIND_EVERY_DAYS days while it stays overdue (the
+    district's one rule for plans, as for a duty group's: chased, but not every day for months).
+    Running it again within a window sends nothing new; a rescheduled plan starts again from its new
+    date. Returns how many notifications were created."""
     from intake.selectors import due_plans, plan_handlers
     from notifications.services import notify
 
     today = today or timezone.localdate()
+    every = int(config.ISSUE_PLAN_REMIND_EVERY_DAYS)
     sent = 0
     for appeal in due_plans(today=today):
+        due = appeal.plan_due_date
+        window = _plan_reminder_window(due, today, every)
+        # The first window keeps the key of the one reminder per date sent before the repeats.
+        key = f"intake.plan-due:{appeal.pk}:{due.isoformat()}" + (f":{window.isoformat()}" if window > due else "")
         sent += len(
             notify(
                 recipients=plan_handlers(appeal),
-                event_key=f"intake.plan-due:{appeal.pk}:{appeal.plan_due_date.isoformat()}",
-                title=PLAN_OVERDUE_TITLE if appeal.plan_due_date < today else PLAN_DUE_TITLE,
-                params={"title": appeal.title[:60], "date": appeal.plan_due_date.isoformat()},
+                event_key=key,
+                title=PLAN_OVERDUE_TITLE if due < today else PLAN_DUE_TITLE,
+                params={"title": appeal.title[:60], "date": due.isoformat()},
                 target=appeal,
             )
         )

@@ -1,8 +1,9 @@
 """The appeal workflow: received → routed → answered → closed (with an outcome), or merged; the
 citizen may withdraw it until it is answered. An appeal closed with a plan (制定计划限期解决) stays
 closed (the citizen's rating and the statistics count from the closing) and is followed up until its
-handlers record the plan carried out, or move its date with a reason; they are reminded at its date
-(`intake.services.remind_due_plans`, command send_appeal_plan_reminders)."""
+handlers record the plan carried out, or move its date with a reason; they are reminded at its date,
+then every ISSUE_PLAN_REMIND_EVERY_DAYS days while it is overdue (`intake.services.remind_due_plans`,
+command send_appeal_plan_reminders)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -88,6 +88,7 @@ def list_filters(params) -> dict:
 def appeal_list(request):
     filters = list_filters(request.GET)
     qs = selectors.with_latest_rating(selectors.appeals_list(request.user, **filters))
+    qs = selectors.with_tracking_code_shown(qs, request.user)
     cap = TEXT_COUNT_CAP if filters["q"] else LIST_COUNT_CAP
     page = CappedPaginator(qs, 30, cap=cap).get_page(request.GET.get("page"))
     return render(
@@ -121,6 +122,7 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
     available = {a.name: a for a in wf.available(appeal, request.user)}
     forms = {name: bound.get(name) or cls(prefix=name) for name, cls in ACTION_FORMS.items() if name in available}
     ratings = list(selectors.appeal_ratings(appeal))
+    merged = list(appeal.merged.all())
     return render(
         request,
         "intake/office_detail.html",
@@ -140,7 +142,9 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
             "may_refer": refers_appeal(request.user, appeal),
             "may_forward": forwards_appeal(request.user, appeal),
             "attachments": list(attachments_of(appeal)),
-            "merged": list(appeal.merged.all()),
+            "merged": merged,
+            # The tracking codes (查询码) shown: only to those who give them to the citizens or answer them.
+            "codes_shown": selectors.tracking_codes_shown(request.user, appeal, merged),
             "ratings": ratings,
             "reopen_hint": "reopen" in available and selectors.unsatisfied_since_closing(appeal, ratings),
             "may_draft_proposal": may_draft_proposal(request.user),

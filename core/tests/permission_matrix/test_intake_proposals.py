@@ -39,6 +39,12 @@ APPEAL_MATRIX = {
 MATRICES = {"intake.appeal": APPEAL_MATRIX}
 # Who opens an appeal's office page (the rest get a 404, never a 403 that confirms it exists).
 APPEAL_DETAIL_VISIBLE = OFFICE | LEADERS | {"member", "liaison"}
+# Who sees its tracking code (查询码), the citizen's key to the tracking page (whoever holds it writes
+# and withdraws there as the citizen): those who give it to the citizen or answer the citizen, the
+# clerks and the members it was routed to (and whoever recorded it, see intake/tests). Not the other
+# office roles nor the leaders, who read appeals masked, nor the department it was referred to, which
+# answers through its referral task: on the page, the list, the Excel export and the API alike.
+APPEAL_TRACKING_CODE_VISIBLE = CLERKS | {"member"}
 
 
 @pytest.fixture
@@ -216,6 +222,34 @@ def test_appeal_pages_per_role(client, cast, appeal_in):
     # Signed out: sent to the login page, the record not revealed.
     response = client.get(f"/appeals/office/{appeal.pk}/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_appeal_tracking_code_per_role(client, api_client, cast, appeal_in):
+    import io
+
+    import openpyxl
+
+    appeal = appeal_in("routed")
+    code = appeal.tracking_code
+    assert APPEAL_TRACKING_CODE_VISIBLE <= APPEAL_DETAIL_VISIBLE
+    for role in sorted(APPEAL_DETAIL_VISIBLE):
+        user, shown = getattr(cast, role), role in APPEAL_TRACKING_CODE_VISIBLE
+        client.force_login(user)
+        detail = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
+        assert (code in detail) == shown, (role, "page")
+        listing = client.get("/appeals/office/").content.decode()
+        assert appeal.title in listing and (code in listing) == shown, (role, "list")
+        workbook = openpyxl.load_workbook(io.BytesIO(client.get("/insight/export/appeals.xlsx").content)).active
+        cells = [cell for row in workbook.iter_rows(values_only=True) for cell in row]
+        assert appeal.title in cells and (code in cells) == shown, (role, "export")
+        client.logout()
+        api_client.force_authenticate(user)
+        row = api_client.get(f"/api/v1/appeals/{appeal.pk}/").json()
+        assert row["tracking_code"] == (code if shown else None), (role, "api")
+        listed = {r["id"]: r for r in api_client.get("/api/v1/appeals/").json()["results"]}
+        assert listed[appeal.pk]["tracking_code"] == (code if shown else None), (role, "api list")
+        api_client.force_authenticate(None)
 
 
 @pytest.mark.django_db

@@ -6,7 +6,8 @@ from intake.services import remind_due_plans
 class Command(BaseCommand):
     help = (
         "Remind the handlers of closed appeals whose plan (a resolution by a set date) is due or overdue with "
-        "nothing recorded (run daily; once per appeal and plan date, again after the plan is rescheduled)."
+        "nothing recorded (run daily; on the plan's date, then once every ISSUE_PLAN_REMIND_EVERY_DAYS days while "
+        "overdue; from its new date once rescheduled)."
     )
 
     def handle(self, *args, **options):
