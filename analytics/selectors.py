@@ -53,6 +53,20 @@ def duplicates_visible_to(viewer) -> QuerySet[DuplicateCandidate]:
     return qs if _office(viewer) else qs.none()
 
 
+def tracking_codes_shown(viewer, appeals) -> set[int]:
+    """Ids of these appeals whose tracking code (查询码, the citizen's key) the viewer may see, by intake's
+    rule (`intake.predicates.shows_tracking_code`, read for many at once by
+    `intake.selectors.with_tracking_code_shown`): the others are named by their title."""
+    from intake.models import Appeal
+    from intake.selectors import with_tracking_code_shown
+
+    ids = {a.pk for a in appeals if a is not None}
+    if not ids:
+        return set()
+    shown = with_tracking_code_shown(Appeal.objects.filter(pk__in=ids), viewer).filter(tracking_code_shown=True)
+    return set(shown.values_list("pk", flat=True))
+
+
 def open_duplicates(viewer) -> QuerySet[DuplicateCandidate]:
     return duplicates_visible_to(viewer).filter(status=DuplicateStatus.OPEN).order_by("-similarity", "-id")
 

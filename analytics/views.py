@@ -107,13 +107,21 @@ def accept(request, pk: int):
 def duplicates(request):
     _require_office(request.user)
     page = Paginator(selectors.open_duplicates(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "analytics/duplicates.html", {"page": page})
+    appeals = [a for pair in page for a in (pair.appeal, pair.original)]
+    codes_shown = selectors.tracking_codes_shown(request.user, appeals)
+    return render(request, "analytics/duplicates.html", {"page": page, "codes_shown": codes_shown})
 
 
 @login_required
 def duplicate(request, pk: int):
     pair = selectors.get_duplicate_for(request.user, pk)
-    context = {"pair": pair, "appeals": [pair.appeal, pair.original], "case": duplicate_services.case_of(pair.appeal)}
+    case = duplicate_services.case_of(pair.appeal)
+    context = {
+        "pair": pair,
+        "appeals": [pair.appeal, pair.original],
+        "case": case,
+        "codes_shown": selectors.tracking_codes_shown(request.user, [pair.appeal, pair.original, case]),
+    }
     return render(request, "analytics/duplicate.html", context)
 
 
@@ -124,12 +132,14 @@ def appeal(request, pk: int):
     )
     office = bool(is_office(request.user))
     s = selectors.suggestions_visible_to(request.user).filter(appeal=obj).first()
+    case = duplicate_services.case_of(obj)
     context = {
         "appeal": obj,
         "s": s,
         "handler_name": intake_bridge.handler_label(s.handler) if s else "",
         "pairs": selectors.duplicates_of(request.user, obj) if office else [],
-        "case": duplicate_services.case_of(obj),
+        "case": case,
+        "codes_shown": selectors.tracking_codes_shown(request.user, [obj, case]),
     }
     return render(request, "analytics/appeal.html", context)
 

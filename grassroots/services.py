@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
+from core.deadlines import reminder_window
 from core.exceptions import Refused
 from core.i18n import recorded
 from core.services import record_status_change
@@ -41,7 +42,7 @@ from grassroots.predicates import (
     runs_workstation,
 )
 from intake.models import Appeal, Outcome
-from intake.predicates import member_id_of
+from intake.predicates import member_id_of, shows_tracking_code
 from intake.services import validate_outcome
 
 SATURDAY = 5
@@ -427,7 +428,7 @@ def collect_issue(
     if appeal is not None:
         # The appeal's row is locked, so that two groups submitting at once cannot both take it up.
         Appeal.objects.select_for_update().filter(pk=appeal.pk).first()
-        _refuse_open_issue_on(appeal)
+        _refuse_open_issue_on(appeal, actor)
     issue = DutyIssue(
         group=group,
         title=(title or "").strip(),
@@ -451,8 +452,9 @@ def collect_issue(
     return issue
 
 
-def _refuse_open_issue_on(appeal: Appeal) -> None:
-    """Refuse a second open issue on one appeal, telling who already works on it."""
+def _refuse_open_issue_on(appeal: Appeal, actor) -> None:
+    """Refuse a second open issue on one appeal, telling who already works on it (naming the appeal by
+    its tracking code only to those who may see it: `intake.predicates.shows_tracking_code`)."""
     open_issue = (
         DutyIssue.objects.filter(
             appeal=appeal, status__in=[IssueStatus.COLLECTED, IssueStatus.INVESTIGATING, IssueStatus.FOLLOW_UP]
@@ -463,10 +465,16 @@ def _refuse_open_issue_on(appeal: Appeal) -> None:
     )
     if open_issue is None:
         return
-    message = _(
-        "该诉求（查询码 %(code)s）已由“%(group)s”登记为民生问题“%(title)s”（%(status)s），不能重复登记。"
-        "如需共同跟进，请与该小组联系。"
-    ) % {
+    if shows_tracking_code(actor, appeal):
+        message = _(
+            "该诉求（查询码 %(code)s）已由“%(group)s”登记为民生问题“%(title)s”（%(status)s），不能重复登记。"
+            "如需共同跟进，请与该小组联系。"
+        )
+    else:
+        message = _(
+            "该诉求已由“%(group)s”登记为民生问题“%(title)s”（%(status)s），不能重复登记。如需共同跟进，请与该小组联系。"
+        )
+    message = message % {
         "code": appeal.tracking_code,
         "group": open_issue.group.name,
         "title": open_issue.title,
@@ -524,12 +532,6 @@ def on_reschedule(issue: DutyIssue, *, actor, note: str, data: dict, change) -> 
     issue.save(update_fields=["plan_due_date", "updated_at"])
 
 
-def _plan_reminder_window(due: date, today: date, every: int) -> date:
-    """The first day of the reminder window today falls in: the plan's date, then every `every` days."""
-    every = max(1, every)
-    return due + timedelta(days=((today - due).days // every) * every)
-
-
 def remind_due_plans(*, today: date | None = None) -> int:
     """Remind the group's members of each plan whose date has come with nothing recorded (run daily): on
     its date, then once every ISSUE_PLAN_REMIND_EVERY_DAYS days while it stays overdue (like an overdue
@@ -544,7 +546,7 @@ def remind_due_plans(*, today: date | None = None) -> int:
     sent = 0
     for issue in due_plans(today=today):
         due = issue.plan_due_date
-        window = _plan_reminder_window(due, today, every)
+        window = reminder_window(due, today, every)
         # The first window keeps the key of the one reminder per date sent before the repeats.
         key = f"issue-plan-due:{issue.pk}:{due.isoformat()}" + (f":{window.isoformat()}" if window > due else "")
         sent += len(

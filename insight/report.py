@@ -6,7 +6,7 @@ the dashboard and the lists agree.
 
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from insight.selectors import duty, stats
 from insight.selectors.scope import ALL, Period, Scope
 from opinions.models import OpinionReport, adopted
 from opinions.models import Status as OpinionStatus
+from opinions.selectors import adoption_day
 from proposals.statistics import annual_statistics
 from supervision.selectors import department_ranking
 
@@ -69,10 +70,16 @@ def _overview(scope: Scope, period: Period) -> list:
         .filter(status__in=(MeetingStatus.HELD, MeetingStatus.MINUTED))
         .count()
     )
-    reports = OpinionReport.objects.filter(submitted_at__gte=period.start_dt, submitted_at__lt=period.end_dt).exclude(
-        status=OpinionStatus.DRAFT
+    # Submitted in the period; adopted in the period by the day of publication (编发), whenever submitted:
+    # the rule of the table per member and of the duty records (`opinions.selectors.adoption_day`).
+    submitted = Q(submitted_at__gte=period.start_dt, submitted_at__lt=period.end_dt)
+    adopted_then = adopted() & Q(adopted_on__gte=period.start, adopted_on__lte=period.end)
+    reports = (
+        OpinionReport.objects.exclude(status=OpinionStatus.DRAFT)
+        .annotate(adopted_on=adoption_day())
+        .filter(submitted | adopted_then)
     )
-    r = reports.aggregate(total=Count("id"), adopted=Count("id", filter=adopted()))
+    r = reports.aggregate(total=Count("id", filter=submitted), adopted=Count("id", filter=adopted_then))
     # One msgid per sentence (the i18n check reads each literal as its own message).
     text = _("%(y)s年，平台共受理群众诉求%(a)s件") + (_("（其中群众撤回%(aw)s件）") if a["withdrawn"] else "")
     text += _("，办结%(ac)s件；收到提案%(p)s件，立案%(pf)s件；") + _(

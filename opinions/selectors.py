@@ -4,8 +4,8 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from accounts.predicates import is_cppcc_leader, is_dept_liaison, is_info_office
 from accounts.roles import Role
 from core.http import as_int
 from district.models import Body, Department, Member, Party, Sector
-from opinions.models import Bulletin, OpinionReport, Status, adopted
+from opinions.models import Adoption, Bulletin, OpinionReport, Status, adopted
 
 S = Status
 
@@ -162,28 +162,48 @@ def members_reports() -> QuerySet[OpinionReport]:
     )
 
 
-def _in_year(qs: QuerySet[OpinionReport], year: int | None) -> QuerySet[OpinionReport]:
+def adoption_day():
+    """The day a report was adopted (采用), as an expression: the day its bulletin was published (编发, the
+    `publish` step every adoption in the workflow starts with, `opinions.models.adopted`). A report on the
+    adoption path without a bulletin (imported) is dated by its first recorded adoption, else by its
+    submission. One rule for the duty records and the statistics per member and per provider."""
+    first = Adoption.objects.filter(report=OuterRef("pk")).order_by("adopted_on", "id").values("adopted_on")[:1]
+    return Coalesce("bulletin__published_on", Subquery(first), TruncDate("submitted_at"))
+
+
+def submitted_in(year: int) -> Q:
+    """Submitted (报送) in year."""
+    return Q(submitted_at__year=year)
+
+
+def adopted_in(year: int) -> Q:
+    """Adopted in year, on reports annotated with `adopted_on` (`adoption_day`): a report submitted in
+    December and published in January is submitted in December's year and adopted in January's."""
+    return adopted() & Q(adopted_on__year=year)
+
+
+def _tally(qs: QuerySet[OpinionReport], year: int | None, *keys: str) -> QuerySet:
+    """Per keys: reports submitted in year, adopted in year (`adopted_in`, whenever submitted) and, of those
+    submitted in year, instructed on; every year's when year is None or not one."""
     year = valid_year(year)
-    return qs.filter(submitted_at__year=year) if year else qs
-
-
-def _counted(year: int | None) -> QuerySet[OpinionReport]:
-    return _in_year(OpinionReport.objects.exclude(status=S.DRAFT), year)
-
-
-def _tally(qs: QuerySet, *keys: str) -> QuerySet:
+    if year:
+        submitted, adopted_then = submitted_in(year), adopted_in(year)
+        qs = qs.annotate(adopted_on=adoption_day()).filter(submitted | adopted_then)
+    else:
+        submitted, adopted_then = None, adopted()
     # distinct: the join to the instructions repeats a report once per instruction.
     return qs.values(*keys).annotate(
-        submitted=Count("id", distinct=True),
-        adopted=Count("id", filter=adopted(), distinct=True),
-        instructed=Count("instructions__report", distinct=True),
+        submitted=Count("id", filter=submitted, distinct=True),
+        adopted=Count("id", filter=adopted_then, distinct=True),
+        instructed=Count("instructions__report", filter=submitted, distinct=True),
     )
 
 
 def counts_per_member(year: int | None = None) -> list[dict]:
-    """Reports submitted, adopted (`opinions.models.adopted`) and instructed, per member (the member each
-    counts for: `credited_member`, as in the duty records), most first."""
-    rows = _tally(_in_year(members_reports(), year), "credited_member_id")
+    """Reports submitted, adopted (`opinions.models.adopted`, in the year of publication: `adopted_in`) and
+    instructed, per member (the member each counts for: `credited_member`), most first: the same counts as
+    the duty records (`insight.selectors.duty`)."""
+    rows = _tally(members_reports(), year, "credited_member_id")
     rows = list(rows.order_by("-adopted", "-submitted", "credited_member_id"))
     names = dict(Member.objects.filter(pk__in=[r["credited_member_id"] for r in rows]).values_list("pk", "name"))
     return [{"member": r["credited_member_id"], **r, "name": names.get(r["credited_member_id"], "")} for r in rows]
@@ -192,9 +212,12 @@ def counts_per_member(year: int | None = None) -> list[dict]:
 def counts_per_provider(year: int | None = None) -> list[dict]:
     """The same counts per provider (a workstation, a sector, a party group), e.g. "38 useful items"."""
     rows = list(
-        _tally(_counted(year).filter(provider_type__isnull=False), "provider_type", "provider_id").order_by(
-            "-adopted", "-submitted"
-        )
+        _tally(
+            OpinionReport.objects.exclude(status=S.DRAFT).filter(provider_type__isnull=False),
+            year,
+            "provider_type",
+            "provider_id",
+        ).order_by("-adopted", "-submitted")
     )
     by_type: dict[int, list[int]] = defaultdict(list)
     for r in rows:

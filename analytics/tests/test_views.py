@@ -190,3 +190,41 @@ def test_a_search_without_a_keyword_asks_for_one(client, cast):
     html = client.get(reverse("analytics:search"), {"q": " ", "date_from": "2024-05-01"}).content.decode()
     assert 'data-testid="search-hint"' in html and "请输入关键词后再检索" in html
     assert 'data-testid="search-hint"' not in client.get(reverse("analytics:search")).content.decode()
+
+
+def test_the_duplicate_pages_show_tracking_codes_only_to_who_may_see_them(client, cast):
+    """The clerk, who answers the citizens, sees each appeal's tracking code on the list of pairs, the
+    pair's page and the appeal's analysis page; the research office (office work, not the citizen's
+    side) reads the titles only, also in the line naming the main case a merged appeal went into."""
+    a = AppealFactory(
+        title="丙洲社区垃圾中转站臭味严重", body="丙洲社区垃圾中转站臭味严重，夏天居民无法开窗，请求搬迁中转站。"
+    )
+    duplicates.fingerprint_appeal(appeal=a)
+    b = AppealFactory(
+        title="丙洲社区垃圾中转站太臭了", body="丙洲社区垃圾中转站臭味很大，夏天居民都不敢开窗，希望把中转站搬走。"
+    )
+    duplicates.record_duplicates(appeal=b)
+    pair = DuplicateCandidate.objects.get()
+    pages = [
+        reverse("analytics:duplicates"),
+        reverse("analytics:duplicate", args=[pair.pk]),
+        reverse("analytics:appeal", args=[b.pk]),
+    ]
+    client.force_login(cast.clerk)
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert b.tracking_code in html, url
+    client.force_login(cast.research)
+    for url in pages:
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200 and "丙洲社区垃圾中转站" in html, url
+        assert a.tracking_code not in html and b.tracking_code not in html, url
+    # Merged into the main case: named by its code for the clerk, by its title for the research office.
+    type(b).objects.filter(pk=b.pk).update(merged_into=a)
+    client.force_login(cast.clerk)
+    assert a.tracking_code in client.get(reverse("analytics:appeal", args=[b.pk])).content.decode()
+    client.force_login(cast.research)
+    for url in pages[1:]:
+        html = client.get(url).content.decode()
+        assert "丙洲社区垃圾中转站臭味严重" in html and a.tracking_code not in html, url

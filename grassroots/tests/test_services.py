@@ -192,8 +192,17 @@ def test_an_appeal_an_open_issue_carries_is_refused_naming_that_issue_and_its_gr
         with pytest.raises(Refused) as refused:
             services.collect_issue(group=group, title="又一个", description="d", appeal=appeal, actor=cast.member)
         message = str(refused.value.message)
-        assert appeal.tracking_code in message and "教育界别委员履职小组" in message and "学校门口交通拥堵" in message
+        # The member of the group is not one the appeal's tracking code is shown to (the citizen's key:
+        # intake.predicates.shows_tracking_code): named without it.
+        assert (
+            appeal.tracking_code not in message and "教育界别委员履职小组" in message and "学校门口交通拥堵" in message
+        )
         assert refused.value.fields == {"appeal_code": message}
+    # A clerk, who answers the citizen with the code, is told it.
+    with pytest.raises(Refused) as refused:
+        services.collect_issue(group=group, title="又一个", description="d", appeal=appeal, actor=cast.clerk)
+    message = str(refused.value.message)
+    assert appeal.tracking_code in message and "教育界别委员履职小组" in message
     assert list(appeal.duty_issues.all()) == [first]
 
 

@@ -281,6 +281,23 @@ def test_collecting_an_issue_on_an_appeal_another_group_works_on_says_so_beside_
     assert group.issues.count() == 0
 
 
+def test_an_issues_appeal_is_named_by_its_tracking_code_only_for_who_may_see_the_code(client, cast):
+    from intake.tests.factories import AppealFactory
+
+    appeal = AppealFactory(title="燃气储配站离小区太近")
+    issue = DutyIssueFactory(title="燃气储配站搬迁", appeal=appeal, source="appeal", created_by=cast.member)
+    issue.group.members.add(cast.member.member)
+    # The clerk answers the citizen with the code: shown, linked to the appeal.
+    client.force_login(cast.clerk)
+    html = client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
+    assert appeal.tracking_code in html and f'href="{appeal.get_absolute_url()}"' in html
+    # A member of the group and a leader read the appeal by its title, never by the citizen's key.
+    for who in (cast.member, cast.chair):
+        client.force_login(who)
+        html = client.get(f"/grassroots/issues/{issue.pk}/").content.decode()
+        assert appeal.tracking_code not in html and "燃气储配站离小区太近" in html
+
+
 def test_citizen_cannot_open_the_grassroots_office(client, cast):
     client.force_login(cast.citizen)
     assert client.get("/grassroots/office/").status_code == 403

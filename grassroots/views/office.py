@@ -35,8 +35,8 @@ from grassroots.forms import (
 from grassroots.models import Appointment, Contact, IssueStatus, ReceptionDay, Workstation
 from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
 from intake.models import Outcome
-from intake.predicates import member_id_of
-from intake.selectors import find_by_tracking_code
+from intake.predicates import member_id_of, shows_tracking_code
+from intake.selectors import appeals_visible_to, find_by_tracking_code
 from proposals.predicates import may_draft_proposal
 from proposals.selectors import proposals_visible_to
 
@@ -372,6 +372,11 @@ def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
             "handles": handles_issue(request.user, issue),
             "micros": list(issue.micro_consultations.all()),
             "same_appeal": selectors.issues_on_same_appeal(issue),
+            # The appeal it came from: by its tracking code only for who may see it (the citizen's key),
+            # else by its title; linked for who may open it.
+            "appeal_code_shown": bool(issue.appeal_id) and bool(shows_tracking_code(request.user, issue.appeal)),
+            "opens_appeal": bool(issue.appeal_id)
+            and appeals_visible_to(request.user).filter(pk=issue.appeal_id).exists(),
             "micro_form": micro_form
             or MicroConsultationForm(
                 group=issue.group,

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from constance.utils import get_values_for_keys
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +31,7 @@ from consultations.models import (
 from district.models import Member
 from grassroots.models import Contact, ReceptionDay
 from insight.models import ACTIVITIES, GradeMarks, Item, ScoringRule, Variant, activity_label
-from opinions.models import Adoption, adopted
-from opinions.selectors import members_reports
+from opinions.selectors import adopted_in, adoption_day, members_reports, submitted_in
 from proposals.models import FILED_STATES, Kind, Proposal, ProposalSigner
 from proposals.models import Status as ProposalStatus
 
@@ -302,43 +301,26 @@ def _count_proposals(year: int, member_ids, counts: Counts) -> None:
         c[(Item.PROPOSAL, Variant.FILED_JOINT)] = row["filed"]
 
 
-def _adoption_day():
-    """The day a report was adopted (采用): the day its bulletin was published (编发, the `publish` step
-    every adoption in the workflow starts with, `opinions.models.adopted`). A report on the adoption path
-    without a bulletin (imported) is dated by its first recorded adoption, else by its submission."""
-    first = Adoption.objects.filter(report=OuterRef("pk")).order_by("adopted_on", "id").values("adopted_on")[:1]
-    return Coalesce("bulletin__published_on", Subquery(first), TruncDate("submitted_at"))
-
-
-def _submitted_in(year: int) -> Q:
-    return Q(submitted_at__year=year)
-
-
-def _adopted_in(year: int) -> Q:
-    """Adopted in year (by `_adoption_day`, annotated as `adopted_on`): a report submitted in December
-    and published in January scores its adoption in January's year."""
-    return adopted() & Q(adopted_on__year=year)
-
-
 def _members_reports() -> QuerySet:
     """Members' submitted reports, each with the member it counts for (`credited_member_id`, the same
     reports as the member's dashboard and the statistics per member, `opinions.selectors`) and the day it
-    was adopted (`adopted_on`, for those adopted)."""
-    return members_reports().annotate(adopted_on=_adoption_day())
+    was adopted (`adopted_on`, for those adopted: `opinions.selectors.adoption_day`, the rule the
+    statistics per member share)."""
+    return members_reports().annotate(adopted_on=adoption_day())
 
 
 def _opinion_reports(year: int) -> QuerySet:
     """The reports of members submitted in year (报送)."""
-    return _members_reports().filter(_submitted_in(year))
+    return _members_reports().filter(submitted_in(year))
 
 
 def _adopted_reports(year: int) -> QuerySet:
     """The reports of members adopted in year (采用), whenever they were submitted."""
-    return _members_reports().filter(_adopted_in(year))
+    return _members_reports().filter(adopted_in(year))
 
 
 def _count_opinions(year: int, member_ids, counts: Counts) -> None:
-    submitted, adopted_in_year = _submitted_in(year), _adopted_in(year)
+    submitted, adopted_in_year = submitted_in(year), adopted_in(year)
     qs = _members_reports().filter(submitted | adopted_in_year)
     rows = (
         _restrict(qs, "credited_member_id", member_ids)

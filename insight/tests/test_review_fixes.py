@@ -183,3 +183,36 @@ def test_the_duty_export_holds_the_pages_list_for_valid_filters(client, cast):
     ).active
     assert ws["A1"].value.startswith("2022年度") and "界别：经济界" in ws["A1"].value
     assert ws.max_row - 2 == page.context["count"]
+
+
+# ---- the annual report's 社情民意 counts follow the duty records' rule ---------------------------
+
+
+def test_the_annual_report_counts_an_adoption_in_the_year_of_its_publication_as_the_duty_record(
+    cast, client, time_machine
+):
+    """Submitted 2022-12-28, published in the bulletin (编发) 2023-01-06: submitted in 2022 and adopted in
+    2023 in the annual report's table and sentence and on the statistics page, as in the duty record."""
+    me = cast.member.member
+    time_machine.move_to(moment(2022, 12, 28), tick=False)
+    report = received(cast, title="关于农村留守老人助餐服务覆盖不足的问题")
+    time_machine.move_to(moment(2023, 1, 6), tick=False)
+    perform(report, "sign_off", actor=cast.secgen)
+    perform(report, "publish", actor=cast.info)
+
+    for year, expected in ((2022, (1, 0)), (2023, (0, 1))):
+        record = duty.duty_record(me, year)
+        assert (record.count_of(Item.OPINION, Variant.SUBMITTED), record.count_of(Item.OPINION, Variant.ADOPTED)) == (
+            expected
+        )
+        per_member = {r["name"]: (r["submitted"], r["adopted"]) for r in opinion_selectors.counts_per_member(year)}
+        assert per_member == {me.name: expected}
+        spec = build_annual_report(year)
+        table = next(b for b in spec.blocks if getattr(b, "rows", None) and b.rows[0][0] == me.name)
+        assert table.rows[0][1:3] == [str(n) for n in expected]
+        sentence = f"报送社情民意信息{expected[0]}篇，采用{expected[1]}篇。"
+        assert any(sentence in str(block) for block in spec.blocks)
+        page = login(client, cast.info).get(f"/opinions/stats/?year={year}")
+        assert page.context["members"][0]["adopted"] == expected[1]
+    # Every year's counts: the report once, adopted.
+    assert [(r["submitted"], r["adopted"]) for r in opinion_selectors.counts_per_member()] == [(1, 1)]
