@@ -18,6 +18,14 @@ def rehandling_deadline(current: date | None, days: int) -> date:
     return max(current, fresh) if current else fresh
 
 
+def reminder_window(due: date, today: date, every: int) -> date:
+    """The first day of the reminder window `today` falls in, for something due on `due` and chased every
+    `every` days while overdue (a plan's reminders, duty groups' and appeals' alike): `due` itself, then
+    every `every` days after it. A reminder keyed by its window is sent once per window."""
+    every = max(1, int(every))
+    return due + timedelta(days=((today - due).days // every) * every)
+
+
 def record_rehandling_deadline(change, *, old: date | None, new: date, days: int) -> None:
     """Say in the audited action (and so in the notice sent with it) which deadline now applies."""
     if old is not None and new == old:

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 import uuid
 from contextlib import nullcontext
-from datetime import date, timedelta
+from datetime import date
 
 from constance import config
 from django.core import signing
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from analytics.tasks import analyse_appeal
+from core.deadlines import reminder_window
 from core.exceptions import Refused, passes
 from core.fastwrite import PK, create_with_history
 from core.http import as_int
@@ -463,13 +464,6 @@ PLAN_OVERDUE_TITLE = gettext_lazy(
 )
 
 
-def _plan_reminder_window(due: date, today: date, every: int) -> date:
-    """The first day of the reminder window today falls in: the plan's date, then every `every` days
-    (the rule grassroots applies to a duty group's plans)."""
-    every = max(1, every)
-    return due + timedelta(days=((today - due).days // every) * every)
-
-
 def remind_due_plans(*, today: date | None = None) -> int:
     """Remind the handlers of each closed appeal whose plan's date has come with nothing recorded (run
     daily): on its date, then once every ISSUE_PLAN_REMIND_EVERY_DAYS days while it stays overdue (the
@@ -484,7 +478,7 @@ def remind_due_plans(*, today: date | None = None) -> int:
     sent = 0
     for appeal in due_plans(today=today):
         due = appeal.plan_due_date
-        window = _plan_reminder_window(due, today, every)
+        window = reminder_window(due, today, every)
         # The first window keeps the key of the one reminder per date sent before the repeats.
         key = f"intake.plan-due:{appeal.pk}:{due.isoformat()}" + (f":{window.isoformat()}" if window > due else "")
         sent += len(
