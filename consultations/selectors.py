@@ -488,15 +488,10 @@ def meeting_materials_visible_to(viewer) -> QuerySet[MeetingMaterial]:
 
 def materials_of(meeting) -> list[MeetingMaterial]:
     """The meeting's materials, oldest first, each with its files (`.files`, core attachments)."""
+    from core.services import attachments_by_record
+
     materials = list(meeting.materials.select_related("uploaded_by"))
-    files = Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(MeetingMaterial),
-        object_id__in=[m.pk for m in materials],
-        kind=MATERIAL_KIND,
-    ).order_by("created_at", "id")
-    by_material: dict[int, list[Attachment]] = {}
-    for f in files:
-        by_material.setdefault(f.object_id, []).append(f)
+    by_material = attachments_by_record(materials, kind=MATERIAL_KIND)
     for m in materials:
         m.files = by_material.get(m.pk, [])
     return materials

@@ -70,7 +70,7 @@ def attachments_by_record(records, *, kind: str | None = None) -> dict[int, list
     if kind is not None:
         qs = qs.filter(kind=kind)
     found: dict[int, list[Attachment]] = {}
-    for att in qs.order_by("created_at"):
+    for att in qs.order_by("created_at", "id"):
         found.setdefault(att.object_id, []).append(att)
     return found
 
