@@ -1,6 +1,7 @@
 """REST API: /api/v1/proposals/ with the shared transitions/history endpoints and the handling operations."""
 
 from django.urls import include, path
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -189,6 +190,12 @@ class ProposalRatingInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ProposerContactSerializer(serializers.Serializer):
+    member = serializers.IntegerField(source="member.pk", help_text=_("委员ID"))
+    name = serializers.CharField(help_text=_("提案者姓名"))
+    phone = serializers.CharField(help_text=_("手机号（完整号码；未登记时为空）"))
+
+
 class ProposalViewSet(
     WorkflowViewSetMixin,
     mixins.ListModelMixin,
@@ -297,6 +304,24 @@ class ProposalViewSet(
         payload.is_valid(raise_exception=True)
         services.rate_reply(proposal=proposal, actor=request.user, **payload.validated_data)
         return self._detail(proposal, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses=ProposerContactSerializer(many=True),
+        summary=_("查看提案者联系方式"),
+        description=_(
+            "正在办理该提案的承办单位联络员（主办、会办或分办单位）在答复获批前查看提案者的完整手机号，"
+            "以便办前沟通；每次查看按提案者逐一记入个人信息访问记录。其他人返回403，看不到该提案的返回404。"
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="proposer-contacts", pagination_class=None, filter_backends=[])
+    def proposer_contacts(self, request, pk=None):
+        """查看提案者联系方式: the page's logged look (`services.reveal_proposer_contacts`), over the API."""
+        proposal = self.get_object()
+        contacts = services.reveal_proposer_contacts(proposal=proposal, viewer=request.user)
+        response = Response(ProposerContactSerializer(contacts, many=True).data)
+        add_never_cache_headers(response)  # full phone numbers: kept by no cache
+        return response
 
 
 router = SimpleRouter()

@@ -516,7 +516,8 @@ def reveal_proposer_contacts(*, proposal: Proposal, viewer) -> list[dict]:
     from proposals.selectors import proposer_contacts
 
     if not sees_proposer_contacts(viewer, proposal):
-        raise Refused(_("只有正在办理该提案的承办单位联络员可以查看提案者联系方式。"))
+        # Who may, not a rule of the request: the page answers 403, and so does the API.
+        raise ActionForbidden(_("只有正在办理该提案的承办单位联络员可以查看提案者联系方式。"))
     contacts = proposer_contacts(proposal, full=True)
     with record_language():  # the filed number as the district writes it
         number = proposal.number or proposal.title[:60]

@@ -205,3 +205,111 @@ def test_a_joint_draft_is_turned_individual_through_the_api(api_client, cast):
         f"{BASE}{created['id']}/", {"version": created["version"], "kind": "individual"}, format="json"
     )
     assert done.status_code == 200 and done.json()["kind"] == "individual" and done.json()["signers"] == []
+
+
+# 查看提案者联系方式 over the API: the page's logged look (services.reveal_proposer_contacts) for a liaison's app.
+
+
+def _joint_in_progress(cast) -> Proposal:
+    """member's joint proposal with other_member and standing (both confirmed), handled by liaison's unit."""
+    from core.workflow import perform
+    from proposals import services
+    from proposals.tests.factories import ProposalFactory
+
+    session()
+    proposal = ProposalFactory(author=cast.member, kind="joint")
+    cosigners = [cast.other_member.member, cast.standing.member]
+    services.set_cosigners(proposal=proposal, members=cosigners, actor=cast.member)
+    perform(proposal, "invite", actor=cast.member)
+    for signer in (cast.other_member, cast.standing):
+        services.respond_cosign(proposal=proposal, actor=signer, accept=True)
+    perform(proposal, "submit", actor=cast.member)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    perform(proposal, "file", actor=cast.proposal)
+    perform(proposal, "set_units", actor=cast.proposal, data={"mode": "lead", "lead": cast.liaison.department_id})
+    perform(proposal, "assign", actor=cast.proposal)
+    return perform(proposal, "acknowledge", actor=cast.liaison)
+
+
+def _accesses(user) -> list[tuple]:
+    from core.models import PersonalDataAccess
+
+    rows = PersonalDataAccess.objects.filter(user=user).order_by("object_id")
+    return [(r.content_type_id, r.object_id, r.fields, r.purpose) for r in rows]
+
+
+def test_a_handling_units_liaison_reveals_the_proposers_contacts_each_look_logged_as_on_the_page(
+    api_client, client, cast
+):
+    from django.urls import reverse
+
+    proposal = _joint_in_progress(cast)
+    proposers = [cast.member.member, cast.other_member.member, cast.standing.member]
+    assert all(m.phone for m in proposers)
+    api_client.force_authenticate(cast.liaison)
+    response = api_client.post(f"{BASE}{proposal.pk}/proposer-contacts/")
+    assert response.status_code == 200, response.content
+    assert "no-store" in response["Cache-Control"]
+    got = sorted((row["member"], row["name"], row["phone"]) for row in response.json())
+    assert got == sorted((m.pk, m.name, m.phone) for m in proposers)
+    # One access row per proposer, with the page's purpose (办理提案 and the proposal's number).
+    logged = _accesses(cast.liaison)
+    assert sorted(row[1] for row in logged) == sorted(m.pk for m in proposers)
+    assert all(row[2] == "phone" and "办理提案" in row[3] and proposal.number in row[3] for row in logged)
+    # The page's look writes the very same rows.
+    client.force_login(cast.liaison)
+    assert client.post(reverse("proposals:reveal_contacts", args=[proposal.pk])).status_code == 302
+    assert _accesses(cast.liaison) == sorted(logged * 2, key=lambda row: row[1])
+
+
+def test_reading_the_proposers_contacts_is_no_get(api_client, cast):
+    """Revealing is an audited action: only a POST reveals, a GET neither answers nor logs."""
+    proposal = in_progress(cast)
+    api_client.force_authenticate(cast.liaison)
+    response = api_client.get(f"{BASE}{proposal.pk}/proposer-contacts/")
+    assert response.status_code == 405 and response.json()["error"]["message"]
+    assert cast.member.member.phone not in response.content.decode()
+    assert _accesses(cast.liaison) == []
+
+
+def test_once_the_reply_is_approved_the_api_refuses_the_contacts_with_a_structured_403(api_client, cast):
+    proposal = replied(cast)
+    api_client.force_authenticate(cast.liaison)
+    response = api_client.post(f"{BASE}{proposal.pk}/proposer-contacts/")
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "forbidden"
+    assert error["message"] == "只有正在办理该提案的承办单位联络员可以查看提案者联系方式。"
+    assert cast.member.member.phone not in response.content.decode()
+    assert _accesses(cast.liaison) == []
+
+
+@pytest.mark.parametrize(("role", "status"), [("other_liaison", 404), ("member", 403), ("citizen", 404)])
+def test_others_are_refused_the_proposers_contacts(api_client, cast, role, status):
+    """Another unit's liaison and a citizen do not see the proposal (404); its author sees it but is refused."""
+    proposal = in_progress(cast)
+    user = getattr(cast, role)
+    api_client.force_authenticate(user)
+    response = api_client.post(f"{BASE}{proposal.pk}/proposer-contacts/")
+    assert response.status_code == status
+    assert response.json()["error"]["message"]
+    assert cast.member.member.phone not in response.content.decode()
+    assert _accesses(user) == []
+
+
+def test_the_proposer_contacts_action_is_in_the_schema_as_a_post_without_a_body():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    item = schema["paths"]["/api/v1/proposals/{id}/proposer-contacts/"]
+    assert set(item) == {"post"}
+    operation = item["post"]
+    assert "requestBody" not in operation
+    assert {p["name"] for p in operation.get("parameters", [])} == {"id"}
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body["type"] == "array"
+    name = body["items"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][name]["properties"]) == {"member", "name", "phone"}
+    assert operation["responses"]["403"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }

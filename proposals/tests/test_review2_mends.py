@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.exceptions import Refused
+from core.exceptions import ActionForbidden, Refused
 from core.models import PersonalDataAccess, StatusChange
 from core.workflow import history_for, perform, workflow_for
 from notifications.models import Notification
@@ -330,7 +330,7 @@ def test_a_unit_the_proposal_is_not_handed_to_cannot_reveal(client, cast):
     proposal = in_progress(cast)
     client.force_login(cast.other_liaison)
     assert client.post(reverse("proposals:reveal_contacts", args=[proposal.pk])).status_code == 404
-    with pytest.raises(Refused):
+    with pytest.raises(ActionForbidden):
         services.reveal_proposer_contacts(proposal=proposal, viewer=cast.other_liaison)
 
 

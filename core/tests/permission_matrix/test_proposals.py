@@ -409,3 +409,48 @@ def test_who_reveals_the_proposers_phone_numbers_on_the_proposal_page(client, ca
         else:
             # Not a handling unit: the proposal is invisible (404), or visible and the look refused (403).
             assert response.status_code in (403, 404) and not logged, role
+
+
+# The same look over the API (POST /api/v1/proposals/{id}/proposer-contacts/), per state and role: the liaisons
+# of the units handling the proposal from the hand-over until the office approves the reply (own unit: `liaison`,
+# lead; with `co`, `other_liaison`'s unit as co-unit), each look logged. Whoever sees the proposal otherwise is
+# refused (403); whoever does not see it gets 404. A filed proposal is seen by the office side, the assigning
+# offices and every member (the author `member` and `other_member` alike); a unit's liaisons see it once handed.
+SEES_FILED = PROPOSAL_OFFICE | CLERKS | LEADERS | MEMBERS | {"party_office", "gov_office"}
+CONTACTS_API = [
+    # (state, co-unit, who reveals, who sees it but is refused)
+    ("filed", False, NOBODY, SEES_FILED),
+    ("assigned", False, LEAD_UNIT, SEES_FILED),
+    ("in_progress", False, LEAD_UNIT, SEES_FILED),
+    ("in_progress", True, CONTACT_REVEALERS, SEES_FILED),
+    ("review", False, LEAD_UNIT, SEES_FILED),
+    ("replied", False, NOBODY, SEES_FILED | LEAD_UNIT),
+    ("rehandling", False, LEAD_UNIT, SEES_FILED),
+    ("closed", False, NOBODY, SEES_FILED | LEAD_UNIT),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("state", "co", "revealers", "refused"), CONTACTS_API)
+def test_who_reveals_the_proposers_phone_numbers_through_the_api(api_client, cast, state, co, revealers, refused):
+    from core.models import PersonalDataAccess
+
+    proposal = proposal_at(cast, state, **({"co": cast.other_liaison} if co else {}))
+    assert proposal.status == state
+    url = f"/api/v1/proposals/{proposal.pk}/proposer-contacts/"
+    phone = cast.member.member.phone
+    for role in ROLES:
+        user = getattr(cast, role)
+        api_client.force_authenticate(user)
+        response = api_client.post(url)
+        logged = PersonalDataAccess.objects.filter(user=user, object_id=cast.member.member.pk).count()
+        if role in revealers:
+            assert response.status_code == 200 and logged == 1, (role, response.content)
+            assert [row["phone"] for row in response.json()] == [phone], role
+        else:
+            assert response.status_code == (403 if role in refused else 404), (role, response.status_code)
+            assert response.json()["error"]["message"] and not logged, role
+            assert phone not in response.content.decode(), role
+    api_client.force_authenticate(None)
+    assert api_client.post(url).status_code in (401, 403)
+    assert PersonalDataAccess.objects.count() == len(revealers)
