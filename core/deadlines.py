@@ -26,6 +26,16 @@ def reminder_window(due: date, today: date, every: int) -> date:
     return due + timedelta(days=((today - due).days // every) * every)
 
 
+def reminder_key(base: str, due: date, today: date, every: int) -> str:
+    """The idempotency key (notifications' event_key) of the reminder for something due on `due`, chased
+    every `every` days while overdue: `base:due` in the first window (the key of the one reminder per date
+    sent before the repeats existed, so it is not sent again), `base:due:window` in each later one.
+    A rescheduled date starts a fresh series."""
+    key = f"{base}:{due.isoformat()}"
+    window = reminder_window(due, today, every)
+    return f"{key}:{window.isoformat()}" if window > due else key
+
+
 def record_rehandling_deadline(change, *, old: date | None, new: date, days: int) -> None:
     """Say in the audited action (and so in the notice sent with it) which deadline now applies."""
     if old is not None and new == old:

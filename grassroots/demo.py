@@ -223,7 +223,7 @@ def _reception_days(ws: Workstation, clerk) -> None:
 
 
 def _contacts_and_information(rng, ws, clerk, member) -> None:
-    from opinions.demo import settle_workstation_items
+    from opinions.demo import settle_workstation_items, workstation_matter
     from opinions.models import OpinionReport
     from opinions.services import draft_report
 
@@ -264,14 +264,16 @@ def _contacts_and_information(rng, ws, clerk, member) -> None:
     reports = []
     for i in range(INFO_ITEMS_2022):
         source = appeals[i] if i < len(appeals) else contacts[i % len(contacts)]
-        title = (
-            source.title
-            if isinstance(source, Appeal)
-            else f"关于新民镇{source.get_service_display()}中群众反映问题的建议（演示）"
-        )
+        if isinstance(source, Appeal):
+            title = heard = source.title
+        else:
+            # What residents raised at this reception or visit: a subject one department acts on.
+            matter = workstation_matter(source.service, i)
+            title = f"关于新民镇{matter}的建议（演示）"
+            heard = f"新民镇群众在{source.get_service_display()}中反映{matter}"
         report = draft_report(
             title=title,
-            body=f"（演示）{title}。建议有关部门加强调研，完善政策。",
+            body=f"（演示）{heard}。建议有关部门加强调研，完善政策。",
             # Written up by the office staff who run the workstation's receptions, in its name:
             # the workstation's information, credited to no member's duty record.
             author=clerk,

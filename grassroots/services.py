@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
-from core.deadlines import reminder_window
+from core.deadlines import reminder_key
 from core.exceptions import Refused
 from core.i18n import recorded
 from core.services import record_status_change
@@ -546,9 +546,7 @@ def remind_due_plans(*, today: date | None = None) -> int:
     sent = 0
     for issue in due_plans(today=today):
         due = issue.plan_due_date
-        window = reminder_window(due, today, every)
-        # The first window keeps the key of the one reminder per date sent before the repeats.
-        key = f"issue-plan-due:{issue.pk}:{due.isoformat()}" + (f":{window.isoformat()}" if window > due else "")
+        key = reminder_key(f"issue-plan-due:{issue.pk}", due, today, every)
         sent += len(
             notify(
                 recipients=issue_holders(issue, issue.status),

@@ -83,6 +83,13 @@ def appeals_export(viewer, params) -> Export:
         Column(_("答复日期"), lambda a: _date(a.answered_at), 12),
         Column(_("办结日期"), lambda a: _date(a.closed_at), 12),
         Column(_("办理结果"), lambda a: a.get_outcome_display(), 16),
+        # A plan (制定计划限期解决) followed up: its date, where it stands, and when and how it was carried
+        # out, as the appeal's page and the tracking page show them (the reason for a moved date stays
+        # on the audited step, not here).
+        Column(_("计划完成日期"), lambda a: a.plan_due_date, 12),
+        Column(_("计划状态"), lambda a: a.plan_state_label, 12),
+        Column(_("计划落实日期"), lambda a: _date(a.plan_done_at), 12),
+        Column(_("计划落实情况"), lambda a: a.plan_done_note, 30),
         Column(_("受理至办结（天）"), lambda a: _days_between(a.created_at, a.closed_at), 10),
         Column(_("群众评价"), _rating_label, 10),
         Column(_("评价意见"), lambda a: a.latest_rating_comment or "", 30),

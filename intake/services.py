@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from analytics.tasks import analyse_appeal
-from core.deadlines import reminder_window
+from core.deadlines import reminder_key
 from core.exceptions import Refused, passes
 from core.fastwrite import PK, create_with_history
 from core.http import as_int
@@ -478,9 +478,7 @@ def remind_due_plans(*, today: date | None = None) -> int:
     sent = 0
     for appeal in due_plans(today=today):
         due = appeal.plan_due_date
-        window = reminder_window(due, today, every)
-        # The first window keeps the key of the one reminder per date sent before the repeats.
-        key = f"intake.plan-due:{appeal.pk}:{due.isoformat()}" + (f":{window.isoformat()}" if window > due else "")
+        key = reminder_key(f"intake.plan-due:{appeal.pk}", due, today, every)
         sent += len(
             notify(
                 recipients=plan_handlers(appeal),

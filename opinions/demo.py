@@ -91,6 +91,40 @@ MATTER_DEPARTMENTS = {
 }
 
 
+# What residents raised with the workstation at each kind of its services (grassroots.ServiceType values),
+# and the department that acts on it (district.demo's short names): an information item written up from a
+# reception or visit is about one of these, and is forwarded to that department. Items written up from an
+# appeal are forwarded to the department of the appeal's category (its default 承办部门).
+WORKSTATION_MATTERS = {
+    "policy": [("企业不清楚技改扶持政策申报条件", "工信局"), ("农户不清楚种粮补贴申领办法", "农业农村局")],
+    "science": [("中小学课后科普活动场地不足", "教育局"), ("村民缺少农业种植技术培训", "农业农村局")],
+    "family_visit": [("独居老人缺少定期探访", "民政局"), ("困难家庭劳动力就业帮扶不足", "人社局")],
+    "mediation": [("老旧小区物业收费纠纷频发", "住建局"), ("餐饮店油烟噪音扰民引发邻里纠纷", "生态环境局")],
+    "social": [("村卫生所常用药品不全", "卫健局"), ("农村垃圾分类收运设施不足", "城管局")],
+}
+
+
+def workstation_matter(service: str, n: int) -> str:
+    """The matter of the workstation's n-th information item written up from a contact of this service."""
+    options = WORKSTATION_MATTERS[service]
+    return options[n % len(options)][0]
+
+
+def workstation_item_department(report: OpinionReport, departments: dict) -> Department:
+    """The department that acts on a workstation item's subject, among {short name: department}: its
+    appeal's category's department, else the department of the WORKSTATION_MATTERS matter in its title."""
+    from intake.models import Appeal
+
+    source = report.source
+    if isinstance(source, Appeal) and source.category and source.category.department:
+        return source.category.department
+    for options in WORKSTATION_MATTERS.values():
+        for matter, short_name in options:
+            if matter in report.title:
+                return departments[short_name]
+    raise LookupError(f"no department for the workstation item “{report.title}”")
+
+
 def department_for(report: OpinionReport, departments: dict) -> Department | None:
     """The department that acts on the report's matter (MATTER_DEPARTMENTS), among {short name: department}."""
     matter = next((m for m in MATTERS if m in report.title), None)
@@ -267,16 +301,17 @@ def settle_workstation_items(reports: list[OpinionReport]) -> None:
     not published, they are not adopted.
     """
     info = User.objects.get(username="info")
-    departments = list(Department.objects.filter(kind="functional")[:8])
+    departments = {d.short_name: d for d in Department.objects.all()}
     ct = ContentType.objects.get_for_model(OpinionReport)
     wf = workflow_for(OpinionReport)
     rows = []
-    for n, report in enumerate(reports):
+    for report in reports:
         start = report.created_at + timedelta(days=1)
         report.member = None
         report.status = S.ARCHIVED
         report.submitted_at, report.received_at = start, start + timedelta(days=2)
-        report.forwarded_to = departments[n % len(departments)] if departments else None
+        # To the unit whose remit the item's subject is (not one unit after another).
+        report.forwarded_to = workstation_item_department(report, departments)
         report.feedback = "有关单位已研究办理并答复群众（演示）"
         report.updated_at = start + timedelta(days=2 * (len(SETTLED_PATH) - 1))
         state = S.DRAFT

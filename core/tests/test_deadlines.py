@@ -1,4 +1,5 @@
-"""The date checks shared by proposals' and supervision tasks' extension requests (延期申请)."""
+"""The date checks shared by proposals' and supervision tasks' extension requests (延期申请), and the
+reminder windows and keys shared by the plan reminders of appeals and duty groups' issues."""
 
 import datetime as dt
 
@@ -6,7 +7,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from core.deadlines import check_extension_due, check_extension_future, check_extension_in_time
+from core.deadlines import (
+    check_extension_due,
+    check_extension_future,
+    check_extension_in_time,
+    reminder_key,
+    reminder_window,
+)
 from core.exceptions import Refused
 from proposals.services.handling import EXTENSION_WORDING as PROPOSAL_WORDING
 from supervision.services.extension import EXTENSION_WORDING as TASK_WORDING
@@ -82,3 +89,22 @@ def test_asking_after_the_deadline_is_refused_unless_the_district_allows_it():
 def test_asking_on_the_deadline_itself_or_without_one_is_in_time():
     check_extension_in_time(TODAY, allowed=False, wording=TASK_WORDING)
     check_extension_in_time(None, allowed=False, wording=TASK_WORDING)
+
+
+def test_a_reminder_key_is_the_same_within_a_window_and_new_in_each_later_one():
+    due = dt.date(2026, 6, 1)
+
+    def key(today, every=7):
+        return reminder_key("plan-due:5", due, today, every)
+
+    # On the date and until the first repeat: the key sent before the repeats existed, so no second one.
+    assert key(due) == key(due + 6 * DAY) == "plan-due:5:2026-06-01"
+    # Then one new key per window of `every` days, the same on each day of it (a re-run sends nothing).
+    assert key(due + 7 * DAY) == key(due + 13 * DAY) == "plan-due:5:2026-06-01:2026-06-08"
+    assert key(due + 14 * DAY) == "plan-due:5:2026-06-01:2026-06-15"
+    assert reminder_window(due, due + 13 * DAY, 7) == due + 7 * DAY
+    # Every day when the district sets 1 (or less).
+    assert key(due + DAY, every=1) == "plan-due:5:2026-06-01:2026-06-02"
+    assert key(due + DAY, every=0) == key(due + DAY, every=1)
+    # A rescheduled date starts a fresh series, whatever was sent for the old one.
+    assert reminder_key("plan-due:5", due + 20 * DAY, due + 20 * DAY, 7) == "plan-due:5:2026-06-21"

@@ -403,6 +403,48 @@ def conclusions_by_the_platform() -> list[str]:
     return found
 
 
+# What each department's remit covers, in words a subject (a report's title, an appeal's category) uses:
+# written here, apart from the demo's own tables, so that a report forwarded "in turn" to whichever unit
+# comes next reads wrong.
+REMITS = {
+    "教育局": ["教育", "幼儿园", "学校", "课后", "科普", "培训机构"],
+    "卫健局": ["医疗", "卫生", "医生", "儿科", "药品"],
+    "民政局": ["养老", "老人", "助餐"],
+    "人社局": ["就业", "社保", "参保", "社会保障"],
+    "住建局": ["燃气", "征地", "拆迁", "安置房", "物业"],
+    "生态环境局": ["生态", "环保", "污水", "油烟", "异味"],
+    "农业农村局": ["粮食", "种粮", "农业", "农田", "撂荒"],
+    "交通局": ["交通", "公交", "村道", "错车道", "红绿灯", "道路"],
+    "城管局": ["城市管理", "占道", "路灯", "垃圾"],
+    "市场监管局": ["市场监管", "缺斤短两", "预付卡"],
+    "财政局": ["融资担保"],
+    "文旅局": ["文化", "历史建筑", "古厝"],
+    "发改局": ["充电桩"],
+    "工信局": ["技改"],
+}
+
+
+def reports_forwarded_to_the_department_of_their_subject() -> list[str]:
+    """A 社情民意 report (a member's, or a workstation's information item) is forwarded to a department whose
+    remit its subject falls in: its title, and for an item written up from an appeal, the appeal's category."""
+    from intake.models import Appeal
+    from opinions.models import OpinionReport
+
+    found = []
+    for report in OpinionReport.objects.filter(forwarded_to__isnull=False).select_related("forwarded_to"):
+        subject = report.title
+        source = report.source
+        if isinstance(source, Appeal) and source.category_id:
+            subject = f"{source.category.name} {subject}"
+        fitting = {name for name, words in REMITS.items() if any(word in subject for word in words)}
+        if report.forwarded_to.short_name not in fitting:
+            found.append(
+                f"opinion report #{report.pk} “{subject}” forwarded to {report.forwarded_to.short_name}, "
+                f"not to {'/'.join(sorted(fitting)) or 'a department of its subject'}"
+            )
+    return found
+
+
 def incoherences(now=None) -> list[str]:
     now = (now or timezone.now()) + SLACK
     steps = _steps()
@@ -422,6 +464,7 @@ def incoherences(now=None) -> list[str]:
         *notices_dated_with_their_steps(steps),
         *members_of_their_party_sector(),
         *conclusions_by_the_platform(),
+        *reports_forwarded_to_the_department_of_their_subject(),
     ]
 
 

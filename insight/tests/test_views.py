@@ -494,6 +494,55 @@ def test_appeal_export_reads_the_ratings_without_a_query_per_row(client, cast, d
     assert ws.max_row == 2 + 11
 
 
+def test_appeal_export_follows_each_plan_up_without_a_query_per_row(client, cast, django_assert_max_num_queries):
+    """An appeal closed with 制定计划限期解决: its date, where it stands, when it was carried out and what
+    was done, as its page shows them; nothing for an appeal without a plan."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from intake.models import Appeal, Outcome
+
+    def planned(day, due, done_on=None, note=""):
+        a = appeal(on=date(2022, 5, day), status=AppealStatus.CLOSED, closed_after=2)
+        done_at = timezone.make_aware(datetime.combine(done_on, datetime.min.time())) if done_on else None
+        done_at = done_at + timedelta(hours=23, minutes=30) if done_at else None  # late evening, local time
+        Appeal.objects.filter(pk=a.pk).update(
+            outcome=Outcome.PLAN, plan_due_date=due, plan_done_at=done_at, plan_done_note=note
+        )
+        return a
+
+    login(client, cast.clerk)
+    done = planned(1, date(2022, 8, 1), done_on=date(2022, 7, 20), note="护栏已全部更换")
+    with django_assert_max_num_queries(20) as few:
+        client.get("/insight/export/appeals.xlsx")
+    overdue = planned(2, date(2022, 9, 1))
+    waiting = planned(3, date(2099, 1, 1))
+    plain = appeal(on=date(2022, 5, 4), status=AppealStatus.CLOSED, closed_after=2)
+    for day in range(5, 12):
+        planned(day, date(2022, 9, day), done_on=date(2022, 9, day), note="已落实")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        ws = sheet(client.get("/insight/export/appeals.xlsx"))
+    header = [c.value for c in ws[2]]
+    at = header.index("计划完成日期")
+    assert header[at : at + 4] == ["计划完成日期", "计划状态", "计划落实日期", "计划落实情况"]
+    rows = {row[0]: row[at : at + 4] for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert len(rows) == 11
+
+    def day(value):
+        return value.date() if isinstance(value, datetime) else value
+
+    assert [day(v) for v in rows[done.tracking_code]] == [
+        date(2022, 8, 1),
+        "计划已落实",
+        date(2022, 7, 20),  # the local day it was recorded, not the UTC one
+        "护栏已全部更换",
+    ]
+    assert [day(v) for v in rows[overdue.tracking_code]] == [date(2022, 9, 1), "计划已逾期", None, None]
+    assert [day(v) for v in rows[waiting.tracking_code]] == [date(2099, 1, 1), "计划落实中", None, None]
+    assert rows[plain.tracking_code] == (None, None, None, None)
+
+
 def test_ranking_meetings_column_counts_the_plenary_as_the_record_and_the_export_do(client, cast):
     from consultations.models import MeetingKind
 
