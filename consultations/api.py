@@ -1,8 +1,8 @@
 """REST API: research groups, reports, meetings, participants, outcome items (+ transitions/history)."""
 
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -112,6 +112,48 @@ class ConsultationMeetingSerializer(serializers.ModelSerializer):
         ]
 
 
+class ConsultationMeetingMaterialSerializer(serializers.Serializer):
+    """One file of a meeting material (会议材料), downloaded through the same view as on the meeting's page."""
+
+    id = serializers.IntegerField(help_text=_("材料编号"))
+    title = serializers.CharField(help_text=_("材料名称"))
+    file_name = serializers.CharField(help_text=_("文件名"))
+    size = serializers.IntegerField(help_text=_("文件大小（字节）"))
+    uploaded_at = serializers.DateTimeField(help_text=_("上传时间"))
+    uploaded_by = serializers.CharField(help_text=_("上传人"))
+    download_url = serializers.URLField(help_text=_("下载地址（需登录，仅限可查看该会议的用户）"))
+
+
+class ConsultationMeetingDetailSerializer(ConsultationMeetingSerializer):
+    materials = serializers.SerializerMethodField(
+        help_text=_(
+            "会议材料：受邀参会人员和会议召集、组织方可见，与会议页面及下载的规则相同，其他人为空列表；"
+            "仅会议详情含此项，会议列表不含。"
+        )
+    )
+
+    class Meta(ConsultationMeetingSerializer.Meta):
+        fields = [*ConsultationMeetingSerializer.Meta.fields, "materials"]
+
+    @extend_schema_field(ConsultationMeetingMaterialSerializer(many=True))
+    def get_materials(self, meeting) -> list:
+        request = self.context["request"]
+        rows = [
+            {
+                "id": material.pk,
+                "title": material.title,
+                "file_name": f.original_name,
+                "size": f.size,
+                "uploaded_at": material.created_at,
+                "uploaded_by": material.uploaded_by.display,
+                "download_url": request.build_absolute_uri(reverse("core:attachment", args=[f.token])),
+            }
+            for material in selectors.materials_for(request.user, meeting)
+            for f in material.files
+        ]
+        return ConsultationMeetingMaterialSerializer(rows, many=True).data
+
+
 class ConsultationMeetingCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[
@@ -156,7 +198,8 @@ class ConsultationParticipantReplySerializer(serializers.Serializer):
 
 
 class ConsultationMeetingViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Meetings of every format; creating one convenes a consultation (departments required)."""
+    """Meetings of every format; creating one convenes a consultation (departments required). A meeting's
+    detail lists its materials; the list does not (one query per page, however many meetings)."""
 
     serializer_class = ConsultationMeetingSerializer
     filterset_fields = ["kind", "status", "research_group"]
@@ -166,6 +209,9 @@ class ConsultationMeetingViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, 
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
         return selectors.meetings_visible_to(self.request.user).order_by("-starts_at", "-id")
+
+    def get_serializer_class(self):
+        return ConsultationMeetingDetailSerializer if self.action == "retrieve" else ConsultationMeetingSerializer
 
     @extend_schema(request=ConsultationMeetingCreateSerializer, responses=ConsultationMeetingSerializer)
     def create(self, request, *args, **kwargs):

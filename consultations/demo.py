@@ -533,6 +533,79 @@ def _consultation(group, *, clerk, chair, depts, clock):
     perform(meeting, "issue_minutes", actor=clerk, note="纪要报送区委办、区政府办。", data={"issued_on": "2022-07-05"})
 
 
+DEMO_NOTE = "演示数据：本材料由演示程序生成，内容为虚构，不是真实公文。"
+
+
+def _docx(name: str, spec) -> SimpleUploadedFile:
+    from core.documents import render_docx
+
+    return SimpleUploadedFile(
+        name,
+        render_docx(spec),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+def handling_consultation_materials(meeting: Meeting, *, proposal, actor) -> list:
+    """What a proposal-handling consultation (提案办理协商会) sends its participants ahead of the meeting
+    (材料送达): the proposal as filed and the handling units' plan, each a short DOCX marked as demo data,
+    uploaded through the meeting's service like any material (checked, audited on the meeting's timeline).
+    The proposals demo calls it between convening the meeting and sending its notice, which names them."""
+    from core.documents import DocSpec, Heading, Table
+    from proposals.models import UnitRole
+
+    units = list(proposal.assignments.filter(is_active=True).select_related("department").order_by("id"))
+    lead = next((a.department for a in units if a.role != UnitRole.CO), None)
+    number = f"第{proposal.serial}号" if proposal.serial else ""
+    text = DocSpec(
+        title=proposal.title,
+        number=f"{number}提案（提案原文）" if number else "提案原文",
+        blocks=[
+            Heading("案由"),
+            proposal.case or "（见提案系统）",
+            Heading("分析"),
+            proposal.analysis or "（见提案系统）",
+            Heading("具体建议"),
+            proposal.suggestions or "（见提案系统）",
+        ],
+        footer_note=DEMO_NOTE,
+    )
+    plan = DocSpec(
+        title=f"{number}提案办理工作方案",
+        issuer=lead.name if lead else "",
+        blocks=[
+            f"提案名称：《{proposal.title}》",
+            Heading("一、办理分工"),
+            Table(
+                headers=["承办单位", "办理类型"],
+                rows=[[a.department.name, a.get_role_display()] for a in units],
+            ),
+            Heading("二、办理思路"),
+            "收到交办后，逐条研究提案建议并与提案者当面沟通：能解决的立即解决，需列入计划的明确时间表，"
+            "受条件限制暂不能解决的说明原因。",
+            Heading("三、进度安排"),
+            "交办后一个月内完成调研论证；三个月内书面答复提案者；答复后按计划推进，定期向提案者和督办领导报告进展。",
+            Heading("四、请在协商会上重点听取意见的事项"),
+            "1. 办理措施是否回应了提案的具体建议；\n2. 时间表是否可行；\n3. 需要相关部门协同解决的问题。",
+        ],
+        footer_note=DEMO_NOTE,
+    )
+    return [
+        services.add_meeting_material(
+            meeting=meeting,
+            actor=actor,
+            title=f"{number}提案原文（演示）",
+            upload=_docx("提案原文（演示）.docx", text),
+        ),
+        services.add_meeting_material(
+            meeting=meeting,
+            actor=actor,
+            title="承办单位办理工作方案（演示）",
+            upload=_docx("办理工作方案（演示）.docx", plan),
+        ),
+    ]
+
+
 def _forming_group(research) -> None:
     """A chairs' meeting topic of this year (taken up again after 2022), its group still being formed:
     it shows an open invitation, so it is of the year the demo is loaded in."""

@@ -308,6 +308,15 @@ class RespondForm(RequiredMessagesMixin, forms.Form):
     deputy_name = forms.CharField(label=_("代为参加人"), max_length=50, required=False)
     reason = forms.CharField(label=_("事由"), max_length=200, required=False)
 
+    def __init__(self, *args, meeting=None, **kwargs):
+        from consultations.selectors import takes_deputies
+
+        super().__init__(*args, **kwargs)
+        if meeting is not None and not takes_deputies(meeting):
+            # Not offered where the service refuses it: the plan's vote meeting (`selectors.takes_deputies`).
+            self.fields["response"].choices = [c for c in self.fields["response"].choices if c[0] != "deputy"]
+            del self.fields["deputy_name"]
+
 
 class ParticipantChoice(forms.ModelChoiceField):
     """A participant by name and, to tell namesakes apart, department or role (not the model's "name @ meeting")."""

@@ -353,7 +353,7 @@ def meeting_inbox(user) -> QuerySet[Meeting]:
         # The row of a department invited as such: `participant_recipients` sends it to the liaisons.
         mine |= Q(department_id=user.department_id, user__isnull=True, member__isnull=True)
     waiting = MeetingParticipant.objects.filter(mine, attendance=Attendance.INVITED).values("meeting_id")
-    q = Q(status=MeetingStatus.INVITED, pk__in=waiting)
+    q = Q(status=MeetingStatus.INVITED, pk__in=waiting) & ~_begun_vote_meetings()
     if user.has_role(Role.RESEARCH_OFFICE):
         # Minutes issued with outcome items not yet compiled into a special report (专报件).
         q |= Q(status=MeetingStatus.MINUTED, pk__in=_uncompiled_outcomes().values("meeting_id"))
@@ -453,9 +453,32 @@ def is_plan_vote_meeting(meeting) -> bool:
     creates, with the vote (topics.PlanVote) attached to it. It is convened under the standing
     committee's own rules (no consultation notice period nor materials deadline), and its attendance is
     the vote's: recorded on the vote's page by the clerk and fixed once voting begins, so it is read-only
-    on the meeting's page (`services.check_in`, `mark_absent`). The one rule for all of these: a
+    on the meeting's page (`services.check_in`, `mark_absent`); its invitations are answered until it
+    begins and take no deputy (`answers_invitation`, `takes_deputies`). The one rule for all of these: a
     standing-committee meeting is the plan's vote by the vote attached to it."""
     return meeting.kind == MeetingKind.STANDING and hasattr(meeting, "plan_vote")
+
+
+def answers_invitation(meeting) -> bool:
+    """Whether the meeting's invitations may still be answered (attend, send a deputy, ask for leave):
+    while it lies ahead (planned or its notice sent). At the plan's vote meeting only until it begins: a
+    standing member asks for leave before the meeting, and the vote's attendance form shows the leave
+    (请假 and its reason) for the clerk to confirm; once the meeting begins, attendance is the vote's."""
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+        return False
+    return not (is_plan_vote_meeting(meeting) and meeting_has_begun(meeting))
+
+
+def takes_deputies(meeting) -> bool:
+    """Whether an invitee may send a named deputy (委托他人参加): not to the plan's vote meeting, where
+    the quorum and the majority count the standing members themselves, present in person."""
+    return not is_plan_vote_meeting(meeting)
+
+
+def _begun_vote_meetings() -> Q:
+    """The plan's vote meetings that have begun, whose invitations no longer take answers
+    (`answers_invitation`), as a filter on meetings."""
+    return Q(kind=MeetingKind.STANDING, plan_vote__isnull=False, starts_at__lte=timezone.now())
 
 
 def follows_consultation_notice(meeting) -> bool:
@@ -486,11 +509,18 @@ def meeting_materials_visible_to(viewer) -> QuerySet[MeetingMaterial]:
     return MeetingMaterial.objects.filter(meeting__in=meetings_visible_to(viewer))
 
 
-def materials_of(meeting) -> list[MeetingMaterial]:
-    """The meeting's materials, oldest first, each with its files (`.files`, core attachments)."""
+def materials_for(viewer, meeting) -> list[MeetingMaterial]:
+    """The meeting's materials the viewer may read, oldest first, each with its files (`.files`, core
+    attachments): all of them for whoever may open the meeting (the rule `core:attachment` serves their
+    files by), none for anyone else. The meeting's page and the API list them by this one rule."""
     from core.services import attachments_by_record
 
-    materials = list(meeting.materials.select_related("uploaded_by"))
+    materials = list(
+        meeting_materials_visible_to(viewer)
+        .filter(meeting=meeting)
+        .select_related("uploaded_by")
+        .order_by("created_at", "id")
+    )
     by_material = attachments_by_record(materials, kind=MATERIAL_KIND)
     for m in materials:
         m.files = by_material.get(m.pk, [])

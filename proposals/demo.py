@@ -540,6 +540,7 @@ def _key_of_the_seed_year(plan, chair, office) -> None:
     """Chosen as a key proposal the day after it was handed over; the government office transferred its
     supervision task, the units met the proposers at a handling consultation, the lead unit replied (the
     relocation put in a plan) and the chair rated the reply: each step on its day of 2022."""
+    from consultations.demo import handling_consultation_materials
     from consultations.services import check_in, set_minutes_summary
     from core.demo_runner import StoryClock
     from core.workflow import perform
@@ -575,6 +576,8 @@ def _key_of_the_seed_year(plan, chair, office) -> None:
         ends_at=starts + timedelta(hours=2),
         place="区政协三楼会议室（演示）",
     )
+    # The proposal and the units' handling plan go to the participants with the notice (材料送达).
+    handling_consultation_materials(meeting, proposal=p, actor=office)
     perform(meeting, "send_invitations", actor=office)
     clock.at(starts - timedelta(minutes=30))
     perform(meeting, "hold", actor=office)

@@ -32,11 +32,13 @@ from consultations.models import (
 from consultations.predicates import convenes_meetings, manages_meeting
 from consultations.selectors import (
     MATERIAL_KIND,
+    answers_invitation,
     is_plan_vote_meeting,
     meeting_day_reached,
     outcome_locked_by,
     participant_recipients,
     requires_department,
+    takes_deputies,
 )
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
 from core.i18n import recorded
@@ -401,7 +403,10 @@ def respond_to_invitation(
     )
     if not _may_reply_for(actor, participant):
         raise ActionForbidden(_("您不能代替他人回复会议通知。"))
-    if participant.meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+    meeting = participant.meeting
+    if not answers_invitation(meeting):
+        if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+            raise TransitionNotAllowed(_("常委会表决会议已开始，出席情况由政协办公室在表决页面登记，不能再回复通知。"))
         raise TransitionNotAllowed(_("会议已召开或已取消，不能再回复通知。"))
     if participant.checked_in_at:
         # A sign-in is the record of attendance; a later reply must not turn it into leave.
@@ -410,6 +415,9 @@ def respond_to_invitation(
     deputy_name, reason = deputy_name.strip(), reason.strip()
     if response == "attend":
         participant.attendance, participant.deputy_name, participant.reason = Attendance.ATTENDING, "", ""
+    elif response == "deputy" and not takes_deputies(meeting):
+        message = _("常委会表决须由常委本人出席，不能委托他人参加；不能出席的，请请假并填写事由。")
+        raise Refused(message, fields={"response": [message]})
     elif response == "deputy":
         if not deputy_name:
             raise Refused(_("请填写代为参加人的姓名。"), fields={"deputy_name": [_("请填写代为参加人的姓名。")]})

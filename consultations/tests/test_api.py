@@ -1,6 +1,11 @@
 """API: meetings, participants, outcome items, research groups and reports, with the shared workflow API."""
 
+from urllib.parse import urlsplit
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
 from consultations import services
@@ -117,3 +122,61 @@ def test_report_finalise_via_api_refused_with_open_mandatory_comment(api_client,
     )
     assert response.status_code == 400
     assert "必须处理的意见" in response.json()["error"]["message"]
+
+
+def _material(meeting, cast, title="协商议政报告（征求意见稿）"):
+    upload = SimpleUploadedFile("报告.txt", "协商议政报告正文".encode(), content_type="text/plain")
+    return services.add_meeting_material(meeting=meeting, actor=cast.clerk, title=title, upload=upload)
+
+
+def test_an_invited_member_reads_the_meetings_materials_in_its_detail_and_downloads_them(api_client, client, cast):
+    meeting = consultation_meeting(cast)  # cast.other_member is invited
+    material = _material(meeting, cast)
+    detail = auth(api_client, cast.other_member).get(f"/api/v1/meetings/{meeting.pk}/")
+    assert detail.status_code == 200
+    [row] = detail.json()["materials"]
+    assert (row["id"], row["title"], row["file_name"]) == (material.pk, "协商议政报告（征求意见稿）", "报告.txt")
+    assert row["size"] == len("协商议政报告正文".encode()) and row["uploaded_by"] == cast.clerk.display
+    assert row["uploaded_at"]
+    # The link is the download the meeting's page offers, served to the invited member.
+    client.force_login(cast.other_member)
+    download = client.get(urlsplit(row["download_url"]).path)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).decode() == "协商议政报告正文"
+
+
+def test_an_uninvited_member_gets_neither_the_meeting_nor_its_materials(api_client, cast):
+    meeting = consultation_meeting(cast)
+    _material(meeting, cast)
+    client = auth(api_client, cast.member)
+    assert client.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+    assert client.get("/api/v1/meetings/").json()["results"] == []
+    # The list carries no materials for anyone: only a meeting's detail does.
+    listed = auth(api_client, cast.clerk).get("/api/v1/meetings/").json()["results"]
+    assert [m["id"] for m in listed] == [meeting.pk] and "materials" not in listed[0]
+
+
+def test_materials_follow_the_viewer_rule_inside_the_serializer_too(rf, cast):
+    """Whoever may not open the meeting reads no material of it, even if handed the meeting record."""
+    from consultations.api import ConsultationMeetingDetailSerializer
+
+    meeting = consultation_meeting(cast)
+    _material(meeting, cast)
+    request = rf.get("/api/v1/meetings/")
+    request.user = cast.member
+    assert ConsultationMeetingDetailSerializer(meeting, context={"request": request}).data["materials"] == []
+    request.user = cast.other_member
+    assert len(ConsultationMeetingDetailSerializer(meeting, context={"request": request}).data["materials"]) == 1
+
+
+def test_the_meeting_list_costs_the_same_queries_for_one_meeting_or_many(api_client, cast):
+    client = auth(api_client, cast.clerk)
+    _material(consultation_meeting(cast), cast)
+    client.get("/api/v1/meetings/")  # the token's first use is recorded once, whatever is listed
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/v1/meetings/").json()["count"] == 1
+    for _i in range(3):
+        _material(consultation_meeting(cast), cast)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/api/v1/meetings/").json()["count"] == 4
+    assert len(many) == len(one), [q["sql"] for q in many.captured_queries]

@@ -46,3 +46,31 @@ def test_demo_shuangjian_topic_from_group_to_outcomes():
     call_command("load_demo")
     assert Meeting.objects.filter(title=demo.MEETING_TITLE).count() == 1
     assert ResearchGroup.objects.filter(title=group.title).count() == 1
+
+
+def test_demo_handling_consultations_send_their_materials_with_the_notice():
+    """A proposal-handling consultation whose notice went out carries the papers the page says are due
+    before it (材料送达期限): real DOCX files, labelled as demo data, uploaded through the audited service
+    before the notice that names them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from consultations.selectors import MATERIAL_KIND, materials_delivered_on
+    from core.models import Attachment, StatusChange
+
+    call_command("load_demo")
+    noticed = Meeting.objects.filter(kind="proposal_handling", status__in=["invited", "held", "minuted"])
+    assert noticed.exists()
+    for meeting in noticed:
+        materials = list(meeting.materials.all())
+        assert [m.title.endswith("（演示）") for m in materials] == [True, True], meeting
+        for material in materials:
+            stored = Attachment.objects.get(object_id=material.pk, kind=MATERIAL_KIND)
+            text = "\n".join(p.text for p in Document(io.BytesIO(stored.file.read())).paragraphs)
+            assert "演示数据" in text and stored.original_name.endswith(".docx")
+        steps = list(
+            StatusChange.objects.filter(content_type=ContentType.objects.get_for_model(Meeting), object_id=meeting.pk)
+            .order_by("created_at", "id")
+            .values_list("action", flat=True)
+        )
+        assert steps[:3] == ["add_material", "add_material", "send_invitations"]
+        assert materials_delivered_on(meeting) is not None

@@ -196,7 +196,7 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
     mine = selectors.my_participation(user, meeting)
     vote_attendance = selectors.is_plan_vote_meeting(meeting)
     ahead = meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED)
-    materials = selectors.materials_of(meeting)
+    materials = selectors.materials_for(user, meeting)
     dept_rows = []
     if not manages and getattr(user, "department_id", None):
         dept_rows = [p for p in participants if p.department_id == user.department_id and p is not mine]
@@ -216,7 +216,9 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         ],
         "compile_report": selectors.awaits_special_report(user, meeting),
         "is_held": meeting.status == MeetingStatus.HELD,
-        "can_reply": meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED),
+        "ahead": ahead,
+        # Invitations are answered while the meeting lies ahead; the plan's vote meeting until it begins.
+        "can_reply": selectors.answers_invitation(meeting),
         # The plan vote's attendance is recorded on the vote's page: read-only here.
         "vote_attendance": vote_attendance,
         "can_check_in": meeting.status in (MeetingStatus.INVITED, MeetingStatus.HELD)
@@ -238,7 +240,7 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         "notice_workdays": int(config.CONSULT_NOTICE_WORKDAYS),
         "needs_department": selectors.requires_department(meeting) and not any(p.department_id for p in participants),
         "respond_form": forms.get("respond_form"),
-        "blank_respond_form": RespondForm(),
+        "blank_respond_form": RespondForm(meeting=meeting),
         "invite_form": forms.get("invite_form") or ParticipantInviteForm(),
         "speech_form": forms.get("speech_form") or SpeechForm(meeting=meeting),
         "outcome_form": forms.get("outcome_form") or OutcomeForm(),
@@ -424,7 +426,7 @@ def _participant_for(request, pk: int) -> MeetingParticipant:
 @require_POST
 def participant_respond(request, pk: int):
     participant = _participant_for(request, pk)
-    form = RespondForm(request.POST)
+    form = RespondForm(request.POST, meeting=participant.meeting)
     if form.is_valid():
         try:
             services.respond_to_invitation(participant=participant, actor=request.user, **form.cleaned_data)
