@@ -33,6 +33,8 @@ from accounts.forms import (
     PasswordResetRequestForm,
     PreferencesForm,
 )
+from accounts.middleware import set_language_cookie
+from accounts.signals import LANGUAGE_CHOSEN
 from accounts.tokens import activation_token
 from core.exceptions import DomainError
 from core.http import local_url
@@ -65,11 +67,15 @@ class LoginView(auth_views.LoginView):
 
 
 def set_language(request):
-    """The footer's language switcher (Django's view); a signed-in user's choice is also stored."""
+    """The footer's language switcher (Django's view); a signed-in user's choice is also stored, and a
+    choice made while signed out is remembered by the session so that signing in keeps it (accounts.signals)."""
     response = i18n.set_language(request)
     language = request.POST.get(LANGUAGE_QUERY_PARAMETER, "") if request.method == "POST" else ""
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        services.set_language_preference(user=request.user, language=language)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.set_language_preference(user=request.user, language=language)
+        else:
+            request.session[LANGUAGE_CHOSEN] = language
     return response
 
 
@@ -83,16 +89,7 @@ def preferences(request):
         messages.success(request, _("设置已保存。"))
         response = redirect("accounts:preferences")
         # The pages follow the choice after signing out too (the switcher's cookie).
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            request.user.preferred_language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        set_language_cookie(response, request.user.preferred_language)
         return response
     has_otp = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     return render(request, "accounts/preferences.html", {"form": form, "has_otp": has_otp})

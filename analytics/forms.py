@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from analytics import clustering, intake_bridge, registry
 from core.forms import DateInput, RequiredMessagesMixin
@@ -51,7 +51,7 @@ class SearchForm(RequiredMessagesMixin, forms.Form):
 
 
 class CorrectRoutingForm(RequiredMessagesMixin, forms.Form):
-    category = forms.ModelChoiceField(label=_("类别"), queryset=None, required=False)
+    category = forms.ModelChoiceField(label=pgettext_lazy("appeal or issue", "类别"), queryset=None, required=False)
     department = forms.ModelChoiceField(label=_("承办部门"), queryset=None, required=False)
     handler = forms.ChoiceField(label=_("办理主体"), required=False)
 

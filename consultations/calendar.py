@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Meeting, MeetingStatus
+from core.i18n import join_list
 from core.ics import CalendarEvent
 
 
@@ -41,7 +42,7 @@ def duty_event(day, *, base_url: str = "") -> CalendarEvent:
     lines = []
     if day.is_cancelled:
         lines.append(_("本次接待已取消：%(reason)s") % {"reason": day.cancel_reason or _("未说明原因")})
-    names = "、".join(m.name for m in day.on_duty.all())
+    names = join_list(m.name for m in day.on_duty.all())
     if names:
         lines.append(_("值班委员：%(names)s") % {"names": names})
     return CalendarEvent(

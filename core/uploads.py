@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.exceptions import Refused
+from core.i18n import join_list
 
 ALLOWED_TYPES = {
     "application/pdf": "pdf",
@@ -105,7 +106,7 @@ def check_upload(upload, *, allowed: set[str] | None = None) -> tuple[str, str]:
     mime = sniff(head, upload)
     allowed = allowed or set(ALLOWED_TYPES)
     if mime is None or mime not in allowed:
-        names = "、".join(sorted({ALLOWED_TYPES[m] for m in allowed if m in ALLOWED_TYPES}))
+        names = join_list(sorted({ALLOWED_TYPES[m] for m in allowed if m in ALLOWED_TYPES}))
         raise Refused(_("文件“%(name)s”的类型不被接受。可上传：%(types)s。") % {"name": upload.name, "types": names})
     digest = hashlib.sha256()
     for chunk in upload.chunks():

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedTextField
+from core.i18n import parenthesised
 from core.models import BilingualNameMixin, BilingualShortNameMixin
 
 
@@ -245,6 +246,11 @@ class Member(models.Model):
         return str(_("常委")) if self.is_standing else str(_("委员"))
 
 
+# Who leads a consultation topic (domain.md 调研: the chair or a vice-chair leads the group): one rule for a
+# plan item's 牵头领导 and for its research group's, so the plan's lead can always lead the topic's research.
+TOPIC_LEAD_POSITIONS = (Member.Position.CHAIR, Member.Position.VICE_CHAIR)
+
+
 class Expert(models.Model):
     """A part-time researcher or expert invited into research groups."""
 
@@ -288,7 +294,7 @@ class PartyLeader(models.Model):
         verbose_name_plural = _("区委领导")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.title}）"
+        return parenthesised(self.name, self.title)
 
 
 class CalendarDay(models.Model):

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from consultations.models import Attendance
 from consultations.selectors import meetings_visible_to
@@ -72,7 +73,7 @@ def appeals_export(viewer, params) -> Export:
     columns = [
         Column(_("查询码"), lambda a: a.tracking_code if a.tracking_code_shown else "", 12),
         Column(_("标题"), lambda a: a.title, 36),
-        Column(_("类别"), lambda a: str(a.category or ""), 12),
+        Column(pgettext("appeal or issue", "类别"), lambda a: str(a.category or ""), 12),
         Column(_("镇街"), lambda a: str(a.town or ""), 12),
         Column(_("社区/村"), lambda a: a.community.name if a.community else "", 14),
         Column(_("来源渠道"), lambda a: a.get_channel_display(), 12),

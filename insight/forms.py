@@ -173,3 +173,9 @@ class ScoringRuleForm(StyledForm):
     )
     effective_year = forms.IntegerField(label=_("起始年度"), min_value=2000, max_value=2100)
     note = forms.CharField(label=_("依据或说明"), max_length=200, required=False)
+    note_en = forms.CharField(
+        label=_("依据或说明（英文）"),
+        max_length=200,
+        required=False,
+        help_text=_("英文界面显示的说明；不填则显示中文说明。"),
+    )

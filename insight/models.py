@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.i18n import in_reader_language
+
 
 class Item(models.TextChoices):
     """The kinds of activity a duty record counts (domain.md §6)."""
@@ -98,6 +100,9 @@ class ScoringRule(models.Model):
         _("起始年度"), help_text=_("自该年度起适用，直到更晚的规则取代它。")
     )
     note = models.CharField(_("依据或说明"), max_length=200, blank=True)
+    note_en = models.CharField(
+        _("依据或说明（英文）"), max_length=200, blank=True, help_text=_("英文界面显示的说明；不填则显示中文说明。")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -119,6 +124,11 @@ class ScoringRule(models.Model):
     @property
     def label(self) -> str:
         return activity_label(self.item, self.variant)
+
+    @property
+    def display_note(self) -> str:
+        """The note as the reader reads it: its English for an English reader when there is one."""
+        return in_reader_language(self.note, self.note_en)
 
     def clean(self) -> None:
         if self.item in CATALOGUE and self.variant not in CATALOGUE[self.item]:

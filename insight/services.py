@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.predicates import is_office
 from core.exceptions import ActionForbidden
-from insight.data.scoring import DEFAULT_RULES, EFFECTIVE_YEAR
+from insight.data.scoring import DEFAULT_NOTES_EN, DEFAULT_RULES, EFFECTIVE_YEAR
 from insight.models import GradeMarks, ScoringRule
 
 
@@ -21,6 +21,7 @@ def set_scoring_rule(
     effective_year: int,
     actor,
     note: str = "",
+    note_en: str = "",
 ) -> ScoringRule:
     """Create or replace the rule for one activity from effective_year on (earlier years keep theirs)."""
     if not is_office(actor):
@@ -30,7 +31,7 @@ def set_scoring_rule(
         .filter(item=item, variant=variant, effective_year=effective_year)
         .first()
     ) or ScoringRule(item=item, variant=variant, effective_year=effective_year)
-    rule.points, rule.cap, rule.note = points, cap, note.strip()
+    rule.points, rule.cap, rule.note, rule.note_en = points, cap, note.strip(), note_en.strip()
     rule.full_clean()
     rule._history_user = actor
     rule.save()
@@ -62,7 +63,12 @@ def seed_default_rules() -> int:
             item=item,
             variant=variant,
             effective_year=EFFECTIVE_YEAR,
-            defaults={"points": Decimal(points), "cap": Decimal(cap) if cap else None, "note": note},
+            defaults={
+                "points": Decimal(points),
+                "cap": Decimal(cap) if cap else None,
+                "note": note,
+                "note_en": DEFAULT_NOTES_EN.get(note, ""),
+            },
         )
         created += made
     return created

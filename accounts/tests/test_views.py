@@ -123,6 +123,55 @@ def test_choosing_the_language_on_the_preferences_page_is_audited_the_same_way(c
     ]
 
 
+def _page_language(response) -> str:
+    return response.headers["Content-Language"]
+
+
+def test_english_chosen_on_the_login_page_wins_over_the_stored_chinese_and_is_stored(client, cast):
+    cast.clerk.language = "zh-hans"
+    cast.clerk.save(update_fields=["language"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert _page_language(client.get("/accounts/login/")) == "en"
+    response = client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD}, follow=True)
+    assert _page_language(response) == "en" and 'lang="en"' in response.content.decode()
+    cast.clerk.refresh_from_db()
+    assert cast.clerk.language == "en"
+    (row,) = _account_changes(cast.clerk, "set_language")
+    assert (row.actor, row.data["from_language"], row.data["to_language"]) == (cast.clerk, "zh-hans", "en")
+    assert client.cookies["django_language"].value == "en"  # page and cookie agree
+    client.post("/accounts/logout/")
+    assert _page_language(client.get("/")) == "en"
+
+
+def test_signing_in_on_a_new_device_sets_the_cookie_to_the_stored_language(client, cast):
+    cast.clerk.language = "en"
+    cast.clerk.save(update_fields=["language"])
+    assert "django_language" not in client.cookies
+    response = client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD})
+    assert response.cookies["django_language"].value == "en"
+    assert _page_language(client.get("/office/")) == "en"
+    client.post("/accounts/logout/")
+    # The pages stay in the user's language after signing out.
+    assert _page_language(client.get("/")) == "en"
+    assert _account_changes(cast.clerk, "set_language") == []
+
+
+def test_an_old_cookie_without_a_fresh_choice_gives_way_to_the_stored_language(client, cast):
+    cast.clerk.language = "zh-hans"
+    cast.clerk.save(update_fields=["language"])
+    client.cookies["django_language"] = "en"  # set on this device long ago; no switch in this session
+    client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD})
+    cast.clerk.refresh_from_db()
+    assert cast.clerk.language == "zh-hans"
+    assert client.cookies["django_language"].value == "zh-hans"
+    assert _page_language(client.get("/office/")) == "zh-hans"
+
+
+def test_signing_in_without_a_stored_language_leaves_the_cookie_alone(client, cast):
+    response = client.post("/accounts/login/", {"username": "clerk", "password": PASSWORD})
+    assert "django_language" not in response.cookies
+
+
 def test_a_new_email_address_is_audited_without_the_address(client, cast):
     client.force_login(cast.member)
     client.post("/accounts/preferences/", {"email": "m@example.org", "language": "", "current_password": PASSWORD})

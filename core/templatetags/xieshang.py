@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from core.http import page_path
+from core.i18n import join_list as joined_list
 from core.privacy import masked
 from core.unsaved import unsaved_input
 from core.workflow import _registry, history_for
@@ -44,6 +45,12 @@ def history_timeline(context, obj):
 @register.filter
 def mask(value, kind: str):
     return masked(value or "", kind)
+
+
+@register.filter
+def join_list(items) -> str:
+    """Items as a list in the reader's language: 甲、乙 / "A, B" (Django's `join` with a fixed 、 is not)."""
+    return joined_list(items)
 
 
 @register.simple_tag

@@ -10,7 +10,9 @@ micro and community consultations) are scored as its "other activities": 2 each,
 item. Key and excellent proposals carry no bonus in Tongcheng (0 here; the office may set one).
 Plenary attendance (全体会议, a meeting of kind "plenary"): 50 present, 30 on leave, 0 absent.
 
-Rows: (item, variant, points, cap or None, note). Data, not user interface text.
+Rows: (item, variant, points, cap or None, note). Data, not user interface text: the notes are the
+district's text (the office may reword them), seeded with the English below (`ScoringRule.note_en`,
+shown to English readers).
 """
 
 EFFECTIVE_YEAR = 2000
@@ -42,3 +44,22 @@ DEFAULT_RULES = [
     ("micro", "present", "2", "10", OTHER),
     ("community", "present", "2", "10", OTHER),
 ]
+
+# The English of each default note, seeded into `ScoringRule.note_en` (insight migration 0005).
+DEFAULT_NOTES_EN = {
+    "桐城：全体会议出席50分": "Tongcheng: plenary session attended, 50 points",
+    "桐城：全体会议请假30分": "Tongcheng: plenary session missed with leave, 30 points",
+    "桐城：全体会议无故缺席0分": "Tongcheng: plenary session missed without leave, 0 points",
+    "桐城：常委会出席不另计分": "Tongcheng: no extra points for attending the standing committee",
+    "桐城：常委会请假扣2分": "Tongcheng: standing committee missed with leave, minus 2 points",
+    "桐城：常委会无故缺席扣5分": "Tongcheng: standing committee missed without leave, minus 5 points",
+    "桐城：其他活动每次2分，最多10分": "Tongcheng: other activities, 2 points each, at most 10",
+    "桐城：未规定": "Tongcheng: not specified",
+    "桐城：书面发言每篇5分": "Tongcheng: written speech, 5 points each",
+    "桐城：提交提案10分": "Tongcheng: proposal submitted, 10 points",
+    "桐城：联名提案减半": "Tongcheng: half for a joint proposal",
+    "桐城：立案加15分": "Tongcheng: proposal filed, plus 15 points",
+    "桐城：社情民意每篇10分": "Tongcheng: public-opinion report, 10 points each",
+    "桐城：被采用加5分（最多15分）": "Tongcheng: adopted, plus 5 points (at most 15)",
+    OTHER: 'Scored as Tongcheng\'s "other activities": 2 points each, at most 10',
+}

@@ -28,6 +28,7 @@ from consultations.models import (
     Speech,
     SpeechKind,
 )
+from core.i18n import join_sentences
 from district.models import Member
 from grassroots.models import Contact, ReceptionDay
 from insight.models import ACTIVITIES, GradeMarks, Item, ScoringRule, Variant, activity_label
@@ -150,7 +151,7 @@ def scale_note(thresholds: tuple[int, int, int] | None = None) -> str:
     excellent, good, passing = thresholds or grade_thresholds()
     how = _("履职积分为各项得分之和：每项按“每次分值 × 次数”计算，设有年度上限的不超过上限；总分不设上限，不是百分制。")
     marks = _("等次分数线：优秀%(e)s分、良好%(g)s分、合格%(p)s分。") % {"e": excellent, "g": good, "p": passing}
-    return f"{how}{marks}"
+    return join_sentences(how, marks)  # a space between them in English
 
 
 def grade_for(total: Decimal, thresholds: tuple[int, int, int] | None = None) -> str:

@@ -330,7 +330,8 @@ def appeal_heat_table(scope: Scope, period: Period, counts: dict | None = None) 
                 }
             )
         rows.append({"town": town.name, "cells": row, "total": sum(c["value"] for c in row)})
-    return {"columns": [c.name for c in categories], "rows": rows, "peak": peak}
+    # A category's name in the reader's language, as the chart by category names it.
+    return {"columns": [c.display_name for c in categories], "rows": rows, "peak": peak}
 
 
 def appeal_outcomes(scope: Scope, period: Period) -> dict:

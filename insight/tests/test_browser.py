@@ -117,4 +117,84 @@ def test_every_overdue_bar_is_named_on_a_desktop_and_a_phone(request, device, ca
     login(page, cast.chair.username, PASSWORD)
     page.goto(page.base_url + "/insight/?year=2022")
     labels = overdue_labels(page)
-    assert labels == ["督办任务", "提案（超过答复期限）", "群众诉求（超过15天未办结）"], labels
+    assert [label.replace("\n", "") for label in labels] == [
+        "督办任务",
+        "提案（超过答复期限）",
+        "群众诉求（超过15天未办结）",
+    ]
+
+
+def drawn(page, key: str) -> dict:
+    """What ECharts drew for a figure: the category axis's labels as shown (lines joined by newlines),
+    the full labels, and whether every text it drew (axis names included) lies inside the canvas."""
+    page.wait_for_selector(f"[data-chart={key}] canvas")
+    return page.evaluate(
+        """key => {
+            const el = document.querySelector(`[data-chart=${key}]`);
+            const chart = echarts.getInstanceByDom(el);
+            const option = chart.getOption();
+            const onY = option.yAxis[0].type === 'category';
+            const axis = chart.getModel().getComponent(onY ? 'yAxis' : 'xAxis', 0).axis;
+            const texts = chart.getZr().storage.getDisplayList().filter(d => d.style && d.style.text);
+            const outside = texts.filter(d => {
+                const r = d.getBoundingRect().clone();
+                if (d.transform) { r.applyTransform(d.transform); }
+                return r.x < -1 || r.x + r.width > el.clientWidth + 1;
+            }).map(d => d.style.text);
+            return {
+                shown: axis.getViewLabels().map(l => l.formattedLabel),
+                full: (onY ? option.yAxis : option.xAxis)[0].data,
+                unit: (onY ? option.xAxis : option.yAxis)[0].name,
+                texts: texts.map(d => d.style.text),
+                outside: outside,
+            };
+        }""",
+        key,
+    )
+
+
+def whole_words(shown: str, full: str) -> bool:
+    words = full.split()
+    return all(w in words for w in shown.replace("…", "").split())
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_english_chart_labels_keep_whole_words_and_the_unit_shows_whole(request, device, cast, appeals):
+    from intake.models import AppealCategory
+
+    for name, english in (("养老", "Elderly care and social security"), ("教育", "Education")):
+        AppealCategory.objects.filter(name=name).update(name_en=english)
+    AppealCategory.objects.filter(name="医疗卫生").update(name_en="Ecology and environment")
+    appeal(on=date(2022, 5, 1), status=AppealStatus.RECEIVED)  # an overdue appeal: the overdue chart has bars
+    cast.chair.language = "en"
+    cast.chair.save(update_fields=["language"])
+    page = request.getfixturevalue(device)
+    login(page, cast.chair.username, PASSWORD)
+    page.goto(page.base_url + "/insight/?year=2022")
+    by_category, overdue = drawn(page, "appeals_by_category"), drawn(page, "overdue")
+    assert "Ecology and environment" in by_category["full"], by_category
+    for figure in (by_category, overdue):
+        assert len(figure["shown"]) == len(figure["full"]), figure
+        for shown, full in zip(figure["shown"], figure["full"], strict=True):
+            # Wrapped or shortened between words, never inside one ("Ecology an…", "appeal / s").
+            assert whole_words(shown, full), (shown, full)
+            assert shown.replace("\n", " ") == full or shown.endswith("…"), (shown, full)
+        assert figure["unit"] and figure["unit"] in figure["texts"] and not figure["outside"], figure
+    assert [s.replace("\n", " ") for s in overdue["shown"]] == overdue["full"]  # all three named in full
+    if device == "page":
+        assert by_category["shown"][0].replace("\n", " ") == by_category["full"][0]
+
+
+def test_pie_slice_labels_give_the_count_without_a_unit(page, cast, appeals):
+    cast.chair.language = "en"
+    cast.chair.save(update_fields=["language"])
+    login(page, cast.chair.username, PASSWORD)
+    page.goto(page.base_url + "/insight/?year=2022")
+    page.wait_for_selector("[data-chart=appeals_by_channel] canvas")
+    labels = page.evaluate(
+        """() => {
+            const chart = echarts.getInstanceByDom(document.querySelector('[data-chart=appeals_by_channel]'));
+            return chart.getZr().storage.getDisplayList().filter(d => d.style && d.style.text).map(d => d.style.text);
+        }"""
+    )
+    assert "3" in "\n".join(labels) and not [t for t in labels if "items" in t], labels

@@ -99,6 +99,20 @@ def test_heat_table_crosses_towns_and_categories(data):
     assert heat["rows"][1]["cells"][1]["url"] == ""
 
 
+def test_heat_table_names_the_categories_in_the_readers_language(data):
+    from django.utils import translation
+
+    data["b"].name_en = "Education"
+    data["b"].save()
+    with translation.override("en"):
+        heat = stats.appeal_heat_table(EVERYTHING, YEAR_2022)
+        figure = stats.appeals_by_category(EVERYTHING, YEAR_2022)
+    assert heat["columns"] == ["养老", "Education"]  # no English name: the district's own
+    assert "Education" in [str(r.label) for r in figure.rows]
+    with translation.override("zh-hans"):
+        assert stats.appeal_heat_table(EVERYTHING, YEAR_2022)["columns"] == ["养老", "教育"]
+
+
 def test_timeliness_gives_mean_and_median_days(data):
     times = stats.appeal_timeliness(EVERYTHING, YEAR_2022)
     assert times["first_answer"] == {"count": 3, "avg_days": 4.0, "median_days": 4.0}

@@ -239,6 +239,46 @@ def test_rules_page_and_edit_by_the_office(client, cast):
     assert ScoringRule.objects.get(item="speech", effective_year=2023).points == Decimal(6)
 
 
+def test_the_default_rule_notes_read_in_english_for_an_english_reader(client, cast):
+    from insight.data.scoring import DEFAULT_NOTES_EN, DEFAULT_RULES
+
+    assert {note for *_rule, note in DEFAULT_RULES} <= set(DEFAULT_NOTES_EN)  # each default note has its English
+    login(client, cast.clerk)
+    client.cookies["django_language"] = "en"
+    html = client.get("/insight/rules/?year=2022").content.decode()
+    assert "Tongcheng: written speech, 5 points each" in html and "桐城：" not in html
+    # The office's own wording, with an English one or without.
+    client.post(
+        "/insight/rules/speech/edit/?year=2023",
+        {"points": "6", "cap": "", "effective_year": "2023", "note": "新规", "note_en": "New rule"},
+    )
+    client.post(
+        "/insight/rules/opinion/submitted/edit/?year=2023", {"points": "8", "effective_year": "2023", "note": "改了"}
+    )
+    html = client.get("/insight/rules/?year=2023").content.decode()
+    assert "New rule" in html and "改了" in html and "新规" not in html
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/insight/rules/?year=2023").content.decode()
+    assert "新规" in html and "New rule" not in html and "桐城：书面发言每篇5分" not in html
+    assert "桐城：全体会议出席50分" in html
+
+
+def test_the_migration_gives_the_seeded_notes_their_english_and_leaves_reworded_ones(cast):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("insight.migrations.0005_scoring_rule_note_en")
+    ScoringRule.objects.update(note_en="")
+    ScoringRule.objects.filter(item="speech").update(note="本区自定")
+    migration.english_default_notes(apps, None)
+    assert ScoringRule.objects.get(item="plenary", variant="present").note_en == (
+        "Tongcheng: plenary session attended, 50 points"
+    )
+    assert ScoringRule.objects.get(item="speech").note_en == ""
+    assert ScoringRule.objects.exclude(item="speech").filter(note_en="").count() == 0
+
+
 def test_an_invalid_rule_is_refused_and_the_form_keeps_the_input(client, cast):
     response = login(client, cast.clerk).post(
         "/insight/rules/opinion/adopted/edit/",

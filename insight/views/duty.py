@@ -155,7 +155,7 @@ def rule_edit(request, item: str, variant: str = ""):
     current = duty.rules_for(year).get((item, variant))
     initial = {"effective_year": year}
     if current is not None:
-        initial.update(points=current.points, cap=current.cap, note=current.note)
+        initial.update(points=current.points, cap=current.cap, note=current.note, note_en=current.note_en)
     form = ScoringRuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "item": item, "variant": variant}

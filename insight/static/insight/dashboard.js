@@ -12,15 +12,45 @@
   var narrow = window.matchMedia("(max-width: 576px)").matches;
   var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  function shorten(text) {
+  // Text widths as ECharts draws the labels (12 px in the charts' font).
+  var measure = document.createElement("canvas").getContext("2d");
+  function textWidth(text) {
+    measure.font = "12px " + font;
+    return measure.measureText(text).width;
+  }
+
+  // A label fitted to a width in pixels, on at most `lines` lines: wrapped between words (a Chinese
+  // character is a word of its own), never inside one; a label too long for its lines ends, after its
+  // last whole word that fits, with an ellipsis (the tooltip and the data table give it in full).
+  function fit(text, width, lines) {
     if (/^\d{4}-\d{2}$/.test(text)) { return narrow ? text.slice(2) : text; }  // months: 22-03
-    var max = narrow ? 6 : 10;
-    return text.length > max ? text.slice(0, max) + "…" : text;
+    var cjk = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef";
+    var closing = "\uff09\u300d\u300f\u3011\u300b\u3009\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f";  // full-width closing marks: kept with the word before
+    var words = text.match(new RegExp(
+      "[" + cjk + "][" + closing + "]*|[^\\s" + cjk + "]+[" + closing + "]*\\s*|\\s+", "g")) || [text];
+    var out = [[]];
+    words.forEach(function (w) {
+      var line = out[out.length - 1];
+      if (!line.length || textWidth((line.join("") + w).trim()) <= width) { line.push(w); }
+      else if (w.trim()) { out.push([w]); }
+    });
+    var shown = out.slice(0, lines).map(function (line) { return line.join("").trim(); });
+    if (out.length > lines) {
+      var last = out[lines - 1].slice();
+      while (last.length > 1 && textWidth(last.join("").trim() + "…") > width) { last.pop(); }
+      shown[lines - 1] = last.join("").trim() + "…";
+    }
+    return shown.join("\n");
   }
 
   // A vertical bar's name, wrapped within the bar's share of the chart's width (at least 4 characters).
   function wrapWidth(el, f) {
     return Math.max(52, Math.floor((el.clientWidth - 64) / Math.max(f.rows.length, 1)) - 8);
+  }
+
+  // A horizontal bar's name: a share of the chart's width, on two lines at most.
+  function labelWidth(el) {
+    return Math.min(220, Math.max(96, Math.floor(el.clientWidth * (narrow ? 0.42 : 0.36))));
   }
 
   function options(f, el) {
@@ -37,23 +67,31 @@
       base.legend = { type: narrow ? "plain" : "scroll", bottom: 0, textStyle: { fontSize: 12 } };
       base.series = [{
         type: "pie", radius: narrow ? ["25%", "50%"] : ["35%", "65%"], center: ["50%", narrow ? "38%" : "45%"],
-        label: { show: !narrow, formatter: "{b}\n{c}" + (f.unit ? " " + f.unit : ""), fontSize: 12 },
+        // No unit after the count: one word cannot be both "1 item" and "3 items".
+        label: { show: !narrow, formatter: "{b}\n{c}", fontSize: 12 },
         data: f.rows.map(function (r) { return { name: r.label, value: r.value }; })
       }];
       return base;
     }
-    var categoryAxis = { type: "category", data: labels, axisLabel: { fontSize: 12, formatter: shorten } };
+    var short = function (text) { return fit(text, narrow ? 90 : 130, 1); };
+    var categoryAxis = { type: "category", data: labels, axisLabel: { fontSize: 12, formatter: short } };
     var valueAxis = { type: "value", minInterval: 1, name: f.unit || "", axisLabel: { fontSize: 11 } };
-    base.grid = { left: 8, right: 24, top: 28, bottom: 8, containLabel: true };
+    // The grid holds the axes' labels and names too (the English unit, "items", is wider than the Chinese).
+    base.grid = { left: 8, right: 16, top: 28, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "all" };
     if (f.chart === "hbar") {
+      var width = labelWidth(el);
+      categoryAxis.axisLabel = {
+        fontSize: 12, lineHeight: 14, formatter: function (text) { return fit(text, width, 2); }
+      };
       categoryAxis.inverse = true;
       base.xAxis = valueAxis;
       base.yAxis = categoryAxis;
     } else if (f.chart === "bar" && labels.length <= 6) {
       // Every bar named: ECharts would drop a label colliding with its neighbour (a bar with no name),
       // so each label is shown (interval 0), whole, wrapped within its bar's width.
+      var barWidth = wrapWidth(el, f);
       categoryAxis.axisLabel = {
-        fontSize: 12, interval: 0, width: wrapWidth(el, f), overflow: "breakAll", lineHeight: 15
+        fontSize: 12, interval: 0, lineHeight: 15, formatter: function (text) { return fit(text, barWidth, 6); }
       };
       base.xAxis = categoryAxis;
       base.yAxis = valueAxis;
@@ -89,7 +127,7 @@
   window.addEventListener("resize", function () {
     charts.forEach(function (c) {
       c.chart.resize();
-      if (c.f.chart === "bar") { c.chart.setOption(options(c.f, c.el)); }  // labels wrap to the new width
+      if (c.f.chart !== "pie") { c.chart.setOption(options(c.f, c.el)); }  // labels fit the new width
     });
   });
 })();
