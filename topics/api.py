@@ -416,6 +416,11 @@ class PlanBallotSerializer(serializers.Serializer):
     choice = serializers.ChoiceField(choices=VoteChoice.choices)
 
 
+class PlanPaperBallotSerializer(serializers.Serializer):
+    member = serializers.IntegerField(help_text=_("出席会议但没有可登录账号的常委（委员ID）"))
+    choice = serializers.ChoiceField(choices=VoteChoice.choices)
+
+
 class PlanBallotResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     choice = serializers.ChoiceField(choices=VoteChoice.choices)
@@ -465,6 +470,21 @@ class PlanVoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         payload = PlanBallotSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         ballot = votes.cast_ballot(vote=self.get_object(), actor=request.user, choice=payload.validated_data["choice"])
+        return Response({"id": ballot.pk, "choice": ballot.choice}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=PlanPaperBallotSerializer, responses={201: PlanBallotResultSerializer}, summary=_("代为录入书面表决票")
+    )
+    @action(detail=True, methods=["post"], url_path="paper-ballot")
+    def paper_ballot(self, request, pk=None):
+        payload = PlanPaperBallotSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ballot = votes.record_paper_ballot(
+            vote=self.get_object(),
+            actor=request.user,
+            member_id=payload.validated_data["member"],
+            choice=payload.validated_data["choice"],
+        )
         return Response({"id": ballot.pk, "choice": ballot.choice}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ConsultationPlanSerializer, summary=_("宣布表决结果"))

@@ -18,7 +18,7 @@ from topics.models import (
     TopicSuggestion,
     VoteChoice,
 )
-from topics.selectors import open_rounds
+from topics.selectors import next_item_order, open_rounds
 from topics.services.plan import LEAD_POSITIONS, plan_exists_message, round_year_message
 from topics.services.suggestions import round_exists_message
 
@@ -208,8 +208,13 @@ class ItemForm(RequiredMessagesMixin, forms.ModelForm):
             origins = origins.exclude(pk__in=elsewhere.values("pk"))
         self.fields["origins"].queryset = origins.filter(round=plan.round) if plan and plan.round_id else origins
         self.fields["origins"].required = False
+        self.fields["order"].help_text = _("填写已有议题的序号时，本议题排在该位置，原议题及其后的议题依次后移。")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        elif plan is not None and plan.pk:
+            # A new item goes last unless the clerk places it (services.plan._place); left empty, last too.
+            self.fields["order"].initial = next_item_order(plan)
+            self.fields["order"].required = False
 
 
 class VersionForm(RequiredMessagesMixin, forms.Form):

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.predicates import is_clerk, is_dept_liaison, is_public_account, is_standing_member
+from accounts.predicates import is_clerk, is_dept_liaison, is_office, is_public_account, is_standing_member
 from accounts.roles import Role
 from core.exceptions import Refused
 from topics import predicates as p
@@ -69,6 +70,32 @@ def open_rounds() -> QuerySet[CollectionRound]:
         .exclude(year__in=_plans_past_drafting().values("year"))
         .order_by("deadline")
     )
+
+
+def round_of(plan: ConsultationPlan) -> CollectionRound | None:
+    """The collection round feeding the plan: its own, else its year's."""
+    return plan.round or CollectionRound.objects.filter(year=plan.year).first()
+
+
+@dataclass
+class EarlyClose:
+    """A round that submitting the draft plan would close before its announced deadline."""
+
+    round: CollectionRound
+    days: int
+    drafts: int
+
+
+def round_closed_early_by_submit(plan: ConsultationPlan) -> EarlyClose | None:
+    """Submitting a draft plan closes its round (`services.suggestions.close_round_for_plan`): the round,
+    how many days before its deadline, and how many drafts could then no longer be submitted."""
+    if plan.status != PlanStatus.DRAFT:
+        return None
+    rnd = round_of(plan)
+    if rnd is None or rnd.status != RoundStatus.OPEN or rnd.days_left <= 0:
+        return None
+    drafts = rnd.suggestions.filter(status=SuggestionStatus.DRAFT).count()
+    return EarlyClose(round=rnd, days=rnd.days_left, drafts=drafts)
 
 
 def plan_past_drafting(rnd: CollectionRound) -> ConsultationPlan | None:
@@ -204,6 +231,11 @@ def items_of(plan: ConsultationPlan) -> QuerySet[PlanItem]:
         .prefetch_related("departments", "origins")
         .order_by("order", "id")
     )
+
+
+def next_item_order(plan: ConsultationPlan) -> int:
+    """The 序号 a new item of the plan takes by default: after the last."""
+    return (plan.items.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
 def item_list(viewer, *, year=None, fmt=None, body=None, department=None) -> QuerySet[PlanItem]:
@@ -351,6 +383,53 @@ def open_ballot_for(user, plan: ConsultationPlan | None) -> PlanVote | None:
     )
 
 
+@dataclass
+class PlanConcern:
+    """Why a published plan concerns someone besides the departments, and which of its items."""
+
+    user: User
+    reason: str  # "lead", "body" or "suggester"
+    items: list[PlanItem] = field(default_factory=list)
+
+
+def concerned_by_plan(plan: ConsultationPlan) -> list[PlanConcern]:
+    """Who the plan's items concern: each item's lead leader (who forms its research group), the staff of its
+    lead committee, and whoever suggested the topics it adopted (duplicates merged into them included).
+    Each active person once, for the first of these reasons that applies, with the items of that reason."""
+    origins = TopicSuggestion.objects.select_related("suggester")
+    items = list(
+        plan.items.select_related("lead_member__user", "lead_body")
+        .prefetch_related(Prefetch("origins", queryset=origins))
+        .order_by("order", "id")
+    )
+    concerns: dict[int, PlanConcern] = {}
+
+    def add(user, reason: str, item: PlanItem) -> None:
+        if user is None or not user.is_active:
+            return
+        concern = concerns.setdefault(user.pk, PlanConcern(user, reason))
+        if concern.reason == reason and item not in concern.items:
+            concern.items.append(item)
+
+    for item in items:
+        add(getattr(item.lead_member, "user", None), "lead", item)
+    staff = User.objects.filter(is_active=True, body_id__in={i.lead_body_id for i in items if i.lead_body_id})
+    for user in staff.order_by("pk"):
+        for item in items:
+            if item.lead_body_id == user.body_id:
+                add(user, "body", item)
+    level = [(origin, item) for item in items for origin in item.origins.all()]
+    while level:
+        for suggestion, item in level:
+            add(suggestion.suggester, "suggester", item)
+        items_by_suggestion: dict[int, list[PlanItem]] = {}
+        for suggestion, item in level:
+            items_by_suggestion.setdefault(suggestion.pk, []).append(item)
+        merged = origins.filter(merged_into_id__in=items_by_suggestion)
+        level = [(dup, item) for dup in merged for item in items_by_suggestion[dup.merged_into_id]]
+    return list(concerns.values())
+
+
 def has_pending_receipts(plan: ConsultationPlan) -> bool:
     """Whether a department has yet to sign for the published plan."""
     return plan.receipts.filter(acknowledged_at__isnull=True).exists()
@@ -421,6 +500,8 @@ def topic_steps(plan: ConsultationPlan, items, viewer) -> dict[int, TopicStep]:
     reports = special_reports_on(items, meetings)
     tasks = tasks_on(reports, meetings)
     may_open = _openable(viewer, groups, meetings, reports, tasks)
+    forms_groups = is_office(viewer)
+    item_ct = ContentType.objects.get_for_model(PlanItem) if forms_groups else None
 
     out = {}
     for item_id in ids:
@@ -452,6 +533,11 @@ def topic_steps(plan: ConsultationPlan, items, viewer) -> dict[int, TopicStep]:
             step = TopicStep("in_plan", _("已列入计划"))
         if group and group.pk in may_open["groups"]:
             step.links.append((_("课题组"), group.get_absolute_url()))
+        elif step.key == "in_plan" and forms_groups:
+            # The group form pre-fills year, title, lead and committee from the item (consultations.selectors).
+            step.links.append(
+                (_("组建课题组"), f"{reverse('consultations:group_create')}?subject={item_ct.pk}:{item_id}")
+            )
         if meeting and meeting.pk in may_open["meetings"]:
             step.links.append((_("协商会议"), meeting.get_absolute_url()))
         report = (issued or item_reports or [None])[-1]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("votes/<int:pk>/attendance/", votes.vote_attendance, name="vote_attendance"),
     path("votes/<int:pk>/tally/", votes.vote_tally, name="vote_tally"),
     path("votes/<int:pk>/ballot/", votes.vote_ballot, name="vote_ballot"),
+    path("votes/<int:pk>/paper-ballot/", votes.vote_paper_ballot, name="vote_paper_ballot"),
     path("votes/<int:pk>/close/", votes.vote_close, name="vote_close"),
     path("public/", portal.portal_plans, name="portal_plans"),
     path("public/<int:year>/", portal.portal_plan, name="portal_plan"),

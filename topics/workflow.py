@@ -24,7 +24,16 @@ ROUND_WORKFLOW = register(
         states=RoundStatus,
         initial=RoundStatus.OPEN,
         actions=[
-            Action("close", _("截止征集"), (RoundStatus.OPEN,), RoundStatus.CLOSED, is_clerk, style="secondary"),
+            Action(
+                "close",
+                _("截止征集"),
+                (RoundStatus.OPEN,),
+                RoundStatus.CLOSED,
+                is_clerk,
+                # Closed before its deadline, the effect tells those who were asked to suggest until then.
+                effect="topics.services.suggestions.on_close_round",
+                style="secondary",
+            ),
             Action(
                 "reopen",
                 _("重新开放征集"),
@@ -232,8 +241,8 @@ def _plan_actions() -> list[Action]:
                 )
             )
     actions.append(
-        # A standing-committee meeting without its quorum: the vote is closed as not passed (the
-        # attendance stays on record) and the plan waits for a new vote.
+        # A standing-committee meeting without its quorum: the vote is closed as not taken (result
+        # no_quorum, the attendance stays on record) and the plan waits for a new vote.
         Action(
             "vote_no_quorum",
             _("宣布未达到法定人数"),
@@ -274,5 +283,7 @@ PLAN_WORKFLOW = register(
         inbox="topics.selectors.plan_inbox",
         # The chairs' and the party leader's comments are the plan's deliberations.
         reads_notes=p.sees_plan_deliberations,
+        # A standing member's paper ballot the office entered at the vote (services.votes.record_paper_ballot).
+        recorded_steps={"paper_ballot": _("代为录入书面表决票")},
     )
 )

@@ -24,6 +24,8 @@ class PlanVote(models.Model):
         PENDING = "", _("未宣布")
         PASSED = "passed", _("通过")
         FAILED = "failed", _("未通过")
+        # The meeting lacked its quorum: it was closed without a vote, which is neither passed nor failed.
+        NO_QUORUM = "no_quorum", _("未达到法定人数，未表决")
 
     plan = models.ForeignKey("topics.ConsultationPlan", on_delete=models.CASCADE, related_name="votes")
     version = models.ForeignKey("topics.PlanVersion", on_delete=models.PROTECT, related_name="votes")
@@ -56,7 +58,9 @@ class PlanVote(models.Model):
             models.UniqueConstraint(
                 fields=["plan"], condition=models.Q(closed_at__isnull=True), name="one_open_vote_per_plan"
             ),
-            models.CheckConstraint(condition=models.Q(result__in=["", "passed", "failed"]), name="vote_result"),
+            models.CheckConstraint(
+                condition=models.Q(result__in=["", "passed", "failed", "no_quorum"]), name="vote_result"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,6 +77,18 @@ class PlanVote(models.Model):
     def tally_recorded(self) -> bool:
         return self.votes_for is not None
 
+    @property
+    def awaits_meeting(self) -> bool:
+        """Open, and its meeting has not begun yet: nothing can be voted (待开会, not 进行中)."""
+        from consultations.selectors import meeting_has_begun
+
+        return self.is_open and not meeting_has_begun(self.meeting)
+
+    @property
+    def was_voted(self) -> bool:
+        """Closed after an actual vote (passed or failed), not for lack of quorum."""
+        return self.result in (self.Result.PASSED, self.Result.FAILED)
+
 
 class Ballot(models.Model):
     """One standing member's own online vote; a member votes once."""
@@ -82,6 +98,8 @@ class Ballot(models.Model):
     choice = models.CharField(_("表决意见"), max_length=10, choices=VoteChoice.choices)
     cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cast_at = models.DateTimeField(_("投票时间"), auto_now_add=True)
+    # A present member without an account who voted on a paper ballot, entered by the office (cast_by).
+    on_paper = models.BooleanField(_("书面表决票（工作人员代为录入）"), default=False)
 
     class Meta:
         verbose_name = _("表决票")

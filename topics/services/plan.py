@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 from accounts.predicates import is_clerk, is_gov_office, is_party_office
 from accounts.roles import Role
 from core.exceptions import ActionForbidden, Refused, passes
-from core.i18n import recorded
+from core.i18n import join_list, recorded
 from core.services import save_versioned
 from core.workflow import perform
-from district.models import Member
+from district.models import TOPIC_LEAD_POSITIONS
 from notifications.services import notify
 from notifications.wording import Phrase
 from topics import chain
@@ -23,6 +23,7 @@ from topics.models import (
     PlanItem,
     PlanStatus,
     PlanVersion,
+    PlanVote,
     SignOffItemComment,
     SuggestionStatus,
     TopicSuggestion,
@@ -30,7 +31,7 @@ from topics.models import (
 from topics.models.plan import Office
 
 ITEM_FIELDS = ("order", "title", "format", "quarter", "month", "lead_member", "lead_body", "notes")
-LEAD_POSITIONS = (Member.Position.CHAIR, Member.Position.VICE_CHAIR, Member.Position.SECRETARY_GENERAL)
+LEAD_POSITIONS = TOPIC_LEAD_POSITIONS  # one rule with the research group's lead (district.models)
 
 
 class PlanExists(Refused):
@@ -135,7 +136,7 @@ def _clean_item(item: PlanItem) -> None:
     if item.quarter and item.month and item.quarter != (item.month - 1) // 3 + 1:
         errors["month"] = _("月份与季度不一致。")
     if item.lead_member_id and item.lead_member.position not in LEAD_POSITIONS:
-        errors["lead_member"] = _("牵头领导应为主席、副主席或秘书长。")
+        errors["lead_member"] = _("牵头领导应为主席或副主席。")
     if errors:
         raise ValidationError(errors)
     item.full_clean(exclude=["plan"])
@@ -165,11 +166,14 @@ def add_item(*, plan: ConsultationPlan, actor, departments=(), origins=(), **fie
     _require_clerk(actor)
     _require_editable(plan)
     if fields.get("order") is None:
-        fields["order"] = (plan.items.aggregate(m=Max("order"))["m"] or 0) + 1
+        from topics.selectors import next_item_order
+
+        fields["order"] = next_item_order(plan)
     item = PlanItem(plan=plan, **{k: v for k, v in fields.items() if k in ITEM_FIELDS})
     _clean_item(item)
     item._history_user = actor
     item.save()
+    _place(item, was=None, actor=actor)
     item.departments.set(departments)
     _adopt_origins(item, list(origins), actor)
     return item
@@ -180,12 +184,16 @@ def update_item(*, item: PlanItem, expected_version: int, actor, departments=Non
     """Edit one item; refused with who changed it and when if another clerk saved it first."""
     _require_clerk(actor)
     _require_editable(item.plan)
+    # Compared with the stored order: a bound model form has already set the new one on `item`.
+    was = PlanItem.objects.values_list("order", flat=True).get(pk=item.pk)
     for name, value in fields.items():
         if name not in ITEM_FIELDS:
             raise ValueError(f"not editable: {name}")
         setattr(item, name, value)
     _clean_item(item)
     save_versioned(item, expected_version=expected_version, actor=actor, fields=list(fields))
+    if "order" in fields:
+        _place(item, was=was, actor=actor)
     if departments is not None:
         item.departments.set(departments)
     if origins is not None:
@@ -205,7 +213,35 @@ def delete_item(*, item: PlanItem, actor) -> None:
     plan, origins = item.plan, list(item.origins.all())
     item._history_user = actor
     item.delete()
+    _number(list(plan.items.order_by("order", "id")), actor=actor)
     _release_origins(plan, origins, actor)
+
+
+def _place(item: PlanItem, *, was: int | None, actor) -> None:
+    """序号 is the item's place in the plan's table (1, 2, 3 … as the formal document numbers them): an
+    order another item holds puts this one there and moves that one and those after it down a place
+    (up, when this item moved down past them); an order past the end puts it last."""
+    others = list(item.plan.items.exclude(pk=item.pk).order_by("order", "id"))
+    if was is not None and was < item.order:
+        before = [o for o in others if o.order <= item.order]
+    else:
+        before = [o for o in others if o.order < item.order]
+    _number([*before, item, *others[len(before) :]], actor=actor, placed=item)
+
+
+def _number(items: list[PlanItem], *, actor, placed: PlanItem | None = None) -> None:
+    """Number the items 1..n in the given order, on the record. The others moved get a new version, so
+    that a form opened on them before is refused rather than putting back their old order."""
+    for n, item in enumerate(items, start=1):
+        if item.order == n:
+            continue
+        item.order = n
+        item._history_user = actor
+        fields = ["order", "updated_at"]
+        if item is not placed:
+            item.version += 1
+            fields.append("version")
+        item.save(update_fields=fields)
 
 
 def snapshot(plan: ConsultationPlan) -> list[dict]:
@@ -384,15 +420,22 @@ def on_submit(plan: ConsultationPlan, *, actor, note: str, **kwargs) -> None:
 
 
 def guard_joint_agree(plan: ConsultationPlan, **kwargs) -> None:
+    """定稿 needs the current version complete, agreed by the three offices, and not one the party leader
+    returned or the standing committee voted down: that version goes back revised, as a new version
+    signed again. A meeting closed for lack of quorum took no vote, so it does not count as voted down."""
     if has_unversioned_changes(plan):
         raise Refused(_("有尚未形成版本的修改：请先生成新版本，并请三办会签。"))
     if plan.leader_reviews.filter(version=plan.current_version, decision=LeaderReview.Decision.RETURN).exists():
         raise Refused(_("区委领导已退回%(v)s：请按批示修改，形成新版本后再定稿。") % {"v": plan.current_version})
+    if plan.votes.filter(version=plan.current_version, result=PlanVote.Result.FAILED).exists():
+        raise Refused(
+            _("%(v)s未获常委会表决通过：请修改计划，形成新版本并经三办会签后再定稿。") % {"v": plan.current_version}
+        )
     missing = missing_signoffs(plan.current_version)
     if missing:
         raise Refused(
             _("三办会签未齐：%(version)s尚缺%(offices)s同意。")
-            % {"version": plan.current_version, "offices": "、".join(missing)}
+            % {"version": plan.current_version, "offices": join_list(missing)}
         )
 
 

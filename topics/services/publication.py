@@ -163,6 +163,48 @@ def on_publish(plan: ConsultationPlan, *, actor, data: dict, change, **kwargs) -
     DepartmentReceipt.objects.bulk_create(
         [DepartmentReceipt(plan=plan, department=d) for d in related_departments(plan)], ignore_conflicts=True
     )
+    _tell_those_concerned(plan, actor=actor, change=change)
+
+
+_CONCERN_TITLES = {
+    "lead": gettext_lazy("%(plan)s已印发（%(number)s），您牵头的议题：%(items)s"),
+    "body": gettext_lazy("%(plan)s已印发（%(number)s），%(body)s牵头的议题：%(items)s"),
+    "suggester": gettext_lazy("%(plan)s已印发（%(number)s），您提出的议题已列入计划：%(items)s"),
+}
+_CONCERN_BODIES = {
+    "lead": gettext_lazy("请按计划组建课题组，开展调研。"),
+    "body": gettext_lazy("请协助牵头领导组建课题组，开展调研。"),
+    "suggester": "",
+}
+
+
+def _tell_those_concerned(plan: ConsultationPlan, *, actor, change) -> None:
+    """Besides the departments' liaisons (told as the published plan's holders, to sign for it), tell each
+    item's lead leader, its lead committee's staff and the suggesters of its topics, each person once,
+    with a link to their item (to the plan when several items concern them)."""
+    from topics.selectors import concerned_by_plan, plan_holders
+
+    liaisons = set(plan_holders(plan, PlanStatus.PUBLISHED).values_list("pk", flat=True))
+    concerns = [c for c in concerned_by_plan(plan) if c.user.pk != actor.pk and c.user.pk not in liaisons]
+
+    def tell() -> None:
+        for concern in concerns:
+            items = concern.items
+            notify(
+                recipients=[concern.user],
+                event_key=f"plan-published:{change.pk}",
+                title=_CONCERN_TITLES[concern.reason],
+                params={
+                    "plan": plan.title,
+                    "number": plan.doc_number,
+                    "body": items[0].lead_body.name if concern.reason == "body" else "",
+                    "items": "、".join(i.title for i in items),
+                },
+                body=_CONCERN_BODIES[concern.reason],
+                target=items[0] if len(items) == 1 else plan,
+            )
+
+    transaction.on_commit(tell)
 
 
 def plan_document(plan: ConsultationPlan, fmt: str):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from accounts.predicates import is_clerk, is_office
 from accounts.roles import Role
 from core.exceptions import ActionForbidden, Refused, passes
@@ -93,11 +94,49 @@ def refuse_if_plan_past_drafting(rnd: CollectionRound) -> None:
 
 def close_round_for_plan(plan, *, actor) -> None:
     """Close the year's round, on the record, when its plan goes for approval (the plan's submit effect)."""
-    rnd = plan.round or CollectionRound.objects.filter(year=plan.year).first()
+    from topics.selectors import round_of
+
+    rnd = round_of(plan)
     if rnd is None or rnd.status != RoundStatus.OPEN:
         return
     note = recorded(gettext_lazy("“%(plan)s”已提交审定，议题征集随之截止。"), {"plan": plan.title})
     perform(rnd, "close", actor=actor, note=note)
+
+
+def on_close_round(rnd: CollectionRound, *, actor, note: str, change, **kwargs) -> None:
+    """A round closed before its announced deadline (by hand, or by its plan's submission): whoever was
+    asked to suggest until then is told, and those with unsubmitted drafts that these can no longer go in."""
+    if rnd.deadline <= timezone.localdate():
+        return
+    from topics.selectors import users_with_roles
+
+    drafters = set(
+        TopicSuggestion.objects.filter(round=rnd, status=SuggestionStatus.DRAFT).values_list("suggester_id", flat=True)
+    )
+    drafters.discard(actor.pk)
+    invited = users_with_roles(Role.MEMBER, Role.STANDING_MEMBER).exclude(pk__in=[*drafters, actor.pk])
+    words = {"round": rnd.title, "date": rnd.deadline}
+    event_key = f"round-closed-early:{change.pk}"
+
+    def tell() -> None:
+        notify(
+            recipients=invited,
+            event_key=event_key,
+            title=gettext_lazy("“%(round)s”已提前截止（原定%(date)s截止），不再接收议题建议"),
+            params=words,
+            body=note,
+            target=rnd,
+        )
+        notify(
+            recipients=User.objects.filter(pk__in=drafters),
+            event_key=event_key,
+            title=gettext_lazy("“%(round)s”已提前截止（原定%(date)s截止），您尚未提交的议题建议草稿不能再提交"),
+            params=words,
+            body=note,
+            target=rnd,
+        )
+
+    transaction.on_commit(tell)
 
 
 def reopen_offered(user, rnd: CollectionRound) -> bool:

@@ -22,7 +22,8 @@ from consultations.models import Attendance, MeetingKind, MeetingParticipant, Me
 from consultations.selectors import meeting_day_reached, meeting_has_begun
 from consultations.services.meetings import create_meeting
 from core.exceptions import ActionForbidden, Refused, passes
-from core.i18n import recorded
+from core.i18n import join_list, recorded
+from core.services import record_status_change
 from core.workflow import perform
 from district.models import Member
 from notifications.services import notify
@@ -36,6 +37,29 @@ RECORDABLE = (Attendance.PRESENT, Attendance.ABSENT, Attendance.DECLINED)
 def standing_members():
     """All current standing-committee members: the base of quorum and majority."""
     return Member.objects.filter(is_standing=True, is_active=True)
+
+
+def lacks_account(member: Member) -> bool:
+    """A standing member who cannot sign in (no account, or a disabled one) cannot vote online
+    himself: if present, he votes on a paper ballot the office enters (`record_paper_ballot`)."""
+    return member.user_id is None or not member.user.is_active
+
+
+def standing_without_account():
+    """The standing members who cannot vote online themselves (`lacks_account`)."""
+    return standing_members().filter(Q(user__isnull=True) | Q(user__is_active=False)).order_by("pk")
+
+
+def online_vote_warning() -> str:
+    """What the clerk is told when choosing (or running) an online vote while some standing members
+    cannot sign in; empty when every standing member can vote online."""
+    names = list(standing_without_account().values_list("name", flat=True))
+    if not names:
+        return ""
+    return _(
+        "%(n)s位常委没有可登录的账号（%(names)s），不能自行在线表决，但出席会议时计入到会人数。"
+        "选择委员在线表决时，请在会上收取其书面表决票，由政协办公室在表决页面代为录入。"
+    ) % {"n": len(names), "names": join_list(names)}
 
 
 def more_than(count: int, total: int, fraction: str) -> bool:
@@ -141,7 +165,7 @@ def open_vote(
         if missing:
             raise Refused(
                 _("计划%(version)s缺少三办会签（尚缺%(offices)s），不能交付表决。")
-                % {"version": plan.current_version or "", "offices": "、".join(missing)}
+                % {"version": plan.current_version or "", "offices": join_list(missing)}
             )
     if plan.votes.filter(closed_at__isnull=True).exists():
         raise Refused(_("该计划已有正在进行的表决。"))
@@ -177,16 +201,29 @@ def open_vote(
     vote.save()
     if method == PlanVote.Method.ONLINE:
         users = [m.user for m in members if m.user_id]
-        transaction.on_commit(
-            lambda: notify(
-                recipients=users,
-                event_key=f"plan-vote:{vote.pk}",
-                title=gettext_lazy("请对%(plan)s进行表决"),
-                params={"plan": plan},
-                target=plan,
-            )
-        )
+        transaction.on_commit(lambda: _announce_online_vote(vote, users))
     return vote
+
+
+def _announce_online_vote(vote: PlanVote, users) -> None:
+    """Tell the standing members who can vote online when and where the vote is taken, linking to
+    the vote's page: the ballot opens there when the meeting begins, for those recorded present."""
+    meeting = vote.meeting
+    notify(
+        recipients=users,
+        event_key=f"plan-vote:{vote.pk}",
+        title=gettext_lazy("常委会会议将于%(when)s审议并在线表决%(plan)s"),
+        body=gettext_lazy(
+            "会议时间：%(when)s\n会议地点：%(place)s\n表决方式：委员在线表决\n"
+            "会议开始后，经登记出席的常委在表决页面提交表决意见；会前不能表决。"
+        ),
+        params={
+            "plan": vote.plan,
+            "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "place": meeting.place or gettext_lazy("地点另行通知"),
+        },
+        target=vote,
+    )
 
 
 def before_meeting_message(vote: PlanVote) -> str:
@@ -276,6 +313,57 @@ def record_tally(*, vote: PlanVote, actor, votes_for: int, votes_against: int, v
     return vote
 
 
+def guard_ballot(vote: PlanVote, member: Member, *, on_paper: bool = False) -> None:
+    """Whether the member's ballot can be taken now: the one rule of the ballot form offered (to the
+    member, or to the office for a paper ballot) and of the ballot accepted. The vote is open online,
+    its meeting has begun, the member is recorded present and has not voted, and the attendance
+    reaches the quorum. A paper ballot is for a member who cannot sign in (`lacks_account`)."""
+    if not vote.is_open:
+        raise Refused(_("该次表决已宣布结果。"))
+    if vote.method != PlanVote.Method.ONLINE:
+        raise Refused(_("本次表决为举手表决，由工作人员录入结果。"))
+    if not meeting_has_begun(vote.meeting):
+        raise Refused(before_meeting_message(vote))
+    if vote.ballots.filter(member=member).exists():
+        if on_paper:
+            raise Refused(_("%(name)s已经表决，不能重复录入。") % {"name": member.name})
+        raise Refused(_("您已经投过票，不能重复投票。"))
+    if on_paper and not lacks_account(member):
+        raise Refused(_("%(name)s有登录账号，请其本人在线表决。") % {"name": member.name})
+    attendance = vote.meeting.participants.filter(member=member).values_list("attendance", flat=True).first()
+    if attendance != Attendance.PRESENT:
+        if attendance in RECORDABLE or attendance is None:
+            if on_paper:
+                raise Refused(_("%(name)s未登记出席本次会议，不能表决。") % {"name": member.name})
+            raise Refused(_("您未登记出席本次会议，不能表决。"))
+        raise Refused(_("出席情况尚未登记，工作人员登记出席后才能表决。"))
+    outcome = outcome_of(vote)
+    if not outcome.quorum:
+        raise Refused(
+            _("出席人数未达到法定人数，暂不能表决（出席常委%(present)s人，全体常委%(total)s人，至少需%(needed)s人）。")
+            % {"present": outcome.present, "total": outcome.total, "needed": outcome.quorum_needed}
+        )
+
+
+def ballot_refusal(vote: PlanVote, member: Member) -> str | None:
+    """Why the member cannot vote online now (`guard_ballot`), or None when the ballot form is offered."""
+    try:
+        guard_ballot(vote, member)
+    except Refused as exc:
+        return str(exc.message)
+    return None
+
+
+def paper_ballot_members(vote: PlanVote) -> list[Member]:
+    """Present members whose paper ballot the office may enter now (`guard_ballot` on paper)."""
+    if not vote.is_open or vote.method != PlanVote.Method.ONLINE:
+        return []
+    present = Member.objects.filter(
+        meeting_participations__meeting=vote.meeting, meeting_participations__attendance=Attendance.PRESENT
+    ).select_related("user")
+    return [m for m in present.order_by("pk") if lacks_account(m) and passes(guard_ballot, vote, m, on_paper=True)]
+
+
 @transaction.atomic
 def cast_ballot(*, vote: PlanVote, actor, choice: str) -> Ballot:
     """A standing member present at the meeting votes online, once."""
@@ -283,23 +371,49 @@ def cast_ballot(*, vote: PlanVote, actor, choice: str) -> Ballot:
     if member is None or not member.is_standing or not member.is_active:
         raise ActionForbidden(_("只有常委可以参加表决。"))
     vote = _require_open(vote)
-    if vote.method != PlanVote.Method.ONLINE:
-        raise Refused(_("本次表决为举手表决，由工作人员录入结果。"))
     if choice not in VoteChoice.values:
         raise ValidationError({"choice": _("请选择赞成、反对或弃权。")})
-    if vote.ballots.filter(member=member).exists():
-        raise Refused(_("您已经投过票，不能重复投票。"))
-    here = vote.meeting.participants.filter(member=member, attendance=Attendance.PRESENT).exists()
-    if not here:
-        raise Refused(_("您未登记出席本次会议，不能表决。"))
-    outcome = outcome_of(vote)
-    if not outcome.quorum:
-        raise _quorum_refusal(outcome)
+    guard_ballot(vote, member)
     try:
         with transaction.atomic():
             return Ballot.objects.create(vote=vote, member=member, choice=choice, cast_by=actor)
     except IntegrityError:
         raise Refused(_("您已经投过票，不能重复投票。")) from None
+
+
+@transaction.atomic
+def record_paper_ballot(*, vote: PlanVote, actor, member_id: int, choice: str) -> Ballot:
+    """The office enters the paper ballot of a present standing member who cannot sign in (谁组织谁记录):
+    counted as his own vote, marked as entered on paper, and recorded on the plan's timeline."""
+    if not is_clerk(actor):
+        raise ActionForbidden(_("只有政协办公室可以代为录入书面表决票。"))
+    vote = _require_open(vote)
+    member = (
+        Member.objects.select_related("user").filter(pk=member_id, meeting_participations__meeting=vote.meeting).first()
+    )
+    if member is None:
+        raise ValidationError({"member": _("请选择出席会议的常委。")})
+    if choice not in VoteChoice.values:
+        raise ValidationError({"choice": _("请选择赞成、反对或弃权。")})
+    guard_ballot(vote, member, on_paper=True)
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(vote=vote, member=member, choice=choice, cast_by=actor, on_paper=True)
+    except IntegrityError:
+        raise Refused(_("%(name)s已经表决，不能重复录入。") % {"name": member.name}) from None
+    plan = vote.plan
+    record_status_change(
+        plan,
+        "paper_ballot",
+        plan.status,
+        plan.status,
+        actor=actor,
+        note=recorded(
+            gettext_lazy("%(name)s没有可登录的账号，其书面表决票由政协办公室代为录入。"), {"name": member.name}
+        ),
+        data={"vote": vote.pk, "member": member.pk, "ballot": ballot.pk},
+    )
+    return ballot
 
 
 def _checked_outcome(plan: ConsultationPlan) -> VoteOutcome:
@@ -383,28 +497,29 @@ def on_vote_closed(plan: ConsultationPlan, *, actor, change, **kwargs) -> None:
     """Freeze the counts and the result on the vote and on the audited status change."""
     vote = PlanVote.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=open_vote_of(plan).pk)
     outcome = outcome_of(vote)
-    vote.votes_for, vote.votes_against, vote.votes_abstain = (
-        outcome.votes_for,
-        outcome.votes_against,
-        outcome.votes_abstain,
-    )
-    vote.result = PlanVote.Result.PASSED if outcome.passed else PlanVote.Result.FAILED
+    data = {"vote": vote.pk, "standing_total": outcome.total, "present": outcome.present}
+    if outcome.quorum:
+        vote.votes_for, vote.votes_against, vote.votes_abstain = (
+            outcome.votes_for,
+            outcome.votes_against,
+            outcome.votes_abstain,
+        )
+        vote.result = PlanVote.Result.PASSED if outcome.passed else PlanVote.Result.FAILED
+        data |= {"for": outcome.votes_for, "against": outcome.votes_against, "abstain": outcome.votes_abstain}
+        note = summary(outcome)
+    else:
+        # No quorum (guard_no_quorum): no vote was taken, so there are no counts and nothing failed.
+        vote.votes_for = vote.votes_against = vote.votes_abstain = None
+        vote.result = PlanVote.Result.NO_QUORUM
+        note = no_quorum_note(outcome)
     vote.closed_at = timezone.now()
     vote._history_user = actor
     vote.save()
-    change.data = {
-        **change.data,
-        "vote": vote.pk,
-        "standing_total": outcome.total,
-        "present": outcome.present,
-        "for": outcome.votes_for,
-        "against": outcome.votes_against,
-        "abstain": outcome.votes_abstain,
-    }
+    change.data = {**change.data, **data}
     change.save(update_fields=["data"])
     # Announced at (or after) the meeting: it is recorded as held, unless it was already.
     if vote.meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED) and meeting_day_reached(vote.meeting):
-        perform(vote.meeting, "hold", actor=actor, note=summary(outcome))
+        perform(vote.meeting, "hold", actor=actor, note=note)
 
 
 def summary(outcome: VoteOutcome) -> str:
@@ -429,8 +544,8 @@ def close_vote(*, vote: PlanVote, actor) -> ConsultationPlan:
     if not vote.is_open:
         raise Refused(_("该次表决已宣布结果。"))
     if not outcome.quorum:
-        # The meeting lacked its quorum: the vote is closed as not passed, the attendance kept, and
-        # the plan waits for another standing-committee meeting.
+        # The meeting lacked its quorum: the vote is closed as not taken (result no_quorum, never
+        # counted as failed), the attendance kept, and the plan waits for another standing-committee meeting.
         return perform(plan, "vote_no_quorum", actor=actor, note=no_quorum_note(outcome))
     if outcome.passed:
         action = f"vote_pass_to_{chain.next_state('standing_vote')}"

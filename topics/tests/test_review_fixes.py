@@ -200,7 +200,7 @@ def test_a_vote_without_quorum_is_closed_with_its_attendance_and_a_new_one_can_b
     assert response.status_code == 302
     vote.refresh_from_db()
     plan.refresh_from_db()
-    assert not vote.is_open and vote.result == PlanVote.Result.FAILED
+    assert not vote.is_open and vote.result == PlanVote.Result.NO_QUORUM
     assert plan.status == PlanStatus.VOTE
     assert vote.meeting.participants.filter(attendance="present").count() == 1
     change = StatusChange.objects.get(object_id=plan.pk, action="vote_no_quorum")

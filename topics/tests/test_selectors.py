@@ -27,3 +27,23 @@ def test_topic_steps_reads_as_many_queries_for_many_topics_as_for_two(cast, djan
     with django_assert_num_queries(len(few.captured_queries)):
         steps = selectors.topic_steps(plan, every, cast.clerk)
     assert len(steps) == len(every) == 13
+
+
+def test_the_office_is_offered_to_form_the_group_of_a_topic_that_has_none_and_others_are_not(cast, client):
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from topics.models import PlanItem
+
+    plan, items, _ = _topic_world(cast)
+    waiting, researching = items[0], items[1]
+    form_link = f"{reverse('consultations:group_create')}?subject={ContentType.objects.get_for_model(PlanItem).pk}:"
+    steps = selectors.topic_steps(plan, [waiting, researching], cast.clerk)
+    assert steps[waiting.pk].key == "in_plan"
+    assert [url for _, url in steps[waiting.pk].links] == [f"{form_link}{waiting.pk}"]
+    assert all(form_link not in url for _, url in steps[researching.pk].links)
+    assert selectors.topic_steps(plan, [waiting], cast.member)[waiting.pk].links == []
+    # The link opens the group form filled in from the item.
+    client.force_login(cast.clerk)
+    page = client.get(f"{form_link}{waiting.pk}").content.decode()
+    assert f'value="{waiting.title}"' in page

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_clerk, is_dept_liaison, is_public_account
 from core.exceptions import DomainError
+from core.i18n import join_list
 from core.views import attachment_response
 from core.workflow import perform
 from district.models import Body, Department
@@ -43,7 +44,7 @@ def _holder(plan: ConsultationPlan, version: PlanVersion | None = None, receipt=
     has (`receipt`, shown instead), nor once every department has."""
     if plan.status == PlanStatus.JOINT and chain.requires_signoffs():
         missing = services.missing_signoffs(version or plan.current_version)
-        return "、".join(missing) if missing else _("区政协办公室（三办联席会定稿）")
+        return join_list(missing) if missing else _("区政协办公室（三办联席会定稿）")
     if plan.status == PlanStatus.PUBLISHED and (
         (receipt is not None and receipt.acknowledged_at) or not selectors.has_pending_receipts(plan)
     ):
@@ -191,6 +192,8 @@ def plan_detail(request, pk: int):
             "my_receipt": receipt,
             # 三办联席会定稿 or 宣布表决通过 not offered yet, with the reason (the workflow panel leaves them out).
             "not_ready": selectors.steps_not_ready(plan, request.user),
+            # Submitting the draft would close the collection round before its deadline: the clerk is told first.
+            "early_close": selectors.round_closed_early_by_submit(plan) if is_clerk(request.user) else None,
             "documents": plan.status == PlanStatus.PUBLISHED,
             "version_form": VersionForm(),
         },

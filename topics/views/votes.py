@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.predicates import is_clerk
-from consultations.models import Attendance
 from consultations.selectors import meeting_day_reached, meeting_has_begun
 from core.exceptions import DomainError
 from core.http import as_int
+from core.i18n import join_clauses
 from topics import predicates as p
 from topics import selectors
 from topics.forms import ATTENDANCE_CHOICES, BallotForm, OpenVoteForm, TallyForm
-from topics.models import PlanVote
+from topics.models import PlanVote, VoteChoice
 from topics.services import votes as services
 from topics.views.common import add_errors
 
@@ -26,6 +26,7 @@ def vote_open(request, pk: int):
     if not is_clerk(request.user):
         raise PermissionDenied
     form = OpenVoteForm(request.POST or None)
+    warning = services.online_vote_warning()
     if request.method == "POST" and form.is_valid():
         try:
             vote = services.open_vote(plan=plan, actor=request.user, **form.cleaned_data)
@@ -33,7 +34,12 @@ def vote_open(request, pk: int):
             add_errors(form, exc)
         else:
             messages.success(request, _("已安排常委会表决。请在会议页面发出会议通知，会议当天登记出席情况。"))
+            if warning and vote.method == PlanVote.Method.ONLINE:
+                messages.warning(request, warning)
             return redirect(vote)
+    if warning and request.method == "GET":
+        # Before the clerk chooses 委员在线表决: who cannot vote online and how their vote is taken.
+        messages.warning(request, warning)
     return render(request, "topics/form.html", {"form": form, "title": _("安排常委会表决"), "back": plan})
 
 
@@ -49,6 +55,14 @@ def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
     # The clerk edits attendance while the vote is open and voting has not started (then it is read-only).
     edits_attendance = clerk and vote.is_open and not services.attendance_locked(vote)
     cast = outcome.votes_for + outcome.votes_against + outcome.votes_abstain
+    # The member's own ballot: offered exactly when `cast_ballot` would take it (services.guard_ballot);
+    # otherwise, once the meeting has begun, why not (no quorum yet, attendance not recorded…).
+    ballot_refusal = (
+        services.ballot_refusal(vote, member)
+        if mine is not None and my_ballot is None and online and not before_meeting
+        else None
+    )
+    paper_members = services.paper_ballot_members(vote) if clerk and online and not before_meeting else []
     return render(
         request,
         "topics/vote_detail.html",
@@ -77,12 +91,12 @@ def _vote_page(request, vote: PlanVote, *, tally_form=None, status=200):
             "tally_form": tally_form or TallyForm(),
             "ballot_form": BallotForm(),
             "my_ballot": my_ballot,
-            "may_vote": vote.is_open
-            and not before_meeting
-            and vote.method == PlanVote.Method.ONLINE
-            and mine is not None
-            and mine.attendance == Attendance.PRESENT
-            and my_ballot is None,
+            "may_vote": mine is not None and my_ballot is None and online and not before_meeting and not ballot_refusal,
+            "ballot_refusal": ballot_refusal,
+            # Present members who cannot sign in: the office enters their paper ballots.
+            "paper_members": paper_members,
+            "vote_choices": VoteChoice.choices,
+            "no_account_warning": services.online_vote_warning() if clerk and online else "",
         },
         status=status,
     )
@@ -106,7 +120,7 @@ def vote_attendance(request, pk: int):
     try:
         services.record_attendance(vote=vote, actor=request.user, attendance=attendance, reasons=reasons)
     except (DomainError, ValidationError) as exc:
-        messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
+        messages.error(request, getattr(exc, "message", None) or join_clauses(exc.messages))
     else:
         messages.success(request, _("出席情况已保存。"))
     return redirect(vote)
@@ -139,9 +153,23 @@ def vote_ballot(request, pk: int):
     try:
         services.cast_ballot(vote=vote, actor=request.user, choice=form.cleaned_data["choice"])
     except (DomainError, ValidationError) as exc:
-        messages.error(request, getattr(exc, "message", None) or "；".join(exc.messages))
+        messages.error(request, getattr(exc, "message", None) or join_clauses(exc.messages))
     else:
         messages.success(request, _("您的表决意见已提交。"))
+    return redirect(vote)
+
+
+@login_required
+@require_POST
+def vote_paper_ballot(request, pk: int):
+    vote = selectors.get_vote_for(request.user, pk)
+    try:
+        member_id, choice = as_int(request.POST.get("member")), request.POST.get("choice") or ""
+        ballot = services.record_paper_ballot(vote=vote, actor=request.user, member_id=member_id, choice=choice)
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, getattr(exc, "message", None) or join_clauses(exc.messages))
+    else:
+        messages.success(request, _("已代为录入%(name)s的书面表决票。") % {"name": ballot.member.name})
     return redirect(vote)
 
 

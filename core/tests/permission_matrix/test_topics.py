@@ -308,3 +308,34 @@ def test_the_api_gives_the_deliberations_only_to_those_who_took_part(api_client,
     text = repr(build_doc_spec(plan))
     assert "落实教育“双减”政策" in text
     assert not any(mark in text for mark in (*DELIBERATION_MARKS, "政府办意见：调整时间", "外出学习"))
+
+
+# A present standing member without an account votes on paper; the office (谁组织谁记录) enters it.
+PAPER_BALLOT_RECORDERS = CLERKS
+
+
+@pytest.mark.django_db
+def test_only_the_office_enters_a_paper_ballot(client, api_client, cast):
+    from django.utils import timezone
+
+    from district.tests.factories import MemberFactory
+    from topics.services import votes
+    from topics.tests.factories import drive_to_vote, standing_present
+
+    plan = drive_to_vote(cast)
+    paper = MemberFactory(name="陈婷", term=cast.chair.member.term, is_standing=True)
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now(), method="online")
+    standing_present(vote, cast.chair.member, cast.vice_chair.member, paper)
+    for role in ROLES:
+        for post in (
+            lambda: client.post(f"/plan/votes/{vote.pk}/paper-ballot/", {"member": paper.pk, "choice": "for"}),
+            lambda: api_client.post(
+                f"/api/v1/plan-votes/{vote.pk}/paper-ballot/", {"member": paper.pk, "choice": "for"}, format="json"
+            ),
+        ):
+            client.force_login(getattr(cast, role))
+            api_client.force_authenticate(getattr(cast, role))
+            post()
+            entered = vote.ballots.filter(member=paper)
+            assert entered.exists() == (role in PAPER_BALLOT_RECORDERS), role
+            entered.delete()
