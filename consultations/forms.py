@@ -3,6 +3,7 @@
 from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,7 @@ from core.forms import (
     RequiredMessagesMixin,
     ReselectFilesMixin,
 )
-from district.models import Body, Community, Department, Expert, Member
+from district.models import TOPIC_LEAD_POSITIONS, Body, Community, Department, Expert, Member
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -48,23 +49,42 @@ def active_departments():
 
 
 def plan_item_choices() -> list[tuple[str, str]]:
-    """Plan items to attach a group to, when the plan app provides them (generic link)."""
+    """Plan items to attach a group to, when the plan app provides them (generic link). An item that already
+    has a working group says which: a second one is refused (services.guard_one_working_group)."""
+    from consultations.selectors import working_groups_on
+
     try:
         model = apps.get_model("topics", "PlanItem")
     except LookupError:
         return []
-    from django.contrib.contenttypes.models import ContentType
-
     ct = ContentType.objects.get_for_model(model)
-    items = model._default_manager.select_related("plan").order_by("-plan__year", "plan_id", "order", "pk")[:300]
+    items = list(model._default_manager.select_related("plan").order_by("-plan__year", "plan_id", "order", "pk")[:300])
+    working = working_groups_on(items)
     out = []
     for obj in items:
         year = obj.plan.year
         # The year first: the same topic recurs in several years' plans, and it fixes the group's year.
-        out.append(
-            (f"{ct.pk}:{obj.pk}", _("%(year)s年度 · %(item)s") % {"year": year, "item": obj} if year else str(obj))
-        )
+        label = _("%(year)s年度 · %(item)s") % {"year": year, "item": obj} if year else str(obj)
+        group = working.get(obj.pk)
+        if group is not None:
+            label = _("%(item)s（已有课题组“%(group)s”，%(state)s）") % {
+                "item": label,
+                "group": group.title,
+                "state": group.get_status_display(),
+            }
+        out.append((f"{ct.pk}:{obj.pk}", label))
     return out
+
+
+def subject_from_value(value) -> object | None:
+    """The record a subject choice ("<content_type_id>:<id>") names, or None when it names nothing."""
+    if not value or ":" not in str(value):
+        return None
+    ct_id, obj_id = str(value).split(":", 1)
+    try:
+        return ContentType.objects.get_for_id(int(ct_id)).get_object_for_this_type(pk=int(obj_id))
+    except (ValueError, ContentType.DoesNotExist, ObjectDoesNotExist):
+        return None
 
 
 class GroupForm(RequiredMessagesMixin, forms.Form):
@@ -72,7 +92,7 @@ class GroupForm(RequiredMessagesMixin, forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     lead = forms.ModelChoiceField(
         label=_("牵头领导"),
-        queryset=Member.objects.filter(is_active=True, position__in=["chair", "vice_chair"]).order_by("position", "id"),
+        queryset=Member.objects.filter(is_active=True, position__in=TOPIC_LEAD_POSITIONS).order_by("position", "id"),
         help_text=_("主席或副主席"),
     )
     body = forms.ModelChoiceField(
@@ -86,27 +106,24 @@ class GroupForm(RequiredMessagesMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [("", _("（不关联）")), *plan_item_choices()]
-        self.initial.setdefault("year", self._subject_year() or timezone.localdate().year)
+        for key, value in self._subject_defaults().items():
+            self.initial.setdefault(key, value)
+        self.initial.setdefault("year", timezone.localdate().year)
 
-    def _subject_year(self) -> int | None:
-        """The year of the plan item the page was opened for (?subject=<content_type_id>:<id>)."""
-        from consultations.selectors import subject_defaults
+    def _subject_defaults(self) -> dict:
+        """What the plan item the page was opened for (?subject=<content_type_id>:<id>) fills in: its year,
+        title, lead leader and lead committee."""
+        from consultations.selectors import group_defaults
 
         value = str(self.initial.get("subject") or "")
-        if not value or value not in dict(self.fields["subject"].choices):
-            return None
-        ct_id, obj_id = value.split(":")
-        subject = ContentType.objects.get_for_id(int(ct_id)).get_object_for_this_type(pk=int(obj_id))
-        return subject_defaults(subject).get("year")
+        if value not in dict(self.fields["subject"].choices):
+            return {}
+        subject = subject_from_value(value)
+        return group_defaults(subject) if subject is not None else {}
 
     def clean_subject(self):
         value = self.cleaned_data.get("subject")
-        if not value:
-            return None
-        from django.contrib.contenttypes.models import ContentType
-
-        ct_id, obj_id = value.split(":")
-        return ContentType.objects.get_for_id(int(ct_id)).get_object_for_this_type(pk=int(obj_id))
+        return subject_from_value(value) if value else None
 
 
 class GroupInviteForm(RequiredMessagesMixin, forms.Form):

@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 
 from constance import config
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -34,6 +34,7 @@ from consultations.models import (
 )
 from consultations.predicates import membership_q, oversees_meetings, oversees_research
 from core.models import Attachment, StatusChange
+from district.models import TOPIC_LEAD_POSITIONS, Body
 from district.workdays import add_workdays, workdays_before
 from supervision.choices import ReportStatus as SpecialReportStatus
 
@@ -126,20 +127,81 @@ def subject_defaults(subject) -> dict:
     return out
 
 
+def group_defaults(subject) -> dict:
+    """What a research group formed for a plan item starts from: the item's year, title, lead leader
+    (when the topic-lead rule allows them) and lead special committee."""
+    out = {"year": subject_defaults(subject).get("year")}
+    title = getattr(subject, "title", "")
+    if title:
+        out["title"] = title
+    lead = getattr(subject, "lead_member", None)
+    if lead is not None and lead.is_active and lead.position in TOPIC_LEAD_POSITIONS:
+        out["lead"] = lead
+    body = getattr(subject, "lead_body", None)
+    if body is not None and body.kind == Body.Kind.SPECIAL:
+        out["body"] = body
+    return {k: v for k, v in out.items() if v}
+
+
+# A group at work on its topic: one per plan item at a time (a concluded or cancelled one does not count).
+WORKING_GROUP_STATES = (GroupStatus.FORMING, GroupStatus.RESEARCHING)
+
+
+def _working_first():
+    """Order key: a group at work ranks above a concluded one, and that above a cancelled one, whatever
+    their ages (a researching one above one still forming, should an item have both from before the
+    one-working-group rule)."""
+    return Case(
+        When(status=GroupStatus.RESEARCHING, then=Value(3)),
+        When(status=GroupStatus.FORMING, then=Value(2)),
+        When(status=GroupStatus.CONCLUDED, then=Value(1)),
+        default=Value(0),
+    )
+
+
+def working_group_for(subject) -> ResearchGroup | None:
+    """The group now at work (forming or researching) on a plan item (or any subject record), if any:
+    a second one for the same subject is refused (services.create_research_group)."""
+    ct = ContentType.objects.get_for_model(subject)
+    rows = ResearchGroup.objects.filter(subject_type=ct, subject_id=subject.pk, status__in=WORKING_GROUP_STATES)
+    return rows.order_by("-id").first()
+
+
+def working_groups_on(subjects) -> dict[int, ResearchGroup]:
+    """The working group of each subject record of one model (subject id → group); one query."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    ct = ContentType.objects.get_for_model(subjects[0])
+    rows = ResearchGroup.objects.filter(
+        subject_type=ct, subject_id__in=[s.pk for s in subjects], status__in=WORKING_GROUP_STATES
+    ).order_by("id")
+    return {g.subject_id: g for g in rows}
+
+
 def research_group_for(subject) -> ResearchGroup | None:
-    """The research group formed for a plan item (or any subject record), if there is one."""
+    """The research group formed for a plan item (or any subject record), if there is one: the one at work,
+    else the latest concluded one (never a cancelled one)."""
     ct = ContentType.objects.get_for_model(subject)
     return (
         ResearchGroup.objects.filter(subject_type=ct, subject_id=subject.pk)
         .exclude(status=GroupStatus.CANCELLED)
-        .order_by("-id")
+        .order_by(_working_first().desc(), "-id")
         .first()
     )
 
 
+def topic_group_for(viewer, ct_id: int, obj_id: int) -> ResearchGroup | None:
+    """The group the topic page of a subject record opens for the viewer: of the groups they may see,
+    the working one, else the latest concluded one, else the latest cancelled one."""
+    rows = groups_visible_to(viewer).filter(subject_type_id=ct_id, subject_id=obj_id)
+    return rows.order_by(_working_first().desc(), "-id").first()
+
+
 def research_groups_on(subjects) -> dict[int, ResearchGroup]:
-    """The research group (not cancelled, the latest) formed on each subject record of one model, with
-    its report: subject id → group. One query whatever the number of subjects."""
+    """The research group formed on each subject record of one model, with its report, chosen as
+    `research_group_for` chooses (the working one, else the latest concluded one): subject id → group.
+    One query whatever the number of subjects."""
     subjects = list(subjects)
     if not subjects:
         return {}
@@ -148,9 +210,9 @@ def research_groups_on(subjects) -> dict[int, ResearchGroup]:
         ResearchGroup.objects.filter(subject_type=ct, subject_id__in=[s.pk for s in subjects])
         .exclude(status=GroupStatus.CANCELLED)
         .select_related("report")
-        .order_by("id")
+        .order_by(_working_first(), "id")
     )
-    return {g.subject_id: g for g in rows}
+    return {g.subject_id: g for g in rows}  # the last row of a subject wins
 
 
 def meetings_on(subjects, groups: dict[int, ResearchGroup]) -> dict[int, list[Meeting]]:

@@ -41,7 +41,7 @@ from consultations.selectors import (
     takes_deputies,
 )
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
-from core.i18n import recorded
+from core.i18n import join_list, recorded
 from core.models import Attachment
 from core.services import record_status_change, store_attachment
 
@@ -611,8 +611,8 @@ def record_outcome_item(
 def outcome_locked_message(reports) -> str:
     """The refusal to change an outcome item that the special reports (out of draft) have fixed."""
     return _("该成果事项已编入专报件%(reports)s（%(state)s），不能再修改。") % {
-        "reports": "、".join(r.number or f"《{r.title}》" for r in reports),
-        "state": "、".join(str(r.get_status_display()) for r in reports),
+        "reports": join_list(r.number or f"《{r.title}》" for r in reports),
+        "state": join_list(str(r.get_status_display()) for r in reports),
     }
 
 
@@ -711,7 +711,7 @@ def guard_meeting_can_be_minuted(meeting: Meeting, *, data: dict | None = None, 
                 _(
                     "以下参会人员尚未登记出席情况：%(names)s。请在参会人员表中为出席者签到、为未到者登记缺席，再印发纪要。"
                 )
-                % {"names": "、".join(p.name for p in unmarked)}
+                % {"names": join_list(p.name for p in unmarked)}
             )
     _check_minutes_date(meeting, (data or {}).get("issued_on"))
 

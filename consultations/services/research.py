@@ -16,7 +16,6 @@ from consultations.models import (
     FieldVisit,
     GroupMembership,
     GroupRole,
-    GroupStatus,
     InvitationResponse,
     ReportComment,
     ReportStatus,
@@ -32,15 +31,41 @@ from consultations.predicates import (
     works_in_group,
     works_on_report,
 )
-from consultations.selectors import open_mandatory_comments, subject_defaults
+from consultations.selectors import WORKING_GROUP_STATES, open_mandatory_comments, subject_defaults, working_group_for
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed, passes
 from core.i18n import recorded
 from core.services import record_status_change, save_versioned, store_attachment
 from core.uploads import check_upload
-from district.models import Member
+from district.models import TOPIC_LEAD_POSITIONS, Member
 
-LEAD_POSITIONS = (Member.Position.CHAIR, Member.Position.VICE_CHAIR)
-WORKING = (GroupStatus.FORMING, GroupStatus.RESEARCHING)
+LEAD_POSITIONS = TOPIC_LEAD_POSITIONS  # the plan item's 牵头领导 follows the same rule (topics.services.plan)
+WORKING = WORKING_GROUP_STATES
+
+
+class GroupExists(Refused):
+    """A plan item has one working research group at a time; the refusal names the group it has."""
+
+    code = "group_exists"
+    status = 409
+
+    def __init__(self, group: ResearchGroup):
+        self.group = group
+        message = group_exists_message(group)
+        super().__init__(message, fields={"subject": [message], "existing_group": group.pk})
+
+
+def group_exists_message(group: ResearchGroup) -> str:
+    return _(
+        "该计划事项已有课题组“%(title)s”（%(state)s，牵头领导%(lead)s），同一事项只能有一个工作中的课题组。"
+        "如需另行组建，请先结束或撤销该课题组。"
+    ) % {"title": group.title, "state": group.get_status_display(), "lead": group.lead.name}
+
+
+def guard_one_working_group(subject) -> None:
+    """The rule the group form's choices show and create_research_group enforces."""
+    existing = working_group_for(subject) if subject is not None else None
+    if existing is not None:
+        raise GroupExists(existing)
 
 
 def _notify(users, *, event: str, title, target, body: str = "", params: dict | None = None) -> None:
@@ -67,7 +92,8 @@ def create_research_group(
     description: str = "",
     body=None,
 ) -> ResearchGroup:
-    """The office forms a research group for a plan item, led by the chair or a vice-chair."""
+    """The office forms a research group for a plan item, led by the chair or a vice-chair; an item has one
+    working (forming or researching) group at a time."""
     if not is_office(actor):
         raise ActionForbidden(_("课题组由政协办公室或研究室组建。"))
     if lead is None or lead.position not in LEAD_POSITIONS:
@@ -80,6 +106,10 @@ def create_research_group(
             "year": year,
         }
         raise Refused(message, fields={"year": [message]})
+    if subject is not None:
+        # Two clerks forming the item's group at once: the second waits here, then finds the first one's.
+        type(subject)._default_manager.select_for_update().filter(pk=subject.pk).first()
+        guard_one_working_group(subject)
     group = ResearchGroup(
         title=title.strip(),
         year=year,

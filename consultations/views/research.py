@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,15 +49,22 @@ def group_create(request):
     if not is_office(request.user):
         raise PermissionDenied
     form = GroupForm(request.POST or None, initial={"subject": request.GET.get("subject", "")})
+    existing = None
     if request.method == "POST" and form.is_valid():
         try:
             group = services.create_research_group(actor=request.user, **form.cleaned_data)
         except REFUSALS as exc:
             refuse_into(form, exc)
+            existing = getattr(exc, "group", None)  # GroupExists: the page links the item's working group
         else:
             messages.success(request, _("课题组已组建，请邀请成员。"))
             return redirect(group)
-    return render(request, "consultations/group_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "consultations/group_form.html",
+        {"form": form, "existing": existing},
+        status=400 if form.errors else 200,
+    )
 
 
 def _group_page(request, group, status: int = 200, **forms):
@@ -99,14 +107,15 @@ def group_detail(request, pk: int):
 @login_required
 def topic_redirect(request, ct: int, obj: int):
     """The topic page of a plan item (or other subject): its research group's page."""
-    group = selectors.groups_visible_to(request.user).filter(subject_type_id=ct, subject_id=obj).order_by("-id").first()
+    group = selectors.topic_group_for(request.user, ct, obj)
     if group is None:
         raise Http404
     return redirect(group)
 
 
-def _post_form(request, pk, form_class, form_key, call, success, *, with_group=False, files=False):
-    """Shared POST handling on the group page: validate, call one service, or re-render with errors."""
+def _post_form(request, pk, form_class, form_key, call, success, *, with_group=False, files=False, then=None):
+    """Shared POST handling on the group page: validate, call one service, or re-render with errors.
+    `then(group, result)` may name where to go afterwards (the group page by default)."""
     group = selectors.get_group_for(request.user, pk)
     kwargs = {"group": group} if with_group else {}
     form = form_class(request.POST, request.FILES if files else None, **kwargs)
@@ -117,7 +126,7 @@ def _post_form(request, pk, form_class, form_key, call, success, *, with_group=F
             refuse_into(form, exc)
         else:
             messages.success(request, success(result) if callable(success) else success)
-            return redirect(group)
+            return redirect((then and then(group, result)) or group)
     return _group_page(request, group, status=400, **{form_key: form, "open_form": form_key})
 
 
@@ -156,11 +165,23 @@ def group_respond(request, pk: int):
         membership = membership_of(request.user, group)
         if membership is None:
             raise Http404
-        services.respond_to_group_invitation(
+        return services.respond_to_group_invitation(
             membership=membership, actor=request.user, accept=data["accept"], reason=data["reason"]
         )
 
-    return _post_form(request, pk, GroupRespondForm, "respond_form", call, _("已回复邀请。"))
+    def then(group, membership):
+        # A decliner no longer sees the group: back to the work list where the invitation came from.
+        if not selectors.groups_visible_to(request.user).filter(pk=group.pk).exists():
+            return reverse("core:dashboard")
+        return None
+
+    return _post_form(request, pk, GroupRespondForm, "respond_form", call, _respond_message, then=then)
+
+
+def _respond_message(membership) -> str:
+    if membership.response == InvitationResponse.ACCEPTED:
+        return _("您已接受邀请，加入课题组“%(title)s”。") % {"title": membership.group.title}
+    return _("您已谢绝参加课题组“%(title)s”。") % {"title": membership.group.title}
 
 
 @login_required
