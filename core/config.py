@@ -76,6 +76,8 @@ CONSTANCE_CONFIG = {
     "SUPERVISION_REPORT_PREFIX": ("\u540c\u653f\u534f\u4e13\u62a5", _("专报件文号前缀（如“同政协专报”）"), "text"),
     # Grassroots (domain.md §0, §5)
     "RECEPTION_WEEK_OF_MONTH": (2, _("接待日所在的周（每月第几个周末）"), "week_of_month"),
+    # The members on duty are reminded of their reception day this many days before it (0: not reminded).
+    "RECEPTION_REMIND_DAYS_BEFORE": (1, _("接待日前几天提醒值班委员（0为不提醒）"), "days_or_none"),
     "APPEAL_RATE_LIMIT": ("10/h", _("每个客户端提交诉求的频率上限"), "rate"),
     "APPEAL_MAX_CHARS": (5000, _("诉求正文最大字数"), "count"),
     # 12345-style return visit: the citizen rates the handling within this many days of its closing.

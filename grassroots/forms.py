@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, FilterSelectMultiple, StyledFormMixin
-from core.validators import validate_phone
+from core.validators import PHONE, PHONE_MESSAGE, validate_phone
 from district.models import Community, Department, Member
 from grassroots.models import Contact, ServiceType
 from intake.models import Outcome
@@ -57,8 +57,11 @@ class CancelBookingForm(StyledFormMixin, forms.Form):
     )
 
     def clean_phone(self):
+        # Matched against the number the booking was made with: one booked before the mobile rule
+        # (core.validators.phone_error) may hold a short mobile, and is still cancelled with it.
         phone = self.cleaned_data["phone"].strip()
-        validate_phone(phone)
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(PHONE_MESSAGE, code="invalid_phone")
         return phone
 
 

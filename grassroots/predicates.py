@@ -4,7 +4,8 @@ import rules
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.predicates import is_clerk, is_member, is_office
-from intake.predicates import member_id_of
+from intake.models import AppealStatus, Outcome
+from intake.predicates import answers_appeal, member_id_of
 
 
 @rules.predicate
@@ -32,6 +33,17 @@ runs_workstation = is_clerk | is_workstation_member
 runs_group = is_clerk | is_group_member
 handles_issue = is_clerk | is_issue_group_member
 records_community_consultation = is_office | is_member
+
+
+@rules.predicate
+def answers_planned_appeal(user, issue) -> bool:
+    """The issue was taken up from an appeal closed with a plan (制定计划限期解决), and the user answers that
+    appeal (its clerks, the members it was routed to): the issue's plan is the appeal's, one plan that its
+    handlers on either side record carried out or move (`grassroots.services.follow_appeal_step`)."""
+    if issue is None or issue.appeal_id is None:
+        return False
+    appeal = issue.appeal
+    return appeal.status == AppealStatus.CLOSED and appeal.outcome == Outcome.PLAN and answers_appeal(user, appeal)
 
 
 @rules.predicate

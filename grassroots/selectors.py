@@ -23,6 +23,7 @@ from grassroots.models import (
 )
 from intake.models import Appeal, AppealStatus
 from intake.predicates import member_id_of
+from intake.selectors import OPEN_PLAN
 
 
 def workstations_public() -> QuerySet[Workstation]:
@@ -324,13 +325,30 @@ def overdue_plans(*, today: date | None = None) -> QuerySet[DutyIssue]:
 
 
 def due_plans(*, today: date | None = None) -> QuerySet[DutyIssue]:
-    """Issues whose plan date has come (today or earlier) and that nobody has recorded carried out."""
+    """Issues whose plan date has come (today or earlier) and that nobody has recorded carried out; not
+    those whose plan is their appeal's (`planned_appeal`): the appeal's reminders chase that one plan
+    (`intake.services.remind_due_plans`), so it is not chased twice."""
     today = today or timezone.localdate()
     return (
         DutyIssue.objects.filter(status=IssueStatus.FOLLOW_UP, plan_due_date__lte=today)
+        .exclude(appeal__in=Appeal.objects.filter(OPEN_PLAN).values("pk"))
         .select_related("group")
         .order_by("plan_due_date", "id")
     )
+
+
+def planned_appeal(issue: DutyIssue) -> Appeal | None:
+    """The appeal whose plan is the issue's own (one plan, `services.follow_appeal_step`): the appeal the
+    issue was taken up from, closed with a plan not yet carried out, while the issue's plan is followed up."""
+    if issue.appeal_id is None or issue.status != IssueStatus.FOLLOW_UP:
+        return None
+    return Appeal.objects.filter(OPEN_PLAN, pk=issue.appeal_id).first()
+
+
+def duty_issues_of(appeal: Appeal, viewer) -> list[DutyIssue]:
+    """The duty groups' issues taken up from an appeal, for its page: only for who may see them (the
+    office, leaders and members), oldest first, each with its group."""
+    return list(issues_visible_to(viewer).filter(appeal=appeal).order_by("collected_on", "id"))
 
 
 def group_report(group: DutyGroup, *, start: date, end: date) -> dict:

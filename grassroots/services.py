@@ -17,8 +17,9 @@ from accounts.models import User
 from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
 from core.deadlines import reminder_key
 from core.exceptions import Refused
-from core.i18n import recorded
+from core.i18n import join_clauses, join_list, recorded
 from core.services import record_status_change
+from core.tasks import enqueue_on_commit
 from core.workflow import perform
 from grassroots.models import (
     Appointment,
@@ -41,6 +42,7 @@ from grassroots.predicates import (
     runs_group,
     runs_workstation,
 )
+from grassroots.tasks import tell_members_on_duty as tell_members_on_duty_task
 from intake.models import Appeal, Outcome
 from intake.predicates import member_id_of, shows_tracking_code
 from intake.services import validate_outcome
@@ -204,6 +206,8 @@ def book_appointment(*, day: ReceptionDay, name: str, phone: str, topic: str, se
     )
     appointment.full_clean(exclude=["reference"])
     appointment.save()
+    # The members on duty are told out of this public request: it only queues the task (with the booking).
+    enqueue_on_commit(tell_members_on_duty_task, appointment.pk, BOOKED)
     return appointment
 
 
@@ -249,6 +253,95 @@ def cancel_appointment(*, reference: str, phone: str, reason: str = "") -> Appoi
         raise Refused(_("这个预约的接待日已经过去，无需取消。"))
     # The resident has no account: the audit record says "the booking's holder" (by reference and phone).
     return perform(appointment, "cancel", actor=BookingHolder(appointment.pk), note=(reason or "").strip())
+
+
+def on_booking_cancelled(appointment: Appointment, *, actor, note: str, data: dict, change) -> None:
+    """A booking cancelled by the resident, or for them, frees a place: the members on duty are told (not
+    the one who cancelled it), out of the request."""
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    enqueue_on_commit(tell_members_on_duty_task, appointment.pk, CANCELLED, actor_id)
+
+
+BOOKED, CANCELLED = "booked", "cancelled"
+BOOKING_NEWS = {
+    BOOKED: gettext_lazy("%(date)s%(ws)s接待日有新预约：%(service)s"),
+    CANCELLED: gettext_lazy("%(date)s%(ws)s接待日有预约取消：%(service)s"),
+}
+BOOKING_NEWS_BODY = gettext_lazy("当天现有%(n)s个预约（共%(capacity)s个名额），详见接待日页面。")
+
+
+def tell_members_on_duty(*, appointment_id: int, event: str, actor_id: int | None = None) -> int:
+    """Tell the members on duty that day, once each, of a booking made or cancelled (`event`) on their
+    reception day: the date, the workstation, the service and how many are booked now, linking to the day's
+    page; never the resident's name, phone or topic (the page shows those to who runs the workstation).
+    Returns how many were told."""
+    from notifications.services import notify
+
+    appointment = Appointment.objects.select_related("reception_day__workstation").filter(pk=appointment_id).first()
+    if appointment is None or event not in BOOKING_NEWS:
+        return 0
+    day = appointment.reception_day
+    users = User.objects.filter(member__reception_duties=day, is_active=True).exclude(pk=actor_id).distinct()
+    params = {
+        "date": day.date.isoformat(),
+        "ws": day.workstation.name,
+        "service": ServiceType(appointment.service).label,
+        "n": booked_count(day),
+        "capacity": day.capacity,
+    }
+    key = f"grassroots.booking-{event}:{appointment.pk}"
+    return len(
+        notify(
+            recipients=users,
+            event_key=key,
+            title=BOOKING_NEWS[event],
+            body=BOOKING_NEWS_BODY,
+            params=params,
+            target=day,
+        )
+    )
+
+
+def remind_reception_days(*, today: date | None = None) -> int:
+    """Remind the members on duty of their reception day RECEPTION_REMIND_DAYS_BEFORE days before it (run
+    daily; 0: no reminders): the day, its hours, the workstation and the bookings so far, linking to the day's
+    page. One reminder per member and day (its key, core.deadlines.reminder_key): running it again sends
+    nothing new, and a member put on duty since is reminded by the next run. A cancelled day is not
+    reminded. Returns how many notifications were created."""
+    from notifications.services import notify
+
+    today = today or timezone.localdate()
+    ahead = int(config.RECEPTION_REMIND_DAYS_BEFORE)
+    if ahead <= 0:
+        return 0
+    days = (
+        ReceptionDay.objects.filter(
+            date__gt=today, date__lte=today + timedelta(days=ahead), is_cancelled=False, workstation__is_active=True
+        )
+        .select_related("workstation")
+        .order_by("date", "id")
+    )
+    sent = 0
+    for day in days:
+        params = {
+            "date": day.date.isoformat(),
+            "ws": day.workstation.name,
+            "start": day.starts_at.strftime("%H:%M"),
+            "end": day.ends_at.strftime("%H:%M"),
+            "n": booked_count(day),
+            "capacity": day.capacity,
+        }
+        sent += len(
+            notify(
+                recipients=User.objects.filter(member__reception_duties=day, is_active=True).distinct(),
+                event_key=reminder_key(f"grassroots.reception-day:{day.pk}", day.date, today, 1),
+                title=gettext_lazy("接待日提醒：%(date)s %(start)s–%(end)s 您在%(ws)s值班"),
+                body=gettext_lazy("已有%(n)s个预约（共%(capacity)s个名额），请提前查看接待日页面做好准备。"),
+                params=params,
+                target=day,
+            )
+        )
+    return sent
 
 
 def has_started(user, appointment: Appointment) -> bool:
@@ -392,7 +485,7 @@ def log_contact(
     try:
         contact.full_clean()
     except ValidationError as exc:
-        message = _("接待走访记录不完整：%(m)s") % {"m": "；".join(exc.messages)}
+        message = _("接待走访记录不完整：%(m)s") % {"m": join_clauses(exc.messages)}
         raise Refused(message, fields=exc.message_dict) from None
     contact._history_user = actor
     contact.save()
@@ -449,6 +542,7 @@ def collect_issue(
     issue.full_clean()
     issue._history_user = actor
     issue.save()
+    _on_appeal(issue, "duty_collect", actor=actor, note=issue.title, group=group.name)
     return issue
 
 
@@ -483,6 +577,86 @@ def _refuse_open_issue_on(appeal: Appeal, actor) -> None:
     raise Refused(message, fields={"appeal_code": message})
 
 
+# An issue taken up from an appeal (DutyIssue.appeal) works on the appeal: each of its steps (taken up, a
+# micro-consultation, resolved, a plan made, carried out or moved, dropped) is a step on the appeal's audit
+# record too, and the citizen's timeline says it in a sentence of its own (intake.selectors.duty_step_label).
+# Its plan and the appeal's closed with a plan are one plan (`follow_appeal_step`).
+
+
+def _on_appeal(issue: DutyIssue, action: str, *, actor, note: str = "", **facts) -> None:
+    """Record the issue's step on the appeal it was taken up from, if any (`intake.workflow.DUTY_STEPS`)."""
+    if issue.appeal_id is None:
+        return
+    from intake.services import record_duty_step
+
+    record_duty_step(appeal=issue.appeal, action=action, actor=actor, note=note, data={"issue": issue.pk, **facts})
+
+
+def _outcome_line(outcome: str, due: date | None, note: str) -> str:
+    """An outcome as the appeal's audit record reads it, in the district's language: 制定计划限期解决（计划
+    2026-12-31完成）：…"""
+    label = Outcome(outcome).label
+    if due is not None:
+        return recorded(
+            gettext_lazy("%(outcome)s（计划%(due)s完成）：%(note)s"),
+            {"outcome": label, "due": due.isoformat(), "note": note},
+        )
+    return recorded(gettext_lazy("%(outcome)s：%(note)s"), {"outcome": label, "note": note})
+
+
+def _planned_appeal(issue: DutyIssue) -> Appeal | None:
+    """The appeal the issue came from while it has a plan open (closed with a plan not yet carried out),
+    locked: read in an effect of the issue's own step, whatever state that step moves the issue to."""
+    from intake.selectors import OPEN_PLAN
+
+    if issue.appeal_id is None:
+        return None
+    return Appeal.objects.select_for_update().filter(OPEN_PLAN, pk=issue.appeal_id).first()
+
+
+def follow_appeal_step(appeal: Appeal, *, actor, change) -> None:
+    """The issue taken up from an appeal follows the appeal's step, in the appeal's transaction (called by the
+    appeal's effects in intake.services): a closing with a plan makes the issue's plan (计划落实中) and the
+    appeal's one plan, on the appeal's date; the appeal's plan carried out or moved is the issue's too; a
+    reopened appeal (重新办理) takes the issue back to 调查了解中, so that its group may consult again. Each
+    is the issue's own workflow step, audited, marked with the appeal's step (`appeal_step`)."""
+    issue = (
+        DutyIssue.objects.select_for_update()
+        .filter(appeal=appeal, status=IssueStatus.FOLLOW_UP)
+        .order_by("collected_on", "id")
+        .first()
+    )
+    if issue is None:
+        return
+    step = {"appeal_step": change.pk}
+    if change.action == "reopen":
+        perform(issue, "reopen", actor=actor, note=change.note, data=step)
+    elif change.action == "complete_plan":
+        perform(issue, "complete_plan", actor=actor, note=change.note, data=step)
+    elif change.action in ("close", "reschedule_plan") and appeal.outcome == Outcome.PLAN:
+        if appeal.plan_due_date is None or appeal.plan_due_date == issue.plan_due_date:
+            return
+        note = change.note
+        if change.action == "close":
+            note = recorded(gettext_lazy("诉求办结，制定计划限期解决：计划完成日期与诉求的解决计划一致"))
+        data = {**step, "plan_due_date": appeal.plan_due_date.isoformat()}
+        perform(issue, "reschedule_plan", actor=actor, note=note, data=data)
+
+
+def _follow_on_appeal(issue: DutyIssue, action: str, *, actor, note: str, due: date | None = None) -> bool:
+    """The issue's plan carried out or moved is the appeal's too when the appeal has it open (one plan);
+    returns whether it did."""
+    from intake.services import follow_issue_plan
+
+    appeal = _planned_appeal(issue)
+    if appeal is None:
+        return False
+    if action == "reschedule_plan" and appeal.plan_due_date == due:
+        return True
+    data = {"plan_due_date": due.isoformat()} if due is not None else {}
+    return follow_issue_plan(appeal=appeal, action=action, actor=actor, note=note, data=data, issue_id=issue.pk)
+
+
 def check_outcome(issue: DutyIssue, *, actor, note: str, data: dict) -> None:
     if data.get("outcome") == Outcome.PLAN:
         # A plan is not done when it is made: it is followed up until carried out (the "plan" action).
@@ -496,6 +670,10 @@ def on_resolve(issue: DutyIssue, *, actor, note: str, data: dict, change) -> Non
     issue.outcome_note = note
     issue._history_user = actor
     issue.save(update_fields=["outcome", "outcome_note", "plan_due_date", "updated_at"])
+    if not data.get("micro"):  # a micro-consultation's outcome is on the appeal with it
+        _on_appeal(
+            issue, "duty_resolve", actor=actor, note=_outcome_line(issue.outcome, None, note), outcome=issue.outcome
+        )
 
 
 def check_plan(issue: DutyIssue, *, actor, note: str, data: dict) -> None:
@@ -507,12 +685,23 @@ def on_plan(issue: DutyIssue, *, actor, note: str, data: dict, change) -> None:
     issue.outcome_note = note
     issue._history_user = actor
     issue.save(update_fields=["outcome", "outcome_note", "plan_due_date", "updated_at"])
+    due = issue.plan_due_date
+    if not data.get("micro"):  # a micro-consultation's outcome is on the appeal with it
+        line = _outcome_line(Outcome.PLAN, due, note)
+        _on_appeal(issue, "duty_plan", actor=actor, note=line, plan_due_date=due.isoformat())
+    # The appeal closed with a plan before: the group's newer plan is the one plan, and its date the appeal's.
+    moved = recorded(gettext_lazy("履职小组制定计划限期解决，计划完成日期以此为准"))
+    _follow_on_appeal(issue, "reschedule_plan", actor=actor, note=moved, due=due)
 
 
 def on_complete_plan(issue: DutyIssue, *, actor, note: str, data: dict, change) -> None:
     # The plan stays the issue's outcome; how it was carried out is the step's note on its timeline.
     issue._history_user = actor
     issue.save(update_fields=["updated_at"])
+    if data.get("appeal_step"):  # recorded on the appeal first (follow_appeal_step)
+        return
+    if not _follow_on_appeal(issue, "complete_plan", actor=actor, note=note):
+        _on_appeal(issue, "duty_complete_plan", actor=actor, note=note)
 
 
 def check_reschedule(issue: DutyIssue, *, actor, note: str, data: dict) -> None:
@@ -530,6 +719,67 @@ def on_reschedule(issue: DutyIssue, *, actor, note: str, data: dict, change) -> 
     issue.plan_due_date = due
     issue._history_user = actor
     issue.save(update_fields=["plan_due_date", "updated_at"])
+    if data.get("appeal_step"):  # recorded on the appeal first (follow_appeal_step)
+        return
+    if not _follow_on_appeal(issue, "reschedule_plan", actor=actor, note=note, due=due):
+        _on_appeal(issue, "duty_reschedule_plan", actor=actor, note=note, plan_due_date=due.isoformat())
+
+
+def on_drop(issue: DutyIssue, *, actor, note: str, data: dict, change) -> None:
+    _on_appeal(issue, "duty_drop", actor=actor, note=note)
+
+
+def appeal_reopened(user, issue: DutyIssue) -> bool:
+    """Whether the appeal the issue came from was reopened (重新办理) since the issue's plan was made, and is
+    being handled again: the group looks into it again (the "reopen" action is offered)."""
+    from core.models import StatusChange
+    from intake.models import AppealStatus
+
+    if issue.appeal_id is None or issue.appeal.status not in (AppealStatus.ROUTED, AppealStatus.ANSWERED):
+        return False
+    steps = StatusChange.objects.order_by("-created_at", "-id").values_list("created_at", flat=True)
+    reopened = steps.filter(
+        content_type=ContentType.objects.get_for_model(Appeal), object_id=issue.appeal_id, action="reopen"
+    ).first()
+    planned = steps.filter(
+        content_type=ContentType.objects.get_for_model(DutyIssue), object_id=issue.pk, action="plan"
+    ).first()
+    return reopened is not None and (planned is None or reopened >= planned)
+
+
+def check_appeal_reopened(issue: DutyIssue, *, actor, note: str, data: dict) -> None:
+    if not appeal_reopened(actor, issue):
+        raise Refused(_("来源诉求在计划制定后重新办理，才能随诉求重新办理；计划落实后请登记“计划已落实”。"))
+
+
+def on_reopen(issue: DutyIssue, *, actor, note: str, data: dict, change) -> None:
+    """The issue is looked into again: its earlier outcome and plan stay on its timeline and with its
+    micro-consultations; the group's members are told, but for those the appeal's reopening told already
+    (the members it is routed to)."""
+    from intake.models import AppealStatus
+    from intake.selectors import holders
+    from notifications.services import notify
+
+    issue.outcome, issue.outcome_note, issue.plan_due_date = "", "", None
+    issue._history_user = actor
+    issue.save(update_fields=["outcome", "outcome_note", "plan_due_date", "updated_at"])
+    users = User.objects.filter(member__duty_groups=issue.group_id, is_active=True).exclude(
+        pk=getattr(actor, "pk", None)
+    )
+    if data.get("appeal_step"):
+        users = users.exclude(pk__in=holders(issue.appeal, AppealStatus.ROUTED).values("pk"))
+    users = list(users.distinct())
+    if users:
+        transaction.on_commit(
+            lambda: notify(
+                recipients=users,
+                event_key=f"status:{change.pk}",
+                title=gettext_lazy("来源诉求已重新办理，民生问题“%(title)s”待您再次调查协商"),
+                params={"title": issue.title[:60]},
+                body=note,
+                target=issue,
+            )
+        )
 
 
 def remind_due_plans(*, today: date | None = None) -> int:
@@ -582,6 +832,8 @@ def log_micro_consultation(
     _require(handles_issue, actor, issue, _("只有小组成员或政协办公室可以登记微协商。"))
     if issue.status in (IssueStatus.RESOLVED, IssueStatus.DROPPED):
         raise Refused(_("该问题已办结，不能再登记微协商。"))
+    if issue.status == IssueStatus.FOLLOW_UP and appeal_reopened(actor, issue):
+        raise Refused(_("该问题的来源诉求已重新办理：请先在本页选择“随诉求重新办理”，再登记微协商。"))
     if issue.status == IssueStatus.FOLLOW_UP:
         raise Refused(_("该问题已制定计划，正在落实中，不能再登记微协商。"))
     if timezone.localtime(starts_at).date() > timezone.localdate():
@@ -647,14 +899,28 @@ def log_micro_consultation(
     )
     micro._history_user = actor
     micro.save()
+    # On the appeal the issue came from: who recorded it and when (the step), the day, the department and the
+    # outcome (its data, which the citizen's timeline words), the outcome's note for the appeal's handlers.
+    _on_appeal(
+        issue,
+        "duty_micro",
+        actor=actor,
+        note=_outcome_line(outcome, plan_due_date, micro.outcome_note),
+        micro=micro.pk,
+        held_on=timezone.localtime(starts_at).date().isoformat(),
+        department=department.name,
+        outcome=outcome,
+        plan_due_date=plan_due_date.isoformat() if plan_due_date else None,
+    )
     if issue.status == IssueStatus.COLLECTED:
         perform(issue, "investigate", actor=actor, note=recorded(gettext_lazy("召开微协商")))
     if outcome == Outcome.PLAN:
         # A plan with its date: followed up until it is carried out.
-        data = {"plan_due_date": plan_due_date.isoformat()}
+        data = {"plan_due_date": plan_due_date.isoformat(), "micro": micro.pk}
         perform(issue, "plan", actor=actor, note=outcome_note.strip(), data=data)
     else:
-        perform(issue, "resolve", actor=actor, note=outcome_note.strip(), data={"outcome": outcome})
+        data = {"outcome": outcome, "micro": micro.pk}
+        perform(issue, "resolve", actor=actor, note=outcome_note.strip(), data=data)
     return micro
 
 
@@ -836,7 +1102,7 @@ def add_follow_up_tasks(
     if early:
         message = _("完成时限不能早于协商日期（%(date)s）：%(tasks)s") % {
             "date": held.isoformat(),
-            "tasks": "、".join(early),
+            "tasks": join_list(early),
         }
         raise Refused(message, fields={"tasks": message})
     created = []

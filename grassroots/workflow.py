@@ -1,5 +1,6 @@
 """The grassroots workflows: a duty group's issue (collected → investigating → resolved with an
-outcome, or dropped) and a resident's booking on a reception day (booked → attended, no-show or
+outcome, or dropped; a plan followed up until carried out, or looked into again when the appeal it came
+from is reopened) and a resident's booking on a reception day (booked → attended, no-show or
 cancelled)."""
 
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,7 @@ from accounts.predicates import is_cppcc_leader
 from core.workflow import Action, Workflow, register
 from grassroots.models import Appointment
 from grassroots.models import IssueStatus as S
-from grassroots.predicates import handles_issue, holds_booking, runs_booked_workstation
+from grassroots.predicates import answers_planned_appeal, handles_issue, holds_booking, runs_booked_workstation
 
 WORKFLOW = register(
     Workflow(
@@ -52,12 +53,15 @@ WORKFLOW = register(
                 guard="grassroots.services.check_plan",
                 effect="grassroots.services.on_plan",
             ),
+            # An issue taken up from an appeal closed with a plan has the appeal's plan (one plan): who
+            # answers the appeal records it carried out or moves it here too, the same step on both
+            # (`grassroots.services.follow_appeal_step`).
             Action(
                 "complete_plan",
                 _("计划已落实"),
                 (S.FOLLOW_UP,),
                 S.RESOLVED,
-                handles_issue,
+                handles_issue | answers_planned_appeal,
                 note_required=True,
                 note_label=_("落实情况"),
                 effect="grassroots.services.on_complete_plan",
@@ -67,13 +71,31 @@ WORKFLOW = register(
                 _("调整计划完成日期"),
                 (S.FOLLOW_UP,),
                 S.FOLLOW_UP,
-                handles_issue,
+                handles_issue | answers_planned_appeal,
                 note_required=True,
                 note_label=_("调整原因"),
                 fields=("plan_due_date",),
                 guard="grassroots.services.check_reschedule",
                 effect="grassroots.services.on_reschedule",
                 style="outline-secondary",
+            ),
+            # The appeal it came from was reopened (重新办理, the citizen not satisfied) after its plan was
+            # made: the group looks into it again and may hold a further micro-consultation. Fired with the
+            # appeal's reopen (`grassroots.services.follow_appeal_step`), or on the issue's page for one
+            # reopened before.
+            Action(
+                "reopen",
+                _("随诉求重新办理"),
+                (S.FOLLOW_UP,),
+                S.INVESTIGATING,
+                handles_issue,
+                note_required=True,
+                note_label=_("重新办理原因"),
+                guard="grassroots.services.check_appeal_reopened",
+                offered="grassroots.services.appeal_reopened",
+                effect="grassroots.services.on_reopen",
+                own_form=True,
+                notify_holders=False,
             ),
             Action(
                 "drop",
@@ -83,6 +105,7 @@ WORKFLOW = register(
                 handles_issue,
                 note_required=True,
                 note_label=_("理由"),
+                effect="grassroots.services.on_drop",
                 style="outline-secondary",
             ),
         ],
@@ -115,6 +138,7 @@ APPOINTMENT_WORKFLOW = register(
                 holds_booking,
                 note_label=_("取消原因（选填）"),
                 guard="grassroots.services.guard_resident_cancel",
+                effect="grassroots.services.on_booking_cancelled",
                 own_form=True,
             ),
             Action(
@@ -127,6 +151,7 @@ APPOINTMENT_WORKFLOW = register(
                 note_label=_("取消原因（如群众来电告知不能到场）"),
                 guard="grassroots.services.guard_before_end",
                 offered="grassroots.services.before_end",
+                effect="grassroots.services.on_booking_cancelled",
                 style="outline-danger",
             ),
             # The whole reception day is cancelled (`services.cancel_reception_day`), with its reason.

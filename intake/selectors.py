@@ -6,15 +6,18 @@ from datetime import datetime, timedelta
 from constance import config
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -54,6 +57,14 @@ def _base() -> QuerySet[Appeal]:
 def appeal_with_retry_key(key: str | None) -> Appeal | None:
     """The appeal already stored under a scoped retry key (intake.services.retry_key_for), if any."""
     return Appeal.objects.filter(idempotency_key=key).first() if key else None
+
+
+def workstation_to_write_to(pk: int):
+    """The workstation a citizen writes to from its public page (给工作室写信): one the public sees
+    (grassroots.selectors.get_workstation: active), else 404."""
+    from grassroots.selectors import get_workstation
+
+    return get_workstation(pk)
 
 
 def appeals_visible_to(viewer) -> QuerySet[Appeal]:
@@ -193,6 +204,43 @@ def plan_blocker(appeal: Appeal) -> str:
     return ""
 
 
+def refer_blocker(appeal: Appeal) -> str:
+    """Why the appeal cannot be referred to a department now ("" when it can): the one rule for
+    offering 转交部门办理 on its page and for refusing it (intake.services.refer_to_department). A
+    department handles an appeal being handled: routed (办理中) or answered and not yet closed; each
+    other state has its own reason and, where there is one, the way on."""
+    from django.utils.translation import gettext as _
+
+    if appeal.status in (AppealStatus.ROUTED, AppealStatus.ANSWERED):
+        return ""
+    if appeal.status == AppealStatus.RECEIVED:
+        return _("诉求分派办理后才能转交部门。")
+    if appeal.status == AppealStatus.CLOSED:
+        return _("诉求已办结，如需部门办理请先重新办理。")
+    if appeal.status == AppealStatus.MERGED:
+        return _("该诉求已与其他诉求合并办理，如需部门办理请在主诉求上转交。")
+    return _("诉求人已撤回该诉求，不能再转交部门。")
+
+
+def forward_blocker(appeal: Appeal) -> str:
+    """Why the appeal cannot be forwarded as 社情民意信息 now ("" when it can): the one rule for the
+    button and for intake.services.forward_as_opinion. An appeal routed, answered or closed may be:
+    a handled, even closed, appeal is often what a report is written from (the problem and what it
+    took). Not before it is routed (the office has not yet looked at it), not once merged (the main
+    case is forwarded), not once the citizen withdrew it, and only once."""
+    from django.utils.translation import gettext as _
+
+    if appeal.opinion_report_id:
+        return _("该诉求已报送过社情民意信息。")
+    if appeal.status == AppealStatus.RECEIVED:
+        return _("诉求分派办理后才能报送社情民意信息，请先分派办理。")
+    if appeal.status == AppealStatus.MERGED:
+        return _("该诉求已与其他诉求合并办理，请在主诉求上报送社情民意信息。")
+    if appeal.status == AppealStatus.WITHDRAWN:
+        return _("诉求人已撤回该诉求，不能报送社情民意信息。")
+    return ""
+
+
 def due_plans(*, today=None) -> QuerySet[Appeal]:
     """Closed appeals whose plan's date has come (today or earlier) with nothing recorded, oldest date first."""
     today = today or timezone.localdate()
@@ -322,10 +370,14 @@ def active_categories() -> QuerySet[AppealCategory]:
 
 
 def holders(appeal: Appeal, state: str):
-    """Who must act next: the handlers of the body the appeal was routed to; on a withdrawal, who
+    """Who must act next: a new appeal (已受理), the office clerks, who route it (told on arrival by
+    intake.services.tell_of_new_appeal: no transition enters that state); the handlers of the body
+    the appeal was routed to; on a withdrawal, who
     was handling it; once answered or closed, the citizen who sent it signed in and whoever recorded it
     for the citizen (to pass it on); once answered by someone else (a clerk for a workstation's
     appeal), the routed handlers too, who must close it."""
+    if state == AppealStatus.RECEIVED:
+        return User.objects.filter(groups__name=Role.CLERK, is_active=True)
     if state == AppealStatus.WITHDRAWN:
         return withdrawal_recipients(appeal)
     if state in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
@@ -471,14 +523,12 @@ def inbox(user) -> QuerySet[Appeal]:
     # A plan whose date has come with nothing recorded waits for whoever follows it up (plan_handlers).
     plan_due = OPEN_PLAN & Q(plan_due_date__lte=timezone.localdate())
     if is_clerk(user):
-        return (
-            _base()
-            .filter(
+        return _clerks_queue_order(
+            _base().filter(
                 Q(status=AppealStatus.RECEIVED)
                 | Q(status=AppealStatus.ROUTED, route=Route.OFFICE)
                 | (plan_due & Q(route=Route.OFFICE))
             )
-            .order_by("created_at")
         )
     member_id = member_id_of(user)
     q = Q(pk__in=[])
@@ -492,6 +542,61 @@ def inbox(user) -> QuerySet[Appeal]:
     waiting = Q(q, status__in=[AppealStatus.ROUTED, AppealStatus.ANSWERED]) | (routed & plan_due)
     ids = Appeal.objects.filter(waiting).values("pk")
     return _base().filter(pk__in=ids).order_by("created_at")
+
+
+def _clerks_queue_order(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    """The clerks' queue as they work it (the workbench shows its head): first what waits for routing
+    (待分派), newest first, so that today's arrivals are on top and not behind a backlog of old ones
+    (each arrival was also notified; the backlog is the list's, filtered by state); then the plans
+    due, earliest date first; then the appeals the office handles itself, longest waiting first."""
+    received = Q(status=AppealStatus.RECEIVED)
+    return appeals.annotate(
+        queue_rank=Case(When(received, then=Value(0)), When(OPEN_PLAN, then=Value(1)), default=Value(2)),
+        arrived=Case(When(received, then=F("created_at")), default=None),
+    ).order_by(
+        "queue_rank",
+        F("arrived").desc(nulls_last=True),
+        F("plan_due_date").asc(nulls_last=True),
+        "created_at",
+        "id",
+    )
+
+
+# The steps of a duty group's issue taken up from the appeal (intake.workflow.DUTY_STEPS) as the citizen reads
+# them: what the group did and when, the department that took part, the outcome and the plan's date; never
+# the group's notes, the residents who took part nor the members' names. A dropped issue is the group's
+# own decision (the appeal goes on being handled): not shown.
+DUTY_STEP_WORDS = {
+    "duty_collect": gettext_lazy("履职小组已将诉求列为民生问题跟进"),
+    "duty_micro": gettext_lazy("履职小组于%(held_on)s召开微协商（%(department)s参加），协商结果：%(outcome)s"),
+    "duty_resolve": gettext_lazy("履职小组办理结果：%(outcome)s"),
+    "duty_plan": gettext_lazy("履职小组制定解决计划"),
+    "duty_complete_plan": gettext_lazy("履职小组登记解决计划已落实"),
+    "duty_reschedule_plan": gettext_lazy("履职小组调整计划完成日期为%(due)s"),
+    "duty_drop": None,
+}
+DUTY_PLAN_WORDS = gettext_lazy("（计划%(due)s前完成）")
+
+
+def duty_step_label(change) -> str:
+    """A duty group's step on the appeal (`DUTY_STEP_WORDS`) worded from its data in the reader's language,
+    or "" for one the citizen is not shown."""
+    words = DUTY_STEP_WORDS.get(change.action)
+    if words is None:
+        return ""
+    data = change.data or {}
+    outcome = data.get("outcome") or ""
+    due = data.get("plan_due_date") or ""
+    params = {
+        "held_on": data.get("held_on") or "",
+        "department": data.get("department") or "",
+        "outcome": Outcome(outcome).label if outcome in Outcome.values else "",
+        "due": due,
+    }
+    label = str(words) % params
+    if due and change.action in ("duty_micro", "duty_plan"):
+        label += str(DUTY_PLAN_WORDS) % {"due": due}
+    return label
 
 
 def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
@@ -532,7 +637,13 @@ def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:
         since = merges[-1] if merges else appeal.created_at
         changes += list(StatusChange.objects.filter(content_type=appeal_type, object_id=case.pk, created_at__gte=since))
     for change in changes:
-        label = plain.get(change.action) or str(wf.action(change.action).label)
+        if change.action in DUTY_STEP_WORDS:
+            if label := duty_step_label(change):  # a duty group's step, in a sentence safe to show
+                steps.append({"at": change.created_at, "label": label})
+            continue
+        if change.action in wf.recorded_steps and change.action not in plain:
+            continue  # a step beside the workflow shown in its own words below (a referral: its task)
+        label = plain.get(change.action) or str(wf.step_label(change.action))
         steps.append({"at": change.created_at, "label": label})
     tasks = list(referral_tasks(appeal_id=(case or appeal).pk).select_related("lead_department"))
     assigned = {}

@@ -23,6 +23,7 @@ from core.http import as_int
 from core.i18n import recorded
 from core.services import log_personal_data_access, store_attachment
 from intake.models import Appeal, AppealMessage, AppealRating, AppealStatus, Channel, Outcome, Route, Satisfaction
+from intake.tasks import tell_of_new_appeal as tell_of_new_appeal_task
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out on the phone
 TITLE_MAX = 200
@@ -106,14 +107,19 @@ def submit_appeal(
     idempotency_key: str | None = None,
     actor=None,
     recorded_by=None,
+    workstation=None,
 ) -> tuple[Appeal, bool]:
     """Record an appeal from any channel; returns (appeal, created). A repeated key returns the first.
     `recorded_by` is the staff member or 委员 who took it down for the citizen (phone, visit, WeChat).
+    `workstation`: the citizen wrote to that workstation (its mailbox, 委员信箱, from its page): the
+    appeal is its from the start (routed to it, a "route" step on its timeline, its members told),
+    as a letter in its mailbox is; one with no members yet is left to the clerks, marked for it.
 
-    One transaction: the appeal, its history row, its attachments and its analysis task commit
-    together (a task queued in the database is part of it, see core.tasks). A repeated idempotency
-    key is caught by the unique index, not by a lookup first: the common case (a new appeal) costs
-    no extra round trip, and a concurrent retry with the same key loses cleanly and reads the winner.
+    One transaction: the appeal, its history row, its attachments and its tasks (its analysis, and
+    telling those who act on it next) commit together (a task queued in the database is part of it,
+    see core.tasks). A repeated idempotency key is caught by the unique index, not by a lookup first:
+    the common case (a new appeal) costs no extra round trip, and a concurrent retry with the same key
+    loses cleanly and reads the winner.
     """
     errors = check_text(title=title, body=body)
     if errors:
@@ -123,6 +129,7 @@ def submit_appeal(
             raise Refused(_("所选社区/村不属于所选镇街。"), fields={"community": _("所选社区/村不属于所选镇街。")})
         town = community.town
     citizen = citizen if getattr(citizen, "is_authenticated", False) else None
+    routed = workstation is not None and workstation.members.exists()
     appeal = Appeal(
         tracking_code=new_tracking_code(),
         title=title.strip(),
@@ -138,7 +145,9 @@ def submit_appeal(
         recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
         department=category.department if category is not None else None,
         idempotency_key=idempotency_key or None,
-        status=AppealStatus.RECEIVED,
+        status=AppealStatus.ROUTED if routed else AppealStatus.RECEIVED,
+        route=Route.WORKSTATION if routed else "",
+        workstation=workstation,
     )
     appeal._history_user = actor if getattr(actor, "is_authenticated", False) else None
     # Field checks only: the status/outcome check constraints hold by construction here and the
@@ -154,16 +163,22 @@ def submit_appeal(
             "citizen",
             "recorded_by",
             "department",
+            "workstation",
         ],
         validate_constraints=False,
     )
+    # Who acts next is told by a task queued with the appeal (no extra round trip on the public path):
+    # the clerks, who route a new appeal; the members of the workstation it was written to.
+    tasks = [(analyse_appeal, (PK, True)), (tell_of_new_appeal_task, (PK, routed))]
     try:
-        # The appeal, its history row and its analysis task are one statement (core.fastwrite): on its
-        # own it needs no transaction; with attachments, or inside the caller's transaction (where a
-        # refused key must not abort it), it gets one or a savepoint.
-        needs_atomic = attachments or transaction.get_connection().in_atomic_block
+        # The appeal, its history row and its tasks are one statement (core.fastwrite): on its own it
+        # needs no transaction; with attachments, a route step, or inside the caller's transaction
+        # (where a refused key must not abort it), it gets one or a savepoint.
+        needs_atomic = attachments or routed or transaction.get_connection().in_atomic_block
         with transaction.atomic() if needs_atomic else nullcontext():
-            create_with_history(appeal, tasks=[(analyse_appeal, (PK, True))])
+            create_with_history(appeal, tasks=tasks)
+            if routed:
+                _record_arrival_route(appeal, actor)
             for upload in attachments:
                 store_attachment(target=appeal, upload=upload, actor=actor, kind="appeal")
     except IntegrityError:
@@ -172,6 +187,50 @@ def submit_appeal(
             raise
         return winner, False
     return appeal, True
+
+
+MAILBOX_ROUTE_NOTE = gettext_lazy("群众在工作室页面“给工作室写信”，写给%(workstation)s，由该工作室办理。")
+
+
+def _record_arrival_route(appeal: Appeal, actor) -> None:
+    """A letter written to a workstation is routed to it as it arrives: the "route" step the clerks'
+    分派办理 writes (the timeline and the citizen's 办理过程 show it), by the citizen who wrote it (no
+    one, 系统, without an account); the office may still 改派 it."""
+    from core.services import record_status_change
+
+    note = recorded(MAILBOX_ROUTE_NOTE, {"workstation": appeal.workstation.name})
+    data = {"route": Route.WORKSTATION.value, "workstation": appeal.workstation_id}
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    record_status_change(appeal, "route", AppealStatus.RECEIVED, AppealStatus.ROUTED, actor=actor, note=note, data=data)
+
+
+NEW_APPEAL_TITLE = gettext_lazy("新的群众诉求待分派（%(channel)s）：%(title)s")
+MAILBOX_LETTER_TITLE = gettext_lazy("群众给%(workstation)s写信（委员信箱），待您办理：%(title)s")
+
+
+def tell_of_new_appeal(*, appeal_id: int, to_workstation: bool = False) -> int:
+    """Tell who acts next on a new appeal, once (run by intake.tasks.tell_of_new_appeal, queued with
+    the appeal): the clerks, who route it, while it still waits for routing (not once a clerk routed or
+    merged it, or the citizen withdrew it, before this ran; not the clerk who recorded it); for a
+    letter written to a workstation (`to_workstation`, routed to it on arrival), the members of the
+    workstation it is routed to. Returns how many were told."""
+    from intake.selectors import holders
+    from notifications.services import notify
+
+    appeal = Appeal.objects.select_related("workstation").filter(pk=appeal_id).first()
+    if appeal is None:
+        return 0
+    params = {"title": appeal.title[:60]}
+    if appeal.status == AppealStatus.RECEIVED:
+        recipients = holders(appeal, AppealStatus.RECEIVED).exclude(pk=appeal.recorded_by_id or 0)
+        title, params["channel"] = NEW_APPEAL_TITLE, Channel(appeal.channel).label
+    elif to_workstation and appeal.status == AppealStatus.ROUTED and appeal.route == Route.WORKSTATION:
+        recipients = holders(appeal, AppealStatus.ROUTED).exclude(pk=appeal.citizen_id or 0)
+        title, params["workstation"] = MAILBOX_LETTER_TITLE, appeal.workstation.name
+    else:
+        return 0
+    event_key = f"intake.new-appeal:{appeal.pk}"
+    return len(notify(recipients=recipients, event_key=event_key, title=title, params=params, target=appeal))
 
 
 # Workflow guards and effects (intake/workflow.py).
@@ -349,6 +408,7 @@ def on_close(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
         ]
     )
     _tell_merged(appeal, change)
+    _follow_duty_issue(appeal, actor=actor, change=change)
 
 
 # The plan of an appeal closed with 制定计划限期解决 (the workflow's complete_plan and reschedule_plan on
@@ -405,6 +465,7 @@ def on_complete_plan(appeal: Appeal, *, actor, note: str, data: dict, change) ->
         title=gettext_lazy("您的诉求“%(title)s”的解决计划已落实"),
         body=note,
     )
+    _follow_duty_issue(appeal, actor=actor, change=change)
 
 
 def on_reschedule_plan(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
@@ -423,6 +484,7 @@ def on_reschedule_plan(appeal: Appeal, *, actor, note: str, data: dict, change) 
         title=gettext_lazy("您的诉求“%(title)s”的计划完成日期调整为%(date)s"),
         params={"date": due.isoformat()},
     )
+    _follow_duty_issue(appeal, actor=actor, change=change)
 
 
 def _tell_citizens(case: Appeal, change, *, title, params: dict | None = None, body: str = "") -> None:
@@ -456,6 +518,59 @@ def _tell_citizens(case: Appeal, change, *, title, params: dict | None = None, b
                 )
 
     transaction.on_commit(tell)
+
+
+# A duty group's issue taken up from the appeal (grassroots.DutyIssue.appeal) works on the appeal: its steps
+# are steps on the appeal's record (`record_duty_step`), and its plan and the appeal's closed with a plan are
+# one plan: a step on it on either side is taken on both, in one transaction (`follow_issue_plan` here,
+# grassroots.services.follow_appeal_step the other way).
+
+
+def record_duty_step(*, appeal: Appeal, action: str, actor, note: str = "", data: dict | None = None):
+    """A step of a duty group's issue taken up from the appeal, on the appeal's audit record: one of
+    `intake.workflow.DUTY_STEPS`, with who and when, the group's note (read by the appeal's handling side)
+    and the facts in `data`, which the citizen's timeline words (`selectors.duty_step_label`). The appeal's
+    state does not change."""
+    from core.services import record_status_change
+    from intake.workflow import DUTY_STEPS
+
+    if action not in DUTY_STEPS:
+        raise ValueError(f"not a duty step: {action}")
+    return record_status_change(appeal, action, appeal.status, appeal.status, actor=actor, note=note, data=data)
+
+
+@transaction.atomic
+def follow_issue_plan(*, appeal: Appeal, action: str, actor, note: str, data: dict, issue_id: int) -> bool:
+    """The appeal's open plan is the plan of the duty issue `issue_id` taken up from it: that plan recorded
+    carried out ("complete_plan", `note` what was done, shown to the citizen) or moved ("reschedule_plan",
+    `data["plan_due_date"]`, `note` the reason, kept from the citizen) on the issue is the same step on the
+    appeal, with the actor who took it there (the citizen told as for the handlers' own step). False, and
+    nothing recorded, when the appeal has no open plan."""
+    from core.services import record_status_change
+    from core.workflow import transition_committed, workflow_for
+    from intake.selectors import plan_blocker
+
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if plan_blocker(appeal):
+        return False
+    state = appeal.status
+    change = record_status_change(
+        appeal, action, state, state, actor=actor, note=note, data={**data, "issue": issue_id}
+    )
+    effect = on_complete_plan if action == "complete_plan" else on_reschedule_plan
+    effect(appeal, actor=actor, note=note, data=data, change=change)
+    workflow = workflow_for(appeal)
+    transaction.on_commit(
+        lambda: transition_committed.send(sender=Appeal, instance=appeal, change=change, workflow=workflow)
+    )
+    return True
+
+
+def _follow_duty_issue(appeal: Appeal, *, actor, change) -> None:
+    """The duty issue taken up from the appeal follows the appeal's step (grassroots.services.follow_appeal_step)."""
+    from grassroots.services import follow_appeal_step
+
+    follow_appeal_step(appeal, actor=actor, change=change)
 
 
 PLAN_DUE_TITLE = gettext_lazy("群众诉求“%(title)s”的解决计划今天到期（%(date)s），请登记落实情况或调整计划")
@@ -541,6 +656,7 @@ def on_reopen(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
     appeal.outcome = ""
     appeal._history_user = actor
     appeal.save(update_fields=["closed_at", "outcome", "updated_at"])
+    _follow_duty_issue(appeal, actor=actor, change=change)
 
 
 def check_withdraw(appeal: Appeal, *, actor, note: str, data: dict) -> None:
@@ -719,13 +835,14 @@ def forward_as_opinion(*, appeal: Appeal, actor, title: str = "", body: str = ""
     社情民意 is the CPPCC's own channel: the office clerks, the information office or the members the
     appeal was routed to forward it, not a government department it was referred to."""
     from intake.predicates import forwards_appeal, member_id_of
+    from intake.selectors import forward_blocker
     from opinions.services import draft_report
 
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if not forwards_appeal(actor, appeal):
         raise Refused(_("只有政协办公室、信息工作人员和承办该诉求的委员可以报送社情民意信息。"))
-    if appeal.opinion_report_id:
-        raise Refused(_("该诉求已报送过社情民意信息。"))
+    if blocker := forward_blocker(appeal):
+        raise Refused(blocker)
     member = None
     if (member_id := member_id_of(actor)) is not None:
         from district.models import Member
@@ -747,21 +864,23 @@ def forward_as_opinion(*, appeal: Appeal, actor, title: str = "", body: str = ""
 
 @transaction.atomic
 def refer_to_department(*, appeal: Appeal, department, actor, due_date: date | None = None):
-    """Refer an appeal to a department and open a supervision task so that it is followed up."""
+    """Refer an appeal to a department and open a supervision task so that it is followed up. The
+    referral is a step on the appeal's audited timeline (who, when, to which department, by when),
+    beside the route, answer and close steps; the appeal's state does not change."""
     from intake.predicates import refers_appeal
+    from intake.selectors import refer_blocker, referral_tasks
+    from supervision.choices import TaskStatus
     from supervision.services import create_task
 
     if not refers_appeal(actor, appeal):
         raise Refused(_("只有政协办公室和承办该诉求的委员可以转交部门。"))
-    if appeal.status not in (AppealStatus.ROUTED, AppealStatus.ANSWERED):
-        raise Refused(_("诉求分派办理后才能转交部门。"))
+    # The appeal row is locked: of two clicks (or two colleagues) the second sees the first's task,
+    # and a referral racing a close reads the closed state.
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if blocker := refer_blocker(appeal):
+        raise Refused(blocker)
     if due_date is not None and due_date < timezone.localdate():
         raise Refused(_("办理期限不能早于今天。"), fields={"due_date": _("办理期限不能早于今天。")})
-    from intake.selectors import referral_tasks
-    from supervision.choices import TaskStatus
-
-    # The appeal row is locked: of two clicks (or two colleagues) the second sees the first's task.
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     open_task = referral_tasks(appeal_id=appeal.pk).filter(lead_department=department).exclude(status=TaskStatus.CLOSED)
     if open_task.exists():
         message = _("该诉求已转交%(department)s办理，督办任务尚未办结，无需重复转交。") % {"department": department}
@@ -777,9 +896,27 @@ def refer_to_department(*, appeal: Appeal, department, actor, due_date: date | N
         lead_department=department,
         due_date=due_date,
         is_public=False,
+        notify_holders=False,  # the transfer office is told of the referral below
     )
+    _record_referral(appeal, task, department, actor, due_date)
     _tell_transfer_office(task, appeal, department, actor)
     return task
+
+
+REFERRAL_NOTE = gettext_lazy("转交%(department)s办理，未定办理期限")
+REFERRAL_DUE_NOTE = gettext_lazy("转交%(department)s办理，办理期限%(due)s")
+
+
+def _record_referral(appeal: Appeal, task, department, actor, due_date: date | None) -> None:
+    """The referral on the appeal's audited timeline (the "refer" step, intake.workflow's recorded
+    steps): who referred it and when (the step's actor and time), to which department and by when
+    (its note, in the district's language; the ids in its data). The appeal's state stays."""
+    from core.services import record_status_change
+
+    params = {"department": department.name, "due": due_date.isoformat() if due_date else ""}
+    note = recorded(REFERRAL_DUE_NOTE if due_date else REFERRAL_NOTE, params)
+    data = {"department": department.pk, "task": task.pk, "due_date": params["due"] or None}
+    record_status_change(appeal, "refer", appeal.status, appeal.status, actor=actor, note=note, data=data)
 
 
 def _tell_transfer_office(task, appeal: Appeal, department, actor) -> None:

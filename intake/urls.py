@@ -5,6 +5,7 @@ from intake.views import office, portal
 app_name = "intake"
 urlpatterns = [
     path("", portal.submit, name="submit"),
+    path("write/<int:workstation>/", portal.submit, name="write-to-workstation"),
     path("track/", portal.track, name="track"),
     path("track/<str:code>/", portal.track_detail, name="track-detail"),
     path("track/<str:code>/files/<str:token>/", portal.track_attachment, name="track-attachment"),

@@ -12,6 +12,19 @@ from core.workflow import Action, Workflow, register
 from intake.models import AppealStatus as S
 from intake.predicates import answers_appeal, handles_appeal, handles_appeals_office, is_appeal_citizen, recorded_appeal
 
+# The steps of a duty group's issue taken up from the appeal (grassroots.DutyIssue.appeal), recorded on the
+# appeal's audit record too (`intake.services.record_duty_step`): who, when, and the group's note, read by
+# the appeal's handling side; the citizen reads a sentence of its own (`selectors.duty_step_label`).
+DUTY_STEPS = {
+    "duty_collect": _("登记为履职小组民生问题"),
+    "duty_micro": _("履职小组微协商"),
+    "duty_resolve": _("履职小组办结民生问题"),
+    "duty_plan": _("履职小组制定解决计划"),
+    "duty_complete_plan": _("履职小组登记计划已落实"),
+    "duty_reschedule_plan": _("履职小组调整计划完成日期"),
+    "duty_drop": _("履职小组不予处理民生问题"),
+}
+
 WORKFLOW = register(
     Workflow(
         model="intake.Appeal",
@@ -145,5 +158,9 @@ WORKFLOW = register(
         # over see the steps.
         reads_notes=handles_appeal | is_cppcc_leader,
         addressee=is_appeal_citizen | recorded_appeal,
+        # Steps recorded beside the actions (core.services.record_status_change), the state unchanged:
+        # a referral to a department (intake.services.refer_to_department; its note names the
+        # department and the deadline, read by the handling side); a duty group's steps (DUTY_STEPS).
+        recorded_steps={"refer": _("转交部门办理"), **DUTY_STEPS},
     )
 )

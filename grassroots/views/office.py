@@ -364,12 +364,19 @@ def group_issue_create(request, pk: int):
 
 def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
     issue_workflow = workflow_for(issue)
+    handles = handles_issue(request.user, issue)
     return render(
         request,
         "grassroots/issue.html",
         {
             "issue": issue,
-            "handles": handles_issue(request.user, issue),
+            "handles": handles,
+            # Its plan is its appeal's (one plan): carried out or moved here, it is on the appeal too.
+            "plan_tied": selectors.planned_appeal(issue) is not None,
+            # Its appeal reopened since its plan was made: the group looks into it again.
+            "may_reopen": handles
+            and issue.status == IssueStatus.FOLLOW_UP
+            and services.appeal_reopened(request.user, issue),
             "micros": list(issue.micro_consultations.all()),
             "same_appeal": selectors.issues_on_same_appeal(issue),
             # The appeal it came from: by its tracking code only for who may see it (the citizen's key),

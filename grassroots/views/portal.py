@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from core.exceptions import DomainError
+from core.i18n import join_list
 from core.ics import CalendarEvent, ics_response
 from grassroots import selectors, services
 from grassroots.forms import BookingForm, CancelBookingForm
@@ -105,7 +106,7 @@ def workstation_ics(request, pk: int):
     events = []
     for day in selectors.calendar_days(ws):
         starts, ends = services.reception_window(day)
-        duty = "、".join(m.name for m in day.on_duty.all())
+        duty = join_list(m.name for m in day.on_duty.all())
         lines = []
         if day.is_cancelled:
             lines.append(_("本次接待已取消：%(reason)s") % {"reason": day.cancel_reason or _("未说明原因")})

@@ -292,7 +292,8 @@ def test_member_handles_an_appeal_routed_to_their_workstation(client, cast):
 
 
 def test_a_public_submission_costs_a_few_queries_and_one_transaction(client, town, settings):
-    """The intake path is the busiest write: town, rules, the appeal, its history row and its task.
+    """The intake path is the busiest write: town, rules, the appeal, its history row and its tasks
+    (its analysis, and telling the clerks it waits for routing: queued, not written in the request).
 
     (With the database queue of production; 13 queries and two commits before it was trimmed, then
     six statements with one commit, now one statement on PostgreSQL.)
@@ -309,9 +310,11 @@ def test_a_public_submission_costs_a_few_queries_and_one_transaction(client, tow
     # all-or-nothing block show up as savepoints, which a request outside a transaction never issues.
     sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
     writes = [s for s in sql if "INSERT INTO" in s]
-    assert sum(s.count("INSERT INTO") for s in writes) == 3, sql  # the appeal, its history row, its task
-    # PostgreSQL: one statement (core.fastwrite), hence no BEGIN/COMMIT either; elsewhere three inserts.
-    assert len(writes) == (1 if connection.vendor == "postgresql" else 3), sql
+    # The appeal, its history row, its two tasks; no notification row in the request.
+    assert sum(s.count("INSERT INTO") for s in writes) == 4, sql
+    assert not [s for s in writes if "notifications_notification" in s], sql
+    # PostgreSQL: one statement (core.fastwrite), hence no BEGIN/COMMIT either; elsewhere four inserts.
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 4), sql
     assert not [s for s in sql if "idempotency_key" in s and s.startswith("SELECT")], sql
     assert len(sql) <= 8, sql
 

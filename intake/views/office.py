@@ -17,6 +17,7 @@ from core.revealed import remember_revealed, take_revealed
 from core.services import attachments_of
 from core.workflow import done_message, perform, workflow_for
 from district.models import Town
+from grassroots.selectors import duty_issues_of
 from intake import selectors, services
 from intake.forms import (
     CloseForm,
@@ -28,7 +29,7 @@ from intake.forms import (
     StaffAppealForm,
     StaffMessageForm,
 )
-from intake.models import AppealCategory, AppealStatus, Channel, PlanState, Satisfaction
+from intake.models import AppealCategory, AppealStatus, Channel, Outcome, PlanState, Satisfaction
 from intake.predicates import forwards_appeal, refers_appeal
 from proposals.predicates import may_draft_proposal
 
@@ -121,6 +122,9 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
     wf = workflow_for(appeal)
     available = {a.name: a for a in wf.available(appeal, request.user)}
     forms = {name: bound.get(name) or cls(prefix=name) for name, cls in ACTION_FORMS.items() if name in available}
+    duty_issues = duty_issues_of(appeal, request.user)
+    if "close" in forms and not bound.get("close"):
+        forms["close"] = CloseForm(prefix="close", initial=_duty_outcome(duty_issues))
     ratings = list(selectors.appeal_ratings(appeal))
     merged = list(appeal.merged.all())
     return render(
@@ -139,8 +143,9 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
             "message_form": bound.get("message_form") or StaffMessageForm(),
             "refer_form": bound.get("refer_form") or ReferForm(),
             "referrals": selectors.referrals_of(appeal, request.user),
-            "may_refer": refers_appeal(request.user, appeal),
-            "may_forward": forwards_appeal(request.user, appeal),
+            # Offered by the rule the services refuse by (who, and the appeal's state).
+            "may_refer": refers_appeal(request.user, appeal) and not selectors.refer_blocker(appeal),
+            "may_forward": forwards_appeal(request.user, appeal) and not selectors.forward_blocker(appeal),
             "attachments": list(attachments_of(appeal)),
             "merged": merged,
             # The tracking codes (查询码) shown: only to those who give them to the citizens or answer them.
@@ -148,9 +153,27 @@ def _detail(request, appeal, *, status: int = 200, revealed: dict | None = None,
             "ratings": ratings,
             "reopen_hint": "reopen" in available and selectors.unsatisfied_since_closing(appeal, ratings),
             "may_draft_proposal": may_draft_proposal(request.user),
+            # The duty groups' issues taken up from it, for who may see them (linked both ways).
+            "duty_issues": duty_issues,
         },
         status=status,
     )
+
+
+def _duty_outcome(issues) -> dict:
+    """The close form filled in with the outcome a duty group reached on the appeal (the latest issue's):
+    a plan still followed up with its date (the appeal's plan is then that one plan), or how it was settled.
+    The note is the handler's to write: the group's own is not for the citizen."""
+    from grassroots.models import IssueStatus
+
+    latest = next((issue for issue in reversed(issues) if issue.outcome), None)
+    if latest is None:
+        return {}
+    if latest.status == IssueStatus.FOLLOW_UP:
+        return {"outcome": latest.outcome, "plan_due_date": latest.plan_due_date}
+    if latest.status == IssueStatus.RESOLVED and latest.outcome != Outcome.PLAN:
+        return {"outcome": latest.outcome}
+    return {}
 
 
 @login_required

@@ -28,10 +28,13 @@ def _limited_message() -> str:
 
 
 @ratelimit(key="ip", rate=appeal_rate, method="POST", block=False, group="intake.submit")
-def submit(request):
+def submit(request, workstation: int | None = None):
+    """The public appeal form; with a workstation, a letter to it (给工作室写信, its mailbox 委员信箱):
+    the same form, limit and checks, the appeal routed to that workstation as it arrives."""
+    ws = selectors.workstation_to_write_to(workstation) if workstation is not None else None
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
-        return render(request, "intake/submit.html", {"form": form})
+        return render(request, "intake/submit.html", {"form": form, "workstation": ws})
     if getattr(request, "limited", False):
         # A repeated submission of an appeal already stored is not a new one: show it, limit or not.
         # (Without the limit, submit_appeal itself returns the stored appeal for a repeated key.)
@@ -40,14 +43,15 @@ def submit(request):
         if done is not None:
             return redirect("intake:track-detail", code=done.tracking_code)
         form.is_valid()
-        return _submit_page(request, form, error=_limited_message(), status=429)
+        return _submit_page(request, form, error=_limited_message(), status=429, workstation=ws)
     if form.is_valid():
         data = form.cleaned_data
         try:
             appeal, _created = services.submit_appeal(
                 title=data["title"],
                 body=data["body"],
-                channel=Channel.WEB,
+                channel=Channel.MAILBOX if ws is not None else Channel.WEB,
+                workstation=ws,
                 category=data["category"],
                 town=data["town"],
                 community=data["community"],
@@ -60,16 +64,20 @@ def submit(request):
                 actor=request.user,
             )
         except DomainError as exc:
-            return _submit_page(request, form, error=exc.message, status=400)
-        messages.success(request, _("您的诉求已受理。请记下查询码，凭查询码可随时查看办理进度。"))
+            return _submit_page(request, form, error=exc.message, status=400, workstation=ws)
+        if ws is not None:
+            sent = _("您的来信已送达%(workstation)s。请记下查询码，凭查询码可随时查看办理进度。")
+            messages.success(request, sent % {"workstation": ws.name})
+        else:
+            messages.success(request, _("您的诉求已受理。请记下查询码，凭查询码可随时查看办理进度。"))
         return redirect("intake:track-detail", code=appeal.tracking_code)
-    return _submit_page(request, form, status=400)
+    return _submit_page(request, form, status=400, workstation=ws)
 
 
-def _submit_page(request, form, *, error: str = "", status: int):
+def _submit_page(request, form, *, error: str = "", status: int, workstation=None):
     """The form sent back: the text is kept, but a browser cannot refill a file input, so the page
     says so next to it whenever files had been chosen."""
-    context = {"form": form, "error": error, "files_dropped": bool(request.FILES)}
+    context = {"form": form, "error": error, "files_dropped": bool(request.FILES), "workstation": workstation}
     return render(request, "intake/submit.html", context, status=status)
 
 

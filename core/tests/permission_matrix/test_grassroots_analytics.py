@@ -32,8 +32,9 @@ HANDLERS = CLERKS | {"member"}
 ISSUE_MATRIX = {
     "collected": {"investigate": HANDLERS, "drop": HANDLERS},
     "investigating": {"resolve": HANDLERS, "plan": HANDLERS, "drop": HANDLERS},
-    # 制定计划限期解决: the group follows its plan up until carried out (or reschedules it, with a reason).
-    "follow_up": {"complete_plan": HANDLERS, "reschedule_plan": HANDLERS},
+    # 制定计划限期解决: the group follows its plan up until carried out (or reschedules it, with a reason);
+    # the appeal it came from reopened, the group looks into it again (随诉求重新办理, guarded by the reopen).
+    "follow_up": {"complete_plan": HANDLERS, "reschedule_plan": HANDLERS, "reopen": HANDLERS},
     "resolved": {},
     "dropped": {},
 }
@@ -135,6 +136,27 @@ def office_queues(cast):
 @pytest.mark.django_db
 def test_duty_issue_matrix_own_group(cast, issue):
     assert_matrix(workflow_for(issue), issue, cast, ISSUE_MATRIX)
+
+
+@pytest.mark.django_db
+def test_the_plan_of_an_issue_from_an_appeal_closed_with_a_plan_is_also_for_who_answers_the_appeal(cast, issue):
+    """One plan (docs/grassroots.md): the members the appeal was routed to (here `other_member`'s workstation)
+    record it carried out or move it on the issue too; nothing else changes."""
+    from grassroots.tests.factories import WorkstationFactory
+    from intake.models import AppealStatus, Outcome, Route
+    from intake.tests.factories import AppealFactory
+
+    ws = WorkstationFactory()
+    ws.members.add(cast.other_member.member)
+    appeal = AppealFactory(status=AppealStatus.CLOSED, route=Route.WORKSTATION, workstation=ws, outcome=Outcome.PLAN)
+    type(issue).objects.filter(pk=issue.pk).update(appeal=appeal)
+    issue.refresh_from_db()
+    one_plan = HANDLERS | {"other_member"}
+    matrix = {
+        **ISSUE_MATRIX,
+        "follow_up": {"complete_plan": one_plan, "reschedule_plan": one_plan, "reopen": HANDLERS},
+    }
+    assert_matrix(workflow_for(issue), issue, cast, matrix)
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from core.tests.permission_matrix.common import CLERKS, LEADERS, OFFICE, ROLES, allowed
+from core.tests.permission_matrix.common import CLERKS, INFO_OFFICE, LEADERS, NOBODY, OFFICE, ROLES, allowed
 from core.workflow import all_workflows, workflow_for
 
 # Appeals. The fixture routes the appeal to a workstation where `member` is on duty and refers it to
@@ -206,6 +206,51 @@ def test_a_running_referral_holds_back_answering_and_closing(api_client, cast, a
         assert "督办任务" in message and "已签收" in message and cast.liaison.department.name in message
         appeal.refresh_from_db()
         assert appeal.status == ("routed" if action == "answer" else "answered")
+
+
+# The appeal's steps beside its workflow, offered on its page by the rule its service refuses by
+# (intake.selectors.refer_blocker / forward_blocker): 转交部门办理 by its handlers (the clerks and the
+# routed members) while it is handled (办理中, 已答复), not once closed (reopen it first), merged or
+# withdrawn; 报送为社情民意信息 by them and the information office once routed, a closed appeal too
+# (a report is often written from a handled one), not before routing, once merged or withdrawn.
+HANDLED = CLERKS | {"member"}
+APPEAL_SIDE_MATRIX = {
+    "received": {"refer": NOBODY, "forward": NOBODY},
+    "routed": {"refer": HANDLED, "forward": HANDLED | INFO_OFFICE},
+    "answered": {"refer": HANDLED, "forward": HANDLED | INFO_OFFICE},
+    "closed": {"refer": NOBODY, "forward": HANDLED | INFO_OFFICE},
+    "merged": {"refer": NOBODY, "forward": NOBODY},
+    "withdrawn": {"refer": NOBODY, "forward": NOBODY},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", list(APPEAL_SIDE_MATRIX))
+def test_referral_and_forwarding_per_role_and_state_match_the_declared_matrix(client, cast, appeal_in, state):
+    from core.exceptions import Refused
+    from intake import selectors, services
+    from intake.predicates import forwards_appeal, refers_appeal
+
+    appeal = appeal_in(state)
+    offered = {
+        "refer": {r for r in ROLES if refers_appeal(getattr(cast, r), appeal) and not selectors.refer_blocker(appeal)},
+        "forward": {
+            r for r in ROLES if forwards_appeal(getattr(cast, r), appeal) and not selectors.forward_blocker(appeal)
+        },
+    }
+    assert offered == APPEAL_SIDE_MATRIX[state]
+    # A sample through the page and the services: the clerk sees the form exactly when it is offered,
+    # and the service refuses it where it is not.
+    client.force_login(cast.clerk)
+    page = client.get(f"/appeals/office/{appeal.pk}/").content.decode()
+    assert (f"/appeals/office/{appeal.pk}/refer/" in page) == ("clerk" in APPEAL_SIDE_MATRIX[state]["refer"])
+    assert ('data-testid="forward"' in page) == ("clerk" in APPEAL_SIDE_MATRIX[state]["forward"])
+    if "clerk" not in APPEAL_SIDE_MATRIX[state]["refer"]:
+        with pytest.raises(Refused):
+            services.refer_to_department(appeal=appeal, department=cast.other_liaison.department, actor=cast.clerk)
+    if "clerk" not in APPEAL_SIDE_MATRIX[state]["forward"]:
+        with pytest.raises(Refused):
+            services.forward_as_opinion(appeal=appeal, actor=cast.clerk)
 
 
 @pytest.mark.django_db
