@@ -8,8 +8,6 @@ from datetime import date
 import openpyxl
 import pytest
 
-from core.tests.english import pending_english
-
 pytestmark = pytest.mark.django_db
 
 
@@ -17,8 +15,7 @@ pytestmark = pytest.mark.django_db
 def english_clerk(client, cast):
     client.force_login(cast.clerk)
     client.cookies["django_language"] = "en"
-    with pending_english():
-        yield client
+    yield client
 
 
 def test_an_appeal_has_a_category_and_a_location_on_the_office_pages(english_clerk):
