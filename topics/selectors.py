@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -374,10 +374,17 @@ def open_ballot_for(user, plan: ConsultationPlan | None) -> PlanVote | None:
     member = getattr(user, "member", None) if is_standing_member(user) else None
     if member is None or plan is None or plan.status != PlanStatus.VOTE:
         return None
+    from consultations.models import Attendance, MeetingParticipant
+
+    # Recorded absent or on leave at the vote's meeting: there is no ballot for him to cast (guard_ballot).
+    away = MeetingParticipant.objects.filter(
+        meeting=OuterRef("meeting"), member=member, attendance__in=[Attendance.ABSENT, Attendance.DECLINED]
+    )
     return (
         votes_visible_to(user)
         .filter(plan=plan, closed_at__isnull=True, method=PlanVote.Method.ONLINE)
         .exclude(ballots__member=member)
+        .exclude(Exists(away))
         .order_by("-opened_at")
         .first()
     )

@@ -235,3 +235,17 @@ def test_a_vote_whose_meeting_has_not_begun_is_listed_as_awaiting_its_meeting(ca
     vote.meeting.save(update_fields=["starts_at"])
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "进行中" in page and "待开会" not in page
+
+
+def test_a_member_recorded_absent_or_on_leave_is_not_asked_to_vote_from_the_overview(cast, client):
+    """The overview's 参加常委会表决 button is for those who may still cast a ballot: not for a member the
+    office recorded absent (or on leave) at the vote's meeting."""
+    plan = drive_to_vote(cast)
+    vote = votes.open_vote(plan=plan, actor=cast.clerk, starts_at=timezone.now(), method="online")
+    overview = reverse("topics:overview") + f"?year={plan.year}"
+    client.force_login(cast.standing)
+    assert 'data-testid="overview-ballot"' in client.get(overview).content.decode()  # attendance not recorded yet
+    standing_present(vote, cast.chair.member, cast.vice_chair.member)  # he is recorded absent
+    assert 'data-testid="overview-ballot"' not in client.get(overview).content.decode()
+    client.force_login(cast.vice_chair)
+    assert 'data-testid="overview-ballot"' in client.get(overview).content.decode()  # present: still his to do
