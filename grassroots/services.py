@@ -400,7 +400,29 @@ def cancel_reception_day(*, day: ReceptionDay, actor, reason: str) -> list[Appoi
     day.ics_sequence += 1
     day.save(update_fields=["is_cancelled", "cancel_reason", "ics_sequence"])
     booked = list(day.appointments.filter(status=Appointment.Status.BOOKED).order_by("created_at", "id"))
-    return [perform(a, "cancel_with_day", actor=actor, note=reason) for a in booked]
+    cancelled = [perform(a, "cancel_with_day", actor=actor, note=reason) for a in booked]
+    _tell_on_duty_of_cancelled_day(day, actor=actor, reason=reason, bookings=len(cancelled))
+    return cancelled
+
+
+DAY_CANCELLED = gettext_lazy("%(date)s%(ws)s接待日已取消")
+DAY_CANCELLED_BODY = gettext_lazy("原因：%(reason)s。已随之取消的预约%(n)s个，请按接待日页面的名单电话告知预约群众。")
+
+
+def _tell_on_duty_of_cancelled_day(day: ReceptionDay, *, actor, reason: str, bookings: int) -> None:
+    """The members on duty that day (but who cancelled it) hear that it is off, why, and how many
+    bookings went with it, once each; the residents' names and phones stay on the day's page."""
+    from notifications.services import notify
+
+    users = User.objects.filter(member__reception_duties=day, is_active=True).exclude(pk=actor.pk).distinct()
+    notify(
+        recipients=users,
+        event_key=f"grassroots.day-cancelled:{day.pk}",
+        title=DAY_CANCELLED,
+        body=DAY_CANCELLED_BODY,
+        params={"date": day.date.isoformat(), "ws": day.workstation.name, "reason": reason, "n": bookings},
+        target=day,
+    )
 
 
 def reveal_appointment_phone(*, appointment: Appointment, viewer, purpose: str = "") -> str:

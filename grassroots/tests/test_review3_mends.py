@@ -368,6 +368,20 @@ def test_a_cancellation_tells_the_members_on_duty_but_not_who_cancelled(cast, da
     assert Appointment.objects.get(pk=second.pk).status == Appointment.Status.CANCELLED
 
 
+def test_a_cancelled_day_tells_its_other_members_on_duty_once_with_the_reason(
+    cast, day, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(day)
+    services.cancel_reception_day(day=day, actor=cast.member, reason="台风预警")
+    news = Notification.objects.filter(event_key=f"grassroots.day-cancelled:{day.pk}")
+    assert [n.recipient_id for n in news] == [cast.other_member.pk]  # not who cancelled it
+    note = news.get()
+    assert day.date.isoformat() in note.title and "台风预警" in note.body and "1" in note.body
+    assert "13800001234" not in note.title + note.body and note.url == day.get_absolute_url()
+    assert not _booking_news("cancelled").exists()  # one notice for the day, not one per booking
+
+
 def test_members_on_duty_are_reminded_the_day_before_once(cast, day, time_machine):
     before = day.date - dt.timedelta(days=1)
     assert services.remind_reception_days(today=day.date - dt.timedelta(days=2)) == 0
