@@ -6,14 +6,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import APIException, AuthenticationFailed, PermissionDenied
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts import login_limits
 from accounts.authentication import ScopedTokenAuthentication
 from accounts.models import ApiToken
-from accounts.roles import STAFF_ROLES
+from accounts.predicates import owes_second_factor
 from accounts.services import issue_api_token
+from core.api.throttling import AnonRateThrottle
 
 
 class Locked(APIException):
@@ -76,7 +76,7 @@ class TokenObtainApi(APIView):
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("用户名或密码错误。"))
         enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        if enrolled or (settings.ENFORCE_STAFF_2FA and (user.roles & STAFF_ROLES or user.is_superuser)):
+        if enrolled or owes_second_factor(user):
             # A token needs no second factor afterwards: whoever has one (and staff, when it is enforced)
             # mints a token on the tokens page, after TOTP; a password alone is not enough here either.
             raise PermissionDenied(_("已启用两步验证的账号须先登录网页并完成两步验证，再在“接口令牌”页面创建令牌。"))

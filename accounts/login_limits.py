@@ -14,14 +14,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import _SIMPLE_KEYS, get_usage
 
+from core.http import client_address
+
 GROUP = "accounts.login-failed"
 MESSAGE = _("该网络地址登录失败次数过多，请稍后再试。")
 
 
 def _address(group, request) -> str:
-    """django-ratelimit's "ip" key (IPv6 grouped by its network), or one shared bucket for a request that
+    """django-ratelimit's "ip" key, the client's address (core.http.client_address: behind a trusted proxy,
+    from its X-Forwarded-For) with IPv6 grouped by its network; or one shared bucket for a request that
     names no address (a test client; a real server always sets REMOTE_ADDR) rather than a 500."""
-    return _SIMPLE_KEYS["ip"](request) if request.META.get("REMOTE_ADDR") else "unknown"
+    return _SIMPLE_KEYS["ip"](request) if client_address(request) else "unknown"
 
 
 def _usage(request, *, count: bool):

@@ -134,8 +134,6 @@ class ApiToken(models.Model):
     @property
     def lacks_second_factor(self) -> bool:
         """A staff account's token minted without two-factor, while two-factor is enforced for staff."""
-        from accounts.roles import STAFF_ROLES
+        from accounts.predicates import owes_second_factor
 
-        if not settings.ENFORCE_STAFF_2FA or self.second_factor:
-            return False
-        return bool(self.user.roles & STAFF_ROLES) or self.user.is_superuser
+        return not self.second_factor and owes_second_factor(self.user)

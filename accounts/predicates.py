@@ -1,8 +1,9 @@
 """Role predicates for django-rules. Object predicates live next to their models' apps."""
 
 import rules
+from django.conf import settings
 
-from accounts.roles import LEADER_ROLES, OFFICE_ROLES, Role
+from accounts.roles import LEADER_ROLES, OFFICE_ROLES, STAFF_ROLES, Role
 
 
 def has_role(*roles: str):
@@ -39,6 +40,23 @@ def is_public_account(user) -> bool:
         bool(getattr(user, "is_authenticated", False))
         and not user.is_superuser
         and not (set(user.roles) - {Role.CITIZEN})
+    )
+
+
+@rules.predicate
+def owes_second_factor(user) -> bool:
+    """Whether the account must pass TOTP (and enrol an authenticator first) because two-factor is enforced
+    for staff (ENFORCE_STAFF_2FA): staff roles, superusers, and whoever has the admin's is_staff flag (the
+    Django admin lets them in whatever their roles). The one rule for the session's gate
+    (core.middleware.StaffTwoFactorMiddleware), the second-factor pages, the tokens page, the token
+    exchange of the API and the tokens minted before enforcement (ApiToken.lacks_second_factor).
+
+    Anyone who enrolled an authenticator is asked for it too, enforced or not; that is the session's
+    business (accounts.signals.OTP_REQUIRED), not this rule's."""
+    return (
+        settings.ENFORCE_STAFF_2FA
+        and bool(getattr(user, "is_authenticated", False))
+        and (bool(user.roles & STAFF_ROLES) or user.is_superuser or user.is_staff)
     )
 
 

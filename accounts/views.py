@@ -34,6 +34,7 @@ from accounts.forms import (
     PreferencesForm,
 )
 from accounts.middleware import set_language_cookie
+from accounts.predicates import owes_second_factor
 from accounts.signals import LANGUAGE_CHOSEN
 from accounts.tokens import activation_token
 from core.exceptions import DomainError
@@ -178,10 +179,10 @@ def otp_verify(request):
     nxt = local_url(request, request.GET.get("next") or request.POST.get("next"), "/")
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
     if not devices.exists():
-        from accounts.roles import STAFF_ROLES
         from accounts.signals import OTP_REQUIRED
 
-        if settings.ENFORCE_STAFF_2FA and (request.user.roles & STAFF_ROLES or request.user.is_superuser):
+        if owes_second_factor(request.user):
+            # Sent back to `next`, the session's gate would send them here again: they enrol first.
             return redirect("accounts:otp_setup")
         # The authenticator was removed since the login (by an administrator): nothing left to ask.
         request.session.pop(OTP_REQUIRED, None)
@@ -201,10 +202,7 @@ def otp_verify(request):
 
 def _second_factor_missing(request) -> bool:
     """Staff must have passed two-factor (when enforced) before minting a token that bypasses it."""
-    from accounts.roles import STAFF_ROLES
-
-    user = request.user
-    return settings.ENFORCE_STAFF_2FA and bool(user.roles & STAFF_ROLES) and not user.is_verified()
+    return owes_second_factor(request.user) and not request.user.is_verified()
 
 
 @never_cache

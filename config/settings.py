@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.config import CONSTANCE_ADDITIONAL_FIELDS as DISTRICT_RULE_TYPES
 from core.config import CONSTANCE_CONFIG as DISTRICT_RULES
 from core.config import CONSTANCE_CONFIG_FIELDSETS as DISTRICT_RULE_FIELDSETS
-from core.env import env_bool, env_int, env_list, env_secret, env_str
+from core.env import env_bool, env_int, env_list, env_networks, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -176,6 +176,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's address for every per-address limit (axes, django-ratelimit's "ip" key, the API's throttles,
+# accounts.login_limits): core.http.client_address. Behind a reverse proxy, list the proxy's addresses (or
+# networks) in TRUSTED_PROXIES, e.g. 127.0.0.1 for nginx on the same machine: X-Forwarded-For is then read
+# from requests that come from them, and only from them. Empty (the default): REMOTE_ADDR, the header ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -268,8 +274,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
+        "core.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "1200/min"},
 }
@@ -295,6 +301,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 RATELIMIT_VIEW = "core.views.ratelimited"
+# key="ip" counts per client, read behind a trusted proxy as TRUSTED_PROXIES says (above).
+RATELIMIT_IP_META_KEY = "core.http.client_address"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Failed sign-ins one network address may make (accounts.views.LoginView), whatever the accounts tried.
 LOGIN_FAILURES_PER_ADDRESS = env_str("LOGIN_FAILURES_PER_ADDRESS", "30/h")

@@ -109,7 +109,7 @@ _read_only_axes_logs()
 
 # The district rules' page (django-constance) for superusers: the same form as the office's 规则设置 page
 # (core.config_forms: a reason is required, rules that disagree are refused) and the same record of each
-# change, "PROPOSAL_REPLY_DAYS（90 → 60）" with its reason, in the Config page's history.
+# change, "修改提案答复期限（天）：90 → 60" with its reason, in the Config page's history.
 def _audited_config_admin() -> None:
     from constance.admin import Config, ConstanceAdmin
     from constance.utils import get_values

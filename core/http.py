@@ -1,9 +1,51 @@
 """Small HTTP helpers shared by the apps' views."""
 
+import ipaddress
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+
+def client_address(request) -> str:
+    """The address of the client that sent the request, for every per-address limit (django-ratelimit's
+    "ip" key through RATELIMIT_IP_META_KEY, django-axes through AXES_CLIENT_IP_CALLABLE, the DRF
+    throttles, accounts.login_limits).
+
+    REMOTE_ADDR, unless the request came from one of TRUSTED_PROXIES (a reverse proxy such as nginx,
+    which appends the address it was connected from to X-Forwarded-For): then the nearest address in
+    X-Forwarded-For, read from the right, that is not itself a trusted proxy. Whatever a client writes
+    into the header itself stays to the left of what the proxy appended, so it is never read; and with
+    no trusted proxy configured (the default, a server reached directly) the header is ignored."""
+    remote = request.META.get("REMOTE_ADDR") or ""
+    proxies = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not proxies or not _among(remote, proxies):
+        return remote
+    address = remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        try:
+            ip = ipaddress.ip_address(hop.strip())
+        except ValueError:
+            break  # not an address (a client's own junk): the last proxy passed on whatever it got
+        address = str(ip)
+        if not _among(ip, proxies):
+            break
+    return address
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _among(address, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address) if isinstance(address, str) else address
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def local_url(request, candidate: str | None, fallback: str) -> str:

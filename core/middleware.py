@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -49,7 +48,7 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def _needs_second_factor(self, request) -> bool:
-        from accounts.roles import STAFF_ROLES
+        from accounts.predicates import owes_second_factor
         from accounts.signals import OTP_REQUIRED
 
         user = request.user
@@ -61,5 +60,4 @@ class StaffTwoFactorMiddleware:
             return False
         if request.session.get(OTP_REQUIRED):
             return True
-        # The Django admin lets in whoever has is_staff, whatever their roles: they pass the second factor too.
-        return settings.ENFORCE_STAFF_2FA and (bool(user.roles & STAFF_ROLES) or user.is_superuser or user.is_staff)
+        return owes_second_factor(user)

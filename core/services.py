@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import ConcurrentEdit
-from core.i18n import recorded
+from core.i18n import join_clauses, record_language, recorded
 from core.models import Attachment, PersonalDataAccess, StatusChange
 from core.uploads import check_upload
 
@@ -141,15 +141,30 @@ def _rule_value(value) -> str:
     return str(value)
 
 
+def _rule_label(name: str) -> str:
+    """A district rule as the 规则设置 page labels it (core.config), in the record's language; the
+    constance key itself only for a rule no longer configured."""
+    from django.conf import settings
+
+    rule = settings.CONSTANCE_CONFIG.get(name)
+    return recorded(rule[1]) if rule else name
+
+
 def log_rule_changes(*, user, changes: list[tuple[str, object, object]], reason: str):
     """Record who changed which district rules, from what to what, and why: one row of the Config
     history (the admin's, read on the 规则设置 page too), whichever page the change was made on.
 
-    `changes` is [(rule name, before, after)]; the text is worded in the record's language.
+    `changes` is [(rule name, before, after)]; the text is worded in the record's language, each rule
+    named by its label on the form: 修改提案答复期限（天）：90 → 60。理由：…
     """
     from django.contrib.admin.models import CHANGE, LogEntry
 
-    described = "；".join(f"{name}（{_rule_value(before)} → {_rule_value(after)}）" for name, before, after in changes)
+    with record_language():
+        described = join_clauses(
+            _("%(rule)s：%(before)s → %(after)s")
+            % {"rule": _rule_label(name), "before": _rule_value(before), "after": _rule_value(after)}
+            for name, before, after in changes
+        )
     return LogEntry.objects.create(
         user_id=user.pk,
         content_type=district_rules_content_type(),

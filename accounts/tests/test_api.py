@@ -80,6 +80,21 @@ def test_an_admin_staff_flag_alone_needs_the_second_factor_too(client, cast, set
     assert response.status_code == 302 and "/accounts/otp/" in response["Location"]
 
 
+def test_an_admin_staff_flag_alone_gets_no_token_with_a_password_alone(api_client, cast, settings):
+    """The same rule as the session's gate: an account the admin flagged as staff owes the second factor."""
+    settings.ENFORCE_STAFF_2FA = True
+    cast.expert.is_staff = True
+    cast.expert.save(update_fields=["is_staff"])
+    response = api_client.post("/api/v1/auth/token/", {"username": "expert", "password": PASSWORD}, format="json")
+    assert response.status_code == 403 and "两步验证" in response.json()["error"]["message"]
+    assert not ApiToken.objects.filter(user=cast.expert).exists()
+    # A token it minted with a password alone before enforcement stops working too.
+    _token, key = ApiToken.issue(user=cast.expert, scope="read")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = api_client.get("/api/v1/auth/me/")
+    assert response.status_code == 401 and response.json()["error"]["code"] == "otp_required"
+
+
 def test_token_obtain_keeps_to_the_limit_of_active_tokens(api_client, cast):
     """The password route mints no more tokens than the tokens page: 20 active ones, then a clear refusal."""
     from accounts.services import MAX_ACTIVE_TOKENS

@@ -338,3 +338,109 @@ def test_enrolling_too_soon_after_a_wrong_code_is_told_to_wait(client, cast):
         page = client.post("/accounts/otp/setup/", {"token": right}).content.decode()
     assert "尝试过于频繁，请1秒后再输入验证码" in page
     assert not TOTPDevice.objects.get(pk=device.pk).confirmed
+
+
+# ---- behind nginx: each client counted by its own address (core.http.client_address) -----------------
+
+NGINX = "127.0.0.1"  # every request reaches the server from the proxy; the client is in X-Forwarded-For
+
+
+@pytest.mark.parametrize("proxied", [True, False])
+def test_behind_the_trusted_proxy_one_strangers_failures_lock_out_only_the_stranger(client, cast, settings, proxied):
+    """axes locks an account per account and address: behind nginx, five wrong passwords for clerk from
+    one visitor must not lock clerk out for the clerk at another address. Without the proxy configured
+    the header is not believed: a new X-Forwarded-For on each guess escapes nothing."""
+    import datetime
+
+    import time_machine
+
+    settings.TRUSTED_PROXIES = [NGINX] if proxied else []
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False):
+        for i in range(settings.AXES_FAILURE_LIMIT):
+            client.post(
+                "/accounts/login/", {"username": "clerk", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"
+            )
+        clerk = client.post(
+            "/accounts/login/", {"username": "clerk", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.100"
+        )
+    assert clerk.status_code == (302 if proxied else 429)
+
+
+def test_behind_the_trusted_proxy_the_lock_out_follows_the_visitor_who_failed(client, cast, settings):
+    import datetime
+
+    import time_machine
+
+    settings.TRUSTED_PROXIES = [NGINX]
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post(
+                "/accounts/login/", {"username": "clerk", "password": "wrong"}, HTTP_X_FORWARDED_FOR="203.0.113.50"
+            )
+        locked = client.post(
+            "/accounts/login/", {"username": "clerk", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.50"
+        )
+        # A header the stranger writes itself is to the left of what nginx appends: it changes nothing.
+        spoofed = client.post(
+            "/accounts/login/",
+            {"username": "clerk", "password": PASSWORD},
+            HTTP_X_FORWARDED_FOR="198.51.100.100, 203.0.113.50",
+        )
+        elsewhere = client.post(
+            "/accounts/login/", {"username": "clerk", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.100"
+        )
+    assert locked.status_code == 429 and spoofed.status_code == 429
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.parametrize("proxied", [True, False])
+def test_behind_the_trusted_proxy_the_failures_per_address_count_each_visitor(client, cast, settings, proxied):
+    """Password spraying through nginx used up one bucket for the whole city: the token exchange and the
+    login page then refused every user. Counted per visitor, the stranger alone is refused."""
+    import datetime
+
+    import time_machine
+    from rest_framework.test import APIClient
+
+    settings.TRUSTED_PROXIES = [NGINX] if proxied else []
+    settings.LOGIN_FAILURES_PER_ADDRESS = "3/h"
+    api = APIClient()
+    # The limit counts per fixed hour: the clock stands still so that the requests cannot straddle two.
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False):
+        for i in range(3):
+            body = {"username": f"ghost{i}", "password": "x"}
+            assert (
+                api.post("/api/v1/auth/token/", body, format="json", HTTP_X_FORWARDED_FOR="203.0.113.50").status_code
+                == 401
+            )
+        body = {"username": "ghost9", "password": "x"}
+        stranger = api.post("/api/v1/auth/token/", body, format="json", HTTP_X_FORWARDED_FOR="203.0.113.50")
+        body = {"username": "member", "password": PASSWORD}
+        member = api.post("/api/v1/auth/token/", body, format="json", HTTP_X_FORWARDED_FOR="198.51.100.99")
+        citizen = client.post(
+            "/accounts/login/", {"username": "citizen", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.100"
+        )
+    assert stranger.status_code == 429
+    if proxied:
+        assert member.status_code == 200 and citizen.status_code == 302
+    else:
+        assert member.status_code == 429 and citizen.status_code == 429
+
+
+# ---- ENFORCE_STAFF_2FA: one rule for who owes a second factor (accounts.predicates.owes_second_factor) --
+
+
+def test_an_account_with_only_the_admin_staff_flag_is_led_to_enrol_not_round_in_circles(client, cast, settings):
+    """The session's gate counted the admin's is_staff flag but the verify page did not: it sent the account
+    back to where it came from, and the gate sent it to the verify page again, for ever."""
+    settings.ENFORCE_STAFF_2FA = True
+    cast.expert.is_staff = True
+    cast.expert.save(update_fields=["is_staff"])
+    response = client.post("/accounts/login/", {"username": "expert", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/otp/setup/" and response.status_code == 200
+    assert client.get("/accounts/otp/verify/?next=/").url == "/accounts/otp/setup/"
+    # Enrolled, the account goes about its work.
+    device = TOTPDevice.objects.get(user=cast.expert, confirmed=False)
+    client.post("/accounts/otp/setup/", {"token": _code(device)})
+    home = client.get("/", follow=True)
+    assert home.status_code == 200 and not any("/accounts/otp/" in url for url, _status in home.redirect_chain)

@@ -74,4 +74,4 @@ def test_a_rule_change_is_kept_with_its_old_and_new_value_and_its_reason(client,
     assert response.status_code == 302, response.content.decode()[:500]
     entry = LogEntry.objects.get(object_id="Config")
     assert entry.user == cast.admin
-    assert entry.get_change_message() == "修改PROPOSAL_REPLY_DAYS（90 → 60）。理由：按新办法调整"
+    assert entry.get_change_message() == "修改提案答复期限（天）：90 → 60。理由：按新办法调整"

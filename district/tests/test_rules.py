@@ -21,10 +21,12 @@ def test_the_clerk_changes_a_rule_and_it_is_in_force_at_once(client, cast):
     assert config.PROPOSAL_REPLY_DAYS == 60
     entry = LogEntry.objects.get(object_id="Config")
     assert entry.user == cast.clerk
-    assert entry.get_change_message() == "修改PROPOSAL_REPLY_DAYS（90 → 60）。理由：区委办通知缩短答复期限"
+    # Named as the form names it, never by the internal key.
+    assert entry.get_change_message() == "修改提案答复期限（天）：90 → 60。理由：区委办通知缩短答复期限"
     page = client.get(URL).content.decode()
     assert "已保存1项规则的修改" in page
-    assert "PROPOSAL_REPLY_DAYS（90 → 60）。理由：区委办通知缩短答复期限" in page and cast.clerk.display in page
+    assert "修改提案答复期限（天）：90 → 60。理由：区委办通知缩短答复期限" in page and cast.clerk.display in page
+    assert "PROPOSAL_REPLY_DAYS（" not in page
 
 
 def test_several_changes_are_one_record_with_each_old_and_new_value(client, cast):
@@ -32,7 +34,8 @@ def test_several_changes_are_one_record_with_each_old_and_new_value(client, cast
     data = rules_form_data(reason="调整", DUTY_GRADE_PASS="65", PROPOSAL_EXTENSION_AFTER_DUE="on")
     assert client.post(URL, data).status_code == 302
     message = LogEntry.objects.get(object_id="Config").get_change_message()
-    assert "PROPOSAL_EXTENSION_AFTER_DUE（否 → 是）" in message and "DUTY_GRADE_PASS（60 → 65）" in message
+    assert "答复期限已过后承办单位仍可申请延期：否 → 是" in message
+    assert "履职积分“合格”分数线（默认值）：60 → 65" in message and "；" in message
     assert config.PROPOSAL_EXTENSION_AFTER_DUE is True and config.DUTY_GRADE_PASS == 65
 
 
