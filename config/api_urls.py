@@ -5,6 +5,7 @@ from importlib import import_module
 from django.urls import path
 
 from accounts.api import TokenObtainApi, WhoAmIApi
+from core.api.files import FileDownloadApi
 
 # app label -> prefix of its HTML pages
 DOMAIN_APPS = {
@@ -26,6 +27,7 @@ DOMAIN_APPS = {
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
     path("auth/me/", WhoAmIApi.as_view(), name="api-me"),
+    path("files/<str:token>/", FileDownloadApi.as_view(), name="api-file"),
 ]
 for _app in DOMAIN_APPS:
     try:

@@ -121,7 +121,9 @@ class ConsultationMeetingMaterialSerializer(serializers.Serializer):
     size = serializers.IntegerField(help_text=_("文件大小（字节）"))
     uploaded_at = serializers.DateTimeField(help_text=_("上传时间"))
     uploaded_by = serializers.CharField(help_text=_("上传人"))
-    download_url = serializers.URLField(help_text=_("下载地址（需登录，仅限可查看该会议的用户）"))
+    download_url = serializers.URLField(
+        help_text=_("下载地址（接口 /api/v1/files/…，令牌或登录均可，仅限可查看该会议的用户）")
+    )
 
 
 class ConsultationMeetingDetailSerializer(ConsultationMeetingSerializer):
@@ -146,7 +148,7 @@ class ConsultationMeetingDetailSerializer(ConsultationMeetingSerializer):
                 "size": f.size,
                 "uploaded_at": material.created_at,
                 "uploaded_by": material.uploaded_by.display,
-                "download_url": request.build_absolute_uri(reverse("core:attachment", args=[f.token])),
+                "download_url": request.build_absolute_uri(reverse("api-file", args=[f.token])),
             }
             for material in selectors.materials_for(request.user, meeting)
             for f in material.files

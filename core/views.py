@@ -83,12 +83,22 @@ def _keep_unsaved(request, note: str, *, target: str) -> None:
     request.session["unsaved_data"] = {k[5:]: v[:5000] for k, v in request.POST.items() if k.startswith("data_")}
 
 
+def readable_attachment(user, token: str) -> Attachment | None:
+    """The attachment with this token if the user may see its record (the pages' and the API's one rule)."""
+    att = Attachment.objects.select_related("content_type").filter(token=token).first()
+    if att is None:
+        return None
+    visible = visible_queryset(user, att.content_type.model_class())
+    if visible is None or not visible.filter(pk=att.object_id).exists():
+        return None
+    return att
+
+
 @login_required
 def attachment_download(request, token: str):
     """Serve an attachment as a download after checking the viewer may see its record."""
-    att = get_object_or_404(Attachment.objects.select_related("content_type"), token=token)
-    visible = visible_queryset(request.user, att.content_type.model_class())
-    if visible is None or not visible.filter(pk=att.object_id).exists():
+    att = readable_attachment(request.user, token)
+    if att is None:
         raise Http404
     return attachment_response(att)
 

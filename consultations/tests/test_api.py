@@ -138,11 +138,18 @@ def test_an_invited_member_reads_the_meetings_materials_in_its_detail_and_downlo
     assert (row["id"], row["title"], row["file_name"]) == (material.pk, "协商议政报告（征求意见稿）", "报告.txt")
     assert row["size"] == len("协商议政报告正文".encode()) and row["uploaded_by"] == cast.clerk.display
     assert row["uploaded_at"]
-    # The link is the download the meeting's page offers, served to the invited member.
-    client.force_login(cast.other_member)
-    download = client.get(urlsplit(row["download_url"]).path)
-    assert download.status_code == 200
+    # The link is the API's download: an API client (token) or the browser session gets the file...
+    path = urlsplit(row["download_url"]).path
+    assert path.startswith("/api/v1/files/")
+    download = auth(api_client, cast.other_member).get(path, HTTP_ACCEPT="application/json")
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content).decode() == "协商议政报告正文"
+    client.force_login(cast.other_member)
+    assert client.get(path).status_code == 200
+    # ...and someone who may not open the meeting gets a JSON 404, as for a token that names nothing.
+    refused = auth(api_client, cast.member).get(path)
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
+    assert auth(api_client, cast.other_member).get("/api/v1/files/nothing/").status_code == 404
 
 
 def test_an_uninvited_member_gets_neither_the_meeting_nor_its_materials(api_client, cast):
