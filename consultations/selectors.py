@@ -609,6 +609,12 @@ def materials_delivered_on(meeting) -> date | None:
     return timezone.localtime(max(uploaded, noticed)).date()
 
 
+def delivered_late(due: date | None, delivered_on: date | None) -> bool:
+    """Whether the materials reached the participants after their due date (`materials_due`, the last day
+    they may): 逾期送达, the lead time the rules require missed."""
+    return due is not None and delivered_on is not None and delivered_on > due
+
+
 def minutes_due(meeting) -> date:
     """Minutes go to the party and government offices within N working days (configurable)."""
     return add_workdays(timezone.localtime(meeting.starts_at).date(), int(config.CONSULT_MINUTES_WORKDAYS))

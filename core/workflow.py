@@ -111,6 +111,10 @@ class Workflow:
     # and those of the steps whose `Action.note_readers` they are (the deciders of a request).
     reads_notes: Predicate | str | None = None
     addressee: Predicate | str | None = None
+    # timeline(obj, viewer, steps) -> None: adjusts the steps of the timeline as `history_for` shows them to
+    # viewer, after the rules above; `steps` are (StatusChange, event dict) pairs. For what those rules cannot
+    # say: intake names the case an appeal was merged into and hides tracking codes typed into notes.
+    timeline: Callable[[Any, Any, list], None] | str | None = None
     # Audited steps recorded beside the workflow with `core.services.record_status_change` (an invitation
     # accepted, say), which move no state: name -> label, as the timeline names them.
     recorded_steps: dict[str, Any] = field(default_factory=dict)
@@ -436,30 +440,38 @@ def history_for(obj, viewer) -> list[dict]:
     """The audited timeline of obj as viewer may read it: workflow actions and field edits, oldest first.
 
     Every step is listed; its note and attachments only for those the workflow lets read them
-    (`Workflow.reads_notes`, `Workflow.addressee`, the step's own actor)."""
+    (`Workflow.reads_notes`, `Workflow.addressee`, the step's own actor), then as `Workflow.timeline` adjusts
+    them for the viewer."""
     wf = _registry.get(obj._meta.label_lower)
     reads_note = note_reader(obj, viewer)
     ct = ContentType.objects.get_for_model(obj)
     events: list[dict] = []
+    steps: list[tuple[StatusChange, dict]] = []
     changes = StatusChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor")
     for ch in changes.prefetch_related("attachments"):
         attachments = [{"name": a.original_name, "token": a.token} for a in ch.attachments.all()]
         shown = not (ch.note or attachments) or reads_note(ch.action, ch.actor_id)
-        events.append(
-            {
-                "kind": "transition",
-                "at": ch.created_at,
-                "actor": ch.actor.display if ch.actor else _("系统"),
-                "action": ch.action,
-                "action_label": wf.step_label(ch.action) if wf else ch.action,
-                "from_state": ch.from_state,
-                "from_label": wf.state_label(ch.from_state) if wf else ch.from_state,
-                "to_state": ch.to_state,
-                "to_label": wf.state_label(ch.to_state) if wf else ch.to_state,
-                "note": ch.note if shown else "",
-                "attachments": attachments if shown else [],
-            }
+        steps.append(
+            (
+                ch,
+                {
+                    "kind": "transition",
+                    "at": ch.created_at,
+                    "actor": ch.actor.display if ch.actor else _("系统"),
+                    "action": ch.action,
+                    "action_label": wf.step_label(ch.action) if wf else ch.action,
+                    "from_state": ch.from_state,
+                    "from_label": wf.state_label(ch.from_state) if wf else ch.from_state,
+                    "to_state": ch.to_state,
+                    "to_label": wf.state_label(ch.to_state) if wf else ch.to_state,
+                    "note": ch.note if shown else "",
+                    "attachments": attachments if shown else [],
+                },
+            )
         )
+    if wf is not None and wf.timeline is not None and steps:
+        _resolve(wf.timeline)(obj, viewer, steps)
+    events.extend(event for _ch, event in steps)
     history = getattr(obj, "history", None)
     if history is not None:
         records = list(history.all().select_related("history_user").order_by("history_date"))

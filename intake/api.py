@@ -1,6 +1,7 @@
 """/api/v1/appeals/: appeals for staff, with workflow transitions, history and audited contact access."""
 
 from django.urls import include, path
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -142,7 +143,7 @@ class AppealContactSerializer(serializers.Serializer):
 
 
 class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Appeals the caller may see; contacts are masked (GET {id}/contact/ unmasks for handlers, audited)."""
+    """Appeals the caller may see; contacts are masked (POST {id}/contact/ unmasks for handlers, audited)."""
 
     serializer_class = AppealListSerializer
     filterset_fields = ["status", "channel", "category", "town", "route"]
@@ -183,15 +184,27 @@ class AppealViewSet(WorkflowViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         # The citizen who sent it follows it on the tracking page, without staff names or notes.
         return selectors.opens_as_staff(self.request.user, appeal)
 
-    @extend_schema(responses=AppealContactSerializer, summary=_("查看完整联系方式（记录查看）"))
-    @action(detail=True, methods=["get"], url_path="contact")
+    @extend_schema(
+        request=None,
+        responses=AppealContactSerializer,
+        summary=_("查看完整联系方式（记录查看）"),
+        description=_(
+            "办理该诉求的人员（政协办公室、诉求分派到的委员、转交办理中的部门联络员）查看诉求人的完整联系方式；"
+            "每次查看记入个人信息访问记录。其他人返回403，看不到该诉求的返回404。"
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="contact", pagination_class=None, filter_backends=[])
     def contact(self, request, pk=None):
+        """查看完整联系方式: a POST, as the page's reveal is (a session call needs the CSRF token: another
+        site cannot make a clerk's browser write access-log rows), the answer kept by no cache."""
         appeal = self.get_object()
         try:
             data = services.reveal_contact(appeal=appeal, viewer=request.user, purpose=_("办理诉求（接口）"))
         except DomainError as exc:
             raise PermissionDenied(exc.message) from exc
-        return Response(data)
+        response = Response(data)
+        add_never_cache_headers(response)  # the full phone number and address: kept by no cache
+        return response
 
 
 router = SimpleRouter()

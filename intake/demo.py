@@ -323,9 +323,9 @@ def _timeline(appeals: list[Appeal], clerk) -> None:
     for a in appeals:
         at = a._demo_created + timedelta(hours=4)
         if a.status == AppealStatus.MERGED:
-            rows.append(
-                _change(ct, a, "merge", "received", "merged", at, clerk, f"与 {a.merged_into.tracking_code} 合并办理")
-            )
+            # The note never names the main case by its tracking code (the citizen's key, which the leaders
+            # reading the note may not see): the step's data names it by id, as a merge on the page does.
+            rows.append(_change(ct, a, "merge", "received", "merged", at, clerk, "与主诉求反映同一问题，合并办理"))
             continue
         if a.status == AppealStatus.RECEIVED:
             continue
@@ -412,7 +412,7 @@ def _change(ct, appeal, action, src, dst, at, actor, note) -> StatusChange:
         to_state=dst,
         actor=actor,
         note=note,
-        data={"outcome": appeal.outcome} if action == "close" else {},
+        data={"close": {"outcome": appeal.outcome}, "merge": {"into": appeal.merged_into_id}}.get(action, {}),
         created_at=at,
     )
 

@@ -231,7 +231,13 @@ class ReschedulePlanForm(StyledFormMixin, forms.Form):
 
 class MergeForm(StyledFormMixin, forms.Form):
     into = forms.CharField(label=_("合并到（主诉求的编号或查询码）"), max_length=20)
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        # The note is read by the leaders too, who may not see tracking codes (hidden from them if typed).
+        help_text=_("审计记录会写明主诉求的编号和标题，说明中无需填写查询码。"),
+    )
 
 
 class ReferForm(StyledFormMixin, forms.Form):

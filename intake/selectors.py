@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.predicates import can_see_contacts, is_clerk, is_dept_liaison
 from accounts.roles import Role
+from core.http import as_int
 from core.services import attachments_of
 from intake.models import Appeal, AppealCategory, AppealRating, AppealStatus, Outcome, Route, Satisfaction
 from intake.predicates import (
@@ -597,6 +598,57 @@ def duty_step_label(change) -> str:
     if due and change.action in ("duty_micro", "duty_plan"):
         label += str(DUTY_PLAN_WORDS) % {"due": due}
     return label
+
+
+# A tracking code as staff may type it into a note: any case, its halves joined by a dash, a space or
+# nothing. Only what turns out to be an appeal's code is hidden (see `hide_tracking_codes`).
+_CODE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{4}[-\s]?[0-9A-Za-z]{4}(?![0-9A-Za-z])")
+HIDDEN_CODE = "****-****"
+
+
+def hide_tracking_codes(texts: list[str], viewer) -> list[str]:
+    """The texts (staff notes) with each appeal's tracking code the viewer may not see replaced by
+    HIDDEN_CODE (intake.predicates.shows_tracking_code; a clerk sees every code): the code is the
+    citizen's key to the tracking page, and a clerk may have written one into a note (a merge's, say).
+    One query for all the texts, only when one holds something shaped like a code."""
+    if is_clerk(viewer):
+        return texts
+    found = {normalize_tracking_code(m.group(0)) for text in texts for m in _CODE_IN_TEXT.finditer(text or "")}
+    if not found:
+        return texts
+    hidden = {
+        appeal.tracking_code
+        for appeal in _base().filter(tracking_code__in=found)
+        if not shows_tracking_code(viewer, appeal)
+    }
+    if not hidden:
+        return texts
+
+    def hide(match) -> str:
+        return HIDDEN_CODE if normalize_tracking_code(match.group(0)) in hidden else match.group(0)
+
+    return [_CODE_IN_TEXT.sub(hide, text) if text else text for text in texts]
+
+
+MERGED_INTO_WORDS = gettext_lazy("与第%(id)s号诉求“%(title)s”合并办理")
+
+
+def staff_timeline(appeal: Appeal, viewer, steps: list) -> None:
+    """The appeal workflow's `timeline` (core.workflow.history_for), for the staff who open the appeal:
+    each merge step names the main case by its number and title (the step's data, else the appeal's
+    main case), never by its tracking code; the tracking codes in the notes that the viewer may not
+    see are hidden (`hide_tracking_codes`)."""
+    merges = [(change, event) for change, event in steps if change.action == "merge"]
+    if merges:
+        ids = {as_int((change.data or {}).get("into")) or appeal.merged_into_id for change, _event in merges}
+        titles = dict(Appeal.objects.filter(pk__in=ids - {None}).values_list("pk", "title"))
+        for change, event in merges:
+            main_id = as_int((change.data or {}).get("into")) or appeal.merged_into_id
+            if main_id in titles:
+                event["action_label"] = str(MERGED_INTO_WORDS) % {"id": main_id, "title": titles[main_id]}
+    notes = hide_tracking_codes([event["note"] for _change, event in steps], viewer)
+    for (_change, event), note in zip(steps, notes, strict=True):
+        event["note"] = note
 
 
 def public_timeline(appeal: Appeal, case: Appeal | None = None) -> list[dict]:

@@ -641,6 +641,10 @@ def check_merge(appeal: Appeal, *, actor, note: str, data: dict) -> None:
 
 def on_merge(appeal: Appeal, *, actor, note: str, data: dict, change) -> None:
     target = _merge_target(appeal, data)
+    # The step names the main case by its id, whichever way the clerk typed it (a tracking code is the
+    # citizen's key, not for the record): the timeline reads 与第N号诉求“…”合并办理 from it.
+    change.data = {**change.data, "into": target.pk}
+    change.save(update_fields=["data"])
     appeal.merged_into = target
     appeal._history_user = actor
     appeal.save(update_fields=["merged_into", "updated_at"])

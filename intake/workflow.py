@@ -158,6 +158,9 @@ WORKFLOW = register(
         # over see the steps.
         reads_notes=handles_appeal | is_cppcc_leader,
         addressee=is_appeal_citizen | recorded_appeal,
+        # Each merge step names the main case by number and title; the tracking codes a clerk typed into a
+        # note are hidden from whoever may not see them (the leaders, the other offices).
+        timeline="intake.selectors.staff_timeline",
         # Steps recorded beside the actions (core.services.record_status_change), the state unchanged:
         # a referral to a department (intake.services.refer_to_department; its note names the
         # department and the deadline, read by the handling side); a duty group's steps (DUTY_STEPS).

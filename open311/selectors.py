@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, CharField, DateTimeField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.i18n import join_clauses
 from district.models import Community, Town
-from intake.models import Appeal, AppealCategory, AppealStatus
+from intake.models import Appeal, AppealCategory, AppealStatus, PlanState
 from open311.models import ClientApplication
 
 MAX_WINDOW = timedelta(days=90)
@@ -110,9 +111,26 @@ def _referred_department_name() -> Subquery:
     return Subquery(tasks.values("lead_department__name")[:1], output_field=CharField())
 
 
+# The steps on a closed case's plan (制定计划限期解决) that change what a request says after its closing:
+# carried out (计划已落实: status_notes) or its date moved (expected_datetime).
+PLAN_STEPS = ("complete_plan", "reschedule_plan")
+
+
+def _last_plan_step() -> Subquery:
+    """When the case's plan was last recorded carried out or moved (`PLAN_STEPS`), or null; a column of
+    the requests' own query (no query per row)."""
+    from core.models import StatusChange
+
+    steps = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Appeal), object_id=OuterRef("case_id"), action__in=PLAN_STEPS
+    ).order_by("-created_at", "-id")
+    return Subquery(steps.values("created_at")[:1], output_field=DateTimeField())
+
+
 def _requests() -> QuerySet[Appeal]:
-    """Categorised appeals with the handling state of their case (the main case when merged) and the
-    department it was referred to, if any (`referred_department`)."""
+    """Categorised appeals with the handling state of their case (the main case when merged), the
+    department it was referred to, if any (`referred_department`), and when its plan was last followed
+    up (`plan_changed_at`)."""
     merged = {"status": AppealStatus.MERGED, "merged_into__isnull": False}
     return (
         Appeal.objects.filter(category__isnull=False)
@@ -134,7 +152,7 @@ def _requests() -> QuerySet[Appeal]:
             ),
             case_id=Case(When(**merged, then=F("merged_into_id")), default=F("pk"), output_field=IntegerField()),
         )
-        .annotate(referred_department=_referred_department_name())
+        .annotate(referred_department=_referred_department_name(), plan_changed_at=_last_plan_step())
     )
 
 
@@ -215,10 +233,26 @@ def _status_notes(appeal: Appeal, case: Appeal, *, own: bool) -> str:
         notes = _("与反映相同问题的诉求合并办理，当前：%(status)s") % {"status": notes}
     if case.status == AppealStatus.CLOSED and case.outcome:
         notes += _("（%(outcome)s）") % {"outcome": case.get_outcome_display()}
+    # The plan carried out, as the tracking page says it (its date; what was done is the citizen's).
+    done = case.plan_state == PlanState.DONE
+    if done:
+        done_on = timezone.localdate(case.plan_done_at).isoformat()
+        notes = join_clauses([notes, _("计划已落实（%(d)s）") % {"d": done_on}])
     # What the handler wrote to the citizen goes only to the application that filed the appeal.
     if own and case.answer:
         notes += _("。答复：%(answer)s") % {"answer": case.answer}
+    if own and done and case.plan_done_note:
+        notes += _("。落实情况：%(note)s") % {"note": case.plan_done_note}
     return notes
+
+
+def _updated(appeal: Appeal, case: Appeal, *, closed: bool) -> datetime:
+    """The last change a client can see: for a closed case, its closing or a later step on its plan (carried
+    out, or its date moved: `plan_changed_at`); else the last save of the request or its case."""
+    if not (closed and case.closed_at):
+        return max(appeal.updated_at, case.updated_at)
+    steps = (case.closed_at, getattr(appeal, "plan_changed_at", None), case.plan_done_at)
+    return max(at for at in steps if at is not None)
 
 
 def _expected(case: Appeal) -> str | None:
@@ -249,9 +283,7 @@ def request_record(appeal: Appeal, *, client: ClientApplication | None = None) -
         "agency_responsible": _agency(appeal, case),
         "service_notice": None,
         "requested_datetime": _iso(appeal.created_at),
-        "updated_datetime": _iso(
-            case.closed_at if closed and case.closed_at else max(appeal.updated_at, case.updated_at)
-        ),
+        "updated_datetime": _iso(_updated(appeal, case, closed=closed)),
         "expected_datetime": _expected(case),
         "address": _address(appeal),
         "address_id": None,

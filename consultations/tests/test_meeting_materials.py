@@ -2,14 +2,18 @@
 and downloads them from the meeting page; the notice names them, and materials added after the notice
 are announced; the 材料送达期限 warning clears once they are uploaded and the notice is sent."""
 
+from datetime import datetime, time, timedelta
+
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import services
 from consultations.models import MeetingMaterial
-from consultations.selectors import materials_delivered_on
-from consultations.tests.factories import consultation_meeting
+from consultations.selectors import materials_delivered_on, materials_due
+from consultations.tests.factories import TZ, at, consultation_meeting
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
 from core.models import Attachment, StatusChange
 from core.workflow import perform
@@ -81,8 +85,10 @@ def test_a_refused_file_is_said_beside_the_field_and_the_title_is_kept(client, c
         services.add_meeting_material(meeting=meeting, actor=cast.clerk, title=" ", upload=_file())
 
 
+@time_machine.travel(at(1, 9), tick=False)  # the meeting is on 2022-06-20: its materials due on the 6th
 def test_the_materials_warning_clears_once_they_are_uploaded_and_the_notice_is_sent(client, cast):
     meeting = consultation_meeting(cast)
+    assert materials_due(meeting) > timezone.localdate()
     client.force_login(cast.clerk)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert 'data-testid="materials-warning"' in page and "尚未上传会议材料" in page
@@ -97,6 +103,20 @@ def test_the_materials_warning_clears_once_they_are_uploaded_and_the_notice_is_s
     assert 'data-testid="materials-warning"' not in page
     assert 'data-testid="materials-delivered"' in page
     assert materials_delivered_on(meeting) is not None
+
+
+def test_materials_delivered_after_their_due_date_are_marked_late_not_delivered(client, cast):
+    meeting = consultation_meeting(cast)  # on 2022-06-20: the materials are due 10 working days before
+    due = materials_due(meeting)
+    with time_machine.travel(datetime.combine(due + timedelta(days=2), time(10), tzinfo=TZ), tick=False):
+        client.force_login(cast.clerk)
+        _upload(client, meeting)
+        perform(meeting, "send_invitations", actor=cast.clerk)
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    delivered = materials_delivered_on(meeting)
+    assert delivered > due
+    assert f"逾期送达（{delivered:%Y-%m-%d}）" in page and 'data-testid="materials-delivered-late"' in page
+    assert 'data-testid="materials-delivered"' not in page and "已送达" not in page
 
 
 def test_the_notice_names_the_materials_and_a_later_upload_is_announced(client, cast):

@@ -200,6 +200,10 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
     dept_rows = []
     if not manages and getattr(user, "department_id", None):
         dept_rows = [p for p in participants if p.department_id == user.department_id and p is not mine]
+    # Shown to who organises it while the meeting is ahead, with whether the materials reached the
+    # participants (uploaded and the notice sent), and whether that was after their due date.
+    materials_due = selectors.materials_due(meeting) if manages and ahead else None
+    materials_delivered_on = selectors.materials_delivered_on(meeting) if manages and ahead else None
     ctx = {
         "meeting": meeting,
         "manages": manages,
@@ -228,10 +232,9 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
         # Outcome items corrected after the minutes were issued: the issued copy does not show them.
         "corrections": selectors.corrections_after_issue(meeting),
         "minutes_due": selectors.minutes_due(meeting),
-        # Shown to who organises it while the meeting is ahead, with whether the materials reached the
-        # participants (uploaded and the notice sent).
-        "materials_due": selectors.materials_due(meeting) if manages and ahead else None,
-        "materials_delivered_on": selectors.materials_delivered_on(meeting) if manages and ahead else None,
+        "materials_due": materials_due,
+        "materials_delivered_on": materials_delivered_on,
+        "materials_late": selectors.delivered_late(materials_due, materials_delivered_on),
         "materials": materials,
         "can_add_material": manages and ahead,
         "material_form": forms.get("material_form") or MeetingMaterialForm(),

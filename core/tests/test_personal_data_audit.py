@@ -22,7 +22,7 @@ def test_every_unmasked_view_states_its_purpose_in_chinese_and_the_admin_lists_f
     api_client.force_authenticate(cast.info)
     assert api_client.get(f"/api/v1/members/{other.pk}/").status_code == 200
     api_client.force_authenticate(cast.clerk)
-    assert api_client.get(f"/api/v1/appeals/{appeal.pk}/contact/").status_code == 200
+    assert api_client.post(f"/api/v1/appeals/{appeal.pk}/contact/").status_code == 200
 
     rows = list(PersonalDataAccess.objects.order_by("pk"))
     assert [r.purpose for r in rows] == ["查看委员联系方式", "查看委员联系方式（接口）", "办理诉求（接口）"]

@@ -18,10 +18,10 @@ def test_staff_list_masks_contacts(api_client, cast):
 def test_contact_endpoint_unmasks_for_handlers_only_and_audits(api_client, cast):
     appeal = AppealFactory()
     api_client.force_authenticate(cast.clerk)
-    assert api_client.get(f"/api/v1/appeals/{appeal.pk}/contact/").json()["contact_phone"] == "13912345678"
+    assert api_client.post(f"/api/v1/appeals/{appeal.pk}/contact/").json()["contact_phone"] == "13912345678"
     assert PersonalDataAccess.objects.filter(user=cast.clerk).count() == 1
     api_client.force_authenticate(cast.chair)
-    assert api_client.get(f"/api/v1/appeals/{appeal.pk}/contact/").status_code == 403
+    assert api_client.post(f"/api/v1/appeals/{appeal.pk}/contact/").status_code == 403
 
 
 def test_transitions_and_history_through_the_api(api_client, cast):

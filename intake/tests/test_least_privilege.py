@@ -52,7 +52,7 @@ def test_other_office_roles_read_the_appeal_masked_and_cannot_handle_it(client, 
 
     api_client.force_authenticate(user)
     assert api_client.get(f"/api/v1/appeals/{routed.pk}/").status_code == 200
-    assert api_client.get(f"/api/v1/appeals/{routed.pk}/contact/").status_code == 403
+    assert api_client.post(f"/api/v1/appeals/{routed.pk}/contact/").status_code == 403
 
     from core.models import PersonalDataAccess
 
@@ -66,7 +66,7 @@ def test_the_clerks_and_the_routed_member_still_see_the_contact(client, api_clie
     client.force_login(user)
     assert 'data-testid="reveal"' in client.get(f"/appeals/office/{routed.pk}/").content.decode()
     api_client.force_authenticate(user)
-    response = api_client.get(f"/api/v1/appeals/{routed.pk}/contact/")
+    response = api_client.post(f"/api/v1/appeals/{routed.pk}/contact/")
     assert response.status_code == 200 and response.json()["contact_phone"] == PHONE
 
 

@@ -297,6 +297,41 @@ def test_appeal_tracking_code_per_role(client, api_client, cast, appeal_in):
         api_client.force_authenticate(None)
 
 
+# The citizen's full contact details over the API (POST /api/v1/appeals/{id}/contact/, logged, kept by no
+# cache): those handling the appeal, the clerks, the members it was routed to and the department while its
+# referral runs (signed for); once the referral is over the department sees the appeal masked. Whoever else
+# sees the appeal is refused (403); whoever does not, 404. A GET reveals nothing (405).
+CONTACT_API = [
+    # (referral settled, who reveals)
+    (False, CLERKS | {"member", "liaison"}),
+    (True, CLERKS | {"member"}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("settled", "revealers"), CONTACT_API)
+def test_who_reveals_an_appeals_contact_details_through_the_api(api_client, cast, appeal_in, settled, revealers):
+    from core.models import PersonalDataAccess
+
+    appeal = appeal_in("routed", referral_settled=settled)
+    url = f"/api/v1/appeals/{appeal.pk}/contact/"
+    for role in ROLES:
+        user = getattr(cast, role)
+        api_client.force_authenticate(user)
+        assert api_client.get(url).status_code == 405, role
+        response = api_client.post(url)
+        logged = PersonalDataAccess.objects.filter(user=user, object_id=appeal.pk).count()
+        if role in revealers:
+            assert response.status_code == 200 and logged == 1, (role, response.content)
+            assert response.json()["contact_phone"] == appeal.contact_phone and "no-store" in response["Cache-Control"]
+        else:
+            assert response.status_code == (403 if role in APPEAL_DETAIL_VISIBLE else 404), (role, response.status_code)
+            assert not logged and appeal.contact_phone not in response.content.decode(), role
+    api_client.force_authenticate(None)
+    assert api_client.post(url).status_code in (401, 403)
+    assert PersonalDataAccess.objects.count() == len(revealers)
+
+
 @pytest.mark.django_db
 def test_proposal_pages_own_vs_other(client, cast, proposal_in):
     draft = proposal_in("draft")
