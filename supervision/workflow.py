@@ -169,6 +169,9 @@ TASK_WORKFLOW = register(
         # rating's reasons) pass between the supervising offices and the lead department; the
         # co-departments and the rater see the steps, and read the notes they wrote.
         reads_notes="supervision.selectors.reads_task_notes",
+        # Steps recorded beside the actions (core.services.record_status_change): the deadline taken
+        # from the record the task was opened from (a key proposal's reply deadline).
+        recorded_steps={"follow_source_deadline": _("随来源调整办理期限")},
     )
 )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
 from core.exceptions import ActionForbidden, Refused, passes
-from core.i18n import record_language, recorded
+from core.i18n import join_list, record_language, recorded
 from core.services import record_status_change
 from supervision.choices import ReportStatus
 from supervision.models import ReportCounter, ReportTemplate, SpecialReport
@@ -52,7 +52,7 @@ def compile_special_report(
     # An item is transferred to its department once: in a second report its transfer could only be refused.
     taken = SpecialReport.objects.filter(items__in=items).distinct()
     if taken.exists():
-        msg = _("所选成果事项已编入专报件%(reports)s。") % {"reports": "、".join(r.number or r.title for r in taken)}
+        msg = _("所选成果事项已编入专报件%(reports)s。") % {"reports": join_list(r.number or r.title for r in taken)}
         raise Refused(msg, fields={"items": [msg]})
     template = template or default_template()
     subject = meeting.subject or meeting

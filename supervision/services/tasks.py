@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.deadlines import record_rehandling_deadline, rehandling_deadline
 from core.exceptions import ActionForbidden, Refused, passes
-from core.i18n import recorded
+from core.i18n import join_clauses, recorded
 from core.services import store_attachment
 from core.workflow import perform
 from district.models import Department
@@ -37,8 +37,13 @@ def create_task(
     is_public: bool = True,
     rater=None,
     special_report=None,
+    notify_holders: bool = True,
 ) -> SupervisionTask:
-    """Open a supervision task for a source record (outcome item, instruction, key proposal, appeal)."""
+    """Open a supervision task for a source record (outcome item, instruction, key proposal, appeal).
+
+    It is created 待交办, outside the workflow: the government office, who transfers (交办) it, is told
+    that it waits, and its rater (a key proposal's supervising leader) that it was opened. A caller that
+    tells them itself, or transfers the task at once, passes `notify_holders=False`."""
     from consultations.models import OutcomeItem
 
     task = SupervisionTask(
@@ -59,7 +64,92 @@ def create_task(
     task.save()
     if co_departments:
         task.co_departments.set(co_departments)
+    if notify_holders:
+        _tell_task_opened(task, actor)
     return task
+
+
+def _tell_task_opened(task: SupervisionTask, actor) -> None:
+    """Tell whoever must act on a new task (its holders in 待交办: the government office) that it waits
+    for them, and its rater that a task they supervise was opened; not the person who opened it."""
+    from notifications.services import notify
+    from supervision.selectors import task_holders
+
+    actor_pk = getattr(actor, "pk", None)
+    holders = [u for u in task_holders(task, TaskStatus.CREATED) if u.pk != actor_pk]
+    rater = task.rater if task.rater_id and task.rater_id != actor_pk else None
+    params = {"t": task.title[:60], "due": task.due_date.isoformat() if task.due_date else "—"}
+
+    def send() -> None:
+        if holders:
+            notify(
+                recipients=holders,
+                event_key=f"supervision-task-created:{task.pk}",
+                title=gettext_lazy("新的督办任务待您交办：%(t)s"),
+                body=gettext_lazy("请确定牵头部门和办理期限后交办（拟定办理期限：%(due)s）。"),
+                params=params,
+                target=task,
+            )
+        if rater is not None:
+            notify(
+                recipients=[rater],
+                event_key=f"supervision-task-rater:{task.pk}",
+                title=gettext_lazy("您督办的任务已建立：%(t)s"),
+                body=gettext_lazy(
+                    "任务经区政府办公室交办后由承办单位办理（拟定办理期限：%(due)s），承办单位答复后请您评价。"
+                ),
+                params=params,
+                target=task,
+            )
+
+    transaction.on_commit(send)
+
+
+# The audited step (supervision.workflow's recorded steps) by which a task takes its source's new deadline.
+FOLLOW_SOURCE_DEADLINE = "follow_source_deadline"
+
+
+@transaction.atomic
+def follow_source_deadline(*, source, due: date | None, actor, reason: str) -> list[SupervisionTask]:
+    """The record tasks were opened from has a new deadline (a key proposal's reply deadline, set on
+    hand-over, extended or re-handled): each unfinished task takes it, an audited step on the task's
+    timeline (who, when; its note: the old and the new date and why, `reason` in the district's language).
+    A late task given a date still ahead is handled again (办理中), as when its own extension is granted
+    (its `was_overdue` stays)."""
+    from core.services import record_status_change
+
+    if due is None:
+        return []
+    tasks = list(
+        SupervisionTask.objects.select_for_update()
+        .filter(source_type=ContentType.objects.get_for_model(source), source_id=source.pk)
+        .exclude(status=TaskStatus.CLOSED)
+        .exclude(due_date=due)
+        .order_by("pk")
+    )
+    for task in tasks:
+        old, state = task.due_date, task.status
+        task.due_date = due
+        fields = ["due_date", "updated_at"]
+        if state in (TaskStatus.OVERDUE, TaskStatus.REMINDED) and due >= timezone.localdate():
+            task.status = TaskStatus.IN_PROGRESS
+            fields.append("status")
+        task._history_user = actor
+        task.save(update_fields=fields)
+        line = recorded(
+            gettext_lazy("办理期限由%(old)s调整为%(due)s。"),
+            {"old": old.isoformat() if old else "—", "due": due.isoformat()},
+        )
+        record_status_change(
+            task,
+            FOLLOW_SOURCE_DEADLINE,
+            state,
+            task.status,
+            actor=actor,
+            note=f"{line}\n{reason}" if reason else line,
+            data={"due_date": due.isoformat(), "previous_due_date": old.isoformat() if old else None},
+        )
+    return tasks
 
 
 def tasks_for_source(source):
@@ -148,6 +238,7 @@ def transfer_outcome_items(*, report, assignments: Iterable[Assignment], actor) 
             is_public=report.is_public,
             rater=report.lead,
             special_report=report,
+            notify_holders=False,  # transferred at once: the departments are told of the transfer
         )
         tasks.append(perform(task, "assign", actor=actor))
     if not tasks:
@@ -319,7 +410,7 @@ def report_progress(*, task, actor, percent: int, text: str, attachments: Iterab
     try:
         report.full_clean()
     except ValidationError as exc:
-        raise Refused(_("进展信息不完整：%(m)s") % {"m": "；".join(exc.messages)}, fields=exc.message_dict) from None
+        raise Refused(_("进展信息不完整：%(m)s") % {"m": join_clauses(exc.messages)}, fields=exc.message_dict) from None
     report._history_user = actor
     report.save()
     for upload in attachments:
@@ -478,7 +569,7 @@ def add_note(*, task, actor, body: str, kind: str = SupervisionNote.Kind.NOTE) -
     try:
         note.full_clean()
     except ValidationError as exc:
-        raise Refused("；".join(exc.messages), fields=exc.message_dict) from None
+        raise Refused(join_clauses(exc.messages), fields=exc.message_dict) from None
     note.save()
     if kind == SupervisionNote.Kind.INSTRUCTION:
         from notifications.services import notify

@@ -237,3 +237,100 @@ def test_instruction_notifies_the_lead_department(task, cast, django_capture_on_
         add_note(task=task, actor=cast.liaison, body="部门不能写督办记录")
     with pytest.raises(Refused):
         add_note(task=task, actor=cast.gov_office, body="  ")
+
+
+# ---- a new task is announced; its deadline follows its source ----------------------------------
+
+
+def _told_about(task):
+    from notifications.models import Notification
+
+    return Notification.objects.filter(content_type__model="supervisiontask", object_id=task.pk)
+
+
+def test_a_new_task_tells_the_government_office_it_waits_and_its_rater_it_was_opened(
+    cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        task = create_task(source=None, title="落实领导批示：校车安全", actor=cast.info, rater=cast.vice_chair)
+    told = _told_about(task)
+    assert {(n.recipient.username, n.event_key) for n in told} == {
+        ("govoffice", f"supervision-task-created:{task.pk}"),
+        ("vicechair", f"supervision-task-rater:{task.pk}"),
+    }
+    assert "新的督办任务待您交办" in told.get(recipient=cast.gov_office).shown_title
+    # Opened by the government office itself, with no rater: nobody else must act yet.
+    with django_capture_on_commit_callbacks(execute=True):
+        own = create_task(source=None, title="自行立项", actor=cast.gov_office)
+    assert not _told_about(own).exists()
+
+
+def test_a_transferred_outcome_item_is_not_announced_as_waiting_for_transfer(
+    world, cast, django_capture_on_commit_callbacks
+):
+    world.issue()
+    with django_capture_on_commit_callbacks(execute=True):
+        task = world.transfer()[0]
+    told = _told_about(task)
+    assert not told.filter(event_key__startswith="supervision-task-").exists()
+    assert told.filter(recipient=cast.liaison).count() == 1  # the transfer itself (the workflow's notice)
+    assert not told.filter(recipient=cast.gov_office).exists()
+
+
+def test_an_appeals_referral_tells_the_government_office_once(cast, django_capture_on_commit_callbacks):
+    """intake tells the office of a referral in its own words (`intake.services._tell_transfer_office`)."""
+    from intake.services import refer_to_department
+    from intake.tests.factories import AppealFactory
+
+    appeal = AppealFactory(status="routed")
+    with django_capture_on_commit_callbacks(execute=True):
+        task = refer_to_department(appeal=appeal, department=cast.liaison.department, actor=cast.clerk)
+    assert _told_about(task).filter(recipient=cast.gov_office).count() == 1
+
+
+def test_a_leaders_instruction_tells_the_government_office_once(cast, django_capture_on_commit_callbacks):
+    from importlib import import_module
+
+    from opinions.models import AdoptionLevel, Instruction
+    from opinions.tests.factories import published
+
+    for code, name, order in import_module("opinions.migrations.0003_seed_adoption_levels").DEFAULT_LEVELS:
+        AdoptionLevel.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+    report = published(cast)
+    data = {"leader": "区长", "level": "district", "text": "请研究", "department": cast.liaison.department_id}
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(report, "record_instruction", actor=cast.info, data=data)
+    task = Instruction.objects.get(report=report).task
+    assert _told_about(task).filter(recipient=cast.gov_office).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("state", "after"), [("created", "created"), ("overdue", "in_progress"), ("reminded", "in_progress")]
+)
+def test_a_task_follows_its_sources_new_deadline_audited(cast, state, after):
+    from core.models import StatusChange
+    from core.workflow import history_for
+    from supervision.models import SupervisionTask
+    from supervision.services.tasks import follow_source_deadline
+
+    source = DepartmentFactory()  # any record a task is opened from
+    task = create_task(source=source, title="来源任务", actor=cast.clerk, due_date=dt.date(2099, 1, 1))
+    SupervisionTask.objects.filter(pk=task.pk).update(status=state, was_overdue=state != "created")
+    closed = create_task(source=source, title="已办结", actor=cast.clerk, due_date=dt.date(2099, 1, 1))
+    SupervisionTask.objects.filter(pk=closed.pk).update(status="closed")
+    moved = follow_source_deadline(
+        source=source, due=dt.date(2099, 3, 1), actor=cast.proposal, reason="依据提案“同意延期”：同意"
+    )
+    assert [t.pk for t in moved] == [task.pk]
+    task.refresh_from_db()
+    closed.refresh_from_db()
+    assert (task.due_date, task.status, task.was_overdue) == (dt.date(2099, 3, 1), after, state != "created")
+    assert closed.due_date == dt.date(2099, 1, 1)
+    step = StatusChange.objects.get(object_id=task.pk, action="follow_source_deadline")
+    assert (step.actor, step.from_state, step.to_state) == (cast.proposal, state, after)
+    assert step.note == "办理期限由2099-01-01调整为2099-03-01。\n依据提案“同意延期”：同意"
+    assert step.data == {"due_date": "2099-03-01", "previous_due_date": "2099-01-01"}
+    shown = [e for e in history_for(task, cast.gov_office) if e.get("action") == "follow_source_deadline"]
+    assert shown[0]["action_label"] == "随来源调整办理期限" and "调整为2099-03-01" in shown[0]["note"]
+    # The same date again changes nothing and records nothing.
+    assert follow_source_deadline(source=source, due=dt.date(2099, 3, 1), actor=cast.proposal, reason="") == []
