@@ -290,7 +290,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    # Choice sets read by more than one component (a meeting in its list and in its detail) get a stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "consultations.models.meetings.MeetingKind",
+        "MeetingStatusEnum": "consultations.models.meetings.MeetingStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.add_error_responses",
