@@ -9,9 +9,11 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from consultations.models import Meeting, MeetingStatus
 from core.documents import DocSpec, Heading, Image, Table
+from core.i18n import join_sentences
 from core.selectors import current_committee
 from insight.charts import Bar, bar_chart
 from insight.selectors import duty, stats
@@ -82,9 +84,8 @@ def _overview(scope: Scope, period: Period) -> list:
     r = reports.aggregate(total=Count("id", filter=submitted), adopted=Count("id", filter=adopted_then))
     # One msgid per sentence (the i18n check reads each literal as its own message).
     text = _("%(y)s年，平台共受理群众诉求%(a)s件") + (_("（其中群众撤回%(aw)s件）") if a["withdrawn"] else "")
-    text += _("，办结%(ac)s件；收到提案%(p)s件，立案%(pf)s件；") + _(
-        "召开各类会议%(m)s次；报送社情民意信息%(r)s篇，采用%(ra)s篇。"
-    )
+    text += _("，办结%(ac)s件；收到提案%(p)s件，立案%(pf)s件") + (_("（其中重点提案%(pk)s件）") if p["key"] else "")
+    text += _("；召开各类会议%(m)s次；报送社情民意信息%(r)s篇，采用%(ra)s篇。")
     text = text % {
         "y": period.year,
         "a": a["total"],
@@ -92,6 +93,7 @@ def _overview(scope: Scope, period: Period) -> list:
         "ac": a["closed"],
         "p": p["submitted"],
         "pf": p["filed"],
+        "pk": p["key"],
         "m": meetings,
         "r": r["total"],
         "ra": r["adopted"],
@@ -120,7 +122,7 @@ def _appeals(scope: Scope, period: Period) -> list:
         Heading(_("二、群众诉求")),
         _appeal_summary(outcomes),
         _chart(by_category),
-        _table(by_category, _("类别")),
+        _table(by_category, pgettext("appeal or issue", "类别")),
         _chart(by_month),
         _table(by_town, _("镇街")),
         _table(by_channel, _("渠道")),
@@ -159,9 +161,16 @@ def _proposals(year: int) -> list:
     s = annual_statistics(year)
     t = s["totals"]
     ratings = s["ratings"]
-    summary = _("收到提案%(n)s件，立案%(f)s件（立案率%(r)s%%），不予立案%(j)s件，并案%(m)s件；") + _(
-        "已答复%(a)s件，已办结%(c)s件；"
+    # The review outcomes of the stats page (`annual_statistics`), which add up to 收到提案; the proposals
+    # still under review and the key proposals are named when there are any.
+    summary = _(
+        "收到提案%(n)s件，立案%(f)s件（立案率%(r)s%%），不予立案%(j)s件，转社情民意或委员来信%(v)s件，并案%(m)s件"
     )
+    if t["under_review"]:
+        summary += _("，尚在审查%(u)s件")
+    if t["key"]:
+        summary += _("；立案提案中确定重点提案%(k)s件")
+    summary += _("；已答复%(a)s件，已办结%(c)s件；")
     if ratings["satisfaction"] is None:
         summary += _("尚无提案者评价答复。")
     else:
@@ -171,7 +180,10 @@ def _proposals(year: int) -> list:
         "f": t["filed"],
         "r": s["filing_rate"],
         "j": t["rejected"],
+        "v": t["converted"],
         "m": t["merged"],
+        "u": t["under_review"],
+        "k": t["key"],
         "a": t["replied"],
         "c": t["closed"],
         "rated": ratings["total"],
@@ -254,7 +266,9 @@ def _duty(year: int) -> list:
     )
     return [
         Heading(_("六、委员履职")),
-        _("履职积分按%(y)s年适用的积分规则自动计算。") % {"y": year} + duty.scale_note(duty.grade_thresholds(year)),
+        join_sentences(
+            _("履职积分按%(y)s年适用的积分规则自动计算。") % {"y": year}, duty.scale_note(duty.grade_thresholds(year))
+        ),
         Table([_("等次"), _("人数")], grade_rows, caption=_("履职等次分布")),
         Table(
             [_("名次"), _("姓名"), _("界别"), _("积分"), _("等次")],

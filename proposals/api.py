@@ -73,7 +73,8 @@ class ProposalRatingSerializer(serializers.Serializer):
 class ProposalDetailSerializer(ProposalListSerializer):
     signers = ProposalSignerSerializer(many=True, read_only=True)
     replies = serializers.SerializerMethodField()
-    ratings = ProposalRatingSerializer(many=True, read_only=True)
+    ratings = serializers.SerializerMethodField()
+    rating_result = serializers.SerializerMethodField()
     suggested_departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta(ProposalListSerializer.Meta):
@@ -97,6 +98,7 @@ class ProposalDetailSerializer(ProposalListSerializer):
             "signers",
             "replies",
             "ratings",
+            "rating_result",
         ]
 
     @extend_schema_field(ProposalReplySerializer(many=True))
@@ -104,6 +106,22 @@ class ProposalDetailSerializer(ProposalListSerializer):
         # A reply under the office's review is not yet the proposers' (nor other members') to read.
         replies = selectors.replies_for(self.context["request"].user, obj)
         return ProposalReplySerializer(replies, many=True).data
+
+    @extend_schema_field(ProposalRatingSerializer(many=True))
+    def get_ratings(self, obj):
+        # Each proposer's rating and reason: the handling side and the proposers only (as on the page).
+        return ProposalRatingSerializer(selectors.ratings_for(self.context["request"].user, obj), many=True).data
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text=_(
+                "提案的评价结果（satisfied / basic / unsatisfied，按统计口径：最近一轮中最低的评价）；未评价时为null"
+            ),
+        )
+    )
+    def get_rating_result(self, obj):
+        return selectors.rating_result(obj)
 
 
 class ProposalCreateSerializer(serializers.Serializer):

@@ -25,7 +25,9 @@ from proposals.models import (
     ProposalSigner,
     ReplyClass,
     Status,
+    UnitRole,
 )
+from proposals.services.handling import units_line
 from supervision.models import SupervisionTask
 
 S = Status
@@ -431,7 +433,10 @@ def _children(plans, depts, liaisons, office, classes, rng) -> None:
                         created_at=_at(t, RATING_DAY + 40 * (round_no - 1)),
                     )
                 )
-        changes += _changes(wf, ct, p, path, t, office, lead_liaison, raters)
+        # The set_units step names the units chosen, as `services.handling.on_set_units` records them.
+        roles = [(d, UnitRole.LEAD if i == 0 else UnitRole.CO) for i, d in enumerate(unit_depts)]
+        units_note = units_line(roles) if roles else ""
+        changes += _changes(wf, ct, p, path, t, office, lead_liaison, raters, units_note=units_note)
     through.objects.bulk_create(suggested)
     for model, rows in (
         (ProposalSigner, signers),
@@ -477,7 +482,7 @@ def _rating_for(state, round_no, rounds) -> str | None:
     return None
 
 
-def _changes(wf, ct, p, path, t, office, liaison, raters) -> list[StatusChange]:
+def _changes(wf, ct, p, path, t, office, liaison, raters, *, units_note: str = "") -> list[StatusChange]:
     """The proposal's audit rows along its path: the author's, the unit's and the office's steps, and the
     conclusion of the ratings as the platform's step (no actor), an unsatisfied one noting each 不满意."""
     from core.i18n import recorded
@@ -502,7 +507,11 @@ def _changes(wf, ct, p, path, t, office, liaison, raters) -> list[StatusChange]:
                 from_state=state,
                 to_state=target,
                 actor=actor,
-                note=unsatisfied if name == "conclude_unsatisfied" else NOTES.get(name, ""),
+                note=(
+                    unsatisfied
+                    if name == "conclude_unsatisfied"
+                    else "\n".join(n for n in (NOTES.get(name, ""), units_note if name == "set_units" else "") if n)
+                ),
                 data={"ground": p.reject_ground} if name in ("reject", "convert") else {},
                 created_at=_at(t, STEP_DAYS[name]),
             )

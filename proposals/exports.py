@@ -30,7 +30,9 @@ def _rating(p) -> str:
     return str(Rating(value).label) if value else ""
 
 
-def _ratings(p) -> str:
+def _ratings(p, reads_ratings) -> str:
+    if not reads_ratings(p):
+        return ""
     return "、".join(r.get_rating_display() for r in _last_round(p.ratings.all(), p))
 
 
@@ -42,9 +44,14 @@ def _reads_every_reply(reply, proposal) -> bool:
     return True
 
 
-def proposal_columns(reads_reply=_reads_every_reply) -> list[Column]:
+def _reads_every_rating(proposal) -> bool:
+    return True
+
+
+def proposal_columns(reads_reply=_reads_every_reply, reads_ratings=_reads_every_rating) -> list[Column]:
     """The columns; reads_reply(reply, proposal) says whose reply class the reader may see (a reply is the
-    unit's until the office approves it: `proposals.selectors.reply_reader`)."""
+    unit's until the office approves it: `proposals.selectors.reply_reader`), reads_ratings(proposal) whether the
+    reader reads each proposer's rating (`proposals.selectors.rating_reader`; else only the overall 评价)."""
     return [
         Column(_("编号"), lambda p: p.number, 22),
         Column(_("标题"), lambda p: p.title, 40),
@@ -54,7 +61,7 @@ def proposal_columns(reads_reply=_reads_every_reply) -> list[Column]:
         Column(_("会办单位"), lambda p: _units(p, (UnitRole.CO,)), 20),
         Column(_("答复类别"), lambda p: _classes(p, reads_reply), 10),
         Column(_("评价"), _rating, 10),
-        Column(_("本轮各提案者评价"), _ratings, 16),
+        Column(_("本轮各提案者评价"), lambda p: _ratings(p, reads_ratings), 16),
         Column(_("状态"), lambda p: p.get_status_display(), 10),
         Column(_("提交日期"), lambda p: _date(p.submitted_at), 12),
         Column(_("立案日期"), lambda p: _date(p.filed_at), 12),
@@ -65,5 +72,8 @@ def proposal_columns(reads_reply=_reads_every_reply) -> list[Column]:
     ]
 
 
-def proposals_xlsx(proposals, *, title: str, reads_reply=_reads_every_reply) -> bytes:
-    return build_xlsx(title=title, columns=proposal_columns(reads_reply), rows=proposals, sheet=_("提案目录"))
+def proposals_xlsx(
+    proposals, *, title: str, reads_reply=_reads_every_reply, reads_ratings=_reads_every_rating
+) -> bytes:
+    columns = proposal_columns(reads_reply, reads_ratings)
+    return build_xlsx(title=title, columns=columns, rows=proposals, sheet=_("提案目录"))

@@ -53,6 +53,15 @@ class ProposalForm(RequiredMessagesMixin, forms.ModelForm):
             "kind": forms.RadioSelect,
         }
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and "org_sector" in self.fields:
+            # Only the organisations the user may speak for (`selectors.proposing_organisations`).
+            from proposals.selectors import proposing_organisations
+
+            for name, queryset in proposing_organisations(user).items():
+                self.fields[name].queryset = queryset
+
 
 class DraftForm(ReselectFilesMixin, ProposalForm):
     """The edit page of a draft: the kind and organisation are fixed at creation."""

@@ -77,9 +77,28 @@ def replies(assignment) -> bool:
 
 
 @rules.predicate
+def is_separate_unit(user, proposal) -> bool:
+    """A liaison of a separate unit (分办) of this proposal: each signs for it and replies on its own."""
+    return bool(is_dept_liaison(user)) and _unit_assignment(user, proposal, roles=(UnitRole.SEPARATE,)) is not None
+
+
+@rules.predicate
+def is_co_or_separate_unit(user, proposal) -> bool:
+    """A liaison of a unit that asks for adjustment on its own while the proposal is handled (办理中): a co-unit,
+    or a separate unit (the lead's request takes the whole proposal back, before it acknowledges)."""
+    roles = (UnitRole.CO, UnitRole.SEPARATE)
+    return bool(is_dept_liaison(user)) and _unit_assignment(user, proposal, roles=roles) is not None
+
+
+@rules.predicate
 def is_replying_unit(user, proposal) -> bool:
     """A liaison of the lead unit or of a separate unit: the units that write replies."""
     return bool(is_dept_liaison(user)) and _unit_assignment(user, proposal, roles=REPLYING_ROLES) is not None
+
+
+# Who sends the replies on to the office's review (send_reply): the unit whose reply was the last missing, or
+# the platform once the last unit still to reply has left (`services.handling.on_accept_co_return`).
+replies_or_system = rules.predicate(is_system) | is_replying_unit
 
 
 @rules.predicate
@@ -96,6 +115,13 @@ def reads_all_notes(user, proposal) -> bool:
         and department_id
         and proposal.assignments.filter(department_id=department_id, is_active=True).exists()
     )
+
+
+# Who reads each proposer's rating of the reply and the reason given (the proposal page, the API): the handling
+# side (the proposal office, the clerks, the CPPCC leaders, the liaisons of the units handling it) and the
+# proposers themselves. Other viewers (members, the party and government offices) read the proposal's overall
+# result only, as the statistics publish it (`selectors.rating_result`).
+reads_ratings = reads_all_notes | is_proposer
 
 
 @rules.predicate

@@ -90,9 +90,12 @@ def _extension_pending() -> Q:
 
 
 def _co_return_pending() -> Q:
-    """Proposals being handled whose co-unit waits for a decision on its request for adjustment."""
+    """Proposals being handled whose co-unit or separate unit waits for a decision on its request for adjustment."""
     asking = ProposalAssignment.objects.filter(
-        proposal=OuterRef("pk"), role=UnitRole.CO, is_active=True, return_requested_at__isnull=False
+        proposal=OuterRef("pk"),
+        role__in=(UnitRole.CO, UnitRole.SEPARATE),
+        is_active=True,
+        return_requested_at__isnull=False,
     )
     return Q(Exists(asking), status=S.IN_PROGRESS)
 
@@ -187,10 +190,42 @@ def holders(proposal: Proposal, state: str):
 
 def watchers(proposal: Proposal, state: str):
     """Who is told of progress on entering state without having to act: the proposers, when their
-    proposal is filed (with its number) and when it is handed to its units (with the deadline)."""
-    if state in (S.FILED, S.ASSIGNED):
+    proposal is filed (with its number), when it is handed to its units (with the deadline) and when the office
+    sends it back for re-handling (with what it asks of the units: the note is meant for them). Of its closing
+    (办结, with the office's note) they are told as the holders of 已办结 (`holders`)."""
+    if state in (S.FILED, S.ASSIGNED, S.REHANDLING):
         return list(proposers(proposal))
     return []
+
+
+def proposing_bodies() -> QuerySet:
+    """The bodies that propose in their own name (集体提案): the special committees, not the office, the research
+    office nor the committee that reviews proposals (提案委员会)."""
+    from district.models import Body
+
+    return Body.objects.filter(kind=Body.Kind.SPECIAL, handles_proposals=False)
+
+
+def proposing_organisations(user) -> dict[str, QuerySet]:
+    """The sectors, parties/groups and special committees the user may submit a collective proposal (集体提案) in
+    the name of, by field: a member speaks for his own sector, party or group and special committee; the proposal
+    office enters an organisation's sealed paper proposal for any of them. The form offers these and
+    `services.create_proposal` refuses any other."""
+    from district.models import Body, Party, Sector
+
+    bodies = proposing_bodies()
+    if is_proposal_office(user):
+        return {"org_sector": Sector.objects.all(), "org_party": Party.objects.all(), "org_body": bodies}
+    member = (
+        Member.objects.filter(user=user, is_active=True).first() if getattr(user, "is_authenticated", False) else None
+    )
+    if member is None or not is_member(user):
+        return {"org_sector": Sector.objects.none(), "org_party": Party.objects.none(), "org_body": Body.objects.none()}
+    return {
+        "org_sector": Sector.objects.filter(pk=member.sector_id),
+        "org_party": Party.objects.filter(pk=member.party_id),
+        "org_body": bodies.filter(pk=member.body_id),
+    }
 
 
 def cosign_open() -> Q:
@@ -287,7 +322,10 @@ def detail_context(viewer, proposal: Proposal) -> dict:
         "contacts": list(proposal.contacts.select_related("department", "recorded_by")),
         "replies": with_sealed_letters(viewer, replies_for(viewer, proposal)),
         "files": list(supporting_files(proposal)),
-        "ratings": list(proposal.ratings.select_related("user")),
+        # Each proposer's rating and reason for those who read them (`predicates.reads_ratings`); the others read
+        # the overall result only (`rating_result`).
+        "ratings": ratings_for(viewer, proposal),
+        "rating_result": rating_result_label(proposal),
         "merged": merged,
         "merged_proposers": merged_proposer_names(merged),
         "reply_classes": list(ReplyClass.objects.filter(is_active=True)),
@@ -298,6 +336,41 @@ def detail_context(viewer, proposal: Proposal) -> dict:
     }
     handling_notes_for(viewer, proposal, context)
     return context
+
+
+def ratings_for(viewer, proposal: Proposal) -> list[ProposalRating]:
+    """The proposers' ratings of the replies, each with its reason, for the viewers who read them
+    (`predicates.reads_ratings`: the handling side and the proposers); none for anyone else. The one rule for
+    the page and the API."""
+    from proposals.predicates import reads_ratings
+
+    if not reads_ratings(viewer, proposal):
+        return []
+    return list(proposal.ratings.select_related("user"))
+
+
+def rating_reader(viewer):
+    """`predicates.reads_ratings` for rows already loaded: reads(proposal) -> whether the viewer reads each
+    proposer's rating of it (the export's 本轮各提案者评价 column)."""
+    from proposals.predicates import reads_ratings
+
+    if sees_all_proposals(viewer):
+        return lambda proposal: True
+    return lambda proposal: bool(reads_ratings(viewer, proposal))
+
+
+def rating_result(proposal: Proposal) -> str | None:
+    """The proposal's overall rating as the statistics count it (`statistics.proposal_rating`: the latest rated
+    round, its lowest rating), or None while nobody has rated: what every viewer may read."""
+    return Proposal.objects.filter(pk=proposal.pk).annotate(r=proposal_rating()).values_list("r", flat=True).first()
+
+
+def rating_result_label(proposal: Proposal):
+    """`rating_result` as the page says it (满意 / 基本满意 / 不满意), or None."""
+    from proposals.models import Rating
+
+    value = rating_result(proposal)
+    return Rating(value).label if value else None
 
 
 def merged_proposer_names(merged: list[Proposal]) -> list[str]:
@@ -422,8 +495,8 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
     """What the viewer may do on the detail page (the template shows forms by these flags)."""
     from proposals.predicates import assignment_of, is_assigner, is_key_selector, replies, sees_proposer_contacts
     from proposals.services.drafting import submit_waits
-    from proposals.services.feedback import MAX_ROUNDS, rating_open_until
-    from proposals.services.handling import latest_due
+    from proposals.services.feedback import MAX_ROUNDS, rating_open_until, rating_period_end
+    from proposals.services.handling import latest_due, signs_first
 
     unit = assignment_of(viewer, proposal) if is_dept_liaison(viewer) else None
     handling = proposal.status in (S.IN_PROGRESS, S.REHANDLING)
@@ -452,8 +525,11 @@ def viewer_flags(viewer, proposal: Proposal) -> dict:
         # The unit's liaisons may ask to see the proposers' phone numbers while it handles the proposal.
         "may_reveal_proposer_contacts": unit is not None and bool(sees_proposer_contacts(viewer, proposal)),
         "can_opine": unit is not None and unit.role == UnitRole.CO and handling,
-        "can_reply": replies(unit) and handling,
+        # A separate unit replies once it has signed for the proposal itself (`services.handling.signs_first`).
+        "can_reply": replies(unit) and handling and not signs_first(unit, proposal),
         "can_rate": proposer and proposal.status == S.REPLIED and not rated,
+        # The last day to rate, said above the rating form (请于…前评价).
+        "rating_due": rating_period_end(proposal) if proposer and proposal.status == S.REPLIED and not rated else None,
         "can_set_units": bool(is_assigner(viewer)) and proposal.status in (S.FILED, S.TO_ASSIGN),
         "can_mark_key": bool(is_key_selector(viewer)) and open_filed and not proposal.is_key,
         "can_meeting": bool(is_key_selector(viewer)) and proposal.is_key,

@@ -79,6 +79,8 @@ def annual_statistics(year: int) -> dict:
         converted=Count("id", filter=Q(status=S.CONVERTED)),
         converted_to_reports=Count("id", filter=Q(status=S.CONVERTED, converted_report__isnull=False)),
         merged=Count("id", filter=Q(status=S.MERGED)),
+        # Submitted and not yet decided (初审 and 立案审查): with the four outcomes above, all submitted.
+        under_review=Count("id", filter=Q(status__in=(S.SUBMITTED, S.PRE_REVIEWED))),
         replied=Count("id", filter=Q(replied_at__isnull=False, status__in=FILED_STATES)),
         closed=Count("id", filter=Q(status=S.CLOSED)),
         key=Count("id", filter=Q(is_key=True)),
@@ -88,15 +90,23 @@ def annual_statistics(year: int) -> dict:
     filed = year_qs.filter(status__in=FILED_STATES)
     kinds = dict(filed.values_list("kind").annotate(n=Count("id")))
     by_kind = [{"label": label, "count": kinds.get(value, 0)} for value, label in Kind.choices]
-    sector_counts = list(
-        filed.filter(member__isnull=False)
-        .values("member__sector")
-        .annotate(count=Count("id"))
-        .order_by("-count", "member__sector__name")
+    # A member's proposal counts under the lead proposer's sector; a collective one under the sector it is made in
+    # the name of (a party's or a special committee's under none), never under the sector of whoever drafted it.
+    proposing_sector = Case(
+        When(kind=Kind.COLLECTIVE, then=F("org_sector")),
+        default=F("member__sector"),
     )
-    sectors = Sector.objects.in_bulk([r["member__sector"] for r in sector_counts])
+    sector_counts = dict(
+        filed.order_by()
+        .annotate(proposing_sector=proposing_sector)
+        .filter(proposing_sector__isnull=False)
+        .values_list("proposing_sector")
+        .annotate(count=Count("id"))
+    )
+    sectors = Sector.objects.in_bulk(list(sector_counts))
     # The sector as the reader reads it (its English name for an English reader, when it has one).
-    by_sector = [{"name": str(sectors[r["member__sector"]]), "count": r["count"]} for r in sector_counts]
+    rows = sorted(sector_counts.items(), key=lambda item: (-item[1], sectors[item[0]].name))
+    by_sector = [{"name": str(sectors[pk]), "count": count} for pk, count in rows]
     return {
         "year": year,
         "totals": totals,

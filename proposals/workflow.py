@@ -10,11 +10,13 @@ from proposals.predicates import (
     is_assigned_unit,
     is_assigner,
     is_author,
-    is_co_unit,
+    is_co_or_separate_unit,
     is_proposer,
     is_replying_unit,
+    is_separate_unit,
     is_system,
     reads_all_notes,
+    replies_or_system,
 )
 
 S = Status
@@ -208,7 +210,23 @@ WORKFLOW = register(
                 (S.ASSIGNED,),
                 S.IN_PROGRESS,
                 is_replying_unit,
+                guard=f"{SERVICES}.handling.guard_acknowledge",
+                offered=f"{SERVICES}.handling.acknowledge_offered",
                 effect=f"{SERVICES}.handling.on_acknowledge",
+            ),
+            # With separate units (分办) the first unit's acknowledgement starts the handling; each other separate
+            # unit signs for the proposal itself (its own 签收), by the same rule. The state does not change, so
+            # nobody else is told.
+            Action(
+                "acknowledge_separate",
+                _("签收办理"),
+                (S.IN_PROGRESS,),
+                S.IN_PROGRESS,
+                is_separate_unit,
+                guard=f"{SERVICES}.handling.guard_acknowledge",
+                offered=f"{SERVICES}.handling.acknowledge_offered",
+                effect=f"{SERVICES}.handling.on_acknowledge",
+                notify_holders=False,
             ),
             Action(
                 "extend",
@@ -258,13 +276,14 @@ WORKFLOW = register(
             ),
             # A co-unit may ask for adjustment within the same window after the hand-over as every unit
             # (domain.md §2), also once the lead has acknowledged: the lead handles on, and the assigners
-            # relieve the co-unit or keep it (services.handling).
+            # relieve the co-unit or keep it (services.handling). So may a separate unit that has not signed for
+            # the proposal yet, once another separate unit's acknowledgement started the handling.
             Action(
                 "request_co_return",
                 _("申请调整承办单位"),
                 (S.IN_PROGRESS,),
                 S.IN_PROGRESS,
-                is_co_unit,
+                is_co_or_separate_unit,
                 note_required=True,
                 note_label=_("申请调整理由"),
                 guard=f"{SERVICES}.handling.guard_request_co_return",
@@ -307,12 +326,14 @@ WORKFLOW = register(
                 note_readers=is_assigner,
             ),
             *(a for state, suffix in EXTENSION_SUFFIX.items() for a in extension_actions(state, suffix)),
+            # Fired by the last replying unit's reply, or by the platform once the last unit still to reply was
+            # relieved (a separate unit's request for adjustment accepted) and the others have replied.
             Action(
                 "send_reply",
                 _("报送答复"),
                 (S.IN_PROGRESS, S.REHANDLING),
                 S.REVIEW,
-                is_replying_unit,
+                replies_or_system,
                 guard=f"{SERVICES}.handling.guard_send_reply",
             ),
             Action(
@@ -326,6 +347,9 @@ WORKFLOW = register(
                 effect=f"{SERVICES}.handling.on_approve_reply",
                 # The office's note on the unit's reply (答复规范, say) is not a message for the proposers.
                 note_in_notice=False,
+                # The effect tells the proposers (with the day to rate by) and the replying units (approved, and
+                # reclassified when the office changed the class).
+                notify_holders=False,
             ),
             Action(
                 "return_reply",
@@ -399,6 +423,8 @@ WORKFLOW = register(
         # or for more time, and the decisions on it: `note_readers`); other members read none.
         reads_notes=reads_all_notes,
         addressee=is_proposer,
+        # A co-signer's answer to the invitation (services.drafting.respond_cosign): who, when, which answer.
+        recorded_steps={"cosign_accept": _("同意联名"), "cosign_decline": _("谢绝联名")},
     )
 )
 

@@ -86,3 +86,63 @@ def test_the_report_states_withdrawn_appeals_and_leaves_them_out_of_the_answer_r
     assert "平台共受理群众诉求5件（其中群众撤回1件），办结3件" in text
     assert "受理群众诉求5件，其中群众撤回1件；需答复4件（不含撤回和合并办理的诉求）" in text
     assert "已答复3件，答复率75.0%；办结3件。" in text
+
+
+def test_the_reports_proposal_figures_add_up_to_those_received_and_match_the_stats_page(client, cast):
+    """收到提案 = 立案 + 不予立案 + 转社情民意或委员来信 + 并案 + 尚在审查, each as the stats page counts it
+    (`proposals.statistics.annual_statistics`); the key proposals are named too."""
+    import re
+
+    from proposals.models import Status
+    from proposals.tests.factories import ProposalFactory, session
+
+    year = session()
+    made = {
+        Status.FILED: 3,
+        Status.IN_PROGRESS: 1,
+        Status.REJECTED: 1,
+        Status.CONVERTED: 2,
+        Status.MERGED: 1,
+        Status.SUBMITTED: 1,
+        Status.PRE_REVIEWED: 2,
+    }
+    for status, n in made.items():
+        for _ in range(n):
+            ProposalFactory(author=cast.member, session=year, status=status)
+    ProposalFactory(author=cast.member, session=year, status=Status.IN_PROGRESS, is_key=True, key_year=2022)
+    ProposalFactory(author=cast.member, session=year, status=Status.DRAFT)  # not submitted: not counted
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(build_annual_report(2022)))).paragraphs)
+    summary = re.search(
+        r"收到提案(\d+)件，立案(\d+)件（立案率[\d.]+%），不予立案(\d+)件，"
+        r"转社情民意或委员来信(\d+)件，并案(\d+)件，尚在审查(\d+)件；立案提案中确定重点提案(\d+)件；",
+        text,
+    )
+    assert summary, text
+    received, filed, rejected, converted, merged, under_review, key = map(int, summary.groups())
+    assert (received, filed, rejected, converted, merged, under_review, key) == (12, 5, 1, 2, 1, 3, 1)
+    assert filed + rejected + converted + merged + under_review == received
+    assert "收到提案12件，立案5件（其中重点提案1件）；" in text  # 一、总体情况
+
+    client.force_login(cast.proposal)
+    page = client.get("/proposals/stats/", {"year": 2022}).content.decode()
+    shown = dict(re.findall(r"<tr><th>([^<]+)</th><td[^>]*>(\d+)", page))
+    assert [int(shown[k]) for k in ("立案", "不予立案", "转社情民意或委员来信", "并案", "尚在审查", "重点提案")] == [
+        filed,
+        rejected,
+        converted,
+        merged,
+        under_review,
+        key,
+    ]
+    assert re.search(rf"收到提案</div><div class=\"display-6\">{received}<", page)
+
+
+def test_a_year_with_nothing_under_review_and_no_key_proposal_says_neither(cast):
+    from proposals.models import Status
+    from proposals.tests.factories import ProposalFactory, session
+
+    ProposalFactory(author=cast.member, session=session(), status=Status.FILED)
+    text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(build_annual_report(2022)))).paragraphs)
+    assert "不予立案0件，转社情民意或委员来信0件，并案0件；已答复0件" in text
+    assert "尚在审查" not in text and "重点提案" not in text

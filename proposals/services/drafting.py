@@ -90,6 +90,8 @@ def create_proposal(
     if kind == Kind.COLLECTIVE and sum(x is not None for x in (org_sector, org_party, org_body)) != 1:
         msg = _("集体提案须以一个界别、党派团体或专门委员会的名义提出，请选择其中一个。")
         raise Refused(msg, fields={"org_sector": [msg]})
+    if kind == Kind.COLLECTIVE:
+        check_speaks_for(actor, org_sector=org_sector, org_party=org_party, org_body=org_body)
     proposal = Proposal(
         kind=kind,
         title=(title or "").strip()[:200],
@@ -115,6 +117,26 @@ def create_proposal(
     if kind == Kind.JOINT and cosigners:
         set_cosigners(proposal=proposal, members=cosigners, actor=actor)
     return proposal
+
+
+def check_speaks_for(actor, **orgs) -> None:
+    """A collective proposal is submitted in an organisation's name only by whoever may speak for it
+    (`selectors.proposing_organisations`): a member for his own sector, party or group and special committee;
+    the proposal office for any of them (an organisation's sealed paper proposal). The office, the research office
+    and the proposal committee itself do not propose."""
+    from proposals.selectors import proposing_bodies, proposing_organisations
+
+    allowed = proposing_organisations(actor)
+    for field, org in orgs.items():
+        if org is None or allowed[field].filter(pk=org.pk).exists():
+            continue
+        if field == "org_body" and not proposing_bodies().filter(pk=org.pk).exists():
+            msg = _("%(org)s不以自己的名义提出提案，请选择专门委员会。") % {"org": org}
+        else:
+            msg = _("您不是%(org)s的委员，不能以其名义提出集体提案；盖章的书面集体提案请交提案委员会录入。") % {
+                "org": org
+            }
+        raise Refused(msg, fields={field: [msg]})
 
 
 def _require_editable(proposal: Proposal, actor) -> None:
@@ -206,6 +228,11 @@ def respond_cosign(*, proposal: Proposal, actor, accept: bool) -> ProposalSigner
     signer.responded_at = timezone.now()
     signer._history_user = actor
     signer.save(update_fields=["accepted", "responded_at"])
+    # Each answer is a step of the proposal's timeline (who, when, which answer): the signers' table keeps the last.
+    from core.services import record_status_change
+
+    step = "cosign_accept" if accept else "cosign_decline"
+    record_status_change(proposal, step, proposal.status, proposal.status, actor=actor)
     from notifications.services import notify
 
     notify(

@@ -18,6 +18,7 @@ from proposals.models import ExtensionRequest, ExtensionState, Proposal
 from proposals.predicates import assignment_of
 from proposals.selectors import _role_users, assigner_users, pending_extension_of
 from proposals.services.handling import EXTENSION_WORDING, check_extended_due, due_from, latest_due
+from proposals.services.recognition import follow_reply_due
 
 
 def check_request_open(proposal: Proposal) -> None:
@@ -127,6 +128,7 @@ def on_approve(proposal: Proposal, *, actor, note, data, change, **kwargs) -> No
     add_deadline_line(
         change, gettext_lazy("同意延期：答复期限由%(old)s延至%(due)s。"), {"old": old, "due": due.isoformat()}
     )
+    follow_reply_due(proposal, actor=actor, change=change)
 
 
 def on_refuse(proposal: Proposal, *, actor, note, **kwargs) -> None:

@@ -125,14 +125,17 @@ def rehandle_offered(user, proposal: Proposal) -> bool:
     return proposal.round < MAX_ROUNDS
 
 
-def on_rehandle(proposal: Proposal, *, change, **kwargs) -> None:
+def on_rehandle(proposal: Proposal, *, actor, change, **kwargs) -> None:
     """A second round: the units re-consult the proposer and reply again within the re-handling period
-    (never ending before the deadline they already had)."""
+    (never ending before the deadline they already had); a key proposal's supervision task follows it."""
+    from proposals.services.recognition import follow_reply_due
+
     old_due, days = proposal.reply_due, int(config.PROPOSAL_REHANDLE_DAYS)
     proposal.round += 1
     proposal.reply_due = rehandling_deadline(old_due, days)
     proposal.save(update_fields=["round", "reply_due"])
     record_rehandling_deadline(change, old=old_due, new=proposal.reply_due, days=days)
+    follow_reply_due(proposal, actor=actor, change=change)
 
 
 def rating_period_end(proposal: Proposal) -> date | None:

@@ -13,8 +13,8 @@ from accounts.roles import Role
 from core.deadlines import ExtensionWording, check_extension_due, check_extension_future, check_extension_left
 from core.exceptions import ActionForbidden, Refused, passes
 from core.http import as_int
-from core.i18n import record_language
-from core.validators import PHONE, PHONE_MESSAGE
+from core.i18n import join_clauses, join_list, record_language, recorded
+from core.validators import phone_error
 from district.models import Department
 from proposals.models import (
     REPLYING_ROLES,
@@ -82,10 +82,38 @@ def guard_set_units(proposal: Proposal, *, data, **kwargs) -> None:
     planned_units(data)
 
 
-def on_set_units(proposal: Proposal, *, actor, data, **kwargs) -> None:
+# The units chosen, as the set_units step records them (in the record's language).
+UNITS_LINES = {
+    UnitRole.LEAD: gettext_lazy("主办单位：%(units)s"),
+    UnitRole.CO: gettext_lazy("会办单位：%(units)s"),
+    UnitRole.SEPARATE: gettext_lazy("分办单位：%(units)s"),
+}
+
+
+def add_note_line(change, line: str) -> None:
+    """Add a line the platform writes (in the record's language) to the note of an audited step, after what the
+    actor typed: the timeline shows it with the step."""
+    change.note = f"{change.note}\n{line}" if change.note else line
+    change.save(update_fields=["note"])
+
+
+def units_line(units: list[tuple[Department, str]]) -> str:
+    """主办单位：X；会办单位：Y、Z (or 分办单位：X、Y), in the record's language."""
+    with record_language():
+        return join_clauses(
+            recorded(message, {"units": join_list(d for d, r in units if r == role)})
+            for role, message in UNITS_LINES.items()
+            if any(r == role for _d, r in units)
+        )
+
+
+def on_set_units(proposal: Proposal, *, actor, data, change=None, **kwargs) -> None:
     """Replace the planned units: a unit kept in the same role keeps its row (saving the same units
-    twice does not list them twice); units dropped or given another role stay on record as inactive."""
+    twice does not list them twice); units dropped or given another role stay on record as inactive.
+    The step's note says which units were chosen, so the timeline keeps every choice."""
     mode, units = planned_units(data)
+    if change is not None:
+        add_note_line(change, units_line(units))
     wanted = {(department.pk, role) for department, role in units}
     kept = set()
     for row in proposal.assignments.filter(is_active=True):
@@ -124,13 +152,16 @@ def reply_days(proposal: Proposal) -> int:
     return int(config.PROPOSAL_URGENT_REPLY_DAYS) if proposal.is_urgent else int(config.PROPOSAL_REPLY_DAYS)
 
 
-def on_assign(proposal: Proposal, *, actor, **kwargs) -> None:
-    """Start the reply clock (shorter on the fast track)."""
+def on_assign(proposal: Proposal, *, actor, change, **kwargs) -> None:
+    """Start the reply clock (shorter on the fast track); a key proposal's supervision task follows it."""
+    from proposals.services.recognition import follow_reply_due
+
     now = timezone.now()
     proposal.assigned_at = now
     proposal.reply_due = timezone.localdate(now) + timedelta(days=reply_days(proposal))
     proposal.save(update_fields=["assigned_at", "reply_due"])
     proposal.assignments.filter(is_active=True).update(return_requested_at=None)
+    follow_reply_due(proposal, actor=actor, change=change)
 
 
 def return_window_open(proposal: Proposal) -> bool:
@@ -346,53 +377,80 @@ def on_waive_co_opinion(proposal: Proposal, *, actor, note, data, **kwargs) -> N
 
 # A co-unit's request for adjustment (申请调整) while the lead handles the proposal: every unit may return a
 # misassigned proposal within the window after the hand-over (domain.md §2), and a co-unit does not
-# acknowledge, so the lead's acknowledgement must not end its window. The proposal stays 办理中; the
-# assigners decide on the co-unit alone, as remove_co_unit does.
+# acknowledge, so the lead's acknowledgement must not end its window. Nor does another separate unit's
+# acknowledgement end a separate unit's window: until it signs for the proposal itself (签收, as the lead's
+# acknowledgement ends the lead's), it may ask in 办理中 too. The proposal stays 办理中; the assigners decide on
+# that unit alone, as remove_co_unit does.
+RETURNING_APART = (UnitRole.CO, UnitRole.SEPARATE)
+
+
+def co_return_blocker(user, proposal: Proposal) -> str:
+    """Why the user's unit may not ask for adjustment while the proposal is handled ("" when it may): the one rule
+    of the offer and the guard of request_co_return."""
+    row = assignment_of(user, proposal)
+    if row is None or row.role not in RETURNING_APART:
+        return _("只有会办单位或尚未签收的分办单位可以在办理中申请调整承办单位。")
+    if return_refused(proposal, row.department_id):
+        return _(
+            "本单位的调整申请未获同意，维持原交办，不能再次申请调整承办单位；请按期办理，如有困难请与提案委员会联系。"
+        )
+    if not return_window_open(proposal):
+        window = int(config.PROPOSAL_RETURN_WINDOW_DAYS)
+        return _("交办已超过%(n)s天，不能再申请调整承办单位；如有困难请与提案委员会联系。") % {"n": window}
+    if row.return_requested_at is not None:
+        return _("本单位已申请调整承办单位，正在等待提案委员会决定。")
+    if row.role == UnitRole.SEPARATE and row.acknowledged_at is not None:
+        return _("本单位已签收办理，不能再申请调整承办单位；如有困难请与提案委员会联系。")
+    return ""
 
 
 def request_co_return_offered(user, proposal: Proposal) -> bool:
-    """Offer a co-unit 申请调整承办单位 while the return window is open, its request is not pending and the
-    assigners have not refused one already."""
-    row = assignment_of(user, proposal)
-    return (
-        return_window_open(proposal)
-        and row is not None
-        and row.return_requested_at is None
-        and not return_refused(proposal, row.department_id)
-    )
+    """Offer 申请调整承办单位 in 办理中 to a co-unit, or a separate unit not yet signed, while the return window is
+    open, its request is not pending and the assigners have not refused one already (`co_return_blocker`)."""
+    return not co_return_blocker(user, proposal)
 
 
 def guard_request_co_return(proposal: Proposal, *, actor, **kwargs) -> None:
-    guard_request_return(proposal, actor=actor)
-    if assignment_of(actor, proposal).return_requested_at is not None:
-        raise Refused(_("本单位已申请调整承办单位，正在等待提案委员会决定。"))
+    blocker = co_return_blocker(actor, proposal)
+    if blocker:
+        raise Refused(blocker)
 
 
 def on_request_co_return(proposal: Proposal, *, actor, note, **kwargs) -> None:
-    """Record the request on the co-unit's row and tell the assigners, who decide it, with the reason."""
+    """Record the request on the unit's row and tell the assigners, who decide it, with the reason."""
     from notifications.services import notify
     from proposals.selectors import assigner_users
 
     row = _record_return_request(proposal, actor, note)
+    if row.role == UnitRole.SEPARATE:
+        title = gettext_lazy("%(unit)s申请调整承办单位（分办）：%(title)s")
+    else:
+        title = gettext_lazy("%(unit)s申请调整承办单位（会办）：%(title)s")
     notify(
         recipients=assigner_users(),
         event_key=f"proposal:{proposal.pk}:co_return:{row.pk}:{row.return_requested_at.timestamp():.0f}",
-        title=gettext_lazy("%(unit)s申请调整承办单位（会办）：%(title)s"),
+        title=title,
         body=note,
         params={"unit": row.department, "title": proposal.title[:60]},
         target=proposal,
     )
 
 
+def _asking_units(proposal: Proposal):
+    """The active co-units and separate units whose request for adjustment waits for the assigners."""
+    return proposal.assignments.filter(
+        is_active=True, role__in=RETURNING_APART, return_requested_at__isnull=False
+    ).select_related("department")
+
+
 def co_return_pending(user, proposal: Proposal) -> bool:
-    """Whether a co-unit's request for adjustment waits for the assigners' decision."""
-    return active_co_units(proposal).filter(return_requested_at__isnull=False).exists()
+    """Whether a co-unit's or a separate unit's request for adjustment waits for the assigners' decision."""
+    return _asking_units(proposal).exists()
 
 
 def _asking_co_unit(proposal: Proposal, data: dict) -> ProposalAssignment:
-    """The active co-unit chosen in data["unit"] whose request for adjustment is pending."""
-    rows = active_co_units(proposal).filter(return_requested_at__isnull=False)
-    return _chosen(rows, data, _("请选择申请调整的会办单位。"))
+    """The active co-unit or separate unit chosen in data["unit"] whose request for adjustment is pending."""
+    return _chosen(_asking_units(proposal), data, _("请选择申请调整的承办单位。"))
 
 
 def guard_decide_co_return(proposal: Proposal, *, data, **kwargs) -> None:
@@ -400,15 +458,18 @@ def guard_decide_co_return(proposal: Proposal, *, data, **kwargs) -> None:
 
 
 def on_accept_co_return(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
-    """The co-unit leaves as one the office removes (`_relieve`)."""
-    _relieve(
-        proposal,
-        _asking_co_unit(proposal, data),
-        actor=actor,
-        note=note,
-        event="co_return_accepted",
-        title=gettext_lazy("提案委员会同意%(unit)s调整，不再会办：%(title)s"),
-    )
+    """The co-unit leaves as one the office removes (`_relieve`); so does a separate unit, and if every other
+    separate unit has replied already, the platform sends their replies on to the office's review."""
+    from core.workflow import perform
+
+    row = _asking_co_unit(proposal, data)
+    if row.role == UnitRole.SEPARATE:
+        title = gettext_lazy("提案委员会同意%(unit)s调整，不再分办：%(title)s")
+    else:
+        title = gettext_lazy("提案委员会同意%(unit)s调整，不再会办：%(title)s")
+    _relieve(proposal, row, actor=actor, note=note, event="co_return_accepted", title=title)
+    if row.role == UnitRole.SEPARATE and not replying_units_missing(proposal).exists():
+        perform(proposal, "send_reply", actor=None)
 
 
 def on_refuse_co_return(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
@@ -427,10 +488,46 @@ def on_refuse_co_return(proposal: Proposal, *, actor, note, data, **kwargs) -> N
     )
 
 
+def acknowledge_blocker(user, proposal: Proposal) -> str:
+    """Why the user's unit may not sign for the proposal (签收办理) now ("" when it may): it has signed already,
+    or it asked for adjustment and waits for the decision. The one rule of the offer and the guard of acknowledge
+    (the lead, or the first separate unit) and acknowledge_separate (each other separate unit)."""
+    row = assignment_of(user, proposal)
+    if row is None:
+        return _("该提案未交办给您所在的单位，不能%(doing)s。") % {"doing": _("签收")}
+    if row.acknowledged_at is not None:
+        return _("本单位已于%(d)s签收。") % {"d": timezone.localdate(row.acknowledged_at).isoformat()}
+    if row.return_requested_at is not None:
+        return _("本单位已申请调整承办单位，正在等待提案委员会决定。")
+    return ""
+
+
+def acknowledge_offered(user, proposal: Proposal) -> bool:
+    return not acknowledge_blocker(user, proposal)
+
+
+def guard_acknowledge(proposal: Proposal, *, actor, **kwargs) -> None:
+    blocker = acknowledge_blocker(actor, proposal)
+    if blocker:
+        raise Refused(blocker)
+
+
+def signs_first(row: ProposalAssignment | None, proposal: Proposal) -> bool:
+    """Whether a separate unit must sign for the proposal (签收办理) before it replies: it has not, and the proposal
+    is being handled in its first round (another separate unit's acknowledgement started it)."""
+    return (
+        row is not None
+        and row.role == UnitRole.SEPARATE
+        and row.acknowledged_at is None
+        and proposal.status == Status.IN_PROGRESS
+    )
+
+
 def on_acknowledge(proposal: Proposal, *, actor, **kwargs) -> None:
     row = assignment_of(actor, proposal)
     if row is not None:
         row.acknowledged_at = timezone.now()
+        row._history_user = actor
         row.save(update_fields=["acknowledged_at", "updated_at"])
 
 
@@ -494,13 +591,16 @@ def guard_extend(proposal: Proposal, *, data, **kwargs) -> None:
     check_extension_future(due, wording=EXTENSION_WORDING)
 
 
-def on_extend(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
-    """Move the deadline; a unit's pending request is answered by it (the office granted more time)."""
+def on_extend(proposal: Proposal, *, actor, note, data, change, **kwargs) -> None:
+    """Move the deadline; a unit's pending request is answered by it (the office granted more time), and a
+    key proposal's supervision task follows it."""
     from proposals.services.extension import settle_by_direct_extension
+    from proposals.services.recognition import follow_reply_due
 
     proposal.reply_due = due_from(data)
     proposal.save(update_fields=["reply_due"])
     settle_by_direct_extension(proposal, actor=actor, note=note)
+    follow_reply_due(proposal, actor=actor, change=change)
 
 
 # Why a unit's liaison saw the proposers' phone numbers (core's PersonalDataAccess, in the record's language).
@@ -665,14 +765,16 @@ def submit_reply(
         raise Refused(
             _("提案当前状态为“%(s)s”，不能报送答复。%(hint)s") % {"s": proposal.get_status_display(), "hint": hint}
         )
+    if signs_first(row, proposal):
+        raise Refused(_("本单位尚未签收，请先签收办理再答复。"))
     klass = _reply_class(reply_class)
     if not (body or "").strip():
         raise Refused(_("请填写答复内容。"), fields={"body": [_("请填写答复内容。")]})
     if not (signed_by or "").strip():
         raise Refused(_("请填写签发人。"), fields={"signed_by": [_("请填写签发人。")]})
     contact_phone = (contact_phone or "").strip()
-    if contact_phone and not PHONE.match(contact_phone):
-        msg = str(PHONE_MESSAGE)
+    if contact_phone and (error := phone_error(contact_phone)):
+        msg = str(error)
         raise Refused(msg, fields={"contact_phone": [msg]})
     contact_name = (contact_name or "").strip()
     if not (contact_name and contact_phone):
@@ -726,14 +828,54 @@ def guard_approve_reply(proposal: Proposal, *, data, **kwargs) -> None:
             raise Refused(_("分办提案有多份答复，请退回相关单位修改答复类别。"))
 
 
-def on_approve_reply(proposal: Proposal, *, actor, data, **kwargs) -> None:
-    """Send the reply to the proposers, who then rate it."""
+# The office's change of a reply's class, as the approve_reply step records it and the replying unit is told.
+CLASS_CHANGED = gettext_lazy("答复类别由%(old)s类调整为%(new)s类。")
+
+
+def on_approve_reply(proposal: Proposal, *, actor, data, change=None, **kwargs) -> None:
+    """Send the reply to the proposers, who then rate it by the day said in their notice. A class the office
+    changes is recorded in the step (old and new: 答复类别由B类调整为A类, its data `reply_class_from`), and the
+    replying units are told that their reply was approved (and reclassified)."""
     code = (data or {}).get("reply_class")
+    changed = None
     if code:
-        reply = ProposalReply.objects.get(proposal=proposal, round=proposal.round)
-        reply.reply_class = _reply_class(code)
-        reply._history_user = actor
-        reply.save(update_fields=["reply_class", "updated_at"])
+        reply = ProposalReply.objects.select_related("reply_class").get(proposal=proposal, round=proposal.round)
+        old, new = reply.reply_class, _reply_class(code)
+        if new.pk != old.pk:
+            reply.reply_class = new
+            reply._history_user = actor
+            reply.save(update_fields=["reply_class", "updated_at"])
+            changed = {"old": old.code, "new": new.code}
+            if change is not None:
+                change.data = {**(change.data or {}), "reply_class_from": old.code, "reply_class": new.code}
+                change.save(update_fields=["data"])
+                add_note_line(change, recorded(CLASS_CHANGED, changed))
     proposal.replied_at = timezone.now()
     proposal.rating_due = timezone.localdate(proposal.replied_at) + timedelta(days=int(config.PROPOSAL_RATING_DAYS))
     proposal.save(update_fields=["replied_at", "rating_due"])
+    _tell_reply_approved(proposal, step=change.pk if change is not None else "", changed=changed)
+
+
+def _tell_reply_approved(proposal: Proposal, *, step, changed: dict | None) -> None:
+    """The proposers are asked to rate the reply by its day (评价期限); the replying units are told that the office
+    approved their reply and, when it changed the class, from which to which."""
+    from notifications.services import notify
+    from proposals.selectors import _role_users, proposers
+
+    notify(
+        recipients=proposers(proposal),
+        event_key=f"status:{step}",
+        title=gettext_lazy("“%(obj)s”待您处理：%(state)s"),
+        body=gettext_lazy("请于%(date)s前评价答复。"),
+        params={"obj": str(proposal)[:60], "state": Status.REPLIED.label, "date": proposal.rating_due.isoformat()},
+        target=proposal,
+    )
+    replied = ProposalReply.objects.filter(proposal=proposal, round=proposal.round).values("department")
+    notify(
+        recipients=_role_users(Role.DEPT_LIAISON).filter(department__in=replied),
+        event_key=f"proposal:{proposal.pk}:reply_approved:{step}",
+        title=gettext_lazy("答复已审核通过：%(title)s"),
+        body=CLASS_CHANGED if changed else "",
+        params={"title": proposal.title[:60], **(changed or {})},
+        target=proposal,
+    )

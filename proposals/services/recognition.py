@@ -3,11 +3,13 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_cppcc_leader, is_proposal_office
 from accounts.roles import Role
 from consultations.models import Meeting, MeetingKind, MeetingParticipant, ParticipantRole
 from core.exceptions import ActionForbidden, Refused
+from core.i18n import record_language, recorded
 from district.models import Member
 from proposals.models import EXCELLENT_STATES, FILED_STATES, Proposal, Status, UnitRole
 
@@ -38,17 +40,40 @@ def mark_key(*, proposal: Proposal, supervisor, actor, year: int | None = None) 
     proposal.save(update_fields=["is_key", "key_year", "key_supervisor", "updated_at"])
     units = list(proposal.assignments.filter(is_active=True).select_related("department"))
     lead = next((a.department for a in units if a.role != UnitRole.CO), None)
+    # Stored text, in the district's language; the government office (who transfers it) and the supervising
+    # leader are told of the new task (create_task), whose deadline then follows the proposal's (follow_reply_due).
     create_task(
         source=proposal,
-        title=_("重点提案督办：%(title)s") % {"title": proposal.title},
+        title=recorded(gettext_lazy("重点提案督办：%(title)s"), {"title": proposal.title}),
         actor=actor,
-        description=_("%(year)s年度重点提案，由%(who)s督办。") % {"year": proposal.key_year, "who": supervisor.display},
+        description=recorded(
+            gettext_lazy("%(year)s年度重点提案，由%(who)s督办。"),
+            {"year": proposal.key_year, "who": supervisor.display},
+        ),
         lead_department=lead,
         co_departments=[a.department for a in units if a.department != lead],
         due_date=proposal.reply_due,
         rater=supervisor,  # the chair or vice-chair supervising the key proposal rates the unit's reply
     )
     return proposal
+
+
+def follow_reply_due(proposal: Proposal, *, actor, change) -> None:
+    """A key proposal's supervision task keeps the proposal's reply deadline: when the proposal step `change`
+    set it (hand-over, extension, re-handling), the task takes the date, the step named as the reason
+    on the task's timeline."""
+    if not proposal.is_key:
+        return
+    from core.workflow import workflow_for
+    from supervision.services import follow_source_deadline
+
+    with record_language():
+        step = workflow_for(proposal).step_label(change.action)
+    if change.note:
+        reason = recorded(gettext_lazy("依据提案“%(step)s”：%(note)s"), {"step": step, "note": change.note})
+    else:
+        reason = recorded(gettext_lazy("依据提案“%(step)s”。"), {"step": step})
+    follow_source_deadline(source=proposal, due=proposal.reply_due, actor=actor, reason=reason)
 
 
 @transaction.atomic

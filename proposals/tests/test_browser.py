@@ -76,10 +76,8 @@ def test_liaison_replies_on_a_phone_and_a_missing_class_is_explained(phone_page,
 def test_the_proposing_unit_is_asked_only_for_a_collective_proposal_on_a_phone(phone_page, browser, cast):
     """At 390 px the unit fields of a 集体提案 show only once that kind is chosen (and the co-signers only
     for a 联名提案); without JavaScript every field is shown and the page still works."""
-    from district.tests.factories import SectorFactory
-
     session()
-    sector = SectorFactory(name="经济界")
+    sector = cast.member.member.sector  # the member speaks for his own sector (and party) only
     page = phone_page
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, "member", PASSWORD)
@@ -161,3 +159,32 @@ def test_a_button_pressed_while_the_draft_autosaves_waits_for_the_autosave(page,
     assert "修改，您的修改尚未保存" not in page.content()
     proposal.refresh_from_db()
     assert proposal.status == Status.COSIGNING and proposal.case == "燃气公司位于居民区，周边有两所学校。"
+
+
+def test_long_english_statuses_sit_under_the_titles_in_the_inbox_on_a_phone(phone_page, cast):
+    """Long English statuses (Awaiting assignment, Adjustment requested) leave the titles the row's width."""
+    from proposals.tests.factories import ProposalFactory
+
+    for status in (Status.TO_ASSIGN, Status.RETURN_REQUESTED):
+        ProposalFactory(
+            status=status, author=cast.member, title="关于加快推进老旧小区加装电梯工作并完善后续维护机制的建议"
+        )
+    cast.clerk.language = "en"
+    cast.clerk.save(update_fields=["language"])
+    page = phone_page
+    login(page, "clerk", PASSWORD)
+    page.goto(f"{page.base_url}/proposals/")
+    rows = page.eval_on_selector_all(
+        "[data-testid=inbox] li",
+        """lis => lis.map(li => {
+            const item = li.getBoundingClientRect(), title = li.querySelector('a').getBoundingClientRect();
+            const badge = li.querySelector('.badge').getBoundingClientRect();
+            return {item: item.width, title: title.width, badgeTop: badge.top, titleBottom: title.bottom,
+                    badgeHeight: badge.height, badge: li.querySelector('.badge').innerText};
+        })""",
+    )
+    assert len(rows) == 2, rows
+    for row in rows:
+        assert row["title"] > 0.8 * (row["item"] - 32), row  # the title has the row's width
+        assert row["badgeTop"] >= row["titleBottom"] - 1 and row["badgeHeight"] < 40, row  # under it, not stretched
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

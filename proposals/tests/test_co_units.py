@@ -165,7 +165,7 @@ def test_the_office_may_keep_the_co_unit_with_a_reason(cast):
     note = Notification.objects.get(recipient=cast.other_liaison, event_key__contains=":co_return_refused:")
     assert "请配合" in note.body
     assert not ({"accept_co_return", "refuse_co_return"} & offered(cast.proposal, proposal))
-    with pytest.raises(Refused, match="请选择申请调整的会办单位"):
+    with pytest.raises(Refused, match="请选择申请调整的承办单位"):
         perform(proposal, "accept_co_return", actor=cast.proposal, data=co_data(cast))
 
 

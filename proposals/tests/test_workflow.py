@@ -67,10 +67,16 @@ def test_collective_proposal_needs_exactly_one_organisation(cast):
     with pytest.raises(Refused) as err:
         services.create_proposal(actor=cast.member, kind="collective", title="关于界别协商的建议")
     assert "界别" in str(err.value.message)
+    sector = cast.member.member.sector
     proposal = services.create_proposal(
-        actor=cast.member, kind="collective", title="关于界别协商的建议", org_sector=SectorFactory(name="经贸")
+        actor=cast.member, kind="collective", title="关于界别协商的建议", org_sector=sector
     )
-    assert proposal.proposer_label == "经贸"
+    assert proposal.proposer_label == sector.name
+    # Only in the name of an organisation the member speaks for (his own sector here).
+    with pytest.raises(Refused, match="不能以其名义"):
+        services.create_proposal(
+            actor=cast.member, kind="collective", title="关于界别协商的建议", org_sector=SectorFactory(name="经贸")
+        )
 
 
 def test_non_member_cannot_make_an_individual_proposal(cast):
@@ -445,6 +451,10 @@ def test_separate_units_each_reply_and_review_waits_for_the_last(cast):
     reply(cast, proposal)
     proposal.refresh_from_db()
     assert proposal.status == Status.IN_PROGRESS
+    # The other separate unit signs for the proposal itself before it replies.
+    with pytest.raises(Refused, match="请先签收"):
+        reply(cast, proposal, actor=cast.other_liaison, code="B")
+    perform(proposal, "acknowledge_separate", actor=cast.other_liaison)
     reply(cast, proposal, actor=cast.other_liaison, code="B")
     proposal.refresh_from_db()
     assert proposal.status == Status.REVIEW

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
+from core.i18n import join_clauses
 from core.workflow import done_message, perform
 from proposals import selectors, services
 from proposals.forms import DraftForm, ProposalForm
@@ -35,7 +36,7 @@ def create(request):
     source_ref = request.POST.get("source") or request.GET.get("source") or ""
     source = services.parse_source(source_ref, viewer=request.user) if source_ref else None
     if request.method == "POST":
-        form = ProposalForm(request.POST)
+        form = ProposalForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -62,7 +63,7 @@ def create(request):
                 messages.success(request, _("草稿已保存，之后的修改会自动保存。"))
                 return redirect("proposals:edit", proposal.pk)
     else:
-        form = ProposalForm(initial={"kind": Kind.INDIVIDUAL, **prefill_from_source(source)})
+        form = ProposalForm(initial={"kind": Kind.INDIVIDUAL, **prefill_from_source(source)}, user=request.user)
     return render(
         request, "proposals/create.html", {"form": form, "source": source, "source_ref": source_ref if source else ""}
     )
@@ -140,7 +141,7 @@ def autosave(request, pk: int):
     proposal = _own_draft(request, pk)
     form = DraftForm(request.POST, instance=proposal)
     if not form.is_valid():
-        message = "；".join(str(e) for errors in form.errors.values() for e in errors)
+        message = join_clauses(str(e) for errors in form.errors.values() for e in errors)
         return JsonResponse({"error": {"code": "invalid", "message": message, "fields": form.errors}}, status=400)
     data = form.cleaned_data
     try:

@@ -67,7 +67,10 @@ def export(request):
     qs = selectors.proposal_list(request.user, filters=form.filters())
     stamp = timezone.localdate().isoformat()
     content = proposals_xlsx(
-        qs, title=_("提案办理情况一览表（%(d)s）") % {"d": stamp}, reads_reply=selectors.reply_reader(request.user)
+        qs,
+        title=_("提案办理情况一览表（%(d)s）") % {"d": stamp},
+        reads_reply=selectors.reply_reader(request.user),
+        reads_ratings=selectors.rating_reader(request.user),
     )
     return xlsx_response(content, _("提案目录-%(d)s.xlsx") % {"d": stamp})
 

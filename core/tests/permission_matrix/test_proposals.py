@@ -67,7 +67,9 @@ PROPOSAL_MATRIX = {
         "remove_co_unit": ASSIGNERS,
         "waive_co_opinion": ASSIGNERS,
         # A co-unit's request for adjustment within the window after the hand-over (the co-unit asks:
-        # test_a_co_unit_countersigns_but_does_not_reply); the assigners decide it, as the lead's.
+        # test_a_co_unit_countersigns_but_does_not_reply; so does a separate unit not yet signed, which signs with
+        # acknowledge_separate: test_separate_units_each_reply); the assigners decide it, as the lead's.
+        "acknowledge_separate": NOBODY,
         "accept_co_return": ASSIGNERS,
         "refuse_co_return": ASSIGNERS,
     },
@@ -252,7 +254,9 @@ def test_a_co_unit_countersigns_but_does_not_reply(cast, state, want):
 
 @pytest.mark.django_db
 def test_separate_units_each_reply(cast):
-    """With separate units (分办) each unit writes its own reply: both liaisons may acknowledge."""
+    """With separate units (分办) each unit writes its own reply: both liaisons may acknowledge. The first
+    acknowledgement starts the handling (办理中); the other unit then signs for it itself (acknowledge_separate),
+    or asks for adjustment within its window (request_co_return, as a co-unit does), until it has signed."""
     from proposals.tests import factories as f
 
     proposal = f.filed(cast)
@@ -263,8 +267,17 @@ def test_separate_units_each_reply(cast):
     assert got["acknowledge"] == {"liaison", "other_liaison"}
     assert got["request_return"] == {"liaison", "other_liaison"}
     perform(proposal, "acknowledge", actor=cast.liaison)
+    got = allowed(workflow_for(proposal), proposal, cast)
     # Each answers separately, against the proposal's deadline: each may ask for more time.
-    assert allowed(workflow_for(proposal), proposal, cast)["request_extension"] == {"liaison", "other_liaison"}
+    assert got["request_extension"] == {"liaison", "other_liaison"}
+    # Who may, by role: both separate units; as offered, only the one that has not signed yet.
+    assert got["acknowledge_separate"] == got["request_co_return"] == {"liaison", "other_liaison"}
+    wf = workflow_for(proposal)
+    for name in ("acknowledge_separate", "request_co_return"):
+        action = wf.action(name)
+        assert {r for r in ("liaison", "other_liaison") if action.is_offered(getattr(cast, r), proposal)} == {
+            "other_liaison"
+        }
 
 
 @pytest.mark.django_db
@@ -367,6 +380,56 @@ def test_a_units_request_for_adjustment_is_read_and_told_to_whoever_decides_it(c
     assert readers == NOTE_READERS | ASSIGNERS
     # Told: the people of the assigning offices (the administrator acts for any office, and is not).
     assert told == ASSIGNERS - {"admin"}
+
+
+# Each proposer's rating of the reply and the reason given (the page's 提案者评价, the API's `ratings`,
+# `proposals.predicates.reads_ratings`): the handling side (the office side, the CPPCC leaders, the unit handling
+# it) and the proposers themselves (author `member`, co-signer `standing`). Every other viewer (other members, the
+# party and government offices) reads the proposal's overall result only (`rating_result`).
+RATING_READERS = PROPOSAL_OFFICE | CLERKS | LEADERS | LEAD_UNIT | {"member", "standing"}
+RATING_REASON = "改造费用全部由燃气公司承担的建议未被采纳"
+
+
+@pytest.mark.django_db
+def test_who_reads_each_proposers_rating_and_reason(client, api_client, cast):
+    from proposals import services
+    from proposals.tests import factories as f
+
+    f.session()
+    proposal = f.ProposalFactory(author=cast.member, kind="joint")
+    services.set_cosigners(proposal=proposal, members=[cast.standing.member], actor=cast.member)
+    perform(proposal, "invite", actor=cast.member)
+    services.respond_cosign(proposal=proposal, actor=cast.standing, accept=True)
+    perform(proposal, "submit", actor=cast.member)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    perform(proposal, "file", actor=cast.proposal)
+    perform(proposal, "set_units", actor=cast.proposal, data={"mode": "lead", "lead": cast.liaison.department_id})
+    perform(proposal, "assign", actor=cast.proposal)
+    perform(proposal, "acknowledge", actor=cast.liaison)
+    _reply(cast, proposal)
+    perform(proposal, "approve_reply", actor=cast.proposal)
+    services.rate_reply(proposal=proposal, actor=cast.member, rating="satisfied")
+    services.rate_reply(proposal=proposal, actor=cast.standing, rating="unsatisfied", reason=RATING_REASON)
+    visible = SEES_FILED | LEAD_UNIT
+    readers = set()
+    for role in ROLES:
+        user = getattr(cast, role)
+        client.force_login(user)
+        page = client.get(f"/proposals/{proposal.pk}/")
+        api_client.force_authenticate(user)
+        detail = api_client.get(f"/api/v1/proposals/{proposal.pk}/")
+        if role not in visible:
+            assert page.status_code == detail.status_code == 404, role
+            continue
+        html, data = page.content.decode(), detail.json()
+        on_page, in_api = RATING_REASON in html, RATING_REASON in detail.content.decode()
+        assert on_page == in_api == bool(data["ratings"]), role
+        assert data["rating_result"] == "unsatisfied", role
+        if on_page:
+            readers.add(role)
+        else:
+            assert 'data-testid="rating-result"' in html and 'data-testid="ratings"' not in html, role
+    assert readers == RATING_READERS
 
 
 # The proposal list's Excel export (导出Excel) and the annual figures (年度统计), per role: the office side and the
