@@ -154,6 +154,27 @@ def proposal_at(cast, state: str, **kwargs):
     return proposal
 
 
+def _joint_reply_approved(cast, cosigner):
+    """A joint proposal of `member` co-signed by `cosigner`, handled by the lead unit, its reply approved."""
+    from proposals import services
+    from proposals.tests import factories as f
+
+    f.session()
+    proposal = f.ProposalFactory(author=cast.member, kind="joint")
+    services.set_cosigners(proposal=proposal, members=[cosigner.member], actor=cast.member)
+    perform(proposal, "invite", actor=cast.member)
+    services.respond_cosign(proposal=proposal, actor=cosigner, accept=True)
+    perform(proposal, "submit", actor=cast.member)
+    perform(proposal, "pre_review", actor=cast.proposal)
+    perform(proposal, "file", actor=cast.proposal)
+    perform(proposal, "set_units", actor=cast.proposal, data={"mode": "lead", "lead": cast.liaison.department_id})
+    perform(proposal, "assign", actor=cast.proposal)
+    perform(proposal, "acknowledge", actor=cast.liaison)
+    _reply(cast, proposal)
+    perform(proposal, "approve_reply", actor=cast.proposal)
+    return proposal
+
+
 def _reply(cast, proposal, *, code="A"):
     """The lead unit's reply, after its contact with the proposer and the co-unit's opinion if any."""
     from proposals import services
@@ -205,21 +226,8 @@ def test_a_confirmed_cosigner_rates_the_reply_too(cast):
     """Every co-signer rates (domain.md §2): a confirmed one is a proposer, an unrelated member is not. The
     conclusion is nobody's to fire: the last rating decides it."""
     from proposals import services
-    from proposals.tests import factories as f
 
-    f.session()
-    proposal = f.ProposalFactory(author=cast.member, kind="joint")
-    services.set_cosigners(proposal=proposal, members=[cast.other_member.member], actor=cast.member)
-    perform(proposal, "invite", actor=cast.member)
-    services.respond_cosign(proposal=proposal, actor=cast.other_member, accept=True)
-    perform(proposal, "submit", actor=cast.member)
-    perform(proposal, "pre_review", actor=cast.proposal)
-    perform(proposal, "file", actor=cast.proposal)
-    perform(proposal, "set_units", actor=cast.proposal, data={"mode": "lead", "lead": cast.liaison.department_id})
-    perform(proposal, "assign", actor=cast.proposal)
-    perform(proposal, "acknowledge", actor=cast.liaison)
-    _reply(cast, proposal)
-    perform(proposal, "approve_reply", actor=cast.proposal)
+    proposal = _joint_reply_approved(cast, cast.other_member)
     assert raters(cast, proposal) == {"member", "other_member"}
     got = allowed(workflow_for(proposal), proposal, cast)
     assert not {"conclude_closed", "conclude_follow_up", "conclude_unsatisfied"} & set(got)
@@ -393,21 +401,8 @@ RATING_REASON = "改造费用全部由燃气公司承担的建议未被采纳"
 @pytest.mark.django_db
 def test_who_reads_each_proposers_rating_and_reason(client, api_client, cast):
     from proposals import services
-    from proposals.tests import factories as f
 
-    f.session()
-    proposal = f.ProposalFactory(author=cast.member, kind="joint")
-    services.set_cosigners(proposal=proposal, members=[cast.standing.member], actor=cast.member)
-    perform(proposal, "invite", actor=cast.member)
-    services.respond_cosign(proposal=proposal, actor=cast.standing, accept=True)
-    perform(proposal, "submit", actor=cast.member)
-    perform(proposal, "pre_review", actor=cast.proposal)
-    perform(proposal, "file", actor=cast.proposal)
-    perform(proposal, "set_units", actor=cast.proposal, data={"mode": "lead", "lead": cast.liaison.department_id})
-    perform(proposal, "assign", actor=cast.proposal)
-    perform(proposal, "acknowledge", actor=cast.liaison)
-    _reply(cast, proposal)
-    perform(proposal, "approve_reply", actor=cast.proposal)
+    proposal = _joint_reply_approved(cast, cast.standing)
     services.rate_reply(proposal=proposal, actor=cast.member, rating="satisfied")
     services.rate_reply(proposal=proposal, actor=cast.standing, rating="unsatisfied", reason=RATING_REASON)
     visible = SEES_FILED | LEAD_UNIT
