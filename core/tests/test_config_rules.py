@@ -99,4 +99,4 @@ def test_a_change_in_the_admin_is_in_the_office_pages_record(superuser_client, c
     assert superuser_client.post(ADMIN_URL, rules_form_data(reason="更正", DUTY_GRADE_PASS="65")).status_code == 302
     superuser_client.force_login(cast.clerk)
     page = superuser_client.get("/district/rules/").content.decode()
-    assert "DUTY_GRADE_PASS（60 → 65）。理由：更正" in page
+    assert "履职积分“合格”分数线（默认值）：60 → 65。理由：更正" in page

@@ -18,6 +18,8 @@ RUN_INSIDE_A_TRANSACTION = {
     "proposals/services/review.py:on_file": "a workflow effect, inside perform",
     "accounts/services.py:_reissue": "the account services, each atomic",
     "accounts/services.py:_liaison_for_update": "the liaison services, each atomic",
+    "grassroots/services.py:follow_appeal_step": "the appeal's workflow effects (intake), inside perform",
+    "grassroots/services.py:_planned_appeal": "the issue's plan effects, inside perform",
 }
 
 
