@@ -16,7 +16,7 @@ from accounts.predicates import (
     is_proposal_office,
 )
 from accounts.roles import Role
-from district.models import Member
+from district.models import Department, Member
 from proposals.models import (
     EXCELLENT_STATES,
     FILED_STATES,
@@ -482,6 +482,13 @@ def replies_for(viewer, proposal: Proposal) -> list[ProposalReply]:
 def active_reply_classes() -> QuerySet[ReplyClass]:
     """Reply classes offered to units."""
     return ReplyClass.objects.filter(is_active=True)
+
+
+def replacement_units(proposal: Proposal) -> QuerySet[Department]:
+    """The units the assigners may name to take over from a unit whose request for adjustment they accept: the
+    active departments not handling the proposal already."""
+    handling = proposal.assignments.filter(is_active=True).values("department_id")
+    return Department.objects.filter(is_active=True).exclude(pk__in=handling)
 
 
 def merge_candidates(proposal: Proposal) -> QuerySet[Proposal]:

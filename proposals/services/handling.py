@@ -197,25 +197,29 @@ def return_refused(proposal: Proposal, department_id) -> bool:
     return asked.exists()
 
 
+def return_blocker(user, proposal: Proposal) -> str:
+    """Why the user's unit may not ask for adjustment of the hand-over now ("" when it may): the return window
+    after the hand-over has closed, or the assigners already kept the hand-over for this unit (不同意调整: the
+    ruling stands). The one rule of the offer and the guard of request_return, and the common part of
+    `co_return_blocker`."""
+    if return_refused(proposal, getattr(user, "department_id", None)):
+        return _(
+            "本单位的调整申请未获同意，维持原交办，不能再次申请调整承办单位；请按期办理，如有困难请与提案委员会联系。"
+        )
+    if not return_window_open(proposal):
+        window = int(config.PROPOSAL_RETURN_WINDOW_DAYS)
+        return _("交办已超过%(n)s天，不能再申请调整承办单位；如有困难请与提案委员会联系。") % {"n": window}
+    return ""
+
+
 def request_return_offered(user, proposal: Proposal) -> bool:
-    """Offer 申请调整承办单位 only while the return window is open and the assigners have not refused the unit's
-    request already (the guard refuses in both cases)."""
-    return return_window_open(proposal) and not return_refused(proposal, getattr(user, "department_id", None))
+    return not return_blocker(user, proposal)
 
 
 def guard_request_return(proposal: Proposal, *, actor, **kwargs) -> None:
-    """Units may ask for adjustment only within the return window after the hand-over, and once: after the
-    assigners kept the hand-over (不同意调整), the ruling stands."""
-    if return_refused(proposal, getattr(actor, "department_id", None)):
-        raise Refused(
-            _(
-                "本单位的调整申请未获同意，维持原交办，不能再次申请调整承办单位；"
-                "请按期办理，如有困难请与提案委员会联系。"
-            )
-        )
-    window = int(config.PROPOSAL_RETURN_WINDOW_DAYS)
-    if not return_window_open(proposal):
-        raise Refused(_("交办已超过%(n)s天，不能再申请调整承办单位；如有困难请与提案委员会联系。") % {"n": window})
+    blocker = return_blocker(actor, proposal)
+    if blocker:
+        raise Refused(blocker)
 
 
 def _record_return_request(proposal: Proposal, actor, note: str) -> ProposalAssignment:
@@ -390,13 +394,9 @@ def co_return_blocker(user, proposal: Proposal) -> str:
     row = assignment_of(user, proposal)
     if row is None or row.role not in RETURNING_APART:
         return _("只有会办单位或尚未签收的分办单位可以在办理中申请调整承办单位。")
-    if return_refused(proposal, row.department_id):
-        return _(
-            "本单位的调整申请未获同意，维持原交办，不能再次申请调整承办单位；请按期办理，如有困难请与提案委员会联系。"
-        )
-    if not return_window_open(proposal):
-        window = int(config.PROPOSAL_RETURN_WINDOW_DAYS)
-        return _("交办已超过%(n)s天，不能再申请调整承办单位；如有困难请与提案委员会联系。") % {"n": window}
+    blocker = return_blocker(user, proposal)
+    if blocker:
+        return blocker
     if row.return_requested_at is not None:
         return _("本单位已申请调整承办单位，正在等待提案委员会决定。")
     if row.role == UnitRole.SEPARATE and row.acknowledged_at is not None:
@@ -457,19 +457,74 @@ def guard_decide_co_return(proposal: Proposal, *, data, **kwargs) -> None:
     _asking_co_unit(proposal, data)
 
 
-def on_accept_co_return(proposal: Proposal, *, actor, note, data, **kwargs) -> None:
-    """The co-unit leaves as one the office removes (`_relieve`); so does a separate unit, and if every other
-    separate unit has replied already, the platform sends their replies on to the office's review."""
+def _replacement(proposal: Proposal, data: dict) -> Department | None:
+    """The unit named in data["replacement"] to take over from the unit that leaves (改由…承办), if any: an active
+    department not already handling the proposal."""
+    raw = str((data or {}).get("replacement") or "").strip()
+    if not raw:
+        return None
+    department = Department.objects.filter(pk=as_int(raw), is_active=True).first() if as_int(raw) else None
+    if department is None:
+        msg = _("所选承办单位不存在或已停用。")
+        raise Refused(msg, fields={"replacement": [msg]})
+    if proposal.assignments.filter(is_active=True, department=department).exists():
+        msg = _("%(unit)s已在承办本提案，请选择其他单位。") % {"unit": department}
+        raise Refused(msg, fields={"replacement": [msg]})
+    return department
+
+
+def guard_accept_co_return(proposal: Proposal, *, data, **kwargs) -> None:
+    _asking_co_unit(proposal, data)
+    _replacement(proposal, data)
+
+
+def on_accept_co_return(proposal: Proposal, *, actor, note, data, change=None, **kwargs) -> None:
+    """The co-unit leaves as one the office removes (`_relieve`); so does a separate unit. The assigners may name
+    the unit that takes over in the same role (改由…会办/分办): it is handed the proposal now, told with the reply
+    deadline, and the step's record names it. If no unit is named and every other separate unit has replied
+    already, the platform sends their replies on to the office's review."""
     from core.workflow import perform
 
     row = _asking_co_unit(proposal, data)
+    replacement = _replacement(proposal, data)
     if row.role == UnitRole.SEPARATE:
         title = gettext_lazy("提案委员会同意%(unit)s调整，不再分办：%(title)s")
     else:
         title = gettext_lazy("提案委员会同意%(unit)s调整，不再会办：%(title)s")
     _relieve(proposal, row, actor=actor, note=note, event="co_return_accepted", title=title)
-    if row.role == UnitRole.SEPARATE and not replying_units_missing(proposal).exists():
+    if replacement is not None:
+        _hand_over_to(proposal, replacement, role=row.role, actor=actor, change=change)
+    elif row.role == UnitRole.SEPARATE and not replying_units_missing(proposal).exists():
         perform(proposal, "send_reply", actor=None)
+
+
+REPLACEMENT_LINES = {
+    UnitRole.CO: gettext_lazy("改由%(unit)s会办"),
+    UnitRole.SEPARATE: gettext_lazy("改由%(unit)s分办"),
+}
+
+
+def _hand_over_to(proposal: Proposal, department: Department, *, role: str, actor, change) -> None:
+    """Hand the proposal to the unit taking over in `role`; its liaisons are told with the reply deadline."""
+    from notifications.services import notify
+    from proposals.selectors import _role_users
+
+    row = ProposalAssignment(proposal=proposal, department=department, role=role, assigned_by=actor)
+    row._history_user = actor
+    row.save()
+    if change is not None:
+        add_note_line(change, recorded(REPLACEMENT_LINES[role], {"unit": department}))
+    if role == UnitRole.SEPARATE:
+        title = gettext_lazy("提案委员会交办提案（分办，答复期限%(due)s）：%(title)s")
+    else:
+        title = gettext_lazy("提案委员会交办提案（会办，答复期限%(due)s）：%(title)s")
+    notify(
+        recipients=_role_users(Role.DEPT_LIAISON).filter(department=department),
+        event_key=f"proposal:{proposal.pk}:handed_over:{row.pk}",
+        title=title,
+        params={"title": proposal.title[:60], "due": proposal.reply_due.isoformat() if proposal.reply_due else "—"},
+        target=proposal,
+    )
 
 
 def on_refuse_co_return(proposal: Proposal, *, actor, note, data, **kwargs) -> None:

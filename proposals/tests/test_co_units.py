@@ -199,3 +199,80 @@ def test_the_page_offers_the_co_units_request_and_the_offices_decision(client, c
     assert 'data-testid="return-pending"' in page
     assert 'data-action="accept_co_return"' in page and 'data-action="refuse_co_return"' in page
     assert f'<option value="{cast.other_liaison.department_id}"' in page
+
+
+# The assigners who accept a unit's request for adjustment may name the unit that takes over in the same role
+# (改由…会办/分办): otherwise the proposal lost that part of its handling for good.
+
+
+def third_unit():
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from district.tests.factories import DepartmentFactory
+
+    department = DepartmentFactory(name="住建局")
+    liaison = UserFactory(username="liaison3", department=department, roles=[Role.DEPT_LIAISON])
+    return department, liaison
+
+
+def test_accepting_a_co_units_request_may_hand_its_part_to_another_unit(cast):
+    department, liaison = third_unit()
+    proposal = in_progress(cast, co=cast.other_liaison)
+    ask_co_return(cast, proposal)
+    data = {**co_data(cast), "replacement": department.pk}
+    perform(proposal, "accept_co_return", actor=cast.gov_office, note="职能已划转", data=data)
+    rows = {r.department_id: r for r in proposal.assignments.all()}
+    assert rows[cast.other_liaison.department_id].is_active is False
+    new = rows[department.pk]
+    assert new.is_active and new.role == "co" and new.assigned_by == cast.gov_office
+    change = StatusChange.objects.get(action="accept_co_return")
+    assert change.note == "职能已划转\n改由住建局会办" and change.actor == cast.gov_office
+    (notice,) = Notification.objects.filter(recipient=liaison, event_key__contains=":handed_over:")
+    assert "会办" in notice.shown_title and proposal.reply_due.isoformat() in notice.shown_title
+    assert notice.object_id == proposal.pk
+    # The new co-unit is waited for: the lead may not reply before its opinion.
+    contact(cast, proposal)
+    with pytest.raises(Refused, match="尚未提交会办意见"):
+        reply(cast, proposal)
+    assert "request_co_return" in offered(liaison, proposal)
+
+
+def test_the_unit_taking_over_must_be_active_and_not_handling_already(cast):
+    from district.tests.factories import DepartmentFactory
+
+    proposal = in_progress(cast, co=cast.other_liaison)
+    ask_co_return(cast, proposal)
+    gone = DepartmentFactory(name="已撤销局", is_active=False)
+    for replacement, message in (
+        (cast.liaison.department_id, "已在承办本提案"),
+        (gone.pk, "不存在或已停用"),
+        ("x", "不存在或已停用"),
+    ):
+        with pytest.raises(Refused, match=message):
+            perform(
+                proposal, "accept_co_return", actor=cast.gov_office, data={**co_data(cast), "replacement": replacement}
+            )
+    assert proposal.assignments.get(department=cast.other_liaison.department).is_active
+
+
+def test_the_page_lists_the_units_that_may_take_over(client, cast):
+    department, _liaison = third_unit()
+    proposal = in_progress(cast, co=cast.other_liaison)
+    ask_co_return(cast, proposal)
+    client.force_login(cast.gov_office)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    listed = page[
+        page.index('name="data_replacement"') : page.index("</select>", page.index('name="data_replacement"'))
+    ]
+    assert f'<option value="{department.pk}"' in listed
+    assert f'<option value="{cast.liaison.department_id}"' not in listed  # the lead handles it already
+    response = client.post(
+        reverse("core:transition", args=["proposals.proposal", proposal.pk]),
+        {
+            "action": "accept_co_return",
+            "data_unit": cast.other_liaison.department_id,
+            "data_replacement": department.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert proposal.assignments.get(department=department).is_active

@@ -368,3 +368,22 @@ def test_the_english_list_says_two_people_for_a_lead_and_one_cosigner(client, ca
     client.force_login(cast.member)
     page = client.get(reverse("proposals:list")).content.decode()
     assert "and co-signers (2 people)" in page and "(2 person)" not in page
+
+
+def test_a_separate_unit_replaced_after_the_other_replied_leaves_the_proposal_with_the_new_unit(cast):
+    from proposals.tests.test_co_units import third_unit
+
+    department, liaison = third_unit()
+    proposal = separate(cast)
+    perform(proposal, "request_co_return", actor=cast.other_liaison, note="不属于本单位职责")
+    contact(cast, proposal)
+    reply(proposal, cast.liaison)
+    data = {"unit": cast.other_liaison.department_id, "replacement": department.pk}
+    perform(proposal, "accept_co_return", actor=cast.proposal, note="改由住建局分办", data=data)
+    proposal.refresh_from_db()
+    # The new separate unit has its part to answer: the replies wait for it, and it signs first.
+    assert proposal.status == Status.IN_PROGRESS and not steps(proposal, "send_reply")
+    assert proposal.assignments.get(department=department).role == "separate"
+    assert "acknowledge_separate" in offered(liaison, proposal)
+    (told,) = Notification.objects.filter(recipient=liaison, event_key__contains=":handed_over:")
+    assert "分办" in told.shown_title

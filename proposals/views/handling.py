@@ -72,6 +72,9 @@ def _render(request, proposal, status=200, *, revealed: list[dict] | None = None
         "reject_grounds": RejectGround.choices,
         "conversions": Conversion.choices,
         "merge_candidates": selectors.merge_candidates(proposal) if any(a.name == "merge" for a in actions) else [],
+        "replacement_units": (
+            selectors.replacement_units(proposal) if any(a.name == "accept_co_return" for a in actions) else []
+        ),
         "letter_ids": {r.pk for r in selectors.letters_for(request.user, proposal)},
         "reminders": selectors.reminders_for(request.user, proposal),
         # The audit timeline with the notes the viewer may read (`Workflow.reads_notes`).
