@@ -136,6 +136,14 @@ class HotTopicSerializer(serializers.ModelSerializer):
     since = serializers.DateTimeField(source="run.since", read_only=True)
     until = serializers.DateTimeField(source="run.until", read_only=True)
     suggestion = serializers.IntegerField(source="suggestion_id", read_only=True, allow_null=True)
+    recent = serializers.IntegerField(read_only=True, help_text=_("近期（挖掘时段后一半）的件数"))
+    earlier = serializers.IntegerField(read_only=True, help_text=_("前期（挖掘时段前一半）的件数"))
+    change = serializers.ChoiceField(
+        choices=["up", "flat", "down"],
+        read_only=True,
+        help_text=_("近期较前期：up 增长、flat 持平、down 下降（按两半的件数）"),
+    )
+    growth = serializers.FloatField(read_only=True, help_text=_("平滑后的增长指数（近期+1）/（前期+1），仅用于排序"))
 
     class Meta:
         model = HotTopic
@@ -147,6 +155,9 @@ class HotTopicSerializer(serializers.ModelSerializer):
             "keywords",
             "score",
             "volume",
+            "recent",
+            "earlier",
+            "change",
             "growth",
             "spread",
             "support",

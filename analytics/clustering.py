@@ -65,7 +65,8 @@ class Cluster:
     title: str = ""
     representative: int = -1
     volume: int = 0
-    growth: float = 0.0
+    recent: int = 0  # members in the second half of the window
+    growth: float = 0.0  # (recent + 1) / (earlier + 1): smoothed, for the ranking only
     spread: int = 0
     support: int = 0
     score: float = 0.0
@@ -251,8 +252,8 @@ def describe_and_rank(
         c.representative = max(c.members, key=lambda i: (c.cohesion.get(i, 0), -i))
         c.title = docs[c.representative].title
         c.volume = len(members)
-        recent = sum(1 for d in members if d.created_at >= middle)
-        c.growth = round((recent + 1) / (c.volume - recent + 1), 2)
+        c.recent = sum(1 for d in members if d.created_at >= middle)
+        c.growth = round((c.recent + 1) / (c.volume - c.recent + 1), 2)
         c.spread = len({d.place for d in members if d.place})
         c.support = sum(d.support for d in members)
         # Volume dominates; growth, spread and public support each add a bounded share.

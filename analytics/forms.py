@@ -76,7 +76,10 @@ class MineForm(RequiredMessagesMixin, forms.Form):
         since = data.get("since")
         until = data.get("until") or (timezone.localdate() if "until" not in self.errors else None)
         if since and until and since > until:
-            self.add_error("until" if data.get("until") else "since", _("截止日期不能早于起始日期。"))
+            if data.get("until"):
+                self.add_error("until", _("截止日期不能早于起始日期。"))
+            else:  # no end date typed: the window ends today
+                self.add_error("since", _("起始日期不能晚于今天（未填截止日期时挖掘到今天为止）。"))
         elif since and until and clustering.window_too_long(since, until):
             self.add_error(None, clustering.window_too_long_message())
         return data

@@ -238,11 +238,20 @@ class HotTopicRun(models.Model):
     def __str__(self) -> str:
         return f"{self.since:%Y-%m-%d} – {self.until:%Y-%m-%d}"
 
+    @property
+    def middle(self):
+        """Where the window's second half (近期) begins; the first half (前期) is before it."""
+        return self.since + (self.until - self.since) / 2
+
 
 class TopicStatus(models.TextChoices):
     NEW = "new", _("待研判")
     SENT = "sent", _("已送拟题征集")
     DISMISSED = "dismissed", _("暂不采用")
+
+
+# How a topic's second half compares with its first (较前期增长 / 与前期持平 / 较前期下降).
+CHANGE_LABELS = {"up": _("较前期增长"), "flat": _("与前期持平"), "down": _("较前期下降")}
 
 
 class HotTopic(TimeStampedModel):
@@ -254,7 +263,10 @@ class HotTopic(TimeStampedModel):
     keywords = models.JSONField(_("关键词"), default=list)
     score = models.FloatField(_("热度"))
     volume = models.PositiveIntegerField(_("数量"))
-    growth = models.FloatField(_("增长"))
+    # Members dated in the second half of the run's window (近期); the rest are the first half (前期).
+    recent = models.PositiveIntegerField(_("近期数量"), default=0)
+    # (recent + 1) / (earlier + 1): a smoothed ratio for the ranking only, never shown as a growth.
+    growth = models.FloatField(_("增长指数（排序用）"))
     spread = models.PositiveIntegerField(_("涉及社区/镇街数"))
     support = models.PositiveIntegerField(_("群众支持数"))
     # Counts per day over the window, for the trend chart: [["2024-05-01", 3], ...].
@@ -262,11 +274,19 @@ class HotTopic(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=20, choices=TopicStatus.choices, default=TopicStatus.NEW, db_index=True
     )
-    # The topic suggestion this candidate became (topics.TopicSuggestion, when that app has it).
-    suggestion_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    suggestion_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The topic suggestion this candidate became (topics.TopicSuggestion, when that app has it). The link
+    # is audited by the send step (its data names the suggestion), not as raw field edits in the history.
+    suggestion_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("议题建议类型"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    suggestion_id = models.PositiveBigIntegerField(_("议题建议编号"), null=True, blank=True)
     suggestion = GenericForeignKey("suggestion_type", "suggestion_id")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["suggestion_type", "suggestion_id"])
 
     class Meta:
         verbose_name = _("热点议题")
@@ -282,6 +302,22 @@ class HotTopic(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("analytics:topic", args=[self.pk])
+
+    @property
+    def earlier(self) -> int:
+        """Members dated in the first half of the window (前期)."""
+        return max(self.volume - self.recent, 0)
+
+    @property
+    def change(self) -> str:
+        """ "up", "flat" or "down": the second half of the window against the first, by the plain counts."""
+        if self.recent == self.earlier:
+            return "flat"
+        return "up" if self.recent > self.earlier else "down"
+
+    @property
+    def change_label(self) -> str:
+        return str(CHANGE_LABELS[self.change])
 
 
 class HotTopicItem(models.Model):

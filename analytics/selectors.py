@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.predicates import is_cppcc_leader, is_office
-from analytics import lexicon, registry, search_backend, text
+from analytics import intake_bridge, lexicon, registry, search_backend, text
 from analytics.models import (
     ClassifierVersion,
     DuplicateCandidate,
@@ -20,10 +21,13 @@ from analytics.models import (
     HotTopicItem,
     HotTopicRun,
     LexiconEntry,
+    RoutingLabel,
     RoutingSuggestion,
     SearchDocument,
     SuggestionStatus,
+    TopicStatus,
 )
+from core.http import as_int
 
 
 def _office(viewer) -> bool:
@@ -37,8 +41,53 @@ def suggestions_visible_to(viewer) -> QuerySet[RoutingSuggestion]:
 
 
 def pending_suggestions(viewer) -> QuerySet[RoutingSuggestion]:
-    """Suggestions waiting for staff, newest appeal first."""
-    return suggestions_visible_to(viewer).filter(status=SuggestionStatus.PENDING).order_by("-appeal__created_at")
+    """Suggestions waiting for staff, newest appeal first: only for appeals still being handled (a closed,
+    merged or withdrawn appeal's routing is no longer decided, `services.routing.routing_blocker`)."""
+    return (
+        suggestions_visible_to(viewer)
+        .filter(status=SuggestionStatus.PENDING, appeal__in=intake_bridge.open_appeals().values("pk"))
+        .order_by("-appeal__created_at")
+    )
+
+
+@dataclass
+class Routing:
+    """The routing in force for an appeal: staff's label (who, when, how) or, before one, the appeal's own."""
+
+    category: object
+    department: object
+    handler: str
+    handler_name: str
+    source: str = ""  # the label's source label (采纳建议 / 人工更正); "" for the appeal's own fields
+    by: object = None
+    at: datetime | None = None
+
+
+def current_routing(suggestion: RoutingSuggestion) -> Routing:
+    """What the appeal is routed to now, for the suggestion and analysis pages and the correction form."""
+    label = (
+        RoutingLabel.objects.select_related("category", "department", "labelled_by")
+        .filter(appeal_id=suggestion.appeal_id)
+        .first()
+    )
+    if label is not None:
+        return Routing(
+            category=label.category,
+            department=label.department,
+            handler=label.handler,
+            handler_name=intake_bridge.handler_label(label.handler),
+            source=label.get_source_display(),
+            by=label.labelled_by,
+            at=label.updated_at,
+        )
+    appeal = suggestion.appeal
+    handler = intake_bridge.handler_of(appeal)
+    return Routing(
+        category=appeal.category,
+        department=appeal.department,
+        handler=handler,
+        handler_name=intake_bridge.handler_label(handler),
+    )
 
 
 def get_suggestion_for(viewer, pk: int) -> RoutingSuggestion:
@@ -93,6 +142,29 @@ def topics_visible_to(viewer) -> QuerySet[HotTopic]:
 
 def latest_run() -> HotTopicRun | None:
     return HotTopicRun.objects.order_by("-started_at", "-id").first()
+
+
+# The run picker of the topics page lists this many runs, newest first (a run's topics stay reachable by
+# ?run=<id> beyond it).
+RUNS_LISTED = 50
+
+
+def recent_runs() -> QuerySet[HotTopicRun]:
+    """Runs for the picker, newest first, each with the number of its candidates still 待研判 (`pending`)."""
+    pending = Count("topics", filter=Q(topics__status=TopicStatus.NEW))
+    return (
+        HotTopicRun.objects.select_related("run_by")
+        .annotate(pending=pending)
+        .order_by("-started_at", "-id")[:RUNS_LISTED]
+    )
+
+
+def get_run(raw) -> HotTopicRun:
+    """The run named by ?run= (404 for an unknown or malformed id)."""
+    pk = as_int(raw)
+    if pk is None:
+        raise Http404
+    return get_object_or_404(HotTopicRun, pk=pk)
 
 
 def topics_of_run(viewer, run: HotTopicRun | None, *, status: str = "") -> QuerySet[HotTopic]:

@@ -1,6 +1,7 @@
 """Office pages: search, routing suggestions, duplicate pairs, candidate topics, an appeal's analysis."""
 
 from datetime import date, datetime, time
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.predicates import is_office
 from analytics import clustering, intake_bridge, kinds, selectors
 from analytics.forms import CorrectRoutingForm, MineForm, SearchForm
+from analytics.models import SuggestionStatus
 from analytics.services import duplicates as duplicate_services
 from analytics.services import hot_topics as topic_services
 from analytics.services import routing as routing_services
@@ -67,10 +69,19 @@ def suggestions(request):
 @login_required
 def suggestion(request, pk: int):
     s = selectors.get_suggestion_for(request.user, pk)
+    current = selectors.current_routing(s)
+    # The form starts from the routing in force once staff decided (a second correction starts from the
+    # first, never from the model's original guess); before that, from the suggestion.
+    start = current if s.status != SuggestionStatus.PENDING else s
     form = CorrectRoutingForm(
         request.POST or None,
-        initial={"category": s.category_id, "department": s.department_id, "handler": s.handler},
+        initial={
+            "category": getattr(start.category, "pk", None),
+            "department": getattr(start.department, "pk", None),
+            "handler": start.handler,
+        },
     )
+    blocker = routing_services.routing_blocker(s)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -86,7 +97,13 @@ def suggestion(request, pk: int):
         else:
             messages.success(request, _("已更正分派，并记为训练标注。"))
             return redirect("analytics:suggestions")
-    context = {"s": s, "form": form, "handler_name": intake_bridge.handler_label(s.handler)}
+    context = {
+        "s": s,
+        "form": form,
+        "handler_name": intake_bridge.handler_label(s.handler),
+        "current": current,
+        "blocker": blocker,
+    }
     return render(request, "analytics/suggestion.html", context)
 
 
@@ -137,6 +154,7 @@ def appeal(request, pk: int):
         "appeal": obj,
         "s": s,
         "handler_name": intake_bridge.handler_label(s.handler) if s else "",
+        "current": selectors.current_routing(s) if s and s.status != SuggestionStatus.PENDING else None,
         "pairs": selectors.duplicates_of(request.user, obj) if office else [],
         "case": case,
         "codes_shown": selectors.tracking_codes_shown(request.user, [obj, case]),
@@ -148,11 +166,26 @@ def appeal(request, pk: int):
 def topics(request):
     if not selectors.may_see_topics(request.user):
         raise Http404
-    run = selectors.latest_run()
+    # ?run=<id> shows an earlier run (the picker lists them): re-mining never hides a run's candidates.
+    run = selectors.get_run(request.GET["run"]) if request.GET.get("run") else selectors.latest_run()
     topic_list = selectors.topics_of_run(request.user, run, status=request.GET.get("status", ""))
-    form = MineForm(initial={"since": date.fromordinal(timezone.localdate().toordinal() - 90)})
-    context = {"run": run, "topics": topic_list, "form": form, "office": bool(is_office(request.user))}
+    # A refused mining comes back with the dates typed (?since=&until=), so they need not be typed again.
+    default_since = date.fromordinal(timezone.localdate().toordinal() - 90).isoformat()
+    dates = {"since": request.GET.get("since", default_since)[:10], "until": request.GET.get("until", "")[:10]}
+    context = {
+        "run": run,
+        "runs": selectors.recent_runs(),
+        "topics": topic_list,
+        "form": MineForm(),
+        "dates": dates,
+        "status": request.GET.get("status", ""),
+        "office": bool(is_office(request.user)),
+    }
     return render(request, "analytics/topics.html", context)
+
+
+def _back_to_topics(request, **params):
+    return redirect(f"{reverse('analytics:topics')}?{urlencode({k: v for k, v in params.items() if v})}")
 
 
 @login_required
@@ -160,9 +193,10 @@ def topics(request):
 def mine(request):
     _require_office(request.user)
     form = MineForm(request.POST)
+    typed = {"since": request.POST.get("since", "")[:10], "until": request.POST.get("until", "")[:10]}
     if not form.is_valid():
         messages.error(request, " ".join(form.error_messages()) or _("请填写有效的起止日期。"))
-        return redirect("analytics:topics")
+        return _back_to_topics(request, **typed)
     since = timezone.make_aware(datetime.combine(form.cleaned_data["since"], time.min))
     until_day = form.cleaned_data["until"]
     until = timezone.make_aware(datetime.combine(until_day, time.max)) if until_day else timezone.now()
@@ -170,9 +204,9 @@ def mine(request):
         run = topic_services.mine_hot_topics(since=since, until=until, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已从%(n)s件文本中归纳出%(k)s个热点。") % {"n": run.n_documents, "k": run.n_topics})
-    return redirect("analytics:topics")
+        return _back_to_topics(request, **typed)
+    messages.success(request, _("已从%(n)s件文本中归纳出%(k)s个热点。") % {"n": run.n_documents, "k": run.n_topics})
+    return _back_to_topics(request, run=run.pk)
 
 
 @login_required

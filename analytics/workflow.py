@@ -22,6 +22,8 @@ ROUTING = register(
                 (SuggestionStatus.PENDING,),
                 SuggestionStatus.ACCEPTED,
                 is_office,
+                guard="analytics.services.routing.check_accept",
+                offered="analytics.services.routing.routing_offered",
                 effect="analytics.services.routing.on_accept",
             ),
             Action(
@@ -32,6 +34,7 @@ ROUTING = register(
                 is_office,
                 fields=("category", "department", "handler"),
                 guard="analytics.services.routing.check_correct",
+                offered="analytics.services.routing.routing_offered",
                 effect="analytics.services.routing.on_correct",
                 style="outline-secondary",
             ),
@@ -117,5 +120,6 @@ TOPICS = register(
         ],
         visible="analytics.selectors.topics_visible_to",
         reads_notes=READS_NOTES,
+        timeline="analytics.services.hot_topics.timeline",
     )
 )

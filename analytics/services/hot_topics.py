@@ -34,8 +34,10 @@ def cluster_settings() -> dict:
 def _documents(since: datetime, until: datetime) -> tuple[list[clustering.Doc], list[tuple]]:
     tok = lexicon.tokenizer()
     # The district's towns and communities say where, not what: they are no shared name.
-    areas = lexicon.district_places().names
+    district = lexicon.district_places()
+    areas = district.names
     places = sorted(set(lexicon.place_names()) - set(areas))
+    local = [a for a in areas if a not in district.districts]  # towns and communities
     docs, refs = [], []
     for kind in registry.all_kinds():
         if not kind.hot_topics:
@@ -53,12 +55,22 @@ def _documents(since: datetime, until: datetime) -> tuple[list[clustering.Doc], 
                     names=text.entities(title, places, areas=areas),
                     areas=[a for a in areas if a in title],
                     created_at=getattr(obj, kind.created_field),
-                    place=kind.place(obj) if kind.place else "",
+                    place=(kind.place(obj) if kind.place else "") or place_named(title, local),
                     support=kind.support(obj) if kind.support else 0,
                 )
             )
             refs.append((kind, obj))
     return docs, refs
+
+
+class NoTexts(Refused):
+    """The window holds no appeal or report: nothing is mined nor stored (the last run stays the one shown)."""
+
+
+def place_named(title: str, local: list[str]) -> str:
+    """Where a message without a recorded place (a 社情民意 report) is: the most specific of the district's
+    towns and communities its title names, or "" (counted nowhere in a topic's spread)."""
+    return max((a for a in local if a in title), key=len, default="")
 
 
 @transaction.atomic
@@ -87,6 +99,12 @@ def mine_hot_topics(
         raise Refused(clustering.window_too_long_message())
     start = time.perf_counter()
     docs, refs = _documents(since, until)
+    if not docs:
+        # An empty run would become the one shown and hide the last run's candidates for nothing.
+        raise NoTexts(
+            _("%(since)s至%(until)s没有群众诉求或社情民意信息，未进行挖掘，请调整起止日期。")
+            % {"since": f"{since:%Y-%m-%d}", "until": f"{until:%Y-%m-%d}"}
+        )
     ranked = clustering.describe_and_rank(docs, clustering.cluster(docs, **settings), since=since, until=until, top=top)
     run = HotTopicRun.objects.create(
         since=since,
@@ -104,6 +122,7 @@ def mine_hot_topics(
             keywords=c.keywords,
             score=c.score,
             volume=c.volume,
+            recent=c.recent,
             growth=c.growth,
             spread=c.spread,
             support=c.support,
@@ -157,20 +176,38 @@ def check_send(topic: HotTopic, *, actor, note: str, data: dict) -> None:
 
 def background_of(topic: HotTopic) -> str:
     """The suggestion's background: the evidence in numbers and the first titles."""
+    since, until = timezone.localtime(topic.run.since), timezone.localtime(topic.run.until)
     with record_language():  # stored as the suggestion's background
-        lines = [
-            _("近期共收到相关群众诉求和社情民意信息%(n)s件，涉及%(spread)s个社区/镇街，群众支持%(support)s次。")
-            % {"n": topic.volume, "spread": topic.spread, "support": topic.support},
-            _("关键词：%(kw)s") % {"kw": "、".join(topic.keywords)},
-        ]
+        counts = {"since": f"{since:%Y-%m-%d}", "until": f"{until:%Y-%m-%d}", "n": topic.volume}
+        counts.update(spread=topic.spread, support=topic.support)
+        if topic.spread:
+            first = _(
+                "%(since)s至%(until)s共收到相关群众诉求和社情民意信息%(n)s件，涉及%(spread)s个社区/镇街，群众支持%(support)s次。"
+            )
+        else:  # no place recorded or named: not "涉及0个"
+            first = _("%(since)s至%(until)s共收到相关群众诉求和社情民意信息%(n)s件，群众支持%(support)s次。")
+        lines = [first % counts, _("关键词：%(kw)s") % {"kw": "、".join(topic.keywords)}]
     lines += [f"· {item.title}" for item in topic.items.all()[:10]]
     return "\n".join(lines)
 
 
+def why_now_of(topic: HotTopic) -> str:
+    """The suggestion's 为何现在: the plain counts of the window's two halves and which way they went
+    (the smoothed `growth` ranks the candidates and is never quoted)."""
+    since, until = timezone.localtime(topic.run.since), timezone.localtime(topic.run.until)
+    with record_language():  # stored with the suggestion
+        return _("按挖掘时段（%(since)s至%(until)s）前后两半计，近期%(recent)s件，前期%(earlier)s件，%(change)s。") % {
+            "since": f"{since:%Y-%m-%d}",
+            "until": f"{until:%Y-%m-%d}",
+            "recent": topic.recent,
+            "earlier": topic.earlier,
+            "change": topic.change_label,
+        }
+
+
 def on_send(topic: HotTopic, *, actor, note: str, data: dict, change) -> None:
     rnd = _open_round()
-    with record_language():
-        why_now = _("近期数量增长为前期的%(g)s倍。") % {"g": topic.growth}
+    why_now = why_now_of(topic)
     try:
         create = import_string("topics.services.suggestions.create_suggestion")
     except ImportError:
@@ -196,6 +233,19 @@ def on_send(topic: HotTopic, *, actor, note: str, data: dict, change) -> None:
     topic.suggestion_id = suggestion.pk
     topic._history_user = actor
     topic.save(update_fields=["suggestion_type", "suggestion_id", "updated_at"])
+    # The send step names the suggestion it created (the timeline shows it; the link fields stay out of
+    # the field history).
+    change.data = {**(change.data or {}), "suggestion": suggestion.pk}
+    change.save(update_fields=["data"])
+
+
+def timeline(topic: HotTopic, viewer, steps: list) -> None:
+    """The topic workflow's `timeline` (core.workflow.history_for): the send step says which topic
+    suggestion it created, by its title."""
+    sends = [event for change, event in steps if change.action == "send"]
+    if sends and topic.suggestion is not None:
+        for event in sends:
+            event["action_label"] = _("送入拟题征集（生成议题建议“%(title)s”）") % {"title": topic.suggestion}
 
 
 def send_to_collection_round(*, topic: HotTopic, actor) -> HotTopic:

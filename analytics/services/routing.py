@@ -241,7 +241,29 @@ def _chosen(data: dict):
     return category, department, handler
 
 
+def routing_blocker(suggestion: RoutingSuggestion) -> str | None:
+    """Why the appeal's routing may no longer be decided (accepted or corrected), or None.
+
+    A closed, merged or withdrawn appeal keeps the category and department it was handled under: the
+    statistics of its year must not change after the fact. One rule for what the pages offer
+    (`routing_offered`) and what the guards take."""
+    if not intake_bridge.open_appeals().filter(pk=suggestion.appeal_id).exists():
+        return _("该诉求已办结、已合并或已撤回，分派不能再更改。")
+    return None
+
+
+def routing_offered(user, suggestion: RoutingSuggestion) -> bool:
+    return routing_blocker(suggestion) is None
+
+
+def check_accept(suggestion: RoutingSuggestion, *, actor, note: str, data: dict) -> None:
+    reason = routing_blocker(suggestion)
+    if reason:
+        raise Refused(reason)
+
+
 def check_correct(suggestion: RoutingSuggestion, *, actor, note: str, data: dict) -> None:
+    check_accept(suggestion, actor=actor, note=note, data=data)
     _chosen(data)
 
 

@@ -80,6 +80,8 @@ def test_hot_topics_list_and_detail_with_trend_and_evidence(api_client, cast, to
     clerk = auth(api_client, cast.clerk)
     rows = clerk.get("/api/v1/analytics/hot-topics/").json()["results"]
     assert [r["rank"] for r in rows] == [1] and rows[0]["volume"] == 5 and "电梯" in rows[0]["keywords"]
+    # Review 2 #3: the two halves' plain counts and their direction, beside the ranking's smoothed growth.
+    assert (rows[0]["recent"], rows[0]["earlier"], rows[0]["change"]) == (5, 0, "up")
     detail = clerk.get(f"/api/v1/analytics/hot-topics/{rows[0]['id']}/").json()
     assert sum(d["count"] for d in detail["trend"]) == 5
     assert {e["kind"] for e in detail["evidence"]} == {"appeal", "opinion_report"} and len(detail["evidence"]) == 5

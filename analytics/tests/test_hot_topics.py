@@ -204,3 +204,66 @@ def test_one_shared_generic_word_does_not_make_one_topic(demo_matters):
         assert not {"南安社区", "顶厝社区", "祥平街道"} & set(topic.keywords)
     found = {which[next(iter(t.items.values_list("object_id", flat=True)))]: t.volume for t in topics}
     assert found["irrigation"] == 4 and found["fees"] == 3 and found["compensation"] == 3
+
+
+def test_the_suggestion_quotes_the_counts_of_both_halves_and_the_history_names_it(cast, recent):
+    """Review 2 #3 and #5: why_now says 近期N件，前期M件 (not the smoothed ratio); the audit trail names the
+    suggestion created, with no raw field names (suggestion id / suggestion type)."""
+    from core.workflow import history_for
+    from topics.models import TopicSuggestion
+    from topics.tests.factories import RoundFactory
+
+    RoundFactory(created_by=cast.clerk)
+    topic = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=30)).topics.get(rank=1)
+    assert (topic.volume, topic.recent, topic.earlier, topic.change) == (5, 5, 0, "up")
+    hot_topics.send_to_collection_round(topic=topic, actor=cast.clerk)
+    suggestion = TopicSuggestion.objects.get()
+    assert "近期5件，前期0件，较前期增长" in suggestion.why_now and "倍" not in suggestion.why_now
+    topic.refresh_from_db()
+    events = history_for(topic, cast.clerk)
+    labels = [c["label"] for e in events for c in e.get("changes", ())]
+    assert not any("suggestion" in label for label in labels), labels
+    send = next(e for e in events if e.get("action") == "send")
+    assert f"生成议题建议“{suggestion.title}”" in send["action_label"]
+    assert topic._meta.get_field("suggestion_id").verbose_name == "议题建议编号"
+
+
+def test_reports_without_a_place_count_the_town_their_title_names(cast):
+    """Review 2 #8: 社情民意 reports record no place; the town or community named in the title counts."""
+    from district.tests.factories import TownFactory
+
+    TownFactory(name="新民镇")
+    TownFactory(name="莲花镇")
+    for i, town in enumerate(["新民镇", "新民镇", "莲花镇"]):
+        OpinionReportFactory(
+            title=f"关于{town}农村垃圾分类收运设施不足的建议{i}",
+            body="农村垃圾分类收运设施不足，垃圾桶少，清运不及时。",
+            author=cast.member,
+        )
+    topic = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=3)).topics.get()
+    assert topic.volume == 3 and topic.spread == 2
+
+
+def test_a_window_without_texts_is_refused_and_stores_no_run(cast):
+    """Review 2 #4: an empty run would become the one shown."""
+    from analytics.models import HotTopicRun
+
+    now = timezone.now()
+    with pytest.raises(Refused) as err:
+        hot_topics.mine_hot_topics(since=now - timedelta(days=400), until=now - timedelta(days=300))
+    assert "没有群众诉求或社情民意信息" in str(err.value.message)
+    assert not HotTopicRun.objects.exists()
+
+
+def test_the_nightly_command_reports_a_quiet_window_without_failing(cast):
+    """Review 2 #4: the cron line's quiet month stores no run and is no error (exit 0, a line of output)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from analytics.models import HotTopicRun
+
+    out = StringIO()
+    call_command("mine_hot_topics", "--since", "30d", stdout=out)
+    assert "没有群众诉求或社情民意信息" in out.getvalue()
+    assert not HotTopicRun.objects.exists()

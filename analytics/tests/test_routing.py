@@ -123,3 +123,24 @@ def test_csv_without_the_columns_is_refused(tmp_path):
     path.write_text("content,cls\n电梯,a\n", encoding="utf-8")
     with pytest.raises(Refused):
         routing.csv_rows(path)
+
+
+@pytest.mark.parametrize("state", ["closed", "merged", "withdrawn"])
+def test_a_finished_appeals_routing_is_no_longer_decided_nor_queued(cast, labelled, state):
+    """Review 2 #1: a closed appeal's category counts in its year's statistics; it must not be re-routed."""
+    from analytics import selectors
+
+    _train()
+    appeal = AppealFactory(title="电梯口有人烧烤噪音大", body="电梯口烧烤")
+    suggestion = routing.suggest_routing(appeal=appeal)
+    type(appeal).objects.filter(pk=appeal.pk).update(status=state)
+    assert suggestion not in selectors.pending_suggestions(cast.clerk)
+    assert not routing.routing_offered(cast.clerk, suggestion)
+    with pytest.raises(Refused) as err:
+        routing.accept_suggestion(suggestion=suggestion, actor=cast.clerk)
+    assert "分派不能再更改" in str(err.value.message)
+    with pytest.raises(Refused):
+        routing.correct_suggestion(suggestion=suggestion, actor=cast.clerk, category=labelled["noise"])
+    appeal.refresh_from_db()
+    assert appeal.category is None and not RoutingLabel.objects.filter(appeal=appeal).exists()
+    assert RoutingSuggestion.objects.get(pk=suggestion.pk).status == SuggestionStatus.PENDING

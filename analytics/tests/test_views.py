@@ -228,3 +228,109 @@ def test_the_duplicate_pages_show_tracking_codes_only_to_who_may_see_them(client
     for url in pages[1:]:
         html = client.get(url).content.decode()
         assert "丙洲社区垃圾中转站臭味严重" in html and a.tracking_code not in html, url
+
+
+def test_a_second_correction_starts_from_the_first_and_says_who_decided(client, cast, labelled, suggestions):
+    """Review 2 #1: reopening a corrected suggestion pre-fills the routing in force, not the model's guess."""
+    s = suggestions[0]
+    assert s.category == labelled["elevator"]
+    noise = labelled["noise"]
+    routing.correct_suggestion(suggestion=s, actor=cast.clerk, category=noise, department=noise.department)
+    client.force_login(cast.proposal)
+    url = reverse("analytics:suggestion", args=[s.pk])
+    response = client.get(url)
+    form = response.context["form"]
+    assert (form.initial["category"], form.initial["department"]) == (noise.pk, noise.department.pk)
+    shown = response.content.decode().split('data-testid="current-routing"')[1].split("</div></div>")[0]
+    assert noise.name in shown and cast.clerk.display in shown and "人工更正" in shown
+    # Saving the form as it stands keeps the first correction.
+    client.post(url, {"category": noise.pk, "department": noise.department.pk, "handler": ""})
+    appeal = s.appeal
+    appeal.refresh_from_db()
+    assert appeal.category == noise
+    html = client.get(reverse("analytics:appeal", args=[appeal.pk])).content.decode()
+    assert "现行分派" in html and noise.name in html.split('data-testid="current-routing"')[1]
+
+
+def test_a_closed_appeals_suggestion_offers_no_decision(client, cast, suggestions):
+    """Review 2 #1: the closed appeal leaves the queue and its page says why nothing can be changed."""
+    s = suggestions[0]
+    type(s.appeal).objects.filter(pk=s.appeal_id).update(status="closed")
+    client.force_login(cast.clerk)
+    listing = client.get(reverse("analytics:suggestions")).content.decode()
+    assert f'data-testid="accept-{s.pk}"' not in listing and f'data-testid="accept-{suggestions[1].pk}"' in listing
+    html = client.get(reverse("analytics:suggestion", args=[s.pk])).content.decode()
+    assert "分派不能再更改" in html and 'data-testid="correct-form"' not in html
+    assert reverse("analytics:accept", args=[s.pk]) not in html
+    response = client.post(reverse("analytics:suggestion", args=[s.pk]), {"category": s.category_id}, follow=True)
+    assert "分派不能再更改" in response.content.decode()
+    assert RoutingSuggestion.objects.get(pk=s.pk).status == SuggestionStatus.PENDING
+
+
+def _topic_appeals(titles_and_ages):
+    now = timezone.now()
+    for title, days_ago in titles_and_ages:
+        a = AppealFactory(title=title, body=f"{title}，物业维修不及时。")
+        type(a).objects.filter(pk=a.pk).update(created_at=now - timedelta(days=days_ago))
+
+
+def test_a_falling_topic_reads_as_falling_with_the_counts_of_both_halves(client, cast):
+    """Review 2 #3: all five in the first half is 近期0件，前期5件，较前期下降, never 增长 0.17 倍."""
+    _topic_appeals([(f"凤山小区电梯故障停运{i}", 25 - i) for i in range(5)])
+    topic = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=30)).topics.get()
+    assert (topic.volume, topic.recent, topic.earlier, topic.change) == (5, 0, 5, "down")
+    client.force_login(cast.chair)
+    for url in (reverse("analytics:topics"), reverse("analytics:topic", args=[topic.pk])):
+        html = client.get(url).content.decode()
+        assert "近期0件，前期5件，较前期下降" in html, url
+        assert "倍" not in html and "增长" not in html, url
+
+
+def test_a_topic_without_any_recorded_or_named_place_does_not_say_zero_places(client, cast):
+    """Review 2 #8: 涉及 0 处 read as "nowhere"; the page says the place is not recorded."""
+    _topic_appeals([(f"凤山小区电梯故障停运{i}", 3 - i) for i in range(3)])
+    topic = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=30)).topics.get()
+    assert topic.spread == 0
+    client.force_login(cast.clerk)
+    html = client.get(reverse("analytics:topic", args=[topic.pk])).content.decode()
+    assert "涉及地点未登记" in html and "涉及 0 处" not in html
+
+
+def test_earlier_runs_stay_reachable_from_the_topics_page(client, cast):
+    """Review 2 #4: re-mining does not hide the last run's candidates still 待研判."""
+    _topic_appeals([(f"凤山小区电梯故障停运{i}", 40 + i) for i in range(3)])
+    first = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=60))
+    pending = first.topics.get()
+    _topic_appeals([(f"祥平学校门口放学拥堵{i}", 2 + i) for i in range(3)])
+    second = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=10))
+    client.force_login(cast.chair)
+    html = client.get(reverse("analytics:topics")).content.decode()
+    assert 'data-testid="run-picker"' in html and f'<option value="{first.pk}"' in html
+    assert "待研判1个" in html and "祥平学校" in html and pending.title not in html.split('data-testid="topics"')[1]
+    earlier = client.get(reverse("analytics:topics"), {"run": first.pk})
+    assert pending.title in earlier.content.decode() and earlier.context["run"] == first
+    assert client.get(reverse("analytics:topics"), {"run": "x"}).status_code == 404
+    assert second.pk != first.pk
+
+
+def test_mining_a_window_without_texts_is_refused_and_keeps_the_typed_dates(client, cast):
+    """Review 2 #4: an empty run would replace the one shown; it is refused and the dates stay typed."""
+    from analytics.models import HotTopicRun
+
+    _topic_appeals([(f"凤山小区电梯故障停运{i}", 40 + i) for i in range(3)])
+    shown = hot_topics.mine_hot_topics(since=timezone.now() - timedelta(days=60))
+    client.force_login(cast.clerk)
+    response = client.post(reverse("analytics:mine"), {"since": "2020-03-01", "until": "2020-03-02"}, follow=True)
+    html = response.content.decode()
+    assert "2020-03-01至2020-03-02没有群众诉求或社情民意信息，未进行挖掘" in html
+    assert 'value="2020-03-01"' in html and 'value="2020-03-02"' in html
+    assert list(HotTopicRun.objects.all()) == [shown] and response.context["run"] == shown
+
+
+def test_a_future_start_without_an_end_says_the_start_is_in_the_future(client, cast):
+    """Review 2 #10: not "截止日期不能早于起始日期" when no end date was typed."""
+    client.force_login(cast.clerk)
+    since = (timezone.localdate() + timedelta(days=3)).isoformat()
+    html = client.post(reverse("analytics:mine"), {"since": since, "until": ""}, follow=True).content.decode()
+    assert "起始日期：起始日期不能晚于今天" in html and "截止日期不能早于起始日期" not in html
+    assert f'value="{since}"' in html
