@@ -386,19 +386,25 @@ def _tell_holders(wf: Workflow, obj, change: StatusChange) -> None:
     to_act = [u for u in users if any(a.is_allowed(u, obj) for a in next_steps) or _waits_for(wf, obj, u)]
     to_tell = [u for u in users if u not in to_act]
     words = {"obj": str(obj)[:60], "state": wf.state_message(change.to_state)}
+    # The note goes only to those who may read it on the timeline (`note_reader`: the workflow's
+    # `reads_notes`, the addressee, the step's `note_readers`); the others are told of the step alone.
+    note = change.note if wf.action(change.action).note_in_notice else ""
+    reads = (lambda u: note_reader(obj, u)(change.action, change.actor_id)) if note else (lambda u: False)
     for recipients, title in (
         (to_act, gettext_lazy("“%(obj)s”待您处理：%(state)s")),
         (to_tell, gettext_lazy("“%(obj)s”有新进展：%(state)s")),
     ):
-        if recipients:
-            notify(
-                recipients=recipients,
-                event_key=f"status:{change.pk}",
-                title=title,
-                params=words,
-                body=change.note if wf.action(change.action).note_in_notice else "",
-                target=obj,
-            )
+        readers = [u for u in recipients if reads(u)]
+        for group, body in ((readers, note), ([u for u in recipients if u not in readers], "")):
+            if group:
+                notify(
+                    recipients=group,
+                    event_key=f"status:{change.pk}",
+                    title=title,
+                    params=words,
+                    body=body,
+                    target=obj,
+                )
 
 
 def note_reader(obj, viewer) -> Callable[[str | None, int | None], bool]:

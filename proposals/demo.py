@@ -554,7 +554,7 @@ def _key_of_the_seed_year(plan, chair, office) -> None:
     from core.demo_runner import StoryClock
     from core.workflow import perform
     from proposals.services.recognition import mark_key, schedule_handling_meeting
-    from supervision.demo import deadline_as_transferred
+    from supervision.demo import deadline_as_transferred, planned_as_replied
     from supervision.services.tasks import assign_task, rate_reply, report_progress, submit_reply
 
     p, t = plan["proposal"], plan["start"]
@@ -608,11 +608,16 @@ def _key_of_the_seed_year(plan, chair, office) -> None:
         task=task,
         actor=liaison,
         classification="planned",
-        planned_date=timezone.localdate(_at(t, 365)),
+        # A planned date must lie ahead on submission: the story's is written just after.
+        planned_date=timezone.localdate() + timedelta(days=1),
         body="（演示）燃气储配站搬迁已列入区重点项目计划，新址用地规划调整报批后启动建设。",
     )
+    planned_as_replied(task, timezone.localdate(_at(t, 365)))
     clock.at(_at(t, STEP_DAYS["conclude_follow_up"] + 2))
     rate_reply(task=task, actor=chair, rating="basic", note="已列入计划，请按时间表推进并及时报告进展。")
+    # Rated on a plan, the task is followed up (跟踪落实) until the unit reports the planned step done.
+    clock.at(max(_at(t, STEP_DAYS["conclude_follow_up"] + 10), min(_at(t, 365), _aware(2022, 12, 28))))
+    perform(task, "report_done", actor=liaison, note="（演示）新址用地规划调整已获批复，搬迁项目已按计划启动建设。")
     clock.settle()
     # The proposal's own record keeps the date of its last step, not the day it was chosen.
     Proposal.objects.filter(pk=p.pk).update(updated_at=plan["updated"])

@@ -19,6 +19,9 @@ class TaskStatus(models.TextChoices):
     REMINDED = "reminded", _("已催办")
     FEEDBACK = "feedback", _("已答复待评价")
     REOPENED = "reopened", _("重新办理")
+    # A reply classed 正在解决或列入计划 rated satisfied or basic: the department still has to do what it
+    # promised by its planned date and report it done before the task is closed (domain.md §2, §5).
+    FOLLOW_UP = "follow_up", _("跟踪落实")
     CLOSED = "closed", _("已办结")
 
 

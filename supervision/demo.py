@@ -29,7 +29,7 @@ from consultations.models import MeetingKind
 from core.demo_runner import StoryClock
 from core.workflow import perform
 from district.models import Body, Department, Member
-from supervision.models import SupervisionNote
+from supervision.models import SupervisionNote, TaskReply
 from supervision.services.reports import compile_special_report
 from supervision.services.tasks import (
     Assignment,
@@ -64,6 +64,9 @@ class Handled(NamedTuple):
     late: bool = False
     # Disputed by its department the days after the transfer and reassigned to this one.
     reassigned_to: str = ""
+    # A reply that only planned (正在解决或列入计划) is followed up: the department reports it done then.
+    done: dt.datetime | None = None
+    done_note: str = ""
 
 
 # In the meeting's order of outcome items (their deadlines: consultations.demo.OUTCOMES).
@@ -90,6 +93,8 @@ HANDLED_2022 = [
         reply_class="planned",
         planned=dt.date(2023, 3, 31),
         reply="课后服务补助资金已列入2023年预算草案，补助标准动态调整办法待预算批复后印发。",
+        done=_at(2023, 4, 12),
+        done_note="《课后服务补助标准动态调整办法》已于2023年4月印发实施，一季度补助资金已拨付到校。",
     ),
     Handled(
         _at(2022, 7, 20),
@@ -153,6 +158,7 @@ STATES = [
     "assigned",
     "overdue",
     "reminded",
+    "follow_up",
     "created",
 ]
 TOPIC = "完善居家社区养老服务"
@@ -212,6 +218,12 @@ OUTCOMES = [
         "文旅局",
         ["民政局"],
         "在有条件的社区设立老年大学教学点。",
+    ),
+    (
+        "推进智慧养老服务平台建设，整合助餐、助医、紧急呼叫等服务。",
+        "民政局",
+        ["卫健局"],
+        "建设区级智慧养老服务平台，纳入年度信息化项目计划。",
     ),
     (
         "建立独居、高龄老人定期探访关爱机制。",
@@ -340,12 +352,26 @@ def _carry_out(task, item, handled: Handled, *, clock, gov, rater) -> None:
         task=task,
         actor=liaison,
         classification=handled.reply_class,
-        planned_date=handled.planned,
+        # A planned date must lie ahead when the reply is submitted; the story's (past) one is written after.
+        planned_date=timezone.localdate() + dt.timedelta(days=1) if handled.planned else None,
         body=handled.reply or f"经研究，已按协商意见落实：{item.agreed_action}相关制度已印发实施，将持续跟踪成效。",
     )
+    if handled.planned:
+        planned_as_replied(task, handled.planned)
     clock.at(handled.rated)
     note = "措施具体，落实到位。" if handled.rating == "satisfied" else "已落实，请持续跟踪成效。"
     rate_reply(task=task, actor=rater, rating=handled.rating, note=note)
+    if handled.done:
+        clock.at(handled.done)
+        perform(task, "report_done", actor=liaison, note=handled.done_note)
+
+
+def planned_as_replied(task, planned: dt.date) -> None:
+    """Demo: a reply's planned date in the story's past (refused on submission) is written afterwards, in
+    the reply's edit history too."""
+    reply = TaskReply.objects.filter(task=task, submitted_at__isnull=False).order_by("-round").first()
+    TaskReply.objects.filter(pk=reply.pk).update(planned_date=planned)
+    reply.history.all().update(planned_date=planned)
 
 
 # ---- recent months: the elderly-care report, its tasks still running -------------------------------
@@ -477,7 +503,7 @@ def _recent_consultation(clock, ago, *, research, clerk, lead):
         actor=clerk,
         summary=(
             "区政协召开专题协商会，围绕“完善居家社区养老服务”开展协商。区领导、区民政局、卫健局、财政局、"
-            "住建局负责人与课题组、常委面对面协商，形成十项协商成果，明确责任部门和完成时限。（演示）"
+            "住建局负责人与课题组、常委面对面协商，形成十一项协商成果，明确责任部门和完成时限。（演示）"
         ),
     )
     ago(75)
@@ -539,6 +565,18 @@ def _drive(task, state: str, *, rater, gov, ago) -> None:
     ago(20)
     report_progress(task=task, actor=liaison, percent=90, text="主要措施已落实，正在总结评估。")
     ago(10)
+    if state == "follow_up":
+        # The reply only plans; rated 基本满意, it is followed up until its planned date.
+        submit_reply(
+            task=task,
+            actor=liaison,
+            classification="planned",
+            planned_date=timezone.localdate() + dt.timedelta(days=20),
+            body="区级智慧养老服务平台已完成招标，计划于下月底上线试运行，届时报告落实情况。",
+        )
+        ago(5)
+        rate_reply(task=task, actor=rater, rating="basic", note="请按计划上线并报告试运行情况。")
+        return
     submit_reply(
         task=task,
         actor=liaison,

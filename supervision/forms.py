@@ -16,6 +16,23 @@ def _departments():
     return Department.objects.filter(is_active=True).order_by("order", "id")
 
 
+def _lead_departments():
+    """Departments to lead a task, each flagged whether a liaison is in post (one query)."""
+    from accounts.selectors import active_liaisons_of
+
+    return _departments().annotate(staffed=Exists(active_liaisons_of(OuterRef("pk"))))
+
+
+class LeadDepartmentField(forms.ModelChoiceField):
+    """A lead department; one without a liaison in post says so (the transfer would be refused:
+    `services.tasks.check_staffed`)."""
+
+    def label_from_instance(self, obj):
+        if getattr(obj, "staffed", True):
+            return str(obj)
+        return _("%(d)s（无在岗联络员）") % {"d": obj}
+
+
 def _raters():
     return (
         User.objects.filter(
@@ -53,13 +70,13 @@ class NoteForm(RequiredMessagesMixin, forms.Form):
 
 
 class AssignForm(RequiredMessagesMixin, forms.Form):
-    lead_department = forms.ModelChoiceField(label=_("牵头部门"), queryset=_departments())
+    lead_department = LeadDepartmentField(label=_("牵头部门"), queryset=_lead_departments())
     co_departments = forms.ModelMultipleChoiceField(label=_("协办部门"), queryset=_departments(), required=False)
     due_date = forms.DateField(label=_("办理期限"), widget=DateInput)
 
 
 class ReassignForm(RequiredMessagesMixin, forms.Form):
-    lead_department = forms.ModelChoiceField(label=_("改派至"), queryset=_departments())
+    lead_department = LeadDepartmentField(label=_("改派至"), queryset=_lead_departments())
     co_departments = forms.ModelMultipleChoiceField(
         label=_("协办部门"),
         queryset=_departments(),
@@ -130,9 +147,9 @@ class TransferForm(StyledFormMixin, forms.Form):
         for item in self.items:
             n = item.pk
             self.fields[f"include_{n}"] = forms.BooleanField(label=_("转交"), required=False, initial=True)
-            self.fields[f"lead_{n}"] = forms.ModelChoiceField(
+            self.fields[f"lead_{n}"] = LeadDepartmentField(
                 label=_("牵头部门"),
-                queryset=_departments(),
+                queryset=_lead_departments(),
                 required=False,
                 initial=item.responsible_department_id,
             )
@@ -158,8 +175,12 @@ class TransferForm(StyledFormMixin, forms.Form):
             n = item.pk
             if not data.get(f"include_{n}"):
                 continue
-            if not data.get(f"lead_{n}") and f"lead_{n}" not in self.errors:
+            lead = data.get(f"lead_{n}")
+            if not lead and f"lead_{n}" not in self.errors:
                 self.add_error(f"lead_{n}", _("请选择牵头部门。"))
+            elif lead and not getattr(lead, "staffed", True):
+                # The service refuses it too (`check_staffed`); said here on its own row.
+                self.add_error(f"lead_{n}", _("该部门目前没有在岗联络员，请选择其他部门。"))
             due = data.get(f"due_{n}")
             if due is None and f"due_{n}" not in self.errors:
                 self.add_error(f"due_{n}", _("请填写办理期限。"))

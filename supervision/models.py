@@ -75,6 +75,9 @@ class SupervisionTask(TimeStampedModel):
     # Once overdue, always counted as late in the ranking, even after the reply.
     was_overdue = models.BooleanField(_("曾逾期"), default=False)
     rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices, blank=True)
+    # The date by which the department promised to have done what a reply classed 正在解决或列入计划
+    # planned, while the task is followed up (跟踪落实); the reminders command reminds it then.
+    follow_up_date = models.DateField(_("计划落实时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     # Set when the citizen withdraws the appeal the task was opened from: the task stays as it was
     # (the department may still reply and the supervisors close it), but nobody is chased for it.
@@ -231,6 +234,7 @@ class ReminderLog(models.Model):
         DUE = "due", _("到期提醒")
         OVERDUE = "overdue", _("逾期催办")
         ESCALATE = "escalate", _("逾期上报督办部门")
+        FOLLOW_UP = "follow_up", _("计划落实时间提醒")
 
     task = models.ForeignKey(
         SupervisionTask, verbose_name=_("督办任务"), on_delete=models.CASCADE, related_name="reminders"
@@ -249,7 +253,8 @@ class ReminderLog(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "kind", "due_date"], name="reminder_once_per_deadline"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["before", "due", "overdue", "escalate"]), name="reminder_kind_valid"
+                condition=models.Q(kind__in=["before", "due", "overdue", "escalate", "follow_up"]),
+                name="reminder_kind_valid",
             ),
         ]
 

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, Exists, F, FloatField, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -123,7 +123,10 @@ def task_inbox(user):
         # A reply on a task without a named rater is verified by the supervising offices.
         q |= Q(status=TaskStatus.FEEDBACK, rater__isnull=True)
     if is_dept_liaison(user) and user.department_id:
-        q |= Q(lead_department_id=user.department_id, status__in=[TaskStatus.ASSIGNED, *HANDLING_STATES])
+        q |= Q(
+            lead_department_id=user.department_id,
+            status__in=[TaskStatus.ASSIGNED, *HANDLING_STATES, TaskStatus.FOLLOW_UP],
+        )
     # Once the citizen withdrew the appeal behind a task, nothing waits on it but a reply to verify.
     withdrawn = Q(source_withdrawn_at__isnull=False) & ~Q(status=TaskStatus.FEEDBACK)
     return _task_qs().filter(q).exclude(withdrawn).order_by("due_date", "id")
@@ -155,9 +158,17 @@ def task_holders(task, state):
         return users_with_roles(Role.GOV_OFFICE)
     if state == TaskStatus.ASSIGNED:
         return liaisons_of([task.lead_department_id, *task.co_departments.values_list("pk", flat=True)])
-    if state in (TaskStatus.REMINDED, TaskStatus.REOPENED, TaskStatus.CLOSED):
+    if state in (TaskStatus.REMINDED, TaskStatus.REOPENED, TaskStatus.FOLLOW_UP, TaskStatus.CLOSED):
         return liaisons_of([task.lead_department_id])
     if state == TaskStatus.FEEDBACK:
+        return [task.rater] if task.rater_id else supervising_office_users()
+    return []
+
+
+def task_watchers(task, state):
+    """Who is told of a step without being asked to act: when a followed-up task (跟踪落实) is closed on
+    the department's report, whoever rated the reply (its rater, else the supervising offices)."""
+    if state == TaskStatus.CLOSED and task.follow_up_date is not None:
         return [task.rater] if task.rater_id else supervising_office_users()
     return []
 
@@ -241,10 +252,18 @@ def extension_flags(viewer, task) -> dict:
 
 
 def reports_visible_to(viewer):
-    """Special reports viewer may see (the CPPCC office, its leaders and the supervising offices)."""
-    if not getattr(viewer, "is_authenticated", False) or not sees_everything(viewer):
+    """Special reports viewer may see: every one for the CPPCC office, its leaders and the supervising
+    offices; for a department's liaison, the issued reports it has a task from (`department_tasks`), to
+    read and download the document it acts on."""
+    if not getattr(viewer, "is_authenticated", False):
         return SpecialReport.objects.none()
-    return SpecialReport.objects.select_related("meeting", "template", "lead", "signed_by")
+    qs = SpecialReport.objects.select_related("meeting", "template", "lead", "signed_by")
+    if sees_everything(viewer):
+        return qs
+    if is_dept_liaison(viewer) and viewer.department_id:
+        tasks = SupervisionTask.objects.filter(department_tasks(viewer.department_id))
+        return qs.filter(status=ReportStatus.ISSUED, pk__in=tasks.values("special_report_id"))
+    return SpecialReport.objects.none()
 
 
 def get_report_for(viewer, pk: int) -> SpecialReport:
@@ -364,8 +383,11 @@ PUBLIC_STATUS = {
     TaskStatus.REMINDED: _("逾期未办结"),
     TaskStatus.FEEDBACK: _("已答复"),
     TaskStatus.REOPENED: _("重新办理"),
+    TaskStatus.FOLLOW_UP: _("跟踪落实"),
     TaskStatus.CLOSED: _("已办结"),
 }
+# An outcome item of an issued report not transferred yet (no task).
+PUBLIC_NOT_TRANSFERRED = PUBLIC_STATUS[TaskStatus.CREATED]
 # Timeline entries the public sees; notes on these actions (reasons, reminders) stay internal.
 PUBLIC_ACTIONS = {
     "assign": _("交办至承办部门"),
@@ -376,21 +398,52 @@ PUBLIC_ACTIONS = {
     "rate_satisfied": _("评价：满意，办结"),
     "rate_basic": _("评价：基本满意，办结"),
     "rate_unsatisfied": _("评价：不满意，重新办理"),
+    "rate_satisfied_follow_up": _("评价：满意，跟踪落实"),
+    "rate_basic_follow_up": _("评价：基本满意，跟踪落实"),
+    "report_done": _("承办部门报告落实完成，办结"),
     # A moved deadline is public (the page shows the new one); the department's reasons stay internal.
     **{f"approve_extension{suffix}": _("经批准延长办理期限") for suffix in EXTENSION_SUFFIX.values()},
 }
 
 
+def _public_items(report_ref):
+    """The outcome items of a report the public sees: each one not yet transferred (shown 待交办) and
+    each one whose task is public."""
+    from consultations.models import OutcomeItem
+
+    task = SupervisionTask.objects.filter(outcome_item=OuterRef("pk"))
+    return OutcomeItem.objects.filter(special_reports=report_ref).filter(
+        ~Exists(task) | Exists(task.filter(is_public=True))
+    )
+
+
 def public_reports():
-    """Issued special reports whose outcomes are published, with per-report counts of public tasks."""
-    public_task = Q(tasks__is_public=True)
+    """Issued special reports whose outcomes are published, with per-report counts: every outcome item
+    the public sees (`_public_items`, transferred or not), those closed, and their average progress (an
+    item not yet transferred counts as 0%)."""
+
+    def one(qs, function: str, column: str = "pk"):
+        """COUNT or SUM over a correlated subquery (no GROUP BY: one row per report)."""
+        return Subquery(
+            qs.order_by().annotate(v=Func(F(column), function=function)).values("v")[:1],
+            output_field=IntegerField(),
+        )
+
+    items = _public_items(OuterRef("pk"))
+    public_tasks = SupervisionTask.objects.filter(special_report=OuterRef("pk"), is_public=True)
     return (
         SpecialReport.objects.filter(status=ReportStatus.ISSUED, is_public=True)
         .select_related("meeting")
         .annotate(
-            task_count=Count("tasks", filter=public_task),
-            closed_count=Count("tasks", filter=public_task & Q(tasks__status=TaskStatus.CLOSED)),
-            avg_progress=Coalesce(Avg("tasks__progress", filter=public_task), Value(0.0)),
+            task_count=Coalesce(one(items, "COUNT"), Value(0)),
+            closed_count=Coalesce(one(public_tasks.filter(status=TaskStatus.CLOSED), "COUNT"), Value(0)),
+            progress_sum=Coalesce(one(public_tasks, "SUM", "progress"), Value(0)),
+        )
+        .annotate(
+            avg_progress=Coalesce(
+                Cast(F("progress_sum"), FloatField()) / NullIf(Cast(F("task_count"), FloatField()), Value(0.0)),
+                Value(0.0),
+            )
         )
         .order_by("-issued_at", "-id")
     )
@@ -401,17 +454,22 @@ def get_public_report(pk: int) -> SpecialReport:
 
 
 def public_outcomes(report) -> list[dict]:
-    """The report's outcome items with their public tasks, progress and a dated public timeline."""
+    """Every outcome item of the report the public sees, in order, with its public task (none while
+    not transferred: 待交办), progress and a dated public timeline."""
+    items = list(_public_items(report).order_by("order", "id"))
     tasks = list(
-        SupervisionTask.objects.filter(special_report=report, is_public=True)
+        SupervisionTask.objects.filter(special_report=report, is_public=True, outcome_item__in=items)
         .select_related("lead_department", "outcome_item")
         .prefetch_related(
             "co_departments",
             Prefetch("progress_reports", queryset=ProgressReport.objects.order_by("created_at", "id")),
             Prefetch("replies", queryset=TaskReply.objects.filter(submitted_at__isnull=False).order_by("round")),
         )
-        .order_by("outcome_item__order", "id")
+        .order_by("id")
     )
+    task_of = {}
+    for task in tasks:
+        task_of.setdefault(task.outcome_item_id, task)
     changes = StatusChange.objects.filter(
         content_type=ContentType.objects.get_for_model(SupervisionTask),
         object_id__in=[t.pk for t in tasks],
@@ -421,7 +479,20 @@ def public_outcomes(report) -> list[dict]:
     for ch in changes:
         by_task[ch.object_id].append({"at": ch.created_at, "label": PUBLIC_ACTIONS[ch.action], "text": ""})
     out = []
-    for task in tasks:
+    for item in items:
+        task = task_of.get(item.pk)
+        if task is None:
+            out.append(
+                {
+                    "task": None,
+                    "item": item,
+                    "status_label": PUBLIC_NOT_TRANSFERRED,
+                    "progress": 0,
+                    "timeline": [],
+                    "reply": None,
+                }
+            )
+            continue
         timeline = by_task[task.pk] + [
             {"at": p.created_at, "label": _("进展 %(p)s%%") % {"p": p.percent}, "text": p.text}
             for p in task.progress_reports.all()
@@ -431,8 +502,9 @@ def public_outcomes(report) -> list[dict]:
         out.append(
             {
                 "task": task,
-                "item": task.outcome_item,
+                "item": item,
                 "status_label": PUBLIC_STATUS[task.status],
+                "progress": task.progress,
                 "timeline": timeline,
                 "reply": replies[-1] if replies else None,
             }

@@ -85,7 +85,9 @@ TASK_WORKFLOW = register(
             Action(
                 "reassign",
                 _("改派"),
-                (S.REASSIGN,),
+                # On the department's request, or on the government office's own while nobody has accepted
+                # the task yet (a wrong lead department corrected before it acts).
+                (S.REASSIGN, S.ASSIGNED),
                 S.ASSIGNED,
                 is_transfer_office,
                 guard=SVC + "guard_reassign",
@@ -131,23 +133,42 @@ TASK_WORKFLOW = register(
                 effect=SVC + "on_submit_reply",
                 own_form=True,
             ),
-            Action(
-                "rate_satisfied",
-                _("评价：满意"),
-                (S.FEEDBACK,),
-                S.CLOSED,
-                is_rater,
-                effect=SVC + "on_rate",
-                style="success",
+            # A satisfied or basic rating closes the task, unless the reply only promises (正在解决或列入计划):
+            # then the task is followed up (跟踪落实) until the department reports it done. The same buttons;
+            # which pair is offered (and allowed by its guard) follows the reply's class.
+            *(
+                Action(
+                    name,
+                    label,
+                    (S.FEEDBACK,),
+                    target,
+                    is_rater,
+                    guard=SVC + guard,
+                    offered=SVC + offered,
+                    effect=SVC + "on_rate",
+                    style=style,
+                )
+                for suffix, target, guard, offered in (
+                    ("", S.CLOSED, "guard_rate_close", "rating_closes"),
+                    ("_follow_up", S.FOLLOW_UP, "guard_rate_follow_up", "rating_follows_up"),
+                )
+                for name, label, style in (
+                    (f"rate_satisfied{suffix}", _("评价：满意"), "success"),
+                    (f"rate_basic{suffix}", _("评价：基本满意"), "outline-success"),
+                )
             ),
             Action(
-                "rate_basic",
-                _("评价：基本满意"),
-                (S.FEEDBACK,),
+                "report_done",
+                _("报告落实完成"),
+                (S.FOLLOW_UP,),
                 S.CLOSED,
-                is_rater,
-                effect=SVC + "on_rate",
-                style="outline-success",
+                is_lead_liaison,
+                note_required=True,
+                note_label=_("落实情况"),
+                effect=SVC + "on_report_done",
+                style="success",
+                # The rater (told by `task_watchers`) reads what the department says it did.
+                note_readers=is_rater,
             ),
             Action(
                 "rate_unsatisfied",
@@ -163,6 +184,7 @@ TASK_WORKFLOW = register(
             *(a for state, suffix in EXTENSION_SUFFIX.items() for a in extension_actions(state, suffix)),
         ],
         holders="supervision.selectors.task_holders",
+        watchers="supervision.selectors.task_watchers",
         visible="supervision.selectors.tasks_visible_to",
         inbox="supervision.selectors.task_inbox",
         # The notes (reminders, reassignment and extension requests and their answers, an unsatisfied

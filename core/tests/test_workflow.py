@@ -110,6 +110,24 @@ def test_only_those_with_a_next_step_are_told_it_waits_for_them(cast, memo, djan
     assert "有新进展" in latest.title and "待您处理" not in latest.title
 
 
+def test_a_holder_who_may_not_read_the_note_is_told_of_the_step_without_it(
+    cast, memo, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The notice carries the step's note only to those who read it on the timeline (`note_reader`): the
+    owner (addressee) reads the return reason; another holder, who reads no note, is told the step alone."""
+    from core.tests.testapp.workflow import WORKFLOW
+
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(memo, "submit", actor=cast.member)
+    monkeypatch.setattr(WORKFLOW, "holders", lambda obj, state: [obj.owner, cast.other_member])
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(memo, "return", actor=cast.clerk, note="内部意见：预算不实")
+    owner = Notification.objects.filter(recipient=cast.member).latest("id")
+    other = Notification.objects.get(recipient=cast.other_member)
+    assert owner.body == "内部意见：预算不实"
+    assert other.body == "" and "预算" not in other.title
+
+
 def test_history_merges_transitions_and_field_edits(cast, memo):
     memo.body = "修改后的正文"
     memo._history_user = cast.member

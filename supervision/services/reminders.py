@@ -53,6 +53,12 @@ def send_reminders(*, today: date | None = None) -> RunResult:
     }
     for kind, tasks in plans.items():
         result.claimed[kind] = sum(claim_reminder(task=t, kind=kind) for t in tasks.only("pk", "due_date"))
+    # A task followed up (跟踪落实) is reminded once its planned date has come, once per planned date.
+    follow_up = chased.filter(status=TaskStatus.FOLLOW_UP, follow_up_date__lte=today)
+    result.claimed[ReminderLog.Kind.FOLLOW_UP] = sum(
+        claim_reminder(task=t, kind=ReminderLog.Kind.FOLLOW_UP, due=t.follow_up_date)
+        for t in follow_up.only("pk", "follow_up_date")
+    )
     result.requeued = requeue_stale()
     return result
 
@@ -76,15 +82,16 @@ def mark_overdue_tasks(*, today: date) -> int:
     return count
 
 
-def claim_reminder(*, task, kind: str) -> bool:
-    """Insert the reminder's log row; False if it was already claimed (this deadline, this kind)."""
+def claim_reminder(*, task, kind: str, due: date | None = None) -> bool:
+    """Insert the reminder's log row; False if it was already claimed (this deadline, this kind). The
+    date is the task's deadline, or `due` (a followed-up task's planned date)."""
     from supervision.tasks import deliver_reminder
 
     now = timezone.now()
     try:
         with transaction.atomic():
             log = ReminderLog.objects.create(
-                task=task, kind=kind, due_date=task.due_date, claimed_at=now, enqueued_at=now
+                task=task, kind=kind, due_date=due or task.due_date, claimed_at=now, enqueued_at=now
             )
             queue.enqueue_on_commit(deliver_reminder, log.pk)
     except IntegrityError:
@@ -114,9 +121,13 @@ def deliver(*, reminder_id: int) -> int:
         if log is None:
             return 0
         task = log.task
-        if task.due_date != log.due_date:
-            # The deadline moved (an extension, a reassignment) after the claim: this reminder is about a
-            # date that no longer applies; the new date gets its own.
+        if log.kind == ReminderLog.Kind.FOLLOW_UP:
+            current = task.follow_up_date if task.status == TaskStatus.FOLLOW_UP else None
+        else:
+            current = task.due_date
+        if current != log.due_date:
+            # The deadline moved (an extension, a reassignment) after the claim, or the followed-up task was
+            # closed: this reminder is about a date that no longer applies; the new date gets its own.
             log.sent_at = timezone.now()
             log.save(update_fields=["sent_at"])
             return 0
@@ -163,5 +174,9 @@ MESSAGES = {
     ReminderLog.Kind.ESCALATE: (
         gettext_lazy("督办任务逾期，请督办：%(title)s"),
         gettext_lazy("牵头部门%(dept)s承办的任务已超过办理期限（%(due)s），请督促办理。"),
+    ),
+    ReminderLog.Kind.FOLLOW_UP: (
+        gettext_lazy("督办任务计划落实时间已到：%(title)s"),
+        gettext_lazy("贵单位答复计划于%(due)s前解决。请落实后在任务页“报告落实完成”，说明落实情况。"),
     ),
 }

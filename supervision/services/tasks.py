@@ -287,12 +287,26 @@ def _date_from(data: dict) -> date | None:
     return parsed
 
 
+def check_staffed(department: Department) -> None:
+    """A task goes only to a lead department with a liaison in post: nobody else there can accept,
+    dispute or answer it, or be told about it (the same rule as forwarding a public-opinion report)."""
+    from accounts.selectors import active_liaisons_of
+
+    if not active_liaisons_of(department.pk).exists():
+        msg = _("%(d)s目前没有在岗联络员，交办后无人签收和办理。请选择其他部门，或请政协办公室先为其添加联络员。") % {
+            "d": department
+        }
+        raise Refused(msg, fields={"lead_department": [msg]})
+
+
 def guard_assign(task, *, actor, note, data) -> None:
-    """A task leaves for a department only with a lead department and a future deadline."""
+    """A task leaves for a department only with a lead department that has a liaison in post and a
+    future deadline."""
     department = _department_from(data) or task.lead_department
     due = _date_from(data) or task.due_date
     if department is None:
         raise Refused(_("请选择牵头部门。"), fields={"lead_department": [_("必填。")]})
+    check_staffed(department)
     if due is None:
         raise Refused(_("请填写办理期限。"), fields={"due_date": [_("必填。")]})
     if due < timezone.localdate():
@@ -366,12 +380,14 @@ def guard_reassign(task, *, actor, note, data) -> None:
         raise Refused(_("请选择改派的牵头部门。"), fields={"lead_department": [_("必填。")]})
     if department.pk == task.lead_department_id:
         raise Refused(_("改派的部门与原牵头部门相同。"), fields={"lead_department": [_("请选择其他部门。")]})
+    check_staffed(department)
     due = _date_from(data)
     if due is not None and due < timezone.localdate():
         raise Refused(_("办理期限不能早于今天。"), fields={"due_date": [_("不能早于今天。")]})
 
 
 def on_reassign(task, *, actor, note, data, change) -> None:
+    previous = task.lead_department
     task.lead_department = _department_from(data)
     task.due_date = _date_from(data) or task.due_date
     task.assigned_at = change.created_at
@@ -387,6 +403,36 @@ def on_reassign(task, *, actor, note, data, change) -> None:
         except (TypeError, ValueError):
             raise Refused(_("提交的数据有误。"), fields={"co_departments": _("提交的数据有误。")}) from None
         task.co_departments.set(Department.objects.filter(pk__in=ids).exclude(pk=task.lead_department_id))
+    if previous is not None:
+        _tell_previous_lead(task, previous, change)
+
+
+def _tell_previous_lead(task: SupervisionTask, previous: Department, change) -> None:
+    """The department that led the task until a reassignment hears where it went and why (the holders
+    of 已交办 are the new lead and co-departments only): the answer to its own request, or the office's
+    correction of a transfer made to the wrong department."""
+    from notifications.services import notify
+    from supervision.selectors import liaisons_of
+
+    recipients = liaisons_of([previous.pk])
+    still_on_it = task.co_departments.filter(pk=previous.pk).exists()
+    params = {"t": task.title[:60], "d": task.lead_department.name, "why": change.note or "—"}
+    if change.from_state == TaskStatus.REASSIGN:
+        body = gettext_lazy("区政府办公室同意了贵单位的改派申请，该任务改由%(d)s牵头办理。说明：%(why)s")
+    else:
+        body = gettext_lazy("区政府办公室已将该任务改由%(d)s牵头办理。说明：%(why)s")
+    transaction.on_commit(
+        lambda: notify(
+            recipients=recipients,
+            event_key=f"supervision-reassigned-from:{change.pk}",
+            title=gettext_lazy("督办任务已改派：%(t)s"),
+            body=body,
+            params=params,
+            # A department that stays on as a co-department still sees the task; else the task is no
+            # longer theirs to open.
+            target=task if still_on_it else None,
+        )
+    )
 
 
 def on_overdue(task, *, actor, note, data, change) -> None:
@@ -470,6 +516,12 @@ def check_reply_complete(reply: TaskReply) -> None:
             _("答复类别为“正在解决或列入计划”时，请填写计划解决时间。"),
             fields={"planned_date": [_("请填写计划解决时间。")]},
         )
+    if reply.classification == ReplyClass.PLANNED and reply.planned_date < timezone.localdate():
+        # The task is followed up (跟踪落实) until then: a date already past promises nothing.
+        raise Refused(
+            _("计划解决时间不能早于今天。"),
+            fields={"planned_date": [_("不能早于今天。")]},
+        )
     if reply.classification == ReplyClass.CANNOT and not reply.reason.strip():
         raise Refused(_("答复类别为“因条件限制暂不能解决”时，请说明原因。"), fields={"reason": [_("请说明原因。")]})
     if not reply.body.strip():
@@ -511,6 +563,46 @@ RATE_ACTIONS = {
     Rating.BASIC: "rate_basic",
     Rating.UNSATISFIED: "rate_unsatisfied",
 }
+# A satisfied or basic rating of a reply that only promises (正在解决或列入计划): followed up, not closed.
+FOLLOW_UP_ACTIONS = {
+    Rating.SATISFIED: "rate_satisfied_follow_up",
+    Rating.BASIC: "rate_basic_follow_up",
+}
+RATING_OF_ACTION = {
+    **{v: k for k, v in RATE_ACTIONS.items()},
+    **{v: k for k, v in FOLLOW_UP_ACTIONS.items()},
+}
+
+
+def latest_reply(task) -> TaskReply | None:
+    """The reply being rated: the last submitted round."""
+    return TaskReply.objects.filter(task=task, submitted_at__isnull=False).order_by("-round").first()
+
+
+def needs_follow_up(task) -> bool:
+    """Whether a satisfied or basic rating leaves the task to be followed up (跟踪落实): the reply only
+    promises (正在解决或列入计划), with a planned date. The one rule for which rating buttons are offered
+    and which one the guards let through."""
+    reply = latest_reply(task)
+    return reply is not None and reply.classification == ReplyClass.PLANNED and reply.planned_date is not None
+
+
+def rating_closes(user, task) -> bool:
+    return task is not None and not needs_follow_up(task)
+
+
+def rating_follows_up(user, task) -> bool:
+    return task is not None and needs_follow_up(task)
+
+
+def guard_rate_close(task, *, actor, note, data) -> None:
+    if needs_follow_up(task):
+        raise Refused(_("答复为“正在解决或列入计划”，评价满意或基本满意后转入跟踪落实，待承办部门报告落实完成后办结。"))
+
+
+def guard_rate_follow_up(task, *, actor, note, data) -> None:
+    if not needs_follow_up(task):
+        raise Refused(_("只有“正在解决或列入计划”的答复评价后转入跟踪落实。"))
 
 
 def rate_reply(*, task, actor, rating: str, note: str = "") -> SupervisionTask:
@@ -519,12 +611,13 @@ def rate_reply(*, task, actor, rating: str, note: str = "") -> SupervisionTask:
         raise ActionForbidden(_("只有本任务的牵头委员或调研组组长可以评价答复。"))
     if rating not in RATE_ACTIONS:
         raise Refused(_("请选择评价：满意、基本满意或不满意。"), fields={"rating": [_("请选择评价。")]})
-    return perform(task, RATE_ACTIONS[rating], actor=actor, note=note)
+    actions = FOLLOW_UP_ACTIONS if rating in FOLLOW_UP_ACTIONS and needs_follow_up(task) else RATE_ACTIONS
+    return perform(task, actions[rating], actor=actor, note=note)
 
 
 def on_rate(task, *, actor, note, data, change) -> None:
-    rating = {v: k for k, v in RATE_ACTIONS.items()}[change.action]
-    reply = TaskReply.objects.filter(task=task, submitted_at__isnull=False).order_by("-round").first()
+    rating = RATING_OF_ACTION[change.action]
+    reply = latest_reply(task)
     if reply is not None:
         reply.rating, reply.rating_note = rating, note
         reply.rated_by, reply.rated_at = actor, change.created_at
@@ -546,11 +639,23 @@ def on_rate(task, *, actor, note, data, change) -> None:
         )
         task.progress = last or 0
         fields += ["due_date", "progress"]
+    elif change.to_state == TaskStatus.FOLLOW_UP:
+        # Followed up until the planned date (the reminders command reminds the department then).
+        task.follow_up_date = reply.planned_date
+        fields.append("follow_up_date")
     else:
         task.closed_at = change.created_at
         fields.append("closed_at")
     task._history_user = actor
     task.save(update_fields=fields)
+
+
+def on_report_done(task, *, actor, note, data, change) -> None:
+    """The lead department reports that what it planned is done: the task is closed (已办结)."""
+    task.closed_at = change.created_at
+    task.progress = 100
+    task._history_user = actor
+    task.save(update_fields=["closed_at", "progress", "updated_at"])
 
 
 # ---- supervision notes -----------------------------------------------------------------------

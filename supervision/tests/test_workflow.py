@@ -189,7 +189,11 @@ def test_reply_from_a_reminded_task_is_accepted(task, cast):
     perform(task, "mark_overdue", actor=None)
     perform(task, "remind", actor=cast.gov_office, note="请尽快答复")
     submit_reply(
-        task=task, actor=cast.liaison, classification="planned", planned_date=dt.date(2026, 9, 1), body="列入明年计划"
+        task=task,
+        actor=cast.liaison,
+        classification="planned",
+        planned_date=timezone.localdate() + dt.timedelta(days=200),
+        body="列入明年计划",
     )
     task.refresh_from_db()
     assert task.status == TaskStatus.FEEDBACK and task.was_overdue
@@ -269,6 +273,7 @@ def test_task_workflow_states_are_the_domain_states(task):
         "reminded",
         "feedback",
         "reopened",
+        "follow_up",
         "closed",
     }
 

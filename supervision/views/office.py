@@ -104,16 +104,25 @@ def _render_task(request, task, *, status=200, **forms):
         "may_reply": is_lead_liaison(user, task) and task.status in HANDLING_STATES,
         "may_note": selectors.sees_everything(user),
         "may_assign": is_transfer_office(user) and task.status == TaskStatus.CREATED,
-        "may_reassign": is_transfer_office(user) and task.status == TaskStatus.REASSIGN,
+        # On the department's request, or to correct the lead department before it accepts the task.
+        "may_reassign": is_transfer_office(user) and task.status in (TaskStatus.REASSIGN, TaskStatus.ASSIGNED),
+        "report_link": task.special_report_id is not None
+        and selectors.reports_visible_to(user).filter(pk=task.special_report_id).exists(),
         "progress_form": forms.get("progress_form") or ProgressForm(),
         "reply_form": forms.get("reply_form") or reply_form,
         "note_form": forms.get("note_form") or NoteForm(),
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"lead_department": task.lead_department_id, "due_date": task.due_date}),
-        # A department that asks to hand the lead over usually stays on as a cooperating department.
+        # A department that asks to hand the lead over usually stays on as a cooperating department; one
+        # the office corrects (a wrong department, not yet accepted) does not.
         "reassign_form": forms.get("reassign_form")
         or ReassignForm(
-            initial={"co_departments": [*(d.pk for d in task.co_departments.all()), task.lead_department_id]}
+            initial={
+                "co_departments": [
+                    *(d.pk for d in task.co_departments.all()),
+                    *([task.lead_department_id] if task.status == TaskStatus.REASSIGN else []),
+                ]
+            }
         ),
         "today": timezone.localdate(),
         # Past the window (or after 维持原交办): no 申请改派 form, one line on whom to contact instead.
@@ -195,6 +204,10 @@ def task_reply(request, pk: int):
             messages.success(request, _("草稿已保存。"))
     except DomainError as exc:
         messages.error(request, exc.message)
+        # The refusal names the field it is about (a planned date in the past): shown on that field too.
+        for name, errors in (getattr(exc, "fields", None) or {}).items():
+            if name in form.fields:
+                form.add_error(name, errors)
         task.refresh_from_db()
         return _render_task(request, task, status=400, reply_form=form)
     return redirect(task)
@@ -329,6 +342,13 @@ def _render_report(request, report, *, status=200, edit_form=None, transfer_form
     pending = [i for i in items if not i.supervision_tasks.all()]
     may_transfer = is_transfer_office(user) and report.status == ReportStatus.ISSUED and bool(pending)
     may_edit = is_report_compiler(user) and report.status == ReportStatus.DRAFT
+    # A department reads the whole report; it opens only its own tasks (the others' states are shown).
+    sees_everything = bool(selectors.sees_everything(user))
+    own_tasks = (
+        None
+        if sees_everything
+        else set(selectors.tasks_visible_to(user).filter(special_report=report).values_list("pk", flat=True))
+    )
     return render(
         request,
         "supervision/report_detail.html",
@@ -336,6 +356,8 @@ def _render_report(request, report, *, status=200, edit_form=None, transfer_form
             "report": report,
             "items": items,
             "may_edit": may_edit,
+            "may_list": sees_everything,
+            "own_tasks": own_tasks,
             "edit_form": edit_form or (ReportEditForm(instance=report) if may_edit else None),
             # No 送秘书长签发 button until it can succeed: what to do first, in one line.
             "submit_blocked": report_services.submit_blocked(user, report),

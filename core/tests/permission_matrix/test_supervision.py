@@ -42,14 +42,23 @@ def extension(suffix: str) -> dict:
 
 TASK_MATRIX = {
     "created": {"assign": TRANSFER},
-    "assigned": {"accept": LEAD, "request_reassign": LEAD, "mark_overdue": NOBODY},
+    # The government office may also correct the lead department itself until the department accepts.
+    "assigned": {"accept": LEAD, "request_reassign": LEAD, "reassign": TRANSFER, "mark_overdue": NOBODY},
     "reassign": {"reassign": TRANSFER, "keep_assignment": TRANSFER},
     "acked": {"start": LEAD, "submit_reply": LEAD, "mark_overdue": NOBODY, **extension("_acked")},
     "in_progress": {"submit_reply": LEAD, "mark_overdue": NOBODY, **extension("")},
     "overdue": {"remind": SUPERVISING, "submit_reply": LEAD, **extension("_overdue")},
     "reminded": {"remind": SUPERVISING, "submit_reply": LEAD, **extension("_reminded")},
-    "feedback": {"rate_satisfied": RATER, "rate_basic": RATER, "rate_unsatisfied": RATER},
+    # A reply that only plans is rated into 跟踪落实 (the *_follow_up pair, offered instead of the other).
+    "feedback": {
+        "rate_satisfied": RATER,
+        "rate_basic": RATER,
+        "rate_satisfied_follow_up": RATER,
+        "rate_basic_follow_up": RATER,
+        "rate_unsatisfied": RATER,
+    },
     "reopened": {"start": LEAD, "submit_reply": LEAD, "mark_overdue": NOBODY, **extension("_reopened")},
+    "follow_up": {"report_done": LEAD},
     "closed": {},
 }
 REPORT_MATRIX = {
@@ -175,3 +184,23 @@ def test_task_pages_and_api_per_role(client, api_client, cast, task):
 @pytest.mark.django_db
 def test_special_report_api_per_role(api_client, cast, special_report):
     assert_api(api_client, cast, url=f"/api/v1/special-reports/{special_report.pk}/", visible=SEES_EVERYTHING)
+
+
+@pytest.mark.django_db
+def test_an_issued_special_report_is_read_by_the_departments_it_was_transferred_to(
+    client, api_client, cast, special_report
+):
+    """The lead (and any co-) department of a task reads the report it came from, and its document."""
+    from supervision.models import SupervisionTask
+
+    report = put_in(special_report, "issued")
+    SupervisionTask.objects.create(
+        title="严控学科类校外培训机构",
+        lead_department=cast.liaison.department,
+        status="assigned",
+        special_report=report,
+        created_by=cast.gov_office,
+    )
+    visible = SEES_EVERYTHING | LEAD
+    assert_pages(client, cast, detail=f"/supervision/reports/{report.pk}/", listing=None, visible=visible)
+    assert_api(api_client, cast, url=f"/api/v1/special-reports/{report.pk}/", visible=visible)
