@@ -10,7 +10,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.models import Attendance, Meeting
+from consultations.models import Attendance, Meeting, MeetingKind
 from consultations.selectors import (
     corrections_after_issue,
     minutes_issued_on,
@@ -47,6 +47,68 @@ def _current_marking(meeting: Meeting) -> list:
     ]
 
 
+def _lines(text: str) -> list[str]:
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
+def _record_lines(meeting: Meeting) -> tuple[list[str], list[str]]:
+    """The agenda and the substance of the record kept with the meeting: a community consultation's matter,
+    background, the parties' positions, the mediation, its result and follow-up tasks; a micro-consultation's
+    issue, how it went and its outcome (with the plan's date). Nothing else is what they discussed: the
+    minutes of either would otherwise carry only who came."""
+    agenda = _lines(meeting.agenda)
+    record: list[str] = []
+    affair = getattr(meeting, "community_affair", None) if meeting.kind == MeetingKind.COMMUNITY else None
+    micro = getattr(meeting, "micro", None) if meeting.kind == MeetingKind.MICRO else None
+    if affair is not None:
+        agenda = agenda or [_("协商事项：%(matter)s") % {"matter": affair.matter}]
+        record.append(_("事项背景：%(text)s") % {"text": affair.background})
+        positions = list(affair.positions.all())
+        if positions:
+            record.append(_("各方意见："))
+            record += [
+                _("%(n)s. %(who)s：%(what)s") % {"n": n, "who": p.speaker, "what": p.position}
+                for n, p in enumerate(positions, 1)
+            ]
+        if affair.mediation_record.strip():
+            record.append(_("协商调解记录：%(text)s") % {"text": affair.mediation_record.strip()})
+        result = {True: _("达成一致"), False: _("未达成一致"), None: _("尚未形成结果")}[affair.agreement_reached]
+        if affair.agreement.strip():
+            record.append(_("协商结果：%(result)s。%(text)s") % {"result": result, "text": affair.agreement.strip()})
+        else:
+            record.append(_("协商结果：%(result)s。") % {"result": result})
+        tasks = list(affair.tasks.all())
+        if tasks:
+            record.append(_("后续任务："))
+            for n, t in enumerate(tasks, 1):
+                due = t.due_date.isoformat() if t.due_date else _("未定")
+                line = _("%(n)s. %(what)s（责任方：%(who)s；完成时限：%(due)s）") % {
+                    "n": n,
+                    "what": t.description,
+                    "who": t.responsible,
+                    "due": due,
+                }
+                record.append(line)
+    elif micro is not None:
+        agenda = agenda or [_("协商议题：%(title)s") % {"title": micro.issue.title}]
+        record.append(_("协商情况：%(text)s") % {"text": micro.summary})
+        outcome = micro.get_outcome_display()
+        if micro.plan_due_date:
+            outcome = _("%(outcome)s（计划%(due)s前完成，责任部门：%(dept)s）") % {
+                "outcome": outcome,
+                "due": micro.plan_due_date.isoformat(),
+                "dept": micro.department.name,
+            }
+        record.append(_("协商结果：%(outcome)s") % {"outcome": outcome})
+        record.append(_("结果说明：%(text)s") % {"text": micro.outcome_note})
+    return agenda, record
+
+
+def has_record_substance(meeting: Meeting) -> bool:
+    """Whether the meeting carries a community or micro-consultation record: its minutes have substance."""
+    return bool(_record_lines(meeting)[1])
+
+
 def minutes_spec(meeting: Meeting, *, current: bool = False) -> DocSpec:
     """One DocSpec for both formats, so the DOCX and the PDF always say the same thing. With current, the
     current version of issued minutes: what the record says now, marked as not the issued minutes."""
@@ -63,8 +125,9 @@ def minutes_spec(meeting: Meeting, *, current: bool = False) -> DocSpec:
     ]
     if meeting.conveners:
         blocks.append(_("召集单位：%(who)s") % {"who": meeting.conveners})
+    agenda, record = _record_lines(meeting)
     # Every section is always present (an empty one reads "—") so the numbering 一 to 五 never skips.
-    blocks += [Heading(_("一、会议议程")), meeting.agenda or "—"]
+    blocks += [Heading(_("一、会议议程")), *(agenda or ["—"])]
     blocks.append(
         Table(
             [_("姓名"), _("身份"), _("单位"), _("出席情况")],
@@ -75,7 +138,7 @@ def minutes_spec(meeting: Meeting, *, current: bool = False) -> DocSpec:
             caption=_("二、参会人员"),
         )
     )
-    summary = [line for line in meeting.minutes_summary.splitlines() if line.strip()]
+    summary = [line for line in meeting.minutes_summary.splitlines() if line.strip()] + record
     blocks += [Heading(_("三、会议纪要")), *(summary or ["—"])]
     blocks.append(Heading(_("四、发言和部门回应")))
     if not speeches:

@@ -184,6 +184,14 @@ class VisitForm(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if group is not None:
             self.fields["participants"].queryset = group.memberships.filter(response=InvitationResponse.ACCEPTED)
+            # The date picker offers the days the service accepts (visit_date_blocker): the group's year to today.
+            from consultations.services.research import earliest_visit_date
+
+            first = earliest_visit_date(group)
+            self.fields["visited_on"].widget.attrs.update(min=first.isoformat(), max=timezone.localdate().isoformat())
+            self.fields["visited_on"].help_text = _("不早于%(first)s（课题组所属年度），不晚于今天。") % {
+                "first": first.isoformat()
+            }
 
     def clean_visited_on(self):
         """A visit is recorded after it took place: a date in the future is a typing mistake."""
@@ -244,7 +252,8 @@ class CommentForm(RequiredMessagesMixin, forms.Form):
 
 
 class ResolveForm(RequiredMessagesMixin, forms.Form):
-    resolution = forms.CharField(label=_("处理说明"), max_length=500, required=False)
+    # Its length is the service's rule (resolve_comment), refused with a message and the text kept.
+    resolution = forms.CharField(label=_("处理说明"), required=False)
 
 
 CONSULTATION_KINDS = [
@@ -302,6 +311,16 @@ class MicroConsultationForm(RequiredMessagesMixin, forms.Form):
         label=_("居民代表"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一人")
     )
     issue = forms.CharField(label=_("议题说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # A double tap or a resent form carries the same key and gets the same meeting back
+    # (intake.services.retry_key_for: signed here, scoped to who sends it).
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        from intake.services import issue_retry_key
+
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", issue_retry_key())
 
 
 class ParticipantInviteForm(RequiredMessagesMixin, forms.Form):
@@ -359,8 +378,11 @@ class SpeechForm(RequiredMessagesMixin, forms.Form):
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         if meeting is not None:
-            self.fields["participant"].queryset = meeting.participants.select_related("department", "member").order_by(
-                "role", "id"
+            # Who asked for leave or was recorded absent did not speak (`services.record_speech` refuses them).
+            self.fields["participant"].queryset = (
+                meeting.participants.exclude(attendance__in=(Attendance.DECLINED, Attendance.ABSENT))
+                .select_related("department", "member")
+                .order_by("role", "id")
             )
 
 

@@ -92,15 +92,40 @@ def manages_task(user, task) -> bool:
 
 @rules.predicate
 def manages_meeting(user, meeting) -> bool:
-    """The convening offices, or whoever created the meeting (e.g. a duty group's micro-consultation)."""
+    """The convening offices, or whoever created the meeting (e.g. a duty group's micro-consultation);
+    a micro-consultation scheduled on a duty group's issue is run by the group (any of its members
+    records its attendance and its outcome, not only who scheduled it)."""
     if meeting is None or not getattr(user, "is_authenticated", False):
         return False
-    return bool(convenes_meetings(user)) or meeting.created_by_id == user.pk
+    if convenes_meetings(user) or meeting.created_by_id == user.pk:
+        return True
+    return _runs_subject_issue(user, meeting)
+
+
+def _runs_subject_issue(user, meeting) -> bool:
+    from consultations.models import MeetingKind
+
+    if meeting.kind != MeetingKind.MICRO or meeting.subject_type_id is None:
+        return False
+    from grassroots.models import DutyIssue
+    from grassroots.predicates import handles_issue
+
+    if meeting.subject_type.model_class() is not DutyIssue:
+        return False
+    issue = DutyIssue.objects.filter(pk=meeting.subject_id).select_related("group").first()
+    return issue is not None and bool(handles_issue(user, issue))
 
 
 def report_has_version(user, report) -> bool:
     """Whether the report has a saved version (what is reviewed and finalised): offered only then."""
     return report is not None and report.versions.exists()
+
+
+def notice_still_useful(user, meeting) -> bool:
+    """Whether a notice may still go out: the meeting has not started (`selectors.notice_blocker`)."""
+    from consultations.selectors import notice_blocker
+
+    return meeting is not None and not notice_blocker(meeting)
 
 
 def meeting_day_has_come(user, meeting) -> bool:

@@ -361,7 +361,17 @@ def meetings_visible_to(viewer) -> QuerySet[Meeting]:
         Q(created_by=viewer)
         | Q(pk__in=mine.values("meeting_id"))
         | Q(research_group__in=groups_with_material_access(viewer))
+        | _group_issue_meetings(viewer)
     )
+
+
+def _group_issue_meetings(viewer) -> Q:
+    """The micro-consultations on the issues of the duty groups the viewer is a member of: the group runs
+    them (`predicates.manages_meeting`), whoever of it scheduled one."""
+    from grassroots.models import DutyIssue
+
+    issues = DutyIssue.objects.filter(group__members__user=viewer).values("pk")
+    return Q(kind=MeetingKind.MICRO, subject_type=ContentType.objects.get_for_model(DutyIssue), subject_id__in=issues)
 
 
 def is_meeting_participant(viewer, meeting) -> bool:
@@ -686,3 +696,105 @@ def short_notice(meeting) -> bool:
         return False
     due = add_workdays(timezone.localdate(), int(config.CONSULT_NOTICE_WORKDAYS))
     return timezone.localtime(meeting.starts_at).date() < due
+
+
+def notice_blocker(meeting) -> str:
+    """Why a meeting notice cannot go out now ("" when it can): once the meeting's start has passed, a
+    notice would summon people to a meeting already over. The one rule for offering 发出会议通知 and for
+    refusing it (`services.meetings.guard_notice_can_be_sent`)."""
+    from django.utils.translation import gettext as _
+
+    from core.demo_runner import story_now
+
+    # A demo loader tells its story at a past moment (core.demo_runner.StoryClock): the rule holds then.
+    if meeting.status != MeetingStatus.PLANNED or (story_now() or timezone.now()) < meeting.starts_at:
+        return ""
+    return _(
+        "会议开始时间（%(when)s）已过，不能再发出会议通知。会议已经召开的，请点击“会议召开”登记为已召开，"
+        "再为出席者签到；会议改期的，请先改期，再发出通知。"
+    ) % {"when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")}
+
+
+# Another meeting's invitee who will not come there is not double-booked by it.
+_BUSY = (Attendance.INVITED, Attendance.ATTENDING, Attendance.DEPUTY, Attendance.PRESENT)
+
+
+def overlapping_engagements(meeting) -> list[dict]:
+    """The invitees (a member, an account, a department's head) who have another meeting at an
+    overlapping time, with that meeting: the convener is warned before the notice goes out (not
+    refused: a member may well leave one meeting for the other). One query for the whole list."""
+    participants = list(meeting.participants.all())
+    members = {p.member_id for p in participants if p.member_id}
+    users = {p.user_id for p in participants if p.user_id}
+    depts = {p.department_id for p in participants if p.department_id and not p.member_id and not p.user_id}
+    if not (members or users or depts):
+        return []
+    others = (
+        MeetingParticipant.objects.filter(
+            Q(member_id__in=members) | Q(user_id__in=users) | Q(department_id__in=depts, member=None, user=None),
+            meeting__starts_at__lt=meeting.ends_at,
+            meeting__ends_at__gt=meeting.starts_at,
+            meeting__status__in=(MeetingStatus.PLANNED, MeetingStatus.INVITED, MeetingStatus.HELD),
+            attendance__in=_BUSY,
+        )
+        .exclude(meeting=meeting)
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "meeting_id")
+    )
+    by_member, by_user, by_dept = {}, {}, {}
+    for row in others:
+        if row.member_id:
+            by_member.setdefault(row.member_id, row.meeting)
+        if row.user_id:
+            by_user.setdefault(row.user_id, row.meeting)
+        if row.department_id and not row.member_id and not row.user_id:
+            by_dept.setdefault(row.department_id, row.meeting)
+    out = []
+    for p in participants:
+        if p.member_id or p.user_id:
+            other = by_member.get(p.member_id) or by_user.get(p.user_id)
+        else:
+            other = by_dept.get(p.department_id)
+        if other is not None:
+            out.append({"participant": p, "meeting": other})
+    return out
+
+
+def unreached_participant_ids(participants) -> set[int]:
+    """The participants a notice does not reach (`participant_recipients` finds no account): residents
+    and others named only, members without an account, departments without a liaison. The convener
+    phones them. One query for the departments' liaisons, whatever the number of participants."""
+    participants = list(participants)
+    depts = {p.department_id for p in participants if p.department_id}
+    reached_depts = set(
+        User.objects.filter(department_id__in=depts, groups__name=Role.DEPT_LIAISON, is_active=True).values_list(
+            "department_id", flat=True
+        )
+    )
+    out = set()
+    for p in participants:
+        if p.user_id or (p.member_id and p.member.user_id):
+            continue
+        if p.department_id in reached_depts:
+            continue
+        out.add(p.pk)
+    return out
+
+
+def convene_blocker(group) -> str:
+    """Why a consultation cannot be convened on the group's research ("" when it can): a group still
+    forming has not researched anything, a cancelled one never will (domain.md §4: the research comes
+    first, the consultation on its report after). The one rule for the page's link and the service."""
+    from django.utils.translation import gettext as _
+
+    if group.status == GroupStatus.FORMING:
+        return _("课题组尚未开始调研，不能召集协商会议：请先开始调研，形成协商议政报告后再召集。")
+    if group.status == GroupStatus.CANCELLED:
+        return _("课题组已撤销，不能召集协商会议。")
+    return ""
+
+
+def report_not_ready(group) -> bool:
+    """Whether the group's report is not yet finalised or adopted: convening is allowed, with a warning."""
+    report = getattr(group, "report", None)
+    return report is None or report.status not in (ReportStatus.FINALISED, ReportStatus.ADOPTED)

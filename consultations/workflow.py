@@ -37,6 +37,7 @@ GROUP_WORKFLOW = register(
                 GroupStatus.CONCLUDED,
                 manages_group,
                 guard="consultations.services.research.guard_group_can_conclude",
+                effect="consultations.services.research.on_group_closed",
             ),
             Action(
                 "cancel",
@@ -46,6 +47,7 @@ GROUP_WORKFLOW = register(
                 runs_research,
                 note_required=True,
                 note_label=_("撤销理由"),
+                effect="consultations.services.research.on_group_closed",
                 style="outline-danger",
             ),
         ],
@@ -149,7 +151,8 @@ MEETING_WORKFLOW = register(
                 (MeetingStatus.PLANNED,),
                 MeetingStatus.INVITED,
                 manages_meeting,
-                guard="consultations.services.meetings.guard_meeting_invitations",
+                guard="consultations.services.meetings.guard_notice_can_be_sent",
+                offered="consultations.predicates.notice_still_useful",
                 effect="consultations.services.meetings.on_invitations_sent",
             ),
             Action(

@@ -39,6 +39,16 @@ def run_all(*, stdout=None) -> list[str]:
     return ran
 
 
+# The moment of the story a demo loader is telling (`StoryClock.at`), for the rules that compare a record
+# with "now" before a step (a meeting notice goes out before the meeting): None outside a story.
+_story_moment: list = [None]
+
+
+def story_now():
+    """The story's moment while a demo loader tells it, else None (then the real time applies)."""
+    return _story_moment[0]
+
+
 class StoryClock:
     """Dates what a demo loader writes through the real services (which stamp "now") with the days of
     the story it tells: `at(moment)` before each step of the story, `live()` before writes that belong
@@ -61,17 +71,20 @@ class StoryClock:
         if moment >= now - timedelta(minutes=1):
             raise ValueError(f"a story step must lie in the past: {moment}")
         self.marks.append((now, moment, self._deferred()))
+        _story_moment[0] = moment
 
     def live(self) -> None:
         """What is written from here on keeps its real time."""
         from django.utils import timezone
 
         self.marks.append((timezone.now(), None, self._deferred()))
+        _story_moment[0] = None
 
     def settle(self) -> None:
         from django.db import connection
         from django.utils import timezone
 
+        _story_moment[0] = None
         if not self.marks:
             return
         end, deferred = timezone.now(), self._deferred()

@@ -73,7 +73,10 @@ class Meeting(TimeStampedModel):
     minutes_summary = models.TextField(_("纪要正文"), blank=True)
     # Bumped whenever time or place change, so calendars that imported the ICS update the event.
     ics_sequence = models.PositiveIntegerField(_("日历更新序号"), default=0, editable=False)
-    history = HistoricalRecords()
+    # A double tap or a resent form (登记微协商) carries the same key (intake.services.retry_key_for, scoped
+    # to who sends it) and gets the meeting already created back instead of a second one.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["idempotency_key"])
 
     class Meta:
         verbose_name = _("会议")
@@ -85,6 +88,7 @@ class Meeting(TimeStampedModel):
                 condition=models.Q(ends_at__gte=models.F("starts_at")), name="meeting_ends_after_start"
             ),
             models.CheckConstraint(condition=models.Q(status__in=MeetingStatus.values), name="meeting_status_valid"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="meeting_idempotency_key_unique"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -33,8 +33,10 @@ from consultations.predicates import convenes_meetings, manages_meeting
 from consultations.selectors import (
     MATERIAL_KIND,
     answers_invitation,
+    convene_blocker,
     is_plan_vote_meeting,
     meeting_day_reached,
+    notice_blocker,
     outcome_locked_by,
     participant_recipients,
     requires_department,
@@ -46,6 +48,8 @@ from core.models import Attachment
 from core.services import record_status_change, store_attachment
 
 CLOSED = (MeetingStatus.MINUTED, MeetingStatus.CANCELLED)
+# Who did not come (asked for leave, or recorded absent): not a speaker at the meeting.
+NOT_PRESENT = (Attendance.DECLINED, Attendance.ABSENT)
 
 
 def _require_manager(actor, meeting) -> None:
@@ -54,8 +58,9 @@ def _require_manager(actor, meeting) -> None:
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
-    if ends_at < starts_at:
-        raise Refused(_("结束时间不能早于开始时间。"), fields={"ends_at": [_("结束时间不能早于开始时间。")]})
+    # A meeting that ends as it starts ("09:00 – 09:00") is a typing mistake, like one that ends before.
+    if ends_at <= starts_at:
+        raise Refused(_("结束时间必须晚于开始时间。"), fields={"ends_at": [_("结束时间必须晚于开始时间。")]})
 
 
 @transaction.atomic
@@ -73,10 +78,12 @@ def create_meeting(
     community=None,
     research_group=None,
     conveners: str = "",
+    idempotency_key: str | None = None,
 ) -> Meeting:
     """Create a meeting of any kind (status: planned) about an optional subject record."""
     _check_times(starts_at, ends_at)
     meeting = Meeting(
+        idempotency_key=idempotency_key or None,
         kind=kind,
         title=title,
         starts_at=starts_at,
@@ -204,6 +211,8 @@ def create_consultation_meeting(
             _("协商会议必须邀请至少一个相关部门的负责人参加。"),
             fields={"departments": [_("请至少选择一个部门。")]},
         )
+    if research_group is not None and (blocker := convene_blocker(research_group)):
+        raise Refused(blocker)
     if subject is None and research_group is not None:
         subject = research_group.subject
     meeting = create_meeting(
@@ -229,8 +238,31 @@ def create_consultation_meeting(
     return meeting
 
 
+def micro_retry(idempotency_key: str | None) -> Meeting | None:
+    """The meeting already created under this retry key (a double tap, a resent form), if any."""
+    return Meeting.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+
+
+def create_micro_consultation(*, idempotency_key: str | None = None, **kwargs) -> Meeting:
+    """A light micro-consultation (微协商): a small group, residents present, a department head.
+    `idempotency_key` (the form's, `intake.services.retry_key_for`): a double tap or a resent form gets
+    the meeting already created under it back, not a second one (nor a second duty credit)."""
+    done = micro_retry(idempotency_key)
+    if done is not None:
+        return done
+    try:
+        # A savepoint: a concurrent retry with the same key loses on the unique index and reads the winner.
+        with transaction.atomic():
+            return _create_micro_consultation(idempotency_key=idempotency_key, **kwargs)
+    except IntegrityError:
+        winner = micro_retry(idempotency_key)
+        if winner is None:
+            raise
+        return winner
+
+
 @transaction.atomic
-def create_micro_consultation(
+def _create_micro_consultation(
     *,
     title: str,
     starts_at: datetime,
@@ -245,8 +277,8 @@ def create_micro_consultation(
     members: Iterable = (),
     residents: Iterable[str] = (),
     subject=None,
+    idempotency_key: str | None = None,
 ) -> Meeting:
-    """A light micro-consultation (微协商): a small group, residents present, a department head."""
     if not (convenes_meetings(actor) or is_member(actor)):
         raise ActionForbidden(_("只有委员或政协办公室可以组织微协商。"))
     if department is None:
@@ -262,6 +294,7 @@ def create_micro_consultation(
         subject=subject,
         town=town or (community.town if community else None),
         community=community,
+        idempotency_key=idempotency_key,
     )
     invite(
         meeting=meeting,
@@ -431,7 +464,32 @@ def respond_to_invitation(
     participant.responded_at = timezone.now()
     participant._history_user = actor
     participant.save()
+    if participant.attendance == Attendance.DECLINED:
+        _tell_convener_of_decline(participant, actor=actor)
     return participant
+
+
+def _tell_convener_of_decline(participant: MeetingParticipant, *, actor) -> None:
+    """Whoever convened the meeting learns that an invitee will not come (and sends no deputy): above
+    all a department head, without whom the consultation faces no one from that department."""
+    from notifications.services import notify
+
+    meeting = participant.meeting
+    recipients = [u for u in [meeting.created_by] if u.is_active and u.pk != actor.pk]
+    if not recipients:
+        return
+    if participant.department_id:
+        title = gettext_lazy("%(unit)s%(name)s请假，不参加会议“%(title)s”（未委托他人参加）：%(reason)s")
+        unit = participant.department.short_name or participant.department.name
+    else:
+        title, unit = gettext_lazy("%(name)s请假，不参加会议“%(title)s”：%(reason)s"), ""
+    notify(
+        recipients=recipients,
+        event_key=f"meeting:{meeting.pk}:decline:{participant.pk}:{participant.responded_at.timestamp():.0f}",
+        title=title,
+        params={"unit": unit, "name": participant.name, "title": meeting.title[:60], "reason": participant.reason},
+        target=meeting,
+    )
 
 
 @transaction.atomic
@@ -530,6 +588,15 @@ def record_speech(
     _require_held(meeting)
     if participant is not None and participant.meeting_id != meeting.pk:
         raise Refused(_("发言人不是本次会议的参会人员。"), fields={"participant": [_("请重新选择发言人。")]})
+    if participant is not None:
+        participant.refresh_from_db(fields=["attendance", "deputy_name"])
+    if participant is not None and participant.attendance in NOT_PRESENT:
+        # Whoever was on leave or absent did not speak: the minutes and the duty record would say they did.
+        message = _("%(name)s%(state)s，未出席本次会议，不能记为发言人。请选择实际发言的人，或填写其姓名。") % {
+            "name": participant.name,
+            "state": participant.get_attendance_display(),
+        }
+        raise Refused(message, fields={"participant": [message]})
     department = department or (participant.department if participant else None)
     if participant is not None and not speaker_name.strip():
         speaker_name, on_behalf_of = _speaker_for(participant, on_behalf_of, department)
@@ -686,6 +753,13 @@ def guard_meeting_invitations(meeting: Meeting, **kwargs) -> None:
         raise Refused(_("协商会议必须邀请至少一个相关部门的负责人参加，请先邀请部门。"))
 
 
+def guard_notice_can_be_sent(meeting: Meeting, **kwargs) -> None:
+    """A notice goes out to someone, for a meeting still ahead (`notice_blocker`)."""
+    guard_meeting_invitations(meeting)
+    if blocker := notice_blocker(meeting):
+        raise Refused(blocker)
+
+
 def _refuse_before_meeting_day(meeting: Meeting, message: str) -> None:
     if not meeting_day_reached(meeting):
         day = timezone.localtime(meeting.starts_at).date()
@@ -700,7 +774,9 @@ def guard_meeting_can_be_held(meeting: Meeting, **kwargs) -> None:
 
 def guard_meeting_can_be_minuted(meeting: Meeting, *, data: dict | None = None, **kwargs) -> None:
     _refuse_before_meeting_day(meeting, _("会议定于%(date)s召开，会议召开后才能印发纪要。"))
-    if not meeting.outcome_items.exists() and not meeting.minutes_summary.strip():
+    from consultations.documents import has_record_substance
+
+    if not meeting.outcome_items.exists() and not meeting.minutes_summary.strip() and not has_record_substance(meeting):
         raise Refused(_("请先记录协商成果事项或填写纪要正文，再印发纪要。"))
     if meeting.kind == MeetingKind.MICRO:
         # A micro-consultation is recorded by whoever ran it, usually afterwards, without notices or

@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +17,11 @@ from consultations.models import (
     FieldVisit,
     GroupMembership,
     GroupRole,
+    GroupStatus,
     InvitationResponse,
+    Meeting,
+    MeetingMaterial,
+    MeetingStatus,
     ReportComment,
     ReportStatus,
     ReportVersion,
@@ -26,6 +31,7 @@ from consultations.models import (
 )
 from consultations.predicates import (
     manages_group,
+    manages_meeting,
     membership_of,
     oversees_research,
     works_in_group,
@@ -234,6 +240,8 @@ def respond_to_group_invitation(
         raise ActionForbidden(_("只能由被邀请人本人回复。"))
     if membership.response != InvitationResponse.INVITED:
         raise TransitionNotAllowed(_("您已回复过该邀请。"))
+    if invitation_lapsed(membership):
+        raise TransitionNotAllowed(lapsed_message(membership.group))
     if not accept and not reason.strip():
         raise Refused(_("谢绝邀请须填写理由。"), fields={"reason": [_("请填写理由。")]})
     membership.response = InvitationResponse.ACCEPTED if accept else InvitationResponse.DECLINED
@@ -255,6 +263,43 @@ def respond_to_group_invitation(
     else:
         _tell_decline(membership)
     return membership
+
+
+def invitation_lapsed(membership: GroupMembership) -> bool:
+    """An invitation still unanswered when its group concluded or was cancelled has lapsed: it can no
+    longer be accepted (joining research that is over would credit work nobody did), nor declined."""
+    return membership.response == InvitationResponse.INVITED and membership.group.status not in WORKING
+
+
+def lapsed_message(group: ResearchGroup) -> str:
+    if group.status == GroupStatus.CANCELLED:
+        return _("课题组“%(title)s”已撤销，您的邀请已失效，无需回复。") % {"title": group.title}
+    return _("课题组“%(title)s”已结束调研，您的邀请已失效，无需回复。") % {"title": group.title}
+
+
+def on_group_closed(group: ResearchGroup, *, actor, note, data, change) -> None:
+    """结束调研 / 撤销课题组: the invitations nobody answered lapse; each invitee is told once, and the
+    step's audit record lists whose invitation lapsed."""
+    pending = list(group.memberships.filter(response=InvitationResponse.INVITED).select_related("user"))
+    if not pending:
+        return
+    change.data = {**(change.data or {}), "lapsed_invitations": [{"membership": m.pk, "name": m.name} for m in pending]}
+    change.save(update_fields=["data"])
+    cancelled = group.status == GroupStatus.CANCELLED
+    for m in pending:
+        if m.user_id is None:
+            continue
+        _notify(
+            [m.user],
+            event=f"research-group:{group.pk}:lapsed:{m.pk}",
+            title=(
+                gettext_lazy("课题组已撤销，您收到的邀请已失效：%(title)s")
+                if cancelled
+                else gettext_lazy("课题组已结束调研，您收到的邀请已失效：%(title)s")
+            ),
+            params={"title": group.title},
+            target=group,
+        )
 
 
 def _tell_decline(membership: GroupMembership) -> None:
@@ -286,6 +331,29 @@ def _check_all(uploads: Iterable) -> list:
     return uploads
 
 
+def earliest_visit_date(group: ResearchGroup) -> date:
+    """A group's research belongs to its year (its plan item's): no visit of it took place before."""
+    return date(group.year, 1, 1)
+
+
+def visit_date_blocker(group: ResearchGroup, visited_on: date | str | None) -> str | None:
+    """Why a visit date is refused (one rule: the form's field shows it, the service refuses by it). A date
+    before the group's year is a typing mistake (2015 for 2022) that would score the visit in a year
+    nobody's duty record shows."""
+    first = earliest_visit_date(group)
+    if isinstance(visited_on, str):  # a caller passing the ISO text; an unreadable one is full_clean's to refuse
+        try:
+            visited_on = parse_date(visited_on)
+        except ValueError:
+            visited_on = None
+    if visited_on is not None and visited_on < first:
+        return _("调研日期不能早于课题组所属年度（%(year)s年）的%(first)s。") % {
+            "year": group.year,
+            "first": first.isoformat(),
+        }
+    return None
+
+
 @transaction.atomic
 def add_field_visit(
     *,
@@ -300,6 +368,9 @@ def add_field_visit(
 ) -> FieldVisit:
     """Record a field visit with its photos and documents (each checked for type and size)."""
     _require_worker(actor, group)
+    blocker = visit_date_blocker(group, visited_on)
+    if blocker:
+        raise Refused(blocker, fields={"visited_on": [blocker]})
     uploads = _check_all(files)
     participants = list(participants)
     if any(p.group_id != group.pk for p in participants):
@@ -407,6 +478,9 @@ def comment_on_report(*, report: ConsultationReport, actor, body: str, mandatory
     return comment
 
 
+RESOLUTION_MAX = ReportComment._meta.get_field("resolution").max_length
+
+
 @transaction.atomic
 def resolve_comment(*, comment: ReportComment, actor, resolution: str = "") -> ReportComment:
     """Mark a comment as dealt with (by its author, the lead or the office), saying how."""
@@ -418,7 +492,12 @@ def resolve_comment(*, comment: ReportComment, actor, resolution: str = "") -> R
         return comment
     if comment.mandatory and not resolution.strip():
         raise Refused(_("请说明这条必须处理的意见是如何处理的。"), fields={"resolution": [_("请填写处理说明。")]})
-    comment.resolved_at, comment.resolved_by, comment.resolution = timezone.now(), actor, resolution.strip()[:500]
+    length = len(resolution.strip())
+    if length > RESOLUTION_MAX:
+        # Refused, not cut short: a truncated account of how a mandatory comment was handled misleads.
+        message = _("处理说明不能超过%(max)s字（现有%(n)s字）。") % {"max": RESOLUTION_MAX, "n": length}
+        raise Refused(message, fields={"resolution": [message]})
+    comment.resolved_at, comment.resolved_by, comment.resolution = timezone.now(), actor, resolution.strip()
     comment._history_user = actor
     comment.save()
     return comment
@@ -464,3 +543,74 @@ def finalise_offered(user, report: ConsultationReport) -> bool:
 def on_report_finalised(report: ConsultationReport, *, actor, note, data, change) -> None:
     report.finalised_at = timezone.now()
     report.save(update_fields=["finalised_at"])
+
+
+# ---------------------------------------------------------------- the adopted report as a meeting material
+
+
+def adopted_version(report: ConsultationReport | None) -> ReportVersion | None:
+    """The version that was adopted: the last one saved (an adopted report can no longer be edited)."""
+    if report is None or report.status != ReportStatus.ADOPTED:
+        return None
+    return report.versions.first()
+
+
+def adopted_report_title(report: ConsultationReport, version: ReportVersion) -> str:
+    """The material's title, naming the version it carries (also how a second attachment is recognised)."""
+    return recorded(gettext_lazy("%(title)s（第%(n)s稿，已采用）"), {"title": report.title[:170], "n": version.number})
+
+
+def attach_report_blocker(user, meeting: Meeting) -> str | None:
+    """Why the group's adopted report cannot be attached to the meeting now (None: it can). The meeting
+    page offers 附上采用的报告 by this rule and attach_adopted_report refuses by it."""
+    if not manages_meeting(user, meeting):
+        return _("只有会议的组织者可以添加会议材料。")
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+        return _("会议已召开或已取消，不能再更改会议材料。")
+    report = ConsultationReport.objects.filter(group_id=meeting.research_group_id).first()
+    version = adopted_version(report)
+    if version is None:
+        return _("课题组的协商议政报告采用后才能作为会议材料附上。")
+    if meeting.materials.filter(title=adopted_report_title(report, version)).exists():
+        return _("采用的报告（第%(n)s稿）已是本会议的材料。") % {"n": version.number}
+    return None
+
+
+def attach_report_state(user, meeting: Meeting) -> dict | None:
+    """What the meeting page shows about the group's report for who runs the meeting while it lies ahead:
+    the report, its adopted version and whether (or why not) it can be attached. None: nothing to show."""
+    if (
+        meeting.research_group_id is None
+        or not manages_meeting(user, meeting)
+        or meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED)
+    ):
+        return None
+    report = ConsultationReport.objects.filter(group_id=meeting.research_group_id).first()
+    if report is None:
+        return None
+    return {"report": report, "version": adopted_version(report), "blocker": attach_report_blocker(user, meeting)}
+
+
+@transaction.atomic
+def attach_adopted_report(*, meeting: Meeting, actor) -> MeetingMaterial:
+    """附上采用的报告: the adopted version's DOCX becomes a meeting material, as if uploaded (checked like any
+    upload, audited on the meeting's timeline, the participants told once the notice is out)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consultations.report_documents import DOCX, report_file_name, report_version_document
+    from consultations.services.meetings import add_meeting_material
+
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # two clicks at once attach it once
+    blocker = attach_report_blocker(actor, meeting)
+    if blocker:
+        if not manages_meeting(actor, meeting):
+            raise ActionForbidden(blocker)
+        raise TransitionNotAllowed(blocker)
+    report = ConsultationReport.objects.select_related("group__lead").get(group_id=meeting.research_group_id)
+    version = adopted_version(report)
+    upload = SimpleUploadedFile(
+        report_file_name(version, "docx"), report_version_document(report, version, "docx"), content_type=DOCX
+    )
+    return add_meeting_material(
+        meeting=meeting, actor=actor, title=adopted_report_title(report, version), upload=upload
+    )

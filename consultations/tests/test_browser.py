@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.tests.factories import PASSWORD
-from consultations.tests.factories import consultation_meeting
+from consultations.tests.factories import consultation_meeting, send_notice
 from core.tests.browser import axe_violations, login
 from core.workflow import perform
 
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_clerk_records_outcome_items_at_the_meeting(page, cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     perform(meeting, "hold", actor=cast.clerk)
     login(page, "clerk", PASSWORD)
     page.goto(page.base_url + meeting.get_absolute_url())
@@ -38,7 +38,7 @@ def test_clerk_records_outcome_items_at_the_meeting(page, cast):
 
 def test_member_replies_and_checks_in_on_a_phone(phone_page, cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     login(phone_page, "member2", PASSWORD)
     phone_page.goto(phone_page.base_url + "/consultations/meetings/?month=2022-06")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from consultations import services
 from consultations.models import SpeechKind
-from consultations.tests.factories import at, consultation_meeting
+from consultations.tests.factories import at, consultation_meeting, send_notice
 from core.workflow import perform
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def held_meeting(cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     perform(meeting, "hold", actor=cast.clerk)
     services.check_in(participant=meeting.participants.get(member=cast.other_member.member), actor=cast.clerk)
     services.record_speech(
@@ -168,7 +168,7 @@ def test_minutes_sections_are_numbered_without_gaps_and_dated_when_issued(client
 def test_minutes_name_a_member_by_title_as_the_meeting_page_does(client, cast):
     held_meeting = consultation_meeting(cast)
     services.invite(meeting=held_meeting, actor=cast.clerk, member=cast.vice_chair.member)
-    perform(held_meeting, "send_invitations", actor=cast.clerk)
+    send_notice(held_meeting, actor=cast.clerk)
     perform(held_meeting, "hold", actor=cast.clerk)
     client.force_login(cast.clerk)
     doc = Document(io.BytesIO(client.get(reverse("consultations:minutes", args=[held_meeting.pk, "docx"])).content))

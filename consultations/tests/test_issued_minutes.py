@@ -11,7 +11,7 @@ from docx import Document
 
 from consultations import services
 from consultations.selectors import corrections_after_issue, issued_minutes
-from consultations.tests.factories import consultation_meeting
+from consultations.tests.factories import consultation_meeting, send_notice
 from core.exceptions import Refused
 from core.models import Attachment, StatusChange
 from core.workflow import perform
@@ -28,7 +28,7 @@ def _text(docx: bytes) -> str:
 
 def _held(cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     perform(meeting, "hold", actor=cast.clerk)
     item = services.record_outcome_item(
         meeting=meeting,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import MeetingMaterial
 from consultations.selectors import materials_delivered_on, materials_due
-from consultations.tests.factories import TZ, at, consultation_meeting
+from consultations.tests.factories import TZ, at, consultation_meeting, send_notice
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
 from core.models import Attachment, StatusChange
 from core.workflow import perform
@@ -98,7 +98,7 @@ def test_the_materials_warning_clears_once_they_are_uploaded_and_the_notice_is_s
     assert "发出会议通知后即送达参会人员" in page and 'data-testid="materials-delivered"' not in page
     assert materials_delivered_on(meeting) is None
 
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert 'data-testid="materials-warning"' not in page
     assert 'data-testid="materials-delivered"' in page
@@ -111,7 +111,7 @@ def test_materials_delivered_after_their_due_date_are_marked_late_not_delivered(
     with time_machine.travel(datetime.combine(due + timedelta(days=2), time(10), tzinfo=TZ), tick=False):
         client.force_login(cast.clerk)
         _upload(client, meeting)
-        perform(meeting, "send_invitations", actor=cast.clerk)
+        send_notice(meeting, actor=cast.clerk)
         page = client.get(meeting.get_absolute_url()).content.decode()
     delivered = materials_delivered_on(meeting)
     assert delivered > due
@@ -122,7 +122,7 @@ def test_materials_delivered_after_their_due_date_are_marked_late_not_delivered(
 def test_the_notice_names_the_materials_and_a_later_upload_is_announced(client, cast):
     meeting = consultation_meeting(cast)
     services.add_meeting_material(meeting=meeting, actor=cast.clerk, title="情况通报", upload=_file())
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     notice = Notification.objects.get(recipient=cast.other_member, event_key__contains=":invite:")
     assert "会议材料" in notice.title and "情况通报" in notice.body
 

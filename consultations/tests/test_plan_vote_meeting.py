@@ -15,6 +15,7 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import Attendance, MeetingKind
 from consultations.selectors import is_plan_vote_meeting, materials_due, meeting_inbox, short_notice
+from consultations.tests.factories import send_notice
 from core.exceptions import Refused, TransitionNotAllowed
 from core.workflow import perform
 from topics.services import votes
@@ -42,7 +43,7 @@ def both_today(cast):
     vote = votes.open_vote(plan=drive_to_vote(cast), actor=cast.clerk, starts_at=start)
     consultation = _standing_consultation(cast, start)
     for meeting in (vote.meeting, consultation):
-        perform(meeting, "send_invitations", actor=cast.clerk)
+        send_notice(meeting, actor=cast.clerk)
     return vote.meeting, consultation
 
 
@@ -115,7 +116,7 @@ def vote_in_two_days(cast):
     day = timezone.localdate() + dt.timedelta(days=2)
     start = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
     vote = votes.open_vote(plan=drive_to_vote(cast), actor=cast.clerk, starts_at=start)
-    perform(vote.meeting, "send_invitations", actor=cast.clerk)
+    send_notice(vote.meeting, actor=cast.clerk)
     return vote
 
 

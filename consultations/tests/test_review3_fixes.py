@@ -4,6 +4,7 @@ consultation, attendance before micro-consultation minutes."""
 
 import io
 import subprocess
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from docx import Document
 from consultations import services
 from consultations.forms import SpeechForm
 from consultations.models import Attendance, SpeechKind
-from consultations.tests.factories import consultation_meeting
+from consultations.tests.factories import consultation_meeting, send_notice
 from core.workflow import perform
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def deputy_meeting(cast):
     meeting = consultation_meeting(cast)
     head = meeting.participants.get(department=edu)
     assert head.name == "杨文"
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     services.respond_to_invitation(participant=head, actor=cast.liaison, response="deputy", deputy_name="林晓")
     perform(meeting, "hold", actor=cast.clerk)
     head.refresh_from_db()
@@ -201,7 +202,7 @@ def test_micro_minutes_are_refused_until_every_participant_is_marked(client, cas
     meeting = services.create_micro_consultation(
         title="老旧小区加装电梯微协商",
         starts_at=now,
-        ends_at=now,
+        ends_at=now + timedelta(hours=1),
         place="社区议事厅",
         actor=cast.member,
         department=cast.liaison.department,

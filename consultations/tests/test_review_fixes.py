@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from consultations import services
-from consultations.tests.factories import research_group
+from consultations.tests.factories import research_group, send_notice
 from core.workflow import workflow_for
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def _item_of_a_minuted_meeting(cast):
     from core.workflow import perform
 
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     perform(meeting, "hold", actor=cast.clerk)
     item = services.record_outcome_item(
         meeting=meeting,

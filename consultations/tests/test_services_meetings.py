@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import Attendance, MeetingKind, MeetingStatus, ParticipantRole, SpeechKind
-from consultations.tests.factories import at, consultation_meeting, research_group
+from consultations.tests.factories import at, consultation_meeting, research_group, send_notice
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
 from core.workflow import perform
 from district.tests.factories import CommunityFactory
@@ -33,7 +33,7 @@ def test_meeting_on_a_research_topic_cannot_be_convened_without_a_department(cas
     )
     services.invite_research_group(meeting=meeting, group=group, actor=cast.clerk)
     with pytest.raises(Refused) as err:
-        perform(meeting, "send_invitations", actor=cast.clerk)
+        send_notice(meeting, actor=cast.clerk)
     assert "部门" in str(err.value.message)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED
@@ -44,7 +44,7 @@ def test_standing_committee_vote_meeting_needs_no_department(cast):
         kind=MeetingKind.STANDING, title="常委会第三次会议", starts_at=at(1), ends_at=at(1, 12), actor=cast.clerk
     )
     services.invite(meeting=meeting, actor=cast.clerk, member=cast.standing.member)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     assert meeting.status == MeetingStatus.INVITED
 
 
@@ -69,7 +69,7 @@ def test_only_the_three_offices_convene_a_consultation(cast):
 
 def test_sending_invitations_notifies_people_and_department_liaisons(cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert {"liaison", "member2"} <= told
     assert "liaison2" not in told
@@ -77,7 +77,7 @@ def test_sending_invitations_notifies_people_and_department_liaisons(cast):
 
 def test_reply_attend_deputy_decline(cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     mine = meeting.participants.get(member=cast.other_member.member)
     with pytest.raises(Refused):
         services.respond_to_invitation(participant=mine, actor=cast.other_member, response="decline", reason="")
@@ -104,7 +104,7 @@ def test_nobody_replies_for_someone_else(cast):
 
 def test_check_in_marks_present_but_keeps_deputy(cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     dept = meeting.participants.get(department=cast.liaison.department)
     services.respond_to_invitation(participant=dept, actor=cast.liaison, response="deputy", deputy_name="副局长")
     perform(meeting, "hold", actor=cast.clerk)
@@ -119,7 +119,7 @@ def test_check_in_marks_present_but_keeps_deputy(cast):
 
 def test_a_reply_after_signing_in_does_not_turn_attendance_into_leave(cast, client):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     mine = meeting.participants.get(member=cast.other_member.member)
     services.check_in(participant=mine, actor=cast.other_member)
     with pytest.raises(TransitionNotAllowed) as err:
@@ -140,7 +140,7 @@ def test_speeches_and_outcomes_only_while_the_meeting_is_held(cast):
         services.record_outcome_item(
             meeting=meeting, actor=cast.clerk, recommendation="建议", responsible_department=edu
         )
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     perform(meeting, "hold", actor=cast.clerk)
     with pytest.raises(Refused):
         services.record_speech(
@@ -173,7 +173,7 @@ def test_speeches_and_outcomes_only_while_the_meeting_is_held(cast):
 
 def test_minutes_need_outcomes_and_mark_absentees(cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     perform(meeting, "hold", actor=cast.clerk)
     with pytest.raises(Refused):
         perform(meeting, "issue_minutes", actor=cast.clerk)
@@ -196,7 +196,7 @@ def test_minutes_need_outcomes_and_mark_absentees(cast):
 
 def test_reschedule_bumps_the_calendar_sequence_and_tells_participants(cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     meeting = services.reschedule_meeting(
         meeting=meeting, actor=cast.clerk, starts_at=at(21, 14), ends_at=at(21, 17), place="区行政中心"
     )
@@ -274,7 +274,7 @@ def test_a_meeting_cannot_be_marked_held_before_its_date(cast):
     import time_machine
 
     meeting = consultation_meeting(cast)  # 2022-06-20 09:00
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     with time_machine.travel(at(19, 18)):
         with pytest.raises(Refused) as err:
             perform(meeting, "hold", actor=cast.clerk)
@@ -291,7 +291,7 @@ def test_nobody_signs_in_before_the_meeting_day(cast):
     import time_machine
 
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     mine = meeting.participants.get(member=cast.other_member.member)
     with time_machine.travel(at(19)):
         with pytest.raises(Refused) as err:
@@ -336,7 +336,7 @@ def test_an_outcome_item_in_a_special_report_sent_for_signing_can_no_longer_be_c
 
     meeting = consultation_meeting(cast)
     edu = cast.liaison.department
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     perform(meeting, "hold", actor=cast.clerk)
     item = services.record_outcome_item(
         meeting=meeting, actor=cast.clerk, recommendation="扩大课后服务覆盖面", responsible_department=edu

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import FieldVisit, MeetingKind
-from consultations.tests.factories import at, consultation_meeting, research_group
+from consultations.tests.factories import at, consultation_meeting, research_group, send_notice
 from core.models import Attachment
 from core.workflow import perform
 from district.tests.factories import DepartmentFactory
@@ -151,7 +151,7 @@ def test_clerk_records_outcome_item_through_the_page(client, cast):
 
 def test_department_liaison_replies_for_the_department_head(client, cast):
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     row = meeting.participants.get(department=cast.liaison.department)
     client = login(client, cast.liaison)
     assert "代" in client.get(meeting.get_absolute_url()).content.decode()
@@ -260,7 +260,7 @@ def test_meeting_page_warns_the_convener_about_short_notice(client, cast):
     )
     assert "工作日通知" in login(client, cast.clerk).get(meeting.get_absolute_url()).content.decode()
     later = consultation_meeting(cast)  # once the notice has gone out, the warning is gone
-    perform(later, "send_invitations", actor=cast.clerk)
+    send_notice(later, actor=cast.clerk)
     assert "工作日通知" not in client.get(later.get_absolute_url()).content.decode()
 
 
@@ -330,7 +330,7 @@ def test_concluded_group_page_offers_no_forms_that_would_be_refused(client, cast
     group.status = "concluded"
     group.save(update_fields=["status"])
     html = login(client, cast.vice_chair).get(group.get_absolute_url()).content.decode()
-    for name in ("group_invite", "visit_create", "task_create", "material_create"):
+    for name in ("group_invite", "visit_create", "task_create", "group_material_create"):
         assert reverse(f"consultations:{name}", args=[group.pk]) not in html
 
 
@@ -341,7 +341,7 @@ def test_rescheduling_says_participants_were_told_only_once_they_were_invited(cl
     url = reverse("consultations:reschedule", args=[meeting.pk])
     page = client.post(url, form, follow=True).content.decode()
     assert "会议时间地点已更新。" in page and "已通知参会人员" not in page
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     page = client.post(url, {**form, "place": "区政协三楼会议室"}, follow=True).content.decode()
     assert "会议时间地点已更新，已通知参会人员。" in page
 
@@ -519,7 +519,7 @@ def test_issued_minutes_wait_for_the_research_office_to_compile_a_special_report
     from supervision.services.reports import compile_special_report
 
     meeting = consultation_meeting(cast)
-    perform(meeting, "send_invitations", actor=cast.clerk)
+    send_notice(meeting, actor=cast.clerk)
     perform(meeting, "hold", actor=cast.clerk)
     item = services.record_outcome_item(
         meeting=meeting,

@@ -34,6 +34,7 @@ from consultations.views import REFUSALS, refuse_into
 from core.forms import submit
 from core.ics import ics_response
 from core.views import attachment_response
+from intake.services import retry_key_for
 
 
 @login_required
@@ -166,9 +167,14 @@ def meeting_create(request):
         else:
             messages.success(request, _("会议已创建。核对参会人员后请发出会议通知。"))
             return redirect(meeting)
-    return render(
-        request, "consultations/meeting_form.html", {"form": form, "group": group}, status=400 if form.errors else 200
-    )
+    context = {
+        "form": form,
+        "group": group,
+        # A group that has not researched cannot be convened on; one whose report is not final may, warned.
+        "convene_blocker": selectors.convene_blocker(group) if group else "",
+        "report_not_ready": bool(group) and selectors.report_not_ready(group),
+    }
+    return render(request, "consultations/meeting_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -179,6 +185,7 @@ def micro_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["residents"] = data["residents"].splitlines()
+        data["idempotency_key"] = retry_key_for(data["idempotency_key"], caller=request.user)
         try:
             meeting = services.create_micro_consultation(actor=request.user, **data)
         except REFUSALS as exc:
@@ -204,6 +211,11 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
     # participants (uploaded and the notice sent), and whether that was after their due date.
     materials_due = selectors.materials_due(meeting) if manages and ahead else None
     materials_delivered_on = selectors.materials_delivered_on(meeting) if manages and ahead else None
+    # Whom the notice does not reach (no account): the convener phones them; shown once it went out,
+    # and before, so that the convener knows whom the notice will miss.
+    unreached = selectors.unreached_participant_ids(participants) if manages else set()
+    for p in participants:
+        p.unreached = p.pk in unreached
     ctx = {
         "meeting": meeting,
         "manages": manages,
@@ -257,8 +269,24 @@ def _meeting_page(request, meeting, status: int = 200, **forms):
             }
         ),
         "respond_target": forms.get("respond_target"),
+        "unreached": [p for p in participants if p.unreached],
+        "notice_sent": meeting.status != MeetingStatus.PLANNED,
+        # A notice for a meeting already begun is refused: the page says to record it as held instead.
+        "notice_blocker": selectors.notice_blocker(meeting) if manages else "",
+        # Invitees with another meeting at the same time: a warning to the convener, not a refusal.
+        "overlaps": selectors.overlapping_engagements(meeting) if manages and ahead else [],
+        **_subject_context(user, meeting),
     }
     return render(request, "consultations/meeting_detail.html", ctx, status=status)
+
+
+def _subject_context(user, meeting) -> dict:
+    """A micro-consultation held on a duty group's issue: the issue (linked for who may open it), its
+    recorded outcome (for everyone who sees the meeting: the department that committed to a plan reads
+    it here), and where the group records the outcome of one scheduled ahead."""
+    from grassroots.selectors import micro_meeting_context
+
+    return micro_meeting_context(user, meeting) if meeting.kind == MeetingKind.MICRO else {}
 
 
 @login_required

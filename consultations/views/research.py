@@ -26,16 +26,20 @@ from consultations.forms import (
     TaskForm,
     VisitForm,
 )
-from consultations.models import GroupStatus, InvitationResponse, ReportComment, ReportStatus
+from consultations.models import GroupStatus, InvitationResponse, MeetingStatus, ReportComment, ReportStatus
 from consultations.predicates import (
     convenes_meetings,
     manages_group,
+    manages_meeting,
     membership_of,
     oversees_research,
     works_in_group,
     works_on_report,
 )
+from consultations.report_documents import FORMATS, report_file_name, report_version_document
+from consultations.services import research as research_services
 from consultations.views import REFUSALS, refuse_into
+from core.exports import file_response
 
 
 @login_required
@@ -84,7 +88,13 @@ def _group_page(request, group, status: int = 200, **forms):
         "visit_form": forms.get("visit_form") or VisitForm(group=group),
         "task_form": forms.get("task_form") or TaskForm(group=group),
         "material_form": forms.get("material_form") or MaterialForm(),
-        "awaiting_reply": membership is not None and membership.response == InvitationResponse.INVITED,
+        # An invitation left unanswered when the group concluded or was cancelled has lapsed: no reply form.
+        "awaiting_reply": membership is not None
+        and membership.response == InvitationResponse.INVITED
+        and not research_services.invitation_lapsed(membership),
+        "lapsed": membership is not None and research_services.invitation_lapsed(membership),
+        "lapsed_message": research_services.lapsed_message(group),
+        "first_visit_day": research_services.earliest_visit_date(group),
         "open_form": forms.get("open_form", ""),
         "can_convene": convenes_meetings(user),
         # The forms to invite, record visits, give tasks and share files only while the group works.
@@ -227,7 +237,7 @@ def material_create(request, pk: int):
     )
 
 
-def _report_page(request, report, status: int = 200, edit_form=None, comment_form=None):
+def _report_page(request, report, status: int = 200, edit_form=None, comment_form=None, resolving=None):
     user = request.user
     editable = works_on_report(user, report) and report.status in (ReportStatus.DRAFTING, ReportStatus.REVIEW)
     ctx = {
@@ -240,6 +250,10 @@ def _report_page(request, report, status: int = 200, edit_form=None, comment_for
         or ReportEditForm(initial={"title": report.title, "body": report.body, "version": report.version}),
         "comment_form": comment_form or CommentForm(),
         "resolve_form": ResolveForm(),
+        # A refused 处理说明 comes back in its comment's box with the reason beside it.
+        "resolving": resolving or {},
+        "resolution_max": research_services.RESOLUTION_MAX,
+        "latest_version": report.versions.first(),
         "versions": list(report.versions.select_related("created_by")),
         "comments": list(selectors.report_comments(report)),
         "open_mandatory": selectors.open_mandatory_comments(report).count(),
@@ -312,11 +326,46 @@ def comment_resolve(request, pk: int):
     comment = get_object_or_404(ReportComment.objects.select_related("report"), pk=pk)
     report = selectors.get_report_for(request.user, comment.report_id)
     form = ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.resolve_comment(comment=comment, actor=request.user, resolution=form.cleaned_data["resolution"])
-        except REFUSALS as exc:
-            messages.error(request, getattr(exc, "message", str(exc)))
-            return _report_page(request, report, status=400)
-        messages.success(request, _("意见已标记为已处理。"))
+    form.is_valid()  # a free text: always valid; the service says what is wrong with it
+    text = form.cleaned_data.get("resolution", "")
+    try:
+        services.resolve_comment(comment=comment, actor=request.user, resolution=text)
+    except REFUSALS as exc:
+        error = getattr(exc, "message", str(exc))
+        messages.error(request, error)
+        resolving = {"comment": comment.pk, "text": text, "error": error}
+        return _report_page(request, report, status=400, resolving=resolving)
+    messages.success(request, _("意见已标记为已处理。"))
     return redirect(report)
+
+
+@login_required
+def report_version_file(request, pk: int, number: int, fmt: str):
+    """One version of the report as DOCX or PDF, for whoever may read the report."""
+    report = selectors.get_report_for(request.user, pk)
+    if fmt not in FORMATS:
+        raise Http404
+    version = get_object_or_404(report.versions.select_related("created_by"), number=number)
+    return file_response(report_version_document(report, version, fmt), report_file_name(version, fmt), FORMATS[fmt])
+
+
+@login_required
+@require_POST
+def attach_report(request, pk: int):
+    """附上采用的报告 on the meeting page: the group's adopted report becomes a meeting material."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    if not manages_meeting(request.user, meeting):
+        raise PermissionDenied
+    try:
+        material = research_services.attach_adopted_report(meeting=meeting, actor=request.user)
+    except REFUSALS as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        if meeting.status == MeetingStatus.INVITED:
+            messages.success(request, _("已将《%(title)s》附为会议材料，已通知参会人员。") % {"title": material.title})
+        else:
+            messages.success(
+                request,
+                _("已将《%(title)s》附为会议材料，发出会议通知时将一并告知参会人员。") % {"title": material.title},
+            )
+    return redirect(f"{meeting.get_absolute_url()}#materials")

@@ -233,3 +233,55 @@ def test_meeting_materials_per_role(client, cast, meeting):
         removed = client.post(f"/consultations/meeting-materials/{mine.pk}/remove/").status_code
         assert removed == (302 if role in CONVENERS else 403 if role in MEETING_VISIBLE else 404), (role, removed)
         assert MeetingMaterial.objects.filter(pk=mine.pk).exists() == (role not in CONVENERS), role
+
+
+@pytest.mark.django_db
+def test_group_materials_and_report_downloads_per_role(client, cast, group):
+    """The group's shared files are uploaded (to the group, not a meeting) by who works in or runs the group;
+    the others who open the group are refused beside the form, the rest find nothing. A report version's
+    DOCX/PDF: whoever opens the report."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consultations import services
+    from consultations.models import MeetingMaterial, SharedMaterial
+    from core.tests.permission_matrix.common import ROLES
+
+    workers = RUNS_RESEARCH | {"vice_chair", "member", "expert"}
+    services.save_report_draft(report=group.report, actor=cast.vice_chair, title="", body="正文", expected_version=1)
+    for role in ROLES:
+        client.force_login(getattr(cast, role))
+        upload = SimpleUploadedFile("材料.txt", "共享材料".encode(), content_type="text/plain")
+        posted = client.post(
+            f"/consultations/groups/{group.pk}/materials/new/", {"title": f"{role}的材料", "upload": upload}
+        ).status_code
+        assert posted == (302 if role in workers else 400 if role in GROUP_VISIBLE else 404), (role, posted)
+        assert SharedMaterial.objects.filter(group=group, title=f"{role}的材料").exists() == (role in workers), role
+        for fmt in ("docx", "pdf"):
+            got = client.get(f"/consultations/reports/{group.report.pk}/versions/1/report.{fmt}").status_code
+            assert got == (200 if role in GROUP_VISIBLE else 404), (role, fmt, got)
+    assert not MeetingMaterial.objects.exists()
+
+
+@pytest.mark.django_db
+def test_attaching_the_adopted_report_per_role(client, cast, group, time_machine):
+    """附上采用的报告: the offices that convene the meeting; its other participants are refused; the rest
+    find no meeting."""
+    from consultations import services
+    from consultations.models import MeetingMaterial
+    from consultations.tests.factories import at, consultation_meeting
+    from core.tests.permission_matrix.common import ROLES
+    from core.workflow import perform
+
+    time_machine.move_to(at(1), tick=False)
+    meeting = consultation_meeting(cast, group=group)
+    report = group.report
+    services.save_report_draft(report=report, actor=cast.vice_chair, title="", body="正文", expected_version=1)
+    perform(report, "finalise", actor=cast.vice_chair)
+    perform(report, "adopt", actor=cast.research)
+    for role in ROLES:
+        MeetingMaterial.objects.filter(meeting=meeting).delete()
+        client.force_login(getattr(cast, role))
+        posted = client.post(f"/consultations/meetings/{meeting.pk}/attach-report/").status_code
+        visible = MEETING_VISIBLE | GROUP_VISIBLE
+        assert posted == (302 if role in CONVENERS else 403 if role in visible else 404), (role, posted)
+        assert MeetingMaterial.objects.filter(meeting=meeting).exists() == (role in CONVENERS), role
