@@ -495,7 +495,9 @@ def _community_consultation(clerk) -> None:
         ],
         actor=clerk,
     )
-    for task, done in zip(consultation.tasks.order_by("due_date"), [(2022, 10, 26), (2022, 12, 20)], strict=True):
+    notes = ["（演示）补助申请材料已报区住建局，获批。", "（演示）规划和施工审批已办结，电梯开工。"]
+    done_on = [(2022, 10, 26), (2022, 12, 20)]
+    for task, done, note in zip(consultation.tasks.order_by("due_date"), done_on, notes, strict=True):
         clock.at(timezone.make_aware(datetime(*done, 16)))
-        services.complete_follow_up(task=task, actor=clerk)
+        services.complete_follow_up(task=task, actor=clerk, note=note)
     clock.settle()

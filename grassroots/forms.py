@@ -5,11 +5,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.models import Meeting
 from core.forms import DateInput, DateTimeInput, FilterSelectMultiple, StyledFormMixin
 from core.validators import PHONE, PHONE_MESSAGE, validate_phone
 from district.models import Community, Department, Member
 from grassroots.models import Contact, ServiceType
 from intake.models import Outcome
+from intake.services import issue_retry_key
 
 DATETIME = DateTimeInput()
 DATE = DateInput()
@@ -167,6 +169,29 @@ class MicroConsultationForm(StyledFormMixin, forms.Form):
         return names
 
 
+class MicroOutcomeForm(StyledFormMixin, forms.Form):
+    """The outcome of a micro-consultation scheduled ahead, recorded on its own meeting: who came is
+    who was signed in on the meeting's page."""
+
+    meeting = forms.ModelChoiceField(label=_("微协商会议"), queryset=Meeting.objects.none(), empty_label=None)
+    summary = forms.CharField(label=_("协商情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.ChoiceField(label=_("协商结果"), choices=Outcome.choices)
+    plan_due_date = forms.DateField(label=_("计划完成日期（制定计划时必填）"), required=False, widget=DATE)
+    outcome_note = forms.CharField(label=_("结果说明"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, meetings=(), **kwargs):
+        super().__init__(*args, auto_id="outcome_%s", **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings]).order_by("starts_at")
+        self.fields["meeting"].label_from_instance = lambda m: (
+            _("%(when)s %(place)s（%(status)s）")
+            % {
+                "when": timezone.localtime(m.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "place": m.place,
+                "status": m.get_status_display(),
+            }
+        )
+
+
 class LinkProposalForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("提案标题"), max_length=200)
     submitted_on = forms.DateField(label=_("提交日期"), widget=DATE, initial=date.today)
@@ -215,9 +240,20 @@ class CommunityConsultationForm(StyledFormMixin, forms.Form):
     tasks = forms.CharField(
         label=_("后续任务"),
         required=False,
-        help_text=_("每行一项，格式：事项；责任方；完成日期（如 2023-06-30，可不填）"),
+        help_text=_(
+            "每行一项，格式：事项；责任方；完成日期（如 2023-06-30，可不填）。"
+            "责任方写部门全称或简称的，自动通知该部门联络员。"
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # A double tap or a resent form carries the same key and gets the same consultation back
+    # (intake.services.retry_key_for: signed here, scoped to who sends it).
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", issue_retry_key())
 
     def clean_positions(self):
         return parse_positions(self.cleaned_data["positions"])
@@ -263,7 +299,9 @@ def parse_tasks(text: str) -> list[tuple[str, str, date | None]]:
     return out
 
 
-TASKS_HELP = _("每行一项，格式：事项；责任方；完成日期（如 2023-06-30，可不填）")
+TASKS_HELP = _(
+    "每行一项，格式：事项；责任方；完成日期（如 2023-06-30，可不填）。责任方写部门全称或简称的，自动通知该部门联络员。"
+)
 
 
 class ConcludeCommunityForm(StyledFormMixin, forms.Form):
@@ -289,3 +327,27 @@ class FollowUpTasksForm(StyledFormMixin, forms.Form):
         if not tasks:
             raise forms.ValidationError(_("请至少填写一项后续任务。"))
         return tasks
+
+
+class TaskDoneForm(StyledFormMixin, forms.Form):
+    """标记完成: what was done (a note is required)."""
+
+    note = forms.CharField(
+        label=_("完成情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("做了什么、何时完成，如有佐证材料请注明。"),
+    )
+
+
+class TaskReopenForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("重新打开的原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VoidCommunityForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("作废原因"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：重复登记（保留第N号记录）、登记错误。作废后参加委员不再计入履职，记录保留备查。"),
+    )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -320,18 +321,35 @@ class CommunityConsultation(TimeStampedModel):
     agreement_reached = models.BooleanField(_("达成一致"), null=True, blank=True)
     agreement = models.TextField(_("协商结果"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
+    # A double tap or a resent form carries the same key (intake.services.retry_key_for, scoped to who
+    # sends it) and gets the consultation already recorded back instead of a second one.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # Recorded by mistake (a duplicate, a wrong entry): the office voids it with a reason; its meeting is
+    # cancelled, so that nobody's duty record counts it, and it leaves the public outcome pages.
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    void_reason = models.TextField(_("作废原因"), blank=True)
+    history = HistoricalRecords(excluded_fields=["idempotency_key"])
 
     class Meta:
         verbose_name = _("社区事务协商")
         verbose_name_plural = _("社区事务协商")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="community_consultation_idempotency_key_unique")
+        ]
 
     def __str__(self) -> str:
         return self.matter
 
     def get_absolute_url(self) -> str:
         return reverse("grassroots:community", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("grassroots:community-outcome", args=[self.pk])
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class Position(models.Model):
@@ -357,8 +375,27 @@ class FollowUpTask(TimeStampedModel):
     consultation = models.ForeignKey(CommunityConsultation, on_delete=models.CASCADE, related_name="tasks")
     description = models.CharField(_("事项"), max_length=300)
     responsible = models.CharField(_("责任方"), max_length=100)
+    # The responsible party when it is a department (its name or short name typed as 责任方): its
+    # liaisons are told of the task, see the consultation, and report the task done.
+    department = models.ForeignKey(
+        "district.Department",
+        verbose_name=_("责任部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="community_tasks",
+    )
     due_date = models.DateField(_("完成时限"), null=True, blank=True)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("完成登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    done_note = models.TextField(_("完成情况"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -368,3 +405,8 @@ class FollowUpTask(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not done and its date has passed."""
+        return self.done_at is None and self.due_date is not None and self.due_date < timezone.localdate()

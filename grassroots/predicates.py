@@ -3,7 +3,7 @@
 import rules
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.predicates import is_clerk, is_member, is_office
+from accounts.predicates import is_clerk, is_dept_liaison, is_member, is_office
 from intake.models import AppealStatus, Outcome
 from intake.predicates import answers_appeal, member_id_of
 
@@ -33,6 +33,55 @@ runs_workstation = is_clerk | is_workstation_member
 runs_group = is_clerk | is_group_member
 handles_issue = is_clerk | is_issue_group_member
 records_community_consultation = is_office | is_member
+
+
+@rules.predicate
+def took_part_in_consultation(user, consultation) -> bool:
+    """Who recorded the community consultation, or a member recorded present at it."""
+    if consultation is None or not getattr(user, "is_authenticated", False):
+        return False
+    if consultation.recorded_by_id == user.pk:
+        return True
+    member_id = member_id_of(user)
+    return member_id is not None and consultation.meeting.participants.filter(member_id=member_id).exists()
+
+
+@rules.predicate
+def is_consultation_voided(user, consultation) -> bool:
+    return consultation is not None and consultation.voided_at is not None
+
+
+# Concluding a community consultation and adding its tasks: the office, who recorded it and the members
+# who took part (not any member); nothing more on one voided as recorded by mistake.
+works_on_consultation = (is_office | took_part_in_consultation) & ~is_consultation_voided
+# The office voids a consultation recorded by mistake (with a reason).
+voids_consultation = is_office & ~is_consultation_voided
+
+
+@rules.predicate
+def liaison_of_task(user, task) -> bool:
+    """A liaison of the department responsible for a follow-up task."""
+    return (
+        task is not None
+        and task.department_id is not None
+        and bool(is_dept_liaison(user))
+        and getattr(user, "department_id", None) == task.department_id
+    )
+
+
+@rules.predicate
+def _works_on_task_consultation(user, task) -> bool:
+    return task is not None and works_on_consultation(user, task.consultation)
+
+
+# Who marks a follow-up task done, or reopens it: those who work on its consultation, and the liaisons
+# of the department responsible for it.
+@rules.predicate
+def _task_consultation_voided(user, task) -> bool:
+    return task is not None and task.consultation.voided_at is not None
+
+
+completes_follow_up = _works_on_task_consultation | (liaison_of_task & ~_task_consultation_voided)
 
 
 @rules.predicate

@@ -1,6 +1,6 @@
 """Reads on the grassroots platforms, and the per-period reports computed from the records."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -8,13 +8,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.predicates import can_see_contacts, is_member, is_office
+from accounts.predicates import can_see_contacts, is_dept_liaison, is_member, is_office
+from accounts.roles import Role
 from grassroots.models import (
     Appointment,
     CommunityConsultation,
     Contact,
     DutyGroup,
     DutyIssue,
+    FollowUpTask,
     IssueStatus,
     MicroConsultation,
     ReceptionDay,
@@ -382,9 +384,83 @@ def community_consultations(viewer) -> QuerySet[CommunityConsultation]:
     )
 
 
+def community_consultations_for(viewer) -> QuerySet[CommunityConsultation]:
+    """The consultations a user's pages list: every one for the office, leaders and members; for a
+    department's liaison, those with a follow-up task their department is responsible for. Each with
+    `overdue_tasks`, its tasks not done after their date (counted in the list's own query)."""
+    today = timezone.localdate()
+    if _works_on_grassroots(viewer):
+        consultations = community_consultations(viewer)
+    elif is_dept_liaison(viewer) and getattr(viewer, "department_id", None):
+        consultations = (
+            CommunityConsultation.objects.filter(
+                pk__in=FollowUpTask.objects.filter(department_id=viewer.department_id).values("consultation_id")
+            )
+            .select_related("community__town", "meeting")
+            .order_by("-meeting__starts_at", "-id")
+        )
+    else:
+        return CommunityConsultation.objects.none()
+    return consultations.annotate(
+        overdue_tasks=Count("tasks", filter=Q(tasks__done_at__isnull=True, tasks__due_date__lt=today))
+    )
+
+
 def get_community_consultation(viewer, pk: int) -> CommunityConsultation:
     return get_object_or_404(
-        community_consultations(viewer).prefetch_related("positions", "tasks", "meeting__participants"), pk=pk
+        community_consultations_for(viewer).prefetch_related(
+            "positions",
+            Prefetch("tasks", queryset=FollowUpTask.objects.select_related("department", "done_by")),
+            "meeting__participants",
+        ),
+        pk=pk,
+    )
+
+
+def task_liaisons(task: FollowUpTask) -> QuerySet[User]:
+    """The active liaisons of the department responsible for a follow-up task (none without one)."""
+    if task.department_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        groups__name=Role.DEPT_LIAISON, department_id=task.department_id, is_active=True
+    ).distinct()
+
+
+def follow_ups_to_remind(*, today: date, ahead: int) -> QuerySet[FollowUpTask]:
+    """Follow-up tasks not recorded done whose date is within `ahead` days or passed, of consultations
+    not voided, with their consultation and its recorder."""
+    return (
+        FollowUpTask.objects.filter(
+            done_at__isnull=True,
+            due_date__isnull=False,
+            due_date__lte=today + timedelta(days=ahead),
+            consultation__voided_at__isnull=True,
+        )
+        .select_related("consultation__recorded_by", "department")
+        .order_by("due_date", "id")
+    )
+
+
+def public_community_outcomes() -> QuerySet[CommunityConsultation]:
+    """Community consultations the public reads the outcome of (not those voided): the matter, the
+    community, the result and the follow-up tasks with their completion; never who took part."""
+    return (
+        CommunityConsultation.objects.filter(voided_at__isnull=True)
+        .select_related("community__town", "meeting")
+        .annotate(
+            tasks_total=Count("tasks"),
+            tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False)),
+        )
+        .order_by("-meeting__starts_at", "-id")
+    )
+
+
+def get_public_community_outcome(pk: int) -> CommunityConsultation:
+    return get_object_or_404(
+        public_community_outcomes().prefetch_related(
+            Prefetch("tasks", queryset=FollowUpTask.objects.select_related("department"))
+        ),
+        pk=pk,
     )
 
 
@@ -415,3 +491,44 @@ def last_roster_change(day: ReceptionDay):
         return None
     row.note = "" if row.history_change_reason == "roster" else row.history_change_reason
     return row
+
+
+def micro_meeting_context(viewer, meeting) -> dict:
+    """What a micro-consultation's meeting page shows of the duty group's issue it was held on: the issue
+    (linked for who may open it), the outcome recorded on it (read by everyone who sees the meeting: the
+    department that committed to a plan included), and, while none is recorded, whether the viewer records
+    it (on the issue's page)."""
+    from consultations.models import MeetingStatus
+    from grassroots.predicates import handles_issue
+
+    record = MicroConsultation.objects.filter(meeting=meeting).select_related("department", "issue").first()
+    issue = record.issue if record is not None else None
+    if issue is None and meeting.subject_type_id == ContentType.objects.get_for_model(DutyIssue).pk:
+        issue = DutyIssue.objects.filter(pk=meeting.subject_id).select_related("group").first()
+    if issue is None:
+        return {}
+    return {
+        "micro_issue": issue,
+        "micro_issue_opens": issues_visible_to(viewer).filter(pk=issue.pk).exists(),
+        "micro_record": record,
+        "records_micro_outcome": record is None
+        and meeting.status != MeetingStatus.CANCELLED
+        and issue.status in (IssueStatus.COLLECTED, IssueStatus.INVESTIGATING)
+        and bool(handles_issue(viewer, issue)),
+    }
+
+
+def scheduled_micro_meetings(issue: DutyIssue) -> list:
+    """The micro-consultations scheduled ahead on the issue, their outcome not recorded yet (not cancelled)."""
+    from consultations.models import Meeting, MeetingKind, MeetingStatus
+
+    return list(
+        Meeting.objects.filter(
+            kind=MeetingKind.MICRO,
+            subject_type=ContentType.objects.get_for_model(DutyIssue),
+            subject_id=issue.pk,
+            micro__isnull=True,
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at", "id")
+    )

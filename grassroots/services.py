@@ -8,13 +8,15 @@ from datetime import date, datetime, timedelta
 from constance import config
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, ParticipantRole
+from accounts.roles import Role
+from consultations.models import Attendance, Meeting, MeetingKind, MeetingParticipant, MeetingStatus, ParticipantRole
 from core.deadlines import reminder_key
 from core.exceptions import Refused
 from core.i18n import join_clauses, join_list, recorded
@@ -37,10 +39,13 @@ from grassroots.models import (
 )
 from grassroots.predicates import (
     BookingHolder,
+    completes_follow_up,
     handles_issue,
     records_community_consultation,
     runs_group,
     runs_workstation,
+    voids_consultation,
+    works_on_consultation,
 )
 from grassroots.tasks import tell_members_on_duty as tell_members_on_duty_task
 from intake.models import Appeal, Outcome
@@ -861,6 +866,16 @@ def log_micro_consultation(
     if timezone.localtime(starts_at).date() > timezone.localdate():
         # Recording one settles the issue with its outcome: it must have taken place.
         raise Refused(_("日期不能晚于今天。"), fields={"starts_at": _("日期在未来")})
+    from grassroots.selectors import scheduled_micro_meetings
+
+    held_on = timezone.localtime(starts_at).date()
+    same_day = [m for m in scheduled_micro_meetings(issue) if timezone.localtime(m.starts_at).date() == held_on]
+    if same_day:
+        # The one scheduled that day is this micro-consultation: a second meeting would count it twice.
+        message = _("该问题已预约%(date)s的微协商，请在下方“登记协商结果”中为该次会议登记结果，不要另行登记。") % {
+            "date": timezone.localtime(same_day[0].starts_at).strftime("%Y-%m-%d %H:%M")
+        }
+        raise Refused(message, fields={"starts_at": message})
     residents = [r.strip() for r in residents if r and r.strip()]
     if not residents:
         raise Refused(_("请至少填写一位参加的居民。"), fields={"residents": _("必填")})
@@ -921,6 +936,14 @@ def log_micro_consultation(
     )
     micro._history_user = actor
     micro.save()
+    _settle_issue_by_micro(issue, micro, actor=actor)
+    return micro
+
+
+def _settle_issue_by_micro(issue: DutyIssue, micro: MicroConsultation, *, actor) -> None:
+    """What a recorded micro-consultation does to its issue, whether recorded afterwards or on the meeting
+    scheduled ahead: a step on the appeal, the issue resolved or its plan made, the department told."""
+    meeting, outcome, plan_due_date = micro.meeting, micro.outcome, micro.plan_due_date
     # On the appeal the issue came from: who recorded it and when (the step), the day, the department and the
     # outcome (its data, which the citizen's timeline words), the outcome's note for the appeal's handlers.
     _on_appeal(
@@ -929,8 +952,8 @@ def log_micro_consultation(
         actor=actor,
         note=_outcome_line(outcome, plan_due_date, micro.outcome_note),
         micro=micro.pk,
-        held_on=timezone.localtime(starts_at).date().isoformat(),
-        department=department.name,
+        held_on=timezone.localtime(meeting.starts_at).date().isoformat(),
+        department=micro.department.name,
         outcome=outcome,
         plan_due_date=plan_due_date.isoformat() if plan_due_date else None,
     )
@@ -939,10 +962,131 @@ def log_micro_consultation(
     if outcome == Outcome.PLAN:
         # A plan with its date: followed up until it is carried out.
         data = {"plan_due_date": plan_due_date.isoformat(), "micro": micro.pk}
-        perform(issue, "plan", actor=actor, note=outcome_note.strip(), data=data)
+        perform(issue, "plan", actor=actor, note=micro.outcome_note, data=data)
     else:
         data = {"outcome": outcome, "micro": micro.pk}
-        perform(issue, "resolve", actor=actor, note=outcome_note.strip(), data=data)
+        perform(issue, "resolve", actor=actor, note=micro.outcome_note, data=data)
+    _tell_micro_department(micro, actor=actor)
+
+
+def _tell_micro_department(micro: MicroConsultation, *, actor) -> None:
+    """The department that took part learns the outcome agreed in its name (above all a plan it must
+    carry out by its date); its liaisons read it on the meeting's page, where the outcome is shown."""
+    from notifications.services import notify
+
+    liaisons = list(
+        User.objects.filter(department_id=micro.department_id, groups__name=Role.DEPT_LIAISON, is_active=True)
+        .exclude(pk=getattr(actor, "pk", None))
+        .distinct()
+    )
+    if not liaisons:
+        return
+    if micro.outcome == Outcome.PLAN:
+        title = gettext_lazy("微协商商定由贵单位制定计划限期解决：“%(title)s”，计划%(date)s前完成")
+    else:
+        title = gettext_lazy("微协商“%(title)s”已登记结果：%(outcome)s")
+    params = {
+        "title": micro.issue.title[:60],
+        "date": micro.plan_due_date.isoformat() if micro.plan_due_date else "",
+        "outcome": micro.get_outcome_display(),
+    }
+    notify(
+        recipients=liaisons,
+        event_key=f"micro:{micro.pk}:department",
+        title=title,
+        params=params,
+        body=micro.outcome_note,
+        target=micro.meeting,
+    )
+
+
+def micro_schedule_blocker(issue: DutyIssue) -> str:
+    """Why no micro-consultation can be scheduled on the issue now ("" when one can): the one rule for the
+    issue page's link and for `schedule_micro_consultation`."""
+    if issue.status not in (IssueStatus.COLLECTED, IssueStatus.INVESTIGATING):
+        return _("该问题已办结或正在落实计划，不能再预约微协商。")
+    return ""
+
+
+def schedule_micro_consultation(*, issue: DutyIssue, actor, idempotency_key: str | None = None, **kwargs) -> Meeting:
+    """Schedule a micro-consultation on the issue ahead (the meeting's subject is the issue): the notice,
+    replies and check-in go as for any meeting, and the outcome is recorded on this same meeting
+    (`record_micro_outcome`), not on a second one."""
+    from consultations.services import create_micro_consultation
+
+    _require(handles_issue, actor, issue, _("只有小组成员或政协办公室可以预约微协商。"))
+    if blocker := micro_schedule_blocker(issue):
+        raise Refused(blocker)
+    return create_micro_consultation(
+        actor=actor,
+        subject=issue,
+        issue=kwargs.pop("agenda", "") or issue.description,
+        town=issue.town,
+        community=kwargs.pop("community", None) or issue.community,
+        idempotency_key=idempotency_key,
+        **kwargs,
+    )
+
+
+@transaction.atomic
+def record_micro_outcome(
+    *,
+    meeting: Meeting,
+    actor,
+    summary: str,
+    outcome: str,
+    outcome_note: str,
+    plan_due_date: date | None = None,
+) -> MicroConsultation:
+    """Record the outcome of a micro-consultation scheduled on an issue, on its own meeting: the meeting
+    is recorded held (if it was not), who came is who was signed in on its page; the issue gets its
+    outcome as with `log_micro_consultation`. One meeting, one duty credit."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    issue = meeting.subject
+    if not isinstance(issue, DutyIssue) or meeting.kind != MeetingKind.MICRO:
+        raise Refused(_("该会议不是民生问题的微协商。"))
+    _require(handles_issue, actor, issue, _("只有小组成员或政协办公室可以登记微协商。"))
+    if MicroConsultation.objects.filter(meeting=meeting).exists():
+        raise Refused(_("该次微协商的结果已经登记。"))
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Refused(_("该次微协商已取消，不能登记结果。"))
+    if issue.status not in (IssueStatus.COLLECTED, IssueStatus.INVESTIGATING):
+        raise Refused(_("该问题已办结或正在落实计划，不能再登记微协商。"))
+    if timezone.localtime(meeting.starts_at).date() > timezone.localdate():
+        message = _("微协商定于%(date)s召开，会议召开后才能登记结果。") % {
+            "date": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
+        }
+        raise Refused(message)
+    errors = {}
+    if not (summary or "").strip():
+        errors["summary"] = _("请填写协商情况。")
+    if not (outcome_note or "").strip():
+        errors["outcome_note"] = _("请填写结果说明。")
+    if errors:
+        raise Refused(next(iter(errors.values())), fields=errors)
+    outcome, plan_due_date = validate_outcome({"outcome": outcome, "plan_due_date": plan_due_date})
+    present = meeting.participants.filter(checked_in_at__isnull=False)
+    if not present.filter(member__in=issue.group.members.all()).exists():
+        # Who came is what the duty records count: the group's members must be signed in on the meeting page.
+        raise Refused(_("请先在会议页面为出席的小组委员和居民签到，再登记协商结果。"))
+    dept_row = meeting.participants.filter(department__isnull=False).select_related("department").first()
+    if dept_row is None:
+        raise Refused(_("微协商须有相关部门负责人参加，请先在会议页面邀请部门。"))
+    if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+        perform(meeting, "hold", actor=actor)
+    micro = MicroConsultation(
+        meeting=meeting,
+        issue=issue,
+        department=dept_row.department,
+        summary=summary.strip(),
+        outcome=outcome,
+        outcome_note=outcome_note.strip(),
+        plan_due_date=plan_due_date,
+        recorded_by=actor,
+    )
+    micro._history_user = actor
+    micro.save()
+    _settle_issue_by_micro(issue, micro, actor=actor)
     return micro
 
 
@@ -979,6 +1123,84 @@ def record_proposal_from_issue(*, issue: DutyIssue, proposal) -> None:
 # Community-affairs consultation
 
 
+def _task_department(responsible: str):
+    """The department a task's 责任方 names (its full name or short name), else None: its liaisons are
+    told of the task and report it done."""
+    from district.models import Department
+
+    name = (responsible or "").strip()
+    if not name:
+        return None
+    return Department.objects.filter(Q(name=name) | Q(short_name=name), is_active=True).order_by("order", "id").first()
+
+
+def check_community_record(
+    *, held_on: date, agreement_reached: bool | None, agreement: str, tasks: list[tuple[str, str, date | None]]
+) -> None:
+    """The rules of a community consultation's result and tasks, one for its first record (登记社区事务协商)
+    and for the later forms (登记协商结果, 新增后续任务): a result chosen (agreed or not) needs its note,
+    what was agreed or why not and what next; a task is not due before the consultation took place.
+    Every problem is said at once, on its field."""
+    errors: dict[str, str] = {}
+    if agreement_reached is not None and not (agreement or "").strip():
+        errors["agreement"] = _("请填写结果说明：达成的一致意见，或未能达成一致的原因和下一步安排。")
+    early = [d for d, _r, due in tasks if due is not None and due < held_on]
+    if early:
+        errors["tasks"] = _("完成时限不能早于协商日期（%(date)s）：%(tasks)s") % {
+            "date": held_on.isoformat(),
+            "tasks": join_list(early),
+        }
+    if errors:
+        raise Refused(join_clauses(list(errors.values())), fields=errors)
+
+
+def _save_tasks(consultation: CommunityConsultation, tasks, actor) -> list[FollowUpTask]:
+    """Each task saved on its own (a history row each, who entered it), with the department it names."""
+    created = []
+    for description, responsible, due in tasks:
+        task = FollowUpTask(
+            consultation=consultation,
+            description=description[:300],
+            responsible=responsible[:100],
+            department=_task_department(responsible),
+            due_date=due,
+        )
+        task._history_user = actor
+        task.save()
+        created.append(task)
+    return created
+
+
+def _tell_task_departments(consultation: CommunityConsultation, tasks: list[FollowUpTask], actor) -> int:
+    """The liaisons of each department made responsible for a task are told of it (the matter, the task
+    and its date), linking to the consultation's page, which they may read."""
+    from grassroots.selectors import task_liaisons
+    from notifications.services import notify
+
+    sent = 0
+    for task in tasks:
+        if task.department_id is None:
+            continue
+        sent += len(
+            notify(
+                recipients=task_liaisons(task).exclude(pk=getattr(actor, "pk", None)),
+                event_key=f"grassroots.community-task:{task.pk}",
+                title=gettext_lazy("社区事务协商“%(matter)s”有一项后续任务由%(dept)s负责：%(task)s"),
+                body=gettext_lazy("完成时限：%(due)s。完成后请在协商页面登记完成情况。")
+                if task.due_date
+                else gettext_lazy("完成后请在协商页面登记完成情况。"),
+                params={
+                    "matter": consultation.matter[:60],
+                    "dept": task.department.name,
+                    "task": task.description[:80],
+                    "due": task.due_date.isoformat() if task.due_date else "",
+                },
+                target=consultation,
+            )
+        )
+    return sent
+
+
 @transaction.atomic
 def hold_community_consultation(
     *,
@@ -996,21 +1218,80 @@ def hold_community_consultation(
     tasks: list[tuple[str, str, date | None]] = (),
     place: str = "",
     duration: timedelta = timedelta(hours=2),
+    idempotency_key: str | None = None,
 ) -> CommunityConsultation:
     """Record a consultation a community hosts on a local matter, with positions, result and tasks.
     `members`: the CPPCC members who took part, recorded as members present (their duty records count
-    the consultation); `participants`: everyone else by name and role."""
+    the consultation); `participants`: everyone else by name and role. `idempotency_key` (the form's,
+    `intake.services.retry_key_for`): a double tap or a resent form gets the consultation already
+    recorded under it back, not a second one (nor a second duty credit)."""
     _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以登记社区事务协商。"))
+    if idempotency_key:
+        done = CommunityConsultation.objects.filter(idempotency_key=idempotency_key).first()
+        if done is not None:
+            return done
     if not (matter or "").strip() or not (background or "").strip():
         raise Refused(_("请填写协商事项和事项背景。"), fields={"matter": _("必填")})
-    if agreement_reached and not (agreement or "").strip():
-        raise Refused(_("达成一致时请填写协商结果。"), fields={"agreement": _("必填")})
     if timezone.localtime(starts_at).date() > timezone.localdate():
         # Recorded after it took place, with who spoke and what was agreed: it is recorded as held.
         raise Refused(_("日期不能晚于今天。"), fields={"starts_at": _("日期在未来")})
+    tasks = [(d.strip(), r.strip(), due) for d, r, due in tasks if d.strip()]
+    check_community_record(
+        held_on=timezone.localtime(starts_at).date(),
+        agreement_reached=agreement_reached,
+        agreement=agreement,
+        tasks=tasks,
+    )
     members = list(dict.fromkeys(members))
     if not members and not any(name.strip() for name, _role in participants):
         raise Refused(_("请至少填写一位参加协商的人员。"), fields={"residents": _("必填")})
+    try:
+        # A savepoint: a concurrent retry with the same key loses on the unique index and reads the winner.
+        with transaction.atomic():
+            return _hold_community_consultation(
+                community=community,
+                matter=matter,
+                background=background,
+                starts_at=starts_at,
+                actor=actor,
+                participants=participants,
+                members=members,
+                positions=positions,
+                mediation_record=mediation_record,
+                agreement_reached=agreement_reached,
+                agreement=agreement,
+                tasks=tasks,
+                place=place,
+                duration=duration,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        winner = (
+            CommunityConsultation.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        )
+        if winner is None:
+            raise
+        return winner
+
+
+def _hold_community_consultation(
+    *,
+    community,
+    matter,
+    background,
+    starts_at,
+    actor,
+    participants,
+    members,
+    positions,
+    mediation_record,
+    agreement_reached,
+    agreement,
+    tasks,
+    place,
+    duration,
+    idempotency_key,
+) -> CommunityConsultation:
     meeting = Meeting(
         kind=MeetingKind.COMMUNITY,
         title=recorded(gettext_lazy("社区事务协商：%(matter)s"), {"matter": matter.strip()}),
@@ -1053,26 +1334,17 @@ def hold_community_consultation(
         agreement_reached=agreement_reached,
         agreement=agreement.strip(),
         recorded_by=actor,
+        idempotency_key=idempotency_key or None,
     )
     consultation._history_user = actor
     consultation.save()
     meeting.subject_type = ContentType.objects.get_for_model(CommunityConsultation)
     meeting.subject_id = consultation.pk
     meeting.save(update_fields=["subject_type", "subject_id"])
-    Position.objects.bulk_create(
-        [
-            Position(consultation=consultation, speaker=s, position=p, order=i)
-            for i, (s, p) in enumerate(positions, 1)
-            if s.strip() and p.strip()
-        ]
-    )
-    FollowUpTask.objects.bulk_create(
-        [
-            FollowUpTask(consultation=consultation, description=d, responsible=r, due_date=due)
-            for d, r, due in tasks
-            if d.strip()
-        ]
-    )
+    for i, (speaker, said) in enumerate(((s, p) for s, p in positions if s.strip() and p.strip()), 1):
+        Position.objects.create(consultation=consultation, speaker=speaker, position=said, order=i)
+    created = _save_tasks(consultation, tasks, actor)
+    _tell_task_departments(consultation, created, actor)
     return consultation
 
 
@@ -1080,17 +1352,21 @@ def _consultation_state(reached: bool | None) -> str:
     return {None: "ongoing", True: "agreed", False: "not_agreed"}[reached]
 
 
+def consultation_state(consultation: CommunityConsultation) -> str:
+    """The state its timeline steps record: voided, else where its result stands."""
+    return "voided" if consultation.voided_at else _consultation_state(consultation.agreement_reached)
+
+
 @transaction.atomic
 def conclude_community_consultation(
     *, consultation: CommunityConsultation, agreement_reached: bool, agreement: str, actor
 ) -> CommunityConsultation:
     """Record the later outcome of a consultation recorded as 尚未结束 (agreed or not, with a note), by
-    whoever may record consultations; a step on its timeline (who, when, the note)."""
-    _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以登记社区事务协商的结果。"))
+    the office, who recorded it or a member who took part; a step on its timeline (who, when, the note)."""
+    _require(works_on_consultation, actor, consultation, _("只有政协办公室、登记人或参加协商的委员可以登记协商结果。"))
     agreement = (agreement or "").strip()
-    if not agreement:
-        message = _("请填写结果说明。")
-        raise Refused(message, fields={"agreement": message})
+    held = timezone.localtime(consultation.meeting.starts_at).date()
+    check_community_record(held_on=held, agreement_reached=bool(agreement_reached), agreement=agreement, tasks=[])
     consultation = CommunityConsultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.agreement_reached is not None:
         raise Refused(_("这次协商已经有结果了，不能再次登记。"))
@@ -1115,39 +1391,168 @@ def add_follow_up_tasks(
     *, consultation: CommunityConsultation, tasks: list[tuple[str, str, date | None]], actor
 ) -> list[FollowUpTask]:
     """Add follow-up tasks to a consultation (agreed later, or found needed); a step on its timeline."""
-    _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以新增后续任务。"))
+    _require(works_on_consultation, actor, consultation, _("只有政协办公室、登记人或参加协商的委员可以新增后续任务。"))
     tasks = [(d.strip()[:300], r.strip()[:100], due) for d, r, due in tasks if d.strip() and r.strip()]
     if not tasks:
         raise Refused(_("请至少填写一项后续任务。"), fields={"tasks": _("必填")})
     held = timezone.localtime(consultation.meeting.starts_at).date()
-    early = [d for d, _r, due in tasks if due is not None and due < held]
-    if early:
-        message = _("完成时限不能早于协商日期（%(date)s）：%(tasks)s") % {
-            "date": held.isoformat(),
-            "tasks": join_list(early),
-        }
-        raise Refused(message, fields={"tasks": message})
-    created = []
-    for description, responsible, due in tasks:
-        task = FollowUpTask(consultation=consultation, description=description, responsible=responsible, due_date=due)
-        task._history_user = actor
-        task.save()
-        created.append(task)
-    state = _consultation_state(consultation.agreement_reached)
+    check_community_record(held_on=held, agreement_reached=None, agreement="", tasks=tasks)
+    created = _save_tasks(consultation, tasks, actor)
+    state = consultation_state(consultation)
     note = "\n".join(f"{d}；{r}" + (f"；{due.isoformat()}" if due else "") for d, r, due in tasks)
     record_status_change(consultation, "add_tasks", state, state, actor=actor, note=note)
+    _tell_task_departments(consultation, created, actor)
     return created
 
 
 @transaction.atomic
-def complete_follow_up(*, task: FollowUpTask, actor) -> FollowUpTask:
-    """Mark a follow-up task of a community consultation as done."""
-    _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以更新后续任务。"))
-    if task.done_at is None:
-        task.done_at = timezone.now()
-        task._history_user = actor
-        task.save(update_fields=["done_at", "updated_at"])
+def complete_follow_up(*, task: FollowUpTask, actor, note: str = "") -> FollowUpTask:
+    """Record a follow-up task done, with what was done: by the office, who recorded the consultation, a
+    member who took part, or a liaison of the department responsible for it. A step on the consultation's
+    timeline (who, when, the note), shown next to the task."""
+    _require(
+        completes_follow_up,
+        actor,
+        task,
+        _("只有政协办公室、登记人、参加协商的委员或责任部门联络员可以登记后续任务完成。"),
+    )
+    note = (note or "").strip()
+    if not note:
+        message = _("请填写完成情况。")
+        raise Refused(message, fields={"note": message})
+    task = FollowUpTask.objects.select_for_update().select_related("consultation").get(pk=task.pk)
+    if task.done_at is not None:
+        raise Refused(_("这项任务已经登记完成了。"))
+    task.done_at = timezone.now()
+    task.done_by = actor
+    task.done_note = note[:2000]
+    task._history_user = actor
+    task.save(update_fields=["done_at", "done_by", "done_note", "updated_at"])
+    state = consultation_state(task.consultation)
+    record_status_change(
+        task.consultation,
+        "complete_task",
+        state,
+        state,
+        actor=actor,
+        note=f"{task.description}：{task.done_note}",
+        data={"task": task.pk},
+    )
     return task
+
+
+@transaction.atomic
+def reopen_follow_up(*, task: FollowUpTask, actor, reason: str) -> FollowUpTask:
+    """Reopen a task recorded done (not done after all, done by mistake), with the reason; by who may
+    record it done. A step on the consultation's timeline."""
+    _require(
+        completes_follow_up,
+        actor,
+        task,
+        _("只有政协办公室、登记人、参加协商的委员或责任部门联络员可以重新打开后续任务。"),
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("请填写重新打开的原因。")
+        raise Refused(message, fields={"reason": message})
+    task = FollowUpTask.objects.select_for_update().select_related("consultation").get(pk=task.pk)
+    if task.done_at is None:
+        raise Refused(_("这项任务尚未完成，无需重新打开。"))
+    task.done_at = None
+    task.done_by = None
+    task.done_note = ""
+    task._history_user = actor
+    task._change_reason = reason[:100]
+    task.save(update_fields=["done_at", "done_by", "done_note", "updated_at"])
+    state = consultation_state(task.consultation)
+    record_status_change(
+        task.consultation,
+        "reopen_task",
+        state,
+        state,
+        actor=actor,
+        note=f"{task.description}：{reason}",
+        data={"task": task.pk},
+    )
+    return task
+
+
+@transaction.atomic
+def void_community_consultation(*, consultation: CommunityConsultation, reason: str, actor) -> CommunityConsultation:
+    """The office voids a consultation recorded by mistake (a duplicate, a wrong entry), with the reason:
+    a step on its timeline; its meeting is cancelled (a step on the meeting's, with the same reason), so
+    that the members recorded present lose its duty credit; it leaves the public outcome pages and its
+    open tasks are no longer chased. Nothing is deleted."""
+    _require(voids_consultation, actor, consultation, _("只有政协办公室可以作废社区事务协商记录。"))
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("请填写作废原因。")
+        raise Refused(message, fields={"reason": message})
+    consultation = CommunityConsultation.objects.select_for_update().select_related("meeting").get(pk=consultation.pk)
+    if consultation.voided_at is not None:
+        raise Refused(_("这条协商记录已经作废。"))
+    before = consultation_state(consultation)
+    consultation.voided_at = timezone.now()
+    consultation.void_reason = reason[:2000]
+    consultation._history_user = actor
+    consultation._change_reason = "void"
+    consultation.save(update_fields=["voided_at", "void_reason", "updated_at"])
+    record_status_change(consultation, "void", before, "voided", actor=actor, note=consultation.void_reason)
+    meeting = Meeting.objects.select_for_update().get(pk=consultation.meeting_id)
+    if meeting.status != MeetingStatus.CANCELLED:
+        held = meeting.status
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.ics_sequence += 1
+        meeting._history_user = actor
+        meeting._change_reason = "void"
+        meeting.save(update_fields=["status", "ics_sequence", "updated_at"])
+        note = recorded(gettext_lazy("社区事务协商记录作废：%(reason)s"), {"reason": consultation.void_reason})
+        record_status_change(meeting, "cancel", held, MeetingStatus.CANCELLED, actor=actor, note=note)
+    return consultation
+
+
+def remind_follow_up_tasks(*, today: date | None = None) -> int:
+    """Remind of community follow-up tasks not recorded done (run daily, with the plans' reminders):
+    FOLLOW_UP_REMIND_DAYS_BEFORE days before the date, on it, then once every ISSUE_PLAN_REMIND_EVERY_DAYS
+    days while overdue. To the responsible department's liaisons and whoever recorded the consultation.
+    One reminder per window (core.deadlines.reminder_key): running it again sends nothing new; a voided
+    consultation's tasks are not chased. Returns how many notifications were created."""
+    from grassroots.selectors import follow_ups_to_remind, task_liaisons
+    from notifications.services import notify
+
+    today = today or timezone.localdate()
+    every = int(config.ISSUE_PLAN_REMIND_EVERY_DAYS)
+    sent = 0
+    for task in follow_ups_to_remind(today=today, ahead=FOLLOW_UP_REMIND_DAYS_BEFORE):
+        due = task.due_date
+        if due > today:
+            key = f"grassroots.follow-up-soon:{task.pk}:{due.isoformat()}"
+            title = gettext_lazy("后续任务“%(task)s”将于%(date)s到期（社区事务协商“%(matter)s”）")
+        else:
+            key = reminder_key(f"grassroots.follow-up-due:{task.pk}", due, today, every)
+            title = (
+                gettext_lazy("后续任务“%(task)s”已逾期（完成时限 %(date)s，社区事务协商“%(matter)s”），请登记完成情况")
+                if due < today
+                else gettext_lazy("后续任务“%(task)s”今天到期（社区事务协商“%(matter)s”），请登记完成情况")
+            )
+        recipients = [*task_liaisons(task), task.consultation.recorded_by]
+        sent += len(
+            notify(
+                recipients=recipients,
+                event_key=key,
+                title=title,
+                params={
+                    "task": task.description[:60],
+                    "date": due.isoformat(),
+                    "matter": task.consultation.matter[:60],
+                },
+                target=task.consultation,
+            )
+        )
+    return sent
+
+
+FOLLOW_UP_REMIND_DAYS_BEFORE = 3
 
 
 def reception_window(day: ReceptionDay) -> tuple[datetime, datetime]:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("groups/<int:pk>/issues/", office.group_issue_create, name="group-issue-create"),
     path("issues/<int:pk>/", office.issue, name="issue"),
     path("issues/<int:pk>/micro/", office.issue_micro, name="issue-micro"),
+    path("issues/<int:pk>/micro/schedule/", office.issue_micro_schedule, name="issue-micro-schedule"),
+    path("issues/<int:pk>/micro/outcome/", office.issue_micro_outcome, name="issue-micro-outcome"),
     path("issues/<int:pk>/proposal/", office.issue_link_proposal, name="issue-proposal"),
     path("community/", office.community_list, name="community-list"),
     path("community/new/", office.community_create, name="community-create"),
@@ -28,4 +30,8 @@ urlpatterns = [
     path("community/<int:pk>/conclude/", office.community_conclude, name="community-conclude"),
     path("community/<int:pk>/tasks/", office.community_tasks_add, name="community-tasks-add"),
     path("community/<int:pk>/tasks/<int:task_pk>/done/", office.community_task_done, name="community-task-done"),
+    path("community/<int:pk>/tasks/<int:task_pk>/reopen/", office.community_task_reopen, name="community-task-reopen"),
+    path("community/<int:pk>/void/", office.community_void, name="community-void"),
+    path("outcomes/", portal.community_outcomes, name="community-outcomes"),
+    path("outcomes/<int:pk>/", portal.community_outcome, name="community-outcome"),
 ]

@@ -261,7 +261,10 @@ def test_an_ongoing_consultation_is_concluded_later_and_gets_tasks_added(client,
         )
 
 
-@pytest.mark.parametrize(("role", "may"), [("clerk", True), ("member", True), ("chair", True), ("citizen", False)])
+# Reviewer 3 (#8): the office, who recorded it (`member`) and the members who took part; not any member.
+@pytest.mark.parametrize(
+    ("role", "may"), [("clerk", True), ("member", True), ("chair", False), ("other_member", False), ("citizen", False)]
+)
 def test_who_may_conclude_a_consultation(client, cast, role, may):
     item = _ongoing(cast)
     client.force_login(getattr(cast, role))

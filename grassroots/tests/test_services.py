@@ -358,7 +358,7 @@ def test_community_consultation_records_positions_agreement_and_tasks(cast):
     assert cc.meeting.subject == cc
     assert cc.positions.count() == 2 and cc.tasks.get().responsible == "社区居委会"
     assert cc.meeting.participants.count() == 3
-    services.complete_follow_up(task=cc.tasks.get(), actor=cast.member)
+    services.complete_follow_up(task=cc.tasks.get(), actor=cast.member, note="审批已办结")
     assert cc.tasks.get().done_at is not None
 
 

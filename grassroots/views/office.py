@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.predicates import is_member, is_office
+from accounts.predicates import is_dept_liaison, is_member, is_office
 from core.exceptions import DomainError
 from core.forms import refuse_into
 from core.revealed import remember_revealed, take_revealed
@@ -30,10 +30,23 @@ from grassroots.forms import (
     IssueForm,
     LinkProposalForm,
     MicroConsultationForm,
+    MicroOutcomeForm,
     RosterForm,
+    TaskDoneForm,
+    TaskReopenForm,
+    VoidCommunityForm,
 )
 from grassroots.models import Appointment, Contact, IssueStatus, ReceptionDay, Workstation
-from grassroots.predicates import handles_issue, records_community_consultation, runs_group, runs_workstation
+from grassroots.predicates import (
+    completes_follow_up,
+    handles_issue,
+    records_community_consultation,
+    runs_group,
+    runs_workstation,
+    voids_consultation,
+    works_on_consultation,
+)
+from intake import services as intake_services
 from intake.models import Outcome
 from intake.predicates import member_id_of, shows_tracking_code
 from intake.selectors import appeals_visible_to, find_by_tracking_code
@@ -362,9 +375,11 @@ def group_issue_create(request, pk: int):
     return _group_page(request, grp, form=form, status=400)
 
 
-def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
+def _issue_page(request, issue, *, micro_form=None, link_form=None, outcome_form=None, status=200):
     issue_workflow = workflow_for(issue)
     handles = handles_issue(request.user, issue)
+    # Micro-consultations scheduled ahead on the issue, their outcome to record on their own meeting.
+    scheduled = selectors.scheduled_micro_meetings(issue)
     return render(
         request,
         "grassroots/issue.html",
@@ -378,6 +393,10 @@ def _issue_page(request, issue, *, micro_form=None, link_form=None, status=200):
             and issue.status == IssueStatus.FOLLOW_UP
             and services.appeal_reopened(request.user, issue),
             "micros": list(issue.micro_consultations.all()),
+            "scheduled_micros": scheduled,
+            "micro_outcome_form": outcome_form or (MicroOutcomeForm(meetings=scheduled) if scheduled else None),
+            # Scheduling one ahead (the notice, replies, check-in), from the issue: its subject is the issue.
+            "may_schedule_micro": handles and not services.micro_schedule_blocker(issue),
             "same_appeal": selectors.issues_on_same_appeal(issue),
             # The appeal it came from: by its tracking code only for who may see it (the citizen's key),
             # else by its title; linked for who may open it.
@@ -450,6 +469,66 @@ def issue_micro(request, pk: int):
 
 
 @login_required
+def issue_micro_schedule(request, pk: int):
+    """Schedule a micro-consultation on the issue ahead (the calendar's form, with the issue as its
+    subject): its notice, replies and check-in go on the meeting, its outcome is recorded on it."""
+    from consultations.forms import MicroConsultationForm as ScheduleForm
+    from intake.services import retry_key_for
+
+    item = selectors.get_issue_for(request.user, pk)
+    if not handles_issue(request.user, item):
+        raise PermissionDenied
+    initial = {
+        "title": _("微协商：%(title)s") % {"title": item.title},
+        "place": item.group.room,
+        "community": item.community_id,
+        "department": item.department_id,
+        "department_head_name": item.department.head_name if item.department else "",
+        "issue": item.description,
+    }
+    form = ScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["residents"] = data["residents"].splitlines()
+        data["idempotency_key"] = retry_key_for(data["idempotency_key"], caller=request.user)
+        data["agenda"] = data.pop("issue")  # the form's 议题说明, not the issue itself
+        try:
+            meeting = services.schedule_micro_consultation(issue=item, actor=request.user, **data)
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("微协商已预约。核对参会人员后请发出会议通知；会后在问题页面登记协商结果。"))
+            return redirect(meeting)
+    context = {"form": form, "issue": item, "blocker": services.micro_schedule_blocker(item)}
+    return render(request, "consultations/micro_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def issue_micro_outcome(request, pk: int):
+    """Record the outcome of a micro-consultation scheduled ahead, on its own meeting."""
+    item = selectors.get_issue_for(request.user, pk)
+    form = MicroOutcomeForm(request.POST, meetings=selectors.scheduled_micro_meetings(item))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_micro_outcome(
+                meeting=data["meeting"],
+                actor=request.user,
+                summary=data["summary"],
+                outcome=data["outcome"],
+                plan_due_date=data["plan_due_date"],
+                outcome_note=data["outcome_note"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("微协商结果已登记。"))
+            return redirect(item.get_absolute_url())
+    return _issue_page(request, item, outcome_form=form, status=400)
+
+
+@login_required
 @require_POST
 def issue_link_proposal(request, pk: int):
     item = selectors.get_issue_for(request.user, pk)
@@ -473,15 +552,19 @@ def issue_link_proposal(request, pk: int):
 # Community consultations
 
 
+def _sees_community_list(user) -> bool:
+    return bool(is_office(user) or is_member(user) or is_dept_liaison(user))
+
+
 @login_required
 def community_list(request):
-    if not (is_office(request.user) or is_member(request.user)):
+    if not _sees_community_list(request.user):
         raise PermissionDenied
     return render(
         request,
         "grassroots/community_list.html",
         {
-            "items": list(selectors.community_consultations(request.user)),
+            "items": list(selectors.community_consultations_for(request.user)),
             "may_record": records_community_consultation(request.user, None),
         },
     )
@@ -512,32 +595,52 @@ def community_create(request):
                 agreement=data["agreement"],
                 tasks=data["tasks"],
                 actor=request.user,
+                idempotency_key=intake_services.retry_key_for(data["idempotency_key"], caller=request.user),
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            refuse_into(form, exc)
         else:
             return redirect(item.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(request, "grassroots/community_form.html", {"form": form}, status=status)
 
 
-COMMUNITY_STEP_LABELS = {"conclude": gettext_lazy("登记协商结果"), "add_tasks": gettext_lazy("新增后续任务")}
+COMMUNITY_STEP_LABELS = {
+    "conclude": gettext_lazy("登记协商结果"),
+    "add_tasks": gettext_lazy("新增后续任务"),
+    "complete_task": gettext_lazy("后续任务完成"),
+    "reopen_task": gettext_lazy("后续任务重新打开"),
+    "void": gettext_lazy("作废协商记录"),
+}
 
 
-def _community_page(request, item, *, conclude_form=None, tasks_form=None, status=200):
-    may_record = records_community_consultation(request.user, None)
+def _community_page(
+    request, item, *, conclude_form=None, tasks_form=None, done_form=None, reopen_form=None, void_form=None, status=200
+):
+    user = request.user
+    works = works_on_consultation(user, item)
     steps = selectors.community_steps(item)
     for step in steps:
         step.label = COMMUNITY_STEP_LABELS.get(step.action, step.action)
+    from consultations.selectors import meetings_visible_to
+
+    tasks = list(item.tasks.all())
+    for task in tasks:
+        task.may_update = completes_follow_up(user, task)
     return render(
         request,
         "grassroots/community_detail.html",
         {
             "item": item,
-            "may_record": may_record,
+            "tasks": tasks,
+            "meeting_visible": meetings_visible_to(user).filter(pk=item.meeting_id).exists(),
+            "may_record": works,
             # A consultation recorded 尚未结束 is concluded later; tasks can be added at any time.
             "conclude_form": (conclude_form or ConcludeCommunityForm()) if item.agreement_reached is None else None,
             "tasks_form": tasks_form or FollowUpTasksForm(),
+            "done_form": done_form or TaskDoneForm(),
+            "reopen_form": reopen_form or TaskReopenForm(),
+            "void_form": (void_form or VoidCommunityForm()) if voids_consultation(user, item) else None,
             "steps": steps,
         },
         status=status,
@@ -554,7 +657,7 @@ def community_detail(request, pk: int):
 def community_conclude(request, pk: int):
     """登记协商结果: a consultation recorded 尚未结束 is concluded, agreed or not, with a note."""
     item = selectors.get_community_consultation(request.user, pk)
-    if not records_community_consultation(request.user, None):
+    if not works_on_consultation(request.user, item):
         raise PermissionDenied
     form = ConcludeCommunityForm(request.POST)
     if form.is_valid():
@@ -577,9 +680,9 @@ def community_conclude(request, pk: int):
 @login_required
 @require_POST
 def community_tasks_add(request, pk: int):
-    """新增后续任务, one a line, by whoever may record consultations."""
+    """新增后续任务, one a line, by the office, who recorded it or a member who took part."""
     item = selectors.get_community_consultation(request.user, pk)
-    if not records_community_consultation(request.user, None):
+    if not works_on_consultation(request.user, item):
         raise PermissionDenied
     form = FollowUpTasksForm(request.POST)
     if form.is_valid():
@@ -597,10 +700,61 @@ def community_tasks_add(request, pk: int):
 @login_required
 @require_POST
 def community_task_done(request, pk: int, task_pk: int):
+    """标记完成, with what was done: a step on the consultation's timeline."""
     item = selectors.get_community_consultation(request.user, pk)
     task = get_object_or_404(item.tasks, pk=task_pk)
-    try:
-        services.complete_follow_up(task=task, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(item.get_absolute_url())
+    if not completes_follow_up(request.user, task):
+        raise PermissionDenied
+    form = TaskDoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complete_follow_up(task=task, actor=request.user, note=form.cleaned_data["note"])
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("已登记后续任务完成。"))
+            return redirect(item.get_absolute_url())
+    form.task_pk = task.pk
+    return _community_page(request, item, done_form=form, status=400)
+
+
+@login_required
+@require_POST
+def community_task_reopen(request, pk: int, task_pk: int):
+    """重新打开 a task recorded done, with the reason: a step on the consultation's timeline."""
+    item = selectors.get_community_consultation(request.user, pk)
+    task = get_object_or_404(item.tasks, pk=task_pk)
+    if not completes_follow_up(request.user, task):
+        raise PermissionDenied
+    form = TaskReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_follow_up(task=task, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("已重新打开后续任务。"))
+            return redirect(item.get_absolute_url())
+    form.task_pk = task.pk
+    return _community_page(request, item, reopen_form=form, status=400)
+
+
+@login_required
+@require_POST
+def community_void(request, pk: int):
+    """作废: the office voids a consultation recorded by mistake, with the reason."""
+    item = selectors.get_community_consultation(request.user, pk)
+    if not voids_consultation(request.user, item):
+        raise PermissionDenied
+    form = VoidCommunityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.void_community_consultation(
+                consultation=item, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("协商记录已作废，参加委员的履职记录不再计入。"))
+            return redirect(item.get_absolute_url())
+    return _community_page(request, item, void_form=form, status=400)

@@ -127,3 +127,18 @@ def workstation_ics(request, pk: int):
             )
         )
     return ics_response(events, name=ws.name, filename=f"workstation-{ws.pk}.ics")
+
+
+def community_outcomes(request):
+    """社区事务协商结果: what the communities consulted on and how it ended, for residents (no names)."""
+    return render(
+        request, "grassroots/community_outcomes.html", {"items": list(selectors.public_community_outcomes()[:100])}
+    )
+
+
+def community_outcome(request, pk: int):
+    """One community consultation's outcome for residents: the matter, its background, the result and
+    the follow-up tasks with their completion; never who took part, what each party said, nor who
+    recorded a task done."""
+    item = selectors.get_public_community_outcome(pk)
+    return render(request, "grassroots/community_outcome.html", {"item": item, "tasks": list(item.tasks.all())})

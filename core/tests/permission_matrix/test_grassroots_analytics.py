@@ -21,6 +21,7 @@ from core.tests.permission_matrix.common import (
     MEMBERS,
     NOBODY,
     OFFICE,
+    ROLES,
     assert_matrix,
     assert_pages,
     put_in,
@@ -200,3 +201,79 @@ def test_dismissing_a_duplicate_by_html_form_is_office_work(client, cast, office
     pair.refresh_from_db()
     assert response.status_code in ((302,) if may else (302, 404)), role
     assert pair.status == ("dismissed" if may else "open"), role
+
+
+# Community-affairs consultations (社区事务协商; no workflow: services guarded by grassroots.predicates).
+# `member` recorded it, `standing` took part; its task is the department of `liaison`'s.
+COMMUNITY_WORKS = OFFICE | {"member", "standing"}
+COMMUNITY_ACTIONS = {
+    # 登记协商结果, 新增后续任务: the office, who recorded it, the members who took part.
+    "works_on_consultation": COMMUNITY_WORKS,
+    # 标记完成 / 重新打开 a follow-up task (with a note / a reason): those, and the responsible department's liaisons.
+    "completes_follow_up": COMMUNITY_WORKS | {"liaison"},
+    # 作废 a consultation recorded by mistake (with a reason): the office.
+    "voids_consultation": OFFICE,
+}
+
+
+@pytest.fixture
+def community_consultation(cast):
+    from django.utils import timezone
+
+    from district.tests.factories import CommunityFactory
+    from grassroots import services
+
+    return services.hold_community_consultation(
+        community=CommunityFactory(),
+        matter="小区停车位划分",
+        background="车位不足",
+        starts_at=timezone.now(),
+        participants=[("社区书记", "presiding")],
+        members=[cast.standing.member],
+        tasks=[("划线施工", cast.liaison.department.name, None)],
+        actor=cast.member,
+    )
+
+
+@pytest.mark.django_db
+def test_community_consultation_actions_per_role(cast, community_consultation):
+    from grassroots import predicates
+
+    item, task = community_consultation, community_consultation.tasks.get()
+    for name, roles in COMMUNITY_ACTIONS.items():
+        predicate = getattr(predicates, name)
+        obj = task if name == "completes_follow_up" else item
+        got = {role for role in ROLES if predicate(getattr(cast, role), obj)}
+        assert got == roles, (name, got ^ roles)
+    # Voided: nothing more is done on it.
+    from grassroots import services
+
+    services.void_community_consultation(consultation=item, reason="重复登记", actor=cast.clerk)
+    item.refresh_from_db()
+    task.refresh_from_db()
+    for name in COMMUNITY_ACTIONS:
+        predicate = getattr(predicates, name)
+        obj = task if name == "completes_follow_up" else item
+        assert not any(predicate(getattr(cast, role), obj) for role in ROLES), name
+
+
+@pytest.mark.django_db
+def test_community_consultation_pages_per_role(client, cast, community_consultation):
+    """The page: the office, leaders and members, and the liaisons of a department responsible for one of
+    its tasks; the list: those and every liaison (showing a liaison only their department's); the public
+    outcome page: everyone, signed in or not."""
+    item = community_consultation
+    assert_pages(
+        client,
+        cast,
+        detail=item.get_absolute_url(),
+        listing="/grassroots/community/",
+        visible=OFFICE | LEADERS | MEMBERS | {"liaison"},
+        title=item.matter,
+        list_roles=OFFICE | LEADERS | MEMBERS | {"liaison", "other_liaison"},
+    )
+    for role in ROLES:
+        client.force_login(getattr(cast, role))
+        assert client.get(item.get_public_url()).status_code == 200, role
+    client.logout()
+    assert client.get(item.get_public_url()).status_code == 200
