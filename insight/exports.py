@@ -51,6 +51,16 @@ def _stamp() -> str:
     return timezone.localdate().isoformat()
 
 
+def _titled(name: str, filters: list[str]) -> str:
+    """A sheet's title: its name, the filters it was exported with (as the list shows them, each
+    "label：value") and the day. A filtered sheet handed round must say what it holds."""
+    return _("%(name)s（%(d)s）") % {"name": " · ".join([name, *filters]), "d": _stamp()}
+
+
+def _filter(label: str, value) -> str:
+    return f"{label}{pgettext('label and value', '：')}{value}"
+
+
 def _days_between(a, b):
     return round((b - a).total_seconds() / 86400, 1) if a and b else None
 
@@ -64,10 +74,43 @@ def _rating_label(appeal) -> str:
     return str(Satisfaction(value).label) if value in Satisfaction.values else ""
 
 
+def appeal_filter_labels(filters: dict) -> list[str]:
+    """The appeal list's filters (`intake.views.office.list_filters`) as the sheet's title names them."""
+    from district.models import Town
+    from intake.models import AppealCategory, AppealStatus, Channel
+    from intake.views.office import PLAN_FILTERS, RATING_FILTERS
+
+    labels = []
+    start, end = filters.get("start"), filters.get("end")
+    if start and end:
+        labels.append(_filter(_("受理日期"), _("%(s)s至%(e)s") % {"s": start.isoformat(), "e": end.isoformat()}))
+    elif start:
+        labels.append(_filter(_("受理日期"), _("%(s)s起") % {"s": start.isoformat()}))
+    elif end:
+        labels.append(_filter(_("受理日期"), _("截至%(e)s") % {"e": end.isoformat()}))
+    if status := filters.get("status"):
+        statuses = {"open": _("未办结"), **dict(AppealStatus.choices), **dict(PLAN_FILTERS)}
+        labels.append(_filter(_("状态"), statuses.get(status, status)))
+    if channel := filters.get("channel"):
+        labels.append(_filter(_("来源渠道"), dict(Channel.choices).get(channel, channel)))
+    for key, model, label in (
+        ("town", Town, _("镇街")),
+        ("category", AppealCategory, pgettext("appeal or issue", "类别")),
+    ):
+        if pk := filters.get(key):  # as the list: 0 or none is no filter
+            labels.append(_filter(label, model.objects.filter(pk=pk).first() or pk))
+    if rating := filters.get("rating"):
+        labels.append(_filter(_("群众评价"), dict(RATING_FILTERS).get(rating, rating)))
+    if q := filters.get("q"):
+        labels.append(_filter(_("关键词"), f"“{q}”"))
+    return labels
+
+
 def appeals_export(viewer, params) -> Export:
     from intake.views.office import list_filters
 
-    rows = appeal_selectors.annotate_latest_rating(appeal_selectors.appeals_list(viewer, **list_filters(params)))
+    filters = list_filters(params)
+    rows = appeal_selectors.annotate_latest_rating(appeal_selectors.appeals_list(viewer, **filters))
     # The tracking code (the citizen's key to the tracking page) only where the list shows it.
     rows = appeal_selectors.with_tracking_code_shown(rows, viewer)
     columns = [
@@ -95,7 +138,8 @@ def appeals_export(viewer, params) -> Export:
         Column(_("群众评价"), _rating_label, 10),
         Column(_("评价意见"), lambda a: a.latest_rating_comment or "", 30),
     ]
-    return Export(_("群众诉求办理情况一览表（%(d)s）") % {"d": _stamp()}, _("群众诉求"), _("群众诉求"), columns, rows)
+    title = _titled(_("群众诉求办理情况一览表"), appeal_filter_labels(filters))
+    return Export(title, _("群众诉求"), _("群众诉求"), columns, rows)
 
 
 # ---- supervision tasks -------------------------------------------------------------------------
@@ -238,8 +282,8 @@ def meetings_export(viewer, params) -> Export:
 
 def opinions_export(viewer, params) -> Export:
     filters = {k: params.get(k) for k in ("q", "status", "year", "mine") if params.get(k)}
-    if filters.get("year") and as_int(filters["year"]) is None:
-        filters.pop("year")
+    if filters.get("year") and opinion_selectors.valid_year(filters["year"]) is None:
+        filters.pop("year")  # as the list: a year that is not one is ignored
     rows = opinion_selectors.report_list(viewer, filters=filters).prefetch_related("adoptions__level")
     columns = [
         Column(_("标题"), lambda r: r.title, 40),
@@ -255,9 +299,65 @@ def opinions_export(viewer, params) -> Export:
         Column(_("转送单位"), lambda r: str(r.forwarded_to or ""), 14),
         Column(_("紧急"), lambda r: _("是") if r.is_urgent else "", 6),
     ]
-    return Export(
-        _("社情民意信息报送情况表（%(d)s）") % {"d": _stamp()}, _("社情民意信息"), _("社情民意信息"), columns, rows
-    )
+    title = _titled(_("社情民意信息报送情况表"), opinion_filter_labels(filters))
+    return Export(title, _("社情民意信息"), _("社情民意信息"), columns, rows)
+
+
+def opinion_filter_labels(filters: dict) -> list[str]:
+    """The 社情民意 list's filters (`opinions.selectors.report_list`) as the sheet's title names them."""
+    from opinions.models import Status
+
+    labels = []
+    if year := opinion_selectors.valid_year(filters.get("year")):
+        labels.append(_filter(_("年度"), _("%(y)s年") % {"y": year}))
+    if status := filters.get("status"):
+        labels.append(_filter(_("状态"), dict(Status.choices).get(status, status)))
+    if q := filters.get("q"):
+        labels.append(_filter(_("关键词"), f"“{q}”"))
+    if filters.get("mine"):
+        labels.append(_("我的信息"))
+    return labels
+
+
+def opinion_stats_export(viewer, params) -> Export | None:
+    """The 信息统计 page's two tables for the year (or every year), one row per member, then one per
+    submitting unit: reports submitted in the year, adopted in it (by the day of publication) and, of
+    those submitted, instructed on (`opinions.selectors.counts_per_member` / `counts_per_provider`, the
+    counts of the page, of the duty records and of the annual report's top ten)."""
+    from district.models import Member
+    from opinions.predicates import reads_statistics
+
+    if not reads_statistics(viewer):
+        return None
+    raw = str(params.get("year", "")).strip()
+    year = opinion_selectors.valid_year(raw)
+    if raw and year is None:
+        raise Refused(_("未导出Excel。“%(y)s”不是有效的年度，请在信息统计页修改年度后再导出。") % {"y": raw})
+    members = opinion_selectors.counts_per_member(year)
+    sectors = {
+        m.pk: str(m.sector)
+        for m in Member.objects.filter(pk__in=[r["member"] for r in members]).select_related("sector")
+    }
+    providers = opinion_selectors.counts_per_provider(year)
+    by_member, by_unit = _("按委员"), _("按报送单位")
+    rows = [{**r, "table": by_member, "kind": sectors.get(r["member"], "")} for r in members]
+    rows += [{**r, "table": by_unit} for r in providers]
+    columns = [
+        Column(_("统计口径"), lambda r: r["table"], 12),
+        Column(_("委员或报送单位"), lambda r: r["name"], 28),
+        Column(_("界别或单位类型"), lambda r: r["kind"], 16),
+        Column(_("报送"), lambda r: r["submitted"], 8),
+        Column(_("采用"), lambda r: r["adopted"], 8),
+        Column(_("获批示"), lambda r: r["instructed"], 8),
+    ]
+    rule = _("报送按报送日期、采用按编发日期统计")
+    if year:
+        title = _("%(y)s年度社情民意信息报送采用统计表（%(rule)s；%(d)s）") % {"y": year, "rule": rule, "d": _stamp()}
+        filename = _("社情民意报送采用统计-%(y)s") % {"y": year}
+    else:
+        title = _("社情民意信息报送采用统计表 · 全部年度（%(d)s）") % {"d": _stamp()}
+        filename = _("社情民意报送采用统计-全部年度")
+    return Export(title, _("报送采用统计"), filename, columns, rows)
 
 
 # ---- duty records ------------------------------------------------------------------------------
@@ -315,5 +415,6 @@ EXPORTS = {
     "suggestions": suggestions_export,
     "meetings": meetings_export,
     "opinions": opinions_export,
+    "opinion-stats": opinion_stats_export,
     "duty": duty_export,
 }

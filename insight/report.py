@@ -22,7 +22,6 @@ from opinions.models import OpinionReport, adopted
 from opinions.models import Status as OpinionStatus
 from opinions.selectors import adoption_day
 from proposals.statistics import annual_statistics
-from supervision.selectors import department_ranking
 
 TOP = 10
 
@@ -216,6 +215,19 @@ def _proposals(year: int) -> list:
 
 
 def _supervision(scope: Scope, period: Period) -> list:
+    """The year's tasks (created in it, as the dashboard's 督办任务 figures count them: `stats.task_base`) by
+    state and per lead department. The overdue items are a snapshot as of today: printed for the year
+    still running, left out of a past year's report (today's backlog is not that year's)."""
+    states = stats.task_status(scope, period)
+    if states.rows:
+        by_state = "、".join(_("%(state)s%(n)s件") % {"state": row.label, "n": f"{row.value:g}"} for row in states.rows)
+        summary = _("%(y)s年生成督办任务%(n)s件，其中%(states)s。") % {
+            "y": period.year,
+            "n": f"{states.total:g}",
+            "states": by_state,
+        }
+    else:
+        summary = _("%(y)s年没有生成督办任务。") % {"y": period.year}
     rows = [
         [
             d.name,
@@ -223,20 +235,22 @@ def _supervision(scope: Scope, period: Period) -> list:
             str(d.closed),
             str(d.overdue),
             f"{d.timeliness:.1f}%" if d.timeliness is not None else "—",
-            f"{d.satisfaction:.1f}%" if d.satisfaction >= 0 else "—",
+            f"{d.satisfaction:.1f}%" if d.satisfaction is not None else "—",
         ]
-        for d in department_ranking()
+        for d in stats.task_departments(scope, period)
     ]
-    overdue = stats.overdue_counts(scope)
-    return [
+    blocks = [
         Heading(_("四、督办落实")),
+        summary,
         Table(
             [_("牵头部门"), _("交办任务"), _("已办结"), _("曾逾期"), _("按期率"), _("满意率")],
             rows or [["—"] * 6],
-            caption=_("部门办理督办任务情况（累计）"),
+            caption=_("部门办理督办任务情况（%(y)s年生成的督办任务）") % {"y": period.year},
         ),
-        _table(overdue, _("事项")),
     ]
+    if period.end >= timezone.localdate():
+        blocks.append(_table(stats.overdue_counts(scope), _("事项")))
+    return blocks
 
 
 def _opinions(year: int) -> list:

@@ -14,7 +14,7 @@ from accounts.models import User
 from core.demo_runner import StoryClock
 from core.models import StatusChange
 from core.workflow import workflow_for
-from district.models import Department, Member, Party, Sector
+from district.models import Department, Member
 from opinions.models import Adoption, AdoptionLevel, Bulletin, Instruction, OpinionReport, Status
 
 S = Status
@@ -155,10 +155,9 @@ def load(ctx: dict) -> None:
     now = timezone.now()
     info = User.objects.get(username="info")
     secgen = User.objects.get(username="secgen")
-    authors = list(Member.objects.filter(user__isnull=False, is_active=True).select_related("user")[:30])
-    duty_group = {m.name: m for m in Member.objects.filter(name__in=["洪志强", "李宏墩", "陈宏"])}
-    sector = Sector.objects.filter(name="经贸").first()
-    party = Party.objects.filter(short_name="民建").first()
+    members = Member.objects.select_related("user", "sector", "party")
+    authors = list(members.filter(user__isnull=False, is_active=True)[:30])
+    duty_group = {m.name: m for m in members.filter(name__in=["洪志强", "李宏墩", "陈宏"])}
     departments = {d.short_name: d for d in Department.objects.all()}
     levels = {lv.code: lv for lv in AdoptionLevel.objects.all()}
     starts = _starts(rng, now)
@@ -167,7 +166,9 @@ def load(ctx: dict) -> None:
     for state, count in COUNTS.items():
         for _ in range(count):
             member = authors[i % len(authors)] if i % 5 else duty_group.get("洪志强", authors[0])
-            provider = sector if i % 4 == 0 else party if i % 7 == 0 else None
+            # In the name of a group the member belongs to, as the form offers him (`provider_options`):
+            # his sector or his party, else his own name only.
+            provider = member.sector if i % 4 == 0 else member.party if i % 7 == 0 else None
             start = starts[i]
             path = PATHS[state]
             report = OpinionReport(

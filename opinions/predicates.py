@@ -2,8 +2,19 @@
 
 import rules
 
-from accounts.predicates import has_role, is_dept_liaison, is_info_office, is_proposal_office
+from accounts.predicates import (
+    has_role,
+    is_cppcc_leader,
+    is_dept_liaison,
+    is_info_office,
+    is_office,
+    is_proposal_office,
+)
 from accounts.roles import Role
+
+# The statistics per member and per submitting unit (信息统计) and their Excel export: the office side and the
+# committee's leaders, who read the same figures in the annual report (`insight.selectors.duty.sees_all_records`).
+reads_statistics = is_office | is_cppcc_leader
 
 # Sign-off (签批) by the secretary-general or a vice-chair (the chair may too).
 is_signer = has_role(Role.SECRETARY_GENERAL, Role.VICE_CHAIR, Role.CHAIR)

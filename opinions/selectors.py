@@ -210,7 +210,8 @@ def counts_per_member(year: int | None = None) -> list[dict]:
 
 
 def counts_per_provider(year: int | None = None) -> list[dict]:
-    """The same counts per provider (a workstation, a sector, a party group), e.g. "38 useful items"."""
+    """The same counts per provider (a workstation, a sector, a party group), e.g. "38 useful items", each
+    with its name and its kind (`kind`: the model's name, 界别, 党派…)."""
     rows = list(
         _tally(
             OpinionReport.objects.exclude(status=S.DRAFT).filter(provider_type__isnull=False),
@@ -223,13 +224,23 @@ def counts_per_provider(year: int | None = None) -> list[dict]:
     for r in rows:
         by_type[r["provider_type"]].append(r["provider_id"])
     names: dict[tuple[int, int], str] = {}
+    kinds: dict[int, str] = {}
     for type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None:
             continue
+        # The kind of group (界别, 党派, 委员工作室…): a sector and a party may share a name (致公党).
+        kinds[type_id] = str(model._meta.verbose_name)
         for obj in model._default_manager.filter(pk__in=ids):
             names[(type_id, obj.pk)] = str(obj)
-    return [{**r, "name": names.get((r["provider_type"], r["provider_id"]), "")} for r in rows]
+    return [
+        {
+            **r,
+            "name": names.get((r["provider_type"], r["provider_id"]), ""),
+            "kind": kinds.get(r["provider_type"], ""),
+        }
+        for r in rows
+    ]
 
 
 def signed_reports() -> QuerySet[OpinionReport]:

@@ -16,6 +16,7 @@ from core.workflow import workflow_for
 from opinions import selectors, services
 from opinions.forms import BulletinForm, ReportEditForm, ReportForm
 from opinions.models import AdoptionLevel, Bulletin, Status
+from opinions.predicates import reads_statistics
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -33,7 +34,7 @@ def report_list(request):
             "statuses": Status.choices,
             "can_create": is_member(request.user) or is_info_office(request.user),
             "is_info": is_info_office(request.user),
-            "can_stats": is_info_office(request.user) or is_cppcc_leader(request.user),
+            "can_stats": reads_statistics(request.user),
             "inbox": list(selectors.inbox(request.user)[:10]),
         },
     )
@@ -151,8 +152,9 @@ def bulletin_docx(request, pk: int):
 
 @login_required
 def stats(request):
-    """Reports per member and per provider (workstation, sector, party), for the year-end report."""
-    if not (is_info_office(request.user) or is_cppcc_leader(request.user)):
+    """Reports per member and per provider (workstation, sector, party), for the year-end report; the
+    page's 导出Excel is `insight.exports.opinion_stats_export`."""
+    if not reads_statistics(request.user):
         raise Http404
     raw = request.GET.get("year", "").strip()
     year = selectors.valid_year(raw)

@@ -439,6 +439,64 @@ def task_base(scope: Scope, period: Period) -> QuerySet[SupervisionTask]:
     return qs.order_by()
 
 
+@dataclass
+class DepartmentTasks:
+    """One lead department's tasks of a period, as a row of the annual report."""
+
+    name: str
+    total: int
+    closed: int
+    overdue: int
+    rated: int
+    satisfied: int  # satisfied or basically satisfied
+
+    @property
+    def timeliness(self) -> float | None:
+        """Share (%) of the tasks never overdue (the ranking's 按时办理率)."""
+        return 100.0 * (self.total - self.overdue) / self.total if self.total else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        return 100.0 * self.satisfied / self.rated if self.rated else None
+
+
+def task_departments(scope: Scope, period: Period) -> list[DepartmentTasks]:
+    """The period's tasks (`task_base`: created in it, as the dashboard counts them) per lead department,
+    by the rule of the departments' ranking (`supervision.selectors.department_ranking`, which counts every
+    year): transferred tasks only (a 待交办 task is no department's yet), closed, ever overdue, rated;
+    ranked by timeliness, then satisfaction, then tasks closed. One grouped query."""
+    rated = (TaskRating.SATISFIED, TaskRating.BASIC, TaskRating.UNSATISFIED)
+    rows = (
+        task_base(scope, period)
+        .exclude(status=TaskStatus.CREATED)
+        .filter(lead_department__isnull=False)
+        .values("lead_department", "lead_department__name", "lead_department__order")
+        .annotate(
+            total=Count("pk"),
+            closed=Count("pk", filter=Q(status=TaskStatus.CLOSED)),
+            overdue=Count("pk", filter=Q(was_overdue=True)),
+            rated=Count("pk", filter=Q(rating__in=rated)),
+            satisfied=Count("pk", filter=Q(rating__in=(TaskRating.SATISFIED, TaskRating.BASIC))),
+        )
+    )
+    departments = [
+        (
+            r["lead_department__order"],
+            r["lead_department"],
+            DepartmentTasks(
+                r["lead_department__name"], r["total"], r["closed"], r["overdue"], r["rated"], r["satisfied"]
+            ),
+        )
+        for r in rows
+    ]
+
+    def rank(entry):
+        order, pk, d = entry
+        return (-(d.timeliness or 0), -(d.satisfaction if d.satisfaction is not None else -1), -d.closed, order, pk)
+
+    return [d for *_key, d in sorted(departments, key=rank)]
+
+
 def task_ratings(scope: Scope, period: Period) -> Figure:
     counts = dict(task_base(scope, period).exclude(rating="").values_list("rating").annotate(n=Count("id")))
     query = _task_query(scope, period)

@@ -19,8 +19,10 @@ def dashboard(request):
         params["year"] = str(default)  # the picker then shows the year the figures are for
     form = PeriodForm(params or None, years=picker["years"], default_year=default)
     period = form.period()
-    if not period.is_whole_year and form.is_valid():
-        # A date range decides the year proposals and plans are counted for: the picker shows it too.
+    if form.is_bound:
+        # The picker shows the year the figures are for: a date range's start year (the year proposals
+        # and plans are counted for), and the default year when a filter was refused (the figures fall
+        # back to it: `PeriodForm.period`), not the year asked for next to the refused filter.
         form.data["year"] = str(period.year)
     data = dashboard_for(request.user, scope, period)
     figures = [f.as_dict() for group in data["figures"].values() for f in group]

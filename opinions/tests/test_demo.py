@@ -88,3 +88,17 @@ def test_each_instruction_and_forwarded_report_goes_to_the_department_of_its_mat
     forwarded = OpinionReport.objects.filter(forwarded_to__isnull=False, member__isnull=False)
     assert forwarded.exists()
     assert all(r.forwarded_to.short_name == matter_department(r) for r in forwarded)
+
+
+def test_each_demo_report_is_given_in_the_name_of_a_group_its_member_belongs_to():
+    """A member files in the name of his own sector, party or special committee (the form offers him only
+    these: `selectors.provider_options`), or in his own name: the statistics per submitting unit credit no
+    group with reports by members who are not in it."""
+    call_command("load_demo", stdout=io.StringIO())
+    named = OpinionReport.objects.filter(member__isnull=False, provider_type__isnull=False).select_related(
+        "member__user"
+    )
+    assert named.count() >= 5
+    for report in named:
+        offered = {group for _key, group, _label in selectors.provider_options(report.member.user)}
+        assert report.provider in offered, (report.pk, report.member.name, str(report.provider))

@@ -14,6 +14,7 @@ from core.tests.permission_matrix.common import (
     INFO_OFFICE,
     LEADERS,
     OFFICE,
+    ROLES,
     assert_api,
     assert_api_transition,
     assert_matrix,
@@ -109,3 +110,19 @@ def test_opinion_pages_and_api_per_role(client, api_client, cast, report):
     visible = OFFICE | LEADERS | {"member"}
     assert_pages(client, cast, detail=f"/opinions/{report.pk}/", listing=None, visible=visible)
     assert_api(api_client, cast, url=f"/api/v1/reports/{report.pk}/", visible=visible)
+
+
+# The statistics per member and per submitting unit (信息统计) and their Excel export: the office side and the
+# committee's leaders, who read the same figures in the annual report (/insight/report/); nobody else.
+STATISTICS_READERS = OFFICE | LEADERS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/opinions/stats/?year=2022", "/insight/export/opinion-stats.xlsx?year=2022"])
+def test_who_reads_and_exports_the_opinion_statistics(client, cast, url):
+    for role in ROLES:
+        client.force_login(getattr(cast, role))
+        assert client.get(url).status_code == (200 if role in STATISTICS_READERS else 404), role
+        client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
