@@ -137,6 +137,9 @@ def test_no_consultation_on_a_group_still_forming_nor_one_that_ends_as_it_starts
     client.force_login(cast.clerk)
     page = client.get(reverse("consultations:meeting_create") + f"?group={forming.pk}")
     assert page.context["convene_blocker"]
+    # The group's page says why instead of offering the link.
+    group_page = client.get(forming.get_absolute_url()).content.decode()
+    assert 'data-testid="convene-blocker"' in group_page and f"?group={forming.pk}" not in group_page
     with pytest.raises(Refused, match="结束时间必须晚于开始时间"):
         services.create_meeting(kind=MeetingKind.OTHER, title="会", starts_at=at(20), ends_at=at(20), actor=cast.clerk)
     # A group researching may be convened on, with a warning that its report is not final.
@@ -144,6 +147,7 @@ def test_no_consultation_on_a_group_still_forming_nor_one_that_ends_as_it_starts
     perform(researching, "start_research", actor=cast.research)
     page = client.get(reverse("consultations:meeting_create") + f"?group={researching.pk}")
     assert page.context["report_not_ready"] and not page.context["convene_blocker"]
+    assert f"?group={researching.pk}" in client.get(researching.get_absolute_url()).content.decode()
 
 
 def test_community_minutes_carry_the_matter_positions_result_and_tasks(cast):

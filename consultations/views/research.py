@@ -97,6 +97,8 @@ def _group_page(request, group, status: int = 200, **forms):
         "first_visit_day": research_services.earliest_visit_date(group),
         "open_form": forms.get("open_form", ""),
         "can_convene": convenes_meetings(user),
+        # Why the consultation cannot be convened yet (the service's rule, `selectors.convene_blocker`).
+        "convene_blocker": selectors.convene_blocker(group),
         # The forms to invite, record visits, give tasks and share files only while the group works.
         "working": group.status in (GroupStatus.FORMING, GroupStatus.RESEARCHING),
     }
