@@ -154,14 +154,13 @@ class PasswordResetRequestForm(RequiredMessagesMixin, PasswordResetForm):
     )
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        """Queue the mail (accounts.tasks) instead of talking to the mail server inside the request."""
-        from django.template import loader
+        """Queue the mail (accounts.tasks) instead of talking to the mail server inside the request: by the
+        account's id, so that the reset link (made by the task) is never stored in the task table."""
+        from django.utils import translation
 
-        from accounts.tasks import send_account_mail
+        from accounts.tasks import send_password_reset_mail
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_account_mail.enqueue(subject, body, to_email)
+        send_password_reset_mail.enqueue(context["user"].pk, translation.get_language())
 
 
 class ChangePasswordForm(RequiredMessagesMixin, PasswordChangeForm):

@@ -18,6 +18,7 @@ GTHREADS=${GTHREADS:-1}   # >1: gunicorn's gthread worker with this many threads
 THREADS=${THREADS:-2}
 export DATABASE_URL=${DATABASE_URL:-postgres://xieshang:xieshang@127.0.0.1:5432/xieshang_bench}
 export DJANGO_DEBUG=false RATELIMIT_ENABLE=false STATIC_PLAIN=true DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export BENCHMARK_VIEWS=true   # /bench/bare, the baseline (404 without it)
 export USE_DB_TASKS=${USE_DB_TASKS:-true}
 export BENCH_DIR=$PWD/benchmarks
 PY=.venv/bin/python

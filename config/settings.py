@@ -9,17 +9,27 @@ from django.utils.translation import gettext_lazy as _
 from core.config import CONSTANCE_ADDITIONAL_FIELDS as DISTRICT_RULE_TYPES
 from core.config import CONSTANCE_CONFIG as DISTRICT_RULES
 from core.config import CONSTANCE_CONFIG_FIELDSETS as DISTRICT_RULE_FIELDSETS
-from core.env import env_bool, env_int, env_list, env_networks, env_secret, env_str
+from core.env import (
+    DEVELOPMENT_FIELD_ENCRYPTION_KEY,
+    DEVELOPMENT_SECRET_KEY,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_secret,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "insecure-development-key-change-me-" + "x" * 20)
+# The development defaults are public: `manage.py check` refuses them with DEBUG off (core/checks.py).
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # Field-level encryption of personal data (phone, ID numbers, addresses). Base64 of 16 or 32 bytes.
-FIELD_ENCRYPTION_KEY = env_secret("FIELD_ENCRYPTION_KEY", "eGllc2hhbmctZGV2LWtleS0zMmJ5dGVzLWxvbmchISE=")
+FIELD_ENCRYPTION_KEY = env_secret("FIELD_ENCRYPTION_KEY", DEVELOPMENT_FIELD_ENCRYPTION_KEY)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +74,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answered first: a local probe (http://127.0.0.1:8000/healthz) needs neither the public host
+    # name nor HTTPS, and the answer says nothing but "ok" or "database unavailable".
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,7 +146,9 @@ if env_str("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
     # After a change, the same browser reads the primary for this long (the replica's lag is far less).
     REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 5)
-    MIDDLEWARE.insert(1, "core.db_router.ReplicaPinMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "core.db_router.ReplicaPinMiddleware"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -246,6 +261,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a mail server may take to answer: a notification's e-mail is sent holding its row, so a hung
+# server must not hold it (nor the task worker) for ever. A failed e-mail is retried (retry_notification_emails).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xieshang@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -258,6 +276,12 @@ TASKS = {
         else {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     )
 }
+# A database-queue task still RUNNING this many minutes after it started was left by a dead worker
+# (`manage.py requeue_stale_tasks` puts the ones safe to run twice back in the queue). Keep it above the
+# longest task's run time.
+TASK_STALE_MINUTES = env_int("TASK_STALE_MINUTES", 30)
+# The load benchmark's baseline view /bench/bare (benchmarks/intake_load.sh sets it); 404 otherwise.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -339,7 +363,9 @@ if env_str("REDIS_URL"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line with its time, level, logger and process (the web's, the workers' and the jobs' logs).
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"xieshang": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

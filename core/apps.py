@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self) -> None:
-        from core import checks, lookups  # noqa: F401  (checks registers the deployment checks)
+        from core import checks, checks_operations, lookups  # noqa: F401  (the checks register themselves)
         from core.validators import use_own_nul_message
 
         lookups.register()

@@ -3,7 +3,83 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+from core.env import DEVELOPMENT_FIELD_ENCRYPTION_KEY, DEVELOPMENT_SECRET_KEY
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "testserver", "::1", "[::1]"}
+
+
+def _development_keys() -> list[Error]:
+    """The settings that hold their public development value, as errors (none with DEBUG on)."""
+    if settings.DEBUG:
+        return []
+    errors = []
+    if settings.SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        errors.append(
+            Error(
+                "SECRET_KEY is the built-in development key, which is public: anyone can forge sessions and "
+                "password-reset links.",
+                hint="Set DJANGO_SECRET_KEY_FILE (or DJANGO_SECRET_KEY) to a long random secret of this site.",
+                id="xieshang.E001",
+            )
+        )
+    if settings.FIELD_ENCRYPTION_KEY == DEVELOPMENT_FIELD_ENCRYPTION_KEY:
+        errors.append(
+            Error(
+                "FIELD_ENCRYPTION_KEY is the built-in development key, which is public: the encrypted phone "
+                "numbers, ID numbers and addresses can be read by anyone with the database or a backup.",
+                hint="Set FIELD_ENCRYPTION_KEY_FILE to a file holding base64 of 32 random bytes "
+                "(`head -c32 /dev/urandom | base64`), and keep a copy with the backups. With existing data "
+                "written under the development key, keep that key until the data is re-encrypted.",
+                id="xieshang.E002",
+            )
+        )
+    return errors
+
+
+def _evidently_deployed() -> bool:
+    """Settings only a deployment sets: TLS, a public host name, a public SITE_URL. `make run` and the
+    tests (DEBUG off, nothing set) are none of these."""
+    hosts = set(settings.ALLOWED_HOSTS) - LOCAL_HOSTS
+    site_host = urlsplit(settings.SITE_URL).hostname or ""
+    return bool(getattr(settings, "USE_TLS", False) or hosts or (site_host and site_host not in LOCAL_HOSTS))
+
+
+@register(Tags.security)
+def development_keys_on_a_deployment(app_configs, **kwargs):
+    """Every management command (migrate, the cron jobs) refuses to run on a deployment left with the
+    public development keys."""
+    return _development_keys() if _evidently_deployed() else []
+
+
+@register(Tags.security, deploy=True)
+def development_keys_with_debug_off(app_configs, **kwargs):
+    """`check --deploy` refuses them whenever DEBUG is off (the check above already reports a deployment)."""
+    return [] if _evidently_deployed() else _development_keys()
+
+
+@register(Tags.security, deploy=True)
+def account_safety_settings(app_configs, **kwargs):
+    problems = []
+    if not settings.ENFORCE_STAFF_2FA:
+        problems.append(
+            Warning(
+                "ENFORCE_STAFF_2FA is off: staff accounts sign in with a password alone.",
+                hint="Set ENFORCE_STAFF_2FA=true (graded protection).",
+                id="xieshang.W003",
+            )
+        )
+    if not settings.EMAIL_HOST:
+        problems.append(
+            Warning(
+                "EMAIL_HOST is not set: activation and password-reset e-mails, with their links, are written "
+                "to the process log instead of being sent.",
+                hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD_FILE as needed).",
+                id="xieshang.W004",
+            )
+        )
+    return problems
 
 
 @register(Tags.security, deploy=True)

@@ -8,14 +8,19 @@ import base64
 import functools
 import hashlib
 import hmac
+import logging
 import os
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
 
 
 def _master() -> bytes:
@@ -78,6 +83,57 @@ def decrypt(token: str) -> str:
         key = _derive(b"xieshang-field-aes", 32, master)
         return AESGCM(key).decrypt(nonce, body, None).decode("utf-8")
     raise ValueError("unknown ciphertext tag")
+
+
+class Unreadable(str):
+    """What a stored value reads as when it cannot be decrypted with the current FIELD_ENCRYPTION_KEY
+    (a backup restored without its key, a damaged value): pages show 无法解密 instead of failing, masks
+    show only stars, and saving the row again writes the original ciphertext back unchanged."""
+
+    def __new__(cls, token: str):
+        obj = super().__new__(cls, "********")
+        obj.token = token
+        return obj
+
+    def __str__(self) -> str:
+        return gettext("无法解密")
+
+    def __html__(self) -> str:
+        from django.utils.html import escape
+
+        return escape(str(self))
+
+    def __reduce__(self):
+        return (Unreadable, (self.token,))
+
+
+_unreadable_logged = False
+
+
+def decrypt_or_unreadable(token: str) -> str:
+    """decrypt(), or an Unreadable standing for the value when this key cannot decrypt it. The first
+    failure in a process is logged (once, not per row: a wrong key fails on every value)."""
+    global _unreadable_logged
+    try:
+        return decrypt(token)
+    except (InvalidTag, ValueError):
+        if not _unreadable_logged:
+            _unreadable_logged = True
+            logger.error(
+                "an encrypted value cannot be decrypted with FIELD_ENCRYPTION_KEY: is it the key the data "
+                "was written with? (shown as unreadable; further failures in this process are not logged)"
+            )
+        return Unreadable(token)
+
+
+def key_matches(tokens) -> bool:
+    """True if every one of these stored ciphertexts decrypts with the current key."""
+    try:
+        for token in tokens:
+            decrypt(token)
+    except (InvalidTag, ValueError):
+        return False
+    return True
 
 
 def blind_index(value: str) -> str:

@@ -5,6 +5,11 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The built-in values that let `make run` and the tests start without any setting. They are public (in
+# this repository): core.checks refuses them once DEBUG is off on a deployment.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-" + "x" * 20
+DEVELOPMENT_FIELD_ENCRYPTION_KEY = "eGllc2hhbmctZGV2LWtleS0zMmJ5dGVzLWxvbmchISE="
+
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)

@@ -15,9 +15,11 @@ class EncryptedTextField(models.TextField):
     def from_db_value(self, value, expression, connection):
         if value is None:
             return value
-        return crypto.decrypt(value)
+        return crypto.decrypt_or_unreadable(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, crypto.Unreadable):
+            return value.token  # never re-encrypt the placeholder over the stored value
         value = super().get_prep_value(value)
         if value is None:
             return None

@@ -1,7 +1,39 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+
+def health_response() -> HttpResponse:
+    """200 "ok" when the database answers, else 503: what a load balancer's or systemd's probe reads."""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+    except DatabaseError:
+        response = HttpResponse("database unavailable", content_type="text/plain", status=503)
+    else:
+        response = HttpResponse("ok", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class HealthCheckMiddleware:
+    """Answer GET/HEAD /healthz before anything else (first in MIDDLEWARE): a probe on the machine
+    (`curl http://127.0.0.1:8000/healthz`) gets its answer without the public host name (ALLOWED_HOSTS) and
+    without HTTPS (USE_TLS's redirect). Safe to leave out of those checks: the answer is the same fixed
+    text whatever the request says, no cookie, no session, no redirect built from the Host header."""
+
+    PATH = "/healthz"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == self.PATH and request.method in ("GET", "HEAD"):
+            return health_response()
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -135,15 +136,17 @@ def favicon(request):
 
 
 def healthz(request):
-    from django.db import connection
+    """/healthz (answered by core.middleware.HealthCheckMiddleware before it gets here; kept for reverse())."""
+    from core.middleware import health_response
 
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    return health_response()
 
 
 def bare(request):
-    """A bare view for the load benchmark's baseline (no template, no query)."""
+    """A bare view for the load benchmark's baseline (no template, no query); only with BENCHMARK_VIEWS on
+    (benchmarks/intake_load.sh), never in production."""
+    if not settings.BENCHMARK_VIEWS:
+        raise Http404
     return HttpResponse("ok", content_type="text/plain")
 
 

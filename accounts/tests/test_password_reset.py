@@ -170,3 +170,29 @@ def test_one_network_address_asks_for_at_most_ten_resets_an_hour(client, clerk):
     response = _request(client, "clerk@example.org")
     assert response.status_code == 429 and "过于频繁" in response.content.decode()
     assert len(mail.outbox) == 0
+
+
+def test_the_reset_mail_is_queued_by_account_not_with_its_link(client, clerk, settings):
+    """The queued task's arguments are stored in the task table (and in every backup of it): they hold
+    the account's id, never the link, which stays a credential for PASSWORD_RESET_TIMEOUT."""
+    import json
+
+    from django_tasks import default_task_backend
+
+    from accounts.tasks import send_password_reset_mail
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    _request(client, "clerk@example.org")
+    (queued,) = default_task_backend.results
+    stored = json.dumps([queued.args, queued.kwargs])
+    assert queued.task.name == "send_password_reset_mail" and json.loads(stored) == [[clerk.pk, "zh-hans"], {}]
+    assert mail.outbox == []
+    send_password_reset_mail.call(*queued.args, **queued.kwargs)  # what the worker runs
+    (message,) = mail.outbox
+    assert message.to == ["clerk@example.org"] and message.subject == "[协商平台] 重设密码"
+    response = client.get(_link_path(message))
+    assert response.status_code == 302
+    assert (
+        client.post(response["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})["Location"]
+        == "/accounts/password/reset/done/"
+    )

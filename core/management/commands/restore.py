@@ -21,6 +21,11 @@ class Command(BaseCommand):
             report = restore_backup(archive)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        if not report["key_ok"]:
+            raise CommandError(
+                "restore verification failed: FIELD_ENCRYPTION_KEY does not match this backup (the restored "
+                "personal data cannot be decrypted with the current key; install the key kept with the backups)"
+            )
         if not report["ok"]:
             raise CommandError(f"restore verification failed: tables {report['tables']} files {report['files']}")
         self.stdout.write(
