@@ -392,6 +392,7 @@ def duty_export(viewer, params) -> Export | None:
     for index, (item, variant) in enumerate(ACTIVITIES):
         columns.append(Column(activity_label(item, variant), lambda r, i=index: r.lines[i].count, 10))
     columns += [
+        Column(_("办公室调整"), lambda r: float(r.adjusted), 10),
         Column(_("积分"), lambda r: float(r.total), 8),
         Column(_("等次"), lambda r: r.grade_label, 8),
     ]

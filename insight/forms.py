@@ -149,6 +149,12 @@ class GradeMarksForm(StyledForm):
     passing = forms.IntegerField(label=_("合格分数线"), min_value=0, max_value=100000)
     effective_year = forms.IntegerField(label=_("起始年度"), min_value=2000, max_value=2100)
     note = forms.CharField(label=_("依据或说明"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=_("修改理由"),
+        max_length=300,
+        help_text=_("记入修改记录，在积分规则页显示。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -179,3 +185,46 @@ class ScoringRuleForm(StyledForm):
         required=False,
         help_text=_("英文界面显示的说明；不填则显示中文说明。"),
     )
+    reason = forms.CharField(
+        label=_("修改理由"),
+        max_length=300,
+        help_text=_("记入修改记录，在积分规则页显示。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DutyAdjustmentForm(StyledForm):
+    """The office corrects or annotates one counted item of a member's year."""
+
+    line = forms.ChoiceField(label=_("履职事项"))
+    points = forms.DecimalField(
+        label=_("调整分值"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=-1000,
+        max_value=1000,
+        help_text=_("加分填正数，扣分填负数；仅作备注填0。"),
+    )
+    reason = forms.CharField(label=_("理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from insight.models import ACTIVITIES, activity_label
+
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [(f"{i}:{v}", activity_label(i, v)) for i, v in ACTIVITIES]
+
+    def item_and_variant(self) -> tuple[str, str]:
+        item, _sep, variant = self.cleaned_data["line"].partition(":")
+        return item, variant
+
+
+class DutyQueryForm(StyledForm):
+    """A member's question about their record of a year."""
+
+    question = forms.CharField(label=_("疑问"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DutyAnswerForm(StyledForm):
+    """The office's answer to a member's question."""
+
+    answer = forms.CharField(label=_("答复"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -163,6 +163,9 @@ class DutyLineSerializer(serializers.Serializer):
     points_each = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
     cap = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
     points = serializers.DecimalField(max_digits=8, decimal_places=1)
+    adjusted = serializers.DecimalField(
+        max_digits=8, decimal_places=1, help_text=_("政协办公室对该项的调整（已计入总分）")
+    )
 
 
 class DutyRecordSerializer(serializers.Serializer):
@@ -179,13 +182,27 @@ class DutyRecordSerializer(serializers.Serializer):
         help_text=_("排名中的名次（政协办公室和主席会议成员查询列表时）；单个档案和委员本人的记录为0")
     )
     activity_count = serializers.IntegerField()
+    adjusted = serializers.DecimalField(
+        max_digits=8, decimal_places=1, help_text=_("政协办公室调整的分值合计（已计入总分）")
+    )
     total = serializers.DecimalField(max_digits=8, decimal_places=1)
     grade = serializers.ChoiceField(choices=list(duty.GRADES))
     grade_label = serializers.CharField()
 
 
+class DutyAdjustmentSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    variant = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.DecimalField(max_digits=6, decimal_places=1)
+    reason = serializers.CharField()
+    created_by = serializers.CharField(source="created_by.display")
+    created_at = serializers.DateTimeField()
+
+
 class DutyRecordDetailSerializer(DutyRecordSerializer):
     lines = serializers.SerializerMethodField()
+    adjustments = DutyAdjustmentSerializer(many=True, help_text=_("政协办公室对各项的调整或备注"))
 
     @extend_schema_field(DutyLineSerializer(many=True))
     def get_lines(self, record) -> list[dict]:
@@ -198,6 +215,7 @@ class DutyRecordDetailSerializer(DutyRecordSerializer):
                 "points_each": line.rule.points if line.rule else None,
                 "cap": line.rule.cap if line.rule else None,
                 "points": line.points,
+                "adjusted": line.adjusted,
             }
             for line in record.lines
         ]

@@ -43,6 +43,10 @@ DEFAULT_RULES = [
     ("reception", "contact", "2", "10", OTHER),
     ("micro", "present", "2", "10", OTHER),
     ("community", "present", "2", "10", OTHER),
+    # A duty group's livelihood issue (民生问题), credited to the member who collected and recorded it
+    # (insight migration 0006): collecting one is an "other activity"; its resolution is not scored.
+    ("duty_group", "collected", "2", "10", OTHER),
+    ("duty_group", "resolved", "0", None, "桐城：未规定"),
 ]
 
 # The English of each default note, seeded into `ScoringRule.note_en` (insight migration 0005).

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from constance.utils import get_values_for_keys
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +31,18 @@ from consultations.models import (
 )
 from core.i18n import join_sentences
 from district.models import Member
-from grassroots.models import Contact, ReceptionDay
-from insight.models import ACTIVITIES, GradeMarks, Item, ScoringRule, Variant, activity_label
+from grassroots.models import Contact, DutyIssue, IssueStatus, ReceptionDay
+from insight.models import (
+    ACTIVITIES,
+    NOT_ACTIVITIES,
+    DutyAdjustment,
+    DutyQuery,
+    GradeMarks,
+    Item,
+    ScoringRule,
+    Variant,
+    activity_label,
+)
 from opinions.selectors import adopted_in, adoption_day, members_reports, submitted_in
 from proposals.models import FILED_STATES, Kind, Proposal, ProposalSigner
 from proposals.models import Status as ProposalStatus
@@ -54,6 +65,9 @@ KIND_ITEM = {
 # community meetings count only when attended, as their own items).
 MEETING_ITEMS = (Item.PLENARY, Item.STANDING, Item.MEETING)
 UNSUBMITTED_PROPOSALS = (ProposalStatus.DRAFT, ProposalStatus.COSIGNING)
+# A proposal merged into another (并案) was accepted and is handled with its master: its proposers are
+# credited as for a filed one (立案), not as for one not filed (不予立案).
+CREDITED_AS_FILED = frozenset({*FILED_STATES, ProposalStatus.MERGED})
 
 GRADES = {
     "excellent": _("优秀"),
@@ -69,6 +83,8 @@ class Line:
     variant: str
     count: int
     rule: ScoringRule | None
+    # The office's corrections or notes on this line (DutyAdjustment), in the order they were made.
+    adjustments: list = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -76,7 +92,16 @@ class Line:
 
     @property
     def points(self) -> Decimal:
+        """The points counted by the rule (the office's adjustments are `adjusted`, added to the total)."""
         return self.rule.score(self.count) if self.rule else Decimal(0)
+
+    @property
+    def adjusted(self) -> Decimal:
+        return sum((a.points for a in self.adjustments), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return self.points + self.adjusted
 
 
 @dataclass
@@ -89,11 +114,23 @@ class DutyRecord:
 
     @property
     def total(self) -> Decimal:
-        return sum((line.points for line in self.lines), Decimal(0))
+        """Every line's points, with the office's adjustments."""
+        return sum((line.total for line in self.lines), Decimal(0))
+
+    @property
+    def adjusted(self) -> Decimal:
+        return sum((line.adjusted for line in self.lines), Decimal(0))
+
+    @property
+    def adjustments(self) -> list:
+        return [a for line in self.lines for a in line.adjustments]
 
     @property
     def activity_count(self) -> int:
-        return sum(line.count for line in self.lines)
+        """Activities done, each once: meetings attended, proposals and reports submitted, groups, visits,
+        duty days, contacts, issues collected; not a meeting missed nor an outcome (立案、采用 …) of an
+        activity already counted (`insight.models.NOT_ACTIVITIES`)."""
+        return sum(line.count for line in self.lines if (line.item, line.variant) not in NOT_ACTIVITIES)
 
     def count_of(self, item: str, variant: str = "") -> int:
         return next((line.count for line in self.lines if (line.item, line.variant) == (item, variant)), 0)
@@ -135,8 +172,14 @@ def grade_thresholds(year: int | None = None) -> tuple[int, int, int]:
 
 
 def grade_marks_of(year: int) -> GradeMarks | None:
-    """The GradeMarks row in force in year, or None when the defaults apply."""
-    return GradeMarks.objects.filter(effective_year__lte=year).order_by("-effective_year").first()
+    """The GradeMarks row in force in year, or None when the defaults apply: the latest from that year
+    or before that has not ended (a row kept for past years when the defaults changed ends)."""
+    return (
+        GradeMarks.objects.filter(effective_year__lte=year)
+        .filter(Q(until_year__isnull=True) | Q(until_year__gte=year))
+        .order_by("-effective_year")
+        .first()
+    )
 
 
 # A total is points, not a percentage: the sum of every item's points (count × points per activity,
@@ -274,7 +317,7 @@ def _count_proposals(year: int, member_ids, counts: Counts) -> None:
         .values("member_id")
         .annotate(
             n=Count("id"),
-            filed=Count("id", filter=Q(status__in=FILED_STATES)),
+            filed=Count("id", filter=Q(status__in=CREDITED_AS_FILED)),
             key=Count("id", filter=Q(is_key=True)),
             excellent=Count("id", filter=Q(is_excellent=True)),
         )
@@ -292,7 +335,7 @@ def _count_proposals(year: int, member_ids, counts: Counts) -> None:
         .values("member_id")
         .annotate(
             n=Count("proposal", distinct=True),
-            filed=Count("proposal", distinct=True, filter=Q(proposal__status__in=FILED_STATES)),
+            filed=Count("proposal", distinct=True, filter=Q(proposal__status__in=CREDITED_AS_FILED)),
         )
         .order_by()
     )
@@ -376,6 +419,22 @@ def _count_workstations(year: int, member_ids, counts: Counts) -> None:
         counts[row["member_id"]][(Item.RECEPTION, Variant.CONTACT)] = row["n"]
 
 
+def _duty_issues(year: int) -> QuerySet:
+    """Livelihood issues of the duty groups collected in year (民生问题), with the member who collected
+    and recorded them (`mid`); one resolved (已办结) is also a follow-up done, in the same year."""
+    return DutyIssue.objects.filter(collected_on__year=year, created_by__member__isnull=False).annotate(
+        mid=F("created_by__member__id")
+    )
+
+
+def _count_duty_groups(year: int, member_ids, counts: Counts) -> None:
+    resolved = Q(status=IssueStatus.RESOLVED)
+    rows = _restrict(_duty_issues(year), "mid", member_ids).values("mid")
+    for row in rows.annotate(n=Count("id"), resolved=Count("id", filter=resolved)).order_by():
+        counts[row["mid"]][(Item.DUTY_GROUP, Variant.COLLECTED)] = row["n"]
+        counts[row["mid"]][(Item.DUTY_GROUP, Variant.RESOLVED)] = row["resolved"]
+
+
 COUNTERS = (
     _count_meetings,
     _count_speeches,
@@ -383,7 +442,55 @@ COUNTERS = (
     _count_opinions,
     _count_research,
     _count_workstations,
+    _count_duty_groups,
 )
+
+
+def adjustments_of(year: int, member_ids: Iterable[int] | None = None) -> dict[int, list[DutyAdjustment]]:
+    """The office's adjustments of year per member (one query)."""
+    qs = DutyAdjustment.objects.filter(year=year).select_related("created_by").order_by("created_at", "id")
+    out: dict[int, list[DutyAdjustment]] = defaultdict(list)
+    for adjustment in _restrict(qs, "member_id", member_ids):
+        out[adjustment.member_id].append(adjustment)
+    return out
+
+
+def queries_of(member: Member, year: int) -> list[DutyQuery]:
+    """A member's questions about their record of year, with the answers."""
+    return list(
+        DutyQuery.objects.filter(member=member, year=year)
+        .select_related("asked_by", "answered_by")
+        .order_by("created_at", "id")
+    )
+
+
+def open_queries_count() -> int:
+    return DutyQuery.objects.filter(answered_at__isnull=True).count()
+
+
+def rule_changes(limit: int = 50) -> list:
+    """The latest changes of the scoring rules and grade marks: who, when, before → after, the year it
+    applies from and the reason (core.StatusChange rows written by insight.services)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import StatusChange
+    from insight.services import MARKS_CHANGED, RULE_CHANGED
+
+    types = ContentType.objects.get_for_models(ScoringRule, GradeMarks).values()
+    rows = (
+        StatusChange.objects.filter(content_type__in=types, action__in=[RULE_CHANGED, MARKS_CHANGED])
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    out = []
+    for row in rows:
+        data = row.data or {}
+        if row.action == RULE_CHANGED:
+            label = activity_label(data.get("item", ""), data.get("variant", ""))
+        else:
+            label = _("等次分数线（优秀/良好/合格）")
+        out.append({"change": row, "label": label, "effective_year": data.get("effective_year")})
+    return out
 
 
 def activity_counts(year: int, member_ids: Iterable[int] | None = None) -> Counts:
@@ -427,7 +534,7 @@ def duty_details(member: Member, year: int) -> dict[tuple[str, str], list[Entry]
     for pr in _lead_proposals(year).filter(member_id=member.pk).order_by("submitted_at", "id"):
         entry = Entry(_day_of(pr.submitted_at), pr.title, pr.get_absolute_url(), proposal_id=pr.pk)
         out[(Item.PROPOSAL, Variant.LEAD)].append(entry)
-        if pr.status in FILED_STATES:
+        if pr.status in CREDITED_AS_FILED:
             out[(Item.PROPOSAL, Variant.FILED_LEAD)].append(entry)
         if pr.is_key:
             out[(Item.PROPOSAL, Variant.KEY)].append(entry)
@@ -437,7 +544,7 @@ def duty_details(member: Member, year: int) -> dict[tuple[str, str], list[Entry]
     for pr in {s.proposal_id: s.proposal for s in signed.order_by("proposal__submitted_at", "proposal_id")}.values():
         entry = Entry(_day_of(pr.submitted_at), pr.title, pr.get_absolute_url(), proposal_id=pr.pk)
         out[(Item.PROPOSAL, Variant.JOINT)].append(entry)
-        if pr.status in FILED_STATES:
+        if pr.status in CREDITED_AS_FILED:
             out[(Item.PROPOSAL, Variant.FILED_JOINT)].append(entry)
     for op in _opinion_reports(year).filter(credited_member_id=member.pk).order_by("submitted_at", "id"):
         entry = Entry(_day_of(op.submitted_at), op.title, op.get_absolute_url(), report_id=op.pk)
@@ -465,10 +572,21 @@ def duty_details(member: Member, year: int) -> dict[tuple[str, str], list[Entry]
     for c in contacts.order_by("contact__date", "contact_id"):
         contact = c.contact
         title = f"{contact.workstation} · {contact.get_kind_display()}"
-        out[(Item.RECEPTION, Variant.CONTACT)].append(
-            Entry(contact.date, title, contact.workstation.get_absolute_url())
-        )
+        out[(Item.RECEPTION, Variant.CONTACT)].append(Entry(contact.date, title, _contact_url(contact)))
+    for issue in _duty_issues(year).filter(mid=member.pk).select_related("group").order_by("collected_on", "id"):
+        entry = Entry(issue.collected_on, f"{issue.group} · {issue.title}", issue.get_absolute_url())
+        out[(Item.DUTY_GROUP, Variant.COLLECTED)].append(entry)
+        if issue.status == IssueStatus.RESOLVED:
+            out[(Item.DUTY_GROUP, Variant.RESOLVED)].append(entry)
     return dict(out)
+
+
+def _contact_url(contact) -> str:
+    """Where the contact counted is listed: its reception day, else the workstation's office page for its
+    year (接待走访记录), not the public portal page (which lists no contacts)."""
+    if contact.reception_day_id:
+        return reverse("grassroots:day", args=[contact.reception_day_id])
+    return reverse("grassroots:ws-office", args=[contact.workstation_id]) + f"?year={contact.date.year}"
 
 
 def linked_for(viewer, details: dict[tuple[str, str], list[Entry]]) -> dict[tuple[str, str], list[Entry]]:
@@ -498,9 +616,14 @@ def _day_of(moment):
     return timezone.localdate(moment) if moment else None
 
 
-def _record(member: Member, year: int, counts: dict, rules: dict, thresholds=None) -> DutyRecord:
+def _record(member: Member, year: int, counts: dict, rules: dict, thresholds=None, adjustments=()) -> DutyRecord:
+    by_line: dict[tuple[str, str], list] = defaultdict(list)
+    for adjustment in adjustments:
+        by_line[(adjustment.item, adjustment.variant)].append(adjustment)
     lines = [
-        Line(item, variant, counts.get((item, variant), 0), rules.get((item, variant))) for item, variant in ACTIVITIES
+        Line(item, variant, counts.get(key, 0), rules.get(key), by_line.get(key, []))
+        for key in ACTIVITIES
+        for item, variant in [key]
     ]
     return DutyRecord(member=member, year=year, lines=lines, thresholds=thresholds or grade_thresholds(year))
 
@@ -540,7 +663,8 @@ def get_member_for(viewer, pk: int) -> Member:
 def duty_record(member: Member, year: int) -> DutyRecord:
     """One member's year: every activity with its count, the rule in force and the points."""
     counts = activity_counts(year, [member.pk])
-    return _record(member, year, counts.get(member.pk, {}), rules_for(year))
+    adjustments = adjustments_of(year, [member.pk]).get(member.pk, [])
+    return _record(member, year, counts.get(member.pk, {}), rules_for(year), adjustments=adjustments)
 
 
 def ranking(viewer, year: int, *, sector=None, body=None, q: str = "") -> list[DutyRecord]:
@@ -594,7 +718,8 @@ def rank(members: QuerySet[Member], year: int) -> list[DutyRecord]:
     # Counting everyone's activities and keeping ours is cheaper than a long IN list of ids.
     counts = activity_counts(year)
     rules, thresholds = rules_for(year), grade_thresholds(year)
-    records = [_record(m, year, counts.get(m.pk, {}), rules, thresholds) for m in members]
+    adjustments = adjustments_of(year)
+    records = [_record(m, year, counts.get(m.pk, {}), rules, thresholds, adjustments.get(m.pk, [])) for m in members]
     records.sort(key=lambda r: (-r.total, -r.activity_count, r.member.pk))
     previous, position = None, 0
     for i, record in enumerate(records, start=1):

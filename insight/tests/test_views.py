@@ -233,7 +233,7 @@ def test_rules_page_and_edit_by_the_office(client, cast):
     assert "桐城：书面发言每篇5分" in html
     response = client.post(
         "/insight/rules/speech/edit/?year=2023",
-        {"points": "6", "cap": "", "effective_year": "2023", "note": "新规"},
+        {"points": "6", "cap": "", "effective_year": "2023", "note": "新规", "reason": "常委会决定"},
     )
     assert response.status_code == 302
     assert ScoringRule.objects.get(item="speech", effective_year=2023).points == Decimal(6)
@@ -250,10 +250,11 @@ def test_the_default_rule_notes_read_in_english_for_an_english_reader(client, ca
     # The office's own wording, with an English one or without.
     client.post(
         "/insight/rules/speech/edit/?year=2023",
-        {"points": "6", "cap": "", "effective_year": "2023", "note": "新规", "note_en": "New rule"},
+        {"points": "6", "cap": "", "effective_year": "2023", "note": "新规", "note_en": "New rule", "reason": "R"},
     )
     client.post(
-        "/insight/rules/opinion/submitted/edit/?year=2023", {"points": "8", "effective_year": "2023", "note": "改了"}
+        "/insight/rules/opinion/submitted/edit/?year=2023",
+        {"points": "8", "effective_year": "2023", "note": "改了", "reason": "R"},
     )
     html = client.get("/insight/rules/?year=2023").content.decode()
     assert "New rule" in html and "改了" in html and "新规" not in html

@@ -4,15 +4,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.predicates import is_office
 from core.exceptions import DomainError
+from core.forms import refuse_into
 from insight import services
-from insight.forms import GradeMarksForm, RankingForm, ScoringRuleForm
-from insight.models import ACTIVITIES, activity_label
+from insight.forms import (
+    DutyAdjustmentForm,
+    DutyAnswerForm,
+    DutyQueryForm,
+    GradeMarksForm,
+    RankingForm,
+    ScoringRuleForm,
+)
+from insight.models import ACTIVITIES, DutyQuery, activity_label
+from insight.predicates import edits_duty_scoring
 from insight.selectors import duty
 from insight.selectors.scope import Period
 
@@ -37,15 +46,21 @@ def my_record(request):
     raise Http404
 
 
+def _record_url(member, year: int, anchor: str = "") -> str:
+    return reverse("insight:duty-member", args=[member.pk]) + f"?year={year}" + (f"#{anchor}" if anchor else "")
+
+
 @login_required
-def member_record(request, pk: int):
+def member_record(request, pk: int, *, year: int | None = None, status: int = 200, **forms):
     member = duty.get_member_for(request.user, pk)
-    year = _year(request)
+    year = year or _year(request)
     record = duty.duty_record(member, year)
     # Each line with what it counted, so that a member can check (or question) their score.
     details = duty.linked_for(request.user, duty.duty_details(member, year))
     for line in record.lines:
         line.entries = details.get((line.item, line.variant), [])
+    corrects = edits_duty_scoring(request.user)
+    asks = services.asks_about_record(request.user, member)
     return render(
         request,
         "insight/duty_member.html",
@@ -55,8 +70,97 @@ def member_record(request, pk: int):
             "sees_all": duty.sees_all_records(request.user),
             "scale_note": duty.scale_note(record.thresholds),
             "period": Period.for_year(year),
+            "queries": duty.queries_of(member, year),
+            "corrects": corrects,
+            "asks": asks,
+            "adjust_form": forms.get("adjust_form") or (DutyAdjustmentForm() if corrects else None),
+            "query_form": forms.get("query_form") or (DutyQueryForm() if asks else None),
+            "answer_form": DutyAnswerForm() if corrects else None,
         },
+        status=status,
     )
+
+
+def _posted_year(request) -> int:
+    """The year a form on a record's page was posted for (one of the years offered)."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        raise Http404 from None
+    if year not in duty.duty_years():
+        raise Http404
+    return year
+
+
+@login_required
+@require_POST
+def adjust(request, pk: int):
+    """The office corrects or annotates one counted item of the member's year."""
+    if not edits_duty_scoring(request.user):
+        raise Http404
+    member = duty.get_member_for(request.user, pk)
+    year = _posted_year(request)
+    form = DutyAdjustmentForm(request.POST)
+    if form.is_valid():
+        item, variant = form.item_and_variant()
+        try:
+            services.adjust_duty_record(
+                member=member,
+                year=year,
+                item=item,
+                variant=variant,
+                points=form.cleaned_data["points"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("调整已记入履职档案，并已通知委员本人。"))
+            return redirect(_record_url(member, year, "adjustments"))
+    return member_record(request, pk, year=year, status=400, adjust_form=form)
+
+
+@login_required
+@require_POST
+def ask(request, pk: int):
+    """A member asks the office about their own record of a year."""
+    member = duty.get_member_for(request.user, pk)
+    if not services.asks_about_record(request.user, member):
+        raise Http404
+    year = _posted_year(request)
+    form = DutyQueryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ask_about_duty_record(
+                member=member, year=year, question=form.cleaned_data["question"], actor=request.user
+            )
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("疑问已提交，政协办公室答复后会通知您。"))
+            return redirect(_record_url(member, year, "queries"))
+    return member_record(request, pk, year=year, status=400, query_form=form)
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    """The office answers a member's question about their record."""
+    if not edits_duty_scoring(request.user):
+        raise Http404
+    query = get_object_or_404(DutyQuery.objects.select_related("member"), pk=pk)
+    form = DutyAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_duty_query(query=query, answer=form.cleaned_data["answer"], actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已答复，并已通知委员本人。"))
+    else:
+        messages.error(request, _("请填写答复。"))
+    return redirect(_record_url(query.member, query.year, "queries"))
 
 
 @login_required
@@ -116,7 +220,8 @@ def rules(request):
             "table": duty.rules_table(year),
             "year": year,
             "years": duty.duty_years(),
-            "can_edit": is_office(request.user),
+            "can_edit": edits_duty_scoring(request.user),
+            "changes": duty.rule_changes(),
             "scale_note": duty.scale_note(marks),
             "marks": marks,
             "marks_row": duty.grade_marks_of(year),
@@ -127,7 +232,7 @@ def rules(request):
 @login_required
 def grade_marks_edit(request):
     """Set the grade marks from a year on; that year's row is created or replaced (earlier years keep theirs)."""
-    if not is_office(request.user):
+    if not edits_duty_scoring(request.user):
         raise Http404
     year = _year(request)
     excellent, good, passing = duty.grade_thresholds(year)
@@ -137,7 +242,7 @@ def grade_marks_edit(request):
         try:
             marks = services.set_grade_marks(**form.cleaned_data, actor=request.user)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            refuse_into(form, exc)
         else:
             messages.success(request, _("等次分数线已保存，自%(y)s年度起适用。") % {"y": marks.effective_year})
             return redirect(reverse("insight:rules") + f"?year={marks.effective_year}")
@@ -149,7 +254,7 @@ def grade_marks_edit(request):
 @login_required
 def rule_edit(request, item: str, variant: str = ""):
     """Set the points of one activity from a year on; that year's rule is created or replaced."""
-    if not is_office(request.user) or (item, variant) not in ACTIVITIES:
+    if not edits_duty_scoring(request.user) or (item, variant) not in ACTIVITIES:
         raise Http404
     year = _year(request)
     current = duty.rules_for(year).get((item, variant))
@@ -162,7 +267,7 @@ def rule_edit(request, item: str, variant: str = ""):
         try:
             rule = services.set_scoring_rule(**data, actor=request.user)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            refuse_into(form, exc)
         else:
             messages.success(request, _("已保存：%(rule)s") % {"rule": rule})
             return redirect(reverse("insight:rules") + f"?year={rule.effective_year}")
