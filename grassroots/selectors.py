@@ -2,10 +2,13 @@
 
 from datetime import date, timedelta
 
+from constance import config
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.predicates import can_see_contacts, is_dept_liaison, is_member, is_office
@@ -26,6 +29,20 @@ from grassroots.models import (
 from intake.models import Appeal, AppealStatus
 from intake.predicates import member_id_of
 from intake.selectors import OPEN_PLAN
+
+_RECEPTION_WEEKENDS = {
+    1: gettext_lazy("每月第一个周末"),
+    2: gettext_lazy("每月第二个周末"),
+    3: gettext_lazy("每月第三个周末"),
+    4: gettext_lazy("每月第四个周末"),
+}
+
+
+def reception_weekend_words() -> str:
+    """The district's reception weekend in words (config RECEPTION_WEEK_OF_MONTH), as the public page
+    and the office's generate form tell it: 每月第三个周末."""
+    week = config.RECEPTION_WEEK_OF_MONTH
+    return str(_RECEPTION_WEEKENDS.get(week) or _("每月第%(n)s个周末") % {"n": week})
 
 
 def workstations_public() -> QuerySet[Workstation]:

@@ -188,7 +188,11 @@ class ListFilterForm(RequiredMessagesMixin, forms.Form):
         empty_label=_("全部单位"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    reply_class = forms.ChoiceField(label=_("答复类别"), required=False)
+    reply_class = forms.ChoiceField(
+        label=_("答复类别"),
+        required=False,
+        error_messages={"invalid_choice": _("没有答复类别“%(value)s”，已忽略此条件。")},
+    )
     first_reply = forms.BooleanField(label=_("按第一轮已审核答复统计"), required=False)
     rating = forms.ChoiceField(
         label=_("评价"),
@@ -208,13 +212,19 @@ class ListFilterForm(RequiredMessagesMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("全部状态")), *Status.choices]
+        from proposals.selectors import filterable_reply_classes
+
+        # Retired classes still class old replies: they stay in the filter, marked (the statistics link to them).
         self.fields["reply_class"].choices = [("", _("全部类别"))] + [
-            (c.code, str(c)) for c in ReplyClass.objects.filter(is_active=True)
+            (c.code, str(c) if c.is_active else _("%(cls)s（已停用）") % {"cls": c}) for c in filterable_reply_classes()
         ]
 
     def filters(self) -> dict:
-        if not self.is_valid():
+        """The valid conditions; an invalid one is reported on its field (form.errors) and left out, the
+        others still apply."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         data = dict(self.cleaned_data)
         if data.get("department"):
             data["department"] = data["department"].pk

@@ -484,6 +484,13 @@ def active_reply_classes() -> QuerySet[ReplyClass]:
     return ReplyClass.objects.filter(is_active=True)
 
 
+def filterable_reply_classes() -> QuerySet[ReplyClass]:
+    """Reply classes the proposal list filters by: the active ones and every retired one that still
+    classes some reply (a district that retires C keeps listing the proposals answered C)."""
+    used = ProposalReply.objects.filter(reply_class=OuterRef("pk"))
+    return ReplyClass.objects.filter(Q(is_active=True) | Exists(used))
+
+
 def replacement_units(proposal: Proposal) -> QuerySet[Department]:
     """The units the assigners may name to take over from a unit whose request for adjustment they accept: the
     active departments not handling the proposal already."""

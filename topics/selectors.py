@@ -31,7 +31,7 @@ from topics.models import (
     TopicSuggestion,
 )
 from topics.models.plan import Office
-from topics.workflow import EXPLAINED_STEPS, PLAN_WORKFLOW
+from topics.workflow import EXPLAINED_STEPS, PLAN_WORKFLOW, STEP_FINISH_ACTIONS
 
 
 def users_with_roles(*roles: str) -> QuerySet[User]:
@@ -313,6 +313,26 @@ _STATE_ROLES = {
     PlanStatus.VOTE: (Role.CLERK,),
     PlanStatus.ADOPTED: (Role.PARTY_OFFICE, Role.CLERK),
 }
+
+
+def approval_steps_passed(plan: ConsultationPlan) -> list[str]:
+    """The approval steps (topics.chain names) the plan passed since it was last submitted, in the order
+    it first passed them, read from its timeline: what the formal document may say it went through,
+    whatever the chain is configured to be now."""
+    from core.models import StatusChange
+
+    actions = list(
+        StatusChange.objects.filter(content_type=ContentType.objects.get_for_model(plan), object_id=plan.pk)
+        .order_by("created_at", "id")
+        .values_list("action", flat=True)
+    )
+    submits = [n for n, action in enumerate(actions) if action.startswith("submit_to_")]
+    steps: list[str] = []
+    for action in actions[submits[-1] if submits else 0 :]:
+        step = next((s for s, base in STEP_FINISH_ACTIONS.items() if action.startswith(f"{base}_to_")), None)
+        if step and step not in steps:
+            steps.append(step)
+    return steps
 
 
 def plan_holders(plan, state):

@@ -120,7 +120,8 @@ SUGGESTION_WORKFLOW = register(
 EXPLAINED_STEPS = ("joint_agree", "vote_pass")
 
 # (step, action base name, label, who, extra keyword arguments). An action with a guard is offered only
-# when the guard would let it through: pressing it could only be refused.
+# when the guard would let it through: pressing it could only be refused. In _STEP_RETURN a `note_label`
+# may be a dict by the state the return goes to: the label tells where the plan goes.
 _STEP_FINISH = [
     ("chairs_meeting", "chairs_approve", _("主席会议审议通过"), p.can_record_chairs_meeting, {}),
     (
@@ -152,6 +153,8 @@ _STEP_FINISH = [
         },
     ),
 ]
+# Which action finishes each step: the plan's timeline tells the steps it actually passed.
+STEP_FINISH_ACTIONS = {step: base for step, base, *_rest in _STEP_FINISH}
 _STEP_RETURN = [
     (
         "chairs_meeting",
@@ -173,7 +176,10 @@ _STEP_RETURN = [
         p.can_review_plan,
         {
             "note_required": True,
-            "note_label": _("批示意见（退回三办联席会修改）"),
+            "note_label": {
+                P.JOINT: _("批示意见（退回三办联席会修改）"),
+                P.DRAFT: _("批示意见（退回草案编制修改）"),
+            },
             "effect": "topics.services.plan.on_leader_return",
             "notify_holders": False,
         },
@@ -229,6 +235,9 @@ def _plan_actions() -> list[Action]:
             )
     for step, base, label, who, extra in _STEP_RETURN:
         for target in (P.DRAFT, P.JOINT):
+            kwargs = dict(extra)
+            if isinstance(kwargs.get("note_label"), dict):
+                kwargs["note_label"] = kwargs["note_label"][target]
             actions.append(
                 Action(
                     f"{base}_to_{target}",
@@ -237,7 +246,7 @@ def _plan_actions() -> list[Action]:
                     target,
                     who & p.return_state_is(step, target),
                     style="outline-danger",
-                    **extra,
+                    **kwargs,
                 )
             )
     actions.append(

@@ -91,6 +91,7 @@ def _ws_page(request, ws, *, status=200, contact_form=None, days_form=None):
         {
             "ws": ws,
             "runs": runs_workstation(request.user, ws),
+            "weekend": selectors.reception_weekend_words(),
             "days": selectors.upcoming_days(ws, limit=6, cancelled=True),
             "contacts": list(selectors.contacts_of(ws, start=start, end=end)[:50]),
             "report": selectors.workstation_report(ws, start=start, end=end),

@@ -13,7 +13,11 @@ from grassroots.forms import BookingForm, CancelBookingForm
 
 
 def workstations(request):
-    return render(request, "grassroots/workstations.html", {"workstations": list(selectors.workstations_public())})
+    return render(
+        request,
+        "grassroots/workstations.html",
+        {"workstations": list(selectors.workstations_public()), "weekend": selectors.reception_weekend_words()},
+    )
 
 
 @ratelimit(key="ip", rate="20/h", method="POST", block=False, group="grassroots.book")

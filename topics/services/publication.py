@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Role
 from core.documents import DocSpec, Heading, Table, render_docx, render_pdf
 from core.exceptions import Refused
-from core.i18n import record_language
+from core.i18n import join_list, record_language
 from core.models import StatusChange
 from core.selectors import current_committee
 from core.services import attachments_of, store_attachment
@@ -49,6 +49,32 @@ def build_doc_spec(plan: ConsultationPlan) -> DocSpec:
         return _doc_spec(plan)
 
 
+# The approvals the formal document cites, as the plan's timeline records them: the party committee's
+# consent and the standing committee's vote; the chairs' meeting only when neither took place (the three
+# offices' joint meeting drafts the plan, it does not approve it).
+_APPROVAL_WORDS = {
+    "chairs_meeting": gettext_lazy("区政协主席会议审议通过"),
+    "party_leader": gettext_lazy("区委同意"),
+    "standing_vote": gettext_lazy("区政协常委会会议审议通过"),
+}
+
+
+def _intro(plan: ConsultationPlan) -> str:
+    """《…》已经区委同意、区政协常委会会议审议通过，现印发给你们 — naming only the steps the plan passed."""
+    from topics.selectors import approval_steps_passed
+
+    passed = approval_steps_passed(plan)
+    cited = [s for s in passed if s in ("party_leader", "standing_vote")] or [
+        s for s in passed if s == "chairs_meeting"
+    ]
+    if not cited:
+        return _("现将《%(title)s》印发给你们，请认真贯彻落实。") % {"title": plan.title}
+    return _("《%(title)s》已经%(approvals)s，现印发给你们，请认真贯彻落实。") % {
+        "title": plan.title,
+        "approvals": join_list(_APPROVAL_WORDS[s] for s in cited),
+    }
+
+
 def _doc_spec(plan: ConsultationPlan) -> DocSpec:
     items = plan.current_version.shown_items if plan.current_version else []
     rows = [
@@ -64,9 +90,7 @@ def _doc_spec(plan: ConsultationPlan) -> DocSpec:
         for n, i in enumerate(items, start=1)
     ]
     departments = "、".join(d.name for d in related_departments(plan))
-    intro = _("《%(title)s》已经区委同意、区政协常委会会议审议通过，现印发给你们，请认真贯彻落实。") % {
-        "title": plan.title
-    }
+    intro = _intro(plan)
     blocks = [intro, *[p for p in plan.preamble.splitlines() if p.strip()]]
     blocks += [
         Heading(_("协商议题安排")),

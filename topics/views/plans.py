@@ -177,6 +177,9 @@ def plan_detail(request, pk: int):
             and plan.current_version_id
             and services.has_unversioned_changes(plan),
             "missing": services.missing_signoffs(current) if deliberations and chain.requires_signoffs() else [],
+            # Versions and the offices' sign-offs where the chain has the joint meeting (or some version
+            # was signed under an earlier chain); versions alone otherwise.
+            "signoffs_shown": chain.requires_signoffs() or any(v.signoffs.all() for v in versions),
             "can_edit": is_clerk(request.user) and plan.is_editable,
             "can_sign": bool(
                 office
@@ -266,7 +269,11 @@ def version_create(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已生成%(v)s，请三办会签。") % {"v": version})
+        # The three offices sign versions only where the district's chain has their joint meeting.
+        if chain.requires_signoffs() and plan.status in (PlanStatus.DRAFT, PlanStatus.JOINT):
+            messages.success(request, _("已生成%(v)s，请三办会签。") % {"v": version})
+        else:
+            messages.success(request, _("已生成%(v)s。") % {"v": version})
     return redirect(plan)
 
 
