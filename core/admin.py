@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,29 @@ class HistoryAdmin(PersonalDataAuditMixin, SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return MaskedHistoryHelper(self.model, historical_record)
+
+
+class CodeListForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("修改理由"),
+        max_length=100,
+        required=False,
+        help_text=_("记入历史，如“按区政协办公室通知停用”。"),
+    )
+
+
+class CodeListAdmin(HistoryAdmin):
+    """A district's configurable list (答复类别, 诉求类别, 采用层级, 协商形式): every edit, also 排序 and 启用
+    changed on the list page, is kept in the row's 历史 with who, when and old → new, and the reason
+    given on the change page."""
+
+    form = CodeListForm
+
+    def save_model(self, request, obj, form, change):
+        reason = (form.cleaned_data.get("change_reason") or "").strip()
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyAuditAdmin(admin.ModelAdmin):

@@ -10,7 +10,11 @@ import re
 import string
 from fractions import Fraction
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,21 +43,46 @@ def validate_rate(value) -> None:
         raise ValidationError(_("请按“次数/时间单位”填写，如“10/h”（每小时10次）；单位可为s、m、h、d。"))
 
 
+_SEPARATORS = re.compile(r"[,，、;；]")
+
+
 def _names(value) -> list[str]:
-    return [part.strip() for part in str(value).split(",") if part.strip()]
+    return [part.strip() for part in _SEPARATORS.split(str(value)) if part.strip()]
+
+
+def approval_steps() -> list[tuple[str, str]]:
+    """The plan's approval steps: (code, name as the reader reads it), in the usual order."""
+    from topics.chain import STEP_LABEL
+
+    return [(code, str(label)) for code, label in STEP_LABEL.items()]
+
+
+def meeting_kinds() -> list[tuple[str, str]]:
+    from consultations.models import MeetingKind
+
+    return [(kind.value, str(kind.label)) for kind in MeetingKind]
+
+
+def legend(choices) -> str:
+    """Each code with its name: "chairs_meeting = 主席会议审议；joint_offices = 三办联席会；…"."""
+    from core.i18n import join_clauses
+
+    return join_clauses(f"{code} = {name}" for code, name in choices)
+
+
+def _unknown(message, unknown: list[str], choices) -> ValidationError:
+    from core.i18n import join_list
+
+    return ValidationError(message % {"names": join_list(unknown), "known": legend(choices)})
 
 
 def validate_approval_chain(value) -> None:
     """Known step names, comma-separated, each once, at least one."""
-    from topics.chain import STEP_STATE
-
+    steps = approval_steps()
     names = _names(value)
-    unknown = [n for n in names if n not in STEP_STATE]
+    unknown = [n for n in names if n not in dict(steps)]
     if unknown:
-        raise ValidationError(
-            _("未知的审定环节：%(names)s。可用：%(known)s。")
-            % {"names": "、".join(unknown), "known": ", ".join(STEP_STATE)}
-        )
+        raise _unknown(_("未知的审定环节：%(names)s。可填代码或名称：%(known)s。"), unknown, steps)
     if not names:
         raise ValidationError(_("请至少保留一个审定环节。"))
     if len(set(names)) != len(names):
@@ -62,14 +91,65 @@ def validate_approval_chain(value) -> None:
 
 def validate_meeting_kinds(value) -> None:
     """Known meeting kinds, comma-separated (may be empty)."""
-    from consultations.models import MeetingKind
-
-    unknown = [n for n in _names(value) if n not in MeetingKind.values]
+    kinds = meeting_kinds()
+    unknown = [n for n in _names(value) if n not in dict(kinds)]
     if unknown:
-        raise ValidationError(
-            _("未知的会议类型：%(names)s。可用：%(known)s。")
-            % {"names": "、".join(unknown), "known": ", ".join(MeetingKind.values)}
+        raise _unknown(_("未知的会议类型：%(names)s。可填代码或名称：%(known)s。"), unknown, kinds)
+
+
+class CodeListWidget(forms.TextInput):
+    """A text input with the codes it takes and their names below it (代码 = 名称), on the 规则设置 page
+    and the admin's Config page alike."""
+
+    choices = None  # set by CodeListField: a callable giving [(code, name)]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if self.choices is None:
+            return html
+        return format_html(
+            '{}<div class="help form-text text-break" data-testid="legend-{}">{}</div>',
+            html,
+            name,
+            gettext("可填代码或名称：%(known)s") % {"known": legend(self.choices())},
         )
+
+
+class CodeListField(forms.CharField):
+    """A comma-separated list of codes (an approval chain, meeting kinds). The office may type the names
+    instead (主席会议审议,三办联席会) and separate them with ，、； too: the value kept is the codes, comma-
+    separated, in the order typed."""
+
+    widget = CodeListWidget
+    choices = staticmethod(list)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.choices = self.choices
+
+    def to_python(self, value):
+        from django.utils import translation
+
+        value = super().to_python(value)
+        codes: dict[str, str] = {}
+        for language in (translation.get_language(), settings.LANGUAGE_CODE):
+            with translation.override(language):
+                for code, label in self.choices():
+                    codes[code.casefold()] = code
+                    codes[label.casefold()] = code
+        return ",".join(codes.get(part.casefold(), part) for part in _names(value))
+
+    def describe(self, value) -> str:
+        """A stored value as the page shows it (its default): the codes, with a space to wrap at."""
+        return ", ".join(_names(value))
+
+
+class ApprovalChainField(CodeListField):
+    choices = staticmethod(approval_steps)
+
+
+class MeetingKindsField(CodeListField):
+    choices = staticmethod(meeting_kinds)
 
 
 def placeholders(*allowed: str):
@@ -109,8 +189,11 @@ FIELDS = {
     "boost": [FLOAT, {"min_value": 1.0, "max_value": 100.0}],
     "fraction": [TEXT, {"validators": [validate_fraction]}],
     "rate": [TEXT, {"validators": [validate_rate]}],
-    "approval_chain": [TEXT, {"validators": [validate_approval_chain]}],
-    "meeting_kinds": [TEXT, {"validators": [validate_meeting_kinds], "required": False}],
+    "approval_chain": ["core.config_fields.ApprovalChainField", {"validators": [validate_approval_chain]}],
+    "meeting_kinds": [
+        "core.config_fields.MeetingKindsField",
+        {"validators": [validate_meeting_kinds], "required": False},
+    ],
     "plan_doc_number": [TEXT, {"validators": [placeholders("prefix", "year", "seq")]}],
     "reply_letter_number": [TEXT, {"validators": [placeholders("unit", "year", "serial", "round", "round_suffix")]}],
     "text": [TEXT, {"max_length": 100}],

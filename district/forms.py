@@ -61,5 +61,7 @@ class DistrictRulesPageForm(RequiredMessagesMixin, DistrictRulesForm):
 def _shown(field, value) -> str:
     if isinstance(value, bool):
         return gettext("是") if value else gettext("否")
-    shown = field.prepare_value(value)
+    # A list of codes is shown with a space after each comma, so that it wraps on a phone.
+    describe = getattr(field, "describe", None)
+    shown = describe(value) if describe else field.prepare_value(value)
     return str(shown) if shown not in (None, "") else gettext("（空）")

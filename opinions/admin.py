@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin
+from core.admin import CodeListAdmin, HistoryAdmin
 from opinions import models
 
 
 @admin.register(models.AdoptionLevel)
-class AdoptionLevelAdmin(admin.ModelAdmin):
+class AdoptionLevelAdmin(CodeListAdmin):
     """Adoption and instruction levels are a configurable list."""
 
     list_display = ("code", "name", "name_en", "order", "is_active")

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin
+from core.admin import CodeListAdmin, HistoryAdmin
 from proposals import models
 
 
 @admin.register(models.ReplyClass)
-class ReplyClassAdmin(admin.ModelAdmin):
+class ReplyClassAdmin(CodeListAdmin):
     """The district's reply classes (A/B/C by default) are edited here."""
 
     list_display = ("code", "name", "name_en", "needs_follow_up", "order", "is_active")

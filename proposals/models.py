@@ -127,6 +127,8 @@ class ReplyClass(BilingualNameMixin):
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # Renaming or retiring a row is kept with who, when and the old value (the admin's 历史).
+    history = HistoricalRecords()
 
     class Meta:
         # "a" and "A" would be two classes that read as one in every list and export.

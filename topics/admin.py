@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin
+from core.admin import CodeListAdmin, HistoryAdmin
 from topics.models import (
     CollectionRound,
     ConsultationFormat,
@@ -13,7 +13,7 @@ from topics.models import (
 
 
 @admin.register(ConsultationFormat)
-class ConsultationFormatAdmin(admin.ModelAdmin):
+class ConsultationFormatAdmin(CodeListAdmin):
     """The formats are district configuration: the office may rename, add or retire them here."""
 
     list_display = ("name", "name_en", "code", "short_name", "meeting_kind", "order", "is_active")

@@ -7,6 +7,7 @@ pending; finishing a step moves the plan to the next step's state, or to ADOPTED
 """
 
 from constance import config
+from django.utils.translation import gettext_lazy as _
 
 from topics.models import PlanStatus
 
@@ -17,6 +18,13 @@ STEP_STATE = {
     "standing_vote": PlanStatus.VOTE,
 }
 STATE_STEP = {state: step for step, state in STEP_STATE.items()}
+# What the office calls each step (规则设置 shows them beside the codes and takes them instead).
+STEP_LABEL = {
+    "chairs_meeting": _("主席会议审议"),
+    "joint_offices": _("三办联席会"),
+    "party_leader": _("区委领导审阅"),
+    "standing_vote": _("常委会表决"),
+}
 
 
 def approval_chain() -> list[str]:

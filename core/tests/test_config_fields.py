@@ -75,3 +75,21 @@ def test_a_rule_change_is_kept_with_its_old_and_new_value_and_its_reason(client,
     entry = LogEntry.objects.get(object_id="Config")
     assert entry.user == cast.admin
     assert entry.get_change_message() == "修改提案答复期限（天）：90 → 60。理由：按新办法调整"
+
+
+def test_the_admin_config_page_names_each_step_and_meeting_kind(client, cast):
+    """Review 7 #6: the admin's Config page too says which code is which step or meeting kind."""
+    cast.admin.is_staff = cast.admin.is_superuser = True
+    cast.admin.save()
+    client.force_login(cast.admin)
+    page = client.get("/admin/constance/config/").content.decode()
+    assert "chairs_meeting = 主席会议审议" in page and "joint_offices = 三办联席会" in page
+    assert "proposal_handling = 提案办理协商会" in page
+
+
+def test_an_unknown_meeting_kind_is_refused_with_the_kinds_and_their_names():
+    form = _form(CONSULT_DEPARTMENT_REQUIRED_KINDS="thematic,coffee")
+    assert not form.is_valid()
+    (message,) = form.errors["CONSULT_DEPARTMENT_REQUIRED_KINDS"]
+    assert message.startswith("未知的会议类型：coffee。可填代码或名称：")
+    assert "thematic = 专题协商会" in message and "micro = 微协商" in message

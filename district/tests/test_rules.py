@@ -132,3 +132,41 @@ def test_the_service_refuses_others_and_a_missing_reason(cast):
         services.change_district_rules(values={"PROPOSAL_REPLY_DAYS": 60}, reason="", actor=cast.clerk)
     assert "reason" in refused.value.fields
     assert config.PROPOSAL_REPLY_DAYS == 90
+
+
+def test_the_approval_chain_and_meeting_kinds_show_each_code_with_its_chinese_name(client, cast):
+    """Review 7 #6: the office was asked to type chairs_meeting, joint_offices... with nothing saying
+    which is 三办联席会; the default ran unbroken past a phone's edge."""
+    client.force_login(cast.clerk)
+    page = client.get(URL).content.decode()
+    for text in (
+        "joint_offices = 三办联席会",
+        "party_leader = 区委领导审阅",
+        "standing_vote = 常委会表决",
+        "counterpart = 委处对口协商会",
+        "micro = 微协商",
+        "默认：chairs_meeting, joint_offices, party_leader, standing_vote（PLAN_APPROVAL_CHAIN）",
+    ):
+        assert text in page, text
+
+
+def test_the_chain_may_be_typed_by_its_chinese_names_and_is_kept_as_codes(client, cast):
+    client.force_login(cast.clerk)
+    data = rules_form_data(
+        reason="本区计划不经常委会表决",
+        PLAN_APPROVAL_CHAIN="主席会议审议，三办联席会、区委领导审阅",
+        CONSULT_DEPARTMENT_REQUIRED_KINDS="专题协商会,micro",
+    )
+    assert client.post(URL, data).status_code == 302
+    assert config.PLAN_APPROVAL_CHAIN == "chairs_meeting,joint_offices,party_leader"
+    assert config.CONSULT_DEPARTMENT_REQUIRED_KINDS == "thematic,micro"
+
+
+def test_an_unknown_step_is_refused_with_the_steps_and_their_names(client, cast):
+    client.force_login(cast.clerk)
+    response = client.post(URL, rules_form_data(reason="调整", PLAN_APPROVAL_CHAIN="主席会议,三办联席会"))
+    assert response.status_code == 400
+    (message,) = response.context["form"].errors["PLAN_APPROVAL_CHAIN"]
+    assert message.startswith("未知的审定环节：主席会议。可填代码或名称：chairs_meeting = 主席会议审议；")
+    assert "standing_vote = 常委会表决" in message
+    assert config.PLAN_APPROVAL_CHAIN == "chairs_meeting,joint_offices,party_leader,standing_vote"

@@ -22,6 +22,8 @@ class ConsultationFormat(BilingualShortNameMixin):
     meeting_kind = models.CharField(_("会议类型"), max_length=30, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # Renaming or retiring a row is kept with who, when and the old value (the admin's 历史).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("协商形式")
