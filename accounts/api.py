@@ -32,7 +32,15 @@ class TooManyFailures(APIException):
 
     status_code = 429
     default_code = "rate_limited"
-    default_detail = login_limits.MESSAGE
+
+    def __init__(self, wait: int):
+        # The exception handler sends `wait` as Retry-After, as for the throttles and the lock-out.
+        minutes = max((wait + 59) // 60, 1)
+        super().__init__(
+            _("该网络地址登录失败次数过多，请%(minutes)s分钟后再试（Retry-After：%(seconds)s秒）。")
+            % {"minutes": minutes, "seconds": wait}
+        )
+        self.wait = wait
 
 
 class TokenObtainApi(APIView):
@@ -60,7 +68,7 @@ class TokenObtainApi(APIView):
         data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if login_limits.address_exhausted(request):
-            raise TooManyFailures()
+            raise TooManyFailures(wait=login_limits.seconds_left(request))
         user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
         if user is None or not user.is_active:
             login_limits.count_failure(request)

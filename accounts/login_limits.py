@@ -37,6 +37,12 @@ def address_exhausted(request) -> bool:
     return bool(usage) and usage["count"] >= usage["limit"]
 
 
+def seconds_left(request) -> int:
+    """Seconds until the request's address may fail again (the rest of the current window), at least 1."""
+    usage = _usage(request, count=False)
+    return max(int(usage["time_left"]), 1) if usage else 1
+
+
 def count_failure(request) -> None:
     """Count one failed password check against the request's address."""
     _usage(request, count=True)

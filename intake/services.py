@@ -84,7 +84,7 @@ def check_text(*, title: str, body: str) -> dict[str, str]:
     if not (body or "").strip():
         errors["body"] = _("请填写诉求内容：发生了什么、在哪里、希望如何解决。")
     elif len(body.strip()) > limit:
-        errors["body"] = _("诉求内容最多%(limit)s字，当前%(n)s字。请精简后再提交，您填写的内容已保留。") % {
+        errors["body"] = _("诉求内容最多%(limit)s字，当前%(n)s字。请精简后再提交。") % {
             "limit": limit,
             "n": len(body.strip()),
         }
@@ -323,7 +323,9 @@ def validate_outcome(data: dict) -> tuple[str, date | None]:
     """The outcome and, for a plan, its date; refuses a missing outcome or a missing/past plan date."""
     outcome = data.get("outcome") or ""
     if outcome not in Outcome.values:
-        raise Refused(_("请选择办理结果：当场解决、制定计划限期解决或作出合理解释。"), fields={"outcome": _("必填")})
+        # A value sent that is none of the outcomes is invalid, not missing.
+        problem = _("不是有效的办理结果") if outcome else _("必填")
+        raise Refused(_("请选择办理结果：当场解决、制定计划限期解决或作出合理解释。"), fields={"outcome": problem})
     if outcome != Outcome.PLAN:
         return outcome, None
     try:

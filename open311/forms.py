@@ -38,6 +38,23 @@ def _find(model, raw: str, **extra):
     return matches[0] if matches else None
 
 
+def _find_community(raw: str, town: Town | None):
+    """A community by its key, its bare name, or the name the service definition lists (town + community,
+    as `Community.__str__` and the requests' `address` read)."""
+    extra = {"town": town} if town is not None else {}
+    found = _find(Community, raw, **extra)
+    if found is not None:
+        return found
+    raw = raw.strip()
+    towns = [town] if town is not None else Town.objects.all()
+    for candidate in towns:
+        if raw.startswith(candidate.name) and len(raw) > len(candidate.name):
+            found = Community.objects.filter(town=candidate, name=raw[len(candidate.name) :]).first()
+            if found is not None:
+                return found
+    return None
+
+
 class HttpUrlField(forms.URLField):
     """A web address (http or https only); one validator, so a bad address is reported once."""
 
@@ -109,9 +126,8 @@ class ServiceRequestForm(forms.Form):
             raise forms.ValidationError(_("lat 和 long 须同时提供。"))
         raw = self.data.get("attr_community", "").strip()
         if raw:
-            extra = {"town": data["attr_town"]} if data.get("attr_town") else {}
             try:
-                community = _find(Community, raw, **extra)
+                community = _find_community(raw, data.get("attr_town"))
             except Ambiguous:
                 community = None
                 self.add_error(

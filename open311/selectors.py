@@ -64,7 +64,7 @@ def service_definition(category: AppealCategory) -> dict:
                 "code": "community",
                 "datatype": "singlevaluelist",
                 "required": False,
-                "datatype_description": _("填写社区/村编号（key）；所选社区/村须属于所选镇街"),
+                "datatype_description": _("填写社区/村编号（key）或名称；所选社区/村须属于所选镇街"),
                 "order": 2,
                 "description": _("问题发生在哪个社区或村"),
                 "values": [{"key": str(c.pk), "name": str(c)} for c in communities],
@@ -261,6 +261,13 @@ def _expected(case: Appeal) -> str | None:
     return _iso(timezone.make_aware(datetime.combine(case.plan_due_date, time(23, 59, 59))))
 
 
+def filed_description(body: str) -> str:
+    """The description as the client filed it: `services._body` appends one block (location, picture,
+    source application) after a blank line, for the handler's view of the appeal, not for the client."""
+    description, sep, _added = body.rpartition("\n\n")
+    return description if sep else body
+
+
 def _address(appeal: Appeal) -> str | None:
     if appeal.community_id:
         return str(appeal.community)
@@ -279,7 +286,7 @@ def request_record(appeal: Appeal, *, client: ClientApplication | None = None) -
         "status_notes": _status_notes(appeal, case, own=own),
         "service_name": appeal.category.name,
         "service_code": appeal.category.code,
-        "description": appeal.body[:DESCRIPTION_MAX] if own else None,
+        "description": filed_description(appeal.body)[:DESCRIPTION_MAX] if own else None,
         "agency_responsible": _agency(appeal, case),
         "service_notice": None,
         "requested_datetime": _iso(appeal.created_at),

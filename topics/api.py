@@ -1,13 +1,16 @@
 """/api/v1/ for the annual plan: rounds, suggestions, plans, items, votes (with transitions and history)."""
 
+import django_filters
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.settings import api_settings
 
 from consultations.models import Attendance
 from core.api.workflow import RECORD_LIST_ACTION, WorkflowViewSetMixin
@@ -160,11 +163,46 @@ class PlanItemSerializer(serializers.ModelSerializer):
         return data
 
 
+class PlanItemFilter(django_filters.FilterSet):
+    """`consultation_format` takes the code the items show (`standing`); the old name `format` clashed with
+    DRF's ?format= renderer override (every value was a 404) and still works as a hidden alias."""
+
+    consultation_format = django_filters.CharFilter(
+        method="filter_format", help_text=_("协商形式代码（与记录中的 format 相同，如 standing）；也接受其编号。")
+    )
+
+    class Meta:
+        model = PlanItem
+        fields = ["plan", "consultation_format", "lead_body"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "format" in data and "consultation_format" not in data:
+            value = data.get("format")
+            if value not in {r.format for r in api_settings.DEFAULT_RENDERER_CLASSES}:
+                data = data.copy()
+                data["consultation_format"] = value
+        super().__init__(data, *args, **kwargs)
+
+    def filter_format(self, queryset, name, value):
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(format_id=int(value))
+        return queryset.filter(format__code=value)
+
+
+class FormatAsFilterNegotiation(DefaultContentNegotiation):
+    """?format=<a value no renderer answers to> is the plan items' old filter name, not a 404."""
+
+    def filter_renderers(self, renderers, format):
+        return [r for r in renderers if r.format == format] or renderers
+
+
 class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Items of the plans; writes go to the working copy of an editable plan (optimistic locking)."""
 
     serializer_class = PlanItemSerializer
-    filterset_fields = ["plan", "format", "lead_body"]
+    filterset_class = PlanItemFilter
+    content_negotiation_class = FormatAsFilterNegotiation
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

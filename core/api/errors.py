@@ -1,5 +1,7 @@
 """Structured JSON errors: {"error": {"code", "message", "fields"}} for every API failure."""
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -19,8 +21,38 @@ def _flatten(detail):
     return str(detail)
 
 
+def as_message_lists(fields: dict | None) -> dict:
+    """One shape for `fields` everywhere: each field names a list of messages, as DRF's own validation
+    errors do (a service's `Refused(fields={"x": "..."})` gives one bare string). A number is no message
+    but the id of the record a refusal points to (`existing_plan`, `existing_group`) and stays one."""
+    shaped = {}
+    for name, value in (fields or {}).items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            shaped[name] = value
+        elif isinstance(value, dict):
+            shaped[name] = as_message_lists(value)
+        elif isinstance(value, list | tuple):
+            shaped[name] = [str(v) if not isinstance(v, dict | list) else _flatten(v) for v in value]
+        else:
+            shaped[name] = [str(value)]
+    return shaped
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return {"error": {"code": code, "message": message, "fields": as_message_lists(fields)}}
+
+
+JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
+
+
+def _parse_error_fields(exc) -> dict:
+    """DRF's ParseError names the parser's complaint in English ("JSON parse error - Expecting value:
+    line 1 column 2"); the caller gets the position in its own language, or no detail."""
+    found = JSON_POSITION.search(str(exc.detail))
+    if not found:
+        return {}
+    message = _("JSON 语法错误：第%(line)s行第%(column)s列。") % {"line": found[1], "column": found[2]}
+    return {"body": [message]}
 
 
 def exception_handler(exc, context):
@@ -31,10 +63,8 @@ def exception_handler(exc, context):
         message = "；".join(exc.messages)
         return Response(error_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.ParseError):
-        # DRF's own words name the parser's complaint in English ("JSON parse error - Expecting value").
-        parsed = str(exc.detail)
         return Response(
-            error_body("parse_error", _("无法解析请求内容，请检查格式（如 JSON 语法）。"), {"body": [parsed]}),
+            error_body("parse_error", _("无法解析请求内容，请检查格式（如 JSON 语法）。"), _parse_error_fields(exc)),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):

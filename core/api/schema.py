@@ -1,4 +1,17 @@
-"""OpenAPI post-processing: every operation documents our structured error responses."""
+"""OpenAPI generation: operations described only in words written for readers (translatable), and every
+operation documents our structured error responses."""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular copies a ViewSet's (English, untranslatable) class docstring onto each of its
+    operations, naming internal modules; those are notes for developers of the platform. An operation's
+    description is only what `extend_schema(description=_("…"))` gives (that decorator overrides this)."""
+
+    def get_description(self) -> str:
+        return ""
+
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -10,7 +23,14 @@ ERROR_SCHEMA = {
             "properties": {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
-                "fields": {"type": "object", "additionalProperties": True},
+                "fields": {
+                    "type": "object",
+                    # Each field's messages, always a list (an object of such lists for a nested field); an
+                    # integer only for the id of the record a refusal points to (existing_plan).
+                    "additionalProperties": {
+                        "anyOf": [{"type": "array", "items": {}}, {"type": "object"}, {"type": "integer"}]
+                    },
+                },
             },
         }
     },
@@ -31,6 +51,10 @@ ERRORS = {
 def add_error_responses(result, generator, request, public):
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
+    for name, component in components.items():
+        # A serializer's class docstring is a developer's note in English, like the views' (above).
+        if name != "Error" and isinstance(component, dict) and "properties" in component:
+            component.pop("description", None)
     ref = {"$ref": "#/components/schemas/Error"}
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():

@@ -43,6 +43,11 @@ def test_clerk_registers_a_client_on_a_phone_and_the_key_files_an_appeal(phone_p
 
     page.reload()
     assert key not in page.content()
+    # Cutting off an integration asks first (review 8 #6): dismissed, the client stays active.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("[data-testid=client-row] button[type=submit]")
+    assert ClientApplication.objects.get().is_active
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=client-row] button[type=submit]")
     assert "已停用" in page.content()
     assert not ClientApplication.objects.get().is_active
@@ -64,6 +69,7 @@ def test_a_member_creates_and_revokes_a_token_on_a_phone(phone_page, cast):
     me = page.request.get(page.base_url + "/api/v1/auth/me/", headers={"Authorization": f"Token {key}"})
     assert me.json()["username"] == "member"
     assert fits(page) and axe_violations(page) == []
+    page.once("dialog", lambda dialog: dialog.accept())  # revoking asks first (review 8 #6)
     with page.expect_navigation():  # the revocation is stored once the answer has come
         page.click("[data-testid=token-row] button[type=submit]")
     assert ApiToken.objects.get().revoked
