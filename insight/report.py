@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 
 from consultations.models import Meeting, MeetingStatus
 from core.documents import DocSpec, Heading, Image, Table
-from core.i18n import join_sentences
+from core.i18n import join_list, join_sentences
 from core.selectors import current_committee
 from insight.charts import Bar, bar_chart
 from insight.selectors import duty, stats
@@ -220,7 +220,7 @@ def _supervision(scope: Scope, period: Period) -> list:
     still running, left out of a past year's report (today's backlog is not that year's)."""
     states = stats.task_status(scope, period)
     if states.rows:
-        by_state = "、".join(_("%(state)s%(n)s件") % {"state": row.label, "n": f"{row.value:g}"} for row in states.rows)
+        by_state = join_list(_("%(state)s%(n)s件") % {"state": row.label, "n": f"{row.value:g}"} for row in states.rows)
         summary = _("%(y)s年生成督办任务%(n)s件，其中%(states)s。") % {
             "y": period.year,
             "n": f"{states.total:g}",

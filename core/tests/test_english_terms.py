@@ -44,3 +44,14 @@ def test_a_livelihood_issue_has_a_location_and_a_meeting_keeps_its_venue(english
     assert ">Location</dt>" in page and ">Venue</dt>" not in page
     meeting = MeetingFactory(created_by=cast.clerk)
     assert ">Venue</dt>" in english_clerk.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_an_edit_button_reads_edit(client, cast):
+    """修改 on a button is the verb (Edit); in an object's history the same word says what happened (Modified)."""
+    from opinions.tests.factories import draft
+
+    report = draft(cast)
+    client.force_login(cast.member)
+    client.cookies["django_language"] = "en"
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f'href="/opinions/{report.pk}/edit/">Edit</a>' in page
