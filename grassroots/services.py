@@ -1428,16 +1428,7 @@ def complete_follow_up(*, task: FollowUpTask, actor, note: str = "") -> FollowUp
     task.done_note = note[:2000]
     task._history_user = actor
     task.save(update_fields=["done_at", "done_by", "done_note", "updated_at"])
-    state = consultation_state(task.consultation)
-    record_status_change(
-        task.consultation,
-        "complete_task",
-        state,
-        state,
-        actor=actor,
-        note=f"{task.description}：{task.done_note}",
-        data={"task": task.pk},
-    )
+    _record_task_step(task, "complete_task", actor=actor, text=task.done_note)
     return task
 
 
@@ -1464,17 +1455,15 @@ def reopen_follow_up(*, task: FollowUpTask, actor, reason: str) -> FollowUpTask:
     task._history_user = actor
     task._change_reason = reason[:100]
     task.save(update_fields=["done_at", "done_by", "done_note", "updated_at"])
-    state = consultation_state(task.consultation)
-    record_status_change(
-        task.consultation,
-        "reopen_task",
-        state,
-        state,
-        actor=actor,
-        note=f"{task.description}：{reason}",
-        data={"task": task.pk},
-    )
+    _record_task_step(task, "reopen_task", actor=actor, text=reason)
     return task
+
+
+def _record_task_step(task: FollowUpTask, action: str, *, actor, text: str) -> None:
+    """A task's step on the consultation's timeline (its state unchanged): the task, then what was said."""
+    state = consultation_state(task.consultation)
+    note = f"{task.description}：{text}"
+    record_status_change(task.consultation, action, state, state, actor=actor, note=note, data={"task": task.pk})
 
 
 @transaction.atomic

@@ -698,46 +698,54 @@ def community_tasks_add(request, pk: int):
     return _community_page(request, item, tasks_form=form, status=400)
 
 
-@login_required
-@require_POST
-def community_task_done(request, pk: int, task_pk: int):
-    """标记完成, with what was done: a step on the consultation's timeline."""
+def _task_step(request, pk: int, task_pk: int, *, form_class, act, done: str, form_name: str):
+    """A step on one of the consultation's follow-up tasks (done or reopened), by who may record it done; the
+    form comes back under that task with what was typed when it is refused."""
     item = selectors.get_community_consultation(request.user, pk)
     task = get_object_or_404(item.tasks, pk=task_pk)
     if not completes_follow_up(request.user, task):
         raise PermissionDenied
-    form = TaskDoneForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.complete_follow_up(task=task, actor=request.user, note=form.cleaned_data["note"])
+            act(task, form.cleaned_data)
         except DomainError as exc:
             refuse_into(form, exc)
         else:
-            messages.success(request, _("已登记后续任务完成。"))
+            messages.success(request, done)
             return redirect(item.get_absolute_url())
     form.task_pk = task.pk
-    return _community_page(request, item, done_form=form, status=400)
+    return _community_page(request, item, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def community_task_done(request, pk: int, task_pk: int):
+    """标记完成, with what was done: a step on the consultation's timeline."""
+    return _task_step(
+        request,
+        pk,
+        task_pk,
+        form_class=TaskDoneForm,
+        act=lambda task, data: services.complete_follow_up(task=task, actor=request.user, note=data["note"]),
+        done=_("已登记后续任务完成。"),
+        form_name="done_form",
+    )
 
 
 @login_required
 @require_POST
 def community_task_reopen(request, pk: int, task_pk: int):
     """重新打开 a task recorded done, with the reason: a step on the consultation's timeline."""
-    item = selectors.get_community_consultation(request.user, pk)
-    task = get_object_or_404(item.tasks, pk=task_pk)
-    if not completes_follow_up(request.user, task):
-        raise PermissionDenied
-    form = TaskReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reopen_follow_up(task=task, actor=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            refuse_into(form, exc)
-        else:
-            messages.success(request, _("已重新打开后续任务。"))
-            return redirect(item.get_absolute_url())
-    form.task_pk = task.pk
-    return _community_page(request, item, reopen_form=form, status=400)
+    return _task_step(
+        request,
+        pk,
+        task_pk,
+        form_class=TaskReopenForm,
+        act=lambda task, data: services.reopen_follow_up(task=task, actor=request.user, reason=data["reason"]),
+        done=_("已重新打开后续任务。"),
+        form_name="reopen_form",
+    )
 
 
 @login_required
