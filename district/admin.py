@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin, PersonalDataAdmin
+from core.admin import CodeListAdmin, HistoryAdmin, PersonalDataAdmin
 from district import models
 
 
@@ -23,11 +23,6 @@ for model in (
     models.Committee,
     models.Term,
     models.Session,
-    models.Body,
-    models.Sector,
-    models.Party,
-    models.Town,
-    models.Community,
     models.PartyLeader,
 ):
     admin.site.register(model)
@@ -41,3 +36,8 @@ class CalendarDayAdmin(HistoryAdmin):
     list_display = ("date", "is_workday", "name")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
+
+
+# The district's own lists (委处, 界别, 党派团体, 镇街, 社区/村): every edit kept old → new with who, when and why.
+for model in (models.Body, models.Sector, models.Party, models.Town, models.Community):
+    admin.site.register(model, CodeListAdmin)

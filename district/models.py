@@ -79,6 +79,7 @@ class Body(BilingualNameMixin):
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     handles_proposals = models.BooleanField(_("负责提案工作"), default=False)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("委处")
@@ -91,6 +92,7 @@ class Sector(BilingualNameMixin):
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("界别")
@@ -104,6 +106,7 @@ class Party(BilingualShortNameMixin):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     short_name = models.CharField(_("简称"), max_length=20)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("党派团体")
@@ -124,6 +127,7 @@ class Town(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.TOWN)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("镇街")
@@ -144,6 +148,7 @@ class Community(models.Model):
     town = models.ForeignKey(Town, verbose_name=_("镇街"), on_delete=models.PROTECT, related_name="communities")
     name = models.CharField(_("名称"), max_length=50)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.COMMUNITY)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("社区/村")

@@ -1,5 +1,6 @@
-"""The district's configurable lists (答复类别, 诉求类别, 采用层级, 协商形式) keep every edit: who, when, the old
-and the new value and the reason, like every other edited record; also 排序/启用 changed on the list page."""
+"""The district's configurable lists (答复类别, 诉求类别, 采用层级, 协商形式; 委处, 界别, 党派团体, 镇街, 社区/村)
+keep every edit: who, when, the old and the new value and the reason, like every other edited record; also
+排序/启用 changed on the list page."""
 
 import pytest
 from django.contrib import admin
@@ -85,5 +86,35 @@ def test_retiring_a_row_on_the_list_page_is_kept_old_to_new_with_who(client, roo
 
 def test_every_configurable_list_has_a_history_page():
     for model, _base in LISTS:
+        assert hasattr(model._meta, "simple_history_manager_attribute"), model.__name__
+        assert isinstance(admin.site._registry[model], HistoryAdmin), model.__name__
+
+
+# The district's own lists (委处, 界别, 党派团体, 镇街, 社区/村) are edited in the admin the same way.
+DISTRICT_LISTS = [
+    ("Sector", "/admin/district/sector/", {}),
+    ("Party", "/admin/district/party/", {"short_name": "甲"}),
+    ("Town", "/admin/district/town/", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "base", "extra"), DISTRICT_LISTS)
+def test_a_renamed_district_list_row_keeps_its_old_name_the_editor_and_the_reason(client, root, name, base, extra):
+    from district import models
+
+    model = getattr(models, name)
+    row = model.objects.create(name="旧名称", **extra)
+    data = _posted(client, f"{base}{row.pk}/change/") | {"name": "新名称", "change_reason": "区划调整"}
+    response = client.post(f"{base}{row.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    last = row.history.first()
+    assert (last.name, last.history_user, last.history_change_reason) == ("新名称", root, "区划调整")
+    assert last.prev_record.name == "旧名称"
+
+
+def test_every_district_list_has_a_history_page():
+    from district import models
+
+    for model in (models.Body, models.Sector, models.Party, models.Town, models.Community):
         assert hasattr(model._meta, "simple_history_manager_attribute"), model.__name__
         assert isinstance(admin.site._registry[model], HistoryAdmin), model.__name__
