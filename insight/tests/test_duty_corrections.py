@@ -211,3 +211,12 @@ def test_a_member_asks_about_their_record_and_the_office_answers(client, cast, b
     client.force_login(cast.member)
     assert "已核实" in client.get(f"/insight/duty/{busy.pk}/?year=2022").content.decode()
     assert client.post(f"/insight/duty/queries/{query.pk}/answer/", {"answer": "x"}).status_code == 404
+
+
+def test_the_admin_lists_adjustments_and_questions_but_never_changes_them(client, cast):
+    cast.admin.is_staff = cast.admin.is_superuser = True
+    cast.admin.save()
+    client.force_login(cast.admin)
+    for name in ("dutyadjustment", "dutyquery", "grademarks"):
+        assert client.get(f"/admin/insight/{name}/").status_code == 200, name
+        assert client.get(f"/admin/insight/{name}/add/").status_code == 403, name
