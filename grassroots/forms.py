@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.forms import MicroConsultationForm as MeetingScheduleForm
 from consultations.models import Meeting
 from core.forms import DateInput, DateTimeInput, FilterSelectMultiple, StyledFormMixin
 from core.validators import PHONE, PHONE_MESSAGE, validate_phone
@@ -250,16 +251,55 @@ class CommunityConsultationForm(StyledFormMixin, forms.Form):
     # (intake.services.retry_key_for: signed here, scoped to who sends it).
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", issue_retry_key())
+        self.meeting = meeting
+        if meeting is not None:
+            # Recorded on the consultation scheduled ahead: its time and community are the meeting's.
+            for name in ("starts_at", "community"):
+                self.fields[name].disabled = True
+                self.fields[name].required = False
 
     def clean_positions(self):
         return parse_positions(self.cleaned_data["positions"])
 
     def clean_tasks(self):
         return parse_tasks(self.cleaned_data["tasks"])
+
+
+def community_record_initial(meeting: Meeting) -> dict:
+    """The record form prefilled from a community consultation scheduled ahead: its matter, background,
+    time and place, and who was invited (untick or delete who did not come)."""
+    from consultations.models import Attendance, ParticipantRole
+    from grassroots.services import community_matter_of
+
+    rows = [p for p in meeting.participants.all() if p.attendance not in (Attendance.DECLINED, Attendance.ABSENT)]
+    return {
+        "community": meeting.community_id,
+        "matter": community_matter_of(meeting),
+        "background": meeting.agenda,
+        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": meeting.place,
+        "members": [p.member_id for p in rows if p.member_id],
+        "residents": "\n".join(p.name for p in rows if not p.member_id and p.role == ParticipantRole.RESIDENT),
+        "others": "\n".join(p.name for p in rows if not p.member_id and p.role != ParticipantRole.RESIDENT),
+    }
+
+
+class CommunityScheduleForm(MeetingScheduleForm):
+    """The calendar's micro-consultation form, worded for a community-affairs consultation scheduled
+    ahead: the matter, its host community (required), its background; the department (its liaisons
+    are told) is invited if one is concerned."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].label = _("协商事项")
+        self.fields["community"].label = _("主办社区/村")
+        self.fields["community"].required = True
+        self.fields["department"].label = _("相关部门（通知其联络员）")
+        self.fields["issue"].label = _("事项背景")
 
 
 def parse_positions(text: str) -> list[tuple[str, str]]:

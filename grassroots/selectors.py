@@ -549,3 +549,32 @@ def scheduled_micro_meetings(issue: DutyIssue) -> list:
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("starts_at", "id")
     )
+
+
+def scheduled_community_meetings(viewer) -> list:
+    """The community consultations scheduled ahead that the viewer sees, their outcome not recorded yet
+    (not cancelled): the list page shows them until their record is made on them."""
+    from consultations.models import MeetingKind, MeetingStatus
+    from consultations.selectors import meetings_visible_to
+
+    return list(
+        meetings_visible_to(viewer)
+        .filter(kind=MeetingKind.COMMUNITY, community_affair__isnull=True)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at", "id")
+    )
+
+
+def community_meeting_context(viewer, meeting) -> dict:
+    """What a community consultation's meeting page offers while no record is made on it: whether the
+    viewer (who runs the meeting and records community consultations) may record its outcome now, and
+    why not yet (the one rule, `services.community_outcome_blocker`)."""
+    from consultations.predicates import manages_meeting
+    from grassroots.predicates import records_community_consultation
+    from grassroots.services import community_outcome_blocker
+
+    if CommunityConsultation.objects.filter(meeting=meeting).exists():
+        return {}
+    if not (manages_meeting(viewer, meeting) and records_community_consultation(viewer, None)):
+        return {}
+    return {"records_community_outcome": True, "community_outcome_blocker": community_outcome_blocker(meeting)}

@@ -1201,6 +1201,58 @@ def _tell_task_departments(consultation: CommunityConsultation, tasks: list[Foll
     return sent
 
 
+COMMUNITY_TITLE = gettext_lazy("社区事务协商：%(matter)s")
+
+
+def schedule_community_consultation(
+    *, community, matter: str, background: str = "", actor, idempotency_key: str | None = None, **kwargs
+) -> Meeting:
+    """Schedule a community-affairs consultation ahead: a meeting of kind COMMUNITY, planned, titled with
+    the matter, the members, residents and the department (its liaisons) invited; its notice, ICS,
+    replies and check-in go as for any meeting. After it is held its outcome is recorded on this same
+    meeting (`hold_community_consultation(meeting=...)`), not on a second one."""
+    from consultations.services import create_micro_consultation
+
+    _require(records_community_consultation, actor, None, _("只有委员或政协办公室可以预约社区事务协商。"))
+    if not (matter or "").strip():
+        raise Refused(_("请填写协商事项。"), fields={"title": _("必填")})
+    if community is None:
+        raise Refused(_("请选择主办社区/村。"), fields={"community": _("必填")})
+    return create_micro_consultation(
+        actor=actor,
+        kind=MeetingKind.COMMUNITY,
+        title=recorded(COMMUNITY_TITLE, {"matter": matter.strip()}),
+        issue=(background or "").strip(),
+        town=community.town,
+        community=community,
+        idempotency_key=idempotency_key,
+        **kwargs,
+    )
+
+
+def community_matter_of(meeting: Meeting) -> str:
+    """The matter a community consultation scheduled ahead is on: its title without the "社区事务协商：" prefix."""
+    prefix = recorded(COMMUNITY_TITLE, {"matter": ""})
+    title = meeting.title or ""
+    return title[len(prefix) :] if prefix and title.startswith(prefix) else title
+
+
+def community_outcome_blocker(meeting: Meeting, *, now: datetime | None = None) -> str:
+    """Why the outcome of this scheduled community consultation cannot be recorded on it now ("" when it
+    can): the one rule for the meeting page's link and for `hold_community_consultation(meeting=...)`."""
+    if meeting.kind != MeetingKind.COMMUNITY:
+        return _("该会议不是社区事务协商。")
+    if CommunityConsultation.objects.filter(meeting=meeting).exists():
+        return _("该次社区事务协商的结果已经登记。")
+    if meeting.status == MeetingStatus.CANCELLED:
+        return _("该次社区事务协商已取消，不能登记结果。")
+    if (now or timezone.now()) < meeting.starts_at:
+        return _("社区事务协商定于%(when)s召开，会议开始后才能登记结果。") % {
+            "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+        }
+    return ""
+
+
 @transaction.atomic
 def hold_community_consultation(
     *,
@@ -1219,8 +1271,12 @@ def hold_community_consultation(
     place: str = "",
     duration: timedelta = timedelta(hours=2),
     idempotency_key: str | None = None,
+    meeting: Meeting | None = None,
 ) -> CommunityConsultation:
     """Record a consultation a community hosts on a local matter, with positions, result and tasks.
+    `meeting`: the consultation scheduled ahead (`schedule_community_consultation`), once it has begun:
+    the record is made on that meeting (its time and place; who came marked present on it), no second
+    meeting nor a second duty credit.
     `members`: the CPPCC members who took part, recorded as members present (their duty records count
     the consultation); `participants`: everyone else by name and role. `idempotency_key` (the form's,
     `intake.services.retry_key_for`): a double tap or a resent form gets the consultation already
@@ -1232,6 +1288,14 @@ def hold_community_consultation(
             return done
     if not (matter or "").strip() or not (background or "").strip():
         raise Refused(_("请填写协商事项和事项背景。"), fields={"matter": _("必填")})
+    if meeting is not None:
+        from consultations.predicates import manages_meeting
+
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _require(manages_meeting, actor, meeting, _("只有预约该次协商的人员或政协办公室可以登记其结果。"))
+        if blocker := community_outcome_blocker(meeting):
+            raise Refused(blocker)
+        starts_at, community = meeting.starts_at, meeting.community or community
     if timezone.localtime(starts_at).date() > timezone.localdate():
         # Recorded after it took place, with who spoke and what was agreed: it is recorded as held.
         raise Refused(_("日期不能晚于今天。"), fields={"starts_at": _("日期在未来")})
@@ -1264,6 +1328,7 @@ def hold_community_consultation(
                 place=place,
                 duration=duration,
                 idempotency_key=idempotency_key,
+                meeting=meeting,
             )
     except IntegrityError:
         winner = (
@@ -1291,10 +1356,52 @@ def _hold_community_consultation(
     place,
     duration,
     idempotency_key,
+    meeting=None,
 ) -> CommunityConsultation:
+    if meeting is not None:
+        _mark_present(meeting, participants=participants, members=members, actor=actor)
+        if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
+            perform(meeting, "hold", actor=actor)
+    else:
+        meeting = _new_community_meeting(
+            community=community,
+            matter=matter,
+            starts_at=starts_at,
+            actor=actor,
+            participants=participants,
+            members=members,
+            place=place,
+            duration=duration,
+        )
+        perform(meeting, "hold", actor=actor)
+    consultation = CommunityConsultation(
+        meeting=meeting,
+        community=community,
+        matter=matter.strip(),
+        background=background.strip(),
+        mediation_record=mediation_record.strip(),
+        agreement_reached=agreement_reached,
+        agreement=agreement.strip(),
+        recorded_by=actor,
+        idempotency_key=idempotency_key or None,
+    )
+    consultation._history_user = actor
+    consultation.save()
+    meeting.subject_type = ContentType.objects.get_for_model(CommunityConsultation)
+    meeting.subject_id = consultation.pk
+    meeting.save(update_fields=["subject_type", "subject_id"])
+    for i, (speaker, said) in enumerate(((s, p) for s, p in positions if s.strip() and p.strip()), 1):
+        Position.objects.create(consultation=consultation, speaker=speaker, position=said, order=i)
+    created = _save_tasks(consultation, tasks, actor)
+    _tell_task_departments(consultation, created, actor)
+    return consultation
+
+
+def _new_community_meeting(*, community, matter, starts_at, actor, participants, members, place, duration) -> Meeting:
+    """The meeting of a community consultation recorded afterwards, everyone on it present."""
     meeting = Meeting(
         kind=MeetingKind.COMMUNITY,
-        title=recorded(gettext_lazy("社区事务协商：%(matter)s"), {"matter": matter.strip()}),
+        title=recorded(COMMUNITY_TITLE, {"matter": matter.strip()}),
         starts_at=starts_at,
         ends_at=starts_at + duration,
         place=place or str(community),
@@ -1324,28 +1431,30 @@ def _hold_community_consultation(
             for m in members
         ]
     )
-    perform(meeting, "hold", actor=actor)
-    consultation = CommunityConsultation(
-        meeting=meeting,
-        community=community,
-        matter=matter.strip(),
-        background=background.strip(),
-        mediation_record=mediation_record.strip(),
-        agreement_reached=agreement_reached,
-        agreement=agreement.strip(),
-        recorded_by=actor,
-        idempotency_key=idempotency_key or None,
-    )
-    consultation._history_user = actor
-    consultation.save()
-    meeting.subject_type = ContentType.objects.get_for_model(CommunityConsultation)
-    meeting.subject_id = consultation.pk
-    meeting.save(update_fields=["subject_type", "subject_id"])
-    for i, (speaker, said) in enumerate(((s, p) for s, p in positions if s.strip() and p.strip()), 1):
-        Position.objects.create(consultation=consultation, speaker=speaker, position=said, order=i)
-    created = _save_tasks(consultation, tasks, actor)
-    _tell_task_departments(consultation, created, actor)
-    return consultation
+    return meeting
+
+
+def _mark_present(meeting: Meeting, *, participants, members, actor) -> None:
+    """On a consultation scheduled ahead, who the record says came: the invitation of each (a member, or a
+    name on the list) is marked present, signed in at the meeting's start if nobody signed them in; who
+    was not invited is added present. Invitees not named keep their reply (not counted as attending)."""
+    roles = set(ParticipantRole.values)
+    rows = list(meeting.participants.all())
+    by_member = {p.member_id: p for p in rows if p.member_id}
+    by_name = {p.name: p for p in rows if not p.member_id}
+    wanted = [(m, m.name[:50], ParticipantRole.MEMBER) for m in members]
+    wanted += [(None, n.strip()[:50], r if r in roles else ParticipantRole.OTHER) for n, r in participants if n.strip()]
+    for member, name, role in wanted:
+        row = by_member.get(member.pk) if member is not None else by_name.get(name)
+        if row is None:
+            row = MeetingParticipant(meeting=meeting, role=role, member=member, name=name)
+        elif row.attendance == Attendance.PRESENT and row.checked_in_at:
+            continue
+        if row.attendance != Attendance.DEPUTY:
+            row.attendance = Attendance.PRESENT
+        row.checked_in_at = row.checked_in_at or meeting.starts_at
+        row._history_user = actor
+        row.save()
 
 
 def _consultation_state(reached: bool | None) -> str:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("issues/<int:pk>/proposal/", office.issue_link_proposal, name="issue-proposal"),
     path("community/", office.community_list, name="community-list"),
     path("community/new/", office.community_create, name="community-create"),
+    path("community/schedule/", office.community_schedule, name="community-schedule"),
     path("community/<int:pk>/", office.community_detail, name="community"),
     path("community/<int:pk>/conclude/", office.community_conclude, name="community-conclude"),
     path("community/<int:pk>/tasks/", office.community_tasks_add, name="community-tasks-add"),

@@ -278,13 +278,16 @@ def _create_micro_consultation(
     residents: Iterable[str] = (),
     subject=None,
     idempotency_key: str | None = None,
+    kind: str = MeetingKind.MICRO,
 ) -> Meeting:
     if not (convenes_meetings(actor) or is_member(actor)):
         raise ActionForbidden(_("只有委员或政协办公室可以组织微协商。"))
-    if department is None:
+    # A community-affairs consultation scheduled ahead (grassroots) is convened the same way; its
+    # department is invited when one is concerned, not required.
+    if department is None and kind == MeetingKind.MICRO:
         raise Refused(_("微协商须有相关部门负责人参加，请选择部门。"), fields={"department": [_("请选择部门。")]})
     meeting = create_meeting(
-        kind=MeetingKind.MICRO,
+        kind=kind,
         title=title,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -296,13 +299,14 @@ def _create_micro_consultation(
         community=community,
         idempotency_key=idempotency_key,
     )
-    invite(
-        meeting=meeting,
-        actor=actor,
-        role=ParticipantRole.DEPT_HEAD,
-        department=department,
-        name=department_head_name,
-    )
+    if department is not None:
+        invite(
+            meeting=meeting,
+            actor=actor,
+            role=ParticipantRole.DEPT_HEAD,
+            department=department,
+            name=department_head_name,
+        )
     for member in members:
         invite(meeting=meeting, actor=actor, role=ParticipantRole.MEMBER, member=member)
     for resident in residents:

@@ -284,8 +284,11 @@ def _subject_context(user, meeting) -> dict:
     """A micro-consultation held on a duty group's issue: the issue (linked for who may open it), its
     recorded outcome (for everyone who sees the meeting: the department that committed to a plan reads
     it here), and where the group records the outcome of one scheduled ahead."""
-    from grassroots.selectors import micro_meeting_context
+    from grassroots.selectors import community_meeting_context, micro_meeting_context
 
+    if meeting.kind == MeetingKind.COMMUNITY:
+        # A community consultation scheduled ahead: its outcome is recorded on it (登记社区事务协商).
+        return community_meeting_context(user, meeting)
     return micro_meeting_context(user, meeting) if meeting.kind == MeetingKind.MICRO else {}
 
 

@@ -23,6 +23,7 @@ from grassroots.forms import (
     AttendForm,
     CancelDayForm,
     CommunityConsultationForm,
+    CommunityScheduleForm,
     ConcludeCommunityForm,
     ContactForm,
     FollowUpTasksForm,
@@ -35,6 +36,7 @@ from grassroots.forms import (
     TaskDoneForm,
     TaskReopenForm,
     VoidCommunityForm,
+    community_record_initial,
 )
 from grassroots.models import Appointment, Contact, IssueStatus, ReceptionDay, Workstation
 from grassroots.predicates import (
@@ -567,15 +569,29 @@ def community_list(request):
         {
             "items": list(selectors.community_consultations_for(request.user)),
             "may_record": records_community_consultation(request.user, None),
+            "scheduled": selectors.scheduled_community_meetings(request.user),
         },
     )
+
+
+def _scheduled_meeting(request):
+    """The community consultation scheduled ahead that the record form is for (?meeting=, or the posted
+    field), among the meetings the user sees; None when the form records one held without notice."""
+    from consultations.selectors import get_meeting_for
+
+    pk = request.POST.get("meeting") or request.GET.get("meeting")
+    if not pk or not str(pk).isdigit():
+        return None
+    return get_meeting_for(request.user, int(pk))
 
 
 @login_required
 def community_create(request):
     if not records_community_consultation(request.user, None):
         raise PermissionDenied
-    form = CommunityConsultationForm(request.POST or None)
+    meeting = _scheduled_meeting(request)
+    initial = community_record_initial(meeting) if meeting is not None else None
+    form = CommunityConsultationForm(request.POST or None, initial=initial, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         participants = [(data["presiding"], "presiding")] if data["presiding"] else []
@@ -597,13 +613,49 @@ def community_create(request):
                 tasks=data["tasks"],
                 actor=request.user,
                 idempotency_key=intake_services.retry_key_for(data["idempotency_key"], caller=request.user),
+                meeting=meeting,
             )
         except DomainError as exc:
             refuse_into(form, exc)
         else:
             return redirect(item.get_absolute_url())
+    context = {
+        "form": form,
+        "meeting": meeting,
+        "blocker": services.community_outcome_blocker(meeting) if meeting is not None else "",
+    }
     status = 400 if request.method == "POST" else 200
-    return render(request, "grassroots/community_form.html", {"form": form}, status=status)
+    return render(request, "grassroots/community_form.html", context, status=status)
+
+
+@login_required
+def community_schedule(request):
+    """Schedule a community-affairs consultation ahead (the calendar's micro-consultation form, worded for
+    it): its notice, ICS and replies go on the meeting; after it is held its outcome is recorded on that
+    same meeting (登记社区事务协商, prefilled from it)."""
+    if not records_community_consultation(request.user, None):
+        raise PermissionDenied
+    form = CommunityScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["residents"] = data["residents"].splitlines()
+        data["idempotency_key"] = intake_services.retry_key_for(data["idempotency_key"], caller=request.user)
+        try:
+            meeting = services.schedule_community_consultation(
+                actor=request.user,
+                matter=data.pop("title"),
+                background=data.pop("issue"),
+                community=data.pop("community"),
+                **data,
+            )
+        except DomainError as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(
+                request, _("社区事务协商已预约。核对参会人员后请发出会议通知；会后在会议页面登记协商结果。")
+            )
+            return redirect(meeting)
+    return render(request, "grassroots/community_schedule.html", {"form": form}, status=400 if form.errors else 200)
 
 
 COMMUNITY_STEP_LABELS = {

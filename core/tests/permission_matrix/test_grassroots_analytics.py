@@ -277,3 +277,13 @@ def test_community_consultation_pages_per_role(client, cast, community_consultat
         assert client.get(item.get_public_url()).status_code == 200, role
     client.logout()
     assert client.get(item.get_public_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_scheduling_a_community_consultation_per_role(client, cast):
+    """预约社区事务协商 and 登记社区事务协商: the office and members (`records_community_consultation`)."""
+    for role in ROLES:
+        client.force_login(getattr(cast, role))
+        for url in ("/grassroots/community/schedule/", "/grassroots/community/new/"):
+            expected = 200 if role in OFFICE | MEMBERS else 403
+            assert client.get(url).status_code == expected, (role, url)
