@@ -4,8 +4,10 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _test_settings(request, settings, tmp_path):
+    # A test on the shared demo reads the documents the demo wrote (core/tests/shared_demo.py).
+    shared = request.getfixturevalue("shared_demo") if "shared_demo" in request.fixturenames else None
+    settings.MEDIA_ROOT = shared or tmp_path / "media"
     from django.core.cache import cache
     from django.utils import translation
 
@@ -29,4 +31,4 @@ def api_client():
     return APIClient()
 
 
-pytest_plugins = ["core.tests.browser"]
+pytest_plugins = ["core.tests.browser", "core.tests.shared_demo"]

@@ -12,11 +12,10 @@ from consultations.models import Meeting, ResearchGroup
 from consultations.selectors import corrections_after_issue, issued_minutes
 from district.models import Member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_demo_shuangjian_topic_from_group_to_outcomes():
-    call_command("load_demo")
     ctx = demo.context()
     meeting = ctx["shuangjian_meeting"]
     assert meeting.status == "minuted" and meeting.kind == "standing"
@@ -57,7 +56,6 @@ def test_demo_handling_consultations_send_their_materials_with_the_notice():
     from consultations.selectors import MATERIAL_KIND, materials_delivered_on
     from core.models import Attachment, StatusChange
 
-    call_command("load_demo")
     noticed = Meeting.objects.filter(kind="proposal_handling", status__in=["invited", "held", "minuted"])
     assert noticed.exists()
     for meeting in noticed:

@@ -6,17 +6,17 @@ minutes dated years after their meeting or a rating older than the reply it rate
 platform, not the data. One load (about a minute) checks every rule below; each failure names the record.
 """
 
-import io
 from collections import defaultdict
 from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.utils import timezone
 
 from core.models import StatusChange
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 SLACK = timedelta(minutes=1)
 # A special report of a past year is carried out by the end of its year or in the first months of the next.
@@ -468,9 +468,7 @@ def incoherences(now=None) -> list[str]:
     ]
 
 
-@pytest.mark.django_db
 def test_the_demo_reads_true_on_the_day_it_is_loaded():
-    call_command("load_demo", stdout=io.StringIO())
     assert incoherences() == []
     # The seed's 2022 consultation: its minutes went out within days of the meeting, not on load day.
     from consultations import demo as consultations_demo
@@ -484,36 +482,3 @@ def test_the_demo_reads_true_on_the_day_it_is_loaded():
 
     this_year = Proposal.objects.filter(submitted_at__year=timezone.localdate().year, serial__isnull=False)
     assert this_year.exists() and {p.session.year for p in this_year} == {timezone.localdate().year}
-
-
-@pytest.mark.django_db
-def test_the_story_clock_dates_each_step_and_what_it_defers_but_leaves_live_writes(django_capture_on_commit_callbacks):
-    """What a loader writes through the real services after `at(moment)` gets that moment, including
-    what the step defers to the commit (its notices); writes after `live()` keep their real time."""
-    from django.db import transaction
-
-    from accounts.models import User
-    from core.demo_runner import StoryClock
-
-    ct = ContentType.objects.get_for_model(User)
-
-    def step(action):
-        return StatusChange.objects.create(
-            content_type=ct, object_id=1, action=action, from_state="a", to_state="b", created_at=timezone.now()
-        )
-
-    moment = timezone.now() - timedelta(days=400)
-    clock = StoryClock()
-    with django_capture_on_commit_callbacks(execute=True):
-        clock.at(moment)
-        step("then")
-        transaction.on_commit(lambda: step("deferred"))
-        clock.live()
-        step("now")
-        clock.settle()
-    dates = dict(StatusChange.objects.values_list("action", "created_at"))
-    assert moment <= dates["then"] < moment + SLACK
-    assert moment <= dates["deferred"] < moment + SLACK
-    assert dates["now"] > timezone.now() - SLACK
-    with pytest.raises(ValueError):
-        clock.at(timezone.now() + timedelta(days=1))

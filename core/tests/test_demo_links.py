@@ -12,11 +12,12 @@ from collections import Counter, deque
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
 from accounts.models import User
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 ACCOUNTS = [
     "clerk", "research", "proposal", "info", "chair", "vicechair", "secgen", "member", "standing",
@@ -67,10 +68,8 @@ def crawl(client: Client, on_page=None) -> tuple[int, list[tuple]]:
     return opened, failures
 
 
-@pytest.mark.django_db
 def test_every_link_of_the_demo_opens_for_each_account(settings):
     settings.RATELIMIT_ENABLE = False
-    call_command("load_demo")
     failures, opened = {}, {}
     for username in [*ACCOUNTS, None]:
         client = Client(raise_request_exception=False)
@@ -110,7 +109,6 @@ HOSTILE = ["", "x", "99999999999999999999", "-1", "²", "2022-13-45T25:61", "<sc
 FUZZ_ACCOUNTS = ["clerk", "member", "liaison_edu", "research", "proposal", "info", "partyoffice", None]
 
 
-@pytest.mark.django_db
 def test_no_form_of_the_demo_answers_hostile_input_with_a_500(settings):
     """Each distinct form (view and field names, as the first account to meet it sees it) is posted
     once per hostile value, every field
@@ -118,7 +116,6 @@ def test_no_form_of_the_demo_answers_hostile_input_with_a_500(settings):
     a digit Python calls a digit but int() refuses (²), an impossible date, 10,000 characters of
     markup, a NUL character."""
     settings.RATELIMIT_ENABLE = False
-    call_command("load_demo")
     errors, posted = [], set()
     for username in FUZZ_ACCOUNTS:
         client = Client(raise_request_exception=False)

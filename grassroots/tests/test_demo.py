@@ -11,11 +11,10 @@ from grassroots import selectors
 from grassroots.models import DutyGroup, Workstation
 from intake.models import Appeal, AppealStatus, Channel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_demo_reproduces_the_seed_figures_from_records():
-    call_command("load_demo")
     ws = Workstation.objects.get(name="同安民建政协委员工作室")
     assert (ws.partner_body, ws.partner_label) == ("新民镇党委", "同心基地")
     report = selectors.workstation_report(ws, start=date(2022, 1, 1), end=date(2022, 12, 31))
@@ -52,7 +51,6 @@ def test_demo_reproduces_the_seed_figures_from_records():
 
 
 def test_demo_appeals_cover_every_state_and_channel_and_load_once():
-    call_command("load_demo")
     count = Appeal.objects.count()
     assert count >= 250
     assert set(Appeal.objects.values_list("status", flat=True)) == set(AppealStatus.values)

@@ -6,11 +6,10 @@ from open311.demo import DEMO_API_KEY
 from open311.models import ClientApplication
 from open311.tests.contract import assert_valid
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_demo_client_follows_its_requests_through_open311_and_loads_once(client):
-    call_command("load_demo")
     call_command("load_demo")
     assert Appeal.objects.filter(channel=Channel.OPEN311).count() == 4
     assert ClientApplication.objects.filter(is_active=False).count() == 1

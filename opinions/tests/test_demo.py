@@ -1,10 +1,7 @@
 """The demo's 社情民意 follow the seed year: 2022 has its reports, bulletins and adoptions, and nothing of
 2022 still waits in anyone's inbox."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from district.models import Member
 from grassroots.models import Workstation
@@ -13,7 +10,7 @@ from insight.selectors import duty
 from opinions import selectors
 from opinions.models import Adoption, Bulletin, OpinionReport, Status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 WAITING = (Status.DRAFT, Status.SUBMITTED, Status.RECEIVED, Status.SIGNED, Status.FORWARDED, Status.INSTRUCTED)
 
@@ -27,7 +24,6 @@ def _text(spec) -> str:
 
 
 def test_the_2022_duty_record_and_annual_statistics_count_the_seed_years_reports():
-    call_command("load_demo", stdout=io.StringIO())
     in_2022 = OpinionReport.objects.filter(submitted_at__year=2022)
     # 11 reports by members and the workstation's 38 information items, all settled.
     assert in_2022.count() == 49
@@ -57,7 +53,6 @@ def test_the_2022_duty_record_and_annual_statistics_count_the_seed_years_reports
 def test_no_demo_report_is_fed_back_or_filed_before_its_instructions_task_is_answered():
     from supervision.choices import TaskStatus
 
-    call_command("load_demo", stdout=io.StringIO())
     done = OpinionReport.objects.filter(status__in=(Status.FEEDBACK, Status.ARCHIVED), instructions__isnull=False)
     assert done.exists()
     for report in done:
@@ -70,8 +65,6 @@ def test_each_instruction_and_forwarded_report_goes_to_the_department_of_its_mat
     bays on village roads → 区交通运输局, street vendors → 区城市管理局), not one department for all; a
     forwarded report goes there too."""
     from opinions.demo import MATTER_DEPARTMENTS, MATTERS
-
-    call_command("load_demo", stdout=io.StringIO())
 
     def matter_department(report):
         matter = next(m for m in MATTERS if m in report.title)
@@ -94,7 +87,6 @@ def test_each_demo_report_is_given_in_the_name_of_a_group_its_member_belongs_to(
     """A member files in the name of his own sector, party or special committee (the form offers him only
     these: `selectors.provider_options`), or in his own name: the statistics per submitting unit credit no
     group with reports by members who are not in it."""
-    call_command("load_demo", stdout=io.StringIO())
     named = OpinionReport.objects.filter(member__isnull=False, provider_type__isnull=False).select_related(
         "member__user"
     )

@@ -16,11 +16,10 @@ from proposals.models import Proposal, Status
 from proposals.selectors import proposer_members
 from supervision.models import SupervisionTask
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_demo_follows_the_seed_and_covers_every_state():
-    call_command("load_demo")
     group = Proposal.objects.filter(member__name__in=["洪志强", "李宏墩", "陈宏", "洪冬云", "张彦"])
     assert group.count() == 7
     # The duty group formed them in 2022 (grassroots.demo): they went in and were handled to the end that year.

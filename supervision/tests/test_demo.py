@@ -8,11 +8,10 @@ from accounts.models import User
 from supervision.choices import TaskStatus
 from supervision.models import SpecialReport, SupervisionTask, TaskExtensionRequest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_demo_carries_out_the_2022_report_in_its_year_and_keeps_the_running_work_on_a_recent_report():
-    call_command("load_demo")
     seed = SpecialReport.objects.get(year=2022)
     assert seed.number == "同政协专报〔2022〕1号" and seed.status == "issued"
     # The outcomes were agreed at a meeting that was held and minuted, not one still being planned.
@@ -45,7 +44,6 @@ def test_demo_backdated_deadline_leaves_no_system_edit_on_the_timeline():
     the transfer; the timeline must not show the system moving a department's deadline ("系统 修改 办理期限")."""
     from core.workflow import history_for
 
-    call_command("load_demo")
     gov = User.objects.get(username="govoffice")
     late = SupervisionTask.objects.filter(status__in=[TaskStatus.OVERDUE, TaskStatus.REMINDED])
     assert late.exists()

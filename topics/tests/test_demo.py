@@ -9,11 +9,10 @@ from topics.demo import context
 from topics.models import CollectionRound, ConsultationPlan, PlanStatus, PlanVote
 from topics.services.publication import plan_document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_the_demo_holds_the_published_2022_plan_and_the_round_open_for_next_year():
-    call_command("load_demo", stdout=io.StringIO())
     plan = ConsultationPlan.objects.get(year=2022)
     assert plan.status == PlanStatus.PUBLISHED and plan.doc_number == "同委办〔2022〕12号"
     items = context()["plan_items_2022"]
@@ -42,7 +41,6 @@ def test_the_2022_plan_timeline_is_dated_in_the_2021_22_cycle():
 
     from core.workflow import history_for
 
-    call_command("load_demo", stdout=io.StringIO())
     plan = ConsultationPlan.objects.get(year=2022)
     cycle_end = datetime(2022, 3, 4, tzinfo=ZoneInfo("Asia/Shanghai"))
     for obj in [plan, *plan.items.all(), plan.round, *plan.round.suggestions.all(), plan.votes.get()]:
