@@ -77,7 +77,7 @@ dev: setup
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-test
-	.venv/bin/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	.venv/bin/pytest -n auto $(PYTEST_ARGS)
 
 test-fast: setup
 	.venv/bin/pytest -m "not browser" $(PYTEST_ARGS)

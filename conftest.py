@@ -31,4 +31,4 @@ def api_client():
     return APIClient()
 
 
-pytest_plugins = ["core.tests.browser", "core.tests.shared_demo"]
+pytest_plugins = ["core.tests.browser", "core.tests.shared_demo", "core.tests.all_ran"]

@@ -10,9 +10,7 @@ Rules, checked at collection: a module that uses `shared_demo` uses it for all i
 `pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]`), and none of them may be
 transactional or serve a live server (both empty the tables). The tests that load the demo themselves
 (loading from empty, loading in another order) keep their own module. All `shared_demo` tests go to
-one xdist worker (group `shared_demo`, run with `--dist loadgroup`), which loads the demo once: xdist 3.8
-marks a group by renaming the test's node id, which pytest 9 no longer lets it do (pytest-xdist#1386), so
-the scheduler below also groups the tests of every module that declares the fixture.
+one xdist worker, first, in one batch (the scheduler below), which loads the demo once.
 """
 
 import io
@@ -21,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from xdist.scheduler import LoadGroupScheduling
+from xdist.scheduler import LoadScheduling
 
 GROUP = "shared_demo"
 
@@ -40,7 +38,6 @@ def _uses(item) -> bool:
     return item is not None and GROUP in getattr(item, "fixturenames", ())
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     by_module: dict = {}
     for item in items:
@@ -55,7 +52,6 @@ def pytest_collection_modifyitems(config, items):
             marker = item.get_closest_marker("django_db")
             if marker is not None and (marker.kwargs.get("transaction") or "live_server" in item.fixturenames):
                 raise pytest.UsageError(f"{item.nodeid}: shared_demo cannot serve a transactional test")
-            item.add_marker(pytest.mark.xdist_group(GROUP))
 
 
 @cache
@@ -66,19 +62,30 @@ def _module_declares_it(path: Path) -> bool:
         return False
 
 
-class _SharedDemoScheduling(LoadGroupScheduling):
-    """xdist's loadgroup, plus: the tests of a module declaring `shared_demo` form one group."""
+class _SharedDemoScheduling(LoadScheduling):
+    """xdist's load scheduling, except that the tests of the modules declaring `shared_demo` go first, all
+    to the first worker in one batch (xdist's own grouping, loadgroup, renames node ids, which pytest 9
+    ignores, pytest-xdist#1386; and it keys tests by node id, which loses the schemathesis cases that
+    share one)."""
 
-    def _split_scope(self, nodeid: str) -> str:
-        scope = super()._split_scope(nodeid)
-        if scope == nodeid and _module_declares_it(Path(self.config.rootpath, nodeid.split("::")[0])):
-            return GROUP
-        return scope
+    _grouped = False
+
+    def _send_tests(self, node, num: int) -> None:
+        if not self._grouped:
+            self._grouped = True
+            root = self.config.rootpath
+            group = [i for i in self.pending if _module_declares_it(Path(root, self.collection[i].split("::")[0]))]
+            if group:
+                taken = set(group)
+                self.pending[:] = [i for i in self.pending if i not in taken]
+                self.node2pending[node].extend(group)
+                node.send_runtest_some(group)
+        super()._send_tests(node, num)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_make_scheduler(config, log):
-    if config.getvalue("dist") == "loadgroup":
+    if config.getvalue("dist") == "load":
         return _SharedDemoScheduling(config, log)
     return None
 

@@ -213,6 +213,23 @@ def test_a_member_asks_about_their_record_and_the_office_answers(client, cast, b
     assert client.post(f"/insight/duty/queries/{query.pk}/answer/", {"answer": "x"}).status_code == 404
 
 
+def test_a_refused_answer_comes_back_under_its_question_with_what_the_office_typed(client, cast, busy):  # noqa: F811
+    first = services.ask_about_duty_record(member=busy, year=2022, question="发言少算了？", actor=cast.member)
+    second = services.ask_about_duty_record(member=busy, year=2022, question="调研少算了？", actor=cast.member)
+    client.force_login(cast.clerk)
+    typed = "已核实，" + "说明" * 600  # over the 1,000 characters an answer may have
+    response = client.post(f"/insight/duty/queries/{second.pk}/answer/", {"answer": typed})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count(typed) == 1
+    # Under the question it answers, with the reason.
+    assert typed in page.split("调研少算了？")[1].split("border rounded")[0]
+    assert "1000" in page
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert not first.answered_at and not second.answered_at
+
+
 def test_the_admin_lists_adjustments_and_questions_but_never_changes_them(client, cast):
     cast.admin.is_staff = cast.admin.is_superuser = True
     cast.admin.save()

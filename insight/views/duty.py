@@ -76,6 +76,8 @@ def member_record(request, pk: int, *, year: int | None = None, status: int = 20
             "adjust_form": forms.get("adjust_form") or (DutyAdjustmentForm() if corrects else None),
             "query_form": forms.get("query_form") or (DutyQueryForm() if asks else None),
             "answer_form": DutyAnswerForm() if corrects else None,
+            # A refused answer comes back under its own question, with what was typed.
+            "refused_answer": forms.get("refused_answer"),
         },
         status=status,
     )
@@ -155,12 +157,16 @@ def answer(request, pk: int):
         try:
             services.answer_duty_query(query=query, answer=form.cleaned_data["answer"], actor=request.user)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            query.refresh_from_db()
+            if query.answered_at:  # answered meanwhile: the page shows that answer
+                messages.error(request, exc.message)
+                return redirect(_record_url(query.member, query.year, "queries"))
+            refuse_into(form, exc)
         else:
             messages.success(request, _("已答复，并已通知委员本人。"))
-    else:
-        messages.error(request, _("请填写答复。"))
-    return redirect(_record_url(query.member, query.year, "queries"))
+            return redirect(_record_url(query.member, query.year, "queries"))
+    form.query_pk = query.pk
+    return member_record(request, query.member.pk, year=query.year, status=400, refused_answer=form)
 
 
 @login_required
