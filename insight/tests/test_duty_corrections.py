@@ -15,7 +15,7 @@ from core.models import StatusChange
 from grassroots.models import Contact, IssueStatus
 from grassroots.tests.factories import DutyGroupFactory, DutyIssueFactory
 from insight import services
-from insight.models import DutyAdjustment, Item, Variant
+from insight.models import DutyAdjustment, Item, ScoringRule, Variant
 from insight.selectors import duty
 from insight.tests.test_duty import busy, proposal  # noqa: F401  (the fixture and its helper)
 from notifications.models import Notification
@@ -234,6 +234,14 @@ def test_the_admin_lists_adjustments_and_questions_but_never_changes_them(client
     cast.admin.is_staff = cast.admin.is_superuser = True
     cast.admin.save()
     client.force_login(cast.admin)
-    for name in ("dutyadjustment", "dutyquery", "grademarks"):
+    for name in ("dutyadjustment", "dutyquery", "grademarks", "scoringrule"):
         assert client.get(f"/admin/insight/{name}/").status_code == 200, name
         assert client.get(f"/admin/insight/{name}/add/").status_code == 403, name
+    # A scoring rule changes on the rules page, with its reason, never in the admin; its history is read there.
+    rule = ScoringRule.objects.first()
+    before = (rule.points, ScoringRule.objects.count())
+    client.post(f"/admin/insight/scoringrule/{rule.pk}/change/", {"points": "99", "item": rule.item})
+    client.post(f"/admin/insight/scoringrule/{rule.pk}/delete/", {"post": "yes"})
+    rule.refresh_from_db()
+    assert (rule.points, ScoringRule.objects.count()) == before
+    assert client.get(f"/admin/insight/scoringrule/{rule.pk}/history/").status_code == 200
