@@ -256,7 +256,11 @@ class ConsultationParticipantViewSet(viewsets.ReadOnlyModelViewSet):
         visible = selectors.meetings_visible_to(self.request.user)
         return MeetingParticipant.objects.filter(meeting__in=visible).select_related("meeting").order_by("id")
 
-    @extend_schema(request=ConsultationParticipantReplySerializer, responses=ConsultationParticipantSerializer)
+    @extend_schema(
+        request=ConsultationParticipantReplySerializer,
+        responses=ConsultationParticipantSerializer,
+        summary=_("答复会议邀请（参加、请假或委托）"),
+    )
     @action(detail=True, methods=["post"], url_path="respond")
     def respond(self, request, pk=None):
         payload = ConsultationParticipantReplySerializer(data=request.data)
@@ -266,7 +270,7 @@ class ConsultationParticipantViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(ConsultationParticipantSerializer(row).data)
 
-    @extend_schema(request=None, responses=ConsultationParticipantSerializer)
+    @extend_schema(request=None, responses=ConsultationParticipantSerializer, summary=_("会议签到"))
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         row = services.check_in(participant=self.get_object(), actor=request.user)

@@ -1,5 +1,6 @@
 from django.urls import include, path
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -40,13 +41,15 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return notifications_for(self.request.user)
 
     @extend_schema(
-        request=None, responses={200: inline_serializer("ReadAllResult", {"marked": serializers.IntegerField()})}
+        request=None,
+        responses={200: inline_serializer("ReadAllResult", {"marked": serializers.IntegerField()})},
+        summary=_("全部标为已读"),
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": mark_read(user=request.user)})
 
-    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @extend_schema(request=None, responses={200: NotificationSerializer}, summary=_("标为已读"))
     @action(detail=True, methods=["post"], url_path="read")
     def read(self, request, pk=None):
         """Mark one of the caller's notifications read (someone else's is a 404)."""

@@ -266,7 +266,11 @@ class ProposalViewSet(
             services.make_individual(proposal=proposal, actor=request.user)
         return self._detail(proposal)
 
-    @extend_schema(request=ProposalCosignersSerializer, responses=ProposalDetailSerializer)
+    @extend_schema(
+        request=ProposalCosignersSerializer,
+        responses=ProposalDetailSerializer,
+        summary=_("邀请联名委员"),
+    )
     @action(detail=True, methods=["post"])
     def cosigners(self, request, pk=None):
         proposal = self.get_object()
@@ -278,7 +282,11 @@ class ProposalViewSet(
         services.set_cosigners(proposal=proposal, members=members, actor=request.user)
         return self._detail(proposal)
 
-    @extend_schema(request=ProposalCosignAnswerSerializer, responses=ProposalDetailSerializer)
+    @extend_schema(
+        request=ProposalCosignAnswerSerializer,
+        responses=ProposalDetailSerializer,
+        summary=_("答复联名邀请"),
+    )
     @action(detail=True, methods=["post"])
     def cosign(self, request, pk=None):
         proposal = self.get_object()
@@ -287,7 +295,11 @@ class ProposalViewSet(
         services.respond_cosign(proposal=proposal, actor=request.user, accept=payload.validated_data["accept"])
         return self._detail(proposal)
 
-    @extend_schema(request=ProposalContactInputSerializer, responses={201: ProposalDetailSerializer})
+    @extend_schema(
+        request=ProposalContactInputSerializer,
+        responses={201: ProposalDetailSerializer},
+        summary=_("记录办前沟通"),
+    )
     @action(detail=True, methods=["post"])
     def contacts(self, request, pk=None):
         proposal = self.get_object()
@@ -296,7 +308,11 @@ class ProposalViewSet(
         services.record_contact(proposal=proposal, actor=request.user, **payload.validated_data)
         return self._detail(proposal, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProposalOpinionInputSerializer, responses=ProposalDetailSerializer)
+    @extend_schema(
+        request=ProposalOpinionInputSerializer,
+        responses=ProposalDetailSerializer,
+        summary=_("提交会办意见"),
+    )
     @action(detail=True, methods=["post"])
     def opinion(self, request, pk=None):
         proposal = self.get_object()
@@ -305,7 +321,11 @@ class ProposalViewSet(
         services.submit_opinion(proposal=proposal, actor=request.user, **payload.validated_data)
         return self._detail(proposal)
 
-    @extend_schema(request=ProposalReplyInputSerializer, responses={201: ProposalDetailSerializer})
+    @extend_schema(
+        request=ProposalReplyInputSerializer,
+        responses={201: ProposalDetailSerializer},
+        summary=_("提交办理答复"),
+    )
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         proposal = self.get_object()
@@ -314,7 +334,11 @@ class ProposalViewSet(
         services.submit_reply(proposal=proposal, actor=request.user, **payload.validated_data)
         return self._detail(proposal, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProposalRatingInputSerializer, responses={201: ProposalDetailSerializer})
+    @extend_schema(
+        request=ProposalRatingInputSerializer,
+        responses={201: ProposalDetailSerializer},
+        summary=_("评价办理答复"),
+    )
     @action(detail=True, methods=["post"])
     def ratings(self, request, pk=None):
         proposal = self.get_object()

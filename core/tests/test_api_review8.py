@@ -85,6 +85,25 @@ def test_the_schema_describes_operations_without_class_docstrings_and_lists_orde
     assert {"type": "array", "items": {}} in fields["additionalProperties"]["anyOf"]
 
 
+def test_every_operation_is_named_in_the_readers_language(api_client, cast):
+    """An integrator reading the schema sees what each operation does: standard ones named from their
+    record's name (列出委员, 查看提案 …), the others by their own summary; in English on request."""
+    client = auth(api_client, cast.clerk)
+    for language, expect in (("zh-hans", r"[\u4e00-\u9fff]"), ("en", r"^[^\u4e00-\u9fff]+$")):
+        schema = client.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE=language).json()
+        operations = {
+            f"{method.upper()} {path}": op.get("summary", "")
+            for path, item in schema["paths"].items()
+            for method, op in item.items()
+            if isinstance(op, dict)
+        }
+        assert len(operations) > 100
+        unnamed = sorted(name for name, summary in operations.items() if not re.search(expect, summary))
+        assert unnamed == [], (language, unnamed)
+    zh = client.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert zh["paths"]["/api/v1/members/"]["get"]["summary"] == "列出委员"
+
+
 def test_cutting_off_an_integration_asks_first(client, cast):
     make_client(name="12345热线")
     register_endpoint(name="区大数据中心", url="https://example.com/hook", events=["intake.appeal"], actor=cast.clerk)

@@ -1,7 +1,7 @@
 """/api/v1/stats/… and /api/v1/duty-records/, /api/v1/scoring-rules/: the figures behind the dashboard."""
 
 from django.urls import path
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
