@@ -203,31 +203,81 @@ def restore_backup(archive: Path) -> dict:
         if connection.vendor == "sqlite":
             connection.ensure_connection()
             src = sqlite3.connect(tmpdir / "db.sqlite3")
+            _check_counts(table_counts(src.cursor(), _sqlite_tables(src)), manifest)
             # The online backup API copies into the live database, so open connections stay valid.
             src.backup(connection.connection)
             src.close()
         else:
             connection.close()
-            subprocess.run(
-                [
-                    "pg_restore",
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--single-transaction",
-                    *_pg_args(),
-                    "-d",
-                    settings.DATABASES["default"]["NAME"],
-                    str(tmpdir / "db.dump"),
-                ],
-                check=True,
-                env=_pg_env(),
-                capture_output=True,
-            )
+            _pg_restore_checked(tmpdir / "db.dump", manifest)
         if (tmpdir / "media").exists():
             media_root.mkdir(parents=True, exist_ok=True)
             shutil.copytree(tmpdir / "media", media_root, dirs_exist_ok=True)
     return verify(manifest)
+
+
+def _sqlite_tables(db) -> set[str]:
+    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _check_counts(counts: dict[str, int], manifest: dict) -> None:
+    """The copy holds the rows the manifest promises, checked before it replaces anything."""
+    wrong = {t: (n, counts.get(t)) for t, n in manifest["tables"].items() if counts.get(t) != n}
+    if wrong:
+        raise BackupError(f"the archive's database differs from its manifest {wrong}; nothing was replaced")
+
+
+def _pg_restore_checked(dump: Path, manifest: dict) -> None:
+    """pg_restore's SQL and a check of every table's row count against the manifest, in one transaction:
+    a dump that does not give back what the manifest promises raises inside it, and nothing is replaced."""
+    checks = "\n".join(
+        f"  IF (SELECT COUNT(*) FROM public.{_quoted(table)}) <> {int(count)} THEN "
+        f"RAISE EXCEPTION 'restore check: table % does not hold % rows', {_literal(table)}, {int(count)}; END IF;"
+        for table, count in manifest["tables"].items()
+    )
+    check = f"\nDO $restore_check$ BEGIN\n{checks}\nEND $restore_check$;\n".encode()
+    psql_args = ["psql", "-q", "-X", "-v", "ON_ERROR_STOP=1", "--single-transaction", *_pg_args()]
+    with tempfile.TemporaryFile() as psql_err, tempfile.TemporaryFile() as restore_err:
+        # Streamed: a city's dump as SQL does not fit in memory.
+        psql = subprocess.Popen(
+            [*psql_args, "-d", settings.DATABASES["default"]["NAME"]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=psql_err,
+            env=_pg_env(),
+        )
+        restore = subprocess.Popen(
+            ["pg_restore", "--clean", "--if-exists", "--no-owner", "-f", "-", str(dump)],
+            stdout=subprocess.PIPE,
+            stderr=restore_err,
+            env=_pg_env(),
+        )
+        try:
+            shutil.copyfileobj(restore.stdout, psql.stdin)
+            restored = restore.wait() == 0
+            if restored:  # a dump read only in part must not be committed
+                psql.stdin.write(check)
+            else:
+                psql.stdin.write(b"\nDO $stop$ BEGIN RAISE EXCEPTION 'restore check: pg_restore failed'; END $stop$;\n")
+            psql.stdin.close()
+        except BrokenPipeError:  # psql stopped at an error
+            restore.kill()
+            restore.wait()
+        psql.wait()
+        psql_err.seek(0)
+        restore_err.seek(0)
+        errors = (psql_err.read() + restore_err.read()).decode(errors="replace").strip().splitlines()
+    if psql.returncode != 0:
+        reason = next((line for line in errors if "restore check" in line), errors[-1] if errors else "psql failed")
+        raise BackupError(f"the dump was not restored ({reason}); nothing was replaced")
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 KEY_MISMATCH = (
@@ -246,8 +296,7 @@ def _check_before_replacing(tmpdir: Path, manifest: dict) -> None:
         # An archive written before the manifest carried samples: read them from the copy itself.
         src = sqlite3.connect(dump)
         cur = src.cursor()
-        tables = {row[0] for row in cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        samples = encrypted_samples(cur, tables)
+        samples = encrypted_samples(cur, _sqlite_tables(src))
         src.close()
     if samples and not crypto.key_matches(samples):
         raise BackupError(KEY_MISMATCH)

@@ -101,3 +101,35 @@ def test_backup_refuses_a_database_without_tables_instead_of_writing_an_empty_ar
         assert result.returncode != 0 and "DATABASE_URL" in result.stderr, result.stdout + result.stderr
         assert not archive.exists()
     assert not missing.exists()  # nor is an empty database file left behind
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_whose_database_lacks_rows_its_manifest_promises_replaces_nothing(cast, tmp_path):
+    """The copy in the archive is counted against the manifest before it replaces the live database
+    (SQLite: the copy's file; PostgreSQL: inside the restore's own transaction, rolled back)."""
+    import json
+    import tarfile
+
+    from core.tests.testapp.models import Memo
+
+    Memo.objects.create(title="备份里的", body="正文", owner=cast.member)
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=archive)
+    unpacked = tmp_path / "unpacked"
+    with tarfile.open(archive, "r:gz") as tar:
+        tar.extractall(unpacked, filter="data")
+    manifest = json.loads((unpacked / "manifest.json").read_text())
+    manifest["tables"][Memo._meta.db_table] += 1  # a row the dump does not hold
+    (unpacked / "manifest.json").write_text(json.dumps(manifest))
+    damaged = tmp_path / "damaged.tar.gz"
+    with tarfile.open(damaged, "w:gz") as tar:
+        for path in sorted(unpacked.iterdir()):
+            tar.add(path, arcname=path.name)
+    Memo.objects.create(title="备份之后", body="正文", owner=cast.member)
+
+    with pytest.raises(CommandError, match=f"{Memo._meta.db_table}.*nothing was replaced"):
+        call_command("restore", str(damaged), yes=True)
+    assert sorted(Memo.objects.values_list("title", flat=True)) == ["备份之后", "备份里的"]
+    # The archive as written restores.
+    call_command("restore", str(archive), yes=True)
+    assert list(Memo.objects.values_list("title", flat=True)) == ["备份里的"]
