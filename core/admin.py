@@ -73,8 +73,8 @@ class CodeListAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReadOnlyAuditAdmin(admin.ModelAdmin):
-    """Audit rows can be read in the admin but never changed or deleted from the application."""
+class ReadOnlyMixin:
+    """Rows read in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request):
         return False
@@ -84,6 +84,10 @@ class ReadOnlyAuditAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAuditAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Audit rows can be read in the admin but never changed or deleted from the application."""
 
 
 @admin.register(StatusChange)

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin, ReadOnlyAuditAdmin
+from core.admin import HistoryAdmin, ReadOnlyAuditAdmin, ReadOnlyMixin
 from insight.models import DutyAdjustment, DutyQuery, GradeMarks, ScoringRule
 
 
 @admin.register(ScoringRule)
-class ScoringRuleAdmin(HistoryAdmin):
+class ScoringRuleAdmin(ReadOnlyMixin, HistoryAdmin):
     """Duty-record scoring rules; a new row with a later effective year replaces a rule from that year on.
 
     Read here, with their history; changed only on the rules page (insight.services.set_scoring_rule),
@@ -14,15 +14,6 @@ class ScoringRuleAdmin(HistoryAdmin):
     list_display = ("item", "variant", "points", "cap", "effective_year", "note")
     list_filter = ("item", "effective_year")
     ordering = ("item", "variant", "-effective_year")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GradeMarks)
