@@ -13,6 +13,7 @@ class _Count:
     finished = 0
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_node_collection_finished(node, ids):
     _Count.expected = len(ids)
 

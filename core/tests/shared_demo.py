@@ -83,7 +83,7 @@ class _SharedDemoScheduling(LoadScheduling):
         super()._send_tests(node, num)
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") == "load":
         return _SharedDemoScheduling(config, log)
