@@ -30,8 +30,11 @@ def dashboard_for(user) -> dict:
                     "items": [{"obj": o, "state": wf.state_label(getattr(o, wf.status_field))} for o in items],
                     "count": count,
                     "count_label": f"{QUEUE_COUNT_CAP}+" if count > QUEUE_COUNT_CAP else str(count),
-                    # A queue longer than the card goes on in its list, if the user's menus open that list.
-                    "more_url": list_url if count > len(items) and list_url in lists_open_to_user else None,
+                    # A queue longer than the card goes on in its list (filtered to the same queue where the
+                    # list can be), if the user's menus open that list.
+                    "more_url": (f"{list_url}?{wf.inbox_query}" if wf.inbox_query else list_url)
+                    if count > len(items) and list_url in lists_open_to_user
+                    else None,
                 }
             )
     return {

@@ -101,8 +101,10 @@ class Workflow:
     visible: Callable[[Any], models.QuerySet] | str | None = None
     # inbox(user) -> QuerySet of objects waiting for this user (dashboard "待办").
     inbox: Callable[[Any], models.QuerySet] | str | None = None
-    # The URL name of the office list these records are kept in (the dashboard links a long queue there).
+    # The URL name of the office list these records are kept in (the dashboard links a long queue there),
+    # and the query string that filters that list to exactly the user's queue (its `inbox`).
     list_url: str | None = None
+    inbox_query: str = ""
     # Who reads the notes of the audited timeline (`history_for`). Whoever may see an object sees each of
     # its steps (who, when, from which state to which); the notes and attached files are the handling
     # side's: reads_notes(user, obj) -> whether the user reads them all. Anyone else reads the notes of

@@ -272,12 +272,16 @@ def appeals_list(
     start=None,
     end=None,
     rating: str = "",
+    waiting: bool = False,
 ):
-    """Filtered list for the office pages; status "open" is received or routed, "plan_open" closed with a
+    """Filtered list for the office pages; `waiting` keeps the viewer's own queue (待我处理, as the home page
+    counts it: `inbox`); status "open" is received or routed, "plan_open" closed with a
     plan not yet recorded carried out (计划落实中, overdue ones too) and "plan_overdue" those past their
     date; start/end bound the date received; `rating` is the citizen's rating of the latest rated round
     (as the statistics count it)."""
     qs = appeals_visible_to(viewer)
+    if waiting:
+        qs = qs.filter(pk__in=inbox(viewer).order_by().values("pk"))
     if rating in Satisfaction.values:
         qs = qs.filter(pk__in=latest_ratings().filter(rating=rating).values("appeal_id"))
     if status == "open":

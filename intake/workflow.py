@@ -29,6 +29,7 @@ WORKFLOW = register(
     Workflow(
         model="intake.Appeal",
         list_url="intake:office-list",
+        inbox_query="waiting=on",
         states=S,
         initial=S.RECEIVED,
         actions=[

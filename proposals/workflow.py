@@ -48,6 +48,7 @@ WORKFLOW = register(
     Workflow(
         model="proposals.Proposal",
         list_url="proposals:list",
+        inbox_query="waiting=on",
         states=Status,
         initial=S.DRAFT,
         actions=[

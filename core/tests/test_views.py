@@ -106,8 +106,22 @@ def test_a_long_queue_on_the_dashboard_leads_to_its_list(client, cast):
     AppealFactory.create_batch(7)
     html = client.get("/office/").content.decode()
     link = re.search(r'<a href="([^"]+)" data-testid="queue-more">([^<]+)</a>', html)
-    assert link.group(1) == "/appeals/office/" and "10" in link.group(2)
-    assert client.get(link.group(1)).status_code == 200
+    assert link.group(1) == "/appeals/office/?waiting=on" and "10" in link.group(2)
+    # The list opens on the same queue as the card counts, not on every appeal.
+    from intake.models import AppealStatus
+
+    AppealFactory.create_batch(4, status=AppealStatus.CLOSED)
+    assert client.get("/appeals/office/").context["page"].paginator.count == 14
+    listed = client.get(link.group(1).replace("&amp;", "&"))
+    assert listed.status_code == 200 and listed.context["page"].paginator.count == 10
+    assert 'data-testid="waiting-filter"' in listed.content.decode()
+    # Its export holds the same queue and says so.
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(client.get("/insight/export/appeals.xlsx", {"waiting": "on"}).content)).active
+    assert "待我处理" in sheet["A1"].value
 
 
 def test_a_missing_page_keeps_the_readers_own_navigation(client, cast):

@@ -82,6 +82,7 @@ def list_filters(params) -> dict:
         "start": day("start"),
         "end": day("end"),
         "rating": params.get("rating", ""),
+        "waiting": params.get("waiting") == "on",
     }
 
 
