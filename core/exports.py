@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -17,6 +20,18 @@ class Column:
     header: str
     value: Any  # callable(row) -> cell value
     width: int = 14
+
+
+def filter_label(label: str, value) -> str:
+    """One filter as a sheet's title names it: "label：value" (状态：已办结)."""
+    return f"{label}{pgettext('label and value', '：')}{value}"
+
+
+def titled(name: str, filters: Sequence[str]) -> str:
+    """A sheet's title: its name, the filters it was exported with (as the list shows them, each
+    "label：value") and the day. A filtered sheet handed round must say what it holds; an unfiltered one
+    reads "name（day）"."""
+    return _("%(name)s（%(d)s）") % {"name": " · ".join([name, *filters]), "d": timezone.localdate().isoformat()}
 
 
 def build_xlsx(*, title: str, columns: Sequence[Column], rows: Iterable, sheet: str = "Sheet1") -> bytes:
@@ -54,8 +69,6 @@ def _cell(value):
         # A control character pasted into a title would make openpyxl refuse the whole workbook.
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        from django.utils import timezone
-
         return timezone.localtime(value).replace(tzinfo=None)
     return value
 

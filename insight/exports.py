@@ -17,6 +17,8 @@ from consultations.models import Attendance
 from consultations.selectors import meetings_visible_to
 from core.exceptions import Refused
 from core.exports import Column
+from core.exports import filter_label as _filter
+from core.exports import titled as _titled
 from core.http import as_int
 from intake import selectors as appeal_selectors
 from intake.models import Satisfaction
@@ -51,14 +53,28 @@ def _stamp() -> str:
     return timezone.localdate().isoformat()
 
 
-def _titled(name: str, filters: list[str]) -> str:
-    """A sheet's title: its name, the filters it was exported with (as the list shows them, each
-    "label：value") and the day. A filtered sheet handed round must say what it holds."""
-    return _("%(name)s（%(d)s）") % {"name": " · ".join([name, *filters]), "d": _stamp()}
+def _period(label: str, start, end) -> list[str]:
+    """A date range filter (either end may be open) as the title names it; none when not filtered."""
+    if start and end:
+        return [_filter(label, _("%(s)s至%(e)s") % {"s": start.isoformat(), "e": end.isoformat()})]
+    if start:
+        return [_filter(label, _("%(s)s起") % {"s": start.isoformat()})]
+    if end:
+        return [_filter(label, _("截至%(e)s") % {"e": end.isoformat()})]
+    return []
 
 
-def _filter(label: str, value) -> str:
-    return f"{label}{pgettext('label and value', '：')}{value}"
+def _record(label: str, model, pk) -> list[str]:
+    """A filter by a record (a town, a department…) named as the record; 0 or none is no filter."""
+    return [_filter(label, model.objects.filter(pk=pk).first() or pk)] if pk else []
+
+
+def _year(value) -> list[str]:
+    return [_filter(_("年度"), _("%(y)s年") % {"y": value})] if value else []
+
+
+def _words(q) -> list[str]:
+    return [_filter(_("关键词"), f"“{q}”")] if q else []
 
 
 def _days_between(a, b):
@@ -80,30 +96,19 @@ def appeal_filter_labels(filters: dict) -> list[str]:
     from intake.models import AppealCategory, AppealStatus, Channel
     from intake.views.office import PLAN_FILTERS, RATING_FILTERS
 
-    labels = []
-    start, end = filters.get("start"), filters.get("end")
-    if start and end:
-        labels.append(_filter(_("受理日期"), _("%(s)s至%(e)s") % {"s": start.isoformat(), "e": end.isoformat()}))
-    elif start:
-        labels.append(_filter(_("受理日期"), _("%(s)s起") % {"s": start.isoformat()}))
-    elif end:
-        labels.append(_filter(_("受理日期"), _("截至%(e)s") % {"e": end.isoformat()}))
+    labels = _period(_("受理日期"), filters.get("start"), filters.get("end"))
     if status := filters.get("status"):
         statuses = {"open": _("未办结"), **dict(AppealStatus.choices), **dict(PLAN_FILTERS)}
         labels.append(_filter(_("状态"), statuses.get(status, status)))
     if channel := filters.get("channel"):
         labels.append(_filter(_("来源渠道"), dict(Channel.choices).get(channel, channel)))
-    for key, model, label in (
-        ("town", Town, _("镇街")),
-        ("category", AppealCategory, pgettext("appeal or issue", "类别")),
-    ):
-        if pk := filters.get(key):  # as the list: 0 or none is no filter
-            labels.append(_filter(label, model.objects.filter(pk=pk).first() or pk))
+    labels += _record(_("镇街"), Town, filters.get("town"))
+    labels += _record(pgettext("appeal or issue", "类别"), AppealCategory, filters.get("category"))
     if rating := filters.get("rating"):
         labels.append(_filter(_("群众评价"), dict(RATING_FILTERS).get(rating, rating)))
-    if q := filters.get("q"):
-        labels.append(_filter(_("关键词"), f"“{q}”"))
-    return labels
+    if filters.get("waiting"):  # the viewer's own queue, as the home page counts it
+        labels.append(_("待我处理"))
+    return labels + _words(filters.get("q"))
 
 
 def appeals_export(viewer, params) -> Export:
@@ -145,10 +150,29 @@ def appeals_export(viewer, params) -> Export:
 # ---- supervision tasks -------------------------------------------------------------------------
 
 
+def task_filter_labels(filters: dict) -> list[str]:
+    """The task list's filters (`supervision.views.office.list_filters`) as the sheet's title names them."""
+    from district.models import Department
+    from supervision.choices import Rating, TaskStatus
+
+    labels = []
+    if status := filters.get("status"):
+        labels.append(_filter(_("状态"), {"open": _("未办结"), **dict(TaskStatus.choices)}.get(status, status)))
+    labels += _record(_("牵头部门"), Department, filters.get("department"))
+    if rating := filters.get("rating"):
+        labels.append(_filter(_("评价"), dict(Rating.choices).get(rating, rating)))
+    if filters.get("overdue"):
+        labels.append(_("已超过办理期限"))
+    if filters.get("extension_pending"):
+        labels.append(_("延期申请待审批"))
+    return labels + _period(_("创建日期"), filters.get("start"), filters.get("end"))
+
+
 def tasks_export(viewer, params) -> Export:
     from supervision.views.office import list_filters
 
-    rows = task_selectors.task_list(viewer, **list_filters(params))
+    filters = list_filters(params)
+    rows = task_selectors.task_list(viewer, **filters)
     columns = [
         Column(_("专报件文号"), lambda t: t.special_report.number if t.special_report else "", 22),
         Column(_("督办事项"), lambda t: t.title, 40),
@@ -163,20 +187,34 @@ def tasks_export(viewer, params) -> Export:
         Column(_("评价"), lambda t: t.get_rating_display(), 10),
         Column(_("办结日期"), lambda t: _date(t.closed_at), 12),
     ]
-    return Export(_("督办任务台账（%(d)s）") % {"d": _stamp()}, _("督办任务"), _("督办任务台账"), columns, rows)
+    title = _titled(_("督办任务台账"), task_filter_labels(filters))
+    return Export(title, _("督办任务"), _("督办任务台账"), columns, rows)
 
 
 # ---- the annual plan -------------------------------------------------------------------------
 
 
+def plan_item_filter_labels(filters: dict) -> list[str]:
+    """The plan items list's filters (`topics.selectors.item_list`) as the sheet's title names them."""
+    from district.models import Body, Department
+    from topics.models import ConsultationFormat
+
+    return [
+        *_year(filters.get("year")),
+        *_record(_("协商形式"), ConsultationFormat, filters.get("fmt")),
+        *_record(_("牵头委处"), Body, filters.get("body")),
+        *_record(_("参与部门"), Department, filters.get("department")),
+    ]
+
+
 def plan_items_export(viewer, params) -> Export:
-    rows = topic_selectors.item_list(
-        viewer,
-        year=_int(params, "year"),
-        fmt=_int(params, "format"),
-        body=_int(params, "body"),
-        department=_int(params, "department"),
-    )
+    filters = {
+        "year": _int(params, "year"),
+        "fmt": _int(params, "format"),
+        "body": _int(params, "body"),
+        "department": _int(params, "department"),
+    }
+    rows = topic_selectors.item_list(viewer, **filters)
     columns = [
         Column(_("年度"), lambda i: i.plan.year, 8),
         Column(_("序号"), lambda i: i.order, 6),
@@ -188,20 +226,35 @@ def plan_items_export(viewer, params) -> Export:
         Column(_("参与部门"), lambda i: "、".join(str(d) for d in i.departments.all()), 30),
         Column(_("计划状态"), lambda i: i.plan.get_status_display(), 14),
     ]
-    return Export(_("年度协商计划议题表（%(d)s）") % {"d": _stamp()}, _("计划议题"), _("计划议题"), columns, rows)
+    title = _titled(_("年度协商计划议题表"), plan_item_filter_labels(filters))
+    return Export(title, _("计划议题"), _("计划议题"), columns, rows)
+
+
+def suggestion_filter_labels(filters: dict) -> list[str]:
+    """The suggestion list's filters (`topics.selectors.suggestion_list`) as the sheet's title names them."""
+    from topics.models import CollectionRound, ConsultationFormat, SuggestionStatus
+
+    labels = []
+    if pk := filters.get("round"):  # the list offers each round by its year
+        rnd = CollectionRound.objects.filter(pk=pk).first()
+        labels.append(_filter(_("征集年度"), _("%(y)s年") % {"y": rnd.year} if rnd else pk))
+    if status := filters.get("status"):
+        labels.append(_filter(_("状态"), dict(SuggestionStatus.choices).get(status, status)))
+    labels += _record(_("协商形式"), ConsultationFormat, filters.get("fmt"))
+    return labels + _words(filters.get("q"))
 
 
 def suggestions_export(viewer, params) -> Export:
     from topics.models import SuggestionStatus
 
     status = params.get("status") if params.get("status") in SuggestionStatus.values else None
-    rows = topic_selectors.suggestion_list(
-        viewer,
-        round=_int(params, "round"),
-        status=status,
-        fmt=_int(params, "format"),
-        q=params.get("q", "").strip()[:50],
-    )
+    filters = {
+        "round": _int(params, "round"),
+        "status": status,
+        "fmt": _int(params, "format"),
+        "q": params.get("q", "").strip()[:50],
+    }
+    rows = topic_selectors.suggestion_list(viewer, **filters)
     columns = [
         Column(_("征集年度"), lambda s: s.round.year, 8),
         Column(_("议题名称"), lambda s: s.title, 36),
@@ -213,7 +266,8 @@ def suggestions_export(viewer, params) -> Export:
         Column(_("列入计划"), lambda s: "、".join(i.title for i in s.plan_items.all()), 26),
         Column(_("未采纳理由"), lambda s: s.rejection_reason, 30),
     ]
-    return Export(_("协商议题建议汇总表（%(d)s）") % {"d": _stamp()}, _("议题建议"), _("议题建议"), columns, rows)
+    title = _titled(_("协商议题建议汇总表"), suggestion_filter_labels(filters))
+    return Export(title, _("议题建议"), _("议题建议"), columns, rows)
 
 
 # ---- meetings ------------------------------------------------------------------------------------
@@ -307,9 +361,7 @@ def opinion_filter_labels(filters: dict) -> list[str]:
     """The 社情民意 list's filters (`opinions.selectors.report_list`) as the sheet's title names them."""
     from opinions.models import Status
 
-    labels = []
-    if year := opinion_selectors.valid_year(filters.get("year")):
-        labels.append(_filter(_("年度"), _("%(y)s年") % {"y": year}))
+    labels = _year(opinion_selectors.valid_year(filters.get("year")))
     if status := filters.get("status"):
         labels.append(_filter(_("状态"), dict(Status.choices).get(status, status)))
     if q := filters.get("q"):

@@ -1,9 +1,10 @@
 """The Excel list the proposal office files: number, title, proposers, units, class, rating, dates."""
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exports import Column, build_xlsx
+from core.exports import Column, build_xlsx, filter_label
 from proposals.models import REPLYING_ROLES, Rating, UnitRole
 
 
@@ -77,3 +78,23 @@ def proposals_xlsx(
 ) -> bytes:
     columns = proposal_columns(reads_reply, reads_ratings)
     return build_xlsx(title=title, columns=columns, rows=proposals, sheet=_("提案目录"))
+
+
+def proposal_filter_labels(form) -> list[str]:
+    """The list's valid filters (`proposals.forms.ListFilterForm.filters`) as the sheet's title names them,
+    in the form's order and with its labels: 状态：已办结 · 年度：2022年 · 承办单位：区教育局 · 答复类别：A类（…）
+    · 按第一轮已审核答复统计. A filter the list ignored (invalid) is not named."""
+    labels = []
+    for name, value in form.filters().items():
+        field = form.fields[name]
+        if isinstance(field, forms.BooleanField):
+            labels.append(str(field.label))
+        elif name == "q":
+            labels.append(filter_label(_("关键词"), f"“{value}”"))
+        elif name == "year":
+            labels.append(filter_label(field.label, _("%(y)s年") % {"y": value}))
+        elif isinstance(field, forms.ModelChoiceField):
+            labels.append(filter_label(field.label, form.cleaned_data[name]))
+        else:
+            labels.append(filter_label(field.label, dict(field.choices).get(value, value)))
+    return labels

@@ -99,6 +99,65 @@ def test_a_filtered_opinion_export_names_its_year(client, cast):
     assert "年度" not in _title(client.get("/insight/export/opinions.xlsx?year=20x2"))
 
 
+# ---- review 1 #2: every filtered list export names its filters, as the appeals one ---------------
+
+
+def test_a_filtered_task_export_names_its_filters(client, cast):
+    edu = DepartmentFactory(name="区教育局")
+    _task(edu, date(2022, 5, 1), status=TaskStatus.CLOSED, rating=Rating.SATISFIED)
+    _task(edu, date(2022, 5, 1))
+    client.force_login(cast.clerk)
+    response = client.get(f"/insight/export/tasks.xlsx?status=closed&department={edu.pk}&rating=satisfied")
+    title = _title(response)
+    assert openpyxl.load_workbook(io.BytesIO(response.content)).active.max_row == 3  # the one closed task
+    assert title.startswith("督办任务台账 · "), title
+    for part in ("状态：已办结", "牵头部门：区教育局", "评价：满意"):
+        assert part in title, title
+    assert "状态：未办结" in _title(client.get("/insight/export/tasks.xlsx?status=open&overdue=1"))
+    assert "已超过办理期限" in _title(client.get("/insight/export/tasks.xlsx?status=open&overdue=1"))
+    plain = _title(client.get("/insight/export/tasks.xlsx"))
+    assert plain == f"督办任务台账（{timezone.localdate().isoformat()}）"
+
+
+def test_a_filtered_suggestion_export_names_its_filters(client, cast):
+    from topics.tests.factories import RoundFactory, SuggestionFactory, fmt
+
+    rnd = RoundFactory(year=2031)
+    SuggestionFactory(round=rnd, status="submitted", title="已提交的建议", suggested_format=fmt("standing"))
+    client.force_login(cast.clerk)
+    title = _title(
+        client.get(
+            f"/insight/export/suggestions.xlsx?round={rnd.pk}&status=submitted&format={fmt('standing').pk}&q=养老"
+        )
+    )
+    assert title.startswith("协商议题建议汇总表 · "), title
+    for part in ("征集年度：2031年", "状态：已提交", f"协商形式：{fmt('standing')}", "关键词：“养老”"):
+        assert part in title, title
+    # A state the list does not know is ignored by the list, and so by the title.
+    plain = f"协商议题建议汇总表（{timezone.localdate().isoformat()}）"
+    assert _title(client.get("/insight/export/suggestions.xlsx")) == plain
+    assert _title(client.get("/insight/export/suggestions.xlsx?status=nonsense")) == plain
+
+
+def test_a_filtered_plan_item_export_names_its_filters(client, cast):
+    from district.tests.factories import BodyFactory
+    from topics.tests.factories import ItemFactory, PlanFactory
+
+    edu, body = DepartmentFactory(name="区教育局"), BodyFactory(name="提案委")
+    item = ItemFactory(plan=PlanFactory(year=2032, created_by=cast.clerk), lead_body=body)
+    item.departments.add(edu)
+    client.force_login(cast.clerk)
+    response = client.get(
+        f"/insight/export/plan-items.xlsx?year=2032&format={item.format.pk}&body={body.pk}&department={edu.pk}"
+    )
+    title = _title(response)
+    assert title.startswith("年度协商计划议题表 · "), title
+    for part in ("年度：2032年", f"协商形式：{item.format}", "牵头委处：提案委", "参与部门：区教育局"):
+        assert part in title, title
+    plain = _title(client.get("/insight/export/plan-items.xlsx"))
+    assert plain == f"年度协商计划议题表（{timezone.localdate().isoformat()}）"
+
+
 # ---- #10 the year picker shows the year the figures are for ---------------------------------------
 
 

@@ -479,6 +479,34 @@ def test_export_reads_back_in_the_offices_layout(client, cast):
     assert row[headers.index("立案日期")] is not None
 
 
+def test_a_filtered_export_names_its_filters_in_the_title(client, cast):
+    """Handed round, a filtered sheet must say what it holds: the list's filters by their names (the A-class
+    extract by first-round replies holds re-handled rows whose 答复类别 column is empty)."""
+    a = replied(cast, code="A", title="A类答复的提案")
+    replied(cast, code="B", title="B类答复的提案")
+    department = a.assignments.get().department
+    login(client, cast.proposal)
+    query = {"year": 2022, "department": department.pk, "reply_class": "A", "first_reply": "on"}
+    ws = load_workbook(io.BytesIO(client.get(reverse("proposals:export"), query).content)).active
+    title = ws["A1"].value
+    assert title.startswith("提案办理情况一览表 · "), title
+    for part in ("年度：2022", f"承办单位：{department}", "答复类别：A类", "按第一轮已审核答复统计"):
+        assert part in title, title
+    assert [r[1] for r in ws.iter_rows(min_row=3, values_only=True)] == ["A类答复的提案"]
+    status = dict(Status.choices)[a.status]
+    assert (
+        f"状态：{status}"
+        in load_workbook(io.BytesIO(client.get(reverse("proposals:export"), {"status": a.status}).content))
+        .active["A1"]
+        .value
+    )
+    # An unfiltered sheet keeps its plain title; a filter the list ignores is not named.
+    plain = f"提案办理情况一览表（{timezone.localdate().isoformat()}）"
+    for params in ({}, {"reply_class": "Z"}):
+        sheet = load_workbook(io.BytesIO(client.get(reverse("proposals:export"), params).content)).active
+        assert sheet["A1"].value == plain
+
+
 def test_export_is_for_the_office_only(client, cast):
     login(client, cast.member)
     assert client.get(reverse("proposals:export")).status_code == 404

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.predicates import is_member, is_proposal_office
-from core.exports import xlsx_response
+from core.exports import titled, xlsx_response
 from district.models import Session
 from proposals import selectors
-from proposals.exports import proposals_xlsx
+from proposals.exports import proposal_filter_labels, proposals_xlsx
 from proposals.forms import ListFilterForm
 from proposals.predicates import may_export_proposals, sees_proposal_statistics
 from proposals.statistics import annual_statistics
@@ -68,7 +68,8 @@ def export(request):
     stamp = timezone.localdate().isoformat()
     content = proposals_xlsx(
         qs,
-        title=_("提案办理情况一览表（%(d)s）") % {"d": stamp},
+        # A filtered sheet names its filters, as the other exports (`core.exports.titled`).
+        title=titled(_("提案办理情况一览表"), proposal_filter_labels(form)),
         reads_reply=selectors.reply_reader(request.user),
         reads_ratings=selectors.rating_reader(request.user),
     )
