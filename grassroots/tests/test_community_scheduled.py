@@ -37,6 +37,19 @@ def _local(value: datetime.datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 
 
+def _record_on(meeting, cast, matter="小区停车位划分", background="车位不足"):
+    """The member records the outcome on the scheduled meeting through the service (its guard)."""
+    return services.hold_community_consultation(
+        community=meeting.community,
+        matter=matter,
+        background=background,
+        starts_at=meeting.starts_at,
+        members=[cast.member.member],
+        actor=cast.member,
+        meeting=meeting,
+    )
+
+
 def _schedule(client, cast, community, start):
     client.force_login(cast.member)
     page = client.get(reverse("grassroots:community-schedule"))
@@ -127,15 +140,7 @@ def test_the_outcome_is_recorded_on_the_same_meeting_one_meeting_one_credit(clie
     page = client.get(meeting.get_absolute_url())
     assert "records_community_outcome" not in page.context and item.get_absolute_url() in page.content.decode()
     with pytest.raises(Refused, match="已经登记"):
-        services.hold_community_consultation(
-            community=community,
-            matter="x",
-            background="y",
-            starts_at=start,
-            members=[cast.member.member],
-            actor=cast.member,
-            meeting=meeting,
-        )
+        _record_on(meeting, cast, matter="x", background="y")
     assert _community_present(cast.member.member) == 1
 
 
@@ -145,15 +150,7 @@ def test_no_outcome_before_the_scheduled_meeting_has_begun(client, cast, time_ma
     _schedule(client, cast, community, start)
     meeting = Meeting.objects.get(kind=MeetingKind.COMMUNITY)
     with pytest.raises(Refused, match="会议开始后才能登记结果"):
-        services.hold_community_consultation(
-            community=community,
-            matter="小区停车位划分",
-            background="车位不足",
-            starts_at=start,
-            members=[cast.member.member],
-            actor=cast.member,
-            meeting=meeting,
-        )
+        _record_on(meeting, cast)
     refused = client.post(
         reverse("grassroots:community-create"),
         {"meeting": meeting.pk, "matter": "小区停车位划分", "background": "车位不足", "agreement_reached": "unknown"},
