@@ -573,8 +573,10 @@ def community_meeting_context(viewer, meeting) -> dict:
     from grassroots.predicates import records_community_consultation
     from grassroots.services import community_outcome_blocker
 
-    if CommunityConsultation.objects.filter(meeting=meeting).exists():
+    # Read through the meeting (the reverse one-to-one caches it, a miss too): the page shows the record.
+    if getattr(meeting, "community_affair", None) is not None:
         return {}
     if not (manages_meeting(viewer, meeting) and records_community_consultation(viewer, None)):
         return {}
-    return {"records_community_outcome": True, "community_outcome_blocker": community_outcome_blocker(meeting)}
+    blocker = community_outcome_blocker(meeting, recorded=False)  # read just above
+    return {"records_community_outcome": True, "community_outcome_blocker": blocker}

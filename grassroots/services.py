@@ -1237,12 +1237,15 @@ def community_matter_of(meeting: Meeting) -> str:
     return title[len(prefix) :] if prefix and title.startswith(prefix) else title
 
 
-def community_outcome_blocker(meeting: Meeting, *, now: datetime | None = None) -> str:
+def community_outcome_blocker(meeting: Meeting, *, now: datetime | None = None, recorded: bool | None = None) -> str:
     """Why the outcome of this scheduled community consultation cannot be recorded on it now ("" when it
-    can): the one rule for the meeting page's link and for `hold_community_consultation(meeting=...)`."""
+    can): the one rule for the meeting page's link and for `hold_community_consultation(meeting=...)`.
+    `recorded`: whether its outcome is recorded, when the caller has just read it (else read here)."""
     if meeting.kind != MeetingKind.COMMUNITY:
         return _("该会议不是社区事务协商。")
-    if CommunityConsultation.objects.filter(meeting=meeting).exists():
+    if recorded is None:
+        recorded = CommunityConsultation.objects.filter(meeting=meeting).exists()
+    if recorded:
         return _("该次社区事务协商的结果已经登记。")
     if meeting.status == MeetingStatus.CANCELLED:
         return _("该次社区事务协商已取消，不能登记结果。")

@@ -159,3 +159,16 @@ def test_no_outcome_before_the_scheduled_meeting_has_begun(client, cast, time_ma
     assert not CommunityConsultation.objects.exists()
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED
+
+
+def test_the_meeting_page_asks_once_whether_the_outcome_is_recorded(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _schedule(client, cast, CommunityFactory(), NOW + datetime.timedelta(hours=5))
+    meeting = Meeting.objects.get(kind=MeetingKind.COMMUNITY)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(meeting.get_absolute_url())
+    assert page.status_code == 200 and page.context["community_outcome_blocker"].startswith("社区事务协商定于")
+    asked = [q["sql"] for q in ctx.captured_queries if 'FROM "grassroots_communityconsultation"' in q["sql"]]
+    assert len(asked) == 1, asked
