@@ -206,8 +206,20 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
     citizen, member, clerk = users.get("citizen"), users.get("member"), users.get("clerk")
     if citizen is None or member is None or clerk is None:
         return
+    from core.demo_runner import StoryClock
+    from intake.services import refer_to_department
+
     by_code = {c.code: c for c in categories}
     town = towns[0] if towns else None
+    tz = timezone.get_current_timezone()
+    # Each step is taken on its day of the story (StoryClock): the appeal, its edit history, its steps and
+    # the notices they sent (the clerks told of a new appeal, the citizen of a step) carry that day.
+    clock = StoryClock()
+
+    def on(day: int, hour: int = 9, minute: int = 30) -> None:
+        clock.at(datetime(2023, 12, day, hour, minute, tzinfo=tz))
+
+    on(20)
     waiting, _new = submit_appeal(
         title="小区门口井盖松动（演示）",
         body="（演示）小区东门人行道上的井盖松动，踩上去会翘起，老人小孩经过很危险，希望尽快固定。",
@@ -219,6 +231,7 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
         actor=citizen,
         idempotency_key="demo-citizen-waiting",
     )
+    on(18)
     withdrawn, _new = submit_appeal(
         title="楼下夜市噪音扰民（演示）",
         body="（演示）楼下夜市每晚营业到凌晨一点，音响声音很大，影响休息。",
@@ -228,7 +241,9 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
         actor=citizen,
         idempotency_key="demo-citizen-withdrawn",
     )
+    on(18, 11)
     perform(withdrawn, "withdraw", actor=citizen, note="（演示）夜市已经调整了营业时间，问题解决了，谢谢。")
+    on(22)
     recorded, _new = submit_appeal(
         title="村道雨后积水严重（电话反映，演示）",
         body="（演示）居民来电反映：村口道路每逢下雨积水没过脚踝，电动车经常熄火，希望疏通排水沟。",
@@ -241,7 +256,16 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
         recorded_by=member,
         idempotency_key="demo-member-recorded",
     )
+    on(22, 11)
     perform(recorded, "route", actor=clerk, data={"route": Route.OFFICE})
+    # The parent's letter is recent (relative to the day the demo is loaded), like the supervision demo:
+    # it came in this week (REFERRED_DAYS_AGO), was routed and referred that afternoon and transferred
+    # (交办) the next morning: the department still has it to sign for (within the window for asking to
+    # hand it over, 申请改派), its deadline counted from the transfer, its notice among the latest.
+    referred_received = (timezone.localtime() - timedelta(days=REFERRED_DAYS_AGO)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    clock.at(referred_received)
     referred, _new = submit_appeal(
         title="学校门口上下学接送拥堵（来信，演示）",
         body="（演示）家长来信：城东小学门口上下学时段接送车辆乱停，学生过马路很危险，"
@@ -255,20 +279,9 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
         recorded_by=clerk,
         idempotency_key="demo-office-referred",
     )
+    clock.at(referred_received + timedelta(hours=2))
     perform(referred, "route", actor=clerk, data={"route": Route.OFFICE})
-    tz = timezone.get_current_timezone()
-    # The parent's letter is recent (relative to the day the demo is loaded), like the supervision demo.
-    referred_received = (timezone.localtime() - timedelta(days=REFERRED_DAYS_AGO)).replace(
-        hour=9, minute=30, second=0, microsecond=0
-    )
     if referred.category and referred.category.department:
-        from core.demo_runner import StoryClock
-        from intake.services import refer_to_department
-
-        # The letter came in this week (REFERRED_DAYS_AGO), was referred that afternoon and transferred
-        # (交办) the next morning: the department still has it to sign for (within the window for asking
-        # to hand it over, 申请改派), its deadline counted from the transfer, its notice among the latest.
-        clock = StoryClock()
         clock.at(referred_received + timedelta(hours=5, minutes=30))
         transferred = referred_received + timedelta(days=1, minutes=30)
         due = timezone.localdate(transferred) + timedelta(days=30)
@@ -276,21 +289,7 @@ def _recent(users: dict, categories: list[AppealCategory], towns: list[Town]) ->
         if users.get("govoffice") is not None:
             clock.at(transferred)
             perform(task, "assign", actor=users["govoffice"], note="（演示）请区教育局会同交警部门办理并答复来信人。")
-        clock.settle()
-    for appeal, day in ((withdrawn, 18), (waiting, 20), (recorded, 22)):
-        _backdate(appeal, datetime(2023, 12, day, 9, 30, tzinfo=tz))
-    _backdate(referred, referred_received)
-
-
-def _backdate(appeal: Appeal, at: datetime) -> None:
-    """Date an appeal made through the services, its audit rows and its steps as of `at` (the steps
-    two hours later), as the demo's other appeals are dated."""
-    Appeal.objects.filter(pk=appeal.pk).update(created_at=at, updated_at=at + timedelta(hours=2))
-    history = Appeal.history.filter(id=appeal.pk)
-    history.filter(history_type="+").update(history_date=at)
-    history.exclude(history_type="+").update(history_date=at + timedelta(hours=2))
-    ct = ContentType.objects.get_for_model(Appeal)
-    StatusChange.objects.filter(content_type=ct, object_id=appeal.pk).update(created_at=at + timedelta(hours=2))
+    clock.settle()
 
 
 def _merge(rng: random.Random, appeals: list[Appeal]) -> None:

@@ -39,3 +39,28 @@ def test_the_referral_waiting_for_the_department_is_this_weeks_and_due_a_month_a
     # The department's notice of the transfer is dated with it: among the latest, not years old.
     notice = Notification.objects.filter(recipient=cast.liaison).latest("created_at")
     assert timezone.localdate(notice.created_at) == timezone.localdate(task.assigned_at)
+
+
+def test_the_december_2023_appeals_and_their_notices_keep_their_days(cast, django_capture_on_commit_callbacks):
+    """Not today's news: the clerks' notice of a new appeal and the citizen's of a step carry the
+    appeal's day in December 2023, as its edit history and steps do."""
+    from district.tests.factories import TownFactory
+    from notifications.models import Notification
+
+    categories = [AppealCategoryFactory(code="urban"), AppealCategoryFactory(code="transport")]
+    users = {"citizen": cast.citizen, "member": cast.member, "clerk": cast.clerk}
+    with django_capture_on_commit_callbacks(execute=True):
+        demo._recent(users, categories, [TownFactory()])
+
+    days = {"楼下夜市噪音扰民（演示）": 18, "小区门口井盖松动（演示）": 20, "村道雨后积水严重（电话反映，演示）": 22}
+    appeal_ct = ContentType.objects.get_for_model(Appeal)
+    told = 0
+    for title, day in days.items():
+        appeal = Appeal.objects.get(title=title)
+        assert timezone.localdate(appeal.created_at).isoformat() == f"2023-12-{day}"
+        assert {timezone.localdate(h.history_date).day for h in appeal.history.all()} == {day}
+        notices = Notification.objects.filter(content_type=appeal_ct, object_id=appeal.pk)
+        assert {timezone.localdate(n.created_at).isoformat() for n in notices} <= {f"2023-12-{day}"}, title
+        told += notices.count()
+    # The one still waiting for routing told the clerks of it.
+    assert told and Notification.objects.filter(recipient=cast.clerk, title__contains="小区门口井盖松动").exists()
