@@ -50,3 +50,16 @@ class MeetingAdmin(HistoryAdmin):
 class ConsultationReportAdmin(HistoryAdmin):
     list_display = ("title", "status", "version")
     readonly_fields = ("group", "title", "body", "status", "version", "finalised_at")
+
+
+@admin.register(models.CalendarFeed)
+class CalendarFeedAdmin(HistoryAdmin):
+    """Seen and, if an address leaked, deleted here (it stops at once); made only by its owner."""
+
+    list_display = ("user", "prefix", "created_at", "last_used_at", "second_factor")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    readonly_fields = ("user", "key_hash", "prefix", "created_at", "last_used_at", "second_factor")
+
+    def has_add_permission(self, request):
+        return False

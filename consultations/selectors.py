@@ -1,6 +1,6 @@
 """Reads for research groups, reports and meetings, filtered by what the viewer may see."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from constance import config
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +14,7 @@ from accounts.predicates import is_dept_liaison
 from accounts.roles import Role
 from consultations.models import (
     Attendance,
+    CalendarFeed,
     ConsultationReport,
     FieldVisit,
     GroupMembership,
@@ -408,6 +409,34 @@ def duty_days_of_viewer(viewer, *, start: date | None = None, end: date | None =
     if member_id is None:
         return []
     return list(duty_days_of(member_id, start=start, end=end))
+
+
+CALENDAR_FEED_DAYS_BACK = 90
+CALENDAR_FEED_MAX_EVENTS = 500
+
+
+def calendar_feed_contents(viewer) -> tuple[list[Meeting], list]:
+    """What the viewer's calendar (the ICS download and the subscribed feed) holds: the meetings they
+    may open and the reception days they are on duty, from 90 days ago on, at most 500 of each."""
+    since = timezone.now() - timedelta(days=CALENDAR_FEED_DAYS_BACK)
+    meetings = meetings_visible_to(viewer).filter(starts_at__gte=since).order_by("starts_at", "id")
+    duties = duty_days_of_viewer(viewer, start=timezone.localdate(since))
+    return list(meetings[:CALENDAR_FEED_MAX_EVENTS]), duties[:CALENDAR_FEED_MAX_EVENTS]
+
+
+def calendar_feed_of(user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
+
+
+def calendar_feed_for_key(key: str) -> CalendarFeed | None:
+    """The live feed a secret address names: none for an unknown, replaced or stopped key, for a
+    deactivated account, or for a staff account's feed made without two-factor while it is enforced."""
+    if not key or len(key) > 100:
+        return None
+    feed = CalendarFeed.objects.select_related("user").filter(key_hash=CalendarFeed.hash(key)).first()
+    if feed is None or not feed.user.is_active or feed.lacks_second_factor:
+        return None
+    return feed
 
 
 def duty_days_in_month(viewer, year: int, month: int) -> list:

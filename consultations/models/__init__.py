@@ -1,5 +1,6 @@
 """Research groups (调研) and the shared meeting record (协商)."""
 
+from consultations.models.feeds import CalendarFeed
 from consultations.models.meetings import (
     Attendance,
     Meeting,
@@ -30,6 +31,7 @@ from consultations.models.research import (
 
 __all__ = [
     "Attendance",
+    "CalendarFeed",
     "ConsultationReport",
     "FieldVisit",
     "GroupMembership",

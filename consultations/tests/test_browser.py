@@ -1,8 +1,14 @@
 """In a real browser: the clerk records outcome items at the meeting; the calendar works on a phone."""
 
+import urllib.request
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
+from icalendar import Calendar
 
 from accounts.tests.factories import PASSWORD
+from consultations import services
 from consultations.tests.factories import consultation_meeting, send_notice
 from core.tests.browser import axe_violations, login
 from core.workflow import perform
@@ -89,3 +95,25 @@ def test_typing_a_name_narrows_the_members_list_and_keeps_the_chosen_ones(page, 
     chosen = page.locator("#id_members").evaluate("(s) => Array.from(s.selectedOptions).map((o) => o.text).sort()")
     assert chosen == sorted(["洪志明", "欧阳晓梅"])
     assert "欧阳晓梅" in page.locator("[data-filter-chosen-for=members]").inner_text()
+
+
+def test_member_subscribes_their_phone_calendar(phone_page, cast):
+    meeting = consultation_meeting(cast)
+    send_notice(meeting, actor=cast.clerk)
+    tomorrow = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    ends = tomorrow + timedelta(hours=2)
+    services.reschedule_meeting(meeting=meeting, actor=cast.clerk, starts_at=tomorrow, ends_at=ends, place="区政协三楼")
+    login(phone_page, "member2", PASSWORD)
+    phone_page.goto(phone_page.base_url + "/consultations/meetings/")
+    phone_page.get_by_test_id("subscribe-link").click()
+    phone_page.get_by_role("button", name="生成订阅地址").click()
+    url = phone_page.get_by_test_id("feed-url").inner_text().strip()
+    assert phone_page.get_by_test_id("feed-webcal").get_attribute("href") == "webcal://" + url.split("://", 1)[1]
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert axe_violations(phone_page) == []
+    # What a calendar app does: fetch the address, with no session.
+    with urllib.request.urlopen(url) as response:
+        assert response.headers["Content-Type"].startswith("text/calendar")
+        assert response.headers.get("Set-Cookie") is None
+        events = Calendar.from_ical(response.read()).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == [meeting.title]

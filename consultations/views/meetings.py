@@ -1,18 +1,19 @@
 """Meeting pages: calendar, convening, the meeting page (replies, check-in, speeches, outcomes), ICS, minutes."""
 
-from datetime import timedelta
-
 from constance import config
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
-from accounts.predicates import is_member
+from accounts.predicates import is_member, owes_second_factor
 from consultations import selectors, services
 from consultations.calendar import duty_event, meeting_event, month_agenda, month_grid, shift_month
 from consultations.documents import minutes_docx, minutes_pdf
@@ -30,6 +31,7 @@ from consultations.forms import (
 )
 from consultations.models import MeetingKind, MeetingParticipant, MeetingStatus
 from consultations.predicates import convenes_meetings, manages_meeting
+from consultations.services import feeds as feed_services
 from consultations.views import REFUSALS, refuse_into
 from core.forms import submit
 from core.ics import ics_response
@@ -69,16 +71,61 @@ def calendar(request):
     )
 
 
-@login_required
-def calendar_ics(request):
-    """All meetings the user may see, and the reception days they are on duty at a workstation, from 90
-    days ago on, as one subscribable calendar."""
-    since = timezone.now() - timedelta(days=90)
-    meetings = selectors.meetings_visible_to(request.user).filter(starts_at__gte=since).order_by("starts_at")[:500]
-    duties = selectors.duty_days_of_viewer(request.user, start=timezone.localdate(since))[:500]
+def _calendar_response(request, user) -> HttpResponse:
+    meetings, duties = selectors.calendar_feed_contents(user)
     base = request.build_absolute_uri("/")[:-1]
     events = [meeting_event(m, base_url=base) for m in meetings] + [duty_event(d, base_url=base) for d in duties]
     return ics_response(events, name=_("协商会议日程"), filename="meetings.ics")
+
+
+@login_required
+def calendar_ics(request):
+    """All meetings the user may see, and the reception days they are on duty at a workstation, from 90
+    days ago on, as one calendar file (a calendar app that should stay up to date subscribes to the
+    feed instead: calendar_subscription)."""
+    return _calendar_response(request, request.user)
+
+
+@never_cache
+@login_required
+def calendar_subscription(request):
+    """Subscribe a calendar app (phone, Outlook) to my meetings and duty days: make the secret address
+    (shown on this response only), make a new one (the old stops at once), or stop the feed."""
+    if owes_second_factor(request.user) and not request.user.is_verified():
+        # The address reaches the calendar without the second factor: made only by a session that passed it.
+        return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+    issued = None
+    if request.method == "POST":
+        op = request.POST.get("op")
+        if op == "issue":
+            _feed, key = feed_services.issue_calendar_feed(user=request.user, second_factor=request.user.is_verified())
+            path = reverse("consultations:calendar_feed", args=[key])
+            issued = {"https": request.build_absolute_uri(path)}
+            issued["webcal"] = "webcal://" + issued["https"].split("://", 1)[1]
+        elif op == "stop":
+            if feed_services.stop_calendar_feed(user=request.user):
+                messages.success(request, _("日历订阅已停止，原订阅地址立即失效。"))
+            return redirect("consultations:calendar_subscription")
+        else:
+            return HttpResponseBadRequest(_("未知操作。"))
+    feed = selectors.calendar_feed_of(request.user)
+    return render(request, "consultations/calendar_subscription.html", {"feed": feed, "issued": issued})
+
+
+@ratelimit(key="ip", rate="60/m", block=False, group="consultations.calendar_feed")
+def calendar_feed(request, key: str):
+    """The subscribed calendar, fetched by a calendar app with the secret address and nothing else."""
+    if getattr(request, "limited", False):
+        return HttpResponse(_("请求过于频繁，请稍后再试。"), status=429, content_type="text/plain; charset=utf-8")
+    feed = selectors.calendar_feed_for_key(key)
+    if feed is None:
+        raise Http404
+    feed_services.note_feed_use(feed)
+    with translation.override(feed.user.preferred_language):
+        response = _calendar_response(request, feed.user)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required
