@@ -205,3 +205,30 @@ def test_without_prepared_statements_nothing_is_prepared(settings, monkeypatch):
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone()[0] == 0
     assert Appeal.objects.filter(pk__in=[a.pk for a in written]).count() == 7
+
+
+@postgresql_only
+def test_on_postgresql_the_statement_text_is_not_parsed_again_on_each_submission(settings, monkeypatch):
+    """psycopg's ordinary cursors turn `%s` into `$n` on every call and cache that only for statements
+    of up to 50 parameters; this one (~65) goes through its raw cursor, numbered once per process."""
+    from psycopg import _queries
+
+    settings.TASKS = DB_QUEUE
+    _write("raw-warm-up", fast=True, monkeypatch=monkeypatch)
+    parsed = []
+    original = _queries.PostgresQuery.convert
+    monkeypatch.setattr(
+        _queries.PostgresQuery, "convert", lambda self, query, vars: parsed.append(query) or original(self, query, vars)
+    )
+    appeal = _write("raw-counted", fast=True, monkeypatch=monkeypatch)
+    assert Appeal.objects.filter(pk=appeal.pk, idempotency_key="raw-counted").exists()
+    assert not [q for q in parsed if "WITH new AS" in str(q)]
+
+
+def test_placeholders_are_numbered_in_order_and_a_literal_percent_is_refused():
+    assert fastwrite._numbered("INSERT INTO t (a, b) SELECT %s, %s::jsonb FROM new") == (
+        "INSERT INTO t (a, b) SELECT %s, %s::jsonb FROM new",
+        "INSERT INTO t (a, b) SELECT $1, $2::jsonb FROM new",
+    )
+    with pytest.raises(ValueError, match="literal %"):
+        fastwrite._numbered("SELECT '100%' , %s")
