@@ -29,6 +29,12 @@ if [[ $DATABASE_URL == postgres* ]]; then
   PGPASSWORD=xieshang psql -h 127.0.0.1 -U xieshang -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" \
     | grep -q 1 || PGPASSWORD=xieshang createdb -h 127.0.0.1 -U xieshang "$db"
 fi
+if [[ $DATABASE_URL == postgres* && $DATABASE_URL != *synchronous_commit* ]]; then
+  # Durable commits, as in production: .ci/run turns them off for its role (ALTER ROLE … SET
+  # synchronous_commit = off) to speed the tests up, which would flatter every POST measured here.
+  sep='?'; [[ $DATABASE_URL == *\?* ]] && sep='&'
+  export DATABASE_URL="$DATABASE_URL${sep}options=-c%20synchronous_commit%3Don"
+fi
 $PY manage.py migrate -v0
 town=$($PY manage.py shell --no-imports -c \
   "from district.models import Town; print(Town.objects.get_or_create(name='压测镇（合成数据）')[0].pk)")
@@ -51,7 +57,12 @@ token=$(grep -o 'name="csrfmiddlewaretoken" value="[^"]*"' var/bench_form.html |
 run() { wrk -t"$THREADS" -c"$CONN" -d"$1" "${@:2}" | grep '^RESULT' | sed 's/^RESULT //'; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
-echo "intake load: $WORKERS gunicorn workers × $GTHREADS threads, $CONN connections, $DUR per run, $ROUNDS rounds, db ${DATABASE_URL%%:*}, USE_DB_TASKS=$USE_DB_TASKS"
+commit=sqlite
+if [[ $DATABASE_URL == postgres* ]]; then
+  commit=$($PY manage.py shell --no-imports -c \
+    "from django.db import connection; c = connection.cursor(); c.execute('SHOW synchronous_commit'); print(c.fetchone()[0])")
+fi
+echo "intake load: $WORKERS gunicorn workers × $GTHREADS threads, $CONN connections, $DUR per run, $ROUNDS rounds, db ${DATABASE_URL%%:*} (synchronous_commit $commit), USE_DB_TASKS=$USE_DB_TASKS"
 run 5s -s benchmarks/bare.lua "http://127.0.0.1:$PORT/bench/bare" >/dev/null   # warm-up
 run 5s -s benchmarks/intake_post.lua "http://127.0.0.1:$PORT/appeals/" -- "$cookie" "$token" "$town" >/dev/null
 posted=0
