@@ -74,8 +74,40 @@ class User(AbstractUser):
         return bool(self.roles & set(roles)) or (self.is_superuser and "admin" in roles)
 
 
-class ApiToken(models.Model):
-    """A per-user API token with a scope; only its SHA-256 is stored."""
+class SecretKey(models.Model):
+    """A key a program presents instead of a session (an API token, a calendar feed's address): shown
+    once when made, only its SHA-256 kept, known by its first characters."""
+
+    key_hash = models.CharField(_("令牌哈希"), max_length=64, unique=True)
+    prefix = models.CharField(_("令牌前缀"), max_length=8)
+    # Made by a session that had passed two-factor: when ENFORCE_STAFF_2FA is on, a staff account's key
+    # works only if so (one made with a password alone, before enforcement, stops).
+    second_factor = models.BooleanField(_("经两步验证创建"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(32)
+
+    def set_key(self, key: str) -> None:
+        self.key_hash, self.prefix = self.hash(key), key[:8]
+
+    @property
+    def lacks_second_factor(self) -> bool:
+        """A staff account's key made without two-factor, while two-factor is enforced for staff."""
+        from accounts.predicates import owes_second_factor
+
+        return not self.second_factor and owes_second_factor(self.user)
+
+
+class ApiToken(SecretKey):
+    """A per-user API token with a scope."""
 
     class Scope(models.TextChoices):
         READ = "read", _("只读")
@@ -83,16 +115,11 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("名称"), max_length=100, default="api")
-    key_hash = models.CharField(_("令牌哈希"), max_length=64, unique=True)
-    prefix = models.CharField(_("令牌前缀"), max_length=8)
     scope = models.CharField(_("权限范围"), max_length=10, choices=Scope.choices, default=Scope.READ)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked = models.BooleanField(_("已撤销"), default=False)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    # Minted by a session that had passed two-factor: when ENFORCE_STAFF_2FA is on, a staff account's token
-    # works only if so (one minted with a password alone, before enforcement, stops).
-    second_factor = models.BooleanField(_("经两步验证创建"), default=False)
     history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
 
     class Meta:
@@ -105,16 +132,12 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.get_scope_display()})"
 
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
     @classmethod
     def issue(cls, *, user: User, scope: str, name: str = "api", second_factor: bool = False) -> tuple["ApiToken", str]:
-        key = secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            user=user, scope=scope, name=name, key_hash=cls.hash(key), prefix=key[:8], second_factor=second_factor
-        )
+        key = cls.new_key()
+        token = cls(user=user, scope=scope, name=name, second_factor=second_factor)
+        token.set_key(key)
+        token.save()
         return token, key
 
     @staticmethod
@@ -130,10 +153,3 @@ class ApiToken(models.Model):
     @property
     def expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
-
-    @property
-    def lacks_second_factor(self) -> bool:
-        """A staff account's token minted without two-factor, while two-factor is enforced for staff."""
-        from accounts.predicates import owes_second_factor
-
-        return not self.second_factor and owes_second_factor(self.user)

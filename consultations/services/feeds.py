@@ -13,8 +13,7 @@ def issue_calendar_feed(*, user, second_factor: bool) -> tuple[CalendarFeed, str
     that asked had passed two-factor."""
     key = CalendarFeed.new_key()
     feed = CalendarFeed.objects.select_for_update().filter(user=user).first() or CalendarFeed(user=user)
-    feed.key_hash = CalendarFeed.hash(key)
-    feed.prefix = key[:8]
+    feed.set_key(key)
     feed.created_at = timezone.now()
     feed.last_used_at = None
     feed.second_factor = second_factor
