@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import is_ratelimited
 
 from accounts.predicates import is_member, owes_second_factor
 from consultations import selectors, services
@@ -112,13 +112,14 @@ def calendar_subscription(request):
     return render(request, "consultations/calendar_subscription.html", {"feed": feed, "issued": issued})
 
 
-@ratelimit(key="ip", rate="60/m", block=False, group="consultations.calendar_feed")
 def calendar_feed(request, key: str):
-    """The subscribed calendar, fetched by a calendar app with the secret address and nothing else."""
-    if getattr(request, "limited", False):
-        return HttpResponse(_("请求过于频繁，请稍后再试。"), status=429, content_type="text/plain; charset=utf-8")
+    """The subscribed calendar, fetched by a calendar app with the secret address and nothing else.
+    Only wrong addresses count against a client's limit (guessing): a live feed is always served, even
+    to an address shared by many (a calendar service's fetchers, an office behind one gateway)."""
     feed = selectors.calendar_feed_for_key(key)
     if feed is None:
+        if is_ratelimited(request, group="consultations.calendar_feed", key="ip", rate="60/m", increment=True):
+            return HttpResponse(_("请求过于频繁，请稍后再试。"), status=429, content_type="text/plain; charset=utf-8")
         raise Http404
     feed_services.note_feed_use(feed)
     with translation.override(feed.user.preferred_language):
