@@ -144,3 +144,27 @@ def test_guessing_addresses_is_rate_limited_but_a_live_feed_is_always_served(cli
 def test_the_calendar_page_links_to_the_subscription(client, cast):
     client.force_login(cast.member)
     assert f'href="{SUBSCRIBE}"' in client.get(reverse("consultations:calendar")).content.decode()
+
+
+def test_the_feeds_query_count_does_not_grow_with_its_meetings(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = issue(client, cast.clerk)
+    Client().get(url)  # the first fetch also notes when it was synced
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            Client().get(url)
+        return len(ctx.captured_queries)
+
+    def meet(n: int) -> None:
+        services.create_meeting(kind="chairs", title=f"会议{n}", starts_at=soon(), ends_at=soon(26), actor=cast.clerk)
+
+    for n in range(2):
+        meet(n)
+    few = count()
+    for n in range(2, 7):
+        meet(n)
+    assert count() == few
+    assert len(titles(Client().get(url))) == 7
