@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,10 +14,12 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import Role
 from core.exceptions import ActionForbidden, Refused
 from core.services import record_status_change
+from core.tasks import enqueue_on_commit
 from insight.data.scoring import DEFAULT_NOTES_EN, DEFAULT_RULES, EFFECTIVE_YEAR
 from insight.models import ACTIVITIES, DutyAdjustment, DutyQuery, GradeMarks, ScoringRule
 from insight.predicates import edits_duty_scoring
 from notifications.services import notify
+from notifications.wording import Phrase
 
 # The audited actions (core.StatusChange.action) of the scoring rules and of members' records.
 RULE_CHANGED = "scoring_rule_changed"
@@ -77,7 +80,7 @@ def set_scoring_rule(
     rule.full_clean()
     rule._history_user = actor
     rule.save()
-    record_status_change(
+    change = record_status_change(
         rule,
         RULE_CHANGED,
         before_text,
@@ -86,7 +89,52 @@ def set_scoring_rule(
         note=reason,
         data={"item": item, "variant": variant, "effective_year": effective_year},
     )
+    if before_text != change.to_state:  # saved again unchanged (a note edited): nobody's score moves
+        from insight.tasks import tell_members_of_rule_change
+
+        enqueue_on_commit(tell_members_of_rule_change, change.pk)
     return rule
+
+
+RULE_CHANGE_TITLE = gettext_lazy("履职积分规则调整：%(activity)s")
+RULE_CHANGE_BODY = gettext_lazy(
+    "自%(year)s年度起，“%(activity)s”的每次分值/年度上限由 %(before)s 调整为 %(after)s，"
+    "您该年度起的履职积分按新规则计算。调整理由：%(reason)s"
+)
+VARIANT_ACTIVITY = gettext_lazy("%(item)s · %(variant)s")
+
+
+def tell_members_of_rule_change(*, change_id: int) -> int:
+    """Tell the members in office that a scoring rule changed from a year on (their scores move with it):
+    what changed, before and after, and the office's reason, linked to their own record of that year.
+    Once per member and change; returns how many were told (run by the task the change queued)."""
+    from core.models import StatusChange
+    from insight.models import Item, Variant
+
+    change = StatusChange.objects.filter(pk=change_id, action=RULE_CHANGED).first()
+    if change is None:
+        return 0
+    data = change.data or {}
+    item, variant, year = data.get("item", ""), data.get("variant", ""), data.get("effective_year")
+    activity = Item(item).label
+    if variant:
+        activity = Phrase(VARIANT_ACTIVITY, {"item": Item(item).label, "variant": Variant(variant).label})
+    recipients = get_user_model().objects.filter(is_active=True, member__is_active=True).order_by("pk")
+    told = notify(
+        recipients=recipients.iterator(chunk_size=500),
+        event_key=f"status:{change.pk}",
+        title=RULE_CHANGE_TITLE,
+        body=RULE_CHANGE_BODY,
+        params={
+            "activity": activity,
+            "year": year,
+            "before": change.from_state,
+            "after": change.to_state,
+            "reason": change.note,
+        },
+        url=reverse("insight:duty-me") + f"?year={year}",
+    )
+    return len(told)
 
 
 @transaction.atomic

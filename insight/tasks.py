@@ -1,4 +1,4 @@
-"""Background tasks (django.tasks): refreshing a dashboard's cached figures."""
+"""Background tasks (django.tasks): refreshing a dashboard's cached figures, telling members of a rule change."""
 
 from datetime import date
 
@@ -33,3 +33,11 @@ def refresh_dashboard(
     with translation.override(language):
         store_dashboard(Scope(kind, department_id=department_id), period)
     return True
+
+
+@task()
+def tell_members_of_rule_change(change_id: int) -> int:
+    """Tell the members in office of a scoring rule's change (queued with the change)."""
+    from insight.services import tell_members_of_rule_change as tell
+
+    return tell(change_id=change_id)
