@@ -234,6 +234,17 @@ class MeetingMaterialForm(ReselectFilesMixin, RequiredMessagesMixin, forms.Form)
         super().__init__(*args, **kwargs)
 
 
+class ReportAnnexForm(ReselectFilesMixin, RequiredMessagesMixin, forms.Form):
+    upload = forms.FileField(
+        label=_("附件"), help_text=_("数据表、调查问卷结果、现场照片等：PDF、Word、Excel、PPT或图片")
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Shares the report page with the editor and the comment form: its ids must not clash with theirs.
+        kwargs.setdefault("auto_id", "annex_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ReportEditForm(RequiredMessagesMixin, forms.Form):
     title = forms.CharField(label=_("报告标题"), max_length=200)
     body = forms.CharField(label=_("报告正文"), widget=forms.Textarea(attrs={"rows": 18}))

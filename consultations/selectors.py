@@ -315,6 +315,19 @@ def report_holders(report, state):
     return []
 
 
+def report_annexes(report: ConsultationReport) -> QuerySet[Attachment]:
+    """The report's annexes (附件), oldest first, with who uploaded each."""
+    from consultations.services.research import REPORT_ANNEX
+
+    return (
+        Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(ConsultationReport), object_id=report.pk, kind=REPORT_ANNEX
+        )
+        .select_related("uploaded_by")
+        .order_by("created_at", "id")
+    )
+
+
 def open_mandatory_comments(report) -> QuerySet[ReportComment]:
     return report.comments.filter(mandatory=True, resolved_at__isnull=True)
 

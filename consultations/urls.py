@@ -16,6 +16,8 @@ urlpatterns = [
     path("topic/<int:ct>/<int:obj>/", research.topic_redirect, name="topic"),
     path("reports/<int:pk>/", research.report_detail, name="report"),
     path("reports/<int:pk>/versions/<int:number>/", research.report_version, name="report_version"),
+    path("reports/<int:pk>/annexes/", research.report_annex_add, name="report_annex_add"),
+    path("reports/<int:pk>/annexes/<int:annex>/remove/", research.report_annex_remove, name="report_annex_remove"),
     path(
         "reports/<int:pk>/versions/<int:number>/report.<str:fmt>",
         research.report_version_file,

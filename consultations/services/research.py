@@ -40,7 +40,8 @@ from consultations.predicates import (
 from consultations.selectors import WORKING_GROUP_STATES, open_mandatory_comments, subject_defaults, working_group_for
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed, passes
 from core.i18n import recorded
-from core.services import record_status_change, save_versioned, store_attachment
+from core.models import Attachment
+from core.services import attachments_of, record_status_change, save_versioned, store_attachment
 from core.uploads import check_upload
 from district.models import TOPIC_LEAD_POSITIONS, Member
 
@@ -452,6 +453,63 @@ def save_report_draft(
     )
 
 
+REPORT_ANNEX = "report_annex"  # core.Attachment.kind of a report's annexes (附件)
+
+
+def _require_report_editor(actor, report: ConsultationReport) -> None:
+    """Who may change the report's text may change its annexes, while it is drafted or reviewed."""
+    if not works_on_report(actor, report):
+        raise ActionForbidden(_("只有课题组成员可以修改报告。"))
+    if report.status not in (ReportStatus.DRAFTING, ReportStatus.REVIEW):
+        raise TransitionNotAllowed(_("报告已定稿，不能再修改。"))
+
+
+@transaction.atomic
+def add_report_annex(*, report: ConsultationReport, actor, upload) -> Attachment:
+    """Attach an annex to the report (附件: data tables, survey results, photos), checked by its content
+    and served only as a download to whoever may read the report; on the report's timeline."""
+    report = ConsultationReport.objects.select_for_update().get(pk=report.pk)
+    _require_report_editor(actor, report)
+    if not upload:
+        raise Refused(_("请选择要上传的文件。"), fields={"upload": [_("请选择要上传的文件。")]})
+    annex = store_attachment(target=report, upload=upload, actor=actor, kind=REPORT_ANNEX)
+    record_status_change(
+        report,
+        "add_annex",
+        report.status,
+        report.status,
+        actor=actor,
+        note=annex.original_name,
+        data={"attachment": annex.pk, "sha256": annex.sha256},
+    )
+    return annex
+
+
+@transaction.atomic
+def remove_report_annex(*, report: ConsultationReport, actor, annex_id: int) -> str:
+    """Take an annex off the report before it is finalised; audited on its timeline with the file's name
+    and checksum, the stored file deleted once that is committed. Returns the file's name."""
+    report = ConsultationReport.objects.select_for_update().get(pk=report.pk)
+    _require_report_editor(actor, report)
+    annex = attachments_of(report).filter(kind=REPORT_ANNEX, pk=annex_id).first()
+    if annex is None:
+        raise Refused(_("该附件不存在或已删除。"))
+    record_status_change(
+        report,
+        "remove_annex",
+        report.status,
+        report.status,
+        actor=actor,
+        note=annex.original_name,
+        data={"attachment": annex.pk, "sha256": annex.sha256},
+    )
+    name, stored, storage = annex.original_name, annex.file.name, annex.file.storage
+    annex.delete()
+    # The stored file goes once the row is gone for good (a rolled-back removal keeps both).
+    transaction.on_commit(lambda: storage.delete(stored))
+    return name
+
+
 @transaction.atomic
 def comment_on_report(*, report: ConsultationReport, actor, body: str, mandatory: bool = False) -> ReportComment:
     """Comment on the current version; a mandatory comment blocks finalising until it is resolved."""
@@ -594,7 +652,8 @@ def attach_report_state(user, meeting: Meeting) -> dict | None:
 @transaction.atomic
 def attach_adopted_report(*, meeting: Meeting, actor) -> MeetingMaterial:
     """附上采用的报告: the adopted version's DOCX becomes a meeting material, as if uploaded (checked like any
-    upload, audited on the meeting's timeline, the participants told once the notice is out)."""
+    upload, audited on the meeting's timeline, the participants told once the notice is out), with the
+    report's annexes as further files of that material."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from consultations.report_documents import DOCX, report_file_name, report_version_document
@@ -611,6 +670,14 @@ def attach_adopted_report(*, meeting: Meeting, actor) -> MeetingMaterial:
     upload = SimpleUploadedFile(
         report_file_name(version, "docx"), report_version_document(report, version, "docx"), content_type=DOCX
     )
-    return add_meeting_material(
+    material = add_meeting_material(
         meeting=meeting, actor=actor, title=adopted_report_title(report, version), upload=upload
     )
+    # The report's annexes go with it: the participants may not read the report's own page.
+    from consultations.selectors import MATERIAL_KIND, report_annexes
+
+    for annex in report_annexes(report):
+        with annex.file.open("rb") as stored:
+            copy = SimpleUploadedFile(annex.original_name, stored.read(), content_type=annex.content_type_detected)
+        store_attachment(target=material, upload=copy, actor=actor, kind=MATERIAL_KIND)
+    return material

@@ -21,6 +21,7 @@ from consultations.forms import (
     GroupInviteForm,
     GroupRespondForm,
     MaterialForm,
+    ReportAnnexForm,
     ReportEditForm,
     ResolveForm,
     TaskForm,
@@ -239,10 +240,14 @@ def material_create(request, pk: int):
     )
 
 
-def _report_page(request, report, status: int = 200, edit_form=None, comment_form=None, resolving=None):
+def _report_page(
+    request, report, status: int = 200, edit_form=None, comment_form=None, resolving=None, annex_form=None
+):
     user = request.user
     editable = works_on_report(user, report) and report.status in (ReportStatus.DRAFTING, ReportStatus.REVIEW)
     ctx = {
+        "annexes": list(selectors.report_annexes(report)),
+        "annex_form": annex_form or ReportAnnexForm(),
         "report": report,
         "group": report.group,
         "editable": editable,
@@ -287,6 +292,39 @@ def report_detail(request, pk: int):
             return redirect(report)
     report.refresh_from_db()
     return _report_page(request, report, status=400, edit_form=form)
+
+
+@login_required
+@require_POST
+def report_annex_add(request, pk: int):
+    """附件 of the report: uploaded by the group's members while it is drafted or reviewed; a refused file
+    comes back on the report page with the reason beside the field."""
+    report = selectors.get_report_for(request.user, pk)
+    form = ReportAnnexForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            annex = research_services.add_report_annex(
+                report=report, actor=request.user, upload=form.cleaned_data["upload"]
+            )
+        except REFUSALS as exc:
+            refuse_into(form, exc)
+        else:
+            messages.success(request, _("已添加附件“%(name)s”。") % {"name": annex.original_name})
+            return redirect(f"{report.get_absolute_url()}#annexes")
+    return _report_page(request, report, status=400, annex_form=form)
+
+
+@login_required
+@require_POST
+def report_annex_remove(request, pk: int, annex: int):
+    report = selectors.get_report_for(request.user, pk)
+    try:
+        name = research_services.remove_report_annex(report=report, actor=request.user, annex_id=annex)
+    except REFUSALS as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已删除附件“%(name)s”。") % {"name": name})
+    return redirect(f"{report.get_absolute_url()}#annexes")
 
 
 @login_required
