@@ -464,6 +464,12 @@ def _require_report_editor(actor, report: ConsultationReport) -> None:
         raise TransitionNotAllowed(_("报告已定稿，不能再修改。"))
 
 
+def _record_annex_step(report: ConsultationReport, action: str, annex: Attachment, actor) -> None:
+    """An annex added or removed, on the report's timeline: the file's name, its row and its checksum."""
+    data = {"attachment": annex.pk, "sha256": annex.sha256}
+    record_status_change(report, action, report.status, report.status, actor=actor, note=annex.original_name, data=data)
+
+
 @transaction.atomic
 def add_report_annex(*, report: ConsultationReport, actor, upload) -> Attachment:
     """Attach an annex to the report (附件: data tables, survey results, photos), checked by its content
@@ -473,15 +479,7 @@ def add_report_annex(*, report: ConsultationReport, actor, upload) -> Attachment
     if not upload:
         raise Refused(_("请选择要上传的文件。"), fields={"upload": [_("请选择要上传的文件。")]})
     annex = store_attachment(target=report, upload=upload, actor=actor, kind=REPORT_ANNEX)
-    record_status_change(
-        report,
-        "add_annex",
-        report.status,
-        report.status,
-        actor=actor,
-        note=annex.original_name,
-        data={"attachment": annex.pk, "sha256": annex.sha256},
-    )
+    _record_annex_step(report, "add_annex", annex, actor)
     return annex
 
 
@@ -494,15 +492,7 @@ def remove_report_annex(*, report: ConsultationReport, actor, annex_id: int) -> 
     annex = attachments_of(report).filter(kind=REPORT_ANNEX, pk=annex_id).first()
     if annex is None:
         raise Refused(_("该附件不存在或已删除。"))
-    record_status_change(
-        report,
-        "remove_annex",
-        report.status,
-        report.status,
-        actor=actor,
-        note=annex.original_name,
-        data={"attachment": annex.pk, "sha256": annex.sha256},
-    )
+    _record_annex_step(report, "remove_annex", annex, actor)
     name, stored, storage = annex.original_name, annex.file.name, annex.file.storage
     annex.delete()
     # The stored file goes once the row is gone for good (a rolled-back removal keeps both).
