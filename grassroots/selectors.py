@@ -573,10 +573,8 @@ def community_meeting_context(viewer, meeting) -> dict:
     from grassroots.predicates import records_community_consultation
     from grassroots.services import community_outcome_blocker
 
-    # Read through the meeting (the reverse one-to-one caches it, a miss too): the page shows the record.
-    if getattr(meeting, "community_affair", None) is not None:
+    if getattr(meeting, "community_affair", None) is not None:  # cached on the meeting, as the blocker reads it
         return {}
     if not (manages_meeting(viewer, meeting) and records_community_consultation(viewer, None)):
         return {}
-    blocker = community_outcome_blocker(meeting, recorded=False)  # read just above
-    return {"records_community_outcome": True, "community_outcome_blocker": blocker}
+    return {"records_community_outcome": True, "community_outcome_blocker": community_outcome_blocker(meeting)}

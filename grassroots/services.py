@@ -1237,15 +1237,14 @@ def community_matter_of(meeting: Meeting) -> str:
     return title[len(prefix) :] if prefix and title.startswith(prefix) else title
 
 
-def community_outcome_blocker(meeting: Meeting, *, now: datetime | None = None, recorded: bool | None = None) -> str:
+def community_outcome_blocker(meeting: Meeting, *, now: datetime | None = None) -> str:
     """Why the outcome of this scheduled community consultation cannot be recorded on it now ("" when it
     can): the one rule for the meeting page's link and for `hold_community_consultation(meeting=...)`.
-    `recorded`: whether its outcome is recorded, when the caller has just read it (else read here)."""
+    Whether it is recorded is read through the meeting (the reverse one-to-one caches it, a miss too),
+    so a page that shows the record asks once."""
     if meeting.kind != MeetingKind.COMMUNITY:
         return _("该会议不是社区事务协商。")
-    if recorded is None:
-        recorded = CommunityConsultation.objects.filter(meeting=meeting).exists()
-    if recorded:
+    if getattr(meeting, "community_affair", None) is not None:
         return _("该次社区事务协商的结果已经登记。")
     if meeting.status == MeetingStatus.CANCELLED:
         return _("该次社区事务协商已取消，不能登记结果。")
