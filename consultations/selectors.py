@@ -318,14 +318,9 @@ def report_holders(report, state):
 def report_annexes(report: ConsultationReport) -> QuerySet[Attachment]:
     """The report's annexes (附件), oldest first, with who uploaded each."""
     from consultations.services.research import REPORT_ANNEX
+    from core.services import attachments_of
 
-    return (
-        Attachment.objects.filter(
-            content_type=ContentType.objects.get_for_model(ConsultationReport), object_id=report.pk, kind=REPORT_ANNEX
-        )
-        .select_related("uploaded_by")
-        .order_by("created_at", "id")
-    )
+    return attachments_of(report).filter(kind=REPORT_ANNEX).select_related("uploaded_by")
 
 
 def open_mandatory_comments(report) -> QuerySet[ReportComment]:

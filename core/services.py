@@ -59,6 +59,14 @@ def attachments_of(target):
     ).order_by("created_at")
 
 
+def discard_attachment(attachment: Attachment) -> None:
+    """Delete an attachment: its row now, its stored file once that is committed (a rolled-back removal
+    keeps both, so a row never points at a missing file)."""
+    name, storage = attachment.file.name, attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def attachments_by_record(records, *, kind: str | None = None) -> dict[int, list[Attachment]]:
     """The attachments of several records of one model in one query: {record pk: [attachment, ...]}."""
     records = list(records)

@@ -45,7 +45,7 @@ from consultations.selectors import (
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed
 from core.i18n import join_list, recorded
 from core.models import Attachment
-from core.services import record_status_change, store_attachment
+from core.services import discard_attachment, record_status_change, store_attachment
 
 CLOSED = (MeetingStatus.MINUTED, MeetingStatus.CANCELLED)
 # Who did not come (asked for leave, or recorded absent): not a speaker at the meeting.
@@ -416,10 +416,7 @@ def remove_meeting_material(*, material: MeetingMaterial, actor) -> None:
         },
     )
     for f in files:
-        name, storage = f.file.name, f.file.storage
-        f.delete()
-        # The stored file goes once the row is gone for good (a rolled-back removal keeps both).
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        discard_attachment(f)
     material._history_user = actor
     material.delete()
 

@@ -41,7 +41,7 @@ from consultations.selectors import WORKING_GROUP_STATES, open_mandatory_comment
 from core.exceptions import ActionForbidden, Refused, TransitionNotAllowed, passes
 from core.i18n import recorded
 from core.models import Attachment
-from core.services import attachments_of, record_status_change, save_versioned, store_attachment
+from core.services import attachments_of, discard_attachment, record_status_change, save_versioned, store_attachment
 from core.uploads import check_upload
 from district.models import TOPIC_LEAD_POSITIONS, Member
 
@@ -493,11 +493,8 @@ def remove_report_annex(*, report: ConsultationReport, actor, annex_id: int) -> 
     if annex is None:
         raise Refused(_("该附件不存在或已删除。"))
     _record_annex_step(report, "remove_annex", annex, actor)
-    name, stored, storage = annex.original_name, annex.file.name, annex.file.storage
-    annex.delete()
-    # The stored file goes once the row is gone for good (a rolled-back removal keeps both).
-    transaction.on_commit(lambda: storage.delete(stored))
-    return name
+    discard_attachment(annex)
+    return annex.original_name
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.predicates import is_cppcc_leader, is_member, is_office, is_proposal_office
 from core.exceptions import ActionForbidden, Refused, passes
-from core.services import save_versioned
+from core.services import discard_attachment, save_versioned
 from district.models import Member, Session
 from proposals.models import EDITABLE_STATES, Kind, Proposal, ProposalSigner, Status
 
@@ -407,7 +407,4 @@ def remove_supporting_file(*, proposal: Proposal, actor, token: str) -> None:
     attachment = supporting_files(proposal).filter(token=token).first()
     if attachment is None:
         raise Refused(_("附件不存在或已删除。"))
-    stored = attachment.file.name
-    attachment.delete()
-    # The stored file goes once the row is gone for good (a rolled-back delete keeps both).
-    transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+    discard_attachment(attachment)
