@@ -76,8 +76,10 @@ dev: setup
 	$(PY) manage.py load_demo
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# pytest keeps its assertion-rewritten test modules only where bytecode may be written: with
+# PYTHONDONTWRITEBYTECODE set, each worker of each run rewrote all of them again (about 10 s of CPU).
 test: setup-test
-	.venv/bin/pytest -n auto $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE .venv/bin/pytest -n auto $(PYTEST_ARGS)
 
 test-fast: setup
 	.venv/bin/pytest -m "not browser" $(PYTEST_ARGS)
