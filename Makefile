@@ -10,6 +10,9 @@ export UV_PYTHON_PREFERENCE := only-system
 # manage.py) would otherwise compile Django, scikit-learn and the rest again where PYTHONDONTWRITEBYTECODE
 # is set (about 6 s of CPU per process on the reference machine).
 export UV_COMPILE_BYTECODE := 1
+# pytest keeps its assertion-rewritten test modules only where bytecode may be written: with
+# PYTHONDONTWRITEBYTECODE set, each worker of each run rewrote all of them again (about 10 s of CPU).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE .venv/bin/pytest
 
 .PHONY: run dev test test-fast lint format setup setup-test messages demo clean-db bench help
 
@@ -76,13 +79,11 @@ dev: setup
 	$(PY) manage.py load_demo
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-# pytest keeps its assertion-rewritten test modules only where bytecode may be written: with
-# PYTHONDONTWRITEBYTECODE set, each worker of each run rewrote all of them again (about 10 s of CPU).
 test: setup-test
-	env -u PYTHONDONTWRITEBYTECODE .venv/bin/pytest -n auto $(PYTEST_ARGS)
+	$(PYTEST) -n auto $(PYTEST_ARGS)
 
 test-fast: setup
-	.venv/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
 
 lint: .venv/.synced
 	.venv/bin/ruff check .
