@@ -1,7 +1,16 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin
+from core.admin import CodeListAdmin, HistoryAdmin
 from supervision import models
+
+
+@admin.register(models.TaskReplyClass)
+class TaskReplyClassAdmin(CodeListAdmin):
+    """The district's classes for a department's reply to a supervised task (three by default); each
+    class's kind decides what the workflow asks for and does."""
+
+    list_display = ("code", "name", "name_en", "kind", "order", "is_active")
+    list_editable = ("order", "is_active")
 
 
 @admin.register(models.ReportTemplate)

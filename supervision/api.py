@@ -11,7 +11,6 @@ from rest_framework.routers import SimpleRouter
 
 from core.api.workflow import RECORD_LIST_ACTION, WorkflowViewSetMixin
 from supervision import selectors
-from supervision.choices import ReplyClass
 from supervision.models import ProgressReport, SpecialReport, SupervisionTask, TaskExtensionRequest, TaskReply
 from supervision.predicates import is_lead_liaison
 from supervision.services import tasks as task_services
@@ -62,8 +61,20 @@ class SupervisionProgressInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
 
 
+class ReplyClassCodeField(serializers.CharField):
+    """A reply's class by its code; "" while none is chosen."""
+
+    def get_attribute(self, instance):
+        return instance.reply_class.code if instance.reply_class_id else ""
+
+
 class SupervisionReplySerializer(serializers.ModelSerializer):
-    classification = serializers.ChoiceField(choices=ReplyClass.choices, allow_blank=True, required=False)
+    classification = ReplyClassCodeField(
+        allow_blank=True,
+        required=False,
+        max_length=20,
+        help_text=_("答复类别的代码（本地配置的督办答复类别，默认 solved、planned、cannot）。"),
+    )
 
     class Meta:
         model = TaskReply

@@ -53,8 +53,11 @@ class ReportStatus(models.TextChoices):
     ISSUED = "issued", _("已印发")
 
 
-class ReplyClass(models.TextChoices):
-    """How a department classes its reply (domain.md §2, variant (c))."""
+class ReplyKind(models.TextChoices):
+    """What the workflow does with a reply, whatever the district calls its class (TaskReplyClass.kind):
+    the three of domain.md §2, variant (c). Solved: the task's progress goes to 100 %. Planned: a planned
+    date is due, and a satisfied or basic rating leaves the task to be followed up until then. Cannot:
+    a reason is due."""
 
     SOLVED = "solved", _("已解决或采纳")
     PLANNED = "planned", _("正在解决或列入计划")

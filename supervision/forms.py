@@ -8,8 +8,7 @@ from accounts.roles import Role
 from consultations.models import Meeting, OutcomeItem
 from core.forms import DateInput, RequiredMessagesMixin, StyledFormMixin
 from district.models import Department
-from supervision.choices import ReplyClass
-from supervision.models import SpecialReport, SupervisionNote
+from supervision.models import SpecialReport, SupervisionNote, TaskReplyClass
 
 
 def _departments():
@@ -49,12 +48,16 @@ class ProgressForm(RequiredMessagesMixin, forms.Form):
     attachment = forms.FileField(label=_("附件（可选）"), required=False)
 
 
+def _reply_class_choices():
+    return [("", _("请选择")), *((c.code, str(c)) for c in TaskReplyClass.objects.filter(is_active=True))]
+
+
 class ReplyForm(RequiredMessagesMixin, forms.Form):
     """The reply editor; every field is optional so that a half-written draft can be saved."""
 
-    classification = forms.ChoiceField(
-        label=_("答复类别"), choices=[("", _("请选择")), *ReplyClass.choices], required=False
-    )
+    # The district's classes by code, read when the form is shown or checked (a choice field: what was
+    # sent is compared with the list, never looked up in the database as it came).
+    classification = forms.ChoiceField(label=_("答复类别"), choices=_reply_class_choices, required=False)
     planned_date = forms.DateField(label=_("计划解决时间"), required=False, widget=DateInput)
     reason = forms.CharField(
         label=_("暂不能解决的原因"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})

@@ -9,12 +9,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ExtensionRequestBase, ExtensionState, TimeStampedModel
-from supervision.choices import Rating, ReplyClass, ReportStatus, TaskStatus
+from core.models import BilingualNameMixin, ExtensionRequestBase, ExtensionState, TimeStampedModel
+from supervision.choices import Rating, ReplyKind, ReportStatus, TaskStatus
 
 
 class SupervisionTask(TimeStampedModel):
@@ -127,6 +128,42 @@ class ProgressReport(models.Model):
         return f"{self.task_id}: {self.percent}%"
 
 
+class TaskReplyClass(BilingualNameMixin):
+    """A class a department gives its reply to a supervised task (督办答复类别): the district's own list,
+    seeded with the three of domain.md §2 (c). Its kind (ReplyKind) is what the workflow does with it."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("办理性质"),
+        max_length=20,
+        choices=ReplyKind.choices,
+        help_text=_(
+            "决定流程如何处理该类答复：已解决或采纳的，办理进度记为100%；正在解决或列入计划的，须填计划解决时间，"
+            "评价满意或基本满意后转入跟踪落实；因条件限制暂不能解决的，须说明原因。"
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    # Renaming or retiring a row is kept with who, when and the old value (the admin's 历史).
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("督办答复类别")
+        verbose_name_plural = _("督办答复类别")
+        ordering = ["order", "code"]
+        constraints = [
+            # "a" and "A" would be two classes that read as one in every list and export.
+            models.UniqueConstraint(
+                Lower("code"),
+                name="supervision_taskreplyclass_code_ci",
+                violation_error_message=_("已有代码相同（不区分大小写）的答复类别。"),
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=ReplyKind.values), name="task_reply_class_kind_valid"),
+        ]
+
+
 class TaskReply(TimeStampedModel):
     """The lead department's written reply (答复); kept as a draft until it is submitted.
 
@@ -136,7 +173,9 @@ class TaskReply(TimeStampedModel):
 
     task = models.ForeignKey(SupervisionTask, on_delete=models.CASCADE, related_name="replies")
     round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
-    classification = models.CharField(_("答复类别"), max_length=20, choices=ReplyClass.choices, blank=True)
+    reply_class = models.ForeignKey(
+        TaskReplyClass, verbose_name=_("答复类别"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     planned_date = models.DateField(_("计划解决时间"), null=True, blank=True)
     reason = models.TextField(_("暂不能解决的原因"), blank=True)
     body = models.TextField(_("答复正文"), blank=True)
@@ -156,9 +195,6 @@ class TaskReply(TimeStampedModel):
         ordering = ["task", "round"]
         constraints = [
             models.UniqueConstraint(fields=["task", "round"], name="task_reply_one_per_round"),
-            models.CheckConstraint(
-                condition=models.Q(classification__in=["", *ReplyClass.values]), name="task_reply_class_valid"
-            ),
         ]
 
     def __str__(self) -> str:

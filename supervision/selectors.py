@@ -190,12 +190,19 @@ def progress_of(task):
 
 def replies_of(task):
     """Submitted replies of a task, one per round."""
-    return TaskReply.objects.filter(task=task, submitted_at__isnull=False).select_related("author", "rated_by")
+    return TaskReply.objects.filter(task=task, submitted_at__isnull=False).select_related(
+        "author", "rated_by", "reply_class"
+    )
 
 
 def draft_reply_of(task):
     """The current round's unsubmitted reply, or None."""
-    return TaskReply.objects.filter(task=task, submitted_at__isnull=True).order_by("-round").first()
+    return (
+        TaskReply.objects.filter(task=task, submitted_at__isnull=True)
+        .select_related("reply_class")
+        .order_by("-round")
+        .first()
+    )
 
 
 # ---- extension requests (延期申请) ----------------------------------------------------------------
@@ -463,7 +470,12 @@ def public_outcomes(report) -> list[dict]:
         .prefetch_related(
             "co_departments",
             Prefetch("progress_reports", queryset=ProgressReport.objects.order_by("created_at", "id")),
-            Prefetch("replies", queryset=TaskReply.objects.filter(submitted_at__isnull=False).order_by("round")),
+            Prefetch(
+                "replies",
+                queryset=TaskReply.objects.filter(submitted_at__isnull=False)
+                .select_related("reply_class")
+                .order_by("round"),
+            ),
         )
         .order_by("id")
     )

@@ -9,6 +9,7 @@ from core.admin import HistoryAdmin
 from intake.models import AppealCategory
 from opinions.models import AdoptionLevel
 from proposals.models import ReplyClass
+from supervision.models import TaskReplyClass
 from topics.models import ConsultationFormat
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,7 @@ LISTS = [
     (AppealCategory, "/admin/intake/appealcategory/"),
     (AdoptionLevel, "/admin/opinions/adoptionlevel/"),
     (ConsultationFormat, "/admin/topics/consultationformat/"),
+    (TaskReplyClass, "/admin/supervision/taskreplyclass/"),
 ]
 
 

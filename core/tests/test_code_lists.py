@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from intake.models import AppealCategory
 from opinions.models import AdoptionLevel
 from proposals.models import ReplyClass
+from supervision.models import TaskReplyClass
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
         (ReplyClass, {"name": "已解决"}, "已有代码相同（不区分大小写）的答复类别。"),
         (AdoptionLevel, {"name": "区级"}, "已有代码相同（不区分大小写）的采用层级。"),
         (AppealCategory, {"name": "城建"}, "已有代码相同（不区分大小写）的诉求类别。"),
+        (TaskReplyClass, {"name": "已解决", "kind": "solved"}, "已有代码相同（不区分大小写）的答复类别。"),
     ],
 )
 def test_a_code_differing_only_in_case_is_refused(model, fields, message):

@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from core.deadlines import record_rehandling_deadline, rehandling_deadline
 from core.exceptions import ActionForbidden, Refused, passes
-from core.i18n import join_clauses, recorded
+from core.i18n import join_clauses, join_list, recorded
 from core.services import store_attachment
 from core.workflow import perform
 from district.models import Department
-from supervision.choices import HANDLING_STATES, Rating, ReplyClass, ReportStatus, TaskStatus
-from supervision.models import ProgressReport, SupervisionNote, SupervisionTask, TaskReply
+from supervision.choices import HANDLING_STATES, Rating, ReplyKind, ReportStatus, TaskStatus
+from supervision.models import ProgressReport, SupervisionNote, SupervisionTask, TaskReply, TaskReplyClass
 from supervision.predicates import is_lead_liaison, is_rater, is_task_liaison, is_transfer_office
 
 
@@ -473,12 +473,26 @@ def report_progress(*, task, actor, percent: int, text: str, attachments: Iterab
 # ---- reply -----------------------------------------------------------------------------------
 
 
+def _reply_class(value) -> TaskReplyClass | None:
+    """The class a reply names, by its code (any case) or as the row; None for none yet. A code the district
+    does not have, or a class it retired, is refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, TaskReplyClass):
+        found = value if value.is_active else None
+    else:
+        found = TaskReplyClass.objects.filter(code__iexact=str(value).strip(), is_active=True).first()
+    if found is None:
+        raise Refused(_("答复类别无效。"), fields={"classification": [_("请重新选择。")]})
+    return found
+
+
 @transaction.atomic
 def save_reply_draft(
     *,
     task,
     actor,
-    classification: str = "",
+    classification: "str | TaskReplyClass | None" = "",
     planned_date: date | None = None,
     reason: str = "",
     body: str = "",
@@ -488,13 +502,12 @@ def save_reply_draft(
         raise ActionForbidden(_("只有牵头部门可以撰写答复。"))
     if task.status not in HANDLING_STATES:
         raise Refused(_("任务当前状态为“%(s)s”，不能撰写答复。") % {"s": task.get_status_display()})
-    if classification and classification not in ReplyClass.values:
-        raise Refused(_("答复类别无效。"), fields={"classification": [_("请重新选择。")]})
+    reply_class = _reply_class(classification)
     draft = TaskReply.objects.select_for_update().filter(task=task, submitted_at__isnull=True).first()
     if draft is None:
         round_no = TaskReply.objects.filter(task=task).count() + 1
         draft = TaskReply(task=task, round=round_no, author=actor)
-    draft.classification = classification
+    draft.reply_class = reply_class
     draft.planned_date = planned_date
     draft.reason = reason
     draft.body = body
@@ -505,31 +518,40 @@ def save_reply_draft(
 
 
 def check_reply_complete(reply: TaskReply) -> None:
-    """A reply needs a class, and the date or reason its class calls for, and a text."""
-    if not reply.classification:
+    """A reply needs a class the district still uses, and the date or reason its kind calls for, and a text."""
+    klass = reply.reply_class
+    if klass is None:
+        classes = join_list(TaskReplyClass.objects.filter(is_active=True))
         raise Refused(
-            _("请选择答复类别：已解决或采纳、正在解决或列入计划、因条件限制暂不能解决。"),
+            _("请选择答复类别：%(classes)s。") % {"classes": classes},
             fields={"classification": [_("请选择答复类别。")]},
         )
-    if reply.classification == ReplyClass.PLANNED and not reply.planned_date:
+    if not klass.is_active:
         raise Refused(
-            _("答复类别为“正在解决或列入计划”时，请填写计划解决时间。"),
+            _("答复类别“%(cls)s”已停用，请重新选择。") % {"cls": klass},
+            fields={"classification": [_("请重新选择。")]},
+        )
+    if klass.kind == ReplyKind.PLANNED and not reply.planned_date:
+        raise Refused(
+            _("答复类别为“%(cls)s”时，请填写计划解决时间。") % {"cls": klass},
             fields={"planned_date": [_("请填写计划解决时间。")]},
         )
-    if reply.classification == ReplyClass.PLANNED and reply.planned_date < timezone.localdate():
+    if klass.kind == ReplyKind.PLANNED and reply.planned_date < timezone.localdate():
         # The task is followed up (跟踪落实) until then: a date already past promises nothing.
         raise Refused(
             _("计划解决时间不能早于今天。"),
             fields={"planned_date": [_("不能早于今天。")]},
         )
-    if reply.classification == ReplyClass.CANNOT and not reply.reason.strip():
-        raise Refused(_("答复类别为“因条件限制暂不能解决”时，请说明原因。"), fields={"reason": [_("请说明原因。")]})
+    if klass.kind == ReplyKind.CANNOT and not reply.reason.strip():
+        raise Refused(
+            _("答复类别为“%(cls)s”时，请说明原因。") % {"cls": klass}, fields={"reason": [_("请说明原因。")]}
+        )
     if not reply.body.strip():
         raise Refused(_("请填写答复正文。"), fields={"body": [_("请填写答复正文。")]})
 
 
 def guard_submit_reply(task, *, actor, note, data) -> None:
-    draft = TaskReply.objects.filter(task=task, submitted_at__isnull=True).first()
+    draft = TaskReply.objects.filter(task=task, submitted_at__isnull=True).select_related("reply_class").first()
     if draft is None:
         raise Refused(_("请先填写答复。"), fields={"body": [_("请填写答复正文。")]})
     check_reply_complete(draft)
@@ -539,12 +561,12 @@ def on_submit_reply(task, *, actor, note, data, change) -> None:
     from supervision.services.extension import lapse_pending_extension
 
     lapse_pending_extension(task, actor=actor)
-    draft = TaskReply.objects.get(task=task, submitted_at__isnull=True)
+    draft = TaskReply.objects.select_related("reply_class").get(task=task, submitted_at__isnull=True)
     draft.submitted_at = change.created_at
     draft._history_user = actor
     draft.save(update_fields=["submitted_at", "updated_at"])
     task.replied_at = change.created_at
-    if draft.classification == ReplyClass.SOLVED:
+    if draft.reply_class.kind == ReplyKind.SOLVED:
         task.progress = 100
     task._history_user = actor
     task.save(update_fields=["replied_at", "progress", "updated_at"])
@@ -576,7 +598,12 @@ RATING_OF_ACTION = {
 
 def latest_reply(task) -> TaskReply | None:
     """The reply being rated: the last submitted round."""
-    return TaskReply.objects.filter(task=task, submitted_at__isnull=False).order_by("-round").first()
+    return (
+        TaskReply.objects.filter(task=task, submitted_at__isnull=False)
+        .select_related("reply_class")
+        .order_by("-round")
+        .first()
+    )
 
 
 def needs_follow_up(task) -> bool:
@@ -584,7 +611,12 @@ def needs_follow_up(task) -> bool:
     promises (正在解决或列入计划), with a planned date. The one rule for which rating buttons are offered
     and which one the guards let through."""
     reply = latest_reply(task)
-    return reply is not None and reply.classification == ReplyClass.PLANNED and reply.planned_date is not None
+    return (
+        reply is not None
+        and reply.reply_class is not None
+        and reply.reply_class.kind == ReplyKind.PLANNED
+        and reply.planned_date is not None
+    )
 
 
 def rating_closes(user, task) -> bool:
@@ -597,12 +629,15 @@ def rating_follows_up(user, task) -> bool:
 
 def guard_rate_close(task, *, actor, note, data) -> None:
     if needs_follow_up(task):
-        raise Refused(_("答复为“正在解决或列入计划”，评价满意或基本满意后转入跟踪落实，待承办部门报告落实完成后办结。"))
+        raise Refused(
+            _("答复类别为“%(cls)s”，评价满意或基本满意后转入跟踪落实，待承办部门报告落实完成后办结。")
+            % {"cls": latest_reply(task).reply_class}
+        )
 
 
 def guard_rate_follow_up(task, *, actor, note, data) -> None:
     if not needs_follow_up(task):
-        raise Refused(_("只有“正在解决或列入计划”的答复评价后转入跟踪落实。"))
+        raise Refused(_("只有列入计划（填有计划解决时间）的答复评价后转入跟踪落实。"))
 
 
 def rate_reply(*, task, actor, rating: str, note: str = "") -> SupervisionTask:

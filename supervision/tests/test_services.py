@@ -209,7 +209,7 @@ def test_incomplete_reply_is_refused_but_kept_as_draft(task, cast, fields, messa
 def test_reply_classes_with_their_date_or_reason_are_accepted(task, cast):
     advance(task, cast, "acked")
     submit_reply(task=task, actor=cast.liaison, classification="cannot", reason="需市级统筹资金", body="暂不能解决")
-    assert task.replies.get().classification == "cannot"
+    assert task.replies.get().reply_class.code == "cannot"
 
 
 def test_only_the_lead_department_writes_the_reply(task, cast):

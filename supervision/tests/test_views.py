@@ -101,7 +101,7 @@ def test_autosave_keeps_the_draft(client, task, cast):
     response = client.post(url, {"classification": "planned", "planned_date": "2026-09-01", "body": "写到一半"})
     assert response.status_code == 200 and "已自动保存" in response.content.decode()
     draft = TaskReply.objects.get(task=task)
-    assert (draft.classification, draft.planned_date, draft.body) == ("planned", dt.date(2026, 9, 1), "写到一半")
+    assert (draft.reply_class.code, draft.planned_date, draft.body) == ("planned", dt.date(2026, 9, 1), "写到一半")
     page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
     assert "写到一半" in page
 

@@ -82,7 +82,8 @@ def _reply_form_for(task):
     draft = selectors.draft_reply_of(task)
     if draft is None:
         return ReplyForm(), None
-    initial = {k: getattr(draft, k) for k in ("classification", "planned_date", "reason", "body")}
+    initial = {k: getattr(draft, k) for k in ("planned_date", "reason", "body")}
+    initial["classification"] = draft.reply_class.code if draft.reply_class_id else ""
     return ReplyForm(initial=initial), draft
 
 
