@@ -543,9 +543,7 @@ def check_reply_complete(reply: TaskReply) -> None:
             fields={"planned_date": [_("不能早于今天。")]},
         )
     if klass.kind == ReplyKind.CANNOT and not reply.reason.strip():
-        raise Refused(
-            _("答复类别为“%(cls)s”时，请说明原因。") % {"cls": klass}, fields={"reason": [_("请说明原因。")]}
-        )
+        raise Refused(_("答复类别为“%(cls)s”时，请说明原因。") % {"cls": klass}, fields={"reason": [_("请说明原因。")]})
     if not reply.body.strip():
         raise Refused(_("请填写答复正文。"), fields={"body": [_("请填写答复正文。")]})
 

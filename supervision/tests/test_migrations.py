@@ -30,7 +30,9 @@ def at_0007():
 @pytest.mark.django_db(transaction=True)
 def test_replies_keep_their_class_as_a_row_of_the_districts_list_and_back(at_0007):
     user = UserFactory()
-    task = at_0007.get_model("supervision", "SupervisionTask").objects.create(title="校门口交通整治", created_by_id=user.pk)
+    task = at_0007.get_model("supervision", "SupervisionTask").objects.create(
+        title="校门口交通整治", created_by_id=user.pk
+    )
     replies = at_0007.get_model("supervision", "TaskReply").objects
     planned = replies.create(task=task, round=1, classification="planned", body="列入计划", author_id=user.pk)
     draft = replies.create(task=task, round=2, classification="", body="写到一半", author_id=user.pk)
@@ -47,7 +49,9 @@ def test_replies_keep_their_class_as_a_row_of_the_districts_list_and_back(at_000
     history = after.get_model("supervision", "HistoricalTaskReply").objects.get(id=planned.pk)
     assert history.reply_class_id == TaskReply.objects.get(pk=planned.pk).reply_class_id
     # The district's own class, then back: it reads as the kind it was given.
-    own = after.get_model("supervision", "TaskReplyClass").objects.create(code="partly", name="部分解决", kind="planned")
+    own = after.get_model("supervision", "TaskReplyClass").objects.create(
+        code="partly", name="部分解决", kind="planned"
+    )
     TaskReply.objects.filter(pk=draft.pk).update(reply_class=own)
 
     before = _migrate(BEFORE)

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.exceptions import Refused
-from core.workflow import workflow_for
+from core.workflow import perform, workflow_for
 from supervision.choices import ReplyKind, TaskStatus
-from supervision.models import TaskReply, TaskReplyClass
+from supervision.models import TaskReplyClass
 from supervision.services.tasks import rate_reply, save_reply_draft, submit_reply
 from supervision.tests.conftest import advance
 
@@ -68,8 +68,9 @@ def test_a_retired_class_is_no_longer_offered_and_a_draft_holding_it_is_asked_to
 
     page = _reply_page(client, task, cast.liaison)
     assert 'value="cannot"' not in page and 'value="solved"' in page
+    # Submitting the saved draft as it stands (the API's submit_reply transition) names the retired class.
     with pytest.raises(Refused, match="答复类别“因条件限制暂不能解决”已停用，请重新选择") as refused:
-        submit_reply(task=task, actor=cast.liaison, classification=TaskReply.objects.get(task=task).reply_class)
+        perform(task, "submit_reply", actor=cast.liaison)
     assert "classification" in refused.value.fields
     # Nor can it be chosen again, from the page or the API.
     with pytest.raises(Refused, match="答复类别无效"):
