@@ -56,7 +56,7 @@ def attachments_of(target):
     """Attachments of one record, newest last."""
     return Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(target), object_id=target.pk
-    ).order_by("created_at")
+    ).order_by("created_at", "id")
 
 
 def discard_attachment(attachment: Attachment) -> None:
