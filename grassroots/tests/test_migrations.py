@@ -3,10 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from accounts.tests.factories import UserFactory
+from core.tests.migrations import migrate_to, migrated_to
 from core.workflow import history_for
 from district.tests.factories import SectorFactory
 
@@ -15,21 +14,11 @@ AFTER = ("grassroots", "0005_follow_up_plans_resolved_before")
 DUE = dt.date(2026, 3, 31)
 
 
-def _migrate(target):
-    """Migrate the grassroots app to target; the models as they were there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != target[0]]
-    return executor.loader.project_state([*others, target]).apps
-
-
 @pytest.fixture
 def at_0004():
     """The database with grassroots at 0004; put back to the latest migration afterwards."""
-    apps = _migrate(BEFORE)
-    yield apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_to(BEFORE) as apps:
+        yield apps
 
 
 def _issue(apps, group, user, title, *, status="resolved", outcome="plan", due=DUE):
@@ -83,7 +72,7 @@ def test_plans_resolved_before_follow_up_existed_move_to_follow_up_on_the_record
     _step(at_0004, others[-1], "complete_plan", "follow_up", "resolved")  # recorded carried out
     before = {i.pk: i.status for i in others}
 
-    _migrate(AFTER)
+    migrate_to(AFTER)
 
     moved = DutyIssue.objects.get(pk=old_plan.pk)
     assert moved.status == IssueStatus.FOLLOW_UP and moved.plan_due_date == DUE
@@ -110,7 +99,7 @@ def test_the_reverse_puts_back_only_the_issues_it_moved_and_nobody_acted_on_sinc
     untouched = _issue(at_0004, group, user, "校门口交通拥堵")
     rescheduled = _issue(at_0004, group, user, "小区加装电梯")
     made_since = _issue(at_0004, group, user, "菜场改造", status="follow_up")
-    _migrate(AFTER)
+    migrate_to(AFTER)
     StatusChange.objects.create(
         content_type=StatusChange.objects.get(object_id=rescheduled.pk, action="plan").content_type,
         object_id=rescheduled.pk,
@@ -121,7 +110,7 @@ def test_the_reverse_puts_back_only_the_issues_it_moved_and_nobody_acted_on_sinc
         created_at=dt.datetime(2027, 1, 5, tzinfo=dt.UTC),
     )
 
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
 
     issues = apps.get_model("grassroots", "DutyIssue").objects
     assert issues.get(pk=untouched.pk).status == "resolved"

@@ -1,30 +1,19 @@
 """Data migrations of the supervision app, run forward and back on rows built with the historical models."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from accounts.tests.factories import UserFactory
+from core.tests.migrations import migrate_to, migrated_to
 
 BEFORE = ("supervision", "0007_task_follow_up")
 AFTER = ("supervision", "0008_task_reply_classes")
 
 
-def _migrate(target):
-    """Migrate the supervision app to target; the models as they were there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != target[0]]
-    return executor.loader.project_state([*others, target]).apps
-
-
 @pytest.fixture
 def at_0007():
     """The database with supervision at 0007; put back to the latest migration afterwards."""
-    apps = _migrate(BEFORE)
-    yield apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_to(BEFORE) as apps:
+        yield apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,7 +31,7 @@ def test_replies_keep_their_class_as_a_row_of_the_districts_list_and_back(at_000
         history_type="+",
     )  # fmt: skip
 
-    after = _migrate(AFTER)
+    after = migrate_to(AFTER)
     TaskReply = after.get_model("supervision", "TaskReply")
     assert TaskReply.objects.get(pk=planned.pk).reply_class.code == "planned"
     assert TaskReply.objects.get(pk=draft.pk).reply_class is None
@@ -54,6 +43,6 @@ def test_replies_keep_their_class_as_a_row_of_the_districts_list_and_back(at_000
     )
     TaskReply.objects.filter(pk=draft.pk).update(reply_class=own)
 
-    before = _migrate(BEFORE)
+    before = migrate_to(BEFORE)
     back = before.get_model("supervision", "TaskReply").objects
     assert dict(back.values_list("pk", "classification")) == {planned.pk: "planned", draft.pk: "planned"}
