@@ -12,12 +12,25 @@ from django.utils import timezone
 # office edits, adds and retires classes in the admin (督办答复类别).
 DEFAULT_CLASSES = [
     ("solved", "已解决或采纳", "Resolved or adopted", "所提问题已经解决或意见建议已被采纳", 1),
-    ("planned", "正在解决或列入计划", "Being resolved or included in a plan", "正在解决或已列入工作计划，须写明计划解决时间", 2),
-    ("cannot", "因条件限制暂不能解决", "Cannot be resolved for now due to constraints", "因目前条件限制暂时不能解决，须说明原因", 3),
+    (
+        "planned",
+        "正在解决或列入计划",
+        "Being resolved or included in a plan",
+        "正在解决或已列入工作计划，须写明计划解决时间",
+        2,
+    ),
+    (
+        "cannot",
+        "因条件限制暂不能解决",
+        "Cannot be resolved for now due to constraints",
+        "因目前条件限制暂时不能解决，须说明原因",
+        3,
+    ),
 ]
 
 
-def seed_and_carry_over(apps, schema_editor):
+def seed(apps, schema_editor):
+    """The default classes, each with the first row of its history; by code, those there already kept."""
     TaskReplyClass = apps.get_model("supervision", "TaskReplyClass")
     historical = apps.get_model("supervision", "HistoricalTaskReplyClass")
     fields = [f.attname for f in TaskReplyClass._meta.concrete_fields]
@@ -28,9 +41,16 @@ def seed_and_carry_over(apps, schema_editor):
             code=code,
             defaults={"name": name, "name_en": name_en, "description": description, "kind": code, "order": order},
         )
-        if created:  # its history starts with the row, so that the first edit shows the old value
+        # Its history starts with the row, so that the first edit shows the old value (with the real models,
+        # as a test seeding again after a flush has them, simple-history has already written it).
+        if created and not historical.objects.filter(id=classes[code].pk).exists():
             row = classes[code]
             historical.objects.create(**{f: getattr(row, f) for f in fields}, history_date=now, history_type="+")
+    return classes
+
+
+def seed_and_carry_over(apps, schema_editor):
+    classes = seed(apps, schema_editor)
     # Each reply (and each row of its edit history) keeps its class, now a row of the list.
     for model in ("TaskReply", "HistoricalTaskReply"):
         rows = apps.get_model("supervision", model).objects
@@ -47,89 +67,154 @@ def carry_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0007_task_follow_up'),
+        ("supervision", "0007_task_follow_up"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalTaskReplyClass',
+            name="HistoricalTaskReplyClass",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name_en', models.CharField(blank=True, help_text='英文界面显示的名称；不填则显示中文名称。', max_length=100, verbose_name='英文名称')),
-                ('code', models.CharField(db_index=True, max_length=20, verbose_name='代码')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('kind', models.CharField(choices=[('solved', '已解决或采纳'), ('planned', '正在解决或列入计划'), ('cannot', '因条件限制暂不能解决')], help_text='决定流程如何处理该类答复：已解决或采纳的，办理进度记为100%；正在解决或列入计划的，须填计划解决时间，评价满意或基本满意后转入跟踪落实；因条件限制暂不能解决的，须说明原因。', max_length=20, verbose_name='办理性质')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "name_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="英文界面显示的名称；不填则显示中文名称。",
+                        max_length=100,
+                        verbose_name="英文名称",
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=20, verbose_name="代码")),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("solved", "已解决或采纳"),
+                            ("planned", "正在解决或列入计划"),
+                            ("cannot", "因条件限制暂不能解决"),
+                        ],
+                        help_text="决定流程如何处理该类答复：已解决或采纳的，办理进度记为100%；正在解决或列入计划的，须填计划解决时间，评价满意或基本满意后转入跟踪落实；因条件限制暂不能解决的，须说明原因。",
+                        max_length=20,
+                        verbose_name="办理性质",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
             ],
             options={
-                'verbose_name': 'historical 督办答复类别',
-                'verbose_name_plural': 'historical 督办答复类别',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 督办答复类别",
+                "verbose_name_plural": "historical 督办答复类别",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TaskReplyClass',
+            name="TaskReplyClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(blank=True, help_text='英文界面显示的名称；不填则显示中文名称。', max_length=100, verbose_name='英文名称')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('kind', models.CharField(choices=[('solved', '已解决或采纳'), ('planned', '正在解决或列入计划'), ('cannot', '因条件限制暂不能解决')], help_text='决定流程如何处理该类答复：已解决或采纳的，办理进度记为100%；正在解决或列入计划的，须填计划解决时间，评价满意或基本满意后转入跟踪落实；因条件限制暂不能解决的，须说明原因。', max_length=20, verbose_name='办理性质')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="英文界面显示的名称；不填则显示中文名称。",
+                        max_length=100,
+                        verbose_name="英文名称",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("solved", "已解决或采纳"),
+                            ("planned", "正在解决或列入计划"),
+                            ("cannot", "因条件限制暂不能解决"),
+                        ],
+                        help_text="决定流程如何处理该类答复：已解决或采纳的，办理进度记为100%；正在解决或列入计划的，须填计划解决时间，评价满意或基本满意后转入跟踪落实；因条件限制暂不能解决的，须说明原因。",
+                        max_length=20,
+                        verbose_name="办理性质",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '督办答复类别',
-                'verbose_name_plural': '督办答复类别',
-                'ordering': ['order', 'code'],
+                "verbose_name": "督办答复类别",
+                "verbose_name_plural": "督办答复类别",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.AddField(
-            model_name='historicaltaskreplyclass',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicaltaskreplyclass",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskreplyclass',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('code'), name='supervision_taskreplyclass_code_ci', violation_error_message='已有代码相同（不区分大小写）的答复类别。'),
+            model_name="taskreplyclass",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("code"),
+                name="supervision_taskreplyclass_code_ci",
+                violation_error_message="已有代码相同（不区分大小写）的答复类别。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskreplyclass',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['solved', 'planned', 'cannot'])), name='task_reply_class_kind_valid'),
+            model_name="taskreplyclass",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["solved", "planned", "cannot"])), name="task_reply_class_kind_valid"
+            ),
         ),
         migrations.AddField(
-            model_name='historicaltaskreply',
-            name='reply_class',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='supervision.taskreplyclass', verbose_name='答复类别'),
+            model_name="historicaltaskreply",
+            name="reply_class",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="supervision.taskreplyclass",
+                verbose_name="答复类别",
+            ),
         ),
         migrations.AddField(
-            model_name='taskreply',
-            name='reply_class',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.taskreplyclass', verbose_name='答复类别'),
+            model_name="taskreply",
+            name="reply_class",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="supervision.taskreplyclass",
+                verbose_name="答复类别",
+            ),
         ),
         migrations.RunPython(seed_and_carry_over, carry_back),
         migrations.RemoveConstraint(
-            model_name='taskreply',
-            name='task_reply_class_valid',
+            model_name="taskreply",
+            name="task_reply_class_valid",
         ),
         migrations.RemoveField(
-            model_name='historicaltaskreply',
-            name='classification',
+            model_name="historicaltaskreply",
+            name="classification",
         ),
         migrations.RemoveField(
-            model_name='taskreply',
-            name='classification',
+            model_name="taskreply",
+            name="classification",
         ),
     ]

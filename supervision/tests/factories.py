@@ -29,3 +29,13 @@ class OutcomeItemFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = OutcomeItem
+
+
+def task_reply_classes() -> None:
+    """The district's default reply classes, seeded by a data migration (transactional tests, such as the
+    browser's, flush the tables and with them what the migration created)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("supervision.migrations.0008_task_reply_classes").seed(apps, None)

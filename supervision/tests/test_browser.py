@@ -6,8 +6,14 @@ from core.tests.browser import AXE, axe_violations, login
 from supervision.models import TaskReply
 from supervision.services.tasks import report_progress
 from supervision.tests.conftest import advance
+from supervision.tests.factories import task_reply_classes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _reply_classes(transactional_db):
+    task_reply_classes()  # an earlier transactional test may have flushed the migration's rows
 
 
 def main_content_violations(page) -> list[dict]:
