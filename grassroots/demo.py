@@ -28,8 +28,8 @@ from grassroots.models import (
     DutyIssue,
     IssueStatus,
     MicroConsultation,
-    ServiceType,
     Workstation,
+    WorkstationService,
 )
 from intake.models import Appeal, AppealStatus, Outcome, Route
 
@@ -155,7 +155,7 @@ def platforms(ctx: dict) -> tuple[Workstation, DutyGroup]:
             "address": "同安区新民镇同心基地（演示地址）",
             "phone": "0592-0000000（演示）",
             "description": "政协委员在工作室值班，“请进来”接待群众、“走出去”走访群众，收集社情民意，协助化解矛盾。",
-            "services": [s.value for s in ServiceType],
+            "services": list(WorkstationService.objects.filter(is_active=True).values_list("code", flat=True)),
             "reception_capacity": 6,
         },
     )
@@ -223,18 +223,19 @@ def _reception_days(ws: Workstation, clerk) -> None:
 
 
 def _contacts_and_information(rng, ws, clerk, member) -> None:
-    from opinions.demo import settle_workstation_items, workstation_matter
+    from opinions.demo import WORKSTATION_MATTERS, settle_workstation_items, workstation_matter
     from opinions.models import OpinionReport
     from opinions.services import draft_report
 
     days_2022 = list(ws.reception_days.filter(date__year=2022).order_by("date"))
+    offered = list(WorkstationService.objects.filter(code__in=WORKSTATION_MATTERS))
     members = list(ws.members.all())
     contacts = []
     for i, people in enumerate(PEOPLE_2022):
         visit_out = i % 3 == 2
         day = None if visit_out else days_2022[(i * 2) % len(days_2022)]
         on = date(2022, 1 + (i * 11) // len(PEOPLE_2022), 20) if visit_out else day.date
-        service = list(ServiceType)[i % len(ServiceType)]
+        service = offered[i % len(offered)]
         contacts.append(
             Contact(
                 workstation=ws,
@@ -244,7 +245,7 @@ def _contacts_and_information(rng, ws, clerk, member) -> None:
                 service=service,
                 people_count=people,
                 place="新民镇" + rng.choice(["梧侣村", "禾山村", "柑岭村", "同心基地"]) + "（演示）",
-                summary=f"（演示）{service.label}：群众反映的问题已记录并解答。",
+                summary=f"（演示）{service.name}：群众反映的问题已记录并解答。",
                 recorded_by=clerk,
             )
         )
@@ -268,9 +269,9 @@ def _contacts_and_information(rng, ws, clerk, member) -> None:
             title = heard = source.title
         else:
             # What residents raised at this reception or visit: a subject one department acts on.
-            matter = workstation_matter(source.service, i)
+            matter = workstation_matter(source.service.code, i)
             title = f"关于新民镇{matter}的建议（演示）"
-            heard = f"新民镇群众在{source.get_service_display()}中反映{matter}"
+            heard = f"新民镇群众在{source.service.name}中反映{matter}"
         report = draft_report(
             title=title,
             body=f"（演示）{heard}。建议有关部门加强调研，完善政策。",
@@ -292,6 +293,7 @@ def _contacts_and_information(rng, ws, clerk, member) -> None:
 
 def _upcoming_bookings(rng, ws) -> None:
     upcoming = list(ws.reception_days.filter(date__gte=timezone.localdate()).order_by("date")[:2])
+    offered = list(WorkstationService.objects.filter(is_active=True))
     rows = []
     for day in upcoming:
         for k in range(rng.randint(2, 4)):
@@ -301,7 +303,7 @@ def _upcoming_bookings(rng, ws) -> None:
                     name=rng.choice(RESIDENTS),
                     phone="139" + "".join(rng.choice("0123456789") for _ in range(8)),
                     topic=rng.choice(["咨询医保报销", "邻里纠纷调解", "咨询养老政策", "宅基地手续"]),
-                    service=rng.choice(list(ServiceType)),
+                    service=rng.choice(offered),
                     reference=f"YYDEMO{day.pk % 100:02d}{k}"[:12],
                 )
             )

@@ -10,12 +10,19 @@ from consultations.models import Meeting
 from core.forms import DateInput, DateTimeInput, FilterSelectMultiple, StyledFormMixin
 from core.validators import PHONE, PHONE_MESSAGE, validate_phone
 from district.models import Community, Department, Member
-from grassroots.models import Contact, ServiceType
+from grassroots.models import Contact
 from intake.models import Outcome
 from intake.services import issue_retry_key
 
 DATETIME = DateTimeInput()
 DATE = DateInput()
+
+
+def _service_choices() -> list[tuple[str, str]]:
+    """The district's services in use (工作室服务类型), read when a form is made, so an edit shows at once."""
+    from grassroots.selectors import services_offered
+
+    return [(s.code, str(s)) for s in services_offered()]
 
 
 def _lines(text: str) -> list[str]:
@@ -28,7 +35,7 @@ class BookingForm(StyledFormMixin, forms.Form):
     phone = forms.CharField(
         label=_("联系电话"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
     )
-    service = forms.ChoiceField(label=_("服务类型"), choices=ServiceType.choices)
+    service = forms.ChoiceField(label=_("服务类型"), choices=_service_choices)
     topic = forms.CharField(label=_("咨询事项"), max_length=200)
 
     def __init__(self, *args, days=(), **kwargs):
@@ -98,7 +105,7 @@ class GenerateDaysForm(StyledFormMixin, forms.Form):
 class ContactForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("方式"), choices=Contact.Kind.choices)
     date = forms.DateField(label=_("日期"), widget=DATE)
-    service = forms.ChoiceField(label=_("服务类型"), choices=ServiceType.choices)
+    service = forms.ChoiceField(label=_("服务类型"), choices=_service_choices)
     people_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=500, initial=1)
     place = forms.CharField(label=_("地点"), required=False, max_length=200)
     summary = forms.CharField(label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -3,24 +3,41 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import EncryptedTextField
-from core.models import TimeStampedModel
+from core.models import BilingualNameMixin, TimeStampedModel
 from intake.models import Outcome
 
 
-class ServiceType(models.TextChoices):
-    """What a workstation offers (domain.md §0)."""
+class WorkstationService(BilingualNameMixin):
+    """A kind of service members' workstations offer (服务类型): the district's own list, seeded with the
+    five of the seed workstation (domain.md §0); bookings and contact records are counted by it."""
 
-    POLICY = "policy", _("政策咨询")
-    SCIENCE = "science", _("科普教育")
-    FAMILY_VISIT = "family_visit", _("走访慰问")
-    MEDIATION = "mediation", _("矛盾调解")
-    SOCIAL = "social", _("社会服务")
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    # Renaming or retiring a row is kept with who, when and the old value (the admin's 历史).
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作室服务类型")
+        verbose_name_plural = _("工作室服务类型")
+        ordering = ["order", "code"]
+        constraints = [
+            # "a" and "A" would be two services that read as one in every list and report.
+            models.UniqueConstraint(
+                Lower("code"),
+                name="grassroots_workstationservice_code_ci",
+                violation_error_message=_("已有代码相同（不区分大小写）的服务类型。"),
+            )
+        ]
 
 
 class Workstation(TimeStampedModel):
@@ -39,6 +56,7 @@ class Workstation(TimeStampedModel):
     address = models.CharField(_("地址"), max_length=200)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     description = models.TextField(_("简介"), blank=True)
+    # The codes of the services it offers (WorkstationService), in the order shown.
     services = models.JSONField(_("服务项目"), default=list, blank=True)
     members = models.ManyToManyField(
         "district.Member", verbose_name=_("驻室委员"), blank=True, related_name="workstations"
@@ -60,9 +78,10 @@ class Workstation(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("grassroots:workstation", args=[self.pk])
 
-    @property
-    def service_labels(self) -> list[str]:
-        return [str(ServiceType(s).label) for s in self.services if s in ServiceType.values]
+    def service_labels(self, names: dict[str, str]) -> list[str]:
+        """The names of the services it offers that the district's list still has in use, given the list's
+        names by code (`grassroots.selectors.service_names`, read once for a page of workstations)."""
+        return [names[code] for code in self.services if code in names]
 
 
 class ReceptionDay(models.Model):
@@ -110,7 +129,9 @@ class Appointment(TimeStampedModel):
     name = EncryptedTextField(_("姓名"))
     phone = EncryptedTextField(_("联系电话"))
     topic = models.CharField(_("咨询事项"), max_length=200)
-    service = models.CharField(_("服务类型"), max_length=20, choices=ServiceType.choices, default=ServiceType.POLICY)
+    service = models.ForeignKey(
+        WorkstationService, verbose_name=_("服务类型"), on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.BOOKED)
     reference = models.CharField(_("预约号"), max_length=12, unique=True)
     history = HistoricalRecords(excluded_fields=["name", "phone"])
@@ -154,7 +175,9 @@ class Contact(TimeStampedModel):
     appointment = models.OneToOneField(
         Appointment, verbose_name=_("预约"), null=True, blank=True, on_delete=models.SET_NULL, related_name="contact"
     )
-    service = models.CharField(_("服务类型"), max_length=20, choices=ServiceType.choices)
+    service = models.ForeignKey(
+        WorkstationService, verbose_name=_("服务类型"), on_delete=models.PROTECT, related_name="+"
+    )
     people_count = models.PositiveSmallIntegerField(_("接待/走访人数"), default=1)
     place = models.CharField(_("地点"), max_length=200, blank=True)
     summary = models.TextField(_("情况记录"))

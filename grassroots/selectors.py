@@ -23,8 +23,8 @@ from grassroots.models import (
     IssueStatus,
     MicroConsultation,
     ReceptionDay,
-    ServiceType,
     Workstation,
+    WorkstationService,
 )
 from intake.models import Appeal, AppealStatus
 from intake.predicates import member_id_of
@@ -105,7 +105,9 @@ def workstations_for(user) -> QuerySet[Workstation]:
 
 
 def contacts_of(workstation: Workstation, *, start: date | None = None, end: date | None = None):
-    qs = workstation.contacts.select_related("reception_day", "appointment", "appeal").prefetch_related("members")
+    qs = workstation.contacts.select_related("reception_day", "appointment", "appeal", "service").prefetch_related(
+        "members"
+    )
     if start:
         qs = qs.filter(date__gte=start)
     if end:
@@ -114,7 +116,7 @@ def contacts_of(workstation: Workstation, *, start: date | None = None, end: dat
 
 
 def appointments_of(day: ReceptionDay) -> QuerySet[Appointment]:
-    return day.appointments.order_by("created_at", "id")
+    return day.appointments.select_related("service").order_by("created_at", "id")
 
 
 def last_status_changes(appointments: list[Appointment]) -> dict:
@@ -150,6 +152,25 @@ def appointment_inbox(user) -> QuerySet[Appointment]:
     ).order_by("reception_day__date", "created_at", "id")
 
 
+def service_names() -> dict[str, str]:
+    """The names of the services in use (工作室服务类型), by code, in the reader's language: one query for a
+    whole page of workstations (`Workstation.service_labels`)."""
+    return {s.code: str(s) for s in WorkstationService.objects.filter(is_active=True)}
+
+
+def with_service_labels(workstations) -> list:
+    """The workstations, each with `offered`: the names of the services it offers (one query for all)."""
+    workstations, names = list(workstations), service_names()
+    for ws in workstations:
+        ws.offered = ws.service_labels(names)
+    return workstations
+
+
+def services_offered() -> QuerySet[WorkstationService]:
+    """The services a resident or a clerk may choose from: those in use, in the list's order."""
+    return WorkstationService.objects.filter(is_active=True)
+
+
 def workstation_report(workstation: Workstation, *, start: date, end: date) -> dict:
     """Figures for a period, computed from the records: information items, people advised, contacts."""
     from opinions.models import OpinionReport
@@ -158,6 +179,8 @@ def workstation_report(workstation: Workstation, *, start: date, end: date) -> d
     totals = contacts.aggregate(n=Count("id"), people=Sum("people_count"))
     by_kind = {row["kind"]: row for row in contacts.values("kind").annotate(n=Count("id"), people=Sum("people_count"))}
     by_service = {row["service"]: row["n"] for row in contacts.values("service").annotate(n=Count("id"))}
+    # Every service in use, and a retired one only if the period has records of it.
+    counted = [s for s in WorkstationService.objects.all() if s.is_active or by_service.get(s.pk)]
     reports = OpinionReport.objects.filter(
         provider_type=ContentType.objects.get_for_model(Workstation),
         provider_id=workstation.pk,
@@ -175,7 +198,7 @@ def workstation_report(workstation: Workstation, *, start: date, end: date) -> d
         "receptions": by_kind.get(Contact.Kind.RECEPTION, {}).get("n", 0),
         "visits_out": by_kind.get(Contact.Kind.VISIT_OUT, {}).get("n", 0),
         "walk_ins": contacts.filter(kind=Contact.Kind.RECEPTION, appointment__isnull=True).count(),
-        "by_service": [(str(label), by_service.get(value, 0)) for value, label in ServiceType.choices],
+        "by_service": [(str(s), by_service.get(s.pk, 0)) for s in counted],
         "reception_days": days.count(),
         "appointments": Appointment.objects.filter(reception_day__in=days)
         .exclude(status=Appointment.Status.CANCELLED)

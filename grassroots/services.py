@@ -34,8 +34,8 @@ from grassroots.models import (
     MicroConsultation,
     Position,
     ReceptionDay,
-    ServiceType,
     Workstation,
+    WorkstationService,
 )
 from grassroots.predicates import (
     BookingHolder,
@@ -169,6 +169,20 @@ def booked_count(day: ReceptionDay) -> int:
     return day.appointments.exclude(status=Appointment.Status.CANCELLED).count()
 
 
+def service_in_use(value) -> WorkstationService:
+    """The service a booking or a contact record names, by its code (any case) or as the row. A code the
+    district does not have, or a service it retired, is refused."""
+    if isinstance(value, WorkstationService):
+        found = value if value.is_active else None
+    elif value in (None, ""):
+        raise Refused(_("请选择服务类型。"), fields={"service": [_("请选择服务类型。")]})
+    else:
+        found = WorkstationService.objects.filter(code__iexact=str(value).strip(), is_active=True).first()
+    if found is None:
+        raise Refused(_("服务类型无效，请重新选择。"), fields={"service": [_("请重新选择。")]})
+    return found
+
+
 @transaction.atomic
 def book_appointment(*, day: ReceptionDay, name: str, phone: str, topic: str, service: str) -> Appointment:
     """Book a place on a reception day; a past, cancelled or full day is refused with a clear reason."""
@@ -199,8 +213,7 @@ def book_appointment(*, day: ReceptionDay, name: str, phone: str, topic: str, se
         )
     if not (name or "").strip() or not (phone or "").strip() or not (topic or "").strip():
         raise Refused(_("请填写姓名、联系电话和咨询事项。"))
-    if service not in ServiceType.values:
-        raise Refused(_("请选择服务类型。"))
+    service = service_in_use(service)
     appointment = Appointment(
         reception_day=day,
         name=name.strip(),
@@ -282,7 +295,9 @@ def tell_members_on_duty(*, appointment_id: int, event: str, actor_id: int | Non
     Returns how many were told."""
     from notifications.services import notify
 
-    appointment = Appointment.objects.select_related("reception_day__workstation").filter(pk=appointment_id).first()
+    appointment = (
+        Appointment.objects.select_related("reception_day__workstation", "service").filter(pk=appointment_id).first()
+    )
     if appointment is None or event not in BOOKING_NEWS:
         return 0
     day = appointment.reception_day
@@ -290,7 +305,7 @@ def tell_members_on_duty(*, appointment_id: int, event: str, actor_id: int | Non
     params = {
         "date": day.date.isoformat(),
         "ws": day.workstation.name,
-        "service": ServiceType(appointment.service).label,
+        "service": appointment.service.name,
         "n": booked_count(day),
         "capacity": day.capacity,
     }
@@ -450,7 +465,7 @@ def log_contact(
     workstation: Workstation,
     kind: str,
     on: date,
-    service: str,
+    service: "str | WorkstationService",
     summary: str,
     actor,
     people_count: int = 1,
@@ -484,6 +499,9 @@ def log_contact(
         guard_day_has_come(appointment, actor=actor, note="", data={})
     if reception_day is not None and reception_day.workstation_id != workstation.pk:
         raise Refused(_("该接待日不属于本工作室。"))
+    # A booking is received for the service it was booked for, even one the district has retired since.
+    booked = appointment is not None and getattr(service, "pk", None) == appointment.service_id
+    service = appointment.service if booked else service_in_use(service)
     members = list(members)
     if not members and kind == Contact.Kind.RECEPTION and reception_day is not None:
         members = list(reception_day.on_duty.all())

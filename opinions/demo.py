@@ -91,10 +91,11 @@ MATTER_DEPARTMENTS = {
 }
 
 
-# What residents raised with the workstation at each kind of its services (grassroots.ServiceType values),
-# and the department that acts on it (district.demo's short names): an information item written up from a
-# reception or visit is about one of these, and is forwarded to that department. Items written up from an
-# appeal are forwarded to the department of the appeal's category (its default 承办部门).
+# What residents raised with the workstation at each kind of its services (by the codes of the default rows of
+# grassroots.WorkstationService), and the department that acts on it (district.demo's short names): an
+# information item written up from a reception or visit is about one of these, and is forwarded to that
+# department. Items written up from an appeal are forwarded to the department of the appeal's category (its
+# default 承办部门).
 WORKSTATION_MATTERS = {
     "policy": [("企业不清楚技改扶持政策申报条件", "工信局"), ("农户不清楚种粮补贴申领办法", "农业农村局")],
     "science": [("中小学课后科普活动场地不足", "教育局"), ("村民缺少农业种植技术培训", "农业农村局")],

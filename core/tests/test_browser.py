@@ -57,7 +57,9 @@ _SEEDS = [
     ("insight.migrations.0003_plenary", "seed_plenary"),
     ("opinions.migrations.0003_seed_adoption_levels", "seed"),
     ("proposals.migrations.0002_seed_reply_classes", "seed"),
+    ("grassroots.migrations.0007_workstation_services", "seed"),
     ("supervision.migrations.0003_default_report_template", "seed"),
+    ("supervision.migrations.0008_task_reply_classes", "seed"),
     ("topics.migrations.0002_seed_formats", "seed"),
 ]
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 
 from core.admin import HistoryAdmin
+from grassroots.models import WorkstationService
 from intake.models import AppealCategory
 from opinions.models import AdoptionLevel
 from proposals.models import ReplyClass
@@ -20,6 +21,7 @@ LISTS = [
     (AdoptionLevel, "/admin/opinions/adoptionlevel/"),
     (ConsultationFormat, "/admin/topics/consultationformat/"),
     (TaskReplyClass, "/admin/supervision/taskreplyclass/"),
+    (WorkstationService, "/admin/grassroots/workstationservice/"),
 ]
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from grassroots.models import WorkstationService
 from intake.models import AppealCategory
 from opinions.models import AdoptionLevel
 from proposals.models import ReplyClass
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
         (AdoptionLevel, {"name": "区级"}, "已有代码相同（不区分大小写）的采用层级。"),
         (AppealCategory, {"name": "城建"}, "已有代码相同（不区分大小写）的诉求类别。"),
         (TaskReplyClass, {"name": "已解决", "kind": "solved"}, "已有代码相同（不区分大小写）的答复类别。"),
+        (WorkstationService, {"name": "法律援助"}, "已有代码相同（不区分大小写）的服务类型。"),
     ],
 )
 def test_a_code_differing_only_in_case_is_refused(model, fields, message):

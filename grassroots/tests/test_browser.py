@@ -6,9 +6,20 @@ from playwright.sync_api import expect
 from core.tests.browser import axe_violations
 from district.tests.factories import DepartmentFactory
 from grassroots.models import IssueStatus
-from grassroots.tests.factories import DutyGroupFactory, DutyIssueFactory, ReceptionDayFactory
+from grassroots.tests.factories import (
+    AppointmentFactory,
+    DutyGroupFactory,
+    DutyIssueFactory,
+    ReceptionDayFactory,
+    workstation_services,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _services(transactional_db):
+    workstation_services()  # an earlier transactional test may have flushed the migration's rows
 
 
 def test_resident_books_a_reception_day_on_a_phone(phone_page):
@@ -96,11 +107,10 @@ def test_member_logs_a_micro_consultation(page, cast):
 
 def test_member_cancels_a_reception_day_on_a_phone_and_the_resident_sees_why(phone_page, cast):
     from core.tests.browser import login
-    from grassroots.models import Appointment
 
     day = ReceptionDayFactory(workstation__name="同安民建政协委员工作室", date=datetime.date(2030, 6, 8), capacity=2)
     day.workstation.members.add(cast.member.member)
-    Appointment.objects.create(reception_day=day, name="张三", phone="13800000000", topic="医保", reference="YYBR01")
+    AppointmentFactory(reception_day=day, name="张三", phone="13800000000", topic="医保", reference="YYBR01")
     page = phone_page
     login(page, "member", "test-pass-123456")
     page.goto(f"{page.base_url}/grassroots/office/days/{day.pk}/")

@@ -121,3 +121,45 @@ def test_the_reverse_puts_back_only_the_issues_it_moved_and_nobody_acted_on_sinc
     assert steps.filter(object_id=rescheduled.pk).count() == 2
     history = apps.get_model("grassroots", "HistoricalDutyIssue").objects
     assert not history.filter(id=untouched.pk, status="follow_up").exists()
+
+
+@pytest.fixture
+def at_0006():
+    """The database with grassroots at 0006 (services as fixed codes); put back to the latest afterwards."""
+    with migrated_to(("grassroots", "0006_community_follow_up")) as apps:
+        yield apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bookings_and_contacts_keep_their_service_as_a_row_of_the_districts_list_and_back(at_0006):
+    user = UserFactory()
+    ws = at_0006.get_model("grassroots", "Workstation").objects.create(name="工作室", address="新民镇")
+    day = at_0006.get_model("grassroots", "ReceptionDay").objects.create(
+        workstation=ws, date=dt.date(2026, 3, 14), starts_at=dt.time(9), ends_at=dt.time(11, 30), capacity=4
+    )
+    booking = at_0006.get_model("grassroots", "Appointment").objects.create(
+        reception_day=day, name="张三", phone="13800000000", topic="邻里纠纷", service="mediation", reference="YYMIG1"
+    )
+    contacts = at_0006.get_model("grassroots", "Contact").objects
+    fields = {"workstation": ws, "kind": "visit_out", "date": dt.date(2026, 3, 1), "summary": "走访"}
+    visit = contacts.create(service="family_visit", recorded_by_id=user.pk, **fields)
+    odd = contacts.create(service="legal_aid", recorded_by_id=user.pk, **fields)  # a code written outside the form
+    at_0006.get_model("grassroots", "HistoricalContact").objects.create(
+        id=visit.pk, workstation_id=ws.pk, kind="visit_out", date=visit.date, service="family_visit", people_count=1,
+        summary="走访", recorded_by_id=user.pk, created_at=visit.created_at, updated_at=visit.updated_at,
+        history_date=visit.created_at, history_type="+",
+    )  # fmt: skip
+
+    after = migrate_to(("grassroots", "0007_workstation_services"))
+    Contact = after.get_model("grassroots", "Contact")
+    assert after.get_model("grassroots", "Appointment").objects.get(pk=booking.pk).service.code == "mediation"
+    assert Contact.objects.get(pk=visit.pk).service.name == "走访慰问"
+    kept = Contact.objects.get(pk=odd.pk).service
+    assert (kept.code, kept.is_active) == ("legal_aid", False)  # kept, not offered
+    history = after.get_model("grassroots", "HistoricalContact").objects.get(id=visit.pk)
+    assert history.service_id == Contact.objects.get(pk=visit.pk).service_id
+
+    before = migrate_to(("grassroots", "0006_community_follow_up"))
+    back = before.get_model("grassroots", "Contact").objects
+    assert dict(back.values_list("pk", "service")) == {visit.pk: "family_visit", odd.pk: "legal_aid"}
+    assert before.get_model("grassroots", "Appointment").objects.get(pk=booking.pk).service == "mediation"

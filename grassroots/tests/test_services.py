@@ -8,7 +8,7 @@ from consultations.models import Meeting, MeetingKind, ParticipantRole
 from core.exceptions import Refused
 from district.tests.factories import CommunityFactory, DepartmentFactory, MemberFactory
 from grassroots import selectors, services
-from grassroots.models import Appointment, Contact, IssueStatus, ServiceType
+from grassroots.models import Appointment, Contact, IssueStatus, WorkstationService
 from grassroots.tests.factories import DutyGroupFactory, DutyIssueFactory, ReceptionDayFactory, WorkstationFactory
 from intake.models import Outcome
 from intake.tests.factories import AppealFactory
@@ -112,13 +112,18 @@ def test_contacts_count_walk_ins_and_booked_visits_and_the_report_computes(cast)
     ws.members.add(cast.member.member)
     day = ReceptionDayFactory(workstation=ws, date=datetime.date(2022, 3, 12))
     appointment = Appointment.objects.create(
-        reception_day=day, name="甲", phone="1", topic="t", service=ServiceType.POLICY, reference="YYAAAAAA"
+        reception_day=day,
+        name="甲",
+        phone="1",
+        topic="t",
+        service=WorkstationService.objects.get(code="policy"),
+        reference="YYAAAAAA",
     )
     services.log_contact(
         workstation=ws,
         kind=Contact.Kind.RECEPTION,
         on=day.date,
-        service=ServiceType.POLICY,
+        service="policy",
         summary="咨询医保",
         appointment=appointment,
         actor=cast.member,
@@ -127,7 +132,7 @@ def test_contacts_count_walk_ins_and_booked_visits_and_the_report_computes(cast)
         workstation=ws,
         kind=Contact.Kind.RECEPTION,
         on=day.date,
-        service=ServiceType.MEDIATION,
+        service="mediation",
         summary="邻里纠纷",
         people_count=3,
         reception_day=day,
@@ -137,7 +142,7 @@ def test_contacts_count_walk_ins_and_booked_visits_and_the_report_computes(cast)
         workstation=ws,
         kind=Contact.Kind.VISIT_OUT,
         on=datetime.date(2022, 3, 20),
-        service=ServiceType.FAMILY_VISIT,
+        service="family_visit",
         summary="走访困难户",
         people_count=2,
         actor=cast.member,

@@ -9,7 +9,13 @@ from icalendar import Calendar
 from consultations.models import MeetingKind
 from district.tests.factories import CommunityFactory, DepartmentFactory, MemberFactory
 from grassroots.models import Appointment, CommunityConsultation, Contact, IssueStatus
-from grassroots.tests.factories import DutyGroupFactory, DutyIssueFactory, ReceptionDayFactory, WorkstationFactory
+from grassroots.tests.factories import (
+    AppointmentFactory,
+    DutyGroupFactory,
+    DutyIssueFactory,
+    ReceptionDayFactory,
+    WorkstationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +85,7 @@ def test_booked_resident_marked_as_attended(client, cast):
     ws = WorkstationFactory()
     ws.members.add(cast.member.member)
     day = ReceptionDayFactory(workstation=ws, date=timezone.localdate())
-    appt = Appointment.objects.create(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST01")
+    appt = AppointmentFactory(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST01")
     client.force_login(cast.member)
     client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "已解答"})
     appt.refresh_from_db()
@@ -208,7 +214,7 @@ def test_group_page_query_count_does_not_grow(client, cast, django_assert_max_nu
 def test_office_pages_render_for_the_office(client, cast):
     ws = WorkstationFactory()
     day = ReceptionDayFactory(workstation=ws)
-    Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYTEST02")
+    AppointmentFactory(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYTEST02")
     client.force_login(cast.clerk)
     assert client.get("/grassroots/office/").status_code == 200
     assert client.get("/grassroots/community/").status_code == 200
@@ -222,8 +228,8 @@ def test_the_workstation_lists_bookings_with_phones_masked_and_reveals_one_on_pu
     ws = WorkstationFactory()
     ws.members.add(cast.member.member)
     day = ReceptionDayFactory(workstation=ws)
-    mine = Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYP1")
-    Appointment.objects.create(reception_day=day, name="赵六", phone="13987654321", topic="t", reference="YYP2")
+    mine = AppointmentFactory(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYP1")
+    AppointmentFactory(reception_day=day, name="赵六", phone="13987654321", topic="t", reference="YYP2")
     client.force_login(cast.member)
     html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
     assert "13812345678" not in html and "138****5678" in html and "139****4321" in html
@@ -245,7 +251,7 @@ def test_only_who_runs_the_workstation_may_reveal_a_bookings_phone(client, cast)
     from core.models import PersonalDataAccess
 
     day = ReceptionDayFactory(workstation=WorkstationFactory())
-    appt = Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYP3")
+    appt = AppointmentFactory(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYP3")
     client.force_login(cast.chair)  # sees the day, does not run the workstation
     response = client.post(f"/grassroots/office/days/{day.pk}/phone/{appt.pk}/")
     assert response.status_code == 403 and "13812345678" not in response.content.decode()
@@ -258,7 +264,7 @@ def test_only_who_runs_the_workstation_may_reveal_a_bookings_phone(client, cast)
 def test_appointment_contacts_masked_for_non_handlers(client, cast):
     ws = WorkstationFactory()
     day = ReceptionDayFactory(workstation=ws)
-    Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYTEST03")
+    AppointmentFactory(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYTEST03")
     client.force_login(cast.chair)
     html = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
     assert "138****5678" in html and "13812345678" not in html
@@ -340,7 +346,7 @@ def test_a_booking_cannot_be_marked_attended_before_its_reception_day(client, ca
     ws = WorkstationFactory()
     ws.members.add(cast.member.member)
     day = ReceptionDayFactory(workstation=ws, date=timezone.localdate() + datetime.timedelta(days=6))
-    appt = Appointment.objects.create(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST04")
+    appt = AppointmentFactory(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST04")
     client.force_login(cast.member)
     page = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
     assert "登记已接待" not in page
@@ -519,8 +525,8 @@ def test_a_booking_left_unrecorded_after_its_day_waits_on_the_members_dashboard(
     ws.members.add(cast.member.member)
     past = ReceptionDayFactory(workstation=ws, date=timezone.localdate() - datetime.timedelta(days=2))
     coming = ReceptionDayFactory(workstation=ws)
-    left = Appointment.objects.create(reception_day=past, name="甲", phone="1", topic="t", reference="YYDASH1")
-    Appointment.objects.create(reception_day=coming, name="乙", phone="2", topic="t", reference="YYDASH2")
+    left = AppointmentFactory(reception_day=past, name="甲", phone="1", topic="t", reference="YYDASH1")
+    AppointmentFactory(reception_day=coming, name="乙", phone="2", topic="t", reference="YYDASH2")
     client.force_login(cast.member)
     page = client.get("/office/").content.decode()
     assert "YYDASH1" in page and f'href="/grassroots/office/days/{past.pk}/"' in page and "YYDASH2" not in page
@@ -566,7 +572,7 @@ def test_a_booking_the_office_registers_counts_for_the_members_on_duty(client, c
     ws.members.add(on_duty)
     day = ReceptionDayFactory(workstation=ws, date=timezone.localdate())
     day.on_duty.add(on_duty)
-    appt = Appointment.objects.create(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST09")
+    appt = AppointmentFactory(reception_day=day, name="甲", phone="1", topic="t", reference="YYTEST09")
     client.force_login(cast.clerk)
     client.post(f"/grassroots/office/days/{day.pk}/attended/{appt.pk}/", {"summary": "已解答"})
     appt.refresh_from_db()
@@ -577,7 +583,7 @@ def test_a_booking_the_office_registers_counts_for_the_members_on_duty(client, c
 def test_other_offices_read_a_reception_day_but_do_not_run_it(client, cast, role):
     """The clerks and the workstation's members call residents and cancel days; other offices only read."""
     day = ReceptionDayFactory(workstation=WorkstationFactory())
-    appt = Appointment.objects.create(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYO1")
+    appt = AppointmentFactory(reception_day=day, name="王五", phone="13812345678", topic="t", reference="YYO1")
     client.force_login(getattr(cast, role))
     page = client.get(f"/grassroots/office/days/{day.pk}/").content.decode()
     assert "138****5678" in page and 'data-testid="reveal-phone"' not in page

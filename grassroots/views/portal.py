@@ -16,13 +16,17 @@ def workstations(request):
     return render(
         request,
         "grassroots/workstations.html",
-        {"workstations": list(selectors.workstations_public()), "weekend": selectors.reception_weekend_words()},
+        {
+            "workstations": selectors.with_service_labels(selectors.workstations_public()),
+            "weekend": selectors.reception_weekend_words(),
+        },
     )
 
 
 @ratelimit(key="ip", rate="20/h", method="POST", block=False, group="grassroots.book")
 def workstation(request, pk: int):
     ws = selectors.get_workstation(pk)
+    selectors.with_service_labels([ws])
     days = selectors.upcoming_days(ws)
     form = BookingForm(request.POST or None, days=days)
     status = 200

@@ -36,7 +36,7 @@ def _names(members) -> list[str]:
 class GrassrootsWorkstationSerializer(serializers.ModelSerializer):
     town = serializers.StringRelatedField(allow_null=True)
     host_party = serializers.StringRelatedField(allow_null=True)
-    service_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    service_labels = serializers.SerializerMethodField(help_text="The names of the services it offers that are in use.")
     members = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,6 +62,12 @@ class GrassrootsWorkstationSerializer(serializers.ModelSerializer):
 
     def get_members(self, obj) -> list[str]:
         return _names(obj.members)
+
+    def get_service_labels(self, obj) -> list[str]:
+        # The district's service names, read once for the whole page of workstations.
+        if "service_names" not in self.context:
+            self.context["service_names"] = grassroots_selectors.service_names()
+        return obj.service_labels(self.context["service_names"])
 
 
 class GrassrootsWorkstationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -104,6 +110,9 @@ class GrassrootsReceptionDayViewSet(viewsets.ReadOnlyModelViewSet):
 
 class GrassrootsContactSerializer(serializers.ModelSerializer):
     workstation = serializers.PrimaryKeyRelatedField(read_only=True)
+    service = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="The code of the service, from the district's list."
+    )
     members = serializers.SerializerMethodField()
     appeal = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
@@ -137,7 +146,12 @@ class GrassrootsContactViewSet(viewsets.ReadOnlyModelViewSet):
         if _fake(self):
             return Contact.objects.none()
         workstations = grassroots_selectors.workstations_for(self.request.user)
-        return Contact.objects.filter(workstation__in=workstations).prefetch_related("members").order_by("-date", "-id")
+        return (
+            Contact.objects.filter(workstation__in=workstations)
+            .select_related("service")
+            .prefetch_related("members")
+            .order_by("-date", "-id")
+        )
 
 
 class GrassrootsDutyGroupSerializer(serializers.ModelSerializer):

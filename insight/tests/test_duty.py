@@ -17,7 +17,7 @@ from consultations.models import (
 )
 from district.tests.factories import MemberFactory, SectorFactory
 from grassroots.models import Contact
-from grassroots.tests.factories import ReceptionDayFactory, WorkstationFactory
+from grassroots.tests.factories import ReceptionDayFactory, WorkstationFactory, service
 from insight import services
 from insight.models import Item, ScoringRule, Variant
 from insight.selectors import duty
@@ -80,7 +80,7 @@ def busy(cast):
             workstation=ws,
             kind="reception",
             date=date(2022, 10, day),
-            service="policy",
+            service=service("policy"),
             summary="接待",
             recorded_by=clerk,
         ).members.add(me)

@@ -76,12 +76,11 @@ def issue(cast):
 
 @pytest.fixture
 def appointment(cast):
-    from grassroots.models import Appointment
-    from grassroots.tests.factories import ReceptionDayFactory
+    from grassroots.tests.factories import AppointmentFactory, ReceptionDayFactory
 
     day = ReceptionDayFactory()
     day.workstation.members.add(cast.member.member)
-    return Appointment.objects.create(reception_day=day, name="王五", phone="138", topic="医保", reference="YYM")
+    return AppointmentFactory(reception_day=day, name="王五", phone="138", topic="医保", reference="YYM")
 
 
 @pytest.mark.django_db
