@@ -64,7 +64,12 @@
     };
     if (f.chart === "pie") {
       // On a phone the slice labels would collide: the legend (wrapped, not scrolled) names the slices.
-      base.legend = { type: narrow ? "plain" : "scroll", bottom: 0, textStyle: { fontSize: 12 } };
+      // A name longer than the chart is wide (English names run long) is cut with "…"; a tap shows it whole.
+      var legendWidth = Math.max(96, el.clientWidth - 48);
+      base.legend = {
+        type: narrow ? "plain" : "scroll", bottom: 0, textStyle: { fontSize: 12 }, tooltip: { show: true },
+        formatter: function (name) { return fit(name, legendWidth, 1); }
+      };
       base.series = [{
         type: "pie", radius: narrow ? ["25%", "50%"] : ["35%", "65%"], center: ["50%", narrow ? "38%" : "45%"],
         // No unit after the count: one word cannot be both "1 item" and "3 items".
